@@ -1,0 +1,271 @@
+"""Compile the guideline graph once into an immutable program.
+
+Every recommendation and criterion node becomes a frozen object that keeps its source IRI.
+Parameters are checked here, so evaluation only returns results: an unknown criterion kind,
+an unknown terminology term or a bad parameter fails the load, naming the file and the IRI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from reasoner.criteria import REGISTRY, Criterion
+from reasoner.errors import KnowledgeBaseError
+from reasoner.terminology import Terminology
+from reasoner.vocab import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, SKOS_NOTE, m, short
+
+
+@dataclass(frozen=True)
+class Edition:
+    iri: str
+    guideline: str  # citation title as IMR letters print it
+    label: str
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+    mtus: bool
+    file: str
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.in_force_from <= day and (self.in_force_until is None
+                                              or day <= self.in_force_until)
+
+
+@dataclass(frozen=True)
+class Section:
+    iri: str
+    title: str
+    pages: str | None
+    edition: Edition
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    iri: str
+    section: Section
+    applies_to: tuple[str, ...]
+    polarity: str
+    criterion: Criterion | None
+    applicable_when: Criterion | None
+    statement: str
+    verification: str | None
+    notes: tuple[str, ...]
+    file: str
+
+
+@dataclass(frozen=True)
+class Program:
+    recommendations: tuple[Recommendation, ...]
+    sections: tuple[Section, ...]
+    editions: tuple[Edition, ...]
+    terminology: Terminology
+
+
+class Index:
+    """Subject -> predicate -> objects over the knowledge-base triples, with source files."""
+
+    def __init__(self) -> None:
+        self.props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.files: dict[str, str] = {}
+
+    def add(self, triples, file: str) -> None:
+        for t in triples:
+            s = _key(t.subject)
+            self.props[s][t.predicate.value].append(t.object)
+            self.files.setdefault(s, file)
+
+    def objects(self, node: str, pred: str) -> list:
+        return self.props.get(node, {}).get(pred, [])
+
+    def types(self, node: str) -> set[str]:
+        return {o.value for o in self.objects(node, RDF_TYPE)}
+
+    def subjects_of_type(self, cls: str) -> list[str]:
+        return sorted(s for s in self.props if cls in self.types(s))
+
+
+def _key(term) -> str:
+    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
+
+class NodeReader:
+    """Typed access to one node's parameters; every failure names the file and IRI."""
+
+    def __init__(self, node: str, compiler: Compiler) -> None:
+        self.node = node
+        self.c = compiler
+
+    def fail(self, message: str):
+        raise KnowledgeBaseError(message, file=self.c.index.files.get(self.node), iri=self.node)
+
+    def _values(self, local: str, required: bool) -> list:
+        values = self.c.index.objects(self.node, m(local))
+        if required and not values:
+            self.fail(f"missing required mtus:{local}")
+        if len(values) > 1 and local not in _MULTI:
+            self.fail(f"mtus:{local} given {len(values)} times; expected once")
+        return values
+
+    def iri(self, local: str, required: bool = True) -> str | None:
+        values = self._values(local, required)
+        if values and not isinstance(values[0], ox.NamedNode):
+            self.fail(f"mtus:{local} must be an IRI")
+        return values[0].value if values else None
+
+    def iris(self, local: str) -> list[str]:
+        return [o.value for o in self._values(local, False)]
+
+    def term(self, local: str, required: bool = True) -> str | None:
+        value = self.iri(local, required)
+        if value is not None and not self.c.terms.known(value):
+            self.fail(f"mtus:{local} names {short(value)}, which is not a terminology class")
+        return value
+
+    def terms(self, local: str) -> list[str]:
+        values = self.iris(local)
+        for value in values:
+            if not self.c.terms.known(value):
+                self.fail(f"mtus:{local} names {short(value)}, which is not a terminology class")
+        return values
+
+    def term_label(self, local: str) -> str:
+        return self.c.terms.label(self.term(local))
+
+    def term_labels(self, local: str) -> list[str]:
+        return [self.c.terms.label(t) for t in self.terms(local)]
+
+    def text(self, local: str, required: bool = True) -> str | None:
+        values = self._values(local, required)
+        return values[0].value if values else None
+
+    def decimal(self, local: str, required: bool = True) -> float | None:
+        text = self.text(local, required)
+        if text is None:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            self.fail(f"mtus:{local} must be a number, got '{text}'")
+
+    def integer(self, local: str, required: bool = True) -> int | None:
+        number = self.decimal(local, required)
+        if number is not None and number != int(number):
+            self.fail(f"mtus:{local} must be a whole number, got {number}")
+        return None if number is None else int(number)
+
+    def date(self, local: str, required: bool = True) -> dt.date | None:
+        text = self.text(local, required)
+        try:
+            return None if text is None else dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"mtus:{local} must be a date YYYY-MM-DD, got '{text}'")
+
+    def criteria_list(self, local: str) -> list[Criterion]:
+        head = self.c.index.objects(self.node, m(local))
+        if len(head) != 1:
+            self.fail(f"mtus:{local} must be one RDF list")
+        items, node, seen = [], _key(head[0]), set()
+        while node != RDF_NIL:
+            if node in seen:
+                self.fail(f"mtus:{local} is a cyclic list")
+            seen.add(node)
+            first = self.c.index.objects(node, RDF_FIRST)
+            rest = self.c.index.objects(node, RDF_REST)
+            if len(first) != 1 or len(rest) != 1:
+                self.fail(f"mtus:{local} is not a well-formed RDF list")
+            items.append(self.c.criterion(_key(first[0]), parent=self.node))
+            node = _key(rest[0])
+        return items
+
+
+_MULTI = {"appliesTo", "acceptedPurpose", "requiredResponse"}
+
+
+class Compiler:
+    def __init__(self, index: Index, terms: Terminology) -> None:
+        self.index = index
+        self.terms = terms
+        self._criteria: dict[str, Criterion] = {}
+        self._in_progress: set[str] = set()
+
+    def criterion(self, node: str, parent: str) -> Criterion:
+        if node in self._criteria:
+            return self._criteria[node]
+        if node in self._in_progress:
+            raise KnowledgeBaseError("criterion refers to itself", iri=node,
+                                     file=self.index.files.get(node))
+        kinds = [REGISTRY[t] for t in self.index.types(node) if t in REGISTRY]
+        if len(kinds) != 1:
+            found = ", ".join(short(t) for t in sorted(self.index.types(node))) or "no rdf:type"
+            raise KnowledgeBaseError(
+                f"criterion used by {short(parent)} must have exactly one known criterion kind "
+                f"(one of {', '.join(short(k) for k in sorted(REGISTRY))}); found: {found}",
+                file=self.index.files.get(node) or self.index.files.get(parent), iri=node)
+        self._in_progress.add(node)
+        compiled = kinds[0].compile(NodeReader(node, self))
+        self._in_progress.discard(node)
+        self._criteria[node] = compiled
+        return compiled
+
+    def edition(self, node: str) -> Edition:
+        r = NodeReader(node, self)
+        guideline = r.iri("guideline")
+        title = NodeReader(guideline, self).text("citationTitle")
+        kind = r.iri("sourceKind", required=False) or NodeReader(guideline, self).iri("sourceKind")
+        return Edition(iri=node, guideline=title, label=r.text("editionLabel"),
+                       in_force_from=r.date("inForceFrom"),
+                       in_force_until=r.date("inForceUntil", required=False),
+                       mtus=kind == m("MTUSSource"), file=self.index.files.get(node, ""))
+
+    def section(self, node: str, editions: dict[str, Edition]) -> Section:
+        r = NodeReader(node, self)
+        edition = r.iri("edition")
+        if edition not in editions:
+            r.fail(f"mtus:edition names {short(edition)}, which is not an mtus:Edition")
+        return Section(iri=node, title=r.text("sectionTitle"), pages=r.text("pages", False),
+                       edition=editions[edition])
+
+    def recommendation(self, node: str, sections: dict[str, Section]) -> Recommendation:
+        r = NodeReader(node, self)
+        section = r.iri("section")
+        if section not in sections:
+            r.fail(f"mtus:section names {short(section)}, which is not an mtus:Section")
+        polarity = r.iri("polarity")
+        if polarity not in {m("RecommendedWithCriteria"), m("RecommendedWithLimits"),
+                            m("NotRecommended")}:
+            r.fail(f"unknown mtus:polarity {short(polarity)}")
+        crit = self.index.objects(node, m("criterion"))
+        if polarity != m("NotRecommended") and len(crit) != 1:
+            r.fail("a recommendation with criteria or limits needs exactly one mtus:criterion")
+        applies = r.terms("appliesTo")
+        if not applies:
+            r.fail("missing required mtus:appliesTo")
+        when = self.index.objects(node, m("applicableWhen"))
+        return Recommendation(
+            iri=node, section=sections[section], applies_to=tuple(applies), polarity=polarity,
+            criterion=self.criterion(_key(crit[0]), node) if crit else None,
+            applicable_when=self.criterion(_key(when[0]), node) if when else None,
+            statement=r.text("statement"), verification=r.iri("verification"),
+            notes=tuple(o.value for o in self.index.objects(node, SKOS_NOTE)),
+            file=self.index.files.get(node, ""))
+
+
+def compile_program(index: Index, terms: Terminology) -> Program:
+    c = Compiler(index, terms)
+    editions = {n: c.edition(n) for n in index.subjects_of_type(m("Edition"))}
+    sections = {n: c.section(n, editions) for n in index.subjects_of_type(m("Section"))}
+    recs = tuple(c.recommendation(n, sections)
+                 for n in index.subjects_of_type(m("Recommendation")))
+    return Program(recommendations=recs, sections=tuple(sections.values()),
+                   editions=tuple(editions.values()), terminology=terms)
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,87 @@
+"""Completeness: is a case file complete enough to decide? SHACL shapes in shapes/case.ttl,
+plus the check that every concept a case names is in the terminology."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from reasoner.errors import Problem
+from reasoner.terminology import Terminology
+from reasoner.vocab import XSD, m, short
+
+CONCEPT_PROPERTIES = (m("concept"), m("bodyRegion"), m("purpose"))
+_SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+def to_rdflib(triples: list[ox.Triple]) -> Graph:
+    graph = Graph()
+    for t in triples:
+        graph.add((_term(t.subject), URIRef(t.predicate.value), _term(t.object)))
+    return graph
+
+
+def _term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    # rdflib keeps plain literals untyped; matching that keeps sh:in and sh:datatype exact.
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == XSD + "string" else URIRef(datatype))
+
+
+class CaseChecker:
+    def __init__(self, shapes: Graph, terms: Terminology) -> None:
+        self.shapes = shapes
+        self.terms = terms
+
+    @classmethod
+    def load(cls, path: Path, terms: Terminology) -> CaseChecker:
+        return cls(Graph().parse(path, format="turtle"), terms)
+
+    def check(self, triples: list[ox.Triple], source: str = "<input>") -> list[Problem]:
+        return self._shacl(triples) + self._concepts(triples) + self._one_case(triples)
+
+    def _shacl(self, triples: list[ox.Triple]) -> list[Problem]:
+        conforms, report, _ = pyshacl.validate(to_rdflib(triples), shacl_graph=self.shapes,
+                                               inference="none", advanced=False)
+        if conforms:
+            return []
+        problems = []
+        for result in report.subjects(predicate=SH.resultSeverity):
+            path = report.value(result, SH.resultPath)
+            problems.append(Problem(
+                focus=str(report.value(result, SH.focusNode)),
+                path=short(str(path)) if isinstance(path, URIRef) else None,
+                message=str(report.value(result, SH.resultMessage)),
+                severity=_SEVERITY.get(report.value(result, SH.resultSeverity), "violation"),
+                shape=_shape_name(report.value(result, SH.sourceShape))))
+        return sorted(problems, key=lambda p: (p.severity, p.message, p.focus))
+
+    def _concepts(self, triples: list[ox.Triple]) -> list[Problem]:
+        return [Problem(focus=t.subject.value, path=short(t.predicate.value),
+                        message=f"{short(t.object.value)} is not a term of the terminology",
+                        shape="known-concept")
+                for t in triples
+                if t.predicate.value in CONCEPT_PROPERTIES
+                and isinstance(t.object, ox.NamedNode) and not self.terms.known(t.object.value)]
+
+    def _one_case(self, triples: list[ox.Triple]) -> list[Problem]:
+        cases = {t.subject.value for t in triples
+                 if t.predicate.value.endswith("#type") and t.object.value == m("Case")}
+        if len(cases) == 1:
+            return []
+        return [Problem(focus="<document>", path=None, shape="one-case",
+                        message=f"A case document must describe exactly one mtus:Case; "
+                                f"found {len(cases)}")]
+
+
+def _shape_name(node) -> str | None:
+    return short(str(node)) if isinstance(node, URIRef) else None

@@ -1,0 +1,30 @@
+"""The criterion kinds, one small class each, in one registry keyed by the kind's IRI.
+
+Adding a kind: write the class (compile() checks parameters, evaluate() returns a Finding),
+add it here, define it in ontology/mtus.ttl and document it in docs/criteria.md; a test
+fails if any of these is missing.
+"""
+
+from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.findings import DiagnosisOf, FindingPresent
+from reasoner.criteria.logic import AllOf, AnyOf, AtLeast, Combinator, Not
+from reasoner.criteria.monitoring import AssessmentDocumented, PainReliefAtLeast
+from reasoner.criteria.quantities import (
+    DailyDoseWithin,
+    RequestedDurationWithin,
+    RequestedQuantityWithin,
+)
+from reasoner.criteria.request import RequestPurpose
+from reasoner.criteria.treatments import CourseDurationWithin, TreatmentTried
+from reasoner.vocab import m
+
+KINDS: tuple[type[Criterion], ...] = (
+    AllOf, AnyOf, Not, AtLeast,
+    FindingPresent, DiagnosisOf, TreatmentTried, CourseDurationWithin,
+    RequestedQuantityWithin, RequestedDurationWithin, DailyDoseWithin,
+    AssessmentDocumented, PainReliefAtLeast, RequestPurpose,
+)
+REGISTRY: dict[str, type[Criterion]] = {m(k.kind): k for k in KINDS}
+
+__all__ = ["REGISTRY", "KINDS", "Context", "Criterion", "Combinator", "Evidence", "Finding",
+           "Truth"]

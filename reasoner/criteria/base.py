@@ -1,0 +1,118 @@
+"""What every criterion kind shares: three-valued results, evidence, compile-time parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from reasoner.compile import NodeReader
+    from reasoner.facts import CaseFacts, Request
+    from reasoner.terminology import Terminology
+
+
+class Truth(enum.Enum):
+    """Kleene three-valued logic: UNKNOWN is 'not documented', never silently 'not met'."""
+
+    MET = "met"
+    NOT_MET = "not-met"
+    UNKNOWN = "unknown"
+
+    def __and__(self, other: Truth) -> Truth:
+        if Truth.NOT_MET in (self, other):
+            return Truth.NOT_MET
+        if Truth.UNKNOWN in (self, other):
+            return Truth.UNKNOWN
+        return Truth.MET
+
+    def __or__(self, other: Truth) -> Truth:
+        if Truth.MET in (self, other):
+            return Truth.MET
+        if Truth.UNKNOWN in (self, other):
+            return Truth.UNKNOWN
+        return Truth.NOT_MET
+
+    def __invert__(self) -> Truth:
+        return {Truth.MET: Truth.NOT_MET, Truth.NOT_MET: Truth.MET}.get(self, Truth.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A case fact a criterion read, in plain words."""
+
+    node: str
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"fact": self.node, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A leaf criterion's verdict: value, facts used, and a note (e.g. computed numbers)."""
+
+    truth: Truth
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a criterion may read while deciding one request."""
+
+    facts: CaseFacts
+    request: Request
+    terms: Terminology
+
+    @property
+    def on(self) -> dt.date | None:
+        return self.request.request_date
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """Common fields, read from the guideline graph at compile time."""
+
+    iri: str
+    statement: str
+    missing_text: str
+    verification: str | None
+    section: str | None
+
+    kind: ClassVar[str] = ""  # local name of the kind in the mtus: vocabulary
+    is_combinator: ClassVar[bool] = False
+
+    @classmethod
+    def common(cls, reader: NodeReader) -> dict:
+        return {
+            "iri": reader.node,
+            "statement": reader.text("statement", required=False) or cls.default_statement(reader),
+            "missing_text": reader.text("missingText", required=False) or "",
+            "verification": reader.iri("verification", required=False),
+            "section": reader.iri("section", required=False),
+        }
+
+    @classmethod
+    def default_statement(cls, reader: NodeReader) -> str:
+        return cls.kind
+
+    @classmethod
+    def compile(cls, reader: NodeReader) -> Criterion:
+        raise NotImplementedError
+
+    def evaluate(self, ctx: Context) -> Finding:
+        raise NotImplementedError
+
+    def missing(self, ctx: Context) -> str:
+        """Plain words naming what to document when the criterion is not documented."""
+        return self.missing_text or f"Documentation for: {self.statement}"
+
+    def to_meet(self, ctx: Context) -> str:
+        """Plain words naming what documentation would make the criterion met."""
+        return f"Documentation showing that {_lower_first(self.statement)}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text

@@ -1,0 +1,132 @@
+"""Criteria over treatment history and current medications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from typing import ClassVar
+
+from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.quantities import requested_days
+
+
+@dataclass(frozen=True)
+class TreatmentTried(Criterion):
+    """A course of the class is on record, with optional minimum sessions or days and a
+    required response. The treatment history is taken as complete: no course of the class
+    on record is 'not met'; a course whose sessions or response are not stated is 'unknown'."""
+
+    of_class: str
+    min_sessions: int | None
+    min_days: int | None
+    responses: tuple[str, ...]
+    kind: ClassVar[str] = "TreatmentTried"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        return cls(**cls.common(reader), of_class=reader.term("ofClass"),
+                   min_sessions=reader.integer("minSessions", required=False),
+                   min_days=reader.integer("minDays", required=False),
+                   responses=tuple(reader.iris("requiredResponse")))
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return f"{reader.term_label('ofClass')} has been tried"
+
+    def evaluate(self, ctx: Context) -> Finding:
+        courses = [c for c in ctx.facts.courses if ctx.terms.is_a(c.concept, self.of_class)]
+        if not courses:
+            return Finding(Truth.NOT_MET,
+                           note=f"no {ctx.terms.label(self.of_class)} on record")
+        truth = reduce(lambda a, b: a | b, (self._course_truth(c, ctx) for c in courses))
+        return Finding(truth, tuple(Evidence(c.node, _describe(c, ctx)) for c in courses))
+
+    def _course_truth(self, course, ctx: Context) -> Truth:
+        truth = Truth.MET
+        if self.min_sessions is not None:
+            truth &= _at_least(course.sessions, self.min_sessions)
+        if self.min_days is not None:
+            end = course.end or ctx.on
+            days = (end - course.start).days if course.start and end else None
+            truth &= _at_least(days, self.min_days)
+        if self.responses:
+            truth &= (Truth.UNKNOWN if course.response is None
+                      else Truth.MET if course.response in self.responses else Truth.NOT_MET)
+        return truth
+
+    def missing(self, ctx: Context) -> str:
+        wanted = []
+        if self.min_sessions is not None:
+            wanted.append("the number of sessions completed")
+        if self.min_days is not None:
+            wanted.append("its dates")
+        if self.responses:
+            wanted.append("the documented response (objective functional improvement or not)")
+        what = " and ".join(wanted) or "whether it was tried"
+        return self.missing_text or f"For {ctx.terms.label(self.of_class)}: {what}"
+
+
+@dataclass(frozen=True)
+class CourseDurationWithin(Criterion):
+    """Days already taken of the class (current medication since its start) plus the days
+    requested must not exceed the limit."""
+
+    of_class: str
+    max_days: int
+    kind: ClassVar[str] = "CourseDurationWithin"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        return cls(**cls.common(reader), of_class=reader.term("ofClass"),
+                   max_days=reader.integer("maxDays"))
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return (f"The total course of {reader.term_label('ofClass')} is at most "
+                f"{reader.integer('maxDays')} days")
+
+    def evaluate(self, ctx: Context) -> Finding:
+        current = [c for c in ctx.facts.courses
+                   if c.is_medication and ctx.terms.is_a(c.concept, self.of_class)]
+        evidence = tuple(Evidence(c.node, _describe(c, ctx)) for c in current)
+        asked = requested_days(ctx.request)
+        taken = 0
+        for course in current:
+            if course.start is None or ctx.on is None:
+                return Finding(Truth.UNKNOWN, evidence, note="start date of current use not stated")
+            taken = max(taken, (ctx.on - course.start).days)
+        if asked is None:
+            if taken > self.max_days:
+                return Finding(Truth.NOT_MET, evidence, note=f"already taken {taken} days")
+            return Finding(Truth.UNKNOWN, evidence, note="requested duration not stated")
+        total = taken + asked
+        note = f"{taken} days taken + {asked} days requested = {total} days (limit {self.max_days})"
+        return Finding(Truth.MET if total <= self.max_days else Truth.NOT_MET, evidence, note)
+
+    def missing(self, ctx: Context) -> str:
+        return self.missing_text or (f"When current use of {ctx.terms.label(self.of_class)} "
+                                     "started, and the quantity and frequency requested")
+
+    def to_meet(self, ctx: Context) -> str:
+        return (f"A request for a short course: at most {self.max_days} days of "
+                f"{ctx.terms.label(self.of_class)} in total")
+
+
+def _at_least(value: int | None, minimum: int) -> Truth:
+    if value is None:
+        return Truth.UNKNOWN
+    return Truth.MET if value >= minimum else Truth.NOT_MET
+
+
+def _describe(course, ctx: Context) -> str:
+    parts = [course.label or ctx.terms.label(course.concept)]
+    parts.append("current medication" if course.is_medication else "prior treatment")
+    if course.start:
+        parts.append(f"since {course.start.isoformat()}")
+    if course.on_date:
+        parts.append(f"on {course.on_date.isoformat()}")
+    if course.sessions is not None:
+        parts.append(f"{course.sessions} sessions")
+    if course.response:
+        parts.append("response: " + course.response.rsplit("#", 1)[-1])
+    return ", ".join(parts)

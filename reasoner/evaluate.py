@@ -1,0 +1,189 @@
+"""Evaluate a compiled program against case facts: one determination per requested service.
+
+Explanations are a by-product: each evaluated node records its truth and the facts it read,
+and the decisive criteria, missing documentation and what would change the outcome are read
+off that tree, never computed by a second pass over the case.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from reasoner.compile import Program, Recommendation
+from reasoner.criteria import Context, Criterion, Finding, Truth
+from reasoner.facts import CaseFacts, Request
+from reasoner.vocab import m
+
+
+class Outcome(enum.Enum):
+    MEDICALLY_NECESSARY = "medically-necessary"
+    NOT_MEDICALLY_NECESSARY = "not-medically-necessary"
+    INSUFFICIENT_DOCUMENTATION = "insufficient-documentation"
+    NOT_ADDRESSED = "not-addressed"
+
+    @property
+    def imr_equivalent(self) -> str | None:
+        # IMR treats missing documentation as failing the criteria, so it upholds the denial.
+        return {Outcome.MEDICALLY_NECESSARY: "overturned",
+                Outcome.NOT_MEDICALLY_NECESSARY: "upheld",
+                Outcome.INSUFFICIENT_DOCUMENTATION: "upheld"}.get(self)
+
+
+_BY_TRUTH = {Truth.MET: Outcome.MEDICALLY_NECESSARY,
+             Truth.NOT_MET: Outcome.NOT_MEDICALLY_NECESSARY,
+             Truth.UNKNOWN: Outcome.INSUFFICIENT_DOCUMENTATION}
+_SEVERITY = {Truth.NOT_MET: 0, Truth.UNKNOWN: 1, Truth.MET: 2}
+
+
+@dataclass(frozen=True)
+class Node:
+    criterion: Criterion
+    truth: Truth
+    finding: Finding | None  # leaves only
+    children: tuple[Node, ...] = ()
+
+    def leaves(self):
+        if not self.children:
+            yield self
+        for child in self.children:
+            yield from child.leaves()
+
+
+@dataclass(frozen=True)
+class Applied:
+    recommendation: Recommendation
+    root: Node
+
+
+@dataclass(frozen=True)
+class Determination:
+    request: Request
+    outcome: Outcome
+    applied: Applied | None
+    also_applied: tuple[Applied, ...]
+    decisive: tuple[Node, ...]
+    missing: tuple[str, ...]
+    would_change: tuple[str, ...]
+    context: Context
+
+
+def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
+    if criterion.is_combinator:
+        children = tuple(evaluate_node(op, ctx) for op in criterion.operands)  # type: ignore[attr-defined]
+        truth = criterion.combine([c.truth for c in children])  # type: ignore[attr-defined]
+        return Node(criterion, truth, None, children)
+    finding = criterion.evaluate(ctx)
+    return Node(criterion, finding.truth, finding)
+
+
+def decide(program: Program, facts: CaseFacts) -> list[Determination]:
+    return [decide_request(program, facts, req) for req in facts.requests]
+
+
+def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determination:
+    ctx = Context(facts=facts, request=req, terms=program.terminology)
+    applied = [Applied(rec, _root(rec, ctx)) for rec in applicable(program, ctx)]
+    if not applied:
+        return Determination(req, Outcome.NOT_ADDRESSED, None, (), (), (), (), ctx)
+    applied.sort(key=lambda a: _SEVERITY[a.root.truth])
+    main = applied[0]
+    truth = main.root.truth
+    return Determination(
+        request=req, outcome=_BY_TRUTH[truth], applied=main, also_applied=tuple(applied[1:]),
+        decisive=tuple(decisive(main.root, truth)), missing=tuple(missing(main.root, ctx)),
+        would_change=tuple(would_change(main.root, ctx)), context=ctx)
+
+
+def applicable(program: Program, ctx: Context) -> list[Recommendation]:
+    """Recommendations in force on the request date whose service class covers the request
+    and whose clinical context holds; MTUS sources shadow non-MTUS ones (8 CCR 9792.21.1),
+    and a recommendation for a narrower service class shadows a broader one."""
+    req, terms = ctx.request, ctx.terms
+    if req.concept is None or req.request_date is None:
+        return []
+    found = [r for r in program.recommendations
+             if r.section.edition.in_force(req.request_date)
+             and any(terms.is_a(req.concept, cls) for cls in r.applies_to)
+             and (r.applicable_when is None
+                  or evaluate_node(r.applicable_when, ctx).truth == Truth.MET)]
+    if any(r.section.edition.mtus for r in found):
+        found = [r for r in found if r.section.edition.mtus]
+    depth = {r.iri: max(terms.depth(c) for c in r.applies_to if terms.is_a(req.concept, c))
+             for r in found}
+    deepest = max(depth.values(), default=0)
+    return [r for r in found if depth[r.iri] == deepest]
+
+
+def _root(rec: Recommendation, ctx: Context) -> Node:
+    if rec.polarity == m("NotRecommended") or rec.criterion is None:
+        return Node(_NotRecommended(rec), Truth.NOT_MET, Finding(Truth.NOT_MET))
+    return evaluate_node(rec.criterion, ctx)
+
+
+class _NotRecommended(Criterion):
+    """Stands in the trace for a recommendation that rules the service out."""
+
+    kind = "NotRecommended"
+
+    def __init__(self, rec: Recommendation) -> None:
+        object.__setattr__(self, "iri", rec.iri)
+        object.__setattr__(self, "statement", rec.statement)
+        object.__setattr__(self, "missing_text", "")
+        object.__setattr__(self, "verification", rec.verification)
+        object.__setattr__(self, "section", None)
+
+    def to_meet(self, ctx: Context) -> str:
+        return "Evidence rebutting the MTUS recommendation (8 CCR 9792.25.1)"
+
+
+def decisive(node: Node, target: Truth) -> list[Node]:
+    """The leaves the outcome turns on: under a combinator, the children that share its value
+    (for Not, the child with the opposite value)."""
+    if not node.children:
+        return [node] if node.truth == target else []
+    wanted = ~target if node.criterion.kind == "Not" else target
+    out: list[Node] = []
+    for child in node.children:
+        if child.truth == wanted:
+            out += decisive(child, wanted)
+    return out
+
+
+def missing(node: Node, ctx: Context) -> list[str]:
+    """Undocumented leaves that still matter: skip branches of an any-of already met."""
+    if not node.children:
+        return [node.criterion.missing(ctx)] if node.truth == Truth.UNKNOWN else []
+    skip_unmet = node.criterion.kind == "AnyOf" and node.truth == Truth.MET
+    out: list[str] = []
+    for child in node.children:
+        if skip_unmet and child.truth != Truth.MET:
+            continue
+        out += [text for text in missing(child, ctx) if text not in out]
+    return out
+
+
+def recompute(node: Node, overrides: dict[int, Truth]) -> Truth:
+    if id(node) in overrides:
+        return overrides[id(node)]
+    if not node.children:
+        return node.truth
+    return node.criterion.combine([recompute(c, overrides) for c in node.children])  # type: ignore[attr-defined]
+
+
+def would_change(root: Node, ctx: Context) -> list[str]:
+    """Single documented facts that would flip the outcome; if none alone would, all the
+    unmet leaves together."""
+    leaves = list(root.leaves())
+    if root.truth == Truth.MET:
+        flips = [leaf for leaf in decisive(root, Truth.MET)
+                 if recompute(root, {id(leaf): Truth.NOT_MET}) != Truth.MET]
+        return [f"Documentation contradicting: {leaf.criterion.statement}" for leaf in flips]
+    unmet = [leaf for leaf in leaves if leaf.truth != Truth.MET]
+    singles = [leaf for leaf in unmet if recompute(root, {id(leaf): Truth.MET}) == Truth.MET]
+    if singles:
+        return [leaf.criterion.to_meet(ctx) for leaf in singles]
+    together = {id(leaf): Truth.MET for leaf in unmet}
+    if unmet and recompute(root, together) == Truth.MET:
+        return ["All of: " + "; ".join(leaf.criterion.to_meet(ctx) for leaf in unmet)]
+    return []
