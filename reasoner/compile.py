@@ -55,6 +55,7 @@ class Recommendation:
     verification: str | None
     notes: tuple[str, ...]
     file: str
+    pages: str | None = None  # narrower than the section's pages, when the author gives them
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ class Compiler:
             applicable_when=self.criterion(_key(when[0]), node) if when else None,
             statement=r.text("statement"), verification=r.iri("verification"),
             notes=tuple(o.value for o in self.index.objects(node, SKOS_NOTE)),
-            file=self.index.files.get(node, ""))
+            file=self.index.files.get(node, ""), pages=r.text("pages", required=False))
 
 
 def compile_program(index: Index, terms: Terminology) -> Program:

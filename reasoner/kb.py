@@ -40,8 +40,10 @@ class CaseResult:
 
 class KnowledgeBase:
     def __init__(self, program: Program, triples: list[ox.Triple], files: list[str],
-                 digest: str, root: Path, checker: completeness.CaseChecker) -> None:
+                 digest: str, root: Path, checker: completeness.CaseChecker,
+                 sources: dict[str, str] | None = None) -> None:
         self.program = program
+        self.sources = sources or {}  # subject IRI -> ontology file it is described in
         self.triples = triples
         self.files = files
         self.digest = digest
@@ -68,7 +70,7 @@ class KnowledgeBase:
         program = compile_program(index, terms)
         checker = completeness.CaseChecker.load(root / "shapes" / "case.ttl", terms)
         return cls(program, triples, [relative(f, root) for f in files], sha.hexdigest()[:16],
-                   root, checker)
+                   root, checker, dict(index.files))
 
     @property
     def terms(self) -> terminology.Terminology:

@@ -15,7 +15,8 @@ from reasoner.vocab import DET, PROV, RDF_TYPE, RUN, XSD, m
 VERIFICATION_TAGS = {m("Verified"): "V", m("WorkingKnowledge"): "K", m("Uncertain"): "K?"}
 ACTION = {
     Outcome.MEDICALLY_NECESSARY: "criteria met: may be certified",
-    Outcome.NOT_MEDICALLY_NECESSARY: "criteria not met: route to a physician reviewer with the reasons",
+    Outcome.NOT_MEDICALLY_NECESSARY: "criteria not met: route to a physician reviewer with the "
+                                     "reasons",
     Outcome.INSUFFICIENT_DOCUMENTATION: "not documented: request the missing documentation, "
                                         "or route to a physician reviewer",
     Outcome.NOT_ADDRESSED: "not addressed by the encoded MTUS: apply other guidelines per the "
@@ -25,10 +26,11 @@ ACTION = {
 
 def citation(rec: Recommendation) -> dict:
     section, edition = rec.section, rec.section.edition
+    pages = rec.pages or section.pages
     text = f"{edition.guideline}, Section(s): {section.title}"
-    if section.pages:
-        text += f", page{'s' if '-' in section.pages or ',' in section.pages else ''} {section.pages}"
-    return {"guideline": edition.guideline, "section": section.title, "pages": section.pages,
+    if pages:
+        text += f", page{'s' if '-' in pages or ',' in pages else ''} {pages}"
+    return {"guideline": edition.guideline, "section": section.title, "pages": pages,
             "edition": edition.label, "edition_iri": edition.iri, "section_iri": section.iri,
             "source": "MTUS" if edition.mtus else "non-MTUS", "text": text}
 
@@ -114,7 +116,7 @@ def determination_iri(request: str, digest: str) -> str:
 def run_triples(result, kb, run_iri: str | None = None) -> tuple[str, list[ox.Triple]]:
     """A PROV-O activity for this reasoning run and one mtus:Determination per request."""
     run = _n(run_iri or RUN + uuid.uuid4().hex)
-    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    now = dt.datetime.now(dt.UTC).isoformat()
     triples = [ox.Triple(run, _n(RDF_TYPE), _n(PROV + "Activity")),
                ox.Triple(run, _n(PROV + "used"), _n(result.case)),
                ox.Triple(run, _n(PROV + "endedAtTime"), _lit(now, XSD + "dateTime")),

@@ -27,7 +27,8 @@ class FindingPresent(Criterion):
 
     def evaluate(self, ctx: Context) -> Finding:
         terms = ctx.terms
-        present = [f for f in ctx.facts.findings if f.present and terms.is_a(f.concept, self.of_class)]
+        present = [f for f in ctx.facts.findings
+                   if f.present and terms.is_a(f.concept, self.of_class)]
         present += [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
         if present:
             return Finding(Truth.MET, tuple(Evidence(f.node, _say(f, terms, "present"))
@@ -35,8 +36,8 @@ class FindingPresent(Criterion):
         absent = [f for f in ctx.facts.findings
                   if not f.present and f.concept and terms.is_a(self.of_class, f.concept)]
         if absent:
-            return Finding(Truth.NOT_MET, tuple(Evidence(f.node, _say(f, terms, "documented absent"))
-                                                for f in absent))
+            return Finding(Truth.NOT_MET, tuple(
+                Evidence(f.node, _say(f, terms, "documented absent")) for f in absent))
         return Finding(Truth.UNKNOWN)
 
     def missing(self, ctx: Context) -> str:

@@ -53,9 +53,9 @@ class RequestedQuantityWithin(Criterion):
         if self.counts_prior_of:
             for c in ctx.facts.courses:
                 if not c.is_medication and ctx.terms.is_a(c.concept, self.counts_prior_of):
+                    count = c.sessions if c.sessions is not None else "number of"
                     evidence.append(Evidence(c.node, f"{c.label or ctx.terms.label(c.concept)}: "
-                                             f"{c.sessions if c.sessions is not None else 'number of'}"
-                                             " sessions completed"))
+                                             f"{count} sessions completed"))
                     if c.sessions is None:
                         unknown_prior = True
                     else:
@@ -69,8 +69,8 @@ class RequestedQuantityWithin(Criterion):
         if total > self.max_quantity:
             return Finding(Truth.NOT_MET, tuple(evidence), note)
         if unknown_prior:
-            return Finding(Truth.UNKNOWN, tuple(evidence),
-                           note=f"number of prior sessions not stated; limit {_fmt(self.max_quantity)}")
+            return Finding(Truth.UNKNOWN, tuple(evidence), note="number of prior sessions not "
+                           f"stated; limit {_fmt(self.max_quantity)}")
         return Finding(Truth.MET, tuple(evidence), note)
 
     def missing(self, ctx: Context) -> str:

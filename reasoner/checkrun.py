@@ -1,0 +1,65 @@
+"""`mtus check`: everything a guideline author must pass before a change lands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reasoner.authoring import CheckReport, authoring_problems, hermit_problems
+from reasoner.errors import KnowledgeBaseError
+from reasoner.vocab import short
+
+
+def run_check(hermit: bool = True, tests: bool = True, root: Path | None = None) -> CheckReport:
+    from reasoner import KnowledgeBase
+
+    report = CheckReport()
+    try:
+        kb = KnowledgeBase.load(root)
+    except KnowledgeBaseError as exc:
+        report.failures.append(f"compile: {exc}")
+        return report
+    report.info.append(f"knowledge base {kb.digest}: {len(kb.files)} files, {len(kb.triples)} "
+                       f"triples, {len(kb.program.recommendations)} recommendations")
+    report.failures += [f"authoring: {p}" for p in authoring_problems(kb)]
+    if hermit:
+        problems = hermit_problems(kb, kb.root / "build")
+        report.failures += problems
+        if not problems:
+            report.info.append("HermiT: consistent; classification equals the asserted hierarchy")
+    if tests:
+        _case_tests(kb, report)
+    return report
+
+
+def _case_tests(kb, report: CheckReport) -> None:
+    from reasoner import casetests
+
+    paths = casetests.discover(kb.root / "tests" / "cases")
+    loaded = [casetests.load_case_test(p) for p in paths]
+    for test in loaded:
+        report.failures += [f"test {test.path}: {f}" for f in casetests.run_case_test(kb, test)]
+    cov = casetests.coverage(kb, loaded)
+    report.info.append(f"\n{len(paths)} guideline test cases")
+    report.info.append(f"{'recommendation':44} {'edition':10} {'tests':>5}  "
+                       "criteria never decisive")
+    for rec in kb.program.recommendations:
+        entry = cov.get(rec.iri, {})
+        count = entry.get("count", 0)
+        never = _never_decisive(rec, entry.get("decisive", set()))
+        report.info.append(f"{short(rec.iri):44} {rec.section.edition.label:10} {count:>5}  "
+                           + (", ".join(short(i) for i in never) or "-"))
+        if count == 0:
+            report.failures.append(f"coverage: {short(rec.iri)} ({rec.file}) has no test case")
+        if not rec.section.title or not rec.section.edition.guideline:
+            report.failures.append(f"coverage: {short(rec.iri)} ({rec.file}) has no citation")
+
+
+def _never_decisive(rec, decisive: set[str]) -> list[str]:
+    leaves, stack = [], [rec.criterion] if rec.criterion else []
+    while stack:
+        node = stack.pop()
+        if node.is_combinator:
+            stack.extend(node.operands)
+        elif node.iri not in decisive:
+            leaves.append(node.iri)
+    return sorted(set(leaves))

@@ -1,0 +1,180 @@
+"""The `mtus` command line: reason, validate, serve, query, check.
+
+Exit codes: 0 decided / valid / check passed, 1 check failed or internal error, 2 bad input
+(unreadable document, incomplete case, bad query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, MtusError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_STORE = "var/store"
+
+
+def _read(path: str, fmt: str | None) -> tuple[bytes, str, str]:
+    from reasoner.intake import SUFFIXES, media_type_for
+
+    if path == "-":
+        media = SUFFIXES.get(f".{fmt}", fmt) if fmt else "text/turtle"
+        return sys.stdin.buffer.read(), media, "<stdin>"
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file", source=path)
+    media = SUFFIXES.get(f".{fmt}", fmt) if fmt else media_type_for(file)
+    return file.read_bytes(), media, path
+
+
+def cmd_reason(args) -> int:
+    from reasoner import KnowledgeBase
+    from reasoner.report import case_json
+
+    kb = KnowledgeBase.load()
+    data, media, source = _read(args.file, args.format)
+    result = kb.reason_document(data, media, source)
+    out = case_json(result, kb)
+    if not args.no_store:
+        from reasoner.store import Store
+
+        store = Store.open(args.store)
+        store.ensure_guidelines(kb)
+        out["run"] = store.save_case(result, kb)
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(_summary(out))
+    return EXIT_OK
+
+
+def _summary(out: dict) -> str:
+    lines = [f"case {out['case']}"]
+    for d in out["determinations"]:
+        lines.append(f"\n{d['service']}: {d['outcome']} (IMR: {d['imr_equivalent'] or 'n/a'})")
+        lines.append(f"  {d['action']}")
+        if d["citation"]:
+            lines.append(f"  cites: {d['citation']['text']} [{d['citation']['source']}]")
+        for c in d["criteria"]:
+            mark = "*" if c["decisive"] else " "
+            tag = f" [{c['verification']}]" if c["verification"] else ""
+            lines.append(f"  {mark}{'  ' * c['depth']}{c['result']:8} {c['statement']}{tag}")
+            for e in c["evidence"]:
+                lines.append(f"   {'  ' * c['depth']}         - {e['text']}")
+        for label, items in (("missing", d["missing"]), ("would change", d["would_change"]),
+                             ("note", d["notes"])):
+            lines += [f"  {label}: {item}" for item in items]
+    if "run" in out:
+        lines.append(f"\nstored as run {out['run']}")
+    return "\n".join(lines)
+
+
+def cmd_validate(args) -> int:
+    from reasoner import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    data, media, source = _read(args.file, args.format)
+    problems = kb.validate(kb.parse(data, media, source), source)
+    if args.json:
+        print(json.dumps({"conforms": not any(p.severity == "violation" for p in problems),
+                          "problems": [p.as_dict() for p in problems]}, indent=2))
+    else:
+        for p in problems:
+            print(f"{source}: {p.severity}: {p.message} [{p.focus}]")
+        if not problems:
+            print(f"{source}: complete enough to decide")
+    return EXIT_BAD_INPUT if any(p.severity == "violation" for p in problems) else EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from reasoner.checkrun import run_check
+
+    report = run_check(hermit=not args.no_hermit, tests=not args.no_tests)
+    for line in report.info:
+        print(line)
+    for line in report.failures:
+        print(f"FAIL {line}", file=sys.stderr)
+    print(f"\nmtus check: {'passed' if report.ok else f'{len(report.failures)} failure(s)'}")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_serve(args) -> int:
+    import os
+
+    import uvicorn
+
+    os.environ.setdefault("MTUS_STORE", args.store)
+    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info")
+    return EXIT_OK
+
+
+def cmd_query(args) -> int:
+    from reasoner.store import Store
+
+    text = Path(args.query).read_text() if Path(args.query).is_file() else args.query
+    store = Store.open(args.store, read_only=True)
+    print(store.query_text(text, args.format))
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mtus", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("reason", help="decide each requested service of a case file")
+    r.add_argument("file", help="case file (.ttl, .jsonld, .json, .nt) or - for stdin")
+    r.add_argument("--format", help="ttl, jsonld or nt (default: from the file name)")
+    r.add_argument("--json", action="store_true", help="print the JSON output contract")
+    r.add_argument("--store", default=DEFAULT_STORE,
+                   help=f"embedded store (default {DEFAULT_STORE})")
+    r.add_argument("--no-store", action="store_true", help="do not store the case")
+    r.set_defaults(func=cmd_reason)
+
+    v = sub.add_parser("validate", help="check a case file is complete enough to decide")
+    v.add_argument("file")
+    v.add_argument("--format")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--store", default=DEFAULT_STORE)
+    s.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("query", help="run a read-only SPARQL query over the store")
+    q.add_argument("query", help="SPARQL text or a file holding it")
+    q.add_argument("--store", default=DEFAULT_STORE)
+    q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml"])
+    q.set_defaults(func=cmd_query)
+
+    c = sub.add_parser("check", help="guideline authors: shapes, OWL (HermiT), test cases")
+    c.add_argument("--no-hermit", action="store_true", help="skip HermiT (no Java needed)")
+    c.add_argument("--no-tests", action="store_true", help="skip the guideline test cases")
+    c.set_defaults(func=cmd_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except IncompleteCase as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except InputError as exc:
+        print(f"error: {exc.describe()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KnowledgeBaseError as exc:
+        print(f"knowledge base error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except MtusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
