@@ -38,7 +38,9 @@ def authoring_problems(kb) -> list[str]:
     for result in report.subjects(predicate=SH.resultSeverity):
         focus = str(report.value(result, SH.focusNode))
         shape = report.value(result, SH.sourceShape)
-        rule = short(str(shape)).split("#")[-1] if isinstance(shape, URIRef) else "shape"
+        # A property shape is a blank node: the rule's name is its node shape's IRI.
+        shape = shapes.value(predicate=SH.property, object=shape) or shape
+        rule = str(shape).rsplit("#", 1)[-1] if isinstance(shape, URIRef) else "shape"
         out.append(f"{kb.sources.get(focus, '?')}: <{focus}>: "
                    f"{report.value(result, SH.resultMessage)} [{rule}]")
     return sorted(out)

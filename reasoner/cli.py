@@ -77,7 +77,7 @@ def cmd_validate(args) -> int:
 
     kb = KnowledgeBase.load()
     data, media, source = _read(args.file, args.format)
-    problems = kb.validate(kb.parse(data, media, source), source)
+    problems = kb.checker.check(kb.parse(data, media, source), source, engine=args.engine)
     if args.json:
         print(json.dumps({"conforms": not any(p.severity == "violation" for p in problems),
                           "problems": [p.as_dict() for p in problems]}, indent=2))
@@ -137,6 +137,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("file")
     v.add_argument("--format")
     v.add_argument("--json", action="store_true")
+    v.add_argument("--engine", default="compiled", choices=["compiled", "pyshacl"],
+                   help="compiled shapes (default, fast) or pySHACL (the reference)")
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")

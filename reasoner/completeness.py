@@ -11,6 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from reasoner.errors import Problem
+from reasoner.shapecheck import CompiledShapes
 from reasoner.terminology import Terminology
 from reasoner.vocab import XSD, m, short
 
@@ -38,18 +39,31 @@ def _term(term):
 
 
 class CaseChecker:
-    def __init__(self, shapes: Graph, terms: Terminology) -> None:
-        self.shapes = shapes
+    """Runs the case shapes compiled (default, per request) or through pySHACL (the
+    reference the compiled checker is tested against, and `mtus validate --engine pyshacl`)."""
+
+    def __init__(self, path: Path, terms: Terminology) -> None:
+        self.path = path
         self.terms = terms
+        self.compiled = CompiledShapes.load(path)
+        self._shapes: Graph | None = None
 
     @classmethod
     def load(cls, path: Path, terms: Terminology) -> CaseChecker:
-        return cls(Graph().parse(path, format="turtle"), terms)
+        return cls(path, terms)
 
-    def check(self, triples: list[ox.Triple], source: str = "<input>") -> list[Problem]:
-        return self._shacl(triples) + self._concepts(triples) + self._one_case(triples)
+    @property
+    def shapes(self) -> Graph:
+        if self._shapes is None:
+            self._shapes = Graph().parse(self.path, format="turtle")
+        return self._shapes
 
-    def _shacl(self, triples: list[ox.Triple]) -> list[Problem]:
+    def check(self, triples: list[ox.Triple], source: str = "<input>",
+              engine: str = "compiled") -> list[Problem]:
+        shacl = self.shacl(triples) if engine == "pyshacl" else self.compiled.check(triples)
+        return sorted(shacl, key=_order) + self._concepts(triples) + self._one_case(triples)
+
+    def shacl(self, triples: list[ox.Triple]) -> list[Problem]:
         conforms, report, _ = pyshacl.validate(to_rdflib(triples), shacl_graph=self.shapes,
                                                inference="none", advanced=False)
         if conforms:
@@ -57,13 +71,14 @@ class CaseChecker:
         problems = []
         for result in report.subjects(predicate=SH.resultSeverity):
             path = report.value(result, SH.resultPath)
+            focus = report.value(result, SH.focusNode)
             problems.append(Problem(
-                focus=str(report.value(result, SH.focusNode)),
+                focus=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
                 path=short(str(path)) if isinstance(path, URIRef) else None,
                 message=str(report.value(result, SH.resultMessage)),
                 severity=_SEVERITY.get(report.value(result, SH.resultSeverity), "violation"),
-                shape=_shape_name(report.value(result, SH.sourceShape))))
-        return sorted(problems, key=lambda p: (p.severity, p.message, p.focus))
+                shape=None))
+        return problems
 
     def _concepts(self, triples: list[ox.Triple]) -> list[Problem]:
         return [Problem(focus=t.subject.value, path=short(t.predicate.value),
@@ -83,5 +98,5 @@ class CaseChecker:
                                 f"found {len(cases)}")]
 
 
-def _shape_name(node) -> str | None:
-    return short(str(node)) if isinstance(node, URIRef) else None
+def _order(p: Problem) -> tuple:
+    return (p.severity != "violation", p.message, p.focus)

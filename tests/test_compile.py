@@ -1,0 +1,83 @@
+"""The guideline graph compiles once; bad content fails at load naming file, IRI and term."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reasoner import KnowledgeBase, KnowledgeBaseError
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAD = """@prefix gl: <https://w3id.org/mtus-kg/guideline/> .
+@prefix term: <https://w3id.org/mtus-kg/term/> .
+@prefix mtus: <https://w3id.org/mtus-kg/ontology#> .
+gl:bad-rec a mtus:Recommendation ; mtus:section gl:acoem-low-back-2004-special-studies ;
+    mtus:appliesTo term:LumbarMRI ; mtus:polarity mtus:RecommendedWithCriteria ;
+    mtus:statement "x" ; mtus:verification mtus:Verified ; mtus:criterion gl:bad-crit .
+"""
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
+    return tmp_path
+
+
+def _load_with(root: Path, extra: str) -> KnowledgeBase:
+    (root / "ontology" / "guidelines" / "zz-bad.ttl").write_text(HEAD + extra)
+    return KnowledgeBase.load(root)
+
+
+def test_the_shipped_knowledge_base_compiles(kb):
+    assert kb.program.recommendations
+    assert all(r.section.edition.guideline for r in kb.program.recommendations)
+
+
+def test_unknown_criterion_kind_names_file_and_iri(root):
+    with pytest.raises(KnowledgeBaseError) as err:
+        _load_with(root, "gl:bad-crit a mtus:NoSuchKind .\n")
+    assert err.value.file.endswith("zz-bad.ttl")
+    assert err.value.iri == "https://w3id.org/mtus-kg/guideline/bad-crit"
+    assert "mtus:NoSuchKind" in str(err.value)
+
+
+def test_unknown_term_names_the_term(root):
+    with pytest.raises(KnowledgeBaseError, match="term:NoSuchFinding") as err:
+        _load_with(root, "gl:bad-crit a mtus:FindingPresent ; mtus:ofClass term:NoSuchFinding .\n")
+    assert err.value.file.endswith("zz-bad.ttl")
+
+
+def test_missing_parameter_is_named(root):
+    with pytest.raises(KnowledgeBaseError, match="mtus:maxQuantity"):
+        _load_with(root, "gl:bad-crit a mtus:RequestedQuantityWithin .\n")
+
+
+def test_bad_number_is_named(root):
+    with pytest.raises(KnowledgeBaseError, match="must be a number"):
+        _load_with(root, 'gl:bad-crit a mtus:RequestedDurationWithin ; mtus:maxDays "ten" .\n')
+
+
+def test_self_reference_is_refused(root):
+    with pytest.raises(KnowledgeBaseError, match="refers to itself"):
+        _load_with(root, "gl:bad-crit a mtus:Not ; mtus:operands ( gl:bad-crit ) .\n")
+
+
+def test_not_takes_one_operand(root):
+    extra = ("gl:bad-crit a mtus:Not ; mtus:operands ( gl:a gl:b ) .\n"
+             "gl:a a mtus:DiagnosisOf ; mtus:ofClass term:Insomnia .\n"
+             "gl:b a mtus:DiagnosisOf ; mtus:ofClass term:Insomnia .\n")
+    with pytest.raises(KnowledgeBaseError, match="exactly 1 operands"):
+        _load_with(root, extra)
+
+
+def test_turtle_syntax_error_names_file_and_line(root):
+    with pytest.raises(KnowledgeBaseError) as err:
+        _load_with(root, "gl:bad-crit a mtus:Not ; ;; (\n")
+    assert "zz-bad.ttl:" in str(err.value)
+
+
+def test_compiled_program_is_immutable(kb):
+    rec = kb.program.recommendations[0]
+    with pytest.raises(AttributeError):
+        rec.statement = "changed"  # type: ignore[misc]

@@ -1,0 +1,77 @@
+"""The compiled case checker gives exactly pySHACL's results, over many generated cases."""
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from reasoner.errors import KnowledgeBaseError
+from reasoner.intake import parse
+from reasoner.shapecheck import CompiledShapes
+
+ROOT = Path(__file__).resolve().parent.parent
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SOURCES = [ROOT / "examples" / "seed-case.ttl"] + sorted((ROOT / "tests" / "cases").rglob("*.ttl"))
+ODD_LITERALS = [
+    ox.Literal("2015-13-45", datatype=ox.NamedNode(XSD + "date")),
+    ox.Literal("07/30/2015"),
+    ox.Literal("4.5", datatype=ox.NamedNode(XSD + "integer")),
+    ox.Literal("eleven", datatype=ox.NamedNode(XSD + "decimal")),
+    ox.Literal("11", datatype=ox.NamedNode(XSD + "integer")),
+    ox.Literal("-1", datatype=ox.NamedNode(XSD + "decimal")),
+    ox.Literal("7.5E0", datatype=ox.NamedNode(XSD + "double")),
+    ox.Literal("3"),
+    ox.Literal("drei", language="de"),
+]
+ODD_NODES = [ox.NamedNode("https://w3id.org/mtus-kg/ontology#Present"),
+             ox.NamedNode("https://w3id.org/mtus-kg/ontology#Bogus"), ox.BlankNode("b1")]
+
+
+def _mutate(triples: list[ox.Triple], rng: random.Random) -> list[ox.Triple]:
+    out = list(triples)
+    for _ in range(rng.randint(1, 4)):
+        i = rng.randrange(len(out))
+        t = out[i]
+        move = rng.choice(["drop", "duplicate", "literal", "node"])
+        if move == "drop":
+            out.pop(i)
+        elif move == "duplicate":
+            out.append(ox.Triple(t.subject, t.predicate, rng.choice(ODD_LITERALS + ODD_NODES)))
+        elif move == "literal":
+            out[i] = ox.Triple(t.subject, t.predicate, rng.choice(ODD_LITERALS))
+        else:
+            out[i] = ox.Triple(t.subject, t.predicate, rng.choice(ODD_NODES))
+    return out
+
+
+def _key(problems) -> Counter:
+    return Counter((p.focus, p.path, p.message, p.severity) for p in problems)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_compiled_checker_equals_pyshacl(kb, seed):
+    rng = random.Random(seed)
+    checker = kb.checker
+    for source in SOURCES[seed::12] or SOURCES[:1]:
+        base = parse(source.read_bytes(), "text/turtle")
+        for _ in range(25):
+            case = _mutate(base, rng)
+            assert _key(checker.compiled.check(case)) == _key(checker.shacl(case)), source
+
+
+def test_unmodified_cases_conform(kb):
+    for source in SOURCES:
+        triples = [t for t in parse(source.read_bytes(), "text/turtle")
+                   if "mtus-kg/test#" not in t.predicate.value + str(t.object)]
+        assert kb.checker.compiled.check(triples) == [] == kb.checker.shacl(triples), source
+
+
+def test_unsupported_shacl_is_refused_naming_the_shape(tmp_path):
+    shapes = tmp_path / "case.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                      "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:closed true .\n")
+    with pytest.raises(KnowledgeBaseError, match="sh:closed") as err:
+        CompiledShapes.load(shapes)
+    assert err.value.iri == "urn:s"
