@@ -164,7 +164,11 @@ def _key(term) -> str:
 
 
 def find_case_node(triples: list[ox.Triple], source: str = "<input>") -> str:
-    cases = _Graph(triples, source).subjects_of_type(m("Case"))
+    return _case_node(_Graph(triples, source), source)
+
+
+def _case_node(g: _Graph, source: str) -> str:
+    cases = g.subjects_of_type(m("Case"))
     if len(cases) != 1:
         raise InputError(f"a case document must describe exactly one mtus:Case, found {len(cases)}",
                          source=source)
@@ -173,7 +177,7 @@ def find_case_node(triples: list[ox.Triple], source: str = "<input>") -> str:
 
 def read_case(triples: list[ox.Triple], source: str = "<input>") -> CaseFacts:
     g = _Graph(triples, source)
-    case = find_case_node(triples, source)
+    case = _case_node(g, source)
     worker = g.iri(case, "worker")
     injuries = [_key(o) for o in g.objects(case, "injury")]
     linked = {local: [_key(o) for o in g.objects(case, local)]
