@@ -37,7 +37,11 @@ def _case_tests(kb, report: CheckReport) -> None:
     paths = casetests.discover(kb.root / "tests" / "cases")
     loaded = [casetests.load_case_test(p) for p in paths]
     for test in loaded:
-        report.failures += [f"test {test.path}: {f}" for f in casetests.run_case_test(kb, test)]
+        failures = [f"test {test.path}: {f}" for f in casetests.run_case_test(kb, test)]
+        if test.known_gap:  # a stated, known reasoner gap: reported, not failed
+            report.info += [f"known gap ({test.known_gap}): {f}" for f in failures]
+        else:
+            report.failures += failures
     cov = casetests.coverage(kb, loaded)
     report.info.append(f"\n{len(paths)} guideline test cases")
     report.info.append(f"{'recommendation':44} {'edition':10} {'tests':>5}  "

@@ -65,6 +65,9 @@ class Program:
     editions: tuple[Edition, ...]
     terminology: Terminology
 
+    def section(self, iri: str | None) -> Section | None:
+        return next((s for s in self.sections if s.iri == iri), None) if iri else None
+
 
 class Index:
     """Subject -> predicate -> objects over the knowledge-base triples, with source files."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from reasoner.compile import Program, Recommendation
+from reasoner.compile import Program, Recommendation, Section
 from reasoner.criteria import Context, Criterion, Finding, Truth
 from reasoner.facts import CaseFacts, Request
 from reasoner.vocab import m
@@ -66,6 +66,7 @@ class Determination:
     missing: tuple[str, ...]
     would_change: tuple[str, ...]
     context: Context
+    also_cites: tuple[Section, ...] = ()  # sections of decisive criteria beyond the main one
 
 
 def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
@@ -89,10 +90,14 @@ def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determin
     applied.sort(key=lambda a: _SEVERITY[a.root.truth])
     main = applied[0]
     truth = main.root.truth
+    turned_on = tuple(decisive(main.root, truth))
+    cited = [program.section(n.criterion.section) for n in turned_on]
+    also = tuple(dict.fromkeys(s for s in cited
+                               if s and s.iri != main.recommendation.section.iri))
     return Determination(
         request=req, outcome=_BY_TRUTH[truth], applied=main, also_applied=tuple(applied[1:]),
-        decisive=tuple(decisive(main.root, truth)), missing=tuple(missing(main.root, ctx)),
-        would_change=tuple(would_change(main.root, ctx)), context=ctx)
+        decisive=turned_on, missing=tuple(missing(main.root, ctx)),
+        would_change=tuple(would_change(main.root, ctx)), context=ctx, also_cites=also)
 
 
 def applicable(program: Program, ctx: Context) -> list[Recommendation]:

@@ -73,7 +73,7 @@ def parse(data: bytes, media_type: str, *, source: str = "<input>",
             raise InputError("named graphs are not accepted in a case document",
                              source=source, term=str(q.graph_name))
         triples.append(q.triple)
-    return triples
+    return list(dict.fromkeys(triples))  # an RDF graph is a set: a repeated triple counts once
 
 
 def _syntax_error(exc: SyntaxError, source: str) -> InputError:

@@ -24,15 +24,24 @@ ACTION = {
 }
 
 
-def citation(rec: Recommendation) -> dict:
+def citation(rec: Recommendation, also: tuple = ()) -> dict:
+    """The citation as IMR letters print it; `also`: sections of decisive criteria taken from
+    elsewhere in the guideline (e.g. 'Opioids, dosing, page 86')."""
     section, edition = rec.section, rec.section.edition
-    pages = rec.pages or section.pages
-    text = f"{edition.guideline}, Section(s): {section.title}"
-    if pages:
-        text += f", page{'s' if '-' in pages or ',' in pages else ''} {pages}"
-    return {"guideline": edition.guideline, "section": section.title, "pages": pages,
-            "edition": edition.label, "edition_iri": edition.iri, "section_iri": section.iri,
-            "source": "MTUS" if edition.mtus else "non-MTUS", "text": text}
+    text = f"{edition.guideline}, Section(s): " + "; ".join(
+        _section_text(s.title, p) for s, p in [(section, rec.pages or section.pages)]
+        + [(s, s.pages) for s in also])
+    return {"guideline": edition.guideline, "section": section.title,
+            "pages": rec.pages or section.pages, "edition": edition.label,
+            "edition_iri": edition.iri, "section_iri": section.iri,
+            "source": "MTUS" if edition.mtus else "non-MTUS", "text": text,
+            "also": [{"section": s.title, "pages": s.pages, "section_iri": s.iri} for s in also]}
+
+
+def _section_text(title: str, pages: str | None) -> str:
+    if not pages:
+        return title
+    return f"{title}, page{'s' if '-' in pages or ',' in pages else ''} {pages}"
 
 
 def determination_json(d: Determination) -> dict:
@@ -58,7 +67,7 @@ def determination_json(d: Determination) -> dict:
     out["recommendation"] = {"iri": rec.iri, "statement": rec.statement,
                              "polarity": rec.polarity.rsplit("#", 1)[-1],
                              "verification": VERIFICATION_TAGS.get(rec.verification)}
-    out["citation"] = citation(rec)
+    out["citation"] = citation(rec, d.also_cites)
     out["criteria"] = list(_trace(d.applied.root, None, 0, decisive_ids))
     out["decisive"] = [n.criterion.iri for n in d.decisive]
     out["notes"] = _notes(d)
@@ -147,7 +156,7 @@ def _determination_triples(d: Determination, run: ox.NamedNode, digest: str) -> 
     rec = d.applied.recommendation
     t += [ox.Triple(node, _n(m("recommendation")), _n(rec.iri)),
           ox.Triple(node, _n(m("citedSection")), _n(rec.section.iri)),
-          ox.Triple(node, _n(m("citation")), _lit(citation(rec)["text"]))]
+          ox.Triple(node, _n(m("citation")), _lit(citation(rec, d.also_cites)["text"]))]
     decisive_ids = {id(n) for n in d.decisive}
     for i, n in enumerate(_nodes(d.applied.root)):
         r = _n(f"{node.value}/criterion/{i}")

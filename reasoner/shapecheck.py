@@ -114,7 +114,7 @@ class _DataGraph:
     def __init__(self, triples: list[ox.Triple]) -> None:
         self.out: dict = defaultdict(lambda: defaultdict(list))
         self.by_pred: dict[str, list] = defaultdict(list)
-        for t in triples:
+        for t in dict.fromkeys(triples):  # a graph is a set, whoever built the list
             self.out[t.subject][t.predicate.value].append(t.object)
             self.by_pred[t.predicate.value].append(t)
 

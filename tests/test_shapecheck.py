@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Literal, URIRef
 
 from reasoner.errors import KnowledgeBaseError
 from reasoner.intake import parse
@@ -29,6 +30,25 @@ ODD_NODES = [ox.NamedNode("https://w3id.org/mtus-kg/ontology#Present"),
              ox.NamedNode("https://w3id.org/mtus-kg/ontology#Bogus"), ox.BlankNode("b1")]
 
 
+# Known gap, with its reason: for an ill-typed literal (e.g. "eleven"^^xsd:decimal,
+# "2015-13-45"^^xsd:date) rdflib orders it below every number, so pySHACL passes
+# sh:maxInclusive; SHACL says the comparison is undefined, which is a violation. The compiled
+# checker follows the spec (test_ill_typed_numbers_fail_both_bounds); the differential test
+# leaves out the (focus, path) pairs where an ill-typed literal meets a numeric bound.
+BOUNDED = {"https://w3id.org/mtus-kg/ontology#" + p for p in ("age", "value", "valueHigh",
+                                                              "sessions")}
+
+
+def _ill_typed_bounded(case: list[ox.Triple]) -> set[tuple[str, str]]:
+    out = set()
+    for t in case:
+        if t.predicate.value in BOUNDED and isinstance(t.object, ox.Literal) \
+                and not t.object.language and Literal(
+                    t.object.value, datatype=URIRef(t.object.datatype.value)).ill_typed:
+            out.add((t.subject.value, "mtus:" + t.predicate.value.rsplit("#", 1)[1]))
+    return out
+
+
 def _mutate(triples: list[ox.Triple], rng: random.Random) -> list[ox.Triple]:
     out = list(triples)
     for _ in range(rng.randint(1, 4)):
@@ -46,8 +66,9 @@ def _mutate(triples: list[ox.Triple], rng: random.Random) -> list[ox.Triple]:
     return out
 
 
-def _key(problems) -> Counter:
-    return Counter((p.focus, p.path, p.message, p.severity) for p in problems)
+def _key(problems, skip: set) -> Counter:
+    return Counter((p.focus, p.path, p.message, p.severity) for p in problems
+                   if (p.focus, p.path) not in skip)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -58,7 +79,9 @@ def test_compiled_checker_equals_pyshacl(kb, seed):
         base = parse(source.read_bytes(), "text/turtle")
         for _ in range(25):
             case = _mutate(base, rng)
-            assert _key(checker.compiled.check(case)) == _key(checker.shacl(case)), source
+            skip = _ill_typed_bounded(case)
+            assert _key(checker.compiled.check(case), skip) == _key(checker.shacl(case), skip), \
+                source
 
 
 def test_unmodified_cases_conform(kb):
@@ -75,3 +98,13 @@ def test_unsupported_shacl_is_refused_naming_the_shape(tmp_path):
     with pytest.raises(KnowledgeBaseError, match="sh:closed") as err:
         CompiledShapes.load(shapes)
     assert err.value.iri == "urn:s"
+
+
+def test_ill_typed_numbers_fail_both_bounds(kb):
+    case = parse(b"""@prefix mtus: <https://w3id.org/mtus-kg/ontology#> .
+        <urn:c> a mtus:Case ; mtus:request <urn:r> ; mtus:worker <urn:w> .
+        <urn:r> mtus:concept <https://w3id.org/mtus-kg/term/PhysicalTherapy> ;
+            mtus:requestDate "2015-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .
+        <urn:w> mtus:age "eleven"^^<http://www.w3.org/2001/XMLSchema#decimal> .""", "text/turtle")
+    ages = [p for p in kb.checker.compiled.check(case) if p.path == "mtus:age"]
+    assert len(ages) == 3  # datatype, minInclusive, maxInclusive

@@ -22,6 +22,16 @@ def requested_days(req) -> int | None:
     return None
 
 
+def _renewed(current: list, req):
+    """The current use a dosed request renews: the only use of the same drug, or the one of the
+    same strength (long- and short-acting forms of one drug are separate uses). None: the
+    request adds to what is taken."""
+    same = [c for c in current if c.concept == req.concept]
+    if len(same) == 1:
+        return same[0]
+    return next((c for c in same if c.dose_mg == req.dose_mg), None)
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
@@ -151,17 +161,14 @@ class DailyDoseWithin(Criterion):
 
     def _uses(self, ctx: Context) -> list[tuple]:
         req = ctx.request
-        uses = []
+        current = [c for c in ctx.facts.courses
+                   if c.is_medication and ctx.terms.is_a(c.concept, self.of_class)]
         requested = ctx.terms.is_a(req.concept, self.of_class)
-        for c in ctx.facts.courses:
-            if not c.is_medication or not ctx.terms.is_a(c.concept, self.of_class):
-                continue
-            if requested and c.concept == req.concept and req.dose_mg is not None:
-                continue  # the request states the new dose of this drug
-            uses.append((c.node, c.label or ctx.terms.label(c.concept), c.concept,
-                         c.dose_mg, c.doses_per_day))
+        renewed = _renewed(current, req) if requested and req.dose_mg is not None else None
+        uses = [(c.node, c.label or ctx.terms.label(c.concept), c.concept, c.dose_mg,
+                 c.doses_per_day) for c in current if c is not renewed]
         if requested and (req.dose_mg is not None or
-                          not any(u[2] == req.concept for u in uses)):
+                          not any(c.concept == req.concept for c in current)):
             uses.append((req.node, req.label or ctx.terms.label(req.concept), req.concept,
                          req.dose_mg, req.doses_per_day))
         return uses
