@@ -57,7 +57,8 @@ def owl_export(kb, path: Path) -> Path:
         return ox.Triple(t.subject, t.predicate, o)
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(ox.serialize([fix(t) for t in kb.triples], format=ox.RdfFormat.N_TRIPLES))
+    path.write_bytes(ox.serialize([fix(t) for t in kb.triples], format=ox.RdfFormat.N_TRIPLES)
+                     or b"")
     return path
 
 

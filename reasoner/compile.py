@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pyoxigraph as ox
 
@@ -103,7 +104,7 @@ class NodeReader:
         self.node = node
         self.c = compiler
 
-    def fail(self, message: str):
+    def fail(self, message: str) -> NoReturn:
         raise KnowledgeBaseError(message, file=self.c.index.files.get(self.node), iri=self.node)
 
     def _values(self, local: str, required: bool) -> list:
@@ -114,27 +115,33 @@ class NodeReader:
             self.fail(f"mtus:{local} given {len(values)} times; expected once")
         return values
 
-    def iri(self, local: str, required: bool = True) -> str | None:
-        values = self._values(local, required)
+    def iri_opt(self, local: str) -> str | None:
+        values = self._values(local, False)
         if values and not isinstance(values[0], ox.NamedNode):
             self.fail(f"mtus:{local} must be an IRI")
         return values[0].value if values else None
 
+    def iri(self, local: str) -> str:
+        self._values(local, True)
+        return self.iri_opt(local) or self.fail(f"missing required mtus:{local}")
+
     def iris(self, local: str) -> list[str]:
         return [o.value for o in self._values(local, False)]
 
-    def term(self, local: str, required: bool = True) -> str | None:
-        value = self.iri(local, required)
-        if value is not None and not self.c.terms.known(value):
+    def _known(self, local: str, value: str) -> str:
+        if not self.c.terms.known(value):
             self.fail(f"mtus:{local} names {short(value)}, which is not a terminology class")
         return value
 
+    def term_opt(self, local: str) -> str | None:
+        value = self.iri_opt(local)
+        return None if value is None else self._known(local, value)
+
+    def term(self, local: str) -> str:
+        return self._known(local, self.iri(local))
+
     def terms(self, local: str) -> list[str]:
-        values = self.iris(local)
-        for value in values:
-            if not self.c.terms.known(value):
-                self.fail(f"mtus:{local} names {short(value)}, which is not a terminology class")
-        return values
+        return [self._known(local, v) for v in self.iris(local)]
 
     def term_label(self, local: str) -> str:
         return self.c.terms.label(self.term(local))
@@ -142,12 +149,16 @@ class NodeReader:
     def term_labels(self, local: str) -> list[str]:
         return [self.c.terms.label(t) for t in self.terms(local)]
 
-    def text(self, local: str, required: bool = True) -> str | None:
-        values = self._values(local, required)
+    def text_opt(self, local: str) -> str | None:
+        values = self._values(local, False)
         return values[0].value if values else None
 
-    def decimal(self, local: str, required: bool = True) -> float | None:
-        text = self.text(local, required)
+    def text(self, local: str) -> str:
+        self._values(local, True)
+        return self.text_opt(local) or ""
+
+    def decimal_opt(self, local: str) -> float | None:
+        text = self.text_opt(local)
         if text is None:
             return None
         try:
@@ -155,18 +166,33 @@ class NodeReader:
         except ValueError:
             self.fail(f"mtus:{local} must be a number, got '{text}'")
 
-    def integer(self, local: str, required: bool = True) -> int | None:
-        number = self.decimal(local, required)
+    def decimal(self, local: str) -> float:
+        self._values(local, True)
+        value = self.decimal_opt(local)
+        return value if value is not None else self.fail(f"missing required mtus:{local}")
+
+    def integer_opt(self, local: str) -> int | None:
+        number = self.decimal_opt(local)
         if number is not None and number != int(number):
             self.fail(f"mtus:{local} must be a whole number, got {number}")
         return None if number is None else int(number)
 
-    def date(self, local: str, required: bool = True) -> dt.date | None:
-        text = self.text(local, required)
+    def integer(self, local: str) -> int:
+        self._values(local, True)
+        value = self.integer_opt(local)
+        return value if value is not None else self.fail(f"missing required mtus:{local}")
+
+    def date_opt(self, local: str) -> dt.date | None:
+        text = self.text_opt(local)
         try:
             return None if text is None else dt.date.fromisoformat(text)
         except ValueError:
             self.fail(f"mtus:{local} must be a date YYYY-MM-DD, got '{text}'")
+
+    def date(self, local: str) -> dt.date:
+        self._values(local, True)
+        value = self.date_opt(local)
+        return value if value is not None else self.fail(f"missing required mtus:{local}")
 
     def criteria_list(self, local: str) -> list[Criterion]:
         head = self.c.index.objects(self.node, m(local))
@@ -219,10 +245,10 @@ class Compiler:
         r = NodeReader(node, self)
         guideline = r.iri("guideline")
         title = NodeReader(guideline, self).text("citationTitle")
-        kind = r.iri("sourceKind", required=False) or NodeReader(guideline, self).iri("sourceKind")
+        kind = r.iri_opt("sourceKind") or NodeReader(guideline, self).iri("sourceKind")
         return Edition(iri=node, guideline=title, label=r.text("editionLabel"),
                        in_force_from=r.date("inForceFrom"),
-                       in_force_until=r.date("inForceUntil", required=False),
+                       in_force_until=r.date_opt("inForceUntil"),
                        mtus=kind == m("MTUSSource"), file=self.index.files.get(node, ""))
 
     def section(self, node: str, editions: dict[str, Edition]) -> Section:
@@ -230,7 +256,7 @@ class Compiler:
         edition = r.iri("edition")
         if edition not in editions:
             r.fail(f"mtus:edition names {short(edition)}, which is not an mtus:Edition")
-        return Section(iri=node, title=r.text("sectionTitle"), pages=r.text("pages", False),
+        return Section(iri=node, title=r.text("sectionTitle"), pages=r.text_opt("pages"),
                        edition=editions[edition])
 
     def recommendation(self, node: str, sections: dict[str, Section]) -> Recommendation:
@@ -255,7 +281,7 @@ class Compiler:
             applicable_when=self.criterion(_key(when[0]), node) if when else None,
             statement=r.text("statement"), verification=r.iri("verification"),
             notes=tuple(o.value for o in self.index.objects(node, SKOS_NOTE)),
-            file=self.index.files.get(node, ""), pages=r.text("pages", required=False))
+            file=self.index.files.get(node, ""), pages=r.text_opt("pages"))
 
 
 def compile_program(index: Index, terms: Terminology) -> Program:

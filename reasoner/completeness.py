@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from reasoner.errors import Problem
-from reasoner.shapecheck import CompiledShapes
+from reasoner.shapecheck import CompiledShapes, focus_name
 from reasoner.terminology import Terminology
 from reasoner.vocab import XSD, m, short
 
@@ -81,7 +81,7 @@ class CaseChecker:
         return problems
 
     def _concepts(self, triples: list[ox.Triple]) -> list[Problem]:
-        return [Problem(focus=t.subject.value, path=short(t.predicate.value),
+        return [Problem(focus=focus_name(t.subject), path=short(t.predicate.value),
                         message=f"{short(t.object.value)} is not a term of the terminology",
                         shape="known-concept")
                 for t in triples
@@ -89,8 +89,8 @@ class CaseChecker:
                 and isinstance(t.object, ox.NamedNode) and not self.terms.known(t.object.value)]
 
     def _one_case(self, triples: list[ox.Triple]) -> list[Problem]:
-        cases = {t.subject.value for t in triples
-                 if t.predicate.value.endswith("#type") and t.object.value == m("Case")}
+        cases = {focus_name(t.subject) for t in triples
+                 if t.predicate.value.endswith("#type") and t.object == ox.NamedNode(m("Case"))}
         if len(cases) == 1:
             return []
         return [Problem(focus="<document>", path=None, shape="one-case",

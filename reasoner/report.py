@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -22,6 +23,10 @@ ACTION = {
     Outcome.NOT_ADDRESSED: "not addressed by the encoded MTUS: apply other guidelines per the "
                            "medical evidence search sequence (8 CCR 9792.21.1); reviewer judgement",
 }
+
+
+def _tag(verification: str | None) -> str | None:
+    return VERIFICATION_TAGS.get(verification) if verification else None
 
 
 def citation(rec: Recommendation, also: tuple = ()) -> dict:
@@ -46,7 +51,7 @@ def _section_text(title: str, pages: str | None) -> str:
 
 def determination_json(d: Determination) -> dict:
     req, terms = d.request, d.context.terms
-    out = {
+    out: dict[str, Any] = {
         "request": req.node,
         "service": req.label or terms.label(req.concept),
         "service_concept": req.concept,
@@ -59,14 +64,14 @@ def determination_json(d: Determination) -> dict:
         "also_applied": [a.recommendation.iri for a in d.also_applied],
     }
     if d.applied is None:
-        out["notes"].append(f"No encoded recommendation in force on {out['request_date']} "
-                            f"applies to {terms.label(req.concept)}.")
+        out["notes"] = [f"No encoded recommendation in force on {out['request_date']} "
+                            f"applies to {terms.label(req.concept)}."]
         return out
     rec = d.applied.recommendation
     decisive_ids = {id(n) for n in d.decisive}
     out["recommendation"] = {"iri": rec.iri, "statement": rec.statement,
                              "polarity": rec.polarity.rsplit("#", 1)[-1],
-                             "verification": VERIFICATION_TAGS.get(rec.verification)}
+                             "verification": _tag(rec.verification)}
     out["citation"] = citation(rec, d.also_cites)
     out["criteria"] = list(_trace(d.applied.root, None, 0, decisive_ids))
     out["decisive"] = [n.criterion.iri for n in d.decisive]
@@ -79,7 +84,7 @@ def _trace(node: Node, parent: str | None, depth: int, decisive_ids: set[int]):
     item = {"criterion": c.iri, "kind": c.kind, "statement": c.statement,
             "result": node.truth.value, "decisive": id(node) in decisive_ids,
             "parent": parent, "depth": depth,
-            "verification": VERIFICATION_TAGS.get(c.verification),
+            "verification": _tag(c.verification),
             "evidence": [e.as_dict() for e in node.finding.evidence] if node.finding else [],
             "note": node.finding.note if node.finding else ""}
     yield item
@@ -88,8 +93,9 @@ def _trace(node: Node, parent: str | None, depth: int, decisive_ids: set[int]):
 
 
 def _notes(d: Determination) -> list[str]:
+    assert d.applied is not None
     notes = []
-    tags = {VERIFICATION_TAGS.get(n.criterion.verification) for n in d.decisive}
+    tags = {_tag(n.criterion.verification) for n in d.decisive}
     if "K?" in tags:
         notes.append("This outcome rests on a criterion of low confidence [K?]; it is not settled "
                      "guideline text and must be checked against the primary source.")

@@ -96,14 +96,14 @@ class CompiledShapes:
 def _check_node(rule: NodeRule, focus, graph: _DataGraph) -> list[Problem]:
     out = []
     if rule.node_kind and not _has_kind(focus, rule.node_kind):
-        out.append(Problem(_focus(focus), None, rule.message, "violation", None))
+        out.append(Problem(focus_name(focus), None, rule.message, "violation", None))
     for prop in rule.properties:
         values = graph.objects(focus, prop.path)
         count = (prop.min_count is not None and len(values) < prop.min_count) \
             + (prop.max_count is not None and len(values) > prop.max_count)
         count += sum(prop.values.failures(v) for v in values)
         if count:
-            out += [Problem(_focus(focus), short(prop.path), prop.message, prop.severity,
+            out += [Problem(focus_name(focus), short(prop.path), prop.message, prop.severity,
                             prop.shape)] * count
     return out
 
@@ -211,7 +211,7 @@ def _int(p: dict[str, list], key: str) -> int | None:
     return int(p[key][0].value) if key in p else None
 
 
-def _focus(term) -> str:
+def focus_name(term) -> str:
     """How a focus node is named in a Problem (the same as the pySHACL path names it; rdflib
     normalises a literal's lexical form, e.g. "7.5E0"^^xsd:double becomes 7.5)."""
     if isinstance(term, ox.Literal):

@@ -88,10 +88,10 @@ class Criterion:
     def common(cls, reader: NodeReader) -> dict:
         return {
             "iri": reader.node,
-            "statement": reader.text("statement", required=False) or cls.default_statement(reader),
-            "missing_text": reader.text("missingText", required=False) or "",
-            "verification": reader.iri("verification", required=False),
-            "section": reader.iri("section", required=False),
+            "statement": reader.text_opt("statement") or cls.default_statement(reader),
+            "missing_text": reader.text_opt("missingText") or "",
+            "verification": reader.iri_opt("verification"),
+            "section": reader.iri_opt("section"),
         }
 
     @classmethod

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.facts import Fact
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class FindingPresent(Criterion):
 
     def evaluate(self, ctx: Context) -> Finding:
         terms = ctx.terms
-        present = [f for f in ctx.facts.findings
-                   if f.present and terms.is_a(f.concept, self.of_class)]
+        present: list[Fact] = [f for f in ctx.facts.findings
+                               if f.present and terms.is_a(f.concept, self.of_class)]
         present += [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
         if present:
             return Finding(Truth.MET, tuple(Evidence(f.node, _say(f, terms, "present"))

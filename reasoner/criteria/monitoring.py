@@ -22,7 +22,7 @@ class AssessmentDocumented(Criterion):
     @classmethod
     def compile(cls, reader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
-                   required_result=reader.iri("requiredResult", required=False))
+                   required_result=reader.iri_opt("requiredResult"))
 
     @classmethod
     def default_statement(cls, reader) -> str:

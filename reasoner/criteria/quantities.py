@@ -49,7 +49,7 @@ class RequestedQuantityWithin(Criterion):
     @classmethod
     def compile(cls, reader) -> Criterion:
         return cls(**cls.common(reader), max_quantity=reader.decimal("maxQuantity"),
-                   counts_prior_of=reader.term("countsPriorOf", required=False))
+                   counts_prior_of=reader.term_opt("countsPriorOf"))
 
     @classmethod
     def default_statement(cls, reader) -> str:

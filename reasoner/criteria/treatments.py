@@ -25,8 +25,8 @@ class TreatmentTried(Criterion):
     @classmethod
     def compile(cls, reader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
-                   min_sessions=reader.integer("minSessions", required=False),
-                   min_days=reader.integer("minDays", required=False),
+                   min_sessions=reader.integer_opt("minSessions"),
+                   min_days=reader.integer_opt("minDays"),
                    responses=tuple(reader.iris("requiredResponse")))
 
     @classmethod
