@@ -106,7 +106,7 @@ def cmd_serve(args) -> int:
 
     import uvicorn
 
-    os.environ.setdefault("MTUS_STORE", args.store)
+    os.environ["MTUS_STORE_PATH"] = args.store  # the flag wins over the environment
     uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 

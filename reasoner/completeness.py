@@ -15,7 +15,8 @@ from reasoner.shapecheck import CompiledShapes, focus_name
 from reasoner.terminology import Terminology
 from reasoner.vocab import XSD, m, short
 
-CONCEPT_PROPERTIES = (m("concept"), m("bodyRegion"), m("purpose"))
+CONCEPT_PROPERTIES = (m("concept"), m("bodyRegion"), m("purpose"), m("requestType"),
+                      m("ingredient"))
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 

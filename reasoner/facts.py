@@ -59,6 +59,13 @@ class Course(Fact):
     response: str | None
     dose_mg: float | None
     doses_per_day: float | None
+    relief_percent: float | None = None
+    relief_weeks: float | None = None
+
+    @property
+    def last_date(self):
+        """When the course ended or took place, for 'how long ago' questions."""
+        return self.end or self.on_date or self.start
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,9 @@ class Request(Fact):
     purpose_text: str | None
     dose_mg: float | None
     doses_per_day: float | None
+    levels: int | None = None
+    types: tuple[str, ...] = ()
+    ingredients: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,7 +230,9 @@ def _course(g: _Graph, node: str, is_medication: bool) -> Course:
     return Course(**_base(g, node), is_medication=is_medication,
                   start=g.date(node, "startDate"), end=g.date(node, "endDate"),
                   sessions=g.integer(node, "sessions"), response=g.iri(node, "response"),
-                  dose_mg=g.number(node, "doseMg"), doses_per_day=g.number(node, "dosesPerDay"))
+                  dose_mg=g.number(node, "doseMg"), doses_per_day=g.number(node, "dosesPerDay"),
+                  relief_percent=g.number(node, "reliefPercent"),
+                  relief_weeks=g.number(node, "reliefWeeks"))
 
 
 def _request(g: _Graph, node: str) -> Request:
@@ -231,4 +243,7 @@ def _request(g: _Graph, node: str) -> Request:
                    frequency_per_week=g.number(node, "frequencyPerWeek"),
                    purposes=tuple(_key(o) for o in g.objects(node, "purpose")),
                    purpose_text=g.text(node, "purposeText"),
-                   dose_mg=g.number(node, "doseMg"), doses_per_day=g.number(node, "dosesPerDay"))
+                   dose_mg=g.number(node, "doseMg"), doses_per_day=g.number(node, "dosesPerDay"),
+                   levels=g.integer(node, "levels"),
+                   types=tuple(_key(o) for o in g.objects(node, "requestType")),
+                   ingredients=tuple(_key(o) for o in g.objects(node, "ingredient")))

@@ -158,8 +158,9 @@ class _Compiler:
         params = {p[len(SH):]: v for p, v in self.props[node].items() if p.startswith(SH)}
         unknown = set(params) - allowed
         if unknown:
-            raise KnowledgeBaseError(f"SHACL term(s) {', '.join('sh:' + u for u in sorted(unknown))}"
-                                     " not supported by the compiled case checker",
+            names = ", ".join("sh:" + u for u in sorted(unknown))
+            raise KnowledgeBaseError(f"SHACL term(s) {names} not supported by the compiled "
+                                     "case checker",
                                      file=self.source, iri=node)
         return params
 

@@ -8,14 +8,21 @@ fails if any of these is missing.
 from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
 from reasoner.criteria.findings import DiagnosisOf, FindingPresent
 from reasoner.criteria.logic import AllOf, AnyOf, AtLeast, Combinator, Not
-from reasoner.criteria.monitoring import AssessmentDocumented, PainReliefAtLeast
+from reasoner.criteria.monitoring import (
+    AssessmentCountWithin,
+    AssessmentDocumented,
+    PainReliefAtLeast,
+    PainScoreDocumented,
+)
 from reasoner.criteria.quantities import (
     DailyDoseWithin,
     RequestedDurationWithin,
+    RequestedLevelsWithin,
     RequestedQuantityWithin,
 )
-from reasoner.criteria.request import RequestPurpose
+from reasoner.criteria.request import IngredientsExclude, RequestPurpose, RequestTypeIs
 from reasoner.criteria.treatments import CourseDurationWithin, TreatmentTried
+from reasoner.criteria.worker import AgeWithin, TimeSinceInjury
 from reasoner.vocab import m
 
 KINDS: tuple[type[Criterion], ...] = (
@@ -23,6 +30,8 @@ KINDS: tuple[type[Criterion], ...] = (
     FindingPresent, DiagnosisOf, TreatmentTried, CourseDurationWithin,
     RequestedQuantityWithin, RequestedDurationWithin, DailyDoseWithin,
     AssessmentDocumented, PainReliefAtLeast, RequestPurpose,
+    AgeWithin, TimeSinceInjury, PainScoreDocumented, RequestedLevelsWithin, RequestTypeIs,
+    IngredientsExclude, AssessmentCountWithin,
 )
 REGISTRY: dict[str, type[Criterion]] = {m(k.kind): k for k in KINDS}
 

@@ -94,3 +94,69 @@ def _range(p) -> str:
 
 def _ctx(p) -> str:
     return "with medication" if p.context == m("WithMedication") else "without medication"
+
+
+@dataclass(frozen=True)
+class PainScoreDocumented(Criterion):
+    """A numeric pain score is on record (e.g. the baseline before an opioid trial)."""
+
+    kind: ClassVar[str] = "PainScoreDocumented"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        return cls(**cls.common(reader))
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return "A numeric pain score is documented"
+
+    def evaluate(self, ctx: Context) -> Finding:
+        scores = ctx.facts.pain_scores
+        if not scores:
+            return Finding(Truth.UNKNOWN)
+        return Finding(Truth.MET, tuple(Evidence(p.node, f"pain {_range(p)}/10") for p in scores))
+
+    def missing(self, ctx: Context) -> str:
+        return self.missing_text or "A numeric pain score (0-10)"
+
+
+@dataclass(frozen=True)
+class AssessmentCountWithin(Criterion):
+    """Assessments of the class in the window before the request date, plus the requested
+    one when the request is itself such an assessment, must not exceed the limit."""
+
+    of_class: str
+    max_count: int
+    window_days: int
+    kind: ClassVar[str] = "AssessmentCountWithin"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        return cls(**cls.common(reader), of_class=reader.term("ofClass"),
+                   max_count=reader.integer("maxCount"), window_days=reader.integer("windowDays"))
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return (f"At most {reader.integer('maxCount')} {reader.term_label('ofClass')} in "
+                f"{reader.integer('windowDays')} days")
+
+    def evaluate(self, ctx: Context) -> Finding:
+        on = ctx.on
+        found = [a for a in ctx.facts.assessments if ctx.terms.is_a(a.concept, self.of_class)]
+        undated = [a for a in found if a.on_date is None]
+        recent = [a for a in found if a.on_date and on and 0 <= (on - a.on_date).days
+                  <= self.window_days]
+        count = len(recent) + (1 if ctx.terms.is_a(ctx.request.concept, self.of_class) else 0)
+        evidence = tuple(Evidence(a.node, f"{a.label or ctx.terms.label(a.concept)} on "
+                                  f"{a.on_date.isoformat() if a.on_date else 'an unstated date'}")
+                         for a in recent + undated)
+        note = (f"{count} in the last {self.window_days} days incl. the request "
+                f"(limit {self.max_count})")
+        if count > self.max_count:
+            return Finding(Truth.NOT_MET, evidence, note)
+        if count + len(undated) > self.max_count:
+            return Finding(Truth.UNKNOWN, evidence, note + "; some dates not stated")
+        return Finding(Truth.MET, evidence, note)
+
+    def missing(self, ctx: Context) -> str:
+        return self.missing_text or f"The dates of prior {ctx.terms.label(self.of_class)}"

@@ -120,18 +120,48 @@ class RequestedDurationWithin(Criterion):
 
 
 @dataclass(frozen=True)
+class RequestedLevelsWithin(Criterion):
+    max_levels: int
+    kind: ClassVar[str] = "RequestedLevelsWithin"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        return cls(**cls.common(reader), max_levels=reader.integer("maxLevels"))
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return f"At most {reader.integer('maxLevels')} levels are requested"
+
+    def evaluate(self, ctx: Context) -> Finding:
+        levels = ctx.request.levels
+        if levels is None:
+            return Finding(Truth.UNKNOWN)
+        evidence = (Evidence(ctx.request.node, f"{levels} levels requested"),)
+        truth = Truth.MET if levels <= self.max_levels else Truth.NOT_MET
+        return Finding(truth, evidence, f"{levels} levels requested (limit {self.max_levels})")
+
+    def missing(self, ctx: Context) -> str:
+        return self.missing_text or "The number of levels (or joints) requested"
+
+    def to_meet(self, ctx: Context) -> str:
+        return f"A request for at most {self.max_levels} levels"
+
+
+@dataclass(frozen=True)
 class DailyDoseWithin(Criterion):
     """Total daily dose of a drug class in converted units (e.g. MME), summed over current
     medications; a request for a drug replaces the current use of the same drug."""
 
     of_class: str
     max_daily: float
+    unconverted: bool = False  # a limit in plain mg of the drug (e.g. tramadol 400 mg/day)
     kind: ClassVar[str] = "DailyDoseWithin"
 
     @classmethod
     def compile(cls, reader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
-                   max_daily=reader.decimal("maxDailyDose"))
+                   max_daily=reader.decimal("maxDailyDose"),
+                   unconverted=reader.text_opt("unconverted") in ("true", "1"))
 
     @classmethod
     def default_statement(cls, reader) -> str:
@@ -142,7 +172,8 @@ class DailyDoseWithin(Criterion):
         uses = self._uses(ctx)
         total, unknown, evidence = 0.0, [], []
         for node, label, concept, dose, per_day in uses:
-            factor = ctx.terms.factor(concept) if concept else None
+            factor = (1.0, "") if self.unconverted else (
+                ctx.terms.factor(concept) if concept else None)
             if dose is None or per_day is None or factor is None:
                 unknown.append(label)
                 evidence.append(Evidence(node, f"{label}: dose or frequency not stated"))

@@ -41,3 +41,71 @@ class RequestPurpose(Criterion):
     def to_meet(self, ctx: Context) -> str:
         labels = " or ".join(ctx.terms.label(a) for a in self.accepted)
         return f"A request stating {labels}"
+
+
+@dataclass(frozen=True)
+class RequestTypeIs(Criterion):
+    """Closed world, like the purpose: a request that does not say it is a rental (or a
+    trial...) is not one."""
+
+    accepted: tuple[str, ...]
+    kind: ClassVar[str] = "RequestTypeIs"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        accepted = tuple(reader.terms("acceptedType"))
+        if not accepted:
+            reader.fail("mtus:RequestTypeIs needs at least one mtus:acceptedType")
+        return cls(**cls.common(reader), accepted=accepted)
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return "The request is a " + " or ".join(reader.term_labels("acceptedType"))
+
+    def evaluate(self, ctx: Context) -> Finding:
+        req, terms = ctx.request, ctx.terms
+        said = ", ".join(terms.label(t) for t in req.types) or "no type stated"
+        evidence = (Evidence(req.node, f"request: {said}"),)
+        ok = any(terms.is_a(t, a) for t in req.types for a in self.accepted)
+        return Finding(Truth.MET if ok else Truth.NOT_MET, evidence)
+
+    def to_meet(self, ctx: Context) -> str:
+        return "A request for a " + " or ".join(ctx.terms.label(a) for a in self.accepted)
+
+
+@dataclass(frozen=True)
+class IngredientsExclude(Criterion):
+    """Any listed ingredient of an excluded class fails the whole product; with no
+    ingredients listed the product cannot be judged."""
+
+    excluded: tuple[str, ...]
+    kind: ClassVar[str] = "IngredientsExclude"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        excluded = tuple(reader.terms("excludedClass"))
+        if not excluded:
+            reader.fail("mtus:IngredientsExclude needs at least one mtus:excludedClass")
+        return cls(**cls.common(reader), excluded=excluded)
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return "No ingredient is " + " or ".join(reader.term_labels("excludedClass"))
+
+    def evaluate(self, ctx: Context) -> Finding:
+        req, terms = ctx.request, ctx.terms
+        if not req.ingredients:
+            return Finding(Truth.UNKNOWN)
+        bad = [i for i in req.ingredients if any(terms.is_a(i, x) for x in self.excluded)]
+        listed = ", ".join(terms.label(i) for i in req.ingredients)
+        evidence = (Evidence(req.node, f"ingredients: {listed}"),)
+        if bad:
+            return Finding(Truth.NOT_MET, evidence,
+                           "not recommended: " + ", ".join(terms.label(i) for i in bad))
+        return Finding(Truth.MET, evidence)
+
+    def missing(self, ctx: Context) -> str:
+        return self.missing_text or "The ingredients of the requested product"
+
+    def to_meet(self, ctx: Context) -> str:
+        return "A product without " + " or ".join(ctx.terms.label(x) for x in self.excluded)

@@ -20,6 +20,10 @@ class TreatmentTried(Criterion):
     min_sessions: int | None
     min_days: int | None
     responses: tuple[str, ...]
+    min_relief_percent: float | None = None
+    min_relief_weeks: float | None = None
+    min_days_before: int | None = None
+    max_days_before: int | None = None
     kind: ClassVar[str] = "TreatmentTried"
 
     @classmethod
@@ -27,7 +31,11 @@ class TreatmentTried(Criterion):
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
                    min_sessions=reader.integer_opt("minSessions"),
                    min_days=reader.integer_opt("minDays"),
-                   responses=tuple(reader.iris("requiredResponse")))
+                   responses=tuple(reader.iris("requiredResponse")),
+                   min_relief_percent=reader.decimal_opt("minReliefPercent"),
+                   min_relief_weeks=reader.decimal_opt("minReliefWeeks"),
+                   min_days_before=reader.integer_opt("minDaysBefore"),
+                   max_days_before=reader.integer_opt("maxDaysBefore"))
 
     @classmethod
     def default_statement(cls, reader) -> str:
@@ -52,7 +60,21 @@ class TreatmentTried(Criterion):
         if self.responses:
             truth &= (Truth.UNKNOWN if course.response is None
                       else Truth.MET if course.response in self.responses else Truth.NOT_MET)
+        if self.min_relief_percent is not None:
+            truth &= _at_least(course.relief_percent, self.min_relief_percent)
+        if self.min_relief_weeks is not None:
+            truth &= _at_least(course.relief_weeks, self.min_relief_weeks)
+        if self.min_days_before is not None or self.max_days_before is not None:
+            truth &= self._timing(course, ctx)
         return truth
+
+    def _timing(self, course, ctx: Context) -> Truth:
+        if course.last_date is None or ctx.on is None:
+            return Truth.UNKNOWN
+        ago = (ctx.on - course.last_date).days
+        ok = (self.min_days_before is None or ago >= self.min_days_before) and (
+            self.max_days_before is None or ago <= self.max_days_before)
+        return Truth.MET if ok else Truth.NOT_MET
 
     def missing(self, ctx: Context) -> str:
         wanted = []
@@ -62,6 +84,10 @@ class TreatmentTried(Criterion):
             wanted.append("its dates")
         if self.responses:
             wanted.append("the documented response (objective functional improvement or not)")
+        if self.min_relief_percent is not None or self.min_relief_weeks is not None:
+            wanted.append("the percentage of pain relief and how many weeks it lasted")
+        if self.min_days_before is not None or self.max_days_before is not None:
+            wanted.append("when it took place")
         what = " and ".join(wanted) or "whether it was tried"
         return self.missing_text or f"For {ctx.terms.label(self.of_class)}: {what}"
 
@@ -112,7 +138,7 @@ class CourseDurationWithin(Criterion):
                 f"{ctx.terms.label(self.of_class)} in total")
 
 
-def _at_least(value: int | None, minimum: int) -> Truth:
+def _at_least(value: float | None, minimum: float) -> Truth:
     if value is None:
         return Truth.UNKNOWN
     return Truth.MET if value >= minimum else Truth.NOT_MET
@@ -129,4 +155,7 @@ def _describe(course, ctx: Context) -> str:
         parts.append(f"{course.sessions} sessions")
     if course.response:
         parts.append("response: " + course.response.rsplit("#", 1)[-1])
+    if course.relief_percent is not None:
+        weeks = f" for {course.relief_weeks:g} weeks" if course.relief_weeks is not None else ""
+        parts.append(f"{course.relief_percent:g}% relief{weeks}")
     return ", ".join(parts)

@@ -1,0 +1,118 @@
+"""The one place that maps errors to HTTP status codes and a stable JSON error body:
+
+    {"error": {"code": "<stable code>", "message": "<plain words>", ...details}}
+
+Details: source/line/column/term for unreadable input, problems for incomplete cases,
+line/column for SPARQL syntax errors. Unexpected errors are logged, never sent as tracebacks.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, MtusError
+from reasoner.sparql import QueryError, QueryTimeout, StoreError, UpdateRefused
+
+log = logging.getLogger("mtus.api")
+
+STATUS: dict[type[MtusError], int] = {
+    InputError: 400,
+    IncompleteCase: 422,
+    KnowledgeBaseError: 500,
+    UpdateRefused: 403,
+    QueryError: 400,  # includes ServiceRefused
+    QueryTimeout: 503,
+    StoreError: 500,
+}
+_HTTP_CODES = {404: "not-found", 405: "method-not-allowed"}
+
+
+class ApiError(Exception):
+    """An HTTP-level refusal (size, media type, negotiation, auth) with its status and code."""
+
+    def __init__(self, status: int, code: str, message: str, **details: object) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        super().__init__(message)
+
+
+def error_body(code: str, message: str, **details: object) -> dict:
+    return {"error": {"code": code, "message": message, **jsonable_encoder(details)}}
+
+
+def error_response(status: int, code: str, message: str, details: dict | None = None,
+                   headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message, **(details or {})), status_code=status,
+                        headers=headers)
+
+
+def status_for(exc: MtusError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def _describe(exc: MtusError) -> tuple[str, dict]:
+    if isinstance(exc, InputError):
+        return exc.message, {"source": exc.source, "line": exc.line, "column": exc.column,
+                             "term": exc.term}
+    if isinstance(exc, IncompleteCase):
+        problems = [p.as_dict() for p in exc.problems]
+        words = "; ".join(p["message"] for p in problems)
+        return f"the case is not complete enough to decide: {words}", {"problems": problems}
+    if isinstance(exc, KnowledgeBaseError):
+        return exc.message, {"file": exc.file, "iri": exc.iri}
+    if isinstance(exc, QueryError):
+        return exc.message, exc.as_dict()
+    return getattr(exc, "message", str(exc)), {}
+
+
+async def _mtus_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, MtusError)
+    status = status_for(exc)
+    if status >= 500:
+        log.error("%s %s failed: %s", request.method, request.url.path, exc)
+    message, details = _describe(exc)
+    return error_response(status, exc.code, message, details)
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.code, exc.message, exc.details)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http-error")
+    return error_response(exc.status_code, code, str(exc.detail),
+                          headers=getattr(exc, "headers", None))
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"location": list(e.get("loc", ())), "message": e.get("msg", "")}
+              for e in exc.errors()]
+    return error_response(422, "invalid-request", "the request parameters are not valid",
+                          {"errors": errors})
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("%s %s failed", request.method, request.url.path)
+    return error_response(500, "internal", "internal error; the server log has the details")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(MtusError, _mtus_error)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,84 @@
+"""SPARQL results on the wire: content negotiation over the W3C result and RDF formats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from api.errors import ApiError
+from reasoner.sparql import GraphResult, QueryResult, serialize_results
+from reasoner.vocab import GL, MTUS, PROV, RDF, RDFS, SKOS, TERM, XSD
+
+PREFIXES = {"mtus": MTUS, "term": TERM, "gl": GL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
+            "prov": PROV, "skos": SKOS}
+# In order of preference: the first is the default when Accept allows anything.
+SOLUTION_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/json": ox.QueryResultsFormat.JSON,
+}
+GRAPH_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES}
+
+
+def _ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in accept.split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media:
+            ranges.append((media.lower(), q))
+    return ranges
+
+
+def _quality(offer: str, ranges: list[tuple[str, float]]) -> float:
+    """q of the most specific range matching the offer (exact > type/* > */*)."""
+    best, specificity = 0.0, -1
+    for media, q in ranges:
+        rank = 2 if media == offer else 1 if media == offer.split("/")[0] + "/*" else \
+            0 if media == "*/*" else -1
+        if rank > specificity:
+            best, specificity = q, rank
+    return best
+
+
+def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
+    """The offer the client prefers (ties go to the order of `offers`); None means 406."""
+    if not accept or not accept.strip():
+        return offers[0]
+    ranges = _ranges(accept)
+    q, _, offer = max((_quality(o, ranges), -i, o) for i, o in enumerate(offers))
+    return offer if q > 0 else None
+
+
+def not_acceptable(offers: Sequence[str]) -> ApiError:
+    return ApiError(406, "not-acceptable", "none of the media types in Accept can be produced "
+                    "for this result", available=list(offers))
+
+
+def check_acceptable(accept: str | None) -> None:
+    """Fail before running a query whose every possible result the client refuses."""
+    offers = [*SOLUTION_TYPES, *GRAPH_TYPES]
+    if negotiate(accept, offers) is None:
+        raise not_acceptable(offers)
+
+
+def render(result: QueryResult, accept: str | None) -> tuple[str, bytes]:
+    """(media type, body) for a query result, negotiated against Accept."""
+    offers = list(GRAPH_TYPES if isinstance(result, GraphResult) else SOLUTION_TYPES)
+    media = negotiate(accept, offers)
+    if media is None:
+        raise not_acceptable(offers)
+    if isinstance(result, GraphResult):
+        graph = ox.serialize(result.triples, format=GRAPH_TYPES[media], prefixes=PREFIXES)
+        return media, graph or b""
+    return media, serialize_results(result, SOLUTION_TYPES[media])

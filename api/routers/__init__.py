@@ -1,0 +1,1 @@
+"""One router per noun; each only moves data between HTTP and the reasoner or the store."""

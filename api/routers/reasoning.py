@@ -1,0 +1,28 @@
+"""POST /v1/reason: a case document in, one determination per requested service out."""
+
+from fastapi import APIRouter
+
+from api.bodies import CASE_BODY
+from api.deps import CaseBodyDep, KbDep, StoreDep, StoringDep
+from api.schemas import CaseReport, error_responses
+from reasoner.report import case_json
+
+router = APIRouter(prefix="/v1", tags=["reasoning"])
+
+
+@router.post(
+    "/reason", response_model=CaseReport, openapi_extra=CASE_BODY,
+    summary="Decide a case against the MTUS guidelines",
+    description="The body is a case as Turtle (`text/turtle`) or JSON-LD "
+                "(`application/ld+json` or `application/json`, context "
+                "`https://w3id.org/mtus-kg/context.jsonld`), chosen by Content-Type. "
+                "Returns one determination per requested service with outcome, citation, "
+                "criteria trace and missing documentation. Unless `store=false`, the case "
+                "and its determinations are stored (the case graph is replaced) and `run` "
+                "names the stored run graph.",
+    responses=error_responses(400, 401, 413, 415, 422, 500))
+def reason(body: CaseBodyDep, kb: KbDep, store: StoreDep, storing: StoringDep) -> dict:
+    result = kb.reason_document(body.data, body.media_type, source="request body")
+    report = case_json(result, kb)
+    report["run"] = store.save_case(result, kb) if storing else None
+    return report

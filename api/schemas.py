@@ -1,0 +1,126 @@
+"""Pydantic models for the wire: what clients see, kept apart from the reasoner's own types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ErrorInfo(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    code: str = Field(description="Stable machine-readable code, e.g. bad-input, "
+                                  "incomplete-case, body-too-large, read-only.")
+    message: str = Field(description="What is wrong, in plain words.")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorInfo
+
+
+_ERROR_TEXT = {
+    400: "Unreadable input (details: source, line, column, term) or a refused SPARQL query",
+    401: "Missing or wrong X-API-Key for a write",
+    403: "SPARQL updates are refused: the endpoint is read-only",
+    404: "Unknown resource",
+    406: "None of the media types in Accept can be produced",
+    413: "The request body is over the configured size limit",
+    415: "Unsupported Content-Type",
+    422: "The case is not complete enough to decide (details: problems)",
+    500: "Server-side failure (knowledge base or store)",
+    503: "The SPARQL query ran out of time",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": ErrorBody, "description": _ERROR_TEXT[s]} for s in statuses}
+
+
+def raw_body_doc(media: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """OpenAPI requestBody for routes that read the raw body themselves."""
+    return {"requestBody": {"required": True, "content": media}}
+
+
+class Problem(BaseModel):
+    focus: str
+    path: str | None
+    message: str
+    severity: str
+    shape: str | None
+
+
+class ValidationReport(BaseModel):
+    conforms: bool = Field(description="True when no problem is a violation.")
+    problems: list[Problem]
+
+
+class CaseReport(BaseModel):
+    """The reasoner's determination report (reasoner.report.case_json) plus the run IRI."""
+
+    model_config = ConfigDict(extra="allow")
+
+    case: str
+    knowledge_base: dict[str, Any]
+    warnings: list[dict[str, Any]]
+    determinations: list[dict[str, Any]]
+    run: str | None = Field(description="IRI of the stored run graph; null with store=false.")
+
+
+class TermRef(BaseModel):
+    iri: str
+    label: str
+
+
+class Edition(BaseModel):
+    iri: str
+    label: str
+    guideline: str
+    in_force_from: dt.date
+    in_force_until: dt.date | None
+
+
+class CriterionNode(BaseModel):
+    iri: str
+    kind: str
+    statement: str
+    verification: str | None = Field(description="V verified, K working knowledge, K? uncertain")
+    parameters: dict[str, Any]
+    children: list[CriterionNode]
+
+
+class GuidelineSummary(BaseModel):
+    id: str | None = Field(description="Local name under https://w3id.org/mtus-kg/guideline/")
+    iri: str
+    label: str | None
+    statement: str
+    polarity: str
+    verification: str | None
+    applies_to: list[TermRef]
+    citation: dict[str, Any]
+    edition: Edition
+    source: str = Field(description="MTUS, or non-MTUS (evidence search sequence)")
+
+
+class GuidelineDetail(GuidelineSummary):
+    criteria: CriterionNode | None
+    applicable_when: CriterionNode | None
+    notes: list[str]
+    file: str
+
+
+class GuidelineList(BaseModel):
+    count: int
+    guidelines: list[GuidelineSummary]
+
+
+class KnowledgeBaseInfo(BaseModel):
+    digest: str
+    recommendations: int
+
+
+class Health(BaseModel):
+    status: str
+    knowledge_base: KnowledgeBaseInfo
+    store: dict[str, Any]

@@ -1,0 +1,40 @@
+"""All service settings in one place, read once from MTUS_* environment variables."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reasoner.store import DEFAULT_PATH, Store
+
+MEMORY = ":memory:"
+
+
+class Settings(BaseSettings):
+    """Invalid values fail at start-up (pydantic validation), not on the first request."""
+
+    model_config = SettingsConfigDict(env_prefix="MTUS_", frozen=True, extra="ignore",
+                                      populate_by_name=True)
+
+    store_path: str = Field(
+        default=str(DEFAULT_PATH), validation_alias="MTUS_STORE_PATH",
+        description=f"Directory of the embedded Oxigraph store, or '{MEMORY}' for a "
+                    "throwaway in-memory store.")
+    max_body_bytes: int = Field(default=1 << 20, gt=0,
+                                description="Larger request bodies are refused with 413.")
+    sparql_timeout_seconds: float = Field(default=10.0, gt=0)
+    sparql_max_rows: int = Field(default=10_000, gt=0,
+                                 description="Results stop at this many rows (or triples).")
+    sparql_max_concurrent: int = Field(default=4, gt=0,
+                                       description="SPARQL queries evaluated at the same time.")
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="When set, writes (POST /v1/reason storing its result) need this key in "
+                    "the X-API-Key header.")
+
+    def open_store(self) -> Store:
+        limits = {"timeout": self.sparql_timeout_seconds, "max_rows": self.sparql_max_rows,
+                  "max_concurrent": self.sparql_max_concurrent}
+        if self.store_path == MEMORY:
+            return Store.memory(**limits)
+        return Store.open(self.store_path, read_only=False, **limits)

@@ -1,0 +1,247 @@
+"""The RDF store: the guideline KB, cases and reasoning runs as named graphs, read by SPARQL.
+
+Named graphs: GUIDELINE_GRAPH holds the knowledge-base triples and their digest; each case lives
+in the graph named by its case IRI (replaced whole when the case is reasoned again); each run
+(one PROV-O activity and its determinations) lives in the graph named by its run IRI.
+
+Every write is ONE SPARQL Update request, which Oxigraph applies atomically (a failure leaves
+the previous state intact) and which a SPARQL 1.1 endpoint can receive as is: that is what lets
+a remote backend implement `GraphStore` with the same update text.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import pyoxigraph as ox
+
+from reasoner.errors import InputError
+from reasoner.report import run_triples
+from reasoner.sparql import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    QueryTimeout,
+    SelectResult,
+    StoreError,
+    Term,
+    result_text,
+    screen_query,
+    syntax_error,
+)
+from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
+
+DEFAULT_PATH = Path("var/store")
+DIGEST = m("knowledgeBaseDigest")
+_RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN)
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What the API and CLI use; a remote SPARQL 1.1 endpoint backend can provide the same."""
+
+    read_only: bool
+
+    def ensure_guidelines(self, kb: Any) -> bool: ...
+    def save_case(self, result: Any, kb: Any) -> str: ...
+    def query(self, sparql: str, *, timeout: float | None = None,
+              max_rows: int | None = None) -> QueryResult: ...
+    def status(self) -> dict: ...
+    def close(self) -> None: ...
+
+
+# Writes ----------------------------------------------------------------------------------------
+
+def term_text(term: Term) -> str:
+    """A term in N-Triples syntax, which SPARQL reads with the same escapes."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {term_text(term.subject)} {term_text(term.predicate)} " \
+               f"{term_text(term.object)} )>>"
+    return str(term)
+
+
+def replace_graphs_update(replace: Mapping[str, Iterable[ox.Triple]],
+                          add: Mapping[str, Iterable[ox.Triple]] | None = None) -> str:
+    """One SPARQL Update: drop the `replace` graphs, then insert them and the `add` graphs.
+
+    A blank node label used in two graphs is one node: INSERT DATA scopes labels to the request.
+    """
+    graphs = {**replace, **(add or {})}
+    drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in replace)
+    blocks = "\n".join(
+        f"GRAPH {ox.NamedNode(g)} {{\n"
+        + "".join(f"{term_text(t.subject)} {term_text(t.predicate)} {term_text(t.object)} .\n"
+                  for t in triples) + "}"
+        for g, triples in graphs.items())
+    return f"{drops}INSERT DATA {{\n{blocks}\n}}"
+
+
+def case_graph(case: str) -> str:
+    """The graph name of a case: its IRI, which must not collide with our own graphs."""
+    if case.startswith("_:"):
+        raise InputError("the mtus:Case is a blank node, so it cannot name its graph in the "
+                         "store: give it an IRI (\"@id\" in JSON-LD), or do not store it",
+                         term=case)
+    if case.startswith(_RESERVED):
+        raise InputError("the case IRI is in a namespace reserved for the store's own graphs",
+                         term=case)
+    return case
+
+
+# The embedded store --------------------------------------------------------------------------
+
+class Store:
+    """An embedded Oxigraph store (on disk or in memory) implementing `GraphStore`."""
+
+    def __init__(self, db: ox.Store, *, path: Path | None = None, read_only: bool = False,
+                 timeout: float = 10.0, max_rows: int = 10_000, max_concurrent: int = 4) -> None:
+        self._db = db
+        self.path = path
+        self.read_only = read_only
+        self.timeout = timeout
+        self.max_rows = max_rows
+        # A runaway query keeps its slot until it ends, so they cannot pile up without bound.
+        self._slots = threading.BoundedSemaphore(max_concurrent)
+
+    @classmethod
+    def memory(cls, **limits: Any) -> Store:
+        return cls(ox.Store(), **limits)
+
+    @classmethod
+    def open(cls, path: str | Path = DEFAULT_PATH, read_only: bool = False,
+             **limits: Any) -> Store:
+        """Open (creating if needed) an on-disk store.
+
+        Only one process can hold it read-write. `read_only=True` needs no lock, so a CLI can
+        query while a server writes; it sees the data committed when it was opened.
+        """
+        path = Path(path)
+        try:
+            if read_only:
+                db = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                db = ox.Store(str(path))
+        except OSError as exc:
+            hint = "" if read_only else " (if a server holds it, open it read-only)"
+            raise StoreError(f"cannot open the store at {path}: {exc}{hint}") from None
+        return cls(db, path=path, read_only=read_only, **limits)
+
+    def close(self) -> None:
+        if not self.read_only:
+            self._db.flush()
+
+    def status(self) -> dict:
+        return {"backend": "oxigraph", "path": str(self.path) if self.path else ":memory:",
+                "read_only": self.read_only, "guidelines_digest": self.guidelines_digest()}
+
+    # writes
+    def guidelines_digest(self) -> str | None:
+        g = ox.NamedNode(GUIDELINE_GRAPH)
+        for quad in self._db.quads_for_pattern(g, ox.NamedNode(DIGEST), None, g):
+            return quad.object.value if isinstance(quad.object, ox.Literal) else None
+        return None
+
+    def ensure_guidelines(self, kb: Any) -> bool:
+        """Rewrite the guideline graph unless it already holds this KB; True if rewritten."""
+        if self.guidelines_digest() == kb.digest:
+            return False
+        g = ox.NamedNode(GUIDELINE_GRAPH)
+        stamp = ox.Triple(g, ox.NamedNode(DIGEST), ox.Literal(kb.digest))
+        self._write(replace_graphs_update({GUIDELINE_GRAPH: [*kb.triples, stamp]}))
+        return True
+
+    def save_case(self, result: Any, kb: Any) -> str:
+        """Replace the case graph and add a run graph, atomically; returns the run IRI."""
+        graph = case_graph(result.case)
+        run_iri, run = run_triples(result, kb)
+        self._write(replace_graphs_update({graph: result.triples}, {run_iri: run}))
+        return run_iri
+
+    def _write(self, update: str) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        try:
+            self._db.update(update)
+        except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"the write failed and changed nothing: {exc}") from None
+
+    # reads
+    def query(self, sparql: str, *, timeout: float | None = None,
+              max_rows: int | None = None) -> QueryResult:
+        """Run a read-only query over the union of all graphs, with a time and row limit.
+
+        The time limit is checked between result rows, and the caller is answered at the
+        deadline in any case. What it cannot interrupt is one step inside Oxigraph that
+        produces no row (a sort, an aggregate, a long run of rows rejected by FILTER): that
+        keeps running in its worker thread, holding a query slot, until it yields or ends.
+        """
+        screen_query(sparql)
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        if not self._slots.acquire(timeout=timeout):
+            raise QueryTimeout(f"no query slot became free within {timeout:g} s")
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                box["result"] = self._evaluate(sparql, max_rows or self.max_rows, deadline)
+            except Exception as exc:  # handed over to the waiting thread
+                box["error"] = _detached(exc)
+            finally:
+                self._slots.release()
+                done.set()
+
+        threading.Thread(target=work, name="sparql-query", daemon=True).start()
+        if not done.wait(max(0.0, deadline - time.monotonic())):
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s")
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+
+    def query_text(self, sparql: str, fmt: str = "table") -> str:
+        """For the CLI: `query` with `result_text` (table, json, xml, csv or tsv)."""
+        return result_text(self.query(sparql), fmt)
+
+    def _evaluate(self, sparql: str, limit: int, deadline: float) -> QueryResult:
+        try:
+            answer = self._db.query(sparql, use_default_graph_as_union=True)
+            if isinstance(answer, ox.QueryBoolean):
+                return AskResult(bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                names = tuple(v.value for v in answer.variables)
+                rows = (tuple(s[i] for i in range(len(names))) for s in answer)
+                taken, truncated = _take(rows, limit, deadline)
+                return SelectResult(names, tuple(taken), truncated)
+            triples, truncated = _take(iter(answer), limit, deadline)
+            return GraphResult(tuple(triples), truncated)
+        except SyntaxError as exc:
+            raise syntax_error(exc) from None
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"the query failed: {exc}") from None
+
+
+def _detached(exc: BaseException) -> BaseException:
+    # Traceback frames hold pyoxigraph result iterators, which must be freed in the thread
+    # that made them (pyo3 refuses to drop them elsewhere).
+    link: BaseException | None = exc
+    while link is not None:
+        link.__traceback__ = None
+        link = link.__context__
+    return exc
+
+
+def _take(items: Iterator, limit: int, deadline: float) -> tuple[list, bool]:
+    taken = []
+    for item in items:
+        if time.monotonic() > deadline:
+            raise QueryTimeout("the query ran out of time")
+        taken.append(item)
+        if len(taken) >= limit:
+            return taken, True
+    return taken, False

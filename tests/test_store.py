@@ -1,0 +1,233 @@
+"""The store: named graphs per KB, case and run; atomic writes; read-only SPARQL screening."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import replace
+
+import pyoxigraph as ox
+import pytest
+
+from reasoner.errors import InputError
+from reasoner.sparql import (
+    QueryError,
+    QueryTimeout,
+    ServiceRefused,
+    StoreError,
+    UpdateRefused,
+    screen_query,
+)
+from reasoner.store import GraphStore, Store
+from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
+
+CASE = "https://w3id.org/mtus-kg/case/imr-352bc1bec7c49a86/case"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+@pytest.fixture(scope="module")
+def seed(kb, seed_turtle):
+    return kb.reason_document(seed_turtle, "text/turtle")
+
+
+def graphs(store: Store) -> dict[str, int]:
+    result = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {g.value: int(n.value) for g, n in result.rows}
+
+
+def runs(store: Store) -> set[str]:
+    return {g for g in graphs(store) if g.startswith(RUN)}
+
+
+def relabelled(result, text: str):
+    """The same case with its label changed: a new version of the case document."""
+    triples = [ox.Triple(t.subject, t.predicate, ox.Literal(text))
+               if t.subject.value == CASE and t.predicate.value == LABEL else t
+               for t in result.triples]
+    return replace(result, triples=triples)
+
+
+def test_store_implements_the_shared_interface():
+    assert isinstance(Store.memory(), GraphStore)
+
+
+def test_saving_a_case_twice_replaces_its_graph_and_adds_runs(kb, seed, store):
+    store.ensure_guidelines(kb)
+    first = store.save_case(seed, kb)
+    second = store.save_case(relabelled(seed, "second version"), kb)
+    assert first != second and runs(store) == {first, second}
+    assert set(graphs(store)) == {GUIDELINE_GRAPH, CASE, first, second}
+    assert graphs(store)[CASE] == len(seed.triples)
+    labels = store.query(f"SELECT ?l {{ GRAPH <{CASE}> {{ <{CASE}> <{LABEL}> ?l }} }}").rows
+    assert [row[0].value for row in labels] == ["second version"]
+
+
+def test_run_graph_links_determinations_to_the_case(kb, seed, store):
+    run = store.save_case(seed, kb)
+    found = store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#>
+        ASK {{ GRAPH <{run}> {{ <{run}> prov:used <{CASE}> .
+                               ?d prov:wasGeneratedBy <{run}> ; <{m('about')}> ?r }}
+              GRAPH <{CASE}> {{ ?r a ?type }} }}""")
+    assert found.value is True
+
+
+class FlakyDb:
+    """An Oxigraph store whose next update can be made to fail after its first operations."""
+
+    def __init__(self) -> None:
+        self.db = ox.Store()
+        self.fail = False
+
+    def update(self, text: str) -> None:
+        if self.fail:  # runs the DROP and INSERT, then fails on a missing graph
+            text += " ;\nDROP GRAPH <urn:mtus-test:missing>"
+        self.db.update(text)
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
+
+def test_a_failed_save_leaves_the_previous_state_intact(kb, seed):
+    db = FlakyDb()
+    store = Store(db)  # type: ignore[arg-type]
+    store.ensure_guidelines(kb)
+    store.save_case(seed, kb)
+    before = sorted(str(q) for q in db.db)
+    db.fail = True
+    with pytest.raises(StoreError, match="changed nothing"):
+        store.save_case(relabelled(seed, "never stored"), kb)
+    assert sorted(str(q) for q in db.db) == before
+
+
+def test_a_case_without_an_iri_or_in_a_reserved_namespace_is_not_stored(kb, seed, store):
+    with pytest.raises(InputError, match="blank node"):
+        store.save_case(replace(seed, case="_:b0"), kb)
+    with pytest.raises(InputError, match="reserved"):
+        store.save_case(replace(seed, case=GUIDELINE_GRAPH), kb)
+    assert graphs(store) == {}
+
+
+def test_ensure_guidelines_rewrites_only_a_different_kb(kb, store):
+    assert store.ensure_guidelines(kb) is True
+    assert store.ensure_guidelines(kb) is False
+    distinct = len({str(t) for t in kb.triples})
+    assert graphs(store)[GUIDELINE_GRAPH] == distinct + 1  # plus the digest stamp
+    assert store.status()["guidelines_digest"] == kb.digest
+
+    class OtherKb:
+        digest = "0000000000000000"
+        triples = kb.triples[:10]
+
+    assert store.ensure_guidelines(OtherKb()) is True
+    assert graphs(store)[GUIDELINE_GRAPH] == 11
+    assert store.guidelines_digest() == OtherKb.digest
+
+
+def test_a_read_only_store_queries_while_a_writer_holds_it(kb, seed, tmp_path):
+    path = tmp_path / "store"
+    writer = Store.open(path)
+    writer.ensure_guidelines(kb)
+    run = writer.save_case(seed, kb)
+    with pytest.raises(StoreError, match="read-only"):
+        Store.open(path)  # the writer holds the lock
+    reader = Store.open(path, read_only=True)
+    assert run in runs(reader)
+    with pytest.raises(StoreError, match="read-only"):
+        reader.save_case(seed, kb)
+    # As the CLI would: another process, while this one keeps the write lock.
+    script = ("import sys; from reasoner.store import Store; "
+              "s = Store.open(sys.argv[1], read_only=True); "
+              "print(len(s.query('SELECT ?g { GRAPH ?g {} }').rows))")
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert int(out.stdout) == 3
+    writer.close()
+
+
+@pytest.mark.parametrize("query", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "PREFIX ex: <urn:ex:>\nDELETE WHERE { ?s ex:p ?o }",
+    "# a comment\nload <http://example.org/data.ttl>",
+    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "DROP ALL",
+])
+def test_updates_are_refused(query, store):
+    with pytest.raises(UpdateRefused):
+        store.query(query)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "select * { service silent <http://example.org/> { ?s ?p ?o } }",
+    "SELECT * { ?s ?p ?o .SERVICE<http://example.org/>{ ?s ?p ?o } }",
+    "SELECT * { ?s ?p 1SERVICE <http://example.org/> { } }",
+    'SELECT * { ?s ?p "x" SERVICE ?endpoint { } }',
+    "PREFIX ex: <urn:ex:> SELECT * { ?s ?p ex:a\\# . SERVICE <http://x/> { } }",
+    "SELECT * { ?s ?p ?o # not the end\n SERVICE <http://x/> { } }",
+    "ASK { BIND(\"a\\u0022\" AS ?v) SERVICE <http://x/> { } }",
+])
+def test_service_is_refused_wherever_it_is_a_keyword(query):
+    with pytest.raises(ServiceRefused):
+        screen_query(query)
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * { ?s ?p "SERVICE <http://x/> { }" }',
+    "SELECT * { ?s ?p '''a\nSERVICE <http://x/> {}''' }",
+    "SELECT * { ?s ?p ?o } # SERVICE <http://x/> { }",
+    "SELECT * { ?s <http://example.org/SERVICE> ?o }",
+    "PREFIX service: <urn:s:> SELECT ?service { ?service a service:Service }",
+    "SELECT * { ?s <urn:p> <urn:insert> } # DROP ALL",
+])
+def test_service_and_update_words_outside_keywords_are_allowed(query, store):
+    screen_query(query)
+    store.query(query)
+
+
+def test_syntax_errors_name_line_and_column(store):
+    with pytest.raises(QueryError) as caught:
+        store.query("SELECT *\nWHERE { ?s ?p }")
+    assert caught.value.line == 2 and caught.value.column is not None
+
+
+def test_row_limit_truncates_and_says_so(kb, store):
+    store.ensure_guidelines(kb)
+    result = store.query("SELECT * { ?s ?p ?o }", max_rows=3)
+    assert len(result.rows) == 3 and result.truncated
+    graph = store.query("CONSTRUCT WHERE { ?s ?p ?o }", max_rows=3)
+    assert len(graph.triples) == 3 and graph.truncated
+    assert not store.query("SELECT * { ?s ?p ?o } LIMIT 2", max_rows=3).truncated
+
+
+class SlowDb:
+    """Oxigraph with a query step that cannot be interrupted (like a sort or an aggregate)."""
+
+    def __init__(self, delay: float) -> None:
+        self.db = ox.Store()
+        self.delay = delay
+
+    def query(self, *args, **kwargs):
+        time.sleep(self.delay)
+        return self.db.query(*args, **kwargs)
+
+
+def test_time_limit_answers_at_the_deadline_and_holds_the_slot_until_the_step_ends():
+    store = Store(SlowDb(delay=0.6), max_concurrent=1)  # type: ignore[arg-type]
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        store.query("ASK {}", timeout=0.1)
+    assert time.monotonic() - started < 0.5
+    with pytest.raises(QueryTimeout, match="slot"):
+        store.query("ASK {}", timeout=0.05)
+    time.sleep(0.7)
+    assert store.query("ASK {}", timeout=2).value is True
+
+
+def test_query_text_for_the_cli(kb, seed, store):
+    store.save_case(seed, kb)
+    query = f"SELECT ?outcome {{ ?d <{m('outcome')}> ?outcome }}"
+    assert store.query_text(query).splitlines() == [
+        "outcome", "-" * len("mtus:NotMedicallyNecessary"), "mtus:NotMedicallyNecessary"]
+    assert store.query_text(query, "csv") == f"outcome\r\n{m('NotMedicallyNecessary')}\r\n"
+    assert store.query_text("ASK {}") == "true"
