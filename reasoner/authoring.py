@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from reasoner.completeness import to_rdflib
-from reasoner.vocab import TERM, XSD, short
+from reasoner.vocab import OWL_CLASS, RDF_TYPE, TERM, XSD, short
 
 
 @dataclass
@@ -44,6 +44,18 @@ def authoring_problems(kb) -> list[str]:
         out.append(f"{kb.sources.get(focus, '?')}: <{focus}>: "
                    f"{report.value(result, SH.resultMessage)} [{rule}]")
     return sorted(out)
+
+
+def duplicate_declarations(kb) -> list[str]:
+    """A class declared in two files: two authors edit one term apart, and labels or parents
+    silently merge. Each term has one home file."""
+    homes: dict[str, list[str]] = {}
+    for rel in kb.files:
+        for t in ox.parse((kb.root / rel).read_bytes(), format=ox.RdfFormat.TURTLE):
+            if t.predicate.value == RDF_TYPE and t.object.value == OWL_CLASS:
+                homes.setdefault(t.subject.value, []).append(rel)
+    return [f"{short(iri)} is declared in {len(files)} files: {', '.join(files)}"
+            for iri, files in sorted(homes.items()) if len(files) > 1]
 
 
 def owl_export(kb, path: Path) -> Path:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reasoner.authoring import CheckReport, authoring_problems, hermit_problems
+from reasoner.authoring import (
+    CheckReport,
+    authoring_problems,
+    duplicate_declarations,
+    hermit_problems,
+)
 from reasoner.errors import KnowledgeBaseError
 from reasoner.vocab import short
 
@@ -21,6 +26,7 @@ def run_check(hermit: bool = True, tests: bool = True, root: Path | None = None)
     report.info.append(f"knowledge base {kb.digest}: {len(kb.files)} files, {len(kb.triples)} "
                        f"triples, {len(kb.program.recommendations)} recommendations")
     report.failures += [f"authoring: {p}" for p in authoring_problems(kb)]
+    report.failures += [f"authoring: {p}" for p in duplicate_declarations(kb)]
     if hermit:
         problems = hermit_problems(kb, kb.root / "build")
         report.failures += problems

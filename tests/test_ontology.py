@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from reasoner import KnowledgeBase
-from reasoner.authoring import authoring_problems, hermit_problems
+from reasoner.authoring import authoring_problems, duplicate_declarations, hermit_problems
 from reasoner.kb import ontology_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,18 @@ def test_every_ontology_file_is_in_the_catalog_and_imports_resolve_locally():
 
 def test_authoring_shapes_pass_on_the_shipped_files(kb):
     assert authoring_problems(kb) == []
+
+
+def test_a_term_is_declared_in_one_file_only(kb, tmp_path):
+    assert duplicate_declarations(kb) == []
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
+    (tmp_path / "ontology" / "terminology" / "zz.ttl").write_text(
+        "@prefix term: <https://w3id.org/mtus-kg/term/> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "term:Opioid a owl:Class .\n")
+    (problem,) = duplicate_declarations(KnowledgeBase.load(tmp_path))
+    assert "term:Opioid" in problem and "terminology/zz.ttl" in problem
 
 
 def test_authoring_shapes_name_file_iri_and_rule(tmp_path):
