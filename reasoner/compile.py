@@ -212,7 +212,10 @@ class NodeReader:
         return items
 
 
-_MULTI = {"appliesTo", "acceptedPurpose", "requiredResponse"}
+# Recommended / NotRecommended decide without criteria; the other two need a root criterion.
+UNCONDITIONAL = {m("Recommended"), m("NotRecommended")}
+POLARITIES = UNCONDITIONAL | {m("RecommendedWithCriteria"), m("RecommendedWithLimits")}
+_MULTI = {"appliesTo", "acceptedPurpose", "requiredResponse", "acceptedType", "excludedClass"}
 
 
 class Compiler:
@@ -265,11 +268,12 @@ class Compiler:
         if section not in sections:
             r.fail(f"mtus:section names {short(section)}, which is not an mtus:Section")
         polarity = r.iri("polarity")
-        if polarity not in {m("RecommendedWithCriteria"), m("RecommendedWithLimits"),
-                            m("NotRecommended")}:
+        if polarity not in POLARITIES:
             r.fail(f"unknown mtus:polarity {short(polarity)}")
         crit = self.index.objects(node, m("criterion"))
-        if polarity != m("NotRecommended") and len(crit) != 1:
+        if polarity in UNCONDITIONAL and crit:
+            r.fail(f"a recommendation with polarity {short(polarity)} takes no mtus:criterion")
+        if polarity not in UNCONDITIONAL and len(crit) != 1:
             r.fail("a recommendation with criteria or limits needs exactly one mtus:criterion")
         applies = r.terms("appliesTo")
         if not applies:

@@ -121,15 +121,17 @@ def applicable(program: Program, ctx: Context) -> list[Recommendation]:
 
 
 def _root(rec: Recommendation, ctx: Context) -> Node:
-    if rec.polarity == m("NotRecommended") or rec.criterion is None:
-        return Node(_NotRecommended(rec), Truth.NOT_MET, Finding(Truth.NOT_MET))
-    return evaluate_node(rec.criterion, ctx)
+    if rec.criterion is not None:
+        return evaluate_node(rec.criterion, ctx)
+    if rec.polarity == m("Recommended"):
+        return Node(_Unconditional(rec), Truth.MET, Finding(Truth.MET))
+    return Node(_NotRecommended(rec), Truth.NOT_MET, Finding(Truth.NOT_MET))
 
 
-class _NotRecommended(Criterion):
-    """Stands in the trace for a recommendation that rules the service out."""
+class _Unconditional(Criterion):
+    """Stands in the trace for a recommendation that decides without criteria."""
 
-    kind = "NotRecommended"
+    kind = "Recommended"
 
     def __init__(self, rec: Recommendation) -> None:
         object.__setattr__(self, "iri", rec.iri)
@@ -137,6 +139,12 @@ class _NotRecommended(Criterion):
         object.__setattr__(self, "missing_text", "")
         object.__setattr__(self, "verification", rec.verification)
         object.__setattr__(self, "section", None)
+
+
+class _NotRecommended(_Unconditional):
+    """Stands in the trace for a recommendation that rules the service out."""
+
+    kind = "NotRecommended"
 
     def to_meet(self, ctx: Context) -> str:
         return "Evidence rebutting the MTUS recommendation (8 CCR 9792.25.1)"

@@ -81,3 +81,18 @@ def test_compiled_program_is_immutable(kb):
     rec = kb.program.recommendations[0]
     with pytest.raises(AttributeError):
         rec.statement = "changed"  # type: ignore[misc]
+
+
+def test_unconditional_polarities_take_no_criterion(root):
+    extra = "gl:bad-crit a mtus:AgeWithin ; mtus:minAge 18 .\n"
+    text = HEAD.replace("mtus:RecommendedWithCriteria", "mtus:Recommended") + extra
+    (root / "ontology" / "guidelines" / "zz-bad.ttl").write_text(text)
+    with pytest.raises(KnowledgeBaseError, match="takes no mtus:criterion"):
+        KnowledgeBase.load(root)
+
+
+def test_repeatable_parameters_compile(root):
+    kb = _load_with(root, "gl:bad-crit a mtus:RequestTypeIs ; "
+                          "mtus:acceptedType term:Rental, term:Trial .\n")
+    rec = next(r for r in kb.program.recommendations if r.iri.endswith("bad-rec"))
+    assert len(rec.criterion.accepted) == 2
