@@ -1,4 +1,4 @@
-"""The `mtus` command line: reason, validate, serve, query, check.
+"""The `mtus` command line: reason, validate, serve, query, check, ingest, eval.
 
 Exit codes: 0 decided / valid / check passed, 1 check failed or internal error, 2 bad input
 (unreadable document, incomplete case, bad query).
@@ -120,6 +120,50 @@ def cmd_query(args) -> int:
     return EXIT_OK
 
 
+def cmd_ingest(args) -> int:
+    from reasoner import KnowledgeBase
+    from reasoner.letters.ingest import ingest, letter_files, progress_bar
+    from reasoner.store import Store
+
+    kb = KnowledgeBase.load()
+    files = letter_files(args.paths)
+    store = Store.open(args.store)
+    try:
+        store.ensure_guidelines(kb)  # the terminology, so queries can group services
+        results = ingest(files, kb, store, progress_bar(sys.stderr) if len(files) > 1 else None)
+    finally:
+        store.close()
+    for r in results:
+        if r.read is None:
+            print(f"error: {r.error}", file=sys.stderr)
+        elif args.json:
+            print(json.dumps(r.read.summary()))
+        else:
+            items = "; ".join(f"{i.name} ({i.outcome or '?'})" for i in r.read.letter.items)
+            print(f"{r.source}: {r.read.letter.layout}: {r.read.graph.case}: {items}")
+    failed = sum(r.read is None for r in results)
+    print(f"ingested {len(results) - failed} of {len(results)} letter(s) into {args.store}",
+          file=sys.stderr)
+    return EXIT_BAD_INPUT if failed or not results else EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from reasoner import KnowledgeBase
+    from reasoner.evaluation import csv_text, evaluate, text_report
+    from reasoner.letters.ingest import letter_files, progress_bar
+
+    kb = KnowledgeBase.load()
+    files = letter_files(args.paths)
+    report = evaluate(files, kb, progress_bar(sys.stderr))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "eval.json").write_text(json.dumps(report, indent=2))
+    (out / "eval.csv").write_text(csv_text(report))
+    print(json.dumps(report, indent=2) if args.json else text_report(report))
+    print(f"wrote {out / 'eval.json'} and {out / 'eval.csv'}", file=sys.stderr)
+    return EXIT_OK if report["overall"]["items"] else EXIT_BAD_INPUT
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mtus", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -152,6 +196,19 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--store", default=DEFAULT_STORE)
     q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml"])
     q.set_defaults(func=cmd_query)
+
+    i = sub.add_parser("ingest", help="read IMR letters (text) into case graphs and store them")
+    i.add_argument("paths", nargs="+", metavar="FILE_OR_DIR",
+                   help="letter files, or directories of .txt letters (not recursive)")
+    i.add_argument("--store", default=DEFAULT_STORE)
+    i.add_argument("--json", action="store_true", help="one JSON summary line per letter")
+    i.set_defaults(func=cmd_ingest)
+
+    e = sub.add_parser("eval", help="reason over IMR letters and compare with their decisions")
+    e.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
+    e.add_argument("--out", default="build/eval", help="where eval.json and eval.csv go")
+    e.add_argument("--json", action="store_true", help="print the JSON report")
+    e.set_defaults(func=cmd_eval)
 
     c = sub.add_parser("check", help="guideline authors: shapes, OWL (HermiT), test cases")
     c.add_argument("--no-hermit", action="store_true", help="skip HermiT (no Java needed)")

@@ -1,0 +1,51 @@
+"""POST /v1/letters: an IMR determination letter (plain text) in, its case graph stored.
+
+The reviewer's recorded decision is stored beside the case facts but is not reasoned over;
+the answer gives what the reasoner concludes from the case facts alone next to it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import KbDep, RawBodyDep, StoreDep, StoringDep
+from api.errors import ApiError
+from api.schemas import error_responses, raw_body_doc
+from reasoner.evaluation import evaluate_letter
+from reasoner.letters.ingest import read_letter
+
+router = APIRouter(prefix="/v1", tags=["letters"])
+TEXT_TYPES = ("text/plain", "")
+
+LETTER_BODY = raw_body_doc({"text/plain": {
+    "schema": {"type": "string"},
+    "example": "CLINICAL CASE SUMMARY\n...\nIMR ISSUES, DECISIONS AND RATIONALES\n..."}})
+
+
+@router.post(
+    "/letters", openapi_extra=LETTER_BODY,
+    summary="Read an IMR determination letter into a case graph and store it",
+    description="The body is the letter's text (`text/plain`), in any of the three layouts "
+                "(IMR final determination, 2013 notice, medical professional review). The "
+                "case facts (with their spans in the letter) and the reviewer's record "
+                "(`mtus:IMRDetermination`) are stored in one transaction, in the graph named "
+                "by the case IRI, unless `store=false`. Each item carries the recorded outcome "
+                "and the outcome the reasoner reaches from the case facts only.",
+    responses=error_responses(400, 401, 413, 415))
+def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep, storing: StoringDep) -> dict:
+    if body.media_type not in TEXT_TYPES:
+        raise ApiError(415, "unsupported-media-type",
+                       f"Content-Type '{body.media_type}' is not accepted; send the letter "
+                       "as text/plain", accepted=["text/plain"])
+    read = read_letter(body.data, "request body", kb)
+    stored = False
+    if storing:
+        store.save_letter(read.graph.case, read.graph.triples)  # type: ignore[attr-defined]
+        stored = True
+    items = evaluate_letter(read, kb)
+    return {**read.summary(), "stored": stored,
+            "items": [{"name": i.item, "service": i.service, "category": i.category,
+                       "recorded_outcome": i.recorded, "predicted": i.predicted,
+                       "outcome": i.outcome, "citation": i.our_citation,
+                       "letter_citation": i.letter_citation, "reason": i.reason}
+                      for i in items]}

@@ -1,0 +1,43 @@
+"""Dates as letters write them: 5-24-07, 07/30/2015, July 30, 2015, Jul. 30 2015."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+NUMERIC = r"\b\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(?:\d{4}|\d{2})\b"
+WORDED = (r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?"
+          r"\s+\d{4}\b")
+DATE_RE = re.compile(f"(?:{WORDED}|{NUMERIC})")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """One date, or None when the text is not a valid date (e.g. '6-7 out of 10')."""
+    text = text.strip()
+    worded = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$", text)
+    try:
+        if worded:
+            month = _MONTHS.get(worded.group(1)[:3].lower())
+            return dt.date(int(worded.group(3)), month, int(worded.group(2))) if month else None
+        parts = re.split(r"\s?[-/.]\s?", text)
+        if len(parts) != 3:
+            return None
+        month, day, year = (int(p) for p in parts)
+        if len(parts[2]) == 2:
+            # Two-digit years: letters cover injuries from the 1970s to reviews in the 2020s.
+            year += 1900 if year > 40 else 2000
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
+    """Every valid date in the text with its span."""
+    found = []
+    for match in DATE_RE.finditer(text):
+        day = parse_date(match.group(0))
+        if day is not None:
+            found.append((day, match.start(), match.end()))
+    return found

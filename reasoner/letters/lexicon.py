@@ -1,0 +1,91 @@
+"""Words to terminology terms, from the labels and skos:altLabel synonyms of the terminology.
+
+Matching is on normalised tokens (lower case, plural 's' dropped, spinal levels such as
+'L5-S1' and a few function words skipped) so 'Dynamic X-rays of the lumbar spine' finds the
+altLabel 'dynamic x-rays of lumbar spine'. No word list here: synonyms go in the terminology
+(ontology/terminology/letter-synonyms.ttl for the ones letters need).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reasoner.terminology import Terminology
+from reasoner.vocab import TERM
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_LEVEL = re.compile(r"^[clts]\d{1,2}$")
+_SKIP = {"the", "of", "a", "an", "his", "her", "their"}
+
+
+@dataclass(frozen=True)
+class Match:
+    term: str
+    start: int  # span in the text that was matched
+    end: int
+
+
+def norm(token: str) -> str | None:
+    token = token.lower()
+    if token in _SKIP or _LEVEL.match(token):
+        return None
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    return token
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        t = norm(m.group(0))
+        if t:
+            out.append((t, m.start(), m.end()))
+    return out
+
+
+class Lexicon:
+    def __init__(self, terms: Terminology) -> None:
+        self.terms = terms
+        self.index: dict[tuple[str, ...], set[str]] = {}
+        names = [(iri, label) for iri, label in terms.labels.items()]
+        names += [(iri, alt) for iri, alts in terms.synonyms.items() for alt in alts]
+        for iri, label in names:
+            if iri.startswith(TERM):
+                key = tuple(t for t, _, _ in tokens(label))
+                if key:
+                    self.index.setdefault(key, set()).add(iri)
+        self.longest = max((len(k) for k in self.index), default=1)
+
+    def find(self, text: str, *within: str) -> list[Match]:
+        """Non-overlapping longest matches, left to right, of terms under any of `within`."""
+        toks = tokens(text)
+        found, i = [], 0
+        while i < len(toks):
+            for n in range(min(self.longest, len(toks) - i), 0, -1):
+                key = tuple(t for t, _, _ in toks[i:i + n])
+                hits = [t for t in self.index.get(key, ())
+                        if not within or any(self.terms.is_a(t, w) for w in within)]
+                if hits:
+                    best = max(hits, key=self.terms.depth)
+                    found.append(Match(best, toks[i][1], toks[i + n - 1][2]))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+    def first(self, text: str, *within: str) -> Match | None:
+        hits = self.find(text, *within)
+        return hits[0] if hits else None
+
+
+_CACHE: dict[int, tuple[Terminology, Lexicon]] = {}
+
+
+def lexicon_for(terms: Terminology) -> Lexicon:
+    """One lexicon per loaded terminology (the KB is loaded once per process)."""
+    cached = _CACHE.get(id(terms))
+    if cached is None or cached[0] is not terms:
+        cached = _CACHE[id(terms)] = (terms, Lexicon(terms))
+    return cached[1]
