@@ -124,3 +124,16 @@ def test_unconverted_daily_dose(kb, dose, expected):
     facts = (f"<urn:case> mtus:medication [ mtus:concept term:Tramadol ; mtus:doseMg {dose} ; "
              "mtus:dosesPerDay 4 ] .")
     assert evaluate(kb, crit, facts) == expected
+
+
+MRI = '<urn:case> mtus:diagnosticStudy [ mtus:concept term:LumbarMRI {} ] .'
+
+
+@pytest.mark.parametrize("facts,expected", [
+    (MRI.format('; mtus:onDate "2015-01-30"^^xsd:date'), T),
+    (MRI.format('; mtus:onDate "2014-01-30"^^xsd:date'), F),
+    (MRI.format(""), U), ("", F)])
+def test_study_done_within_a_window(kb, facts, expected):
+    crit = criterion(kb, "<urn:c> a mtus:StudyDone ; mtus:ofClass term:LumbarMRI ; "
+                         "mtus:maxDaysBefore 365 .")
+    assert evaluate(kb, crit, facts) == expected

@@ -21,6 +21,7 @@ from reasoner.criteria.quantities import (
     RequestedQuantityWithin,
 )
 from reasoner.criteria.request import IngredientsExclude, RequestPurpose, RequestTypeIs
+from reasoner.criteria.studies import StudyDone
 from reasoner.criteria.treatments import CourseDurationWithin, TreatmentTried
 from reasoner.criteria.worker import AgeWithin, TimeSinceInjury
 from reasoner.vocab import m
@@ -31,7 +32,7 @@ KINDS: tuple[type[Criterion], ...] = (
     RequestedQuantityWithin, RequestedDurationWithin, DailyDoseWithin,
     AssessmentDocumented, PainReliefAtLeast, RequestPurpose,
     AgeWithin, TimeSinceInjury, PainScoreDocumented, RequestedLevelsWithin, RequestTypeIs,
-    IngredientsExclude, AssessmentCountWithin,
+    IngredientsExclude, AssessmentCountWithin, StudyDone,
 )
 REGISTRY: dict[str, type[Criterion]] = {m(k.kind): k for k in KINDS}
 
