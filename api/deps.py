@@ -1,4 +1,7 @@
-"""Typed dependencies: what routers may use, taken from the app built by api.main."""
+"""Typed dependencies: what routers may use, taken from the app built by api.main.
+
+They are `async def` though they never wait: FastAPI runs a plain `def` dependency in the
+thread pool, a hop that cost more than the dependency itself on every request."""
 
 from __future__ import annotations
 
@@ -16,19 +19,19 @@ from reasoner.kb import KnowledgeBase
 from reasoner.store import GraphStore
 
 
-def get_kb(request: Request) -> KnowledgeBase:
+async def get_kb(request: Request) -> KnowledgeBase:
     return request.app.state.kb
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     return request.app.state.catalog
 
 
@@ -50,7 +53,7 @@ CaseBodyDep = Annotated[RawBody, Depends(case_body)]
 RawBodyDep = Annotated[RawBody, Depends(raw_body)]
 
 
-def storing(settings: SettingsDep,
+async def storing(settings: SettingsDep,
             store: Annotated[bool, Query(description="Store the case and its determinations "
                                                      "(false: reason only)")] = True,
             x_api_key: Annotated[str | None, Header()] = None) -> bool:

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from api import errors
 from api.catalog import Catalog
 from api.limits import BodyLimit
-from api.routers import context, guidelines, health, reasoning, sparql, validation
+from api.routers import context, guidelines, health, letters, reasoning, sparql, validation
 from api.settings import Settings
 from reasoner.kb import KnowledgeBase
 from reasoner.store import GraphStore
@@ -53,7 +53,7 @@ def create_app(kb: KnowledgeBase | None = None, store: GraphStore | None = None,
     app.state.catalog = None
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for module in (reasoning, validation, guidelines, sparql, health, context):
+    for module in (reasoning, validation, letters, guidelines, sparql, health, context):
         app.include_router(module.router)
     return app
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from reasoner.remote import RemoteStore
 from reasoner.store import DEFAULT_PATH, Store
 
 MEMORY = ":memory:"
@@ -20,6 +23,12 @@ class Settings(BaseSettings):
         default=str(DEFAULT_PATH), validation_alias="MTUS_STORE_PATH",
         description=f"Directory of the embedded Oxigraph store, or '{MEMORY}' for a "
                     "throwaway in-memory store.")
+    sparql_query_url: str | None = Field(
+        default=None, description="Keep the store on a SPARQL 1.1 server instead: its query "
+        "endpoint (the server must use the union of its graphs as the default graph).")
+    sparql_update_url: str | None = Field(
+        default=None, description="The SPARQL 1.1 server's update endpoint; without it the "
+        "remote store is read-only.")
     max_body_bytes: int = Field(default=1 << 20, gt=0,
                                 description="Larger request bodies are refused with 413.")
     sparql_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -33,8 +42,11 @@ class Settings(BaseSettings):
                     "the X-API-Key header.")
 
     def open_store(self) -> Store:
-        limits = {"timeout": self.sparql_timeout_seconds, "max_rows": self.sparql_max_rows,
-                  "max_concurrent": self.sparql_max_concurrent}
+        limits: dict[str, Any] = {"timeout": self.sparql_timeout_seconds,
+                                  "max_rows": self.sparql_max_rows,
+                                  "max_concurrent": self.sparql_max_concurrent}
+        if self.sparql_query_url:
+            return RemoteStore(self.sparql_query_url, self.sparql_update_url, **limits)
         if self.store_path == MEMORY:
             return Store.memory(**limits)
         return Store.open(self.store_path, read_only=False, **limits)

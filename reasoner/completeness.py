@@ -3,6 +3,7 @@ plus the check that every concept a case names is in the terminology."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,6 +11,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from reasoner.casegraph import CaseGraph, index_of
 from reasoner.errors import Problem
 from reasoner.shapecheck import CompiledShapes, focus_name
 from reasoner.terminology import Terminology
@@ -20,7 +22,7 @@ CONCEPT_PROPERTIES = (m("concept"), m("bodyRegion"), m("purpose"), m("requestTyp
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
-def to_rdflib(triples: list[ox.Triple]) -> Graph:
+def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
     graph = Graph()
     for t in triples:
         graph.add((_term(t.subject), URIRef(t.predicate.value), _term(t.object)))
@@ -59,12 +61,13 @@ class CaseChecker:
             self._shapes = Graph().parse(self.path, format="turtle")
         return self._shapes
 
-    def check(self, triples: list[ox.Triple], source: str = "<input>",
+    def check(self, triples: Iterable[ox.Triple], source: str = "<input>",
               engine: str = "compiled") -> list[Problem]:
+        triples = CaseGraph.of(triples)  # one index for all the checks below
         shacl = self.shacl(triples) if engine == "pyshacl" else self.compiled.check(triples)
         return sorted(shacl, key=_order) + self._concepts(triples) + self._one_case(triples)
 
-    def shacl(self, triples: list[ox.Triple]) -> list[Problem]:
+    def shacl(self, triples: Iterable[ox.Triple]) -> list[Problem]:
         conforms, report, _ = pyshacl.validate(to_rdflib(triples), shacl_graph=self.shapes,
                                                inference="none", advanced=False)
         if conforms:
@@ -81,17 +84,21 @@ class CaseChecker:
                 shape=None))
         return problems
 
-    def _concepts(self, triples: list[ox.Triple]) -> list[Problem]:
+    def _concepts(self, triples: Iterable[ox.Triple]) -> list[Problem]:
+        index, known = index_of(triples), self.terms.known
+        if all(known(o.value) for p in CONCEPT_PROPERTIES for _, o in index.pairs(p)
+               if isinstance(o, ox.NamedNode)):
+            return []  # the usual case, answered from the index
+        # Rare: name each unknown concept, in document order.
         return [Problem(focus=focus_name(t.subject), path=short(t.predicate.value),
                         message=f"{short(t.object.value)} is not a term of the terminology",
                         shape="known-concept")
                 for t in triples
                 if t.predicate.value in CONCEPT_PROPERTIES
-                and isinstance(t.object, ox.NamedNode) and not self.terms.known(t.object.value)]
+                and isinstance(t.object, ox.NamedNode) and not known(t.object.value)]
 
-    def _one_case(self, triples: list[ox.Triple]) -> list[Problem]:
-        cases = {focus_name(t.subject) for t in triples
-                 if t.predicate.value.endswith("#type") and t.object == ox.NamedNode(m("Case"))}
+    def _one_case(self, triples: Iterable[ox.Triple]) -> list[Problem]:
+        cases = {focus_name(s) for s in index_of(triples).subjects_of_type(m("Case"))}
         if len(cases) == 1:
             return []
         return [Problem(focus="<document>", path=None, shape="one-case",

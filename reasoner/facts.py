@@ -7,13 +7,17 @@ lookups. Building them also checks literal values (dates, numbers) and names the
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
+from reasoner.casegraph import index_of
 from reasoner.errors import InputError
-from reasoner.vocab import RDF_TYPE, RDFS_LABEL, m
+from reasoner.vocab import MTUS, RDFS_LABEL, m
+
+_EMPTY: dict = {}
 
 
 @dataclass(frozen=True)
@@ -106,44 +110,43 @@ class CaseFacts:
 
 
 class _Graph:
-    """Subject -> predicate -> objects, over the triples of one document."""
+    """The fact reader's view of the case's shared index (see casegraph): nodes are terms."""
 
-    def __init__(self, triples: list[ox.Triple], source: str) -> None:
+    def __init__(self, triples: Iterable[ox.Triple], source: str) -> None:
         self.source = source
-        self.index: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for t in triples:
-            self.index[_key(t.subject)][t.predicate.value].append(t.object)
+        self.index = index_of(triples)
+        self._out = self.index.out
 
-    def objects(self, node: str, local: str) -> list:
-        return self.index.get(node, {}).get(m(local), [])
+    def objects(self, node, local: str) -> list:
+        return self._out.get(node, _EMPTY).get(MTUS + local, [])
 
-    def one(self, node: str, local: str):
-        values = self.objects(node, local)
+    def one(self, node, local: str):
+        values = self._out.get(node, _EMPTY).get(MTUS + local)
         return values[0] if values else None
 
-    def iri(self, node: str, local: str) -> str | None:
+    def iri(self, node, local: str) -> str | None:
         value = self.one(node, local)
         return _key(value) if value is not None else None
 
-    def text(self, node: str, local: str) -> str | None:
+    def text(self, node, local: str) -> str | None:
         value = self.one(node, local)
         return value.value if value is not None else None
 
-    def label(self, node: str) -> str | None:
-        values = self.index.get(node, {}).get(RDFS_LABEL, [])
+    def label(self, node) -> str | None:
+        values = self._out.get(node, _EMPTY).get(RDFS_LABEL)
         return values[0].value if values else None
 
-    def date(self, node: str, local: str) -> dt.date | None:
+    def date(self, node, local: str) -> dt.date | None:
         value = self.one(node, local)
         if value is None:
             return None
         try:
-            return dt.date.fromisoformat(value.value)
+            return _date(value.value)
         except ValueError:
             raise InputError(f"'{value.value}' is not a date (YYYY-MM-DD)", source=self.source,
-                             term=f"{node} mtus:{local}") from None
+                             term=f"{_key(node)} mtus:{local}") from None
 
-    def number(self, node: str, local: str) -> float | None:
+    def number(self, node, local: str) -> float | None:
         value = self.one(node, local)
         if value is None:
             return None
@@ -151,20 +154,22 @@ class _Graph:
             return float(value.value)
         except ValueError:
             raise InputError(f"'{value.value}' is not a number", source=self.source,
-                             term=f"{node} mtus:{local}") from None
+                             term=f"{_key(node)} mtus:{local}") from None
 
-    def integer(self, node: str, local: str) -> int | None:
+    def integer(self, node, local: str) -> int | None:
         number = self.number(node, local)
         if number is None:
             return None
         if number != int(number):
             raise InputError(f"'{number}' is not a whole number", source=self.source,
-                             term=f"{node} mtus:{local}")
+                             term=f"{_key(node)} mtus:{local}")
         return int(number)
 
-    def subjects_of_type(self, cls: str) -> list[str]:
-        return [s for s, props in self.index.items()
-                if any(_key(o) == cls for o in props.get(RDF_TYPE, []))]
+
+@lru_cache(maxsize=4096)
+def _date(lexical: str) -> dt.date:
+    # Cases repeat a few dates; dt.date is immutable, so sharing one is safe.
+    return dt.date.fromisoformat(lexical)
 
 
 def _key(term) -> str:
@@ -173,30 +178,30 @@ def _key(term) -> str:
     return term.value
 
 
-def find_case_node(triples: list[ox.Triple], source: str = "<input>") -> str:
-    return _case_node(_Graph(triples, source), source)
+def find_case_node(triples: Iterable[ox.Triple], source: str = "<input>") -> str:
+    return _key(_case_node(_Graph(triples, source), source))
 
 
-def _case_node(g: _Graph, source: str) -> str:
-    cases = g.subjects_of_type(m("Case"))
+def _case_node(g: _Graph, source: str):
+    cases = g.index.subjects_of_type(m("Case"))
     if len(cases) != 1:
         raise InputError(f"a case document must describe exactly one mtus:Case, found {len(cases)}",
                          source=source)
     return cases[0]
 
 
-def read_case(triples: list[ox.Triple], source: str = "<input>") -> CaseFacts:
+def read_case(triples: Iterable[ox.Triple], source: str = "<input>") -> CaseFacts:
     g = _Graph(triples, source)
     case = _case_node(g, source)
-    worker = g.iri(case, "worker")
-    injuries = [_key(o) for o in g.objects(case, "injury")]
-    linked = {local: [_key(o) for o in g.objects(case, local)]
+    worker = g.one(case, "worker")
+    injuries = g.objects(case, "injury")
+    linked = {local: g.objects(case, local)
               for local in ("diagnosis", "finding", "painScore", "priorTreatment", "medication",
                             "assessment", "request", "diagnosticStudy")}
     return CaseFacts(
-        case=case,
-        age=g.integer(worker, "age") if worker else None,
-        sex=g.iri(worker, "sex") if worker else None,
+        case=_key(case),
+        age=g.integer(worker, "age") if worker is not None else None,
+        sex=g.iri(worker, "sex") if worker is not None else None,
         injury_date=g.date(injuries[0], "injuryDate") if injuries else None,
         diagnoses=tuple(Diagnosis(**_base(g, n)) for n in linked["diagnosis"]),
         findings=tuple(_finding(g, n) for n in linked["finding"]),
@@ -210,23 +215,23 @@ def read_case(triples: list[ox.Triple], source: str = "<input>") -> CaseFacts:
     )
 
 
-def _base(g: _Graph, node: str) -> dict:
-    return {"node": node, "concept": g.iri(node, "concept"), "label": g.label(node),
+def _base(g: _Graph, node) -> dict:
+    return {"node": _key(node), "concept": g.iri(node, "concept"), "label": g.label(node),
             "on_date": g.date(node, "onDate"), "source_text": g.text(node, "sourceText")}
 
 
-def _finding(g: _Graph, node: str) -> Finding:
+def _finding(g: _Graph, node) -> Finding:
     status = g.iri(node, "status")
     return Finding(**_base(g, node), present=status != m("Absent"))
 
 
-def _pain(g: _Graph, node: str) -> PainScore:
+def _pain(g: _Graph, node) -> PainScore:
     value = g.number(node, "value")
     return PainScore(**_base(g, node), value=value if value is not None else float("nan"),
                      value_high=g.number(node, "valueHigh"), context=g.iri(node, "context"))
 
 
-def _course(g: _Graph, node: str, is_medication: bool) -> Course:
+def _course(g: _Graph, node, is_medication: bool) -> Course:
     return Course(**_base(g, node), is_medication=is_medication,
                   start=g.date(node, "startDate"), end=g.date(node, "endDate"),
                   sessions=g.integer(node, "sessions"), response=g.iri(node, "response"),
@@ -235,7 +240,7 @@ def _course(g: _Graph, node: str, is_medication: bool) -> Course:
                   relief_weeks=g.number(node, "reliefWeeks"))
 
 
-def _request(g: _Graph, node: str) -> Request:
+def _request(g: _Graph, node) -> Request:
     return Request(**_base(g, node), request_date=g.date(node, "requestDate"),
                    quantity=g.number(node, "quantity"), unit=g.iri(node, "unit"),
                    duration_days=g.integer(node, "durationDays"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from reasoner.casegraph import CaseGraph
 from reasoner.errors import InputError
 from reasoner.vocab import CONTEXT_IRI
 
@@ -26,6 +27,8 @@ FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/json": ox.RdfFormat.JSON_LD,
 }
+# Turtle and N-Triples have no syntax for a named graph, so only these need the check.
+_MAY_NAME_GRAPHS = {ox.RdfFormat.JSON_LD}
 SUFFIXES = {".ttl": "text/turtle", ".nt": "application/n-triples",
             ".jsonld": "application/ld+json", ".json": "application/ld+json"}
 # Paths under which the service publishes the context; any host, since it is never fetched.
@@ -51,13 +54,14 @@ def media_type_for(path: str | Path) -> str:
 
 
 def parse(data: bytes, media_type: str, *, source: str = "<input>",
-          base_iri: str | None = None) -> list[ox.Triple]:
-    """Parse one RDF document into triples. Named graphs are refused: a case is one graph."""
+          base_iri: str | None = None) -> CaseGraph:
+    """Parse one RDF document into its distinct triples (a tuple, in document order).
+    Named graphs are refused: a case is one graph."""
     fmt = FORMATS.get(media_type.split(";")[0].strip().lower())
     if fmt is None:
         raise InputError(f"unsupported media type '{media_type}'; use one of "
                          + ", ".join(sorted(FORMATS)), source=source)
-    if not data.strip():
+    if not data or data.isspace():  # no copy, unlike strip()
         raise InputError("the document is empty", source=source)
     if fmt == ox.RdfFormat.JSON_LD:
         data = _screen_json_ld(data, source)
@@ -67,13 +71,13 @@ def parse(data: bytes, media_type: str, *, source: str = "<input>",
         raise _syntax_error(exc, source) from None
     except ValueError as exc:
         raise InputError(str(exc), source=source) from None
-    triples = []
-    for q in quads:
-        if not isinstance(q.graph_name, ox.DefaultGraph):
+    for q in quads if fmt in _MAY_NAME_GRAPHS else ():
+        if type(q.graph_name) is not ox.DefaultGraph:
             raise InputError("named graphs are not accepted in a case document",
                              source=source, term=str(q.graph_name))
-        triples.append(q.triple)
-    return list(dict.fromkeys(triples))  # an RDF graph is a set: a repeated triple counts once
+    # An RDF graph is a set: a repeated triple counts once. CaseGraph carries the one index
+    # that completeness and fact reading share.
+    return CaseGraph(dict.fromkeys(q.triple for q in quads))
 
 
 def _syntax_error(exc: SyntaxError, source: str) -> InputError:
@@ -93,6 +97,9 @@ def _screen_json_ld(data: bytes, source: str) -> bytes:
                          line=exc.lineno, column=exc.colno) from None
     except UnicodeDecodeError:
         raise InputError("the document is not UTF-8 text", source=source) from None
+    except RecursionError:  # the decoder recurses per level: refuse before that is a 500
+        raise InputError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels",
+                         source=source) from None
     return json.dumps(_resolve_contexts(doc, source, 0)).encode()
 
 
@@ -106,15 +113,17 @@ def _resolve_contexts(node, source: str, depth: int):
     out = {}
     for key, value in node.items():
         if key == "@context":
-            out[key] = _context_value(value, source)
+            out[key] = _context_value(value, source, depth + 1)
         else:
             out[key] = _resolve_contexts(value, source, depth + 1)
     return out
 
 
-def _context_value(value, source: str):
+def _context_value(value, source: str, depth: int):
+    if depth > MAX_JSON_DEPTH:
+        raise InputError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", source=source)
     if isinstance(value, list):
-        return [_context_value(v, source) for v in value]
+        return [_context_value(v, source, depth + 1) for v in value]
     if isinstance(value, str):
         if value == CONTEXT_IRI or _LOCAL_CONTEXT.match(value):
             return local_context()
@@ -124,5 +133,8 @@ def _context_value(value, source: str):
         if "@import" in value:
             raise InputError("@import in a JSON-LD context is not fetched", source=source,
                              term=str(value["@import"]))
-        return value
+        # A term definition may carry its own (scoped) context: screened the same way.
+        return {term: {**d, "@context": _context_value(d["@context"], source, depth + 2)}
+                if isinstance(d, dict) and "@context" in d else d
+                for term, d in value.items()}
     return value

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -162,6 +162,24 @@ class Store:
         self._write(replace_graphs_update({graph: result.triples}, {run_iri: run}))
         return run_iri
 
+    def save_letter(self, case: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace the graph of a case read from an IMR letter (facts and the reviewer's
+        record) in one update, so a failed write leaves nothing partial."""
+        self._write(replace_graphs_update({case_graph(case): triples}))
+
+    def bulk_load(self, source: str | Path | bytes) -> None:
+        """Load N-Quads at Oxigraph's bulk speed, for initial loads and benchmarks. Unlike every
+        other write this is not one transaction: a crash mid-load keeps part of the file."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        try:
+            if isinstance(source, bytes):
+                self._db.bulk_load(source, format=ox.RdfFormat.N_QUADS)
+            else:
+                self._db.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"the bulk load failed: {exc}") from None
+
     def _write(self, update: str) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")
@@ -181,28 +199,9 @@ class Store:
         keeps running in its worker thread, holding a query slot, until it yields or ends.
         """
         screen_query(sparql)
-        timeout = self.timeout if timeout is None else timeout
-        deadline = time.monotonic() + timeout
-        if not self._slots.acquire(timeout=timeout):
-            raise QueryTimeout(f"no query slot became free within {timeout:g} s")
-        box: dict[str, Any] = {}
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                box["result"] = self._evaluate(sparql, max_rows or self.max_rows, deadline)
-            except Exception as exc:  # handed over to the waiting thread
-                box["error"] = _detached(exc)
-            finally:
-                self._slots.release()
-                done.set()
-
-        threading.Thread(target=work, name="sparql-query", daemon=True).start()
-        if not done.wait(max(0.0, deadline - time.monotonic())):
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s")
-        if "error" in box:
-            raise box["error"]
-        return box["result"]
+        return run_bounded(self._slots, self._evaluate, sparql,
+                           self.timeout if timeout is None else timeout,
+                           max_rows or self.max_rows)
 
     def query_text(self, sparql: str, fmt: str = "table") -> str:
         """For the CLI: `query` with `result_text` (table, json, xml, csv or tsv)."""
@@ -216,14 +215,42 @@ class Store:
             if isinstance(answer, ox.QuerySolutions):
                 names = tuple(v.value for v in answer.variables)
                 rows = (tuple(s[i] for i in range(len(names))) for s in answer)
-                taken, truncated = _take(rows, limit, deadline)
+                taken, truncated = take(rows, limit, deadline)
                 return SelectResult(names, tuple(taken), truncated)
-            triples, truncated = _take(iter(answer), limit, deadline)
+            triples, truncated = take(iter(answer), limit, deadline)
             return GraphResult(tuple(triples), truncated)
         except SyntaxError as exc:
             raise syntax_error(exc) from None
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"the query failed: {exc}") from None
+
+
+def run_bounded(slots: threading.BoundedSemaphore,
+                evaluate: Callable[[str, int, float], QueryResult],
+                sparql: str, timeout: float, limit: int) -> QueryResult:
+    """Run `evaluate(sparql, limit, deadline)` in a worker thread holding a query slot and
+    answer by the deadline: the result, its error, or QueryTimeout. Shared by every backend."""
+    deadline = time.monotonic() + timeout
+    if not slots.acquire(timeout=timeout):
+        raise QueryTimeout(f"no query slot became free within {timeout:g} s")
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["result"] = evaluate(sparql, limit, deadline)
+        except Exception as exc:  # handed over to the waiting thread
+            box["error"] = _detached(exc)
+        finally:
+            slots.release()
+            done.set()
+
+    threading.Thread(target=work, name="sparql-query", daemon=True).start()
+    if not done.wait(max(0.0, deadline - time.monotonic())):
+        raise QueryTimeout(f"the query ran longer than {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 def _detached(exc: BaseException) -> BaseException:
@@ -236,7 +263,8 @@ def _detached(exc: BaseException) -> BaseException:
     return exc
 
 
-def _take(items: Iterator, limit: int, deadline: float) -> tuple[list, bool]:
+def take(items: Iterator, limit: int, deadline: float) -> tuple[list, bool]:
+    """Up to `limit` items, checking the deadline between them; (items, truncated)."""
     taken = []
     for item in items:
         if time.monotonic() > deadline:

@@ -76,9 +76,10 @@ def _key(problems, skip: set) -> Counter:
 def test_compiled_checker_equals_pyshacl(kb, seed):
     rng = random.Random(seed)
     checker = kb.checker
-    for source in SOURCES[seed::12] or SOURCES[:1]:
+    # A fixed sample keeps the suite fast as tests/cases grows: 12 x 4 files x 12 mutations.
+    for source in random.Random(1000 + seed).sample(SOURCES, min(4, len(SOURCES))):
         base = parse(source.read_bytes(), "text/turtle")
-        for _ in range(25):
+        for _ in range(12):
             case = _mutate(base, rng)
             skip = _ill_typed_bounded(case)
             assert _key(checker.compiled.check(case), skip) == _key(checker.shacl(case), skip), \

@@ -13,7 +13,7 @@ router = APIRouter(prefix="/v1/guidelines", tags=["guidelines"])
             description="Each with what it applies to, polarity, verification tag "
                         "(V verified, K working knowledge, K? uncertain), citation, the "
                         "edition's in-force dates and whether the source is MTUS.")
-def list_guidelines(catalog: CatalogDep) -> GuidelineList:
+async def list_guidelines(catalog: CatalogDep) -> GuidelineList:
     summaries = catalog.summaries()
     return GuidelineList(count=len(summaries), guidelines=summaries)
 
@@ -23,7 +23,7 @@ def list_guidelines(catalog: CatalogDep) -> GuidelineList:
             description="`guideline_id` is the local name after "
                         "https://w3id.org/mtus-kg/guideline/, e.g. lbc2004-lumbar-xray.",
             responses=error_responses(404))
-def get_guideline(guideline_id: str, catalog: CatalogDep) -> GuidelineDetail:
+async def get_guideline(guideline_id: str, catalog: CatalogDep) -> GuidelineDetail:
     found = catalog.get(guideline_id)
     if found is None:
         raise ApiError(404, "not-found", f"no recommendation '{guideline_id}'",

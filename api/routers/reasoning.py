@@ -1,6 +1,7 @@
 """POST /v1/reason: a case document in, one determination per requested service out."""
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from api.bodies import CASE_BODY
 from api.deps import CaseBodyDep, KbDep, StoreDep, StoringDep
@@ -21,8 +22,11 @@ router = APIRouter(prefix="/v1", tags=["reasoning"])
                 "and its determinations are stored (the case graph is replaced) and `run` "
                 "names the stored run graph.",
     responses=error_responses(400, 401, 413, 415, 422, 500))
-def reason(body: CaseBodyDep, kb: KbDep, store: StoreDep, storing: StoringDep) -> dict:
+async def reason(body: CaseBodyDep, kb: KbDep, store: StoreDep, storing: StoringDep) -> dict:
+    # Deciding is ~1-2 ms of pure CPU under the GIL: run inline, as a hop to the thread pool
+    # costs about as much and buys no parallelism. The store write may wait on a disk or a
+    # remote server, so it goes to the thread pool.
     result = kb.reason_document(body.data, body.media_type, source="request body")
     report = case_json(result, kb)
-    report["run"] = store.save_case(result, kb) if storing else None
+    report["run"] = await run_in_threadpool(store.save_case, result, kb) if storing else None
     return report

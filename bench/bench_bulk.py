@@ -1,0 +1,165 @@
+"""Bulk load of generated cases into the on-disk store, then the README's SPARQL queries on it.
+
+    python bench/bench_bulk.py [--cases 100000] [--dir DIR] [--json OUT]
+
+Generator: every guideline test case (minus its expectations) is reasoned once; its case graph
+and its run graph (the PROV-O activity and determinations, exactly as `save_case` stores them)
+become a template. Case i copies template i mod K with its own IRIs, blank nodes, run and
+determinations, so the store looks like one built by reasoning N cases. The N-Quads file is
+written first (not timed), then `Store.bulk_load` reads it (timed): triples per second.
+A sample of cases is also stored the per-request way (`save_case`, one SPARQL Update each),
+to show what bulk loading saves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+
+from bench.bench_reason import RESULTS, summary  # noqa: E402
+from reasoner.casetests import discover, load_case_test  # noqa: E402
+from reasoner.kb import KnowledgeBase  # noqa: E402
+from reasoner.report import run_triples  # noqa: E402
+from reasoner.store import Store, case_graph  # noqa: E402
+from reasoner.vocab import DET, RUN  # noqa: E402
+
+BULK = "https://example.org/bulk/"
+README_QUERY = (ROOT / "docs" / "seed-determination.rq")
+COUNT_QUERY = """PREFIX mtus: <https://w3id.org/mtus-kg/ontology#>
+SELECT ?outcome (COUNT(*) AS ?n) WHERE { ?d a mtus:Determination ; mtus:outcome ?outcome }
+GROUP BY ?outcome"""
+ONE_CASE_QUERY = """PREFIX mtus: <https://w3id.org/mtus-kg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?request ?outcome ?citation WHERE {{
+  ?run prov:used <{case}> . ?d prov:wasGeneratedBy ?run ; mtus:about ?request ;
+     mtus:outcome ?outcome . OPTIONAL {{ ?d mtus:citation ?citation }} }}"""
+
+
+def templates(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """(base IRI of the case, N-Quads of its case and run graphs) per decidable test case."""
+    out = []
+    for path in discover(ROOT):
+        test = load_case_test(path)
+        try:
+            result = kb.reason(list(test.triples), test.name)
+        except Exception:  # incomplete or unstorable: not a template
+            continue
+        if result.case.startswith("_:"):
+            continue
+        graph = ox.NamedNode(case_graph(result.case))
+        run_iri, run = run_triples(result, kb, RUN + "TEMPLATE")
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in result.triples]
+        quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(run_iri)) for t in run]
+        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode()
+        out.append((result.case.rsplit("/", 1)[0] + "/", text))
+    return out
+
+
+def generate(path: Path, cases: int, tmpl: list[tuple[str, str]]) -> int:
+    """Write `cases` generated cases as N-Quads; returns the number of quads."""
+    quads = 0
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(cases):
+            base, text = tmpl[i % len(tmpl)]
+            doc = (text.replace(base, f"{BULK}{i}/").replace(RUN + "TEMPLATE", f"{RUN}bulk-{i}")
+                   .replace(DET, f"{DET}bulk-{i}-").replace(" _:", f" _:c{i}x")
+                   .replace("\n_:", f"\n_:c{i}x"))
+            if doc.startswith("_:"):
+                doc = f"_:c{i}x" + doc[2:]
+            f.write(doc)
+            quads += doc.count("\n")
+    return quads
+
+
+def timed_queries(store: Store, runs: int = 5) -> dict:
+    queries = {"readme_seed_determination": README_QUERY.read_text(encoding="utf-8"),
+               "outcome_counts": COUNT_QUERY,
+               "one_case": ONE_CASE_QUERY.format(case=f"{BULK}7/case")}
+    out = {}
+    for name, text in queries.items():
+        samples, rows = [], 0
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            result = store.query(text, timeout=60)
+            samples.append(time.perf_counter() - t0)
+            rows = len(result.rows)
+        out[name] = {"rows": rows, **summary(samples)}
+    return out
+
+
+def per_request_rate(kb: KnowledgeBase, path: Path, sample: int) -> dict:
+    """Cases stored through save_case (one SPARQL Update each), for comparison."""
+    seed = (ROOT / "examples" / "seed-case.ttl").read_text(encoding="utf-8")
+    base = "https://w3id.org/mtus-kg/case/imr-352bc1bec7c49a86/"
+    store = Store.open(path)
+    results = [kb.reason_document(seed.replace(base, f"{BULK}single-{i}/").encode(),
+                                  "text/turtle") for i in range(sample)]
+    t0 = time.perf_counter()
+    for r in results:
+        store.save_case(r, kb)
+    elapsed = time.perf_counter() - t0
+    triples = store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }").rows[0][0]
+    store.close()
+    return {"cases": sample, "seconds": elapsed, "cases_per_s": sample / elapsed,
+            "triples_per_s": int(triples.value) / elapsed}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--dir", type=Path, default=None, help="work directory (default: a temp dir)")
+    ap.add_argument("--sample", type=int, default=500, help="cases stored via save_case")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args(argv)
+    work = Path(args.dir or tempfile.mkdtemp(prefix="mtus-bulk-"))
+    work.mkdir(parents=True, exist_ok=True)
+    kb = KnowledgeBase.load()
+    tmpl = templates(kb)
+    nq = work / "cases.nq"
+    t0 = time.perf_counter()
+    quads = generate(nq, args.cases, tmpl)
+    gen_s = time.perf_counter() - t0
+    print(f"generated {args.cases} cases, {quads} quads ({nq.stat().st_size >> 20} MiB) "
+          f"from {len(tmpl)} templates in {gen_s:.1f} s", flush=True)
+    shutil.rmtree(work / "store", ignore_errors=True)
+    store = Store.open(work / "store")
+    store.ensure_guidelines(kb)
+    t0 = time.perf_counter()
+    store.bulk_load(nq)
+    load_s = time.perf_counter() - t0
+    print(f"bulk load: {load_s:.1f} s, {quads / load_s:,.0f} triples/s", flush=True)
+    queries = timed_queries(store)
+    for name, q in queries.items():
+        print(f"query {name}: p50 {q['p50']:.1f} ms, max {q['max']:.1f} ms, {q['rows']} rows")
+    store.close()
+    shutil.rmtree(work / "single", ignore_errors=True)
+    single = per_request_rate(kb, work / "single", args.sample)
+    print(f"save_case (one update per case): {single['cases_per_s']:.0f} cases/s, "
+          f"{single['triples_per_s']:,.0f} triples/s")
+    report = {"timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+              "cases": args.cases, "quads": quads, "templates": len(tmpl),
+              "generate_s": gen_s, "bulk_load_s": load_s, "triples_per_s": quads / load_s,
+              "queries_ms": queries, "save_case": single}
+    out = args.json or RESULTS / f"bulk-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"JSON: {out}")
+    if args.dir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""The store on a SPARQL 1.1 server (e.g. `oxigraph serve`), over the SPARQL 1.1 Protocol.
+
+Same graphs, same update text and same read-only screening as the embedded store: `Store`
+already sends every write as one SPARQL Update and every read as one query, so this class
+only changes where they go. The server must answer queries over the union of its graphs as
+the default graph (Oxigraph: `oxigraph serve --union-default-graph`; Fuseki:
+`tdb2:unionDefaultGraph true`), as the embedded store does.
+
+Standard library only (urllib). Environment proxies are ignored and redirects refused: the
+store talks to the one endpoint it was configured with and nowhere else. Results are parsed
+as they stream in and the connection is closed at the row limit or the deadline.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+import pyoxigraph as ox
+
+from reasoner.sparql import (
+    AskResult,
+    GraphResult,
+    QueryError,
+    QueryResult,
+    QueryTimeout,
+    SelectResult,
+    StoreError,
+    syntax_error,
+)
+from reasoner.store import DIGEST, Store, take
+from reasoner.vocab import GUIDELINE_GRAPH
+
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+_GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
+                "text/turtle": ox.RdfFormat.TURTLE}
+_MAX_ERROR_BYTES = 4096
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl} refused",
+                                     headers, fp)
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
+class RemoteStore(Store):
+    """`GraphStore` over a SPARQL 1.1 query endpoint and update endpoint."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, *,
+                 read_only: bool = False, timeout: float = 10.0, max_rows: int = 10_000,
+                 max_concurrent: int = 4) -> None:
+        for url in (query_url, update_url):
+            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+                raise StoreError(f"a SPARQL endpoint must be an http(s) URL, not {url!r}")
+        super().__init__(None, read_only=read_only or update_url is None,  # type: ignore[arg-type]
+                         timeout=timeout, max_rows=max_rows, max_concurrent=max_concurrent)
+        self.query_url = query_url
+        self.update_url = update_url
+
+    @classmethod
+    def oxigraph(cls, base: str, **options: Any) -> RemoteStore:
+        """An `oxigraph serve` endpoint: queries at /query, updates at /update."""
+        base = base.rstrip("/")
+        return cls(base + "/query", base + "/update", **options)
+
+    def close(self) -> None:
+        pass  # one connection per request: nothing held open
+
+    def status(self) -> dict:
+        return {"backend": "sparql", "path": self.query_url, "read_only": self.read_only,
+                "guidelines_digest": self.guidelines_digest()}
+
+    def guidelines_digest(self) -> str | None:
+        g = f"<{GUIDELINE_GRAPH}>"
+        found = self.query(f"SELECT ?d WHERE {{ GRAPH {g} {{ {g} <{DIGEST}> ?d }} }} LIMIT 1")
+        rows = getattr(found, "rows", ())
+        return rows[0][0].value if rows and isinstance(rows[0][0], ox.Literal) else None
+
+    # the protocol
+    def _write(self, update: str) -> None:
+        if self.read_only or self.update_url is None:
+            raise StoreError("the store is open read-only")
+        try:
+            with self._post(self.update_url, update, "application/sparql-update", "*/*",
+                            self.timeout):
+                pass
+        except (OSError, SyntaxError, StoreError) as exc:
+            # One update request is one transaction on the server: a failure changed nothing.
+            raise StoreError(f"the write failed and changed nothing: {exc}") from None
+
+    def _evaluate(self, sparql: str, limit: int, deadline: float) -> QueryResult:
+        remaining = max(0.05, deadline - time.monotonic())
+        try:
+            with self._post(self.query_url, sparql, "application/sparql-query", ACCEPT,
+                            remaining) as response:
+                media = response.headers.get_content_type()
+                return _read(response, media, limit, deadline)
+        except SyntaxError as exc:
+            raise syntax_error(exc) from None
+        except TimeoutError:
+            raise QueryTimeout("the query ran out of time") from None
+        except OSError as exc:
+            raise StoreError(f"the query failed: {exc}") from None
+
+    def _post(self, url: str, body: str, media: str, accept: str, timeout: float):
+        request = urllib.request.Request(url, data=body.encode(), method="POST",
+                                         headers={"Content-Type": media, "Accept": accept})
+        try:
+            return _OPENER.open(request, timeout=timeout)
+        except urllib.error.HTTPError as exc:
+            message = exc.read(_MAX_ERROR_BYTES).decode("utf-8", "replace").strip()
+            exc.close()
+            if exc.code == 400:  # the server's parser: keep its message (line and column)
+                raise SyntaxError(message or exc.reason) from None
+            raise StoreError(f"the SPARQL server answered {exc.code}: "
+                             f"{message[:300] or exc.reason}") from None
+
+
+def _read(response, media: str, limit: int, deadline: float) -> QueryResult:
+    if media in _GRAPH_TYPES:
+        quads = ox.parse(response, format=_GRAPH_TYPES[media])
+        triples, truncated = take((q.triple for q in quads), limit, deadline)
+        return GraphResult(tuple(triples), truncated)
+    if media not in ("application/sparql-results+json", "application/json"):
+        raise QueryError(f"the SPARQL server answered with unexpected media type {media}")
+    answer = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+    if isinstance(answer, ox.QueryBoolean):
+        return AskResult(bool(answer))
+    names = tuple(v.value for v in answer.variables)
+    rows = (tuple(s[i] for i in range(len(names))) for s in answer)
+    taken, truncated = take(rows, limit, deadline)
+    return SelectResult(names, tuple(taken), truncated)

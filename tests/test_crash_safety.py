@@ -1,0 +1,82 @@
+"""kill -9 in the middle of a batch of stored cases: the store then opens with every
+completed case intact and no partial one (each case is one atomic SPARQL Update)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reasoner.intake import parse
+from reasoner.store import Store
+from reasoner.vocab import RUN, m
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_BASE = "https://w3id.org/mtus-kg/case/imr-352bc1bec7c49a86/"
+BATCH = 5000  # far more than get stored before the kill
+
+WRITER = f"""
+import sys
+from pathlib import Path
+from reasoner.kb import KnowledgeBase
+from reasoner.store import Store
+kb = KnowledgeBase.load()
+store = Store.open(sys.argv[1])
+store.ensure_guidelines(kb)
+seed = Path(sys.argv[2]).read_text()
+for i in range({BATCH}):
+    doc = seed.replace({SEED_BASE!r}, f"https://example.org/crash/{{i}}/").encode()
+    result = kb.reason_document(doc, "text/turtle")
+    store.save_case(result, kb)
+    print(result.case, flush=True)  # only after save_case has returned
+"""
+
+
+def case_iri(i: int) -> str:
+    return f"https://example.org/crash/{i}/case"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+def test_kill_9_mid_batch_leaves_no_partial_case(tmp_path, seed_turtle):
+    path = tmp_path / "store"
+    seed_file = tmp_path / "seed.ttl"
+    seed_file.write_bytes(seed_turtle)
+    expected = len(parse(seed_turtle, "text/turtle"))
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(seed_file)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 120
+        while len(done) < 40 and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            done.append(line.strip())
+        assert len(done) >= 40, proc.stderr.read() if proc.stderr else ""
+        time.sleep(0.013)  # land somewhere inside the next reasoning or write
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    done += [line.strip() for line in proc.stdout.read().splitlines() if line.strip()]
+
+    store = Store.open(path)
+    counts = {g.value: int(n.value) for g, n in store.query(
+        "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows}
+    cases = {g: n for g, n in counts.items() if g.startswith("https://example.org/crash/")}
+    runs = [g for g in counts if g.startswith(RUN)]
+    assert set(done) <= set(cases), "a case reported stored is missing"
+    assert set(cases) <= set(done) | {case_iri(len(done))}, "a case appeared out of order"
+    assert all(n == expected for n in cases.values()), f"a partial case graph: {cases}"
+    assert len(runs) == len(cases), "a case without its run, or a run without its case"
+    per_run = store.query("SELECT ?g (COUNT(?d) AS ?n) "
+                          f"{{ GRAPH ?g {{ ?d a <{m('Determination')}> }} }} GROUP BY ?g").rows
+    assert len(per_run) == len(runs) and all(int(n.value) >= 1 for _, n in per_run)
+    store.close()
