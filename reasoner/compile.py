@@ -140,8 +140,11 @@ class NodeReader:
     def term(self, local: str) -> str:
         return self._known(local, self.iri(local))
 
-    def terms(self, local: str) -> list[str]:
-        return [self._known(local, v) for v in self.iris(local)]
+    def terms(self, local: str, at_least_one: bool = False) -> list[str]:
+        values = [self._known(local, v) for v in self.iris(local)]
+        if at_least_one and not values:
+            self.fail(f"needs at least one mtus:{local}")
+        return values
 
     def term_label(self, local: str) -> str:
         return self.c.terms.label(self.term(local))

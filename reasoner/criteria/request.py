@@ -8,6 +8,11 @@ from typing import ClassVar
 from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
 
 
+def _of_classes(values, classes, terms) -> list[str]:
+    """The values (terminology classes) that fall under any of the classes."""
+    return [v for v in values if any(terms.is_a(v, c) for c in classes)]
+
+
 @dataclass(frozen=True)
 class RequestPurpose(Criterion):
     """IMR decides the request as written, so the purpose it states is fully known: a request
@@ -18,10 +23,8 @@ class RequestPurpose(Criterion):
 
     @classmethod
     def compile(cls, reader) -> Criterion:
-        accepted = tuple(reader.terms("acceptedPurpose"))
-        if not accepted:
-            reader.fail("mtus:RequestPurpose needs at least one mtus:acceptedPurpose")
-        return cls(**cls.common(reader), accepted=accepted)
+        return cls(**cls.common(reader),
+                   accepted=tuple(reader.terms("acceptedPurpose", at_least_one=True)))
 
     @classmethod
     def default_statement(cls, reader) -> str:
@@ -29,7 +32,7 @@ class RequestPurpose(Criterion):
 
     def evaluate(self, ctx: Context) -> Finding:
         req = ctx.request
-        stated = [p for p in req.purposes if any(ctx.terms.is_a(p, a) for a in self.accepted)]
+        stated = _of_classes(req.purposes, self.accepted, ctx.terms)
         wording = f" ('{req.purpose_text}')" if req.purpose_text else ""
         if stated:
             return Finding(Truth.MET, (Evidence(req.node, "request states "
@@ -53,10 +56,8 @@ class RequestTypeIs(Criterion):
 
     @classmethod
     def compile(cls, reader) -> Criterion:
-        accepted = tuple(reader.terms("acceptedType"))
-        if not accepted:
-            reader.fail("mtus:RequestTypeIs needs at least one mtus:acceptedType")
-        return cls(**cls.common(reader), accepted=accepted)
+        return cls(**cls.common(reader),
+                   accepted=tuple(reader.terms("acceptedType", at_least_one=True)))
 
     @classmethod
     def default_statement(cls, reader) -> str:
@@ -66,7 +67,7 @@ class RequestTypeIs(Criterion):
         req, terms = ctx.request, ctx.terms
         said = ", ".join(terms.label(t) for t in req.types) or "no type stated"
         evidence = (Evidence(req.node, f"request: {said}"),)
-        ok = any(terms.is_a(t, a) for t in req.types for a in self.accepted)
+        ok = bool(_of_classes(req.types, self.accepted, terms))
         return Finding(Truth.MET if ok else Truth.NOT_MET, evidence)
 
     def to_meet(self, ctx: Context) -> str:
@@ -83,10 +84,8 @@ class IngredientsExclude(Criterion):
 
     @classmethod
     def compile(cls, reader) -> Criterion:
-        excluded = tuple(reader.terms("excludedClass"))
-        if not excluded:
-            reader.fail("mtus:IngredientsExclude needs at least one mtus:excludedClass")
-        return cls(**cls.common(reader), excluded=excluded)
+        return cls(**cls.common(reader),
+                   excluded=tuple(reader.terms("excludedClass", at_least_one=True)))
 
     @classmethod
     def default_statement(cls, reader) -> str:
@@ -96,7 +95,7 @@ class IngredientsExclude(Criterion):
         req, terms = ctx.request, ctx.terms
         if not req.ingredients:
             return Finding(Truth.UNKNOWN)
-        bad = [i for i in req.ingredients if any(terms.is_a(i, x) for x in self.excluded)]
+        bad = _of_classes(req.ingredients, self.excluded, terms)
         listed = ", ".join(terms.label(i) for i in req.ingredients)
         evidence = (Evidence(req.node, f"ingredients: {listed}"),)
         if bad:

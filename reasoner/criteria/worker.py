@@ -8,6 +8,13 @@ from typing import ClassVar
 from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
 
 
+def _read_bounds(reader, low_key: str, high_key: str) -> tuple[int | None, int | None]:
+    low, high = reader.integer_opt(low_key), reader.integer_opt(high_key)
+    if low is None and high is None:
+        reader.fail(f"needs mtus:{low_key} or mtus:{high_key}")
+    return low, high
+
+
 def _within(value: int, low: int | None, high: int | None) -> Truth:
     ok = (low is None or value >= low) and (high is None or value <= high)
     return Truth.MET if ok else Truth.NOT_MET
@@ -27,9 +34,7 @@ class AgeWithin(Criterion):
 
     @classmethod
     def compile(cls, reader) -> Criterion:
-        low, high = reader.integer_opt("minAge"), reader.integer_opt("maxAge")
-        if low is None and high is None:
-            reader.fail("mtus:AgeWithin needs mtus:minAge or mtus:maxAge")
+        low, high = _read_bounds(reader, "minAge", "maxAge")
         return cls(**cls.common(reader), min_age=low, max_age=high)
 
     @classmethod
@@ -59,9 +64,7 @@ class TimeSinceInjury(Criterion):
 
     @classmethod
     def compile(cls, reader) -> Criterion:
-        low, high = reader.integer_opt("minDays"), reader.integer_opt("maxDays")
-        if low is None and high is None:
-            reader.fail("mtus:TimeSinceInjury needs mtus:minDays or mtus:maxDays")
+        low, high = _read_bounds(reader, "minDays", "maxDays")
         return cls(**cls.common(reader), min_days=low, max_days=high)
 
     @classmethod
