@@ -11,9 +11,7 @@ cases count too: answering 422 with the missing facts is the real path for them.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
-import json
 import sys
 import time
 from pathlib import Path
@@ -24,7 +22,7 @@ if str(ROOT) not in sys.path:
 
 import pyoxigraph as ox  # noqa: E402
 
-from bench.bench_reason import RESULTS, summary  # noqa: E402
+from bench.bench_reason import summary, write_report  # noqa: E402
 from reasoner.casetests import discover, load_case_test  # noqa: E402
 from reasoner.errors import IncompleteCase  # noqa: E402
 from reasoner.kb import KnowledgeBase  # noqa: E402
@@ -108,10 +106,7 @@ def main(argv: list[str] | None = None) -> dict:
           f"max {report['ratio_p50_per_case_max']:.1f}x")
     print(f"slowest case p50: {report['slowest_case_p50'][0]:.3f} ms "
           f"({report['slowest_case_p50'][1]})")
-    out = args.json or RESULTS / f"mix-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"JSON: {out}")
+    print(f"JSON: {write_report(report, args.json, 'mix')}")
     return report
 
 

@@ -292,6 +292,14 @@ def _load(url: str, data: bytes, clients: int, requests: int) -> dict:
 
 # -- report ---------------------------------------------------------------------------------
 
+def write_report(report: dict, path: Path | None, prefix: str) -> Path:
+    """Write the JSON report (default: bench/results/<prefix>-<time>.json) and return it."""
+    out = path or RESULTS / f"{prefix}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
 def git_commit() -> str | None:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, timeout=10,
@@ -415,10 +423,7 @@ def main(argv: list[str] | None = None) -> dict:
     report["targets_ms"] = {"in_process_p50": 2.0, "http_p50": 10.0}
 
     print_table(report)
-    out = args.json or RESULTS / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"\nJSON: {out}")
+    print(f"\nJSON: {write_report(report, args.json, 'bench')}")
     return report
 
 

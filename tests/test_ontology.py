@@ -43,10 +43,9 @@ def test_authoring_shapes_pass_on_the_shipped_files(kb):
     assert authoring_problems(kb) == []
 
 
-def test_a_term_is_declared_in_one_file_only(kb, tmp_path):
+def test_a_term_is_declared_in_one_file_only(kb, root_copy):
+    tmp_path = root_copy
     assert duplicate_declarations(kb) == []
-    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
-    shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
     (tmp_path / "ontology" / "terminology" / "zz.ttl").write_text(
         "@prefix term: <https://w3id.org/mtus-kg/term/> .\n"
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
@@ -55,9 +54,16 @@ def test_a_term_is_declared_in_one_file_only(kb, tmp_path):
     assert "term:Opioid" in problem and "terminology/zz.ttl" in problem
 
 
-def test_authoring_shapes_name_file_iri_and_rule(tmp_path):
+@pytest.fixture
+def root_copy(tmp_path: Path) -> Path:
+    """A copy of the ontology and shapes that a test may break."""
     shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
     shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
+    return tmp_path
+
+
+def test_authoring_shapes_name_file_iri_and_rule(root_copy):
+    tmp_path = root_copy
     (tmp_path / "ontology" / "terminology" / "zz.ttl").write_text(
         "@prefix term: <https://w3id.org/mtus-kg/term/> .\n"
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
@@ -75,9 +81,8 @@ def test_hermit_agrees_with_the_ancestor_map(kb, tmp_path):
 
 @pytest.mark.java
 @pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
-def test_hermit_reports_an_unasserted_subsumption(tmp_path):
-    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
-    shutil.copytree(ROOT / "shapes", tmp_path / "shapes")
+def test_hermit_reports_an_unasserted_subsumption(root_copy):
+    tmp_path = root_copy
     (tmp_path / "ontology" / "terminology" / "zz.ttl").write_text(
         "@prefix term: <https://w3id.org/mtus-kg/term/> .\n"
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
