@@ -1,0 +1,62 @@
+"""Report invariants over every guideline case: a determination says how sure its decisive
+criteria are, flags non-MTUS sources, and its trace and contract fields are consistent."""
+
+from pathlib import Path
+
+import pytest
+
+from reasoner import casetests
+from reasoner.report import case_json
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = casetests.discover(ROOT / "tests" / "cases")
+
+
+@pytest.fixture(scope="module")
+def determinations(kb) -> list[dict]:
+    out = []
+    for path in FILES:
+        test = casetests.load_case_test(path)
+        result = kb.reason(list(test.triples), str(path))
+        out += case_json(result, kb)["determinations"]
+    return out
+
+
+def test_every_case_file_was_decided(determinations):
+    assert len(determinations) >= len(FILES)
+
+
+def test_confidence_of_the_decisive_criteria_is_stated(determinations):
+    seen = set()
+    for d in determinations:
+        tags = {c["verification"] for c in d["criteria"] if c["criterion"] in d["decisive"]}
+        notes = " ".join(d["notes"])
+        if "K?" in tags:
+            assert "[K?]" in notes, d["request"]
+        elif "K" in tags:
+            assert "[K]" in notes, d["request"]
+        else:
+            assert "[K" not in notes, d["request"]
+        seen |= tags
+    assert {"V", "K", "K?"} <= seen  # the corpus exercises all three
+
+
+def test_non_mtus_sources_are_flagged(determinations):
+    flagged = [d for d in determinations if d["citation"] and d["citation"]["source"] == "non-MTUS"]
+    assert flagged
+    assert all("non-MTUS" in " ".join(d["notes"]) for d in flagged)
+
+
+def test_contract_fields_agree(determinations):
+    imr = {"medically-necessary": "overturned", "not-medically-necessary": "upheld",
+           "insufficient-documentation": "upheld", "not-addressed": None}
+    for d in determinations:
+        assert d["imr_equivalent"] == imr[d["outcome"]]
+        results = {c["criterion"]: c["result"] for c in d["criteria"]}
+        assert all(iri in results for iri in d["decisive"])
+        if d["outcome"] == "insufficient-documentation":
+            assert d["missing"], d["request"]
+        if d["outcome"] == "not-addressed":
+            assert d["citation"] is None and not d["criteria"]
+        else:
+            assert d["citation"]["guideline"] and d["citation"]["section"]
