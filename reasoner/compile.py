@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import NoReturn
 
 import pyoxigraph as ox
@@ -65,9 +67,19 @@ class Program:
     sections: tuple[Section, ...]
     editions: tuple[Edition, ...]
     terminology: Terminology
+    by_class: Mapping[str, tuple[Recommendation, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def section(self, iri: str | None) -> Section | None:
         return next((s for s in self.sections if s.iri == iri), None) if iri else None
+
+    def covering(self, concept: str) -> list[Recommendation]:
+        """Recommendations whose service class covers the concept: looked up through the
+        concept's ancestors, so a request costs its ancestors, not the size of the KB."""
+        found: dict[str, Recommendation] = {}
+        for cls in self.terminology.ancestors.get(concept, ()):
+            found.update((r.iri, r) for r in self.by_class.get(cls, ()))
+        return sorted(found.values(), key=lambda r: r.iri)
 
 
 class Index:
@@ -297,8 +309,13 @@ def compile_program(index: Index, terms: Terminology) -> Program:
     sections = {n: c.section(n, editions) for n in index.subjects_of_type(m("Section"))}
     recs = tuple(c.recommendation(n, sections)
                  for n in index.subjects_of_type(m("Recommendation")))
+    by_class: dict[str, list[Recommendation]] = defaultdict(list)
+    for rec in recs:
+        for cls in rec.applies_to:
+            by_class[cls].append(rec)
     return Program(recommendations=recs, sections=tuple(sections.values()),
-                   editions=tuple(editions.values()), terminology=terms)
+                   editions=tuple(editions.values()), terminology=terms,
+                   by_class=MappingProxyType({k: tuple(v) for k, v in by_class.items()}))
 
 
 def relative(path: Path, root: Path) -> str:

@@ -107,9 +107,8 @@ def applicable(program: Program, ctx: Context) -> list[Recommendation]:
     req, terms = ctx.request, ctx.terms
     if req.concept is None or req.request_date is None:
         return []
-    found = [r for r in program.recommendations
+    found = [r for r in program.covering(req.concept)
              if r.section.edition.in_force(req.request_date)
-             and any(terms.is_a(req.concept, cls) for cls in r.applies_to)
              and (r.applicable_when is None
                   or evaluate_node(r.applicable_when, ctx).truth == Truth.MET)]
     if any(r.section.edition.mtus for r in found):
