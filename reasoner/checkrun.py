@@ -55,7 +55,7 @@ def _case_tests(kb, report: CheckReport) -> None:
     for rec in kb.program.recommendations:
         entry = cov.get(rec.iri, {})
         count = entry.get("count", 0)
-        never = _never_decisive(rec, entry.get("decisive", set()))
+        never = sorted(entry.get("never_decisive", set()))
         report.info.append(f"{short(rec.iri):44} {rec.section.edition.label:10} {count:>5}  "
                            + (", ".join(short(i) for i in never) or "-"))
         if count == 0:
@@ -63,13 +63,3 @@ def _case_tests(kb, report: CheckReport) -> None:
         if not rec.section.title or not rec.section.edition.guideline:
             report.failures.append(f"coverage: {short(rec.iri)} ({rec.file}) has no citation")
 
-
-def _never_decisive(rec, decisive: set[str]) -> list[str]:
-    leaves, stack = [], [rec.criterion] if rec.criterion else []
-    while stack:
-        node = stack.pop()
-        if node.is_combinator:
-            stack.extend(node.operands)
-        elif node.iri not in decisive:
-            leaves.append(node.iri)
-    return sorted(set(leaves))
