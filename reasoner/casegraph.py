@@ -26,39 +26,51 @@ class CaseIndex:
     is built per triple; values are in document order.
     """
 
-    __slots__ = ("out", "_pairs")
+    __slots__ = ("out", "by_predicate", "_typed")
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        # Both maps are filled in the one walk: a predicate's pairs used to be gathered by a
+        # scan over all subjects per question, and the checks ask about a dozen predicates.
         out: dict[Term, dict[str, list[Term]]] = {}
+        by_predicate: dict[str, list[tuple[Term, Term]]] = {}
         for t in triples:
-            s, p = t.subject, t.predicate.value
+            s, p, o = t.subject, t.predicate.value, t.object
             props = out.get(s)
             if props is None:
                 props = out[s] = {}
             values = props.get(p)
             if values is None:
-                props[p] = [t.object]
+                props[p] = [o]
             else:
-                values.append(t.object)
+                values.append(o)
+            pairs = by_predicate.get(p)
+            if pairs is None:
+                by_predicate[p] = [(s, o)]
+            else:
+                pairs.append((s, o))
         self.out = out
-        self._pairs: dict[str, list[tuple[Term, Term]]] = {}
+        self.by_predicate = by_predicate
+        self._typed: dict[str, list[Term]] | None = None
 
     def objects(self, node: Term, pred: str) -> list[Term]:
         return self.out.get(node, _EMPTY).get(pred, [])
 
     def pairs(self, pred: str) -> list[tuple[Term, Term]]:
-        """(subject, object) of every triple with this predicate, grouped by subject. Built
-        on demand: only a handful of predicates are ever asked for."""
-        found = self._pairs.get(pred)
-        if found is None:
-            found = self._pairs[pred] = [(s, o) for s, props in self.out.items()
-                                         for o in props.get(pred, ())]
-        return found
+        """(subject, object) of every triple with this predicate, in document order."""
+        return self.by_predicate.get(pred, [])
+
+    def typed(self) -> dict[str, list[Term]]:
+        """Class IRI -> its distinct instances (rdf:type with an IRI), in document order."""
+        if self._typed is None:
+            typed: dict[str, dict[Term, None]] = {}
+            for s, o in self.pairs(RDF_TYPE):
+                if isinstance(o, ox.NamedNode):
+                    typed.setdefault(o.value, {})[s] = None
+            self._typed = {cls: list(found) for cls, found in typed.items()}
+        return self._typed
 
     def subjects_of_type(self, cls: str) -> list[Term]:
-        seen = dict.fromkeys(s for s, o in self.pairs(RDF_TYPE)
-                             if isinstance(o, ox.NamedNode) and o.value == cls)
-        return list(seen)
+        return self.typed().get(cls, [])
 
 
 class CaseGraph(tuple):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reasoner.compile import Program, Recommendation, Section
 from reasoner.criteria import Context, Criterion, Finding, Truth
@@ -36,18 +37,25 @@ _BY_TRUTH = {Truth.MET: Outcome.MEDICALLY_NECESSARY,
 _SEVERITY = {Truth.NOT_MET: 0, Truth.UNKNOWN: 1, Truth.MET: 2}
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
+    """One evaluated criterion. A named tuple rather than a frozen dataclass: a tree is built
+    per request and a frozen dataclass pays a setattr call per field."""
+
     criterion: Criterion
     truth: Truth
     finding: Finding | None  # leaves only
     children: tuple[Node, ...] = ()
 
-    def leaves(self):
-        if not self.children:
-            yield self
-        for child in self.children:
-            yield from child.leaves()
+    def leaves(self) -> list[Node]:
+        """The leaves under this node, left to right."""
+        out, stack = [], [self]
+        while stack:
+            node = stack.pop()
+            if node.children:
+                stack.extend(reversed(node.children))
+            else:
+                out.append(node)
+        return out
 
 
 @dataclass(frozen=True)
@@ -175,27 +183,52 @@ def missing(node: Node, ctx: Context) -> list[str]:
     return out
 
 
-def recompute(node: Node, overrides: dict[int, Truth]) -> Truth:
+def recompute(node: Node, overrides: dict[int, Truth], path: set[int]) -> Truth:
+    """The node's truth with some leaves overridden; `path` holds the ids of the overridden
+    leaves' ancestors, so subtrees off it keep their truth without a walk."""
     if id(node) in overrides:
         return overrides[id(node)]
-    if not node.children:
+    if id(node) not in path:
         return node.truth
-    return node.criterion.combine([recompute(c, overrides) for c in node.children])  # type: ignore[attr-defined]
+    return node.criterion.combine([recompute(c, overrides, path) for c in node.children])  # type: ignore[attr-defined]
+
+
+class _Tree:
+    """Parent links of one evaluated tree, for what-if recomputation along leaf paths."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self.parent: dict[int, Node] = {}
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for child in node.children:
+                self.parent[id(child)] = node
+                stack.append(child)
+
+    def truth_with(self, leaves: list[Node], truth: Truth) -> Truth:
+        overrides = {id(leaf): truth for leaf in leaves}
+        path: set[int] = set()
+        for leaf in leaves:
+            node = self.parent.get(id(leaf))
+            while node is not None and id(node) not in path:
+                path.add(id(node))
+                node = self.parent.get(id(node))
+        return recompute(self.root, overrides, path)
 
 
 def would_change(root: Node, ctx: Context) -> list[str]:
     """Single documented facts that would flip the outcome; if none alone would, all the
     unmet leaves together."""
-    leaves = list(root.leaves())
+    tree = _Tree(root)
     if root.truth == Truth.MET:
         flips = [leaf for leaf in decisive(root, Truth.MET)
-                 if recompute(root, {id(leaf): Truth.NOT_MET}) != Truth.MET]
+                 if tree.truth_with([leaf], Truth.NOT_MET) != Truth.MET]
         return [f"Documentation contradicting: {leaf.criterion.statement}" for leaf in flips]
-    unmet = [leaf for leaf in leaves if leaf.truth != Truth.MET]
-    singles = [leaf for leaf in unmet if recompute(root, {id(leaf): Truth.MET}) == Truth.MET]
+    unmet = [leaf for leaf in root.leaves() if leaf.truth != Truth.MET]
+    singles = [leaf for leaf in unmet if tree.truth_with([leaf], Truth.MET) == Truth.MET]
     if singles:
         return [leaf.criterion.to_meet(ctx) for leaf in singles]
-    together = {id(leaf): Truth.MET for leaf in unmet}
-    if unmet and recompute(root, together) == Truth.MET:
+    if unmet and tree.truth_with(unmet, Truth.MET) == Truth.MET:
         return ["All of: " + "; ".join(leaf.criterion.to_meet(ctx) for leaf in unmet)]
     return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +72,15 @@ class PropertyRule:
     severity: str
     shape: str | None
 
+    checks_values: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Decided once at load: most properties only count values.
+        object.__setattr__(self, "checks_values", self.values != ValueRule())
+
+
+_NO_PROPERTIES: dict[str, list] = {}
+
 
 @dataclass(frozen=True)
 class NodeRule:
@@ -96,7 +105,8 @@ class CompiledShapes:
         graph = _DataGraph(triples)
         problems: list[Problem] = []
         for rule in self.rules:
-            for focus in sorted(graph.targets(rule), key=_key):
+            focuses = graph.targets(rule)
+            for focus in sorted(focuses, key=_key) if len(focuses) > 1 else focuses:
                 problems += _check_node(rule, focus, graph)
         return problems
 
@@ -105,11 +115,14 @@ def _check_node(rule: NodeRule, focus, graph: _DataGraph) -> list[Problem]:
     out = []
     if rule.node_kind and not _has_kind(focus, rule.node_kind):
         out.append(Problem(focus_name(focus), None, rule.message, "violation", None))
+    props = graph.properties(focus)
     for prop in rule.properties:
-        values = graph.objects(focus, prop.path)
+        values = props.get(prop.path, ())
         count = (prop.min_count is not None and len(values) < prop.min_count) \
             + (prop.max_count is not None and len(values) > prop.max_count)
-        count += sum(prop.values.failures(v) for v in values)
+        if prop.checks_values:
+            for value in values:
+                count += prop.values.failures(value)
         if count:
             out += [Problem(focus_name(focus), short(prop.path), prop.message, prop.severity,
                             prop.shape)] * count
@@ -125,12 +138,16 @@ class _DataGraph:
     def objects(self, node, pred: str) -> list:
         return self.index.objects(node, pred)
 
+    def properties(self, node) -> dict[str, list]:
+        return self.index.out.get(node, _NO_PROPERTIES)
+
     def targets(self, rule: NodeRule) -> set:
         index = self.index
         found = {o for p in rule.target_objects_of for _, o in index.pairs(p)}
         if rule.target_classes:
-            classes = self._subclasses(rule.target_classes)
-            found |= {s for s, o in index.pairs(RDF_TYPE) if o.value in classes}
+            typed = index.typed()
+            for cls in self._subclasses(rule.target_classes):
+                found.update(typed.get(cls, ()))
         return found
 
     def _subclasses(self, roots: tuple[str, ...]) -> set[str]:

@@ -35,7 +35,10 @@ class Truth(enum.Enum):
         return Truth.NOT_MET
 
     def __invert__(self) -> Truth:
-        return {Truth.MET: Truth.NOT_MET, Truth.NOT_MET: Truth.MET}.get(self, Truth.UNKNOWN)
+        return _NEGATION[self]
+
+
+_NEGATION = {Truth.MET: Truth.NOT_MET, Truth.NOT_MET: Truth.MET, Truth.UNKNOWN: Truth.UNKNOWN}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
 from typing import ClassVar
 
 from reasoner.criteria.base import Criterion, Truth
@@ -48,7 +47,11 @@ class AllOf(Combinator):
         return "All of the following are documented"
 
     def combine(self, truths: list[Truth]) -> Truth:
-        return reduce(lambda a, b: a & b, truths, Truth.MET)
+        # Kleene conjunction: any not-met decides, else any unknown; membership tests, as this
+        # runs for every node of every applicable recommendation, per request.
+        if Truth.NOT_MET in truths:
+            return Truth.NOT_MET
+        return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.MET
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,9 @@ class AnyOf(Combinator):
         return "At least one of the following is documented"
 
     def combine(self, truths: list[Truth]) -> Truth:
-        return reduce(lambda a, b: a | b, truths, Truth.NOT_MET)
+        if Truth.MET in truths:  # Kleene disjunction, the dual of AllOf.combine
+            return Truth.MET
+        return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.NOT_MET
 
 
 @dataclass(frozen=True)
