@@ -6,29 +6,17 @@ import csv
 import io
 import select
 import socket
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
 
-# The README's example query: each stored determination with the request it decides, its
-# outcome and the guideline section and citation it rests on.
-README_QUERY = """\
-PREFIX mtus: <https://w3id.org/mtus-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-
-SELECT ?request ?service ?outcome ?section ?citation
-WHERE {
-  ?determination a mtus:Determination ;
-      mtus:about ?request ;
-      mtus:outcome ?outcome ;
-      mtus:citedSection ?cited ;
-      mtus:citation ?citation .
-  ?cited mtus:sectionTitle ?section .
-  OPTIONAL { ?request rdfs:label ?service }
-}
-ORDER BY ?request
-"""
+# The README's example query: the seed case's determinations with the request each decides,
+# its outcome and the guideline section and citation it rests on (the same text is in the
+# README; tests/test_cli.py checks both).
+README_QUERY = (Path(__file__).resolve().parent.parent / "docs" / "seed-determination.rq"
+                ).read_text(encoding="utf-8")
 
 MTUS = "https://w3id.org/mtus-kg/ontology#"
 REQUEST = "https://w3id.org/mtus-kg/case/imr-352bc1bec7c49a86/req-dynamic-xray"
