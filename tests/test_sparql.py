@@ -86,6 +86,18 @@ def test_readme_query_as_csv(seeded):
     assert rows == [EXPECTED]
 
 
+def test_outcomes_by_section_counts_the_seed_determination(seeded, seed_turtle):
+    query = (Path(__file__).resolve().parent.parent / "docs" / "outcomes-by-section.rq"
+             ).read_text(encoding="utf-8")
+    other = seed_turtle.replace(b"imr-352bc1bec7c49a86", b"imr-second-case")
+    assert seeded.post("/v1/reason", content=other,
+                       headers={"Content-Type": "text/turtle"}).status_code == 200
+    rows = rows_of(ask(seeded, query, "text/tab-separated-values"), ox.QueryResultsFormat.TSV)
+    assert rows == [{"guideline": "ACOEM 2nd edition (2004), chapter 12, as adopted in the MTUS",
+                     "section": "Special Studies", "outcome": "NotMedicallyNecessary",
+                     "determinations": "2"}]
+
+
 def test_accept_with_quality_values_picks_the_preferred_format(seeded):
     response = ask(seeded, README_QUERY, "text/csv;q=0.5, application/sparql-results+xml")
     assert response.headers["content-type"].startswith("application/sparql-results+xml")
