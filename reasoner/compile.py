@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn
@@ -67,19 +68,20 @@ class Program:
     sections: tuple[Section, ...]
     editions: tuple[Edition, ...]
     terminology: Terminology
-    by_class: Mapping[str, tuple[Recommendation, ...]] = field(
+    by_concept: Mapping[str, tuple[Recommendation, ...]] = field(
         default_factory=lambda: MappingProxyType({}))
 
     def section(self, iri: str | None) -> Section | None:
-        return next((s for s in self.sections if s.iri == iri), None) if iri else None
+        return self._sections_by_iri.get(iri) if iri else None
 
-    def covering(self, concept: str) -> list[Recommendation]:
-        """Recommendations whose service class covers the concept: looked up through the
-        concept's ancestors, so a request costs its ancestors, not the size of the KB."""
-        found: dict[str, Recommendation] = {}
-        for cls in self.terminology.ancestors.get(concept, ()):
-            found.update((r.iri, r) for r in self.by_class.get(cls, ()))
-        return sorted(found.values(), key=lambda r: r.iri)
+    @cached_property
+    def _sections_by_iri(self) -> Mapping[str, Section]:
+        return MappingProxyType({s.iri: s for s in self.sections})
+
+    def covering(self, concept: str) -> tuple[Recommendation, ...]:
+        """Recommendations whose service class covers the concept, by IRI: precomputed for
+        every concept of the terminology, so a request costs one lookup."""
+        return self.by_concept.get(concept, ())
 
 
 class Index:
@@ -309,13 +311,23 @@ def compile_program(index: Index, terms: Terminology) -> Program:
     sections = {n: c.section(n, editions) for n in index.subjects_of_type(m("Section"))}
     recs = tuple(c.recommendation(n, sections)
                  for n in index.subjects_of_type(m("Recommendation")))
+    return Program(recommendations=recs, sections=tuple(sections.values()),
+                   editions=tuple(editions.values()), terminology=terms,
+                   by_concept=_covering(recs, terms))
+
+
+def _covering(recs: tuple[Recommendation, ...], terms: Terminology) -> Mapping:
+    """Concept -> the recommendations whose service class is the concept or an ancestor."""
     by_class: dict[str, list[Recommendation]] = defaultdict(list)
     for rec in recs:
         for cls in rec.applies_to:
             by_class[cls].append(rec)
-    return Program(recommendations=recs, sections=tuple(sections.values()),
-                   editions=tuple(editions.values()), terminology=terms,
-                   by_class=MappingProxyType({k: tuple(v) for k, v in by_class.items()}))
+    by_concept = {}
+    for concept, ancestors in terms.ancestors.items():
+        found = {r.iri: r for cls in ancestors for r in by_class.get(cls, ())}
+        if found:
+            by_concept[concept] = tuple(sorted(found.values(), key=lambda r: r.iri))
+    return MappingProxyType(by_concept)
 
 
 def relative(path: Path, root: Path) -> str:

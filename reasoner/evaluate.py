@@ -206,6 +206,19 @@ class _Tree:
                 self.parent[id(child)] = node
                 stack.append(child)
 
+    def truth_with_one(self, leaf: Node, truth: Truth) -> Truth:
+        """The root's truth with one leaf overridden: the change is carried up the leaf's
+        path and stops where an ancestor's truth does not move (most flips stop early)."""
+        child, value = leaf, truth
+        node = self.parent.get(id(leaf))
+        while node is not None:
+            if value == child.truth:
+                return self.root.truth
+            value = node.criterion.combine(  # type: ignore[attr-defined]
+                [value if c is child else c.truth for c in node.children])
+            child, node = node, self.parent.get(id(node))
+        return value
+
     def truth_with(self, leaves: list[Node], truth: Truth) -> Truth:
         overrides = {id(leaf): truth for leaf in leaves}
         path: set[int] = set()
@@ -223,10 +236,10 @@ def would_change(root: Node, ctx: Context) -> list[str]:
     tree = _Tree(root)
     if root.truth == Truth.MET:
         flips = [leaf for leaf in decisive(root, Truth.MET)
-                 if tree.truth_with([leaf], Truth.NOT_MET) != Truth.MET]
+                 if tree.truth_with_one(leaf, Truth.NOT_MET) != Truth.MET]
         return [f"Documentation contradicting: {leaf.criterion.statement}" for leaf in flips]
     unmet = [leaf for leaf in root.leaves() if leaf.truth != Truth.MET]
-    singles = [leaf for leaf in unmet if tree.truth_with([leaf], Truth.MET) == Truth.MET]
+    singles = [leaf for leaf in unmet if tree.truth_with_one(leaf, Truth.MET) == Truth.MET]
     if singles:
         return [leaf.criterion.to_meet(ctx) for leaf in singles]
     if unmet and tree.truth_with(unmet, Truth.MET) == Truth.MET:

@@ -50,3 +50,33 @@ def test_not_combinator():
 ])
 def test_at_least_two(values, expected):
     assert _combinator(AtLeast, count=2).combine(values) == expected
+
+
+def _trees(kb):
+    """Every evaluated recommendation tree of every guideline test case."""
+    from pathlib import Path
+
+    from reasoner.casetests import discover, load_case_test
+    from reasoner.errors import IncompleteCase
+    for path in discover(Path(__file__).resolve().parent.parent):
+        try:
+            result = kb.reason(list(load_case_test(path).triples), path.name)
+        except IncompleteCase:
+            continue
+        for d in result.determinations:
+            for applied in ([d.applied] if d.applied else []) + list(d.also_applied):
+                yield applied.root
+
+
+def test_what_if_along_one_path_equals_recomputing_the_tree(kb):
+    """would_change carries one leaf's flip up its path and stops early; that must give what
+    recomputing the whole tree gives, for every leaf of every case and each truth value."""
+    from reasoner.evaluate import _Tree
+    checked = 0
+    for root in _trees(kb):
+        tree = _Tree(root)
+        for leaf in root.leaves():
+            for truth in (T, F, U):
+                assert tree.truth_with_one(leaf, truth) == tree.truth_with([leaf], truth)
+                checked += 1
+    assert checked > 1000
