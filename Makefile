@@ -26,8 +26,8 @@ run: $(STAMP) ## the main job: reason over the seed case into the embedded store
 reason: $(STAMP) ## reason over the seed case only (no server)
 	$(BIN)/mtus reason examples/seed-case.ttl --store $(STORE)
 
-serve: $(STAMP) ## serve the API on 127.0.0.1:8000
-	$(BIN)/mtus serve --store $(STORE)
+serve: $(STAMP) ## serve the API on 127.0.0.1:8000 (SERVE_ARGS="--no-access-log --workers N ...")
+	$(BIN)/mtus serve --store $(STORE) $(SERVE_ARGS)
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/pytest

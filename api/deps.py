@@ -35,8 +35,12 @@ async def get_catalog(request: Request) -> Catalog:
     return request.app.state.catalog
 
 
-async def case_body(body: Annotated[RawBody, Depends(raw_body)]) -> RawBody:
-    """A case document: refused with 415 unless intake reads its media type."""
+async def case_body(request: Request) -> RawBody:
+    """A case document: refused with 415 unless intake reads its media type.
+
+    It reads the body itself rather than depending on `raw_body`: every level of the
+    dependency tree is solved on each request, and /v1/reason is the hot path."""
+    body = await raw_body(request)
     if body.media_type not in FORMATS:
         raise ApiError(415, "unsupported-media-type",
                        f"Content-Type '{body.media_type or '(none)'}' is not accepted; use "
@@ -53,11 +57,13 @@ CaseBodyDep = Annotated[RawBody, Depends(case_body)]
 RawBodyDep = Annotated[RawBody, Depends(raw_body)]
 
 
-async def storing(settings: SettingsDep,
+async def storing(request: Request,
             store: Annotated[bool, Query(description="Store the case and its determinations "
                                                      "(false: reason only)")] = True,
             x_api_key: Annotated[str | None, Header()] = None) -> bool:
-    """Whether the request writes to the store; a write needs the API key when one is set."""
+    """Whether the request writes to the store; a write needs the API key when one is set.
+    (Settings straight from the app state, not SettingsDep: one dependency level less.)"""
+    settings: Settings = request.app.state.settings
     if store and settings.api_key is not None:
         expected = settings.api_key.get_secret_value().encode()
         if x_api_key is None or not hmac.compare_digest(x_api_key.encode(), expected):

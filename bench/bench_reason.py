@@ -1,7 +1,7 @@
 """Benchmark the reasoner on the seed case: in process, against the naive pipeline, over HTTP.
 
     python bench/bench_reason.py [--runs N] [--naive-runs N | --no-naive] [--http
-        [--clients C --requests R]] [--json OUT]
+        [--clients C --requests R] [--workers W]] [--json OUT]
 
 Everything is measured in one run on one machine, and the figures to read are the ratios:
 reasoner / bare pyoxigraph parse (the floor) and naive pipeline / reasoner (the headline).
@@ -12,8 +12,11 @@ See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import datetime as dt
 import gc
+import http.client
 import json
 import os
 import platform
@@ -21,7 +24,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -42,6 +44,7 @@ LOOPBACK = "127.0.0.1"
 REASON_PATH = "/v1/reason?store=false"
 MAX_RUNS = 100_000
 MAX_CLIENTS = 64
+MAX_WORKERS = 16
 MAX_REQUESTS = 100_000
 SERVER_START_TIMEOUT = 120.0  # seconds for uvicorn to load the KB and answer GET /health
 HTTP_TIMEOUT = 30.0  # seconds per request
@@ -159,8 +162,9 @@ def free_port() -> int:
 class Server:
     """uvicorn serving api.main:app on a loopback port, in a subprocess; always terminated."""
 
-    def __init__(self, app: str = "api.main:app") -> None:
+    def __init__(self, app: str = "api.main:app", workers: int = 1) -> None:
         self.app = app
+        self.workers = workers
         self.port = free_port()
         self.base = f"http://{LOOPBACK}:{self.port}"
         self.log_fd, self.log_path = tempfile.mkstemp(prefix="bench-uvicorn-", suffix=".log")
@@ -170,7 +174,8 @@ class Server:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", self.app, "--host", LOOPBACK,
-                 "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
+                 "--port", str(self.port), "--log-level", "warning", "--no-access-log",
+                 "--workers", str(self.workers)],
                 cwd=ROOT, stdout=self.log_fd, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env={**os.environ, "MTUS_STORE_PATH": ":memory:"})  # never the real store
         finally:
@@ -183,23 +188,42 @@ class Server:
         return self
 
     def _wait_healthy(self) -> None:
-        import httpx
-
         assert self.proc is not None
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        with httpx.Client(timeout=2.0) as client:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"uvicorn exited with {self.proc.returncode}:\n"
-                                       + self.log_text())
-                try:
-                    if client.get(self.base + "/health").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with {self.proc.returncode}:\n"
+                                   + self.log_text())
+            if self._healthy():
+                return
+            time.sleep(0.1)
         raise RuntimeError(f"GET /health did not answer 200 within {SERVER_START_TIMEOUT:.0f} s:\n"
                            + self.log_text())
+
+    def _healthy(self) -> bool:
+        connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=2.0)
+        try:
+            connection.request("GET", "/health")
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            connection.close()
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU of uvicorn and its worker processes so far (Linux /proc; None
+        elsewhere). Read around a measure, it says how much of the cores the server used."""
+        if self.proc is None or not Path("/proc/self/stat").exists():
+            return None
+        total = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # a process that ended meanwhile
+            if stat.parent.name == str(self.proc.pid) or fields[1] == str(self.proc.pid):
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def log_text(self) -> str:
         return Path(self.log_path).read_text(errors="replace")[-4000:]
@@ -215,38 +239,87 @@ class Server:
         Path(self.log_path).unlink(missing_ok=True)
 
 
-def _post(client, url: str, data: bytes) -> float:
-    t0 = time.perf_counter()
-    response = client.post(url, content=data, headers={"Content-Type": MEDIA_TYPE})
-    elapsed = time.perf_counter() - t0
-    if response.status_code != 200:
-        raise RuntimeError(f"POST {url} answered {response.status_code}: {response.text[:500]}")
-    return elapsed
+def raw_request(method: str, path: str, body: bytes = b"",
+                content_type: str | None = None) -> bytes:
+    """A complete HTTP/1.1 request, built once and written as is on every send."""
+    head = [f"{method} {path} HTTP/1.1", f"Host: {LOOPBACK}"]
+    if content_type:
+        head.append(f"Content-Type: {content_type}")
+    if body or method == "POST":
+        head.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection over asyncio streams: the load generator's client.
+
+    It writes prebuilt request bytes and reads the status line, the headers up to
+    Content-Length and the body, and nothing more: a few tens of microseconds of CPU per
+    request, where an HTTP client library costs about a millisecond, which on a shared
+    machine is taken from the server under test."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        return cls(*await asyncio.open_connection(LOOPBACK, port))
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        """(status, body) of one request; raises on anything but a Content-Length body."""
+        self.writer.write(request)
+        head = await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), HTTP_TIMEOUT)
+        status_line, *headers = head.decode("latin-1").split("\r\n")
+        length = None
+        for header in headers:
+            name, _, value = header.partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        if length is None:
+            raise RuntimeError(f"response without Content-Length: {status_line}")
+        body = await asyncio.wait_for(self.reader.readexactly(length), HTTP_TIMEOUT)
+        return int(status_line.split()[1]), body
+
+    async def timed(self, request: bytes) -> float:
+        """Seconds for one request that must answer 200."""
+        t0 = time.perf_counter()
+        status, body = await self.send(request)
+        elapsed = time.perf_counter() - t0
+        if status != 200:
+            raise RuntimeError(f"answered {status}: {body[:500]!r}")
+        return elapsed
+
+    async def close(self) -> None:
+        self.writer.close()
+        with contextlib.suppress(OSError):
+            await self.writer.wait_closed()
 
 
 def bench_http(data: bytes, runs: int, warmup: int, clients: int, requests: int,
-               app: str = "api.main:app") -> dict:
-    import httpx
+               app: str = "api.main:app", workers: int = 1) -> dict:
+    with Server(app, workers) as server:
+        report = asyncio.run(_measure_http(server, data, runs, warmup, clients, requests))
+    return {"app": app, "endpoint": REASON_PATH, "workers": workers, **report}
 
-    with Server(app) as server:
-        url = server.base + REASON_PATH
-        with httpx.Client(timeout=HTTP_TIMEOUT) as client:
-            first = client.post(url, content=data, headers={"Content-Type": MEDIA_TYPE})
-            if first.status_code != 200:
-                raise RuntimeError(f"POST {REASON_PATH} answered {first.status_code}: "
-                                   f"{first.text[:500]}")
-            outcome_seen = _outcomes_in(first.text)
-            for _ in range(warmup):
-                _post(client, url, data)
-            sequential = [_post(client, url, data) for _ in range(runs)]
-            health = []
-            for _ in range(min(runs, 200)):
-                t0 = time.perf_counter()
-                client.get(server.base + "/health")
-                health.append(time.perf_counter() - t0)
-        load = _load(url, data, clients, requests) if requests else None
-    return {"app": app, "endpoint": REASON_PATH, "sequential": summary(sequential),
-            "health_floor": summary(health), "load": load, "outcomes_in_response": outcome_seen}
+
+async def _measure_http(server: Server, data: bytes, runs: int, warmup: int, clients: int,
+                        requests: int) -> dict:
+    reason = raw_request("POST", REASON_PATH, data, MEDIA_TYPE)
+    health = raw_request("GET", "/health")
+    connection = await Connection.open(server.port)
+    try:
+        status, first = await connection.send(reason)
+        if status != 200:
+            raise RuntimeError(f"POST {REASON_PATH} answered {status}: {first[:500]!r}")
+        for _ in range(warmup):
+            await connection.timed(reason)
+        sequential = [await connection.timed(reason) for _ in range(runs)]
+        floor = [await connection.timed(health) for _ in range(min(runs, 200))]
+    finally:
+        await connection.close()
+    load = await _load(server, reason, clients, requests) if requests else None
+    return {"sequential": summary(sequential), "health_floor": summary(floor), "load": load,
+            "outcomes_in_response": _outcomes_in(first.decode())}
 
 
 def _outcomes_in(text: str) -> list[str]:
@@ -255,39 +328,36 @@ def _outcomes_in(text: str) -> list[str]:
                    if f'"{o}"' in text})
 
 
-def _load(url: str, data: bytes, clients: int, requests: int) -> dict:
-    """`clients` threads, each with its own httpx.Client, share `requests` POSTs."""
-    import httpx
+async def _load(server: Server, request: bytes, clients: int, requests: int) -> dict:
+    """`clients` keep-alive connections in this one thread share `requests` POSTs: each sends
+    its next request as soon as the previous answer is in (closed loop, no pacing)."""
+    connections = [await Connection.open(server.port) for _ in range(clients)]
+    latencies: list[float] = []
+    remaining = requests
 
-    shares = [requests // clients + (1 if i < requests % clients else 0) for i in range(clients)]
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors: list[str] = []
-    barrier = threading.Barrier(clients + 1)
+    async def client(connection: Connection) -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            latencies.append(await connection.timed(request))
 
-    def worker(i: int) -> None:
-        with httpx.Client(timeout=HTTP_TIMEOUT) as client:
-            _post(client, url, data)  # connect before the clock starts
-            barrier.wait()
-            try:
-                for _ in range(shares[i]):
-                    latencies[i].append(_post(client, url, data))
-            except Exception as exc:  # reported, not raised from the thread
-                errors.append(repr(exc))
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
-    for t in threads:
-        t.start()
-    barrier.wait(timeout=60)
-    t0 = time.perf_counter()
-    for t in threads:
-        t.join(timeout=600)
-    wall = time.perf_counter() - t0
-    if errors:
-        raise RuntimeError(f"{len(errors)} load client(s) failed: {errors[:3]}")
-    done = sum(len(x) for x in latencies)
+    try:
+        for connection in connections:  # every connection accepted before the clock starts
+            await connection.timed(request)
+        cpu0, client0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+        await asyncio.gather(*(client(c) for c in connections))
+        wall = time.perf_counter() - t0
+        client_cpu, cpu1 = time.process_time() - client0, server.cpu_seconds()
+    finally:
+        for connection in connections:
+            await connection.close()
+    done = len(latencies)
+    server_cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
     return {"clients": clients, "requests": done, "wall_s": wall,
             "throughput_rps": done / wall if wall else None,
-            "latency": summary([v for x in latencies for v in x])}
+            "latency": summary(latencies),
+            "server_cpu_ms_per_request": 1000.0 * server_cpu / done if server_cpu else None,
+            "client_cpu_ms_per_request": 1000.0 * client_cpu / done}
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -338,11 +408,19 @@ def print_table(report: dict) -> None:
         print(f"{label:<46}{s['n']:>7}{s['p50']:>11.3f}{s['p90']:>11.3f}{s['p99']:>11.3f}")
     print("-" * 86)
     if http and http.get("load"):
-        print(f"HTTP load throughput: {http['load']['throughput_rps']:.0f} requests/s "
-              f"({http['load']['requests']} requests, {http['load']['clients']} clients)")
+        print_load(http["load"], http["workers"])
     for key, value in report["ratios"].items():
         if value is not None:
             print(f"ratio {key}: {value:,.1f}x")
+
+
+def print_load(load: dict, workers: int) -> None:
+    print(f"HTTP load throughput: {load['throughput_rps']:.0f} requests/s "
+          f"({load['requests']} requests, {load['clients']} clients, {workers} worker(s))")
+    server, client = load["server_cpu_ms_per_request"], load["client_cpu_ms_per_request"]
+    print("HTTP load CPU per request: "
+          + (f"server {server:.2f} ms, " if server is not None else "")
+          + f"load client {client:.2f} ms (on the same {os.cpu_count()} CPUs)")
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -357,6 +435,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--clients", type=int, default=4, help="HTTP load mode clients (default 4)")
     ap.add_argument("--requests", type=int, default=1000,
                     help="HTTP load mode total requests (default 1000; 0 skips load mode)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="uvicorn worker processes for --http (default 1)")
     ap.add_argument("--app", default="api.main:app",
                     help="ASGI app uvicorn serves for --http (default api.main:app)")
     ap.add_argument("--case", type=Path, default=SEED, help="case file (default: the seed)")
@@ -365,9 +445,11 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
     for name, value, top in (("--runs", args.runs, MAX_RUNS), ("--naive-runs", args.naive_runs, 50),
                              ("--clients", args.clients, MAX_CLIENTS),
+                             ("--workers", args.workers, MAX_WORKERS),
                              ("--requests", args.requests, MAX_REQUESTS)):
-        if not 0 <= value <= top or (name in ("--runs", "--clients") and value < 1):
-            ap.error(f"{name} must be from {1 if name in ('--runs', '--clients') else 0} to {top}")
+        least = 1 if name in ("--runs", "--clients", "--workers") else 0
+        if not least <= value <= top:
+            ap.error(f"{name} must be from {least} to {top}")
     warmup = args.warmup if args.warmup is not None else max(5, args.runs // 10)
     data = args.case.read_bytes()
 
@@ -385,7 +467,8 @@ def main(argv: list[str] | None = None) -> dict:
                  "case_bytes": len(data), "kb_digest": kb.digest, "kb_triples": len(kb.triples),
                  "args": {"runs": args.runs, "warmup": warmup, "naive_runs": args.naive_runs,
                           "naive": not args.no_naive, "http": args.http,
-                          "clients": args.clients, "requests": args.requests}},
+                          "clients": args.clients, "requests": args.requests,
+                          "workers": args.workers}},
         "kb_load_s": kb_load,
         "determinations": expected,
     }
@@ -401,10 +484,10 @@ def main(argv: list[str] | None = None) -> dict:
         report["naive"] = None
 
     if args.http:
-        print(f"HTTP: {warmup} warm-up + {args.runs} sequential, then {args.requests} requests "
-              f"over {args.clients} clients ...", flush=True)
+        print(f"HTTP ({args.workers} worker(s)): {warmup} warm-up + {args.runs} sequential, "
+              f"then {args.requests} requests over {args.clients} clients ...", flush=True)
         report["http"] = bench_http(data, args.runs, warmup, args.clients, args.requests,
-                                    args.app)
+                                    args.app, args.workers)
         wanted = sorted({d["outcome"] for d in expected})
         seen = report["http"]["outcomes_in_response"]
         assert seen == wanted, f"HTTP answered outcomes {seen}, the reasoner {wanted}"
