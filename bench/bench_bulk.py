@@ -4,9 +4,12 @@
 
 Generator: every guideline test case (minus its expectations) is reasoned once; its case graph
 and its run graph (the PROV-O activity and determinations, exactly as `save_case` stores them)
-become a template. Case i copies template i mod K with its own IRIs, blank nodes, run and
-determinations, so the store looks like one built by reasoning N cases. The N-Quads file is
-written first (not timed), then `Store.bulk_load` reads it (timed): triples per second.
+become a template; so do generated IMR letters (reasoner/letters/synth.py) as `mtus ingest
+--reason` stores them (facts, the reviewer's record and the run): one case in ten by default
+(`--letter-share`), i.e. 10,000 letters among 100,000 cases. Case i copies template i mod K
+with its own IRIs, blank nodes, run and determinations, so the store looks like one built by
+reasoning N cases. The N-Quads file is written first (not timed), then `Store.bulk_load` reads
+it (timed): triples per second.
 A sample of cases is also stored the per-request way (`save_case`, one SPARQL Update each),
 to show what bulk loading saves.
 """
@@ -30,13 +33,15 @@ import pyoxigraph as ox  # noqa: E402
 
 from bench.bench_reason import RESULTS, summary  # noqa: E402
 from reasoner.casetests import discover, load_case_test  # noqa: E402
+from reasoner.errors import IncompleteCase  # noqa: E402
 from reasoner.kb import KnowledgeBase  # noqa: E402
+from reasoner.letters import synth  # noqa: E402
+from reasoner.letters.ingest import read_letter  # noqa: E402
 from reasoner.report import run_triples  # noqa: E402
 from reasoner.store import Store, case_graph  # noqa: E402
 from reasoner.vocab import DET, RUN  # noqa: E402
 
 BULK = "https://example.org/bulk/"
-README_QUERY = (ROOT / "docs" / "seed-determination.rq")
 COUNT_QUERY = """PREFIX mtus: <https://w3id.org/mtus-kg/ontology#>
 SELECT ?outcome (COUNT(*) AS ?n) WHERE { ?d a mtus:Determination ; mtus:outcome ?outcome }
 GROUP BY ?outcome"""
@@ -67,6 +72,44 @@ def templates(kb: KnowledgeBase) -> list[tuple[str, str]]:
     return out
 
 
+def letter_templates(kb: KnowledgeBase, count: int) -> list[tuple[str, str]]:
+    """(base IRI, N-Quads) of `count` generated IMR letters as `mtus ingest --reason` stores
+    them: the letter's case graph (facts and the reviewer's record) and, when the facts are
+    decidable, its run graph. These give the letters queries (docs/letters-*.rq) their data."""
+    out = []
+    for i in range(count):
+        name = f"synth-{i:05d}.txt"
+        read = read_letter(synth.letter(i).encode(), name, kb)
+        graph = ox.NamedNode(case_graph(read.graph.case))
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in read.graph.triples]
+        try:
+            result = kb.reason(list(read.graph.facts), name)
+            run_iri, run = run_triples(result, kb, RUN + "TEMPLATE")
+            quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(run_iri))
+                      for t in run]
+        except IncompleteCase:
+            pass  # stored without a run, as ingest stores an undecidable letter
+        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode()
+        out.append((read.graph.case.rsplit("/", 1)[0] + "/", text))
+    return out
+
+
+def _mix(cases: list, share: float, letters) -> list:
+    """Test-case templates with generated-letter templates spread evenly among them, one in
+    round(1 / share) (none when share is 0)."""
+    if share <= 0:
+        return cases
+    every = max(1, round(1 / share))
+    made = letters(max(1, round(len(cases) / (every - 1))) if every > 1 else len(cases))
+    out, rest = [], iter(cases)
+    for i in range(len(cases) + len(made)):
+        if i % every == 0 and i // every < len(made):
+            out.append(made[i // every])
+        else:
+            out.append(next(rest, None))
+    return [t for t in out if t is not None]
+
+
 def generate(path: Path, cases: int, tmpl: list[tuple[str, str]]) -> int:
     """Write `cases` generated cases as N-Quads; returns the number of quads."""
     quads = 0
@@ -83,9 +126,14 @@ def generate(path: Path, cases: int, tmpl: list[tuple[str, str]]) -> int:
     return quads
 
 
+def readme_queries() -> dict[str, str]:
+    """The SPARQL files the README shows (docs/*.rq), by file name."""
+    return {path.stem: path.read_text(encoding="utf-8")
+            for path in sorted((ROOT / "docs").glob("*.rq"))}
+
+
 def timed_queries(store: Store, runs: int = 5) -> dict:
-    queries = {"readme_seed_determination": README_QUERY.read_text(encoding="utf-8"),
-               "outcome_counts": COUNT_QUERY,
+    queries = {**readme_queries(), "outcome_counts": COUNT_QUERY,
                "one_case": ONE_CASE_QUERY.format(case=f"{BULK}7/case")}
     out = {}
     for name, text in queries.items():
@@ -120,13 +168,15 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--dir", type=Path, default=None, help="work directory (default: a temp dir)")
+    ap.add_argument("--letter-share", type=float, default=0.1,
+                    help="share of cases copied from generated letters (the rest: test cases)")
     ap.add_argument("--sample", type=int, default=500, help="cases stored via save_case")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     work = Path(args.dir or tempfile.mkdtemp(prefix="mtus-bulk-"))
     work.mkdir(parents=True, exist_ok=True)
     kb = KnowledgeBase.load()
-    tmpl = templates(kb)
+    tmpl = _mix(templates(kb), args.letter_share, lambda n: letter_templates(kb, n))
     nq = work / "cases.nq"
     t0 = time.perf_counter()
     quads = generate(nq, args.cases, tmpl)
@@ -140,6 +190,8 @@ def main(argv: list[str] | None = None) -> dict:
     store.bulk_load(nq)
     load_s = time.perf_counter() - t0
     print(f"bulk load: {load_s:.1f} s, {quads / load_s:,.0f} triples/s", flush=True)
+    seed = (ROOT / "examples" / "seed-case.ttl").read_bytes()
+    store.save_case(kb.reason_document(seed, "text/turtle"), kb)  # what the README asks for
     queries = timed_queries(store)
     for name, q in queries.items():
         print(f"query {name}: p50 {q['p50']:.1f} ms, max {q['max']:.1f} ms, {q['rows']} rows")

@@ -106,8 +106,21 @@ def cmd_serve(args) -> int:
 
     import uvicorn
 
+    from api.settings import Settings
+
     os.environ["MTUS_STORE_PATH"] = args.store  # the flag wins over the environment
-    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info")
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.workers > 1 and not Settings().sparql_query_url:
+        # Each worker is a process with its own store: the embedded one is locked by the
+        # first, and ':memory:' stores would differ from worker to worker.
+        print("error: --workers above 1 needs a SPARQL server store (MTUS_SPARQL_QUERY_URL)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    # uvicorn picks uvloop and httptools when installed (uvicorn[standard]), else asyncio + h11.
+    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info",
+                workers=args.workers, access_log=args.access_log)
     return EXIT_OK
 
 
@@ -130,21 +143,39 @@ def cmd_ingest(args) -> int:
     store = Store.open(args.store)
     try:
         store.ensure_guidelines(kb)  # the terminology, so queries can group services
-        results = ingest(files, kb, store, progress_bar(sys.stderr) if len(files) > 1 else None)
+        results = ingest(files, kb, store, progress_bar(sys.stderr) if len(files) > 1 else None,
+                         reason=args.reason, jobs=args.jobs)
     finally:
         store.close()
     for r in results:
-        if r.read is None:
+        if r.summary is None:
             print(f"error: {r.error}", file=sys.stderr)
         elif args.json:
-            print(json.dumps(r.read.summary()))
+            print(json.dumps(r.summary))
         else:
-            items = "; ".join(f"{i.name} ({i.outcome or '?'})" for i in r.read.letter.items)
-            print(f"{r.source}: {r.read.letter.layout}: {r.read.graph.case}: {items}")
-    failed = sum(r.read is None for r in results)
-    print(f"ingested {len(results) - failed} of {len(results)} letter(s) into {args.store}",
-          file=sys.stderr)
+            print(_letter_line(r.summary))
+    failed = sum(not r.ok for r in results)
+    print(f"ingested {len(results) - failed} of {len(results)} letter(s) into {args.store}"
+          + (_decided_line(results) if args.reason else ""), file=sys.stderr)
     return EXIT_BAD_INPUT if failed or not results else EXIT_OK
+
+
+def _letter_line(summary: dict) -> str:
+    items = "; ".join(f"{i['name']} ({i['recorded_outcome'] or '?'}"
+                      + (f" -> {i['outcome'] or 'not decided'})" if "outcome" in i else ")")
+                      for i in summary["items"])
+    why = f" [not decided: {summary['not_decided']}]" if "not_decided" in summary else ""
+    return f"{summary['source']}: {summary['layout']}: {summary['case']}: {items}{why}"
+
+
+def _decided_line(results) -> str:
+    from collections import Counter
+
+    outcomes = Counter(i.get("outcome") or "not decided"
+                       for r in results if r.summary for i in r.summary["items"])
+    undecided = sum(1 for r in results if r.summary and "run" not in r.summary)
+    return (f"; items: {', '.join(f'{k} {n}' for k, n in sorted(outcomes.items()))}"
+            f"; {undecided} letter(s) stored without determinations")
 
 
 def cmd_eval(args) -> int:
@@ -189,6 +220,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--store", default=DEFAULT_STORE)
+    s.add_argument("--workers", type=int, default=1,
+                   help="worker processes (default 1; more need MTUS_SPARQL_QUERY_URL)")
+    s.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
+                   help="log every request (default on)")
     s.set_defaults(func=cmd_serve)
 
     q = sub.add_parser("query", help="run a read-only SPARQL query over the store")
@@ -197,11 +232,23 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml"])
     q.set_defaults(func=cmd_query)
 
-    i = sub.add_parser("ingest", help="read IMR letters (text) into case graphs and store them")
+    i = sub.add_parser("ingest", help="read IMR letters (text) into case graphs and store them",
+                       description="Read IMR letters into case graphs with the reviewer's "
+                                   "record and store each letter in one transaction. With "
+                                   "--reason, also store its determinations in that same "
+                                   "transaction. Progress (count, rate, time left) goes to "
+                                   "stderr. Exit 2 if any file could not be read or stored.")
     i.add_argument("paths", nargs="+", metavar="FILE_OR_DIR",
                    help="letter files, or directories of .txt letters (not recursive)")
     i.add_argument("--store", default=DEFAULT_STORE)
     i.add_argument("--json", action="store_true", help="one JSON summary line per letter")
+    i.add_argument("--reason", action="store_true",
+                   help="also decide each letter from its case facts (never its recorded "
+                        "decision) and store the determinations with the letter, in the same "
+                        "transaction; a letter that cannot be decided is stored with the reason")
+    i.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes that read and reason while this one writes "
+                        "(0: none; default: from 400 letters one per CPU but one, else 0)")
     i.set_defaults(func=cmd_ingest)
 
     e = sub.add_parser("eval", help="reason over IMR letters and compare with their decisions")

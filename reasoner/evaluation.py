@@ -15,8 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from reasoner.errors import IncompleteCase
-from reasoner.letters.ingest import ReadLetter, read_files
+from reasoner.letters.ingest import ReadLetter, read_files, reason_letter
 from reasoner.report import determination_json
 from reasoner.vocab import TERM, m
 
@@ -59,16 +58,9 @@ def evaluate_letter(read: ReadLetter, kb) -> list[ItemResult]:
     facts = read.graph.facts
     requests = [_v(t.object) for t in facts if t.predicate.value == m("request")]
     concepts = {_v(t.subject): _v(t.object) for t in facts if t.predicate.value == m("concept")}
-    # A request whose service is not in the terminology cannot be decided: leave it out.
-    decidable = [t for t in facts if not (t.predicate.value == m("request")
-                                          and _v(t.object) not in concepts)]
-    decided, note = {}, ""
-    if any(r in concepts for r in requests):
-        try:
-            result = kb.reason(decidable, read.source)
-            decided = {d.request.node: d for d in result.determinations}
-        except IncompleteCase as exc:
-            note = f"case not decidable: {exc}"
+    reasoned = reason_letter(read, kb)
+    decided = {d.request.node: d for d in getattr(reasoned.result, "determinations", ())}
+    note = reasoned.note if reasoned.result is None else ""
     out = []
     for req, item in zip(requests, read.letter.items, strict=True):
         out.append(_item(read.source, item, concepts.get(req), decided.get(req), note, kb))

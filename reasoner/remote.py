@@ -31,7 +31,14 @@ from reasoner.sparql import (
     StoreError,
     syntax_error,
 )
-from reasoner.store import DIGEST, Store, take
+from reasoner.store import (
+    DIGEST,
+    Store,
+    case_graph,
+    graphs_of,
+    replace_graphs_update,
+    take,
+)
 from reasoner.vocab import GUIDELINE_GRAPH
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -83,6 +90,16 @@ class RemoteStore(Store):
         return rows[0][0].value if rows and isinstance(rows[0][0], ox.Literal) else None
 
     # the protocol
+    def _replace_graphs(self, replace, add=None) -> None:  # noqa: ANN001
+        # No native insert over the protocol: every write is one SPARQL Update (DROP SILENT
+        # of a graph that does not exist is a no-op), which the server applies atomically.
+        self._write(replace_graphs_update(replace, add))
+
+    def save_letter_nquads(self, case: str, data: bytes) -> None:
+        graph = case_graph(case)
+        graphs = graphs_of(data)
+        self._replace_graphs({graph: graphs.pop(graph, [])}, graphs)
+
     def _write(self, update: str) -> None:
         if self.read_only or self.update_url is None:
             raise StoreError("the store is open read-only")

@@ -4,9 +4,13 @@ Named graphs: GUIDELINE_GRAPH holds the knowledge-base triples and their digest;
 in the graph named by its case IRI (replaced whole when the case is reasoned again); each run
 (one PROV-O activity and its determinations) lives in the graph named by its run IRI.
 
-Every write is ONE SPARQL Update request, which Oxigraph applies atomically (a failure leaves
-the previous state intact) and which a SPARQL 1.1 endpoint can receive as is: that is what lets
-a remote backend implement `GraphStore` with the same update text.
+Every write is one transaction: a failure leaves the previous state intact. Replacing a graph
+that exists is ONE SPARQL Update request (DROP + INSERT DATA), which Oxigraph applies
+atomically and which a SPARQL 1.1 endpoint can receive as is: that is what lets a remote
+backend implement `GraphStore` with the same update text. Writing graphs that do not exist
+yet (a new case, a new run) needs no DROP, so the embedded store hands the quads to Oxigraph's
+transactional `extend` instead of printing and parsing an update: for a batch of letters that
+is most of the cost of storing them.
 """
 
 from __future__ import annotations
@@ -80,6 +84,47 @@ def replace_graphs_update(replace: Mapping[str, Iterable[ox.Triple]],
     return f"{drops}INSERT DATA {{\n{blocks}\n}}"
 
 
+def quads_of(graphs: Mapping[str, Iterable[ox.Triple]]) -> list[ox.Quad]:
+    """The graphs as quads. Each blank node label becomes a new node, shared by all of them:
+    what INSERT DATA does with labels, so both write paths store the same data."""
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+             for name, triples in graphs.items() for t in triples]
+    if not any(isinstance(q.subject, ox.BlankNode | ox.Triple)
+               or isinstance(q.object, ox.BlankNode | ox.Triple) for q in quads):
+        return quads  # the usual case: nothing to relabel
+    fresh: dict[str, ox.BlankNode] = {}
+
+    def term(t):
+        if isinstance(t, ox.BlankNode):
+            return fresh.setdefault(t.value, ox.BlankNode())
+        if isinstance(t, ox.Triple):
+            return ox.Triple(term(t.subject), t.predicate, term(t.object))
+        return t
+
+    return [ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in quads]
+
+
+def nquads(graphs: Mapping[str, Iterable[ox.Triple]]) -> bytes:
+    """The graphs as N-Quads, blank nodes relabelled as `quads_of` does: how a letter prepared
+    in a worker process reaches the writer (cheaper than pickling terms)."""
+    parts = []
+    for name, triples in graphs.items():
+        data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+        if b"_:" in data or b"<<" in data:  # blank nodes or triple terms: the careful way
+            return ox.serialize(quads_of(graphs), format=ox.RdfFormat.N_QUADS) or b""
+        # N-Triples escapes line breaks inside literals, so ' .\n' only ends a statement.
+        parts.append(data.replace(b" .\n", f" <{name}> .\n".encode()))
+    return b"".join(parts)
+
+
+def graphs_of(data: bytes) -> dict[str, list[ox.Triple]]:
+    """N-Quads back to triples by graph name."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        graphs.setdefault(getattr(q.graph_name, "value", ""), []).append(q.triple)
+    return graphs
+
+
 def case_graph(case: str) -> str:
     """The graph name of a case: its IRI, which must not collide with our own graphs."""
     if case.startswith("_:"):
@@ -106,6 +151,8 @@ class Store:
         self.max_rows = max_rows
         # A runaway query keeps its slot until it ends, so they cannot pile up without bound.
         self._slots = threading.BoundedSemaphore(max_concurrent)
+        # "Does the graph exist?" and the write that depends on the answer happen as one.
+        self._writing = threading.Lock()
 
     @classmethod
     def memory(cls, **limits: Any) -> Store:
@@ -152,20 +199,39 @@ class Store:
             return False
         g = ox.NamedNode(GUIDELINE_GRAPH)
         stamp = ox.Triple(g, ox.NamedNode(DIGEST), ox.Literal(kb.digest))
-        self._write(replace_graphs_update({GUIDELINE_GRAPH: [*kb.triples, stamp]}))
+        self._replace_graphs({GUIDELINE_GRAPH: [*kb.triples, stamp]})
         return True
 
     def save_case(self, result: Any, kb: Any) -> str:
         """Replace the case graph and add a run graph, atomically; returns the run IRI."""
         graph = case_graph(result.case)
         run_iri, run = run_triples(result, kb)
-        self._write(replace_graphs_update({graph: result.triples}, {run_iri: run}))
+        self._replace_graphs({graph: result.triples}, {run_iri: run})
         return run_iri
 
-    def save_letter(self, case: str, triples: Iterable[ox.Triple]) -> None:
+    def save_letter(self, case: str, triples: Iterable[ox.Triple],
+                    run: tuple[str, Iterable[ox.Triple]] | None = None) -> None:
         """Replace the graph of a case read from an IMR letter (facts and the reviewer's
-        record) in one update, so a failed write leaves nothing partial."""
-        self._write(replace_graphs_update({case_graph(case): triples}))
+        record) and add its reasoning run (`report.run_triples`: the PROV-O activity and the
+        determinations) in one transaction, so a failed write leaves neither."""
+        self._replace_graphs({case_graph(case): triples}, dict([run]) if run else None)
+
+    def save_letter_nquads(self, case: str, data: bytes) -> None:
+        """`save_letter` for a letter already serialized by `nquads` (its case graph and, if
+        reasoned, its run graph): Oxigraph parses and inserts it in one transaction, with no
+        Python term objects in between. A case stored before is replaced the usual way."""
+        graph = ox.NamedNode(case_graph(case))
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        with self._writing:
+            if not self._db.contains_named_graph(graph):
+                try:
+                    self._db.load(data, format=ox.RdfFormat.N_QUADS)
+                except (OSError, SyntaxError, ValueError) as exc:
+                    raise StoreError(f"the write failed and changed nothing: {exc}") from None
+                return
+        graphs = graphs_of(data)
+        self._replace_graphs({graph.value: graphs.pop(graph.value, [])}, graphs)
 
     def bulk_load(self, source: str | Path | bytes) -> None:
         """Load N-Quads at Oxigraph's bulk speed, for initial loads and benchmarks. Unlike every
@@ -179,6 +245,20 @@ class Store:
                 self._db.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"the bulk load failed: {exc}") from None
+
+    def _replace_graphs(self, replace: Mapping[str, Iterable[ox.Triple]],
+                        add: Mapping[str, Iterable[ox.Triple]] | None = None) -> None:
+        """Replace the `replace` graphs and add the `add` graphs in one transaction."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        with self._writing:
+            if any(self._db.contains_named_graph(ox.NamedNode(g)) for g in replace):
+                self._write(replace_graphs_update(replace, add))
+                return
+            try:
+                self._db.extend(quads_of({**replace, **(add or {})}))
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise StoreError(f"the write failed and changed nothing: {exc}") from None
 
     def _write(self, update: str) -> None:
         if self.read_only:

@@ -128,17 +128,17 @@ def test_unreadable_files_fail_alone_and_store_nothing(kb, store):
 
 def test_one_write_per_letter_and_a_failed_write_is_a_file_error(kb, store, monkeypatch):
     writes = []
-    real = store._write
+    real = store.save_letter_nquads
 
-    def write(update: str) -> None:
-        writes.append(update)
+    def write(case: str, data: bytes) -> None:
+        writes.append(case)
         if len(writes) == 2:
             raise StoreError("disk full")
-        real(update)
+        real(case, data)
 
-    monkeypatch.setattr(store, "_write", write)
+    monkeypatch.setattr(store, "save_letter_nquads", write)
     results = ingest(LETTERS[:3], kb, store)
-    assert len(writes) == 3  # one SPARQL update (one transaction) per letter
+    assert len(writes) == 3  # one transaction per letter
     assert [r.ok for r in results] == [True, False, True]
     assert "disk full" in results[1].error
     graphs = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c a "

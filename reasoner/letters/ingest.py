@@ -1,24 +1,38 @@
 """Letters in, case graphs plus the reviewer's record out; one store transaction per letter.
 
 A batch goes on past a bad file: each file gets its result or its error, and a letter that
-fails is stored not at all (the graph is built in memory first, then written in one SPARQL
-update, which the store applies atomically).
+fails is stored not at all (the graph is built in memory first, then written in one
+transaction). With `reason=True` each letter is also decided from its case facts only (the
+recorded decision is never an input) and its determinations (the run graph) are written in
+the same transaction as the letter, so a crash never leaves a letter without them.
+
+Reading and reasoning are pure CPU work per letter, so a big batch can spread them over
+worker processes (`jobs`); the store has one writer, this process, which takes the letters
+in order.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from reasoner.errors import InputError, MtusError
+from reasoner.casegraph import CaseGraph
+from reasoner.errors import IncompleteCase, InputError, MtusError
 from reasoner.letters.clean import clean, decode
 from reasoner.letters.extract import Extracted, extract
 from reasoner.letters.graph import LetterGraph, build
 from reasoner.letters.layout import Letter, split
 from reasoner.letters.lexicon import lexicon_for
+from reasoner.vocab import m
 
 LETTER_SUFFIXES = (".txt", ".text")
+PARALLEL_FROM = 400  # letters: below this, starting worker processes costs more than it saves
+_CHUNK = 16  # letters handed to a worker at a time
 
 
 @dataclass(frozen=True)
@@ -37,9 +51,14 @@ class ReadLetter:
 
 @dataclass(frozen=True)
 class Outcome:
+    """One file of a batch: its summary (see ReadLetter.summary; with reasoning, each item's
+    `outcome` and the letter's `run` or `not_decided` reason) or its error."""
+
     source: str
-    read: ReadLetter | None = None
+    read: ReadLetter | None = None  # in-process reading only
     error: str | None = None
+    summary: dict | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # read, reason, store
 
     @property
     def ok(self) -> bool:
@@ -67,43 +86,209 @@ def letter_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def read_file(path: Path, kb) -> Outcome:
+    try:
+        if not path.is_file():
+            raise InputError("no such file", source=str(path))
+        read = read_letter(path.read_bytes(), str(path), kb)
+        return Outcome(str(path), read=read, summary=read.summary())
+    except InputError as exc:
+        return Outcome(str(path), error=exc.describe())
+    except (MtusError, ValueError, OSError) as exc:
+        return Outcome(str(path), error=f"{path}: {exc}")
+
+
 def read_files(files: list[Path], kb,
                progress: Callable[[int, int, str], None] | None = None) -> Iterator[Outcome]:
     for n, path in enumerate(files, 1):
         if progress:
             progress(n, len(files), str(path))
-        try:
-            if not path.is_file():
-                raise InputError("no such file", source=str(path))
-            yield Outcome(str(path), read=read_letter(path.read_bytes(), str(path), kb))
-        except InputError as exc:
-            yield Outcome(str(path), error=exc.describe())
-        except (MtusError, ValueError, OSError) as exc:
-            yield Outcome(str(path), error=f"{path}: {exc}")
+        yield read_file(path, kb)
 
+
+# Reasoning over a letter -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reasoned:
+    result: object | None  # kb.CaseResult, or None when nothing could be decided
+    note: str | None  # why not (or why some items were left out)
+
+
+def _v(term) -> str:
+    return str(getattr(term, "value", term))
+
+
+def reason_letter(read: ReadLetter, kb) -> Reasoned:
+    """Decide the letter from its case facts only. A request whose service is not in the
+    terminology cannot be decided: it is left out, and said so."""
+    facts = read.graph.facts
+    concepts = {_v(t.subject) for t in facts if t.predicate.value == m("concept")}
+    requests = [_v(t.object) for t in facts if t.predicate.value == m("request")]
+    unknown = [r for r in requests if r not in concepts]
+    note = f"{len(unknown)} requested service(s) not in the terminology" if unknown else None
+    if len(unknown) == len(requests):
+        return Reasoned(None, note or "no requested item")
+    decidable = [t for t in facts if not (t.predicate.value == m("request")
+                                          and _v(t.object) in unknown)]
+    try:
+        # One index over the facts, shared by the completeness checks and the fact reading.
+        return Reasoned(kb.reason(CaseGraph.of(decidable), read.source), note)
+    except IncompleteCase as exc:
+        return Reasoned(None, f"case not decidable: {exc}")
+
+
+def item_outcomes(read: ReadLetter, reasoned: Reasoned) -> list[str | None]:
+    """Our outcome for each disputed item, in the letter's order (None: not decided)."""
+    requests = [_v(t.object) for t in read.graph.facts if t.predicate.value == m("request")]
+    decided = {d.request.node: d.outcome.value
+               for d in getattr(reasoned.result, "determinations", ())}
+    return [decided.get(r) for r in requests]
+
+
+# One letter, ready to store ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Prepared:
+    """A letter read (and decided) with its graphs as N-Quads: the form in which it leaves a
+    worker process (pickling term objects costs more than the parse) and the form Oxigraph
+    stores fastest."""
+
+    outcome: Outcome
+    case: str | None = None
+    data: bytes = b""
+
+
+def prepare(path: Path, kb, reason: bool, keep_read: bool = False) -> Prepared:
+    from reasoner.report import run_triples
+    from reasoner.store import case_graph, nquads
+
+    start = time.perf_counter()
+    outcome = read_file(path, kb)
+    seconds = {"read": time.perf_counter() - start}
+    if outcome.read is None:
+        return Prepared(Outcome(outcome.source, error=outcome.error, seconds=seconds))
+    read, summary = outcome.read, dict(outcome.summary or {})
+    try:
+        graphs = {case_graph(read.graph.case): read.graph.triples}
+    except InputError as exc:
+        return Prepared(Outcome(outcome.source, error=exc.describe(), seconds=seconds))
+    if reason:
+        start = time.perf_counter()
+        reasoned = reason_letter(read, kb)
+        for item, decided in zip(summary["items"], item_outcomes(read, reasoned), strict=True):
+            item["outcome"] = decided
+        if reasoned.result is not None:
+            run_iri, graphs[run_iri] = run_triples(reasoned.result, kb)
+            summary["run"] = run_iri
+        if reasoned.note:
+            summary["not_decided"] = reasoned.note
+        seconds["reason"] = time.perf_counter() - start
+    return Prepared(Outcome(outcome.source, read if keep_read else None, None, summary, seconds),
+                    read.graph.case, nquads(graphs))
+
+
+def store_prepared(prepared: Prepared, store) -> Outcome:
+    outcome = prepared.outcome
+    if not outcome.ok or prepared.case is None:
+        return outcome
+    start = time.perf_counter()
+    try:
+        store.save_letter_nquads(prepared.case, prepared.data)
+    except MtusError as exc:
+        return Outcome(outcome.source, error=f"{outcome.source}: {exc}", seconds=outcome.seconds)
+    seconds = {**outcome.seconds, "store": time.perf_counter() - start}
+    return Outcome(outcome.source, outcome.read, None, outcome.summary, seconds)
+
+
+# The batch ---------------------------------------------------------------------------------
 
 def ingest(files: list[Path], kb, store,
-           progress: Callable[[int, int, str], None] | None = None) -> list[Outcome]:
-    """Read and store each letter in its own transaction; errors are per file."""
+           progress: Callable[[int, int, str], None] | None = None, *,
+           reason: bool = False, jobs: int | None = 0) -> list[Outcome]:
+    """Read (and decide) and store each letter in its own transaction; errors are per file.
+
+    `jobs`: worker processes that read and reason while this process writes (0: none, all
+    here; None: for a big batch one per CPU but one, left to the writer, else none)."""
     results = []
-    for outcome in read_files(files, kb, progress):
-        if outcome.read is not None:
-            try:
-                store.save_letter(outcome.read.graph.case, outcome.read.graph.triples)
-            except MtusError as exc:
-                outcome = Outcome(outcome.source, error=f"{outcome.source}: {exc}")
-        results.append(outcome)
+    for n, prepared in enumerate(_prepared(files, kb, reason, _jobs(jobs, len(files))), 1):
+        results.append(store_prepared(prepared, store))
+        if progress:
+            progress(n, len(files), prepared.outcome.source)
     return results
 
 
-def progress_bar(stream) -> Callable[[int, int, str], None]:
-    """A one-line progress bar for batches, redrawn in place on `stream` (stderr)."""
+def _jobs(jobs: int | None, letters: int) -> int:
+    if jobs is None:
+        # The writer is the slowest stage (Oxigraph's transactional insert): keep it a core.
+        jobs = max(1, (os.cpu_count() or 1) - 1) if letters >= PARALLEL_FROM else 0
+    return max(0, min(jobs, letters))
+
+
+def _prepared(files: list[Path], kb, reason: bool, jobs: int) -> Iterator[Prepared]:
+    if jobs == 0:
+        yield from (prepare(path, kb, reason) for path in files)
+        return
+    # fork shares the loaded knowledge base with the workers; elsewhere they load their own.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    # At most this many letters in flight: when the writer is the slower side, finished
+    # letters would otherwise pile up in memory (a 10,000-letter batch: gigabytes).
+    window = threading.BoundedSemaphore(jobs * _CHUNK * 4)
+
+    def feed() -> Iterator[Path]:
+        for path in files:
+            window.acquire()
+            yield path
+
+    with context.Pool(jobs, _worker_start, (kb if method == "fork" else None, kb.root,
+                                            reason)) as pool:
+        for prepared in pool.imap(_worker_prepare, feed(), chunksize=_CHUNK):
+            window.release()
+            yield prepared
+
+
+_WORKER: dict = {}
+
+
+def _worker_start(kb, root, reason: bool) -> None:
+    if kb is None:
+        from reasoner.kb import KnowledgeBase
+
+        kb = KnowledgeBase.load(root)
+    _WORKER.update(kb=kb, reason=reason)
+
+
+def _worker_prepare(path: Path) -> Prepared:
+    return prepare(path, _WORKER["kb"], _WORKER["reason"])
+
+
+# Progress ------------------------------------------------------------------------------------
+
+def progress_bar(stream, *, interval: float | None = None) -> Callable[[int, int, str], None]:
+    """A one-line progress bar with count, rate and time left, on `stream` (stderr).
+
+    On a terminal it is redrawn in place at most ten times a second; otherwise (a log, a
+    pipe) a line is written every `interval` seconds (default 10) and at the end."""
+    tty = getattr(stream, "isatty", lambda: False)()
+    every = interval if interval is not None else 0.1 if tty else 10.0
+    began = time.monotonic()
+    shown = [began - every]  # draw the first call at once
+
     def show(n: int, total: int, name: str) -> None:
-        width = 30
-        filled = width * n // max(total, 1)
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {n}/{total} "
-                     f"{Path(name).name[:40]:40}")
-        if n == total:
-            stream.write("\n")
+        now = time.monotonic()
+        if n < total and now - shown[0] < every:
+            return
+        shown[0] = now
+        stream.write(("\r" if tty else "") + bar_text(n, total, now - began, Path(name).name)
+                     + ("\n" if n == total or not tty else ""))
         stream.flush()
     return show
+
+
+def bar_text(n: int, total: int, elapsed: float, name: str = "") -> str:
+    width = 30
+    filled = width * n // max(total, 1)
+    rate = n / elapsed if elapsed > 0 else 0.0
+    left = (total - n) / rate if rate else 0.0
+    return (f"[{'#' * filled}{'.' * (width - filled)}] {n}/{total} {rate:7.1f}/s "
+            f"ETA {int(left) // 60:d}:{int(left) % 60:02d} {name[:30]:30}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reasoner.terminology import Terminology
 from reasoner.vocab import TERM
@@ -26,7 +27,20 @@ class Match:
     end: int
 
 
+_NORMS: dict[str, str | None] = {}
+
+
 def norm(token: str) -> str | None:
+    found = _NORMS.get(token, "")
+    if found != "":
+        return found
+    if len(_NORMS) > 100_000:  # letters bring new words forever; bound the memo
+        _NORMS.clear()
+    _NORMS[token] = found = _norm(token)
+    return found
+
+
+def _norm(token: str) -> str | None:
     token = token.lower()
     if token in _SKIP or _LEVEL.match(token):
         return None
@@ -36,12 +50,18 @@ def norm(token: str) -> str | None:
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    # Extraction looks up the same sentence several times (findings, studies, services...).
     out = []
     for m in _TOKEN.finditer(text):
         t = norm(m.group(0))
         if t:
             out.append((t, m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 class Lexicon:
@@ -56,15 +76,22 @@ class Lexicon:
                 if key:
                     self.index.setdefault(key, set()).add(iri)
         self.longest = max((len(k) for k in self.index), default=1)
+        # Key lengths by first word, longest first: most words start no term at all.
+        lengths: dict[str, set[int]] = {}
+        for key in self.index:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {w: sorted(ns, reverse=True) for w, ns in lengths.items()}
 
     def find(self, text: str, *within: str) -> list[Match]:
         """Non-overlapping longest matches, left to right, of terms under any of `within`."""
-        toks = tokens(text)
+        toks = _tokens(text)
+        words = [t for t, _, _ in toks]
         found, i = [], 0
         while i < len(toks):
-            for n in range(min(self.longest, len(toks) - i), 0, -1):
-                key = tuple(t for t, _, _ in toks[i:i + n])
-                hits = [t for t in self.index.get(key, ())
+            for n in self.lengths.get(words[i], ()):
+                if i + n > len(toks):
+                    continue
+                hits = [t for t in self.index.get(tuple(words[i:i + n]), ())
                         if not within or any(self.terms.is_a(t, w) for w in within)]
                 if hits:
                     best = max(hits, key=self.terms.depth)

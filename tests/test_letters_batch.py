@@ -1,0 +1,172 @@
+"""Batches of generated letters: the generator's text reads, `ingest --reason` stores each
+letter with its determinations in one transaction, and the CLI reports progress and errors.
+No timing is asserted here (bench/bench_letters.py measures)."""
+
+from __future__ import annotations
+
+import collections
+import io
+
+import pyoxigraph as ox
+import pytest
+
+from reasoner import cli
+from reasoner.letters.ingest import bar_text, ingest, letter_files, progress_bar, read_letter
+from reasoner.letters.layout import detect
+from reasoner.letters.synth import letter, write_letters
+from reasoner.sparql import StoreError
+from reasoner.store import Store
+from reasoner.vocab import RUN, m
+
+LETTERS = 300
+CASES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c a <https://w3id.org/mtus-kg/ontology#Case> } }"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    return write_letters(tmp_path_factory.mktemp("synth"), 40)
+
+
+def test_the_generator_is_deterministic_and_varied():
+    assert letter(7) == letter(7) and letter(7, seed=2) != letter(7)
+    texts = [letter(i) for i in range(60)]
+    assert len(set(texts)) == 60
+    assert len({detect(t) for t in texts}) >= 2
+
+
+def test_generated_letters_read_without_errors_and_map_to_known_services(kb):
+    items, layouts, recorded = [], collections.Counter(), collections.Counter()
+    for i in range(LETTERS):
+        read = read_letter(letter(i).encode(), f"{i:05d}_synth.txt", kb)
+        layouts[read.letter.layout] += 1
+        recorded.update(item.outcome for item in read.letter.items)
+        concepts = {t.subject for t in read.graph.facts if t.predicate.value == m("concept")}
+        items += [t.object in concepts for t in read.graph.facts
+                  if t.predicate.value == m("request")]
+    assert len(layouts) == 3  # all three layouts
+    assert sum(items) / len(items) > 0.95  # items map to terminology services
+    assert set(recorded) == {"upheld", "overturned"}  # every item's decision was read
+    assert 0.8 < recorded["upheld"] / sum(recorded.values()) < 0.97
+
+
+def test_the_reasoner_reaches_every_outcome_on_generated_letters(kb, generated):
+    store = Store.memory()
+    results = ingest(letter_files([generated[0].parent]), kb, store, reason=True)
+    outcomes = collections.Counter(i["outcome"] for r in results for i in r.summary["items"])
+    assert {"medically-necessary", "not-medically-necessary",
+            "insufficient-documentation"} <= set(outcomes)
+
+
+def test_ingest_reason_stores_one_determination_per_decided_item(kb, generated):
+    store = Store.memory()
+    results = ingest(generated, kb, store, reason=True)
+    assert all(r.ok for r in results)
+    decided = sum(1 for r in results for i in r.summary["items"] if i["outcome"])
+    rows = store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?d ?run ?case WHERE {{ GRAPH ?run {{ ?d a <{m('Determination')}> ;
+            prov:wasGeneratedBy ?run ; <{m('about')}> ?req . ?run prov:used ?case }}
+            GRAPH ?case {{ ?case <{m('request')}> ?req }} }}""").rows
+    assert len(rows) == decided > 0
+    runs = {r.summary["run"] for r in results if "run" in r.summary}
+    assert {row[1].value for row in rows} == runs
+    assert all(r.summary["run"].startswith(RUN) for r in results if "run" in r.summary)
+
+
+def test_an_undecidable_letter_is_stored_with_its_reason(kb, tmp_path):
+    index = next(i for i in range(100) if len(read_letter(letter(i).encode(), "x.txt",
+                                                          kb).letter.items) == 1)
+    text = letter(index)
+    name = read_letter(text.encode(), "x.txt", kb).letter.items[0].name
+    unknown = tmp_path / "unknown_service.txt"
+    unknown.write_text(text.replace(name, "Llama therapy 6 visits"))
+    store = Store.memory()
+    [result] = ingest([unknown], kb, store, reason=True)
+    assert result.ok and "run" not in result.summary
+    assert "not in the terminology" in result.summary["not_decided"]
+    assert result.summary["items"][0]["outcome"] is None
+    assert len(store.query(CASES).rows) == 1  # the letter is stored all the same
+
+
+def test_a_failed_write_stores_neither_letter_nor_determinations(kb, generated):
+    class FailingDb:
+        """Oxigraph underneath; a load fails half-way through the letter's quads."""
+
+        def __init__(self) -> None:
+            self.db = ox.Store()
+
+        def load(self, data: bytes, format) -> None:  # noqa: A002
+            half = data[:len(data) // 2].rsplit(b"\n", 1)[0] + b"\n<urn:broken"
+            self.db.load(half, format=format)
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+
+    db = FailingDb()
+    store = Store(db)  # type: ignore[arg-type]
+    results = ingest(generated[:3], kb, store, reason=True)
+    assert not any(r.ok for r in results)
+    assert all("changed nothing" in r.error for r in results)
+    assert len(db.db) == 0  # no letter graph, no run graph, nothing half written
+
+
+def test_reingesting_a_letter_replaces_its_graph_and_adds_a_run(kb, generated):
+    store = Store.memory()
+    first = ingest(generated[:1], kb, store, reason=True)[0]
+    second = ingest(generated[:1], kb, store, reason=True)[0]
+    assert first.summary["case"] == second.summary["case"]
+    assert len(store.query(CASES).rows) == 1
+    runs = store.query(f"SELECT DISTINCT ?g {{ GRAPH ?g {{ ?r <{m('knowledgeBaseDigest')}> ?d }} "
+                       f"FILTER(STRSTARTS(STR(?g), '{RUN}')) }}").rows
+    assert len(runs) == (1 if "run" in first.summary else 0) * 2
+
+
+def test_worker_processes_give_the_same_outcomes(kb, generated):
+    one = ingest(generated, kb, Store.memory(), reason=True, jobs=0)
+    two = ingest(generated, kb, Store.memory(), reason=True, jobs=2)
+    strip = [{k: v for k, v in r.summary.items() if k != "run"} for r in one]
+    assert strip == [{k: v for k, v in r.summary.items() if k != "run"} for r in two]
+
+
+def test_a_store_error_is_a_file_error_and_the_batch_goes_on(kb, generated, monkeypatch):
+    store = Store.memory()
+    real, calls = store.save_letter_nquads, []
+
+    def write(case: str, data: bytes) -> None:
+        calls.append(case)
+        if len(calls) == 2:
+            raise StoreError("disk full")
+        real(case, data)
+
+    monkeypatch.setattr(store, "save_letter_nquads", write)
+    results = ingest(generated[:3], kb, store, reason=True)
+    assert [r.ok for r in results] == [True, False, True] and "disk full" in results[1].error
+    assert len(store.query(CASES).rows) == 2
+
+
+def test_progress_bar_shows_count_rate_and_time_left():
+    assert "[###############...............] 5/10" in bar_text(5, 10, 2.0)
+    assert "2.5/s" in bar_text(5, 10, 2.0) and "ETA 0:02" in bar_text(5, 10, 2.0)
+    log = io.StringIO()  # not a terminal: a line now and then and at the end, not per letter
+    show = progress_bar(log, interval=3600)
+    for n in range(1, 1001):
+        show(n, 1000, f"{n}.txt")
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 2 and lines[-1].startswith("[" + "#" * 30 + "] 1000/1000")
+
+
+def test_cli_ingest_reason(tmp_path, capsys, generated):
+    store = tmp_path / "store"
+    folder = generated[0].parent
+    (tmp_path / "bad.txt").write_text("not a letter at all")
+    assert cli.main(["ingest", str(folder), "--store", str(store), "--reason"]) == 0
+    out = capsys.readouterr()
+    assert out.out.count("\n") == len(generated) and " -> " in out.out
+    assert "ingested 40 of 40 letter(s)" in out.err and "items:" in out.err
+    assert "/40" in out.err  # the progress bar, on stderr
+    assert cli.main(["ingest", str(generated[0]), str(tmp_path / "bad.txt"), "--store",
+                     str(store), "--reason", "--json"]) == 2
+    out = capsys.readouterr()
+    assert "unknown letter layout" in out.err and out.out.startswith('{"source"')
+    found = Store.open(store, read_only=True).query(
+        f"SELECT (COUNT(?d) AS ?n) {{ ?d a <{m('Determination')}> }}")
+    assert int(found.rows[0][0].value) > 0
