@@ -4,10 +4,11 @@
 
 The letters are generated first (reasoner/letters/synth.py; not timed). Then the whole of
 `mtus ingest --reason` is timed: the knowledge base load, a fresh store with the guideline
-graph, and every letter read, decided from its case facts and stored with its determinations
-in one transaction. Reported: letters/s, total seconds, the per-stage split (read, reason,
-store: seconds summed over letters; with worker processes, read and reason run in parallel
-with the store, so the stages add up to more than the wall time), and the outcome counts.
+graph, and every letter read, decided from its case facts and stored with its determinations,
+whole or not at all (Store.save_letters_nquads). Reported: letters/s, total seconds, the
+per-stage split (read, reason, store: seconds summed over letters; with worker processes,
+read and reason run in parallel with the store, so the stages add up to more than the wall
+time), and the outcome counts.
 """
 
 from __future__ import annotations

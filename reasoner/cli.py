@@ -234,21 +234,23 @@ def parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("ingest", help="read IMR letters (text) into case graphs and store them",
                        description="Read IMR letters into case graphs with the reviewer's "
-                                   "record and store each letter in one transaction. With "
-                                   "--reason, also store its determinations in that same "
-                                   "transaction. Progress (count, rate, time left) goes to "
-                                   "stderr. Exit 2 if any file could not be read or stored.")
+                                   "record and store each letter whole or not at all (new "
+                                   "letters in bulk batches; a crash is undone when the store "
+                                   "next opens). With --reason, also decide each letter and "
+                                   "store its determinations with it. Progress (count, rate, "
+                                   "time left) goes to stderr. Exit 2 if any file could not "
+                                   "be read or stored.")
     i.add_argument("paths", nargs="+", metavar="FILE_OR_DIR",
                    help="letter files, or directories of .txt letters (not recursive)")
     i.add_argument("--store", default=DEFAULT_STORE)
     i.add_argument("--json", action="store_true", help="one JSON summary line per letter")
     i.add_argument("--reason", action="store_true",
                    help="also decide each letter from its case facts (never its recorded "
-                        "decision) and store the determinations with the letter, in the same "
-                        "transaction; a letter that cannot be decided is stored with the reason")
+                        "decision) and store the determinations with the letter, whole or not "
+                        "at all; a letter that cannot be decided is stored with the reason")
     i.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes that read and reason while this one writes "
-                        "(0: none; default: from 400 letters one per CPU but one, else 0)")
+                        "(0: none; default: from 400 letters one per CPU, else 0)")
     i.set_defaults(func=cmd_ingest)
 
     e = sub.add_parser("eval", help="reason over IMR letters and compare with their decisions")

@@ -100,6 +100,11 @@ class RemoteStore(Store):
         graphs = graphs_of(data)
         self._replace_graphs({graph: graphs.pop(graph, [])}, graphs)
 
+    def save_letters_nquads(self, letters) -> None:  # noqa: ANN001
+        # Over the protocol there is no bulk path: one update (one transaction) per letter.
+        for case, _, data in letters:
+            self.save_letter_nquads(case, data)
+
     def _write(self, update: str) -> None:
         if self.read_only or self.update_url is None:
             raise StoreError("the store is open read-only")

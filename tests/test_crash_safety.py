@@ -80,3 +80,70 @@ def test_kill_9_mid_batch_leaves_no_partial_case(tmp_path, seed_turtle):
                           f"{{ GRAPH ?g {{ ?d a <{m('Determination')}> }} }} GROUP BY ?g").rows
     assert len(per_run) == len(runs) and all(int(n.value) >= 1 for _, n in per_run)
     store.close()
+
+
+LETTER_WRITER = """
+import sys
+from pathlib import Path
+import reasoner.letters.ingest as ingest
+from reasoner.kb import KnowledgeBase
+from reasoner.store import Store
+ingest.STORE_BATCH = 20  # many batches before the kill
+kb = KnowledgeBase.load()
+store = Store.open(sys.argv[1])
+store.ensure_guidelines(kb)
+files = ingest.letter_files([sys.argv[2]])
+# progress is called once a letter's batch has been stored
+ingest.ingest(files, kb, store, lambda n, total, source: print(source, flush=True),
+              reason=True, jobs=0)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+def test_kill_9_mid_letter_batch_leaves_no_partial_letter(tmp_path, kb):
+    """The batch path (bulk load behind an intent log): after kill -9 the store opens with
+    every letter reported stored whole, and any other letter whole or absent."""
+    from reasoner.letters.ingest import prepare
+    from reasoner.letters.synth import write_letters
+    from reasoner.store import PENDING_GRAPH
+
+    letters = tmp_path / "letters"
+    write_letters(letters, 600, seed=3)
+    proc = subprocess.Popen([sys.executable, "-c", LETTER_WRITER, str(tmp_path / "store"),
+                             str(letters)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    done: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 180
+        while len(done) < 60 and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            done.append(line.strip())
+        assert len(done) >= 60, proc.stderr.read() if proc.stderr else ""
+        time.sleep(0.05)  # land inside a later batch: reading, reasoning or the bulk load
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    done += [line.strip() for line in proc.stdout.read().splitlines() if line.strip()]
+
+    expected = {}  # case graph -> quads of the letter's case graph and run graph
+    for path in sorted(letters.iterdir()):
+        prepared = prepare(path, kb, True)
+        expected[prepared.graphs[0]] = (str(path), prepared.data.count(b"\n"))
+    store = Store.open(tmp_path / "store")
+    counts = {g.value: int(n.value) for g, n in store.query(
+        "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows}
+    runs = {c.value: int(n.value) for c, n in store.query(
+        f"SELECT ?c (COUNT(*) AS ?n) {{ GRAPH ?r {{ ?r <http://www.w3.org/ns/prov#used> ?c }} "
+        f"GRAPH ?r {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?r), '{RUN}')) }} GROUP BY ?c").rows}
+    assert PENDING_GRAPH not in counts, "the intent log of the cut-off batch is still there"
+    stored = {graph for graph in expected if graph in counts}
+    assert {expected[g][0] for g in stored} >= set(done), "a letter reported stored is missing"
+    for graph in stored:
+        assert counts[graph] + runs.get(graph, 0) == expected[graph][1], f"partial: {graph}"
+    assert len(stored) < len(expected), "the kill came after the whole batch"
+    store.close()

@@ -15,7 +15,7 @@ from reasoner.letters.ingest import bar_text, ingest, letter_files, progress_bar
 from reasoner.letters.layout import detect
 from reasoner.letters.synth import letter, write_letters
 from reasoner.sparql import StoreError
-from reasoner.store import Store
+from reasoner.store import Store, case_graph
 from reasoner.vocab import RUN, m
 
 LETTERS = 300
@@ -95,18 +95,49 @@ def test_a_failed_write_stores_neither_letter_nor_determinations(kb, generated):
             self.db = ox.Store()
 
         def load(self, data: bytes, format) -> None:  # noqa: A002
-            half = data[:len(data) // 2].rsplit(b"\n", 1)[0] + b"\n<urn:broken"
-            self.db.load(half, format=format)
+            self.db.load(_half(data), format=format)
+
+        def bulk_load(self, data: bytes, format) -> None:  # noqa: A002
+            self.db.bulk_load(_half(data), format=format)  # not atomic: half of it lands
 
         def __getattr__(self, name):
             return getattr(self.db, name)
 
     db = FailingDb()
     store = Store(db)  # type: ignore[arg-type]
+    # Three letters: the batch path (bulk load) fails, is undone, and each letter is retried
+    # alone (transactional load), which fails too.
     results = ingest(generated[:3], kb, store, reason=True)
     assert not any(r.ok for r in results)
     assert all("changed nothing" in r.error for r in results)
-    assert len(db.db) == 0  # no letter graph, no run graph, nothing half written
+    assert len(db.db) == 0  # no letter graph, no run graph, no intent log, nothing half written
+
+
+def _half(data: bytes) -> bytes:
+    return data[:len(data) // 2].rsplit(b"\n", 1)[0] + b"\n<urn:broken"
+
+
+def test_a_batch_cut_off_by_a_crash_is_dropped_when_the_store_opens(kb, generated, tmp_path):
+    from reasoner.letters.ingest import prepare
+    from reasoner.store import PENDING, PENDING_GRAPH
+    store = Store.open(tmp_path / "store")
+    kept = ingest(generated[:1], kb, store, reason=True)[0]
+    cut = prepare(generated[1], kb, True)
+    log = ox.NamedNode(PENDING_GRAPH)
+    # What save_letters_nquads does up to a crash inside the bulk load: the intent committed,
+    # then part of the data.
+    store._db.extend([ox.Quad(log, ox.NamedNode(PENDING), ox.NamedNode(g), log)
+                      for g in cut.graphs])
+    store._db.bulk_load(cut.data[:len(cut.data) // 2].rsplit(b"\n", 1)[0] + b"\n",
+                        format=ox.RdfFormat.N_QUADS)
+    store.close()
+    del store
+    reopened = Store.open(tmp_path / "store")
+    graphs = {g.value for g, in reopened.query("SELECT DISTINCT ?g { GRAPH ?g {} }").rows}
+    assert not graphs & set(cut.graphs)  # the cut-off letter is gone, not partial
+    assert PENDING_GRAPH not in graphs
+    assert case_graph(kept.summary["case"]) in graphs  # the finished letter is intact
+    reopened.close()
 
 
 def test_reingesting_a_letter_replaces_its_graph_and_adds_a_run(kb, generated):
@@ -137,7 +168,11 @@ def test_a_store_error_is_a_file_error_and_the_batch_goes_on(kb, generated, monk
             raise StoreError("disk full")
         real(case, data)
 
+    def write_all(letters) -> None:
+        raise StoreError("disk full")  # the batch fails: each letter is then tried alone
+
     monkeypatch.setattr(store, "save_letter_nquads", write)
+    monkeypatch.setattr(store, "save_letters_nquads", write_all)
     results = ingest(generated[:3], kb, store, reason=True)
     assert [r.ok for r in results] == [True, False, True] and "disk full" in results[1].error
     assert len(store.query(CASES).rows) == 2

@@ -137,6 +137,7 @@ def test_one_write_per_letter_and_a_failed_write_is_a_file_error(kb, store, monk
         real(case, data)
 
     monkeypatch.setattr(store, "save_letter_nquads", write)
+    monkeypatch.setattr(store, "save_letters_nquads", None)  # a store with no batch path
     results = ingest(LETTERS[:3], kb, store)
     assert len(writes) == 3  # one transaction per letter
     assert [r.ok for r in results] == [True, False, True]

@@ -33,6 +33,7 @@ from reasoner.vocab import m
 LETTER_SUFFIXES = (".txt", ".text")
 PARALLEL_FROM = 400  # letters: below this, starting worker processes costs more than it saves
 _CHUNK = 16  # letters handed to a worker at a time
+STORE_BATCH = 250  # letters stored together (one bulk load; see Store.save_letters_nquads)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class Prepared:
     outcome: Outcome
     case: str | None = None
     data: bytes = b""
+    graphs: tuple[str, ...] = ()  # the graph names in `data`
 
 
 def prepare(path: Path, kb, reason: bool, keep_read: bool = False) -> Prepared:
@@ -184,7 +186,7 @@ def prepare(path: Path, kb, reason: bool, keep_read: bool = False) -> Prepared:
             summary["not_decided"] = reasoned.note
         seconds["reason"] = time.perf_counter() - start
     return Prepared(Outcome(outcome.source, read if keep_read else None, None, summary, seconds),
-                    read.graph.case, nquads(graphs))
+                    read.graph.case, nquads(graphs), tuple(graphs))
 
 
 def store_prepared(prepared: Prepared, store) -> Outcome:
@@ -196,8 +198,7 @@ def store_prepared(prepared: Prepared, store) -> Outcome:
         store.save_letter_nquads(prepared.case, prepared.data)
     except MtusError as exc:
         return Outcome(outcome.source, error=f"{outcome.source}: {exc}", seconds=outcome.seconds)
-    seconds = {**outcome.seconds, "store": time.perf_counter() - start}
-    return Outcome(outcome.source, outcome.read, None, outcome.summary, seconds)
+    return _stored(outcome, time.perf_counter() - start)
 
 
 # The batch ---------------------------------------------------------------------------------
@@ -205,22 +206,57 @@ def store_prepared(prepared: Prepared, store) -> Outcome:
 def ingest(files: list[Path], kb, store,
            progress: Callable[[int, int, str], None] | None = None, *,
            reason: bool = False, jobs: int | None = 0) -> list[Outcome]:
-    """Read (and decide) and store each letter in its own transaction; errors are per file.
+    """Read (and decide) and store each letter, whole or not at all (in batches of
+    STORE_BATCH where the store allows, see store_batch); errors are per file.
 
     `jobs`: worker processes that read and reason while this process writes (0: none, all
-    here; None: for a big batch one per CPU but one, left to the writer, else none)."""
-    results = []
-    for n, prepared in enumerate(_prepared(files, kb, reason, _jobs(jobs, len(files))), 1):
-        results.append(store_prepared(prepared, store))
-        if progress:
-            progress(n, len(files), prepared.outcome.source)
+    here; None: for a big batch one per CPU, else none)."""
+    results: list[Outcome] = []
+    batch: list[Prepared] = []
+
+    def flush() -> None:
+        for outcome in store_batch(batch, store):
+            results.append(outcome)
+            if progress:
+                progress(len(results), len(files), outcome.source)
+        batch.clear()
+
+    for prepared in _prepared(files, kb, reason, _jobs(jobs, len(files))):
+        batch.append(prepared)
+        if len(batch) == STORE_BATCH:
+            flush()
+    flush()
     return results
+
+
+def store_batch(batch: list[Prepared], store) -> list[Outcome]:
+    """Store prepared letters together when the store can (`save_letters_nquads`: each letter
+    still whole or absent), else one by one; a failed batch is retried one by one, so an
+    error names its letter."""
+    ready = [p for p in batch if p.outcome.ok and p.case is not None]
+    save_all = getattr(store, "save_letters_nquads", None)
+    if save_all is None or len(ready) < 2:
+        return [store_prepared(p, store) for p in batch]
+    start = time.perf_counter()
+    try:
+        save_all([(p.case, p.graphs, p.data) for p in ready])
+    except MtusError:
+        return [store_prepared(p, store) for p in batch]
+    share = (time.perf_counter() - start) / len(ready)
+    stored = {id(p) for p in ready}
+    return [_stored(p.outcome, share) if id(p) in stored else p.outcome for p in batch]
+
+
+def _stored(outcome: Outcome, seconds: float) -> Outcome:
+    return Outcome(outcome.source, outcome.read, None, outcome.summary,
+                   {**outcome.seconds, "store": seconds})
 
 
 def _jobs(jobs: int | None, letters: int) -> int:
     if jobs is None:
-        # The writer is the slowest stage (Oxigraph's transactional insert): keep it a core.
-        jobs = max(1, (os.cpu_count() or 1) - 1) if letters >= PARALLEL_FROM else 0
+        # Reading and reasoning take most of the time now that new letters are bulk-loaded
+        # (store_batch): one worker per CPU, the writer sharing them.
+        jobs = (os.cpu_count() or 1) if letters >= PARALLEL_FROM else 0
     return max(0, min(jobs, letters))
 
 
