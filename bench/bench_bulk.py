@@ -43,8 +43,7 @@ from reasoner.vocab import DET, RUN  # noqa: E402
 
 BULK = "https://example.org/bulk/"
 COUNT_QUERY = """PREFIX mtus: <https://w3id.org/mtus-kg/ontology#>
-SELECT ?outcome (COUNT(*) AS ?n) WHERE { ?d a mtus:Determination ; mtus:outcome ?outcome }
-GROUP BY ?outcome"""
+SELECT ?outcome (COUNT(*) AS ?n) WHERE { ?d mtus:outcome ?outcome } GROUP BY ?outcome"""
 ONE_CASE_QUERY = """PREFIX mtus: <https://w3id.org/mtus-kg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?request ?outcome ?citation WHERE {{
