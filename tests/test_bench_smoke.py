@@ -76,3 +76,17 @@ def test_naive_pipeline_agrees_with_the_reasoner(kb, naive, variant):
     assert naive_outcomes(result) == reasoner_outcomes(kb, data)
     if variant == "seed":
         assert [d.outcome for d in result.determinations] == ["not-medically-necessary"]
+
+
+def test_bench_bulk_smoke(tmp_path):
+    """The bulk benchmark end to end on a few cases: every README query answers on the store
+    it builds (the seed query with the seed's row). No timing asserted."""
+    from bench import bench_bulk
+    report = bench_bulk.main(["--cases", "30", "--sample", "3", "--files", "2",
+                              "--dir", str(tmp_path / "work"), "--json", str(tmp_path / "b.json")])
+    assert report["quads"] > 30 * 50 and report["files"] == 2
+    queries = report["queries_ms"]
+    assert set(bench_bulk.readme_queries()) <= set(queries)
+    assert queries["seed-determination"]["rows"] == 1
+    assert queries["outcomes-by-section"]["rows"] >= 3
+    assert queries["letters-cited-sections"]["rows"] >= 1  # letter cases are among the 30

@@ -231,3 +231,34 @@ def test_query_text_for_the_cli(kb, seed, store):
         "outcome", "-" * len("mtus:NotMedicallyNecessary"), "mtus:NotMedicallyNecessary"]
     assert store.query_text(query, "csv") == f"outcome\r\n{m('NotMedicallyNecessary')}\r\n"
     assert store.query_text("ASK {}") == "true"
+
+
+def test_bulk_load_of_several_files_at_once_equals_loading_them_one_by_one(tmp_path):
+    """Files are loaded side by side; each is its own document (a blank node label is one node
+    within its file) and together they give what loading them in turn gives."""
+    files = []
+    for part in range(3):
+        path = tmp_path / f"part{part}.nq"
+        path.write_text("".join(f'_:b{i % 7} <urn:p> "{part}-{i}" <urn:g{i % 3}> .\n'
+                                f'<urn:s{part}-{i}> <urn:q> _:b{i % 7} <urn:g0> .\n'
+                                for i in range(1000)))
+        files.append(path)
+    together, in_turn = Store.open(tmp_path / "together"), Store.open(tmp_path / "in-turn")
+    together.bulk_load(*files)
+    for path in files:
+        in_turn.bulk_load(path)
+    count = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+    nodes = "SELECT (COUNT(DISTINCT ?b) AS ?n) { GRAPH ?g { ?b <urn:p> ?v } }"
+    joined = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s <urn:q> ?b } GRAPH ?h { ?b <urn:p> ?v } }"
+    for query, expected in ((count, 6000), (nodes, 21), (joined, 3 * 1000 * 1000 // 7)):
+        a, b = (int(s.query(query).rows[0][0].value) for s in (together, in_turn))
+        assert a == b and abs(a - expected) <= 3000, (query, a, b)
+
+
+def test_bulk_load_error_names_the_file(tmp_path):
+    good, bad = tmp_path / "good.nq", tmp_path / "bad.nq"
+    good.write_text("<urn:s> <urn:p> <urn:o> .\n")
+    bad.write_text("<urn:s> <urn:p> <urn:o> .\n" * 100 + "<urn:s> <urn:p> .\n")
+    store = Store.open(tmp_path / "store")
+    with pytest.raises(StoreError, match=r"bulk load of .*bad\.nq failed.*line 101"):
+        store.bulk_load(good, bad)
