@@ -306,7 +306,8 @@ class Store:
         Several files are loaded side by side, one Oxigraph loader per file (at most one per
         CPU at a time): one loader keeps about 1.5 cores busy. Each file is its own document,
         so a blank node label means one node within a file only, as in any RDF load.
-        `lenient` skips Oxigraph's IRI checks: for files this project wrote itself."""
+        `lenient` skips Oxigraph's IRI checks: for files this project wrote itself. Call
+        `optimize` after a large load, before querying."""
         if self.read_only:
             raise StoreError("the store is open read-only")
         errors: list[StoreError] = []
@@ -332,6 +333,16 @@ class Store:
             worker.join()
         if errors:
             raise errors[0]
+
+    def optimize(self) -> None:
+        """Compact the store (Oxigraph's optimize), e.g. after a bulk load: until the loader's
+        files are merged, queries read more of them and compete with the merge for the CPU."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        try:
+            self._db.optimize()
+        except OSError as exc:
+            raise StoreError(f"optimizing the store failed: {exc}") from None
 
     def _bulk_part(self, source: str | Path | bytes, lenient: bool) -> None:
         what = "the data" if isinstance(source, bytes) else str(source)
