@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from reasoner.letters.ingest import ReadLetter, read_files, reason_letter
+from reasoner.letters.ingest import ReadLetter, Reasoned, read_files, reason_letter
 from reasoner.report import determination_json
 from reasoner.vocab import TERM, m
 
@@ -54,11 +54,13 @@ def _v(term) -> str:
     return str(getattr(term, "value", term))
 
 
-def evaluate_letter(read: ReadLetter, kb) -> list[ItemResult]:
+def evaluate_letter(read: ReadLetter, kb, reasoned: Reasoned | None = None) -> list[ItemResult]:
+    """Each disputed item: the recorded outcome beside ours (`reasoned`: the letter already
+    decided by reason_letter, else it is decided here)."""
     facts = read.graph.facts
     requests = [_v(t.object) for t in facts if t.predicate.value == m("request")]
     concepts = {_v(t.subject): _v(t.object) for t in facts if t.predicate.value == m("concept")}
-    reasoned = reason_letter(read, kb)
+    reasoned = reasoned or reason_letter(read, kb)
     decided = {d.request.node: d for d in getattr(reasoned.result, "determinations", ())}
     note = reasoned.note if reasoned.result is None else ""
     out = []

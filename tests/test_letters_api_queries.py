@@ -23,6 +23,20 @@ def test_post_letter_stores_and_reports(client, store):
     assert (item["recorded_outcome"], item["predicted"]) == ("upheld", "upheld")
     rows = store.query("ASK { ?i a <https://w3id.org/mtus-kg/ontology#IMRDetermination> }")
     assert rows.value
+    # the determinations are stored with the letter, in the run graph the answer names
+    run = body["run"]
+    outcome = store.query(f"SELECT ?o {{ GRAPH <{run}> {{ ?d "
+                          "<https://w3id.org/mtus-kg/ontology#outcome> ?o } }").rows
+    assert [o.value.rsplit("#")[-1] for o, in outcome] == ["InsufficientDocumentation"]
+
+
+def test_post_letter_without_storing_stores_nothing(client, store):
+    answer = client.post("/v1/letters?store=false", content=SEED.read_bytes(),
+                         headers={"Content-Type": "text/plain"})
+    assert answer.status_code == 200 and answer.json()["run"] is None
+    assert not answer.json()["stored"] and answer.json()["items"][0]["predicted"] == "upheld"
+    assert not store.query("ASK { GRAPH ?g { ?s ?p ?o } FILTER(?g != "
+                           "<https://w3id.org/mtus-kg/graph/guidelines>) }").value
 
 
 @pytest.mark.parametrize("data, code", [(b"", 400), (b"hello there, nothing to see", 400)])

@@ -12,7 +12,8 @@ from api.deps import KbDep, RawBodyDep, StoreDep, StoringDep
 from api.errors import ApiError
 from api.schemas import error_responses, raw_body_doc
 from reasoner.evaluation import evaluate_letter
-from reasoner.letters.ingest import read_letter
+from reasoner.letters.ingest import read_letter, reason_letter
+from reasoner.report import run_triples
 
 router = APIRouter(prefix="/v1", tags=["letters"])
 TEXT_TYPES = ("text/plain", "")
@@ -28,8 +29,9 @@ LETTER_BODY = raw_body_doc({"text/plain": {
     description="The body is the letter's text (`text/plain`), in any of the three layouts "
                 "(IMR final determination, 2013 notice, medical professional review). The "
                 "case facts (with their spans in the letter) and the reviewer's record "
-                "(`mtus:IMRDetermination`) are stored in one transaction, in the graph named "
-                "by the case IRI, unless `store=false`. Each item carries the recorded outcome "
+                "(`mtus:IMRDetermination`) are stored in the graph named by the case IRI, "
+                "unless `store=false`, together with the reasoning run (its determinations, "
+                "named by `run`) in one transaction. Each item carries the recorded outcome "
                 "and the outcome the reasoner reaches from the case facts only.",
     responses=error_responses(400, 401, 413, 415))
 def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep, storing: StoringDep) -> dict:
@@ -38,12 +40,12 @@ def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep, storing: Storing
                        f"Content-Type '{body.media_type}' is not accepted; send the letter "
                        "as text/plain", accepted=["text/plain"])
     read = read_letter(body.data, "request body", kb)
-    stored = False
+    reasoned = reason_letter(read, kb)
+    run = run_triples(reasoned.result, kb) if reasoned.result is not None else None
     if storing:
-        store.save_letter(read.graph.case, read.graph.triples)  # type: ignore[attr-defined]
-        stored = True
-    items = evaluate_letter(read, kb)
-    return {**read.summary(), "stored": stored,
+        store.save_letter(read.graph.case, read.graph.triples, run=run)  # type: ignore[attr-defined]
+    items = evaluate_letter(read, kb, reasoned)
+    return {**read.summary(), "stored": storing, "run": run[0] if storing and run else None,
             "items": [{"name": i.item, "service": i.service, "category": i.category,
                        "recorded_outcome": i.recorded, "predicted": i.predicted,
                        "outcome": i.outcome, "citation": i.our_citation,
