@@ -269,7 +269,9 @@ def _prepared(files: list[Path], kb, reason: bool, jobs: int) -> Iterator[Prepar
     context = multiprocessing.get_context(method)
     # At most this many letters in flight: when the writer is the slower side, finished
     # letters would otherwise pile up in memory (a 10,000-letter batch: gigabytes).
-    window = threading.BoundedSemaphore(jobs * _CHUNK * 4)
+    # Room for the batch being stored and the next one, so the workers keep working while
+    # the writer bulk-loads.
+    window = threading.BoundedSemaphore(2 * STORE_BATCH + jobs * _CHUNK)
 
     def feed() -> Iterator[Path]:
         for path in files:
