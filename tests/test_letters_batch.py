@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import collections
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -205,3 +209,19 @@ def test_cli_ingest_reason(tmp_path, capsys, generated):
     found = Store.open(store, read_only=True).query(
         f"SELECT (COUNT(?d) AS ?n) {{ ?d a <{m('Determination')}> }}")
     assert int(found.rows[0][0].value) > 0
+
+
+def test_a_lexicon_tie_is_broken_by_iri_not_by_hash_order():
+    """'lumbar discectomy' names two terms at the same depth; the one found must not depend on
+    set order, which varies with PYTHONHASHSEED between processes (ingest workers)."""
+    script = """
+from reasoner.kb import KnowledgeBase
+from reasoner.letters.lexicon import lexicon_for
+kb = KnowledgeBase.load()
+print([m.term for m in lexicon_for(kb.terms).find("request for lumbar discectomy at L4-5")])
+"""
+    root = Path(__file__).resolve().parent.parent
+    found = {subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                            text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+                            ).stdout for seed in ("1", "2", "3", "4", "5", "6")}
+    assert len(found) == 1 and "LumbarDecompressionSurgery" in found.pop()

@@ -94,7 +94,7 @@ class Lexicon:
                 hits = [t for t in self.index.get(tuple(words[i:i + n]), ())
                         if not within or any(self.terms.is_a(t, w) for w in within)]
                 if hits:
-                    best = max(hits, key=self.terms.depth)
+                    best = max(sorted(hits), key=self.terms.depth)  # ties: by IRI, not hash order
                     found.append(Match(best, toks[i][1], toks[i + n - 1][2]))
                     i += n
                     break
