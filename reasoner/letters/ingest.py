@@ -1,10 +1,11 @@
-"""Letters in, case graphs plus the reviewer's record out; one store transaction per letter.
+"""Letters in, case graphs plus the reviewer's record out; each letter stored whole or not at all.
 
 A batch goes on past a bad file: each file gets its result or its error, and a letter that
-fails is stored not at all (the graph is built in memory first, then written in one
-transaction). With `reason=True` each letter is also decided from its case facts only (the
-recorded decision is never an input) and its determinations (the run graph) are written in
-the same transaction as the letter, so a crash never leaves a letter without them.
+fails is stored not at all (its graphs are built in memory first, then written in one
+transaction, or for new letters in one bulk batch behind the store's intent log, see
+`store_batch`). With `reason=True` each letter is also decided from its case facts only (the
+recorded decision is never an input) and its determinations (the run graph) are written with
+the letter, so a crash never leaves a letter without them.
 
 Reading and reasoning are pure CPU work per letter, so a big batch can spread them over
 worker processes (`jobs`); the store has one writer, this process, which takes the letters
@@ -267,10 +268,9 @@ def _prepared(files: list[Path], kb, reason: bool, jobs: int) -> Iterator[Prepar
     # fork shares the loaded knowledge base with the workers; elsewhere they load their own.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    # At most this many letters in flight: when the writer is the slower side, finished
-    # letters would otherwise pile up in memory (a 10,000-letter batch: gigabytes).
-    # Room for the batch being stored and the next one, so the workers keep working while
-    # the writer bulk-loads.
+    # A bounded number of letters in flight (unbounded, finished letters piled up: gigabytes
+    # for 10,000), with room for the batch being stored and the next one, so the workers
+    # keep reading and reasoning while the writer bulk-loads.
     window = threading.BoundedSemaphore(2 * STORE_BATCH + jobs * _CHUNK)
 
     def feed() -> Iterator[Path]:
