@@ -39,6 +39,19 @@ def mix_documents(root: Path = ROOT) -> dict[str, bytes]:
     return docs
 
 
+def letter_documents(kb: KnowledgeBase, count: int) -> dict[str, bytes]:
+    """name -> Turtle of the case facts of generated IMR letters (reasoner/letters/synth.py),
+    as `mtus ingest` reads them: full case summaries with provenance (source text and spans),
+    what a claims system would send, rather than the minimal one-criterion test cases."""
+    from reasoner.letters import synth
+    from reasoner.letters.ingest import read_letter
+    docs = {}
+    for i in range(count):
+        read = read_letter(synth.letter(i).encode(), f"synth-{i:05d}.txt", kb)
+        docs[f"synth-{i:05d}"] = ox.serialize(read.graph.facts, format=ox.RdfFormat.TURTLE)
+    return docs
+
+
 def reason_once(kb: KnowledgeBase, data: bytes, name: str) -> str:
     try:
         kb.reason_document(data, TURTLE, name)
@@ -90,15 +103,20 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=100, help="measured rounds (default 100)")
     ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--source", choices=["tests", "letters"], default="tests",
+                    help="tests: the guideline test cases (default); letters: the case facts "
+                         "of generated IMR letters")
+    ap.add_argument("--letters", type=int, default=300, help="letters for --source letters")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     kb = KnowledgeBase.load()
-    docs = mix_documents()
+    docs = mix_documents() if args.source == "tests" else letter_documents(kb, args.letters)
     gc.collect()
     report = run(kb, docs, args.rounds, args.warmup)
     r, f = report["reason_document"], report["pyoxigraph_parse"]
-    print(f"{report['cases']} cases ({report['decided']} decided, {report['incomplete']} "
-          f"incomplete), {args.rounds} rounds")
+    report["source"] = args.source
+    print(f"{report['cases']} {args.source} cases ({report['decided']} decided, "
+          f"{report['incomplete']} incomplete), {args.rounds} rounds")
     print(f"reason_document  p50 {r['p50']:.3f} ms  p90 {r['p90']:.3f}  p99 {r['p99']:.3f}")
     print(f"bare parse       p50 {f['p50']:.3f} ms  p90 {f['p90']:.3f}  p99 {f['p99']:.3f}")
     print(f"ratio reasoner/parse p50: all {report['ratio_p50_all']:.1f}x, per-case median "

@@ -90,3 +90,11 @@ def test_bench_bulk_smoke(tmp_path):
     assert queries["seed-determination"]["rows"] == 1
     assert queries["outcomes-by-section"]["rows"] >= 3
     assert queries["letters-cited-sections"]["rows"] >= 1  # letter cases are among the 30
+
+
+def test_bench_mix_over_generated_letters_smoke(tmp_path):
+    from bench import bench_mix
+    report = bench_mix.main(["--source", "letters", "--letters", "5", "--rounds", "1",
+                             "--warmup", "0", "--json", str(tmp_path / "m.json")])
+    assert report["cases"] == 5 and report["decided"] + report["incomplete"] == 5
+    assert report["source"] == "letters" and report["ratio_p50_all"] > 1
