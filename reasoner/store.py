@@ -252,10 +252,11 @@ class Store:
         per quad than a transaction, made crash-safe by an intent log: (1) their graph names
         are committed to PENDING_GRAPH, (2) the data is bulk-loaded, (3) the names are removed
         in one transaction. A store opened after a crash first drops every graph still named
-        there (`recover`), so a letter cut off in (2) is gone, never partial; readers in the
-        same process may see it half-written until (3). A case stored before, or twice in the
-        batch, is replaced the usual way, one transaction each. On failure the bulk part is
-        undone as after a crash and StoreError raised: the caller may retry letter by letter.
+        there (`recover`), so a letter cut off in (2) is gone, never partial; until (3), readers
+        in this process and read-only opens elsewhere may see the batch half-written. A case
+        stored before, or twice in the batch, is replaced the usual way, one transaction each.
+        On failure the bulk part is undone as after a crash and StoreError raised: the caller
+        may retry letter by letter.
         """
         if self.read_only:
             raise StoreError("the store is open read-only")
