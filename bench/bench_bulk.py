@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import shutil
 import sys
@@ -33,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 import pyoxigraph as ox  # noqa: E402
 
-from bench.bench_reason import RESULTS, summary  # noqa: E402
+from bench.bench_reason import summary, write_report  # noqa: E402
 from reasoner.casetests import discover, load_case_test  # noqa: E402
 from reasoner.errors import IncompleteCase  # noqa: E402
 from reasoner.kb import KnowledgeBase  # noqa: E402
@@ -223,10 +222,7 @@ def main(argv: list[str] | None = None) -> dict:
               "generate_s": gen_s, "bulk_load_s": load_s, "optimize_s": optimize_s,
               "triples_per_s": quads / load_s,
               "queries_ms": queries, "save_case": single}
-    out = args.json or RESULTS / f"bulk-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"JSON: {out}")
+    print(f"JSON: {write_report(report, args.json, 'bulk')}")
     if args.dir is None:
         shutil.rmtree(work, ignore_errors=True)
     return report

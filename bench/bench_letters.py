@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
-import json
 import shutil
 import sys
 import tempfile
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_reason import RESULTS, summary  # noqa: E402
+from bench.bench_reason import summary, write_report  # noqa: E402
 from reasoner.kb import KnowledgeBase  # noqa: E402
 from reasoner.letters.ingest import ingest, letter_files  # noqa: E402
 from reasoner.letters.synth import write_letters  # noqa: E402
@@ -86,10 +85,7 @@ def main(argv: list[str] | None = None) -> dict:
     print("outcomes: " + ", ".join(f"{k} {n}" for k, n in sorted(run["outcomes"].items())))
     report = {"timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "seed": args.seed, "jobs": args.jobs, "target_s": TARGET_S, **run}
-    out = args.json or RESULTS / f"letters-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"JSON: {out}")
+    print(f"JSON: {write_report(report, args.json, 'letters')}")
     if args.dir is None:
         shutil.rmtree(work, ignore_errors=True)
     return report
