@@ -37,6 +37,31 @@ for i in range({BATCH}):
 """
 
 
+def kill_9_after(script: str, args: list[str], *, reported: int, pause: float,
+                 within: float) -> list[str]:
+    """Run the writer script, kill -9 it `pause` s after it has reported `reported` stored
+    items (one line each, printed once stored), and return every line it reported."""
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + within
+        while len(done) < reported and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            done.append(line.strip())
+        assert len(done) >= reported, proc.stderr.read() if proc.stderr else ""
+        time.sleep(pause)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    return done + [line.strip() for line in proc.stdout.read().splitlines() if line.strip()]
+
+
 def case_iri(i: int) -> str:
     return f"https://example.org/crash/{i}/case"
 
@@ -47,25 +72,9 @@ def test_kill_9_mid_batch_leaves_no_partial_case(tmp_path, seed_turtle):
     seed_file = tmp_path / "seed.ttl"
     seed_file.write_bytes(seed_turtle)
     expected = len(parse(seed_turtle, "text/turtle"))
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(seed_file)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    done: list[str] = []
-    try:
-        assert proc.stdout is not None
-        deadline = time.monotonic() + 120
-        while len(done) < 40 and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            done.append(line.strip())
-        assert len(done) >= 40, proc.stderr.read() if proc.stderr else ""
-        time.sleep(0.013)  # land somewhere inside the next reasoning or write
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    done += [line.strip() for line in proc.stdout.read().splitlines() if line.strip()]
+    # the pause lands somewhere inside the next reasoning or write
+    done = kill_9_after(WRITER, [str(path), str(seed_file)], reported=40, pause=0.013,
+                        within=120)
 
     store = Store.open(path)
     counts = {g.value: int(n.value) for g, n in store.query(
@@ -109,26 +118,9 @@ def test_kill_9_mid_letter_batch_leaves_no_partial_letter(tmp_path, kb):
 
     letters = tmp_path / "letters"
     write_letters(letters, 600, seed=3)
-    proc = subprocess.Popen([sys.executable, "-c", LETTER_WRITER, str(tmp_path / "store"),
-                             str(letters)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    done: list[str] = []
-    try:
-        assert proc.stdout is not None
-        deadline = time.monotonic() + 180
-        while len(done) < 60 and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            done.append(line.strip())
-        assert len(done) >= 60, proc.stderr.read() if proc.stderr else ""
-        time.sleep(0.05)  # land inside a later batch: reading, reasoning or the bulk load
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    done += [line.strip() for line in proc.stdout.read().splitlines() if line.strip()]
+    # the pause lands inside a later batch: reading, reasoning or the bulk load
+    done = kill_9_after(LETTER_WRITER, [str(tmp_path / "store"), str(letters)], reported=60,
+                        pause=0.05, within=180)
 
     expected = {}  # case graph -> quads of the letter's case graph and run graph
     for path in sorted(letters.iterdir()):
