@@ -52,8 +52,12 @@ class CaseIndex:
         self.by_predicate = by_predicate
         self._typed: dict[str, list[Term]] | None = None
 
+    def properties(self, node: Term) -> dict[str, list[Term]]:
+        """Predicate IRI -> objects of one subject (empty when it has none)."""
+        return self.out.get(node, _EMPTY)
+
     def objects(self, node: Term, pred: str) -> list[Term]:
-        return self.out.get(node, _EMPTY).get(pred, [])
+        return self.properties(node).get(pred, [])
 
     def pairs(self, pred: str) -> list[tuple[Term, Term]]:
         """(subject, object) of every triple with this predicate, in document order."""

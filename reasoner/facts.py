@@ -118,7 +118,7 @@ class _Graph:
         self._out = self.index.out
 
     def properties(self, node) -> dict[str, list]:
-        return self._out.get(node, _EMPTY)
+        return self.index.properties(node)
 
     def objects(self, node, local: str) -> list:
         return self._out.get(node, _EMPTY).get(MTUS + local, [])

@@ -79,9 +79,6 @@ class PropertyRule:
         object.__setattr__(self, "checks_values", self.values != ValueRule())
 
 
-_NO_PROPERTIES: dict[str, list] = {}
-
-
 @dataclass(frozen=True)
 class NodeRule:
     name: str
@@ -135,11 +132,8 @@ class _DataGraph:
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.index = index_of(triples)
 
-    def objects(self, node, pred: str) -> list:
-        return self.index.objects(node, pred)
-
     def properties(self, node) -> dict[str, list]:
-        return self.index.out.get(node, _NO_PROPERTIES)
+        return self.index.properties(node)
 
     def targets(self, rule: NodeRule) -> set:
         index = self.index
