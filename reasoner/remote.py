@@ -35,7 +35,6 @@ from reasoner.store import (
     DIGEST,
     Store,
     case_graph,
-    graphs_of,
     replace_graphs_update,
     take,
 )
@@ -96,9 +95,7 @@ class RemoteStore(Store):
         self._write(replace_graphs_update(replace, add))
 
     def save_letter_nquads(self, case: str, data: bytes) -> None:
-        graph = case_graph(case)
-        graphs = graphs_of(data)
-        self._replace_graphs({graph: graphs.pop(graph, [])}, graphs)
+        self._replace_letter(case_graph(case), data)  # no native insert: always an update
 
     def save_letters_nquads(self, letters) -> None:  # noqa: ANN001
         # Over the protocol there is no bulk path: one update (one transaction) per letter.

@@ -241,8 +241,12 @@ class Store:
                 except (OSError, SyntaxError, ValueError) as exc:
                     raise StoreError(f"the write failed and changed nothing: {exc}") from None
                 return
+        self._replace_letter(graph.value, data)
+
+    def _replace_letter(self, graph: str, data: bytes) -> None:
+        """A letter's N-Quads over a case stored before: its graph replaced, its run added."""
         graphs = graphs_of(data)
-        self._replace_graphs({graph.value: graphs.pop(graph.value, [])}, graphs)
+        self._replace_graphs({graph: graphs.pop(graph, [])}, graphs)
 
     def save_letters_nquads(self, letters: Sequence[tuple[str, Sequence[str], bytes]]) -> None:
         """Store a batch of letters, each (case IRI, the names of its graphs, its N-Quads as
