@@ -34,10 +34,9 @@ import pyoxigraph as ox  # noqa: E402
 
 from bench.bench_reason import summary, write_report  # noqa: E402
 from reasoner.casetests import discover, load_case_test  # noqa: E402
-from reasoner.errors import IncompleteCase  # noqa: E402
 from reasoner.kb import KnowledgeBase  # noqa: E402
-from reasoner.letters import synth  # noqa: E402
-from reasoner.letters.ingest import read_letter  # noqa: E402
+from reasoner.letters.ingest import prepare  # noqa: E402
+from reasoner.letters.synth import write_letters  # noqa: E402
 from reasoner.report import run_triples  # noqa: E402
 from reasoner.store import Store, case_graph  # noqa: E402
 from reasoner.vocab import DET, RUN  # noqa: E402
@@ -72,25 +71,21 @@ def templates(kb: KnowledgeBase) -> list[tuple[str, str]]:
     return out
 
 
-def letter_templates(kb: KnowledgeBase, count: int) -> list[tuple[str, str]]:
-    """(base IRI, N-Quads) of `count` generated IMR letters as `mtus ingest --reason` stores
-    them: the letter's case graph (facts and the reviewer's record) and, when the facts are
-    decidable, its run graph. These give the letters queries (docs/letters-*.rq) their data."""
+def letter_templates(kb: KnowledgeBase, count: int, folder: Path) -> list[tuple[str, str]]:
+    """(base IRI, N-Quads) of `count` generated IMR letters, written to `folder` and prepared
+    by `mtus ingest --reason`'s own code (`prepare`): the letter's case graph (facts and the
+    reviewer's record) and, when decided, its run graph. These give the letters queries
+    (docs/letters-*.rq) their data."""
     out = []
-    for i in range(count):
-        name = f"synth-{i:05d}.txt"
-        read = read_letter(synth.letter(i).encode(), name, kb)
-        graph = ox.NamedNode(case_graph(read.graph.case))
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in read.graph.triples]
-        try:
-            result = kb.reason(list(read.graph.facts), name)
-            run_iri, run = run_triples(result, kb, RUN + "TEMPLATE")
-            quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(run_iri))
-                      for t in run]
-        except IncompleteCase:
-            pass  # stored without a run, as ingest stores an undecidable letter
-        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode()
-        out.append((read.graph.case.rsplit("/", 1)[0] + "/", text))
+    for path in write_letters(folder, count):
+        prepared = prepare(path, kb, True)
+        if prepared.case is None:
+            continue  # unreadable: ingest would not store it either
+        text = prepared.data.decode()
+        run = (prepared.outcome.summary or {}).get("run")
+        if run:  # generate() gives every copy its own run
+            text = text.replace(run, RUN + "TEMPLATE")
+        out.append((prepared.case.rsplit("/", 1)[0] + "/", text))
     return out
 
 
@@ -186,7 +181,8 @@ def main(argv: list[str] | None = None) -> dict:
     work = Path(args.dir or tempfile.mkdtemp(prefix="mtus-bulk-"))
     work.mkdir(parents=True, exist_ok=True)
     kb = KnowledgeBase.load()
-    tmpl = _mix(templates(kb), args.letter_share, lambda n: letter_templates(kb, n))
+    tmpl = _mix(templates(kb), args.letter_share,
+                lambda n: letter_templates(kb, n, work / "letters"))
     nq = [work / f"cases-{n}.nq" for n in range(args.files)]
     t0 = time.perf_counter()
     quads = generate(nq, args.cases, tmpl)
