@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from reasoner.compile import Program, Recommendation, Section
 from reasoner.criteria import Context, Criterion, Finding, Truth
+from reasoner.criteria.base import MET, NOT_MET, UNKNOWN
 from reasoner.facts import CaseFacts, Request
 from reasoner.vocab import m
 
@@ -31,10 +32,10 @@ class Outcome(enum.Enum):
                 Outcome.INSUFFICIENT_DOCUMENTATION: "upheld"}.get(self)
 
 
-_BY_TRUTH = {Truth.MET: Outcome.MEDICALLY_NECESSARY,
-             Truth.NOT_MET: Outcome.NOT_MEDICALLY_NECESSARY,
-             Truth.UNKNOWN: Outcome.INSUFFICIENT_DOCUMENTATION}
-_SEVERITY = {Truth.NOT_MET: 0, Truth.UNKNOWN: 1, Truth.MET: 2}
+_BY_TRUTH = {MET: Outcome.MEDICALLY_NECESSARY,
+             NOT_MET: Outcome.NOT_MEDICALLY_NECESSARY,
+             UNKNOWN: Outcome.INSUFFICIENT_DOCUMENTATION}
+_SEVERITY = {NOT_MET: 0, UNKNOWN: 1, MET: 2}
 
 
 class Node(NamedTuple):
@@ -118,7 +119,7 @@ def applicable(program: Program, ctx: Context) -> list[Recommendation]:
     found = [r for r in program.covering(req.concept)
              if r.section.edition.in_force(req.request_date)
              and (r.applicable_when is None
-                  or evaluate_node(r.applicable_when, ctx).truth == Truth.MET)]
+                  or evaluate_node(r.applicable_when, ctx).truth == MET)]
     if any(r.section.edition.mtus for r in found):
         found = [r for r in found if r.section.edition.mtus]
     depth = {r.iri: max(terms.depth(c) for c in r.applies_to if terms.is_a(req.concept, c))
@@ -131,8 +132,8 @@ def _root(rec: Recommendation, ctx: Context) -> Node:
     if rec.criterion is not None:
         return evaluate_node(rec.criterion, ctx)
     if rec.polarity == m("Recommended"):
-        return Node(_Unconditional(rec), Truth.MET, Finding(Truth.MET))
-    return Node(_NotRecommended(rec), Truth.NOT_MET, Finding(Truth.NOT_MET))
+        return Node(_Unconditional(rec), MET, Finding(MET))
+    return Node(_NotRecommended(rec), NOT_MET, Finding(NOT_MET))
 
 
 class _Unconditional(Criterion):
@@ -173,11 +174,11 @@ def decisive(node: Node, target: Truth) -> list[Node]:
 def missing(node: Node, ctx: Context) -> list[str]:
     """Undocumented leaves that still matter: skip branches of an any-of already met."""
     if not node.children:
-        return [node.criterion.missing(ctx)] if node.truth == Truth.UNKNOWN else []
-    skip_unmet = node.criterion.kind == "AnyOf" and node.truth == Truth.MET
+        return [node.criterion.missing(ctx)] if node.truth == UNKNOWN else []
+    skip_unmet = node.criterion.kind == "AnyOf" and node.truth == MET
     out: list[str] = []
     for child in node.children:
-        if skip_unmet and child.truth != Truth.MET:
+        if skip_unmet and child.truth != MET:
             continue
         out += [text for text in missing(child, ctx) if text not in out]
     return out
@@ -234,14 +235,14 @@ def would_change(root: Node, ctx: Context) -> list[str]:
     """Single documented facts that would flip the outcome; if none alone would, all the
     unmet leaves together."""
     tree = _Tree(root)
-    if root.truth == Truth.MET:
-        flips = [leaf for leaf in decisive(root, Truth.MET)
-                 if tree.truth_with_one(leaf, Truth.NOT_MET) != Truth.MET]
+    if root.truth == MET:
+        flips = [leaf for leaf in decisive(root, MET)
+                 if tree.truth_with_one(leaf, NOT_MET) != MET]
         return [f"Documentation contradicting: {leaf.criterion.statement}" for leaf in flips]
-    unmet = [leaf for leaf in root.leaves() if leaf.truth != Truth.MET]
-    singles = [leaf for leaf in unmet if tree.truth_with_one(leaf, Truth.MET) == Truth.MET]
+    unmet = [leaf for leaf in root.leaves() if leaf.truth != MET]
+    singles = [leaf for leaf in unmet if tree.truth_with_one(leaf, MET) == MET]
     if singles:
         return [leaf.criterion.to_meet(ctx) for leaf in singles]
-    if unmet and tree.truth_with(unmet, Truth.MET) == Truth.MET:
+    if unmet and tree.truth_with(unmet, MET) == MET:
         return ["All of: " + "; ".join(leaf.criterion.to_meet(ctx) for leaf in unmet)]
     return []

@@ -9,9 +9,9 @@ Equality with pySHACL is asserted by a differential test over many generated cas
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 
 from reasoner.casegraph import index_of
 from reasoner.errors import KnowledgeBaseError, Problem
-from reasoner.vocab import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, RDFS_SUBCLASS, SH, short
+from reasoner.vocab import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, RDFS_SUBCLASS, SH, XSD, short
 
 NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in (
     "integer", "decimal", "double", "float", "int", "long", "short", "byte",
@@ -29,6 +29,7 @@ NODE_KEYS = {"targetClass", "targetObjectsOf", "property", "nodeKind", "message"
 PROPERTY_KEYS = {"path", "minCount", "maxCount", "datatype", "nodeKind", "in", "minInclusive",
                  "maxInclusive", "or", "message", "severity"}
 VALUE_KEYS = {"datatype", "nodeKind", "in"}
+_XSD_STRING = XSD + "string"
 SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 
 
@@ -42,24 +43,6 @@ class ValueRule:
     min_inclusive: float | None = None
     max_inclusive: float | None = None
     alternatives: tuple[ValueRule, ...] = ()
-
-    def failures(self, value) -> int:
-        """Number of constraint components the value violates (pySHACL reports each).
-        Plain ifs: this runs for every value of every checked property, per request."""
-        count = 0
-        if self.datatype is not None and not _has_datatype(value, self.datatype):
-            count += 1
-        if self.node_kind is not None and not _has_kind(value, self.node_kind):
-            count += 1
-        if self.allowed is not None and _key(value) not in self.allowed:
-            count += 1
-        if self.min_inclusive is not None and not _compare(value, self.min_inclusive, 1):
-            count += 1
-        if self.max_inclusive is not None and not _compare(value, self.max_inclusive, -1):
-            count += 1
-        if self.alternatives and all(a.failures(value) for a in self.alternatives):
-            count += 1
-        return count
 
 
 @dataclass(frozen=True)
@@ -90,8 +73,22 @@ class NodeRule:
 
 
 class CompiledShapes:
+    """The rules, and the plan that runs them: per property its bounds and one value test
+    specialised at load (see _value_test). The plan holds functions, so only the rules are
+    pickled (kbcache) and the plan is rebuilt on load."""
+
     def __init__(self, rules: tuple[NodeRule, ...]) -> None:
         self.rules = rules
+        self._plan = tuple(
+            (rule, _KIND_FAILS[_checked_kind(rule.node_kind)] if rule.node_kind else None,
+             tuple(_property_plan(p) for p in rule.properties))
+            for rule in rules)
+
+    def __getstate__(self) -> dict:
+        return {"rules": self.rules}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["rules"])  # type: ignore[misc]
 
     @classmethod
     def load(cls, path: Path) -> CompiledShapes:
@@ -101,29 +98,60 @@ class CompiledShapes:
     def check(self, triples: Iterable[ox.Triple]) -> list[Problem]:
         graph = _DataGraph(triples)
         problems: list[Problem] = []
-        for rule in self.rules:
+        for rule, kind_fails, plan in self._plan:
             focuses = graph.targets(rule)
             for focus in sorted(focuses, key=_key) if len(focuses) > 1 else focuses:
-                problems += _check_node(rule, focus, graph)
+                if kind_fails is not None and kind_fails(focus):
+                    problems.append(Problem(focus_name(focus), None, rule.message, "violation",
+                                            None))
+                problems += _check_node(plan, graph.properties(focus), focus)
         return problems
 
 
-def _check_node(rule: NodeRule, focus, graph: _DataGraph) -> list[Problem]:
-    out = []
-    if rule.node_kind and not _has_kind(focus, rule.node_kind):
-        out.append(Problem(focus_name(focus), None, rule.message, "violation", None))
-    props = graph.properties(focus)
-    for prop in rule.properties:
-        values = props.get(prop.path, ())
-        count = (prop.min_count is not None and len(values) < prop.min_count) \
-            + (prop.max_count is not None and len(values) > prop.max_count)
-        if prop.checks_values:
+def _property_plan(prop: PropertyRule) -> tuple:
+    """(path, least, most, value test or None, rule): absent bounds become ones that always
+    hold, so the check is two comparisons."""
+    return (prop.path, prop.min_count or 0,
+            prop.max_count if prop.max_count is not None else float("inf"),
+            _value_test(prop.values) if prop.checks_values else None, prop)
+
+
+def _check_node(plan: tuple, props: dict, focus) -> list[Problem]:
+    out: list[Problem] = []
+    for path, least, most, test, prop in plan:
+        values = props.get(path, ())
+        count = (len(values) < least) + (len(values) > most)
+        if test is not None:
             for value in values:
-                count += prop.values.failures(value)
+                count += test(value)
         if count:
             out += [Problem(focus_name(focus), short(prop.path), prop.message, prop.severity,
                             prop.shape)] * count
     return out
+
+
+def _value_test(rule: ValueRule) -> Callable[[object], int]:
+    """One function giving the number of the rule's constraint components a value violates
+    (pySHACL reports each), built from only the components the rule has: this runs for every
+    value of every checked property, per request, and most rules have one component."""
+    tests: list[Callable[[object], bool]] = []
+    if rule.datatype is not None:
+        tests.append(partial(_lacks_datatype, rule.datatype))
+    if rule.node_kind is not None:
+        tests.append(_KIND_FAILS[_checked_kind(rule.node_kind)])
+    if rule.allowed is not None:
+        allowed = rule.allowed
+        tests.append(lambda v: _key(v) not in allowed)
+    if rule.min_inclusive is not None:
+        tests.append(partial(_fails_bound, rule.min_inclusive, 1))
+    if rule.max_inclusive is not None:
+        tests.append(partial(_fails_bound, rule.max_inclusive, -1))
+    if rule.alternatives:
+        alternatives = tuple(_value_test(a) for a in rule.alternatives)
+        tests.append(lambda v: all(a(v) for a in alternatives))
+    if len(tests) == 1:
+        return tests[0]  # type: ignore[return-value]  # a bool is the count 0 or 1
+    return lambda v: sum(t(v) for t in tests)
 
 
 class _DataGraph:
@@ -254,27 +282,30 @@ def _number(lexical: str, datatype: str) -> float | None:
     return float(lit.toPython()) if datatype in NUMERIC else 0.0
 
 
-def _well_formed(value: ox.Literal) -> bool:
-    return value.language is not None or _number(value.value, value.datatype.value) is not None
+def _lacks_datatype(datatype: str, value) -> bool:
+    if not isinstance(value, ox.Literal) or value.datatype.value != datatype:
+        return True
+    # Any lexical form is a valid xsd:string; others are judged as rdflib (pySHACL) does.
+    return (datatype != _XSD_STRING and value.language is None
+            and _number(value.value, datatype) is None)
 
 
-def _has_datatype(value, datatype: str) -> bool:
-    return (isinstance(value, ox.Literal) and value.datatype.value == datatype
-            and _well_formed(value))
+def _checked_kind(kind: str) -> str:
+    if kind not in _KIND_FAILS:
+        raise KnowledgeBaseError(f"sh:nodeKind {short(kind)} not supported by the compiled "
+                                 "checker")
+    return kind
 
 
-def _has_kind(value, kind: str) -> bool:
-    if kind == SH + "IRI":
-        return isinstance(value, ox.NamedNode)
-    if kind == SH + "Literal":
-        return isinstance(value, ox.Literal)
-    if kind == SH + "BlankNode":
-        return isinstance(value, ox.BlankNode)
-    raise KnowledgeBaseError(f"sh:nodeKind {short(kind)} not supported by the compiled checker")
+_KIND_FAILS: dict[str, Callable[[object], bool]] = {
+    SH + "IRI": lambda v: not isinstance(v, ox.NamedNode),
+    SH + "Literal": lambda v: not isinstance(v, ox.Literal),
+    SH + "BlankNode": lambda v: not isinstance(v, ox.BlankNode),
+}
 
 
-def _compare(value, bound: float, sign: int) -> bool:
+def _fails_bound(bound: float, sign: int, value) -> bool:
     if not isinstance(value, ox.Literal) or value.datatype.value not in NUMERIC:
-        return False
+        return True
     number = _number(value.value, value.datatype.value)
-    return number is not None and (number - bound) * sign >= 0
+    return number is None or (number - bound) * sign < 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from reasoner.compile import NodeReader
@@ -21,29 +21,28 @@ class Truth(enum.Enum):
     UNKNOWN = "unknown"
 
     def __and__(self, other: Truth) -> Truth:
-        if Truth.NOT_MET in (self, other):
-            return Truth.NOT_MET
-        if Truth.UNKNOWN in (self, other):
-            return Truth.UNKNOWN
-        return Truth.MET
+        if NOT_MET in (self, other):
+            return NOT_MET
+        return UNKNOWN if UNKNOWN in (self, other) else MET
 
     def __or__(self, other: Truth) -> Truth:
-        if Truth.MET in (self, other):
-            return Truth.MET
-        if Truth.UNKNOWN in (self, other):
-            return Truth.UNKNOWN
-        return Truth.NOT_MET
+        if MET in (self, other):
+            return MET
+        return UNKNOWN if UNKNOWN in (self, other) else NOT_MET
 
     def __invert__(self) -> Truth:
         return _NEGATION[self]
 
 
-_NEGATION = {Truth.MET: Truth.NOT_MET, Truth.NOT_MET: Truth.MET, Truth.UNKNOWN: Truth.UNKNOWN}
+# The members as module names, for the per-request code: on Python 3.11 `Truth.MET` goes
+# through EnumType.__getattr__ (~0.1 us a lookup, dozens per request); a global is ~10x less.
+MET, NOT_MET, UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
+_NEGATION = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """A case fact a criterion read, in plain words."""
+class Evidence(NamedTuple):
+    """A case fact a criterion read, in plain words. Named tuples, like Finding: leaves make
+    them on every request, and a frozen dataclass pays an object.__setattr__ per field."""
 
     node: str
     text: str
@@ -52,8 +51,7 @@ class Evidence:
         return {"fact": self.node, "text": self.text}
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A leaf criterion's verdict: value, facts used, and a note (e.g. computed numbers)."""
 
     truth: Truth

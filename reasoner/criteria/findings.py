@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Context,
+    Criterion,
+    Evidence,
+    Finding,
+)
 from reasoner.facts import Fact
 
 
@@ -32,14 +40,14 @@ class FindingPresent(Criterion):
                                if f.present and terms.is_a(f.concept, self.of_class)]
         present += [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
         if present:
-            return Finding(Truth.MET, tuple(Evidence(f.node, _say(f, terms, "present"))
-                                            for f in present))
+            return Finding(MET, tuple(Evidence(f.node, _say(f, terms, "present"))
+                                      for f in present))
         absent = [f for f in ctx.facts.findings
                   if not f.present and f.concept and terms.is_a(self.of_class, f.concept)]
         if absent:
-            return Finding(Truth.NOT_MET, tuple(
+            return Finding(NOT_MET, tuple(
                 Evidence(f.node, _say(f, terms, "documented absent")) for f in absent))
-        return Finding(Truth.UNKNOWN)
+        return Finding(UNKNOWN)
 
     def missing(self, ctx: Context) -> str:
         label = ctx.terms.label(self.of_class)
@@ -69,13 +77,13 @@ class DiagnosisOf(Criterion):
         terms = ctx.terms
         matching = [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
         if matching:
-            return Finding(Truth.MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
-                                            for d in matching))
+            return Finding(MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
+                                      for d in matching))
         if ctx.facts.diagnoses:
-            return Finding(Truth.NOT_MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
-                                                for d in ctx.facts.diagnoses),
+            return Finding(NOT_MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
+                                          for d in ctx.facts.diagnoses),
                            note=f"no diagnosis of {terms.label(self.of_class)}")
-        return Finding(Truth.UNKNOWN)
+        return Finding(UNKNOWN)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "The diagnoses (assessment) of the treating physician"

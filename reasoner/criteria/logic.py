@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import Criterion, Truth
+from reasoner.criteria.base import MET, NOT_MET, UNKNOWN, Criterion, Truth
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,9 @@ class AllOf(Combinator):
     def combine(self, truths: list[Truth]) -> Truth:
         # Kleene conjunction: any not-met decides, else any unknown; membership tests, as this
         # runs for every node of every applicable recommendation, per request.
-        if Truth.NOT_MET in truths:
-            return Truth.NOT_MET
-        return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.MET
+        if NOT_MET in truths:
+            return NOT_MET
+        return UNKNOWN if UNKNOWN in truths else MET
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,9 @@ class AnyOf(Combinator):
         return "At least one of the following is documented"
 
     def combine(self, truths: list[Truth]) -> Truth:
-        if Truth.MET in truths:  # Kleene disjunction, the dual of AllOf.combine
-            return Truth.MET
-        return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.NOT_MET
+        if MET in truths:  # Kleene disjunction, the dual of AllOf.combine
+            return MET
+        return UNKNOWN if UNKNOWN in truths else NOT_MET
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,10 @@ class AtLeast(Combinator):
         return "Enough of the following are documented"
 
     def combine(self, truths: list[Truth]) -> Truth:
-        met = truths.count(Truth.MET)
-        unknown = truths.count(Truth.UNKNOWN)
+        met = truths.count(MET)
+        unknown = truths.count(UNKNOWN)
         if met >= self.count:
-            return Truth.MET
+            return MET
         if met + unknown < self.count:
-            return Truth.NOT_MET
-        return Truth.UNKNOWN
+            return NOT_MET
+        return UNKNOWN

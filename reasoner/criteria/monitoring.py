@@ -6,7 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Context,
+    Criterion,
+    Evidence,
+    Finding,
+)
 from reasoner.vocab import m
 
 
@@ -31,17 +39,17 @@ class AssessmentDocumented(Criterion):
     def evaluate(self, ctx: Context) -> Finding:
         found = [a for a in ctx.facts.assessments if ctx.terms.is_a(a.concept, self.of_class)]
         if not found:
-            return Finding(Truth.UNKNOWN)
+            return Finding(UNKNOWN)
         latest = max(found, key=lambda a: a.on_date or dt.date.min)
         result = latest.result.rsplit("#", 1)[-1] if latest.result else "result not stated"
         when = f" on {latest.on_date.isoformat()}" if latest.on_date else ""
         evidence = (Evidence(latest.node, f"{latest.label or ctx.terms.label(latest.concept)}"
                              f"{when}: {result}"),)
         if self.required_result is None:
-            return Finding(Truth.MET, evidence)
+            return Finding(MET, evidence)
         if latest.result is None:
-            return Finding(Truth.UNKNOWN, evidence)
-        return Finding(Truth.MET if latest.result == self.required_result else Truth.NOT_MET,
+            return Finding(UNKNOWN, evidence)
+        return Finding(MET if latest.result == self.required_result else NOT_MET,
                        evidence)
 
     def missing(self, ctx: Context) -> str:
@@ -70,14 +78,14 @@ class PainReliefAtLeast(Criterion):
         with_med = _latest(ctx, m("WithMedication"))
         without = _latest(ctx, m("WithoutMedication"))
         if with_med is None or without is None:
-            return Finding(Truth.UNKNOWN)
+            return Finding(UNKNOWN)
         evidence = tuple(Evidence(p.node, f"pain {_range(p)}/10 {_ctx(p)}")
                          for p in (without, with_med))
         if without.mid <= 0:
-            return Finding(Truth.NOT_MET, evidence, "no pain without medication to relieve")
+            return Finding(NOT_MET, evidence, "no pain without medication to relieve")
         relief = (without.mid - with_med.mid) / without.mid * 100
         note = f"relief {relief:.0f}% (needs more than {self.min_percent:g}%)"
-        return Finding(Truth.MET if relief > self.min_percent else Truth.NOT_MET, evidence, note)
+        return Finding(MET if relief > self.min_percent else NOT_MET, evidence, note)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "Pain scores with and without medication"
@@ -113,8 +121,8 @@ class PainScoreDocumented(Criterion):
     def evaluate(self, ctx: Context) -> Finding:
         scores = ctx.facts.pain_scores
         if not scores:
-            return Finding(Truth.UNKNOWN)
-        return Finding(Truth.MET, tuple(Evidence(p.node, f"pain {_range(p)}/10") for p in scores))
+            return Finding(UNKNOWN)
+        return Finding(MET, tuple(Evidence(p.node, f"pain {_range(p)}/10") for p in scores))
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "A numeric pain score (0-10)"
@@ -153,10 +161,10 @@ class AssessmentCountWithin(Criterion):
         note = (f"{count} in the last {self.window_days} days incl. the request "
                 f"(limit {self.max_count})")
         if count > self.max_count:
-            return Finding(Truth.NOT_MET, evidence, note)
+            return Finding(NOT_MET, evidence, note)
         if count + len(undated) > self.max_count:
-            return Finding(Truth.UNKNOWN, evidence, note + "; some dates not stated")
-        return Finding(Truth.MET, evidence, note)
+            return Finding(UNKNOWN, evidence, note + "; some dates not stated")
+        return Finding(MET, evidence, note)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or f"The dates of prior {ctx.terms.label(self.of_class)}"

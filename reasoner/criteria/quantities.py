@@ -7,7 +7,15 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Context,
+    Criterion,
+    Evidence,
+    Finding,
+)
 from reasoner.vocab import m
 
 
@@ -71,17 +79,17 @@ class RequestedQuantityWithin(Criterion):
                     else:
                         prior += c.sessions
         if req.quantity is None:
-            return Finding(Truth.UNKNOWN, tuple(evidence), note="quantity requested not stated")
+            return Finding(UNKNOWN, tuple(evidence), note="quantity requested not stated")
         total = prior + req.quantity
         supported = max(0.0, self.max_quantity - prior)
         note = (f"{_fmt(prior)} prior + {_fmt(req.quantity)} requested = {_fmt(total)} "
                 f"(limit {_fmt(self.max_quantity)}); supported now: {_fmt(supported)}")
         if total > self.max_quantity:
-            return Finding(Truth.NOT_MET, tuple(evidence), note)
+            return Finding(NOT_MET, tuple(evidence), note)
         if unknown_prior:
-            return Finding(Truth.UNKNOWN, tuple(evidence), note="number of prior sessions not "
+            return Finding(UNKNOWN, tuple(evidence), note="number of prior sessions not "
                            f"stated; limit {_fmt(self.max_quantity)}")
-        return Finding(Truth.MET, tuple(evidence), note)
+        return Finding(MET, tuple(evidence), note)
 
     def missing(self, ctx: Context) -> str:
         if ctx.request.quantity is None:
@@ -110,9 +118,9 @@ class RequestedDurationWithin(Criterion):
     def evaluate(self, ctx: Context) -> Finding:
         days = requested_days(ctx.request)
         if days is None:
-            return Finding(Truth.UNKNOWN, note="requested duration not stated")
+            return Finding(UNKNOWN, note="requested duration not stated")
         evidence = (Evidence(ctx.request.node, f"requested duration: {days} days"),)
-        truth = Truth.MET if days <= self.max_days else Truth.NOT_MET
+        truth = MET if days <= self.max_days else NOT_MET
         return Finding(truth, evidence, f"{days} days requested (limit {self.max_days})")
 
     def missing(self, ctx: Context) -> str:
@@ -135,9 +143,9 @@ class RequestedLevelsWithin(Criterion):
     def evaluate(self, ctx: Context) -> Finding:
         levels = ctx.request.levels
         if levels is None:
-            return Finding(Truth.UNKNOWN)
+            return Finding(UNKNOWN)
         evidence = (Evidence(ctx.request.node, f"{levels} levels requested"),)
-        truth = Truth.MET if levels <= self.max_levels else Truth.NOT_MET
+        truth = MET if levels <= self.max_levels else NOT_MET
         return Finding(truth, evidence, f"{levels} levels requested (limit {self.max_levels})")
 
     def missing(self, ctx: Context) -> str:
@@ -184,11 +192,11 @@ class DailyDoseWithin(Criterion):
                                      f"{factor[0]:g} = {daily:g}"))
         note = f"total {total:g} (limit {_fmt(self.max_daily)})"
         if total > self.max_daily:
-            return Finding(Truth.NOT_MET, tuple(evidence), note)
+            return Finding(NOT_MET, tuple(evidence), note)
         if unknown:
-            return Finding(Truth.UNKNOWN, tuple(evidence),
+            return Finding(UNKNOWN, tuple(evidence),
                            note=f"dose not stated for {', '.join(unknown)}; known part {note}")
-        return Finding(Truth.MET, tuple(evidence), note)
+        return Finding(MET, tuple(evidence), note)
 
     def _uses(self, ctx: Context) -> list[tuple]:
         req = ctx.request

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Context,
+    Criterion,
+    Evidence,
+    Finding,
+)
 
 
 def _of_classes(values, classes, terms) -> list[str]:
@@ -35,11 +43,11 @@ class RequestPurpose(Criterion):
         stated = _of_classes(req.purposes, self.accepted, ctx.terms)
         wording = f" ('{req.purpose_text}')" if req.purpose_text else ""
         if stated:
-            return Finding(Truth.MET, (Evidence(req.node, "request states "
-                                                + ", ".join(ctx.terms.label(p) for p in stated)
-                                                + wording),))
+            return Finding(MET, (Evidence(req.node, "request states "
+                                          + ", ".join(ctx.terms.label(p) for p in stated)
+                                          + wording),))
         said = ", ".join(ctx.terms.label(p) for p in req.purposes) or "no purpose"
-        return Finding(Truth.NOT_MET, (Evidence(req.node, f"request states {said}{wording}"),))
+        return Finding(NOT_MET, (Evidence(req.node, f"request states {said}{wording}"),))
 
     def to_meet(self, ctx: Context) -> str:
         labels = " or ".join(ctx.terms.label(a) for a in self.accepted)
@@ -68,7 +76,7 @@ class RequestTypeIs(Criterion):
         said = ", ".join(terms.label(t) for t in req.types) or "no type stated"
         evidence = (Evidence(req.node, f"request: {said}"),)
         ok = bool(_of_classes(req.types, self.accepted, terms))
-        return Finding(Truth.MET if ok else Truth.NOT_MET, evidence)
+        return Finding(MET if ok else NOT_MET, evidence)
 
     def to_meet(self, ctx: Context) -> str:
         return "A request for a " + " or ".join(ctx.terms.label(a) for a in self.accepted)
@@ -94,14 +102,14 @@ class IngredientsExclude(Criterion):
     def evaluate(self, ctx: Context) -> Finding:
         req, terms = ctx.request, ctx.terms
         if not req.ingredients:
-            return Finding(Truth.UNKNOWN)
+            return Finding(UNKNOWN)
         bad = _of_classes(req.ingredients, self.excluded, terms)
         listed = ", ".join(terms.label(i) for i in req.ingredients)
         evidence = (Evidence(req.node, f"ingredients: {listed}"),)
         if bad:
-            return Finding(Truth.NOT_MET, evidence,
+            return Finding(NOT_MET, evidence,
                            "not recommended: " + ", ".join(terms.label(i) for i in bad))
-        return Finding(Truth.MET, evidence)
+        return Finding(MET, evidence)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "The ingredients of the requested product"

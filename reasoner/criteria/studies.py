@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Context,
+    Criterion,
+    Evidence,
+    Finding,
+)
 
 
 @dataclass(frozen=True)
@@ -33,15 +41,15 @@ class StudyDone(Criterion):
                                   f"{' on ' + s.on_date.isoformat() if s.on_date else ''}")
                          for s in studies)
         if not studies:
-            return Finding(Truth.NOT_MET, note=f"no {ctx.terms.label(self.of_class)} on record")
+            return Finding(NOT_MET, note=f"no {ctx.terms.label(self.of_class)} on record")
         if self.max_days_before is None:
-            return Finding(Truth.MET, evidence)
+            return Finding(MET, evidence)
         if any(s.on_date and ctx.on and 0 <= (ctx.on - s.on_date).days <= self.max_days_before
                for s in studies):
-            return Finding(Truth.MET, evidence)
+            return Finding(MET, evidence)
         if any(s.on_date is None for s in studies) or ctx.on is None:
-            return Finding(Truth.UNKNOWN, evidence, "date of the prior study not stated")
-        return Finding(Truth.NOT_MET, evidence, f"none in the last {self.max_days_before} days")
+            return Finding(UNKNOWN, evidence, "date of the prior study not stated")
+        return Finding(NOT_MET, evidence, f"none in the last {self.max_days_before} days")
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or f"The date of the prior {ctx.terms.label(self.of_class)}"

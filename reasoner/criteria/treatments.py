@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import ClassVar
 
-from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Context,
+    Criterion,
+    Evidence,
+    Finding,
+    Truth,
+)
 from reasoner.criteria.quantities import requested_days
 
 
@@ -44,13 +53,13 @@ class TreatmentTried(Criterion):
     def evaluate(self, ctx: Context) -> Finding:
         courses = [c for c in ctx.facts.courses if ctx.terms.is_a(c.concept, self.of_class)]
         if not courses:
-            return Finding(Truth.NOT_MET,
+            return Finding(NOT_MET,
                            note=f"no {ctx.terms.label(self.of_class)} on record")
         truth = reduce(lambda a, b: a | b, (self._course_truth(c, ctx) for c in courses))
         return Finding(truth, tuple(Evidence(c.node, _describe(c, ctx)) for c in courses))
 
     def _course_truth(self, course, ctx: Context) -> Truth:
-        truth = Truth.MET
+        truth = MET
         if self.min_sessions is not None:
             truth &= _at_least(course.sessions, self.min_sessions)
         if self.min_days is not None:
@@ -58,8 +67,8 @@ class TreatmentTried(Criterion):
             days = (end - course.start).days if course.start and end else None
             truth &= _at_least(days, self.min_days)
         if self.responses:
-            truth &= (Truth.UNKNOWN if course.response is None
-                      else Truth.MET if course.response in self.responses else Truth.NOT_MET)
+            truth &= (UNKNOWN if course.response is None
+                      else MET if course.response in self.responses else NOT_MET)
         if self.min_relief_percent is not None:
             truth &= _at_least(course.relief_percent, self.min_relief_percent)
         if self.min_relief_weeks is not None:
@@ -70,11 +79,11 @@ class TreatmentTried(Criterion):
 
     def _timing(self, course, ctx: Context) -> Truth:
         if course.last_date is None or ctx.on is None:
-            return Truth.UNKNOWN
+            return UNKNOWN
         ago = (ctx.on - course.last_date).days
         ok = (self.min_days_before is None or ago >= self.min_days_before) and (
             self.max_days_before is None or ago <= self.max_days_before)
-        return Truth.MET if ok else Truth.NOT_MET
+        return MET if ok else NOT_MET
 
     def missing(self, ctx: Context) -> str:
         wanted = []
@@ -119,15 +128,15 @@ class CourseDurationWithin(Criterion):
         taken = 0
         for course in current:
             if course.start is None or ctx.on is None:
-                return Finding(Truth.UNKNOWN, evidence, note="start date of current use not stated")
+                return Finding(UNKNOWN, evidence, note="start date of current use not stated")
             taken = max(taken, (ctx.on - course.start).days)
         if asked is None:
             if taken > self.max_days:
-                return Finding(Truth.NOT_MET, evidence, note=f"already taken {taken} days")
-            return Finding(Truth.UNKNOWN, evidence, note="requested duration not stated")
+                return Finding(NOT_MET, evidence, note=f"already taken {taken} days")
+            return Finding(UNKNOWN, evidence, note="requested duration not stated")
         total = taken + asked
         note = f"{taken} days taken + {asked} days requested = {total} days (limit {self.max_days})"
-        return Finding(Truth.MET if total <= self.max_days else Truth.NOT_MET, evidence, note)
+        return Finding(MET if total <= self.max_days else NOT_MET, evidence, note)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or (f"When current use of {ctx.terms.label(self.of_class)} "
@@ -140,8 +149,8 @@ class CourseDurationWithin(Criterion):
 
 def _at_least(value: float | None, minimum: float) -> Truth:
     if value is None:
-        return Truth.UNKNOWN
-    return Truth.MET if value >= minimum else Truth.NOT_MET
+        return UNKNOWN
+    return MET if value >= minimum else NOT_MET
 
 
 def _describe(course, ctx: Context) -> str:

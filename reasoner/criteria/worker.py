@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.criteria.base import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Context,
+    Criterion,
+    Evidence,
+    Finding,
+    Truth,
+)
 
 
 def _read_bounds(reader, low_key: str, high_key: str) -> tuple[int | None, int | None]:
@@ -17,7 +26,7 @@ def _read_bounds(reader, low_key: str, high_key: str) -> tuple[int | None, int |
 
 def _within(value: int, low: int | None, high: int | None) -> Truth:
     ok = (low is None or value >= low) and (high is None or value <= high)
-    return Truth.MET if ok else Truth.NOT_MET
+    return MET if ok else NOT_MET
 
 
 def _bounds(low: int | None, high: int | None, unit: str) -> str:
@@ -45,7 +54,7 @@ class AgeWithin(Criterion):
     def evaluate(self, ctx: Context) -> Finding:
         age = ctx.facts.age
         if age is None:
-            return Finding(Truth.UNKNOWN)
+            return Finding(UNKNOWN)
         evidence = (Evidence(ctx.facts.case, f"age {age}"),)
         return Finding(_within(age, self.min_age, self.max_age), evidence,
                        f"age {age}, needs {_bounds(self.min_age, self.max_age, 'years')}")
@@ -75,7 +84,7 @@ class TimeSinceInjury(Criterion):
     def evaluate(self, ctx: Context) -> Finding:
         injured, on = ctx.facts.injury_date, ctx.on
         if injured is None or on is None:
-            return Finding(Truth.UNKNOWN)
+            return Finding(UNKNOWN)
         days = (on - injured).days
         evidence = (Evidence(ctx.facts.case, f"injured {injured.isoformat()}, "
                              f"{days} days before the request"),)
