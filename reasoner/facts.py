@@ -7,7 +7,7 @@ lookups. Building them also checks literal values (dates, numbers) and names the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,6 +18,8 @@ from reasoner.errors import InputError
 from reasoner.vocab import MTUS, RDFS_LABEL, m
 
 _EMPTY: dict = {}
+# Reads one property of a fact node: (graph, node, predicate IRI, its values) -> field value.
+Reader = Callable[["_Graph", object, str, list], object]
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,6 @@ class _Graph:
         self.index = index_of(triples)
         self._out = self.index.out
 
-    def properties(self, node) -> dict[str, list]:
-        return self.index.properties(node)
-
     def objects(self, node, local: str) -> list:
         return self._out.get(node, _EMPTY).get(MTUS + local, [])
 
@@ -127,46 +126,58 @@ class _Graph:
         values = self._out.get(node, _EMPTY).get(MTUS + local)
         return values[0] if values else None
 
-    def iri(self, node, local: str) -> str | None:
-        value = self.one(node, local)
-        return _key(value) if value is not None else None
+    def fields(self, node, spec: dict[str, tuple[str, Reader]]) -> dict:
+        """The fields of `spec` (predicate IRI -> field name, reader) that the node has, plus
+        its `node` key. One pass over the properties the node has: most of the optional
+        fields a fact kind allows are absent from any one case."""
+        out = {"node": _key(node)}
+        for pred, values in self._out.get(node, _EMPTY).items():
+            found = spec.get(pred)
+            if found is not None:
+                out[found[0]] = found[1](self, node, pred, values)
+        return out
 
-    def text(self, node, local: str) -> str | None:
-        value = self.one(node, local)
-        return value.value if value is not None else None
 
-    def label(self, node) -> str | None:
-        values = self._out.get(node, _EMPTY).get(RDFS_LABEL)
-        return values[0].value if values else None
+def _as_iri(g: _Graph, node, pred: str, values: list) -> str:
+    return _key(values[0])
 
-    def date(self, node, local: str) -> dt.date | None:
-        value = self.one(node, local)
-        if value is None:
-            return None
-        try:
-            return _date(value.value)
-        except ValueError:
-            raise InputError(f"'{value.value}' is not a date (YYYY-MM-DD)", source=self.source,
-                             term=f"{_key(node)} mtus:{local}") from None
 
-    def number(self, node, local: str) -> float | None:
-        value = self.one(node, local)
-        if value is None:
-            return None
-        try:
-            return float(value.value)
-        except ValueError:
-            raise InputError(f"'{value.value}' is not a number", source=self.source,
-                             term=f"{_key(node)} mtus:{local}") from None
+def _as_iris(g: _Graph, node, pred: str, values: list) -> tuple[str, ...]:
+    return tuple(_key(v) for v in values)
 
-    def integer(self, node, local: str) -> int | None:
-        number = self.number(node, local)
-        if number is None:
-            return None
-        if number != int(number):
-            raise InputError(f"'{number}' is not a whole number", source=self.source,
-                             term=f"{_key(node)} mtus:{local}")
-        return int(number)
+
+def _as_text(g: _Graph, node, pred: str, values: list) -> str:
+    return values[0].value
+
+
+def _as_date(g: _Graph, node, pred: str, values: list) -> dt.date:
+    lexical = values[0].value
+    try:
+        return _date(lexical)
+    except ValueError:
+        raise InputError(f"'{lexical}' is not a date (YYYY-MM-DD)", source=g.source,
+                         term=_where(node, pred)) from None
+
+
+def _as_number(g: _Graph, node, pred: str, values: list) -> float:
+    lexical = values[0].value
+    try:
+        return float(lexical)
+    except ValueError:
+        raise InputError(f"'{lexical}' is not a number", source=g.source,
+                         term=_where(node, pred)) from None
+
+
+def _as_integer(g: _Graph, node, pred: str, values: list) -> int:
+    number = _as_number(g, node, pred, values)
+    if number != int(number):
+        raise InputError(f"'{number}' is not a whole number", source=g.source,
+                         term=_where(node, pred))
+    return int(number)
+
+
+def _where(node, pred: str) -> str:
+    return f"{_key(node)} mtus:{pred[len(MTUS):]}"
 
 
 @lru_cache(maxsize=4096)
@@ -193,6 +204,42 @@ def _case_node(g: _Graph, source: str):
     return cases[0]
 
 
+def _spec(**fields: tuple[str, Reader]) -> dict[str, tuple[str, Reader]]:
+    """Predicate IRI -> (field, reader) for a fact kind: the fields every fact has (concept,
+    label, date, source text) and the kind's own, named by their mtus: local names."""
+    base = {MTUS + "concept": ("concept", _as_iri), RDFS_LABEL: ("label", _as_text),
+            MTUS + "onDate": ("on_date", _as_date), MTUS + "sourceText": ("source_text", _as_text)}
+    return {**base, **{MTUS + local: spec for local, spec in fields.items()}}
+
+
+# A field the node lacks takes the dataclass default; these give the ones without a default.
+_FACT = {"concept": None, "label": None, "on_date": None, "source_text": None}
+_FACT_SPEC = _spec()
+_FINDING_SPEC = _spec(status=("status", _as_iri))
+_ABSENT = m("Absent")
+_PAIN_SPEC = _spec(value=("value", _as_number), valueHigh=("value_high", _as_number),
+                   context=("context", _as_iri))
+_COURSE_SPEC = _spec(startDate=("start", _as_date), endDate=("end", _as_date),
+                     sessions=("sessions", _as_integer), response=("response", _as_iri),
+                     doseMg=("dose_mg", _as_number), dosesPerDay=("doses_per_day", _as_number),
+                     reliefPercent=("relief_percent", _as_number),
+                     reliefWeeks=("relief_weeks", _as_number))
+_COURSE = {**_FACT, "start": None, "end": None, "sessions": None, "response": None,
+           "dose_mg": None, "doses_per_day": None}
+_ASSESSMENT_SPEC = _spec(result=("result", _as_iri))
+_REQUEST_SPEC = _spec(requestDate=("request_date", _as_date), quantity=("quantity", _as_number),
+                      unit=("unit", _as_iri), durationDays=("duration_days", _as_integer),
+                      durationWeeks=("duration_weeks", _as_number),
+                      frequencyPerWeek=("frequency_per_week", _as_number),
+                      purpose=("purposes", _as_iris), purposeText=("purpose_text", _as_text),
+                      doseMg=("dose_mg", _as_number), dosesPerDay=("doses_per_day", _as_number),
+                      levels=("levels", _as_integer), requestType=("types", _as_iris),
+                      ingredient=("ingredients", _as_iris))
+_REQUEST = {**_FACT, "request_date": None, "quantity": None, "unit": None,
+            "duration_days": None, "duration_weeks": None, "frequency_per_week": None,
+            "purposes": (), "purpose_text": None, "dose_mg": None, "doses_per_day": None}
+
+
 def read_case(triples: Iterable[ox.Triple], source: str = "<input>") -> CaseFacts:
     g = _Graph(triples, source)
     case = _case_node(g, source)
@@ -203,65 +250,44 @@ def read_case(triples: Iterable[ox.Triple], source: str = "<input>") -> CaseFact
                             "assessment", "request", "diagnosticStudy")}
     return CaseFacts(
         case=_key(case),
-        age=g.integer(worker, "age") if worker is not None else None,
-        sex=g.iri(worker, "sex") if worker is not None else None,
-        injury_date=g.date(injuries[0], "injuryDate") if injuries else None,
-        diagnoses=tuple(Diagnosis(**_base(g, n)) for n in linked["diagnosis"]),
+        age=_one(g, worker, "age", _as_integer),
+        sex=_one(g, worker, "sex", _as_iri),
+        injury_date=_one(g, injuries[0] if injuries else None, "injuryDate", _as_date),
+        diagnoses=tuple(Diagnosis(**{**_FACT, **g.fields(n, _FACT_SPEC)})
+                        for n in linked["diagnosis"]),
         findings=tuple(_finding(g, n) for n in linked["finding"]),
         pain_scores=tuple(_pain(g, n) for n in linked["painScore"]),
         courses=tuple([_course(g, n, False) for n in linked["priorTreatment"]]
                       + [_course(g, n, True) for n in linked["medication"]]),
-        assessments=tuple(Assessment(**_base(g, n), result=g.iri(n, "result"))
+        assessments=tuple(Assessment(**{**_FACT, "result": None,
+                                        **g.fields(n, _ASSESSMENT_SPEC)})
                           for n in linked["assessment"]),
-        requests=tuple(_request(g, n) for n in linked["request"]),
-        studies=tuple(Fact(**_base(g, n)) for n in linked["diagnosticStudy"]),
+        requests=tuple(Request(**{**_REQUEST, **g.fields(n, _REQUEST_SPEC)})
+                       for n in linked["request"]),
+        studies=tuple(Fact(**{**_FACT, **g.fields(n, _FACT_SPEC)})
+                      for n in linked["diagnosticStudy"]),
     )
 
 
-_CONCEPT, _ON_DATE, _SOURCE_TEXT = MTUS + "concept", MTUS + "onDate", MTUS + "sourceText"
-
-
-def _base(g: _Graph, node) -> dict:
-    # The fields every fact has, read from the node's properties directly: this runs for
-    # every fact of every request, and each accessor call costs more than the lookup.
-    props = g.properties(node)
-    concept, label = props.get(_CONCEPT), props.get(RDFS_LABEL)
-    text = props.get(_SOURCE_TEXT)
-    return {"node": _key(node), "concept": _key(concept[0]) if concept else None,
-            "label": label[0].value if label else None,
-            "on_date": g.date(node, "onDate") if _ON_DATE in props else None,
-            "source_text": text[0].value if text else None}
+def _one(g: _Graph, node, local: str, read: Reader):
+    """One optional property of a node that may itself be absent."""
+    if node is None:
+        return None
+    values = g.objects(node, local)
+    return read(g, node, MTUS + local, values) if values else None
 
 
 def _finding(g: _Graph, node) -> Finding:
-    status = g.iri(node, "status")
-    return Finding(**_base(g, node), present=status != m("Absent"))
+    fields = {**_FACT, **g.fields(node, _FINDING_SPEC)}
+    status = fields.pop("status", None)
+    return Finding(**fields, present=status != _ABSENT)
 
 
 def _pain(g: _Graph, node) -> PainScore:
-    value = g.number(node, "value")
-    return PainScore(**_base(g, node), value=value if value is not None else float("nan"),
-                     value_high=g.number(node, "valueHigh"), context=g.iri(node, "context"))
+    fields = {**_FACT, "value": float("nan"), "value_high": None, "context": None,
+              **g.fields(node, _PAIN_SPEC)}
+    return PainScore(**fields)
 
 
 def _course(g: _Graph, node, is_medication: bool) -> Course:
-    return Course(**_base(g, node), is_medication=is_medication,
-                  start=g.date(node, "startDate"), end=g.date(node, "endDate"),
-                  sessions=g.integer(node, "sessions"), response=g.iri(node, "response"),
-                  dose_mg=g.number(node, "doseMg"), doses_per_day=g.number(node, "dosesPerDay"),
-                  relief_percent=g.number(node, "reliefPercent"),
-                  relief_weeks=g.number(node, "reliefWeeks"))
-
-
-def _request(g: _Graph, node) -> Request:
-    return Request(**_base(g, node), request_date=g.date(node, "requestDate"),
-                   quantity=g.number(node, "quantity"), unit=g.iri(node, "unit"),
-                   duration_days=g.integer(node, "durationDays"),
-                   duration_weeks=g.number(node, "durationWeeks"),
-                   frequency_per_week=g.number(node, "frequencyPerWeek"),
-                   purposes=tuple(_key(o) for o in g.objects(node, "purpose")),
-                   purpose_text=g.text(node, "purposeText"),
-                   dose_mg=g.number(node, "doseMg"), doses_per_day=g.number(node, "dosesPerDay"),
-                   levels=g.integer(node, "levels"),
-                   types=tuple(_key(o) for o in g.objects(node, "requestType")),
-                   ingredients=tuple(_key(o) for o in g.objects(node, "ingredient")))
+    return Course(**{**_COURSE, **g.fields(node, _COURSE_SPEC)}, is_medication=is_medication)
