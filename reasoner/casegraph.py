@@ -79,7 +79,9 @@ class CaseIndex:
 
 class CaseGraph(tuple):
     """The distinct triples of one document, in document order, with its index built on first
-    use. A tuple, so the cached index can never go stale under a caller's edits."""
+    use. A tuple, so the cached index can never go stale under a caller's edits. Parsed
+    documents hold the parser's default-graph quads as their triples (see intake.parse);
+    everything here reads only subject, predicate and object, so either kind will do."""
 
     @classmethod
     def of(cls, triples: Iterable[ox.Triple]) -> CaseGraph:

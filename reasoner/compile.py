@@ -68,7 +68,8 @@ class Program:
     sections: tuple[Section, ...]
     editions: tuple[Edition, ...]
     terminology: Terminology
-    by_concept: Mapping[str, tuple[Recommendation, ...]] = field(
+    # concept -> (recommendation, depth of its deepest service class the concept falls under)
+    by_concept: Mapping[str, tuple[tuple[Recommendation, int], ...]] = field(
         default_factory=lambda: MappingProxyType({}))
 
     def section(self, iri: str | None) -> Section | None:
@@ -78,9 +79,11 @@ class Program:
     def _sections_by_iri(self) -> Mapping[str, Section]:
         return MappingProxyType({s.iri: s for s in self.sections})
 
-    def covering(self, concept: str) -> tuple[Recommendation, ...]:
-        """Recommendations whose service class covers the concept, by IRI: precomputed for
-        every concept of the terminology, so a request costs one lookup."""
+    def covering(self, concept: str) -> tuple[tuple[Recommendation, int], ...]:
+        """Recommendations whose service class covers the concept, by IRI, each with the
+        depth of the most specific of its classes that does (a narrower class shadows a
+        broader one): precomputed for every concept of the terminology, so a request costs
+        one lookup."""
         return self.by_concept.get(concept, ())
 
 
@@ -317,16 +320,21 @@ def compile_program(index: Index, terms: Terminology) -> Program:
 
 
 def _covering(recs: tuple[Recommendation, ...], terms: Terminology) -> Mapping:
-    """Concept -> the recommendations whose service class is the concept or an ancestor."""
+    """Concept -> (recommendation, depth) for the recommendations whose service class is the
+    concept or an ancestor; depth is that of the deepest such class."""
     by_class: dict[str, list[Recommendation]] = defaultdict(list)
     for rec in recs:
         for cls in rec.applies_to:
             by_class[cls].append(rec)
     by_concept = {}
     for concept, ancestors in terms.ancestors.items():
-        found = {r.iri: r for cls in ancestors for r in by_class.get(cls, ())}
+        found: dict[str, tuple[Recommendation, int]] = {}
+        for cls in ancestors:
+            for r in by_class.get(cls, ()):
+                depth = max(terms.depth(cls), found[r.iri][1] if r.iri in found else 0)
+                found[r.iri] = (r, depth)
         if found:
-            by_concept[concept] = tuple(sorted(found.values(), key=lambda r: r.iri))
+            by_concept[concept] = tuple(sorted(found.values(), key=lambda f: f[0].iri))
     return MappingProxyType(by_concept)
 
 

@@ -113,19 +113,17 @@ def applicable(program: Program, ctx: Context) -> list[Recommendation]:
     """Recommendations in force on the request date whose service class covers the request
     and whose clinical context holds; MTUS sources shadow non-MTUS ones (8 CCR 9792.21.1),
     and a recommendation for a narrower service class shadows a broader one."""
-    req, terms = ctx.request, ctx.terms
+    req = ctx.request
     if req.concept is None or req.request_date is None:
         return []
-    found = [r for r in program.covering(req.concept)
+    found = [(r, depth) for r, depth in program.covering(req.concept)
              if r.section.edition.in_force(req.request_date)
              and (r.applicable_when is None
-                  or evaluate_node(r.applicable_when, ctx).truth == MET)]
-    if any(r.section.edition.mtus for r in found):
-        found = [r for r in found if r.section.edition.mtus]
-    depth = {r.iri: max(terms.depth(c) for c in r.applies_to if terms.is_a(req.concept, c))
-             for r in found}
-    deepest = max(depth.values(), default=0)
-    return [r for r in found if depth[r.iri] == deepest]
+                  or evaluate_node(r.applicable_when, ctx).truth is MET)]
+    if any(r.section.edition.mtus for r, _ in found):
+        found = [(r, depth) for r, depth in found if r.section.edition.mtus]
+    deepest = max((depth for _, depth in found), default=0)
+    return [r for r, depth in found if depth == deepest]
 
 
 def _root(rec: Recommendation, ctx: Context) -> Node:
