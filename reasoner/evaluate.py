@@ -8,7 +8,6 @@ off that tree, never computed by a second pass over the case.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from reasoner.compile import Program, Recommendation, Section
@@ -59,14 +58,14 @@ class Node(NamedTuple):
         return out
 
 
-@dataclass(frozen=True)
-class Applied:
+class Applied(NamedTuple):
     recommendation: Recommendation
     root: Node
 
 
-@dataclass(frozen=True)
-class Determination:
+class Determination(NamedTuple):
+    """One requested service's outcome and its proof. Named tuples, as Node: made per request."""
+
     request: Request
     outcome: Outcome
     applied: Applied | None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,7 +39,7 @@ class ValueRule:
 
     datatype: str | None = None
     node_kind: str | None = None
-    allowed: frozenset | None = None
+    allowed: frozenset | None = None  # sh:in members, as terms
     min_inclusive: float | None = None
     max_inclusive: float | None = None
     alternatives: tuple[ValueRule, ...] = ()
@@ -136,12 +136,12 @@ def _value_test(rule: ValueRule) -> Callable[[object], int]:
     value of every checked property, per request, and most rules have one component."""
     tests: list[Callable[[object], bool]] = []
     if rule.datatype is not None:
-        tests.append(partial(_lacks_datatype, rule.datatype))
+        tests.append(_datatype_test(rule.datatype))
     if rule.node_kind is not None:
         tests.append(_KIND_FAILS[_checked_kind(rule.node_kind)])
     if rule.allowed is not None:
-        allowed = rule.allowed
-        tests.append(lambda v: _key(v) not in allowed)
+        allowed = rule.allowed  # terms: RDF term equality, as pySHACL's sh:in
+        tests.append(lambda v: v not in allowed)
     if rule.min_inclusive is not None:
         tests.append(partial(_fails_bound, rule.min_inclusive, 1))
     if rule.max_inclusive is not None:
@@ -231,16 +231,20 @@ class _Compiler:
         return ValueRule(
             datatype=_key(p["datatype"][0]) if "datatype" in p else None,
             node_kind=_key(p["nodeKind"][0]) if "nodeKind" in p else None,
-            allowed=frozenset(self._list(p["in"][0])) if "in" in p else None,
+            allowed=frozenset(self._members(p["in"][0])) if "in" in p else None,
             min_inclusive=float(p["minInclusive"][0].value) if "minInclusive" in p else None,
             max_inclusive=float(p["maxInclusive"][0].value) if "maxInclusive" in p else None,
             alternatives=tuple(self._values(alt, self._keys(alt, VALUE_KEYS))
                                for alt in self._list(p["or"][0])) if "or" in p else ())
 
     def _list(self, head) -> list[str]:
+        return [_key(item) for item in self._members(head)]
+
+    def _members(self, head) -> list:
+        """The terms of an RDF list."""
         items, node = [], _key(head)
         while node != RDF_NIL:
-            items.append(_key(self.props[node][RDF_FIRST][0]))
+            items.append(self.props[node][RDF_FIRST][0])
             node = _key(self.props[node][RDF_REST][0])
         return items
 
@@ -272,22 +276,49 @@ def _key(term) -> str:
     return term.value
 
 
-@lru_cache(maxsize=4096)
+_MISS = object()
+_JUDGED_LIMIT = 4096  # lexical forms remembered per datatype; forgotten all at once past it
+_JUDGED: dict[str, dict[str, float | None]] = {}
+
+
+def _judged(datatype: str) -> dict[str, float | None]:
+    """Lexical form -> value of the literals of one datatype judged so far (see _number)."""
+    return _JUDGED.setdefault(datatype, {})
+
+
 def _number(lexical: str, datatype: str) -> float | None:
     """The value of a well-formed literal as rdflib judges it (which is what pySHACL checks);
-    None when ill-typed. Cached: cases repeat the same few lexical forms."""
-    lit = Literal(lexical, datatype=URIRef(datatype))
-    if lit.ill_typed:
-        return None
-    return float(lit.toPython()) if datatype in NUMERIC else 0.0
+    None when ill-typed, 0.0 for a well-formed non-number. Remembered per datatype: cases
+    repeat the same few lexical forms, and a dict keyed by the lexical form alone is cheaper
+    than an lru_cache keyed by (form, datatype)."""
+    judged = _judged(datatype)
+    value = judged.get(lexical, _MISS)
+    if value is _MISS:
+        lit = Literal(lexical, datatype=URIRef(datatype))
+        value = None if lit.ill_typed else (
+            float(lit.toPython()) if datatype in NUMERIC else 0.0)
+        if len(judged) >= _JUDGED_LIMIT:
+            judged.clear()
+        judged[lexical] = value
+    return value  # type: ignore[return-value]
 
 
-def _lacks_datatype(datatype: str, value) -> bool:
-    if not isinstance(value, ox.Literal) or value.datatype.value != datatype:
-        return True
-    # Any lexical form is a valid xsd:string; others are judged as rdflib (pySHACL) does.
-    return (datatype != _XSD_STRING and value.language is None
-            and _number(value.value, datatype) is None)
+def _datatype_test(datatype: str) -> Callable[[object], bool]:
+    """True when a value is not a well-formed literal of the datatype. The datatype is
+    compared as a term (no string made per value); any lexical form is a valid xsd:string."""
+    wanted = ox.NamedNode(datatype)
+    if datatype == _XSD_STRING:
+        return lambda v: not isinstance(v, ox.Literal) or v.datatype != wanted
+    judged = _judged(datatype)
+
+    def lacks(v) -> bool:
+        if not isinstance(v, ox.Literal) or v.datatype != wanted:
+            return True
+        if v.language is not None:
+            return False
+        value = judged.get(v.value, _MISS)
+        return (_number(v.value, datatype) if value is _MISS else value) is None
+    return lacks
 
 
 def _checked_kind(kind: str) -> str:

@@ -59,9 +59,8 @@ class Finding(NamedTuple):
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Context:
-    """Everything a criterion may read while deciding one request."""
+class Context(NamedTuple):
+    """Everything a criterion may read while deciding one request (made per request)."""
 
     facts: CaseFacts
     request: Request
