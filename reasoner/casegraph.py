@@ -33,14 +33,19 @@ class CaseIndex:
         # scan over all subjects per question, and the checks ask about a dozen predicates.
         out: dict[Term, dict[str, list[Term]]] = {}
         by_predicate: dict[str, list[tuple[Term, Term]]] = {}
+        last = props = None
         for t in triples:
             s, p, o = t.subject, t.predicate.value, t.object
-            props = out.get(s)
-            if props is None:
-                props = out[s] = {}
-            values = props.get(p)
+            # Documents state a subject's properties together (Turtle's ';'), and comparing
+            # with the last subject is cheaper than hashing the term for a lookup.
+            if last is None or s != last:
+                props = out.get(s)
+                if props is None:
+                    props = out[s] = {}
+                last = s
+            values = props.get(p)  # type: ignore[union-attr]
             if values is None:
-                props[p] = [o]
+                props[p] = [o]  # type: ignore[index]
             else:
                 values.append(o)
             pairs = by_predicate.get(p)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -18,6 +19,7 @@ from reasoner.errors import InputError
 from reasoner.vocab import MTUS, RDFS_LABEL, m
 
 _EMPTY: dict = {}
+T = TypeVar("T")
 # Reads one property of a fact node: (graph, node, predicate IRI, its values) -> field value.
 Reader = Callable[["_Graph", object, str, list], object]
 
@@ -248,25 +250,35 @@ def read_case(triples: Iterable[ox.Triple], source: str = "<input>") -> CaseFact
     linked = {local: g.objects(case, local)
               for local in ("diagnosis", "finding", "painScore", "priorTreatment", "medication",
                             "assessment", "request", "diagnosticStudy")}
-    return CaseFacts(
+    return _build(CaseFacts, dict(
         case=_key(case),
         age=_one(g, worker, "age", _as_integer),
         sex=_one(g, worker, "sex", _as_iri),
         injury_date=_one(g, injuries[0] if injuries else None, "injuryDate", _as_date),
-        diagnoses=tuple(Diagnosis(**{**_FACT, **g.fields(n, _FACT_SPEC)})
+        diagnoses=tuple(_build(Diagnosis, {**_FACT, **g.fields(n, _FACT_SPEC)})
                         for n in linked["diagnosis"]),
         findings=tuple(_finding(g, n) for n in linked["finding"]),
         pain_scores=tuple(_pain(g, n) for n in linked["painScore"]),
         courses=tuple([_course(g, n, False) for n in linked["priorTreatment"]]
                       + [_course(g, n, True) for n in linked["medication"]]),
-        assessments=tuple(Assessment(**{**_FACT, "result": None,
-                                        **g.fields(n, _ASSESSMENT_SPEC)})
+        assessments=tuple(_build(Assessment, {**_FACT, "result": None,
+                                              **g.fields(n, _ASSESSMENT_SPEC)})
                           for n in linked["assessment"]),
-        requests=tuple(Request(**{**_REQUEST, **g.fields(n, _REQUEST_SPEC)})
+        requests=tuple(_build(Request, {**_REQUEST, **g.fields(n, _REQUEST_SPEC)})
                        for n in linked["request"]),
-        studies=tuple(Fact(**{**_FACT, **g.fields(n, _FACT_SPEC)})
+        studies=tuple(_build(Fact, {**_FACT, **g.fields(n, _FACT_SPEC)})
                       for n in linked["diagnosticStudy"]),
-    )
+    ))
+
+
+def _build(cls: type[T], fields: dict) -> T:
+    """`cls(**fields)` for these frozen dataclasses, without the generated __init__: it sets
+    each field through object.__setattr__ (that is what frozen costs), which was a third of
+    reading a small case. `fields` holds every field that has no default (the base dicts
+    above give them; tests/test_facts.py checks each kind equals its __init__-made twin)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj
 
 
 def _one(g: _Graph, node, local: str, read: Reader):
@@ -279,15 +291,16 @@ def _one(g: _Graph, node, local: str, read: Reader):
 
 def _finding(g: _Graph, node) -> Finding:
     fields = {**_FACT, **g.fields(node, _FINDING_SPEC)}
-    status = fields.pop("status", None)
-    return Finding(**fields, present=status != _ABSENT)
+    fields["present"] = fields.pop("status", None) != _ABSENT
+    return _build(Finding, fields)
 
 
 def _pain(g: _Graph, node) -> PainScore:
     fields = {**_FACT, "value": float("nan"), "value_high": None, "context": None,
               **g.fields(node, _PAIN_SPEC)}
-    return PainScore(**fields)
+    return _build(PainScore, fields)
 
 
 def _course(g: _Graph, node, is_medication: bool) -> Course:
-    return Course(**{**_COURSE, **g.fields(node, _COURSE_SPEC)}, is_medication=is_medication)
+    return _build(Course, {**_COURSE, **g.fields(node, _COURSE_SPEC),
+                           "is_medication": is_medication})

@@ -100,6 +100,8 @@ class CompiledShapes:
         problems: list[Problem] = []
         for rule, kind_fails, plan in self._plan:
             focuses = graph.targets(rule)
+            if not focuses:
+                continue
             for focus in sorted(focuses, key=_key) if len(focuses) > 1 else focuses:
                 if kind_fails is not None and kind_fails(focus):
                     problems.append(Problem(focus_name(focus), None, rule.message, "violation",

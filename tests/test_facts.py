@@ -70,3 +70,31 @@ def test_a_bad_literal_names_node_and_property(body, message, term):
         facts(body)
     assert caught.value.message == message and term in caught.value.term
     assert caught.value.source == "case.ttl"
+
+
+def _facts_of(data):
+    yield data
+    for group in (data.diagnoses, data.findings, data.pain_scores, data.courses,
+                  data.assessments, data.requests, data.studies):
+        yield from group
+
+
+def test_facts_equal_their_init_made_twins(kb):
+    """read_case builds the frozen fact dataclasses without their __init__ (for speed): each
+    must hold every field without a default and equal the object __init__ makes."""
+    from dataclasses import MISSING, fields
+    from pathlib import Path
+
+    from reasoner.casetests import discover, load_case_test
+    root = Path(__file__).resolve().parent.parent
+    checked = 0
+    for path in discover(root):
+        test = load_case_test(path)
+        for fact in _facts_of(read_case(list(test.triples), test.name)):
+            required = {f.name for f in fields(fact)
+                        if f.default is MISSING and f.default_factory is MISSING}
+            assert required <= set(vars(fact)), (path, type(fact).__name__)
+            twin = type(fact)(**{f.name: getattr(fact, f.name) for f in fields(fact)})
+            assert twin == fact and hash(twin) == hash(fact)
+            checked += 1
+    assert checked > 1000
