@@ -19,6 +19,7 @@ from reasoner.vocab import XSD, m, short
 
 CONCEPT_PROPERTIES = (m("concept"), m("bodyRegion"), m("purpose"), m("requestType"),
                       m("ingredient"))
+_CASE = m("Case")
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
@@ -85,10 +86,15 @@ class CaseChecker:
         return problems
 
     def _concepts(self, triples: Iterable[ox.Triple]) -> list[Problem]:
-        index, known = index_of(triples), self.terms.known
-        if all(known(o.value) for p in CONCEPT_PROPERTIES for _, o in index.pairs(p)
-               if isinstance(o, ox.NamedNode)):
-            return []  # the usual case, answered from the index
+        index, terms = index_of(triples), self.terms.ancestors  # every term is a key there
+        for p in CONCEPT_PROPERTIES:  # the usual case (all known), answered from the index
+            for _, o in index.pairs(p):
+                if isinstance(o, ox.NamedNode) and o.value not in terms:
+                    return self._unknown_concepts(triples)
+        return []
+
+    def _unknown_concepts(self, triples: Iterable[ox.Triple]) -> list[Problem]:
+        known = self.terms.known
         # Rare: name each unknown concept, in document order.
         return [Problem(focus=focus_name(t.subject), path=short(t.predicate.value),
                         message=f"{short(t.object.value)} is not a term of the terminology",
@@ -98,7 +104,7 @@ class CaseChecker:
                 and isinstance(t.object, ox.NamedNode) and not known(t.object.value)]
 
     def _one_case(self, triples: Iterable[ox.Triple]) -> list[Problem]:
-        cases = {focus_name(s) for s in index_of(triples).subjects_of_type(m("Case"))}
+        cases = index_of(triples).subjects_of_type(_CASE)  # distinct terms
         if len(cases) == 1:
             return []
         return [Problem(focus="<document>", path=None, shape="one-case",

@@ -121,11 +121,14 @@ def _property_plan(prop: PropertyRule) -> tuple:
 def _check_node(plan: tuple, props: dict, focus) -> list[Problem]:
     out: list[Problem] = []
     for path, least, most, test, prop in plan:
-        values = props.get(path, ())
-        count = (len(values) < least) + (len(values) > most)
-        if test is not None:
-            for value in values:
-                count += test(value)
+        values = props.get(path)
+        if values is None:  # most properties a shape allows are absent from a given node
+            count = least > 0
+        else:
+            count = (len(values) < least) + (len(values) > most)
+            if test is not None:
+                for value in values:
+                    count += test(value)
         if count:
             out += [Problem(focus_name(focus), short(prop.path), prop.message, prop.severity,
                             prop.shape)] * count
