@@ -81,25 +81,40 @@ class Lexicon:
         for key in self.index:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths = {w: sorted(ns, reverse=True) for w, ns in lengths.items()}
+        self._scanned: dict[str, tuple] = {}
 
     def find(self, text: str, *within: str) -> list[Match]:
         """Non-overlapping longest matches, left to right, of terms under any of `within`."""
         toks = _tokens(text)
-        words = [t for t, _, _ in toks]
-        found, i = [], 0
+        candidates = self._candidates(text)
+        is_a, found, i = self.terms.is_a, [], 0
         while i < len(toks):
-            for n in self.lengths.get(words[i], ()):
-                if i + n > len(toks):
-                    continue
-                hits = [t for t in self.index.get(tuple(words[i:i + n]), ())
-                        if not within or any(self.terms.is_a(t, w) for w in within)]
+            for n, iris in candidates[i]:
+                hits = [t for t in iris if not within or any(is_a(t, w) for w in within)]
                 if hits:
-                    best = max(sorted(hits), key=self.terms.depth)  # ties: by IRI, not hash order
+                    best = max(hits, key=self.terms.depth)  # ties: the first by IRI
                     found.append(Match(best, toks[i][1], toks[i + n - 1][2]))
                     i += n
                     break
             else:
                 i += 1
+        return found
+
+    def _candidates(self, text: str) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], ...]:
+        """Per token of the text: (length, terms sorted by IRI) of every key of the index
+        starting there, longest first. The same sentence is searched for several kinds of
+        term (findings, studies, services...): the scan is done once per text."""
+        found = self._scanned.get(text)
+        if found is None:
+            words = [t for t, _, _ in _tokens(text)]
+            found = tuple(
+                tuple((n, tuple(sorted(self.index[key])))
+                      for n in self.lengths.get(word, ()) if i + n <= len(words)
+                      for key in (tuple(words[i:i + n]),) if key in self.index)
+                for i, word in enumerate(words))
+            if len(self._scanned) >= 512:  # letters bring new sentences forever
+                self._scanned.clear()
+            self._scanned[text] = found
         return found
 
     def first(self, text: str, *within: str) -> Match | None:
