@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from reasoner.compile import Program, Recommendation, Section
 from reasoner.criteria import Context, Criterion, Finding, Truth
-from reasoner.criteria.base import MET, NOT_MET, UNKNOWN
+from reasoner.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.facts import CaseFacts, Request
 from reasoner.vocab import m
 

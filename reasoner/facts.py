@@ -153,20 +153,18 @@ def _as_text(g: _Graph, node, pred: str, values: list) -> str:
 
 
 def _as_date(g: _Graph, node, pred: str, values: list) -> dt.date:
-    lexical = values[0].value
-    try:
-        return _date(lexical)
-    except ValueError:
-        raise InputError(f"'{lexical}' is not a date (YYYY-MM-DD)", source=g.source,
-                         term=_where(node, pred)) from None
+    return _converted(g, node, pred, values[0].value, _date, "a date (YYYY-MM-DD)")
 
 
 def _as_number(g: _Graph, node, pred: str, values: list) -> float:
-    lexical = values[0].value
+    return _converted(g, node, pred, values[0].value, float, "a number")
+
+
+def _converted(g: _Graph, node, pred: str, lexical: str, convert: Callable, what: str):
     try:
-        return float(lexical)
+        return convert(lexical)
     except ValueError:
-        raise InputError(f"'{lexical}' is not a number", source=g.source,
+        raise InputError(f"'{lexical}' is not {what}", source=g.source,
                          term=_where(node, pred)) from None
 
 

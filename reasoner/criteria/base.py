@@ -1,43 +1,18 @@
-"""What every criterion kind shares: three-valued results, evidence, compile-time parameters."""
+"""What every criterion kind shares: results (three-valued, see truth.py), evidence,
+compile-time parameters."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from reasoner.criteria.truth import Truth
 
 if TYPE_CHECKING:
     from reasoner.compile import NodeReader
     from reasoner.facts import CaseFacts, Request
     from reasoner.terminology import Terminology
-
-
-class Truth(enum.Enum):
-    """Kleene three-valued logic: UNKNOWN is 'not documented', never silently 'not met'."""
-
-    MET = "met"
-    NOT_MET = "not-met"
-    UNKNOWN = "unknown"
-
-    def __and__(self, other: Truth) -> Truth:
-        if NOT_MET in (self, other):
-            return NOT_MET
-        return UNKNOWN if UNKNOWN in (self, other) else MET
-
-    def __or__(self, other: Truth) -> Truth:
-        if MET in (self, other):
-            return MET
-        return UNKNOWN if UNKNOWN in (self, other) else NOT_MET
-
-    def __invert__(self) -> Truth:
-        return _NEGATION[self]
-
-
-# The members as module names, for the per-request code: on Python 3.11 `Truth.MET` goes
-# through EnumType.__getattr__ (~0.1 us a lookup, dozens per request); a global is ~10x less.
-MET, NOT_MET, UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
-_NEGATION = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}
 
 
 class Evidence(NamedTuple):

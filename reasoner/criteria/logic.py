@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import MET, NOT_MET, UNKNOWN, Criterion, Truth
+from reasoner.criteria.base import Criterion
+from reasoner.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
 
 
 @dataclass(frozen=True)

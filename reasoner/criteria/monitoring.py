@@ -6,15 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import (
-    MET,
-    NOT_MET,
-    UNKNOWN,
-    Context,
-    Criterion,
-    Evidence,
-    Finding,
-)
+from reasoner.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.vocab import m
 
 

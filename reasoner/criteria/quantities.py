@@ -7,15 +7,8 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import (
-    MET,
-    NOT_MET,
-    UNKNOWN,
-    Context,
-    Criterion,
-    Evidence,
-    Finding,
-)
+from reasoner.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.vocab import m
 
 

@@ -5,15 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import (
-    MET,
-    NOT_MET,
-    UNKNOWN,
-    Context,
-    Criterion,
-    Evidence,
-    Finding,
-)
+from reasoner.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.criteria.truth import MET, NOT_MET, UNKNOWN
 
 
 @dataclass(frozen=True)

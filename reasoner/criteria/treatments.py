@@ -6,17 +6,9 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import ClassVar
 
-from reasoner.criteria.base import (
-    MET,
-    NOT_MET,
-    UNKNOWN,
-    Context,
-    Criterion,
-    Evidence,
-    Finding,
-    Truth,
-)
+from reasoner.criteria.base import Context, Criterion, Evidence, Finding
 from reasoner.criteria.quantities import requested_days
+from reasoner.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.criteria.base import (
-    MET,
-    NOT_MET,
-    UNKNOWN,
-    Context,
-    Criterion,
-    Evidence,
-    Finding,
-    Truth,
-)
+from reasoner.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
 
 
 def _read_bounds(reader, low_key: str, high_key: str) -> tuple[int | None, int | None]:
