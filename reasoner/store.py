@@ -250,7 +250,8 @@ class Store:
 
     def save_letters_nquads(self, letters: Sequence[tuple[str, Sequence[str], bytes]]) -> None:
         """Store a batch of letters, each (case IRI, the names of its graphs, its N-Quads as
-        `nquads` writes them), every letter whole or not at all.
+        `nquads` writes them: they are loaded without re-checking IRIs), every letter whole or
+        not at all.
 
         Letters whose case is new go in through Oxigraph's bulk loader, several times cheaper
         per quad than a transaction, made crash-safe by an intent log: (1) their graph names
@@ -284,8 +285,10 @@ class Store:
                  for g in graphs]
         try:
             self._db.extend(marks)
+            # lenient: the data is `nquads` output, serialised from terms pyoxigraph already
+            # checked, so re-checking every IRI is wasted (~9% of this step, measured).
             self._db.bulk_load(b"".join(data for _, data in letters),
-                               format=ox.RdfFormat.N_QUADS)
+                               format=ox.RdfFormat.N_QUADS, lenient=True)
             self._db.update(f"DROP SILENT GRAPH {log}")
         except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
             self.recover()
