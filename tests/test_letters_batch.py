@@ -101,8 +101,9 @@ def test_a_failed_write_stores_neither_letter_nor_determinations(kb, generated):
         def load(self, data: bytes, format) -> None:  # noqa: A002
             self.db.load(_half(data), format=format)
 
-        def bulk_load(self, data: bytes, format) -> None:  # noqa: A002
-            self.db.bulk_load(_half(data), format=format)  # not atomic: half of it lands
+        def bulk_load(self, data: bytes, format, lenient: bool = False) -> None:  # noqa: A002
+            # not atomic: half of it lands
+            self.db.bulk_load(_half(data), format=format, lenient=lenient)
 
         def __getattr__(self, name):
             return getattr(self.db, name)
