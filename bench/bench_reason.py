@@ -363,11 +363,27 @@ async def _load(server: Server, request: bytes, clients: int, requests: int) -> 
 # -- report ---------------------------------------------------------------------------------
 
 def write_report(report: dict, path: Path | None, prefix: str) -> Path:
-    """Write the JSON report (default: bench/results/<prefix>-<time>.json) and return it."""
+    """Write the JSON report (default: bench/results/<prefix>-<time>.json) and return it,
+    with the machine-speed probe added (see machine_probe_s)."""
     out = path or RESULTS / f"{prefix}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
+    report = {**report, "machine_probe_s": machine_probe_s()}
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return out
+
+
+def machine_probe_s(loops: int = 2_000_000) -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast this machine runs Python
+    right now. The same code's absolute times moved by 1.5-1.9x between sessions of one day
+    on these shared 2-core machines; ratios in one run do not, and absolute figures from two
+    reports compare only after scaling by this probe."""
+    best = float("inf")
+    for _ in range(3):
+        start, total = time.perf_counter(), 0
+        for i in range(loops):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def git_commit() -> str | None:
