@@ -232,8 +232,7 @@ class Store:
         reasoned, its run graph): Oxigraph parses and inserts it in one transaction, with no
         Python term objects in between. A case stored before is replaced the usual way."""
         graph = ox.NamedNode(case_graph(case))
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._check_writable()
         with self._writing:
             if not self._db.contains_named_graph(graph):
                 try:
@@ -263,8 +262,7 @@ class Store:
         On failure the bulk part is undone as after a crash and StoreError raised: the caller
         may retry letter by letter.
         """
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._check_writable()
         again: list[tuple[str, bytes]] = []
         with self._writing:
             new: dict[str, tuple[Sequence[str], bytes]] = {}
@@ -316,8 +314,7 @@ class Store:
         so a blank node label means one node within a file only, as in any RDF load.
         `lenient` skips Oxigraph's IRI checks: for files this project wrote itself. Call
         `optimize` after a large load, before querying."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._check_writable()
         errors: list[StoreError] = []
         pending = list(sources)
         lock = threading.Lock()
@@ -345,8 +342,7 @@ class Store:
     def optimize(self) -> None:
         """Compact the store (Oxigraph's optimize), e.g. after a bulk load: until the loader's
         files are merged, queries read more of them and compete with the merge for the CPU."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._check_writable()
         try:
             self._db.optimize()
         except OSError as exc:
@@ -366,8 +362,7 @@ class Store:
     def _replace_graphs(self, replace: Mapping[str, Iterable[ox.Triple]],
                         add: Mapping[str, Iterable[ox.Triple]] | None = None) -> None:
         """Replace the `replace` graphs and add the `add` graphs in one transaction."""
-        if self.read_only:
-            raise StoreError("the store is open read-only")
+        self._check_writable()
         with self._writing:
             if any(self._db.contains_named_graph(ox.NamedNode(g)) for g in replace):
                 self._write(replace_graphs_update(replace, add))
@@ -377,9 +372,12 @@ class Store:
             except (OSError, RuntimeError, ValueError) as exc:
                 raise StoreError(f"the write failed and changed nothing: {exc}") from None
 
-    def _write(self, update: str) -> None:
+    def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")
+
+    def _write(self, update: str) -> None:
+        self._check_writable()
         try:
             self._db.update(update)
         except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
