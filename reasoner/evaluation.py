@@ -15,9 +15,16 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from reasoner.letters.ingest import ReadLetter, Reasoned, read_files, reason_letter
+from reasoner.letters.ingest import (
+    ReadLetter,
+    Reasoned,
+    concepts_of,
+    read_files,
+    reason_letter,
+    requested,
+)
 from reasoner.report import determination_json
-from reasoner.vocab import TERM, m
+from reasoner.vocab import TERM
 
 LABELS = ("upheld", "overturned")
 _CATEGORIES = ("Drug", "DiagnosticService", "PhysicalMedicine", "Surgery", "Treatment", "Service")
@@ -50,16 +57,10 @@ def category(concept: str | None, terms) -> str:
     return "unmapped"
 
 
-def _v(term) -> str:
-    return str(getattr(term, "value", term))
-
-
 def evaluate_letter(read: ReadLetter, kb, reasoned: Reasoned | None = None) -> list[ItemResult]:
     """Each disputed item: the recorded outcome beside ours (`reasoned`: the letter already
     decided by reason_letter, else it is decided here)."""
-    facts = read.graph.facts
-    requests = [_v(t.object) for t in facts if t.predicate.value == m("request")]
-    concepts = {_v(t.subject): _v(t.object) for t in facts if t.predicate.value == m("concept")}
+    requests, concepts = requested(read), concepts_of(read)
     reasoned = reasoned or reason_letter(read, kb)
     decided = {d.request.node: d for d in getattr(reasoned.result, "determinations", ())}
     note = reasoned.note if reasoned.result is None else ""

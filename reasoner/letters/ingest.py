@@ -120,12 +120,22 @@ def _v(term) -> str:
     return str(getattr(term, "value", term))
 
 
+def requested(read: ReadLetter) -> list[str]:
+    """The letter's request nodes, in the order of its disputed items."""
+    return [_v(t.object) for t in read.graph.facts if t.predicate.value == m("request")]
+
+
+def concepts_of(read: ReadLetter) -> dict[str, str]:
+    """Fact node -> the terminology term the letter's text was matched to."""
+    return {_v(t.subject): _v(t.object) for t in read.graph.facts
+            if t.predicate.value == m("concept")}
+
+
 def reason_letter(read: ReadLetter, kb) -> Reasoned:
     """Decide the letter from its case facts only. A request whose service is not in the
     terminology cannot be decided: it is left out, and said so."""
     facts = read.graph.facts
-    concepts = {_v(t.subject) for t in facts if t.predicate.value == m("concept")}
-    requests = [_v(t.object) for t in facts if t.predicate.value == m("request")]
+    concepts, requests = concepts_of(read), requested(read)
     unknown = [r for r in requests if r not in concepts]
     note = f"{len(unknown)} requested service(s) not in the terminology" if unknown else None
     if len(unknown) == len(requests):
@@ -141,10 +151,9 @@ def reason_letter(read: ReadLetter, kb) -> Reasoned:
 
 def item_outcomes(read: ReadLetter, reasoned: Reasoned) -> list[str | None]:
     """Our outcome for each disputed item, in the letter's order (None: not decided)."""
-    requests = [_v(t.object) for t in read.graph.facts if t.predicate.value == m("request")]
     decided = {d.request.node: d.outcome.value
                for d in getattr(reasoned.result, "determinations", ())}
-    return [decided.get(r) for r in requests]
+    return [decided.get(r) for r in requested(read)]
 
 
 # One letter, ready to store ------------------------------------------------------------------
