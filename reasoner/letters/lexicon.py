@@ -75,7 +75,6 @@ class Lexicon:
                 key = tuple(t for t, _, _ in tokens(label))
                 if key:
                     self.index.setdefault(key, set()).add(iri)
-        self.longest = max((len(k) for k in self.index), default=1)
         # Key lengths by first word, longest first: most words start no term at all.
         lengths: dict[str, set[int]] = {}
         for key in self.index:
@@ -107,15 +106,19 @@ class Lexicon:
         found = self._scanned.get(text)
         if found is None:
             words = [t for t, _, _ in _tokens(text)]
-            found = tuple(
-                tuple((n, tuple(sorted(self.index[key])))
-                      for n in self.lengths.get(word, ()) if i + n <= len(words)
-                      for key in (tuple(words[i:i + n]),) if key in self.index)
-                for i, word in enumerate(words))
+            found = tuple(self._starting_at(words, i) for i in range(len(words)))
             if len(self._scanned) >= 512:  # letters bring new sentences forever
                 self._scanned.clear()
             self._scanned[text] = found
         return found
+
+    def _starting_at(self, words: list[str], i: int) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        out = []
+        for n in self.lengths.get(words[i], ()):  # longest first
+            key = tuple(words[i:i + n])
+            if i + n <= len(words) and key in self.index:
+                out.append((n, tuple(sorted(self.index[key]))))
+        return tuple(out)
 
     def first(self, text: str, *within: str) -> Match | None:
         hits = self.find(text, *within)
