@@ -18,7 +18,6 @@ to show what bulk loading saves.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import sys
@@ -212,8 +211,7 @@ def main(argv: list[str] | None = None) -> dict:
     single = per_request_rate(kb, work / "single", args.sample)
     print(f"save_case (one update per case): {single['cases_per_s']:.0f} cases/s, "
           f"{single['triples_per_s']:,.0f} triples/s")
-    report = {"timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "cases": args.cases, "quads": quads, "templates": len(tmpl),
+    report = {"cases": args.cases, "quads": quads, "templates": len(tmpl),
               "files": len(nq), "lenient": args.lenient,
               "generate_s": gen_s, "bulk_load_s": load_s, "optimize_s": optimize_s,
               "triples_per_s": quads / load_s,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import datetime as dt
 import shutil
 import sys
 import tempfile
@@ -83,8 +82,7 @@ def main(argv: list[str] | None = None) -> dict:
           f"stages summed: {stages}; errors {run['errors']}, "
           f"stored without determinations {run['without_determinations']}")
     print("outcomes: " + ", ".join(f"{k} {n}" for k, n in sorted(run["outcomes"].items())))
-    report = {"timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "seed": args.seed, "jobs": args.jobs, "target_s": TARGET_S, **run}
+    report = {"seed": args.seed, "jobs": args.jobs, "target_s": TARGET_S, **run}
     print(f"JSON: {write_report(report, args.json, 'letters')}")
     if args.dir is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -364,10 +364,11 @@ async def _load(server: Server, request: bytes, clients: int, requests: int) -> 
 
 def write_report(report: dict, path: Path | None, prefix: str) -> Path:
     """Write the JSON report (default: bench/results/<prefix>-<time>.json) and return it,
-    with the machine-speed probe added (see machine_probe_s)."""
+    with its UTC timestamp first and the machine-speed probe (see machine_probe_s) added."""
     out = path or RESULTS / f"{prefix}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    report = {**report, "machine_probe_s": machine_probe_s()}
+    report = {"timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **report,
+              "machine_probe_s": machine_probe_s()}
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return out
 
