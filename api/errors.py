@@ -16,7 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from reasoner.casescope import ForeignData
 from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, MtusError
+from reasoner.querypool import QueryLimit
 from reasoner.sparql import QueryError, QueryTimeout, StoreError, UpdateRefused
 
 log = logging.getLogger("mtus.api")
@@ -24,8 +26,10 @@ log = logging.getLogger("mtus.api")
 STATUS: dict[type[MtusError], int] = {
     InputError: 400,
     IncompleteCase: 422,
+    ForeignData: 422,  # a posted case stating things about other data
     KnowledgeBaseError: 500,
     UpdateRefused: 403,
+    QueryLimit: 400,  # the query exhausted its worker's memory or stack
     QueryError: 400,  # includes ServiceRefused
     QueryTimeout: 503,
     StoreError: 500,
@@ -71,7 +75,7 @@ def _describe(exc: MtusError) -> tuple[str, dict]:
         return f"the case is not complete enough to decide: {words}", {"problems": problems}
     if isinstance(exc, KnowledgeBaseError):
         return exc.message, {"file": exc.file, "iri": exc.iri}
-    if isinstance(exc, QueryError):
+    if isinstance(exc, QueryError | ForeignData):
         return exc.message, exc.as_dict()
     return getattr(exc, "message", str(exc)), {}
 

@@ -34,8 +34,15 @@ class Settings(BaseSettings):
     sparql_timeout_seconds: float = Field(default=10.0, gt=0)
     sparql_max_rows: int = Field(default=10_000, gt=0,
                                  description="Results stop at this many rows (or triples).")
-    sparql_max_concurrent: int = Field(default=4, gt=0,
-                                       description="SPARQL queries evaluated at the same time.")
+    sparql_max_concurrent: int = Field(
+        default=4, gt=0, description="SPARQL queries evaluated at the same time, each in its "
+        "own worker process.")
+    sparql_memory_mb: int = Field(
+        default=1024, ge=256, description="Address-space cap of one SPARQL query worker, in "
+        "MiB; a query that needs more is stopped (400 query-limit), never the server.")
+    sparql_max_bytes: int = Field(
+        default=32 << 20, gt=0, description="Results stop once they would exceed this many "
+        "bytes (as SPARQL JSON or N-Triples), like the row limit.")
     api_key: SecretStr | None = Field(
         default=None,
         description="When set, writes (POST /v1/reason storing its result) need this key in "
@@ -47,6 +54,7 @@ class Settings(BaseSettings):
                                   "max_concurrent": self.sparql_max_concurrent}
         if self.sparql_query_url:
             return RemoteStore(self.sparql_query_url, self.sparql_update_url, **limits)
+        limits.update(memory_mb=self.sparql_memory_mb, max_bytes=self.sparql_max_bytes)
         if self.store_path == MEMORY:
             return Store.memory(**limits)
         return Store.open(self.store_path, read_only=False, **limits)

@@ -42,8 +42,11 @@ def cmd_reason(args) -> int:
         from reasoner.store import Store
 
         store = Store.open(args.store)
-        store.ensure_guidelines(kb)
-        out["run"] = store.save_case(result, kb)
+        try:
+            store.ensure_guidelines(kb)
+            out["run"] = store.save_case(result, kb)
+        finally:
+            store.close()
     if args.json:
         print(json.dumps(out, indent=2))
     else:
@@ -129,7 +132,10 @@ def cmd_query(args) -> int:
 
     text = Path(args.query).read_text() if Path(args.query).is_file() else args.query
     store = Store.open(args.store, read_only=True)
-    print(store.query_text(text, args.format))
+    try:
+        print(store.query_text(text, args.format))
+    finally:
+        store.close()
     return EXIT_OK
 
 

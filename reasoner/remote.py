@@ -13,6 +13,7 @@ as they stream in and the connection is closed at the row limit or the deadline.
 
 from __future__ import annotations
 
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from reasoner.querypool import Dataset, Limits
 from reasoner.sparql import (
     AskResult,
     GraphResult,
@@ -31,14 +33,16 @@ from reasoner.sparql import (
     StoreError,
     syntax_error,
 )
+from reasoner.sparqlsyntax import PreparedQuery
 from reasoner.store import (
     DIGEST,
     Store,
     case_graph,
     replace_graphs_update,
+    run_bounded,
     take,
 )
-from reasoner.vocab import GUIDELINE_GRAPH
+from reasoner.vocab import GUIDELINE_GRAPH, PROV, RUN
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
@@ -66,6 +70,8 @@ class RemoteStore(Store):
                 raise StoreError(f"a SPARQL endpoint must be an http(s) URL, not {url!r}")
         super().__init__(None, read_only=read_only or update_url is None,  # type: ignore[arg-type]
                          timeout=timeout, max_rows=max_rows, max_concurrent=max_concurrent)
+        # The server evaluates: a query slot here is a thread waiting on its answer.
+        self._slots = threading.BoundedSemaphore(max_concurrent)
         self.query_url = query_url
         self.update_url = update_url
 
@@ -89,10 +95,16 @@ class RemoteStore(Store):
         return rows[0][0].value if rows and isinstance(rows[0][0], ox.Literal) else None
 
     # the protocol
-    def _replace_graphs(self, replace, add=None) -> None:  # noqa: ANN001
+    def _replace_graphs(self, replace, add=None, case=None) -> None:  # noqa: ANN001
         # No native insert over the protocol: every write is one SPARQL Update (DROP SILENT
-        # of a graph that does not exist is a no-op), which the server applies atomically.
-        self._write(replace_graphs_update(replace, add))
+        # of a graph that does not exist is a no-op), which the server applies atomically;
+        # the case's earlier runs are dropped in it.
+        self._write(replace_graphs_update(replace, add, drop=self._runs_of(case) if case else ()))
+
+    def _runs_of(self, case: str) -> list[str]:
+        found = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?run <{PROV}used> "
+                           f"<{case}> }} FILTER(STRSTARTS(STR(?g), \"{RUN}\")) }}")
+        return [row[0].value for row in getattr(found, "rows", ()) if row[0] is not None]
 
     def save_letter_nquads(self, case: str, data: bytes) -> None:
         self._replace_letter(case_graph(case), data)  # no native insert: always an update
@@ -113,10 +125,26 @@ class RemoteStore(Store):
             # One update request is one transaction on the server: a failure changed nothing.
             raise StoreError(f"the write failed and changed nothing: {exc}") from None
 
-    def _evaluate(self, sparql: str, limit: int, deadline: float) -> QueryResult:
+    def _run(self, query: PreparedQuery, dataset: Dataset, limits: Limits) -> QueryResult:
+        # The text sent is the prepared one (comments and escapes resolved), as for the
+        # embedded store; the protocol's dataset parameters go with it in the URL.
+        if dataset.default is None and dataset.named is None and query.has_dataset:
+            # Servers that use the union of their graphs as the default graph may ignore
+            # FROM (Oxigraph does); the protocol's parameters say the same and are honoured.
+            dataset = Dataset(query.from_graphs, query.from_named)
+        params = [*(("default-graph-uri", g) for g in dataset.default or ()),
+                  *(("named-graph-uri", g) for g in dataset.named or ())]
+        url = self.query_url + ("?" + urllib.parse.urlencode(params) if params else "")
+
+        def evaluate(text: str, limit: int, deadline: float) -> QueryResult:
+            return self._evaluate(url, text, limit, deadline)
+
+        return run_bounded(self._slots, evaluate, query.text, limits.timeout, limits.max_rows)
+
+    def _evaluate(self, url: str, sparql: str, limit: int, deadline: float) -> QueryResult:
         remaining = max(0.05, deadline - time.monotonic())
         try:
-            with self._post(self.query_url, sparql, "application/sparql-query", ACCEPT,
+            with self._post(url, sparql, "application/sparql-query", ACCEPT,
                             remaining) as response:
                 media = response.headers.get_content_type()
                 return _read(response, media, limit, deadline)

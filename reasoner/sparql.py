@@ -55,7 +55,8 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 class SelectResult:
     variables: tuple[str, ...]
     rows: tuple[tuple[Term | None, ...], ...]
-    truncated: bool = False  # the row limit was reached; more rows may exist
+    truncated: bool = False  # a limit was reached; more rows may exist
+    cut: str | None = None  # which limit: "rows" or "bytes"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class AskResult:
 class GraphResult:
     triples: tuple[ox.Triple, ...]
     truncated: bool = False
+    cut: str | None = None
 
 
 QueryResult = SelectResult | AskResult | GraphResult
@@ -75,11 +77,20 @@ RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsForm
 _XSD_STRING = XSD + "string"
 
 
-def _json_term(t: Term) -> dict:
+def term_text(term: Term) -> str:
+    """A term in N-Triples syntax, which SPARQL reads with the same escapes."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {term_text(term.subject)} {term_text(term.predicate)} " \
+               f"{term_text(term.object)} )>>"
+    return str(term)
+
+
+def json_term(t: Term) -> dict:
+    """A term as SPARQL 1.1 Query Results JSON writes it."""
     if isinstance(t, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(t.subject),
-                                            "predicate": _json_term(t.predicate),
-                                            "object": _json_term(t.object)}}
+        return {"type": "triple", "value": {"subject": json_term(t.subject),
+                                            "predicate": json_term(t.predicate),
+                                            "object": json_term(t.object)}}
     if not isinstance(t, ox.Literal):
         return {"type": "uri" if isinstance(t, ox.NamedNode) else "bnode", "value": t.value}
     out = {"type": "literal", "value": t.value}
@@ -97,7 +108,7 @@ def serialize_results(result: SelectResult | AskResult, fmt: ox.QueryResultsForm
         doc: dict = {"head": {}, "boolean": result.value}
     else:
         doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": [
-            {v: _json_term(t) for v, t in zip(result.variables, row, strict=True)
+            {v: json_term(t) for v, t in zip(result.variables, row, strict=True)
              if t is not None}
             for row in result.rows]}}
     data = json.dumps(doc, ensure_ascii=False).encode()
@@ -131,53 +142,7 @@ def _cell(t: Term | None) -> str:
     return short(t.value) if isinstance(t, ox.NamedNode) else t.value
 
 
-# Read-only screening -------------------------------------------------------------------------
-# Oxigraph has no parse-only API and evaluates SERVICE by making HTTP requests, so the check
-# must happen before the query reaches it. The text is lexed the way SPARQL lexes it: comments,
-# IRIs, strings and escaped characters of prefixed names are blanked, so a keyword inside them is
-# ignored, and what remains can only hold SERVICE as the keyword (flagging a rare false positive
-# such as `ex:self-service` is preferred over missing one). Oxigraph does not apply \\uXXXX
-# escapes outside strings (checked), so neither do we: doing so would mis-lex "\\u0022".
-_OPAQUE = re.compile(r'''
-      \\.                                    # escaped character in a prefixed name: ex:a\#
-    | \#[^\n\r]*                             # comment
-    | <[^<>"{}|^`\\\x00-\x20]*>              # IRI
-    | """(?:[^"\\]|\\.|"(?!""))*"""          # long strings
-    | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-    | "(?:[^"\\\n\r]|\\.)*"                  # short strings
-    | '(?:[^'\\\n\r]|\\.)*'
-''', re.VERBOSE)
-_KEYWORD = r"(?<![A-Za-z_?$:])({})(?![\w:])"
-_SERVICE = re.compile(_KEYWORD.format("SERVICE"), re.IGNORECASE)
-_FORM = re.compile(_KEYWORD.format("SELECT|CONSTRUCT|DESCRIBE|ASK|INSERT|DELETE|LOAD|CLEAR|DROP"
-                                   "|CREATE|ADD|MOVE|COPY|WITH"), re.IGNORECASE)
-_QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 _POSITION = re.compile(r"at (\d+):(\d+)")
-
-
-# Oxigraph's SPARQL parser recurses per nesting level and overflows the native stack (the
-# whole process dies with SIGSEGV) at a few thousand levels of { or (; found by the hostile
-# input tests. Real queries nest a handful of levels.
-MAX_NESTING = 128
-_BRACKET = re.compile(r"[(){}\[\]]")
-_OPENING = frozenset("({[")
-
-
-def screen_query(sparql: str) -> None:
-    """Refuse SPARQL updates, any query that mentions SERVICE and queries nested deeper than
-    MAX_NESTING, before parsing."""
-    code = _OPAQUE.sub(" ", sparql)
-    depth = 0
-    for bracket in _BRACKET.findall(code):
-        depth = depth + 1 if bracket in _OPENING else depth - 1
-        if depth > MAX_NESTING:
-            raise QueryError(f"the query nests brackets deeper than {MAX_NESTING} levels")
-    form = _FORM.search(code)
-    if form and form.group(1).upper() not in _QUERY_FORMS:
-        raise UpdateRefused("the SPARQL endpoint is read-only: updates "
-                            f"({form.group(1).upper()}) are refused")
-    if _SERVICE.search(code):
-        raise ServiceRefused("SERVICE is refused: the endpoint makes no outbound requests")
 
 
 def syntax_error(exc: SyntaxError) -> QueryError:

@@ -19,30 +19,36 @@ is opened for writing, drop a batch cut off by a crash, so each letter is still 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import tempfile
 import threading
 import time
+import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from reasoner import casescope
+from reasoner.casescope import ForeignData
 from reasoner.errors import InputError
+from reasoner.groupcommit import GroupCommit, Write
+from reasoner.querypool import UNION, Dataset, Limits, QueryPool
+from reasoner.queryworker import open_read_only
 from reasoner.report import run_triples
 from reasoner.sparql import (
-    AskResult,
-    GraphResult,
     QueryResult,
     QueryTimeout,
-    SelectResult,
     StoreError,
-    Term,
     result_text,
-    screen_query,
-    syntax_error,
+    term_text,
 )
-from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
+from reasoner.sparqlsyntax import PreparedQuery, prepare
+from reasoner.vocab import GUIDELINE_GRAPH, PROV, RUN, m
 
 DEFAULT_PATH = Path("var/store")
 DIGEST = m("knowledgeBaseDigest")
@@ -50,6 +56,9 @@ DIGEST = m("knowledgeBaseDigest")
 PENDING_GRAPH = "https://w3id.org/mtus-kg/graph/pending"
 PENDING = m("pendingGraph")
 _RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN)
+_USED = ox.NamedNode(PROV + "used")
+# Quads written between two flushes of the memtables (see Store._written).
+FLUSH_EVERY_QUADS = 200_000
 
 
 @runtime_checkable
@@ -61,35 +70,38 @@ class GraphStore(Protocol):
     def ensure_guidelines(self, kb: Any) -> bool: ...
     def save_case(self, result: Any, kb: Any) -> str: ...
     def query(self, sparql: str, *, timeout: float | None = None,
-              max_rows: int | None = None) -> QueryResult: ...
+              max_rows: int | None = None, dataset: Dataset = UNION) -> QueryResult: ...
     def status(self) -> dict: ...
     def close(self) -> None: ...
 
 
 # Writes ----------------------------------------------------------------------------------------
 
-def term_text(term: Term) -> str:
-    """A term in N-Triples syntax, which SPARQL reads with the same escapes."""
-    if isinstance(term, ox.Triple):
-        return f"<<( {term_text(term.subject)} {term_text(term.predicate)} " \
-               f"{term_text(term.object)} )>>"
-    return str(term)
-
-
 def replace_graphs_update(replace: Mapping[str, Iterable[ox.Triple]],
-                          add: Mapping[str, Iterable[ox.Triple]] | None = None) -> str:
-    """One SPARQL Update: drop the `replace` graphs, then insert them and the `add` graphs.
+                          add: Mapping[str, Iterable[ox.Triple]] | None = None,
+                          drop: Iterable[str] = ()) -> str:
+    """One SPARQL Update: drop the `replace` graphs (and the `drop` ones), then insert the
+    `replace` and `add` graphs.
 
     A blank node label used in two graphs is one node: INSERT DATA scopes labels to the request.
     """
     graphs = {**replace, **(add or {})}
-    drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in replace)
+    drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in [*replace, *drop])
     blocks = "\n".join(
         f"GRAPH {ox.NamedNode(g)} {{\n"
         + "".join(f"{term_text(t.subject)} {term_text(t.predicate)} {term_text(t.object)} .\n"
                   for t in triples) + "}"
         for g, triples in graphs.items())
     return f"{drops}INSERT DATA {{\n{blocks}\n}}"
+
+
+def drop_and_insert(drops: Iterable[str], quads: Iterable[ox.Quad]) -> str:
+    """One SPARQL Update: drop the graphs `drops`, then insert `quads` (blank nodes already
+    relabelled apart by `quads_of`, so their labels can share one INSERT DATA)."""
+    graphs: dict[str, list] = {}
+    for q in quads:
+        graphs.setdefault(q.graph_name.value, []).append(q)
+    return replace_graphs_update({}, graphs, drop=dict.fromkeys(drops))
 
 
 def quads_of(graphs: Mapping[str, Iterable[ox.Triple]]) -> list[ox.Quad]:
@@ -145,26 +157,51 @@ def case_graph(case: str) -> str:
     return case
 
 
+class _Closed:
+    """Stands for the database of a closed store: any use says so."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise StoreError("the store is closed")
+
+
+_CLOSED = _Closed()
+
+
 # The embedded store --------------------------------------------------------------------------
 
 class Store:
     """An embedded Oxigraph store (on disk or in memory) implementing `GraphStore`."""
 
     def __init__(self, db: ox.Store, *, path: Path | None = None, read_only: bool = False,
-                 timeout: float = 10.0, max_rows: int = 10_000, max_concurrent: int = 4) -> None:
+                 timeout: float = 10.0, max_rows: int = 10_000, max_concurrent: int = 4,
+                 memory_mb: int = 1024, max_bytes: int = 32 << 20,
+                 scratch: tempfile.TemporaryDirectory | None = None) -> None:
         self._db = db
         self.path = path
         self.read_only = read_only
         self.timeout = timeout
         self.max_rows = max_rows
-        # A runaway query keeps its slot until it ends, so they cannot pile up without bound.
-        self._slots = threading.BoundedSemaphore(max_concurrent)
+        self.max_bytes = max_bytes
+        # Queries run in killable worker processes on snapshots of the store (querypool).
+        self._pool = QueryPool(max_concurrent, memory_mb)
+        self._scratch = scratch  # the directory of a throwaway store, removed on close
+        self._generation = 0  # bumped by every write: a snapshot older than it is stale
+        self._snapshots: list[tuple[int, str]] = []
+        self._snapshot_lock = threading.Lock()
         # "Does the graph exist?" and the write that depends on the answer happen as one.
         self._writing = threading.Lock()
+        self._writer: GroupCommit | None = None  # started by the first grouped write
+        self._unflushed = 0
+        self._flushing = threading.Lock()
+        # A store nobody closed still stops its query workers when it is collected.
+        weakref.finalize(self, self._pool.close)
 
     @classmethod
     def memory(cls, **limits: Any) -> Store:
-        return cls(ox.Store(), **limits)
+        """A throwaway store in a temporary directory (query workers are other processes, so
+        they need something on disk to open), removed on close."""
+        scratch = tempfile.TemporaryDirectory(prefix="mtus-store-")
+        return cls(ox.Store(os.path.join(scratch.name, "db")), scratch=scratch, **limits)
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_PATH, read_only: bool = False,
@@ -177,21 +214,30 @@ class Store:
         path = Path(path)
         try:
             if read_only:
-                db = ox.Store.read_only(str(path))
+                db = open_read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 db = ox.Store(str(path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             hint = "" if read_only else " (if a server holds it, open it read-only)"
             raise StoreError(f"cannot open the store at {path}: {exc}{hint}") from None
         store = cls(db, path=path, read_only=read_only, **limits)
         if not read_only:
+            shutil.rmtree(store._snapshot_dir(), ignore_errors=True)  # a previous run's
             store.recover()
         return store
 
     def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._pool.close()
         if not self.read_only:
             self._db.flush()
+            shutil.rmtree(self._snapshot_dir(), ignore_errors=True)
+        # Release the database (and its lock) now, not when the object is collected.
+        self._db = _CLOSED  # type: ignore[assignment]
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
     def status(self) -> dict:
         return {"backend": "oxigraph", "path": str(self.path) if self.path else ":memory:",
@@ -214,10 +260,13 @@ class Store:
         return True
 
     def save_case(self, result: Any, kb: Any) -> str:
-        """Replace the case graph and add a run graph, atomically; returns the run IRI."""
+        """Replace the case graph and add a run graph that supersedes the case's earlier
+        runs, atomically; returns the run IRI. A case may only state things about itself
+        (`casescope`): anything else is refused with ForeignData and nothing is written."""
         graph = case_graph(result.case)
+        casescope.check(graph, result.triples)
         run_iri, run = run_triples(result, kb)
-        self._replace_graphs({graph: result.triples}, {run_iri: run})
+        self._replace_graphs({graph: result.triples}, {run_iri: run}, case=graph)
         return run_iri
 
     def save_letter(self, case: str, triples: Iterable[ox.Triple],
@@ -225,7 +274,8 @@ class Store:
         """Replace the graph of a case read from an IMR letter (facts and the reviewer's
         record) and add its reasoning run (`report.run_triples`: the PROV-O activity and the
         determinations) in one transaction, so a failed write leaves neither."""
-        self._replace_graphs({case_graph(case): triples}, dict([run]) if run else None)
+        graph = case_graph(case)
+        self._replace_graphs({graph: triples}, dict([run]) if run else None, case=graph)
 
     def save_letter_nquads(self, case: str, data: bytes) -> None:
         """`save_letter` for a letter already serialized by `nquads` (its case graph and, if
@@ -239,13 +289,14 @@ class Store:
                     self._db.load(data, format=ox.RdfFormat.N_QUADS)
                 except (OSError, SyntaxError, ValueError) as exc:
                     raise StoreError(f"the write failed and changed nothing: {exc}") from None
+                self._changed()
                 return
         self._replace_letter(graph.value, data)
 
     def _replace_letter(self, graph: str, data: bytes) -> None:
         """A letter's N-Quads over a case stored before: its graph replaced, its run added."""
         graphs = graphs_of(data)
-        self._replace_graphs({graph: graphs.pop(graph, [])}, graphs)
+        self._replace_graphs({graph: graphs.pop(graph, [])}, graphs, case=graph)
 
     def save_letters_nquads(self, letters: Sequence[tuple[str, Sequence[str], bytes]]) -> None:
         """Store a batch of letters, each (case IRI, the names of its graphs, its N-Quads as
@@ -288,8 +339,10 @@ class Store:
             self._db.bulk_load(b"".join(data for _, data in letters),
                                format=ox.RdfFormat.N_QUADS, lenient=True)
             self._db.update(f"DROP SILENT GRAPH {log}")
+            self._changed()
         except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
             self.recover()
+            self._changed()
             raise StoreError(f"the batch write failed and changed nothing: {exc}") from None
 
     def recover(self) -> list[str]:
@@ -336,6 +389,7 @@ class Store:
             worker.start()
         for worker in workers:
             worker.join()
+        self._changed()
         if errors:
             raise errors[0]
 
@@ -360,17 +414,83 @@ class Store:
             raise StoreError(f"the bulk load of {what} failed: {exc}") from None
 
     def _replace_graphs(self, replace: Mapping[str, Iterable[ox.Triple]],
-                        add: Mapping[str, Iterable[ox.Triple]] | None = None) -> None:
-        """Replace the `replace` graphs and add the `add` graphs in one transaction."""
+                        add: Mapping[str, Iterable[ox.Triple]] | None = None,
+                        case: str | None = None) -> None:
+        """Replace the `replace` graphs and add the `add` graphs in one transaction; with
+        `case`, the case's earlier runs are dropped in it too. Writes from concurrent callers
+        are committed together (`groupcommit`)."""
         self._check_writable()
+        write = Write(dict(replace), dict(add or {}), case)
+        if self._writer is None:
+            with self._writing:
+                if self._writer is None:
+                    # A weak reference: the writer thread must not keep the store alive.
+                    self._writer = GroupCommit(weakref.WeakMethod(self._commit_writes))
+                    weakref.finalize(self, self._writer.close)
+        try:
+            self._writer.submit(write)
+        except RuntimeError as exc:
+            raise StoreError(str(exc)) from None
+
+    def _commit_writes(self, writes: list[Write]) -> None:
+        """One transaction for all `writes` (the writer thread's `commit`)."""
         with self._writing:
-            if any(self._db.contains_named_graph(ox.NamedNode(g)) for g in replace):
-                self._write(replace_graphs_update(replace, add))
-                return
-            try:
-                self._db.extend(quads_of({**replace, **(add or {})}))
-            except (OSError, RuntimeError, ValueError) as exc:
-                raise StoreError(f"the write failed and changed nothing: {exc}") from None
+            drops: list[str] = []
+            quads: list[ox.Quad] = []
+            for write in writes:
+                try:
+                    self._check_subjects(write)
+                except ForeignData as exc:
+                    write.error = exc
+                    continue
+                drops += [g for g in write.replace
+                          if self._db.contains_named_graph(ox.NamedNode(g))]
+                drops += self._runs_of(write.case) if write.case else []
+                # Blank nodes relabelled per write: two cases' `_:b0` are two nodes.
+                quads += quads_of({**write.replace, **write.add})
+            if drops:
+                self._write(drop_and_insert(drops, quads))
+            elif quads:
+                try:
+                    self._db.extend(quads)
+                except (OSError, RuntimeError, ValueError) as exc:
+                    raise StoreError(f"the write failed and changed nothing: {exc}") from None
+                self._changed()
+            self._written(len(quads))
+
+    def _runs_of(self, case: str) -> list[str]:
+        """The run graphs that decided `case` (prov:used)."""
+        return sorted({q.graph_name.value for q in self._db.quads_for_pattern(
+            None, _USED, ox.NamedNode(case), None)
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(RUN)})
+
+    def _check_subjects(self, write: Write) -> None:
+        """A case may not describe a subject that another stored graph describes (a case
+        sharing its namespace with another case, say)."""
+        if write.case is None:
+            return
+        own = ox.NamedNode(write.case)
+        for triples in write.replace.values():
+            for subject in {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}:
+                for q in self._db.quads_for_pattern(subject, None, None, None):
+                    if q.graph_name != own:
+                        raise ForeignData("another stored graph describes this subject; a case "
+                                          "may only describe itself", q)
+
+    def _written(self, quads: int) -> None:
+        """Flush the memtables now and then, on a thread of its own: RocksDB keeps its
+        write-ahead log until they are flushed, and some rarely fill on their own (the log
+        grew to gigabytes under sustained small writes)."""
+        self._unflushed += quads
+        if self._unflushed < FLUSH_EVERY_QUADS or self._flushing.locked():
+            return
+        self._unflushed = 0
+
+        def flush() -> None:
+            with self._flushing, contextlib.suppress(OSError):
+                self._db.flush()
+
+        threading.Thread(target=flush, name="store-flush", daemon=True).start()
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -382,42 +502,70 @@ class Store:
             self._db.update(update)
         except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
             raise StoreError(f"the write failed and changed nothing: {exc}") from None
+        self._changed()
 
     # reads
     def query(self, sparql: str, *, timeout: float | None = None,
-              max_rows: int | None = None) -> QueryResult:
-        """Run a read-only query over the union of all graphs, with a time and row limit.
-
-        The time limit is checked between result rows, and the caller is answered at the
-        deadline in any case. What it cannot interrupt is one step inside Oxigraph that
-        produces no row (a sort, an aggregate, a long run of rows rejected by FILTER): that
-        keeps running in its worker thread, holding a query slot, until it yields or ends.
-        """
-        screen_query(sparql)
-        return run_bounded(self._slots, self._evaluate, sparql,
-                           self.timeout if timeout is None else timeout,
-                           max_rows or self.max_rows)
+              max_rows: int | None = None, dataset: Dataset = UNION) -> QueryResult:
+        """Run a read-only query with a time, row and byte limit. The default graph is the
+        union of all graphs unless the query (FROM, FROM NAMED) or `dataset` names one."""
+        limits = Limits(self.timeout if timeout is None else timeout,
+                        max_rows or self.max_rows, self.max_bytes)
+        return self._run(prepare(sparql), dataset, limits)
 
     def query_text(self, sparql: str, fmt: str = "table") -> str:
         """For the CLI: `query` with `result_text` (table, json, xml, csv or tsv)."""
         return result_text(self.query(sparql), fmt)
 
-    def _evaluate(self, sparql: str, limit: int, deadline: float) -> QueryResult:
-        try:
-            answer = self._db.query(sparql, use_default_graph_as_union=True)
-            if isinstance(answer, ox.QueryBoolean):
-                return AskResult(bool(answer))
-            if isinstance(answer, ox.QuerySolutions):
-                names = tuple(v.value for v in answer.variables)
-                rows = (tuple(s[i] for i in range(len(names))) for s in answer)
-                taken, truncated = take(rows, limit, deadline)
-                return SelectResult(names, tuple(taken), truncated)
-            triples, truncated = take(iter(answer), limit, deadline)
-            return GraphResult(tuple(triples), truncated)
-        except SyntaxError as exc:
-            raise syntax_error(exc) from None
-        except (OSError, RuntimeError) as exc:
-            raise StoreError(f"the query failed: {exc}") from None
+    @property
+    def query_isolation(self) -> str | None:
+        """How query workers are kept off the network (None until one has started)."""
+        return self._pool.isolation
+
+    def _run(self, query: PreparedQuery, dataset: Dataset, limits: Limits) -> QueryResult:
+        return self._pool.run(self._current_snapshot(), query, dataset, limits)
+
+    def _snapshot_dir(self) -> Path:
+        if self._scratch is not None:
+            return Path(self._scratch.name) / "snapshots"
+        assert self.path is not None
+        return self.path.with_name(self.path.name + ".snapshots")
+
+    def _changed(self) -> None:
+        self._generation += 1
+
+    def _current_snapshot(self) -> str:
+        """A checkpoint of the store as of the last write, made when a query needs one: query
+        workers open it read-only while this process goes on writing (a RocksDB checkpoint
+        is hard links plus the unflushed writes, tens of ms)."""
+        if self.read_only:
+            assert self.path is not None
+            return str(self.path)  # nothing here writes: the workers open it as we did
+        with self._snapshot_lock:
+            generation = self._generation
+            if self._snapshots and self._snapshots[-1][0] == generation:
+                return self._snapshots[-1][1]
+            target = self._snapshot_dir() / f"{generation}-{uuid.uuid4().hex[:8]}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db.backup(str(target))
+            except OSError as exc:
+                raise StoreError(f"could not snapshot the store for a query: {exc}") from None
+            self._snapshots.append((generation, str(target)))
+            self._prune_snapshots()
+            return str(target)
+
+    def _prune_snapshots(self) -> None:
+        # The newest two stay (a query may have been handed the previous one an instant ago),
+        # and any a worker still has open.
+        in_use = self._pool.snapshots_in_use()
+        keep = []
+        for generation, old in self._snapshots[:-2]:
+            if old in in_use:
+                keep.append((generation, old))
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+        self._snapshots = keep + self._snapshots[-2:]
 
 
 def run_bounded(slots: threading.BoundedSemaphore,

@@ -76,13 +76,15 @@ def pytest_generate_tests(metafunc) -> None:
 
 
 @pytest.fixture
-def store(request) -> Store:
+def store(request) -> Iterator[Store]:
     """The embedded in-memory store, or (parametrised) a clean dataset on a SPARQL server."""
     if getattr(request, "param", "embedded") == "embedded":
-        return Store.memory()
-    remote = RemoteStore.oxigraph(request.getfixturevalue("oxigraph_server"))
-    remote._write("DROP ALL")  # a clean dataset per test; not reachable through query()
-    return remote
+        store = Store.memory()
+    else:
+        store = RemoteStore.oxigraph(request.getfixturevalue("oxigraph_server"))
+        store._write("DROP ALL")  # a clean dataset per test; not reachable through query()
+    yield store
+    store.close()  # its query workers and temporary directory
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from reasoner.sparql import MAX_NESTING
+from reasoner.sparqlsyntax import MAX_NESTING
 
 TURTLE = {"content-type": "text/turtle"}
 JSONLD = {"content-type": "application/ld+json"}

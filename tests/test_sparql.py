@@ -175,10 +175,49 @@ def test_missing_query_is_400(seeded):
     assert seeded.get("/sparql").json()["error"]["code"] == "missing-query"
 
 
-def test_dataset_parameters_are_refused_not_ignored(seeded):
+COUNT = "SELECT (COUNT(*) AS ?n) {from_} WHERE {{ ?s ?p ?o }}"
+GUIDELINES = "https://w3id.org/mtus-kg/graph/guidelines"
+
+
+def count(response) -> int:
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_from_names_the_default_graph_and_without_it_the_default_is_the_union(seeded):
+    union = count(ask(seeded, COUNT.format(from_="")))
+    guidelines = count(ask(seeded, COUNT.format(from_=f"FROM <{GUIDELINES}>")))
+    assert union > guidelines > 0
+    assert count(ask(seeded, COUNT.format(from_="FROM <http://example.org/none>"))) == 0
+    # FROM NAMED alone: the default graph is empty, the named graph is there for GRAPH.
+    assert count(ask(seeded, COUNT.format(from_=f"FROM NAMED <{GUIDELINES}>"))) == 0
+    named = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{GUIDELINES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert count(ask(seeded, named)) == guidelines
+
+
+@pytest.mark.parametrize("route", ["get", "form", "direct"])
+def test_dataset_parameters_override_the_query_on_every_route(seeded, route):
+    query = COUNT.format(from_="FROM <http://example.org/none>")
+    params = [("default-graph-uri", GUIDELINES)]
+    if route == "get":
+        response = seeded.get("/sparql", params=[("query", query), *params])
+    elif route == "form":
+        response = seeded.post("/sparql", data={"query": query, "default-graph-uri": GUIDELINES})
+    else:
+        response = seeded.post("/sparql", params=params, content=query,
+                               headers={"content-type": "application/sparql-query"})
+    guidelines = count(ask(seeded, COUNT.format(from_=f"FROM <{GUIDELINES}>")))
+    assert count(response) == guidelines
+    only_named = seeded.get("/sparql", params={"query": COUNT.format(from_=""),
+                                               "named-graph-uri": GUIDELINES})
+    assert count(only_named) == 0
+
+
+def test_a_dataset_parameter_that_is_not_an_iri_is_400(seeded):
     response = seeded.get("/sparql", params={"query": README_QUERY,
-                                             "default-graph-uri": "urn:g"})
+                                             "default-graph-uri": "not an iri"})
     assert response.status_code == 400
+    assert response.json()["error"]["term"] == "not an iri"
 
 
 def test_slow_query_answers_503_at_the_time_limit(make_client):

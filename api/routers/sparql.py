@@ -1,12 +1,15 @@
 """GET|POST /sparql: a read-only SPARQL 1.1 Protocol endpoint over all stored graphs.
 
-The default graph is the union of the guideline, case and run graphs. Results stop at the
-configured row limit; a response cut there carries `X-SPARQL-MaxRows: <limit>`.
+The default graph is the union of the guideline, case and run graphs, unless the query names
+its dataset (FROM, FROM NAMED) or the request does (`default-graph-uri`, `named-graph-uri`,
+which override the query's, as the protocol says). Results stop at the configured row or byte
+limit; a response cut there carries `X-SPARQL-MaxRows: <limit>` or `X-SPARQL-MaxBytes`.
 """
 
 from typing import Annotated
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
@@ -16,12 +19,12 @@ from api.errors import ApiError
 from api.results import GRAPH_TYPES, SOLUTION_TYPES, check_acceptable, render
 from api.schemas import error_responses
 from api.settings import Settings
+from reasoner.querypool import UNION, Dataset
 from reasoner.sparql import UpdateRefused
 from reasoner.store import GraphStore
 
 router = APIRouter(tags=["sparql"])
 
-_DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 _RESPONSES = {
     200: {"description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE graph, by Accept",
           "content": {media: {} for media in [*SOLUTION_TYPES, *GRAPH_TYPES]}},
@@ -31,35 +34,54 @@ _DESCRIPTION = (
     "SPARQL 1.1 Protocol, read-only. SELECT and ASK answer as "
     "application/sparql-results+json (default), application/sparql-results+xml, text/csv or "
     "text/tab-separated-values; CONSTRUCT and DESCRIBE as text/turtle (default) or "
-    "application/n-triples. Updates are refused (403), SERVICE is refused (400), a query over "
-    "the time limit answers 503, and results stop at the row limit with an "
-    "X-SPARQL-MaxRows header.")
+    "application/n-triples. The default graph is the union of all graphs unless FROM / FROM "
+    "NAMED or the default-graph-uri / named-graph-uri parameters name the dataset. Updates are "
+    "refused (403), SERVICE is refused (400), a query over the time limit is stopped and "
+    "answers 503, one over the memory limit answers 400 (query-limit), and results stop at "
+    "the row or byte limit with an X-SPARQL-MaxRows or X-SPARQL-MaxBytes header.")
 
 
 def _refuse_update() -> UpdateRefused:
     return UpdateRefused("the SPARQL endpoint is read-only: updates are refused")
 
 
-def _answer(query: str | None, accept: str | None, store: GraphStore,
+def _answer(query: str | None, dataset: Dataset, accept: str | None, store: GraphStore,
             settings: Settings) -> Response:
     if not query or not query.strip():
         raise ApiError(400, "missing-query", "give the SPARQL query in the 'query' parameter")
     check_acceptable(accept)
     result = store.query(query, timeout=settings.sparql_timeout_seconds,
-                         max_rows=settings.sparql_max_rows)
+                         max_rows=settings.sparql_max_rows, dataset=dataset)
     media, payload = render(result, accept)
     headers = {"Vary": "Accept"}
-    if getattr(result, "truncated", False):
+    cut = getattr(result, "cut", None) or ("rows" if getattr(result, "truncated", False)
+                                           else None)
+    if cut == "rows":
         headers["X-SPARQL-MaxRows"] = str(settings.sparql_max_rows)
+    elif cut == "bytes":
+        headers["X-SPARQL-MaxBytes"] = str(settings.sparql_max_bytes)
     return Response(payload, media_type=media, headers=headers)
 
 
-def _refuse_dataset(keys: set[str]) -> None:
-    # Honouring these would need a per-request dataset; saying so beats ignoring them.
-    for key in _DATASET_PARAMS:
-        if key in keys:
-            raise ApiError(400, "unsupported-parameter", f"'{key}' is not supported; use FROM, "
-                           "FROM NAMED or GRAPH in the query", term=key)
+def _dataset(params: dict[str, list[str]]) -> Dataset:
+    """The protocol's dataset parameters; absent, the query's own dataset or the union."""
+    default, named = params.get("default-graph-uri"), params.get("named-graph-uri")
+    if default is None and named is None:
+        return UNION
+    for iri in [*(default or ()), *(named or ())]:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ApiError(400, "bad-parameter", "a dataset parameter is not an IRI",
+                           term=iri) from None
+    return Dataset(tuple(default or ()), tuple(named or ()))
+
+
+def _lists(pairs) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
 
 
 @router.get("/sparql", summary="SPARQL query (GET)", description=_DESCRIPTION,
@@ -67,27 +89,30 @@ def _refuse_dataset(keys: set[str]) -> None:
 def sparql_get(request: Request, store: StoreDep, settings: SettingsDep,
                query: Annotated[str | None, Query(description="SPARQL 1.1 query")] = None,
                accept: Annotated[str | None, Header()] = None) -> Response:
-    if "update" in request.query_params:
+    params = _lists(request.query_params.multi_items())
+    if "update" in params:
         raise _refuse_update()
-    _refuse_dataset(set(request.query_params))
-    return _answer(query, accept, store, settings)
+    return _answer(query, _dataset(params), accept, store, settings)
 
 
 @router.post("/sparql", summary="SPARQL query (POST)", description=_DESCRIPTION,
              responses=_RESPONSES, response_class=Response, openapi_extra=SPARQL_BODY)
-def sparql_post(body: RawBodyDep, store: StoreDep, settings: SettingsDep,
+def sparql_post(request: Request, body: RawBodyDep, store: StoreDep, settings: SettingsDep,
                 accept: Annotated[str | None, Header()] = None) -> Response:
     if body.media_type == "application/sparql-update":
         raise _refuse_update()
     text = _utf8(body.data)
+    url_params = _lists(request.query_params.multi_items())
     if body.media_type == "application/sparql-query":
-        return _answer(text, accept, store, settings)
+        return _answer(text, _dataset(url_params), accept, store, settings)
     if body.media_type == "application/x-www-form-urlencoded":
         form = parse_qs(text, keep_blank_values=True)
-        if "update" in form:
+        if "update" in form or "update" in url_params:
             raise _refuse_update()
-        _refuse_dataset(set(form))
-        return _answer(form.get("query", [None])[0], accept, store, settings)
+        # The protocol puts every parameter in the body here; URL ones are read too rather
+        # than silently dropped.
+        merged = {k: [*url_params.get(k, []), *form.get(k, [])] for k in {*form, *url_params}}
+        return _answer(form.get("query", [None])[0], _dataset(merged), accept, store, settings)
     raise ApiError(415, "unsupported-media-type", "POST a query as application/sparql-query "
                    "or application/x-www-form-urlencoded", term=body.media_type or None)
 

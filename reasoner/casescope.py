@@ -1,0 +1,68 @@
+"""What a posted case may say: only things about itself.
+
+A case document is stored as its own named graph, and every query sees the union of all graphs,
+so a triple about another case's request, a guideline section or a reasoning run would read as
+if it came from there (a forged "medically necessary" determination, say). A case may describe
+the case node, IRIs in the case's own namespace and blank nodes; it may point at anything (the
+terminology, guideline terms) as objects. Determinations and their criterion results come only
+from reasoning runs, so their vocabulary is refused on any subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from reasoner.errors import MtusError
+from reasoner.vocab import DET, GL, MTUS, PROV, RDF_TYPE, RUN, TERM, m
+
+# Namespaces of the store's own data: the ontology, terminology, guidelines, runs, graphs.
+RESERVED = (MTUS, TERM, GL, DET, RUN, "https://w3id.org/mtus-kg/graph/")
+# What only a reasoning run writes (report.run_triples): its classes and properties.
+RUN_CLASSES = frozenset({m("Determination"), m("CriterionResult"), PROV + "Activity"})
+RUN_PROPERTIES = frozenset(m(p) for p in (
+    "outcome", "imrEquivalent", "recommendation", "citedSection", "citation",
+    "criterionResult", "sourceCriterion", "truth", "decisive", "usedFact", "message",
+    "missingDocumentation", "wouldChange", "knowledgeBaseDigest")) | frozenset(
+    PROV + p for p in ("wasGeneratedBy", "used", "endedAtTime"))
+
+
+class ForeignData(MtusError):
+    """A case document holds a triple that is not about the case."""
+
+    code = "foreign-data"
+
+    def __init__(self, message: str, triple: ox.Triple | ox.Quad) -> None:
+        self.message = message
+        self.triple = f"{triple.subject} {triple.predicate} {triple.object}"
+        super().__init__(f"{message}: {self.triple}")
+
+    def as_dict(self) -> dict:
+        return {"triple": self.triple}
+
+
+def namespace(case: str) -> str:
+    """The case's own namespace: its IRI up to the last '/', '#' or ':' (the case
+    `https://example.org/case/1/case` owns `https://example.org/case/1/...`)."""
+    cut = max(case.rfind("/"), case.rfind("#"), case.rfind(":"))
+    return case[:cut + 1]
+
+
+def check(case: str, triples: Iterable[ox.Triple | ox.Quad]) -> None:
+    """Raise ForeignData for the first triple a case may not write."""
+    own = namespace(case)
+    for t in triples:
+        subject = t.subject
+        if isinstance(subject, ox.NamedNode):
+            iri = subject.value
+            if iri != case and (iri.startswith(RESERVED) or not iri.startswith(own)):
+                raise ForeignData(f"a case may only describe itself and IRIs under {own}; "
+                                  "this triple is about something else", t)
+        elif isinstance(subject, ox.Triple):
+            raise ForeignData("a case may not make statements about triples", t)
+        predicate = t.predicate.value
+        if predicate in RUN_PROPERTIES or (predicate == RDF_TYPE
+                                           and getattr(t.object, "value", "") in RUN_CLASSES):
+            raise ForeignData("determinations come only from reasoning runs; a case may not "
+                              "state one", t)

@@ -1,0 +1,89 @@
+"""Group commit: one writer thread commits every write waiting for it in one transaction.
+
+A commit of the embedded store costs a few milliseconds whatever its size, so committing each
+posted case on its own caps a busy server at a few hundred writes a second, all of them
+queueing on one lock. Here callers hand their write to the writer thread and wait; the writer
+takes everything that queued up while the previous transaction ran and commits it together.
+Each caller is answered only after the transaction holding its write has committed, so the
+durability of a write is what it was; if a grouped transaction fails, the writes in it are
+retried one by one so that each caller gets its own answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(eq=False)
+class Write:
+    """Graphs to replace whole and graphs to add; `case` names the case whose earlier
+    reasoning runs this write supersedes (they are dropped in the same transaction)."""
+
+    replace: dict[str, Any]
+    add: dict[str, Any] = field(default_factory=dict)
+    case: str | None = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class GroupCommit:
+    def __init__(self, commit: Callable[[], Callable[[list[Write]], None] | None],
+                 name: str = "store-writer") -> None:
+        """`commit()` gives the function (None once its store is gone) that commits writes in
+        one transaction or raises; it may also set `error` on single writes it refuses (those
+        are then left out of the transaction). A weak method reference fits."""
+        self._commit = commit
+        self._pending: list[Write] = []
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, write: Write) -> None:
+        """Queue the write and wait until it is committed; its error is raised here."""
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the store is closed")
+            self._pending.append(write)
+            self._cond.notify()
+        write.done.wait()
+        if write.error is not None:
+            raise write.error
+
+    def close(self) -> None:
+        """Commit what is queued, then stop the writer."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending and not self._closed:
+                    self._cond.wait()
+                if not self._pending:
+                    return
+                batch, self._pending = self._pending, []
+            self._run(batch)
+
+    def _run(self, batch: list[Write]) -> None:
+        try:
+            commit = self._commit()
+            if commit is None:
+                raise RuntimeError("the store is closed")
+            commit(batch)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting callers
+            if len(batch) == 1:
+                batch[0].error = batch[0].error or exc
+            else:  # find out whose write failed: each alone
+                for write in batch:
+                    if write.error is None:
+                        self._run([write])
+                    write.done.set()
+                return
+        for write in batch:
+            write.done.set()
