@@ -139,6 +139,22 @@ def cmd_query(args) -> int:
     return EXIT_OK
 
 
+def cmd_prune(args) -> int:
+    from reasoner.store import Store
+
+    store = Store.open(args.store)
+    try:
+        report = store.prune()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(f"dropped {report['runs_dropped']} run(s); store {report['bytes_before']} -> "
+              f"{report['bytes_after']} bytes")
+    return EXIT_OK
+
+
 def cmd_ingest(args) -> int:
     from reasoner import KnowledgeBase
     from reasoner.letters.ingest import ingest, letter_files, progress_bar
@@ -231,6 +247,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
                    help="log every request (default on)")
     s.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("prune", help="drop superseded and orphaned runs, then compact the store")
+    p.add_argument("--store", default=DEFAULT_STORE)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_prune)
 
     q = sub.add_parser("query", help="run a read-only SPARQL query over the store")
     q.add_argument("query", help="SPARQL text or a file holding it")

@@ -57,6 +57,7 @@ PENDING_GRAPH = "https://w3id.org/mtus-kg/graph/pending"
 PENDING = m("pendingGraph")
 _RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN)
 _USED = ox.NamedNode(PROV + "used")
+_ENDED = ox.NamedNode(PROV + "endedAtTime")
 # Quads written between two flushes of the memtables (see Store._written).
 FLUSH_EVERY_QUADS = 200_000
 
@@ -392,6 +393,39 @@ class Store:
         self._changed()
         if errors:
             raise errors[0]
+
+    def prune(self) -> dict:
+        """Drop what no query should see any more, then compact: runs superseded by a later
+        run of the same case (stores written before runs were superseded on write) and runs
+        whose case graph is gone. Returns what was dropped and the size before and after."""
+        self._check_writable()
+        before = self.disk_bytes()
+        with self._writing:
+            runs: dict[str, list[tuple[str, str]]] = {}  # case -> [(ended at, run graph)]
+            dropped: list[str] = []
+            for q in self._db.quads_for_pattern(None, _USED, None, None):
+                run, case = q.graph_name, q.object
+                if not (isinstance(run, ox.NamedNode) and run.value.startswith(RUN)):
+                    continue
+                if not self._db.contains_named_graph(case):
+                    dropped.append(run.value)  # its case is gone
+                    continue
+                ended = next((e.object.value for e in self._db.quads_for_pattern(
+                    q.subject, _ENDED, None, run)), "")
+                runs.setdefault(case.value, []).append((ended, run.value))
+            for decided in runs.values():
+                dropped += [run for _, run in sorted(decided)[:-1]]  # all but the latest
+            if dropped:
+                self._write(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in dropped))
+        self._db.flush()
+        self.optimize()
+        return {"runs_dropped": len(dropped), "bytes_before": before,
+                "bytes_after": self.disk_bytes()}
+
+    def disk_bytes(self) -> int | None:
+        if self.path is None:
+            return None
+        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
 
     def optimize(self) -> None:
         """Compact the store (Oxigraph's optimize), e.g. after a bulk load: until the loader's

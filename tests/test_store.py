@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from reasoner.errors import InputError
+from reasoner.report import run_triples
 from reasoner.sparql import (
     QueryError,
     QueryTimeout,
@@ -19,7 +20,7 @@ from reasoner.sparql import (
     UpdateRefused,
 )
 from reasoner.sparqlsyntax import prepare
-from reasoner.store import GraphStore, Store
+from reasoner.store import GraphStore, Store, quads_of
 from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
 
 CASE = "https://w3id.org/mtus-kg/case/imr-352bc1bec7c49a86/case"
@@ -276,3 +277,26 @@ def test_bulk_load_error_names_the_file(tmp_path):
     store = Store.open(tmp_path / "store")
     with pytest.raises(StoreError, match=r"bulk load of .*bad\.nq failed.*line 101"):
         store.bulk_load(good, bad)
+
+
+def test_prune_drops_superseded_and_orphaned_runs_and_keeps_the_latest(kb, seed, tmp_path):
+    """Stores written before runs were superseded on write hold every run: prune keeps the
+    latest run of each case and drops runs whose case graph is gone."""
+    store = Store.open(tmp_path / "store")
+    try:
+        store.ensure_guidelines(kb)
+        old_runs = []
+        for _ in range(3):  # as an older version wrote them: runs added, none dropped
+            run_iri, run = run_triples(seed, kb)
+            store._db.extend(quads_of({run_iri: run}))
+            old_runs.append(run_iri)
+            time.sleep(0.01)
+        store._db.extend(quads_of({CASE: seed.triples}))
+        orphan_iri, orphan = run_triples(replace(seed, case="https://example.org/gone/case"), kb)
+        store._db.extend(quads_of({orphan_iri: orphan}))
+        store._changed()
+        report = store.prune()
+        assert report["runs_dropped"] == 3
+        assert runs(store) == {old_runs[-1]}
+    finally:
+        store.close()

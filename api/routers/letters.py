@@ -39,7 +39,7 @@ def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep, storing: Storing
         raise ApiError(415, "unsupported-media-type",
                        f"Content-Type '{body.media_type}' is not accepted; send the letter "
                        "as text/plain", accepted=["text/plain"])
-    read = read_letter(body.data, "request body", kb)
+    read = read_letter(body.data, "request body", kb, named_by_file=False)
     reasoned = reason_letter(read, kb)
     run = run_triples(reasoned.result, kb) if reasoned.result is not None else None
     if storing:

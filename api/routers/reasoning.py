@@ -28,12 +28,17 @@ async def reason(request: Request, body: CaseBodyDep, storing: StoringDep) -> Re
     # The knowledge base and the store straight from the app state rather than as KbDep and
     # StoreDep: FastAPI solves each dependency on every request, and this is the hot path.
     kb, store = request.app.state.kb, request.app.state.store
-    # Deciding is ~1-2 ms of pure CPU under the GIL: run inline, as a hop to the thread pool
-    # costs about as much and buys no parallelism. The store write may wait on a disk or a
-    # remote server, so it goes to the thread pool.
-    result = kb.reason_document(body.data, body.media_type, source="request body")
-    report = case_json(result, kb)
-    report["run"] = await run_in_threadpool(store.save_case, result, kb) if storing else None
+    # Off the event loop, in one hop to the thread pool: a small case decides in ~1 ms, but a
+    # large document can take seconds, and the loop must keep answering (/health) meanwhile.
+    # The store write waits there too, for the group commit that holds it.
+    report = await run_in_threadpool(_decide, kb, store, body.data, body.media_type, storing)
     # Serialised here, once: CaseReport would pass the dict through unchanged (extra keys
     # allowed, no coercion), so validating it on every request only costs time.
     return json_response(report)
+
+
+def _decide(kb, store, data: bytes, media_type: str, storing: bool) -> dict:  # noqa: ANN001
+    result = kb.reason_document(data, media_type, source="request body")
+    report = case_json(result, kb)
+    report["run"] = store.save_case(result, kb) if storing else None
+    return report

@@ -16,8 +16,9 @@ router = APIRouter(prefix="/v1", tags=["validation"])
                 "`problems` lists violations (which would stop /v1/reason with 422) and "
                 "warnings. A document that cannot be read is a 400.",
     responses=error_responses(400, 413, 415))
-async def validate(body: CaseBodyDep, kb: KbDep) -> dict:
-    # Pure CPU for about a millisecond: inline, like /v1/reason.
+def validate(body: CaseBodyDep, kb: KbDep) -> dict:
+    # A plain def: FastAPI runs it in the thread pool, so a large body never holds the
+    # event loop (and /health) while it is parsed and checked.
     triples = kb.parse(body.data, body.media_type, source="request body")
     problems = kb.validate(triples, source="request body")
     return {"conforms": all(p.severity != "violation" for p in problems),

@@ -14,6 +14,7 @@ in order.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -67,12 +68,18 @@ class Outcome:
         return self.error is None
 
 
-def read_letter(data: bytes, source: str, kb) -> ReadLetter:
-    """Parse one letter; raises InputError naming the file when it cannot be read."""
+def read_letter(data: bytes, source: str, kb, named_by_file: bool = True) -> ReadLetter:
+    """Parse one letter; raises InputError naming the file when it cannot be read.
+
+    A letter whose header gives no case number is identified by its file name, or, when it
+    has none (`named_by_file=False`: a posted letter), by a digest of its text, so that two
+    such letters never share a case graph and the same letter posted again replaces itself."""
     cleaned = clean(decode(data, source))
     letter = split(cleaned, source)
     extracted = extract(letter, lexicon_for(kb.terms))
-    return ReadLetter(source, letter, extracted, build(letter, extracted, Path(source).stem))
+    name = Path(source).stem if named_by_file else \
+        "text-" + hashlib.sha256(data).hexdigest()[:16]
+    return ReadLetter(source, letter, extracted, build(letter, extracted, name))
 
 
 def letter_files(paths: Iterable[str | Path]) -> list[Path]:

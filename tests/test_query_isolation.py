@@ -1,0 +1,130 @@
+"""Queries run in worker processes: off the network, under a memory cap, stopped at the
+deadline, cut at the byte limit; the SPARQL text they run is the one that was checked."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from reasoner.querypool import QueryLimit
+from reasoner.sparql import QueryError, QueryTimeout, ServiceRefused, UpdateRefused
+from reasoner.sparqlsyntax import MAX_NESTING, prepare
+from reasoner.store import Store
+
+
+@pytest.fixture
+def small(kb):
+    store = Store.memory(timeout=20, memory_mb=512, max_bytes=20_000)
+    store.ensure_guidelines(kb)
+    yield store
+    store.close()
+
+
+def test_a_worker_cannot_reach_the_network(small):
+    assert small.query("ASK {}").value is True
+    assert small.query_isolation in ("netns", "userns", "seccomp")
+    # The same isolation, asked of a fresh process: a loopback listener sees no connection.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    code = ("from reasoner.queryworker import isolate_network; import socket; "
+            "print(isolate_network()); "
+            f"socket.create_connection(('127.0.0.1', {port}), timeout=2)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode != 0 and out.stdout.strip() in ("netns", "userns", "seccomp")
+    listener.settimeout(0.2)
+    with pytest.raises(TimeoutError):
+        listener.accept()
+    listener.close()
+
+
+def test_a_query_over_the_memory_cap_ends_its_worker_not_the_server(small):
+    doubling = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(30))
+    query = f'SELECT (STRLEN(?a30) AS ?n) {{ BIND("{"x" * 1024}" AS ?a0) {doubling} }}'
+    with pytest.raises(QueryLimit, match="MTUS_SPARQL_MEMORY_MB=512"):
+        small.query(query)
+    assert small.query("ASK { ?s ?p ?o }").value is True  # a new worker took its place
+
+
+def test_results_stop_at_the_byte_limit(small):
+    result = small.query("SELECT ?s ?p ?o { ?s ?p ?o }")
+    assert result.truncated and result.cut == "bytes" and 0 < len(result.rows) < 1000
+    one_big_row = small.query('SELECT (CONCAT("' + "y" * 30_000 + '") AS ?v) {}')
+    assert one_big_row.cut == "bytes" and one_big_row.rows == ()
+
+
+def test_a_slow_query_is_stopped_and_its_slot_freed(kb):
+    store = Store.memory(max_concurrent=2, memory_mb=4096)
+    try:
+        store.ensure_guidelines(kb)
+        slow = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g ?c ?f ?i"
+        for _ in range(3):  # more slow queries than slots, one after the other
+            started = time.monotonic()
+            with pytest.raises((QueryTimeout, QueryLimit)):  # or the memory cap, if sooner
+                store.query(slow, timeout=0.5)
+            assert time.monotonic() - started < 3
+        started = time.monotonic()
+        assert store.query("ASK { ?s ?p ?o }", timeout=5).value is True
+        assert time.monotonic() - started < 2
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("query", [
+    # The escape-then-# trick that hid SERVICE from the old text screen.
+    "SELECT ?a WHERE { OPTIONAL { ?x ?y <http://a/\\u0041#> } SERVICE <http://127.0.0.1:9/x> "
+    "{ ?a ?b ?c } }",
+    "SELECT * { ?s ?p \"\\u0022\" SERVICE <http://x/> {} }",
+    "SELECT * { ?s ?p ?o . { SELECT * { SERVICE SILENT <http://x/> { ?a ?b ?c } } } }",
+    "PREFIX x: <http://127.0.0.1:9/> ASK { FILTER EXISTS { sErViCe x:y { ?a ?b ?c } } }",
+    "SELECT * { ?s ?p ?o } # \\u000a\r SERVICE <http://x/> { }",
+])
+def test_service_is_refused_however_it_is_written(query):
+    with pytest.raises(ServiceRefused):
+        prepare(query)
+
+
+@pytest.mark.parametrize("query", [
+    "INSERT DATA { <a:b> <a:c> <a:d> }",
+    "# c\nLOAD <http://127.0.0.1:9/>",
+    "PREFIX p: <urn:p#> CLEAR ALL",
+    "SELECT * {} ; DROP ALL",
+])
+def test_updates_are_refused_however_they_are_written(query):
+    with pytest.raises(UpdateRefused):
+        prepare(query)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000,
+    "ASK { FILTER(" + "!" * 20_000 + "true) }",
+    "ASK { ?s " + "^" * 5000 + "<urn:p> ?o }",
+    "ASK { <<( " * 3000 + "<urn:a> <urn:b> <urn:c>" + " )>>" * 3000 + " ?p ?o }",
+    "SELECT * { ?s ?p ?o } }" + "{" * 5000,
+])
+def test_deep_nesting_is_refused_before_any_parser(query):
+    with pytest.raises(QueryError, match="nest|unbalanced"):
+        prepare(query)
+    assert MAX_NESTING >= 20
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("SELECT * { ?s ?p \"caf\\u00e9\" }", 'SELECT * { ?s ?p "café" }'),
+    ("SELECT * { ?s ?p \"a\\u0022b\" }", 'SELECT * { ?s ?p "a\\"b" }'),
+    ("SELECT * { ?s <http://a/\\u0041> ?o } # note", "SELECT * { ?s <http://a/A> ?o }  "),
+    ("SELECT * { ?s ?p '\\\\u0041' }", "SELECT * { ?s ?p '\\\\u0041' }"),
+    ("SELECT * { ?s ?p ( # c\n ) }", "SELECT * { ?s ?p () }"),
+])
+def test_the_text_that_runs_has_no_comment_or_escape_left(query, expected):
+    assert prepare(query).text == expected
+
+
+def test_an_escape_that_would_end_an_iri_is_refused():
+    with pytest.raises(QueryError, match="cannot hold"):
+        prepare("SELECT * { <http://a/\\u003e> ?p ?o }")
+    with pytest.raises(QueryError, match="unexpected"):  # a quote: not an IRI token at all
+        prepare('SELECT * { <http://a/\\u003e" SERVICE <http://x/> {} "> ?p ?o }')
