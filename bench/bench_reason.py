@@ -42,6 +42,7 @@ RESULTS = ROOT / "bench" / "results"
 MEDIA_TYPE = "text/turtle"
 LOOPBACK = "127.0.0.1"
 REASON_PATH = "/v1/reason?store=false"
+STORING_PATH = "/v1/reason"  # the default: the case and its run are stored
 MAX_RUNS = 100_000
 MAX_CLIENTS = 64
 MAX_WORKERS = 16
@@ -317,9 +318,22 @@ async def _measure_http(server: Server, data: bytes, runs: int, warmup: int, cli
         floor = [await connection.timed(health) for _ in range(min(runs, 200))]
     finally:
         await connection.close()
-    load = await _load(server, reason, clients, requests) if requests else None
+    load = await _load(server, [reason], clients, requests) if requests else None
+    # The path a user's default call takes: storing on, each request a distinct case (a new
+    # case graph and run), compared with store=false in the same run.
+    storing = [raw_request("POST", STORING_PATH, distinct_case(data, i), MEDIA_TYPE)
+               for i in range(requests + clients)]
+    stored = await _load(server, storing, clients, requests) if requests else None
+    ratio_p50 = ratio(stored["latency"].get("p50"), load["latency"].get("p50")) \
+        if stored and load else None
     return {"sequential": summary(sequential), "health_floor": summary(floor), "load": load,
+            "load_storing": stored, "storing_p50_over_store_false": ratio_p50,
             "outcomes_in_response": _outcomes_in(first.decode())}
+
+
+def distinct_case(data: bytes, i: int) -> bytes:
+    """The seed case under another case IRI (its own namespace), as a new case would be."""
+    return data.replace(b"imr-352bc1bec7c49a86", f"imr-bench-{i:07d}".encode())
 
 
 def _outcomes_in(text: str) -> list[str]:
@@ -328,22 +342,25 @@ def _outcomes_in(text: str) -> list[str]:
                    if f'"{o}"' in text})
 
 
-async def _load(server: Server, request: bytes, clients: int, requests: int) -> dict:
+async def _load(server: Server, requests_in_turn: list[bytes], clients: int,
+                requests: int) -> dict:
     """`clients` keep-alive connections in this one thread share `requests` POSTs: each sends
-    its next request as soon as the previous answer is in (closed loop, no pacing)."""
+    its next request as soon as the previous answer is in (closed loop, no pacing). The
+    requests are taken from `requests_in_turn` in order, cycling."""
     connections = [await Connection.open(server.port) for _ in range(clients)]
     latencies: list[float] = []
     remaining = requests
+    turn = iter(requests_in_turn * (1 + (requests + clients) // len(requests_in_turn)))
 
     async def client(connection: Connection) -> None:
         nonlocal remaining
         while remaining > 0:
             remaining -= 1
-            latencies.append(await connection.timed(request))
+            latencies.append(await connection.timed(next(turn)))
 
     try:
         for connection in connections:  # every connection accepted before the clock starts
-            await connection.timed(request)
+            await connection.timed(next(turn))
         cpu0, client0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
         await asyncio.gather(*(client(c) for c in connections))
         wall = time.perf_counter() - t0
@@ -426,6 +443,12 @@ def print_table(report: dict) -> None:
     print("-" * 86)
     if http and http.get("load"):
         print_load(http["load"], http["workers"])
+        if http.get("load_storing"):
+            stored = http["load_storing"]
+            print(f"HTTP load, storing each distinct case (the default path): "
+                  f"p50 {stored['latency']['p50']:.2f} ms, p99 {stored['latency']['p99']:.2f} ms, "
+                  f"{stored['throughput_rps']:.0f} requests/s; p50 "
+                  f"{http['storing_p50_over_store_false']:.2f}x store=false")
     for key, value in report["ratios"].items():
         if value is not None:
             print(f"ratio {key}: {value:,.1f}x")

@@ -248,10 +248,10 @@ def parser() -> argparse.ArgumentParser:
                    help="log every request (default on)")
     s.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("prune", help="drop superseded and orphaned runs, then compact the store")
-    p.add_argument("--store", default=DEFAULT_STORE)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_prune)
+    pr = sub.add_parser("prune", help="drop superseded and orphaned runs, then compact the store")
+    pr.add_argument("--store", default=DEFAULT_STORE)
+    pr.add_argument("--json", action="store_true")
+    pr.set_defaults(func=cmd_prune)
 
     q = sub.add_parser("query", help="run a read-only SPARQL query over the store")
     q.add_argument("query", help="SPARQL text or a file holding it")
