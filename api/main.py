@@ -61,7 +61,8 @@ def create_app(kb: KnowledgeBase | None = None, store: GraphStore | None = None,
                   lifespan=lifespan)
     app.state.kb, app.state.store, app.state.settings = kb, store, settings
     app.state.catalog = None
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       body_timeout_seconds=settings.body_timeout_seconds)
     errors.install(app)
     for module in (reasoning, validation, letters, guidelines, sparql, health, context):
         app.include_router(module.router)

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         "remote store is read-only.")
     max_body_bytes: int = Field(default=1 << 20, gt=0,
                                 description="Larger request bodies are refused with 413.")
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="A request body not received in full within this "
+        "many seconds is answered 408 and its connection closed.")
     sparql_timeout_seconds: float = Field(default=10.0, gt=0)
     sparql_max_rows: int = Field(default=10_000, gt=0,
                                  description="Results stop at this many rows (or triples).")

@@ -122,8 +122,13 @@ def cmd_serve(args) -> int:
               file=sys.stderr)
         return EXIT_BAD_INPUT
     # uvicorn picks uvloop and httptools when installed (uvicorn[standard]), else asyncio + h11.
+    from api.limits import HEADER_DEADLINE_PROTOCOL
+
+    # The protocol class answers 408 to a client whose request head trickles in (uvicorn has
+    # no such deadline; the app's own BodyLimit only sees complete heads).
     uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info",
-                workers=args.workers, access_log=args.access_log)
+                workers=args.workers, access_log=args.access_log,
+                http=HEADER_DEADLINE_PROTOCOL)
     return EXIT_OK
 
 
