@@ -19,6 +19,7 @@ from reasoner.vocab import DET, GL, MTUS, PROV, RDF_TYPE, RUN, TERM, m
 
 # Namespaces of the store's own data: the ontology, terminology, guidelines, runs, graphs.
 RESERVED = (MTUS, TERM, GL, DET, RUN, "https://w3id.org/mtus-kg/graph/")
+ABOUT = m("about")  # what a recorded UR or IMR decision is about: a request
 # What only a reasoning run writes (report.run_triples): its classes and properties.
 RUN_CLASSES = frozenset({m("Determination"), m("CriterionResult"), PROV + "Activity"})
 RUN_PROPERTIES = frozenset(m(p) for p in (
@@ -49,6 +50,12 @@ def namespace(case: str) -> str:
     return case[:cut + 1]
 
 
+def _is_own(term, case: str, own: str) -> bool:  # noqa: ANN001
+    return isinstance(term, ox.BlankNode) or (
+        isinstance(term, ox.NamedNode) and (term.value == case or (
+            term.value.startswith(own) and not term.value.startswith(RESERVED))))
+
+
 def check(case: str, triples: Iterable[ox.Triple | ox.Quad]) -> None:
     """Raise ForeignData for the first triple a case may not write."""
     own = namespace(case)
@@ -62,6 +69,9 @@ def check(case: str, triples: Iterable[ox.Triple | ox.Quad]) -> None:
         elif isinstance(subject, ox.Triple):
             raise ForeignData("a case may not make statements about triples", t)
         predicate = t.predicate.value
+        if predicate == ABOUT and not _is_own(t.object, case, own):
+            raise ForeignData("a decision recorded in a case may only be about this case's "
+                              "own requests", t)
         if predicate in RUN_PROPERTIES or (predicate == RDF_TYPE
                                            and getattr(t.object, "value", "") in RUN_CLASSES):
             raise ForeignData("determinations come only from reasoning runs; a case may not "

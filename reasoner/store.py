@@ -58,6 +58,7 @@ PENDING = m("pendingGraph")
 _RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN)
 _USED = ox.NamedNode(PROV + "used")
 _ENDED = ox.NamedNode(PROV + "endedAtTime")
+_GUIDELINES = ox.NamedNode(GUIDELINE_GRAPH)
 # Quads written between two flushes of the memtables (see Store._written).
 FLUSH_EVERY_QUADS = 200_000
 
@@ -454,7 +455,8 @@ class Store:
         `case`, the case's earlier runs are dropped in it too. Writes from concurrent callers
         are committed together (`groupcommit`)."""
         self._check_writable()
-        write = Write(dict(replace), dict(add or {}), case)
+        write = Write({g: list(t) for g, t in replace.items()},
+                      {g: list(t) for g, t in (add or {}).items()}, case)
         if self._writer is None:
             with self._writing:
                 if self._writer is None:
@@ -470,7 +472,7 @@ class Store:
         """One transaction for all `writes` (the writer thread's `commit`)."""
         with self._writing:
             drops: list[str] = []
-            quads: list[ox.Quad] = []
+            graphs: list[dict] = []
             for write in writes:
                 try:
                     self._check_subjects(write)
@@ -480,17 +482,22 @@ class Store:
                 drops += [g for g in write.replace
                           if self._db.contains_named_graph(ox.NamedNode(g))]
                 drops += self._runs_of(write.case) if write.case else []
-                # Blank nodes relabelled per write: two cases' `_:b0` are two nodes.
-                quads += quads_of({**write.replace, **write.add})
+                graphs.append({**write.replace, **write.add})
+            # Blank nodes are relabelled per write (quads_of, nquads): two cases' `_:b0` are
+            # two nodes.
             if drops:
+                quads = [q for g in graphs for q in quads_of(g)]
                 self._write(drop_and_insert(drops, quads))
-            elif quads:
+            elif graphs:
+                # N-Quads parsed by Oxigraph in one transaction: ~2.4x cheaper than handing
+                # it Python quad objects (measured: 4.3 vs 10.3 ms for a 250-quad case).
                 try:
-                    self._db.extend(quads)
-                except (OSError, RuntimeError, ValueError) as exc:
+                    self._db.load(b"".join(nquads(g) for g in graphs),
+                                  format=ox.RdfFormat.N_QUADS)
+                except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
                     raise StoreError(f"the write failed and changed nothing: {exc}") from None
                 self._changed()
-            self._written(len(quads))
+            self._written(sum(len(t) for g in graphs for t in g.values()))
 
     def _runs_of(self, case: str) -> list[str]:
         """The run graphs that decided `case` (prov:used)."""
@@ -510,6 +517,15 @@ class Store:
                     if q.graph_name != own:
                         raise ForeignData("another stored graph describes this subject; a case "
                                           "may only describe itself", q)
+            # Nor point at another case's nodes (a record "about" another case's request).
+            for t in triples:
+                if isinstance(t.object, ox.NamedNode) and \
+                        not t.object.value.startswith(casescope.RESERVED):
+                    for q in self._db.quads_for_pattern(t.object, None, None, None):
+                        if q.graph_name not in (own, _GUIDELINES):
+                            raise ForeignData("this triple points at a node another stored "
+                                              "case describes", t)
+                        break
 
     def _written(self, quads: int) -> None:
         """Flush the memtables now and then, on a thread of its own: RocksDB keeps its
