@@ -32,7 +32,8 @@ from api.limits import (
     raw_body,
 )
 from reasoner.errors import InputError
-from reasoner.intake import MAX_NUMBER_CHARS, _JsonLd, local_context, parse
+from reasoner.intake import local_context, parse
+from reasoner.jsonld import MAX_NUMBER_CHARS, JsonLdDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TTL = (ROOT / "examples" / "seed-case.ttl").read_bytes()
@@ -118,13 +119,13 @@ def test_a_number_too_long_through_the_api_is_a_400(client):
 
 def test_a_document_without_the_published_context_reaches_the_parser_unchanged():
     data = b'{"@context": {"@vocab": "urn:v#"},\n "@id": "urn:a", "p": "x"}'
-    assert _JsonLd.screen(data, "x", None).data is data
+    assert JsonLdDocument.screen(data, "x", None).data is data
 
 
 def test_the_published_context_is_substituted_in_place():
     text = case('  "worker": {"@context": "http://localhost:8000/v1/context.jsonld",',
                 '             "id": "urn:w", "age": 44},')
-    screened = _JsonLd.screen(text.encode(), "x", None).data.decode()
+    screened = JsonLdDocument.screen(text.encode(), "x", None).data.decode()
     # Every line keeps its number, and every byte off the context IRIs is the user's.
     assert screened.count("\n") == text.count("\n")
     for original, given in zip(text.splitlines(), screened.splitlines(), strict=True):
@@ -172,7 +173,7 @@ def test_parser_positions_are_mapped_back_through_the_substitution():
     parser refuses with a position after Python's reader took it, are caught before; so the
     mapping is driven with the parser's own kind of error."""
     text = f'{{"@context": "{CTX}", "label": "héllo", "urn:x:p": "x"}}\n  "urn:x:q": 1'
-    document = _JsonLd(source="x", text=text, doc=json.loads(text.partition("\n")[0]),
+    document = JsonLdDocument(source="x", text=text, doc=json.loads(text.partition("\n")[0]),
                        data=b"", base_iri=None, contexts=[("@context",)])
     document._substitute_contexts()
     given = document.data
@@ -189,7 +190,7 @@ def test_parser_positions_are_mapped_back_through_the_substitution():
 
 def test_a_position_inside_the_substituted_context_points_at_its_iri():
     text = f'{{"@context": "{CTX}", "urn:x:p": 1}}'
-    document = _JsonLd(source="x", text=text, doc=json.loads(text), data=b"", base_iri=None,
+    document = JsonLdDocument(source="x", text=text, doc=json.loads(text), data=b"", base_iri=None,
                        contexts=[("@context",)])
     document._substitute_contexts()
     exc = SyntaxError("Parser error at line 1 column 40: x")
