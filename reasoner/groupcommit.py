@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,16 @@ class Write:
     add: dict[str, Any] = field(default_factory=dict)
     case: str | None = None
     error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
+    future: Future = field(default_factory=Future)
+
+    def finish(self) -> None:
+        """Answer the caller: its error, or None once committed."""
+        if self.future.done():
+            return
+        if self.error is not None:
+            self.future.set_exception(self.error)
+        else:
+            self.future.set_result(None)
 
 
 class GroupCommit:
@@ -44,14 +54,17 @@ class GroupCommit:
 
     def submit(self, write: Write) -> None:
         """Queue the write and wait until it is committed; its error is raised here."""
+        self.submit_nowait(write).result()
+
+    def submit_nowait(self, write: Write) -> Future:
+        """Queue the write; the future is done once it is committed (or refused). An event
+        loop awaits it with `asyncio.wrap_future` instead of parking a thread on it."""
         with self._cond:
             if self._closed:
                 raise RuntimeError("the store is closed")
             self._pending.append(write)
             self._cond.notify()
-        write.done.wait()
-        if write.error is not None:
-            raise write.error
+        return write.future
 
     def close(self) -> None:
         """Commit what is queued, then stop the writer."""
@@ -83,7 +96,7 @@ class GroupCommit:
                 for write in batch:
                     if write.error is None:
                         self._run([write])
-                    write.done.set()
+                    write.finish()
                 return
         for write in batch:
-            write.done.set()
+            write.finish()

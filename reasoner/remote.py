@@ -95,6 +95,9 @@ class RemoteStore(Store):
         return rows[0][0].value if rows and isinstance(rows[0][0], ox.Literal) else None
 
     # the protocol
+    # Every write is an HTTP request made by the caller's thread: no committing later.
+    save_case_later = None  # type: ignore[assignment]
+
     def _replace_graphs(self, replace, add=None, case=None) -> None:  # noqa: ANN001
         # No native insert over the protocol: every write is one SPARQL Update (DROP SILENT
         # of a graph that does not exist is a no-op), which the server applies atomically;

@@ -28,6 +28,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -265,11 +266,23 @@ class Store:
         """Replace the case graph and add a run graph that supersedes the case's earlier
         runs, atomically; returns the run IRI. A case may only state things about itself
         (`casescope`): anything else is refused with ForeignData and nothing is written."""
+        graph, run_iri, run = self._case_write(result, kb)
+        self._replace_graphs({graph: result.triples}, {run_iri: run}, case=graph)
+        return run_iri
+
+    def save_case_later(self, result: Any, kb: Any) -> tuple[str, Future]:
+        """`save_case` without waiting: the run IRI, and a future done once the write is
+        committed (its exception if refused)."""
+        graph, run_iri, run = self._case_write(result, kb)
+        return run_iri, self._submit({graph: result.triples}, {run_iri: run}, case=graph)
+
+    @staticmethod
+    def _case_write(result: Any, kb: Any) -> tuple[str, str, list[ox.Triple]]:
+        """The case graph's name and the new run, after the checks that need no store."""
         graph = case_graph(result.case)
         casescope.check(graph, result.triples)
         run_iri, run = run_triples(result, kb)
-        self._replace_graphs({graph: result.triples}, {run_iri: run}, case=graph)
-        return run_iri
+        return graph, run_iri, run
 
     def save_letter(self, case: str, triples: Iterable[ox.Triple],
                     run: tuple[str, Iterable[ox.Triple]] | None = None) -> None:
@@ -454,6 +467,10 @@ class Store:
         """Replace the `replace` graphs and add the `add` graphs in one transaction; with
         `case`, the case's earlier runs are dropped in it too. Writes from concurrent callers
         are committed together (`groupcommit`)."""
+        self._submit(replace, add, case).result()
+
+    def _submit(self, replace: Mapping[str, Iterable[ox.Triple]],
+                add: Mapping[str, Iterable[ox.Triple]] | None, case: str | None) -> Future:
         self._check_writable()
         write = Write({g: list(t) for g, t in replace.items()},
                       {g: list(t) for g, t in (add or {}).items()}, case)
@@ -464,7 +481,7 @@ class Store:
                     self._writer = GroupCommit(weakref.WeakMethod(self._commit_writes))
                     weakref.finalize(self, self._writer.close)
         try:
-            self._writer.submit(write)
+            return self._writer.submit_nowait(write)
         except RuntimeError as exc:
             raise StoreError(str(exc)) from None
 
