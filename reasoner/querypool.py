@@ -10,6 +10,7 @@ on demand, at most `size` at a time, and kept for the queries that follow.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import select
 import subprocess
@@ -34,6 +35,7 @@ from reasoner.sparql import (
 from reasoner.sparqlsyntax import PreparedQuery
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
+log = logging.getLogger("mtus.query")
 _HEADER_BYTES = 1 << 16
 
 
@@ -203,6 +205,9 @@ class QueryPool:
         except (OSError, ValueError, _Late, _Died) as exc:
             self._gone()
             raise StoreError(f"could not start a query worker: {exc}") from None
+        if worker.isolation == "none" and self.isolation != "none":
+            log.warning("SPARQL query workers run WITHOUT network isolation: neither a "
+                        "network namespace nor seccomp is available here")
         self.isolation = worker.isolation
         with self._cond:
             self._live.add(worker)

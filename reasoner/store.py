@@ -244,7 +244,10 @@ class Store:
 
     def status(self) -> dict:
         return {"backend": "oxigraph", "path": str(self.path) if self.path else ":memory:",
-                "read_only": self.read_only, "guidelines_digest": self.guidelines_digest()}
+                "read_only": self.read_only, "guidelines_digest": self.guidelines_digest(),
+                # how query workers are kept off the network ("none" deserves attention);
+                # null until the first query started one
+                "query_isolation": self.query_isolation}
 
     # writes
     def guidelines_digest(self) -> str | None:
