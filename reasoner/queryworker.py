@@ -142,13 +142,14 @@ def serve(memory_bytes: int) -> None:
     out = sys.stdout.buffer
     out.write(json.dumps({"ready": True, "isolation": isolation}).encode() + b"\n")
     out.flush()
-    db, opened = None, None
+    db: ox.Store | None = None
+    opened = None
     for line in sys.stdin.buffer:
         request = json.loads(line)
-        if request["store"] != opened:
-            db, opened = None, None  # close the old snapshot before opening the new one
-            db, opened = open_read_only(request["store"]), request["store"]
         try:
+            if db is None or request["store"] != opened:
+                db = opened = None  # close the old snapshot before opening the new one
+                db, opened = open_read_only(request["store"]), request["store"]
             header, payload = evaluate(db, request)
             header = {"ok": True, **header}
         except SyntaxError as exc:
