@@ -83,7 +83,6 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, cwd=_ROOT)
         self._buffer = b""
-        self.snapshot: str | None = None
         hello = json.loads(self._line(time.monotonic() + 30))
         self.isolation: str = hello.get("isolation", "none")
 
@@ -91,7 +90,6 @@ class _Worker:
         assert self.proc.stdin is not None
         self.proc.stdin.write(json.dumps(request).encode() + b"\n")
         self.proc.stdin.flush()
-        self.snapshot = request["store"]
         header = json.loads(self._line(deadline))
         return header, self._exactly(header["size"], deadline)
 
@@ -148,7 +146,6 @@ class QueryPool:
         self.size = size
         self.memory_mb = memory_mb
         self._idle: list[_Worker] = []
-        self._live: set[_Worker] = set()
         self._count = 0
         self._cond = threading.Condition()
         self.isolation: str | None = None  # how the last started worker left the network
@@ -174,16 +171,11 @@ class QueryPool:
         self._release(worker)
         return _result(header, payload)
 
-    def snapshots_in_use(self) -> set[str]:
-        with self._cond:
-            return {w.snapshot for w in self._live if w.snapshot}
-
     def close(self) -> None:
         with self._cond:
             self.closed = True
             idle, self._idle = self._idle, []
             self._count -= len(idle)
-            self._live.difference_update(idle)
             self._cond.notify_all()
         for worker in idle:
             worker.kill()
@@ -209,15 +201,12 @@ class QueryPool:
             log.warning("SPARQL query workers run WITHOUT network isolation: neither a "
                         "network namespace nor seccomp is available here")
         self.isolation = worker.isolation
-        with self._cond:
-            self._live.add(worker)
         return worker
 
     def _release(self, worker: _Worker) -> None:
         with self._cond:
             if self.closed:
                 self._count -= 1
-                self._live.discard(worker)
                 worker.kill()
                 return
             self._idle.append(worker)
@@ -225,8 +214,6 @@ class QueryPool:
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
-        with self._cond:
-            self._live.discard(worker)
         self._gone()
 
     def _gone(self) -> None:

@@ -189,7 +189,8 @@ class Store:
         self._pool = QueryPool(max_concurrent, memory_mb)
         self._scratch = scratch  # the directory of a throwaway store, removed on close
         self._generation = 0  # bumped by every write: a snapshot older than it is stale
-        self._snapshots: list[tuple[int, str]] = []
+        self._snapshot_refs: dict[str, int] = {}  # snapshot -> queries using it; newest last
+        self._snapshot_gen = -1  # the generation the newest snapshot holds
         self._snapshot_lock = threading.Lock()
         # "Does the graph exist?" and the write that depends on the answer happen as one.
         self._writing = threading.Lock()
@@ -593,7 +594,11 @@ class Store:
         return self._pool.isolation
 
     def _run(self, query: PreparedQuery, dataset: Dataset, limits: Limits) -> QueryResult:
-        return self._pool.run(self._current_snapshot(), query, dataset, limits)
+        snapshot = self._take_snapshot()
+        try:
+            return self._pool.run(snapshot, query, dataset, limits)
+        finally:
+            self._drop_snapshot(snapshot)
 
     def _snapshot_dir(self) -> Path:
         if self._scratch is not None:
@@ -604,38 +609,44 @@ class Store:
     def _changed(self) -> None:
         self._generation += 1
 
-    def _current_snapshot(self) -> str:
+    def _take_snapshot(self) -> str:
         """A checkpoint of the store as of the last write, made when a query needs one: query
         workers open it read-only while this process goes on writing (a RocksDB checkpoint
-        is hard links plus the unflushed writes, tens of ms)."""
+        is hard links plus the unflushed writes, tens of ms). Counted as in use until
+        `_drop_snapshot`: one is removed only when no query holds it and a newer one exists
+        (under concurrent writes and queries, a query could be handed one an instant before
+        a newer one replaced it)."""
         if self.read_only:
             assert self.path is not None
             return str(self.path)  # nothing here writes: the workers open it as we did
         with self._snapshot_lock:
             generation = self._generation
-            if self._snapshots and self._snapshots[-1][0] == generation:
-                return self._snapshots[-1][1]
-            target = self._snapshot_dir() / f"{generation}-{uuid.uuid4().hex[:8]}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self._db.backup(str(target))
-            except OSError as exc:
-                raise StoreError(f"could not snapshot the store for a query: {exc}") from None
-            self._snapshots.append((generation, str(target)))
-            self._prune_snapshots()
-            return str(target)
+            if self._snapshot_gen != generation or not self._snapshot_refs:
+                self._snapshot_refs[self._new_snapshot(generation)] = 0
+                self._snapshot_gen = generation
+            current = next(reversed(self._snapshot_refs))
+            self._snapshot_refs[current] += 1
+            return current
 
-    def _prune_snapshots(self) -> None:
-        # The newest two stay (a query may have been handed the previous one an instant ago),
-        # and any a worker still has open.
-        in_use = self._pool.snapshots_in_use()
-        keep = []
-        for generation, old in self._snapshots[:-2]:
-            if old in in_use:
-                keep.append((generation, old))
-            else:
-                shutil.rmtree(old, ignore_errors=True)
-        self._snapshots = keep + self._snapshots[-2:]
+    def _new_snapshot(self, generation: int) -> str:
+        target = self._snapshot_dir() / f"{generation}-{uuid.uuid4().hex[:8]}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"could not snapshot the store for a query: {exc}") from None
+        return str(target)
+
+    def _drop_snapshot(self, snapshot: str) -> None:
+        if self.read_only:
+            return
+        with self._snapshot_lock:
+            self._snapshot_refs[snapshot] -= 1
+            current = next(reversed(self._snapshot_refs))
+            for old, refs in list(self._snapshot_refs.items()):
+                if refs == 0 and old != current:
+                    del self._snapshot_refs[old]
+                    shutil.rmtree(old, ignore_errors=True)
 
 
 def run_bounded(slots: threading.BoundedSemaphore,
