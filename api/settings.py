@@ -22,8 +22,8 @@ class Settings(BaseSettings):
     store_path: str = Field(
         default=str(DEFAULT_PATH), validation_alias="MTUS_STORE_PATH",
         description=f"Directory of the embedded Oxigraph store, or '{MEMORY}' for a "
-                    "throwaway store (in a temporary directory, which query workers can open; removed "
-                    "when the server stops).")
+                    "throwaway store (in a temporary directory, which query workers can "
+                    "open; removed when the server stops).")
     sparql_query_url: str | None = Field(
         default=None, description="Keep the store on a SPARQL 1.1 server instead: its query "
         "endpoint (the server must use the union of its graphs as the default graph).")
