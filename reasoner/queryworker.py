@@ -106,34 +106,30 @@ def evaluate(db: ox.Store, request: dict) -> tuple[dict, bytes]:
 def _solutions(answer, max_rows: int, max_bytes: int) -> tuple[dict, bytes]:
     names = [v.value for v in answer.variables]
     head = json.dumps({"head": {"vars": names}, "results": {"bindings": []}})[:-3]
-    rows, size, cut = [], len(head), None
-    for solution in answer:
-        row = json.dumps({n: json_term(t) for n, t in zip(names, solution, strict=True)
-                          if t is not None}, ensure_ascii=False)
-        size += len(row) + 1
-        if size > max_bytes:
-            cut = "bytes"
-            break
-        rows.append(row)
-        if len(rows) >= max_rows:
-            cut = "rows"
-            break
-    return {"kind": "select", "cut": cut}, (head + ",".join(rows) + "]}}").encode()
+    rows = (json.dumps({n: json_term(t) for n, t in zip(names, solution, strict=True)
+                        if t is not None}, ensure_ascii=False) + "," for solution in answer)
+    taken, cut = _within(rows, max_rows, max_bytes - len(head))
+    return {"kind": "select", "cut": cut}, (head + "".join(taken)[:-1] + "]}}").encode()
 
 
 def _triples(answer, max_rows: int, max_bytes: int) -> tuple[dict, bytes]:
-    lines, size, cut = [], 0, None
-    for t in answer:
-        line = f"{term_text(t.subject)} {term_text(t.predicate)} {term_text(t.object)} .\n"
-        size += len(line)
+    lines = (f"{term_text(t.subject)} {term_text(t.predicate)} {term_text(t.object)} .\n"
+             for t in answer)
+    taken, cut = _within(lines, max_rows, max_bytes)
+    return {"kind": "graph", "cut": cut}, "".join(taken).encode()
+
+
+def _within(pieces, max_rows: int, max_bytes: int) -> tuple[list[str], str | None]:
+    """The pieces up to the row limit and the byte limit; which limit cut them, if any."""
+    taken, size = [], 0
+    for piece in pieces:
+        size += len(piece)
         if size > max_bytes:
-            cut = "bytes"
-            break
-        lines.append(line)
-        if len(lines) >= max_rows:
-            cut = "rows"
-            break
-    return {"kind": "graph", "cut": cut}, "".join(lines).encode()
+            return taken, "bytes"
+        taken.append(piece)
+        if len(taken) >= max_rows:
+            return taken, "rows"
+    return taken, None
 
 
 def serve(memory_bytes: int) -> None:

@@ -83,9 +83,13 @@ class PreparedQuery:
 
     text: str
     form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
-    has_dataset: bool  # FROM or FROM NAMED: the query names its own dataset
     from_graphs: tuple[str, ...] = ()  # the IRIs of FROM, resolved
     from_named: tuple[str, ...] = ()  # the IRIs of FROM NAMED, resolved
+
+    @property
+    def has_dataset(self) -> bool:
+        """FROM or FROM NAMED: the query names its own dataset."""
+        return bool(self.from_graphs or self.from_named)
 
 
 def prepare(sparql: str) -> PreparedQuery:
@@ -105,7 +109,7 @@ def prepare(sparql: str) -> PreparedQuery:
                                      "requests"), sparql, token)
     form = _form(sparql, tokens)
     default, named = _dataset(sparql, tokens)
-    return PreparedQuery(_rewrite(tokens), form, bool(default or named), default, named)
+    return PreparedQuery(_rewrite(tokens), form, default, named)
 
 
 def tokenize(sparql: str) -> list[Token]:

@@ -361,7 +361,6 @@ class Store:
             self._changed()
         except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
             self.recover()
-            self._changed()
             raise StoreError(f"the batch write failed and changed nothing: {exc}") from None
 
     def recover(self) -> list[str]:

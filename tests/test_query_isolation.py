@@ -11,7 +11,7 @@ import time
 import pytest
 
 from reasoner.querypool import QueryLimit
-from reasoner.sparql import QueryError, QueryTimeout, ServiceRefused, UpdateRefused
+from reasoner.sparql import QueryError, QueryTimeout
 from reasoner.sparqlsyntax import MAX_NESTING, prepare
 from reasoner.store import Store
 
@@ -72,31 +72,6 @@ def test_a_slow_query_is_stopped_and_its_slot_freed(kb):
         assert time.monotonic() - started < 2
     finally:
         store.close()
-
-
-@pytest.mark.parametrize("query", [
-    # The escape-then-# trick that hid SERVICE from the old text screen.
-    "SELECT ?a WHERE { OPTIONAL { ?x ?y <http://a/\\u0041#> } SERVICE <http://127.0.0.1:9/x> "
-    "{ ?a ?b ?c } }",
-    "SELECT * { ?s ?p \"\\u0022\" SERVICE <http://x/> {} }",
-    "SELECT * { ?s ?p ?o . { SELECT * { SERVICE SILENT <http://x/> { ?a ?b ?c } } } }",
-    "PREFIX x: <http://127.0.0.1:9/> ASK { FILTER EXISTS { sErViCe x:y { ?a ?b ?c } } }",
-    "SELECT * { ?s ?p ?o } # \\u000a\r SERVICE <http://x/> { }",
-])
-def test_service_is_refused_however_it_is_written(query):
-    with pytest.raises(ServiceRefused):
-        prepare(query)
-
-
-@pytest.mark.parametrize("query", [
-    "INSERT DATA { <a:b> <a:c> <a:d> }",
-    "# c\nLOAD <http://127.0.0.1:9/>",
-    "PREFIX p: <urn:p#> CLEAR ALL",
-    "SELECT * {} ; DROP ALL",
-])
-def test_updates_are_refused_however_they_are_written(query):
-    with pytest.raises(UpdateRefused):
-        prepare(query)
 
 
 @pytest.mark.parametrize("query", [

@@ -171,6 +171,8 @@ def test_a_read_only_store_queries_while_a_writer_holds_it(kb, seed, tmp_path):
     "# a comment\nload <http://example.org/data.ttl>",
     "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
     "DROP ALL",
+    "PREFIX p: <urn:p#> CLEAR ALL",
+    "SELECT * {} ; DROP ALL",
 ])
 def test_updates_are_refused(query, store):
     with pytest.raises(UpdateRefused):
@@ -186,6 +188,12 @@ def test_updates_are_refused(query, store):
     "PREFIX ex: <urn:ex:> SELECT * { ?s ?p ex:a\\# . SERVICE <http://x/> { } }",
     "SELECT * { ?s ?p ?o # not the end\n SERVICE <http://x/> { } }",
     "ASK { BIND(\"a\\u0022\" AS ?v) SERVICE <http://x/> { } }",
+    # The escape-then-# trick that hid SERVICE from the old text screen.
+    "SELECT ?a WHERE { OPTIONAL { ?x ?y <http://a/\\u0041#> } SERVICE <http://127.0.0.1:9/x> "
+    "{ ?a ?b ?c } }",
+    "SELECT * { ?s ?p ?o . { SELECT * { SERVICE SILENT <http://x/> { ?a ?b ?c } } } }",
+    "PREFIX x: <http://127.0.0.1:9/> ASK { FILTER EXISTS { sErViCe x:y { ?a ?b ?c } } }",
+    "SELECT * { ?s ?p ?o } # \\u000a\r SERVICE <http://x/> { }",
 ])
 def test_service_is_refused_wherever_it_is_a_keyword(query):
     with pytest.raises(ServiceRefused):
