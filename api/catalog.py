@@ -9,10 +9,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from api.schemas import CriterionNode, Edition, GuidelineDetail, GuidelineSummary, TermRef
-from reasoner.compile import Recommendation
-from reasoner.criteria import Criterion
-from reasoner.kb import KnowledgeBase
-from reasoner.report import VERIFICATION_TAGS, citation
+from reasoner.engine.compile import Recommendation
+from reasoner.engine.criteria import Criterion
+from reasoner.engine.kb import KnowledgeBase
+from reasoner.engine.report import VERIFICATION_TAGS, citation
 from reasoner.vocab import GL, RDFS_LABEL
 
 # Criterion fields shown elsewhere in the node, not as parameters.

@@ -14,9 +14,9 @@ from api.catalog import Catalog
 from api.errors import ApiError
 from api.limits import RawBody, raw_body
 from api.settings import Settings
-from reasoner.intake import FORMATS
-from reasoner.kb import KnowledgeBase
-from reasoner.store import GraphStore
+from reasoner.engine.intake import FORMATS
+from reasoner.engine.kb import KnowledgeBase
+from reasoner.store.embedded import GraphStore
 
 
 async def get_kb(request: Request) -> KnowledgeBase:

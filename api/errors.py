@@ -16,10 +16,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from reasoner.casescope import ForeignData
 from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, MtusError
-from reasoner.querypool import QueryLimit
-from reasoner.sparql import QueryError, QueryTimeout, StoreError, UpdateRefused
+from reasoner.store.casescope import ForeignData
+from reasoner.store.querypool import QueryLimit
+from reasoner.store.sparql import QueryError, QueryTimeout, StoreError, UpdateRefused
 
 log = logging.getLogger("mtus.api")
 

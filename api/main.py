@@ -17,8 +17,8 @@ from api.catalog import Catalog
 from api.limits import BodyLimit
 from api.routers import context, guidelines, health, letters, reasoning, sparql, validation
 from api.settings import Settings
-from reasoner.kb import KnowledgeBase
-from reasoner.store import GraphStore
+from reasoner.engine.kb import KnowledgeBase
+from reasoner.store.embedded import GraphStore
 
 DESCRIPTION = """Decides California workers' compensation treatment requests under the MTUS
 guidelines, explains each determination, and serves everything it stored over SPARQL.

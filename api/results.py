@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from api.errors import ApiError
-from reasoner.sparql import GraphResult, QueryResult, serialize_results
+from reasoner.store.sparql import GraphResult, QueryResult, serialize_results
 from reasoner.vocab import GL, MTUS, PROV, RDF, RDFS, SKOS, TERM, XSD
 
 PREFIXES = {"mtus": MTUS, "term": TERM, "gl": GL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,

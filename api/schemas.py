@@ -57,7 +57,7 @@ class ValidationReport(BaseModel):
 
 
 class CaseReport(BaseModel):
-    """The reasoner's determination report (reasoner.report.case_json) plus the run IRI."""
+    """The reasoner's determination report (reasoner.engine.report.case_json) plus the run IRI."""
 
     model_config = ConfigDict(extra="allow")
 

@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from reasoner.remote import RemoteStore
-from reasoner.store import DEFAULT_PATH, Store
+from reasoner.store.embedded import DEFAULT_PATH, Store
+from reasoner.store.remote import RemoteStore
 
 MEMORY = ":memory:"
 

@@ -32,12 +32,12 @@ if str(ROOT) not in sys.path:
 import pyoxigraph as ox  # noqa: E402
 
 from bench.bench_reason import summary, write_report  # noqa: E402
-from reasoner.casetests import discover, load_case_test  # noqa: E402
-from reasoner.kb import KnowledgeBase  # noqa: E402
-from reasoner.letters.ingest import prepare  # noqa: E402
-from reasoner.letters.synth import write_letters  # noqa: E402
-from reasoner.report import run_triples  # noqa: E402
-from reasoner.store import Store, case_graph  # noqa: E402
+from reasoner.authoring.casetests import discover, load_case_test  # noqa: E402
+from reasoner.engine.kb import KnowledgeBase  # noqa: E402
+from reasoner.engine.report import run_triples  # noqa: E402
+from reasoner.reader.ingest import prepare  # noqa: E402
+from reasoner.reader.synth import write_letters  # noqa: E402
+from reasoner.store.embedded import Store, case_graph  # noqa: E402
 from reasoner.vocab import DET, RUN  # noqa: E402
 
 BULK = "https://example.org/bulk/"

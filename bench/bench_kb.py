@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import sys, time
-from reasoner.kb import KnowledgeBase
+from reasoner.engine.kb import KnowledgeBase
 t0 = time.perf_counter()
 kb = KnowledgeBase.load(cache={cache})
 print(time.perf_counter() - t0, len(kb.triples), kb.digest)

@@ -26,10 +26,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_reason import summary, write_report  # noqa: E402
-from reasoner.kb import KnowledgeBase  # noqa: E402
-from reasoner.letters.ingest import ingest, letter_files  # noqa: E402
-from reasoner.letters.synth import write_letters  # noqa: E402
-from reasoner.store import Store  # noqa: E402
+from reasoner.engine.kb import KnowledgeBase  # noqa: E402
+from reasoner.reader.ingest import ingest, letter_files  # noqa: E402
+from reasoner.reader.synth import write_letters  # noqa: E402
+from reasoner.store.embedded import Store  # noqa: E402
 
 TARGET_S = 60.0  # issue #5: 10,000 letters in at most 60 s (not asserted)
 

@@ -23,9 +23,9 @@ if str(ROOT) not in sys.path:
 import pyoxigraph as ox  # noqa: E402
 
 from bench.bench_reason import summary, write_report  # noqa: E402
-from reasoner.casetests import discover, load_case_test  # noqa: E402
+from reasoner.authoring.casetests import discover, load_case_test  # noqa: E402
+from reasoner.engine.kb import KnowledgeBase  # noqa: E402
 from reasoner.errors import IncompleteCase  # noqa: E402
-from reasoner.kb import KnowledgeBase  # noqa: E402
 
 TURTLE = "text/turtle"
 
@@ -43,8 +43,8 @@ def letter_documents(kb: KnowledgeBase, count: int) -> dict[str, bytes]:
     """name -> Turtle of the case facts of generated IMR letters (reasoner/letters/synth.py),
     as `mtus ingest` reads them: full case summaries with provenance (source text and spans),
     what a claims system would send, rather than the minimal one-criterion test cases."""
-    from reasoner.letters import synth
-    from reasoner.letters.ingest import read_letter
+    from reasoner.reader import synth
+    from reasoner.reader.ingest import read_letter
     docs = {}
     for i in range(count):
         read = read_letter(synth.letter(i).encode(), f"synth-{i:05d}.txt", kb)

@@ -33,9 +33,9 @@ if str(ROOT) not in sys.path:
 
 import pyoxigraph as ox  # noqa: E402
 
-from reasoner.evaluate import decide  # noqa: E402
-from reasoner.facts import read_case  # noqa: E402
-from reasoner.kb import KnowledgeBase  # noqa: E402
+from reasoner.engine.decide import decide  # noqa: E402
+from reasoner.engine.facts import read_case  # noqa: E402
+from reasoner.engine.kb import KnowledgeBase  # noqa: E402
 
 SEED = ROOT / "examples" / "seed-case.ttl"
 RESULTS = ROOT / "bench" / "results"

@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.bench_mix import mix_documents
     from bench.bench_reason import Server
-    from reasoner.kb import KnowledgeBase
+    from reasoner.engine.kb import KnowledgeBase
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clients", type=int, default=8)

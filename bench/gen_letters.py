@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reasoner.letters.layout import detect  # noqa: E402
-from reasoner.letters.synth import write_letters  # noqa: E402
+from reasoner.reader.layout import detect  # noqa: E402
+from reasoner.reader.synth import write_letters  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

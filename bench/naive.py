@@ -22,8 +22,8 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from reasoner.criteria.base import Truth
-from reasoner.kb import ontology_files
+from reasoner.engine.criteria.base import Truth
+from reasoner.engine.kb import ontology_files
 from reasoner.vocab import MTUS, TERM
 
 PREFIXES = f"""

@@ -37,7 +37,7 @@ def rss_kib(pid: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     import httpx
 
-    from reasoner.kb import KnowledgeBase
+    from reasoner.engine.kb import KnowledgeBase
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=300)

@@ -14,6 +14,6 @@ def __getattr__(name: str):
     # Loaded on first use, so that a light module of the package (the query worker) can be
     # started without importing the whole engine.
     if name == "KnowledgeBase":
-        from reasoner.kb import KnowledgeBase
+        from reasoner.engine.kb import KnowledgeBase
         return KnowledgeBase
     raise AttributeError(f"module 'reasoner' has no attribute {name!r}")

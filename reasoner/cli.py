@@ -18,7 +18,7 @@ DEFAULT_STORE = "var/store"
 
 
 def _read(path: str, fmt: str | None) -> tuple[bytes, str, str]:
-    from reasoner.intake import SUFFIXES, media_type_for
+    from reasoner.engine.intake import SUFFIXES, media_type_for
 
     if path == "-":
         media = SUFFIXES.get(f".{fmt}", fmt) if fmt else "text/turtle"
@@ -32,14 +32,14 @@ def _read(path: str, fmt: str | None) -> tuple[bytes, str, str]:
 
 def cmd_reason(args) -> int:
     from reasoner import KnowledgeBase
-    from reasoner.report import case_json
+    from reasoner.engine.report import case_json
 
     kb = KnowledgeBase.load()
     data, media, source = _read(args.file, args.format)
     result = kb.reason_document(data, media, source)
     out = case_json(result, kb)
     if not args.no_store:
-        from reasoner.store import Store
+        from reasoner.store.embedded import Store
 
         store = Store.open(args.store)
         try:
@@ -93,7 +93,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from reasoner.checkrun import run_check
+    from reasoner.authoring.check import run_check
 
     report = run_check(hermit=not args.no_hermit, tests=not args.no_tests)
     for line in report.info:
@@ -133,7 +133,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from reasoner.store import Store
+    from reasoner.store.embedded import Store
 
     text = Path(args.query).read_text() if Path(args.query).is_file() else args.query
     store = Store.open(args.store, read_only=True)
@@ -145,7 +145,7 @@ def cmd_query(args) -> int:
 
 
 def cmd_prune(args) -> int:
-    from reasoner.store import Store
+    from reasoner.store.embedded import Store
 
     store = Store.open(args.store)
     try:
@@ -162,8 +162,8 @@ def cmd_prune(args) -> int:
 
 def cmd_ingest(args) -> int:
     from reasoner import KnowledgeBase
-    from reasoner.letters.ingest import ingest, letter_files, progress_bar
-    from reasoner.store import Store
+    from reasoner.reader.ingest import ingest, letter_files, progress_bar
+    from reasoner.store.embedded import Store
 
     kb = KnowledgeBase.load()
     files = letter_files(args.paths)
@@ -207,8 +207,8 @@ def _decided_line(results) -> str:
 
 def cmd_eval(args) -> int:
     from reasoner import KnowledgeBase
-    from reasoner.evaluation import csv_text, evaluate, text_report
-    from reasoner.letters.ingest import letter_files, progress_bar
+    from reasoner.reader.ingest import letter_files, progress_bar
+    from reasoner.scoring import csv_text, evaluate, text_report
 
     kb = KnowledgeBase.load()
     files = letter_files(args.paths)

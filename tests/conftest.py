@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from reasoner import KnowledgeBase
-from reasoner.remote import RemoteStore
-from reasoner.sparql import StoreError
-from reasoner.store import Store
+from reasoner.store.embedded import Store
+from reasoner.store.remote import RemoteStore
+from reasoner.store.sparql import StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # tests share helpers with the bench/ scripts

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reasoner.intake import parse
-from reasoner.store import Store
+from reasoner.engine.intake import parse
+from reasoner.store.embedded import Store
 from reasoner.vocab import RUN, m
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +23,8 @@ BATCH = 5000  # far more than get stored before the kill
 WRITER = f"""
 import sys
 from pathlib import Path
-from reasoner.kb import KnowledgeBase
-from reasoner.store import Store
+from reasoner.engine.kb import KnowledgeBase
+from reasoner.store.embedded import Store
 kb = KnowledgeBase.load()
 store = Store.open(sys.argv[1])
 store.ensure_guidelines(kb)
@@ -94,9 +94,9 @@ def test_kill_9_mid_batch_leaves_no_partial_case(tmp_path, seed_turtle):
 LETTER_WRITER = """
 import sys
 from pathlib import Path
-import reasoner.letters.ingest as ingest
-from reasoner.kb import KnowledgeBase
-from reasoner.store import Store
+import reasoner.reader.ingest as ingest
+from reasoner.engine.kb import KnowledgeBase
+from reasoner.store.embedded import Store
 ingest.STORE_BATCH = 20  # many batches before the kill
 kb = KnowledgeBase.load()
 store = Store.open(sys.argv[1])
@@ -112,9 +112,9 @@ ingest.ingest(files, kb, store, lambda n, total, source: print(source, flush=Tru
 def test_kill_9_mid_letter_batch_leaves_no_partial_letter(tmp_path, kb):
     """The batch path (bulk load behind an intent log): after kill -9 the store opens with
     every letter reported stored whole, and any other letter whole or absent."""
-    from reasoner.letters.ingest import prepare
-    from reasoner.letters.synth import write_letters
-    from reasoner.store import PENDING_GRAPH
+    from reasoner.reader.ingest import prepare
+    from reasoner.reader.synth import write_letters
+    from reasoner.store.embedded import PENDING_GRAPH
 
     letters = tmp_path / "letters"
     write_letters(letters, 600, seed=3)

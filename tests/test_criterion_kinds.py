@@ -2,10 +2,10 @@
 
 import pytest
 
-from reasoner.compile import Compiler, Index, NodeReader
-from reasoner.criteria import REGISTRY, Context, Truth
-from reasoner.facts import read_case
-from reasoner.intake import parse
+from reasoner.engine.compile import Compiler, Index, NodeReader
+from reasoner.engine.criteria import REGISTRY, Context, Truth
+from reasoner.engine.facts import read_case
+from reasoner.engine.intake import parse
 
 T, F, U = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 PREFIXES = """@prefix mtus: <https://w3id.org/mtus-kg/ontology#> .

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from reasoner.cli import parser
-from reasoner.criteria import KINDS
+from reasoner.engine.criteria import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

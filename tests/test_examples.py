@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from reasoner import IncompleteCase
-from reasoner.intake import parse
-from reasoner.report import case_json
+from reasoner.engine.intake import parse
+from reasoner.engine.report import case_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TTL = ROOT / "examples" / "seed-case.ttl"
@@ -21,7 +21,7 @@ def test_turtle_and_json_ld_examples_are_the_same_graph():
 
 
 def test_seed_states_every_fact_of_the_letter(kb):
-    from reasoner.facts import read_case
+    from reasoner.engine.facts import read_case
 
     facts = read_case(parse(SEED_TTL.read_bytes(), "text/turtle"))
     assert (facts.age, facts.sex.rsplit("#")[-1], str(facts.injury_date)) == (44, "Male",

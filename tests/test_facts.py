@@ -5,9 +5,9 @@ import math
 
 import pytest
 
+from reasoner.engine.facts import read_case
+from reasoner.engine.intake import parse
 from reasoner.errors import InputError
-from reasoner.facts import read_case
-from reasoner.intake import parse
 
 PREFIXES = """@prefix mtus: <https://w3id.org/mtus-kg/ontology#> .
 @prefix term: <https://w3id.org/mtus-kg/term/> .
@@ -85,7 +85,7 @@ def test_facts_equal_their_init_made_twins(kb):
     from dataclasses import MISSING, fields
     from pathlib import Path
 
-    from reasoner.casetests import discover, load_case_test
+    from reasoner.authoring.casetests import discover, load_case_test
     root = Path(__file__).resolve().parent.parent
     checked = 0
     for path in discover(root):

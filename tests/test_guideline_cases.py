@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reasoner import casetests
+from reasoner.authoring import casetests
+from reasoner.engine.decide import Outcome
 from reasoner.errors import InputError
-from reasoner.evaluate import Outcome
 from reasoner.vocab import m
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from reasoner.sparqlsyntax import MAX_NESTING
+from reasoner.store.sparqlsyntax import MAX_NESTING
 
 TURTLE = {"content-type": "text/turtle"}
 JSONLD = {"content-type": "application/ld+json"}

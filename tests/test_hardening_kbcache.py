@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reasoner import kbcache
-from reasoner.kb import KnowledgeBase
+from reasoner.engine import kbcache
+from reasoner.engine.kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,8 @@ import socket
 
 import pytest
 
+from reasoner.engine.intake import MAX_JSON_DEPTH, parse
 from reasoner.errors import InputError
-from reasoner.intake import MAX_JSON_DEPTH, parse
 
 
 def test_malformed_turtle_names_line_and_column():

@@ -31,9 +31,9 @@ from api.limits import (
     RawBody,
     raw_body,
 )
+from reasoner.engine.intake import local_context, parse
+from reasoner.engine.jsonld import MAX_NUMBER_CHARS, JsonLdDocument
 from reasoner.errors import InputError
-from reasoner.intake import local_context, parse
-from reasoner.jsonld import MAX_NUMBER_CHARS, JsonLdDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TTL = (ROOT / "examples" / "seed-case.ttl").read_bytes()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reasoner.letters.ingest import ingest, letter_files
+from reasoner.reader.ingest import ingest, letter_files
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "letters"

@@ -15,11 +15,11 @@ import pyoxigraph as ox
 import pytest
 
 from reasoner import cli
-from reasoner.letters.ingest import bar_text, ingest, letter_files, progress_bar, read_letter
-from reasoner.letters.layout import detect
-from reasoner.letters.synth import letter, write_letters
-from reasoner.sparql import StoreError
-from reasoner.store import Store, case_graph
+from reasoner.reader.ingest import bar_text, ingest, letter_files, progress_bar, read_letter
+from reasoner.reader.layout import detect
+from reasoner.reader.synth import letter, write_letters
+from reasoner.store.embedded import Store, case_graph
+from reasoner.store.sparql import StoreError
 from reasoner.vocab import RUN, m
 
 LETTERS = 300
@@ -123,8 +123,8 @@ def _half(data: bytes) -> bytes:
 
 
 def test_a_batch_cut_off_by_a_crash_is_dropped_when_the_store_opens(kb, generated, tmp_path):
-    from reasoner.letters.ingest import prepare
-    from reasoner.store import PENDING, PENDING_GRAPH
+    from reasoner.reader.ingest import prepare
+    from reasoner.store.embedded import PENDING, PENDING_GRAPH
     store = Store.open(tmp_path / "store")
     kept = ingest(generated[:1], kb, store, reason=True)[0]
     cut = prepare(generated[1], kb, True)
@@ -214,8 +214,8 @@ def test_cli_ingest_reason(tmp_path, capsys, generated):
 
 TIE_SCRIPT = '''
 import pyoxigraph as ox
-from reasoner.letters.lexicon import Lexicon
-from reasoner.terminology import build
+from reasoner.reader.lexicon import Lexicon
+from reasoner.engine.terminology import build
 doc = """@prefix term: <https://w3id.org/mtus-kg/term/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -241,7 +241,7 @@ def test_a_lexicon_tie_is_broken_by_iri_not_by_hash_order():
 
 def test_lumbar_discectomy_names_one_term(kb):
     """The terminology gives the synonym to one class only (it named two siblings once)."""
-    from reasoner.letters.lexicon import lexicon_for
+    from reasoner.reader.lexicon import lexicon_for
     lexicon = lexicon_for(kb.terms)
     found = lexicon.find("request for lumbar discectomy at L4-5")
     assert [m.term.rsplit("/", 1)[1] for m in found] == ["LumbarDecompressionSurgery"]

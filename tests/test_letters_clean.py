@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reasoner.errors import InputError
-from reasoner.letters import synth
-from reasoner.letters.clean import _FOOTER, _join, _running_heads, clean, decode
+from reasoner.reader import synth
+from reasoner.reader.clean import _FOOTER, _join, _running_heads, clean, decode
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "tests" / "letters").glob("*.txt"))

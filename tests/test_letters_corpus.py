@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from reasoner import cli
-from reasoner.evaluation import evaluate, evaluate_letter
-from reasoner.facts import read_case
-from reasoner.letters.ingest import ingest, letter_files, read_letter
-from reasoner.sparql import StoreError
+from reasoner.engine.facts import read_case
+from reasoner.reader.ingest import ingest, letter_files, read_letter
+from reasoner.scoring import evaluate, evaluate_letter
+from reasoner.store.sparql import StoreError
 from reasoner.vocab import TERM, m
 
 CORPUS = Path(__file__).resolve().parent / "letters"

@@ -1,6 +1,6 @@
 """The seed letter ingests into the facts of the hand encoding (examples/seed-case.ttl).
 
-Compared on the typed facts (reasoner.facts.read_case) without node names, labels and
+Compared on the typed facts (reasoner.engine.facts.read_case) without node names, labels and
 source text. One hand-encoded fact is stated only in the letter's rationale (the red flags
 documented absent): the no-leakage rule forbids reading it, so the ingested seed lacks it, and
 the reasoner gives insufficient-documentation, whose IMR equivalent is the letter's 'upheld',
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from reasoner.evaluation import evaluate_letter
-from reasoner.facts import read_case
-from reasoner.letters.dates import parse_date
-from reasoner.letters.ingest import read_letter
+from reasoner.engine.facts import read_case
+from reasoner.reader.dates import parse_date
+from reasoner.reader.ingest import read_letter
+from reasoner.scoring import evaluate_letter
 from reasoner.vocab import TERM, m
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from reasoner.criteria import Truth
-from reasoner.criteria.logic import AllOf, AnyOf, AtLeast, Not
+from reasoner.engine.criteria import Truth
+from reasoner.engine.criteria.logic import AllOf, AnyOf, AtLeast, Not
 
 T, F, U = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 
@@ -56,7 +56,7 @@ def _trees(kb):
     """Every evaluated recommendation tree of every guideline test case."""
     from pathlib import Path
 
-    from reasoner.casetests import discover, load_case_test
+    from reasoner.authoring.casetests import discover, load_case_test
     from reasoner.errors import IncompleteCase
     for path in discover(Path(__file__).resolve().parent.parent):
         try:
@@ -71,7 +71,7 @@ def _trees(kb):
 def test_what_if_along_one_path_equals_recomputing_the_tree(kb):
     """would_change carries one leaf's flip up its path and stops early; that must give what
     recomputing the whole tree gives, for every leaf of every case and each truth value."""
-    from reasoner.evaluate import _Tree
+    from reasoner.engine.decide import _Tree
     checked = 0
     for root in _trees(kb):
         tree = _Tree(root)

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from reasoner import KnowledgeBase
-from reasoner.authoring import authoring_problems, duplicate_declarations, hermit_problems
-from reasoner.kb import ontology_files
+from reasoner.authoring.qc import authoring_problems, duplicate_declarations, hermit_problems
+from reasoner.engine.kb import ontology_files
 
 ROOT = Path(__file__).resolve().parent.parent
 OWL = "http://www.w3.org/2002/07/owl#"

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from reasoner.querypool import QueryLimit
-from reasoner.sparql import QueryError, QueryTimeout
-from reasoner.sparqlsyntax import MAX_NESTING, prepare
-from reasoner.store import Store
+from reasoner.store.embedded import Store
+from reasoner.store.querypool import QueryLimit
+from reasoner.store.sparql import QueryError, QueryTimeout
+from reasoner.store.sparqlsyntax import MAX_NESTING, prepare
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_a_worker_cannot_reach_the_network(small):
     # The same isolation, asked of a fresh process: a loopback listener sees no connection.
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    code = ("from reasoner.queryworker import isolate_network; import socket; "
+    code = ("from reasoner.store.queryworker import isolate_network; import socket; "
             "print(isolate_network()); "
             f"socket.create_connection(('127.0.0.1', {port}), timeout=2)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from reasoner.remote import RemoteStore
-from reasoner.sparql import QueryError, ServiceRefused, StoreError, UpdateRefused
-from reasoner.store import GraphStore
+from reasoner.store.embedded import GraphStore
+from reasoner.store.remote import RemoteStore
+from reasoner.store.sparql import QueryError, ServiceRefused, StoreError, UpdateRefused
 from reasoner.vocab import GUIDELINE_GRAPH
 
 

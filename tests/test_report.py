@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from reasoner import casetests
-from reasoner.report import case_json
+from reasoner.authoring import casetests
+from reasoner.engine.report import case_json
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = casetests.discover(ROOT / "tests" / "cases")

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, settings
 
 from api.main import create_app
 from api.settings import Settings
-from reasoner.kb import KnowledgeBase
-from reasoner.store import Store
+from reasoner.engine.kb import KnowledgeBase
+from reasoner.store.embedded import Store
 
 EXAMPLES_PER_OPERATION = 150
 MIN_REQUESTS = 1000

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
+from reasoner.engine.intake import parse
+from reasoner.engine.shapecheck import CompiledShapes
 from reasoner.errors import KnowledgeBaseError
-from reasoner.intake import parse
-from reasoner.shapecheck import CompiledShapes
 
 ROOT = Path(__file__).resolve().parent.parent
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -10,17 +10,17 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
+from reasoner.engine.report import run_triples
 from reasoner.errors import InputError
-from reasoner.report import run_triples
-from reasoner.sparql import (
+from reasoner.store.embedded import GraphStore, Store, quads_of
+from reasoner.store.sparql import (
     QueryError,
     QueryTimeout,
     ServiceRefused,
     StoreError,
     UpdateRefused,
 )
-from reasoner.sparqlsyntax import prepare
-from reasoner.store import GraphStore, Store, quads_of
+from reasoner.store.sparqlsyntax import prepare
 from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
 
 CASE = "https://w3id.org/mtus-kg/case/imr-352bc1bec7c49a86/case"
@@ -156,7 +156,7 @@ def test_a_read_only_store_queries_while_a_writer_holds_it(kb, seed, tmp_path):
     with pytest.raises(StoreError, match="read-only"):
         reader.save_case(seed, kb)
     # As the CLI would: another process, while this one keeps the write lock.
-    script = ("import sys; from reasoner.store import Store; "
+    script = ("import sys; from reasoner.store.embedded import Store; "
               "s = Store.open(sys.argv[1], read_only=True); "
               "print(len(s.query('SELECT ?g { GRAPH ?g {} }').rows))")
     out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,

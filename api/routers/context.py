@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from reasoner.intake import context_path
+from reasoner.engine.intake import context_path
 
 router = APIRouter(prefix="/v1", tags=["context"])
 

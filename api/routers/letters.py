@@ -11,9 +11,9 @@ from fastapi import APIRouter
 from api.deps import KbDep, RawBodyDep, StoreDep, StoringDep
 from api.errors import ApiError
 from api.schemas import error_responses, raw_body_doc
-from reasoner.evaluation import evaluate_letter
-from reasoner.letters.ingest import read_letter, reason_letter
-from reasoner.report import run_triples
+from reasoner.engine.report import run_triples
+from reasoner.reader.ingest import read_letter, reason_letter
+from reasoner.scoring import evaluate_letter
 
 router = APIRouter(prefix="/v1", tags=["letters"])
 TEXT_TYPES = ("text/plain", "")

@@ -10,7 +10,7 @@ from api.bodies import CASE_BODY
 from api.deps import CaseBodyDep, StoringDep
 from api.fastjson import json_response
 from api.schemas import CaseReport, error_responses
-from reasoner.report import case_json
+from reasoner.engine.report import case_json
 
 router = APIRouter(prefix="/v1", tags=["reasoning"])
 # Bodies up to this size are decided on the event loop (a few ms at most); larger ones in the

@@ -19,9 +19,9 @@ from api.errors import ApiError
 from api.results import GRAPH_TYPES, SOLUTION_TYPES, check_acceptable, render
 from api.schemas import error_responses
 from api.settings import Settings
-from reasoner.querypool import UNION, Dataset
-from reasoner.sparql import UpdateRefused
-from reasoner.store import GraphStore
+from reasoner.store.embedded import GraphStore
+from reasoner.store.querypool import UNION, Dataset
+from reasoner.store.sparql import UpdateRefused
 
 router = APIRouter(tags=["sparql"])
 

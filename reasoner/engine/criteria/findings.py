@@ -1,0 +1,91 @@
+"""Criteria over findings and diagnoses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
+from reasoner.engine.facts import Fact
+
+
+@dataclass(frozen=True)
+class FindingPresent(Criterion):
+    """Met by a present finding or a diagnosis of the class; not met when the class (or a
+    broader one) is documented absent; otherwise not documented. 'No fever' does not make
+    all red flags absent: only an absence of the class itself or a superclass counts."""
+
+    of_class: str
+    kind: ClassVar[str] = "FindingPresent"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        return cls(**cls.common(reader), of_class=reader.term("ofClass"))
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return f"{reader.term_label('ofClass')} is documented"
+
+    def evaluate(self, ctx: Context) -> Finding:
+        terms = ctx.terms
+        present: list[Fact] = [f for f in ctx.facts.findings
+                               if f.present and terms.is_a(f.concept, self.of_class)]
+        present += [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
+        if present:
+            return Finding(MET, tuple(Evidence(f.node, _say(f, terms, "present"))
+                                      for f in present))
+        absent = [f for f in ctx.facts.findings
+                  if not f.present and f.concept and terms.is_a(self.of_class, f.concept)]
+        if absent:
+            return Finding(NOT_MET, tuple(
+                Evidence(f.node, _say(f, terms, "documented absent")) for f in absent))
+        return Finding(UNKNOWN)
+
+    def missing(self, ctx: Context) -> str:
+        label = ctx.terms.label(self.of_class)
+        return self.missing_text or f"Whether {label} is present or absent"
+
+    def to_meet(self, ctx: Context) -> str:
+        return f"Documentation of {ctx.terms.label(self.of_class)} on examination or history"
+
+
+@dataclass(frozen=True)
+class DiagnosisOf(Criterion):
+    """Met by a diagnosis of the class. The diagnosis list is the physician's assessment, so
+    when diagnoses are listed and none fits, the criterion is not met."""
+
+    of_class: str
+    kind: ClassVar[str] = "DiagnosisOf"
+
+    @classmethod
+    def compile(cls, reader) -> Criterion:
+        return cls(**cls.common(reader), of_class=reader.term("ofClass"))
+
+    @classmethod
+    def default_statement(cls, reader) -> str:
+        return f"A diagnosis of {reader.term_label('ofClass')} is documented"
+
+    def evaluate(self, ctx: Context) -> Finding:
+        terms = ctx.terms
+        matching = [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
+        if matching:
+            return Finding(MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
+                                      for d in matching))
+        if ctx.facts.diagnoses:
+            return Finding(NOT_MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
+                                          for d in ctx.facts.diagnoses),
+                           note=f"no diagnosis of {terms.label(self.of_class)}")
+        return Finding(UNKNOWN)
+
+    def missing(self, ctx: Context) -> str:
+        return self.missing_text or "The diagnoses (assessment) of the treating physician"
+
+    def to_meet(self, ctx: Context) -> str:
+        return f"A documented diagnosis of {ctx.terms.label(self.of_class)}"
+
+
+def _say(fact, terms, how: str) -> str:
+    label = fact.label or terms.label(fact.concept)
+    when = f" on {fact.on_date.isoformat()}" if fact.on_date else ""
+    return f"{label}: {how}{when}"

@@ -1,0 +1,245 @@
+"""Evaluate a compiled program against case facts: one determination per requested service.
+
+Explanations are a by-product: each evaluated node records its truth and the facts it read,
+and the decisive criteria, missing documentation and what would change the outcome are read
+off that tree, never computed by a second pass over the case.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple
+
+from reasoner.engine.compile import Program, Recommendation, Section
+from reasoner.engine.criteria import Context, Criterion, Finding, Truth
+from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
+from reasoner.engine.facts import CaseFacts, Request
+from reasoner.vocab import m
+
+
+class Outcome(enum.Enum):
+    MEDICALLY_NECESSARY = "medically-necessary"
+    NOT_MEDICALLY_NECESSARY = "not-medically-necessary"
+    INSUFFICIENT_DOCUMENTATION = "insufficient-documentation"
+    NOT_ADDRESSED = "not-addressed"
+
+    @property
+    def imr_equivalent(self) -> str | None:
+        # IMR treats missing documentation as failing the criteria, so it upholds the denial.
+        return {Outcome.MEDICALLY_NECESSARY: "overturned",
+                Outcome.NOT_MEDICALLY_NECESSARY: "upheld",
+                Outcome.INSUFFICIENT_DOCUMENTATION: "upheld"}.get(self)
+
+
+_BY_TRUTH = {MET: Outcome.MEDICALLY_NECESSARY,
+             NOT_MET: Outcome.NOT_MEDICALLY_NECESSARY,
+             UNKNOWN: Outcome.INSUFFICIENT_DOCUMENTATION}
+_SEVERITY = {NOT_MET: 0, UNKNOWN: 1, MET: 2}
+
+
+class Node(NamedTuple):
+    """One evaluated criterion. A named tuple rather than a frozen dataclass: a tree is built
+    per request and a frozen dataclass pays a setattr call per field."""
+
+    criterion: Criterion
+    truth: Truth
+    finding: Finding | None  # leaves only
+    children: tuple[Node, ...] = ()
+
+    def leaves(self) -> list[Node]:
+        """The leaves under this node, left to right."""
+        out, stack = [], [self]
+        while stack:
+            node = stack.pop()
+            if node.children:
+                stack.extend(reversed(node.children))
+            else:
+                out.append(node)
+        return out
+
+
+class Applied(NamedTuple):
+    recommendation: Recommendation
+    root: Node
+
+
+class Determination(NamedTuple):
+    """One requested service's outcome and its proof. Named tuples, as Node: made per request."""
+
+    request: Request
+    outcome: Outcome
+    applied: Applied | None
+    also_applied: tuple[Applied, ...]
+    decisive: tuple[Node, ...]
+    missing: tuple[str, ...]
+    would_change: tuple[str, ...]
+    context: Context
+    also_cites: tuple[Section, ...] = ()  # sections of decisive criteria beyond the main one
+
+
+def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
+    if criterion.is_combinator:
+        children = tuple(evaluate_node(op, ctx) for op in criterion.operands)  # type: ignore[attr-defined]
+        truth = criterion.combine([c.truth for c in children])  # type: ignore[attr-defined]
+        return Node(criterion, truth, None, children)
+    finding = criterion.evaluate(ctx)
+    return Node(criterion, finding.truth, finding)
+
+
+def decide(program: Program, facts: CaseFacts) -> list[Determination]:
+    return [decide_request(program, facts, req) for req in facts.requests]
+
+
+def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determination:
+    ctx = Context(facts=facts, request=req, terms=program.terminology)
+    applied = [Applied(rec, _root(rec, ctx)) for rec in applicable(program, ctx)]
+    if not applied:
+        return Determination(req, Outcome.NOT_ADDRESSED, None, (), (), (), (), ctx)
+    applied.sort(key=lambda a: _SEVERITY[a.root.truth])
+    main = applied[0]
+    truth = main.root.truth
+    turned_on = tuple(decisive(main.root, truth))
+    cited = [program.section(n.criterion.section) for n in turned_on]
+    also = tuple(dict.fromkeys(s for s in cited
+                               if s and s.iri != main.recommendation.section.iri))
+    return Determination(
+        request=req, outcome=_BY_TRUTH[truth], applied=main, also_applied=tuple(applied[1:]),
+        decisive=turned_on, missing=tuple(missing(main.root, ctx)),
+        would_change=tuple(would_change(main.root, ctx)), context=ctx, also_cites=also)
+
+
+def applicable(program: Program, ctx: Context) -> list[Recommendation]:
+    """Recommendations in force on the request date whose service class covers the request
+    and whose clinical context holds; MTUS sources shadow non-MTUS ones (8 CCR 9792.21.1),
+    and a recommendation for a narrower service class shadows a broader one."""
+    req = ctx.request
+    if req.concept is None or req.request_date is None:
+        return []
+    found = [(r, depth) for r, depth in program.covering(req.concept)
+             if r.section.edition.in_force(req.request_date)
+             and (r.applicable_when is None
+                  or evaluate_node(r.applicable_when, ctx).truth is MET)]
+    if any(r.section.edition.mtus for r, _ in found):
+        found = [(r, depth) for r, depth in found if r.section.edition.mtus]
+    deepest = max((depth for _, depth in found), default=0)
+    return [r for r, depth in found if depth == deepest]
+
+
+def _root(rec: Recommendation, ctx: Context) -> Node:
+    if rec.criterion is not None:
+        return evaluate_node(rec.criterion, ctx)
+    if rec.polarity == m("Recommended"):
+        return Node(_Unconditional(rec), MET, Finding(MET))
+    return Node(_NotRecommended(rec), NOT_MET, Finding(NOT_MET))
+
+
+class _Unconditional(Criterion):
+    """Stands in the trace for a recommendation that decides without criteria."""
+
+    kind = "Recommended"
+
+    def __init__(self, rec: Recommendation) -> None:
+        object.__setattr__(self, "iri", rec.iri)
+        object.__setattr__(self, "statement", rec.statement)
+        object.__setattr__(self, "missing_text", "")
+        object.__setattr__(self, "verification", rec.verification)
+        object.__setattr__(self, "section", None)
+
+
+class _NotRecommended(_Unconditional):
+    """Stands in the trace for a recommendation that rules the service out."""
+
+    kind = "NotRecommended"
+
+    def to_meet(self, ctx: Context) -> str:
+        return "Evidence rebutting the MTUS recommendation (8 CCR 9792.25.1)"
+
+
+def decisive(node: Node, target: Truth) -> list[Node]:
+    """The leaves the outcome turns on: under a combinator, the children that share its value
+    (for Not, the child with the opposite value)."""
+    if not node.children:
+        return [node] if node.truth == target else []
+    wanted = ~target if node.criterion.kind == "Not" else target
+    out: list[Node] = []
+    for child in node.children:
+        if child.truth == wanted:
+            out += decisive(child, wanted)
+    return out
+
+
+def missing(node: Node, ctx: Context) -> list[str]:
+    """Undocumented leaves that still matter: skip branches of an any-of already met."""
+    if not node.children:
+        return [node.criterion.missing(ctx)] if node.truth == UNKNOWN else []
+    skip_unmet = node.criterion.kind == "AnyOf" and node.truth == MET
+    out: list[str] = []
+    for child in node.children:
+        if skip_unmet and child.truth != MET:
+            continue
+        out += [text for text in missing(child, ctx) if text not in out]
+    return out
+
+
+def recompute(node: Node, overrides: dict[int, Truth], path: set[int]) -> Truth:
+    """The node's truth with some leaves overridden; `path` holds the ids of the overridden
+    leaves' ancestors, so subtrees off it keep their truth without a walk."""
+    if id(node) in overrides:
+        return overrides[id(node)]
+    if id(node) not in path:
+        return node.truth
+    return node.criterion.combine([recompute(c, overrides, path) for c in node.children])  # type: ignore[attr-defined]
+
+
+class _Tree:
+    """Parent links of one evaluated tree, for what-if recomputation along leaf paths."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self.parent: dict[int, Node] = {}
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for child in node.children:
+                self.parent[id(child)] = node
+                stack.append(child)
+
+    def truth_with_one(self, leaf: Node, truth: Truth) -> Truth:
+        """The root's truth with one leaf overridden: the change is carried up the leaf's
+        path and stops where an ancestor's truth does not move (most flips stop early)."""
+        child, value = leaf, truth
+        node = self.parent.get(id(leaf))
+        while node is not None:
+            if value == child.truth:
+                return self.root.truth
+            value = node.criterion.combine(  # type: ignore[attr-defined]
+                [value if c is child else c.truth for c in node.children])
+            child, node = node, self.parent.get(id(node))
+        return value
+
+    def truth_with(self, leaves: list[Node], truth: Truth) -> Truth:
+        overrides = {id(leaf): truth for leaf in leaves}
+        path: set[int] = set()
+        for leaf in leaves:
+            node = self.parent.get(id(leaf))
+            while node is not None and id(node) not in path:
+                path.add(id(node))
+                node = self.parent.get(id(node))
+        return recompute(self.root, overrides, path)
+
+
+def would_change(root: Node, ctx: Context) -> list[str]:
+    """Single documented facts that would flip the outcome; if none alone would, all the
+    unmet leaves together."""
+    tree = _Tree(root)
+    if root.truth == MET:
+        flips = [leaf for leaf in decisive(root, MET)
+                 if tree.truth_with_one(leaf, NOT_MET) != MET]
+        return [f"Documentation contradicting: {leaf.criterion.statement}" for leaf in flips]
+    unmet = [leaf for leaf in root.leaves() if leaf.truth != MET]
+    singles = [leaf for leaf in unmet if tree.truth_with_one(leaf, MET) == MET]
+    if singles:
+        return [leaf.criterion.to_meet(ctx) for leaf in singles]
+    if unmet and tree.truth_with(unmet, MET) == MET:
+        return ["All of: " + "; ".join(leaf.criterion.to_meet(ctx) for leaf in unmet)]
+    return []

@@ -1,0 +1,137 @@
+"""The knowledge base: ontology files loaded, terminology closed and guidelines compiled once.
+
+`KnowledgeBase.load()` is the start-up cost; `reason_document()` is the per-request path and
+does only parse, completeness and evaluation over the small case graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from reasoner.engine import completeness, intake, kbcache, terminology
+from reasoner.engine.casegraph import CaseGraph
+from reasoner.engine.compile import Index, Program, compile_program, relative
+from reasoner.engine.decide import Determination, decide
+from reasoner.engine.facts import CaseFacts, read_case
+from reasoner.engine.home import home
+from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError
+
+
+def ontology_files(root: Path) -> list[Path]:
+    onto = root / "ontology"
+    files = [onto / "mtus.ttl"] + sorted((onto / "terminology").glob("*.ttl")) \
+        + sorted((onto / "guidelines").glob("*.ttl"))
+    return [f for f in files if f.exists()]
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes() if path.exists() else b""
+
+
+def _compile(root: Path, contents: dict[str, bytes], shapes: Path) -> dict:
+    """Parse the ontology files, close the terminology, compile guidelines and case shapes."""
+    index = Index()
+    triples: list[ox.Triple] = []
+    for name, data in contents.items():
+        try:
+            parsed = intake.parse(data, "text/turtle", source=name)
+        except InputError as exc:
+            raise KnowledgeBaseError(exc.describe(), file=name) from None
+        index.add(parsed, name)
+        triples += parsed
+    terms = terminology.build(triples)
+    return {"program": compile_program(index, terms), "triples": triples,
+            "checker": completeness.CaseChecker.load(shapes, terms),
+            "sources": dict(index.files)}
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: str
+    facts: CaseFacts
+    determinations: list[Determination]
+    triples: Sequence[ox.Triple]
+    warnings: list
+
+
+class KnowledgeBase:
+    def __init__(self, program: Program, triples: list[ox.Triple], files: list[str],
+                 digest: str, root: Path, checker: completeness.CaseChecker,
+                 sources: dict[str, str] | None = None) -> None:
+        self.program = program
+        self.sources = sources or {}  # subject IRI -> ontology file it is described in
+        self._triples: list[ox.Triple] | None = triples
+        self._triples_nt: bytes | None = None
+        self.files = files
+        self.digest = digest
+        self.root = root
+        self.checker = checker
+
+    @classmethod
+    def load(cls, root: Path | None = None, *, cache: bool | None = None) -> KnowledgeBase:
+        """Load the ontology under `root`: from the compiled cache when one matches the files'
+        content (see kbcache), else parse and compile them (and cache the result)."""
+        root = Path(root) if root else home()
+        files = ontology_files(root)
+        if not files:
+            raise KnowledgeBaseError(f"no ontology files under {root / 'ontology'}")
+        contents = {relative(path, root): path.read_bytes() for path in files}
+        sha = hashlib.sha256()
+        for name, data in contents.items():
+            sha.update(name.encode() + b"\0" + data)
+        shapes = root / "shapes" / "case.ttl"
+        use_cache = kbcache.enabled() if cache is None else cache
+        key = kbcache.cache_key({**contents, "shapes/case.ttl": _read(shapes)}) \
+            if use_cache else ""
+        parts = kbcache.load(root, key) if use_cache else None
+        if parts is None:
+            parts = _compile(root, contents, shapes)
+            if use_cache:
+                nt = ox.serialize(parts["triples"], format=ox.RdfFormat.N_TRIPLES) or b""
+                kbcache.save(root, key, {**parts, "triples": None, "triples_nt": nt})
+        kb = cls(parts["program"], parts["triples"], list(contents), sha.hexdigest()[:16],
+                 root, parts["checker"], parts["sources"])
+        if parts["triples"] is None:
+            kb._triples_nt = parts["triples_nt"]
+        return kb
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        """The ontology's triples. From the cache they are kept as N-Triples and read on first
+        use: building 10k Python term objects is most of a warm start, and deciding a case
+        never needs them (storing the guideline graph and the API catalogue do)."""
+        if self._triples is None:
+            data = self._triples_nt or b""
+            self._triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+            self._triples_nt = None
+        return self._triples
+
+    @property
+    def terms(self) -> terminology.Terminology:
+        return self.program.terminology
+
+    def parse(self, data: bytes, media_type: str, source: str = "<input>") -> CaseGraph:
+        """The distinct triples of a case document, carrying the index the stages share."""
+        return intake.parse(data, media_type, source=source)
+
+    def validate(self, triples: Sequence[ox.Triple], source: str = "<input>") -> list:
+        """Completeness problems (violations and warnings) of a parsed case."""
+        return self.checker.check(triples, source)
+
+    def reason(self, triples: Sequence[ox.Triple], source: str = "<input>") -> CaseResult:
+        problems = self.validate(triples, source)
+        violations = [p for p in problems if p.severity == "violation"]
+        if violations:
+            raise IncompleteCase(violations, source)
+        facts = read_case(triples, source)
+        return CaseResult(facts.case, facts, decide(self.program, facts), triples,
+                          [p for p in problems if p.severity != "violation"])
+
+    def reason_document(self, data: bytes, media_type: str,
+                        source: str = "<input>") -> CaseResult:
+        return self.reason(self.parse(data, media_type, source), source)

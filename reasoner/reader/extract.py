@@ -1,0 +1,265 @@
+"""Case facts from the case summary of a letter, each with its span (provenance).
+
+Only the case summary and the disputed items' names are read: the recorded outcome, the
+guideline lines and the rationale are the reviewer's record and never become facts (no
+leakage). Sentences are read in order; a progress-report date sets the date of the findings
+and pain scores that follow it, and a date inside a sentence ('X-rays done on 12-13-14')
+overrides it for that sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from reasoner.reader import items as request_items
+from reasoner.reader.dates import DATE_RE, find_dates, parse_date
+from reasoner.reader.layout import Letter
+from reasoner.reader.lexicon import Lexicon, Match
+from reasoner.vocab import TERM, m
+
+T = TERM.__add__
+_SENTENCE = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bvs)(?<=[.!?])[\"']?\s+(?=[A-Z\"(])")
+_REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
+                          r"consultation|encounter)\s+(?:dated|of|on|from)\s+(" + DATE_RE.pattern
+                          + r")|^\s*On\s+(" + DATE_RE.pattern + r")", re.I)
+_AGE_SEX = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}?(male|female|man|woman)", re.I)
+_INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury)\D{0,40}?(" + DATE_RE.pattern + ")", re.I)
+_DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?)\b[^:]*?"
+                        r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)", re.I)
+_PRIOR = re.compile(r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|included|"
+                    r"consists? of|:)|\btreatment (?:to date|history)\b[^:]*?(?:includes?|"
+                    r"included|has included|:)|\bhas (?:had|received|undergone|tried)\b", re.I)
+_MEDS = re.compile(r"\b(?:current )?medications?\b\s*(?:are|include[sd]?|list|consist of|:)|"
+                   r"\b(?:is|was) (?:currently )?(?:taking|prescribed|on)\b", re.I)
+_NEGATION = re.compile(r"\b(?:no|not|denies|denied|without|negative for|absence of|free of|"
+                       r"none|never)\b", re.I)
+_SIDE = re.compile(r"\b(left|right|bilateral|bilaterally)\b", re.I)
+_RESULT = re.compile(r"\b(?:reveal|show|demonstrat|note[sd]? |finding|impression)", re.I)
+_STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
+                         + ")", re.I)
+_RESPONSES = [  # first hit wins: a negated improvement before an improvement
+    (re.compile(r"\b(?:no|not|without|denies|lack of|absence of)\b[^.;]{0,40}?"
+                r"(?:functional improvement|improve|benefit|relief|help)", re.I), "NoImprovement"),
+    (re.compile(r"\b(?:worse|worsen|worsening|aggravat)", re.I), "Worsened"),
+    (re.compile(r"functional (?:improvement|gain)|improved (?:function|ability|ADL|activit)|"
+                r"(?:increase|improve)[sd]? (?:his|her|the)? ?(?:function|ability|activit)",
+                re.I), "FunctionalImprovement"),
+    (re.compile(r"\b(?:relief|benefit|help(?:s|ed|ful)?|improve[sd]?|improvement)\b", re.I),
+     "SubjectiveImprovement"),
+]
+_UNDOCUMENTED = re.compile(r"\b(?:no|not|without)\s+(?:\w+\s+)?(?:documentation|documented|"
+                           r"evidence|record|mention)\b", re.I)
+# A generic 'surgery' in a spine case is spinal surgery: the terminology has no region link.
+_REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery")}
+
+
+@dataclass
+class Fact:
+    kind: str  # diagnosis, finding, pain, prior, medication, study, request, ur
+    concept: str | None
+    start: int  # span in the cleaned letter text
+    end: int
+    label: str
+    props: dict = field(default_factory=dict)
+
+
+@dataclass
+class Extracted:
+    facts: list[Fact]
+    age: tuple[int, int, int] | None = None  # value, start, end
+    sex: tuple[str, int, int] | None = None
+    injury: tuple[dt.date, int, int] | None = None
+    region: str | None = None
+
+
+def extract(letter: Letter, lex: Lexicon) -> Extracted:
+    out = Extracted(facts=[])
+    base, text = letter.summary[0], letter.summary_text.replace("\n", " ")
+    current: dt.date | None = None
+    for s_start, sentence in _sentences(text):
+        at = base + s_start
+        found = _REPORT_DATE.search(sentence)
+        if found and (day := parse_date(found.group(1) or found.group(2))):
+            current = day
+        _worker(out, sentence, at)
+        if (cue := _DIAGNOSES.search(sentence)) and not _PRIOR.search(sentence):
+            _diagnoses(out, lex, sentence, at, cue.end())
+        elif cue := _PRIOR.search(sentence):
+            _listed(out, lex, sentence, at, cue.end(), "prior")
+        elif cue := _MEDS.search(sentence):
+            _listed(out, lex, sentence, at, cue.end(), "medication")
+        else:
+            day = _sentence_date(sentence) or current
+            _studies(out, lex, sentence, at, day)
+            _findings(out, lex, sentence, at, day)
+            _responses(out, lex, sentence)
+        _pain(out, sentence, at, current)
+        request_items.note_request_sentence(out, lex, sentence, at, current)
+    _refine(out, lex)
+    if out.injury is None and (doi := letter.header.get("date_of_injury")):
+        day = parse_date(doi)
+        out.injury = (day, 0, 0) if day else None
+    request_items.add_requests(out, lex, letter, current)
+    return out
+
+
+def _sentences(text: str):
+    start = 0
+    for boundary in _SENTENCE.finditer(text):
+        yield start, text[start:boundary.start() + 1]
+        start = boundary.end()
+    if text[start:].strip():
+        yield start, text[start:]
+
+
+def _sentence_date(sentence: str) -> dt.date | None:
+    found = _STUDY_DATE.search(sentence)
+    return parse_date(found.group(1)) if found else None
+
+
+def _worker(out: Extracted, sentence: str, at: int) -> None:
+    if out.age is None and (found := _AGE_SEX.search(sentence)):
+        sex = "Male" if found.group(2).lower() in ("male", "man") else "Female"
+        out.age = (int(found.group(1)), at + found.start(), at + found.end())
+        out.sex = (sex, at + found.start(), at + found.end())
+    if out.injury is None and (found := _INJURY.search(sentence)):
+        day = parse_date(found.group(1))
+        if day:
+            out.injury = (day, at + found.start(), at + found.end())
+
+
+def _side(text: str) -> str | None:
+    sides = _SIDE.findall(text)
+    if not sides:
+        return None
+    side = sides[-1].lower()
+    return "Bilateral" if side.startswith("bilateral") else side.capitalize()
+
+
+def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -> None:
+    prev = cue
+    for hit in lex.find(sentence[cue:], T("Condition")):
+        start, end = cue + hit.start, cue + hit.end
+        props = {"side": _side(sentence[prev:start].split(",")[-1])}
+        out.facts.append(Fact("diagnosis", hit.term, at + start, at + end, sentence[start:end],
+                              props))
+        prev = end
+    if out.region is None:
+        region = lex.first(sentence[cue:], T("BodyRegion"))
+        out.region = region.term if region else None
+
+
+def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind: str) -> None:
+    """A list of treatments, studies or drugs; what follows each name (dates, sessions, dose,
+    response) up to the next name belongs to it."""
+    clause = sentence[cue:]
+    within = (T("Drug"),) if kind == "medication" else (T("Service"),)
+    hits = lex.find(clause, *within)
+    for n, hit in enumerate(hits):
+        tail = clause[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(clause)]
+        name = clause[hit.start:hit.end]
+        start, end = at + cue + hit.start, at + cue + hit.end
+        study = lex.terms.is_a(hit.term, T("DiagnosticService"))
+        this_kind = "study" if study else kind
+        props = request_items.course_props(tail) if not study else {}
+        dates = [d for d, _, _ in find_dates(tail)]
+        # A course's 'since DATE' is its start, not the date it took place.
+        dates = [] if props.get("start") else dates
+        for day in dates if study and dates else [dates[0] if dates else None]:
+            out.facts.append(Fact(this_kind, hit.term, start, end, name,
+                                  {**props, "on_date": day}))
+
+
+def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+    """A sentence reporting a study's result: the result goes to the study of that date."""
+    hit = lex.first(sentence, T("DiagnosticService"))
+    verb = _RESULT.search(sentence, hit.end) if hit else None
+    if hit is None or verb is None:
+        return
+    result = sentence[verb.end():].strip(" .")
+    result = re.sub(r"^\w*\s+", "", result) if result[:1].islower() else result
+    for fact in out.facts:
+        if fact.kind == "study" and fact.props.get("on_date") == day and \
+                lex.terms.is_a(fact.concept, T("DiagnosticService")):
+            fact.props["result"] = result
+            return
+    out.facts.append(Fact("study", hit.term, at + hit.start, at + hit.end,
+                          sentence[hit.start:hit.end], {"on_date": day, "result": result}))
+
+
+def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+    for hit in lex.find(sentence, T("ClinicalFinding")):
+        before = re.split(r"[;:]|\bbut\b|\bhowever\b|\balthough\b", sentence[:hit.start])[-1]
+        present = not _NEGATION.search(before[-45:])
+        after = sentence[hit.end:hit.end + 90]
+        region = lex.first(after, T("BodyRegion"))
+        side = _side(after[:region.start]) if region else None
+        side = side or _side(" ".join(before.split()[-2:]))
+        if any(f.kind == "finding" and f.concept == hit.term and f.props["present"] == present
+               and f.props["on_date"] == day for f in out.facts):
+            continue
+        out.facts.append(Fact("finding", hit.term, at + hit.start, at + hit.end,
+                              sentence[hit.start:hit.end],
+                              {"present": present, "on_date": day, "side": side,
+                               "region": region.term if region else None}))
+
+
+def _responses(out: Extracted, lex: Lexicon, sentence: str) -> None:
+    """'Norco helps ... with improved function': the response of the named treatments."""
+    response = response_of(sentence)
+    if response is None:
+        return
+    named = {h.term for h in lex.find(sentence, T("Treatment"))}
+    for fact in out.facts:
+        if fact.kind in ("prior", "medication") and fact.concept in named:
+            fact.props["response"] = m(response)
+
+
+def response_of(text: str) -> str | None:
+    """The documented response, if any: 'no documentation of improvement' documents none."""
+    if _UNDOCUMENTED.search(text):
+        return None
+    for pattern, response in _RESPONSES:
+        if pattern.search(text):
+            return response
+    return None
+
+
+# 'n/10', 'n-m out of 10' (not the '01/10' of a date), and what follows it (its context).
+_PAIN = re.compile(r"(?<![\d/.-])(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?"
+                   r"\s*(?:/|out of)\s*10(?![\d/-])(?=(?P<after>[^.;]{0,40}))", re.I)
+
+
+def _pain(out: Extracted, sentence: str, at: int, day) -> None:
+    for n, found in enumerate(_PAIN.finditer(sentence)):
+        after = found.group("after").split(" and ")[0]
+        context = ("WithoutMedication" if re.search(r"without\s+(?:\w+\s+)?medication", after, re.I)
+                   else "WithMedication" if re.search(r"with\s+(?:\w+\s+)?medication", after, re.I)
+                   else "CurrentPain")
+        low, high = float(found.group(1)), found.group(2)
+        start = found.start()
+        if n == 0:  # the first score's span starts at 'Pain is rated'
+            lead = re.search(r"\b(?:pain|VAS)\b[^.]*$", sentence[:start], re.I)
+            start = lead.start() if lead else start
+        end = found.end() + (len(after.rstrip(" ,")) if context != "CurrentPain" else 0)
+        out.facts.append(Fact("pain", None, at + start, at + end, sentence[start:end],
+                              {"value": low, "value_high": float(high) if high else None,
+                               "context": m(context), "on_date": day}))
+
+
+def _refine(out: Extracted, lex: Lexicon) -> None:
+    terms = lex.terms
+    for fact in out.facts:
+        if fact.kind == "study" and fact.props.get("result"):
+            narrower = [h.term for h in lex.find(fact.props["result"], T("DiagnosticService"))
+                        if terms.is_a(h.term, fact.concept or "") and h.term != fact.concept]
+            if narrower and fact.concept:
+                fact.concept = max(narrower, key=terms.depth)
+        for (cls, region), refined in _REGION_REFINE.items():
+            if fact.concept == cls and out.region and terms.is_a(out.region, region):
+                fact.concept = refined
+
+
+__all__ = ["Extracted", "Fact", "Match", "extract", "response_of"]

@@ -1,0 +1,152 @@
+"""The disputed items as requests: service, quantity, frequency, dose, body region, date.
+
+The item's name is the request as written (IMR judges it as written); the case summary gives
+its request date (the report in which it was requested), its stated purpose and the UR
+decision. Nothing here reads the outcome, the guideline lines or the rationale.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from reasoner.reader.dates import DATE_RE, parse_date
+from reasoner.reader.lexicon import Lexicon, tokens
+from reasoner.vocab import TERM, m
+
+if TYPE_CHECKING:
+    from reasoner.reader.extract import Extracted
+    from reasoner.reader.layout import Letter
+
+T = TERM.__add__
+_REQUESTED = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|ned)?\s+"
+                        r"(?:is|for|to)|would like|prescribed|ordered)\b", re.I)
+_UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b[^.]*?\b(?:on|dated)\s+("
+                 + DATE_RE.pattern + ")", re.I)
+_PER_DAY = [(r"\b(?:qd|once (?:a|per) day|daily|every day|nightly|at bedtime|qhs)\b", 1),
+            (r"\b(?:bid|twice (?:a|per) day|two times (?:a|per) day)\b", 2),
+            (r"\b(?:tid|three times (?:a|per) day)\b", 3),
+            (r"\b(?:qid|four times (?:a|per) day)\b", 4)]
+_DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:/\s*\d+(?:\.\d+)?\s*)?mg\b", re.I)
+_EVERY = re.compile(r"\b(?:every|q)\s*(\d{1,2})\s*(?:-\s*\d+\s*)?(?:hours|hrs|h)\b", re.I)
+_TIMES = re.compile(r"\b(\d{1,2})\s*(?:x|times(?: a week| per week| weekly)?)\s*(?:for\s*)?"
+                    r"(\d{1,2})\s*(?:weeks?|wks?)?\b", re.I)
+_COUNT = re.compile(r"(?:#\s*(\d+)|\b(\d{1,3})\s*(?:sessions?|visits?|treatments?)\b|"
+                    r"\(\s*(\d{1,3})\s*\)|\bquantity:?\s*(\d+)|\bqty:?\s*(\d+))", re.I)
+
+
+def course_props(tail: str) -> dict:
+    """What follows a treatment or drug name in a list: sessions, dose, frequency, response."""
+    from reasoner.reader.extract import response_of
+
+    props: dict = dose_props(tail)
+    sessions = re.search(r"\b(\d{1,3})\s*(?:sessions?|visits?|treatments?)\b", tail, re.I)
+    if sessions:
+        props["sessions"] = int(sessions.group(1))
+    since = re.search(r"\b(?:since|started(?: on)?|starting(?: on)?|began(?: on)?)\s+("
+                      + DATE_RE.pattern + ")", tail, re.I)
+    if since:
+        props["start"] = parse_date(since.group(1))
+    if response := response_of(tail):
+        props["response"] = m(response)
+    return props
+
+
+def dose_props(text: str) -> dict:
+    props: dict = {}
+    if dose := _DOSE.search(text):
+        props["dose_mg"] = float(dose.group(1))
+    for pattern, per_day in _PER_DAY:
+        if found := re.search(pattern, text, re.I):
+            props["doses_per_day"], props["frequency"] = float(per_day), found.group(0)
+            break
+    else:
+        if every := _EVERY.search(text):
+            props["doses_per_day"] = 24 / int(every.group(1))
+            props["frequency"] = every.group(0)
+    return props
+
+
+def parse_item(name: str, lex: Lexicon) -> dict:
+    """Service, body region, quantity, frequency and dose from an item's name."""
+    service = lex.find(name, T("Service"))
+    props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
+    region = lex.first(name, T("BodyRegion"))
+    props["region"] = region.term if region else None
+    kind = lex.first(name, T("RequestType"))
+    props["type"] = kind.term if kind else None
+    if times := _TIMES.search(name):
+        per_week, weeks = int(times.group(1)), int(times.group(2))
+        props.update(frequency_per_week=float(per_week), duration_weeks=float(weeks),
+                     quantity=float(per_week * weeks), unit=m("Visit"))
+    elif count := _COUNT.search(name):
+        number = next(g for g in count.groups() if g)
+        unit = "Tablet" if count.group(1) else "Visit" if count.group(2) else None
+        props.update(quantity=float(number), unit=m(unit) if unit else None)
+    if props["concept"] and lex.terms.is_a(props["concept"], T("Drug")):
+        props.update(dose_props(name))
+        if props.get("unit") is None and props.get("quantity") is not None:
+            props["unit"] = m("Tablet")
+    return props
+
+
+def note_request_sentence(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+    """Remember where services are said to be requested, with the report date then in force,
+    and where the UR decision is stated."""
+    if _REQUESTED.search(sentence):
+        for hit in lex.find(sentence, T("Service")):
+            out.facts.append(_fact("mention", hit.term, at + hit.start, at + hit.end, sentence,
+                                   {"on_date": day, "sentence": sentence,
+                                    "sentence_start": at}))
+    if found := _UR.search(sentence):
+        action = "Modified" if found.group(1).lower() == "modified" else "NonCertified"
+        out.facts.append(_fact("ur", None, at + found.start(), at + found.end(), sentence,
+                               {"action": m(action), "on_date": parse_date(found.group(2))}))
+
+
+def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> None:
+    mentions = [f for f in out.facts if f.kind == "mention"]
+    out.facts[:] = [f for f in out.facts if f.kind != "mention"]
+    header_ur = parse_date(letter.header.get("ur_denial_date", ""))
+    for item in letter.items:
+        props = parse_item(item.name, lex)
+        mention = _mention_of(props["concept"], item.name, mentions, lex)
+        props["request_date"] = (mention.props["on_date"] if mention and mention.props["on_date"]
+                                 else last_report or header_ur)
+        if mention:
+            quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", mention.props["sentence"])
+            props["purpose_text"] = quoted.group(1).strip(" .,") if quoted else None
+            props["purposes"] = [h.term for h in lex.find(mention.props["sentence"],
+                                                          T("RequestPurpose"))]
+            props["provenance"] = (mention.start, mention.end)
+        _current_directions(out, props)
+        out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
+
+
+def _current_directions(out: Extracted, props: dict) -> None:
+    """A drug request that names no directions continues the current ones (refill)."""
+    if props.get("doses_per_day") is not None or props["concept"] is None:
+        return
+    for fact in out.facts:
+        if fact.kind == "medication" and fact.concept == props["concept"] and \
+                fact.props.get("doses_per_day") is not None:
+            props["doses_per_day"] = fact.props["doses_per_day"]
+            return
+
+
+def _mention_of(concept, name: str, mentions, lex: Lexicon):
+    """The summary sentence that requests this item: same service (or a broader or narrower
+    one), preferring the most shared words with the item's name."""
+    if concept is None:
+        return None
+    words = {t for t, _, _ in tokens(name)}
+    same = [f for f in mentions
+            if lex.terms.is_a(f.concept, concept) or lex.terms.is_a(concept, f.concept)]
+    return max(same, key=lambda f: len(words & {t for t, _, _ in tokens(f.label)}),
+               default=None)
+
+
+def _fact(kind, concept, start, end, label, props):
+    from reasoner.reader.extract import Fact
+
+    return Fact(kind, concept, start, end, label, props)

@@ -1,0 +1,189 @@
+"""Which of the three letter layouts a letter uses, and where its sections are.
+
+Everything the reasoner may read (the case summary, the disputed items' names) is separated
+here from the reviewer's record (outcome, guideline lines, rationale), which is only stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reasoner.errors import InputError
+from reasoner.reader.clean import Cleaned
+
+_I = re.I | re.M
+_OUTCOME = r"(Upheld|Overturned)"
+_NECESSARY = r"(?:is|are)\s+(not\s+)?medically\s+necessary"
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    name_span: tuple[int, int]  # in the cleaned text
+    outcome: str | None  # "upheld" / "overturned": the reviewer's record, never a fact
+    guideline: str | None
+    claims_guideline: str | None
+    rationale: str | None
+
+
+@dataclass(frozen=True)
+class Letter:
+    layout: str
+    cleaned: Cleaned
+    summary: tuple[int, int]
+    items: list[Item]
+    header: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.cleaned.text
+
+    @property
+    def summary_text(self) -> str:
+        return self.text[self.summary[0]:self.summary[1]]
+
+
+def detect(text: str) -> str | None:
+    if re.search(r"IMR ISSUES,? DECISIONS,? AND RATIONALES", text, re.I):
+        return "imr-final-determination"
+    if re.search(r"has determined the request for|Notice of Independent Medical Review", text,
+                 re.I):
+        return "notice-2013"
+    if re.search(r"MEDICAL PROFESSIONAL REVIEW|ISSUE AT DISPUTE", text, re.I):
+        return "medical-professional-review"
+    return None
+
+
+def split(cleaned: Cleaned, source: str) -> Letter:
+    text = cleaned.text
+    layout = detect(text)
+    if layout is None:
+        raise InputError("unknown letter layout: none of 'IMR ISSUES, DECISIONS AND "
+                         "RATIONALES', 'Notice of Independent Medical Review Determination', "
+                         "'MEDICAL PROFESSIONAL REVIEW' was found", source=source)
+    summary, items = _SPLITTERS[layout](text)
+    if summary[1] <= summary[0] or not text[summary[0]:summary[1]].strip():
+        raise InputError(f"layout {layout}: the case summary was not found", source=source)
+    if not items:
+        raise InputError(f"layout {layout}: no disputed item was found", source=source)
+    return Letter(layout, cleaned, summary, items, header(text))
+
+
+def _after(pattern: str, text: str, start: int = 0) -> int | None:
+    found = re.compile(pattern, _I).search(text, start)
+    return found.end() if found else None
+
+
+def _before(patterns: list[str], text: str, start: int) -> int:
+    ends = [m.start() for p in patterns if (m := re.compile(p, _I).search(text, start))]
+    return min(ends, default=len(text))
+
+
+def _summary(text: str, heading: str, ends: list[str]) -> tuple[int, int]:
+    start = _after(heading, text)
+    if start is None:
+        return 0, 0
+    # Skip the reviewer's boilerplate lead-in ("... including all medical records:").
+    lead = re.compile(r"[^\n]*(?:developed|following)[^\n]*(?:summary|records)[^\n]*:\s*",
+                      re.I).match(text, start + (len(text[start:]) - len(text[start:].lstrip())))
+    start = lead.end() if lead else start
+    return start, _before(ends, text, start)
+
+
+def _field(block: str, label: str, ends: list[str]) -> str | None:
+    start = _after(label, block)
+    if start is None:
+        return None
+    value = block[start:_before(ends, block, start)] if ends else block[start:]
+    value = re.sub(r"\s+", " ", value).strip()
+    return re.sub(r"^Decision based on\s+", "", value).rstrip(". ") or None
+
+
+def _final_determination(text: str):
+    summary = _summary(text, r"^\s*CLINICAL CASE SUMMARY\s*$",
+                       [r"^\s*IMR ISSUES,? DECISIONS"])
+    heads = list(re.compile(r"^(?P<name>[^\n:]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
+                 .finditer(text, summary[1]))
+    items = []
+    for n, head in enumerate(heads):
+        block = text[head.end():heads[n + 1].start() if n + 1 < len(heads) else len(text)]
+        items.append(Item(
+            head.group("name").strip(), head.span("name"), head.group(2).lower(),
+            _field(block, r"MAXIMUS guideline:", [r"Decision rationale:"]),
+            _field(block, r"Claims Administrator guideline:", [r"MAXIMUS guideline:"]),
+            _field(block, r"Decision rationale:", [])))
+    return summary, items
+
+
+def _notice_2013(text: str):
+    summary = _summary(text, r"(?:Expert Reviewer )?Case Summary:?",
+                       [r"^\s*\d+\)\s*Regarding the request", r"^\s*Regarding the request",
+                        r"Medical Treatment Guideline\(s\) Relied Upon"])
+    heads = list(re.compile(r"^\s*\d+\)\s*MAXIMUS Federal Services,? Inc\.? has determined the "
+                            r"request for\s+(?P<name>.+?)\s+" + _NECESSARY, _I | re.S)
+                 .finditer(text, 0, summary[0]))
+    blocks = list(re.compile(r"^\s*\d+\)\s*Regarding the request for", _I).finditer(
+        text, summary[1]))
+    items = []
+    for n, head in enumerate(heads):
+        block = ""
+        if n < len(blocks):
+            end = blocks[n + 1].start() if n + 1 < len(blocks) else len(text)
+            block = text[blocks[n].end():end]
+        outcome = "overturned" if head.group(2) is None else "upheld"
+        items.append(Item(
+            re.sub(r"\s+", " ", head.group("name")), head.span("name"), outcome,
+            _field(block, r"Relied Upon by the Expert Reviewer:", [r"Expert Reviewer.s Rationale"]),
+            None, _field(block, r"Rationale for the Decision:", [])))
+    return summary, items
+
+
+def _professional_review(text: str):
+    summary = _summary(text, r"^\s*CASE SUMMARY:?", [r"^\s*DOCUMENTS REVIEWED",
+                                                       r"^\s*MEDICAL TREATMENT GUIDELINE"])
+    issue_start = _after(r"^\s*ISSUES? AT DISPUTE:?", text)
+    if issue_start is None:
+        return summary, []
+    issue_end = _before([r"^\s*CASE SUMMARY"], text, issue_start)
+    guideline = _field(text, r"^\s*MEDICAL TREATMENT GUIDELINE\(?S?\)? RELIED UPON[^\n:]*:?",
+                       [r"^\s*RATIONALE FOR WHY"])
+    rationale = _field(text, r"^\s*RATIONALE FOR WHY[^\n:]*:?", [r"^\s*MEDICAL REVIEWER"])
+    items = []
+    line_re = re.compile(r"^\s*(?:\d+[.)]\s*)?(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME
+                         + r")?\s*$", _I)
+    for line in line_re.finditer(text, issue_start, issue_end):
+        if line.group("name").strip():
+            outcome = line.group(2).lower() if line.group(2) else None
+            items.append(Item(line.group("name").strip(" ?"), line.span("name"), outcome,
+                              guideline, None, rationale))
+    if len(items) == 1 and items[0].outcome is None and rationale:
+        # One item: its outcome is the rationale's last 'is (not) medically necessary'.
+        said = re.findall(_NECESSARY, rationale, re.I)
+        if said:
+            items[0] = Item(**{**items[0].__dict__,
+                               "outcome": "upheld" if said[-1] else "overturned"})
+    return summary, items
+
+
+_SPLITTERS = {"imr-final-determination": _final_determination, "notice-2013": _notice_2013,
+              "medical-professional-review": _professional_review}
+
+_HEADER = {
+    "case_number": r"(?:IMR )?Case Number:\s*([A-Z]{2}\d{2}-\d+)",
+    "date_assigned": r"Date Assigned:\s*(\S+)",
+    "date_of_injury": r"Date of Injury:\s*(\S+)",
+    "ur_denial_date": r"(?:UR Denial Date|Date of UR Decision):\s*(\S+)",
+    "decision_date": r"(?:Decision Date|Dated):\s*(\S+)",
+    "licensure": r"State\(?s?\)? of Licensure:\s*([^\n]+)",
+    "specialty": r"Certification\(?s?\)?\s*/\s*Specialty:\s*([^\n]+)",
+}
+
+
+def header(text: str) -> dict[str, str]:
+    out = {}
+    for key, pattern in _HEADER.items():
+        found = re.search(pattern, text, re.I)
+        if found:
+            out[key] = found.group(1).strip()
+    return out

@@ -1,0 +1,136 @@
+"""Words to terminology terms, from the labels and skos:altLabel synonyms of the terminology.
+
+Matching is on normalised tokens (lower case, plural 's' dropped, spinal levels such as
+'L5-S1' and a few function words skipped) so 'Dynamic X-rays of the lumbar spine' finds the
+altLabel 'dynamic x-rays of lumbar spine'. No word list here: synonyms go in the terminology
+(ontology/terminology/letter-synonyms.ttl for the ones letters need).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reasoner.engine.terminology import Terminology
+from reasoner.vocab import TERM
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_LEVEL = re.compile(r"^[clts]\d{1,2}$")
+_SKIP = {"the", "of", "a", "an", "his", "her", "their"}
+
+
+@dataclass(frozen=True)
+class Match:
+    term: str
+    start: int  # span in the text that was matched
+    end: int
+
+
+_NORMS: dict[str, str | None] = {}
+
+
+def norm(token: str) -> str | None:
+    found = _NORMS.get(token, "")
+    if found != "":
+        return found
+    if len(_NORMS) > 100_000:  # letters bring new words forever; bound the memo
+        _NORMS.clear()
+    _NORMS[token] = found = _norm(token)
+    return found
+
+
+def _norm(token: str) -> str | None:
+    token = token.lower()
+    if token in _SKIP or _LEVEL.match(token):
+        return None
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    return token
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    # Extraction looks up the same sentence several times (findings, studies, services...).
+    out = []
+    for m in _TOKEN.finditer(text):
+        t = norm(m.group(0))
+        if t:
+            out.append((t, m.start(), m.end()))
+    return tuple(out)
+
+
+class Lexicon:
+    def __init__(self, terms: Terminology) -> None:
+        self.terms = terms
+        self.index: dict[tuple[str, ...], set[str]] = {}
+        names = [(iri, label) for iri, label in terms.labels.items()]
+        names += [(iri, alt) for iri, alts in terms.synonyms.items() for alt in alts]
+        for iri, label in names:
+            if iri.startswith(TERM):
+                key = tuple(t for t, _, _ in tokens(label))
+                if key:
+                    self.index.setdefault(key, set()).add(iri)
+        # Key lengths by first word, longest first: most words start no term at all.
+        lengths: dict[str, set[int]] = {}
+        for key in self.index:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {w: sorted(ns, reverse=True) for w, ns in lengths.items()}
+        self._scanned: dict[str, tuple] = {}
+
+    def find(self, text: str, *within: str) -> list[Match]:
+        """Non-overlapping longest matches, left to right, of terms under any of `within`."""
+        toks = _tokens(text)
+        candidates = self._candidates(text)
+        is_a, found, i = self.terms.is_a, [], 0
+        while i < len(toks):
+            for n, iris in candidates[i]:
+                hits = [t for t in iris if not within or any(is_a(t, w) for w in within)]
+                if hits:
+                    best = max(hits, key=self.terms.depth)  # ties: the first by IRI
+                    found.append(Match(best, toks[i][1], toks[i + n - 1][2]))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+    def _candidates(self, text: str) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], ...]:
+        """Per token of the text: (length, terms sorted by IRI) of every key of the index
+        starting there, longest first. The same sentence is searched for several kinds of
+        term (findings, studies, services...): the scan is done once per text."""
+        found = self._scanned.get(text)
+        if found is None:
+            words = [t for t, _, _ in _tokens(text)]
+            found = tuple(self._starting_at(words, i) for i in range(len(words)))
+            if len(self._scanned) >= 512:  # letters bring new sentences forever
+                self._scanned.clear()
+            self._scanned[text] = found
+        return found
+
+    def _starting_at(self, words: list[str], i: int) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        out = []
+        for n in self.lengths.get(words[i], ()):  # longest first
+            key = tuple(words[i:i + n])
+            if i + n <= len(words) and key in self.index:
+                out.append((n, tuple(sorted(self.index[key]))))
+        return tuple(out)
+
+    def first(self, text: str, *within: str) -> Match | None:
+        hits = self.find(text, *within)
+        return hits[0] if hits else None
+
+
+_CACHE: dict[int, tuple[Terminology, Lexicon]] = {}
+
+
+def lexicon_for(terms: Terminology) -> Lexicon:
+    """One lexicon per loaded terminology (the KB is loaded once per process)."""
+    cached = _CACHE.get(id(terms))
+    if cached is None or cached[0] is not terms:
+        cached = _CACHE[id(terms)] = (terms, Lexicon(terms))
+    return cached[1]
