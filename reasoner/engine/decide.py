@@ -11,7 +11,7 @@ import enum
 from typing import NamedTuple
 
 from reasoner.engine.compile import Program, Recommendation, Section
-from reasoner.engine.criteria import Context, Criterion, Finding, Truth
+from reasoner.engine.criteria import Context, Criterion, Judgement, Truth
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.engine.facts import CaseFacts, Request
 from reasoner.vocab import m
@@ -43,7 +43,7 @@ class Node(NamedTuple):
 
     criterion: Criterion
     truth: Truth
-    finding: Finding | None  # leaves only
+    judgement: Judgement | None  # leaves only
     children: tuple[Node, ...] = ()
 
     def leaves(self) -> list[Node]:
@@ -82,8 +82,8 @@ def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
         children = tuple(evaluate_node(op, ctx) for op in criterion.operands)  # type: ignore[attr-defined]
         truth = criterion.combine([c.truth for c in children])  # type: ignore[attr-defined]
         return Node(criterion, truth, None, children)
-    finding = criterion.evaluate(ctx)
-    return Node(criterion, finding.truth, finding)
+    judgement = criterion.evaluate(ctx)
+    return Node(criterion, judgement.truth, judgement)
 
 
 def decide(program: Program, facts: CaseFacts) -> list[Determination]:
@@ -129,8 +129,8 @@ def _root(rec: Recommendation, ctx: Context) -> Node:
     if rec.criterion is not None:
         return evaluate_node(rec.criterion, ctx)
     if rec.polarity == m("Recommended"):
-        return Node(_Unconditional(rec), MET, Finding(MET))
-    return Node(_NotRecommended(rec), NOT_MET, Finding(NOT_MET))
+        return Node(_Unconditional(rec), MET, Judgement(MET))
+    return Node(_NotRecommended(rec), NOT_MET, Judgement(NOT_MET))
 
 
 class _Unconditional(Criterion):

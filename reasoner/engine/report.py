@@ -85,8 +85,8 @@ def _trace(node: Node, parent: str | None, depth: int, decisive_ids: set[int]):
             "result": node.truth.value, "decisive": id(node) in decisive_ids,
             "parent": parent, "depth": depth,
             "verification": _tag(c.verification),
-            "evidence": [e.as_dict() for e in node.finding.evidence] if node.finding else [],
-            "note": node.finding.note if node.finding else ""}
+            "evidence": [e.as_dict() for e in node.judgement.evidence] if node.judgement else [],
+            "note": node.judgement.note if node.judgement else ""}
     yield item
     for child in node.children:
         yield from _trace(child, c.iri, depth + 1, decisive_ids)
@@ -174,8 +174,8 @@ def _determination_triples(d: Determination, run: ox.NamedNode, digest: str) -> 
               ox.Triple(r, _n(m("decisive")), _lit(str(id(n) in decisive_ids).lower(),
                                                    XSD + "boolean")),
               ox.Triple(r, _n(m("message")), _lit(n.criterion.statement))]
-        if n.finding:
-            t += [ox.Triple(r, _n(m("usedFact")), _fact_node(e.node)) for e in n.finding.evidence]
+        if n.judgement:
+            t += [ox.Triple(r, _n(m("usedFact")), _fact_node(e.node)) for e in n.judgement.evidence]
     return t
 
 

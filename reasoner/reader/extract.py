@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reasoner.reader import items as request_items
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
+from reasoner.reader.mention import Mention
 from reasoner.vocab import TERM, m
 
 T = TERM.__add__
@@ -56,18 +57,8 @@ _REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery")}
 
 
 @dataclass
-class Fact:
-    kind: str  # diagnosis, finding, pain, prior, medication, study, request, ur
-    concept: str | None
-    start: int  # span in the cleaned letter text
-    end: int
-    label: str
-    props: dict = field(default_factory=dict)
-
-
-@dataclass
 class Extracted:
-    facts: list[Fact]
+    facts: list[Mention]
     age: tuple[int, int, int] | None = None  # value, start, end
     sex: tuple[str, int, int] | None = None
     injury: tuple[dt.date, int, int] | None = None
@@ -143,7 +134,7 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
     for hit in lex.find(sentence[cue:], T("Condition")):
         start, end = cue + hit.start, cue + hit.end
         props = {"side": _side(sentence[prev:start].split(",")[-1])}
-        out.facts.append(Fact("diagnosis", hit.term, at + start, at + end, sentence[start:end],
+        out.facts.append(Mention("diagnosis", hit.term, at + start, at + end, sentence[start:end],
                               props))
         prev = end
     if out.region is None:
@@ -168,7 +159,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         # A course's 'since DATE' is its start, not the date it took place.
         dates = [] if props.get("start") else dates
         for day in dates if study and dates else [dates[0] if dates else None]:
-            out.facts.append(Fact(this_kind, hit.term, start, end, name,
+            out.facts.append(Mention(this_kind, hit.term, start, end, name,
                                   {**props, "on_date": day}))
 
 
@@ -185,7 +176,7 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
                 lex.terms.is_a(fact.concept, T("DiagnosticService")):
             fact.props["result"] = result
             return
-    out.facts.append(Fact("study", hit.term, at + hit.start, at + hit.end,
+    out.facts.append(Mention("study", hit.term, at + hit.start, at + hit.end,
                           sentence[hit.start:hit.end], {"on_date": day, "result": result}))
 
 
@@ -200,7 +191,7 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
         if any(f.kind == "finding" and f.concept == hit.term and f.props["present"] == present
                and f.props["on_date"] == day for f in out.facts):
             continue
-        out.facts.append(Fact("finding", hit.term, at + hit.start, at + hit.end,
+        out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
                               sentence[hit.start:hit.end],
                               {"present": present, "on_date": day, "side": side,
                                "region": region.term if region else None}))
@@ -244,7 +235,7 @@ def _pain(out: Extracted, sentence: str, at: int, day) -> None:
             lead = re.search(r"\b(?:pain|VAS)\b[^.]*$", sentence[:start], re.I)
             start = lead.start() if lead else start
         end = found.end() + (len(after.rstrip(" ,")) if context != "CurrentPain" else 0)
-        out.facts.append(Fact("pain", None, at + start, at + end, sentence[start:end],
+        out.facts.append(Mention("pain", None, at + start, at + end, sentence[start:end],
                               {"value": low, "value_high": float(high) if high else None,
                                "context": m(context), "on_date": day}))
 
@@ -262,4 +253,4 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
                 fact.concept = refined
 
 
-__all__ = ["Extracted", "Fact", "Match", "extract", "response_of"]
+__all__ = ["Extracted", "Mention", "Match", "extract", "response_of"]

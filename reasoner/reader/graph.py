@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from reasoner.reader.extract import Extracted, Fact
+from reasoner.reader.extract import Extracted
 from reasoner.reader.layout import Letter
+from reasoner.reader.mention import Mention
 from reasoner.vocab import RDF_TYPE, RDFS_LABEL, XSD, m
 
 CASE_BASE = "https://w3id.org/mtus-kg/case/"
@@ -129,7 +130,7 @@ class _Builder:
         self.lit(node, "sourceStart", original[0])
         self.lit(node, "sourceEnd", original[1])
 
-    def fact(self, fact: Fact, n: int) -> ox.NamedNode:
+    def fact(self, fact: Mention, n: int) -> ox.NamedNode:
         cls, _, prefix = _KIND[fact.kind]
         span = fact.props.get("provenance", (fact.start, fact.end))
         node = self.node(f"{prefix}-{n}", cls, label=fact.label.replace("\n", " "), span=span)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reasoner.reader.dates import DATE_RE, parse_date
 from reasoner.reader.lexicon import Lexicon, tokens
+from reasoner.reader.mention import Mention
 from reasoner.vocab import TERM, m
 
 if TYPE_CHECKING:
@@ -147,6 +148,4 @@ def _mention_of(concept, name: str, mentions, lex: Lexicon):
 
 
 def _fact(kind, concept, start, end, label, props):
-    from reasoner.reader.extract import Fact
-
-    return Fact(kind, concept, start, end, label, props)
+    return Mention(kind, concept, start, end, label, props)

@@ -1,11 +1,11 @@
 """The criterion kinds, one small class each, in one registry keyed by the kind's IRI.
 
-Adding a kind: write the class (compile() checks parameters, evaluate() returns a Finding),
+Adding a kind: write the class (compile() checks parameters, evaluate() returns a Judgement),
 add it here, define it in ontology/mtus.ttl and document it in docs/criteria.md; a test
 fails if any of these is missing.
 """
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding, Truth
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement, Truth
 from reasoner.engine.criteria.findings import DiagnosisOf, FindingPresent
 from reasoner.engine.criteria.logic import AllOf, AnyOf, AtLeast, Combinator, Not
 from reasoner.engine.criteria.monitoring import (
@@ -36,5 +36,5 @@ KINDS: tuple[type[Criterion], ...] = (
 )
 REGISTRY: dict[str, type[Criterion]] = {m(k.kind): k for k in KINDS}
 
-__all__ = ["REGISTRY", "KINDS", "Context", "Criterion", "Combinator", "Evidence", "Finding",
+__all__ = ["REGISTRY", "KINDS", "Context", "Criterion", "Combinator", "Evidence", "Judgement",
            "Truth"]

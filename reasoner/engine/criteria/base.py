@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class Evidence(NamedTuple):
-    """A case fact a criterion read, in plain words. Named tuples, like Finding: leaves make
+    """A case fact a criterion read, in plain words. Named tuples, like Judgement: leaves make
     them on every request, and a frozen dataclass pays an object.__setattr__ per field."""
 
     node: str
@@ -26,7 +26,7 @@ class Evidence(NamedTuple):
         return {"fact": self.node, "text": self.text}
 
 
-class Finding(NamedTuple):
+class Judgement(NamedTuple):
     """A leaf criterion's verdict: value, facts used, and a note (e.g. computed numbers)."""
 
     truth: Truth
@@ -77,7 +77,7 @@ class Criterion:
     def compile(cls, reader: NodeReader) -> Criterion:
         raise NotImplementedError
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         raise NotImplementedError
 
     def missing(self, ctx: Context) -> str:

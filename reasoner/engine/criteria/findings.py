@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.engine.facts import Fact
 
@@ -27,20 +27,20 @@ class FindingPresent(Criterion):
     def default_statement(cls, reader) -> str:
         return f"{reader.term_label('ofClass')} is documented"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         terms = ctx.terms
         present: list[Fact] = [f for f in ctx.facts.findings
                                if f.present and terms.is_a(f.concept, self.of_class)]
         present += [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
         if present:
-            return Finding(MET, tuple(Evidence(f.node, _say(f, terms, "present"))
+            return Judgement(MET, tuple(Evidence(f.node, _say(f, terms, "present"))
                                       for f in present))
         absent = [f for f in ctx.facts.findings
                   if not f.present and f.concept and terms.is_a(self.of_class, f.concept)]
         if absent:
-            return Finding(NOT_MET, tuple(
+            return Judgement(NOT_MET, tuple(
                 Evidence(f.node, _say(f, terms, "documented absent")) for f in absent))
-        return Finding(UNKNOWN)
+        return Judgement(UNKNOWN)
 
     def missing(self, ctx: Context) -> str:
         label = ctx.terms.label(self.of_class)
@@ -66,17 +66,17 @@ class DiagnosisOf(Criterion):
     def default_statement(cls, reader) -> str:
         return f"A diagnosis of {reader.term_label('ofClass')} is documented"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         terms = ctx.terms
         matching = [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
         if matching:
-            return Finding(MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
+            return Judgement(MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
                                       for d in matching))
         if ctx.facts.diagnoses:
-            return Finding(NOT_MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
+            return Judgement(NOT_MET, tuple(Evidence(d.node, _say(d, terms, "diagnosed"))
                                           for d in ctx.facts.diagnoses),
                            note=f"no diagnosis of {terms.label(self.of_class)}")
-        return Finding(UNKNOWN)
+        return Judgement(UNKNOWN)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "The diagnoses (assessment) of the treating physician"

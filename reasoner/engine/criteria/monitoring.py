@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.vocab import m
 
@@ -29,20 +29,20 @@ class AssessmentDocumented(Criterion):
     def default_statement(cls, reader) -> str:
         return f"{reader.term_label('ofClass')} is documented"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         found = [a for a in ctx.facts.assessments if ctx.terms.is_a(a.concept, self.of_class)]
         if not found:
-            return Finding(UNKNOWN)
+            return Judgement(UNKNOWN)
         latest = max(found, key=lambda a: a.on_date or dt.date.min)
         result = latest.result.rsplit("#", 1)[-1] if latest.result else "result not stated"
         when = f" on {latest.on_date.isoformat()}" if latest.on_date else ""
         evidence = (Evidence(latest.node, f"{latest.label or ctx.terms.label(latest.concept)}"
                              f"{when}: {result}"),)
         if self.required_result is None:
-            return Finding(MET, evidence)
+            return Judgement(MET, evidence)
         if latest.result is None:
-            return Finding(UNKNOWN, evidence)
-        return Finding(MET if latest.result == self.required_result else NOT_MET,
+            return Judgement(UNKNOWN, evidence)
+        return Judgement(MET if latest.result == self.required_result else NOT_MET,
                        evidence)
 
     def missing(self, ctx: Context) -> str:
@@ -67,18 +67,18 @@ class PainReliefAtLeast(Criterion):
     def default_statement(cls, reader) -> str:
         return "Pain relief with medication is quantified"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         with_med = _latest(ctx, m("WithMedication"))
         without = _latest(ctx, m("WithoutMedication"))
         if with_med is None or without is None:
-            return Finding(UNKNOWN)
+            return Judgement(UNKNOWN)
         evidence = tuple(Evidence(p.node, f"pain {_range(p)}/10 {_ctx(p)}")
                          for p in (without, with_med))
         if without.mid <= 0:
-            return Finding(NOT_MET, evidence, "no pain without medication to relieve")
+            return Judgement(NOT_MET, evidence, "no pain without medication to relieve")
         relief = (without.mid - with_med.mid) / without.mid * 100
         note = f"relief {relief:.0f}% (needs more than {self.min_percent:g}%)"
-        return Finding(MET if relief > self.min_percent else NOT_MET, evidence, note)
+        return Judgement(MET if relief > self.min_percent else NOT_MET, evidence, note)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "Pain scores with and without medication"
@@ -111,11 +111,11 @@ class PainScoreDocumented(Criterion):
     def default_statement(cls, reader) -> str:
         return "A numeric pain score is documented"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         scores = ctx.facts.pain_scores
         if not scores:
-            return Finding(UNKNOWN)
-        return Finding(MET, tuple(Evidence(p.node, f"pain {_range(p)}/10") for p in scores))
+            return Judgement(UNKNOWN)
+        return Judgement(MET, tuple(Evidence(p.node, f"pain {_range(p)}/10") for p in scores))
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "A numeric pain score (0-10)"
@@ -141,7 +141,7 @@ class AssessmentCountWithin(Criterion):
         return (f"At most {reader.integer('maxCount')} {reader.term_label('ofClass')} in "
                 f"{reader.integer('windowDays')} days")
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         on = ctx.on
         found = [a for a in ctx.facts.assessments if ctx.terms.is_a(a.concept, self.of_class)]
         undated = [a for a in found if a.on_date is None]
@@ -154,10 +154,10 @@ class AssessmentCountWithin(Criterion):
         note = (f"{count} in the last {self.window_days} days incl. the request "
                 f"(limit {self.max_count})")
         if count > self.max_count:
-            return Finding(NOT_MET, evidence, note)
+            return Judgement(NOT_MET, evidence, note)
         if count + len(undated) > self.max_count:
-            return Finding(UNKNOWN, evidence, note + "; some dates not stated")
-        return Finding(MET, evidence, note)
+            return Judgement(UNKNOWN, evidence, note + "; some dates not stated")
+        return Judgement(MET, evidence, note)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or f"The dates of prior {ctx.terms.label(self.of_class)}"

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.vocab import m
 
@@ -56,7 +56,7 @@ class RequestedQuantityWithin(Criterion):
     def default_statement(cls, reader) -> str:
         return f"At most {_fmt(reader.decimal('maxQuantity'))} units in total"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         req = ctx.request
         evidence = [Evidence(req.node, f"requested quantity: "
                              f"{_fmt(req.quantity) if req.quantity is not None else 'not stated'}")]
@@ -72,17 +72,17 @@ class RequestedQuantityWithin(Criterion):
                     else:
                         prior += c.sessions
         if req.quantity is None:
-            return Finding(UNKNOWN, tuple(evidence), note="quantity requested not stated")
+            return Judgement(UNKNOWN, tuple(evidence), note="quantity requested not stated")
         total = prior + req.quantity
         supported = max(0.0, self.max_quantity - prior)
         note = (f"{_fmt(prior)} prior + {_fmt(req.quantity)} requested = {_fmt(total)} "
                 f"(limit {_fmt(self.max_quantity)}); supported now: {_fmt(supported)}")
         if total > self.max_quantity:
-            return Finding(NOT_MET, tuple(evidence), note)
+            return Judgement(NOT_MET, tuple(evidence), note)
         if unknown_prior:
-            return Finding(UNKNOWN, tuple(evidence), note="number of prior sessions not "
+            return Judgement(UNKNOWN, tuple(evidence), note="number of prior sessions not "
                            f"stated; limit {_fmt(self.max_quantity)}")
-        return Finding(MET, tuple(evidence), note)
+        return Judgement(MET, tuple(evidence), note)
 
     def missing(self, ctx: Context) -> str:
         if ctx.request.quantity is None:
@@ -108,13 +108,13 @@ class RequestedDurationWithin(Criterion):
     def default_statement(cls, reader) -> str:
         return f"The requested course is at most {reader.integer('maxDays')} days"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         days = requested_days(ctx.request)
         if days is None:
-            return Finding(UNKNOWN, note="requested duration not stated")
+            return Judgement(UNKNOWN, note="requested duration not stated")
         evidence = (Evidence(ctx.request.node, f"requested duration: {days} days"),)
         truth = MET if days <= self.max_days else NOT_MET
-        return Finding(truth, evidence, f"{days} days requested (limit {self.max_days})")
+        return Judgement(truth, evidence, f"{days} days requested (limit {self.max_days})")
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "The duration (days or weeks) requested"
@@ -133,13 +133,13 @@ class RequestedLevelsWithin(Criterion):
     def default_statement(cls, reader) -> str:
         return f"At most {reader.integer('maxLevels')} levels are requested"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         levels = ctx.request.levels
         if levels is None:
-            return Finding(UNKNOWN)
+            return Judgement(UNKNOWN)
         evidence = (Evidence(ctx.request.node, f"{levels} levels requested"),)
         truth = MET if levels <= self.max_levels else NOT_MET
-        return Finding(truth, evidence, f"{levels} levels requested (limit {self.max_levels})")
+        return Judgement(truth, evidence, f"{levels} levels requested (limit {self.max_levels})")
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "The number of levels (or joints) requested"
@@ -169,7 +169,7 @@ class DailyDoseWithin(Criterion):
         return (f"The total daily dose of {reader.term_label('ofClass')} is at most "
                 f"{_fmt(reader.decimal('maxDailyDose'))}")
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         uses = self._uses(ctx)
         total, unknown, evidence = 0.0, [], []
         for node, label, concept, dose, per_day in uses:
@@ -185,11 +185,11 @@ class DailyDoseWithin(Criterion):
                                      f"{factor[0]:g} = {daily:g}"))
         note = f"total {total:g} (limit {_fmt(self.max_daily)})"
         if total > self.max_daily:
-            return Finding(NOT_MET, tuple(evidence), note)
+            return Judgement(NOT_MET, tuple(evidence), note)
         if unknown:
-            return Finding(UNKNOWN, tuple(evidence),
+            return Judgement(UNKNOWN, tuple(evidence),
                            note=f"dose not stated for {', '.join(unknown)}; known part {note}")
-        return Finding(MET, tuple(evidence), note)
+        return Judgement(MET, tuple(evidence), note)
 
     def _uses(self, ctx: Context) -> list[tuple]:
         req = ctx.request

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 
 
@@ -31,16 +31,16 @@ class RequestPurpose(Criterion):
     def default_statement(cls, reader) -> str:
         return "The request states " + " or ".join(reader.term_labels("acceptedPurpose"))
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         req = ctx.request
         stated = _of_classes(req.purposes, self.accepted, ctx.terms)
         wording = f" ('{req.purpose_text}')" if req.purpose_text else ""
         if stated:
-            return Finding(MET, (Evidence(req.node, "request states "
+            return Judgement(MET, (Evidence(req.node, "request states "
                                           + ", ".join(ctx.terms.label(p) for p in stated)
                                           + wording),))
         said = ", ".join(ctx.terms.label(p) for p in req.purposes) or "no purpose"
-        return Finding(NOT_MET, (Evidence(req.node, f"request states {said}{wording}"),))
+        return Judgement(NOT_MET, (Evidence(req.node, f"request states {said}{wording}"),))
 
     def to_meet(self, ctx: Context) -> str:
         labels = " or ".join(ctx.terms.label(a) for a in self.accepted)
@@ -64,12 +64,12 @@ class RequestTypeIs(Criterion):
     def default_statement(cls, reader) -> str:
         return "The request is a " + " or ".join(reader.term_labels("acceptedType"))
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         req, terms = ctx.request, ctx.terms
         said = ", ".join(terms.label(t) for t in req.types) or "no type stated"
         evidence = (Evidence(req.node, f"request: {said}"),)
         ok = bool(_of_classes(req.types, self.accepted, terms))
-        return Finding(MET if ok else NOT_MET, evidence)
+        return Judgement(MET if ok else NOT_MET, evidence)
 
     def to_meet(self, ctx: Context) -> str:
         return "A request for a " + " or ".join(ctx.terms.label(a) for a in self.accepted)
@@ -92,17 +92,17 @@ class IngredientsExclude(Criterion):
     def default_statement(cls, reader) -> str:
         return "No ingredient is " + " or ".join(reader.term_labels("excludedClass"))
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         req, terms = ctx.request, ctx.terms
         if not req.ingredients:
-            return Finding(UNKNOWN)
+            return Judgement(UNKNOWN)
         bad = _of_classes(req.ingredients, self.excluded, terms)
         listed = ", ".join(terms.label(i) for i in req.ingredients)
         evidence = (Evidence(req.node, f"ingredients: {listed}"),)
         if bad:
-            return Finding(NOT_MET, evidence,
+            return Judgement(NOT_MET, evidence,
                            "not recommended: " + ", ".join(terms.label(i) for i in bad))
-        return Finding(MET, evidence)
+        return Judgement(MET, evidence)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "The ingredients of the requested product"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 
 
@@ -28,21 +28,21 @@ class StudyDone(Criterion):
     def default_statement(cls, reader) -> str:
         return f"A {reader.term_label('ofClass')} has already been done"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         studies = [s for s in ctx.facts.studies if ctx.terms.is_a(s.concept, self.of_class)]
         evidence = tuple(Evidence(s.node, f"{s.label or ctx.terms.label(s.concept)}"
                                   f"{' on ' + s.on_date.isoformat() if s.on_date else ''}")
                          for s in studies)
         if not studies:
-            return Finding(NOT_MET, note=f"no {ctx.terms.label(self.of_class)} on record")
+            return Judgement(NOT_MET, note=f"no {ctx.terms.label(self.of_class)} on record")
         if self.max_days_before is None:
-            return Finding(MET, evidence)
+            return Judgement(MET, evidence)
         if any(s.on_date and ctx.on and 0 <= (ctx.on - s.on_date).days <= self.max_days_before
                for s in studies):
-            return Finding(MET, evidence)
+            return Judgement(MET, evidence)
         if any(s.on_date is None for s in studies) or ctx.on is None:
-            return Finding(UNKNOWN, evidence, "date of the prior study not stated")
-        return Finding(NOT_MET, evidence, f"none in the last {self.max_days_before} days")
+            return Judgement(UNKNOWN, evidence, "date of the prior study not stated")
+        return Judgement(NOT_MET, evidence, f"none in the last {self.max_days_before} days")
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or f"The date of the prior {ctx.terms.label(self.of_class)}"

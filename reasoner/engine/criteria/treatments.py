@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.quantities import requested_days
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
 
@@ -42,13 +42,13 @@ class TreatmentTried(Criterion):
     def default_statement(cls, reader) -> str:
         return f"{reader.term_label('ofClass')} has been tried"
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         courses = [c for c in ctx.facts.courses if ctx.terms.is_a(c.concept, self.of_class)]
         if not courses:
-            return Finding(NOT_MET,
+            return Judgement(NOT_MET,
                            note=f"no {ctx.terms.label(self.of_class)} on record")
         truth = reduce(lambda a, b: a | b, (self._course_truth(c, ctx) for c in courses))
-        return Finding(truth, tuple(Evidence(c.node, _describe(c, ctx)) for c in courses))
+        return Judgement(truth, tuple(Evidence(c.node, _describe(c, ctx)) for c in courses))
 
     def _course_truth(self, course, ctx: Context) -> Truth:
         truth = MET
@@ -112,7 +112,7 @@ class CourseDurationWithin(Criterion):
         return (f"The total course of {reader.term_label('ofClass')} is at most "
                 f"{reader.integer('maxDays')} days")
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         current = [c for c in ctx.facts.courses
                    if c.is_medication and ctx.terms.is_a(c.concept, self.of_class)]
         evidence = tuple(Evidence(c.node, _describe(c, ctx)) for c in current)
@@ -120,15 +120,15 @@ class CourseDurationWithin(Criterion):
         taken = 0
         for course in current:
             if course.start is None or ctx.on is None:
-                return Finding(UNKNOWN, evidence, note="start date of current use not stated")
+                return Judgement(UNKNOWN, evidence, note="start date of current use not stated")
             taken = max(taken, (ctx.on - course.start).days)
         if asked is None:
             if taken > self.max_days:
-                return Finding(NOT_MET, evidence, note=f"already taken {taken} days")
-            return Finding(UNKNOWN, evidence, note="requested duration not stated")
+                return Judgement(NOT_MET, evidence, note=f"already taken {taken} days")
+            return Judgement(UNKNOWN, evidence, note="requested duration not stated")
         total = taken + asked
         note = f"{taken} days taken + {asked} days requested = {total} days (limit {self.max_days})"
-        return Finding(MET if total <= self.max_days else NOT_MET, evidence, note)
+        return Judgement(MET if total <= self.max_days else NOT_MET, evidence, note)
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or (f"When current use of {ctx.terms.label(self.of_class)} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Finding
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
 
 
@@ -43,12 +43,12 @@ class AgeWithin(Criterion):
         return "The worker's age is " + _bounds(reader.integer_opt("minAge"),
                                                 reader.integer_opt("maxAge"), "years")
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         age = ctx.facts.age
         if age is None:
-            return Finding(UNKNOWN)
+            return Judgement(UNKNOWN)
         evidence = (Evidence(ctx.facts.case, f"age {age}"),)
-        return Finding(_within(age, self.min_age, self.max_age), evidence,
+        return Judgement(_within(age, self.min_age, self.max_age), evidence,
                        f"age {age}, needs {_bounds(self.min_age, self.max_age, 'years')}")
 
     def missing(self, ctx: Context) -> str:
@@ -73,14 +73,14 @@ class TimeSinceInjury(Criterion):
         return "Time since the injury is " + _bounds(reader.integer_opt("minDays"),
                                                      reader.integer_opt("maxDays"), "days")
 
-    def evaluate(self, ctx: Context) -> Finding:
+    def evaluate(self, ctx: Context) -> Judgement:
         injured, on = ctx.facts.injury_date, ctx.on
         if injured is None or on is None:
-            return Finding(UNKNOWN)
+            return Judgement(UNKNOWN)
         days = (on - injured).days
         evidence = (Evidence(ctx.facts.case, f"injured {injured.isoformat()}, "
                              f"{days} days before the request"),)
-        return Finding(_within(days, self.min_days, self.max_days), evidence,
+        return Judgement(_within(days, self.min_days, self.max_days), evidence,
                        f"{days} days since injury, needs "
                        f"{_bounds(self.min_days, self.max_days, 'days')}")
 
