@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reasoner.engine.report import Citation
+
 
 class ErrorInfo(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -43,31 +45,6 @@ def raw_body_doc(media: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": media}}
 
 
-class Problem(BaseModel):
-    focus: str
-    path: str | None
-    message: str
-    severity: str
-    shape: str | None
-
-
-class ValidationReport(BaseModel):
-    conforms: bool = Field(description="True when no problem is a violation.")
-    problems: list[Problem]
-
-
-class CaseReport(BaseModel):
-    """The reasoner's determination report (reasoner.engine.report.case_json) plus the run IRI."""
-
-    model_config = ConfigDict(extra="allow")
-
-    case: str
-    knowledge_base: dict[str, Any]
-    warnings: list[dict[str, Any]]
-    determinations: list[dict[str, Any]]
-    run: str | None = Field(description="IRI of the stored run graph; null with store=false.")
-
-
 class TermRef(BaseModel):
     iri: str
     label: str
@@ -98,7 +75,7 @@ class GuidelineSummary(BaseModel):
     polarity: str
     verification: str | None
     applies_to: list[TermRef]
-    citation: dict[str, Any]
+    citation: Citation
     edition: Edition
     source: str = Field(description="MTUS, or non-MTUS (evidence search sequence)")
 

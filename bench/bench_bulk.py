@@ -34,11 +34,13 @@ import pyoxigraph as ox  # noqa: E402
 from bench.bench_reason import summary, write_report  # noqa: E402
 from reasoner.authoring.casetests import discover, load_case_test  # noqa: E402
 from reasoner.engine.kb import KnowledgeBase  # noqa: E402
-from reasoner.engine.report import run_triples  # noqa: E402
-from reasoner.reader.ingest import prepare  # noqa: E402
+from reasoner.engine.report import case_report, run_triples  # noqa: E402
 from reasoner.reader.synth import write_letters  # noqa: E402
-from reasoner.store.embedded import Store, case_graph  # noqa: E402
+from reasoner.store.embedded import Store  # noqa: E402
+from reasoner.store.graphs import case_graph  # noqa: E402
 from reasoner.vocab import DET, RUN  # noqa: E402
+from reasoner.workflows.cases import save_result  # noqa: E402
+from reasoner.workflows.letters import prepare  # noqa: E402
 
 BULK = "https://example.org/bulk/"
 COUNT_QUERY = """PREFIX mtus: <https://w3id.org/mtus-kg/ontology#>
@@ -62,7 +64,7 @@ def templates(kb: KnowledgeBase) -> list[tuple[str, str]]:
         if result.case.startswith("_:"):
             continue
         graph = ox.NamedNode(case_graph(result.case))
-        run_iri, run = run_triples(result, kb, RUN + "TEMPLATE")
+        run_iri, run = run_triples(case_report(result, kb.digest), RUN + "TEMPLATE")
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in result.triples]
         quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(run_iri)) for t in run]
         text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode()
@@ -81,7 +83,7 @@ def letter_templates(kb: KnowledgeBase, count: int, folder: Path) -> list[tuple[
         if prepared.case is None:
             continue  # unreadable: ingest would not store it either
         text = prepared.data.decode()
-        run = (prepared.outcome.summary or {}).get("run")
+        run = prepared.outcome.report.run if prepared.outcome.report else None
         if run:  # generate() gives every copy its own run
             text = text.replace(run, RUN + "TEMPLATE")
         out.append((prepared.case.rsplit("/", 1)[0] + "/", text))
@@ -155,7 +157,7 @@ def per_request_rate(kb: KnowledgeBase, path: Path, sample: int) -> dict:
                                   "text/turtle") for i in range(sample)]
     t0 = time.perf_counter()
     for r in results:
-        store.save_case(r, kb)
+        save_result(kb, r, store)
     elapsed = time.perf_counter() - t0
     triples = store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }").rows[0][0]
     store.close()
@@ -202,7 +204,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"optimize: {optimize_s:.1f} s; load and optimize: "
           f"{quads / (load_s + optimize_s):,.0f} triples/s", flush=True)
     seed = (ROOT / "examples" / "seed-case.ttl").read_bytes()
-    store.save_case(kb.reason_document(seed, "text/turtle"), kb)  # what the README asks for
+    save_result(kb, kb.reason_document(seed, "text/turtle"), store)  # what the README asks for
     queries = timed_queries(store)
     for name, q in queries.items():
         print(f"query {name}: p50 {q['p50']:.1f} ms, max {q['max']:.1f} ms, {q['rows']} rows")

@@ -27,9 +27,9 @@ if str(ROOT) not in sys.path:
 
 from bench.bench_reason import summary, write_report  # noqa: E402
 from reasoner.engine.kb import KnowledgeBase  # noqa: E402
-from reasoner.reader.ingest import ingest, letter_files  # noqa: E402
 from reasoner.reader.synth import write_letters  # noqa: E402
 from reasoner.store.embedded import Store  # noqa: E402
+from reasoner.workflows.letters import ingest_letters, letter_files  # noqa: E402
 
 TARGET_S = 60.0  # issue #5: 10,000 letters in at most 60 s (not asserted)
 
@@ -40,18 +40,18 @@ def timed_ingest(letters: Path, store_dir: Path, jobs: int | None) -> dict:
     store = Store.open(store_dir)
     store.ensure_guidelines(kb)
     setup_s = time.perf_counter() - t0
-    results = ingest(letter_files([letters]), kb, store, reason=True, jobs=jobs)
+    results = ingest_letters(letter_files([letters]), kb, store, reason=True, jobs=jobs)
     store.close()
     total_s = time.perf_counter() - t0
     stages = {k: [r.seconds[k] for r in results if k in r.seconds]
               for k in ("read", "reason", "store")}
-    outcomes = collections.Counter(i.get("outcome") or "not decided"
-                                   for r in results if r.summary for i in r.summary["items"])
-    recorded = collections.Counter(i["recorded_outcome"]
-                                   for r in results if r.summary for i in r.summary["items"])
+    outcomes = collections.Counter(i.outcome or "not decided"
+                                   for r in results if r.report for i in r.report.items)
+    recorded = collections.Counter(i.recorded_outcome
+                                   for r in results if r.report for i in r.report.items)
     return {"letters": len(results), "errors": sum(not r.ok for r in results),
             "without_determinations": sum(1 for r in results
-                                          if r.summary and "run" not in r.summary),
+                                          if r.report and r.report.run is None),
             "total_s": total_s, "setup_s": setup_s, "letters_per_s": len(results) / total_s,
             "stages_s": {k: sum(v) for k, v in stages.items()},
             "stages_ms": {k: summary(v) for k, v in stages.items()},

@@ -44,10 +44,10 @@ def letter_documents(kb: KnowledgeBase, count: int) -> dict[str, bytes]:
     as `mtus ingest` reads them: full case summaries with provenance (source text and spans),
     what a claims system would send, rather than the minimal one-criterion test cases."""
     from reasoner.reader import synth
-    from reasoner.reader.ingest import read_letter
+    from reasoner.reader.letter import read_letter
     docs = {}
     for i in range(count):
-        read = read_letter(synth.letter(i).encode(), f"synth-{i:05d}.txt", kb)
+        read = read_letter(synth.letter(i).encode(), f"synth-{i:05d}.txt", kb.terms)
         docs[f"synth-{i:05d}"] = ox.serialize(read.graph.facts, format=ox.RdfFormat.TURTLE)
     return docs
 

@@ -1,7 +1,8 @@
-"""`mtus eval`: reason over the facts of each IMR letter and compare with the recorded decision.
+"""Letters scored: our outcome for each disputed item beside the reviewer's recorded one.
 
 The reasoner sees only the case facts read from the case summary and the disputed items
-(LetterGraph.facts); the recorded outcome and the cited guideline are compared afterwards.
+(LetterGraph.facts); the recorded outcome and the cited guideline are compared afterwards
+(`reasoner.workflows.letters.score_letters` composes the two).
 The positive class is 'overturned' (the service found medically necessary). An item we
 cannot decide (service not in the terminology, no encoded recommendation applies, case not
 decidable) counts as a wrong prediction in accuracy and is also reported as abstained.
@@ -13,43 +14,54 @@ import csv
 import io
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
-from reasoner.engine.report import determination_json
-from reasoner.reader.ingest import (
-    ReadLetter,
-    Reasoned,
-    concepts_of,
-    read_files,
-    reason_letter,
-    requested,
-)
+from reasoner.engine.report import DeterminationReport
+from reasoner.engine.terminology import Terminology
+from reasoner.reader.layout import Item
 from reasoner.vocab import TERM
 
 LABELS = ("upheld", "overturned")
 _CATEGORIES = ("Drug", "DiagnosticService", "PhysicalMedicine", "Surgery", "Treatment", "Service")
 
 
-@dataclass
-class ItemResult:
-    source: str
-    item: str
-    service: str | None
+@dataclass(slots=True)
+class LetterItem:
+    """One disputed item of a letter: the reviewer's recorded outcome beside ours."""
+
+    source: str  # the letter
+    name: str  # the item as the letter names it
+    service: str | None  # the terminology term it was matched to (label)
     category: str
-    recorded: str | None
-    predicted: str | None  # IMR equivalent: upheld / overturned / None (abstained)
-    outcome: str | None  # our outcome (medically-necessary, ...)
-    our_citation: str | None
-    letter_citation: str | None
+    recorded_outcome: str | None  # upheld / overturned, from the letter
+    predicted: str | None  # our IMR equivalent: upheld / overturned / None (abstained)
+    outcome: str | None  # our outcome (medically-necessary, ...); None: not decided
+    citation: str | None  # what we cite
+    letter_citation: str | None  # what the letter cites
     section_agrees: bool | None
     reason: str
 
     @property
     def correct(self) -> bool:
-        return self.predicted is not None and self.predicted == self.recorded
+        return self.predicted is not None and self.predicted == self.recorded_outcome
 
 
-def category(concept: str | None, terms) -> str:
+@dataclass(slots=True)
+class LetterReport:
+    """A letter read (and decided): the output of `mtus ingest --json` and POST /v1/letters."""
+
+    source: str
+    case: str
+    layout: str
+    items: list[LetterItem]
+    facts: int  # case fact triples read from the letter
+    record: int  # triples of the reviewer's record
+    run: str | None = None  # the stored run graph, when decided and stored
+    not_decided: str | None = None  # why some or all items were not decided
+    stored: bool = False
+
+
+def category(concept: str | None, terms: Terminology) -> str:
     """The service category: the label of the first broad class the service falls under."""
     for local in _CATEGORIES:
         if terms.is_a(concept, TERM + local):
@@ -57,133 +69,133 @@ def category(concept: str | None, terms) -> str:
     return "unmapped"
 
 
-def evaluate_letter(read: ReadLetter, kb, reasoned: Reasoned | None = None) -> list[ItemResult]:
-    """Each disputed item: the recorded outcome beside ours (`reasoned`: the letter already
-    decided by reason_letter, else it is decided here)."""
-    requests, concepts = requested(read), concepts_of(read)
-    reasoned = reasoned or reason_letter(read, kb)
-    decided = {d.request.node: d for d in getattr(reasoned.result, "determinations", ())}
-    note = reasoned.note if reasoned.result is None else ""
-    out = []
-    for req, item in zip(requests, read.letter.items, strict=True):
-        out.append(_item(read.source, item, concepts.get(req), decided.get(req), note, kb))
-    return out
-
-
-def _item(source, item, concept, d, note, kb) -> ItemResult:
-    terms = kb.terms
-    ours = determination_json(d) if d is not None else None
-    cite = ours["citation"] if ours else None
+def score_item(source: str, item: Item, concept: str | None, ours: DeterminationReport | None,
+               note: str, terms: Terminology) -> LetterItem:
+    """The recorded outcome of `item` beside ours (`ours`: None when not decided, `note` says
+    why)."""
+    cite = ours.citation if ours else None
     agrees = None
     if cite and item.guideline:
-        sections = [cite["section"]] + [a["section"] for a in cite.get("also", [])]
-        agrees = any(_words(s) in _words(item.guideline) for s in sections)
+        agrees = any(_words(s) in _words(item.guideline) for s in cite.sections())
     if concept is None:
         reason = "the service is not in the terminology"
     elif ours is None:
         reason = note or "not decided"
-    elif ours["outcome"] == "not-addressed":
+    elif ours.outcome == "not-addressed":
         reason = f"no encoded recommendation applies to {terms.label(concept)}"
     else:
         reason = _why(ours)
-    return ItemResult(source, item.name, terms.label(concept) if concept else None,
+    return LetterItem(source, item.name, terms.label(concept) if concept else None,
                       category(concept, terms), item.outcome,
-                      ours["imr_equivalent"] if ours else None,
-                      ours["outcome"] if ours else None, cite["text"] if cite else None,
-                      item.guideline, agrees, reason)
+                      ours.imr_equivalent if ours else None, ours.outcome if ours else None,
+                      cite.text if cite else None, item.guideline, agrees, reason)
 
 
 def _words(text: str) -> str:
     return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
 
 
-def _why(ours: dict) -> str:
-    decisive = [c for c in ours["criteria"] if c["decisive"]]
-    parts = [f"{c['result']}: {c['statement']}" for c in decisive[:2]]
-    parts += [f"missing: {x}" for x in ours["missing"][:1]]
-    return f"{ours['outcome']} ({'; '.join(parts) or ours['citation']['text']})"
+def _why(ours: DeterminationReport) -> str:
+    parts = [f"{c.result}: {c.statement}" for c in ours.criteria if c.decisive][:2]
+    parts += [f"missing: {x}" for x in ours.missing[:1]]
+    cited = ours.citation.text if ours.citation else ""
+    return f"{ours.outcome} ({'; '.join(parts) or cited})"
 
 
-def metrics(items: list[ItemResult]) -> dict:
-    n = len(items)
+@dataclass(slots=True)
+class Metrics:
+    """How our predictions compare with the recorded decisions; the positive class is
+    'overturned'. Abstentions count as wrong in `accuracy`."""
+
+    items: int
+    decided: int
+    abstained: int
+    correct: int
+    accuracy: float | None
+    accuracy_decided: float | None
+    balanced_accuracy: float | None
+    overturn_recall: float | None
+    overturn_precision: float | None
+    confusion: dict[str, dict[str, int]]  # recorded -> predicted (or abstained) -> count
+    section_agreement: float | None
+    section_compared: int
+
+
+@dataclass(slots=True)
+class ScoreReport:
+    """`mtus eval`: every item of every letter, scored overall and per service category."""
+
+    letters: int
+    unreadable: list[str]
+    overall: Metrics
+    by_category: dict[str, Metrics]
+    disagreements: list[LetterItem]
+    items: list[LetterItem]
+
+
+def metrics(items: list[LetterItem]) -> Metrics:
     matrix = {r: {p: 0 for p in (*LABELS, "abstained")} for r in LABELS}
     for it in items:
-        if it.recorded in LABELS:
-            matrix[it.recorded][it.predicted or "abstained"] += 1
+        if it.recorded_outcome in LABELS:
+            matrix[it.recorded_outcome][it.predicted or "abstained"] += 1
     recall = {r: matrix[r][r] / sum(matrix[r].values()) if sum(matrix[r].values()) else None
               for r in LABELS}
     said_over = sum(matrix[r]["overturned"] for r in LABELS)
     compared = [it.section_agrees for it in items if it.section_agrees is not None]
     known = [r for r in recall.values() if r is not None]
-    return {
-        "items": n, "decided": sum(it.predicted is not None for it in items),
-        "abstained": sum(it.predicted is None for it in items),
-        "correct": sum(it.correct for it in items),
-        "accuracy": _ratio(sum(it.correct for it in items), n),
-        "accuracy_decided": _ratio(sum(it.correct for it in items),
-                                   sum(it.predicted is not None for it in items)),
-        "balanced_accuracy": sum(known) / len(known) if known else None,
-        "overturn_recall": recall["overturned"],
-        "overturn_precision": _ratio(matrix["overturned"]["overturned"], said_over),
-        "confusion": matrix,
-        "section_agreement": _ratio(sum(compared), len(compared)),
-        "section_compared": len(compared),
-    }
+    decided = sum(it.predicted is not None for it in items)
+    correct = sum(it.correct for it in items)
+    return Metrics(len(items), decided, len(items) - decided, correct,
+                   _ratio(correct, len(items)), _ratio(correct, decided),
+                   sum(known) / len(known) if known else None, recall["overturned"],
+                   _ratio(matrix["overturned"]["overturned"], said_over), matrix,
+                   _ratio(sum(compared), len(compared)), len(compared))
 
 
 def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
 
-def evaluate(files, kb, progress=None) -> dict:
-    items: list[ItemResult] = []
-    errors = []
-    for outcome in read_files(files, kb, progress):
-        if outcome.read is None:
-            errors.append(outcome.error)
-        else:
-            items += evaluate_letter(outcome.read, kb)
-    by_category = defaultdict(list)
+def score(letters: int, unreadable: list[str], items: list[LetterItem]) -> ScoreReport:
+    by_category: dict[str, list[LetterItem]] = defaultdict(list)
     for it in items:
         by_category[it.category].append(it)
-    return {"letters": len(files), "unreadable": errors, "overall": metrics(items),
-            "by_category": {c: metrics(v) for c, v in sorted(by_category.items())},
-            "disagreements": [asdict(it) for it in items if not it.correct],
-            "items": [asdict(it) for it in items]}
+    return ScoreReport(letters, unreadable, metrics(items),
+                       {c: metrics(v) for c, v in sorted(by_category.items())},
+                       [it for it in items if not it.correct], items)
 
 
-def csv_text(report: dict) -> str:
+def csv_text(report: ScoreReport) -> str:
     out = io.StringIO()
-    fields = list(ItemResult.__dataclass_fields__)
-    writer = csv.DictWriter(out, fieldnames=fields)
-    writer.writeheader()
-    writer.writerows(report["items"])
+    writer = csv.writer(out)
+    columns = [f.name for f in fields(LetterItem)]
+    writer.writerow(columns)
+    writer.writerows([getattr(it, c) for c in columns] for it in report.items)
     return out.getvalue()
 
 
-def text_report(report: dict) -> str:
-    lines = [f"letters {report['letters']}, unreadable {len(report['unreadable'])}"]
-    lines += [f"  error: {e}" for e in report["unreadable"]]
-    for name, mt in [("overall", report["overall"]), *report["by_category"].items()]:
-        lines.append(f"\n{name}: items {mt['items']} decided {mt['decided']} "
-                     f"correct {mt['correct']} accuracy {_pct(mt['accuracy'])} "
-                     f"(decided {_pct(mt['accuracy_decided'])}) balanced "
-                     f"{_pct(mt['balanced_accuracy'])} overturn recall "
-                     f"{_pct(mt['overturn_recall'])} precision {_pct(mt['overturn_precision'])}"
-                     f" section agreement {_pct(mt['section_agreement'])} "
-                     f"of {mt['section_compared']}")
+def text_report(report: ScoreReport) -> str:
+    lines = [f"letters {report.letters}, unreadable {len(report.unreadable)}"]
+    lines += [f"  error: {e}" for e in report.unreadable]
+    for name, mt in [("overall", report.overall), *report.by_category.items()]:
+        lines.append(f"\n{name}: items {mt.items} decided {mt.decided} "
+                     f"correct {mt.correct} accuracy {_pct(mt.accuracy)} "
+                     f"(decided {_pct(mt.accuracy_decided)}) balanced "
+                     f"{_pct(mt.balanced_accuracy)} overturn recall "
+                     f"{_pct(mt.overturn_recall)} precision {_pct(mt.overturn_precision)}"
+                     f" section agreement {_pct(mt.section_agreement)} "
+                     f"of {mt.section_compared}")
         if name == "overall":
             lines.append("  confusion (recorded -> predicted upheld/overturned/abstained): "
                          + "; ".join(f"{r}: {v['upheld']}/{v['overturned']}/{v['abstained']}"
-                                     for r, v in mt["confusion"].items()))
+                                     for r, v in mt.confusion.items()))
     lines.append("\ndisagreements:")
-    lines += [f"  {d['source']}: {d['item']}: letter {d['recorded']}, ours "
-              f"{d['predicted'] or 'none'}: {d['reason']}" for d in report["disagreements"]]
-    if not report["disagreements"]:
+    lines += [f"  {d.source}: {d.name}: letter {d.recorded_outcome}, ours "
+              f"{d.predicted or 'none'}: {d.reason}" for d in report.disagreements]
+    if not report.disagreements:
         lines.append("  (none)")
     return "\n".join(lines)
 
 
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
-

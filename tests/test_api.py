@@ -170,7 +170,7 @@ def test_unexpected_failure_is_500_without_traceback(kb, seed_turtle):
         def ensure_guidelines(self, kb):
             return False
 
-        def save_case(self, result, kb):
+        def save_case_later(self, case, triples, run):
             raise RuntimeError("disk on fire")
 
     app = create_app(kb=kb, store=BrokenStore(), settings=Settings())

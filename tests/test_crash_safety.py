@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from reasoner.engine.kb import KnowledgeBase
 from reasoner.store.embedded import Store
+from reasoner.workflows.cases import save_result
 kb = KnowledgeBase.load()
 store = Store.open(sys.argv[1])
 store.ensure_guidelines(kb)
@@ -32,8 +33,8 @@ seed = Path(sys.argv[2]).read_text()
 for i in range({BATCH}):
     doc = seed.replace({SEED_BASE!r}, f"https://example.org/crash/{{i}}/").encode()
     result = kb.reason_document(doc, "text/turtle")
-    store.save_case(result, kb)
-    print(result.case, flush=True)  # only after save_case has returned
+    save_result(kb, result, store)
+    print(result.case, flush=True)  # only after save_result has returned
 """
 
 
@@ -94,7 +95,7 @@ def test_kill_9_mid_batch_leaves_no_partial_case(tmp_path, seed_turtle):
 LETTER_WRITER = """
 import sys
 from pathlib import Path
-import reasoner.reader.ingest as ingest
+import reasoner.workflows.letters as ingest
 from reasoner.engine.kb import KnowledgeBase
 from reasoner.store.embedded import Store
 ingest.STORE_BATCH = 20  # many batches before the kill
@@ -103,7 +104,7 @@ store = Store.open(sys.argv[1])
 store.ensure_guidelines(kb)
 files = ingest.letter_files([sys.argv[2]])
 # progress is called once a letter's batch has been stored
-ingest.ingest(files, kb, store, lambda n, total, source: print(source, flush=True),
+ingest.ingest_letters(files, kb, store, lambda n, total, source: print(source, flush=True),
               reason=True, jobs=0)
 """
 
@@ -112,9 +113,9 @@ ingest.ingest(files, kb, store, lambda n, total, source: print(source, flush=Tru
 def test_kill_9_mid_letter_batch_leaves_no_partial_letter(tmp_path, kb):
     """The batch path (bulk load behind an intent log): after kill -9 the store opens with
     every letter reported stored whole, and any other letter whole or absent."""
-    from reasoner.reader.ingest import prepare
     from reasoner.reader.synth import write_letters
     from reasoner.store.embedded import PENDING_GRAPH
+    from reasoner.workflows.letters import prepare
 
     letters = tmp_path / "letters"
     write_letters(letters, 600, seed=3)

@@ -2,11 +2,17 @@
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from reasoner import IncompleteCase
 from reasoner.engine.intake import parse
-from reasoner.engine.report import case_json
+from reasoner.engine.report import case_report
+
+
+def case_json(result, kb) -> dict:
+    """The report as the CLI and the API write it (the JSON output contract)."""
+    return orjson.loads(orjson.dumps(case_report(result, kb.digest)))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TTL = ROOT / "examples" / "seed-case.ttl"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reasoner.reader.ingest import ingest, letter_files
+from reasoner.workflows.letters import ingest_letters as ingest
+from reasoner.workflows.letters import letter_files
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "letters"

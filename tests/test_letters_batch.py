@@ -5,6 +5,7 @@ No timing is asserted here (bench/bench_letters.py measures)."""
 from __future__ import annotations
 
 import collections
+import dataclasses
 import io
 import os
 import subprocess
@@ -15,12 +16,16 @@ import pyoxigraph as ox
 import pytest
 
 from reasoner import cli
-from reasoner.reader.ingest import bar_text, ingest, letter_files, progress_bar, read_letter
+from reasoner.progress import bar_text, progress_bar
 from reasoner.reader.layout import detect
+from reasoner.reader.letter import read_letter
 from reasoner.reader.synth import letter, write_letters
-from reasoner.store.embedded import Store, case_graph
+from reasoner.store.embedded import Store
+from reasoner.store.graphs import case_graph
 from reasoner.store.sparql import StoreError
 from reasoner.vocab import RUN, m
+from reasoner.workflows.letters import ingest_letters as ingest
+from reasoner.workflows.letters import letter_files
 
 LETTERS = 300
 CASES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c a <https://w3id.org/mtus-kg/ontology#Case> } }"
@@ -41,7 +46,7 @@ def test_the_generator_is_deterministic_and_varied():
 def test_generated_letters_read_without_errors_and_map_to_known_services(kb):
     items, layouts, recorded = [], collections.Counter(), collections.Counter()
     for i in range(LETTERS):
-        read = read_letter(letter(i).encode(), f"{i:05d}_synth.txt", kb)
+        read = read_letter(letter(i).encode(), f"{i:05d}_synth.txt", kb.terms)
         layouts[read.letter.layout] += 1
         recorded.update(item.outcome for item in read.letter.items)
         concepts = {t.subject for t in read.graph.facts if t.predicate.value == m("concept")}
@@ -56,7 +61,7 @@ def test_generated_letters_read_without_errors_and_map_to_known_services(kb):
 def test_the_reasoner_reaches_every_outcome_on_generated_letters(kb, generated):
     store = Store.memory()
     results = ingest(letter_files([generated[0].parent]), kb, store, reason=True)
-    outcomes = collections.Counter(i["outcome"] for r in results for i in r.summary["items"])
+    outcomes = collections.Counter(i.outcome for r in results for i in r.report.items)
     assert {"medically-necessary", "not-medically-necessary",
             "insufficient-documentation"} <= set(outcomes)
 
@@ -65,29 +70,29 @@ def test_ingest_reason_stores_one_determination_per_decided_item(kb, generated):
     store = Store.memory()
     results = ingest(generated, kb, store, reason=True)
     assert all(r.ok for r in results)
-    decided = sum(1 for r in results for i in r.summary["items"] if i["outcome"])
+    decided = sum(1 for r in results for i in r.report.items if i.outcome)
     rows = store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#>
         SELECT ?d ?run ?case WHERE {{ GRAPH ?run {{ ?d a <{m('Determination')}> ;
             prov:wasGeneratedBy ?run ; <{m('about')}> ?req . ?run prov:used ?case }}
             GRAPH ?case {{ ?case <{m('request')}> ?req }} }}""").rows
     assert len(rows) == decided > 0
-    runs = {r.summary["run"] for r in results if "run" in r.summary}
+    runs = {r.report.run for r in results if r.report.run}
     assert {row[1].value for row in rows} == runs
-    assert all(r.summary["run"].startswith(RUN) for r in results if "run" in r.summary)
+    assert all(r.report.run.startswith(RUN) for r in results if r.report.run)
 
 
 def test_an_undecidable_letter_is_stored_with_its_reason(kb, tmp_path):
     index = next(i for i in range(100) if len(read_letter(letter(i).encode(), "x.txt",
-                                                          kb).letter.items) == 1)
+                                                          kb.terms).letter.items) == 1)
     text = letter(index)
-    name = read_letter(text.encode(), "x.txt", kb).letter.items[0].name
+    name = read_letter(text.encode(), "x.txt", kb.terms).letter.items[0].name
     unknown = tmp_path / "unknown_service.txt"
     unknown.write_text(text.replace(name, "Llama therapy 6 visits"))
     store = Store.memory()
     [result] = ingest([unknown], kb, store, reason=True)
-    assert result.ok and "run" not in result.summary
-    assert "not in the terminology" in result.summary["not_decided"]
-    assert result.summary["items"][0]["outcome"] is None
+    assert result.ok and result.report.run is None
+    assert "not in the terminology" in result.report.not_decided
+    assert result.report.items[0].outcome is None
     assert len(store.query(CASES).rows) == 1  # the letter is stored all the same
 
 
@@ -110,6 +115,7 @@ def test_a_failed_write_stores_neither_letter_nor_determinations(kb, generated):
 
     db = FailingDb()
     store = Store(db)  # type: ignore[arg-type]
+    store.ensure_guidelines = lambda kb: False  # only the letters' writes are under test
     # Three letters: the batch path (bulk load) fails, is undone, and each letter is retried
     # alone (transactional load), which fails too.
     results = ingest(generated[:3], kb, store, reason=True)
@@ -123,8 +129,8 @@ def _half(data: bytes) -> bytes:
 
 
 def test_a_batch_cut_off_by_a_crash_is_dropped_when_the_store_opens(kb, generated, tmp_path):
-    from reasoner.reader.ingest import prepare
     from reasoner.store.embedded import PENDING, PENDING_GRAPH
+    from reasoner.workflows.letters import prepare
     store = Store.open(tmp_path / "store")
     kept = ingest(generated[:1], kb, store, reason=True)[0]
     cut = prepare(generated[1], kb, True)
@@ -141,7 +147,7 @@ def test_a_batch_cut_off_by_a_crash_is_dropped_when_the_store_opens(kb, generate
     graphs = {g.value for g, in reopened.query("SELECT DISTINCT ?g { GRAPH ?g {} }").rows}
     assert not graphs & set(cut.graphs)  # the cut-off letter is gone, not partial
     assert PENDING_GRAPH not in graphs
-    assert case_graph(kept.summary["case"]) in graphs  # the finished letter is intact
+    assert case_graph(kept.report.case) in graphs  # the finished letter is intact
     reopened.close()
 
 
@@ -149,34 +155,31 @@ def test_reingesting_a_letter_replaces_its_graph_and_supersedes_its_run(kb, gene
     store = Store.memory()
     first = ingest(generated[:1], kb, store, reason=True)[0]
     second = ingest(generated[:1], kb, store, reason=True)[0]
-    assert first.summary["case"] == second.summary["case"]
+    assert first.report.case == second.report.case
     assert len(store.query(CASES).rows) == 1
     runs = store.query(f"SELECT DISTINCT ?g {{ GRAPH ?g {{ ?r <{m('knowledgeBaseDigest')}> ?d }} "
                        f"FILTER(STRSTARTS(STR(?g), '{RUN}')) }}").rows
-    assert len(runs) == (1 if "run" in first.summary else 0)  # the earlier run superseded
+    assert len(runs) == (1 if first.report.run else 0)  # the earlier run superseded
 
 
 def test_worker_processes_give_the_same_outcomes(kb, generated):
     one = ingest(generated, kb, Store.memory(), reason=True, jobs=0)
     two = ingest(generated, kb, Store.memory(), reason=True, jobs=2)
-    strip = [{k: v for k, v in r.summary.items() if k != "run"} for r in one]
-    assert strip == [{k: v for k, v in r.summary.items() if k != "run"} for r in two]
+    strip = [dataclasses.replace(r.report, run=None) for r in one]
+    assert strip == [dataclasses.replace(r.report, run=None) for r in two]
 
 
 def test_a_store_error_is_a_file_error_and_the_batch_goes_on(kb, generated, monkeypatch):
     store = Store.memory()
-    real, calls = store.save_letter_nquads, []
-
-    def write(case: str, data: bytes) -> None:
-        calls.append(case)
-        if len(calls) == 2:
-            raise StoreError("disk full")
-        real(case, data)
+    real, calls = store.save_letters_nquads, []
 
     def write_all(letters) -> None:
-        raise StoreError("disk full")  # the batch fails: each letter is then tried alone
+        calls.append(len(letters))
+        # the batch fails, then each letter is tried alone: the second one fails again
+        if len(letters) > 1 or len(calls) == 3:
+            raise StoreError("disk full")
+        real(letters)
 
-    monkeypatch.setattr(store, "save_letter_nquads", write)
     monkeypatch.setattr(store, "save_letters_nquads", write_all)
     results = ingest(generated[:3], kb, store, reason=True)
     assert [r.ok for r in results] == [True, False, True] and "disk full" in results[1].error

@@ -10,10 +10,13 @@ import pytest
 
 from reasoner import cli
 from reasoner.engine.facts import read_case
-from reasoner.reader.ingest import ingest, letter_files, read_letter
-from reasoner.scoring import evaluate, evaluate_letter
+from reasoner.reader.letter import read_letter
 from reasoner.store.sparql import StoreError
 from reasoner.vocab import TERM, m
+from reasoner.workflows.letters import ingest_letters as ingest
+from reasoner.workflows.letters import letter_files
+from reasoner.workflows.letters import score_letter as evaluate_letter
+from reasoner.workflows.letters import score_letters as evaluate
 
 CORPUS = Path(__file__).resolve().parent / "letters"
 LETTERS = letter_files([CORPUS])
@@ -22,7 +25,7 @@ INVALID = sorted((CORPUS / "invalid").iterdir())
 
 @pytest.fixture(scope="module")
 def read(kb):
-    return {p.name: read_letter(p.read_bytes(), p.name, kb) for p in LETTERS}
+    return {p.name: read_letter(p.read_bytes(), p.name, kb.terms) for p in LETTERS}
 
 
 def test_corpus_covers_the_three_layouts(read):
@@ -57,7 +60,7 @@ def test_modified_request_is_judged_as_written(read):
 
 def test_non_mtus_citation_is_recorded(kb, read):
     items = evaluate_letter(read["004_odg_non_mtus.txt"], kb)
-    ambien = next(i for i in items if i.item.startswith("Ambien"))
+    ambien = next(i for i in items if i.name.startswith("Ambien"))
     assert "Official Disability Guidelines" in ambien.letter_citation
     if ambien.predicted is None:  # zolpidem not (yet) in the terminology or no ODG rule
         assert ambien.reason
@@ -76,8 +79,8 @@ def test_ocr_noise_is_cleaned(read):
 
 
 def _predicted(kb, text: str, name: str) -> list:
-    letter = read_letter(text.encode(), name, kb)
-    return [(i.item, i.outcome, i.our_citation) for i in evaluate_letter(letter, kb)]
+    letter = read_letter(text.encode(), name, kb.terms)
+    return [(i.name, i.outcome, i.citation) for i in evaluate_letter(letter, kb)]
 
 
 _FLIPS = [(r"\bUpheld\b", "Overturned"), (r"\bOverturned\b", "Upheld"),
@@ -107,8 +110,8 @@ def test_no_leakage(kb, path):
     text = path.read_text()
     flipped, bare = _flipped(text), _without_rationale(text)
     assert flipped != text and bare != text
-    original = read_letter(text.encode(), path.name, kb)
-    assert [i.outcome for i in read_letter(flipped.encode(), path.name, kb).letter.items] != \
+    original = read_letter(text.encode(), path.name, kb.terms)
+    assert [i.outcome for i in read_letter(flipped.encode(), path.name, kb.terms).letter.items] != \
         [i.outcome for i in original.letter.items]
     expected = _predicted(kb, text, path.name)
     assert _predicted(kb, flipped, path.name) == expected
@@ -126,20 +129,24 @@ def test_unreadable_files_fail_alone_and_store_nothing(kb, store):
     assert len(graphs.rows) == 2
 
 
-def test_one_write_per_letter_and_a_failed_write_is_a_file_error(kb, store, monkeypatch):
-    writes = []
-    real = store.save_letter_nquads
+def test_a_failed_write_is_a_file_error_and_the_others_are_stored(kb, store, monkeypatch):
+    """The batch write fails as a whole; it is retried letter by letter, so the error names
+    the one letter that cannot be written and the others are stored."""
+    calls = []
+    real = store.save_letters_nquads
+    bad = None
 
-    def write(case: str, data: bytes) -> None:
-        writes.append(case)
-        if len(writes) == 2:
+    def write(letters) -> None:
+        nonlocal bad
+        calls.append([case for case, _, _ in letters])
+        bad = bad or letters[1][0]  # the second letter of the first (batch) call
+        if any(case == bad for case, _, _ in letters):
             raise StoreError("disk full")
-        real(case, data)
+        real(letters)
 
-    monkeypatch.setattr(store, "save_letter_nquads", write)
-    monkeypatch.setattr(store, "save_letters_nquads", None)  # a store with no batch path
+    monkeypatch.setattr(store, "save_letters_nquads", write)
     results = ingest(LETTERS[:3], kb, store)
-    assert len(writes) == 3  # one transaction per letter
+    assert len(calls[0]) == 3 and all(len(c) == 1 for c in calls[1:])  # batch, then each
     assert [r.ok for r in results] == [True, False, True]
     assert "disk full" in results[1].error
     graphs = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c a "
@@ -149,10 +156,10 @@ def test_one_write_per_letter_and_a_failed_write_is_a_file_error(kb, store, monk
 
 def test_eval_report(kb):
     report = evaluate(LETTERS, kb)
-    overall = report["overall"]
-    assert overall["items"] == 12 and overall["confusion"]["upheld"]["upheld"] >= 1
-    assert set(report["by_category"]) >= {"drug", "physical medicine", "diagnostic service"}
-    assert all(d["reason"] for d in report["disagreements"])
+    overall = report.overall
+    assert overall.items == 12 and overall.confusion["upheld"]["upheld"] >= 1
+    assert set(report.by_category) >= {"drug", "physical medicine", "diagnostic service"}
+    assert all(d.reason for d in report.disagreements)
 
 
 def test_cli_ingest_and_eval(tmp_path, capsys):
@@ -165,4 +172,4 @@ def test_cli_ingest_and_eval(tmp_path, capsys):
     assert "accuracy" in out.out and "[" in out.err  # the progress bar goes to stderr
     report = json.loads((tmp_path / "eval" / "eval.json").read_text())
     assert report["overall"]["items"] >= 12
-    assert (tmp_path / "eval" / "eval.csv").read_text().startswith("source,item,")
+    assert (tmp_path / "eval" / "eval.csv").read_text().startswith("source,name,")

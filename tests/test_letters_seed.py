@@ -16,9 +16,9 @@ import pytest
 
 from reasoner.engine.facts import read_case
 from reasoner.reader.dates import parse_date
-from reasoner.reader.ingest import read_letter
-from reasoner.scoring import evaluate_letter
+from reasoner.reader.letter import read_letter
 from reasoner.vocab import TERM, m
+from reasoner.workflows.letters import score_letter as evaluate_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "letters" / "000_352bc1bec7c49a86.txt"
@@ -30,7 +30,7 @@ EXTRA = {(TERM + "LimitedRangeOfMotion", True, "2014-12-13")}
 
 @pytest.fixture(scope="module")
 def seed(kb):
-    return read_letter(SEED.read_bytes(), SEED.name, kb)
+    return read_letter(SEED.read_bytes(), SEED.name, kb.terms)
 
 
 def _typed(facts) -> dict:
@@ -60,10 +60,10 @@ def test_seed_facts_equal_the_hand_encoding(kb, seed, seed_turtle):
 
 def test_seed_reasons_to_upheld_with_the_letters_section(kb, seed):
     [item] = evaluate_letter(seed, kb)
-    assert item.recorded == "upheld"
+    assert item.recorded_outcome == "upheld"
     assert item.outcome == "insufficient-documentation"
     assert item.predicted == "upheld"
-    assert "Special Studies" in item.our_citation and "Special Studies" in item.letter_citation
+    assert "Special Studies" in item.citation and "Special Studies" in item.letter_citation
     assert item.section_agrees
 
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from reasoner.store.embedded import GraphStore
+from reasoner.store.protocol import GraphStore
 from reasoner.store.remote import RemoteStore
 from reasoner.store.sparql import QueryError, ServiceRefused, StoreError, UpdateRefused
 from reasoner.vocab import GUIDELINE_GRAPH

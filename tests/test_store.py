@@ -10,9 +10,11 @@ from dataclasses import replace
 import pyoxigraph as ox
 import pytest
 
-from reasoner.engine.report import run_triples
+from reasoner.engine.report import case_report, run_triples
 from reasoner.errors import InputError
-from reasoner.store.embedded import GraphStore, Store, quads_of
+from reasoner.store.embedded import Store
+from reasoner.store.graphs import quads_of
+from reasoner.store.protocol import GraphStore
 from reasoner.store.sparql import (
     QueryError,
     QueryTimeout,
@@ -22,6 +24,7 @@ from reasoner.store.sparql import (
 )
 from reasoner.store.sparqlsyntax import prepare
 from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
+from reasoner.workflows.cases import save_result
 
 CASE = "https://w3id.org/mtus-kg/case/imr-352bc1bec7c49a86/case"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -64,8 +67,8 @@ def test_store_implements_the_shared_interface():
 
 def test_saving_a_case_again_replaces_its_graph_and_supersedes_its_run(kb, seed, store):
     store.ensure_guidelines(kb)
-    first = store.save_case(seed, kb)
-    second = store.save_case(relabelled(seed, "second version"), kb)
+    first = save_result(kb, seed, store).run
+    second = save_result(kb, relabelled(seed, "second version"), store).run
     assert first != second and runs(store) == {second}
     assert set(graphs(store)) == {GUIDELINE_GRAPH, CASE, second}
     assert graphs(store)[CASE] == len(seed.triples)
@@ -77,14 +80,14 @@ def test_saving_a_case_again_replaces_its_graph_and_supersedes_its_run(kb, seed,
 
 def test_runs_of_other_cases_are_kept(kb, seed, store):
     other = kb.reason_document(OTHER_CASE, "text/turtle")
-    kept = store.save_case(other, kb)
-    store.save_case(seed, kb)
-    latest = store.save_case(seed, kb)
+    kept = save_result(kb, other, store).run
+    save_result(kb, seed, store)
+    latest = save_result(kb, seed, store).run
     assert runs(store) == {kept, latest}
 
 
 def test_run_graph_links_determinations_to_the_case(kb, seed, store):
-    run = store.save_case(seed, kb)
+    run = save_result(kb, seed, store).run
     found = store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#>
         ASK {{ GRAPH <{run}> {{ <{run}> prov:used <{CASE}> .
                                ?d prov:wasGeneratedBy <{run}> ; <{m('about')}> ?r }}
@@ -112,19 +115,19 @@ def test_a_failed_save_leaves_the_previous_state_intact(kb, seed):
     db = FlakyDb()
     store = Store(db)  # type: ignore[arg-type]
     store.ensure_guidelines(kb)
-    store.save_case(seed, kb)
+    save_result(kb, seed, store)
     before = sorted(str(q) for q in db.db)
     db.fail = True
     with pytest.raises(StoreError, match="changed nothing"):
-        store.save_case(relabelled(seed, "never stored"), kb)
+        save_result(kb, relabelled(seed, "never stored"), store)
     assert sorted(str(q) for q in db.db) == before
 
 
 def test_a_case_without_an_iri_or_in_a_reserved_namespace_is_not_stored(kb, seed, store):
     with pytest.raises(InputError, match="blank node"):
-        store.save_case(replace(seed, case="_:b0"), kb)
+        save_result(kb, replace(seed, case="_:b0"), store)
     with pytest.raises(InputError, match="reserved"):
-        store.save_case(replace(seed, case=GUIDELINE_GRAPH), kb)
+        save_result(kb, replace(seed, case=GUIDELINE_GRAPH), store)
     assert graphs(store) == {}
 
 
@@ -148,13 +151,13 @@ def test_a_read_only_store_queries_while_a_writer_holds_it(kb, seed, tmp_path):
     path = tmp_path / "store"
     writer = Store.open(path)
     writer.ensure_guidelines(kb)
-    run = writer.save_case(seed, kb)
+    run = save_result(kb, seed, writer).run
     with pytest.raises(StoreError, match="read-only"):
         Store.open(path)  # the writer holds the lock
     reader = Store.open(path, read_only=True)
     assert run in runs(reader)
     with pytest.raises(StoreError, match="read-only"):
-        reader.save_case(seed, kb)
+        save_result(kb, seed, reader)
     # As the CLI would: another process, while this one keeps the write lock.
     script = ("import sys; from reasoner.store.embedded import Store; "
               "s = Store.open(sys.argv[1], read_only=True); "
@@ -248,7 +251,7 @@ def test_time_limit_stops_the_work_and_frees_the_slot_at_once(kb):
 
 
 def test_query_text_for_the_cli(kb, seed, store):
-    store.save_case(seed, kb)
+    save_result(kb, seed, store)
     query = f"SELECT ?outcome {{ ?d <{m('outcome')}> ?outcome }}"
     assert store.query_text(query).splitlines() == [
         "outcome", "-" * len("mtus:NotMedicallyNecessary"), "mtus:NotMedicallyNecessary"]
@@ -295,12 +298,13 @@ def test_prune_drops_superseded_and_orphaned_runs_and_keeps_the_latest(kb, seed,
         store.ensure_guidelines(kb)
         old_runs = []
         for _ in range(3):  # as an older version wrote them: runs added, none dropped
-            run_iri, run = run_triples(seed, kb)
+            run_iri, run = run_triples(case_report(seed, kb.digest))
             store._db.extend(quads_of({run_iri: run}))
             old_runs.append(run_iri)
             time.sleep(0.01)
         store._db.extend(quads_of({CASE: seed.triples}))
-        orphan_iri, orphan = run_triples(replace(seed, case="https://example.org/gone/case"), kb)
+        gone = replace(seed, case="https://example.org/gone/case")
+        orphan_iri, orphan = run_triples(case_report(gone, kb.digest))
         store._db.extend(quads_of({orphan_iri: orphan}))
         store._changed()
         report = store.prune()

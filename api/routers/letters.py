@@ -11,9 +11,8 @@ from fastapi import APIRouter
 from api.deps import KbDep, RawBodyDep, StoreDep, StoringDep
 from api.errors import ApiError
 from api.schemas import error_responses, raw_body_doc
-from reasoner.engine.report import run_triples
-from reasoner.reader.ingest import read_letter, reason_letter
-from reasoner.scoring import evaluate_letter
+from reasoner.scoring import LetterReport
+from reasoner.workflows import letters
 
 router = APIRouter(prefix="/v1", tags=["letters"])
 TEXT_TYPES = ("text/plain", "")
@@ -24,7 +23,7 @@ LETTER_BODY = raw_body_doc({"text/plain": {
 
 
 @router.post(
-    "/letters", openapi_extra=LETTER_BODY,
+    "/letters", openapi_extra=LETTER_BODY, response_model=LetterReport,
     summary="Read an IMR determination letter into a case graph and store it",
     description="The body is the letter's text (`text/plain`), in any of the three layouts "
                 "(IMR final determination, 2013 notice, medical professional review). The "
@@ -34,20 +33,10 @@ LETTER_BODY = raw_body_doc({"text/plain": {
                 "named by `run`) in one transaction. Each item carries the recorded outcome "
                 "and the outcome the reasoner reaches from the case facts only.",
     responses=error_responses(400, 401, 413, 415))
-def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep, storing: StoringDep) -> dict:
+def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep,
+                  storing: StoringDep) -> LetterReport:
     if body.media_type not in TEXT_TYPES:
         raise ApiError(415, "unsupported-media-type",
                        f"Content-Type '{body.media_type}' is not accepted; send the letter "
                        "as text/plain", accepted=["text/plain"])
-    read = read_letter(body.data, "request body", kb, named_by_file=False)
-    reasoned = reason_letter(read, kb)
-    run = run_triples(reasoned.result, kb) if reasoned.result is not None else None
-    if storing:
-        store.save_letter(read.graph.case, read.graph.triples, run=run)  # type: ignore[attr-defined]
-    items = evaluate_letter(read, kb, reasoned)
-    return {**read.summary(), "stored": storing, "run": run[0] if storing and run else None,
-            "items": [{"name": i.item, "service": i.service, "category": i.category,
-                       "recorded_outcome": i.recorded, "predicted": i.predicted,
-                       "outcome": i.outcome, "citation": i.our_citation,
-                       "letter_citation": i.letter_citation, "reason": i.reason}
-                      for i in items]}
+    return letters.ingest_letter(body.data, "request body", kb, store if storing else None)

@@ -4,7 +4,8 @@ from fastapi import APIRouter
 
 from api.bodies import CASE_BODY
 from api.deps import CaseBodyDep, KbDep
-from api.schemas import ValidationReport, error_responses
+from api.schemas import error_responses
+from reasoner.workflows.cases import ValidationReport, validate_case
 
 router = APIRouter(prefix="/v1", tags=["validation"])
 
@@ -16,10 +17,7 @@ router = APIRouter(prefix="/v1", tags=["validation"])
                 "`problems` lists violations (which would stop /v1/reason with 422) and "
                 "warnings. A document that cannot be read is a 400.",
     responses=error_responses(400, 413, 415))
-def validate(body: CaseBodyDep, kb: KbDep) -> dict:
+def validate(body: CaseBodyDep, kb: KbDep) -> ValidationReport:
     # A plain def: FastAPI runs it in the thread pool, so a large body never holds the
     # event loop (and /health) while it is parsed and checked.
-    triples = kb.parse(body.data, body.media_type, source="request body")
-    problems = kb.validate(triples, source="request body")
-    return {"conforms": all(p.severity != "violation" for p in problems),
-            "problems": [p.as_dict() for p in problems]}
+    return validate_case(kb, body.data, body.media_type, "request body")

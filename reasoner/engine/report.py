@@ -1,17 +1,29 @@
-"""Determinations as JSON (the output contract) and as RDF with PROV-O (for the store)."""
+"""The output model: one typed report per case, the same for the CLI's JSON, the API, the RDF run
+graph stored beside the case (PROV-O) and the letter scorer.
+
+The report types are plain slotted dataclasses: orjson serialises them natively (the API's hot
+path), pydantic derives their JSON Schema for OpenAPI from the same classes, and nothing reads
+a report back by key. Field order is the order of the JSON output contract.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import uuid
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
-from reasoner.engine.compile import Recommendation
+from reasoner.engine.compile import Recommendation, Section
 from reasoner.engine.decide import Determination, Node, Outcome
+from reasoner.errors import Problem
 from reasoner.vocab import DET, PROV, RDF_TYPE, RUN, XSD, m
+
+if TYPE_CHECKING:
+    from reasoner.engine.kb import CaseResult
 
 VERIFICATION_TAGS = {m("Verified"): "V", m("WorkingKnowledge"): "K", m("Uncertain"): "K?"}
 ACTION = {
@@ -23,24 +35,122 @@ ACTION = {
     Outcome.NOT_ADDRESSED: "not addressed by the encoded MTUS: apply other guidelines per the "
                            "medical evidence search sequence (8 CCR 9792.21.1); reviewer judgement",
 }
+Verification = Literal["V", "K", "K?"]
 
 
-def _tag(verification: str | None) -> str | None:
-    return VERIFICATION_TAGS.get(verification) if verification else None
+# The model ---------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class EvidenceItem:
+    """A case fact a criterion used: its node (IRI or blank node label) and plain words."""
+
+    fact: str
+    text: str
 
 
-def citation(rec: Recommendation, also: tuple = ()) -> dict:
+@dataclass(slots=True)
+class CriterionResult:
+    """One criterion of the applied recommendation, in depth-first order."""
+
+    criterion: str
+    kind: str
+    statement: str
+    result: Literal["met", "not-met", "unknown"]
+    decisive: bool
+    parent: str | None
+    depth: int
+    verification: Verification | None
+    evidence: list[EvidenceItem]
+    note: str
+
+
+@dataclass(slots=True)
+class RecommendationRef:
+    iri: str
+    statement: str
+    polarity: str
+    verification: Verification | None
+
+
+@dataclass(slots=True)
+class SectionRef:
+    section: str
+    pages: str | None
+    section_iri: str
+
+
+@dataclass(slots=True)
+class Citation:
+    """The citation as IMR letters print it (`text`), and its parts."""
+
+    guideline: str
+    section: str
+    pages: str | None
+    edition: str
+    edition_iri: str
+    section_iri: str
+    source: Literal["MTUS", "non-MTUS"]
+    text: str
+    also: list[SectionRef]  # sections of decisive criteria taken from elsewhere in the guideline
+
+    def sections(self) -> list[str]:
+        return [self.section] + [a.section for a in self.also]
+
+
+@dataclass(slots=True)
+class DeterminationReport:
+    """The decision on one requested service, with its proof."""
+
+    request: str
+    service: str
+    service_concept: str
+    request_date: str | None
+    outcome: Literal["medically-necessary", "not-medically-necessary",
+                     "insufficient-documentation", "not-addressed"]
+    imr_equivalent: Literal["upheld", "overturned"] | None
+    action: str
+    recommendation: RecommendationRef | None
+    citation: Citation | None
+    criteria: list[CriterionResult]
+    decisive: list[str]
+    missing: list[str]
+    would_change: list[str]
+    notes: list[str]
+    also_applied: list[str]
+
+
+@dataclass(slots=True)
+class KnowledgeBaseRef:
+    digest: str
+
+
+@dataclass(slots=True)
+class CaseReport:
+    """The output contract: one determination per requested service of a case."""
+
+    case: str
+    knowledge_base: KnowledgeBaseRef
+    warnings: list[Problem]
+    determinations: list[DeterminationReport]
+    run: str | None = field(default=None)  # the stored run graph; None when not stored
+
+
+# Building a report -------------------------------------------------------------------------
+
+def _tag(verification: str | None) -> Verification | None:
+    return VERIFICATION_TAGS.get(verification) if verification else None  # type: ignore[return-value]
+
+
+def citation(rec: Recommendation, also: Sequence[Section] = ()) -> Citation:
     """The citation as IMR letters print it; `also`: sections of decisive criteria taken from
     elsewhere in the guideline (e.g. 'Opioids, dosing, page 86')."""
     section, edition = rec.section, rec.section.edition
+    pages = rec.pages or section.pages
     text = f"{edition.guideline}, Section(s): " + "; ".join(
-        _section_text(s.title, p) for s, p in [(section, rec.pages or section.pages)]
-        + [(s, s.pages) for s in also])
-    return {"guideline": edition.guideline, "section": section.title,
-            "pages": rec.pages or section.pages, "edition": edition.label,
-            "edition_iri": edition.iri, "section_iri": section.iri,
-            "source": "MTUS" if edition.mtus else "non-MTUS", "text": text,
-            "also": [{"section": s.title, "pages": s.pages, "section_iri": s.iri} for s in also]}
+        _section_text(s.title, p) for s, p in [(section, pages)] + [(s, s.pages) for s in also])
+    return Citation(edition.guideline, section.title, pages, edition.label, edition.iri,
+                    section.iri, "MTUS" if edition.mtus else "non-MTUS", text,
+                    [SectionRef(s.title, s.pages, s.iri) for s in also])
 
 
 def _section_text(title: str, pages: str | None) -> str:
@@ -49,45 +159,41 @@ def _section_text(title: str, pages: str | None) -> str:
     return f"{title}, page{'s' if '-' in pages or ',' in pages else ''} {pages}"
 
 
-def determination_json(d: Determination) -> dict:
+def determination_report(d: Determination) -> DeterminationReport:
     req, terms = d.request, d.context.terms
-    out: dict[str, Any] = {
-        "request": req.node,
-        "service": req.label or terms.label(req.concept),
-        "service_concept": req.concept,
-        "request_date": req.request_date.isoformat() if req.request_date else None,
-        "outcome": d.outcome.value,
-        "imr_equivalent": d.outcome.imr_equivalent,
-        "action": ACTION[d.outcome],
-        "recommendation": None, "citation": None, "criteria": [], "decisive": [],
-        "missing": list(d.missing), "would_change": list(d.would_change), "notes": [],
-        "also_applied": [a.recommendation.iri for a in d.also_applied],
-    }
+    date = req.request_date.isoformat() if req.request_date else None
+    out = DeterminationReport(
+        request=req.node, service=req.label or terms.label(req.concept),
+        service_concept=req.concept, request_date=date,
+        outcome=d.outcome.value,  # type: ignore[arg-type]
+        imr_equivalent=d.outcome.imr_equivalent,  # type: ignore[arg-type]
+        action=ACTION[d.outcome], recommendation=None, citation=None, criteria=[],
+        decisive=[], missing=list(d.missing), would_change=list(d.would_change), notes=[],
+        also_applied=[a.recommendation.iri for a in d.also_applied])
     if d.applied is None:
-        out["notes"] = [f"No encoded recommendation in force on {out['request_date']} "
-                            f"applies to {terms.label(req.concept)}."]
+        out.notes = [f"No encoded recommendation in force on {date} applies to "
+                     f"{terms.label(req.concept)}."]
         return out
     rec = d.applied.recommendation
     decisive_ids = {id(n) for n in d.decisive}
-    out["recommendation"] = {"iri": rec.iri, "statement": rec.statement,
-                             "polarity": rec.polarity.rsplit("#", 1)[-1],
-                             "verification": _tag(rec.verification)}
-    out["citation"] = citation(rec, d.also_cites)
-    out["criteria"] = list(_trace(d.applied.root, None, 0, decisive_ids))
-    out["decisive"] = [n.criterion.iri for n in d.decisive]
-    out["notes"] = _notes(d)
+    out.recommendation = RecommendationRef(rec.iri, rec.statement,
+                                           rec.polarity.rsplit("#", 1)[-1],
+                                           _tag(rec.verification))
+    out.citation = citation(rec, d.also_cites)
+    out.criteria = list(_trace(d.applied.root, None, 0, decisive_ids))
+    out.decisive = [n.criterion.iri for n in d.decisive]
+    out.notes = _notes(d)
     return out
 
 
-def _trace(node: Node, parent: str | None, depth: int, decisive_ids: set[int]):
-    c = node.criterion
-    item = {"criterion": c.iri, "kind": c.kind, "statement": c.statement,
-            "result": node.truth.value, "decisive": id(node) in decisive_ids,
-            "parent": parent, "depth": depth,
-            "verification": _tag(c.verification),
-            "evidence": [e.as_dict() for e in node.judgement.evidence] if node.judgement else [],
-            "note": node.judgement.note if node.judgement else ""}
-    yield item
+def _trace(node: Node, parent: str | None, depth: int,
+           decisive_ids: set[int]) -> Iterator[CriterionResult]:
+    c, judged = node.criterion, node.judgement
+    yield CriterionResult(
+        c.iri, c.kind, c.statement, node.truth.value,  # type: ignore[arg-type]
+        id(node) in decisive_ids, parent, depth, _tag(c.verification),
+        [EvidenceItem(e.node, e.text) for e in judged.evidence] if judged else [],
+        judged.note if judged else "")
     for child in node.children:
         yield from _trace(child, c.iri, depth + 1, decisive_ids)
 
@@ -108,19 +214,25 @@ def _notes(d: Determination) -> list[str]:
     return notes
 
 
-def case_json(result, kb) -> dict:
-    return {"case": result.case, "knowledge_base": {"digest": kb.digest},
-            "warnings": [w.as_dict() for w in result.warnings],
-            "determinations": [determination_json(d) for d in result.determinations]}
+def case_report(result: CaseResult, digest: str) -> CaseReport:
+    return CaseReport(result.case, KnowledgeBaseRef(digest), list(result.warnings),
+                      [determination_report(d) for d in result.determinations])
 
 
-# RDF -------------------------------------------------------------------------------------
+# The run graph (RDF, PROV-O) ---------------------------------------------------------------
+
+_OUTCOME_CLASS = {"medically-necessary": "MedicallyNecessary",
+                  "not-medically-necessary": "NotMedicallyNecessary",
+                  "insufficient-documentation": "InsufficientDocumentation",
+                  "not-addressed": "NotAddressed"}
+_TRUTH_CLASS = {"met": "Met", "not-met": "NotMet", "unknown": "NotDocumented"}
+
 
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _lit(value, datatype: str | None = None) -> ox.Literal:
+def _lit(value: object, datatype: str | None = None) -> ox.Literal:
     return ox.Literal(str(value), datatype=_n(datatype)) if datatype else ox.Literal(str(value))
 
 
@@ -128,62 +240,53 @@ def determination_iri(request: str, digest: str) -> str:
     return DET + hashlib.sha256(f"{request}\0{digest}".encode()).hexdigest()[:24]
 
 
-def run_triples(result, kb, run_iri: str | None = None) -> tuple[str, list[ox.Triple]]:
-    """A PROV-O activity for this reasoning run and one mtus:Determination per request."""
-    run = _n(run_iri or RUN + uuid.uuid4().hex)
+def new_run_iri() -> str:
+    return RUN + uuid.uuid4().hex
+
+
+def run_triples(report: CaseReport, run_iri: str | None = None) -> tuple[str, list[ox.Triple]]:
+    """The report as RDF: a PROV-O activity for the run and one mtus:Determination per
+    request, with its criterion results and the facts they used."""
+    run = _n(run_iri or new_run_iri())
+    digest = report.knowledge_base.digest
     now = dt.datetime.now(dt.UTC).isoformat()
     triples = [ox.Triple(run, _n(RDF_TYPE), _n(PROV + "Activity")),
-               ox.Triple(run, _n(PROV + "used"), _n(result.case)),
+               ox.Triple(run, _n(PROV + "used"), _n(report.case)),
                ox.Triple(run, _n(PROV + "endedAtTime"), _lit(now, XSD + "dateTime")),
-               ox.Triple(run, _n(m("knowledgeBaseDigest")), _lit(kb.digest))]
-    for d in result.determinations:
-        triples += _determination_triples(d, run, kb.digest)
+               ox.Triple(run, _n(m("knowledgeBaseDigest")), _lit(digest))]
+    for d in report.determinations:
+        triples += _determination_triples(d, run, digest)
     return run.value, triples
 
 
-def _determination_triples(d: Determination, run: ox.NamedNode, digest: str) -> list[ox.Triple]:
-    node = _n(determination_iri(d.request.node, digest) + "-" + run.value.rsplit("/", 1)[-1][:8])
-    outcome = {Outcome.MEDICALLY_NECESSARY: "MedicallyNecessary",
-               Outcome.NOT_MEDICALLY_NECESSARY: "NotMedicallyNecessary",
-               Outcome.INSUFFICIENT_DOCUMENTATION: "InsufficientDocumentation",
-               Outcome.NOT_ADDRESSED: "NotAddressed"}[d.outcome]
+def _determination_triples(d: DeterminationReport, run: ox.NamedNode,
+                           digest: str) -> list[ox.Triple]:
+    node = _n(determination_iri(d.request, digest) + "-" + run.value.rsplit("/", 1)[-1][:8])
     t = [ox.Triple(node, _n(RDF_TYPE), _n(m("Determination"))),
          ox.Triple(node, _n(RDF_TYPE), _n(PROV + "Entity")),
          ox.Triple(node, _n(PROV + "wasGeneratedBy"), run),
-         ox.Triple(node, _n(m("about")), _n(d.request.node)),
-         ox.Triple(node, _n(m("outcome")), _n(m(outcome)))]
-    if d.outcome.imr_equivalent:
-        t.append(ox.Triple(node, _n(m("imrEquivalent")),
-                           _n(m(d.outcome.imr_equivalent.capitalize()))))
+         ox.Triple(node, _n(m("about")), _n(d.request)),
+         ox.Triple(node, _n(m("outcome")), _n(m(_OUTCOME_CLASS[d.outcome])))]
+    if d.imr_equivalent:
+        t.append(ox.Triple(node, _n(m("imrEquivalent")), _n(m(d.imr_equivalent.capitalize()))))
     t += [ox.Triple(node, _n(m("missingDocumentation")), _lit(x)) for x in d.missing]
     t += [ox.Triple(node, _n(m("wouldChange")), _lit(x)) for x in d.would_change]
-    if d.applied is None:
+    if d.recommendation is None or d.citation is None:
         return t
-    rec = d.applied.recommendation
-    t += [ox.Triple(node, _n(m("recommendation")), _n(rec.iri)),
-          ox.Triple(node, _n(m("citedSection")), _n(rec.section.iri)),
-          ox.Triple(node, _n(m("citation")), _lit(citation(rec, d.also_cites)["text"]))]
-    decisive_ids = {id(n) for n in d.decisive}
-    for i, n in enumerate(_nodes(d.applied.root)):
+    t += [ox.Triple(node, _n(m("recommendation")), _n(d.recommendation.iri)),
+          ox.Triple(node, _n(m("citedSection")), _n(d.citation.section_iri)),
+          ox.Triple(node, _n(m("citation")), _lit(d.citation.text))]
+    for i, c in enumerate(d.criteria):
         r = _n(f"{node.value}/criterion/{i}")
-        truth = {"met": "Met", "not-met": "NotMet", "unknown": "NotDocumented"}[n.truth.value]
         t += [ox.Triple(node, _n(m("criterionResult")), r),
               ox.Triple(r, _n(RDF_TYPE), _n(m("CriterionResult"))),
-              ox.Triple(r, _n(m("sourceCriterion")), _n(n.criterion.iri)),
-              ox.Triple(r, _n(m("truth")), _n(m(truth))),
-              ox.Triple(r, _n(m("decisive")), _lit(str(id(n) in decisive_ids).lower(),
-                                                   XSD + "boolean")),
-              ox.Triple(r, _n(m("message")), _lit(n.criterion.statement))]
-        if n.judgement:
-            t += [ox.Triple(r, _n(m("usedFact")), _fact_node(e.node)) for e in n.judgement.evidence]
+              ox.Triple(r, _n(m("sourceCriterion")), _n(c.criterion)),
+              ox.Triple(r, _n(m("truth")), _n(m(_TRUTH_CLASS[c.result]))),
+              ox.Triple(r, _n(m("decisive")), _lit(str(c.decisive).lower(), XSD + "boolean")),
+              ox.Triple(r, _n(m("message")), _lit(c.statement))]
+        t += [ox.Triple(r, _n(m("usedFact")), _fact_node(e.fact)) for e in c.evidence]
     return t
 
 
-def _nodes(node: Node):
-    yield node
-    for child in node.children:
-        yield from _nodes(child)
-
-
-def _fact_node(key: str):
+def _fact_node(key: str) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(key[2:]) if key.startswith("_:") else _n(key)

@@ -24,140 +24,48 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import pyoxigraph as ox
 
-from reasoner.engine.report import run_triples
-from reasoner.errors import InputError
 from reasoner.store import casescope
 from reasoner.store.casescope import ForeignData
+from reasoner.store.graphs import (
+    DIGEST,
+    Guidelines,
+    case_graph,
+    drop_and_insert,
+    graphs_of,
+    guideline_graph,
+    nquads,
+    quads_of,
+)
 from reasoner.store.groupcommit import GroupCommit, Write
+from reasoner.store.protocol import Run
 from reasoner.store.querypool import UNION, Dataset, Limits, QueryPool
 from reasoner.store.queryworker import open_read_only
 from reasoner.store.sparql import (
     QueryResult,
-    QueryTimeout,
     StoreError,
     result_text,
-    term_text,
 )
 from reasoner.store.sparqlsyntax import PreparedQuery, prepare
 from reasoner.vocab import GUIDELINE_GRAPH, PROV, RUN, m
 
 DEFAULT_PATH = Path("var/store")
-DIGEST = m("knowledgeBaseDigest")
 # The intent log of a batch write in progress (see Store.save_letters_nquads).
 PENDING_GRAPH = "https://w3id.org/mtus-kg/graph/pending"
 PENDING = m("pendingGraph")
-_RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN)
 _USED = ox.NamedNode(PROV + "used")
 _ENDED = ox.NamedNode(PROV + "endedAtTime")
 _GUIDELINES = ox.NamedNode(GUIDELINE_GRAPH)
 # Quads written between two flushes of the memtables (see Store._written).
 FLUSH_EVERY_QUADS = 50_000  # ~200 cases: the log stays under ~100 MB (measured)
-
-
-@runtime_checkable
-class GraphStore(Protocol):
-    """What the API and CLI use; a remote SPARQL 1.1 endpoint backend can provide the same."""
-
-    read_only: bool
-
-    def ensure_guidelines(self, kb: Any) -> bool: ...
-    def save_case(self, result: Any, kb: Any) -> str: ...
-    def query(self, sparql: str, *, timeout: float | None = None,
-              max_rows: int | None = None, dataset: Dataset = UNION) -> QueryResult: ...
-    def status(self) -> dict: ...
-    def close(self) -> None: ...
-
-
-# Writes ----------------------------------------------------------------------------------------
-
-def replace_graphs_update(replace: Mapping[str, Iterable[ox.Triple]],
-                          add: Mapping[str, Iterable[ox.Triple]] | None = None,
-                          drop: Iterable[str] = ()) -> str:
-    """One SPARQL Update: drop the `replace` graphs (and the `drop` ones), then insert the
-    `replace` and `add` graphs.
-
-    A blank node label used in two graphs is one node: INSERT DATA scopes labels to the request.
-    """
-    graphs = {**replace, **(add or {})}
-    drops = "".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in [*replace, *drop])
-    blocks = "\n".join(
-        f"GRAPH {ox.NamedNode(g)} {{\n"
-        + "".join(f"{term_text(t.subject)} {term_text(t.predicate)} {term_text(t.object)} .\n"
-                  for t in triples) + "}"
-        for g, triples in graphs.items())
-    return f"{drops}INSERT DATA {{\n{blocks}\n}}"
-
-
-def drop_and_insert(drops: Iterable[str], quads: Iterable[ox.Quad]) -> str:
-    """One SPARQL Update: drop the graphs `drops`, then insert `quads` (blank nodes already
-    relabelled apart by `quads_of`, so their labels can share one INSERT DATA)."""
-    graphs: dict[str, list] = {}
-    for q in quads:
-        graphs.setdefault(q.graph_name.value, []).append(q)
-    return replace_graphs_update({}, graphs, drop=dict.fromkeys(drops))
-
-
-def quads_of(graphs: Mapping[str, Iterable[ox.Triple]]) -> list[ox.Quad]:
-    """The graphs as quads. Each blank node label becomes a new node, shared by all of them:
-    what INSERT DATA does with labels, so both write paths store the same data."""
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
-             for name, triples in graphs.items() for t in triples]
-    if not any(isinstance(q.subject, ox.BlankNode | ox.Triple)
-               or isinstance(q.object, ox.BlankNode | ox.Triple) for q in quads):
-        return quads  # the usual case: nothing to relabel
-    fresh: dict[str, ox.BlankNode] = {}
-
-    def term(t):
-        if isinstance(t, ox.BlankNode):
-            return fresh.setdefault(t.value, ox.BlankNode())
-        if isinstance(t, ox.Triple):
-            return ox.Triple(term(t.subject), t.predicate, term(t.object))
-        return t
-
-    return [ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in quads]
-
-
-def nquads(graphs: Mapping[str, Iterable[ox.Triple]]) -> bytes:
-    """The graphs as N-Quads, blank nodes relabelled as `quads_of` does: how a letter prepared
-    in a worker process reaches the writer (cheaper than pickling terms)."""
-    parts = []
-    for name, triples in graphs.items():
-        data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-        if b"_:" in data or b"<<" in data:  # blank nodes or triple terms: the careful way
-            return ox.serialize(quads_of(graphs), format=ox.RdfFormat.N_QUADS) or b""
-        # N-Triples escapes line breaks inside literals, so ' .\n' only ends a statement.
-        parts.append(data.replace(b" .\n", f" <{name}> .\n".encode()))
-    return b"".join(parts)
-
-
-def graphs_of(data: bytes) -> dict[str, list[ox.Triple]]:
-    """N-Quads back to triples by graph name."""
-    graphs: dict[str, list[ox.Triple]] = {}
-    for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-        graphs.setdefault(getattr(q.graph_name, "value", ""), []).append(q.triple)
-    return graphs
-
-
-def case_graph(case: str) -> str:
-    """The graph name of a case: its IRI, which must not collide with our own graphs."""
-    if case.startswith("_:"):
-        raise InputError("the mtus:Case is a blank node, so it cannot name its graph in the "
-                         "store: give it an IRI (\"@id\" in JSON-LD), or do not store it",
-                         term=case)
-    if case.startswith(_RESERVED):
-        raise InputError("the case IRI is in a namespace reserved for the store's own graphs",
-                         term=case)
-    return case
 
 
 class _Closed:
@@ -257,42 +165,26 @@ class Store:
             return quad.object.value if isinstance(quad.object, ox.Literal) else None
         return None
 
-    def ensure_guidelines(self, kb: Any) -> bool:
+    def ensure_guidelines(self, kb: Guidelines) -> bool:
         """Rewrite the guideline graph unless it already holds this KB; True if rewritten."""
         if self.guidelines_digest() == kb.digest:
             return False
-        g = ox.NamedNode(GUIDELINE_GRAPH)
-        stamp = ox.Triple(g, ox.NamedNode(DIGEST), ox.Literal(kb.digest))
-        self._replace_graphs({GUIDELINE_GRAPH: [*kb.triples, stamp]})
+        self._replace_graphs(guideline_graph(kb))
         return True
 
-    def save_case(self, result: Any, kb: Any) -> str:
-        """Replace the case graph and add a run graph that supersedes the case's earlier
-        runs, atomically; returns the run IRI. A case may only state things about itself
-        (`casescope`): anything else is refused with ForeignData and nothing is written."""
-        graph, run_iri, run = self._case_write(result, kb)
-        self._replace_graphs({graph: result.triples}, {run_iri: run}, case=graph)
-        return run_iri
+    def save_case(self, case: str, triples: Sequence[ox.Triple], run: Run) -> None:
+        self.save_case_later(case, triples, run).result()
 
-    def save_case_later(self, result: Any, kb: Any) -> tuple[str, Future]:
-        """`save_case` without waiting: the run IRI, and a future done once the write is
-        committed (its exception if refused)."""
-        graph, run_iri, run = self._case_write(result, kb)
-        return run_iri, self._submit({graph: result.triples}, {run_iri: run}, case=graph)
+    def save_case_later(self, case: str, triples: Sequence[ox.Triple], run: Run) -> Future[None]:
+        # The checks that need no store are made here, in the caller's thread: a refused case
+        # never reaches the writer.
+        graph = case_graph(case)
+        casescope.check(graph, triples)
+        return self._submit({graph: triples}, dict([run]), case=graph)
 
-    @staticmethod
-    def _case_write(result: Any, kb: Any) -> tuple[str, str, list[ox.Triple]]:
-        """The case graph's name and the new run, after the checks that need no store."""
-        graph = case_graph(result.case)
-        casescope.check(graph, result.triples)
-        run_iri, run = run_triples(result, kb)
-        return graph, run_iri, run
-
-    def save_letter(self, case: str, triples: Iterable[ox.Triple],
-                    run: tuple[str, Iterable[ox.Triple]] | None = None) -> None:
-        """Replace the graph of a case read from an IMR letter (facts and the reviewer's
-        record) and add its reasoning run (`report.run_triples`: the PROV-O activity and the
-        determinations) in one transaction, so a failed write leaves neither."""
+    def save_letter(self, case: str, triples: Iterable[ox.Triple], run: Run | None = None) -> None:
+        """Replace the graph of a case read from an IMR letter and add its run in one
+        transaction, so a failed write leaves neither."""
         graph = case_graph(case)
         self._replace_graphs({graph: triples}, dict([run]) if run else None, case=graph)
 
@@ -342,7 +234,9 @@ class Store:
                     again.append((case, data))
                 else:
                     new[graph] = (graphs, data)
-            if new:
+            if len(new) == 1:  # one letter: a transaction is cheaper than the bulk path
+                again += [(case, data) for case, (_, data) in new.items()]
+            elif new:
                 self._bulk_new(list(new.values()))
         for case, data in again:
             self.save_letter_nquads(case, data)
@@ -473,7 +367,7 @@ class Store:
         self._submit(replace, add, case).result()
 
     def _submit(self, replace: Mapping[str, Iterable[ox.Triple]],
-                add: Mapping[str, Iterable[ox.Triple]] | None, case: str | None) -> Future:
+                add: Mapping[str, Iterable[ox.Triple]] | None, case: str | None) -> Future[None]:
         self._check_writable()
         write = Write({g: list(t) for g, t in replace.items()},
                       {g: list(t) for g, t in (add or {}).items()}, case)
@@ -646,53 +540,3 @@ class Store:
                 if refs == 0 and old != current:
                     del self._snapshot_refs[old]
                     shutil.rmtree(old, ignore_errors=True)
-
-
-def run_bounded(slots: threading.BoundedSemaphore,
-                evaluate: Callable[[str, int, float], QueryResult],
-                sparql: str, timeout: float, limit: int) -> QueryResult:
-    """Run `evaluate(sparql, limit, deadline)` in a worker thread holding a query slot and
-    answer by the deadline: the result, its error, or QueryTimeout. Shared by every backend."""
-    deadline = time.monotonic() + timeout
-    if not slots.acquire(timeout=timeout):
-        raise QueryTimeout(f"no query slot became free within {timeout:g} s")
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            box["result"] = evaluate(sparql, limit, deadline)
-        except Exception as exc:  # handed over to the waiting thread
-            box["error"] = _detached(exc)
-        finally:
-            slots.release()
-            done.set()
-
-    threading.Thread(target=work, name="sparql-query", daemon=True).start()
-    if not done.wait(max(0.0, deadline - time.monotonic())):
-        raise QueryTimeout(f"the query ran longer than {timeout:g} s")
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
-
-
-def _detached(exc: BaseException) -> BaseException:
-    # Traceback frames hold pyoxigraph result iterators, which must be freed in the thread
-    # that made them (pyo3 refuses to drop them elsewhere).
-    link: BaseException | None = exc
-    while link is not None:
-        link.__traceback__ = None
-        link = link.__context__
-    return exc
-
-
-def take(items: Iterator, limit: int, deadline: float) -> tuple[list, bool]:
-    """Up to `limit` items, checking the deadline between them; (items, truncated)."""
-    taken = []
-    for item in items:
-        if time.monotonic() > deadline:
-            raise QueryTimeout("the query ran out of time")
-        taken.append(item)
-        if len(taken) >= limit:
-            return taken, True
-    return taken, False

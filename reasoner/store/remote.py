@@ -1,8 +1,8 @@
 """The store on a SPARQL 1.1 server (e.g. `oxigraph serve`), over the SPARQL 1.1 Protocol.
 
-Same graphs, same update text and same read-only screening as the embedded store: `Store`
-already sends every write as one SPARQL Update and every read as one query, so this class
-only changes where they go. The server must answer queries over the union of its graphs as
+Same graphs, same update text (`graphs`) and same read-only screening (`sparqlsyntax`) as
+the embedded store, sent over HTTP: every write is one SPARQL Update (one transaction on the
+server), every read one query. The server must answer queries over the union of its graphs as
 the default graph (Oxigraph: `oxigraph serve --union-default-graph`; Fuseki:
 `tdb2:unionDefaultGraph true`), as the embedded store does.
 
@@ -18,19 +18,24 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pyoxigraph as ox
 
-from reasoner.store.embedded import (
+from reasoner.store import casescope
+from reasoner.store.deadline import run_bounded, take
+from reasoner.store.graphs import (
     DIGEST,
-    Store,
+    Guidelines,
     case_graph,
+    graphs_of,
+    guideline_graph,
     replace_graphs_update,
-    run_bounded,
-    take,
 )
-from reasoner.store.querypool import Dataset, Limits
+from reasoner.store.protocol import Run
+from reasoner.store.querypool import UNION, Dataset, Limits
 from reasoner.store.sparql import (
     AskResult,
     GraphResult,
@@ -39,9 +44,10 @@ from reasoner.store.sparql import (
     QueryTimeout,
     SelectResult,
     StoreError,
+    result_text,
     syntax_error,
 )
-from reasoner.store.sparqlsyntax import PreparedQuery
+from reasoner.store.sparqlsyntax import PreparedQuery, prepare
 from reasoner.vocab import GUIDELINE_GRAPH, PROV, RUN
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -59,7 +65,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
 
 
-class RemoteStore(Store):
+class RemoteStore:
     """`GraphStore` over a SPARQL 1.1 query endpoint and update endpoint."""
 
     def __init__(self, query_url: str, update_url: str | None = None, *,
@@ -68,11 +74,13 @@ class RemoteStore(Store):
         for url in (query_url, update_url):
             if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 raise StoreError(f"a SPARQL endpoint must be an http(s) URL, not {url!r}")
-        super().__init__(None, read_only=read_only or update_url is None,  # type: ignore[arg-type]
-                         timeout=timeout, max_rows=max_rows, max_concurrent=max_concurrent)
+        self.read_only = read_only or update_url is None
+        self.timeout = timeout
+        self.max_rows = max_rows
         # The server evaluates: a query slot here is a thread waiting on its answer.
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self.query_url = query_url
+        self._writers = ThreadPoolExecutor(max_concurrent, thread_name_prefix="sparql-update")
         self.update_url = update_url
 
     @classmethod
@@ -82,7 +90,8 @@ class RemoteStore(Store):
         return cls(base + "/query", base + "/update", **options)
 
     def close(self) -> None:
-        pass  # one connection per request: nothing held open
+        # One connection per request: only the write threads to stop.
+        self._writers.shutdown(wait=True)
 
     def status(self) -> dict:
         return {"backend": "sparql", "path": self.query_url, "read_only": self.read_only,
@@ -94,9 +103,26 @@ class RemoteStore(Store):
         rows = getattr(found, "rows", ())
         return rows[0][0].value if rows and isinstance(rows[0][0], ox.Literal) else None
 
-    # the protocol
-    # Every write is an HTTP request made by the caller's thread: no committing later.
-    save_case_later = None  # type: ignore[assignment]
+    # writes
+    def ensure_guidelines(self, kb: Guidelines) -> bool:
+        if self.guidelines_digest() == kb.digest:
+            return False
+        self._replace_graphs(guideline_graph(kb))
+        return True
+
+    def save_case(self, case: str, triples: Sequence[ox.Triple], run: Run) -> None:
+        graph = case_graph(case)
+        casescope.check(graph, triples)
+        self._replace_graphs({graph: triples}, dict([run]), case=graph)
+
+    def save_case_later(self, case: str, triples: Sequence[ox.Triple], run: Run) -> Future[None]:
+        """`save_case` on a thread of the store's own: each write is an HTTP request, which
+        must not block the caller's event loop."""
+        return self._writers.submit(self.save_case, case, triples, run)
+
+    def save_letter(self, case: str, triples: Iterable[ox.Triple], run: Run | None = None) -> None:
+        graph = case_graph(case)
+        self._replace_graphs({graph: triples}, dict([run]) if run else None, case=graph)
 
     def _replace_graphs(self, replace, add=None, case=None) -> None:  # noqa: ANN001
         # No native insert over the protocol: every write is one SPARQL Update (DROP SILENT
@@ -110,7 +136,9 @@ class RemoteStore(Store):
         return [row[0].value for row in getattr(found, "rows", ()) if row[0] is not None]
 
     def save_letter_nquads(self, case: str, data: bytes) -> None:
-        self._replace_letter(case_graph(case), data)  # no native insert: always an update
+        graph = case_graph(case)  # no native insert over the protocol: always an update
+        graphs = graphs_of(data)
+        self._replace_graphs({graph: graphs.pop(graph, [])}, graphs, case=graph)
 
     def save_letters_nquads(self, letters) -> None:  # noqa: ANN001
         # Over the protocol there is no bulk path: one update (one transaction) per letter.
@@ -127,6 +155,16 @@ class RemoteStore(Store):
         except (OSError, SyntaxError, StoreError) as exc:
             # One update request is one transaction on the server: a failure changed nothing.
             raise StoreError(f"the write failed and changed nothing: {exc}") from None
+
+    # reads
+    def query(self, sparql: str, *, timeout: float | None = None,
+              max_rows: int | None = None, dataset: Dataset = UNION) -> QueryResult:
+        limits = Limits(self.timeout if timeout is None else timeout,
+                        max_rows or self.max_rows, 0)  # bytes: the server's own limits
+        return self._run(prepare(sparql), dataset, limits)
+
+    def query_text(self, sparql: str, fmt: str = "table") -> str:
+        return result_text(self.query(sparql), fmt)
 
     def _run(self, query: PreparedQuery, dataset: Dataset, limits: Limits) -> QueryResult:
         # The text sent is the prepared one (comments and escapes resolved), as for the

@@ -1,22 +1,24 @@
-"""`mtus check`: everything a guideline author must pass before a change lands."""
+"""Check the knowledge base (`mtus check`): everything a guideline author must pass before a
+change lands: it compiles, the authoring rules, OWL consistency (HermiT), the test cases."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from reasoner.authoring import casetests
 from reasoner.authoring.qc import (
     CheckReport,
     authoring_problems,
     duplicate_declarations,
     hermit_problems,
 )
+from reasoner.engine.kb import KnowledgeBase
 from reasoner.errors import KnowledgeBaseError
 from reasoner.vocab import short
 
 
-def run_check(hermit: bool = True, tests: bool = True, root: Path | None = None) -> CheckReport:
-    from reasoner import KnowledgeBase
-
+def check_knowledge_base(hermit: bool = True, tests: bool = True,
+                         root: Path | None = None) -> CheckReport:
     report = CheckReport()
     try:
         kb = KnowledgeBase.load(root)
@@ -37,9 +39,7 @@ def run_check(hermit: bool = True, tests: bool = True, root: Path | None = None)
     return report
 
 
-def _case_tests(kb, report: CheckReport) -> None:
-    from reasoner.authoring import casetests
-
+def _case_tests(kb: KnowledgeBase, report: CheckReport) -> None:
     paths = casetests.discover(kb.root / "tests" / "cases")
     loaded = [casetests.load_case_test(p) for p in paths]
     for test in loaded:
