@@ -271,3 +271,37 @@ def test_settings_come_from_mtus_environment_variables(monkeypatch):
     monkeypatch.setenv("MTUS_SPARQL_TIMEOUT_SECONDS", "0")
     with pytest.raises(ValueError):
         Settings()
+
+
+@pytest.mark.parametrize("media,fmt", [("text/turtle", "TURTLE"),
+                                       ("application/ld+json", "JSON_LD"),
+                                       ("application/n-triples", "N_TRIPLES"),
+                                       ("application/rdf+xml", "RDF_XML")])
+def test_reason_answers_the_run_graph_in_rdf_by_accept(client, seed_turtle, media, fmt):
+    import pyoxigraph as ox
+
+    response = client.post("/v1/reason", content=seed_turtle,
+                           headers={**TURTLE, "accept": media})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(media)
+    graph = ox.Store()
+    graph.load(response.content, format=getattr(ox.RdfFormat, fmt))
+    mtus = "https://w3id.org/mtus-kg/ontology#"
+    (row,) = graph.query(f"SELECT ?outcome ?run WHERE {{ ?d <{mtus}outcome> ?outcome ; "
+                         "<http://www.w3.org/ns/prov#wasGeneratedBy> ?run }")
+    assert row["outcome"].value == mtus + "NotMedicallyNecessary"
+    # stored: the graph is the stored run, the one a SPARQL query finds
+    stored = client.get("/sparql", params={"query": "SELECT ?run WHERE { ?run "
+                                                    "<http://www.w3.org/ns/prov#used> ?c }"})
+    assert row["run"].value in stored.text
+
+
+def test_reason_json_by_default_and_406_for_what_it_cannot_write(client, seed_turtle):
+    for accept in ("*/*", "application/json", "text/*;q=0.1, application/json"):
+        response = client.post("/v1/reason?store=false", content=seed_turtle,
+                               headers={**TURTLE, "accept": accept})
+        assert response.json()["determinations"][0]["outcome"] == "not-medically-necessary"
+    refused = client.post("/v1/reason?store=false", content=seed_turtle,
+                          headers={**TURTLE, "accept": "image/png"})
+    error = assert_error(refused, 406, "not-acceptable")
+    assert "text/turtle" in error["available"]

@@ -9,14 +9,20 @@ from starlette.responses import Response
 from api.bodies import CASE_BODY
 from api.deps import CaseBodyDep, StoringDep
 from api.fastjson import json_response
+from api.results import negotiate, not_acceptable, serialize_graph
 from api.schemas import error_responses
 from reasoner.engine.report import CaseReport
-from reasoner.workflows.cases import start_reason_case
+from reasoner.workflows.cases import report_triples, start_reason_case
 
 router = APIRouter(prefix="/v1", tags=["reasoning"])
 # Bodies up to this size are decided on the event loop (a few ms at most); larger ones in the
 # thread pool.
 INLINE_BODY_BYTES = 64 << 10
+JSON = "application/json"
+# The report as JSON (the output contract), or as the RDF run graph the store keeps.
+REPORT_TYPES = (JSON, "text/turtle", "application/ld+json", "application/n-triples",
+                "application/rdf+xml")
+_PLAIN = frozenset(("", "*/*", JSON, "application/json, */*"))
 
 
 @router.post(
@@ -28,9 +34,13 @@ INLINE_BODY_BYTES = 64 << 10
                 "Returns one determination per requested service with outcome, citation, "
                 "criteria trace and missing documentation. Unless `store=false`, the case "
                 "and its determinations are stored (the case graph is replaced) and `run` "
-                "names the stored run graph.",
-    responses=error_responses(400, 401, 413, 415, 422, 500))
+                "names the stored run graph. By Accept: the report as JSON (default), or as "
+                "the RDF run graph (determinations, criterion results, facts used; PROV-O) "
+                "in Turtle, JSON-LD, N-Triples or RDF/XML.",
+    responses={200: {"content": {m: {} for m in REPORT_TYPES[1:]}},
+               **error_responses(400, 401, 406, 413, 415, 422, 500)})
 async def reason(request: Request, body: CaseBodyDep, storing: StoringDep) -> Response:
+    media = _media(request.headers.get("accept"))  # a 406 before any work
     # The knowledge base and the store straight from the app state rather than as KbDep and
     # StoreDep: FastAPI solves each dependency on every request, and this is the hot path.
     kb = request.app.state.kb
@@ -45,6 +55,18 @@ async def reason(request: Request, body: CaseBodyDep, storing: StoringDep) -> Re
             start_reason_case, kb, body.data, body.media_type, "request body", store)
     if committed is not None:  # the store's writer commits; the loop only waits for it
         await asyncio.wrap_future(committed)
+    if media != JSON:
+        return Response(serialize_graph(report_triples(report), media), media_type=media,
+                        headers={"Vary": "Accept"})
     # Serialised here, once, by orjson (the report's dataclasses natively); CaseReport in
     # response_model only documents it.
     return json_response(report)
+
+
+def _media(accept: str | None) -> str:
+    if accept is None or accept in _PLAIN:  # what clients send by default: no parsing
+        return JSON
+    media = negotiate(accept, REPORT_TYPES)
+    if media is None:
+        raise not_acceptable(REPORT_TYPES)
+    return media

@@ -5,6 +5,8 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from reasoner.engine.kb import CaseResult, KnowledgeBase
 from reasoner.engine.report import CaseReport, case_report, run_triples
 from reasoner.errors import Problem
@@ -49,6 +51,12 @@ def _save_later(kb: KnowledgeBase, result: CaseResult,
     run = run_triples(report)
     report.run = run[0]
     return report, store.save_case_later(result.case, result.triples, run)
+
+
+def report_triples(report: CaseReport) -> list[ox.Triple]:
+    """The report as RDF: the run graph (PROV-O activity, determinations, criterion results)
+    as stored, named by the report's run when it was stored."""
+    return run_triples(report, report.run)[1]
 
 
 @dataclass(slots=True)
