@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from reasoner.store.embedded import DEFAULT_PATH, Store
+from reasoner.store.protocol import GraphStore
 from reasoner.store.remote import RemoteStore
 
 MEMORY = ":memory:"
@@ -52,7 +53,7 @@ class Settings(BaseSettings):
         description="When set, writes (POST /v1/reason storing its result) need this key in "
                     "the X-API-Key header.")
 
-    def open_store(self) -> Store:
+    def open_store(self) -> GraphStore:
         limits: dict[str, Any] = {"timeout": self.sparql_timeout_seconds,
                                   "max_rows": self.sparql_max_rows,
                                   "max_concurrent": self.sparql_max_concurrent}

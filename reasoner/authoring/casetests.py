@@ -188,12 +188,12 @@ def _compare(exp: Expectation, d: Determination) -> list[str]:
     for text in exp.missing:
         if not any(text in item for item in d.missing):
             out.append(f"no missing item contains '{text}' (missing: {list(d.missing)})")
-    cited = citation(applied) if applied else {}
-    if exp.citation_section is not None and cited.get("section") != exp.citation_section:
-        out.append(f"cited section is {cited.get('section')!r}, expected "
-                   f"{exp.citation_section!r}")
-    if exp.citation_pages is not None and cited.get("pages") != exp.citation_pages:
-        out.append(f"cited pages are {cited.get('pages')!r}, expected {exp.citation_pages!r}")
+    cited = citation(applied) if applied else None
+    section, pages = (cited.section, cited.pages) if cited else (None, None)
+    if exp.citation_section is not None and section != exp.citation_section:
+        out.append(f"cited section is {section!r}, expected {exp.citation_section!r}")
+    if exp.citation_pages is not None and pages != exp.citation_pages:
+        out.append(f"cited pages are {pages!r}, expected {exp.citation_pages!r}")
     return out
 
 

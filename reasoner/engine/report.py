@@ -103,7 +103,7 @@ class DeterminationReport:
 
     request: str
     service: str
-    service_concept: str
+    service_concept: str | None
     request_date: str | None
     outcome: Literal["medically-necessary", "not-medically-necessary",
                      "insufficient-documentation", "not-addressed"]

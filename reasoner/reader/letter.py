@@ -56,5 +56,5 @@ def read_letter(data: bytes, source: str, terms: Terminology,
     return ReadLetter(source, letter, extracted, build(letter, extracted, name))
 
 
-def _v(term: ox.Term | str) -> str:
+def _v(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | str) -> str:
     return str(getattr(term, "value", term))

@@ -316,12 +316,13 @@ class Store:
             dropped: list[str] = []
             for q in self._db.quads_for_pattern(None, _USED, None, None):
                 run, case = q.graph_name, q.object
-                if not (isinstance(run, ox.NamedNode) and run.value.startswith(RUN)):
+                if not (isinstance(run, ox.NamedNode) and run.value.startswith(RUN)
+                        and isinstance(case, ox.NamedNode)):
                     continue
                 if not self._db.contains_named_graph(case):
                     dropped.append(run.value)  # its case is gone
                     continue
-                ended = next((e.object.value for e in self._db.quads_for_pattern(
+                ended = next((str(getattr(e.object, "value", "")) for e in self._db.quads_for_pattern(
                     q.subject, _ENDED, None, run)), "")
                 runs.setdefault(case.value, []).append((ended, run.value))
             for decided in runs.values():

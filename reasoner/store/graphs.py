@@ -10,7 +10,7 @@ new run of a case supersedes (drops) the case's earlier runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -19,6 +19,7 @@ from reasoner.store.sparql import term_text
 from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
 
 DIGEST = m("knowledgeBaseDigest")
+T = TypeVar("T", ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple)
 _RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN)
 
 
@@ -59,10 +60,12 @@ def replace_graphs_update(replace: Mapping[str, Iterable[ox.Triple]],
 def drop_and_insert(drops: Iterable[str], quads: Iterable[ox.Quad]) -> str:
     """One SPARQL Update: drop the graphs `drops`, then insert `quads` (blank nodes already
     relabelled apart by `quads_of`, so their labels can share one INSERT DATA)."""
-    graphs: dict[str, list] = {}
+    graphs: dict[str, list[ox.Quad]] = {}
     for q in quads:
-        graphs.setdefault(q.graph_name.value, []).append(q)
-    return replace_graphs_update({}, graphs, drop=dict.fromkeys(drops))
+        name = q.graph_name
+        assert isinstance(name, ox.NamedNode), name  # written by quads_of: always named
+        graphs.setdefault(name.value, []).append(q)
+    return replace_graphs_update({}, {g: [q.triple for q in qs] for g, qs in graphs.items()}, drop=dict.fromkeys(drops))
 
 
 def quads_of(graphs: Mapping[str, Iterable[ox.Triple]]) -> list[ox.Quad]:
@@ -75,11 +78,11 @@ def quads_of(graphs: Mapping[str, Iterable[ox.Triple]]) -> list[ox.Quad]:
         return quads  # the usual case: nothing to relabel
     fresh: dict[str, ox.BlankNode] = {}
 
-    def term(t: ox.Term) -> ox.Term:
+    def term(t: T) -> T:
         if isinstance(t, ox.BlankNode):
-            return fresh.setdefault(t.value, ox.BlankNode())
+            return fresh.setdefault(t.value, ox.BlankNode())  # type: ignore[return-value]
         if isinstance(t, ox.Triple):
-            return ox.Triple(term(t.subject), t.predicate, term(t.object))
+            return ox.Triple(term(t.subject), t.predicate, term(t.object))  # type: ignore[return-value]
         return t
 
     return [ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in quads]

@@ -121,7 +121,8 @@ def _triples(answer, max_rows: int, max_bytes: int) -> tuple[dict, bytes]:
 
 def _within(pieces, max_rows: int, max_bytes: int) -> tuple[list[str], str | None]:
     """The pieces up to the row limit and the byte limit; which limit cut them, if any."""
-    taken, size = [], 0
+    taken: list[str] = []
+    size = 0
     for piece in pieces:
         size += len(piece)
         if size > max_bytes:
