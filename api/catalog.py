@@ -17,23 +17,55 @@ from reasoner.vocab import GL, RDFS_LABEL
 
 # Criterion fields shown elsewhere in the node, not as parameters.
 _COMMON = {"iri", "statement", "missing_text", "verification", "section", "operands"}
+_Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 
 
 class Catalog:
-    def __init__(self, details: list[GuidelineDetail]) -> None:
+    def __init__(self, details: list[GuidelineDetail], kb: KnowledgeBase | None = None,
+                 nodes: dict[str, tuple[str, ...]] | None = None) -> None:
         self.details = details
         self._by_id = {d.id: d for d in details if d.id}
+        self._kb = kb
+        self._nodes = nodes or {}  # recommendation IRI -> the IRIs its RDF form describes
+        self._by_subject: dict[_Subject, list[ox.Triple]] | None = None
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Catalog:
         labels = _labels(kb)
-        return cls([_detail(rec, kb, labels) for rec in kb.program.recommendations])
+        recs = kb.program.recommendations
+        return cls([_detail(rec, kb, labels) for rec in recs], kb,
+                   {rec.iri: _nodes(rec) for rec in recs})
 
     def summaries(self) -> list[GuidelineSummary]:
         return [GuidelineSummary.model_validate(d.model_dump()) for d in self.details]
 
     def get(self, local_id: str) -> GuidelineDetail | None:
         return self._by_id.get(local_id)
+
+    def triples(self, detail: GuidelineDetail) -> list[ox.Triple]:
+        """The knowledge base's triples about a recommendation, its criteria (both trees), its
+        section and edition, with the blank nodes they reach (the operand lists)."""
+        if self._kb is None:
+            return []
+        if self._by_subject is None:  # built on the first RDF request, not at start-up
+            index: dict[_Subject, list[ox.Triple]] = {}
+            for t in self._kb.triples:
+                index.setdefault(t.subject, []).append(t)
+            self._by_subject = index
+        todo: list[_Subject] = [
+            ox.NamedNode(iri) for iri in self._nodes.get(detail.iri, (detail.iri,))]
+        seen: set[_Subject] = set()
+        out: list[ox.Triple] = []
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for t in self._by_subject.get(node, ()):
+                out.append(t)
+                if isinstance(t.object, ox.BlankNode):
+                    todo.append(t.object)
+        return out
 
 
 def _labels(kb: KnowledgeBase) -> dict[str, str]:
@@ -59,12 +91,25 @@ def _detail(rec: Recommendation, kb: KnowledgeBase, labels: dict[str, str]) -> G
         polarity=rec.polarity.rsplit("#", 1)[-1],
         verification=VERIFICATION_TAGS.get(rec.verification or ""),
         applies_to=[TermRef(iri=c, label=kb.terms.label(c)) for c in rec.applies_to],
-        citation=cited, source=cited["source"],
+        citation=cited, source=cited.source,
         edition=Edition(iri=edition.iri, label=edition.label, guideline=edition.guideline,
                         in_force_from=edition.in_force_from,
                         in_force_until=edition.in_force_until),
         criteria=_tree(rec.criterion), applicable_when=_tree(rec.applicable_when),
         notes=list(rec.notes), file=rec.file)
+
+
+def _nodes(rec: Recommendation) -> tuple[str, ...]:
+    """The recommendation, every criterion in its trees (and a section one cites), its section
+    and its edition."""
+    iris = [rec.iri]
+    todo = [c for c in (rec.criterion, rec.applicable_when) if c is not None]
+    while todo:
+        criterion = todo.pop()
+        iris += [criterion.iri, criterion.section or ""]
+        todo.extend(getattr(criterion, "operands", ()))
+    iris += [rec.section.iri, rec.section.edition.iri]
+    return tuple(dict.fromkeys(i for i in iris if i and not i.startswith("_:")))
 
 
 def _tree(criterion: Criterion | None) -> CriterionNode | None:

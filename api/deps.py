@@ -16,7 +16,7 @@ from api.limits import RawBody, raw_body
 from api.settings import Settings
 from reasoner.engine.intake import FORMATS
 from reasoner.engine.kb import KnowledgeBase
-from reasoner.store.embedded import GraphStore
+from reasoner.store.protocol import GraphStore
 
 
 async def get_kb(request: Request) -> KnowledgeBase:

@@ -9,17 +9,23 @@ line/column for SPARQL syntax errors. Unexpected errors are logged, never sent a
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+import fastapi.routing
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, MtusError
 from reasoner.store.casescope import ForeignData
 from reasoner.store.querypool import QueryLimit
 from reasoner.store.sparql import QueryError, QueryTimeout, StoreError, UpdateRefused
+
+# The routes of included routers with their full paths; a FastAPI without it keeps them flat.
+_iter_route_contexts = getattr(fastapi.routing, "iter_route_contexts", iter)
 
 log = logging.getLogger("mtus.api")
 
@@ -94,11 +100,30 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status, exc.code, exc.message, exc.details)
 
 
+def served_routes(app: FastAPI) -> list[Any]:
+    """The app's routes, those of included routers too, each with its full path."""
+    return list(_iter_route_contexts(app.router.routes))
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route serves at the request's path. Starlette's 405 names only the
+    methods of the first route that matched the path, and GET and POST /sparql are two."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "\x00"}  # matches no route's methods: PARTIAL or NONE
+    for route in served_routes(request.app):
+        if getattr(route, "methods", None) and route.matches(scope)[0] != Match.NONE:
+            methods |= route.methods
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http-error")
-    return error_response(exc.status_code, code, str(exc.detail),
-                          headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405 and (allowed := _allowed(request)):
+        headers["Allow"] = ", ".join(allowed)
+    return error_response(exc.status_code, code, str(exc.detail), headers=headers or None)
 
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -20,7 +20,12 @@ SOLUTION_TYPES = {
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
     "application/json": ox.QueryResultsFormat.JSON,
 }
-GRAPH_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES}
+# RDF/XML and JSON-LD too: SPARQLWrapper and rdflib's SPARQLStore ask for application/rdf+xml.
+GRAPH_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+               "application/rdf+xml": ox.RdfFormat.RDF_XML,
+               "application/ld+json": ox.RdfFormat.JSON_LD}
+RDF_XML = "application/rdf+xml"
+_RDF_TYPE = RDF + "type"
 
 
 def _ranges(accept: str) -> list[tuple[str, float]]:
@@ -72,13 +77,47 @@ def check_acceptable(accept: str | None) -> None:
         raise not_acceptable(offers)
 
 
+def _xml_name_end(iri: str) -> bool:
+    """Whether the IRI ends in an XML name (a letter or '_', then letters, digits, '_', '-',
+    '.'), which RDF/XML needs to write it as an element. Scanned from the end, in linear time."""
+    i = len(iri)
+    while i and (iri[i - 1].isalnum() or iri[i - 1] in "_-."):
+        i -= 1
+    return any(c.isalpha() or c == "_" for c in iri[i:])
+
+
+def rdf_xml_can_write(triples: Iterable[ox.Triple]) -> bool:
+    """Whether RDF/XML can write the graph: it writes each predicate (and a node's rdf:type
+    class) as an element name, and pyoxigraph writes an ill-formed `<oxprefix:>` element for
+    an IRI that does not end in an XML name (e.g. <http://example.org/1>)."""
+    seen: set[str] = set()
+    for t in triples:
+        names = (t.predicate, t.object) if t.predicate.value == _RDF_TYPE else (t.predicate,)
+        for node in names:
+            if isinstance(node, ox.NamedNode) and node.value not in seen:
+                if not _xml_name_end(node.value):
+                    return False
+                seen.add(node.value)
+    return True
+
+
+def serialize_graph(triples: Iterable[ox.Triple], media: str) -> bytes:
+    return ox.serialize(triples, format=GRAPH_TYPES[media], prefixes=PREFIXES) or b""
+
+
 def render(result: QueryResult, accept: str | None) -> tuple[str, bytes]:
     """(media type, body) for a query result, negotiated against Accept."""
-    offers = list(GRAPH_TYPES if isinstance(result, GraphResult) else SOLUTION_TYPES)
+    if isinstance(result, GraphResult):
+        offers = list(GRAPH_TYPES)
+        media = negotiate(accept, offers)
+        if media == RDF_XML and not rdf_xml_can_write(result.triples):
+            offers.remove(RDF_XML)  # the client's next choice, if it has one
+            media = negotiate(accept, offers)
+        if media is None:
+            raise not_acceptable(offers)
+        return media, serialize_graph(result.triples, media)
+    offers = list(SOLUTION_TYPES)
     media = negotiate(accept, offers)
     if media is None:
         raise not_acceptable(offers)
-    if isinstance(result, GraphResult):
-        graph = ox.serialize(result.triples, format=GRAPH_TYPES[media], prefixes=PREFIXES)
-        return media, graph or b""
     return media, serialize_results(result, SOLUTION_TYPES[media])

@@ -40,6 +40,21 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ErrorBody, "description": _ERROR_TEXT[s]} for s in statuses}
 
 
+def use_error_bodies(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with every 422 FastAPI documents by default (its own
+    HTTPValidationError) described as the body the API really sends (ErrorBody)."""
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    for operation in (op for path in schema.get("paths", {}).values() for op in path.values()):
+        response = operation.get("responses", {}).get("422")
+        if response and "HTTPValidationError" in str(response):
+            response["description"] = _ERROR_TEXT[422] + "; or invalid request parameters"
+            response["content"] = {"application/json": {"schema": ref}}
+    components = schema.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    return schema
+
+
 def raw_body_doc(media: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """OpenAPI requestBody for routes that read the raw body themselves."""
     return {"requestBody": {"required": True, "content": media}}

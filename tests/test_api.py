@@ -305,3 +305,18 @@ def test_reason_json_by_default_and_406_for_what_it_cannot_write(client, seed_tu
                           headers={**TURTLE, "accept": "image/png"})
     error = assert_error(refused, 406, "not-acceptable")
     assert "text/turtle" in error["available"]
+
+
+def test_openapi_types_the_report_and_documents_the_real_error_body(client):
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    determinations = components["CaseReport"]["properties"]["determinations"]
+    assert determinations["items"] == {"$ref": "#/components/schemas/DeterminationReport"}
+    assert "criteria" in components["DeterminationReport"]["properties"]
+    assert "HTTPValidationError" not in str(schema)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if status.startswith(("4", "5")):
+                    assert response["content"]["application/json"]["schema"] == \
+                        {"$ref": "#/components/schemas/ErrorBody"}, (path, method, status)

@@ -19,7 +19,7 @@ from api.errors import ApiError
 from api.results import GRAPH_TYPES, SOLUTION_TYPES, check_acceptable, render
 from api.schemas import error_responses
 from api.settings import Settings
-from reasoner.store.embedded import GraphStore
+from reasoner.store.protocol import GraphStore
 from reasoner.store.querypool import UNION, Dataset
 from reasoner.store.sparql import UpdateRefused
 
@@ -33,9 +33,11 @@ _RESPONSES = {
 _DESCRIPTION = (
     "SPARQL 1.1 Protocol, read-only. SELECT and ASK answer as "
     "application/sparql-results+json (default), application/sparql-results+xml, text/csv or "
-    "text/tab-separated-values; CONSTRUCT and DESCRIBE as text/turtle (default) or "
-    "application/n-triples. The default graph is the union of all graphs unless FROM / FROM "
-    "NAMED or the default-graph-uri / named-graph-uri parameters name the dataset. Updates are "
+    "text/tab-separated-values; CONSTRUCT and DESCRIBE as text/turtle (default), "
+    "application/n-triples, application/rdf+xml or application/ld+json. Accept is read with "
+    "its q-values; 406 lists the media types that can be produced. The default graph is the "
+    "union of all graphs unless FROM / FROM NAMED or the default-graph-uri / named-graph-uri "
+    "parameters name the dataset. Updates are "
     "refused (403), SERVICE is refused (400), a query over the time limit is stopped and "
     "answers 503, one over the memory limit answers 400 (query-limit), and results stop at "
     "the row or byte limit with an X-SPARQL-MaxRows or X-SPARQL-MaxBytes header.")
