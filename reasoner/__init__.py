@@ -5,12 +5,17 @@
     result = kb.reason_document(data, "text/turtle")
 """
 
+from typing import TYPE_CHECKING, Any
+
 from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError
+
+if TYPE_CHECKING:
+    from reasoner.engine.kb import KnowledgeBase
 
 __all__ = ["KnowledgeBase", "InputError", "IncompleteCase", "KnowledgeBaseError"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # Loaded on first use, so that a light module of the package (the query worker) can be
     # started without importing the whole engine.
     if name == "KnowledgeBase":

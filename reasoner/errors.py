@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 
 class MtusError(Exception):
     """Base class: every error here has a stable `code` for the HTTP error body."""
 
     code = "error"
+
+
+class InputErrorFields(TypedDict):
+    """InputError.as_dict: where the document is wrong, and how."""
+
+    source: str
+    line: int | None
+    column: int | None
+    term: str | None
+    message: str
+
+
+class ProblemFields(TypedDict):
+    """Problem.as_dict."""
+
+    focus: str
+    path: str | None
+    message: str
+    severity: str
+    shape: str | None
 
 
 class InputError(MtusError):
@@ -34,7 +55,7 @@ class InputError(MtusError):
         term = f" ({self.term})" if self.term else ""
         return f"{where}: {self.message}{term}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> InputErrorFields:
         return {"source": self.source, "line": self.line, "column": self.column,
                 "term": self.term, "message": self.message}
 
@@ -49,7 +70,7 @@ class Problem:
     severity: str = "violation"
     shape: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> ProblemFields:
         return {"focus": self.focus, "path": self.path, "message": self.message,
                 "severity": self.severity, "shape": self.shape}
 

@@ -709,3 +709,18 @@ def test_a_long_chain_of_prefixes_is_read_without_recursing_through_it():
     triples = parse(json.dumps({"@context": chain, "@id": "t0:a", "t0:p": 1}).encode(),
                     "application/ld+json")
     assert len(triples) == 1
+
+
+# Triple terms (RDF 1.2) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body,media", [
+    (b"<urn:c> <https://w3id.org/mtus-kg/ontology#diagnosis> <<( <urn:a> <urn:b> <urn:d> )>> .",
+     "text/turtle"),
+    (b"<urn:c> <urn:p> <urn:o> {| <urn:q> <urn:r> |} .", "text/turtle"),
+    (b"<urn:c> <urn:p> <<( <urn:a> <urn:b> <urn:d> )>> .\n", "application/n-triples"),
+])
+def test_triple_terms_are_refused_as_bad_input_not_a_500(client, body, media):
+    for route in ("/v1/reason?store=false", "/v1/validate"):
+        response = client.post(route, content=body, headers={"content-type": media})
+        assert response.status_code == 400, (route, response.text)
+        assert response.json()["error"]["code"] == "bad-input"

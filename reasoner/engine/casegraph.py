@@ -7,16 +7,40 @@ builds a Python object), so the triples are walked once here and the stages shar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Protocol, TypeAlias, cast
 
 import pyoxigraph as ox
 
 from reasoner.vocab import RDF_TYPE
 
-Term = Any  # a pyoxigraph NamedNode, BlankNode, Literal or (RDF 1.2) Triple
-_EMPTY: dict = {}
+# The terms of a case graph. pyoxigraph's types also allow an RDF 1.2 triple term (ox.Triple)
+# as an object, and as a subject; intake.parse refuses a document that holds one and the
+# letter reader never makes one, so the stages below only meet these.
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+Subject: TypeAlias = ox.NamedNode | ox.BlankNode
+
+
+class Statement(Protocol):
+    """One triple as the stages read it: an ox.Triple, or a parser's default-graph ox.Quad
+    (see CaseGraph), with the terms a case graph holds."""
+
+    @property
+    def subject(self) -> Subject: ...
+    @property
+    def predicate(self) -> ox.NamedNode: ...
+    @property
+    def object(self) -> Term: ...
+
+
+def statements(triples: Iterable[ox.Triple]) -> Iterable[Statement]:
+    """The triples typed as a case graph's statements (no triple terms: see Term). A cast,
+    so no work at run time."""
+    return cast("Iterable[Statement]", triples)
+
+
+_EMPTY: Mapping[str, list[Term]] = {}  # never written to
 
 
 class CaseIndex:
@@ -33,19 +57,21 @@ class CaseIndex:
         # scan over all subjects per question, and the checks ask about a dozen predicates.
         out: dict[Term, dict[str, list[Term]]] = {}
         by_predicate: dict[str, list[tuple[Term, Term]]] = {}
-        last = props = None
-        for t in triples:
+        last: Subject | None = None
+        props: dict[str, list[Term]]  # set on the first triple, when `last` is None
+        for t in statements(triples):
             s, p, o = t.subject, t.predicate.value, t.object
             # Documents state a subject's properties together (Turtle's ';'), and comparing
             # with the last subject is cheaper than hashing the term for a lookup.
             if last is None or s != last:
-                props = out.get(s)
-                if props is None:
-                    props = out[s] = {}
+                found = out.get(s)
+                if found is None:
+                    found = out[s] = {}
+                props = found
                 last = s
-            values = props.get(p)  # type: ignore[union-attr]
+            values = props.get(p)
             if values is None:
-                props[p] = [o]  # type: ignore[index]
+                props[p] = [o]
             else:
                 values.append(o)
             pairs = by_predicate.get(p)
@@ -57,7 +83,7 @@ class CaseIndex:
         self.by_predicate = by_predicate
         self._typed: dict[str, list[Term]] | None = None
 
-    def properties(self, node: Term) -> dict[str, list[Term]]:
+    def properties(self, node: Term) -> Mapping[str, list[Term]]:
         """Predicate IRI -> objects of one subject (empty when it has none)."""
         return self.out.get(node, _EMPTY)
 
@@ -82,7 +108,7 @@ class CaseIndex:
         return self.typed().get(cls, [])
 
 
-class CaseGraph(tuple):
+class CaseGraph(tuple[ox.Triple, ...]):
     """The distinct triples of one document, in document order, with its index built on first
     use. A tuple, so the cached index can never go stale under a caller's edits. Parsed
     documents hold the parser's default-graph quads as their triples (see intake.parse);

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import NoReturn
 
 import pyoxigraph as ox
 
+from reasoner.engine.casegraph import Term, statements
 from reasoner.engine.criteria import REGISTRY, Criterion
 from reasoner.engine.terminology import Terminology
 from reasoner.errors import KnowledgeBaseError
@@ -91,16 +92,16 @@ class Index:
     """Subject -> predicate -> objects over the knowledge-base triples, with source files."""
 
     def __init__(self) -> None:
-        self.props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.props: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self.files: dict[str, str] = {}
 
-    def add(self, triples, file: str) -> None:
-        for t in triples:
+    def add(self, triples: Iterable[ox.Triple], file: str) -> None:
+        for t in statements(triples):
             s = _key(t.subject)
             self.props[s][t.predicate.value].append(t.object)
             self.files.setdefault(s, file)
 
-    def objects(self, node: str, pred: str) -> list:
+    def objects(self, node: str, pred: str) -> list[Term]:
         return self.props.get(node, {}).get(pred, [])
 
     def types(self, node: str) -> set[str]:
@@ -110,7 +111,7 @@ class Index:
         return sorted(s for s in self.props if cls in self.types(s))
 
 
-def _key(term) -> str:
+def _key(term: Term) -> str:
     return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
 
 
@@ -124,7 +125,7 @@ class NodeReader:
     def fail(self, message: str) -> NoReturn:
         raise KnowledgeBaseError(message, file=self.c.index.files.get(self.node), iri=self.node)
 
-    def _values(self, local: str, required: bool) -> list:
+    def _values(self, local: str, required: bool) -> list[Term]:
         values = self.c.index.objects(self.node, m(local))
         if required and not values:
             self.fail(f"missing required mtus:{local}")
@@ -218,7 +219,9 @@ class NodeReader:
         head = self.c.index.objects(self.node, m(local))
         if len(head) != 1:
             self.fail(f"mtus:{local} must be one RDF list")
-        items, node, seen = [], _key(head[0]), set()
+        items: list[Criterion] = []
+        seen: set[str] = set()
+        node = _key(head[0])
         while node != RDF_NIL:
             if node in seen:
                 self.fail(f"mtus:{local} is a cyclic list")
@@ -319,14 +322,15 @@ def compile_program(index: Index, terms: Terminology) -> Program:
                    by_concept=_covering(recs, terms))
 
 
-def _covering(recs: tuple[Recommendation, ...], terms: Terminology) -> Mapping:
+def _covering(recs: tuple[Recommendation, ...],
+              terms: Terminology) -> Mapping[str, tuple[tuple[Recommendation, int], ...]]:
     """Concept -> (recommendation, depth) for the recommendations whose service class is the
     concept or an ancestor; depth is that of the deepest such class."""
     by_class: dict[str, list[Recommendation]] = defaultdict(list)
     for rec in recs:
         for cls in rec.applies_to:
             by_class[cls].append(rec)
-    by_concept = {}
+    by_concept: dict[str, tuple[tuple[Recommendation, int], ...]] = {}
     for concept, ancestors in terms.ancestors.items():
         found: dict[str, tuple[Recommendation, int]] = {}
         for cls in ancestors:

@@ -11,7 +11,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from reasoner.engine.casegraph import CaseGraph, index_of
+from reasoner.engine.casegraph import CaseGraph, Term, index_of, statements
 from reasoner.engine.shapecheck import CompiledShapes, focus_name
 from reasoner.engine.terminology import Terminology
 from reasoner.errors import Problem
@@ -25,12 +25,12 @@ _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
     graph = Graph()
-    for t in triples:
+    for t in statements(triples):
         graph.add((_term(t.subject), URIRef(t.predicate.value), _term(t.object)))
     return graph
 
 
-def _term(term):
+def _term(term: Term) -> URIRef | BNode | Literal:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -99,7 +99,7 @@ class CaseChecker:
         return [Problem(focus=focus_name(t.subject), path=short(t.predicate.value),
                         message=f"{short(t.object.value)} is not a term of the terminology",
                         shape="known-concept")
-                for t in triples
+                for t in statements(triples)
                 if t.predicate.value in CONCEPT_PROPERTIES
                 and isinstance(t.object, ox.NamedNode) and not known(t.object.value)]
 
@@ -112,5 +112,5 @@ class CaseChecker:
                                 f"found {len(cases)}")]
 
 
-def _order(p: Problem) -> tuple:
+def _order(p: Problem) -> tuple[bool, str, str]:
     return (p.severity != "violation", p.message, p.focus)

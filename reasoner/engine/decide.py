@@ -8,10 +8,10 @@ off that tree, never computed by a second pass over the case.
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from reasoner.engine.compile import Program, Recommendation, Section
-from reasoner.engine.criteria import Context, Criterion, Judgement, Truth
+from reasoner.engine.criteria import Combinator, Context, Criterion, Judgement, Truth
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.engine.facts import CaseFacts, Request
 from reasoner.vocab import m
@@ -48,7 +48,8 @@ class Node(NamedTuple):
 
     def leaves(self) -> list[Node]:
         """The leaves under this node, left to right."""
-        out, stack = [], [self]
+        out: list[Node] = []
+        stack = [self]
         while stack:
             node = stack.pop()
             if node.children:
@@ -79,8 +80,9 @@ class Determination(NamedTuple):
 
 def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
     if criterion.is_combinator:
-        children = tuple(evaluate_node(op, ctx) for op in criterion.operands)  # type: ignore[attr-defined]
-        truth = criterion.combine([c.truth for c in children])  # type: ignore[attr-defined]
+        combinator = cast("Combinator", criterion)
+        children = tuple(evaluate_node(op, ctx) for op in combinator.operands)
+        truth = combinator.combine([c.truth for c in children])
         return Node(criterion, truth, None, children)
     judgement = criterion.evaluate(ctx)
     return Node(criterion, judgement.truth, judgement)
@@ -188,7 +190,7 @@ def recompute(node: Node, overrides: dict[int, Truth], path: set[int]) -> Truth:
         return overrides[id(node)]
     if id(node) not in path:
         return node.truth
-    return node.criterion.combine([recompute(c, overrides, path) for c in node.children])  # type: ignore[attr-defined]
+    return node.criterion.combine([recompute(c, overrides, path) for c in node.children])
 
 
 class _Tree:
@@ -212,7 +214,7 @@ class _Tree:
         while node is not None:
             if value == child.truth:
                 return self.root.truth
-            value = node.criterion.combine(  # type: ignore[attr-defined]
+            value = node.criterion.combine(
                 [value if c is child else c.truth for c in node.children])
             child, node = node, self.parent.get(id(node))
         return value

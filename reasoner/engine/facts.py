@@ -7,21 +7,21 @@ lookups. Building them also checks literal values (dates, numbers) and names the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import pyoxigraph as ox
 
-from reasoner.engine.casegraph import index_of
+from reasoner.engine.casegraph import Term, index_of
 from reasoner.errors import InputError
 from reasoner.vocab import MTUS, RDFS_LABEL, m
 
-_EMPTY: dict = {}
+_EMPTY: Mapping[str, list[Term]] = {}  # never written to
 T = TypeVar("T")
 # Reads one property of a fact node: (graph, node, predicate IRI, its values) -> field value.
-Reader = Callable[["_Graph", object, str, list], object]
+Reader: TypeAlias = Callable[["_Graph", Term, str, list[Term]], object]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Course(Fact):
     relief_weeks: float | None = None
 
     @property
-    def last_date(self):
+    def last_date(self) -> dt.date | None:
         """When the course ended or took place, for 'how long ago' questions."""
         return self.end or self.on_date or self.start
 
@@ -121,18 +121,18 @@ class _Graph:
         self.index = index_of(triples)
         self._out = self.index.out
 
-    def objects(self, node, local: str) -> list:
+    def objects(self, node: Term, local: str) -> list[Term]:
         return self._out.get(node, _EMPTY).get(MTUS + local, [])
 
-    def one(self, node, local: str):
+    def one(self, node: Term, local: str) -> Term | None:
         values = self._out.get(node, _EMPTY).get(MTUS + local)
         return values[0] if values else None
 
-    def fields(self, node, spec: dict[str, tuple[str, Reader]]) -> dict:
+    def fields(self, node: Term, spec: dict[str, tuple[str, Reader]]) -> dict[str, object]:
         """The fields of `spec` (predicate IRI -> field name, reader) that the node has, plus
         its `node` key. One pass over the properties the node has: most of the optional
         fields a fact kind allows are absent from any one case."""
-        out = {"node": _key(node)}
+        out: dict[str, object] = {"node": _key(node)}
         for pred, values in self._out.get(node, _EMPTY).items():
             found = spec.get(pred)
             if found is not None:
@@ -140,27 +140,28 @@ class _Graph:
         return out
 
 
-def _as_iri(g: _Graph, node, pred: str, values: list) -> str:
+def _as_iri(g: _Graph, node: Term, pred: str, values: list[Term]) -> str:
     return _key(values[0])
 
 
-def _as_iris(g: _Graph, node, pred: str, values: list) -> tuple[str, ...]:
+def _as_iris(g: _Graph, node: Term, pred: str, values: list[Term]) -> tuple[str, ...]:
     return tuple(_key(v) for v in values)
 
 
-def _as_text(g: _Graph, node, pred: str, values: list) -> str:
+def _as_text(g: _Graph, node: Term, pred: str, values: list[Term]) -> str:
     return values[0].value
 
 
-def _as_date(g: _Graph, node, pred: str, values: list) -> dt.date:
+def _as_date(g: _Graph, node: Term, pred: str, values: list[Term]) -> dt.date:
     return _converted(g, node, pred, values[0].value, _date, "a date (YYYY-MM-DD)")
 
 
-def _as_number(g: _Graph, node, pred: str, values: list) -> float:
+def _as_number(g: _Graph, node: Term, pred: str, values: list[Term]) -> float:
     return _converted(g, node, pred, values[0].value, float, "a number")
 
 
-def _converted(g: _Graph, node, pred: str, lexical: str, convert: Callable, what: str):
+def _converted(g: _Graph, node: Term, pred: str, lexical: str, convert: Callable[[str], T],
+               what: str) -> T:
     try:
         return convert(lexical)
     except ValueError:
@@ -168,7 +169,7 @@ def _converted(g: _Graph, node, pred: str, lexical: str, convert: Callable, what
                          term=_where(node, pred)) from None
 
 
-def _as_integer(g: _Graph, node, pred: str, values: list) -> int:
+def _as_integer(g: _Graph, node: Term, pred: str, values: list[Term]) -> int:
     number = _as_number(g, node, pred, values)
     if number != int(number):
         raise InputError(f"'{number}' is not a whole number", source=g.source,
@@ -176,7 +177,7 @@ def _as_integer(g: _Graph, node, pred: str, values: list) -> int:
     return int(number)
 
 
-def _where(node, pred: str) -> str:
+def _where(node: Term, pred: str) -> str:
     return f"{_key(node)} mtus:{pred[len(MTUS):]}"
 
 
@@ -186,7 +187,7 @@ def _date(lexical: str) -> dt.date:
     return dt.date.fromisoformat(lexical)
 
 
-def _key(term) -> str:
+def _key(term: Term) -> str:
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     return term.value
@@ -196,7 +197,7 @@ def find_case_node(triples: Iterable[ox.Triple], source: str = "<input>") -> str
     return _key(_case_node(_Graph(triples, source), source))
 
 
-def _case_node(g: _Graph, source: str):
+def _case_node(g: _Graph, source: str) -> Term:
     cases = g.index.subjects_of_type(m("Case"))
     if len(cases) != 1:
         raise InputError(f"a case document must describe exactly one mtus:Case, found {len(cases)}",
@@ -269,7 +270,7 @@ def read_case(triples: Iterable[ox.Triple], source: str = "<input>") -> CaseFact
     ))
 
 
-def _build(cls: type[T], fields: dict) -> T:
+def _build(cls: type[T], fields: dict[str, object]) -> T:
     """`cls(**fields)` for these frozen dataclasses, without the generated __init__: it sets
     each field through object.__setattr__ (that is what frozen costs), which was a third of
     reading a small case. `fields` holds every field that has no default (the base dicts
@@ -279,7 +280,7 @@ def _build(cls: type[T], fields: dict) -> T:
     return obj
 
 
-def _one(g: _Graph, node, local: str, read: Reader):
+def _one(g: _Graph, node: Term | None, local: str, read: Reader) -> object:
     """One optional property of a node that may itself be absent."""
     if node is None:
         return None
@@ -287,18 +288,18 @@ def _one(g: _Graph, node, local: str, read: Reader):
     return read(g, node, MTUS + local, values) if values else None
 
 
-def _finding(g: _Graph, node) -> Finding:
+def _finding(g: _Graph, node: Term) -> Finding:
     fields = {**_FACT, **g.fields(node, _FINDING_SPEC)}
     fields["present"] = fields.pop("status", None) != _ABSENT
     return _build(Finding, fields)
 
 
-def _pain(g: _Graph, node) -> PainScore:
+def _pain(g: _Graph, node: Term) -> PainScore:
     fields = {**_FACT, "value": float("nan"), "value_high": None, "context": None,
               **g.fields(node, _PAIN_SPEC)}
     return _build(PainScore, fields)
 
 
-def _course(g: _Graph, node, is_medication: bool) -> Course:
+def _course(g: _Graph, node: Term, is_medication: bool) -> Course:
     return _build(Course, {**_COURSE, **g.fields(node, _COURSE_SPEC),
                            "is_medication": is_medication})

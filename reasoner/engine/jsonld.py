@@ -10,13 +10,15 @@ names the line and column in the document as the user wrote it.
 
 from __future__ import annotations
 
+import enum
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import ne
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypeAlias, cast
 
 import pyoxigraph as ox
 
@@ -38,6 +40,8 @@ MAX_JSON_LD_TERM_USES = 20_000  # term definitions processed, a scoped context a
 
 # Paths under which the service publishes the context; any host, since it is never fetched.
 _LOCAL_CONTEXT = re.compile(r"^https?://[^/]+/v1/context\.jsonld$")
+# Where a value is in the decoded JSON: the keys and array indexes from the top.
+JsonPath: TypeAlias = tuple[str | int, ...]
 
 
 def context_path() -> Path:
@@ -45,8 +49,9 @@ def context_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def local_context() -> dict:
-    return json.loads(context_path().read_text(encoding="utf-8"))["@context"]
+def local_context() -> dict[str, Any]:
+    context: dict[str, Any] = json.loads(context_path().read_text(encoding="utf-8"))["@context"]
+    return context
 
 
 # JSON-LD -------------------------------------------------------------------------------------
@@ -101,7 +106,10 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
     # The screen would see the last value and the parser every one (a second "@context"
     # or "@id"), so a repeated key is refused rather than read two ways.
     seen: set[str] = set()
-    key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+    for key, _ in pairs:
+        if key in seen:
+            break
+        seen.add(key)
     return _Refused("a key is repeated in this object", key)
 
 
@@ -119,7 +127,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 class _Refusal(Exception):
     """A problem at a path of the parsed JSON; `JsonLdDocument.error_at` gives it its position."""
 
-    def __init__(self, path: tuple, message: str, term: str | None = None) -> None:
+    def __init__(self, path: JsonPath, message: str, term: str | None = None) -> None:
         super().__init__(message)
         self.path, self.message, self.term = path, message, term
 
@@ -133,7 +141,7 @@ class JsonLdDocument:
     doc: Any
     data: bytes
     base_iri: str | None
-    contexts: list[tuple] = field(default_factory=list)  # paths of published-context IRIs
+    contexts: list[JsonPath] = field(default_factory=list)  # paths of published-context IRIs
     edits: list[tuple[int, int, int]] = field(default_factory=list)  # start, end, new length
 
     @classmethod
@@ -155,7 +163,8 @@ class JsonLdDocument:
     def _substitute_contexts(self) -> None:
         spans = sorted(_locate(self.text, path) for path in self.contexts)
         published = _published_text()
-        parts, last = [], 0
+        parts: list[str] = []
+        last = 0
         for start, end in spans:
             parts += [self.text[last:start], published]
             self.edits.append((start, end, len(published)))
@@ -163,7 +172,7 @@ class JsonLdDocument:
         parts.append(self.text[last:])
         self.data = "".join(parts).encode()
 
-    def error_at(self, path: tuple, message: str, term: str | None = None) -> InputError:
+    def error_at(self, path: JsonPath, message: str, term: str | None = None) -> InputError:
         key = next((step for step in reversed(path) if isinstance(step, str)), None)
         line, column = _line_column(self.text, _locate(self.text, path, last=True)[0])
         term = term if term is not None else key
@@ -246,7 +255,7 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _lone_surrogates(node: Any, path: tuple, depth: int) -> None:
+def _lone_surrogates(node: Any, path: JsonPath, depth: int) -> None:
     """A \\uD800 escape without its pair decodes to no character; the parser would stop at
     it with 'unexpected end of file'. (Checked before the walk, so that no such string gets
     into a message: it cannot be written out as UTF-8.)"""
@@ -271,17 +280,18 @@ def _lone_surrogates(node: Any, path: tuple, depth: int) -> None:
 
 # Where a path is in the text ------------------------------------------------------------------
 
-def _locate(text: str, path: tuple, *, last: bool = False) -> tuple[int, int]:
+def _locate(text: str, path: JsonPath, *, last: bool = False) -> tuple[int, int]:
     """Start and end offsets of the value at `path` (keys and indexes) in the JSON text
     (as far along the path as the text goes). Used for context IRIs to replace and once
     something is wrong, so it skips values with the decoder instead of keeping positions on
     the fast path. `last`: a repeated key's last occurrence (json keeps the last value);
     the first one is found sooner, and keys are only repeated in documents being refused."""
     start = _space(text, 0)
-    end = None
+    end: int | None = None
     for step in path:
-        members = _members(text, start) if isinstance(step, str) else _items(text, start)
-        found = None
+        members: Iterator[tuple[str | int, int, int]] = (
+            _members(text, start) if isinstance(step, str) else _items(text, start))
+        found: tuple[int, int] | None = None
         for name, at, until in members:
             if name == step:
                 found = at, until
@@ -327,21 +337,21 @@ def _items(text: str, start: int) -> Iterator[tuple[int, int, int]]:
         i, index = _space(text, i + 1), index + 1
 
 
-def _replaced(doc: Any, path: tuple, value: Any) -> Any:
+def _replaced(doc: Any, path: JsonPath, value: Any) -> Any:
     """`doc` with the value at `path` replaced, copying only the objects along the path."""
     if not path:
         return value
-    copy = dict(doc) if type(doc) is dict else list(doc)
+    copy: Any = dict(doc) if type(doc) is dict else list(doc)
     copy[path[0]] = _replaced(doc[path[0]], path[1:], value)
     return copy
 
 
-def _pruned(doc: Any, path: tuple, keep: Any) -> Any:
+def _pruned(doc: Any, path: JsonPath, keep: Callable[[Any], bool]) -> Any:
     """`doc` with only the members `keep(key)` (and @context) of the object or array at
     `path`, copying only along the path. An array member is replaced by null, which JSON-LD
     ignores, so that the indexes still name members of the user's document."""
     if path:
-        copy = dict(doc) if type(doc) is dict else list(doc)
+        copy: Any = dict(doc) if type(doc) is dict else list(doc)
         copy[path[0]] = _pruned(doc[path[0]], path[1:], keep)
         return copy
     if type(doc) is dict:
@@ -349,7 +359,7 @@ def _pruned(doc: Any, path: tuple, keep: Any) -> Any:
     return [v if keep(i) else None for i, v in enumerate(doc)]
 
 
-def _get(doc: Any, path: tuple) -> Any:
+def _get(doc: Any, path: JsonPath) -> Any:
     for step in path:
         doc = doc[step]
     return doc
@@ -369,7 +379,7 @@ class _OutOfTries(Exception):
     pass
 
 
-def _blame(doc: Any, message: str, base_iri: str | None, size: int) -> tuple:
+def _blame(doc: Any, message: str, base_iri: str | None, size: int) -> JsonPath:
     """The path of the member that causes the parser's error. pyoxigraph's JSON-LD errors
     ('@value and @id are incompatible') name no position, and re-implementing JSON-LD to
     say where would be a second processor to keep in step; asking the parser itself stays
@@ -390,7 +400,7 @@ def _blame(doc: Any, message: str, base_iri: str | None, size: int) -> tuple:
             return str(exc.msg if hasattr(exc, "msg") else exc) == message
         return False
 
-    path: tuple = ()
+    path: JsonPath = ()
     try:
         while True:
             node = _get(doc, path)
@@ -407,7 +417,7 @@ def _blame(doc: Any, message: str, base_iri: str | None, size: int) -> tuple:
             if len(members) != 1:
                 break  # the cause is this node as a whole ({"@value": 1, "@id": ...})
             suspect = members[0]
-            if fails(_pruned(doc, path, lambda key, suspect=suspect: key != suspect)):
+            if fails(_pruned(doc, path, partial(ne, suspect))):  # keys other than it
                 break  # not without it either: this node ({"@value": {"a": 1}})
             path += (suspect,)
     except _OutOfTries:
@@ -415,7 +425,8 @@ def _blame(doc: Any, message: str, base_iri: str | None, size: int) -> tuple:
     return path
 
 
-def _narrow(doc: Any, path: tuple, members: list, fails: Any) -> tuple[Any, list]:
+def _narrow(doc: Any, path: JsonPath, members: list[str | int],
+            fails: Callable[[Any], bool]) -> tuple[Any, list[str | int]]:
     """Halve the suspects while one half alone keeps the error; the pruned document, which
     still fails, is what the next probes start from."""
     while len(members) > 1:
@@ -475,7 +486,13 @@ class _Context:
 
 _MEMO_SIZE = 4096  # per context: keys and vocabulary values, not every IRI a case names
 _UNMAPPED = _Term(None)
-_UNSEEN: Any = object()
+class _Unseen(enum.Enum):
+    """Not asked yet (a None in a memo is an answer: no problem)."""
+
+    UNSEEN = 0
+
+
+_UNSEEN: Final = _Unseen.UNSEEN
 
 
 class _Walk:
@@ -485,19 +502,19 @@ class _Walk:
 
     def __init__(self, base_iri: str | None) -> None:
         self.initial = _Context({}, None, base_iri)
-        self.contexts: list[tuple] = []
+        self.contexts: list[JsonPath] = []
         self.counts = {"contexts": 0, "terms": 0, "uses": 0}
         # Scoped contexts apply wherever their term is used: once per (context, scoped one).
         self.applied: dict[tuple[int, int], tuple[_Context, Any, _Context]] = {}
 
-    def apply(self, value: Any, ctx: _Context, path: tuple) -> _Context:
+    def apply(self, value: Any, ctx: _Context, path: JsonPath) -> _Context:
         self.count(path, "uses", _size(value), MAX_JSON_LD_TERM_USES)
         key = (id(ctx), id(value))
         if key not in self.applied:  # (the entry keeps both alive, so the ids stay theirs)
             self.applied[key] = (ctx, value, _apply(value, ctx, self.initial))
         return self.applied[key][2]
 
-    def value(self, value: Any, ctx: _Context, path: tuple, depth: int,
+    def value(self, value: Any, ctx: _Context, path: JsonPath, depth: int,
               term: _Term | None) -> None:
         """Anything where a property value may be: string, node, value object, array."""
         if depth > MAX_JSON_DEPTH:
@@ -521,7 +538,7 @@ class _Walk:
         elif kind is _Refused:
             raise _refusal(value, path)
 
-    def node(self, obj: dict, ctx: _Context, path: tuple, depth: int,
+    def node(self, obj: dict[str, Any], ctx: _Context, path: JsonPath, depth: int,
              term: _Term | None) -> None:
         """A node object, value object, or @list / @set object."""
         if "@context" in obj:
@@ -552,7 +569,8 @@ class _Walk:
             elif kw != "@context":
                 self.raw(item, at, depth + 1)
 
-    def property(self, key: str, item: Any, ctx: _Context, path: tuple, depth: int) -> None:
+    def property(self, key: str, item: Any, ctx: _Context, path: JsonPath,
+                 depth: int) -> None:
         known = ctx.props.get(key)
         if known is None:
             known = _property(key, ctx)
@@ -568,7 +586,7 @@ class _Walk:
             ctx = self.apply(term.context, ctx, path)
         self.value(item, ctx, path, depth + 1, term)
 
-    def types(self, item: Any, ctx: _Context, path: tuple) -> None:
+    def types(self, item: Any, ctx: _Context, path: JsonPath) -> None:
         if type(item) is str:
             self.iri(item, ctx, path, vocab=True)
             return
@@ -577,7 +595,7 @@ class _Walk:
         for index, value in enumerate(item):
             self.iri(value, ctx, path + (index,), vocab=True)
 
-    def type_scoped(self, obj: dict, ctx: _Context, path: tuple) -> _Context:
+    def type_scoped(self, obj: dict[str, Any], ctx: _Context, path: JsonPath) -> _Context:
         """Apply the scoped contexts of the node's types (in the order JSON-LD does)."""
         scoped = ctx
         for key, item in obj.items():
@@ -590,7 +608,8 @@ class _Walk:
                     scoped = self.apply(term.context, scoped, path + (key,))
         return scoped
 
-    def value_object(self, obj: dict, ctx: _Context, path: tuple, depth: int) -> None:
+    def value_object(self, obj: dict[str, Any], ctx: _Context, path: JsonPath,
+                     depth: int) -> None:
         for key, item in obj.items():
             kw = key if key[:1] == "@" else ctx.aliases.get(key)
             at = path + (key,)
@@ -604,7 +623,7 @@ class _Walk:
             else:
                 self.raw(item, at, depth + 1)
 
-    def iri(self, value: str, ctx: _Context, path: tuple, vocab: bool) -> None:
+    def iri(self, value: str, ctx: _Context, path: JsonPath, vocab: bool) -> None:
         problem = ctx.values.get((value, vocab), _UNSEEN)
         if problem is _UNSEEN:
             problem, vocabulary = _value_problem(value, ctx, vocab)
@@ -614,7 +633,7 @@ class _Walk:
         if problem is not None:
             raise _Refusal(path, problem, value)
 
-    def raw(self, value: Any, path: tuple, depth: int) -> None:
+    def raw(self, value: Any, path: JsonPath, depth: int) -> None:
         """JSON that JSON-LD reads as data, or not at all: depth and refused numbers only."""
         if depth > MAX_JSON_DEPTH:
             raise _Refusal(path, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
@@ -628,7 +647,7 @@ class _Walk:
         elif kind is _Refused:
             raise _refusal(value, path)
 
-    def screen_context(self, value: Any, path: tuple, depth: int) -> None:
+    def screen_context(self, value: Any, path: JsonPath, depth: int) -> None:
         """Refuse remote contexts and @import wherever they appear (a list, a scoped context
         in a term definition, nested); note the published context's IRIs to substitute."""
         if depth > MAX_JSON_DEPTH:
@@ -660,7 +679,7 @@ class _Walk:
         elif type(value) is _Refused:
             raise _refusal(value, path)
 
-    def count(self, path: tuple, what: str, more: int, limit: int) -> None:
+    def count(self, path: JsonPath, what: str, more: int, limit: int) -> None:
         self.counts[what] += more
         if self.counts[what] > limit:
             words = {"contexts": "contexts", "terms": "term definitions in contexts",
@@ -708,7 +727,7 @@ def _value_problem(value: str, ctx: _Context, vocab: bool) -> tuple[str | None, 
     return f"not a valid IRI{expanded}: {problem}", False
 
 
-def _check_language(definition: dict, path: tuple) -> None:
+def _check_language(definition: dict[str, Any], path: JsonPath) -> None:
     """A default @language that is not a tag would drop every string it applies to."""
     tag = definition.get("@language")
     if type(tag) is str and _language_problem(tag):
@@ -716,7 +735,7 @@ def _check_language(definition: dict, path: tuple) -> None:
                        tag)
 
 
-def _refusal(value: _Refused, path: tuple) -> _Refusal:
+def _refusal(value: _Refused, path: JsonPath) -> _Refusal:
     return _Refusal(path + (value.key,) if value.key else path, value.message, value.key)
 
 
@@ -747,11 +766,11 @@ def _resolve(base: str, reference: str) -> str:
     if bad:
         raise ValueError(f"the character {bad.group()!r} is not allowed in an IRI")
     try:
-        quad = next(ox.parse(f"<{reference}> <urn:x> <urn:x> .".encode(),
-                             format=ox.RdfFormat.TURTLE, base_iri=base))
+        quad: ox.Quad = next(ox.parse(f"<{reference}> <urn:x> <urn:x> .".encode(),
+                                      format=ox.RdfFormat.TURTLE, base_iri=base))
     except SyntaxError as exc:
         raise ValueError(str(exc.msg if hasattr(exc, "msg") else exc)) from None
-    return quad.subject.value
+    return cast("ox.NamedNode", quad.subject).value  # the document's one IRI, resolved
 
 
 @lru_cache(maxsize=4096)
@@ -815,7 +834,7 @@ def _published_text() -> str:
     return json.dumps(local_context(), ensure_ascii=False, separators=(",", ":"))
 
 
-def _with_local(local: dict, ctx: _Context) -> _Context:
+def _with_local(local: dict[str, Any], ctx: _Context) -> _Context:
     """Process a local context: @base, @vocab, then each term definition, defining first
     the terms a definition uses as prefix (as JSON-LD's Create Term Definition does)."""
     base, vocab = ctx.base, ctx.vocab

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -19,7 +20,7 @@ from reasoner.engine.compile import Index, Program, compile_program, relative
 from reasoner.engine.decide import Determination, decide
 from reasoner.engine.facts import CaseFacts, read_case
 from reasoner.engine.home import home
-from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError
+from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, Problem
 
 
 def ontology_files(root: Path) -> list[Path]:
@@ -33,7 +34,7 @@ def _read(path: Path) -> bytes:
     return path.read_bytes() if path.exists() else b""
 
 
-def _compile(root: Path, contents: dict[str, bytes], shapes: Path) -> dict:
+def _compile(root: Path, contents: dict[str, bytes], shapes: Path) -> dict[str, Any]:
     """Parse the ontology files, close the terminology, compile guidelines and case shapes."""
     index = Index()
     triples: list[ox.Triple] = []
@@ -56,7 +57,7 @@ class CaseResult:
     facts: CaseFacts
     determinations: list[Determination]
     triples: Sequence[ox.Triple]
-    warnings: list
+    warnings: list[Problem]
 
 
 class KnowledgeBase:
@@ -119,7 +120,7 @@ class KnowledgeBase:
         """The distinct triples of a case document, carrying the index the stages share."""
         return intake.parse(data, media_type, source=source)
 
-    def validate(self, triples: Sequence[ox.Triple], source: str = "<input>") -> list:
+    def validate(self, triples: Sequence[ox.Triple], source: str = "<input>") -> list[Problem]:
         """Completeness problems (violations and warnings) of a parsed case."""
         return self.checker.check(triples, source)
 

@@ -6,9 +6,13 @@ Python and pyoxigraph versions. Any change gives a new name, so a stale cache is
 payload repeats the key and is checked again on load. Writes go to a temporary file renamed
 into place, so concurrent starts (several uvicorn workers) never see a partial file.
 
-The cache is a pickle under the project's build/ directory, written and read only by this
-process's own user: as trustworthy as the code next to it, and never taken from input.
-Set MTUS_KB_CACHE=0 to disable it, MTUS_KB_CACHE_DIR to move it.
+The cache is a pickle under the knowledge base's build/ directory (`build/kb-cache/` in a
+checkout or an MTUS_HOME copy), or, for the copy an installed wheel carries (site-packages,
+maybe read-only), under the user's cache directory ($XDG_CACHE_HOME/mtus-kg/kb-cache, else
+~/.cache/mtus-kg/kb-cache). It is written and read only by this process's own user: as
+trustworthy as the code next to it, and never taken from input. A directory that cannot be
+read or written just means no warm start. Set MTUS_KB_CACHE=0 to disable it,
+MTUS_KB_CACHE_DIR to move it.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ import pickle
 import sys
 import tempfile
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
+from reasoner.engine.home import PACKAGE
 
 FORMAT = 2  # bump when the payload layout changes
 _CODE = Path(__file__).resolve().parent.parent  # the reasoner package
@@ -35,7 +42,28 @@ def enabled() -> bool:
 
 
 def directory(root: Path) -> Path:
-    return Path(os.environ.get("MTUS_KB_CACHE_DIR") or root / "build" / "kb-cache")
+    """Where the cache for the knowledge base under `root` goes."""
+    env = os.environ.get("MTUS_KB_CACHE_DIR")
+    if env:
+        return Path(env)
+    if _is_package_data(root):
+        return user_cache_dir() / "kb-cache"
+    return root / "build" / "kb-cache"
+
+
+def user_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/mtus-kg, else ~/.cache/mtus-kg (a relative XDG_CACHE_HOME is ignored,
+    as the XDG spec says)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "mtus-kg"
+
+
+def _is_package_data(root: Path) -> bool:
+    try:
+        return Path(root).resolve() == (PACKAGE / "data").resolve()
+    except OSError:
+        return False
 
 
 def cache_key(inputs: dict[str, bytes]) -> str:
@@ -50,16 +78,17 @@ def cache_key(inputs: dict[str, bytes]) -> str:
 
 def load(root: Path, key: str) -> dict[str, Any] | None:
     """The cached parts for this key, or None (absent, unreadable or not for this key)."""
-    path = directory(root) / f"kb-{key}.pickle"
     try:
+        path = directory(root) / f"kb-{key}.pickle"
         with path.open("rb") as f:
             payload = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-            TypeError, ValueError):
-        return None  # absent or unusable: compile instead
+    except (OSError, RuntimeError, EOFError, pickle.UnpicklingError, AttributeError,
+            ImportError, TypeError, ValueError):
+        return None  # absent, unreadable (no home directory) or unusable: compile instead
     if not isinstance(payload, dict) or payload.get("key") != key:
         return None
-    return payload["parts"]
+    parts: dict[str, Any] = payload["parts"]  # as save() wrote it, for this key
+    return parts
 
 
 def save(root: Path, key: str, parts: dict[str, Any]) -> Path | None:
@@ -68,21 +97,25 @@ def save(root: Path, key: str, parts: dict[str, Any]) -> Path | None:
         data = _dumps({"key": key, "parts": parts})
     except (pickle.PicklingError, TypeError, AttributeError):
         return None  # something in the compiled form cannot be pickled: no cache, still works
-    folder, tmp = directory(root), None
+    tmp = None
     try:
+        folder = directory(root)
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kb-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         target = folder / f"kb-{key}.pickle"
         os.replace(tmp, target)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: Path.home() with no home directory
         if tmp:
             Path(tmp).unlink(missing_ok=True)
         return None  # a read-only checkout still works, just without a warm start
-    for old in folder.glob("kb-*.pickle"):
-        if old != target:
-            old.unlink(missing_ok=True)
+    try:
+        for old in folder.glob("kb-*.pickle"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # an old file someone else owns: harmless, it is never read for this key
     return target
 
 
@@ -96,10 +129,11 @@ def _dumps(obj: Any) -> bytes:
     return buf.getvalue()
 
 
-def _proxy(mp: types.MappingProxyType) -> tuple:
+def _proxy(mp: types.MappingProxyType[Any, Any]) -> tuple[
+        Callable[[dict[Any, Any]], types.MappingProxyType[Any, Any]], tuple[dict[Any, Any]]]:
     return _mapping_proxy, (dict(mp),)
 
 
-def _mapping_proxy(d: dict) -> types.MappingProxyType:
+def _mapping_proxy(d: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
     # mappingproxy has no importable name, so unpickling goes through this function.
     return types.MappingProxyType(d)

@@ -8,16 +8,18 @@ Equality with pySHACL is asserted by a differential test over many generated cas
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Final, TypeAlias
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from reasoner.engine.casegraph import index_of
+from reasoner.engine.casegraph import Term, index_of, statements
 from reasoner.errors import KnowledgeBaseError, Problem
 from reasoner.vocab import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, RDFS_SUBCLASS, SH, XSD, short
 
@@ -39,7 +41,7 @@ class ValueRule:
 
     datatype: str | None = None
     node_kind: str | None = None
-    allowed: frozenset | None = None  # sh:in members, as terms
+    allowed: frozenset[Term] | None = None  # sh:in members, as terms
     min_inclusive: float | None = None
     max_inclusive: float | None = None
     alternatives: tuple[ValueRule, ...] = ()
@@ -84,11 +86,11 @@ class CompiledShapes:
              tuple(_property_plan(p) for p in rule.properties))
             for rule in rules)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, tuple[NodeRule, ...]]:
         return {"rules": self.rules}
 
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["rules"])  # type: ignore[misc]
+    def __setstate__(self, state: dict[str, tuple[NodeRule, ...]]) -> None:
+        CompiledShapes.__init__(self, state["rules"])
 
     @classmethod
     def load(cls, path: Path) -> CompiledShapes:
@@ -110,7 +112,11 @@ class CompiledShapes:
         return problems
 
 
-def _property_plan(prop: PropertyRule) -> tuple:
+# (path, least, most, value test or None, rule): see _property_plan.
+_PropertyPlan: TypeAlias = tuple[str, int, float, Callable[[Term], int] | None, PropertyRule]
+
+
+def _property_plan(prop: PropertyRule) -> _PropertyPlan:
     """(path, least, most, value test or None, rule): absent bounds become ones that always
     hold, so the check is two comparisons."""
     return (prop.path, prop.min_count or 0,
@@ -118,10 +124,12 @@ def _property_plan(prop: PropertyRule) -> tuple:
             _value_test(prop.values) if prop.checks_values else None, prop)
 
 
-def _check_node(plan: tuple, props: dict, focus) -> list[Problem]:
+def _check_node(plan: tuple[_PropertyPlan, ...], props: Mapping[str, list[Term]],
+                focus: Term) -> list[Problem]:
     out: list[Problem] = []
     for path, least, most, test, prop in plan:
         values = props.get(path)
+        count: int
         if values is None:  # most properties a shape allows are absent from a given node
             count = least > 0
         else:
@@ -135,11 +143,11 @@ def _check_node(plan: tuple, props: dict, focus) -> list[Problem]:
     return out
 
 
-def _value_test(rule: ValueRule) -> Callable[[object], int]:
+def _value_test(rule: ValueRule) -> Callable[[Term], int]:
     """One function giving the number of the rule's constraint components a value violates
     (pySHACL reports each), built from only the components the rule has: this runs for every
     value of every checked property, per request, and most rules have one component."""
-    tests: list[Callable[[object], bool]] = []
+    tests: list[Callable[[Term], bool]] = []
     if rule.datatype is not None:
         tests.append(_datatype_test(rule.datatype))
     if rule.node_kind is not None:
@@ -155,7 +163,7 @@ def _value_test(rule: ValueRule) -> Callable[[object], int]:
         alternatives = tuple(_value_test(a) for a in rule.alternatives)
         tests.append(lambda v: all(a(v) for a in alternatives))
     if len(tests) == 1:
-        return tests[0]  # type: ignore[return-value]  # a bool is the count 0 or 1
+        return tests[0]  # a bool is the count 0 or 1
     return lambda v: sum(t(v) for t in tests)
 
 
@@ -165,10 +173,10 @@ class _DataGraph:
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.index = index_of(triples)
 
-    def properties(self, node) -> dict[str, list]:
+    def properties(self, node: Term) -> Mapping[str, list[Term]]:
         return self.index.properties(node)
 
-    def targets(self, rule: NodeRule) -> set:
+    def targets(self, rule: NodeRule) -> set[Term]:
         index = self.index
         found = {o for p in rule.target_objects_of for _, o in index.pairs(p)}
         if rule.target_classes:
@@ -192,8 +200,8 @@ class _DataGraph:
 
 class _Compiler:
     def __init__(self, triples: list[ox.Triple], source: str) -> None:
-        self.props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for t in triples:
+        self.props: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        for t in statements(triples):
             self.props[_key(t.subject)][t.predicate.value].append(t.object)
         self.source = source
 
@@ -202,7 +210,7 @@ class _Compiler:
                         if any(_key(o) == SH + "NodeShape" for o in p.get(RDF_TYPE, [])))
         return tuple(self._node(s) for s in shapes)
 
-    def _keys(self, node: str, allowed: set[str]) -> dict[str, list]:
+    def _keys(self, node: str, allowed: set[str]) -> dict[str, list[Term]]:
         params = {p[len(SH):]: v for p, v in self.props[node].items() if p.startswith(SH)}
         unknown = set(params) - allowed
         if unknown:
@@ -232,7 +240,7 @@ class _Compiler:
             values=self._values(node, p), message=self._message(parent, p),
             severity=SEVERITY[severity], shape=None)
 
-    def _values(self, node: str, p: dict[str, list]) -> ValueRule:
+    def _values(self, node: str, p: dict[str, list[Term]]) -> ValueRule:
         return ValueRule(
             datatype=_key(p["datatype"][0]) if "datatype" in p else None,
             node_kind=_key(p["nodeKind"][0]) if "nodeKind" in p else None,
@@ -242,29 +250,30 @@ class _Compiler:
             alternatives=tuple(self._values(alt, self._keys(alt, VALUE_KEYS))
                                for alt in self._list(p["or"][0])) if "or" in p else ())
 
-    def _list(self, head) -> list[str]:
+    def _list(self, head: Term) -> list[str]:
         return [_key(item) for item in self._members(head)]
 
-    def _members(self, head) -> list:
+    def _members(self, head: Term) -> list[Term]:
         """The terms of an RDF list."""
-        items, node = [], _key(head)
+        items: list[Term] = []
+        node = _key(head)
         while node != RDF_NIL:
             items.append(self.props[node][RDF_FIRST][0])
             node = _key(self.props[node][RDF_REST][0])
         return items
 
-    def _message(self, node: str, p: dict[str, list]) -> str:
+    def _message(self, node: str, p: dict[str, list[Term]]) -> str:
         if "message" not in p:
             raise KnowledgeBaseError("every case shape needs an sh:message in plain words",
                                      file=self.source, iri=node)
         return p["message"][0].value
 
 
-def _int(p: dict[str, list], key: str) -> int | None:
+def _int(p: dict[str, list[Term]], key: str) -> int | None:
     return int(p[key][0].value) if key in p else None
 
 
-def focus_name(term) -> str:
+def focus_name(term: Term) -> str:
     """How a focus node is named in a Problem (the same as the pySHACL path names it; rdflib
     normalises a literal's lexical form, e.g. "7.5E0"^^xsd:double becomes 7.5)."""
     if isinstance(term, ox.Literal):
@@ -273,7 +282,7 @@ def focus_name(term) -> str:
     return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
 
 
-def _key(term) -> str:
+def _key(term: Term) -> str:
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     if isinstance(term, ox.Literal):
@@ -281,7 +290,13 @@ def _key(term) -> str:
     return term.value
 
 
-_MISS = object()
+class _Miss(enum.Enum):
+    """Not judged yet (a None in the memo is a judgement: ill-typed)."""
+
+    MISS = 0
+
+
+_MISS: Final = _Miss.MISS
 _JUDGED_LIMIT = 4096  # lexical forms remembered per datatype; forgotten all at once past it
 _JUDGED: dict[str, dict[str, float | None]] = {}
 
@@ -305,10 +320,10 @@ def _number(lexical: str, datatype: str) -> float | None:
         if len(judged) >= _JUDGED_LIMIT:
             judged.clear()
         judged[lexical] = value
-    return value  # type: ignore[return-value]
+    return value
 
 
-def _datatype_test(datatype: str) -> Callable[[object], bool]:
+def _datatype_test(datatype: str) -> Callable[[Term], bool]:
     """True when a value is not a well-formed literal of the datatype. The datatype is
     compared as a term (no string made per value); any lexical form is a valid xsd:string."""
     wanted = ox.NamedNode(datatype)
@@ -316,7 +331,7 @@ def _datatype_test(datatype: str) -> Callable[[object], bool]:
         return lambda v: not isinstance(v, ox.Literal) or v.datatype != wanted
     judged = _judged(datatype)
 
-    def lacks(v) -> bool:
+    def lacks(v: Term) -> bool:
         if not isinstance(v, ox.Literal) or v.datatype != wanted:
             return True
         if v.language is not None:
@@ -333,14 +348,14 @@ def _checked_kind(kind: str) -> str:
     return kind
 
 
-_KIND_FAILS: dict[str, Callable[[object], bool]] = {
+_KIND_FAILS: dict[str, Callable[[Term], bool]] = {
     SH + "IRI": lambda v: not isinstance(v, ox.NamedNode),
     SH + "Literal": lambda v: not isinstance(v, ox.Literal),
     SH + "BlankNode": lambda v: not isinstance(v, ox.BlankNode),
 }
 
 
-def _fails_bound(bound: float, sign: int, value) -> bool:
+def _fails_bound(bound: float, sign: int, value: Term) -> bool:
     if not isinstance(value, ox.Literal) or value.datatype.value not in NUMERIC:
         return True
     number = _number(value.value, value.datatype.value)

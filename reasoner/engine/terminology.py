@@ -9,9 +9,13 @@ and no reasoner or JVM is needed per request.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
 
+import pyoxigraph as ox
+
+from reasoner.engine.casegraph import statements
 from reasoner.vocab import (
     MTUS,
     OWL_CLASS,
@@ -28,10 +32,10 @@ from reasoner.vocab import (
 
 @dataclass(frozen=True)
 class Terminology:
-    labels: MappingProxyType
-    synonyms: MappingProxyType
-    ancestors: MappingProxyType  # class -> frozenset of itself and all superclasses
-    factors: MappingProxyType  # class -> (factor, note)
+    labels: MappingProxyType[str, str]
+    synonyms: MappingProxyType[str, tuple[str, ...]]
+    ancestors: MappingProxyType[str, frozenset[str]]  # class -> itself and all superclasses
+    factors: MappingProxyType[str, tuple[float, str]]  # class -> (factor, note)
 
     def known(self, iri: str) -> bool:
         return iri in self.ancestors
@@ -57,7 +61,7 @@ class Terminology:
         return len(self.ancestors.get(iri, ()))
 
 
-def build(triples) -> Terminology:
+def build(triples: Iterable[ox.Triple]) -> Terminology:
     """Build from the ontology triples (pyoxigraph Triple objects)."""
     parents: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
@@ -65,7 +69,7 @@ def build(triples) -> Terminology:
     factors: dict[str, float] = {}
     notes: dict[str, str] = {}
     classes: set[str] = set()
-    for t in triples:
+    for t in statements(triples):
         s, p, o = t.subject.value, t.predicate.value, t.object.value
         if not s.startswith(TERM):
             continue

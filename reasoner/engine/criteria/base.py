@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, TypedDict
 
-from reasoner.engine.criteria.truth import Truth
+from reasoner.engine.criteria.truth import Truth as Truth  # `as`: also importable from here
 
 if TYPE_CHECKING:
     from reasoner.engine.compile import NodeReader
@@ -22,7 +22,7 @@ class Evidence(NamedTuple):
     node: str
     text: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return {"fact": self.node, "text": self.text}
 
 
@@ -46,6 +46,16 @@ class Context(NamedTuple):
         return self.request.request_date
 
 
+class Common(TypedDict):
+    """The fields every criterion has, as read by Criterion.common."""
+
+    iri: str
+    statement: str
+    missing_text: str
+    verification: str | None
+    section: str | None
+
+
 @dataclass(frozen=True)
 class Criterion:
     """Common fields, read from the guideline graph at compile time."""
@@ -60,7 +70,7 @@ class Criterion:
     is_combinator: ClassVar[bool] = False
 
     @classmethod
-    def common(cls, reader: NodeReader) -> dict:
+    def common(cls, reader: NodeReader) -> Common:
         return {
             "iri": reader.node,
             "statement": reader.text_opt("statement") or cls.default_statement(reader),
@@ -78,6 +88,11 @@ class Criterion:
         raise NotImplementedError
 
     def evaluate(self, ctx: Context) -> Judgement:
+        raise NotImplementedError
+
+    def combine(self, truths: list[Truth]) -> Truth:
+        """A combinator's truth from its operands' (the is_combinator kinds, logic.py):
+        decide.py evaluates those with this, and leaves with evaluate()."""
         raise NotImplementedError
 
     def missing(self, ctx: Context) -> str:

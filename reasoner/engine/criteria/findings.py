@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.engine.facts import Fact
+
+if TYPE_CHECKING:
+    from reasoner.engine.compile import NodeReader
+    from reasoner.engine.terminology import Terminology
 
 
 @dataclass(frozen=True)
@@ -20,11 +24,11 @@ class FindingPresent(Criterion):
     kind: ClassVar[str] = "FindingPresent"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return f"{reader.term_label('ofClass')} is documented"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -59,11 +63,11 @@ class DiagnosisOf(Criterion):
     kind: ClassVar[str] = "DiagnosisOf"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return f"A diagnosis of {reader.term_label('ofClass')} is documented"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -85,7 +89,7 @@ class DiagnosisOf(Criterion):
         return f"A documented diagnosis of {ctx.terms.label(self.of_class)}"
 
 
-def _say(fact, terms, how: str) -> str:
+def _say(fact: Fact, terms: Terminology, how: str) -> str:
     label = fact.label or terms.label(fact.concept)
     when = f" on {fact.on_date.isoformat()}" if fact.on_date else ""
     return f"{label}: {how}{when}"

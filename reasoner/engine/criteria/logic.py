@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reasoner.engine.criteria.base import Criterion
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
+
+if TYPE_CHECKING:
+    from reasoner.engine.compile import NodeReader
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,7 @@ class Combinator(Criterion):
     max_operands: ClassVar[int | None] = None
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         operands = tuple(reader.criteria_list("operands"))
         if len(operands) < cls.min_operands or (
                 cls.max_operands is not None and len(operands) > cls.max_operands):
@@ -26,7 +29,8 @@ class Combinator(Criterion):
         return cls(**cls.common(reader), operands=operands, **cls.extra(reader))
 
     @classmethod
-    def extra(cls, reader) -> dict:
+    def extra(cls, reader: NodeReader) -> dict[str, int]:
+        """The fields a kind adds to Combinator's (AtLeast: its count)."""
         return {}
 
     @classmethod
@@ -44,7 +48,7 @@ class AllOf(Combinator):
     kind: ClassVar[str] = "AllOf"
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "All of the following are documented"
 
     def combine(self, truths: list[Truth]) -> Truth:
@@ -60,7 +64,7 @@ class AnyOf(Combinator):
     kind: ClassVar[str] = "AnyOf"
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "At least one of the following is documented"
 
     def combine(self, truths: list[Truth]) -> Truth:
@@ -75,7 +79,7 @@ class Not(Combinator):
     max_operands: ClassVar[int | None] = 1
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "The following is not the case"
 
     def combine(self, truths: list[Truth]) -> Truth:
@@ -88,14 +92,14 @@ class AtLeast(Combinator):
     kind: ClassVar[str] = "AtLeast"
 
     @classmethod
-    def extra(cls, reader) -> dict:
+    def extra(cls, reader: NodeReader) -> dict[str, int]:
         count = reader.integer("count")
         if count < 1:
             reader.fail("mtus:count must be at least 1")
         return {"count": count}
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "Enough of the following are documented"
 
     def combine(self, truths: list[Truth]) -> Truth:

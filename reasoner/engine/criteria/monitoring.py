@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.vocab import m
+
+if TYPE_CHECKING:
+    from reasoner.engine.compile import NodeReader
+    from reasoner.engine.facts import PainScore
 
 
 @dataclass(frozen=True)
@@ -21,12 +25,12 @@ class AssessmentDocumented(Criterion):
     kind: ClassVar[str] = "AssessmentDocumented"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
                    required_result=reader.iri_opt("requiredResult"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return f"{reader.term_label('ofClass')} is documented"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -57,14 +61,14 @@ class PainReliefAtLeast(Criterion):
     kind: ClassVar[str] = "PainReliefAtLeast"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         minimum = reader.decimal("minPercent")
         if not 0 <= minimum < 100:
             reader.fail("mtus:minPercent must be from 0 to below 100")
         return cls(**cls.common(reader), min_percent=minimum)
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "Pain relief with medication is quantified"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -84,16 +88,16 @@ class PainReliefAtLeast(Criterion):
         return self.missing_text or "Pain scores with and without medication"
 
 
-def _latest(ctx: Context, context: str):
+def _latest(ctx: Context, context: str) -> PainScore | None:
     scores = [p for p in ctx.facts.pain_scores if p.context == context]
     return max(scores, key=lambda p: p.on_date or dt.date.min) if scores else None
 
 
-def _range(p) -> str:
+def _range(p: PainScore) -> str:
     return f"{p.value:g}" if p.value_high is None else f"{p.value:g}-{p.value_high:g}"
 
 
-def _ctx(p) -> str:
+def _ctx(p: PainScore) -> str:
     return "with medication" if p.context == m("WithMedication") else "without medication"
 
 
@@ -104,11 +108,11 @@ class PainScoreDocumented(Criterion):
     kind: ClassVar[str] = "PainScoreDocumented"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "A numeric pain score is documented"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -132,12 +136,12 @@ class AssessmentCountWithin(Criterion):
     kind: ClassVar[str] = "AssessmentCountWithin"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
                    max_count=reader.integer("maxCount"), window_days=reader.integer("windowDays"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return (f"At most {reader.integer('maxCount')} {reader.term_label('ofClass')} in "
                 f"{reader.integer('windowDays')} days")
 

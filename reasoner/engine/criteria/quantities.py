@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.vocab import m
 
+if TYPE_CHECKING:
+    from reasoner.engine.compile import NodeReader
+    from reasoner.engine.facts import Course, Request
 
-def requested_days(req) -> int | None:
+# One dose taken or requested: (fact node, label, concept, mg a dose, doses a day).
+_Use: TypeAlias = tuple[str, str, str | None, float | None, float | None]
+
+
+def requested_days(req: Request) -> int | None:
     """Days the request covers: stated days, weeks, or tablets / doses per day."""
     if req.duration_days is not None:
         return req.duration_days
@@ -23,7 +30,7 @@ def requested_days(req) -> int | None:
     return None
 
 
-def _renewed(current: list, req):
+def _renewed(current: list[Course], req: Request) -> Course | None:
     """The current use a dosed request renews: the only use of the same drug, or the one of the
     same strength (long- and short-acting forms of one drug are separate uses). None: the
     request adds to what is taken."""
@@ -48,12 +55,12 @@ class RequestedQuantityWithin(Criterion):
     kind: ClassVar[str] = "RequestedQuantityWithin"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), max_quantity=reader.decimal("maxQuantity"),
                    counts_prior_of=reader.term_opt("countsPriorOf"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return f"At most {_fmt(reader.decimal('maxQuantity'))} units in total"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -101,11 +108,11 @@ class RequestedDurationWithin(Criterion):
     kind: ClassVar[str] = "RequestedDurationWithin"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), max_days=reader.integer("maxDays"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return f"The requested course is at most {reader.integer('maxDays')} days"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -126,11 +133,11 @@ class RequestedLevelsWithin(Criterion):
     kind: ClassVar[str] = "RequestedLevelsWithin"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), max_levels=reader.integer("maxLevels"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return f"At most {reader.integer('maxLevels')} levels are requested"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -159,19 +166,21 @@ class DailyDoseWithin(Criterion):
     kind: ClassVar[str] = "DailyDoseWithin"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
                    max_daily=reader.decimal("maxDailyDose"),
                    unconverted=reader.text_opt("unconverted") in ("true", "1"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return (f"The total daily dose of {reader.term_label('ofClass')} is at most "
                 f"{_fmt(reader.decimal('maxDailyDose'))}")
 
     def evaluate(self, ctx: Context) -> Judgement:
         uses = self._uses(ctx)
-        total, unknown, evidence = 0.0, [], []
+        total = 0.0
+        unknown: list[str] = []
+        evidence: list[Evidence] = []
         for node, label, concept, dose, per_day in uses:
             factor = (1.0, "") if self.unconverted else (
                 ctx.terms.factor(concept) if concept else None)
@@ -191,7 +200,7 @@ class DailyDoseWithin(Criterion):
                            note=f"dose not stated for {', '.join(unknown)}; known part {note}")
         return Judgement(MET, tuple(evidence), note)
 
-    def _uses(self, ctx: Context) -> list[tuple]:
+    def _uses(self, ctx: Context) -> list[_Use]:
         req = ctx.request
         current = [c for c in ctx.facts.courses
                    if c.is_medication and ctx.terms.is_a(c.concept, self.of_class)]

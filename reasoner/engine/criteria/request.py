@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 
+if TYPE_CHECKING:
+    from reasoner.engine.compile import NodeReader
+    from reasoner.engine.terminology import Terminology
 
-def _of_classes(values, classes, terms) -> list[str]:
+
+def _of_classes(values: Iterable[str], classes: tuple[str, ...],
+                terms: Terminology) -> list[str]:
     """The values (terminology classes) that fall under any of the classes."""
     return [v for v in values if any(terms.is_a(v, c) for c in classes)]
 
@@ -23,12 +29,12 @@ class RequestPurpose(Criterion):
     kind: ClassVar[str] = "RequestPurpose"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader),
                    accepted=tuple(reader.terms("acceptedPurpose", at_least_one=True)))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "The request states " + " or ".join(reader.term_labels("acceptedPurpose"))
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -56,12 +62,12 @@ class RequestTypeIs(Criterion):
     kind: ClassVar[str] = "RequestTypeIs"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader),
                    accepted=tuple(reader.terms("acceptedType", at_least_one=True)))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "The request is a " + " or ".join(reader.term_labels("acceptedType"))
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -84,12 +90,12 @@ class IngredientsExclude(Criterion):
     kind: ClassVar[str] = "IngredientsExclude"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader),
                    excluded=tuple(reader.terms("excludedClass", at_least_one=True)))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "No ingredient is " + " or ".join(reader.term_labels("excludedClass"))
 
     def evaluate(self, ctx: Context) -> Judgement:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
+
+if TYPE_CHECKING:
+    from reasoner.engine.compile import NodeReader
 
 
 @dataclass(frozen=True)
@@ -20,12 +23,12 @@ class StudyDone(Criterion):
     kind: ClassVar[str] = "StudyDone"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
                    max_days_before=reader.integer_opt("maxDaysBefore"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return f"A {reader.term_label('ofClass')} has already been done"
 
     def evaluate(self, ctx: Context) -> Judgement:

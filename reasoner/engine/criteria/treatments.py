@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import reduce
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.quantities import requested_days
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
+
+if TYPE_CHECKING:
+    from reasoner.engine.compile import NodeReader
+    from reasoner.engine.facts import Course
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class TreatmentTried(Criterion):
     kind: ClassVar[str] = "TreatmentTried"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
                    min_sessions=reader.integer_opt("minSessions"),
                    min_days=reader.integer_opt("minDays"),
@@ -39,7 +43,7 @@ class TreatmentTried(Criterion):
                    max_days_before=reader.integer_opt("maxDaysBefore"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return f"{reader.term_label('ofClass')} has been tried"
 
     def evaluate(self, ctx: Context) -> Judgement:
@@ -50,7 +54,7 @@ class TreatmentTried(Criterion):
         truth = reduce(lambda a, b: a | b, (self._course_truth(c, ctx) for c in courses))
         return Judgement(truth, tuple(Evidence(c.node, _describe(c, ctx)) for c in courses))
 
-    def _course_truth(self, course, ctx: Context) -> Truth:
+    def _course_truth(self, course: Course, ctx: Context) -> Truth:
         truth = MET
         if self.min_sessions is not None:
             truth &= _at_least(course.sessions, self.min_sessions)
@@ -69,7 +73,7 @@ class TreatmentTried(Criterion):
             truth &= self._timing(course, ctx)
         return truth
 
-    def _timing(self, course, ctx: Context) -> Truth:
+    def _timing(self, course: Course, ctx: Context) -> Truth:
         if course.last_date is None or ctx.on is None:
             return UNKNOWN
         ago = (ctx.on - course.last_date).days
@@ -103,12 +107,12 @@ class CourseDurationWithin(Criterion):
     kind: ClassVar[str] = "CourseDurationWithin"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         return cls(**cls.common(reader), of_class=reader.term("ofClass"),
                    max_days=reader.integer("maxDays"))
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return (f"The total course of {reader.term_label('ofClass')} is at most "
                 f"{reader.integer('maxDays')} days")
 
@@ -145,7 +149,7 @@ def _at_least(value: float | None, minimum: float) -> Truth:
     return MET if value >= minimum else NOT_MET
 
 
-def _describe(course, ctx: Context) -> str:
+def _describe(course: Course, ctx: Context) -> str:
     parts = [course.label or ctx.terms.label(course.concept)]
     parts.append("current medication" if course.is_medication else "prior treatment")
     if course.start:

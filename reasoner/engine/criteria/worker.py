@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
 
+if TYPE_CHECKING:
+    from reasoner.engine.compile import NodeReader
 
-def _read_bounds(reader, low_key: str, high_key: str) -> tuple[int | None, int | None]:
+
+def _read_bounds(reader: NodeReader, low_key: str, high_key: str) -> tuple[int | None, int | None]:
     low, high = reader.integer_opt(low_key), reader.integer_opt(high_key)
     if low is None and high is None:
         reader.fail(f"needs mtus:{low_key} or mtus:{high_key}")
@@ -34,12 +37,12 @@ class AgeWithin(Criterion):
     kind: ClassVar[str] = "AgeWithin"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         low, high = _read_bounds(reader, "minAge", "maxAge")
         return cls(**cls.common(reader), min_age=low, max_age=high)
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "The worker's age is " + _bounds(reader.integer_opt("minAge"),
                                                 reader.integer_opt("maxAge"), "years")
 
@@ -64,12 +67,12 @@ class TimeSinceInjury(Criterion):
     kind: ClassVar[str] = "TimeSinceInjury"
 
     @classmethod
-    def compile(cls, reader) -> Criterion:
+    def compile(cls, reader: NodeReader) -> Criterion:
         low, high = _read_bounds(reader, "minDays", "maxDays")
         return cls(**cls.common(reader), min_days=low, max_days=high)
 
     @classmethod
-    def default_statement(cls, reader) -> str:
+    def default_statement(cls, reader: NodeReader) -> str:
         return "Time since the injury is " + _bounds(reader.integer_opt("minDays"),
                                                      reader.integer_opt("maxDays"), "days")
 
