@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STORE  ?= var/store
+PORT   ?= 8000
+API    := http://127.0.0.1:$(PORT)
 
 .PHONY: help install run reason serve test lint typecheck check bench clean
 
@@ -18,10 +20,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the project with its dev tools
 
-run: $(STAMP) ## the main job: reason over the seed case into the embedded store, then serve the API
+# The next steps it prints work while the server runs: the server holds the store's write
+# lock, so they go through the API, open the store read-only (mtus query) or skip it
+# (--no-store); `mtus reason --store $(STORE)` would fail until the server stops.
+run: $(STAMP) ## the main job: reason over the seed case into the embedded store, then serve the API (PORT=8000)
 	$(BIN)/mtus reason examples/seed-case.ttl --store $(STORE)
-	@echo "\nAPI on http://127.0.0.1:8000 (OpenAPI at /docs, SPARQL at /sparql); Ctrl-C stops it"
-	$(BIN)/mtus serve --store $(STORE)
+	@echo ""
+	@echo "API on $(API) (OpenAPI at /docs, SPARQL at /sparql); Ctrl-C stops it."
+	@echo "While it runs, from another shell in this directory:"
+	@echo "  curl -s $(API)/health"
+	@echo "  curl -s $(API)/v1/reason -H 'Content-Type: text/turtle' --data-binary @examples/seed-case.ttl"
+	@echo "  curl -s $(API)/sparql -H 'Accept: text/csv' --data-urlencode query@docs/seed-determination.rq"
+	@echo "  $(BIN)/mtus query docs/seed-determination.rq --store $(STORE)"
+	@echo "  $(BIN)/mtus reason examples/seed-case.jsonld --no-store"
+	@echo ""
+	$(BIN)/mtus serve --store $(STORE) --port $(PORT)
 
 reason: $(STAMP) ## reason over the seed case only (no server)
 	$(BIN)/mtus reason examples/seed-case.ttl --store $(STORE)

@@ -1,20 +1,53 @@
-"""The `mtus` command line: reason, validate, serve, query, check, ingest, eval.
+"""The `mtus` command line: reason, validate, serve, query, prune, check, ingest, eval.
 
-Exit codes: 0 decided / valid / check passed, 1 check failed or internal error, 2 bad input
-(unreadable document, incomplete case, bad query).
+Exit codes, the same for every command (`mtus --help` and README.md list them too; EXIT_CODES
+below is the one source, a test keeps the three in step):
+  0    success: decided, valid, check passed, query answered, letters stored
+  1    failed: `mtus check` found problems, the knowledge base does not compile, or an
+       internal error (one line on stderr; MTUS_DEBUG=1 prints the traceback)
+  2    bad input: bad arguments, a missing or unreadable file, a directory where a file is
+       expected, an incomplete case, a bad query, a store that cannot be opened (a running
+       server holds it), a letter not stored
+  3    serve did not start: the port is in use or not permitted (pass --port), or the app
+       failed to start (the log says why)
+  130  interrupted (Ctrl-C)
+  141  stdout closed early (piped into `head`, say): the output stops quietly, as for a
+       command ended by SIGPIPE
+
+A reader that leaves in the middle of one large write is not always noticed (the kernel
+reports a short write, which Python's text layer does not check): that output is cut short
+too, and the exit is 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, MtusError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_CANNOT_SERVE = 3  # serve: cannot listen, or the app did not start (uvicorn's code too)
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head`
+EXIT_CODES = {
+    EXIT_OK: "success: decided, valid, check passed, query answered, letters stored",
+    EXIT_FAILED: "failed: `mtus check` found problems, the knowledge base does not compile, "
+                 "or an internal error (one line on stderr; MTUS_DEBUG=1 prints the traceback)",
+    EXIT_BAD_INPUT: "bad input: bad arguments, a missing or unreadable file, a directory where "
+                    "a file is expected, an incomplete case, a bad query, a store that cannot "
+                    "be opened (a running server holds it), a letter not stored",
+    EXIT_CANNOT_SERVE: "serve did not start: the port is in use or not permitted (pass "
+                       "--port), or the app failed to start (the log says why)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+    EXIT_BROKEN_PIPE: "stdout closed early (piped into `head`, say): the output stops "
+                      "quietly, as for a command ended by SIGPIPE",
+}
 DEFAULT_STORE = "var/store"
+QUERY_SUFFIXES = (".rq", ".sparql")
 
 
 def _read(path: str, fmt: str | None) -> tuple[bytes, str, str]:
@@ -24,78 +57,106 @@ def _read(path: str, fmt: str | None) -> tuple[bytes, str, str]:
         media = SUFFIXES.get(f".{fmt}", fmt) if fmt else "text/turtle"
         return sys.stdin.buffer.read(), media, "<stdin>"
     file = Path(path)
-    if not file.is_file():
-        raise InputError("no such file", source=path)
+    if _is_dir(file):
+        raise InputError("is a directory: pass a case file (.ttl, .jsonld, .json, .nt), or - "
+                         "to read one from stdin (`mtus ingest` takes directories of letters)",
+                         source=path)
+    data = _read_bytes(file)
     media = SUFFIXES.get(f".{fmt}", fmt) if fmt else media_type_for(file)
-    return file.read_bytes(), media, path
+    return data, media, path
+
+
+def _is_dir(file: Path) -> bool:
+    try:
+        return file.is_dir()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte: not a directory
+        return False
+
+
+def _read_bytes(file: Path) -> bytes:
+    """A missing or unreadable file is bad input, with the reason, not a traceback."""
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", source=str(file)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", source=str(file)) from None
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"cannot read: {why}", source=str(file)) from None
 
 
 def cmd_reason(args) -> int:
     from reasoner import KnowledgeBase
-    from reasoner.engine.report import case_json
+    from reasoner.workflows.cases import reason_case
 
     kb = KnowledgeBase.load()
     data, media, source = _read(args.file, args.format)
-    result = kb.reason_document(data, media, source)
-    out = case_json(result, kb)
-    if not args.no_store:
-        from reasoner.store.embedded import Store
-
-        store = Store.open(args.store)
-        try:
-            store.ensure_guidelines(kb)
-            out["run"] = store.save_case(result, kb)
-        finally:
+    store = None if args.no_store else _open_store(args.store)
+    try:
+        report = reason_case(kb, data, media, source, store)
+    finally:
+        if store is not None:
             store.close()
-    if args.json:
-        print(json.dumps(out, indent=2))
-    else:
-        print(_summary(out))
+    print(_json(report) if args.json else _summary(report))
     return EXIT_OK
 
 
-def _summary(out: dict) -> str:
-    lines = [f"case {out['case']}"]
-    for d in out["determinations"]:
-        lines.append(f"\n{d['service']}: {d['outcome']} (IMR: {d['imr_equivalent'] or 'n/a'})")
-        lines.append(f"  {d['action']}")
-        if d["citation"]:
-            lines.append(f"  cites: {d['citation']['text']} [{d['citation']['source']}]")
-        for c in d["criteria"]:
-            mark = "*" if c["decisive"] else " "
-            tag = f" [{c['verification']}]" if c["verification"] else ""
-            lines.append(f"  {mark}{'  ' * c['depth']}{c['result']:8} {c['statement']}{tag}")
-            for e in c["evidence"]:
-                lines.append(f"   {'  ' * c['depth']}         - {e['text']}")
-        for label, items in (("missing", d["missing"]), ("would change", d["would_change"]),
-                             ("note", d["notes"])):
+def _open_store(path: str):  # noqa: ANN202 (the store module loads only when needed)
+    from reasoner.store.embedded import Store
+
+    return Store.open(path)
+
+
+def _json(value: object) -> str:
+    """The output model as JSON, as the API writes it (orjson: dataclasses natively)."""
+    import orjson
+
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+
+
+def _summary(report) -> str:  # noqa: ANN001
+    lines = [f"case {report.case}"]
+    for d in report.determinations:
+        lines.append(f"\n{d.service}: {d.outcome} (IMR: {d.imr_equivalent or 'n/a'})")
+        lines.append(f"  {d.action}")
+        if d.citation:
+            lines.append(f"  cites: {d.citation.text} [{d.citation.source}]")
+        for c in d.criteria:
+            mark = "*" if c.decisive else " "
+            tag = f" [{c.verification}]" if c.verification else ""
+            lines.append(f"  {mark}{'  ' * c.depth}{c.result:8} {c.statement}{tag}")
+            for e in c.evidence:
+                lines.append(f"   {'  ' * c.depth}         - {e.text}")
+        for label, items in (("missing", d.missing), ("would change", d.would_change),
+                             ("note", d.notes)):
             lines += [f"  {label}: {item}" for item in items]
-    if "run" in out:
-        lines.append(f"\nstored as run {out['run']}")
+    if report.run:
+        lines.append(f"\nstored as run {report.run}")
     return "\n".join(lines)
 
 
 def cmd_validate(args) -> int:
     from reasoner import KnowledgeBase
+    from reasoner.workflows.cases import validate_case
 
     kb = KnowledgeBase.load()
     data, media, source = _read(args.file, args.format)
-    problems = kb.checker.check(kb.parse(data, media, source), source, engine=args.engine)
+    report = validate_case(kb, data, media, source, engine=args.engine)
     if args.json:
-        print(json.dumps({"conforms": not any(p.severity == "violation" for p in problems),
-                          "problems": [p.as_dict() for p in problems]}, indent=2))
+        print(_json(report))
     else:
-        for p in problems:
+        for p in report.problems:
             print(f"{source}: {p.severity}: {p.message} [{p.focus}]")
-        if not problems:
+        if not report.problems:
             print(f"{source}: complete enough to decide")
-    return EXIT_BAD_INPUT if any(p.severity == "violation" for p in problems) else EXIT_OK
+    return EXIT_OK if report.conforms else EXIT_BAD_INPUT
 
 
 def cmd_check(args) -> int:
-    from reasoner.authoring.check import run_check
+    from reasoner.workflows.check import check_knowledge_base
 
-    report = run_check(hermit=not args.no_hermit, tests=not args.no_tests)
+    report = check_knowledge_base(hermit=not args.no_hermit, tests=not args.no_tests)
     for line in report.info:
         print(line)
     for line in report.failures:
@@ -105,49 +166,84 @@ def cmd_check(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import os
+    # The one place the CLI reaches into api/: it starts the server (api/serve.py checks
+    # the options and the address, then runs uvicorn).
+    from api.serve import CannotServe, serve
 
-    import uvicorn
-
-    from api.settings import Settings
-
-    os.environ["MTUS_STORE_PATH"] = args.store  # the flag wins over the environment
-    if args.workers < 1:
-        print("error: --workers must be at least 1", file=sys.stderr)
+    try:
+        serve(args.host, args.port, args.store, workers=args.workers,
+              access_log=args.access_log)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.workers > 1 and not Settings().sparql_query_url:
-        # Each worker is a process with its own store: the embedded one is locked by the
-        # first, and ':memory:' stores would differ from worker to worker.
-        print("error: --workers above 1 needs a SPARQL server store (MTUS_SPARQL_QUERY_URL)",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
-    # uvicorn picks uvloop and httptools when installed (uvicorn[standard]), else asyncio + h11.
-    from api.limits import HEADER_DEADLINE_PROTOCOL
-
-    # The protocol class answers 408 to a client whose request head trickles in (uvicorn has
-    # no such deadline; the app's own BodyLimit only sees complete heads).
-    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info",
-                workers=args.workers, access_log=args.access_log,
-                http=HEADER_DEADLINE_PROTOCOL)
+    except CannotServe as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_SERVE
     return EXIT_OK
 
 
 def cmd_query(args) -> int:
     from reasoner.store.embedded import Store
 
-    text = Path(args.query).read_text() if Path(args.query).is_file() else args.query
-    store = Store.open(args.store, read_only=True)
+    text = _query_text(args.query)
+    store = Store.open(_existing_store(args.store), read_only=True)
     try:
-        print(store.query_text(text, args.format))
+        result = store.query_text(text, args.format)
     finally:
         store.close()
+    sys.stdout.write(result if result.endswith("\n") else result + "\n")  # CSV ends in one
     return EXIT_OK
+
+
+def _query_text(arg: str) -> str:
+    """The query `mtus query` runs: `-` reads stdin, `@FILE` reads FILE, and an argument
+    that looks like a file name is read as one; anything else is the SPARQL text itself.
+
+    Looks like a file name: no `{` and no line break (every SPARQL query but a bare DESCRIBE
+    has a group `{ }`), and it ends in .rq or .sparql, has no whitespace, or names an existing
+    file. Such an argument that names no file is an error, not a query to parse."""
+    if arg == "-":
+        return sys.stdin.read()
+    if arg.startswith("@"):
+        return _read_text(Path(arg[1:]))
+    if _looks_like_path(arg):
+        return _read_text(Path(arg))
+    return arg
+
+
+def _looks_like_path(arg: str) -> bool:
+    if "{" in arg or "\n" in arg:
+        return False
+    if arg.lower().endswith(QUERY_SUFFIXES) or not any(c.isspace() for c in arg):
+        return True
+    try:
+        return Path(arg).is_file()
+    except (OSError, ValueError):  # too long for a file name, a NUL byte: text
+        return False
+
+
+def _read_text(file: Path) -> str:
+    if _is_dir(file):
+        raise InputError("is a directory: pass a query file (.rq) or the query text",
+                         source=str(file))
+    try:
+        return _read_bytes(file).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", source=str(file)) from None
+
+
+def _existing_store(path: str) -> str:
+    """A store to read: one that is not there is bad input (opening would create it)."""
+    if not Path(path).exists():
+        raise InputError("no store here: `mtus reason CASE --store DIR` or `mtus ingest` "
+                         "creates one (default var/store)", source=path)
+    return path
 
 
 def cmd_prune(args) -> int:
     from reasoner.store.embedded import Store
 
-    store = Store.open(args.store)
+    store = Store.open(_existing_store(args.store))
     try:
         report = store.prune()
     finally:
@@ -162,68 +258,114 @@ def cmd_prune(args) -> int:
 
 def cmd_ingest(args) -> int:
     from reasoner import KnowledgeBase
-    from reasoner.reader.ingest import ingest, letter_files, progress_bar
-    from reasoner.store.embedded import Store
+    from reasoner.progress import progress_bar
+    from reasoner.workflows.letters import ingest_letters, letter_files
 
     kb = KnowledgeBase.load()
     files = letter_files(args.paths)
-    store = Store.open(args.store)
+    store = _open_store(args.store)
     try:
-        store.ensure_guidelines(kb)  # the terminology, so queries can group services
-        results = ingest(files, kb, store, progress_bar(sys.stderr) if len(files) > 1 else None,
-                         reason=args.reason, jobs=args.jobs)
+        results = ingest_letters(files, kb, store,
+                                 progress_bar(sys.stderr) if len(files) > 1 else None,
+                                 reason=args.reason, jobs=args.jobs)
     finally:
         store.close()
     for r in results:
-        if r.summary is None:
+        if r.report is None:
             print(f"error: {r.error}", file=sys.stderr)
         elif args.json:
-            print(json.dumps(r.summary))
+            import orjson
+
+            print(orjson.dumps(r.report).decode())
         else:
-            print(_letter_line(r.summary))
+            print(_letter_line(r.report, args.reason))
     failed = sum(not r.ok for r in results)
     print(f"ingested {len(results) - failed} of {len(results)} letter(s) into {args.store}"
           + (_decided_line(results) if args.reason else ""), file=sys.stderr)
     return EXIT_BAD_INPUT if failed or not results else EXIT_OK
 
 
-def _letter_line(summary: dict) -> str:
-    items = "; ".join(f"{i['name']} ({i['recorded_outcome'] or '?'}"
-                      + (f" -> {i['outcome'] or 'not decided'})" if "outcome" in i else ")")
-                      for i in summary["items"])
-    why = f" [not decided: {summary['not_decided']}]" if "not_decided" in summary else ""
-    return f"{summary['source']}: {summary['layout']}: {summary['case']}: {items}{why}"
+def _letter_line(report, reasoned: bool) -> str:  # noqa: ANN001
+    items = "; ".join(f"{i.name} ({i.recorded_outcome or '?'}"
+                      + (f" -> {i.outcome or 'not decided'})" if reasoned else ")")
+                      for i in report.items)
+    why = f" [not decided: {report.not_decided}]" if report.not_decided else ""
+    return f"{report.source}: {report.layout}: {report.case}: {items}{why}"
 
 
-def _decided_line(results) -> str:
+def _decided_line(results) -> str:  # noqa: ANN001
     from collections import Counter
 
-    outcomes = Counter(i.get("outcome") or "not decided"
-                       for r in results if r.summary for i in r.summary["items"])
-    undecided = sum(1 for r in results if r.summary and "run" not in r.summary)
+    outcomes = Counter(i.outcome or "not decided"
+                       for r in results if r.report for i in r.report.items)
+    undecided = sum(1 for r in results if r.report and r.report.run is None)
     return (f"; items: {', '.join(f'{k} {n}' for k, n in sorted(outcomes.items()))}"
             f"; {undecided} letter(s) stored without determinations")
 
 
 def cmd_eval(args) -> int:
     from reasoner import KnowledgeBase
-    from reasoner.reader.ingest import letter_files, progress_bar
-    from reasoner.scoring import csv_text, evaluate, text_report
+    from reasoner.progress import progress_bar
+    from reasoner.scoring import csv_text, text_report
+    from reasoner.workflows.letters import letter_files, score_letters
 
     kb = KnowledgeBase.load()
     files = letter_files(args.paths)
-    report = evaluate(files, kb, progress_bar(sys.stderr))
+    report = score_letters(files, kb, progress_bar(sys.stderr))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "eval.json").write_text(json.dumps(report, indent=2))
+    (out / "eval.json").write_text(_json(report))
     (out / "eval.csv").write_text(csv_text(report))
-    print(json.dumps(report, indent=2) if args.json else text_report(report))
+    print(_json(report) if args.json else text_report(report))
     print(f"wrote {out / 'eval.json'} and {out / 'eval.csv'}", file=sys.stderr)
-    return EXIT_OK if report["overall"]["items"] else EXIT_BAD_INPUT
+    return EXIT_OK if report.overall.items else EXIT_BAD_INPUT
+
+
+def _version() -> str:
+    """The installed distribution's version, else the checkout's pyproject.toml."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mtus-kg")
+    except PackageNotFoundError:
+        pass
+    import tomllib
+
+    from reasoner.engine.home import PACKAGE
+
+    try:
+        with (PACKAGE.parent / "pyproject.toml").open("rb") as f:
+            return str(tomllib.load(f)["project"]["version"])
+    except (OSError, KeyError, TypeError, ValueError):  # ValueError: TOMLDecodeError
+        return "unknown"
+
+
+def _exit_codes_help() -> str:
+    import textwrap
+
+    lines = ["exit codes (every command):"]
+    for code, text in EXIT_CODES.items():
+        lines += textwrap.wrap(text, width=88, initial_indent=f"  {code:<4} ",
+                               subsequent_indent=" " * 7, break_on_hyphens=False,
+                               break_long_words=False)
+    return "\n".join(lines)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not in 0-65535")
+    return port
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mtus", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="mtus", description=__doc__.splitlines()[0],
+                                epilog=_exit_codes_help(),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("reason", help="decide each requested service of a case file")
@@ -245,7 +387,8 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")
     s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=_port, default=8000,
+                   help="default 8000; one in use ends serve with exit 3")
     s.add_argument("--store", default=DEFAULT_STORE)
     s.add_argument("--workers", type=int, default=1,
                    help="worker processes (default 1; more need MTUS_SPARQL_QUERY_URL)")
@@ -259,7 +402,9 @@ def parser() -> argparse.ArgumentParser:
     pr.set_defaults(func=cmd_prune)
 
     q = sub.add_parser("query", help="run a read-only SPARQL query over the store")
-    q.add_argument("query", help="SPARQL text or a file holding it")
+    q.add_argument("query", metavar="QUERY_OR_FILE",
+                   help="SPARQL text, or a file holding it: @FILE, - (stdin), or a name "
+                        "without '{' that ends in .rq/.sparql, has no spaces or exists")
     q.add_argument("--store", default=DEFAULT_STORE)
     q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml"])
     q.set_defaults(func=cmd_query)
@@ -299,9 +444,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run one command and return its exit code (EXIT_CODES): no traceback reaches the
+    user unless MTUS_DEBUG=1."""
     try:
-        return args.func(args)
+        args = parser().parse_args(argv)
+        code = args.func(args)
+        sys.stdout.flush()  # a reader gone early (`| head`) shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return _stdout_gone()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except IncompleteCase as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -314,6 +468,37 @@ def main(argv: list[str] | None = None) -> int:
     except MtusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug, or something the commands do not expect
+        return _internal_error(exc)
+
+
+def _stdout_gone() -> int:
+    """Python's recipe for a closed pipe: point stdout at /dev/null, so the interpreter's
+    flush at exit does not fail again, and end quietly with the shell's code for SIGPIPE."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return EXIT_BROKEN_PIPE  # not a file descriptor (a test captures it): nothing to do
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
+def _debug() -> bool:
+    return os.environ.get("MTUS_DEBUG", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _internal_error(exc: Exception) -> int:
+    """One line on stderr; the traceback only with MTUS_DEBUG=1."""
+    if _debug():
+        import traceback
+
+        traceback.print_exception(exc)
+    text = " ".join(str(exc).split()) or "(no message)"
+    hint = "" if _debug() else " (MTUS_DEBUG=1 shows the traceback)"
+    print(f"internal error: {type(exc).__name__}: {text}{hint}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ import pytest
 from pydantic import TypeAdapter
 
 from api.fastjson import json_response
-from api.schemas import CaseReport
 from reasoner.cli import main as mtus
+from reasoner.engine.report import CaseReport
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "cases").rglob("*.ttl"))[::40]

@@ -165,7 +165,7 @@ def determination_report(d: Determination) -> DeterminationReport:
     out = DeterminationReport(
         request=req.node, service=req.label or terms.label(req.concept),
         service_concept=req.concept, request_date=date,
-        outcome=d.outcome.value,  # type: ignore[arg-type]
+        outcome=d.outcome.value,
         imr_equivalent=d.outcome.imr_equivalent,  # type: ignore[arg-type]
         action=ACTION[d.outcome], recommendation=None, citation=None, criteria=[],
         decisive=[], missing=list(d.missing), would_change=list(d.would_change), notes=[],
@@ -190,7 +190,7 @@ def _trace(node: Node, parent: str | None, depth: int,
            decisive_ids: set[int]) -> Iterator[CriterionResult]:
     c, judged = node.criterion, node.judgement
     yield CriterionResult(
-        c.iri, c.kind, c.statement, node.truth.value,  # type: ignore[arg-type]
+        c.iri, c.kind, c.statement, node.truth.value,
         id(node) in decisive_ids, parent, depth, _tag(c.verification),
         [EvidenceItem(e.node, e.text) for e in judged.evidence] if judged else [],
         judged.note if judged else "")

@@ -322,8 +322,8 @@ class Store:
                 if not self._db.contains_named_graph(case):
                     dropped.append(run.value)  # its case is gone
                     continue
-                ended = next((str(getattr(e.object, "value", "")) for e in self._db.quads_for_pattern(
-                    q.subject, _ENDED, None, run)), "")
+                ends = self._db.quads_for_pattern(q.subject, _ENDED, None, run)
+                ended = next((str(getattr(e.object, "value", "")) for e in ends), "")
                 runs.setdefault(case.value, []).append((ended, run.value))
             for decided in runs.values():
                 dropped += [run for _, run in sorted(decided)[:-1]]  # all but the latest

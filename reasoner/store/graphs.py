@@ -19,7 +19,8 @@ from reasoner.store.sparql import term_text
 from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
 
 DIGEST = m("knowledgeBaseDigest")
-T = TypeVar("T", ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple)
+T = TypeVar("T", ox.NamedNode | ox.BlankNode | ox.Triple,
+            ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple)
 _RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN)
 
 
@@ -65,7 +66,8 @@ def drop_and_insert(drops: Iterable[str], quads: Iterable[ox.Quad]) -> str:
         name = q.graph_name
         assert isinstance(name, ox.NamedNode), name  # written by quads_of: always named
         graphs.setdefault(name.value, []).append(q)
-    return replace_graphs_update({}, {g: [q.triple for q in qs] for g, qs in graphs.items()}, drop=dict.fromkeys(drops))
+    triples = {g: [q.triple for q in qs] for g, qs in graphs.items()}
+    return replace_graphs_update({}, triples, drop=dict.fromkeys(drops))
 
 
 def quads_of(graphs: Mapping[str, Iterable[ox.Triple]]) -> list[ox.Quad]:
@@ -82,7 +84,8 @@ def quads_of(graphs: Mapping[str, Iterable[ox.Triple]]) -> list[ox.Quad]:
         if isinstance(t, ox.BlankNode):
             return fresh.setdefault(t.value, ox.BlankNode())  # type: ignore[return-value]
         if isinstance(t, ox.Triple):
-            return ox.Triple(term(t.subject), t.predicate, term(t.object))  # type: ignore[return-value]
+            relabelled = ox.Triple(term(t.subject), t.predicate, term(t.object))
+            return relabelled  # type: ignore[return-value]
         return t
 
     return [ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in quads]
