@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from reasoner.reader import items as request_items
+from reasoner.reader.assertion import Assertion, assertions
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
@@ -34,8 +35,17 @@ _PRIOR = re.compile(r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|
                     r"included|has included|:)|\bhas (?:had|received|undergone|tried)\b", re.I)
 _MEDS = re.compile(r"\b(?:current )?medications?\b\s*(?:are|include[sd]?|list|consist of|:)|"
                    r"\b(?:is|was) (?:currently )?(?:taking|prescribed|on)\b", re.I)
-_NEGATION = re.compile(r"\b(?:no|not|denies|denied|without|negative for|absence of|free of|"
-                       r"none|never)\b", re.I)
+# A diagnosis list keeps past conditions ("history of", "status post") and working ones
+# ("suggestive of", "possibly"): the treating physician lists them as the diagnoses.
+_DIAGNOSED = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.UNCERTAIN)
+_ITEM_END = re.compile(r"[,;]|\band\b")
+
+
+def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The list item (between commas, semicolons or 'and') around sentence[start:end]."""
+    before = [m.end() for m in _ITEM_END.finditer(sentence, 0, start)]
+    after = _ITEM_END.search(sentence, end)
+    return (before[-1] if before else 0, after.start() if after else len(sentence))
 _SIDE = re.compile(r"\b(left|right|bilateral|bilaterally)\b", re.I)
 _RESULT = re.compile(r"\b(?:reveal|show|demonstrat|note[sd]? |finding|impression)", re.I)
 _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
@@ -131,7 +141,15 @@ def _side(text: str) -> str | None:
 
 def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -> None:
     prev = cue
-    for hit in lex.find(sentence[cue:], T("Condition")):
+    hits = lex.find(sentence[cue:], T("Condition"))
+    for hit in hits:
+        # Each item of a diagnosis list is asserted on its own: "suggestive of" or "no" in one
+        # item says nothing of the next.
+        item = _list_item(sentence, cue + hit.start, cue + hit.end)
+        [assertion] = assertions(sentence[item[0]:item[1]],
+                                 [(cue + hit.start - item[0], cue + hit.end - item[0])])
+        if assertion not in _DIAGNOSED:
+            continue  # "no fracture", "rule out radiculopathy", "mother has diabetes"
         start, end = cue + hit.start, cue + hit.end
         props = {"side": _side(sentence[prev:start].split(",")[-1])}
         out.facts.append(Mention("diagnosis", hit.term, at + start, at + end, sentence[start:end],
@@ -148,7 +166,10 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     clause = sentence[cue:]
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
     hits = lex.find(clause, *within)
+    said = assertions(sentence, [(cue + h.start, cue + h.end) for h in hits])
     for n, hit in enumerate(hits):
+        if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
+            continue  # "has not had PT", "would consider acupuncture": no course to read
         tail = clause[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(clause)]
         name = clause[hit.start:hit.end]
         start, end = at + cue + hit.start, at + cue + hit.end
@@ -181,9 +202,13 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
 
 
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
-    for hit in lex.find(sentence, T("ClinicalFinding")):
-        before = re.split(r"[;:]|\bbut\b|\bhowever\b|\balthough\b", sentence[:hit.start])[-1]
-        present = not _NEGATION.search(before[-45:])
+    hits = lex.find(sentence, T("ClinicalFinding"))
+    for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
+                         strict=True):
+        if said not in (Assertion.PRESENT, Assertion.ABSENT):
+            continue  # planned, possible, past or someone else's: not a finding of this exam
+        present = said is Assertion.PRESENT
+        before = sentence[:hit.start]
         after = sentence[hit.end:hit.end + 90]
         region = lex.first(after, T("BodyRegion"))
         side = _side(after[:region.start]) if region else None

@@ -1,0 +1,177 @@
+"""Is a mention asserted as present, or negated, historical, hypothetical, about family or
+uncertain? medspaCy's ConText (the NegEx/ConText algorithm, with the rules medspaCy ships from
+years of clinical use) plus rules for how reviewers and treating physicians write:
+
+- negation AFTER the term: "red flags were ruled out", "red flags are absent", "SLR negative",
+  "Red flags: none", "... not found";
+- "negative" BEFORE a sign, scoped to the next few words so that "positive Tinel sign,
+  negative Phalen test" negates Phalen only; "positive" ends any negation's scope;
+- plans and conditions: "would consider surgery", "plans to", "may require", "if ...";
+- possibility: "possible", "suspected", "rule out", "versus".
+
+The reader asks once per sentence for all its mentions (`assertions`). ConText's work is a
+token matcher over the sentence: tens of microseconds, no statistical model.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+# Categories, strongest first: a mention both negated and hypothetical is reported negated.
+_NEGATED, _HYPOTHETICAL, _HISTORICAL, _FAMILY, _UNCERTAIN = (
+    "NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "FAMILY", "POSSIBLE_EXISTENCE")
+
+
+class Assertion(enum.Enum):
+    PRESENT = "present"
+    ABSENT = "absent"  # negated: documented absent
+    HYPOTHETICAL = "hypothetical"  # planned, considered, conditional
+    HISTORICAL = "historical"
+    FAMILY = "family"  # about someone else
+    UNCERTAIN = "uncertain"  # possible, suspected, to rule out
+
+
+_BY_ATTRIBUTE = (("is_negated", Assertion.ABSENT), ("is_hypothetical", Assertion.HYPOTHETICAL),
+                 ("is_family", Assertion.FAMILY), ("is_uncertain", Assertion.UNCERTAIN),
+                 ("is_historical", Assertion.HISTORICAL))
+
+_NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal"]}}
+_BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
+_SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "throughout", "today", "again",
+                              "on", "the", "left", "right", "at", "this", "time", "visit"]},
+             "OP": "*"}
+_END = {"IS_PUNCT": True}
+
+
+def _rules() -> list[Any]:
+    from medspacy.context import ConTextRule
+
+    def rule(literal: str, category: str, direction: str,
+             pattern: list[dict[str, Any]] | None = None, max_scope: int | None = None) -> Any:
+        return ConTextRule(literal, category, direction=direction, pattern=pattern,
+                           max_scope=max_scope)
+
+    return [
+        # after the term: "X were ruled out", "X is absent.", "X negative bilaterally."
+        rule("ruled out (after)", _NEGATED, "BACKWARD",
+             [_BE, {"LOWER": {"IN": ["ruled", "excluded"]}}, {"LOWER": "out", "OP": "?"}]),
+        rule("negative (after)", _NEGATED, "BACKWARD", [_BE, _NEGATIVE, _SIDEWAYS, _END]),
+        rule("not found (after)", _NEGATED, "BACKWARD",
+             [_BE, {"LOWER": "not"}, {"LOWER": {"IN": [
+                 "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
+                 "reported", "documented", "evident", "observed", "detected"]}}]),
+        rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        rule(": none", _NEGATED, "BACKWARD",
+             [{"ORTH": {"IN": [":", "-", "--", "="]}},
+              {"LOWER": {"IN": ["none", "no", "negative", "absent", "denied", "nil"]}}]),
+        rule("none noted", _NEGATED, "BACKWARD",
+             [{"LOWER": "none"}, {"LOWER": {"IN": ["noted", "found", "seen", "present"]}}]),
+        # before the term, scoped to the next few words
+        rule("negative (before)", _NEGATED, "FORWARD", [_NEGATIVE], max_scope=5),
+        rule("no signs of", _NEGATED, "FORWARD",
+             [{"LOWER": {"IN": ["no", "without"]}}, {"LOWER": {"IN": [
+                 "sign", "signs", "evidence", "indication", "symptoms", "history"]}},
+              {"LOWER": "of"}]),
+        rule("denies", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["denies", "denied", "denying"]}}]),
+        rule("positive", _NEGATED, "TERMINATE",
+             [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
+                                "with"]}}]),
+        # planned or conditional
+        rule("would consider", _HYPOTHETICAL, "FORWARD", [
+            {"LOWER": {"IN": ["would", "will", "may", "might", "could", "should", "to"]},
+             "OP": "?"},
+            {"LOWER": {"IN": ["consider", "considering", "considered", "discuss"]}}]),
+        rule("plans to", _HYPOTHETICAL, "FORWARD", [
+            {"LOWER": {"IN": ["plan", "plans", "planning", "planned"]}},
+            {"LOWER": {"IN": ["to", "for", "on"]}, "OP": "?"}]),
+        rule("may require", _HYPOTHETICAL, "FORWARD", [
+            {"LOWER": {"IN": ["may", "might", "could"]}},
+            {"LOWER": {"IN": ["require", "need", "benefit", "undergo", "be"]}}]),
+        rule("being considered (after)", _HYPOTHETICAL, "BACKWARD", [
+            _BE, {"LOWER": "being", "OP": "?"},
+            {"LOWER": {"IN": ["considered", "contemplated", "discussed", "planned"]}}]),
+        rule("possible", _UNCERTAIN, "FORWARD", [
+            {"LOWER": {"IN": ["possible", "possibly", "probable", "suspected", "suspect",
+                              "questionable", "likely"]}}], max_scope=4),
+    ]
+
+
+_CLAUSE_ENDS = {".", "!", "?", ";"}
+_CLAUSE_OPENERS = {"positive", "negative", "but", "however", "although", "whereas"}
+
+
+def _clauses(doc: Any) -> Any:
+    """ConText scopes end at the sentence, so clauses are made sentences: after a full stop or a
+    semicolon ("decreased sensation; reflexes normal"), and at a comma that opens a clause of
+    opposite sense ("positive Tinel sign, negative Phalen test")."""
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        before = doc[i - 1].text
+        token.is_sent_start = before in _CLAUSE_ENDS or (
+            before == "," and token.lower_ in _CLAUSE_OPENERS)
+    return doc
+
+
+def _default_rules() -> list[Any]:
+    """medspaCy's rules, but for "no": its pattern takes "no abnormal" and "no new" as the
+    negation, which then overlaps a mention such as "abnormal relative movement" and so
+    negates nothing ("no abnormal relative movement is noted" was read as present)."""
+    from pathlib import Path
+
+    import medspacy
+    from medspacy.context import ConTextRule
+
+    path = Path(medspacy.__file__).parent.parent / "resources" / "en" / "context_rules.json"
+    rules = [r for r in ConTextRule.from_json(str(path)) if r.literal.lower() != "no"]
+    return [*rules, ConTextRule("no", _NEGATED, direction="FORWARD")]
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    import spacy
+    from medspacy.context import ConText  # noqa: F401 (registers the medspacy_context factory)
+    from spacy.language import Language
+
+    if "mtus_clauses" not in Language.factories:
+        Language.component("mtus_clauses", func=_clauses)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("mtus_clauses")
+    context: Any = nlp.add_pipe("medspacy_context", config={"rules": None})
+    context.add(_default_rules() + _rules())
+    return nlp
+
+
+def assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertion]:
+    """The assertion of each mention (character spans in `sentence`), in order."""
+    if not spans:
+        return []
+    nlp = _pipeline()
+    doc = nlp.make_doc(sentence)
+    chosen: dict[tuple[int, int], Any] = {}
+    for start, end in spans:
+        span = doc.char_span(start, end, label="MENTION", alignment_mode="expand")
+        if span is not None and not any(s.start < span.end and span.start < s.end
+                                        for s in chosen.values()):
+            chosen[(start, end)] = span
+    doc.ents = sorted(chosen.values(), key=lambda s: s.start)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    by_span = {(s.start, s.end): s for s in doc.ents}
+    out = []
+    for key in spans:
+        span = chosen.get(key)
+        found = by_span.get((span.start, span.end)) if span is not None else None
+        out.append(_assertion(found) if found is not None else Assertion.PRESENT)
+    return out
+
+
+def _assertion(span: Any) -> Assertion:
+    for attribute, assertion in _BY_ATTRIBUTE:
+        if getattr(span._, attribute):
+            return assertion
+    return Assertion.PRESENT

@@ -1,0 +1,120 @@
+"""Assertion of what a letter mentions: present, absent (negated), hypothetical, historical,
+about family, uncertain. Phrasings in many styles; a negation read as present approves care
+wrongly, so every negated form here must come out absent, never present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reasoner.engine.facts import read_case
+from reasoner.reader.assertion import Assertion, assertions
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM
+from reasoner.workflows.letters import score_letter
+
+A, P, H, S, F, U = (Assertion.ABSENT, Assertion.PRESENT, Assertion.HYPOTHETICAL,
+                    Assertion.HISTORICAL, Assertion.FAMILY, Assertion.UNCERTAIN)
+
+# (sentence, the mentions in it, their assertions)
+CASES = [
+    # negation after the term
+    ("Red flags were ruled out.", ["Red flags"], [A]),
+    ("Red flags are absent.", ["Red flags"], [A]),
+    ("Red flags: none.", ["Red flags"], [A]),
+    ("RED FLAGS: None noted.", ["RED FLAGS"], [A]),
+    ("Red flags - none.", ["Red flags"], [A]),
+    ("SLR negative bilaterally.", ["SLR"], [A]),
+    ("Straight leg raise is negative on the left.", ["Straight leg raise"], [A]),
+    ("Straight leg raising test was negative.", ["Straight leg raising test"], [A]),
+    ("Neurological deficits were not found.", ["Neurological deficits"], [A]),
+    ("Spasm was not appreciated today.", ["Spasm"], [A]),
+    ("Clonus is absent.", ["Clonus"], [A]),
+    ("Bowel or bladder dysfunction: denied.", ["bladder dysfunction"], [A]),
+    ("Instability has been excluded.", ["Instability"], [A]),
+    # negation before the term, across a coordinated list
+    ("No numbness, tingling or weakness.", ["numbness", "tingling", "weakness"], [A, A, A]),
+    ("He denies numbness and tingling in the hands.", ["numbness", "tingling"], [A, A]),
+    ("There is no fracture.", ["fracture"], [A]),
+    ("No signs of neuropathy.", ["neuropathy"], [A]),
+    ("There was no evidence of instability on flexion-extension views.", ["instability"], [A]),
+    ("Without radicular symptoms.", ["radicular symptoms"], [A]),
+    ("Negative for saddle anesthesia.", ["saddle anesthesia"], [A]),
+    ("Denies constipation.", ["constipation"], [A]),
+    ("No abnormal relative movement is noted.", ["abnormal relative movement"], [A]),
+    # mixed signs in one sentence
+    ("Positive Tinel sign, negative Phalen test.", ["Tinel sign", "Phalen test"], [P, A]),
+    ("Negative Phalen test, positive Tinel sign.", ["Phalen test", "Tinel sign"], [A, P]),
+    ("Tinel's and Phalen's tests were negative bilaterally.", ["Tinel's", "Phalen's tests"],
+     [A, A]),
+    ("No red flags were noted; however, there is radiculopathy on exam.",
+     ["red flags", "radiculopathy"], [A, P]),
+    ("Sensation is decreased in the L5 dermatome; reflexes are normal.",
+     ["Sensation is decreased", "reflexes"], [P, A]),
+    ("Examination revealed tenderness and spasm but no instability.",
+     ["tenderness", "spasm", "instability"], [P, P, A]),
+    ("Spasm is present and tenderness is noted.", ["Spasm", "tenderness"], [P, P]),
+    # present
+    ("The patient has radiculopathy.", ["radiculopathy"], [P]),
+    ("Radiculopathy was confirmed by EMG.", ["Radiculopathy"], [P]),
+    ("MRI shows nerve root compression at L5-S1.", ["nerve root compression"], [P]),
+    # hypothetical and planned
+    ("He would consider surgery if symptoms persist.", ["surgery"], [H]),
+    ("Surgery is being considered.", ["Surgery"], [H]),
+    ("Plans to start physical therapy.", ["physical therapy"], [H]),
+    ("She may require an injection in the future.", ["injection"], [H]),
+    ("If pain persists, an MRI will be ordered.", ["pain"], [H]),
+    # historical, family, uncertain
+    ("History of lumbar fusion.", ["lumbar fusion"], [S]),
+    ("Mother has diabetes.", ["diabetes"], [F]),
+    ("Possible radiculopathy.", ["radiculopathy"], [U]),
+    ("Suspected carpal tunnel syndrome.", ["carpal tunnel syndrome"], [U]),
+]
+
+
+@pytest.mark.parametrize("sentence,mentions,expected", CASES, ids=[c[0][:50] for c in CASES])
+def test_assertion(sentence, mentions, expected):
+    spans = [(sentence.index(m), sentence.index(m) + len(m)) for m in mentions]
+    assert assertions(sentence, spans) == expected
+
+
+# End to end: the seed letter with one sentence added to its case summary --------------------
+
+SEED = Path(__file__).resolve().parent / "letters" / "000_352bc1bec7c49a86.txt"
+ANCHOR = "In a progress report dated 7-30-15,"
+RED_FLAG = TERM + "RedFlagSpinalPathology"
+
+
+def _with(sentence: str) -> bytes:
+    text = SEED.read_text()
+    assert ANCHOR in text
+    return text.replace(ANCHOR, f"{sentence} {ANCHOR}", 1).encode()
+
+
+@pytest.mark.parametrize("sentence", [
+    "On examination red flags were ruled out.",
+    "Red flags are absent.",
+    "Red flags: none.",
+    "There are no red flags.",
+    "Signs of serious spinal pathology have been excluded.",
+    "The physician documents that red flags were not found.",
+])
+def test_negated_red_flags_are_read_absent_and_never_approve(kb, sentence):
+    read = read_letter(_with(sentence), SEED.name, kb.terms)
+    flags = [f for f in read_case(read.graph.facts).findings
+             if kb.terms.is_a(f.concept, RED_FLAG)]
+    assert flags and not any(f.present for f in flags), flags
+    [item] = score_letter(read, kb)
+    assert item.outcome == "not-medically-necessary"  # the red-flag criterion is not met
+
+
+@pytest.mark.parametrize("sentence", [
+    "He would consider a fusion if red flags develop.",
+    "The mother has red flags.",
+    "Possible red flags.",
+])
+def test_red_flags_not_asserted_are_not_facts(kb, sentence):
+    read = read_letter(_with(sentence), SEED.name, kb.terms)
+    assert not [f for f in read_case(read.graph.facts).findings
+                if kb.terms.is_a(f.concept, RED_FLAG)]
