@@ -109,6 +109,10 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
     mentions = [f for f in out.facts if f.kind == "mention"]
     out.facts[:] = [f for f in out.facts if f.kind != "mention"]
     header_ur = parse_date(letter.header.get("ur_denial_date", ""))
+    if letter.layout == "progress-report":
+        # The report requests what it lists: its own date is the request date, whatever
+        # earlier report its history cites.
+        last_report = parse_date(letter.header.get("report_date", "")) or last_report
     for item in letter.items:
         props = parse_item(item.name, lex)
         mention = _mention_of(props["concept"], item.name, mentions, lex)

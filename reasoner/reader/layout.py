@@ -52,6 +52,8 @@ def detect(text: str) -> str | None:
         return "notice-2013"
     if re.search(r"MEDICAL PROFESSIONAL REVIEW|ISSUE AT DISPUTE", text, re.I):
         return "medical-professional-review"
+    if _PLAN.search(text) or re.search(r"PROGRESS REPORT|\bPR-?2\b", text, re.I):
+        return "progress-report"
     return None
 
 
@@ -61,7 +63,8 @@ def split(cleaned: Cleaned, source: str) -> Letter:
     if layout is None:
         raise InputError("unknown letter layout: none of 'IMR ISSUES, DECISIONS AND "
                          "RATIONALES', 'Notice of Independent Medical Review Determination', "
-                         "'MEDICAL PROFESSIONAL REVIEW' was found", source=source)
+                         "'MEDICAL PROFESSIONAL REVIEW', nor a progress report's 'TREATMENT "
+                         "PLAN' or 'REQUEST FOR AUTHORIZATION' was found", source=source)
     summary, items = _SPLITTERS[layout](text)
     if summary[1] <= summary[0] or not text[summary[0]:summary[1]].strip():
         raise InputError(f"layout {layout}: the case summary was not found", source=source)
@@ -166,8 +169,85 @@ def _professional_review(text: str):
     return summary, items
 
 
+# A treating physician's progress report (PR-2): the whole report is the case record; the
+# requested treatments are the items of its plan or request-for-authorization section: its
+# numbered or bulleted lines, the service column of an RFA table, or else its sentences that
+# request something ("I am requesting authorization for ...").
+_PLAN = re.compile(r"^[ \t]*(?:[A-Za-z /&]{0,40}/[ \t]*)?(?:TREATMENT PLAN|PLAN|REQUESTS?|"
+                   r"REQUEST(?:S|ED)? FOR AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|"
+                   r"REQUESTED (?:TREATMENTS?|SERVICES?))\b(?:[^\n:]{0,60}:|[ \t]*$)",
+                   re.M | re.I)
+_HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'-]{3,60}[ \t]*$"
+                      r"|[-=_]{10,})", re.M)
+_LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\))[ \t]*"
+                     r"(?P<name>\S[^\n]*)$", re.M)
+_REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: for)?|"
+                         r"authori[sz]ation (?:is requested )?for|recommend(?:ed|ing|s)?|"
+                         r"prescrib(?:e|ed|ing)|refill of|order(?:ed|ing)?|will need)\s+", re.I)
+_NOT_A_REQUEST = re.compile(r"^(?:if|follow[- ]?up|return|continue (?:home|with home|hep)|"
+                            r"(?:he|she|the patient|patient|pt) (?:will|is to|should|to) "
+                            r"(?:continue|follow|return))\b|would consider|may (?:be )?consider"
+                            r"|may refer|may be discussed", re.I)
+
+
+def _progress_report(text: str):
+    items: list[Item] = []
+    for plan in _PLAN.finditer(text):
+        end = _HEADING.search(text, plan.end())
+        start, stop = plan.end(), end.start() if end else len(text)
+        lines = (_table_column(text, start, stop) or _listed(text, start, stop)
+                 or _requested_in_sentences(text, start, stop))
+        for name, at in lines:
+            name = re.split(r"\s+-\s+|;", name)[0].strip(" .,")
+            if name and not _NOT_A_REQUEST.search(name) and \
+                    not any(i.name_span[0] == at for i in items):
+                items.append(Item(name, (at, at + len(name)), None, None, None, None))
+    return (0, len(text)), items
+
+
+def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    return [(m.group("name"), m.start("name")) for m in _LISTED.finditer(text, start, end)]
+
+
+def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """An RFA table written as text: the cells under the column headed 'Service'."""
+    out: list[tuple[str, int]] = []
+    column = None
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        cells = line.group().split("|")
+        if column is None:
+            heads = [c.strip().lower() for c in cells]
+            column = next((n for n, h in enumerate(heads)
+                           if len(cells) > 1 and ("service" in h or "requested" in h)), None)
+        elif len(cells) > column:
+            cell = cells[column]
+            at = start + line.start() + sum(len(c) + 1 for c in cells[:column])
+            stripped = cell.strip()
+            if stripped:
+                out.append((stripped, at + cell.index(stripped)))
+    return out
+
+
+def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    out = []
+    for sentence in re.finditer(r"[^.]+(?:\.|$)", text[start:end]):
+        cue = _REQUESTING.search(sentence.group())
+        if cue is None or _NOT_A_REQUEST.search(sentence.group()[:cue.start()]):
+            continue
+        rest = sentence.group()[cue.end():]
+        at = start + sentence.start() + cue.end()
+        for part in re.finditer(r"[^;]+?(?=,?\s+and\s+(?:a |an |the )?(?=[A-Za-z])|;|$)",
+                                rest.rstrip(". \n")):
+            name = " ".join(part.group().split()).strip(" ,")
+            name = re.sub(r"^(?:and|a|an|the|also)\s+", "", name)
+            if name:
+                out.append((name, at + part.start() + part.group().index(name.split()[0])))
+    return out
+
+
 _SPLITTERS = {"imr-final-determination": _final_determination, "notice-2013": _notice_2013,
-              "medical-professional-review": _professional_review}
+              "medical-professional-review": _professional_review,
+              "progress-report": _progress_report}
 
 _HEADER = {
     "case_number": r"(?:IMR )?Case Number:\s*([A-Z]{2}\d{2}-\d+)",
@@ -175,6 +255,8 @@ _HEADER = {
     "date_of_injury": r"Date of Injury:\s*(\S+)",
     "ur_denial_date": r"(?:UR Denial Date|Date of UR Decision):\s*(\S+)",
     "decision_date": r"(?:Decision Date|Dated):\s*(\S+)",
+    "report_date": r"(?:Date of (?:Exam(?:ination)?|Service|Visit|Report|Evaluation)|"
+                   r"(?:Exam|Report|Visit|RFA) Date|DOS)\s*:\s*(\S+)",
     "licensure": r"State\(?s?\)? of Licensure:\s*([^\n]+)",
     "specialty": r"Certification\(?s?\)?\s*/\s*Specialty:\s*([^\n]+)",
 }
