@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 
+from reasoner.engine.facts import CaseFacts
 from reasoner.engine.report import DeterminationReport
 from reasoner.engine.terminology import Terminology
 from reasoner.reader.layout import Item
@@ -199,3 +200,123 @@ def text_report(report: ScoreReport) -> str:
 
 def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+# Facts read from text against gold case graphs (`mtus eval --facts`) ---------------------------
+
+Key = tuple[object, ...]
+
+
+def fact_keys(facts: CaseFacts) -> dict[str, Counter[Key]]:
+    """What a reader must get right, per fact kind, as comparable keys. Slots (sessions, dose,
+    request date, quantity) are kinds of their own, keyed with the fact's concept, so a
+    right fact with a wrong slot counts once as right and once as wrong."""
+    kinds: dict[str, Counter[Key]] = defaultdict(Counter)
+    for name, value in (("age", facts.age), ("sex", facts.sex),
+                        ("injury date", facts.injury_date)):
+        if value is not None:
+            kinds["worker"][(name, value)] += 1
+    kinds["diagnosis"].update((d.concept,) for d in facts.diagnoses)
+    for f in facts.findings:
+        kinds["finding present" if f.present else "finding absent"][(f.concept,)] += 1
+    kinds["pain score"].update((p.value, p.value_high) for p in facts.pain_scores)
+    for c in facts.courses:
+        kind = "medication" if c.is_medication else "prior treatment"
+        kinds[kind][(c.concept,)] += 1
+        if c.sessions is not None:
+            kinds["sessions"][(c.concept, c.sessions)] += 1
+        if c.dose_mg is not None or c.doses_per_day is not None:
+            kinds["dose"][(c.concept, c.dose_mg, c.doses_per_day)] += 1
+        if c.response is not None:
+            kinds["response"][(c.concept, c.response)] += 1
+    kinds["study"].update((s.concept,) for s in facts.studies)
+    kinds["assessment"].update((a.concept, a.result) for a in facts.assessments)
+    for r in facts.requests:
+        kinds["request"][(r.concept,)] += 1
+        kinds["request date"][(r.concept, r.request_date)] += 1
+        if r.quantity is not None:
+            kinds["request quantity"][(r.concept, r.quantity)] += 1
+    return kinds
+
+
+@dataclass(slots=True)
+class KindScore:
+    gold: int
+    read: int
+    matched: int
+    precision: float | None
+    recall: float | None
+
+
+@dataclass(slots=True)
+class ItemAgreement:
+    source: str
+    service: str | None  # the gold request's concept (label)
+    gold_outcome: str  # decided from the gold graph
+    read_outcome: str | None  # decided from the graph read from text; None: not read
+
+
+@dataclass(slots=True)
+class FactScore:
+    """`mtus eval --facts`: the reader's facts against gold case graphs, and the outcome of
+    each requested item decided from both."""
+
+    documents: int
+    unreadable: list[str]
+    kinds: dict[str, KindScore]
+    negated_read_present: int  # gold says absent, the reader said present: must be 0
+    items: int
+    items_agree: int
+    item_accuracy: float | None
+    disagreements: list[ItemAgreement]
+    missed: dict[str, list[str]]  # per document: gold facts the reader did not read
+
+
+def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemAgreement],
+                unreadable: list[str], terms: Terminology) -> FactScore:
+    """`pairs`: (document, gold facts, facts read) per document."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    negated_present = 0
+    missed: dict[str, list[str]] = {}
+    for source, gold, read in pairs:
+        gold_keys, read_keys = fact_keys(gold), fact_keys(read)
+        for kind in set(gold_keys) | set(read_keys):
+            g, r = gold_keys.get(kind, Counter()), read_keys.get(kind, Counter())
+            both = g & r
+            totals[kind][0] += sum(g.values())
+            totals[kind][1] += sum(r.values())
+            totals[kind][2] += sum(both.values())
+            lost = g - r
+            if lost:
+                missed.setdefault(source, []).extend(
+                    f"{kind}: {_key_text(k, terms)}" for k in lost.elements())
+        absent = fact_keys(gold).get("finding absent", Counter())
+        present = fact_keys(read).get("finding present", Counter())
+        negated_present += sum((absent & present).values())
+    kinds = {kind: KindScore(g, r, m, _ratio(m, r), _ratio(m, g))
+             for kind, (g, r, m) in sorted(totals.items())}
+    agree = sum(i.gold_outcome == i.read_outcome for i in items)
+    return FactScore(len(pairs) + len(unreadable), unreadable, kinds, negated_present,
+                     len(items), agree, _ratio(agree, len(items)),
+                     [i for i in items if i.gold_outcome != i.read_outcome], missed)
+
+
+def _key_text(key: Key, terms: Terminology) -> str:
+    return " ".join(terms.label(v) if isinstance(v, str) and v.startswith(TERM) else str(v)
+                    for v in key)
+
+
+def facts_text(report: FactScore) -> str:
+    lines = [f"documents {report.documents}, unreadable {len(report.unreadable)}"]
+    lines += [f"  error: {e}" for e in report.unreadable]
+    lines.append(f"\n{'fact kind':18} {'gold':>6} {'read':>6} {'right':>6} {'precision':>10} "
+                 f"{'recall':>8}")
+    for kind, s in report.kinds.items():
+        lines.append(f"{kind:18} {s.gold:>6} {s.read:>6} {s.matched:>6} "
+                     f"{_pct(s.precision):>10} {_pct(s.recall):>8}")
+    lines.append(f"\nnegated facts read as present: {report.negated_read_present}")
+    lines.append(f"items: {report.items}, same outcome as from the gold facts: "
+                 f"{report.items_agree} ({_pct(report.item_accuracy)})")
+    lines += [f"  {d.source}: {d.service}: gold {d.gold_outcome}, read "
+              f"{d.read_outcome or 'not read'}" for d in report.disagreements]
+    return "\n".join(lines)

@@ -26,12 +26,22 @@ from typing import Any
 import pyoxigraph as ox
 
 from reasoner.engine.casegraph import CaseGraph
+from reasoner.engine.facts import read_case
 from reasoner.engine.kb import CaseResult, KnowledgeBase
 from reasoner.engine.report import case_report, run_triples
 from reasoner.errors import IncompleteCase, InputError, MtusError
 from reasoner.progress import Progress
 from reasoner.reader.letter import ReadLetter, read_letter
-from reasoner.scoring import LetterItem, LetterReport, ScoreReport, score, score_item
+from reasoner.scoring import (
+    FactScore,
+    ItemAgreement,
+    LetterItem,
+    LetterReport,
+    ScoreReport,
+    score,
+    score_facts,
+    score_item,
+)
 from reasoner.store.graphs import case_graph, nquads
 from reasoner.store.protocol import GraphStore
 from reasoner.vocab import m
@@ -158,6 +168,53 @@ def score_letters(files: list[Path], kb: KnowledgeBase,
 def score_letter(read: ReadLetter, kb: KnowledgeBase) -> list[LetterItem]:
     """Each disputed item of a letter decided from its facts, beside the recorded outcome."""
     return letter_report(read, kb, reason_letter(read, kb))[0].items
+
+
+def score_reader(paths: Iterable[str | Path], kb: KnowledgeBase,
+                 progress: Progress | None = None) -> FactScore:
+    """`mtus eval --facts`: every document (.txt) that has a gold case graph beside it (.ttl of
+    the same name), read and compared fact by fact; each gold request decided from the gold
+    graph and from the graph read, and the outcomes compared."""
+    docs = gold_documents(paths)
+    pairs, items, unreadable = [], [], []
+    for n, (text, gold) in enumerate(docs, 1):
+        if progress:
+            progress(n, len(docs), str(text))
+        try:
+            gold_result = kb.reason(kb.parse(gold.read_bytes(), "text/turtle", str(gold)),
+                                    str(gold))
+            read = read_letter(text.read_bytes(), str(text), kb.terms)
+        except MtusError as exc:
+            unreadable.append(f"{text}: {exc}")
+            continue
+        reasoned = reason_letter(read, kb)
+        pairs.append((str(text), gold_result.facts, read_case(read.graph.facts, str(text))))
+        items += _agreements(str(text), gold_result, reasoned, kb)
+    return score_facts(pairs, items, unreadable, kb.terms)
+
+
+def gold_documents(paths: Iterable[str | Path]) -> list[tuple[Path, Path]]:
+    """(document, gold graph) pairs: .txt files with a .ttl of the same name, directories
+    searched recursively."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        found += sorted(path.rglob("*.txt")) if path.is_dir() else [path]
+    return [(f, f.with_suffix(".ttl")) for f in found if f.with_suffix(".ttl").is_file()]
+
+
+def _agreements(source: str, gold: CaseResult, read: Reasoned,
+                kb: KnowledgeBase) -> list[ItemAgreement]:
+    decided = [(d.request.concept, d.outcome.value)
+               for d in (read.result.determinations if read.result else ())]
+    out = []
+    for d in gold.determinations:
+        concept = d.request.concept
+        mine = next((o for c, o in decided if c == concept), None)
+        if mine is not None:
+            decided.remove((concept, mine))
+        out.append(ItemAgreement(source, kb.terms.label(concept) if concept else None,
+                                 d.outcome.value, mine))
+    return out
 
 
 # One letter, ready to store ------------------------------------------------------------------
