@@ -290,9 +290,11 @@ def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemA
             if lost:
                 missed.setdefault(source, []).extend(
                     f"{kind}: {_key_text(k, terms)}" for k in lost.elements())
-        absent = fact_keys(gold).get("finding absent", Counter())
-        present = fact_keys(read).get("finding present", Counter())
-        negated_present += sum((absent & present).values())
+        # A concept the gold has absent only (not also present elsewhere, e.g. the other
+        # knee), read as present: the error that approves care wrongly.
+        absent = set(gold_keys.get("finding absent", ())) - set(
+            gold_keys.get("finding present", ()))
+        negated_present += len(absent & set(read_keys.get("finding present", ())))
     kinds = {kind: KindScore(g, r, m, _ratio(m, r), _ratio(m, g))
              for kind, (g, r, m) in sorted(totals.items())}
     agree = sum(i.gold_outcome == i.read_outcome for i in items)

@@ -118,3 +118,16 @@ def test_red_flags_not_asserted_are_not_facts(kb, sentence):
     read = read_letter(_with(sentence), SEED.name, kb.terms)
     assert not [f for f in read_case(read.graph.facts).findings
                 if kb.terms.is_a(f.concept, RED_FLAG)]
+
+
+@pytest.mark.parametrize("sentence,mentions,expected", [
+    ("She has no history of cancer.", ["history of cancer"], [A]),
+    ("There were no signs of myelopathy.", ["signs of myelopathy"], [A]),
+    ("(-) urinary retention (-) incontinence", ["urinary retention", "incontinence"], [A, A]),
+    ("(-) leg weakness, (+) back pain", ["leg weakness", "back pain"], [A, P]),
+    ("Former smoker, quit in 2005.", ["smoker"], [S]),
+    ("Current smoker, 1 ppd.", ["smoker"], [P]),
+])
+def test_negation_inside_the_mention_and_chart_shorthand(sentence, mentions, expected):
+    spans = [(sentence.index(m), sentence.index(m) + len(m)) for m in mentions]
+    assert assertions(sentence, spans) == expected

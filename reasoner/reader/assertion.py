@@ -73,8 +73,12 @@ def _rules() -> list[Any]:
         rule("negative (before)", _NEGATED, "FORWARD", [_NEGATIVE], max_scope=5),
         rule("no signs of", _NEGATED, "FORWARD",
              [{"LOWER": {"IN": ["no", "without"]}}, {"LOWER": {"IN": [
-                 "sign", "signs", "evidence", "indication", "symptoms", "history"]}},
+                 "sign", "signs", "evidence", "indication", "symptoms"]}},
               {"LOWER": "of"}]),
+        rule("(-)", _NEGATED, "FORWARD", [{"ORTH": "("}, {"ORTH": {"IN": ["-", "neg"]}},
+                                          {"ORTH": ")"}], max_scope=5),
+        rule("(+)", _NEGATED, "TERMINATE", [{"ORTH": "("}, {"ORTH": {"IN": ["+", "pos"]}},
+                                            {"ORTH": ")"}]),
         rule("denies", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["denies", "denied", "denying"]}}]),
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
@@ -93,6 +97,10 @@ def _rules() -> list[Any]:
         rule("being considered (after)", _HYPOTHETICAL, "BACKWARD", [
             _BE, {"LOWER": "being", "OP": "?"},
             {"LOWER": {"IN": ["considered", "contemplated", "discussed", "planned"]}}]),
+        rule("former", _HISTORICAL, "FORWARD",
+             [{"LOWER": {"IN": ["former", "ex", "remote", "resolved"]}}], max_scope=3),
+        rule("quit", _HISTORICAL, "BACKWARD", [{"LOWER": {"IN": ["quit", "stopped"]}}],
+             max_scope=4),
         rule("possible", _UNCERTAIN, "FORWARD", [
             {"LOWER": {"IN": ["possible", "possibly", "probable", "suspected", "suspect",
                               "questionable", "likely"]}}], max_scope=4),
@@ -162,12 +170,26 @@ def assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertio
     for _, component in nlp.pipeline:
         doc = component(doc)
     by_span = {(s.start, s.end): s for s in doc.ents}
+    overlapping = _negations_inside(doc)
     out = []
     for key in spans:
         span = chosen.get(key)
         found = by_span.get((span.start, span.end)) if span is not None else None
-        out.append(_assertion(found) if found is not None else Assertion.PRESENT)
+        if found is not None and any(s < found.start < e or found.start <= s < found.end
+                                     for s, e in overlapping):
+            out.append(Assertion.ABSENT)
+        else:
+            out.append(_assertion(found) if found is not None else Assertion.PRESENT)
     return out
+
+
+def _negations_inside(doc: Any) -> list[tuple[int, int]]:
+    """Negations that overlap a mention's words ("no signs of" and the mention "signs of
+    myelopathy", "no history of" and "history of cancer"): ConText never lets a modifier
+    touch its own target, so these are applied here."""
+    graph = doc._.context_graph
+    return [m.modifier_span for m in (graph.modifiers if graph is not None else ())
+            if m.category == _NEGATED and m.direction in ("FORWARD", "BIDIRECTIONAL")]
 
 
 def _assertion(span: Any) -> Assertion:
