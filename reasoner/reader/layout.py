@@ -103,9 +103,18 @@ def _field(block: str, label: str, ends: list[str]) -> str | None:
     return re.sub(r"^Decision based on\s+", "", value).rstrip(". ") or None
 
 
+_SUMMARY_HEADING = (r"^\s*(?:CLINICAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?"
+                    r"(?:MEDICAL )?RECORDS|CLINICAL NOTES|CLINICAL HISTORY)\s*:?[ \t]*")
+_QUESTION = re.compile(r"^\s*\d{1,2}[.)]\s*(?:Is|Are|Was|Were) the requested\s+(?P<name>.+?)\s+"
+                       r"medically necessary\??\s*$", _I)
+_DECISION = re.compile(r"^\s*(?:Decision|Determination)\s*:\s*(?P<outcome>UPHELD|OVERTURNED)", _I)
+
+
 def _final_determination(text: str):
-    summary = _summary(text, r"^\s*CLINICAL CASE SUMMARY\s*$",
-                       [r"^\s*IMR ISSUES,? DECISIONS"])
+    summary = _summary(text, _SUMMARY_HEADING, [r"^\s*IMR ISSUES,? DECISIONS"])
+    questions = list(_QUESTION.finditer(text, summary[1]))
+    if questions:
+        return summary, _question_items(text, questions)
     heads = list(re.compile(r"^(?P<name>[^\n:]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
                  .finditer(text, summary[1]))
     items = []
@@ -117,6 +126,22 @@ def _final_determination(text: str):
             _field(block, r"Claims Administrator guideline:", [r"MAXIMUS guideline:"]),
             _field(block, r"Decision rationale:", [])))
     return summary, items
+
+
+def _question_items(text: str, questions: list[re.Match[str]]) -> list[Item]:
+    """Items asked as "1. Is the requested X medically necessary?", each followed by its
+    "Decision: UPHELD" line, the guidelines cited and the rationale."""
+    items = []
+    for n, head in enumerate(questions):
+        block = text[head.end():questions[n + 1].start() if n + 1 < len(questions) else None]
+        decided = _DECISION.search(block)
+        items.append(Item(
+            re.sub(r"\s+", " ", head.group("name")), head.span("name"),
+            decided.group("outcome").lower() if decided else None,
+            _field(block, r"cited by the (?:Physician|Expert) Reviewer:", [r"^\s*Rationale"]),
+            _field(block, r"cited by the Claims Administrator:", [r"cited by the"]),
+            _field(block, r"^\s*Rationale[^:\n]*:", [])))
+    return items
 
 
 def _notice_2013(text: str):
@@ -143,23 +168,30 @@ def _notice_2013(text: str):
 
 
 def _professional_review(text: str):
-    summary = _summary(text, r"^\s*CASE SUMMARY:?", [r"^\s*DOCUMENTS REVIEWED",
-                                                       r"^\s*MEDICAL TREATMENT GUIDELINE"])
+    summary = _summary(text, _SUMMARY_HEADING, [
+        r"^\s*DOCUMENTS REVIEWED", r"^\s*MEDICAL TREATMENT GUIDELINE", r"^\s*DETERMINATION",
+        r"^\s*RATIONALE", r"^\s*ISSUES? AT DISPUTE"])
     issue_start = _after(r"^\s*ISSUES? AT DISPUTE:?", text)
     if issue_start is None:
         return summary, []
-    issue_end = _before([r"^\s*CASE SUMMARY"], text, issue_start)
+    issue_end = _before([_SUMMARY_HEADING, r"^\s*DETERMINATION"], text, issue_start)
     guideline = _field(text, r"^\s*MEDICAL TREATMENT GUIDELINE\(?S?\)? RELIED UPON[^\n:]*:?",
                        [r"^\s*RATIONALE FOR WHY"])
     rationale = _field(text, r"^\s*RATIONALE FOR WHY[^\n:]*:?", [r"^\s*MEDICAL REVIEWER"])
     items = []
-    line_re = re.compile(r"^\s*(?:\d+[.)]\s*)?(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME
+    line_re = re.compile(r"^\s*(?:\(?\d+[.)]\s*)?(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME
                          + r")?\s*$", _I)
     for line in line_re.finditer(text, issue_start, issue_end):
         if line.group("name").strip():
             outcome = line.group(2).lower() if line.group(2) else None
             items.append(Item(line.group("name").strip(" ?"), line.span("name"), outcome,
                               guideline, None, rationale))
+    decided = [m.group(1).lower() for m in re.finditer(
+        r"^\s*(?:(?:Issue|Item)\s*\d+\.?[^\n]*?|DETERMINATION:?[^\n]*?)\b" + _OUTCOME,
+        text[issue_end:], _I)]
+    if len(decided) == len(items) and all(i.outcome is None for i in items):
+        items = [Item(**{**i.__dict__, "outcome": o}) for i, o in zip(items, decided,
+                                                                      strict=True)]
     if len(items) == 1 and items[0].outcome is None and rationale:
         # One item: its outcome is the rationale's last 'is (not) medically necessary'.
         said = re.findall(_NECESSARY, rationale, re.I)
