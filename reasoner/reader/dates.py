@@ -1,4 +1,5 @@
-"""Dates as letters write them: 5-24-07, 07/30/2015, July 30, 2015, Jul. 30 2015."""
+"""Dates as letters write them: 5-24-07, 07/30/2015, July 30, 2015, Jul. 30 2015, 30 July 2015,
+2015-07-30."""
 
 from __future__ import annotations
 
@@ -10,14 +11,25 @@ _MONTHS = {m: i for i, m in enumerate(
 NUMERIC = r"\b\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(?:\d{4}|\d{2})\b"
 WORDED = (r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?"
           r"\s+\d{4}\b")
-DATE_RE = re.compile(f"(?:{WORDED}|{NUMERIC})")
+DAY_FIRST = (r"\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?"
+             r"\s+\d{4}\b")
+ISO = r"\b\d{4}-\d{2}-\d{2}\b"
+DATE_RE = re.compile(f"(?:{ISO}|{WORDED}|{DAY_FIRST}|{NUMERIC})")
 
 
 def parse_date(text: str) -> dt.date | None:
     """One date, or None when the text is not a valid date (e.g. '6-7 out of 10')."""
     text = text.strip()
     worded = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$", text)
+    day_first = re.match(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$", text)
+    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})$", text)
     try:
+        if iso:
+            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if day_first:
+            month = _MONTHS.get(day_first.group(2)[:3].lower())
+            return dt.date(int(day_first.group(3)), month, int(day_first.group(1))) \
+                if month else None
         if worded:
             month = _MONTHS.get(worded.group(1)[:3].lower())
             return dt.date(int(worded.group(3)), month, int(worded.group(2))) if month else None

@@ -24,7 +24,8 @@ from reasoner.vocab import TERM, m
 T = TERM.__add__
 _SENTENCE = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bvs)(?<=[.!?])[\"']?\s+(?=[A-Z\"(])")
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
-                          r"consultation|encounter)\s+(?:dated|of|on|from)\s+(" + DATE_RE.pattern
+                          r"consultation|encounter|RFA|request for authori[sz]ation|PR-?2)"
+                          r"(?:\s+(?:dated|of|on|from))?\s+(" + DATE_RE.pattern
                           + r")|^\s*On\s+(" + DATE_RE.pattern + r")", re.I)
 _AGE_SEX = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}?(male|female|man|woman)", re.I)
 _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury)\D{0,40}?(" + DATE_RE.pattern + ")", re.I)
