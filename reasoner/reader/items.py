@@ -68,9 +68,14 @@ def dose_props(text: str) -> dict:
     return props
 
 
+# What a request can name: services (treatments, drugs, studies, programs) and monitoring such
+# as a urine drug screen, which guidelines also decide.
+REQUESTABLE = (T("Service"), T("MonitoringAssessment"))
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
-    service = lex.find(name, T("Service"))
+    service = lex.find(name, *REQUESTABLE)
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
     region = lex.first(name, T("BodyRegion"))
     props["region"] = region.term if region else None
@@ -95,7 +100,7 @@ def note_request_sentence(out: Extracted, lex: Lexicon, sentence: str, at: int, 
     """Remember where services are said to be requested, with the report date then in force,
     and where the UR decision is stated."""
     if _REQUESTED.search(sentence):
-        for hit in lex.find(sentence, T("Service")):
+        for hit in lex.find(sentence, *REQUESTABLE):
             out.facts.append(_fact("mention", hit.term, at + hit.start, at + hit.end, sentence,
                                    {"on_date": day, "sentence": sentence,
                                     "sentence_start": at}))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from reasoner.errors import InputError
 from reasoner.reader.clean import Cleaned
+from reasoner.reader.dates import DATE_RE
 
 _I = re.I | re.M
 _OUTCOME = r"(Upheld|Overturned)"
@@ -287,8 +288,9 @@ _HEADER = {
     "date_of_injury": r"Date of Injury:\s*(\S+)",
     "ur_denial_date": r"(?:UR Denial Date|Date of UR Decision):\s*(\S+)",
     "decision_date": r"(?:Decision Date|Dated):\s*(\S+)",
-    "report_date": r"(?:Date of (?:Exam(?:ination)?|Service|Visit|Report|Evaluation)|"
-                   r"(?:Exam|Report|Visit|RFA) Date|DOS)\s*:\s*(\S+)",
+    "report_date": r"\b(?:Date of (?:Exam(?:ination)?|Service|Visit|Report|Evaluation|request)|"
+                   r"(?:Exam|Report|Visit|RFA|Evaluation) Date|DOS|DOE|Visit)\s*:\s*("
+                   + DATE_RE.pattern + ")",
     "licensure": r"State\(?s?\)? of Licensure:\s*([^\n]+)",
     "specialty": r"Certification\(?s?\)?\s*/\s*Specialty:\s*([^\n]+)",
 }

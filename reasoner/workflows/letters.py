@@ -92,7 +92,20 @@ def reason_letter(read: ReadLetter, kb: KnowledgeBase) -> Reasoned:
         # One index over the facts, shared by the completeness checks and the fact reading.
         return Reasoned(kb.reason(CaseGraph.of(decidable), read.source), note)
     except IncompleteCase as exc:
-        return Reasoned(None, f"case not decidable: {exc}")
+        # Items are decided one by one: requests the case shapes find incomplete (no request
+        # date, say) are left out, said so, and the others decided.
+        incomplete = {p.focus for p in exc.problems} & set(requests)
+        if not incomplete or len(incomplete | set(unknown)) == len(requests) or \
+                any(p.focus not in incomplete for p in exc.problems):
+            return Reasoned(None, f"case not decidable: {exc}")
+        left = [t for t in decidable if not (t.predicate.value == request and
+                                             getattr(t.object, "value", None) in incomplete)]
+        why = "; ".join(sorted({p.message for p in exc.problems}))
+        note = "; ".join(filter(None, [note, f"{len(incomplete)} item(s) not decided: {why}"]))
+        try:
+            return Reasoned(kb.reason(CaseGraph.of(left), read.source), note)
+        except IncompleteCase as again:
+            return Reasoned(None, f"case not decidable: {again}")
 
 
 def letter_report(read: ReadLetter, kb: KnowledgeBase, reasoned: Reasoned | None
@@ -207,11 +220,16 @@ def _agreements(source: str, gold: CaseResult, read: Reasoned,
     decided = [(d.request.concept, d.outcome.value)
                for d in (read.result.determinations if read.result else ())]
     out = []
+    is_a = kb.terms.is_a
     for d in gold.determinations:
         concept = d.request.concept
-        mine = next((o for c, o in decided if c == concept), None)
-        if mine is not None:
-            decided.remove((concept, mine))
+        # The same request, named as precisely as the gold or more or less so ("chiropractic
+        # manipulation of the low back" read as "manual therapy and manipulation").
+        same = [(c, o) for c, o in decided if c == concept] or \
+            [(c, o) for c, o in decided if c and concept and (is_a(c, concept) or is_a(concept, c))]
+        mine = same[0][1] if same else None
+        if same:
+            decided.remove(same[0])
         out.append(ItemAgreement(source, kb.terms.label(concept) if concept else None,
                                  d.outcome.value, mine))
     return out
