@@ -131,3 +131,32 @@ def test_red_flags_not_asserted_are_not_facts(kb, sentence):
 def test_negation_inside_the_mention_and_chart_shorthand(sentence, mentions, expected):
     spans = [(sentence.index(m), sentence.index(m) + len(m)) for m in mentions]
     assert assertions(sentence, spans) == expected
+
+
+@pytest.mark.parametrize("sentence,mentions,expected", [
+    ("Sensation is intact to light touch.", ["Sensation"], [A]),
+    ("DTRs 2+ and symmetric at the patellae.", ["DTRs"], [A]),
+    ("Motor 5/5 throughout except left EHL 4+/5.", ["EHL"], [P]),
+    ("Lumbar spine non-tender.", ["tender"], [A]),
+    ("Sensation decreased to light touch over the left L5 dermatome.", ["Sensation"], [P]),
+    ("SLR positive on the left at 40 degrees.", ["SLR"], [P]),
+    ("SLR negative bilaterally to 70 degrees with low back pain only.", ["SLR"], [A]),
+    ("Tinel's and Phalen's negative bilaterally at the wrists.", ["Tinel's", "Phalen's"],
+     [A, A]),
+    ("SLR (-) B.", ["SLR"], [A]),
+    ("ROS: No fever, chills or weight loss.", ["fever", "weight loss"], [A, A]),
+    ("Sensation, strength and reflexes normal and symmetric in both legs.",
+     ["Sensation", "reflexes"], [A, A]),
+    ("Tenderness over the facets with negative SLR.", ["Tenderness", "SLR"], [P, A]),
+    ("The cervical spine has full, painless range of motion; Spurling negative.",
+     ["range of motion", "Spurling"], [A, A]),
+    ("Mild tenderness, full range of motion, negative McMurray.",
+     ["tenderness", "range of motion"], [P, A]),
+    ("Hardware appears intact, there is limited range of motion with flexion.",
+     ["limited range of motion"], [P]),
+    ("Cyclobenzaprine was started for spasm.", ["spasm"], [S]),
+    ("He quit smoking in 2013.", ["smoking"], [S]),
+])
+def test_examination_wording(sentence, mentions, expected):
+    spans = [(sentence.index(m), sentence.index(m) + len(m)) for m in mentions]
+    assert assertions(sentence, spans) == expected

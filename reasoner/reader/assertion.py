@@ -59,24 +59,38 @@ def _rules() -> list[Any]:
         rule("ruled out (after)", _NEGATED, "BACKWARD",
              [_BE, {"LOWER": {"IN": ["ruled", "excluded"]}}, {"LOWER": "out", "OP": "?"}]),
         rule("negative (after)", _NEGATED, "BACKWARD", [_BE, _NEGATIVE, _SIDEWAYS, _END]),
+        # "negative" or "(-)" either side of the sign, close to it: "SLR negative bilaterally
+        # to 70 degrees", "Tinel's and Phalen's negative at the wrists", "SLR (-) B"
+        rule("negative (near)", _NEGATED, "BIDIRECTIONAL",
+             [{"LOWER": {"IN": ["negative", "neg"]}}], max_scope=6),
+        rule("(-) (near)", _NEGATED, "BIDIRECTIONAL",
+             [{"ORTH": "("}, {"ORTH": {"IN": ["-", "neg"]}}, {"ORTH": ")"}], max_scope=5),
         rule("not found (after)", _NEGATED, "BACKWARD",
              [_BE, {"LOWER": "not"}, {"LOWER": {"IN": [
                  "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
                  "reported", "documented", "evident", "observed", "detected"]}}]),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        # a normal examination said of the test: "sensation intact", "reflexes 2+ and
+        # symmetric", "strength 5/5 throughout", "range of motion full"
+        rule("intact (after)", _NEGATED, "BACKWARD", [{"LOWER": {"IN": [
+            "intact", "symmetric", "symmetrical", "sym", "full", "wnl", "preserved",
+            "unremarkable", "nontender", "non-tender", "normal", "resolved", "stable"]}}],
+             max_scope=8),
+        rule("within normal limits", _NEGATED, "BACKWARD",
+             [{"LOWER": "within"}, {"LOWER": "normal"}, {"LOWER": "limits"}], max_scope=6),
+        rule("5/5", _NEGATED, "BIDIRECTIONAL", [{"TEXT": {"REGEX": "^5/5$"}}], max_scope=6),
+        rule("non-", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["non", "non-"]}},
+                                           {"ORTH": "-", "OP": "?"}], max_scope=2),
         rule(": none", _NEGATED, "BACKWARD",
              [{"ORTH": {"IN": [":", "-", "--", "="]}},
-              {"LOWER": {"IN": ["none", "no", "negative", "absent", "denied", "nil"]}}]),
+              {"LOWER": {"IN": ["none", "negative", "absent", "denied", "nil"]}}]),
         rule("none noted", _NEGATED, "BACKWARD",
              [{"LOWER": "none"}, {"LOWER": {"IN": ["noted", "found", "seen", "present"]}}]),
         # before the term, scoped to the next few words
-        rule("negative (before)", _NEGATED, "FORWARD", [_NEGATIVE], max_scope=5),
         rule("no signs of", _NEGATED, "FORWARD",
              [{"LOWER": {"IN": ["no", "without"]}}, {"LOWER": {"IN": [
                  "sign", "signs", "evidence", "indication", "symptoms"]}},
               {"LOWER": "of"}]),
-        rule("(-)", _NEGATED, "FORWARD", [{"ORTH": "("}, {"ORTH": {"IN": ["-", "neg"]}},
-                                          {"ORTH": ")"}], max_scope=5),
         rule("(+)", _NEGATED, "TERMINATE", [{"ORTH": "("}, {"ORTH": {"IN": ["+", "pos"]}},
                                             {"ORTH": ")"}]),
         rule("denies", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["denies", "denied", "denying"]}}]),
@@ -99,8 +113,14 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["considered", "contemplated", "discussed", "planned"]}}]),
         rule("former", _HISTORICAL, "FORWARD",
              [{"LOWER": {"IN": ["former", "ex", "remote", "resolved"]}}], max_scope=3),
-        rule("quit", _HISTORICAL, "BACKWARD", [{"LOWER": {"IN": ["quit", "stopped"]}}],
-             max_scope=4),
+        rule("quit", _HISTORICAL, "BIDIRECTIONAL", [{"LOWER": {"IN": ["quit", "stopped"]}}],
+             max_scope=3),
+        # what a drug was given for is its indication, not a finding of this examination:
+        # "cyclobenzaprine started for spasm"
+        rule("started for", _HISTORICAL, "FORWARD", [
+            {"LOWER": {"IN": ["started", "prescribed", "given", "used", "taken", "takes",
+                              "take", "uses", "use", "helps", "help", "needed"]}},
+            {"LOWER": {"IN": ["for", "with"]}}], max_scope=3),
         rule("possible", _UNCERTAIN, "FORWARD", [
             {"LOWER": {"IN": ["possible", "possibly", "probable", "suspected", "suspect",
                               "questionable", "likely"]}}], max_scope=4),
@@ -108,13 +128,18 @@ def _rules() -> list[Any]:
 
 
 _CLAUSE_ENDS = {".", "!", "?", ";"}
-_CLAUSE_OPENERS = {"positive", "negative", "but", "however", "although", "whereas"}
+# A comma followed by one of these opens a new statement about another sign: "mild tenderness,
+# full range of motion, negative McMurray".
+_CLAUSE_OPENERS = {"positive", "negative", "but", "however", "although", "whereas", "full",
+                   "normal", "intact", "no", "without", "mild", "moderate", "severe",
+                   "decreased", "limited", "reduced"}
 
 
 def _clauses(doc: Any) -> Any:
     """ConText scopes end at the sentence, so clauses are made sentences: after a full stop or a
     semicolon ("decreased sensation; reflexes normal"), and at a comma that opens a clause of
-    opposite sense ("positive Tinel sign, negative Phalen test")."""
+    opposite sense ("positive Tinel sign, negative Phalen test") or another sign.
+    (A negation before a list, "no numbness, tingling or weakness", still reaches the list.)"""
     for i, token in enumerate(doc):
         if i == 0:
             token.is_sent_start = True
@@ -126,16 +151,18 @@ def _clauses(doc: Any) -> Any:
 
 
 def _default_rules() -> list[Any]:
-    """medspaCy's rules, but for "no": its pattern takes "no abnormal" and "no new" as the
-    negation, which then overlaps a mention such as "abnormal relative movement" and so
-    negates nothing ("no abnormal relative movement is noted" was read as present)."""
+    """medspaCy's rules, but for "no" and ": no". Its "no" pattern takes "no abnormal" and
+    "no new" as the negation, which then overlaps a mention such as "abnormal relative
+    movement" and so negates nothing ("no abnormal relative movement is noted" was read as
+    present); ": no" reads "ROS: No fever" as negating what stands before the colon."""
     from pathlib import Path
 
     import medspacy
     from medspacy.context import ConTextRule
 
     path = Path(medspacy.__file__).parent.parent / "resources" / "en" / "context_rules.json"
-    rules = [r for r in ConTextRule.from_json(str(path)) if r.literal.lower() != "no"]
+    rules = [r for r in ConTextRule.from_json(str(path))
+             if r.literal.lower() not in ("no", ": no")]
     return [*rules, ConTextRule("no", _NEGATED, direction="FORWARD")]
 
 
@@ -175,12 +202,27 @@ def assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertio
     for key in spans:
         span = chosen.get(key)
         found = by_span.get((span.start, span.end)) if span is not None else None
-        if found is not None and any(s < found.start < e or found.start <= s < found.end
-                                     for s, e in overlapping):
+        if found is not None and (_normal_before(doc, found.start) or any(
+                s < found.start < e or found.start <= s < found.end for s, e in overlapping)):
             out.append(Assertion.ABSENT)
         else:
             out.append(_assertion(found) if found is not None else Assertion.PRESENT)
     return out
+
+
+_NORMAL = {"intact", "full", "normal", "symmetric", "unremarkable"}
+
+
+def _normal_before(doc: Any, start: int) -> bool:
+    """A normal finding said before the test, closely: "full range of motion", "full, painless
+    range of motion", "intact sensation". (A ConText rule for these words can only look one
+    way, and the same words also come after the test: "ROM full", "sensation intact".)"""
+    for token in reversed(doc[max(0, start - 3):start]):
+        if token.lower_ in _NORMAL:
+            return True
+        if token.is_sent_start or token.lower_ in {"and", "but", ";"}:
+            return False
+    return False
 
 
 def _negations_inside(doc: Any) -> list[tuple[int, int]]:

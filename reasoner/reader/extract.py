@@ -34,8 +34,15 @@ _DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressi
 _PRIOR = re.compile(r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|included|"
                     r"consists? of|:)|\btreatment (?:to date|history)\b[^:]*?(?:includes?|"
                     r"included|has included|:)|\bhas (?:had|received|undergone|tried)\b", re.I)
-_MEDS = re.compile(r"\b(?:current )?medications?\b\s*(?:are|include[sd]?|list|consist of|:)|"
-                   r"\b(?:is|was) (?:currently )?(?:taking|prescribed|on)\b", re.I)
+_MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
+                   r":)|\b(?:is|was|remains) (?:currently |still )?(?:taking|prescribed|on)\b|"
+                   r"\b(?:he|she|patient|worker) (?:takes|uses|continues)\b", re.I)
+# Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
+# "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
+_DONE = re.compile(r"\b(?:completed|underwent|received|tried|attended|failed|has had|had|"
+                   r"was treated with|treated with|has been (?:prescribed|taking|on)|"
+                   r"was (?:prescribed|started on|given)|started|has taken|took|"
+                   r"(?:prior|previous|past) (?:course|trial)s? of|s/p|status post)\b", re.I)
 # A diagnosis list keeps past conditions ("history of", "status post") and working ones
 # ("suggestive of", "possibly"): the treating physician lists them as the diagnoses.
 _DIAGNOSED = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.UNCERTAIN)
@@ -94,6 +101,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _listed(out, lex, sentence, at, cue.end(), "medication")
         else:
             day = _sentence_date(sentence) or current
+            if cue := _DONE.search(sentence):
+                _listed(out, lex, sentence, at, cue.start(), "prior")
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
             _responses(out, lex, sentence)

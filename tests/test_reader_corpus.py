@@ -1,0 +1,56 @@
+"""The reader measured on the gold corpus (tests/reader/corpus: IMR letters in several layouts
+and treating physicians' progress reports, each with a hand-made gold case graph, written by
+authors who did not see the reader's code).
+
+The floors are where the reader stands today; they only go up. The targets of the reader's
+issue (recall >= 95% and precision >= 97% per fact kind, item outcome >= 95%) are far above
+them: see `mtus eval --facts tests/reader/corpus` for the current figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reasoner.workflows.letters import gold_documents, score_reader
+
+CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
+
+# fact kind -> (precision floor, recall floor)
+FLOORS = {
+    "finding absent": (0.84, 0.52), "finding present": (0.85, 0.56),
+    "diagnosis": (0.72, 0.40), "medication": (0.68, 0.44), "prior treatment": (0.64, 0.28),
+    "request": (0.78, 0.79), "request date": (0.61, 0.62), "pain score": (0.92, 0.98),
+    "worker": (0.98, 0.80), "study": (0.72, 0.42),
+}
+
+
+@pytest.fixture(scope="module")
+def report(kb):
+    return score_reader([CORPUS], kb)
+
+
+def test_the_corpus_is_there():
+    assert len(gold_documents([CORPUS])) >= 75
+
+
+def test_no_document_is_lost(report):
+    assert len(report.unreadable) <= 6, report.unreadable
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_fact_kind_floors(report, kind):
+    score, (precision, recall) = report.kinds[kind], FLOORS[kind]
+    assert score.precision is not None and score.precision >= precision, score
+    assert score.recall is not None and score.recall >= recall, score
+
+
+def test_negated_findings_are_not_read_as_present(report):
+    # The two left are modelling conflicts in the terminology (spondylolisthesis as
+    # instability; a 'DTR' line), not misread negations; the target is none.
+    assert report.negated_read_present <= 2
+
+
+def test_item_outcomes_floor(report):
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.40
