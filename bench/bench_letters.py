@@ -2,7 +2,7 @@
 
     python bench/bench_letters.py [--letters 10000] [--jobs N] [--dir DIR] [--json OUT]
 
-The letters are generated first (reasoner/letters/synth.py; not timed). Then the whole of
+The letters are generated first (reasoner/reader/synth.py; not timed). Then the whole of
 `mtus ingest --reason` is timed: the knowledge base load, a fresh store with the guideline
 graph, and every letter read, decided from its case facts and stored with its determinations,
 whole or not at all (Store.save_letters_nquads). Reported: letters/s, total seconds, the

@@ -1,4 +1,4 @@
-"""The `mtus` command line: reason, validate, serve, query, prune, check, ingest, eval.
+"""The `mtus` command line: reason, validate, read, serve, query, prune, check, ingest, eval.
 
 Exit codes, the same for every command (`mtus --help` and README.md list them too; EXIT_CODES
 below is the one source, a test keeps the three in step):
@@ -256,6 +256,32 @@ def cmd_prune(args) -> int:
     return EXIT_OK
 
 
+def cmd_read(args) -> int:
+    from reasoner import KnowledgeBase
+    from reasoner.workflows.letters import read_document
+
+    kb = KnowledgeBase.load()
+    if Path(args.file).is_dir():
+        raise InputError("is a directory: pass one letter or progress report (.txt)",
+                         source=args.file)
+    read, report = read_document(Path(args.file), kb, reason=args.reason)
+    if args.json:
+        print(_json(report))
+    elif args.reason:
+        print(_letter_line(report, True))
+        for item in report.items:
+            print(f"  {item.name}: {item.outcome or 'not decided'} ({item.reason})")
+    else:
+        import pyoxigraph as ox
+
+        prefixes = {"mtus": "https://w3id.org/mtus-kg/ontology#",
+                    "term": "https://w3id.org/mtus-kg/term/",
+                    "xsd": "http://www.w3.org/2001/XMLSchema#"}
+        print((ox.serialize(read.graph.triples, format=ox.RdfFormat.TURTLE,
+                            prefixes=prefixes) or b"").decode())
+    return EXIT_OK
+
+
 def cmd_ingest(args) -> int:
     from reasoner import KnowledgeBase
     from reasoner.progress import progress_bar
@@ -424,6 +450,19 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--store", default=DEFAULT_STORE)
     q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml"])
     q.set_defaults(func=cmd_query)
+
+    rd = sub.add_parser("read", help="read one IMR letter or progress report (text) into a "
+                                     "case graph: Turtle, or with --reason each item decided",
+                        description="Read one document (an IMR letter in any of its layouts, "
+                                    "or a treating physician's progress report with its "
+                                    "requested treatments) into a case graph, each fact with "
+                                    "its span in the text. Prints the graph as Turtle (feed it "
+                                    "to `mtus reason`), or with --reason the decision on each "
+                                    "requested item. Nothing is stored.")
+    rd.add_argument("file", help="a .txt letter or progress report")
+    rd.add_argument("--reason", action="store_true", help="decide each requested item")
+    rd.add_argument("--json", action="store_true", help="the letter report as JSON")
+    rd.set_defaults(func=cmd_read)
 
     i = sub.add_parser("ingest", help="read IMR letters (text) into case graphs and store them",
                        description="Read IMR letters into case graphs with the reviewer's "

@@ -292,3 +292,23 @@ def test_exit_codes_are_documented_in_the_module_help_and_readme(capsys):
         assert f"{code} {_words(meaning)}" in doc, code
         assert f"{code} {_words(meaning)}" in help_text, code
         assert f"| `{code}` | {_words(meaning)} |" in readme, code
+
+
+def test_read_prints_a_progress_reports_case_graph_that_reason_decides(tmp_path, capsys):
+    report = (Path(__file__).resolve().parent / "reader" / "corpus" / "progress-reports"
+              / "001-pr2-lumbar-norco-ppi-pt.txt")
+    assert main(["read", str(report)]) == 0
+    graph = tmp_path / "case.ttl"
+    graph.write_text(capsys.readouterr().out)
+    assert main(["reason", str(graph), "--no-store", "--json"]) == 0
+    decided = json.loads(capsys.readouterr().out)["determinations"]
+    assert "https://w3id.org/mtus-kg/term/Omeprazole" in {d["service_concept"] for d in decided}
+    assert main(["read", str(report), "--reason"]) == 0
+    assert "Omeprazole 20 mg daily #30: not-medically-necessary" in capsys.readouterr().out
+
+
+def test_read_a_missing_file_or_a_directory_is_bad_input(tmp_path, capsys):
+    assert main(["read", str(tmp_path / "none.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["read", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err

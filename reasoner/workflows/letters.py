@@ -163,6 +163,16 @@ def read_file(path: Path, kb: KnowledgeBase) -> LetterOutcome:
         return LetterOutcome(str(path), error=f"{path}: {exc}")
 
 
+def read_document(path: Path, kb: KnowledgeBase,
+                  reason: bool = False) -> tuple[ReadLetter, LetterReport]:
+    """`mtus read`: one letter or progress report read (and decided), nothing stored."""
+    if not path.is_file():
+        raise InputError("no such file", source=str(path))
+    read = read_letter(path.read_bytes(), str(path), kb.terms)
+    report, _ = letter_report(read, kb, reason_letter(read, kb) if reason else None)
+    return read, report
+
+
 def score_letters(files: list[Path], kb: KnowledgeBase,
                   progress: Progress | None = None) -> ScoreReport:
     """`mtus eval`: decide every letter from its facts and score it against its record."""
