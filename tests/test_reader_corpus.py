@@ -19,10 +19,10 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
 # fact kind -> (precision floor, recall floor)
 FLOORS = {
-    "finding absent": (0.84, 0.52), "finding present": (0.85, 0.56),
-    "diagnosis": (0.72, 0.40), "medication": (0.68, 0.44), "prior treatment": (0.64, 0.28),
-    "request": (0.78, 0.79), "request date": (0.61, 0.62), "pain score": (0.92, 0.98),
-    "worker": (0.98, 0.80), "study": (0.72, 0.42),
+    "finding absent": (0.84, 0.54), "finding present": (0.86, 0.57),
+    "diagnosis": (0.78, 0.52), "medication": (0.76, 0.43), "prior treatment": (0.69, 0.50),
+    "sessions": (0.80, 0.48), "request": (0.79, 0.80), "request date": (0.62, 0.63),
+    "pain score": (0.92, 0.98), "worker": (0.98, 0.81), "study": (0.66, 0.43),
 }
 
 
@@ -53,4 +53,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.40
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.42

@@ -29,11 +29,13 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
                           + r")|^\s*On\s+(" + DATE_RE.pattern + r")", re.I)
 _AGE_SEX = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}?(male|female|man|woman)", re.I)
 _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury)\D{0,40}?(" + DATE_RE.pattern + ")", re.I)
-_DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?)\b[^:]*?"
+_DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)", re.I)
 _PRIOR = re.compile(r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|included|"
                     r"consists? of|:)|\btreatment (?:to date|history)\b[^:]*?(?:includes?|"
-                    r"included|has included|:)|\bhas (?:had|received|undergone|tried)\b", re.I)
+                    r"included|has included|:)|\bhas (?:had|received|undergone|tried)\b|"
+                    r"\b(?:treatments?|tx|therap(?:y|ies)|care)\b[^:.]{0,40}?\b(?:has|have)?\s*"
+                    r"(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:", re.I)
 _MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
                    r":)|\b(?:is|was|remains) (?:currently |still )?(?:taking|prescribed|on)\b|"
                    r"\b(?:he|she|patient|worker) (?:takes|uses|continues)\b", re.I)
@@ -85,7 +87,7 @@ class Extracted:
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
     out = Extracted(facts=[])
-    base, text = letter.summary[0], letter.summary_text.replace("\n", " ")
+    base, text = letter.summary[0], letter.summary_text
     current: dt.date | None = None
     for s_start, sentence in _sentences(text):
         at = base + s_start
@@ -102,7 +104,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         else:
             day = _sentence_date(sentence) or current
             if cue := _DONE.search(sentence):
-                _listed(out, lex, sentence, at, cue.start(), "prior")
+                _listed(out, lex, sentence, at, cue.start(), "prior", studies=False)
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
             _responses(out, lex, sentence)
@@ -116,13 +118,31 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     return out
 
 
+# Besides full stops, a statement ends at a blank line, before a heading line ("Treatment since
+# the injury has included:"; a list stays with its heading) and
+# before a labelled field written inline: "Dx: lumbar strain. Tx to date: PT, ESI x3".
+_BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{2,80}:[ \t]*\n)|"
+                    r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx|Tx(?: to date)?|Meds|Medications|"
+                    r"Exam|Plan|Imaging|Assessment|Impression|Diagnos[ie]s|PMH|HPI|ROS|"
+                    r"Treatments?(?: to date| history)?)\s*:)")
+
+
 def _sentences(text: str):
+    """(offset, sentence) with line breaks as spaces (offsets unchanged)."""
+    block_start = 0
+    for block in [*_BLOCK.finditer(text), None]:
+        end = block.start() if block else len(text)
+        yield from _block_sentences(text[block_start:end].replace("\n", " "), block_start)
+        block_start = block.end() if block else end
+
+
+def _block_sentences(text: str, offset: int):
     start = 0
     for boundary in _SENTENCE.finditer(text):
-        yield start, text[start:boundary.start() + 1]
+        yield offset + start, text[start:boundary.start() + 1]
         start = boundary.end()
     if text[start:].strip():
-        yield start, text[start:]
+        yield offset + start, text[start:]
 
 
 def _sentence_date(sentence: str) -> dt.date | None:
@@ -170,7 +190,8 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
         out.region = region.term if region else None
 
 
-def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind: str) -> None:
+def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind: str,
+            studies: bool = True) -> None:
     """A list of treatments, studies or drugs; what follows each name (dates, sessions, dose,
     response) up to the next name belongs to it."""
     clause = sentence[cue:]
@@ -181,11 +202,14 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
             continue  # "has not had PT", "would consider acupuncture": no course to read
         tail = clause[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(clause)]
+        lead = clause[hits[n - 1].end if n else 0:hit.start]
         name = clause[hit.start:hit.end]
         start, end = at + cue + hit.start, at + cue + hit.end
         study = lex.terms.is_a(hit.term, T("DiagnosticService"))
+        if study and not studies:
+            continue  # a sentence that reports a study is read by _studies
         this_kind = "study" if study else kind
-        props = request_items.course_props(tail) if not study else {}
+        props = request_items.course_props(tail, lead) if not study else {}
         dates = [d for d, _, _ in find_dates(tail)]
         # A course's 'since DATE' is its start, not the date it took place.
         dates = [] if props.get("start") else dates

@@ -36,14 +36,39 @@ _COUNT = re.compile(r"(?:#\s*(\d+)|\b(\d{1,3})\s*(?:sessions?|visits?|treatments
                     r"\(\s*(\d{1,3})\s*\)|\bquantity:?\s*(\d+)|\bqty:?\s*(\d+))", re.I)
 
 
-def course_props(tail: str) -> dict:
-    """What follows a treatment or drug name in a list: sessions, dose, frequency, response."""
+_NUMBER_WORDS = {w: n for n, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"))}
+_NUMBER_WORDS.update({"twenty-four": 24, "thirty": 30, "a dozen": 12, "two dozen": 24})
+_COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
+# "12 sessions", "ten visits" after the name; "completed 18 visits of" before it.
+_COUNT_AFTER = re.compile(r"\b" + _COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS + r"\b", re.I)
+_COUNT_BEFORE = re.compile(r"\b" + _COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
+                           + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
+
+
+# "twelve [physical therapy] visits": the count just before the name, the unit just after
+_COUNT_NEXT_TO = re.compile(r"\b" + _COUNT_WORD + r"\s*$", re.I)
+_SESSIONS_FIRST = re.compile(r"\s*" + _SESSIONS + r"\b", re.I)
+
+
+def count_of(text: str) -> int:
+    text = text.lower()
+    return int(text) if text.isdigit() else _NUMBER_WORDS[text]
+
+
+def course_props(tail: str, lead: str = "") -> dict:
+    """What goes with a treatment or drug name in a list: sessions ("12 visits" after it, or
+    "completed twelve visits of" before it, in `lead`), dose, frequency, start, response."""
     from reasoner.reader.extract import response_of
 
     props: dict = dose_props(tail)
-    sessions = re.search(r"\b(\d{1,3})\s*(?:sessions?|visits?|treatments?)\b", tail, re.I)
+    sessions = _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or (
+        _COUNT_NEXT_TO.search(lead) if _SESSIONS_FIRST.match(tail) else None)
     if sessions:
-        props["sessions"] = int(sessions.group(1))
+        props["sessions"] = count_of(sessions.group(1))
     since = re.search(r"\b(?:since|started(?: on)?|starting(?: on)?|began(?: on)?)\s+("
                       + DATE_RE.pattern + ")", tail, re.I)
     if since:
