@@ -160,3 +160,14 @@ def test_negation_inside_the_mention_and_chart_shorthand(sentence, mentions, exp
 def test_examination_wording(sentence, mentions, expected):
     spans = [(sentence.index(m), sentence.index(m) + len(m)) for m in mentions]
     assert assertions(sentence, spans) == expected
+
+
+@pytest.mark.parametrize("sentence,mentions,expected", [
+    ("Requesting a urine drug screen.", ["urine drug screen"], [H]),
+    ("Urine drug screen at next visit.", ["Urine drug screen"], [H]),
+    ("No early refills and no lost prescriptions.", ["early refills", "lost prescriptions"],
+     [A, A]),
+])
+def test_requested_monitoring_is_not_yet_done(sentence, mentions, expected):
+    spans = [(sentence.index(m), sentence.index(m) + len(m)) for m in mentions]
+    assert assertions(sentence, spans) == expected

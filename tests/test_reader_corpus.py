@@ -23,6 +23,7 @@ FLOORS = {
     "diagnosis": (0.78, 0.52), "medication": (0.76, 0.43), "prior treatment": (0.69, 0.50),
     "sessions": (0.80, 0.48), "request": (0.79, 0.80), "request date": (0.62, 0.63),
     "pain score": (0.92, 0.98), "worker": (0.98, 0.81), "study": (0.66, 0.43),
+    "assessment": (0.64, 0.42),
 }
 
 
@@ -53,4 +54,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.42
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.44

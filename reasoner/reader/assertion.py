@@ -108,6 +108,17 @@ def _rules() -> list[Any]:
         rule("may require", _HYPOTHETICAL, "FORWARD", [
             {"LOWER": {"IN": ["may", "might", "could"]}},
             {"LOWER": {"IN": ["require", "need", "benefit", "undergo", "be"]}}]),
+        # what is asked for is not yet done: "requesting a urine drug screen", "UDS at next
+        # visit", "recommend CURES review"
+        rule("requesting", _HYPOTHETICAL, "FORWARD", [{"LOWER": {"IN": [
+            "request", "requests", "requesting", "requested", "recommend", "recommends",
+            "recommended", "recommending", "authorize", "authorization", "order", "ordered",
+            "obtain"]}}], max_scope=6),
+        rule("at next visit", _HYPOTHETICAL, "BACKWARD", [
+            {"LOWER": {"IN": ["at", "on", "by"]}}, {"LOWER": {"IN": ["the", "his", "her"]},
+                                                     "OP": "?"},
+            {"LOWER": {"IN": ["next", "following"]}}, {"LOWER": {"IN": ["visit", "appointment"]}}],
+             max_scope=6),
         rule("being considered (after)", _HYPOTHETICAL, "BACKWARD", [
             _BE, {"LOWER": "being", "OP": "?"},
             {"LOWER": {"IN": ["considered", "contemplated", "discussed", "planned"]}}]),

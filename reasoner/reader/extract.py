@@ -107,6 +107,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                 _listed(out, lex, sentence, at, cue.start(), "prior", studies=False)
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
+            _assessments(out, lex, sentence, at, day)
             _responses(out, lex, sentence)
         _pain(out, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
@@ -254,6 +255,40 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                               sentence[hit.start:hit.end],
                               {"present": present, "on_date": day, "side": side,
                                "region": region.term if region else None}))
+
+
+# What a monitoring step found, said near it: "UDS 06/10/2014 consistent with hydrocodone".
+_CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|compliant|expected|"
+                         r"single prescriber|no other prescribers?)\b", re.I)
+_INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocaine|"
+                           r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
+                           r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant)\b",
+                           re.I)
+_REVIEWS = (T("AdverseEffectReview"), T("AberrantBehaviorReview"))
+
+
+def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+    """Monitoring documented (urine drug screen, CURES, opioid agreement, side effects and
+    aberrant behaviour reviewed) and its result. A review said negated ("denies side effects",
+    "no early refills") found nothing of concern; a screen or check said negated ("no UDS on
+    file") is not a record of one, and the vocabulary has no "not done": it is left out."""
+    hits = lex.find(sentence, T("MonitoringAssessment"))
+    for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
+                         strict=True):
+        review = any(lex.terms.is_a(hit.term, r) for r in _REVIEWS)
+        if said is Assertion.ABSENT and review:
+            result = "NoneObserved"
+        elif said is not Assertion.PRESENT:
+            continue
+        elif review:
+            result = "Observed"
+        else:
+            near = sentence[hit.end:hit.end + 120]
+            result = ("Inconsistent" if _INCONSISTENT.search(near) else "Consistent"
+                      if _CONSISTENT.search(near) else "Documented")
+        out.facts.append(Mention("assessment", hit.term, at + hit.start, at + hit.end,
+                                 sentence[hit.start:hit.end],
+                                 {"on_date": day, "assessment_result": m(result)}))
 
 
 def _responses(out: Extracted, lex: Lexicon, sentence: str) -> None:

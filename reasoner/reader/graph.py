@@ -25,15 +25,16 @@ _KIND = {"diagnosis": ("Diagnosis", "diagnosis", "dx"), "finding": ("Finding", "
          "prior": ("PriorTreatment", "priorTreatment", "tx"),
          "medication": ("MedicationUse", "medication", "rx"),
          "study": ("DiagnosticStudy", "diagnosticStudy", "study"),
-         "request": ("TreatmentRequest", "request", "req")}
+         "request": ("TreatmentRequest", "request", "req"),
+         "assessment": ("Assessment", "assessment", "as")}
 _PROPS = {"on_date": "onDate", "start": "startDate", "sessions": "sessions",
           "dose_mg": "doseMg", "doses_per_day": "dosesPerDay", "frequency": "frequencyText",
           "value": "value", "value_high": "valueHigh", "result": "resultText",
           "request_date": "requestDate", "quantity": "quantity",
           "frequency_per_week": "frequencyPerWeek", "duration_weeks": "durationWeeks",
           "purpose_text": "purposeText"}
-_LINKS = {"context": "context", "response": "response", "unit": "unit", "region": "bodyRegion",
-          "type": "requestType"}
+_LINKS = {"assessment_result": "result", "context": "context", "response": "response",
+          "unit": "unit", "region": "bodyRegion", "type": "requestType"}
 
 
 @dataclass(frozen=True)
