@@ -320,3 +320,20 @@ def test_openapi_types_the_report_and_documents_the_real_error_body(client):
                 if status.startswith(("4", "5")):
                     assert response["content"]["application/json"]["schema"] == \
                         {"$ref": "#/components/schemas/ErrorBody"}, (path, method, status)
+
+
+def test_reason_rdf_answer_is_the_stored_run_graph(client, seed_turtle):
+    import pyoxigraph as ox
+
+    response = client.post("/v1/reason", content=seed_turtle,
+                           headers={**TURTLE, "accept": "application/n-triples"})
+    answered = {str(q.triple) for q in ox.parse(response.content,
+                                                format=ox.RdfFormat.N_TRIPLES)}
+    run = next(t.split()[0][1:-1] for t in answered
+               if "http://www.w3.org/ns/prov#endedAtTime" in t)
+    stored = client.get("/sparql", params={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ "
+                                                    f"GRAPH <{run}> {{ ?s ?p ?o }} }}"},
+                        headers={"accept": "application/n-triples"})
+    assert stored.status_code == 200
+    assert {str(q.triple) for q in ox.parse(stored.content,
+                                            format=ox.RdfFormat.N_TRIPLES)} == answered

@@ -12,7 +12,7 @@ from api.fastjson import json_response
 from api.results import negotiate, not_acceptable, serialize_graph
 from api.schemas import error_responses
 from reasoner.engine.report import CaseReport
-from reasoner.workflows.cases import report_triples, start_reason_case
+from reasoner.workflows.cases import start_reason_case
 
 router = APIRouter(prefix="/v1", tags=["reasoning"])
 # Bodies up to this size are decided on the event loop (a few ms at most); larger ones in the
@@ -48,19 +48,18 @@ async def reason(request: Request, body: CaseBodyDep, storing: StoringDep) -> Re
     if len(body.data) <= INLINE_BODY_BYTES:
         # A case this size decides in 1-3 ms: a hop to the thread pool would cost more CPU
         # than that under load (measured: 2.6 -> 4.2 ms of server CPU a request).
-        report, committed = start_reason_case(kb, body.data, body.media_type,
-                                              "request body", store)
+        started = start_reason_case(kb, body.data, body.media_type, "request body", store)
     else:  # a large document can take seconds: the loop keeps answering (/health) meanwhile
-        report, committed = await run_in_threadpool(
+        started = await run_in_threadpool(
             start_reason_case, kb, body.data, body.media_type, "request body", store)
-    if committed is not None:  # the store's writer commits; the loop only waits for it
-        await asyncio.wrap_future(committed)
-    if media != JSON:
-        return Response(serialize_graph(report_triples(report), media), media_type=media,
+    if started.committed is not None:  # the store's writer commits; the loop only waits
+        await asyncio.wrap_future(started.committed)
+    if media != JSON:  # the run graph, the very triples stored
+        return Response(serialize_graph(started.graph(), media), media_type=media,
                         headers={"Vary": "Accept"})
     # Serialised here, once, by orjson (the report's dataclasses natively); CaseReport in
     # response_model only documents it.
-    return json_response(report)
+    return json_response(started.report)
 
 
 def _media(accept: str | None) -> str:

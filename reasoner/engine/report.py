@@ -249,7 +249,7 @@ def run_triples(report: CaseReport, run_iri: str | None = None) -> tuple[str, li
     request, with its criterion results and the facts they used."""
     run = _n(run_iri or new_run_iri())
     digest = report.knowledge_base.digest
-    now = dt.datetime.now(dt.UTC).isoformat()
+    now = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")  # as the store writes it
     triples = [ox.Triple(run, _n(RDF_TYPE), _n(PROV + "Activity")),
                ox.Triple(run, _n(PROV + "used"), _n(report.case)),
                ox.Triple(run, _n(PROV + "endedAtTime"), _lit(now, XSD + "dateTime")),

@@ -1,7 +1,7 @@
 """The workflows: the one place that composes the engine, the reader, the store and the
 scorer. The CLI and the API call these and nothing below them that composes.
 
-- cases:   reason_case / start_reason_case (decide, report, store), validate_case
+- cases:   reason_case / start_reason_case / save_result (decide, report, store), validate_case
 - letters: ingest_letter(s) (read, decide, store), score_letters (`mtus eval`)
 - check:   check_knowledge_base (`mtus check`)
 """
