@@ -61,14 +61,21 @@ _RESULT = re.compile(r"\b(?:reveal|show|demonstrat|note[sd]? |finding|impression
 _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
                          + ")", re.I)
 _RESPONSES = [  # first hit wins: a negated improvement before an improvement
-    (re.compile(r"\b(?:no|not|without|denies|lack of|absence of)\b[^.;]{0,40}?"
-                r"(?:functional improvement|improve|benefit|relief|help)", re.I), "NoImprovement"),
+    (re.compile(r"(?:\b(?:no|not|without|denies|lack of|absence of|failed to|never)\b|\bw/o\b|"
+                r"\bdid ?n[o']t\b|\bdoes ?n[o']t\b)[^.;]{0,40}?"
+                r"(?:functional improvement|improve|benefit|relief|help|touch it|work)", re.I),
+     "NoImprovement"),
+    (re.compile(r"\b(?:failed|unchanged despite|was stopped because|ineffective|no better)\b",
+                re.I), "NoImprovement"),
     (re.compile(r"\b(?:worse|worsen|worsening|aggravat)", re.I), "Worsened"),
     (re.compile(r"functional (?:improvement|gain)|improved (?:function|ability|ADL|activit)|"
-                r"(?:increase|improve)[sd]? (?:his|her|the)? ?(?:function|ability|activit)",
-                re.I), "FunctionalImprovement"),
-    (re.compile(r"\b(?:relief|benefit|help(?:s|ed|ful)?|improve[sd]?|improvement)\b", re.I),
-     "SubjectiveImprovement"),
+                r"(?:increase|improve)[sd]? (?:his|her|the)? ?(?:function|ability|activit)|"
+                r"\b(?:is|are|was|now) able to\b|\bcan now\b|\bable to (?:work|walk|sleep|"
+                r"perform|do|drive|cook|dress|lift)|returned to (?:full|regular|modified|work)|"
+                r"\bwalks? (?:\d|for|one|two|three)|sleeps through|without help|"
+                r"\d+\s*(?:lb|%|percent)?\s*(?:->|to)\s*\d+", re.I), "FunctionalImprovement"),
+    (re.compile(r"\b(?:relief|benefit|help(?:s|ed|ful)?|improve[sd]?|improvement|takes? the "
+                r"edge off|relieved|better)\b", re.I), "SubjectiveImprovement"),
 ]
 _UNDOCUMENTED = re.compile(r"\b(?:no|not|without)\s+(?:\w+\s+)?(?:documentation|documented|"
                            r"evidence|record|mention)\b", re.I)
@@ -217,6 +224,27 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         for day in dates if study and dates else [dates[0] if dates else None]:
             out.facts.append(Mention(this_kind, hit.term, start, end, name,
                                   {**props, "on_date": day}))
+    _list_response(out, clause, hits)
+
+
+# "..., PT, a home exercise program and NSAIDs, without lasting benefit": a response that
+# closes a list is said of every item of it.
+_CLOSING = re.compile(r",\s*(?:all\s+|each\s+|none of (?:which|them)\s+|which\s+|but\s+)?"
+                      r"(?:without|with no|w/o|did not|didn't|failed|to no|with little|with "
+                      r"(?:only )?(?:temporary|minimal|partial|some|good))\b", re.I)
+
+
+def _list_response(out: Extracted, clause: str, hits: list[Match]) -> None:
+    if len(hits) < 2 or not (closing := _CLOSING.search(clause, hits[-1].end)):
+        return
+    response = response_of(clause[closing.start():])
+    if response is None:
+        return
+    listed = {h.term for h in hits}
+    for fact in out.facts[-len(hits):]:
+        if fact.kind in ("prior", "medication") and fact.concept in listed and \
+                not fact.props.get("response"):
+            fact.props["response"] = m(response)
 
 
 def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
@@ -300,6 +328,32 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str) -> None:
     for fact in out.facts:
         if fact.kind in ("prior", "medication") and fact.concept in named:
             fact.props["response"] = m(response)
+    if not named and (refers := _REFERENCE.search(sentence)):
+        # "The therapy helped for a few hours", "those sessions", "it": the latest course of
+        # that kind read before this sentence
+        wanted = _REFERRED.get(refers.group(1).lower().rstrip("s"))
+        for fact in reversed(out.facts):
+            if fact.kind in ("prior", "medication") and _is_referred(fact, wanted, lex):
+                fact.props.setdefault("response", m(response))
+                break
+
+
+_REFERENCE = re.compile(r"^\W*(?:the|these|those|this|that|his|her)?\s*(therapy|therapies|"
+                        r"sessions?|visits?|treatments?|injections?|blocks?|medications?|"
+                        r"meds|it|they)\b", re.I)
+_INJECTIONS = re.compile(r"inject|block|epidural|ablation", re.I)
+_REFERRED: dict[str, str | re.Pattern[str] | None] = {
+    "therapy": T("PhysicalMedicine"), "therapie": T("PhysicalMedicine"), "session": None,
+    "visit": None, "treatment": None, "injection": _INJECTIONS, "block": _INJECTIONS,
+    "medication": T("Drug"), "med": T("Drug"), "it": None, "they": None}
+
+
+def _is_referred(fact: Mention, wanted: str | re.Pattern[str] | None, lex: Lexicon) -> bool:
+    if wanted is None:
+        return True
+    if isinstance(wanted, str):
+        return lex.terms.is_a(fact.concept, wanted)
+    return bool(wanted.search(lex.terms.label(fact.concept or "")))
 
 
 def response_of(text: str) -> str | None:

@@ -1,0 +1,54 @@
+"""How a treatment worked, as notes say it: the response read from the words after it, from a
+clause closing a list, or from a later sentence that refers back to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reasoner.engine.facts import read_case
+from reasoner.reader.extract import response_of
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM, m
+
+NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalImprovement")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("PT x 6 w/o benefit", "NoImprovement"),
+    ('APAP "doesn\'t touch it."', "NoImprovement"),
+    ("which did not help", "NoImprovement"),
+    ("unchanged despite therapy", "NoImprovement"),
+    ("helped some", "SubjectiveImprovement"),
+    ("which take the edge off the pain", "SubjectiveImprovement"),
+    ("gave about 40 percent relief for three weeks", "SubjectiveImprovement"),
+    ("with it she is able to grocery shop and walk her dog", "FunctionalImprovement"),
+    ("W/ tramadol she walks 1 hr/day and has returned to full duty", "FunctionalImprovement"),
+    ("Grip R 18 lb -> 32 lb", "FunctionalImprovement"),
+    ("no documentation of improvement", None),
+])
+def test_response_of(text, expected):
+    assert response_of(text) == expected
+
+
+SEED = Path(__file__).resolve().parent / "letters" / "000_352bc1bec7c49a86.txt"
+ANCHOR = "In a progress report dated 7-30-15,"
+
+
+def _courses(kb, sentence: str):
+    text = SEED.read_text().replace(ANCHOR, f"{sentence} {ANCHOR}", 1)
+    facts = read_case(read_letter(text.encode(), SEED.name, kb.terms).graph.facts)
+    return {c.concept: c.response for c in facts.courses if not c.is_medication}
+
+
+def test_a_response_closing_a_list_is_said_of_every_item(kb):
+    courses = _courses(kb, "Treatment has included acupuncture and chiropractic care, "
+                           "without lasting benefit.")
+    assert courses[TERM + "Acupuncture"] == NO
+
+
+def test_a_later_sentence_about_the_therapy_gives_its_response(kb):
+    courses = _courses(kb, "She completed twelve sessions of acupuncture in 2014. Those sessions "
+                           "helped for a few days each time.")
+    assert courses[TERM + "Acupuncture"] == SUBJ
