@@ -39,6 +39,11 @@ _PRIOR = re.compile(r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|
 _MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
                    r":)|\b(?:is|was|remains) (?:currently |still )?(?:taking|prescribed|on)\b|"
                    r"\b(?:he|she|patient|worker) (?:takes|uses|continues)\b", re.I)
+# A drug said to be stopped or tried in the past is a prior treatment, else a current medication.
+_STOPPED = re.compile(r"\b(?:stopped|discontinued|tried|trial of|failed|previously|prior|"
+                      r"formerly|no longer|ceased|weaned|switched from)\b", re.I)
+# A drug named with its dose outside any list ("Meloxicam 15 mg daily."): a medication.
+_DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*mg\b", re.I)
 # Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
 # "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
 _DONE = re.compile(r"\b(?:completed|underwent|received|tried|attended|failed|has had|had|"
@@ -96,6 +101,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     out = Extracted(facts=[])
     base, text = letter.summary[0], letter.summary_text
     current: dt.date | None = None
+    requested = [i.name_span for i in letter.items]
     for s_start, sentence in _sentences(text):
         at = base + s_start
         found = _REPORT_DATE.search(sentence)
@@ -112,6 +118,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             day = _sentence_date(sentence) or current
             if cue := _DONE.search(sentence):
                 _listed(out, lex, sentence, at, cue.start(), "prior", studies=False)
+            else:
+                _dosed_drugs(out, lex, sentence, at, requested)
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
             _assessments(out, lex, sentence, at, day)
@@ -119,6 +127,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         _pain(out, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
     _refine(out, lex)
+    _merge_medications(out)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
         day = parse_date(doi)
         out.injury = (day, 0, 0) if day else None
@@ -217,6 +226,11 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         if study and not studies:
             continue  # a sentence that reports a study is read by _studies
         this_kind = "study" if study else kind
+        if this_kind == "prior" and lex.terms.is_a(hit.term, T("Drug")) and \
+                hit.term != T("Drug") and not _STOPPED.search(sentence):
+            # "has been prescribed naproxen since 2013": still taken. ("Medications" in a
+            # treatment history names no drug: a past course.)
+            this_kind = "medication"
         props = request_items.course_props(tail, lead) if not study else {}
         dates = [d for d, _, _ in find_dates(tail)]
         # A course's 'since DATE' is its start, not the date it took place.
@@ -245,6 +259,24 @@ def _list_response(out: Extracted, clause: str, hits: list[Match]) -> None:
         if fact.kind in ("prior", "medication") and fact.concept in listed and \
                 not fact.props.get("response"):
             fact.props["response"] = m(response)
+
+
+def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
+                 requested: list[tuple[int, int]]) -> None:
+    """Drugs named with a dose in a sentence that opens no list: current medications. Not in
+    a sentence that requests something, nor in a requested item itself (a progress report's
+    plan lines): what is asked for is not yet taken."""
+    if request_items.requests_something(sentence):
+        return
+    hits = [h for h in lex.find(sentence, T("Drug"))
+            if not any(s <= at + h.start < e for s, e in requested)]
+    said = assertions(sentence, [(h.start, h.end) for h in hits])
+    for n, hit in enumerate(hits):
+        tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
+        if said[n] is Assertion.PRESENT and _DOSED.match(tail):
+            out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
+                                     sentence[hit.start:hit.end],
+                                     {**request_items.course_props(tail), "on_date": None}))
 
 
 def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
@@ -386,6 +418,27 @@ def _pain(out: Extracted, sentence: str, at: int, day) -> None:
         out.facts.append(Mention("pain", None, at + start, at + end, sentence[start:end],
                               {"value": low, "value_high": float(high) if high else None,
                                "context": m(context), "on_date": day}))
+
+
+def _merge_medications(out: Extracted) -> None:
+    """One current medication per drug: a drug named in several sentences (the medication list,
+    its dose in another sentence, the plan) is one course; the first mention keeps its span
+    and the later ones fill in what it lacks (dose, frequency, start, response)."""
+    first: dict[str | None, Mention] = {}
+    kept = []
+    for fact in out.facts:
+        if fact.kind != "medication":
+            kept.append(fact)
+            continue
+        seen = first.get(fact.concept)
+        if seen is None:
+            first[fact.concept] = fact
+            kept.append(fact)
+        else:
+            for key, value in fact.props.items():
+                if value is not None and seen.props.get(key) is None:
+                    seen.props[key] = value
+    out.facts[:] = kept
 
 
 def _refine(out: Extracted, lex: Lexicon) -> None:

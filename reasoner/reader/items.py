@@ -121,6 +121,10 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     return props
 
 
+def requests_something(sentence: str) -> bool:
+    return bool(_REQUESTED.search(sentence))
+
+
 def note_request_sentence(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     """Remember where services are said to be requested, with the report date then in force,
     and where the UR decision is stated."""
