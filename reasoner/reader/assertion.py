@@ -189,7 +189,29 @@ def _pipeline() -> Any:
     nlp.add_pipe("mtus_clauses")
     context: Any = nlp.add_pipe("medspacy_context", config={"rules": None})
     context.add(_default_rules() + _rules())
+    # The reader asks about one sentence several times (findings, drugs, monitoring...): the
+    # rule matches depend on its text only, so they are found once per sentence.
+    context._ConText__matcher = _MatchesOnce(context._ConText__matcher)
     return nlp
+
+
+class _MatchesOnce:
+    """ConText's rule matcher, remembering the matches of the last few sentences."""
+
+    def __init__(self, matcher: Any) -> None:
+        self._matcher = matcher
+        self._seen: dict[str, Any] = {}
+
+    def __call__(self, doc: Any) -> Any:
+        found = self._seen.get(doc.text)
+        if found is None:
+            if len(self._seen) >= 256:
+                self._seen.clear()
+            found = self._seen[doc.text] = self._matcher(doc)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._matcher, name)
 
 
 def assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertion]:
