@@ -236,6 +236,15 @@ def _lit(value: object, datatype: str | None = None) -> ox.Literal:
     return ox.Literal(str(value), datatype=_n(datatype)) if datatype else ox.Literal(str(value))
 
 
+def _xsd_now() -> str:
+    """The time now as xsd:dateTime in its canonical form (UTC as Z, no trailing zeros in the
+    fraction), as stores write it back: the run graph answered and the one stored are equal."""
+    stamp = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "")
+    if "." in stamp:
+        stamp = stamp.rstrip("0").rstrip(".")
+    return stamp + "Z"
+
+
 def determination_iri(request: str, digest: str) -> str:
     return DET + hashlib.sha256(f"{request}\0{digest}".encode()).hexdigest()[:24]
 
@@ -249,7 +258,7 @@ def run_triples(report: CaseReport, run_iri: str | None = None) -> tuple[str, li
     request, with its criterion results and the facts they used."""
     run = _n(run_iri or new_run_iri())
     digest = report.knowledge_base.digest
-    now = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")  # as the store writes it
+    now = _xsd_now()
     triples = [ox.Triple(run, _n(RDF_TYPE), _n(PROV + "Activity")),
                ox.Triple(run, _n(PROV + "used"), _n(report.case)),
                ox.Triple(run, _n(PROV + "endedAtTime"), _lit(now, XSD + "dateTime")),
