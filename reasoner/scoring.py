@@ -270,6 +270,7 @@ class FactScore:
     item_accuracy: float | None
     disagreements: list[ItemAgreement]
     missed: dict[str, list[str]]  # per document: gold facts the reader did not read
+    spurious: dict[str, list[str]]  # per document: facts read that the gold does not hold
 
 
 def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemAgreement],
@@ -278,6 +279,7 @@ def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemA
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     negated_present = 0
     missed: dict[str, list[str]] = {}
+    spurious: dict[str, list[str]] = {}
     for source, gold, read in pairs:
         gold_keys, read_keys = fact_keys(gold), fact_keys(read)
         for kind in set(gold_keys) | set(read_keys):
@@ -286,10 +288,10 @@ def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemA
             totals[kind][0] += sum(g.values())
             totals[kind][1] += sum(r.values())
             totals[kind][2] += sum(both.values())
-            lost = g - r
-            if lost:
-                missed.setdefault(source, []).extend(
-                    f"{kind}: {_key_text(k, terms)}" for k in lost.elements())
+            for lost, into in ((g - r, missed), (r - g, spurious)):
+                if lost:
+                    into.setdefault(source, []).extend(
+                        f"{kind}: {_key_text(k, terms)}" for k in lost.elements())
         # A concept the gold has absent only (not also present elsewhere, e.g. the other
         # knee), read as present: the error that approves care wrongly.
         absent = set(gold_keys.get("finding absent", ())) - set(
@@ -300,7 +302,7 @@ def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemA
     agree = sum(i.gold_outcome == i.read_outcome for i in items)
     return FactScore(len(pairs) + len(unreadable), unreadable, kinds, negated_present,
                      len(items), agree, _ratio(agree, len(items)),
-                     [i for i in items if i.gold_outcome != i.read_outcome], missed)
+                     [i for i in items if i.gold_outcome != i.read_outcome], missed, spurious)
 
 
 def _key_text(key: Key, terms: Terminology) -> str:

@@ -105,8 +105,14 @@ def _join(chars: list[str], offsets: list[int], nxt: str, at: int) -> None:
 def _running_heads(lines: list[str]) -> set[str]:
     """Lines repeated on every page (letter title, case number): short, no colon, seen twice+.
 
-    A colon marks a field or item line ('MAXIMUS guideline: ...'), which can repeat per item.
+    A colon marks a field or item line ('MAXIMUS guideline: ...'), which can repeat per item;
+    so does a list marker: a disputed item is listed once under the issues and again above
+    its decision ('(1) TENS unit, purchase').
     """
     counts = Counter(line.strip() for line in lines if line.strip())
     return {line for line, n in counts.items()
-            if n >= 2 and ":" not in line and len(line) < 90 and not line.endswith(".")}
+            if n >= 2 and ":" not in line and len(line) < 90 and not line.endswith(".")
+            and not _LIST_ITEM.match(line)}
+
+
+_LIST_ITEM = re.compile(r"(?:\(?\d{1,2}[.)]|[-*\u2022])\s")

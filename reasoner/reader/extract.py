@@ -24,9 +24,12 @@ from reasoner.vocab import TERM, m
 T = TERM.__add__
 _SENTENCE = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bvs)(?<=[.!?])[\"']?\s+(?=[A-Z\"(])")
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
-                          r"consultation|encounter|RFA|request for authori[sz]ation|PR-?2)"
+                          r"consultation|encounter|RFA|request for authori[sz]ation|\bPR(?:-?2)?)"
                           r"(?:\s+(?:dated|of|on|from))?\s+(" + DATE_RE.pattern
                           + r")|^\s*On\s+(" + DATE_RE.pattern + r")", re.I)
+# "On 04-14-2015, Utilization Review non-certified ...": the date of a review, not of a report.
+_REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|denied|modified|"
+                     r"application)\b", re.I)
 _AGE_SEX = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}?(male|female|man|woman)", re.I)
 _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury)\D{0,40}?(" + DATE_RE.pattern + ")", re.I)
 _DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
@@ -105,7 +108,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     for s_start, sentence in _sentences(text):
         at = base + s_start
         found = _REPORT_DATE.search(sentence)
-        if found and (day := parse_date(found.group(1) or found.group(2))):
+        if found and not _REVIEW.search(sentence) and \
+                (day := parse_date(found.group(1) or found.group(2))):
             current = day
         _worker(out, sentence, at)
         if (cue := _DIAGNOSES.search(sentence)) and not _PRIOR.search(sentence):
@@ -120,6 +124,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                 _listed(out, lex, sentence, at, cue.start(), "prior", studies=False)
             else:
                 _dosed_drugs(out, lex, sentence, at, requested)
+                _mentioned(out, lex, sentence, at)
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
             _assessments(out, lex, sentence, at, day)
@@ -259,6 +264,38 @@ def _list_response(out: Extracted, clause: str, hits: list[Match]) -> None:
         if fact.kind in ("prior", "medication") and fact.concept in listed and \
                 not fact.props.get("response"):
             fact.props["response"] = m(response)
+
+
+# A sentence about what is to come, not what was done.
+_AHEAD = re.compile(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w*|refer\w*|"
+                    r"schedul\w*|candidate|discuss\w*|if|should|may|might|could|goals?|"
+                    r"authori[sz]\w*|RFA|UR|non-?certif\w*|denied|modified|MTUS|guidelines?)\b",
+                    re.I)
+
+
+# A category word ("the surgery", "treatment", "physical medicine") names no course of its own.
+_CATEGORIES = frozenset(map(T, ("Treatment", "Surgery", "PhysicalMedicine")))
+
+
+def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+    """A treatment named in a sentence about the past or present with no cue ("PT helped
+    for a while", "She does a home exercise program daily") is a course the worker had,
+    unless the case already holds that course. Drugs are left to the medication rules."""
+    if _AHEAD.search(sentence):
+        return
+    held = {f.concept for f in out.facts if f.kind in ("prior", "medication")}
+    hits = [h for h in lex.find(sentence, T("Treatment"))
+            if h.term not in held and h.term not in _CATEGORIES
+            and not lex.terms.is_a(h.term, T("Drug"))]
+    said = assertions(sentence, [(h.start, h.end) for h in hits])
+    for n, hit in enumerate(hits):
+        if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
+            tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
+            lead = sentence[hits[n - 1].end if n else 0:hit.start]
+            out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
+                                     sentence[hit.start:hit.end],
+                                     {**request_items.course_props(tail, lead),
+                                      "on_date": None}))
 
 
 def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
@@ -452,6 +489,7 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
         for (cls, region), refined in _REGION_REFINE.items():
             if fact.concept == cls and out.region and terms.is_a(out.region, region):
                 fact.concept = refined
+
 
 
 __all__ = ["Extracted", "Mention", "Match", "extract", "response_of"]

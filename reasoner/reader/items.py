@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 T = TERM.__add__
 _REQUESTED = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|ned)?\s+"
-                        r"(?:is|for|to)|would like|prescribed|ordered)\b", re.I)
+                        r"(?:is|was|for|to|included|includes)|would like|prescribed|"
+                        r"ordered|refill(?:ed|s)?|asks? for|asked for|submitted)\b|\bplan\s*:",
+                        re.I)
 _UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b[^.]*?\b(?:on|dated)\s+("
                  + DATE_RE.pattern + ")", re.I)
 _PER_DAY = [(r"\b(?:qd|once (?:a|per) day|daily|every day|nightly|at bedtime|qhs)\b", 1),
@@ -103,10 +105,14 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     service = lex.find(name, *REQUESTABLE)
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
     region = lex.first(name, T("BodyRegion"))
-    props["region"] = region.term if region else None
+    props["region"] = region.term if region else _level_region(name)
     kind = lex.first(name, T("RequestType"))
     props["type"] = kind.term if kind else None
-    if times := _TIMES.search(name):
+    if (per_week := _PER_WEEK.search(name)) and (weeks := _WEEKS.search(name, per_week.end())):
+        props.update(frequency_per_week=float(per_week.group(1)),
+                     duration_weeks=float(weeks.group(1)), unit=m("Visit"),
+                     quantity=float(int(per_week.group(1)) * int(weeks.group(1))))
+    elif times := _TIMES.search(name):
         per_week, weeks = int(times.group(1)), int(times.group(2))
         props.update(frequency_per_week=float(per_week), duration_weeks=float(weeks),
                      quantity=float(per_week * weeks), unit=m("Visit"))
@@ -118,7 +124,39 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         props.update(dose_props(name))
         if props.get("unit") is None and props.get("quantity") is not None:
             props["unit"] = m("Tablet")
+    if props.get("quantity") is None and props["concept"]:
+        props.update(_one_of(props["concept"], lex))
     return props
+
+
+# A request that names no count asks for one of a thing done or supplied once: a study, an
+# operation, an injection (one level list is one procedure), a device, a consultation, a tube.
+# Courses (therapy visits, tablets, program days, aide hours) have no such default.
+_ONCE = ((T("DiagnosticService"), "Study"),
+         *((T(c), "Item") for c in (
+             "Surgery", "DurableMedicalEquipment", "SpinalCordStimulator",
+             "EpiduralSteroidInjection", "FacetJointInjection", "RadiofrequencyAblation",
+             "SubacromialInjection", "TopicalAnalgesic", "SpecialistConsultation",
+             "PainSpecialistConsultation")))
+
+
+def _one_of(concept: str, lex: Lexicon) -> dict:
+    for cls, unit in _ONCE:
+        if lex.terms.is_a(concept, cls):
+            return {"quantity": 1.0, "unit": m(unit)}
+    return {}
+
+
+# "Freq: 2x/wk  Duration: 4 wks", "twice a week for six weeks" (the RFA form's columns)
+_PER_WEEK = re.compile(r"\b(\d{1,2})\s*(?:x|times)\s*(?:/|a|per|each)\s*(?:wk|week)\b", re.I)
+_WEEKS = re.compile(r"\b(\d{1,2})\s*(?:wks?|weeks?)\b", re.I)
+# Spinal levels name their region: "L4-5 and L5-S1 radiofrequency ablation" is lumbar.
+_LEVEL_REGION = {"C": T("CervicalSpine"), "L": T("LumbarSpine")}
+
+
+def _level_region(name: str) -> str | None:
+    found = re.search(r"\b([CL])\d{1,2}\s*-\s*(?:[CLS]?\d)", name)
+    return _LEVEL_REGION[found.group(1)] if found else None
 
 
 def requests_something(sentence: str) -> bool:
@@ -149,6 +187,8 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         last_report = parse_date(letter.header.get("report_date", "")) or last_report
     for item in letter.items:
         props = parse_item(item.name, lex)
+        if props["concept"]:
+            props["concept"] = lex.in_region(props["concept"], props["region"] or out.region)
         mention = _mention_of(props["concept"], item.name, mentions, lex)
         props["request_date"] = (mention.props["on_date"] if mention and mention.props["on_date"]
                                  else last_report or header_ur)

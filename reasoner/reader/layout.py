@@ -116,7 +116,8 @@ def _final_determination(text: str):
     questions = list(_QUESTION.finditer(text, summary[1]))
     if questions:
         return summary, _question_items(text, questions)
-    heads = list(re.compile(r"^(?P<name>[^\n:]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
+    # The name may hold a colon itself ("Compounded cream: ketoprofen 10%, ...: Upheld").
+    heads = list(re.compile(r"^(?P<name>[^\n]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
                  .finditer(text, summary[1]))
     items = []
     for n, head in enumerate(heads):
@@ -206,21 +207,30 @@ def _professional_review(text: str):
 # requested treatments are the items of its plan or request-for-authorization section: its
 # numbered or bulleted lines, the service column of an RFA table, or else its sentences that
 # request something ("I am requesting authorization for ...").
-_PLAN = re.compile(r"^[ \t]*(?:[A-Za-z /&]{0,40}/[ \t]*)?(?:TREATMENT PLAN|PLAN|REQUESTS?|"
-                   r"REQUEST(?:S|ED)? FOR AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|"
-                   r"REQUESTED (?:TREATMENTS?|SERVICES?))\b(?:[^\n:]{0,60}:|[ \t]*$)",
-                   re.M | re.I)
+_PLAN = re.compile(
+    r"^[ \t]*(?:(?:\d{1,2}|[IVX]{1,4})[.)][ \t]*|Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*)?"
+    r"(?:[A-Za-z /&]{0,40}/[ \t]*)?"
+    r"(?:(?:(?:TREATMENT )?PLAN|REQUESTS?|REQUEST(?:S|ED)? FOR AUTHORI[SZ]ATION|RFA|"
+    r"RECOMMENDATIONS?|REQUESTED (?:TREATMENTS?|SERVICES?)|FUTURE MEDICAL(?: CARE| TREATMENT)?)"
+    r"\b(?:[^\n:]{0,60}:|[ \t]*$)|P[ \t]*:|REQUEST FOR AUTHORI[SZ]ATION\b[^\n]*$)"
+    # a lead-in line: "I am requesting authorization for:", "We recommend the following:"
+    r"|^[^\n:]{0,60}\b(?:request(?:ing|ed|s)?|recommend(?:ing|ed|s)?)\b[^\n:]{0,40}:[ \t]*$",
+    re.M | re.I)
 _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'-]{3,60}[ \t]*$"
                       r"|[-=_]{10,})", re.M)
 _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\))[ \t]*"
                      r"(?P<name>\S[^\n]*)$", re.M)
 _REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: for)?|"
                          r"authori[sz]ation (?:is requested )?for|recommend(?:ed|ing|s)?|"
-                         r"prescrib(?:e|ed|ing)|refill of|order(?:ed|ing)?|will need)\s+", re.I)
-_NOT_A_REQUEST = re.compile(r"^(?:if|follow[- ]?up|return|continue (?:home|with home|hep)|"
+                         r"prescrib(?:e|ed|ing)|refill(?: of)?|order(?:ed|ing)?|will need|"
+                         r"(?:will |to )?(?:start|begin|dispense)|trial of)\s+", re.I)
+_NOT_A_REQUEST = re.compile(r"^(?:if|consider|follow[- ]?up|return|continue (?:home|with home|hep)|"
                             r"(?:he|she|the patient|patient|pt) (?:will|is to|should|to) "
                             r"(?:continue|follow|return))\b|would consider|may (?:be )?consider"
                             r"|may refer|may be discussed", re.I)
+# A sentence about the request form itself: "The RFA for the above was signed and faxed ...".
+_FORM_ITSELF = re.compile(r"\b(?:was|were|has been|have been|is being) (?:signed|faxed|sent|"
+                          r"submitted|attached|enclosed|mailed)\b", re.I)
 
 
 def _progress_report(text: str):
@@ -231,33 +241,74 @@ def _progress_report(text: str):
         lines = (_table_column(text, start, stop) or _listed(text, start, stop)
                  or _requested_in_sentences(text, start, stop))
         for name, at in lines:
+            label = _ITEM_LABEL.match(name)
+            if label:
+                name, at = name[label.end():], at + label.end()
             name = re.split(r"\s+-\s+|;", name)[0].strip(" .,")
-            if name and not _NOT_A_REQUEST.search(name) and \
+            if name and not _NOT_A_REQUEST.search(name) and not _continued(name) and \
                     not any(i.name_span[0] == at for i in items):
                 items.append(Item(name, (at, at + len(name)), None, None, None, None))
     return (0, len(text)), items
 
 
+# "Request authorization: X", "RFA: X" on a plan line: the label is not the service's name.
+_ITEM_LABEL = re.compile(r"(?:request(?:ed|ing)?(?: authori[sz]ation)?(?: for)?|rfa|"
+                         r"authori[sz]ation(?: requested)?(?: for)?)\s*[:\-]\s*", re.I)
+# "Continue naproxen and home exercises" carries on what the worker has; with a quantity or a
+# refill ("Continue Norco 10/325 #90") it asks for more and is a request.
+_CONTINUE = re.compile(r"^(?:continue|continuing|cont\.?)\b", re.I)
+_ASKS_FOR_MORE = re.compile(r"#\s*\d|\b(?:qty|quantity|refills?|dispense|disp)\b", re.I)
+
+
+def _continued(name: str) -> bool:
+    return bool(_CONTINUE.match(name)) and not _ASKS_FOR_MORE.search(name)
+
+
 def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
-    return [(m.group("name"), m.start("name")) for m in _LISTED.finditer(text, start, end)]
+    """The plan's list items, each with the wrapped lines that continue it (a line that is
+    not itself an item and follows an item cut mid-phrase or starts in lower case)."""
+    out: list[tuple[str, int]] = []
+    for found in _LISTED.finditer(text, start, end):
+        name, stop = found.group("name"), found.end("name")
+        for line in re.finditer(r"\n([^\n]+)", text[stop:end]):
+            nxt = line.group(1)
+            if _LISTED.match(nxt) or not (nxt[:1].islower() or _CUT.search(name)):
+                break
+            name += " " + nxt
+        out.append((name, found.start("name")))
+    return out
+
+
+_CUT = re.compile(r"(?:,|\b(?:and|or|with|of|for|to|the|a|an|x|per|at))\s*$", re.I)
+
+
+_COLUMN = re.compile(r"service|request|treatment|procedure|description|item", re.I)
 
 
 def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
-    """An RFA table written as text: the cells under the column headed 'Service'."""
+    """An RFA table written as text: from the cell under the column headed 'Service' (or
+    'Request', 'Treatment'...) to the end of its row, so the quantity and frequency columns
+    go with it; a row whose first cells are empty continues the row above."""
     out: list[tuple[str, int]] = []
     column = None
     for line in re.finditer(r"[^\n]+", text[start:end]):
         cells = line.group().split("|")
         if column is None:
-            heads = [c.strip().lower() for c in cells]
-            column = next((n for n, h in enumerate(heads)
-                           if len(cells) > 1 and ("service" in h or "requested" in h)), None)
-        elif len(cells) > column:
-            cell = cells[column]
-            at = start + line.start() + sum(len(c) + 1 for c in cells[:column])
-            stripped = cell.strip()
-            if stripped:
-                out.append((stripped, at + cell.index(stripped)))
+            column = next((n for n, h in enumerate(cells)
+                           if len(cells) > 1 and _COLUMN.search(h)), None)
+            continue
+        if len(cells) <= column:
+            break  # the table has ended
+        row = "|".join(cells[column:])
+        stripped = row.strip(" |")
+        if not stripped:
+            continue
+        if out and not "".join(cells[:column]).strip():
+            name, at = out[-1]
+            out[-1] = (name + " " + stripped, at)
+            continue
+        at = start + line.start() + sum(len(c) + 1 for c in cells[:column])
+        out.append((stripped, at + row.index(stripped)))
     return out
 
 
@@ -265,7 +316,8 @@ def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, 
     out = []
     for sentence in re.finditer(r"[^.]+(?:\.|$)", text[start:end]):
         cue = _REQUESTING.search(sentence.group())
-        if cue is None or _NOT_A_REQUEST.search(sentence.group()[:cue.start()]):
+        if cue is None or _NOT_A_REQUEST.search(sentence.group()[:cue.start()]) or \
+                _FORM_ITSELF.search(sentence.group()):
             continue
         rest = sentence.group()[cue.end():]
         at = start + sentence.start() + cue.end()

@@ -81,6 +81,7 @@ class Lexicon:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths = {w: sorted(ns, reverse=True) for w, ns in lengths.items()}
         self._scanned: dict[str, tuple] = {}
+        self._regions: dict[str, set[str]] | None = None
 
     def find(self, text: str, *within: str) -> list[Match]:
         """Non-overlapping longest matches, left to right, of terms under any of `within`."""
@@ -119,6 +120,32 @@ class Lexicon:
             if i + n <= len(words) and key in self.index:
                 out.append((n, tuple(sorted(self.index[key]))))
         return tuple(out)
+
+    def in_region(self, concept: str, region: str | None) -> str:
+        """The narrowest kind of `concept` whose names name `region` ('chiropractic' in a
+        lumbar case: 'chiropractic manipulation of the low back'), else `concept`. The
+        terminology links such kinds to a region only by name; this reads the link there."""
+        if region is None:
+            return concept
+        is_a = self.terms.is_a
+        fits = [kind for kind, named in self._regional().items()
+                if kind != concept and is_a(kind, concept)
+                and any(is_a(region, r) or is_a(r, region) for r in named)]
+        return max(fits, key=self.terms.depth, default=concept)
+
+    def _regional(self) -> dict[str, set[str]]:
+        """Term -> the body regions its labels and synonyms name (computed once)."""
+        if self._regions is None:
+            region = TERM + "BodyRegion"
+            named: dict[str, set[str]] = {}
+            for iri in self.terms.labels:
+                if iri.startswith(TERM) and not self.terms.is_a(iri, region):
+                    names = (self.terms.labels[iri], *self.terms.synonyms.get(iri, ()))
+                    found = {h.term for n in names for h in self.find(n, region)}
+                    if found:
+                        named[iri] = found
+            self._regions = named
+        return self._regions
 
     def first(self, text: str, *within: str) -> Match | None:
         hits = self.find(text, *within)
