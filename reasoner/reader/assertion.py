@@ -115,8 +115,8 @@ def _rules() -> list[Any]:
             "recommended", "recommending", "authorize", "authorization", "order", "ordered",
             "obtain"]}}], max_scope=6),
         rule("at next visit", _HYPOTHETICAL, "BACKWARD", [
-            {"LOWER": {"IN": ["at", "on", "by"]}}, {"LOWER": {"IN": ["the", "his", "her"]},
-                                                     "OP": "?"},
+            {"LOWER": {"IN": ["at", "on", "by"]}, "OP": "?"},
+            {"LOWER": {"IN": ["the", "his", "her"]}, "OP": "?"},
             {"LOWER": {"IN": ["next", "following"]}}, {"LOWER": {"IN": ["visit", "appointment"]}}],
              max_scope=6),
         rule("being considered (after)", _HYPOTHETICAL, "BACKWARD", [
@@ -157,8 +157,19 @@ def _clauses(doc: Any) -> Any:
             continue
         before = doc[i - 1].text
         token.is_sent_start = before in _CLAUSE_ENDS or (
-            before == "," and token.lower_ in _CLAUSE_OPENERS)
+            before == "," and token.lower_ in _CLAUSE_OPENERS) or _new_subject(doc, i)
     return doc
+
+
+# ", and the signed agreement is on file": "and" before a new subject opens a new statement
+# (a list goes on with nouns: "no numbness, tingling, and weakness").
+_SUBJECTS = {"the", "his", "her", "he", "she", "it", "there", "this", "they", "a", "an",
+             "patient", "pt", "exam", "examination"}
+
+
+def _new_subject(doc: Any, i: int) -> bool:
+    return doc[i].lower_ in ("and", "but") and doc[i - 1].text == "," and \
+        i + 1 < len(doc) and doc[i + 1].lower_ in _SUBJECTS
 
 
 def _default_rules() -> list[Any]:

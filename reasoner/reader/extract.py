@@ -105,19 +105,24 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     base, text = letter.summary[0], letter.summary_text
     current: dt.date | None = None
     requested = [i.name_span for i in letter.items]
-    for s_start, sentence in _sentences(text):
+    for s_start, sentence, heading in _sentences(text):
         at = base + s_start
         found = _REPORT_DATE.search(sentence)
         if found and not _REVIEW.search(sentence) and \
                 (day := parse_date(found.group(1) or found.group(2))):
             current = day
         _worker(out, sentence, at)
+        section = _section(heading)
         if (cue := _DIAGNOSES.search(sentence)) and not _PRIOR.search(sentence):
             _diagnoses(out, lex, sentence, at, cue.end())
+        elif section == "diagnosis":
+            _diagnoses(out, lex, sentence, at, 0)
         elif cue := _PRIOR.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "prior")
         elif cue := _MEDS.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "medication")
+        elif section in ("prior", "medication"):
+            _listed(out, lex, sentence, at, 0, section)
         else:
             day = _sentence_date(sentence) or current
             if cue := _DONE.search(sentence):
@@ -150,12 +155,37 @@ _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{2,80}:[ \t]*\n)|"
 
 
 def _sentences(text: str):
-    """(offset, sentence) with line breaks as spaces (offsets unchanged)."""
+    """(offset, sentence, heading) with line breaks as spaces (offsets unchanged); the
+    heading is the label that opens the sentence's block ("ASSESSMENT", "Current meds")."""
     block_start = 0
     for block in [*_BLOCK.finditer(text), None]:
         end = block.start() if block else len(text)
-        yield from _block_sentences(text[block_start:end].replace("\n", " "), block_start)
+        label = _LABEL.match(text, block_start, end)
+        heading = label.group(1) if label else ""
+        for at, sentence in _block_sentences(text[block_start:end].replace("\n", " "),
+                                             block_start):
+            yield at, sentence, heading
         block_start = block.end() if block else end
+
+
+# A heading on a line of its own ("ASSESSMENT:") or opening a numbered list ("A: 1) ..."):
+# an inline label ("Dx: lumbar strain. Exam: ...") speaks for its own sentence only.
+_LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?)[ \t]*:"
+                    r"(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))")
+# A block headed by one of these lists facts of one kind, one per line or item.
+_SECTIONS = (
+    ("diagnosis", re.compile(r"^(?:a|assessments?|diagnos[ie]s|dx|impressions?|"
+                             r"(?:working|final|discharge|current|industrial) diagnos[ie]s)$",
+                             re.I)),
+    ("prior", re.compile(r"^(?:(?:prior|previous|past) (?:treatments?|care)|treatments? "
+                         r"(?:to date|history)|conservative (?:care|treatment)|tx(?: to date)?)$",
+                         re.I)),
+    ("medication", re.compile(r"^(?:(?:current )?(?:medications?|meds)|rx)$", re.I)),
+)
+
+
+def _section(heading: str) -> str | None:
+    return next((kind for kind, pattern in _SECTIONS if pattern.match(heading.strip())), None)
 
 
 def _block_sentences(text: str, offset: int):
@@ -204,6 +234,10 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
             continue  # "no fracture", "rule out radiculopathy", "mother has diabetes"
         start, end = cue + hit.start, cue + hit.end
         props = {"side": _side(sentence[prev:start].split(",")[-1])}
+        # "osteoarthritis, right knee", "radiculopathy at L5-S1": its region, for _refine
+        named = lex.first(sentence[item[0]:item[1]], T("BodyRegion"))
+        props["region"] = named.term if named else request_items.level_region(
+            sentence[item[0]:item[1]])
         out.facts.append(Mention("diagnosis", hit.term, at + start, at + end, sentence[start:end],
                               props))
         prev = end
@@ -334,7 +368,9 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
 
 
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
-    hits = lex.find(sentence, T("ClinicalFinding"))
+    # side effects belong to the medication review (_side_effects), not the examination
+    hits = [h for h in lex.find(sentence, T("ClinicalFinding"))
+            if not lex.terms.is_a(h.term, T("DrugSideEffect"))]
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
         if said not in (Assertion.PRESENT, Assertion.ABSENT):
@@ -368,14 +404,16 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> N
     """Monitoring documented (urine drug screen, CURES, opioid agreement, side effects and
     aberrant behaviour reviewed) and its result. A review said negated ("denies side effects",
     "no early refills") found nothing of concern; a screen or check said negated ("no UDS on
-    file") is not a record of one, and the vocabulary has no "not done": it is left out."""
+    file") is not a record of one, and the vocabulary has no "not done": it is left out. A
+    screen named in a sentence that asks for something is the request, not a result."""
     hits = lex.find(sentence, T("MonitoringAssessment"))
+    asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
         review = any(lex.terms.is_a(hit.term, r) for r in _REVIEWS)
         if said is Assertion.ABSENT and review:
             result = "NoneObserved"
-        elif said is not Assertion.PRESENT:
+        elif said is not Assertion.PRESENT or (asks and not review):
             continue
         elif review:
             result = "Observed"
@@ -383,8 +421,53 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> N
             near = sentence[hit.end:hit.end + 120]
             result = ("Inconsistent" if _INCONSISTENT.search(near) else "Consistent"
                       if _CONSISTENT.search(near) else "Documented")
-        out.facts.append(Mention("assessment", hit.term, at + hit.start, at + hit.end,
-                                 sentence[hit.start:hit.end],
+        days = [d for d, _, _ in find_dates(sentence[hit.end:hit.end + 40])] if not review \
+            else []
+        for when in days or [day]:
+            _add_assessment(out, Mention("assessment", hit.term, at + hit.start, at + hit.end,
+                                         sentence[hit.start:hit.end],
+                                         {"on_date": when, "assessment_result": m(result)}))
+    _side_effects(out, lex, sentence, at, day)
+
+
+_PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
+
+
+def _add_assessment(out: Extracted, fact: Mention) -> None:
+    """One record per kind, result and date: "no aberrant behaviors, no early refills" is one
+    review."""
+    if not any(f.kind == "assessment" and f.concept == fact.concept and f.props == fact.props
+               for f in out.facts):
+        out.facts.append(fact)
+
+
+# Side effects named in a medication review ("Denies sedation, constipation, N/V"; "c/o
+# constipation on the opioid"): the review of adverse effects, with what it found. Only where
+# the sentence is about medication, or names side effects alone: a review of systems
+# ("denies fever, chills, nausea") is not a medication review.
+_ABOUT_MEDICATION = re.compile(r"\b(?:medications?|meds|side[- ]effects?|adverse|"
+                               r"tolerat\w*)\b", re.I)
+
+
+def _side_effects(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+    effects = lex.find(sentence, T("DrugSideEffect"))
+    if not effects:
+        return
+    others = [h for h in lex.find(sentence, T("ClinicalFinding"), T("Condition"))
+              if not lex.terms.is_a(h.term, T("DrugSideEffect"))]
+    about = _ABOUT_MEDICATION.search(sentence) or lex.first(sentence, T("Drug"))
+    if not about and (others or len(effects) < 2):
+        return
+    said = assertions(sentence, [(h.start, h.end) for h in effects])
+    if any(a is Assertion.PRESENT for a in said):
+        result = "Observed"
+    elif all(a is Assertion.ABSENT for a in said):
+        result = "NoneObserved"
+    else:
+        return
+    first = effects[0]
+    _add_assessment(out, Mention("assessment", T("AdverseEffectReview"), at + first.start,
+                                 at + effects[-1].end, sentence[first.start:effects[-1].end],
                                  {"on_date": day, "assessment_result": m(result)}))
 
 
@@ -489,6 +572,9 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
         for (cls, region), refined in _REGION_REFINE.items():
             if fact.concept == cls and out.region and terms.is_a(out.region, region):
                 fact.concept = refined
+        if fact.kind == "diagnosis" and fact.concept:
+            # "radiculopathy" in a lumbar case is lumbar radiculopathy
+            fact.concept = lex.in_region(fact.concept, fact.props.get("region") or out.region)
 
 
 

@@ -105,7 +105,7 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     service = lex.find(name, *REQUESTABLE)
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
     region = lex.first(name, T("BodyRegion"))
-    props["region"] = region.term if region else _level_region(name)
+    props["region"] = region.term if region else level_region(name)
     kind = lex.first(name, T("RequestType"))
     props["type"] = kind.term if kind else None
     if (per_week := _PER_WEEK.search(name)) and (weeks := _WEEKS.search(name, per_week.end())):
@@ -154,13 +154,23 @@ _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:wks?|weeks?)\b", re.I)
 _LEVEL_REGION = {"C": T("CervicalSpine"), "L": T("LumbarSpine")}
 
 
-def _level_region(name: str) -> str | None:
+def level_region(name: str) -> str | None:
     found = re.search(r"\b([CL])\d{1,2}\s*-\s*(?:[CLS]?\d)", name)
     return _LEVEL_REGION[found.group(1)] if found else None
 
 
 def requests_something(sentence: str) -> bool:
     return bool(_REQUESTED.search(sentence))
+
+
+# Asking for something now, as opposed to naming what was prescribed before.
+_ASKS = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|order(?:ed|ing)?|"
+                   r"(?<!early )refill(?:ed)?|would like|asks? for|authori[sz]\w*|next visit)\b|"
+                   r"\bplan\s*:", re.I)
+
+
+def asks_for_something(sentence: str) -> bool:
+    return bool(_ASKS.search(sentence))
 
 
 def note_request_sentence(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
