@@ -84,6 +84,32 @@ def _rules() -> list[Any]:
         rule(": none", _NEGATED, "BACKWARD",
              [{"ORTH": {"IN": [":", "-", "--", "="]}},
               {"LOWER": {"IN": ["none", "negative", "absent", "denied", "nil"]}}]),
+        # "ROS: Negative for fever, ...": a list after it, not the label before the colon
+        rule(": negative for", _NEGATED, "FORWARD",
+             [{"ORTH": {"IN": [":", "-"]}}, {"LOWER": {"IN": ["negative", "neg"]}},
+              {"LOWER": {"IN": ["for", "of"]}}]),
+        # reflexes graded 2+ are normal; any other grade is a change
+        rule("2+", _NEGATED, "BIDIRECTIONAL", [{"TEXT": {"REGEX": "^2\\+(?:/2\\+?)?$"}}],
+             max_scope=3),
+        rule("2 +", _NEGATED, "BIDIRECTIONAL", [{"ORTH": "2"}, {"ORTH": "+"}], max_scope=3),
+        rule("3+", _NEGATED, "TERMINATE", [{"TEXT": {"REGEX": "^(?:[034]\\+|trace)$"}}]),
+        rule("3 +", _NEGATED, "TERMINATE", [{"ORTH": {"IN": ["0", "3", "4"]}}, {"ORTH": "+"}]),
+        # a form's ticked box: "Radiating pain .... [ ] yes [x] no"
+        rule("[x] no", _NEGATED, "BACKWARD",
+             [{"ORTH": "["}, {"LOWER": {"IN": ["x", "\u2713", "\u2714"]}}, {"ORTH": "]"},
+              {"LOWER": {"IN": ["no", "absent", "negative", "none", "denies", "normal",
+                                "wnl"]}}], max_scope=12),
+        # "Constitutional: [x] negative [ ] fever [ ] chills": the system's options that follow
+        rule("[x] negative [ ]", _NEGATED, "FORWARD",
+             [{"ORTH": "["}, {"LOWER": {"IN": ["x", "\u2713", "\u2714"]}}, {"ORTH": "]"},
+              {"LOWER": {"IN": ["negative", "normal", "none", "wnl"]}}, {"ORTH": "["},
+              {"ORTH": "]"}], max_scope=12),
+        rule("[x] yes", _NEGATED, "TERMINATE",
+             [{"ORTH": "["}, {"LOWER": {"IN": ["x", "\u2713", "\u2714"]}}, {"ORTH": "]"},
+              {"LOWER": {"IN": ["yes", "present", "positive"]}}]),
+        # an empty box's option says nothing: "[ ] present  [x] absent"
+        rule("[ ] yes", "PSEUDO", "PSEUDO",
+             [{"ORTH": "["}, {"ORTH": "]"}, {"LOWER": {"IN": ["yes", "present", "positive"]}}]),
         rule("none noted", _NEGATED, "BACKWARD",
              [{"LOWER": "none"}, {"LOWER": {"IN": ["noted", "found", "seen", "present"]}}]),
         # before the term, scoped to the next few words
@@ -156,7 +182,9 @@ def _clauses(doc: Any) -> Any:
             token.is_sent_start = True
             continue
         before = doc[i - 1].text
-        token.is_sent_start = before in _CLAUSE_ENDS or (
+        # an abbreviation's full stop ("unexpl. wt loss") does not end the statement
+        token.is_sent_start = (before in _CLAUSE_ENDS and not (
+            before == "." and token.text[:1].islower())) or (
             before == "," and token.lower_ in _CLAUSE_OPENERS) or _new_subject(doc, i)
     return doc
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from reasoner.reader import items as request_items
 from reasoner.reader.assertion import Assertion, assertions
+from reasoner.reader.confirmations import confirmations
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
@@ -27,7 +28,8 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
                           r"consultation|encounter|RFA|request for authori[sz]ation|\bPR(?:-?2)?)"
                           r"(?:\s+(?:dated|of|on|from))?\s+(" + DATE_RE.pattern
                           + r")|^\s*On\s+(" + DATE_RE.pattern + r")", re.I)
-# "On 04-14-2015, Utilization Review non-certified ...": the date of a review, not of a report.
+# "On 04-14-2015, Utilization Review non-certified ...": the date of a review, not of a report
+# (a sentence that names a report's date keeps it: "Progress report dated ...: modified duty").
 _REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|denied|modified|"
                      r"application)\b", re.I)
 _AGE_SEX = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}?(male|female|man|woman)", re.I)
@@ -108,7 +110,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     for s_start, sentence, heading in _sentences(text):
         at = base + s_start
         found = _REPORT_DATE.search(sentence)
-        if found and not _REVIEW.search(sentence) and \
+        if found and (found.group(1) or not _REVIEW.search(sentence)) and \
                 (day := parse_date(found.group(1) or found.group(2))):
             current = day
         _worker(out, sentence, at)
@@ -134,6 +136,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _findings(out, lex, sentence, at, day)
             _assessments(out, lex, sentence, at, day)
             _responses(out, lex, sentence)
+        _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
         _pain(out, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
     _refine(out, lex)
@@ -388,6 +391,20 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                               sentence[hit.start:hit.end],
                               {"present": present, "on_date": day, "side": side,
                                "region": region.term if region else None}))
+
+
+def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+    """What the studies named in the sentence confirm (reader/confirmations.py), as
+    findings; one per concept, status and date."""
+    for fact in confirmations(sentence, lex):
+        if any(f.kind == "finding" and f.concept == fact.concept and
+               f.props["present"] == fact.present and f.props["on_date"] == day
+               for f in out.facts):
+            continue
+        out.facts.append(Mention("finding", fact.concept, at + fact.start, at + fact.end,
+                                 sentence[fact.start:fact.end],
+                                 {"present": fact.present, "on_date": day,
+                                  "side": _side(sentence[fact.start:fact.end]), "region": None}))
 
 
 # What a monitoring step found, said near it: "UDS 06/10/2014 consistent with hydrocodone".

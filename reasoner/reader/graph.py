@@ -98,7 +98,10 @@ def _record(b: _Builder, case: ox.NamedNode, letter: Letter, requests) -> None:
         reviewer = b.node("reviewer", "Reviewer")
         b.lit(reviewer, "licensure", letter.header.get("licensure"))
         b.lit(reviewer, "specialty", letter.header.get("specialty"))
-    for n, ((req, _), item) in enumerate(zip(requests, letter.items, strict=True)):
+    if letter.layout == "progress-report":
+        return  # a treating physician's report: no review has been made
+    for n, (req, fact) in enumerate(requests):
+        item = letter.items[fact.props["item"]]
         imr = b.node(f"imr-{n}", "IMRDetermination")
         b.link(case, "imrDetermination", imr)
         b.link(imr, "about", req)

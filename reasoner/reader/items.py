@@ -195,10 +195,19 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         # The report requests what it lists: its own date is the request date, whatever
         # earlier report its history cites.
         last_report = parse_date(letter.header.get("report_date", "")) or last_report
-    for item in letter.items:
-        props = parse_item(item.name, lex)
+    report = letter.layout == "progress-report"
+    asked: dict[str, dict] = {}
+    for n, item in enumerate(letter.items):
+        props = {**parse_item(item.name, lex), "item": n}
         if props["concept"]:
             props["concept"] = lex.in_region(props["concept"], props["region"] or out.region)
+        if report and (props["concept"] is None or props["concept"] in asked):
+            # A plan line naming no service ("RTC 4 wks", a diagnosis under A/P) asks for
+            # nothing; one named again (the plan, then the RFA form) is the same request.
+            if props["concept"] in asked:
+                _fill(asked[props["concept"]], props)
+            continue
+        asked[props["concept"]] = props
         mention = _mention_of(props["concept"], item.name, mentions, lex)
         props["request_date"] = (mention.props["on_date"] if mention and mention.props["on_date"]
                                  else last_report or header_ur)
@@ -210,6 +219,13 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             props["provenance"] = (mention.start, mention.end)
         _current_directions(out, props)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
+
+
+def _fill(first: dict, again: dict) -> None:
+    """What a second listing of a request adds (the RFA form's quantity for a plan line)."""
+    for key, value in again.items():
+        if key != "item" and first.get(key) is None and value is not None:
+            first[key] = value
 
 
 def _current_directions(out: Extracted, props: dict) -> None:

@@ -53,7 +53,8 @@ def detect(text: str) -> str | None:
         return "notice-2013"
     if re.search(r"MEDICAL PROFESSIONAL REVIEW|ISSUE AT DISPUTE", text, re.I):
         return "medical-professional-review"
-    if _PLAN.search(text) or re.search(r"PROGRESS REPORT|\bPR-?2\b", text, re.I):
+    if _PLAN.search(text) or _CAPS_PLAN.search(text) or _REQUESTING.search(text) or \
+            re.search(r"PROGRESS REPORT|\bPR-?2\b", text, re.I):
         return "progress-report"
     return None
 
@@ -207,21 +208,37 @@ def _professional_review(text: str):
 # requested treatments are the items of its plan or request-for-authorization section: its
 # numbered or bulleted lines, the service column of an RFA table, or else its sentences that
 # request something ("I am requesting authorization for ...").
+_KEYWORD = (r"(?:PLAN|REQUEST\w*|AUTHORI[SZ]ATION|RFA|RECOMMEND\w*|FUTURE MEDICAL(?: CARE)?|"
+            r"ORDERS?)")
+_NUMBERED = r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)][ \t]*|Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*)?"
 _PLAN = re.compile(
-    r"^[ \t]*(?:(?:\d{1,2}|[IVX]{1,4})[.)][ \t]*|Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*)?"
-    r"(?:[A-Za-z /&]{0,40}/[ \t]*)?"
-    r"(?:(?:(?:TREATMENT )?PLAN|REQUESTS?|REQUEST(?:S|ED)? FOR AUTHORI[SZ]ATION|RFA|"
-    r"RECOMMENDATIONS?|REQUESTED (?:TREATMENTS?|SERVICES?)|FUTURE MEDICAL(?: CARE| TREATMENT)?)"
-    r"\b(?:[^\n:]{0,60}:|[ \t]*$)|P[ \t]*:|REQUEST FOR AUTHORI[SZ]ATION\b[^\n]*$)"
-    # a lead-in line: "I am requesting authorization for:", "We recommend the following:"
-    r"|^[^\n:]{0,60}\b(?:request(?:ing|ed|s)?|recommend(?:ing|ed|s)?)\b[^\n:]{0,40}:[ \t]*$",
+    # a heading line naming the plan or the request anywhere, ending with its colon: "DISCUSSION
+    # AND PLAN:", "I am requesting authorization for:", "22. If further treatment required,
+    # specify treatment plan/estimated duration:"
+    r"^[^\n]{0,100}?\b" + _KEYWORD + r"\b[^\n:]{0,60}:[ \t]*$"
+    # a label opening the plan on its own line: "Plan: refill ...", "P: Request:", "5. DISCUSSION
+    # / PLAN", "Section V - Requested treatment (attach documentation):"
+    r"|^[ \t]*" + _NUMBERED + r"(?:[A-Za-z]+[ \t]*(?:AND|&|/)[ \t]*)?(?:TREATMENT[ \t]+)?"
+    r"(?:PLAN|P|A/P|REQUESTS?|REQUESTED[ \t]+\w+|RFA|RECOMMENDATIONS?|FUTURE MEDICAL(?: CARE)?)"
+    r"\b[ \t]*(?:\([^)\n]*\))?[ \t]*(?::|$)"
+    # the RFA form's title line: "REQUEST FOR AUTHORIZATION (DWC Form RFA)  [ ] Expedited"
+    r"|^[ \t]*REQUEST FOR AUTHORI[SZ]ATION\b[^\n]*$",
     re.M | re.I)
+# A heading in capitals that names the plan: "TREATMENT PLAN / REQUEST FOR AUTHORIZATION"
+_CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED + r"(?=[A-Z0-9 /&,()'-]{4,90}$)[^\n]*?\b"
+                        r"(?:PLAN|REQUEST|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|FUTURE MEDICAL)"
+                        r"\b[^\n]*$", re.M)
 _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'-]{3,60}[ \t]*$"
                       r"|[-=_]{10,})", re.M)
-_LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\))[ \t]*"
-                     r"(?P<name>\S[^\n]*)$", re.M)
-_REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: for)?|"
-                         r"authori[sz]ation (?:is requested )?for|recommend(?:ed|ing|s)?|"
+# List items: "1.", "(2)", "a)", "-", bullets, and ticked boxes "[x]" (an empty box "[ ]" is an
+# option the physician did not tick: not a request).
+_LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][.)]|\[[xX\u2713\u2714]\])"
+                     r"[ \t]*(?P<name>\S[^\n]*)$", re.M)
+_UNTICKED = re.compile(r"^[ \t]*\[[ _]\]", re.M)
+_REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|of))?|"
+                         r"(?:asking|ask) for(?: authori[sz]ation (?:of|for))?|would like(?: to "
+                         r"(?:request|order|obtain|start|try))?|"
+                         r"authori[sz]ation (?:is requested )?(?:for|of)|recommend(?:ed|ing|s)?|"
                          r"prescrib(?:e|ed|ing)|refill(?: of)?|order(?:ed|ing)?|will need|"
                          r"(?:will |to )?(?:start|begin|dispense)|trial of)\s+", re.I)
 _NOT_A_REQUEST = re.compile(r"^(?:if|consider|follow[- ]?up|return|continue (?:home|with home|hep)|"
@@ -235,20 +252,29 @@ _FORM_ITSELF = re.compile(r"\b(?:was|were|has been|have been|is being) (?:signed
 
 def _progress_report(text: str):
     items: list[Item] = []
-    for plan in _PLAN.finditer(text):
-        end = _HEADING.search(text, plan.end())
-        start, stop = plan.end(), end.start() if end else len(text)
+    starts = sorted({m.end() for m in _PLAN.finditer(text)} |
+                    {m.end() for m in _CAPS_PLAN.finditer(text)})
+    for start in starts:
+        end = _HEADING.search(text, start)
+        stop = end.start() if end else len(text)
         lines = (_table_column(text, start, stop) or _listed(text, start, stop)
                  or _requested_in_sentences(text, start, stop))
-        for name, at in lines:
-            label = _ITEM_LABEL.match(name)
-            if label:
-                name, at = name[label.end():], at + label.end()
-            name = re.split(r"\s+-\s+|;", name)[0].strip(" .,")
-            if name and not _NOT_A_REQUEST.search(name) and not _continued(name) and \
-                    not any(i.name_span[0] == at for i in items):
-                items.append(Item(name, (at, at + len(name)), None, None, None, None))
+        _add_items(items, lines)
+    if not items:
+        # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
+        _add_items(items, _requested_in_sentences(text, 0, len(text)))
     return (0, len(text)), items
+
+
+def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
+    for name, at in lines:
+        label = _ITEM_LABEL.match(name)
+        if label:
+            name, at = name[label.end():], at + label.end()
+        name = re.split(r"\s+-\s+|;", name)[0].strip(" .,")
+        if name and not _NOT_A_REQUEST.search(name) and not _continued(name) and \
+                not any(i.name_span[0] == at for i in items):
+            items.append(Item(name, (at, at + len(name)), None, None, None, None))
 
 
 # "Request authorization: X", "RFA: X" on a plan line: the label is not the service's name.
@@ -272,7 +298,8 @@ def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
         name, stop = found.group("name"), found.end("name")
         for line in re.finditer(r"\n([^\n]+)", text[stop:end]):
             nxt = line.group(1)
-            if _LISTED.match(nxt) or not (nxt[:1].islower() or _CUT.search(name)):
+            if _LISTED.match(nxt) or _UNTICKED.match(nxt) or \
+                    not (nxt[:1].islower() or _CUT.search(name)):
                 break
             name += " " + nxt
         out.append((name, found.start("name")))
@@ -282,7 +309,8 @@ def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
 _CUT = re.compile(r"(?:,|\b(?:and|or|with|of|for|to|the|a|an|x|per|at))\s*$", re.I)
 
 
-_COLUMN = re.compile(r"service|request|treatment|procedure|description|item", re.I)
+_COLUMN = re.compile(r"service|request|treatment|procedure|description|item|drug|medication",
+                     re.I)
 
 
 def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
@@ -301,8 +329,8 @@ def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
             break  # the table has ended
         row = "|".join(cells[column:])
         stripped = row.strip(" |")
-        if not stripped:
-            continue
+        if not stripped.strip("-=+:| "):
+            continue  # an empty or ruling row
         if out and not "".join(cells[:column]).strip():
             name, at = out[-1]
             out[-1] = (name + " " + stripped, at)
@@ -312,21 +340,43 @@ def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
     return out
 
 
+# Where what is asked for ends: its purpose or reason ("an MRI of the right knee to see
+# whether the meniscus is torn"), a condition, or the next plan statement.
+_PURPOSE = re.compile(r"\s+(?:to (?:see|evaluate|assess|rule|look|determine|confirm|check|"
+                      r"help|reduce|improve|address|allow|facilitate)|in order to|so that|"
+                      r"because|given|since|as (?:she|he|the)|which|who|if|unless|pending|"
+                      r"for (?:evaluation|further|possible|consideration))\b|,\s+(?:modified|"
+                      r"full|regular) duty|,\s+(?:return|follow|rtc)\b", re.I)
+
+
 def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """What the clauses of a passage ask for: every request cue's object, up to the next cue,
+    the purpose or a clause end, split at 'and' and semicolons."""
     out = []
-    for sentence in re.finditer(r"[^.]+(?:\.|$)", text[start:end]):
-        cue = _REQUESTING.search(sentence.group())
-        if cue is None or _NOT_A_REQUEST.search(sentence.group()[:cue.start()]) or \
-                _FORM_ITSELF.search(sentence.group()):
+    for clause in re.finditer(r"(?:[^.;]|\.(?=\d)|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.)+",
+                              text[start:end]):
+        body = clause.group()
+        if _FORM_ITSELF.search(body):
             continue
-        rest = sentence.group()[cue.end():]
-        at = start + sentence.start() + cue.end()
-        for part in re.finditer(r"[^;]+?(?=,?\s+and\s+(?:a |an |the )?(?=[A-Za-z])|;|$)",
-                                rest.rstrip(". \n")):
-            name = " ".join(part.group().split()).strip(" ,")
-            name = re.sub(r"^(?:and|a|an|the|also)\s+", "", name)
-            if name:
-                out.append((name, at + part.start() + part.group().index(name.split()[0])))
+        cues = list(_REQUESTING.finditer(body))
+        for n, cue in enumerate(cues):
+            if _NOT_A_REQUEST.search(body[:cue.start()].rsplit(",", 1)[-1]):
+                continue
+            stop = cues[n + 1].start() if n + 1 < len(cues) else len(body)
+            cut = _PURPOSE.search(body, cue.end(), stop)
+            out += _objects(body[cue.end():cut.start() if cut else stop],
+                            start + clause.start() + cue.end())
+    return out
+
+
+def _objects(rest: str, at: int) -> list[tuple[str, int]]:
+    out = []
+    for part in re.finditer(r"[^;]+?(?=,?\s+and\s+(?:a |an |the )?(?=[A-Za-z])|;|$)",
+                            rest.rstrip(". \n")):
+        name = " ".join(part.group().split()).strip(" ,")
+        name = re.sub(r"^(?:and|a|an|the|also|for|of|with)\s+", "", name)
+        if name:
+            out.append((name, at + part.start() + part.group().index(name.split()[0])))
     return out
 
 
