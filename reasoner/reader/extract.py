@@ -32,8 +32,14 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
 # (a sentence that names a report's date keeps it: "Progress report dated ...: modified duty").
 _REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|denied|modified|"
                      r"application)\b", re.I)
-_AGE_SEX = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}?(male|female|man|woman)", re.I)
-_INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury)\D{0,40}?(" + DATE_RE.pattern + ")", re.I)
+# "a 38-year-old woman", "56 y/o M roofer", "51 yo M;", "Age: 36 Sex: M", "58 y/o F"
+_AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?[- ]old|y/?o\b|yo\b|yrs?[- ]old|y\.o\.)|"
+                  r"\bAge\s*:?\s*(\d{1,2})\b", re.I)
+_SEX = re.compile(r"\b(?:(male|female|man|woman|gentleman|lady)\b|(?-i:(M|F))(?![/\w]))|"
+                  r"\bSex\s*:?\s*(M|F|male|female)\b", re.I)
+_TITLE = re.compile(r"\b(?:(Mr)|(Ms|Mrs|Miss))\.?\s+[A-Z]")
+_INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DATE_RE.pattern + ")",
+                     re.I)
 _DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)", re.I)
 _PRIOR = re.compile(r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|included|"
@@ -206,10 +212,16 @@ def _sentence_date(sentence: str) -> dt.date | None:
 
 
 def _worker(out: Extracted, sentence: str, at: int) -> None:
-    if out.age is None and (found := _AGE_SEX.search(sentence)):
-        sex = "Male" if found.group(2).lower() in ("male", "man") else "Female"
-        out.age = (int(found.group(1)), at + found.start(), at + found.end())
-        out.sex = (sex, at + found.start(), at + found.end())
+    if out.age is None and (found := _AGE.search(sentence)):
+        out.age = (int(found.group(1) or found.group(2)), at + found.start(), at + found.end())
+        sex = _SEX.search(sentence, found.end(), found.end() + 40) or \
+            _SEX.search(sentence, max(0, found.start() - 40), found.start())
+        if sex and out.sex is None:
+            word = (sex.group(1) or sex.group(2) or sex.group(3)).lower()
+            out.sex = ("Male" if word in ("male", "man", "gentleman", "m") else "Female",
+                       at + sex.start(), at + sex.end())
+    if out.sex is None and (title := _TITLE.search(sentence)):
+        out.sex = ("Male" if title.group(1) else "Female", at + title.start(), at + title.end())
     if out.injury is None and (found := _INJURY.search(sentence)):
         day = parse_date(found.group(1))
         if day:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from reasoner.reader.dates import DATE_RE, parse_date
+from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.lexicon import Lexicon, tokens
 from reasoner.reader.mention import Mention
 from reasoner.vocab import TERM, m
@@ -193,8 +193,11 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
     header_ur = parse_date(letter.header.get("ur_denial_date", ""))
     if letter.layout == "progress-report":
         # The report requests what it lists: its own date is the request date, whatever
-        # earlier report its history cites.
-        last_report = parse_date(letter.header.get("report_date", "")) or last_report
+        # earlier report its history cites; else the date it was signed, else its latest
+        # date (a report is written after what it tells).
+        last_report = parse_date(letter.header.get("report_date", "")) or last_report or \
+            parse_date(letter.header.get("signed_date", "")) or max(
+                (d for d, _, _ in find_dates(letter.text)), default=None)
     report = letter.layout == "progress-report"
     asked: dict[str, dict] = {}
     for n, item in enumerate(letter.items):

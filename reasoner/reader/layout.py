@@ -67,12 +67,20 @@ def split(cleaned: Cleaned, source: str) -> Letter:
                          "RATIONALES', 'Notice of Independent Medical Review Determination', "
                          "'MEDICAL PROFESSIONAL REVIEW', nor a progress report's 'TREATMENT "
                          "PLAN' or 'REQUEST FOR AUTHORIZATION' was found", source=source)
-    summary, items = _SPLITTERS[layout](text)
-    if summary[1] <= summary[0] or not text[summary[0]:summary[1]].strip():
-        raise InputError(f"layout {layout}: the case summary was not found", source=source)
-    if not items:
-        raise InputError(f"layout {layout}: no disputed item was found", source=source)
-    return Letter(layout, cleaned, summary, items, header(text))
+    problem = ""
+    # Letters mix the layouts' parts (a 2013 notice headed like the later letters): the
+    # detected layout first, then the other IMR layouts.
+    for name in [layout, *(n for n in _IMR_LAYOUTS if n != layout)]:
+        summary, items = _SPLITTERS[name](text)
+        if summary[1] <= summary[0] or not text[summary[0]:summary[1]].strip():
+            problem = problem or f"layout {name}: the case summary was not found"
+        elif not items:
+            problem = problem or f"layout {name}: no disputed item was found"
+        else:
+            return Letter(name, cleaned, summary, items, header(text))
+        if layout == "progress-report":
+            break  # a treating physician's report is not read as a review
+    raise InputError(problem, source=source)
 
 
 def _after(pattern: str, text: str, start: int = 0) -> int | None:
@@ -107,13 +115,17 @@ def _field(block: str, label: str, ends: list[str]) -> str | None:
 
 _SUMMARY_HEADING = (r"^\s*(?:CLINICAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?"
                     r"(?:MEDICAL )?RECORDS|CLINICAL NOTES|CLINICAL HISTORY)\s*:?[ \t]*")
-_QUESTION = re.compile(r"^\s*\d{1,2}[.)]\s*(?:Is|Are|Was|Were) the requested\s+(?P<name>.+?)\s+"
-                       r"medically necessary\??\s*$", _I)
+_QUESTION = re.compile(r"^\s*\d{1,2}[.)]\s*(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:requested\s+)?"
+                       r"(?P<name>.+?),?\s+medically necessary(?:\s+and\s+appropriate)?\??\s*$",
+                       _I)
 _DECISION = re.compile(r"^\s*(?:Decision|Determination)\s*:\s*(?P<outcome>UPHELD|OVERTURNED)", _I)
 
 
 def _final_determination(text: str):
-    summary = _summary(text, _SUMMARY_HEADING, [r"^\s*IMR ISSUES,? DECISIONS"])
+    # The summary ends where the review begins: its issues heading, the list of documents
+    # reviewed, or the first question asked of an item.
+    summary = _summary(text, _SUMMARY_HEADING, [r"^\s*IMR ISSUES,? DECISIONS",
+                                                r"^\s*DOCUMENTS REVIEWED", _QUESTION.pattern])
     questions = list(_QUESTION.finditer(text, summary[1]))
     if questions:
         return summary, _question_items(text, questions)
@@ -380,6 +392,7 @@ def _objects(rest: str, at: int) -> list[tuple[str, int]]:
     return out
 
 
+_IMR_LAYOUTS = ("imr-final-determination", "notice-2013", "medical-professional-review")
 _SPLITTERS = {"imr-final-determination": _final_determination, "notice-2013": _notice_2013,
               "medical-professional-review": _professional_review,
               "progress-report": _progress_report}
@@ -390,8 +403,10 @@ _HEADER = {
     "date_of_injury": r"Date of Injury:\s*(\S+)",
     "ur_denial_date": r"(?:UR Denial Date|Date of UR Decision):\s*(\S+)",
     "decision_date": r"(?:Decision Date|Dated):\s*(\S+)",
-    "report_date": r"\b(?:Date of (?:Exam(?:ination)?|Service|Visit|Report|Evaluation|request)|"
-                   r"(?:Exam|Report|Visit|RFA|Evaluation) Date|DOS|DOE|Visit)\s*:\s*("
+    "report_date": r"\b(?:Date (?:and hour )?of (?:first )?(?:Exam(?:ination)?|Service|Visit|Report|"
+                   r"Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) Date|"
+                   r"DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
+    "signed_date": r"\b(?:Signature|signed)\b[^\n]{0,80}?\b(?:Date:?|on)\s*("
                    + DATE_RE.pattern + ")",
     "licensure": r"State\(?s?\)? of Licensure:\s*([^\n]+)",
     "specialty": r"Certification\(?s?\)?\s*/\s*Specialty:\s*([^\n]+)",
