@@ -25,9 +25,12 @@ from reasoner.vocab import TERM, m
 T = TERM.__add__
 _SENTENCE = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bvs)(?<=[.!?])[\"']?\s+(?=[A-Z\"(])")
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
-                          r"consultation|encounter|RFA|request for authori[sz]ation|\bPR(?:-?2)?)"
-                          r"(?:\s+(?:dated|of|on|from))?\s+(" + DATE_RE.pattern
-                          + r")|^\s*On\s+(" + DATE_RE.pattern + r")", re.I)
+                          r"consultation|encounter|RFA|request for authori[sz]ation|\bPR(?:-?2)?|"
+                          r"\bDOS|date of service)(?:\s+(?:dated|of|on|from))?\s*:?\s+("
+                          + DATE_RE.pattern + r")|^\s*(?:On|At the|In the)\s+(" + DATE_RE.pattern
+                          # a visit headed by its date: "01/12/2016 (pain management):"
+                          + r")|^\s*(" + DATE_RE.pattern + r")(?=\s*(?:[:(]|-\s|visit|note|"
+                          r"report|progress|PR\b|follow))", re.I)
 # "On 04-14-2015, Utilization Review non-certified ...": the date of a review, not of a report
 # (a sentence that names a report's date keeps it: "Progress report dated ...: modified duty").
 _REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|denied|modified|"
@@ -117,7 +120,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         at = base + s_start
         found = _REPORT_DATE.search(sentence)
         if found and (found.group(1) or not _REVIEW.search(sentence)) and \
-                (day := parse_date(found.group(1) or found.group(2))):
+                (day := parse_date(found.group(1) or found.group(2) or found.group(3))):
             current = day
         _worker(out, sentence, at)
         section = _section(heading)

@@ -183,19 +183,27 @@ def _notice_2013(text: str):
 
 
 def _professional_review(text: str):
-    summary = _summary(text, _SUMMARY_HEADING, [
-        r"^\s*DOCUMENTS REVIEWED", r"^\s*MEDICAL TREATMENT GUIDELINE", r"^\s*DETERMINATION",
-        r"^\s*RATIONALE", r"^\s*ISSUES? AT DISPUTE"])
+    ends = [r"^\s*DOCUMENTS REVIEWED", r"^\s*MEDICAL TREATMENT GUIDELINE", r"^\s*DETERMINATION",
+            r"^\s*RATIONALE", r"^\s*ISSUES? AT DISPUTE"]
+    summary = _summary(text, _SUMMARY_HEADING, ends)
     issue_start = _after(r"^\s*ISSUES? AT DISPUTE:?", text)
     if issue_start is None:
         return summary, []
-    issue_end = _before([_SUMMARY_HEADING, r"^\s*DETERMINATION"], text, issue_start)
+    # The issues are a list: it ends at the first blank line after it, or at a heading.
+    block = re.compile(r"\s*\S.*?(?=\n[ \t]*\n|\Z)", re.S).match(text, issue_start)
+    issue_end = min(block.end() if block else len(text),
+                    _before([_SUMMARY_HEADING, r"^\s*DETERMINATION"], text, issue_start))
+    if summary[0] < issue_start:
+        pass  # the summary comes first: as found
+    elif text[issue_end:summary[0]].strip() or summary[1] <= summary[0]:
+        # what follows the issues ("PATIENT:", "BACKGROUND") is the clinical record too
+        summary = (issue_end, _before(ends[:4], text, issue_end))
     guideline = _field(text, r"^\s*MEDICAL TREATMENT GUIDELINE\(?S?\)? RELIED UPON[^\n:]*:?",
                        [r"^\s*RATIONALE FOR WHY"])
     rationale = _field(text, r"^\s*RATIONALE FOR WHY[^\n:]*:?", [r"^\s*MEDICAL REVIEWER"])
     items = []
-    line_re = re.compile(r"^\s*(?:\(?\d+[.)]\s*)?(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME
-                         + r")?\s*$", _I)
+    line_re = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?)?\s*"
+                         r"(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME + r")?\s*$", _I)
     for line in line_re.finditer(text, issue_start, issue_end):
         if line.group("name").strip():
             outcome = line.group(2).lower() if line.group(2) else None
@@ -241,7 +249,8 @@ _CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED + r"(?=[A-Z0-9 /&,()'-]{4,90}$)[^
                         r"(?:PLAN|REQUEST|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|FUTURE MEDICAL)"
                         r"\b[^\n]*$", re.M)
 _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'-]{3,60}[ \t]*$"
-                      r"|[-=_]{10,})", re.M)
+                      r"|[-=_]{10,}[ \t]*$)", re.M)  # a ruling line; a table's ruling has '|'
+
 # List items: "1.", "(2)", "a)", "-", bullets, and ticked boxes "[x]" (an empty box "[ ]" is an
 # option the physician did not tick: not a request).
 _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][.)]|\[[xX\u2713\u2714]\])"
@@ -264,8 +273,10 @@ _FORM_ITSELF = re.compile(r"\b(?:was|were|has been|have been|is being) (?:signed
 
 def _progress_report(text: str):
     items: list[Item] = []
-    starts = sorted({m.end() for m in _PLAN.finditer(text)} |
-                    {m.end() for m in _CAPS_PLAN.finditer(text)})
+    # A document's title ("PROGRESS REPORT / REQUEST FOR AUTHORIZATION") opens no plan.
+    title = _title_end(text)
+    starts = sorted({m.end() for m in _PLAN.finditer(text) if m.start() >= title} |
+                    {m.end() for m in _CAPS_PLAN.finditer(text) if m.start() >= title})
     for start in starts:
         end = _HEADING.search(text, start)
         stop = end.start() if end else len(text)
@@ -276,6 +287,13 @@ def _progress_report(text: str):
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
         _add_items(items, _requested_in_sentences(text, 0, len(text)))
     return (0, len(text)), items
+
+
+def _title_end(text: str) -> int:
+    """Where the document's first two lines end."""
+    lines = re.finditer(r"[^\n]*\S[^\n]*", text)
+    ends = [m.end() for _, m in zip(range(2), lines)]
+    return ends[-1] if ends else 0
 
 
 def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
@@ -361,6 +379,11 @@ _PURPOSE = re.compile(r"\s+(?:to (?:see|evaluate|assess|rule|look|determine|conf
                       r"full|regular) duty|,\s+(?:return|follow|rtc)\b", re.I)
 
 
+# "Request for Authorization" as the form's name ("... and Request for Authorization", "RFA
+# submitted"), not as asking for a service.
+_FORM_NAME = re.compile(r"authori[sz]ation\b(?!\s+(?:for|of)\b)", re.I)
+
+
 def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """What the clauses of a passage ask for: every request cue's object, up to the next cue,
     the purpose or a clause end, split at 'and' and semicolons."""
@@ -370,7 +393,7 @@ def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, 
         body = clause.group()
         if _FORM_ITSELF.search(body):
             continue
-        cues = list(_REQUESTING.finditer(body))
+        cues = [c for c in _REQUESTING.finditer(body) if not _FORM_NAME.match(body, c.end())]
         for n, cue in enumerate(cues):
             if _NOT_A_REQUEST.search(body[:cue.start()].rsplit(",", 1)[-1]):
                 continue
@@ -398,11 +421,14 @@ _SPLITTERS = {"imr-final-determination": _final_determination, "notice-2013": _n
               "progress-report": _progress_report}
 
 _HEADER = {
-    "case_number": r"(?:IMR )?Case Number:\s*([A-Z]{2}\d{2}-\d+)",
-    "date_assigned": r"Date Assigned:\s*(\S+)",
-    "date_of_injury": r"Date of Injury:\s*(\S+)",
-    "ur_denial_date": r"(?:UR Denial Date|Date of UR Decision):\s*(\S+)",
-    "decision_date": r"(?:Decision Date|Dated):\s*(\S+)",
+    "case_number": r"(?:IMR )?Case (?:Number|No\.?):\s*([A-Z]{2}\d{2}-\d+)",
+    "date_assigned": r"Date Assigned:\s*(" + DATE_RE.pattern + ")",
+    "date_of_injury": r"(?:Date of Injury|Injury date|DOI)\s*:?\s*(" + DATE_RE.pattern + ")",
+    "ur_denial_date": r"(?:UR (?:Denial|Determination|Decision)(?: date)?|Date of UR (?:Decision|"
+                      r"Determination)|UR date|Utilization Review (?:decision|determination)"
+                      r"(?: date)?)\s*:?\s*(" + DATE_RE.pattern + ")",
+    "decision_date": r"(?:Decision Date|Dated|Date of (?:Notice|Review))\s*:\s*("
+                     + DATE_RE.pattern + ")",
     "report_date": r"\b(?:Date (?:and hour )?of (?:first )?(?:Exam(?:ination)?|Service|Visit|Report|"
                    r"Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) Date|"
                    r"DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",

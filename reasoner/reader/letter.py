@@ -17,7 +17,7 @@ from reasoner.engine.terminology import Terminology
 from reasoner.reader.clean import clean, decode
 from reasoner.reader.extract import Extracted, extract
 from reasoner.reader.graph import LetterGraph, build
-from reasoner.reader.layout import Letter, split
+from reasoner.reader.layout import Item, Letter, split
 from reasoner.reader.lexicon import lexicon_for
 from reasoner.vocab import m
 
@@ -34,6 +34,13 @@ class ReadLetter:
     def requests(self) -> list[str]:
         """The letter's request nodes, in the order of its disputed items."""
         return [_v(t.object) for t in self.graph.facts if t.predicate.value == _REQUEST]
+
+    def requested_items(self) -> list[tuple[str, Item]]:
+        """Each request node with the item it was read from (a progress report's plan lines
+        that name no service are no request; a request listed twice is one)."""
+        facts = [f for f in self.extracted.facts if f.kind == "request"]
+        return [(node, self.letter.items[fact.props["item"]])
+                for node, fact in zip(self.requests(), facts, strict=True)]
 
     def concepts(self) -> dict[str, str]:
         """Fact node -> the terminology term the letter's text was matched to."""

@@ -116,7 +116,7 @@ def letter_report(read: ReadLetter, kb: KnowledgeBase, reasoned: Reasoned | None
     note = _NOT_REASONED if reasoned is None else (reasoned.note or "")
     concepts = read.concepts()
     items = [score_item(read.source, item, concepts.get(req), decided.get(req), note, kb.terms)
-             for req, item in zip(read.requests(), read.letter.items, strict=True)]
+             for req, item in read.requested_items()]
     run = run_triples(report) if report else None
     out = LetterReport(read.source, read.graph.case, read.letter.layout, items,
                        len(read.graph.facts), len(read.graph.record),
