@@ -128,6 +128,8 @@ class Lexicon:
         if region is None:
             return concept
         is_a = self.terms.is_a
+        if any(is_a(region, r) or is_a(r, region) for r in self._regional().get(concept, ())):
+            return concept  # already regional: 'lumbar spine x-rays' are not dynamic films
         fits = [kind for kind, named in self._regional().items()
                 if kind != concept and is_a(kind, concept)
                 and any(is_a(region, r) or is_a(r, region) for r in named)]
