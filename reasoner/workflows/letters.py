@@ -14,6 +14,7 @@ in order.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import threading
@@ -27,10 +28,12 @@ import pyoxigraph as ox
 
 from reasoner.engine.casegraph import CaseGraph
 from reasoner.engine.facts import read_case
+from reasoner.engine.decide import Determination, Outcome
 from reasoner.engine.kb import CaseResult, KnowledgeBase
 from reasoner.engine.report import case_report, run_triples
 from reasoner.errors import IncompleteCase, InputError, MtusError
 from reasoner.progress import Progress
+from reasoner.reader.dates import find_dates, parse_date
 from reasoner.reader.letter import ReadLetter, read_letter
 from reasoner.scoring import (
     FactScore,
@@ -44,7 +47,7 @@ from reasoner.scoring import (
 )
 from reasoner.store.graphs import case_graph, nquads
 from reasoner.store.protocol import GraphStore
-from reasoner.vocab import m
+from reasoner.vocab import XSD, m
 
 LETTER_SUFFIXES = (".txt", ".text")
 PARALLEL_FROM = 400  # letters: below this, starting worker processes costs more than it saves
@@ -92,8 +95,12 @@ def reason_letter(read: ReadLetter, kb: KnowledgeBase) -> Reasoned:
         # One index over the facts, shared by the completeness checks and the fact reading.
         return Reasoned(kb.reason(CaseGraph.of(decidable), read.source), note)
     except IncompleteCase as exc:
-        # Items are decided one by one: requests the case shapes find incomplete (no request
-        # date, say) are left out, said so, and the others decided.
+        undated = {p.focus for p in exc.problems
+                   if p.path in (_REQUEST_DATE, "mtus:requestDate")} & set(requests)
+        if undated and all(p.focus in undated for p in exc.problems):
+            return _decide_undated(read, kb, decidable, undated, note)
+        # Items are decided one by one: requests the case shapes find incomplete are left
+        # out, said so, and the others decided.
         incomplete = {p.focus for p in exc.problems} & set(requests)
         if not incomplete or len(incomplete | set(unknown)) == len(requests) or \
                 any(p.focus not in incomplete for p in exc.problems):
@@ -106,6 +113,80 @@ def reason_letter(read: ReadLetter, kb: KnowledgeBase) -> Reasoned:
             return Reasoned(kb.reason(CaseGraph.of(left), read.source), note)
         except IncompleteCase as again:
             return Reasoned(None, f"case not decidable: {again}")
+
+
+_REQUEST_DATE = m("requestDate")
+_XSD_DATE = ox.NamedNode(XSD + "date")
+_UR_WINDOW = dt.timedelta(days=30)
+
+
+def _decide_undated(read: ReadLetter, kb: KnowledgeBase, facts: list[ox.Triple],
+                    undated: set[str], note: str | None) -> Reasoned:
+    """Requests whose date the text does not give: decided under every guideline edition that
+    could have been in force between the dates the text does give (the injury, the review),
+    one day per edition boundary. Where every edition gives the same outcome, that is the
+    outcome; where they differ, the item is insufficient documentation naming the request
+    date, since the date chooses the guideline."""
+    days = _candidate_days(read, kb)
+    if not days:
+        return Reasoned(None, "case not decidable: no request date, and no date in the text "
+                              "to bound it")
+    results = []
+    for day in days:
+        dated = facts + [ox.Triple(ox.NamedNode(r), ox.NamedNode(_REQUEST_DATE),
+                                   ox.Literal(day.isoformat(), datatype=_XSD_DATE))
+                         for r in sorted(undated)]
+        try:
+            results.append(kb.reason(CaseGraph.of(dated), read.source))
+        except IncompleteCase as exc:
+            return Reasoned(None, f"case not decidable: {exc}")
+    base = results[-1]  # the latest day: the review's own date bounds the request
+    merged = [_agreed(d, [r.determinations for r in results], days)
+              if d.request.node in undated else d for d in base.determinations]
+    said = (f"{len(undated)} item(s) without a request date decided under every edition in "
+            f"force from {days[0]} to {days[-1]}")
+    return Reasoned(replace(base, determinations=merged),
+                    "; ".join(filter(None, [note, said])))
+
+
+def _agreed(determination: Determination, runs: list[list[Determination]],
+            days: list[dt.date]) -> Determination:
+    outcomes = {d.outcome for run in runs for d in run
+                if d.request.node == determination.request.node}
+    if len(outcomes) == 1:
+        return determination
+    return determination._replace(
+        outcome=Outcome.INSUFFICIENT_DOCUMENTATION,
+        missing=(f"The request date: the guideline edition in force, and so the outcome, "
+                 f"differ between {days[0]} and {days[-1]} "
+                 f"({', '.join(sorted(o.value for o in outcomes))})",),
+        would_change=("A request date (the report or RFA that asked for the service)",))
+
+
+def _candidate_days(read: ReadLetter, kb: KnowledgeBase) -> list[dt.date]:
+    """The first day, the last day and every edition boundary between the dates the text
+    gives: no earlier than the injury (else its first date) nor than 30 days before the UR
+    decision, no later than the UR decision (else the letter's, else its last date)."""
+    header, found = read.letter.header, sorted(d for d, _, _ in find_dates(read.letter.text))
+    injury = read.extracted.injury[0] if read.extracted.injury else None
+    ur = parse_date(header.get("ur_denial_date", "")) or min(
+        (f.props["on_date"] for f in read.extracted.facts if f.kind == "ur"
+         and f.props.get("on_date")), default=None)
+    first = injury or (found[0] if found else None)
+    if ur and first:
+        # UR decides a request within 5 business days (14 at most) of receiving it, a
+        # retrospective one within 30 days (8 CCR 9792.9.1): the request is no older.
+        first = max(first, ur - _UR_WINDOW)
+    last = ur or parse_date(header.get("decision_date", "")) or (found[-1] if found else None)
+    if first is None or last is None or last < first:
+        return []
+    bounds = {first, last}
+    for edition in kb.program.editions:
+        for day in (edition.in_force_from, edition.in_force_until and
+                    edition.in_force_until + dt.timedelta(days=1)):
+            if day and first < day <= last:
+                bounds.add(day)
+    return sorted(bounds)
 
 
 def letter_report(read: ReadLetter, kb: KnowledgeBase, reasoned: Reasoned | None
