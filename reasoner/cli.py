@@ -102,10 +102,10 @@ def cmd_reason(args) -> int:
     return EXIT_OK
 
 
-def _open_store(path: str):  # noqa: ANN202 (the store module loads only when needed)
+def _open_store(path: str, read_only: bool = False):  # noqa: ANN202 (loaded only when needed)
     from reasoner.store.embedded import Store
 
-    return Store.open(path)
+    return Store.open(path, read_only=read_only)
 
 
 def _json(value: object) -> str:
@@ -126,6 +126,8 @@ def _summary(report) -> str:  # noqa: ANN001
             mark = "*" if c.decisive else " "
             tag = f" [{c.verification}]" if c.verification else ""
             lines.append(f"  {mark}{'  ' * c.depth}{c.result:8} {c.statement}{tag}")
+            if c.note:  # the values the criterion compared: '5 prior + 6 requested = 11 > 10'
+                lines.append(f"   {'  ' * c.depth}         = {c.note}")
             for e in c.evidence:
                 lines.append(f"   {'  ' * c.depth}         - {e.text}")
         for label, items in (("missing", d.missing), ("would change", d.would_change),
@@ -156,13 +158,51 @@ def cmd_validate(args) -> int:
 def cmd_check(args) -> int:
     from reasoner.workflows.check import check_knowledge_base
 
-    report = check_knowledge_base(hermit=not args.no_hermit, tests=not args.no_tests)
+    report = check_knowledge_base(hermit=not args.no_hermit, tests=not args.no_tests,
+                                  guideline=args.guideline)
     for line in report.info:
         print(line)
     for line in report.failures:
         print(f"FAIL {line}", file=sys.stderr)
     print(f"\nmtus check: {'passed' if report.ok else f'{len(report.failures)} failure(s)'}")
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_impact(args) -> int:
+    from reasoner.workflows.impact import impact
+
+    store = None if args.store is None else _open_store(_existing_store(args.store), True)
+    try:
+        report = impact(args.before, store=store)
+    finally:
+        if store is not None:
+            store.close()
+    print(_json(report) if args.json else _impact_text(report))
+    return EXIT_OK
+
+
+def _impact_text(report) -> str:  # noqa: ANN001
+    lines = [f"knowledge base {report.before} -> {report.after}: {report.decided} requested "
+             f"services decided under both, {len(report.flips)} changed "
+             f"({report.seconds:.1f} s)"]
+    if report.edited:
+        lines.append("edited: " + ", ".join(report.edited))
+    lines += [f"warning: {w}" for w in report.warnings]
+    for (rec, service), flips in report.groups().items():
+        lines.append(f"\n{rec} / {service}: {len(flips)} changed")
+        for f in flips:
+            lines.append(f"  {f.case}: {f.before} -> {f.after}")
+            lines += [f"      {c}" for c in f.criteria[:4]]
+    lines += [f"not decided: {e}" for e in report.errors]
+    return "\n".join(lines)
+
+
+def cmd_release(args) -> int:
+    from reasoner.workflows.release import build_release
+
+    path = build_release(_version(), Path(args.out) if args.out else None)
+    print(f"wrote {path} (RDF/XML, version {_version()}): open it in Protégé or owlready2")
+    return EXIT_OK
 
 
 def cmd_serve(args) -> int:
@@ -500,7 +540,30 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="guideline authors: shapes, OWL (HermiT), test cases")
     c.add_argument("--no-hermit", action="store_true", help="skip HermiT (no Java needed)")
     c.add_argument("--no-tests", action="store_true", help="skip the guideline test cases")
+    c.add_argument("--guideline", metavar="ID",
+                   help="one guideline's findings, test cases (tests/cases/ID/) and coverage, "
+                        "ID being its file name in ontology/guidelines/ without .ttl (skips "
+                        "HermiT, which classifies the whole knowledge base)")
     c.set_defaults(func=cmd_check)
+
+    im = sub.add_parser("impact", help="guideline authors: the determinations an edit changes",
+                        description="Decide the guideline test cases (and, with --store, the "
+                                    "stored cases) under the knowledge base before an edit "
+                                    "and under the working files, and list every determination "
+                                    "that changes, by recommendation and service, with the "
+                                    "criteria that changed it. Warns when an edited criterion "
+                                    "is shared by several recommendations.")
+    im.add_argument("before", metavar="REV_OR_DIR",
+                    help="the knowledge base before the edit: a git revision of this checkout "
+                         "(HEAD, main~1, a commit) or a directory holding ontology/ and shapes/")
+    im.add_argument("--store", help="also re-decide the cases of this store (opened read-only)")
+    im.add_argument("--json", action="store_true", help="print the report as JSON")
+    im.set_defaults(func=cmd_impact)
+
+    rl = sub.add_parser("release", help="guideline authors: the knowledge base as one RDF/XML "
+                                        "ontology for Protégé and owlready2 (build/mtus-kg.owl)")
+    rl.add_argument("--out", metavar="DIR", help="where mtus-kg.owl goes (default build/)")
+    rl.set_defaults(func=cmd_release)
     return p
 
 

@@ -94,9 +94,18 @@ class KnowledgeBaseError(MtusError):
 
     code = "knowledge-base"
 
-    def __init__(self, message: str, *, file: str | None = None, iri: str | None = None) -> None:
+    def __init__(self, message: str, *, file: str | None = None, iri: str | None = None,
+                 problems: list[str] | None = None) -> None:
         self.message = message
         self.file = file
         self.iri = iri
+        self.problems = problems or []  # each broken authoring rule, one line each
         where = ", ".join(x for x in (file, f"<{iri}>" if iri else None) if x)
         super().__init__(f"{where}: {message}" if where else message)
+
+    @classmethod
+    def from_problems(cls, problems: list[str]) -> KnowledgeBaseError:
+        """One error for all the authoring rules a load breaks, each on its line."""
+        lines = "".join(f"\n  {p}" for p in problems)
+        return cls(f"{len(problems)} authoring problem(s) (mtus check lists them too):{lines}",
+                   problems=problems)

@@ -11,8 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAD = """@prefix gl: <https://w3id.org/mtus-kg/guideline/> .
 @prefix term: <https://w3id.org/mtus-kg/term/> .
 @prefix mtus: <https://w3id.org/mtus-kg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+gl:zz-bad a owl:Ontology ; owl:imports gl:acoem-2004-low-back .
 gl:bad-rec a mtus:Recommendation ; mtus:section gl:acoem-low-back-2004-special-studies ;
-    mtus:appliesTo term:LumbarMRI ; mtus:polarity mtus:RecommendedWithCriteria ;
+    mtus:appliesTo term:DiagnosticImaging ; mtus:polarity mtus:RecommendedWithCriteria ;
     mtus:statement "x" ; mtus:verification mtus:Verified ; mtus:criterion gl:bad-crit .
 """
 

@@ -49,6 +49,7 @@ def test_a_term_is_declared_in_one_file_only(kb, root_copy):
     (tmp_path / "ontology" / "terminology" / "zz.ttl").write_text(
         "@prefix term: <https://w3id.org/mtus-kg/term/> .\n"
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "term:zz a owl:Ontology .\n"
         "term:Opioid a owl:Class .\n")
     (problem,) = duplicate_declarations(KnowledgeBase.load(tmp_path))
     assert "term:Opioid" in problem and "terminology/zz.ttl" in problem
@@ -67,6 +68,7 @@ def test_authoring_shapes_name_file_iri_and_rule(root_copy):
     (tmp_path / "ontology" / "terminology" / "zz.ttl").write_text(
         "@prefix term: <https://w3id.org/mtus-kg/term/> .\n"
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "term:zz a owl:Ontology .\n"
         "term:Undefined a owl:Class .\n")
     problems = authoring_problems(KnowledgeBase.load(tmp_path))
     assert any("terminology/zz.ttl" in p and "term/Undefined" in p and "skos:definition" in p
@@ -87,6 +89,7 @@ def test_hermit_reports_an_unasserted_subsumption(root_copy):
         "@prefix term: <https://w3id.org/mtus-kg/term/> .\n"
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "term:zz a owl:Ontology ; owl:imports term:drugs .\n"
         "term:Hidden a owl:Class ; owl:intersectionOf ( term:Opioid term:Drug ) .\n")
     problems = hermit_problems(KnowledgeBase.load(tmp_path), tmp_path / "build")
     assert any("term:Hidden is a term:Opioid" in p for p in problems), problems

@@ -31,7 +31,7 @@ from reasoner.engine.decide import Determination, Outcome
 from reasoner.engine.intake import parse
 from reasoner.engine.report import citation
 from reasoner.errors import IncompleteCase, InputError
-from reasoner.vocab import RDF_TYPE, RDFS, short
+from reasoner.vocab import RDF_TYPE, RDFS, m, short
 
 T = "https://w3id.org/mtus-kg/test#"
 EXPECTATION = T + "Expectation"
@@ -251,3 +251,28 @@ def coverage(kb, tests: Iterable[CaseTest]) -> dict[str, dict]:
     return {iri: {"count": e.count, "files": len(e.files), "outcomes": e.outcomes,
                   "decisive": e.decisive, "never_decisive": e.criteria - e.decisive}
             for iri, e in tally.items()}
+
+
+# Without criteria, one outcome is reachable: 'not met' for a not-recommended service, 'met'
+# for one recommended unconditionally; every other recommendation needs all three.
+THREE = frozenset({Outcome.MEDICALLY_NECESSARY.value, Outcome.NOT_MEDICALLY_NECESSARY.value,
+                   Outcome.INSUFFICIENT_DOCUMENTATION.value})
+_REACHABLE = {m("NotRecommended"): frozenset({Outcome.NOT_MEDICALLY_NECESSARY.value}),
+              m("Recommended"): frozenset({Outcome.MEDICALLY_NECESSARY.value})}
+
+
+def three_outcome_gaps(kb, report: dict[str, dict]) -> list[tuple[str, str]]:
+    """(recommendation IRI, what is missing) for each recommendation not tested at least three
+    times covering met, not met and not documented (the outcomes it can reach), from
+    `coverage`."""
+    gaps = []
+    for rec in kb.program.recommendations:
+        entry = report.get(rec.iri, {"count": 0, "outcomes": set()})
+        wanted = _REACHABLE.get(rec.polarity, THREE)
+        if entry["count"] < 3 or not wanted <= entry["outcomes"]:
+            lacking = sorted(wanted - entry["outcomes"])
+            gaps.append((rec.iri, f"{entry['count']} expectation(s), outcomes "
+                         f"{sorted(entry['outcomes']) or 'none'}: needs at least 3 covering "
+                         f"{', '.join(sorted(wanted))}"
+                         + (f" (no {', '.join(lacking)} case)" if lacking else "")))
+    return gaps

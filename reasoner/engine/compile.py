@@ -22,7 +22,7 @@ from reasoner.engine.casegraph import Term, statements
 from reasoner.engine.criteria import REGISTRY, Criterion
 from reasoner.engine.terminology import Terminology
 from reasoner.errors import KnowledgeBaseError
-from reasoner.vocab import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, SKOS_NOTE, m, short
+from reasoner.vocab import MTUS, RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, SKOS_NOTE, m, short
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,7 @@ class NodeReader:
         raise KnowledgeBaseError(message, file=self.c.index.files.get(self.node), iri=self.node)
 
     def _values(self, local: str, required: bool) -> list[Term]:
+        self.c.read[self.node].add(m(local))
         values = self.c.index.objects(self.node, m(local))
         if required and not values:
             self.fail(f"missing required mtus:{local}")
@@ -216,6 +217,7 @@ class NodeReader:
         return value if value is not None else self.fail(f"missing required mtus:{local}")
 
     def criteria_list(self, local: str) -> list[Criterion]:
+        self.c.read[self.node].add(m(local))
         head = self.c.index.objects(self.node, m(local))
         if len(head) != 1:
             self.fail(f"mtus:{local} must be one RDF list")
@@ -247,6 +249,15 @@ class Compiler:
         self.terms = terms
         self._criteria: dict[str, Criterion] = {}
         self._in_progress: set[str] = set()
+        self.read: dict[str, set[str]] = defaultdict(set)  # node -> mtus: properties read
+
+    def unread(self) -> list[tuple[str, str]]:
+        """(criterion, property) for each mtus: property of a compiled criterion that its
+        kind never read: a parameter of another kind (mtus:maxDays on a quantity limit) is
+        otherwise ignored without a word, and the outcome changes."""
+        return [(node, p) for node in sorted(self._criteria)
+                for p in sorted(self.index.props.get(node, {}))
+                if p.startswith(MTUS) and p not in self.read[node]]
 
     def criterion(self, node: str, parent: str) -> Criterion:
         if node in self._criteria:
@@ -311,8 +322,10 @@ class Compiler:
             file=self.index.files.get(node, ""), pages=r.text_opt("pages"))
 
 
-def compile_program(index: Index, terms: Terminology) -> Program:
-    c = Compiler(index, terms)
+def compile_program(index: Index, terms: Terminology,
+                    compiler: Compiler | None = None) -> Program:
+    """The program; pass `compiler` to ask it afterwards what it did not read."""
+    c = compiler or Compiler(index, terms)
     editions = {n: c.edition(n) for n in index.subjects_of_type(m("Edition"))}
     sections = {n: c.section(n, editions) for n in index.subjects_of_type(m("Section"))}
     recs = tuple(c.recommendation(n, sections)

@@ -14,9 +14,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from reasoner.engine import completeness, intake, kbcache, terminology
+from reasoner.engine import completeness, intake, kbcache, lint, terminology
 from reasoner.engine.casegraph import CaseGraph
-from reasoner.engine.compile import Index, Program, compile_program, relative
+from reasoner.engine.compile import Compiler, Index, Program, compile_program, relative
 from reasoner.engine.decide import Determination, decide
 from reasoner.engine.facts import CaseFacts, read_case
 from reasoner.engine.home import home
@@ -35,8 +35,11 @@ def _read(path: Path) -> bytes:
 
 
 def _compile(root: Path, contents: dict[str, bytes], shapes: Path) -> dict[str, Any]:
-    """Parse the ontology files, close the terminology, compile guidelines and case shapes."""
+    """Parse the ontology files, check the authoring rules (lint), close the terminology,
+    compile guidelines and case shapes. Runs only when the cache misses, so the rules cost
+    nothing on a warm start."""
     index = Index()
+    sources: dict[str, lint.Source] = {}
     triples: list[ox.Triple] = []
     for name, data in contents.items():
         try:
@@ -44,11 +47,36 @@ def _compile(root: Path, contents: dict[str, bytes], shapes: Path) -> dict[str, 
         except InputError as exc:
             raise KnowledgeBaseError(exc.describe(), file=name) from None
         index.add(parsed, name)
+        sources[name] = lint.Source(name, data, parsed)
         triples += parsed
     terms = terminology.build(triples)
-    return {"program": compile_program(index, terms), "triples": triples,
+    program, findings = _checked_program(index, terms, sources)
+    return {"program": program, "triples": triples, "findings": findings,
             "checker": completeness.CaseChecker.load(shapes, terms),
             "sources": dict(index.files)}
+
+
+def _checked_program(index: Index, terms: terminology.Terminology,
+                     sources: dict[str, lint.Source]) -> tuple[Program, list[str]]:
+    """The compiled program and every broken authoring rule (KnowledgeBase.load refuses a
+    knowledge base with any). A compile error is raised as it is (its file and IRI) and
+    carries the findings, which often say why (a misspelt parameter, a string number)."""
+    core = [t for name, src in sources.items() if name.endswith("mtus.ttl") for t in src.triples]
+    vocab = lint.Vocabulary(core)
+    findings = [str(f) for f in lint.lint(list(sources.values()), vocab, index)]
+    compiler = Compiler(index, terms)
+    try:
+        program = compile_program(index, terms, compiler)
+    except KnowledgeBaseError as exc:
+        if not findings:
+            raise
+        also = "".join(f"\n  {f}" for f in findings)
+        raise KnowledgeBaseError(f"{exc.message}; the authoring rules also find:{also}",
+                                 file=exc.file, iri=exc.iri,
+                                 problems=[*findings, f"{exc} [compile]"]) from None
+    findings += [str(f) for f in lint.unread_parameters(compiler.unread(), compiler.read,
+                                                         index, sources, vocab)]
+    return program, findings
 
 
 @dataclass(frozen=True)
@@ -72,11 +100,15 @@ class KnowledgeBase:
         self.digest = digest
         self.root = root
         self.checker = checker
+        self.findings: list[str] = []  # broken authoring rules, when loaded with strict=False
 
     @classmethod
-    def load(cls, root: Path | None = None, *, cache: bool | None = None) -> KnowledgeBase:
+    def load(cls, root: Path | None = None, *, cache: bool | None = None,
+             strict: bool = True) -> KnowledgeBase:
         """Load the ontology under `root`: from the compiled cache when one matches the files'
-        content (see kbcache), else parse and compile them (and cache the result)."""
+        content (see kbcache), else parse and compile them (and cache the result). Any broken
+        authoring rule (engine/lint.py; cached with the compiled form) fails the load unless
+        `strict` is False (`mtus impact` compares a revision from before a rule existed)."""
         root = Path(root) if root else home()
         files = ontology_files(root)
         if not files:
@@ -95,8 +127,11 @@ class KnowledgeBase:
             if use_cache:
                 nt = ox.serialize(parts["triples"], format=ox.RdfFormat.N_TRIPLES) or b""
                 kbcache.save(root, key, {**parts, "triples": None, "triples_nt": nt})
+        if strict and parts["findings"]:
+            raise KnowledgeBaseError.from_problems(parts["findings"])
         kb = cls(parts["program"], parts["triples"], list(contents), sha.hexdigest()[:16],
                  root, parts["checker"], parts["sources"])
+        kb.findings = parts["findings"]
         if parts["triples"] is None:
             kb._triples_nt = parts["triples_nt"]
         return kb

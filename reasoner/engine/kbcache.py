@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from reasoner.engine.home import PACKAGE
 
-FORMAT = 2  # bump when the payload layout changes
+FORMAT = 3  # bump when the payload layout changes (3: the authoring findings)
 _CODE = Path(__file__).resolve().parent.parent  # the reasoner package
 
 

@@ -27,8 +27,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from reasoner.engine.casegraph import CaseGraph
-from reasoner.engine.facts import read_case
 from reasoner.engine.decide import Determination, Outcome
+from reasoner.engine.facts import read_case
 from reasoner.engine.kb import CaseResult, KnowledgeBase
 from reasoner.engine.report import case_report, run_triples
 from reasoner.errors import IncompleteCase, InputError, MtusError

@@ -104,5 +104,16 @@ class Criterion:
         return f"Documentation showing that {_lower_first(self.statement)}"
 
 
+def compared(value: float, limit: float, unit: str = "") -> str:
+    """The comparison a limit criterion made, for the trace: '11 > 10 (the limit)'."""
+    unit = f" {unit}" if unit else ""
+    sign = ">" if value > limit else "<="
+    return f"{_num(value)}{unit} {sign} {_num(limit)}{unit} (the limit)"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement, compared
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.vocab import m
 
@@ -155,8 +155,8 @@ class AssessmentCountWithin(Criterion):
         evidence = tuple(Evidence(a.node, f"{a.label or ctx.terms.label(a.concept)} on "
                                   f"{a.on_date.isoformat() if a.on_date else 'an unstated date'}")
                          for a in recent + undated)
-        note = (f"{count} in the last {self.window_days} days incl. the request "
-                f"(limit {self.max_count})")
+        note = (f"in the last {self.window_days} days, the request included: "
+                f"{compared(count, self.max_count)}")
         if count > self.max_count:
             return Judgement(NOT_MET, evidence, note)
         if count + len(undated) > self.max_count:

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement, compared
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.vocab import m
 
@@ -82,8 +82,8 @@ class RequestedQuantityWithin(Criterion):
             return Judgement(UNKNOWN, tuple(evidence), note="quantity requested not stated")
         total = prior + req.quantity
         supported = max(0.0, self.max_quantity - prior)
-        note = (f"{_fmt(prior)} prior + {_fmt(req.quantity)} requested = {_fmt(total)} "
-                f"(limit {_fmt(self.max_quantity)}); supported now: {_fmt(supported)}")
+        note = (f"{_fmt(prior)} prior + {_fmt(req.quantity)} requested = "
+                f"{compared(total, self.max_quantity)}; supported now: {_fmt(supported)}")
         if total > self.max_quantity:
             return Judgement(NOT_MET, tuple(evidence), note)
         if unknown_prior:
@@ -121,7 +121,7 @@ class RequestedDurationWithin(Criterion):
             return Judgement(UNKNOWN, note="requested duration not stated")
         evidence = (Evidence(ctx.request.node, f"requested duration: {days} days"),)
         truth = MET if days <= self.max_days else NOT_MET
-        return Judgement(truth, evidence, f"{days} days requested (limit {self.max_days})")
+        return Judgement(truth, evidence, f"requested {compared(days, self.max_days, 'days')}")
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "The duration (days or weeks) requested"
@@ -146,7 +146,8 @@ class RequestedLevelsWithin(Criterion):
             return Judgement(UNKNOWN)
         evidence = (Evidence(ctx.request.node, f"{levels} levels requested"),)
         truth = MET if levels <= self.max_levels else NOT_MET
-        return Judgement(truth, evidence, f"{levels} levels requested (limit {self.max_levels})")
+        return Judgement(truth, evidence,
+                         f"requested {compared(levels, self.max_levels, 'levels')}")
 
     def missing(self, ctx: Context) -> str:
         return self.missing_text or "The number of levels (or joints) requested"
@@ -192,7 +193,7 @@ class DailyDoseWithin(Criterion):
             total += daily
             evidence.append(Evidence(node, f"{label}: {_fmt(dose)} mg x {_fmt(per_day)}/day x "
                                      f"{factor[0]:g} = {daily:g}"))
-        note = f"total {total:g} (limit {_fmt(self.max_daily)})"
+        note = f"total daily dose {compared(total, self.max_daily)}"
         if total > self.max_daily:
             return Judgement(NOT_MET, tuple(evidence), note)
         if unknown:

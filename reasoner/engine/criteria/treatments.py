@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, ClassVar
 
-from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement
+from reasoner.engine.criteria.base import Context, Criterion, Evidence, Judgement, compared
 from reasoner.engine.criteria.quantities import requested_days
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN, Truth
 
@@ -131,7 +131,8 @@ class CourseDurationWithin(Criterion):
                 return Judgement(NOT_MET, evidence, note=f"already taken {taken} days")
             return Judgement(UNKNOWN, evidence, note="requested duration not stated")
         total = taken + asked
-        note = f"{taken} days taken + {asked} days requested = {total} days (limit {self.max_days})"
+        note = (f"{taken} days taken + {asked} days requested = "
+                f"{compared(total, self.max_days, 'days')}")
         return Judgement(MET if total <= self.max_days else NOT_MET, evidence, note)
 
     def missing(self, ctx: Context) -> str:
