@@ -17,13 +17,14 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor)
+# fact kind -> (precision floor, recall floor), on the 150 documents of six authors
 FLOORS = {
-    "finding absent": (0.84, 0.54), "finding present": (0.86, 0.57),
-    "diagnosis": (0.78, 0.52), "medication": (0.72, 0.73), "dose": (0.65, 0.51),
-    "prior treatment": (0.80, 0.43), "sessions": (0.80, 0.48), "response": (0.63, 0.38),
-    "request": (0.79, 0.80), "request date": (0.62, 0.63), "pain score": (0.92, 0.98),
-    "worker": (0.98, 0.81), "study": (0.66, 0.43), "assessment": (0.64, 0.42),
+    "finding absent": (0.80, 0.50), "finding present": (0.84, 0.53),
+    "diagnosis": (0.82, 0.59), "medication": (0.79, 0.66), "dose": (0.71, 0.53),
+    "prior treatment": (0.72, 0.54), "sessions": (0.83, 0.63), "response": (0.60, 0.38),
+    "request": (0.85, 0.81), "request date": (0.65, 0.63), "request quantity": (0.85, 0.68),
+    "pain score": (0.92, 0.97), "worker": (0.98, 0.91), "study": (0.64, 0.31),
+    "assessment": (0.65, 0.60),
 }
 
 
@@ -33,11 +34,11 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 75
+    assert len(gold_documents([CORPUS])) >= 150
 
 
 def test_no_document_is_lost(report):
-    assert len(report.unreadable) <= 6, report.unreadable
+    assert not report.unreadable, report.unreadable
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
@@ -48,10 +49,12 @@ def test_fact_kind_floors(report, kind):
 
 
 def test_negated_findings_are_not_read_as_present(report):
-    # The two left are modelling conflicts in the terminology (spondylolisthesis as
-    # instability; a 'DTR' line), not misread negations; the target is none.
-    assert report.negated_read_present <= 2
+    # Left: modelling conflicts between authors and terminology (spondylolisthesis as
+    # instability, median-nerve numbness as dermatomal loss), a test negated across a
+    # relative clause ("Tinel's and Phalen's ..., which ..., were negative") and "bowel and
+    # bladder function unchanged"; the target is none.
+    assert report.negated_read_present <= 7
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.44
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.49

@@ -70,6 +70,11 @@ def _rules() -> list[Any]:
                  "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
                  "reported", "documented", "evident", "observed", "detected"]}}]),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        # a test that "does not reproduce" the pain was negative
+        rule("does not reproduce", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["does", "did", "do", "was", "were"]}}, {"LOWER": "not"},
+            {"LOWER": {"IN": ["reproduce", "reproduced", "elicit", "elicited", "provoke",
+                              "provoked", "cause", "produce", "produced"]}}], max_scope=8),
         # a normal examination said of the test: "sensation intact", "reflexes 2+ and
         # symmetric", "strength 5/5 throughout", "range of motion full"
         rule("intact (after)", _NEGATED, "BACKWARD", [{"LOWER": {"IN": [
@@ -97,8 +102,8 @@ def _rules() -> list[Any]:
         # a form's ticked box: "Radiating pain .... [ ] yes [x] no"
         rule("[x] no", _NEGATED, "BACKWARD",
              [{"ORTH": "["}, {"LOWER": {"IN": ["x", "\u2713", "\u2714"]}}, {"ORTH": "]"},
-              {"LOWER": {"IN": ["no", "absent", "negative", "none", "denies", "normal",
-                                "wnl"]}}], max_scope=12),
+              {"LOWER": {"IN": ["no", "absent", "negative", "none", "normal", "wnl"]}}],
+             max_scope=12),
         # "Constitutional: [x] negative [ ] fever [ ] chills": the system's options that follow
         rule("[x] negative [ ]", _NEGATED, "FORWARD",
              [{"ORTH": "["}, {"LOWER": {"IN": ["x", "\u2713", "\u2714"]}}, {"ORTH": "]"},

@@ -63,11 +63,16 @@ def clean(text: str) -> Cleaned:
         stripped = line.strip()
         if not stripped or _FOOTER.match(stripped) or stripped in repeated:
             continue
+        if ruled := _RULED.match(line):  # "--- Plan / RFA -------": the heading's words
+            start, line = start + ruled.start("title"), ruled.group("title")
         lead = len(line) - len(line.lstrip())
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
     return Cleaned("".join(chars), tuple(offsets))
+
+
+_RULED = re.compile(r"^\s*[-=*#~_]{3,}\s*(?P<title>[A-Za-z][^\n]*?[A-Za-z)])\s*[-=*#~_]{3,}\s*$")
 
 
 def _append(chars: list[str], offsets: list[int], body: str, at: int) -> None:

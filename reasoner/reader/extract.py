@@ -84,8 +84,11 @@ _RESPONSES = [  # first hit wins: a negated improvement before an improvement
                 r"\bdid ?n[o']t\b|\bdoes ?n[o']t\b)[^.;]{0,40}?"
                 r"(?:functional improvement|improve|benefit|relief|help|touch it|work)", re.I),
      "NoImprovement"),
-    (re.compile(r"\b(?:failed|unchanged despite|was stopped because|ineffective|no better)\b",
-                re.I), "NoImprovement"),
+    (re.compile(r"\b(?:failed|unchanged despite|was stopped because|ineffective|no better|"
+                r"(?:little|minimal|minor|no|limited) (?:effect|help|benefit|relief|change|"
+                r"improvement|response)|(?:has|have|had) not (?:progressed|changed|improved)|"
+                r"not progressed|did ?n[o']t change|no lasting|without lasting|short-lived|"
+                r"not help(?:ful|ing)?)\b", re.I), "NoImprovement"),
     (re.compile(r"\b(?:worse|worsen|worsening|aggravat)", re.I), "Worsened"),
     (re.compile(r"functional (?:improvement|gain)|improved (?:function|ability|ADL|activit)|"
                 r"(?:increase|improve)[sd]? (?:his|her|the)? ?(?:function|ability|activit)|"
@@ -136,11 +139,13 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _listed(out, lex, sentence, at, 0, section)
         else:
             day = _sentence_date(sentence) or current
-            if cue := _DONE.search(sentence):
+            if section == "plan":
+                pass
+            elif cue := _DONE.search(sentence):
                 _listed(out, lex, sentence, at, cue.start(), "prior", studies=False)
             else:
                 _dosed_drugs(out, lex, sentence, at, requested)
-                _mentioned(out, lex, sentence, at)
+                _mentioned(out, lex, sentence, at, requested)
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
             _assessments(out, lex, sentence, at, day)
@@ -182,8 +187,8 @@ def _sentences(text: str):
 
 # A heading on a line of its own ("ASSESSMENT:") or opening a numbered list ("A: 1) ..."):
 # an inline label ("Dx: lumbar strain. Exam: ...") speaks for its own sentence only.
-_LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?)[ \t]*:"
-                    r"(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))")
+_LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?)[ \t]*"
+                    r"(?::(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|(?=\n))")
 # A block headed by one of these lists facts of one kind, one per line or item.
 _SECTIONS = (
     ("diagnosis", re.compile(r"^(?:a|assessments?|diagnos[ie]s|dx|impressions?|"
@@ -193,6 +198,9 @@ _SECTIONS = (
                          r"(?:to date|history)|conservative (?:care|treatment)|tx(?: to date)?)$",
                          re.I)),
     ("medication", re.compile(r"^(?:(?:current )?(?:medications?|meds)|rx)$", re.I)),
+    # what is asked for is not yet had: no course or medication is read from a plan
+    ("plan", re.compile(r"^(?:(?:treatment )?plan|p|a/p|assessment and plan|requests?|rfa|"
+                        r"recommendations?|orders?)$", re.I)),
 )
 
 
@@ -288,7 +296,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # "has been prescribed naproxen since 2013": still taken. ("Medications" in a
             # treatment history names no drug: a past course.)
             this_kind = "medication"
-        props = request_items.course_props(tail, lead) if not study else {}
+        props = request_items.course_props(tail, lead, name) if not study else {}
         dates = [d for d, _, _ in find_dates(tail)]
         # A course's 'since DATE' is its start, not the date it took place.
         dates = [] if props.get("start") else dates
@@ -329,7 +337,8 @@ _AHEAD = re.compile(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w
 _CATEGORIES = frozenset(map(T, ("Treatment", "Surgery", "PhysicalMedicine")))
 
 
-def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
+               requested: list[tuple[int, int]]) -> None:
     """A treatment named in a sentence about the past or present with no cue ("PT helped
     for a while", "She does a home exercise program daily") is a course the worker had,
     unless the case already holds that course. Drugs are left to the medication rules."""
@@ -338,7 +347,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     held = {f.concept for f in out.facts if f.kind in ("prior", "medication")}
     hits = [h for h in lex.find(sentence, T("Treatment"))
             if h.term not in held and h.term not in _CATEGORIES
-            and not lex.terms.is_a(h.term, T("Drug"))]
+            and not lex.terms.is_a(h.term, T("Drug"))
+            and not any(s <= at + h.start < e for s, e in requested)]
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
         if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
@@ -346,7 +356,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
             lead = sentence[hits[n - 1].end if n else 0:hit.start]
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end],
-                                     {**request_items.course_props(tail, lead),
+                                     {**request_items.course_props(
+                                         tail, lead, sentence[hit.start:hit.end]),
                                       "on_date": None}))
 
 

@@ -26,10 +26,15 @@ _REQUESTED = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(
                         re.I)
 _UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b[^.]*?\b(?:on|dated)\s+("
                  + DATE_RE.pattern + ")", re.I)
-_PER_DAY = [(r"\b(?:qd|once (?:a|per) day|daily|every day|nightly|at bedtime|qhs)\b", 1),
-            (r"\b(?:bid|twice (?:a|per) day|two times (?:a|per) day)\b", 2),
-            (r"\b(?:tid|three times (?:a|per) day)\b", 3),
-            (r"\b(?:qid|four times (?:a|per) day)\b", 4)]
+# Most specific first: "three times daily" is three, not "daily".
+_PER_DAY = [(r"\b(?:qid|four times (?:a |per )?day|four times daily|4\s*x\s*(?:/\s*)?(?:a )?day|"
+             r"4 times (?:a |per )?day)\b", 4),
+            (r"\b(?:tid|three times (?:a |per )?day|three times daily|3\s*x\s*(?:/\s*)?(?:a )?day|"
+             r"3 times (?:a |per )?day)\b", 3),
+            (r"\b(?:bid|twice (?:a |per )?day|twice daily|two times (?:a |per )?day|"
+             r"2\s*x\s*(?:/\s*)?(?:a )?day|2 times (?:a |per )?day)\b", 2),
+            (r"\b(?:qd|once (?:a |per )?day|once daily|daily|every day|nightly|at bedtime|qhs|"
+             r"qam|qpm|at night)\b", 1)]
 _DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:/\s*\d+(?:\.\d+)?\s*)?mg\b", re.I)
 _EVERY = re.compile(r"\b(?:every|q)\s*(\d{1,2})\s*(?:-\s*\d+\s*)?(?:hours|hrs|h)\b", re.I)
 _TIMES = re.compile(r"\b(\d{1,2})\s*(?:x|times(?: a week| per week| weekly)?)\s*(?:for\s*)?"
@@ -54,6 +59,10 @@ _COUNT_BEFORE = re.compile(r"\b" + _COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
 # "twelve [physical therapy] visits": the count just before the name, the unit just after
 _COUNT_NEXT_TO = re.compile(r"\b" + _COUNT_WORD + r"\s*$", re.I)
 _SESSIONS_FIRST = re.compile(r"\s*" + _SESSIONS + r"\b", re.I)
+_SESSIONS_LAST = re.compile(_SESSIONS + r"$", re.I)
+# "PT x 10", "ESI x3", "chiro (6)" right after the name
+_TIMES_COUNT = re.compile(r"\s*(?:x\s*|\(\s*)(\d{1,3})\b(?!\s*(?:/|mg|%|weeks?|wks?|days?|"
+                          r"months?|hours?|hrs?))", re.I)
 
 
 def count_of(text: str) -> int:
@@ -61,14 +70,16 @@ def count_of(text: str) -> int:
     return int(text) if text.isdigit() else _NUMBER_WORDS[text]
 
 
-def course_props(tail: str, lead: str = "") -> dict:
-    """What goes with a treatment or drug name in a list: sessions ("12 visits" after it, or
-    "completed twelve visits of" before it, in `lead`), dose, frequency, start, response."""
+def course_props(tail: str, lead: str = "", name: str = "") -> dict:
+    """What goes with a treatment or drug name in a list: sessions ("12 visits" after it,
+    "x 10" or "(8)" right after it, "completed twelve visits of" before it, in `lead`; "8 PT
+    visits" when the name matched ends in the visits), dose, frequency, start, response."""
     from reasoner.reader.extract import response_of
 
     props: dict = dose_props(tail)
+    counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name)
     sessions = _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or (
-        _COUNT_NEXT_TO.search(lead) if _SESSIONS_FIRST.match(tail) else None)
+        _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail)
     if sessions:
         props["sessions"] = count_of(sessions.group(1))
     since = re.search(r"\b(?:since|started(?: on)?|starting(?: on)?|began(?: on)?)\s+("
@@ -108,12 +119,8 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     props["region"] = region.term if region else level_region(name)
     kind = lex.first(name, T("RequestType"))
     props["type"] = kind.term if kind else None
-    if (per_week := _PER_WEEK.search(name)) and (weeks := _WEEKS.search(name, per_week.end())):
-        props.update(frequency_per_week=float(per_week.group(1)),
-                     duration_weeks=float(weeks.group(1)), unit=m("Visit"),
-                     quantity=float(int(per_week.group(1)) * int(weeks.group(1))))
-    elif times := _TIMES.search(name):
-        per_week, weeks = int(times.group(1)), int(times.group(2))
+    if times := _course_terms(name):
+        per_week, weeks = times
         props.update(frequency_per_week=float(per_week), duration_weeks=float(weeks),
                      quantity=float(per_week * weeks), unit=m("Visit"))
     elif count := _COUNT.search(name):
@@ -152,6 +159,15 @@ _PER_WEEK = re.compile(r"\b(\d{1,2})\s*(?:x|times)\s*(?:/|a|per|each)\s*(?:wk|we
 _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:wks?|weeks?)\b", re.I)
 # Spinal levels name their region: "L4-5 and L5-S1 radiofrequency ablation" is lumbar.
 _LEVEL_REGION = {"C": T("CervicalSpine"), "L": T("LumbarSpine")}
+
+
+def _course_terms(name: str) -> tuple[int, int] | None:
+    """(visits a week, weeks): "Freq: 2x/wk Duration: 4 wks", "2x6", "3 times a week for 4"."""
+    if (every := _PER_WEEK.search(name)) and (weeks := _WEEKS.search(name, every.end())):
+        return int(every.group(1)), int(weeks.group(1))
+    if times := _TIMES.search(name):
+        return int(times.group(1)), int(times.group(2))
+    return None
 
 
 def level_region(name: str) -> str | None:

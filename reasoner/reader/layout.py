@@ -230,7 +230,8 @@ def _professional_review(text: str):
 # request something ("I am requesting authorization for ...").
 _KEYWORD = (r"(?:PLAN|REQUEST\w*|AUTHORI[SZ]ATION|RFA|RECOMMEND\w*|FUTURE MEDICAL(?: CARE)?|"
             r"ORDERS?)")
-_NUMBERED = r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)][ \t]*|Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*)?"
+_NUMBERED = (r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)][ \t]*|"
+             r"Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*)?")
 _PLAN = re.compile(
     # a heading line naming the plan or the request anywhere, ending with its colon: "DISCUSSION
     # AND PLAN:", "I am requesting authorization for:", "22. If further treatment required,
@@ -253,8 +254,8 @@ _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'
 
 # List items: "1.", "(2)", "a)", "-", bullets, and ticked boxes "[x]" (an empty box "[ ]" is an
 # option the physician did not tick: not a request).
-_LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][.)]|\[[xX\u2713\u2714]\])"
-                     r"[ \t]*(?P<name>\S[^\n]*)$", re.M)
+_LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][.)]|"
+                     r"\[[xX\u2713\u2714]\])[ \t]*(?P<name>\S[^\n]*)$", re.M)
 _UNTICKED = re.compile(r"^[ \t]*\[[ _]\]", re.M)
 _REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|of))?|"
                          r"(?:asking|ask) for(?: authori[sz]ation (?:of|for))?|would like(?: to "
@@ -291,8 +292,7 @@ def _progress_report(text: str):
 
 def _title_end(text: str) -> int:
     """Where the document's first two lines end."""
-    lines = re.finditer(r"[^\n]*\S[^\n]*", text)
-    ends = [m.end() for _, m in zip(range(2), lines)]
+    ends = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", text[:2000])][:2]
     return ends[-1] if ends else 0
 
 
@@ -429,9 +429,9 @@ _HEADER = {
                       r"(?: date)?)\s*:?\s*(" + DATE_RE.pattern + ")",
     "decision_date": r"(?:Decision Date|Dated|Date of (?:Notice|Review))\s*:\s*("
                      + DATE_RE.pattern + ")",
-    "report_date": r"\b(?:Date (?:and hour )?of (?:first )?(?:Exam(?:ination)?|Service|Visit|Report|"
-                   r"Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) Date|"
-                   r"DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
+    "report_date": r"\b(?:Date (?:and hour )?of (?:first )?(?:Exam(?:ination)?|Service|Visit|"
+                   r"Report|Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) "
+                   r"Date|DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
     "signed_date": r"\b(?:Signature|signed)\b[^\n]{0,80}?\b(?:Date:?|on)\s*("
                    + DATE_RE.pattern + ")",
     "licensure": r"State\(?s?\)? of Licensure:\s*([^\n]+)",
