@@ -56,14 +56,20 @@ _MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]
 # A drug said to be stopped or tried in the past is a prior treatment, else a current medication.
 _STOPPED = re.compile(r"\b(?:stopped|discontinued|tried|trial of|failed|previously|prior|"
                       r"formerly|no longer|ceased|weaned|switched from)\b", re.I)
+# What a drug became: "switched from Norco to tramadol", "replaced by duloxetine"
+_NOW = re.compile(r"\b(?:to|now(?: on)?|currently(?: on)?|onto|replaced (?:by|with)|"
+                  r"then started(?: on)?)\s*$", re.I)
 # A drug named with its dose outside any list ("Meloxicam 15 mg daily."): a medication.
-_DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*mg\b", re.I)
+_DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|(?=(?:tabs?|"
+                    r"caps?)?\s*(?:bid|tid|qid|qd|qhs|daily|q\d+h|prn|once|twice|three "
+                    r"times|four times)\b))", re.I)
 # Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
 # "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
 _DONE = re.compile(r"\b(?:completed|underwent|received|tried|attended|failed|has had|had|"
                    r"was treated with|treated with|has been (?:prescribed|taking|on)|"
                    r"was (?:prescribed|started on|given)|started|has taken|took|"
-                   r"(?:prior|previous|past) (?:course|trial)s? of|s/p|status post)\b", re.I)
+                   r"(?:prior|previous|past) (?:course|trial)s? of|s/p|status post|stopped|"
+                   r"discontinued|d/c'?d|weaned(?: off)?|switched (?:from|to))\b", re.I)
 # A diagnosis list keeps past conditions ("history of", "status post") and working ones
 # ("suggestive of", "possibly"): the treating physician lists them as the diagnoses.
 _DIAGNOSED = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.UNCERTAIN)
@@ -119,6 +125,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     base, text = letter.summary[0], letter.summary_text
     current: dt.date | None = None
     requested = [i.name_span for i in letter.items]
+    asked = {h.term for i in letter.items for h in lex.find(i.name, T("Drug"))}
     for s_start, sentence, heading in _sentences(text):
         at = base + s_start
         found = _REPORT_DATE.search(sentence)
@@ -141,15 +148,18 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             day = _sentence_date(sentence) or current
             if section == "plan":
                 pass
-            elif cue := _DONE.search(sentence):
-                _listed(out, lex, sentence, at, cue.start(), "prior", studies=False)
+            elif _DONE.search(sentence):
+                # the whole sentence: what was done may be its subject ("Gabapentin was
+                # started in 2014", "PT was completed") or its object ("completed 12 visits
+                # of PT")
+                _listed(out, lex, sentence, at, 0, "prior", studies=False)
             else:
                 _dosed_drugs(out, lex, sentence, at, requested)
                 _mentioned(out, lex, sentence, at, requested)
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
             _assessments(out, lex, sentence, at, day)
-            _responses(out, lex, sentence)
+            _responses(out, lex, sentence, asked)
         _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
         _pain(out, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
@@ -292,7 +302,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             continue  # a sentence that reports a study is read by _studies
         this_kind = "study" if study else kind
         if this_kind == "prior" and lex.terms.is_a(hit.term, T("Drug")) and \
-                hit.term != T("Drug") and not _STOPPED.search(sentence):
+                hit.term != T("Drug") and (not _STOPPED.search(sentence) or _NOW.search(lead)):
             # "has been prescribed naproxen since 2013": still taken. ("Medications" in a
             # treatment history names no drug: a past course.)
             this_kind = "medication"
@@ -514,15 +524,21 @@ def _side_effects(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> 
                                  {"on_date": day, "assessment_result": m(result)}))
 
 
-def _responses(out: Extracted, lex: Lexicon, sentence: str) -> None:
-    """'Norco helps ... with improved function': the response of the named treatments."""
+def _responses(out: Extracted, lex: Lexicon, sentence: str, asked: set[str]) -> None:
+    """'Norco helps ... with improved function': the response of the named treatments; 'with
+    the medication she can cook' (a drug named by its kind only): of the drugs under review."""
     response = response_of(sentence)
     if response is None:
         return
-    named = {h.term for h in lex.find(sentence, T("Treatment"))}
+    named = {h.term for h in lex.find(sentence, T("Treatment"))} - _GENERIC
     for fact in out.facts:
         if fact.kind in ("prior", "medication") and fact.concept in named:
             fact.props["response"] = m(response)
+    if not named and asked and _MEDICATIONS.search(sentence):
+        for fact in out.facts:
+            if fact.kind == "medication" and fact.concept in asked:
+                fact.props.setdefault("response", m(response))
+        return
     if not named and (refers := _REFERENCE.search(sentence)):
         # "The therapy helped for a few hours", "those sessions", "it": the latest course of
         # that kind read before this sentence
@@ -533,6 +549,9 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str) -> None:
                 break
 
 
+_GENERIC = _CATEGORIES | {T("Drug")}
+_MEDICATIONS = re.compile(r"\b(?:the |his |her |current |these |pain )?(?:medications?|meds)\b",
+                          re.I)
 _REFERENCE = re.compile(r"^\W*(?:the|these|those|this|that|his|her)?\s*(therapy|therapies|"
                         r"sessions?|visits?|treatments?|injections?|blocks?|medications?|"
                         r"meds|it|they)\b", re.I)
