@@ -16,6 +16,7 @@ token matcher over the sentence: tens of microseconds, no statistical model.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -43,7 +44,9 @@ _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"
 _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "throughout", "today", "again",
                               "on", "the", "left", "right", "at", "this", "time", "visit"]},
              "OP": "*"}
-_END = {"IS_PUNCT": True}
+# the end of the statement: punctuation, or a conjunction opening the next one ("Hoffmann's
+# sign was absent bilaterally and there were no long tract signs")
+_END = {"LOWER": {"REGEX": r"^(?:[.,;:!?)]|and|but|while|whereas|with)$"}}
 
 
 def _rules() -> list[Any]:
@@ -70,6 +73,18 @@ def _rules() -> list[Any]:
                  "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
                  "reported", "documented", "evident", "observed", "detected"]}}]),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        # "Bowel/bladder ... denies change", "bowel and bladder function unchanged"
+        rule("denies change (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["denies", "denied"]}},
+            {"LOWER": {"IN": ["change", "changes", "problems", "issues", "symptoms",
+                              "complaints"]}}], max_scope=6),
+        rule("function unchanged (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["function", "functions", "control", "habits"]}}, _BE,
+            {"LOWER": {"IN": ["unchanged", "normal", "intact", "preserved", "ok"]}}],
+             max_scope=5),
+        # "the knee is stable to varus and valgus stress"
+        rule("stable to", _NEGATED, "FORWARD", [{"LOWER": "stable"}, {"LOWER": "to"}],
+             max_scope=6),
         # a test that "does not reproduce" the pain was negative
         rule("does not reproduce", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["does", "did", "do", "was", "were"]}}, {"LOWER": "not"},
@@ -79,7 +94,8 @@ def _rules() -> list[Any]:
         # symmetric", "strength 5/5 throughout", "range of motion full"
         rule("intact (after)", _NEGATED, "BACKWARD", [{"LOWER": {"IN": [
             "intact", "symmetric", "symmetrical", "sym", "full", "wnl", "preserved",
-            "unremarkable", "nontender", "non-tender", "normal", "resolved", "stable"]}}],
+            "unremarkable", "nontender", "non-tender", "normal", "resolved", "stable",
+            "downgoing", "flexor"]}}],
              max_scope=8),
         rule("within normal limits", _NEGATED, "BACKWARD",
              [{"LOWER": "within"}, {"LOWER": "normal"}, {"LOWER": "limits"}], max_scope=6),
@@ -182,6 +198,8 @@ def _clauses(doc: Any) -> Any:
     semicolon ("decreased sensation; reflexes normal"), and at a comma that opens a clause of
     opposite sense ("positive Tinel sign, negative Phalen test") or another sign.
     (A negation before a list, "no numbness, tingling or weakness", still reaches the list.)"""
+    judged, opened = False, 0  # the statement so far has said its verdict, where it began
+    ends = {ent.end - 1 for ent in doc.ents}  # the last token of each mention
     for i, token in enumerate(doc):
         if i == 0:
             token.is_sent_start = True
@@ -190,8 +208,22 @@ def _clauses(doc: Any) -> Any:
         # an abbreviation's full stop ("unexpl. wt loss") does not end the statement
         token.is_sent_start = (before in _CLAUSE_ENDS and not (
             before == "." and token.text[:1].islower())) or (
-            before == "," and token.lower_ in _CLAUSE_OPENERS) or _new_subject(doc, i)
+            before == "," and (token.lower_ in _CLAUSE_OPENERS or judged)) or \
+            _new_subject(doc, i)
+        if token.is_sent_start:
+            judged, opened = False, i
+        # a verdict after its sign ends the statement at the next comma: "SLR negative
+        # bilaterally, Spurling positive"; not one before the sign ("full, painless range of
+        # motion") nor one before a list ("negative for fever, ...")
+        judged = judged or (any(opened <= e < i for e in ends) and (
+            token.lower_ in _VERDICTS or bool(_GRADE.match(token.text))) and not (
+            i + 1 < len(doc) and doc[i + 1].lower_ in ("for", "of")))
     return doc
+
+
+_GRADE = re.compile(r"^(?:[0-5][+-]?/5|[0-4]\+(?:/[0-4]\+?)?)$")  # "5/5", "4-/5", "2+"
+_VERDICTS = {"negative", "positive", "normal", "intact", "absent", "symmetric", "symmetrical",
+             "unremarkable", "stable", "present", "equivocal", "full", "wnl"}
 
 
 # ", and the signed agreement is on file": "and" before a new subject opens a new statement

@@ -406,16 +406,21 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
                           sentence[hit.start:hit.end], {"on_date": day, "result": result}))
 
 
+# "grip strength 18 -> 32 lb" measures the hand, not a myotome ("strength 5/5" does).
+_NOT_MYOTOMAL = re.compile(r"\b(?:grip|pinch|core|trunk|cardiovascular|aerobic)\s*$", re.I)
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
     hits = [h for h in lex.find(sentence, T("ClinicalFinding"))
-            if not lex.terms.is_a(h.term, T("DrugSideEffect"))]
+            if not lex.terms.is_a(h.term, T("DrugSideEffect"))
+            and not _NOT_MYOTOMAL.search(sentence[:h.start])]
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
         if said not in (Assertion.PRESENT, Assertion.ABSENT):
             continue  # planned, possible, past or someone else's: not a finding of this exam
         present = said is Assertion.PRESENT
-        before = sentence[:hit.start]
+        before = sentence[:hit.start].rsplit(",", 1)[-1]  # its own statement's words
         after = sentence[hit.end:hit.end + 90]
         region = lex.first(after, T("BodyRegion"))
         side = _side(after[:region.start]) if region else None
