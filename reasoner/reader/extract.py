@@ -82,7 +82,12 @@ def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
     after = _ITEM_END.search(sentence, end)
     return (before[-1] if before else 0, after.start() if after else len(sentence))
 _SIDE = re.compile(r"\b(left|right|bilateral|bilaterally)\b", re.I)
-_RESULT = re.compile(r"\b(?:reveal|show|demonstrat|note[sd]? |finding|impression)", re.I)
+# What introduces a study's result: "showed", "revealed", "were read as", "was normal",
+# "confirming", or a colon ("MRI L-spine 9/2012: ...").
+_RESULT = re.compile(r"\b(?:reveal\w*|show\w*|demonstrat\w*|note[sd]?|finding\w*|impression|"
+                     r"read as|reported (?:as|to show)|confirm\w*|consistent with|positive for|"
+                     r"negative for|notable for|significant for|(?:was|were|is|are) "
+                     r"(?:normal|negative|unremarkable|abnormal|positive))\b|:", re.I)
 _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
                          + ")", re.I)
 _RESPONSES = [  # first hit wins: a negated improvement before an improvement
@@ -390,20 +395,45 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
 
 
 def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
-    """A sentence reporting a study's result: the result goes to the study of that date."""
-    hit = lex.first(sentence, T("DiagnosticService"))
-    verb = _RESULT.search(sentence, hit.end) if hit else None
-    if hit is None or verb is None:
-        return
-    result = sentence[verb.end():].strip(" .")
-    result = re.sub(r"^\w*\s+", "", result) if result[:1].islower() else result
+    """Studies reported with their result ("An MRI of the lumbar spine on 04-19-2012 showed
+    ...", "MRI L-spine 9/2012: ...", "x-rays ... were read as normal"): each with its own
+    date when the sentence gives one next to it, read as its regional kind."""
+    hits = lex.find(sentence, T("DiagnosticService"))
+    said = assertions(sentence, [(h.start, h.end) for h in hits])
+    for n, hit in enumerate(hits):
+        rest = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
+        verb = _RESULT.search(rest)
+        # "x-rays were read as normal" is a study with a normal result; "no MRI has been
+        # done", "an MRI was requested" are no study
+        if verb is None or said[n] in (Assertion.HYPOTHETICAL, Assertion.FAMILY) or (
+                said[n] is Assertion.ABSENT and _NOT_DONE.search(sentence[:hit.start])):
+            continue
+        around = sentence[max(0, hit.start - 30):hit.end + verb.start()]
+        dates = find_dates(sentence[hit.end:hit.end + verb.start()])
+        region = lex.first(around, T("BodyRegion"))
+        concept = lex.in_region(hit.term, region.term if region else
+                                request_items.level_region(around) or out.region)
+        result = re.sub(r"^(?:a|an|the)\s+", "", rest[verb.end():].strip(" .:;,"))
+        _add_study(out, lex, Mention("study", concept, at + hit.start, at + hit.end,
+                                     sentence[hit.start:hit.end],
+                                     {"on_date": dates[0][0] if dates else day,
+                                      "result": result}))
+
+
+_NOT_DONE = re.compile(r"\b(?:no|not|never|without|denies)\b[^.;]{0,30}$", re.I)
+
+
+def _add_study(out: Extracted, lex: Lexicon, study: Mention) -> None:
+    """One study per kind and date: a later sentence about it adds its result."""
+    is_a = lex.terms.is_a
     for fact in out.facts:
-        if fact.kind == "study" and fact.props.get("on_date") == day and \
-                lex.terms.is_a(fact.concept, T("DiagnosticService")):
-            fact.props["result"] = result
+        if fact.kind == "study" and fact.props.get("on_date") == study.props["on_date"] and \
+                (is_a(fact.concept, study.concept) or is_a(study.concept, fact.concept)):
+            fact.props["result"] = fact.props.get("result") or study.props["result"]
+            if is_a(study.concept, fact.concept):
+                fact.concept = study.concept
             return
-    out.facts.append(Mention("study", hit.term, at + hit.start, at + hit.end,
-                          sentence[hit.start:hit.end], {"on_date": day, "result": result}))
+    out.facts.append(study)
 
 
 # "grip strength 18 -> 32 lb" measures the hand, not a myotome ("strength 5/5" does).
