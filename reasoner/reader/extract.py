@@ -425,12 +425,12 @@ _NOT_DONE = re.compile(r"\b(?:no|not|never|without|denies)\b[^.;]{0,30}$", re.I)
 
 def _add_study(out: Extracted, lex: Lexicon, study: Mention) -> None:
     """One study per kind and date: a later sentence about it adds its result."""
-    is_a = lex.terms.is_a
+    is_a, kind = lex.terms.is_a, study.concept or ""
     for fact in out.facts:
         if fact.kind == "study" and fact.props.get("on_date") == study.props["on_date"] and \
-                (is_a(fact.concept, study.concept) or is_a(study.concept, fact.concept)):
+                (is_a(fact.concept, kind) or is_a(study.concept, fact.concept or "")):
             fact.props["result"] = fact.props.get("result") or study.props["result"]
-            if is_a(study.concept, fact.concept):
+            if is_a(study.concept, fact.concept or ""):
                 fact.concept = study.concept
             return
     out.facts.append(study)
