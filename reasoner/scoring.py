@@ -219,7 +219,7 @@ def fact_keys(facts: CaseFacts) -> dict[str, Counter[Key]]:
     kinds["diagnosis"].update((d.concept,) for d in facts.diagnoses)
     for f in facts.findings:
         kinds["finding present" if f.present else "finding absent"][(f.concept,)] += 1
-    kinds["pain score"].update((p.value, p.value_high) for p in facts.pain_scores)
+    kinds["pain score"].update((p.value, p.value_high, p.context) for p in facts.pain_scores)
     for c in facts.courses:
         kind = "medication" if c.is_medication else "prior treatment"
         kinds[kind][(c.concept,)] += 1

@@ -27,7 +27,7 @@ _PRESSED = (r"(?:compress\w*|imping\w*|abut\w*|contact\w*|envelop\w*|displac\w*|
 _ROOT = r"(?:(?:nerve|NR)\s+)?roots?\b|\bNR\b"
 _NERVE_ROOT = re.compile(
     _PRESSED + r"\s+(?:(?:of|on|upon|the|a|an|both|exiting|traversing|descending|left|right|"
-    r"bilateral|[CLS]\d(?:\s*(?:and|,)\s*[CLS]?\d)*|\w+)\s+){0,4}?(?:" + _ROOT + r")"
+    r"bilateral|[CLS]\d(?:\s*(?:and|,)\s*[CLS]?\d)*|\w+)\s+){0,6}?(?:" + _ROOT + r")"
     r"|\b(?:nerve\s+root|NR|root)\s+" + _PRESSED, re.I)
 # "MRI findings are concordant with the exam", "MRI correlates with her locking and the
 # positive McMurray", "findings consistent with the examination".

@@ -23,7 +23,9 @@ from reasoner.reader.mention import Mention
 from reasoner.vocab import TERM, m
 
 T = TERM.__add__
-_SENTENCE = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bvs)(?<=[.!?])[\"']?\s+(?=[A-Z\"(])")
+# A sentence ends at . ! ? before a capital, but not after a title or an initial ("Mr. R. is").
+_SENTENCE = re.compile(r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\b[A-Z]\.)"
+                       r"(?<=[.!?])[\"']?\s+(?=[A-Z\"(])")
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
                           r"consultation|encounter|RFA|request for authori[sz]ation|\bPR(?:-?2)?|"
                           r"\bDOS|date of service)(?:\s+(?:dated|of|on|from))?\s*:?\s+("
@@ -60,9 +62,10 @@ _STOPPED = re.compile(r"\b(?:stopped|discontinued|tried|trial of|failed|previous
 _NOW = re.compile(r"\b(?:to|now(?: on)?|currently(?: on)?|onto|replaced (?:by|with)|"
                   r"then started(?: on)?)\s*$", re.I)
 # A drug named with its dose outside any list ("Meloxicam 15 mg daily."): a medication.
-_DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|(?=(?:tabs?|"
-                    r"caps?)?\s*(?:bid|tid|qid|qd|qhs|daily|q\d+h|prn|once|twice|three "
-                    r"times|four times)\b))", re.I)
+_DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|(?=(?:(?:one|"
+                    r"two|\d)\s*)?(?:tabs?|tablets?|caps?|capsules?|pills?)?\s*(?:bid|tid|qid|"
+                    r"qd|qhs|daily|q\s?\d+\s?h|prn|once|twice|three times|four times|every)\b))",
+                    re.I)
 # Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
 # "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
 _DONE = re.compile(r"\b(?:completed|underwent|received|tried|attended|failed|has had|had|"
@@ -166,7 +169,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _assessments(out, lex, sentence, at, day)
             _responses(out, lex, sentence, asked)
         _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
-        _pain(out, sentence, at, current)
+        _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
     _refine(out, lex)
     _merge_medications(out)
@@ -620,12 +623,20 @@ _PAIN = re.compile(r"(?<![\d/.-])(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\
                    r"\s*(?:/|out of)\s*10(?![\d/-])(?=(?P<after>[^.;]{0,40}))", re.I)
 
 
-def _pain(out: Extracted, sentence: str, at: int, day) -> None:
-    for n, found in enumerate(_PAIN.finditer(sentence)):
+def _pain(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+    scores = list(_PAIN.finditer(sentence))
+    for n, found in enumerate(scores):
         after = found.group("after").split(" and ")[0]
-        context = ("WithoutMedication" if re.search(r"without\s+(?:\w+\s+)?medication", after, re.I)
-                   else "WithMedication" if re.search(r"with\s+(?:\w+\s+)?medication", after, re.I)
-                   else "CurrentPain")
+        before = sentence[scores[n - 1].end() if n else max(0, found.start() - 40):found.start()]
+        context = _pain_context(lex, before, sentence[found.end():scores[n + 1].start()
+                                                      if n + 1 < len(scores) else None])
+        if context == "CurrentPain" and (on_drug := _ON_DRUG.search(sentence)) and \
+                lex.first(sentence, T("Drug")):
+            # "naproxen takes pain from 5/10 to 2/10": before and on the drug
+            if found.start() == on_drug.start(1):
+                context = "WithoutMedication"
+            elif found.start() == on_drug.start(2):
+                context = "WithMedication"
         low, high = float(found.group(1)), found.group(2)
         start = found.start()
         if n == 0:  # the first score's span starts at 'Pain is rated'
@@ -635,6 +646,49 @@ def _pain(out: Extracted, sentence: str, at: int, day) -> None:
         out.facts.append(Mention("pain", None, at + start, at + end, sentence[start:end],
                               {"value": low, "value_high": float(high) if high else None,
                                "context": m(context), "on_date": day}))
+
+
+# "8/10 without medications", "w/o meds 9/10", "Without meds: 9/10", "4/10 about an hour
+# after his doses", "7/10 w/o tramadol, 4/10 w/ tramadol", "off medication"
+_MEDICINE = (r"(?:the |his |her |their |pain |current )?(?:medications?|meds|medicines?|"
+             r"pills?|doses?|opioids?|narcotics?|them|it|analgesics?|tablets?)\b")
+_WITHOUT = re.compile(r"\b(?:without|w/o|off(?: of)?|before(?: taking)?|prior to|no)\s+"
+                      + _MEDICINE, re.I)
+_WITH = re.compile(r"(?:\bwith|\bw/|\bon|\bafter(?: taking)?|\bwhen taking|\bwhile on|"
+                   r"\bfollowing)\s+(?:(?:about|an?|one|two|\d+)\s+(?:hours?|minutes?)\s+after\s+"
+                   r")?" + _MEDICINE, re.I)
+_BARE = re.compile(r"\b(?:without|w/o|off)(?=\s*(?:[.,;)]|and\b|$))", re.I)  # "and 9/10 without."
+_ON_DRUG = re.compile(r"\bfrom\s+(\d{1,2}(?:\.\d)?\s*/\s*10)\s+(?:down\s+)?to\s+"
+                      r"(\d{1,2}(?:\.\d)?\s*/\s*10)", re.I)
+_NAMED_DRUG = re.compile(r"\b(?P<rel>without|w/o|off|with|w/|on|after)\s+(?P<name>\w+)", re.I)
+
+
+def _pain_context(lex: Lexicon, before: str, after: str) -> str:
+    """Whether a pain score was taken with or without the medication: a cue right before it
+    ("w/ meds 6/10", "Without meds: 9/10"), else one after it ("8/10 without medications"),
+    else one earlier in the clause."""
+    adjacent = [c for c in _context_cues(lex, before[-25:])
+                if not before[-25:][c[2]:].strip(" :-=")]
+    if adjacent:
+        return adjacent[-1][1]
+    cues = _context_cues(lex, after[:60])
+    if cues:
+        return cues[0][1]
+    cues = _context_cues(lex, before[-40:])
+    return cues[-1][1] if cues else "CurrentPain"
+
+
+def _context_cues(lex: Lexicon, text: str) -> list[tuple[int, str, int]]:
+    """(start, context, end) of each with/without-medication cue in the text, in order."""
+    found = [(m.start(), "WithoutMedication", m.end()) for m in _WITHOUT.finditer(text)]
+    found += [(m.start(), "WithoutMedication", m.end()) for m in _BARE.finditer(text)]
+    found += [(m.start(), "WithMedication", m.end()) for m in _WITH.finditer(text)]
+    for named in _NAMED_DRUG.finditer(text):  # "w/o tramadol", "with Norco"
+        if lex.first(named.group("name"), T("Drug")):
+            without = named.group("rel").lower() in ("without", "w/o", "off")
+            found.append((named.start(), "WithoutMedication" if without else "WithMedication",
+                          named.end()))
+    return sorted(found)
 
 
 def _merge_medications(out: Extracted) -> None:

@@ -290,6 +290,17 @@ def _progress_report(text: str):
     return (0, len(text)), items
 
 
+# "Physical therapy - 6 additional visits (2x3), R knee" keeps its terms; "Hand therapy x4 -
+# scar management, return to typing" loses the explanation.
+_TERMS = re.compile(r"\d\s*(?:x|visits?|sessions?|#|times|/\s*w)|#\s*\d|\bqty\b", re.I)
+
+
+def _core(name: str) -> str:
+    parts = re.split(r"\s+-\s+|;", name)
+    keep = parts[:1] + [p for p in parts[1:2] if _TERMS.search(p)]
+    return " - ".join(keep).strip(" .,")
+
+
 def _title_end(text: str) -> int:
     """Where the document's first two lines end."""
     ends = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", text[:2000])][:2]
@@ -301,7 +312,7 @@ def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
         label = _ITEM_LABEL.match(name)
         if label:
             name, at = name[label.end():], at + label.end()
-        name = re.split(r"\s+-\s+|;", name)[0].strip(" .,")
+        name = _core(name)
         if name and not _NOT_A_REQUEST.search(name) and not _continued(name) and \
                 not any(i.name_span[0] == at for i in items):
             items.append(Item(name, (at, at + len(name)), None, None, None, None))

@@ -1,0 +1,175 @@
+"""The reader's slot grammars, each with variants as notes write them: pain scores with and
+without medication, doses per day, sessions, course terms, age and sex, monitoring, study
+results and what they confirm, and the ticked boxes of forms. Each snippet is read as part of
+a small progress report, the way `mtus read` reads one."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import MTUS, TERM
+
+
+def _facts(kb, snippet: str, plan: str = "1. Acupuncture x6."):
+    text = f"PROGRESS REPORT\n\nDOS: 03/04/2015\n\n{snippet}\n\nPLAN:\n{plan}\n"
+    return read_letter(text.encode(), "snippet.txt", kb.terms).extracted
+
+
+def _of(extracted, kind: str, concept: str | None = None):
+    return [f for f in extracted.facts if f.kind == kind
+            and (concept is None or f.concept == TERM + concept)]
+
+
+@pytest.mark.parametrize(("text", "contexts"), [
+    ("Pain 8/10 without medications, 4/10 with medications.", ["Without", "With"]),
+    ("He describes his pain as 7/10 with medications and 9/10 without.", ["With", "Without"]),
+    ("Pain w/ meds 6/10, w/o 8/10 (his estimate).", ["With", "Without"]),
+    ("Without meds: 9/10. With meds: 5/10.", ["Without", "With"]),
+    ("LBP 7/10 w/o tramadol, 4/10 w/ tramadol.", ["Without", "With"]),
+    ("Low back pain of 8/10, coming down to 4/10 about an hour after his doses.",
+     ["Current", "With"]),
+    ("Naproxen 500 mg BID since 2014 takes pain from 5/10 to 2/10.", ["Without", "With"]),
+    ("Pain 6/10 today.", ["Current"]),
+])
+def test_pain_scores_with_and_without_medication(kb, text, contexts):
+    got = [f.props["context"].removeprefix(MTUS).removesuffix("Medication").replace(
+        "CurrentPain", "Current") for f in _of(_facts(kb, text), "pain")]
+    assert got == contexts
+
+
+@pytest.mark.parametrize(("text", "drug", "per_day"), [
+    ("She takes ibuprofen 600 mg three times daily.", "Ibuprofen", 3),
+    ("Naproxen 550 BID since 2013.", "Naproxen", 2),
+    ("Gabapentin was started in 2014 and is now 600 mg three times a day.", "Gabapentin", 3),
+    ("Tizanidine 4 mg tid, helps a little.", "Tizanidine", 3),
+    ("Cyclobenzaprine 10 mg at bedtime.", "Cyclobenzaprine", 1),
+    ("Norco 10/325 one tablet every 6 hours.", "HydrocodoneAcetaminophen", 4),
+])
+def test_current_drugs_with_their_doses_per_day(kb, text, drug, per_day):
+    [med] = _of(_facts(kb, text), "medication", drug)
+    assert med.props["doses_per_day"] == per_day
+
+
+@pytest.mark.parametrize(("text", "concept", "sessions", "response"), [
+    ("She did eight sessions of PT; it did not help.", "PhysicalTherapy", 8, "NoImprovement"),
+    ("PT x 10 (12/2013-02/2014), no change in leg sx.", "PhysicalTherapy", 10,
+     "NoImprovement"),
+    ("He completed 8 physical therapy visits and has not progressed.", "PhysicalTherapy", 8,
+     "NoImprovement"),
+    ("Completed 12 visits of PT in 2013, with temporary relief only.", "PhysicalTherapy", 12,
+     "SubjectiveImprovement"),
+    ("He had twelve chiropractic treatments with minimal help.", "ManualTherapyManipulation",
+     12, "NoImprovement"),
+])
+def test_prior_courses_with_sessions_and_response(kb, text, concept, sessions, response):
+    [course] = _of(_facts(kb, text), "prior", concept)
+    assert course.props.get("sessions") == sessions
+    assert course.props.get("response") == MTUS + response
+
+
+@pytest.mark.parametrize(("text", "stopped", "current"), [
+    ("Ibuprofen was stopped due to GI upset.", ["Ibuprofen"], []),
+    ("She was switched from Norco to tramadol in 2015.", ["HydrocodoneAcetaminophen"],
+     ["Tramadol"]),
+    ("Gabapentin was tried from January to April 2014 and discontinued.", ["Gabapentin"], []),
+])
+def test_stopped_and_current_drugs(kb, text, stopped, current):
+    facts = _facts(kb, text)
+    assert sorted(f.concept.removeprefix(TERM) for f in _of(facts, "prior")
+                  if f.concept != TERM + "Acupuncture") == stopped
+    assert sorted(f.concept.removeprefix(TERM) for f in _of(facts, "medication")) == current
+
+
+@pytest.mark.parametrize(("text", "age", "sex"), [
+    ("Pt is a 56 y/o M roofer.", 56, "Male"),
+    ("51 yo M; bus mechanic.", 51, "Male"),
+    ("Age: 33  Sex: F", 33, "Female"),
+    ("Mr. R. is a 50-year-old produce packer.", 50, "Male"),
+    ("She is a 47 year old female nursing assistant.", 47, "Female"),
+])
+def test_age_and_sex(kb, text, age, sex):
+    facts = _facts(kb, text)
+    assert facts.age[0] == age and facts.sex[0] == sex
+
+
+@pytest.mark.parametrize(("text", "concept", "present"), [
+    ("Radiating pain ......... [ ] yes [x] no", "RadicularSymptoms", False),
+    ("Numbness ....... [x] yes [ ] no", "RadicularSymptoms", True),
+    ("Constitutional: [x] negative [ ] fever [ ] chills", "SuspectedInfection", False),
+    ("Spasm ..... [ ] present [x] absent today", "MuscleSpasm", False),
+    ("Bowel/bladder .......... denies change", "CaudaEquinaSigns", False),
+])
+def test_ticked_boxes(kb, text, concept, present):
+    [finding] = _of(_facts(kb, text), "finding", concept)
+    assert finding.props["present"] is present
+
+
+@pytest.mark.parametrize(("text", "concept", "present"), [
+    ("MRI 02-11-2013: L4-5 foraminal stenosis with impingement of the exiting right L4 root.",
+     "RadiculopathyCorroborated", True),
+    ("An MRI of the lumbar spine showed a disc bulge without nerve root compression.",
+     "RadiculopathyCorroborated", False),
+    ("Electrodiagnostic studies 12-09-2014: NCS confirming moderate right carpal tunnel "
+     "syndrome.", "ElectrodiagnosticallyConfirmedCTS", True),
+    ("EMG/NCV of the arms showed no evidence of radiculopathy.", "RadiculopathyCorroborated",
+     False),
+    ("The surgeon notes that the MRI findings are concordant with the examination.",
+     "ImagingConcordantWithExam", True),
+])
+def test_what_studies_confirm(kb, text, concept, present):
+    [finding] = _of(_facts(kb, text), "finding", concept)
+    assert finding.props["present"] is present
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("MRI L-spine 9/2012: postop changes L4-5.", "LumbarMRI"),
+    ("An MRI of the lumbar spine on 04-19-2012 showed a 3 mm disc bulge.", "LumbarMRI"),
+    ("MRI left shoulder (December 2014): partial-thickness tear of the supraspinatus.",
+     "ShoulderMRI"),
+    ("Standing x-rays of the right knee were read as normal.", "Radiograph"),
+])
+def test_studies_with_results(kb, text, concept):
+    assert _of(_facts(kb, text), "study", concept)
+
+
+@pytest.mark.parametrize("text", ["No MRI has been done.",
+                                  "The physician requested an MRI of the cervical spine."])
+def test_no_study_where_none_was_done(kb, text):
+    assert not _of(_facts(kb, text), "study")
+
+
+@pytest.mark.parametrize(("text", "result"), [
+    ("Denies constipation, sedation or nausea.", "NoneObserved"),
+    ("Reports constipation on the medication, uses docusate.", "Observed"),
+    ("No aberrant behaviors, no early refills.", None),  # the aberrant review, not this one
+])
+def test_side_effects_document_the_review(kb, text, result):
+    reviews = _of(_facts(kb, text), "assessment", "AdverseEffectReview")
+    assert [r.props["assessment_result"] for r in reviews] == (
+        [MTUS + result] if result else [])
+
+
+def test_review_of_systems_is_not_a_medication_review(kb):
+    assert not _of(_facts(kb, "ROS: denies fever, chills, nausea."), "assessment",
+                   "AdverseEffectReview")
+
+
+@pytest.mark.parametrize(("plan", "concept", "quantity", "unit"), [
+    ("1. Chiropractic manipulation, lumbar CPT 98940 Freq: 2x/wk Duration: 4 wks",
+     "LowBackManipulation", 8, "Visit"),
+    ("1. MRI lumbar spine without contrast", "LumbarMRI", 1, "Study"),
+    ("1. Bilateral L4-5 and L5-S1 radiofrequency ablation", "LumbarRadiofrequencyAblation", 1,
+     "Item"),
+    ("[x] Physical therapy - 6 additional visits (2x3), R knee", "PhysicalTherapy", 6, "Visit"),
+])
+def test_plan_lines_as_requests(kb, plan, concept, quantity, unit):
+    [request] = _of(_facts(kb, "Low back pain.", plan), "request", concept)
+    assert request.props["quantity"] == quantity and request.props["unit"] == MTUS + unit
+
+
+def test_unticked_and_continued_plan_lines_ask_for_nothing(kb):
+    plan = ("[x] Acupuncture x6\n[ ] Knee brace\nContinue home exercise program.\n"
+            "RTC 4 wks.")
+    requests = _of(_facts(kb, "Knee pain.", plan), "request")
+    assert [r.concept for r in requests] == [TERM + "Acupuncture"]
