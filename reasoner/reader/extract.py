@@ -166,6 +166,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                 _mentioned(out, lex, sentence, at, requested)
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
+            if section != "plan":
+                _narrated_diagnoses(out, lex, sentence, at)
             _assessments(out, lex, sentence, at, day)
             _responses(out, lex, sentence, asked)
         _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
@@ -288,6 +290,32 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
     if out.region is None:
         region = lex.first(sentence[cue:], T("BodyRegion"))
         out.region = region.term if region else None
+
+
+# "She has chronic low back pain", "a worker with a right L5 radiculopathy", "treated for
+# lumbar sprain": conditions told in the narrative are diagnoses too.
+_HAS = re.compile(r"\b(?:has|have|had|with|suffers?(?: from)?|carries|diagnos\w*|because of|"
+                  r"due to|secondary to|treated for|treatment of|for (?:his|her|the))\b", re.I)
+
+
+def _narrated_diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+    cue = _HAS.search(sentence)
+    if cue is None:
+        return
+    held = {f.concept for f in out.facts if f.kind == "diagnosis"}
+    hits = [h for h in lex.find(sentence[cue.end():], T("Condition"))
+            if not lex.terms.is_a(h.term, T("ClinicalFinding")) and h.term not in held]
+    said = assertions(sentence, [(cue.end() + h.start, cue.end() + h.end) for h in hits])
+    for hit, assertion in zip(hits, said, strict=True):
+        if assertion is Assertion.PRESENT:
+            start, end = cue.end() + hit.start, cue.end() + hit.end
+            item = _list_item(sentence, start, end)
+            named = lex.first(sentence[item[0]:item[1]], T("BodyRegion"))
+            out.facts.append(Mention("diagnosis", hit.term, at + start, at + end,
+                                     sentence[start:end], {
+                                         "side": _side(sentence[item[0]:start]),
+                                         "region": named.term if named else
+                                         request_items.level_region(sentence[item[0]:item[1]])}))
 
 
 def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind: str,

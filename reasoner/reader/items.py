@@ -158,7 +158,7 @@ def _one_of(concept: str, lex: Lexicon) -> dict:
 _PER_WEEK = re.compile(r"\b(\d{1,2})\s*(?:x|times)\s*(?:/|a|per|each)\s*(?:wk|week)\b", re.I)
 _WEEKS = re.compile(r"\b(\d{1,2})\s*(?:wks?|weeks?)\b", re.I)
 # Spinal levels name their region: "L4-5 and L5-S1 radiofrequency ablation" is lumbar.
-_LEVEL_REGION = {"C": T("CervicalSpine"), "L": T("LumbarSpine")}
+_LEVEL_REGION = {"C": T("CervicalSpine"), "L": T("LumbarSpine"), "S": T("LumbarSpine")}
 
 
 def _course_terms(name: str) -> tuple[int, int] | None:
@@ -171,7 +171,9 @@ def _course_terms(name: str) -> tuple[int, int] | None:
 
 
 def level_region(name: str) -> str | None:
-    found = re.search(r"\b([CL])\d{1,2}\s*-\s*(?:[CLS]?\d)", name)
+    """The spinal region a level or root names: "L4-5", "C5-6", "L5", "S1" (a sacral root is
+    read with the lumbar spine, as the guidelines do)."""
+    found = re.search(r"\b([CLS])\d{1,2}\b", name)
     return _LEVEL_REGION[found.group(1)] if found else None
 
 
