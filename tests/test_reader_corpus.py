@@ -17,14 +17,14 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 150 documents of six authors
+# fact kind -> (precision floor, recall floor), on the 175 documents of seven authors
 FLOORS = {
-    "finding absent": (0.80, 0.50), "finding present": (0.84, 0.53),
-    "diagnosis": (0.77, 0.70), "medication": (0.83, 0.75), "dose": (0.71, 0.62),
-    "prior treatment": (0.69, 0.63), "sessions": (0.81, 0.65), "response": (0.59, 0.43),
-    "request": (0.85, 0.81), "request date": (0.65, 0.63), "request quantity": (0.85, 0.68),
-    "pain score": (0.91, 0.96), "worker": (0.98, 0.93), "study": (0.69, 0.70),
-    "assessment": (0.65, 0.60),
+    "finding absent": (0.80, 0.59), "finding present": (0.81, 0.54),
+    "diagnosis": (0.76, 0.65), "medication": (0.83, 0.75), "dose": (0.68, 0.62),
+    "prior treatment": (0.65, 0.63), "sessions": (0.81, 0.64), "response": (0.57, 0.41),
+    "request": (0.85, 0.79), "request date": (0.67, 0.62), "request quantity": (0.85, 0.66),
+    "pain score": (0.90, 0.92), "worker": (0.98, 0.93), "study": (0.67, 0.69),
+    "assessment": (0.63, 0.57),
 }
 
 
@@ -34,7 +34,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 150
+    assert len(gold_documents([CORPUS])) >= 175
 
 
 def test_no_document_is_lost(report):
@@ -53,8 +53,8 @@ def test_negated_findings_are_not_read_as_present(report):
     # instability, median-nerve numbness as dermatomal loss), a test negated across a
     # relative clause ("Tinel's and Phalen's ..., which ..., were negative") and "bowel and
     # bladder function unchanged"; the target is none.
-    assert report.negated_read_present <= 7
+    assert report.negated_read_present <= 11
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.49
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.48

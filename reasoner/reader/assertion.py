@@ -41,7 +41,7 @@ _BY_ATTRIBUTE = (("is_negated", Assertion.ABSENT), ("is_hypothetical", Assertion
 
 _NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
-_SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "throughout", "today", "again",
+_SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout", "today", "again",
                               "on", "the", "left", "right", "at", "this", "time", "visit"]},
              "OP": "*"}
 # the end of the statement: punctuation, or a conjunction opening the next one ("Hoffmann's
@@ -86,6 +86,21 @@ def _rules() -> list[Any]:
         # "the knee is stable to varus and valgus stress"
         rule("stable to", _NEGATED, "FORWARD", [{"LOWER": "stable"}, {"LOWER": "to"}],
              max_scope=6),
+        # "numbness and tingling ... are gone", "Hoffmann ...... absent bilat" (a form's row)
+        rule("gone (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": {"IN": [
+            "gone", "abolished", "eliminated"]}}], max_scope=10),
+        rule("absent (after)", _NEGATED, "BACKWARD", [{"LOWER": "absent"}], max_scope=4),
+        # a form's dotted row: "Clonus ................ no"
+        rule("...... no", _NEGATED, "BACKWARD", [
+            {"TEXT": {"REGEX": r"^(?:\.{2,}|_{2,})$"}},  # not ":" ("ROS: No fever, ...")
+            {"LOWER": {"IN": ["no", "none", "neg", "negative", "nl", "normal", "wnl"]}}],
+             max_scope=6),
+        # "Fever, chills, ..., saddle numbness: all denied."
+        rule("all denied", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["all", "each"]}}, _BE,
+            {"LOWER": {"IN": ["denied", "negative", "absent", "normal"]}}]),
+        # "he smoked a pack a day until 12/01/2013": a past habit
+        rule("until (after)", _HISTORICAL, "BACKWARD", [{"LOWER": "until"}], max_scope=8),
         # a test that "does not reproduce" the pain was negative
         rule("does not reproduce", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["does", "did", "do", "was", "were"]}}, {"LOWER": "not"},

@@ -230,7 +230,7 @@ def _professional_review(text: str):
 # request something ("I am requesting authorization for ...").
 _KEYWORD = (r"(?:PLAN|REQUEST\w*|AUTHORI[SZ]ATION|RFA|RECOMMEND\w*|FUTURE MEDICAL(?: CARE)?|"
             r"ORDERS?)")
-_NUMBERED = (r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)][ \t]*|"
+_NUMBERED = (r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)][ \t]*|\u00a7[ \t]*\d{1,2}\.?[ \t]*|"
              r"Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*)?")
 _PLAN = re.compile(
     # a heading line naming the plan or the request anywhere, ending with its colon: "DISCUSSION
@@ -240,14 +240,15 @@ _PLAN = re.compile(
     # a label opening the plan on its own line: "Plan: refill ...", "P: Request:", "5. DISCUSSION
     # / PLAN", "Section V - Requested treatment (attach documentation):"
     r"|^[ \t]*" + _NUMBERED + r"(?:[A-Za-z]+[ \t]*(?:AND|&|/)[ \t]*)?(?:TREATMENT[ \t]+)?"
-    r"(?:PLAN|P|A/P|REQUESTS?|REQUESTED[ \t]+\w+|RFA|RECOMMENDATIONS?|FUTURE MEDICAL(?: CARE)?)"
-    r"\b[ \t]*(?:\([^)\n]*\))?[ \t]*(?::|$)"
+    r"(?:PLAN|P|A/P|REQUESTS?|REQUESTED[ \t]+\w+|RFA|RECOMMENDATIONS?|ORDERS|"
+    r"FUTURE MEDICAL(?: CARE)?)\b[ \t]*(?:\([^)\n]*\))?[ \t]*(?::|$|\.(?=[ \t]*\(1\)))"
     # the RFA form's title line: "REQUEST FOR AUTHORIZATION (DWC Form RFA)  [ ] Expedited"
     r"|^[ \t]*REQUEST FOR AUTHORI[SZ]ATION\b[^\n]*$",
     re.M | re.I)
 # A heading in capitals that names the plan: "TREATMENT PLAN / REQUEST FOR AUTHORIZATION"
 _CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED + r"(?=[A-Z0-9 /&,()'-]{4,90}$)[^\n]*?\b"
-                        r"(?:PLAN|REQUEST|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|FUTURE MEDICAL)"
+                        r"(?:PLAN|REQUEST|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
+                        r"FUTURE MEDICAL)"
                         r"\b[^\n]*$", re.M)
 _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'-]{3,60}[ \t]*$"
                       r"|[-=_]{10,}[ \t]*$)", re.M)  # a ruling line; a table's ruling has '|'
@@ -255,7 +256,8 @@ _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'
 # List items: "1.", "(2)", "a)", "-", bullets, and ticked boxes "[x]" (an empty box "[ ]" is an
 # option the physician did not tick: not a request).
 _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][.)]|"
-                     r"\[[xX\u2713\u2714]\])[ \t]*(?P<name>\S[^\n]*)$", re.M)
+                     r"\[[xX\u2713\u2714]\]|\[[A-Za-z][A-Za-z ]{1,20}\])[ \t]*(?P<name>\S[^\n]*)$",
+                     re.M)  # "[Rx]", "[Imaging]": an order list's kind of order
 _UNTICKED = re.compile(r"^[ \t]*\[[ _]\]", re.M)
 _REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|of))?|"
                          r"(?:asking|ask) for(?: authori[sz]ation (?:of|for))?|would like(?: to "
@@ -263,7 +265,9 @@ _REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?
                          r"authori[sz]ation (?:is requested )?(?:for|of)|recommend(?:ed|ing|s)?|"
                          r"prescrib(?:e|ed|ing)|refill(?: of)?|order(?:ed|ing)?|will need|"
                          r"(?:will |to )?(?:start|begin|dispense)|trial of)\s+", re.I)
-_NOT_A_REQUEST = re.compile(r"^(?:if|consider|follow[- ]?up|return|continue (?:home|with home|hep)|"
+_NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|completed|declined|"
+                            r"denied|on hold)\b|"
+                            r"^(?:if|consider|follow[- ]?up|return|continue (?:home|with home|hep)|"
                             r"(?:he|she|the patient|patient|pt) (?:will|is to|should|to) "
                             r"(?:continue|follow|return))\b|would consider|may (?:be )?consider"
                             r"|may refer|may be discussed", re.I)
@@ -282,7 +286,7 @@ def _progress_report(text: str):
         end = _HEADING.search(text, start)
         stop = end.start() if end else len(text)
         lines = (_table_column(text, start, stop) or _listed(text, start, stop)
-                 or _requested_in_sentences(text, start, stop))
+                 or _enumerated(text, start, stop) or _requested_in_sentences(text, start, stop))
         _add_items(items, lines)
     if not items:
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
@@ -299,6 +303,24 @@ def _core(name: str) -> str:
     parts = re.split(r"\s+-\s+|;", name)
     keep = parts[:1] + [p for p in parts[1:2] if _TERMS.search(p)]
     return " - ".join(keep).strip(" .,")
+
+
+_INLINE_ITEM = re.compile(r"\((\d{1,2})\)\s*")
+
+
+def _enumerated(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """Items enumerated inline: "Requests. (1) L4-5 decompression ... (2) LSO, purchase."
+    (each up to the next number or the end of its sentence)."""
+    marks = list(_INLINE_ITEM.finditer(text, start, end))
+    if len(marks) < 2 or marks[0].group(1) != "1":
+        return []
+    out = []
+    for n, mark in enumerate(marks):
+        stop = marks[n + 1].start() if n + 1 < len(marks) else end
+        body = text[mark.end():stop]
+        body = body[:m.end()] if (m := re.search(r"\.(?=\s+[A-Z]|\s*$)", body)) else body
+        out.append((" ".join(body.split()).strip(" .;"), mark.end()))
+    return out
 
 
 def _title_end(text: str) -> int:
