@@ -17,14 +17,14 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 175 documents of seven authors
+# fact kind -> (precision floor, recall floor), on the 200 documents of eight authors
 FLOORS = {
-    "finding absent": (0.80, 0.59), "finding present": (0.81, 0.54),
-    "diagnosis": (0.76, 0.65), "medication": (0.83, 0.75), "dose": (0.68, 0.62),
-    "prior treatment": (0.65, 0.63), "sessions": (0.81, 0.64), "response": (0.57, 0.41),
-    "request": (0.85, 0.79), "request date": (0.67, 0.62), "request quantity": (0.85, 0.66),
-    "pain score": (0.90, 0.92), "worker": (0.98, 0.93), "study": (0.67, 0.69),
-    "assessment": (0.63, 0.57),
+    "finding absent": (0.79, 0.59), "finding present": (0.82, 0.54),
+    "diagnosis": (0.78, 0.68), "medication": (0.81, 0.76), "dose": (0.71, 0.64),
+    "prior treatment": (0.68, 0.64), "sessions": (0.82, 0.62), "response": (0.56, 0.41),
+    "request": (0.85, 0.79), "request date": (0.68, 0.64), "request quantity": (0.86, 0.68),
+    "pain score": (0.90, 0.92), "worker": (0.98, 0.94), "study": (0.69, 0.71),
+    "assessment": (0.64, 0.57),
 }
 
 
@@ -34,7 +34,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 175
+    assert len(gold_documents([CORPUS])) >= 200
 
 
 def test_no_document_is_lost(report):
@@ -57,4 +57,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.48
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.50

@@ -121,6 +121,11 @@ _QUESTION = re.compile(r"^\s*\d{1,2}[.)]\s*(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:r
 _DECISION = re.compile(r"^\s*(?:Decision|Determination)\s*:\s*(?P<outcome>UPHELD|OVERTURNED)", _I)
 
 
+# "1. MRI of the cervical spine is (not) medically necessary and appropriate." (2013-2014)
+_STATED = re.compile(r"^\s*\d{1,2}[.)]\s*(?P<name>[^\n]+?)\s+(?:is|are)\s+(?P<not>not\s+)?"
+                     r"medically necessary(?:\s+and\s+appropriate)?\.?\s*$", _I)
+
+
 def _final_determination(text: str):
     # The summary ends where the review begins: its issues heading, the list of documents
     # reviewed, or the first question asked of an item.
@@ -129,6 +134,9 @@ def _final_determination(text: str):
     questions = list(_QUESTION.finditer(text, summary[1]))
     if questions:
         return summary, _question_items(text, questions)
+    stated = list(_STATED.finditer(text, summary[1]))
+    if stated:
+        return summary, _stated_items(text, stated)
     # The name may hold a colon itself ("Compounded cream: ketoprofen 10%, ...: Upheld").
     heads = list(re.compile(r"^(?P<name>[^\n]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
                  .finditer(text, summary[1]))
@@ -156,6 +164,19 @@ def _question_items(text: str, questions: list[re.Match[str]]) -> list[Item]:
             _field(block, r"cited by the (?:Physician|Expert) Reviewer:", [r"^\s*Rationale"]),
             _field(block, r"cited by the Claims Administrator:", [r"cited by the"]),
             _field(block, r"^\s*Rationale[^:\n]*:", [])))
+    return items
+
+
+def _stated_items(text: str, heads: list[re.Match[str]]) -> list[Item]:
+    items = []
+    for n, head in enumerate(heads):
+        block = text[head.end():heads[n + 1].start() if n + 1 < len(heads) else None]
+        items.append(Item(
+            head.group("name").strip(), head.span("name"),
+            "upheld" if head.group("not") else "overturned",
+            _field(block, r"MAXIMUS guideline:", [r"Decision rationale:"]),
+            _field(block, r"Claims Administrator guideline:", [r"MAXIMUS guideline:"]),
+            _field(block, r"Decision rationale:", [])))
     return items
 
 
