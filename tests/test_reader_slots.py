@@ -173,3 +173,19 @@ def test_unticked_and_continued_plan_lines_ask_for_nothing(kb):
             "RTC 4 wks.")
     requests = _of(_facts(kb, "Knee pain.", plan), "request")
     assert [r.concept for r in requests] == [TERM + "Acupuncture"]
+
+
+@pytest.mark.parametrize(("name", "levels"), [
+    ("Bilateral L4-5 and L5-S1 radiofrequency ablation", 2),
+    ("diagnostic MBB bilateral L3-4, L4-5, L5-S1", 3),
+    ("L4-L5 and L5-S1 PLIF", 2),
+    ("L3-S1 fusion", 3),
+    ("left L5 transforaminal ESI", 1),
+    ("C5-C6, C6-C7 anterior cervical discectomy and fusion", 2),
+    ("single-level laminectomy", 1),
+    ("Physical therapy 2x6", None),
+])
+def test_spinal_levels_requested(name, levels):
+    from reasoner.reader.items import spinal_levels
+
+    assert spinal_levels(name) == levels

@@ -133,7 +133,43 @@ def parse_item(name: str, lex: Lexicon) -> dict:
             props["unit"] = m("Tablet")
     if props.get("quantity") is None and props["concept"]:
         props.update(_one_of(props["concept"], lex))
+    if props["concept"] and lex.terms.is_a(props["concept"], T("Treatment")):
+        props["levels"] = spinal_levels(name)
     return props
+
+
+_SPINE = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "T1", "T2", "T3", "T4", "T5", "T6", "T7",
+          "T8", "T9", "T10", "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1"]
+_SEGMENT = re.compile(r"\b([CTLS])(\d{1,2})(?:\s*(?:-|to|/)\s*([CTLS])?(\d{1,2}))?\b")
+_LEVEL_WORDS = re.compile(r"\b(single|one|two|three|four|1|2|3|4)[- ]levels?\b", re.I)
+_WORD_COUNT = {"single": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+
+
+def spinal_levels(name: str) -> int | None:
+    """How many spinal levels a request names: "L4-5 and L5-S1" 2, "L3-S1" 3, "left L5" 1,
+    "single-level" 1; None when it names none."""
+    segments = set()
+    for found in _SEGMENT.finditer(name):
+        first = f"{found.group(1)}{found.group(2)}"
+        if first not in _SPINE:
+            continue
+        if found.group(4) is None:  # a root or a body: its level
+            segments.add((first, first))
+            continue
+        last = f"{found.group(3) or found.group(1)}{found.group(4)}"
+        if last not in _SPINE or _SPINE.index(last) <= _SPINE.index(first):
+            continue
+        span = _SPINE[_SPINE.index(first):_SPINE.index(last) + 1]
+        segments.update(zip(span, span[1:], strict=False))
+    if segments:
+        roots = {a for a, b in segments if a == b}
+        pairs = {p for p in segments if p[0] != p[1]}
+        # a root inside a named segment is that segment ("L5-S1 ... S1 root")
+        return len(pairs) + len({r for r in roots if not any(r in p for p in pairs)})
+    if words := _LEVEL_WORDS.search(name):
+        word = words.group(1).lower()
+        return int(word) if word.isdigit() else _WORD_COUNT[word]
+    return None
 
 
 # A request that names no count asks for one of a thing done or supplied once: a study, an
