@@ -189,3 +189,25 @@ def test_spinal_levels_requested(name, levels):
     from reasoner.reader.items import spinal_levels
 
     assert spinal_levels(name) == levels
+
+
+@pytest.mark.parametrize(("text", "present"), [
+    ("He continues to smoke about one pack per day.", True),
+    ("Current smoker, 1/2 ppd.", True),
+    ("She quit smoking in 2013.", False),
+    ("Former smoker.", False),
+    ("No alcohol, no drugs; she has never smoked.", False),
+    ("He does not smoke.", False),
+])
+def test_smoking_now(kb, text, present):
+    [finding] = _of(_facts(kb, text), "finding", "TobaccoUse")
+    assert finding.props["present"] is present
+
+
+@pytest.mark.parametrize(("text", "present"), [
+    ("He is not a surgical candidate per the spine surgeon.", True),
+    ("Not a surgical candidate.", True),
+])
+def test_findings_named_by_a_negation(kb, text, present):
+    [finding] = _of(_facts(kb, text), "finding", "NotSurgicalCandidate")
+    assert finding.props["present"] is present

@@ -157,6 +157,10 @@ def _rules() -> list[Any]:
         rule("(+)", _NEGATED, "TERMINATE", [{"ORTH": "("}, {"ORTH": {"IN": ["+", "pos"]}},
                                             {"ORTH": ")"}]),
         rule("denies", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["denies", "denied", "denying"]}}]),
+        # "she has never smoked", "does not smoke": the habit's verb is the mention itself
+        rule("never", _NEGATED, "FORWARD", [{"LOWER": "never"}], max_scope=3),
+        rule("does not", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["does", "do", "did"]}},
+                                                {"LOWER": "not"}], max_scope=2),
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
                                 "with"]}}]),
@@ -204,7 +208,8 @@ def _rules() -> list[Any]:
 _CLAUSE_ENDS = {".", "!", "?", ";"}
 # A comma followed by one of these opens a new statement about another sign: "mild tenderness,
 # full range of motion, negative McMurray".
-_CLAUSE_OPENERS = {"positive", "negative", "but", "however", "although", "whereas", "full",
+_CLAUSE_OPENERS = {"he", "she", "they", "there", "positive", "negative", "but", "however",
+                   "although", "whereas", "full",
                    "normal", "intact", "no", "without", "mild", "moderate", "severe",
                    "decreased", "limited", "reduced"}
 
@@ -422,8 +427,10 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
     for key in spans:
         span = chosen.get(key)
         found = by_span.get((span.start, span.end)) if span is not None else None
+        # a negation reaching into the mention ("no signs of" + "signs of myelopathy") negates
+        # it; one that opens it is part of its name ("not a surgical candidate")
         if found is not None and (_normal_before(doc, found.start) or any(
-                s < found.start < e or found.start <= s < found.end for s, e in overlapping)):
+                s < found.start < e or found.start < s < found.end for s, e in overlapping)):
             out.append(Assertion.ABSENT)
         else:
             out.append(_assertion(found) if found is not None else Assertion.PRESENT)

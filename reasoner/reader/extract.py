@@ -150,6 +150,9 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _listed(out, lex, sentence, at, cue.end(), "prior")
         elif cue := _MEDS.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "medication")
+            # "He continues to smoke a pack a day", "She takes X and denies constipation"
+            _findings(out, lex, sentence, at, _sentence_date(sentence) or current)
+            _assessments(out, lex, sentence, at, _sentence_date(sentence) or current)
         elif section in ("prior", "medication"):
             _listed(out, lex, sentence, at, 0, section)
         else:
@@ -467,6 +470,10 @@ def _add_study(out: Extracted, lex: Lexicon, study: Mention) -> None:
     out.facts.append(study)
 
 
+_NEGATIVE_NAME = re.compile(r"(?:not|no|non)\b", re.I)
+# Habits whose past use is no current use: what the guidelines ask is whether the worker
+# smokes now.
+_HABITS = frozenset({T("TobaccoUse")})
 # "grip strength 18 -> 32 lb" measures the hand, not a myotome ("strength 5/5" does).
 _NOT_MYOTOMAL = re.compile(r"\b(?:grip|pinch|core|trunk|cardiovascular|aerobic)\s*$", re.I)
 
@@ -478,6 +485,12 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             and not _NOT_MYOTOMAL.search(sentence[:h.start])]
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
+        if said is Assertion.ABSENT and _NEGATIVE_NAME.match(sentence, hit.start):
+            # "not a surgical candidate" names the finding with its negation: the negation
+            # found there is its name's, not a denial of it
+            said = Assertion.PRESENT
+        if said is Assertion.HISTORICAL and hit.term in _HABITS:
+            said = Assertion.ABSENT  # "quit smoking in 2013", "former smoker": not now
         if said not in (Assertion.PRESENT, Assertion.ABSENT):
             continue  # planned, possible, past or someone else's: not a finding of this exam
         present = said is Assertion.PRESENT
