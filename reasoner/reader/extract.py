@@ -96,7 +96,8 @@ _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(
 _RESPONSES = [  # first hit wins: a negated improvement before an improvement
     (re.compile(r"(?:\b(?:no|not|without|denies|lack of|absence of|failed to|never)\b|\bw/o\b|"
                 r"\bdid ?n[o']t\b|\bdoes ?n[o']t\b)[^.;]{0,40}?"
-                r"(?:functional improvement|improve|benefit|relief|help|touch it|work)", re.I),
+                r"(?:functional improvement|improve|benefit|relief|help|touch it|work|change|"
+                r"difference)", re.I),
      "NoImprovement"),
     (re.compile(r"\b(?:failed|unchanged despite|was stopped because|ineffective|no better|"
                 r"(?:little|minimal|minor|no|limited) (?:effect|help|benefit|relief|change|"
@@ -106,7 +107,8 @@ _RESPONSES = [  # first hit wins: a negated improvement before an improvement
     (re.compile(r"\b(?:worse|worsen|worsening|aggravat)", re.I), "Worsened"),
     (re.compile(r"functional (?:improvement|gain)|improved (?:function|ability|ADL|activit)|"
                 r"(?:increase|improve)[sd]? (?:his|her|the)? ?(?:function|ability|activit)|"
-                r"\b(?:is|are|was|now) able to\b|\bcan now\b|\bable to (?:work|walk|sleep|"
+                r"\b(?:is|are|was|now) able to\b|\bcan now\b|\b(?:has |have )?resumed\b|"
+                r"\b(?:gone|went|is|got) back to\b|\bable to (?:work|walk|sleep|"
                 r"perform|do|drive|cook|dress|lift)|returned to (?:full|regular|modified|work)|"
                 r"\bwalks? (?:\d|for|one|two|three)|sleeps through|without help|"
                 r"\d+\s*(?:lb|%|percent)?\s*(?:->|to)\s*\d+", re.I), "FunctionalImprovement"),
@@ -172,7 +174,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             if section != "plan":
                 _narrated_diagnoses(out, lex, sentence, at)
             _assessments(out, lex, sentence, at, day)
-            _responses(out, lex, sentence, asked)
+            _responses(out, lex, sentence, at, asked)
         _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
@@ -603,16 +605,27 @@ def _side_effects(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> 
                                  {"on_date": day, "assessment_result": m(result)}))
 
 
-def _responses(out: Extracted, lex: Lexicon, sentence: str, asked: set[str]) -> None:
+def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[str]) -> None:
     """'Norco helps ... with improved function': the response of the named treatments; 'with
     the medication she can cook' (a drug named by its kind only): of the drugs under review."""
     response = response_of(sentence)
     if response is None:
         return
-    named = {h.term for h in lex.find(sentence, T("Treatment"))} - _GENERIC
+    hits = [h for h in lex.find(sentence, T("Treatment")) if h.term not in _GENERIC]
+    named = {h.term for h in hits}
     for fact in out.facts:
         if fact.kind in ("prior", "medication") and fact.concept in named:
             fact.props["response"] = m(response)
+    held = {f.concept for f in out.facts if f.kind in ("prior", "medication")}
+    for hit in hits:
+        if hit.term not in held and lex.terms.is_a(hit.term, T("Drug")) and \
+                assertions(sentence, [(hit.start, hit.end)])[0] is Assertion.PRESENT:
+            # "Flexeril did not help": a drug known by its response alone was taken; a drug
+            # that did not help, or was stopped, is a past course
+            past = response == "NoImprovement" or _STOPPED.search(sentence)
+            out.facts.append(Mention("prior" if past else "medication", hit.term,
+                                     at + hit.start, at + hit.end, sentence[hit.start:hit.end],
+                                     {"response": m(response), "on_date": None}))
     if not named and asked and _MEDICATIONS.search(sentence):
         for fact in out.facts:
             if fact.kind == "medication" and fact.concept in asked:
