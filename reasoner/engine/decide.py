@@ -96,6 +96,13 @@ def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determin
     ctx = Context(facts=facts, request=req, terms=program.terminology)
     applied = [Applied(rec, _root(rec, ctx)) for rec in applicable(program, ctx)]
     if not applied:
+        if _names_a_kind(program, req):
+            # "Medication", "DME": a kind of service whose members the guidelines decide, not
+            # one of them; the request cannot be decided as written
+            return Determination(req, Outcome.INSUFFICIENT_DOCUMENTATION, None, (), (), (
+                f"The specific service requested: '{program.terminology.label(req.concept)}' "
+                f"names a kind of service, not one the guidelines decide (for a drug: its "
+                f"name, dose and quantity)",), (), ctx)
         return Determination(req, Outcome.NOT_ADDRESSED, None, (), (), (), (), ctx)
     applied.sort(key=lambda a: _SEVERITY[a.root.truth])
     main = applied[0]
@@ -108,6 +115,21 @@ def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determin
         request=req, outcome=_BY_TRUTH[truth], applied=main, also_applied=tuple(applied[1:]),
         decisive=turned_on, missing=tuple(missing(main.root, ctx)),
         would_change=tuple(would_change(main.root, ctx)), context=ctx, also_cites=also)
+
+
+_KIND_OF = 4  # narrower services decided on the date that make a request's service a kind
+
+
+def _names_a_kind(program: Program, req: Request) -> bool:
+    """The request names a kind of service ("medication", "DME", "imaging") whose members the
+    guidelines in force decide one by one (several of them), but not the kind itself."""
+    if req.concept is None or req.request_date is None:
+        return False
+    is_a, day = program.terminology.is_a, req.request_date
+    members = {service for r in program.recommendations if r.section.edition.in_force(day)
+               for service in r.applies_to
+               if service != req.concept and is_a(service, req.concept)}
+    return len(members) >= _KIND_OF
 
 
 def applicable(program: Program, ctx: Context) -> list[Recommendation]:

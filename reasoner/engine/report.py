@@ -172,7 +172,9 @@ def determination_report(d: Determination) -> DeterminationReport:
         also_applied=[a.recommendation.iri for a in d.also_applied])
     if d.applied is None:
         out.notes = [f"No encoded recommendation in force on {date} applies to "
-                     f"{terms.label(req.concept)}."]
+                     f"{terms.label(req.concept)}" + (
+                         " itself: the guidelines decide the services of that kind one by one."
+                         if d.outcome is not Outcome.NOT_ADDRESSED else ".")]
         return out
     rec = d.applied.recommendation
     decisive_ids = {id(n) for n in d.decisive}
