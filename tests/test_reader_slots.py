@@ -211,3 +211,32 @@ def test_smoking_now(kb, text, present):
 def test_findings_named_by_a_negation(kb, text, present):
     [finding] = _of(_facts(kb, text), "finding", "NotSurgicalCandidate")
     assert finding.props["present"] is present
+
+
+@pytest.mark.parametrize(("name", "ingredients"), [
+    ("Flurbiprofen 20%/cyclobenzaprine 4%/lidocaine 5% cream 240 g",
+     ["FlurbiprofenTopical", "Cyclobenzaprine", "LidocaineNonPatch"]),
+    ("Compounded cream: ketoprofen 10%, lidocaine 5%, cyclobenzaprine 2%, 240 grams",
+     ["KetoprofenTopical", "LidocaineNonPatch", "Cyclobenzaprine"]),
+    ("compounded cream containing flurbiprofen 20%, gabapentin 10% and lidocaine 5%",
+     ["FlurbiprofenTopical", "GabapentinTopical", "LidocaineNonPatch"]),
+])
+def test_compounds_and_their_ingredients(kb, name, ingredients):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import lexicon_for
+
+    props = parse_item(name, lexicon_for(kb.terms))
+    assert props["concept"] == TERM + "CompoundedTopicalAnalgesic"
+    assert [i.removeprefix(TERM) for i in props["ingredients"]] == ingredients
+
+
+@pytest.mark.parametrize(("name", "concept"), [
+    ("Ketoprofen 20% cream 120 gm", "KetoprofenTopical"),
+    ("Voltaren gel 1% 100 g", "DiclofenacTopical"),
+    ("Lidoderm 5% patch #30", "LidocainePatch"),
+])
+def test_single_topicals_stay_themselves(kb, name, concept):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import lexicon_for
+
+    assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept

@@ -152,6 +152,8 @@ class _Builder:
                 self.link(node, local, ox.NamedNode(fact.props[key]))
         for purpose in fact.props.get("purposes", ()):
             self.link(node, "purpose", ox.NamedNode(purpose))
+        for ingredient in fact.props.get("ingredients", ()):
+            self.link(node, "ingredient", ox.NamedNode(ingredient))
         return node
 
     def link(self, s, local: str, o) -> None:

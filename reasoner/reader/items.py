@@ -111,10 +111,35 @@ def dose_props(text: str) -> dict:
 REQUESTABLE = (T("Service"), T("MonitoringAssessment"))
 
 
+# A topical made of several drugs: "Flurbiprofen 20%/cyclobenzaprine 4%/lidocaine 5% cream"
+_TOPICAL = re.compile(r"\b(?:cream|gel|ointment|lotion|compound\w*|topical|transdermal|patch)\b|%",
+                      re.I)
+
+
+_STRENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*%")
+
+
+def _ingredients(name: str, lex: Lexicon) -> list[str]:
+    """A compound's drugs, one per listed part, in their topical form where the terminology
+    has one ("ketoprofen" in a cream is ketoprofen topical, "lidocaine" lidocaine cream)."""
+    out: list[str] = []
+    for part in re.split(r"[,/;:+]|\band\b|\bwith\b|\bcontaining\b", name):
+        hit = lex.first(f"{part.strip()} cream", T("Drug"))
+        if hit and not lex.terms.is_a(hit.term, T("CompoundedDrug")) and hit.term not in out:
+            out.append(hit.term)
+    return out
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
-    service = lex.find(name, *REQUESTABLE)
+    # strengths split a drug's name from its form ("ketoprofen 20% cream")
+    service = lex.find(_STRENGTH.sub(" ", name), *REQUESTABLE)
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
+    drugs = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}
+    if _TOPICAL.search(name) and (props["concept"] == T("CompoundedDrug") or len(
+            drugs - {T("CompoundedDrug")}) >= 2):
+        props["concept"] = T("CompoundedTopicalAnalgesic")
+        props["ingredients"] = _ingredients(_STRENGTH.sub(" ", name), lex)
     region = lex.first(name, T("BodyRegion"))
     props["region"] = region.term if region else level_region(name)
     kind = lex.first(name, T("RequestType"))
