@@ -240,3 +240,14 @@ def test_single_topicals_stay_themselves(kb, name, concept):
     from reasoner.reader.lexicon import lexicon_for
 
     assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept
+
+
+@pytest.mark.parametrize(("text", "drug", "dose"), [
+    ("Norco 10/325 one tablet three times a day.", "HydrocodoneAcetaminophen", 10),
+    ("Tylenol 500 mg, two tablets twice a day.", "Acetaminophen", 1000),
+    ("Norco 5/325 mg 1-2 tabs q6h prn.", "HydrocodoneAcetaminophen", 10),
+    ("Naproxen 550 mg bid.", "Naproxen", 550),
+])
+def test_dose_per_administration(kb, text, drug, dose):
+    [med] = _of(_facts(kb, text), "medication", drug)
+    assert med.props["dose_mg"] == dose

@@ -91,10 +91,20 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     return props
 
 
+# "Norco 10/325": a combination's strength right after its name, the first part in mg
+_COMBINATION = re.compile(r"^\W{0,3}(\d+(?:\.\d+)?)\s*/\s*\d{2,4}\b(?!\s*(?:/|mg))")
+# "two tablets": the dose of one administration is that many units
+_UNITS = re.compile(r"\b(?:(?:one|1)\s*(?:-|to|or)\s*)?(two|2|three|3)\s*(?:tabs?|tablets?|caps?|"
+                    r"capsules?|pills?)\b", re.I)
+
+
 def dose_props(text: str) -> dict:
+    """Dose (mg per administration) and doses per day from the words after a drug's name."""
     props: dict = {}
-    if dose := _DOSE.search(text):
-        props["dose_mg"] = float(dose.group(1))
+    if dose := _DOSE.search(text) or _COMBINATION.search(text):
+        units = _UNITS.search(text)
+        times = {"two": 2, "2": 2, "three": 3, "3": 3}[units.group(1).lower()] if units else 1
+        props["dose_mg"] = float(dose.group(1)) * times
     for pattern, per_day in _PER_DAY:
         if found := re.search(pattern, text, re.I):
             props["doses_per_day"], props["frequency"] = float(per_day), found.group(0)
