@@ -251,3 +251,14 @@ def test_single_topicals_stay_themselves(kb, name, concept):
 def test_dose_per_administration(kb, text, drug, dose):
     [med] = _of(_facts(kb, text), "medication", drug)
     assert med.props["dose_mg"] == dose
+
+
+@pytest.mark.parametrize(("text", "drug", "per_day"), [
+    ("The current dose is Norco 10/325 mg. She takes it three times a day.",
+     "HydrocodoneAcetaminophen", 3),
+    ("Naproxen 550 mg. The frequency is twice a day.", "Naproxen", 2),
+    ("Oxycodone 5 mg, taken every six hours as needed.", "Oxycodone", 4),
+])
+def test_directions_said_after_the_drug(kb, text, drug, per_day):
+    [med] = _of(_facts(kb, text), "medication", drug)
+    assert med.props["doses_per_day"] == per_day

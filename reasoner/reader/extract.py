@@ -152,6 +152,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _listed(out, lex, sentence, at, cue.end(), "prior")
         elif cue := _MEDS.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "medication")
+            _later_directions(out, lex, sentence)  # "She takes it three times a day."
             # "He continues to smoke a pack a day", "She takes X and denies constipation"
             _findings(out, lex, sentence, at, _sentence_date(sentence) or current)
             _assessments(out, lex, sentence, at, _sentence_date(sentence) or current)
@@ -175,6 +176,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                 _narrated_diagnoses(out, lex, sentence, at)
             _assessments(out, lex, sentence, at, day)
             _responses(out, lex, sentence, at, asked)
+            _later_directions(out, lex, sentence)
         _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
@@ -743,6 +745,27 @@ def _context_cues(lex: Lexicon, text: str) -> list[tuple[int, str, int]]:
             found.append((named.start(), "WithoutMedication" if without else "WithMedication",
                           named.end()))
     return sorted(found)
+
+
+# "She takes it three times a day.", "The frequency is twice a day.": directions said after
+# the drug, of the drug named last
+_DIRECTIONS_OF = re.compile(r"\b(?:it|this|that|the (?:dose|frequency|directions?|sig)|takes?|"
+                            r"taken|uses?|used)\b", re.I)
+
+
+def _later_directions(out: Extracted, lex: Lexicon, sentence: str) -> None:
+    if lex.first(sentence, T("Drug")) or not _DIRECTIONS_OF.search(sentence):
+        return
+    props = request_items.dose_props(sentence)
+    if props.get("doses_per_day") is None:
+        return
+    for fact in reversed(out.facts):
+        if fact.kind in ("medication", "prior") and \
+                lex.terms.is_a(fact.concept or "", T("Drug")):
+            if fact.props.get("doses_per_day") is None:
+                fact.props["doses_per_day"] = props["doses_per_day"]
+                fact.props["frequency"] = props["frequency"]
+            return
 
 
 def _merge_medications(out: Extracted) -> None:

@@ -36,7 +36,8 @@ _PER_DAY = [(r"\b(?:qid|four times (?:a |per )?day|four times daily|4\s*x\s*(?:/
             (r"\b(?:qd|once (?:a |per )?day|once daily|daily|every day|nightly|at bedtime|qhs|"
              r"qam|qpm|at night)\b", 1)]
 _DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:/\s*\d+(?:\.\d+)?\s*)?mg\b", re.I)
-_EVERY = re.compile(r"\b(?:every|q)\s*(\d{1,2})\s*(?:-\s*\d+\s*)?(?:hours|hrs|h)\b", re.I)
+_EVERY = re.compile(r"\b(?:every|q)\s*(\d{1,2}|two|three|four|six|eight|twelve)\s*(?:-\s*\d+\s*)?"
+                    r"(?:hours|hrs|h)\b", re.I)
 _TIMES = re.compile(r"\b(\d{1,2})\s*(?:x|times(?: a week| per week| weekly)?)\s*(?:for\s*)?"
                     r"(\d{1,2})\s*(?:weeks?|wks?)?\b", re.I)
 _COUNT = re.compile(r"(?:#\s*(\d+)|\b(\d{1,3})\s*(?:sessions?|visits?|treatments?)\b|"
@@ -111,7 +112,8 @@ def dose_props(text: str) -> dict:
             break
     else:
         if every := _EVERY.search(text):
-            props["doses_per_day"] = 24 / int(every.group(1))
+            hours = every.group(1).lower()
+            props["doses_per_day"] = 24 / (int(hours) if hours.isdigit() else _NUMBER_WORDS[hours])
             props["frequency"] = every.group(0)
     return props
 
