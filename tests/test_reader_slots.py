@@ -262,3 +262,14 @@ def test_dose_per_administration(kb, text, drug, dose):
 def test_directions_said_after_the_drug(kb, text, drug, per_day):
     [med] = _of(_facts(kb, text), "medication", drug)
     assert med.props["doses_per_day"] == per_day
+
+
+@pytest.mark.parametrize(("text", "sessions"), [
+    ("He had two lumbar epidural steroid injections in 2013 without benefit.", 2),
+    ("She underwent an epidural injection in 2014.", 1),
+    ("He has had 3 lumbar medial branch blocks.", 3),
+])
+def test_procedures_counted_by_their_name(kb, text, sessions):
+    [course] = [f for f in _facts(kb, text).facts if f.kind == "prior"
+                and f.concept != TERM + "Acupuncture"]
+    assert course.props["sessions"] == sessions

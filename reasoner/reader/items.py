@@ -66,6 +66,12 @@ _TIMES_COUNT = re.compile(r"\s*(?:x\s*|\(\s*)(\d{1,3})\b(?!\s*(?:/|mg|%|weeks?|w
                           r"months?|hours?|hrs?))", re.I)
 
 
+# Procedures counted by their own name, with the count just before it
+_PROCEDURE = re.compile(r"\b(?:injections?|blocks?|ablations?|"
+                        r"neurotom(?:y|ies)|rhizotom(?:y|ies))\b", re.I)
+_HOW_MANY = re.compile(r"\b(a|an|" + _COUNT_WORD[1:-1] + r")\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
 def count_of(text: str) -> int:
     text = text.lower()
     return int(text) if text.isdigit() else _NUMBER_WORDS[text]
@@ -83,6 +89,10 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail)
     if sessions:
         props["sessions"] = count_of(sessions.group(1))
+    elif _PROCEDURE.search(name) and (done := _HOW_MANY.search(lead)):
+        # "two lumbar epidural steroid injections", "an epidural injection": counted by name
+        word = done.group(1).lower()
+        props["sessions"] = 1 if word in ("a", "an") else count_of(word)
     since = re.search(r"\b(?:since|started(?: on)?|starting(?: on)?|began(?: on)?)\s+("
                       + DATE_RE.pattern + ")", tail, re.I)
     if since:
