@@ -273,3 +273,29 @@ def test_procedures_counted_by_their_name(kb, text, sessions):
     [course] = [f for f in _facts(kb, text).facts if f.kind == "prior"
                 and f.concept != TERM + "Acupuncture"]
     assert course.props["sessions"] == sessions
+
+
+@pytest.mark.parametrize(("text", "concept", "present"), [
+    ("The left extensor hallucis longus was weak at 4+/5.", "MotorWeakness", True),
+    ("EHL 4/5 on the left.", "MotorWeakness", True),
+    ("Flexion is limited to 60 degrees.", "LimitedRangeOfMotion", True),
+    ("Lumbar ROM: flex 60 deg, ext 20 deg.", "LimitedRangeOfMotion", True),
+    ("Burning pain down the right lateral leg into the top of the foot.", "RadicularSymptoms",
+     True),
+    ("Left anterior thigh and shin pain of 6/10.", "RadicularSymptoms", True),
+    ("MSK: (+) LBP, (-) leg pain.", "RadicularSymptoms", False),
+    ("Strength 5/5, full ROM, no radiating pain.", "LimitedRangeOfMotion", False),
+])
+def test_signs_written_as_measurements(kb, text, concept, present):
+    [finding] = _of(_facts(kb, text), "finding", concept)
+    assert finding.props["present"] is present
+
+
+@pytest.mark.parametrize("text", ["Grip strength 4/5 on the right.", "Waddell signs: 0/5.",
+                                  "Pain over the right low back and upper buttock.",
+                                  "No thenar atrophy, but abductor pollicis brevis strength "
+                                  "is 4+/5 on the right."])
+def test_not_signs_of_the_spine(kb, text):
+    facts = _facts(kb, text)
+    assert not [f for f in _of(facts, "finding") if f.props["present"] and f.concept in (
+        TERM + "MotorWeakness", TERM + "RadicularSymptoms")]

@@ -20,6 +20,7 @@ from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
 from reasoner.reader.mention import Mention
+from reasoner.reader.signs import signs
 from reasoner.vocab import TERM, m
 
 T = TERM.__add__
@@ -478,8 +479,10 @@ _NEGATIVE_NAME = re.compile(r"(?:not|no|non)\b", re.I)
 # Habits whose past use is no current use: what the guidelines ask is whether the worker
 # smokes now.
 _HABITS = frozenset({T("TobaccoUse")})
-# "grip strength 18 -> 32 lb" measures the hand, not a myotome ("strength 5/5" does).
-_NOT_MYOTOMAL = re.compile(r"\b(?:grip|pinch|core|trunk|cardiovascular|aerobic)\s*$", re.I)
+# "grip strength 18 -> 32 lb", "thenar weakness" are the hand's, not a myotome's ("strength
+# 5/5" is).
+_NOT_MYOTOMAL = re.compile(r"\b(?:grip|pinch|core|trunk|cardiovascular|aerobic|thenar|APB|"
+                           r"abductor pollicis(?: brevis)?|intrinsics?)\s*$", re.I)
 
 
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
@@ -510,6 +513,18 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                               sentence[hit.start:hit.end],
                               {"present": present, "on_date": day, "side": side,
                                "region": region.term if region else None}))
+    named = {h.term for h in hits}
+    for sign in signs(sentence):
+        if sign.concept in named or any(
+                f.kind == "finding" and f.concept == sign.concept and
+                f.props["present"] == sign.present and f.props["on_date"] == day
+                for f in out.facts):
+            continue  # the sign was named in the sentence, or is held already
+        out.facts.append(Mention("finding", sign.concept, at + sign.start, at + sign.end,
+                                 sentence[sign.start:sign.end],
+                                 {"present": sign.present, "on_date": day,
+                                  "side": _side(sentence[sign.start:sign.end + 20]),
+                                  "region": None}))
 
 
 def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:

@@ -1,0 +1,59 @@
+"""Examination signs written as measurements or descriptions rather than by name: a muscle
+graded below 5/5 ("EHL 4+/5", "wrist extension graded 4/5") is weakness, a motion measured in
+degrees or said to be limited ("flexion limited to 60 degrees", "flex 60 deg") is limited
+range of motion, pain or numbness travelling into a limb ("burning pain down the right leg
+into the top of the foot", "left anterior thigh and shin pain") is radicular. Each is read with
+its assertion, like a sign named by its label.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from reasoner.reader.assertion import Assertion, assertions
+from reasoner.vocab import TERM
+
+T = TERM.__add__
+
+# a grade below 5/5, not of the grip (the hand, not a myotome)
+_WEAK = re.compile(r"(?<!grip )(?<!grip strength )\b[0-4][+-]?\s*/\s*5\b", re.I)
+# a score out of 5 that is not a muscle grade: "Waddell signs: 0/5"
+# or a hand muscle's grade (thenar weakness is a median-nerve sign, not a myotome's)
+_SCORED = re.compile(r"\b(?:waddell|signs?|score|scale|criteria|abductor pollicis|APB|thenar|"
+                     r"intrinsics?|grip|pinch|opponens)\b[^.;,]*$", re.I)
+# a motion measured in degrees or said to be limited
+_MOTION = r"(?:flexion|extension|rotation|abduction|adduction|lateral bending|flex|ext|rot|abd|ROM)"
+_LIMITED = re.compile(
+    r"\b" + _MOTION + r"\b(?:\s+(?:is|was|are|were))?\s+(?:limited|restricted|decreased|"
+    r"reduced)\b|\b(?:limited|restricted|decreased|reduced)\s+(?:\w+\s+)?" + _MOTION
+    + r"\b|\b" + _MOTION + r"\b[^.;,]{0,25}?\b\d{1,3}\s*(?:deg|degrees|\u00b0)", re.I)
+_NORMAL = re.compile(r"\b(?:full|normal|wnl|within normal limits|intact)\b", re.I)
+# pain, numbness or tingling that travels into a limb
+_LIMB = (r"(?:leg|legs|thigh|thighs|calf|calves|shin|shins|foot|feet|toes?|ankle|arm|arms|"
+         r"forearm|hand|hands|fingers?|thumb)")  # not the buttock: back pain reaches it
+_RADIATING = re.compile(
+    r"\b(?:pain|burning|numbness|tingling|paresthesias?|dysesthesias?)\b[^.;]{0,40}?\b(?:down|"
+    r"into|to|radiat\w*|over|along)\b[^.;]{0,30}?\b" + _LIMB + r"\b|\b" + _LIMB
+    + r"\s+(?:and\s+\w+\s+)?(?:pain|numbness|tingling|paresthesias?)\b", re.I)
+
+
+class Sign(NamedTuple):
+    concept: str
+    present: bool
+    start: int
+    end: int
+
+
+def signs(sentence: str) -> list[Sign]:
+    found = [(T("MotorWeakness"), m.start(), m.end()) for m in _WEAK.finditer(sentence)
+             if not _SCORED.search(sentence[max(0, m.start() - 60):m.start()])]
+    found += [(T("LimitedRangeOfMotion"), m.start(), m.end())
+              for m in _LIMITED.finditer(sentence)
+              if not _NORMAL.search(sentence[max(0, m.start() - 20):m.end() + 20])]
+    found += [(T("RadicularSymptoms"), m.start(), m.end())
+              for m in _RADIATING.finditer(sentence)]
+    said = assertions(sentence, [(s, e) for _, s, e in found])
+    return [Sign(c, a is Assertion.PRESENT, s, e)
+            for (c, s, e), a in zip(found, said, strict=True)
+            if a in (Assertion.PRESENT, Assertion.ABSENT)]
