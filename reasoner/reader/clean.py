@@ -97,7 +97,8 @@ def _append(chars: list[str], offsets: list[int], body: str, at: int) -> None:
 
 def _join(chars: list[str], offsets: list[int], nxt: str, at: int) -> None:
     """Join the next line: drop a hyphenation, glue a split date, else keep the line break."""
-    if chars[-1] == "-" and len(chars) > 1 and nxt[:1].isalnum():
+    # (a ruling line of dashes is no hyphenation: its line break stays)
+    if chars[-1] == "-" and len(chars) > 1 and chars[-2].isalnum() and nxt[:1].isalnum():
         tail = "".join(chars[-8:])
         if chars[-2].isalpha() and nxt[:1].islower() and not _KEEP_HYPHEN.search(tail):
             chars.pop()

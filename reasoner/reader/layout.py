@@ -361,9 +361,11 @@ def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
             items.append(Item(name, (at, at + len(name)), None, None, None, None))
 
 
-# "Request authorization: X", "RFA: X" on a plan line: the label is not the service's name.
+# "Request authorization: X", "RFA: X", "Medications: X" on a plan line: the label is not the
+# service's name.
 _ITEM_LABEL = re.compile(r"(?:request(?:ed|ing)?(?: authori[sz]ation)?(?: for)?|rfa|"
-                         r"authori[sz]ation(?: requested)?(?: for)?)\s*[:\-]\s*", re.I)
+                         r"authori[sz]ation(?: requested)?(?: for)?|[A-Za-z][A-Za-z /]{0,20}:)"
+                         r"\s*[:\-]?\s*", re.I)
 # "Continue naproxen and home exercises" carries on what the worker has; with a quantity or a
 # refill ("Continue Norco 10/325 #90") it asks for more and is a request.
 _CONTINUE = re.compile(r"^(?:continue|continuing|cont\.?)\b", re.I)
@@ -415,8 +417,8 @@ def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
         stripped = row.strip(" |")
         if not stripped.strip("-=+:| "):
             continue  # an empty or ruling row
-        if out and not "".join(cells[:column]).strip():
-            name, at = out[-1]
+        if out and not "".join(cells[:column] if column else cells[:1]).strip():
+            name, at = out[-1]  # the row above goes on (no number, or no service, before)
             out[-1] = (name + " " + stripped, at)
             continue
         at = start + line.start() + sum(len(c) + 1 for c in cells[:column])
