@@ -299,3 +299,15 @@ def test_not_signs_of_the_spine(kb, text):
     facts = _facts(kb, text)
     assert not [f for f in _of(facts, "finding") if f.props["present"] and f.concept in (
         TERM + "MotorWeakness", TERM + "RadicularSymptoms")]
+
+
+@pytest.mark.parametrize(("name", "concept"), [
+    ("Voltaren (diclofenac sodium) 1% gel, apply 4 g QID", "DiclofenacTopical"),
+    ("diclofenac sodium 1% gel 100 g", "DiclofenacTopical"),
+    ("lidocaine 5% ointment", "LidocaineNonPatch"),
+])
+def test_a_drug_in_the_form_named(kb, name, concept):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import lexicon_for
+
+    assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
-from reasoner.reader.lexicon import Lexicon, tokens
+from reasoner.reader.lexicon import Lexicon, Match, tokens
 from reasoner.reader.mention import Mention
 from reasoner.vocab import TERM, m
 
@@ -141,6 +141,28 @@ _TOPICAL = re.compile(r"\b(?:cream|gel|ointment|lotion|compound\w*|topical|trans
 _STRENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*%")
 
 
+def _both_readings(name: str, lex: Lexicon) -> list[Match]:
+    """Services named with the strengths in and out; a name read with them wins where the two
+    readings overlap."""
+    raw = lex.find(name, *REQUESTABLE)
+    stripped = lex.find(_STRENGTH.sub(lambda m: " " * len(m.group(0)), name), *REQUESTABLE)
+    return raw + [h for h in stripped
+                  if not any(r.start < h.end and h.start < r.end for r in raw)]
+
+
+_FORM = re.compile(r"\b(?:gel|cream|ointment|lotion|topical|transdermal|solution)\b", re.I)
+
+
+def _in_form(name: str, hits: list[Match], form: str, lex: Lexicon) -> str | None:
+    for hit in hits:
+        words = name[hit.start:hit.end].split()
+        for spelled in (" ".join(words), words[0]):
+            found = lex.first(f"{spelled} {form}", T("Drug"))
+            if found and lex.terms.is_a(found.term, T("TopicalAnalgesic")):
+                return found.term
+    return None
+
+
 def _ingredients(name: str, lex: Lexicon) -> list[str]:
     """A compound's drugs, one per listed part, in their topical form where the terminology
     has one ("ketoprofen" in a cream is ketoprofen topical, "lidocaine" lidocaine cream)."""
@@ -154,14 +176,21 @@ def _ingredients(name: str, lex: Lexicon) -> list[str]:
 
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
-    # strengths split a drug's name from its form ("ketoprofen 20% cream")
-    service = lex.find(_STRENGTH.sub(" ", name), *REQUESTABLE)
+    # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
+    # ("Voltaren 1% gel"): both readings
+    service = _both_readings(name, lex)
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
-    drugs = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}
+    found = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}
+    # one drug read twice (diclofenac, diclofenac topical) is one: keep the narrowest
+    drugs = {d for d in found if not any(o != d and lex.terms.is_a(o, d) for o in found)}
     if _TOPICAL.search(name) and (props["concept"] == T("CompoundedDrug") or len(
             drugs - {T("CompoundedDrug")}) >= 2):
         props["concept"] = T("CompoundedTopicalAnalgesic")
         props["ingredients"] = _ingredients(_STRENGTH.sub(" ", name), lex)
+    elif (form := _FORM.search(name)) and len(drugs) == 1 and not lex.terms.is_a(
+            props["concept"] or "", T("TopicalAnalgesic")):
+        # "Voltaren (diclofenac sodium) 1% gel": the drug in the form named
+        props["concept"] = _in_form(name, service, form.group(0), lex) or props["concept"]
     region = lex.first(name, T("BodyRegion"))
     props["region"] = region.term if region else level_region(name)
     kind = lex.first(name, T("RequestType"))
