@@ -17,14 +17,14 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 200 documents of eight authors
+# fact kind -> (precision floor, recall floor), on the 220 documents of nine authors
 FLOORS = {
-    "finding absent": (0.79, 0.59), "finding present": (0.82, 0.54),
-    "diagnosis": (0.78, 0.68), "medication": (0.80, 0.77), "dose": (0.76, 0.73),
-    "prior treatment": (0.68, 0.65), "sessions": (0.77, 0.68), "response": (0.55, 0.44),
-    "request": (0.85, 0.79), "request date": (0.68, 0.64), "request quantity": (0.86, 0.68),
-    "pain score": (0.90, 0.92), "worker": (0.98, 0.94), "study": (0.69, 0.71),
-    "assessment": (0.64, 0.57),
+    "finding absent": (0.80, 0.62), "finding present": (0.82, 0.65),
+    "diagnosis": (0.78, 0.70), "medication": (0.80, 0.78), "dose": (0.76, 0.74),
+    "prior treatment": (0.68, 0.65), "sessions": (0.77, 0.68), "response": (0.55, 0.43),
+    "request": (0.87, 0.83), "request date": (0.68, 0.64), "request quantity": (0.89, 0.71),
+    "pain score": (0.91, 0.93), "worker": (0.99, 0.95), "study": (0.70, 0.73),
+    "assessment": (0.63, 0.63),
 }
 
 
@@ -34,7 +34,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 200
+    assert len(gold_documents([CORPUS])) >= 220
 
 
 def test_no_document_is_lost(report):
@@ -57,4 +57,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.50
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.55

@@ -59,12 +59,21 @@ def _mutate(triples: list[ox.Triple], rng: random.Random) -> list[ox.Triple]:
         if move == "drop":
             out.pop(i)
         elif move == "duplicate":
-            out.append(ox.Triple(t.subject, t.predicate, rng.choice(ODD_LITERALS + ODD_NODES)))
+            out.append(_like(t, rng.choice(ODD_LITERALS + ODD_NODES)))
         elif move == "literal":
-            out[i] = ox.Triple(t.subject, t.predicate, rng.choice(ODD_LITERALS))
+            out[i] = _like(t, rng.choice(ODD_LITERALS))
         else:
-            out[i] = ox.Triple(t.subject, t.predicate, rng.choice(ODD_NODES))
+            out[i] = _like(t, rng.choice(ODD_NODES))
     return out
+
+
+def _like(t, obj):  # noqa: ANN001, ANN202
+    """The statement with a new object, of the same kind as the parsed ones (a quad in the
+    default graph): a Triple beside an equal Quad would be two statements to a list and one to
+    an RDF graph, which is not what the checkers are compared on."""
+    if isinstance(t, ox.Quad):
+        return ox.Quad(t.subject, t.predicate, obj, t.graph_name)
+    return ox.Triple(t.subject, t.predicate, obj)
 
 
 def _key(problems, skip: set) -> Counter:

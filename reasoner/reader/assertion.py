@@ -95,6 +95,12 @@ def _rules() -> list[Any]:
             {"TEXT": {"REGEX": r"^(?:\.{2,}|_{2,})$"}},  # not ":" ("ROS: No fever, ...")
             {"LOWER": {"IN": ["no", "none", "neg", "negative", "nl", "normal", "wnl"]}}],
              max_scope=6),
+        # "a normal neurological examination ... including reflexes, sensation and strength"
+        rule("normal examination of", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["normal", "unremarkable", "nonfocal", "non-focal"]}},
+            {"LOWER": {"IN": ["neurological", "neurologic", "neuro", "motor", "sensory"]},
+             "OP": "?"},
+            {"LOWER": {"IN": ["exam", "examination", "evaluation"]}}], max_scope=16),
         # "Fever, chills, ..., saddle numbness: all denied."
         rule("all denied", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["all", "each"]}}, _BE,
@@ -121,6 +127,10 @@ def _rules() -> list[Any]:
         rule(": none", _NEGATED, "BACKWARD",
              [{"ORTH": {"IN": [":", "-", "--", "="]}},
               {"LOWER": {"IN": ["none", "negative", "absent", "denied", "nil"]}}]),
+        # "Review of systems is negative for abdominal pain, heartburn": the list after it
+        rule("is negative for", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["is", "was", "are", "were"]}},
+            {"LOWER": {"IN": ["negative", "neg"]}}, {"LOWER": {"IN": ["for", "of"]}}]),
         # "ROS: Negative for fever, ...": a list after it, not the label before the colon
         rule(": negative for", _NEGATED, "FORWARD",
              [{"ORTH": {"IN": [":", "-"]}}, {"LOWER": {"IN": ["negative", "neg"]}},

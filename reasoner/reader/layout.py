@@ -113,8 +113,12 @@ def _field(block: str, label: str, ends: list[str]) -> str | None:
     return re.sub(r"^Decision based on\s+", "", value).rstrip(". ") or None
 
 
+# (a bare "SUMMARY:" or "BACKGROUND" counts only as a heading line of its own)
 _SUMMARY_HEADING = (r"^\s*(?:CLINICAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?"
-                    r"(?:MEDICAL )?RECORDS|CLINICAL NOTES|CLINICAL HISTORY)\s*:?[ \t]*")
+                    r"(?:MEDICAL )?RECORDS|CLINICAL NOTES|CLINICAL HISTORY|CLINICAL "
+                    r"(?:INFORMATION|BACKGROUND)|RECORDS? SUMMARY|(?:SUMMARY|BACKGROUND)"
+                    r"(?=\s*:?[ \t]*\n))"
+                    r"\s*:?[ \t]*")
 _QUESTION = re.compile(r"^\s*\d{1,2}[.)]\s*(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:requested\s+)?"
                        r"(?P<name>.+?),?\s+medically necessary(?:\s+and\s+appropriate)?\??\s*$",
                        _I)
@@ -203,11 +207,16 @@ def _notice_2013(text: str):
     return summary, items
 
 
+# "ISSUE AT DISPUTE", "Disputed Items", "Treatment(s) in dispute"
+_ISSUES = (r"^\s*(?:ISSUES? AT DISPUTE|DISPUTED (?:ITEMS?|ISSUES?|SERVICES?|TREATMENTS?)|"
+           r"(?:ITEMS?|TREATMENTS?|SERVICES?)(?:\(S\))? IN DISPUTE)")
+
+
 def _professional_review(text: str):
     ends = [r"^\s*DOCUMENTS REVIEWED", r"^\s*MEDICAL TREATMENT GUIDELINE", r"^\s*DETERMINATION",
-            r"^\s*RATIONALE", r"^\s*ISSUES? AT DISPUTE"]
+            r"^\s*RATIONALE", _ISSUES]
     summary = _summary(text, _SUMMARY_HEADING, ends)
-    issue_start = _after(r"^\s*ISSUES? AT DISPUTE:?", text)
+    issue_start = _after(_ISSUES + ":?", text)
     if issue_start is None:
         return summary, []
     # The issues are a list: it ends at the first blank line after it, or at a heading.
