@@ -21,7 +21,7 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 FLOORS = {
     "finding absent": (0.80, 0.62), "finding present": (0.82, 0.65),
     "diagnosis": (0.78, 0.70), "medication": (0.80, 0.78), "dose": (0.76, 0.74),
-    "prior treatment": (0.68, 0.65), "sessions": (0.77, 0.68), "response": (0.55, 0.43),
+    "prior treatment": (0.68, 0.65), "sessions": (0.77, 0.68), "response": (0.56, 0.47),
     "request": (0.87, 0.83), "request date": (0.68, 0.64), "request quantity": (0.89, 0.71),
     "pain score": (0.91, 0.93), "worker": (0.99, 0.95), "study": (0.70, 0.73),
     "assessment": (0.63, 0.63),

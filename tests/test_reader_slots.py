@@ -311,3 +311,17 @@ def test_a_drug_in_the_form_named(kb, name, concept):
     from reasoner.reader.lexicon import lexicon_for
 
     assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept
+
+
+@pytest.mark.parametrize(("text", "response"), [
+    ("She has had 24 physical therapy visits, 12 chiropractic visits and two epidural "
+     "injections, none of which has produced lasting change.", "NoImprovement"),
+    ("He has had physical therapy, chiropractic care and acupuncture; none gave more than a "
+     "few days of relief.", "NoImprovement"),
+    ("He has had PT x 16, chiropractic x 8 and acupuncture x 6, all with short-lived benefit.",
+     "SubjectiveImprovement"),
+])
+def test_a_response_closing_a_list_is_said_of_each(kb, text, response):
+    courses = _of(_facts(kb, text, plan="1. MRI lumbar spine."), "prior")
+    assert len(courses) == 3
+    assert all(f.props.get("response") == MTUS + response for f in courses)

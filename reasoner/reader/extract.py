@@ -95,7 +95,8 @@ _RESULT = re.compile(r"\b(?:reveal\w*|show\w*|demonstrat\w*|note[sd]?|finding\w*
 _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
                          + ")", re.I)
 _RESPONSES = [  # first hit wins: a negated improvement before an improvement
-    (re.compile(r"(?:\b(?:no|not|without|denies|lack of|absence of|failed to|never)\b|\bw/o\b|"
+    (re.compile(r"(?:\b(?:no|not|none|neither|without|denies|lack of|absence of|failed to|"
+                r"never)\b|\bw/o\b|"
                 r"\bdid ?n[o']t\b|\bdoes ?n[o']t\b)[^.;]{0,40}?"
                 r"(?:functional improvement|improve|benefit|relief|help|touch it|work|change|"
                 r"difference)", re.I),
@@ -103,7 +104,7 @@ _RESPONSES = [  # first hit wins: a negated improvement before an improvement
     (re.compile(r"\b(?:failed|unchanged despite|was stopped because|ineffective|no better|"
                 r"(?:little|minimal|minor|no|limited) (?:effect|help|benefit|relief|change|"
                 r"improvement|response)|(?:has|have|had) not (?:progressed|changed|improved)|"
-                r"not progressed|did ?n[o']t change|no lasting|without lasting|short-lived|"
+                r"not progressed|did ?n[o']t change|no lasting|without lasting|"
                 r"not help(?:ful|ing)?)\b", re.I), "NoImprovement"),
     (re.compile(r"\b(?:worse|worsen|worsening|aggravat)", re.I), "Worsened"),
     (re.compile(r"functional (?:improvement|gain)|improved (?:function|ability|ADL|activit)|"
@@ -351,6 +352,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # treatment history names no drug: a past course.)
             this_kind = "medication"
         props = request_items.course_props(tail, lead, name) if not study else {}
+        if lex.terms.is_a(hit.term, T("Drug")):
+            props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
         # A course's 'since DATE' is its start, not the date it took place.
         dates = [] if props.get("start") else dates
@@ -364,7 +367,10 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
 # closes a list is said of every item of it.
 _CLOSING = re.compile(r",\s*(?:all\s+|each\s+|none of (?:which|them)\s+|which\s+|but\s+)?"
                       r"(?:without|with no|w/o|did not|didn't|failed|to no|with little|with "
-                      r"(?:only )?(?:temporary|minimal|partial|some|good))\b", re.I)
+                      r"(?:only )?(?:temporary|minimal|partial|some|good|short-lived))\b"
+                      # "..., none of which has produced lasting change"; "...; none gave relief"
+                      r"|[,;]\s*(?:none|all|each|neither)\b(?:\s+of\s+(?:which|them|these|those))?",
+                      re.I)
 
 
 def _list_response(out: Extracted, clause: str, hits: list[Match]) -> None:
