@@ -321,6 +321,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
     mentions = [f for f in out.facts if f.kind == "mention"]
     out.facts[:] = [f for f in out.facts if f.kind != "mention"]
     header_ur = parse_date(letter.header.get("ur_denial_date", ""))
+    header_request = parse_date(letter.header.get("request_date", ""))  # "RFA Date: ..."
     if letter.layout == "progress-report":
         # The report requests what it lists: its own date is the request date, whatever
         # earlier report its history cites; else the date it was signed, else its latest
@@ -342,8 +343,9 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             continue
         asked[props["concept"]] = props
         mention = _mention_of(props["concept"], item.name, mentions, lex)
-        props["request_date"] = (mention.props["on_date"] if mention and mention.props["on_date"]
-                                 else last_report or header_ur)
+        props["request_date"] = header_request or (
+            mention.props["on_date"] if mention and mention.props["on_date"]
+            else last_report or header_ur)
         if mention:
             quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", mention.props["sentence"])
             props["purpose_text"] = quoted.group(1).strip(" .,") if quoted else None

@@ -497,6 +497,10 @@ _HEADER = {
     "report_date": r"\b(?:Date (?:and hour )?of (?:first )?(?:Exam(?:ination)?|Service|Visit|"
                    r"Report|Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) "
                    r"Date|DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
+    # a header field that dates the request itself (an RFA's date): every item's request date
+    "request_date": r"^[ \t]*(?:RFA Date|Date of (?:Request|RFA)(?: for Authori[sz]ation)?|"
+                    r"Request Date|Date of Request for Authori[sz]ation)\s*:\s*("
+                    + DATE_RE.pattern + ")",
     "signed_date": r"\b(?:Signature|signed)\b[^\n]{0,80}?\b(?:Date:?|on)\s*("
                    + DATE_RE.pattern + ")",
     "licensure": r"State\(?s?\)? of Licensure:\s*([^\n]+)",
@@ -507,7 +511,7 @@ _HEADER = {
 def header(text: str) -> dict[str, str]:
     out = {}
     for key, pattern in _HEADER.items():
-        found = re.search(pattern, text, re.I)
+        found = re.search(pattern, text, re.I | re.M)
         if found:
             out[key] = found.group(1).strip()
     return out
