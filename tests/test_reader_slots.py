@@ -325,3 +325,13 @@ def test_a_response_closing_a_list_is_said_of_each(kb, text, response):
     courses = _of(_facts(kb, text, plan="1. MRI lumbar spine."), "prior")
     assert len(courses) == 3
     assert all(f.props.get("response") == MTUS + response for f in courses)
+
+
+def test_plan_line_labels(kb):
+    plan = ("1. Physical therapy: 2x/week x 6 weeks\n2. Medications: continue meloxicam 15 mg "
+            "daily\n3. Acupuncture: 6 sessions\n4. Request authorization: lumbar MRI")
+    requests = _of(_facts(kb, "Low back pain.", plan), "request")
+    assert sorted(r.concept.removeprefix(TERM) for r in requests) == [
+        "Acupuncture", "LumbarMRI", "PhysicalTherapy"]
+    [pt] = [r for r in requests if r.concept == TERM + "PhysicalTherapy"]
+    assert pt.props["quantity"] == 12

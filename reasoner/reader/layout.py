@@ -372,9 +372,10 @@ def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
 
 # "Request authorization: X", "RFA: X", "Medications: X" on a plan line: the label is not the
 # service's name.
-_ITEM_LABEL = re.compile(r"(?:request(?:ed|ing)?(?: authori[sz]ation)?(?: for)?|rfa|"
-                         r"authori[sz]ation(?: requested)?(?: for)?|[A-Za-z][A-Za-z /]{0,20}:)"
-                         r"\s*[:\-]?\s*", re.I)
+_ITEM_LABEL = re.compile(r"(?:(?:request(?:ed|ing)?(?: authori[sz]ation)?(?: for)?|rfa|"
+                         r"authori[sz]ation(?: requested)?(?: for)?)\s*[:\-]?|(?:medications?|"
+                         r"meds|rx|orders?|plan|referrals?|imaging|labs?|dme|procedures?)\s*:)"
+                         r"\s*", re.I)  # not "Physical therapy: 2x6", whose label is the service
 # "Continue naproxen and home exercises" carries on what the worker has; with a quantity or a
 # refill ("Continue Norco 10/325 #90") it asks for more and is a request.
 _CONTINUE = re.compile(r"^(?:continue|continuing|cont\.?)\b", re.I)
