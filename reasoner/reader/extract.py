@@ -512,8 +512,7 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
         region = lex.first(after, T("BodyRegion"))
         side = _side(after[:region.start]) if region else None
         side = side or _side(" ".join(before.split()[-2:]))
-        if any(f.kind == "finding" and f.concept == hit.term and f.props["present"] == present
-               and f.props["on_date"] == day for f in out.facts):
+        if _holds_finding(out, hit.term, present, day):
             continue
         out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
                               sentence[hit.start:hit.end],
@@ -521,10 +520,7 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                                "region": region.term if region else None}))
     named = {h.term for h in hits}
     for sign in signs(sentence):
-        if sign.concept in named or any(
-                f.kind == "finding" and f.concept == sign.concept and
-                f.props["present"] == sign.present and f.props["on_date"] == day
-                for f in out.facts):
+        if sign.concept in named or _holds_finding(out, sign.concept, sign.present, day):
             continue  # the sign was named in the sentence, or is held already
         out.facts.append(Mention("finding", sign.concept, at + sign.start, at + sign.end,
                                  sentence[sign.start:sign.end],
@@ -533,13 +529,17 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                                   "region": None}))
 
 
+def _holds_finding(out: Extracted, concept: str | None, present: bool, day) -> bool:
+    """One finding per concept, status and date: a second mention adds nothing."""
+    return any(f.kind == "finding" and f.concept == concept and f.props["present"] == present
+               and f.props["on_date"] == day for f in out.facts)
+
+
 def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     """What the studies named in the sentence confirm (reader/confirmations.py), as
     findings; one per concept, status and date."""
     for fact in confirmations(sentence, lex):
-        if any(f.kind == "finding" and f.concept == fact.concept and
-               f.props["present"] == fact.present and f.props["on_date"] == day
-               for f in out.facts):
+        if _holds_finding(out, fact.concept, fact.present, day):
             continue
         out.facts.append(Mention("finding", fact.concept, at + fact.start, at + fact.end,
                                  sentence[fact.start:fact.end],
