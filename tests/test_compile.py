@@ -98,3 +98,40 @@ def test_repeatable_parameters_compile(root):
                           "mtus:acceptedType term:Rental, term:Trial .\n")
     rec = next(r for r in kb.program.recommendations if r.iri.endswith("bad-rec"))
     assert len(rec.criterion.accepted) == 2
+
+
+CARRIED = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+gl:zz-guide a mtus:Guideline ; rdfs:label "ZZ"@en ; mtus:citationTitle "ZZ Guideline" ;
+    mtus:sourceKind mtus:MTUSSource .
+gl:zz-2020 a mtus:Edition ; rdfs:label "ZZ 2020"@en ; mtus:guideline gl:zz-guide ;
+    mtus:editionLabel "2020" ; mtus:verification mtus:Verified ;
+    mtus:inForceFrom "2030-01-01"^^xsd:date ; mtus:inForceUntil "2030-12-31"^^xsd:date .
+gl:zz-2021 a mtus:Edition ; rdfs:label "ZZ 2021"@en ; mtus:guideline gl:zz-guide ;
+    mtus:editionLabel "2021" ; mtus:verification mtus:Verified ;
+    mtus:inForceFrom "2031-01-01"^^xsd:date .
+gl:zz-section a mtus:Section ; rdfs:label "S"@en ; mtus:sectionTitle "Special studies" ;
+    mtus:edition gl:zz-2021, gl:zz-2020 .
+gl:bad-crit a mtus:FindingPresent ; mtus:ofClass term:RedFlagSpinalPathology ;
+    mtus:statement "x" ; mtus:verification mtus:Verified .
+gl:zz-rec a mtus:Recommendation ; rdfs:label "R"@en ; mtus:section gl:zz-section ;
+    mtus:appliesTo term:LumbarMRI ; mtus:polarity mtus:NotRecommended ;
+    mtus:statement "Not recommended." ; mtus:verification mtus:Verified .
+"""
+
+
+def test_a_section_carried_into_a_later_edition_is_cited_under_the_one_in_force(root):
+    import datetime as dt
+    program = _load_with(root, CARRIED).program
+    recs = [r for r in program.recommendations if r.iri.endswith("/zz-rec")]
+    assert sorted(r.section.edition.label for r in recs) == ["2020", "2021"]
+    section = "https://w3id.org/mtus-kg/guideline/zz-section"
+    assert program.section(section, dt.date(2030, 6, 1)).edition.label == "2020"
+    assert program.section(section, dt.date(2032, 6, 1)).edition.label == "2021"
+
+
+def test_a_section_in_editions_of_two_guidelines_is_refused(root):
+    other = CARRIED.replace("mtus:edition gl:zz-2021, gl:zz-2020",
+                            "mtus:edition gl:zz-2021, gl:chronic-pain-mtg-2009")
+    with pytest.raises(KnowledgeBaseError, match="editions of one guideline"):
+        _load_with(root, other)

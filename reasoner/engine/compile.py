@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -73,12 +73,19 @@ class Program:
     by_concept: Mapping[str, tuple[tuple[Recommendation, int], ...]] = field(
         default_factory=lambda: MappingProxyType({}))
 
-    def section(self, iri: str | None) -> Section | None:
-        return self._sections_by_iri.get(iri) if iri else None
+    def section(self, iri: str | None, day: dt.date | None = None) -> Section | None:
+        """The section by IRI; a section carried into several editions gives the one in force
+        on `day` (else its first)."""
+        found = self._sections_by_iri.get(iri, ()) if iri else ()
+        in_force = [s for s in found if day is not None and s.edition.in_force(day)]
+        return (in_force or list(found) or [None])[0]
 
     @cached_property
-    def _sections_by_iri(self) -> Mapping[str, Section]:
-        return MappingProxyType({s.iri: s for s in self.sections})
+    def _sections_by_iri(self) -> Mapping[str, tuple[Section, ...]]:
+        by_iri: dict[str, tuple[Section, ...]] = {}
+        for s in self.sections:
+            by_iri[s.iri] = (*by_iri.get(s.iri, ()), s)
+        return MappingProxyType(by_iri)
 
     def covering(self, concept: str) -> tuple[tuple[Recommendation, int], ...]:
         """Recommendations whose service class covers the concept, by IRI, each with the
@@ -240,7 +247,8 @@ class NodeReader:
 # Recommended / NotRecommended decide without criteria; the other two need a root criterion.
 UNCONDITIONAL = {m("Recommended"), m("NotRecommended")}
 POLARITIES = UNCONDITIONAL | {m("RecommendedWithCriteria"), m("RecommendedWithLimits")}
-_MULTI = {"appliesTo", "acceptedPurpose", "requiredResponse", "acceptedType", "excludedClass"}
+_MULTI = {"appliesTo", "acceptedPurpose", "requiredResponse", "acceptedType", "excludedClass",
+          "edition"}  # a section carried unchanged into later editions names each
 
 
 class Compiler:
@@ -288,19 +296,35 @@ class Compiler:
                        in_force_until=r.date_opt("inForceUntil"),
                        mtus=kind == m("MTUSSource"), file=self.index.files.get(node, ""))
 
-    def section(self, node: str, editions: dict[str, Edition]) -> Section:
+    def section(self, node: str, editions: dict[str, Edition]) -> tuple[Section, ...]:
+        """One compiled section per edition it belongs to: a section whose text (as encoded)
+        a later edition of the guideline carries unchanged names both editions, and is cited
+        under the one in force on the request date."""
         r = NodeReader(node, self)
-        edition = r.iri("edition")
-        if edition not in editions:
-            r.fail(f"mtus:edition names {short(edition)}, which is not an mtus:Edition")
-        return Section(iri=node, title=r.text("sectionTitle"), pages=r.text_opt("pages"),
-                       edition=editions[edition])
+        named = r.iris("edition")
+        if not named:
+            r.fail("missing required mtus:edition")
+        for edition in named:
+            if edition not in editions:
+                r.fail(f"mtus:edition names {short(edition)}, which is not an mtus:Edition")
+        if len({editions[e].guideline for e in named}) > 1:
+            r.fail("the editions of a section must be editions of one guideline")
+        title, pages = r.text("sectionTitle"), r.text_opt("pages")
+        return tuple(Section(iri=node, title=title, pages=pages, edition=editions[e])
+                     for e in sorted(named, key=lambda e: editions[e].in_force_from))
 
-    def recommendation(self, node: str, sections: dict[str, Section]) -> Recommendation:
+    def recommendations(self, node: str,
+                        sections: dict[str, tuple[Section, ...]]) -> list[Recommendation]:
+        """The recommendation once per edition its section belongs to."""
         r = NodeReader(node, self)
         section = r.iri("section")
         if section not in sections:
             r.fail(f"mtus:section names {short(section)}, which is not an mtus:Section")
+        first = self.recommendation(node, sections[section][0])
+        return [first] + [replace(first, section=s) for s in sections[section][1:]]
+
+    def recommendation(self, node: str, section: Section) -> Recommendation:
+        r = NodeReader(node, self)
         polarity = r.iri("polarity")
         if polarity not in POLARITIES:
             r.fail(f"unknown mtus:polarity {short(polarity)}")
@@ -314,7 +338,7 @@ class Compiler:
             r.fail("missing required mtus:appliesTo")
         when = self.index.objects(node, m("applicableWhen"))
         return Recommendation(
-            iri=node, section=sections[section], applies_to=tuple(applies), polarity=polarity,
+            iri=node, section=section, applies_to=tuple(applies), polarity=polarity,
             criterion=self.criterion(_key(crit[0]), node) if crit else None,
             applicable_when=self.criterion(_key(when[0]), node) if when else None,
             statement=r.text("statement"), verification=r.iri("verification"),
@@ -328,9 +352,9 @@ def compile_program(index: Index, terms: Terminology,
     c = compiler or Compiler(index, terms)
     editions = {n: c.edition(n) for n in index.subjects_of_type(m("Edition"))}
     sections = {n: c.section(n, editions) for n in index.subjects_of_type(m("Section"))}
-    recs = tuple(c.recommendation(n, sections)
-                 for n in index.subjects_of_type(m("Recommendation")))
-    return Program(recommendations=recs, sections=tuple(sections.values()),
+    recs = tuple(rec for n in index.subjects_of_type(m("Recommendation"))
+                 for rec in c.recommendations(n, sections))
+    return Program(recommendations=recs, sections=tuple(s for ss in sections.values() for s in ss),
                    editions=tuple(editions.values()), terminology=terms,
                    by_concept=_covering(recs, terms))
 

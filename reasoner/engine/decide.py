@@ -108,7 +108,7 @@ def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determin
     main = applied[0]
     truth = main.root.truth
     turned_on = tuple(decisive(main.root, truth))
-    cited = [program.section(n.criterion.section) for n in turned_on]
+    cited = [program.section(n.criterion.section, req.request_date) for n in turned_on]
     also = tuple(dict.fromkeys(s for s in cited
                                if s and s.iri != main.recommendation.section.iri))
     return Determination(
