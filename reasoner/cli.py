@@ -22,6 +22,7 @@ too, and the exit is 0.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -166,6 +167,35 @@ def cmd_check(args) -> int:
         print(f"FAIL {line}", file=sys.stderr)
     print(f"\nmtus check: {'passed' if report.ok else f'{len(report.failures)} failure(s)'}")
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_coverage(args) -> int:
+    from reasoner.workflows.coverage import coverage_by_year, knowledge_coverage
+
+    if args.by_year:
+        years = coverage_by_year(2014, args.date.year)
+        print(_json(years) if args.json else "\n".join(
+            f"{year}-07-01  {share:6.1%}" for year, share in years.items()))
+        return EXIT_OK
+    report = knowledge_coverage(args.date)
+    print(_json(report.to_json()) if args.json else _coverage_text(report))
+    return EXIT_OK
+
+
+def _coverage_text(report) -> str:  # noqa: ANN001
+    lines = [f"commonly disputed services on {report.date}: {report.weighted:.1%} of the IMR "
+             f"volume they stand for has a recommendation in force ({report.weighted_mtus:.1%}"
+             " MTUS); shares marked ~ are estimates, not published figures"]
+    for cat in report.categories:
+        mark = "" if cat.published else "~"
+        lines.append(f"\n{cat.name} ({mark}{cat.share:g}% of IMR decisions): "
+                     f"{cat.covered_share / cat.share:.0%} covered")
+        for s in cat.services:
+            state = ("; ".join(s.cited) if s.covered else
+                     "MISSING" + ("" if s.known else " (no such term in the terminology)"))
+            when = f"  [only when: {'; '.join(s.contexts)}]" if s.contexts else ""
+            lines.append(f"  {s.label:42} {state}{when}")
+    return "\n".join(lines)
 
 
 def cmd_impact(args) -> int:
@@ -443,6 +473,13 @@ def _port(text: str) -> int:
     return port
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mtus", description=__doc__.splitlines()[0],
                                 epilog=_exit_codes_help(),
@@ -545,6 +582,15 @@ def parser() -> argparse.ArgumentParser:
                         "ID being its file name in ontology/guidelines/ without .ttl (skips "
                         "HermiT, which classifies the whole knowledge base)")
     c.set_defaults(func=cmd_check)
+
+    cv = sub.add_parser("coverage", help="guideline authors: the commonly disputed services "
+                                         "with and without a recommendation in force on a date")
+    cv.add_argument("--date", type=_iso_date, default=dt.date.today(),
+                    help="the request date (YYYY-MM-DD; default today)")
+    cv.add_argument("--by-year", action="store_true",
+                    help="the weighted coverage on July 1 of each year from 2014 to --date's")
+    cv.add_argument("--json", action="store_true", help="print the report as JSON")
+    cv.set_defaults(func=cmd_coverage)
 
     im = sub.add_parser("impact", help="guideline authors: the determinations an edit changes",
                         description="Decide the guideline test cases (and, with --store, the "

@@ -78,7 +78,8 @@ class Program:
         on `day` (else its first)."""
         found = self._sections_by_iri.get(iri, ()) if iri else ()
         in_force = [s for s in found if day is not None and s.edition.in_force(day)]
-        return (in_force or list(found) or [None])[0]
+        candidates = in_force or list(found)
+        return candidates[0] if candidates else None
 
     @cached_property
     def _sections_by_iri(self) -> Mapping[str, tuple[Section, ...]]:

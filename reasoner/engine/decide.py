@@ -7,7 +7,9 @@ off that tree, never computed by a second pass over the case.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+from collections.abc import Callable
 from typing import NamedTuple, cast
 
 from reasoner.engine.compile import Program, Recommendation, Section
@@ -134,15 +136,22 @@ def _names_a_kind(program: Program, req: Request) -> bool:
 
 def applicable(program: Program, ctx: Context) -> list[Recommendation]:
     """Recommendations in force on the request date whose service class covers the request
-    and whose clinical context holds; MTUS sources shadow non-MTUS ones (8 CCR 9792.21.1),
-    and a recommendation for a narrower service class shadows a broader one."""
+    and whose clinical context holds."""
     req = ctx.request
     if req.concept is None or req.request_date is None:
         return []
-    found = [(r, depth) for r, depth in program.covering(req.concept)
-             if r.section.edition.in_force(req.request_date)
-             and (r.applicable_when is None
-                  or evaluate_node(r.applicable_when, ctx).truth is MET)]
+    return in_force(program, req.concept, req.request_date,
+                    lambda r: r.applicable_when is None
+                    or evaluate_node(r.applicable_when, ctx).truth is MET)
+
+
+def in_force(program: Program, concept: str, day: dt.date,
+             holds: Callable[[Recommendation], bool] = lambda r: True) -> list[Recommendation]:
+    """The recommendations in force on `day` for the concept that pass `holds`: MTUS sources
+    shadow non-MTUS ones (8 CCR 9792.21.1), and a recommendation for a narrower service class
+    shadows a broader one."""
+    found = [(r, depth) for r, depth in program.covering(concept)
+             if r.section.edition.in_force(day) and holds(r)]
     if any(r.section.edition.mtus for r, _ in found):
         found = [(r, depth) for r, depth in found if r.section.edition.mtus]
     deepest = max((depth for _, depth in found), default=0)

@@ -1,0 +1,54 @@
+"""`mtus coverage`: the commonly disputed services with a recommendation in force, by date.
+
+The floors are the weighted coverage reached so far (share of IMR volume, weighted by the
+category shares in reasoner/authoring/coverage.py); an edit that loses coverage fails here.
+Raise a floor when content is added, never lower one without saying why in the commit."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from reasoner.authoring.coverage import DISPUTED, by_year, coverage
+from reasoner.cli import main
+
+FLOORS = {2014: 0.87, 2015: 0.87, 2016: 0.87, 2017: 0.51, 2018: 0.28, 2019: 0.28,
+          2020: 0.22, 2021: 0.22, 2022: 0.22, 2023: 0.22, 2024: 0.22, 2025: 0.22, 2026: 0.22}
+
+
+def test_coverage_of_commonly_disputed_services_does_not_drop(kb):
+    got = by_year(kb.program, 2014, 2026)
+    dropped = {year: f"{got[year]:.3f} < {floor}" for year, floor in FLOORS.items()
+               if got[year] < floor}
+    assert not dropped
+
+
+def test_every_listed_service_is_in_the_terminology(kb):
+    unknown = [s for _, _, _, services in DISPUTED for s, _ in services
+               if not kb.program.terminology.known(
+                   "https://w3id.org/mtus-kg/term/" + s)]
+    assert not unknown
+
+
+def test_a_service_is_covered_only_by_recommendations_in_force(kb):
+    before = coverage(kb.program, dt.date(2009, 7, 17))  # the day before the CPMTG 2009
+    after = coverage(kb.program, dt.date(2009, 7, 18))
+    tens = {s.label: s for c in after.categories for s in c.services}["TENS unit"]
+    assert tens.covered and "Chronic Pain Medical Treatment Guidelines (2009)" in tens.cited[0]
+    assert not {s.label: s for c in before.categories for s in c.services}["TENS unit"].covered
+    assert after.weighted > before.weighted
+
+
+@pytest.mark.parametrize("argv", [["coverage", "--date", "2015-03-01", "--json"]])
+def test_cli_prints_json(argv, capsys):
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["date"] == "2015-03-01" and 0 < out["weighted"] <= 1
+    assert {c["name"] for c in out["categories"]} >= {"drugs", "rehabilitation"}
+
+
+def test_cli_refuses_a_bad_date(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["coverage", "--date", "2015-13-01"])
+    assert exc.value.code == 2
+    assert "not a date" in capsys.readouterr().err
