@@ -84,6 +84,8 @@ def score_item(source: str, item: Item, concept: str | None, ours: Determination
         reason = note or "not decided"
     elif ours.outcome == "not-addressed":
         reason = f"no encoded recommendation applies to {terms.label(concept)}"
+    elif ours.outcome == "not-medical-treatment":
+        reason = f"{terms.label(concept)} is not medical treatment"
     else:
         reason = _why(ours)
     return LetterItem(source, item.name, terms.label(concept) if concept else None,

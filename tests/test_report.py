@@ -55,7 +55,8 @@ def test_non_mtus_sources_are_flagged(determinations):
 
 def test_contract_fields_agree(determinations):
     imr = {"medically-necessary": "overturned", "not-medically-necessary": "upheld",
-           "insufficient-documentation": "upheld", "not-addressed": None}
+           "insufficient-documentation": "upheld", "not-addressed": None,
+           "not-medical-treatment": "upheld"}
     for d in determinations:
         assert d["imr_equivalent"] == imr[d["outcome"]]
         results = {c["criterion"]: c["result"] for c in d["criteria"]}
@@ -64,8 +65,11 @@ def test_contract_fields_agree(determinations):
             assert d["missing"], d["request"]
         # not addressed, or a request naming only a kind of service ("Medication"): no
         # recommendation applied, so nothing is cited
+        if d["outcome"] == "not-medical-treatment":
+            assert "not medical treatment" in d["notes"][0], d["request"]
         if d["outcome"] == "not-addressed" or d["citation"] is None:
-            assert d["outcome"] in ("not-addressed", "insufficient-documentation")
+            assert d["outcome"] in ("not-addressed", "insufficient-documentation",
+                                    "not-medical-treatment")
             assert d["citation"] is None and not d["criteria"]
         else:
             assert d["citation"]["guideline"] and d["citation"]["section"]

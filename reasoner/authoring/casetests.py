@@ -13,7 +13,8 @@ expectations in the test vocabulary (prefix t: <https://w3id.org/mtus-kg/test#>)
 
 Expectation nodes are removed before reasoning, so the reasoner sees exactly the case a user
 would submit. t:decisive is compared with the FIRST decisive criterion of the determination and
-t:recommendation with the applied recommendation; both are omitted for "not-addressed".
+t:recommendation with the applied recommendation; both are omitted for "not-addressed" and
+"not-medical-treatment".
 An expectation with t:knownGap states the right outcome for a case the reasoner gets wrong
 today; run_case_test still reports it, and the test suite marks it as an expected failure.
 """
@@ -173,12 +174,15 @@ def run_case_test(kb, test: CaseTest) -> list[str]:
     return failures
 
 
+_NO_RECOMMENDATION = {Outcome.NOT_ADDRESSED.value, Outcome.NOT_MEDICAL_TREATMENT.value}
+
+
 def _compare(exp: Expectation, d: Determination) -> list[str]:
     out = []
     if d.outcome.value != exp.outcome:
         out.append(f"outcome is {d.outcome.value}, expected {exp.outcome}")
     applied = d.applied.recommendation if d.applied else None
-    if exp.recommendation is not None or exp.outcome == Outcome.NOT_ADDRESSED.value:
+    if exp.recommendation is not None or exp.outcome in _NO_RECOMMENDATION:
         got = applied.iri if applied else None
         if got != exp.recommendation:
             out.append(f"recommendation is {_s(got)}, expected {_s(exp.recommendation)}")

@@ -24,13 +24,16 @@ class Outcome(enum.Enum):
     NOT_MEDICALLY_NECESSARY = "not-medically-necessary"
     INSUFFICIENT_DOCUMENTATION = "insufficient-documentation"
     NOT_ADDRESSED = "not-addressed"
+    NOT_MEDICAL_TREATMENT = "not-medical-treatment"
 
     @property
     def imr_equivalent(self) -> str | None:
-        # IMR treats missing documentation as failing the criteria, so it upholds the denial.
+        # IMR treats missing documentation as failing the criteria, so it upholds the denial;
+        # it upholds the denial of a service that is not medical treatment too.
         return {Outcome.MEDICALLY_NECESSARY: "overturned",
                 Outcome.NOT_MEDICALLY_NECESSARY: "upheld",
-                Outcome.INSUFFICIENT_DOCUMENTATION: "upheld"}.get(self)
+                Outcome.INSUFFICIENT_DOCUMENTATION: "upheld",
+                Outcome.NOT_MEDICAL_TREATMENT: "upheld"}.get(self)
 
 
 _BY_TRUTH = {MET: Outcome.MEDICALLY_NECESSARY,
@@ -96,6 +99,8 @@ def decide(program: Program, facts: CaseFacts) -> list[Determination]:
 
 def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determination:
     ctx = Context(facts=facts, request=req, terms=program.terminology)
+    if program.terminology.is_a(req.concept, NON_MEDICAL):
+        return Determination(req, Outcome.NOT_MEDICAL_TREATMENT, None, (), (), (), (), ctx)
     applied = [Applied(rec, _root(rec, ctx)) for rec in applicable(program, ctx)]
     if not applied:
         if _names_a_kind(program, req):
@@ -119,6 +124,7 @@ def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determin
         would_change=tuple(would_change(main.root, ctx)), context=ctx, also_cites=also)
 
 
+NON_MEDICAL = "https://w3id.org/mtus-kg/term/NonMedicalService"
 _KIND_OF = 4  # narrower services decided on the date that make a request's service a kind
 
 

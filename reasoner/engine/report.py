@@ -34,6 +34,8 @@ ACTION = {
                                         "or route to a physician reviewer",
     Outcome.NOT_ADDRESSED: "not addressed by the encoded MTUS: apply other guidelines per the "
                            "medical evidence search sequence (8 CCR 9792.21.1); reviewer judgement",
+    Outcome.NOT_MEDICAL_TREATMENT: "not medical treatment: outside the MTUS medical-necessity "
+                                   "question; route to the claims administrator",
 }
 Verification = Literal["V", "K", "K?"]
 
@@ -106,7 +108,7 @@ class DeterminationReport:
     service_concept: str | None
     request_date: str | None
     outcome: Literal["medically-necessary", "not-medically-necessary",
-                     "insufficient-documentation", "not-addressed"]
+                     "insufficient-documentation", "not-addressed", "not-medical-treatment"]
     imr_equivalent: Literal["upheld", "overturned"] | None
     action: str
     recommendation: RecommendationRef | None
@@ -170,6 +172,9 @@ def determination_report(d: Determination) -> DeterminationReport:
         action=ACTION[d.outcome], recommendation=None, citation=None, criteria=[],
         decisive=[], missing=list(d.missing), would_change=list(d.would_change), notes=[],
         also_applied=[a.recommendation.iri for a in d.also_applied])
+    if d.outcome is Outcome.NOT_MEDICAL_TREATMENT:
+        out.notes = [_not_treatment(d)]
+        return out
     if d.applied is None:
         out.notes = [f"No encoded recommendation in force on {date} applies to "
                      f"{terms.label(req.concept)}" + (
@@ -186,6 +191,15 @@ def determination_report(d: Determination) -> DeterminationReport:
     out.decisive = [n.criterion.iri for n in d.decisive]
     out.notes = _notes(d)
     return out
+
+
+def _not_treatment(d: Determination) -> str:
+    """The reason, from the terminology: the definition of the service's non-medical kind."""
+    terms, concept = d.context.terms, d.request.concept
+    return (f"'{terms.label(concept)}' is not medical treatment: "
+            f"{(terms.definition(concept) or terms.label(concept)).rstrip('.')}. Labor Code 4600 "
+            "covers treatment reasonably required to cure or relieve the effects of the injury, "
+            "which is what the MTUS decides.")
 
 
 def _trace(node: Node, parent: str | None, depth: int,
@@ -226,7 +240,8 @@ def case_report(result: CaseResult, digest: str) -> CaseReport:
 _OUTCOME_CLASS = {"medically-necessary": "MedicallyNecessary",
                   "not-medically-necessary": "NotMedicallyNecessary",
                   "insufficient-documentation": "InsufficientDocumentation",
-                  "not-addressed": "NotAddressed"}
+                  "not-addressed": "NotAddressed",
+                  "not-medical-treatment": "NotMedicalTreatment"}
 _TRUTH_CLASS = {"met": "Met", "not-met": "NotMet", "unknown": "NotDocumented"}
 
 

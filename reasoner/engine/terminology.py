@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pyoxigraph as ox
@@ -24,6 +24,7 @@ from reasoner.vocab import (
     RDFS_LABEL,
     RDFS_SUBCLASS,
     SKOS_ALT,
+    SKOS_DEFINITION,
     SKOS_NOTE,
     SKOS_PREF,
     TERM,
@@ -36,6 +37,11 @@ class Terminology:
     synonyms: MappingProxyType[str, tuple[str, ...]]
     ancestors: MappingProxyType[str, frozenset[str]]  # class -> itself and all superclasses
     factors: MappingProxyType[str, tuple[float, str]]  # class -> (factor, note)
+    definitions: MappingProxyType[str, str] = field(
+        default_factory=lambda: MappingProxyType({}))
+
+    def definition(self, iri: str | None) -> str | None:
+        return self.definitions.get(iri) if iri else None
 
     def known(self, iri: str) -> bool:
         return iri in self.ancestors
@@ -68,6 +74,7 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
     synonyms: dict[str, list[str]] = defaultdict(list)
     factors: dict[str, float] = {}
     notes: dict[str, str] = {}
+    definitions: dict[str, str] = {}
     classes: set[str] = set()
     for t in statements(triples):
         s, p, o = t.subject.value, t.predicate.value, t.object.value
@@ -88,12 +95,15 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
             factors[s] = float(o)
         elif p == SKOS_NOTE:
             notes[s] = o
+        elif p == SKOS_DEFINITION:
+            definitions[s] = o
     ancestors = {c: frozenset(_closure(c, parents)) for c in classes}
     return Terminology(
         labels=MappingProxyType(labels),
         synonyms=MappingProxyType({k: tuple(v) for k, v in synonyms.items()}),
         ancestors=MappingProxyType(ancestors),
         factors=MappingProxyType({k: (v, notes.get(k, "")) for k, v in factors.items()}),
+        definitions=MappingProxyType(definitions),
     )
 
 
