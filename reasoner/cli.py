@@ -123,6 +123,8 @@ def _summary(report) -> str:  # noqa: ANN001
         lines.append(f"  {d.action}")
         if d.citation:
             lines.append(f"  cites: {d.citation.text} [{d.citation.source}]")
+        if d.drug_list:
+            lines.append(f"  drug list: {d.drug_list.text}")
         for c in d.criteria:
             mark = "*" if c.decisive else " "
             tag = f" [{c.verification}]" if c.verification else ""

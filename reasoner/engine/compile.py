@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from reasoner.engine.casegraph import Term, statements
 from reasoner.engine.criteria import REGISTRY, Criterion
+from reasoner.engine.formulary import DrugList, compile_drug_list
 from reasoner.engine.terminology import Terminology
 from reasoner.errors import KnowledgeBaseError
 from reasoner.vocab import MTUS, RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, SKOS_NOTE, m, short
@@ -72,6 +73,7 @@ class Program:
     # concept -> (recommendation, depth of its deepest service class the concept falls under)
     by_concept: Mapping[str, tuple[tuple[Recommendation, int], ...]] = field(
         default_factory=lambda: MappingProxyType({}))
+    drug_list: DrugList | None = None  # the MTUS Drug List, reported beside drug requests
 
     def section(self, iri: str | None, day: dt.date | None = None) -> Section | None:
         """The section by IRI; a section carried into several editions gives the one in force
@@ -187,6 +189,14 @@ class NodeReader:
         self._values(local, True)
         return self.text_opt(local) or ""
 
+    def bool_opt(self, local: str) -> bool | None:
+        text = self.text_opt(local)
+        if text is None:
+            return None
+        if text not in ("true", "false", "1", "0"):
+            self.fail(f"mtus:{local} must be true or false, got '{text}'")
+        return text in ("true", "1")
+
     def decimal_opt(self, local: str) -> float | None:
         text = self.text_opt(local)
         if text is None:
@@ -249,7 +259,7 @@ class NodeReader:
 UNCONDITIONAL = {m("Recommended"), m("NotRecommended")}
 POLARITIES = UNCONDITIONAL | {m("RecommendedWithCriteria"), m("RecommendedWithLimits")}
 _MULTI = {"appliesTo", "acceptedPurpose", "requiredResponse", "acceptedType", "excludedClass",
-          "edition"}  # a section carried unchanged into later editions names each
+          "edition", "onDrugList"}  # sections and list entries span several editions
 
 
 class Compiler:
@@ -356,6 +366,7 @@ def compile_program(index: Index, terms: Terminology,
     recs = tuple(rec for n in index.subjects_of_type(m("Recommendation"))
                  for rec in c.recommendations(n, sections))
     return Program(recommendations=recs, sections=tuple(s for ss in sections.values() for s in ss),
+                   drug_list=compile_drug_list(c, editions),
                    editions=tuple(editions.values()), terminology=terms,
                    by_concept=_covering(recs, terms))
 

@@ -16,6 +16,7 @@ from reasoner.engine.compile import Program, Recommendation, Section
 from reasoner.engine.criteria import Combinator, Context, Criterion, Judgement, Truth
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.engine.facts import CaseFacts, Request
+from reasoner.engine.formulary import ListStatus, list_status
 from reasoner.vocab import m
 
 
@@ -81,6 +82,7 @@ class Determination(NamedTuple):
     would_change: tuple[str, ...]
     context: Context
     also_cites: tuple[Section, ...] = ()  # sections of decisive criteria beyond the main one
+    drug_list: ListStatus | None = None  # prospective review under the MTUS Drug List
 
 
 def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
@@ -99,6 +101,11 @@ def decide(program: Program, facts: CaseFacts) -> list[Determination]:
 
 def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determination:
     ctx = Context(facts=facts, request=req, terms=program.terminology)
+    return _decide(program, ctx)._replace(drug_list=list_status(program.drug_list, ctx))
+
+
+def _decide(program: Program, ctx: Context) -> Determination:
+    req = ctx.request
     if program.terminology.is_a(req.concept, NON_MEDICAL):
         return Determination(req, Outcome.NOT_MEDICAL_TREATMENT, None, (), (), (), (), ctx)
     applied = [Applied(rec, _root(rec, ctx)) for rec in applicable(program, ctx)]

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from reasoner.engine.compile import Recommendation, Section
 from reasoner.engine.decide import Determination, Node, Outcome
+from reasoner.engine.formulary import ListStatus
 from reasoner.errors import Problem
 from reasoner.vocab import DET, PROV, RDF_TYPE, RUN, XSD, m
 
@@ -100,6 +101,23 @@ class Citation:
 
 
 @dataclass(slots=True)
+class DrugListReport:
+    """The MTUS Drug List beside a drug determination: whether prospective review is needed
+    before dispensing (not medical necessity), by the list version in force on the request
+    date."""
+
+    version: str
+    version_iri: str
+    status: Literal["exempt", "non-exempt", "unlisted", "not encoded"]
+    prospective_review: str
+    special_fill: str | None  # applies | does not apply | not documented; None: not allowed
+    perioperative_fill: str | None
+    entry: str | None
+    verification: Verification | None
+    text: str
+
+
+@dataclass(slots=True)
 class DeterminationReport:
     """The decision on one requested service, with its proof."""
 
@@ -119,6 +137,7 @@ class DeterminationReport:
     would_change: list[str]
     notes: list[str]
     also_applied: list[str]
+    drug_list: DrugListReport | None = None  # drugs requested on or after 2018-01-01
 
 
 @dataclass(slots=True)
@@ -171,7 +190,8 @@ def determination_report(d: Determination) -> DeterminationReport:
         imr_equivalent=d.outcome.imr_equivalent,  # type: ignore[arg-type]
         action=ACTION[d.outcome], recommendation=None, citation=None, criteria=[],
         decisive=[], missing=list(d.missing), would_change=list(d.would_change), notes=[],
-        also_applied=[a.recommendation.iri for a in d.also_applied])
+        also_applied=[a.recommendation.iri for a in d.also_applied],
+        drug_list=_drug_list(d.drug_list))
     if d.outcome is Outcome.NOT_MEDICAL_TREATMENT:
         out.notes = [_not_treatment(d)]
         return out
@@ -191,6 +211,24 @@ def determination_report(d: Determination) -> DeterminationReport:
     out.decisive = [n.criterion.iri for n in d.decisive]
     out.notes = _notes(d)
     return out
+
+
+def _drug_list(status: ListStatus | None) -> DrugListReport | None:
+    if status is None:
+        return None
+    entry = status.entry
+    states = (("Special Fill", status.special_fill),
+              ("Perioperative Fill", status.perioperative_fill))
+    fills = [f"{name}: {state}" for name, state in states if state]
+    tag = _tag(entry.verification) if entry else None
+    text = (f"MTUS {status.version.label}: {status.status}; prospective review "
+            f"{status.review}" + (f" ({'; '.join(fills)})" if fills else "")
+            + (f" [{tag}]" if tag else "") + ". The Drug List decides review, not medical "
+            "necessity.")
+    return DrugListReport(status.version.label, status.version.iri,
+                          status.status,  # type: ignore[arg-type]
+                          status.review, status.special_fill, status.perioperative_fill,
+                          entry.iri if entry else None, tag, text)
 
 
 def _not_treatment(d: Determination) -> str:
