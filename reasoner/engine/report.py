@@ -262,6 +262,11 @@ def _notes(d: Determination) -> list[str]:
     elif "K" in tags:
         notes.append("This outcome rests on a criterion taken from working knowledge of the "
                      "guideline [K], not verified against the primary text.")
+    if "K?" not in tags and _tag(d.applied.recommendation.verification) == "K?":
+        # a criterion shared with an earlier edition keeps its own tag; that the recommendation
+        # holds in this edition at all may be the unverified part
+        notes.append("The recommendation itself is of low confidence [K?] in this edition (its "
+                     "carry-over or wording is unverified): check it against the primary source.")
     if not d.applied.recommendation.section.edition.mtus:
         notes.append("The MTUS is silent here: this recommendation comes from a non-MTUS "
                      "guideline under the medical evidence search sequence (8 CCR 9792.21.1).")
