@@ -90,6 +90,22 @@ class Program:
             by_iri[s.iri] = (*by_iri.get(s.iri, ()), s)
         return MappingProxyType(by_iri)
 
+    def narrower(self, concept: str) -> tuple[tuple[str, Edition], ...]:
+        """(service, edition) for each recommendation of a service class strictly narrower
+        than the concept: what a request naming a kind of service ("medication") stands for.
+        Memoised per concept: a request pays one scan of the recommendations per concept."""
+        memo = self._narrower
+        if concept not in memo:
+            is_a = self.terminology.is_a
+            memo[concept] = tuple((service, r.section.edition) for r in self.recommendations
+                                  for service in r.applies_to
+                                  if service != concept and is_a(service, concept))
+        return memo[concept]
+
+    @cached_property
+    def _narrower(self) -> dict[str, tuple[tuple[str, Edition], ...]]:
+        return {}
+
     def covering(self, concept: str) -> tuple[tuple[Recommendation, int], ...]:
         """Recommendations whose service class covers the concept, by IRI, each with the
         depth of the most specific of its classes that does (a narrower class shadows a

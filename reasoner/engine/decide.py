@@ -140,10 +140,9 @@ def _names_a_kind(program: Program, req: Request) -> bool:
     guidelines in force decide one by one (several of them), but not the kind itself."""
     if req.concept is None or req.request_date is None:
         return False
-    is_a, day = program.terminology.is_a, req.request_date
-    members = {service for r in program.recommendations if r.section.edition.in_force(day)
-               for service in r.applies_to
-               if service != req.concept and is_a(service, req.concept)}
+    day = req.request_date
+    members = {service for service, edition in program.narrower(req.concept)
+               if edition.in_force(day)}
     return len(members) >= _KIND_OF
 
 
