@@ -32,7 +32,14 @@ class Catalog:
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Catalog:
         labels = _labels(kb)
-        recs = kb.program.recommendations
+        # a recommendation carried into later editions is listed once, under its latest
+        latest: dict[str, Recommendation] = {}
+        for rec in kb.program.recommendations:
+            seen = latest.get(rec.iri)
+            start = rec.section.edition.in_force_from
+            if seen is None or start > seen.section.edition.in_force_from:
+                latest[rec.iri] = rec
+        recs = tuple(latest.values())
         return cls([_detail(rec, kb, labels) for rec in recs], kb,
                    {rec.iri: _nodes(rec) for rec in recs})
 

@@ -125,6 +125,9 @@ def test_a_section_carried_into_a_later_edition_is_cited_under_the_one_in_force(
     program = _load_with(root, CARRIED).program
     recs = [r for r in program.recommendations if r.iri.endswith("/zz-rec")]
     assert sorted(r.section.edition.label for r in recs) == ["2020", "2021"]
+    covering = [r for r, _ in program.covering("https://w3id.org/mtus-kg/term/LumbarMRI")
+                if r.iri.endswith("/zz-rec")]
+    assert sorted(r.section.edition.label for r in covering) == ["2020", "2021"]
     section = "https://w3id.org/mtus-kg/guideline/zz-section"
     assert program.section(section, dt.date(2030, 6, 1)).edition.label == "2020"
     assert program.section(section, dt.date(2032, 6, 1)).edition.label == "2021"

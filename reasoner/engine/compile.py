@@ -397,13 +397,17 @@ def _covering(recs: tuple[Recommendation, ...],
             by_class[cls].append(rec)
     by_concept: dict[str, tuple[tuple[Recommendation, int], ...]] = {}
     for concept, ancestors in terms.ancestors.items():
-        found: dict[str, tuple[Recommendation, int]] = {}
+        # keyed by recommendation and edition: a recommendation of a section carried into
+        # several editions is one compiled recommendation per edition
+        found: dict[tuple[str, str], tuple[Recommendation, int]] = {}
         for cls in ancestors:
             for r in by_class.get(cls, ()):
-                depth = max(terms.depth(cls), found[r.iri][1] if r.iri in found else 0)
-                found[r.iri] = (r, depth)
+                key = (r.iri, r.section.edition.iri)
+                depth = max(terms.depth(cls), found[key][1] if key in found else 0)
+                found[key] = (r, depth)
         if found:
-            by_concept[concept] = tuple(sorted(found.values(), key=lambda f: f[0].iri))
+            by_concept[concept] = tuple(sorted(
+                found.values(), key=lambda f: (f[0].iri, f[0].section.edition.in_force_from)))
     return MappingProxyType(by_concept)
 
 
