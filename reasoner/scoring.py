@@ -284,6 +284,8 @@ def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemA
     spurious: dict[str, list[str]] = {}
     for source, gold, read in pairs:
         gold_keys, read_keys = fact_keys(gold), fact_keys(read)
+        read_keys = {kind: _narrower_as_gold(gold_keys.get(kind, Counter()), keys, terms)
+                     for kind, keys in read_keys.items()}
         for kind in set(gold_keys) | set(read_keys):
             g, r = gold_keys.get(kind, Counter()), read_keys.get(kind, Counter())
             both = g & r
@@ -305,6 +307,26 @@ def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemA
     return FactScore(len(pairs) + len(unreadable), unreadable, kinds, negated_present,
                      len(items), agree, _ratio(agree, len(items)),
                      [i for i in items if i.gold_outcome != i.read_outcome], missed, spurious)
+
+
+def _narrower_as_gold(gold: Counter[Key], read: Counter[Key], terms: Terminology) -> Counter[Key]:
+    """A fact read at a narrower class than the gold's, the rest of its key equal, counts as
+    the gold fact: "cervical radiculopathy" where the gold, written before the terminology
+    had that class, says "radiculopathy" states the same fact more precisely."""
+    spare = gold - read
+    out: Counter[Key] = Counter()
+    for key, n in read.items():
+        if key not in gold and isinstance(key[0], str) and key[0].startswith(TERM):
+            wider = next((g for g in spare if spare[g] > 0 and g[1:] == key[1:]
+                          and isinstance(g[0], str) and terms.is_a(key[0], g[0])), None)
+            if wider is not None:
+                taken = min(n, spare[wider])
+                spare[wider] -= taken
+                out[wider] += taken
+                n -= taken
+        if n:
+            out[key] += n
+    return out
 
 
 def _key_text(key: Key, terms: Terminology) -> str:

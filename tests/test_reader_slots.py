@@ -127,7 +127,7 @@ def test_what_studies_confirm(kb, text, concept, present):
     ("An MRI of the lumbar spine on 04-19-2012 showed a 3 mm disc bulge.", "LumbarMRI"),
     ("MRI left shoulder (December 2014): partial-thickness tear of the supraspinatus.",
      "ShoulderMRI"),
-    ("Standing x-rays of the right knee were read as normal.", "Radiograph"),
+    ("Standing x-rays of the right knee were read as normal.", "KneeRadiograph"),
 ])
 def test_studies_with_results(kb, text, concept):
     assert _of(_facts(kb, text), "study", concept)

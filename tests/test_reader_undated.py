@@ -38,13 +38,13 @@ def test_an_undated_request_is_decided_between_the_injury_and_the_review(kb):
 def test_editions_that_disagree_make_the_request_date_what_is_missing(kb):
     turtle = SEED_CASE.read_bytes()
     runs = []
-    for day in ("2015-07-30", "2030-01-01"):
+    for day in ("2015-07-30", "2006-01-01"):  # the second before any MTUS edition
         data = turtle.replace(b'"2015-07-30"^^xsd:date ;\n    mtus:quantity',
                               f'"{day}"^^xsd:date ;\n    mtus:quantity'.encode())
         runs.append(kb.reason(kb.parse(data, "text/turtle", "seed")).determinations)
     first = runs[0][0]
     assert {r[0].outcome for r in runs} != {first.outcome}  # the editions disagree
-    merged = _agreed(first, runs, [dt.date(2015, 7, 30), dt.date(2030, 1, 1)])
+    merged = _agreed(first, runs, [dt.date(2015, 7, 30), dt.date(2006, 1, 1)])
     assert merged.outcome is Outcome.INSUFFICIENT_DOCUMENTATION
     assert merged.missing[0].startswith("The request date")
     same = _agreed(first, [runs[0], runs[0]], [dt.date(2015, 7, 30)])

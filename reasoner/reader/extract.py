@@ -33,7 +33,19 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
                           + DATE_RE.pattern + r")|^\s*(?:On|At the|In the)\s+(" + DATE_RE.pattern
                           # a visit headed by its date: "01/12/2016 (pain management):"
                           + r")|^\s*(" + DATE_RE.pattern + r")(?=\s*(?:[:(]|-\s|visit|note|"
-                          r"report|progress|PR\b|follow))", re.I)
+                          r"report|progress|PR\b|follow|,\s*(?:PTP|PTP|QME|AME|Dr\b|treating|"
+                          r"primary|pain|ortho)))"
+                          # "The 10/15/2013 report from the treating physician says ..."
+                          r"|\b(?:the|a|his|her|that)\s+(" + DATE_RE.pattern + r")\s+(?="
+                          r"(?:\w+\s+)?(?:report|visit|note|evaluation|exam|follow[- ]?up|"
+                          r"consultation|encounter|PR\b|PR-?2))"
+                          # "The primary treating physician saw her on 02/11/2014."
+                          # (not "evaluated by a psychologist on ...": another provider's visit)
+                          r"|\b(?<!first )(?<!initially )(?:(?:saw|examined|evaluated|"
+                          r"re-?evaluated)\s+(?:him|her|them|"
+                          r"the\s+(?:injured\s+)?(?:patient|applicant|worker|employee))|"
+                          r"(?:was|were)\s+(?:last\s+)?(?:seen|examined|evaluated|re-?evaluated))"
+                          r"\s+on\s+(" + DATE_RE.pattern + r")", re.I)
 # "On 04-14-2015, Utilization Review non-certified ...": the date of a review, not of a report
 # (a sentence that names a report's date keeps it: "Progress report dated ...: modified duty").
 _REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|denied|modified|"
@@ -141,8 +153,9 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     for s_start, sentence, heading in _sentences(text):
         at = base + s_start
         found = _REPORT_DATE.search(sentence)
-        if found and (found.group(1) or not _REVIEW.search(sentence)) and \
-                (day := parse_date(found.group(1) or found.group(2) or found.group(3))):
+        if found and (found.group(1) or found.group(4) or found.group(5)
+                      or not _REVIEW.search(sentence)) and \
+                (day := parse_date(next(g for g in found.groups() if g))):
             current = day
         _worker(out, sentence, at)
         section = _section(heading)

@@ -1,7 +1,7 @@
 """Words to terminology terms, from the labels and skos:altLabel synonyms of the terminology.
 
 Matching is on normalised tokens (lower case, plural 's' dropped, spinal levels such as
-'L5-S1' and a few function words skipped) so 'Dynamic X-rays of the lumbar spine' finds the
+'L5-S1' and a few function words skipped; labels naming a level are not indexed) so 'Dynamic X-rays of the lumbar spine' finds the
 altLabel 'dynamic x-rays of lumbar spine'. No word list here: synonyms go in the terminology
 (ontology/terminology/letter-synonyms.ttl for the ones letters need).
 """
@@ -71,7 +71,11 @@ class Lexicon:
         names = [(iri, label) for iri, label in terms.labels.items()]
         names += [(iri, alt) for iri, alts in terms.synonyms.items() for alt in alts]
         for iri, label in names:
-            if iri.startswith(TERM):
+            # Levels are skipped in matching, so a label that names one ("C5 radiculopathy",
+            # "C5-6 ACDF") would match the same words at any level of any region: such a
+            # label is not indexed (the region in words, "cervical", is what identifies it).
+            if iri.startswith(TERM) and not any(_LEVEL.match(w.lower())
+                                                for w in _TOKEN.findall(label)):
                 key = tuple(t for t, _, _ in tokens(label))
                 if key:
                     self.index.setdefault(key, set()).add(iri)
