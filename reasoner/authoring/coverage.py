@@ -38,7 +38,7 @@ DISPUTED: tuple[tuple[str, float, bool, tuple[tuple[str, float], ...]], ...] = (
         ("NSAID", 6.0), ("ProtonPumpInhibitor", 5.0), ("Gabapentin", 5.0), ("Pregabalin", 3.0),
         ("Duloxetine", 3.0), ("TricyclicAntidepressant", 2.4), ("Zolpidem", 4.0),
         ("Benzodiazepine", 3.0), ("Ondansetron", 2.0), ("Acetaminophen", 2.0),
-        ("UrineDrugScreen", 5.0))),
+        ("UrineDrugScreen", 5.0), ("MedicalFood", 1.0), ("Laxative", 1.0))),
     ("rehabilitation", 21.5, True, (
         ("PhysicalTherapy", 4.0), ("OccupationalTherapy", 1.0),
         ("ManualTherapyManipulation", 2.0), ("Acupuncture", 2.0), ("AquaticTherapy", 1.0),
@@ -46,19 +46,21 @@ DISPUTED: tuple[tuple[str, float, bool, tuple[tuple[str, float], ...]], ...] = (
         ("WorkConditioningHardening", 1.0), ("HomeExerciseProgram", 1.0))),
     ("diagnostic testing", 11.6, True, (
         ("LumbarMRI", 3.0), ("CervicalMRI", 2.0), ("ShoulderMRI", 1.0), ("KneeMRI", 1.0),
-        ("LumbarRadiograph", 1.0), ("ComputedTomography", 1.0),
+        ("LumbarRadiograph", 1.0), ("LumbarCT", 1.0),
         ("LowerExtremityEMGNCV", 1.5), ("UpperExtremityElectrodiagnostics", 1.5))),
     ("injections", 6.0, False, (
-        ("EpiduralSteroidInjection", 3.0), ("MedialBranchBlock", 1.0),
-        ("FacetJointInjection", 1.0), ("RadiofrequencyAblation", 1.0),
-        ("TriggerPointInjection", 1.0), ("SubacromialInjection", 1.0))),
+        ("EpiduralSteroidInjection", 3.0), ("LumbarMedialBranchBlock", 1.0),
+        ("LumbarFacetJointInjection", 1.0), ("LumbarRadiofrequencyAblation", 1.0),
+        ("TriggerPointInjection", 1.0), ("SubacromialInjection", 1.0),
+        ("HyaluronicAcidInjection", 1.0), ("CervicalEpiduralSteroidInjection", 1.0))),
     ("durable medical equipment", 5.0, False, (
         ("TENSUnit", 2.0), ("InterferentialStimulator", 1.0), ("HWaveDevice", 1.0),
-        ("LumbarSupport", 1.0), ("WristSplint", 1.0))),
+        ("LumbarSupport", 1.0), ("WristSplint", 1.0), ("ColdTherapyUnit", 1.0),
+        ("WalkingAid", 1.0), ("CervicalTractionUnit", 0.5), ("Mattress", 0.5))),
     ("surgery", 4.5, True, (
         ("LumbarDecompressionSurgery", 1.0), ("LumbarFusion", 1.0), ("KneeArthroscopy", 1.0),
         ("TotalKneeArthroplasty", 1.0), ("CarpalTunnelReleaseSurgery", 1.0),
-        ("ShoulderArthroscopy", 1.0))),
+        ("ShoulderArthroscopy", 1.0), ("AnteriorCervicalDiscectomyFusion", 1.0))),
     ("office visits and consultations", 5.0, False, (
         ("SpecialistConsultation", 2.0), ("FollowUpOfficeVisit", 2.0),
         ("PainSpecialistConsultation", 1.0))),
@@ -67,7 +69,9 @@ DISPUTED: tuple[tuple[str, float, bool, tuple[tuple[str, float], ...]], ...] = (
         ("PsychologicalEvaluation", 1.0))),
     ("programs", 3.0, False, (
         ("FunctionalRestorationProgram", 2.0), ("SpinalCordStimulator", 1.0))),
-    ("home health", 2.0, False, (("HomeHealthServices", 1.0),)),
+    ("home health and other services", 2.0, False, (
+        ("HomeHealthServices", 2.0), ("MedicalTransportation", 1.0),
+        ("HomeModification", 0.5))),
 )
 
 
