@@ -351,6 +351,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     for n, hit in enumerate(hits):
         if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
             continue  # "has not had PT", "would consider acupuncture": no course to read
+        if _MECHANISM.search(sentence[:cue + hit.start]):
+            continue  # "injured while lifting a mattress that had slipped"
         tail = clause[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(clause)]
         lead = clause[hits[n - 1].end if n else 0:hit.start]
         name = clause[hit.start:hit.end]
@@ -410,6 +412,13 @@ _AHEAD = re.compile(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w
 _CATEGORIES = frozenset(map(T, ("Treatment", "Surgery", "PhysicalMedicine")))
 
 
+# How the injury happened: "injured ... while lifting a mattress", "strained his back
+# stowing a wheelchair ramp": the objects handled are not treatments.
+_MECHANISM = re.compile(r"\b(?:injur\w*|hurt|strain\w*|twist\w*|fell|fall(?:ing)?|slipp\w*|"
+                        r"trip\w*)\b[^.;]*?\b(?:while|when|lifting|carrying|moving|pushing|"
+                        r"pulling|stowing|loading|unloading|tucking|climbing)\b[^.;]*$", re.I)
+
+
 def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                requested: list[tuple[int, int]]) -> None:
     """A treatment named in a sentence about the past or present with no cue ("PT helped
@@ -421,7 +430,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
     hits = [h for h in lex.find(sentence, T("Treatment"))
             if h.term not in held and h.term not in _CATEGORIES
             and not lex.terms.is_a(h.term, T("Drug"))
-            and not any(s <= at + h.start < e for s, e in requested)]
+            and not any(s <= at + h.start < e for s, e in requested)
+            and not _MECHANISM.search(sentence[:h.start])]
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
         if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
@@ -495,6 +505,11 @@ def _add_study(out: Extracted, lex: Lexicon, study: Mention) -> None:
 
 
 _NEGATIVE_NAME = re.compile(r"(?:not|no|non)\b", re.I)
+# Deficits a text may name by the function they affect: "Achilles reflex ... absent".
+_FUNCTION_NAMED = frozenset({T("ReflexChange"), T("DermatomalSensoryLoss")})
+_NAMES_FUNCTION = re.compile(r"\b(?:reflex(?:es)?|jerks?|DTRs?|sensation|sensory)\b", re.I)
+_DEFICIT = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;]){0,25}?\b(?:absent|diminished|decreased|"
+                      r"reduced|depressed|hypoactive|sluggish|0/4)", re.I)
 # Habits whose past use is no current use: what the guidelines ask is whether the worker
 # smokes now.
 _HABITS = frozenset({T("TobaccoUse")})
@@ -514,6 +529,12 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
         if said is Assertion.ABSENT and _NEGATIVE_NAME.match(sentence, hit.start):
             # "not a surgical candidate" names the finding with its negation: the negation
             # found there is its name's, not a denial of it
+            said = Assertion.PRESENT
+        if said is Assertion.ABSENT and hit.term in _FUNCTION_NAMED and \
+                _NAMES_FUNCTION.search(sentence, hit.start, hit.end) and \
+                _DEFICIT.match(sentence, hit.end):
+            # "the right Achilles reflex was absent", "sensation decreased": a deficit of
+            # the function named, which is the finding, not its denial
             said = Assertion.PRESENT
         if said is Assertion.HISTORICAL and hit.term in _HABITS:
             said = Assertion.ABSENT  # "quit smoking in 2013", "former smoker": not now

@@ -1,8 +1,8 @@
 """Words to terminology terms, from the labels and skos:altLabel synonyms of the terminology.
 
 Matching is on normalised tokens (lower case, plural 's' dropped, spinal levels such as
-'L5-S1' and a few function words skipped; labels naming a level are not indexed) so 'Dynamic X-rays of the lumbar spine' finds the
-altLabel 'dynamic x-rays of lumbar spine'. No word list here: synonyms go in the terminology
+'L5-S1' and a few function words skipped; labels naming a level are not indexed) so
+'Dynamic X-rays of the lumbar spine' finds the altLabel 'dynamic x-rays of lumbar spine'. No word list here: synonyms go in the terminology
 (ontology/terminology/letter-synonyms.ttl for the ones letters need).
 """
 
