@@ -2,8 +2,9 @@
 
 Matching is on normalised tokens (lower case, plural 's' dropped, spinal levels such as
 'L5-S1' and a few function words skipped; labels naming a level are not indexed) so
-'Dynamic X-rays of the lumbar spine' finds the altLabel 'dynamic x-rays of lumbar spine'. No word list here: synonyms go in the terminology
-(ontology/terminology/letter-synonyms.ttl for the ones letters need).
+'Dynamic X-rays of the lumbar spine' finds the altLabel 'dynamic x-rays of lumbar spine'.
+No word list here: synonyms go in the terminology (ontology/terminology/letter-synonyms.ttl
+for the ones letters need).
 """
 
 from __future__ import annotations
