@@ -168,6 +168,26 @@ def test_plan_lines_as_requests(kb, plan, concept, quantity, unit):
     assert request.props["quantity"] == quantity and request.props["unit"] == MTUS + unit
 
 
+def test_a_plan_of_statements_without_request_cues(kb):
+    plan = ("Chiropractic manipulation trial 2x3 weeks. Home TENS trial for 30 days; if it helps "
+            "we will discuss purchase. Discussed the risks of surgery. Continue ibuprofen.\n"
+            "- - - - - - - - - - - - - -")
+    requests = _of(_facts(kb, "Low back pain.", plan), "request")
+    assert [r.concept.rsplit("/", 1)[-1] for r in requests] == ["ManualTherapyManipulation",
+                                                                 "TENSUnit"]
+
+
+def test_a_table_header_on_two_lines_is_not_a_request(kb):
+    plan = ("+------------+------------------------+-------------------+\n"
+            "| Diagnosis  | Service/Good Requested | Other Information |\n"
+            "| (Required) | (Required)             | Quantity, etc.    |\n"
+            "+------------+------------------------+-------------------+\n"
+            "| LBP        | Acupuncture            | 6 visits          |\n"
+            "+------------+------------------------+-------------------+")
+    requests = _of(_facts(kb, "Low back pain.", plan), "request")
+    assert [(r.concept, r.props["quantity"]) for r in requests] == [(TERM + "Acupuncture", 6)]
+
+
 def test_unticked_and_continued_plan_lines_ask_for_nothing(kb):
     plan = ("[x] Acupuncture x6\n[ ] Knee brace\nContinue home exercise program.\n"
             "RTC 4 wks.")

@@ -316,7 +316,8 @@ def _progress_report(text: str):
         end = _HEADING.search(text, start)
         stop = end.start() if end else len(text)
         lines = (_table_column(text, start, stop) or _listed(text, start, stop)
-                 or _enumerated(text, start, stop) or _requested_in_sentences(text, start, stop))
+                 or _enumerated(text, start, stop) or _requested_in_sentences(text, start, stop)
+                 or _plan_statements(text, start, stop))
         _add_items(items, lines)
     if not items:
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
@@ -350,6 +351,27 @@ def _enumerated(text: str, start: int, end: int) -> list[tuple[str, int]]:
         body = text[mark.end():stop]
         body = body[:m.end()] if (m := re.search(r"\.(?=\s+[A-Z]|\s*$)", body)) else body
         out.append((" ".join(body.split()).strip(" .;"), mark.end()))
+    return out
+
+
+# A plan statement about something other than a service: "Discussed the risks", "He is to
+# keep working", "We will discuss purchase", "Recheck in 3 weeks".
+_NOT_ORDERED = re.compile(r"^(?:discuss\w*|review\w*|explain\w*|counsel\w*|educat\w*|advis\w*|"
+                          r"he|she|they|we|i|patient|pt|the patient|recheck|re-?evaluat\w*|"
+                          r"follow|f/u|return|rtc|work|modified|full|regular|off work|"
+                          r"no\b|not\b)\b", re.I)
+
+
+def _plan_statements(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """A plan written as statements without a request cue ("Plan: Chiropractic manipulation
+    trial 2x3 weeks. Home TENS trial for 30 days."): each short statement that opens with
+    what is ordered, not with who does what."""
+    out = []
+    for clause in re.finditer(r"(?:[^.;\n]|\.(?=\d)|\n(?![ \t]*\n))+", text[start:end]):
+        body = " ".join(clause.group().split())
+        if 3 <= len(body) <= 120 and not _NOT_ORDERED.match(body):
+            out.append((body, start + clause.start() + (len(clause.group())
+                                                        - len(clause.group().lstrip()))))
     return out
 
 
@@ -392,6 +414,8 @@ def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for found in _LISTED.finditer(text, start, end):
         name, stop = found.group("name"), found.end("name")
+        if not name.strip("-=_*+ "):
+            continue  # a ruling line ("- - - - -"), not a dash-bulleted item
         for line in re.finditer(r"\n([^\n]+)", text[stop:end]):
             nxt = line.group(1)
             if _LISTED.match(nxt) or _UNTICKED.match(nxt) or \
@@ -409,17 +433,26 @@ _COLUMN = re.compile(r"service|request|treatment|procedure|description|item|drug
                      re.I)
 
 
+# A table header that goes on for a line or two before the ruling under it.
+_RULED_HEADER = re.compile(r"(?:\n[^\n]*){0,2}?\n[ \t]*[+|][-=+| ]{8,}[ \t]*(?=\n)")
+
+
 def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """An RFA table written as text: from the cell under the column headed 'Service' (or
     'Request', 'Treatment'...) to the end of its row, so the quantity and frequency columns
     go with it; a row whose first cells are empty continues the row above."""
     out: list[tuple[str, int]] = []
-    column = None
+    column, skip_to = None, 0
     for line in re.finditer(r"[^\n]+", text[start:end]):
         cells = line.group().split("|")
         if column is None:
             column = next((n for n, h in enumerate(cells)
                            if len(cells) > 1 and _COLUMN.search(h)), None)
+            if column is not None:
+                ruled = _RULED_HEADER.match(text, start + line.end())
+                skip_to = ruled.end() - start if ruled else 0  # a header on several lines
+            continue
+        if line.start() < skip_to:
             continue
         if len(cells) <= column:
             break  # the table has ended
