@@ -188,6 +188,16 @@ def test_a_table_header_on_two_lines_is_not_a_request(kb):
     assert [(r.concept, r.props["quantity"]) for r in requests] == [(TERM + "Acupuncture", 6)]
 
 
+@pytest.mark.parametrize(("surgery", "concept"), [
+    ("01/20/2015", "PostsurgicalPhysicalTherapy"),  # 43 days before the report
+    ("01/20/2014", "PhysicalTherapy"),  # over 6 months before: not postsurgical
+])
+def test_therapy_after_a_dated_surgery_is_postsurgical(kb, surgery, concept):
+    snippet = f"She underwent a rotator cuff repair on {surgery}."
+    requests = _of(_facts(kb, snippet, "1. Physical therapy 2x6 right shoulder"), "request")
+    assert [r.concept for r in requests] == [TERM + concept]
+
+
 def test_unticked_and_continued_plan_lines_ask_for_nothing(kb):
     plan = ("[x] Acupuncture x6\n[ ] Knee brace\nContinue home exercise program.\n"
             "RTC 4 wks.")

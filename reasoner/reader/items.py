@@ -353,7 +353,28 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
                                                           T("RequestPurpose"))]
             props["provenance"] = (mention.start, mention.end)
         _current_directions(out, props)
+        _after_surgery(out, props, lex)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
+
+
+# Therapy asked for within the longest postsurgical physical medicine period (6 months, 8 CCR
+# 9792.24.3) of a dated surgery on record is postsurgical therapy: "PT 2x6 for the shoulder"
+# written six weeks after a rotator cuff repair.
+_POSTSURGICAL = {T("PhysicalTherapy"): T("PostsurgicalPhysicalTherapy"),
+                 T("OccupationalTherapy"): T("PostsurgicalOccupationalTherapy")}
+_POSTSURGICAL_DAYS = 183
+
+
+def _after_surgery(out: Extracted, props: dict, lex: Lexicon) -> None:
+    therapy, day = _POSTSURGICAL.get(props["concept"]), props.get("request_date")
+    if therapy is None or day is None:
+        return
+    for fact in out.facts:
+        done = fact.props.get("on_date") or fact.props.get("start")
+        if fact.kind == "prior" and lex.terms.is_a(fact.concept, T("Surgery")) and \
+                done is not None and 0 <= (day - done).days <= _POSTSURGICAL_DAYS:
+            props["concept"] = therapy
+            return
 
 
 def _fill(first: dict, again: dict) -> None:
