@@ -198,6 +198,20 @@ def test_therapy_after_a_dated_surgery_is_postsurgical(kb, surgery, concept):
     assert [r.concept for r in requests] == [TERM + concept]
 
 
+@pytest.mark.parametrize(("name", "concept"), [
+    ("Psychiatric consultation for medication management", "SpecialistConsultation"),
+    ("Consultation for possible lumbar fusion", "SpecialistConsultation"),
+    ("Referral for psychological evaluation", "PsychologicalEvaluation"),
+    ("Referral to hand surgery and authorization for right carpal tunnel release",
+     "CarpalTunnelReleaseSurgery"),
+    ("Gabapentin 300 mg for neuropathic pain #90", "Gabapentin"),
+])
+def test_what_follows_for_is_a_purpose_unless_referred_to(kb, name, concept):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import Lexicon
+    assert parse_item(name, Lexicon(kb.terms))["concept"] == TERM + concept
+
+
 def test_unticked_and_continued_plan_lines_ask_for_nothing(kb):
     plan = ("[x] Acupuncture x6\n[ ] Knee brace\nContinue home exercise program.\n"
             "RTC 4 wks.")

@@ -150,6 +150,30 @@ def _both_readings(name: str, lex: Lexicon) -> list[Match]:
                   if not any(r.start < h.end and h.start < r.end for r in raw)]
 
 
+# "Psychiatric consultation for medication management", "consultation regarding surgery":
+# what follows 'for' names the purpose, not a second service; "authorization for" and "and"
+# go on to the service itself.
+_FOR_PURPOSE = re.compile(r"\b(?:for|to (?:treat|discuss|address|manage)|regarding|re)\b", re.I)
+_GOES_ON = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?|and|with|plus|then|or)\b|[&+,;/]",
+                      re.I)
+
+
+def _not_purposes(name: str, hits: list[Match]) -> list[Match]:
+    hits = sorted(hits, key=lambda h: h.start)
+    kept = hits[:1]
+    for hit in hits[1:]:
+        gap = name[kept[-1].end:hit.start]
+        if hit.start >= kept[-1].end and _FOR_PURPOSE.search(gap) and not _GOES_ON.search(gap):
+            if _REFERRAL.match(name, kept[-1].start):
+                kept[-1] = hit  # "Referral for psychological evaluation": what is referred to
+            continue
+        kept.append(hit)
+    return kept
+
+
+_REFERRAL = re.compile(r"refer", re.I)
+
+
 _FORM = re.compile(r"\b(?:gel|cream|ointment|lotion|topical|transdermal|solution)\b", re.I)
 
 
@@ -178,7 +202,7 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
     # ("Voltaren 1% gel"): both readings
-    service = _both_readings(name, lex)
+    service = _not_purposes(name, _both_readings(name, lex))
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
     found = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}
     # one drug read twice (diclofenac, diclofenac topical) is one: keep the narrowest
