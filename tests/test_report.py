@@ -76,3 +76,28 @@ def test_contract_fields_agree(determinations):
             assert d["citation"] is None and not d["criteria"]
         else:
             assert d["citation"]["guideline"] and d["citation"]["section"]
+
+
+UNDATED_INJURY = b"""@prefix mtus: <https://w3id.org/mtus-kg/ontology#> .
+@prefix term: <https://w3id.org/mtus-kg/term/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+@prefix :     <https://w3id.org/mtus-kg/case/report-test/undated-injury/> .
+:case a mtus:Case ; mtus:worker :w ; mtus:injury :i ; mtus:diagnosis :dx ; mtus:request :r .
+:w a mtus:InjuredWorker ; mtus:age 40 ; mtus:sex mtus:Male .
+:i a mtus:Injury ; mtus:bodyRegion term:Knee .
+:dx a mtus:Diagnosis ; mtus:concept term:KneeOsteoarthritis .
+:r a mtus:TreatmentRequest ; rdfs:label "TENS unit rental" ; mtus:concept term:TENSUnit ;
+    mtus:requestDate "2022-03-04"^^xsd:date .
+"""
+
+
+def test_an_undocumented_applicability_fact_is_missing_documentation_not_silence(kb):
+    # the 2017 chronic-pain rules for a TENS unit apply from 90 days after the injury: without
+    # the date of injury the request cannot be decided, and the report says what to get
+    from reasoner.engine.report import case_report
+    result = kb.reason_document(UNDATED_INJURY, "text/turtle")
+    [d] = case_report(result, kb.digest).determinations
+    assert d.outcome == "insufficient-documentation" and d.citation is None
+    assert any("date of injury" in m.lower() for m in d.missing)
+    assert "do not document" not in d.notes[0] and "does not document" in d.notes[0]

@@ -83,6 +83,7 @@ class Determination(NamedTuple):
     context: Context
     also_cites: tuple[Section, ...] = ()  # sections of decisive criteria beyond the main one
     drug_list: ListStatus | None = None  # prospective review under the MTUS Drug List
+    undecided: str = ""  # why no recommendation was applied ("kind", "context"), if so
 
 
 def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
@@ -116,7 +117,12 @@ def _decide(program: Program, ctx: Context) -> Determination:
             return Determination(req, Outcome.INSUFFICIENT_DOCUMENTATION, None, (), (), (
                 f"The specific service requested: '{program.terminology.label(req.concept)}' "
                 f"names a kind of service, not one the guidelines decide (for a drug: its "
-                f"name, dose and quantity)",), (), ctx)
+                f"name, dose and quantity)",), (), ctx, undecided="kind")
+        if undecided := _undocumented_contexts(program, ctx):
+            # a recommendation would apply if a fact it is selected by were documented (the
+            # date of injury for a chronic-pain rule): the request cannot be decided yet
+            return Determination(req, Outcome.INSUFFICIENT_DOCUMENTATION, None, (), (),
+                                 undecided, (), ctx, undecided="context")
         return Determination(req, Outcome.NOT_ADDRESSED, None, (), (), (), (), ctx)
     applied.sort(key=lambda a: _SEVERITY[a.root.truth])
     main = applied[0]
@@ -144,6 +150,21 @@ def _names_a_kind(program: Program, req: Request) -> bool:
     members = {service for service, edition in program.narrower(req.concept)
                if edition.in_force(day)}
     return len(members) >= _KIND_OF
+
+
+def _undocumented_contexts(program: Program, ctx: Context) -> tuple[str, ...]:
+    """What is missing to tell whether recommendations in force for the service apply: the
+    undocumented facts of their applicability contexts."""
+    req = ctx.request
+    if req.concept is None or req.request_date is None:
+        return ()
+    out: dict[str, None] = {}
+    for rec in in_force(program, req.concept, req.request_date):
+        if rec.applicable_when is not None:
+            node = evaluate_node(rec.applicable_when, ctx)
+            if node.truth is UNKNOWN:
+                out.update(dict.fromkeys(missing(node, ctx)))
+    return tuple(out)
 
 
 def applicable(program: Program, ctx: Context) -> list[Recommendation]:

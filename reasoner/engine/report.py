@@ -196,10 +196,7 @@ def determination_report(d: Determination) -> DeterminationReport:
         out.notes = [_not_treatment(d)]
         return out
     if d.applied is None:
-        out.notes = [f"No encoded recommendation in force on {date} applies to "
-                     f"{terms.label(req.concept)}" + (
-                         " itself: the guidelines decide the services of that kind one by one."
-                         if d.outcome is not Outcome.NOT_ADDRESSED else ".")]
+        out.notes = [_unapplied(d, date)]
         return out
     rec = d.applied.recommendation
     decisive_ids = {id(n) for n in d.decisive}
@@ -229,6 +226,18 @@ def _drug_list(status: ListStatus | None) -> DrugListReport | None:
                           status.status,  # type: ignore[arg-type]
                           status.review, status.special_fill, status.perioperative_fill,
                           entry.iri if entry else None, tag, text)
+
+
+def _unapplied(d: Determination, date: str | None) -> str:
+    label = d.context.terms.label(d.request.concept)
+    if d.undecided == "kind":
+        return (f"No encoded recommendation in force on {date} applies to {label} itself: the "
+                "guidelines decide the services of that kind one by one.")
+    if d.undecided == "context":
+        return (f"The recommendations in force on {date} for {label} apply only in clinical "
+                "situations the case does not document (see missing): once documented, the "
+                "request can be decided.")
+    return f"No encoded recommendation in force on {date} applies to {label}."
 
 
 def _not_treatment(d: Determination) -> str:
