@@ -379,3 +379,21 @@ def test_plan_line_labels(kb):
         "Acupuncture", "LumbarMRI", "PhysicalTherapy"]
     [pt] = [r for r in requests if r.concept == TERM + "PhysicalTherapy"]
     assert pt.props["quantity"] == 12
+
+
+@pytest.mark.parametrize(("text", "concept", "present"), [
+    ("He has no history of ulcers or gastrointestinal bleeding.",
+     "PepticUlcerOrGIBleedHistory", False),
+    ("He has a history of a bleeding ulcer in 2009.", "PepticUlcerOrGIBleedHistory", True),
+    ("The right Achilles reflex was absent.", "ReflexChange", True),
+    ("Reflexes are 2+ and symmetric.", "ReflexChange", False),
+    ("DTRs 1+ and symmetric.", "ReflexChange", False),
+])
+def test_findings_whose_wording_carries_their_status(kb, text, concept, present):
+    [finding] = _of(_facts(kb, text), "finding", concept)
+    assert finding.props["present"] is present
+
+
+def test_objects_of_the_injury_mechanism_are_not_treatments(kb):
+    text = "She was injured on 09-08-2014 while lifting a mattress that had slipped."
+    assert not _of(_facts(kb, text), "prior")

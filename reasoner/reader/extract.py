@@ -513,6 +513,8 @@ _DEFICIT = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;]){0,25}?\b(?:absent|dimi
 # Habits whose past use is no current use: what the guidelines ask is whether the worker
 # smokes now.
 _HABITS = frozenset({T("TobaccoUse")})
+# Findings that are a history: said in the past tense, they hold now.
+_HISTORIES = frozenset({T("PepticUlcerOrGIBleedHistory"), T("SubstanceAbuseHistory")})
 # "grip strength 18 -> 32 lb", "thenar weakness" are the hand's, not a myotome's ("strength
 # 5/5" is).
 _NOT_MYOTOMAL = re.compile(r"\b(?:grip|pinch|core|trunk|cardiovascular|aerobic|thenar|APB|"
@@ -538,6 +540,8 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             said = Assertion.PRESENT
         if said is Assertion.HISTORICAL and hit.term in _HABITS:
             said = Assertion.ABSENT  # "quit smoking in 2013", "former smoker": not now
+        elif said is Assertion.HISTORICAL and hit.term in _HISTORIES:
+            said = Assertion.PRESENT  # "a history of a bleeding ulcer": the finding is the past
         if said not in (Assertion.PRESENT, Assertion.ABSENT):
             continue  # planned, possible, past or someone else's: not a finding of this exam
         present = said is Assertion.PRESENT
