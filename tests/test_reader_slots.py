@@ -397,3 +397,11 @@ def test_findings_whose_wording_carries_their_status(kb, text, concept, present)
 def test_objects_of_the_injury_mechanism_are_not_treatments(kb):
     text = "She was injured on 09-08-2014 while lifting a mattress that had slipped."
     assert not _of(_facts(kb, text), "prior")
+
+
+@pytest.mark.parametrize("text", ["SOAP NOTE - PR-2 - Date of service: 3/5/19",
+                                  "CURES checked today 3/5/19: single prescriber.",
+                                  "Normal strength, sensation and reflexes in the legs."])
+def test_dates_and_named_functions_state_no_deficit(kb, text):
+    found = _of(_facts(kb, text), "finding")
+    assert not [f for f in found if f.props["present"]]

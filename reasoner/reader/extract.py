@@ -508,6 +508,17 @@ _NEGATIVE_NAME = re.compile(r"(?:not|no|non)\b", re.I)
 # Deficits a text may name by the function they affect: "Achilles reflex ... absent".
 _FUNCTION_NAMED = frozenset({T("ReflexChange"), T("DermatomalSensoryLoss")})
 _NAMES_FUNCTION = re.compile(r"\b(?:reflex(?:es)?|jerks?|DTRs?|sensation|sensory)\b", re.I)
+_NAMES_DEFICIT = re.compile(r"\b(?:absent|diminish\w*|decreas\w*|reduc\w*|hypo\w*|loss|"
+                            r"asymmetr\w*|change|deficit|numb\w*|impair\w*)\b", re.I)
+_DEFICIT_BEFORE = re.compile(r"\b(?:absent|diminished|decreased|reduced|depressed|hypoactive|"
+                             r"sluggish|asymmetric|impaired)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _names_function(sentence: str, hit) -> bool:  # noqa: ANN001
+    """The words matched name the function ("reflexes", "Achilles reflex"), not a deficit of
+    it ("absent reflex", "reflex asymmetry")."""
+    span = sentence[hit.start:hit.end]
+    return bool(_NAMES_FUNCTION.search(span)) and not _NAMES_DEFICIT.search(span)
 _DEFICIT = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;]){0,25}?\b(?:absent|diminished|decreased|"
                       r"reduced|depressed|hypoactive|sluggish|0/4)", re.I)
 # Habits whose past use is no current use: what the guidelines ask is whether the worker
@@ -532,12 +543,16 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # "not a surgical candidate" names the finding with its negation: the negation
             # found there is its name's, not a denial of it
             said = Assertion.PRESENT
-        if said is Assertion.ABSENT and hit.term in _FUNCTION_NAMED and \
-                _NAMES_FUNCTION.search(sentence, hit.start, hit.end) and \
-                _DEFICIT.match(sentence, hit.end):
-            # "the right Achilles reflex was absent", "sensation decreased": a deficit of
-            # the function named, which is the finding, not its denial
-            said = Assertion.PRESENT
+        if hit.term in _FUNCTION_NAMED and _names_function(sentence, hit):
+            # "the right Achilles reflex was absent", "sensation decreased": a deficit of the
+            # function named, which is the finding, not its denial; the function named with
+            # nothing wrong said of it ("strength, sensation and reflexes in the legs" after
+            # "normal") states no deficit
+            if _DEFICIT.match(sentence, hit.end) or _DEFICIT_BEFORE.search(
+                    sentence, max(0, hit.start - 25), hit.start):
+                said = Assertion.PRESENT
+            elif said is Assertion.PRESENT:
+                continue
         if said is Assertion.HISTORICAL and hit.term in _HABITS:
             said = Assertion.ABSENT  # "quit smoking in 2013", "former smoker": not now
         elif said is Assertion.HISTORICAL and hit.term in _HISTORIES:

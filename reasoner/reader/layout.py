@@ -51,7 +51,11 @@ def detect(text: str) -> str | None:
     if re.search(r"has determined the request for|Notice of Independent Medical Review", text,
                  re.I):
         return "notice-2013"
-    if re.search(r"MEDICAL PROFESSIONAL REVIEW|ISSUE AT DISPUTE", text, re.I):
+    if re.search(r"MEDICAL PROFESSIONAL REVIEW|ISSUE AT DISPUTE", text, re.I) or (
+            re.search(_ISSUES, text, re.I | re.M)
+            and re.search(r"\b(?:IMR|Independent Medical Review)\b", text)
+            and re.search(r"\b(?:upheld|overturned)\b", text, re.I)):
+        # a reviewer's report: its disputed items, each upheld or overturned
         return "medical-professional-review"
     if _PLAN.search(text) or _CAPS_PLAN.search(text) or _REQUESTING.search(text) or \
             re.search(r"PROGRESS REPORT|\bPR-?2\b", text, re.I):
@@ -212,6 +216,10 @@ _ISSUES = (r"^\s*(?:ISSUES? AT DISPUTE|DISPUTED (?:ITEMS?|ISSUES?|SERVICES?|TREA
            r"(?:ITEMS?|TREATMENTS?|SERVICES?)(?:\(S\))? IN DISPUTE)")
 
 
+# An unnumbered heading line in capitals ("DECISION", "RATIONALE:") ends the list of issues.
+_NEXT_HEADING = r"^[ \t]*(?-i:[A-Z][A-Z /&()'-]{3,40})[ \t]*:?[ \t]*$"
+
+
 def _professional_review(text: str):
     ends = [r"^\s*DOCUMENTS REVIEWED", r"^\s*MEDICAL TREATMENT GUIDELINE", r"^\s*DETERMINATION",
             r"^\s*RATIONALE", _ISSUES]
@@ -223,6 +231,7 @@ def _professional_review(text: str):
     block = re.compile(r"\s*\S.*?(?=\n[ \t]*\n|\Z)", re.S).match(text, issue_start)
     issue_end = min(block.end() if block else len(text),
                     _before([_SUMMARY_HEADING, r"^\s*DETERMINATION"], text, issue_start))
+    items_end = min(issue_end, _before([_NEXT_HEADING], text, issue_start))
     if summary[0] < issue_start:
         pass  # the summary comes first: as found
     elif text[issue_end:summary[0]].strip() or summary[1] <= summary[0]:
@@ -234,7 +243,7 @@ def _professional_review(text: str):
     items = []
     line_re = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?)?\s*"
                          r"(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME + r")?\s*$", _I)
-    for line in line_re.finditer(text, issue_start, issue_end):
+    for line in line_re.finditer(text, issue_start, items_end):
         if line.group("name").strip():
             outcome = line.group(2).lower() if line.group(2) else None
             items.append(Item(line.group("name").strip(" ?"), line.span("name"), outcome,

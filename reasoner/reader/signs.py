@@ -17,7 +17,11 @@ from reasoner.vocab import TERM
 T = TERM.__add__
 
 # a grade below 5/5, not of the grip (the hand, not a myotome)
-_WEAK = re.compile(r"(?<!grip )(?<!grip strength )\b[0-4][+-]?\s*/\s*5\b", re.I)
+# (not a date: "3/5/19", "on 4/5", "10/4/5")
+_WEAK = re.compile(r"(?<!grip )(?<!grip strength )(?<![\d/])\b[0-4][+-]?\s*/\s*5\b(?!\s*/\s*\d)",
+                   re.I)
+_DATED = re.compile(r"\b(?:on|dated?|since|of|from|until|through|today|visit|DOS|service)\W*$",
+                    re.I)
 # a score out of 5 that is not a muscle grade: "Waddell signs: 0/5"
 # or a hand muscle's grade (thenar weakness is a median-nerve sign, not a myotome's)
 _SCORED = re.compile(r"\b(?:waddell|signs?|score|scale|criteria|abductor pollicis|APB|thenar|"
@@ -47,7 +51,8 @@ class Sign(NamedTuple):
 
 def signs(sentence: str) -> list[Sign]:
     found = [(T("MotorWeakness"), m.start(), m.end()) for m in _WEAK.finditer(sentence)
-             if not _SCORED.search(sentence[max(0, m.start() - 60):m.start()])]
+             if not _SCORED.search(sentence[max(0, m.start() - 60):m.start()])
+             and not _DATED.search(sentence[max(0, m.start() - 20):m.start()])]
     found += [(T("LimitedRangeOfMotion"), m.start(), m.end())
               for m in _LIMITED.finditer(sentence)
               if not _NORMAL.search(sentence[max(0, m.start() - 20):m.end() + 20])]
