@@ -20,7 +20,12 @@ from reasoner.engine.criteria.quantities import (
     RequestedLevelsWithin,
     RequestedQuantityWithin,
 )
-from reasoner.engine.criteria.request import IngredientsExclude, RequestPurpose, RequestTypeIs
+from reasoner.engine.criteria.request import (
+    IngredientsExclude,
+    RequestedAlongside,
+    RequestPurpose,
+    RequestTypeIs,
+)
 from reasoner.engine.criteria.studies import StudyDone
 from reasoner.engine.criteria.treatments import CourseDurationWithin, TreatmentTried
 from reasoner.engine.criteria.worker import AgeWithin, TimeSinceInjury
@@ -32,7 +37,7 @@ KINDS: tuple[type[Criterion], ...] = (
     RequestedQuantityWithin, RequestedDurationWithin, DailyDoseWithin,
     AssessmentDocumented, PainReliefAtLeast, RequestPurpose,
     AgeWithin, TimeSinceInjury, PainScoreDocumented, RequestedLevelsWithin, RequestTypeIs,
-    IngredientsExclude, AssessmentCountWithin, StudyDone,
+    IngredientsExclude, AssessmentCountWithin, StudyDone, RequestedAlongside,
 )
 REGISTRY: dict[str, type[Criterion]] = {m(k.kind): k for k in KINDS}
 

@@ -115,3 +115,33 @@ class IngredientsExclude(Criterion):
 
     def to_meet(self, ctx: Context) -> str:
         return "A product without " + " or ".join(ctx.terms.label(x) for x in self.excluded)
+
+
+@dataclass(frozen=True)
+class RequestedAlongside(Criterion):
+    """Another service of the class is requested in the same case: a PPI asked for with a new
+    NSAID, a cold therapy unit with the surgery, a baseline drug test with the first opioid.
+    The requests are the case as written, so none of the class among them is 'not met'."""
+
+    of_class: str
+    kind: ClassVar[str] = "RequestedAlongside"
+
+    @classmethod
+    def compile(cls, reader: NodeReader) -> Criterion:
+        return cls(**cls.common(reader), of_class=reader.term("ofClass"))
+
+    @classmethod
+    def default_statement(cls, reader: NodeReader) -> str:
+        return f"{reader.term_label('ofClass')} is requested in the same case"
+
+    def evaluate(self, ctx: Context) -> Judgement:
+        others = [r for r in ctx.facts.requests if r.node != ctx.request.node
+                  and ctx.terms.is_a(r.concept, self.of_class)]
+        if others:
+            return Judgement(MET, tuple(Evidence(r.node, "also requested: "
+                                                 + (r.label or ctx.terms.label(r.concept)))
+                                        for r in others))
+        return Judgement(NOT_MET, note=f"no {ctx.terms.label(self.of_class)} requested with it")
+
+    def to_meet(self, ctx: Context) -> str:
+        return f"A request for {ctx.terms.label(self.of_class)} in the same case"
