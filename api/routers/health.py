@@ -14,6 +14,6 @@ def health(kb: KbDep, store: StoreDep) -> Health:
     return Health.model_validate({
         "status": "ok",
         "knowledge_base": {"digest": kb.digest,
-                           "recommendations": len(kb.program.recommendations)},
+                           "recommendations": kb.program.recommendation_count},
         "store": store.status(),
     })

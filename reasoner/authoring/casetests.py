@@ -229,6 +229,7 @@ class _Tally:
     files: set[str] = field(default_factory=set)
     outcomes: set[str] = field(default_factory=set)
     decisive: set[str] = field(default_factory=set)
+    editions: set[str] = field(default_factory=set)
 
 
 def coverage(kb, tests: Iterable[CaseTest]) -> dict[str, dict]:
@@ -252,8 +253,10 @@ def coverage(kb, tests: Iterable[CaseTest]) -> dict[str, dict]:
             entry.files.add(test.name)
             entry.outcomes.add(d.outcome.value)
             entry.decisive.update(n.criterion.iri for n in d.decisive)
+            entry.editions.add(d.applied.recommendation.section.edition.iri)
     return {iri: {"count": e.count, "files": len(e.files), "outcomes": e.outcomes,
-                  "decisive": e.decisive, "never_decisive": e.criteria - e.decisive}
+                  "decisive": e.decisive, "never_decisive": e.criteria - e.decisive,
+                  "editions": e.editions}
             for iri, e in tally.items()}
 
 
@@ -270,13 +273,21 @@ def three_outcome_gaps(kb, report: dict[str, dict]) -> list[tuple[str, str]]:
     times covering met, not met and not documented (the outcomes it can reach), from
     `coverage`."""
     gaps = []
+    seen: set[str] = set()
     for rec in kb.program.recommendations:
-        entry = report.get(rec.iri, {"count": 0, "outcomes": set()})
+        entry = report.get(rec.iri, {"count": 0, "outcomes": set(), "editions": set()})
         wanted = _REACHABLE.get(rec.polarity, THREE)
-        if entry["count"] < 3 or not wanted <= entry["outcomes"]:
+        if rec.iri not in seen and (entry["count"] < 3 or not wanted <= entry["outcomes"]):
             lacking = sorted(wanted - entry["outcomes"])
             gaps.append((rec.iri, f"{entry['count']} expectation(s), outcomes "
                          f"{sorted(entry['outcomes']) or 'none'}: needs at least 3 covering "
                          f"{', '.join(sorted(wanted))}"
                          + (f" (no {', '.join(lacking)} case)" if lacking else "")))
+        seen.add(rec.iri)
+        edition = rec.section.edition
+        if entry["count"] and edition.iri not in entry.get("editions", set()):
+            # carried into this edition: one case dated in it shows it is cited there
+            gaps.append((rec.iri, f"no test case dated in edition {edition.label} "
+                         f"({edition.in_force_from} to {edition.in_force_until or 'today'}), "
+                         "which the recommendation is carried into"))
     return gaps

@@ -90,6 +90,11 @@ class Program:
             by_iri[s.iri] = (*by_iri.get(s.iri, ()), s)
         return MappingProxyType(by_iri)
 
+    @property
+    def recommendation_count(self) -> int:
+        """Distinct recommendations (one carried into several editions counts once)."""
+        return len({r.iri for r in self.recommendations})
+
     def narrower(self, concept: str) -> tuple[tuple[str, Edition], ...]:
         """(service, edition) for each recommendation of a service class strictly narrower
         than the concept: what a request naming a kind of service ("medication") stands for.
