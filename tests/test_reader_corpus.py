@@ -17,14 +17,27 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 220 documents of nine authors
+# fact kind -> (precision floor, recall floor), on the 240 documents of ten authors. Re-based on
+# 2026-12-04: the held-out set heldout-e (20 documents of 2018-2026, its first reading 52.7% of
+# items) joined the corpus, and the gold was revised for the classes the terminology gained
+# (cervical radiculopathy, neck pain, walking aids...), one fact at a time by an annotator who
+# did not see the reader.
 FLOORS = {
-    "finding absent": (0.80, 0.62), "finding present": (0.82, 0.65),
-    "diagnosis": (0.78, 0.70), "medication": (0.80, 0.78), "dose": (0.76, 0.74),
-    "prior treatment": (0.68, 0.65), "sessions": (0.77, 0.68), "response": (0.56, 0.47),
-    "request": (0.87, 0.83), "request date": (0.68, 0.64), "request quantity": (0.89, 0.71),
-    "pain score": (0.91, 0.93), "worker": (0.99, 0.95), "study": (0.70, 0.73),
-    "assessment": (0.63, 0.63),
+    "assessment": (0.63, 0.65),
+    "diagnosis": (0.78, 0.72),
+    "dose": (0.78, 0.76),
+    "finding absent": (0.82, 0.61),
+    "finding present": (0.84, 0.64),
+    "medication": (0.78, 0.79),
+    "pain score": (0.91, 0.94),
+    "prior treatment": (0.68, 0.67),
+    "request": (0.91, 0.87),
+    "request date": (0.72, 0.70),
+    "request quantity": (0.91, 0.75),
+    "response": (0.53, 0.48),
+    "sessions": (0.79, 0.66),
+    "study": (0.71, 0.72),
+    "worker": (0.99, 0.95),
 }
 
 
@@ -34,7 +47,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 220
+    assert len(gold_documents([CORPUS])) >= 240
 
 
 def test_no_document_is_lost(report):
@@ -53,8 +66,8 @@ def test_negated_findings_are_not_read_as_present(report):
     # instability, median-nerve numbness as dermatomal loss), a test negated across a
     # relative clause ("Tinel's and Phalen's ..., which ..., were negative") and "bowel and
     # bladder function unchanged"; the target is none.
-    assert report.negated_read_present <= 11
+    assert report.negated_read_present <= 10
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.55
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.57

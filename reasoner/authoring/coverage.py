@@ -52,7 +52,7 @@ DISPUTED: tuple[tuple[str, float, bool, tuple[tuple[str, float], ...]], ...] = (
         ("EpiduralSteroidInjection", 3.0), ("LumbarMedialBranchBlock", 1.0),
         ("LumbarFacetJointInjection", 1.0), ("LumbarRadiofrequencyAblation", 1.0),
         ("TriggerPointInjection", 1.0), ("SubacromialInjection", 1.0),
-        ("HyaluronicAcidInjection", 1.0), ("CervicalEpiduralSteroidInjection", 1.0))),
+        ("KneeHyaluronicAcidInjection", 1.0), ("CervicalEpiduralSteroidInjection", 1.0))),
     ("durable medical equipment", 5.0, False, (
         ("TENSUnit", 2.0), ("InterferentialStimulator", 1.0), ("HWaveDevice", 1.0),
         ("LumbarSupport", 1.0), ("WristSplint", 1.0), ("ColdTherapyUnit", 1.0),
