@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     sparql_max_bytes: int = Field(
         default=32 << 20, gt=0, description="Results stop once they would exceed this many "
         "bytes (as SPARQL JSON or N-Triples), like the row limit.")
+    store_sync: bool = Field(
+        default=False, description="Sync each stored write to disk before answering it, so "
+        "it survives a power cut, not only the server being killed (as without it); costs "
+        "the disk's sync time on each write.")
     api_key: SecretStr | None = Field(
         default=None,
         description="When set, writes (POST /v1/reason storing its result) need this key in "
@@ -59,7 +63,8 @@ class Settings(BaseSettings):
                                   "max_concurrent": self.sparql_max_concurrent}
         if self.sparql_query_url:
             return RemoteStore(self.sparql_query_url, self.sparql_update_url, **limits)
-        limits.update(memory_mb=self.sparql_memory_mb, max_bytes=self.sparql_max_bytes)
+        limits.update(memory_mb=self.sparql_memory_mb, max_bytes=self.sparql_max_bytes,
+                      sync=self.store_sync)
         if self.store_path == MEMORY:
             return Store.memory(**limits)
         return Store.open(self.store_path, read_only=False, **limits)

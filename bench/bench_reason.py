@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ MEDIA_TYPE = "text/turtle"
 LOOPBACK = "127.0.0.1"
 REASON_PATH = "/v1/reason?store=false"
 STORING_PATH = "/v1/reason"  # the default: the case and its run are stored
+SEED_NAMESPACE = b"imr-352bc1bec7c49a86"  # renamed per request for distinct cases
 MAX_RUNS = 100_000
 MAX_CLIENTS = 64
 MAX_WORKERS = 16
@@ -326,14 +328,36 @@ async def _measure_http(server: Server, data: bytes, runs: int, warmup: int, cli
     stored = await _load(server, storing, clients, requests) if requests else None
     ratio_p50 = ratio(stored["latency"].get("p50"), load["latency"].get("p50")) \
         if stored and load else None
+    seen = await _read_after_write(server, requests + clients - 1) \
+        if requests and SEED_NAMESPACE in data else None
     return {"sequential": summary(sequential), "health_floor": summary(floor), "load": load,
             "load_storing": stored, "storing_p50_over_store_false": ratio_p50,
+            "read_after_storing_ms": seen,
             "outcomes_in_response": _outcomes_in(first.decode())}
+
+
+async def _read_after_write(server: Server, last: int) -> float:
+    """Milliseconds for GET /sparql to find the last case stored by the load, asked as soon
+    as the load is answered: the store answers a write once it is journaled and applies it in
+    the background, and a query waits for every write answered before it."""
+    case = distinct_case(SEED_NAMESPACE, last).decode()
+    query = f"ASK {{ GRAPH <https://w3id.org/mtus-kg/case/{case}/case> {{ ?s ?p ?o }} }}"
+    request = raw_request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+    connection = await Connection.open(server.port)
+    try:
+        t0 = time.perf_counter()
+        status, body = await connection.send(request)
+        elapsed = time.perf_counter() - t0
+    finally:
+        await connection.close()
+    if status != 200 or b"true" not in body:
+        raise RuntimeError(f"the last stored case is not in the store: {status} {body[:300]!r}")
+    return elapsed * 1000.0
 
 
 def distinct_case(data: bytes, i: int) -> bytes:
     """The seed case under another case IRI (its own namespace), as a new case would be."""
-    return data.replace(b"imr-352bc1bec7c49a86", f"imr-bench-{i:07d}".encode())
+    return data.replace(SEED_NAMESPACE, f"imr-bench-{i:07d}".encode())
 
 
 def _outcomes_in(text: str) -> list[str]:
@@ -448,7 +472,10 @@ def print_table(report: dict) -> None:
             print(f"HTTP load, storing each distinct case (the default path): "
                   f"p50 {stored['latency']['p50']:.2f} ms, p99 {stored['latency']['p99']:.2f} ms, "
                   f"{stored['throughput_rps']:.0f} requests/s; p50 "
-                  f"{http['storing_p50_over_store_false']:.2f}x store=false")
+                  f"{http['storing_p50_over_store_false']:.2f}x store=false"
+                  + (f"; a query right after it saw the last case in "
+                     f"{http['read_after_storing_ms']:.0f} ms"
+                     if http.get("read_after_storing_ms") is not None else ""))
     for key, value in report["ratios"].items():
         if value is not None:
             print(f"ratio {key}: {value:,.1f}x")

@@ -48,6 +48,8 @@ EXIT_CODES = {
                       "quietly, as for a command ended by SIGPIPE",
 }
 DEFAULT_STORE = "var/store"
+HERMIT_RUNS = 60  # as reasoner.authoring.qc.HERMIT_RUNS (a test keeps them equal): the CLI
+# does not import the authoring tools (owlready2, pySHACL) to build its help
 QUERY_SUFFIXES = (".rq", ".sparql")
 
 
@@ -161,14 +163,54 @@ def cmd_validate(args) -> int:
 def cmd_check(args) -> int:
     from reasoner.workflows.check import check_knowledge_base
 
+    if args.watch:
+        return _watch_check(args)
     report = check_knowledge_base(hermit=not args.no_hermit, tests=not args.no_tests,
-                                  guideline=args.guideline)
+                                  guideline=args.guideline, hermit_runs=args.hermit_runs)
+    _print_check(report)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _print_check(report) -> None:  # noqa: ANN001
     for line in report.info:
         print(line)
+    sys.stdout.flush()  # the failures go to stderr: after the table, not inside it
     for line in report.failures:
         print(f"FAIL {line}", file=sys.stderr)
-    print(f"\nmtus check: {'passed' if report.ok else f'{len(report.failures)} failure(s)'}")
-    return EXIT_OK if report.ok else EXIT_FAILED
+    print(f"\nmtus check: {'passed' if report.ok else f'{len(report.failures)} failure(s)'}",
+          flush=True)
+
+
+def _watch_check(args) -> int:
+    """The quick checks (no HermiT) again on every change under ontology/, shapes/ and
+    tests/cases/, until Ctrl-C, which ends the watch as a success."""
+    import time
+
+    from reasoner.engine.home import home
+    from reasoner.workflows.check import check_knowledge_base
+    from reasoner.workflows.watch import WATCHED, snapshot, wait_for_change
+
+    root = home()
+    try:
+        files = snapshot(root)
+        first = True
+        while True:
+            try:
+                _print_check(check_knowledge_base(hermit=False, tests=not args.no_tests,
+                                                  guideline=args.guideline))
+            except MtusError as exc:
+                if first:  # a bad --guideline: say so and stop, as without --watch
+                    raise
+                print(f"error: {exc}", file=sys.stderr)  # a file half-written, say: wait on
+            first = False
+            print(f"watching {', '.join(f'{root / w}/' for w in WATCHED)} (Ctrl-C stops)",
+                  flush=True)
+            files, changed = wait_for_change(root, files)
+            shown = "; ".join(changed[:3]) + (f"; {len(changed) - 3} more" if changed[3:] else "")
+            print(f"\n--- {time.strftime('%H:%M:%S')} {shown}", flush=True)
+    except KeyboardInterrupt:
+        print("\nstopped watching", file=sys.stderr)
+        return EXIT_OK
 
 
 def cmd_coverage(args) -> int:
@@ -201,11 +243,18 @@ def _coverage_text(report) -> str:  # noqa: ANN001
 
 
 def cmd_impact(args) -> int:
-    from reasoner.workflows.impact import impact
+    from reasoner.workflows.impact import impact, stored_impact
 
+    if args.before is None and args.store is None:
+        raise InputError("give the knowledge base before the edit (REV_OR_DIR), or --store DIR "
+                         "to compare with the runs stored there", source="mtus impact")
     store = None if args.store is None else _open_store(_existing_store(args.store), True)
     try:
-        report = impact(args.before, store=store)
+        if args.before is None:
+            assert store is not None
+            report = stored_impact(store)
+        else:
+            report = impact(args.before, store=store)
     finally:
         if store is not None:
             store.close()
@@ -217,6 +266,12 @@ def _impact_text(report) -> str:  # noqa: ANN001
     lines = [f"knowledge base {report.before} -> {report.after}: {report.decided} requested "
              f"services decided under both, {len(report.flips)} changed "
              f"({report.seconds:.1f} s)"]
+    if report.runs:
+        lines.append(f"stored runs: {sum(report.runs.values())}, {report.runs_elsewhere} made "
+                     f"under another knowledge base than the working files' ({report.after}); "
+                     "by digest: " + ", ".join(f"{d} {n}" for d, n in report.runs.items()))
+    if report.without_run:
+        lines.append(f"{report.without_run} stored case(s) have no run: not compared")
     if report.edited:
         lines.append("edited: " + ", ".join(report.edited))
     lines += [f"warning: {w}" for w in report.warnings]
@@ -227,6 +282,24 @@ def _impact_text(report) -> str:  # noqa: ANN001
             lines += [f"      {c}" for c in f.criteria[:4]]
     lines += [f"not decided: {e}" for e in report.errors]
     return "\n".join(lines)
+
+
+def cmd_new(args) -> int:
+    from reasoner.vocab import short
+    from reasoner.workflows.scaffold import Request, new_recommendation
+
+    out = new_recommendation(Request(args.guideline, args.service, args.kind, args.name,
+                                     args.section, args.polarity))
+    print(f"appended to {out.guideline_file}: {short(out.recommendation)} "
+          f"({short(out.polarity)}), its criterion {short(out.criterion)}"
+          + ("" if args.section else f" and its section {short(out.section)}"))
+    for path in out.cases:
+        print(f"wrote {path}")
+    for warning in out.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"\nfill in the {out.placeholders} \"FILL:\" values: `mtus check --no-hermit "
+          f"--guideline {args.guideline}` fails, naming each, until none is left")
+    return EXIT_OK
 
 
 def cmd_release(args) -> int:
@@ -465,6 +538,16 @@ def _exit_codes_help() -> str:
     return "\n".join(lines)
 
 
+def _count(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{number} is negative")
+    return number
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -583,6 +666,13 @@ def parser() -> argparse.ArgumentParser:
                    help="one guideline's findings, test cases (tests/cases/ID/) and coverage, "
                         "ID being its file name in ontology/guidelines/ without .ttl (skips "
                         "HermiT, which classifies the whole knowledge base)")
+    c.add_argument("--hermit-runs", type=_count, default=HERMIT_RUNS, metavar="N",
+                   help="when HermiT finds the ontology inconsistent, at most N more runs "
+                        "(about a second each) to name the axioms involved (default "
+                        f"{HERMIT_RUNS}; 0: do not search)")
+    c.add_argument("--watch", action="store_true",
+                   help="re-run the quick checks (no HermiT) whenever a file under "
+                        "ontology/, shapes/ or tests/cases/ changes; Ctrl-C stops")
     c.set_defaults(func=cmd_check)
 
     cv = sub.add_parser("coverage", help="guideline authors: the commonly disputed services "
@@ -600,13 +690,45 @@ def parser() -> argparse.ArgumentParser:
                                     "and under the working files, and list every determination "
                                     "that changes, by recommendation and service, with the "
                                     "criteria that changed it. Warns when an edited criterion "
-                                    "is shared by several recommendations.")
-    im.add_argument("before", metavar="REV_OR_DIR",
+                                    "is shared by several recommendations. `mtus impact --store "
+                                    "DIR` compares the stored cases decided now with the "
+                                    "determinations their runs stored.")
+    im.add_argument("before", metavar="REV_OR_DIR", nargs="?",
                     help="the knowledge base before the edit: a git revision of this checkout "
-                         "(HEAD, main~1, a commit) or a directory holding ontology/ and shapes/")
-    im.add_argument("--store", help="also re-decide the cases of this store (opened read-only)")
+                         "(HEAD, main~1, a commit) or a directory holding ontology/ and shapes/; "
+                         "without it, --store compares with the stored runs")
+    im.add_argument("--store", help="also re-decide the cases of this store (opened read-only); "
+                                    "with no REV_OR_DIR, compare them with their stored runs, "
+                                    "whatever knowledge base made those (each records its "
+                                    "digest)")
     im.add_argument("--json", action="store_true", help="print the report as JSON")
     im.set_defaults(func=cmd_impact)
+
+    nw = sub.add_parser("new", help="guideline authors: scaffold new content to fill in")
+    what = nw.add_subparsers(dest="what", required=True)
+    nr = what.add_parser(
+        "recommendation", help="append a recommendation skeleton to a guideline file and "
+                               "write its three test cases",
+        description="Append to ontology/guidelines/ID.ttl a recommendation for a service (label, "
+                    "section, appliesTo, polarity, statement, verification, note) with one "
+                    "criterion of a kind, its parameters as placeholders, and write its three "
+                    "test cases (met, not met, not documented) under tests/cases/ID/, as "
+                    "docs/authoring.md's worked example. Every value to decide is written "
+                    "\"FILL: ...\": `mtus check` fails, naming each, until none is left.")
+    nr.add_argument("--guideline", required=True, metavar="ID",
+                    help="the guideline file's name in ontology/guidelines/ without .ttl")
+    nr.add_argument("--service", required=True, metavar="TERM",
+                    help="the service class it applies to (term:Biofeedback)")
+    nr.add_argument("--kind", required=True, metavar="KIND",
+                    help="the criterion kind (mtus:RequestedQuantityWithin; docs/criteria.md)")
+    nr.add_argument("--name", metavar="SLUG",
+                    help="the IRIs' and files' slug (default: from the service's label)")
+    nr.add_argument("--section", metavar="IRI",
+                    help="an existing section to cite (gl:...; default: a new one to fill in)")
+    nr.add_argument("--polarity", choices=["RecommendedWithCriteria", "RecommendedWithLimits"],
+                    help="default: RecommendedWithLimits for a limit kind (quantity, duration, "
+                         "dose, levels, count), else RecommendedWithCriteria")
+    nr.set_defaults(func=cmd_new)
 
     rl = sub.add_parser("release", help="guideline authors: the knowledge base as one RDF/XML "
                                         "ontology for Protégé and owlready2 (build/mtus-kg.owl)")

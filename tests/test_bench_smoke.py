@@ -98,3 +98,21 @@ def test_bench_mix_over_generated_letters_smoke(tmp_path):
                              "--warmup", "0", "--json", str(tmp_path / "m.json")])
     assert report["cases"] == 5 and report["decided"] + report["incomplete"] == 5
     assert report["source"] == "letters" and report["ratio_p50_all"] > 1
+
+
+def test_impact_bench_times_the_three_commands(tmp_path):
+    """A handful of stored cases (the 10,000 of docs/authoring.md take minutes)."""
+    out = tmp_path / "impact.json"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_impact.py"), "--cases",
+                           "6", "--letter-share", "0", "--dir", str(tmp_path / "work"),
+                           "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    corpus, stored, both = report["commands"]
+    assert report["store"]["cases"] == 6
+    assert corpus["command"].startswith("mtus impact ") and "--store" not in corpus["command"]
+    assert corpus["decided"] > 400 and corpus["changed"] >= 1  # the raised limit flips some
+    assert stored["runs"] == {report["store"]["digest"]: 6} and stored["decided"] >= 6
+    assert both["decided"] == corpus["decided"] + stored["decided"]
+    assert all(c["wall_s"] >= c["report_s"] > 0 for c in report["commands"])

@@ -95,6 +95,22 @@ def test_run_graph_links_determinations_to_the_case(kb, seed, store):
     assert found.value is True
 
 
+def test_graph_triples_reads_whole_graphs_as_stored(kb, seed, store):
+    """The workflows' bulk read (`mtus impact --store`): each graph's triples, blank nodes
+    kept apart by graph; a graph that is not there is empty."""
+    other = kb.reason_document(OTHER_CASE, "text/turtle")
+    save_result(kb, seed, store)
+    save_result(kb, other, store)
+    missing = "https://example.org/case/none/case"
+    found = store.graph_triples([CASE, other.case, missing])
+    assert list(found) == [CASE, other.case, missing] and found[missing] == []
+    assert len(found[CASE]) == len(seed.triples) and len(found[other.case]) == len(other.triples)
+    expect = {(t.subject.value, t.predicate.value, t.object.value) for t in seed.triples
+              if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object,
+                                                                            ox.BlankNode)}
+    assert expect <= {(t.subject.value, t.predicate.value, t.object.value) for t in found[CASE]}
+
+
 class FlakyDb:
     """An Oxigraph store whose next update can be made to fail after its first operations."""
 

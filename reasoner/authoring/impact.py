@@ -6,7 +6,7 @@ recommendations share (an edit meant for one changes them all). No I/O: the work
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from reasoner.engine.casegraph import statements
 from reasoner.engine.compile import Program, Recommendation
 from reasoner.engine.criteria import Criterion
-from reasoner.engine.decide import Determination, Node
-from reasoner.vocab import GL, RDF_FIRST, RDF_REST, short
+from reasoner.engine.decide import Determination, Node, Outcome
+from reasoner.vocab import GL, RDF_FIRST, RDF_REST, m, short
 
 
 @dataclass(slots=True)
@@ -33,7 +33,7 @@ class Flip:
 
 @dataclass(slots=True)
 class ImpactReport:
-    before: str  # knowledge-base digests
+    before: str  # knowledge-base digests ('stored runs' when they are several)
     after: str
     decided: int = 0  # requested services decided under both
     flips: list[Flip] = field(default_factory=list)
@@ -41,6 +41,13 @@ class ImpactReport:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # cases that could not be decided
     seconds: float = 0.0
+    runs: dict[str, int] = field(default_factory=dict)  # stored runs compared, by KB digest
+    without_run: int = 0  # stored cases with no run to compare with
+
+    @property
+    def runs_elsewhere(self) -> int:
+        """Stored runs made under another knowledge base than the working files'."""
+        return sum(n for digest, n in self.runs.items() if digest != self.after)
 
     def groups(self) -> dict[tuple[str, str], list[Flip]]:
         """Flips by (recommendation, service), in that order."""
@@ -51,23 +58,58 @@ class ImpactReport:
         return dict(out)
 
 
-def compare(case: str, before: Iterable[Determination], after: Iterable[Determination],
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What one requested service came to, as the report compares it: decided now, or as a
+    stored run recorded it."""
+
+    outcome: str
+    recommendation: str | None  # applied
+    truths: Mapping[str, tuple[str, bool]]  # criterion IRI -> (truth, is a leaf)
+
+    @property
+    def label(self) -> str:
+        """The outcome, with the recommendation (a change of either is a flip)."""
+        return f"{self.outcome} ({short(self.recommendation) if self.recommendation else 'none'})"
+
+
+# How a stored run (reasoner/engine/report.py, run_triples) writes outcomes and truths.
+STORED_OUTCOMES = {m("".join(w.capitalize() for w in o.value.split("-"))): o.value
+                   for o in Outcome}
+STORED_TRUTHS = {m("Met"): "met", m("NotMet"): "not-met", m("NotDocumented"): "unknown"}
+
+
+def stored(outcome: str, recommendation: str | None) -> Decided:
+    """A determination as a stored run recorded it (its outcome class and recommendation);
+    the criteria's results are added by `stored_truths` when needed."""
+    return Decided(STORED_OUTCOMES.get(outcome, short(outcome)), recommendation, {})
+
+
+def stored_truths(results: Iterable[tuple[str, str]],
+                  combinators: set[str]) -> dict[str, tuple[str, bool]]:
+    """(criterion, truth class) results as a run stores them, as Decided.truths: a criterion
+    is a leaf unless it is a combinator."""
+    return {c: (STORED_TRUTHS.get(t, short(t)), c not in combinators) for c, t in results}
+
+
+def decided(d: Determination) -> Decided:
+    return Decided(d.outcome.value, d.applied.recommendation.iri if d.applied else None,
+                   _truths(d))
+
+
+def compare(case: str, before: Mapping[str, Decided], after: Iterable[Determination],
             edited: set[str]) -> Iterator[Flip]:
-    """The flips of one case: requests whose outcome or applied recommendation changed."""
-    old = {d.request.node: d for d in before}
+    """The flips of one case: requests whose outcome or applied recommendation changed
+    (`before` by request IRI; a request it lacks is not compared)."""
     for d in after:
-        b = old.get(d.request.node)
-        if b is None or (_label(b) == _label(d)):
+        b = before.get(d.request.node)
+        if b is None:
             continue
-        rec = d.applied or b.applied
-        yield Flip(case, d.request.node, _service(d),
-                   rec.recommendation.iri if rec else None, _label(b), _label(d),
-                   changed_criteria(b, d, edited))
-
-
-def _label(d: Determination) -> str:
-    rec = short(d.applied.recommendation.iri) if d.applied else "none"
-    return f"{d.outcome.value} ({rec})"
+        a = decided(d)
+        if a.label == b.label:
+            continue
+        yield Flip(case, d.request.node, _service(d), a.recommendation or b.recommendation,
+                   b.label, a.label, changed_criteria(b.truths, a.truths, edited))
 
 
 def _service(d: Determination) -> str:
@@ -76,10 +118,10 @@ def _service(d: Determination) -> str:
     return d.context.terms.label(req.concept) if req.concept else (req.label or "?")
 
 
-def changed_criteria(before: Determination, after: Determination, edited: set[str]) -> list[str]:
+def changed_criteria(old: Mapping[str, tuple[str, bool]], new: Mapping[str, tuple[str, bool]],
+                     edited: set[str]) -> list[str]:
     """Criteria evaluated in both traces whose result differs (leaves first, edited ones
     marked), then those only one trace has."""
-    old, new = _truths(before), _truths(after)
     both = [(iri, old[iri], new[iri]) for iri in new if iri in old and old[iri][0] != new[iri][0]]
     both.sort(key=lambda c: (not c[2][1], c[0] not in edited))  # leaves first, edited first
     out = [f"{short(iri)}{' (edited)' if iri in edited else ''}: {b[0]} -> {a[0]}"
@@ -143,6 +185,19 @@ def shared_edits(program: Program, edited: set[str]) -> list[str]:
     return [f"{short(iri)} is edited and shared by {len(recs)} recommendations: "
             + ", ".join(short(r) for r in sorted(recs))
             for iri, recs in sorted(users.items()) if iri in edited and len(recs) > 1]
+
+
+def combinators(program: Program) -> set[str]:
+    """The IRIs of the program's combinator criteria (AllOf, AnyOf, ...): not leaves."""
+    stack: list[Criterion] = [c for r in program.recommendations
+                              for c in (r.criterion, r.applicable_when) if c is not None]
+    out: set[str] = set()
+    while stack:
+        c = stack.pop()
+        if c.is_combinator and c.iri not in out:
+            out.add(c.iri)
+            stack.extend(getattr(c, "operands", ()))
+    return out
 
 
 def _criteria(rec: Recommendation) -> set[str]:

@@ -79,9 +79,14 @@ def owl_export(kb, path: Path) -> Path:
     return path
 
 
-def hermit_problems(kb, build: Path) -> list[str]:
+HERMIT_RUNS = 60  # HermiT runs to name the axioms of an inconsistency (~1 s each)
+
+
+def hermit_problems(kb, build: Path, explain_runs: int = HERMIT_RUNS) -> list[str]:
     """Consistency, unsatisfiable classes, and subsumptions HermiT infers that the asserted
-    hierarchy lacks (the run-time ancestor map would miss them, so they must be asserted)."""
+    hierarchy lacks (the run-time ancestor map would miss them, so they must be asserted).
+    An inconsistency is explained by the asserted axioms it rests on (justify.py), found in
+    at most `explain_runs` more HermiT runs."""
     if shutil.which("java") is None:
         return ["java not found: HermiT needs Java 17 (use --no-hermit to skip this check)"]
     import owlready2  # imported here: only `mtus check` needs it
@@ -93,7 +98,9 @@ def hermit_problems(kb, build: Path) -> list[str]:
         with onto:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError:
-        return ["HermiT: the ontology is inconsistent"]
+        from reasoner.authoring.justify import explain_inconsistency  # imports this module
+
+        return explain_inconsistency(kb.root, kb.files, explain_runs)
     problems = [f"HermiT: {c.iri} is unsatisfiable" for c in world.inconsistent_classes()]
     for cls in world.classes():
         if not cls.iri.startswith(TERM):
@@ -106,19 +113,20 @@ def hermit_problems(kb, build: Path) -> list[str]:
     return problems
 
 
-def case_file_problems(kb, paths: list[Path]) -> list[str]:
+def case_file_problems(kb, paths: list[Path]) -> list[lint.Finding]:
     """Guideline test cases in the vocabulary the reasoner reads: a misspelt mtus: property
     (mtus:sesions) is ignored, so the test would pass or fail for the wrong reason; a term:
-    IRI the terminology lacks matches nothing."""
+    IRI the terminology lacks matches nothing; a placeholder of `mtus new` is not filled in."""
     vocab = lint.Vocabulary(statements(kb.triples))
+    known = sorted(kb.terms.ancestors)
     out = []
     for path in paths:
         data = path.read_bytes()
         name = relative(path, kb.root)
         src = lint.Source(name, data, intake.parse(data, "text/turtle", source=name))
-        out += [str(f) for f in lint.unknown_terms(src, vocab)]
+        out += lint.placeholders(src) + lint.unknown_terms(src, vocab)
         used = {t.object.value for t in src.triples if t.object.value.startswith(TERM)}
         for iri in sorted(i for i in used if not kb.terms.known(i)):
-            out.append(str(src.finding(iri, f"{short(iri)} is not a terminology class",
-                                       "unknown-term")))
+            out.append(src.finding(iri, f"{short(iri)} is not a terminology class"
+                                   f"{lint.suggest_term(iri, known)}", "unknown-term"))
     return out

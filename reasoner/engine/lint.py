@@ -23,7 +23,20 @@ import pyoxigraph as ox
 
 from reasoner.engine.casegraph import Statement, statements
 from reasoner.engine.compile import Index
-from reasoner.vocab import GL, MTUS, OWL, OWL_IMPORTS, RDF_TYPE, RDFS, TERM, XSD, m, short
+from reasoner.vocab import (
+    GL,
+    MTUS,
+    OWL,
+    OWL_IMPORTS,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    TERM,
+    XSD,
+    m,
+    short,
+)
 
 _PREFIX = re.compile(r"^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 _PROPERTY_KINDS = {OWL + "ObjectProperty": "object", OWL + "DatatypeProperty": "datatype",
@@ -37,6 +50,7 @@ _LEXICAL = {XSD + "integer": re.compile(r"[+-]?\d+"),
             XSD + "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
             XSD + "boolean": re.compile(r"true|false|1|0")}
 _OURS = (MTUS, TERM, GL)  # namespaces whose IRIs must be declared in the files
+PLACEHOLDER = "FILL:"  # starts each value `mtus new` leaves for the author to fill in
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,7 @@ def lint(sources: Sequence[Source], vocab: Vocabulary, index: Index) -> list[Fin
     by_name = {s.name: s for s in sources}
     out: list[Finding] = []
     for src in sources:
+        out += placeholders(src)
         out += unknown_terms(src, vocab)
         out += value_types(src, vocab)
         out += statement_numbers(src, vocab, index)
@@ -141,6 +156,20 @@ def lint(sources: Sequence[Source], vocab: Vocabulary, index: Index) -> list[Fin
     out += edition_dates(index, by_name)
     out += competing_recommendations(index, by_name)
     return sorted(set(out), key=lambda f: (f.file, f.line or 0, f.iri, f.rule))
+
+
+# Placeholders ----------------------------------------------------------------------------
+
+def placeholders(src: Source) -> list[Finding]:
+    """A value a scaffold (`mtus new recommendation`) left to fill in: until it is, the file
+    must not load, pass `mtus check` or be committed, whatever else it gets right."""
+    return [src.finding(t.subject.value, f"{qname(t.predicate.value)} is a placeholder to fill "
+                        f"in: \"{t.object.value}\"", "placeholder", predicate=t.predicate.value)
+            for t in src.triples if is_placeholder(t.object)]
+
+
+def is_placeholder(term: object) -> bool:
+    return isinstance(term, ox.Literal) and term.value.startswith(PLACEHOLDER)
 
 
 # Unknown mtus: names ---------------------------------------------------------------------
@@ -164,6 +193,14 @@ def unknown_terms(src: Source, vocab: Vocabulary) -> list[Finding]:
     return out
 
 
+def suggest_term(iri: str, known: Iterable[str]) -> str:
+    """' (did you mean term:X?)' for a term: IRI close to a known one (case aside), or ''."""
+    local = iri[len(TERM):] if iri.startswith(TERM) else iri.rsplit("/", 1)[-1]
+    names = {k[len(TERM):].lower(): k for k in known if k.startswith(TERM)}
+    close = difflib.get_close_matches(local.lower(), names, n=1, cutoff=0.75)
+    return f" (did you mean {short(names[close[0]])}?)" if close else ""
+
+
 # Datatypes -------------------------------------------------------------------------------
 
 def value_types(src: Source, vocab: Vocabulary) -> list[Finding]:
@@ -172,6 +209,8 @@ def value_types(src: Source, vocab: Vocabulary) -> list[Finding]:
     out = []
     for t in src.triples:
         p = t.predicate.value
+        if is_placeholder(t.object):  # its own rule says what to do; a type error would not
+            continue
         problem = _value_problem(t.object, vocab.kinds.get(p), vocab.ranges.get(p))
         if problem:
             out.append(src.finding(t.subject.value, f"{short(p)} {problem}", "wrong-datatype",
@@ -204,6 +243,17 @@ def _of(rng: str | None) -> str:
 
 def short_dt(iri: str) -> str:
     return "xsd:" + iri[len(XSD):] if iri.startswith(XSD) else short(iri)
+
+
+_STANDARD = {"rdf:": RDF, "rdfs:": RDFS, "owl:": OWL, "skos:": SKOS, "xsd:": XSD}
+
+
+def qname(iri: str) -> str:
+    """An IRI as the files write it: the project prefixes, then rdf:, rdfs:, owl:, skos:."""
+    for prefix, ns in _STANDARD.items():
+        if iri.startswith(ns):
+            return prefix + iri[len(ns):]
+    return short(iri)
 
 
 def _date(text: str) -> dt.date | None:

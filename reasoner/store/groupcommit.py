@@ -1,12 +1,10 @@
-"""Group commit: one writer thread commits every write waiting for it in one transaction.
+"""Group commit: one writer thread makes every write waiting for it durable at once.
 
-A commit of the embedded store costs a few milliseconds whatever its size, so committing each
-posted case on its own caps a busy server at a few hundred writes a second, all of them
-queueing on one lock. Here callers hand their write to the writer thread and wait; the writer
-takes everything that queued up while the previous transaction ran and commits it together.
-Each caller is answered only after the transaction holding its write has committed, so the
-durability of a write is what it was; if a grouped transaction fails, the writes in it are
-retried one by one so that each caller gets its own answer.
+Callers hand their write to the writer thread and wait; the writer takes everything that
+queued up while it was busy and commits it together: for the embedded store, one append to
+its journal (one transaction when it has none). Each caller is answered only after the commit
+holding its write, so the durability of a write is that of the commit; if a grouped commit
+fails, the writes in it are retried one by one so that each caller gets its own answer.
 """
 
 from __future__ import annotations
@@ -20,12 +18,9 @@ from typing import Any
 
 @dataclass(eq=False)
 class Write:
-    """Graphs to replace whole and graphs to add; `case` names the case whose earlier
-    reasoning runs this write supersedes (they are dropped in the same transaction)."""
+    """One caller's write (`item`, as the commit function takes it) and its answer."""
 
-    replace: dict[str, Any]
-    add: dict[str, Any] = field(default_factory=dict)
-    case: str | None = None
+    item: Any
     error: BaseException | None = None
     future: Future = field(default_factory=Future)
 

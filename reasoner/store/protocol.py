@@ -38,6 +38,9 @@ class GraphStore(Protocol):
     def query(self, sparql: str, *, timeout: float | None = None,
               max_rows: int | None = None, dataset: Dataset = UNION) -> QueryResult:
         """A read-only query under the store's time, row and byte limits."""
+    def graph_triples(self, graphs: Sequence[str]) -> dict[str, list[ox.Triple]]:
+        """The triples of whole named graphs, for the workflows' own bulk reads (`mtus impact
+        --store` reads every case): not a user's query, so not under its limits."""
     def query_text(self, sparql: str, fmt: str = "table") -> str: ...
     def status(self) -> dict[str, Any]: ...
     def close(self) -> None: ...

@@ -54,6 +54,7 @@ ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
                 "text/turtle": ox.RdfFormat.TURTLE}
 _MAX_ERROR_BYTES = 4096
+GRAPH_BATCH = 200  # graphs read a query by graph_triples: answers of a few megabytes
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -165,6 +166,19 @@ class RemoteStore:
 
     def query_text(self, sparql: str, fmt: str = "table") -> str:
         return result_text(self.query(sparql), fmt)
+
+    def graph_triples(self, graphs: Sequence[str]) -> dict[str, list[ox.Triple]]:
+        """By SELECT, GRAPH_BATCH graphs a query: the protocol has no bulk read."""
+        out: dict[str, list[ox.Triple]] = {g: [] for g in graphs}
+        for i in range(0, len(graphs), GRAPH_BATCH):
+            names = " ".join(str(ox.NamedNode(g)) for g in graphs[i:i + GRAPH_BATCH])
+            found = self.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {names} }} "
+                               "GRAPH ?g { ?s ?p ?o } }", max_rows=10**8, timeout=600)
+            if not isinstance(found, SelectResult) or found.truncated:
+                raise StoreError("the server cut short the triples of the graphs read")
+            for g, s, p, o in found.rows:
+                out[g.value].append(ox.Triple(s, p, o))  # type: ignore[union-attr,arg-type]
+        return out
 
     def _run(self, query: PreparedQuery, dataset: Dataset, limits: Limits) -> QueryResult:
         # The text sent is the prepared one (comments and escapes resolved), as for the
