@@ -405,3 +405,62 @@ def test_objects_of_the_injury_mechanism_are_not_treatments(kb):
 def test_dates_and_named_functions_state_no_deficit(kb, text):
     found = _of(_facts(kb, text), "finding")
     assert not [f for f in found if f.props["present"]]
+
+
+@pytest.mark.parametrize(("sentence", "purposes"), [
+    ('MRI of the lumbar spine "to determine whether he is a candidate for an epidural '
+     'injection or a surgical referral."', {"InjectionPlanning", "PreoperativePlanning"}),
+    ("MRI of the shoulder to look for a cuff tear before any surgical decision.",
+     {"PreoperativePlanning"}),
+    ("Lumbar MRI; will consider an L5-S1 TFESI depending on the findings.",
+     {"InjectionPlanning"}),
+    ("Knee MRI; if a tear is confirmed, will refer to ortho for arthroscopy discussion.",
+     {"PreoperativePlanning"}),
+    ("Cervical MRI as he may be a surgical candidate.", {"PreoperativePlanning"}),
+    ("Flexion/extension films to rule out instability at L4-5.", {"InstabilityEvaluation"}),
+    ("CT of the lumbar spine to evaluate for pseudarthrosis.", {"FusionAssessment"}),
+    ("MRI for further evaluation of the radiculopathy.", {"SymptomEvaluation"}),
+    ("MRI r/o HNP.", {"SymptomEvaluation"}),
+    # not a purpose: a surgery refused or in the past, a heading, a decision of someone else
+    ("MRI requested; he is not a surgical candidate.", set()),
+    ("MRI requested; surgery was discussed, which she declined.", set()),
+    ("MRI requested; he plans to return to work six weeks after surgery.", set()),
+    ("Assessment: lumbar strain; MRI requested.", set()),
+    ("The UR decision on the injection was upheld.", set()),
+])
+def test_what_a_request_is_for(sentence, purposes):
+    from reasoner.reader.purposes import stated_purposes
+    assert {p.removeprefix(TERM) for p in stated_purposes(sentence)} == purposes
+
+
+@pytest.mark.parametrize(("name", "visits"), [
+    ("Acupuncture 1 time a week for 6 weeks, lumbar spine", (1, 6)),
+    ("PT twice weekly for six weeks", (2, 6)),
+    ("Freq: 2x/wk  Duration: 4 wks", (2, 4)),
+    ("chiro 1-2x/wk x 6 wks", (2, 6)),
+    ("acupuncture once a week x 6 weeks", (1, 6)),
+    ("physical therapy three times per week for four weeks", (3, 4)),
+    ("PT 2x6", (2, 6)),
+    ("6 sessions (1-2x/wk)", None),  # a count, not a course: read by the count rules
+])
+def test_course_frequency_and_duration(name, visits):
+    from reasoner.reader.items import _course_terms
+    assert _course_terms(name) == visits
+
+
+@pytest.mark.parametrize(("text", "had"), [
+    ("Tx so far:\n  [x] PT - 12 visits 2021\n  [ ] Acupuncture - never had\n", False),
+    ("Treatment history: chiropractic: not tried; PT 12 visits.", False),
+    ("He finished 6 acupuncture sessions in January.", True),
+])
+def test_a_course_never_had_is_not_a_prior_course(kb, text, had):
+    found = _of(_facts(kb, text, plan="1. Lumbar MRI."), "prior", "Acupuncture") + \
+        _of(_facts(kb, text, plan="1. Lumbar MRI."), "prior", "ChiropracticManipulation")
+    assert bool(found) == had
+
+
+def test_a_course_named_again_gains_its_count(kb):
+    found = _of(_facts(kb, "REASON FOR VISIT: follow-up after acupuncture.\n\nHe finished 6 "
+                           "acupuncture sessions between 01/12/2021 and 02/16/2021.",
+                       plan="1. Lumbar MRI."), "prior", "Acupuncture")
+    assert [f.props.get("sessions") for f in found] == [6]

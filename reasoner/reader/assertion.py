@@ -74,6 +74,12 @@ def _rules() -> list[Any]:
                  "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
                  "reported", "documented", "evident", "observed", "detected"]}}]),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        # a treatment history's row: "Acupuncture - never had", "chiropractic: not tried"
+        # (not "has not had PT": that is the forward rule's, and overlapping would undo it)
+        rule("- never had (after)", _NEGATED, "BACKWARD", [
+            {"ORTH": {"IN": [":", "-", "--", "="]}}, {"LOWER": {"IN": ["never", "not"]}},
+            {"LOWER": {"IN": ["had", "tried", "done", "received", "attempted", "undergone",
+                              "performed", "used"]}}], max_scope=5),
         # "Bowel/bladder ... denies change", "bowel and bladder function unchanged"
         rule("denies change (after)", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["denies", "denied"]}},

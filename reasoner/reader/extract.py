@@ -419,6 +419,9 @@ _MECHANISM = re.compile(r"\b(?:injur\w*|hurt|strain\w*|twist\w*|fell|fall(?:ing)
                         r"pulling|stowing|loading|unloading|tucking|climbing)\b[^.;]*$", re.I)
 
 
+_COURSE_KEYS = frozenset({"sessions", "start", "response"})
+
+
 def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                requested: list[tuple[int, int]]) -> None:
     """A treatment named in a sentence about the past or present with no cue ("PT helped
@@ -426,9 +429,10 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
     unless the case already holds that course. Drugs are left to the medication rules."""
     if _AHEAD.search(sentence):
         return
-    held = {f.concept for f in out.facts if f.kind in ("prior", "medication")}
+    held = {f.concept: f for f in out.facts if f.kind in ("prior", "medication")}
     hits = [h for h in lex.find(sentence, T("Treatment"))
-            if h.term not in held and h.term not in _CATEGORIES
+            if (h.term not in held or held[h.term].kind == "prior")
+            and h.term not in _CATEGORIES
             and not lex.terms.is_a(h.term, T("Drug"))
             and not any(s <= at + h.start < e for s, e in requested)
             and not _MECHANISM.search(sentence[:h.start])]
@@ -437,11 +441,17 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
         if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
             tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
             lead = sentence[hits[n - 1].end if n else 0:hit.start]
+            props = request_items.course_props(tail, lead, sentence[hit.start:hit.end])
+            if hit.term in held:
+                # the course named again ("follow-up after acupuncture", then "he finished
+                # 6 acupuncture sessions in January"): what this mention adds is its
+                for key, value in props.items():
+                    if key in _COURSE_KEYS and value is not None and \
+                            held[hit.term].props.get(key) is None:
+                        held[hit.term].props[key] = value
+                continue
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
-                                     sentence[hit.start:hit.end],
-                                     {**request_items.course_props(
-                                         tail, lead, sentence[hit.start:hit.end]),
-                                      "on_date": None}))
+                                     sentence[hit.start:hit.end], {**props, "on_date": None}))
 
 
 def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,

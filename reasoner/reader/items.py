@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.lexicon import Lexicon, Match, tokens
 from reasoner.reader.mention import Mention
+from reasoner.reader.purposes import stated_purposes
 from reasoner.vocab import TERM, m
 
 if TYPE_CHECKING:
@@ -290,17 +291,30 @@ def _one_of(concept: str, lex: Lexicon) -> dict:
     return {}
 
 
-# "Freq: 2x/wk  Duration: 4 wks", "twice a week for six weeks" (the RFA form's columns)
-_PER_WEEK = re.compile(r"\b(\d{1,2})\s*(?:x|times)\s*(?:/|a|per|each)\s*(?:wk|week)\b", re.I)
-_WEEKS = re.compile(r"\b(\d{1,2})\s*(?:wks?|weeks?)\b", re.I)
+# A course of visits: how often ("2x/wk", "1 time a week", "twice weekly", "three times per
+# week", "1-2x/wk" at most 2) and for how long ("for 6 weeks", "x 4 wks", "Duration: six
+# weeks"), in the RFA form's columns or in a sentence. Number words are numbers.
+_N = r"(\d{1,2}|" + "|".join(w for w in _NUMBER_WORDS if " " not in w) + r")"
+_ONCE_WORDS = {"once": 1, "twice": 2, "thrice": 3}
+_PER_WEEK = re.compile(
+    r"\b(?:" + _N + r"\s*(?:-|to|or)\s*)?(?:" + _N + r"\s*(?:x|times?)|(once|twice|thrice))"
+    r"\s*(?:/|a|per|each|every)?\s*(?:wk|week|weekly)\b", re.I)
+_WEEKS = re.compile(r"\b" + _N + r"\s*(?:wks?|weeks?)\b", re.I)
+# Spinal levels name their region: "L4-5 and L5-S1" is lumbar.
 # Spinal levels name their region: "L4-5 and L5-S1 radiofrequency ablation" is lumbar.
 _LEVEL_REGION = {"C": T("CervicalSpine"), "L": T("LumbarSpine"), "S": T("LumbarSpine")}
 
 
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower()) or \
+        _ONCE_WORDS[word.lower()]
+
+
 def _course_terms(name: str) -> tuple[int, int] | None:
-    """(visits a week, weeks): "Freq: 2x/wk Duration: 4 wks", "2x6", "3 times a week for 4"."""
+    """(visits a week, weeks): "Freq: 2x/wk Duration: 4 wks", "2x6", "3 times a week for 4",
+    "1 time a week for 6 weeks", "twice weekly for six weeks"."""
     if (every := _PER_WEEK.search(name)) and (weeks := _WEEKS.search(name, every.end())):
-        return int(every.group(1)), int(weeks.group(1))
+        return _number(every.group(2) or every.group(3)), _number(weeks.group(1))
     if times := _TIMES.search(name):
         return int(times.group(1)), int(times.group(2))
     return None
@@ -373,8 +387,9 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         if mention:
             quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", mention.props["sentence"])
             props["purpose_text"] = quoted.group(1).strip(" .,") if quoted else None
-            props["purposes"] = [h.term for h in lex.find(mention.props["sentence"],
-                                                          T("RequestPurpose"))]
+            said = mention.props["sentence"]
+            props["purposes"] = list(dict.fromkeys(
+                [h.term for h in lex.find(said, T("RequestPurpose"))] + stated_purposes(said)))
             props["provenance"] = (mention.start, mention.end)
         _current_directions(out, props)
         _after_surgery(out, props, lex)
