@@ -220,7 +220,10 @@ def fact_keys(facts: CaseFacts) -> dict[str, Counter[Key]]:
             kinds["worker"][(name, value)] += 1
     kinds["diagnosis"].update((d.concept,) for d in facts.diagnoses)
     for f in facts.findings:
-        kinds["finding present" if f.present else "finding absent"][(f.concept,)] += 1
+        # once per concept and status: the key has no date or side, so a finding stated
+        # again ("no saddle anaesthesia", "denies bowel or bladder change", both cauda
+        # equina signs absent) is the same fact, and counting it twice would reward repeating
+        kinds["finding present" if f.present else "finding absent"][(f.concept,)] = 1
     kinds["pain score"].update((p.value, p.value_high, p.context) for p in facts.pain_scores)
     for c in facts.courses:
         kind = "medication" if c.is_medication else "prior treatment"

@@ -464,3 +464,34 @@ def test_a_course_named_again_gains_its_count(kb):
                            "acupuncture sessions between 01/12/2021 and 02/16/2021.",
                        plan="1. Lumbar MRI."), "prior", "Acupuncture")
     assert [f.props.get("sessions") for f in found] == [6]
+
+
+@pytest.mark.parametrize(("text", "present"), [
+    ("Strength intact in both legs.", {False}),
+    ("Motor 5/5 BLE.", {False}),
+    ("Strength is full in both legs.", {False}),
+    ("Sensation, strength and reflexes in both upper extremities are normal.", {False}),
+    ("Strength decreased in the left ankle dorsiflexors.", {True}),
+    ("4/5 strength of the right wrist extensors.", {True}),
+    ("Motor 5/5 throughout except left EHL 4+/5.", {True}),
+    # strength that is not a myotome's, or named with nothing said of it
+    ("Full strength of the rotator cuff.", set()),
+    ("Grip strength improved from 40 to 62 lb.", set()),
+    ("He is working on core strength and endurance.", set()),
+    ("The reviewer weighed the strength of the evidence.", set()),
+])
+def test_strength_named_as_a_function(kb, text, present):
+    found = _of(_facts(kb, text), "finding", "MotorWeakness")
+    assert {f.props["present"] for f in found} == present
+
+
+@pytest.mark.parametrize(("text", "sides"), [
+    ("SLR positive on the left at 45 degrees, negative on the right.",
+     {(True, "Left"), (False, "Right")}),
+    ("Straight leg raise was negative on the left, positive on the right at 40 degrees.",
+     {(False, "Left"), (True, "Right")}),
+    ("SLR (-) bilaterally to 80 degrees.", {(False, "Bilateral")}),
+])
+def test_a_sign_said_of_each_side(kb, text, sides):
+    found = _of(_facts(kb, text), "finding", "PositiveStraightLegRaise")
+    assert {(f.props["present"], f.props["side"]) for f in found} == sides

@@ -516,8 +516,9 @@ def _add_study(out: Extracted, lex: Lexicon, study: Mention) -> None:
 
 _NEGATIVE_NAME = re.compile(r"(?:not|no|non)\b", re.I)
 # Deficits a text may name by the function they affect: "Achilles reflex ... absent".
-_FUNCTION_NAMED = frozenset({T("ReflexChange"), T("DermatomalSensoryLoss")})
-_NAMES_FUNCTION = re.compile(r"\b(?:reflex(?:es)?|jerks?|DTRs?|sensation|sensory)\b", re.I)
+_FUNCTION_NAMED = frozenset({T("ReflexChange"), T("DermatomalSensoryLoss"), T("MotorWeakness")})
+_NAMES_FUNCTION = re.compile(r"\b(?:reflex(?:es)?|jerks?|DTRs?|sensation|sensory|strength|"
+                             r"motor)\b", re.I)
 _NAMES_DEFICIT = re.compile(r"\b(?:absent|diminish\w*|decreas\w*|reduc\w*|hypo\w*|loss|"
                             r"asymmetr\w*|change|deficit|numb\w*|impair\w*)\b", re.I)
 _DEFICIT_BEFORE = re.compile(r"\b(?:absent|diminished|decreased|reduced|depressed|hypoactive|"
@@ -531,6 +532,16 @@ def _names_function(sentence: str, hit) -> bool:  # noqa: ANN001
     return bool(_NAMES_FUNCTION.search(span)) and not _NAMES_DEFICIT.search(span)
 _DEFICIT = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;]){0,25}?\b(?:absent|diminished|decreased|"
                       r"reduced|depressed|hypoactive|sluggish|0/4)", re.I)
+# Strength said to be less, within its own statement ("strength 5/5 in the legs, decreased
+# sensation" is no weakness): a comma ends it, unlike a reflex's ("2+ at the knees, absent at
+# the ankles").
+_WEAKER = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;,]){0,25}?(?:\b(?:diminished|decreased|"
+                     r"reduced|weak|impaired)\b|(?<![\d/])[0-4][+-]?\s*/\s*5\b)", re.I)
+_WEAKER_BEFORE = re.compile(r"(?:\b(?:diminished|decreased|reduced|weak|impaired)|(?<![\d/])"
+                            r"[0-4][+-]?\s*/\s*5)\s+(?:\w+\s+){0,2}$", re.I)
+_NOT_MYOTOMAL_AFTER = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:\w+\s+)?(?:rotator|cuff|"
+                                 r"thenar|grip|hands?|intrinsics?|core|trunk|evidence)\b", re.I)
+_EXCEPT = re.compile(r"[^.;]{0,40}?\b(?:except|other than|apart from|but)\b", re.I)
 # Habits whose past use is no current use: what the guidelines ask is whether the worker
 # smokes now.
 _HABITS = frozenset({T("TobaccoUse")})
@@ -547,6 +558,7 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
     hits = [h for h in lex.find(sentence, T("ClinicalFinding"))
             if not lex.terms.is_a(h.term, T("DrugSideEffect"))
             and not _NOT_MYOTOMAL.search(sentence[:h.start])]
+    released: set[str] = set()
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
         if said is Assertion.ABSENT and _NEGATIVE_NAME.match(sentence, hit.start):
@@ -554,15 +566,11 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # found there is its name's, not a denial of it
             said = Assertion.PRESENT
         if hit.term in _FUNCTION_NAMED and _names_function(sentence, hit):
-            # "the right Achilles reflex was absent", "sensation decreased": a deficit of the
-            # function named, which is the finding, not its denial; the function named with
-            # nothing wrong said of it ("strength, sensation and reflexes in the legs" after
-            # "normal") states no deficit
-            if _DEFICIT.match(sentence, hit.end) or _DEFICIT_BEFORE.search(
-                    sentence, max(0, hit.start - 25), hit.start):
-                said = Assertion.PRESENT
-            elif said is Assertion.PRESENT:
+            function_said = _function_status(sentence, hit, said)
+            if function_said is None:
+                released.add(hit.term)  # a sign written as a measurement may still say it
                 continue
+            said = function_said
         if said is Assertion.HISTORICAL and hit.term in _HABITS:
             said = Assertion.ABSENT  # "quit smoking in 2013", "former smoker": not now
         elif said is Assertion.HISTORICAL and hit.term in _HISTORIES:
@@ -573,15 +581,21 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
         before = sentence[:hit.start].rsplit(",", 1)[-1]  # its own statement's words
         after = sentence[hit.end:hit.end + 90]
         region = lex.first(after, T("BodyRegion"))
-        side = _side(after[:region.start]) if region else None
+        # the side is said before a region named after the finding, or in the finding's own
+        # statement ("SLR positive on the left at 45 degrees, ...", "Tinel's (+) R")
+        side = _side(after[:region.start]) if region else _side(re.split(r"[,;]", after)[0])
         side = side or _side(" ".join(before.split()[-2:]))
-        if _holds_finding(out, hit.term, present, day):
-            continue
-        out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
-                              sentence[hit.start:hit.end],
-                              {"present": present, "on_date": day, "side": side,
-                               "region": region.term if region else None}))
-    named = {h.term for h in hits}
+        props = {"on_date": day, "region": region.term if region else None}
+        if not _holds_finding(out, hit.term, present, day):
+            out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
+                                     sentence[hit.start:hit.end],
+                                     {**props, "present": present, "side": side}))
+        if (other := _other_side(sentence, hit.end, present)) and \
+                not _holds_finding(out, hit.term, not present, day):
+            out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
+                                     sentence[hit.start:hit.end],
+                                     {**props, "present": not present, "side": other}))
+    named = {h.term for h in hits} - released
     for sign in signs(sentence):
         if sign.concept in named or _holds_finding(out, sign.concept, sign.present, day):
             continue  # the sign was named in the sentence, or is held already
@@ -590,6 +604,42 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                                  {"present": sign.present, "on_date": day,
                                   "side": _side(sentence[sign.start:sign.end + 20]),
                                   "region": None}))
+
+
+# A sign said of each side in turn: "SLR positive on the left at 45 degrees, negative on the
+# right", "Spurling's negative on the left, positive on the right".
+_NEGATIVE_SIDE = re.compile(r"[^.;]{0,60}?,\s*(?:and\s+|but\s+)?(?:negative|neg|normal|absent|"
+                            r"\(-\))\s+(?:on\s+(?:the\s+)?)?(left|right|L|R)\b", re.I)
+_POSITIVE_SIDE = re.compile(r"[^.;]{0,60}?,\s*(?:and\s+|but\s+)?(?:positive|pos|\(\+\))\s+"
+                            r"(?:on\s+(?:the\s+)?)?(left|right|L|R)\b", re.I)
+
+
+def _other_side(sentence: str, end: int, present: bool) -> str | None:
+    """The side of which the sign is said the opposite, if the sentence goes on to say so."""
+    found = (_NEGATIVE_SIDE if present else _POSITIVE_SIDE).match(sentence, end)
+    return (_side(found.group(1)) or _INITIAL_SIDE[found.group(1).upper()]) if found else None
+
+
+_INITIAL_SIDE = {"L": "Left", "R": "Right"}
+
+
+def _function_status(sentence: str, hit: Match, said: Assertion) -> Assertion | None:
+    """A function named ("reflexes", "sensation", "strength"): a deficit said of it ("the
+    right Achilles reflex was absent", "4/5 strength of the wrist extensors") is the finding,
+    not its denial; said normal, the finding is absent, unless an exception follows ("motor
+    5/5 throughout except left EHL 4+/5"); named with nothing said of it ("strength
+    training"), no finding (None)."""
+    weakness = hit.term == T("MotorWeakness")
+    after, before = (_WEAKER, _WEAKER_BEFORE) if weakness else (_DEFICIT, _DEFICIT_BEFORE)
+    if weakness and (_NOT_MYOTOMAL_AFTER.match(sentence, hit.end)
+                     or _NOT_MYOTOMAL.search(sentence[:hit.start])):
+        return None  # "strength of the rotator cuff", "grip strength": not a myotome's
+    if after.match(sentence, hit.end) or before.search(sentence, max(0, hit.start - 25),
+                                                       hit.start):
+        return Assertion.PRESENT
+    if said is Assertion.ABSENT and _EXCEPT.match(sentence, hit.end):
+        return None
+    return None if said is Assertion.PRESENT else said
 
 
 def _holds_finding(out: Extracted, concept: str | None, present: bool, day) -> bool:
