@@ -173,3 +173,19 @@ def test_cli_ingest_and_eval(tmp_path, capsys):
     report = json.loads((tmp_path / "eval" / "eval.json").read_text())
     assert report["overall"]["items"] >= 12
     assert (tmp_path / "eval" / "eval.csv").read_text().startswith("source,name,")
+
+
+@pytest.mark.parametrize("separator", [" | ", "|", "   |   "])
+def test_a_table_of_disputed_items(kb, separator):
+    """A determination whose disputed items are the rows of a table (number, treatment,
+    outcome): each row is an item, with its outcome; what follows the table is not."""
+    rows = [("1", "Lidoderm 5% patch #30", "UPHELD"), ("2", "Duloxetine 30mg #30", "OVERTURNED")]
+    table = "\n".join(separator.join(r) for r in rows)
+    text = ("Independent Medical Review - Final Determination\n\nSummary of the determination\n\n"
+            f"#{separator}Treatment in dispute{separator}Determination\n{table}\n\n"
+            "Final Determination: OVERTURN IN PART.\n\nCLINICAL CASE SUMMARY\n\nThis 53-year-old "
+            "woman injured her low back on 04/12/2019. The RFA of 02/08/2022 asked for both.\n")
+    letter = read_letter(text.encode(), "table.txt", kb.terms).letter
+    assert letter.layout == "medical-professional-review"
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lidoderm 5% patch #30", "upheld"), ("Duloxetine 30mg #30", "overturned")]

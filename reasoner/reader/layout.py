@@ -212,8 +212,12 @@ def _notice_2013(text: str):
 
 
 # "ISSUE AT DISPUTE", "Disputed Items", "Treatment(s) in dispute"
+# or a table's header row naming that column ("#  | Treatment in dispute | Determination")
 _ISSUES = (r"^\s*(?:ISSUES? AT DISPUTE|DISPUTED (?:ITEMS?|ISSUES?|SERVICES?|TREATMENTS?)|"
-           r"(?:ITEMS?|TREATMENTS?|SERVICES?)(?:\(S\))? IN DISPUTE)")
+           r"(?:ITEMS?|TREATMENTS?|SERVICES?)(?:\(S\))? IN DISPUTE|"
+           r"[^\n|]{0,12}\|[ \t]*(?:(?:ITEMS?|TREATMENTS?|SERVICES?)(?:\(S\))? IN DISPUTE|"
+           r"DISPUTED (?:ITEMS?|SERVICES?|TREATMENTS?)|(?:REQUESTED )?(?:TREATMENTS?|SERVICES?|"
+           r"ITEMS?)(?:\(S\))?)[ \t]*\|)")
 
 
 # An unnumbered heading line in capitals ("DECISION", "RATIONALE:") ends the list of issues.
@@ -227,6 +231,8 @@ def _professional_review(text: str):
     issue_start = _after(_ISSUES + ":?", text)
     if issue_start is None:
         return summary, []
+    if "|" in text[text.rfind("\n", 0, issue_start) + 1:issue_start]:
+        issue_start = text.find("\n", issue_start) % (len(text) + 1)  # a header row: its rows
     # The issues are a list: it ends at the first blank line after it, or at a heading.
     block = re.compile(r"\s*\S.*?(?=\n[ \t]*\n|\Z)", re.S).match(text, issue_start)
     issue_end = min(block.end() if block else len(text),
@@ -243,8 +249,14 @@ def _professional_review(text: str):
     items = []
     line_re = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?)?\s*"
                          r"(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME + r")?\s*$", _I)
+    tabled = False
     for line in line_re.finditer(text, issue_start, items_end):
-        if line.group("name").strip():
+        if "|" in line.group(0):
+            tabled = True
+            items += _table_row(line.group(0), line.start(), guideline, rationale)
+        elif tabled and line.group(0).strip():
+            break  # the table's rows are over
+        elif line.group("name").strip():
             outcome = line.group(2).lower() if line.group(2) else None
             items.append(Item(line.group("name").strip(" ?"), line.span("name"), outcome,
                               guideline, None, rationale))
@@ -261,6 +273,23 @@ def _professional_review(text: str):
             items[0] = Item(**{**items[0].__dict__,
                                "outcome": "upheld" if said[-1] else "overturned"})
     return summary, items
+
+
+def _table_row(row: str, at: int, guideline: str | None, rationale: str | None) -> list[Item]:
+    """A row of the table of disputed items: its number, the treatment, its outcome, in cells
+    between '|'; a ruling row ("---|---") or a row without a treatment is none."""
+    cells = [(c.group(0).strip(), at + c.start()) for c in re.finditer(r"[^|]+", row)
+             if c.group(0).strip()]
+    outcome = next((re.fullmatch(_OUTCOME, c, _I) for c, _ in cells
+                    if re.fullmatch(_OUTCOME, c, _I)), None)
+    names = [(c, start + row[start - at:].find(c)) for c, start in cells
+             if not re.fullmatch(r"#?\s*\d{0,2}[.)]?|[-=:+ ]+", c)
+             and not re.fullmatch(_OUTCOME, c, _I)]
+    if not names:
+        return []
+    name, start = max(names, key=lambda n: len(n[0]))
+    return [Item(name, (start, start + len(name)),
+                 outcome.group(1).lower() if outcome else None, guideline, None, rationale)]
 
 
 # A treating physician's progress report (PR-2): the whole report is the case record; the
