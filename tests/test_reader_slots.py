@@ -495,3 +495,17 @@ def test_strength_named_as_a_function(kb, text, present):
 def test_a_sign_said_of_each_side(kb, text, sides):
     found = _of(_facts(kb, text), "finding", "PositiveStraightLegRaise")
     assert {(f.props["present"], f.props["side"]) for f in found} == sides
+
+
+@pytest.mark.parametrize("refusal", [
+    "I am NOT requesting more acupuncture, it did not help him.",
+    "We are no longer requesting acupuncture.",
+    "I don't recommend further acupuncture.",
+    "If he flares again we can talk about acupuncture.",
+])
+def test_a_plan_does_not_ask_for_what_it_declines(kb, refusal):
+    plan = ("Six more chiropractic visits, one time a week for six weeks.\n"
+            f"{refusal}\nReturn in 6 weeks.")
+    asked = {f.concept for f in _of(_facts(kb, "Low back pain.", plan), "request")}
+    assert TERM + "Acupuncture" not in asked
+    assert asked & {TERM + "LowBackManipulation", TERM + "ManualTherapyManipulation"}

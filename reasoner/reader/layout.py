@@ -338,7 +338,9 @@ _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|compl
                             r"^(?:if|consider|follow[- ]?up|return|continue (?:home|with home|hep)|"
                             r"(?:he|she|the patient|patient|pt) (?:will|is to|should|to) "
                             r"(?:continue|follow|return))\b|would consider|may (?:be )?consider"
-                            r"|may refer|may be discussed", re.I)
+                            r"|may refer|may be discussed"
+                            # "I am NOT requesting more acupuncture", "no longer recommended"
+                            r"|\b(?:not|no longer|never)\s+$|n't\s+$", re.I)
 # A sentence about the request form itself: "The RFA for the above was signed and faxed ...".
 _FORM_ITSELF = re.compile(r"\b(?:was|were|has been|have been|is being) (?:signed|faxed|sent|"
                           r"submitted|attached|enclosed|mailed)\b", re.I)
@@ -397,7 +399,7 @@ def _enumerated(text: str, start: int, end: int) -> list[tuple[str, int]]:
 _NOT_ORDERED = re.compile(r"^(?:discuss\w*|review\w*|explain\w*|counsel\w*|educat\w*|advis\w*|"
                           r"he|she|they|we|i|patient|pt|the patient|recheck|re-?evaluat\w*|"
                           r"follow|f/u|return|rtc|work|modified|full|regular|off work|"
-                          r"no\b|not\b)\b", re.I)
+                          r"no\b|not\b|if|when|unless|should|may|might|could|would)\b", re.I)
 
 
 def _plan_statements(text: str, start: int, end: int) -> list[tuple[str, int]]:
