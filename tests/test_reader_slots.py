@@ -509,3 +509,22 @@ def test_a_plan_does_not_ask_for_what_it_declines(kb, refusal):
     asked = {f.concept for f in _of(_facts(kb, "Low back pain.", plan), "request")}
     assert TERM + "Acupuncture" not in asked
     assert asked & {TERM + "LowBackManipulation", TERM + "ManualTherapyManipulation"}
+
+
+def test_items_lettered_in_capitals_under_a_numbered_heading(kb):
+    text = ("REQUEST SUMMARY\n\n5. DIAGNOSES\n  1. Lumbar radiculopathy, right L5\n\n"
+            "6. ITEMS ON THE RFA OF 10/06/2014\n"
+            "  A. Right L4-5 transforaminal epidural steroid injection, x1.\n"
+            "  B. Gabapentin 600 mg, one tablet three times daily, #90.\n"
+            "7. WORK STATUS / CASE MANAGEMENT\nModified duty since 03/2014.\n")
+    read = read_letter(text.encode(), "rfa.txt", kb.terms)
+    assert [i.name.split(",")[0] for i in read.letter.items] == [
+        "Right L4-5 transforaminal epidural steroid injection", "Gabapentin 600 mg"]
+
+
+def test_soap_letters_are_not_a_lettered_list(kb):
+    text = ("PROGRESS NOTE 03/04/2015\nS: low back pain 6/10.\nO: lumbar tenderness.\n"
+            "A: lumbar strain.\nP: 1. Physical therapy 2x4 for the lumbar spine.\n")
+    read = read_letter(text.encode(), "soap.txt", kb.terms)
+    assert [i.name.rstrip(".") for i in read.letter.items] == [
+        "Physical therapy 2x4 for the lumbar spine"]

@@ -354,7 +354,7 @@ def _progress_report(text: str):
                     {m.end() for m in _CAPS_PLAN.finditer(text) if m.start() >= title})
     for start in starts:
         end = _HEADING.search(text, start)
-        stop = end.start() if end else len(text)
+        stop = min(end.start() if end else len(text), _next_section(text, start))
         lines = (_table_column(text, start, stop) or _listed(text, start, stop)
                  or _enumerated(text, start, stop) or _requested_in_sentences(text, start, stop)
                  or _plan_statements(text, start, stop))
@@ -363,6 +363,18 @@ def _progress_report(text: str):
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
         _add_items(items, _requested_in_sentences(text, 0, len(text)))
     return (0, len(text)), items
+
+
+def _next_section(text: str, start: int) -> int:
+    """Where the section after a numbered plan heading begins: "6. ITEMS ON THE RFA" ends at
+    "7. WORK STATUS" (numbered items in capitals inside the plan do not end it)."""
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    number = re.match(r"[ \t]*(\d{1,2})[.)]", line)
+    if not number:
+        return len(text)
+    following = re.compile(rf"^[ \t]*{int(number.group(1)) + 1}[.)][ \t]*[A-Z][A-Z0-9 /&,()'-]"
+                           r"{3,80}:?[ \t]*$", re.M).search(text, start)
+    return following.start() if following else len(text)
 
 
 # "Physical therapy - 6 additional visits (2x3), R knee" keeps its terms; "Hand therapy x4 -
@@ -448,17 +460,26 @@ def _continued(name: str) -> bool:
     return bool(_CONTINUE.match(name)) and not _ASKS_FOR_MORE.search(name)
 
 
+# Items lettered in capitals, "A." then "B." (a SOAP note's "S:", "O:", "A:", "P:" are not)
+_LETTERED = re.compile(r"^[ \t]*([A-H])[.)][ \t]+(?P<name>\S[^\n]*)$", re.M)
+
+
 def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """The plan's list items, each with the wrapped lines that continue it (a line that is
     not itself an item and follows an item cut mid-phrase or starts in lower case)."""
     out: list[tuple[str, int]] = []
-    for found in _LISTED.finditer(text, start, end):
+    found_items = list(_LISTED.finditer(text, start, end))
+    lettered = list(_LETTERED.finditer(text, start, end))
+    if not found_items and len(lettered) >= 2 and \
+            "".join(m.group(1) for m in lettered) == "ABCDEFGH"[:len(lettered)]:
+        found_items = lettered
+    for found in found_items:
         name, stop = found.group("name"), found.end("name")
         if not name.strip("-=_*+ "):
             continue  # a ruling line ("- - - - -"), not a dash-bulleted item
         for line in re.finditer(r"\n([^\n]+)", text[stop:end]):
             nxt = line.group(1)
-            if _LISTED.match(nxt) or _UNTICKED.match(nxt) or \
+            if _LISTED.match(nxt) or _LETTERED.match(nxt) or _UNTICKED.match(nxt) or \
                     not (nxt[:1].islower() or _CUT.search(name)):
                 break
             name += " " + nxt
