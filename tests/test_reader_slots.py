@@ -528,3 +528,15 @@ def test_soap_letters_are_not_a_lettered_list(kb):
     read = read_letter(text.encode(), "soap.txt", kb.terms)
     assert [i.name.rstrip(".") for i in read.letter.items] == [
         "Physical therapy 2x4 for the lumbar spine"]
+
+
+def test_the_request_after_a_long_line_not_the_advice_to_the_prescriber(kb):
+    text = ("MEDICATION REVIEW 09/10/2025\n\n3. RECOMMENDATIONS TO THE PRESCRIBER\n"
+            "   - Co-prescribe naloxone.\n   - Stop tramadol.\n\nPRESCRIBER RESPONSE\n\n"
+            "I agree. I was not aware of the diazepam; I have called the PCP and he will taper it "
+            "over 6 weeks; he denies sedation or falls. Please authorize:\n"
+            "   1. Hydrocodone/APAP 10/325 mg, 1 tab three times a day, #90.\n"
+            "   2. Naloxone 4 mg nasal spray, 1 carton.\n")
+    read = read_letter(text.encode(), "review.txt", kb.terms)
+    assert [i.name.split(",")[0] for i in read.letter.items] == [
+        "Hydrocodone/APAP 10/325 mg", "Naloxone 4 mg nasal spray"]

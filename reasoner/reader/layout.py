@@ -311,8 +311,16 @@ _PLAN = re.compile(
     r"(?:PLAN|P|A/P|REQUESTS?|REQUESTED[ \t]+\w+|RFA|RECOMMENDATIONS?|ORDERS|"
     r"FUTURE MEDICAL(?: CARE)?)\b[ \t]*(?:\([^)\n]*\))?[ \t]*(?::|$|\.(?=[ \t]*\(1\)))"
     # the RFA form's title line: "REQUEST FOR AUTHORIZATION (DWC Form RFA)  [ ] Expedited"
-    r"|^[ \t]*REQUEST FOR AUTHORI[SZ]ATION\b[^\n]*$",
+    r"|^[ \t]*REQUEST FOR AUTHORI[SZ]ATION\b[^\n]*$"
+    # a line, however long, that ends asking for what follows: "... Please authorize:",
+    # "I am requesting the following:"
+    r"|\b(?:please\s+)?(?:authori[sz]e|approve|certify|requesting|request|prescribing|ordering)"
+    r"(?:\s+(?:the following|these|as follows|the items below))?[ \t]*:[ \t]*$",
     re.M | re.I)
+# A plan addressed to someone else: a pharmacist's or consultant's "RECOMMENDATIONS TO THE
+# PRESCRIBER" advise the requesting physician; they are not the request.
+_ADVICE = re.compile(r"\bTO\s+THE\s+(?:PRESCRIBER|PRESCRIBING|TREATING|REQUESTING|PRIMARY|"
+                     r"PHYSICIAN|PTP|PROVIDER|DOCTOR)", re.I)
 # A heading in capitals that names the plan: "TREATMENT PLAN / REQUEST FOR AUTHORIZATION"
 _CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED + r"(?=[A-Z0-9 /&,()'-]{4,90}$)[^\n]*?\b"
                         r"(?:PLAN|REQUEST|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
@@ -350,8 +358,10 @@ def _progress_report(text: str):
     items: list[Item] = []
     # A document's title ("PROGRESS REPORT / REQUEST FOR AUTHORIZATION") opens no plan.
     title = _title_end(text)
-    starts = sorted({m.end() for m in _PLAN.finditer(text) if m.start() >= title} |
-                    {m.end() for m in _CAPS_PLAN.finditer(text) if m.start() >= title})
+    starts = sorted({m.end() for m in _PLAN.finditer(text)
+                     if m.start() >= title and not _ADVICE.search(m.group())} |
+                    {m.end() for m in _CAPS_PLAN.finditer(text)
+                     if m.start() >= title and not _ADVICE.search(m.group())})
     for start in starts:
         end = _HEADING.search(text, start)
         stop = min(end.start() if end else len(text), _next_section(text, start))
