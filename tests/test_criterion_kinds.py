@@ -58,6 +58,20 @@ def test_pain_score_documented(kb):
     assert evaluate(kb, crit, "") == U
 
 
+@pytest.mark.parametrize("results,expected", [
+    (("Consistent",), T), (("Inconsistent",), F), ((), U),
+    # the latest screen recorded only as done leaves the latest result unknown
+    (("Consistent", "Documented"), U), (("Documented", "Inconsistent"), F)])
+def test_latest_assessment_result(kb, results, expected):
+    crit = criterion(kb, "<urn:c> a mtus:AssessmentDocumented ; mtus:ofClass "
+                         "term:UrineDrugScreen ; mtus:requiredResult mtus:Consistent .")
+    screens = " ".join(
+        f'<urn:case> mtus:assessment <urn:a{n}> . <urn:a{n}> mtus:concept term:UrineDrugScreen ;'
+        f' mtus:result mtus:{r} ; mtus:onDate "2015-0{n + 1}-01"^^xsd:date .'
+        for n, r in enumerate(results))
+    assert evaluate(kb, crit, screens) == expected
+
+
 @pytest.mark.parametrize("levels,expected", [("; mtus:levels 2", T), ("; mtus:levels 3", F),
                                              ("", U)])
 def test_requested_levels(kb, levels, expected):

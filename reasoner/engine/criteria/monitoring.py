@@ -15,10 +15,14 @@ if TYPE_CHECKING:
     from reasoner.engine.facts import PainScore
 
 
+_DONE = m("Documented")  # the result an assessment has when the record says only that it was done
+
+
 @dataclass(frozen=True)
 class AssessmentDocumented(Criterion):
     """The latest assessment of the class decides; with a required result, another documented
-    result is 'not met' and a missing result is 'unknown'."""
+    result is 'not met', and a missing result, or one recorded only as done ("a urine drug
+    screen was performed", mtus:Documented), is 'unknown'."""
 
     of_class: str
     required_result: str | None
@@ -44,7 +48,7 @@ class AssessmentDocumented(Criterion):
                              f"{when}: {result}"),)
         if self.required_result is None:
             return Judgement(MET, evidence)
-        if latest.result is None:
+        if latest.result is None or (latest.result == _DONE != self.required_result):
             return Judgement(UNKNOWN, evidence)
         return Judgement(MET if latest.result == self.required_result else NOT_MET,
                        evidence)
