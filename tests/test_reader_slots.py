@@ -540,3 +540,311 @@ def test_the_request_after_a_long_line_not_the_advice_to_the_prescriber(kb):
     read = read_letter(text.encode(), "review.txt", kb.terms)
     assert [i.name.split(",")[0] for i in read.letter.items] == [
         "Hydrocodone/APAP 10/325 mg", "Naloxone 4 mg nasal spray"]
+
+
+def test_a_screen_asked_for_in_the_plan_is_no_result(kb):
+    found = _facts(kb, "UDS 9/18/18: + tramadol, negative for everything else - consistent.",
+                   plan="1. Tramadol 50 mg #30.\n2. Random UDS today, POC with lab confirmation.")
+    screens = _of(found, "assessment", "UrineDrugScreen")
+    assert [(str(f.props["on_date"]), f.props["assessment_result"]) for f in screens] == [
+        ("2018-09-18", MTUS + "Consistent")]
+
+
+@pytest.mark.parametrize("said", [
+    "Opioid use with documented functional benefit, no aberrancy.",
+    "Her opioids have allowed her to return to modified duty.",
+])
+def test_a_drug_class_said_of_the_drugs_on_record(kb, said):
+    found = _facts(kb, f"Current medications: tramadol 50 mg twice a day.\n\n{said}")
+    meds = _of(found, "medication")
+    assert [f.concept for f in meds] == [TERM + "Tramadol"]
+
+
+@pytest.mark.parametrize(("plan", "expertise"), [
+    ("1. Referral to pain management for opioid management.", True),
+    ("1. Psychiatric consultation for antidepressant medication management.", True),
+    ("1. Orthopedic consultation for a second opinion on surgical options.", True),
+    ("1. Pain management consultation: evaluation and performance of a cervical ESI.", True),
+    ("1. Internal medicine consultation given the hypertension and diabetes.", True),
+    ("1. Pain management consultation.", False),
+    # what a test is for is no referral's purpose
+    ("1. Lumbar MRI for medication management.", False),
+])
+def test_what_a_referral_asks_of_the_specialist(kb, plan, expertise):
+    [request] = _of(_facts(kb, "Chronic low back pain.", plan), "request")
+    assert (TERM + "AdditionalExpertise" in request.props.get("purposes", [])) is expertise
+
+
+def test_a_plan_line_orders_only_its_unconditional_statements(kb):
+    plan = ("  - PT 2x3 lumbar (6 visits), start next wk.\n"
+            "  - RTC 1 wk. If not improving by 4-6 wks, consider MRI.\n")
+    asked = {f.concept for f in _of(_facts(kb, "Low back pain.", plan), "request")}
+    assert TERM + "LumbarMRI" not in asked and TERM + "MRI" not in asked
+    assert asked & {TERM + "PhysicalTherapy"}
+
+
+@pytest.mark.parametrize(("item", "concept"), [
+    ("Switch gabapentin to pregabalin 75 mg twice daily, #60", "Pregabalin"),
+    ("Change Norco to tramadol 50 mg twice a day, #60", "Tramadol"),
+    ("Rotator cuff repair, right shoulder", "RotatorCuffRepair"),
+])
+def test_a_switch_asks_for_what_it_switches_to(kb, item, concept):
+    [request] = _of(_facts(kb, "Chronic pain.", f"1. {item}"), "request")
+    assert request.concept.removeprefix(TERM).endswith(concept)
+
+
+def test_the_first_item_on_the_plan_label_line(kb):
+    text = ("PROGRESS NOTE 08/15/2023\nS: flare of low back pain.\n"
+            "P: 1. Cyclobenzaprine 5 mg at bedtime as needed, #10.\n"
+            "   2. Pregabalin 75 mg twice daily, #60.\n")
+    read = read_letter(text.encode(), "p.txt", kb.terms)
+    assert [i.name.split()[0] for i in read.letter.items] == ["Cyclobenzaprine", "Pregabalin"]
+
+
+def test_a_dated_note_entry_dates_what_it_requests(kb):
+    text = ("MEDICAL PROFESSIONAL REVIEW\nIndependent Medical Review\n\nUR decision: 05/13/2015\n\n"
+            "ISSUE AT DISPUTE\nA. Post-operative physical therapy, right shoulder, 2x6\n\n"
+            "BACKGROUND\nOn 09/14/2014 she felt a pop in the right shoulder.\n\n"
+            "CLINICAL NOTES (most recent first)\n"
+            "05/05/2015 - orthopedic post-op visit, 8 weeks s/p repair.\n"
+            "Plan: continue post-op PT 2x/week x 6 weeks.\n"
+            "03/24/2015 - PT initial evaluation.\nFF 90 deg.\n\n"
+            "DETERMINATION\nA. Upheld\n")
+    [request] = _of(read_letter(text.encode(), "r.txt", kb.terms).extracted, "request")
+    assert str(request.props["request_date"]) == "2015-05-05"
+
+
+# How a prior treatment or drug worked (reasoner/reader/responses.py): F functional, S relief
+# only, N none, W worse, None: the words say nothing of a response.
+_RESPONSE = {"F": "FunctionalImprovement", "S": "SubjectiveImprovement", "N": "NoImprovement",
+             "W": "Worsened", None: None}
+
+
+@pytest.mark.parametrize(("text", "response"), [
+    # function regained: activities, scores, work, less medication
+    ("since the injection she can now cook dinner and drive to work", "F"),
+    ("Oswestry 50% -> 30%", "F"),
+    ("his ODI went from 48% to 30%", "F"),
+    ("walking tolerance went from 10 minutes to 40 minutes", "F"),
+    ("she returned to full duty in May", "F"),
+    ("he is back at work on modified duty", "F"),
+    ("and she went back to her regular job", "F"),
+    ("her work restrictions were lifted", "F"),
+    ("he has cut back his Norco from four to two tablets a day", "F"),
+    ("she needs less pain medication", "F"),
+    ("it lets him finish his shift", "F"),
+    ("which allowed her to resume driving", "F"),
+    ('she is "able to do light household chores" but no specific activity is described', "S"),
+    # relief only: a pain score dropping, motion without function, a gain with a limit
+    ("gave 60% relief for six weeks", "S"),
+    ("his pain went from 8/10 to 4/10", "S"),
+    ("takes the edge off", "S"),
+    ("cervical rotation improved from 40 to 70 degrees", "S"),
+    ("helped his range of motion, but he plateaued", "S"),
+    ("helped for a few hours but the pain returned", "S"),
+    ("with minimal benefit", "S"),
+    ("with partial relief", "S"),
+    ("reduces the burning by about a third", "S"),
+    ('he says it helps "a little"', "S"),
+    # none
+    ("without lasting benefit", "N"),
+    (", none of which gave lasting relief", "N"),
+    ('"did not do much"', "N"),
+    ("with little effect", "N"),
+    ("unchanged despite therapy", "N"),
+    ("with no meaningful change in her symptoms", "N"),
+    ("which she says is not helping", "N"),
+    ("has not noticed a difference", "N"),
+    ("could not tolerate the exercises and stopped early", "N"),
+    # worse
+    ("made her pain worse", "W"),
+    ("with no change in the locking and a decline in her ability to squat", "W"),
+    # no response: goals, hypotheticals, what is not documented, symptoms, limits, dates
+    ("to improve her function and reduce the need for medication", None),
+    ("if the block gives 80% relief, radiofrequency ablation will follow", None),
+    ("he would benefit from a functional restoration program", None),
+    ("there is no description of any activity he is able to perform", None),
+    ("no documentation of functional improvement", None),
+    ("the notes do not say whether it helped", None),
+    ("her pain is worse with standing", None),
+    ("she needs help from her daughter to bathe", None),
+    ("she denies bowel or bladder change", None),
+    ("he has not worked since 2019", None),
+    ("Modified duty: no lifting over 10 lb, no overhead work", None),
+    ("he can walk about two blocks before he must stop", None),
+    ("she is still not able to kneel", None),
+    ("6-minute walk 220 meters", None),
+    ("flexion 0 to 105 degrees", None),
+    ("from 03/2013 to 06/2013", None),
+    ("flurbiprofen 20% cream applied twice a day", None),
+    ("was started last spring", None),
+])
+def test_response_phrasings(text, response):
+    from reasoner.reader.responses import response_of
+    assert response_of(text) == _RESPONSE[response]
+
+
+@pytest.mark.parametrize(("text", "concept", "response"), [
+    # names joined in a list share what closes it
+    ("She had physical therapy x 12 and chiropractic care x 8, which provided temporary relief "
+     "only.", "PhysicalTherapy", "S"),
+    ("Treatment has included physical therapy, chiropractic care and acupuncture, none of which "
+     "gave lasting relief.", "Acupuncture", "N"),
+    # each drug its own clause
+    ("Norco 10/325 three times a day helps; ibuprofen 600 mg did not help.",
+     "HydrocodoneAcetaminophen", "S"),
+    ("Norco 10/325 three times a day helps; ibuprofen 600 mg did not help.", "Ibuprofen", "N"),
+    # a semicolon before another treatment ends the course's words
+    ("He had 6 chiropractic visits; a cortisone injection gave relief for two weeks.",
+     "ManualTherapyManipulation", None),
+    # a later sentence refers back, or goes straight on about the one course just told
+    ("She completed 8 sessions of physical therapy. With those sessions she can now walk 2 "
+     "blocks and dress without help.", "PhysicalTherapy", "F"),
+    ("She has had acupuncture x 6. She says it did not help.", "Acupuncture", "N"),
+    ("She completed six visits of physical therapy in 2014. Her pain is unchanged despite "
+     "therapy.", "PhysicalTherapy", "N"),
+    ("He completed 12 physical therapy visits in 2014. Now able to dress himself and return "
+     "to modified duty.", "PhysicalTherapy", "F"),
+    ("Gabapentin 300 mg TID was started in 2014; since starting it she walks her dog daily.",
+     "Gabapentin", "F"),
+    ("He takes naproxen 500 mg twice a day; his pain went from 8/10 to 4/10 on it.",
+     "Naproxen", "S"),
+    # relief, then function, said of one course: its response is functional
+    ("He had a lumbar epidural steroid injection on 01/21/2014. At follow-up he reported 60% "
+     "relief and was able to cut back his Norco from four to two tablets a day.",
+     "EpiduralSteroidInjection", "F"),
+    # goals and limits are no outcome
+    ("She has had physical therapy; the goal is to improve her function and reduce medication "
+     "use.", "PhysicalTherapy", None),
+    ("He completed 12 visits of physical therapy. He can walk about a block before he must "
+     "stop.", "PhysicalTherapy", None),
+    ("He states the Norco helps him get through the day but no specific activity is named.",
+     "HydrocodoneAcetaminophen", "S"),
+])
+def test_each_course_gets_its_own_response(kb, text, concept, response):
+    [course] = [f for f in _facts(kb, text, plan="1. Lumbar MRI.").facts
+                if f.kind in ("prior", "medication") and f.concept == TERM + concept]
+    expected = MTUS + _RESPONSE[response] if response else None
+    assert course.props.get("response") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "At follow-up after the injection he was able to cut back his Norco from four to two a day.",
+    "Since the blocks she has weaned off oxycodone and walks a mile.",
+    "Norco use went from four tablets a day to two after the acupuncture.",
+])
+def test_a_drug_cut_back_is_the_measure_not_the_cause(kb, text):
+    drugs = [f for f in _facts(kb, text, plan="1. Lumbar MRI.").facts
+             if f.kind in ("prior", "medication") and f.props.get("response")
+             and f.concept in (TERM + "HydrocodoneAcetaminophen", TERM + "Oxycodone")]
+    assert drugs == []
+
+
+@pytest.mark.parametrize("text", [
+    "The physician would repeat the injection if it gives 50% relief.",
+    "Acupuncture x 6 was requested to improve her function.",
+    "She progressed from a walker to a single-point cane after 8 physical therapy visits.",
+])
+def test_no_response_for_a_plan_or_a_measure(kb, text):
+    said = [f for f in _facts(kb, text, plan="1. Lumbar MRI.").facts
+            if f.kind in ("prior", "medication") and f.props.get("response")
+            and f.concept != TERM + "PhysicalTherapy"]
+    assert said == []
+
+
+@pytest.mark.parametrize(("text", "result"), [
+    ("A urine drug screen on 06-13-2017 was negative for hydrocodone and positive for "
+     "alprazolam.", "Inconsistent"),
+    ("Aberrant behaviour: none, with a consistent urine drug screen and a CURES review.",
+     "Consistent"),
+    ("UDS 02/10/2015 negative for illicit substances, positive for hydrocodone as prescribed.",
+     "Consistent"),
+])
+def test_screen_results(kb, text, result):
+    [screen] = _of(_facts(kb, text, plan="1. Lumbar MRI."), "assessment", "UrineDrugScreen")
+    assert screen.props["assessment_result"] == MTUS + result
+
+
+def test_a_screen_the_request_asked_for_is_no_result(kb):
+    text = ("The Request for Authorization dated 05/23/2019 asked for hydrocodone/APAP 10/325mg "
+            "#120, a urine drug screen and cyclobenzaprine 7.5mg #60.")
+    assert not _of(_facts(kb, text, plan="1. Lumbar MRI."), "assessment", "UrineDrugScreen")
+
+
+@pytest.mark.parametrize(("text", "concept", "response"), [
+    # a sentence about all the courses just listed
+    ("She has had physical therapy, 18 visits. She also had chiropractic care, six visits. None "
+     "of these has changed the leg pain in a lasting way.", "ManualTherapyManipulation", "N"),
+    ("Treatment to date:\n  - physical therapy, twelve visits\n  - acupuncture, six visits\n"
+     "All of these have been of limited and temporary benefit.", "PhysicalTherapy", "S"),
+    # "continues to help" is an outcome, not a purpose
+    ("Naproxen 500 mg twice a day continues to help somewhat.", "Naproxen", "S"),
+    # a parenthesis that holds a response is its name's alone
+    ("Treatment has included physical therapy, acupuncture (6 sessions that helped for a few "
+     "days) and a TENS unit.", "PhysicalTherapy", None),
+    ("Treatment has included physical therapy, acupuncture (6 sessions that helped for a few "
+     "days) and a TENS unit.", "Acupuncture", "S"),
+    # a verb said of one ("provides") is not shared by the names before it
+    ("She has had home exercises, and ibuprofen 800 mg three times a day, which provides "
+     "partial relief.", "HomeExerciseProgram", None),
+    # one that several share ("keep")
+    ("He reports that hydrocodone/APAP 5/325 mg twice a day, and ibuprofen 600 mg twice a day "
+     "keep him working his regular route.", "HydrocodoneAcetaminophen", "F"),
+    # a comma before another treatment ends the words of the one before
+    ("He tried nortriptyline, which did not help, and three stellate ganglion blocks, each of "
+     "which gave a day or two of relief.", "Nortriptyline", "N"),
+])
+def test_responses_said_of_several_courses(kb, text, concept, response):
+    found = [f for f in _facts(kb, text, plan="1. Lumbar MRI.").facts
+             if f.kind in ("prior", "medication") and f.concept == TERM + concept]
+    assert found
+    expected = MTUS + _RESPONSE[response] if response else None
+    assert found[0].props.get("response") == expected
+
+
+@pytest.mark.parametrize("text", [
+    # what is planned, wanted or set as a goal is no outcome
+    "She plans to resume driving after the injection.",
+    "He wants to return to full duty.",
+    "He would like to get back to work.",
+    "The goal is for her to return to work.",
+    "Request: 6 visits of acupuncture, goal: walk 30 minutes",
+    "PT was ordered to help her return to work.",
+    "He is expected to return to full duty in May.",
+    # a return denied is a status, not a gain
+    "she was unable to return to work",
+    "he has not been able to return to work",
+    "she never went back to work",
+    "no return to work is documented",
+])
+def test_no_functional_gain_in_plans_goals_or_denials(text):
+    from reasoner.reader.responses import response_of
+    assert response_of(text) != "FunctionalImprovement"
+
+
+@pytest.mark.parametrize("text", [
+    # a prescription left as it was, not a course that did not help
+    "Meloxicam 15 mg tablet, 1 tab daily as needed   Status: Active (no change)",
+    "Gabapentin 300 mg TID - no change to the dose",
+    # a name in capitals, not a cue
+    "evaluation at the Inland HELP functional restoration program on 04/21/2015",
+    "Golden Gate Pharmacy Benefit Services",
+])
+def test_no_response_in_statuses_and_names(text):
+    from reasoner.reader.responses import response_of
+    assert response_of(text) is None
+
+
+@pytest.mark.parametrize(("text", "response"), [
+    ("he continues to work despite the pain", None),  # despite the pain, not a treatment
+    ("In spite of all of the above her night pain has returned", "N"),
+    ("Tramadol 50 mg as needed for relief of pain", None),  # what it is for
+    ("prn for pain relief", None),
+    ("Lyrica was better tolerated", None),
+    ("Exam unchanged", None),
+    ("Tramadol 50 mg BID (unchanged)", None),
+    ("gave good relief for 6 weeks", "S"),
+])
+def test_statuses_and_purposes_are_no_response(text, response):
+    from reasoner.reader.responses import response_of
+    assert response_of(text) == _RESPONSE[response]

@@ -235,27 +235,46 @@ def _clauses(doc: Any) -> Any:
     semicolon ("decreased sensation; reflexes normal"), and at a comma that opens a clause of
     opposite sense ("positive Tinel sign, negative Phalen test") or another sign.
     (A negation before a list, "no numbness, tingling or weakness", still reaches the list.)"""
-    judged, opened = False, 0  # the statement so far has said its verdict, where it began
+    # the statement so far has said its verdict; a mention has ended in it
+    judged = named = False
     ends = {ent.end - 1 for ent in doc.ents}  # the last token of each mention
-    for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        before = doc[i - 1].text
+    texts = [token.text for token in doc]  # (read once: a token's attributes are slow)
+    lowers = [token.lower_ for token in doc]
+    starts = [True] * len(texts)
+    for i in range(1, len(texts)):
+        before = texts[i - 1]
         # an abbreviation's full stop ("unexpl. wt loss") does not end the statement
-        token.is_sent_start = (before in _CLAUSE_ENDS and not (
-            before == "." and token.text[:1].islower())) or (
-            before == "," and (token.lower_ in _CLAUSE_OPENERS or judged)) or \
-            _new_subject(doc, i)
-        if token.is_sent_start:
-            judged, opened = False, i
+        opens = (before in _CLAUSE_ENDS and not (
+            before == "." and texts[i][:1].islower())) or (
+            before == "," and (lowers[i] in _CLAUSE_OPENERS or judged)) or \
+            _new_subject(lowers, before, i)
+        starts[i] = opens
+        if opens:
+            judged = named = False
+        else:
+            named = named or i - 1 in ends
         # a verdict after its sign ends the statement at the next comma: "SLR negative
         # bilaterally, Spurling positive"; not one before the sign ("full, painless range of
         # motion") nor one before a list ("negative for fever, ...")
-        judged = judged or (any(opened <= e < i for e in ends) and (
-            token.lower_ in _VERDICTS or bool(_GRADE.match(token.text))) and not (
-            i + 1 < len(doc) and doc[i + 1].lower_ in ("for", "of")))
+        judged = judged or (named and (
+            lowers[i] in _VERDICTS or bool(_GRADE.match(texts[i]))) and not (
+            i + 1 < len(lowers) and lowers[i + 1] in ("for", "of")))
+    _set_sent_starts(doc, starts)
     return doc
+
+
+def _set_sent_starts(doc: Any, starts: list[bool]) -> None:
+    """`token.is_sent_start = start` for every token, in one call: the setter looks over the
+    whole doc for a parse each time (a fifth of asking about a sentence)."""
+    import numpy
+    from spacy.attrs import SENT_START
+
+    if starts:  # the setter's values: 1 starts a sentence, -1 does not
+        doc.from_array([SENT_START], numpy.array([1 if start else _NOT_START for start in starts],
+                                                 dtype=numpy.uint64))
+
+
+_NOT_START = 2 ** 64 - 1  # -1 as the unsigned value Doc.from_array takes
 
 
 _GRADE = re.compile(r"^(?:[0-5][+-]?/5|[0-4]\+(?:/[0-4]\+?)?)$")  # "5/5", "4-/5", "2+"
@@ -269,9 +288,9 @@ _SUBJECTS = {"the", "his", "her", "he", "she", "it", "there", "this", "they", "a
              "patient", "pt", "exam", "examination"}
 
 
-def _new_subject(doc: Any, i: int) -> bool:
-    return doc[i].lower_ in ("and", "but") and doc[i - 1].text == "," and \
-        i + 1 < len(doc) and doc[i + 1].lower_ in _SUBJECTS
+def _new_subject(lowers: list[str], before: str, i: int) -> bool:
+    return lowers[i] in ("and", "but") and before == "," and \
+        i + 1 < len(lowers) and lowers[i + 1] in _SUBJECTS
 
 
 def _default_rules() -> list[Any]:
@@ -303,9 +322,14 @@ def _pipeline() -> Any:
     context: Any = nlp.add_pipe("medspacy_context", config={"rules": None})
     one_token = lambda word: len(nlp.make_doc(word)) == 1  # noqa: E731
     context.add(_phrased(_default_rules() + _rules(), one_token))
+    matcher = context._ConText__matcher
+    patterned = [r for r in matcher.rule_map.values() if isinstance(r.pattern, list)]
+    if patterned:
+        matcher._MedspacyMatcher__matcher = _GatedMatcher(
+            nlp.vocab, patterned, matcher._MedspacyMatcher__matcher)
     # The reader asks about one sentence several times (findings, drugs, monitoring...): the
     # rule matches depend on its text only, so they are found once per sentence.
-    context._ConText__matcher = _MatchesOnce(context._ConText__matcher)
+    context._ConText__matcher = _MatchesOnce(matcher)
     return nlp
 
 
@@ -385,6 +409,118 @@ def _words(token: dict[str, Any], one_token: Callable[[str], bool]) -> list[str]
     return [w.lower() for w in words if one_token(w)] or None
 
 
+class _GatedMatcher:
+    """ConText's token-pattern rules (those _phrased leaves as patterns), each matched only in
+    a sentence holding, for every token the rule requires, a word that token takes. spaCy's
+    Matcher steps every pattern through every word of every sentence, which was a tenth of
+    reading a letter; most sentences hold the words of a few rules at most.
+
+    The rules are split into small matchers. A matcher's results are those of the single
+    one, in the same order, for its own rules (spaCy keeps each rule's match states apart and
+    in order). Order matters only between equal matches of two rules, as ConText keeps the
+    first of them: rules that could match the same words share a matcher, and should two
+    matchers still find the same span, the single matcher answers for that sentence."""
+
+    def __init__(self, vocab: Any, rules: list[Any], whole: Any) -> None:
+        from spacy.matcher import Matcher
+
+        self._whole = whole
+        # Each required token of each rule is one bit; a word sets the bits of the tokens it
+        # can be, and a rule can match when the sentence's words set all of its bits.
+        self._bits: dict[str, int] = {}
+        self._used = 0
+        self._groups = []
+        for members in _tied_groups(rules):
+            group = Matcher(vocab)
+            for rule in members:
+                group.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
+            self._groups.append(([self._mask(rule.pattern) for rule in members], group))
+
+    def _mask(self, pattern: list[dict[str, Any]]) -> int:
+        mask = 0
+        for words in _required(pattern):
+            bit = 1 << self._used
+            self._used += 1
+            mask |= bit
+            for word in words:
+                self._bits[word] = self._bits.get(word, 0) | bit
+        return mask
+
+    def __call__(self, doc: Any) -> list[tuple[int, int, int]]:
+        said = 0  # the required tokens the sentence's words can be
+        for token in doc:
+            said |= self._bits.get(token.lower_, 0)
+        found: list[tuple[int, int, int]] = []
+        spans: set[tuple[int, int]] = set()
+        for masks, group in self._groups:
+            if any(said & mask == mask for mask in masks):
+                matches = group(doc)
+                these = {(start, end) for _, start, end in matches}
+                if these & spans:
+                    return self._whole(doc)
+                spans |= these
+                found += matches
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._whole, name)
+
+
+def _tied_groups(rules: list[Any]) -> list[list[Any]]:
+    """The rules in groups, in their order, such that two rules that could match the same
+    words (their first words and their last words may be the same) are in one group."""
+    ends = [(_edge_words(r.pattern), _edge_words(r.pattern[::-1])) for r in rules]
+    group = list(range(len(rules)))
+    for i, (first, last) in enumerate(ends):
+        for j in range(i):
+            if _may_share(first, ends[j][0]) and _may_share(last, ends[j][1]):
+                old = group[i]
+                group = [group[j] if g == old else g for g in group]
+    return [[r for r, g in zip(rules, group, strict=True) if g == n]
+            for n in dict.fromkeys(group)]
+
+
+def _may_share(a: set[str] | None, b: set[str] | None) -> bool:
+    return a is None or b is None or bool(a & b)
+
+
+def _edge_words(pattern: list[dict[str, Any]]) -> set[str] | None:
+    """The words a match of the pattern may begin with (None: any word); given the pattern
+    reversed, the words it may end with."""
+    out: set[str] = set()
+    for token in pattern:
+        words, op = _token_words(token), token.get("OP")
+        if words is None or op not in (None, "+", "?", "*"):  # "!": any other word
+            return None
+        out |= words
+        if op in (None, "+"):
+            return out
+    return None
+
+
+def _required(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
+    """For each token a match must have, the words (lower case) it may be."""
+    return [frozenset(words) for token in pattern if token.get("OP") in (None, "+")
+            and (words := _token_words(token)) is not None]
+
+
+def _token_words(token: dict[str, Any]) -> set[str] | None:
+    """The words a pattern token matches by its text, lower-cased; None when it matches by
+    something else (a regular expression, another attribute) or by several attributes."""
+    keys = set(token) - {"OP"}
+    if len(keys) != 1 or (key := keys.pop()) not in ("LOWER", "ORTH", "TEXT"):
+        return None
+    value = token[key]
+    if isinstance(value, str):
+        return {value.lower()}
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return {w.lower() for w in value["IN"]}
+    return None
+
+
+_SENTENCE = "mtus_sentence"  # Doc.user_data key: the text the doc was made of
+
+
 class _MatchesOnce:
     """ConText's rule matcher, remembering the matches of the last few sentences."""
 
@@ -393,11 +529,13 @@ class _MatchesOnce:
         self._seen: dict[str, Any] = {}
 
     def __call__(self, doc: Any) -> Any:
-        found = self._seen.get(doc.text)
+        # the sentence the doc was made of (Doc.text would join its tokens again, each call)
+        text = doc.user_data.get(_SENTENCE) or doc.text
+        found = self._seen.get(text)
         if found is None:
             if len(self._seen) >= 256:
                 self._seen.clear()
-            found = self._seen[doc.text] = self._matcher(doc)
+            found = self._seen[text] = self._matcher(doc)
         return found
 
     def __getattr__(self, name: str) -> Any:
@@ -428,6 +566,7 @@ def assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertio
 def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertion]:
     nlp = _pipeline()
     doc = nlp.make_doc(sentence)
+    doc.user_data[_SENTENCE] = sentence  # the same as doc.text, which is slow to rebuild
     chosen: dict[tuple[int, int], Any] = {}
     for start, end in spans:
         span = doc.char_span(start, end, label="MENTION", alignment_mode="expand")
@@ -478,7 +617,8 @@ def _negations_inside(doc: Any) -> list[tuple[int, int]]:
 
 
 def _assertion(span: Any) -> Assertion:
+    said = span._  # (made anew on every access)
     for attribute, assertion in _BY_ATTRIBUTE:
-        if getattr(span._, attribute):
+        if getattr(said, attribute):
             return assertion
     return Assertion.PRESENT

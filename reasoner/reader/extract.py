@@ -14,19 +14,22 @@ import re
 from dataclasses import dataclass
 
 from reasoner.reader import items as request_items
+from reasoner.reader import responses
 from reasoner.reader.assertion import Assertion, assertions
 from reasoner.reader.confirmations import confirmations
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
 from reasoner.reader.mention import Mention
+from reasoner.reader.responses import response_of
 from reasoner.reader.signs import signs
 from reasoner.vocab import TERM, m
 
 T = TERM.__add__
 # A sentence ends at . ! ? before a capital, but not after a title or an initial ("Mr. R. is").
-_SENTENCE = re.compile(r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\b[A-Z]\.)"
-                       r"(?<=[.!?])[\"']?\s+(?=[A-Z\"(])")
+# (the end mark is tested first: at most places it fails, and the other tests are not made)
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)"
+                       r"(?<!\b[A-Z]\.)[\"']?\s+(?=[A-Z\"(])")
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
                           r"consultation|encounter|RFA|request for authori[sz]ation|\bPR(?:-?2)?|"
                           r"\bDOS|date of service)(?:\s+(?:dated|of|on|from))?\s*:?\s+("
@@ -46,6 +49,8 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
                           r"the\s+(?:injured\s+)?(?:patient|applicant|worker|employee))|"
                           r"(?:was|were)\s+(?:last\s+)?(?:seen|examined|evaluated|re-?evaluated))"
                           r"\s+on\s+(" + DATE_RE.pattern + r")", re.I)
+# Every form of date has a digit: a sentence without one (most) skips the date patterns.
+_DIGIT = re.compile(r"\d")
 # "On 04-14-2015, Utilization Review non-certified ...": the date of a review, not of a report
 # (a sentence that names a report's date keeps it: "Progress report dated ...: modified duty").
 _REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|denied|modified|"
@@ -106,31 +111,6 @@ _RESULT = re.compile(r"\b(?:reveal\w*|show\w*|demonstrat\w*|note[sd]?|finding\w*
                      r"(?:normal|negative|unremarkable|abnormal|positive))\b|:", re.I)
 _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
                          + ")", re.I)
-_RESPONSES = [  # first hit wins: a negated improvement before an improvement
-    (re.compile(r"(?:\b(?:no|not|none|neither|without|denies|lack of|absence of|failed to|"
-                r"never)\b|\bw/o\b|"
-                r"\bdid ?n[o']t\b|\bdoes ?n[o']t\b)[^.;]{0,40}?"
-                r"(?:functional improvement|improve|benefit|relief|help|touch it|work|change|"
-                r"difference)", re.I),
-     "NoImprovement"),
-    (re.compile(r"\b(?:failed|unchanged despite|was stopped because|ineffective|no better|"
-                r"(?:little|minimal|minor|no|limited) (?:effect|help|benefit|relief|change|"
-                r"improvement|response)|(?:has|have|had) not (?:progressed|changed|improved)|"
-                r"not progressed|did ?n[o']t change|no lasting|without lasting|"
-                r"not help(?:ful|ing)?)\b", re.I), "NoImprovement"),
-    (re.compile(r"\b(?:worse|worsen|worsening|aggravat)", re.I), "Worsened"),
-    (re.compile(r"functional (?:improvement|gain)|improved (?:function|ability|ADL|activit)|"
-                r"(?:increase|improve)[sd]? (?:his|her|the)? ?(?:function|ability|activit)|"
-                r"\b(?:is|are|was|now) able to\b|\bcan now\b|\b(?:has |have )?resumed\b|"
-                r"\b(?:gone|went|is|got) back to\b|\bable to (?:work|walk|sleep|"
-                r"perform|do|drive|cook|dress|lift)|returned to (?:full|regular|modified|work)|"
-                r"\bwalks? (?:\d|for|one|two|three)|sleeps through|without help|"
-                r"\d+\s*(?:lb|%|percent)?\s*(?:->|to)\s*\d+", re.I), "FunctionalImprovement"),
-    (re.compile(r"\b(?:relief|benefit|help(?:s|ed|ful)?|improve[sd]?|improvement|takes? the "
-                r"edge off|relieved|better)\b", re.I), "SubjectiveImprovement"),
-]
-_UNDOCUMENTED = re.compile(r"\b(?:no|not|without)\s+(?:\w+\s+)?(?:documentation|documented|"
-                           r"evidence|record|mention)\b", re.I)
 # A generic 'surgery' in a spine case is spinal surgery: the terminology has no region link.
 _REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery")}
 
@@ -152,7 +132,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     asked = {h.term for i in letter.items for h in lex.find(i.name, T("Drug"))}
     for s_start, sentence, heading in _sentences(text):
         at = base + s_start
-        found = _REPORT_DATE.search(sentence)
+        found = _REPORT_DATE.search(sentence) if _DIGIT.search(sentence) else None
         if found and (found.group(1) or found.group(4) or found.group(5)
                       or not _REVIEW.search(sentence)) and \
                 (day := parse_date(next(g for g in found.groups() if g))):
@@ -168,9 +148,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         elif cue := _MEDS.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "medication")
             _later_directions(out, lex, sentence)  # "She takes it three times a day."
+            _responses(out, lex, sentence, at, asked)  # "X helps; she takes it with food"
             # "He continues to smoke a pack a day", "She takes X and denies constipation"
             _findings(out, lex, sentence, at, _sentence_date(sentence) or current)
-            _assessments(out, lex, sentence, at, _sentence_date(sentence) or current)
+            _assessments(out, lex, sentence, at, _sentence_date(sentence) or current,
+                         requested)
         elif section in ("prior", "medication"):
             _listed(out, lex, sentence, at, 0, section)
         else:
@@ -189,14 +171,14 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _findings(out, lex, sentence, at, day)
             if section != "plan":
                 _narrated_diagnoses(out, lex, sentence, at)
-            _assessments(out, lex, sentence, at, day)
+            _assessments(out, lex, sentence, at, day, requested)
             _responses(out, lex, sentence, at, asked)
             _later_directions(out, lex, sentence)
         _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
     _refine(out, lex)
-    _merge_medications(out)
+    _merge_medications(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
         day = parse_date(doi)
         out.injury = (day, 0, 0) if day else None
@@ -208,6 +190,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
 # the injury has included:"; a list stays with its heading) and
 # before a labelled field written inline: "Dx: lumbar strain. Tx to date: PT, ESI x3".
 _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{2,80}:[ \t]*\n)|"
+                    # a line opening with a dated entry: "05/05/2015 - orthopedic visit"
+                    r"\n(?=[ \t]*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}[ \t]*[-:(\u2013])|"
                     r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx|Tx(?: to date)?|Meds|Medications|"
                     r"Exam|Plan|Imaging|Assessment|Impression|Diagnos[ie]s|PMH|HPI|ROS|"
                     r"Treatments?(?: to date| history)?)\s*:)")
@@ -260,7 +244,7 @@ def _block_sentences(text: str, offset: int):
 
 
 def _sentence_date(sentence: str) -> dt.date | None:
-    found = _STUDY_DATE.search(sentence)
+    found = _STUDY_DATE.search(sentence) if _DIGIT.search(sentence) else None
     return parse_date(found.group(1)) if found else None
 
 
@@ -384,21 +368,34 @@ _CLOSING = re.compile(r",\s*(?:all\s+|each\s+|none of (?:which|them)\s+|which\s+
                       r"(?:without|with no|w/o|did not|didn't|failed|to no|with little|with "
                       r"(?:only )?(?:temporary|minimal|partial|some|good|short-lived))\b"
                       # "..., none of which has produced lasting change"; "...; none gave relief"
-                      r"|[,;]\s*(?:none|all|each|neither)\b(?:\s+of\s+(?:which|them|these|those))?",
+                      r"|[,;]\s*(?:none|all|each|neither|both)\b"
+                      r"(?:\s+of\s+(?:which|them|these|those))?"
+                      # a list in lines closed by "None of these has changed the leg pain."
+                      r"|\b(?:none|all|each|neither|both) of (?:these|those|them|the above)\b",
                       re.I)
 
 
 def _list_response(out: Extracted, clause: str, hits: list[Match]) -> None:
-    if len(hits) < 2 or not (closing := _CLOSING.search(clause, hits[-1].end)):
+    """What is said of the names of a list beyond the words right after each: names joined
+    share what follows the last ("PT and chiropractic care provided temporary relief"), a
+    closing is said of all, and a name inside a response ("progressed from a walker to a
+    cane") has none of its own."""
+    if not hits:
         return
-    response = response_of(clause[closing.start():])
-    if response is None:
-        return
-    listed = {h.term for h in hits}
-    for fact in out.facts[-len(hits):]:
-        if fact.kind in ("prior", "medication") and fact.concept in listed and \
-                not fact.props.get("response"):
-            fact.props["response"] = m(response)
+    closing = _CLOSING.search(clause, hits[-1].end) if len(hits) > 1 else None
+    closed = response_of(clause[closing.start():]) if closing else None
+    said = responses.segment_responses(clause, [(h.start, h.end) for h in hits])
+    recent = [f for f in out.facts[-len(hits):] if f.kind in ("prior", "medication")]
+    for hit, response in zip(hits, said, strict=True):
+        fact = next((f for f in recent if f.concept == hit.term), None)
+        if fact is None:
+            continue
+        recent.remove(fact)  # each name its own course
+        if responses.inside(clause, hit.start) or responses.reduced(clause, hit.start, hit.end):
+            fact.props.pop("response", None)
+        elif not fact.props.get("response") and (found := response or (
+                closed if hit.term != T("Treatment") else None)):  # ("Treatment to date:")
+            fact.props["response"] = m(found)
 
 
 # A sentence about what is to come, not what was done.
@@ -661,22 +658,36 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
 
 
 # What a monitoring step found, said near it: "UDS 06/10/2014 consistent with hydrocodone".
-_CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|compliant|expected|"
-                         r"single prescriber|no other prescribers?)\b", re.I)
+_CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed|compliant|"
+                         r"expected|single prescriber|no other prescribers?)\b", re.I)
 _INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocaine|"
                            r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
                            r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant)\b",
                            re.I)
 _REVIEWS = (T("AdverseEffectReview"), T("AberrantBehaviorReview"))
+_NEGATIVE_FOR = re.compile(r"\b(?:negative|neg|not detected|absent)\s+(?:for\s+)?", re.I)
 
 
-def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+def _missing_drug(lex: Lexicon, near: str) -> bool:
+    """A screen negative for a named drug ("negative for hydrocodone"): one would name only a
+    drug expected to be there, so it is inconsistent with what is prescribed."""
+    for found in _NEGATIVE_FOR.finditer(near):
+        drug = lex.first(near[found.end():found.end() + 30], T("Drug"))
+        if drug is not None and drug.start == 0:
+            return True
+    return False
+
+
+def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
+                 requested: list[tuple[int, int]]) -> None:
     """Monitoring documented (urine drug screen, CURES, opioid agreement, side effects and
     aberrant behaviour reviewed) and its result. A review said negated ("denies side effects",
     "no early refills") found nothing of concern; a screen or check said negated ("no UDS on
     file") is not a record of one, and the vocabulary has no "not done": it is left out. A
-    screen named in a sentence that asks for something is the request, not a result."""
-    hits = lex.find(sentence, T("MonitoringAssessment"))
+    screen named in a sentence that asks for something, or in a requested item ("3. Random
+    UDS today"), is the request, not a result."""
+    hits = [h for h in lex.find(sentence, T("MonitoringAssessment"))
+            if not any(s <= at + h.start < e for s, e in requested)]
     asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
@@ -688,9 +699,12 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> N
         elif review:
             result = "Observed"
         else:
+            # what follows the screen, or an adjective of it: "a consistent urine drug screen"
             near = sentence[hit.end:hit.end + 120]
-            result = ("Inconsistent" if _INCONSISTENT.search(near) else "Consistent"
-                      if _CONSISTENT.search(near) else "Documented")
+            adjective = sentence[max(0, hit.start - 25):hit.start].rsplit(",", 1)[-1]
+            result = ("Inconsistent" if _INCONSISTENT.search(near) or _INCONSISTENT.search(
+                adjective) or _missing_drug(lex, near) else "Consistent"
+                if _CONSISTENT.search(near) or _CONSISTENT.search(adjective) else "Documented")
         days = [d for d, _, _ in find_dates(sentence[hit.end:hit.end + 40])] if not review \
             else []
         for when in days or [day]:
@@ -742,52 +756,157 @@ def _side_effects(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> 
 
 
 def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[str]) -> None:
-    """'Norco helps ... with improved function': the response of the named treatments; 'with
-    the medication she can cook' (a drug named by its kind only): of the drugs under review."""
-    response = response_of(sentence)
-    if response is None:
+    """'Norco helps ... with improved function': each named treatment's response is read from
+    the words after it (`segment_responses`); 'with the medication she can cook' (a drug named
+    by its kind only): of the drugs under review; 'those sessions helped': of the course
+    referred to."""
+    hits = [h for h in lex.find(sentence, T("Treatment")) if h.term not in _GENERIC
+            and not responses.reduced(sentence, h.start, h.end)
+            and not responses.inside(sentence, h.start)]
+    if not hits and _collective_response(out, sentence, at):
         return
-    hits = [h for h in lex.find(sentence, T("Treatment")) if h.term not in _GENERIC]
-    named = {h.term for h in hits}
-    for fact in out.facts:
-        if fact.kind in ("prior", "medication") and fact.concept in named:
-            fact.props["response"] = m(response)
+    if not hits:
+        # each clause may refer to its own: "3/10 with medication; with therapy his sitting
+        # tolerance improved" (what the medications do is said by the whole sentence)
+        whole = response_of(sentence)
+        referred = [_referred_response(out, lex, c, asked, at, whole)
+                    for c in sentence.split(";")]
+        if not any(referred):
+            named = {h.term for h in lex.find(sentence, T("Treatment"))}
+            _continued_response(out, sentence, at, named)
+        return
+    said = responses.segment_responses(sentence, [(h.start, h.end) for h in hits])
+    lead = sentence[:hits[0].start].split(";")[-1]
+    if said[0] is None and lead and not _referred_response(out, lex, lead, asked, at):
+        said[0] = response_of(lead)  # "She reports 60% relief from the ESI"
     held = {f.concept for f in out.facts if f.kind in ("prior", "medication")}
-    for hit in hits:
-        if hit.term not in held and lex.terms.is_a(hit.term, T("Drug")) and \
-                assertions(sentence, [(hit.start, hit.end)])[0] is Assertion.PRESENT:
-            # "Flexeril did not help": a drug known by its response alone was taken; a drug
-            # that did not help, or was stopped, is a past course
-            past = response == "NoImprovement" or _STOPPED.search(sentence)
-            out.facts.append(Mention("prior" if past else "medication", hit.term,
-                                     at + hit.start, at + hit.end, sentence[hit.start:hit.end],
-                                     {"response": m(response), "on_date": None}))
-    if not named and asked and _MEDICATIONS.search(sentence):
-        for fact in out.facts:
-            if fact.kind == "medication" and fact.concept in asked:
-                fact.props.setdefault("response", m(response))
-        return
-    if not named and (refers := _REFERENCE.search(sentence)):
-        # "The therapy helped for a few hours", "those sessions", "it": the latest course of
-        # that kind read before this sentence
-        wanted = _REFERRED.get(refers.group(1).lower().rstrip("s"))
+    for hit, response in zip(hits, said, strict=True):
+        if response is not None:
+            _give_response(out, lex, sentence, at, hit, response, hit.term in held)
+
+
+def _give_response(out: Extracted, lex: Lexicon, sentence: str, at: int, hit: Match,
+                   response: str, held: bool) -> None:
+    """The response to the course of the named treatment: the course read from this sentence,
+    else the earlier ones of that treatment (which keep a response they were read with)."""
+    courses = [f for f in out.facts if f.kind in ("prior", "medication") and f.concept == hit.term]
+    here = [f for f in courses if at <= f.start < at + len(sentence)]
+    for fact in here:
+        fact.props["response"] = m(response)
+    for fact in courses if not here else ():
+        _add_response(fact, response)
+    clause = sentence.split(";")[0] if hit.end <= sentence.find(";") else sentence
+    if not held and lex.terms.is_a(hit.term, T("Drug")) and \
+            assertions(clause, [(hit.start, hit.end)])[0] is Assertion.PRESENT:
+        # "Flexeril did not help": a drug known by its response alone was taken; a drug
+        # that did not help, or was stopped, is a past course
+        past = response == "NoImprovement" or _STOPPED.search(sentence)
+        out.facts.append(Mention("prior" if past else "medication", hit.term,
+                                 at + hit.start, at + hit.end, sentence[hit.start:hit.end],
+                                 {"response": m(response), "on_date": None}))
+
+
+def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str], at: int,
+                       whole: str | None = None) -> bool:
+    """A response said of what names no treatment: 'the medications help' (the drugs under
+    review), 'those sessions helped', 'it did not help' (the latest course of that kind told
+    before the sentence, which starts at `at`). Whether the text referred to one; `whole`: the
+    response of the sentence around it."""
+    response = response_of(text)
+    if _MEDICATIONS.search(text) and (response := whole or response):
+        # the drugs under review, else (none of them taken) every drug taken; not one taken
+        # for another end (a PPI, a laxative, a sleeping pill)
+        taken = [f for f in out.facts if f.kind == "medication" and f.start < at and
+                 f.concept not in _GENERIC and
+                 not any(lex.terms.is_a(f.concept, c) for c in _FOR_ANOTHER_END)]
+        for fact in [f for f in taken if f.concept in asked] or taken:
+            _add_response(fact, response)
+        return True
+    if response is not None and (refers := _REFERENCE.search(text)):
+        wanted = _REFERRED.get(refers.group("noun").lower().rstrip("s"))
         for fact in reversed(out.facts):
-            if fact.kind in ("prior", "medication") and _is_referred(fact, wanted, lex):
-                fact.props.setdefault("response", m(response))
+            if fact.kind in ("prior", "medication") and fact.start < at and \
+                    _is_referred(fact, wanted, lex):
+                _add_response(fact, response)
                 break
+        return True  # referred to, if to nothing read: to no other course
+    return False
 
 
+# "None of these has changed the leg pain.", "All of these have been of limited benefit.",
+# "In spite of all of the above ...": said of every course just listed
+_COLLECTIVE = re.compile(r"^\W*(?:(?:none|all|each|both|neither)(?: of)? (?:these|those|them|this|"
+                         r"the above)|(?:in spite of|despite) (?:all )?(?:of )?(?:the above|this|"
+                         r"these))\b", re.I)
+_LISTED = 600  # characters back: the list just told
+
+
+def _collective_response(out: Extracted, sentence: str, at: int) -> bool:
+    """The response of a sentence said of all the courses just listed (those that have none
+    of their own); whether the sentence spoke of them."""
+    if not _COLLECTIVE.search(sentence) or (response := response_of(sentence)) is None:
+        return False
+    for fact in out.facts:
+        if fact.kind in ("prior", "medication") and at - _LISTED <= fact.start < at:
+            fact.props.setdefault("response", m(response))
+    return True
+
+
+def _continued_response(out: Extracted, sentence: str, at: int, named: set[str]) -> None:
+    """A response said right after one course was told, naming nothing: "Completed 4 visits
+    of hand therapy. Grip 18 lb -> 32 lb; now able to button shirts." is that course's. Said
+    after several courses or far from one, it is nobody's; a drug cut back in the sentence
+    ("has cut his meloxicam") is what the gain is measured by."""
+    response = response_of(sentence)
+    if response != "SubjectiveImprovement" and not _SAID_OF_A_COURSE.search(sentence):
+        return  # "Pain unchanged.", "She is able to sit 20 minutes.": a state, not a change
+    near = [f for f in out.facts if f.kind in ("prior", "medication") and f.end >= at - _NEAR
+            and f.concept not in named]
+    if response is not None and len({f.concept for f in near}) == 1:
+        _add_response(near[-1], response)
+
+
+def _add_response(fact: Mention, response: str) -> None:
+    """A course's response said again later: the first holds, except that a gain in function
+    where relief was said ("80% relief. During those hours he walked around the block") is
+    the fuller statement of the same response."""
+    said = fact.props.get("response")
+    if said is None or (said == m("SubjectiveImprovement") and
+                        response == "FunctionalImprovement"):
+        fact.props["response"] = m(response)
+
+
+_NEAR = 160  # characters: the sentence before
+_SAID_OF_A_COURSE = re.compile(r"help|benefit|relie|improv|better|difference|effect|\b(?:now|again|"
+                               r"since|after|following|went from|up from|back to|returned|"
+                               r"resumed|cut|reduced|decreased|increased|no longer)\b|->|→", re.I)
 _GENERIC = _CATEGORIES | {T("Drug")}
-_MEDICATIONS = re.compile(r"\b(?:the |his |her |current |these |pain )?(?:medications?|meds)\b",
+_FOR_ANOTHER_END = tuple(map(T, ("GastroprotectiveAgent", "Laxative", "Antiemetic",
+                                 "Benzodiazepine", "SedativeHypnotic", "Naloxone")))
+_MEDICATIONS = re.compile(r"\b(?:the |his |her |current |these |pain )?(?:medications?|meds|"
+                          r"medicines?|(?:current|present|medication|this) regimen)\b",
                           re.I)
-_REFERENCE = re.compile(r"^\W*(?:the|these|those|this|that|his|her)?\s*(therapy|therapies|"
-                        r"sessions?|visits?|treatments?|injections?|blocks?|medications?|"
-                        r"meds|it|they)\b", re.I)
+# A course referred to: as the sentence's subject, after what reports it ("He says it helps",
+# "According to the notes, the therapy helped"), or after a preposition ("With those
+# treatments his Oswestry ...", "unchanged despite therapy", "Since starting it she walks").
+_REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40},\s*)?(?:(?:he|she|they|the "
+                        r"(?:patient|worker|applicant)|patient|pt)\s+(?:says|states|reports|feels|"
+                        r"notes|thinks|finds|said|stated|reported|felt|noted|thought|found)\s+"
+                        r"(?:that\s+)?)?|\b(?:says|states|reports|feels|notes|thinks|said|stated|"
+                        r"reported|felt|noted|thought)\s+(?:that\s+)?|\b(?:with|after|"
+                        r"since(?: starting)?|following|despite|in spite of|during|throughout|"
+                        r"over the course of)\s+(?!(?:\w+\s+){0,2}visits?\b))"
+                        r"(?:(?:the|these|those|this|that|his|her|each|all)\s+(?:\w+\s+)?)?"
+                        r"(?P<noun>therapy|therapies|sessions?|visits?|treatments?|injections?|"
+                        r"blocks?|medications?|meds|it|they|them)\b", re.I)
 _INJECTIONS = re.compile(r"inject|block|epidural|ablation", re.I)
+# what is given in sessions or visits: a therapy, not a drug, a surgery or an aid
+_SESSIONED = re.compile(r"therap|acupunct|chiro|manipulation|massage|psych|counsel|program|"
+                        r"conditioning|hardening|training|biofeedback|rehabilitation", re.I)
 _REFERRED: dict[str, str | re.Pattern[str] | None] = {
-    "therapy": T("PhysicalMedicine"), "therapie": T("PhysicalMedicine"), "session": None,
-    "visit": None, "treatment": None, "injection": _INJECTIONS, "block": _INJECTIONS,
-    "medication": T("Drug"), "med": T("Drug"), "it": None, "they": None}
+    "therapy": T("PhysicalMedicine"), "therapie": T("PhysicalMedicine"), "session": _SESSIONED,
+    "visit": _SESSIONED, "treatment": None, "injection": _INJECTIONS, "block": _INJECTIONS,
+    "medication": T("Drug"), "med": T("Drug"), "it": None, "they": None, "them": None}
 
 
 def _is_referred(fact: Mention, wanted: str | re.Pattern[str] | None, lex: Lexicon) -> bool:
@@ -798,14 +917,6 @@ def _is_referred(fact: Mention, wanted: str | re.Pattern[str] | None, lex: Lexic
     return bool(wanted.search(lex.terms.label(fact.concept or "")))
 
 
-def response_of(text: str) -> str | None:
-    """The documented response, if any: 'no documentation of improvement' documents none."""
-    if _UNDOCUMENTED.search(text):
-        return None
-    for pattern, response in _RESPONSES:
-        if pattern.search(text):
-            return response
-    return None
 
 
 # 'n/10', 'n-m out of 10' (not the '01/10' of a date), and what follows it (its context).
@@ -902,7 +1013,7 @@ def _later_directions(out: Extracted, lex: Lexicon, sentence: str) -> None:
             return
 
 
-def _merge_medications(out: Extracted) -> None:
+def _merge_medications(out: Extracted, lex: Lexicon) -> None:
     """One current medication per drug: a drug named in several sentences (the medication list,
     its dose in another sentence, the plan) is one course; the first mention keeps its span
     and the later ones fill in what it lacks (dose, frequency, start, response)."""
@@ -920,7 +1031,22 @@ def _merge_medications(out: Extracted) -> None:
             for key, value in fact.props.items():
                 if value is not None and seen.props.get(key) is None:
                     seen.props[key] = value
-    out.facts[:] = kept
+    out.facts[:] = [f for f in kept if not _said_of_its_drugs(f, first, lex)]
+
+
+def _said_of_its_drugs(fact: Mention, drugs: dict[str | None, Mention], lex: Lexicon) -> bool:
+    """A drug class named as a medication ("opioid use with documented functional benefit")
+    where drugs of that class are on record says something of them, not of another drug: its
+    response goes to each that has none, and it is no course of its own (it would ask for
+    the dose of an unnamed opioid)."""
+    if fact.kind != "medication" or not fact.concept:
+        return False
+    members = [d for c, d in drugs.items()
+               if c and c != fact.concept and lex.terms.is_a(c, fact.concept)]
+    for member in members:
+        if member.props.get("response") is None and fact.props.get("response") is not None:
+            member.props["response"] = fact.props["response"]
+    return bool(members)
 
 
 def _refine(out: Extracted, lex: Lexicon) -> None:

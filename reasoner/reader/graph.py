@@ -121,9 +121,9 @@ class _Builder:
     def node(self, local: str, cls: str, label: str | None = None,
              span: tuple[int, int] | None = None) -> ox.NamedNode:
         node = ox.NamedNode(self.base + local)
-        self.triples.append(ox.Triple(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(m(cls))))
+        self.triples.append(ox.Triple(node, _named(RDF_TYPE), _named(m(cls))))
         if label:
-            self.triples.append(ox.Triple(node, ox.NamedNode(RDFS_LABEL), ox.Literal(label)))
+            self.triples.append(ox.Triple(node, _named(RDFS_LABEL), ox.Literal(label)))
         if span and span[1] > span[0]:
             self.provenance(node, *span)
         return node
@@ -139,36 +139,48 @@ class _Builder:
         span = fact.props.get("provenance", (fact.start, fact.end))
         node = self.node(f"{prefix}-{n}", cls, label=fact.label.replace("\n", " "), span=span)
         if fact.concept:
-            self.link(node, "concept", ox.NamedNode(fact.concept))
+            self.link(node, "concept", _named(fact.concept))
         if "present" in fact.props:
-            self.link(node, "status", ox.NamedNode(m("Present" if fact.props["present"]
-                                                       else "Absent")))
+            self.link(node, "status", _named(m("Present" if fact.props["present"]
+                                                 else "Absent")))
         if fact.props.get("side"):
-            self.link(node, "side", ox.NamedNode(m(fact.props["side"])))
+            self.link(node, "side", _named(m(fact.props["side"])))
         for key, local in _PROPS.items():
             self.lit(node, local, fact.props.get(key))
         for key, local in _LINKS.items():
             if fact.props.get(key):
-                self.link(node, local, ox.NamedNode(fact.props[key]))
+                self.link(node, local, _named(fact.props[key]))
         for purpose in fact.props.get("purposes", ()):
-            self.link(node, "purpose", ox.NamedNode(purpose))
+            self.link(node, "purpose", _named(purpose))
         for ingredient in fact.props.get("ingredients", ()):
-            self.link(node, "ingredient", ox.NamedNode(ingredient))
+            self.link(node, "ingredient", _named(ingredient))
         return node
 
     def link(self, s, local: str, o) -> None:
-        self.triples.append(ox.Triple(s, ox.NamedNode(m(local)), o))
+        self.triples.append(ox.Triple(s, _named(m(local)), o))
 
     def lit(self, s, local: str, value) -> None:
         if value is None:
             return
         if hasattr(value, "isoformat"):
-            literal = ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+            literal = ox.Literal(value.isoformat(), datatype=_named(XSD + "date"))
         elif isinstance(value, bool) or not isinstance(value, int | float):
             literal = ox.Literal(str(value))
         elif isinstance(value, int) or float(value).is_integer() and local not in (
                 "doseMg", "dosesPerDay", "value", "valueHigh"):
-            literal = ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            literal = ox.Literal(str(int(value)), datatype=_named(XSD + "integer"))
         else:
-            literal = ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
-        self.triples.append(ox.Triple(s, ox.NamedNode(m(local)), literal))
+            literal = ox.Literal(str(value), datatype=_named(XSD + "decimal"))
+        self.triples.append(ox.Triple(s, _named(m(local)), literal))
+
+
+_NAMED: dict[str, ox.NamedNode] = {}
+
+
+def _named(iri: str) -> ox.NamedNode:
+    """The node of a vocabulary IRI (a property, a class, a datatype), made once: a letter's
+    graph names the same few hundred, and making a node checks its IRI every time."""
+    node = _NAMED.get(iri)
+    if node is None:
+        node = _NAMED[iri] = ox.NamedNode(iri)
+    return node

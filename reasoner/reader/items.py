@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.lexicon import Lexicon, Match, tokens
 from reasoner.reader.mention import Mention
-from reasoner.reader.purposes import stated_purposes
+from reasoner.reader.purposes import referral_purposes, stated_purposes
 from reasoner.vocab import TERM, m
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     """What goes with a treatment or drug name in a list: sessions ("12 visits" after it,
     "x 10" or "(8)" right after it, "completed twelve visits of" before it, in `lead`; "8 PT
     visits" when the name matched ends in the visits), dose, frequency, start, response."""
-    from reasoner.reader.extract import response_of
+    from reasoner.reader.responses import item_response, reduced
 
     props: dict = dose_props(tail)
     counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name)
@@ -98,7 +98,9 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
                       + DATE_RE.pattern + ")", tail, re.I)
     if since:
         props["start"] = parse_date(since.group(1))
-    if response := response_of(tail):
+    if (response := item_response(tail)) and \
+            not reduced(lead + name + tail, len(lead), len(lead) + len(name)):
+        # a drug cut back is the measure of a gain, not its cause: "weaned off oxycodone"
         props["response"] = m(response)
     return props
 
@@ -159,14 +161,22 @@ _GOES_ON = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?|and|with|plus|t
                       re.I)
 
 
-def _not_purposes(name: str, hits: list[Match]) -> list[Match]:
+def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     hits = sorted(hits, key=lambda h: h.start)
     kept = hits[:1]
     for hit in hits[1:]:
         gap = name[kept[-1].end:hit.start]
+        # "Pain management consultation: evaluation and performance of a cervical ESI": what
+        # a consultation's colon introduces is what the specialist is asked about
+        if hit.start >= kept[-1].end and re.match(r"\s*[:\u2013-]", gap) and \
+                lex.terms.is_a(kept[-1].term, T("SpecialistConsultation")):
+            continue
         if hit.start >= kept[-1].end and _FOR_PURPOSE.search(gap) and not _GOES_ON.search(gap):
-            if _REFERRAL.match(name, kept[-1].start):
-                kept[-1] = hit  # "Referral for psychological evaluation": what is referred to
+            if _REFERRAL.match(name, kept[-1].start) and not lex.terms.is_a(
+                    hit.term, T("Drug")) and kept[-1].term == T("SpecialistConsultation"):
+                # "Referral for psychological evaluation": what is referred to (not "referral
+                # to pain management for opioid management": that names its specialty)
+                kept[-1] = hit
             continue
         kept.append(hit)
     return kept
@@ -199,11 +209,19 @@ def _ingredients(name: str, lex: Lexicon) -> list[str]:
     return out
 
 
+# "Switch gabapentin to pregabalin", "change Norco to tramadol", "replace the TENS with an
+# H-wave unit": the request is what comes after.
+_SWITCH = re.compile(r"\b(?:switch\w*|chang\w*|convert\w*|transition\w*)\b[^.;]*?"
+                     r"\b(?:to|over to)\b|\breplac\w*\b[^.;]*?\bwith\b", re.I)
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
     # ("Voltaren 1% gel"): both readings
-    service = _not_purposes(name, _both_readings(name, lex))
+    service = _not_purposes(name, _both_readings(name, lex), lex)
+    if (switch := _SWITCH.search(name)) and any(h.start >= switch.end() for h in service):
+        service = [h for h in service if h.start >= switch.end()]  # what it is switched to
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
     found = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}
     # one drug read twice (diclofenac, diclofenac topical) is one: keep the narrowest
@@ -333,7 +351,8 @@ def requests_something(sentence: str) -> bool:
 
 # Asking for something now, as opposed to naming what was prescribed before.
 _ASKS = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|order(?:ed|ing)?|"
-                   r"(?<!early )refill(?:ed)?|would like|asks? for|authori[sz]\w*|next visit)\b|"
+                   r"(?<!early )refill(?:ed)?|would like|ask(?:s|ed|ing)? for|authori[sz]\w*|"
+                   r"next visit)\b|"
                    r"\bplan\s*:", re.I)
 
 
@@ -384,13 +403,16 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         props["request_date"] = header_request or (
             mention.props["on_date"] if mention and mention.props["on_date"]
             else last_report or header_ur)
+        said = mention.props["sentence"] if mention else ""
         if mention:
-            quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", mention.props["sentence"])
+            quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", said)
             props["purpose_text"] = quoted.group(1).strip(" .,") if quoted else None
-            said = mention.props["sentence"]
             props["purposes"] = list(dict.fromkeys(
                 [h.term for h in lex.find(said, T("RequestPurpose"))] + stated_purposes(said)))
             props["provenance"] = (mention.start, mention.end)
+        if lex.terms.is_a(props["concept"] or "", T("SpecialistConsultation")):
+            props["purposes"] = list(dict.fromkeys(
+                props.get("purposes", []) + referral_purposes(f"{item.name}. {said}")))
         _current_directions(out, props)
         _after_surgery(out, props, lex)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))

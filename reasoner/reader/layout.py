@@ -448,10 +448,23 @@ def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
         label = _ITEM_LABEL.match(name)
         if label:
             name, at = name[label.end():], at + label.end()
-        name = _core(name)
-        if name and not _NOT_A_REQUEST.search(name) and not _continued(name) and \
+        # a line of several statements keeps those that order something: "RTC 1 wk. If not
+        # improving by 4-6 wks, consider MRI" orders no MRI
+        name, at = _ordering(_core(name), at)
+        if name and not _continued(name) and \
                 not any(i.name_span[0] == at for i in items):
             items.append(Item(name, (at, at + len(name)), None, None, None, None))
+
+
+def _ordering(name: str, at: int) -> tuple[str, int]:
+    """The statements of a plan line that order something, and where they start."""
+    kept, start = [], None
+    for part in re.finditer(r"(?:[^.]|\.(?!\s+[A-Z]))+", name):
+        if part.group().strip(" .") and not _NOT_A_REQUEST.search(part.group().strip()):
+            kept.append(part.group().strip(" ."))
+            start = at + part.start() + len(part.group()) - len(part.group().lstrip()) \
+                if start is None else start
+    return ". ".join(kept), at if start is None else start
 
 
 # "Request authorization: X", "RFA: X", "Medications: X" on a plan line: the label is not the
@@ -470,6 +483,8 @@ def _continued(name: str) -> bool:
     return bool(_CONTINUE.match(name)) and not _ASKS_FOR_MORE.search(name)
 
 
+# The first item written on the plan's label line: "P: 1. Cyclobenzaprine 5 mg ..."
+_INLINE_FIRST = re.compile(r"[ \t]*(?:1[.)]|[-*\u2022])[ \t]*(?P<name>\S[^\n]*)")
 # Items lettered in capitals, "A." then "B." (a SOAP note's "S:", "O:", "A:", "P:" are not)
 _LETTERED = re.compile(r"^[ \t]*([A-H])[.)][ \t]+(?P<name>\S[^\n]*)$", re.M)
 
@@ -479,6 +494,9 @@ def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
     not itself an item and follows an item cut mid-phrase or starts in lower case)."""
     out: list[tuple[str, int]] = []
     found_items = list(_LISTED.finditer(text, start, end))
+    if (inline := _INLINE_FIRST.match(text, start, end)) and found_items and \
+            not text[start:found_items[0].start()].strip(" \t\n").count("\n"):
+        found_items.insert(0, inline)  # "P: 1. Cyclobenzaprine ..." then "   2. ..."
     lettered = list(_LETTERED.finditer(text, start, end))
     if not found_items and len(lettered) >= 2 and \
             "".join(m.group(1) for m in lettered) == "ABCDEFGH"[:len(lettered)]:

@@ -28,6 +28,9 @@ class Match:
     end: int
 
 
+_Key = tuple[int, tuple[str, ...], int, int]  # words, terms, start and end in the text
+
+
 _NORMS: dict[str, str | None] = {}
 
 
@@ -59,9 +62,9 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     # Extraction looks up the same sentence several times (findings, studies, services...).
     out = []
     for m in _TOKEN.finditer(text):
-        t = norm(m.group(0))
+        t = norm(m.group())
         if t:
-            out.append((t, m.start(), m.end()))
+            out.append((t, *m.span()))
     return tuple(out)
 
 
@@ -85,34 +88,49 @@ class Lexicon:
         for key in self.index:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths = {w: sorted(ns, reverse=True) for w, ns in lengths.items()}
+        self.sorted = {key: tuple(sorted(iris)) for key, iris in self.index.items()}  # by IRI
         self._scanned: dict[str, tuple] = {}
+        self._chosen: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
+        self._regional_kind: dict[tuple[str, str], str] = {}
         self._regions: dict[str, set[str]] | None = None
 
     def find(self, text: str, *within: str) -> list[Match]:
         """Non-overlapping longest matches, left to right, of terms under any of `within`."""
-        toks = _tokens(text)
-        candidates = self._candidates(text)
-        is_a, found, i = self.terms.is_a, [], 0
-        while i < len(toks):
-            for n, iris in candidates[i]:
-                hits = [t for t in iris if not within or any(is_a(t, w) for w in within)]
-                if hits:
-                    best = max(hits, key=self.terms.depth)  # ties: the first by IRI
-                    found.append(Match(best, toks[i][1], toks[i + n - 1][2]))
-                    i += n
+        found, after = [], 0  # after: the first token not yet in a match
+        for i, keys in self._candidates(text):
+            if i < after:
+                continue
+            for n, iris, start, end in keys:
+                best = self._best(iris, within)
+                if best is not None:
+                    found.append(Match(best, start, end))
+                    after = i + n
                     break
-            else:
-                i += 1
         return found
 
-    def _candidates(self, text: str) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], ...]:
-        """Per token of the text: (length, terms sorted by IRI) of every key of the index
-        starting there, longest first. The same sentence is searched for several kinds of
-        term (findings, studies, services...): the scan is done once per text."""
+    def _best(self, iris: tuple[str, ...], within: tuple[str, ...]) -> str | None:
+        """The deepest of the terms (sorted by IRI; ties: the first) under any of `within`.
+        The same names come up in letter after letter: the answer is kept."""
+        key = (iris, within)
+        if key not in self._chosen:
+            is_a = self.terms.is_a
+            hits = [t for t in iris if not within or any(is_a(t, w) for w in within)]
+            self._chosen[key] = max(hits, key=self.terms.depth) if hits else None
+        return self._chosen[key]
+
+    def _candidates(self, text: str) -> tuple[tuple[int, tuple[_Key, ...]], ...]:
+        """The tokens of the text that start a key of the index, each with its keys (length,
+        terms sorted by IRI, character span), longest first. The same sentence is searched
+        for several kinds of term (findings, studies, services...): the scan is done once per
+        text, and a search looks only at the few tokens that start a name."""
         found = self._scanned.get(text)
         if found is None:
-            words = [t for t, _, _ in _tokens(text)]
-            found = tuple(self._starting_at(words, i) for i in range(len(words)))
+            toks = _tokens(text)
+            words = [t for t, _, _ in toks]
+            found = tuple((i, tuple((n, iris, toks[i][1], toks[i + n - 1][2])
+                                    for n, iris in keys))
+                          for i, word in enumerate(words)
+                          if word in self.lengths and (keys := self._starting_at(words, i)))
             if len(self._scanned) >= 512:  # letters bring new sentences forever
                 self._scanned.clear()
             self._scanned[text] = found
@@ -122,8 +140,8 @@ class Lexicon:
         out = []
         for n in self.lengths.get(words[i], ()):  # longest first
             key = tuple(words[i:i + n])
-            if i + n <= len(words) and key in self.index:
-                out.append((n, tuple(sorted(self.index[key]))))
+            if i + n <= len(words) and key in self.sorted:
+                out.append((n, self.sorted[key]))
         return tuple(out)
 
     def in_region(self, concept: str, region: str | None) -> str:
@@ -132,6 +150,12 @@ class Lexicon:
         terminology links such kinds to a region only by name; this reads the link there."""
         if region is None:
             return concept
+        key = (concept, region)  # a question of the terminology alone: answered once
+        if key not in self._regional_kind:
+            self._regional_kind[key] = self._narrowest_in(concept, region)
+        return self._regional_kind[key]
+
+    def _narrowest_in(self, concept: str, region: str) -> str:
         is_a = self.terms.is_a
         if any(is_a(region, r) or is_a(r, region) for r in self._regional().get(concept, ())):
             return concept  # already regional: 'lumbar spine x-rays' are not dynamic films
@@ -155,8 +179,12 @@ class Lexicon:
         return self._regions
 
     def first(self, text: str, *within: str) -> Match | None:
-        hits = self.find(text, *within)
-        return hits[0] if hits else None
+        """find(text, *within)[0], without looking further."""
+        for _, keys in self._candidates(text):
+            for _, iris, start, end in keys:
+                if (best := self._best(iris, within)) is not None:
+                    return Match(best, start, end)
+        return None
 
 
 _CACHE: dict[int, tuple[Terminology, Lexicon]] = {}

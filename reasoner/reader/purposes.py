@@ -103,6 +103,26 @@ def considered(sentence: str) -> list[Considered]:
     return out
 
 
+# What a referral asks the specialist for: "for opioid management", "for a second opinion on
+# surgical options", "evaluation and performance of a cervical ESI", "for medication
+# management", "given the hypertension and diabetes" (a condition the requester leaves to
+# the specialist).
+_EXPERTISE = re.compile(
+    r"\b(?:for|regarding|re:?)\s+(?:an?\s+|the\s+|further\s+)?(?:[\w/-]+\s+){0,2}(?:management|"
+    r"co-?management|opinion|second opinion|recommendations?|expertise|evaluation and "
+    r"(?:treatment|management|performance)|treatment planning|clearance|titration|weaning|"
+    r"taper(?:ing)?)\b|\bevaluat\w* and (?:treat|manage|perform)\w*|\bgiven (?:the |his |her )?"
+    r"(?:\w+\s+){0,4}(?:diabetes|hypertension|comorbidit\w*|history|condition)", re.I)
+
+
+def referral_purposes(text: str) -> list[str]:
+    """What a consultation or referral is for, beyond the purposes any request may state:
+    the expertise it asks for."""
+    asked = _EXPERTISE.search(text)
+    return [T("AdditionalExpertise")] if asked and not _negated(
+        text, asked.start(), asked.end()) else []
+
+
 def stated_purposes(text: str) -> list[str]:
     """The purposes a request's sentence states, as terms (most specific first)."""
     found: list[str] = []

@@ -32,6 +32,7 @@ _LIMITED = re.compile(
     r"\b" + _MOTION + r"\b(?:\s+(?:is|was|are|were))?\s+(?:limited|restricted|decreased|"
     r"reduced)\b|\b(?:limited|restricted|decreased|reduced)\s+(?:\w+\s+)?" + _MOTION
     + r"\b|\b" + _MOTION + r"\b[^.;,]{0,25}?\b\d{1,3}\s*(?:deg|degrees|\u00b0)", re.I)
+_MOTION_NAMED = re.compile(r"\b" + _MOTION + r"\b", re.I)  # in every way _LIMITED is said
 _NORMAL = re.compile(r"\b(?:full|normal|wnl|within normal limits|intact)\b", re.I)
 # pain, numbness or tingling that travels into a limb
 _LIMB = (r"(?:leg|legs|thigh|thighs|calf|calves|shin|shins|foot|feet|toes?|ankle|arm|arms|"
@@ -50,11 +51,13 @@ class Sign(NamedTuple):
 
 
 def signs(sentence: str) -> list[Sign]:
-    found = [(T("MotorWeakness"), m.start(), m.end()) for m in _WEAK.finditer(sentence)
+    # (most sentences fail a cheaper test first: a grade has a slash, a motion is named)
+    weak = _WEAK.finditer(sentence) if "/" in sentence else ()
+    found = [(T("MotorWeakness"), m.start(), m.end()) for m in weak
              if not _SCORED.search(sentence[max(0, m.start() - 60):m.start()])
              and not _DATED.search(sentence[max(0, m.start() - 20):m.start()])]
-    found += [(T("LimitedRangeOfMotion"), m.start(), m.end())
-              for m in _LIMITED.finditer(sentence)
+    limited = _LIMITED.finditer(sentence) if _MOTION_NAMED.search(sentence) else ()
+    found += [(T("LimitedRangeOfMotion"), m.start(), m.end()) for m in limited
               if not _NORMAL.search(sentence[max(0, m.start() - 20):m.end() + 20])]
     found += [(T("RadicularSymptoms"), m.start(), m.end())
               for m in _RADIATING.finditer(sentence)]

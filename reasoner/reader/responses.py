@@ -1,0 +1,327 @@
+"""How a treatment worked, as notes say it: a grammar of response cues.
+
+Each cue is a phrase of one kind: a functional gain (an activity regained, a function score
+improved, work restrictions eased, less medication needed), a subjective gain (relief, 'it
+helps'), no gain ('did not help', 'without benefit', 'failed'), or worsening. A gain word in
+the scope of a negation ('no relief', 'none gave more than short-term relief') is no gain; one
+in the scope of a hypothetical, a goal or a purpose ('if the blocks give 80% relief', 'to
+improve her function') or of a statement that it is not documented ('no description of any
+activity he is able to perform') says nothing. The cues of a text combine by strength:
+worsening, then a functional gain, then a subjective gain (a gain said with a limit: 'helped
+his motion but he plateaued'), then no gain. A pain score that drops is relief, not function:
+8 CCR 9792.20 asks for activities of daily living, work restrictions or less dependency on
+treatment.
+"""
+
+from __future__ import annotations
+
+import re
+
+FUNCTIONAL, SUBJECTIVE = "FunctionalImprovement", "SubjectiveImprovement"
+NONE, WORSE = "NoImprovement", "Worsened"
+
+_I = re.I
+# What an activity regained is done with: "he can now dress himself", "lets her work her shift"
+_ENABLED = (r"(?:can now|could now|can again|can once again|now (?:able to|can)|"
+            r"(?:is|are|was|were|has been|have been|had been) [\"“]?"
+            r"(?:now |again |once again |finally )?able to|"
+            r"able to (?:once again|again)|(?:lets?|allow(?:s|ed|ing)?|enabl(?:es|ed)|"
+            r"permit(?:s|ted)?) (?:him|her|them|the (?:patient|worker|applicant))(?: to)?|"
+            r"keeps? (?:him|her|them))\s+\w+")
+_MEASURE = (r"(?:oswestry|odi|ndi|neck disability|dash|quickdash|psfs|disability (?:index|score)|"
+            r"functional (?:score|index|capacity)|beck depression|bdi|grip|pinch|lift(?:ing)?|"
+            r"walk(?:ing)?|sit(?:ting)?|stand(?:ing)?|driv(?:e|ing)|tolerance)")
+# A gain in function named as such: "functional improvement", "improved function"; negated,
+# it is no gain ("no functional improvement").
+_FUNCTIONAL = [
+    r"\bfunctional (?:improvement|gain|benefit|improvements|gains)",
+    r"\bimprove[sd]? (?:in )?(?:his |her |their |the )?(?:function|ability|adls?|activit)",
+    r"\b(?:increase[sd]?|better) (?:his |her |their |the )?(?:function|ability|activit)",
+]
+_JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his|her) (?:\w+ )?"
+        r"(?:[\w-]+ )?(?:job|work|duties|duty|activities|shifts?|position|employment|route)|"
+        r"(?!taking|using|being)\w+ing\b)")
+# A gain shown by what the worker now does; negated ("still not able to kneel"), it is a
+# status, not a response.
+_ACTIVITY = [
+    r"\b" + _ENABLED,
+    # "she can walk her dog": an activity, not a limit ("she can sit for 10 minutes")
+    r"\b(?:he|she|they) (?:now )?can (?:now )?(?:walk|drive|work|cook|shop|garden|clean|dress|"
+    r"lift|complete|finish|play|carry|climb|return|reach|go)\b(?![^.;]{0,40}\b(?:before|only|"
+    r"no more than|less than|at most)\b)",
+    r"\b(?:resum(?:ed|e|ing)|(?:has |have )?started) (?:\w+ )?(?:work|duty|activities|driving|"
+    r"volunteer\w*|(?!taking|using|receiving|having|being|spring|morning|evening|during|"
+    r"nothing|something|anything)\w\w+ing)\b",
+    r"\b(?:(?:gone|went|is|was|got|goes|going|gets?|got)(?: him| her| them)? )?back (?:to|at) "
+    + _JOB,
+    r"\breturned to " + _JOB,
+    r"\breleased to (?:full|regular|unrestricted)|\bupgraded to (?:full|regular)",
+    r"\b(?:fewer|reduced|lighter|less|eased|relaxed|lifted) (?:work )?restrictions|"
+    r"\brestrictions (?:were |have been |was )?(?:lifted|reduced|eased|relaxed|removed)",
+    r"\bwithout (?:help|assistance)\b",
+    r"(?<!minute )(?<!-minute )\bwalk(?:s|ed)? (?:\d+ (?:blocks?|miles?|minutes?|hours?|hrs?|min)"
+    r"|for|one|two|three|a mile|a block|around|up to|(?:his|her) dog)",
+    r"\bcompletes? (?:his |her |their )?(?:\S+ )?(?:shifts?|work ?days?)|"
+    r"\bworks? (?:his |her )?full\b|\bdoes (?:his|her) own\b",
+    # before and after in a measure of function: "Oswestry 46% -> 28%", "Grip R 18 lb -> 32
+    # lb", "sitting tolerance up to an hour", "walking went from 1 block to 4 blocks"
+    r"\b" + _MEASURE + r"\b[^.;]{0,40}?\d+\s*(?:%|lbs?|kg|minutes?|blocks?)?\s*(?:->|→|to)"
+    r"\s*(?:about |roughly )?(?:\d|an? |one|two|three|four)",
+    r"\b(?:tolerance|distance|score) (?:has |have )?(?:improved|increased|up to)\b|"
+    r"(?<!little )(?<!little\" )(?<!slight )(?<!minimal )(?<!modest )(?<!mild )"
+    r"\bimprovement in (?:his |her )?(?:walking|sitting|standing) (?:tolerance|distance)",
+    # "she went from walker-dependent transfers to independent transfers" (not a pain score
+    # or a range of motion: relief, and motion without function)
+    r"\b(?:went|progressed|advanced|improved|ris(?:ing|en)|rose|increased) from "
+    r"(?![^.;]{0,50}(?:/10|out of 10|pain|degrees?|deg\b|°))[^.;]{1,60}? to\b"
+    r"(?:\s+(?:an? |the )?[\w-]+(?: [\w-]+)?)?",
+    # less dependency on treatment: "cut back her Norco from four to two tablets a day"
+    r"\b(?:cut(?: back| down)?(?: on)?(?: his| her| their)?|weaned off|(?:reduced|decreased|"
+    r"lowered|tapered)(?: off)? (?:his|her|their)) (?:use of |need for |intake of )?"
+    r"(?!pain|symptoms|burning|the\b)[\w/-]+ (?:from|to|by|in half)\b",
+    r"\b(?:less|fewer|reduced|decreased) (?:need for |use of )?(?:his |her )?(?:pain )?"
+    r"(?:medications?|meds|pills|tablets|opioids?|narcotics?|analgesics?)\b",
+]
+_SUBJECTIVE = [
+    r"\b(?:relief|relieved|relieves|relieving|benefit|benefits|benefited|benefitted|"
+    r"help(?:s|ed|ful|ing)?|improve[sd]?|improving|improvement|better|effective|"
+    r"(?<!weight )gains?|looser|tolerable)\b|\bloosen(?:s|ed)? (?:\w+ )?up\b",
+    r"\b(?:tak(?:es?|en|ing)|took) (?:some of )?the (?:edge|sting) (?:off|out)|"
+    r"\b(?:by|perhaps|maybe|about|roughly|approximately|nearly|almost) \d{1,3}\s*(?:%|percent)"
+    r"(?!\s*(?:cream|gel|patch|lidocaine|ointment|solution|/))|"
+    r"\bget(?:s)? (?:him |her |me )?(?:through the day|to sleep)",
+    r"\b(?:decrease[sd]?|reduce[sd]?|lessen(?:s|ed)?|ease[sd]?|took|takes?|taken|brought|"
+    r"brings?|cut|cuts|relax(?:es|ed)?) (?:the |his |her )?(?:\w+ )?(?:pain|burning|numbness|"
+    r"tingling|symptoms|spasms?|muscles)(?! (?:and|is|are|was|were|in|of)\b)",
+    r"\b(?:pain|burning|numbness|tingling|symptoms|spasms?) (?:has |have |had )?(?:(?:went|goes|"
+    r"came|comes) (?:down|from)|dropped|drops|decreased|decreases|improved|eased|lessened|subsided|"
+    r"resolved)\b",
+]
+# No gain, said outright ("failed", "did nothing", "with little effect") or as a gain negated.
+_NONE = [
+    r"\b(?:failed|ineffective|unhelpful|unchanged|plateau(?:ed|s)?|no better|"
+    r"did nothing|does nothing|do nothing|(?:did|does|do|adds?|added) little\b|"
+    r"(?:little|minimal|no) (?:effect|help|response)|not (?:helpful|effective)|"
+    r"(?:has|have|had) not (?:progressed|changed|improved)|not progressed|"
+    r"(?:pain|symptoms?|numbness|tingling) (?:\w+ )?persist(?:s|ed)?|persisted)\b",
+    r"\b(?:did|does|do) ?n[o']t (?:help|work|change|improve|do much|touch)|"
+    r"\b(?:could ?n[o']t|did ?n[o']t|unable to) tolerate|"
+    r"\bn[o']t (?:do|done) (?:much|anything)|\bdoes ?n[o']t touch it",
+    r"\b(?:no|without|w/o) (?:any |much |a |real |significant |meaningful |appreciable |"
+    r"lasting |sustained |further |durable )*(?:change|difference|gain|effect)\b(?! (?:of|to)\b)",
+    # "none of which has produced lasting change", "neither has changed the arm symptoms"
+    r"\b(?:none|neither|nothing)\b[^.;]{0,50}?\b(?:chang\w*|difference|help\w*|improv\w*|"
+    r"relie\w*|benefit\w*|better)",
+    r"\bnot (?:much|anything)\b|\bbarely (?:touch|help)\w*|\b(?:not sure|unsure|"
+    r"can'?t tell|cannot tell)\b[^.;]{0,30}?\b(?:anything|help\w*|work\w*|doing)",
+    r"\bstill (?:wakes|sleeps only|unable|cannot|can'?t|spends|limited|has difficulty)|"
+    # "in spite of all of the above", "despite therapy" (not "works despite the pain")
+    r"\b(?:despite|in spite of) (?:the |this |his |her |these |those |that |all (?:of )?(?:the )?)?"
+    r"(?:above|treatments?|therap(?:y|ies)|care|sessions|visits|injections?|medications?|meds|"
+    r"it|them)\b",
+]
+_WORSE = [
+    r"\bmade (?:\w+ ){0,3}worse|\b(?:got|became|become|gotten|felt|was|were) (?:\w+ )?worse\b"
+    r"(?! (?:with|when|on|at|in|by|during|than)\b)",
+    r"\bworsen(?:ed|s)\b|\b(?:increased|aggravated|exacerbated) (?:his|her|their|the)\b"
+    r"|\b(?:a |the )?decline in (?:his |her |their |the )?(?:ability|function)",
+]
+# Words of a cue that say nothing of a treatment: help needed ("she needs help to bathe"), a
+# position that eases a symptom ("sitting is better")
+_NEUTRAL = [
+    r"\b(?:needs?|needed|requires?|required|asks? for|asked for)(?: \w+)?(?:'s)? help\b|"
+    r"\bwith (?:the )?help (?:of|from)\b|"
+    r"\bbenefits? (?:services|manager|plans?|administrator|programs?)\b|"  # an insurer's name
+    # a prescription left as it was: "Status: Active (no change)", "no change to the dose"
+    r"\((?:no changes?|unchanged)\)|\b(?:exam|examination|findings|neuro\w*|imaging|mri|x-?rays?|"
+    r"vitals)\s+(?:is |are |was |were )?unchanged\b|\b(?:better|well) tolerated|"
+    r"tolerated better|\bno changes? (?:to|in) (?:the |his |her )?(?:dose|dosage|medications?|"
+    r"meds|regimen|plan|directions|prescription)|\b(?:dose|dosage|regimen|status)\b[^.;]{0,20}"
+    r"\b(?:no change|unchanged)\b|"
+    r"\bhelp (?:from|at home)\b|\b(?:is|are|feels?) better (?:with|when|if|on|lying|sitting)\b|"
+    r"\b(?:sitting|lying|rest(?:ing)?|standing|walking) (?:is|are|makes it|helps?) better\b",
+]
+# A change said of the course, which says something only negated: "has not noticed a
+# difference", "did not make any change"
+_CHANGE = [r"\b(?:noticed|notice|made|make|seen|felt|produced|produce|caused|had) (?:a |any |much |"
+           r"lasting |meaningful |real |significant )*(?:change|difference)\b"]
+_DONE = "activity"  # a functional gain shown by an activity
+_CUES = [(re.compile(p, _I), kind) for kind, ps in (("", _NEUTRAL), (WORSE, _WORSE), (NONE, _NONE),
+                                                     ("change", _CHANGE), (FUNCTIONAL, _FUNCTIONAL),
+                                                     (_DONE, _ACTIVITY),
+                                                     (SUBJECTIVE, _SUBJECTIVE)) for p in ps]
+# What a negated cue says: no gain, or nothing (worsening or an activity denied is a status).
+_DENIED = {FUNCTIONAL: NONE, SUBJECTIVE: NONE, NONE: NONE, WORSE: "", _DONE: "", "change": NONE}
+
+# A negation whose scope a gain word falls in: up to eight words back, within its clause.
+_NEGATION = re.compile(r"\b(?:no|not|none|neither|nor|never|without|w/o|lack of|absence of|"
+                       r"failed to|unable to|cannot|can't|no longer|denies)\b|n't\b"
+                       r"|\bw/o\b", _I)
+_SCOPE_END = re.compile(r"[,;:(]|\b(?:but|and|which|however|though|although|while|then|after|"
+                        r"until|so)\b", _I)
+# Not documented: what follows says nothing ("no documentation of improvement", "does not
+# comment on whether it helped", "no specific activity is named").
+_UNDOCUMENTED = re.compile(r"\b(?:no|not|without|nor)\s+(?:\w+\s+){0,2}?(?:documentation|document"
+                           r"(?:ed|s)?|evidence|record(?:ed)?|mention(?:ed)?|description|"
+                           r"described|comment(?:s|ed)?|quantif\w*|specific|objective|measur\w*|"
+                           r"indicat\w*|report(?:ed)?|state[sd]?|say|says)\b|\bwhether\b", _I)
+# Function said not to be shown: a gain in it is at most relief.
+_NO_FUNCTION = re.compile(r"\bno (?:\w+ ){0,2}(?:activit(?:y|ies)|function\w*|change in work|"
+                          r"return to work)\b[^.;]{0,40}?\b(?:is|are|was|were|has been|have been)?"
+                          r"\s*(?:named|described|documented|noted|given|reported|recorded|"
+                          r"specified|identified|improvement|gain)|\bno (?:objective|measurable|"
+                          r"documented|specific) (?:\w+ )?(?:functional|function|activity|"
+                          r"improvement)|\bstill unable to\b|\bunable to do much\b", _I)
+# What is to come, hoped for, or a goal: "if the blocks give relief", "to improve function",
+# "would benefit from", "goal of"
+_AHEAD = re.compile(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|improvement|"
+                    r"benefit|help)\b)|if|unless|would|will|should|might|could(?! ?n[o']t)|"
+                    r"hope[sd]?|expect\w*|"
+                    r"(?-i:may)|goals? (?:is|are|was|were|of|to|include)|goals?(?=\s*:)|aim\w*|"
+                    r"intend\w*|plans? to|planned to|wants? to|wish(?:es)? to|"
+                    r"candidate|consider\w*|in order|whether|"
+                    r"(?<!able )(?<!him )(?<!her )(?<!them )(?<!continues )(?<!continue )"
+                    r"(?<!continued )(?<!seems )(?<!appears )(?<!used )to (?=help|improve|reduce|"
+                    r"decrease|increase|restore|allow|enable|facilitate|relieve|return|resume|"
+                    r"control|manage|address|treat|get|maximi[sz]e|achieve|see))\b", _I)
+_CLAUSE = re.compile(r"[;]|\.\s|\bbut\b", _I)
+
+
+def cues(text: str) -> list[tuple[int, str]]:
+    """(offset, kind) of each response cue that the text asserts, in order."""
+    said = []
+    for start, _end, kind in _found(text):
+        clause = _clause_before(text, start)
+        if _AHEAD.search(clause + text[start:start + 12]) or _UNDOCUMENTED.search(clause):
+            continue  # a hope, a plan or a goal; or what is not documented
+        if kind and kind != NONE and _negated(clause):
+            kind = _DENIED[kind]
+        if kind and kind != "change":
+            said.append((start, FUNCTIONAL if kind == _DONE else kind))
+    return said
+
+
+def _found(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every cue, in order; a span taken by one is not read again, and
+    a word in capitals in a text that has small letters is a name ("the Inland HELP program")."""
+    found: list[tuple[int, int, str]] = []
+    lower = any(c.islower() for c in text)
+    for pattern, kind in _CUES:
+        for hit in pattern.finditer(text):
+            word = hit.group()
+            if lower and word.isupper() and len(word) > 2 and word.isalpha():
+                continue
+            if not any(s <= hit.start() < e for s, e, _ in found):
+                found.append((hit.start(), hit.end(), kind))
+    return sorted(found)
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The words of the cue's clause before it: a plan or a negation speaks for its clause."""
+    ends = [m.end() for m in _CLAUSE.finditer(text, 0, start)]
+    return text[ends[-1] if ends else 0:start]
+
+
+def _negated(clause: str) -> bool:
+    ends = [m.end() for m in _SCOPE_END.finditer(clause)]
+    scope = clause[ends[-1] if ends else 0:]
+    return bool(_NEGATION.search(" ".join(scope.split()[-8:])))
+
+
+def response_of(text: str) -> str | None:
+    """The documented response, if any: the strongest cue the text asserts."""
+    kinds = {kind for _, kind in cues(text)}
+    if FUNCTIONAL in kinds and _NO_FUNCTION.search(text):
+        kinds = (kinds - {FUNCTIONAL}) | {SUBJECTIVE}
+    for kind in (WORSE, FUNCTIONAL, SUBJECTIVE, NONE):
+        if kind in kinds:
+            return kind
+    return None
+
+
+# Names joined in one list share what follows the last: "PT and chiropractic care (eight
+# visits in 2023) provided temporary relief only", "ibuprofen and cyclobenzaprine, which take
+# the edge off"; "PT, then an ESI which gave relief" does not (a 'which' without a comma
+# is said of the name just before it).
+_JOINED = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:x\s*\d+\s*)?(?:,\s*(?:and|or|as well as|plus)?|"
+                     r"and|or|&|as well as|plus|/)\s*(?:the |a |an |his |her |their )?"
+                     # "ibuprofen and eight sessions of physical therapy without improvement"
+                     r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"several|a few) (?:sessions?|visits?|courses?|rounds?|weeks?|months?) of )?",
+                     _I)
+# Names with details between them ("hydrocodone/APAP 5/325 mg twice a day, and ibuprofen 600 mg
+# twice a day keep him working") share a response whose verb is said of several.
+_LOOSE = re.compile(r"(?:(?!\b(?:which|that|who|because|was|were|is|are|has|had)\b)[^;.])*?"
+                    r"(?:,\s*and|,|\band|\bor|&)\s*(?:the |a |an |his |her |their )?", _I)
+_PLURAL = re.compile(r"^[^;.]*?\b(?:keep|take|provide|give|allow|let|were|are|have|both|"
+                     r"together)\b", _I)
+# A verb said of one ("..., home exercises, and ibuprofen, which provides partial relief")
+_SINGULAR = re.compile(r"^[^;.]*?\b(?:provides|helps|gives|takes|keeps|allows|lets|makes|is|has|"
+                       r"was|does|doesn't)\b", _I)
+_PAREN = re.compile(r"\s*\(([^)]*)\)")
+_OWN = re.compile(r"\s*(?:which|that|who|with|w/|on|in|at|from|since)\b", _I)
+# A drug being cut back is what a gain is measured by, not what made it: "was able to cut
+# back her Norco", "weaned off oxycodone"
+_REDUCED = re.compile(r"\b(?:cut (?:back|down)(?: on)?|reduc\w*|decreas\w*|lower\w*|taper\w*|"
+                      r"wean\w*(?: off)?|less|fewer|stopped (?:taking|needing))\s+(?:(?:his|her|"
+                      r"their|the|use of|need for|intake of)\s+)*$", _I)
+# ... or named before the cut: "Norco use went from four tablets a day to two"
+_REDUCED_AFTER = re.compile(r"\s*(?:use|intake|consumption|dose|dosage)?\s*(?:has |have |had )?"
+                            r"(?:went|gone|was|were|been)?\s*(?:down|reduced|decreased|cut|"
+                            r"dropped|tapered|lowered|from \w+ (?:tablets?|pills?|a day))\b", _I)
+
+
+def reduced(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is the measure of a cut in medication."""
+    return bool(_REDUCED.search(text[max(0, start - 40):start])
+                or _REDUCED_AFTER.match(text, end))
+
+
+def inside(text: str, start: int) -> bool:
+    """Whether text[start] lies inside a cue: "she progressed from a walker to a cane" names
+    no treatment of its own."""
+    return any(s < start < e for s, e, _ in _found(text))
+
+
+# A semicolon (or a comma) ends what is said of a name when a new treatment follows it ("; a
+# cortisone injection gave relief for two weeks", a name the lexicon may not know), not when what
+# follows goes on about it ("; the therapist's last note describes him as improving", "; none
+# gave more than a few days of relief", "; the injection helped").
+_TREATMENT_NOUN = (r"\b(?:injections?|blocks?|ablations?|surgery|brace|splints?|cortisone|steroid|"
+                   r"therap(?:y|ies)|acupuncture|chiropractic|chiro|massage|TENS|patch(?:es)?|"
+                   r"cream|gel)\b")
+_NOT_BACK = r"(?!\b(?:the|this|that|these|those|each|all|both|its)\s)"
+_ITEM_END = re.compile(r";(?=(?:" + _NOT_BACK + r"[^;.]){0,60}?" + _TREATMENT_NOUN + r")|"
+                       # ", and three stellate ganglion blocks ...", not ", which lets him do
+                       # his therapy"
+                       r",(?:\s*and)?(?=\s*(?!\s|which|that|who|with|where|when|but)(?:" + _NOT_BACK
+                       + r"[^;.,]){0,40}?" + _TREATMENT_NOUN + r")", _I)
+
+
+def item_response(tail: str) -> str | None:
+    """The response in the words after a name, up to the end of its list item."""
+    cut = _ITEM_END.search(tail)
+    return response_of(tail[:cut.start()] if cut else tail)
+
+
+def segment_responses(text: str, names: list[tuple[int, int]]) -> list[str | None]:
+    """The response of each name (start, end) in the text: the words after it up to the next
+    name (or the end of its list item); names joined in a list share the response that closes
+    it."""
+    said = [item_response(text[end:names[n + 1][0] if n + 1 < len(names) else len(text)])
+            for n, (_, end) in enumerate(names)]
+    for n in reversed(range(len(names) - 1)):
+        between = text[names[n][1]:names[n + 1][0]]
+        after = text[names[n + 1][1]:]
+        if said[n] is None and not _own(after) and (
+                (_JOINED.fullmatch(between) and not _SINGULAR.match(after)) or
+                (_LOOSE.fullmatch(between) and _PLURAL.match(after))):
+            said[n] = said[n + 1]
+    return said
+
+
+def _own(after: str) -> bool:
+    """Whether what follows a name is said of it alone: a relative clause ("which gave
+    relief"), or a parenthesis that holds a response ("acupuncture (6 sessions that helped)")."""
+    paren = _PAREN.match(after)
+    return bool(_OWN.match(after) or (paren and response_of(paren.group(1))))
