@@ -34,10 +34,10 @@ def _read(path: Path) -> bytes:
     return path.read_bytes() if path.exists() else b""
 
 
-def _compile(root: Path, contents: dict[str, bytes], shapes: Path) -> dict[str, Any]:
-    """Parse the ontology files, check the authoring rules (lint), close the terminology,
-    compile guidelines and case shapes. Runs only when the cache misses, so the rules cost
-    nothing on a warm start."""
+def parse_sources(contents: dict[str, bytes]
+                  ) -> tuple[Index, dict[str, lint.Source], list[ox.Triple]]:
+    """The ontology files (name -> Turtle) parsed, not compiled: their index, each file as a
+    lint source, and all their triples; a syntax error names its file."""
     index = Index()
     sources: dict[str, lint.Source] = {}
     triples: list[ox.Triple] = []
@@ -49,6 +49,14 @@ def _compile(root: Path, contents: dict[str, bytes], shapes: Path) -> dict[str, 
         index.add(parsed, name)
         sources[name] = lint.Source(name, data, parsed)
         triples += parsed
+    return index, sources, triples
+
+
+def _compile(root: Path, contents: dict[str, bytes], shapes: Path) -> dict[str, Any]:
+    """Parse the ontology files, check the authoring rules (lint), close the terminology,
+    compile guidelines and case shapes. Runs only when the cache misses, so the rules cost
+    nothing on a warm start."""
+    index, sources, triples = parse_sources(contents)
     terms = terminology.build(triples)
     program, findings = _checked_program(index, terms, sources)
     return {"program": program, "triples": triples, "findings": findings,

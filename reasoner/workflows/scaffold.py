@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from reasoner.authoring.scaffold import Knowledge, Request, Scaffold, scaffold
 from reasoner.engine import intake, lint, terminology
-from reasoner.engine.compile import Index, relative
+from reasoner.engine.compile import relative
 from reasoner.engine.home import home
-from reasoner.engine.kb import ontology_files
+from reasoner.engine.kb import ontology_files, parse_sources
 from reasoner.errors import InputError, KnowledgeBaseError
 
 __all__ = ["Request", "Scaffold", "knowledge", "new_recommendation"]
@@ -54,18 +52,8 @@ def _missing_prefixes(text: str) -> str:
 def knowledge(root: Path) -> Knowledge:
     """The ontology files parsed, not compiled: a scaffold not yet filled in does not compile,
     and the author may want the next one before filling it."""
-    index, sources = Index(), {}
-    triples: list[ox.Triple] = []
-    for path in ontology_files(root):
-        name = relative(path, root)
-        data = path.read_bytes()
-        try:
-            parsed = intake.parse(data, "text/turtle", source=name)
-        except InputError as exc:
-            raise KnowledgeBaseError(exc.describe(), file=name) from None
-        index.add(parsed, name)
-        sources[name] = lint.Source(name, data, parsed)
-        triples += parsed
+    index, sources, triples = parse_sources(
+        {relative(path, root): path.read_bytes() for path in ontology_files(root)})
     if not sources:
         raise KnowledgeBaseError(f"no ontology files under {root / 'ontology'}")
     core = [t for name, src in sources.items() if name.endswith("mtus.ttl") for t in src.triples]
