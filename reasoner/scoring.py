@@ -234,6 +234,10 @@ def fact_keys(facts: CaseFacts) -> dict[str, Counter[Key]]:
             kinds["dose"][(c.concept, c.dose_mg, c.doses_per_day)] += 1
         if c.response is not None:
             kinds["response"][(c.concept, c.response)] += 1
+        if c.relief_percent is not None:
+            kinds["relief percent"][(c.concept, float(c.relief_percent))] += 1
+        if c.relief_weeks is not None:
+            kinds["relief weeks"][(c.concept, round(float(c.relief_weeks), 1))] += 1
     kinds["study"].update((s.concept,) for s in facts.studies)
     kinds["assessment"].update((a.concept, a.result) for a in facts.assessments)
     for r in facts.requests:

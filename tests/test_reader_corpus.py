@@ -21,21 +21,24 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # 2026-12-04: the held-out set heldout-e (20 documents of 2018-2026, its first reading 52.7% of
 # items) joined the corpus, and the gold was revised for the classes the terminology gained
 # (cervical radiculopathy, neck pain, walking aids...), one fact at a time by an annotator who
-# did not see the reader.
+# did not see the reader. Later the same day: relief (percentage and weeks) read, and the gold
+# given the corticosteroid injections the terminology gained.
 FLOORS = {
     "assessment": (0.63, 0.65),
     "diagnosis": (0.78, 0.72),
-    "dose": (0.78, 0.76),
+    "dose": (0.78, 0.78),
     "finding absent": (0.82, 0.61),
     "finding present": (0.84, 0.64),
-    "medication": (0.78, 0.79),
+    "medication": (0.83, 0.82),
     "pain score": (0.91, 0.94),
-    "prior treatment": (0.68, 0.67),
+    "prior treatment": (0.71, 0.71),
+    "relief percent": (0.77, 0.63),
+    "relief weeks": (0.58, 0.53),
     "request": (0.91, 0.87),
     "request date": (0.72, 0.70),
     "request quantity": (0.91, 0.75),
-    "response": (0.75, 0.68),
-    "sessions": (0.79, 0.66),
+    "response": (0.79, 0.73),
+    "sessions": (0.82, 0.71),
     "study": (0.71, 0.72),
     "worker": (0.99, 0.95),
 }
@@ -70,4 +73,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.64
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.655

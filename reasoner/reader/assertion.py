@@ -160,6 +160,18 @@ def _rules() -> list[Any]:
         rule("[x] yes", _NEGATED, "TERMINATE",
              [{"ORTH": "["}, {"LOWER": {"IN": ["x", "\u2713", "\u2714"]}}, {"ORTH": "]"},
               {"LOWER": {"IN": ["yes", "present", "positive"]}}]),
+        # a negated outcome denies the outcome only: in "PT without benefit, an ESI with
+        # relief" or "PT without improvement in the leg pain" neither the ESI nor the pain is
+        # absent (the response grammar reads the outcome itself)
+        rule("without benefit", "PSEUDO", "PSEUDO",
+             [{"LOWER": {"IN": ["no", "without", "w/o"]}},
+              {"LOWER": {"IN": ["any", "much", "lasting", "significant", "meaningful",
+                                "sustained", "real", "appreciable", "further", "durable",
+                                "functional", "noticeable", "long-term", "subjective",
+                                "objective", "clear", "measurable", "obvious"]}, "OP": "?"},
+              {"LOWER": {"IN": ["benefit", "benefits", "relief", "improvement", "change",
+                                "help", "effect", "success", "response", "gain", "gains",
+                                "difference", "progress"]}}]),
         # an empty box's option says nothing: "[ ] present  [x] absent"
         rule("[ ] yes", "PSEUDO", "PSEUDO",
              [{"ORTH": "["}, {"ORTH": "]"}, {"LOWER": {"IN": ["yes", "present", "positive"]}}]),

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from reasoner.reader import items as request_items
-from reasoner.reader import responses
+from reasoner.reader import relief, responses
 from reasoner.reader.assertion import Assertion, assertions
 from reasoner.reader.confirmations import confirmations
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
@@ -122,6 +122,7 @@ class Extracted:
     sex: tuple[str, int, int] | None = None
     injury: tuple[dt.date, int, int] | None = None
     region: str | None = None
+    previous: tuple[int, int] = (0, 0)  # the span of the sentence read before this one
 
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
@@ -174,9 +175,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _assessments(out, lex, sentence, at, day, requested)
             _responses(out, lex, sentence, at, asked)
             _later_directions(out, lex, sentence)
+        _reliefs(out, lex, sentence, at)
         _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
+        out.previous = (at, at + len(sentence))
     _refine(out, lex)
     _merge_medications(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
@@ -276,7 +279,7 @@ def _side(text: str) -> str | None:
 def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -> None:
     prev = cue
     hits = lex.find(sentence[cue:], T("Condition"))
-    for hit in hits:
+    for n, hit in enumerate(hits):
         # Each item of a diagnosis list is asserted on its own: "suggestive of" or "no" in one
         # item says nothing of the next.
         item = _list_item(sentence, cue + hit.start, cue + hit.end)
@@ -290,6 +293,8 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
         named = lex.first(sentence[item[0]:item[1]], T("BodyRegion"))
         props["region"] = named.term if named else request_items.level_region(
             sentence[item[0]:item[1]])
+        props["grade"] = _grade(sentence, max(prev, start - 30), start, end,
+                                cue + hits[n + 1].start if n + 1 < len(hits) else len(sentence))
         out.facts.append(Mention("diagnosis", hit.term, at + start, at + end, sentence[start:end],
                               props))
         prev = end
@@ -321,7 +326,28 @@ def _narrated_diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int) ->
                                      sentence[start:end], {
                                          "side": _side(sentence[item[0]:start]),
                                          "region": named.term if named else
-                                         request_items.level_region(sentence[item[0]:item[1]])}))
+                                         request_items.level_region(sentence[item[0]:item[1]]),
+                                         "grade": _grade(sentence, max(0, start - 30), start,
+                                                         end, item[1])}))
+
+
+# How severe a condition is said to be: "severe primary osteoarthritis", "end-stage
+# osteoarthritis of the left knee", "osteoarthritis, left knee, severe" (a form's order)
+_GRADE = re.compile(r"\b(?:(?P<severe>severe|end[- ]stage|advanced|bone[- ]on[- ]bone)|"
+                    r"(?P<moderate>moderate(?:ly)?(?:\s*(?:to|-)\s*severe)?)|(?P<mild>mild))\b",
+                    re.I)
+
+
+def _grade(sentence: str, before: int, start: int, end: int, until: int) -> str | None:
+    """The grade said of the condition at sentence[start:end]: in the words just before it,
+    else in those after it up to the next condition, within its line and clause."""
+    ahead = re.split(r"[\n;.(]", sentence[before:start])[-1]
+    after = re.split(r"[\n;.(]", sentence[end:min(until, end + 40)])[0]
+    found = list(_GRADE.finditer(ahead)) or list(_GRADE.finditer(after))
+    if not found:
+        return None
+    grade = found[-1] if found[-1].string is ahead else found[0]
+    return next(k for k in ("severe", "moderate", "mild") if grade.group(k))
 
 
 def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind: str,
@@ -755,14 +781,20 @@ def _side_effects(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> 
                                  {"on_date": day, "assessment_result": m(result)}))
 
 
+def _treatments(lex: Lexicon, sentence: str) -> list[Match]:
+    """The treatments a sentence names that a response may be said of (not the drug whose cut
+    measures a gain, not a word inside a cue)."""
+    return [h for h in lex.find(sentence, T("Treatment")) if h.term not in _GENERIC
+            and not responses.reduced(sentence, h.start, h.end)
+            and not responses.inside(sentence, h.start)]
+
+
 def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[str]) -> None:
     """'Norco helps ... with improved function': each named treatment's response is read from
     the words after it (`segment_responses`); 'with the medication she can cook' (a drug named
     by its kind only): of the drugs under review; 'those sessions helped': of the course
     referred to."""
-    hits = [h for h in lex.find(sentence, T("Treatment")) if h.term not in _GENERIC
-            and not responses.reduced(sentence, h.start, h.end)
-            and not responses.inside(sentence, h.start)]
+    hits = _treatments(lex, sentence)
     if not hits and _collective_response(out, sentence, at):
         return
     if not hits:
@@ -804,6 +836,62 @@ def _give_response(out: Extracted, lex: Lexicon, sentence: str, at: int, hit: Ma
         out.facts.append(Mention("prior" if past else "medication", hit.term,
                                  at + hit.start, at + hit.end, sentence[hit.start:hit.end],
                                  {"response": m(response), "on_date": None}))
+
+
+# "She reports 60% relief from the ESI": relief said before the name it came from
+_FROM = re.compile(r"^[^.;]{0,30}?\b(?:from|with|after|following|of|since)\s+(?:the\s+|his\s+|"
+                   r"her\s+|a\s+|an\s+|their\s+|last\s+|latest\s+|recent\s+)*$", re.I)
+
+
+def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+    """How much and how long each course relieved pain (`relief.reliefs`), given to the course
+    it is said of: the one named before it, or the one it came 'from' ('60% relief from the
+    ESI'); naming none, the course the sentence refers to ('the injection', 'it') or the one
+    just told. The first statement of a course's relief holds."""
+    said = relief.reliefs(sentence)
+    if not said:
+        return
+    here = [f for f in out.facts if f.kind in ("prior", "medication")
+            and at <= f.start < at + len(sentence)]
+    hits = _treatments(lex, sentence)
+    for r in said:
+        concept = _named_before(sentence, at, r, here, hits)
+        if concept is not None:
+            courses = [f for f in here if f.concept == concept] or \
+                [f for f in out.facts if f.kind in ("prior", "medication")
+                 and f.concept == concept and f.start < at][-1:]
+        elif hits or responses.names_treatment(sentence[:r.start]):
+            continue  # said of a treatment not read as a course: of no other
+        else:
+            courses = [c] if (c := _course_referred(out, lex, sentence[:r.start], at)) else []
+        for course in courses:
+            for key, value in (("relief_percent", r.percent), ("relief_weeks", r.weeks)):
+                if value is not None and course.props.get(key) is None:
+                    course.props[key] = value
+
+
+def _named_before(sentence: str, at: int, r: relief.Relief, here: list[Mention],
+                  hits: list[Match]) -> str | None:
+    """The treatment a statement of relief is said of: the course (else the name) it came
+    'from', else the last one before it."""
+    spans = [(f.start - at, f.end - at, f.concept) for f in here] or \
+        [(h.start, h.end, h.term) for h in hits]
+    spans.sort()
+    after = [c for s, _, c in spans if s >= r.end and _FROM.match(sentence[r.end:s])]
+    before = [c for _, e, c in spans if e <= r.start]
+    return after[0] if after else before[-1] if before else None
+
+
+def _course_referred(out: Extracted, lex: Lexicon, text: str, at: int) -> Mention | None:
+    """The course a text naming no treatment speaks of: the one it refers to ('the injection
+    gave 50% relief', 'it helped for two weeks'), else the only one told in the sentence
+    before."""
+    earlier = [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at]
+    if refers := _REFERENCE.search(text):
+        wanted = _REFERRED.get(refers.group("noun").lower().rstrip("s"))
+        return next((f for f in reversed(earlier) if _is_referred(f, wanted, lex)), None)
+    told = [f for f in earlier if f.start >= out.previous[0]]
+    return told[-1] if len({f.concept for f in told}) == 1 else None
 
 
 def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str], at: int,
@@ -1060,9 +1148,13 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
         for (cls, region), refined in _REGION_REFINE.items():
             if fact.concept == cls and out.region and terms.is_a(out.region, region):
                 fact.concept = refined
-        if fact.kind == "diagnosis" and fact.concept:
-            # "radiculopathy" in a lumbar case is lumbar radiculopathy
-            fact.concept = lex.in_region(fact.concept, fact.props.get("region") or out.region)
+        if fact.kind in ("diagnosis", "prior") and fact.concept:
+            # "radiculopathy" in a lumbar case is lumbar radiculopathy; "a cortisone
+            # injection" in a knee case is an injection of the knee
+            fact.concept = lex.in_region(fact.concept, fact.props.get("region") or out.region,
+                                         least=True)
+            if fact.props.get("grade") in ("severe", "moderate"):
+                fact.concept = lex.graded(fact.concept, fact.props["grade"])
 
 
 

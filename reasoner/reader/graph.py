@@ -32,7 +32,8 @@ _PROPS = {"on_date": "onDate", "start": "startDate", "sessions": "sessions",
           "value": "value", "value_high": "valueHigh", "result": "resultText",
           "request_date": "requestDate", "quantity": "quantity",
           "frequency_per_week": "frequencyPerWeek", "duration_weeks": "durationWeeks",
-          "purpose_text": "purposeText", "levels": "levels"}
+          "purpose_text": "purposeText", "levels": "levels", "relief_percent": "reliefPercent",
+          "relief_weeks": "reliefWeeks"}
 _LINKS = {"assessment_result": "result", "context": "context", "response": "response",
           "unit": "unit", "region": "bodyRegion", "type": "requestType"}
 

@@ -18,7 +18,12 @@ from reasoner.vocab import TERM
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _LEVEL = re.compile(r"^[clts]\d{1,2}$")
-_SKIP = {"the", "of", "a", "an", "his", "her", "their"}
+# Words that do not tell one term from another: a side ("injection into the left knee"), the
+# preposition joining a procedure to its site ("cortisone injection into / to / in the knee").
+_SKIP = {"the", "of", "a", "an", "his", "her", "their", "left", "right", "bilateral", "in",
+         "into", "to", "at"}
+# Words said interchangeably: a cortisone, corticosteroid or steroid injection is one thing.
+_SAME = {"cortisone": "steroid", "corticosteroid": "steroid"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ def _norm(token: str) -> str | None:
         return None
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         token = token[:-1]
-    return token
+    return _SAME.get(token, token)
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -62,10 +67,15 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     # Extraction looks up the same sentence several times (findings, studies, services...).
     out = []
     for m in _TOKEN.finditer(text):
+        if m.group() in _TITLES and text.startswith(".", m.end()):
+            continue  # "Ms. Ortega" is not multiple sclerosis
         t = norm(m.group())
         if t:
             out.append((t, *m.span()))
     return tuple(out)
+
+
+_TITLES = {"Ms", "Mr", "Mrs", "Dr", "Mx"}
 
 
 class Lexicon:
@@ -91,7 +101,7 @@ class Lexicon:
         self.sorted = {key: tuple(sorted(iris)) for key, iris in self.index.items()}  # by IRI
         self._scanned: dict[str, tuple] = {}
         self._chosen: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
-        self._regional_kind: dict[tuple[str, str], str] = {}
+        self._regional_kind: dict[tuple[str, str, bool | str], str] = {}
         self._regions: dict[str, set[str]] | None = None
 
     def find(self, text: str, *within: str) -> list[Match]:
@@ -144,25 +154,46 @@ class Lexicon:
                 out.append((n, self.sorted[key]))
         return tuple(out)
 
-    def in_region(self, concept: str, region: str | None) -> str:
+    def in_region(self, concept: str, region: str | None, least: bool = False) -> str:
         """The narrowest kind of `concept` whose names name `region` ('chiropractic' in a
         lumbar case: 'chiropractic manipulation of the low back'), else `concept`. The
-        terminology links such kinds to a region only by name; this reads the link there."""
+        terminology links such kinds to a region only by name; this reads the link there.
+        `least`: the least deep such kind, and only if one alone is that deep; for what a
+        note states (a diagnosis, a course), where a deeper kind would add what was not said
+        ('osteoarthritis' in a knee case is knee osteoarthritis, not severe knee
+        osteoarthritis; 'surgery' in a lumbar case is not a fusion more than a laminectomy).
+        A requested service's name is the request's own words and says more of it."""
         if region is None:
             return concept
-        key = (concept, region)  # a question of the terminology alone: answered once
+        key = (concept, region, least)  # a question of the terminology alone: answered once
         if key not in self._regional_kind:
-            self._regional_kind[key] = self._narrowest_in(concept, region)
+            self._regional_kind[key] = self._narrowest_in(concept, region, least)
         return self._regional_kind[key]
 
-    def _narrowest_in(self, concept: str, region: str) -> str:
+    def _narrowest_in(self, concept: str, region: str, least: bool) -> str:
         is_a = self.terms.is_a
         if any(is_a(region, r) or is_a(r, region) for r in self._regional().get(concept, ())):
             return concept  # already regional: 'lumbar spine x-rays' are not dynamic films
         fits = [kind for kind, named in self._regional().items()
                 if kind != concept and is_a(kind, concept)
                 and any(is_a(region, r) or is_a(r, region) for r in named)]
-        return max(fits, key=self.terms.depth, default=concept)
+        if not least or not fits:
+            return max(fits, key=self.terms.depth, default=concept)
+        depth = min(map(self.terms.depth, fits))
+        regional = [kind for kind in fits if self.terms.depth(kind) == depth]
+        return regional[0] if len(regional) == 1 else concept
+
+    def graded(self, concept: str, grade: str) -> str:
+        """The kind of `concept` named by its grade ('severe' osteoarthritis of the knee:
+        the kind whose name opens with 'severe'), else `concept`."""
+        key = (concept, grade, "graded")
+        if key not in self._regional_kind:
+            is_a = self.terms.is_a
+            kinds = [t for t, label in self.terms.labels.items() if t != concept
+                     and label.lower().startswith(grade + " ") and is_a(t, concept)]
+            self._regional_kind[key] = min(kinds, key=lambda t: (self.terms.depth(t), t),
+                                           default=concept)
+        return self._regional_kind[key]
 
     def _regional(self) -> dict[str, set[str]]:
         """Term -> the body regions its labels and synonyms name (computed once)."""

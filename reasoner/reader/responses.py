@@ -228,6 +228,21 @@ def _negated(clause: str) -> bool:
     return bool(_NEGATION.search(" ".join(scope.split()[-8:])))
 
 
+def clause_before(text: str, start: int) -> str:
+    """The words of the clause before text[start]."""
+    return _clause_before(text, start)
+
+
+def ahead(text: str) -> bool:
+    """Whether the text says what is hoped for, planned or a goal."""
+    return bool(_AHEAD.search(text))
+
+
+def negated(clause: str) -> bool:
+    """Whether the end of the clause lies in the scope of a negation."""
+    return _negated(clause)
+
+
 def response_of(text: str) -> str | None:
     """The documented response, if any: the strongest cue the text asserts."""
     kinds = {kind for _, kind in cues(text)}
@@ -296,6 +311,14 @@ _ITEM_END = re.compile(r";(?=(?:" + _NOT_BACK + r"[^;.]){0,60}?" + _TREATMENT_NO
                        # his therapy"
                        r",(?:\s*and)?(?=\s*(?!\s|which|that|who|with|where|when|but)(?:" + _NOT_BACK
                        + r"[^;.,]){0,40}?" + _TREATMENT_NOUN + r")", _I)
+
+
+def names_treatment(text: str) -> bool:
+    """Whether the text names a kind of treatment ('an injection', 'the brace', 'therapy')."""
+    return bool(_TREATMENT_NAMED.search(text))
+
+
+_TREATMENT_NAMED = re.compile(_TREATMENT_NOUN, _I)
 
 
 def item_response(tail: str) -> str | None:

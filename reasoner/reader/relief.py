@@ -1,0 +1,219 @@
+"""How much and how long a treatment relieved pain: "about 50% relief for three weeks",
+"decreased the burning by about 40%", "two weeks of relief", "helped for only 10 days".
+
+Repeat injections, blocks, ablations, stimulator trials and continued drugs are decided on
+these two numbers (e.g. a repeat epidural needs at least 50% relief for six to eight weeks),
+so each is read only where the text ties it to relief: a percentage next to a relief word,
+a duration right after one ("relief for three weeks") or before "of relief". A percentage
+that measures something else (a drug's strength, an Oswestry score, an impairment rating) or
+that is hoped for, required or denied ("if the blocks give 80% relief", "did not give 50%
+relief") is not read. A range gives its lower end ("50-60%"): a reviewer credits what was
+surely reached. "Less than 50%" gives no number: how much less is not said. Hours of
+relief are of a dose or of an anaesthetic block, and give no number of weeks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reasoner.reader import responses
+
+_I = re.I
+_TENS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90, "one hundred": 100, "a hundred": 100,
+         "hundred": 100}
+_SMALL = {"a": 1, "an": 1, "one": 1, "a single": 1, "two": 2, "a couple of": 2, "a couple": 2,
+          "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "eighteen": 18,
+          "twenty": 20, "thirty": 30}
+# Hours of relief are those of a dose or of an anaesthetic block, not of a course: no weeks.
+_WEEKS_PER = {"h": None, "d": 1 / 7, "w": 1.0, "m": 4.33, "y": 52.0}
+
+_NUMBER = r"(?:\d{1,3}(?:\.\d)?|" + "|".join(sorted(_TENS, key=len, reverse=True)) + r")"
+_PCT = (r"(?:(?P<pct>" + _NUMBER + r")\s*(?:%|percent|per cent)?\s*(?:-|–|to)\s*)?"
+        r"(?P<pct2>" + _NUMBER + r")\s*(?:%|percent|per cent)")
+# "about 40%", "~50%", "nearly 70 percent"; "at least" and "over" are a floor said as fact
+_ABOUT = (r"(?:(?:about|around|roughly|approximately|approx\.?|nearly|almost|~|an estimated|"
+          r"at least|over|more than|greater than|>|≥|close to|some|maybe|perhaps|possibly|"
+          r"a|an|only|just|up to|reported|reports)\s*[\"“]?\s*)*")
+_GAIN = (r"(?:pain\s+)?(?:relief|reduction|decrease|improvement|better|improved|less\s+pain|"
+         r"resolution|benefit|decline|drop)")
+_PERCENTS = [
+    # "80% relief", "a 40% reduction in pain", "50-60% improvement", "70% less pain"
+    re.compile(_ABOUT + _PCT + r"[\"”]?(?:\s+(?:overall|total|sustained|temporary|partial|"
+               r"reported|subjective|of\s+(?:his|her|their|the)|symptomatic|\w+\s+pain)){0,2}\s+"
+               + _GAIN + r"\b", _I),
+    # "decreased the burning and numbness by about 40%", "pain improved by 50 percent"
+    re.compile(r"\b(?:reduc\w*|decreas\w*|lower\w*|cut|improv\w*|reliev\w*|eas\w*|lessen\w*|"
+               r"dropp\w*|went\s+down|helped|better)\b(?:(?!\b(?:and\s+(?:she|he|they)|but|"
+               r"oswestry|odi|ndi|disability|score|index)\b)[^.;%]){0,50}?\bby\s+" + _ABOUT
+               + _PCT, _I),
+    # "relief of about 50%", "a reduction in her pain of 40%", "improvement estimated at 60%"
+    re.compile(r"\b(?:relief|reduction|improvement|decrease|benefit)\s+(?:(?:in|of)\s+(?:his\s+|"
+               r"her\s+|their\s+|the\s+)?(?:\w+\s+){0,2}?(?:pain|symptoms)\s+)?(?:of|at|was|"
+               r"estimated\s+at|rated\s+(?:at\s+)?|reported\s+as|by)\s+" + _ABOUT + _PCT, _I),
+    # "relief: 60%", "Relief - 70%" (a form's field)
+    re.compile(r"\b(?:pain\s+)?relief\s*[:=-]\s*" + _ABOUT + _PCT, _I),
+    # "takes about 30% off the leg pain", "takes the burning down 'maybe 40%'", "knocks it
+    # down by half" is not a number; "has come down by about 40 percent"
+    re.compile(r"\b(?:takes?|took|taking|knocks?|knocked|brings?|brought|cuts?)\s+" + _ABOUT
+               + _PCT + r"\s+(?:off|out)\b", _I),
+    re.compile(r"\b(?:takes?|took|taking|knocks?|knocked|brings?|brought|c[oa]me|comes|gone|"
+               r"went|goes|is|are|was|were)\b[^.;%]{0,40}?\bdown\b\s*(?:by\s+)?[,(]?\s*"
+               r"[\"“]?" + _ABOUT + _PCT, _I),
+    # a hedged share right after a relief said in words: "takes the edge off the burning,
+    # perhaps 20 percent", "helps, maybe 40%"
+    re.compile(r"\b(?:edge off|helps?|helped|relief|relieves|relieved|better|improved)\b"
+               r"[^.;%]{0,50}?[,(-]\s*[\"“]?(?:about|perhaps|maybe|roughly|approximately|"
+               r"approx\.?|~|nearly|possibly|estimated|around)\s*[\"“]?" + _PCT, _I),
+    # a share that lasted: "ESI 11/2013; ~50% x 6 wks" (a number of weeks makes it relief;
+    # not a strength: "Lidoderm 5% x 30 days")
+    re.compile(_ABOUT + _PCT + r"[\"”]?\s*(?:x|for|lasting|over)\s*(?:about\s+|~\s*)?"
+               r"\d{1,3}\s*(?:-\s*)?(?:days?|d|weeks?|wks?|months?|mos?)\b", _I),
+]
+# What a percentage measures when it is not pain: a strength, a function score, a rating.
+_NOT_PAIN = re.compile(r"\b(?:oswestry|odi|ndi|dash|disability|grip|range of motion|rom|impairment|"
+                       r"wpi|whole person|apportion\w*|strength)\b[^.;,]{0,25}$", _I)
+# ... or said after it: "50% improvement in function" is a gain in function, not relief
+_OF_OTHER = re.compile(r"\s*(?:in|of)\s+(?:his\s+|her\s+|their\s+|the\s+)?(?:function\w*|"
+                       r"activit\w*|adls?|walking|sitting|standing|sleep|range|motion|strength|"
+                       r"mobility|grip)", _I)
+_LESS_THAN = re.compile(r"\b(?:less|fewer|under|below|lower)\s+than\s*$|<\s*$", _I)
+
+_COUNT = (r"(?P<n>\d{1,3}(?:\.\d+)?|" + "|".join(sorted(_SMALL, key=len, reverse=True))
+          + r")(?:\s*(?:-|–|to)\s*(?P<n2>\d{1,3}))?")
+_UNIT = (r"(?P<unit>hours?|hrs?|days?|weeks?|wks?|months?|mos?\b|years?|yrs?)")
+_LIMIT = (r"(?:(?:about|around|roughly|approximately|approx\.?|nearly|almost|~|only|just|"
+          r"close to|over|more than|greater than|at least|at most|up to|less than|under|"
+          r"barely|maybe|perhaps|a good|the first|a full|an additional)\s*)*")
+# A relief word the duration is said of ("relief for three weeks", "helped ~4 weeks",
+# "benefit lasting roughly 6 months"); what lies between may not open another statement.
+_DURATION_AFTER = re.compile(
+    r"\b(?:relie(?:f|ved)|help(?:ed|s)?|benefit(?:ted|ed)?|improve(?:ment|d)|better|"
+    r"effective|worked|lasted|%|percent)"
+    r"(?:(?!\b(?:and|but|has|have|had|is|was|been|since|on|taking|takes|uses?|using|who|"
+    r"which|then)\b)[^.;,(]){0,40}?"
+    r"(?:\b(?:for|lasting|that\s+lasted|which\s+lasted|lasted|x|over|through)|~)\s*" + _LIMIT
+    + _COUNT + r"\s*(?:-\s*)?" + _UNIT + r"\b", _I)
+# "two weeks of relief", "about a month of benefit", "a few hours of relief"
+_DURATION_BEFORE = re.compile(
+    r"\b" + _LIMIT + _COUNT + r"\s*(?:-\s*)?" + _UNIT + r"\s+(?:of\s+)?"
+    r"(?:(?!(?:without|no|little|minimal|any|some)\b)\w+\s+)?"
+    r"(?:pain\s+)?(?:relief|benefit|improvement)\b", _I)
+
+
+@dataclass(frozen=True, slots=True)
+class Relief:
+    start: int
+    end: int
+    percent: float | None
+    weeks: float | None
+
+
+def reliefs(text: str) -> list[Relief]:
+    """Each asserted statement of relief in the text, with what it gives of the two numbers,
+    in order; a percentage and a duration in one clause are one statement."""
+    found = [r for r in (*_percents(text), *_durations(text)) if _asserted(text, r.start)]
+    found.sort(key=lambda r: r.start)
+    merged: list[Relief] = []
+    for r in found:
+        last = merged[-1] if merged else None
+        if last and _same_clause(text, last.end, r.start) and (
+                (last.percent is None) != (r.percent is None)):
+            merged[-1] = Relief(last.start, max(last.end, r.end),
+                                last.percent if last.percent is not None else r.percent,
+                                last.weeks if last.weeks is not None else r.weeks)
+        elif not (last and r.start < last.end):
+            merged.append(r)
+    return merged
+
+
+def _percents(text: str) -> list[Relief]:
+    out = []
+    for pattern in _PERCENTS:
+        for hit in pattern.finditer(text):
+            number = hit.start("pct") if hit.group("pct") else hit.start("pct2")
+            if _NOT_PAIN.search(text[max(0, hit.start() - 60):hit.start()]) or \
+                    _LESS_THAN.search(text[max(0, number - 20):number]) or \
+                    _OF_OTHER.match(text, hit.end()) or \
+                    (pattern is _PERCENTS[-1] and _strength(text, number)):
+                continue
+            low = hit.group("pct") or hit.group("pct2")
+            value = _percent(low)
+            if value is not None and 0 < value <= 100:
+                out.append(Relief(hit.start(), hit.end(), value, None))
+    return out
+
+
+def _durations(text: str) -> list[Relief]:
+    out = []
+    for pattern in (_DURATION_AFTER, _DURATION_BEFORE):
+        for hit in pattern.finditer(text):
+            weeks = _weeks(hit.group("n"), hit.group("unit"))
+            cue = hit.group()
+            if cue.startswith(("%", "percent")) and (
+                    number := _NUMBER_BEFORE.search(text, 0, hit.start())) and \
+                    _strength(text, number.start()):
+                continue  # "Lidoderm 5% x 30 days": a supply, not relief
+            if weeks is not None:
+                out.append(Relief(hit.start(), hit.end(), None, weeks))
+    return out
+
+
+_NUMBER_BEFORE = re.compile(r"\d{1,3}(?:\.\d)?\s*$")
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w-]*)[\s\"“~]*$")
+# Words a share of relief follows ("gave 50% x 3 weeks", "~50%"); after another word, a
+# percentage is a strength ("Lidoderm 5%", "ketoprofen 10%").
+_BEFORE_RELIEF = {"about", "around", "roughly", "approximately", "approx", "nearly", "almost",
+                  "maybe", "perhaps", "possibly", "estimated", "only", "just", "over", "than",
+                  "least", "gave", "gives", "give", "giving", "provided", "provides", "had",
+                  "has", "have", "with", "reported", "reports", "report", "reporting", "noted",
+                  "described", "felt", "feels", "got", "gets", "by", "of", "was", "is",
+                  "and", "then", "some"}
+
+
+def _strength(text: str, number: int) -> bool:
+    """Whether the percentage starting at text[number] follows a name (a drug's strength)."""
+    word = _WORD_BEFORE.search(text, 0, number)
+    return bool(word and word.group(1).lower() not in _BEFORE_RELIEF)
+
+
+def _percent(word: str) -> float | None:
+    word = word.lower()
+    if word in _TENS:
+        return float(_TENS[word])
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def _weeks(count: str, unit: str) -> float | None:
+    count = count.lower()
+    n: float
+    if count in _SMALL:
+        n = _SMALL[count]
+    else:
+        try:
+            n = float(count)
+        except ValueError:
+            return None
+    per = _WEEKS_PER["m" if unit.lower().startswith("mo") else unit[0].lower()]
+    return None if per is None else round(n * per, 1)
+
+
+def _asserted(text: str, start: int) -> bool:
+    """Not hoped for, required or planned, and not denied ('no 50% relief')."""
+    clause = responses.clause_before(text, start)
+    return not (responses.ahead(clause + text[start:start + 12]) or _REQUIRED.search(clause)
+                or responses.negated(clause))
+
+
+_REQUIRED = re.compile(r"\b(?:requires?|required|requirement|needs?|needed|must|criteri\w*|"
+                       r"guidelines?|recommend\w*|defined as|threshold|target)\b",
+                       _I)
+
+
+def _same_clause(text: str, end: int, start: int) -> bool:
+    return start - end <= 40 and not re.search(r"[.;]|\bbut\b", text[end:start], _I)

@@ -1,0 +1,109 @@
+"""How much and how long a treatment relieved pain: the relief grammar on its own, then the
+numbers given to the course they are said of in a letter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reasoner.engine.facts import read_case
+from reasoner.reader.letter import read_letter
+from reasoner.reader.relief import reliefs
+from reasoner.vocab import TERM
+
+
+@pytest.mark.parametrize("text,percent,weeks", [
+    ("gave about 80% relief for five weeks before the symptoms returned", 80, 5),
+    ('with "maybe 20%" relief for two weeks', 20, 2),
+    ("which gave her about 50% relief for roughly ten days only", 50, 1.4),
+    ("decreased the burning and numbness by about 40% and allowed her to sleep", 40, None),
+    ("gave about 40 percent relief for three weeks", 40, 3),
+    ("about 50% relief lasting roughly 6 months", 50, 26),
+    ("with about 60% relief for 3 months", 60, 13),
+    ("50-60% improvement in pain for 2 months", 50, 8.7),  # a range: its lower end
+    ("a 40% reduction in radicular pain", 40, None),
+    ("relief of about 70%", 70, None),
+    ("Pain relief: 70%", 70, None),
+    ("takes about 30% off the leg pain", 30, None),
+    ('takes the burning in the calf down "maybe 40%,"', 40, None),
+    ("her pain has come down by about 40 percent, from 8/10 to 5/10", 40, None),
+    ("takes the edge off the burning in her calf, perhaps 20 percent", 20, None),
+    ("ESI 11/2013; ~50% x 6 wks.", 50, 6),
+    ("fifty percent relief for a month", 50, 4.3),
+    ("gave relief for about six weeks", None, 6),
+    ("helped for only about 10 days", None, 1.4),
+    ("each helped ~4 weeks", None, 4),
+    ("gave about two days of relief", None, 0.3),
+    ("a series of three injections that gave about one month of relief", None, 4.3),
+    ("each giving about two weeks of relief", None, 2),
+])
+def test_relief_is_read(text, percent, weeks):
+    found = reliefs(text)
+    assert len(found) == 1, found
+    assert found[0].percent == percent and found[0].weeks == weeks
+
+
+@pytest.mark.parametrize("text", [
+    "If the blocks give 80% relief, radiofrequency ablation will be considered.",
+    "The guidelines require at least 50% relief for six to eight weeks.",
+    "Repeat blocks need 50% pain relief with reduced medication use.",
+    "The ESI did not give 50% relief.",
+    "She had less than 50% relief.",  # how much less is not said
+    "Lidoderm 5% patch helps her sleep.",  # a strength
+    "Lidoderm 5% x 30 days",
+    "ketoprofen 10% cream for 2 weeks",
+    "Oswestry improved by 20%.",  # a function score, not pain
+    "She reports 50% improvement in function.",
+    "She is working 50% of the time.",
+    "She has been on Norco for 2 years, which helps.",  # how long taken, not how long relieved
+    "She stopped ibuprofen after five weeks without benefit.",
+    "Norco helps for about 4 hours.",  # of a dose: no number of weeks
+    "Confirmatory blocks gave 80% relief for about five hours.",
+])
+def test_no_relief_number_is_read(text):
+    assert all(r.weeks is None for r in reliefs(text))
+    if "80%" not in text:
+        assert all(r.percent is None for r in reliefs(text))
+
+
+SEED = Path(__file__).resolve().parent / "letters" / "000_352bc1bec7c49a86.txt"
+ANCHOR = "In a progress report dated 7-30-15,"
+
+
+def _courses(kb, sentences: str):
+    text = SEED.read_text().replace(ANCHOR, f"{sentences} {ANCHOR}", 1)
+    facts = read_case(read_letter(text.encode(), SEED.name, kb.terms).graph.facts)
+    return {c.concept: c for c in facts.courses}
+
+
+def test_relief_goes_to_the_course_named_before_it(kb):
+    courses = _courses(kb, "She has had 12 visits of PT without benefit, a right L5-S1 "
+                           "transforaminal ESI on 04/02/2014 which gave her about 50% relief "
+                           "for roughly ten days only, and acupuncture.")
+    esi = courses[TERM + "TransforaminalEpiduralSteroidInjection"]
+    assert (esi.relief_percent, esi.relief_weeks) == (50, 1.4)
+    assert courses[TERM + "PhysicalTherapy"].relief_percent is None
+
+
+def test_relief_said_before_the_name_it_came_from(kb):
+    courses = _courses(kb, "She completed acupuncture in 2014. She reports 60% relief for "
+                           "eight weeks from the epidural steroid injection of 03/2015.")
+    esi = courses[TERM + "EpiduralSteroidInjection"]
+    assert (esi.relief_percent, esi.relief_weeks) == (60, 8)
+    assert courses[TERM + "Acupuncture"].relief_percent is None
+
+
+def test_relief_of_the_course_told_just_before(kb):
+    courses = _courses(kb, "On 3/3/2015 a C5-6 interlaminar epidural steroid injection was "
+                           "performed. At follow up she reported about 40 percent relief for "
+                           "three weeks.")
+    esi = next(c for k, c in courses.items() if "EpiduralSteroidInjection" in k)
+    assert (esi.relief_percent, esi.relief_weeks) == (40, 3)
+
+
+def test_a_cortisone_injection_into_the_knee_is_a_knee_injection(kb):
+    courses = _courses(kb, "A cortisone injection into the left knee on 09/22/2020 gave "
+                           "about two days of relief.")
+    injection = courses[TERM + "KneeCorticosteroidInjection"]
+    assert injection.relief_weeks == 0.3
