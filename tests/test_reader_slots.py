@@ -848,3 +848,45 @@ def test_no_response_in_statuses_and_names(text):
 def test_statuses_and_purposes_are_no_response(text, response):
     from reasoner.reader.responses import response_of
     assert response_of(text) == _RESPONSE[response]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Request for Authorization dated 05/23/2019 asked for X.", ["2019-05-23"]),
+    ("Request for Authorization: 06/03/2014", ["2014-06-03"]),
+    ("Request for Authorization dated: 03/14/2017", ["2017-03-14"]),
+    ("UR Date: 04/10/2015                 Request (RFA) Date: 04/03/2015", ["2015-04-03"]),
+    ("The physician requested an MRI. The RFA is dated 03/18/2025.", ["2025-03-18"]),
+    ("REQUEST FOR AUTHORIZATION (DWC Form RFA) - Date of request: 11/04/2019", ["2019-11-04"]),
+    ("- 01/19/2016 RFA: surgery + post-op PT 12\n- 01/27/2016 UR: non-cert", ["2016-01-19"]),
+    ("RE: REQUEST FOR AUTHORIZATION - Claim 15-220931 - DOI 08/20/2015", []),
+    ("PTP Progress Report (PR-2) / RFA      Visit: 04/10/2018", []),
+])
+def test_rfa_dates(text, expected):
+    from reasoner.reader.items import rfa_dates
+    assert [d.isoformat() for d in rfa_dates(text)] == expected
+
+
+def test_the_rfa_after_the_visit_dates_the_request(kb):
+    text = ("IMR letter\n\nClinical summary: In a progress report dated 05/21/2019 the physician "
+            "requested acupuncture x6. The RFA is dated 05/23/2019. Utilization review "
+            "non-certified it on 06/03/2019.\n\nPLAN:\n1. Acupuncture x6.\n")
+    extracted = read_letter(text.encode(), "rfa.txt", kb.terms).extracted
+    [request] = _of(extracted, "request", "Acupuncture")
+    assert request.props["request_date"].isoformat() == "2019-05-23"
+
+
+@pytest.mark.parametrize(("text", "concepts"), [
+    ("Pt reports pain 6/10 and pt states PT helped.", ["PhysicalTherapy"]),
+    ("She completed ten sessions of acupuncture.", ["Acupuncture"]),  # "ten" is not TENS
+    ("A TENS unit and a Tens unit.", ["TENSUnit", "TENSUnit"]),
+])
+def test_words_that_are_not_the_terms_they_spell(kb, text, concepts):
+    from reasoner.reader.lexicon import lexicon_for
+    found = lexicon_for(kb.terms).find(text, TERM + "Treatment")
+    assert [h.term.removeprefix(TERM) for h in found] == concepts
+
+
+def test_a_title_is_not_an_abbreviation(kb):
+    from reasoner.reader.lexicon import lexicon_for
+    found = lexicon_for(kb.terms).find("Ms. Ortega reports pain; MS was ruled out.")
+    assert [h.term.removeprefix(TERM) for h in found].count("MultipleSclerosis") == 1

@@ -374,11 +374,45 @@ def note_request_sentence(out: Extracted, lex: Lexicon, sentence: str, at: int, 
                                {"action": m(action), "on_date": parse_date(found.group(2))}))
 
 
+# The date of a Request for Authorization, wherever it is told: "RFA Date: 06/23/2015",
+# "Request for Authorization dated: 03/14/2017", "The RFA is dated 03/18/2025", "in the
+# request for authorization dated 06-03-2015", "REQUEST FOR AUTHORIZATION (DWC Form RFA) -
+# Date of request: 11/04/2019" (not a claim number, an injury or a visit date on its line).
+_RFA_DATE = re.compile(r"\b(?:request for authori[sz]ation|RFA)\b(?:\s*\((?:DWC Form )?RFA\))?"
+                       r"(?:(?!\b(?:DOI|injury|injured|claim|visit|exam|DOS)\b)[^.\n\d]){0,25}?"
+                       r"(?<![\d/-])(" + DATE_RE.pattern + ")"
+                       # "- 01/19/2016 RFA: surgery + post-op PT 12" (a dated entry)
+                       r"|(?<![\d/-])(" + DATE_RE.pattern + r")[ \t]*[-:]?[ \t]*"
+                       r"(?:RFA|request for authori[sz]ation)\b", re.I)
+_RFA_AFTER = 60  # days: an RFA sent after the visit that asked for the service
+
+
+def rfa_dates(text: str) -> list:
+    """The distinct dates of the Requests for Authorization a document tells, in order."""
+    found = {parse_date(said) for hit in _RFA_DATE.finditer(text)
+             if "\n" not in (said := hit.group(1) or hit.group(2))}
+    return sorted(d for d in found if d is not None)
+
+
+def _request_date(asked, rfas: list):
+    """The request date of an item asked for on `asked` (the visit's date, None if not
+    known): the RFA that followed it, else the only RFA told, else the visit's date."""
+    if asked is None:
+        return rfas[-1] if rfas else None
+    after = [d for d in rfas if 0 <= (d - asked).days <= _RFA_AFTER]
+    if after:
+        return after[0]
+    if len(rfas) == 1 and abs((rfas[0] - asked).days) <= _RFA_AFTER:
+        return rfas[0]
+    return asked
+
+
 def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> None:
     mentions = [f for f in out.facts if f.kind == "mention"]
     out.facts[:] = [f for f in out.facts if f.kind != "mention"]
     header_ur = parse_date(letter.header.get("ur_denial_date", ""))
     header_request = parse_date(letter.header.get("request_date", ""))  # "RFA Date: ..."
+    rfas = rfa_dates(letter.text) if _RFA_DATE.search(letter.text) else []
     if letter.layout == "progress-report":
         # The report requests what it lists: its own date is the request date, whatever
         # earlier report its history cites; else the date it was signed, else its latest
@@ -400,9 +434,9 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             continue
         asked[props["concept"]] = props
         mention = _mention_of(props["concept"], item.name, mentions, lex)
-        props["request_date"] = header_request or (
+        props["request_date"] = header_request or _request_date(
             mention.props["on_date"] if mention and mention.props["on_date"]
-            else last_report or header_ur)
+            else last_report, rfas) or header_ur
         said = mention.props["sentence"] if mention else ""
         if mention:
             quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", said)
@@ -458,13 +492,18 @@ def _current_directions(out: Extracted, props: dict) -> None:
 
 def _mention_of(concept, name: str, mentions, lex: Lexicon):
     """The summary sentence that requests this item: same service (or a broader or narrower
-    one), preferring the most shared words with the item's name."""
+    one), preferring one that asks for it ("requested", "the RFA asked for", not "consistent
+    with the prescribed medications") and is not the review's decision on it ("the requested
+    X was non-certified on ..."), then the most shared words with the item's name, then the
+    first."""
     if concept is None:
         return None
     words = {t for t, _, _ in tokens(name)}
     same = [f for f in mentions
             if lex.terms.is_a(f.concept, concept) or lex.terms.is_a(concept, f.concept)]
-    return max(same, key=lambda f: len(words & {t for t, _, _ in tokens(f.label)}),
+    return max(same, key=lambda f: (bool(_ASKS.search(f.props["sentence"])),
+                                    not _UR.search(f.props["sentence"]),
+                                    len(words & {t for t, _, _ in tokens(f.label)}), -f.start),
                default=None)
 
 

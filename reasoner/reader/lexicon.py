@@ -53,7 +53,8 @@ def _norm(token: str) -> str | None:
     token = token.lower()
     if token in _SKIP or _LEVEL.match(token):
         return None
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")) \
+            and token not in _KEEP:
         token = token[:-1]
     return _SAME.get(token, token)
 
@@ -69,6 +70,8 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     for m in _TOKEN.finditer(text):
         if m.group() in _TITLES and text.startswith(".", m.end()):
             continue  # "Ms. Ortega" is not multiple sclerosis
+        if m.group() in ("Pt", "pt") and _PATIENT_VERB.match(text, m.end()):
+            continue  # "Pt reports ...", "pt is better": the patient, not physical therapy
         t = norm(m.group())
         if t:
             out.append((t, *m.span()))
@@ -76,6 +79,16 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 _TITLES = {"Ms", "Mr", "Mrs", "Dr", "Mx"}
+_PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said|is|was|has|"
+                           r"had|denies|denied|complains|complained|c/o|notes|noted|returns|"
+                           r"returned|presents|presented|continues|continued|feels|felt|"
+                           r"underwent|received|completed|takes|took|uses|used|wants|wishes|"
+                           r"would|will|can|cannot|can't|does|did|works|worked|remains|"
+                           r"ambulates|walks|tolerated|tolerates|agrees|declines|declined|"
+                           r"understands|requests|requested|got|gets|went|attends|attended|"
+                           r"also|still|now|currently)\b")
+# Words the plural rule must not cut: "TENS" is not "ten".
+_KEEP = {"tens"}
 
 
 class Lexicon:
