@@ -171,3 +171,19 @@ def test_examination_wording(sentence, mentions, expected):
 def test_requested_monitoring_is_not_yet_done(sentence, mentions, expected):
     spans = [(sentence.index(m), sentence.index(m) + len(m)) for m in mentions]
     assert assertions(sentence, spans) == expected
+
+
+@pytest.mark.parametrize(("sentence", "word", "expected"), [
+    ("Plan: Given the progressive neurologic deficit, I am requesting:", "progressive",
+     "present"),
+    ("Plan: Given the progressive neurologic deficit, I am requesting an MRI.", "MRI",
+     "hypothetical"),
+    ("Plan: PT 2x4, because of weakness.", "weakness", "present"),
+    ("He was not given a TENS unit.", "TENS", "absent"),  # "given" as a verb ends nothing
+    ("She had PT without benefit, an ESI with relief.", "ESI", "present"),
+    ("PT without improvement in the leg pain.", "leg pain", "present"),
+])
+def test_reasons_and_negated_outcomes(sentence, word, expected):
+    from reasoner.reader.assertion import assertions
+    start = sentence.index(word)
+    assert assertions(sentence, [(start, start + len(word))])[0].value == expected

@@ -890,3 +890,26 @@ def test_a_title_is_not_an_abbreviation(kb):
     from reasoner.reader.lexicon import lexicon_for
     found = lexicon_for(kb.terms).find("Ms. Ortega reports pain; MS was ruled out.")
     assert [h.term.removeprefix(TERM) for h in found].count("MultipleSclerosis") == 1
+
+
+@pytest.mark.parametrize(("sentence", "concept", "present"), [
+    ("He was evaluated by a psychologist on 08/13/2013 and was cleared for a spinal cord "
+     "stimulator trial.", "PsychologicalClearance", True),
+    ("A psychological evaluation on 07/08/2014 found her to be an appropriate candidate for an "
+     "SCS trial, with realistic expectations.", "PsychologicalClearance", True),
+    ("A psychological evaluation for the stimulator was requested and has not yet taken place.",
+     "PsychologicalClearance", False),
+    ("She was not felt to be an appropriate candidate by the psychologist.",
+     "PsychologicalClearance", False),
+    ("A pre-surgical psychological evaluation on 01-24-2017 found no psychological "
+     "contraindications to surgery.", "PreoperativePsychologicalScreen", True),
+    ("A psychological evaluation will be needed before the trial.", None, None),
+    ("If psychology clears him, a trial will be scheduled.", None, None),
+    ("He has no psychiatric history.", None, None),
+    ("No psychological evaluation has been performed before the fusion.", None, None),
+])
+def test_psychological_clearance(sentence, concept, present):
+    from reasoner.reader.confirmations import clearances
+    found = clearances(sentence)
+    assert [(c.concept.removeprefix(TERM), c.present) for c in found] == (
+        [(concept, present)] if concept else [])

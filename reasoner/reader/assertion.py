@@ -214,6 +214,16 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["the", "his", "her"]}, "OP": "?"},
             {"LOWER": {"IN": ["next", "following"]}}, {"LOWER": {"IN": ["visit", "appointment"]}}],
              max_scope=6),
+        # a reason given is a fact, whatever plan it opens: "Plan: Given the progressive
+        # neurologic deficit, I am requesting ...", "..., because of the new weakness"
+        rule(", given the", _HYPOTHETICAL, "TERMINATE", [
+            {"ORTH": {"IN": [":", ",", ";", "-"]}},
+            {"LOWER": {"IN": ["given", "because", "considering"]}}]),
+        rule(", due to", _HYPOTHETICAL, "TERMINATE", [
+            {"ORTH": {"IN": [":", ",", ";", "-"]}},
+            {"LOWER": {"IN": ["due", "secondary", "owing"]}}, {"LOWER": "to"}]),
+        rule("Given the", _HYPOTHETICAL, "TERMINATE",
+             [{"LOWER": {"IN": ["given", "because"]}, "IS_SENT_START": True}]),
         rule("being considered (after)", _HYPOTHETICAL, "BACKWARD", [
             _BE, {"LOWER": "being", "OP": "?"},
             {"LOWER": {"IN": ["considered", "contemplated", "discussed", "planned"]}}]),

@@ -43,10 +43,66 @@ class Confirmed(NamedTuple):
     end: int
 
 
+# A psychological evaluation before an implanted device or a program, and what it concluded:
+# "was cleared for a spinal cord stimulator trial", "found her to be an appropriate candidate
+# with realistic expectations", "no untreated psychiatric disorder"; or that it has not
+# cleared the worker: "not an appropriate candidate", "has not yet taken place", "pending".
+_PSYCH = re.compile(r"\b(?:psycholog\w*|psychiatr\w*|psych)\b", re.I)
+_CLEARED = re.compile(r"\b(?:(?:was |were |been |is |psychologically )?cleared|clearance|"
+                      r"(?:an? )?(?:appropriate|good|suitable|acceptable|reasonable) candidate|"
+                      r"realistic expectations|no (?:untreated|active|significant|major|"
+                      r"uncontrolled) (?:\w+ )?(?:psychiatric|psychological|mental)|"
+                      r"no (?:psychological |psychiatric )?contraindications?)\b", re.I)
+_NOT_CLEARED = re.compile(r"\b(?:not (?:been |yet been )?cleared|not (?:an? |yet an? )?"
+                          r"(?:appropriate|good|suitable|acceptable) candidate|unrealistic "
+                          r"expectations|recommended against|(?:has|have) not (?:yet )?(?:had|"
+                          r"undergone|been (?:done|performed|completed|obtained|scheduled))|"
+                          r"not yet (?:taken place|been done|done|completed|performed|"
+                          r"scheduled|obtained)|(?:is |remains )?(?:pending|outstanding|awaited)|"
+                          r"no (?:pre-?(?:trial|operative|implant) )?psycholog\w* "
+                          r"(?:evaluation|clearance|assessment)|without (?:a )?psycholog\w* "
+                          r"(?:evaluation|clearance))\b", re.I)
+
+
+# Before spine surgery the guidelines ask for a screening with its findings (an assessment);
+# before an implanted device, for the clearance itself (a finding).
+_SURGERY = re.compile(r"\b(?:surg\w*|pre-?surgical|pre-?operative|fusion|operation|"
+                      r"decompression|laminectomy|discectomy)\b", re.I)
+_DEVICE = re.compile(r"\b(?:stimulator|SCS|implant\w*|pump|intrathecal|IDDS|trial)\b", re.I)
+_UNDONE = re.compile(r"\b(?:has|have) not|not yet|pending|outstanding|awaited|\bno\b|without",
+                     re.I)
+
+
+def clearances(sentence: str) -> list[Confirmed]:
+    """What a psychological evaluation before a procedure concluded. Before an implanted
+    device (or naming no procedure): `PsychologicalClearance`, present when the evaluation
+    cleared the worker, absent when it did not or has not been done. Before surgery: the
+    `PreoperativePsychologicalScreen`, present when it found no contraindication, absent
+    when it found one (a screen not done is no screen: nothing). A plan or a condition ('a
+    psychological evaluation will be needed before the trial') says nothing."""
+    if not _PSYCH.search(sentence):
+        return []
+    denied = _NOT_CLEARED.search(sentence)
+    said = denied or _CLEARED.search(sentence)
+    if said is None:
+        return []
+    [assertion] = assertions(sentence, [said.span()])
+    if assertion is Assertion.FAMILY or denied is None and assertion in (
+            Assertion.HYPOTHETICAL, Assertion.UNCERTAIN):
+        return []  # (a denial is said as fact: "was requested and has not yet taken place")
+    cleared = denied is None and assertion is not Assertion.ABSENT
+    if _SURGERY.search(sentence) and not _DEVICE.search(sentence):
+        if denied is not None and _UNDONE.search(denied.group()):
+            return []
+        return [Confirmed(T("PreoperativePsychologicalScreen"), cleared, *said.span())]
+    return [Confirmed(T("PsychologicalClearance"), cleared, *said.span())]
+
+
 def confirmations(sentence: str, lex: Lexicon) -> list[Confirmed]:
+    cleared = clearances(sentence)
     studies = lex.find(sentence, T("DiagnosticService"))
     if not studies:
-        return []
+        return cleared
     is_a = lex.terms.is_a
     found: list[tuple[str, int, int]] = []
     if any(is_a(s.term, T("DiagnosticImaging")) for s in studies):
@@ -61,6 +117,6 @@ def confirmations(sentence: str, lex: Lexicon) -> list[Confirmed]:
             elif is_a(hit.term, T("Radiculopathy")):
                 found.append((T("RadiculopathyCorroborated"), hit.start, hit.end))
     said = assertions(sentence, [(s, e) for _, s, e in found])
-    return [Confirmed(concept, a is Assertion.PRESENT, s, e)
-            for (concept, s, e), a in zip(found, said, strict=True)
-            if a in (Assertion.PRESENT, Assertion.ABSENT)]
+    return cleared + [Confirmed(concept, a is Assertion.PRESENT, s, e)
+                      for (concept, s, e), a in zip(found, said, strict=True)
+                      if a in (Assertion.PRESENT, Assertion.ABSENT)]

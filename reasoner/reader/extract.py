@@ -671,10 +671,19 @@ def _holds_finding(out: Extracted, concept: str | None, present: bool, day) -> b
                and f.props["on_date"] == day for f in out.facts)
 
 
+_SCREEN = T("PreoperativePsychologicalScreen")
+
+
 def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     """What the studies named in the sentence confirm (reader/confirmations.py), as
     findings; one per concept, status and date."""
     for fact in confirmations(sentence, lex):
+        if fact.concept == _SCREEN:  # a screening is an assessment with what it found
+            _add_assessment(out, Mention("assessment", _SCREEN, at + fact.start, at + fact.end,
+                                         sentence[fact.start:fact.end], {
+                                             "on_date": day, "assessment_result": m(
+                                                 "NoneObserved" if fact.present else "Observed")}))
+            continue
         if _holds_finding(out, fact.concept, fact.present, day):
             continue
         out.facts.append(Mention("finding", fact.concept, at + fact.start, at + fact.end,
