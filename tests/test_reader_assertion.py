@@ -187,3 +187,11 @@ def test_reasons_and_negated_outcomes(sentence, word, expected):
     from reasoner.reader.assertion import assertions
     start = sentence.index(word)
     assert assertions(sentence, [(start, start + len(word))])[0].value == expected
+
+
+def test_a_field_marked_none_negates_its_label_only():
+    from reasoner.reader.assertion import assertions
+    sentence = '- Physical therapy evaluation 03/24/2014 and 5 visits: "red flags: none";'
+    therapy, flags = sentence.index("Physical"), sentence.index("red flags")
+    said = assertions(sentence, [(therapy, therapy + 16), (flags, flags + 9)])
+    assert [a.value for a in said] == ["present", "absent"]

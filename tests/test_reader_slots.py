@@ -913,3 +913,16 @@ def test_psychological_clearance(sentence, concept, present):
     found = clearances(sentence)
     assert [(c.concept.removeprefix(TERM), c.present) for c in found] == (
         [(concept, present)] if concept else [])
+
+
+def test_a_run_on_note_is_read_statement_by_statement(kb):
+    snippet = ("Ms. T., 57, is back for her right knee, which she hurt on 05/12/2014, and she "
+               "finished 8 visits of PT in July that got her back to modified duty; she takes "
+               "naproxen 500 mg twice a day which takes the edge off; exam today shows medial "
+               "joint line tenderness; impression right knee sprain with early osteoarthritis; "
+               "I would like an MRI of the right knee")
+    extracted = _facts(kb, snippet)
+    assert _of(extracted, "medication", "Naproxen")
+    [pt] = _of(extracted, "prior", "PhysicalTherapy")
+    assert pt.props["sessions"] == 8
+    assert _of(extracted, "diagnosis")

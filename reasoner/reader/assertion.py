@@ -130,9 +130,12 @@ def _rules() -> list[Any]:
         rule("5/5", _NEGATED, "BIDIRECTIONAL", [{"TEXT": "5/5"}], max_scope=6),
         rule("non-", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["non", "non-"]}},
                                            {"ORTH": "-", "OP": "?"}], max_scope=2),
+        # (a field's label is a few words: "PT evaluation and 5 visits: 'red flags: none'" did
+        # not negate the therapy)
         rule(": none", _NEGATED, "BACKWARD",
              [{"ORTH": {"IN": [":", "-", "--", "="]}},
-              {"LOWER": {"IN": ["none", "negative", "absent", "denied", "nil"]}}]),
+              {"LOWER": {"IN": ["none", "negative", "absent", "denied", "nil"]}}],
+             max_scope=8),
         # "Review of systems is negative for abdominal pain, heartburn": the list after it
         rule("is negative for", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["is", "was", "are", "were"]}},

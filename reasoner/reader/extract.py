@@ -73,6 +73,8 @@ _PRIOR = re.compile(r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|
 _MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
                    r":)|\b(?:is|was|remains) (?:currently |still )?(?:taking|prescribed|on)\b|"
                    r"\b(?:he|she|patient|worker) (?:takes|uses|continues)\b", re.I)
+# Cues that open a statement of their own (a run-on note is cut before them, `_statements`).
+_OPENERS = (_DIAGNOSES, _PRIOR, _MEDS)
 # A drug said to be stopped or tried in the past is a prior treatment, else a current medication.
 _STOPPED = re.compile(r"\b(?:stopped|discontinued|tried|trial of|failed|previously|prior|"
                       r"formerly|no longer|ceased|weaned|switched from)\b", re.I)
@@ -86,7 +88,7 @@ _DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|
                     re.I)
 # Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
 # "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
-_DONE = re.compile(r"\b(?:completed|underwent|received|tried|attended|failed|has had|had|"
+_DONE = re.compile(r"\b(?:completed|finished|underwent|received|tried|attended|failed|has had|had|"
                    r"was treated with|treated with|has been (?:prescribed|taking|on)|"
                    r"was (?:prescribed|started on|given)|started|has taken|took|"
                    r"(?:prior|previous|past) (?:course|trial)s? of|s/p|status post|stopped|"
@@ -131,7 +133,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     current: dt.date | None = None
     requested = [i.name_span for i in letter.items]
     asked = {h.term for i in letter.items for h in lex.find(i.name, T("Drug"))}
-    for s_start, sentence, heading in _sentences(text):
+    for s_start, sentence, heading in _statements(_sentences(text)):
         at = base + s_start
         found = _REPORT_DATE.search(sentence) if _DIGIT.search(sentence) else None
         if found and (found.group(1) or found.group(4) or found.group(5)
@@ -198,6 +200,23 @@ _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{2,80}:[ \t]*\n)|"
                     r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx|Tx(?: to date)?|Meds|Medications|"
                     r"Exam|Plan|Imaging|Assessment|Impression|Diagnos[ie]s|PMH|HPI|ROS|"
                     r"Treatments?(?: to date| history)?)\s*:)")
+
+
+def _statements(sentences):
+    """Each sentence, cut at the semicolon before a cue that opens a statement of its own far
+    into it: a note written as one run-on paragraph ("...; she takes naproxen 500 mg twice a
+    day ...; impression right knee sprain ...; I would like an MRI") tells history,
+    medications and diagnoses in one sentence, and each is read as the statement it is."""
+    for start, sentence, heading in sentences:
+        cuts = sorted({sentence.rfind(";", 0, cue.start()) + 1
+                       for pattern in _OPENERS for cue in pattern.finditer(sentence)
+                       if sentence.rfind(";", 0, cue.start()) > 0})
+        bounds = [0, *cuts, len(sentence)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            part = sentence[a:b]
+            lead = len(part) - len(part.lstrip())
+            if part.strip():
+                yield start + a + lead, part.strip(), heading
 
 
 def _sentences(text: str):
@@ -382,10 +401,23 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         dates = [d for d, _, _ in find_dates(tail)]
         # A course's 'since DATE' is its start, not the date it took place.
         dates = [] if props.get("start") else dates
+        bare = _bare_course(out, hit.term) if this_kind == "prior" else None
+        if bare is not None:  # "follow-up after acupuncture", then "finished 6 sessions"
+            bare.props.update({k: v for k, v in props.items() if v is not None})
+            bare.props["on_date"] = dates[0] if dates else None
+            continue
         for day in dates if study and dates else [dates[0] if dates else None]:
             out.facts.append(Mention(this_kind, hit.term, start, end, name,
                                   {**props, "on_date": day}))
     _list_response(out, clause, hits)
+
+
+def _bare_course(out: Extracted, term: str) -> Mention | None:
+    """A prior course of the treatment named earlier with nothing told of it (no sessions, no
+    date, no response): the same course when it is told again."""
+    return next((f for f in out.facts if f.kind == "prior" and f.concept == term
+                 and not any(f.props.get(k) for k in ("sessions", "on_date", "start",
+                                                       "response"))), None)
 
 
 # "..., PT, a home exercise program and NSAIDs, without lasting benefit": a response that

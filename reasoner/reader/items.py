@@ -437,7 +437,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         props["request_date"] = header_request or _request_date(
             mention.props["on_date"] if mention and mention.props["on_date"]
             else last_report, rfas) or header_ur
-        said = mention.props["sentence"] if mention else ""
+        said = _own_clause(mention) if mention else ""
         if mention:
             quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", said)
             props["purpose_text"] = quoted.group(1).strip(" .,") if quoted else None
@@ -488,6 +488,21 @@ def _current_directions(out: Extracted, props: dict) -> None:
                 fact.props.get("doses_per_day") is not None:
             props["doses_per_day"] = fact.props["doses_per_day"]
             return
+
+
+# Where one request ends and the next begins in a sentence that asks for several: "Plan: L5-S1
+# TFESI x1; start gabapentin ...; flexion/extension x-rays 'to complete the work-up.'"
+_NEXT_REQUEST = re.compile(r";|\n|\s\(?\d{1,2}[.)]\s")
+
+
+def _own_clause(mention: Mention) -> str:
+    """The part of the mention's sentence that asks for it: a purpose said of one request
+    ('to plan the injection') is not said of the others asked for beside it."""
+    sentence, at = mention.props["sentence"], mention.start - mention.props["sentence_start"]
+    cuts = [0] + [c.end() for c in _NEXT_REQUEST.finditer(sentence)] + [len(sentence) + 1]
+    start = max(c for c in cuts if c <= at)
+    end = min(c for c in cuts if c > at)
+    return sentence[start:end - 1] if end <= len(sentence) else sentence[start:]
 
 
 def _mention_of(concept, name: str, mentions, lex: Lexicon):
