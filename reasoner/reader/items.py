@@ -384,6 +384,7 @@ _RFA_DATE = re.compile(r"\b(?:request for authori[sz]ation|RFA)\b(?:\s*\((?:DWC 
                        # "- 01/19/2016 RFA: surgery + post-op PT 12" (a dated entry)
                        r"|(?<![\d/-])(" + DATE_RE.pattern + r")[ \t]*[-:]?[ \t]*"
                        r"(?:RFA|request for authori[sz]ation)\b", re.I)
+_RFA_NAMED = re.compile(r"RFA|request for authori", re.I)  # the cheap test first
 _RFA_AFTER = 60  # days: an RFA sent after the visit that asked for the service
 
 
@@ -412,7 +413,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
     out.facts[:] = [f for f in out.facts if f.kind != "mention"]
     header_ur = parse_date(letter.header.get("ur_denial_date", ""))
     header_request = parse_date(letter.header.get("request_date", ""))  # "RFA Date: ..."
-    rfas = rfa_dates(letter.text) if _RFA_DATE.search(letter.text) else []
+    rfas = rfa_dates(letter.text) if _RFA_NAMED.search(letter.text) else []
     if letter.layout == "progress-report":
         # The report requests what it lists: its own date is the request date, whatever
         # earlier report its history cites; else the date it was signed, else its latest

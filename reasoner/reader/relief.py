@@ -103,6 +103,11 @@ _DURATION_BEFORE = re.compile(
     r"(?:pain\s+)?(?:relief|benefit|improvement)\b", _I)
 
 
+# Cheap tests first: most sentences name no share and no span of time.
+_SHARE = re.compile(r"%|percent|per cent", _I)
+_SPAN = re.compile(r"hour|hr|day|week|wk|month|mo\b|mos\b|year|yr", _I)
+
+
 @dataclass(frozen=True, slots=True)
 class Relief:
     start: int
@@ -114,7 +119,9 @@ class Relief:
 def reliefs(text: str) -> list[Relief]:
     """Each asserted statement of relief in the text, with what it gives of the two numbers,
     in order; a percentage and a duration in one clause are one statement."""
-    found = [r for r in (*_percents(text), *_durations(text)) if _asserted(text, r.start)]
+    percents = _percents(text) if _SHARE.search(text) else []
+    durations = _durations(text) if _SPAN.search(text) else []
+    found = [r for r in (*percents, *durations) if _asserted(text, r.start)]
     found.sort(key=lambda r: r.start)
     merged: list[Relief] = []
     for r in found:

@@ -201,9 +201,23 @@ def cues(text: str) -> list[tuple[int, str]]:
     return said
 
 
-def _found(text: str) -> list[tuple[int, int, str]]:
+def _found(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, kind) of every cue, in order; a span taken by one is not read again, and
-    a word in capitals in a text that has small letters is a name ("the Inland HELP program")."""
+    a word in capitals in a text that has small letters is a name ("the Inland HELP program").
+    The reader asks about the same sentence and clause several times (a course's response,
+    a list's closing, a reference back): the answer is kept per text."""
+    found = _FOUND.get(text)
+    if found is None:
+        if len(_FOUND) >= 2048:  # letters bring new sentences forever
+            _FOUND.clear()
+        found = _FOUND[text] = tuple(_find(text))
+    return found
+
+
+_FOUND: dict[str, tuple[tuple[int, int, str], ...]] = {}
+
+
+def _find(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     lower = any(c.islower() for c in text)
     for pattern, kind in _CUES:
