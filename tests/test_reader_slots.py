@@ -926,3 +926,17 @@ def test_a_run_on_note_is_read_statement_by_statement(kb):
     [pt] = _of(extracted, "prior", "PhysicalTherapy")
     assert pt.props["sessions"] == 8
     assert _of(extracted, "diagnosis")
+
+
+def test_a_checklist_of_prior_treatment(kb):
+    extracted = _facts(kb, "Prior treatment: [X] PT - 6 visits (07/2015-08/2015)  [X] Brace  "
+                           "[ ] Injection  [ ] Surgery\nPT notes: grip strength improved from 40 "
+                           "to 62 lb; now able to use hand tools for 4 hours.")
+    [pt] = _of(extracted, "prior", "PhysicalTherapy")
+    assert pt.props["sessions"] == 6 and pt.props["response"].endswith("FunctionalImprovement")
+    assert not _of(extracted, "prior", "Surgery")
+
+
+def test_a_pulse_is_not_physical_therapy(kb):
+    extracted = _facts(kb, "Vascular: DP/PT 2/4 bilat. DP and PT pulses palpable. No PT to date.")
+    assert not _of(extracted, "prior", "PhysicalTherapy")

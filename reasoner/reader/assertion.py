@@ -175,6 +175,12 @@ def _rules() -> list[Any]:
               {"LOWER": {"IN": ["benefit", "benefits", "relief", "improvement", "change",
                                 "help", "effect", "success", "response", "gain", "gains",
                                 "difference", "progress"]}}]),
+        # an empty box before a treatment or a sign: not had, not found ("Prior treatment:
+        # [X] PT  [ ] Injection  [ ] Surgery"); its first word only, as the next box or line
+        # may follow (a mention that starts there is covered)
+        rule("[ ] X", _NEGATED, "FORWARD", [{"ORTH": "["}, {"ORTH": "]"}], max_scope=1),
+        rule("☐ X", _NEGATED, "FORWARD", [{"ORTH": {"IN": ["\u2610", "\u25a1"]}}],
+             max_scope=1),
         # an empty box's option says nothing: "[ ] present  [x] absent"
         rule("[ ] yes", "PSEUDO", "PSEUDO",
              [{"ORTH": "["}, {"ORTH": "]"}, {"LOWER": {"IN": ["yes", "present", "positive"]}}]),

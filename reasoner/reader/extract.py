@@ -377,6 +377,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
     hits = lex.find(clause, *within)
     said = assertions(sentence, [(cue + h.start, cue + h.end) for h in hits])
+    listed: dict[str, Mention] = {}  # each course of this list by its treatment
     for n, hit in enumerate(hits):
         if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
             continue  # "has not had PT", "would consider acupuncture": no course to read
@@ -406,9 +407,22 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             bare.props.update({k: v for k, v in props.items() if v is not None})
             bare.props["on_date"] = dates[0] if dates else None
             continue
+        if this_kind == "prior" and hit.term in listed and not dates and \
+                not props.get("sessions"):
+            # named again in the same list with nothing of its own to date or count it
+            # ("[X] PT - 6 visits ...\nPT notes: grip improved"): the same course
+            first = listed[hit.term]
+            for key, value in props.items():
+                if value is not None and first.props.get(key) is None:
+                    first.props[key] = value
+            if first.props.get("response") is None and (
+                    again := responses.item_response(tail)):
+                first.props["response"] = m(again)
+            continue
         for day in dates if study and dates else [dates[0] if dates else None]:
             out.facts.append(Mention(this_kind, hit.term, start, end, name,
                                   {**props, "on_date": day}))
+            listed.setdefault(hit.term, out.facts[-1])
     _list_response(out, clause, hits)
 
 
