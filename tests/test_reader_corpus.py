@@ -17,29 +17,30 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 240 documents of ten authors. Re-based on
+# fact kind -> (precision floor, recall floor), on the 260 documents of eleven authors. Re-based on
 # 2026-12-04: the held-out set heldout-e (20 documents of 2018-2026, its first reading 52.7% of
 # items) joined the corpus, and the gold was revised for the classes the terminology gained
 # (cervical radiculopathy, neck pain, walking aids...), one fact at a time by an annotator who
-# did not see the reader. Later the same day: relief (percentage and weeks) read, and the gold
-# given the corticosteroid injections the terminology gained.
+# did not see the reader. Later the same day: relief (percentage and weeks) read, the gold
+# given the corticosteroid injections the terminology gained, and the held-out set heldout-f
+# (20 documents, first reading 44.6% of items) joined: 260 documents of eleven authors.
 FLOORS = {
     "assessment": (0.63, 0.65),
     "diagnosis": (0.78, 0.72),
     "dose": (0.78, 0.78),
     "finding absent": (0.82, 0.61),
     "finding present": (0.84, 0.64),
-    "medication": (0.83, 0.82),
-    "pain score": (0.91, 0.94),
+    "medication": (0.82, 0.83),
+    "pain score": (0.89, 0.92),
     "prior treatment": (0.73, 0.71),
-    "relief percent": (0.77, 0.63),
+    "relief percent": (0.75, 0.60),
     "relief weeks": (0.58, 0.53),
     "request": (0.91, 0.87),
     "request date": (0.77, 0.75),
     "request quantity": (0.91, 0.75),
-    "response": (0.79, 0.73),
+    "response": (0.78, 0.72),
     "sessions": (0.83, 0.73),
-    "study": (0.71, 0.72),
+    "study": (0.69, 0.70),
     "worker": (0.99, 0.95),
 }
 
@@ -50,7 +51,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 240
+    assert len(gold_documents([CORPUS])) >= 260
 
 
 def test_no_document_is_lost(report):

@@ -46,7 +46,7 @@ class Letter:
 
 
 def detect(text: str) -> str | None:
-    if re.search(r"IMR ISSUES,? DECISIONS,? AND RATIONALES", text, re.I):
+    if re.search(r"IMR ISSUES,? DEC[I1l]S[I1l]ONS,? AND RAT[I1l]ONALES", text, re.I):
         return "imr-final-determination"
     if re.search(r"has determined the request for|Notice of Independent Medical Review", text,
                  re.I):
@@ -57,6 +57,9 @@ def detect(text: str) -> str | None:
             and re.search(r"\b(?:upheld|overturned)\b", text, re.I)):
         # a reviewer's report: its disputed items, each upheld or overturned
         return "medical-professional-review"
+    if re.search(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final Determination)\b", text,
+                 re.I) and _OUTCOME_LINE.search(text):
+        return "reviewer-outcome-lines"  # (or another review layout: `split` tries them all)
     if _PLAN.search(text) or _CAPS_PLAN.search(text) or _REQUESTING.search(text) or \
             re.search(r"PROGRESS REPORT|\bPR-?2\b", text, re.I):
         return "progress-report"
@@ -118,15 +121,19 @@ def _field(block: str, label: str, ends: list[str]) -> str | None:
 
 
 # (a bare "SUMMARY:" or "BACKGROUND" counts only as a heading line of its own)
-_SUMMARY_HEADING = (r"^\s*(?:CLINICAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?"
+# (faxed letters read by OCR: "CLlNlCAL CASE SUMMARY")
+_SUMMARY_HEADING = (r"^\s*(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?"
                     r"(?:MEDICAL )?RECORDS|CLINICAL NOTES|CLINICAL HISTORY|CLINICAL "
                     r"(?:INFORMATION|BACKGROUND)|RECORDS? SUMMARY|(?:SUMMARY|BACKGROUND)"
                     r"(?=\s*:?[ \t]*\n))"
                     r"\s*:?[ \t]*")
-_QUESTION = re.compile(r"^\s*\d{1,2}[.)]\s*(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:requested\s+)?"
+# "1. Is the requested X medically necessary?", "Question 1: Is X medically necessary?"
+_QUESTION = re.compile(r"^\s*(?:(?:Question|Issue|Item|Q)\s*)?\d{1,2}\s*[.):]\s*"
+                       r"(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:requested\s+)?"
                        r"(?P<name>.+?),?\s+medically necessary(?:\s+and\s+appropriate)?\??\s*$",
                        _I)
-_DECISION = re.compile(r"^\s*(?:Decision|Determination)\s*:\s*(?P<outcome>UPHELD|OVERTURNED)", _I)
+_DECISION = re.compile(r"^\s*(?:Decision|Determination|Answer|Outcome)\s*:[^\n]{0,40}?"
+                       r"\b(?P<outcome>UPHELD|OVERTURNED)", _I)
 
 
 # "1. MRI of the cervical spine is (not) medically necessary and appropriate." (2013-2014)
@@ -134,20 +141,24 @@ _STATED = re.compile(r"^\s*\d{1,2}[.)]\s*(?P<name>[^\n]+?)\s+(?:is|are)\s+(?P<no
                      r"medically necessary(?:\s+and\s+appropriate)?\.?\s*$", _I)
 
 
+# The name may hold a colon itself ("Compounded cream: ketoprofen 10%, ...: Upheld").
+_ITEM_HEAD = re.compile(r"^(?P<name>[^\n]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
+
+
 def _final_determination(text: str):
     # The summary ends where the review begins: its issues heading, the list of documents
-    # reviewed, or the first question asked of an item.
-    summary = _summary(text, _SUMMARY_HEADING, [r"^\s*IMR ISSUES,? DECISIONS",
-                                                r"^\s*DOCUMENTS REVIEWED", _QUESTION.pattern])
+    # reviewed, the first question asked of an item, or the first item with its outcome
+    # (the heading lost to a fax).
+    summary = _summary(text, _SUMMARY_HEADING, [r"^\s*IMR ISSUES,? DEC[I1l]S[I1l]ONS",
+                                                r"^\s*DOCUMENTS REVIEWED", _QUESTION.pattern,
+                                                _ITEM_HEAD.pattern])
     questions = list(_QUESTION.finditer(text, summary[1]))
     if questions:
         return summary, _question_items(text, questions)
     stated = list(_STATED.finditer(text, summary[1]))
     if stated:
         return summary, _stated_items(text, stated)
-    # The name may hold a colon itself ("Compounded cream: ketoprofen 10%, ...: Upheld").
-    heads = list(re.compile(r"^(?P<name>[^\n]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
-                 .finditer(text, summary[1]))
+    heads = list(_ITEM_HEAD.finditer(text, summary[1]))
     items = []
     for n, head in enumerate(heads):
         block = text[head.end():heads[n + 1].start() if n + 1 < len(heads) else len(text)]
@@ -603,10 +614,50 @@ def _objects(rest: str, at: int) -> list[tuple[str, int]]:
     return out
 
 
-_IMR_LAYOUTS = ("imr-final-determination", "notice-2013", "medical-professional-review")
+# Any other reviewer's report: its items as lines that end with their outcome, then the case,
+# then the reasons ("ITEMS AND OUTCOME / - Naproxen 550 mg #60 ...... OVERTURNED / FACTS ...
+# / RATIONALE"; "A. Functional restoration program (80 hours)      OVERTURNED - medically
+# necessary"; "Right carpal tunnel release -- UPHELD").
+_OUTCOME_LINE = re.compile(
+    r"^[ \t]*(?:[-\u2022*]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*(?P<name>[^\n]{3,160}?)"
+    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*(?P<outcome>UPHELD|OVERTURNED|Upheld|"
+    r"Overturned)|(?<!\bis)(?<!\bwas)(?<!\bare)(?<!\bbe)(?<!\bbeen)[ \t]+"
+    r"(?P<caps>UPHELD|OVERTURNED))\b[^\n]*$", re.M)
+# Where the reviewer's reasons begin: a heading line.
+_REASONS = (r"^[ \t]*(?:RATIONALES?|DETERMINATIONS?|DECISION RATIONALES?|REASONS?(?: FOR THE "
+            r"DECISIONS?)?|ANALYSIS|DISCUSSION|BASIS(?: FOR THE DECISIONS?)?|REVIEWER'?S? "
+            r"(?:RATIONALE|ANALYSIS|COMMENTS?)|GUIDELINES? (?:APPLIED|USED|CITED|RELIED UPON))"
+            r"\b[^\n]{0,40}$")
+_GAP = 160  # characters between two outcome lines of one list (a heading, a blank line)
+
+
+def _outcome_lines(text: str):
+    """Items as a list of lines, each ending with its outcome; the case is what lies between
+    the list and the reviewer's reasons (a report without a heading for its reasons is not
+    read: the reasons would be read as facts)."""
+    lines = list(_OUTCOME_LINE.finditer(text))
+    if not lines:
+        return (0, 0), []
+    first = [lines[0]]
+    for line in lines[1:]:
+        if line.start() - first[-1].end() > _GAP:
+            break
+        first.append(line)
+    start = first[-1].end()
+    reasons = re.compile(_REASONS, re.M).search(text, start)
+    if reasons is None:
+        return (0, 0), []
+    items = [Item(re.sub(r"\s+", " ", line.group("name")).strip(" .:-"), line.span("name"),
+                  (line.group("outcome") or line.group("caps")).lower(), None, None, None)
+             for line in first]
+    return (start, reasons.start()), items
+
+
+_IMR_LAYOUTS = ("imr-final-determination", "notice-2013", "medical-professional-review",
+                "reviewer-outcome-lines")
 _SPLITTERS = {"imr-final-determination": _final_determination, "notice-2013": _notice_2013,
               "medical-professional-review": _professional_review,
-              "progress-report": _progress_report}
+              "reviewer-outcome-lines": _outcome_lines, "progress-report": _progress_report}
 
 _HEADER = {
     "case_number": r"(?:IMR )?Case (?:Number|No\.?):\s*([A-Z]{2}\d{2}-\d+)",
