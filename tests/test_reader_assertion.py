@@ -195,3 +195,10 @@ def test_a_field_marked_none_negates_its_label_only():
     therapy, flags = sentence.index("Physical"), sentence.index("red flags")
     said = assertions(sentence, [(therapy, therapy + 16), (flags, flags + 9)])
     assert [a.value for a in said] == ["present", "absent"]
+
+
+def test_what_the_record_does_not_show():
+    from reasoner.reader.assertion import assertions
+    sentence = "The physician did not record any sleep hygiene counseling."
+    start = sentence.index("sleep hygiene")
+    assert assertions(sentence, [(start, start + 13)])[0].value == "absent"

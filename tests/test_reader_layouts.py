@@ -63,3 +63,18 @@ def test_a_faxed_letter_with_damaged_headings():
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Lumbar MRI", "upheld"), ("Naproxen 550mg #60", "overturned")]
     assert "no red flags" not in letter.summary_text
+
+
+def test_the_reasons_of_each_item_never_join_the_case():
+    letter = _letter("NOTICE OF INDEPENDENT MEDICAL REVIEW DETERMINATION\n\n"
+                     "Items in dispute on the IMR application:\n(1) Lumbar MRI\n"
+                     "(2) Chiropractic treatment 2x3\n\nFinal Determination: OVERTURN IN PART.\n\n"
+                     f"CLINICAL SUMMARY\n\n{CASE}\n"
+                     "DISPUTED ITEM 1 OF 2: Lumbar MRI\nReviewer's determination: UPHELD.\n"
+                     "Explanation: no red flags are documented.\n\n"
+                     "DISPUTED ITEM 2 OF 2: Chiropractic treatment 2x3\n"
+                     "Reviewer's determination: OVERTURNED.\n"
+                     "Explanation: this is a first course of chiropractic care.\n")
+    assert "forklift driver" in letter.summary_text
+    assert "first course of chiropractic" not in letter.summary_text
+    assert "no red flags" not in letter.summary_text

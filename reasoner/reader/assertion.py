@@ -198,6 +198,15 @@ def _rules() -> list[Any]:
         rule("never", _NEGATED, "FORWARD", [{"LOWER": "never"}], max_scope=3),
         rule("does not", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["does", "do", "did"]}},
                                                 {"LOWER": "not"}], max_scope=2),
+        # what the record does not show was not done, as far as a reviewer can tell: "The
+        # physician did not record any sleep hygiene counseling"
+        rule("did not record", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["does", "do", "did", "has", "have", "had"]}},
+            {"LOWER": {"IN": ["not", "n't", "never"]}},
+            {"LOWER": {"IN": ["record", "recorded", "document", "documented", "note", "noted",
+                              "mention", "mentioned", "describe", "described", "list",
+                              "listed", "report", "reported", "include", "included"]}},
+            {"LOWER": {"IN": ["any", "a", "an", "the"]}, "OP": "?"}], max_scope=5),
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
                                 "with"]}}]),

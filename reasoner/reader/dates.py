@@ -1,5 +1,5 @@
 """Dates as letters write them: 5-24-07, 07/30/2015, July 30, 2015, Jul. 30 2015, 30 July 2015,
-2015-07-30."""
+02-Feb-2026, 2015-07-30."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ _MONTHS = {m: i for i, m in enumerate(
 NUMERIC = r"\b\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(?:\d{4}|\d{2})\b"
 WORDED = (r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?"
           r"\s+\d{4}\b")
-DAY_FIRST = (r"\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?"
-             r"\s+\d{4}\b")
+# "30 July 2015", "02-Feb-2026", "2/Feb/2026", "30.Jul.2015"
+DAY_FIRST = (r"\b\d{1,2}(?:\s+|[-/.])(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+             r"[a-z]*\.?,?(?:\s+|[-/.])\d{4}\b")
 ISO = r"\b\d{4}-\d{2}-\d{2}\b"
 DATE_RE = re.compile(f"(?:{ISO}|{WORDED}|{DAY_FIRST}|{NUMERIC})")
 
@@ -21,7 +22,7 @@ def parse_date(text: str) -> dt.date | None:
     """One date, or None when the text is not a valid date (e.g. '6-7 out of 10')."""
     text = text.strip()
     worded = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$", text)
-    day_first = re.match(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$", text)
+    day_first = re.match(r"(\d{1,2})(?:\s+|[-/.])([A-Za-z]+)\.?,?(?:\s+|[-/.])(\d{4})$", text)
     iso = re.match(r"(\d{4})-(\d{2})-(\d{2})$", text)
     try:
         if iso:

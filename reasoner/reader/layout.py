@@ -79,6 +79,7 @@ def split(cleaned: Cleaned, source: str) -> Letter:
     # detected layout first, then the other IMR layouts.
     for name in [layout, *(n for n in _IMR_LAYOUTS if n != layout)]:
         summary, items = _SPLITTERS[name](text)
+        summary = (summary[0], _reviewer_line(text, *summary))
         if summary[1] <= summary[0] or not text[summary[0]:summary[1]].strip():
             problem = problem or f"layout {name}: the case summary was not found"
         elif not items:
@@ -88,6 +89,22 @@ def split(cleaned: Cleaned, source: str) -> Letter:
         if layout == "progress-report":
             break  # a treating physician's report is not read as a review
     raise InputError(problem, source=source)
+
+
+# A line that opens the reviewer's own words: whatever a layout took for the case summary ends
+# before it, so that no reason, guideline or decision is read as a fact of the case.
+_REVIEWER_LINE = re.compile(
+    r"^[ \t]*(?:Decision rationale|Rationale(?: for the decision)?|Explanation|Reviewer'?s? "
+    r"(?:determination|decision|rationale|analysis)|Guidelines? (?:relied|applied|used)|"
+    r"(?:MAXIMUS|Claims Administrator) guideline|Medical Treatment Guideline|DISPUTED ITEM|"
+    r"Determination|Decision|Standard applied|Basis for (?:the )?decision)\b[^\n]{0,40}?[:\-]",
+    re.I | re.M)
+
+
+def _reviewer_line(text: str, start: int, end: int) -> int:
+    """Where the summary text[start:end] must end: at the first line in the reviewer's words."""
+    found = _REVIEWER_LINE.search(text, start, end)
+    return found.start() if found else end
 
 
 def _after(pattern: str, text: str, start: int = 0) -> int | None:
@@ -253,7 +270,7 @@ def _professional_review(text: str):
         pass  # the summary comes first: as found
     elif text[issue_end:summary[0]].strip() or summary[1] <= summary[0]:
         # what follows the issues ("PATIENT:", "BACKGROUND") is the clinical record too
-        summary = (issue_end, _before(ends[:4], text, issue_end))
+        summary = (issue_end, _before(ends, text, issue_end))
     guideline = _field(text, r"^\s*MEDICAL TREATMENT GUIDELINE\(?S?\)? RELIED UPON[^\n:]*:?",
                        [r"^\s*RATIONALE FOR WHY"])
     rationale = _field(text, r"^\s*RATIONALE FOR WHY[^\n:]*:?", [r"^\s*MEDICAL REVIEWER"])
