@@ -52,3 +52,16 @@ def test_a_later_sentence_about_the_therapy_gives_its_response(kb):
     courses = _courses(kb, "She completed twelve sessions of acupuncture in 2014. Those sessions "
                            "helped for a few days each time.")
     assert courses[TERM + "Acupuncture"] == SUBJ
+
+
+def test_a_response_told_in_the_next_sentence_and_a_late_has_had(kb):
+    facts = read_case(read_letter(SEED.read_text().replace(ANCHOR, (
+        "He had bilateral L5-S1 TFESI on 03/02/2015. At the next visit he reported about 50% "
+        "relief for six weeks and he was able to walk his usual mile around the park. "
+        "Gabapentin 300 mg three times a day was started on 03/05/2015; the burning dropped "
+        "from 8/10 to 5/10, and he has had no dizziness or sedation. " + ANCHOR), 1).encode(),
+        SEED.name, kb.terms).graph.facts)
+    courses = {c.concept: c for c in facts.courses}
+    esi = courses[TERM + "TransforaminalEpiduralSteroidInjection"]
+    assert esi.response == FUNC and (esi.relief_percent, esi.relief_weeks) == (50, 6)
+    assert courses[TERM + "Gabapentin"].response == SUBJ

@@ -65,16 +65,20 @@ _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DAT
                      re.I)
 _DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)", re.I)
-_PRIOR = re.compile(r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|included|"
-                    r"consists? of|:)|\btreatment (?:to date|history)\b[^:]*?(?:includes?|"
-                    r"included|has included|:)|\bhas (?:had|received|undergone|tried)\b|"
-                    r"\b(?:treatments?|tx|therap(?:y|ies)|care)\b[^:.]{0,40}?\b(?:has|have)?\s*"
-                    r"(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:", re.I)
+# A list of what was done ("Treatment to date has included ...", "Tx:"), which opens a
+# statement of its own in a run-on note; "has had" opens one only at a sentence's start.
+_PRIOR_LIST = (r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|included|"
+               r"consists? of|:)|\btreatment (?:to date|history)\b[^:]*?(?:includes?|"
+               r"included|has included|:)|"
+               r"\b(?:treatments?|tx|therap(?:y|ies)|care)\b[^:.]{0,40}?\b(?:has|have)?\s*"
+               r"(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:")
+_PRIOR = re.compile(_PRIOR_LIST + r"|^\W*(?:[\w.'-]+\s+){0,4}?(?:has|have) (?:had|received|"
+                    r"undergone|tried)\b", re.I)
 _MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
                    r":)|\b(?:is|was|remains) (?:currently |still )?(?:taking|prescribed|on)\b|"
                    r"\b(?:he|she|patient|worker) (?:takes|uses|continues)\b", re.I)
 # Cues that open a statement of their own (a run-on note is cut before them, `_statements`).
-_OPENERS = (_DIAGNOSES, _PRIOR, _MEDS)
+_OPENERS = (_DIAGNOSES, re.compile(_PRIOR_LIST, re.I), _MEDS)
 # A drug said to be stopped or tried in the past is a prior treatment, else a current medication.
 _STOPPED = re.compile(r"\b(?:stopped|discontinued|tried|trial of|failed|previously|prior|"
                       r"formerly|no longer|ceased|weaned|switched from)\b", re.I)
@@ -997,16 +1001,21 @@ def _collective_response(out: Extracted, sentence: str, at: int) -> bool:
 
 def _continued_response(out: Extracted, sentence: str, at: int, named: set[str]) -> None:
     """A response said right after one course was told, naming nothing: "Completed 4 visits
-    of hand therapy. Grip 18 lb -> 32 lb; now able to button shirts." is that course's. Said
+    of hand therapy. Grip 18 lb -> 32 lb; now able to button shirts." is that course's (the
+    only course of the sentence before, else the only one in the words just before). Said
     after several courses or far from one, it is nobody's; a drug cut back in the sentence
     ("has cut his meloxicam") is what the gain is measured by."""
     response = response_of(sentence)
     if response != "SubjectiveImprovement" and not _SAID_OF_A_COURSE.search(sentence):
         return  # "Pain unchanged.", "She is able to sit 20 minutes.": a state, not a change
-    near = [f for f in out.facts if f.kind in ("prior", "medication") and f.end >= at - _NEAR
-            and f.concept not in named]
-    if response is not None and len({f.concept for f in near}) == 1:
-        _add_response(near[-1], response)
+    courses = [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at
+               and f.concept not in named]
+    near = [f for f in courses if f.end >= at - _NEAR]
+    told = [f for f in courses if f.start >= out.previous[0]]  # in the sentence before
+    for said in (told, near):
+        if response is not None and len({f.concept for f in said}) == 1:
+            _add_response(said[-1], response)
+            return
 
 
 def _add_response(fact: Mention, response: str) -> None:
