@@ -940,3 +940,20 @@ def test_a_checklist_of_prior_treatment(kb):
 def test_a_pulse_is_not_physical_therapy(kb):
     extracted = _facts(kb, "Vascular: DP/PT 2/4 bilat. DP and PT pulses palpable. No PT to date.")
     assert not _of(extracted, "prior", "PhysicalTherapy")
+
+
+@pytest.mark.parametrize(("name", "days"), [
+    ("Cold therapy unit, 7-day rental, post-op", 7),
+    ("Cold therapy unit rental x 7 days", 7),
+    ("cold therapy unit for 14 days", 14),
+    ("TENS unit 30-day trial", 30),
+    ("TENS unit one month rental", 30),
+    ("Voltaren gel for 4 weeks", 28),
+    ("Home health aide 4 hours/day, 5 days/week x 2 weeks", 14),
+    ("Post-op PT to start week 1 after surgery", None),
+    ("Lumbar x-rays 6 weeks post-op", None),
+    ("Naproxen 550 mg #60", None),
+])
+def test_requested_period(name, days):
+    from reasoner.reader.items import requested_period
+    assert requested_period(name) == days

@@ -32,6 +32,7 @@ _PROPS = {"on_date": "onDate", "start": "startDate", "sessions": "sessions",
           "value": "value", "value_high": "valueHigh", "result": "resultText",
           "request_date": "requestDate", "quantity": "quantity",
           "frequency_per_week": "frequencyPerWeek", "duration_weeks": "durationWeeks",
+          "duration_days": "durationDays",
           "purpose_text": "purposeText", "levels": "levels", "relief_percent": "reliefPercent",
           "relief_weeks": "reliefWeeks"}
 _LINKS = {"assessment_result": "result", "context": "context", "response": "response",

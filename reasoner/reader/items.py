@@ -215,6 +215,34 @@ _SWITCH = re.compile(r"\b(?:switch\w*|chang\w*|convert\w*|transition\w*)\b[^.;]*
                      r"\b(?:to|over to)\b|\breplac\w*\b[^.;]*?\bwith\b", re.I)
 
 
+# How long a request is for, as its name says it: "7-day rental", "rental x 7 days", "for 14
+# days", "30-day trial", "one month rental", "x 2 weeks", "for 3 months" (not a frequency:
+# "5 days/week", "3 days a week"; not a dose: "4 hours/day").
+_PERIOD = re.compile(
+    r"(?:\b(?:x|for|rental|trial|use|supply|of)\s*(?:a\s+|an\s+)?|\b)"
+    r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|thirty|a|an)"
+    r"[\s-]*(?P<unit>days?|weeks?|wks?|months?|mos?)\b"
+    r"(?!\s*(?:/|a\s+(?:week|month)|per\b|each\b|weekly|of\s+(?:therapy|treatment)))", re.I)
+_PERIOD_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                 "six": 6, "seven": 7, "eight": 8, "ten": 10, "twelve": 12, "fourteen": 14,
+                 "thirty": 30}
+_PERIOD_DAYS = {"d": 1, "w": 7, "m": 30}
+
+
+def requested_period(name: str) -> int | None:
+    """Days a request is for, when its name says so with a period word next to a number or
+    to a rental, trial or supply ("7-day rental", "rental x 2 weeks", "one month trial")."""
+    for found in _PERIOD.finditer(name):
+        said = found.group(0).lower()
+        if not (said[0] in "xfrtuso" or re.search(r"rental|trial|supply|use|purchase",
+                                                   name[found.end():found.end() + 20], re.I)):
+            continue  # "6 weeks post-op" names a time, not what is asked for
+        count = found.group("n").lower()
+        n = int(count) if count.isdigit() else _PERIOD_WORDS[count]
+        return n * _PERIOD_DAYS[found.group("unit")[0].lower()]
+    return None
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
@@ -246,6 +274,8 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         number = next(g for g in count.groups() if g)
         unit = "Tablet" if count.group(1) else "Visit" if count.group(2) else None
         props.update(quantity=float(number), unit=m(unit) if unit else None)
+    if "duration_weeks" not in props and (days := requested_period(name)) is not None:
+        props["duration_days"] = days
     if props["concept"] and lex.terms.is_a(props["concept"], T("Drug")):
         props.update(dose_props(name))
         if props.get("unit") is None and props.get("quantity") is not None:
