@@ -957,3 +957,17 @@ def test_a_pulse_is_not_physical_therapy(kb):
 def test_requested_period(name, days):
     from reasoner.reader.items import requested_period
     assert requested_period(name) == days
+
+
+@pytest.mark.parametrize(("name", "concept"), [
+    ("Repeat cervical epidural steroid injection, C5-6, interlaminar",
+     "CervicalInterlaminarEpiduralSteroidInjection"),
+    ("Right C5-C6 interlaminar cervical epidural steroid injection",
+     "CervicalInterlaminarEpiduralSteroidInjection"),
+    ("Cervical epidural steroid injection C5-6 and C6-7", "CervicalEpiduralSteroidInjection"),
+    ("Lumbar ESI L4-5 transforaminal", "TransforaminalEpiduralSteroidInjection"),
+])
+def test_a_kind_named_by_words_apart(kb, name, concept):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import lexicon_for
+    assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept

@@ -251,6 +251,8 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     if (switch := _SWITCH.search(name)) and any(h.start >= switch.end() for h in service):
         service = [h for h in service if h.start >= switch.end()]  # what it is switched to
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
+    if props["concept"]:  # its kind named by words apart ("cervical ESI, C5-6, interlaminar")
+        props["concept"] = lex.by_words(props["concept"], name)
     found = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}
     # one drug read twice (diclofenac, diclofenac topical) is one: keep the narrowest
     drugs = {d for d in found if not any(o != d and lex.terms.is_a(o, d) for o in found)}

@@ -121,6 +121,7 @@ class Lexicon:
         self._chosen: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
         self._regional_kind: dict[tuple[str, str, bool | str], str] = {}
         self._regions: dict[str, set[str]] | None = None
+        self._kinds: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
 
     def find(self, text: str, *within: str) -> list[Match]:
         """Non-overlapping longest matches, left to right, of terms under any of `within`."""
@@ -200,6 +201,33 @@ class Lexicon:
         depth = min(map(self.terms.depth, fits))
         regional = [kind for kind in fits if self.terms.depth(kind) == depth]
         return regional[0] if len(regional) == 1 else concept
+
+    def by_words(self, concept: str, text: str) -> str:
+        """The deepest kind of `concept` one of whose names has all its words in the text, in
+        any order ("Repeat cervical epidural steroid injection, C5-6, interlaminar" is a
+        cervical interlaminar ESI); `concept` when none does, or when two kinds side by side
+        do (which one is not said)."""
+        kinds = self._named_kinds(concept)
+        if not kinds:
+            return concept
+        words = {t for t, _, _ in tokens(text)}
+        named = [kind for kind, names in kinds if any(n <= words for n in names)]
+        if not named:
+            return concept
+        deepest = max(map(self.terms.depth, named))
+        found = {k for k in named if self.terms.depth(k) == deepest}
+        return found.pop() if len(found) == 1 else concept
+
+    def _named_kinds(self, concept: str) -> list[tuple[str, list[frozenset[str]]]]:
+        """The kinds under `concept`, each with the word sets of its names (computed once)."""
+        if concept not in self._kinds:
+            is_a = self.terms.is_a
+            self._kinds[concept] = [
+                (iri, [frozenset(t for t, _, _ in tokens(n)) for n in (
+                    label, *self.terms.synonyms.get(iri, ()))])
+                for iri, label in self.terms.labels.items()
+                if iri != concept and iri.startswith(TERM) and is_a(iri, concept)]
+        return self._kinds[concept]
 
     def graded(self, concept: str, grade: str) -> str:
         """The kind of `concept` named by its grade ('severe' osteoarthritis of the knee:
