@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from reasoner.errors import InputError
+from reasoner.reader import reviews
 from reasoner.reader.clean import Cleaned
 from reasoner.reader.dates import DATE_RE
 
@@ -57,13 +58,40 @@ def detect(text: str) -> str | None:
             and re.search(r"\b(?:upheld|overturned)\b", text, re.I)):
         # a reviewer's report: its disputed items, each upheld or overturned
         return "medical-professional-review"
-    if re.search(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final Determination)\b", text,
-                 re.I) and _OUTCOME_LINE.search(text):
-        return "reviewer-outcome-lines"  # (or another review layout: `split` tries them all)
-    if _PLAN.search(text) or _CAPS_PLAN.search(text) or _REQUESTING.search(text) or \
-            re.search(r"PROGRESS REPORT|\bPR-?2\b", text, re.I):
+    if _REVIEW_SIGNAL.search(text) and _DECIDED.search(text):
+        return "reviewer-report"  # (or another review layout: `split` tries them all)
+    if _is_report(text):
         return "progress-report"
     return None
+
+
+def _is_report(text: str) -> bool:
+    """A treating physician's report: a plan, a request, or named as one."""
+    return bool(_PLAN.search(text) or _CAPS_PLAN.search(text) or _REQUESTING.search(text) or
+                re.search(r"PROGRESS REPORT|\bPR-?2\b", text, re.I))
+
+
+_ENUMERATOR = re.compile(r"^(?:[-\u2022*]|\(?(?:[A-Ha-h]|\d{1,2})[.)])[ \t]+")
+
+
+def _unnumbered(item: Item) -> Item:
+    """An item without the number or bullet that listed it ("1) Lumbar MRI", "B. Brace")."""
+    cut = _ENUMERATOR.match(item.name)
+    if cut is None:
+        return item
+    return Item(**{**item.__dict__, "name": item.name[cut.end():],
+                   "name_span": (item.name_span[0] + cut.end(), item.name_span[1])})
+
+
+# What only a review says: its outcomes, its reviewer ("0VERTURNED" as a fax reads it). Such a
+# document is never read as a treating physician's report: its reasons would become facts.
+_REVIEWED = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned|[o0]verturn)\b|\b(?:expert|physician|"
+                       r"medical|imr) reviewer\b|\bMAXIMUS\b|\bFinal Determination\b", re.I)
+# A reviewer's report: named as one, and deciding something.
+_REVIEW_SIGNAL = re.compile(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final Determination|"
+                            r"Expert Reviewer|Physician Reviewer)\b|\bCM\d{2}-\d{4,}", re.I)
+_DECIDED = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned)\b|\b(?:not\s+)?medically\s+necessary\b",
+                      re.I)
 
 
 def split(cleaned: Cleaned, source: str) -> Letter:
@@ -75,19 +103,32 @@ def split(cleaned: Cleaned, source: str) -> Letter:
                          "'MEDICAL PROFESSIONAL REVIEW', nor a progress report's 'TREATMENT "
                          "PLAN' or 'REQUEST FOR AUTHORIZATION' was found", source=source)
     problem = ""
+    undecided: Letter | None = None  # items found without their outcomes: the last resort
     # Letters mix the layouts' parts (a 2013 notice headed like the later letters): the
     # detected layout first, then the other IMR layouts.
-    for name in [layout, *(n for n in _IMR_LAYOUTS if n != layout)]:
+    # A treating physician's report that speaks of IMR (an appeal) is read as one when no
+    # review layout finds what a review decides.
+    fallback = ["progress-report"] if layout != "progress-report" and _is_report(text) and \
+        not _REVIEWED.search(text) else []
+    for name in [layout, *(n for n in _IMR_LAYOUTS if n != layout), *fallback]:
         summary, items = _SPLITTERS[name](text)
         summary = (summary[0], _reviewer_line(text, *summary))
+        items = [_unnumbered(i) for i in items]
         if summary[1] <= summary[0] or not text[summary[0]:summary[1]].strip():
             problem = problem or f"layout {name}: the case summary was not found"
         elif not items:
             problem = problem or f"layout {name}: no disputed item was found"
+        elif name != "progress-report" and not any(i.outcome for i in items):
+            # a review's items carry their outcomes: another layout may find them with theirs
+            undecided = undecided or Letter(name, cleaned, summary, items, header(text))
+        elif name == "progress-report" and undecided is not None:
+            break  # a review whose outcomes were not found is still a review
         else:
             return Letter(name, cleaned, summary, items, header(text))
         if layout == "progress-report":
             break  # a treating physician's report is not read as a review
+    if undecided is not None:
+        return undecided
     raise InputError(problem, source=source)
 
 
@@ -631,50 +672,18 @@ def _objects(rest: str, at: int) -> list[tuple[str, int]]:
     return out
 
 
-# Any other reviewer's report: its items as lines that end with their outcome, then the case,
-# then the reasons ("ITEMS AND OUTCOME / - Naproxen 550 mg #60 ...... OVERTURNED / FACTS ...
-# / RATIONALE"; "A. Functional restoration program (80 hours)      OVERTURNED - medically
-# necessary"; "Right carpal tunnel release -- UPHELD").
-_OUTCOME_LINE = re.compile(
-    r"^[ \t]*(?:[-\u2022*]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*(?P<name>[^\n]{3,160}?)"
-    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*(?P<outcome>UPHELD|OVERTURNED|Upheld|"
-    r"Overturned)|(?<!\bis)(?<!\bwas)(?<!\bare)(?<!\bbe)(?<!\bbeen)[ \t]+"
-    r"(?P<caps>UPHELD|OVERTURNED))\b[^\n]*$", re.M)
-# Where the reviewer's reasons begin: a heading line.
-_REASONS = (r"^[ \t]*(?:RATIONALES?|DETERMINATIONS?|DECISION RATIONALES?|REASONS?(?: FOR THE "
-            r"DECISIONS?)?|ANALYSIS|DISCUSSION|BASIS(?: FOR THE DECISIONS?)?|REVIEWER'?S? "
-            r"(?:RATIONALE|ANALYSIS|COMMENTS?)|GUIDELINES? (?:APPLIED|USED|CITED|RELIED UPON))"
-            r"\b[^\n]{0,40}$")
-_GAP = 160  # characters between two outcome lines of one list (a heading, a blank line)
-
-
-def _outcome_lines(text: str):
-    """Items as a list of lines, each ending with its outcome; the case is what lies between
-    the list and the reviewer's reasons (a report without a heading for its reasons is not
-    read: the reasons would be read as facts)."""
-    lines = list(_OUTCOME_LINE.finditer(text))
-    if not lines:
-        return (0, 0), []
-    first = [lines[0]]
-    for line in lines[1:]:
-        if line.start() - first[-1].end() > _GAP:
-            break
-        first.append(line)
-    start = first[-1].end()
-    reasons = re.compile(_REASONS, re.M).search(text, start)
-    if reasons is None:
-        return (0, 0), []
-    items = [Item(re.sub(r"\s+", " ", line.group("name")).strip(" .:-"), line.span("name"),
-                  (line.group("outcome") or line.group("caps")).lower(), None, None, None)
-             for line in first]
-    return (start, reasons.start()), items
+def _reviewer_report(text: str):
+    """A reviewer's report in any other layout (`reviews.review`)."""
+    summary, found = reviews.review(text)
+    return summary, [Item(" ".join(name.split()), span, outcome, None, None, None)
+                     for name, span, outcome in found]
 
 
 _IMR_LAYOUTS = ("imr-final-determination", "notice-2013", "medical-professional-review",
-                "reviewer-outcome-lines")
+                "reviewer-report")
 _SPLITTERS = {"imr-final-determination": _final_determination, "notice-2013": _notice_2013,
               "medical-professional-review": _professional_review,
-              "reviewer-outcome-lines": _outcome_lines, "progress-report": _progress_report}
+              "reviewer-report": _reviewer_report, "progress-report": _progress_report}
 
 _HEADER = {
     "case_number": r"(?:IMR )?Case (?:Number|No\.?):\s*([A-Z]{2}\d{2}-\d+)",

@@ -1,0 +1,227 @@
+"""A reviewer's report in any layout: which items it decides, with what outcome, and where the
+case is told.
+
+The named layouts (`layout.py`) read the letters IMR sends in their known forms. Reports are
+also written in many others: items in a table ("Service | Decision"), in aligned columns, as
+"Item 1 of 3: ..." or "Disputed Service: ..." blocks with an "Outcome:" line, as lines that end
+with their outcome ("... -- Denial upheld"), or only in the conclusion ("The request for X is
+not medically necessary"); the case under a heading of its own ("History", "Facts",
+"Background") or under none, as the first paragraph that describes the worker. The case ends
+where the reviewer's words begin (an item, a decision, a heading of reasons), so no reason is
+ever read as a fact.
+"""
+
+from __future__ import annotations
+
+import re
+
+Found = tuple[str, tuple[int, int], str]  # an item's name, its span, its outcome
+
+_I = re.I | re.M
+
+
+def outcome_of(said: str) -> str | None:
+    """The decision a short text states: upheld or overturned ("Denial overturned",
+    "Upheld (not medically necessary)", "Not medically necessary", "0VERTURNED")."""
+    said = said.lower()
+    if re.search(r"\b[o0]verturn", said):
+        return "overturned"
+    if re.search(r"\buph[e3]l[d1]\b", said):
+        return "upheld"
+    if re.search(r"\bnot\s+medically\s+necessary\b", said):
+        return "upheld"
+    if re.search(r"\bmedically\s+necessary\b", said):
+        return "overturned"
+    return None
+
+
+def review(text: str) -> tuple[tuple[int, int], list[Found]]:
+    """The case's span and the items decided; ((0, 0), []) when either is not found."""
+    for strategy in (_table_rows, _field_blocks, _questions, _outcome_lines, _conclusions):
+        items = _distinct(strategy(text))
+        if items:
+            break
+    else:
+        return (0, 0), []
+    start = _case_start(text)
+    if start is None:
+        return (0, 0), []
+    end = _case_end(text, start, [span[0] for _, span, _ in items if span[0] > start])
+    if end is None:
+        return (0, 0), []  # the reasons would be read as the case
+    return (start, end), items
+
+
+# Items ------------------------------------------------------------------------------------
+
+_CELLS = re.compile(r"\s*\|\s*|\s{2,}")
+_NOT_A_NAME = re.compile(r"^(?:#|no\.?|\d{1,2}[.)]?|[-=:| ]+|(?:requested |disputed )?(?:service|"
+                         r"treatment|item|request)s?(?: in dispute)?|decision|determination|"
+                         r"outcome|ur decision|imr outcome|field|value)$", re.I)
+
+
+def _table_rows(text: str) -> list[Found]:
+    """Rows of a table whose last filled cell is a decision ("| 2 | Lyrica 75mg #60 |
+    OVERTURNED |", "1    Norco 7.5/325mg #90    Modified to #45  Overturned")."""
+    found: list[Found] = []
+    for line in re.finditer(r"^[^\n]*$", text, re.M):
+        row = line.group()
+        if "|" not in row and not re.search(r"\S\s{2,}\S", row):
+            continue
+        cells = [(c.start(), c.group()) for c in re.finditer(r"[^|]+?(?=\s*\||\s{2,}|$)",
+                                                                row) if c.group().strip()]
+        if len(cells) < 2 or len(cells[-1][1].strip()) > 40:
+            continue
+        outcome = outcome_of(cells[-1][1])
+        names = [(at, c.strip()) for at, c in cells[:-1] if not _NOT_A_NAME.match(c.strip())
+                 and outcome_of(c) is None and re.search(r"[A-Za-z]{3}", c)]
+        if outcome and names:
+            at, name = names[0]
+            start = line.start() + at + (len(row[at:]) - len(row[at:].lstrip()))
+            found.append((name, (start, start + len(name)), outcome))
+    return _first_cluster(found)
+
+
+# "Item 1 of 3: Right knee arthroscopy", "Disputed Service: X-ray lumbar spine", "[Issue 2]
+# Custom orthotics", each followed within a few lines by its "Outcome: Overturned".
+_ITEM_LINE = re.compile(r"^[ \t*#]*\[?(?:item|issue|question|disputed (?:service|item|treatment|"
+                        r"request)|requested (?:service|treatment)|service|treatment|request)"
+                        r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
+                        r"[ \t]*[:.)\]\-\u2013]?[ \t]*(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
+_DECISION_LINE = re.compile(r"^[ \t*#]*(?:outcome|decision|determination|result|answer|finding|"
+                            r"imr (?:decision|outcome|determination)|reviewer'?s? "
+                            r"(?:decision|determination))[ \t]*[:\-\u2013][ \t]*(?P<said>[^\n]+)",
+                            _I)
+
+
+def _field_blocks(text: str) -> list[Found]:
+    found: list[Found] = []
+    for head in _ITEM_LINE.finditer(text):
+        if outcome_of(head.group("name")) or _DECISION_LINE.match(head.group()):
+            continue
+        window = text[head.end():head.end() + 400].split("\n")[1:5]
+        for line in window:
+            decided = _DECISION_LINE.match(line)
+            if decided and (outcome := outcome_of(decided.group("said"))):
+                found.append((head.group("name").strip(" .:"), head.span("name"), outcome))
+                break
+    return found
+
+
+# "1. Is the requested X medically necessary?", "Question 2: Is X medically necessary?"
+_QUESTION = re.compile(r"^[ \t*#]*(?:(?:question|issue|item|q)[ \t]*)?\d{1,2}[ \t]*[.):][ \t]*"
+                       r"(?:is|are|was|were)[ \t]+(?:the[ \t]+)?(?:requested[ \t]+)?"
+                       r"(?P<name>[^\n?]+?),?[ \t]+medically[ \t]+necessary[^\n?]*\??[ \t]*$", _I)
+
+
+def _questions(text: str) -> list[Found]:
+    found: list[Found] = []
+    for asked in _QUESTION.finditer(text):
+        for line in text[asked.end():asked.end() + 400].split("\n")[1:4]:
+            if outcome := outcome_of(line):
+                found.append((asked.group("name").strip(), asked.span("name"), outcome))
+                break
+    return found
+
+
+# A line that ends with its outcome: "- Naproxen 550 mg #60 ...... OVERTURNED", "Lumbar MRI --
+# Denial upheld", "A. FRP (80 hours)     OVERTURNED - medically necessary".
+_OUTCOME_LINE = re.compile(
+    r"^[ \t]*(?:[-\u2022*]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*(?P<name>[^\n]{3,160}?)"
+    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*|[ \t]{2,}|[ \t]+(?=[A-Z0]{6}))"
+    r"(?P<said>(?:denial[ \t]+)?(?:uph[e3]l[d1]|[o0]verturned)|(?:not[ \t]+)?medically[ \t]+"
+    r"necessary)\b[^\n]*$", _I)
+
+
+def _outcome_lines(text: str) -> list[Found]:
+    found = [(line.group("name").strip(" .:-"), line.span("name"), outcome)
+             for line in _OUTCOME_LINE.finditer(text)
+             if not re.search(r"\b(?:is|are|was|were|be|been|request for)\s*$",
+                              line.group("name"), re.I)
+             and (outcome := outcome_of(line.group("said")))]
+    return _first_cluster(found)
+
+
+# "The request for Soma 350mg #60 is not medically necessary."
+_CONCLUSION = re.compile(r"\bThe request for (?P<name>[^\n.]{3,160}?) (?:is|was) "
+                         r"(?P<not>not )?medically necessary", re.I)
+
+
+def _conclusions(text: str) -> list[Found]:
+    return [(said.group("name").strip(), said.span("name"),
+             "upheld" if said.group("not") else "overturned")
+            for said in _CONCLUSION.finditer(text)]
+
+
+_GAP = 200  # characters between two rows of one list (a heading, a separator, a blank line)
+
+
+def _first_cluster(found: list[Found]) -> list[Found]:
+    """The first run of items that stand together (a table, a list), not lines far apart."""
+    cluster = found[:1]
+    for item in found[1:]:
+        if item[1][0] - cluster[-1][1][1] > _GAP:
+            break
+        cluster.append(item)
+    return cluster
+
+
+# Words of the reviewer, not of a requested service: a heading ("RATIONALE FOR WHY THE
+# REQUESTED TREATMENT IS OR IS NOT MEDICALLY NECESSARY") or a sentence cut short.
+_NOT_ITEM = re.compile(r"\b(?:rationale|why|guidelines?|determinations?|decisions?|reasons?|"
+                       r"whether|is or is not)\b|\b(?:not|is|are|was|were|be|been)\s*$", re.I)
+
+
+def _distinct(items: list[Found]) -> list[Found]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = re.sub(r"\W+", " ", item[0].lower()).strip()
+        if key and key not in seen and not _NOT_ITEM.search(item[0]):
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+# The case ----------------------------------------------------------------------------------
+
+_CASE_HEADING = re.compile(
+    r"^[ \t#*]*(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?(?:MEDICAL )?"
+    r"RECORDS|(?:MEDICAL )?RECORDS? SUMMARY|CL[I1l]N[I1l]CAL (?:H[I1l]STORY|[I1l]NFORMAT[I1l]ON|"
+    r"BACKGROUND|NOTES)|H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
+    r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY)[ \t*]*:?[ \t*]*$", _I)
+# Without a heading, the case starts with the first line of prose that describes the worker.
+_WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|injured worker|claimant|"
+                     r"employee|applicant|patient)\b", re.I)
+# Where the reviewer's words begin: a decision or reasons heading opening a block, a
+# decision or item line, the closing formula.
+_CASE_ENDS = [
+    # a short line after a finished one ("...27 January 2014.\nRationale\n")
+    re.compile(r"(?:(?<=[.:?!\"\u201d)]\n)|(?<=\n\n))[ \t#*]*(?=[^\n.]{0,40}\b(?:rationales?|"
+               r"determinations?|decisions?|basis|conclusions?|guidelines?|analysis|discussion|"
+               r"explanations?|reasons?|disputed|outcomes?|issues?|questions?|evidence|items?)"
+               r"\b[^\n.]{0,50}$)", _I),
+    re.compile(r"^[ \t*#]*\[?(?:item|issue|question)[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}\b|"
+               r"^[ \t*#]*disputed (?:service|item|treatment|request)s?[ \t]*(?::|\d)", _I),
+    _DECISION_LINE, _QUESTION,
+    re.compile(r"^[^\n]*\bThis (?:decision|determination) is final", _I),
+]
+
+
+def _case_start(text: str) -> int | None:
+    heading = _CASE_HEADING.search(text)
+    if heading:
+        return heading.end()
+    for line in re.finditer(r"^[^\n]{60,}$", text, re.M):  # prose, not a header field
+        if _WORKER.search(line.group()) and \
+                len(re.findall(r"\b[a-z]{3,}\b", line.group())) >= 6:
+            return line.start()
+    return None
+
+
+def _case_end(text: str, start: int, items: list[int]) -> int | None:
+    """Where the reviewer's words begin after the case (an item named after it is one);
+    None when nothing says so."""
+    ends = [found.start() for pattern in _CASE_ENDS
+            if (found := pattern.search(text, start + 1))] + items
+    return min(ends, default=None)
