@@ -86,6 +86,7 @@ def _table_rows(text: str) -> list[Found]:
 # Custom orthotics", each followed within a few lines by its "Outcome: Overturned".
 _ITEM_LINE = re.compile(r"^[ \t*#]*\[?(?:item|issue|question|disputed (?:service|item|treatment|"
                         r"request)|requested (?:service|treatment)|service|treatment|request)"
+                        r"(?:\(s\)|s)?\b(?:[ \t]+(?:in dispute|at issue|under review|requested))?"
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
                         r"[ \t]*[:.)\]\-\u2013]?[ \t]*(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
 _DECISION_LINE = re.compile(r"^[ \t*#]*(?:outcome|decision|determination|result|answer|finding|"
@@ -119,7 +120,7 @@ def _questions(text: str) -> list[Found]:
     for asked in _QUESTION.finditer(text):
         for line in text[asked.end():asked.end() + 400].split("\n")[1:4]:
             if outcome := outcome_of(line):
-                found.append((asked.group("name").strip(), asked.span("name"), outcome))
+                found.append((_item_name(asked.group("name")), asked.span("name"), outcome))
                 break
     return found
 
@@ -128,18 +129,47 @@ def _questions(text: str) -> list[Found]:
 # Denial upheld", "A. FRP (80 hours)     OVERTURNED - medically necessary".
 _OUTCOME_LINE = re.compile(
     r"^[ \t]*(?:[-\u2022*]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*(?P<name>[^\n]{3,160}?)"
-    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*|[ \t]{2,}|[ \t]+(?=[A-Z0]{6}))"
+    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*|[ \t]*[\[(][ \t]*|(?<!\.)[ \t]{2,}|"
+    r"[ \t]+(?=(?-i:[A-Z0]{6})))"
     r"(?P<said>(?:denial[ \t]+)?(?:uph[e3]l[d1]|[o0]verturned)|(?:not[ \t]+)?medically[ \t]+"
     r"necessary)\b[^\n]*$", _I)
 
 
+# A numbered row of a table whose columns a fax or a copy closed up: "1 Norco 7.5/325mg #90
+# Modified to #45 Overturned" (the outcome last, capitalised; the UR's decision before it).
+_ROW = re.compile(r"^[ \t]*(?:(?:\(?[A-Za-z0-9]{1,2}[.)]|\d{1,2}|[-\u2022*])[ \t]+)?"
+                  r"(?P<name>[^\n]{3,160}?)[ \t]+"
+                  r"(?P<said>(?-i:Upheld|Overturned|UPHELD|OVERTURNED|[O0]VERTURNED|Medically "
+                  r"necessary|Not medically necessary|MEDICALLY NECESSARY|NOT MEDICALLY "
+                  r"NECESSARY))[ \t.]*$", _I)
+_UR_SAID = re.compile(r"[ \t]+(?:modified(?:[ \t]+to[^\n]*)?|non-?certified|certified|denied|"
+                      r"partially certified|approved)[ \t]*$", re.I)
+
+
 def _outcome_lines(text: str) -> list[Found]:
-    found = [(line.group("name").strip(" .:-"), line.span("name"), outcome)
-             for line in _OUTCOME_LINE.finditer(text)
+    """(Each item's block may follow its line: no cluster is asked for.)"""
+    found = [(_item_name(line.group("name")), line.span("name"), outcome)
+             for pattern in (_OUTCOME_LINE, _ROW) for line in pattern.finditer(text)
              if not re.search(r"\b(?:is|are|was|were|be|been|request for)\s*$",
                               line.group("name"), re.I)
+             # a sentence ("... course of care. Medically necessary."), not a name
+             and not re.search(r"[a-z)]\.(?:\s+[A-Z]|\s*$)", line.group("name"))
+             and not _DECISION_LINE.match(line.group())
              and (outcome := outcome_of(line.group("said")))]
-    return _first_cluster(found)
+    found.sort(key=lambda f: f[1][0])
+    return [f for n, f in enumerate(found)  # one item a line, whichever pattern read it
+            if not n or f[1][0] >= found[n - 1][1][1]]
+
+
+# "Issue #1: MRI of the right ankle", "Question 2: Custom orthotics": the item is what follows
+_LABEL = re.compile(r"^(?:item|issue|question|disputed (?:service|item|treatment))[ \t]*"
+                    r"(?:no\.?|#)?[ \t]*\d{0,2}(?:[ \t]+of[ \t]+\d{1,2})?[ \t]*[:.)\-][ \t]*",
+                    re.I)
+
+
+def _item_name(name: str) -> str:
+    return re.sub(r"^(?:a|an|the)\s+", "", _UR_SAID.sub("", _LABEL.sub("", name.strip(" .:-"))),
+                  flags=re.I)
 
 
 # "The request for Soma 350mg #60 is not medically necessary."
