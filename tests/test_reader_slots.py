@@ -971,3 +971,24 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
     from reasoner.reader.items import parse_item
     from reasoner.reader.lexicon import lexicon_for
     assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept
+
+
+@pytest.mark.parametrize(("sentence", "concept", "present"), [
+    ("The employer has confirmed in writing that his forklift position remains available.",
+     "JobToReturnTo", True),
+    ("A modified unit clerk position is being held for her.", "JobToReturnTo", True),
+    ("He was terminated by his employer in 2015 and has no job offer.", "JobToReturnTo", False),
+    ("She states she is motivated to get off disability.", "MotivationToChange", True),
+    ("He is not motivated to return to work.", "MotivationToChange", False),
+    ("On bad days she needs her sister's help to bathe and dress.",
+     "SignificantFunctionalLoss", True),
+    ("Her husband does the shopping and cooking.", "SignificantFunctionalLoss", True),
+    ("She is independent in bathing, dressing and toileting.", "SignificantFunctionalLoss",
+     False),
+    ("If she is motivated, a program will be considered.", None, None),
+    ("He works full duty.", None, None),
+])
+def test_judgments_read_from_context(sentence, concept, present):
+    from reasoner.reader.judgments import judgments
+    assert [(j.concept.removeprefix(TERM), j.present) for j in judgments(sentence)] == (
+        [(concept, present)] if concept else [])

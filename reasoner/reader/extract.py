@@ -18,6 +18,7 @@ from reasoner.reader import relief, responses
 from reasoner.reader.assertion import Assertion, assertions
 from reasoner.reader.confirmations import confirmations
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
+from reasoner.reader.judgments import judgments
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
 from reasoner.reader.mention import Mention
@@ -725,9 +726,10 @@ _SCREEN = T("PreoperativePsychologicalScreen")
 
 
 def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
-    """What the studies named in the sentence confirm (reader/confirmations.py), as
+    """What the studies named in the sentence confirm (reader/confirmations.py) and what it
+    tells of the worker's job, motivation and independence (reader/judgments.py), as
     findings; one per concept, status and date."""
-    for fact in confirmations(sentence, lex):
+    for fact in [*confirmations(sentence, lex), *judgments(sentence)]:
         if fact.concept == _SCREEN:  # a screening is an assessment with what it found
             _add_assessment(out, Mention("assessment", _SCREEN, at + fact.start, at + fact.end,
                                          sentence[fact.start:fact.end], {

@@ -1,0 +1,103 @@
+"""What a reviewer reads from context about a worker for a restoration program, home care or
+return to work: a job to return to, motivation to change, a significant loss of the ability to
+function independently.
+
+Notes seldom name these; they tell them: "the employer has confirmed in writing that his
+forklift position remains available", "she states she is motivated to get off disability",
+"her sister does her laundry and grocery shopping". Each concept has phrasings that document it
+and phrasings that document its absence ("no job offer", "independent in bathing, dressing and
+toileting"); a sentence that only hopes or plans ("if she is motivated") says neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reasoner.reader import responses
+from reasoner.reader.confirmations import Confirmed
+from reasoner.vocab import TERM
+
+_I = re.I
+
+_PRESENT: dict[str, list[str]] = {
+    "JobToReturnTo": [
+        r"\b(?:employer|company|job)\b[^.;]{0,80}?\b(?:position|job|post|duty|duties|work|"
+        r"role)\b[^.;]{0,40}?\b(?:remains?|is|are|will be|has been|being)\s+(?:still\s+)?"
+        r"(?:available|held|open|kept)",
+        r"\b(?:position|job|post|role)\b[^.;]{0,40}?\b(?:is|has been|being|remains?)\s+(?:held|"
+        r"kept|available|open)\s+for\s+(?:him|her|them|the worker)",
+        r"\b(?:modified|light|transitional|alternative)\s+(?:duty|work|position)\s+(?:is|are|"
+        r"remains?|has been)\s+(?:still\s+)?(?:available|offered)",
+        r"\bemployer\b[^.;]{0,60}?\b(?:will take (?:him|her|them) back|has offered|offers)\b",
+    ],
+    "MotivationToChange": [
+        r"\b(?:is|was|remains|appears|seems|described as|reports being|states (?:that )?(?:he|she) "
+        r"is)\s+(?:very\s+|highly\s+|strongly\s+)?motivated\b",
+        r"\bmotivated to (?:return|get|improve|participate|work|go back|change)",
+        r"\b(?:willing|eager|committed|wants|wishes|would like)\s+to\s+(?:participate|return to "
+        r"work|get back to work|go back to work|work again|get off disability|change)",
+        r"\bagrees to (?:taper|participate|reduce)",
+    ],
+    "SignificantFunctionalLoss": [
+        r"\b(?:needs?|needed|requires?|relies on)\s+(?:[\w']+\s+){0,4}?help\b[^.;]{0,40}?"
+        r"\b(?:bath\w*|dress\w*|laundry|shopping|cook\w*|clean\w*|toilet\w*|groceries|housework|"
+        r"chores)",
+        r"\b(?:husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|family|"
+        r"children)\s+(?:now\s+)?(?:does|do|did|has taken over|have taken over)\s+"
+        r"(?:all\s+|most\s+)?(?:of\s+)?(?:the|her|his)?\s*(?:laundry|shopping|cooking|cleaning|"
+        r"housework|chores|grocery)",
+        r"\b(?:unable to|cannot|can't|could not)\s+(?:do|perform|manage|complete)\s+(?:\w+\s+){0,2}"
+        r"(?:household chores|housework|adls|activities of daily living|self-care)",
+        r"\bspends most of the day (?:lying|in bed|on the couch|sitting)",
+        r"\bdependent (?:on \w+ )?for (?:bath\w*|dress\w*|adls|self-care|transfers)",
+    ],
+}
+_ABSENT: dict[str, list[str]] = {
+    "JobToReturnTo": [
+        r"\bno (?:job offer|job to return to|position to return to|return-to-work plan|modified "
+        r"duty (?:is )?available|work available)",
+        r"\b(?:was|has been|had been)\s+(?:terminated|laid off|let go|fired)\b",
+        r"\bemployer\b[^.;]{0,40}?\b(?:cannot|can't|will not|won't|is unable to)\s+"
+        r"(?:accommodate|take (?:him|her|them) back)",
+    ],
+    "MotivationToChange": [
+        r"\b(?:not|poorly|un)\s*motivated\b|\b(?:poor|low|little|no) motivation\b",
+        r"\b(?:no|without) (?:interest|intention|plan) (?:in|of|to) (?:returning|return|working)",
+    ],
+    "SignificantFunctionalLoss": [
+        r"\bindependent (?:in|with|for) (?:all\s+)?(?:adls|activities of daily living|self-care|"
+        r"bath\w*|dress\w*|personal care)",
+    ],
+}
+_COMPILED = {(concept, present): [re.compile(p, _I) for p in patterns]
+             for present, table in ((True, _PRESENT), (False, _ABSENT))
+             for concept, patterns in table.items()}
+# Cheap test first: most sentences speak of none of these.
+_GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|agrees|help|"
+                   r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
+                   r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
+                   r"terminat|laid off|fired|interest", _I)
+
+
+Judgment = Confirmed  # a finding read from the sentence: concept, present, span
+
+
+def judgments(sentence: str) -> list[Judgment]:
+    """Each judgment the sentence documents, present or absent; none in a plan or a hope."""
+    if not _GATE.search(sentence):
+        return []
+    found = []
+    for (concept, present), patterns in _COMPILED.items():
+        for pattern in patterns:
+            said = pattern.search(sentence)
+            if said and not _hoped(sentence, said.start()):
+                found.append(Judgment(TERM + concept, present, *said.span()))
+                break
+    # a denial said of a concept outweighs its affirmation in one sentence ("not motivated")
+    denied = {j.concept for j in found if not j.present}
+    return [j for j in found if not j.present or j.concept not in denied]
+
+
+def _hoped(sentence: str, start: int) -> bool:
+    clause = responses.clause_before(sentence, start)
+    return bool(re.search(r"\b(?:if|whether|unless|would|should|hope[sd]?|goal)\b", clause, _I))
