@@ -992,3 +992,22 @@ def test_judgments_read_from_context(sentence, concept, present):
     from reasoner.reader.judgments import judgments
     assert [(j.concept.removeprefix(TERM), j.present) for j in judgments(sentence)] == (
         [(concept, present)] if concept else [])
+
+
+@pytest.mark.parametrize(("snippet", "result"), [
+    ("CBC/CMP 03/17/2015 normal (creatinine 0.9, ALT 22).", "NoneObserved"),
+    ("Laboratory studies on 05/12/2015, including a complete blood count and a comprehensive "
+     "metabolic panel, were within normal limits.", "NoneObserved"),
+    ("BMP 01/2021: creatinine elevated at 1.6.", "Observed"),
+])
+def test_blood_tests_are_the_nsaid_monitoring(kb, snippet, result):
+    [lab] = _of(_facts(kb, snippet), "assessment", "NSAIDLaboratoryMonitoring")
+    assert lab.props["assessment_result"].endswith(result)
+
+
+def test_a_test_named_with_a_service_is_not_the_request(kb):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import lexicon_for
+    props = parse_item("Right knee arthroscopy with pre-operative CBC and basic metabolic panel",
+                       lexicon_for(kb.terms))
+    assert props["concept"] == TERM + "KneeArthroscopy"

@@ -779,7 +779,14 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
         review = any(lex.terms.is_a(hit.term, r) for r in _REVIEWS)
-        if said is Assertion.ABSENT and review:
+        near = sentence[hit.end:hit.end + 120]
+        if lex.terms.is_a(hit.term, _LABS):
+            # blood tests with their result: "CBC/CMP 03/17/2015 normal", "labs were within
+            # normal limits" (which reads as a negation), "creatinine elevated"
+            if asks and said is not Assertion.PRESENT or not (found := _LAB_RESULT.search(near)):
+                continue
+            result = "Observed" if found.group("abnormal") else "NoneObserved"
+        elif said is Assertion.ABSENT and review:
             result = "NoneObserved"
         elif said is not Assertion.PRESENT or (asks and not review):
             continue
@@ -787,7 +794,6 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             result = "Observed"
         else:
             # what follows the screen, or an adjective of it: "a consistent urine drug screen"
-            near = sentence[hit.end:hit.end + 120]
             adjective = sentence[max(0, hit.start - 25):hit.start].rsplit(",", 1)[-1]
             result = ("Inconsistent" if _INCONSISTENT.search(near) or _INCONSISTENT.search(
                 adjective) or _missing_drug(lex, near) else "Consistent"
@@ -802,6 +808,11 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
 
 
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
+_LABS = T("LiverFunctionTest")  # blood tests read with their result (NSAID monitoring's kind)
+_LAB_RESULT = re.compile(r"^[^.;]{0,80}?\b(?:(?P<abnormal>abnormal|elevated|high|raised|low|"
+                         r"anemi\w*|impaired|increased|decreased|out of range)|normal|wnl|"
+                         r"within normal limits|unremarkable|negative|stable|satisfactory)\b",
+                         re.I)
 
 
 def _add_assessment(out: Extracted, fact: Mention) -> None:

@@ -243,6 +243,9 @@ def requested_period(name: str) -> int | None:
     return None
 
 
+_WITH = re.compile(r"\s(?:with|including|incl\.?|plus)\s", re.I)
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
@@ -250,6 +253,12 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     service = _not_purposes(name, _both_readings(name, lex), lex)
     if (switch := _SWITCH.search(name)) and any(h.start >= switch.end() for h in service):
         service = [h for h in service if h.start >= switch.end()]  # what it is switched to
+    # a test named after "with" or "including" goes with the service named before it
+    # ("medical clearance with CBC and basic metabolic panel", "ESI with fluoroscopy")
+    if (joined := _WITH.search(name)) and any(h.end <= joined.start() for h in service):
+        service = [h for h in service if h.end <= joined.start() or not any(
+            lex.terms.is_a(h.term, T(kind)) for kind in ("MonitoringAssessment",
+                                                         "DiagnosticService"))]
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
     if props["concept"]:  # its kind named by words apart ("cervical ESI, C5-6, interlaminar")
         props["concept"] = lex.by_words(props["concept"], name)

@@ -71,6 +71,25 @@ def _is_report(text: str) -> bool:
                 re.search(r"PROGRESS REPORT|\bPR-?2\b", text, re.I))
 
 
+def _with_outcomes(letter: Letter, decided: list[Item]) -> Letter:
+    """The letter's items with the outcomes another reading found for the same items (each
+    pair sharing a word of three letters or more); when that reading found fewer items, each
+    among the letter's, its items (the others were lines that name no item); else the letter
+    as it is."""
+    def words(item: Item) -> set[str]:
+        return set(re.findall(r"[a-z]{3,}", item.name.lower()))
+    if len(decided) == len(letter.items) and all(
+            words(a) & words(b) for a, b in zip(letter.items, decided, strict=True)):
+        items = [Item(**{**a.__dict__, "outcome": b.outcome})
+                 for a, b in zip(letter.items, decided, strict=True)]
+    elif len(decided) < len(letter.items) and all(
+            any(words(b) & words(a) for a in letter.items) for b in decided):
+        items = decided
+    else:
+        return letter
+    return Letter(letter.layout, letter.cleaned, letter.summary, items, letter.header)
+
+
 _ENUMERATOR = re.compile(r"^(?:[-\u2022*]|\(?(?:[A-Ha-h]|\d{1,2})[.)])[ \t]+")
 
 
@@ -111,6 +130,8 @@ def split(cleaned: Cleaned, source: str) -> Letter:
     fallback = ["progress-report"] if layout != "progress-report" and _is_report(text) and \
         not _REVIEWED.search(text) else []
     for name in [layout, *(n for n in _IMR_LAYOUTS if n != layout), *fallback]:
+        if undecided is not None and name != "reviewer-report":
+            continue  # items found: only the general reading may tell their outcomes
         summary, items = _SPLITTERS[name](text)
         summary = (summary[0], _reviewer_line(text, *summary))
         items = [_unnumbered(i) for i in items]
@@ -123,6 +144,10 @@ def split(cleaned: Cleaned, source: str) -> Letter:
             undecided = undecided or Letter(name, cleaned, summary, items, header(text))
         elif name == "progress-report" and undecided is not None:
             break  # a review whose outcomes were not found is still a review
+        elif undecided is not None:
+            # the layout that found the items first keeps them: this one may only tell their
+            # outcomes, when it names the same items
+            return _with_outcomes(undecided, items)
         else:
             return Letter(name, cleaned, summary, items, header(text))
         if layout == "progress-report":

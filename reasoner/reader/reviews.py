@@ -199,7 +199,8 @@ def _first_cluster(found: list[Found]) -> list[Found]:
 # Words of the reviewer, not of a requested service: a heading ("RATIONALE FOR WHY THE
 # REQUESTED TREATMENT IS OR IS NOT MEDICALLY NECESSARY") or a sentence cut short.
 _NOT_ITEM = re.compile(r"\b(?:rationale|why|guidelines?|determinations?|decisions?|reasons?|"
-                       r"whether|is or is not)\b|\b(?:not|is|are|was|were|be|been)\s*$", re.I)
+                       r"whether|is or is not|upheld|overturned)\b|\b(?:not|is|are|was|were|be|"
+                       r"been)\s*$|^\W*$", re.I)
 
 
 def _distinct(items: list[Found]) -> list[Found]:
