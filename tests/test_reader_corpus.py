@@ -25,22 +25,22 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # given the corticosteroid injections the terminology gained, and the held-out set heldout-f
 # (20 documents, first reading 44.6% of items) joined: 260 documents of eleven authors.
 FLOORS = {
-    "assessment": (0.63, 0.65),
-    "diagnosis": (0.78, 0.72),
-    "dose": (0.78, 0.78),
-    "finding absent": (0.82, 0.61),
-    "finding present": (0.84, 0.64),
+    "assessment": (0.66, 0.68),
+    "diagnosis": (0.79, 0.71),
+    "dose": (0.78, 0.79),
+    "finding absent": (0.82, 0.72),
+    "finding present": (0.85, 0.71),
     "medication": (0.82, 0.83),
     "pain score": (0.89, 0.92),
-    "prior treatment": (0.73, 0.71),
-    "relief percent": (0.75, 0.60),
-    "relief weeks": (0.58, 0.53),
-    "request": (0.91, 0.87),
-    "request date": (0.77, 0.75),
-    "request quantity": (0.91, 0.75),
-    "response": (0.78, 0.72),
+    "prior treatment": (0.78, 0.73),
+    "relief percent": (0.77, 0.61),
+    "relief weeks": (0.63, 0.55),
+    "request": (0.92, 0.89),
+    "request date": (0.78, 0.76),
+    "request quantity": (0.91, 0.77),
+    "response": (0.77, 0.72),
     "sessions": (0.83, 0.73),
-    "study": (0.69, 0.70),
+    "study": (0.69, 0.7),
     "worker": (0.99, 0.95),
 }
 
@@ -74,4 +74,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.655
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.69
