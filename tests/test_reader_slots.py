@@ -1011,3 +1011,18 @@ def test_a_test_named_with_a_service_is_not_the_request(kb):
     props = parse_item("Right knee arthroscopy with pre-operative CBC and basic metabolic panel",
                        lexicon_for(kb.terms))
     assert props["concept"] == TERM + "KneeArthroscopy"
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("EMG/NCV bilateral upper extrernities", "UpperExtremityElectrodiagnostics"),
+    ("lumbar radicu1opathy", "LumbarRadiculopathy"),
+    ("0steoarthritis of the knee", "KneeOsteoarthritis"),
+])
+def test_words_a_scanner_misread(kb, text, concept):
+    from reasoner.reader.lexicon import lexicon_for
+    assert TERM + concept in [h.term for h in lexicon_for(kb.terms).find(text)]
+
+
+def test_words_that_are_no_misreading_stay():
+    from reasoner.reader.lexicon import _misreadings
+    assert list(_misreadings("fail")) == []  # not "fall"

@@ -82,6 +82,19 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 _TITLES = {"Ms", "Mr", "Mrs", "Dr", "Mx"}
+
+
+def _misreadings(word: str):
+    """What a scanner's misreading of the word may have been, most likely first."""
+    if len(word) < 5 or word.isdigit():
+        return  # short words misread into others too easily ("fail" is not "fall")
+    yield word.replace("rn", "m")
+    if any(c.isdigit() for c in word):
+        yield word.replace("0", "o").replace("1", "l")
+    if len(word) >= 6:
+        for n, c in enumerate(word):  # one letter read as its look-alike
+            if c in "li":
+                yield word[:n] + ("i" if c == "l" else "l") + word[n + 1:]
 _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said|is|was|has|"
                            r"had|denies|denied|complains|complained|c/o|notes|noted|returns|"
                            r"returned|presents|presented|continues|continued|feels|felt|"
@@ -117,6 +130,8 @@ class Lexicon:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths = {w: sorted(ns, reverse=True) for w, ns in lengths.items()}
         self.sorted = {key: tuple(sorted(iris)) for key, iris in self.index.items()}  # by IRI
+        self.vocabulary = {word for key in self.index for word in key}
+        self._ocr: dict[str, str] = {}
         self._scanned: dict[str, tuple] = {}
         self._chosen: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
         self._regional_kind: dict[tuple[str, str, bool | str], str] = {}
@@ -137,6 +152,16 @@ class Lexicon:
                     break
         return found
 
+    def _read_through_ocr(self, word: str) -> str:
+        """A word no name holds, as a scanner may have misread a word some name holds:
+        "extrernities" (m read as rn), "lnterlaminar" (i as l), "0steoarthritis" (o as 0).
+        Only a word that becomes a known one is changed."""
+        if word not in self._ocr:
+            if len(self._ocr) > 100_000:
+                self._ocr.clear()
+            self._ocr[word] = next((v for v in _misreadings(word) if v in self.vocabulary), word)
+        return self._ocr[word]
+
     def _best(self, iris: tuple[str, ...], within: tuple[str, ...]) -> str | None:
         """The deepest of the terms (sorted by IRI; ties: the first) under any of `within`.
         The same names come up in letter after letter: the answer is kept."""
@@ -155,7 +180,7 @@ class Lexicon:
         found = self._scanned.get(text)
         if found is None:
             toks = _tokens(text)
-            words = [t for t, _, _ in toks]
+            words = [t if t in self.vocabulary else self._read_through_ocr(t) for t, _, _ in toks]
             found = tuple((i, tuple((n, iris, toks[i][1], toks[i + n - 1][2])
                                     for n, iris in keys))
                           for i, word in enumerate(words)
