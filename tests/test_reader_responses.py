@@ -26,6 +26,7 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("with it she is able to grocery shop and walk her dog", "FunctionalImprovement"),
     ("W/ tramadol she walks 1 hr/day and has returned to full duty", "FunctionalImprovement"),
     ("Grip R 18 lb -> 32 lb", "FunctionalImprovement"),
+    ("On it she has finished full 8-hour shifts and mops w/o help", "FunctionalImprovement"),
     ("no documentation of improvement", None),
 ])
 def test_response_of(text, expected):

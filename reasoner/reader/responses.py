@@ -58,10 +58,11 @@ _ACTIVITY = [
     r"\breleased to (?:full|regular|unrestricted)|\bupgraded to (?:full|regular)",
     r"\b(?:fewer|reduced|lighter|less|eased|relaxed|lifted) (?:work )?restrictions|"
     r"\brestrictions (?:were |have been |was )?(?:lifted|reduced|eased|relaxed|removed)",
-    r"\bwithout (?:help|assistance)\b",
+    r"\b(?:without|w/o) (?:help|assistance)\b",
     r"(?<!minute )(?<!-minute )\bwalk(?:s|ed)? (?:\d+ (?:blocks?|miles?|minutes?|hours?|hrs?|min)"
     r"|for|one|two|three|a mile|a block|around|up to|(?:his|her) dog)",
-    r"\bcompletes? (?:his |her |their )?(?:\S+ )?(?:shifts?|work ?days?)|"
+    r"\b(?:completes?|completed|finish(?:es|ed)?|works?|worked) (?:his |her |their |full )?"
+    r"(?:\S+ )?(?:shifts?|work ?days?)|"
     r"\bworks? (?:his |her )?full\b|\bdoes (?:his|her) own\b",
     # before and after in a measure of function: "Oswestry 46% -> 28%", "Grip R 18 lb -> 32
     # lb", "sitting tolerance up to an hour", "walking went from 1 block to 4 blocks"
