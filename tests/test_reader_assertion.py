@@ -202,3 +202,11 @@ def test_what_the_record_does_not_show():
     sentence = "The physician did not record any sleep hygiene counseling."
     start = sentence.index("sleep hygiene")
     assert assertions(sentence, [(start, start + 13)])[0].value == "absent"
+
+
+def test_as_needed_is_a_frequency_not_a_condition():
+    from reasoner.reader.assertion import assertions
+    sentence = ("Norco | 10/325 mg | 1 tab every 6 hours as needed, max 4/day Naproxen sodium | "
+                "550 mg | BID with food")
+    start = sentence.index("Naproxen")
+    assert assertions(sentence, [(start, start + 8)])[0].value == "present"

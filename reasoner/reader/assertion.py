@@ -181,6 +181,12 @@ def _rules() -> list[Any]:
         rule("[ ] X", _NEGATED, "FORWARD", [{"ORTH": "["}, {"ORTH": "]"}], max_scope=1),
         rule("☐ X", _NEGATED, "FORWARD", [{"ORTH": {"IN": ["\u2610", "\u25a1"]}}],
              max_scope=1),
+        # a dose's frequency, not a condition: "1 tab every 6 hours as needed, max 4/day
+        # Naproxen sodium | 550 mg" (the next drug of the list is taken, not hypothetical)
+        rule("as needed", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["as", "when", "if"]}},
+            {"LOWER": {"IN": ["needed", "necessary", "directed", "tolerated"]}}]),
+        rule("prn", "PSEUDO", "PSEUDO", [{"LOWER": {"IN": ["prn", "p.r.n.", "p.r.n"]}}]),
         # an empty box's option says nothing: "[ ] present  [x] absent"
         rule("[ ] yes", "PSEUDO", "PSEUDO",
              [{"ORTH": "["}, {"ORTH": "]"}, {"LOWER": {"IN": ["yes", "present", "positive"]}}]),
