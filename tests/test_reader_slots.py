@@ -949,6 +949,8 @@ def test_a_pulse_is_not_physical_therapy(kb):
     ("TENS unit 30-day trial", 30),
     ("TENS unit one month rental", 30),
     ("Voltaren gel for 4 weeks", 28),
+    ("Extend cold therapy unit rental for 30 more days", 30),
+    ("Cold therapy unit rental, 30 days", 30),
     ("Home health aide 4 hours/day, 5 days/week x 2 weeks", 14),
     ("Post-op PT to start week 1 after surgery", None),
     ("Lumbar x-rays 6 weeks post-op", None),

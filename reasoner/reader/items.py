@@ -220,8 +220,9 @@ _SWITCH = re.compile(r"\b(?:switch\w*|chang\w*|convert\w*|transition\w*)\b[^.;]*
 # "5 days/week", "3 days a week"; not a dose: "4 hours/day").
 _PERIOD = re.compile(
     r"(?:\b(?:x|for|rental|trial|use|supply|of)\s*(?:a\s+|an\s+)?|\b)"
+    r"(?:(?:more|additional|further|extra|another)\s+)?"
     r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|thirty|a|an)"
-    r"[\s-]*(?P<unit>days?|weeks?|wks?|months?|mos?)\b"
+    r"[\s-]*(?:(?:more|additional|further|extra)\s+)?(?P<unit>days?|weeks?|wks?|months?|mos?)\b"
     r"(?!\s*(?:/|a\s+(?:week|month)|per\b|each\b|weekly|of\s+(?:therapy|treatment)))", re.I)
 _PERIOD_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                  "six": 6, "seven": 7, "eight": 8, "ten": 10, "twelve": 12, "fourteen": 14,
@@ -234,8 +235,7 @@ def requested_period(name: str) -> int | None:
     to a rental, trial or supply ("7-day rental", "rental x 2 weeks", "one month trial")."""
     for found in _PERIOD.finditer(name):
         said = found.group(0).lower()
-        if not (said[0] in "xfrtuso" or re.search(r"rental|trial|supply|use|purchase",
-                                                   name[found.end():found.end() + 20], re.I)):
+        if not (said[0] in "xfrtuso" or re.search(r"rental|trial|supply", name, re.I)):
             continue  # "6 weeks post-op" names a time, not what is asked for
         count = found.group("n").lower()
         n = int(count) if count.isdigit() else _PERIOD_WORDS[count]
