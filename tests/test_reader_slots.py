@@ -1028,3 +1028,14 @@ def test_words_a_scanner_misread(kb, text, concept):
 def test_words_that_are_no_misreading_stay():
     from reasoner.reader.lexicon import _misreadings
     assert list(_misreadings("fail")) == []  # not "fall"
+
+
+@pytest.mark.parametrize(("name", "weekly"), [
+    ("Home health aide 4 hours/day, 5 days/week x 8 weeks", (20.0, 5)),
+    ("home health aide 6 h/day, 7 days/week, 6 weeks", (42.0, 7)),
+    ("Home health 20 hours per week", (20.0, None)),
+    ("PT 2x/week x 4 weeks", None),
+])
+def test_care_given_in_hours(name, weekly):
+    from reasoner.reader.items import hours_a_week
+    assert hours_a_week(name) == weekly

@@ -246,6 +246,23 @@ def requested_period(name: str) -> int | None:
 _WITH = re.compile(r"\s(?:with|including|incl\.?|plus)\s", re.I)
 
 
+# Care given in hours: "4 hours/day, 5 days/week", "6 h a day 7 days a week", "20 hours per week"
+_HOURS_A_DAY = re.compile(r"(\d{1,2}(?:\.\d)?)\s*(?:h|hrs?|hours?)\s*(?:/|per|a|each)\s*(?:day|d)\b"
+                          r"[^\d\n]{0,20}?(\d)\s*(?:d|days?)\s*(?:/|per|a|each)\s*(?:week|wk)\b",
+                          re.I)
+_HOURS_A_WEEK = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:h|hrs?|hours?)\s*(?:/|per|a|each)\s*"
+                           r"(?:week|wk)\b", re.I)
+
+
+def hours_a_week(name: str) -> tuple[float, int | None] | None:
+    """(Hours a week, days a week) of care a request gives in hours, if it says so."""
+    if daily := _HOURS_A_DAY.search(name):
+        return float(daily.group(1)) * int(daily.group(2)), int(daily.group(2))
+    if weekly := _HOURS_A_WEEK.search(name):
+        return float(weekly.group(1)), None
+    return None
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
@@ -277,7 +294,12 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     props["region"] = region.term if region else level_region(name)
     kind = lex.first(name, T("RequestType"))
     props["type"] = kind.term if kind else None
-    if times := _course_terms(name):
+    if (weekly := hours_a_week(name)) is not None:
+        # care given in hours: "home health aide 4 hours/day, 5 days/week x 8 weeks"
+        props.update(quantity=float(weekly[0]), unit=m("Hour"))
+        if weekly[1]:
+            props["frequency_per_week"] = float(weekly[1])
+    elif times := _course_terms(name):
         per_week, weeks = times
         props.update(frequency_per_week=float(per_week), duration_weeks=float(weeks),
                      quantity=float(per_week * weeks), unit=m("Visit"))
