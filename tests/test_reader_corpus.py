@@ -28,7 +28,10 @@ FLOORS = {
     "assessment": (0.66, 0.68),
     "diagnosis": (0.79, 0.71),
     "dose": (0.78, 0.79),
-    "finding absent": (0.82, 0.72),
+    # precision re-based 0.82 -> 0.77: a condition the text denies ("No neck pain.", "no
+    # meniscal tear", "not diabetic") is now read as documented absent, which most gold files
+    # annotate only for signs; item outcomes rose with it
+    "finding absent": (0.77, 0.74),
     "finding present": (0.85, 0.71),
     "medication": (0.82, 0.83),
     "pain score": (0.89, 0.92),
@@ -74,4 +77,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.69
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.705

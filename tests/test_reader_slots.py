@@ -1039,3 +1039,11 @@ def test_words_that_are_no_misreading_stay():
 def test_care_given_in_hours(name, weekly):
     from reasoner.reader.items import hours_a_week
     assert hours_a_week(name) == weekly
+
+
+def test_a_condition_the_text_denies_is_documented_absent(kb):
+    extracted = _facts(kb, "There were no signs of peripheral neuropathy, and he is not "
+                           "diabetic.")
+    [absent] = _of(extracted, "finding", "PeripheralNervePathology")
+    assert absent.props["present"] is False
+    assert not _of(extracted, "diagnosis", "PeripheralNervePathology")

@@ -177,6 +177,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                 _mentioned(out, lex, sentence, at, requested)
             _studies(out, lex, sentence, at, day)
             _findings(out, lex, sentence, at, day)
+            _ruled_out(out, lex, sentence, at, day)
             if section != "plan":
                 _narrated_diagnoses(out, lex, sentence, at)
             _assessments(out, lex, sentence, at, day, requested)
@@ -678,6 +679,22 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                                  {"present": sign.present, "on_date": day,
                                   "side": _side(sentence[sign.start:sign.end + 20]),
                                   "region": None}))
+
+
+def _ruled_out(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
+    """A condition the text denies ("no signs of peripheral neuropathy", "he is not diabetic",
+    "no fracture") is documented absent: a finding absent of that condition, which the
+    criteria that ask whether it is present or suspected read. (A condition affirmed is a
+    diagnosis, read elsewhere.)"""
+    hits = [h for h in lex.find(sentence, T("Condition"))
+            if not lex.terms.is_a(h.term, T("ClinicalFinding"))]
+    for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
+                         strict=True):
+        if said is Assertion.ABSENT and not _holds_finding(out, hit.term, False, day):
+            out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
+                                     sentence[hit.start:hit.end],
+                                     {"present": False, "on_date": day, "side": None,
+                                      "region": None}))
 
 
 # A sign said of each side in turn: "SLR positive on the left at 45 degrees, negative on the
