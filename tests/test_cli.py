@@ -304,7 +304,8 @@ def test_read_prints_a_progress_reports_case_graph_that_reason_decides(tmp_path,
     decided = json.loads(capsys.readouterr().out)["determinations"]
     assert "https://w3id.org/mtus-kg/term/Omeprazole" in {d["service_concept"] for d in decided}
     assert main(["read", str(report), "--reason"]) == 0
-    assert "Omeprazole 20 mg daily #30: not-medically-necessary" in capsys.readouterr().out
+    # naproxen (in the medication table) with a prior GI bleed: the PPI is supported
+    assert "Omeprazole 20 mg daily #30: medically-necessary" in capsys.readouterr().out
 
 
 def test_read_a_missing_file_or_a_directory_is_bad_input(tmp_path, capsys):

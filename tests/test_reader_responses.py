@@ -66,3 +66,14 @@ def test_a_response_told_in_the_next_sentence_and_a_late_has_had(kb):
     esi = courses[TERM + "TransforaminalEpiduralSteroidInjection"]
     assert esi.response == FUNC and (esi.relief_percent, esi.relief_weeks) == (50, 6)
     assert courses[TERM + "Gabapentin"].response == SUBJ
+
+
+def test_a_closing_is_said_of_its_own_list_only(kb):
+    facts = read_case(read_letter(SEED.read_text().replace(ANCHOR, (
+        "After PT, a HEP and NSAIDs, she had dual diagnostic medial branch blocks in 2014, "
+        "each giving more than 80% relief. " + ANCHOR), 1).encode(),
+        SEED.name, kb.terms).graph.facts)
+    courses = {c.concept: c for c in facts.courses}
+    assert courses[TERM + "HomeExerciseProgram"].response is None
+    blocks = next(c for k, c in courses.items() if k.endswith("MedialBranchBlock"))
+    assert blocks.response == SUBJ and blocks.relief_percent == 80

@@ -464,7 +464,12 @@ def _list_response(out: Extracted, clause: str, hits: list[Match]) -> None:
     closed = response_of(clause[closing.start():]) if closing else None
     said = responses.segment_responses(clause, [(h.start, h.end) for h in hits])
     recent = [f for f in out.facts[-len(hits):] if f.kind in ("prior", "medication")]
-    for hit, response in zip(hits, said, strict=True):
+    # a closing is said of the list it closes: not of names before a new statement ("After
+    # PT, a HEP and NSAIDs, she had dual blocks, each giving 80% relief": the blocks only)
+    first = len(hits) - 1
+    while first and not _NEW_STATEMENT.search(clause, hits[first - 1].end, hits[first].start):
+        first -= 1
+    for n, (hit, response) in enumerate(zip(hits, said, strict=True)):
         fact = next((f for f in recent if f.concept == hit.term), None)
         if fact is None:
             continue
@@ -472,8 +477,13 @@ def _list_response(out: Extracted, clause: str, hits: list[Match]) -> None:
         if responses.inside(clause, hit.start) or responses.reduced(clause, hit.start, hit.end):
             fact.props.pop("response", None)
         elif not fact.props.get("response") and (found := response or (
-                closed if hit.term != T("Treatment") else None)):  # ("Treatment to date:")
-            fact.props["response"] = m(found)
+                closed if hit.term != T("Treatment") and n >= first else None)):
+            fact.props["response"] = m(found)  # (not "Treatment to date:")
+
+
+_NEW_STATEMENT = re.compile(r"\b(?:he|she|they|the (?:patient|worker|applicant|claimant))\s+"
+                            r"(?:had|has|was|were|underwent|received|then|later|also|went)\b",
+                            re.I)
 
 
 # A sentence about what is to come, not what was done.
