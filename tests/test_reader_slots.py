@@ -954,6 +954,8 @@ def test_a_pulse_is_not_physical_therapy(kb):
     ("Home health aide 4 hours/day, 5 days/week x 2 weeks", 14),
     ("Post-op PT to start week 1 after surgery", None),
     ("Lumbar x-rays 6 weeks post-op", None),
+    ("Lumbar x-rays two weeks post-op", None),  # a number word is no lead-in
+    ("Follow-up visit in six weeks", None),
     ("Naproxen 550 mg #60", None),
 ])
 def test_requested_period(name, days):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reasoner.reader import items as request_items
@@ -989,8 +990,13 @@ def _course_referred(out: Extracted, lex: Lexicon, text: str, at: int) -> Mentio
     if refers := _REFERENCE.search(text):
         wanted = _REFERRED.get(refers.group("noun").lower().rstrip("s"))
         return next((f for f in reversed(earlier) if _is_referred(f, wanted, lex)), None)
-    told = [f for f in earlier if f.start >= out.previous[0]]
-    return told[-1] if len({f.concept for f in told}) == 1 else None
+    return _only(f for f in earlier if f.start >= out.previous[0])
+
+
+def _only(courses: Iterable[Mention]) -> Mention | None:
+    """The last of the courses when they are all of one treatment, else None."""
+    said = list(courses)
+    return said[-1] if len({f.concept for f in said}) == 1 else None
 
 
 def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str], at: int,
@@ -1050,12 +1056,12 @@ def _continued_response(out: Extracted, sentence: str, at: int, named: set[str])
         return  # "Pain unchanged.", "She is able to sit 20 minutes.": a state, not a change
     courses = [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at
                and f.concept not in named]
-    near = [f for f in courses if f.end >= at - _NEAR]
-    told = [f for f in courses if f.start >= out.previous[0]]  # in the sentence before
-    for said in (told, near):
-        if response is not None and len({f.concept for f in said}) == 1:
-            _add_response(said[-1], response)
-            return
+    if response is None:
+        return
+    course = _only(f for f in courses if f.start >= out.previous[0]) or \
+        _only(f for f in courses if f.end >= at - _NEAR)
+    if course is not None:
+        _add_response(course, response)
 
 
 def _add_response(fact: Mention, response: str) -> None:

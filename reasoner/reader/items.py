@@ -219,7 +219,7 @@ _SWITCH = re.compile(r"\b(?:switch\w*|chang\w*|convert\w*|transition\w*)\b[^.;]*
 # days", "30-day trial", "one month rental", "x 2 weeks", "for 3 months" (not a frequency:
 # "5 days/week", "3 days a week"; not a dose: "4 hours/day").
 _PERIOD = re.compile(
-    r"(?:\b(?:x|for|rental|trial|use|supply|of)\s*(?:a\s+|an\s+)?|\b)"
+    r"(?:\b(?P<lead>x|for|rental|trial|use|supply|of)\s*(?:a\s+|an\s+)?|\b)"
     r"(?:(?:more|additional|further|extra|another)\s+)?"
     r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|thirty|a|an)"
     r"[\s-]*(?:(?:more|additional|further|extra)\s+)?(?P<unit>days?|weeks?|wks?|months?|mos?)\b"
@@ -234,8 +234,7 @@ def requested_period(name: str) -> int | None:
     """Days a request is for, when its name says so with a period word next to a number or
     to a rental, trial or supply ("7-day rental", "rental x 2 weeks", "one month trial")."""
     for found in _PERIOD.finditer(name):
-        said = found.group(0).lower()
-        if not (said[0] in "xfrtuso" or re.search(r"rental|trial|supply", name, re.I)):
+        if not (found.group("lead") or re.search(r"rental|trial|supply", name, re.I)):
             continue  # "6 weeks post-op" names a time, not what is asked for
         count = found.group("n").lower()
         n = int(count) if count.isdigit() else _PERIOD_WORDS[count]

@@ -134,7 +134,8 @@ class Lexicon:
         self._ocr: dict[str, str] = {}
         self._scanned: dict[str, tuple] = {}
         self._chosen: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
-        self._regional_kind: dict[tuple[str, str, bool | str], str] = {}
+        self._regional_kind: dict[tuple[str, str, bool], str] = {}
+        self._graded: dict[tuple[str, str], str] = {}
         self._regions: dict[str, set[str]] | None = None
         self._kinds: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
 
@@ -257,14 +258,14 @@ class Lexicon:
     def graded(self, concept: str, grade: str) -> str:
         """The kind of `concept` named by its grade ('severe' osteoarthritis of the knee:
         the kind whose name opens with 'severe'), else `concept`."""
-        key = (concept, grade, "graded")
-        if key not in self._regional_kind:
+        key = (concept, grade)
+        if key not in self._graded:
             is_a = self.terms.is_a
             kinds = [t for t, label in self.terms.labels.items() if t != concept
                      and label.lower().startswith(grade + " ") and is_a(t, concept)]
-            self._regional_kind[key] = min(kinds, key=lambda t: (self.terms.depth(t), t),
-                                           default=concept)
-        return self._regional_kind[key]
+            self._graded[key] = min(kinds, key=lambda t: (self.terms.depth(t), t),
+                                    default=concept)
+        return self._graded[key]
 
     def _regional(self) -> dict[str, set[str]]:
         """Term -> the body regions its labels and synonyms name (computed once)."""
