@@ -55,6 +55,21 @@ CASES = [
     ("Examination revealed tenderness and spasm but no instability.",
      ["tenderness", "spasm", "instability"], [P, P, A]),
     ("Spasm is present and tenderness is noted.", ["Spasm", "tenderness"], [P, P]),
+    # a reason inside the statement ends a plan, not a negation said after the sign
+    ("Tinel's sign and Phalen's test at both wrists, which the physician performed because of "
+     "the numbness in the thumb, were negative.", ["Tinel's sign", "Phalen's test"], [A, A]),
+    ("I am requesting an MRI because the weakness in the leg is worse.", ["MRI", "weakness"],
+     [H, P]),
+    ("We plan physical therapy due to persistent spasm.", ["physical therapy", "spasm"],
+     [H, P]),
+    ("Plan: consider EMG given the numbness in the hand.", ["EMG", "numbness"], [H, P]),
+    ("No NSAID has been dispensed since naproxen was stopped.", ["NSAID", "naproxen"], [A, S]),
+    # pain that stops above the knee; a test that does not reproduce the pain; stable ligaments
+    ("It radiates to the right buttock but not below the knee.", ["radiates"], [A]),
+    ("Spurling's maneuver does not reproduce arm pain.", ["Spurling's maneuver", "arm pain"],
+     [A, A]),
+    ("The knee had stable ligaments to varus and valgus stress.", ["varus and valgus stress"],
+     [A]),
     # present
     ("The patient has radiculopathy.", ["radiculopathy"], [P]),
     ("Radiculopathy was confirmed by EMG.", ["Radiculopathy"], [P]),

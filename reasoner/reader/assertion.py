@@ -39,6 +39,7 @@ _BY_ATTRIBUTE = (("is_negated", Assertion.ABSENT), ("is_hypothetical", Assertion
                  ("is_family", Assertion.FAMILY), ("is_uncertain", Assertion.UNCERTAIN),
                  ("is_historical", Assertion.HISTORICAL))
 
+_REASON = "REASON"  # a reason given: ends plans, asserts nothing
 _NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
 _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout", "today", "again",
@@ -55,8 +56,10 @@ def _rules() -> list[Any]:
 
     def rule(literal: str, category: str, direction: str,
              pattern: list[dict[str, Any]] | None = None, max_scope: int | None = None) -> Any:
+        # A reason given ends a plan's scope, and only a plan's (see _REASON)
+        ended = {_REASON} if category == _HYPOTHETICAL else None
         return ConTextRule(literal, category, direction=direction, pattern=pattern,
-                           max_scope=max_scope)
+                           max_scope=max_scope, terminated_by=ended)
 
     return [
         # after the term: "X were ruled out", "X is absent.", "X negative bilaterally."
@@ -90,8 +93,19 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["unchanged", "normal", "intact", "preserved", "ok"]}}],
              max_scope=5),
         # "the knee is stable to varus and valgus stress"
-        rule("stable to", _NEGATED, "FORWARD", [{"LOWER": "stable"}, {"LOWER": "to"}],
-             max_scope=6),
+        rule("stable to", _NEGATED, "FORWARD", [
+            {"LOWER": "stable"},
+            {"LOWER": {"IN": ["ligaments", "ligamentously", "knee", "joint"]}, "OP": "?"},
+            {"LOWER": "to"}], max_scope=6),
+        # pain that goes no further than the buttock or thigh is not radicular: "It radiates
+        # to the right buttock but not below the knee", "does not go past the knee"
+        rule("not below the knee (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": "but", "OP": "?"}, {"LOWER": {"IN": ["not", "never"]}},
+            {"LOWER": {"IN": ["go", "goes", "extend", "extends", "travel", "travels", "radiate",
+                              "radiates", "radiating", "extending"]}, "OP": "?"},
+            {"LOWER": {"IN": ["below", "past", "beyond"]}}, {"LOWER": "the", "OP": "?"},
+            {"LOWER": {"IN": ["knee", "knees", "elbow", "elbows", "buttock", "buttocks",
+                              "thigh", "thighs", "shoulder", "shoulders"]}}], max_scope=10),
         # "numbness and tingling ... are gone", "Hoffmann ...... absent bilat" (a form's row)
         rule("gone (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": {"IN": [
             "gone", "abolished", "eliminated"]}}], max_scope=10),
@@ -114,7 +128,9 @@ def _rules() -> list[Any]:
         # "he smoked a pack a day until 12/01/2013": a past habit
         rule("until (after)", _HISTORICAL, "BACKWARD", [{"LOWER": "until"}], max_scope=8),
         # a test that "does not reproduce" the pain was negative
-        rule("does not reproduce", _NEGATED, "BACKWARD", [
+        # (both ways: "Spurling's maneuver does not reproduce arm pain" denies the arm pain
+        # as a sign too)
+        rule("does not reproduce", _NEGATED, "BIDIRECTIONAL", [
             {"LOWER": {"IN": ["does", "did", "do", "was", "were"]}}, {"LOWER": "not"},
             {"LOWER": {"IN": ["reproduce", "reproduced", "elicit", "elicited", "provoke",
                               "provoked", "cause", "produce", "produced"]}}], max_scope=8),
@@ -239,15 +255,23 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["next", "following"]}}, {"LOWER": {"IN": ["visit", "appointment"]}}],
              max_scope=6),
         # a reason given is a fact, whatever plan it opens: "Plan: Given the progressive
-        # neurologic deficit, I am requesting ...", "..., because of the new weakness"
-        rule(", given the", _HYPOTHETICAL, "TERMINATE", [
+        # neurologic deficit, I am requesting ...", "..., because of the new weakness". It
+        # ends only a plan's scope: as a TERMINATE rule it also cut a negation's ("Tinel's
+        # sign, which he performed because of the numbness, was negative" read as present)
+        rule(", given the", _REASON, "PSEUDO", [
             {"ORTH": {"IN": [":", ",", ";", "-"]}},
-            {"LOWER": {"IN": ["given", "because", "considering"]}}]),
-        rule(", due to", _HYPOTHETICAL, "TERMINATE", [
-            {"ORTH": {"IN": [":", ",", ";", "-"]}},
-            {"LOWER": {"IN": ["due", "secondary", "owing"]}}, {"LOWER": "to"}]),
-        rule("Given the", _HYPOTHETICAL, "TERMINATE",
-             [{"LOWER": {"IN": ["given", "because"]}, "IS_SENT_START": True}]),
+            {"LOWER": {"IN": ["given", "because", "considering"]}}], max_scope=1),
+        rule(", due to", _REASON, "PSEUDO", [
+            {"ORTH": {"IN": [":", ",", ";", "-"]}, "OP": "?"},
+            {"LOWER": {"IN": ["due", "secondary", "owing"]}}, {"LOWER": "to"}], max_scope=1),
+        # without the comma, only where "given" cannot be a verb: "consider EMG given the
+        # numbness" (not "he was given a brace")
+        rule("given the", _REASON, "PSEUDO", [
+            {"LOWER": {"IN": ["given", "considering"]}},
+            {"LOWER": {"IN": ["the", "his", "her", "their", "persistent", "ongoing"]}}],
+             max_scope=1),
+        rule("Given the", _REASON, "PSEUDO",
+             [{"LOWER": {"IN": ["given", "because"]}, "IS_SENT_START": True}], max_scope=1),
         rule("being considered (after)", _HYPOTHETICAL, "BACKWARD", [
             _BE, {"LOWER": "being", "OP": "?"},
             {"LOWER": {"IN": ["considered", "contemplated", "discussed", "planned"]}}]),
@@ -340,7 +364,7 @@ def _new_subject(lowers: list[str], before: str, i: int) -> bool:
 
 
 def _default_rules() -> list[Any]:
-    """medspaCy's rules, but for "no" and ": no". Its "no" pattern takes "no abnormal" and
+    """medspaCy's rules, but for "no", ": no" and "because". Its "no" pattern takes "no abnormal" and
     "no new" as the negation, which then overlaps a mention such as "abnormal relative
     movement" and so negates nothing ("no abnormal relative movement is noted" was read as
     present); ": no" reads "ROS: No fever" as negating what stands before the colon."""
@@ -352,7 +376,16 @@ def _default_rules() -> list[Any]:
     path = Path(medspacy.__file__).parent.parent / "resources" / "en" / "context_rules.json"
     rules = [r for r in ConTextRule.from_json(str(path))
              if r.literal.lower() not in ("no", ": no")]
-    return [*rules, ConTextRule("no", _NEGATED, direction="FORWARD")]
+    # Its "because"/"since" ends every scope (a TERMINATE rule ends all categories): a
+    # reason ends a plan's scope only, as ours do (_REASON), so that "Tinel's sign, which
+    # he tested because of the numbness, was negative" is negated; "since" stays as it was
+    # ("no NSAID since naproxen was stopped" does not deny the naproxen).
+    rules = [r for r in rules if r.literal.lower() != "because"]
+    return [*rules, ConTextRule("no", _NEGATED, direction="FORWARD"),
+            ConTextRule("since", "HYPOTHETICAL", direction="TERMINATE",
+                        pattern=[{"LOWER": "since"}]),
+            ConTextRule("because", _REASON, direction="PSEUDO", pattern=[{"LOWER": "because"}],
+                        max_scope=1)]
 
 
 @lru_cache(maxsize=1)
