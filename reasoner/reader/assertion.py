@@ -364,8 +364,8 @@ def _new_subject(lowers: list[str], before: str, i: int) -> bool:
 
 
 def _default_rules() -> list[Any]:
-    """medspaCy's rules, but for "no", ": no" and "because". Its "no" pattern takes "no abnormal" and
-    "no new" as the negation, which then overlaps a mention such as "abnormal relative
+    """medspaCy's rules, but for "no", ": no" and "because". Its "no" pattern takes "no
+    abnormal" and "no new" as the negation, which then overlaps a mention such as "abnormal relative
     movement" and so negates nothing ("no abnormal relative movement is noted" was read as
     present); ": no" reads "ROS: No fever" as negating what stands before the colon."""
     from pathlib import Path
