@@ -39,6 +39,9 @@ class Terminology:
     factors: MappingProxyType[str, tuple[float, str]]  # class -> (factor, note)
     definitions: MappingProxyType[str, str] = field(
         default_factory=lambda: MappingProxyType({}))
+    # CPT/HCPCS code -> the classes that carry it (mtus:cpt): how an RFA names a service
+    codes: MappingProxyType[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def definition(self, iri: str | None) -> str | None:
         return self.definitions.get(iri) if iri else None
@@ -72,6 +75,7 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
     parents: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     synonyms: dict[str, list[str]] = defaultdict(list)
+    codes: dict[str, list[str]] = defaultdict(list)
     factors: dict[str, float] = {}
     notes: dict[str, str] = {}
     definitions: dict[str, str] = {}
@@ -97,6 +101,8 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
             notes[s] = o
         elif p == SKOS_DEFINITION:
             definitions[s] = o
+        elif p == MTUS + "cpt":
+            codes[o.strip().upper()].append(s)
     ancestors = {c: frozenset(_closure(c, parents)) for c in classes}
     return Terminology(
         labels=MappingProxyType(labels),
@@ -104,6 +110,7 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
         ancestors=MappingProxyType(ancestors),
         factors=MappingProxyType({k: (v, notes.get(k, "")) for k, v in factors.items()}),
         definitions=MappingProxyType(definitions),
+        codes=MappingProxyType({k: tuple(v) for k, v in codes.items()}),
     )
 
 

@@ -8,6 +8,7 @@ lines of their own; sentence-level extraction reads them as spaces.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +28,13 @@ _KEEP_HYPHEN = re.compile(r"(?:^|\W)(?:non|post|pre|self|anti|re|co|sub|semi|mul
 class Cleaned:
     text: str
     offsets: tuple[int, ...]  # offsets[i]: index in the original letter of text[i]
+    # the letter as it came: what only its spacing tells (a table aligned with spaces)
+    original: str = ""
+
+    def index(self, original: int) -> int:
+        """The index in the cleaned text of the first kept character at or after `original`
+        (an index in the letter)."""
+        return bisect.bisect_left(self.offsets, original)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) of the cleaned span."""
@@ -69,7 +77,7 @@ def clean(text: str) -> Cleaned:
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
-    return Cleaned("".join(chars), tuple(offsets))
+    return Cleaned("".join(chars), tuple(offsets), text)
 
 
 _RULED = re.compile(r"^\s*[-=*#~_]{3,}\s*(?P<title>[A-Za-z][^\n]*?[A-Za-z)])\s*[-=*#~_]{3,}\s*$")

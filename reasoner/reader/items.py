@@ -262,6 +262,24 @@ def hours_a_week(name: str) -> tuple[float, int | None] | None:
     return None
 
 
+# A CPT code (5 digits, maybe a modifier) or a HCPCS level II code (a letter and 4 digits), as an
+# RFA's code column gives it: "MRI cervical spine  72141", "Cervical home traction  E0840".
+_CODE = re.compile(r"(?<![\w/.-])([A-Z]\d{4}|\d{5})(?:-\w{2})?(?![\w/.])")
+
+
+def _named_otherwise(name: str, lex: Lexicon) -> str | None:
+    """The service of an item no name of the terminology is found in: by its CPT or HCPCS
+    code, else by a service's name whose words are all in it, in another order ("Cervical
+    home traction" is a home cervical traction unit)."""
+    for code in _CODE.findall(name):
+        kinds = lex.terms.codes.get(code, ())
+        deepest = max(kinds, key=lex.terms.depth, default=None)
+        if deepest and all(lex.terms.is_a(deepest, k) for k in kinds):
+            return deepest
+    found = lex.by_words(T("Service"), name)
+    return None if found == T("Service") else found
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
@@ -275,7 +293,8 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         service = [h for h in service if h.end <= joined.start() or not any(
             lex.terms.is_a(h.term, T(kind)) for kind in ("MonitoringAssessment",
                                                          "DiagnosticService"))]
-    props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)}
+    props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)
+                   or _named_otherwise(name, lex)}
     if props["concept"]:  # its kind named by words apart ("cervical ESI, C5-6, interlaminar")
         props["concept"] = lex.by_words(props["concept"], name)
     found = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}

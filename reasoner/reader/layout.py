@@ -132,7 +132,8 @@ def split(cleaned: Cleaned, source: str) -> Letter:
     for name in [layout, *(n for n in _IMR_LAYOUTS if n != layout), *fallback]:
         if undecided is not None and name != "reviewer-report":
             continue  # items found: only the general reading may tell their outcomes
-        summary, items = _SPLITTERS[name](text)
+        summary, items = _progress_report(text, cleaned) if name == "progress-report" \
+            else _SPLITTERS[name](text)
         summary = (summary[0], _reviewer_line(text, *summary))
         items = [_unnumbered(i) for i in items]
         if summary[1] <= summary[0] or not text[summary[0]:summary[1]].strip():
@@ -397,8 +398,8 @@ _NUMBERED = (r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)][ \t]*|\u00a7[ \t]*\d{1,2}\.?[
 _PLAN = re.compile(
     # a heading line naming the plan or the request anywhere, ending with its colon: "DISCUSSION
     # AND PLAN:", "I am requesting authorization for:", "22. If further treatment required,
-    # specify treatment plan/estimated duration:"
-    r"^[^\n]{0,100}?\b" + _KEYWORD + r"\b[^\n:]{0,60}:[ \t]*$"
+    # specify treatment plan/estimated duration:", "Q4. What treatment do you request?"
+    r"^[^\n]{0,100}?\b" + _KEYWORD + r"\b[^\n:?]{0,60}[:?][ \t]*$"
     # a label opening the plan on its own line: "Plan: refill ...", "P: Request:", "5. DISCUSSION
     # / PLAN", "Section V - Requested treatment (attach documentation):"
     r"|^[ \t]*" + _NUMBERED + r"(?:[A-Za-z]+[ \t]*(?:AND|&|/)[ \t]*)?(?:TREATMENT[ \t]+)?"
@@ -448,7 +449,7 @@ _FORM_ITSELF = re.compile(r"\b(?:was|were|has been|have been|is being) (?:signed
                           r"submitted|attached|enclosed|mailed)\b", re.I)
 
 
-def _progress_report(text: str):
+def _progress_report(text: str, cleaned: Cleaned | None = None):
     items: list[Item] = []
     # A document's title ("PROGRESS REPORT / REQUEST FOR AUTHORIZATION") opens no plan.
     title = _title_end(text)
@@ -459,7 +460,8 @@ def _progress_report(text: str):
     for start in starts:
         end = _HEADING.search(text, start)
         stop = min(end.start() if end else len(text), _next_section(text, start))
-        lines = (_table_column(text, start, stop) or _listed(text, start, stop)
+        lines = (_table_column(text, start, stop) or _aligned_column(cleaned, start, stop)
+                 or _listed(text, start, stop)
                  or _enumerated(text, start, stop) or _requested_in_sentences(text, start, stop)
                  or _plan_statements(text, start, stop))
         _add_items(items, lines)
@@ -650,6 +652,68 @@ def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
         at = start + line.start() + sum(len(c) + 1 for c in cells[:column])
         out.append((stripped, at + row.index(stripped)))
     return out
+
+
+_CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a table aligned with spaces: words 1 space apart
+
+
+def _aligned_column(cleaned: Cleaned | None, start: int, end: int) -> list[tuple[str, int]]:
+    """An RFA table aligned with spaces instead of ruled with '|', read in the letter as it
+    came (cleaning collapses the spaces that align it): see `_aligned_rows`."""
+    if cleaned is None or not cleaned.original or start >= end:
+        return []
+    first, last = cleaned.span(start, end)
+    return [(name, cleaned.index(at)) for name, at in _aligned_rows(cleaned.original, first,
+                                                                     last)]
+
+
+def _aligned_rows(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """The header is a line of three or more cells two or more spaces apart, one of them the
+    service column; each row from its cell under that column to the end of the row (as
+    `_table_column`), a row with nothing before the column continues the row above. The
+    table ends at a blank line after its rows or at a line with no cell where the column is
+    ("Signature: ...")."""
+    out: list[tuple[str, int]] = []
+    column = None
+    for line in re.finditer(r"[^\n]*\n?", text[start:end]):
+        body = line.group().rstrip("\n")
+        if column is None:
+            column = _header_column(body)
+            continue
+        if not body.strip():
+            if out:
+                break
+            continue
+        cell = _cell_at(body, column)
+        if cell is None:
+            break
+        name = " ".join(body[cell:].split())
+        if out and not body[:cell].strip():
+            out[-1] = (out[-1][0] + " " + name, out[-1][1])
+        else:
+            out.append((name, start + line.start() + cell))
+    return out
+
+
+def _header_column(line: str) -> int | None:
+    """Where the service column starts, if the line is a table's header: three or more short
+    labels ("Service/Good Requested", "CPT/HCPCS"), not a row of an order list whose text
+    happens to say "treatment" ("[Referral]  Physical therapy evaluation and treatment")."""
+    cells = list(_CELL.finditer(line))
+    if len(cells) < 3 or any(len(c.group().split()) > 4 for c in cells) or \
+            sum(any(ch.isdigit() for ch in c.group()) for c in cells) > 1:
+        return None
+    return next((c.start() for c in cells if _COLUMN.search(c.group())), None)
+
+
+def _cell_at(row: str, column: int) -> int | None:
+    """Where a cell starts within a few characters of the header's column: a word after two
+    spaces or at the line's start (hand-aligned rows drift by a character or two)."""
+    for at in sorted(range(max(0, column - 3), min(len(row), column + 4)),
+                     key=lambda a: abs(a - column)):
+        if row[at] != " " and (at == 0 or row[max(0, at - 2):at] == "  "):
+            return at
+    return None
 
 
 # Where what is asked for ends: its purpose or reason ("an MRI of the right knee to see

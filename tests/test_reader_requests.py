@@ -1,0 +1,74 @@
+"""How a progress report asks for its services, beyond a plan list: a request section headed
+as a question, an RFA table aligned with spaces (cleaning collapses the spaces that align it,
+so it is read in the document as it came), and a service named only by its CPT/HCPCS code or
+by the words of its name in another order."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.clean import clean, decode
+from reasoner.reader.items import parse_item
+from reasoner.reader.layout import split
+from reasoner.reader.lexicon import lexicon_for
+
+T = "https://w3id.org/mtus-kg/term/"
+HISTORY = ("PR-2 of 03/21/2017. Mr. A, 49, drywall installer, neck pain into the right arm since "
+           "08/30/2016. Eight sessions of physical therapy did not help.\n")
+
+
+def _items(text: str) -> list[str]:
+    return [i.name for i in split(clean(decode(text.encode(), "report.txt")), "report.txt").items]
+
+
+def test_a_request_section_headed_as_a_question():
+    text = (f"PR-2 - RESPONSE TO THE ADJUSTER'S QUESTIONS\n\n{HISTORY}\n"
+            "Q3. What did the examination show?\nSpurling's positive on the right.\n"
+            "Q4. What treatment do you request?\n"
+            "1. Physical therapy, 2 times a week for 3 weeks.\n"
+            "2. Lidoderm 5% patch, #30.\n"
+            "Q5. What is the work status?\nModified duty.\n")
+    assert _items(text) == ["Physical therapy, 2 times a week for 3 weeks",
+                            "Lidoderm 5% patch, #30"]
+
+
+RFA = """REQUEST FOR AUTHORIZATION    DWC Form RFA
+Requested Treatment (see instructions; attach additional pages if necessary)
+ Diagnosis (Required)   ICD-Code (Required)  Service/Good Requested   CPT/HCPCS  Other Info.
+ Cervical radiculopathy M54.12               MRI cervical spine       72141      without contrast
+ Cervical radiculopathy M54.12               EMG bilateral upper      95886 x2   bilateral UE,
+                                             extremities                         with NCS
+ Cervical radiculopathy M54.12              Cervical home traction   E0840      purchase
+Requesting Physician Signature: P. Nakashima, M.D.       Date: 03/21/2017
+"""
+
+
+def test_an_rfa_table_aligned_with_spaces():
+    # the last row drifts a character left of the header, as hand-aligned rows do
+    assert _items(f"Cover note\n\n{HISTORY}\n{RFA}") == [
+        "MRI cervical spine 72141 without contrast",
+        "EMG bilateral upper 95886 x2 bilateral UE, extremities with NCS",
+        "Cervical home traction E0840 purchase"]
+
+
+def test_an_order_list_is_not_taken_for_a_table_header():
+    text = (f"PROGRESS NOTE\n\n{HISTORY}\nORDERS\n"
+            "[Referral]  Physical therapy evaluation and treatment   Status: Pending\n"
+            "            prefers to continue his home program\n"
+            "[Imaging]   MRI lumbar spine without contrast           Status: Pending\n")
+    names = _items(text)
+    assert not any(n.startswith("prefers") for n in names)
+    assert any("MRI lumbar spine" in n for n in names)
+
+
+@pytest.mark.parametrize("name,service", [
+    ("Cervical home traction E0840 purchase", "CervicalTractionUnit"),  # words in another order
+    ("Dynamic views 72114 of the low back", "LumbarFlexionExtensionRadiograph"),  # CPT only
+])
+def test_a_service_named_otherwise(kb, name, service):
+    assert parse_item(name, lexicon_for(kb.terms))["concept"] == T + service
+
+
+def test_a_code_in_an_address_or_a_date_is_no_service(kb):
+    assert parse_item("Follow-up 03/21/2017", lexicon_for(kb.terms))["concept"] != \
+        T + "LumbarRadiograph"
