@@ -78,3 +78,63 @@ def test_the_reasons_of_each_item_never_join_the_case():
     assert "forklift driver" in letter.summary_text
     assert "first course of chiropractic" not in letter.summary_text
     assert "no red flags" not in letter.summary_text
+
+
+UR_CASE = ("CLINICAL FACTS\n* 47 y/o F cashier, low back strain lifting water 02/01/2022.\n"
+           "* Naproxen since 02/2022, partial help. PT x8, no change.\n"
+           "* Exam 05/02/2022: SLR negative bilaterally, reflexes symmetric.\n")
+
+
+@pytest.mark.parametrize("items,names,actions", [
+    ("DETERMINATIONS\n- Lumbar MRI without contrast ........ NON-CERTIFIED\n"
+     "- Naproxen 500 mg #60 ............... CERTIFIED\n"
+     "- Chiropractic 2x6 .................. MODIFIED -- 6 visits certified\n",
+     ["Lumbar MRI without contrast", "Naproxen 500 mg #60", "Chiropractic 2x6"],
+     ["non-certified", "certified", "modified"]),
+    ("[1] Lumbar MRI without contrast   NOT CERTIFIED\n[2] Naproxen 500 mg #60   APPROVED\n",
+     ["Lumbar MRI without contrast", "Naproxen 500 mg #60"], ["non-certified", "certified"]),
+    ("REQUEST 1 of 2\n  Service requested: Lumbar MRI without contrast\n  Determination: Denied\n"
+     "REQUEST 2 of 2\n  Service requested: Naproxen 500 mg #60\n  Determination: Certified\n",
+     ["Lumbar MRI without contrast", "Naproxen 500 mg #60"], ["non-certified", "certified"]),
+])
+def test_a_utilization_review_letter(items, names, actions):
+    letter = _letter("ACME MANAGED CARE\nNOTICE OF UTILIZATION REVIEW DETERMINATION\n"
+                     f"Date of notice: 05/12/2022\n\n{items}\n{UR_CASE}\nRATIONALE\n"
+                     "MRI: no red flags, not indicated. Naproxen: indicated.\n")
+    assert letter.layout == "ur-determination"
+    assert [i.name for i in letter.items] == names
+    assert [i.outcome for i in letter.items] == actions
+    assert "cashier" in letter.summary_text and "red flags" not in letter.summary_text
+
+
+def test_an_imr_letter_quoting_the_ur_is_still_an_imr_letter():
+    letter = _letter("INDEPENDENT MEDICAL REVIEW - REVIEWER REPORT\nUtilization review decision "
+                     f"05/12/2022\n\nOUTCOMES\n- Lumbar MRI ...... UPHELD\n\nHISTORY\n{CASE}\n"
+                     "RATIONALE\nno red flags.\n")
+    assert letter.layout != "ur-determination"
+    assert [(i.name, i.outcome) for i in letter.items] == [("Lumbar MRI", "upheld")]
+
+
+def test_items_lettered_and_repeated_as_headings_are_kept():
+    # "A. Oxycodone ..." lists the item and heads its analysis: not a page's running head
+    letter = _letter("INDEPENDENT MEDICAL REVIEW\nFinal Determination\nIMR Case No.: CM23-0000001\n"
+                     "Treatments in dispute:\n  A. Oxycodone 10 mg #120\n"
+                     "  B. Naloxone nasal spray\n"
+                     "Final Determination: OVERTURN -- B is medically necessary.\n\n"
+                     f"CLINICAL SUMMARY\n{CASE}\nANALYSIS OF EACH TREATMENT\n"
+                     "A. Oxycodone 10 mg #120\nDecision: UPHELD (not medically necessary)\n"
+                     "B. Naloxone nasal spray\nDecision: OVERTURNED (medically necessary)\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Oxycodone 10 mg #120", "upheld"), ("Naloxone nasal spray", "overturned")]
+
+
+def test_items_that_run_on_after_their_label():
+    letter = _letter("INDEPENDENT MEDICAL REVIEW (IMR) -- FINAL DETERMINATION\n\n"
+                     "Case number ....... CM19-0000002\n"
+                     "Treatments in dispute ..... (1) Lumbar MRI; (2) Naproxen 550 mg #60\n\n"
+                     f"CLINICAL SUMMARY\n{CASE}\nDISPUTED ITEMS, DETERMINATIONS AND REASONS\n"
+                     "1) Lumbar MRI -- UPHELD (not medically necessary)\nReasons: no red flags.\n"
+                     "2) Naproxen 550 mg #60 -- OVERTURNED (medically necessary)\n"
+                     "Reasons: helps.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]

@@ -72,3 +72,20 @@ def test_a_service_named_otherwise(kb, name, service):
 def test_a_code_in_an_address_or_a_date_is_no_service(kb):
     assert parse_item("Follow-up 03/21/2017", lexicon_for(kb.terms))["concept"] != \
         T + "LumbarRadiograph"
+
+
+def test_a_dictated_plan_numbered_in_words():
+    text = ("PROGRESS REPORT\nDictated 02/02/2021.\n\n"
+            "She is a 51 year old cook with right knee pain since a fall on 11/03/2020 and "
+            "therapy has not helped, so the plan is as follows. Number one, an MRI of the right "
+            "knee without contrast. Number two, a knee brace, hinged, to purchase. Number "
+            "three, ibuprofen 600 mg three times a day, #90. I will see her in a month.\n")
+    assert _items(text) == ["an MRI of the right knee without contrast",
+                            "a knee brace, hinged, to purchase",
+                            "ibuprofen 600 mg three times a day, #90"]
+
+
+def test_one_numbered_word_is_no_list():
+    text = ("PROGRESS REPORT\n\nPlan: I am requesting a lumbar MRI. Claim number one "
+            "thousand was filed.\n")
+    assert _items(text) == ["lumbar MRI"]

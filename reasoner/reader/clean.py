@@ -121,7 +121,7 @@ def _running_heads(lines: list[str]) -> set[str]:
 
     A colon marks a field or item line ('MAXIMUS guideline: ...'), which can repeat per item;
     so does a list marker: a disputed item is listed once under the issues and again above
-    its decision ('(1) TENS unit, purchase').
+    its decision ('(1) TENS unit, purchase', 'A. Oxycodone HCl 10 mg #120').
     """
     counts = Counter(line.strip() for line in lines if line.strip())
     return {line for line, n in counts.items()
@@ -129,4 +129,4 @@ def _running_heads(lines: list[str]) -> set[str]:
             and not _LIST_ITEM.match(line)}
 
 
-_LIST_ITEM = re.compile(r"(?:\(?\d{1,2}[.)]|[-*\u2022])\s")
+_LIST_ITEM = re.compile(r"(?:\(?\d{1,2}[.)]|\(?[A-Za-z][.)]|[-*\u2022])\s")  # "A. Oxycodone"

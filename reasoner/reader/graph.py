@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from reasoner.reader.extract import Extracted
-from reasoner.reader.layout import Letter
+from reasoner.reader.layout import UR_ACTIONS, Letter
 from reasoner.reader.mention import Mention
 from reasoner.vocab import RDF_TYPE, RDFS_LABEL, XSD, m
 
@@ -102,6 +102,15 @@ def _record(b: _Builder, case: ox.NamedNode, letter: Letter, requests) -> None:
         b.lit(reviewer, "specialty", letter.header.get("specialty"))
     if letter.layout == "progress-report":
         return  # a treating physician's report: no review has been made
+    if letter.layout == "ur-determination":  # the UR's own actions: no IMR has been made
+        for n, (req, fact) in enumerate(requests):
+            item = letter.items[fact.props["item"]]
+            if item.outcome in UR_ACTIONS:
+                ur = b.node(f"ur-item-{n}", "URDecision")
+                b.link(case, "urDecision", ur)
+                b.link(ur, "about", req)
+                b.link(ur, "action", ox.NamedNode(m(UR_ACTIONS[item.outcome])))
+        return
     for n, (req, fact) in enumerate(requests):
         item = letter.items[fact.props["item"]]
         imr = b.node(f"imr-{n}", "IMRDetermination")

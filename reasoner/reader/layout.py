@@ -58,6 +58,9 @@ def detect(text: str) -> str | None:
             and re.search(r"\b(?:upheld|overturned)\b", text, re.I)):
         # a reviewer's report: its disputed items, each upheld or overturned
         return "medical-professional-review"
+    if _UR_TITLE.search(text[:_title_end(text, 3)]) and not re.search(
+            r"\b(?:uph[e3]l[d1]|[o0]verturned)\b", text, re.I):
+        return "ur-determination"  # a utilization review's own letter (no IMR yet)
     if _REVIEW_SIGNAL.search(text) and _DECIDED.search(text):
         return "reviewer-report"  # (or another review layout: `split` tries them all)
     if _is_report(text):
@@ -109,6 +112,10 @@ _REVIEWED = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned|[o0]verturn)\b|\b(?:exp
 # A reviewer's report: named as one, and deciding something.
 _REVIEW_SIGNAL = re.compile(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final Determination|"
                             r"Expert Reviewer|Physician Reviewer)\b|\bCM\d{2}-\d{4,}", re.I)
+# The title of a utilization review's letter: "NOTICE OF UTILIZATION REVIEW DETERMINATION",
+# "Physician Advisor Review", "UR DETERMINATION NOTICE".
+_UR_TITLE = re.compile(r"\bUTILIZATION\s+REVIEW\b|\bUR\s+(?:DETERMINATION|DECISION|NOTICE)\b|"
+                       r"\bPHYSICIAN\s+ADVISOR\b|\bPEER\s+REVIEW\b", re.I)
 _DECIDED = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned)\b|\b(?:not\s+)?medically\s+necessary\b",
                       re.I)
 
@@ -129,7 +136,9 @@ def split(cleaned: Cleaned, source: str) -> Letter:
     # review layout finds what a review decides.
     fallback = ["progress-report"] if layout != "progress-report" and _is_report(text) and \
         not _REVIEWED.search(text) else []
-    for name in [layout, *(n for n in _IMR_LAYOUTS if n != layout), *fallback]:
+    order = [layout, *(n for n in _IMR_LAYOUTS if n != layout), *fallback] \
+        if layout != "ur-determination" else [layout, "progress-report"]
+    for name in order:
         if undecided is not None and name != "reviewer-report":
             continue  # items found: only the general reading may tell their outcomes
         summary, items = _progress_report(text, cleaned) if name == "progress-report" \
@@ -319,6 +328,35 @@ _ISSUES = (r"^\s*(?:ISSUES? AT DISPUTE|DISPUTED (?:ITEMS?|ISSUES?|SERVICES?|TREA
 _NEXT_HEADING = r"^[ \t]*(?-i:[A-Z][A-Z /&()'-]{3,40})[ \t]*:?[ \t]*$"
 
 
+def _run_in(text: str, start: int) -> list[tuple[str, int]]:
+    """Items that run on after their label on its line, numbered ("(1) X (2) Y") or set
+    apart by ';'; none when the line only goes on with its label."""
+    end = text.find("\n", start) % (len(text) + 1)
+    lead = re.match(r"[ \t.:\-]*", text[start:end])
+    first = start + (lead.end() if lead else 0)
+    rest = text[first:end].rstrip()
+    if not rest or rest.endswith(":"):  # the label goes on ("Items in dispute on ...:")
+        return []
+    return _enumerated(text, first, end) or [
+        (name, first + part.start() + part.group().index(name))
+        for part in re.finditer(r"[^;]+", rest) if (name := part.group().strip(" .,"))
+    ] if ";" in rest else []
+
+
+def _decided_in_order(text: str, start: int, items: list[Item]) -> list[Item]:
+    """The items with the outcomes stated after `start` in their order ("Issue 2: ...
+    Overturned", "DECISION: UPHELD"), when one is stated for each."""
+    decided = [m.group(1).lower() for m in re.finditer(
+        r"^\s*(?:(?:Issue|Item)\s*\d+\.?[^\n]*?|DETERMINATION:?[^\n]*?|DECISION:[^\n]*?)\b"
+        + _OUTCOME, text[start:], _I)]
+    if len(decided) == len(items) and all(i.outcome is None for i in items):
+        return [Item(**{**i.__dict__, "outcome": o}) for i, o in zip(items, decided, strict=True)]
+    return items
+
+
+_MARKER = re.compile(r"\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?)\s")
+
+
 def _professional_review(text: str):
     ends = [r"^\s*DOCUMENTS REVIEWED", r"^\s*MEDICAL TREATMENT GUIDELINE", r"^\s*DETERMINATION",
             r"^\s*RATIONALE", _ISSUES]
@@ -328,6 +366,11 @@ def _professional_review(text: str):
         return summary, []
     if "|" in text[text.rfind("\n", 0, issue_start) + 1:issue_start]:
         issue_start = text.find("\n", issue_start) % (len(text) + 1)  # a header row: its rows
+    elif inline := _run_in(text, issue_start):
+        # the items on the label's own line: "Treatments in dispute .... (1) X; (2) Y"
+        return summary, _decided_in_order(
+            text, issue_start, [Item(n, (at, at + len(n)), None, None, None, None)
+                                for n, at in inline])
     # The issues are a list: it ends at the first blank line after it, or at a heading.
     block = re.compile(r"\s*\S.*?(?=\n[ \t]*\n|\Z)", re.S).match(text, issue_start)
     issue_end = min(block.end() if block else len(text),
@@ -345,22 +388,21 @@ def _professional_review(text: str):
     line_re = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?)?\s*"
                          r"(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME + r")?\s*$", _I)
     tabled = False
+    marked = None  # whether the list's first line has a marker ("A.", "1)", "-")
     for line in line_re.finditer(text, issue_start, items_end):
         if "|" in line.group(0):
             tabled = True
             items += _table_row(line.group(0), line.start(), guideline, rationale)
         elif tabled and line.group(0).strip():
             break  # the table's rows are over
+        elif marked and not _MARKER.match(line.group(0)):
+            break  # a marked list is over at its first unmarked line (cleaning drops blanks)
         elif line.group("name").strip():
+            marked = bool(_MARKER.match(line.group(0))) if marked is None else marked
             outcome = line.group(2).lower() if line.group(2) else None
             items.append(Item(line.group("name").strip(" ?"), line.span("name"), outcome,
                               guideline, None, rationale))
-    decided = [m.group(1).lower() for m in re.finditer(
-        r"^\s*(?:(?:Issue|Item)\s*\d+\.?[^\n]*?|DETERMINATION:?[^\n]*?)\b" + _OUTCOME,
-        text[issue_end:], _I)]
-    if len(decided) == len(items) and all(i.outcome is None for i in items):
-        items = [Item(**{**i.__dict__, "outcome": o}) for i, o in zip(items, decided,
-                                                                      strict=True)]
+    items = _decided_in_order(text, issue_end, items)
     if len(items) == 1 and items[0].outcome is None and rationale:
         # One item: its outcome is the rationale's last 'is (not) medically necessary'.
         said = re.findall(_NECESSARY, rationale, re.I)
@@ -462,12 +504,14 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
         stop = min(end.start() if end else len(text), _next_section(text, start))
         lines = (_table_column(text, start, stop) or _aligned_column(cleaned, start, stop)
                  or _listed(text, start, stop)
-                 or _enumerated(text, start, stop) or _requested_in_sentences(text, start, stop)
+                 or _enumerated(text, start, stop) or _spoken(text, start, stop)
+                 or _requested_in_sentences(text, start, stop)
                  or _plan_statements(text, start, stop))
         _add_items(items, lines)
     if not items:
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
-        _add_items(items, _requested_in_sentences(text, 0, len(text)))
+        _add_items(items, _spoken(text, 0, len(text))
+                   or _requested_in_sentences(text, 0, len(text)))
     return (0, len(text)), items
 
 
@@ -512,6 +556,32 @@ def _enumerated(text: str, start: int, end: int) -> list[tuple[str, int]]:
     return out
 
 
+# A dictated list: "so my plan is as follows. Number one, MRI of the right shoulder. Number two,
+# physical therapy ..."
+_SPOKEN = re.compile(r"\b(?:number|item|no\.)[ \t]+(one|two|three|four|five|six|seven|eight|"
+                     r"nine|ten|\d{1,2})\b[ \t]*[,:.\-]?[ \t]*", re.I)
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _spoken(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """Items enumerated in words, in order from one (each up to the next number or the end
+    of its sentence); nothing unless there are two."""
+    run: list[re.Match[str]] = []
+    for mark in _SPOKEN.finditer(text, start, end):
+        said = mark.group(1).lower()
+        number = int(said) if said.isdigit() else _NUMBER_WORDS.index(said) + 1
+        if number == len(run) + 1:
+            run.append(mark)
+    if len(run) < 2:
+        return []
+    out = []
+    for n, mark in enumerate(run):
+        body = text[mark.end():run[n + 1].start() if n + 1 < len(run) else end]
+        body = body[:m.end()] if (m := re.search(r"\.(?=\s+[A-Z]|\s*$)", body)) else body
+        out.append((" ".join(body.split()).strip(" .;,"), mark.end()))
+    return out
+
+
 # A plan statement about something other than a service: "Discussed the risks", "He is to
 # keep working", "We will discuss purchase", "Recheck in 3 weeks".
 _NOT_ORDERED = re.compile(r"^(?:discuss\w*|review\w*|explain\w*|counsel\w*|educat\w*|advis\w*|"
@@ -533,9 +603,9 @@ def _plan_statements(text: str, start: int, end: int) -> list[tuple[str, int]]:
     return out
 
 
-def _title_end(text: str) -> int:
-    """Where the document's first two lines end."""
-    ends = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", text[:2000])][:2]
+def _title_end(text: str, lines: int = 2) -> int:
+    """Where the document's first `lines` lines (two: its title) end."""
+    ends = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", text[:2000])][:lines]
     return ends[-1] if ends else 0
 
 
@@ -761,18 +831,27 @@ def _objects(rest: str, at: int) -> list[tuple[str, int]]:
     return out
 
 
-def _reviewer_report(text: str):
+def _reviewer_report(text: str, ur: bool = False):
     """A reviewer's report in any other layout (`reviews.review`)."""
-    summary, found = reviews.review(text)
+    summary, found = reviews.review(text, ur)
     return summary, [Item(" ".join(name.split()), span, outcome, None, None, None)
                      for name, span, outcome in found]
+
+
+def _ur_determination(text: str):
+    """A utilization review's letter: its items certified, non-certified or modified (each
+    item's `outcome` is the UR's action), read as a reviewer's report is."""
+    return _reviewer_report(text, ur=True)
 
 
 _IMR_LAYOUTS = ("imr-final-determination", "notice-2013", "medical-professional-review",
                 "reviewer-report")
 _SPLITTERS = {"imr-final-determination": _final_determination, "notice-2013": _notice_2013,
               "medical-professional-review": _professional_review,
-              "reviewer-report": _reviewer_report, "progress-report": _progress_report}
+              "reviewer-report": _reviewer_report, "progress-report": _progress_report,
+              "ur-determination": _ur_determination}
+# The UR actions an item of a utilization review's letter may have (`reviews.action_of`).
+UR_ACTIONS = {"certified": "Certified", "non-certified": "NonCertified", "modified": "Modified"}
 
 _HEADER = {
     "case_number": r"(?:IMR )?Case (?:Number|No\.?):\s*([A-Z]{2}\d{2}-\d+)",

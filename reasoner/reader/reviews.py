@@ -14,6 +14,7 @@ ever read as a fact.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 Found = tuple[str, tuple[int, int], str]  # an item's name, its span, its outcome
 
@@ -35,10 +36,30 @@ def outcome_of(said: str) -> str | None:
     return None
 
 
-def review(text: str) -> tuple[tuple[int, int], list[Found]]:
-    """The case's span and the items decided; ((0, 0), []) when either is not found."""
-    for strategy in (_table_rows, _field_blocks, _questions, _outcome_lines, _conclusions):
-        items = _distinct(strategy(text))
+def action_of(said: str) -> str | None:
+    """The utilization review's action a short text states: certified, non-certified or
+    modified ("NOT CERTIFIED", "Modified -- 6 round trips certified", "Denied")."""
+    said = said.lower()
+    if re.search(r"\b(?:non-?\s?certif\w*|not\s+certif\w*|denied|deny|not\s+approved)\b", said):
+        return "non-certified"
+    if re.search(r"\b(?:modif\w*|partially\s+(?:certified|approved))\b", said):
+        return "modified"
+    if re.search(r"\b(?:certif\w*|approved|authori[sz]ed)\b", said):
+        return "certified"
+    return None
+
+
+Decide = Callable[[str], "str | None"]
+
+
+def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
+    """The case's span and the items decided; ((0, 0), []) when either is not found. `ur`: a
+    utilization review's letter, whose items are certified, non-certified or modified."""
+    decide: Decide = action_of if ur else outcome_of
+    strategies: list[Callable[[str, Decide], list[Found]]] = [
+        _table_rows, _field_blocks, _questions, _outcome_lines]
+    for strategy in strategies if ur else [*strategies, _conclusions]:
+        items = _distinct(strategy(text, decide))
         if items:
             break
     else:
@@ -60,7 +81,7 @@ _NOT_A_NAME = re.compile(r"^(?:#|no\.?|\d{1,2}[.)]?|[-=:| ]+|(?:requested |dispu
                          r"outcome|ur decision|imr outcome|field|value)$", re.I)
 
 
-def _table_rows(text: str) -> list[Found]:
+def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
     """Rows of a table whose last filled cell is a decision ("| 2 | Lyrica 75mg #60 |
     OVERTURNED |", "1    Norco 7.5/325mg #90    Modified to #45  Overturned")."""
     found: list[Found] = []
@@ -72,9 +93,9 @@ def _table_rows(text: str) -> list[Found]:
                                                                 row) if c.group().strip()]
         if len(cells) < 2 or len(cells[-1][1].strip()) > 40:
             continue
-        outcome = outcome_of(cells[-1][1])
+        outcome = decide(cells[-1][1])
         names = [(at, c.strip()) for at, c in cells[:-1] if not _NOT_A_NAME.match(c.strip())
-                 and outcome_of(c) is None and re.search(r"[A-Za-z]{3}", c)]
+                 and decide(c) is None and re.search(r"[A-Za-z]{3}", c)]
         if outcome and names:
             at, name = names[0]
             start = line.start() + at + (len(row[at:]) - len(row[at:].lstrip()))
@@ -95,15 +116,17 @@ _DECISION_LINE = re.compile(r"^[ \t*#]*(?:outcome|decision|determination|result|
                             _I)
 
 
-def _field_blocks(text: str) -> list[Found]:
+def _field_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
     found: list[Found] = []
     for head in _ITEM_LINE.finditer(text):
-        if outcome_of(head.group("name")) or _DECISION_LINE.match(head.group()):
+        if decide(head.group("name")) or _DECISION_LINE.match(head.group()) or \
+                re.fullmatch(r"[#\d\s]*(?:of\s+\d{1,2})?\W*", head.group("name")):
+            # ("REQUEST 1 of 4" heads the block whose "Service requested:" names the item)
             continue
         window = text[head.end():head.end() + 400].split("\n")[1:5]
         for line in window:
             decided = _DECISION_LINE.match(line)
-            if decided and (outcome := outcome_of(decided.group("said"))):
+            if decided and (outcome := decide(decided.group("said"))):
                 found.append((head.group("name").strip(" .:"), head.span("name"), outcome))
                 break
     return found
@@ -115,11 +138,11 @@ _QUESTION = re.compile(r"^[ \t*#]*(?:(?:question|issue|item|q)[ \t]*)?\d{1,2}[ \
                        r"(?P<name>[^\n?]+?),?[ \t]+medically[ \t]+necessary[^\n?]*\??[ \t]*$", _I)
 
 
-def _questions(text: str) -> list[Found]:
+def _questions(text: str, decide: Decide = outcome_of) -> list[Found]:
     found: list[Found] = []
     for asked in _QUESTION.finditer(text):
         for line in text[asked.end():asked.end() + 400].split("\n")[1:4]:
-            if outcome := outcome_of(line):
+            if outcome := decide(line):
                 found.append((_item_name(asked.group("name")), asked.span("name"), outcome))
                 break
     return found
@@ -142,20 +165,31 @@ _ROW = re.compile(r"^[ \t]*(?:(?:\(?[A-Za-z0-9]{1,2}[.)]|\d{1,2}|[-\u2022*])[ \t
                   r"(?P<said>(?-i:Upheld|Overturned|UPHELD|OVERTURNED|[O0]VERTURNED|Medically "
                   r"necessary|Not medically necessary|MEDICALLY NECESSARY|NOT MEDICALLY "
                   r"NECESSARY))[ \t.]*$", _I)
+# A line that ends with the utilization review's action: "- Tramadol ER 150 mg #30 .......
+# NON-CERTIFIED", "* Transportation, 12 round trips .... MODIFIED -- 6 round trips certified".
+_ACTION_LINE = re.compile(
+    r"^[ \t]*(?:[-\u2022*>]|\[\d{1,2}\]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*"
+    r"(?P<name>[^\n]{3,160}?)"
+    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*|(?<!\.)[ \t]{2,}|"
+    # one space, where cleaning closed up the columns, before an action in capitals
+    r"[ \t]+(?=(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?CERTIFIED|MODIFIED|DENIED|APPROVED)\b))"
+    r"(?P<said>(?:non-?[ \t]?|not[ \t]+)?certified|modified|denied|approved|authori[sz]ed|"
+    r"partially[ \t]+certified)\b[^\n]*$", _I)
 _UR_SAID = re.compile(r"[ \t]+(?:modified(?:[ \t]+to[^\n]*)?|non-?certified|certified|denied|"
                       r"partially certified|approved)[ \t]*$", re.I)
 
 
-def _outcome_lines(text: str) -> list[Found]:
+def _outcome_lines(text: str, decide: Decide = outcome_of) -> list[Found]:
     """(Each item's block may follow its line: no cluster is asked for.)"""
+    patterns = (_ACTION_LINE,) if decide is action_of else (_OUTCOME_LINE, _ROW)
     found = [(_item_name(line.group("name")), line.span("name"), outcome)
-             for pattern in (_OUTCOME_LINE, _ROW) for line in pattern.finditer(text)
+             for pattern in patterns for line in pattern.finditer(text)
              if not re.search(r"\b(?:is|are|was|were|be|been|request for)\s*$",
                               line.group("name"), re.I)
              # a sentence ("... course of care. Medically necessary."), not a name
              and not re.search(r"[a-z)]\.(?:\s+[A-Z]|\s*$)", line.group("name"))
              and not _DECISION_LINE.match(line.group())
-             and (outcome := outcome_of(line.group("said")))]
+             and (outcome := decide(line.group("said")))]
     found.sort(key=lambda f: f[1][0])
     return [f for n, f in enumerate(found)  # one item a line, whichever pattern read it
             if not n or f[1][0] >= found[n - 1][1][1]]
@@ -177,7 +211,8 @@ _CONCLUSION = re.compile(r"\bThe request for (?P<name>[^\n.]{3,160}?) (?:is|was)
                          r"(?P<not>not )?medically necessary", re.I)
 
 
-def _conclusions(text: str) -> list[Found]:
+def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
+    """(An IMR's wording only: `decide` is not asked.)"""
     return [(said.group("name").strip(), said.span("name"),
              "upheld" if said.group("not") else "overturned")
             for said in _CONCLUSION.finditer(text)]
@@ -219,7 +254,8 @@ def _distinct(items: list[Found]) -> list[Found]:
 _CASE_HEADING = re.compile(
     r"^[ \t#*]*(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?(?:MEDICAL )?"
     r"RECORDS|(?:MEDICAL )?RECORDS? SUMMARY|CL[I1l]N[I1l]CAL (?:H[I1l]STORY|[I1l]NFORMAT[I1l]ON|"
-    r"BACKGROUND|NOTES)|H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
+    r"BACKGROUND|NOTES|FACTS)|CL[I1l]N[I1l]CAL|"
+    r"H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
     r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY)[ \t*]*:?[ \t*]*$", _I)
 # Without a heading, the case starts with the first line of prose that describes the worker.
 _WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|injured worker|claimant|"
