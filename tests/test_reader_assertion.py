@@ -84,6 +84,8 @@ CASES = [
     ("History of lumbar fusion.", ["lumbar fusion"], [S]),
     ("Mother has diabetes.", ["diabetes"], [F]),
     ("Possible radiculopathy.", ["radiculopathy"], [U]),
+    ("PTP plan: r/o L1 compression fx given the fall.", ["compression fx"], [U]),
+    ("Concern for a vertebral fracture after the fall.", ["vertebral fracture"], [U]),
     ("Suspected carpal tunnel syndrome.", ["carpal tunnel syndrome"], [U]),
 ]
 

@@ -82,6 +82,7 @@ def test_the_reasons_of_each_item_never_join_the_case():
 
 UR_CASE = ("CLINICAL FACTS\n* 47 y/o F cashier, low back strain lifting water 02/01/2022.\n"
            "* Naproxen since 02/2022, partial help. PT x8, no change.\n"
+           "* Fever, night sweats, weight loss: denied.\n"
            "* Exam 05/02/2022: SLR negative bilaterally, reflexes symmetric.\n")
 
 
@@ -104,7 +105,9 @@ def test_a_utilization_review_letter(items, names, actions):
     assert letter.layout == "ur-determination"
     assert [i.name for i in letter.items] == names
     assert [i.outcome for i in letter.items] == actions
-    assert "cashier" in letter.summary_text and "red flags" not in letter.summary_text
+    # (the worker's denied symptoms are no item: the case goes on past them)
+    assert "cashier" in letter.summary_text and "reflexes symmetric" in letter.summary_text
+    assert "red flags" not in letter.summary_text
 
 
 def test_an_imr_letter_quoting_the_ur_is_still_an_imr_letter():

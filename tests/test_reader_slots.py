@@ -1049,3 +1049,22 @@ def test_a_condition_the_text_denies_is_documented_absent(kb):
     [absent] = _of(extracted, "finding", "PeripheralNervePathology")
     assert absent.props["present"] is False
     assert not _of(extracted, "diagnosis", "PeripheralNervePathology")
+
+
+@pytest.mark.parametrize("text", [
+    "Plan per PTP: r/o L1 compression fx given age, osteopenia and the fall.",
+    "X-rays are requested to rule out a compression fracture after the fall from the ladder.",
+    "There is concern for a vertebral fracture given his age and the fall.",
+])
+def test_a_fracture_to_rule_out_is_a_suspected_fracture(kb, text):
+    found = _of(_facts(kb, text), "finding", "SuspectedFracture")
+    assert [f.props["present"] for f in found] == [True]
+
+
+@pytest.mark.parametrize("text", [
+    "A compression fracture was ruled out on CT.",
+    "No fracture on the x-rays; no concern for a vertebral fracture.",
+])
+def test_a_fracture_ruled_out_is_no_suspicion(kb, text):
+    assert not [f for f in _of(_facts(kb, text), "finding", "SuspectedFracture")
+                if f.props["present"]]

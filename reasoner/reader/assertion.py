@@ -35,8 +35,10 @@ class Assertion(enum.Enum):
     UNCERTAIN = "uncertain"  # possible, suspected, to rule out
 
 
-_BY_ATTRIBUTE = (("is_negated", Assertion.ABSENT), ("is_hypothetical", Assertion.HYPOTHETICAL),
-                 ("is_family", Assertion.FAMILY), ("is_uncertain", Assertion.UNCERTAIN),
+# (uncertain before hypothetical: what a plan is to rule out is suspected now, "Plan: r/o
+# compression fracture")
+_BY_ATTRIBUTE = (("is_negated", Assertion.ABSENT), ("is_uncertain", Assertion.UNCERTAIN),
+                 ("is_hypothetical", Assertion.HYPOTHETICAL), ("is_family", Assertion.FAMILY),
                  ("is_historical", Assertion.HISTORICAL))
 
 _REASON = "REASON"  # a reason given: ends plans, asserts nothing
@@ -288,6 +290,16 @@ def _rules() -> list[Any]:
         rule("possible", _UNCERTAIN, "FORWARD", [
             {"LOWER": {"IN": ["possible", "possibly", "probable", "suspected", "suspect",
                               "questionable", "likely"]}}], max_scope=4),
+        # what is to be ruled out is suspected: "r/o L1 compression fx", "concern for a
+        # vertebral fracture", "to evaluate for instability"
+        rule("r/o", _UNCERTAIN, "FORWARD", [
+            {"LOWER": {"IN": ["r/o", "ro", "rule-out", "concern", "concerning", "query",
+                              "eval"]}},
+            {"LOWER": {"IN": ["for", "of", "out"]}, "OP": "?"}], max_scope=6),
+        rule("evaluate for", _UNCERTAIN, "FORWARD", [
+            {"LOWER": {"IN": ["evaluate", "assess", "evaluating", "assessing", "exclude",
+                              "excluding"]}},
+            {"LOWER": "for", "OP": "?"}], max_scope=5),
     ]
 
 

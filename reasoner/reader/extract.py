@@ -630,6 +630,15 @@ _NOT_MYOTOMAL_AFTER = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:\w+\s+)?(?:rotat
 _EXCEPT = re.compile(r"[^.;]{0,40}?\b(?:except|other than|apart from|but)\b", re.I)
 # Habits whose past use is no current use: what the guidelines ask is whether the worker
 # smokes now.
+# A condition said to be possible, or to be ruled out, is the suspicion the guidelines name as a
+# red flag: "r/o compression fracture" documents a suspected fracture.
+_SUSPICIONS = {T("SpinalFractureOrDislocation"): T("SuspectedFracture")}
+
+
+def _suspicion(term: str, lex: Lexicon) -> str | None:
+    return next((s for c, s in _SUSPICIONS.items() if lex.terms.is_a(term, c)), None)
+
+
 _HABITS = frozenset({T("TobaccoUse")})
 # Findings that are a history: said in the past tense, they hold now.
 _HISTORIES = frozenset({T("PepticUlcerOrGIBleedHistory"), T("SubstanceAbuseHistory")})
@@ -661,6 +670,9 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             said = Assertion.ABSENT  # "quit smoking in 2013", "former smoker": not now
         elif said is Assertion.HISTORICAL and hit.term in _HISTORIES:
             said = Assertion.PRESENT  # "a history of a bleeding ulcer": the finding is the past
+        if said is Assertion.UNCERTAIN and (suspected := _suspicion(hit.term, lex)):
+            # a fracture to rule out is a suspected fracture: the red flag itself
+            hit, said = Match(suspected, hit.start, hit.end), Assertion.PRESENT
         if said not in (Assertion.PRESENT, Assertion.ABSENT):
             continue  # planned, possible, past or someone else's: not a finding of this exam
         present = said is Assertion.PRESENT

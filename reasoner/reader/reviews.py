@@ -170,7 +170,9 @@ _ROW = re.compile(r"^[ \t]*(?:(?:\(?[A-Za-z0-9]{1,2}[.)]|\d{1,2}|[-\u2022*])[ \t
 _ACTION_LINE = re.compile(
     r"^[ \t]*(?:[-\u2022*>]|\[\d{1,2}\]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*"
     r"(?P<name>[^\n]{3,160}?)"
-    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*|(?<!\.)[ \t]{2,}|"
+    # (after a colon only a capitalised action: "Fever, night sweats: denied." is a history)
+    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|\|)[ \t]*|[ \t]*:[ \t]*(?=(?-i:[A-Z]))|"
+    r"(?<!\.)[ \t]{2,}|"
     # one space, where cleaning closed up the columns, before an action in capitals
     r"[ \t]+(?=(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?CERTIFIED|MODIFIED|DENIED|APPROVED)\b))"
     r"(?P<said>(?:non-?[ \t]?|not[ \t]+)?certified|modified|denied|approved|authori[sz]ed|"
