@@ -89,3 +89,27 @@ def test_one_numbered_word_is_no_list():
     text = ("PROGRESS REPORT\n\nPlan: I am requesting a lumbar MRI. Claim number one "
             "thousand was filed.\n")
     assert _items(text) == ["lumbar MRI"]
+
+
+@pytest.mark.parametrize("name,quantity,per_week", [
+    ("Cognitive behavioral therapy, 4 additional sessions", 4, None),
+    ("Physical therapy, six more visits", 6, None),
+    ("PT 2 visits a week for 4 weeks", 8, 2),
+    ("Acupuncture 2 visits per week", None, None),  # how often, not how many
+    ("Chiropractic 2x/wk x 3 wks", 6, 2),
+])
+def test_how_many_visits_an_item_asks_for(kb, name, quantity, per_week):
+    props = parse_item(name, lexicon_for(kb.terms))
+    assert props.get("quantity") == quantity
+    assert props.get("frequency_per_week") == per_week
+
+
+def test_a_label_heading_a_list_is_not_a_course(kb):
+    from reasoner.reader.letter import read_letter
+    text = ("PROGRESS REPORT\n\nDOS: 03/04/2015\n\nPsychological treatment:\n"
+            "- Completed 4 sessions of CBT (January to February 2015).\n\nPLAN:\n"
+            "1. CBT, 4 additional sessions.\n")
+    priors = [f for f in read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+              if f.kind == "prior"]
+    assert [(f.concept.rsplit("/", 1)[-1], f.props.get("sessions")) for f in priors] == [
+        ("CognitiveBehavioralTherapy", 4)]

@@ -382,7 +382,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     response) up to the next name belongs to it."""
     clause = sentence[cue:]
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
-    hits = lex.find(clause, *within)
+    hits = _unlabelled(clause, lex.find(clause, *within), lex)
     said = assertions(sentence, [(cue + h.start, cue + h.end) for h in hits])
     listed: dict[str, Mention] = {}  # each course of this list by its treatment
     for n, hit in enumerate(hits):
@@ -431,6 +431,15 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
                                   {**props, "on_date": day}))
             listed.setdefault(hit.term, out.facts[-1])
     _list_response(out, clause, hits)
+
+
+def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:
+    """The names of a list without the label that heads it: "Psychological treatment: -
+    Completed 4 sessions of CBT" is one course of CBT (a label is a name followed by its colon
+    and a narrower name after it)."""
+    return [h for n, h in enumerate(hits)
+            if not (re.match(r"\s*:", clause[h.end:]) and any(
+                o.term != h.term and lex.terms.is_a(o.term, h.term) for o in hits[n + 1:]))]
 
 
 def _bare_course(out: Extracted, term: str) -> Mention | None:

@@ -54,6 +54,7 @@ _COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=Tru
 _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # "12 sessions", "ten visits" after the name; "completed 18 visits of" before it.
 _COUNT_AFTER = re.compile(r"\b" + _COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS + r"\b", re.I)
+_TIMES_A = re.compile(r"\s*(?:a|an|per|/|each|every)\s*(?:week|wk|month|day)\b", re.I)
 _COUNT_BEFORE = re.compile(r"\b" + _COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
                            + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
 
@@ -321,10 +322,16 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         per_week, weeks = times
         props.update(frequency_per_week=float(per_week), duration_weeks=float(weeks),
                      quantity=float(per_week * weeks), unit=m("Visit"))
-    elif count := _COUNT.search(name):
+    elif (count := _COUNT.search(name)) and not (
+            count.group(2) and _TIMES_A.match(name, count.end())):  # "2 visits a week"
         number = next(g for g in count.groups() if g)
         unit = "Tablet" if count.group(1) else "Visit" if count.group(2) else None
         props.update(quantity=float(number), unit=m(unit) if unit else None)
+    elif (count := _COUNT_AFTER.search(name)) and not _TIMES_A.match(name, count.end()):
+        # "4 additional sessions", "six more visits" (not "2 visits a week")
+        said = count.group(1).lower()
+        props.update(quantity=float(said if said.isdigit() else _NUMBER_WORDS[said]),
+                     unit=m("Visit"))
     if "duration_weeks" not in props and (days := requested_period(name)) is not None:
         props["duration_days"] = days
     if props["concept"] and lex.terms.is_a(props["concept"], T("Drug")):
@@ -396,7 +403,8 @@ def _one_of(concept: str, lex: Lexicon) -> dict:
 _N = r"(\d{1,2}|" + "|".join(w for w in _NUMBER_WORDS if " " not in w) + r")"
 _ONCE_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 _PER_WEEK = re.compile(
-    r"\b(?:" + _N + r"\s*(?:-|to|or)\s*)?(?:" + _N + r"\s*(?:x|times?)|(once|twice|thrice))"
+    r"\b(?:" + _N + r"\s*(?:-|to|or)\s*)?(?:" + _N + r"\s*(?:x|times?|visits?|sessions?)|"
+    r"(once|twice|thrice))"
     r"\s*(?:/|a|per|each|every)?\s*(?:wk|week|weekly)\b", re.I)
 _WEEKS = re.compile(r"\b" + _N + r"\s*(?:wks?|weeks?)\b", re.I)
 # Spinal levels name their region: "L4-5 and L5-S1" is lumbar.
@@ -411,7 +419,7 @@ def _number(word: str) -> int:
 
 def _course_terms(name: str) -> tuple[int, int] | None:
     """(visits a week, weeks): "Freq: 2x/wk Duration: 4 wks", "2x6", "3 times a week for 4",
-    "1 time a week for 6 weeks", "twice weekly for six weeks"."""
+    "1 time a week for 6 weeks", "twice weekly for six weeks", "2 visits a week for 4 weeks"."""
     if (every := _PER_WEEK.search(name)) and (weeks := _WEEKS.search(name, every.end())):
         return _number(every.group(2) or every.group(3)), _number(weeks.group(1))
     if times := _TIMES.search(name):
