@@ -765,6 +765,15 @@ def test_screen_results(kb, text, result):
     assert screen.props["assessment_result"] == MTUS + result
 
 
+@pytest.mark.parametrize("text", [
+    "On 04-20-2015, Utilization Review modified the Norco to #45 and non-certified the urine "
+    "drug screen.",
+    "UR denied the UDS and certified the naproxen on 05/02/2016.",
+])
+def test_a_screen_a_review_decided_on_is_no_result(kb, text):
+    assert not _of(_facts(kb, text, plan="1. Lumbar MRI."), "assessment", "UrineDrugScreen")
+
+
 def test_a_screen_the_request_asked_for_is_no_result(kb):
     text = ("The Request for Authorization dated 05/23/2019 asked for hydrocodone/APAP 10/325mg "
             "#120, a urine drug screen and cyclobenzaprine 7.5mg #60.")

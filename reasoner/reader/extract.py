@@ -837,8 +837,9 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             result = "Observed" if found.group("abnormal") else "NoneObserved"
         elif said is Assertion.ABSENT and review:
             result = "NoneObserved"
-        elif said is not Assertion.PRESENT or (asks and not review):
-            continue
+        elif said is not Assertion.PRESENT or (asks and not review) or \
+                _DECIDED_ON.search(sentence, 0, hit.start):
+            continue  # (a screen the UR "non-certified" was asked for, not done)
         elif review:
             result = "Observed"
         else:
@@ -857,6 +858,10 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
 
 
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
+# A review's action on the service named right after it: "non-certified the urine drug screen"
+_DECIDED_ON = re.compile(r"\b(?:non-?certif\w*|not certif\w*|certif\w*|denied|denial of|"
+                         r"modified|approved|authori[sz]ed)\s+(?:the |a |an )?(?:\S+ ){0,3}$",
+                         re.I)
 _LABS = T("LiverFunctionTest")  # blood tests read with their result (NSAID monitoring's kind)
 _LAB_RESULT = re.compile(r"^[^.;]{0,80}?\b(?:(?P<abnormal>abnormal|elevated|high|raised|low|"
                          r"anemi\w*|impaired|increased|decreased|out of range)|normal|wnl|"
