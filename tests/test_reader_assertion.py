@@ -70,6 +70,15 @@ CASES = [
      [A, A]),
     ("The knee had stable ligaments to varus and valgus stress.", ["varus and valgus stress"],
      [A]),
+    # not tried, said after the treatment or before it; to be started
+    ("Gabapentin had not been tried.", ["Gabapentin"], [A]),
+    ("An SNRI was never tried.", ["SNRI"], [A]),
+    ("He has not tried an antidepressant or an anticonvulsant.",
+     ["antidepressant", "anticonvulsant"], [A, A]),
+    ("Gabapentin will be started for the leg pain.", ["Gabapentin"], [H]),
+    ("We will start duloxetine 30 mg daily.", ["duloxetine"], [H]),
+    ("Naproxen will be continued.", ["Naproxen"], [P]),
+    ("She was started on gabapentin in 2017.", ["gabapentin"], [P]),
     # present
     ("The patient has radiculopathy.", ["radiculopathy"], [P]),
     ("Radiculopathy was confirmed by EMG.", ["Radiculopathy"], [P]),

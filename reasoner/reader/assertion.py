@@ -79,6 +79,25 @@ def _rules() -> list[Any]:
                  "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
                  "reported", "documented", "evident", "observed", "detected"]}}]),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        # "Gabapentin had not been tried", "an antidepressant has never been used"
+        # (passive only: "has not tried acupuncture" is medspaCy's forward "not")
+        *(rule("not been tried (after)", _NEGATED, "BACKWARD", [
+            *have, {"LOWER": {"IN": ["not", "never"]}}, *been,
+            # (not "given", "prescribed": "He was not given a TENS unit" names it after)
+            {"LOWER": {"IN": ["tried", "used", "attempted", "trialed", "trialled", "done",
+                              "performed"]}}], max_scope=6)
+          for have, been in (([{"LOWER": {"IN": ["has", "have", "had"]}}], [{"LOWER": "been"}]),
+                             ([{"LOWER": {"IN": ["was", "were", "is", "are"]}}], []))),
+        # what is to be started is not taken yet: "Gabapentin will be started for the leg
+        # pain", "will start duloxetine" (not "will be continued": it is taken)
+        rule("will be started (after)", _HYPOTHETICAL, "BACKWARD", [
+            {"LOWER": {"IN": ["will", "shall", "is", "are"]}}, {"LOWER": "to", "OP": "?"},
+            {"LOWER": "be", "OP": "?"},
+            {"LOWER": {"IN": ["started", "begun", "initiated", "trialed", "trialled", "added",
+                              "scheduled"]}}], max_scope=5),
+        rule("will start", _HYPOTHETICAL, "FORWARD", [
+            {"LOWER": {"IN": ["will", "to", "shall"]}},
+            {"LOWER": {"IN": ["start", "begin", "initiate", "trial", "add"]}}], max_scope=5),
         # a treatment history's row: "Acupuncture - never had", "chiropractic: not tried"
         # (not "has not had PT": that is the forward rule's, and overlapping would undo it)
         rule("- never had (after)", _NEGATED, "BACKWARD", [
