@@ -28,6 +28,14 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("Grip R 18 lb -> 32 lb", "FunctionalImprovement"),
     ("On it she has finished full 8-hour shifts and mops w/o help", "FunctionalImprovement"),
     ("no documentation of improvement", None),
+    # a measure of function before and after: by its direction and size
+    ("Oswestry 48% -> 30%", "FunctionalImprovement"),
+    ("Oswestry went from 48% to 44%", "NoImprovement"),  # 4 points: no meaningful change
+    ("Her NDI was 42% at the start and 40% after the eighteenth visit", "NoImprovement"),
+    ("ODI 30% at intake, now 52%", "Worsened"),
+    ("Beck Depression Inventory improved from 28 to 18", "FunctionalImprovement"),
+    ("Lifting went from 10 to 30 lb", "FunctionalImprovement"),
+    ("Oswestry 40% on 03/01/2015", None),  # one figure and a date
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected
@@ -46,6 +54,13 @@ def _courses(kb, sentence: str):
 def test_a_response_closing_a_list_is_said_of_every_item(kb):
     courses = _courses(kb, "Treatment has included acupuncture and chiropractic care, "
                            "without lasting benefit.")
+    assert courses[TERM + "Acupuncture"] == NO
+
+
+def test_a_measure_around_the_treatment_is_its_response(kb):
+    courses = _courses(kb, "She completed eighteen acupuncture visits in 2014. Her Oswestry "
+                           "index was 42% at the start of acupuncture and 40% after the last "
+                           "visit.")
     assert courses[TERM + "Acupuncture"] == NO
 
 

@@ -937,6 +937,10 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
     lead = sentence[:hits[0].start].split(";")[-1]
     if said[0] is None and lead and not _referred_response(out, lex, lead, asked, at):
         said[0] = response_of(lead)  # "She reports 60% relief from the ESI"
+    if len(hits) == 1 and said[0] is None:
+        # a measure around the one treatment named: "Her Neck Disability Index was 42% at the
+        # start of chiropractic care and 40% after the eighteenth visit"
+        said[0] = response_of(sentence)
     held = {f.concept for f in out.facts if f.kind in ("prior", "medication")}
     for hit, response in zip(hits, said, strict=True):
         if response is not None:

@@ -216,17 +216,63 @@ def _found(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 _FOUND: dict[str, tuple[tuple[int, int, str], ...]] = {}
+_DIGIT = re.compile(r"\d")
+
+
+# A measure of function said before and after: "Oswestry 48% -> 30%", "her Neck Disability
+# Index was 42% at the start of chiropractic care and 40% after the eighteenth visit", "grip
+# went from 20 lb to 35 lb". What the change says depends on the measure's direction and size.
+_LOWER_BETTER = re.compile(r"oswestry|odi|ndi|neck disability|dash|quickdash|disability|beck|bdi",
+                           _I)
+_UNITS = r"\s*(?:%|percent|points?|lbs?|pounds|kg|minutes?|min|hours?|blocks?|feet|ft)?"
+_FIGURE = r"(?<![/\d.])(?P<{}>\d{{1,3}}(?:\.\d)?)(?![/\d])" + _UNITS  # not a date's part
+_BEFORE_AFTER = re.compile(
+    r"\b(?P<measure>" + _MEASURE + r")\b[^.;\d]{0,60}?" + _FIGURE.format("before")
+    + r"(?P<between>[^.;\d]{0,80}?)" + _FIGURE.format("after")
+    + r"(?P<when>\s*(?:after|at discharge|now|currently|at the end|today|at follow-up)\b)?", _I)
+# What says the second figure is the later one: between the two, or after the second
+_THEN = re.compile(r"->|\u2192|\bto\b|\b(?:after|now|currently|today|then|at discharge|at the end|"
+                   r"later|since|at the start|initially|at baseline|at intake|before)\b", _I)
+
+
+def _measured(text: str) -> list[tuple[int, int, int, str]]:
+    """(start, end of the measure's name, end, kind) of each measure of function given before
+    and after: a gain when it
+    moved the right way by a clinically meaningful amount (10 points or a fifth on a
+    disability index; a fifth on a capacity such as grip, lifting or walking), no gain when it
+    barely moved, worse when it moved the wrong way. (Ten points is the usual minimal
+    clinically important difference of the Oswestry and Neck Disability indexes.)"""
+    found = []
+    for said in _BEFORE_AFTER.finditer(text):
+        if not (_THEN.search(said.group("between")) or said.group("when")):
+            continue
+        before, after = float(said.group("before")), float(said.group("after"))
+        lower_better = bool(_LOWER_BETTER.match(said.group()))
+        gain = before - after if lower_better else after - before
+        if gain >= (max(10.0, 0.2 * before) if lower_better else 0.2 * before) and gain > 0:
+            kind = _DONE
+        elif gain < 0 and abs(gain) >= 0.1 * max(before, after, 1.0):
+            kind = WORSE
+        else:
+            kind = NONE
+        # (the cue is the measure's name: a treatment named between the figures, "42% at the
+        # start of chiropractic care and 40% after", is what the change is said of)
+        found.append((said.start(), said.end("measure"), said.end(), kind))
+    return found
 
 
 def _find(text: str) -> list[tuple[int, int, str]]:
-    found: list[tuple[int, int, str]] = []
+    measured = _measured(text) if _DIGIT.search(text) else []
+    found = [(start, name_end, kind) for start, name_end, _, kind in measured]
+    taken = [(start, end) for start, _, end, _ in measured]  # no other cue reads its figures
     lower = any(c.islower() for c in text)
     for pattern, kind in _CUES:
         for hit in pattern.finditer(text):
             word = hit.group()
             if lower and word.isupper() and len(word) > 2 and word.isalpha():
                 continue
-            if not any(s <= hit.start() < e for s, e, _ in found):
+            if not any(s <= hit.start() < e for s, e, _ in found) and \
+                    not any(s <= hit.start() < e for s, e in taken):
                 found.append((hit.start(), hit.end(), kind))
     return sorted(found)
 
