@@ -1077,3 +1077,16 @@ def test_a_fracture_to_rule_out_is_a_suspected_fracture(kb, text):
 def test_a_fracture_ruled_out_is_no_suspicion(kb, text):
     assert not [f for f in _of(_facts(kb, text), "finding", "SuspectedFracture")
                 if f.props["present"]]
+
+
+@pytest.mark.parametrize("heading", ["ASSESSMENT", "Impression.", "Assessment", "A:"])
+def test_a_diagnosis_list_under_a_heading_of_its_own(kb, heading):
+    text = (f"Exam: SLR negative.\n\n{heading}\n1. Primary osteoarthritis, right knee, moderate "
+            "to severe.\n2. Status post right carpal tunnel release 01/31/2017, doing well.\n"
+            "3. Physical therapy plateau.\n")
+    facts = _facts(kb, text)
+    assert [f.concept for f in _of(facts, "diagnosis")] == [
+        TERM + "ModerateToSevereKneeOsteoarthritis"]
+    assert [f.props["on_date"].isoformat()
+            for f in _of(facts, "prior", "CarpalTunnelReleaseSurgery")] == ["2017-01-31"]
+    assert [f.props["present"] for f in _of(facts, "finding", "PlateauAfterTherapy")] == [True]

@@ -152,6 +152,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _diagnoses(out, lex, sentence, at, cue.end())
         elif section == "diagnosis":
             _diagnoses(out, lex, sentence, at, 0)
+            if _DONE.search(sentence):  # "1. Status post right TKA 01/31/2017 ...": the surgery
+                _listed(out, lex, sentence, at, 0, "prior", studies=False)
+            # an assessment also states findings: "physical therapy plateau", "No red flags"
+            _findings(out, lex, sentence, at, _sentence_date(sentence) or current)
+            _ruled_out(out, lex, sentence, at, _sentence_date(sentence) or current)
         elif cue := _PRIOR.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "prior")
         elif cue := _MEDS.search(sentence):
@@ -201,7 +206,10 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
 # Besides full stops, a statement ends at a blank line, before a heading line ("Treatment since
 # the injury has included:"; a list stays with its heading) and
 # before a labelled field written inline: "Dx: lumbar strain. Tx to date: PT, ESI x3".
-_BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{2,80}:[ \t]*\n)|"
+_BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:[ \t]*\n)|"  # (a SOAP note's "A:")
+                    # a heading alone on its line, in capitals or one word ("ASSESSMENT",
+                    # "Impression."): cleaning drops the blank lines that set it apart
+                    r"\n(?=[ \t]*(?:[A-Z][A-Z /&'-]{2,40}|[A-Z][a-z]{3,20}\.?)[ \t]*\n)|"
                     # a line opening with a dated entry: "05/05/2015 - orthopedic visit"
                     r"\n(?=[ \t]*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}[ \t]*[-:(\u2013])|"
                     r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx|Tx(?: to date)?|Meds|Medications|"
@@ -243,7 +251,7 @@ def _sentences(text: str):
 # A heading on a line of its own ("ASSESSMENT:") or opening a numbered list ("A: 1) ..."):
 # an inline label ("Dx: lumbar strain. Exam: ...") speaks for its own sentence only.
 _LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?)[ \t]*"
-                    r"(?::(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|(?=\n))")
+                    r"(?::(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|\.?(?=[ \t]*\n))")
 # A block headed by one of these lists facts of one kind, one per line or item.
 _SECTIONS = (
     ("diagnosis", re.compile(r"^(?:a|assessments?|diagnos[ie]s|dx|impressions?|"
