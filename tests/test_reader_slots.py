@@ -1090,3 +1090,29 @@ def test_a_diagnosis_list_under_a_heading_of_its_own(kb, heading):
     assert [f.props["on_date"].isoformat()
             for f in _of(facts, "prior", "CarpalTunnelReleaseSurgery")] == ["2017-01-31"]
     assert [f.props["present"] for f in _of(facts, "finding", "PlateauAfterTherapy")] == [True]
+
+
+def test_each_bullet_is_a_statement_of_its_own(kb):
+    # a note in bullets: the diagnosis line must not swallow the examination after it
+    text = ("- 58 y/o M forklift operator.\n- Dx per PTP: lumbar sprain/strain.\n"
+            "- Exam 03/11/2014: SLR neg B; spasm of the paraspinals.\n"
+            "- PTP plan: r/o L1 compression fx given age and the fall.\n")
+    facts = _facts(kb, text)
+    assert [f.props["present"] for f in _of(facts, "finding", "PositiveStraightLegRaise")] == [
+        False]
+    assert [f.props["present"] for f in _of(facts, "finding", "SuspectedFracture")] == [True]
+
+
+def test_a_numbered_heading_with_a_note_or_a_date_ends_the_section_before_it(kb):
+    text = ("2. TREATMENT TO DATE (as the PTP lists it)\n  - physical therapy, eighteen visits\n"
+            "Gabapentin was started on 08/04/2014. Per the note it has cut the burning by about "
+            "30 percent and she walks her dog again.\n"
+            "3. EXAMINATION 10/02/2014 (per PTP)\nStraight leg raise is negative on the left.\n"
+            "5. DIAGNOSES (PTP)\n  1. Lumbar radiculopathy, right L5\n")
+    facts = _facts(kb, text, plan="1. Gabapentin 600 mg three times a day, #90.")
+    assert _of(facts, "finding", "PositiveStraightLegRaise")
+    assert [f.concept for f in _of(facts, "diagnosis")] == [TERM + "LumbarRadiculopathy"]
+    [gabapentin] = _of(facts, "medication", "Gabapentin")
+    assert gabapentin.props.get("response") == MTUS + "FunctionalImprovement"
+    # the heading alone is no course of treatment
+    assert not _of(facts, "prior", "Treatment")

@@ -147,6 +147,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                 (day := parse_date(next(g for g in found.groups() if g))):
             current = day
         _worker(out, sentence, at)
+        if heading and sentence.rstrip(" :.").strip() == heading.strip():
+            continue  # a heading alone names what its block tells ("Psychological treatment:")
         section = _section(heading)
         if (cue := _DIAGNOSES.search(sentence)) and not _PRIOR.search(sentence):
             _diagnoses(out, lex, sentence, at, cue.end())
@@ -169,6 +171,12 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                          requested)
         elif section in ("prior", "medication"):
             _listed(out, lex, sentence, at, 0, section)
+            # the list's block may go on in sentences: "Per the note it has cut the burning by
+            # about 30 percent", "She reports mild morning drowsiness"
+            _responses(out, lex, sentence, at, asked)
+            _findings(out, lex, sentence, at, _sentence_date(sentence) or current)
+            _assessments(out, lex, sentence, at, _sentence_date(sentence) or current,
+                         requested)
         else:
             day = _sentence_date(sentence) or current
             if section == "plan":
@@ -209,7 +217,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
 _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:[ \t]*\n)|"  # (a SOAP note's "A:")
                     # a heading alone on its line, in capitals or one word ("ASSESSMENT",
                     # "Impression."): cleaning drops the blank lines that set it apart
-                    r"\n(?=[ \t]*(?:[A-Z][A-Z /&'-]{2,40}|[A-Z][a-z]{3,20}\.?)[ \t]*\n)|"
+                    r"\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*)?(?:[A-Z][A-Z0-9 /&'-]{2,40}"
+                    r"(?:\([^)\n]{1,24}\))?|[A-Z][a-z]{3,20}\.?)[ \t]*\n)|"
                     # a line opening with a dated entry: "05/05/2015 - orthopedic visit"
                     r"\n(?=[ \t]*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}[ \t]*[-:(\u2013])|"
                     r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx|Tx(?: to date)?|Meds|Medications|"
@@ -242,15 +251,39 @@ def _sentences(text: str):
         end = block.start() if block else len(text)
         label = _LABEL.match(text, block_start, end)
         heading = label.group(1) if label else ""
-        for at, sentence in _block_sentences(text[block_start:end].replace("\n", " "),
-                                             block_start):
-            yield at, sentence, heading
+        # each bulleted line is a statement of its own, under the block's heading (a bullet
+        # line need not end with a full stop, and one that does is followed by a dash)
+        piece = block_start
+        for cut in [*_bullet_cuts(text, block_start, end), end]:
+            for at, sentence in _block_sentences(text[piece:cut].replace("\n", " "), piece):
+                yield at, sentence, heading
+            piece = cut
         block_start = block.end() if block else end
+
+
+_BULLET = re.compile(r"[ \t]*[-\u2022*>][ \t]+\S")
+
+
+def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
+    """Where the statements of bulleted lines begin and end: at each bullet, and at the first
+    line after a bullet's that is neither a bullet nor its continuation (indented, or opening
+    in small letters: cleaning strips the indentation)."""
+    cuts, bulleted = [], False
+    for line in re.finditer(r"\n([^\n]*)", text[start:end]):
+        body = line.group(1)
+        if _BULLET.match(body):
+            cuts.append(start + line.start())
+            bulleted = True
+        elif bulleted and body[:1] not in (" ", "\t") and not body[:1].islower():
+            cuts.append(start + line.start())
+            bulleted = False
+    return cuts
 
 
 # A heading on a line of its own ("ASSESSMENT:") or opening a numbered list ("A: 1) ..."):
 # an inline label ("Dx: lumbar strain. Exam: ...") speaks for its own sentence only.
-_LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?)[ \t]*"
+_LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?"
+                    r"(?:[ \t]*\([^)\n]{1,24}\))?)[ \t]*"
                     r"(?::(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|\.?(?=[ \t]*\n))")
 # A block headed by one of these lists facts of one kind, one per line or item.
 _SECTIONS = (
@@ -268,7 +301,8 @@ _SECTIONS = (
 
 
 def _section(heading: str) -> str | None:
-    return next((kind for kind, pattern in _SECTIONS if pattern.match(heading.strip())), None)
+    bare = re.sub(r"\s*\([^)]*\)", "", heading).strip()  # "DIAGNOSES (PTP)"
+    return next((kind for kind, pattern in _SECTIONS if pattern.match(bare)), None)
 
 
 def _block_sentences(text: str, offset: int):
@@ -845,6 +879,11 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             result = "Observed" if found.group("abnormal") else "NoneObserved"
         elif said is Assertion.ABSENT and review:
             result = "NoneObserved"
+        elif said is Assertion.ABSENT and _NEGATIVE_RESULT.match(near):
+            # "urine drug screen 04/11/2017: negative for all tested substances": the screen
+            # was done, and its result is what "negative" said
+            result = "Inconsistent" if _INCONSISTENT.search(near) or _missing_drug(lex, near) \
+                else "Consistent"
         elif said is not Assertion.PRESENT or (asks and not review) or \
                 _DECIDED_ON.search(sentence, 0, hit.start):
             continue  # (a screen the UR "non-certified" was asked for, not done)
@@ -866,6 +905,8 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
 
 
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
+# A screen's result said as "negative" right after it (its date or kind between)
+_NEGATIVE_RESULT = re.compile(r"[^.;]{0,40}?\b(?:negative|neg)\b(?:\s+for\b)?", re.I)
 # A review's action on the service named right after it: "non-certified the urine drug screen"
 _DECIDED_ON = re.compile(r"\b(?:non-?certif\w*|not certif\w*|certif\w*|denied|denial of|"
                          r"modified|approved|authori[sz]ed)\s+(?:the |a |an )?(?:\S+ ){0,3}$",
@@ -1125,7 +1166,8 @@ _MEDICATIONS = re.compile(r"\b(?:the |his |her |current |these |pain )?(?:medica
 # A course referred to: as the sentence's subject, after what reports it ("He says it helps",
 # "According to the notes, the therapy helped"), or after a preposition ("With those
 # treatments his Oswestry ...", "unchanged despite therapy", "Since starting it she walks").
-_REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40},\s*)?(?:(?:he|she|they|the "
+_REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40}?(?:,\s*|\s+(?=(?:it|they|"
+                        r"these|those|this)\b)))?(?:(?:he|she|they|the "
                         r"(?:patient|worker|applicant)|patient|pt)\s+(?:says|states|reports|feels|"
                         r"notes|thinks|finds|said|stated|reported|felt|noted|thought|found)\s+"
                         r"(?:that\s+)?)?|\b(?:says|states|reports|feels|notes|thinks|said|stated|"
