@@ -70,6 +70,17 @@ CASES = [
      [A, A]),
     ("The knee had stable ligaments to varus and valgus stress.", ["varus and valgus stress"],
      [A]),
+    # a list of negatives, its items apart by ';'; a field answered "no"
+    ("Pertinent negatives: radiation into the legs; numbness or tingling; weakness; fever.",
+     ["radiation", "numbness", "weakness", "fever"], [A, A, A, A]),
+    ("Pertinent negatives: arm pain; weakness. Spasm is present.", ["arm pain", "Spasm"],
+     [A, P]),
+    ("She has not described leg pain, numbness or tingling at any visit.",
+     ["leg pain", "numbness", "tingling"], [A, A, A]),
+    ("* Homebound: no -- leaves home for office visits.", ["Homebound"], [A]),
+    ("ROS: No fever, no chills.", ["fever"], [A]),
+    ("Spasm: no. Tenderness: yes.", ["Spasm", "Tenderness"], [A, P]),
+    ("The pain does not radiate below the buttocks.", ["radiate"], [A]),
     # not tried, said after the treatment or before it; to be started
     ("Gabapentin had not been tried.", ["Gabapentin"], [A]),
     ("An SNRI was never tried.", ["SNRI"], [A]),

@@ -79,6 +79,10 @@ def _rules() -> list[Any]:
                  "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
                  "reported", "documented", "evident", "observed", "detected"]}}]),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        # a list of what the patient does not have: "Pertinent negatives: radiation into the
+        # legs; numbness or tingling; weakness" (its ';' do not end the list: see _clauses)
+        rule("pertinent negatives:", _NEGATED, "FORWARD", [
+            {"LOWER": "pertinent", "OP": "?"}, {"LOWER": "negatives"}, {"ORTH": ":"}]),
         # "Gabapentin had not been tried", "an antidepressant has never been used"
         # (passive only: "has not tried acupuncture" is medspaCy's forward "not")
         *(rule("not been tried (after)", _NEGATED, "BACKWARD", [
@@ -122,8 +126,10 @@ def _rules() -> list[Any]:
         # to the right buttock but not below the knee", "does not go past the knee"
         rule("not below the knee (after)", _NEGATED, "BACKWARD", [
             {"LOWER": "but", "OP": "?"}, {"LOWER": {"IN": ["not", "never"]}},
-            {"LOWER": {"IN": ["go", "goes", "extend", "extends", "travel", "travels", "radiate",
-                              "radiates", "radiating", "extending"]}, "OP": "?"},
+            # (not "radiate": "does not radiate below the buttocks" names the symptom there,
+            # and medspaCy's own "does not" denies it)
+            {"LOWER": {"IN": ["go", "goes", "extend", "extends", "travel", "travels",
+                              "extending"]}, "OP": "?"},
             {"LOWER": {"IN": ["below", "past", "beyond"]}}, {"LOWER": "the", "OP": "?"},
             {"LOWER": {"IN": ["knee", "knees", "elbow", "elbows", "buttock", "buttocks",
                               "thigh", "thighs", "shoulder", "shoulders"]}}], max_scope=10),
@@ -167,6 +173,12 @@ def _rules() -> list[Any]:
         rule("5/5", _NEGATED, "BIDIRECTIONAL", [{"TEXT": "5/5"}], max_scope=6),
         rule("non-", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["non", "non-"]}},
                                            {"ORTH": "-", "OP": "?"}], max_scope=2),
+        # a field answered no: "Homebound: no -- leaves home for visits", "Brace: no." (not
+        # "ROS: No fever": there "no" opens the list that follows)
+        rule(": no", _NEGATED, "BACKWARD", [
+            {"ORTH": ":"}, {"LOWER": "no"},
+            {"ORTH": {"IN": [".", ",", ";", "-", "--", "\u2013", "\u2014", "(", ")"]}}],
+             max_scope=4),
         # (a field's label is a few words: "PT evaluation and 5 visits: 'red flags: none'" did
         # not negate the therapy)
         rule(": none", _NEGATED, "BACKWARD",
@@ -249,7 +261,8 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["record", "recorded", "document", "documented", "note", "noted",
                               "mention", "mentioned", "describe", "described", "list",
                               "listed", "report", "reported", "include", "included"]}},
-            {"LOWER": {"IN": ["any", "a", "an", "the"]}, "OP": "?"}], max_scope=5),
+            # (a list of three: "has not described leg pain, numbness or tingling")
+            {"LOWER": {"IN": ["any", "a", "an", "the"]}, "OP": "?"}], max_scope=8),
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
                                 "with"]}}]),
@@ -342,8 +355,15 @@ def _clauses(doc: Any) -> Any:
     texts = [token.text for token in doc]  # (read once: a token's attributes are slow)
     lowers = [token.lower_ for token in doc]
     starts = [True] * len(texts)
+    listing = False  # in a list of negatives: its ';' and ',' part items of one statement
     for i in range(1, len(texts)):
         before = texts[i - 1]
+        if before == ":" and lowers[i - 2:i - 1] == ["negatives"]:
+            listing = True
+        if listing and before not in (".", "!", "?"):
+            starts[i] = False
+            continue
+        listing = False
         # an abbreviation's full stop ("unexpl. wt loss") does not end the statement
         opens = (before in _CLAUSE_ENDS and not (
             before == "." and texts[i][:1].islower())) or (

@@ -681,6 +681,8 @@ _NOT_MYOTOMAL_AFTER = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:\w+\s+)?(?:rotat
 _EXCEPT = re.compile(r"[^.;]{0,40}?\b(?:except|other than|apart from|but)\b", re.I)
 # Habits whose past use is no current use: what the guidelines ask is whether the worker
 # smokes now.
+# Where a Tinel sign was elicited, said after it: the elbow or Guyon's canal (the ulnar nerve)
+_AT_THE_ELBOW = re.compile(r"[^.;,]{0,30}?\b(?:elbows?|cubital|ulnar|guyon'?s?)\b", re.I)
 # A condition said to be possible, or to be ruled out, is the suspicion the guidelines name as a
 # red flag: "r/o compression fracture" documents a suspected fracture.
 _SUSPICIONS = {T("SpinalFractureOrDislocation"): T("SuspectedFracture")}
@@ -721,6 +723,9 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             said = Assertion.ABSENT  # "quit smoking in 2013", "former smoker": not now
         elif said is Assertion.HISTORICAL and hit.term in _HISTORIES:
             said = Assertion.PRESENT  # "a history of a bleeding ulcer": the finding is the past
+        if hit.term == T("TinelSignWrist") and _AT_THE_ELBOW.match(sentence, hit.end):
+            # "Tinel positive at the right cubital tunnel": the ulnar nerve's sign
+            hit = Match(T("UlnarNerveClinicalSign"), hit.start, hit.end)
         if said is Assertion.UNCERTAIN and (suspected := _suspicion(hit.term, lex)):
             # a fracture to rule out is a suspected fracture: the red flag itself
             hit, said = Match(suspected, hit.start, hit.end), Assertion.PRESENT
