@@ -141,3 +141,43 @@ def test_items_that_run_on_after_their_label():
                      "Reasons: helps.\n")
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+
+
+def test_a_utilization_review_letter_in_prose_groups():
+    letter = _letter("HARBOR UTILIZATION MANAGEMENT, INC.\n123 Main St\nMay 12, 2022\n\n"
+                     "We have completed our review of your Request for Authorization.\n"
+                     "We have certified the following:\n    - Lumbar MRI without contrast.\n"
+                     "We have modified the following:\n"
+                     "    - Chiropractic 2x6 (12 visits). Six visits are certified.\n"
+                     "We are unable to certify the following:\n    - Naproxen 500 mg #60.\n\n"
+                     f"{UR_CASE}\nBASIS FOR EACH DECISION\nMRI: red flag. Naproxen: no.\n")
+    assert letter.layout == "ur-determination"
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI without contrast", "certified"), ("Chiropractic 2x6 (12 visits)", "modified"),
+        ("Naproxen 500 mg #60", "non-certified")]
+    assert "cashier" in letter.summary_text and "red flag" not in letter.summary_text
+
+
+def test_a_decision_grid_with_what_was_authorised_after_the_decision():
+    letter = _letter("ACME REVIEW -- UTILIZATION REVIEW\nNOTICE OF DECISION\n\nDECISION GRID\n"
+                     "Req | Service                    | Requested | Decision      | Authorized\n"
+                     "----+----------------------------+-----------+---------------+-----------\n"
+                     " 1  | Functional restoration     | 160 hours | MODIFIED      | 80 hours\n"
+                     " 2  | Eszopiclone 3 mg at bedtime | #30       | NON-CERTIFIED | none\n\n"
+                     f"{UR_CASE}\nRATIONALE\nFRP: half.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Functional restoration", "modified"), ("Eszopiclone 3 mg at bedtime", "non-certified")]
+
+
+def test_a_table_whose_header_follows_its_heading_and_whose_outcomes_give_reasons():
+    letter = _letter("INDEPENDENT MEDICAL REVIEW -- DETERMINATION NOTICE\nIMR case ..... "
+                     "CM18-0000003\n\nDISPUTED ITEMS\n"
+                     " No. | Service requested (RFA 05/22/2018) | UR action     | IMR decision\n"
+                     "-----+-----------------------------------+---------------+--------------\n"
+                     "  1  | Synvisc-One injection, right knee | Non-certified | OVERTURNED - "
+                     "medically necessary\n"
+                     "  2  | MRI right knee                    | Non-certified | UPHELD - not "
+                     "medically necessary\n\n"
+                     f"CASE SUMMARY\n{CASE}\nRATIONALE\nSynvisc: severe OA.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Synvisc-One injection, right knee", "overturned"), ("MRI right knee", "upheld")]

@@ -114,7 +114,8 @@ _REVIEW_SIGNAL = re.compile(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final 
                             r"Expert Reviewer|Physician Reviewer)\b|\bCM\d{2}-\d{4,}", re.I)
 # The title of a utilization review's letter: "NOTICE OF UTILIZATION REVIEW DETERMINATION",
 # "Physician Advisor Review", "UR DETERMINATION NOTICE".
-_UR_TITLE = re.compile(r"\bUTILIZATION\s+REVIEW\b|\bUR\s+(?:DETERMINATION|DECISION|NOTICE)\b|"
+_UR_TITLE = re.compile(r"\bUTILIZATION\s+(?:REVIEW|MANAGEMENT)\b|"
+                       r"\bUR\s+(?:DETERMINATION|DECISION|NOTICE)\b|"
                        r"\bPHYSICIAN\s+ADVISOR\b|\bPEER\s+REVIEW\b", re.I)
 _DECIDED = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned)\b|\b(?:not\s+)?medically\s+necessary\b",
                       re.I)
@@ -412,16 +413,21 @@ def _professional_review(text: str):
     return summary, items
 
 
+_OUTCOME_CELL = re.compile(_OUTCOME + r"\b(?:\s*[-:(\u2013][^|]*)?$", _I)
+
+
 def _table_row(row: str, at: int, guideline: str | None, rationale: str | None) -> list[Item]:
     """A row of the table of disputed items: its number, the treatment, its outcome, in cells
     between '|'; a ruling row ("---|---") or a row without a treatment is none."""
     cells = [(c.group(0).strip(), at + c.start()) for c in re.finditer(r"[^|]+", row)
              if c.group(0).strip()]
-    outcome = next((re.fullmatch(_OUTCOME, c, _I) for c, _ in cells
-                    if re.fullmatch(_OUTCOME, c, _I)), None)
+    if reviews.header_row([c for c, _ in cells]):
+        return []  # "No. | Service requested (RFA 05/22/2018) | UR action | IMR decision"
+    # the outcome cell, maybe with its reason: "OVERTURNED - medically necessary"
+    outcome = next((found for c, _ in cells if (found := _OUTCOME_CELL.match(c))), None)
     names = [(c, start + row[start - at:].find(c)) for c, start in cells
              if not re.fullmatch(r"#?\s*\d{0,2}[.)]?|[-=:+ ]+", c)
-             and not re.fullmatch(_OUTCOME, c, _I)]
+             and not _OUTCOME_CELL.match(c) and reviews.action_of(c) is None]
     if not names:
         return []
     name, start = max(names, key=lambda n: len(n[0]))

@@ -40,7 +40,9 @@ def action_of(said: str) -> str | None:
     """The utilization review's action a short text states: certified, non-certified or
     modified ("NOT CERTIFIED", "Modified -- 6 round trips certified", "Denied")."""
     said = said.lower()
-    if re.search(r"\b(?:non-?\s?certif\w*|not\s+certif\w*|denied|deny|not\s+approved)\b", said):
+    if re.search(r"\b(?:non-?\s?certif\w*|not\s+certif\w*|denied|deny|not\s+approved|"
+                 r"(?:unable|not able) to (?:certify|approve|authori[sz]e)|cannot certify)\b",
+                 said):
         return "non-certified"
     if re.search(r"\b(?:modif\w*|partially\s+(?:certified|approved))\b", said):
         return "modified"
@@ -58,6 +60,8 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     decide: Decide = action_of if ur else outcome_of
     strategies: list[Callable[[str, Decide], list[Found]]] = [
         _table_rows, _field_blocks, _questions, _outcome_lines]
+    if ur:
+        strategies.append(_action_groups)
     for strategy in strategies if ur else [*strategies, _conclusions]:
         items = _distinct(strategy(text, decide))
         if items:
@@ -81,6 +85,19 @@ _NOT_A_NAME = re.compile(r"^(?:#|no\.?|\d{1,2}[.)]?|[-=:| ]+|(?:requested |dispu
                          r"outcome|ur decision|imr outcome|field|value)$", re.I)
 
 
+# A table's header cell: "No.", "Service requested (RFA 05/22/2018)", "UR action", "Authorized"
+_HEADER_CELL = re.compile(r"^(?:no\.?|#|req\.?|items?|(?:requested |disputed )?(?:services?|"
+                          r"treatments?|requests?)(?: requested| in dispute)?|decisions?|"
+                          r"determinations?|outcomes?|(?:ur|imr) (?:action|decision|outcome)s?|"
+                          r"authori[sz]ed|approved|quantity|qty|requested|frequency|duration|"
+                          r"cpt|codes?|notes?|status)(?:\s*\([^)]*\))?$", re.I)
+
+
+def header_row(cells: list[str]) -> bool:
+    """Whether a table row is its header: two or more of its cells are column names."""
+    return sum(bool(_HEADER_CELL.match(c.strip())) for c in cells) >= 2
+
+
 def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
     """Rows of a table whose last filled cell is a decision ("| 2 | Lyrica 75mg #60 |
     OVERTURNED |", "1    Norco 7.5/325mg #90    Modified to #45  Overturned")."""
@@ -91,10 +108,16 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
             continue
         cells = [(c.start(), c.group()) for c in re.finditer(r"[^|]+?(?=\s*\||\s{2,}|$)",
                                                                 row) if c.group().strip()]
-        if len(cells) < 2 or len(cells[-1][1].strip()) > 40:
+        if len(cells) < 2 or header_row([c for _, c in cells]):
             continue
-        outcome = decide(cells[-1][1])
-        names = [(at, c.strip()) for at, c in cells[:-1] if not _NOT_A_NAME.match(c.strip())
+        # the decision is the last cell that states one ("| MODIFIED | 80 hours / 2 weeks |":
+        # what was authorised may follow it)
+        said = next((n for n in range(len(cells) - 1, 0, -1) if len(cells[n][1].strip()) <= 40
+                     and decide(cells[n][1])), None)
+        if said is None:
+            continue
+        outcome = decide(cells[said][1])
+        names = [(at, c.strip()) for at, c in cells[:said] if not _NOT_A_NAME.match(c.strip())
                  and decide(c) is None and re.search(r"[A-Za-z]{3}", c)]
         if outcome and names:
             at, name = names[0]
@@ -208,6 +231,30 @@ def _item_name(name: str) -> str:
                   flags=re.I)
 
 
+# A letter's groups of items by action: "We have certified the following:\n - X-rays of the
+# lumbar spine" ... "We are unable to certify the following:\n - LidoPro ointment 121 g."
+_GROUP_HEAD = re.compile(r"^[^\n]{0,80}\b(?:the following|these (?:items|services|requests))"
+                         r"[^\n]{0,30}:[ \t]*$", _I)
+_GROUP_ITEM = re.compile(r"[ \t]*(?:[-\u2022*]|\(?[A-Za-z0-9]{1,2}[.)])[ \t]+(?P<name>\S[^\n]*)")
+
+
+def _action_groups(text: str, decide: Decide = action_of) -> list[Found]:
+    found: list[Found] = []
+    for head in _GROUP_HEAD.finditer(text):
+        action = decide(head.group())
+        if action is None:
+            continue
+        at = head.end() + 1
+        while (line := _GROUP_ITEM.match(text, at)) is not None and \
+                text.rfind("\n", head.end(), line.start() + 1) == at - 1:
+            # the service, not what the letter says of it after ("... (12 visits). Six (6)
+            # visits are certified; ...")
+            name = re.split(r"\.(?:\s|$)", line.group("name"))[0].strip(" .")
+            found.append((name, (line.start("name"), line.start("name") + len(name)), action))
+            at = text.find("\n", line.end()) + 1 or len(text)
+    return found
+
+
 # "The request for Soma 350mg #60 is not medically necessary."
 _CONCLUSION = re.compile(r"\bThe request for (?P<name>[^\n.]{3,160}?) (?:is|was) "
                          r"(?P<not>not )?medically necessary", re.I)
@@ -256,7 +303,7 @@ def _distinct(items: list[Found]) -> list[Found]:
 _CASE_HEADING = re.compile(
     r"^[ \t#*]*(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?(?:MEDICAL )?"
     r"RECORDS|(?:MEDICAL )?RECORDS? SUMMARY|CL[I1l]N[I1l]CAL (?:H[I1l]STORY|[I1l]NFORMAT[I1l]ON|"
-    r"BACKGROUND|NOTES|FACTS)|CL[I1l]N[I1l]CAL|"
+    r"BACKGROUND|NOTES|FACTS)(?: (?:CONSIDERED|REVIEWED|SUMMARY))?|CL[I1l]N[I1l]CAL|"
     r"H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
     r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY)[ \t*]*:?[ \t*]*$", _I)
 # Without a heading, the case starts with the first line of prose that describes the worker.
