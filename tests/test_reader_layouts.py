@@ -181,3 +181,16 @@ def test_a_table_whose_header_follows_its_heading_and_whose_outcomes_give_reason
                      f"CASE SUMMARY\n{CASE}\nRATIONALE\nSynvisc: severe OA.\n")
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Synvisc-One injection, right knee", "overturned"), ("MRI right knee", "upheld")]
+
+
+def test_a_2013_notice_decided_by_the_physician_reviewer():
+    letter = _letter("Notice of Independent Medical Review Determination\n\nDated: 12/20/2013\n"
+                     "IMR Case Number:  CM13-0000004\n\n"
+                     "The Physician Reviewer has determined the request for lumbar MRI is not "
+                     "medically necessary and appropriate.\n"
+                     "The Physician Reviewer has determined the request for naproxen 550 mg #60 "
+                     "is medically necessary and appropriate.\n\n"
+                     f"Expert Reviewer Case Summary:\n{CASE}\n"
+                     "1) Regarding the request for lumbar MRI:\nRationale for the Decision: no.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("lumbar MRI", "upheld"), ("naproxen 550 mg #60", "overturned")]

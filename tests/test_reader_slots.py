@@ -1116,3 +1116,13 @@ def test_a_numbered_heading_with_a_note_or_a_date_ends_the_section_before_it(kb)
     assert gabapentin.props.get("response") == MTUS + "FunctionalImprovement"
     # the heading alone is no course of treatment
     assert not _of(facts, "prior", "Treatment")
+
+
+def test_drugs_started_on_a_date_said_before_them(kb):
+    text = ("He was seen at an urgent care clinic on 06/15/2013 and started on naproxen 550 mg "
+            "twice daily and cyclobenzaprine 7.5 mg three times daily, and he has taken both "
+            "every day since.")
+    facts = _facts(kb, text)
+    assert {f.concept.rsplit("/", 1)[-1]: f.props.get("start").isoformat()
+            for f in _of(facts, "medication")} == {"Naproxen": "2013-06-15",
+                                                   "Cyclobenzaprine": "2013-06-15"}

@@ -426,6 +426,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
     hits = _unlabelled(clause, lex.find(clause, *within), lex)
     said = assertions(sentence, [(cue + h.start, cue + h.end) for h in hits])
+    opening = _STARTED_ON.search(sentence[:cue + hits[0].start]) if hits else None
+    started = parse_date(opening.group(1)) if opening else None
     listed: dict[str, Mention] = {}  # each course of this list by its treatment
     for n, hit in enumerate(hits):
         if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
@@ -446,6 +448,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # treatment history names no drug: a past course.)
             this_kind = "medication"
         props = request_items.course_props(tail, lead, name) if not study else {}
+        if started is not None and not props.get("start") and \
+                lex.terms.is_a(hit.term, T("Drug")):
+            props["start"] = started  # "on 06/15/2013 ... started on naproxen and Flexeril"
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
@@ -473,6 +478,11 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
                                   {**props, "on_date": day}))
             listed.setdefault(hit.term, out.facts[-1])
     _list_response(out, clause, hits)
+
+
+# The date drugs were started, said before them: "seen on 06/15/2013 and started on naproxen"
+_STARTED_ON = re.compile(r"\b(?:on|in)\s+(" + DATE_RE.pattern + r")[^.;]{0,40}?\b(?:started|"
+                         r"began|initiated|put)(?:\s+(?:him|her|them))?(?:\s+on)?\s*$", re.I)
 
 
 def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:

@@ -297,7 +297,9 @@ def _notice_2013(text: str):
     summary = _summary(text, r"(?:Expert Reviewer )?Case Summary:?",
                        [r"^\s*\d+\)\s*Regarding the request", r"^\s*Regarding the request",
                         r"Medical Treatment Guideline\(s\) Relied Upon"])
-    heads = list(re.compile(r"^\s*\d+\)\s*MAXIMUS Federal Services,? Inc\.? has determined the "
+    # "1) MAXIMUS Federal Services, Inc. has determined the request for X is not medically
+    # necessary", or said by "The Physician Reviewer", unnumbered
+    heads = list(re.compile(r"^\s*(?:\d+\)\s*)?[^\n]{0,60}?\bha(?:s|ve) determined (?:that )?the "
                             r"request for\s+(?P<name>.+?)\s+" + _NECESSARY, _I | re.S)
                  .finditer(text, 0, summary[0]))
     blocks = list(re.compile(r"^\s*\d+\)\s*Regarding the request for", _I).finditer(
