@@ -1126,3 +1126,22 @@ def test_drugs_started_on_a_date_said_before_them(kb):
     assert {f.concept.rsplit("/", 1)[-1]: f.props.get("start").isoformat()
             for f in _of(facts, "medication")} == {"Naproxen": "2013-06-15",
                                                    "Cyclobenzaprine": "2013-06-15"}
+
+
+def test_a_reviews_quoted_words_are_not_facts_of_the_case(kb):
+    text = ("Utilization Review non-certified the injection on 12/06/2016. The utilization review "
+            "report states: \"The claimant has undergone three prior cervical epidural steroid "
+            "injections without sustained relief.\" The records contain no report of any "
+            "injection. He says the medication \"takes the edge off.\"")
+    facts = _facts(kb, text)
+    assert not [f for f in _of(facts, "prior") if "Epidural" in f.concept or
+                "Injection" in f.concept]
+
+
+def test_a_course_long_before_the_injury_treated_another_episode(kb):
+    text = ("Date of injury: 03/02/2023. Past history: he had an epidural injection in 2015 for an "
+            "episode of sciatica that was not work related. Since the injury he completed ten "
+            "visits of physical therapy.")
+    facts = _facts(kb, text)
+    assert not [f for f in _of(facts, "prior") if "Epidural" in f.concept]
+    assert _of(facts, "prior", "PhysicalTherapy")

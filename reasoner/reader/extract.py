@@ -123,6 +123,24 @@ _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(
 _REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery")}
 
 
+# A review's words quoted in the record: 'The utilization review report states: "The claimant
+# has undergone three prior epidural injections ..."' is the reviewer's claim, which the
+# record may contradict, not a fact of the case.
+_QUOTED_REVIEW = re.compile(
+    r"\b(?:utilization review|UR|peer review|(?:the )?(?:prior |previous )?reviewer|denial|"
+    r"non-?certification)(?:'s)?(?: (?:report|letter|decision|determination|physician|"
+    r"reviewer|rationale))?[^.\"\u201c]{0,40}?\b(?:states?|stated|wrote|writes|noted|notes|"
+    r"said|says|reads?|opined|concluded|reasoned)\b[^\"\u201c]{0,12}?[\"\u201c]"
+    r"(?P<quote>[^\"\u201d]{1,2000})[\"\u201d]", re.I)
+
+
+def _unquoted_reviews(text: str) -> str:
+    """The text with the quoted words of a review blanked (offsets kept)."""
+    return _QUOTED_REVIEW.sub(
+        lambda q: q.group()[:q.start("quote") - q.start()] + " " * len(q.group("quote"))
+        + q.group()[q.end("quote") - q.start():], text)
+
+
 @dataclass
 class Extracted:
     facts: list[Mention]
@@ -135,7 +153,7 @@ class Extracted:
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
     out = Extracted(facts=[])
-    base, text = letter.summary[0], letter.summary_text
+    base, text = letter.summary[0], _unquoted_reviews(letter.summary_text)
     current: dt.date | None = None
     requested = [i.name_span for i in letter.items]
     asked = {h.term for i in letter.items for h in lex.find(i.name, T("Drug"))}
@@ -203,10 +221,14 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         request_items.note_request_sentence(out, lex, sentence, at, current)
         out.previous = (at, at + len(sentence))
     _refine(out, lex)
+    if out.injury is not None:  # (the header's date of injury is read below when no text has it)
+        _other_episodes(out, out.injury[0])
     _merge_medications(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
         day = parse_date(doi)
         out.injury = (day, 0, 0) if day else None
+        if day:
+            _other_episodes(out, day)
     request_items.add_requests(out, lex, letter, current)
     return out
 
@@ -1340,6 +1362,23 @@ def _said_of_its_drugs(fact: Mention, drugs: dict[str | None, Mention], lex: Lex
         if member.props.get("response") is None and fact.props.get("response") is not None:
             member.props["response"] = fact.props["response"]
     return bool(members)
+
+
+# A course told that ended this long before the injury treated another episode: "he had an
+# epidural injection in 2015 for an episode of sciatica that was not work related" (injured in
+# 2023). Half a year: a cumulative injury's date is the end of its period of exposure.
+_EPISODE_GAP = dt.timedelta(days=183)
+
+
+def _other_episodes(out: Extracted, injured: dt.date) -> None:
+    """Leave out the prior courses dated well before the injury: they are not its treatment."""
+    def earlier(fact: Mention) -> bool:
+        days = [d for d in (fact.props.get("on_date"), fact.props.get("start"))
+                if isinstance(d, dt.date)]
+        if not days and fact.props.get("year"):  # a year alone: its last day, to be safe
+            days = [dt.date(fact.props["year"], 12, 31)]
+        return fact.kind == "prior" and bool(days) and max(days) < injured - _EPISODE_GAP
+    out.facts = [f for f in out.facts if not earlier(f)]
 
 
 def _refine(out: Extracted, lex: Lexicon) -> None:

@@ -99,6 +99,8 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
                       + DATE_RE.pattern + ")", tail, re.I)
     if since:
         props["start"] = parse_date(since.group(1))
+    elif year := _IN_YEAR.match(tail):
+        props["year"] = int(year.group(1))  # "an epidural injection in 2015": when, roughly
     if (response := item_response(tail)) and \
             not reduced(lead + name + tail, len(lead), len(lead) + len(name)):
         # a drug cut back is the measure of a gain, not its cause: "weaned off oxycodone"
@@ -106,6 +108,8 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     return props
 
 
+# A course's year alone, right after it: "had an epidural injection in 2015 for ..."
+_IN_YEAR = re.compile(r"[^.;,]{0,20}?\b(?:in|during|back in)\s+((?:19|20)\d{2})\b(?![/-])", re.I)
 # "Norco 10/325": a combination's strength right after its name, the first part in mg
 _COMBINATION = re.compile(r"^\W{0,3}(\d+(?:\.\d+)?)\s*/\s*\d{2,4}\b(?!\s*(?:/|mg))")
 # "two tablets": the dose of one administration is that many units
