@@ -245,15 +245,26 @@ class Lexicon:
         return found.pop() if len(found) == 1 else concept
 
     def _named_kinds(self, concept: str) -> list[tuple[str, list[frozenset[str]]]]:
-        """The kinds under `concept`, each with the word sets of its names (computed once)."""
+        """The kinds under `concept`, each with the word sets of its names that tell it from
+        `concept` (computed once): a name whose words, numbers aside, are all words of a
+        name of `concept` tells nothing ("bilateral L4-5 L5-S1 medial branch blocks" is read
+        as medial, branch, block and 5: any medial branch block at a level ending in 5)."""
         if concept not in self._kinds:
             is_a = self.terms.is_a
+            own = [self._words(n) for n in (self.terms.labels.get(concept, ""),
+                                            *self.terms.synonyms.get(concept, ()))]
+            def telling(words: frozenset[str]) -> bool:
+                return not any({w for w in words if not w.isdigit()} <= mine for mine in own)
             self._kinds[concept] = [
-                (iri, [frozenset(t for t, _, _ in tokens(n)) for n in (
-                    label, *self.terms.synonyms.get(iri, ()))])
+                (iri, [words for n in (label, *self.terms.synonyms.get(iri, ()))
+                       if telling(words := self._words(n))])
                 for iri, label in self.terms.labels.items()
                 if iri != concept and iri.startswith(TERM) and is_a(iri, concept)]
         return self._kinds[concept]
+
+    @staticmethod
+    def _words(name: str) -> frozenset[str]:
+        return frozenset(t for t, _, _ in tokens(name))
 
     def graded(self, concept: str, grade: str) -> str:
         """The kind of `concept` named by its grade ('severe' osteoarthritis of the knee:
