@@ -417,6 +417,8 @@ def test_dates_and_named_functions_state_no_deficit(kb, text):
     ("Knee MRI; if a tear is confirmed, will refer to ortho for arthroscopy discussion.",
      {"PreoperativePlanning"}),
     ("Cervical MRI as he may be a surgical candidate.", {"PreoperativePlanning"}),
+    ("MRI of the lumbar spine to determine candidacy for a left L4-5 transforaminal epidural "
+     "steroid injection.", {"InjectionPlanning"}),
     ("Flexion/extension films to rule out instability at L4-5.", {"InstabilityEvaluation"}),
     ("CT of the lumbar spine to evaluate for pseudarthrosis.", {"FusionAssessment"}),
     ("MRI for further evaluation of the radiculopathy.", {"SymptomEvaluation"}),

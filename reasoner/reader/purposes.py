@@ -41,7 +41,8 @@ _CUE = (r"(?:candidate|candidacy|consider|considering|consideration|contemplat\w
         r"considering|deciding on|proceeding with|further))")
 # (the words between do not place the procedure in the past: "plans to return to work after
 # surgery")
-_GAP = r"(?:\W+(?!(?:after|since|following|post|s/p|status|from|return\w*)\b)[\w'-]+){0,4}?"
+# (six: "candidacy for a left L4-5 transforaminal epidural steroid injection")
+_GAP = r"(?:\W+(?!(?:after|since|following|post|s/p|status|from|return\w*)\b)[\w'-]+){0,6}?"
 _CUE_FIRST = re.compile(rf"\b{_CUE}\b{_GAP}\W+{_PROCEDURE}\b", re.I)
 # The procedure comes first: "surgery is being considered", "surgical planning",
 # "an ESI would be considered".
