@@ -81,6 +81,10 @@ CASES = [
     ("ROS: No fever, no chills.", ["fever"], [A]),
     ("Spasm: no. Tenderness: yes.", ["Spasm", "Tenderness"], [A, P]),
     ("The pain does not radiate below the buttocks.", ["radiate"], [A]),
+    # the thing denied said first
+    ("Numbness or tingling in the hand she denies, neck pain she denies, and instability she "
+     "does not have.", ["Numbness", "neck pain", "instability"], [A, A, A]),
+    ("Pain 6/10, he denies numbness.", ["Pain", "numbness"], [P, A]),
     # not tried, said after the treatment or before it; to be started
     ("Gabapentin had not been tried.", ["Gabapentin"], [A]),
     ("An SNRI was never tried.", ["SNRI"], [A]),

@@ -42,6 +42,7 @@ _BY_ATTRIBUTE = (("is_negated", Assertion.ABSENT), ("is_uncertain", Assertion.UN
                  ("is_historical", Assertion.HISTORICAL))
 
 _REASON = "REASON"  # a reason given: ends plans, asserts nothing
+_NOW = {"LOWER": {"IN": ["today", "now", "currently", "presently"]}, "OP": "?"}
 _NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
 _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout", "today", "again",
@@ -79,6 +80,16 @@ def _rules() -> list[Any]:
                  "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
                  "reported", "documented", "evident", "observed", "detected"]}}]),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        # the thing denied said first: "Numbness or tingling in the hand she denies, neck pain
+        # she denies, and instability she does not have." (the verb ends its clause)
+        rule("X she denies", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["she", "he", "they", "patient", "pt"]}},
+            {"LOWER": {"IN": ["denies", "denied", "deny"]}}, _NOW, _END], max_scope=10),
+        rule("X she does not have", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["she", "he", "they", "patient", "pt"]}},
+            {"LOWER": {"IN": ["does", "did", "do"]}}, {"LOWER": {"IN": ["not", "n't"]}},
+            {"LOWER": {"IN": ["have", "report", "endorse", "describe", "feel", "notice"]}},
+            _NOW, _END], max_scope=10),
         # a list of what the patient does not have: "Pertinent negatives: radiation into the
         # legs; numbness or tingling; weakness" (its ';' do not end the list: see _clauses)
         rule("pertinent negatives:", _NEGATED, "FORWARD", [
