@@ -17,33 +17,33 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 260 documents of eleven authors. Re-based on
-# 2026-12-04: the held-out set heldout-e (20 documents of 2018-2026, its first reading 52.7% of
-# items) joined the corpus, and the gold was revised for the classes the terminology gained
-# (cervical radiculopathy, neck pain, walking aids...), one fact at a time by an annotator who
-# did not see the reader. Later the same day: relief (percentage and weeks) read, the gold
-# given the corticosteroid injections the terminology gained, and the held-out set heldout-f
-# (20 documents, first reading 44.6% of items) joined: 260 documents of eleven authors.
+# fact kind -> (precision floor, recall floor), on the 296 documents of thirteen authors.
+# Re-based on 2026-12-04 (second session of the day): two held-out sets joined, written by
+# helpers who did not see the reader, each measured on its first reading before any change
+# made for it: heldout-g (20 documents, 70 items; first reading 47.1% of items) and heldout-h
+# (16 documents, 51 items; first reading 47.1%, 9 negated facts read as present). The reader
+# then learned the patterns behind their failures (UR letters, headings that cleaning had
+# merged into the text, bullets, quoted UR words, dictated numbering...): 77% and 73% of their
+# items today, the rest of the corpus 74.9%.
 FLOORS = {
-    "assessment": (0.66, 0.68),
-    "diagnosis": (0.79, 0.71),
-    "dose": (0.78, 0.79),
-    # precision re-based 0.82 -> 0.77: a condition the text denies ("No neck pain.", "no
-    # meniscal tear", "not diabetic") is now read as documented absent, which most gold files
-    # annotate only for signs; item outcomes rose with it
-    "finding absent": (0.77, 0.74),
-    "finding present": (0.85, 0.71),
-    "medication": (0.82, 0.83),
+    "assessment": (0.69, 0.71),
+    "diagnosis": (0.80, 0.77),
+    "dose": (0.80, 0.82),
+    # a condition the text denies ("No neck pain.", "no meniscal tear") is read as documented
+    # absent, which most gold files annotate only for signs
+    "finding absent": (0.78, 0.74),
+    "finding present": (0.84, 0.71),
+    "medication": (0.82, 0.87),
     "pain score": (0.89, 0.92),
-    "prior treatment": (0.78, 0.73),
-    "relief percent": (0.77, 0.61),
-    "relief weeks": (0.63, 0.55),
-    "request": (0.92, 0.89),
-    "request date": (0.78, 0.76),
-    "request quantity": (0.91, 0.77),
-    "response": (0.77, 0.72),
-    "sessions": (0.83, 0.73),
-    "study": (0.69, 0.7),
+    "prior treatment": (0.79, 0.74),
+    "relief percent": (0.80, 0.59),
+    "relief weeks": (0.67, 0.58),
+    "request": (0.92, 0.92),
+    "request date": (0.79, 0.79),
+    "request quantity": (0.91, 0.81),
+    "response": (0.78, 0.74),
+    "sessions": (0.84, 0.73),
+    "study": (0.70, 0.71),
     "worker": (0.99, 0.95),
 }
 
@@ -54,7 +54,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 260
+    assert len(gold_documents([CORPUS])) >= 296
 
 
 def test_no_document_is_lost(report):
@@ -70,11 +70,11 @@ def test_fact_kind_floors(report, kind):
 
 def test_negated_findings_are_not_read_as_present(report):
     # Left: modelling conflicts between authors and terminology (spondylolisthesis as
-    # instability, median-nerve numbness as dermatomal loss), a test negated across a
-    # relative clause ("Tinel's and Phalen's ..., which ..., were negative") and "bowel and
-    # bladder function unchanged"; the target is none.
-    assert report.negated_read_present <= 10
+    # instability, median-nerve numbness as dermatomal loss, a "normal" range of motion given
+    # in degrees), a past radicular pain that surgery resolved, a test negated far from it;
+    # the target is none.
+    assert report.negated_read_present <= 9
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.71
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.74
