@@ -711,8 +711,6 @@ _WEAKER_BEFORE = re.compile(r"(?:\b(?:diminished|decreased|reduced|weak|impaired
 _NOT_MYOTOMAL_AFTER = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:\w+\s+)?(?:rotator|cuff|"
                                  r"thenar|grip|hands?|intrinsics?|core|trunk|evidence)\b", re.I)
 _EXCEPT = re.compile(r"[^.;]{0,40}?\b(?:except|other than|apart from|but)\b", re.I)
-# Habits whose past use is no current use: what the guidelines ask is whether the worker
-# smokes now.
 # Where a Tinel sign was elicited, said after it: the elbow or Guyon's canal (the ulnar nerve)
 _AT_THE_ELBOW = re.compile(r"[^.;,]{0,30}?\b(?:elbows?|cubital|ulnar|guyon'?s?)\b", re.I)
 # A condition said to be possible, or to be ruled out, is the suspicion the guidelines name as a
@@ -724,6 +722,8 @@ def _suspicion(term: str, lex: Lexicon) -> str | None:
     return next((s for c, s in _SUSPICIONS.items() if lex.terms.is_a(term, c)), None)
 
 
+# Habits whose past use is no current use: what the guidelines ask is whether the worker
+# smokes now.
 _HABITS = frozenset({T("TobaccoUse")})
 # Findings that are a history: said in the past tense, they hold now.
 _HISTORIES = frozenset({T("PepticUlcerOrGIBleedHistory"), T("SubstanceAbuseHistory")})
