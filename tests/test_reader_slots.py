@@ -1147,3 +1147,12 @@ def test_a_course_long_before_the_injury_treated_another_episode(kb):
     facts = _facts(kb, text)
     assert not [f for f in _of(facts, "prior") if "Epidural" in f.concept]
     assert _of(facts, "prior", "PhysicalTherapy")
+
+
+def test_an_injections_agent_is_no_course_and_its_relief_is_the_injections(kb):
+    text = ("Right L4-L5 and L5-S1 medial branch blocks were performed on 04/23/2019 with 0.5 ml "
+            "of 2% lidocaine at each level; her pain diary records 80% relief lasting two hours.")
+    facts = _facts(kb, text)
+    assert not _of(facts, "medication", "Lidocaine")
+    assert [f.props.get("relief_percent") for f in _of(facts, "prior", "MedialBranchBlock")] == [
+        80]

@@ -998,7 +998,19 @@ def _treatments(lex: Lexicon, sentence: str) -> list[Match]:
     measures a gain, not a word inside a cue)."""
     return [h for h in lex.find(sentence, T("Treatment")) if h.term not in _GENERIC
             and not responses.reduced(sentence, h.start, h.end)
-            and not responses.inside(sentence, h.start)]
+            and not responses.inside(sentence, h.start) and not _injectate(lex, sentence, h)]
+
+
+# What an injection was given with: "medial branch blocks ... with 0.5 ml of 2% lidocaine",
+# "confirmatory blocks with 0.5% bupivacaine": its agent, not a course of the drug (the relief
+# said after it is the block's)
+_AGENT = re.compile(r"(?:\d+(?:\.\d+)?\s*(?:ml|cc|mg|%)\s*(?:of\s+)?){1,2}$", re.I)
+
+
+def _injectate(lex: Lexicon, sentence: str, hit: Match) -> bool:
+    return lex.terms.is_a(hit.term, T("Drug")) and \
+        bool(_AGENT.search(sentence[max(0, hit.start - 30):hit.start])) and \
+        bool(_INJECTIONS.search(sentence, 0, hit.start))
 
 
 def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[str]) -> None:
