@@ -761,6 +761,8 @@ def test_no_response_for_a_plan_or_a_measure(kb, text):
      "Consistent"),
     ("UDS 02/10/2015 negative for illicit substances, positive for hydrocodone as prescribed.",
      "Consistent"),
+    ("The urine drug screen of 09/15/2020 was positive for oxycodone and also for alprazolam, "
+     "which is not prescribed.", "Inconsistent"),
 ])
 def test_screen_results(kb, text, result):
     [screen] = _of(_facts(kb, text, plan="1. Lumbar MRI."), "assessment", "UrineDrugScreen")

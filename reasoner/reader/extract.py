@@ -877,7 +877,9 @@ _CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed
                          r"expected|single prescriber|no other prescribers?)\b", re.I)
 _INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocaine|"
                            r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
-                           r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant)\b",
+                           r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant|"
+                           # "positive for alprazolam, which is not prescribed"
+                           r"not (?:been )?prescribed|non-?prescribed|unprescribed)\b",
                            re.I)
 _REVIEWS = (T("AdverseEffectReview"), T("AberrantBehaviorReview"))
 _NEGATIVE_FOR = re.compile(r"\b(?:negative|neg|not detected|absent)\s+(?:for\s+)?", re.I)
