@@ -1158,3 +1158,13 @@ def test_an_injections_agent_is_no_course_and_its_relief_is_the_injections(kb):
     assert not _of(facts, "medication", "Lidocaine")
     assert [f.props.get("relief_percent") for f in _of(facts, "prior", "MedialBranchBlock")] == [
         80]
+
+
+def test_treatments_counted_in_the_next_sentence_are_the_course_just_told(kb):
+    text = ("Neck strain from a bus collision on 06/01/2016. We then tried acupuncture. She had "
+            "six treatments between 07/11/2016 and 08/12/2016. They helped.")
+    facts = _facts(kb, text)
+    [course] = _of(facts, "prior", "Acupuncture")
+    assert course.props.get("sessions") == 6
+    assert course.props.get("on_date").isoformat() == "2016-07-11"
+    assert not [f for f in _of(facts, "prior") if f.concept != TERM + "Acupuncture"]

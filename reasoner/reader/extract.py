@@ -478,6 +478,15 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         dates = [d for d, _, _ in find_dates(tail)]
         # A course's 'since DATE' is its start, not the date it took place.
         dates = [] if props.get("start") else dates
+        if hit.term == T("Treatment"):
+            # "We then tried acupuncture. She had six treatments between 07/11/2016 and
+            # 08/12/2016.": the course just told, not a course of its own
+            if told := _only(f for f in out.facts if f.kind == "prior"
+                             and out.previous[0] <= f.start < at + cue):
+                for key, value in {**props, "on_date": dates[0] if dates else None}.items():
+                    if value is not None and told.props.get(key) is None:
+                        told.props[key] = value
+            continue
         bare = _bare_course(out, hit.term) if this_kind == "prior" else None
         if bare is not None:  # "follow-up after acupuncture", then "finished 6 sessions"
             bare.props.update({k: v for k, v in props.items() if v is not None})
@@ -1406,7 +1415,7 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
         for (cls, region), refined in _REGION_REFINE.items():
             if fact.concept == cls and out.region and terms.is_a(out.region, region):
                 fact.concept = refined
-        if fact.kind in ("diagnosis", "prior") and fact.concept:
+        if fact.kind in ("diagnosis", "prior") and fact.concept and fact.concept != T("Treatment"):
             # "radiculopathy" in a lumbar case is lumbar radiculopathy; "a cortisone
             # injection" in a knee case is an injection of the knee
             fact.concept = lex.in_region(fact.concept, fact.props.get("region") or out.region,
