@@ -36,6 +36,10 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("Beck Depression Inventory improved from 28 to 18", "FunctionalImprovement"),
     ("Lifting went from 10 to 30 lb", "FunctionalImprovement"),
     ("Oswestry 40% on 03/01/2015", None),  # one figure and a date
+    # what could be done before against what is done now
+    ("Before them she could turn her head only halfway; now she checks her mirror without "
+     "turning her shoulders", "FunctionalImprovement"),
+    ("Before the injury he could lift 50 lb", None),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected
@@ -62,6 +66,13 @@ def test_a_measure_around_the_treatment_is_its_response(kb):
                            "index was 42% at the start of acupuncture and 40% after the last "
                            "visit.")
     assert courses[TERM + "Acupuncture"] == NO
+
+
+def test_a_gain_said_against_before_them_is_the_courses(kb):
+    courses = _courses(kb, "She had six acupuncture treatments in 2014. Before them she could "
+                           "turn her head only halfway; now she checks her mirror without "
+                           "turning her shoulders.")
+    assert courses[TERM + "Acupuncture"] == FUNC
 
 
 def test_a_later_sentence_about_the_therapy_gives_its_response(kb):

@@ -1231,7 +1231,7 @@ _REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40}?(?:,\s*|\s+(
                         r"(?:patient|worker|applicant)|patient|pt)\s+(?:says|states|reports|feels|"
                         r"notes|thinks|finds|said|stated|reported|felt|noted|thought|found)\s+"
                         r"(?:that\s+)?)?|\b(?:says|states|reports|feels|notes|thinks|said|stated|"
-                        r"reported|felt|noted|thought)\s+(?:that\s+)?|\b(?:with|after|"
+                        r"reported|felt|noted|thought)\s+(?:that\s+)?|\b(?:with|after|before|"
                         r"since(?: starting)?|following|despite|in spite of|during|throughout|"
                         r"over the course of)\s+(?!(?:\w+\s+){0,2}visits?\b))"
                         r"(?:(?:the|these|those|this|that|his|her|each|all)\s+(?:\w+\s+)?)?"

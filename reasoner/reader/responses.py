@@ -56,6 +56,10 @@ _ACTIVITY = [
     + _JOB,
     r"\breturned to " + _JOB,
     r"\breleased to (?:full|regular|unrestricted)|\bupgraded to (?:full|regular)",
+    # what could be done before against what is done now: "Before them she could turn her head
+    # only about halfway; now she checks her mirror without turning her shoulders"
+    r"\bbefore (?:them|it|that|this|the (?:\w+ ){0,2}\w+)\b[^.]{0,100}?\b(?:could|was able "
+    r"to|managed to)\b[^.]{0,100}?\bnow\b",
     r"\b(?:fewer|reduced|lighter|less|eased|relaxed|lifted) (?:work )?restrictions|"
     r"\brestrictions (?:were |have been |was )?(?:lifted|reduced|eased|relaxed|removed)",
     r"\b(?:without|w/o) (?:help|assistance)\b",
