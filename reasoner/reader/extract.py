@@ -168,6 +168,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         if heading and sentence.rstrip(" :.").strip() == heading.strip():
             continue  # a heading alone names what its block tells ("Psychological treatment:")
         section = _section(heading)
+        day = _sentence_date(sentence) or current
         if (cue := _DIAGNOSES.search(sentence)) and not _PRIOR.search(sentence):
             _diagnoses(out, lex, sentence, at, cue.end())
         elif section == "diagnosis":
@@ -175,8 +176,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             if _DONE.search(sentence):  # "1. Status post right TKA 01/31/2017 ...": the surgery
                 _listed(out, lex, sentence, at, 0, "prior", studies=False)
             # an assessment also states findings: "physical therapy plateau", "No red flags"
-            _findings(out, lex, sentence, at, _sentence_date(sentence) or current)
-            _ruled_out(out, lex, sentence, at, _sentence_date(sentence) or current)
+            _findings(out, lex, sentence, at, day)
+            _ruled_out(out, lex, sentence, at, day)
         elif cue := _PRIOR.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "prior")
         elif cue := _MEDS.search(sentence):
@@ -184,19 +185,16 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _later_directions(out, lex, sentence)  # "She takes it three times a day."
             _responses(out, lex, sentence, at, asked)  # "X helps; she takes it with food"
             # "He continues to smoke a pack a day", "She takes X and denies constipation"
-            _findings(out, lex, sentence, at, _sentence_date(sentence) or current)
-            _assessments(out, lex, sentence, at, _sentence_date(sentence) or current,
-                         requested)
+            _findings(out, lex, sentence, at, day)
+            _assessments(out, lex, sentence, at, day, requested)
         elif section in ("prior", "medication"):
             _listed(out, lex, sentence, at, 0, section)
             # the list's block may go on in sentences: "Per the note it has cut the burning by
             # about 30 percent", "She reports mild morning drowsiness"
             _responses(out, lex, sentence, at, asked)
-            _findings(out, lex, sentence, at, _sentence_date(sentence) or current)
-            _assessments(out, lex, sentence, at, _sentence_date(sentence) or current,
-                         requested)
+            _findings(out, lex, sentence, at, day)
+            _assessments(out, lex, sentence, at, day, requested)
         else:
-            day = _sentence_date(sentence) or current
             if section == "plan":
                 pass
             elif _DONE.search(sentence):
@@ -216,19 +214,17 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _responses(out, lex, sentence, at, asked)
             _later_directions(out, lex, sentence)
         _reliefs(out, lex, sentence, at)
-        _confirmed(out, lex, sentence, at, _sentence_date(sentence) or current)
+        _confirmed(out, lex, sentence, at, day)
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
         out.previous = (at, at + len(sentence))
     _refine(out, lex)
-    if out.injury is not None:  # (the header's date of injury is read below when no text has it)
+    if out.injury is None and (doi := letter.header.get("date_of_injury")):
+        injured = parse_date(doi)
+        out.injury = (injured, 0, 0) if injured else None
+    if out.injury is not None:
         _other_episodes(out, out.injury[0])
     _merge_medications(out, lex)
-    if out.injury is None and (doi := letter.header.get("date_of_injury")):
-        day = parse_date(doi)
-        out.injury = (day, 0, 0) if day else None
-        if day:
-            _other_episodes(out, day)
     request_items.add_requests(out, lex, letter, current)
     return out
 

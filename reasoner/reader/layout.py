@@ -58,8 +58,7 @@ def detect(text: str) -> str | None:
             and re.search(r"\b(?:upheld|overturned)\b", text, re.I)):
         # a reviewer's report: its disputed items, each upheld or overturned
         return "medical-professional-review"
-    if _UR_TITLE.search(text[:_title_end(text, 3)]) and not re.search(
-            r"\b(?:uph[e3]l[d1]|[o0]verturned)\b", text, re.I):
+    if _UR_TITLE.search(text[:_title_end(text, 3)]) and not _IMR_OUTCOME.search(text):
         return "ur-determination"  # a utilization review's own letter (no IMR yet)
     if _REVIEW_SIGNAL.search(text) and _DECIDED.search(text):
         return "reviewer-report"  # (or another review layout: `split` tries them all)
@@ -117,8 +116,8 @@ _REVIEW_SIGNAL = re.compile(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final 
 _UR_TITLE = re.compile(r"\bUTILIZATION\s+(?:REVIEW|MANAGEMENT)\b|"
                        r"\bUR\s+(?:DETERMINATION|DECISION|NOTICE)\b|"
                        r"\bPHYSICIAN\s+ADVISOR\b|\bPEER\s+REVIEW\b", re.I)
-_DECIDED = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned)\b|\b(?:not\s+)?medically\s+necessary\b",
-                      re.I)
+_IMR_OUTCOME = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned)\b", re.I)  # as a fax may read them
+_DECIDED = re.compile(_IMR_OUTCOME.pattern + r"|\b(?:not\s+)?medically\s+necessary\b", re.I)
 
 
 def split(cleaned: Cleaned, source: str) -> Letter:
