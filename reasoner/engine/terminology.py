@@ -42,6 +42,9 @@ class Terminology:
     # CPT/HCPCS code -> the classes that carry it (mtus:cpt): how an RFA names a service
     codes: MappingProxyType[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({}))
+    # a named combination product -> its drugs (mtus:productIngredient): "Terocin" names them
+    ingredients: MappingProxyType[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def definition(self, iri: str | None) -> str | None:
         return self.definitions.get(iri) if iri else None
@@ -66,6 +69,10 @@ class Terminology:
                 return self.factors[anc]
         return None
 
+    def ingredients_of(self, iri: str | None) -> tuple[str, ...]:
+        """The drugs a named combination product contains (none for any other class)."""
+        return self.ingredients.get(iri, ()) if iri else ()
+
     def depth(self, iri: str) -> int:
         return len(self.ancestors.get(iri, ()))
 
@@ -76,6 +83,7 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
     labels: dict[str, str] = {}
     synonyms: dict[str, list[str]] = defaultdict(list)
     codes: dict[str, list[str]] = defaultdict(list)
+    ingredients: dict[str, list[str]] = defaultdict(list)
     factors: dict[str, float] = {}
     notes: dict[str, str] = {}
     definitions: dict[str, str] = {}
@@ -103,6 +111,8 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
             definitions[s] = o
         elif p == MTUS + "cpt":
             codes[o.strip().upper()].append(s)
+        elif p == MTUS + "productIngredient":
+            ingredients[s].append(o)
     ancestors = {c: frozenset(_closure(c, parents)) for c in classes}
     return Terminology(
         labels=MappingProxyType(labels),
@@ -111,6 +121,7 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
         factors=MappingProxyType({k: (v, notes.get(k, "")) for k, v in factors.items()}),
         definitions=MappingProxyType(definitions),
         codes=MappingProxyType({k: tuple(v) for k, v in codes.items()}),
+        ingredients=MappingProxyType({k: tuple(sorted(v)) for k, v in ingredients.items()}),
     )
 
 

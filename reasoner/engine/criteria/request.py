@@ -84,7 +84,9 @@ class RequestTypeIs(Criterion):
 @dataclass(frozen=True)
 class IngredientsExclude(Criterion):
     """Any listed ingredient of an excluded class fails the whole product; with no
-    ingredients listed the product cannot be judged."""
+    ingredients listed the product cannot be judged. A named combination product
+    ("Terocin") lists its own in the terminology (mtus:productIngredient) when the request
+    does not."""
 
     excluded: tuple[str, ...]
     kind: ClassVar[str] = "IngredientsExclude"
@@ -100,10 +102,11 @@ class IngredientsExclude(Criterion):
 
     def evaluate(self, ctx: Context) -> Judgement:
         req, terms = ctx.request, ctx.terms
-        if not req.ingredients:
+        ingredients = req.ingredients or terms.ingredients_of(req.concept)
+        if not ingredients:
             return Judgement(UNKNOWN)
-        bad = _of_classes(req.ingredients, self.excluded, terms)
-        listed = ", ".join(terms.label(i) for i in req.ingredients)
+        bad = _of_classes(ingredients, self.excluded, terms)
+        listed = ", ".join(terms.label(i) for i in ingredients)
         evidence = (Evidence(req.node, f"ingredients: {listed}"),)
         if bad:
             return Judgement(NOT_MET, evidence,
