@@ -116,3 +116,43 @@ def test_a_label_heading_a_list_is_not_a_course(kb):
               if f.kind == "prior"]
     assert [(f.concept.rsplit("/", 1)[-1], f.props.get("sessions")) for f in priors] == [
         ("CognitiveBehavioralTherapy", 4)]
+
+
+def _requests(kb, text: str) -> list[tuple[str, float | None]]:
+    from reasoner.reader.letter import read_letter
+    return [(f.concept.rsplit("/", 1)[-1], f.props.get("dose_mg")) for f in read_letter(
+        text.encode(), "r.txt", kb.terms).extracted.facts if f.kind == "request"]
+
+
+PLAN_TAIL = "\nA:\nChronic neck pain.\n\nP:\n"
+
+
+@pytest.mark.parametrize(("plan", "expected"), [
+    # one drug at two strengths: two requests; the RFA form naming one again: the same request
+    ("1. Tramadol ER 100 mg #30, 1 qAM. Refill.\n2. Tramadol 50 mg #30, 1 BID prn.\n",
+     [("Tramadol", 100.0), ("Tramadol", 50.0)]),
+    ("1. Naproxen 550 mg #60.\n2. Physical therapy 2x4.\nRFA: naproxen #60\n",
+     [("Naproxen", 550.0), ("PhysicalTherapy", None)]),
+    ("1. Gabapentin 300 mg #90.\n2. Gabapentin 300 mg TID #90 (RFA)\n", [("Gabapentin", 300.0)]),
+])
+def test_a_drug_named_again_at_another_strength_is_another_request(kb, plan, expected):
+    assert _requests(kb, HISTORY + PLAN_TAIL + plan) == expected
+
+
+@pytest.mark.parametrize(("line", "asked"), [
+    ("RFA: follow-up visit (99214) in 4 wks for med mgmt.", True),
+    ("Request authorization: follow-up office visit in 6 weeks.", True),
+    ("Follow-up in 4 weeks.", False),  # a plan line scheduling the next visit asks for nothing
+    ("RFA: follow-up if no improvement.", False),
+])
+def test_a_visit_on_a_line_labelled_as_a_request(kb, line, asked):
+    found = [c for c, _ in _requests(kb, HISTORY + PLAN_TAIL + "1. Naproxen 550 mg #60.\n"
+                                     f"2. {line}\n")]
+    assert ("FollowUpOfficeVisit" in found) is asked, found
+
+
+@pytest.mark.parametrize("line", ["HEP reviewed; continue.", "MRI results discussed with her.",
+                                  "Naloxone was declined."])
+def test_a_plan_line_telling_what_was_done_orders_nothing(kb, line):
+    assert _requests(kb, HISTORY + PLAN_TAIL + f"1. Naproxen 550 mg #60.\n2. {line}\n") == [
+        ("Naproxen", 550.0)]

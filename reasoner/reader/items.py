@@ -515,18 +515,19 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             parse_date(letter.header.get("signed_date", "")) or max(
                 (d for d, _, _ in find_dates(letter.text)), default=None)
     report = letter.layout == "progress-report"
-    asked: dict[str, dict] = {}
+    asked: dict[tuple, dict] = {}
     for n, item in enumerate(letter.items):
         props = {**parse_item(item.name, lex), "item": n}
         if props["concept"]:
             props["concept"] = lex.in_region(props["concept"], props["region"] or out.region)
-        if report and (props["concept"] is None or props["concept"] in asked):
+        key = _asked_key(props, asked)
+        if report and (props["concept"] is None or key in asked):
             # A plan line naming no service ("RTC 4 wks", a diagnosis under A/P) asks for
             # nothing; one named again (the plan, then the RFA form) is the same request.
-            if props["concept"] in asked:
-                _fill(asked[props["concept"]], props)
+            if key in asked:
+                _fill(asked[key], props)
             continue
-        asked[props["concept"]] = props
+        asked[key] = props
         mention = _mention_of(props["concept"], item.name, mentions, lex)
         props["request_date"] = header_request or _request_date(
             mention.props["on_date"] if mention and mention.props["on_date"]
@@ -544,6 +545,15 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         _current_directions(out, props)
         _after_surgery(out, props, lex)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
+
+
+def _asked_key(props: dict, asked: dict[tuple, dict]) -> tuple:
+    """What makes a plan line a request of its own: its service, and for a drug named again
+    at another strength ("Tramadol ER 100 mg #30", then "Tramadol 50 mg #30 prn") the
+    strength too; named again without one, or at the same, it is the request named before."""
+    dose = props.get("dose_mg")
+    return next((k for k, a in asked.items() if k[0] == props["concept"] and (
+        dose is None or a.get("dose_mg") in (None, dose))), (props["concept"], dose))
 
 
 # Therapy asked for within the longest postsurgical physical medicine period (6 months, 8 CCR

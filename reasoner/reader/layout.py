@@ -622,24 +622,36 @@ def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
         if label:
             name, at = name[label.end():], at + label.end()
         # a line of several statements keeps those that order something: "RTC 1 wk. If not
-        # improving by 4-6 wks, consider MRI" orders no MRI
-        name, at = _ordering(_core(name), at)
+        # improving by 4-6 wks, consider MRI" orders no MRI; a line labelled as asked for
+        # ("RFA: follow-up visit in 4 wks") asks for its visit
+        name, at = _ordering(_core(name), at, bool(label and _ASKED_LABEL.match(label.group())))
         if name and not _continued(name) and \
                 not any(i.name_span[0] == at for i in items):
             items.append(Item(name, (at, at + len(name)), None, None, None, None))
 
 
-def _ordering(name: str, at: int) -> tuple[str, int]:
-    """The statements of a plan line that order something, and where they start."""
+def _ordering(name: str, at: int, asked: bool = False) -> tuple[str, int]:
+    """The statements of a plan line that order something, and where they start; `asked`:
+    the line is labelled as a request, so a visit it names is asked for."""
     kept, start = [], None
     for part in re.finditer(r"(?:[^.]|\.(?!\s+[A-Z]))+", name):
-        if part.group().strip(" .") and not _NOT_A_REQUEST.search(part.group().strip()):
+        said = part.group().strip()
+        if said.strip(" .") and not (_NOT_A_REQUEST.search(said) and not (
+                asked and _VISIT_ASKED.match(said))) and not _DONE.match(said):
             kept.append(part.group().strip(" ."))
             start = at + part.start() + len(part.group()) - len(part.group().lstrip()) \
                 if start is None else start
     return ". ".join(kept), at if start is None else start
 
 
+# What a line labelled "RFA:" or "Request:" asks for even where a plan line would only
+# schedule it: "RFA: follow-up visit (99214) in 4 wks".
+_ASKED_LABEL = re.compile(r"(?:request|rfa|authori)", re.I)
+_VISIT_ASKED = re.compile(r"(?:follow[- ]?up|return)\b(?![^.]*\b(?:if|as needed|prn)\b)", re.I)
+# A plan line telling what was done with something at the visit, not ordering it: "HEP
+# reviewed; continue", "MRI discussed with the patient", "Risks explained".
+_DONE = re.compile(r"^[\w/'-]+(?:\s+[\w/'-]+){0,3}\s+(?:was\s+|were\s+)?(?:reviewed|discussed|"
+                   r"explained|declined|refused)\b", re.I)
 # "Request authorization: X", "RFA: X", "Medications: X" on a plan line: the label is not the
 # service's name.
 _ITEM_LABEL = re.compile(r"(?:(?:request(?:ed|ing)?(?: authori[sz]ation)?(?: for)?|rfa|"
