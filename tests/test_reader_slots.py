@@ -1004,6 +1004,25 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
      False),
     ("If she is motivated, a program will be considered.", None, None),
     ("He works full duty.", None, None),
+    # since the last study: unchanged (no significant change) or new and progressing signs
+    ("These findings are unchanged from the examination of 1/15/2019.",
+     "SignificantClinicalChange", False),
+    ("The leg symptoms and the examination have not changed since the MRI.",
+     "SignificantClinicalChange", False),
+    ("The symptoms have been stable over the past year.", "SignificantClinicalChange", False),
+    ('States pain is "about the same," no better, no worse.', "SignificantClinicalChange", False),
+    ("No new neurological deficits.", "SignificantClinicalChange", False),
+    ("He has developed new weakness of left ankle plantarflexion.",
+     "SignificantClinicalChange", True),
+    ("The leg symptoms have steadily worsened over the past six months.",
+     "SignificantClinicalChange", True),
+    ("Progressive numbness in the left foot since March.", "SignificantClinicalChange", True),
+    ("(-) new weakness. (-) fever.", None, None),
+    ("She denies new numbness.", None, None),
+    ("If symptoms worsen, repeat the MRI.", None, None),
+    ("Ligaments are stable to varus and valgus stress.", None, None),
+    ("She is on a stable dose of gabapentin.", None, None),
+    ("The MRI showed no interval change.", None, None),
 ])
 def test_judgments_read_from_context(sentence, concept, present):
     from reasoner.reader.judgments import judgments

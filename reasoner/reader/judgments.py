@@ -1,6 +1,7 @@
 """What a reviewer reads from context about a worker for a restoration program, home care or
 return to work: a job to return to, motivation to change, a significant loss of the ability to
-function independently.
+function independently; and, for a repeat study, whether the symptoms or findings have changed
+significantly since the last one ("unchanged since the MRI", "new weakness of the left ankle").
 
 Notes seldom name these; they tell them: "the employer has confirmed in writing that his
 forklift position remains available", "she states she is motivated to get off disability",
@@ -51,6 +52,20 @@ _PRESENT: dict[str, list[str]] = {
         r"\bspends most of the day (?:lying|in bed|on the couch|sitting)",
         r"\bdependent (?:on \w+ )?for (?:bath\w*|dress\w*|adls|self-care|transfers)",
     ],
+    "SignificantClinicalChange": [
+        # a new or progressing neurological sign: "new weakness of left ankle plantarflexion",
+        # "progressive numbness", "a new foot drop"
+        r"\bnew(?:ly)?(?:[\s-]+onset(?:\s+of)?)?\s+(?:[\w-]+\s+){0,2}?(?:weakness|numbness|"
+        r"foot drop|(?:neurolog\w* )?deficits?|paresthesias?|incontinence|myelopath\w*|"
+        r"atrophy|sciatica)\b",
+        r"\b(?:progressive|progressing|worsening|increasing)\s+(?:[\w-]+\s+){0,2}?(?:weakness|"
+        r"numbness|deficits?|neurolog\w*|radicul\w*|foot drop|myelopath\w*)",
+        r"\b(?:symptoms|weakness|numbness|radicular [\w-]+|(?:leg|arm) (?:pain|symptoms)|"
+        r"findings)\s+(?:[\w-]+\s+){0,3}?(?:(?:has|have|had)\s+)?(?:significantly|steadily|"
+        r"progressively|markedly|substantially|clearly)?\s*(?:worsened|progressed|gotten worse)\b",
+        r"\bpain\s+(?:[\w-]+\s+){0,3}?(?:(?:has|have|had)\s+)?(?:significantly|markedly|"
+        r"substantially)\s+(?:worsened|increased)\b",
+    ],
 }
 _ABSENT: dict[str, list[str]] = {
     "JobToReturnTo": [
@@ -68,6 +83,22 @@ _ABSENT: dict[str, list[str]] = {
         r"\bindependent (?:in|with|for) (?:all\s+)?(?:adls|activities of daily living|self-care|"
         r"bath\w*|dress\w*|personal care)",
     ],
+    "SignificantClinicalChange": [
+        # "the symptoms have been stable over the past year", "findings are unchanged from the
+        # examination of 1/15/2019", "pain is \"about the same,\"", "have not changed since"
+        r"\b(?:symptoms?|complaints?|findings|exam(?:ination)?|condition|presentation|"
+        r"neurolog\w*(?: exam\w*| status| findings)?|pain|radicular [\w-]+|(?:leg|arm) [\w-]+)"
+        r"\b(?:\s+[\w-]+){0,6}?\s+(?:(?:is|are|was|were|has been|have been|remains?|remained|"
+        r"described as)\s+)?[\"\u201c]?(?:essentially\s+|largely\s+|basically\s+|about\s+)?"
+        r"(?:unchanged|stable|the same|no different)\b",
+        r"\b(?:symptoms?|complaints?|findings|exam(?:ination)?|condition|pain)\b(?:\s+[\w-]+)"
+        r"{0,6}?\s+(?:has|have|had)\s+not\s+(?:significantly\s+|materially\s+)?changed\b",
+        r"\bno (?:significant |interval |material |appreciable )?changes? in (?:(?:his|her|the)\s+)?"
+        r"(?:[\w-]+\s+){0,2}?(?:symptoms|findings|exam\w*|condition|neurolog\w*|presentation|"
+        r"complaints)",
+        r"\bno new (?:neurolog\w* )?(?:deficits?|findings|symptoms|weakness|numbness)",
+        r"\bno better,? (?:and )?no worse\b",
+    ],
 }
 _COMPILED = {(concept, present): [re.compile(p, _I) for p in patterns]
              for present, table in ((True, _PRESENT), (False, _ABSENT))
@@ -76,7 +107,8 @@ _COMPILED = {(concept, present): [re.compile(p, _I) for p in patterns]
 _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|agrees|help|"
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
-                   r"terminat|laid off|fired|interest", _I)
+                   r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
+                   r"worse|no better|increas", _I)
 
 
 Judgment = Confirmed  # a finding read from the sentence: concept, present, span
@@ -90,12 +122,21 @@ def judgments(sentence: str) -> list[Judgment]:
     for (concept, present), patterns in _COMPILED.items():
         for pattern in patterns:
             said = pattern.search(sentence)
-            if said and not _hoped(sentence, said.start()):
+            if said and not _hoped(sentence, said.start()) and not (
+                    present and _denied(sentence, said.start())):
                 found.append(Judgment(TERM + concept, present, *said.span()))
                 break
     # a denial said of a concept outweighs its affirmation in one sentence ("not motivated")
     denied = {j.concept for j in found if not j.present}
     return [j for j in found if not j.present or j.concept not in denied]
+
+
+def _denied(sentence: str, start: int) -> bool:
+    """An affirmation the clause denies first: "denies new numbness", "without progressive
+    weakness" (the patterns of absence say more where they can)."""
+    clause = responses.clause_before(sentence, start)
+    return bool(re.search(r"\(-\)|\b(?:no|not|denies|denied|without|negative for|neg)\b",
+                          clause, _I))
 
 
 def _hoped(sentence: str, start: int) -> bool:
