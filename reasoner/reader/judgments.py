@@ -93,8 +93,8 @@ _ABSENT: dict[str, list[str]] = {
         r"(?:unchanged|stable|the same|no different)\b",
         r"\b(?:symptoms?|complaints?|findings|exam(?:ination)?|condition|pain)\b(?:\s+[\w-]+)"
         r"{0,6}?\s+(?:has|have|had)\s+not\s+(?:significantly\s+|materially\s+)?changed\b",
-        r"\bno (?:significant |interval |material |appreciable )?changes? in (?:(?:his|her|the)\s+)?"
-        r"(?:[\w-]+\s+){0,2}?(?:symptoms|findings|exam\w*|condition|neurolog\w*|presentation|"
+        r"\bno (?:significant |interval |material |appreciable )?changes? in "
+        r"(?:(?:his|her|the)\s+)?(?:[\w-]+\s+){0,2}?(?:symptoms|findings|exam\w*|condition|neurolog\w*|presentation|"
         r"complaints)",
         r"\bno new (?:neurolog\w* )?(?:deficits?|findings|symptoms|weakness|numbness)",
         r"\bno better,? (?:and )?no worse\b",
