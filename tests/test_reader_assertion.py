@@ -197,6 +197,14 @@ def test_negation_inside_the_mention_and_chart_shorthand(sentence, mentions, exp
      ["limited range of motion"], [P]),
     ("Cyclobenzaprine was started for spasm.", ["spasm"], [S]),
     ("He quit smoking in 2013.", ["smoking"], [S]),
+    # a verdict word naming the quality of the noun after it is no verdict on the term
+    ("Norco lets her work her full 8-hour modified shift.", ["Norco"], [P]),
+    ("Norco lets her work her full shift.", ["Norco"], [P]),
+    ("PT returned him to normal activities.", ["PT"], [P]),
+    ("Gabapentin at a stable dose since 2019.", ["Gabapentin"], [P]),
+    ("ROM full, gait normal.", ["ROM"], [A]),
+    ("Strength normal in all groups.", ["Strength"], [A]),
+    ("Neuro exam normal today.", ["Neuro exam"], [A]),
 ])
 def test_examination_wording(sentence, mentions, expected):
     spans = [(sentence.index(m), sentence.index(m) + len(m)) for m in mentions]

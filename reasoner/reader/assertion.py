@@ -179,6 +179,21 @@ def _rules() -> list[Any]:
             "unremarkable", "nontender", "non-tender", "normal", "resolved", "stable",
             "downgoing", "flexor"]}}],
              max_scope=8),
+        # ... but a word of these that names the quality of the noun after it is no verdict
+        # on the term before: "Norco lets her work her full shift", "on a stable dose",
+        # "therapy returned him to normal activities" (a verdict ends its phrase: "ROM full,",
+        # "reflexes normal and symmetric", "sensation intact to light touch")
+        rule("full shift", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["full", "stable", "normal", "preserved"]}},
+            {"IS_ALPHA": True, "LOWER": {"NOT_IN": [
+                "and", "or", "but", "bilaterally", "bilateral", "throughout", "in", "to", "with",
+                "without", "at", "on", "per", "for", "except", "symmetrically", "today", "now",
+                "again", "by", "as", "since", "from", "x", "b", "l", "r", "left", "right",
+                "upper", "lower", "both", "all", "globally", "otherwise", "limits",
+                "range"]}}]),
+        rule("full 8-hour shift", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["full", "stable", "normal"]}}, {"LIKE_NUM": True},
+            {"ORTH": "-"}, {"IS_ALPHA": True}]),
         rule("within normal limits", _NEGATED, "BACKWARD",
              [{"LOWER": "within"}, {"LOWER": "normal"}, {"LOWER": "limits"}], max_scope=6),
         rule("5/5", _NEGATED, "BIDIRECTIONAL", [{"TEXT": "5/5"}], max_scope=6),
