@@ -1187,3 +1187,14 @@ def test_treatments_counted_in_the_next_sentence_are_the_course_just_told(kb):
     assert course.props.get("sessions") == 6
     assert course.props.get("on_date").isoformat() == "2016-07-11"
     assert not [f for f in _of(facts, "prior") if f.concept != TERM + "Acupuncture"]
+
+
+@pytest.mark.parametrize(("snippet", "concept"), [
+    ("ASSESSMENT\n1. Sprain of right knee, medial (S83.91XA)", "KneeSprain"),
+    ("Diagnoses: left shoulder strain.", "ShoulderSprain"),
+    ("Diagnosis: right wrist sprain.", "WristHandSprain"),
+    ("Diagnoses: lumbar sprain/strain.", "LumbarSprainStrain"),
+])
+def test_a_sprain_is_a_diagnosis_of_its_region(kb, snippet, concept):
+    assert _of(_facts(kb, snippet), "diagnosis", concept), [
+        (f.kind, f.concept) for f in _facts(kb, snippet).facts]
