@@ -1198,3 +1198,34 @@ def test_treatments_counted_in_the_next_sentence_are_the_course_just_told(kb):
 def test_a_sprain_is_a_diagnosis_of_its_region(kb, snippet, concept):
     assert _of(_facts(kb, snippet), "diagnosis", concept), [
         (f.kind, f.concept) for f in _facts(kb, snippet).facts]
+
+
+def test_a_note_naming_only_the_surgery_done_documents_what_it_treated(kb):
+    found = _facts(kb, "Procedure: R shoulder arthroscopic rotator cuff repair (supraspinatus, 2 "
+                       "anchors) + SAD, 04/15/2014.\nImp: s/p R arthroscopic RCR + SAD.")
+    assert {f.concept.removeprefix(TERM) for f in _of(found, "diagnosis")} == {
+        "RotatorCuffTear", "ShoulderImpingement"}
+    # both operations of the line are dated by the date written after them
+    dated = {f.concept.removeprefix(TERM): f.props["on_date"].isoformat()
+             for f in _of(found, "prior") if f.props.get("on_date")}
+    assert dated == {"ArthroscopicRotatorCuffRepair": "2014-04-15",
+                     "SubacromialDecompression": "2014-04-15"}
+    # a diagnosis stated says more: no condition is inferred from the surgery then
+    stated = _facts(kb, "Diagnosis: right shoulder strain. S/p right carpal tunnel release.")
+    assert [f.concept.removeprefix(TERM) for f in _of(stated, "diagnosis")] == ["ShoulderSprain"]
+
+
+@pytest.mark.parametrize(("text", "sessions"), [
+    ("Post-operative PT began on 03/05/2018. He has completed eight sessions, the last on "
+     "03/23/2018.", 8),
+    ("Chiropractic care started 02/01/2015. She attended 6 visits.", 6),
+    ("Physical therapy began on 03/05/2018. He has not completed 8 sessions.", None),
+])
+def test_a_count_naming_no_treatment_is_of_the_course_just_told(kb, text, sessions):
+    [course] = _of(_facts(kb, text), "prior")
+    assert course.props.get("sessions") == sessions
+
+
+def test_pt_as_a_label_is_the_patient(kb):
+    found = _facts(kb, "Pt: M. Gutierrez, 52 M, utility lineman. Pt name: M. Gutierrez.")
+    assert not _of(found, "prior", "PhysicalTherapy")

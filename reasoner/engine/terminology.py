@@ -30,6 +30,9 @@ from reasoner.vocab import (
     TERM,
 )
 
+# Annotation properties linking one terminology class to others (see ontology/mtus.ttl).
+RELATIONS = ("productIngredient", "treatsCondition")
+
 
 @dataclass(frozen=True)
 class Terminology:
@@ -42,8 +45,9 @@ class Terminology:
     # CPT/HCPCS code -> the classes that carry it (mtus:cpt): how an RFA names a service
     codes: MappingProxyType[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({}))
-    # a named combination product -> its drugs (mtus:productIngredient): "Terocin" names them
-    ingredients: MappingProxyType[str, tuple[str, ...]] = field(
+    # class-to-class annotations, by property (RELATIONS): what a named combination product
+    # contains ("Terocin"), what condition a surgery treats (a rotator cuff repair)
+    relations: MappingProxyType[str, MappingProxyType[str, tuple[str, ...]]] = field(
         default_factory=lambda: MappingProxyType({}))
 
     def definition(self, iri: str | None) -> str | None:
@@ -69,9 +73,19 @@ class Terminology:
                 return self.factors[anc]
         return None
 
+    def related(self, relation: str, iri: str | None) -> tuple[str, ...]:
+        """The classes the terminology links by mtus:`relation` (one of RELATIONS) to `iri`
+        or, when it links none, to its nearest ancestor that has some (an arthroscopic rotator
+        cuff repair treats what any rotator cuff repair treats)."""
+        links = self.relations.get(relation, MappingProxyType({}))
+        if not iri or not links:
+            return ()
+        nearest = sorted(self.ancestors.get(iri, (iri,)), key=self.depth, reverse=True)
+        return next((links[a] for a in nearest if a in links), ())
+
     def ingredients_of(self, iri: str | None) -> tuple[str, ...]:
         """The drugs a named combination product contains (none for any other class)."""
-        return self.ingredients.get(iri, ()) if iri else ()
+        return self.related("productIngredient", iri)
 
     def depth(self, iri: str) -> int:
         return len(self.ancestors.get(iri, ()))
@@ -83,7 +97,7 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
     labels: dict[str, str] = {}
     synonyms: dict[str, list[str]] = defaultdict(list)
     codes: dict[str, list[str]] = defaultdict(list)
-    ingredients: dict[str, list[str]] = defaultdict(list)
+    relations: dict[str, dict[str, list[str]]] = {r: defaultdict(list) for r in RELATIONS}
     factors: dict[str, float] = {}
     notes: dict[str, str] = {}
     definitions: dict[str, str] = {}
@@ -111,8 +125,8 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
             definitions[s] = o
         elif p == MTUS + "cpt":
             codes[o.strip().upper()].append(s)
-        elif p == MTUS + "productIngredient":
-            ingredients[s].append(o)
+        elif p.startswith(MTUS) and p[len(MTUS):] in relations:
+            relations[p[len(MTUS):]][s].append(o)
     ancestors = {c: frozenset(_closure(c, parents)) for c in classes}
     return Terminology(
         labels=MappingProxyType(labels),
@@ -121,7 +135,9 @@ def build(triples: Iterable[ox.Triple]) -> Terminology:
         factors=MappingProxyType({k: (v, notes.get(k, "")) for k, v in factors.items()}),
         definitions=MappingProxyType(definitions),
         codes=MappingProxyType({k: tuple(v) for k, v in codes.items()}),
-        ingredients=MappingProxyType({k: tuple(sorted(v)) for k, v in ingredients.items()}),
+        relations=MappingProxyType({r: MappingProxyType({k: tuple(sorted(v))
+                                                         for k, v in links.items()})
+                                    for r, links in relations.items()}),
     )
 
 

@@ -224,6 +224,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         out.injury = (injured, 0, 0) if injured else None
     if out.injury is not None:
         _other_episodes(out, out.injury[0])
+    _treated_conditions(out, lex)
     _merge_medications(out, lex)
     request_items.add_requests(out, lex, letter, current)
     return out
@@ -443,6 +444,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     clause = sentence[cue:]
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
     hits = _unlabelled(clause, lex.find(clause, *within), lex)
+    if not hits and kind == "prior":
+        _counted_of_told(out, sentence, at)
+        return
     said = assertions(sentence, [(cue + h.start, cue + h.end) for h in hits])
     opening = _STARTED_ON.search(sentence[:cue + hits[0].start]) if hits else None
     started = parse_date(opening.group(1)) if opening else None
@@ -625,7 +629,20 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                         held[hit.term].props[key] = value
                 continue
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
-                                     sentence[hit.start:hit.end], {**props, "on_date": None}))
+                                     sentence[hit.start:hit.end], {
+                                         **props, "on_date": _operated_on(lex, sentence, hits, n)}))
+
+
+def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.date | None:
+    """The date a surgery named in passing was done, written after it: "Procedure: R shoulder
+    arthroscopic rotator cuff repair (2 anchors) + SAD, 04/15/2014" dates both operations;
+    a date after another kind of treatment is that treatment's."""
+    if not lex.terms.is_a(hits[n].term, T("Surgery")):
+        return None
+    stop = next((h.start for h in hits[n + 1:] if not lex.terms.is_a(h.term, T("Surgery"))),
+                len(sentence))
+    dates = find_dates(sentence[hits[n].end:stop])
+    return dates[0][0] if dates else None
 
 
 def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
@@ -1128,6 +1145,23 @@ def _course_referred(out: Extracted, lex: Lexicon, text: str, at: int) -> Mentio
     return _only(f for f in earlier if f.start >= out.previous[0])
 
 
+# "He has completed eight sessions", "She attended 6 visits": a count naming no treatment
+_COUNTED = re.compile(r"\b(?:completed|finished|attended|has had|had|underwent)\s+(?:a total of\s+|"
+                      r"all\s+)?" + request_items.COUNT_WORD + r"\s+(?:more\s+|further\s+)?"
+                      r"(?:sessions?|visits?|treatments?)\b", re.I)
+
+
+def _counted_of_told(out: Extracted, sentence: str, at: int) -> None:
+    """'Post-operative PT began on 03/05/2018. He has completed eight sessions': the count
+    of a sentence that names no treatment is the course the sentence before told."""
+    counted = _COUNTED.search(sentence)
+    if counted is None or _NOT_DONE.search(sentence[:counted.start()]):
+        return
+    told = _only(f for f in out.facts if f.kind == "prior" and out.previous[0] <= f.start < at)
+    if told is not None and told.props.get("sessions") is None:
+        told.props["sessions"] = request_items.count_of(counted.group(1))
+
+
 def _only(courses: Iterable[Mention]) -> Mention | None:
     """The last of the courses when they are all of one treatment, else None."""
     said = list(courses)
@@ -1345,6 +1379,20 @@ def _later_directions(out: Extracted, lex: Lexicon, sentence: str) -> None:
                 fact.props["doses_per_day"] = props["doses_per_day"]
                 fact.props["frequency"] = props["frequency"]
             return
+
+
+def _treated_conditions(out: Extracted, lex: Lexicon) -> None:
+    """A note that names no condition but a surgery done ("Imp: s/p R arthroscopic RCR +
+    SAD, progressing as expected") documents what the surgery treated (mtus:treatsCondition):
+    a rotator cuff tear, shoulder impingement. Only then: a diagnosis stated says more."""
+    if any(f.kind == "diagnosis" for f in out.facts):
+        return
+    for fact in [f for f in out.facts if f.kind == "prior"]:
+        for condition in lex.terms.related("treatsCondition", fact.concept):
+            if not any(f.kind == "diagnosis" and f.concept == condition for f in out.facts):
+                out.facts.append(Mention("diagnosis", condition, fact.start, fact.end, fact.label,
+                                         {"side": fact.props.get("side"),
+                                          "region": fact.props.get("region"), "grade": None}))
 
 
 def _merge_medications(out: Extracted, lex: Lexicon) -> None:

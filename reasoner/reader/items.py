@@ -50,17 +50,17 @@ _NUMBER_WORDS = {w: n for n, w in enumerate((
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen", "twenty"))}
 _NUMBER_WORDS.update({"twenty-four": 24, "thirty": 30, "a dozen": 12, "two dozen": 24})
-_COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # "12 sessions", "ten visits" after the name; "completed 18 visits of" before it.
-_COUNT_AFTER = re.compile(r"\b" + _COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS + r"\b", re.I)
+_COUNT_AFTER = re.compile(r"\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS + r"\b", re.I)
 _TIMES_A = re.compile(r"\s*(?:a|an|per|/|each|every)\s*(?:week|wk|month|day)\b", re.I)
-_COUNT_BEFORE = re.compile(r"\b" + _COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
+_COUNT_BEFORE = re.compile(r"\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
                            + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
 
 
 # "twelve [physical therapy] visits": the count just before the name, the unit just after
-_COUNT_NEXT_TO = re.compile(r"\b" + _COUNT_WORD + r"\s*$", re.I)
+_COUNT_NEXT_TO = re.compile(r"\b" + COUNT_WORD + r"\s*$", re.I)
 _SESSIONS_FIRST = re.compile(r"\s*" + _SESSIONS + r"\b", re.I)
 _SESSIONS_LAST = re.compile(_SESSIONS + r"$", re.I)
 # "PT x 10", "ESI x3", "chiro (6)" right after the name
@@ -71,7 +71,7 @@ _TIMES_COUNT = re.compile(r"\s*(?:x\s*|\(\s*)(\d{1,3})\b(?!\s*(?:/|mg|%|weeks?|w
 # Procedures counted by their own name, with the count just before it
 _PROCEDURE = re.compile(r"\b(?:injections?|blocks?|ablations?|"
                         r"neurotom(?:y|ies)|rhizotom(?:y|ies))\b", re.I)
-_HOW_MANY = re.compile(r"\b(a|an|" + _COUNT_WORD[1:-1] + r")\s+(?:[\w-]+\s+){0,2}$", re.I)
+_HOW_MANY = re.compile(r"\b(a|an|" + COUNT_WORD[1:-1] + r")\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
 def count_of(text: str) -> int:

@@ -70,8 +70,9 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     for m in _TOKEN.finditer(text):
         if m.group() in _TITLES and text.startswith(".", m.end()):
             continue  # "Ms. Ortega" is not multiple sclerosis
-        if m.group() in ("Pt", "pt") and _PATIENT_VERB.match(text, m.end()):
-            continue  # "Pt reports ...", "pt is better": the patient, not physical therapy
+        if m.group() in ("Pt", "pt") and (_PATIENT_VERB.match(text, m.end())
+                                          or _PATIENT_LABEL.match(text, m.end())):
+            continue  # "Pt reports ...", "pt is better", "Pt: M. Gutierrez": the patient
         if m.group() == "PT" and (_PULSE_AFTER.match(text, m.end()) or
                                   _PULSE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
             continue  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
@@ -103,6 +104,8 @@ _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said
                            r"ambulates|walks|tolerated|tolerates|agrees|declines|declined|"
                            r"understands|requests|requested|got|gets|went|attends|attended|"
                            r"also|still|now|currently)\b")
+# "Pt: M. Gutierrez, 52 M", "Pt name:", "pt's wife": a label or a possessive of the patient
+_PATIENT_LABEL = re.compile(r"\s*:\s*(?:[A-Z]|\d)|'s\b|\s+(?:name|age|DOB|ID)\b")
 _PULSE_AFTER = re.compile(r"\s*(?:pulses?|\d/4|[0-3]\+)")
 _PULSE_BEFORE = re.compile(r"\bDP\s*(?:/|and|&|,)\s*$")
 # Words the plural rule must not cut: "TENS" is not "ten".
