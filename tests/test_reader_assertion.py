@@ -259,3 +259,34 @@ def test_as_needed_is_a_frequency_not_a_condition():
                 "550 mg | BID with food")
     start = sentence.index("Naproxen")
     assert assertions(sentence, [(start, start + 8)])[0].value == "present"
+
+
+@pytest.mark.parametrize(("row", "word", "expected"), [
+    # a form's rows answered by ticked boxes; with a column per visit, the last answers
+    ("Radiating pain into leg(s)   [ ] Yes  [X] No    [ ] Yes  [X] No", "Radiating pain",
+     "absent"),
+    ("Numbness / tingling   [ ] R  [ ] L  [X] None    [ ] R  [ ] L  [X] None", "Numbness",
+     "absent"),
+    ("Paraspinal spasm   [X] Yes  [ ] No    [ ] Yes  [X] No", "spasm", "absent"),
+    ("SLR   R [ ]+ [X]-  L [ ]+ [X]-   R [ ]+ [X]-  L [ ]+ [X]-", "SLR", "absent"),
+    ("Kemp's   R [X]+ [ ]-  L [ ]+ [X]-   R [X]+ [ ]-  L [ ]+ [X]-", "Kemp's", "present"),
+    ("Spasm   [ ] Yes  [X] No    [X] Yes  [ ] No", "Spasm", "present"),
+    # a cell answering the row, and "none" opening a statement of its own
+    ("Red flags    none    none", "Red flags", "absent"),
+    ("Edema none.", "Edema", "absent"),
+    ("He tried PT and chiropractic, none helped.", "chiropractic", "present"),
+    ("PT x12, none of which helped.", "PT", "present"),
+])
+def test_a_form_row_answered_by_its_boxes_or_a_cell(row, word, expected):
+    start = row.index(word)
+    assert assertions(row, [(start, start + len(word))])[0].value == expected
+
+
+def test_what_a_drug_was_given_for_is_no_finding_now(kb):
+    text = ("PROGRESS REPORT\n\nDOS: 07/06/2021\n\nHe takes Soma 350 mg three times a day, which "
+            "he has taken since 2016 for \"back spasms\"; the examination found no paraspinal "
+            "spasm.\n\nPLAN:\n1. Soma 350 mg #90.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    spasm = [f.props["present"] for f in facts
+             if f.kind == "finding" and f.concept == TERM + "MuscleSpasm"]
+    assert spasm == [False]

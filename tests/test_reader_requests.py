@@ -156,3 +156,12 @@ def test_a_visit_on_a_line_labelled_as_a_request(kb, line, asked):
 def test_a_plan_line_telling_what_was_done_orders_nothing(kb, line):
     assert _requests(kb, HISTORY + PLAN_TAIL + f"1. Naproxen 550 mg #60.\n2. {line}\n") == [
         ("Naproxen", 550.0)]
+
+
+def test_a_plan_heading_in_capitals_with_a_dated_note():
+    text = (f"ENCOUNTER SUMMARY\n\n{HISTORY}\n"
+            "PLAN / REQUEST FOR AUTHORIZATION (submitted 03/23/2021)\n"
+            "1. Cognitive behavioral therapy, 6 sessions.\n"
+            "2. Random urine drug test (next visit).\n")
+    assert _items(text) == ["Cognitive behavioral therapy, 6 sessions",
+                            "Random urine drug test (next visit)"]

@@ -265,6 +265,13 @@ def _rules() -> list[Any]:
         # an empty box's option says nothing: "[ ] present  [x] absent"
         rule("[ ] yes", "PSEUDO", "PSEUDO",
              [{"ORTH": "["}, {"ORTH": "]"}, {"LOWER": {"IN": ["yes", "present", "positive"]}}]),
+        # a table cell answering the row: "Red flags    none    none", "Edema none." (not
+        # "PT and chiropractic, none helped": "none" opening a statement of its own)
+        rule("none (after)", _NEGATED, "BACKWARD", [{"LOWER": "none"}], max_scope=3),
+        rule("none helped", "PSEUDO", "PSEUDO", [
+            {"LOWER": "none"}, {"IS_ALPHA": True, "LOWER": {"NOT_IN": [
+                "none", "noted", "bilaterally", "today", "currently", "now", "reported",
+                "found", "seen", "present", "documented", "elicited", "appreciated"]}}]),
         rule("none noted", _NEGATED, "BACKWARD",
              [{"LOWER": "none"}, {"LOWER": {"IN": ["noted", "found", "seen", "present"]}}]),
         # before the term, scoped to the next few words
@@ -719,6 +726,40 @@ def assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertio
     return [said[span] for span in spans]
 
 
+# A row of a form answered by ticked boxes after the term: "Radiating pain into leg(s)  [ ] Yes
+# [X] No  [ ] Yes [X] No", "SLR  R [ ]+ [X]-  L [ ]+ [X]-", "Numbness  [ ] R [ ] L [X] None".
+_BOX = re.compile(r"[ \t]*(?:(?P<side>[RL])[ \t]+)?\[(?P<tick>[ _xX\u2713\u2714]?)\][ \t]*"
+                  r"(?P<answer>[+-]|[A-Za-z]+)")
+_LABEL_REST = re.compile(r"[A-Za-z /()'-]{0,30}?[ \t:.-]*"
+                         r"(?=(?:[RL][ \t]+)?\[[ _xX\u2713\u2714]?\])")
+_YES = {"yes", "y", "+", "positive", "pos", "present", "r", "l", "b", "bilateral", "right",
+        "left"}
+_NO = {"no", "n", "-", "negative", "neg", "none", "absent", "normal", "wnl"}
+
+
+def ticked(sentence: str, end: int) -> Assertion | None:
+    """What the boxes ticked right after a mention say of it (None: no box ticked there).
+    A form with a column per visit repeats its options: the last column, the latest visit,
+    answers; any positive answer in it (a side included) makes the finding present."""
+    # the rest of the row's label may come first: "Numbness / tingling  [ ] R  [X] None"
+    label = _LABEL_REST.match(sentence, end)
+    at = label.end() if label else end
+    boxes, side = [], None
+    while (box := _BOX.match(sentence, at)) is not None:
+        side = box.group("side") or side
+        boxes.append((side, box.group("answer").lower(), bool(box.group("tick").strip(" _"))))
+        at = box.end()
+    if not any(t for _, _, t in boxes):
+        return None
+    labels = [(s, a) for s, a, _ in boxes]
+    period = next(p for p in range(1, len(boxes) + 1)
+                  if len(boxes) % p == 0 and labels == labels[:p] * (len(boxes) // p))
+    answers = {a for _, a, t in boxes[-period:] if t}
+    if answers & _YES:
+        return Assertion.PRESENT
+    return Assertion.ABSENT if answers & _NO else None
+
+
 def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertion]:
     nlp = _pipeline()
     doc = nlp.make_doc(sentence)
@@ -736,6 +777,9 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
     overlapping = _negations_inside(doc)
     out = []
     for key in spans:
+        if (boxed := ticked(sentence, key[1])) is not None:
+            out.append(boxed)  # a form's row: its ticked boxes answer, whatever the words
+            continue
         span = chosen.get(key)
         found = by_span.get((span.start, span.end)) if span is not None else None
         # a negation reaching into the mention ("no signs of" + "signs of myelopathy") negates

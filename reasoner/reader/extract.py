@@ -755,6 +755,13 @@ _NOT_MYOTOMAL = re.compile(r"\b(?:grip|pinch|core|trunk|cardiovascular|aerobic|t
                            r"abductor pollicis(?: brevis)?|intrinsics?)\s*$", re.I)
 
 
+# What a treatment was given for, right before the finding: "cyclobenzaprine ... 'for back
+# spasm'", "Soma ... since 2016 for \"back spasms\"" (not "presents for evaluation of")
+_PRESCRIBED_FOR = re.compile(r"\bfor\s+[\"'\u201c]?(?:(?:his|her|the|their|a|an|low|lower|"
+                             r"upper|mid|neck|back|muscle|leg|arm|occasional|intermittent|"
+                             r"nighttime|night)\s+)*$", re.I)
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
     hits = [h for h in lex.find(sentence, T("ClinicalFinding"))
@@ -785,6 +792,9 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             hit, said = Match(suspected, hit.start, hit.end), Assertion.PRESENT
         if said not in (Assertion.PRESENT, Assertion.ABSENT):
             continue  # planned, possible, past or someone else's: not a finding of this exam
+        if said is Assertion.PRESENT and _PRESCRIBED_FOR.search(sentence[:hit.start]) and \
+                lex.first(sentence[:hit.start], T("Treatment")):
+            continue  # 'Soma, taken since 2016 for "back spasms"': why it was given, not now
         present = said is Assertion.PRESENT
         before = sentence[:hit.start].rsplit(",", 1)[-1]  # its own statement's words
         after = sentence[hit.end:hit.end + 90]

@@ -466,7 +466,9 @@ _PLAN = re.compile(
 _ADVICE = re.compile(r"\bTO\s+THE\s+(?:PRESCRIBER|PRESCRIBING|TREATING|REQUESTING|PRIMARY|"
                      r"PHYSICIAN|PTP|PROVIDER|DOCTOR)", re.I)
 # A heading in capitals that names the plan: "TREATMENT PLAN / REQUEST FOR AUTHORIZATION"
-_CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED + r"(?=[A-Z0-9 /&,()'-]{4,90}$)[^\n]*?\b"
+# (a dated note may follow it: "PLAN / REQUEST FOR AUTHORIZATION (submitted 03/23/2021)")
+_CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED +
+                        r"(?=[A-Z0-9 /&,()'-]{4,90}(?:\([^()\n]{1,40}\))?[ \t]*$)[^\n]*?\b"
                         r"(?:PLAN|REQUEST|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
                         r"FUTURE MEDICAL)"
                         r"\b[^\n]*$", re.M)
