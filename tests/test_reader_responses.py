@@ -103,3 +103,17 @@ def test_a_closing_is_said_of_its_own_list_only(kb):
     assert courses[TERM + "HomeExerciseProgram"].response is None
     blocks = next(c for k, c in courses.items() if k.endswith("MedialBranchBlock"))
     assert blocks.response == SUBJ and blocks.relief_percent == 80
+
+
+def test_what_the_medications_do_said_before_they_are_named(kb):
+    from reasoner.reader.letter import read_letter as read
+    text = ("PROGRESS REPORT\n\nDOS: 01/14/2014\n\n"
+            "- LBP 8/10 w/o meds, 4/10 w/ meds.\n"
+            "- On meds walks a mile with his wife, does light yard work.\n"
+            "- Meds: Norco 10/325 TID; omeprazole 20 mg daily.\n\nPLAN:\n1. Norco 10/325 #90.\n")
+    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    responses = {c.concept.removeprefix(TERM): c.response for c in facts.courses
+                 if c.is_medication}
+    # the drug under review gains the response; the PPI, taken for another end, does not
+    assert responses == {"HydrocodoneAcetaminophen": m("FunctionalImprovement"),
+                         "Omeprazole": None}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reasoner.reader import items as request_items
 from reasoner.reader import relief, responses
@@ -149,6 +149,9 @@ class Extracted:
     injury: tuple[dt.date, int, int] | None = None
     region: str | None = None
     previous: tuple[int, int] = (0, 0)  # the span of the sentence read before this one
+    # responses said of "the medications" before any drug was named ("On meds walks a mile",
+    # then the medication list): given to the drugs told after, at the end (_meds_told_later)
+    unplaced: list[str] = field(default_factory=list)
 
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
@@ -225,6 +228,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     if out.injury is not None:
         _other_episodes(out, out.injury[0])
     _treated_conditions(out, lex)
+    _meds_told_later(out, lex, asked)
     _merge_medications(out, lex)
     request_items.add_requests(out, lex, letter, current)
     return out
@@ -1189,10 +1193,11 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
         # the drugs under review, else (none of them taken) every drug taken; not one taken
         # for another end (a PPI, a laxative, a sleeping pill)
         taken = [f for f in out.facts if f.kind == "medication" and f.start < at and
-                 f.concept not in _GENERIC and
-                 not any(lex.terms.is_a(f.concept, c) for c in _FOR_ANOTHER_END)]
+                 _for_pain(f, lex)]
         for fact in [f for f in taken if f.concept in asked] or taken:
             _add_response(fact, response)
+        if not taken:
+            out.unplaced.append(response)
         return True
     if response is not None and (refers := _REFERENCE.search(text)):
         wanted = _REFERRED.get(refers.group("noun").lower().rstrip("s"))
@@ -1203,6 +1208,25 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
                 break
         return True  # referred to, if to nothing read: to no other course
     return False
+
+
+def _for_pain(fact: Mention, lex: Lexicon) -> bool:
+    """A drug taken for the pain: not a class named alone, nor one taken for another end (a
+    PPI, a laxative, a sleeping pill)."""
+    return fact.concept not in _GENERIC and \
+        not any(lex.terms.is_a(fact.concept, c) for c in _FOR_ANOTHER_END)
+
+
+def _meds_told_later(out: Extracted, lex: Lexicon, asked: set[str]) -> None:
+    """What was said of "the medications" before any was named goes to the drugs the note
+    names afterwards (those under review, else all taken for the pain) that have no response
+    of their own."""
+    if not out.unplaced:
+        return
+    taken = [f for f in out.facts if f.kind == "medication" and _for_pain(f, lex)]
+    for fact in [f for f in taken if f.concept in asked] or taken:
+        for response in out.unplaced:
+            _add_response(fact, response)
 
 
 # "None of these has changed the leg pain.", "All of these have been of limited benefit.",
