@@ -165,3 +165,13 @@ def test_a_plan_heading_in_capitals_with_a_dated_note():
             "2. Random urine drug test (next visit).\n")
     assert _items(text) == ["Cognitive behavioral therapy, 6 sessions",
                             "Random urine drug test (next visit)"]
+
+
+@pytest.mark.parametrize(("name", "service"), [
+    ("Urine drug screen (POC), today -- baseline before starting tramadol", "UrineDrugScreen"),
+    ("PT 2x/wk x 4 wks (8 visits), lumbar -- continue progression, transition to HEP",
+     "PhysicalTherapy"),
+    ("Acupuncture x6; she declined further chiropractic", "Acupuncture"),
+])
+def test_what_follows_a_dash_is_the_reason_not_the_service(kb, name, service):
+    assert parse_item(name, lexicon_for(kb.terms))["concept"] == T + service

@@ -166,8 +166,16 @@ _GOES_ON = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?|and|with|plus|t
                       re.I)
 
 
+# What follows a service's name on a plan line as its reason, set off by a dash or a
+# semicolon: "Urine drug screen (POC) -- baseline before starting tramadol", "PT 2x4 --
+# continue progression, transition to HEP"
+_RATIONALE = re.compile(r"\s(?:--|\u2014|\u2013)\s|;")
+
+
 def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     hits = sorted(hits, key=lambda h: h.start)
+    if hits and (reason := _RATIONALE.search(name, hits[0].end)):
+        hits = [h for h in hits if h.start < reason.start()]
     kept = hits[:1]
     for hit in hits[1:]:
         gap = name[kept[-1].end:hit.start]
