@@ -175,3 +175,13 @@ def test_a_plan_heading_in_capitals_with_a_dated_note():
 ])
 def test_what_follows_a_dash_is_the_reason_not_the_service(kb, name, service):
     assert parse_item(name, lexicon_for(kb.terms))["concept"] == T + service
+
+
+def test_a_visit_in_an_rfa_table_is_asked_for():
+    table = ("Requested Treatment\n"
+             "| Diagnosis | ICD-Code | Service/Good Requested | CPT/HCPCS | Other Information |\n"
+             "|---|---|---|---|---|\n"
+             "| Lumbar radiculopathy | M54.16 | Duloxetine 30 mg capsule, 1 daily | -- | #30 |\n"
+             "| Lumbar radiculopathy | M54.16 | Follow-up office visit, PM&R | 99214 | 1 visit |\n")
+    names = _items(f"RFA\n\n{HISTORY}\n{table}")
+    assert any(n.startswith("Follow-up office visit") for n in names), names

@@ -511,12 +511,13 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
     for start in starts:
         end = _HEADING.search(text, start)
         stop = min(end.start() if end else len(text), _next_section(text, start))
-        lines = (_table_column(text, start, stop) or _aligned_column(cleaned, start, stop)
-                 or _listed(text, start, stop)
+        # the rows of an RFA's table of services are each asked for, a visit included
+        table = _table_column(text, start, stop) or _aligned_column(cleaned, start, stop)
+        lines = (table or _listed(text, start, stop)
                  or _enumerated(text, start, stop) or _spoken(text, start, stop)
                  or _requested_in_sentences(text, start, stop)
                  or _plan_statements(text, start, stop))
-        _add_items(items, lines)
+        _add_items(items, lines, asked=bool(table))
     if not items:
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
         _add_items(items, _spoken(text, 0, len(text))
@@ -618,7 +619,8 @@ def _title_end(text: str, lines: int = 2) -> int:
     return ends[-1] if ends else 0
 
 
-def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
+def _add_items(items: list[Item], lines: list[tuple[str, int]], asked: bool = False) -> None:
+    """`asked`: every line is asked for (a table of requested services)."""
     for name, at in lines:
         label = _ITEM_LABEL.match(name)
         if label:
@@ -626,7 +628,8 @@ def _add_items(items: list[Item], lines: list[tuple[str, int]]) -> None:
         # a line of several statements keeps those that order something: "RTC 1 wk. If not
         # improving by 4-6 wks, consider MRI" orders no MRI; a line labelled as asked for
         # ("RFA: follow-up visit in 4 wks") asks for its visit
-        name, at = _ordering(_core(name), at, bool(label and _ASKED_LABEL.match(label.group())))
+        name, at = _ordering(_core(name), at,
+                             asked or bool(label and _ASKED_LABEL.match(label.group())))
         if name and not _continued(name) and \
                 not any(i.name_span[0] == at for i in items):
             items.append(Item(name, (at, at + len(name)), None, None, None, None))
