@@ -194,3 +194,21 @@ def test_a_2013_notice_decided_by_the_physician_reviewer():
                      "1) Regarding the request for lumbar MRI:\nRationale for the Decision: no.\n")
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("lumbar MRI", "upheld"), ("naproxen 550 mg #60", "overturned")]
+
+
+def test_a_ur_letter_with_an_ascii_grid_and_a_noted_summary_heading():
+    letter = _letter(
+        "ACME MANAGED CARE -- UTILIZATION REVIEW\nNotice of Decision\n\n"
+        "+----+----------------------------------------------+-----------------+\n"
+        "| #  | Request                                      | Decision        |\n"
+        "+----+----------------------------------------------+-----------------+\n"
+        "| 1  | Right ring finger trigger finger release     | CERTIFIED       |\n"
+        "| 2  | Cold therapy unit, 14-day rental, right hand | NON-CERTIFIED   |\n"
+        "+----+----------------------------------------------+-----------------+\n\n"
+        "CLINICAL SUMMARY (from the surgeon's notes of 2022-05-02 and 1/31/23)\n"
+        "The injured worker is a 57-year-old cook whose right ring finger locks every morning "
+        "despite two injections.\n\nBASIS FOR EACH DECISION\n1 -- Certified.\n")
+    assert letter.layout == "ur-determination"
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Right ring finger trigger finger release", "certified"),
+        ("Cold therapy unit, 14-day rental, right hand", "non-certified")]

@@ -69,7 +69,8 @@ def clean(text: str) -> Cleaned:
     offsets: list[int] = []
     for start, line in lines:
         stripped = line.strip()
-        if not stripped or _FOOTER.match(stripped) or stripped in repeated:
+        if not stripped or _FOOTER.match(stripped) or stripped in repeated or \
+                _GRID_BORDER.match(stripped):
             continue
         if ruled := _RULED.match(line):  # "--- Plan / RFA -------": the heading's words
             start, line = start + ruled.start("title"), ruled.group("title")
@@ -80,6 +81,8 @@ def clean(text: str) -> Cleaned:
     return Cleaned("".join(chars), tuple(offsets), text)
 
 
+# The border of a table drawn in ASCII ("+----+------+"): its rows read as any '|' table
+_GRID_BORDER = re.compile(r"^\+(?:[-=]+\+)+$")
 _RULED = re.compile(r"^\s*[-=*#~_]{3,}\s*(?P<title>[A-Za-z][^\n]*?[A-Za-z)])\s*[-=*#~_]{3,}\s*$")
 
 

@@ -305,7 +305,9 @@ _CASE_HEADING = re.compile(
     r"RECORDS|(?:MEDICAL )?RECORDS? SUMMARY|CL[I1l]N[I1l]CAL (?:H[I1l]STORY|[I1l]NFORMAT[I1l]ON|"
     r"BACKGROUND|NOTES|FACTS)(?: (?:CONSIDERED|REVIEWED|SUMMARY))?|CL[I1l]N[I1l]CAL|"
     r"H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
-    r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY)[ \t*]*:?[ \t*]*$", _I)
+    r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY)"
+    # with a note of its sources: "CLINICAL SUMMARY (from the surgeon's notes of ...)"
+    r"(?:[ \t]*\([^()\n]{1,120}\))?[ \t*]*:?[ \t*]*$", _I)
 # Without a heading, the case starts with the first line of prose that describes the worker.
 _WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|injured worker|claimant|"
                      r"employee|applicant|patient)\b", re.I)
