@@ -1229,3 +1229,17 @@ def test_a_count_naming_no_treatment_is_of_the_course_just_told(kb, text, sessio
 def test_pt_as_a_label_is_the_patient(kb):
     found = _facts(kb, "Pt: M. Gutierrez, 52 M, utility lineman. Pt name: M. Gutierrez.")
     assert not _of(found, "prior", "PhysicalTherapy")
+
+
+def test_a_paragraph_opened_by_a_plan_label_tells_no_course(kb):
+    found = _facts(kb, "Exam: painful nodule at the right ring A1 pulley.\n"
+                       "Surgeon's plan: open A1 pulley release, target date March 2023. Post-op "
+                       "OT twice a week for six weeks; cold therapy unit at home for two weeks.")
+    assert not [f.concept for f in _of(found, "prior")]
+
+
+def test_header_fields_with_dotted_leaders():
+    from reasoner.reader.layout import header
+    found = header("UR case ID ......... SLM-2023\nDate of decision ... 2023-02-21\n"
+                   "Date of injury ..... 2022-03-28 (cumulative trauma)\n")
+    assert (found["date_of_injury"], found["decision_date"]) == ("2022-03-28", "2023-02-21")

@@ -246,7 +246,8 @@ _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:[ \t]*\n)|"  # (a SOAP note's 
                     r"\n(?=[ \t]*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}[ \t]*[-:(\u2013])|"
                     r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx|Tx(?: to date)?|Meds|Medications|"
                     r"Exam|Plan|Imaging|Assessment|Impression|Diagnos[ie]s|PMH|HPI|ROS|"
-                    r"Treatments?(?: to date| history)?)\s*:)")
+                    r"Treatments?(?: to date| history)?|"  # and "Surgeon's plan:"
+                    r"[A-Z][A-Za-z'-]*(?:[ \t]+[A-Za-z'-]+){0,2}[ \t]+plan)\s*:)")
 
 
 def _statements(sentences):
@@ -272,7 +273,7 @@ def _sentences(text: str):
     block_start = 0
     for block in [*_BLOCK.finditer(text), None]:
         end = block.start() if block else len(text)
-        label = _LABEL.match(text, block_start, end)
+        label = _LABEL.match(text, block_start, end) or _INLINE_PLAN.match(text, block_start, end)
         heading = label.group(1) if label else ""
         # each bulleted line is a statement of its own, under the block's heading (a bullet
         # line need not end with a full stop, and one that does is followed by a dash)
@@ -308,6 +309,10 @@ def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
 _LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?"
                     r"(?:[ \t]*\([^)\n]{1,24}\))?)[ \t]*"
                     r"(?::(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|\.?(?=[ \t]*\n))")
+# A paragraph that opens with its plan's label: "Surgeon's plan: open A1 pulley release ...
+# Post-op OT twice a week for six weeks" (its later sentences are the plan too)
+_INLINE_PLAN = re.compile(r"[ \t]*((?:[A-Za-z][A-Za-z'-]*[ \t]+){0,3}?(?:plan|plans|plan of care))"
+                          r"[ \t]*:", re.I)
 # A block headed by one of these lists facts of one kind, one per line or item.
 _SECTIONS = (
     ("diagnosis", re.compile(r"^(?:a|assessments?|diagnos[ie]s|dx|impressions?|"
@@ -318,8 +323,8 @@ _SECTIONS = (
                          re.I)),
     ("medication", re.compile(r"^(?:(?:current )?(?:medications?|meds)|rx)$", re.I)),
     # what is asked for is not yet had: no course or medication is read from a plan
-    ("plan", re.compile(r"^(?:(?:treatment )?plan|p|a/p|assessment and plan|requests?|rfa|"
-                        r"recommendations?|orders?)$", re.I)),
+    ("plan", re.compile(r"^(?:(?:[A-Za-z'-]+ ){0,3}?(?:plans?|plan of care)|p|a/p|requests?|"
+                        r"rfa|recommendations?|orders?)$", re.I)),
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from reasoner.reader.dates import parse_date
 from reasoner.reader.extract import Extracted
 from reasoner.reader.layout import UR_ACTIONS, Letter
 from reasoner.reader.mention import Mention
@@ -103,6 +104,8 @@ def _record(b: _Builder, case: ox.NamedNode, letter: Letter, requests) -> None:
     if letter.layout == "progress-report":
         return  # a treating physician's report: no review has been made
     if letter.layout == "ur-determination":  # the UR's own actions: no IMR has been made
+        decided = parse_date(letter.header.get("decision_date") or
+                             letter.header.get("ur_denial_date") or "")
         for n, (req, fact) in enumerate(requests):
             item = letter.items[fact.props["item"]]
             if item.outcome in UR_ACTIONS:
@@ -110,6 +113,7 @@ def _record(b: _Builder, case: ox.NamedNode, letter: Letter, requests) -> None:
                 b.link(case, "urDecision", ur)
                 b.link(ur, "about", req)
                 b.link(ur, "action", ox.NamedNode(m(UR_ACTIONS[item.outcome])))
+                b.lit(ur, "decisionDate", decided)
         return
     for n, (req, fact) in enumerate(requests):
         item = letter.items[fact.props["item"]]

@@ -884,7 +884,8 @@ _HEADER = {
     "ur_denial_date": r"(?:UR (?:Denial|Determination|Decision)(?: date)?|Date of UR (?:Decision|"
                       r"Determination)|UR date|Utilization Review (?:decision|determination)"
                       r"(?: date)?)\s*:?\s*(" + DATE_RE.pattern + ")",
-    "decision_date": r"(?:Decision Date|Dated|Date of (?:Notice|Review))\s*:\s*("
+    "decision_date": r"(?:Decision Date|Dated|Date of (?:Notice|Review|Decision|Determination))"
+                     r"\s*:\s*("
                      + DATE_RE.pattern + ")",
     "report_date": r"\b(?:Date (?:and hour )?of (?:first )?(?:Exam(?:ination)?|Service|Visit|"
                    r"Report|Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) "
@@ -900,8 +901,12 @@ _HEADER = {
 }
 
 
+_LEADER = re.compile(r"[ \t]*\.{3,}[ \t]*")  # "Date of injury ..... 2022-03-28": a field's colon
+
+
 def header(text: str) -> dict[str, str]:
     out = {}
+    text = _LEADER.sub(": ", text)
     for key, pattern in _HEADER.items():
         found = re.search(pattern, text, re.I | re.M)
         if found:
