@@ -1017,6 +1017,8 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
     ("The leg symptoms have steadily worsened over the past six months.",
      "SignificantClinicalChange", True),
     ("Progressive numbness in the left foot since March.", "SignificantClinicalChange", True),
+    ("The physician described the left L5 weakness as progressive over four months.",
+     "ProgressiveNeurologicalDeficit", True),
     ("(-) new weakness. (-) fever.", None, None),
     ("She denies new numbness.", None, None),
     ("If symptoms worsen, repeat the MRI.", None, None),

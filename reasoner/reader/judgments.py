@@ -52,6 +52,15 @@ _PRESENT: dict[str, list[str]] = {
         r"\bspends most of the day (?:lying|in bed|on the couch|sitting)",
         r"\bdependent (?:on \w+ )?for (?:bath\w*|dress\w*|adls|self-care|transfers)",
     ],
+    "ProgressiveNeurologicalDeficit": [
+        # "described the left L5 weakness as progressive over four months", "the foot drop is
+        # worsening", "dorsiflexion weakness has progressed from 4/5 to 3/5"
+        r"\b(?:weakness|deficits?|foot drop|paresis|dorsiflexion|plantar ?flexion|strength)\b"
+        r"[^.;]{0,40}?\b(?:as|is|was|has been|are|were|became|remains?)\s+(?:\w+\s+)?"
+        r"(?:progressive|progressing|worsening)\b",
+        r"\b(?:weakness|deficits?|foot drop|paresis)\b[^.;]{0,40}?\b(?:has|have)\s+"
+        r"(?:steadily\s+|further\s+)?(?:progressed|worsened)\b",
+    ],
     "SignificantClinicalChange": [
         # a new or progressing neurological sign: "new weakness of left ankle plantarflexion",
         # "progressive numbness", "a new foot drop"
@@ -108,7 +117,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
-                   r"worse|no better|increas", _I)
+                   r"worse|no better|increas|weak|deficit|drop|paresis", _I)
 
 
 Judgment = Confirmed  # a finding read from the sentence: concept, present, span
