@@ -116,6 +116,10 @@ def test_ticked_boxes(kb, text, concept, present):
      False),
     ("The surgeon notes that the MRI findings are concordant with the examination.",
      "ImagingConcordantWithExam", True),
+    # the study's conclusion in a sentence of its own
+    ("04/17/2018 (electrodiagnostic report): right median distal motor latency 6.2 ms. "
+     "Impression: severe right carpal tunnel syndrome.", "ElectrodiagnosticallyConfirmedCTS",
+     True),
 ])
 def test_what_studies_confirm(kb, text, concept, present):
     [finding] = _of(_facts(kb, text), "finding", concept)

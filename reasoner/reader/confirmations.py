@@ -98,19 +98,34 @@ def clearances(sentence: str) -> list[Confirmed]:
     return [Confirmed(T("PsychologicalClearance"), cleared, *said.span())]
 
 
-def confirmations(sentence: str, lex: Lexicon) -> list[Confirmed]:
+# A study's conclusion told in a sentence of its own: "04/17/2018 (electrodiagnostic report):
+# right median distal motor latency 6.2 ms ... Impression: severe right carpal tunnel syndrome."
+_CONCLUSION = re.compile(r"^\W*(?:impressions?|conclusions?|interpretation|results?|"
+                         r"(?:electrodiagnostic |study )?diagnos[ie]s|summary)\s*:", re.I)
+
+
+def studies_of(sentence: str, lex: Lexicon) -> tuple[str, ...]:
+    """The kinds of study a sentence names (what a conclusion after it is a conclusion of)."""
+    return tuple(h.term for h in lex.find(sentence, T("DiagnosticService")))
+
+
+def confirmations(sentence: str, lex: Lexicon, before: tuple[str, ...] = ()) -> list[Confirmed]:
+    """What the studies the sentence names confirm; `before`: the studies the sentence just
+    before named, which a sentence opening with their conclusion ("Impression: ...") is of."""
     cleared = clearances(sentence)
-    studies = lex.find(sentence, T("DiagnosticService"))
+    studies = list(studies_of(sentence, lex))
+    if not studies and before and _CONCLUSION.match(sentence):
+        studies = list(before)
     if not studies:
         return cleared
     is_a = lex.terms.is_a
     found: list[tuple[str, int, int]] = []
-    if any(is_a(s.term, T("DiagnosticImaging")) for s in studies):
+    if any(is_a(s, T("DiagnosticImaging")) for s in studies):
         found += [(T("RadiculopathyCorroborated"), *m.span()) for m in _NERVE_ROOT.finditer(
             sentence)]
         found += [(T("ImagingConcordantWithExam"), *m.span()) for m in _CONCORDANT.finditer(
             sentence)]
-    if any(is_a(s.term, T("ElectrodiagnosticStudy")) for s in studies):
+    if any(is_a(s, T("ElectrodiagnosticStudy")) for s in studies):
         for hit in lex.find(sentence, T("Condition")):
             if is_a(hit.term, T("CarpalTunnelSyndrome")):
                 found.append((T("ElectrodiagnosticallyConfirmedCTS"), hit.start, hit.end))

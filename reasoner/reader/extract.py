@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from reasoner.reader import items as request_items
 from reasoner.reader import relief, responses
 from reasoner.reader.assertion import Assertion, assertions
-from reasoner.reader.confirmations import confirmations
+from reasoner.reader.confirmations import confirmations, studies_of
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.judgments import judgments
 from reasoner.reader.layout import Letter
@@ -152,6 +152,7 @@ class Extracted:
     # responses said of "the medications" before any drug was named ("On meds walks a mile",
     # then the medication list): given to the drugs told after, at the end (_meds_told_later)
     unplaced: list[str] = field(default_factory=list)
+    studied: tuple[str, ...] = ()  # the studies the sentence before named (its conclusion)
 
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
@@ -898,7 +899,9 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
     """What the studies named in the sentence confirm (reader/confirmations.py) and what it
     tells of the worker's job, motivation and independence (reader/judgments.py), as
     findings; one per concept, status and date."""
-    for fact in [*confirmations(sentence, lex), *judgments(sentence)]:
+    confirmed = confirmations(sentence, lex, out.studied)
+    out.studied = studies_of(sentence, lex)
+    for fact in [*confirmed, *judgments(sentence)]:
         if fact.concept == _SCREEN:  # a screening is an assessment with what it found
             _add_assessment(out, Mention("assessment", _SCREEN, at + fact.start, at + fact.end,
                                          sentence[fact.start:fact.end], {
