@@ -17,33 +17,31 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 296 documents of thirteen authors.
-# Re-based on 2026-12-04 (second session of the day): two held-out sets joined, written by
-# helpers who did not see the reader, each measured on its first reading before any change
-# made for it: heldout-g (20 documents, 70 items; first reading 47.1% of items) and heldout-h
-# (16 documents, 51 items; first reading 47.1%, 9 negated facts read as present). The reader
-# then learned the patterns behind their failures (UR letters, headings that cleaning had
-# merged into the text, bullets, quoted UR words, dictated numbering...): 77% and 73% of their
-# items today, the rest of the corpus 74.9%.
+# fact kind -> (precision floor, recall floor), on the 330 documents of fifteen authors.
+# Re-based on 2026-12-04 (third session): two more held-out sets joined, by helpers who did
+# not see the reader: heldout-i (18 documents, 57 items, 23 of 37 IMR items overturned; first
+# reading 36 of 53 items, one document unreadable, 1 negated fact read as present) and
+# heldout-j (16 hard-to-read documents, 56 items; first reading 30 of 56, 4 negated read
+# present). Their harder material lowered several kinds; the patterns behind their failures
+# were then learned (form rows answered by ticked boxes, ASCII tables, plan labels, a study's
+# conclusion in its own sentence...): 43 of 57 and 34 of 56 items today, 0 negated read.
 FLOORS = {
-    "assessment": (0.69, 0.71),
-    "diagnosis": (0.80, 0.77),
-    "dose": (0.80, 0.82),
-    # a condition the text denies ("No neck pain.", "no meniscal tear") is read as documented
-    # absent, which most gold files annotate only for signs
-    "finding absent": (0.78, 0.74),
-    "finding present": (0.84, 0.71),
+    "assessment": (0.72, 0.72),
+    "diagnosis": (0.79, 0.77),
+    "dose": (0.81, 0.82),
+    "finding absent": (0.76, 0.73),
+    "finding present": (0.84, 0.69),
     "medication": (0.82, 0.87),
-    "pain score": (0.89, 0.92),
-    "prior treatment": (0.79, 0.74),
-    "relief percent": (0.80, 0.59),
-    "relief weeks": (0.67, 0.58),
-    "request": (0.92, 0.92),
-    "request date": (0.79, 0.79),
-    "request quantity": (0.91, 0.81),
-    "response": (0.78, 0.74),
+    "pain score": (0.88, 0.91),
+    "prior treatment": (0.79, 0.73),
+    "relief percent": (0.82, 0.57),
+    "relief weeks": (0.68, 0.54),
+    "request": (0.91, 0.93),
+    "request date": (0.79, 0.81),
+    "request quantity": (0.91, 0.83),
+    "response": (0.78, 0.73),
     "sessions": (0.84, 0.73),
-    "study": (0.70, 0.71),
+    "study": (0.71, 0.72),
     "worker": (0.99, 0.95),
 }
 
@@ -54,7 +52,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 296
+    assert len(gold_documents([CORPUS])) >= 330
 
 
 def test_no_document_is_lost(report):
@@ -77,4 +75,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.74
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.76
