@@ -40,6 +40,16 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("Before them she could turn her head only halfway; now she checks her mirror without "
      "turning her shoulders", "FunctionalImprovement"),
     ("Before the injury he could lift 50 lb", None),
+    # what the worker does on the treatment, said of it
+    ("With it he mows his own lawn, drives his grandson to school and works 20 hours a week",
+     "FunctionalImprovement"),
+    ("On the medication she walks her dog daily", "FunctionalImprovement"),
+    ("With it she has 5/10 pain", None),
+    ("With them he sleeps four hours", None),
+    # a dose left as it was is no response
+    ("He takes Norco 10/325 mg four times a day, a dose that has not changed since 09/2019",
+     None),
+    ("PT has not changed the pain", "NoImprovement"),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

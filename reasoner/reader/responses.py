@@ -45,6 +45,14 @@ _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his
 # status, not a response.
 _ACTIVITY = [
     r"\b" + _ENABLED,
+    # what the worker does on the treatment: "With it he mows his own lawn, drives his
+    # grandson to school and works 20 hours a week" (not a score or a state: "has 5/10",
+    # "is still limited")
+    r"^\W*(?:with|on)\s+(?:it|them|this|these|the medications?|(?:his |her )?meds|medication)"
+    r"\b,?\s+(?:he|she|they|the patient|the worker)\s+(?!(?:has|had|is|was|are|were|reports?|"
+    r"rates?|still|continues|describes|feels|gets|notes|states|says|sleeps|wakes|takes|uses|"
+    r"needs|requires)\b)[a-z]+s\b",
+    r"\bworks? (?:about |up to |nearly )?\d{1,2} (?:hours|hrs|days|shifts)\b",
     # "she can walk her dog": an activity, not a limit ("she can sit for 10 minutes")
     r"\b(?:he|she|they) (?:now )?can (?:now )?(?:walk|drive|work|cook|shop|garden|clean|dress|"
     r"lift|complete|finish|play|carry|climb|return|reach|go)\b(?![^.;]{0,40}\b(?:before|only|"
@@ -142,7 +150,7 @@ _NEUTRAL = [
     r"vitals)\s+(?:is |are |was |were )?unchanged\b|\b(?:better|well) tolerated|"
     r"tolerated better|\bno changes? (?:to|in) (?:the |his |her )?(?:dose|dosage|medications?|"
     r"meds|regimen|plan|directions|prescription)|\b(?:dose|dosage|regimen|status)\b[^.;]{0,20}"
-    r"\b(?:no change|unchanged)\b|"
+    r"\b(?:no change|unchanged|(?:has|have|had) not (?:been )?changed)\b|"
     r"\bhelp (?:from|at home)\b|\b(?:is|are|feels?) better (?:with|when|if|on|lying|sitting)\b|"
     r"\b(?:sitting|lying|rest(?:ing)?|standing|walking) (?:is|are|makes it|helps?) better\b",
 ]
