@@ -1249,3 +1249,22 @@ def test_header_fields_with_dotted_leaders():
     found = header("UR case ID ......... SLM-2023\nDate of decision ... 2023-02-21\n"
                    "Date of injury ..... 2022-03-28 (cumulative trauma)\n")
     assert (found["date_of_injury"], found["decision_date"]) == ("2022-03-28", "2023-02-21")
+
+
+def test_a_drug_stopped_in_one_clause_leaves_the_next_clauses_drugs_current(kb):
+    found = _facts(kb, "Oxycodone 5 mg, which he was sent home with, was stopped on April 16, "
+                       "2024; he is now taking acetaminophen 1000 mg three times a day and "
+                       "tramadol 50 mg, one at night.")
+    kinds = {f.concept.removeprefix(TERM): f.kind for f in found.facts
+             if f.kind in ("prior", "medication")}
+    assert kinds == {"Oxycodone": "prior", "Acetaminophen": "medication",
+                     "Tramadol": "medication"}
+
+
+def test_what_the_therapist_reports_is_the_therapys_response(kb):
+    found = _facts(kb, "He has completed twelve sessions of outpatient physical therapy. Per the "
+                       "therapist's progress note of May 3, 2024, he has gone from a walker to a "
+                       "single-point cane and his Timed Up and Go has improved from 24 to 13 "
+                       "seconds.")
+    [therapy] = _of(found, "prior", "PhysicalTherapy")
+    assert therapy.props["response"].endswith("FunctionalImprovement")

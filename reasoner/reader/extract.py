@@ -82,7 +82,7 @@ _MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]
 # Cues that open a statement of their own (a run-on note is cut before them, `_statements`).
 _OPENERS = (_DIAGNOSES, re.compile(_PRIOR_LIST, re.I), _MEDS)
 # A drug said to be stopped or tried in the past is a prior treatment, else a current medication.
-_STOPPED = re.compile(r"\b(?:stopped|discontinued|tried|trial of|failed|previously|prior|"
+_STOPPED = re.compile(r"\b(?:stopped|discontinued|d/c'?d|tried|trial of|failed|previously|prior|"
                       r"formerly|no longer|ceased|weaned|switched from)\b", re.I)
 # What a drug became: "switched from Norco to tramadol", "replaced by duloxetine"
 _NOW = re.compile(r"\b(?:to|now(?: on)?|currently(?: on)?|onto|replaced (?:by|with)|"
@@ -475,7 +475,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             continue  # a sentence that reports a study is read by _studies
         this_kind = "study" if study else kind
         if this_kind == "prior" and lex.terms.is_a(hit.term, T("Drug")) and \
-                hit.term != T("Drug") and (not _STOPPED.search(sentence) or _NOW.search(lead)):
+                hit.term != T("Drug") and (_NOW.search(lead) or not _STOPPED.search(
+                    sentence[:cue] + " " + _clause_of(sentence, cue + hit.start))):
             # "has been prescribed naproxen since 2013": still taken. ("Medications" in a
             # treatment history names no drug: a past course.)
             this_kind = "medication"
@@ -519,6 +520,12 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
                                   {**props, "on_date": day}))
             listed.setdefault(hit.term, out.facts[-1])
     _list_response(out, clause, hits)
+
+
+def _clause_of(sentence: str, at: int) -> str:
+    """The part of the sentence between semicolons that holds `at`: "Oxycodone ... was stopped
+    on April 16; he is now taking acetaminophen and tramadol" stops only the oxycodone."""
+    return sentence[sentence.rfind(";", 0, at) + 1:(sentence.find(";", at) + 1 or None)]
 
 
 # The date drugs were started, said before them: "seen on 06/15/2013 and started on naproxen"
@@ -1207,6 +1214,15 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
         if not taken:
             out.unplaced.append(response)
         return True
+    if response is not None and _THERAPIST.search(text):
+        # "Per the therapist's progress note, flexion has gone from 78 to 102 degrees ...":
+        # the latest course of therapy told before
+        for fact in reversed(out.facts):
+            if fact.kind == "prior" and fact.start < at and \
+                    lex.terms.is_a(fact.concept, T("PhysicalMedicine")):
+                _add_response(fact, response)
+                break
+        return True
     if response is not None and (refers := _REFERENCE.search(text)):
         wanted = _REFERRED.get(refers.group("noun").lower().rstrip("s"))
         for fact in reversed(out.facts):
@@ -1310,6 +1326,10 @@ _REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40}?(?:,\s*|\s+(
                         r"(?P<noun>therapy|therapies|sessions?|visits?|treatments?|injections?|"
                         r"blocks?|medications?|meds|it|they|them)\b", re.I)
 _INJECTIONS = re.compile(r"inject|block|epidural|ablation", re.I)
+# What a therapist reports is the therapy's: "Per the therapist's progress note of May 3, ..."
+_THERAPIST = re.compile(r"\b(?:per|according to|in|from)\s+(?:the|his|her)\s+(?:physical |"
+                        r"occupational |hand )?therapist'?s?\b|\b(?:PT|OT|therapy) (?:progress |"
+                        r"discharge |re-?evaluation )?(?:note|report|summary)\b", re.I)
 # what is given in sessions or visits: a therapy, not a drug, a surgery or an aid
 _SESSIONED = re.compile(r"therap|acupunct|chiro|manipulation|massage|psych|counsel|program|"
                         r"conditioning|hardening|training|biofeedback|rehabilitation", re.I)

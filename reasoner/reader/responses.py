@@ -29,6 +29,7 @@ _ENABLED = (r"(?:can now|could now|can again|can once again|now (?:able to|can)|
             r"permit(?:s|ted)?) (?:him|her|them|the (?:patient|worker|applicant))(?: to)?|"
             r"keeps? (?:him|her|them))\s+\w+")
 _MEASURE = (r"(?:oswestry|odi|ndi|neck disability|dash|quickdash|psfs|disability (?:index|score)|"
+            r"timed up and go|tug|six-minute walk|6-minute walk|"
             r"functional (?:score|index|capacity)|beck depression|bdi|grip|pinch|lift(?:ing)?|"
             r"walk(?:ing)?|sit(?:ting)?|stand(?:ing)?|driv(?:e|ing)|tolerance)")
 # A gain in function named as such: "functional improvement", "improved function"; negated,
@@ -85,7 +86,8 @@ _ACTIVITY = [
     r"\bimprovement in (?:his |her )?(?:walking|sitting|standing) (?:tolerance|distance)",
     # "she went from walker-dependent transfers to independent transfers" (not a pain score
     # or a range of motion: relief, and motion without function)
-    r"\b(?:went|progressed|advanced|improved|ris(?:ing|en)|rose|increased) from "
+    r"\b(?:went|(?:has |have )?gone|progressed|advanced|improved|ris(?:ing|en)|rose|increased) "
+    r"from "
     r"(?![^.;]{0,50}(?:/10|out of 10|pain|degrees?|deg\b|°))[^.;]{1,60}? to\b"
     r"(?:\s+(?:an? |the )?[\w-]+(?: [\w-]+)?)?",
     # less dependency on treatment: "cut back her Norco from four to two tablets a day"
@@ -236,6 +238,7 @@ _DIGIT = re.compile(r"\d")
 # went from 20 lb to 35 lb". What the change says depends on the measure's direction and size.
 _LOWER_BETTER = re.compile(r"oswestry|odi|ndi|neck disability|dash|quickdash|disability|beck|bdi",
                            _I)
+_TIMED = re.compile(r"timed up and go|tug", _I)  # seconds a task takes: fewer is better
 _UNITS = r"\s*(?:%|percent|points?|lbs?|pounds|kg|minutes?|min|hours?|blocks?|feet|ft)?"
 _FIGURE = r"(?<![/\d.])(?P<{}>\d{{1,3}}(?:\.\d)?)(?![/\d])" + _UNITS  # not a date's part
 _BEFORE_AFTER = re.compile(
@@ -259,9 +262,9 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
         if not (_THEN.search(said.group("between")) or said.group("when")):
             continue
         before, after = float(said.group("before")), float(said.group("after"))
-        lower_better = bool(_LOWER_BETTER.match(said.group()))
-        gain = before - after if lower_better else after - before
-        if gain >= (max(10.0, 0.2 * before) if lower_better else 0.2 * before) and gain > 0:
+        index, timed = bool(_LOWER_BETTER.match(said.group())), bool(_TIMED.match(said.group()))
+        gain = before - after if index or timed else after - before
+        if gain >= (max(10.0, 0.2 * before) if index else 0.2 * before) and gain > 0:
             kind = _DONE
         elif gain < 0 and abs(gain) >= 0.1 * max(before, after, 1.0):
             kind = WORSE
