@@ -127,3 +127,16 @@ def test_what_the_medications_do_said_before_they_are_named(kb):
     # the drug under review gains the response; the PPI, taken for another end, does not
     assert responses == {"HydrocodoneAcetaminophen": m("FunctionalImprovement"),
                          "Omeprazole": None}
+
+
+def test_each_row_of_a_table_is_a_statement_of_its_own(kb):
+    from reasoner.reader.letter import read_letter as read
+    text = ("PROGRESS REPORT\n\nDOS: 03/01/2016\n\nCHRONOLOGY\n"
+            "| Date | Source | Summary |\n|---|---|---|\n"
+            "| 09/30/2014 | PT | Physical therapy discharge. Walking tolerance unchanged. |\n"
+            "| 06/02/2015 | PTP | Epigastric burning for two weeks on meloxicam. |\n\n"
+            "On meloxicam he walks his dog eight blocks, where before he could manage two.\n\n"
+            "PLAN:\n1. Meloxicam 15 mg #30.\n")
+    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    [meloxicam] = [c for c in facts.courses if c.concept == TERM + "Meloxicam"]
+    assert meloxicam.response == m("FunctionalImprovement")

@@ -286,7 +286,8 @@ def _sentences(text: str):
         block_start = block.end() if block else end
 
 
-_BULLET = re.compile(r"[ \t]*[-\u2022*>][ \t]+\S")
+# (a row of a '|' table is a statement of its own too: "| 06/02/2015 | PTP | Epigastric ...")
+_BULLET = re.compile(r"[ \t]*(?:[-\u2022*>][ \t]+\S|\|)")
 
 
 def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
