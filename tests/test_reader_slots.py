@@ -1226,6 +1226,7 @@ def test_a_note_naming_only_the_surgery_done_documents_what_it_treated(kb):
      "03/23/2018.", 8),
     ("Chiropractic care started 02/01/2015. She attended 6 visits.", 6),
     ("Physical therapy began on 03/05/2018. He has not completed 8 sessions.", None),
+    ("She had physical therapy in early 2017. It was land-based. She went twelve times.", 12),
 ])
 def test_a_count_naming_no_treatment_is_of_the_course_just_told(kb, text, sessions):
     [course] = _of(_facts(kb, text), "prior")
@@ -1268,3 +1269,13 @@ def test_what_the_therapist_reports_is_the_therapys_response(kb):
                        "seconds.")
     [therapy] = _of(found, "prior", "PhysicalTherapy")
     assert therapy.props["response"].endswith("FunctionalImprovement")
+
+
+def test_the_requests_told_again_are_no_courses(kb):
+    text = ("PROGRESS REPORT\n\nDOS: 05/15/2018\n\nShe has never had pool therapy. The treating "
+            "physician asked for four things. They were gabapentin 300mg #90, six more "
+            "psychotherapy sessions, and aquatic therapy twice a week for four weeks.\n\nPLAN:\n"
+            "1. Gabapentin 300mg #90\n2. Psychotherapy, 6 sessions\n"
+            "3. Aquatic therapy 2x4\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert not [f.concept for f in facts if f.kind == "prior"]

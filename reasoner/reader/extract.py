@@ -153,6 +153,7 @@ class Extracted:
     # then the medication list): given to the drugs told after, at the end (_meds_told_later)
     unplaced: list[str] = field(default_factory=list)
     studied: tuple[str, ...] = ()  # the studies the sentence before named (its conclusion)
+    asked: frozenset[str] = frozenset()  # the services the document's items name
 
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
@@ -161,6 +162,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     current: dt.date | None = None
     requested = [i.name_span for i in letter.items]
     asked = {h.term for i in letter.items for h in lex.find(i.name, T("Drug"))}
+    out.asked = frozenset(h.term for i in letter.items for h in lex.find(i.name, T("Treatment")))
     for s_start, sentence, heading in _statements(_sentences(text)):
         at = base + s_start
         found = _REPORT_DATE.search(sentence) if _DIGIT.search(sentence) else None
@@ -618,12 +620,28 @@ _MECHANISM = re.compile(r"\b(?:injur\w*|hurt|strain\w*|twist\w*|fell|fall(?:ing)
 _COURSE_KEYS = frozenset({"sessions", "start", "response"})
 
 
+# What a request says of its quantity or that it asks for more: "#90", "(180gm)", "six more
+# psychotherapy sessions", "twice a week for four weeks", "again"
+_ASKED_TERMS = re.compile(r"#\s*\d|\b\d+\s*(?:gm|g|ml)\b|\b(?:more|additional|further|again)\b|"
+                          r"\b(?:once|twice|\d|one|two|three) (?:times )?(?:a|per) week\b|"
+                          r"\bx\s*\d", re.I)
+
+
+def _restates_requests(out: Extracted, lex: Lexicon, sentence: str) -> bool:
+    """A sentence that names two or more of the services asked for, with what a request says
+    of them: the requests told again ("They were gabapentin 300mg #90, the compounded cream
+    again (180gm), six more psychotherapy sessions, and aquatic therapy twice a week"), no
+    courses had."""
+    named = {h.term for h in lex.find(sentence, T("Treatment"))} & out.asked
+    return len(named) >= 2 and bool(_ASKED_TERMS.search(sentence))
+
+
 def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                requested: list[tuple[int, int]]) -> None:
     """A treatment named in a sentence about the past or present with no cue ("PT helped
     for a while", "She does a home exercise program daily") is a course the worker had,
     unless the case already holds that course. Drugs are left to the medication rules."""
-    if _AHEAD.search(sentence):
+    if _AHEAD.search(sentence) or _restates_requests(out, lex, sentence):
         return
     held = {f.concept: f for f in out.facts if f.kind in ("prior", "medication")}
     hits = [h for h in lex.find(sentence, T("Treatment"))
@@ -632,6 +650,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and not lex.terms.is_a(h.term, T("Drug"))
             and not any(s <= at + h.start < e for s, e in requested)
             and not _MECHANISM.search(sentence[:h.start])]
+    if not hits:  # "She went twelve times.": the course the sentence before told
+        _counted_of_told(out, sentence, at)
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
         if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
@@ -1176,9 +1196,13 @@ def _course_referred(out: Extracted, lex: Lexicon, text: str, at: int) -> Mentio
 
 
 # "He has completed eight sessions", "She attended 6 visits": a count naming no treatment
-_COUNTED = re.compile(r"\b(?:completed|finished|attended|has had|had|underwent)\s+(?:a total of\s+|"
-                      r"all\s+)?" + request_items.COUNT_WORD + r"\s+(?:more\s+|further\s+)?"
-                      r"(?:sessions?|visits?|treatments?)\b", re.I)
+_COUNTED = re.compile(r"\b(?:(?:completed|finished|attended|has had|had|underwent)\s+"
+                      r"(?:a total of\s+|all\s+)?" + request_items.COUNT_WORD + r"\s+(?:more\s+|further\s+)?"
+                      r"(?:sessions?|visits?|treatments?)|(?:went|was seen|attended|has been)\s+"
+                      + request_items.COUNT_WORD + r"\s+times)\b", re.I)
+
+
+_TOLD_NEAR = 120  # characters back: a short sentence or two since the course was told
 
 
 def _counted_of_told(out: Extracted, sentence: str, at: int) -> None:
@@ -1187,9 +1211,11 @@ def _counted_of_told(out: Extracted, sentence: str, at: int) -> None:
     counted = _COUNTED.search(sentence)
     if counted is None or _NOT_DONE.search(sentence[:counted.start()]):
         return
-    told = _only(f for f in out.facts if f.kind == "prior" and out.previous[0] <= f.start < at)
+    near = min(out.previous[0], at - _TOLD_NEAR)  # "She had PT in 2017. It was land-based.
+    # She went twelve times."
+    told = _only(f for f in out.facts if f.kind == "prior" and near <= f.start < at)
     if told is not None and told.props.get("sessions") is None:
-        told.props["sessions"] = request_items.count_of(counted.group(1))
+        told.props["sessions"] = request_items.count_of(next(g for g in counted.groups() if g))
 
 
 def _only(courses: Iterable[Mention]) -> Mention | None:
