@@ -1279,3 +1279,12 @@ def test_the_requests_told_again_are_no_courses(kb):
             "3. Aquatic therapy 2x4\n")
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     assert not [f.concept for f in facts if f.kind == "prior"]
+
+
+def test_a_course_told_by_the_provider_seen(kb):
+    found = _facts(kb, "She saw a pain psychologist in the fall of 2017. She went six times. She "
+                       "did not feel it changed anything. He has not seen a chiropractor.")
+    [course] = _of(found, "prior", "PsychologicalTreatment")
+    assert course.props["sessions"] == 6
+    assert course.props["response"].endswith("NoImprovement")
+    assert not _of(found, "prior", "ManualTherapyManipulation")

@@ -652,6 +652,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and not _MECHANISM.search(sentence[:h.start])]
     if not hits:  # "She went twelve times.": the course the sentence before told
         _counted_of_told(out, sentence, at)
+        _provider_seen(out, sentence, at)
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
         if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
@@ -1203,6 +1204,33 @@ _COUNTED = re.compile(r"\b(?:(?:completed|finished|attended|has had|had|underwen
                       + request_items.COUNT_WORD + r"\s+times)\b", re.I)
 
 
+# A course told by the provider seen: "She saw a pain psychologist in the fall of 2017",
+# "has been treated by a chiropractor since March"
+_PROVIDER = re.compile(r"\b(?:saw|sees|seen|seeing|went to|treated by|treatment with|sessions with|"
+                       r"visits with|under the care of)\s+(?:a|an|the|her|his|their)\s+"
+                       r"(?:[\w-]+\s+)?(?P<who>psychologist|psychotherapist|counsell?or|"
+                       r"chiropractor|acupuncturist|physical therapist|massage therapist)\b", re.I)
+_PROVIDED = {"psychologist": "PsychologicalTreatment", "psychotherapist": "PsychologicalTreatment",
+             "counselor": "PsychologicalTreatment", "counsellor": "PsychologicalTreatment",
+             "chiropractor": "ManualTherapyManipulation", "acupuncturist": "Acupuncture",
+             "physical therapist": "PhysicalTherapy", "massage therapist": "MassageTherapy"}
+
+
+def _provider_seen(out: Extracted, sentence: str, at: int) -> None:
+    """A course of treatment told by whom the worker saw for it (a sentence that names no
+    treatment), unless the case already holds one of that treatment."""
+    seen = _PROVIDER.search(sentence)
+    if seen is None or _NOT_DONE.search(sentence[:seen.start("who")]) or assertions(
+            sentence, [seen.span("who")])[0] not in (Assertion.PRESENT, Assertion.HISTORICAL):
+        return  # "He has not seen a psychologist or counselor before
+    concept = T(_PROVIDED[seen.group("who").lower()])
+    if any(f.kind == "prior" and f.concept == concept for f in out.facts):
+        return
+    out.facts.append(Mention("prior", concept, at + seen.start("who"), at + seen.end("who"),
+                             seen.group("who"), {**request_items.course_props(
+                                 sentence[seen.end():]), "on_date": None}))
+
+
 _TOLD_NEAR = 120  # characters back: a short sentence or two since the course was told
 
 
@@ -1347,7 +1375,8 @@ _REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40}?(?:,\s*|\s+(
                         r"(?:patient|worker|applicant)|patient|pt)\s+(?:says|states|reports|feels|"
                         r"notes|thinks|finds|said|stated|reported|felt|noted|thought|found)\s+"
                         r"(?:that\s+)?)?|\b(?:says|states|reports|feels|notes|thinks|said|stated|"
-                        r"reported|felt|noted|thought)\s+(?:that\s+)?|\b(?:with|after|before|"
+                        r"reported|felt|noted|thought)\s+(?:that\s+)?|\b(?:did|does|do)\s+"
+                        r"(?:not|n't)\s+(?:feel|think|find|believe)\s+(?:that\s+)?|\b(?:with|after|before|"
                         r"since(?: starting)?|following|despite|in spite of|during|throughout|"
                         r"over the course of)\s+(?!(?:\w+\s+){0,2}visits?\b))"
                         r"(?:(?:the|these|those|this|that|his|her|each|all)\s+(?:\w+\s+)?)?"

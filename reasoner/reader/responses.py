@@ -120,6 +120,9 @@ _NONE = [
     r"(?:has|have|had) not (?:progressed|changed|improved)|not progressed|"
     r"(?:pain|symptoms?|numbness|tingling) (?:\w+ )?persist(?:s|ed)?|persisted)\b",
     r"\b(?:did|does|do) ?n[o']t (?:help|work|change|improve|do much|touch)|"
+    # "She did not feel it changed anything", "he does not think they helped"
+    r"\b(?:did|does|do) ?n[o']t (?:feel|think|find|notice|believe) (?:that )?(?:it|they|this|"
+    r"these|the \w+) (?:changed|helped|made (?:a|any) difference|did (?:anything|much)|worked)|"
     r"\b(?:could ?n[o']t|did ?n[o']t|unable to) tolerate|"
     r"\bn[o']t (?:do|done) (?:much|anything)|\bdoes ?n[o']t touch it",
     r"\b(?:no|without|w/o) (?:any |much |a |real |significant |meaningful |appreciable |"
