@@ -37,6 +37,9 @@ from reasoner.vocab import TERM
     ("gave about two days of relief", None, 0.3),
     ("a series of three injections that gave about one month of relief", None, 4.3),
     ("each giving about two weeks of relief", None, 2),
+    # a pain score said to have fallen: relief of (before - after) / before
+    ("the burning in the right foot has gone from 8 out of 10 to 4 out of 10", 50, None),
+    ("her pain decreased from 7/10 to 2/10 with the patch", 71, None),
 ])
 def test_relief_is_read(text, percent, weeks):
     found = reliefs(text)
@@ -60,6 +63,8 @@ def test_relief_is_read(text, percent, weeks):
     "She stopped ibuprofen after five weeks without benefit.",
     "Norco helps for about 4 hours.",  # of a dose: no number of weeks
     "Confirmatory blocks gave 80% relief for about five hours.",
+    "Pain 8/10 without meds, 4/10 with meds.",  # two contexts, not a change
+    "If the pain drops from 8/10 to 4/10 we will continue.",
 ])
 def test_no_relief_number_is_read(text):
     assert all(r.weeks is None for r in reliefs(text))

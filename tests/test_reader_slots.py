@@ -1023,6 +1023,8 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
     ("Progressive numbness in the left foot since March.", "SignificantClinicalChange", True),
     ("The physician described the left L5 weakness as progressive over four months.",
      "ProgressiveNeurologicalDeficit", True),
+    ("Flexion-extension radiographs: L4 translates 6 mm on L5 between flexion and extension.",
+     "SpinalInstability", True),
     ("(-) new weakness. (-) fever.", None, None),
     ("She denies new numbness.", None, None),
     ("If symptoms worsen, repeat the MRI.", None, None),

@@ -52,6 +52,12 @@ _PRESENT: dict[str, list[str]] = {
         r"\bspends most of the day (?:lying|in bed|on the couch|sitting)",
         r"\bdependent (?:on \w+ )?for (?:bath\w*|dress\w*|adls|self-care|transfers)",
     ],
+    "SpinalInstability": [
+        # motion on flexion-extension films: "L4 translates 6 mm on L5 between flexion and
+        # extension", "4 mm of translation on dynamic films"
+        r"\btranslat(?:es|ed|ion)\b[^.;]{0,40}?\b\d(?:\.\d)?\s*mm\b|\b\d(?:\.\d)?\s*mm\s+(?:of\s+)?"
+        r"(?:translation|motion|movement|slip)\b",
+    ],
     "ProgressiveNeurologicalDeficit": [
         # "described the left L5 weakness as progressive over four months", "the foot drop is
         # worsening", "dorsiflexion weakness has progressed from 4/5 to 3/5"
@@ -117,7 +123,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
-                   r"worse|no better|increas|weak|deficit|drop|paresis", _I)
+                   r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b", _I)
 
 
 Judgment = Confirmed  # a finding read from the sentence: concept, present, span

@@ -116,10 +116,30 @@ class Relief:
     weeks: float | None
 
 
+# A pain score that fell, said as such: "the burning in the right foot has gone from 8 out of
+# 10 to 4 out of 10", "pain decreased from 7/10 to 3/10": relief of (8 - 4) / 8, 50%
+_SCORE = r"(?P<{}>\d{{1,2}}(?:\.\d)?)\s*(?:/\s*10|out of 10)"
+_FELL = re.compile(r"\b(?:pain|burning|aching|symptoms|numbness|it)\b[^.;]{0,50}?\b(?:went|gone|"
+                   r"dropped|decreased|fell|fallen|came|come|improved|reduced|declined)\s+(?:down\s+)?"
+                   r"from\s+" + _SCORE.format("before") + r"\s+(?:down\s+)?to\s+"
+                   + _SCORE.format("after"), _I)
+
+
+def _fallen(text: str) -> list[Relief]:
+    out = []
+    for hit in _FELL.finditer(text):
+        before, after = float(hit.group("before")), float(hit.group("after"))
+        if 0 <= after < before <= 10:
+            out.append(Relief(hit.start(), hit.end(), round((before - after) / before * 100),
+                              None))
+    return out
+
+
 def reliefs(text: str) -> list[Relief]:
     """Each asserted statement of relief in the text, with what it gives of the two numbers,
     in order; a percentage and a duration in one clause are one statement."""
     percents = _percents(text) if _SHARE.search(text) else []
+    percents += _fallen(text) if "10" in text else []
     durations = _durations(text) if _SPAN.search(text) else []
     found = [r for r in (*percents, *durations) if _asserted(text, r.start)]
     found.sort(key=lambda r: r.start)
