@@ -767,6 +767,7 @@ def test_no_response_for_a_plan_or_a_measure(kb, text):
      "Consistent"),
     ("The urine drug screen of 09/15/2020 was positive for oxycodone and also for alprazolam, "
      "which is not prescribed.", "Inconsistent"),
+    ("Monitoring: UDS 01/15/2019 c/w Rx (hydrocodone only).", "Consistent"),
 ])
 def test_screen_results(kb, text, result):
     [screen] = _of(_facts(kb, text, plan="1. Lumbar MRI."), "assessment", "UrineDrugScreen")
@@ -1235,9 +1236,13 @@ def test_a_count_naming_no_treatment_is_of_the_course_just_told(kb, text, sessio
     assert course.props.get("sessions") == sessions
 
 
-def test_pt_as_a_label_is_the_patient(kb):
-    found = _facts(kb, "Pt: M. Gutierrez, 52 M, utility lineman. Pt name: M. Gutierrez.")
-    assert not _of(found, "prior", "PhysicalTherapy")
+@pytest.mark.parametrize("text", [
+    "Pt: M. Gutierrez, 52 M, utility lineman. Pt name: M. Gutierrez.",
+    "Chiro x 12 visits 2016: no lasting benefit per pt.",
+    "She was advised pt to keep walking.",
+])
+def test_pt_as_a_label_or_the_one_told_is_the_patient(kb, text):
+    assert not _of(_facts(kb, text), "prior", "PhysicalTherapy")
 
 
 def test_a_paragraph_opened_by_a_plan_label_tells_no_course(kb):

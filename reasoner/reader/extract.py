@@ -947,7 +947,7 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
 
 # What a monitoring step found, said near it: "UDS 06/10/2014 consistent with hydrocodone".
 _CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed|compliant|"
-                         r"expected|single prescriber|no other prescribers?)\b", re.I)
+                         r"expected|single prescriber|no other prescribers?)\b|\bc/w\b", re.I)
 _INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocaine|"
                            r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
                            r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant|"

@@ -71,7 +71,8 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
         if m.group() in _TITLES and text.startswith(".", m.end()):
             continue  # "Ms. Ortega" is not multiple sclerosis
         if m.group() in ("Pt", "pt") and (_PATIENT_VERB.match(text, m.end())
-                                          or _PATIENT_LABEL.match(text, m.end())):
+                                          or _PATIENT_LABEL.match(text, m.end())
+                                          or _PATIENT_BEFORE.search(text, 0, m.start())):
             continue  # "Pt reports ...", "pt is better", "Pt: M. Gutierrez": the patient
         if m.group() == "PT" and (_PULSE_AFTER.match(text, m.end()) or
                                   _PULSE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
@@ -106,6 +107,9 @@ _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said
                            r"also|still|now|currently)\b")
 # "Pt: M. Gutierrez, 52 M", "Pt name:", "pt's wife": a label or a possessive of the patient
 _PATIENT_LABEL = re.compile(r"\s*:\s*(?:[A-Z]|\d)|'s\b|\s+(?:name|age|DOB|ID)\b")
+# "no lasting benefit per pt", "advised pt to": what the patient says or is told
+_PATIENT_BEFORE = re.compile(r"\b(?:per|told|asked|advised|educated|counseled|counselled|"
+                             r"instructed|informed|reassured|encouraged|according to)\s+$", re.I)
 _PULSE_AFTER = re.compile(r"\s*(?:pulses?|\d/4|[0-3]\+)")
 _PULSE_BEFORE = re.compile(r"\bDP\s*(?:/|and|&|,)\s*$")
 # Words the plural rule must not cut: "TENS" is not "ten".
