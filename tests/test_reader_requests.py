@@ -185,3 +185,17 @@ def test_a_visit_in_an_rfa_table_is_asked_for():
              "| Lumbar radiculopathy | M54.16 | Follow-up office visit, PM&R | 99214 | 1 visit |\n")
     names = _items(f"RFA\n\n{HISTORY}\n{table}")
     assert any(n.startswith("Follow-up office visit") for n in names), names
+
+
+@pytest.mark.parametrize(("name", "service", "ingredients"), [
+    ("Right subacromial corticosteroid injection (Kenalog 40 mg with lidocaine), next visit",
+     "SubacromialInjection", None),
+    ("Voltaren (diclofenac sodium) 1% gel", "DiclofenacTopical", None),
+    # a compound named as such before its bracketed ingredients: each ingredient is read
+    ("Compound cream (flurbiprofen 20%, baclofen 2%, lidocaine 5%) 180 g",
+     "CompoundedTopicalAnalgesic", ["FlurbiprofenTopical", "Baclofen", "LidocaineNonPatch"]),
+])
+def test_what_is_bracketed_after_a_service(kb, name, service, ingredients):
+    props = parse_item(name, lexicon_for(kb.terms))
+    assert props["concept"] == T + service
+    assert [i.removeprefix(T) for i in props.get("ingredients") or []] == (ingredients or [])

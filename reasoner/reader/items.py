@@ -176,6 +176,13 @@ def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     hits = sorted(hits, key=lambda h: h.start)
     if hits and (reason := _RATIONALE.search(name, hits[0].end)):
         hits = [h for h in hits if h.start < reason.start()]
+    # what a procedure is given with, in brackets: "Right subacromial corticosteroid injection
+    # (Kenalog 40 mg with lidocaine)" asks for the injection, not for lidocaine
+    bracketed = [m.span() for m in re.finditer(r"\([^()]*\)", name)]
+    def inside(h: Match) -> bool:
+        return any(a < h.start and h.end < b for a, b in bracketed)
+    if any(not inside(h) and not lex.terms.is_a(h.term, T("Drug")) for h in hits):
+        hits = [h for h in hits if not (inside(h) and lex.terms.is_a(h.term, T("Drug")))]
     kept = hits[:1]
     for hit in hits[1:]:
         gap = name[kept[-1].end:hit.start]
@@ -215,9 +222,10 @@ def _ingredients(name: str, lex: Lexicon) -> list[str]:
     """A compound's drugs, one per listed part, in their topical form where the terminology
     has one ("ketoprofen" in a cream is ketoprofen topical, "lidocaine" lidocaine cream)."""
     out: list[str] = []
-    for part in re.split(r"[,/;:+]|\band\b|\bwith\b|\bcontaining\b", name):
-        hit = lex.first(f"{part.strip()} cream", T("Drug"))
-        if hit and not lex.terms.is_a(hit.term, T("CompoundedDrug")) and hit.term not in out:
+    for part in re.split(r"[,/;:+()]|\band\b|\bwith\b|\bcontaining\b", name):
+        hit = next((h for h in lex.find(f"{part.strip()} cream", T("Drug"))
+                    if not lex.terms.is_a(h.term, T("CompoundedDrug"))), None)
+        if hit and hit.term not in out:  # (not the compound itself: "Compound cream (...")
             out.append(hit.term)
     return out
 
