@@ -116,6 +116,8 @@ def test_ticked_boxes(kb, text, concept, present):
      False),
     ("The surgeon notes that the MRI findings are concordant with the examination.",
      "ImagingConcordantWithExam", True),
+    ("The surgeon wrote that the MRI tear matches the location of the joint line tenderness.",
+     "ImagingConcordantWithExam", True),
     # the study's conclusion in a sentence of its own
     ("04/17/2018 (electrodiagnostic report): right median distal motor latency 6.2 ms. "
      "Impression: severe right carpal tunnel syndrome.", "ElectrodiagnosticallyConfirmedCTS",
@@ -1295,3 +1297,15 @@ def test_a_course_told_by_the_provider_seen(kb):
     assert course.props["sessions"] == 6
     assert course.props["response"].endswith("NoImprovement")
     assert not _of(found, "prior", "ManualTherapyManipulation")
+
+
+def test_a_treatment_plan_that_included_services_tells_no_course(kb):
+    found = _facts(kb, "Treatment to date has included naproxen and physical therapy. The "
+                       "treatment plan included a right knee arthroscopy with partial medial "
+                       "meniscectomy and post-operative physical therapy for 6 sessions.")
+    assert {f.concept.removeprefix(TERM) for f in _of(found, "prior")} == {"PhysicalTherapy"}
+
+
+def test_a_tear_named_in_other_words(kb):
+    found = _facts(kb, "Diagnoses include tear of the medial meniscus of the right knee.")
+    assert _of(found, "diagnosis", "MeniscalTear")

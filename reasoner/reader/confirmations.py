@@ -33,7 +33,11 @@ _NERVE_ROOT = re.compile(
 # positive McMurray", "findings consistent with the examination".
 _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*)\s+"
                          r"(?:with|to)\s+(?:\w+\s+){0,4}?(?:exam\w*|symptoms|findings|"
-                         r"presentation|complaints?|radiculopathy|locking|signs)\b", re.I)
+                         r"presentation|complaints?|radiculopathy|locking|signs)\b|"
+                         # "the MRI tear matches the location of the joint line tenderness"
+                         r"\bmatch(?:es|ed|ing)?\s+(?:the\s+)?(?:location|level|site|side|"
+                         r"distribution)\s+of\b|\bmatch(?:es|ed)?\s+(?:the|his|her)\s+(?:\w+\s+)?"
+                         r"(?:exam\w*|symptoms|findings|presentation|complaints)\b", re.I)
 
 
 class Confirmed(NamedTuple):

@@ -72,8 +72,9 @@ _DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressi
 _PRIOR_LIST = (r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|included|"
                r"consists? of|:)|\btreatment (?:to date|history)\b[^:]*?(?:includes?|"
                r"included|has included|:)|"
-               r"\b(?:treatments?|tx|therap(?:y|ies)|care)\b[^:.]{0,40}?\b(?:has|have)?\s*"
-               r"(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:")
+               # (not "The treatment plan included ...": what is planned)
+               r"\b(?:treatments?|tx|therap(?:y|ies)|care)\b(?:(?!\bplans?\b|\brecommend)[^:.])"
+               r"{0,40}?\b(?:has|have)?\s*(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:")
 _PRIOR = re.compile(_PRIOR_LIST + r"|^\W*(?:[\w.'-]+\s+){0,4}?(?:has|have) (?:had|received|"
                     r"undergone|tried)\b", re.I)
 _MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
