@@ -1019,6 +1019,8 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
     ("The symptoms have been stable over the past year.", "SignificantClinicalChange", False),
     ('States pain is "about the same," no better, no worse.', "SignificantClinicalChange", False),
     ("No new neurological deficits.", "SignificantClinicalChange", False),
+    ("Numbness of the lateral left foot that has been unchanged since the MRI.",
+     "SignificantClinicalChange", False),
     ("He has developed new weakness of left ankle plantarflexion.",
      "SignificantClinicalChange", True),
     ("The leg symptoms have steadily worsened over the past six months.",

@@ -102,7 +102,8 @@ _ABSENT: dict[str, list[str]] = {
         # "the symptoms have been stable over the past year", "findings are unchanged from the
         # examination of 1/15/2019", "pain is \"about the same,\"", "have not changed since"
         r"\b(?:symptoms?|complaints?|findings|exam(?:ination)?|condition|presentation|"
-        r"neurolog\w*(?: exam\w*| status| findings)?|pain|radicular [\w-]+|(?:leg|arm) [\w-]+)"
+        r"neurolog\w*(?: exam\w*| status| findings)?|pain|radicular [\w-]+|(?:leg|arm) [\w-]+|"
+        r"numbness|tingling|weakness|deficits?)"
         r"\b(?:\s+[\w-]+){0,6}?\s+(?:(?:is|are|was|were|has been|have been|remains?|remained|"
         r"described as)\s+)?[\"\u201c]?(?:essentially\s+|largely\s+|basically\s+|about\s+)?"
         r"(?:unchanged|stable|the same|no different)\b",
