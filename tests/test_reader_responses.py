@@ -140,3 +140,15 @@ def test_each_row_of_a_table_is_a_statement_of_its_own(kb):
     facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
     [meloxicam] = [c for c in facts.courses if c.concept == TERM + "Meloxicam"]
     assert meloxicam.response == m("FunctionalImprovement")
+
+
+def test_a_response_told_two_sentences_after_the_course(kb):
+    from reasoner.reader.letter import read_letter as read
+    text = ("PROGRESS REPORT\n\nDOS: 06/02/2014\n\nPresents for re-exam after 8 "
+            "chiropractic visits (04/07/2014 - 05/30/2014). Pt states low back pain is \"about "
+            "half of what it was.\" VAS 7/10 at intake, 3/10 today. Oswestry Disability Index "
+            "48% at intake, 26% today. Pt returned to full duty without restrictions.\n\n"
+            "PLAN:\n1. Chiropractic 1x6.\n")
+    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    [chiro] = [c for c in facts.courses if not c.is_medication]
+    assert chiro.response == m("FunctionalImprovement")

@@ -1343,7 +1343,8 @@ def _continued_response(out: Extracted, sentence: str, at: int, named: set[str])
     if response is None:
         return
     course = _only(f for f in courses if f.start >= out.previous[0]) or \
-        _only(f for f in courses if f.end >= at - _NEAR)
+        _only(f for f in courses if f.end >= at - _NEAR) or \
+        _only(f for f in courses if f.end >= at - 2 * _NEAR)
     if course is not None:
         _add_response(course, response)
 
@@ -1358,10 +1359,11 @@ def _add_response(fact: Mention, response: str) -> None:
         fact.props["response"] = m(response)
 
 
-_NEAR = 160  # characters: the sentence before
+_NEAR = 160  # characters: the sentence before (twice that: two short ones)
 _SAID_OF_A_COURSE = re.compile(r"help|benefit|relie|improv|better|difference|effect|\b(?:now|again|"
                                r"since|after|following|went from|up from|back to|returned|"
-                               r"resumed|cut|reduced|decreased|increased|no longer)\b|->|→", re.I)
+                               r"resumed|cut|reduced|decreased|increased|no longer|today|"
+                               r"at intake|at baseline|initially)\b|->|→", re.I)
 _GENERIC = _CATEGORIES | {T("Drug")}
 _FOR_ANOTHER_END = tuple(map(T, ("GastroprotectiveAgent", "Laxative", "Antiemetic",
                                  "Benzodiazepine", "SedativeHypnotic", "Naloxone")))
