@@ -275,6 +275,10 @@ def test_as_needed_is_a_frequency_not_a_condition():
     ("Red flags    none    none", "Red flags", "absent"),
     ("Edema none.", "Edema", "absent"),
     ("He tried PT and chiropractic, none helped.", "chiropractic", "present"),
+    # a test neither positive nor negative is not a positive sign
+    ("SLR negative to 80 degrees on both sides; slump test equivocal on the right.",
+     "slump test", "uncertain"),
+    ("Spurling positive on the left.", "Spurling", "present"),
     ("PT x12, none of which helped.", "PT", "present"),
 ])
 def test_a_form_row_answered_by_its_boxes_or_a_cell(row, word, expected):

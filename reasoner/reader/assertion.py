@@ -355,6 +355,9 @@ def _rules() -> list[Any]:
         rule("possible", _UNCERTAIN, "FORWARD", [
             {"LOWER": {"IN": ["possible", "possibly", "probable", "suspected", "suspect",
                               "questionable", "likely"]}}], max_scope=4),
+        # a test neither positive nor negative: "slump test equivocal on the right"
+        rule("equivocal (after)", _UNCERTAIN, "BACKWARD", [
+            {"LOWER": {"IN": ["equivocal", "indeterminate", "borderline"]}}], max_scope=4),
         # what is to be ruled out is suspected: "r/o L1 compression fx", "concern for a
         # vertebral fracture", "to evaluate for instability"
         rule("r/o", _UNCERTAIN, "FORWARD", [
