@@ -212,3 +212,20 @@ def test_a_ur_letter_with_an_ascii_grid_and_a_noted_summary_heading():
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Right ring finger trigger finger release", "certified"),
         ("Cold therapy unit, 14-day rental, right hand", "non-certified")]
+
+
+def test_a_ur_letter_written_to_the_worker():
+    letter = _letter(
+        "ACME PEER REVIEW ORGANIZATION\nUtilization Review Department\n\n"
+        "Dear Ms. Doe:\n\nYour doctor asked your claims administrator to authorize three items.\n\n"
+        "WHAT WAS DECIDED\n\n"
+        "  A. Celecoxib 200 mg, one capsule a day, 30 capsules ........ APPROVED\n"
+        "  B. Hand therapy, 12 visits for both wrists ........ APPROVED IN PART: 6 visits approved\n"
+        "  C. Consultation with a pain management specialist ........ NOT APPROVED\n\n"
+        "WHAT YOUR RECORDS SAY\n\n"
+        "You are 67 years old and work as an escrow officer, typing and using a mouse most of "
+        "the day, with numbness in both hands since the spring of 2021.\n\n"
+        "WHY\n\nA. Celecoxib -- approved. The guideline supports an NSAID for this pain.\n"
+        "C. Pain management consultation -- not approved. Your pain is straightforward.\n")
+    assert letter.layout == "ur-determination"
+    assert [i.outcome for i in letter.items] == ["certified", "modified", "non-certified"]

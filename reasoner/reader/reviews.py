@@ -44,7 +44,8 @@ def action_of(said: str) -> str | None:
                  r"(?:unable|not able) to (?:certify|approve|authori[sz]e)|cannot certify)\b",
                  said):
         return "non-certified"
-    if re.search(r"\b(?:modif\w*|partially\s+(?:certified|approved))\b", said):
+    if re.search(r"\b(?:modif\w*|partially\s+(?:certified|approved|authori[sz]ed)|"
+                 r"(?:certified|approved|authori[sz]ed)\s+in\s+part)\b", said):
         return "modified"
     if re.search(r"\b(?:certif\w*|approved|authori[sz]ed)\b", said):
         return "certified"
@@ -74,6 +75,11 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     end = _case_end(text, start, [span[0] for _, span, _ in items if span[0] > start])
     if end is None:
         return (0, 0), []  # the reasons would be read as the case
+    # items listed above the case, then named again with their reasons below it ("WHAT WAS
+    # DECIDED ... WHY: A. EMG/NCV of both arms -- approved."): the list names them
+    listed = [item for item in items if item[1][0] < start]
+    if listed and len(listed) >= len(items) - len(listed):
+        items = listed
     return (start, end), items
 
 
@@ -197,9 +203,10 @@ _ACTION_LINE = re.compile(
     r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|\|)[ \t]*|[ \t]*:[ \t]*(?=(?-i:[A-Z]))|"
     r"(?<!\.)[ \t]{2,}|"
     # one space, where cleaning closed up the columns, before an action in capitals
-    r"[ \t]+(?=(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?CERTIFIED|MODIFIED|DENIED|APPROVED)\b))"
-    r"(?P<said>(?:non-?[ \t]?|not[ \t]+)?certified|modified|denied|approved|authori[sz]ed|"
-    r"partially[ \t]+certified)\b[^\n]*$", _I)
+    r"[ \t]+(?=(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?(?:CERTIFIED|APPROVED)|MODIFIED|DENIED)\b))"
+    r"(?P<said>(?:non-?[ \t]?|not[ \t]+)?(?:certified|approved|authori[sz]ed)"
+    r"(?:[ \t]+in[ \t]+part)?|modified|denied|partially[ \t]+(?:certified|approved))"
+    r"\b[^\n]*$", _I)
 _UR_SAID = re.compile(r"[ \t]+(?:modified(?:[ \t]+to[^\n]*)?|non-?certified|certified|denied|"
                       r"partially certified|approved)[ \t]*$", re.I)
 
@@ -305,19 +312,22 @@ _CASE_HEADING = re.compile(
     r"RECORDS|(?:MEDICAL )?RECORDS? SUMMARY|CL[I1l]N[I1l]CAL (?:H[I1l]STORY|[I1l]NFORMAT[I1l]ON|"
     r"BACKGROUND|NOTES|FACTS)(?: (?:CONSIDERED|REVIEWED|SUMMARY))?|CL[I1l]N[I1l]CAL|"
     r"H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
-    r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY)"
+    r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY|"
+    # a letter to the worker: "WHAT YOUR RECORDS SAY"
+    r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?))"
     # with a note of its sources: "CLINICAL SUMMARY (from the surgeon's notes of ...)"
     r"(?:[ \t]*\([^()\n]{1,120}\))?[ \t*]*:?[ \t*]*$", _I)
 # Without a heading, the case starts with the first line of prose that describes the worker.
-_WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|injured worker|claimant|"
-                     r"employee|applicant|patient)\b", re.I)
+_WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|\d{2} years old|injured worker|"
+                     r"claimant|employee|applicant|patient)\b", re.I)
 # Where the reviewer's words begin: a decision or reasons heading opening a block, a
 # decision or item line, the closing formula.
 _CASE_ENDS = [
     # a short line after a finished one ("...27 January 2014.\nRationale\n")
     re.compile(r"(?:(?<=[.:?!\"\u201d)]\n)|(?<=\n\n))[ \t#*]*(?=[^\n.]{0,40}\b(?:rationales?|"
                r"determinations?|decisions?|basis|conclusions?|guidelines?|analysis|discussion|"
-               r"explanations?|reasons?|disputed|outcomes?|issues?|questions?|evidence|items?)"
+               r"explanations?|reasons?|disputed|outcomes?|issues?|questions?|evidence|items?|"
+               r"why)"
                r"\b[^\n.]{0,50}$)", _I),
     re.compile(r"^[ \t*#]*\[?(?:item|issue|question)[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}\b|"
                r"^[ \t*#]*disputed (?:service|item|treatment|request)s?[ \t]*(?::|\d)", _I),
