@@ -220,7 +220,7 @@ def test_a_ur_letter_written_to_the_worker():
         "Dear Ms. Doe:\n\nYour doctor asked your claims administrator to authorize three items.\n\n"
         "WHAT WAS DECIDED\n\n"
         "  A. Celecoxib 200 mg, one capsule a day, 30 capsules ........ APPROVED\n"
-        "  B. Hand therapy, 12 visits for both wrists ........ APPROVED IN PART: 6 visits approved\n"
+        "  B. Hand therapy, 12 visits ........ APPROVED IN PART: 6 visits approved\n"
         "  C. Consultation with a pain management specialist ........ NOT APPROVED\n\n"
         "WHAT YOUR RECORDS SAY\n\n"
         "You are 67 years old and work as an escrow officer, typing and using a mouse most of "
