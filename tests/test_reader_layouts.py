@@ -229,3 +229,28 @@ def test_a_ur_letter_written_to_the_worker():
         "C. Pain management consultation -- not approved. Your pain is straightforward.\n")
     assert letter.layout == "ur-determination"
     assert [i.outcome for i in letter.items] == ["certified", "modified", "non-certified"]
+
+
+@pytest.mark.parametrize(("summary", "items"), [
+    # items stated unnumbered, each a line of its own
+    ("CLINICAL CASE SUMMARY\n\nThe injured worker is a 58-year-old bus driver with low back "
+     "pain since 03/02/2016.\n\n",
+     "IMR ISSUES, DECISIONS AND RATIONALES\n\n"
+     "Bilateral L4-L5 and L5-S1 medial branch blocks is medically necessary and appropriate.\n\n"
+     "Decision rationale: The blocks are recommended. The request is medically necessary.\n\n"
+     "Carisoprodol 350mg #90 is not medically necessary and appropriate.\n\n"
+     "Decision rationale: Not recommended. The request is not medically necessary.\n"),
+    # the summary headed "Expert Reviewer Case Summary:"
+    ("Expert Reviewer Case Summary:\n\nThe patient is a 46-year-old female hotel housekeeper "
+     "with low back pain since 9/12/2012.\n\n",
+     "IMR Issues, Decisions and Rationales:\n\n"
+     "1. Bilateral L4-L5 and L5-S1 medial branch blocks is medically necessary and "
+     "appropriate.\n\nDecision rationale: Recommended.\n\n"
+     "2. Carisoprodol 350mg #90 is not medically necessary and appropriate.\n\n"
+     "Decision rationale: Not recommended.\n"),
+])
+def test_items_stated_as_decisions(summary, items):
+    letter = _letter(f"Independent Medical Review Final Determination Letter\n\n{summary}{items}")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Bilateral L4-L5 and L5-S1 medial branch blocks", "overturned"),
+        ("Carisoprodol 350mg #90", "upheld")]

@@ -215,7 +215,9 @@ def _field(block: str, label: str, ends: list[str]) -> str | None:
 
 # (a bare "SUMMARY:" or "BACKGROUND" counts only as a heading line of its own)
 # (faxed letters read by OCR: "CLlNlCAL CASE SUMMARY")
-_SUMMARY_HEADING = (r"^\s*(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?"
+# ("Expert Reviewer Case Summary:" too)
+_SUMMARY_HEADING = (r"^\s*(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
+                    r"(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?"
                     r"(?:MEDICAL )?RECORDS|CLINICAL NOTES|CLINICAL HISTORY|CLINICAL "
                     r"(?:INFORMATION|BACKGROUND)|RECORDS? SUMMARY|(?:SUMMARY|BACKGROUND)"
                     r"(?=\s*:?[ \t]*\n))"
@@ -234,6 +236,10 @@ _STATED = re.compile(r"^\s*\d{1,2}[.)]\s*(?P<name>[^\n]+?)\s+(?:is|are)\s+(?P<no
                      r"medically necessary(?:\s+and\s+appropriate)?\.?\s*$", _I)
 
 
+# ... or, unnumbered, a line of its own: "Carisoprodol 350mg #90 is not medically necessary and
+# appropriate." (a name, not a sentence of the reasons: no full stop or colon in it)
+_STATED_ALONE = re.compile(r"^[ \t]*(?P<name>[^\n.:]{3,120}?)\s+(?:is|are)\s+(?P<not>not\s+)?"
+                           r"medically necessary(?:\s+and\s+appropriate)?\.?[ \t]*$", _I)
 # The name may hold a colon itself ("Compounded cream: ketoprofen 10%, ...: Upheld").
 _ITEM_HEAD = re.compile(r"^(?P<name>[^\n]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
 
@@ -252,6 +258,8 @@ def _final_determination(text: str):
     if stated:
         return summary, _stated_items(text, stated)
     heads = list(_ITEM_HEAD.finditer(text, summary[1]))
+    if not heads and (alone := list(_STATED_ALONE.finditer(text, summary[1]))):
+        return summary, _stated_items(text, alone)
     items = []
     for n, head in enumerate(heads):
         block = text[head.end():heads[n + 1].start() if n + 1 < len(heads) else len(text)]
