@@ -17,31 +17,32 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 330 documents of fifteen authors.
-# Re-based on 2026-12-04 (third session): two more held-out sets joined, by helpers who did
-# not see the reader: heldout-i (18 documents, 57 items, 23 of 37 IMR items overturned; first
-# reading 36 of 53 items, one document unreadable, 1 negated fact read as present) and
-# heldout-j (16 hard-to-read documents, 56 items; first reading 30 of 56, 4 negated read
-# present). Their harder material lowered several kinds; the patterns behind their failures
-# were then learned (form rows answered by ticked boxes, ASCII tables, plan labels, a study's
-# conclusion in its own sentence...): 43 of 57 and 34 of 56 items today, 0 negated read.
+# fact kind -> (precision floor, recall floor), on the 346 documents of sixteen authors.
+# Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
+# not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
+# 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
+# fact read as present), heldout-j (16 hard-to-read documents; 30 of 56, 4 negated read
+# present) and heldout-k (16 documents of high-volume requests, each decided by one fact; 37
+# of 53, 1 negated read present). The patterns behind their failures were then learned (form
+# rows answered by ticked boxes, ASCII tables, plan labels, UR letters to the worker, a study's
+# conclusion in its own sentence...): 47 of 57, 39 of 56 and 42 of 53 today, none negated.
 FLOORS = {
-    "assessment": (0.72, 0.72),
-    "diagnosis": (0.79, 0.77),
+    "assessment": (0.73, 0.73),
+    "diagnosis": (0.79, 0.78),
     "dose": (0.81, 0.82),
-    "finding absent": (0.76, 0.73),
+    "finding absent": (0.77, 0.73),
     "finding present": (0.84, 0.69),
-    "medication": (0.82, 0.87),
+    "medication": (0.83, 0.88),
     "pain score": (0.88, 0.91),
-    "prior treatment": (0.79, 0.73),
-    "relief percent": (0.82, 0.57),
-    "relief weeks": (0.68, 0.54),
-    "request": (0.91, 0.93),
-    "request date": (0.79, 0.81),
-    "request quantity": (0.91, 0.83),
-    "response": (0.78, 0.73),
-    "sessions": (0.84, 0.73),
-    "study": (0.71, 0.72),
+    "prior treatment": (0.80, 0.74),
+    "relief percent": (0.77, 0.59),
+    "relief weeks": (0.70, 0.56),
+    "request": (0.94, 0.94),
+    "request date": (0.80, 0.80),
+    "request quantity": (0.92, 0.83),
+    "response": (0.78, 0.74),
+    "sessions": (0.85, 0.74),
+    "study": (0.72, 0.72),
     "worker": (0.99, 0.95),
 }
 
@@ -52,7 +53,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 330
+    assert len(gold_documents([CORPUS])) >= 346
 
 
 def test_no_document_is_lost(report):
@@ -75,4 +76,4 @@ def test_negated_findings_are_not_read_as_present(report):
 
 
 def test_item_outcomes_floor(report):
-    assert report.item_accuracy is not None and report.item_accuracy >= 0.76
+    assert report.item_accuracy is not None and report.item_accuracy >= 0.78
