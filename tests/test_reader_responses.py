@@ -152,3 +152,16 @@ def test_a_response_told_two_sentences_after_the_course(kb):
     facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
     [chiro] = [c for c in facts.courses if not c.is_medication]
     assert chiro.response == m("FunctionalImprovement")
+
+
+def test_relief_and_gains_said_of_the_drug_named_just_before(kb):
+    from reasoner.reader.letter import read_letter as read
+    text = ("PROGRESS REPORT\n\nDOS: 03/22/2016\n\nGabapentin was started on November 10, 2015 "
+            "at 300 mg at bedtime and increased to 600 mg three times a day. He has taken "
+            "cyclobenzaprine 7.5 mg twice a day since March 2015. The burning in the left leg "
+            "went from 7/10 to 3/10 on gabapentin. Since the dose was increased he walks his "
+            "dog around the block twice a day.\n\nPLAN:\n1. Gabapentin 600 mg #90.\n")
+    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    [gabapentin] = [c for c in facts.courses if c.concept == TERM + "Gabapentin"]
+    assert gabapentin.relief_percent == 57
+    assert gabapentin.response == m("FunctionalImprovement")

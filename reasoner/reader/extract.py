@@ -154,6 +154,7 @@ class Extracted:
     # then the medication list): given to the drugs told after, at the end (_meds_told_later)
     unplaced: list[str] = field(default_factory=list)
     studied: tuple[str, ...] = ()  # the studies the sentence before named (its conclusion)
+    told: frozenset[str] = frozenset()  # the treatments the sentence before named
     asked: frozenset[str] = frozenset()  # the services the document's items name
 
 
@@ -225,6 +226,9 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
         out.previous = (at, at + len(sentence))
+        # ("The burning went from 7/10 to 3/10 on gabapentin. Since the dose was increased he
+        # walks his dog": the drug named just before, which was no new course there)
+        out.told = frozenset(h.term for h in _treatments(lex, sentence))
     _refine(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
         injured = parse_date(doi)
@@ -1143,7 +1147,7 @@ def _give_response(out: Extracted, lex: Lexicon, sentence: str, at: int, hit: Ma
 
 
 # "She reports 60% relief from the ESI": relief said before the name it came from
-_FROM = re.compile(r"^[^.;]{0,30}?\b(?:from|with|after|following|of|since)\s+(?:the\s+|his\s+|"
+_FROM = re.compile(r"^[^.;]{0,30}?\b(?:from|with|after|following|of|since|on)\s+(?:the\s+|his\s+|"
                    r"her\s+|a\s+|an\s+|their\s+|last\s+|latest\s+|recent\s+)*$", re.I)
 
 
@@ -1343,6 +1347,7 @@ def _continued_response(out: Extracted, sentence: str, at: int, named: set[str])
     if response is None:
         return
     course = _only(f for f in courses if f.start >= out.previous[0]) or \
+        _only(f for f in courses if f.concept in out.told) or \
         _only(f for f in courses if f.end >= at - _NEAR) or \
         _only(f for f in courses if f.end >= at - 2 * _NEAR)
     if course is not None:
