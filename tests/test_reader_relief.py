@@ -39,7 +39,7 @@ from reasoner.vocab import TERM
     ("each giving about two weeks of relief", None, 2),
     # a pain score said to have fallen: relief of (before - after) / before
     ("the burning in the right foot has gone from 8 out of 10 to 4 out of 10", 50, None),
-    ("her pain decreased from 7/10 to 2/10 with the patch", 71, None),
+    ("her pain decreased from 7/10 to 2/10 with the patch", 71.4, None),
 ])
 def test_relief_is_read(text, percent, weeks):
     found = reliefs(text)

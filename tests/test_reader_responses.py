@@ -163,5 +163,5 @@ def test_relief_and_gains_said_of_the_drug_named_just_before(kb):
             "dog around the block twice a day.\n\nPLAN:\n1. Gabapentin 600 mg #90.\n")
     facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
     [gabapentin] = [c for c in facts.courses if c.concept == TERM + "Gabapentin"]
-    assert gabapentin.relief_percent == 57
+    assert gabapentin.relief_percent == 57.1
     assert gabapentin.response == m("FunctionalImprovement")

@@ -130,7 +130,7 @@ def _fallen(text: str) -> list[Relief]:
     for hit in _FELL.finditer(text):
         before, after = float(hit.group("before")), float(hit.group("after"))
         if 0 <= after < before <= 10:
-            out.append(Relief(hit.start(), hit.end(), round((before - after) / before * 100),
+            out.append(Relief(hit.start(), hit.end(), round((before - after) / before * 100, 1),
                               None))
     return out
 
