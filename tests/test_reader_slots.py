@@ -1311,3 +1311,16 @@ def test_a_treatment_plan_that_included_services_tells_no_course(kb):
 def test_a_tear_named_in_other_words(kb):
     found = _facts(kb, "Diagnoses include tear of the medial meniscus of the right knee.")
     assert _of(found, "diagnosis", "MeniscalTear")
+
+
+def test_a_record_named_after_its_treatment_is_no_course(kb):
+    found = _facts(kb, "| 10/08/2019 to 01/24/2020 | Physical therapy notes | He had eighteen "
+                       "sessions of physical therapy. They did not help. |")
+    [course] = _of(found, "prior", "PhysicalTherapy")
+    assert (course.props["sessions"], course.props["response"].rsplit("#", 1)[-1]) == (
+        18, "NoImprovement")
+    # "PT notes: grip improved ..." tells the course's response: it stays the course
+    told = _facts(kb, "Prior treatment: PT - 6 visits (07/2015-08/2015).\nPT notes: grip strength "
+                      "improved from 40 to 62 lb; now able to use hand tools for 4 hours.")
+    assert [f.props.get("response", "").rsplit("#", 1)[-1]
+            for f in _of(told, "prior", "PhysicalTherapy")] == ["FunctionalImprovement"]

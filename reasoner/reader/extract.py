@@ -547,7 +547,15 @@ def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     and a narrower name after it)."""
     return [h for n, h in enumerate(hits)
             if not (re.match(r"\s*:", clause[h.end:]) and any(
-                o.term != h.term and lex.terms.is_a(o.term, h.term) for o in hits[n + 1:]))]
+                o.term != h.term and lex.terms.is_a(o.term, h.term) for o in hits[n + 1:]))
+            and not _SOURCE.match(clause, h.end)]
+
+
+# A record named after the treatment it comes from: "| Physical therapy notes | He had
+# eighteen sessions ...", "per the PT discharge summary" (the source, not a course)
+_SOURCE = re.compile(r"\s*(?:progress\s+|daily\s+|discharge\s+)?(?:notes?|records?|reports?|"
+                     r"summary|summaries|re-?evaluation note)\b(?!\s*:)", re.I)  # ("PT notes:
+# grip improved" tells the course's response: it stays the course)
 
 
 def _bare_course(out: Extracted, term: str) -> Mention | None:
@@ -654,7 +662,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and h.term not in _CATEGORIES
             and not lex.terms.is_a(h.term, T("Drug"))
             and not any(s <= at + h.start < e for s, e in requested)
-            and not _MECHANISM.search(sentence[:h.start])]
+            and not _MECHANISM.search(sentence[:h.start]) and not _SOURCE.match(sentence, h.end)]
     if not hits:  # "She went twelve times.": the course the sentence before told
         _counted_of_told(out, sentence, at)
         _provider_seen(out, sentence, at)
