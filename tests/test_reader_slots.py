@@ -1030,6 +1030,8 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
      "ProgressiveNeurologicalDeficit", True),
     ("Flexion-extension radiographs: L4 translates 6 mm on L5 between flexion and extension.",
      "SpinalInstability", True),
+    ("Tenderness over the L4-L5 and L5-S1 facet joints bilaterally.", "FacetMediatedPain",
+     True),
     ("(-) new weakness. (-) fever.", None, None),
     ("She denies new numbness.", None, None),
     ("If symptoms worsen, repeat the MRI.", None, None),

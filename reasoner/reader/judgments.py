@@ -52,6 +52,13 @@ _PRESENT: dict[str, list[str]] = {
         r"\bspends most of the day (?:lying|in bed|on the couch|sitting)",
         r"\bdependent (?:on \w+ )?for (?:bath\w*|dress\w*|adls|self-care|transfers)",
     ],
+    "FacetMediatedPain": [
+        # "tenderness over the L4-L5 and L5-S1 facet joints bilaterally", "pain on lumbar
+        # extension and extension-rotation"
+        r"\btender\w*\s+(?:to\s+palpation\s+)?(?:over|of|at)\s+(?:the\s+)?(?:(?:bilateral|left|"
+        r"right|[LCT]\d(?:-[LCTS]?\d)?|and|,)\s*)*(?:lumbar\s+|cervical\s+)?facet",
+        r"\bpain\s+(?:on|with)\s+(?:lumbar\s+|cervical\s+)?(?:extension|facet\s+loading)",
+    ],
     "SpinalInstability": [
         # motion on flexion-extension films: "L4 translates 6 mm on L5 between flexion and
         # extension", "4 mm of translation on dynamic films"
@@ -124,7 +131,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
-                   r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b", _I)
+                   r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|extension", _I)
 
 
 Judgment = Confirmed  # a finding read from the sentence: concept, present, span
