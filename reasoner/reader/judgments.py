@@ -131,7 +131,8 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
-                   r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|extension", _I)
+                   r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
+                   r"extension", _I)
 
 
 Judgment = Confirmed  # a finding read from the sentence: concept, present, span
