@@ -254,3 +254,16 @@ def test_items_stated_as_decisions(summary, items):
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Bilateral L4-L5 and L5-S1 medial branch blocks", "overturned"),
         ("Carisoprodol 350mg #90", "upheld")]
+
+
+def test_a_ur_letter_whose_case_is_its_records_reviewed():
+    letter = _letter(
+        "ACME UTILIZATION REVIEW\nNotice of Determination\n\n"
+        "This notice explains the determination made on the treatment requested for your "
+        "patient. Each request is listed with its determination.\n\n"
+        "Request #1:  MRI of the cervical spine without contrast\nDetermination:  NOT APPROVED\n\n"
+        "RECORDS REVIEWED (by date)\n\n"
+        "09/27/2016 -- PR-2. Neck pain 6/10. No numbness or tingling into either arm.\n\n"
+        "BASIS FOR THE DETERMINATION\n\nRequest #1: no red flags.\n")
+    assert letter.layout == "ur-determination"
+    assert "No numbness or tingling" in letter.summary_text

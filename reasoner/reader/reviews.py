@@ -314,8 +314,8 @@ _CASE_HEADING = re.compile(
     r"BACKGROUND|NOTES|FACTS)(?: (?:CONSIDERED|REVIEWED|SUMMARY))?|CL[I1l]N[I1l]CAL|"
     r"H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
     r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY|"
-    # a letter to the worker: "WHAT YOUR RECORDS SAY"
-    r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?))"
+    # a letter to the worker: "WHAT YOUR RECORDS SAY"; records summarised by date
+    r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)|(?:MEDICAL )?RECORDS REVIEWED)"
     # with a note of its sources: "CLINICAL SUMMARY (from the surgeon's notes of ...)"
     r"(?:[ \t]*\([^()\n]{1,120}\))?[ \t*]*:?[ \t*]*$", _I)
 # Without a heading, the case starts with the first line of prose that describes the worker.
