@@ -165,3 +165,21 @@ def test_relief_and_gains_said_of_the_drug_named_just_before(kb):
     [gabapentin] = [c for c in facts.courses if c.concept == TERM + "Gabapentin"]
     assert gabapentin.relief_percent == 57.1
     assert gabapentin.response == m("FunctionalImprovement")
+
+
+def test_a_form_field_answered_none_is_no_response():
+    from reasoner.reader import responses
+    row = ("Numbness / tingling [ ] R [ ] L [X] None Bowel / bladder changes [ ] Yes [X] No")
+    assert responses.response_of(row) is None
+    assert responses.response_of("PT, chiropractic and acupuncture, none of which has produced "
+                                 "lasting change") == "NoImprovement"
+
+
+def test_a_title_names_a_course_but_tells_nothing_of_it(kb):
+    from reasoner.reader.letter import read_letter as read
+    text = ("COASTAL MOTION CHIROPRACTIC, INC.\n"
+            "CHIROPRACTIC RE-EVALUATION / PR-2 -- FORM CMC-7 (rev. 2025)\n\n"
+            "Re-evaluation date: 03/03/2026\n\nTREATMENT TO DATE: 12 chiropractic visits, "
+            "12/01/2025 - 02/27/2026.\n\nPLAN:\n1. Chiropractic manipulation 1x6.\n")
+    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    assert {c.sessions for c in facts.courses} <= {12, None}

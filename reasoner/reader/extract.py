@@ -156,6 +156,7 @@ class Extracted:
     studied: tuple[str, ...] = ()  # the studies the sentence before named (its conclusion)
     told: frozenset[str] = frozenset()  # the treatments the sentence before named
     asked: frozenset[str] = frozenset()  # the services the document's items name
+    title_end: int = 0  # where the document's title lines end (a letterhead names no course)
 
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
@@ -165,6 +166,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     requested = [i.name_span for i in letter.items]
     asked = {h.term for i in letter.items for h in lex.find(i.name, T("Drug"))}
     out.asked = frozenset(h.term for i in letter.items for h in lex.find(i.name, T("Treatment")))
+    # "COASTAL MOTION CHIROPRACTIC, INC. / CHIROPRACTIC RE-EVALUATION": the clinic and the form
+    out.title_end = _title_end(letter.text)
     for s_start, sentence, heading in _statements(_sentences(text)):
         at = base + s_start
         found = _REPORT_DATE.search(sentence) if _DIGIT.search(sentence) else None
@@ -183,9 +186,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _diagnoses(out, lex, sentence, at, 0)
             if _DONE.search(sentence):  # "1. Status post right TKA 01/31/2017 ...": the surgery
                 _listed(out, lex, sentence, at, 0, "prior", studies=False)
-            # an assessment also states findings: "physical therapy plateau", "No red flags"
+            # an assessment also states findings: "physical therapy plateau", "No red flags";
+            # and progress: "improving; ODI down 26 points, back to full duty"
             _findings(out, lex, sentence, at, day)
             _ruled_out(out, lex, sentence, at, day)
+            _responses(out, lex, sentence, at, asked)
         elif cue := _PRIOR.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "prior")
         elif cue := _MEDS.search(sentence):
@@ -506,6 +511,14 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
                     if value is not None and told.props.get(key) is None:
                         told.props[key] = value
             continue
+        if this_kind == "prior" and _SOURCE.match(clause, hit.end) and (told := next((
+                f for f in reversed(out.facts) if f.kind == "prior" and f.concept == hit.term),
+                None)):
+            # "The PT notes through 12/20/2018 record ten visits": the course told before
+            for key, value in {**props, "on_date": dates[0] if dates else None}.items():
+                if value is not None and told.props.get(key) is None:
+                    told.props[key] = value
+            continue
         bare = _bare_course(out, hit.term) if this_kind == "prior" else None
         if bare is not None:  # "follow-up after acupuncture", then "finished 6 sessions"
             bare.props.update({k: v for k, v in props.items() if v is not None})
@@ -548,7 +561,15 @@ def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     return [h for n, h in enumerate(hits)
             if not (re.match(r"\s*:", clause[h.end:]) and any(
                 o.term != h.term and lex.terms.is_a(o.term, h.term) for o in hits[n + 1:]))
-            and not _SOURCE.match(clause, h.end)]
+            and not _named_as_source(clause, h, hits)]
+
+
+def _named_as_source(text: str, hit: Match, hits: list[Match]) -> bool:
+    """A record named after its treatment, with the treatment named again as what it tells:
+    "| Physical therapy notes | He had eighteen sessions of physical therapy" (alone, "Physical
+    therapy notes ... document 12 visits" is how the course is told)."""
+    return bool(_SOURCE.match(text, hit.end)) and any(
+        o is not hit and o.term == hit.term for o in hits)
 
 
 # A record named after the treatment it comes from: "| Physical therapy notes | He had
@@ -662,7 +683,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and h.term not in _CATEGORIES
             and not lex.terms.is_a(h.term, T("Drug"))
             and not any(s <= at + h.start < e for s, e in requested)
-            and not _MECHANISM.search(sentence[:h.start]) and not _SOURCE.match(sentence, h.end)]
+            and not _MECHANISM.search(sentence[:h.start])]
+    hits = [h for h in hits if not _named_as_source(sentence, h, hits)]
     if not hits:  # "She went twelve times.": the course the sentence before told
         _counted_of_told(out, sentence, at)
         _provider_seen(out, sentence, at)
@@ -671,7 +693,10 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
         if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
             tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
             lead = sentence[hits[n - 1].end if n else 0:hit.start]
-            props = request_items.course_props(tail, lead, sentence[hit.start:hit.end])
+            # a title names the treating service ("COASTAL MOTION CHIROPRACTIC / CHIROPRACTIC
+            # RE-EVALUATION -- FORM CMC-7 (rev. 2025)"): a course, but nothing of it is told there
+            props = request_items.course_props(tail, lead, sentence[hit.start:hit.end]) \
+                if at + hit.start >= out.title_end else {}
             if hit.term in held:
                 # the course named again ("follow-up after acupuncture", then "he finished
                 # 6 acupuncture sessions in January"): what this mention adds is its
@@ -1247,6 +1272,18 @@ def _provider_seen(out: Extracted, sentence: str, at: int) -> None:
 _TOLD_NEAR = 120  # characters back: a short sentence or two since the course was told
 
 
+def _title_end(text: str, lines: int = 2) -> int:
+    """Where the document's title ends: its first `lines` non-empty lines, while they are
+    short and tell nothing in sentences (a note that opens with its story has no title)."""
+    end = 0
+    for line in list(re.finditer(r"[^\n]*\S[^\n]*", text[:600]))[:lines]:
+        if len(line.group().strip()) > 90 or re.search(r"[a-z]{3,}\.(?:\s+[A-Z]|\s*$)",
+                                                        line.group()):
+            break
+        end = line.end()
+    return end
+
+
 def _counted_of_told(out: Extracted, sentence: str, at: int) -> None:
     """'Post-operative PT began on 03/05/2018. He has completed eight sessions': the count
     of a sentence that names no treatment is the course the sentence before told."""
@@ -1357,9 +1394,21 @@ def _continued_response(out: Extracted, sentence: str, at: int, named: set[str])
     course = _only(f for f in courses if f.start >= out.previous[0]) or \
         _only(f for f in courses if f.concept in out.told) or \
         _only(f for f in courses if f.end >= at - _NEAR) or \
-        _only(f for f in courses if f.end >= at - 2 * _NEAR)
+        _only(f for f in courses if f.end >= at - 2 * _NEAR) or \
+        _continued_course(out, courses)
     if course is not None:
         _add_response(course, response)
+
+
+def _continued_course(out: Extracted, courses: list[Mention]) -> Mention | None:
+    """The one course of treatment on record, when the note asks to continue it: its
+    progress is what the note's assessment tells ("12 chiropractic visits ... ASSESSMENT:
+    improving; ODI down 26 points, back to full duty", chiropractic asked for again)."""
+    had = [f for f in courses if f.kind == "prior"]
+    course = _only(had)  # (named more than once: its first telling, which the rest fills)
+    course = had[0] if course is not None else None
+    return course if course is not None and course.concept in out.asked and \
+        course.props.get("response") is None else None
 
 
 def _add_response(fact: Mention, response: str) -> None:

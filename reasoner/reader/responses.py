@@ -128,7 +128,8 @@ _NONE = [
     r"\b(?:no|without|w/o) (?:any |much |a |real |significant |meaningful |appreciable |"
     r"lasting |sustained |further |durable )*(?:change|difference|gain|effect)\b(?! (?:of|to)\b)",
     # "none of which has produced lasting change", "neither has changed the arm symptoms"
-    r"\b(?:none|neither|nothing)\b[^.;]{0,50}?\b(?:chang\w*|difference|help\w*|improv\w*|"
+    r"(?<!\] )\b(?:none|neither|nothing)\b[^.;\[\]]{0,50}?\b(?:chang\w*|difference|help\w*|"
+    r"improv\w*|"
     r"relie\w*|benefit\w*|better)",
     r"\bnot (?:much|anything)\b|\bbarely (?:touch|help)\w*|\b(?:not sure|unsure|"
     r"can'?t tell|cannot tell)\b[^.;]{0,30}?\b(?:anything|help\w*|work\w*|doing)",
