@@ -279,6 +279,9 @@ def test_as_needed_is_a_frequency_not_a_condition():
     ("SLR negative to 80 degrees on both sides; slump test equivocal on the right.",
      "slump test", "uncertain"),
     ("Spurling positive on the left.", "Spurling", "present"),
+    # a straight leg raise bringing on back pain only is negative for radiculopathy
+    ("SLR: R reproduces LBP only @ 60 deg, no leg sx; L (-).", "SLR", "absent"),
+    ("SLR reproduces leg pain only at 40 degrees.", "SLR", "present"),
     ("PT x12, none of which helped.", "PT", "present"),
 ])
 def test_a_form_row_answered_by_its_boxes_or_a_cell(row, word, expected):

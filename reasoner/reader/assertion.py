@@ -194,6 +194,12 @@ def _rules() -> list[Any]:
         rule("full 8-hour shift", "PSEUDO", "PSEUDO", [
             {"LOWER": {"IN": ["full", "stable", "normal"]}}, {"LIKE_NUM": True},
             {"ORTH": "-"}, {"IS_ALPHA": True}]),
+        # a straight leg raise that brings on only back pain is negative for radiculopathy:
+        # "SLR: R reproduces LBP only @ 60 deg" (not "reproduces leg pain only")
+        rule("back pain only", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["lbp", "back", "axial", "hamstring", "buttock"]}},
+            {"LOWER": {"IN": ["pain", "tightness", "discomfort"]}, "OP": "?"},
+            {"LOWER": "only"}], max_scope=6),
         rule("within normal limits", _NEGATED, "BACKWARD",
              [{"LOWER": "within"}, {"LOWER": "normal"}, {"LOWER": "limits"}], max_scope=6),
         rule("5/5", _NEGATED, "BIDIRECTIONAL", [{"TEXT": "5/5"}], max_scope=6),
