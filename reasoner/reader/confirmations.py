@@ -113,11 +113,13 @@ def studies_of(sentence: str, lex: Lexicon) -> tuple[str, ...]:
     return tuple(h.term for h in lex.find(sentence, T("DiagnosticService")))
 
 
-def confirmations(sentence: str, lex: Lexicon, before: tuple[str, ...] = ()) -> list[Confirmed]:
-    """What the studies the sentence names confirm; `before`: the studies the sentence just
-    before named, which a sentence opening with their conclusion ("Impression: ...") is of."""
+def confirmations(sentence: str, lex: Lexicon, named: tuple[str, ...],
+                  before: tuple[str, ...] = ()) -> list[Confirmed]:
+    """What the studies the sentence names (`named`: `studies_of` the sentence) confirm;
+    `before`: the studies the sentence just before named, which a sentence opening with their
+    conclusion ("Impression: ...") is of."""
     cleared = clearances(sentence)
-    studies = list(studies_of(sentence, lex))
+    studies = list(named)
     if not studies and before and _CONCLUSION.match(sentence):
         studies = list(before)
     if not studies:

@@ -154,7 +154,7 @@ class Extracted:
     # then the medication list): given to the drugs told after, at the end (_meds_told_later)
     unplaced: list[str] = field(default_factory=list)
     studied: tuple[str, ...] = ()  # the studies the sentence before named (its conclusion)
-    told: frozenset[str] = frozenset()  # the treatments the sentence before named
+    previous_text: str = ""  # the sentence read before this one (what it named, if asked)
     asked: frozenset[str] = frozenset()  # the services the document's items name
     title_end: int = 0  # where the document's title lines end (a letterhead names no course)
 
@@ -230,10 +230,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         _confirmed(out, lex, sentence, at, day)
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
-        out.previous = (at, at + len(sentence))
-        # ("The burning went from 7/10 to 3/10 on gabapentin. Since the dose was increased he
-        # walks his dog": the drug named just before, which was no new course there)
-        out.told = frozenset(h.term for h in _treatments(lex, sentence))
+        out.previous, out.previous_text = (at, at + len(sentence)), sentence
     _refine(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
         injured = parse_date(doi)
@@ -507,17 +504,13 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # 08/12/2016.": the course just told, not a course of its own
             if told := _only(f for f in out.facts if f.kind == "prior"
                              and out.previous[0] <= f.start < at + cue):
-                for key, value in {**props, "on_date": dates[0] if dates else None}.items():
-                    if value is not None and told.props.get(key) is None:
-                        told.props[key] = value
+                _fill_in(told, {**props, "on_date": dates[0] if dates else None})
             continue
         if this_kind == "prior" and _SOURCE.match(clause, hit.end) and (told := next((
                 f for f in reversed(out.facts) if f.kind == "prior" and f.concept == hit.term),
                 None)):
             # "The PT notes through 12/20/2018 record ten visits": the course told before
-            for key, value in {**props, "on_date": dates[0] if dates else None}.items():
-                if value is not None and told.props.get(key) is None:
-                    told.props[key] = value
+            _fill_in(told, {**props, "on_date": dates[0] if dates else None})
             continue
         bare = _bare_course(out, hit.term) if this_kind == "prior" else None
         if bare is not None:  # "follow-up after acupuncture", then "finished 6 sessions"
@@ -529,9 +522,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # named again in the same list with nothing of its own to date or count it
             # ("[X] PT - 6 visits ...\nPT notes: grip improved"): the same course
             first = listed[hit.term]
-            for key, value in props.items():
-                if value is not None and first.props.get(key) is None:
-                    first.props[key] = value
+            _fill_in(first, props)
             if first.props.get("response") is None and (
                     again := responses.item_response(tail)):
                 first.props["response"] = m(again)
@@ -577,6 +568,13 @@ def _named_as_source(text: str, hit: Match, hits: list[Match]) -> bool:
 _SOURCE = re.compile(r"\s*(?:progress\s+|daily\s+|discharge\s+)?(?:notes?|records?|reports?|"
                      r"summary|summaries|re-?evaluation note)\b(?!\s*:)", re.I)  # ("PT notes:
 # grip improved" tells the course's response: it stays the course)
+
+
+def _fill_in(course: Mention, props: dict) -> None:
+    """What a later telling of a course adds to it: the values it does not have yet."""
+    for key, value in props.items():
+        if value is not None and course.props.get(key) is None:
+            course.props[key] = value
 
 
 def _bare_course(out: Extracted, term: str) -> Mention | None:
@@ -966,8 +964,9 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
     """What the studies named in the sentence confirm (reader/confirmations.py) and what it
     tells of the worker's job, motivation and independence (reader/judgments.py), as
     findings; one per concept, status and date."""
-    confirmed = confirmations(sentence, lex, out.studied)
-    out.studied = studies_of(sentence, lex)
+    named = studies_of(sentence, lex)
+    confirmed = confirmations(sentence, lex, named, out.studied)
+    out.studied = named
     for fact in [*confirmed, *judgments(sentence)]:
         if fact.concept == _SCREEN:  # a screening is an assessment with what it found
             _add_assessment(out, Mention("assessment", _SCREEN, at + fact.start, at + fact.end,
@@ -1142,7 +1141,7 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
                     for c in sentence.split(";")]
         if not any(referred):
             named = {h.term for h in lex.find(sentence, T("Treatment"))}
-            _continued_response(out, sentence, at, named)
+            _continued_response(out, lex, sentence, at, named)
         return
     said = responses.segment_responses(sentence, [(h.start, h.end) for h in hits])
     lead = sentence[:hits[0].start].split(";")[-1]
@@ -1206,9 +1205,7 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
         else:
             courses = [c] if (c := _course_referred(out, lex, sentence[:r.start], at)) else []
         for course in courses:
-            for key, value in (("relief_percent", r.percent), ("relief_weeks", r.weeks)):
-                if value is not None and course.props.get(key) is None:
-                    course.props[key] = value
+            _fill_in(course, {"relief_percent": r.percent, "relief_weeks": r.weeks})
 
 
 def _named_before(sentence: str, at: int, r: relief.Relief, here: list[Mention],
@@ -1378,7 +1375,8 @@ def _collective_response(out: Extracted, sentence: str, at: int) -> bool:
     return True
 
 
-def _continued_response(out: Extracted, sentence: str, at: int, named: set[str]) -> None:
+def _continued_response(out: Extracted, lex: Lexicon, sentence: str, at: int,
+                        named: set[str]) -> None:
     """A response said right after one course was told, naming nothing: "Completed 4 visits
     of hand therapy. Grip 18 lb -> 32 lb; now able to button shirts." is that course's (the
     only course of the sentence before, else the only one in the words just before). Said
@@ -1391,13 +1389,22 @@ def _continued_response(out: Extracted, sentence: str, at: int, named: set[str])
                and f.concept not in named]
     if response is None:
         return
-    course = _only(f for f in courses if f.start >= out.previous[0]) or \
-        _only(f for f in courses if f.concept in out.told) or \
-        _only(f for f in courses if f.end >= at - _NEAR) or \
-        _only(f for f in courses if f.end >= at - 2 * _NEAR) or \
-        _continued_course(out, courses)
+    course = _only(f for f in courses if f.start >= out.previous[0])
+    if course is None:
+        told = _told_before(out, lex)
+        course = _only(f for f in courses if f.concept in told) or \
+            _only(f for f in courses if f.end >= at - _NEAR) or \
+            _only(f for f in courses if f.end >= at - 2 * _NEAR) or \
+            _continued_course(out, courses)
     if course is not None:
         _add_response(course, response)
+
+
+def _told_before(out: Extracted, lex: Lexicon) -> set[str]:
+    """The treatments the sentence before named, a course or not: "The burning went from 7/10
+    to 3/10 on gabapentin. Since the dose was increased he walks his dog" (read only when a
+    response asks, not for every sentence)."""
+    return {h.term for h in _treatments(lex, out.previous_text)}
 
 
 def _continued_course(out: Extracted, courses: list[Mention]) -> Mention | None:
@@ -1594,9 +1601,7 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
             first[fact.concept] = fact
             kept.append(fact)
         else:
-            for key, value in fact.props.items():
-                if value is not None and seen.props.get(key) is None:
-                    seen.props[key] = value
+            _fill_in(seen, fact.props)
     out.facts[:] = [f for f in kept if not _said_of_its_drugs(f, first, lex)]
 
 

@@ -72,7 +72,8 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
             continue  # "Ms. Ortega" is not multiple sclerosis
         if m.group() in ("Pt", "pt") and (_PATIENT_VERB.match(text, m.end())
                                           or _PATIENT_LABEL.match(text, m.end())
-                                          or _PATIENT_BEFORE.search(text, 0, m.start())):
+                                          or _PATIENT_BEFORE.search(
+                                              text, max(0, m.start() - 20), m.start())):
             continue  # "Pt reports ...", "pt is better", "Pt: M. Gutierrez": the patient
         if m.group() == "PT" and (_PULSE_AFTER.match(text, m.end()) or
                                   _PULSE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
