@@ -115,13 +115,17 @@ def test_a_closing_is_said_of_its_own_list_only(kb):
     assert blocks.response == SUBJ and blocks.relief_percent == 80
 
 
+def _case(kb, text: str):
+    """The case facts read from a whole document."""
+    return read_case(read_letter(text.encode(), "r.txt", kb.terms).graph.facts)
+
+
 def test_what_the_medications_do_said_before_they_are_named(kb):
-    from reasoner.reader.letter import read_letter as read
     text = ("PROGRESS REPORT\n\nDOS: 01/14/2014\n\n"
             "- LBP 8/10 w/o meds, 4/10 w/ meds.\n"
             "- On meds walks a mile with his wife, does light yard work.\n"
             "- Meds: Norco 10/325 TID; omeprazole 20 mg daily.\n\nPLAN:\n1. Norco 10/325 #90.\n")
-    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    facts = _case(kb, text)
     responses = {c.concept.removeprefix(TERM): c.response for c in facts.courses
                  if c.is_medication}
     # the drug under review gains the response; the PPI, taken for another end, does not
@@ -130,38 +134,35 @@ def test_what_the_medications_do_said_before_they_are_named(kb):
 
 
 def test_each_row_of_a_table_is_a_statement_of_its_own(kb):
-    from reasoner.reader.letter import read_letter as read
     text = ("PROGRESS REPORT\n\nDOS: 03/01/2016\n\nCHRONOLOGY\n"
             "| Date | Source | Summary |\n|---|---|---|\n"
             "| 09/30/2014 | PT | Physical therapy discharge. Walking tolerance unchanged. |\n"
             "| 06/02/2015 | PTP | Epigastric burning for two weeks on meloxicam. |\n\n"
             "On meloxicam he walks his dog eight blocks, where before he could manage two.\n\n"
             "PLAN:\n1. Meloxicam 15 mg #30.\n")
-    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    facts = _case(kb, text)
     [meloxicam] = [c for c in facts.courses if c.concept == TERM + "Meloxicam"]
     assert meloxicam.response == m("FunctionalImprovement")
 
 
 def test_a_response_told_two_sentences_after_the_course(kb):
-    from reasoner.reader.letter import read_letter as read
     text = ("PROGRESS REPORT\n\nDOS: 06/02/2014\n\nPresents for re-exam after 8 "
             "chiropractic visits (04/07/2014 - 05/30/2014). Pt states low back pain is \"about "
             "half of what it was.\" VAS 7/10 at intake, 3/10 today. Oswestry Disability Index "
             "48% at intake, 26% today. Pt returned to full duty without restrictions.\n\n"
             "PLAN:\n1. Chiropractic 1x6.\n")
-    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    facts = _case(kb, text)
     [chiro] = [c for c in facts.courses if not c.is_medication]
     assert chiro.response == m("FunctionalImprovement")
 
 
 def test_relief_and_gains_said_of_the_drug_named_just_before(kb):
-    from reasoner.reader.letter import read_letter as read
     text = ("PROGRESS REPORT\n\nDOS: 03/22/2016\n\nGabapentin was started on November 10, 2015 "
             "at 300 mg at bedtime and increased to 600 mg three times a day. He has taken "
             "cyclobenzaprine 7.5 mg twice a day since March 2015. The burning in the left leg "
             "went from 7/10 to 3/10 on gabapentin. Since the dose was increased he walks his "
             "dog around the block twice a day.\n\nPLAN:\n1. Gabapentin 600 mg #90.\n")
-    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    facts = _case(kb, text)
     [gabapentin] = [c for c in facts.courses if c.concept == TERM + "Gabapentin"]
     assert gabapentin.relief_percent == 57.1
     assert gabapentin.response == m("FunctionalImprovement")
@@ -176,10 +177,9 @@ def test_a_form_field_answered_none_is_no_response():
 
 
 def test_a_title_names_a_course_but_tells_nothing_of_it(kb):
-    from reasoner.reader.letter import read_letter as read
     text = ("COASTAL MOTION CHIROPRACTIC, INC.\n"
             "CHIROPRACTIC RE-EVALUATION / PR-2 -- FORM CMC-7 (rev. 2025)\n\n"
             "Re-evaluation date: 03/03/2026\n\nTREATMENT TO DATE: 12 chiropractic visits, "
             "12/01/2025 - 02/27/2026.\n\nPLAN:\n1. Chiropractic manipulation 1x6.\n")
-    facts = read_case(read(text.encode(), "r.txt", kb.terms).graph.facts)
+    facts = _case(kb, text)
     assert {c.sessions for c in facts.courses} <= {12, None}

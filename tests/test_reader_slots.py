@@ -1285,13 +1285,12 @@ def test_what_the_therapist_reports_is_the_therapys_response(kb):
 
 
 def test_the_requests_told_again_are_no_courses(kb):
-    text = ("PROGRESS REPORT\n\nDOS: 05/15/2018\n\nShe has never had pool therapy. The treating "
-            "physician asked for four things. They were gabapentin 300mg #90, six more "
-            "psychotherapy sessions, and aquatic therapy twice a week for four weeks.\n\nPLAN:\n"
-            "1. Gabapentin 300mg #90\n2. Psychotherapy, 6 sessions\n"
-            "3. Aquatic therapy 2x4\n")
-    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
-    assert not [f.concept for f in facts if f.kind == "prior"]
+    found = _facts(kb, "She has never had pool therapy. The treating physician asked for four "
+                       "things. They were gabapentin 300mg #90, six more psychotherapy sessions, "
+                       "and aquatic therapy twice a week for four weeks.",
+                   plan="1. Gabapentin 300mg #90\n2. Psychotherapy, 6 sessions\n"
+                        "3. Aquatic therapy 2x4")
+    assert not _of(found, "prior")
 
 
 def test_a_course_told_by_the_provider_seen(kb):
