@@ -1032,6 +1032,16 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
      "SpinalInstability", True),
     ("Tenderness over the L4-L5 and L5-S1 facet joints bilaterally.", "FacetMediatedPain",
      True),
+    # homebound or not, told by what the worker does, and only by the worker
+    ("He drives himself to appointments.", "Homebound", False),
+    ("She drives to appointments and shops.", "Homebound", False),
+    ("She takes the bus to therapy twice a week.", "Homebound", False),
+    ("He walks with a cane outdoors, none in the house.", "Homebound", False),
+    ("She has been bedbound since the fall.", "Homebound", True),
+    ("He cannot leave the house without his wife's help.", "Homebound", True),
+    ("His wife drives him to appointments.", None, None),
+    ("He no longer drives to appointments.", None, None),
+    ("If she could drive to the store, the aide would not be needed.", None, None),
     ("(-) new weakness. (-) fever.", None, None),
     ("She denies new numbness.", None, None),
     ("If symptoms worsen, repeat the MRI.", None, None),
@@ -1054,6 +1064,28 @@ def test_judgments_read_from_context(sentence, concept, present):
 def test_blood_tests_are_the_nsaid_monitoring(kb, snippet, result):
     [lab] = _of(_facts(kb, snippet), "assessment", "NSAIDLaboratoryMonitoring")
     assert lab.props["assessment_result"].endswith(result)
+
+
+@pytest.mark.parametrize(("name", "quantity", "unit", "days"), [
+    # care in hours: the total over the weeks asked for, or the weekly figure with no period
+    ("Home health aide 4 hours a day, 5 days a week for 8 weeks", 160.0, "Hour", 56),
+    ("Home health aide 20 hours per week", 20.0, "Hour", None),
+    # a program's part days count as days
+    ("Functional restoration program, 3 hours/day, 4 days/week for 6 weeks", 24.0, "Day", 42),
+])
+def test_care_in_hours(kb, name, quantity, unit, days):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import lexicon_for
+    props = parse_item(name, lexicon_for(kb.terms))
+    assert (props["quantity"], props["unit"].rsplit("#", 1)[-1], props.get("duration_days")) == (
+        quantity, unit, days)
+
+
+def test_homebound_is_kept_only_where_home_care_is_asked(kb):
+    told = "He drives himself to appointments and walks two miles a day."
+    asked = _facts(kb, told, plan="1. Home health aide 4 hours a day, 5 days a week.")
+    assert [f.props["present"] for f in _of(asked, "finding", "Homebound")] == [False]
+    assert not _of(_facts(kb, told, plan="1. Physical therapy 2x4."), "finding", "Homebound")
 
 
 def test_a_test_named_with_a_service_is_not_the_request(kb):

@@ -36,7 +36,7 @@ _COMMON = {"statement", "missingText", "verification", "section"}  # every crite
 # Kinds that bound a quantity, duration, dose or count: "recommended within limits".
 _LIMITS = {m(k) for k in ("RequestedQuantityWithin", "RequestedDurationWithin",
                           "CourseDurationWithin", "DailyDoseWithin", "RequestedLevelsWithin",
-                          "AssessmentCountWithin")}
+                          "AssessmentCountWithin", "RequestedWeeklyQuantityWithin")}
 POLARITIES = ("RecommendedWithCriteria", "RecommendedWithLimits")
 _VERIFICATION = f"{FILL} mtus:Verified, mtus:WorkingKnowledge or mtus:Uncertain"
 OUTCOMES = (("met", "medically-necessary", "Met"),

@@ -241,7 +241,22 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _meds_told_later(out, lex, asked)
     _merge_medications(out, lex)
     request_items.add_requests(out, lex, letter, current)
+    _keep_homebound_for_home_care(out, lex)
     return out
+
+
+_HOMEBOUND, _HOME_CARE = T("Homebound"), T("HomeHealthServices")
+
+
+def _keep_homebound_for_home_care(out: Extracted, lex: Lexicon) -> None:
+    """Whether the worker is homebound is asked only of home care; elsewhere "drives to work"
+    or "walks two miles" tell function, not a home-care status a reviewer would record."""
+    if any(f.kind == "request" and f.concept and lex.terms.is_a(f.concept, _HOME_CARE)
+           for f in out.facts):
+        return
+    out.facts = [f for f in out.facts if not (
+        f.kind == "finding" and f.concept == _HOMEBOUND and not f.props["present"]
+        and not lex.first(f.label, _HOMEBOUND))]
 
 
 # Besides full stops, a statement ends at a blank line, before a heading line ("Treatment since

@@ -334,8 +334,15 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     kind = lex.first(name, T("RequestType"))
     props["type"] = kind.term if kind else None
     if (weekly := hours_a_week(name)) is not None:
-        # care given in hours: "home health aide 4 hours/day, 5 days/week x 8 weeks"
-        props.update(quantity=float(weekly[0]), unit=m("Hour"))
+        # care given in hours: "home health aide 4 hours/day, 5 days/week x 8 weeks" asks for
+        # 160 hours over 56 days; without a period the weekly figure is what is asked for
+        days = requested_period(name)
+        hours = weekly[0] * days / 7 if days else weekly[0]
+        props.update(quantity=float(round(hours, 1)), unit=m("Hour"))
+        home_care = lex.terms.is_a(props["concept"] or "", T("HomeHealthServices"))
+        if days and weekly[1] and not home_care:
+            # a program's part days: "3 hours/day, 4 days/week for 6 weeks" is 24 days
+            props.update(quantity=float(round(weekly[1] * days / 7)), unit=m("Day"))
         if weekly[1]:
             props["frequency_per_week"] = float(weekly[1])
     elif times := _course_terms(name):

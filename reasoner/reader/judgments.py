@@ -1,7 +1,8 @@
 """What a reviewer reads from context about a worker for a restoration program, home care or
 return to work: a job to return to, motivation to change, a significant loss of the ability to
-function independently; and, for a repeat study, whether the symptoms or findings have changed
-significantly since the last one ("unchanged since the MRI", "new weakness of the left ankle").
+function independently, whether the worker is homebound ("drives himself to appointments" says
+not); and, for a repeat study, whether the symptoms or findings have changed significantly
+since the last one ("unchanged since the MRI", "new weakness of the left ankle").
 
 Notes seldom name these; they tell them: "the employer has confirmed in writing that his
 forklift position remains available", "she states she is motivated to get off disability",
@@ -59,6 +60,11 @@ _PRESENT: dict[str, list[str]] = {
         r"right|[LCT]\d(?:-[LCTS]?\d)?|and|,)\s*)*(?:lumbar\s+|cervical\s+)?facet",
         r"\bpain\s+(?:on|with)\s+(?:lumbar\s+|cervical\s+)?(?:extension|facet\s+loading)",
     ],
+    "Homebound": [
+        r"\b(?:bed-?bound|bed-?ridden|confined to (?:bed|(?:the|his|her) (?:home|house)))\b",
+        r"\b(?:unable to|cannot|can't|could not|does not|doesn't)\s+leave\s+(?:the|his|her|their)"
+        r"\s+(?:home|house|apartment|room)",
+    ],
     "SpinalInstability": [
         # motion on flexion-extension films: "L4 translates 6 mm on L5 between flexion and
         # extension", "4 mm of translation on dynamic films"
@@ -90,6 +96,24 @@ _PRESENT: dict[str, list[str]] = {
     ],
 }
 _ABSENT: dict[str, list[str]] = {
+    "Homebound": [
+        # leaving home on one's own: "drives himself to appointments", "drives short distances",
+        # "she drives to appointments and shops", "walks with a cane outdoors" (not "his wife
+        # drives him": _BY_OTHERS)
+        r"\b(?:drives|drove|driving)\b(?!\s+(?:him|her|them|the (?:patient|worker|claimant))\b)"
+        r"(?:\s+(?:himself|herself|themselves|short distances|locally|independently|on (?:his|her|"
+        r"their) own|a car|his car|her car))*\s+(?:\w+\s+){0,2}?to\s+(?:(?:his|her|their|the|all|"
+        r"medical|most|each|every|doctor'?s?|clinic)\s+)*(?:appointments?|visits?|clinic|office|"
+        r"doctors?|store|grocer\w*|shop\w*|church|gym|therapy|pool|work|job|market|pharmacy)",
+        r"\b(?:drives|drove|driving)\s+(?:himself|herself|themselves|short distances|locally|"
+        r"independently)\b",
+        r"\b(?:does|did|do)\s+(?:(?:his|her|their) own\s+)?(?:grocery\s+)?shopping\b|\b(?:she|he|"
+        r"and)\s+shops\b|\b(?:goes|went|walks|walked)\s+(?:\w+\s+){0,2}?(?:shopping|to the "
+        r"(?:store|market|mall|grocery|park|gym|pool|beach|library))",
+        r"\bwalks?\s+(?:\w+\s+){0,4}?(?:outdoors|outside|around the block|in the "
+        r"neighbou?rhood|(?:\w+\s+)?miles?\b)",
+        r"\b(?:takes|took|rides|uses)\s+(?:the\s+)?(?:bus|public transport\w*|train|subway)\b",
+    ],
     "JobToReturnTo": [
         r"\bno (?:job offer|job to return to|position to return to|return-to-work plan|modified "
         r"duty (?:is )?available|work available)",
@@ -132,7 +156,13 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
-                   r"extension", _I)
+                   r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave", _I)
+# Concepts whose absence is told by what the worker does ("drives to appointments", "independent
+# in self-care"): a denial or someone else doing it takes the telling back ("no longer drives",
+# "his wife drives to the store").
+_TOLD_BY_DOING = {TERM + "Homebound", TERM + "SignificantFunctionalLoss"}
+_BY_OTHERS = re.compile(r"\b(?:husband|wife|spouse|partner|sister|brother|mother|father|"
+                        r"daughter|son|family|friend|neighbou?r|aide|caregiver)\b", _I)
 
 
 Judgment = Confirmed  # a finding read from the sentence: concept, present, span
@@ -147,7 +177,9 @@ def judgments(sentence: str) -> list[Judgment]:
         for pattern in patterns:
             said = pattern.search(sentence)
             if said and not _hoped(sentence, said.start()) and not (
-                    present and _denied(sentence, said.start())):
+                    present and _denied(sentence, said.start())) and not (
+                    not present and TERM + concept in _TOLD_BY_DOING
+                    and _undone(sentence, said.start())):
                 found.append(Judgment(TERM + concept, present, *said.span()))
                 break
     # a denial said of a concept outweighs its affirmation in one sentence ("not motivated")
@@ -161,6 +193,14 @@ def _denied(sentence: str, start: int) -> bool:
     clause = responses.clause_before(sentence, start)
     return bool(re.search(r"\(-\)|\b(?:no|not|denies|denied|without|negative for|neg)\b",
                           clause, _I))
+
+
+def _undone(sentence: str, start: int) -> bool:
+    """A doing that does not tell the worker's ability: denied ("no longer drives", "unable to
+    shop") or done by someone else ("his wife drives to the store")."""
+    clause = responses.clause_before(sentence, start)
+    return bool(_BY_OTHERS.search(clause) or re.search(
+        r"\b(?:no|not|never|unable|cannot|can't|stopped|quit)\b", clause, _I))
 
 
 def _hoped(sentence: str, start: int) -> bool:

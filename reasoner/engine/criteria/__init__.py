@@ -19,6 +19,7 @@ from reasoner.engine.criteria.quantities import (
     RequestedDurationWithin,
     RequestedLevelsWithin,
     RequestedQuantityWithin,
+    RequestedWeeklyQuantityWithin,
 )
 from reasoner.engine.criteria.request import (
     IngredientsExclude,
@@ -38,6 +39,7 @@ KINDS: tuple[type[Criterion], ...] = (
     AssessmentDocumented, PainReliefAtLeast, RequestPurpose,
     AgeWithin, TimeSinceInjury, PainScoreDocumented, RequestedLevelsWithin, RequestTypeIs,
     IngredientsExclude, AssessmentCountWithin, StudyDone, RequestedAlongside,
+    RequestedWeeklyQuantityWithin,
 )
 REGISTRY: dict[str, type[Criterion]] = {m(k.kind): k for k in KINDS}
 

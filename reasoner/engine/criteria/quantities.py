@@ -102,6 +102,54 @@ class RequestedQuantityWithin(Criterion):
                 + (" including prior sessions" if self.counts_prior_of else ""))
 
 
+def requested_weeks(req: Request) -> float | None:
+    """Weeks the request is spread over, if it says (days count as sevenths of a week)."""
+    if req.duration_weeks is not None:
+        return req.duration_weeks
+    if req.duration_days is not None:
+        return req.duration_days / 7
+    return None
+
+
+@dataclass(frozen=True)
+class RequestedWeeklyQuantityWithin(Criterion):
+    """A weekly ceiling (home health: "no more than 35 hours per week"). With a duration the
+    quantity is the total over it ("4 hours a day, 5 days a week for 4 weeks": 80 hours, 20 a
+    week); without one it is read as the weekly figure, as such requests usually state it ("36
+    hours per week"). A total within the ceiling is within it whatever the span."""
+
+    max_per_week: float
+    kind: ClassVar[str] = "RequestedWeeklyQuantityWithin"
+
+    @classmethod
+    def compile(cls, reader: NodeReader) -> Criterion:
+        return cls(**cls.common(reader), max_per_week=reader.decimal("maxPerWeek"))
+
+    @classmethod
+    def default_statement(cls, reader: NodeReader) -> str:
+        return f"At most {_fmt(reader.decimal('maxPerWeek'))} units a week"
+
+    def evaluate(self, ctx: Context) -> Judgement:
+        req = ctx.request
+        if req.quantity is None:
+            return Judgement(UNKNOWN, note="quantity requested not stated")
+        weeks = requested_weeks(req)
+        if weeks:
+            weekly = req.quantity / weeks
+            said = f"{_fmt(req.quantity)} over {_fmt(round(weeks, 2))} weeks"
+        else:
+            weekly, said = req.quantity, f"{_fmt(req.quantity)}, no duration stated (per week)"
+        evidence = (Evidence(req.node, f"requested: {said}"),)
+        note = f"{_fmt(round(weekly, 1))} a week: {compared(weekly, self.max_per_week)}"
+        return Judgement(MET if weekly <= self.max_per_week else NOT_MET, evidence, note)
+
+    def missing(self, ctx: Context) -> str:
+        return self.missing_text or "The quantity requested per week"
+
+    def to_meet(self, ctx: Context) -> str:
+        return f"A request of at most {_fmt(self.max_per_week)} a week"
+
+
 @dataclass(frozen=True)
 class RequestedDurationWithin(Criterion):
     max_days: int
