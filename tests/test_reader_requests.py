@@ -177,6 +177,27 @@ def test_what_follows_a_dash_is_the_reason_not_the_service(kb, name, service):
     assert parse_item(name, lexicon_for(kb.terms))["concept"] == T + service
 
 
+@pytest.mark.parametrize(("name", "service"), [
+    # a reason after a comma
+    ("Psychiatric consultation (one visit), as depressive symptoms remain on sertraline 50 mg",
+     "SpecialistConsultation"),
+    ("Norco 10/325 #90, as needed for pain", "HydrocodoneAcetaminophen"),
+    # a consultant's specialty named by what it does, and what the consultant is asked about
+    ("Orthopedic surgery consultation", "SpecialistConsultation"),
+    ("Referral to hand surgery", "SpecialistConsultation"),
+    ("Referral to hand surgery and authorization for right carpal tunnel release",
+     "CarpalTunnelReleaseSurgery"),
+    ("Referral to a knee/arthroplasty specialist for a second opinion on surgical options "
+     "(arthroscopy versus total knee arthroplasty)", "SpecialistConsultation"),
+    # a time, not a second service
+    ("One neurology follow-up visit after the EMG to review results", "FollowUpOfficeVisit"),
+    ("Postoperative physical therapy following rotator cuff repair x12",
+     "PostsurgicalPhysicalTherapy"),
+])
+def test_what_a_consultation_or_visit_names_beside_it(kb, name, service):
+    assert parse_item(name, lexicon_for(kb.terms))["concept"] == T + service
+
+
 def test_a_visit_in_an_rfa_table_is_asked_for():
     table = ("Requested Treatment\n"
              "| Diagnosis | ICD-Code | Service/Good Requested | CPT/HCPCS | Other Information |\n"

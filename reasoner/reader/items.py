@@ -169,7 +169,18 @@ _GOES_ON = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?|and|with|plus|t
 # What follows a service's name on a plan line as its reason, set off by a dash or a
 # semicolon: "Urine drug screen (POC) -- baseline before starting tramadol", "PT 2x4 --
 # continue progression, transition to HEP"
-_RATIONALE = re.compile(r"\s(?:--|\u2014|\u2013)\s|;")
+_RATIONALE = re.compile(r"\s(?:--|\u2014|\u2013)\s|;|"
+                        # or by a comma and a reason: "..., as depressive symptoms remain",
+                        # "..., given failure of splinting" (not "..., as needed")
+                        r",\s+(?:as|given|because|since|due to)\s+(?!needed|directed|tolerated|"
+                        r"required|prescribed|before|previously|instructed|ordered)", re.I)
+# What a consultation is asked about
+_ASKED_ABOUT = re.compile(r"\b(?:opinion|discuss\w*|evaluat\w*|regarding|consider\w*|options?)\b",
+                          re.I)
+# A time, not a service asked for: "follow-up visit after the EMG to review results"
+_WHEN = re.compile(r"\b(?:after|following|once|pending|until|when)\b", re.I)
+# A specialty named by what it treats: "referral to a knee/arthroplasty specialist"
+_SPECIALIST = re.compile(r"\s*(?:specialists?|surgeons?|clinic|physicians?|doctors?)\b", re.I)
 
 
 def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
@@ -191,6 +202,11 @@ def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
         if hit.start >= kept[-1].end and re.match(r"\s*[:\u2013-]", gap) and \
                 lex.terms.is_a(kept[-1].term, T("SpecialistConsultation")):
             continue
+        if hit.start >= kept[-1].end and (_WHEN.search(gap) or _SPECIALIST.match(
+                name, hit.end)) and not _GOES_ON.search(gap):
+            continue
+        if _ASKED_ABOUT.search(gap) and lex.terms.is_a(kept[-1].term, T("SpecialistConsultation")):
+            continue  # "referral ... for a second opinion on surgical options (... or TKA)"
         if hit.start >= kept[-1].end and _FOR_PURPOSE.search(gap) and not _GOES_ON.search(gap):
             if _REFERRAL.match(name, kept[-1].start) and not lex.terms.is_a(
                     hit.term, T("Drug")) and kept[-1].term == T("SpecialistConsultation"):
@@ -301,6 +317,10 @@ def _named_otherwise(name: str, lex: Lexicon) -> str | None:
     return None if found == T("Service") else found
 
 
+# Classes so broad that, beside a consultation, they name the consultant's specialty.
+_SPECIALTY_WORDS = {T("Surgery"), T("Treatment"), T("Service"), T("Drug")}
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
@@ -316,6 +336,11 @@ def parse_item(name: str, lex: Lexicon) -> dict:
                                                          "DiagnosticService"))]
     props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)
                    or _named_otherwise(name, lex)}
+    if (consult := next((h.term for h in service if lex.terms.is_a(
+            h.term, T("SpecialistConsultation"))), None)) and props["concept"] in _SPECIALTY_WORDS:
+        # "Orthopedic surgery consultation", "referral to hand surgery": the specialty named by
+        # what it does; a consultation with a surgeon is not the surgery
+        props["concept"] = consult
     if props["concept"]:  # its kind named by words apart ("cervical ESI, C5-6, interlaminar")
         props["concept"] = lex.by_words(props["concept"], name)
     found = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}
