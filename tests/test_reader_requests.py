@@ -10,6 +10,7 @@ import pytest
 from reasoner.reader.clean import clean, decode
 from reasoner.reader.items import parse_item
 from reasoner.reader.layout import split
+from reasoner.reader.letter import read_letter
 from reasoner.reader.lexicon import lexicon_for
 
 T = "https://w3id.org/mtus-kg/term/"
@@ -167,6 +168,32 @@ def test_a_plan_heading_in_capitals_with_a_dated_note():
                             "Random urine drug test (next visit)"]
 
 
+def test_a_level_list_and_its_bracketed_nerves_are_one_request(kb):
+    text = (f"PROGRESS REPORT\n\n{HISTORY}\nPlan: I would like to proceed with diagnostic "
+            "bilateral L4-5 and L5-S1 medial branch blocks (L3, L4 and L5 medial branches and the "
+            "L5 dorsal ramus), and am requesting authorization for that today. I am renewing "
+            "naproxen 500 mg twice a day, #60, and omeprazole 20 mg daily, #30, as before.\n")
+    asked = [f for f in read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+             if f.kind == "request"]
+    assert [(f.concept.removeprefix(T), f.props.get("levels")) for f in asked] == [
+        ("LumbarMedialBranchBlock", 2), ("Naproxen", None), ("Omeprazole", None)]
+
+
+def test_a_procedure_requested_in_a_sentence_and_more_also_requested():
+    text = (f"SURGICAL REQUEST\n\n{HISTORY}\n"
+            "PROCEDURE REQUESTED\n"
+            "Right shoulder arthroscopy with subacromial decompression (acromioplasty) and\n"
+            "debridement of a partial-thickness rotator cuff tear. Outpatient.\n\n"
+            "ALSO REQUESTED\n"
+            "2. Post-operative physical therapy, 2x/week for 12 weeks (24 visits).\n"
+            "3. Cold therapy unit, 7-day rental.\n")
+    assert _items(text) == [
+        "Right shoulder arthroscopy with subacromial decompression (acromioplasty) and "
+        "debridement of a partial-thickness rotator cuff tear", "Outpatient",
+        "Post-operative physical therapy, 2x/week for 12 weeks (24 visits)",
+        "Cold therapy unit, 7-day rental"]
+
+
 @pytest.mark.parametrize(("name", "service"), [
     ("Urine drug screen (POC), today -- baseline before starting tramadol", "UrineDrugScreen"),
     ("PT 2x/wk x 4 wks (8 visits), lumbar -- continue progression, transition to HEP",
@@ -189,6 +216,10 @@ def test_what_follows_a_dash_is_the_reason_not_the_service(kb, name, service):
      "CarpalTunnelReleaseSurgery"),
     ("Referral to a knee/arthroplasty specialist for a second opinion on surgical options "
      "(arthroscopy versus total knee arthroplasty)", "SpecialistConsultation"),
+    # the drug replaced, and what brackets add about the drug, are not asked for
+    ("Celecoxib 200 mg once daily, #30, to replace meloxicam (with the PPI, given his risk)",
+     "Celecoxib"),
+    ("Voltaren (diclofenac sodium) 1% gel 100 g", "DiclofenacTopical"),
     # a time, not a second service
     ("One neurology follow-up visit after the EMG to review results", "FollowUpOfficeVisit"),
     ("Postoperative physical therapy following rotator cuff repair x12",

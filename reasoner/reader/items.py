@@ -194,6 +194,14 @@ def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
         return any(a < h.start and h.end < b for a, b in bracketed)
     if any(not inside(h) and not lex.terms.is_a(h.term, T("Drug")) for h in hits):
         hits = [h for h in hits if not (inside(h) and lex.terms.is_a(h.term, T("Drug")))]
+    elif hits and not inside(hits[0]) and any(inside(h) for h in hits) and not \
+            lex.terms.is_a(hits[0].term, T("CompoundedDrug")):  # a compound's are its own
+        # "Celecoxib 200 mg #30 (with the PPI, given his risk)": what the brackets add about a
+        # drug named before them is not the drug asked for (a brand's generic name is the
+        # same drug: "Voltaren (diclofenac sodium) 1% gel")
+        hits = [h for h in hits if not inside(h) or any(
+            lex.terms.is_a(h.term, o.term) or lex.terms.is_a(o.term, h.term)
+            for o in hits if not inside(o))]
     kept = hits[:1]
     for hit in hits[1:]:
         gap = name[kept[-1].end:hit.start]
@@ -248,6 +256,8 @@ def _ingredients(name: str, lex: Lexicon) -> list[str]:
 
 # "Switch gabapentin to pregabalin", "change Norco to tramadol", "replace the TENS with an
 # H-wave unit": the request is what comes after.
+_REPLACING = re.compile(r"\b(?:to replace|replacing|instead of|in place of|rather than)\b",
+                        re.I)
 _SWITCH = re.compile(r"\b(?:switch\w*|chang\w*|convert\w*|transition\w*)\b[^.;]*?"
                      r"\b(?:to|over to)\b|\breplac\w*\b[^.;]*?\bwith\b", re.I)
 
@@ -328,6 +338,8 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     service = _not_purposes(name, _both_readings(name, lex), lex)
     if (switch := _SWITCH.search(name)) and any(h.start >= switch.end() for h in service):
         service = [h for h in service if h.start >= switch.end()]  # what it is switched to
+    elif (old := _REPLACING.search(name)) and any(h.end <= old.start() for h in service):
+        service = [h for h in service if h.end <= old.start()]  # "X, to replace Y": not Y
     # a test named after "with" or "including" goes with the service named before it
     # ("medical clearance with CBC and basic metabolic panel", "ESI with fluoroscopy")
     if (joined := _WITH.search(name)) and any(h.end <= joined.start() for h in service):
@@ -408,6 +420,9 @@ def spinal_levels(name: str) -> int | None:
     """How many spinal levels a request names: "L4-5 and L5-S1" 2, "L3-S1" 3, "left L5" 1,
     "single-level" 1; None when it names none."""
     segments = set()
+    outside = re.sub(r"\([^()]*\)", " ", name)
+    if _SEGMENT.search(outside):  # brackets add the nerves of the levels named before them
+        name = outside
     for found in _SEGMENT.finditer(name):
         first = f"{found.group(1)}{found.group(2)}"
         if first not in _SPINE:

@@ -477,7 +477,7 @@ _ADVICE = re.compile(r"\bTO\s+THE\s+(?:PRESCRIBER|PRESCRIBING|TREATING|REQUESTIN
 # (a dated note may follow it: "PLAN / REQUEST FOR AUTHORIZATION (submitted 03/23/2021)")
 _CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED +
                         r"(?=[A-Z0-9 /&,()'-]{4,90}(?:\([^()\n]{1,40}\))?[ \t]*$)[^\n]*?\b"
-                        r"(?:PLAN|REQUEST|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
+                        r"(?:PLAN|REQUEST(?:ED|S)?|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
                         r"FUTURE MEDICAL)"
                         r"\b[^\n]*$", re.M)
 _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'-]{3,60}[ \t]*$"
@@ -493,7 +493,8 @@ _REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?
                          r"(?:asking|ask) for(?: authori[sz]ation (?:of|for))?|would like(?: to "
                          r"(?:request|order|obtain|start|try))?|"
                          r"authori[sz]ation (?:is requested )?(?:for|of)|recommend(?:ed|ing|s)?|"
-                         r"prescrib(?:e|ed|ing)|refill(?: of)?|order(?:ed|ing)?|will need|"
+                         r"prescrib(?:e|ed|ing)|refill(?: of)?|renew(?:ing|ed|s)?|"
+                         r"order(?:ed|ing)?|will need|"
                          r"(?:will |to )?(?:start|begin|dispense)|trial of)\s+", re.I)
 _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|completed|declined|"
                             r"denied|on hold)\b|"
@@ -615,7 +616,7 @@ def _plan_statements(text: str, start: int, end: int) -> list[tuple[str, int]]:
     out = []
     for clause in re.finditer(r"(?:[^.;\n]|\.(?=\d)|\n(?![ \t]*\n))+", text[start:end]):
         body = " ".join(clause.group().split())
-        if 3 <= len(body) <= 120 and not _NOT_ORDERED.match(body):
+        if 3 <= len(body) <= 200 and not _NOT_ORDERED.match(body):
             out.append((body, start + clause.start() + (len(clause.group())
                                                         - len(clause.group().lstrip()))))
     return out
@@ -852,14 +853,27 @@ def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, 
     return out
 
 
+# Where objects part: "and" before a word (not before a spinal level: "L4-5 and L5-S1") and
+# semicolons, outside brackets ("(L3, L4 and L5 medial branches)").
+_AND = re.compile(r",?\s+and\s+(?=[A-Za-z])(?![CTLS]\d)|;")
+
+
 def _objects(rest: str, at: int) -> list[tuple[str, int]]:
-    out = []
-    for part in re.finditer(r"[^;]+?(?=,?\s+and\s+(?:a |an |the )?(?=[A-Za-z])|;|$)",
-                            rest.rstrip(". \n")):
-        name = " ".join(part.group().split()).strip(" ,")
+    rest = rest.rstrip(". \n")
+    cuts, depth, last = [], 0, 0
+    for found in _AND.finditer(rest):
+        depth += rest.count("(", last, found.start()) - rest.count(")", last, found.start())
+        last = found.start()
+        if depth <= 0:
+            cuts.append(found)
+    out, begin = [], 0
+    for stop, resume in [*((c.start(), c.end()) for c in cuts), (len(rest), len(rest))]:
+        part = rest[begin:stop]
+        name = " ".join(part.split()).strip(" ,")
         name = re.sub(r"^(?:and|a|an|the|also|for|of|with)\s+", "", name)
         if name:
-            out.append((name, at + part.start() + part.group().index(name.split()[0])))
+            out.append((name, at + begin + part.index(name.split()[0])))
+        begin = resume
     return out
 
 
