@@ -151,6 +151,19 @@ def test_negated_red_flags_are_read_absent_and_never_approve(kb, sentence):
 
 
 @pytest.mark.parametrize("sentence", [
+    # the answer after a list, and continence unchanged (some flags absent: not all of them)
+    "Fever, weight loss, saddle numbness: denies.",
+    "Night pain, fever, bowel or bladder change - denies.",
+    "No change in bowel or bladder function.",
+])
+def test_named_red_flags_denied_are_read_absent(kb, sentence):
+    read = read_letter(_with(sentence), SEED.name, kb.terms)
+    flags = [f for f in read_case(read.graph.facts).findings
+             if kb.terms.is_a(f.concept, RED_FLAG)]
+    assert flags and not any(f.present for f in flags), flags
+
+
+@pytest.mark.parametrize("sentence", [
     "He would consider a fusion if red flags develop.",
     "The mother has red flags.",
     "Possible red flags.",
@@ -236,6 +249,16 @@ def test_reasons_and_negated_outcomes(sentence, word, expected):
     from reasoner.reader.assertion import assertions
     start = sentence.index(word)
     assert assertions(sentence, [(start, start + len(word))])[0].value == expected
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("Straight leg raise was nega tive bilaterally.", "Straight leg raise"),
+    ("Sensation is in tact to light touch.", "Sensation"),
+])
+def test_a_cue_split_by_a_scanner_still_negates(kb, text, word):
+    read = read_letter(f"PROGRESS REPORT\n\n{text}\n\nPLAN:\n1. Acupuncture x6.\n".encode(),
+                       "r.txt", kb.terms)
+    assert not [f for f in read_case(read.graph.facts).findings if f.present], word
 
 
 def test_a_field_marked_none_negates_its_label_only():

@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 346 documents of sixteen authors.
+# fact kind -> (precision floor, recall floor), on the 362 documents of seventeen authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -26,6 +26,11 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # of 53, 1 negated read present). The patterns behind their failures were then learned (form
 # rows answered by ticked boxes, ASCII tables, plan labels, UR letters to the worker, a study's
 # conclusion in its own sentence...): 47 of 57, 39 of 56 and 42 of 53 today, none negated.
+# On 2026-12-04 (fourth session) heldout-l joined (16 documents in the structure of published
+# IMR decisions, with invented facts; 54 items): its first reading, by the reader of commit
+# b0ea4a5, was 35 of 54 items with 5 negated facts read as present (scanner-split cues,
+# "X, Y: denies", "no change in bowel or bladder function"); those three patterns were then
+# learned (none negated since).
 FLOORS = {
     "assessment": (0.73, 0.73),
     "diagnosis": (0.79, 0.78),
@@ -53,7 +58,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 346
+    assert len(gold_documents([CORPUS])) >= 362
 
 
 def test_no_document_is_lost(report):

@@ -124,6 +124,12 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["denies", "denied"]}},
             {"LOWER": {"IN": ["change", "changes", "problems", "issues", "symptoms",
                               "complaints"]}}], max_scope=6),
+        # "No change in bowel or bladder function": continence unchanged is none lost (not "no
+        # change in the numbness": that persists)
+        rule("no change in bowel", _NEGATED, "FORWARD", [
+            {"LOWER": "no"}, {"LOWER": {"IN": ["change", "changes"]}}, {"LOWER": "in"},
+            {"LOWER": {"IN": ["his", "her", "their", "the"]}, "OP": "?"},
+            {"LOWER": {"IN": ["bowel", "bladder", "bowel/bladder"]}, "OP": "+"}], max_scope=6),
         rule("function unchanged (after)", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["function", "functions", "control", "habits"]}}, _BE,
             {"LOWER": {"IN": ["unchanged", "normal", "intact", "preserved", "ok"]}}],
@@ -217,6 +223,11 @@ def _rules() -> list[Any]:
              [{"ORTH": {"IN": [":", "-", "--", "="]}},
               {"LOWER": {"IN": ["none", "negative", "absent", "denied", "nil"]}}],
              max_scope=8),
+        # "Fever, weight loss, saddle numbness: denies." (not "ROS: Denies fever, ...": there
+        # it opens the list that follows)
+        rule(": denies (end)", _NEGATED, "BACKWARD",
+             [{"ORTH": {"IN": [":", "-", "--", "="]}}, {"LOWER": {"IN": ["denies", "denied"]}},
+              _END], max_scope=8),
         # "Review of systems is negative for abdominal pain, heartburn": the list after it
         rule("is negative for", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["is", "was", "are", "were"]}},

@@ -78,7 +78,24 @@ def clean(text: str) -> Cleaned:
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
-    return Cleaned("".join(chars), tuple(offsets), text)
+    return _rejoin_split_cues(Cleaned("".join(chars), tuple(offsets), text))
+
+
+# Words that say whether a finding is there, as a scanner splits them: "Straight leg raise was
+# nega tive" (a split cue leaves the finding read as present)
+_CUES = ("negative", "positive", "normal", "denies", "denied", "absent", "intact",
+         "unremarkable")
+_SPLIT_CUE = re.compile(r"\b(?:" + "|".join(
+    f"{w[:i]} {w[i:]}" for w in _CUES for i in range(2, len(w) - 1)) + r")\b", re.I)
+
+
+def _rejoin_split_cues(cleaned: Cleaned) -> Cleaned:
+    cuts = [m.start() + m.group().index(" ") for m in _SPLIT_CUE.finditer(cleaned.text)]
+    if not cuts:
+        return cleaned
+    keep = sorted(set(range(len(cleaned.text))) - set(cuts))
+    return Cleaned("".join(cleaned.text[i] for i in keep),
+                   tuple(cleaned.offsets[i] for i in keep), cleaned.original)
 
 
 # The border of a table drawn in ASCII ("+----+------+"): its rows read as any '|' table
