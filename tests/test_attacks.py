@@ -431,6 +431,13 @@ SERVICE_VARIANTS = {
     "ask": "ASK { " + _ESC + _SVC + " }",
     "describe": "DESCRIBE ?a WHERE { " + _ESC + _SVC + " }",
     "escaped-service-iri": r"SELECT ?a WHERE { SERVICE <{escaped_url}/x> { ?a ?b ?c } }",
+    # `<` after an operand is less-than to Oxigraph, but an IRI to the grammar's longest match:
+    # "<2)SERVICE#>" would hide the SERVICE keyword (and the rest of the line) in an IRI
+    "lt-after-var": "SELECT ?a WHERE { BIND(1 AS ?x) FILTER(?x<2)SERVICE#>\n<{url}/x> "
+                    "{ ?a ?b ?c } }",
+    "lt-after-number": "SELECT ?a WHERE { FILTER(1<2)SERVICE#>\n<{url}/x> { ?a ?b ?c } }",
+    "lt-after-call": "SELECT ?a WHERE { BIND(1 AS ?x) FILTER(STR(?x)<\"2\")SERVICE#>\n<{url}/x> "
+                     "{ ?a ?b ?c } }",
 }
 SPARQL_TRANSPORTS = ["get", "post-query", "post-form"]
 
@@ -517,6 +524,9 @@ def _deep_queries() -> dict[str, str]:
         "binds-8k": "SELECT * WHERE { BIND(1 AS ?x0) "
                     + "".join(f"BIND(?x{i} AS ?x{i + 1})" for i in range(8_000)) + "}",
         "alternative-path-30k": "ASK { ?s " + "|".join(["<a:p>"] * 30_000) + " ?o }",
+        # brackets the grammar's longest match would read as one IRI after `?x<`
+        "parens-after-less-than": "SELECT * WHERE { BIND(1 AS ?x) BIND(2 AS ?y) FILTER(?x<"
+                                  + "(" * 60_000 + "?y" + ")" * 60_000 + "&&?y>0) }",
     }
 
 

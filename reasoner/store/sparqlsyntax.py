@@ -9,6 +9,9 @@ rest byte for byte. What Oxigraph parses then has no comment or escape whose bou
 read differently from us, so the SERVICE keyword, update operations and bracket depth seen here
 are the ones it evaluates. (Query workers also run without a network: see `queryworker`.)
 
+Where the grammar's longest match and Oxigraph differ (`<` after an operand in an expression is
+less-than to Oxigraph, an IRI to the grammar), the query must pass the checks read both ways.
+
 Refused here: updates (`UpdateRefused`), SERVICE (`ServiceRefused`), nesting deeper than
 MAX_NESTING (Oxigraph's parser recurses per level and dies at a few thousand), and any
 character no SPARQL token starts with, each with its line and column.
@@ -96,7 +99,18 @@ def prepare(sparql: str) -> PreparedQuery:
     """Tokenize, check and rewrite one SPARQL query; raises a QueryError subclass."""
     if len(sparql) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    tokens = tokenize(sparql)
+    tokens, split = _tokenize(sparql, split=True)
+    # Where an expression's `<` was read as less-than, the other reading (an IRI) must be
+    # safe too: a bracket taken for an expression that Oxigraph reads as a collection would
+    # otherwise hide what follows a `#` from the checks.
+    for reading in (tokens, _tokenize(sparql, split=False)[0]) if split else (tokens,):
+        _check(sparql, reading)
+    form = _form(sparql, tokens)
+    default, named = _dataset(sparql, tokens)
+    return PreparedQuery(_rewrite(tokens), form, default, named)
+
+
+def _check(sparql: str, tokens: list[Token]) -> None:
     _check_nesting(sparql, tokens)
     words = [t for t in tokens if t.kind == "word"]
     for token in words:
@@ -107,24 +121,90 @@ def prepare(sparql: str) -> PreparedQuery:
         if word == "SERVICE":
             raise _at(ServiceRefused("SERVICE is refused: the endpoint makes no outbound "
                                      "requests"), sparql, token)
-    form = _form(sparql, tokens)
-    default, named = _dataset(sparql, tokens)
-    return PreparedQuery(_rewrite(tokens), form, default, named)
 
 
 def tokenize(sparql: str) -> list[Token]:
+    """The query's tokens as Oxigraph reads them (see `_tokenize`)."""
+    return _tokenize(sparql, split=True)[0]
+
+
+def _tokenize(sparql: str, split: bool) -> tuple[list[Token], bool]:
     """The query's tokens in order, whitespace and comments included (the rewrite needs
-    them); an unexpected character is a QueryError at its line and column."""
-    tokens, pos, end = [], 0, len(sparql)
+    them); an unexpected character is a QueryError at its line and column.
+
+    One place where the grammar's longest match is not what Oxigraph reads: in an expression,
+    `<` after an operand is less-than (`FILTER(?x<2)SERVICE#>` is `?x`, `<`, `2`, `)`,
+    SERVICE and a comment, not `?x` and the IRI `<2)SERVICE#>`, which cannot follow an operand
+    there). The brackets are followed to know where expressions are."""
+    tokens: list[Token] = []
+    pos, end = 0, len(sparql)
+    context, was_split = _Context(), False
     while pos < end:
         found = _TOKEN.match(sparql, pos)
         if found is None or found.end() == pos:
             raise _at(QueryError(f"SPARQL syntax error: unexpected character "
                                  f"{sparql[pos]!r}"), sparql, Token("", "", pos))
         kind = found.lastgroup or ""
-        tokens.append(Token(kind, found.group(), pos))
-        pos = found.end()
-    return tokens
+        token = Token(kind, found.group(), pos)
+        if split and kind == "iri" and context.after_operand():
+            token = Token("punct", "<", pos)  # less-than: what follows is read as it comes
+            was_split = True
+        tokens.append(token)
+        context.push(token)
+        pos = token.start + len(token.text)
+    return tokens, was_split
+
+
+# Tokens that end an operand in an expression (what a binary operator may follow)
+_OPERAND_KINDS = frozenset({"var", "number", "string", "iri", "pname", "nil", "anon", "bnode",
+                            "langtag"})
+_OPERAND_ENDS = frozenset({")", "]", ")>>", ">>"})
+
+
+class _Context:
+    """Whether the tokenizer is inside an expression: brackets opened by FILTER, BIND, a
+    function call or the query's clauses outside its braces (SELECT (...), GROUP BY, HAVING,
+    ORDER BY) hold expressions; braces hold graph patterns (FILTER EXISTS { ... } included),
+    where a bracket is an RDF collection."""
+
+    def __init__(self) -> None:
+        self.stack: list[bool] = []  # per open bracket: an expression inside?
+        self.last: list[Token] = []  # the last two significant tokens
+
+    def in_expression(self) -> bool:
+        return self.stack[-1] if self.stack else False  # the prologue, or clauses
+
+    def after_operand(self) -> bool:
+        if not self.in_expression() or not self.last:
+            return False
+        prev = self.last[-1]
+        return prev.kind in _OPERAND_KINDS or prev.text in _OPERAND_ENDS or (
+            prev.kind == "word" and prev.text.lower() in ("true", "false"))
+
+    def push(self, token: Token) -> None:
+        if token.kind in ("space", "comment"):
+            return
+        text = token.text
+        if text in ("{", "{|"):
+            self.stack.append(False)
+        elif text in ("(", "[", "<<(", "<<"):
+            # outside all braces a bracket holds an expression: SELECT (...), HAVING (...)
+            self.stack.append(not self.stack or self.in_expression() or self._call())
+        elif text in _CLOSING and self.stack:
+            self.stack.pop()
+        self.last = [*self.last[-1:], token]
+
+    def _call(self) -> bool:
+        """A bracket in a graph pattern opening an expression: FILTER (...), BIND (...),
+        FILTER regex(...), FILTER <fn>(...); else a collection."""
+        if not self.last:
+            return False
+        prev = self.last[-1]
+        if prev.kind == "word":
+            return prev.text.upper() not in ("VALUES",)
+        before = self.last[0] if len(self.last) == 2 else None
+        return prev.kind in ("iri", "pname") and before is not None and \
+            before.kind == "word" and before.text.upper() == "FILTER"
 
 
 def _check_nesting(sparql: str, tokens: list[Token]) -> None:
