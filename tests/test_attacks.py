@@ -1011,6 +1011,13 @@ CASE_IRI_FORGERIES = {  # kind -> (the case's IRI, the IRI it forges, extra Turt
                                           f'<{SEED_REQ}> <{RDFS_LABEL}> "forged" .'),
     "case-inside-another-cases-namespace": (SEED_BASE + "forger", SEED_REQ,
                                             f'<{SEED_REQ}> <{RDFS_LABEL}> "forged" .'),
+    # a case named in the shared folder of cases, or by a scheme alone, forging the case of
+    # a letter not yet ingested (its IRI follows from the case number)
+    "case-in-the-shared-folder-forges-a-future-letter": (
+        "https://w3id.org/mtus-kg/case/forger",
+        "https://w3id.org/mtus-kg/case/imr-cm99-0000001/case", ""),
+    "scheme-only-case-iri-forges-a-future-letter": (
+        "https:forger", "https://w3id.org/mtus-kg/case/imr-cm99-0000002/case", ""),
 }
 
 

@@ -11,6 +11,7 @@ from reasoning runs, so their vocabulary is refused on any subject.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -43,14 +44,33 @@ class ForeignData(MtusError):
         return {"triple": self.triple}
 
 
-def namespace(case: str) -> str:
-    """The case's own namespace: its IRI up to the last '/', '#' or ':' (the case
-    `https://example.org/case/1/case` owns `https://example.org/case/1/...`)."""
-    cut = max(case.rfind("/"), case.rfind("#"), case.rfind(":"))
-    return case[:cut + 1]
+# Folders that hold many cases: a case named directly in one (".../case/evil") would own every
+# case under it, letters not yet ingested included.
+SHARED = ("https://w3id.org/mtus-kg/case/",)
 
 
-def _is_own(term, case: str, own: str) -> bool:  # noqa: ANN001
+def namespace(case: str) -> tuple[str, ...]:
+    """The IRI prefixes a case owns: the folder of its IRI (the case
+    `https://example.org/case/1/case` owns `https://example.org/case/1/...`) when that folder
+    is its own, else only what hangs under the case IRI itself (`<case>/...`, `<case>#...`).
+    A folder is not its own when it is a scheme, a host's root or a shared folder of cases:
+    `https:x` or `https://w3id.org/mtus-kg/case/x` must not own everything beside them."""
+    cut = max(case.rfind("/"), case.rfind("#"))
+    folder = case[:cut + 1]
+    return (folder,) if _own_folder(folder) else (case + "/", case + "#")
+
+
+def _own_folder(folder: str) -> bool:
+    if not folder or any(shared.startswith(folder) for shared in SHARED + RESERVED):
+        return False
+    parts = urlsplit(folder)
+    if parts.scheme in ("http", "https"):
+        # a path below the host's root: "https://example.org/c1/", not "https://example.org/"
+        return bool(parts.netloc) and parts.path.strip("/") != ""
+    return bool(parts.scheme) and parts.path.count(":") + parts.path.count("/") >= 2
+
+
+def _is_own(term, case: str, own: tuple[str, ...]) -> bool:  # noqa: ANN001
     return isinstance(term, ox.BlankNode) or (
         isinstance(term, ox.NamedNode) and (term.value == case or (
             term.value.startswith(own) and not term.value.startswith(RESERVED))))
@@ -69,8 +89,9 @@ def check(case: str, triples: Iterable[ox.Triple | ox.Quad]) -> tuple[set[str], 
             iri = subject.value
             if iri not in subjects:
                 if iri != case and (iri.startswith(RESERVED) or not iri.startswith(own)):
-                    raise ForeignData(f"a case may only describe itself and IRIs under {own}; "
-                                      "this triple is about something else", t)
+                    raise ForeignData("a case may only describe itself and IRIs under "
+                                      f"{' or '.join(own)}; this triple is about something "
+                                      "else", t)
                 subjects.add(iri)
         elif isinstance(subject, ox.Triple):
             raise ForeignData("a case may not make statements about triples", t)
