@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
 from api.errors import ApiError
-from reasoner.store.sparql import GraphResult, QueryResult, serialize_results
+from reasoner.store.sparql import GraphResult, QueryResult, SelectResult, serialize_results
 from reasoner.vocab import GL, MTUS, PROV, RDF, RDFS, SKOS, TERM, XSD
 
 PREFIXES = {"mtus": MTUS, "term": TERM, "gl": GL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
@@ -105,19 +106,44 @@ def serialize_graph(triples: Iterable[ox.Triple], media: str) -> bytes:
     return ox.serialize(triples, format=GRAPH_TYPES[media], prefixes=PREFIXES) or b""
 
 
-def render(result: QueryResult, accept: str | None) -> tuple[str, bytes]:
-    """(media type, body) for a query result, negotiated against Accept."""
+# Characters XML 1.0 cannot hold (a stored literal may: N-Triples and JSON escape them); an XML
+# result holding one is ill-formed and fails the client's parser.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_TYPES = {RDF_XML, "application/sparql-results+xml"}
+
+
+def _terms(result: QueryResult) -> Iterable[object]:
     if isinstance(result, GraphResult):
-        offers = list(GRAPH_TYPES)
-        media = negotiate(accept, offers)
-        if media == RDF_XML and not rdf_xml_can_write(result.triples):
-            offers.remove(RDF_XML)  # the client's next choice, if it has one
-            media = negotiate(accept, offers)
-        if media is None:
-            raise not_acceptable(offers)
-        return media, serialize_graph(result.triples, media)
-    offers = list(SOLUTION_TYPES)
-    media = negotiate(accept, offers)
-    if media is None:
-        raise not_acceptable(offers)
-    return media, serialize_results(result, SOLUTION_TYPES[media])
+        for t in result.triples:
+            yield from (t.subject, t.predicate, t.object)
+    elif isinstance(result, SelectResult):
+        for row in result.rows:
+            yield from row
+
+
+def _xml_can_write(result: QueryResult) -> bool:
+    return not any(_NOT_XML.search(getattr(term, "value", "") or "") for term in _terms(result))
+
+
+def _writable(result: QueryResult, media: str) -> bool:
+    if media in _XML_TYPES and not _xml_can_write(result):
+        return False
+    return media != RDF_XML or rdf_xml_can_write(result.triples)  # type: ignore[union-attr]
+
+
+def render(result: QueryResult, accept: str | None) -> tuple[str, bytes]:
+    """(media type, body) for a query result, negotiated against Accept. A format that cannot
+    write this result (RDF/XML a predicate that is no XML name, XML a control character,
+    JSON-LD a triple term) gives way to the client's next choice, if it has one."""
+    graph = isinstance(result, GraphResult)
+    offers = list(GRAPH_TYPES if graph else SOLUTION_TYPES)
+    while (media := negotiate(accept, offers)) is not None:
+        if _writable(result, media):
+            try:
+                if isinstance(result, GraphResult):
+                    return media, serialize_graph(result.triples, media)
+                return media, serialize_results(result, SOLUTION_TYPES[media])
+            except (OSError, ValueError):  # e.g. "JSON-LD does not support RDF 1.2 yet"
+                pass
+        offers.remove(media)
+    raise not_acceptable(offers or list(GRAPH_TYPES if graph else SOLUTION_TYPES))

@@ -7,6 +7,7 @@ lookups. Building them also checks literal values (dates, numbers) and names the
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -156,8 +157,17 @@ def _as_date(g: _Graph, node: Term, pred: str, values: list[Term]) -> dt.date:
     return _converted(g, node, pred, values[0].value, _date, "a date (YYYY-MM-DD)")
 
 
+# Case quantities, doses, ages and scores are far below this; INF, NaN and 1e309 are no
+# quantity (they broke date and day arithmetic with a 500).
+_LARGEST = 1e9
+
+
 def _as_number(g: _Graph, node: Term, pred: str, values: list[Term]) -> float:
-    return _converted(g, node, pred, values[0].value, float, "a number")
+    number = _converted(g, node, pred, values[0].value, float, "a number")
+    if not math.isfinite(number) or abs(number) > _LARGEST:
+        raise InputError(f"'{values[0].value[:40]}' is not a usable number (finite, at most "
+                         f"{_LARGEST:.0e} in size)", source=g.source, term=_where(node, pred))
+    return number
 
 
 def _converted(g: _Graph, node: Term, pred: str, lexical: str, convert: Callable[[str], T],
@@ -249,6 +259,7 @@ def read_case(triples: Iterable[ox.Triple], source: str = "<input>") -> CaseFact
     linked = {local: g.objects(case, local)
               for local in ("diagnosis", "finding", "painScore", "priorTreatment", "medication",
                             "assessment", "request", "diagnosticStudy")}
+    _within_limits(linked, source)
     return _build(CaseFacts, dict(
         case=_key(case),
         age=_one(g, worker, "age", _as_integer),
@@ -268,6 +279,26 @@ def read_case(triples: Iterable[ox.Triple], source: str = "<input>") -> CaseFact
         studies=tuple(_build(Fact, {**_FACT, **g.fields(n, _FACT_SPEC)})
                       for n in linked["diagnosticStudy"]),
     ))
+
+
+# One case's size: a real case asks for a handful of services and records tens of facts (the
+# largest gold case of the reader corpus and the guideline tests records 47). Each
+# determination lists the facts it used, so a case of 200 requests x 9,000 findings (under
+# 1 MB posted) wrote 459,000 quads.
+MAX_REQUESTS = 50
+MAX_FACTS = 2000
+
+
+def _within_limits(linked: Mapping[str, list[Term]], source: str) -> None:
+    if len(linked["request"]) > MAX_REQUESTS:
+        raise InputError(f"the case asks for {len(linked['request'])} services; one case may ask "
+                         f"for at most {MAX_REQUESTS} (split it into several cases)",
+                         source=source, term="mtus:request")
+    facts = sum(len(nodes) for local, nodes in linked.items() if local != "request")
+    if facts > MAX_FACTS:
+        raise InputError(f"the case records {facts} facts (findings, diagnoses, treatments, "
+                         f"scores, studies); one case may record at most {MAX_FACTS}",
+                         source=source)
 
 
 def _build(cls: type[T], fields: dict[str, object]) -> T:

@@ -219,7 +219,8 @@ class Store:
         return self.path.with_name(self.path.name + ".journal")
 
     def status(self) -> dict:
-        return {"backend": "oxigraph", "path": str(self.path) if self.path else ":memory:",
+        # (no path: an anonymous client has no business knowing the server's directories)
+        return {"backend": "oxigraph", "persistent": self.path is not None,
                 "read_only": self.read_only, "guidelines_digest": self.guidelines_digest(),
                 # how query workers are kept off the network ("none" deserves attention);
                 # null until the first query started one

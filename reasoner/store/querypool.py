@@ -82,7 +82,7 @@ class _Worker:
             [sys.executable, "-m", "reasoner.store.queryworker", str(memory_bytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, cwd=_ROOT)
-        self._buffer = b""
+        self._buffer = bytearray()
         hello = json.loads(self._line(time.monotonic() + 30))
         self.isolation: str = hello.get("isolation", "none")
 
@@ -99,12 +99,13 @@ class _Worker:
                 raise _Died("the worker sent a malformed answer")
             self._fill(deadline)
         line, self._buffer = self._buffer.split(b"\n", 1)
-        return line
+        return bytes(line)
 
     def _exactly(self, size: int, deadline: float) -> bytes:
         while len(self._buffer) < size:
             self._fill(deadline)
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
         return data
 
     def _fill(self, deadline: float) -> None:
@@ -117,7 +118,7 @@ class _Worker:
         chunk = os.read(fd, 1 << 20)
         if not chunk:
             raise _Died(f"the worker ended ({_how(self.proc.wait())})")
-        self._buffer += chunk
+        self._buffer += chunk  # a bytearray grows in place (bytes would copy it each time)
 
     def kill(self) -> None:
         self.proc.kill()
@@ -150,6 +151,10 @@ class QueryPool:
         self._cond = threading.Condition()
         self.isolation: str | None = None  # how the last started worker left the network
         self.closed = False
+        # Queries waiting for a slot hold a server thread each: past this many, more are
+        # refused at once rather than starving every other route of threads.
+        self.max_waiting = 4 * size
+        self._waiting = 0
 
     def run(self, snapshot: str, query: PreparedQuery, dataset: Dataset,
             limits: Limits) -> QueryResult:
@@ -182,11 +187,19 @@ class QueryPool:
 
     def _acquire(self, deadline: float, timeout: float) -> _Worker:
         with self._cond:
-            while not self._idle and self._count >= self.size:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or self.closed:
-                    raise QueryTimeout(f"no query slot became free within {timeout:g} s")
-                self._cond.wait(remaining)
+            if not self._idle and self._count >= self.size and \
+                    self._waiting >= self.max_waiting:
+                raise QueryTimeout(f"the endpoint is busy: {self.size} queries running and "
+                                   f"{self._waiting} waiting; try again shortly")
+            self._waiting += 1
+            try:
+                while not self._idle and self._count >= self.size:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or self.closed:
+                        raise QueryTimeout(f"no query slot became free within {timeout:g} s")
+                    self._cond.wait(remaining)
+            finally:
+                self._waiting -= 1
             if self.closed:
                 raise StoreError("the store is closed")
             if self._idle:

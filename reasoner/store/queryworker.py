@@ -124,7 +124,7 @@ def _within(pieces, max_rows: int, max_bytes: int) -> tuple[list[str], str | Non
     taken: list[str] = []
     size = 0
     for piece in pieces:
-        size += len(piece)
+        size += len(piece.encode())  # bytes, not characters: an emoji is four
         if size > max_bytes:
             return taken, "bytes"
         taken.append(piece)

@@ -95,7 +95,7 @@ class RemoteStore:
         self._writers.shutdown(wait=True)
 
     def status(self) -> dict:
-        return {"backend": "sparql", "path": self.query_url, "read_only": self.read_only,
+        return {"backend": "sparql", "read_only": self.read_only,
                 "guidelines_digest": self.guidelines_digest()}
 
     def guidelines_digest(self) -> str | None:

@@ -1,0 +1,55 @@
+"""A case that is no real case (numbers no quantity can be, thousands of requests or facts) is
+bad input with a clear message, never a 500 or a run graph of hundreds of thousands of quads."""
+
+from __future__ import annotations
+
+import pytest
+
+SEED = """@prefix mtus: <https://w3id.org/mtus-kg/ontology#> .
+@prefix term: <https://w3id.org/mtus-kg/term/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix : <https://example.org/limits/1/> .
+:case a mtus:Case ; mtus:worker :w ; mtus:injury :i ; mtus:request :r .
+:w a mtus:InjuredWorker ; mtus:age 44 .
+:i a mtus:Injury ; mtus:injuryDate "2014-01-01"^^xsd:date .
+:r a mtus:TreatmentRequest ; mtus:concept term:PhysicalTherapy ;
+    mtus:requestDate "2015-01-01"^^xsd:date ; mtus:quantity 6 ; mtus:durationWeeks WEEKS .
+"""
+
+
+@pytest.mark.parametrize("weeks", ['"INF"^^xsd:double', '"NaN"^^xsd:double', "1e309",
+                                   "1" * 5000])
+def test_a_number_no_quantity_can_be_is_refused(client, weeks):
+    response = client.post("/v1/reason?store=false", content=SEED.replace("WEEKS", weeks),
+                           headers={"content-type": "text/turtle"})
+    assert response.status_code in (400, 422), response.text
+    assert "durationWeeks" in response.text and "usable number" in response.text
+
+
+def _many(requests: int, findings: int) -> str:
+    body = SEED.replace("WEEKS", "2").replace("mtus:request :r .", "mtus:request :r ;\n    "
+                                              + "".join(f"mtus:request :r{n} ; "
+                                                        for n in range(requests))
+                                              + "".join(f"mtus:finding :f{n} ; "
+                                                        for n in range(findings)) + "a mtus:Case .")
+    body += "".join(f":r{n} a mtus:TreatmentRequest ; mtus:concept term:Acupuncture ; "
+                    f'mtus:requestDate "2015-01-01"^^xsd:date .\n' for n in range(requests))
+    body += "".join(f":f{n} a mtus:Finding ; mtus:concept term:RedFlagSpinalPathology ; "
+                    "mtus:status mtus:Absent .\n" for n in range(findings))
+    return body
+
+
+@pytest.mark.parametrize(("requests", "findings", "said"), [
+    (60, 0, "at most 50"), (0, 2500, "at most 2000")])
+def test_a_case_too_large_to_be_real_is_refused(client, requests, findings, said):
+    response = client.post("/v1/reason", content=_many(requests, findings),
+                           headers={"content-type": "text/turtle"})
+    assert response.status_code in (400, 413, 422), response.text
+    assert said in response.text
+
+
+def test_a_case_within_the_limits_is_decided(client):
+    response = client.post("/v1/reason?store=false", content=_many(40, 300),
+                           headers={"content-type": "text/turtle"})
+    assert response.status_code == 200, response.text
+    assert len(response.json()["determinations"]) == 41
