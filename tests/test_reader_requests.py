@@ -179,6 +179,33 @@ def test_a_level_list_and_its_bracketed_nerves_are_one_request(kb):
         ("LumbarMedialBranchBlock", 2), ("Naproxen", None), ("Omeprazole", None)]
 
 
+def _report(requests: str) -> str:
+    return (f"PROGRESS REPORT\n\n{HISTORY}BMI 36. Low back pain.\n\nDIAGNOSES:\n1. Lumbar "
+            f"sprain/strain\n\nREQUEST FOR AUTHORIZATION:\n{requests}\nWORK STATUS: Modified.\n")
+
+
+def test_a_service_named_with_a_finding_is_no_finding(kb):
+    """"Weight loss program" names a service: the words are no unexplained weight loss (a
+    red flag that would approve the MRI asked beside it)."""
+    read = read_letter(_report("1. Weight loss program, 12 weeks\n2. Smoking cessation program"
+                               "\n3. Lumbar MRI\n").encode(), "r.txt", kb.terms)
+    facts = read.extracted.facts
+    assert [f.concept.removeprefix(T) for f in facts if f.kind == "request"] == [
+        "WeightLossProgram", "SmokingCessationProgram", "LumbarMRI"]
+    assert not [f for f in facts if f.kind == "finding" and f.concept in (
+        T + "SuspectedTumor", T + "TobaccoUse")]
+
+
+@pytest.mark.parametrize(("line", "service"), [
+    ("1. IF unit purchase", "InterferentialStimulator"),  # "IF": interferential, no condition
+    ("1. Follow-up visit in 4 weeks", "FollowUpOfficeVisit"),  # a list headed as the request
+])
+def test_a_request_list_line_that_reads_like_an_instruction(kb, line, service):
+    read = read_letter(_report(line).encode(), "r.txt", kb.terms)
+    assert [f.concept.removeprefix(T) for f in read.extracted.facts if f.kind == "request"] == [
+        service]
+
+
 def test_a_procedure_requested_in_a_sentence_and_more_also_requested():
     text = (f"SURGICAL REQUEST\n\n{HISTORY}\n"
             "PROCEDURE REQUESTED\n"

@@ -286,10 +286,27 @@ def _statements(sentences):
                        if sentence.rfind(";", 0, cue.start()) > 0})
         bounds = [0, *cuts, len(sentence)]
         for a, b in zip(bounds, bounds[1:], strict=False):
-            part = sentence[a:b]
-            lead = len(part) - len(part.lstrip())
-            if part.strip():
-                yield start + a + lead, part.strip(), heading
+            for c, d in _bounded(sentence, a, b):
+                part = sentence[c:d]
+                lead = len(part) - len(part.lstrip())
+                if part.strip():
+                    yield start + c + lead, part.strip(), heading
+
+
+# The longest statement read whole. Reading a statement costs more than its length (patterns
+# look back over it per fact), so a "sentence" of 100 kB (a pasted list, a hostile letter) took
+# minutes; the longest sentence of a real letter in the corpus is under 3,000 characters.
+_LONGEST = 4000
+
+
+def _bounded(sentence: str, a: int, b: int):
+    """[a, b) in pieces of at most _LONGEST characters, cut after a comma or a space."""
+    while b - a > _LONGEST:
+        cut = max(sentence.rfind(", ", a, a + _LONGEST), sentence.rfind(" ", a, a + _LONGEST))
+        cut = cut + 1 if cut > a else a + _LONGEST
+        yield a, cut
+        a = cut
+    yield a, b
 
 
 def _sentences(text: str):
@@ -852,11 +869,18 @@ _PRESCRIBED_FOR = re.compile(r"\bfor\s+[\"'\u201c]?(?:(?:his|her|the|their|a|an|
                              r"nighttime|night)\s+)*$", re.I)
 
 
+_FINDING, _SERVICE = T("ClinicalFinding"), T("Service")
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
-    hits = [h for h in lex.find(sentence, T("ClinicalFinding"))
+    hits = [h for h in lex.find(sentence, _FINDING)
             if not lex.terms.is_a(h.term, T("DrugSideEffect"))
             and not _NOT_MYOTOMAL.search(sentence[:h.start])]
+    if hits:  # a finding inside a service's name is none: "weight loss program"
+        services = lex.find(sentence, _SERVICE)
+        hits = [h for h in hits if not any(s.start <= h.start and h.end <= s.end and
+                                           s.end - s.start > h.end - h.start for s in services)]
     released: set[str] = set()
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
@@ -1500,13 +1524,15 @@ _PAIN = re.compile(r"(?<![\d/.-])(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\
 
 def _pain(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     scores = list(_PAIN.finditer(sentence))
+    # said of the sentence, not of a score: found once ("naproxen takes pain from 5/10 to 2/10")
+    on_drug = _ON_DRUG.search(sentence) if scores else None
+    on_drug = on_drug if on_drug and lex.first(sentence, T("Drug")) else None
     for n, found in enumerate(scores):
         after = found.group("after").split(" and ")[0]
         before = sentence[scores[n - 1].end() if n else max(0, found.start() - 40):found.start()]
         context = _pain_context(lex, before, sentence[found.end():scores[n + 1].start()
                                                       if n + 1 < len(scores) else None])
-        if context == "CurrentPain" and (on_drug := _ON_DRUG.search(sentence)) and \
-                lex.first(sentence, T("Drug")):
+        if context == "CurrentPain" and on_drug:
             # "naproxen takes pain from 5/10 to 2/10": before and on the drug
             if found.start() == on_drug.start(1):
                 context = "WithoutMedication"
@@ -1515,8 +1541,9 @@ def _pain(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
         low, high = float(found.group(1)), found.group(2)
         start = found.start()
         if n == 0:  # the first score's span starts at 'Pain is rated'
-            lead = re.search(r"\b(?:pain|VAS)\b[^.]*$", sentence[:start], re.I)
-            start = lead.start() if lead else start
+            window = max(0, start - 200)
+            lead = re.search(r"\b(?:pain|VAS)\b[^.]*$", sentence[window:start], re.I)
+            start = window + lead.start() if lead else start
         end = found.end() + (len(after.rstrip(" ,")) if context != "CurrentPain" else 0)
         out.facts.append(Mention("pain", None, at + start, at + end, sentence[start:end],
                               {"value": low, "value_high": float(high) if high else None,

@@ -498,7 +498,9 @@ _REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?
                          r"(?:will |to )?(?:start|begin|dispense)|trial of)\s+", re.I)
 _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|completed|declined|"
                             r"denied|on hold)\b|"
-                            r"^(?:if|consider|follow[- ]?up|return|continue (?:home|with home|hep)|"
+                            # ("IF unit": interferential, not a condition)
+                            r"^(?:(?-i:if|If)|consider|follow[- ]?up|return|"
+                            r"continue (?:home|with home|hep)|"
                             r"(?:he|she|the patient|patient|pt) (?:will|is to|should|to) "
                             r"(?:continue|follow|return))\b|would consider|may (?:be )?consider"
                             r"|may refer|may be discussed"
@@ -526,7 +528,10 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
                  or _enumerated(text, start, stop) or _spoken(text, start, stop)
                  or _requested_in_sentences(text, start, stop)
                  or _plan_statements(text, start, stop))
-        _add_items(items, lines, asked=bool(table))
+        # a list headed as the request ("Requests for authorization:", "RFA:") asks for the
+        # visits it lists too ("Follow-up office visit in 4 weeks")
+        heading = text[text.rfind("\n", 0, start - 1) + 1:start]
+        _add_items(items, lines, asked=bool(table or _ASKED_LABEL.search(heading)))
     if not items:
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
         _add_items(items, _spoken(text, 0, len(text))
