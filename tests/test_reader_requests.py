@@ -159,6 +159,13 @@ def test_a_plan_line_telling_what_was_done_orders_nothing(kb, line):
         ("Naproxen", 550.0)]
 
 
+def test_a_plan_heading_in_capitals_with_a_bracketed_date_and_a_colon():
+    text = (f"PR-2\n\n{HISTORY}\n"
+            "TREATMENT PLAN / REQUEST FOR AUTHORIZATION (Date of request: 06/15/2015):\n"
+            "1. Physical therapy 2x4 lumbar\n2. Naproxen 550 mg #60\n")
+    assert _items(text) == ["Physical therapy 2x4 lumbar", "Naproxen 550 mg #60"]
+
+
 def test_a_plan_heading_in_capitals_with_a_dated_note():
     text = (f"ENCOUNTER SUMMARY\n\n{HISTORY}\n"
             "PLAN / REQUEST FOR AUTHORIZATION (submitted 03/23/2021)\n"

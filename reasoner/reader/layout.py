@@ -476,7 +476,7 @@ _ADVICE = re.compile(r"\bTO\s+THE\s+(?:PRESCRIBER|PRESCRIBING|TREATING|REQUESTIN
 # A heading in capitals that names the plan: "TREATMENT PLAN / REQUEST FOR AUTHORIZATION"
 # (a dated note may follow it: "PLAN / REQUEST FOR AUTHORIZATION (submitted 03/23/2021)")
 _CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED +
-                        r"(?=[A-Z0-9 /&,()'-]{4,90}(?:\([^()\n]{1,40}\))?[ \t]*$)[^\n]*?\b"
+                        r"(?=[A-Z0-9 /&,()'-]{4,90}(?:\([^()\n]{1,40}\))?[ \t]*:?[ \t]*$)[^\n]*?\b"
                         r"(?:PLAN|REQUEST(?:ED|S)?|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
                         r"FUTURE MEDICAL)"
                         r"\b[^\n]*$", re.M)
