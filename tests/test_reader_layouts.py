@@ -97,6 +97,11 @@ UR_CASE = ("CLINICAL FACTS\n* 47 y/o F cashier, low back strain lifting water 02
     ("REQUEST 1 of 2\n  Service requested: Lumbar MRI without contrast\n  Determination: Denied\n"
      "REQUEST 2 of 2\n  Service requested: Naproxen 500 mg #60\n  Determination: Certified\n",
      ["Lumbar MRI without contrast", "Naproxen 500 mg #60"], ["non-certified", "certified"]),
+    ("DETERMINATIONS\n[1] Requested:    Lumbar MRI without contrast\n"
+     "    Determination: NON-CERTIFIED\n    Authorized:    none\n\n"
+     "[2] Requested:    Chiropractic 2 x 6\n    Determination: MODIFIED\n"
+     "    Authorized:    6 visits (2 x 3)\n",
+     ["Lumbar MRI without contrast", "Chiropractic 2 x 6"], ["non-certified", "modified"]),
 ])
 def test_a_utilization_review_letter(items, names, actions):
     letter = _letter("ACME MANAGED CARE\nNOTICE OF UTILIZATION REVIEW DETERMINATION\n"

@@ -134,8 +134,11 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
 
 # "Item 1 of 3: Right knee arthroscopy", "Disputed Service: X-ray lumbar spine", "[Issue 2]
 # Custom orthotics", each followed within a few lines by its "Outcome: Overturned".
-_ITEM_LINE = re.compile(r"^[ \t*#]*\[?(?:item|issue|question|disputed (?:service|item|treatment|"
-                        r"request)|requested (?:service|treatment)|service|treatment|request)"
+# ("[1] Requested: Acupuncture x6": a numbered block, its item on the "Requested" line)
+_ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)])?[ \t]*"
+                        r"\[?(?:item|issue|question|disputed (?:service|item|treatment|"
+                        r"request)|requested (?:service|treatment)|service|treatment|requested|"
+                        r"request)"
                         r"(?:\(s\)|s)?\b(?:[ \t]+(?:in dispute|at issue|under review|requested))?"
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
                         r"[ \t]*[:.)\]\-\u2013]?[ \t]*(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
