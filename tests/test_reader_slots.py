@@ -1081,6 +1081,30 @@ def test_care_in_hours(kb, name, quantity, unit, days):
         quantity, unit, days)
 
 
+@pytest.mark.parametrize(("snippet", "concept", "present"), [
+    # what the worker has had, told in a prior-treatment sentence
+    ("She has had no recent flare-up.", "AcuteExacerbation", False),
+    # a knee's night pain is no spinal red flag; the spine's is
+    ("She has had left knee pain ever since, with night pain most nights.", "SuspectedTumor",
+     None),
+    ("Low back pain with night pain most nights.", "SuspectedTumor", True),
+])
+def test_findings_said_in_passing(kb, snippet, concept, present):
+    found = [f.props["present"] for f in _of(_facts(kb, snippet), "finding", concept)]
+    assert found == ([present] if present is not None else [])
+
+
+@pytest.mark.parametrize(("snippet", "drug"), [
+    ("Medications: pregabalin 75 mg twice a day.\nShe said the tingling is no different on "
+     "pregabalin than it was before she started it.", "Pregabalin"),
+    ('He says the naproxen "doesn\'t really do anything anymore."', "Naproxen"),
+])
+def test_no_benefit_said_in_other_words(kb, snippet, drug):
+    courses = [f for f in _facts(kb, snippet).facts if f.kind in ("prior", "medication")
+               and f.concept == TERM + drug]
+    assert courses and courses[0].props.get("response", "").endswith("NoImprovement"), courses
+
+
 def test_homebound_is_kept_only_where_home_care_is_asked(kb):
     told = "He drives himself to appointments and walks two miles a day."
     asked = _facts(kb, told, plan="1. Home health aide 4 hours a day, 5 days a week.")

@@ -193,6 +193,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _responses(out, lex, sentence, at, asked)
         elif cue := _PRIOR.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "prior")
+            _findings(out, lex, sentence, at, day)  # "She has had no recent flare-up."
         elif cue := _MEDS.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "medication")
             _later_directions(out, lex, sentence)  # "She takes it three times a day."
@@ -869,7 +870,9 @@ _PRESCRIBED_FOR = re.compile(r"\bfor\s+[\"'\u201c]?(?:(?:his|her|the|their|a|an|
                              r"nighttime|night)\s+)*$", re.I)
 
 
-_FINDING, _SERVICE = T("ClinicalFinding"), T("Service")
+_FINDING, _SERVICE, _TUMOUR = T("ClinicalFinding"), T("Service"), T("SuspectedTumor")
+_JOINT_PAIN = re.compile(r"\b(?:knee|shoulder|hip|elbow|wrist|hand|ankle|foot|rotator cuff)s?\b",
+                         re.I)
 
 
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
@@ -906,6 +909,9 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             hit, said = Match(suspected, hit.start, hit.end), Assertion.PRESENT
         if said not in (Assertion.PRESENT, Assertion.ABSENT):
             continue  # planned, possible, past or someone else's: not a finding of this exam
+        if said is Assertion.PRESENT and hit.term == _TUMOUR and "night" in \
+                sentence[hit.start:hit.end].lower() and _JOINT_PAIN.search(sentence):
+            continue  # a knee's or a shoulder's night pain is no spinal red flag
         if said is Assertion.PRESENT and _PRESCRIBED_FOR.search(sentence[:hit.start]) and \
                 lex.first(sentence[:hit.start], T("Treatment")):
             continue  # 'Soma, taken since 2016 for "back spasms"': why it was given, not now

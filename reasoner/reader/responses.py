@@ -119,7 +119,8 @@ _NONE = [
     r"(?:little|minimal|no) (?:effect|help|response)|not (?:helpful|effective)|"
     r"(?:has|have|had) not (?:progressed|changed|improved)|not progressed|"
     r"(?:pain|symptoms?|numbness|tingling) (?:\w+ )?persist(?:s|ed)?|persisted)\b",
-    r"\b(?:did|does|do) ?n[o']t (?:help|work|change|improve|do much|touch)|"
+    r"\b(?:did|does|do) ?n[o']t (?:really |actually |seem to |appear to )?(?:help|work|change|"
+    r"improve|do much|do anything|touch)|\bno different\b|"
     # "She did not feel it changed anything", "he does not think they helped"
     r"\b(?:did|does|do) ?n[o']t (?:feel|think|find|notice|believe) (?:that )?(?:it|they|this|"
     r"these|the \w+) (?:changed|helped|made (?:a|any) difference|did (?:anything|much)|worked)|"

@@ -137,8 +137,8 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
 # ("[1] Requested: Acupuncture x6": a numbered block, its item on the "Requested" line)
 _ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)])?[ \t]*"
                         r"\[?(?:item|issue|question|disputed (?:service|item|treatment|"
-                        r"request)|requested (?:service|treatment)|service|treatment|requested|"
-                        r"request)"
+                        r"request)|requested (?:service|treatment)|service|treatment|"
+                        r"requested(?=[ \t]*:)|request)"
                         r"(?:\(s\)|s)?\b(?:[ \t]+(?:in dispute|at issue|under review|requested))?"
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
                         r"[ \t]*[:.)\]\-\u2013]?[ \t]*(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
