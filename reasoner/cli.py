@@ -53,12 +53,25 @@ HERMIT_RUNS = 60  # as reasoner.authoring.qc.HERMIT_RUNS (a test keeps them equa
 QUERY_SUFFIXES = (".rq", ".sparql")
 
 
+# The largest case document the CLI reads (the API's default body limit is far smaller): more
+# is no case (`mtus reason - < /dev/zero` read until the memory ran out).
+MAX_CASE_BYTES = 64 << 20
+
+
+def _bounded(stream, source: str) -> bytes:  # noqa: ANN001 (a binary stream)
+    data = stream.read(MAX_CASE_BYTES + 1)
+    if len(data) > MAX_CASE_BYTES:
+        raise InputError(f"larger than {MAX_CASE_BYTES >> 20} MiB: not a case document",
+                         source=source)
+    return data
+
+
 def _read(path: str, fmt: str | None) -> tuple[bytes, str, str]:
     from reasoner.engine.intake import SUFFIXES, media_type_for
 
     if path == "-":
         media = SUFFIXES.get(f".{fmt}", fmt) if fmt else "text/turtle"
-        return sys.stdin.buffer.read(), media, "<stdin>"
+        return _bounded(sys.stdin.buffer, "<stdin>"), media, "<stdin>"
     file = Path(path)
     if _is_dir(file):
         raise InputError("is a directory: pass a case file (.ttl, .jsonld, .json, .nt), or - "
@@ -79,7 +92,8 @@ def _is_dir(file: Path) -> bool:
 def _read_bytes(file: Path) -> bytes:
     """A missing or unreadable file is bad input, with the reason, not a traceback."""
     try:
-        return file.read_bytes()
+        with file.open("rb") as stream:
+            return _bounded(stream, str(file))
     except FileNotFoundError:
         raise InputError("no such file", source=str(file)) from None
     except IsADirectoryError:

@@ -313,3 +313,10 @@ def test_read_a_missing_file_or_a_directory_is_bad_input(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
     assert main(["read", str(tmp_path)]) == 2
     assert "is a directory" in capsys.readouterr().err
+
+
+def test_an_endless_input_is_refused_not_read_until_memory_runs_out(tmp_path, capsys):
+    endless = tmp_path / "endless.ttl"
+    endless.symlink_to("/dev/zero")
+    assert main(["reason", str(endless), "--no-store"]) == 2
+    assert "larger than 64 MiB" in capsys.readouterr().err
