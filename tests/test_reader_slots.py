@@ -1094,6 +1094,17 @@ def test_findings_said_in_passing(kb, snippet, concept, present):
     assert found == ([present] if present is not None else [])
 
 
+@pytest.mark.parametrize(("snippet", "start"), [
+    ("He has been prescribed cyclobenzaprine 10 mg since his visit of 11/04/2014.", "2014-11-04"),
+    ("Cyclobenzaprine 5 mg three times a day was started at this visit for spasm.",
+     "2015-03-04"),  # the report's date
+])
+def test_when_a_drug_was_started(kb, snippet, start):
+    [course] = [f for f in _facts(kb, snippet).facts if f.concept == TERM + "Cyclobenzaprine"
+                and f.kind in ("prior", "medication")]
+    assert str(course.props.get("start")) == start
+
+
 @pytest.mark.parametrize(("snippet", "drug"), [
     ("Medications: pregabalin 75 mg twice a day.\nShe said the tingling is no different on "
      "pregabalin than it was before she started it.", "Pregabalin"),

@@ -95,7 +95,10 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         # "two lumbar epidural steroid injections", "an epidural injection": counted by name
         word = done.group(1).lower()
         props["sessions"] = 1 if word in ("a", "an") else count_of(word)
-    since = re.search(r"\b(?:since|started(?: on)?|starting(?: on)?|began(?: on)?)\s+("
+    # "since 03/04/2013", "since his visit of 03/04/2013", "started at the evaluation on ..."
+    since = re.search(r"\b(?:since|started(?: on| at)?|starting(?: on)?|began(?: on)?)\s+"
+                      r"(?:(?:his|her|their|the|a|an|last|visit|appointment|evaluation|exam|"
+                      r"examination|report|note|consultation|of|on|at|dated)\s+){0,4}("
                       + DATE_RE.pattern + ")", tail, re.I)
     if since:
         props["start"] = parse_date(since.group(1))
