@@ -1094,6 +1094,15 @@ def test_findings_said_in_passing(kb, snippet, concept, present):
     assert found == ([present] if present is not None else [])
 
 
+def test_a_monitoring_line_with_no_refill_requests_is_no_request(kb):
+    facts = _facts(kb, "Opioid monitoring: agreement signed 07/21/2014; UDS 01/12/2015 positive "
+                       "for hydrocodone only, as prescribed; CURES checked today; no early refill "
+                       "requests; ORT score 2 (low risk).")
+    [uds] = _of(facts, "assessment", "UrineDrugScreen")
+    assert uds.props["assessment_result"].endswith("Consistent")
+    assert [f.props["present"] for f in _of(facts, "finding", "ElevatedMisuseRisk")] == [False]
+
+
 @pytest.mark.parametrize(("snippet", "start"), [
     ("He has been prescribed cyclobenzaprine 10 mg since his visit of 11/04/2014.", "2014-11-04"),
     ("Cyclobenzaprine 5 mg three times a day was started at this visit for spasm.",

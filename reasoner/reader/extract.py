@@ -243,7 +243,21 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _merge_medications(out, lex)
     request_items.add_requests(out, lex, letter, current)
     _keep_homebound_for_home_care(out, lex)
+    _low_risk_is_no_elevated_risk(out)
     return out
+
+
+_LOW_RISK, _ELEVATED_RISK = T("LowMisuseRisk"), T("ElevatedMisuseRisk")
+
+
+def _low_risk_is_no_elevated_risk(out: Extracted) -> None:
+    """"ORT score 2 (low risk)" also says the risk is not moderate or high (as the terminology
+    defines low risk), so criteria for an elevated risk read as not met, not undocumented."""
+    for low in [f for f in out.facts if f.kind == "finding" and f.concept == _LOW_RISK
+                and f.props["present"]]:
+        if not _holds_finding(out, _ELEVATED_RISK, False, low.props["on_date"]):
+            out.facts.append(Mention("finding", _ELEVATED_RISK, low.start, low.end, low.label,
+                                     {**low.props, "present": False}))
 
 
 _HOMEBOUND, _HOME_CARE = T("Homebound"), T("HomeHealthServices")

@@ -509,7 +509,8 @@ def requests_something(sentence: str) -> bool:
 
 
 # Asking for something now, as opposed to naming what was prescribed before.
-_ASKS = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|order(?:ed|ing)?|"
+# (not an aberrant-behaviour review's "no early refill requests")
+_ASKS = re.compile(r"\b(?:(?<!refill )request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|order(?:ed|ing)?|"
                    r"(?<!early )refill(?:ed)?|would like|ask(?:s|ed|ing)? for|authori[sz]\w*|"
                    r"next visit)\b|"
                    r"\bplan\s*:", re.I)
