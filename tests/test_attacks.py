@@ -438,6 +438,17 @@ SERVICE_VARIANTS = {
     "lt-after-number": "SELECT ?a WHERE { FILTER(1<2)SERVICE#>\n<{url}/x> { ?a ?b ?c } }",
     "lt-after-call": "SELECT ?a WHERE { BIND(1 AS ?x) FILTER(STR(?x)<\"2\")SERVICE#>\n<{url}/x> "
                      "{ ?a ?b ?c } }",
+    # a second red-team pass: the keyword run into a prefixed name, a quote inside an IRI
+    # opening a long string in one reading, brackets of a subquery's ORDER BY, EXISTS { } as
+    # an operand
+    "keyword-glued-pname": "PREFIX : <{url}/> SELECT ?a WHERE { SERVICE: { ?a ?b ?c } }",
+    "keyword-glued-pname-ex": "PREFIX ex: <{url}/> SELECT ?a WHERE { SERVICEex:x { ?a ?b ?c } }",
+    "quote-in-iri-triple-term": "SELECT * WHERE { BIND(<<(?s ?p <urn:y\'\'\'>)>> AS ?t) "
+                                "FILTER(?s<2)SERVICE#>\n<{url}/x> { ?a ?b ?c } # \'\'\'\n}",
+    "subquery-order-by": "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s (?s<2)#> "
+                         "\'\'\'\n} SERVICE <{url}/x> { ?a ?b ?c } # \'\'\'\n}",
+    "exists-operand": "SELECT * WHERE { FILTER(EXISTS{?s ?p ?o}<2)SERVICE#>\n<{url}/x> "
+                      "{ ?a ?b ?c }\n}",
 }
 SPARQL_TRANSPORTS = ["get", "post-query", "post-form"]
 
@@ -524,6 +535,11 @@ def _deep_queries() -> dict[str, str]:
         "binds-8k": "SELECT * WHERE { BIND(1 AS ?x0) "
                     + "".join(f"BIND(?x{i} AS ?x{i + 1})" for i in range(8_000)) + "}",
         "alternative-path-30k": "ASK { ?s " + "|".join(["<a:p>"] * 30_000) + " ?o }",
+        # prefix operators before brackets (the depth count reset at each bracket), and
+        # chains without brackets
+        "bang-bracket-10k": "ASK { FILTER(" + ("!" * 128 + "(") * 80 + "true" + ")" * 80 + ") }",
+        "plus-chain-7k": "ASK { FILTER(" + "1+" * 7_000 + "1 > 0) }",
+        "minus-patterns-2700": "SELECT * WHERE { " + "MINUS{}" * 2_700 + "}",
         # brackets the grammar's longest match would read as one IRI after `?x<`
         "parens-after-less-than": "SELECT * WHERE { BIND(1 AS ?x) BIND(2 AS ?y) FILTER(?x<"
                                   + "(" * 60_000 + "?y" + ")" * 60_000 + "&&?y>0) }",

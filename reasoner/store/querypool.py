@@ -32,7 +32,7 @@ from reasoner.store.sparql import (
     StoreError,
     syntax_error,
 )
-from reasoner.store.sparqlsyntax import PreparedQuery
+from reasoner.store.sparqlsyntax import PreparedQuery, relocate
 
 _ROOT = str(Path(__file__).resolve().parents[2])  # the directory holding `reasoner`
 log = logging.getLogger("mtus.query")
@@ -174,7 +174,10 @@ class QueryPool:
                              f"query may use (MTUS_SPARQL_MEMORY_MB={self.memory_mb}); {exc}"
                              ) from None
         self._release(worker)
-        return _result(header, payload)
+        try:
+            return _result(header, payload)
+        except QueryError as error:
+            raise relocate(error, query) from None
 
     def close(self) -> None:
         with self._cond:

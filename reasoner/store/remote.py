@@ -47,7 +47,7 @@ from reasoner.store.sparql import (
     result_text,
     syntax_error,
 )
-from reasoner.store.sparqlsyntax import PreparedQuery, prepare
+from reasoner.store.sparqlsyntax import PreparedQuery, prepare, relocate
 from reasoner.vocab import GUIDELINE_GRAPH, PROV, RUN
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -192,7 +192,10 @@ class RemoteStore:
         url = self.query_url + ("?" + urllib.parse.urlencode(params) if params else "")
 
         def evaluate(text: str, limit: int, deadline: float) -> QueryResult:
-            return self._evaluate(url, text, limit, deadline)
+            try:
+                return self._evaluate(url, text, limit, deadline)
+            except QueryError as error:  # placed in the query as written
+                raise relocate(error, query) from None
 
         return run_bounded(self._slots, evaluate, query.text, limits.timeout, limits.max_rows)
 

@@ -2,23 +2,26 @@
 
 Oxigraph has no parse-only API, and rdflib's parser cannot stand in for it (it reads `#` inside
 some IRIs as a comment and differs from Oxigraph on codepoint escapes), so safety cannot be
-decided by asking another parser what the query means. Instead this module tokenizes the query
-with the terminals of the SPARQL 1.1 grammar (plus Oxigraph's SPARQL 1.2 punctuation) and hands
-Oxigraph a *rewritten* text: comments blanked and every codepoint escape (\\uXXXX) resolved, the
-rest byte for byte. What Oxigraph parses then has no comment or escape whose boundaries it could
-read differently from us, so the SERVICE keyword, update operations and bracket depth seen here
-are the ones it evaluates. (Query workers also run without a network: see `queryworker`.)
-
-Where the grammar's longest match and Oxigraph differ (`<` after an operand in an expression is
-less-than to Oxigraph, an IRI to the grammar), the query must pass the checks read both ways.
+decided by asking another parser what the query means. This module tokenizes the query with the
+terminals of the SPARQL 1.1 grammar (plus Oxigraph's SPARQL 1.2 punctuation), checks the tokens,
+and hands Oxigraph a *canonical* text built from those tokens alone: the prologue as written,
+then the tokens one space apart, comments dropped, codepoint escapes resolved, and every IRI and
+prefixed name replaced by a prefixed name declared in an added prologue. Oxigraph cannot read
+that text otherwise than the checks did: no `<` of the body can start an IRI (`FILTER(?x<2)
+SERVICE#>` read as one IRI hid SERVICE), no quote or `#` inside an IRI can open a string or a
+comment, no name can run into a keyword (`SERVICE:`). So the SERVICE keyword, update operations
+and nesting seen here are the ones it evaluates. Syntax errors it finds are placed back in the
+user's query (`relocate`). Query workers also run without a network (`queryworker`).
 
 Refused here: updates (`UpdateRefused`), SERVICE (`ServiceRefused`), nesting deeper than
-MAX_NESTING (Oxigraph's parser recurses per level and dies at a few thousand), and any
-character no SPARQL token starts with, each with its line and column.
+MAX_NESTING (Oxigraph's parser recurses per level and dies at a few thousand; prefix operators
+count), more than MAX_OPERATORS chained operators or patterns (a chain builds a tree as deep as
+it is long), and any character no SPARQL token starts with, each with its line and column.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -26,6 +29,11 @@ from urllib.parse import urljoin
 from reasoner.store.sparql import QueryError, ServiceRefused, UpdateRefused
 
 MAX_NESTING = 128
+MAX_OPERATORS = 1000  # binary operators, path steps and pattern keywords in one query
+_CHAINING = frozenset({"+", "-", "*", "/", "|", "||", "&&", "=", "!=", "<", ">", "<=", ">=",
+                       "^"})
+_CHAINING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "EXISTS",
+                             "IN"})
 MAX_QUERY_CHARS = 200_000
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
@@ -88,6 +96,8 @@ class PreparedQuery:
     form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
     from_graphs: tuple[str, ...] = ()  # the IRIs of FROM, resolved
     from_named: tuple[str, ...] = ()  # the IRIs of FROM NAMED, resolved
+    source: str = ""  # the query as the user wrote it
+    origins: tuple[tuple[int, int], ...] = ()  # (offset in text, offset in source) per token
 
     @property
     def has_dataset(self) -> bool:
@@ -99,15 +109,12 @@ def prepare(sparql: str) -> PreparedQuery:
     """Tokenize, check and rewrite one SPARQL query; raises a QueryError subclass."""
     if len(sparql) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    tokens, split = _tokenize(sparql, split=True)
-    # Where an expression's `<` was read as less-than, the other reading (an IRI) must be
-    # safe too: a bracket taken for an expression that Oxigraph reads as a collection would
-    # otherwise hide what follows a `#` from the checks.
-    for reading in (tokens, _tokenize(sparql, split=False)[0]) if split else (tokens,):
-        _check(sparql, reading)
+    tokens = tokenize(sparql)
+    _check(sparql, tokens)
     form = _form(sparql, tokens)
     default, named = _dataset(sparql, tokens)
-    return PreparedQuery(_rewrite(tokens), form, default, named)
+    text, origins = _rewrite(sparql, tokens)
+    return PreparedQuery(text, form, default, named, sparql, origins)
 
 
 def _check(sparql: str, tokens: list[Token]) -> None:
@@ -118,17 +125,14 @@ def _check(sparql: str, tokens: list[Token]) -> None:
         if word in UPDATE_WORDS:
             raise _at(UpdateRefused(f"the SPARQL endpoint is read-only: updates ({word}) "
                                     "are refused"), sparql, token)
-        if word == "SERVICE":
+        # (Oxigraph reads a keyword without a word boundary, so "SERVICEx" is refused too; a
+        # prefixed name "SERVICE:" is rewritten to a name of ours, so it cannot be read so)
+        if word.startswith("SERVICE"):
             raise _at(ServiceRefused("SERVICE is refused: the endpoint makes no outbound "
                                      "requests"), sparql, token)
 
 
 def tokenize(sparql: str) -> list[Token]:
-    """The query's tokens as Oxigraph reads them (see `_tokenize`)."""
-    return _tokenize(sparql, split=True)[0]
-
-
-def _tokenize(sparql: str, split: bool) -> tuple[list[Token], bool]:
     """The query's tokens in order, whitespace and comments included (the rewrite needs
     them); an unexpected character is a QueryError at its line and column.
 
@@ -138,7 +142,7 @@ def _tokenize(sparql: str, split: bool) -> tuple[list[Token], bool]:
     there). The brackets are followed to know where expressions are."""
     tokens: list[Token] = []
     pos, end = 0, len(sparql)
-    context, was_split = _Context(), False
+    context = _Context()
     while pos < end:
         found = _TOKEN.match(sparql, pos)
         if found is None or found.end() == pos:
@@ -146,19 +150,18 @@ def _tokenize(sparql: str, split: bool) -> tuple[list[Token], bool]:
                                  f"{sparql[pos]!r}"), sparql, Token("", "", pos))
         kind = found.lastgroup or ""
         token = Token(kind, found.group(), pos)
-        if split and kind == "iri" and context.after_operand():
+        if kind == "iri" and context.after_operand():
             token = Token("punct", "<", pos)  # less-than: what follows is read as it comes
-            was_split = True
         tokens.append(token)
         context.push(token)
         pos = token.start + len(token.text)
-    return tokens, was_split
+    return tokens
 
 
 # Tokens that end an operand in an expression (what a binary operator may follow)
 _OPERAND_KINDS = frozenset({"var", "number", "string", "iri", "pname", "nil", "anon", "bnode",
                             "langtag"})
-_OPERAND_ENDS = frozenset({")", "]", ")>>", ">>"})
+_OPERAND_ENDS = frozenset({")", "]", ")>>", ">>", "}"})  # "}": EXISTS { ... } < 2
 
 
 class _Context:
@@ -208,20 +211,36 @@ class _Context:
 
 
 def _check_nesting(sparql: str, tokens: list[Token]) -> None:
-    depth = unary = 0
+    """Oxigraph's parser recurses once per bracket and per prefix operator, and builds a chain
+    of binary operators or patterns as a tree as deep as it is long: a few thousand levels of
+    either end its worker's stack. Prefix operators before a bracket add to the depth inside
+    it (`!(!(!(...)))` was 81 brackets deep and 10,000 levels)."""
+    depth = pending = operators = 0
+    outer: list[int] = []
     for token in tokens:
         if token.kind in ("space", "comment"):
             continue
         text = token.text
         if text in _OPENING:
-            depth += 1
+            outer.append(depth)
+            depth, pending = depth + 1 + pending, 0
         elif text in _CLOSING:
-            depth -= 1
-            if depth < 0:
+            if not outer:
                 raise _at(QueryError(f"SPARQL syntax error: unbalanced {text!r}"), sparql, token)
-        unary = unary + 1 if text in _UNARY or text == "^^" else 0
-        if depth > MAX_NESTING or unary > MAX_NESTING:
+            depth, pending = outer.pop(), 0
+        elif text in _UNARY or text == "^^":
+            pending += 1
+        else:
+            pending = 0
+        if depth + pending > MAX_NESTING:
             raise _at(QueryError(f"the query nests deeper than {MAX_NESTING} levels"),
+                      sparql, token)
+        operators += (token.kind == "punct" and text in _CHAINING) or (
+            token.kind == "word" and text.upper() in _CHAINING_WORDS) or (
+            token.kind == "number" and text[0] in "+-")  # "1+1+1": a signed number is a step
+        if operators > MAX_OPERATORS:
+            raise _at(QueryError(f"the query chains more than {MAX_OPERATORS} operators or "
+                                 "patterns (UNION, OPTIONAL, MINUS, FILTER, +, ||, |, / ...)"),
                       sparql, token)
 
 
@@ -268,24 +287,122 @@ def _iri_of(sparql: str, token: Token, prefixes: dict[str, str], base: str) -> s
     prefix, _, local = token.text.partition(":")
     if token.kind == "pname" and prefix in prefixes:
         return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    if token.kind == "pname":
+        raise _at(QueryError(f"SPARQL syntax error: the prefix {prefix}: is not declared"),
+                  sparql, token)
     raise _at(QueryError(f"SPARQL syntax error: FROM needs an IRI, found {token.text[:40]!r}"),
               sparql, token)
 
 
-def _rewrite(tokens: list[Token]) -> str:
-    parts = []
-    for token in tokens:
-        if token.kind == "comment":
-            parts.append(" ")
-        elif token.kind in ("nil", "anon"):  # they may hold comments
-            parts.append(token.text[0] + token.text[-1])
-        elif token.kind == "iri" and "\\" in token.text:
-            parts.append(_resolved_iri(token))
-        elif token.kind == "string" and ("\\u" in token.text or "\\U" in token.text):
-            parts.append(_resolved_string(token))
+def _rewrite(sparql: str, tokens: list[Token]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The text Oxigraph runs, which it cannot read otherwise than the checks did: the
+    prologue as written (comments blanked, escapes resolved); after it, the tokens one space
+    apart with every IRI and prefixed name replaced by a prefixed name declared in an added
+    prologue. So no `<` of the body can start an IRI, no quote or `#` inside an IRI can open a
+    string or a comment, and no name can run into a keyword: each token is the one checked.
+    Also where each token of the text came from, (offset there, offset in the query), to place
+    the evaluator's syntax errors in the user's query."""
+    start = _body_start(tokens)
+    prefixes = _declared(tokens[:start])
+    names: dict[str, str] = {}  # IRI -> the prefixed name standing for it
+    taken = set(prefixes)
+    body: list[tuple[str, int]] = []  # (text, the token's offset in the query)
+    previous = ""
+    for token in tokens[start:]:
+        if token.kind in ("space", "comment"):
+            continue
+        if token.kind in ("iri", "pname"):
+            iri = _iri_of(sparql, token, prefixes, "") if token.kind == "pname" else \
+                _resolved_iri(token)[1:-1]
+            text = names.get(iri) or names.setdefault(iri, _fresh(taken, len(names)))
         else:
-            parts.append(token.text)
-    return "".join(parts)
+            text = _canonical(token)
+        glued = token.kind == "langtag" or "^^" in (token.text, previous)
+        body.append((text if glued or not body else " " + text, token.start))
+        previous = token.text
+    head = [(" " if t.kind == "comment" else _canonical(t), t.start) for t in tokens[:start]]
+    # (after the query's own BASE: a relative IRI declared here resolves as it would have)
+    declared = "\n" + "".join(f"PREFIX {name} <{iri}>\n" for iri, name in names.items())
+    parts, origins, offset = [], [], 0
+    for text, origin in [*head, (declared, -1), *body]:
+        if origin >= 0:
+            origins.append((offset + (len(text) - len(text.lstrip(" "))), origin))
+        parts.append(text)
+        offset += len(text)
+    return "".join(parts), tuple(origins)
+
+
+def relocate(error: QueryError, query: PreparedQuery) -> QueryError:
+    """The evaluator's syntax error placed in the query as the user wrote it (it read the
+    rewritten text)."""
+    if error.line is None or not query.origins:
+        return error
+    lines = query.text.split("\n")
+    at = sum(len(line) + 1 for line in lines[:error.line - 1]) + (error.column or 1) - 1
+    starts = [r for r, _ in query.origins]
+    n = max(bisect.bisect_right(starts, at) - 1, 0)
+    origin = query.origins[n][1] + max(at - starts[n], 0)
+    source = query.source
+    line = source.count("\n", 0, origin) + 1
+    column = origin - (source.rfind("\n", 0, origin) + 1) + 1
+    where = f"{error.line}:{error.column}"
+    error.line, error.column = line, column
+    error.message = error.message.replace(f"at {where}", f"at {line}:{column}", 1)
+    error.args = (error.message,)
+    return error
+
+
+def _canonical(token: Token) -> str:
+    if token.kind in ("nil", "anon"):  # they may hold comments
+        return token.text[0] + token.text[-1]
+    if token.kind == "iri" and "\\" in token.text:
+        return _resolved_iri(token)
+    if token.kind == "string" and ("\\u" in token.text or "\\U" in token.text):
+        return _resolved_string(token)
+    return token.text
+
+
+def _body_start(tokens: list[Token]) -> int:
+    """The index of the first token after the prologue (BASE <iri>, PREFIX p: <iri>)."""
+    n = 0
+    while n < len(tokens):
+        token = tokens[n]
+        if token.kind in ("space", "comment"):
+            n += 1
+            continue
+        keyword = token.text.upper() if token.kind == "word" else ""
+        if keyword not in ("BASE", "PREFIX"):
+            return n
+        wanted = 2 if keyword == "PREFIX" else 1
+        n += 1
+        while wanted and n < len(tokens):
+            wanted -= tokens[n].kind not in ("space", "comment")
+            n += 1
+    return n
+
+
+def _declared(prologue: list[Token]) -> dict[str, str]:
+    """The prefixes the prologue declares (each resolved against the BASE before it)."""
+    significant = [t for t in prologue if t.kind not in ("space", "comment")]
+    prefixes: dict[str, str] = {}
+    base = ""
+    for i, token in enumerate(significant):
+        word = token.text.upper() if token.kind == "word" else ""
+        following = significant[i + 1:i + 3]
+        if word == "BASE" and following and following[0].kind == "iri":
+            base = urljoin(base, _resolved_iri(following[0])[1:-1])
+        elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
+            prefixes[following[0].text[:-1]] = urljoin(base, _resolved_iri(following[1])[1:-1])
+    return prefixes
+
+
+def _fresh(taken: set[str], n: int) -> str:
+    """A prefix name the query does not use: q0:, q1:, ... (q_0: if a q0 is declared)."""
+    stem = "q"
+    while f"{stem}{n}" in taken:
+        stem += "_"
+    taken.add(f"{stem}{n}")
+    return f"{stem}{n}:"
 
 
 def _resolved_iri(token: Token) -> str:
