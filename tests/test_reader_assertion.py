@@ -306,6 +306,12 @@ def test_as_needed_is_a_frequency_not_a_condition():
     ("SLR: R reproduces LBP only @ 60 deg, no leg sx; L (-).", "SLR", "absent"),
     ("SLR reproduces leg pain only at 40 degrees.", "SLR", "present"),
     ("PT x12, none of which helped.", "PT", "present"),
+    # a question answered by boxes; continence said unchanged
+    ("D2. History of peptic ulcer, GI bleeding or perforation? .......... [ ] Yes  [X] No",
+     "peptic ulcer", "absent"),
+    ("Neuropathic pain? [X] Yes [ ] No", "Neuropathic pain", "present"),
+    ("Bowel/bladder: no change. Fever: none.", "Bowel/bladder", "absent"),
+    ("Numbness: no change.", "Numbness", "present"),
 ])
 def test_a_form_row_answered_by_its_boxes_or_a_cell(row, word, expected):
     start = row.index(word)

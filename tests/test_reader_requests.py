@@ -159,6 +159,23 @@ def test_a_plan_line_telling_what_was_done_orders_nothing(kb, line):
         ("Naproxen", 550.0)]
 
 
+def test_an_export_with_section_codes_and_numbered_fields():
+    text = (f"ENCOUNTER EXPORT\n\n{HISTORY}\n[S09] PLAN / RFA\nRFA.DATE: 08/13/2019\n"
+            "RFA.ITEM1: Tramadol 50 mg, 1 tab q6h prn, #60\n"
+            "RFA.ITEM2: Naproxen 500 mg, 1 tab BID, #60\n")
+    assert _items(text) == ["Tramadol 50 mg, 1 tab q6h prn, #60", "Naproxen 500 mg, 1 tab BID, #60"]
+
+
+def test_a_course_continued_for_more_visits_is_asked_for():
+    text = (f"PT NOTE\n\n{HISTORY}\nPLAN / REQUEST TO PTP FOR RFA\n"
+            "1. Continue physical therapy, right shoulder, 2x/week for 4 weeks (8 additional "
+            "visits).\n2. Interferential stimulator, 30-day home rental trial.\n"
+            "3. Continue home exercises.\n")
+    assert _items(text) == [
+        "Continue physical therapy, right shoulder, 2x/week for 4 weeks (8 additional visits)",
+        "Interferential stimulator, 30-day home rental trial"]
+
+
 def test_a_plan_heading_in_capitals_with_a_bracketed_date_and_a_colon():
     text = (f"PR-2\n\n{HISTORY}\n"
             "TREATMENT PLAN / REQUEST FOR AUTHORIZATION (Date of request: 06/15/2015):\n"

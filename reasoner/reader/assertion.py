@@ -750,11 +750,19 @@ def assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertio
 # [X] No  [ ] Yes [X] No", "SLR  R [ ]+ [X]-  L [ ]+ [X]-", "Numbness  [ ] R [ ] L [X] None".
 _BOX = re.compile(r"[ \t]*(?:(?P<side>[RL])[ \t]+)?\[(?P<tick>[ _xX\u2713\u2714]?)\][ \t]*"
                   r"(?P<answer>[+-]|[A-Za-z]+)")
-_LABEL_REST = re.compile(r"[A-Za-z /()'-]{0,30}?[ \t:.-]*"
+# (a question's rest too: "History of peptic ulcer, GI bleeding or perforation? .... [ ] Yes")
+_LABEL_REST = re.compile(r"[A-Za-z /()',?-]{0,40}?[ \t:.?-]*"
                          r"(?=(?:[RL][ \t]+)?\[[ _xX\u2713\u2714]?\])")
 _YES = {"yes", "y", "+", "positive", "pos", "present", "r", "l", "b", "bilateral", "right",
         "left"}
 _NO = {"no", "n", "-", "negative", "neg", "none", "absent", "normal", "wnl"}
+
+
+# "Bowel/bladder: no change", "bladder function - unchanged" (said of continence only: "Numbness:
+# no change" is numbness that persists)
+_CONTINENCE = re.compile(r"\b(?:bowel|bladder|b/b)\b", re.I)
+_UNCHANGED_AFTER = re.compile(r"[ \t]*(?:function|functions|control|habits)?[ \t]*[:\-][ \t]*"
+                              r"(?:no changes?|unchanged|normal|intact)\b", re.I)
 
 
 def ticked(sentence: str, end: int) -> Assertion | None:
@@ -799,6 +807,10 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
     for key in spans:
         if (boxed := ticked(sentence, key[1])) is not None:
             out.append(boxed)  # a form's row: its ticked boxes answer, whatever the words
+            continue
+        if _CONTINENCE.search(sentence[key[0]:key[1]]) and _UNCHANGED_AFTER.match(sentence,
+                                                                                  key[1]):
+            out.append(Assertion.ABSENT)  # "Bowel/bladder: no change": none lost
             continue
         span = chosen.get(key)
         found = by_span.get((span.start, span.end)) if span is not None else None

@@ -451,7 +451,8 @@ def _table_row(row: str, at: int, guideline: str | None, rationale: str | None) 
 _KEYWORD = (r"(?:PLAN|REQUEST\w*|AUTHORI[SZ]ATION|RFA|RECOMMEND\w*|FUTURE MEDICAL(?: CARE)?|"
             r"ORDERS?)")
 _NUMBERED = (r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)][ \t]*|\u00a7[ \t]*\d{1,2}\.?[ \t]*|"
-             r"Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*)?")
+             r"Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*|"
+             r"\[[A-Z]{0,3}\d{1,3}\][ \t]*)?")  # an export's section code: "[S09] PLAN / RFA"
 _PLAN = re.compile(
     # a heading line naming the plan or the request anywhere, ending with its colon: "DISCUSSION
     # AND PLAN:", "I am requesting authorization for:", "22. If further treatment required,
@@ -485,7 +486,9 @@ _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'
 
 # List items: "1.", "(2)", "a)", "-", bullets, and ticked boxes "[x]" (an empty box "[ ]" is an
 # option the physician did not tick: not a request).
+# ("RFA.ITEM1: Tramadol 50 mg #60": an export's numbered fields)
 _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][.)]|"
+                     r"(?:[A-Z]{2,8}\.)?ITEM[ \t]*\d{1,2}[ \t]*:|"
                      r"\[[xX\u2713\u2714]\]|\[[A-Za-z][A-Za-z ]{1,20}\])[ \t]*(?P<name>\S[^\n]*)$",
                      re.M)  # "[Rx]", "[Imaging]": an order list's kind of order
 _UNTICKED = re.compile(r"^[ \t]*\[[ _]\]", re.M)
@@ -680,7 +683,11 @@ _ITEM_LABEL = re.compile(r"(?:(?:request(?:ed|ing)?(?: authori[sz]ation)?(?: for
 # "Continue naproxen and home exercises" carries on what the worker has; with a quantity or a
 # refill ("Continue Norco 10/325 #90") it asks for more and is a request.
 _CONTINUE = re.compile(r"^(?:continue|continuing|cont\.?)\b", re.I)
-_ASKS_FOR_MORE = re.compile(r"#\s*\d|\b(?:qty|quantity|refills?|dispense|disp)\b", re.I)
+# (a course continued for a number of visits asks for them: "Continue physical therapy 2x/week
+# for 4 weeks (8 additional visits)")
+_ASKS_FOR_MORE = re.compile(r"#\s*\d|\b(?:qty|quantity|refills?|dispense|disp)\b|"
+                            r"\b\d{1,2}\s*(?:additional |more |further )?(?:visits?|sessions?|"
+                            r"treatments?)\b|\b\d\s*x\s*/?\s*(?:week|wk)|\b\d\s*x\s*\d\b", re.I)
 
 
 def _continued(name: str) -> bool:

@@ -5,7 +5,8 @@ some IRIs as a comment and differs from Oxigraph on codepoint escapes), so safet
 decided by asking another parser what the query means. This module tokenizes the query with the
 terminals of the SPARQL 1.1 grammar (plus Oxigraph's SPARQL 1.2 punctuation), checks the tokens,
 and hands Oxigraph a *canonical* text built from those tokens alone: the prologue as written,
-then the tokens one space apart, comments dropped, codepoint escapes resolved, and every IRI and
+then the tokens as they were spaced (a space where the user left any, always around a name of
+ours and after a `<`), comments dropped, codepoint escapes resolved, and every IRI and
 prefixed name replaced by a prefixed name declared in an added prologue. Oxigraph cannot read
 that text otherwise than the checks did: no `<` of the body can start an IRI (`FILTER(?x<2)
 SERVICE#>` read as one IRI hid SERVICE), no quote or `#` inside an IRI can open a string or a
@@ -296,10 +297,11 @@ def _iri_of(sparql: str, token: Token, prefixes: dict[str, str], base: str) -> s
 
 def _rewrite(sparql: str, tokens: list[Token]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The text Oxigraph runs, which it cannot read otherwise than the checks did: the
-    prologue as written (comments blanked, escapes resolved); after it, the tokens one space
-    apart with every IRI and prefixed name replaced by a prefixed name declared in an added
-    prologue. So no `<` of the body can start an IRI, no quote or `#` inside an IRI can open a
-    string or a comment, and no name can run into a keyword: each token is the one checked.
+    prologue as written (comments blanked, escapes resolved); after it, the tokens spaced as
+    written, with every IRI and prefixed name replaced by a prefixed name declared in an added
+    prologue, and a space after every "<". So no `<` of the body can start an IRI, no quote or
+    `#` inside an IRI can open a string or a comment, and no name can run into a keyword: each
+    token is the one checked.
     Also where each token of the text came from, (offset there, offset in the query), to place
     the evaluator's syntax errors in the user's query."""
     start = _body_start(tokens)
@@ -307,19 +309,24 @@ def _rewrite(sparql: str, tokens: list[Token]) -> tuple[str, tuple[tuple[int, in
     names: dict[str, str] = {}  # IRI -> the prefixed name standing for it
     taken = set(prefixes)
     body: list[tuple[str, int]] = []  # (text, the token's offset in the query)
-    previous = ""
+    gap, named, previous = False, False, ""
     for token in tokens[start:]:
         if token.kind in ("space", "comment"):
+            gap = True
             continue
-        if token.kind in ("iri", "pname"):
+        name = token.kind in ("iri", "pname")
+        if name:
             iri = _iri_of(sparql, token, prefixes, "") if token.kind == "pname" else \
                 _resolved_iri(token)[1:-1]
             text = names.get(iri) or names.setdefault(iri, _fresh(taken, len(names)))
         else:
             text = _canonical(token)
-        glued = token.kind == "langtag" or "^^" in (token.text, previous)
-        body.append((text if glued or not body else " " + text, token.start))
-        previous = token.text
+        # Tokens the user wrote together stay together ("STR(" must: Oxigraph refuses "STR ("),
+        # but a name of ours stands apart and nothing follows a "<" closely, so no "<" can
+        # start an IRI and no name can run into a keyword.
+        spaced = body and (gap or name or named or previous.startswith("<"))
+        body.append((" " + text if spaced else text, token.start))
+        gap, named, previous = False, name, text if not name else ""
     head = [(" " if t.kind == "comment" else _canonical(t), t.start) for t in tokens[:start]]
     # (after the query's own BASE: a relative IRI declared here resolves as it would have)
     declared = "\n" + "".join(f"PREFIX {name} <{iri}>\n" for iri, name in names.items())
