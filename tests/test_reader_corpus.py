@@ -49,7 +49,7 @@ FLOORS = {
     "request date": (0.80, 0.80),
     "request quantity": (0.92, 0.83),
     "response": (0.77, 0.73),
-    "sessions": (0.85, 0.74),
+    "sessions": (0.85, 0.73),
     "study": (0.72, 0.72),
     "worker": (0.99, 0.95),
 }
