@@ -1094,6 +1094,14 @@ def test_findings_said_in_passing(kb, snippet, concept, present):
     assert found == ([present] if present is not None else [])
 
 
+def test_a_pastime_regained_on_a_drug_is_its_functional_gain(kb):
+    """"has gone back to" is going, not gone: the drug stays on record, with the gain."""
+    [course] = [f for f in _facts(kb, "She has taken duloxetine 60 mg daily since 06/10/2024 "
+                                      "and has gone back to her Tuesday water aerobics class.")
+                .facts if f.concept == TERM + "Duloxetine" and f.kind != "request"]
+    assert course.props["response"].endswith("FunctionalImprovement")
+
+
 def test_a_monitoring_line_with_no_refill_requests_is_no_request(kb):
     facts = _facts(kb, "Opioid monitoring: agreement signed 07/21/2014; UDS 01/12/2015 positive "
                        "for hydrocodone only, as prescribed; CURES checked today; no early refill "

@@ -153,6 +153,9 @@ def _rules() -> list[Any]:
         # "numbness and tingling ... are gone", "Hoffmann ...... absent bilat" (a form's row)
         rule("gone (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": {"IN": [
             "gone", "abolished", "eliminated"]}}], max_scope=10),
+        # "has gone back to her choir", "has gone from 8/10 to 4/10": going, not gone
+        rule("gone back", "PSEUDO", "PSEUDO", [_BE, {"LOWER": "gone"}, {"LOWER": {"IN": [
+            "back", "to", "from", "up", "down", "on", "through", "into", "out", "over"]}}]),
         rule("absent (after)", _NEGATED, "BACKWARD", [{"LOWER": "absent"}], max_scope=4),
         # a form's dotted row: "Clonus ................ no"
         rule("...... no", _NEGATED, "BACKWARD", [

@@ -192,17 +192,17 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _ruled_out(out, lex, sentence, at, day)
             _responses(out, lex, sentence, at, asked)
         elif cue := _PRIOR.search(sentence):
-            _listed(out, lex, sentence, at, cue.end(), "prior", day=day)
+            _listed(out, lex, sentence, at, cue.end(), "prior", visit=day)
             _findings(out, lex, sentence, at, day)  # "She has had no recent flare-up."
         elif cue := _MEDS.search(sentence):
-            _listed(out, lex, sentence, at, cue.end(), "medication", day=day)
+            _listed(out, lex, sentence, at, cue.end(), "medication", visit=day)
             _later_directions(out, lex, sentence)  # "She takes it three times a day."
             _responses(out, lex, sentence, at, asked)  # "X helps; she takes it with food"
             # "He continues to smoke a pack a day", "She takes X and denies constipation"
             _findings(out, lex, sentence, at, day)
             _assessments(out, lex, sentence, at, day, requested)
         elif section in ("prior", "medication"):
-            _listed(out, lex, sentence, at, 0, section, day=day)
+            _listed(out, lex, sentence, at, 0, section, visit=day)
             # the list's block may go on in sentences: "Per the note it has cut the burning by
             # about 30 percent", "She reports mild morning drowsiness"
             _responses(out, lex, sentence, at, asked)
@@ -215,7 +215,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                 # the whole sentence: what was done may be its subject ("Gabapentin was
                 # started in 2014", "PT was completed") or its object ("completed 12 visits
                 # of PT")
-                _listed(out, lex, sentence, at, 0, "prior", studies=False, day=day)
+                _listed(out, lex, sentence, at, 0, "prior", studies=False, visit=day)
             else:
                 _dosed_drugs(out, lex, sentence, at, requested)
                 _mentioned(out, lex, sentence, at, requested)
@@ -510,7 +510,7 @@ _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(
 
 
 def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind: str,
-            studies: bool = True, day: dt.date | None = None) -> None:
+            studies: bool = True, visit: dt.date | None = None) -> None:
     """A list of treatments, studies or drugs; what follows each name (dates, sessions, dose,
     response) up to the next name belongs to it."""
     clause = sentence[cue:]
@@ -546,9 +546,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         if started is not None and not props.get("start") and \
                 lex.terms.is_a(hit.term, T("Drug")):
             props["start"] = started  # "on 06/15/2013 ... started on naproxen and Flexeril"
-        elif day and not props.get("start") and _STARTED_NOW.search(tail) and \
+        elif visit and not props.get("start") and _STARTED_NOW.search(tail) and \
                 lex.terms.is_a(hit.term, T("Drug")):
-            props["start"] = day
+            props["start"] = visit  # the report's date
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]

@@ -41,6 +41,9 @@ _FUNCTIONAL = [
 ]
 _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his|her) (?:\w+ )?"
         r"(?:[\w-]+ )?(?:job|work|duties|duty|activities|shifts?|position|employment|route)|"
+        # a pastime regained: "has gone back to her Tuesday water aerobics class"
+        r"(?:his|her|their) (?:[\w-]+ ){0,3}(?:class(?:es)?|gym|exercises?|hobby|hobbies|golf|"
+        r"church|team|league|choir|routine|yoga|chores|housework|garden)\b|"
         r"(?!taking|using|being)\w+ing\b)")
 # A gain shown by what the worker now does; negated ("still not able to kneel"), it is a
 # status, not a response.
