@@ -1113,6 +1113,9 @@ def test_a_monitoring_line_with_no_refill_requests_is_no_request(kb):
 
 @pytest.mark.parametrize(("snippet", "start"), [
     ("He has been prescribed cyclobenzaprine 10 mg since his visit of 11/04/2014.", "2014-11-04"),
+    ("She has also been prescribed cyclobenzaprine 4mg twice a day since 12/01/2014 for spasm.",
+     "2014-12-01"),
+    ("We switched him to cyclobenzaprine on 01/20/2015. He takes it at bedtime.", "2015-01-20"),
     ("Cyclobenzaprine 5 mg three times a day was started at this visit for spasm.",
      "2015-03-04"),  # the report's date
 ])

@@ -96,10 +96,17 @@ _DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|
 # Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
 # "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
 _DONE = re.compile(r"\b(?:completed|finished|underwent|received|tried|attended|failed|has had|had|"
-                   r"was treated with|treated with|has been (?:prescribed|taking|on)|"
-                   r"was (?:prescribed|started on|given)|started|has taken|took|"
+                   r"was treated with|treated with|"
+                   # "has also been prescribed", "was also started on"
+                   r"has (?:also |since |long |now )?been (?:prescribed|taking|on)|"
+                   r"was (?:also )?(?:prescribed|started on|given)|started|has (?:also )?taken|"
+                   r"took|"
                    r"(?:prior|previous|past) (?:course|trial)s? of|s/p|status post|stopped|"
-                   r"discontinued|d/c'?d|weaned(?: off)?|switched (?:from|to))\b", re.I)
+                   r"discontinued|d/c'?d|weaned(?: off)?|"
+                   # "We switched him to pregabalin", "started her on", "put him on"
+                   r"(?:switched|changed|transitioned) (?:(?:him|her|them|the patient) )?"
+                   r"(?:from|to|over to)|(?:started|put) (?:him|her|them|the patient) on)\b",
+                   re.I)
 # A diagnosis list keeps past conditions ("history of", "status post") and working ones
 # ("suggestive of", "possibly"): the treating physician lists them as the diagnoses.
 _DIAGNOSED = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.UNCERTAIN)
@@ -504,6 +511,10 @@ def _grade(sentence: str, before: int, start: int, end: int, until: int) -> str 
     return next(k for k in ("severe", "moderate", "mild") if grade.group(k))
 
 
+# A drug begun on a date told after it: "switched him to pregabalin on 01/20/2015"
+_ON_DATE = re.compile(r"\s*(?:\d+(?:\.\d+)?\s*mg\s*)?(?:on|in)\s+(" + DATE_RE.pattern + ")",
+                      re.I)
+_BEGUN = re.compile(r"\b(?:switched|changed|transitioned|started|began|put|initiated)\b", re.I)
 # A drug started at the visit the report tells: "was started at this visit", "started today"
 _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(?:this|today's|the "
                           r"present)\s+visit|today)\b", re.I)
@@ -549,6 +560,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         elif visit and not props.get("start") and _STARTED_NOW.search(tail) and \
                 lex.terms.is_a(hit.term, T("Drug")):
             props["start"] = visit  # the report's date
+        elif not props.get("start") and (on := _ON_DATE.match(tail)) and _BEGUN.search(
+                sentence[:cue + hit.start]) and lex.terms.is_a(hit.term, T("Drug")):
+            props["start"] = parse_date(on.group(1))  # "We switched him to pregabalin on ..."
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
