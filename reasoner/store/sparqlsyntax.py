@@ -30,13 +30,27 @@ from urllib.parse import urljoin
 from reasoner.store.sparql import QueryError, ServiceRefused, UpdateRefused
 
 MAX_NESTING = 128
-MAX_OPERATORS = 1000  # binary operators, path steps and pattern keywords in one query
+MAX_OPERATORS = 1000  # operators, path steps, pattern keywords and separators in one query
+# (and the separators of a triples block, which the parser also recurses on: 10,000 ", ?o"
+# ended a worker)
 _CHAINING = frozenset({"+", "-", "*", "/", "|", "||", "&&", "=", "!=", "<", ">", "<=", ">=",
-                       "^"})
+                       "^", ".", ",", ";"})
 _CHAINING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "EXISTS",
                              "IN"})
 MAX_QUERY_CHARS = 200_000
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+# The words of SPARQL 1.1 queries (keywords and built-in functions, case-insensitive) and the
+# SPARQL 1.2 ones Oxigraph reads; "a", "true" and "false" are lowercase only.
+_KEYWORD_TEXT = """
+    SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED PREFIX BASE DISTINCT REDUCED ORDER BY ASC DESC
+    LIMIT OFFSET GROUP HAVING AS OPTIONAL UNION MINUS GRAPH FILTER BIND VALUES UNDEF EXISTS NOT
+    IN SILENT LATERAL STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND
+    CONCAT STRLEN UCASE LCASE ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR
+    MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512
+    COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR
+    REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR TRIPLE SUBJECT PREDICATE OBJECT
+    ISTRIPLE LANGDIR HASLANG HASLANGDIR STRLANGDIR VERSION"""
+KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
                           "COPY", "WITH"})
 _OPENING = frozenset({"{", "(", "[", "<<(", "<<", "{|"})
@@ -55,6 +69,9 @@ _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
 _PREFIX = f"(?:[{_BASE}](?:[{_CHARS}.]{{0,62}}[{_CHARS}])?)?"
 _LOCAL = f"(?:(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?)"
 _ESCAPE = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+# Only the escapes Oxigraph reads in a string: with any other ("\q") its long string ends
+# early, and what the check took for string text ("} SERVICE <...>") runs.
+_STRING_ESCAPE = r"(?:\\[tbnrf\"'\\]|" + _ESCAPE + ")"
 _NUMBER = (r"[+-]?(?:[0-9]+(?:\.[0-9]*)?[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+"
            r"|[0-9]*\.[0-9]+|[0-9]+)")
 
@@ -63,10 +80,10 @@ _NUMBER = (r"[+-]?(?:[0-9]+(?:\.[0-9]*)?[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+"
 _TOKEN = re.compile(rf"""
       (?P<space>[ \t\r\n]+)
     | (?P<comment>\#[^\r\n]*)
-    | (?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"
-                 |'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-                 |"(?:[^"\\\r\n]|\\.)*"
-                 |'(?:[^'\\\r\n]|\\.)*')
+    | (?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|{_STRING_ESCAPE}))*\"\"\"
+                 |'''(?:(?:'|'')?(?:[^'\\]|{_STRING_ESCAPE}))*'''
+                 |"(?:[^"\\\r\n]|{_STRING_ESCAPE})*"
+                 |'(?:[^'\\\r\n]|{_STRING_ESCAPE})*')
     | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_ESCAPE})*>)
     | (?P<var>[?$][{_U}0-9][{_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*)
     | (?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
@@ -131,6 +148,11 @@ def _check(sparql: str, tokens: list[Token]) -> None:
         if word.startswith("SERVICE"):
             raise _at(ServiceRefused("SERVICE is refused: the endpoint makes no outbound "
                                      "requests"), sparql, token)
+        # Only the grammar's own words: Oxigraph splits an unknown one at a keyword inside it
+        # ("trueSERVICE" is true and SERVICE, "trueOPTIONAL" escapes the chain count)
+        if word not in KEYWORDS and token.text not in ("a", "true", "false"):
+            raise _at(QueryError(f"SPARQL syntax error: {token.text[:40]!r} is not a SPARQL "
+                                 "keyword or function"), sparql, token)
 
 
 def tokenize(sparql: str) -> list[Token]:
@@ -241,7 +263,8 @@ def _check_nesting(sparql: str, tokens: list[Token]) -> None:
             token.kind == "number" and text[0] in "+-")  # "1+1+1": a signed number is a step
         if operators > MAX_OPERATORS:
             raise _at(QueryError(f"the query chains more than {MAX_OPERATORS} operators or "
-                                 "patterns (UNION, OPTIONAL, MINUS, FILTER, +, ||, |, / ...)"),
+                                 "patterns (UNION, OPTIONAL, MINUS, FILTER, +, ||, |, /, "
+                                 "triples . , ; ...)"),
                       sparql, token)
 
 
