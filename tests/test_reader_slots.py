@@ -1094,6 +1094,18 @@ def test_findings_said_in_passing(kb, snippet, concept, present):
     assert found == ([present] if present is not None else [])
 
 
+def test_an_exports_coded_fields_are_statements_of_their_own(kb):
+    """One field per line with no full stop: "none" on the next field must not negate this one."""
+    facts = _facts(kb, "[S05] GI RISK\nGI.DYSPEPSIA: yes, burning after the evening naproxen dose"
+                       "\nGI.ULCER_HX: none\nGI.BLEED_HX: none\n"
+                       "MON.UDS: 06/18/2014 - consistent (tramadol)")
+    assert [f.props["present"] for f in _of(facts, "finding", "Dyspepsia")] == [True]
+    assert [f.props["present"] for f in _of(facts, "finding", "PepticUlcerOrGIBleedHistory")] \
+        == [False]
+    [uds] = _of(facts, "assessment", "UrineDrugScreen")
+    assert uds.props["assessment_result"].endswith("Consistent")
+
+
 def test_a_pastime_regained_on_a_drug_is_its_functional_gain(kb):
     """"has gone back to" is going, not gone: the drug stays on record, with the gain."""
     [course] = [f for f in _facts(kb, "She has taken duloxetine 60 mg daily since 06/10/2024 "

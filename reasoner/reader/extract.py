@@ -349,8 +349,9 @@ def _sentences(text: str):
         block_start = block.end() if block else end
 
 
-# (a row of a '|' table is a statement of its own too: "| 06/02/2015 | PTP | Epigastric ...")
-_BULLET = re.compile(r"[ \t]*(?:[-\u2022*>][ \t]+\S|\|)")
+# (a row of a '|' table is a statement of its own too: "| 06/02/2015 | PTP | Epigastric ...",
+# and an export's coded field: "MON.UDS: 06/18/2019 - consistent", "GI.ULCER_HX: none")
+_BULLET = re.compile(r"[ \t]*(?:[-\u2022*>][ \t]+\S|\||[A-Z][A-Z0-9]*(?:[._][A-Z0-9]+)+[ \t]*:)")
 
 
 def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
