@@ -109,3 +109,18 @@ def test_an_escape_that_would_end_an_iri_is_refused():
         prepare("SELECT * { <http://a/\\u003e> ?p ?o }")
     with pytest.raises(QueryError, match="unexpected"):  # a quote: not an IRI token at all
         prepare('SELECT * { <http://a/\\u003e" SERVICE <http://x/> {} "> ?p ?o }')
+
+
+def test_a_namespace_ending_in_a_hash_keeps_it_under_a_base():
+    """urljoin drops an empty fragment: rdf:type under a BASE became "...syntax-nstype"."""
+    text = prepare("BASE <http://b/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+                   "PREFIX ex: <x#> SELECT * { ?s rdf:type ex:T }").text
+    assert "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" in text
+    assert "<http://b/x#T>" in text
+
+
+def test_only_declarations_are_written_as_they_came():
+    """A prologue is written as it came, so only BASE <iri> and PREFIX p: <iri> are taken for
+    it; anything else is refused (here before the SERVICE hidden after it could run)."""
+    with pytest.raises(QueryError):
+        prepare("PREFIX a: ?x<2)SERVICE#>\nSELECT * { ?s ?p ?o }")

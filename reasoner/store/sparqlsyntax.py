@@ -295,9 +295,9 @@ def _dataset(sparql: str, tokens: list[Token]) -> tuple[tuple[str, ...], tuple[s
         word = token.text.upper() if token.kind == "word" else ""
         following = significant[i + 1:i + 3]
         if word == "BASE" and following and following[0].kind == "iri":
-            base = urljoin(base, _resolved_iri(following[0])[1:-1])
+            base = _join(base, _resolved_iri(following[0])[1:-1])
         elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
-            prefixes[following[0].text[:-1]] = urljoin(base, _resolved_iri(following[1])[1:-1])
+            prefixes[following[0].text[:-1]] = _join(base, _resolved_iri(following[1])[1:-1])
         elif word == "FROM" and following:
             is_named = following[0].text.upper() == "NAMED"
             iri = following[1] if is_named and len(following) > 1 else following[0]
@@ -307,7 +307,7 @@ def _dataset(sparql: str, tokens: list[Token]) -> tuple[tuple[str, ...], tuple[s
 
 def _iri_of(sparql: str, token: Token, prefixes: dict[str, str], base: str) -> str:
     if token.kind == "iri":
-        return urljoin(base, _resolved_iri(token)[1:-1])
+        return _join(base, _resolved_iri(token)[1:-1])
     prefix, _, local = token.text.partition(":")
     if token.kind == "pname" and prefix in prefixes:
         return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
@@ -393,21 +393,22 @@ def _canonical(token: Token) -> str:
 
 
 def _body_start(tokens: list[Token]) -> int:
-    """The index of the first token after the prologue (BASE <iri>, PREFIX p: <iri>)."""
+    """The index of the first token after the prologue: declarations of the form BASE <iri>
+    and PREFIX p: <iri> only (they are written as they came, so nothing else may be among
+    them; anything else begins the body, where it is rewritten like the rest)."""
     n = 0
     while n < len(tokens):
-        token = tokens[n]
-        if token.kind in ("space", "comment"):
+        if tokens[n].kind in ("space", "comment"):
             n += 1
             continue
-        keyword = token.text.upper() if token.kind == "word" else ""
-        if keyword not in ("BASE", "PREFIX"):
+        keyword = tokens[n].text.upper() if tokens[n].kind == "word" else ""
+        shape = {"BASE": ("iri",), "PREFIX": ("pname", "iri")}.get(keyword)
+        following = [i for i in range(n + 1, len(tokens))
+                     if tokens[i].kind not in ("space", "comment")][:len(shape or ())]
+        if shape is None or [tokens[i].kind for i in following] != list(shape) or (
+                keyword == "PREFIX" and not tokens[following[0]].text.endswith(":")):
             return n
-        wanted = 2 if keyword == "PREFIX" else 1
-        n += 1
-        while wanted and n < len(tokens):
-            wanted -= tokens[n].kind not in ("space", "comment")
-            n += 1
+        n = following[-1] + 1
     return n
 
 
@@ -420,10 +421,18 @@ def _declared(prologue: list[Token]) -> dict[str, str]:
         word = token.text.upper() if token.kind == "word" else ""
         following = significant[i + 1:i + 3]
         if word == "BASE" and following and following[0].kind == "iri":
-            base = urljoin(base, _resolved_iri(following[0])[1:-1])
+            base = _join(base, _resolved_iri(following[0])[1:-1])
         elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
-            prefixes[following[0].text[:-1]] = urljoin(base, _resolved_iri(following[1])[1:-1])
+            prefixes[following[0].text[:-1]] = _join(base, _resolved_iri(following[1])[1:-1])
     return prefixes
+
+
+def _join(base: str, iri: str) -> str:
+    """`iri` resolved against `base`, keeping an empty fragment: urljoin drops the "#" that
+    ends a namespace ("http://www.w3.org/1999/02/22-rdf-syntax-ns#"), and a prefixed name
+    expanded from it would name another IRI."""
+    joined = urljoin(base, iri) if base else iri
+    return joined + "#" if iri.endswith("#") and not joined.endswith("#") else joined
 
 
 def _fresh(taken: set[str], n: int) -> str:
