@@ -129,9 +129,11 @@ def prepare(sparql: str) -> PreparedQuery:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
     tokens = tokenize(sparql)
     _check(sparql, tokens)
-    form = _form(sparql, tokens)
-    default, named = _dataset(sparql, tokens)
-    text, origins = _rewrite(sparql, tokens)
+    start = _body_start(tokens)  # the prologue, read once for the form, FROM and the rewrite
+    prefixes, base = _declared(tokens[:start])
+    form = _form(sparql, tokens[start:])
+    default, named = _dataset(sparql, tokens[start:], prefixes, base)
+    text, origins = _rewrite(sparql, tokens, start, prefixes)
     return PreparedQuery(text, form, default, named, sparql, origins)
 
 
@@ -268,37 +270,28 @@ def _check_nesting(sparql: str, tokens: list[Token]) -> None:
                       sparql, token)
 
 
-def _form(sparql: str, tokens: list[Token]) -> str:
-    """The query form: the first keyword after the prologue (BASE <iri>, PREFIX p: <iri>)."""
-    significant = [t for t in tokens if t.kind not in ("space", "comment")]
-    i = 0
-    while i < len(significant) and significant[i].text.upper() in ("BASE", "PREFIX"):
-        i += 3 if significant[i].text.upper() == "PREFIX" else 2
-    if i >= len(significant):
+def _form(sparql: str, body: list[Token]) -> str:
+    """The query form: the first keyword of the body (after the prologue)."""
+    first = next((t for t in body if t.kind not in ("space", "comment")), None)
+    if first is None:
         raise QueryError("the request holds no query")
-    first = significant[i]
     if first.kind != "word" or first.text.upper() not in QUERY_FORMS:
         raise _at(QueryError("SPARQL syntax error: expected SELECT, CONSTRUCT, DESCRIBE or ASK"
                              f", found {first.text[:40]!r}"), sparql, first)
     return first.text.upper()
 
 
-def _dataset(sparql: str, tokens: list[Token]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _dataset(sparql: str, body: list[Token], prefixes: dict[str, str],
+             base: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The IRIs of FROM and FROM NAMED, prefixed names and relative IRIs resolved by the
     prologue (a SPARQL server that does not honour FROM is given them as parameters)."""
-    significant = [t for t in tokens if t.kind not in ("space", "comment")]
-    prefixes: dict[str, str] = {}
-    base = ""
+    significant = [t for t in body if t.kind not in ("space", "comment")]
     default: list[str] = []
     named: list[str] = []
     for i, token in enumerate(significant):
         word = token.text.upper() if token.kind == "word" else ""
         following = significant[i + 1:i + 3]
-        if word == "BASE" and following and following[0].kind == "iri":
-            base = _join(base, _resolved_iri(following[0])[1:-1])
-        elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
-            prefixes[following[0].text[:-1]] = _join(base, _resolved_iri(following[1])[1:-1])
-        elif word == "FROM" and following:
+        if word == "FROM" and following:
             is_named = following[0].text.upper() == "NAMED"
             iri = following[1] if is_named and len(following) > 1 else following[0]
             (named if is_named else default).append(_iri_of(sparql, iri, prefixes, base))
@@ -318,7 +311,8 @@ def _iri_of(sparql: str, token: Token, prefixes: dict[str, str], base: str) -> s
               sparql, token)
 
 
-def _rewrite(sparql: str, tokens: list[Token]) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _rewrite(sparql: str, tokens: list[Token], start: int,
+             prefixes: dict[str, str]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The text Oxigraph runs, which it cannot read otherwise than the checks did: the
     prologue as written (comments blanked, escapes resolved); after it, the tokens spaced as
     written, with every IRI and prefixed name replaced by a prefixed name declared in an added
@@ -327,8 +321,6 @@ def _rewrite(sparql: str, tokens: list[Token]) -> tuple[str, tuple[tuple[int, in
     token is the one checked.
     Also where each token of the text came from, (offset there, offset in the query), to place
     the evaluator's syntax errors in the user's query."""
-    start = _body_start(tokens)
-    prefixes = _declared(tokens[:start])
     names: dict[str, str] = {}  # IRI -> the prefixed name standing for it
     taken = set(prefixes)
     body: list[tuple[str, int]] = []  # (text, the token's offset in the query)
@@ -412,8 +404,9 @@ def _body_start(tokens: list[Token]) -> int:
     return n
 
 
-def _declared(prologue: list[Token]) -> dict[str, str]:
-    """The prefixes the prologue declares (each resolved against the BASE before it)."""
+def _declared(prologue: list[Token]) -> tuple[dict[str, str], str]:
+    """The prefixes the prologue declares (each resolved against the BASE before it), and
+    its last BASE."""
     significant = [t for t in prologue if t.kind not in ("space", "comment")]
     prefixes: dict[str, str] = {}
     base = ""
@@ -424,7 +417,7 @@ def _declared(prologue: list[Token]) -> dict[str, str]:
             base = _join(base, _resolved_iri(following[0])[1:-1])
         elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
             prefixes[following[0].text[:-1]] = _join(base, _resolved_iri(following[1])[1:-1])
-    return prefixes
+    return prefixes, base
 
 
 def _join(base: str, iri: str) -> str:
