@@ -133,6 +133,13 @@ def _with(sentence: str) -> bytes:
     return text.replace(ANCHOR, f"{sentence} {ANCHOR}", 1).encode()
 
 
+def _red_flags(kb, sentence: str):
+    """The seed letter read with the sentence added, and the red-flag findings read."""
+    read = read_letter(_with(sentence), SEED.name, kb.terms)
+    return read, [f for f in read_case(read.graph.facts).findings
+                  if kb.terms.is_a(f.concept, RED_FLAG)]
+
+
 @pytest.mark.parametrize("sentence", [
     "On examination red flags were ruled out.",
     "Red flags are absent.",
@@ -142,9 +149,7 @@ def _with(sentence: str) -> bytes:
     "The physician documents that red flags were not found.",
 ])
 def test_negated_red_flags_are_read_absent_and_never_approve(kb, sentence):
-    read = read_letter(_with(sentence), SEED.name, kb.terms)
-    flags = [f for f in read_case(read.graph.facts).findings
-             if kb.terms.is_a(f.concept, RED_FLAG)]
+    read, flags = _red_flags(kb, sentence)
     assert flags and not any(f.present for f in flags), flags
     [item] = score_letter(read, kb)
     assert item.outcome == "not-medically-necessary"  # the red-flag criterion is not met
@@ -157,9 +162,7 @@ def test_negated_red_flags_are_read_absent_and_never_approve(kb, sentence):
     "No change in bowel or bladder function.",
 ])
 def test_named_red_flags_denied_are_read_absent(kb, sentence):
-    read = read_letter(_with(sentence), SEED.name, kb.terms)
-    flags = [f for f in read_case(read.graph.facts).findings
-             if kb.terms.is_a(f.concept, RED_FLAG)]
+    _, flags = _red_flags(kb, sentence)
     assert flags and not any(f.present for f in flags), flags
 
 
@@ -169,9 +172,7 @@ def test_named_red_flags_denied_are_read_absent(kb, sentence):
     "Possible red flags.",
 ])
 def test_red_flags_not_asserted_are_not_facts(kb, sentence):
-    read = read_letter(_with(sentence), SEED.name, kb.terms)
-    assert not [f for f in read_case(read.graph.facts).findings
-                if kb.terms.is_a(f.concept, RED_FLAG)]
+    assert not _red_flags(kb, sentence)[1]
 
 
 @pytest.mark.parametrize("sentence,mentions,expected", [
