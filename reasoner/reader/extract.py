@@ -95,6 +95,7 @@ _DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|
                     re.I)
 # Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
 # "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
+_STATUS_POST = re.compile(r"\b(?:s/p|status[- ]post)\b", re.I)
 _DONE = re.compile(r"\b(?:completed|finished|underwent|received|tried|attended|failed|has had|had|"
                    r"was treated with|treated with|"
                    # "has also been prescribed", "was also started on"
@@ -189,10 +190,15 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         day = _sentence_date(sentence) or current
         if (cue := _DIAGNOSES.search(sentence)) and not _PRIOR.search(sentence):
             _diagnoses(out, lex, sentence, at, cue.end())
+            # "Diagnosis: ..., s/p RCR on 03/10/2015" (not _DONE: "failed back surgery syndrome")
+            if _STATUS_POST.search(sentence, cue.end()):
+                _listed(out, lex, sentence, at, cue.end(), "prior", studies=False)
+                _one_surgery(out, lex)
         elif section == "diagnosis":
             _diagnoses(out, lex, sentence, at, 0)
             if _DONE.search(sentence):  # "1. Status post right TKA 01/31/2017 ...": the surgery
                 _listed(out, lex, sentence, at, 0, "prior", studies=False)
+                _one_surgery(out, lex)
             # an assessment also states findings: "physical therapy plateau", "No red flags";
             # and progress: "improving; ODI down 26 points, back to full duty"
             _findings(out, lex, sentence, at, day)
@@ -240,6 +246,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         request_items.note_request_sentence(out, lex, sentence, at, current)
         out.previous, out.previous_text = (at, at + len(sentence)), sentence
     _refine(out, lex)
+    _one_surgery(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
         injured = parse_date(doi)
         out.injury = (injured, 0, 0) if injured else None
@@ -529,7 +536,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
     hits = _unlabelled(clause, lex.find(clause, *within), lex)
     if not hits and kind == "prior":
-        _counted_of_told(out, sentence, at)
+        _counted_of_told(out, lex, sentence, at)
         return
     said = assertions(sentence, [(cue + h.start, cue + h.end) for h in hits])
     opening = _STARTED_ON.search(sentence[:cue + hits[0].start]) if hits else None
@@ -569,6 +576,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         dates = [d for d, _, _ in find_dates(tail)]
         # A course's 'since DATE' is its start, not the date it took place.
         dates = [] if props.get("start") else dates
+        if not dates and this_kind == "prior" and (day := _operated_on(lex, clause, hits, n)):
+            dates = [day]  # "R rotator cuff repair with subacromial decompression on 03/10/2015"
         if hit.term == T("Treatment"):
             # "We then tried acupuncture. She had six treatments between 07/11/2016 and
             # 08/12/2016.": the course just told, not a course of its own
@@ -754,7 +763,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and not _MECHANISM.search(sentence[:h.start])]
     hits = [h for h in hits if not _named_as_source(sentence, h, hits)]
     if not hits:  # "She went twelve times.": the course the sentence before told
-        _counted_of_told(out, sentence, at)
+        _counted_of_told(out, lex, sentence, at)
         _provider_seen(out, sentence, at)
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
@@ -787,7 +796,17 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
     stop = next((h.start for h in hits[n + 1:] if not lex.terms.is_a(h.term, T("Surgery"))),
                 len(sentence))
     dates = find_dates(sentence[hits[n].end:stop])
-    return dates[0][0] if dates else None
+    if dates:
+        return dates[0][0]
+    # "On 08/27/2013 she underwent an L4-5 posterior lumbar interbody fusion"
+    begin = max((h.end for h in hits[:n] if not lex.terms.is_a(h.term, T("Surgery"))),
+                default=0)
+    before = _OPERATED_AFTER_DATE.search(sentence[begin:hits[n].start])
+    return parse_date(before.group(1)) if before else None
+
+
+_OPERATED_AFTER_DATE = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),?\s+(?:[\w.]+\s+)"
+                                  r"{0,3}?(?:underwent|had|received)\b[^.;]{0,60}$", re.I)
 
 
 def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
@@ -1363,7 +1382,7 @@ def _title_end(text: str, lines: int = 2) -> int:
     return end
 
 
-def _counted_of_told(out: Extracted, sentence: str, at: int) -> None:
+def _counted_of_told(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     """'Post-operative PT began on 03/05/2018. He has completed eight sessions': the count
     of a sentence that names no treatment is the course the sentence before told."""
     counted = _COUNTED.search(sentence)
@@ -1371,7 +1390,10 @@ def _counted_of_told(out: Extracted, sentence: str, at: int) -> None:
         return
     near = min(out.previous[0], at - _TOLD_NEAR)  # "She had PT in 2017. It was land-based.
     # She went twelve times."
-    told = _only(f for f in out.facts if f.kind == "prior" and near <= f.start < at)
+    # (an operation or a drug is not counted in sessions)
+    told = _only(f for f in out.facts if f.kind == "prior" and near <= f.start < at
+                 and not lex.terms.is_a(f.concept or "", T("Surgery"))
+                 and not lex.terms.is_a(f.concept or "", T("Drug")))
     if told is not None and told.props.get("sessions") is None:
         told.props["sessions"] = request_items.count_of(next(g for g in counted.groups() if g))
 
@@ -1720,6 +1742,26 @@ def _other_episodes(out: Extracted, injured: dt.date) -> None:
             days = [dt.date(fact.props["year"], 12, 31)]
         return fact.kind == "prior" and bool(days) and max(days) < injured - _EPISODE_GAP
     out.facts = [f for f in out.facts if not earlier(f)]
+
+
+def _one_surgery(out: Extracted, lex: Lexicon) -> None:
+    """An undated surgery restated beside a dated one of its kind on the same side is that
+    operation ("underwent a microdiscectomy on 02/20/2018 ... Diagnoses: s/p microdiscectomy"):
+    a second, undated operation would hide the date the postsurgical period runs from."""
+    terms = lex.terms
+    surgeries = [f for f in out.facts if f.kind == "prior" and f.concept
+                 and terms.is_a(f.concept, T("Surgery"))]
+
+    def restated(fact: Mention) -> bool:
+        return any(d is not fact and fact.props.get("side") in (None, d.props.get("side")) and (
+            # the same operation dated elsewhere, or told more precisely ("status post
+            # microdiscectomy ... Previous treatment includes ... surgery")
+            (d.props.get("on_date") and (terms.is_a(d.concept or "", fact.concept or "")
+                                         or terms.is_a(fact.concept or "", d.concept or "")))
+            or (d.concept != fact.concept and terms.is_a(d.concept or "", fact.concept or "")))
+            for d in surgeries)
+    drop = [f for f in surgeries if not f.props.get("on_date") and restated(f)]
+    out.facts[:] = [f for f in out.facts if not any(f is d for d in drop)]
 
 
 def _refine(out: Extracted, lex: Lexicon) -> None:
