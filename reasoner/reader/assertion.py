@@ -216,8 +216,9 @@ def _rules() -> list[Any]:
                                            {"ORTH": "-", "OP": "?"}], max_scope=2),
         # a field answered no: "Homebound: no -- leaves home for visits", "Brace: no." (not
         # "ROS: No fever": there "no" opens the list that follows)
+        # ("Fever - no. Neck pain - denies.": a review of systems answered after a dash)
         rule(": no", _NEGATED, "BACKWARD", [
-            {"ORTH": ":"}, {"LOWER": "no"},
+            {"ORTH": {"IN": [":", "-", "--", "=", "\u2013", "\u2014"]}}, {"LOWER": "no"},
             {"ORTH": {"IN": [".", ",", ";", "-", "--", "\u2013", "\u2014", "(", ")"]}}],
              max_scope=4),
         # (a field's label is a few words: "PT evaluation and 5 visits: 'red flags: none'" did

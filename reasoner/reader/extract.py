@@ -165,6 +165,7 @@ class Extracted:
     previous_text: str = ""  # the sentence read before this one (what it named, if asked)
     asked: frozenset[str] = frozenset()  # the services the document's items name
     title_end: int = 0  # where the document's title lines end (a letterhead names no course)
+    item_start: int | None = None  # where the list item ("- ", "3.") being read began
 
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
@@ -183,6 +184,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                       or not _REVIEW.search(sentence)) and \
                 (day := parse_date(next(g for g in found.groups() if g))):
             current = day
+        _track_list_item(out, text, s_start, sentence, at)
         _worker(out, sentence, at)
         if heading and sentence.rstrip(" :.").strip() == heading.strip():
             continue  # a heading alone names what its block tells ("Psychological treatment:")
@@ -1494,6 +1496,8 @@ def _continued_response(out: Extracted, lex: Lexicon, sentence: str, at: int,
     if response is None:
         return
     course = _only(f for f in courses if f.start >= out.previous[0])
+    if course is None and out.item_start is not None:
+        course = _only(f for f in courses if f.start >= out.item_start)
     if course is None:
         told = _told_before(out, lex)
         course = _only(f for f in courses if f.concept in told) or \
@@ -1617,14 +1621,19 @@ def _pain(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
 
 # "8/10 without medications", "w/o meds 9/10", "Without meds: 9/10", "4/10 about an hour
 # after his doses", "7/10 w/o tramadol, 4/10 w/ tramadol", "off medication"
-_MEDICINE = (r"(?:the |his |her |their |pain |current )?(?:medications?|meds|medicines?|"
-             r"pills?|doses?|opioids?|narcotics?|them|it|analgesics?|tablets?)\b")
+_MEDICINE = (r"(?:(?:the|his|her|their|a|an|each)\s+)?(?:pain |current )?(?:medications?|meds|"
+             r"medicines?|pills?|doses?|opioids?|narcotics?|them|it|analgesics?|tablets?|"
+             # "a Norco dose", "her morning tablets"
+             r"(?:[A-Za-z]+\s+){1,2}(?:doses?|tablets?|pills?))\b")
 _WITHOUT = re.compile(r"\b(?:without|w/o|off(?: of)?|before(?: taking)?|prior to|no)\s+"
                       + _MEDICINE, re.I)
 _WITH = re.compile(r"(?:\bwith|\bw/|\bon|\bafter(?: taking)?|\bwhen taking|\bwhile on|"
-                   r"\bfollowing)\s+(?:(?:about|an?|one|two|\d+)\s+(?:hours?|minutes?)\s+after\s+"
-                   r")?" + _MEDICINE, re.I)
-_BARE = re.compile(r"\b(?:without|w/o|off)(?=\s*(?:[.,;)]|and\b|$))", re.I)  # "and 9/10 without."
+                   r"\bfollowing|\bwithin\s+(?:about\s+)?(?:an?|one|two|three|\d+)\s+"
+                   r"(?:hours?|minutes?|mins?)\s+(?:of|after))\s+"
+                   r"(?:(?:about|an?|one|two|\d+)\s+(?:hours?|minutes?)\s+after\s+)?"
+                   + _MEDICINE, re.I)
+# "and 9/10 without.", "Pain 7/10 before, 6/10 on it."
+_BARE = re.compile(r"\b(?:without|w/o|off|before)(?=\s*(?:[.,;)]|and\b|$))", re.I)
 _ON_DRUG = re.compile(r"\bfrom\s+(\d{1,2}(?:\.\d)?\s*/\s*10)\s+(?:down\s+)?to\s+"
                       r"(\d{1,2}(?:\.\d)?\s*/\s*10)", re.I)
 _NAMED_DRUG = re.compile(r"\b(?P<rel>without|w/o|off|with|w/|on|after)\s+(?P<name>\w+)", re.I)
@@ -1742,6 +1751,19 @@ def _other_episodes(out: Extracted, injured: dt.date) -> None:
             days = [dt.date(fact.props["year"], 12, 31)]
         return fact.kind == "prior" and bool(days) and max(days) < injured - _EPISODE_GAP
     out.facts = [f for f in out.facts if not earlier(f)]
+
+
+_ITEM_MARK = re.compile(r"^[ \t]*(?:[-*\u2022\u25aa]|\d{1,2}[.)]|\([a-z0-9]\))[ \t]")
+
+
+def _track_list_item(out: Extracted, text: str, s_start: int, sentence: str, at: int) -> None:
+    """A list item's later sentences speak of what the item opened with ("- Tramadol ER
+    started 2/4/14. Pain 7/10 before, 6/10 on it. ADLs unchanged."): where the item began,
+    until a line opens without a marker."""
+    if _ITEM_MARK.match(sentence):
+        out.item_start = at
+    elif s_start == 0 or text[s_start - 1] == "\n":
+        out.item_start = None
 
 
 def _one_surgery(out: Extracted, lex: Lexicon) -> None:

@@ -245,6 +245,14 @@ def _in_form(name: str, hits: list[Match], form: str, lex: Lexicon) -> str | Non
     return None
 
 
+def _topical_form(hit: Match, name: str, lex: Lexicon) -> str:
+    """A drug named bare in a topical ("Diclofenac 1% gel (Voltaren)"): its topical form,
+    where the terminology has one, so that it is not a second drug beside 'Voltaren'."""
+    found = lex.first(f"{name[hit.start:hit.end]} cream", T("Drug"))
+    return found.term if found and lex.terms.is_a(found.term, T("TopicalAnalgesic")) \
+        else hit.term
+
+
 def _ingredients(name: str, lex: Lexicon) -> list[str]:
     """A compound's drugs, one per listed part, in their topical form where the terminology
     has one ("ketoprofen" in a cream is ketoprofen topical, "lidocaine" lidocaine cream)."""
@@ -358,11 +366,14 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         props["concept"] = consult
     if props["concept"]:  # its kind named by words apart ("cervical ESI, C5-6, interlaminar")
         props["concept"] = lex.by_words(props["concept"], name)
-    found = {h.term for h in service if lex.terms.is_a(h.term, T("Drug"))}
+    found = {_topical_form(h, name, lex) if _TOPICAL.search(name) else h.term
+             for h in service if lex.terms.is_a(h.term, T("Drug"))}
     # one drug read twice (diclofenac, diclofenac topical) is one: keep the narrowest
     drugs = {d for d in found if not any(o != d and lex.terms.is_a(o, d) for o in found)}
+    # (two strengths in one topical, "camphor 2%/ketamine 10% cream", are two ingredients
+    # even where the terminology names neither)
     if _TOPICAL.search(name) and (props["concept"] == T("CompoundedDrug") or len(
-            drugs - {T("CompoundedDrug")}) >= 2):
+            drugs - {T("CompoundedDrug")}) >= 2 or len(_STRENGTH.findall(name)) >= 2):
         props["concept"] = T("CompoundedTopicalAnalgesic")
         props["ingredients"] = _ingredients(_STRENGTH.sub(" ", name), lex)
     elif (form := _FORM.search(name)) and len(drugs) == 1 and not lex.terms.is_a(
@@ -587,10 +598,13 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         props = {**parse_item(item.name, lex), "item": n}
         if props["concept"]:
             props["concept"] = lex.in_region(props["concept"], props["region"] or out.region)
-        key = _asked_key(props, asked)
-        if report and (props["concept"] is None or key in asked):
+        key = _asked_key(props, asked, item.name)
+        if report and (props["concept"] is None and not _ORDER_SHAPE.search(item.name)
+                       or key in asked):
             # A plan line naming no service ("RTC 4 wks", a diagnosis under A/P) asks for
-            # nothing; one named again (the plan, then the RFA form) is the same request.
+            # nothing, unless it is written as an order ("trazodone 50 mg qhs #30": a drug
+            # the terminology lacks is still asked for); one named again (the plan, then the
+            # RFA form) is the same request.
             if key in asked:
                 _fill(asked[key], props)
             continue
@@ -614,13 +628,31 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
 
 
-def _asked_key(props: dict, asked: dict[tuple, dict]) -> tuple:
+# A drug order's shape: a strength, a count or a schedule.
+_ORDER_SHAPE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|gm?|ml|units?)\b|#\s*\d+|"
+                          r"\b(?:bid|tid|qid|qd|qhs|q\d+h|prn)\b", re.I)
+
+
+def _asked_key(props: dict, asked: dict[tuple, dict], name: str) -> tuple:
     """What makes a plan line a request of its own: its service, and for a drug named again
     at another strength ("Tramadol ER 100 mg #30", then "Tramadol 50 mg #30 prn") the
     strength too; named again without one, or at the same, it is the request named before."""
+    if props["concept"] is None:  # an order for what the terminology lacks: by its words
+        return (None, " ".join(name.lower().split()), frozenset())
     dose = props.get("dose_mg")
+    parts = _compound_parts(props, name)
     return next((k for k, a in asked.items() if k[0] == props["concept"] and (
-        dose is None or a.get("dose_mg") in (None, dose))), (props["concept"], dose))
+        dose is None or a.get("dose_mg") in (None, dose)) and (
+            not parts or k[2] in (parts, frozenset()))), (props["concept"], dose, parts))
+
+
+def _compound_parts(props: dict, name: str) -> frozenset:
+    """A compound's identity: its ingredients, and the words written before each strength
+    ("camphor 2%/ketamine 10% cream"); two compounds of other parts are two requests."""
+    if props["concept"] != T("CompoundedTopicalAnalgesic"):
+        return frozenset()
+    return frozenset(props.get("ingredients") or ()) | frozenset(
+        re.findall(r"([a-z][a-z-]+)\s*\d+(?:\.\d+)?\s*%", name.lower()))
 
 
 # Therapy asked for within the longest postsurgical physical medicine period (6 months, 8 CCR

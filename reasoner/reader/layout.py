@@ -461,10 +461,12 @@ _PLAN = re.compile(
     # a label opening the plan on its own line: "Plan: refill ...", "P: Request:", "5. DISCUSSION
     # / PLAN", "Section V - Requested treatment (attach documentation):"
     r"|^[ \t]*" + _NUMBERED + r"(?:[A-Za-z]+[ \t]*(?:AND|&|/)[ \t]*)?(?:TREATMENT[ \t]+)?"
-    r"(?:PLAN|P|A/P|REQUESTS?|REQUESTED[ \t]+\w+|RFA|RECOMMENDATIONS?|ORDERS|"
+    r"(?:PLAN|P|A/P|REQUESTS?(?:[ \t]+FOR[ \t]+AUTHORI[SZ]ATION)?|REQUESTED[ \t]+\w+|RFA|"
+    r"RECOMMENDATIONS?|ORDERS|"
     r"FUTURE MEDICAL(?: CARE)?)\b[ \t]*(?:\([^)\n]*\))?[ \t]*(?::|$|\.(?=[ \t]*\(1\)))"
     # the RFA form's title line: "REQUEST FOR AUTHORIZATION (DWC Form RFA)  [ ] Expedited"
-    r"|^[ \t]*REQUEST FOR AUTHORI[SZ]ATION\b[^\n]*$"
+    # (not "Request for authorization: tramadol ER 150 mg #30": a label, the request after it)
+    r"|^[ \t]*REQUEST FOR AUTHORI[SZ]ATION\b(?![ \t]*:[ \t]*\S)[^\n]*$"
     # a line, however long, that ends asking for what follows: "... Please authorize:",
     # "I am requesting the following:"
     r"|\b(?:please\s+)?(?:authori[sz]e|approve|certify|requesting|request|prescribing|ordering)"
