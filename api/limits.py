@@ -4,16 +4,39 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.errors import ApiError, error_body, error_response
 
+T = TypeVar("T")
+
 DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
+# Work that can take seconds (reading a letter, deciding a large case) runs on threads of its
+# own, at most this many at once; requests beyond wait on the event loop, not on a thread, so
+# the thread pool that serves /health and the other routes is never exhausted by them.
+HEAVY_THREADS = max(2, os.cpu_count() or 2)
+_heavy: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
+    weakref.WeakKeyDictionary()
+
+
+async def run_heavy(func: Callable[[], T]) -> T:
+    """`func` on one of the HEAVY_THREADS threads (a limiter per event loop: anyio's are
+    bound to the loop that made them)."""
+    loop = asyncio.get_running_loop()
+    limiter = _heavy.get(loop)
+    if limiter is None:
+        limiter = _heavy[loop] = anyio.CapacityLimiter(HEAVY_THREADS)
+    return await anyio.to_thread.run_sync(func, limiter=limiter)
 DEFAULT_HEADER_TIMEOUT_SECONDS = 10.0
 
 

@@ -549,6 +549,7 @@ def _deep_queries() -> dict[str, str]:
                             + "<urn:c>" + " )>>" * 10_000 + " AS ?x) }",
         "plus-200k": "ASK { FILTER(" + "1+" * 200_000 + "1 > 0) }",
         "union-20k": "SELECT * WHERE { " + " UNION ".join(["{?s ?p ?o}"] * 20_000) + " }",
+        "sibling-groups-19k": "SELECT * { " + "{?s ?p ?o}" * 19_000 + " }",
         # Flat chains, each under 190,000 characters (so a length limit does not stop them)
         # and each past the length at which it kills raw Oxigraph with SIGSEGV.
         "plus-90k": "ASK { FILTER(" + "1+" * 90_000 + "1 > 0) }",
@@ -581,6 +582,32 @@ def test_deep_or_long_queries_are_refused_and_the_server_lives(t, name):
     response = t.sparql(query, "post-query", what=what)
     client_error_or_503(response, what)
     t.after(what)
+
+
+def _deep_triple_term_binds(levels: int = 120, binds: int = 20) -> str:
+    """Triple terms nested `levels` deep in each BIND, each BIND nesting the one before: no
+    bracket run is deep, the result is (2,400 levels: Python cannot write it)."""
+    parts = ["BIND(1 AS ?v0)"]
+    for i in range(1, binds + 1):
+        parts.append("BIND(" + "<<(u:s u:p " * levels + f"?v{i - 1}" + " )>>" * levels
+                     + f" AS ?v{i})")
+    return f"PREFIX u: <urn:> SELECT ?v{binds} {{ {' '.join(parts)} }}"
+
+
+UNEVALUABLE = {  # queries that parse but that the evaluator refuses or cannot answer
+    "custom-function-bind": "SELECT * { BIND(<http://x/f>(1) AS ?v) }",
+    "custom-function-order-by": "SELECT ?o { ?s ?p ?o } ORDER BY <http://x/f>(?o) LIMIT 1",
+    "unknown-xsd-cast": "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+                        "SELECT * { BIND(xsd:foo(1) AS ?v) }",
+    "deep-triple-terms-by-binds": _deep_triple_term_binds(),
+}
+
+
+@pytest.mark.parametrize("name", UNEVALUABLE)
+def test_queries_the_evaluator_cannot_run_are_a_4xx(t, name):
+    response = t.sparql(UNEVALUABLE[name], "post-query", what=name)
+    client_error(response, name)
+    t.after(name)
 
 
 GET_SIZED_DEEP = {  # small enough for a URL (httpx refuses query strings over 64 KiB)
@@ -1045,6 +1072,12 @@ CASE_IRI_FORGERIES = {  # kind -> (the case's IRI, the IRI it forges, extra Turt
                                        TERM + "LumbarFlexionExtensionRadiograph", ""),
     "case-iri-is-a-run": (RUN + "forged", RUN + "forged", ""),
     "case-iri-is-the-guideline-graph": (GUIDELINE_GRAPH, GUIDELINE_GRAPH, ""),
+    # a case minting a new IRI in a reserved namespace (no other graph describes it yet)
+    "case-iri-is-a-new-recommendation": (GL + "lbc2004-lumbar-xray-v2",
+                                         GL + "lbc2004-lumbar-xray-v2", ""),
+    "case-iri-is-a-new-ontology-class": (M + "ForgedClass", M + "ForgedClass", ""),
+    "case-iri-is-a-new-term": (TERM + "ForgedTerm", TERM + "ForgedTerm", ""),
+    "case-iri-is-a-new-determination": (DET + "forged-det", DET + "forged-det", ""),
     # a case whose namespace (its IRI up to the last / # or :) covers other cases
     "case-namespace-holds-all-cases": ("https://w3id.org/mtus-kg/case/forger", SEED_REQ,
                                        f'<{SEED_REQ}> <{RDFS_LABEL}> "forged" .'),
@@ -1052,6 +1085,13 @@ CASE_IRI_FORGERIES = {  # kind -> (the case's IRI, the IRI it forges, extra Turt
                                           f'<{SEED_REQ}> <{RDFS_LABEL}> "forged" .'),
     "case-inside-another-cases-namespace": (SEED_BASE + "forger", SEED_REQ,
                                             f'<{SEED_REQ}> <{RDFS_LABEL}> "forged" .'),
+    # a second case named into a stored case's folder, writing new nodes beside it (an
+    # IMR record overturning "its" request), or into a folder inside that folder
+    "case-named-into-a-stored-cases-folder": (
+        SEED_BASE + "case-2", SEED_BASE + "imr-2",
+        f'<{SEED_BASE}imr-2> a <{M}IMRDetermination> ; <{M}about> <{SEED_BASE}req-forger> .'),
+    "case-in-a-folder-inside-a-stored-cases-folder": (SEED_BASE + "sub/case",
+                                                      SEED_BASE + "sub/imr", ""),
     # a case named in the shared folder of cases, or by a scheme alone, forging the case of
     # a letter not yet ingested (its IRI follows from the case number)
     "case-in-the-shared-folder-forges-a-future-letter": (
@@ -1351,6 +1391,42 @@ def test_a_big_body_does_not_block_health(t, name):
         f"{name}: GET /health took {worst:.1f} s while the {len(body):,}-byte body was being "
         f"read ({result.get('took', 0):.1f} s): the work blocks the event loop")
     t.after(name)
+
+
+def test_many_long_letters_at_once_do_not_block_health(t):
+    """Letters near the reader's size limit posted together: each takes seconds to read, but
+    they wait for the reader's own threads, not the ones /health is answered on."""
+    letter = letter_text("002_overturned_pt_mri.txt")
+    cut = letter.index("\n", len(letter) // 2)
+    filler = "He has had 6 sessions of physical therapy. " * 1_800  # ~80 kB
+    body = (letter[:cut] + "\n" + filler + letter[cut:]).encode()
+    assert len(body) < 100_000
+    statuses: list[int] = []
+
+    def send() -> None:
+        with httpx.Client(base_url=t.url, timeout=HTTP_TIMEOUT) as client:
+            try:
+                r = client.post("/v1/letters?store=false", content=body, headers=TEXT)
+                statuses.append(r.status_code)
+            except httpx.HTTPError:
+                statuses.append(-1)
+
+    senders = [threading.Thread(target=send, daemon=True) for _ in range(48)]
+    for sender in senders:
+        sender.start()
+    time.sleep(0.5)
+    worst = 0.0
+    with httpx.Client(base_url=t.url, timeout=HTTP_TIMEOUT) as health:
+        for _ in range(10):
+            start = time.monotonic()
+            health.get("/health", timeout=30)
+            worst = max(worst, time.monotonic() - start)
+            time.sleep(0.2)
+    for sender in senders:
+        sender.join(300)
+    assert worst < 2.0, f"GET /health took {worst:.1f} s while 48 long letters were read"
+    assert statuses and all(s != 500 and s != -1 for s in statuses), statuses
+    t.after("48 long letters")
 
 
 SLOW_LORIS = ["body-shorter-than-content-length", "body-one-byte-a-second",

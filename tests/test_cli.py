@@ -2,6 +2,7 @@
 SPARQL query over the store, and the docs that must match the tests."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,31 @@ def test_console_script_runs_in_a_subprocess():
     done = subprocess.run([sys.executable, "-m", "reasoner.cli", "reason", str(SEED),
                            "--no-store"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_relative_store_path_is_the_users_not_the_query_workers(tmp_path):
+    """Query workers run in the package's directory: a relative --store must still name the
+    store beside the user (it once read `<repo>/<path>`, another store, or failed)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cli = [sys.executable, "-m", "reasoner.cli"]
+    stored = subprocess.run([*cli, "reason", str(SEED), "--store", "here/store"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert stored.returncode == 0, stored.stderr
+    done = subprocess.run([*cli, "query", "--store", "here/store", "--format", "csv",
+                           "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) > 0, done.stdout
+
+
+def test_an_ill_formed_date_gets_no_traceback(tmp_path):
+    case = tmp_path / "bad-date.ttl"
+    case.write_text(SEED.read_text().replace('"2015-07-30"^^xsd:date', '"2015-212"^^xsd:date'))
+    done = subprocess.run([sys.executable, "-m", "reasoner.cli", "reason", str(case),
+                           "--no-store"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr, done.stderr
 
 
 # --- rough edges: what a user types that used to end in a traceback or an unclear message ---

@@ -6,10 +6,13 @@ the answer gives what the reasoner concludes from the case facts alone next to i
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter
 
 from api.deps import KbDep, RawBodyDep, StoreDep, StoringDep
 from api.errors import ApiError
+from api.limits import run_heavy
 from api.schemas import error_responses, raw_body_doc
 from reasoner.scoring import LetterReport
 from reasoner.workflows import letters
@@ -33,10 +36,11 @@ LETTER_BODY = raw_body_doc({"text/plain": {
                 "named by `run`) in one transaction. Each item carries the recorded outcome "
                 "and the outcome the reasoner reaches from the case facts only.",
     responses=error_responses(400, 401, 413, 415))
-def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep,
-                  storing: StoringDep) -> LetterReport:
+async def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep,
+                        storing: StoringDep) -> LetterReport:
     if body.media_type not in TEXT_TYPES:
         raise ApiError(415, "unsupported-media-type",
                        f"Content-Type '{body.media_type}' is not accepted; send the letter "
                        "as text/plain", accepted=["text/plain"])
-    return letters.ingest_letter(body.data, "request body", kb, store if storing else None)
+    return await run_heavy(partial(letters.ingest_letter, body.data, "request body", kb,
+                                   store if storing else None))

@@ -1,14 +1,15 @@
 """POST /v1/reason: a case document in, one determination per requested service out."""
 
 import asyncio
+from functools import partial
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.bodies import CASE_BODY
 from api.deps import CaseBodyDep, StoringDep
 from api.fastjson import json_response
+from api.limits import run_heavy
 from api.results import negotiate, not_acceptable, serialize_graph
 from api.schemas import error_responses
 from reasoner.engine.report import CaseReport
@@ -50,8 +51,8 @@ async def reason(request: Request, body: CaseBodyDep, storing: StoringDep) -> Re
         # than that under load (measured: 2.6 -> 4.2 ms of server CPU a request).
         started = start_reason_case(kb, body.data, body.media_type, "request body", store)
     else:  # a large document can take seconds: the loop keeps answering (/health) meanwhile
-        started = await run_in_threadpool(
-            start_reason_case, kb, body.data, body.media_type, "request body", store)
+        started = await run_heavy(partial(
+            start_reason_case, kb, body.data, body.media_type, "request body", store))
     if started.committed is not None:  # the store's writer commits; the loop only waits
         await asyncio.wrap_future(started.committed)
     if media != JSON:  # the run graph, the very triples stored

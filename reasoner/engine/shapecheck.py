@@ -9,6 +9,7 @@ Equality with pySHACL is asserted by a differential test over many generated cas
 from __future__ import annotations
 
 import enum
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -304,6 +305,16 @@ _JUDGED: dict[str, dict[str, float | None]] = {}
 def _judged(datatype: str) -> dict[str, float | None]:
     """Lexical form -> value of the literals of one datatype judged so far (see _number)."""
     return _JUDGED.setdefault(datatype, {})
+
+
+def _not_a_conversion_failure(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+# rdflib logs every lexical form it cannot convert with a traceback: that would put tracebacks
+# on a user's screen and one per bad value in a server's log, for input this module reports
+# as a clear error (the literal is ill-typed) anyway.
+logging.getLogger("rdflib.term").addFilter(_not_a_conversion_failure)
 
 
 def _number(lexical: str, datatype: str) -> float | None:

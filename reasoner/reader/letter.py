@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from reasoner.engine.terminology import Terminology
+from reasoner.errors import InputError
 from reasoner.reader.clean import clean, decode
 from reasoner.reader.extract import Extracted, extract
 from reasoner.reader.graph import LetterGraph, build
@@ -48,6 +49,11 @@ class ReadLetter:
                 if t.predicate.value == _CONCEPT}
 
 
+# The longest document the reader takes: its work grows faster than the text, and no letter
+# or progress report comes near this (the corpus's longest is 9 kB).
+MAX_LETTER_BYTES = 100_000
+
+
 def read_letter(data: bytes, source: str, terms: Terminology,
                 named_by_file: bool = True) -> ReadLetter:
     """Parse one letter; raises InputError naming the file when it cannot be read.
@@ -55,6 +61,10 @@ def read_letter(data: bytes, source: str, terms: Terminology,
     A letter whose header gives no case number is identified by its file name, or, when it
     has none (`named_by_file=False`: a posted letter), by a digest of its text, so that two
     such letters never share a case graph and the same letter posted again replaces itself."""
+    if len(data) > MAX_LETTER_BYTES:
+        raise InputError(f"the document is {len(data)} bytes; the reader reads letters and "
+                         f"reports of at most {MAX_LETTER_BYTES} bytes (an IMR letter is "
+                         "about 10 kB): split it into its reports", source=source)
     cleaned = clean(decode(data, source))
     letter = split(cleaned, source)
     extracted = extract(letter, lexicon_for(terms))

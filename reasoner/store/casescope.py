@@ -49,15 +49,40 @@ class ForeignData(MtusError):
 SHARED = ("https://w3id.org/mtus-kg/case/",)
 
 
+# The name a case gives itself to own its folder: `https://example.org/case/1/case` owns
+# `https://example.org/case/1/...` (the layout of letters and of the examples).
+FOLDER_CASE = "case"
+
+
 def namespace(case: str) -> tuple[str, ...]:
-    """The IRI prefixes a case owns: the folder of its IRI (the case
-    `https://example.org/case/1/case` owns `https://example.org/case/1/...`) when that folder
-    is its own, else only what hangs under the case IRI itself (`<case>/...`, `<case>#...`).
-    A folder is not its own when it is a scheme, a host's root or a shared folder of cases:
-    `https:x` or `https://w3id.org/mtus-kg/case/x` must not own everything beside them."""
-    cut = max(case.rfind("/"), case.rfind("#"))
-    folder = case[:cut + 1]
-    return (folder,) if _own_folder(folder) else (case + "/", case + "#")
+    """The IRI prefixes a case owns: the folder of its IRI when the case is named as the
+    folder's case (`.../1/case` owns `.../1/...`) and the folder can be its own, else only
+    what hangs under the case IRI itself (`<case>/...`, `<case>#...`). So a second case
+    named into a folder (`.../1/case-2`) cannot write beside the first; and a folder is not
+    its own when it is a scheme, a host's root or a shared folder of cases: `https:x` or
+    `https://w3id.org/mtus-kg/case/x` must not own everything beside them."""
+    folder = _folder_of(case)
+    if case[len(folder):] == FOLDER_CASE and _own_folder(folder):
+        return (folder,)
+    return (case + "/", case + "#")
+
+
+def enclosing_cases(case: str, subjects: Iterable[str]) -> set[str]:
+    """The cases whose folders hold this case's folder or one of its subjects (other than
+    the case itself): `.../1/sub/case` lies in the folder of `.../1/case`, which it must not
+    write into. The store refuses the write if one of them is stored."""
+    out: set[str] = set()
+    for iri in {case, *subjects}:
+        folder = _folder_of(iri)
+        while _own_folder(folder):
+            if folder + FOLDER_CASE != case:
+                out.add(folder + FOLDER_CASE)
+            folder = _folder_of(folder[:-1])
+    return out
+
+
+def _folder_of(iri: str) -> str:
+    return iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]
 
 
 def _own_folder(folder: str) -> bool:
@@ -105,4 +130,5 @@ def check(case: str, triples: Iterable[ox.Triple | ox.Quad]) -> tuple[set[str], 
                                            and getattr(obj, "value", "") in RUN_CLASSES):
             raise ForeignData("determinations come only from reasoning runs; a case may not "
                               "state one", t)
-    return subjects, objects
+    # checked by the store as objects are: refused if a stored graph describes one
+    return subjects, objects | enclosing_cases(case, subjects)

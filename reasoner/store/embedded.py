@@ -111,7 +111,8 @@ class Store:
                  scratch: tempfile.TemporaryDirectory | None = None) -> None:
         """`sync`: a journaled write is synced to disk before it is answered (`Journal`)."""
         self._db = db
-        self.path = path
+        # absolute: query workers run in another directory and open snapshots beside it
+        self.path = path.absolute() if path is not None else None
         self.read_only = read_only
         self.timeout = timeout
         self.max_rows = max_rows
@@ -720,8 +721,11 @@ class Store:
 
 def _foreign(iri: str, as_subject: bool, triples: Sequence[ox.Triple]) -> ForeignData:
     """The refusal of a case's first triple that has `iri` as its subject (or object)."""
-    t = next(t for t in triples if getattr(t.subject if as_subject else t.object, "value",
-                                           None) == iri)
+    t = next((t for t in triples if getattr(t.subject if as_subject else t.object, "value",
+                                            None) == iri), None)
+    if t is None:  # no triple names it: a stored case whose folder holds this one's IRIs
+        return ForeignData(f"this case's IRIs lie in the folder of the stored case <{iri}>; "
+                           "a case may only write in a folder of its own", triples[0])
     if as_subject:
         return ForeignData("another stored graph describes this subject; a case may only "
                            "describe itself", t)

@@ -16,12 +16,14 @@ import pyoxigraph as ox
 
 from reasoner.errors import InputError
 from reasoner.store.sparql import term_text
-from reasoner.vocab import GUIDELINE_GRAPH, RUN, m
+from reasoner.vocab import DET, GL, GUIDELINE_GRAPH, MTUS, RUN, TERM, m
 
 DIGEST = m("knowledgeBaseDigest")
 T = TypeVar("T", ox.NamedNode | ox.BlankNode | ox.Triple,
             ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple)
-_RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN)
+# The store's own namespaces (casescope.RESERVED): a case named in one would mint ontology,
+# terminology, guideline, determination or run IRIs.
+_RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN, MTUS, TERM, GL, DET)
 
 
 class Guidelines(Protocol):
@@ -119,8 +121,9 @@ def case_graph(case: str) -> str:
                          "store: give it an IRI (\"@id\" in JSON-LD), or do not store it",
                          term=case)
     if case.startswith(_RESERVED):
-        raise InputError("the case IRI is in a namespace reserved for the store's own graphs",
-                         term=case)
+        raise InputError("the case IRI is in a namespace reserved for the store's own data "
+                         "(ontology, terminology, guidelines, runs, graphs): name the case "
+                         "under an IRI of its own", term=case)
     return case
 
 

@@ -242,6 +242,10 @@ def _result(header: dict, payload: bytes) -> QueryResult:
     if not header.get("ok"):
         if header.get("error") == "syntax":
             raise syntax_error(SyntaxError(header.get("message", "")))
+        if header.get("error") == "limit":
+            raise QueryLimit(f"the query was stopped: {header.get('message')}")
+        if header.get("error") == "query":
+            raise QueryError(f"the query cannot be evaluated: {header.get('message')}")
         raise StoreError(f"the query failed: {header.get('message')}")
     truncated = header.get("cut") is not None
     if header["kind"] == "graph":

@@ -151,7 +151,16 @@ def serve(memory_bytes: int) -> None:
             header = {"ok": True, **header}
         except SyntaxError as exc:
             header, payload = {"ok": False, "error": "syntax", "message": str(exc)}, b""
-        except (OSError, RuntimeError, ValueError) as exc:
+        except RecursionError:
+            # a result nested deeper than Python can write (triple terms in triple terms,
+            # built up by a chain of BINDs): the query's fault, not the store's
+            header, payload = {"ok": False, "error": "limit", "message": (
+                "the result is nested too deeply to write")}, b""
+        except OSError as exc:  # the snapshot could not be read: the store's fault
+            header, payload = {"ok": False, "error": "store", "message": str(exc)}, b""
+        except (RuntimeError, ValueError) as exc:
+            # Oxigraph refusing what the query asks ("The custom function <f> is not
+            # supported", a type it cannot evaluate): the query's fault
             header, payload = {"ok": False, "error": "query", "message": str(exc)}, b""
         out.write(json.dumps({**header, "size": len(payload)}).encode() + b"\n" + payload)
         out.flush()
