@@ -25,6 +25,7 @@ from reasoner.reader.lexicon import Lexicon, Match
 from reasoner.reader.mention import Mention
 from reasoner.reader.responses import response_of
 from reasoner.reader.signs import signs
+from reasoner.reader.trends import Trends
 from reasoner.vocab import TERM, m
 
 T = TERM.__add__
@@ -95,6 +96,10 @@ _DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|
                     re.I)
 # Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
 # "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
+# A course told after a diagnosis list in the same sentence (narrower than _DONE: "failed
+# back surgery syndrome" is a diagnosis)
+_TOLD_AFTER = re.compile(r"\b(?:has|have|had) (?:also )?(?:had|tried|received|undergone|attended|"
+                         r"completed)\b|\b(?:underwent|completed|was treated with)\b", re.I)
 _STATUS_POST = re.compile(r"\b(?:s/p|status[- ]post)\b", re.I)
 _DONE = re.compile(r"\b(?:completed|finished|underwent|received|tried|attended|failed|has had|had|"
                    r"was treated with|treated with|"
@@ -168,6 +173,7 @@ class Extracted:
     item_start: int | None = None  # where the list item ("- ", "3.") being read began
     bare: dict[str, list[Mention]] = field(default_factory=dict)  # `_bare_course`'s index
     bare_seen: int = 0  # how many facts it has indexed
+    trends: Trends = field(default_factory=Trends)  # strength graded over visits
 
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
@@ -198,6 +204,13 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             if _STATUS_POST.search(sentence, cue.end()):
                 _listed(out, lex, sentence, at, cue.end(), "prior", studies=False)
                 _one_surgery(out, lex)
+            if told := _TOLD_AFTER.search(sentence, cue.end()):
+                # a run-on summary: "... whose diagnoses are X and Y, for which he has had
+                # eighteen visits of PT that left the pain unchanged, ... while an MRI showed
+                # ...": what follows the diagnoses is read as any other narrative
+                _listed(out, lex, sentence, at, told.start(), "prior", visit=day)
+                _studies(out, lex, sentence[told.start():], at + told.start(), day)
+                _findings(out, lex, sentence[told.start():], at + told.start(), day)
         elif section == "diagnosis":
             _diagnoses(out, lex, sentence, at, 0)
             if _DONE.search(sentence):  # "1. Status post right TKA 01/31/2017 ...": the surgery
@@ -245,6 +258,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _responses(out, lex, sentence, at, asked)
             _later_directions(out, lex, sentence)
         _reliefs(out, lex, sentence, at)
+        if progressive := out.trends.read(sentence, at, day):
+            out.facts.append(progressive)
         _confirmed(out, lex, sentence, at, day)
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
@@ -549,7 +564,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     for n, hit in enumerate(hits):
         if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
             continue  # "has not had PT", "would consider acupuncture": no course to read
-        if _MECHANISM.search(sentence[:cue + hit.start]):
+        if _MECHANISM.search(clause[:hit.start]):
             continue  # "injured while lifting a mattress that had slipped"
         tail = clause[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(clause)]
         lead = clause[hits[n - 1].end if n else 0:hit.start]
@@ -1506,15 +1521,18 @@ def _continued_response(out: Extracted, lex: Lexicon, sentence: str, at: int,
     after several courses or far from one, it is nobody's; a drug cut back in the sentence
     ("has cut his meloxicam") is what the gain is measured by."""
     response = response_of(sentence)
-    if response != "SubjectiveImprovement" and not _SAID_OF_A_COURSE.search(sentence):
-        return  # "Pain unchanged.", "She is able to sit 20 minutes.": a state, not a change
-    courses = [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at
-               and f.concept not in named]
     if response is None:
         return
-    course = _only(f for f in courses if f.start >= out.previous[0])
-    if course is None and out.item_start is not None:
-        course = _only(f for f in courses if f.start >= out.item_start)
+    courses = [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at
+               and f.concept not in named]
+    # within a list item about one course ("- Meds: tramadol 50 q6h prn. Pain 6/10 w/o, 5/10
+    # w/. PTP: function 'no change'"), what is said is said of it
+    of_item = _only(f for f in courses if f.start >= out.item_start) \
+        if out.item_start is not None else None
+    if of_item is None and response != "SubjectiveImprovement" and \
+            not _SAID_OF_A_COURSE.search(sentence):
+        return  # "Pain unchanged.", "She is able to sit 20 minutes.": a state, not a change
+    course = _only(f for f in courses if f.start >= out.previous[0]) or of_item
     if course is None:
         told = _told_before(out, lex)
         course = _only(f for f in courses if f.concept in told) or \

@@ -135,6 +135,10 @@ _NONE = [
     r"(?<!\] )\b(?:none|neither|nothing)\b[^.;\[\]]{0,50}?\b(?:chang\w*|difference|help\w*|"
     r"improv\w*|"
     r"relie\w*|benefit\w*|better)",
+    # "he does 'about the same' around the house whether or not he takes it", "makes no
+    # difference to what she can do"
+    r"\bthe same\b[^.;]{0,40}?\b(?:whether or not|with or without|on or off)\b|"
+    r"\bmak(?:es?|ing) no (?:real )?difference\b",
     r"\bnot (?:much|anything)\b|\bbarely (?:touch|help)\w*|\b(?:not sure|unsure|"
     r"can'?t tell|cannot tell)\b[^.;]{0,30}?\b(?:anything|help\w*|work\w*|doing)",
     r"\bstill (?:wakes|sleeps only|unable|cannot|can'?t|spends|limited|has difficulty)|"
