@@ -171,6 +171,7 @@ class Extracted:
     asked: frozenset[str] = frozenset()  # the services the document's items name
     title_end: int = 0  # where the document's title lines end (a letterhead names no course)
     item_start: int | None = None  # where the list item ("- ", "3.") being read began
+    item_named: list[Mention] = field(default_factory=list)  # courses told before, named in it
     bare: dict[str, list[Mention]] = field(default_factory=dict)  # `_bare_course`'s index
     bare_seen: int = 0  # how many facts it has indexed
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
@@ -811,6 +812,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             if hit.term in held:
                 # the course named again ("follow-up after acupuncture", then "he finished
                 # 6 acupuncture sessions in January"): what this mention adds is its
+                if held[hit.term].kind == "prior":
+                    out.item_named.append(held[hit.term])
                 for key, value in props.items():
                     if key in _COURSE_KEYS and value is not None and \
                             held[hit.term].props.get(key) is None:
@@ -1168,8 +1171,10 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             # was done, and its result is what "negative" said
             result = "Inconsistent" if _INCONSISTENT.search(near) or _missing_drug(lex, near) \
                 else "Consistent"
-        elif said is not Assertion.PRESENT or (asks and not review) or \
+        elif said is not Assertion.PRESENT or (asks and not review and hit.term != _TAPER) or \
                 _DECIDED_ON.search(sentence, 0, hit.start):
+            # (a taper plan is documented by a sentence that plans: "under a written taper
+            # plan: 150 -> 100 mg q12h on 02/11/2025, then ...")
             continue  # (a screen the UR "non-certified" was asked for, not done)
         elif review:
             result = "Observed"
@@ -1189,6 +1194,7 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
 
 
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
+_TAPER = T("OpioidTaperPlan")
 # A screen's result said as "negative" right after it (its date or kind between)
 _NEGATIVE_RESULT = re.compile(r"[^.;]{0,40}?\b(?:negative|neg)\b(?:\s+for\b)?", re.I)
 # A review's action on the service named right after it: "non-certified the urine drug screen"
@@ -1363,7 +1369,10 @@ def _course_referred(out: Extracted, lex: Lexicon, text: str, at: int) -> Mentio
     if refers := _REFERENCE.search(text):
         wanted = _REFERRED.get(refers.group("noun").lower().rstrip("s"))
         return next((f for f in reversed(earlier) if _is_referred(f, wanted, lex)), None)
-    return _only(f for f in earlier if f.start >= out.previous[0])
+    # ("- 2024-11-19: bilateral L4-5 and L5-S1 medial branch blocks. Pain diary: 80% relief
+    # for about 6 hours": else the course the list item opened with)
+    return _only(f for f in earlier if f.start >= out.previous[0]) or \
+        _item_course(out, earlier)
 
 
 # "He has completed eight sessions", "She attended 6 visits": a count naming no treatment
@@ -1527,8 +1536,7 @@ def _continued_response(out: Extracted, lex: Lexicon, sentence: str, at: int,
                and f.concept not in named]
     # within a list item about one course ("- Meds: tramadol 50 q6h prn. Pain 6/10 w/o, 5/10
     # w/. PTP: function 'no change'"), what is said is said of it
-    of_item = _only(f for f in courses if f.start >= out.item_start) \
-        if out.item_start is not None else None
+    of_item = _item_course(out, courses)
     if of_item is None and response != "SubjectiveImprovement" and \
             not _SAID_OF_A_COURSE.search(sentence):
         return  # "Pain unchanged.", "She is able to sit 20 minutes.": a state, not a change
@@ -1796,9 +1804,18 @@ def _track_list_item(out: Extracted, text: str, s_start: int, sentence: str, at:
     started 2/4/14. Pain 7/10 before, 6/10 on it. ADLs unchanged."): where the item began,
     until a line opens without a marker."""
     if _ITEM_MARK.match(sentence):
-        out.item_start = at
+        out.item_start, out.item_named = at, []
     elif s_start == 0 or text[s_start - 1] == "\n":
-        out.item_start = None
+        out.item_start, out.item_named = None, []
+
+
+def _item_course(out: Extracted, courses: Iterable[Mention]) -> Mention | None:
+    """The only course the current list item told or named again, if any."""
+    if out.item_start is None:
+        return None
+    start = out.item_start
+    return _only({id(f): f for f in [*(f for f in courses if f.start >= start),
+                                     *out.item_named]}.values())
 
 
 def _one_surgery(out: Extracted, lex: Lexicon) -> None:

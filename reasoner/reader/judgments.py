@@ -53,6 +53,19 @@ _PRESENT: dict[str, list[str]] = {
         r"\bspends most of the day (?:lying|in bed|on the couch|sitting)",
         r"\bdependent (?:on \w+ )?for (?:bath\w*|dress\w*|adls|self-care|transfers)",
     ],
+    # told, not named: "still uses the front-wheeled walker inside the house", "he nearly fell
+    # stepping out of the tub", "his balance is unsteady on wet surfaces"
+    "MobilityLimitation": [
+        r"\b(?:uses?|using|used|walks?|walking|ambulat\w*|gets around|relies on|needs?|"
+        r"requires?)\s+(?:with\s+)?(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:walker|cane|crutch(?:es)?|rollator|wheelchair|scooter)\b",
+        r"\b(?:nearly|almost)\s+fell\b|\bnear[- ]falls?\b|\b(?:has\s+)?fallen\s+(?:twice|"
+        r"\w+ times|again)\b|\bfalls?\s+at\s+home\b",
+        r"\bbalance\s+(?:is|was|remains|has been)\s+(?:\w+\s+)?(?:unsteady|poor|impaired|"
+        r"off|unstable)\b|\b(?:unsteady|poor|impaired)\s+balance\b",
+        r"\b(?:difficulty|trouble|unable|cannot|can't)\s+(?:\w+\s+){0,2}?(?:getting\s+(?:in|"
+        r"out)|stepping\s+(?:in|out)|transfer\w*|standing\s+up|rising)\b",
+    ],
     "FacetMediatedPain": [
         # "tenderness over the L4-L5 and L5-S1 facet joints bilaterally", "pain on lumbar
         # extension and extension-rotation"
@@ -156,7 +169,9 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
-                   r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave", _I)
+                   r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
+                   r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|"
+                   r"rising", _I)
 # Concepts whose absence is told by what the worker does ("drives to appointments", "independent
 # in self-care"): a denial or someone else doing it takes the telling back ("no longer drives",
 # "his wife drives to the store").
