@@ -1051,8 +1051,25 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
 ])
 def test_judgments_read_from_context(sentence, concept, present):
     from reasoner.reader.judgments import judgments
-    assert [(j.concept.removeprefix(TERM), j.present) for j in judgments(sentence)] == (
-        [(concept, present)] if concept else [])
+    expected = [(concept, present)] if concept else []
+    if "with a cane" in sentence:  # a cane is a limit of walking, and outdoors is not homebound
+        expected = [("MobilityLimitation", True), *expected]
+    assert [(j.concept.removeprefix(TERM), j.present) for j in judgments(sentence)] == expected
+
+
+@pytest.mark.parametrize(("sentence", "present"), [
+    ("He still uses the front-wheeled walker inside the house.", True),
+    ("She nearly fell stepping out of the tub last week.", True),
+    ("His balance is unsteady on wet surfaces.", True),
+    ("She has trouble getting out of a low chair.", True),
+    ("He relies on his rollator for longer distances.", True),
+    ("She walks without an assistive device.", None),
+    ("If he falls at home, he should call 911.", None),
+])
+def test_mobility_limits_told_not_named(sentence, present):
+    from reasoner.reader.judgments import judgments
+    found = [j.present for j in judgments(sentence) if j.concept == TERM + "MobilityLimitation"]
+    assert found == ([present] if present is not None else [])
 
 
 @pytest.mark.parametrize(("snippet", "result"), [

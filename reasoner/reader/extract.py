@@ -1112,8 +1112,10 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
                                              "on_date": day, "assessment_result": m(
                                                  "NoneObserved" if fact.present else "Observed")}))
             continue
-        if _holds_finding(out, fact.concept, fact.present, day):
-            continue
+        if _holds_finding(out, fact.concept, fact.present, day) or fact.present and any(
+                f.kind == "finding" and f.props["present"] and f.props["on_date"] == day
+                and lex.terms.is_a(f.concept or "", fact.concept) for f in out.facts):
+            continue  # (told already, or more precisely: "ambulates with a single point cane")
         out.facts.append(Mention("finding", fact.concept, at + fact.start, at + fact.end,
                                  sentence[fact.start:fact.end],
                                  {"present": fact.present, "on_date": day,

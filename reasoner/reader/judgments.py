@@ -170,7 +170,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
                    r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
-                   r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|"
+                   r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"
                    r"rising", _I)
 # Concepts whose absence is told by what the worker does ("drives to appointments", "independent
 # in self-care"): a denial or someone else doing it takes the telling back ("no longer drives",
