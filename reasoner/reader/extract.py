@@ -24,6 +24,7 @@ from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
 from reasoner.reader.mention import Mention
 from reasoner.reader.responses import response_of
+from reasoner.reader.sidetable import side_table_findings
 from reasoner.reader.signs import signs
 from reasoner.reader.trends import Trends
 from reasoner.vocab import TERM, m
@@ -265,6 +266,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         _pain(out, lex, sentence, at, current)
         request_items.note_request_sentence(out, lex, sentence, at, current)
         out.previous, out.previous_text = (at, at + len(sentence)), sentence
+    _side_tables(out, lex, letter)
     _refine(out, lex)
     _one_surgery(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
@@ -842,8 +844,10 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
     return parse_date(before.group(1)) if before else None
 
 
-_OPERATED_AFTER_DATE = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),?\s+(?:[\w.]+\s+)"
-                                  r"{0,3}?(?:underwent|had|received)\b[^.;]{0,60}$", re.I)
+# ("On 04/02/2018 Dr. Moreno-Halvorsen performed a right L5-S1 microdiscectomy")
+_OPERATED_AFTER_DATE = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),?\s+"
+                                  r"(?:[\w.'-]+\s+){0,3}?(?:underwent|had|received|performed|"
+                                  r"did)\b[^.;]{0,60}$", re.I)
 
 
 def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
@@ -1818,6 +1822,15 @@ def _item_course(out: Extracted, courses: Iterable[Mention]) -> Mention | None:
     start = out.item_start
     return _only({id(f): f for f in [*(f for f in courses if f.start >= start),
                                      *out.item_named]}.values())
+
+
+def _side_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
+    """Findings of examination tables with a column per side (reader/sidetable.py) replace
+    what the sentences of their rows were read as."""
+    found, rows = side_table_findings(letter.cleaned, *letter.summary, lex)
+    if found:
+        out.facts[:] = [f for f in out.facts if not (
+            f.kind == "finding" and any(s <= f.start < e for s, e in rows))] + found
 
 
 def _one_surgery(out: Extracted, lex: Lexicon) -> None:
