@@ -1441,3 +1441,20 @@ def test_a_record_named_after_its_treatment_is_no_course(kb):
                       "improved from 40 to 62 lb; now able to use hand tools for 4 hours.")
     assert [f.props.get("response", "").rsplit("#", 1)[-1]
             for f in _of(told, "prior", "PhysicalTherapy")] == ["FunctionalImprovement"]
+
+
+def test_an_examination_table_with_a_column_per_side(kb):
+    """Each cell under 'Right' and 'Left' is that side's finding (cleaning collapses the
+    spaces that align them, so a sentence reader could not tell whose each word is)."""
+    from reasoner.reader.letter import read_letter
+    text = ("PR-2 dated 04/12/2022. Date of injury 05/03/2021.\n"
+            "Diagnosis: bilateral carpal tunnel syndrome.\n\n"
+            "  Finding                      Right (operated)        Left\n"
+            "  Tinel at the wrist           negative                positive\n"
+            "  Phalen test                  negative at 60 s        positive at 20 s\n\n"
+            "RFA: left carpal tunnel release.\n")
+    read = read_letter(text.encode(), "table.txt", kb.terms)
+    found = {(f.concept.removeprefix(TERM), f.props["side"], f.props["present"])
+             for f in read.extracted.facts if f.kind == "finding"}
+    assert {("TinelSignWrist", "Right", False), ("TinelSignWrist", "Left", True),
+            ("PhalenSign", "Right", False), ("PhalenSign", "Left", True)} <= found

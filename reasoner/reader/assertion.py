@@ -188,6 +188,13 @@ def _rules() -> list[Any]:
             "unremarkable", "nontender", "non-tender", "normal", "resolved", "stable",
             "downgoing", "flexor"]}}],
              max_scope=8),
+        # a symptom said to be over: "The leg pain is gone.", "the numbness has gone away",
+        # "radiating pain went away after surgery"
+        rule("is gone", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["is", "are", "was", "were", "has", "have", "had"]}},
+            {"LOWER": {"IN": ["gone", "disappeared", "subsided", "abated"]}}], max_scope=6),
+        rule("went away", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["went", "gone", "goes"]}}, {"LOWER": "away"}], max_scope=6),
         # ... but a word of these that names the quality of the noun after it is no verdict
         # on the term before: "Norco lets her work her full shift", "on a stable dose",
         # "therapy returned him to normal activities" (a verdict ends its phrase: "ROM full,",
