@@ -9,8 +9,9 @@ import re
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 NUMERIC = r"\b\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(?:\d{4}|\d{2})\b"
-WORDED = (r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?"
-          r"\s+\d{4}\b")
+# ("March 18th, 2025": an ordinal day)
+WORDED = (r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+          r"(?:st|nd|rd|th)?,?\s+\d{4}\b")
 # "30 July 2015", "02-Feb-2026", "2/Feb/2026", "30.Jul.2015"
 DAY_FIRST = (r"\b\d{1,2}(?:\s+|[-/.])(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
              r"[a-z]*\.?,?(?:\s+|[-/.])\d{4}\b")
@@ -21,7 +22,7 @@ DATE_RE = re.compile(f"(?:{ISO}|{WORDED}|{DAY_FIRST}|{NUMERIC})")
 def parse_date(text: str) -> dt.date | None:
     """One date, or None when the text is not a valid date (e.g. '6-7 out of 10')."""
     text = text.strip()
-    worded = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$", text)
+    worded = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", text)
     day_first = re.match(r"(\d{1,2})(?:\s+|[-/.])([A-Za-z]+)\.?,?(?:\s+|[-/.])(\d{4})$", text)
     iso = re.match(r"(\d{4})-(\d{2})-(\d{2})$", text)
     try:

@@ -380,7 +380,9 @@ def _sentences(text: str):
 
 # (a row of a '|' table is a statement of its own too: "| 06/02/2015 | PTP | Epigastric ...",
 # and an export's coded field: "MON.UDS: 06/18/2019 - consistent", "GI.ULCER_HX: none")
-_BULLET = re.compile(r"[ \t]*(?:[-\u2022*>][ \t]+\S|\||[A-Z][A-Z0-9]*(?:[._][A-Z0-9]+)+[ \t]*:)")
+# (a row need not open with its '|': "08/2024 - 10/2024 | Physical therapy, 12 visits | ...")
+_BULLET = re.compile(r"[ \t]*(?:[-\u2022*>][ \t]+\S|\||[A-Z][A-Z0-9]*(?:[._][A-Z0-9]+)+[ \t]*:|"
+                     r"(?=[^\n|]*\|[^\n|]*\|))")
 
 
 def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
@@ -1344,11 +1346,21 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     for r in said:
         concept = _named_before(sentence, at, r, here, hits)
         if concept is not None:
+            # ("After the injection of March 18th ... sixty percent relief": the latest
+            # course of that kind, a transforaminal ESI for "the injection")
             courses = [f for f in here if f.concept == concept] or \
                 [f for f in out.facts if f.kind in ("prior", "medication")
-                 and f.concept == concept and f.start < at][-1:]
-        elif hits or responses.names_treatment(sentence[:r.start]):
+                 and f.concept == concept and f.start < at][-1:] or \
+                [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at
+                 and lex.terms.is_a(f.concept or "", concept)][-1:]
+        elif hits:
             continue  # said of a treatment not read as a course: of no other
+        elif responses.names_treatment(sentence[:r.start]):
+            # "After the injection of March 18th ... sixty percent relief": the course the
+            # words refer to, if they do; else a treatment not read as a course, of no other
+            referred = _REFERENCE.search(sentence[:r.start]) and \
+                _course_referred(out, lex, sentence[:r.start], at)
+            courses = [referred] if referred else []
         else:
             courses = [c] if (c := _course_referred(out, lex, sentence[:r.start], at)) else []
         for course in courses:
@@ -1480,6 +1492,10 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
                 break
         return True
     if response is not None and (refers := _REFERENCE.search(text)):
+        if response == "SubjectiveImprovement" and whole == "FunctionalImprovement":
+            # "After the injection ... sixty percent relief ...; he went back to full duty":
+            # the gain the rest of the sentence tells is the same course's
+            response = whole
         wanted = _REFERRED.get(refers.group("noun").lower().rstrip("s"))
         for fact in reversed(out.facts):
             if fact.kind in ("prior", "medication") and fact.start < at and \
@@ -1802,7 +1818,9 @@ def _other_episodes(out: Extracted, injured: dt.date) -> None:
     out.facts = [f for f in out.facts if not earlier(f)]
 
 
-_ITEM_MARK = re.compile(r"^[ \t]*(?:[-*\u2022\u25aa]|\d{1,2}[.)]|\([a-z0-9]\))[ \t]")
+# a bullet, a number, or a dated entry ("2019-11-19: Second diagnostic medial branch block")
+_ITEM_MARK = re.compile(r"^[ \t]*(?:[-*\u2022\u25aa]|\d{1,2}[.)]|\([a-z0-9]\)|(?:"
+                        + DATE_RE.pattern + r")[ \t]*[:\u2013-])[ \t]")
 
 
 def _track_list_item(out: Extracted, text: str, s_start: int, sentence: str, at: int) -> None:
