@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 394 documents of nineteen authors.
+# fact kind -> (precision floor, recall floor), on the 410 documents of twenty authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -38,10 +38,14 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # layouts of their years, 15 of 40 IMR items overturned; 54 items): first reading by commit
 # ddaa8b3, 33 of 54 items, IMR overturn recall 8 of 15, 2 negated facts read as present ("Fever
 # - no."). Floors re-based with it: finding present recall 0.68, pain score recall 0.90, relief
-# weeks 0.54, response 0.72, sessions 0.72, study precision 0.71.
+# weeks 0.54, response 0.72, sessions 0.72, study precision 0.71. heldout-o joined the same
+# session (16 documents, 10 IMR letters of 2018-2026, 3 PR-2s, 3 UR letters; 12 of 30 IMR items
+# overturned; 54 items): first reading by commit 8bc19a4, 37 of 54 items, IMR overturn recall 5
+# of 12, 2 negated facts read as present. Re-based: assessment and diagnosis recall 0.72 and
+# 0.77, relief weeks 0.52, worker recall 0.94 (95.0% rounds below).
 FLOORS = {
-    "assessment": (0.73, 0.73),
-    "diagnosis": (0.79, 0.78),
+    "assessment": (0.73, 0.72),
+    "diagnosis": (0.79, 0.77),
     "dose": (0.81, 0.82),
     "finding absent": (0.77, 0.73),
     "finding present": (0.84, 0.68),
@@ -49,14 +53,14 @@ FLOORS = {
     "pain score": (0.88, 0.90),
     "prior treatment": (0.80, 0.74),
     "relief percent": (0.77, 0.59),
-    "relief weeks": (0.70, 0.54),
+    "relief weeks": (0.70, 0.52),
     "request": (0.94, 0.94),
     "request date": (0.80, 0.80),
     "request quantity": (0.92, 0.83),
     "response": (0.77, 0.72),
     "sessions": (0.85, 0.72),
     "study": (0.71, 0.72),
-    "worker": (0.99, 0.95),
+    "worker": (0.99, 0.94),
 }
 
 
@@ -66,7 +70,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 394
+    assert len(gold_documents([CORPUS])) >= 410
 
 
 def test_no_document_is_lost(report):
