@@ -24,8 +24,8 @@ T = TERM.__add__
 _REQUESTED = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|ned)?\s+"
                         r"(?:is|was|for|to|included|includes)|would like|prescribed|"
                         r"ordered|refill(?:ed|s)?|asks? for|asked for|submitted)\b|"
-                        # "Plan:", "Plan 3/4/19:", "Plan of care:"
-                        r"\bplan\b[^:.\n]{0,20}:",
+                        # "Plan:", "Plan 3/4/19:", "Plan of care:", "RFA 05/14/2019:"
+                        r"\b(?:plan|RFA|request for authori[sz]ation)\b[^:.\n]{0,20}:",
                         re.I)
 _UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b[^.]*?\b(?:on|dated)\s+("
                  + DATE_RE.pattern + ")", re.I)
