@@ -1396,7 +1396,7 @@ def _course_referred(out: Extracted, lex: Lexicon, text: str, at: int) -> Mentio
 # "He has completed eight sessions", "She attended 6 visits": a count naming no treatment
 _COUNTED = re.compile(r"\b(?:(?:completed|finished|attended|has had|had|underwent)\s+"
                       r"(?:a total of\s+|all\s+)?" + request_items.COUNT_WORD
-                      + r"\s+(?:more\s+|further\s+)?"
+                      + r"\s+(?:more\s+|further\s+|of\s+(?:those|these|the|them|her|his)\s+)?"
                       r"(?:sessions?|visits?|treatments?)|(?:went|was seen|attended|has been)\s+"
                       + request_items.COUNT_WORD + r"\s+times)\b", re.I)
 
