@@ -36,8 +36,10 @@ _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|
                          r"presentation|complaints?|radiculopathy|locking|signs)\b|"
                          # "the MRI tear matches the location of the joint line tenderness"
                          r"\bmatch(?:es|ed|ing)?\s+(?:the\s+)?(?:location|level|site|side|"
-                         r"distribution)\s+of\b|\bmatch(?:es|ed)?\s+(?:the|his|her)\s+(?:\w+\s+)?"
+                         r"distribution)\s+of\b|\b(?:match(?:es|ed)?|fits?|agrees? with|"
+                         r"explains?)\s+(?:the|his|her|their)\s+(?:\w+\s+)?"
                          r"(?:exam\w*|symptoms|findings|presentation|complaints)\b", re.I)
+# ("the MRI findings 'fit his exam exactly'", "the MRI explains her symptoms")
 
 
 class Confirmed(NamedTuple):
