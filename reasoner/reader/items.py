@@ -599,7 +599,10 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
     for n, item in enumerate(letter.items):
         props = {**parse_item(item.name, lex), "item": n}
         if props["concept"]:
-            props["concept"] = lex.in_region(props["concept"], props["region"] or out.region)
+            # the region's kind, then what the name says of it ("EMG/NCV of the left lower
+            # extremity": both studies; "X-rays L-spine, 3 views": not flexion/extension)
+            props["concept"] = lex.by_words(
+                lex.in_region(props["concept"], props["region"] or out.region), item.name)
         key = _asked_key(props, asked, item.name)
         if report and (props["concept"] is None and not _ORDER_SHAPE.search(item.name)
                        or key in asked):

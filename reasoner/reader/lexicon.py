@@ -231,7 +231,10 @@ class Lexicon:
                 if kind != concept and is_a(kind, concept)
                 and any(is_a(region, r) or is_a(r, region) for r in named)]
         if not least or not fits:
-            return max(fits, key=self.terms.depth, default=concept)
+            # the regional kinds themselves, not their own kinds: 'X-rays L-spine' are lumbar
+            # x-rays, not the flexion/extension films beneath them, which the name did not say
+            tops = [kind for kind in fits if not any(o != kind and is_a(kind, o) for o in fits)]
+            return max(tops, key=self.terms.depth, default=concept)
         depth = min(map(self.terms.depth, fits))
         regional = [kind for kind in fits if self.terms.depth(kind) == depth]
         return regional[0] if len(regional) == 1 else concept
