@@ -887,8 +887,9 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
         around = sentence[max(0, hit.start - 30):hit.end + verb.start()]
         dates = find_dates(sentence[hit.end:hit.end + verb.start()])
         region = lex.first(around, T("BodyRegion"))
-        concept = lex.in_region(hit.term, region.term if region else
-                                request_items.level_region(around) or out.region)
+        concept = lex.by_words(lex.in_region(hit.term, region.term if region else
+                                             request_items.level_region(around) or out.region),
+                               sentence[max(0, hit.start - 30):hit.end + 40])
         result = re.sub(r"^(?:a|an|the)\s+", "", rest[verb.end():].strip(" .:;,"))
         _add_study(out, lex, Mention("study", concept, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end],
