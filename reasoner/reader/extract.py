@@ -173,6 +173,7 @@ class Extracted:
     title_end: int = 0  # where the document's title lines end (a letterhead names no course)
     item_start: int | None = None  # where the list item ("- ", "3.") being read began
     item_named: list[Mention] = field(default_factory=list)  # courses told before, named in it
+    never_had: set[str] = field(default_factory=set)  # "No acupuncture before": none had
     bare: dict[str, list[Mention]] = field(default_factory=dict)  # `_bare_course`'s index
     bare_seen: int = 0  # how many facts it has indexed
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
@@ -567,6 +568,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     started = parse_date(opening.group(1)) if opening else None
     listed: dict[str, Mention] = {}  # each course of this list by its treatment
     for n, hit in enumerate(hits):
+        if said[n] is Assertion.ABSENT and kind == "prior":
+            out.never_had.add(hit.term)  # "has not had PT": a request for it is a first course
         if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
             continue  # "has not had PT", "would consider acupuncture": no course to read
         if _MECHANISM.search(clause[:hit.start]):
@@ -806,6 +809,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
         _provider_seen(out, sentence, at)
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
+        if said[n] is Assertion.ABSENT and _BEFORE_NOW.search(sentence):
+            out.never_had.add(hit.term)  # "No acupuncture before.", "Never seen a chiropractor"
         if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
             tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
             lead = sentence[hits[n - 1].end if n else 0:hit.start]
@@ -826,6 +831,12 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end], {
                                          **props, "on_date": _operated_on(lex, sentence, hits, n)}))
+
+
+# A treatment denied as ever had, not merely absent now: "No acupuncture before", "never had
+# physical therapy", "has not had a trial of TENS", "no prior chiropractic care"
+_BEFORE_NOW = re.compile(r"\b(?:never|before|previously|prior|to date|so far|yet|ever|"
+                         r"has not had|have not had|hasn't had|haven't had)\b", re.I)
 
 
 def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.date | None:

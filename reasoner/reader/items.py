@@ -43,8 +43,11 @@ _EVERY = re.compile(r"\b(?:every|q)\s*(\d{1,2}|two|three|four|six|eight|twelve)\
                     r"(?:hours|hrs|h)\b", re.I)
 _TIMES = re.compile(r"\b(\d{1,2})\s*(?:x|times(?: a week| per week| weekly)?)\s*(?:for\s*)?"
                     r"(\d{1,2})\s*(?:weeks?|wks?)?\b", re.I)
+# ("Acupuncture x6, cervical", "PT x 12": a count after an x, not "x 4 weeks" or "x2/day")
 _COUNT = re.compile(r"(?:#\s*(\d+)|\b(\d{1,3})\s*(?:sessions?|visits?|treatments?)\b|"
-                    r"\(\s*(\d{1,3})\s*\)|\bquantity:?\s*(\d+)|\bqty:?\s*(\d+))", re.I)
+                    r"\(\s*(\d{1,3})\s*\)|\bquantity:?\s*(\d+)|\bqty:?\s*(\d+)|"
+                    r"(?<![\w/])x\s*(\d{1,3})\b(?!\s*(?:/|\.\d|mg|mcg|%|weeks?|wks?|days?|d\b|"
+                    r"months?|mos?\b|hours?|hrs?|years?|per|a\s+(?:day|week))))", re.I)
 
 
 _NUMBER_WORDS = {w: n for n, w in enumerate((
@@ -405,8 +408,12 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     elif (count := _COUNT.search(name)) and not (
             count.group(2) and _TIMES_A.match(name, count.end())):  # "2 visits a week"
         number = next(g for g in count.groups() if g)
-        unit = "Tablet" if count.group(1) else "Visit" if count.group(2) else None
+        sessioned = count.group(6) and not any(lex.terms.is_a(props["concept"] or "", T(k))
+                                               for k in ("Drug", "DiagnosticService"))
+        unit = "Tablet" if count.group(1) else "Visit" if count.group(2) or sessioned else None
         props.update(quantity=float(number), unit=m(unit) if unit else None)
+        if unit is None and count.group(6) and props["concept"]:  # "MRI lumbar x1": a study
+            props["unit"] = _one_of(props["concept"], lex).get("unit")
     elif (count := _COUNT_AFTER.search(name)) and not _TIMES_A.match(name, count.end()):
         # "4 additional sessions", "six more visits" (not "2 visits a week")
         said = count.group(1).lower()
@@ -629,6 +636,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             props["purposes"] = list(dict.fromkeys(
                 props.get("purposes", []) + referral_purposes(f"{item.name}. {said}")))
         _current_directions(out, props)
+        _first_course(out, props, lex)
         _after_surgery(out, props, lex)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
 
@@ -636,6 +644,19 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
 # A drug order's shape: a strength, a count or a schedule.
 _ORDER_SHAPE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|gm?|ml|units?)\b|#\s*\d+|"
                           r"\b(?:bid|tid|qid|qd|qhs|q\d+h|prn)\b", re.I)
+
+
+def _first_course(out: Extracted, props: dict, lex: Lexicon) -> None:
+    """A request for what the worker is said never to have had ("No acupuncture before") is
+    an initial course, unless a course of it is on record after all."""
+    concept = props["concept"]
+    if props.get("type") or not concept or not any(
+            lex.terms.is_a(concept, had) or lex.terms.is_a(had, concept) for had in out.never_had):
+        return
+    if not any(f.kind == "prior" and f.concept and (lex.terms.is_a(f.concept, concept) or
+                                                    lex.terms.is_a(concept, f.concept))
+               for f in out.facts):
+        props["type"] = T("InitialCourse")
 
 
 def _asked_key(props: dict, asked: dict[tuple, dict], name: str) -> tuple:
