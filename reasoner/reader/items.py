@@ -472,7 +472,9 @@ def spinal_levels(name: str) -> int | None:
 # A request that names no count asks for one of a thing done or supplied once: a study, an
 # operation, an injection (one level list is one procedure), a device, a consultation, a tube.
 # Courses (therapy visits, tablets, program days, aide hours) have no such default.
-_ONCE = ((T("DiagnosticService"), "Study"),
+# What one asks for once when no count is written: a study, a drug screen, a visit, an item.
+_ONCE = ((T("DiagnosticService"), "Study"), (T("UrineDrugScreen"), "Study"),
+         (T("FollowUpOfficeVisit"), "Visit"),
          *((T(c), "Item") for c in (
              "Surgery", "DurableMedicalEquipment", "SpinalCordStimulator",
              "EpiduralSteroidInjection", "FacetJointInjection", "RadiofrequencyAblation",
