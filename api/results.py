@@ -145,5 +145,10 @@ def render(result: QueryResult, accept: str | None) -> tuple[str, bytes]:
                 return media, serialize_results(result, SOLUTION_TYPES[media])
             except (OSError, ValueError):  # e.g. "JSON-LD does not support RDF 1.2 yet"
                 pass
+            except RecursionError:
+                # triple terms nested deeper than the writer's stack (the worker wrote them
+                # on a shallower one): the query's result, not the server, is at fault
+                raise ApiError(400, "query-limit", "the query's result is nested too deeply "
+                               "to write in any format") from None
         offers.remove(media)
     raise not_acceptable(offers or list(GRAPH_TYPES if graph else SOLUTION_TYPES))

@@ -36,8 +36,11 @@ def serve(host: str, port: int, store: str, *, workers: int = 1,
     # no such deadline; the app's own BodyLimit only sees complete heads). uvicorn picks
     # uvloop and httptools when installed (uvicorn[standard]), else asyncio + h11.
     try:
+        # (limit_concurrency: thousands of clients each sending a large body at once would
+        # otherwise hold them all in memory; those beyond the limit get 503 at once)
         uvicorn.run("api.main:app", host=host, port=port, log_level="info", workers=workers,
-                    access_log=access_log, http=HEADER_DEADLINE_PROTOCOL)
+                    access_log=access_log, http=HEADER_DEADLINE_PROTOCOL,
+                    limit_concurrency=Settings().max_connections)
     except SystemExit as exc:  # uvicorn's sys.exit(3): the app or the bind failed at start
         if exc.code not in (None, 0):
             raise CannotServe("the server did not start (the log above says why)") from None

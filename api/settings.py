@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         "remote store is read-only.")
     max_body_bytes: int = Field(default=1 << 20, gt=0,
                                 description="Larger request bodies are refused with 413.")
+    max_connections: int = Field(
+        default=256, gt=0, description="Connections served at once (each may hold a body of up "
+        "to max_body_bytes in memory); beyond it a request is answered 503 at once.")
     body_timeout_seconds: float = Field(
         default=30.0, gt=0, description="A request body not received in full within this "
         "many seconds is answered 408 and its connection closed.")

@@ -550,6 +550,9 @@ def _deep_queries() -> dict[str, str]:
         "plus-200k": "ASK { FILTER(" + "1+" * 200_000 + "1 > 0) }",
         "union-20k": "SELECT * WHERE { " + " UNION ".join(["{?s ?p ?o}"] * 20_000) + " }",
         "sibling-groups-19k": "SELECT * { " + "{?s ?p ?o}" * 19_000 + " }",
+        "collection-6k": "SELECT * { ?s <urn:p> ("
+                         + " ".join(f"<urn:{i}>" for i in range(6000)) + ") }",
+        "describe-3k": "DESCRIBE " + " ".join(f"<urn:{i}>" for i in range(3000)),
         # Flat chains, each under 190,000 characters (so a length limit does not stop them)
         # and each past the length at which it kills raw Oxigraph with SIGSEGV.
         "plus-90k": "ASK { FILTER(" + "1+" * 90_000 + "1 > 0) }",
@@ -584,14 +587,14 @@ def test_deep_or_long_queries_are_refused_and_the_server_lives(t, name):
     t.after(what)
 
 
-def _deep_triple_term_binds(levels: int = 120, binds: int = 20) -> str:
-    """Triple terms nested `levels` deep in each BIND, each BIND nesting the one before: no
-    bracket run is deep, the result is (2,400 levels: Python cannot write it)."""
+def _deep_triple_term_binds(*levels: int) -> str:
+    """Triple terms nested levels[i] deep in BIND i, each BIND nesting the one before: no
+    bracket run is deep, the result is (2,400 levels: Python cannot write it; 491: the
+    worker can, the server's writer, deeper in its stack, could not)."""
     parts = ["BIND(1 AS ?v0)"]
-    for i in range(1, binds + 1):
-        parts.append("BIND(" + "<<(u:s u:p " * levels + f"?v{i - 1}" + " )>>" * levels
-                     + f" AS ?v{i})")
-    return f"PREFIX u: <urn:> SELECT ?v{binds} {{ {' '.join(parts)} }}"
+    for i, n in enumerate(levels, 1):
+        parts.append("BIND(" + "<<(u:s u:p " * n + f"?v{i - 1}" + " )>>" * n + f" AS ?v{i})")
+    return f"PREFIX u: <urn:> SELECT ?v{len(levels)} {{ {' '.join(parts)} }}"
 
 
 UNEVALUABLE = {  # queries that parse but that the evaluator refuses or cannot answer
@@ -599,7 +602,9 @@ UNEVALUABLE = {  # queries that parse but that the evaluator refuses or cannot a
     "custom-function-order-by": "SELECT ?o { ?s ?p ?o } ORDER BY <http://x/f>(?o) LIMIT 1",
     "unknown-xsd-cast": "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
                         "SELECT * { BIND(xsd:foo(1) AS ?v) }",
-    "deep-triple-terms-by-binds": _deep_triple_term_binds(),
+    "deep-triple-terms-by-binds": _deep_triple_term_binds(*[120] * 20),
+    "deep-triple-terms-491": _deep_triple_term_binds(100, 100, 100, 100, 91),
+    "deep-triple-terms-492": _deep_triple_term_binds(100, 100, 100, 100, 92),
 }
 
 
@@ -1092,6 +1097,25 @@ CASE_IRI_FORGERIES = {  # kind -> (the case's IRI, the IRI it forges, extra Turt
         f'<{SEED_BASE}imr-2> a <{M}IMRDetermination> ; <{M}about> <{SEED_BASE}req-forger> .'),
     "case-in-a-folder-inside-a-stored-cases-folder": (SEED_BASE + "sub/case",
                                                       SEED_BASE + "sub/imr", ""),
+    # a case taking an IRI a letter not yet ingested will need (its worker, its folder), the
+    # shared folder without its slash, a host, or a W3C vocabulary term (rdf:nil would add an
+    # operand to every criterion list of the guidelines)
+    "case-iri-is-a-future-letters-worker": (
+        "https://w3id.org/mtus-kg/case/imr-cm99-0000003/worker",
+        "https://w3id.org/mtus-kg/case/imr-cm99-0000003/worker", ""),
+    "case-iri-is-a-future-letters-folder": (
+        "https://w3id.org/mtus-kg/case/imr-cm99-0000004",
+        "https://w3id.org/mtus-kg/case/imr-cm99-0000004/worker", ""),
+    "case-iri-is-the-shared-folder-without-slash": (
+        "https://w3id.org/mtus-kg/case", "https://w3id.org/mtus-kg/case/imr-cm99-0000005/case",
+        ""),
+    "case-iri-is-a-host": ("https://forger.example", "https://forger.example/x", ""),
+    "case-iri-is-rdf-nil": ("http://www.w3.org/1999/02/22-rdf-syntax-ns#nil",
+                            "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil",
+                            '<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> '
+                            '<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> "forged" .'),
+    "case-iri-is-owl-class": ("http://www.w3.org/2002/07/owl#Class",
+                              "http://www.w3.org/2002/07/owl#Class", ""),
     # a case named in the shared folder of cases, or by a scheme alone, forging the case of
     # a letter not yet ingested (its IRI follows from the case number)
     "case-in-the-shared-folder-forges-a-future-letter": (

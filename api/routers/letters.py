@@ -6,12 +6,12 @@ the answer gives what the reasoner concludes from the case facts alone next to i
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import APIRouter
+from starlette.responses import Response
 
 from api.deps import KbDep, RawBodyDep, StoreDep, StoringDep
 from api.errors import ApiError
+from api.fastjson import json_response
 from api.limits import run_heavy
 from api.schemas import error_responses, raw_body_doc
 from reasoner.scoring import LetterReport
@@ -37,10 +37,12 @@ LETTER_BODY = raw_body_doc({"text/plain": {
                 "and the outcome the reasoner reaches from the case facts only.",
     responses=error_responses(400, 401, 413, 415))
 async def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep,
-                        storing: StoringDep) -> LetterReport:
+                        storing: StoringDep) -> Response:
     if body.media_type not in TEXT_TYPES:
         raise ApiError(415, "unsupported-media-type",
                        f"Content-Type '{body.media_type}' is not accepted; send the letter "
                        "as text/plain", accepted=["text/plain"])
-    return await run_heavy(partial(letters.ingest_letter, body.data, "request body", kb,
-                                   store if storing else None))
+    # the report written on the same thread: serialising a long letter's report on the event
+    # loop (what FastAPI does for an async route's return value) stalled /health
+    return await run_heavy(lambda: json_response(letters.ingest_letter(
+        body.data, "request body", kb, store if storing else None)))

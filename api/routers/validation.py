@@ -1,9 +1,12 @@
 """POST /v1/validate: is a case complete enough to decide? Problems, not a determination."""
 
 from fastapi import APIRouter
+from starlette.responses import Response
 
 from api.bodies import CASE_BODY
 from api.deps import CaseBodyDep, KbDep
+from api.fastjson import json_response
+from api.limits import run_heavy
 from api.schemas import error_responses
 from reasoner.workflows.cases import ValidationReport, validate_case
 
@@ -17,7 +20,8 @@ router = APIRouter(prefix="/v1", tags=["validation"])
                 "`problems` lists violations (which would stop /v1/reason with 422) and "
                 "warnings. A document that cannot be read is a 400.",
     responses=error_responses(400, 413, 415))
-def validate(body: CaseBodyDep, kb: KbDep) -> ValidationReport:
-    # A plain def: FastAPI runs it in the thread pool, so a large body never holds the
-    # event loop (and /health) while it is parsed and checked.
-    return validate_case(kb, body.data, body.media_type, "request body")
+async def validate(body: CaseBodyDep, kb: KbDep) -> Response:
+    # On the threads of heavy work (api/limits.run_heavy): a large body never holds the event
+    # loop, and many at once wait their turn instead of taking every thread /health needs.
+    return await run_heavy(lambda: json_response(validate_case(
+        kb, body.data, body.media_type, "request body")))

@@ -19,8 +19,19 @@ ISO = r"\b\d{4}-\d{2}-\d{2}\b"
 DATE_RE = re.compile(f"(?:{ISO}|{WORDED}|{DAY_FIRST}|{NUMERIC})")
 
 
+# Years a workers' compensation document can mean: anything else is a typo or an attack
+# ("01/01/0001" made date arithmetic overflow), not a date to reason with.
+_YEARS = range(1900, 2101)
+
+
 def parse_date(text: str) -> dt.date | None:
-    """One date, or None when the text is not a valid date (e.g. '6-7 out of 10')."""
+    """One date, or None when the text is not a valid date (e.g. '6-7 out of 10') or not one
+    of a plausible year."""
+    day = _parse(text)
+    return day if day is not None and day.year in _YEARS else None
+
+
+def _parse(text: str) -> dt.date | None:
     text = text.strip()
     worded = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", text)
     day_first = re.match(r"(\d{1,2})(?:\s+|[-/.])([A-Za-z]+)\.?,?(?:\s+|[-/.])(\d{4})$", text)

@@ -19,7 +19,9 @@ from reasoner.reader.lexicon import Lexicon
 from reasoner.reader.mention import Mention
 from reasoner.vocab import TERM
 
-_CELLS = re.compile(r"\S(?:.*?\S)?(?=\s{2,}|\t|$)")
+# a cell: words joined by single spaces (two spaces or a tab part cells); linear in the line
+_CELLS = re.compile(r"\S+(?: \S+)*")
+_ROW_CHARS = 300  # a table row is short: a longer line is prose
 _SIDE = re.compile(r"^(?:(?P<right>right|rt|r)|(?P<left>left|lt|l))\b", re.I)
 _ABSENT = re.compile(r"^(?:neg\w*|none|no|absent|normal|nl|wnl|intact|0|-|not present)\b", re.I)
 _PRESENT = re.compile(r"^(?:pos\w*|present|yes|\+|\(\+\)|reproduces|reproduced)\b", re.I)
@@ -49,7 +51,7 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
     lines = list(re.finditer(r"^.*$", text, re.M))
     columns: list[_Column] | None = None
     for line in lines:
-        cells = list(_CELLS.finditer(line.group()))
+        cells = list(_CELLS.finditer(line.group())) if len(line.group()) <= _ROW_CHARS else []
         if not cells:
             columns = None
             continue

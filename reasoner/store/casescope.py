@@ -18,8 +18,12 @@ import pyoxigraph as ox
 from reasoner.errors import MtusError
 from reasoner.vocab import DET, GL, MTUS, PROV, RDF_TYPE, RUN, TERM, m
 
-# Namespaces of the store's own data: the ontology, terminology, guidelines, runs, graphs.
-RESERVED = (MTUS, TERM, GL, DET, RUN, "https://w3id.org/mtus-kg/graph/")
+# Namespaces of the store's own data (the ontology, terminology, guidelines, runs, graphs) and
+# the W3C vocabularies the guideline graph is built from: a case describing rdf:nil or owl:Class
+# would add operands to every criterion list or axioms to every class.
+VOCABULARIES = ("http://www.w3.org/", "https://www.w3.org/", "http://purl.org/",
+                "http://xmlns.com/")
+RESERVED = (MTUS, TERM, GL, DET, RUN, "https://w3id.org/mtus-kg/graph/", *VOCABULARIES)
 ABOUT = m("about")  # what a recorded UR or IMR decision is about: a request
 # What only a reasoning run writes (report.run_triples): its classes and properties.
 RUN_CLASSES = frozenset({m("Determination"), m("CriterionResult"), PROV + "Activity"})
@@ -64,7 +68,20 @@ def namespace(case: str) -> tuple[str, ...]:
     folder = _folder_of(case)
     if case[len(folder):] == FOLDER_CASE and _own_folder(folder):
         return (folder,)
-    return (case + "/", case + "#")
+    # (not when "<case>/" is itself a shared folder or a host's root: a case named
+    # "https://w3id.org/mtus-kg/case" or "https://example.org" owns only its fragments)
+    return (case + "/", case + "#") if _own_folder(case + "/") else (case + "#",)
+
+
+def check_case_iri(case: str) -> None:
+    """A case in a shared folder of cases is named as its folder's case (`.../imr-1/case`, the
+    layout of letters): another name there (`.../imr-1/worker`, `.../imr-1`) would take an IRI
+    a letter not yet ingested will need, and block or contradict it."""
+    if case.startswith(SHARED) and case[len(_folder_of(case)):] != FOLDER_CASE:
+        raise ForeignData(f"a case in {SHARED[0]} must be named <folder>/{FOLDER_CASE} "
+                          "(as letters are); this IRI is another node's", ox.Triple(
+                              ox.NamedNode(case), ox.NamedNode(RDF_TYPE),
+                              ox.NamedNode(m("Case"))))
 
 
 def enclosing_cases(case: str, subjects: Iterable[str]) -> set[str]:
@@ -105,6 +122,7 @@ def check(case: str, triples: Iterable[ox.Triple | ox.Quad]) -> tuple[set[str], 
     """Raise ForeignData for the first triple a case may not write. Otherwise return the IRIs
     the triples have as subject and as object: what the store checks next, read in this pass
     since reading a term from a pyoxigraph triple is most of the cost."""
+    check_case_iri(case)
     own = namespace(case)
     subjects: set[str] = set()
     objects: set[str] = set()

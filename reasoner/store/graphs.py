@@ -23,7 +23,8 @@ T = TypeVar("T", ox.NamedNode | ox.BlankNode | ox.Triple,
             ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple)
 # The store's own namespaces (casescope.RESERVED): a case named in one would mint ontology,
 # terminology, guideline, determination or run IRIs.
-_RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN, MTUS, TERM, GL, DET)
+_RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN, MTUS, TERM, GL, DET,
+             "http://www.w3.org/", "https://www.w3.org/", "http://purl.org/", "http://xmlns.com/")
 
 
 class Guidelines(Protocol):
@@ -122,8 +123,9 @@ def case_graph(case: str) -> str:
                          term=case)
     if case.startswith(_RESERVED):
         raise InputError("the case IRI is in a namespace reserved for the store's own data "
-                         "(ontology, terminology, guidelines, runs, graphs): name the case "
-                         "under an IRI of its own", term=case)
+                         "(ontology, terminology, guidelines, runs, graphs) or a shared "
+                         "vocabulary (RDF, OWL, XSD...): name the case under an IRI of its own",
+                         term=case)
     return case
 
 

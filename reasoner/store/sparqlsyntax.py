@@ -241,12 +241,24 @@ def _check_nesting(sparql: str, tokens: list[Token]) -> None:
     of binary operators or patterns as a tree as deep as it is long: a few thousand levels of
     either end its worker's stack. Prefix operators before a bracket add to the depth inside
     it (`!(!(!(...)))` was 81 brackets deep and 10,000 levels)."""
-    depth = pending = operators = 0
+    depth = pending = operators = run = 0
     outer: list[int] = []
+    values = -1  # the depth of the VALUES block being read (its rows may be as long as they like)
+    after_values = False
     for token in tokens:
         if token.kind in ("space", "comment"):
             continue
         text = token.text
+        # a run of terms with nothing between ("( :a :b :c ... )", "DESCRIBE <a> <b> ...")
+        # is a list Oxigraph builds recursively: 6,000 collection items ended a worker
+        run = run + 1 if token.kind in _OPERAND_KINDS else 0
+        if run > MAX_OPERATORS and values < 0:
+            raise _at(QueryError(f"the query lists more than {MAX_OPERATORS} terms in a row "
+                                 "(an RDF collection or a DESCRIBE list)"), sparql, token)
+        if token.kind == "word" and text.upper() == "VALUES":
+            after_values = True
+        elif text == "{" and after_values:
+            values, after_values = depth + 1, False
         if text in _OPENING:
             outer.append(depth)
             depth, pending = depth + 1 + pending, 0
@@ -254,6 +266,8 @@ def _check_nesting(sparql: str, tokens: list[Token]) -> None:
             if not outer:
                 raise _at(QueryError(f"SPARQL syntax error: unbalanced {text!r}"), sparql, token)
             depth, pending = outer.pop(), 0
+            if depth < values:
+                values = -1
         elif text in _UNARY or text == "^^":
             pending += 1
         else:
