@@ -195,29 +195,29 @@ def test_writers_wait_while_the_backlog_is_full(kb, seed_turtle, opened, held, m
 
 
 def test_a_journaled_case_counts_as_stored_for_what_a_case_may_describe(opened, held):
-    """Two cases sharing a namespace: the second may not describe the first one's node,
-    while the first is journaled and not yet applied, nor once it is."""
+    """A case inside the folder of another (`.../shared/sub/case` in the folder of
+    `.../shared/case`) may not be stored while the first is journaled and not yet applied,
+    nor once it is."""
     base = "https://example.org/shared/"
-    request = ox.NamedNode(base + "req")
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
-    def case(name: str) -> tuple[str, list[ox.Triple]]:
-        iri = ox.NamedNode(base + name)
+    def case(folder: str) -> tuple[str, list[ox.Triple]]:
+        iri, request = ox.NamedNode(folder + "case"), ox.NamedNode(folder + "req")
         return iri.value, [ox.Triple(iri, ox.NamedNode(base + "request"), request),
-                           ox.Triple(request, label, ox.Literal(name))]
+                           ox.Triple(request, label, ox.Literal(folder))]
 
     def run(case_iri: str, n: int) -> tuple[str, list[ox.Triple]]:
         iri = ox.NamedNode(f"{RUN}journal-test-{n}")
         return iri.value, [ox.Triple(iri, ox.NamedNode(PROV + "used"), ox.NamedNode(case_iri))]
 
-    a, b = case("a"), case("b")
+    a, b = case(base), case(base + "sub/")
     opened.save_case(*a, run(a[0], 1))
-    with pytest.raises(ForeignData, match="another stored graph describes"):
+    with pytest.raises(ForeignData, match="folder of the stored case"):
         opened.save_case(*b, run(b[0], 2))
     held.set()
     assert set(counts(opened)) >= {a[0], f"{RUN}journal-test-1"}
     assert b[0] not in counts(opened)
-    with pytest.raises(ForeignData, match="another stored graph describes"):
+    with pytest.raises(ForeignData, match="folder of the stored case"):
         opened.save_case(*b, run(b[0], 3))  # now found in Oxigraph
 
 
