@@ -65,7 +65,7 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
             columns = None if not line.group().strip() else columns
             continue
         label = cells[0].group()
-        hits = [h for h in lex.find(label, _FINDING)]
+        hits = lex.find(label, _FINDING)
         if not hits:
             continue
         hit = max(hits, key=lambda h: h.end - h.start)

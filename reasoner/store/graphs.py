@@ -15,16 +15,13 @@ from typing import Protocol, TypeVar
 import pyoxigraph as ox
 
 from reasoner.errors import InputError
+from reasoner.store.casescope import RESERVED
 from reasoner.store.sparql import term_text
-from reasoner.vocab import DET, GL, GUIDELINE_GRAPH, MTUS, RUN, TERM, m
+from reasoner.vocab import GUIDELINE_GRAPH, m
 
 DIGEST = m("knowledgeBaseDigest")
 T = TypeVar("T", ox.NamedNode | ox.BlankNode | ox.Triple,
             ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple)
-# The store's own namespaces (casescope.RESERVED): a case named in one would mint ontology,
-# terminology, guideline, determination or run IRIs.
-_RESERVED = ("https://w3id.org/mtus-kg/graph/", RUN, MTUS, TERM, GL, DET,
-             "http://www.w3.org/", "https://www.w3.org/", "http://purl.org/", "http://xmlns.com/")
 
 
 class Guidelines(Protocol):
@@ -121,7 +118,8 @@ def case_graph(case: str) -> str:
         raise InputError("the mtus:Case is a blank node, so it cannot name its graph in the "
                          "store: give it an IRI (\"@id\" in JSON-LD), or do not store it",
                          term=case)
-    if case.startswith(_RESERVED):
+    # (a case named in one would mint ontology, terminology, guideline or run IRIs)
+    if case.startswith(RESERVED):
         raise InputError("the case IRI is in a namespace reserved for the store's own data "
                          "(ontology, terminology, guidelines, runs, graphs) or a shared "
                          "vocabulary (RDF, OWL, XSD...): name the case under an IRI of its own",
