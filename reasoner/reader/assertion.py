@@ -374,6 +374,10 @@ def _rules() -> list[Any]:
              [{"LOWER": {"IN": ["former", "ex", "remote", "resolved"]}}], max_scope=3),
         rule("quit", _HISTORICAL, "BIDIRECTIONAL", [{"LOWER": {"IN": ["quit", "stopped"]}}],
              max_scope=3),
+        # "he used to smoke", "she used to have numbness at night": a past habit or symptom
+        # (also "used to treat spasm": what a thing is for, not a finding)
+        rule("used to", _HISTORICAL, "FORWARD", [{"LOWER": "used"}, {"LOWER": "to"}],
+             max_scope=4),
         # what a drug was given for is its indication, not a finding of this examination:
         # "cyclobenzaprine started for spasm"
         rule("started for", _HISTORICAL, "FORWARD", [

@@ -26,6 +26,7 @@ from reasoner.reader.mention import Mention
 from reasoner.reader.responses import response_of
 from reasoner.reader.sidetable import side_table_findings
 from reasoner.reader.signs import signs
+from reasoner.reader.symptoms import revise as revise_symptoms
 from reasoner.reader.trends import Trends
 from reasoner.vocab import TERM, m
 
@@ -281,6 +282,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     request_items.add_requests(out, lex, letter, current)
     _keep_homebound_for_home_care(out, lex)
     _low_risk_is_no_elevated_risk(out)
+    out.facts = revise_symptoms(out.facts, lex, letter.text)
     return out
 
 

@@ -1,0 +1,86 @@
+"""Symptoms settled by the rest of the document (reasoner/reader/symptoms.py): a symptom said to
+be over supersedes what earlier sentences told of it, and hand symptoms of a peripheral nerve
+entrapment are not radicular. Each in several phrasings, with the cases that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM
+
+RADICULAR, DERMATOMAL, TOBACCO = (TERM + "RadicularSymptoms", TERM + "DermatomalSensoryLoss",
+                                  TERM + "TobaccoUse")
+
+
+def _report(subjective: str, objective: str, diagnosis: str) -> bytes:
+    return (f"PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT\nDate of exam: 06/15/2019\n"
+            f"Date of injury: 09/22/2017\nSubjective: {subjective}\nObjective: {objective}\n"
+            f"Diagnosis: {diagnosis}\nRequest for authorization: 1. Physical therapy 2x3.\n"
+            ).encode()
+
+
+def _said(kb, data: bytes, concept: str) -> set[bool]:
+    read = read_letter(data, "report.txt", kb.terms)
+    return {bool(f.props.get("present")) for f in read.extracted.facts
+            if f.kind == "finding" and f.concept == concept}
+
+
+@pytest.mark.parametrize("history, over", [
+    ("Right arm radicular pain from a C5-6 disc herniation in 2017; ACDF on 06/14/2018.",
+     "The arm pain resolved after surgery and has not returned."),
+    ("He had radiating leg pain before the microdiscectomy.", "The leg pain is gone."),
+    ("Pain radiated down the left leg to the foot last year.",
+     "The leg pain went away after the injection."),
+    ("Numbness and tingling down the right arm at first.",
+     "The numbness and tingling have subsided."),
+])
+def test_a_symptom_said_to_be_over_supersedes_earlier_mentions(kb, history, over):
+    data = _report(f"{history} {over} Neck pain 4/10.", "Tender paraspinals.",
+                   "Cervical strain.")
+    assert _said(kb, data, RADICULAR) == {False}
+
+
+@pytest.mark.parametrize("text", [
+    "The leg pain resolved after the injection but came back in May; now pain radiates down "
+    "the left leg to the foot.",
+    "Radiating leg pain is gone on the right. Pain now radiates down the left leg.",
+])
+def test_a_symptom_that_returns_after_it_was_over_stays_present(kb, text):
+    assert True in _said(kb, _report(text, "SLR positive on the left.", "Lumbar strain."),
+                         RADICULAR)
+
+
+@pytest.mark.parametrize("objective", [
+    "Numbness in the left thumb, index and middle fingers. Tinel positive at the wrist.",
+    "Left hand: numbness in the thumb, index and middle fingers, drops cups. No neck pain.",
+    "Sensation to light touch is decreased in the thumb, index and middle fingers.",
+    "Tingling in the ring and small fingers at night.",
+])
+@pytest.mark.parametrize("diagnosis", ["Left carpal tunnel syndrome.",
+                                       "Right cubital tunnel syndrome."])
+def test_hand_symptoms_of_an_entrapment_are_not_radicular(kb, objective, diagnosis):
+    data = _report("Hand numbness at night.", objective, diagnosis)
+    assert True not in _said(kb, data, RADICULAR)
+    assert True not in _said(kb, data, DERMATOMAL)
+
+
+@pytest.mark.parametrize("objective, diagnosis", [
+    # the text says it spreads: radicular whatever the diagnosis
+    ("Pain radiates from the neck down the arm into the thumb.", "Carpal tunnel syndrome."),
+    # a radiculopathy beside the entrapment: the hand's numbness may be the root's
+    ("Numbness in the thumb and index finger.",
+     "C6 radiculopathy. Carpal tunnel syndrome."),
+    # no entrapment: hand numbness in a neck case is read as before
+    ("Numbness in the thumb and index finger.", "Cervical radiculopathy."),
+])
+def test_radicular_hand_symptoms_stay(kb, objective, diagnosis):
+    assert True in _said(kb, _report("Neck pain.", objective, diagnosis), RADICULAR)
+
+
+@pytest.mark.parametrize("habit", ["He used to smoke.", "Former smoker, quit 2015.",
+                                   "He smoked until 12/01/2013 and has not smoked since.",
+                                   "He stopped smoking three years ago."])
+def test_a_past_habit_is_not_a_current_one(kb, habit):
+    assert _said(kb, _report(f"Low back pain. {habit}", "Tender.", "Lumbar strain."),
+                 TOBACCO) == {False}
