@@ -84,3 +84,27 @@ def test_radicular_hand_symptoms_stay(kb, objective, diagnosis):
 def test_a_past_habit_is_not_a_current_one(kb, habit):
     assert _said(kb, _report(f"Low back pain. {habit}", "Tender.", "Lumbar strain."),
                  TOBACCO) == {False}
+
+
+def _diagnoses(kb, data: bytes) -> set[str]:
+    read = read_letter(data, "report.txt", kb.terms)
+    return {f.concept.rsplit("/", 1)[-1] for f in read.extracted.facts
+            if f.kind == "diagnosis" and f.concept}
+
+
+@pytest.mark.parametrize("listed", [
+    "Left shoulder impingement, rule out rotator cuff tear.",
+    "Left shoulder impingement; r/o rotator cuff tear.",
+    "1. Left shoulder impingement 2. Rule-out rotator cuff tear",
+])
+def test_a_differential_to_rule_out_is_no_diagnosis(kb, listed):
+    dx = _diagnoses(kb, _report("Left shoulder pain.", "Neer positive.", listed))
+    assert "ShoulderImpingement" in dx and "RotatorCuffTear" not in dx
+
+
+@pytest.mark.parametrize("listed", ["Lumbar sprain/strain and rule out compression fracture of L2.",
+                                    "Lumbar strain, r/o L1 compression fracture."])
+def test_a_red_flag_to_rule_out_is_a_suspicion(kb, listed):
+    data = _report("Fell from a ladder.", "Point tenderness over L2.", listed)
+    assert _said(kb, data, TERM + "SuspectedFracture") == {True}
+    assert "LumbarSprainStrain" in _diagnoses(kb, data)

@@ -119,6 +119,8 @@ _DONE = re.compile(r"\b(?:completed|finished|underwent|received|tried|attended|f
 # ("suggestive of", "possibly"): the treating physician lists them as the diagnoses.
 _DIAGNOSED = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.UNCERTAIN)
 _ITEM_END = re.compile(r"[,;]|\band\b")
+# a differential still to exclude is no diagnosis (a "possible" one is a working diagnosis)
+_TO_RULE_OUT = re.compile(r"\b(?:rule[- ]?out|r/o|to exclude)\b", re.I)
 
 
 def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -482,7 +484,17 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
         [assertion] = assertions(sentence[item[0]:item[1]],
                                  [(cue + hit.start - item[0], cue + hit.end - item[0])])
         if assertion not in _DIAGNOSED:
-            continue  # "no fracture", "rule out radiculopathy", "mother has diabetes"
+            continue  # "no fracture", "mother has diabetes"
+        if _TO_RULE_OUT.search(sentence, item[0], cue + hit.start):
+            # "rule out rotator cuff tear" is a question; "rule out compression fracture of
+            # L2" is also the suspicion a guideline names as a red flag
+            if suspected := _suspicion(hit.term, lex):
+                out.facts.append(Mention("finding", suspected, at + cue + hit.start,
+                                         at + cue + hit.end,
+                                         sentence[cue + hit.start:cue + hit.end],
+                                         {"present": True, "on_date": None, "side": None,
+                                          "region": None}))
+            continue
         start, end = cue + hit.start, cue + hit.end
         props = {"side": _side(sentence[prev:start].split(",")[-1])}
         # "osteoarthritis, right knee", "radiculopathy at L5-S1": its region, for _refine

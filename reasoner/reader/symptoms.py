@@ -27,7 +27,9 @@ _RADICULAR = frozenset({T("RadicularSymptoms"), T("DermatomalSensoryLoss")})
 _PERIPHERAL = (T("CarpalTunnelSyndrome"), T("UlnarNeuropathy"),
                T("ComplexRegionalPainSyndrome"))
 _HAND = re.compile(r"\b(?:hands?|fingers?|thumbs?|wrists?|palms?|index|middle|ring|small|"
-                   r"little|median|ulnar)\b", re.I)
+                   r"little|median|ulnar|carpal|cubital|tunnel)\b", re.I)
+_SPINAL = re.compile(r"\b(?:spine|spinal|lumbar|lumbosacral|cervical|thoracic|back|neck|"
+                     r"dis[ck]s?|radicul\w*|[CLT]\d)", re.I)
 _SPREADS = re.compile(r"\b(?:radiat\w*|radicular|shoot\w*|down|from the neck|neck|arms?|"
                       r"forearms?|shoulders?|dermatom\w*)\b", re.I)
 
@@ -67,15 +69,18 @@ def _peripheral_not_radicular(facts: list[Mention], lex: Lexicon,
         if f.kind != "finding" or f.concept not in _RADICULAR or not f.props.get("present"):
             return False
         said = _statement(text, f.start, f.end)
-        return bool(_HAND.search(said)) and not _SPREADS.search(said)
+        return (limbs_only or bool(_HAND.search(said))) and not _SPREADS.search(said)
+
+    # with no spinal diagnosis, "does nothing for the numbness" is the hand's numbness too
+    limbs_only = not any(_SPINAL.search(f.label) for f in facts if f.kind == "diagnosis")
     return [f for f in facts if not hand_only(f)]
 
 
-_STATEMENT_END = re.compile(r"[.;\n]")
+_STATEMENT_END = re.compile(r"[.;]|\n\s*\n")
 
 
 def _statement(text: str, start: int, end: int) -> str:
     """The words of the statement around text[start:end], at most 60 characters before it."""
-    opened = max(text.rfind(c, max(0, start - 60), start) for c in ".;\n") + 1
+    opened = max(text.rfind(c, max(0, start - 60), start) for c in ".;") + 1
     closed = _STATEMENT_END.search(text, end)
     return text[max(opened, start - 60):closed.start() if closed else end + 80]
