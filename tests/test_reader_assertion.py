@@ -316,6 +316,14 @@ def test_as_needed_is_a_frequency_not_a_condition():
     ("D2. History of peptic ulcer, GI bleeding or perforation? .......... [ ] Yes  [X] No",
      "peptic ulcer", "absent"),
     ("Neuropathic pain? [X] Yes [ ] No", "Neuropathic pain", "present"),
+    # a row whose label goes on with a list in brackets: every term of it is answered
+    ("Red flags (trauma, cancer, infection, cauda equina):  [ ] yes  [X] no", "Red flags",
+     "absent"),
+    ("Red flags (trauma, cancer, infection, cauda equina):  [ ] yes  [X] no", "cancer",
+     "absent"),
+    ("Red flags (trauma, cancer, infection, cauda equina):  [ ] yes  [X] no", "cauda equina",
+     "absent"),
+    ("Red flags (trauma, cancer):  [X] yes  [ ] no", "Red flags", "present"),
     ("Bowel/bladder: no change. Fever: none.", "Bowel/bladder", "absent"),
     ("Numbness: no change.", "Numbness", "present"),
 ])

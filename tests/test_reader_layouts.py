@@ -272,3 +272,17 @@ def test_a_ur_letter_whose_case_is_its_records_reviewed():
         "BASIS FOR THE DETERMINATION\n\nRequest #1: no red flags.\n")
     assert letter.layout == "ur-determination"
     assert "No numbness or tingling" in letter.summary_text
+
+
+@pytest.mark.parametrize("heading", ["STATEMENT OF FACTS", "Relevant facts:", "FINDINGS OF FACT",
+                                     "CASE HISTORY", "Medical History"])
+def test_the_case_told_under_a_heading_of_facts_or_history(heading):
+    letter = _letter("INDEPENDENT MEDICAL REVIEW -- FINAL DETERMINATION\n\nCase No.: CM19-0000002\n"
+                     "Items in dispute:\n(a) Lumbar MRI\n(b) Naproxen 550 mg #60\n\n"
+                     f"{heading}\n\n{CASE}\n"
+                     "DETERMINATION NO. 1 -- Lumbar MRI: UPHELD. Not medically necessary.\n"
+                     "Reasons: no red flags.\n\n"
+                     "DETERMINATION NO. 2 -- Naproxen 550 mg #60: OVERTURNED.\nReasons: helps.\n")
+    assert "forklift driver" in letter.summary_text
+    assert "no red flags" not in letter.summary_text
+    assert [i.outcome for i in letter.items] == ["upheld", "overturned"]

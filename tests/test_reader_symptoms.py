@@ -108,3 +108,35 @@ def test_a_red_flag_to_rule_out_is_a_suspicion(kb, listed):
     data = _report("Fell from a ladder.", "Point tenderness over L2.", listed)
     assert _said(kb, data, TERM + "SuspectedFracture") == {True}
     assert "LumbarSprainStrain" in _diagnoses(kb, data)
+
+
+def _interview(question: str, answer: str) -> bytes:
+    return _report(f"Low back pain since the fall.\nQ: {question}\nA: {answer}\n"
+                   "Q: How is the sleep?\nA: Poor.", "Tender paraspinals.", "Lumbar strain.")
+
+
+@pytest.mark.parametrize("question, concept", [
+    ("Any fevers, night sweats, weight loss?", "SuspectedInfection"),
+    ("Any fevers, night sweats, weight loss?", "SuspectedTumor"),
+    ("Any stomach problems, ulcers, heartburn?", "Dyspepsia"),
+    ("Do you have any numbness or tingling in the legs?", "RadicularSymptoms"),
+])
+@pytest.mark.parametrize("answer, said", [
+    ("No, none of that.", {False}), ("Never.", {False}), ('"Nope."', {False}),
+    ("Denies.", {False}), ("Yes, for about a month.", {True}),
+    ("Sometimes, at night.", {True}), ("I'm not sure what you mean.", set()),
+    ("My back hurts when I sit.", set()),
+])
+def test_a_finding_asked_about_is_what_the_answer_says(kb, question, concept, answer, said):
+    assert _said(kb, _interview(question, answer), TERM + concept) == said
+
+
+@pytest.mark.parametrize("exam, weak", [
+    ("STRENGTH ER 4/5 R. NO ATROPHY. NEURO INTACT R UE.", set()),
+    ("Strength in external rotation 4/5 on the right; neuro intact.", set()),
+    ("Supraspinatus 4-/5 on the right.", set()),
+    ("EHL strength 4/5 on the left.", {True}),
+])
+def test_a_rotator_cuff_grade_is_no_myotomal_weakness(kb, exam, weak):
+    data = _report("Shoulder pain.", exam, "Right shoulder impingement.")
+    assert {p for p in _said(kb, data, TERM + "MotorWeakness") if p} == weak

@@ -766,7 +766,10 @@ def assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertio
 _BOX = re.compile(r"[ \t]*(?:(?P<side>[RL])[ \t]+)?\[(?P<tick>[ _xX\u2713\u2714]?)\][ \t]*"
                   r"(?P<answer>[+-]|[A-Za-z]+)")
 # (a question's rest too: "History of peptic ulcer, GI bleeding or perforation? .... [ ] Yes")
-_LABEL_REST = re.compile(r"[A-Za-z /()',?-]{0,40}?[ \t:.?-]*"
+# (and a list in brackets, from its start or from inside it: "Red flags (trauma, cancer,
+# infection, cauda equina):  [ ] yes  [X] no")
+_LABEL_REST = re.compile(r"[A-Za-z /()',?-]{0,40}?(?:[A-Za-z ,]{0,60}\))?"
+                         r"(?:\([^()\n]{0,80}\))?[ \t:.?-]*"
                          r"(?=(?:[RL][ \t]+)?\[[ _xX\u2713\u2714]?\])")
 _YES = {"yes", "y", "+", "positive", "pos", "present", "r", "l", "b", "bilateral", "right",
         "left"}

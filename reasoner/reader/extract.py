@@ -964,7 +964,11 @@ _WEAKER = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;,]){0,25}?(?:\b(?:diminish
 _WEAKER_BEFORE = re.compile(r"(?:\b(?:diminished|decreased|reduced|weak|impaired)|(?<![\d/])"
                             r"[0-4][+-]?\s*/\s*5)\s+(?:\w+\s+){0,2}$", re.I)
 _NOT_MYOTOMAL_AFTER = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:\w+\s+)?(?:rotator|cuff|"
-                                 r"thenar|grip|hands?|intrinsics?|core|trunk|evidence)\b", re.I)
+                                 r"thenar|grip|hands?|intrinsics?|core|trunk|evidence)\b|"
+                                 # "STRENGTH ER 4/5 R": the cuff's rotators, a tendon's test
+                                 r"\s+(?:(?:of|in|on)\s+)?(?:ER|IR|external rotation|internal "
+                                 r"rotation|supraspinatus|infraspinatus|subscapularis|"
+                                 r"empty[- ]can)\b", re.I)
 _EXCEPT = re.compile(r"[^.;]{0,40}?\b(?:except|other than|apart from|but)\b", re.I)
 # Where a Tinel sign was elicited, said after it: the elbow or Guyon's canal (the ulnar nerve)
 _AT_THE_ELBOW = re.compile(r"[^.;,]{0,30}?\b(?:elbows?|cubital|ulnar|guyon'?s?)\b", re.I)

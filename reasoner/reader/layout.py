@@ -220,6 +220,11 @@ _SUMMARY_HEADING = (r"^\s*(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
                     r"(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?"
                     r"(?:MEDICAL )?RECORDS|CLINICAL NOTES|CLINICAL HISTORY|CLINICAL "
                     r"(?:INFORMATION|BACKGROUND)|RECORDS? SUMMARY|(?:SUMMARY|BACKGROUND)"
+                    r"(?=\s*:?[ \t]*\n)|"
+                    # "STATEMENT OF FACTS", "RELEVANT FACTS", "FINDINGS OF FACT", "CASE
+                    # HISTORY": a heading line of its own
+                    r"(?:STATEMENT OF (?:THE )?FACTS|(?:RELEVANT |CASE |CLINICAL |MEDICAL )?"
+                    r"FACTS|FINDINGS OF FACTS?|(?:CASE|MEDICAL|TREATMENT) HISTORY)"
                     r"(?=\s*:?[ \t]*\n))"
                     r"\s*:?[ \t]*")
 # "1. Is the requested X medically necessary?", "Question 1: Is X medically necessary?"

@@ -24,8 +24,11 @@ _DATED = re.compile(r"\b(?:on|dated?|since|of|from|until|through|today|visit|DOS
                     re.I)
 # a score out of 5 that is not a muscle grade: "Waddell signs: 0/5"
 # or a hand muscle's grade (thenar weakness is a median-nerve sign, not a myotome's)
+# (or a rotator cuff muscle's: "ER 4/5", "supraspinatus 4/5" test the tendon, not a root)
 _SCORED = re.compile(r"\b(?:waddell|signs?|score|scale|criteria|abductor pollicis|APB|thenar|"
-                     r"intrinsics?|grip|pinch|opponens)\b[^.;,]*$", re.I)
+                     r"intrinsics?|grip|pinch|opponens|ER|IR|external rotation|internal "
+                     r"rotation|supraspinatus|infraspinatus|subscapularis|empty[- ]can|"
+                     r"cuff)\b[^.;,]*$", re.I)
 # a motion measured in degrees or said to be limited
 _MOTION = r"(?:flexion|extension|rotation|abduction|adduction|lateral bending|flex|ext|rot|abd|ROM)"
 _LIMITED = re.compile(

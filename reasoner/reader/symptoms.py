@@ -5,6 +5,9 @@ A sentence is read alone; some of what it says is only settled by the rest of th
 - a symptom said to be over ("the arm pain resolved after surgery", "the leg pain is gone")
   supersedes what earlier sentences told of it: the history's "right arm radicular pain from a
   C5-6 herniation" was then, not now;
+- a finding named in a question ("Q: Any fevers, night sweats, weight loss?") is what the
+  answer says of it ("A: No, none of that."): absent, present, or nothing when the answer
+  says neither;
 - numbness or pain of the hand and fingers in a worker whose diagnoses are a peripheral nerve
   entrapment (carpal or cubital tunnel) or CRPS, and no radiculopathy, is that condition's
   symptom: neither radicular nor dermatomal unless the text says it radiates.
@@ -36,8 +39,30 @@ _SPREADS = re.compile(r"\b(?:radiat\w*|radicular|shoot\w*|down|from the neck|nec
 
 def revise(facts: list[Mention], lex: Lexicon, text: str) -> list[Mention]:
     """The facts without the symptom readings the rest of `text` overrules."""
+    facts = _answered(facts, text)
     facts = _over_supersedes_earlier(facts, text)
     return _peripheral_not_radicular(facts, lex, text)
+
+
+_QUESTION_END = re.compile(r"[.!?\n]")
+_ANSWER = re.compile(r"\s*(?:(?:A|Answer|Pt|Patient|Claimant|Worker|Employee|Applicant)\s*[:.-]"
+                     r"\s*)?[\"'\u201c]?(?:(?P<no>no|nope|none|never|not|denies|denied|negative)|"
+                     r"(?P<yes>yes|yeah|yep|sometimes|occasionally|some|a little))\b", re.I)
+
+
+def _answered(facts: list[Mention], text: str) -> list[Mention]:
+    out = []
+    for f in facts:
+        ended = _QUESTION_END.search(text, f.end) if f.kind == "finding" else None
+        if ended is None or ended.group() != "?":
+            out.append(f)
+            continue
+        answer = _ANSWER.match(text, ended.end())
+        if answer is None:
+            continue  # asked, and not answered yes or no: nothing is documented
+        f.props["present"] = answer.group("yes") is not None
+        out.append(f)
+    return out
 
 
 def _over_supersedes_earlier(facts: list[Mention], text: str) -> list[Mention]:
