@@ -140,3 +140,42 @@ def test_a_finding_asked_about_is_what_the_answer_says(kb, question, concept, an
 def test_a_rotator_cuff_grade_is_no_myotomal_weakness(kb, exam, weak):
     data = _report("Shoulder pain.", exam, "Right shoulder impingement.")
     assert {p for p in _said(kb, data, TERM + "MotorWeakness") if p} == weak
+
+
+@pytest.mark.parametrize("study, concept", [
+    ("Standing x-rays of 03/18/2024 show grade 4 of 4 osteoarthritis of the left knee.",
+     "SevereKneeOsteoarthritis"),
+    ("X-rays of the left knee 03/18/2024 showed Kellgren-Lawrence grade IV osteoarthritis.",
+     "SevereKneeOsteoarthritis"),
+    ("Standing films 2024-03-18 showed bone-on-bone osteoarthritis of the knee.",
+     "SevereKneeOsteoarthritis"),
+    ("X-rays of the knee on 03/18/2024 showed mild osteoarthritis.", "KneeOsteoarthritis"),
+])
+def test_a_diagnosis_takes_the_grade_its_imaging_gives(kb, study, concept):
+    data = _report("Left knee pain, giving way.", study, "Left knee osteoarthritis.")
+    assert concept in _diagnoses(kb, data)
+    if concept == "KneeOsteoarthritis":
+        assert "SevereKneeOsteoarthritis" not in _diagnoses(kb, data)
+
+
+def _purposes(kb, plan: str) -> dict[str, list[str]]:
+    data = (f"PR-2\nDate of exam: 01/08/2019\nDate of injury: 03/02/2018\nS/p right L5-S1 "
+            f"microdiscectomy on 12/14/2018.\nDiagnosis: lumbar radiculopathy.\n{plan}").encode()
+    read = read_letter(data, "report.txt", kb.terms)
+    return {f.label: [p.rsplit("/", 1)[-1] for p in f.props.get("purposes", [])]
+            for f in read.extracted.facts if f.kind == "request"}
+
+
+@pytest.mark.parametrize("plan, name, postoperative", [
+    ("Request for authorization:\n1. LSO back brace, post-operative\n2. Follow-up visit",
+     "LSO back brace, post-operative", True),
+    ("Request for authorization:\n1. Cold therapy unit for use after surgery, 7 days",
+     "Cold therapy unit for use after surgery, 7 days", True),
+    # the purpose of another item is not this one's
+    ("Request for authorization:\n1. Post-operative PT 2x4\n2. LSO brace for the long shifts",
+     "LSO brace", False),
+])
+def test_a_request_named_for_use_after_surgery(kb, plan, name, postoperative):
+    found = _purposes(kb, plan)
+    item = next(k for k in found if k.startswith(name.split(",")[0][:9]))
+    assert ("PostoperativeUse" in found[item]) is postoperative

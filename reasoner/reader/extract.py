@@ -271,6 +271,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         request_items.note_request_sentence(out, lex, sentence, at, current)
         out.previous, out.previous_text = (at, at + len(sentence)), sentence
     _side_tables(out, lex, letter)
+    _grade_from_studies(out, lex)
     _refine(out, lex)
     _one_surgery(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
@@ -541,9 +542,13 @@ def _narrated_diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int) ->
 
 # How severe a condition is said to be: "severe primary osteoarthritis", "end-stage
 # osteoarthritis of the left knee", "osteoarthritis, left knee, severe" (a form's order)
-_GRADE = re.compile(r"\b(?:(?P<severe>severe|end[- ]stage|advanced|bone[- ]on[- ]bone)|"
-                    r"(?P<moderate>moderate(?:ly)?(?:\s*(?:to|-)\s*severe)?)|(?P<mild>mild))\b",
-                    re.I)
+# (and radiographic grades: "grade 4 of 4", "Kellgren-Lawrence grade III", "KL 4")
+_GRADE = re.compile(r"\b(?:(?P<severe>severe|end[- ]stage|advanced|bone[- ]on[- ]bone|"
+                    r"(?:KL|Kellgren[- ]Lawrence)?\s*grade\s*(?:4|IV)(?:\s*(?:of|out of|/)\s*"
+                    r"(?:4|IV))?|KL\s*(?:4|IV))|"
+                    r"(?P<moderate>moderate(?:ly)?(?:\s*(?:to|-)\s*severe)?|(?:KL|Kellgren[- ]"
+                    r"Lawrence)?\s*grade\s*(?:3|III)(?:\s*(?:of|out of|/)\s*(?:4|IV))?|"
+                    r"KL\s*(?:3|III))|(?P<mild>mild))\b", re.I)
 
 
 def _grade(sentence: str, before: int, start: int, end: int, until: int) -> str | None:
@@ -1899,6 +1904,21 @@ def _one_surgery(out: Extracted, lex: Lexicon) -> None:
             for d in surgeries)
     drop = [f for f in surgeries if not f.props.get("on_date") and restated(f)]
     out.facts[:] = [f for f in out.facts if not any(f is d for d in drop)]
+
+
+def _grade_from_studies(out: Extracted, lex: Lexicon) -> None:
+    """A diagnosis listed without its grade takes the grade a study's result gives it
+    ("Standing x-rays show grade 4 of 4 osteoarthritis of the left knee")."""
+    is_a = lex.terms.is_a
+    for study in [f for f in out.facts if f.kind == "study" and f.props.get("result")]:
+        result = study.props["result"]
+        for hit in lex.find(result, T("Condition")):
+            grade = _grade(result, max(0, hit.start - 30), hit.start, hit.end, len(result))
+            for dx in out.facts:
+                if grade and dx.kind == "diagnosis" and dx.concept and not \
+                        dx.props.get("grade") and (is_a(dx.concept, hit.term)
+                                                   or is_a(hit.term, dx.concept)):
+                    dx.props["grade"] = grade
 
 
 def _refine(out: Extracted, lex: Lexicon) -> None:

@@ -191,6 +191,10 @@ _WHEN = re.compile(r"\b(?:after|following|once|pending|until|when)\b", re.I)
 _SPECIALIST = re.compile(r"\s*(?:specialists?|surgeons?|clinic|physicians?|doctors?)\b", re.I)
 
 
+_NAMED_POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|after (?:the )?surgery)\b",
+                                  re.I)
+
+
 def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     hits = sorted(hits, key=lambda h: h.start)
     if hits and (reason := _RATIONALE.search(name, hits[0].end)):
@@ -634,6 +638,12 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             props["purposes"] = list(dict.fromkeys(
                 [h.term for h in lex.find(said, T("RequestPurpose"))] + stated_purposes(said)))
             props["provenance"] = (mention.start, mention.end)
+        # the request's own name may say what it is for: "LSO back brace, post-operative"
+        # (only its own name: in a shared sentence "post-operative PT ... and an LSO brace")
+        named_for = [h.term for h in lex.find(item.name, T("RequestPurpose"))] + \
+            ([T("PostoperativeUse")] if _NAMED_POSTOPERATIVE.search(item.name) else [])
+        if named_for:
+            props["purposes"] = list(dict.fromkeys(props.get("purposes", []) + named_for))
         if lex.terms.is_a(props["concept"] or "", T("SpecialistConsultation")):
             props["purposes"] = list(dict.fromkeys(
                 props.get("purposes", []) + referral_purposes(f"{item.name}. {said}")))
