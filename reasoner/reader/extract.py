@@ -279,6 +279,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         out.injury = (injured, 0, 0) if injured else None
     if out.injury is not None:
         _other_episodes(out, out.injury[0])
+    _drop_injectates(out, letter.text)
     _treated_conditions(out, lex)
     _meds_told_later(out, lex, asked)
     _merge_medications(out, lex)
@@ -593,6 +594,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             continue  # "has not had PT", "would consider acupuncture": no course to read
         if _MECHANISM.search(clause[:hit.start]):
             continue  # "injured while lifting a mattress that had slipped"
+        if lex.terms.is_a(hit.term, T("Drug")) and _INJECTED_WITH.search(
+                clause[max(0, hit.start - 80):hit.start]):
+            continue  # "medial branch blocks with lidocaine": what the block was made with
         tail = clause[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(clause)]
         lead = clause[hits[n - 1].end if n else 0:hit.start]
         name = clause[hit.start:hit.end]
@@ -863,7 +867,13 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
     arthroscopic rotator cuff repair (2 anchors) + SAD, 04/15/2014" dates both operations;
     a date after another kind of treatment is that treatment's."""
     if not lex.terms.is_a(hits[n].term, T("Surgery")):
-        return None
+        # "On December 4, 2018 she underwent right C5-C6 medial branch blocks": a one-day
+        # procedure dated the same way
+        if not any(lex.terms.is_a(hits[n].term, p) for p in _ONE_DAY_PROCEDURES):
+            return None
+        before = _OPERATED_AFTER_DATE.search(sentence[hits[n - 1].end if n else 0:
+                                                      hits[n].start])
+        return parse_date(before.group(1)) if before else None
     stop = next((h.start for h in hits[n + 1:] if not lex.terms.is_a(h.term, T("Surgery"))),
                 len(sentence))
     dates = find_dates(sentence[hits[n].end:stop])
@@ -876,6 +886,8 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
     return parse_date(before.group(1)) if before else None
 
 
+_ONE_DAY_PROCEDURES = (T("EpiduralSteroidInjection"), T("FacetJointInjection"),
+                       T("RadiofrequencyAblation"), T("CorticosteroidInjection"))
 # ("On 04/02/2018 Dr. Moreno-Halvorsen performed a right L5-S1 microdiscectomy")
 _OPERATED_AFTER_DATE = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),?\s+"
                                   r"(?:[\w.'-]+\s+){0,3}?(?:underwent|had|received|performed|"
@@ -1303,6 +1315,23 @@ def _treatments(lex: Lexicon, sentence: str) -> list[Match]:
 _AGENT = re.compile(r"(?:\d+(?:\.\d+)?\s*(?:ml|cc|mg|%)\s*(?:of\s+)?){1,2}$", re.I)
 
 
+# What an injection was made with: "medial branch blocks with lidocaine", "an ESI using 80 mg
+# of Depo-Medrol", "a subacromial injection of Kenalog and lidocaine"
+_INJECTED_WITH = re.compile(r"\b(?:inject\w*|blocks?|epidurals?|ESIs?|TFESIs?|MBBs?|ablation|"
+                            r"RFA|neurotomy|rhizotomy)\b[^.;]{0,40}?\b(?:with|using|of|"
+                            r"containing)\s+(?:\d[\d.]*\s*(?:ml|cc|mg|%)\s*(?:of\s+)?)?"
+                            r"(?:[\w-]+\s+(?:and|&|plus)\s+)?(?:[\w-]+\s+)?(?:\w+-)?$", re.I)
+
+
+def _drop_injectates(out: Extracted, text: str) -> None:
+    """A drug named as what an injection was made with is no medication the worker takes."""
+    def injected(f: Mention) -> bool:
+        opened = max(text.rfind(".", 0, f.start), text.rfind(";", 0, f.start), f.start - 80)
+        return f.kind == "medication" and bool(_INJECTED_WITH.search(text, opened + 1,
+                                                                     f.start))
+    out.facts[:] = [f for f in out.facts if not injected(f)]
+
+
 def _injectate(lex: Lexicon, sentence: str, hit: Match) -> bool:
     return lex.terms.is_a(hit.term, T("Drug")) and \
         bool(_AGENT.search(sentence[max(0, hit.start - 30):hit.start])) and \
@@ -1666,7 +1695,11 @@ _INJECTIONS = re.compile(r"inject|block|epidural|ablation", re.I)
 # What a therapist reports is the therapy's: "Per the therapist's progress note of May 3, ..."
 _THERAPIST = re.compile(r"\b(?:per|according to|in|from)\s+(?:the|his|her)\s+(?:physical |"
                         r"occupational |hand )?therapist'?s?\b|\b(?:PT|OT|therapy) (?:progress |"
-                        r"discharge |re-?evaluation )?(?:note|report|summary)\b", re.I)
+                        r"discharge |re-?evaluation )?(?:note|report|summary)\b|"
+                        # "The therapist's discharge summary records that ..."
+                        r"\btherapist'?s?\s+(?:final |last |discharge |progress |daily |"
+                        r"re-?evaluation )?(?:notes?|reports?|summary|records?|evaluation)\b",
+                        re.I)
 # what is given in sessions or visits: a therapy, not a drug, a surgery or an aid
 _SESSIONED = re.compile(r"therap|acupunct|chiro|manipulation|massage|psych|counsel|program|"
                         r"conditioning|hardening|training|biofeedback|rehabilitation", re.I)

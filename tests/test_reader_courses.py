@@ -1,0 +1,58 @@
+"""Courses of treatment told in narrative: what an injection was made with is no medication,
+a procedure dated before its name ("On December 4, 2018 she underwent ...") is dated, and what
+a therapist's summary records is the therapy's response. Several phrasings each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reasoner.reader.letter import read_letter
+
+T = "https://w3id.org/mtus-kg/term/"
+
+
+def _facts(kb, history: str, kind: str):
+    data = ("PR-2\nDate of exam: 02/19/2019\nDate of injury: 08/11/2016\n"
+            f"History: {history}\nDiagnosis: cervical facet arthropathy.\n"
+            "Request for authorization: 1. Cervical radiofrequency ablation.\n").encode()
+    return [f for f in read_letter(data, "report.txt", kb.terms).extracted.facts
+            if f.kind == kind]
+
+
+@pytest.mark.parametrize("history", [
+    "On December 4, 2018 she underwent right C5-C6 medial branch blocks with lidocaine.",
+    "Right C5-6 medial branch blocks with 0.5 ml of bupivacaine on 12/04/2018.",
+    "A cervical epidural injection using 80 mg of Depo-Medrol was given on 12/04/2018.",
+    "She had a subacromial injection of Kenalog and lidocaine on 12/04/2018.",
+])
+def test_what_an_injection_was_made_with_is_no_medication(kb, history):
+    assert not _facts(kb, history, "medication")
+
+
+def test_a_drug_taken_beside_an_injection_stays_a_medication(kb):
+    meds = _facts(kb, "She had medial branch blocks on 12/04/2018. She takes naproxen 500 mg "
+                      "twice a day.", "medication")
+    assert [f.concept for f in meds] == [T + "Naproxen"]
+
+
+@pytest.mark.parametrize("history", [
+    "On December 4, 2018 she underwent right C5-C6 medial branch blocks.",
+    "On 12/04/2018 Dr. Ruiz performed right C5-C6 medial branch blocks.",
+    "Dated 12/4/2018, she had right cervical medial branch blocks.",
+])
+def test_a_procedure_dated_before_its_name(kb, history):
+    [block] = [f for f in _facts(kb, history, "prior") if "MedialBranch" in (f.concept or "")]
+    assert block.props["on_date"] == dt.date(2018, 12, 4)
+
+
+@pytest.mark.parametrize("summary", [
+    "The therapist's discharge summary records that neck rotation was unchanged at the end.",
+    "The therapist's final note says her neck rotation was unchanged.",
+    "Her therapist's progress report documents no change in rotation or tolerance.",
+])
+def test_a_therapist_summary_tells_the_therapy_response(kb, summary):
+    [pt] = [f for f in _facts(kb, f"She attended sixteen physical therapy visits in 2017. "
+                                  f"{summary}", "prior") if f.concept == T + "PhysicalTherapy"]
+    assert pt.props.get("response", "").endswith("NoImprovement")
