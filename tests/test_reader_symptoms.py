@@ -179,3 +179,25 @@ def test_a_request_named_for_use_after_surgery(kb, plan, name, postoperative):
     found = _purposes(kb, plan)
     item = next(k for k in found if k.startswith(name.split(",")[0][:9]))
     assert ("PostoperativeUse" in found[item]) is postoperative
+
+
+@pytest.mark.parametrize("exam, said", [
+    ("Left biceps reflex 1+, right 2+.", {True}),
+    ("The right Achilles reflex was trace compared with 2+ on the left.", {True}),
+    ("Right triceps reflex 0, left 2+.", {True}),
+    ("a weak right biceps reflex and less feeling in the right thumb.", {True}),
+    ("Achilles reflexes 1+ and symmetric.", {False}),
+    ("Biceps, triceps and brachioradialis reflexes 2+ and symmetric.", {False}),
+    ("Sensation intact C5-T1. Reflexes 2+ throughout.", {False}),
+])
+def test_a_reflex_graded_low_is_a_reflex_change(kb, exam, said):
+    data = _report("Neck pain into the right arm.", exam, "Cervical radiculopathy.")
+    assert _said(kb, data, TERM + "ReflexChange") == said
+
+
+@pytest.mark.parametrize("exam", ["less feeling in your right thumb", "decreased feeling over "
+                                  "the lateral forearm", "Sensation intact C5-T1, but reduced "
+                                  "feeling in the right thumb"])
+def test_plain_words_for_sensory_loss(kb, exam):
+    data = _report("Neck pain into the right arm.", exam + ".", "Cervical radiculopathy.")
+    assert True in _said(kb, data, TERM + "DermatomalSensoryLoss")

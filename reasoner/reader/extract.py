@@ -963,7 +963,8 @@ _NAMES_FUNCTION = re.compile(r"\b(?:reflex(?:es)?|jerks?|DTRs?|sensation|sensory
 _NAMES_DEFICIT = re.compile(r"\b(?:absent|diminish\w*|decreas\w*|reduc\w*|hypo\w*|loss|"
                             r"asymmetr\w*|change|deficit|numb\w*|impair\w*)\b", re.I)
 _DEFICIT_BEFORE = re.compile(r"\b(?:absent|diminished|decreased|reduced|depressed|hypoactive|"
-                             r"sluggish|asymmetric|impaired)\s+(?:\w+\s+){0,2}$", re.I)
+                             r"sluggish|asymmetric|impaired|weak|weaker|trace|lost)\s+"
+                             r"(?:\w+\s+){0,2}$", re.I)
 
 
 def _names_function(sentence: str, hit) -> bool:  # noqa: ANN001
@@ -971,8 +972,12 @@ def _names_function(sentence: str, hit) -> bool:  # noqa: ANN001
     it ("absent reflex", "reflex asymmetry")."""
     span = sentence[hit.start:hit.end]
     return bool(_NAMES_FUNCTION.search(span)) and not _NAMES_DEFICIT.search(span)
-_DEFICIT = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;]){0,25}?\b(?:absent|diminished|decreased|"
-                      r"reduced|depressed|hypoactive|sluggish|0/4)", re.I)
+# (a grade of 1+ or 0 is a diminished reflex: "Left biceps reflex 1+, right 2+", "trace";
+# "1+ and symmetric" is read as the examiner's normal)
+_DEFICIT = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;]){0,25}?(?:\b(?:absent|diminished|"
+                      r"decreased|reduced|depressed|hypoactive|sluggish|trace|weak|weaker|0/4)|"
+                      r"(?<![\w.+/-])[01](?:\+|(?![+\d/]))(?![\s,]*(?:and\s+)?(?:symmetric\w*|"
+                      r"equal|=)))", re.I)
 # Strength said to be less, within its own statement ("strength 5/5 in the legs, decreased
 # sensation" is no weakness): a comma ends it, unlike a reflex's ("2+ at the knees, absent at
 # the ankles").
