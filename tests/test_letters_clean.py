@@ -71,3 +71,19 @@ def test_unreadable_text_is_refused_and_spacing_is_not():
     noise = ("\x01\x02\x03\x04\x05\x06\x07\x08 word " * 400).encode()
     with pytest.raises(InputError, match="not readable text"):
         decode(noise, "b.txt")
+
+
+@pytest.mark.parametrize("faxed, read", [
+    ("Date of Injury: 1O/O2/2015", "Date of Injury: 10/02/2015"),
+    ("Decision Date: O6/21/2018", "Decision Date: 06/21/2018"),
+    ("Norco 1O/325mg #l20", "Norco 10/325mg #120"),
+    ("Naproxen sodium 55Omg #6O", "Naproxen sodium 550mg #60"),
+    ("Terocin lotion l20ml", "Terocin lotion 120ml"),
+    # words stay words: oxygen, a pronoun, a level, pounds, a one-digit guess
+    ("O2 saturation 98%. I saw him at L5-S1, lifting 10lbs.",
+     "O2 saturation 98%. I saw him at L5-S1, lifting 10lbs."),
+])
+def test_misread_digits_of_a_fax_are_put_right(faxed, read):
+    cleaned = clean(faxed)
+    assert cleaned.text == read
+    assert len(cleaned.offsets) == len(cleaned.text)  # one character for one

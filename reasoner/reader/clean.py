@@ -78,7 +78,34 @@ def clean(text: str) -> Cleaned:
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
-    return _rejoin_split_cues(Cleaned("".join(chars), tuple(offsets), text))
+    return _ocr_digits(_rejoin_split_cues(Cleaned("".join(chars), tuple(offsets), text)))
+
+
+# A number as OCR reads a fax: 0 as O, 1 as l or I ("1O/O2/2015", "55Omg", "#l20"): a run of
+# digits and those letters, with a digit in it, standing alone or before a unit. Two digits at
+# least, or a '#' before it, so that "O2 saturation" and a lone "I" stay words.
+_OCR_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?P<hash>#)?(?P<run>[0-9OolI](?:[0-9OolI]|[./-]"
+                         r"(?=[0-9OolI]))*)(?=(?:mg|ml|mcg|cc|%)?(?![A-Za-z0-9]))")
+_AS_DIGIT = str.maketrans("OolI", "0011")
+
+
+def _ocr_digits(cleaned: Cleaned) -> Cleaned:
+    """The text with misread digits put right (one character for one: offsets hold)."""
+    text = cleaned.text
+    fixed = []
+    for m in _OCR_NUMBER.finditer(text):
+        run = m.group("run")
+        digits = sum(c.isdigit() for c in run)
+        if digits < len(run.replace("/", "").replace(".", "").replace("-", "")) and (
+                digits >= 2 or (digits and m.group("hash"))):
+            fixed.append((m.start("run"), run.translate(_AS_DIGIT)))
+    if not fixed:
+        return cleaned
+    parts, at = [], 0
+    for start, run in fixed:
+        parts += [text[at:start], run]
+        at = start + len(run)
+    return Cleaned("".join(parts) + text[at:], cleaned.offsets, cleaned.original)
 
 
 # Words that say whether a finding is there, as a scanner splits them: "Straight leg raise was
