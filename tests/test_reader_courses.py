@@ -56,3 +56,29 @@ def test_a_therapist_summary_tells_the_therapy_response(kb, summary):
     [pt] = [f for f in _facts(kb, f"She attended sixteen physical therapy visits in 2017. "
                                   f"{summary}", "prior") if f.concept == T + "PhysicalTherapy"]
     assert pt.props.get("response", "").endswith("NoImprovement")
+
+
+def test_counted_sessions_of_plain_therapy_and_a_space_injected(kb):
+    prior = _facts(kb, "He finished 18 sessions of therapy last summer and was no better. I "
+                       "injected the subacromial space on 09/10/2019 and he had two good weeks, "
+                       "about 60 percent better.", "prior")
+    by = {f.concept.rsplit("/", 1)[-1]: f.props for f in prior}
+    assert by["PhysicalTherapy"]["sessions"] == 18
+    assert by["SubacromialInjection"]["on_date"] == dt.date(2019, 9, 10)
+    assert by["SubacromialInjection"]["relief_percent"] == 60
+
+
+@pytest.mark.parametrize("said, concordant", [
+    ("The MRI of 06/02/2019 shows bursitis and no full-thickness tear, which matches what I "
+     "see on exam.", {True}),
+    ("The MRI of 06/02/2019 shows a partial tear that fits what we find clinically.", {True}),
+    ("The MRI of 06/02/2019 shows a small tear, which does not match what I see on exam.",
+     {False}),
+])
+def test_imaging_said_to_match_the_exam(kb, said, concordant):
+    data = ("PR-2\nDate of exam: 01/14/2020\nDate of injury: 05/14/2018\n"
+            f"History: {said}\nDiagnosis: right shoulder impingement.\n"
+            "Request for authorization: 1. Right shoulder subacromial decompression.\n").encode()
+    read = read_letter(data, "report.txt", kb.terms)
+    assert {bool(f.props["present"]) for f in read.extracted.facts if f.kind == "finding"
+            and f.concept == T + "ImagingConcordantWithExam"} == concordant

@@ -38,7 +38,11 @@ _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|
                          r"\bmatch(?:es|ed|ing)?\s+(?:the\s+)?(?:location|level|site|side|"
                          r"distribution)\s+of\b|\b(?:match(?:es|ed)?|fits?|agrees? with|"
                          r"explains?)\s+(?:the|his|her|their)\s+(?:\w+\s+)?"
-                         r"(?:exam\w*|symptoms|findings|presentation|complaints)\b", re.I)
+                         r"(?:exam\w*|symptoms|findings|presentation|complaints)\b|"
+                         # "which matches what I see on exam", "fits what we find clinically"
+                         r"\b(?:match(?:es|ed)?|fits?|agrees? with|explains?)\s+what\s+"
+                         r"(?:I|we|he|she|the \w+)\s+(?:see|saw|find|found|note|noted|"
+                         r"examined)\b", re.I)
 # ("the MRI findings 'fit his exam exactly'", "the MRI explains her symptoms")
 
 
@@ -115,6 +119,14 @@ def studies_of(sentence: str, lex: Lexicon) -> tuple[str, ...]:
     return tuple(h.term for h in lex.find(sentence, T("DiagnosticService")))
 
 
+def _concordance_said(sentence: str, start: int, end: int) -> Assertion:
+    """Whether the study is said to agree with the exam, read in its own clause: "no
+    full-thickness tear, which matches what I see on exam" negates the tear, not the match."""
+    opened = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start)) + 1
+    [said] = assertions(sentence[opened:], [(start - opened, end - opened)])
+    return said
+
+
 def confirmations(sentence: str, lex: Lexicon, named: tuple[str, ...],
                   before: tuple[str, ...] = ()) -> list[Confirmed]:
     """What the studies the sentence names (`named`: `studies_of` the sentence) confirm;
@@ -139,7 +151,9 @@ def confirmations(sentence: str, lex: Lexicon, named: tuple[str, ...],
                 found.append((T("ElectrodiagnosticallyConfirmedCTS"), hit.start, hit.end))
             elif is_a(hit.term, T("Radiculopathy")):
                 found.append((T("RadiculopathyCorroborated"), hit.start, hit.end))
-    said = assertions(sentence, [(s, e) for _, s, e in found])
+    said = [_concordance_said(sentence, s, e) if concept == T("ImagingConcordantWithExam")
+            else a for (concept, s, e), a in zip(found, assertions(
+                sentence, [(s, e) for _, s, e in found]), strict=True)]
     return cleared + [Confirmed(concept, a is Assertion.PRESENT, s, e)
                       for (concept, s, e), a in zip(found, said, strict=True)
                       if a in (Assertion.PRESENT, Assertion.ABSENT)]

@@ -91,7 +91,9 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     from reasoner.reader.responses import item_response, reduced
 
     props: dict = dose_props(tail)
-    counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name)
+    # ("8 PT visits", and "18 sessions of therapy" when the name matched opens with them)
+    counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name) or \
+        _SESSIONS_FIRST.match(name)
     sessions = _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or (
         _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail)
     if sessions:
