@@ -249,3 +249,12 @@ def test_lumbar_discectomy_names_one_term(kb):
     found = lexicon.find("request for lumbar discectomy at L4-5")
     assert [m.term.rsplit("/", 1)[1] for m in found] == ["LumbarDecompressionSurgery"]
     assert len(lexicon.index[("lumbar", "discectomy")]) == 1
+
+
+@pytest.mark.parametrize("name", ["Llama therapy 6 visits", "6 sessions of llama therapy",
+                                  "Llama therapy sessions x6"])
+def test_an_unknown_therapy_is_not_read_as_physical_therapy(kb, name):
+    text = ("PR-2\nDate of exam: 01/14/2020\nDate of injury: 05/14/2018\n"
+            f"Diagnosis: lumbar strain.\nRequest for authorization: 1. {name}\n")
+    read = read_letter(text.encode(), "x.txt", kb.terms)
+    assert all(f.concept is None for f in read.extracted.facts if f.kind == "request")

@@ -58,10 +58,10 @@ def test_a_therapist_summary_tells_the_therapy_response(kb, summary):
     assert pt.props.get("response", "").endswith("NoImprovement")
 
 
-def test_counted_sessions_of_plain_therapy_and_a_space_injected(kb):
-    prior = _facts(kb, "He finished 18 sessions of therapy last summer and was no better. I "
-                       "injected the subacromial space on 09/10/2019 and he had two good weeks, "
-                       "about 60 percent better.", "prior")
+def test_a_space_injected_is_an_injection_course(kb):
+    prior = _facts(kb, "He finished 18 sessions of physical therapy last summer and was no "
+                       "better. I injected the subacromial space on 09/10/2019 and he had two "
+                       "good weeks, about 60 percent better.", "prior")
     by = {f.concept.rsplit("/", 1)[-1]: f.props for f in prior}
     assert by["PhysicalTherapy"]["sessions"] == 18
     assert by["SubacromialInjection"]["on_date"] == dt.date(2019, 9, 10)
