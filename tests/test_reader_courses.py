@@ -82,3 +82,21 @@ def test_imaging_said_to_match_the_exam(kb, said, concordant):
     read = read_letter(data, "report.txt", kb.terms)
     assert {bool(f.props["present"]) for f in read.extracted.facts if f.kind == "finding"
             and f.concept == T + "ImagingConcordantWithExam"} == concordant
+
+
+@pytest.mark.parametrize("history, concept, sessions", [
+    ("He finished 18 sessions of therapy last summer and was no better.", "PhysicalTherapy", 18),
+    ("In March she began acupuncture, and by May she had finished a half-dozen sessions.",
+     "Acupuncture", 6),
+    ("He completed a dozen visits of physical therapy.", "PhysicalTherapy", 12),
+    ("She had twenty-two sessions of physical therapy in 2021.", "PhysicalTherapy", 22),
+    ("Physical therapy\t12\t01/10/2022 - 03/30/2022\tlifting limit unchanged",
+     "PhysicalTherapy", 12),
+])
+def test_sessions_counted_in_words_tables_and_plain_therapy(kb, history, concept, sessions):
+    prior = [f for f in _facts(kb, history, "prior") if f.concept == T + concept]
+    assert [f.props.get("sessions") for f in prior] == [sessions]
+
+
+def test_a_count_of_an_unknown_therapy_makes_no_course(kb):
+    assert not _facts(kb, "She finished 6 sessions of llama therapy.", "prior")

@@ -1524,8 +1524,21 @@ def _counted_of_told(out: Extracted, lex: Lexicon, sentence: str, at: int) -> No
     told = _only(f for f in out.facts if f.kind == "prior" and near <= f.start < at
                  and not lex.terms.is_a(f.concept or "", T("Surgery"))
                  and not lex.terms.is_a(f.concept or "", T("Drug")))
+    count = request_items.count_of(next(g for g in counted.groups() if g))
     if told is not None and told.props.get("sessions") is None:
-        told.props["sessions"] = request_items.count_of(next(g for g in counted.groups() if g))
+        told.props["sessions"] = count
+    elif told is None and (plain := _OF_THERAPY.match(sentence, counted.end())):
+        # "He finished 18 sessions of therapy last summer": therapy said plainly, with no
+        # course told before, is physical therapy (the rest of the sentence may tell its
+        # response: "and told the therapist he was no better")
+        response = response_of(sentence[plain.end():])
+        out.facts.append(Mention("prior", T("PhysicalTherapy"), at + counted.start(),
+                                 at + plain.end(), sentence[counted.start():plain.end()],
+                                 {"sessions": count, "on_date": None,
+                                  "response": m(response) if response else None}))
+
+
+_OF_THERAPY = re.compile(r"\s+of\s+(?:(?:his|her|the)\s+)?therapy\b", re.I)
 
 
 def _only(courses: Iterable[Mention]) -> Mention | None:

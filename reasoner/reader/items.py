@@ -54,7 +54,11 @@ _NUMBER_WORDS = {w: n for n, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen", "twenty"))}
-_NUMBER_WORDS.update({"twenty-four": 24, "thirty": 30, "a dozen": 12, "two dozen": 24})
+_NUMBER_WORDS.update({"twenty-four": 24, "thirty": 30, "a dozen": 12, "two dozen": 24,
+                      "dozen": 12, "half-dozen": 6, "half a dozen": 6, "a half-dozen": 6,
+                      "a half dozen": 6, "half dozen": 6, "eighteen": 18, "twenty-one": 21,
+                      "twenty-two": 22, "twenty-three": 23, "twenty-five": 25,
+                      "twenty-six": 26, "twenty-eight": 28, "thirty-six": 36, "forty": 40})
 COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # "12 sessions", "ten visits" after the name; "completed 18 visits of" before it.
@@ -95,7 +99,8 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name) or \
         _SESSIONS_FIRST.match(name)
     sessions = _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or (
-        _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail)
+        _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail) \
+        or (_COUNT_THEN_DATES.match(tail) if _IN_SESSIONS.search(name) else None)
     if sessions:
         props["sessions"] = count_of(sessions.group(1))
     elif _PROCEDURE.search(name) and (done := _HOW_MANY.search(lead)):
@@ -118,6 +123,12 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     return props
 
 
+# A table row of a therapy: its count, then its dates ("Physical therapy<TAB>12<TAB>01/10/2022 -
+# 03/30/2022" once the tabs are cleaned to spaces)
+_COUNT_THEN_DATES = re.compile(r"[ \t:|]*(\d{1,2})[ \t|]+(?=\d{1,2}/\d{1,2}/\d{2,4}|"
+                               r"\d{4}-\d{2}-\d{2})")
+_IN_SESSIONS = re.compile(r"therap|acupunct|chiro|manipulation|massage|psych|counsel|"
+                          r"conditioning|hardening|biofeedback|rehab|\bPT\b|\bOT\b", re.I)
 # A course's year alone, right after it: "had an epidural injection in 2015 for ..."
 _IN_YEAR = re.compile(r"[^.;,]{0,20}?\b(?:in|during|back in)\s+((?:19|20)\d{2})\b(?![/-])", re.I)
 # "Norco 10/325": a combination's strength right after its name, the first part in mg
