@@ -38,7 +38,13 @@ DISPUTED: tuple[tuple[str, float, bool, tuple[tuple[str, float], ...]], ...] = (
         ("NSAID", 6.0), ("ProtonPumpInhibitor", 5.0), ("Gabapentin", 5.0), ("Pregabalin", 3.0),
         ("Duloxetine", 3.0), ("TricyclicAntidepressant", 2.4), ("Zolpidem", 4.0),
         ("Benzodiazepine", 3.0), ("Ondansetron", 2.0), ("Acetaminophen", 2.0),
-        ("UrineDrugScreen", 5.0), ("MedicalFood", 1.0), ("Laxative", 1.0))),
+        ("UrineDrugScreen", 5.0), ("MedicalFood", 1.0), ("Laxative", 1.0),
+        # less often disputed (an independent probe's list of request lines, 2026-12)
+        ("Trazodone", 1.0), ("Ketorolac", 1.0), ("SystemicCorticosteroid", 1.0),
+        ("LidocaineNonPatch", 1.0), ("CapsaicinTopical", 0.5), ("Topiramate", 0.5),
+        ("Testosterone", 0.5), ("SublingualBuprenorphine", 0.5), ("Famotidine", 0.3),
+        ("Promethazine", 0.3), ("ButalbitalCompound", 0.3), ("Triptan", 0.3),
+        ("VitaminB12", 0.2))),
     ("rehabilitation", 21.5, True, (
         ("PhysicalTherapy", 4.0), ("OccupationalTherapy", 1.0),
         ("ManualTherapyManipulation", 2.0), ("Acupuncture", 2.0), ("AquaticTherapy", 1.0),
@@ -47,16 +53,21 @@ DISPUTED: tuple[tuple[str, float, bool, tuple[tuple[str, float], ...]], ...] = (
     ("diagnostic testing", 11.6, True, (
         ("LumbarMRI", 3.0), ("CervicalMRI", 2.0), ("ShoulderMRI", 1.0), ("KneeMRI", 1.0),
         ("LumbarRadiograph", 1.0), ("LumbarCT", 1.0),
-        ("LowerExtremityEMGNCV", 1.5), ("UpperExtremityElectrodiagnostics", 1.5))),
+        ("LowerExtremityEMGNCV", 1.5), ("UpperExtremityElectrodiagnostics", 1.5),
+        ("FunctionalCapacityEvaluation", 1.0), ("KneeRadiograph", 0.5),
+        ("CervicalRadiograph", 0.5), ("WristMRI", 0.3), ("Polysomnography", 0.3),
+        ("HeadCT", 0.2))),
     ("injections", 6.0, False, (
         ("EpiduralSteroidInjection", 3.0), ("LumbarMedialBranchBlock", 1.0),
         ("LumbarFacetJointInjection", 1.0), ("LumbarRadiofrequencyAblation", 1.0),
         ("TriggerPointInjection", 1.0), ("SubacromialInjection", 1.0),
-        ("KneeHyaluronicAcidInjection", 1.0), ("CervicalEpiduralSteroidInjection", 1.0))),
+        ("KneeHyaluronicAcidInjection", 1.0), ("CervicalEpiduralSteroidInjection", 1.0),
+        ("BotulinumToxinInjection", 0.3))),
     ("durable medical equipment", 5.0, False, (
         ("TENSUnit", 2.0), ("InterferentialStimulator", 1.0), ("HWaveDevice", 1.0),
         ("LumbarSupport", 1.0), ("WristSplint", 1.0), ("ColdTherapyUnit", 1.0),
-        ("WalkingAid", 1.0), ("CervicalTractionUnit", 0.5), ("Mattress", 0.5))),
+        ("WalkingAid", 1.0), ("CervicalTractionUnit", 0.5), ("Mattress", 0.5),
+        ("KneeBrace", 0.5))),
     ("surgery", 4.5, True, (
         ("LumbarDecompressionSurgery", 1.0), ("LumbarFusion", 1.0), ("KneeArthroscopy", 1.0),
         ("TotalKneeArthroplasty", 1.0), ("CarpalTunnelReleaseSurgery", 1.0),
