@@ -38,6 +38,7 @@ async def run_heavy(func: Callable[[], T]) -> T:
         limiter = _heavy[loop] = anyio.CapacityLimiter(HEAVY_THREADS)
     return await anyio.to_thread.run_sync(func, limiter=limiter)
 DEFAULT_HEADER_TIMEOUT_SECONDS = 10.0
+DEFAULT_CONNECTIONS_PER_CLIENT = 64
 
 
 def body_too_large(max_bytes: int) -> ApiError:
@@ -143,11 +144,34 @@ class HeaderDeadline(asyncio.Protocol):
     itself has no such timeout. Serve with `uvicorn.run(..., http=HEADER_DEADLINE_PROTOCOL)`."""
 
     header_timeout_seconds = DEFAULT_HEADER_TIMEOUT_SECONDS
+    # Connections one client address may hold open at once: uvicorn's limit_concurrency is one
+    # budget for everyone, which a single client holding half-sent requests (reopened as each
+    # deadline closes them) would otherwise fill, leaving every other client 503.
+    per_client_limit = DEFAULT_CONNECTIONS_PER_CLIENT
+    _open: dict[str, int] = {}  # per event loop's process: connections open by client address
     cycle: Any  # uvicorn's current request-response cycle (None before the first request)
     transport: Any
     _head_timer: asyncio.TimerHandle | None = None
+    _client: str | None = None
+    _refused = False
 
     def connection_made(self, transport: Any) -> None:
+        peer = transport.get_extra_info("peername")
+        client = peer[0] if isinstance(peer, tuple) and peer else None
+        if client is not None and self._open.get(client, 0) >= self.per_client_limit:
+            body = json.dumps(error_body(
+                "too-many-connections", f"this client already holds {self.per_client_limit} "
+                "open connections; close some or reuse them (keep-alive)",
+                limit=self.per_client_limit)).encode()
+            transport.write(b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json"
+                            b"\r\nconnection: close\r\ncontent-length: %d\r\n\r\n%s"
+                            % (len(body), body))
+            transport.close()
+            self._refused = True
+            return  # never handed to uvicorn: it holds no slot
+        if client is not None:
+            self._client = client
+            self._open[client] = self._open.get(client, 0) + 1
         super().connection_made(transport)
         self._arm()
 
@@ -162,6 +186,15 @@ class HeaderDeadline(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if self._head_timer is not None:
             self._head_timer.cancel()
+        if self._refused:
+            return  # refused in connection_made: uvicorn never saw it
+        if self._client is not None:
+            left = self._open.get(self._client, 1) - 1
+            if left > 0:
+                self._open[self._client] = left
+            else:
+                self._open.pop(self._client, None)
+            self._client = None
         super().connection_lost(exc)
 
     def _arm(self) -> None:

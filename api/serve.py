@@ -8,7 +8,7 @@ import socket
 
 import uvicorn
 
-from api.limits import HEADER_DEADLINE_PROTOCOL
+from api.limits import HEADER_DEADLINE_PROTOCOL, HeaderDeadline
 from api.settings import Settings
 
 
@@ -35,6 +35,7 @@ def serve(host: str, port: int, store: str, *, workers: int = 1,
     # The protocol class answers 408 to a client whose request head trickles in (uvicorn has
     # no such deadline; the app's own BodyLimit only sees complete heads). uvicorn picks
     # uvloop and httptools when installed (uvicorn[standard]), else asyncio + h11.
+    HeaderDeadline.per_client_limit = Settings().max_connections_per_client
     try:
         # (limit_concurrency: thousands of clients each sending a large body at once would
         # otherwise hold them all in memory; those beyond the limit get 503 at once)

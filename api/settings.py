@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         default=256, gt=0, description="Connections served at once (each may hold a body of up "
         "to max_body_bytes in memory); beyond it a request is answered 503 at once.")
+    max_connections_per_client: int = Field(
+        default=64, gt=0, description="Connections one client address may hold open at once; "
+        "beyond it a new connection is answered 429 and closed, so that no single client "
+        "(e.g. one holding half-sent requests) fills the max_connections budget of everyone.")
     body_timeout_seconds: float = Field(
         default=30.0, gt=0, description="A request body not received in full within this "
         "many seconds is answered 408 and its connection closed.")

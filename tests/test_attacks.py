@@ -597,6 +597,13 @@ def _deep_triple_term_binds(*levels: int) -> str:
     return f"PREFIX u: <urn:> SELECT ?v{len(levels)} {{ {' '.join(parts)} }}"
 
 
+def _doubled(times: int, form: str = "SELECT ?a{n} {{ {binds} }}") -> str:
+    """A query whose one value is 8 characters doubled `times` times (20: 8 MiB)."""
+    binds = 'BIND("aaaaaaaa" AS ?a0) ' + " ".join(
+        f"BIND(CONCAT(?a{i - 1},?a{i - 1}) AS ?a{i})" for i in range(1, times + 1))
+    return form.format(n=times, binds=binds)
+
+
 UNEVALUABLE = {  # queries that parse but that the evaluator refuses or cannot answer
     "custom-function-bind": "SELECT * { BIND(<http://x/f>(1) AS ?v) }",
     "custom-function-order-by": "SELECT ?o { ?s ?p ?o } ORDER BY <http://x/f>(?o) LIMIT 1",
@@ -605,6 +612,10 @@ UNEVALUABLE = {  # queries that parse but that the evaluator refuses or cannot a
     "deep-triple-terms-by-binds": _deep_triple_term_binds(*[120] * 20),
     "deep-triple-terms-491": _deep_triple_term_binds(100, 100, 100, 100, 91),
     "deep-triple-terms-492": _deep_triple_term_binds(100, 100, 100, 100, 92),
+    # one value larger than the server's result reader takes (under the byte limit)
+    "select-value-8mib": _doubled(20),
+    "construct-value-16mib": _doubled(21, "CONSTRUCT {{ <urn:s> <urn:p> ?a{n} }} "
+                                          "WHERE {{ {binds} }}"),
 }
 
 
@@ -1687,3 +1698,34 @@ def test_the_store_is_intact_after_everything(t):
     rows = t.rows(SEED_QUERY)
     assert rows and {r["outcome"]["value"] for r in rows} == {M + "NotMedicallyNecessary"}
     t.after("final check")
+
+
+def test_one_client_holding_half_sent_requests_does_not_take_the_service_down():
+    """A client opening more connections than the whole server's budget, each with a request
+    head it never finishes (and reopening them as the head deadline closes them), is held to
+    its own share: the server answers it 429, and everyone else, /health included, is served."""
+    server = AttackServer({"MTUS_MAX_CONNECTIONS": "8",
+                           "MTUS_MAX_CONNECTIONS_PER_CLIENT": "4"}).start()
+    held: list[socket.socket] = []
+    try:
+        refused = 0
+        for _ in range(20):  # from another loopback address: another client
+            sock = socket.socket()
+            sock.bind(("127.0.0.2", 0))
+            sock.settimeout(5)
+            sock.connect(("127.0.0.1", server.port))
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+            held.append(sock)
+        time.sleep(0.5)
+        for sock in held:
+            sock.settimeout(0.2)
+            with contextlib.suppress(OSError):
+                refused += sock.recv(64).startswith(b"HTTP/1.1 429")
+        with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=5) as client:
+            statuses = [client.get("/health").status_code for _ in range(5)]
+        assert statuses == [200] * 5, statuses
+        assert refused == 20 - 4, refused
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()

@@ -100,3 +100,12 @@ def test_sessions_counted_in_words_tables_and_plain_therapy(kb, history, concept
 
 def test_a_count_of_an_unknown_therapy_makes_no_course(kb):
     assert not _facts(kb, "She finished 6 sessions of llama therapy.", "prior")
+
+
+@pytest.mark.parametrize("dose, per_day", [("Norco 10/325 q0h", None),
+                                           ("Norco 10/325 every 0 hours", None),
+                                           ("Norco 10/325 q6h", 4.0),
+                                           ("Norco 10/325 every eight hours", 3.0)])
+def test_an_interval_of_zero_hours_states_no_frequency(kb, dose, per_day):
+    meds = _facts(kb, f"She takes {dose} for pain.", "medication")
+    assert [f.props.get("doses_per_day") for f in meds] == [per_day]

@@ -150,9 +150,11 @@ def dose_props(text: str) -> dict:
             props["doses_per_day"], props["frequency"] = float(per_day), found.group(0)
             break
     else:
-        if every := _EVERY.search(text):
-            hours = every.group(1).lower()
-            props["doses_per_day"] = 24 / (int(hours) if hours.isdigit() else _NUMBER_WORDS[hours])
+        every = _EVERY.search(text)
+        hours = every.group(1).lower() if every else ""
+        interval = int(hours) if hours.isdigit() else _NUMBER_WORDS.get(hours, 0)
+        if every and 0 < interval <= 72:  # ("q0h", "every 0 hours": no interval stated)
+            props["doses_per_day"] = 24 / interval
             props["frequency"] = every.group(0)
     return props
 

@@ -248,12 +248,27 @@ def _result(header: dict, payload: bytes) -> QueryResult:
             raise QueryError(f"the query cannot be evaluated: {header.get('message')}")
         raise StoreError(f"the query failed: {header.get('message')}")
     truncated = header.get("cut") is not None
+    try:
+        return _parsed(header, payload, truncated)
+    except (MemoryError, SyntaxError, ValueError) as exc:
+        # pyoxigraph's parsers hold one value in a 16 MiB buffer: a result with a larger value
+        # (a string doubled by BIND ... CONCAT) is refused as a limit, not a server error
+        raise QueryLimit("the query was stopped: a value in its result is too large to "
+                         f"return ({exc.__class__.__name__}: {str(exc)[:120]})") from None
+
+
+def _parsed(header: dict, payload: bytes, truncated: bool) -> QueryResult:
+    """The worker's result read back (everything read here, on this thread: pyoxigraph's
+    iterators may not be dropped on another one)."""
     if header["kind"] == "graph":
         triples = tuple(q.triple for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
         return GraphResult(triples, truncated, header["cut"])
     answer = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
     if isinstance(answer, ox.QueryBoolean):
         return AskResult(bool(answer))
-    names = tuple(v.value for v in answer.variables)
-    rows = tuple(tuple(s[i] for i in range(len(names))) for s in answer)
+    try:
+        names = tuple(v.value for v in answer.variables)
+        rows = tuple(tuple(s[i] for i in range(len(names))) for s in answer)
+    finally:
+        del answer
     return SelectResult(names, rows, truncated, header["cut"])
