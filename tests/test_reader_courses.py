@@ -5,6 +5,7 @@ a therapist's summary records is the therapy's response. Several phrasings each.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,24 @@ def test_a_count_of_an_unknown_therapy_makes_no_course(kb):
 def test_an_interval_of_zero_hours_states_no_frequency(kb, dose, per_day):
     meds = _facts(kb, f"She takes {dose} for pain.", "medication")
     assert [f.props.get("doses_per_day") for f in meds] == [per_day]
+
+
+@pytest.mark.parametrize("run", ["50% relief, ", "relief with "])
+def test_a_run_on_line_of_cues_costs_what_a_line_of_plain_words_does(kb, run):
+    """A letter padded with one long line of relief or response cues: every cue used to re-read
+    up to 4,000 characters before it (15 s for 80 kB of "50% relief, ", 60 times a line of
+    plain words of the same length); now it looks back a bounded distance."""
+    import time
+
+    base = Path(__file__).parent.joinpath("letters", "002_overturned_pt_mri.txt").read_text()
+    cut = base.find("IMR ISSUES")
+
+    def took(line: str) -> float:
+        body = base[:cut] + line * (80_000 // len(line)) + "\n" + base[cut:]
+        start = time.perf_counter()
+        read_letter(body.encode(), "long.txt", kb.terms)
+        return time.perf_counter() - start
+
+    plain = took("walks to the store, ")
+    cues = took(run)
+    assert cues < 25 * plain, f"plain line {plain:.2f} s, line of {run!r} {cues:.2f} s"

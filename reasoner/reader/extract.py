@@ -1424,16 +1424,19 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
                  and lex.terms.is_a(f.concept or "", concept)][-1:]
         elif hits:
             continue  # said of a treatment not read as a course: of no other
-        elif responses.names_treatment(sentence[:r.start]):
+        # (the words just before it only: a run-on line of reliefs is read in linear time)
+        elif responses.names_treatment(before := sentence[max(0, r.start - _REACH):r.start]):
             # "After the injection of March 18th ... sixty percent relief": the course the
             # words refer to, if they do; else a treatment not read as a course, of no other
-            referred = _REFERENCE.search(sentence[:r.start]) and \
-                _course_referred(out, lex, sentence[:r.start], at)
+            referred = _REFERENCE.search(before) and _course_referred(out, lex, before, at)
             courses = [referred] if referred else []
         else:
-            courses = [c] if (c := _course_referred(out, lex, sentence[:r.start], at)) else []
+            courses = [c] if (c := _course_referred(out, lex, before, at)) else []
         for course in courses:
             _fill_in(course, {"relief_percent": r.percent, "relief_weeks": r.weeks})
+
+
+_REACH = 400  # how far back a statement of relief looks for what it is said of
 
 
 def _named_before(sentence: str, at: int, r: relief.Relief, here: list[Mention],

@@ -304,10 +304,17 @@ def _find(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+# How far back a cue's clause is read: a plan or a negation further back than this does not
+# reach it, and a clause never costs more than this (a hostile run-on line of "50% relief, "
+# made every cue re-read the whole line: minutes for one letter)
+_CLAUSE_REACH = 400
+
+
 def _clause_before(text: str, start: int) -> str:
     """The words of the cue's clause before it: a plan or a negation speaks for its clause."""
-    ends = [m.end() for m in _CLAUSE.finditer(text, 0, start)]
-    return text[ends[-1] if ends else 0:start]
+    reach = max(0, start - _CLAUSE_REACH)
+    ends = [m.end() for m in _CLAUSE.finditer(text, reach, start)]
+    return text[ends[-1] if ends else reach:start]
 
 
 def _negated(clause: str) -> bool:
