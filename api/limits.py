@@ -25,17 +25,19 @@ DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
 # own, at most this many at once; requests beyond wait on the event loop, not on a thread, so
 # the thread pool that serves /health and the other routes is never exhausted by them.
 HEAVY_THREADS = max(2, os.cpu_count() or 2)
-_heavy: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
-    weakref.WeakKeyDictionary()
+_heavy: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, anyio.CapacityLimiter]] \
+    = weakref.WeakKeyDictionary()
 
 
-async def run_heavy(func: Callable[[], T]) -> T:
-    """`func` on one of the HEAVY_THREADS threads (a limiter per event loop: anyio's are
-    bound to the loop that made them)."""
-    loop = asyncio.get_running_loop()
-    limiter = _heavy.get(loop)
+async def run_heavy(func: Callable[[], T], lane: str = "documents") -> T:
+    """`func` on one of the HEAVY_THREADS threads of its lane (a limiter per event loop:
+    anyio's are bound to the loop that made them). Lanes keep one kind of heavy work from
+    queueing behind another: "documents" (letters, validations, large cases, RDF reports) and
+    "sparql" (screening and rendering large queries)."""
+    lanes = _heavy.setdefault(asyncio.get_running_loop(), {})
+    limiter = lanes.get(lane)
     if limiter is None:
-        limiter = _heavy[loop] = anyio.CapacityLimiter(HEAVY_THREADS)
+        limiter = lanes[lane] = anyio.CapacityLimiter(HEAVY_THREADS)
     return await anyio.to_thread.run_sync(func, limiter=limiter)
 DEFAULT_HEADER_TIMEOUT_SECONDS = 10.0
 DEFAULT_CONNECTIONS_PER_CLIENT = 64

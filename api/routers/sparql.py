@@ -6,9 +6,11 @@ which override the query's, as the protocol says). Results stop at the configure
 limit; a response cut there carries `X-SPARQL-MaxRows: <limit>` or `X-SPARQL-MaxBytes`.
 """
 
+from functools import partial
 from typing import Annotated
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 import pyoxigraph as ox
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
@@ -16,6 +18,7 @@ from fastapi.responses import Response
 from api.bodies import SPARQL_BODY
 from api.deps import RawBodyDep, SettingsDep, StoreDep
 from api.errors import ApiError
+from api.limits import run_heavy
 from api.results import GRAPH_TYPES, SOLUTION_TYPES, check_acceptable, render
 from api.schemas import error_responses
 from api.settings import Settings
@@ -88,25 +91,40 @@ def _lists(pairs) -> dict[str, list[str]]:
 
 @router.get("/sparql", summary="SPARQL query (GET)", description=_DESCRIPTION,
             responses=_RESPONSES, response_class=Response)
-def sparql_get(request: Request, store: StoreDep, settings: SettingsDep,
-               query: Annotated[str | None, Query(description="SPARQL 1.1 query")] = None,
-               accept: Annotated[str | None, Header()] = None) -> Response:
+async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep,
+                     query: Annotated[str | None, Query(description="SPARQL 1.1 query")] = None,
+                     accept: Annotated[str | None, Header()] = None) -> Response:
     params = _lists(request.query_params.multi_items())
     if "update" in params:
         raise _refuse_update()
-    return _answer(query, _dataset(params), accept, store, settings)
+    return await _off_loop(query, _dataset(params), accept, store, settings)
+
+
+# Query text up to this size is screened and its result rendered on the shared thread pool
+# (as /health is answered); longer text (a 199 kB query takes ~0.2 s of CPU to screen) waits
+# for the "sparql" lane's few threads, so a flood of them cannot occupy the pool.
+SHARED_POOL_QUERY_CHARS = 8 << 10
+
+
+async def _off_loop(query: str | None, dataset: Dataset, accept: str | None,
+                    store: GraphStore, settings: Settings) -> Response:
+    work = partial(_answer, query, dataset, accept, store, settings)
+    if query is not None and len(query) > SHARED_POOL_QUERY_CHARS:
+        return await run_heavy(work, lane="sparql")
+    return await anyio.to_thread.run_sync(work)
 
 
 @router.post("/sparql", summary="SPARQL query (POST)", description=_DESCRIPTION,
              responses=_RESPONSES, response_class=Response, openapi_extra=SPARQL_BODY)
-def sparql_post(request: Request, body: RawBodyDep, store: StoreDep, settings: SettingsDep,
-                accept: Annotated[str | None, Header()] = None) -> Response:
+async def sparql_post(request: Request, body: RawBodyDep, store: StoreDep,
+                      settings: SettingsDep,
+                      accept: Annotated[str | None, Header()] = None) -> Response:
     if body.media_type == "application/sparql-update":
         raise _refuse_update()
     text = _utf8(body.data)
     url_params = _lists(request.query_params.multi_items())
     if body.media_type == "application/sparql-query":
-        return _answer(text, _dataset(url_params), accept, store, settings)
+        return await _off_loop(text, _dataset(url_params), accept, store, settings)
     if body.media_type == "application/x-www-form-urlencoded":
         form = parse_qs(text, keep_blank_values=True)
         if "update" in form or "update" in url_params:
@@ -114,7 +132,8 @@ def sparql_post(request: Request, body: RawBodyDep, store: StoreDep, settings: S
         # The protocol puts every parameter in the body here; URL ones are read too rather
         # than silently dropped.
         merged = {k: [*url_params.get(k, []), *form.get(k, [])] for k in {*form, *url_params}}
-        return _answer(form.get("query", [None])[0], _dataset(merged), accept, store, settings)
+        return await _off_loop(form.get("query", [None])[0], _dataset(merged), accept, store,
+                               settings)
     raise ApiError(415, "unsupported-media-type", "POST a query as application/sparql-query "
                    "or application/x-www-form-urlencoded", term=body.media_type or None)
 
