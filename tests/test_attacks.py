@@ -1774,3 +1774,16 @@ def test_a_burst_of_long_queries_leaves_health_answering(t):
     assert worst < 2.0, f"GET /health took {worst:.1f} s while 60 long queries were screened"
     assert statuses and all(s in (200, 503) for s in statuses), statuses
     t.after("60 long queries")
+
+
+def test_the_byte_limit_holds_in_every_result_format(t):
+    """A value of '&' is five times longer in SPARQL XML than in the JSON the limit counts:
+    refused (400) in XML, cut or answered in JSON, never sent whole past the limit."""
+    query = _doubled(18).replace('"aaaaaaaa"', '"&&&&&&&&"').replace(
+        "SELECT ?a18", "SELECT ?a18 ?b ?c ?d") + ""
+    query = query[:-1] + "BIND(?a18 AS ?b) BIND(?a18 AS ?c) BIND(?a18 AS ?d) }"
+    xml = t.post("/sparql", "XML", content=query.encode(), headers={
+        **SPARQL_QUERY, "Accept": "application/sparql-results+xml"})
+    assert xml.status_code == 400 and xml.json()["error"]["code"] == "query-limit", \
+        (xml.status_code, xml.text[:200])
+    t.after("XML past the byte limit")

@@ -94,6 +94,35 @@ def test_a_torn_last_record_is_cut_off_and_the_rest_kept(tmp_path):
     assert segment.stat().st_size == whole  # cut, so nothing is appended behind it
 
 
+def test_a_full_disk_loses_no_answered_write_and_the_journal_reopens(tmp_path, monkeypatch):
+    """A short write (a full disk takes what fits, and says so only on the next write) is an
+    error, not an answered record; the torn tail is cut to the last whole record, never
+    padded with zeros past the file's end."""
+    import os
+
+    import reasoner.store.journal as journal_module
+
+    journal = Journal(tmp_path / "j")
+    journal.append([b"answered"])
+    real_write, room = os.write, [10]
+
+    def full_disk(fd: int, data) -> int:
+        if room[0] <= 0:
+            raise OSError(28, "No space left on device")
+        n = min(room[0], len(data))
+        room[0] -= n
+        return real_write(fd, bytes(data[:n]))
+
+    monkeypatch.setattr(journal_module.os, "write", full_disk)
+    with pytest.raises(StoreError):
+        journal.append([b"refused: the disk filled in the middle of it"])
+    monkeypatch.setattr(journal_module.os, "write", real_write)
+    journal.append([b"after the disk was freed"])
+    journal.close()
+    assert list(Journal(tmp_path / "j").records()) == [b"answered",
+                                                       b"after the disk was freed"]
+
+
 def test_damage_before_the_last_segment_is_refused(tmp_path):
     journal = Journal(tmp_path / "j", segment_bytes=10)
     journal.append([b"first record"])

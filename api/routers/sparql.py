@@ -58,6 +58,14 @@ def _answer(query: str | None, dataset: Dataset, accept: str | None, store: Grap
     result = store.query(query, timeout=settings.sparql_timeout_seconds,
                          max_rows=settings.sparql_max_rows, dataset=dataset)
     media, payload = render(result, accept)
+    if len(payload) > settings.sparql_max_bytes + settings.sparql_max_bytes // 8:
+        # The byte limit counts the worker's JSON; another format may be several times larger
+        # (XML escapes '&' as five characters), and a response is held in memory until the
+        # client reads it: the limit holds for what is sent, in every format
+        raise ApiError(400, "query-limit", f"the result is {len(payload):,} bytes as {media}, "
+                       f"over the limit of {settings.sparql_max_bytes:,}; add a LIMIT or ask "
+                       "for SPARQL JSON, which is cut at the limit",
+                       limit=settings.sparql_max_bytes)
     headers = {"Vary": "Accept"}
     cut = getattr(result, "cut", None) or ("rows" if getattr(result, "truncated", False)
                                            else None)

@@ -66,7 +66,7 @@ class Journal:
         with self._lock:
             fd = self._current()
             try:
-                os.write(fd, data)
+                _write_all(fd, data)
                 if self.sync:
                     os.fdatasync(fd)
             except OSError as exc:
@@ -128,11 +128,23 @@ class Journal:
         """After a failed append the file may end in part of a record (answered with an
         error): cut it off and go on in a new segment, so nothing is written behind it."""
         # If even this fails, reading stops at the torn record and refuses the journal.
+        # (never beyond the file's real end: that would pad the torn tail with zeros)
         with contextlib.suppress(OSError):
-            os.ftruncate(fd, self._size)
+            os.ftruncate(fd, min(self._size, os.fstat(fd).st_size))
         os.close(fd)
         self._fd = None
         self._last_seq[self._segments[-1]] = self.seq
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """All of `data`, or OSError: a short write (a full disk takes what fits and says so
+    only on the next call) is never taken as the whole record."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(28, "no space left on device: the record was written in part")
+        view = view[written:]
 
 
 def _read(segment: Path, cut_torn_tail: bool) -> Iterator[bytes]:
