@@ -53,3 +53,20 @@ def test_a_case_within_the_limits_is_decided(client):
                            headers={"content-type": "text/turtle"})
     assert response.status_code == 200, response.text
     assert len(response.json()["determinations"]) == 41
+
+
+@pytest.mark.parametrize("records, refused", [(21, False), (22, True), (8000, True)])
+def test_a_case_cannot_carry_thousands_of_decision_records(client, records, refused):
+    """Decision records about one request (IMR determinations, as a letter has one per item):
+    a few are a case's (with the case, worker and injury: 24 for one request); thousands
+    would count thousands of times in the letters' statistics."""
+    body = SEED.replace("WEEKS", "2") + "".join(
+        f":imr{n} a mtus:IMRDetermination ; mtus:about :r ; mtus:imrOutcome mtus:Overturned .\n"
+        for n in range(records))
+    response = client.post("/v1/reason?store=false", content=body,
+                           headers={"content-type": "text/turtle"})
+    if refused:
+        assert response.status_code in (400, 422), response.text
+        assert "besides its facts" in response.text
+    else:
+        assert response.status_code == 200, response.text

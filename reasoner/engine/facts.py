@@ -260,6 +260,7 @@ def read_case(triples: Iterable[ox.Triple], source: str = "<input>") -> CaseFact
               for local in ("diagnosis", "finding", "painScore", "priorTreatment", "medication",
                             "assessment", "request", "diagnosticStudy")}
     _within_limits(linked, source)
+    _few_other_records(g, linked, source)
     return _build(CaseFacts, dict(
         case=_key(case),
         age=_one(g, worker, "age", _as_integer),
@@ -298,6 +299,23 @@ def _within_limits(linked: Mapping[str, list[Term]], source: str) -> None:
     if facts > MAX_FACTS:
         raise InputError(f"the case records {facts} facts (findings, diagnoses, treatments, "
                          f"scores, studies); one case may record at most {MAX_FACTS}",
+                         source=source)
+
+
+# Besides its facts, a case describes a few nodes per requested service (its UR decision, its
+# IMR determination) and a few of its own (the worker, the injury): the reader's gold cases
+# have at most 16 for six services. Without a bound, one posted case of 8,000 IMR records
+# about one request counted 8,000 times in the letters' statistics.
+OTHER_RECORDS_PER_REQUEST, OTHER_RECORDS = 4, 20
+
+
+def _few_other_records(g: _Graph, linked: Mapping[str, list[Term]], source: str) -> None:
+    allowed = OTHER_RECORDS_PER_REQUEST * len(linked["request"]) + OTHER_RECORDS
+    other = len(g.index.out) - sum(len(nodes) for nodes in linked.values())
+    if other > allowed:
+        raise InputError(f"the case describes {other} nodes besides its facts and requests "
+                         "(decisions, the worker, the injury); for its "
+                         f"{len(linked['request'])} requested services at most {allowed}",
                          source=source)
 
 
