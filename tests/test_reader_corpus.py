@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 410 documents of twenty authors.
+# fact kind -> (precision floor, recall floor), on the 426 documents of twenty-one authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -43,17 +43,24 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # overturned; 54 items): first reading by commit 8bc19a4, 37 of 54 items, IMR overturn recall 5
 # of 12, 2 negated facts read as present. Re-based: assessment and diagnosis recall 0.72 and
 # 0.77, relief weeks 0.52, worker recall 0.94 (95.0% rounds below).
+# On 2026-12-05 (sixth session) heldout-p joined (16 documents in styles no set had: fax OCR
+# noise, numbered paragraphs, two doctors who disagree, a tab-separated medication list, a Q&A
+# interview, all-caps nursing notes, a checkbox form; 10 IMR letters, 12 of 30 IMR items
+# overturned; 54 items): first reading by commit 6192d23, one letter unreadable ("STATEMENT OF
+# FACTS"), 32 of 51 items, 6 negated facts read as present (questions answered "No", a
+# bracketed form row). Those patterns learned: 38 of 54, none negated. Re-based upward where
+# the session's work raised them: finding present 0.70, diagnosis 0.78, relief 0.60 / 0.54.
 FLOORS = {
     "assessment": (0.73, 0.72),
-    "diagnosis": (0.79, 0.77),
+    "diagnosis": (0.80, 0.78),
     "dose": (0.81, 0.82),
     "finding absent": (0.77, 0.73),
-    "finding present": (0.84, 0.68),
+    "finding present": (0.85, 0.70),
     "medication": (0.83, 0.88),
     "pain score": (0.88, 0.90),
     "prior treatment": (0.80, 0.74),
-    "relief percent": (0.77, 0.59),
-    "relief weeks": (0.70, 0.52),
+    "relief percent": (0.80, 0.60),
+    "relief weeks": (0.71, 0.54),
     "request": (0.94, 0.94),
     "request date": (0.80, 0.80),
     "request quantity": (0.92, 0.83),
@@ -70,7 +77,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 410
+    assert len(gold_documents([CORPUS])) >= 426
 
 
 def test_no_document_is_lost(report):
@@ -89,7 +96,7 @@ def test_negated_findings_are_not_read_as_present(report):
     # instability, median-nerve numbness as dermatomal loss, a "normal" range of motion given
     # in degrees), a past radicular pain that surgery resolved, a test negated far from it;
     # the target is none.
-    assert report.negated_read_present <= 12
+    assert report.negated_read_present <= 8
 
 
 def test_item_outcomes_floor(report):

@@ -40,6 +40,12 @@ from reasoner.vocab import TERM
     # a pain score said to have fallen: relief of (before - after) / before
     ("the burning in the right foot has gone from 8 out of 10 to 4 out of 10", 50, None),
     ("her pain decreased from 7/10 to 2/10 with the patch", 71.4, None),
+    # a half, a span said good, a duration right after the word
+    ("the treatments cut her back pain in half for about three weeks", 50, 3),
+    ("the injection halved the pain", 50, None),
+    ("he had two good weeks, about 60 percent better", 60, 2),
+    ("three cortisone injections (the last on 11/06/2023, relief about two weeks)", None, 2),
+    ("Relief: 6 weeks.", None, 6),
 ])
 def test_relief_is_read(text, percent, weeks):
     found = reliefs(text)
@@ -65,6 +71,9 @@ def test_relief_is_read(text, percent, weeks):
     "Confirmatory blocks gave 80% relief for about five hours.",
     "Pain 8/10 without meds, 4/10 with meds.",  # two contexts, not a change
     "If the pain drops from 8/10 to 4/10 we will continue.",
+    "She had relief about two weeks ago.",  # when, not how long
+    "He hopes for two good weeks.",
+    "The guidelines require the pain cut in half for six weeks.",
 ])
 def test_no_relief_number_is_read(text):
     assert all(r.weeks is None for r in reliefs(text))

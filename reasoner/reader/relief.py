@@ -91,7 +91,7 @@ _LIMIT = (r"(?:(?:about|around|roughly|approximately|approx\.?|nearly|almost|~|o
 # "benefit lasting roughly 6 months"); what lies between may not open another statement.
 _DURATION_AFTER = re.compile(
     r"\b(?:relie(?:f|ved)|help(?:ed|s)?|benefit(?:ted|ed)?|improve(?:ment|d)|better|"
-    r"effective|worked|lasted|%|percent)"
+    r"effective|worked|lasted|half|%|percent)"
     r"(?:(?!\b(?:and|but|has|have|had|is|was|been|since|on|taking|takes|uses?|using|who|"
     r"which|then)\b)[^.;,(]){0,40}?"
     r"(?:\b(?:for|lasting|that\s+lasted|which\s+lasted|lasted|x|over|through)|~)\s*" + _LIMIT
@@ -103,6 +103,17 @@ _DURATION_BEFORE = re.compile(
     r"(?:pain\s+)?(?:relief|benefit|improvement)\b", _I)
 
 
+# "relief about two weeks", "relief: 6 weeks" (a duration right after the word);
+# "he had two good weeks", "three pain-free months" (the relief said by the span's adjective)
+_DURATION_BARE = re.compile(
+    r"\brelief\s*[:,-]?\s*(?:of\s+)?" + _LIMIT + _COUNT + r"\s*(?:-\s*)?" + _UNIT
+    + r"\b(?!\s+(?:ago|before|earlier|after\s+the\s+injury))", _I)
+_DURATION_GOOD = re.compile(
+    r"\b" + _LIMIT + _COUNT + r"\s+(?:good|pain-free|pain\s+free|better|great|decent|"
+    r"comfortable)\s+" + _UNIT + r"\b", _I)
+# A share said as a half: "cut her back pain in half", "reduced it by half", "halved"
+_HALVED = re.compile(r"\b(?:cut|cuts|reduced|reduces|reduce|decreased|brought|knocked|took|"
+                     r"takes)\b[^.;]{0,40}?\b(?:in|by)\s+half\b|\bhalved\b", _I)
 # Cheap tests first: most sentences name no share and no span of time.
 _SHARE = re.compile(r"%|percent|per cent", _I)
 _SPAN = re.compile(r"hour|hr|day|week|wk|month|mo\b|mos\b|year|yr", _I)
@@ -140,6 +151,8 @@ def reliefs(text: str) -> list[Relief]:
     in order; a percentage and a duration in one clause are one statement."""
     percents = _percents(text) if _SHARE.search(text) else []
     percents += _fallen(text) if "10" in text else []
+    percents += [Relief(h.start(), h.end(), 50.0, None) for h in _HALVED.finditer(text)] \
+        if "half" in text or "halved" in text else []
     durations = _durations(text) if _SPAN.search(text) else []
     found = [r for r in (*percents, *durations) if _asserted(text, r.start)]
     found.sort(key=lambda r: r.start)
@@ -175,7 +188,7 @@ def _percents(text: str) -> list[Relief]:
 
 def _durations(text: str) -> list[Relief]:
     out = []
-    for pattern in (_DURATION_AFTER, _DURATION_BEFORE):
+    for pattern in (_DURATION_AFTER, _DURATION_BEFORE, _DURATION_BARE, _DURATION_GOOD):
         for hit in pattern.finditer(text):
             weeks = _weeks(hit.group("n"), hit.group("unit"))
             cue = hit.group()
