@@ -131,3 +131,33 @@ def test_a_run_on_line_of_cues_costs_what_a_line_of_plain_words_does(kb, run):
     plain = took("walks to the store, ")
     cues = took(run)
     assert cues < 25 * plain, f"plain line {plain:.2f} s, line of {run!r} {cues:.2f} s"
+
+
+def test_a_course_under_a_treatment_heading_line_keeps_its_name(kb):
+    data = ("PR-2\nDate of exam: 07/08/2025\nDate of injury: 01/10/2025\nSubjective\n"
+            "Leg numbness/tingling:  [ ] yes  [X] no\nTreatment to date\n"
+            "Chiropractic manipulation: 12 visits, 03/04/2025 to 06/24/2025.\n"
+            "Diagnosis: lumbar strain.\nRequest for authorization: 1. Massage therapy x6\n")
+    prior = [f for f in read_letter(data.encode(), "r.txt", kb.terms).extracted.facts
+             if f.kind == "prior"]
+    assert [(f.concept.rsplit("/", 1)[-1], f.props.get("sessions")) for f in prior] == [
+        ("LowBackManipulation", 12)]
+
+
+@pytest.mark.parametrize("line, kind, day", [
+    ("Imaging: lumbar x-rays 11/02/2023, 5 views -- mild L4-5 disc narrowing, no fracture.",
+     "LumbarRadiograph", dt.date(2023, 11, 2)),
+    ("Imaging: MRI lumbar spine 01/22/2014 - large right L5-S1 extrusion.", "LumbarMRI",
+     dt.date(2014, 1, 22)),
+])
+def test_a_study_under_an_imaging_label(kb, line, kind, day):
+    studies = _facts(kb, line, "study")
+    assert [(f.concept.rsplit("/", 1)[-1], f.props["on_date"]) for f in studies] == [(kind, day)]
+
+
+def test_a_requested_study_with_a_reason_after_a_dash_is_no_study(kb):
+    data = ("PR-2\nDate of exam: 05/07/2019\nDate of injury: 01/03/2019\nX-rays: none taken so "
+            "far.\nDiagnosis: lumbar strain.\nPlan:\n1. Chiropractic 2x3.\n2. X-rays L-spine, 3 "
+            "views (AP, lateral, spot) -- pain > 3 months, none on file.\n")
+    facts = read_letter(data.encode(), "r.txt", kb.terms).extracted.facts
+    assert not [f for f in facts if f.kind == "study"]

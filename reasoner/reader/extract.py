@@ -72,9 +72,12 @@ _DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressi
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)", re.I)
 # A list of what was done ("Treatment to date has included ...", "Tx:"), which opens a
 # statement of its own in a run-on note; "has had" opens one only at a sentence's start.
-_PRIOR_LIST = (r"\b(?:previous|prior|past) treatments?\b[^:]*?(?:includes?|included|"
-               r"consists? of|:)|\btreatment (?:to date|history)\b[^:]*?(?:includes?|"
-               r"included|has included|:)|"
+# (what may stand between the cue and its verb or colon: a parenthesis, a few words, not a
+# line's worth: "Treatment to date Chiropractic manipulation: 12 visits" is a heading line
+# and a course whose name is no part of the cue)
+_PRIOR_LIST = (r"\b(?:previous|prior|past) treatments?\b(?:\s*\([^)]{0,60}\))?[^:(]{0,24}?"
+               r"(?:includes?|included|consists? of|:)|\btreatment (?:to date|history)\b"
+               r"(?:\s*\([^)]{0,60}\))?[^:(]{0,24}?(?:includes?|included|has included|:)|"
                # (not "The treatment plan included ...": what is planned)
                r"\b(?:treatments?|tx|therap(?:y|ies)|care)\b(?:(?!\bplans?\b|\brecommend)[^:.])"
                r"{0,40}?\b(?:has|have)?\s*(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:")
@@ -134,7 +137,11 @@ _SIDE = re.compile(r"\b(left|right|bilateral|bilaterally)\b", re.I)
 _RESULT = re.compile(r"\b(?:reveal\w*|show\w*|demonstrat\w*|note[sd]?|finding\w*|impression|"
                      r"read as|reported (?:as|to show)|confirm\w*|consistent with|positive for|"
                      r"negative for|notable for|significant for|(?:was|were|is|are) "
-                     r"(?:normal|negative|unremarkable|abnormal|positive))\b|:", re.I)
+                     r"(?:normal|negative|unremarkable|abnormal|positive))\b|:|"
+                     # "lumbar x-rays 11/02/2023, 5 views -- mild L4-5 disc narrowing" (a
+                     # dated study: a plan line's dash gives a reason, not a result)
+                     r"\b\d{1,4}(?:[/-]\d{1,4}){1,2}\b[^.;:]{0,24}?\s(?:--?|\u2013|\u2014)\s",
+                     re.I)
 _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
                          + ")", re.I)
 # A generic 'surgery' in a spine case is spinal surgery: the terminology has no region link.
@@ -917,6 +924,15 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     ...", "MRI L-spine 9/2012: ...", "x-rays ... were read as normal"): each with its own
     date when the sentence gives one next to it, read as its regional kind."""
     hits = lex.find(sentence, T("DiagnosticService"))
+    # "Imaging: lumbar x-rays 11/02/2023 -- ...": a label naming the kind of the study after
+    # it is no study of its own
+    # (only when the study named has a result of its own: "Imaging: MRI lumbar spine
+    # 01/22/2014 - large extrusion" is read through the label's colon)
+    hits = [h for n, h in enumerate(hits) if not (
+        re.match(r"\s*:", sentence[h.end:]) and any(
+            lex.terms.is_a(o.term, h.term) and o.term != h.term and _RESULT.search(
+                sentence, o.end, hits[n + 2].start if n + 2 < len(hits) else len(sentence))
+            for o in hits[n + 1:n + 2]))]
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
         rest = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
@@ -927,18 +943,24 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
                 said[n] is Assertion.ABSENT and _NOT_DONE.search(sentence[:hit.start])):
             continue
         around = sentence[max(0, hit.start - 30):hit.end + verb.start()]
-        dates = find_dates(sentence[hit.end:hit.end + verb.start()])
+        dates = find_dates(sentence[hit.end:hit.end + verb.end()])  # (a dash verb holds it)
+        if not dates and verb.group() == ":":
+            # "Imaging: MRI lumbar spine 01/22/2014 - ...": the label's study, dated after it
+            dates = find_dates(rest[verb.end():verb.end() + 40])
         region = lex.first(around, T("BodyRegion"))
         concept = lex.by_words(lex.in_region(hit.term, region.term if region else
                                              request_items.level_region(around) or out.region),
                                sentence[max(0, hit.start - 30):hit.end + 40])
         result = re.sub(r"^(?:a|an|the)\s+", "", rest[verb.end():].strip(" .:;,"))
+        if _NONE_DONE.match(result):
+            continue  # "X-rays: none taken so far", "MRI: not done"
         _add_study(out, lex, Mention("study", concept, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end],
                                      {"on_date": dates[0][0] if dates else day,
                                       "result": result}))
 
 
+_NONE_DONE = re.compile(r"(?:none|not (?:done|performed|obtained|taken)|never|n/a)\b", re.I)
 _NOT_DONE = re.compile(r"\b(?:no|not|never|without|denies)\b[^.;]{0,30}$", re.I)
 
 
