@@ -787,6 +787,8 @@ def ticked(sentence: str, end: int) -> Assertion | None:
     """What the boxes ticked right after a mention say of it (None: no box ticked there).
     A form with a column per visit repeats its options: the last column, the latest visit,
     answers; any positive answer in it (a side included) makes the finding present."""
+    if "[" not in sentence[end:end + 160]:
+        return None  # no box within reach (most sentences): no label to read past
     # the rest of the row's label may come first: "Numbness / tingling  [ ] R  [X] None"
     label = _LABEL_REST.match(sentence, end)
     at = label.end() if label else end
