@@ -16,6 +16,12 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
 
 
 @pytest.mark.parametrize("text,expected", [
+    # a drug started around a holiday is no activity started; an activity started is
+    ("Gabapentin was started around Thanksgiving of 2020; it takes the edge off",
+     "SubjectiveImprovement"),
+    ("Tramadol was started around Christmas and she still cannot sit through a movie",
+     "NoImprovement"),
+    ("since the sessions she has started walking again", "FunctionalImprovement"),
     ("PT x 6 w/o benefit", "NoImprovement"),
     ('APAP "doesn\'t touch it."', "NoImprovement"),
     ("which did not help", "NoImprovement"),

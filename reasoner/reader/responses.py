@@ -61,9 +61,11 @@ _ACTIVITY = [
     r"\b(?:he|she|they) (?:now )?can (?:now )?(?:walk|drive|work|cook|shop|garden|clean|dress|"
     r"lift|complete|finish|play|carry|climb|return|reach|go)\b(?![^.;]{0,40}\b(?:before|only|"
     r"no more than|less than|at most)\b)",
-    r"\b(?:resum(?:ed|e|ing)|(?:has |have )?started) (?:\w+ )?(?:work|duty|activities|driving|"
+    # (not a drug "was started around Thanksgiving": a passive start, a name in capitals)
+    r"\b(?:resum(?:ed|e|ing)|(?<!was )(?<!were )(?<!been )(?<!is )(?:has |have )?started) "
+    r"(?:\w+ )?(?:work|duty|activities|driving|"
     r"volunteer\w*|(?!taking|using|receiving|having|being|spring|morning|evening|during|"
-    r"nothing|something|anything)\w\w+ing)\b",
+    r"nothing|something|anything)(?-i:[a-z][a-z]+ing))\b",
     r"\b(?:(?:gone|went|is|was|got|goes|going|gets?|got)(?: him| her| them)? )?back (?:to|at) "
     + _JOB,
     r"\breturned to " + _JOB,
