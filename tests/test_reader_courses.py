@@ -161,3 +161,26 @@ def test_a_requested_study_with_a_reason_after_a_dash_is_no_study(kb):
             "views (AP, lateral, spot) -- pain > 3 months, none on file.\n")
     facts = read_letter(data.encode(), "r.txt", kb.terms).extracted.facts
     assert not [f for f in facts if f.kind == "study"]
+
+
+@pytest.mark.parametrize("plan, concept", [
+    ("Plan: EMG/NCV bilateral upper extremities to confirm the radiculopathy.",
+     "RadiculopathyCorroborated"),
+    ("Plan: nerve conduction studies to rule out carpal tunnel syndrome before any release.",
+     "ElectrodiagnosticallyConfirmedCTS"),
+])
+def test_a_study_asked_for_to_confirm_a_condition_confirms_nothing(kb, plan, concept):
+    data = ("PR-2\nDate of exam: 03/09/2021\nDate of injury: 09/23/2019\nNumbness of the right "
+            f"thumb.\nDiagnosis: right C6 radiculopathy; carpal tunnel syndrome.\n{plan}\n"
+            "Request for authorization: 1. EMG/NCV bilateral upper extremities.\n").encode()
+    facts = read_letter(data, "r.txt", kb.terms).extracted.facts
+    assert not [f for f in facts if f.kind == "finding" and f.concept == T + concept]
+
+
+def test_a_study_done_confirms_its_condition(kb):
+    data = (b"PR-2\nDate of exam: 03/09/2021\nDate of injury: 09/23/2019\nEMG/NCV 02/01/2021 "
+            b"showed moderate carpal tunnel syndrome on the right.\nDiagnosis: carpal tunnel "
+            b"syndrome.\nRequest for authorization: 1. Right carpal tunnel release.\n")
+    facts = read_letter(data, "r.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts if f.kind == "finding"
+            and f.concept == T + "ElectrodiagnosticallyConfirmedCTS"] == [True]

@@ -46,6 +46,11 @@ _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|
 # ("the MRI findings 'fit his exam exactly'", "the MRI explains her symptoms")
 
 
+# What a study is asked for, said before the condition: a purpose, not a result
+_PURPOSE_BEFORE = re.compile(r"\bto (?:confirm|rule out|r/o|evaluate|assess|document|look for|"
+                             r"check for|exclude|establish)\b[^.;]{0,30}$", re.I)
+
+
 class Confirmed(NamedTuple):
     concept: str
     present: bool
@@ -147,6 +152,8 @@ def confirmations(sentence: str, lex: Lexicon, named: tuple[str, ...],
             sentence)]
     if any(is_a(s, T("ElectrodiagnosticStudy")) for s in studies):
         for hit in lex.find(sentence, T("Condition")):
+            if _PURPOSE_BEFORE.search(sentence, max(0, hit.start - 40), hit.start):
+                continue  # "EMG/NCV to confirm the radiculopathy": asked for, not found
             if is_a(hit.term, T("CarpalTunnelSyndrome")):
                 found.append((T("ElectrodiagnosticallyConfirmedCTS"), hit.start, hit.end))
             elif is_a(hit.term, T("Radiculopathy")):
