@@ -28,6 +28,10 @@ CASES = [
     ("ROS: Fever - no. Neck pain - denies.", ["Fever", "Neck pain"], [A, A]),
     ("Bowel or bladder changes - no.", ["Bowel or bladder changes"], [A]),
     ("The leg pain is gone.", ["leg pain"], [A]),
+    # a labelled line opening in small letters after a full stop is a statement of its own
+    ("pmhx neg for dm, no hx of neuropathy. pe 03/09/2021: r biceps 4/5", ["4/5"], [P]),
+    ("no fever. exam: tender lumbar paraspinals", ["tender"], [P]),
+    ("No unexpl. wt loss reported.", ["wt loss"], [A]),
     ("The numbness went away after the release.", ["numbness"], [A]),
     ("He went home with leg pain.", ["leg pain"], [P]),
     ("SLR negative bilaterally.", ["SLR"], [A]),

@@ -432,9 +432,10 @@ def _clauses(doc: Any) -> Any:
             starts[i] = False
             continue
         listing = False
-        # an abbreviation's full stop ("unexpl. wt loss") does not end the statement
+        # an abbreviation's full stop ("unexpl. wt loss") does not end the statement, unless
+        # a labelled line opens after it in small letters ("... neuropathy. pe 03/09/2021:")
         opens = (before in _CLAUSE_ENDS and not (
-            before == "." and texts[i][:1].islower())) or (
+            before == "." and texts[i][:1].islower() and ":" not in texts[i:i + 4])) or (
             before == "," and (lowers[i] in _CLAUSE_OPENERS or judged)) or \
             _new_subject(lowers, before, i)
         starts[i] = opens
