@@ -150,7 +150,7 @@ class HeaderDeadline(asyncio.Protocol):
     # budget for everyone, which a single client holding half-sent requests (reopened as each
     # deadline closes them) would otherwise fill, leaving every other client 503.
     per_client_limit = DEFAULT_CONNECTIONS_PER_CLIENT
-    _open: dict[str, int] = {}  # per event loop's process: connections open by client address
+    _open: dict[str, int] = {}  # connections open by client address (one server process)
     cycle: Any  # uvicorn's current request-response cycle (None before the first request)
     transport: Any
     _head_timer: asyncio.TimerHandle | None = None
@@ -161,14 +161,10 @@ class HeaderDeadline(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         client = peer[0] if isinstance(peer, tuple) and peer else None
         if client is not None and self._open.get(client, 0) >= self.per_client_limit:
-            body = json.dumps(error_body(
+            _answer_and_close(transport, b"429 Too Many Requests", error_body(
                 "too-many-connections", f"this client already holds {self.per_client_limit} "
                 "open connections; close some or reuse them (keep-alive)",
-                limit=self.per_client_limit)).encode()
-            transport.write(b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json"
-                            b"\r\nconnection: close\r\ncontent-length: %d\r\n\r\n%s"
-                            % (len(body), body))
-            transport.close()
+                limit=self.per_client_limit))
             self._refused = True
             return  # never handed to uvicorn: it holds no slot
         if client is not None:
@@ -208,13 +204,17 @@ class HeaderDeadline(asyncio.Protocol):
         self._head_timer = None
         if self.transport.is_closing():
             return
-        body = json.dumps(error_body("request-timeout", "the request line and headers did "
-                                     f"not arrive within {self.header_timeout_seconds:g} s",
-                                     timeout_seconds=self.header_timeout_seconds)).encode()
-        self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json"
-                             b"\r\nconnection: close\r\ncontent-length: %d\r\n\r\n%s"
-                             % (len(body), body))
-        self.transport.close()
+        _answer_and_close(self.transport, b"408 Request Timeout", error_body(
+            "request-timeout", "the request line and headers did not arrive within "
+            f"{self.header_timeout_seconds:g} s", timeout_seconds=self.header_timeout_seconds))
+
+
+def _answer_and_close(transport: Any, status: bytes, error: dict) -> None:
+    """Answer a connection the app never saw with an error body, and close it."""
+    body = json.dumps(error).encode()
+    transport.write(b"HTTP/1.1 %s\r\ncontent-type: application/json\r\nconnection: close\r\n"
+                    b"content-length: %d\r\n\r\n%s" % (status, len(body), body))
+    transport.close()
 
 
 class H11HeaderDeadline(HeaderDeadline, H11Protocol):
