@@ -302,3 +302,24 @@ def test_what_is_bracketed_after_a_service(kb, name, service, ingredients):
     props = parse_item(name, lexicon_for(kb.terms))
     assert props["concept"] == T + service
     assert [i.removeprefix(T) for i in props.get("ingredients") or []] == (ingredients or [])
+
+
+@pytest.mark.parametrize("line, concept", [
+    ("Gralise 600 mg tabs, 1800 mg qhs, #90", "Gabapentin"),
+    ("Hysingla ER 30 mg once daily #30", "HydrocodoneER"),
+    ("Vicoprofen 7.5/200 mg 1 tab q6h prn #60", "HydrocodoneIbuprofen"),
+    ("Xtampza ER 9 mg 1 cap q12h #60", "Oxycodone"),
+    ("Restoril 15 mg qhs #30", "Temazepam"),
+    ("Savella 50 mg BID #60", "Milnacipran"),
+    ("Tegretol 200 mg BID #60", "Carbamazepine"),
+    ("Fenoprofen calcium 400 mg #60", "Fenoprofen"),
+    ("Zipsor 25 mg liquid-filled caps QID #120", "Diclofenac"),
+    ("Amitiza 24 mcg BID #60", "Lubiprostone"),
+    ("EMG/NCS B UE", "UpperExtremityElectrodiagnostics"),
+    ("NCV/EMG B LE", "LowerExtremityEMGNCV"),
+])
+def test_brand_names_and_abbreviations_physicians_write(kb, line, concept):
+    data = ("PR-2\nDate of exam: 06/15/2019\nDate of injury: 06/15/2017\nDiagnosis: lumbar "
+            f"radiculopathy.\nRequest for authorization: 1. {line}\n").encode()
+    read = read_letter(data, "r.txt", kb.terms)
+    assert [f.concept for f in read.extracted.facts if f.kind == "request"] == [T + concept]
