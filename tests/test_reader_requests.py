@@ -315,6 +315,11 @@ def test_what_is_bracketed_after_a_service(kb, name, service, ingredients):
     ("Fenoprofen calcium 400 mg #60", "Fenoprofen"),
     ("Zipsor 25 mg liquid-filled caps QID #120", "Diclofenac"),
     ("Amitiza 24 mcg BID #60", "Lubiprostone"),
+    ("Daypro 600 mg, 2 tabs daily, #60", "Oxaprozin"),
+    ("Dexilant 60 mg #30", "Dexlansoprazole"),
+    ("Lexapro 10 mg daily #30", "Escitalopram"),
+    ("Sonata 10 mg #30", "Zaleplon"),
+    ("Levorphanol 2 mg 1 tab q6-8h #90", "Levorphanol"),
     ("EMG/NCS B UE", "UpperExtremityElectrodiagnostics"),
     ("NCV/EMG B LE", "LowerExtremityEMGNCV"),
 ])
