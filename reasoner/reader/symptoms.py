@@ -90,14 +90,14 @@ def _peripheral_not_radicular(facts: list[Mention], lex: Lexicon,
             terms.is_a(d, T("Radiculopathy")) for d in diagnoses):
         return facts
 
+    # with no spinal diagnosis, "does nothing for the numbness" is the hand's numbness too
+    limbs_only = not any(_SPINAL.search(f.label) for f in facts if f.kind == "diagnosis")
+
     def hand_only(f: Mention) -> bool:
         if f.kind != "finding" or f.concept not in _RADICULAR or not f.props.get("present"):
             return False
         said = _statement(text, f.start, f.end)
         return (limbs_only or bool(_HAND.search(said))) and not _SPREADS.search(said)
-
-    # with no spinal diagnosis, "does nothing for the numbness" is the hand's numbness too
-    limbs_only = not any(_SPINAL.search(f.label) for f in facts if f.kind == "diagnosis")
     return [f for f in facts if not hand_only(f)]
 
 
