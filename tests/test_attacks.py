@@ -1441,25 +1441,19 @@ def test_a_big_body_does_not_block_health(t, name):
     t.after(name)
 
 
-def test_many_long_letters_at_once_do_not_block_health(t):
-    """Letters near the reader's size limit posted together: each takes seconds to read, but
-    they wait for the reader's own threads, not the ones /health is answered on."""
-    letter = letter_text("002_overturned_pt_mri.txt")
-    cut = letter.index("\n", len(letter) // 2)
-    filler = "He has had 6 sessions of physical therapy. " * 1_800  # ~80 kB
-    body = (letter[:cut] + "\n" + filler + letter[cut:]).encode()
-    assert len(body) < 100_000
+def _health_during_burst(t, count: int, send) -> tuple[float, list[int]]:
+    """`count` clients each sending one request (`send(client)`) at once, while /health is
+    asked ten times: the slowest /health answer and the burst's statuses (-1: no answer)."""
     statuses: list[int] = []
 
-    def send() -> None:
+    def one() -> None:
         with httpx.Client(base_url=t.url, timeout=HTTP_TIMEOUT) as client:
             try:
-                r = client.post("/v1/letters?store=false", content=body, headers=TEXT)
-                statuses.append(r.status_code)
+                statuses.append(send(client).status_code)
             except httpx.HTTPError:
                 statuses.append(-1)
 
-    senders = [threading.Thread(target=send, daemon=True) for _ in range(48)]
+    senders = [threading.Thread(target=one, daemon=True) for _ in range(count)]
     for sender in senders:
         sender.start()
     time.sleep(0.5)
@@ -1472,6 +1466,19 @@ def test_many_long_letters_at_once_do_not_block_health(t):
             time.sleep(0.2)
     for sender in senders:
         sender.join(300)
+    return worst, statuses
+
+
+def test_many_long_letters_at_once_do_not_block_health(t):
+    """Letters near the reader's size limit posted together: each takes seconds to read, but
+    they wait for the reader's own threads, not the ones /health is answered on."""
+    letter = letter_text("002_overturned_pt_mri.txt")
+    cut = letter.index("\n", len(letter) // 2)
+    filler = "He has had 6 sessions of physical therapy. " * 1_800  # ~80 kB
+    body = (letter[:cut] + "\n" + filler + letter[cut:]).encode()
+    assert len(body) < 100_000
+    worst, statuses = _health_during_burst(t, 48, lambda client: client.post(
+        "/v1/letters?store=false", content=body, headers=TEXT))
     assert worst < 2.0, f"GET /health took {worst:.1f} s while 48 long letters were read"
     assert statuses and all(s != 500 and s != -1 for s in statuses), statuses
     t.after("48 long letters")
@@ -1748,29 +1755,8 @@ def test_a_burst_of_long_queries_leaves_health_answering(t):
     """Queries cheap to evaluate but long to screen (199 kB of comment lines) sent together:
     they wait for the SPARQL lane's few threads, not the pool /health is answered on."""
     query = "#c\n" * 66_000 + "ASK { ?s ?p ?o }"
-    statuses: list[int] = []
-
-    def send() -> None:
-        with httpx.Client(base_url=t.url, timeout=HTTP_TIMEOUT) as client:
-            try:
-                r = client.post("/sparql", content=query.encode(), headers=SPARQL_QUERY)
-                statuses.append(r.status_code)
-            except httpx.HTTPError:
-                statuses.append(-1)
-
-    senders = [threading.Thread(target=send, daemon=True) for _ in range(60)]
-    for sender in senders:
-        sender.start()
-    time.sleep(0.5)
-    worst = 0.0
-    with httpx.Client(base_url=t.url, timeout=HTTP_TIMEOUT) as health:
-        for _ in range(10):
-            start = time.monotonic()
-            health.get("/health", timeout=30)
-            worst = max(worst, time.monotonic() - start)
-            time.sleep(0.2)
-    for sender in senders:
-        sender.join(300)
+    worst, statuses = _health_during_burst(t, 60, lambda client: client.post(
+        "/sparql", content=query.encode(), headers=SPARQL_QUERY))
     assert worst < 2.0, f"GET /health took {worst:.1f} s while 60 long queries were screened"
     assert statuses and all(s in (200, 503) for s in statuses), statuses
     t.after("60 long queries")
