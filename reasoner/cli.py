@@ -149,6 +149,8 @@ def _summary(report) -> str:  # noqa: ANN001
                 lines.append(f"   {'  ' * c.depth}         = {c.note}")
             for e in c.evidence:
                 lines.append(f"   {'  ' * c.depth}         - {e.text}")
+            if c.evidence_total > len(c.evidence):
+                lines.append(f"   {'  ' * c.depth}         - ... {c.evidence_total} facts in all")
         for label, items in (("missing", d.missing), ("would change", d.would_change),
                              ("note", d.notes)):
             lines += [f"  {label}: {item}" for item in items]

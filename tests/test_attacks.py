@@ -32,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -1773,3 +1774,46 @@ def test_the_byte_limit_holds_in_every_result_format(t):
     assert xml.status_code == 400 and xml.json()["error"]["code"] == "query-limit", \
         (xml.status_code, xml.text[:200])
     t.after("XML past the byte limit")
+
+
+def _wide_case(tag: str, requests: int = 50, findings: int = 1_999) -> bytes:
+    """The widest case the limits allow: every request's red-flag criterion reads every one of
+    the findings (a proof naming them all wrote ~100,000 evidence links per stored run)."""
+    base = f"https://example.org/wide-{tag}/"
+    lines = [f"<{base}case> a <{M}Case> ; <{M}injury> <{base}i> ;",
+             "  <" + M + "request> " + ", ".join(f"<{base}r{i}>" for i in range(requests)) + " ;",
+             "  <" + M + "finding> " + ", ".join(f"<{base}f{i}>" for i in range(findings)) + " .",
+             f'<{base}i> a <{M}Injury> ; <{M}injuryDate> "2014-01-01"^^<{XSD}date> ; '
+             f"<{M}bodyRegion> <{TERM}LumbarSpine> ."]
+    lines += [f"<{base}r{i}> a <{M}TreatmentRequest> ; "
+              f"<{M}concept> <{TERM}LumbarFlexionExtensionRadiograph> ; "
+              f'<{M}requestDate> "2015-07-30"^^<{XSD}date> .' for i in range(requests)]
+    lines += [f"<{base}f{i}> a <{M}Finding> ; <{M}concept> <{TERM}RedFlagSpinalPathology> ; "
+              f"<{M}status> <{M}Present> ." for i in range(findings)]
+    return "\n".join(lines).encode()
+
+
+def test_wide_cases_stored_together_leave_sparql_answering(t):
+    """Eight of the widest cases stored four at a time: the proofs list a bounded number of
+    facts with their total, so the store keeps up and a query right after them is answered."""
+    tag = uuid.uuid4().hex[:8]
+    bodies = [_wide_case(f"{tag}-{i}") for i in range(8)]
+
+    def store(body: bytes) -> int:
+        with httpx.Client(base_url=t.url, timeout=HTTP_TIMEOUT) as client:
+            return client.post("/v1/reason", content=body, headers=TURTLE).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(store, bodies))
+    assert statuses == [200] * 8, statuses
+    ask = t.post("/sparql", "ASK after wide cases", content=b"ASK { ?s ?p ?o }",
+                 headers=SPARQL_QUERY)
+    assert ask.status_code == 200, (ask.status_code, ask.text[:200])
+    query = f"""PREFIX m: <{M}>
+        SELECT ?n (COUNT(?f) AS ?listed) WHERE {{
+          ?d m:about <https://example.org/wide-{tag}-0/r0> ; m:criterionResult ?r .
+          ?r m:usedFactCount ?n ; m:usedFact ?f }} GROUP BY ?n"""
+    rows = bindings(t.post("/sparql", "evidence count", content=query.encode(),
+                           headers=SPARQL_QUERY))
+    assert [(r["n"]["value"], r["listed"]["value"]) for r in rows] == [("1999", "20")], rows
+    t.after("8 wide cases")

@@ -101,3 +101,34 @@ def test_an_undocumented_applicability_fact_is_missing_documentation_not_silence
     assert d.outcome == "insufficient-documentation" and d.citation is None
     assert any("date of injury" in m.lower() for m in d.missing)
     assert "do not document" not in d.notes[0] and "does not document" in d.notes[0]
+
+
+def test_a_proof_lists_the_first_facts_and_counts_them_all(kb):
+    # 30 red flags, all read by the x-ray's red-flag criterion: the trace names 20 of them and
+    # says 30, in the JSON contract and in the stored run (mtus:usedFactCount)
+    from reasoner.engine.report import MAX_EVIDENCE, case_report, run_triples
+    base = "https://example.org/many-flags/"
+    flags = "\n".join(f"<{base}f{i}> a m:Finding ; m:concept t:RedFlagSpinalPathology ; "
+                      "m:status m:Present ." for i in range(30))
+    doc = f"""@prefix m: <https://w3id.org/mtus-kg/ontology#> .
+@prefix t: <https://w3id.org/mtus-kg/term/> .
+@prefix x: <http://www.w3.org/2001/XMLSchema#> .
+<{base}case> a m:Case ; m:injury <{base}i> ; m:request <{base}r> ;
+    m:finding {", ".join(f"<{base}f{i}>" for i in range(30))} .
+<{base}i> a m:Injury ; m:injuryDate "2014-01-01"^^x:date ; m:bodyRegion t:LumbarSpine .
+<{base}r> a m:TreatmentRequest ; m:concept t:LumbarFlexionExtensionRadiograph ;
+    m:requestDate "2015-07-30"^^x:date .
+{flags}
+"""
+    report = case_report(kb.reason_document(doc.encode(), "text/turtle"), kb.digest)
+    [d] = report.determinations
+    wide = [c for c in d.criteria if c.evidence_total == 30]
+    assert wide and all(len(c.evidence) == MAX_EVIDENCE == 20 for c in wide)
+    assert all(len(c.evidence) == c.evidence_total for c in d.criteria if c not in wide)
+    _, triples = run_triples(report)
+    counts = [t.object.value for t in triples if t.predicate.value.endswith("#usedFactCount")]
+    assert counts == ["30"] * len(wide)
+    criteria = case_json(kb.reason_document(doc.encode(), "text/turtle"), kb)[
+        "determinations"][0]["criteria"]
+    assert [(len(c["evidence"]), c["evidence_total"]) for c in criteria
+            if c["evidence_total"] == 30] == [(20, 30)] * len(wide)

@@ -65,6 +65,7 @@ class CriterionResult:
     verification: Verification | None
     evidence: list[EvidenceItem]
     note: str
+    evidence_total: int = 0  # facts the criterion read; more than `evidence` lists when capped
 
 
 @dataclass(slots=True)
@@ -249,14 +250,21 @@ def _not_treatment(d: Determination) -> str:
             "which is what the MTUS decides.")
 
 
+# A proof lists at most this many facts per criterion, with their total. A reviewer reads the
+# first few; past them the facts repeat one kind, and listing all of them made a case of 50
+# requests x 2,000 findings write 100,000 evidence links per stored run (red-team round 6, F9).
+MAX_EVIDENCE = 20
+
+
 def _trace(node: Node, parent: str | None, depth: int,
            decisive_ids: set[int]) -> Iterator[CriterionResult]:
     c, judged = node.criterion, node.judgement
+    evidence = judged.evidence if judged else ()
     yield CriterionResult(
         c.iri, c.kind, c.statement, node.truth.value,
         id(node) in decisive_ids, parent, depth, _tag(c.verification),
-        [EvidenceItem(e.node, e.text) for e in judged.evidence] if judged else [],
-        judged.note if judged else "")
+        [EvidenceItem(e.node, e.text) for e in evidence[:MAX_EVIDENCE]],
+        judged.note if judged else "", len(evidence))
     for child in node.children:
         yield from _trace(child, c.iri, depth + 1, decisive_ids)
 
@@ -363,6 +371,9 @@ def _determination_triples(d: DeterminationReport, run: ox.NamedNode,
               ox.Triple(r, _n(m("decisive")), _lit(str(c.decisive).lower(), XSD + "boolean")),
               ox.Triple(r, _n(m("message")), _lit(c.statement))]
         t += [ox.Triple(r, _n(m("usedFact")), _fact_node(e.fact)) for e in c.evidence]
+        if c.evidence_total > len(c.evidence):
+            t.append(ox.Triple(r, _n(m("usedFactCount")),
+                               _lit(c.evidence_total, XSD + "integer")))
     return t
 
 

@@ -29,8 +29,8 @@ ABOUT = m("about")  # what a recorded UR or IMR decision is about: a request
 RUN_CLASSES = frozenset({m("Determination"), m("CriterionResult"), PROV + "Activity"})
 RUN_PROPERTIES = frozenset(m(p) for p in (
     "outcome", "imrEquivalent", "recommendation", "citedSection", "citation",
-    "criterionResult", "sourceCriterion", "truth", "decisive", "usedFact", "message",
-    "missingDocumentation", "wouldChange", "knowledgeBaseDigest")) | frozenset(
+    "criterionResult", "sourceCriterion", "truth", "decisive", "usedFact", "usedFactCount",
+    "message", "missingDocumentation", "wouldChange", "knowledgeBaseDigest")) | frozenset(
     PROV + p for p in ("wasGeneratedBy", "used", "endedAtTime"))
 
 
