@@ -236,3 +236,28 @@ def test_rows_stop_at_the_limit_with_a_header(make_client, seed_turtle):
     assert len(response.json()["results"]["bindings"]) == 5
     assert response.headers["x-sparql-maxrows"] == "5"
     assert "x-sparql-maxrows" not in ask(client, README_QUERY).headers
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [
+    ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+    ("text/tab-separated-values", ox.QueryResultsFormat.TSV)])
+def test_a_directional_literal_keeps_its_direction(client, accept, fmt):
+    # RDF 1.2 "x"@en--rtl: the results formats carry the base direction (its:dir); CSV has
+    # no place for a language, so it writes the value alone
+    response = ask(client, 'SELECT ?o WHERE { BIND("x"@en--rtl AS ?o) }', accept)
+    assert response.status_code == 200, response.text
+    [row] = list(ox.parse_query_results(response.content, format=fmt))
+    assert (row[0].value, row[0].language, str(row[0].direction)) == ("x", "en", "rtl")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?o WHERE { BIND(<<( <urn:a> <urn:b> 1 )>> AS ?o) }",
+    "SELECT ?o WHERE { BIND(<<( <urn:a> <urn:b> <<( <urn:c> <urn:d> 2 )>> )>> AS ?o) "
+    "FILTER(?o != <<( <urn:a> <urn:b> 1 )>>) }",
+    "CONSTRUCT { <urn:s> <urn:p> <<( <urn:a> <urn:b> 1 )>> } WHERE {}"])
+def test_triple_terms_of_full_iris_are_read_as_iris(client, query):
+    # inside <<( ... )>> a `<` opens an IRI even within an expression: no less-than there
+    response = ask(client, query, "application/sparql-results+json, text/turtle;q=0.9")
+    assert response.status_code == 200, response.text
+    assert b"urn:a" in response.content and b"urn:b" in response.content

@@ -96,6 +96,8 @@ def json_term(t: Term) -> dict:
     out = {"type": "literal", "value": t.value}
     if t.language:
         out["xml:lang"] = t.language
+        if t.direction is not None:  # RDF 1.2 "x"@en--ltr: the results format's its:dir
+            out["its:dir"] = str(t.direction)
     elif t.datatype.value != _XSD_STRING:
         out["datatype"] = t.datatype.value
     return out

@@ -216,7 +216,11 @@ class _Context:
         text = token.text
         if text in ("{", "{|"):
             self.stack.append(False)
-        elif text in ("(", "[", "<<(", "<<"):
+        elif text in ("<<(", "<<"):
+            # a triple term or reified triple holds terms, never an expression, even inside
+            # one: `BIND(<<( <urn:a> <urn:b> 1 )>> AS ?t)` is three terms, no less-than
+            self.stack.append(False)
+        elif text in ("(", "["):
             # outside all braces a bracket holds an expression: SELECT (...), HAVING (...)
             self.stack.append(not self.stack or self.in_expression() or self._call())
         elif text in _CLOSING and self.stack:
