@@ -184,3 +184,39 @@ def test_a_study_done_confirms_its_condition(kb):
     facts = read_letter(data, "r.txt", kb.terms).extracted.facts
     assert [f.props["present"] for f in facts if f.kind == "finding"
             and f.concept == T + "ElectrodiagnosticallyConfirmedCTS"] == [True]
+
+
+@pytest.mark.parametrize("history", [
+    "An interdisciplinary functional restoration program evaluation on 01/22/2024 recorded a "
+    "sitting tolerance of 20 minutes.",
+    "Multidisciplinary evaluation for a functional restoration program, 06/22/2015.",
+    "The FRP evaluation of 06/24/2025 documents a PHQ-9 of 13.",
+    "He was seen for a surgical consultation in March, and surgery was discussed.",
+    "Referral for an FRP was made; the work hardening screening found him motivated.",
+])
+def test_an_evaluation_for_a_program_or_an_operation_is_no_course(kb, history):
+    courses = [f.concept for f in _facts(kb, history, "prior")]
+    assert not [c for c in courses if c.endswith(("FunctionalRestorationProgram", "Surgery",
+                                                  "WorkHardening"))], courses
+
+
+@pytest.mark.parametrize("history", [
+    "She completed a functional restoration program in 2019 with good results.",
+    "He attended 10 days of an FRP evaluation-based program, the functional restoration "
+    "program, in 2020 without lasting benefit.",
+])
+def test_a_program_attended_is_still_a_course(kb, history):
+    assert T + "FunctionalRestorationProgram" in [f.concept for f in _facts(kb, history, "prior")]
+
+
+@pytest.mark.parametrize("line", [
+    "1. Functional restoration program, 80 hours (10 days) -- Overturned.",
+    "Utilization review non-certified the functional restoration program on 02/14/2024.",
+])
+def test_a_requested_service_beside_its_decision_is_no_course(kb, line):
+    data = ("PR-2\nDate of exam: 02/19/2024\nDate of injury: 08/11/2016\n"
+            f"History: Chronic low back pain. {line}\nDiagnosis: chronic pain syndrome.\n"
+            "Request for authorization: 1. Functional restoration program, 80 hours.\n").encode()
+    facts = read_letter(data, "letter.txt", kb.terms).extracted.facts
+    assert not [f for f in facts if f.kind == "prior"
+                and f.concept == T + "FunctionalRestorationProgram"]

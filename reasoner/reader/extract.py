@@ -601,6 +601,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             continue  # "has not had PT", "would consider acupuncture": no course to read
         if _MECHANISM.search(clause[:hit.start]):
             continue  # "injured while lifting a mattress that had slipped"
+        if kind == "prior" and _only_evaluated(lex, clause, hit):
+            continue  # "a functional restoration program evaluation on 01/22/2024"
         if lex.terms.is_a(hit.term, T("Drug")) and _INJECTED_WITH.search(
                 clause[max(0, hit.start - 80):hit.start]):
             continue  # "medial branch blocks with lidocaine": what the block was made with
@@ -832,7 +834,9 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and h.term not in _CATEGORIES
             and not lex.terms.is_a(h.term, T("Drug"))
             and not any(s <= at + h.start < e for s, e in requested)
-            and not _MECHANISM.search(sentence[:h.start])]
+            and not _MECHANISM.search(sentence[:h.start])
+            and not _only_evaluated(lex, sentence, h)
+            and not (h.term in out.asked and _DECIDED.search(sentence))]
     hits = [h for h in hits if not _named_as_source(sentence, h, hits)]
     if not hits:  # "She went twelve times.": the course the sentence before told
         _counted_of_told(out, lex, sentence, at)
@@ -861,6 +865,33 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end], {
                                          **props, "on_date": _operated_on(lex, sentence, hits, n)}))
+
+
+# A service asked for, named beside a decision on it ("1. Functional restoration program, 80
+# hours -- Overturned.", "UR non-certified the FRP"): the request and its review, not a course
+_DECIDED = re.compile(r"\b(?:overturned|upheld|(?:non-?)?certif(?:y|ied|ication)|denied|"
+                      r"modified|approved|authori[sz]ed|medically necessary)\b", re.I)
+
+
+# An evaluation for a program or an operation is not the program or the operation: "an
+# interdisciplinary functional restoration program evaluation on 01/22/2024", "Multidisciplinary
+# evaluation for a functional restoration program", "the FRP evaluation of 06/24/2025 documents",
+# "surgical consultation", "screening for a detox program"
+_EVALUATED_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?(?:program\s+)?(?:evaluation|eval|"
+                              r"assessment|screening|intake|consultation|consult|candidacy)\b",
+                              re.I)
+_EVALUATED_BEFORE = re.compile(r"\b(?:evaluation|eval|assessment|screening|intake|"
+                               r"consultation|consult|candidacy|referral)\s+(?:for|to|regarding)"
+                               r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_EVALUATED_KINDS = (T("FunctionalRestorationProgram"), T("WorkConditioningHardening"),
+                    T("Surgery"))
+
+
+def _only_evaluated(lex: Lexicon, sentence: str, hit: Match) -> bool:
+    """A program or operation named only as what an evaluation was for."""
+    return any(lex.terms.is_a(hit.term, k) for k in _EVALUATED_KINDS) and bool(
+        _EVALUATED_AFTER.match(sentence, hit.end)
+        or _EVALUATED_BEFORE.search(sentence[:hit.start]))
 
 
 # A treatment denied as ever had, not merely absent now: "No acupuncture before", "never had
