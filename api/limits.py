@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import itertools
 import json
 import os
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +44,12 @@ async def run_heavy(func: Callable[[], T], lane: str = "documents") -> T:
     return await anyio.to_thread.run_sync(func, limiter=limiter)
 DEFAULT_HEADER_TIMEOUT_SECONDS = 10.0
 DEFAULT_CONNECTIONS_PER_CLIENT = 64
+DEFAULT_MAX_CONNECTIONS = 256
+# A request line and headers past this many bytes are answered 431. Without a bound, one
+# client sending a growing header value at 10 MB/s kept the event loop copying it (the HTTP
+# parsers grow a value by concatenation: quadratic) for 5-11 s in every 10 s.
+MAX_HEAD_BYTES = 64 * 1024
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
 
 
 def body_too_large(max_bytes: int) -> ApiError:
@@ -150,16 +159,24 @@ class HeaderDeadline(asyncio.Protocol):
     # budget for everyone, which a single client holding half-sent requests (reopened as each
     # deadline closes them) would otherwise fill, leaving every other client 503.
     per_client_limit = DEFAULT_CONNECTIONS_PER_CLIENT
+    max_connections = DEFAULT_MAX_CONNECTIONS  # uvicorn's limit_concurrency
+    max_head_bytes = MAX_HEAD_BYTES
     _open: dict[str, int] = {}  # connections open by client address (one server process)
+    # connections whose request head is on its way, with when it began (a sequence number)
+    _waiting: dict[HeaderDeadline, int] = {}
+    _armed = itertools.count(1)
     cycle: Any  # uvicorn's current request-response cycle (None before the first request)
+    connections: set  # uvicorn's open connections of this server
     transport: Any
     _head_timer: asyncio.TimerHandle | None = None
     _client: str | None = None
     _refused = False
+    _head_bytes = 0
+    _head_tail = b""
 
     def connection_made(self, transport: Any) -> None:
         peer = transport.get_extra_info("peername")
-        client = peer[0] if isinstance(peer, tuple) and peer else None
+        client = _client_key(peer[0]) if isinstance(peer, tuple) and peer else None
         if client is not None and self._open.get(client, 0) >= self.per_client_limit:
             _answer_and_close(transport, b"429 Too Many Requests", error_body(
                 "too-many-connections", f"this client already holds {self.per_client_limit} "
@@ -171,19 +188,85 @@ class HeaderDeadline(asyncio.Protocol):
             self._client = client
             self._open[client] = self._open.get(client, 0) + 1
         super().connection_made(transport)
+        if not self._make_room():
+            _answer_and_close(transport, b"503 Service Unavailable", error_body(
+                "too-many-connections", "the server is at its connection limit, shared "
+                "evenly among the clients waiting; retry shortly"))
+            return
         self._arm()
 
+    def _make_room(self) -> bool:
+        """Connections waiting for a request (a head on its way, or kept alive between
+        requests) may hold at most half of the connection budget, and all connections stay
+        under it (uvicorn answers 503 to a request whose head completes with the open
+        connections, this one included, at its limit). Past either line a connection makes
+        room by closing the oldest waiting one of the client holding the most, if that client
+        holds more than this one's would; else this one is refused. A few addresses reopening
+        half-sent heads as fast as they are closed (each under the per-client cap) so share
+        that half among themselves, and a client with one connection is still served."""
+        waiting = [c for c in self._waiting if c is not self]
+        waiting += [c for c in self.connections if c is not self and c not in self._waiting
+                    and not c.transport.is_closing()
+                    and getattr(c, "timeout_keep_alive_task", None) is not None]
+        closing = sum(1 for c in self.connections if c.transport.is_closing())
+        over = max(len(self.connections) - closing - (self.max_connections - 1),
+                   len(waiting) + 1 - max(1, self.max_connections // 2))
+        by_client: dict[str | None, list[HeaderDeadline]] = {}
+        for c in sorted(waiting, key=lambda c: self._waiting.get(c, 0)):  # oldest first
+            by_client.setdefault(c._client, []).append(c)
+        mine = len(by_client.get(self._client, ()))
+        for _ in range(over):
+            held = max(by_client.values(), key=len, default=[])
+            if len(held) <= mine + 1:
+                return False  # no client holds more than this one would: a fair share each
+            victim = held.pop(0)
+            if victim in self._waiting:
+                victim._close_waiting("the server is at its connection limit and this "
+                                      "client holds the most connections waiting for a request")
+            else:
+                victim.transport.close()  # kept alive between requests: nothing to answer
+        return True
+
     def data_received(self, data: bytes) -> None:
+        if self._in_head() and self._head_too_large(data):
+            self._close_waiting(f"the request line and headers exceed {self.max_head_bytes} "
+                                "bytes", b"431 Request Header Fields Too Large",
+                                "header-too-large")
+            return  # never handed to the parser
         super().data_received(data)
-        if self.cycle is None or self.cycle.response_complete:
+        if self._in_head():
             self._arm()  # part of a head: the next request is on its way
         elif self._head_timer is not None:
             self._head_timer.cancel()  # its head is in: from here BodyLimit keeps the time
             self._head_timer = None
+            self._waiting.pop(self, None)
 
-    def connection_lost(self, exc: Exception | None) -> None:
+    def _in_head(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def _head_too_large(self, data: bytes) -> bool:
+        """Counts the bytes of a head until its blank line (which may straddle two reads)."""
+        if _HEAD_END.search(self._head_tail + data[:3]) or _HEAD_END.search(data):
+            self._head_bytes, self._head_tail = 0, b""
+            return False
+        self._head_bytes += len(data)
+        self._head_tail = data[-3:]
+        return self._head_bytes > self.max_head_bytes
+
+    def _close_waiting(self, why: str, status: bytes = b"408 Request Timeout",
+                       code: str = "request-timeout") -> None:
+        self._disarm()
+        if not self.transport.is_closing():
+            _answer_and_close(self.transport, status, error_body(code, why))
+
+    def _disarm(self) -> None:
         if self._head_timer is not None:
             self._head_timer.cancel()
+            self._head_timer = None
+        self._waiting.pop(self, None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
         if self._refused:
             return  # refused in connection_made: uvicorn never saw it
         if self._client is not None:
@@ -199,14 +282,28 @@ class HeaderDeadline(asyncio.Protocol):
         if self._head_timer is None:
             self._head_timer = asyncio.get_running_loop().call_later(
                 self.header_timeout_seconds, self._expired)
+            self._waiting[self] = next(self._armed)
 
     def _expired(self) -> None:
         self._head_timer = None
+        self._waiting.pop(self, None)
         if self.transport.is_closing():
             return
         _answer_and_close(self.transport, b"408 Request Timeout", error_body(
             "request-timeout", "the request line and headers did not arrive within "
             f"{self.header_timeout_seconds:g} s", timeout_seconds=self.header_timeout_seconds))
+
+
+def _client_key(address: str) -> str:
+    """The client a connection counts against: its IPv4 address, or the /64 network of its
+    IPv6 address (a single host is given a whole /64, so counting addresses counts nothing)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip) if isinstance(ip, ipaddress.IPv6Address) else str(ip)
 
 
 def _answer_and_close(transport: Any, status: bytes, error: dict) -> None:

@@ -36,6 +36,7 @@ def serve(host: str, port: int, store: str, *, workers: int = 1,
     # no such deadline; the app's own BodyLimit only sees complete heads). uvicorn picks
     # uvloop and httptools when installed (uvicorn[standard]), else asyncio + h11.
     HeaderDeadline.per_client_limit = Settings().max_connections_per_client
+    HeaderDeadline.max_connections = Settings().max_connections
     try:
         # (limit_concurrency: thousands of clients each sending a large body at once would
         # otherwise hold them all in memory; those beyond the limit get 503 at once)

@@ -1817,3 +1817,61 @@ def test_wide_cases_stored_together_leave_sparql_answering(t):
                            headers=SPARQL_QUERY))
     assert [(r["n"]["value"], r["listed"]["value"]) for r in rows] == [("1999", "20")], rows
     t.after("8 wide cases")
+
+
+def _hold_half_sent_heads(port: int, address: str, stop: float) -> None:
+    """One slot of a slow client: a request head never finished, reopened whenever closed."""
+    while time.monotonic() < stop:
+        with contextlib.suppress(OSError), socket.socket() as sock:
+            sock.bind((address, 0))
+            sock.settimeout(max(0.1, stop - time.monotonic()))
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+            if sock.recv(64).startswith(b"HTTP/1.1 429"):
+                time.sleep(0.5)
+
+
+def test_a_few_addresses_holding_half_sent_requests_do_not_take_the_service_down():
+    """Four addresses, each within its per-client share, together holding as many half-sent
+    heads as the whole budget and reopening each one closed: waiting connections share half
+    the budget evenly, and a client with one connection is served."""
+    server = AttackServer({"MTUS_MAX_CONNECTIONS": "16",
+                           "MTUS_MAX_CONNECTIONS_PER_CLIENT": "4"}).start()
+    stop = time.monotonic() + 8
+    slots = [threading.Thread(target=_hold_half_sent_heads, daemon=True,
+                              args=(server.port, f"127.0.0.{2 + n // 4}", stop))
+             for n in range(16)]
+    try:
+        for slot in slots:
+            slot.start()
+        time.sleep(2)
+        statuses = []
+        for _ in range(5):
+            with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=5) as client:
+                statuses.append(client.get("/health").status_code)
+            time.sleep(0.3)
+        assert statuses == [200] * 5, statuses
+    finally:
+        for slot in slots:
+            slot.join(15)
+        server.stop()
+
+
+def test_a_request_head_past_its_byte_limit_is_refused_at_once(t):
+    """A header value growing without end (the parsers grow it by copying: quadratic work on
+    the event loop) is answered 431 once the head passes 64 KiB; a body sent in the same
+    write as its head is no part of the head."""
+    with socket.create_connection(("127.0.0.1", t.server.port), timeout=10) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Grow: ")
+        with contextlib.suppress(OSError):
+            for _ in range(64):
+                sock.sendall(b"a" * 4096)
+        answer = sock.recv(200)
+    assert answer.startswith(b"HTTP/1.1 431"), answer
+    query = ("#c\n" * 60_000 + "ASK { ?s ?p ?o }").encode()
+    with socket.create_connection(("127.0.0.1", t.server.port), timeout=30) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
+                     b"\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(query), query))
+        status = sock.recv(200).split(b"\r\n")[0]
+    assert status in (b"HTTP/1.1 200 OK", b"HTTP/1.1 503 Service Unavailable"), status
+    t.after("a 256 KiB header value")

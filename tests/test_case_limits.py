@@ -70,3 +70,39 @@ def test_a_case_cannot_carry_thousands_of_decision_records(client, records, refu
         assert "besides its facts" in response.text
     else:
         assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    # one record about every request: it counted once per request in the letters' statistics
+    (":imr a mtus:IMRDetermination ; mtus:about :r, :r0, :r1 ; "
+     "mtus:imrOutcome mtus:Overturned .", "about 3 requests"),
+    # a finding doubling as a record escaped the bound on records besides the facts
+    (":f0 a mtus:IMRDetermination ; mtus:about :r ; mtus:imrOutcome mtus:Overturned .",
+     "both a fact"),
+])
+def test_a_decision_record_is_about_one_request_and_no_fact(client, extra, said):
+    body = _many(2, 1) + extra + "\n"
+    response = client.post("/v1/reason?store=false", content=body,
+                           headers={"content-type": "text/turtle"})
+    assert response.status_code in (400, 422), response.text
+    assert said in response.text and "mtus:about" in response.text
+
+
+BIG = "1" + "0" * 309  # an xsd:integer past a float's range
+
+
+@pytest.mark.parametrize("fact", [
+    f"mtus:worker [ mtus:age {BIG} ]",
+    f"mtus:painScore [ mtus:value {BIG} ]",
+    f"mtus:painScore [ mtus:value 5 ; mtus:valueHigh -{BIG} ]",
+    f"mtus:priorTreatment [ mtus:concept term:PhysicalTherapy ; mtus:sessions {BIG} ]",
+    f"mtus:priorTreatment [ mtus:concept term:PhysicalTherapy ; mtus:reliefPercent {BIG} ]",
+])
+@pytest.mark.parametrize("route", ["reason", "validate"])
+def test_an_integer_past_a_floats_range_is_no_500(client, fact, route):
+    body = SEED.replace("WEEKS", "2").replace("mtus:request :r .", f"mtus:request :r ; {fact} .")
+    response = client.post(f"/v1/{route}?store=false", content=body,
+                           headers={"content-type": "text/turtle"})
+    assert response.status_code < 500, response.text
+    if route == "validate":  # a report, conforming or not (sessions have no upper bound)
+        assert response.status_code == 200 and "conforms" in response.json()

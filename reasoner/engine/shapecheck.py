@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -327,11 +328,20 @@ def _number(lexical: str, datatype: str) -> float | None:
     if value is _MISS:
         lit = Literal(lexical, datatype=URIRef(datatype))
         value = None if lit.ill_typed else (
-            float(lit.toPython()) if datatype in NUMERIC else 0.0)
+            _as_float(lit.toPython()) if datatype in NUMERIC else 0.0)
         if len(judged) >= _JUDGED_LIMIT:
             judged.clear()
         judged[lexical] = value
     return value
+
+
+def _as_float(value: object) -> float:
+    """An integer past a float's range (10^309) is an infinity, which every bound refuses with
+    the shape's message, instead of an OverflowError (a 500)."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return -math.inf if value < 0 else math.inf  # type: ignore[operator]
 
 
 def _datatype_test(datatype: str) -> Callable[[Term], bool]:
