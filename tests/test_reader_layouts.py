@@ -286,3 +286,63 @@ def test_the_case_told_under_a_heading_of_facts_or_history(heading):
     assert "forklift driver" in letter.summary_text
     assert "no red flags" not in letter.summary_text
     assert [i.outcome for i in letter.items] == ["upheld", "overturned"]
+
+
+@pytest.mark.parametrize("heading", [
+    "SUMMARY OF THE RECORDS, BY SOURCE", "CHRONOLOGY", "Case timeline", "SUMMARY OF CASE",
+    "CLINICAL SUMMARY -- in date order", "Treatment chronology:",
+])
+def test_case_headings_with_a_qualifier_or_in_date_order(heading):
+    letter = _letter("INDEPENDENT MEDICAL REVIEW -- FINAL DETERMINATION\n"
+                     "Employee and claim: on file with the IMR organization (not shown)\n"
+                     "Items reviewed, with the result:\n  A. Lumbar MRI -- UPHELD\n"
+                     "  B. Naproxen 550 mg #60 -- OVERTURNED\n"
+                     f"{heading}\n{CASE}DETERMINATION AND REASONS\nA. Lumbar MRI: UPHELD. No red "
+                     "flags.\nB. Naproxen 550 mg #60: OVERTURNED. It helps.\n")
+    assert "forklift driver" in letter.summary_text
+    assert "on file" not in letter.summary_text and "No red flags" not in letter.summary_text
+
+
+@pytest.mark.parametrize("marker", ["Item {n}  ", "Item #{n}: ", "Issue {n}. "])
+def test_items_marked_item_n_end_at_the_first_unmarked_line(marker):
+    listed = "".join(f"  {marker.format(n=n)}{name}\n" for n, name in
+                     ((1, "Lumbar MRI"), (2, "Naproxen 550 mg #60")))
+    letter = _letter("Independent Medical Review\nFINAL DETERMINATION\nDisputed treatment:\n"
+                     f"{listed}Result: OVERTURN IN PART. Item 2 is medically necessary.\n"
+                     "Reviewer: board certified in Physical Medicine and Rehabilitation.\n"
+                     f"CASE SUMMARY\n{CASE}DETERMINATIONS\nItem 1. Lumbar MRI -- UPHELD.\n"
+                     "Reasons: no red flags.\nItem 2. Naproxen 550 mg #60 -- OVERTURNED.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+
+
+def test_items_run_on_over_lines_with_no_summary_heading_and_numbered_decisions():
+    # the list wraps onto the next line; the record has a heading no layout knows; each
+    # decision is a numbered line "(1) X: the denial is UPHELD"
+    letter = _letter("Independent Medical Review -- Final Determination Letter\n"
+                     "Disputed items: (1) MRI of the lumbar spine without contrast; (2) naproxen\n"
+                     "sodium 550 mg, #60.\n\nWHAT WE READ\n\n" + CASE +
+                     "\nDECISION AND REASONS, ITEM BY ITEM\n\n(1) MRI of the lumbar spine without "
+                     "contrast: the denial is UPHELD. No red flags.\n(2) Naproxen sodium 550 mg, "
+                     "#60: the denial is OVERTURNED. It helps.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("MRI of the lumbar spine without contrast", "upheld"),
+        ("naproxen sodium 550 mg, #60", "overturned")]
+    assert "forklift driver" in letter.summary_text and "No red flags" not in letter.summary_text
+
+
+def test_header_fields_on_one_line_set_apart_by_bars():
+    from reasoner.reader.layout import header
+    found = header("MAXIMUS | IMR case CM22-0000001 | decided 03/15/2022\n"
+                   "Injury 05/10/2021 | RFA 01/18/2022 | UR non-certification 01/27/2022\n")
+    assert (found["date_of_injury"], found["request_date"]) == ("05/10/2021", "01/18/2022")
+    assert "date_of_injury" not in header("The injury 05/10/2021 was a fall.\n")
+
+
+@pytest.mark.parametrize("mark", ["> ", ">", "> > ", "    > "])
+def test_quoted_lines_are_read_as_their_words(mark):
+    text = clean(f"PQME report:\n{mark}She rates the pain as 7/10. Straight leg raise is\n"
+                 f"{mark}positive on the right.\n> 50% relief after the block.\n").text
+    assert "She rates" in text and ">" not in text.split("> 50% relief")[0]
+    assert " ".join(text.split()).count("Straight leg raise is positive on the right") == 1
+    assert "> 50% relief" in text  # a figure after the mark is "more than"

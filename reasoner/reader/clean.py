@@ -62,6 +62,11 @@ def decode(data: bytes, source: str) -> str:
     return text
 
 
+# A quoted line, as e-mail and reports mark it ("> She rates it as 7/10"); not "> 50% relief"
+# (a figure after the mark is "more than")
+_QUOTED = re.compile(r"[ \t]*(?:>[ \t]?)+[ \t]*(?=[A-Za-z\"'(\[\u201c])")
+
+
 def clean(text: str) -> Cleaned:
     lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n\r\f]*", text)]
     repeated = _running_heads([line for _, line in lines])
@@ -75,6 +80,8 @@ def clean(text: str) -> Cleaned:
         if ruled := _RULED.match(line):  # "--- Plan / RFA -------": the heading's words
             start, line = start + ruled.start("title"), ruled.group("title")
         lead = len(line) - len(line.lstrip())
+        if quoted := _QUOTED.match(line):  # "    > She describes pain ...": the quote's words
+            lead = quoted.end()
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)

@@ -343,10 +343,19 @@ _ISSUES = (r"^\s*(?:ISSUES? AT DISPUTE|DISPUTED (?:ITEMS?|ISSUES?|SERVICES?|TREA
 _NEXT_HEADING = r"^[ \t]*(?-i:[A-Z][A-Z /&()'-]{3,40})[ \t]*:?[ \t]*$"
 
 
+# A line that opens a part of its own: a label ("Outcome:"), a heading in capitals, a bullet
+_NEW_PART = re.compile(r"[ \t]*(?:[A-Z][A-Za-z ]{0,40}:|[A-Z][A-Z ,&/-]{3,}$|[-*\u2022]\s)",
+                       re.M)
+
+
 def _run_in(text: str, start: int) -> list[tuple[str, int]]:
     """Items that run on after their label on its line, numbered ("(1) X (2) Y") or set
     apart by ';'; none when the line only goes on with its label."""
     end = text.find("\n", start) % (len(text) + 1)
+    while not re.search(r"[.:]\s*$", text[start:end]) and (
+            after := text.find("\n", end + 1) % (len(text) + 1)) > end + 1 and \
+            not _NEW_PART.match(text, end + 1):
+        end = after  # a list hard-wrapped onto the next lines of its sentence
     lead = re.match(r"[ \t.:\-]*", text[start:end])
     first = start + (lead.end() if lead else 0)
     rest = text[first:end].rstrip()
@@ -362,14 +371,20 @@ def _decided_in_order(text: str, start: int, items: list[Item]) -> list[Item]:
     """The items with the outcomes stated after `start` in their order ("Issue 2: ...
     Overturned", "DECISION: UPHELD"), when one is stated for each."""
     decided = [m.group(1).lower() for m in re.finditer(
-        r"^\s*(?:(?:Issue|Item)\s*\d+\.?[^\n]*?|DETERMINATION:?[^\n]*?|DECISION:[^\n]*?)\b"
+        r"^\s*(?:(?:Issue|Item)\s*\d+\.?[^\n]*?|\(?\d{1,2}[.)][^\n]*?|DETERMINATION:?[^\n]*?|"
+        r"DECISION:[^\n]*?)\b"
         + _OUTCOME, text[start:], _I)]
     if len(decided) == len(items) and all(i.outcome is None for i in items):
         return [Item(**{**i.__dict__, "outcome": o}) for i, o in zip(items, decided, strict=True)]
     return items
 
 
-_MARKER = re.compile(r"\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?)\s")
+_MARKER = re.compile(r"\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?|"
+                     r"(?:Item|Issue)\s*#?\d{1,2}\b[.:)]?)\s")
+
+
+# A heading line opening the decisions ("DECISION AND REASONS, ITEM BY ITEM", "DECISIONS")
+_DECISIONS_HEADING = r"^\s*(?:THE )?(?:DECISIONS?|DETERMINATIONS?)\b[A-Z ,]*:?[ \t]*$"
 
 
 def _professional_review(text: str):
@@ -383,6 +398,10 @@ def _professional_review(text: str):
         issue_start = text.find("\n", issue_start) % (len(text) + 1)  # a header row: its rows
     elif inline := _run_in(text, issue_start):
         # the items on the label's own line: "Treatments in dispute .... (1) X; (2) Y"
+        if summary[1] <= summary[0]:
+            # no summary heading: the record is what lies between the list and the decisions
+            listed = inline[-1][1] + len(inline[-1][0])
+            summary = (listed, _before([*ends, _DECISIONS_HEADING], text, listed))
         return summary, _decided_in_order(
             text, issue_start, [Item(n, (at, at + len(n)), None, None, None, None)
                                 for n, at in inline])
@@ -400,7 +419,8 @@ def _professional_review(text: str):
                        [r"^\s*RATIONALE FOR WHY"])
     rationale = _field(text, r"^\s*RATIONALE FOR WHY[^\n:]*:?", [r"^\s*MEDICAL REVIEWER"])
     items = []
-    line_re = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?)?\s*"
+    line_re = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?|"
+                         r"(?:Item|Issue)\s*#?\d{1,2}\b[.:)]?)?\s*"
                          r"(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME + r")?\s*$", _I)
     tabled = False
     marked = None  # whether the list's first line has a marker ("A.", "1)", "-")
@@ -921,7 +941,9 @@ UR_ACTIONS = {"certified": "Certified", "non-certified": "NonCertified", "modifi
 _HEADER = {
     "case_number": r"(?:IMR )?Case (?:Number|No\.?):\s*([A-Z]{2}\d{2}-\d+)",
     "date_assigned": r"Date Assigned:\s*(" + DATE_RE.pattern + ")",
-    "date_of_injury": r"(?:Date of Injury|Injury date|DOI)\s*:?\s*(" + DATE_RE.pattern + ")",
+    # (also a field of a "|"-separated header line: "Injury 05/10/2021 | RFA 01/18/2022")
+    "date_of_injury": r"(?:Date of Injury|Injury date|DOI|(?:^|\|)[ \t]*Injury)\s*:?\s*("
+                      + DATE_RE.pattern + ")",
     "ur_denial_date": r"(?:UR (?:Denial|Determination|Decision)(?: date)?|Date of UR (?:Decision|"
                       r"Determination)|UR date|Utilization Review (?:decision|determination)"
                       r"(?: date)?)\s*:?\s*(" + DATE_RE.pattern + ")",
@@ -932,8 +954,9 @@ _HEADER = {
                    r"Report|Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) "
                    r"Date|DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
     # a header field that dates the request itself (an RFA's date): every item's request date
-    "request_date": r"^[ \t]*(?:RFA Date|Date of (?:Request|RFA)(?: for Authori[sz]ation)?|"
-                    r"Request Date|Date of Request for Authori[sz]ation)\s*:\s*("
+    "request_date": r"(?:^|\|)[ \t]*(?:RFA Date|Date of (?:Request|RFA)(?: for Authori[sz]ation)?|"
+                    r"Request Date|Date of Request for Authori[sz]ation|RFA(?=[ \t]+\d))"
+                    r"\s*:?\s*("
                     + DATE_RE.pattern + ")",
     "signed_date": r"\b(?:Signature|signed)\b[^\n]{0,80}?\b(?:Date:?|on)\s*("
                    + DATE_RE.pattern + ")",

@@ -318,10 +318,17 @@ _CASE_HEADING = re.compile(
     r"H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
     r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY|"
     # a letter to the worker: "WHAT YOUR RECORDS SAY"; records summarised by date
-    r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)|(?:MEDICAL )?RECORDS REVIEWED)"
-    # with a note of its sources: "CLINICAL SUMMARY (from the surgeon's notes of ...)"
-    r"(?:[ \t]*\([^()\n]{1,120}\))?[ \t*]*:?[ \t*]*$", _I)
-# Without a heading, the case starts with the first line of prose that describes the worker.
+    r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)|(?:MEDICAL )?RECORDS REVIEWED|"
+    # records told in date order: "CHRONOLOGY", "TIMELINE", "CHRONOLOGICAL SUMMARY"
+    r"(?:CASE |CLINICAL |TREATMENT |MEDICAL )?(?:CHRONOLOGY|TIME ?LINE)|CHRONOLOGICAL "
+    r"(?:SUMMARY|HISTORY|RECORD)|SUMMARY OF (?:THE )?CASE(?: FILE)?)"
+    # with a note of its sources: "CLINICAL SUMMARY (from the surgeon's notes of ...)",
+    # "SUMMARY OF THE RECORDS, BY SOURCE", "CASE SUMMARY -- in date order"
+    r"(?:[ \t]*\([^()\n]{1,120}\)|[ \t]*(?:,|--?|\u2013|\u2014)[ \t]*[A-Za-z][A-Za-z ,/&']{0,40})?"
+    r"[ \t*]*:?[ \t*]*$", _I)
+# Without a heading, the case starts with the first line of prose that describes the worker
+# (in a field's value: "Patient: 44-year-old female, ...", not "Employee and claim: on file").
+_FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w /&'-]{0,30}:[ \t]")
 _WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|\d{2} years old|injured worker|"
                      r"claimant|employee|applicant|patient)\b", re.I)
 # Where the reviewer's words begin: a decision or reasons heading opening a block, a
@@ -345,7 +352,8 @@ def _case_start(text: str) -> int | None:
     if heading:
         return heading.end()
     for line in re.finditer(r"^[^\n]{60,}$", text, re.M):  # prose, not a header field
-        if _WORKER.search(line.group()) and \
+        field = _FIELD_LINE.match(line.group())  # the worker named in its value, not label
+        if _WORKER.search(line.group(), field.end() if field else 0) and \
                 len(re.findall(r"\b[a-z]{3,}\b", line.group())) >= 6:
             return line.start()
     return None
