@@ -132,3 +132,14 @@ def test_a_proof_lists_the_first_facts_and_counts_them_all(kb):
         "determinations"][0]["criteria"]
     assert [(len(c["evidence"]), c["evidence_total"]) for c in criteria
             if c["evidence_total"] == 30] == [(20, 30)] * len(wide)
+
+
+def test_a_met_resting_on_an_unsettled_criterion_is_not_certified_on_its_word(determinations):
+    """'Criteria met' may be certified without a physician; when a decisive criterion is of
+    low confidence [K?] the action says to check the guideline text first."""
+    met = [d for d in determinations if d["outcome"] == "medically-necessary"]
+    unsettled = [d for d in met if any(c["decisive"] and c["verification"] == "K?"
+                                       for c in d["criteria"])]
+    assert unsettled and all("[K?]" in d["action"] for d in unsettled)
+    assert all(d["action"] == "criteria met: may be certified"
+               for d in met if d not in unsettled)

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from reasoner.engine.kb import CaseResult
 
 VERIFICATION_TAGS = {m("Verified"): "V", m("WorkingKnowledge"): "K", m("Uncertain"): "K?"}
+# A "met" that rests on a criterion of low confidence [K?] is not certified on its word alone.
+UNSETTLED_CERTIFY = ("criteria met on low-confidence criteria [K?]: check the cited guideline "
+                     "text before certifying")
 ACTION = {
     Outcome.MEDICALLY_NECESSARY: "criteria met: may be certified",
     Outcome.NOT_MEDICALLY_NECESSARY: "criteria not met: route to a physician reviewer with the "
@@ -208,6 +211,10 @@ def determination_report(d: Determination) -> DeterminationReport:
     out.criteria = list(_trace(d.applied.root, None, 0, decisive_ids))
     out.decisive = [n.criterion.iri for n in d.decisive]
     out.notes = _notes(d)
+    if d.outcome is Outcome.MEDICALLY_NECESSARY and any(
+            _tag(n.criterion.verification) == "K?" for n in d.decisive):
+        # only a physician may deny, but certifying on an unsettled reading is no better
+        out.action = UNSETTLED_CERTIFY
     return out
 
 
