@@ -187,7 +187,8 @@ def test_check_one_guideline(home, capsys, monkeypatch):
     assert "gl:cpmtg2016-physical-medicine-visits" in out
     assert "gl:cpmtg2009-" not in out
     assert main(["check", "--guideline", "no-such"]) == 2
-    assert "no guideline 'no-such': one of acoem-2004-consultations" in capsys.readouterr().err
+    assert "no guideline 'no-such': one of acoem-2004-ankle-foot, acoem-2004-consultations" \
+        in capsys.readouterr().err
 
 
 def test_the_trace_prints_the_values_it_compared(capsys):

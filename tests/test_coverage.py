@@ -12,7 +12,11 @@ import pytest
 from reasoner.authoring.coverage import DISPUTED, by_year, coverage
 from reasoner.cli import main
 
-FLOORS = {year: 0.999 for year in range(2014, 2027)}  # every listed service covered
+# Every listed service was covered until the long tail of a second independent probe joined
+# the list (2026-12-05): hydroxyzine, buspirone, dry needling, shockwave therapy outside the
+# shoulder, neuropsychological testing, weight-loss programs (no encoded position), genicular
+# RFA from 2018 and naltrexone before 2017-12 are listed as the gaps they are.
+FLOORS = {year: 0.993 for year in range(2014, 2027)}
 
 
 def test_coverage_of_commonly_disputed_services_does_not_drop(kb):

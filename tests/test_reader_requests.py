@@ -258,7 +258,7 @@ def test_what_follows_a_dash_is_the_reason_not_the_service(kb, name, service):
 @pytest.mark.parametrize(("name", "service"), [
     # a reason after a comma
     ("Psychiatric consultation (one visit), as depressive symptoms remain on sertraline 50 mg",
-     "SpecialistConsultation"),
+     "PsychiatricConsultation"),
     ("Norco 10/325 #90, as needed for pain", "HydrocodoneAcetaminophen"),
     # a consultant's specialty named by what it does, and what the consultant is asked about
     ("Orthopedic surgery consultation", "SpecialistConsultation"),

@@ -205,7 +205,7 @@ def test_therapy_after_a_dated_surgery_is_postsurgical(kb, surgery, concept):
 
 
 @pytest.mark.parametrize(("name", "concept"), [
-    ("Psychiatric consultation for medication management", "SpecialistConsultation"),
+    ("Psychiatric consultation for medication management", "PsychiatricConsultation"),
     ("Consultation for possible lumbar fusion", "SpecialistConsultation"),
     ("Referral for psychological evaluation", "PsychologicalEvaluation"),
     ("Referral to hand surgery and authorization for right carpal tunnel release",
