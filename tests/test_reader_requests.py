@@ -328,3 +328,27 @@ def test_brand_names_and_abbreviations_physicians_write(kb, line, concept):
             f"radiculopathy.\nRequest for authorization: 1. {line}\n").encode()
     read = read_letter(data, "r.txt", kb.terms)
     assert [f.concept for f in read.extracted.facts if f.kind == "request"] == [T + concept]
+
+
+@pytest.mark.parametrize(("plan", "expected"), [
+    # a problem with its request on a bullet under it: the problem asks for nothing
+    ("1. Cervical radiculopathy, right C7, concordant with MRI. The MRI shows a C6-7 "
+     "protrusion.\n- Request: right C6-7 interlaminar cervical epidural steroid injection.\n"
+     "2. Neuropathic right arm pain. Gabapentin was stopped in May because of dizziness.\n"
+     "- Request: pregabalin 75 mg #60.\n",
+     [("CervicalInterlaminarEpiduralSteroidInjection", None), ("Pregabalin", 75.0)]),
+    # a conditional plan ("Should ..., consider ...") orders nothing
+    ("1. Naproxen 550 mg #60.\n2. Should the pain persist, consider a spine surgery "
+     "consultation.\n3. In case of a flare, consider trigger point injections.\n",
+     [("Naproxen", 550.0)]),
+    # what is told after an order is no part of it ("She takes no opioid", "was stopped")
+    ('1. Urine drug screen, "routine screen for the chart." She takes no opioid and none is '
+     "planned.\n2. Pregabalin 75 mg #60. She has never taken pregabalin.\n",
+     [("UrineDrugScreen", None), ("Pregabalin", 75.0)]),
+    # the RFA naming a service again in fewer words is the same request
+    ("1. Right C6-7 interlaminar cervical epidural steroid injection, one injection.\n"
+     "RFA: right C6-7 interlaminar CESI x1\n",
+     [("CervicalInterlaminarEpiduralSteroidInjection", None)]),
+])
+def test_a_plan_of_problems_conditions_and_told_facts(kb, plan, expected):
+    assert _requests(kb, HISTORY + PLAN_TAIL + plan) == expected

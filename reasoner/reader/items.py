@@ -631,7 +631,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             # extremity": both studies; "X-rays L-spine, 3 views": not flexion/extension)
             props["concept"] = lex.by_words(
                 lex.in_region(props["concept"], props["region"] or out.region), item.name)
-        key = _asked_key(props, asked, item.name)
+        key = _asked_key(props, asked, item.name, lex)
         if report and (props["concept"] is None and not _ORDER_SHAPE.search(item.name)
                        or key in asked):
             # A plan line naming no service ("RTC 4 wks", a diagnosis under A/P) asks for
@@ -686,15 +686,19 @@ def _first_course(out: Extracted, props: dict, lex: Lexicon) -> None:
         props["type"] = T("InitialCourse")
 
 
-def _asked_key(props: dict, asked: dict[tuple, dict], name: str) -> tuple:
+def _asked_key(props: dict, asked: dict[tuple, dict], name: str, lex: Lexicon) -> tuple:
     """What makes a plan line a request of its own: its service, and for a drug named again
     at another strength ("Tramadol ER 100 mg #30", then "Tramadol 50 mg #30 prn") the
-    strength too; named again without one, or at the same, it is the request named before."""
+    strength too; named again without one, or at the same, it is the request named before.
+    A service named again in fewer words ("C6-7 interlaminar cervical epidural steroid
+    injection", then on the RFA "C6-7 interlaminar CESI x1") is the one named before."""
     if props["concept"] is None:  # an order for what the terminology lacks: by its words
         return (None, " ".join(name.lower().split()), frozenset())
     dose = props.get("dose_mg")
     parts = _compound_parts(props, name)
-    return next((k for k, a in asked.items() if k[0] == props["concept"] and (
+    concept, is_a = props["concept"], lex.terms.is_a
+    return next((k for k, a in asked.items() if k[0] is not None and (
+        k[0] == concept or not lex.terms.is_a(concept, T("Drug")) and is_a(k[0], concept)) and (
         dose is None or a.get("dose_mg") in (None, dose)) and (
             not parts or k[2] in (parts, frozenset()))), (props["concept"], dose, parts))
 

@@ -529,7 +529,7 @@ _REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?
 _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|completed|declined|"
                             r"denied|on hold)\b|"
                             # ("IF unit": interferential, not a condition)
-                            r"^(?:(?-i:if|If)|consider|follow[- ]?up|return|"
+                            r"^(?:(?-i:if|If)|should|in case|consider|follow[- ]?up|return|"
                             r"continue (?:home|with home|hep)|"
                             r"(?:he|she|the patient|patient|pt) (?:will|is to|should|to) "
                             r"(?:continue|follow|return))\b|would consider|may (?:be )?consider"
@@ -561,7 +561,8 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
         # a list headed as the request ("Requests for authorization:", "RFA:") asks for the
         # visits it lists too ("Follow-up office visit in 4 weeks")
         heading = text[text.rfind("\n", 0, start - 1) + 1:start]
-        _add_items(items, lines, asked=bool(table or _ASKED_LABEL.search(heading)))
+        _add_items(items, lines, asked=bool(table or _ASKED_LABEL.search(heading)),
+                   text=text)
     if not items:
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
         _add_items(items, _spoken(text, 0, len(text))
@@ -663,9 +664,12 @@ def _title_end(text: str, lines: int = 2) -> int:
     return ends[-1] if ends else 0
 
 
-def _add_items(items: list[Item], lines: list[tuple[str, int]], asked: bool = False) -> None:
+def _add_items(items: list[Item], lines: list[tuple[str, int]], asked: bool = False,
+               text: str = "") -> None:
     """`asked`: every line is asked for (a table of requested services)."""
-    for name, at in lines:
+    for n, (name, at) in enumerate(lines):
+        if text and n + 1 < len(lines) and _problem_over_request(text, name, at, *lines[n + 1]):
+            continue
         label = _ITEM_LABEL.match(name)
         if label:
             name, at = name[label.end():], at + label.end()
@@ -679,18 +683,41 @@ def _add_items(items: list[Item], lines: list[tuple[str, int]], asked: bool = Fa
             items.append(Item(name, (at, at + len(name)), None, None, None, None))
 
 
+def _problem_over_request(text: str, name: str, at: int, below: str, below_at: int) -> bool:
+    """A problem whose request is the sub-item under it ("1. Cervical radiculopathy, concordant
+    with MRI." then "   - Request: C6-7 ESI"): the problem line asks for nothing."""
+    def marker(pos: int) -> str:
+        return text[text.rfind("\n", 0, pos) + 1:pos]
+    label = _ITEM_LABEL.match(below)
+    own, sub = marker(at).strip(), marker(below_at).strip()
+    # (cleaning drops the indentation: a bullet under a numbered line is its sub-item)
+    return bool(label and _ASKED_LABEL.match(label.group())) and not _ITEM_LABEL.match(name) \
+        and sub[:1] in ("-", "*", "\u2022") and own[:1] not in ("-", "*", "\u2022")
+
+
 def _ordering(name: str, at: int, asked: bool = False) -> tuple[str, int]:
     """The statements of a plan line that order something, and where they start; `asked`:
     the line is labelled as a request, so a visit it names is asked for."""
-    kept, start = [], None
-    for part in re.finditer(r"(?:[^.]|\.(?!\s+[A-Z]))+", name):
+    kept: list[str] = []
+    start: int | None = None
+    for part in re.finditer(r"(?:[^.]|\.(?![\"\u201d']?\s+[A-Z]))+", name):
         said = part.group().strip()
+        if kept and _NARRATED.match(said.lstrip("\"\u201d' ")):
+            continue  # "pregabalin 75 mg #60. She has never taken pregabalin.": what is told
         if said.strip(" .") and not (_NOT_A_REQUEST.search(said) and not (
                 asked and _VISIT_ASKED.match(said))) and not _DONE.match(said):
             kept.append(part.group().strip(" ."))
             start = at + part.start() + len(part.group()) - len(part.group().lstrip()) \
                 if start is None else start
     return ". ".join(kept), at if start is None else start
+
+
+# A statement after an order that tells of the worker or of the past, not an order: "She has
+# never taken pregabalin", "She takes no opioid and none is planned", "Gabapentin was stopped"
+_NARRATED = re.compile(r"(?:she|he|they|the (?:patient|worker|employee|claimant)|patient|pt)\b"
+                       r"|[\w/-]+(?:\s+[\w/-]+){0,3}\s+(?:was|were|has been|had been)\s+"
+                       r"(?:stopped|started|discontinued|tried|given|done|performed|denied|"
+                       r"approved|certified)\b", re.I)
 
 
 # What a line labelled "RFA:" or "Request:" asks for even where a plan line would only
