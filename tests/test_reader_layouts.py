@@ -346,3 +346,45 @@ def test_quoted_lines_are_read_as_their_words(mark):
     assert "She rates" in text and ">" not in text.split("> 50% relief")[0]
     assert " ".join(text.split()).count("Straight leg raise is positive on the right") == 1
     assert "> 50% relief" in text  # a figure after the mark is "more than"
+
+
+@pytest.mark.parametrize("decisions", [
+    "First, the request for left knee arthroscopy is NON-CERTIFIED. Reasons follow.\n"
+    "Second, the request for a corticosteroid injection to the left knee, one, is CERTIFIED.\n",
+    "The request for left knee arthroscopy has been denied.\nThe request for a corticosteroid "
+    "injection to the left knee, one, was approved as requested.\n",
+])
+def test_a_utilization_review_letter_deciding_in_sentences(decisions):
+    letter = _letter("UTILIZATION REVIEW DETERMINATION\nRe: applicant, claim on file\n"
+                     f"Summary of the medical records. {CASE}\nDETERMINATION\n{decisions}"
+                     "You may request an Independent Medical Review of any non-certified "
+                     "request within 30 days.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("left knee arthroscopy", "non-certified"),
+        ("a corticosteroid injection to the left knee, one", "certified")]
+
+
+def test_a_system_export_with_key_value_fields_and_a_semicolon_table():
+    text = ("UR-DETERMINATION-NOTICE v3.2 | generated 2019-03-05\n"
+            "CLAIMANT=T. V.;CLAIM=SCR-1;DOI=01/07/2019;EMPLOYER=Grill LLC\n"
+            "REQ_PROVIDER=H. B., MD;RFA_DATE=02/26/2019;DECISION_DATE=03/05/2019\n"
+            "--- DECISIONS ---\nREQ#;SERVICE;CODE;QTY;DECISION;AUTH_QTY\n"
+            "1;Acupuncture;97810;6;CERTIFIED;6\n2;X-ray lumbar spine, 2-3 views;72100;1;"
+            "NON-CERTIFIED;0\n--- CLINICAL_SUMMARY (free text) ---\n" + CASE +
+            "--- RATIONALE ---\nRATIONALE[1] Acupuncture: CERTIFIED. A first trial.\n")
+    letter = _letter(text)
+    assert letter.layout == "ur-determination"
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Acupuncture", "certified"), ("X-ray lumbar spine, 2-3 views", "non-certified")]
+    assert "forklift driver" in letter.summary_text and "A first trial" not in letter.summary_text
+    assert (letter.header["date_of_injury"], letter.header["request_date"]) == (
+        "01/07/2019", "02/26/2019")
+
+
+def test_dx_followed_by_the_diagnosis(kb):
+    from reasoner.reader.letter import read_letter
+    data = ("PR-2\nDate of exam: 02/26/2019\nDate of injury: 01/07/2019\nHistory: slipped at "
+            "work. Dx lumbar sprain/strain. Started ibuprofen.\nPlan: 1. Physical therapy 2x4.\n")
+    facts = read_letter(data.encode(), "r.txt", kb.terms).extracted.facts
+    assert [f.concept.rsplit("/", 1)[-1] for f in facts if f.kind == "diagnosis"] == [
+        "LumbarSprainStrain"]

@@ -78,7 +78,8 @@ def clean(text: str) -> Cleaned:
                 _GRID_BORDER.match(stripped):
             continue
         if ruled := _RULED.match(line):  # "--- Plan / RFA -------": the heading's words
-            start, line = start + ruled.start("title"), ruled.group("title")
+            # ("--- CLINICAL_SUMMARY ---" from a system's export: words apart, same length)
+            start, line = start + ruled.start("title"), ruled.group("title").replace("_", " ")
         lead = len(line) - len(line.lstrip())
         if quoted := _QUOTED.match(line):  # "    > She describes pain ...": the quote's words
             lead = quoted.end()

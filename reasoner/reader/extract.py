@@ -69,7 +69,9 @@ _TITLE = re.compile(r"\b(?:(Mr)|(Ms|Mrs|Miss))\.?\s+[A-Z]")
 _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DATE_RE.pattern + ")",
                      re.I)
 _DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
-                        r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)", re.I)
+                        r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)"
+                        # "Dx lumbar sprain/strain.": the abbreviation, then the diagnosis
+                        r"|\bdx\b\.?(?=[ \t]+(?-i:[a-z]))", re.I)
 # A list of what was done ("Treatment to date has included ...", "Tx:"), which opens a
 # statement of its own in a run-on note; "has had" opens one only at a sentence's start.
 # (what may stand between the cue and its verb or colon: a parenthesis, a few words, not a

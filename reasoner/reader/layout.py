@@ -113,8 +113,8 @@ _REVIEW_SIGNAL = re.compile(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final 
                             r"Expert Reviewer|Physician Reviewer)\b|\bCM\d{2}-\d{4,}", re.I)
 # The title of a utilization review's letter: "NOTICE OF UTILIZATION REVIEW DETERMINATION",
 # "Physician Advisor Review", "UR DETERMINATION NOTICE".
-_UR_TITLE = re.compile(r"\bUTILIZATION\s+(?:REVIEW|MANAGEMENT)\b|"
-                       r"\bUR\s+(?:DETERMINATION|DECISION|NOTICE)\b|"
+_UR_TITLE = re.compile(r"\bUTILIZATION[\s_-]+(?:REVIEW|MANAGEMENT)\b|"
+                       r"\bUR[\s_-]+(?:DETERMINATION|DECISION|NOTICE)\b|"
                        r"\bPHYSICIAN\s+ADVISOR\b|\bPEER\s+REVIEW\b", re.I)
 _IMR_OUTCOME = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned)\b", re.I)  # as a fax may read them
 _DECIDED = re.compile(_IMR_OUTCOME.pattern + r"|\b(?:not\s+)?medically\s+necessary\b", re.I)
@@ -969,7 +969,7 @@ _HEADER = {
     "case_number": r"(?:IMR )?Case (?:Number|No\.?):\s*([A-Z]{2}\d{2}-\d+)",
     "date_assigned": r"Date Assigned:\s*(" + DATE_RE.pattern + ")",
     # (also a field of a "|"-separated header line: "Injury 05/10/2021 | RFA 01/18/2022")
-    "date_of_injury": r"(?:Date of Injury|Injury date|DOI|(?:^|\|)[ \t]*Injury)\s*:?\s*("
+    "date_of_injury": r"(?:Date of Injury|Injury date|DOI|(?:^|[|;])[ \t]*Injury)\s*:?\s*("
                       + DATE_RE.pattern + ")",
     "ur_denial_date": r"(?:UR (?:Denial|Determination|Decision)(?: date)?|Date of UR (?:Decision|"
                       r"Determination)|UR date|Utilization Review (?:decision|determination)"
@@ -981,8 +981,8 @@ _HEADER = {
                    r"Report|Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) "
                    r"Date|DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
     # a header field that dates the request itself (an RFA's date): every item's request date
-    "request_date": r"(?:^|\|)[ \t]*(?:RFA Date|Date of (?:Request|RFA)(?: for Authori[sz]ation)?|"
-                    r"Request Date|Date of Request for Authori[sz]ation|RFA(?=[ \t]+\d))"
+    "request_date": r"(?:^|[|;])[ \t]*(?:RFA Date|Date of (?:Request|RFA)"
+                    r"(?: for Authori[sz]ation)?|Request Date|Date of Request for Authori[sz]ation|RFA(?=[ \t]+\d))"
                     r"\s*:?\s*("
                     + DATE_RE.pattern + ")",
     "signed_date": r"\b(?:Signature|signed)\b[^\n]{0,80}?\b(?:Date:?|on)\s*("
@@ -992,12 +992,15 @@ _HEADER = {
 }
 
 
+_KEY_VALUE = re.compile(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)=(?=\S)")
 _LEADER = re.compile(r"[ \t]*\.{3,}[ \t]*")  # "Date of injury ..... 2022-03-28": a field's colon
 
 
 def header(text: str) -> dict[str, str]:
     out = {}
     text = _LEADER.sub(": ", text)
+    # a system's KEY=value fields ("DOI=01/07/2019;RFA_DATE=02/26/2019") as labelled ones
+    text = _KEY_VALUE.sub(lambda m: m.group(1).replace("_", " ") + ": ", text)
     for key, pattern in _HEADER.items():
         found = re.search(pattern, text, re.I | re.M)
         if found:

@@ -62,13 +62,18 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     strategies: list[Callable[[str, Decide], list[Found]]] = [
         _table_rows, _field_blocks, _questions, _outcome_lines]
     if ur:
-        strategies.append(_action_groups)
+        strategies += [_action_groups, _ur_conclusions]  # (the latter also checked below)
     for strategy in strategies if ur else [*strategies, _conclusions]:
         items = _distinct(strategy(text, decide))
         if items:
             break
     else:
         return (0, 0), []
+    if ur and len(told := _distinct(_ur_conclusions(text, decide))) >= len(items) \
+            and strategy is _outcome_lines:
+        # decisions told in sentences, where a line of boilerplate ("You may request an IMR
+        # of any non-certified ...") read as one decided line
+        items = told
     start = _case_start(text)
     if start is None:
         return (0, 0), []
@@ -110,10 +115,12 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
     found: list[Found] = []
     for line in re.finditer(r"^[^\n]*$", text, re.M):
         row = line.group()
-        if "|" not in row and not re.search(r"\S\s{2,}\S", row):
+        # (a system's export sets its cells apart by ';': "3;X-ray lumbar spine;72100;...")
+        mark = "|" if "|" in row else ";" if row.count(";") >= 3 else ""
+        if not mark and not re.search(r"\S\s{2,}\S", row):
             continue
-        cells = [(c.start(), c.group()) for c in re.finditer(r"[^|]+?(?=\s*\||\s{2,}|$)",
-                                                                row) if c.group().strip()]
+        cells = [(c.start(), c.group()) for c in re.finditer(
+            rf"[^{mark or '|'}]+?(?=\s*[{mark or '|'}]|\s{{2,}}|$)", row) if c.group().strip()]
         if len(cells) < 2 or header_row([c for _, c in cells]):
             continue
         # the decision is the last cell that states one ("| MODIFIED | 80 hours / 2 weeks |":
@@ -275,6 +282,19 @@ def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
     return [(said.group("name").strip(), said.span("name"),
              "upheld" if said.group("not") else "overturned")
             for said in _CONCLUSION.finditer(text)]
+
+
+# A utilization review's decision in a sentence: "First, the request for left knee arthroscopy
+# is NON-CERTIFIED.", "The request for a corticosteroid injection, one, is certified."
+_UR_CONCLUSION = re.compile(r"\bthe request for (?P<name>[^\n.;]{3,160}?),? (?:is|was|has been) "
+                            r"(?P<said>(?:hereby )?(?:non-?|not )?(?:certified|approved|"
+                            r"authori[sz]ed|denied|modified)\b[^\n.;]{0,40})", re.I)
+
+
+def _ur_conclusions(text: str, decide: Decide = action_of) -> list[Found]:
+    return [(said.group("name").strip(), said.span("name"), action)
+            for said in _UR_CONCLUSION.finditer(text)
+            if (action := decide(said.group("said")))]
 
 
 _GAP = 200  # characters between two rows of one list (a heading, a separator, a blank line)
