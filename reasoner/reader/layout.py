@@ -982,7 +982,8 @@ _HEADER = {
                    r"Date|DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
     # a header field that dates the request itself (an RFA's date): every item's request date
     "request_date": r"(?:^|[|;])[ \t]*(?:RFA Date|Date of (?:Request|RFA)"
-                    r"(?: for Authori[sz]ation)?|Request Date|Date of Request for Authori[sz]ation|RFA(?=[ \t]+\d))"
+                    r"(?: for Authori[sz]ation)?|Request Date|"
+                    r"Date of Request for Authori[sz]ation|RFA(?=[ \t]+\d))"
                     r"\s*:?\s*("
                     + DATE_RE.pattern + ")",
     "signed_date": r"\b(?:Signature|signed)\b[^\n]{0,80}?\b(?:Date:?|on)\s*("
