@@ -220,3 +220,15 @@ def test_a_requested_service_beside_its_decision_is_no_course(kb, line):
     facts = read_letter(data, "letter.txt", kb.terms).extracted.facts
     assert not [f for f in facts if f.kind == "prior"
                 and f.concept == T + "FunctionalRestorationProgram"]
+
+
+@pytest.mark.parametrize(("joint", "concept"), [
+    ("right knee", "SevereKneeOsteoarthritis"), ("left hip", "SevereHipOsteoarthritis")])
+def test_bone_on_bone_is_severe_osteoarthritis_of_the_cases_joint(kb, joint, concept):
+    data = ("PR-2\nDate of exam: 02/19/2025\nDate of injury: 08/11/2021\n"
+            f"Diagnosis: osteoarthritis of the {joint}.\nStanding films show "
+            "bone-on-bone contact in the medial compartment with large osteophytes.\n"
+            "Request for authorization: 1. Physical therapy 2x4.\n").encode()
+    found = [f.concept for f in read_letter(data, "report.txt", kb.terms).extracted.facts
+             if f.kind == "finding"]
+    assert T + concept in found, found

@@ -352,3 +352,18 @@ def test_brand_names_and_abbreviations_physicians_write(kb, line, concept):
 ])
 def test_a_plan_of_problems_conditions_and_told_facts(kb, plan, expected):
     assert _requests(kb, HISTORY + PLAN_TAIL + plan) == expected
+
+
+@pytest.mark.parametrize(("name", "service"), [
+    # the region the request names, not the case's ("a knee case asks for a hip x-ray")
+    ("X-ray of the left hip, 2 views", "HipRadiograph"),
+    ("MRI of the right hip", "HipMRI"),
+    ("MRI left ankle without contrast", "AnkleFootMRI"),
+    ("CT scan of the right ankle", "AnkleFootCT"),
+    ("Custom orthotics, bilateral", "FootOrthotic"),
+    ("NCV/EMG BUE", "UpperExtremityElectrodiagnostics"),
+])
+def test_a_request_naming_a_region_other_than_the_cases(kb, name, service):
+    text = ("PR-2\nDate of exam: 06/15/2025\nDate of injury: 06/10/2023\n"
+            f"Diagnosis: left knee osteoarthritis.\nRequest for authorization:\n1. {name}\n")
+    assert [c for c, _ in _requests(kb, text)] == [service]

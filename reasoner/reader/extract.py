@@ -2030,6 +2030,11 @@ def _grade_from_studies(out: Extracted, lex: Lexicon) -> None:
                     dx.props["grade"] = grade
 
 
+# Findings said of a joint the text names elsewhere ("bone-on-bone contact in the medial
+# compartment"): of the case's region, as a diagnosis is
+_JOINT_UNNAMED = frozenset({T("SevereOsteoarthritis")})
+
+
 def _refine(out: Extracted, lex: Lexicon) -> None:
     terms = lex.terms
     for fact in out.facts:
@@ -2041,7 +2046,8 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
         for (cls, region), refined in _REGION_REFINE.items():
             if fact.concept == cls and out.region and terms.is_a(out.region, region):
                 fact.concept = refined
-        if fact.kind in ("diagnosis", "prior") and fact.concept and fact.concept != T("Treatment"):
+        if (fact.kind in ("diagnosis", "prior") or fact.kind == "finding" and fact.concept in
+                _JOINT_UNNAMED) and fact.concept and fact.concept != T("Treatment"):
             # "radiculopathy" in a lumbar case is lumbar radiculopathy; "a cortisone
             # injection" in a knee case is an injection of the knee
             fact.concept = lex.in_region(fact.concept, fact.props.get("region") or out.region,
