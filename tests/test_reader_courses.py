@@ -232,3 +232,27 @@ def test_bone_on_bone_is_severe_osteoarthritis_of_the_cases_joint(kb, joint, con
     found = [f.concept for f in read_letter(data, "report.txt", kb.terms).extracted.facts
              if f.kind == "finding"]
     assert T + concept in found, found
+
+
+def test_night_pain_of_a_shoulder_is_no_tumour_red_flag(kb):
+    # a shoulder or a wrist hurts at night; the spinal red flag is pain unrelenting at night
+    data = (b"PR-2\nDate of exam: 02/19/2025\nDate of injury: 08/11/2024\n"
+            b"Diagnosis: right shoulder impingement.\nIt's mechanical pain, worse at night when "
+            b"she lies on it; night pain wakes her twice.\nRequest for authorization: 1. MRI of "
+            b"the right shoulder.\n")
+    assert not [f for f in read_letter(data, "report.txt", kb.terms).extracted.facts
+                if f.concept == T + "SuspectedTumor"]
+    spine = data.replace(b"right shoulder impingement", b"lumbar strain")
+    assert [f for f in read_letter(spine, "report.txt", kb.terms).extracted.facts
+            if f.concept == T + "SuspectedTumor"]
+
+
+@pytest.mark.parametrize("said", ["So why the MRI, with that much progress? DR. A: To be "
+                                  "thorough: if the shot fails I'd want the pictures.",
+                                  "Has an MRI been done: no."])
+def test_a_question_about_a_study_is_no_study(kb, said):
+    data = ("PR-2\nDate of exam: 02/19/2025\nDate of injury: 08/11/2024\n"
+            f"Diagnosis: right shoulder impingement.\n{said}\nRequest for authorization: 1. "
+            "Subacromial injection.\n").encode()
+    assert not [f for f in read_letter(data, "report.txt", kb.terms).extracted.facts
+                if f.kind == "study"]

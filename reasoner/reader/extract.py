@@ -147,7 +147,9 @@ _RESULT = re.compile(r"\b(?:reveal\w*|show\w*|demonstrat\w*|note[sd]?|finding\w*
 _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
                          + ")", re.I)
 # A generic 'surgery' in a spine case is spinal surgery: the terminology has no region link.
-_REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery")}
+_REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery"),
+                  # night pain is the spine's tumour red flag, not a shoulder's or a wrist's
+                  (T("NightPain"), T("Spine")): T("SuspectedTumor")}
 
 
 # A review's words quoted in the record: 'The utilization review report states: "The claimant
@@ -971,8 +973,9 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
         rest = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
         verb = _RESULT.search(rest)
         # "x-rays were read as normal" is a study with a normal result; "no MRI has been
-        # done", "an MRI was requested" are no study
-        if verb is None or said[n] in (Assertion.HYPOTHETICAL, Assertion.FAMILY) or (
+        # done", "an MRI was requested" are no study; nor is a question ("So why the MRI?")
+        if verb is None or "?" in rest[:verb.start()] or \
+                said[n] in (Assertion.HYPOTHETICAL, Assertion.FAMILY) or (
                 said[n] is Assertion.ABSENT and _NOT_DONE.search(sentence[:hit.start])):
             continue
         around = sentence[max(0, hit.start - 30):hit.end + verb.start()]
@@ -993,7 +996,8 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
                                       "result": result}))
 
 
-_NONE_DONE = re.compile(r"(?:none|not (?:done|performed|obtained|taken)|never|n/a)\b", re.I)
+_NONE_DONE = re.compile(r"(?:none|not (?:done|performed|obtained|taken)|never|n/a)\b|"
+                        r"(?:no|not yet|pending)$", re.I)  # "Has an MRI been done: no."
 _NOT_DONE = re.compile(r"\b(?:no|not|never|without|denies)\b[^.;]{0,30}$", re.I)
 
 
@@ -1129,6 +1133,8 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
         # statement ("SLR positive on the left at 45 degrees, ...", "Tinel's (+) R")
         side = _side(after[:region.start]) if region else _side(re.split(r"[,;]", after)[0])
         side = side or _side(" ".join(before.split()[-2:]))
+        if region is None and hit.term == T("NightPain"):  # "Low back pain with night pain"
+            region = lex.first(sentence, T("BodyRegion"))
         props = {"on_date": day, "region": region.term if region else None}
         if not _holds_finding(out, hit.term, present, day):
             out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
@@ -2044,7 +2050,8 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
             if narrower and fact.concept:
                 fact.concept = max(narrower, key=terms.depth)
         for (cls, region), refined in _REGION_REFINE.items():
-            if fact.concept == cls and out.region and terms.is_a(out.region, region):
+            where = fact.props.get("region") or out.region
+            if fact.concept == cls and where and terms.is_a(where, region):
                 fact.concept = refined
         if (fact.kind in ("diagnosis", "prior") or fact.kind == "finding" and fact.concept in
                 _JOINT_UNNAMED) and fact.concept and fact.concept != T("Treatment"):
