@@ -17,6 +17,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, MtusError
@@ -134,6 +135,15 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
                           {"errors": errors})
 
 
+async def _client_gone(request: Request, exc: Exception) -> JSONResponse:
+    """A client that closed its connection mid-body: nobody reads the answer, and a traceback
+    per such connection (8 kB of log for 150 bytes sent) let any client fill the log."""
+    log.info("%s %s: the client disconnected before its body was read", request.method,
+             request.url.path)
+    return error_response(400, "client-disconnected", "the client closed the connection "
+                          "before the request body was received")
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("%s %s failed", request.method, request.url.path)
     return error_response(500, "internal", "internal error; the server log has the details")
@@ -144,4 +154,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected)

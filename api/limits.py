@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import itertools
 import json
+import logging
 import os
 import re
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from api.errors import ApiError, error_body, error_response
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
 # Work that can take seconds (reading a letter, deciding a large case) runs on threads of its
@@ -49,6 +51,13 @@ DEFAULT_MAX_CONNECTIONS = 256
 # client sending a growing header value at 10 MB/s kept the event loop copying it (the HTTP
 # parsers grow a value by concatenation: quadratic) for 5-11 s in every 10 s.
 MAX_HEAD_BYTES = 64 * 1024
+DEFAULT_MAX_BODY_BYTES = 1 << 20
+# A waiting connection this old makes room for a newcomer when every client holds its fair
+# share: a client sends its request head at once, a half-sent one is long in coming.
+STALE_HEAD_SECONDS = 1.0
+# For so long a client whose connection was evicted makes room for none of its own: else each
+# evicted half-sent head, reopened at once, evicted another, and all of them stayed young.
+EVICTION_COOLDOWN_SECONDS = 2.0
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 
 
@@ -120,7 +129,14 @@ class BodyLimit:
                 started = True
                 if timed_out:
                     message = {**message, "headers": _closing(message.get("headers", []))}
-            await send(message)
+            try:
+                await send(message)
+            except RuntimeError:
+                # the connection is gone (reset by the client, or dropped to make room): a
+                # request pipelined behind another still writes, and each such write was an
+                # 8 kB traceback in the log, which any client could repeat
+                log.info("%s %s: the connection closed before its answer was sent",
+                         scope.get("method"), scope.get("path"))
 
         try:
             await self.app(scope, limited, closing)
@@ -159,12 +175,13 @@ class HeaderDeadline(asyncio.Protocol):
     # budget for everyone, which a single client holding half-sent requests (reopened as each
     # deadline closes them) would otherwise fill, leaving every other client 503.
     per_client_limit = DEFAULT_CONNECTIONS_PER_CLIENT
-    max_connections = DEFAULT_MAX_CONNECTIONS  # uvicorn's limit_concurrency
+    max_connections = DEFAULT_MAX_CONNECTIONS  # served at once (limit_concurrency is one more)
     max_head_bytes = MAX_HEAD_BYTES
+    max_request_bytes = 2 * DEFAULT_MAX_BODY_BYTES + MAX_HEAD_BYTES  # chunk framing included
     _open: dict[str, int] = {}  # connections open by client address (one server process)
-    # connections whose request head is on its way, with when it began (a sequence number)
-    _waiting: dict[HeaderDeadline, int] = {}
-    _armed = itertools.count(1)
+    # connections whose request head is on its way, with when it began
+    _waiting: dict[HeaderDeadline, float] = {}
+    _evicted_until: dict[str | None, float] = {}  # clients whose connection was just evicted
     cycle: Any  # uvicorn's current request-response cycle (None before the first request)
     connections: set  # uvicorn's open connections of this server
     transport: Any
@@ -173,6 +190,7 @@ class HeaderDeadline(asyncio.Protocol):
     _refused = False
     _head_bytes = 0
     _head_tail = b""
+    _request_bytes = 0
 
     def connection_made(self, transport: Any) -> None:
         peer = transport.get_extra_info("peername")
@@ -197,49 +215,84 @@ class HeaderDeadline(asyncio.Protocol):
 
     def _make_room(self) -> bool:
         """Connections waiting for a request (a head on its way, or kept alive between
-        requests) may hold at most half of the connection budget, and all connections stay
-        under it (uvicorn answers 503 to a request whose head completes with the open
-        connections, this one included, at its limit). Past either line a connection makes
-        room by closing the oldest waiting one of the client holding the most, if that client
-        holds more than this one's would; else this one is refused. A few addresses reopening
+        requests) may hold at most half of the connection budget, and all connections the
+        whole of it. Past either line a new connection makes room by closing the oldest
+        connection of the client holding the most (waiting ones for the half; any for the
+        whole: unread responses and slow bodies hold slots too), if that client holds more
+        than this one's would, or else a waiting connection older than a second (a client
+        sends its head at once); failing both it is refused. A few addresses reopening
         half-sent heads as fast as they are closed (each under the per-client cap) so share
-        that half among themselves, and a client with one connection is still served."""
-        waiting = [c for c in self._waiting if c is not self]
-        waiting += [c for c in self.connections if c is not self and c not in self._waiting
-                    and not c.transport.is_closing()
-                    and getattr(c, "timeout_keep_alive_task", None) is not None]
-        closing = sum(1 for c in self.connections if c.transport.is_closing())
-        over = max(len(self.connections) - closing - (self.max_connections - 1),
-                   len(waiting) + 1 - max(1, self.max_connections // 2))
+        the room among themselves, and a client with one connection is still served."""
+        live = [c for c in self.connections if c is not self and not c.transport.is_closing()]
+        waiting = [c for c in live if c in self._waiting
+                   or getattr(c, "timeout_keep_alive_task", None) is not None]
+        over_waiting = len(waiting) + 1 - max(1, self.max_connections // 2)
+        over_total = len(live) + 1 - self.max_connections
+        return (over_waiting <= 0 or self._evict(waiting, over_waiting)) and \
+            (over_total <= 0 or self._evict(live, over_total))
+
+    def _evict(self, pool: list[HeaderDeadline], count: int) -> bool:
+        oldest = sorted(pool, key=lambda c: self._waiting.get(c, 0.0))  # kept-alive first
         by_client: dict[str | None, list[HeaderDeadline]] = {}
-        for c in sorted(waiting, key=lambda c: self._waiting.get(c, 0)):  # oldest first
+        for c in oldest:
             by_client.setdefault(c._client, []).append(c)
         mine = len(by_client.get(self._client, ()))
-        for _ in range(over):
+        now = time.monotonic()
+        if self._evicted_until.get(self._client, 0.0) > now:
+            return False  # a client just evicted makes no room: no chain of reconnections
+        stale = now - STALE_HEAD_SECONDS
+        for _ in range(count):
             held = max(by_client.values(), key=len, default=[])
-            if len(held) <= mine + 1:
-                return False  # no client holds more than this one would: a fair share each
-            victim = held.pop(0)
-            if victim in self._waiting:
-                victim._close_waiting("the server is at its connection limit and this "
-                                      "client holds the most connections waiting for a request")
-            else:
-                victim.transport.close()  # kept alive between requests: nothing to answer
+            victim: HeaderDeadline | None = held.pop(0) if len(held) > mine + 1 else next(
+                (c for c in oldest if self._waiting.get(c, stale) < stale
+                 and not c.transport.is_closing()), None)
+            if victim is None:
+                return False  # every client holds its fair share, none of them stale
+            if victim in by_client.get(victim._client, ()):
+                by_client[victim._client].remove(victim)
+            self._evicted_until[victim._client] = now + EVICTION_COOLDOWN_SECONDS
+            victim._evicted()
         return True
 
+    def _evicted(self) -> None:
+        if self in self._waiting:
+            self._close_waiting("the server is at its connection limit and this client holds "
+                                "the most connections, or a request head long incomplete")
+        else:
+            # kept alive, or a request whose response is not read or body not sent: abort, as
+            # close() would wait for an unread response to drain, holding the slot for ever
+            self._abort()
+
+    def _abort(self) -> None:
+        """Drop the connection; its requests, the one under way and any pipelined behind it,
+        send nothing more (uvicorn marks only the current one, and a pipelined one then wrote
+        to the closed transport: a traceback in the log per connection)."""
+        for cycle in [self.cycle, *(c for c, _ in getattr(self, "pipeline", ()))]:
+            if cycle is not None:
+                cycle.disconnected = True
+        self.transport.abort()
+
     def data_received(self, data: bytes) -> None:
-        if self._in_head() and self._head_too_large(data):
-            self._close_waiting(f"the request line and headers exceed {self.max_head_bytes} "
-                                "bytes", b"431 Request Header Fields Too Large",
-                                "header-too-large")
-            return  # never handed to the parser
+        if was_head := self._in_head():
+            if self._head_too_large(data):
+                self._close_waiting(f"the request line and headers exceed "
+                                    f"{self.max_head_bytes} bytes",
+                                    b"431 Request Header Fields Too Large", "header-too-large")
+                return  # never handed to the parser
+        else:
+            # bytes while a request is under way: its body, chunked trailers, or the head of a
+            # request pipelined behind it, all parsed at once; bounded so that neither a
+            # growing trailer nor a pipelined head costs more than a body may
+            self._request_bytes += len(data)
+            if self._request_bytes > self.max_request_bytes:
+                self._abort()
+                return
         super().data_received(data)
         if self._in_head():
             self._arm()  # part of a head: the next request is on its way
-        elif self._head_timer is not None:
-            self._head_timer.cancel()  # its head is in: from here BodyLimit keeps the time
-            self._head_timer = None
-            self._waiting.pop(self, None)
+        elif was_head:  # its head is in: from here BodyLimit keeps the time
+            self._disarm()
+            self._request_bytes = 0  # (what came with the head is its body: not counted)
 
     def _in_head(self) -> bool:
         return self.cycle is None or self.cycle.response_complete
@@ -267,6 +320,8 @@ class HeaderDeadline(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        for cycle, _ in getattr(self, "pipeline", ()):  # (uvicorn marks the current one only)
+            cycle.disconnected = True
         if self._refused:
             return  # refused in connection_made: uvicorn never saw it
         if self._client is not None:
@@ -282,7 +337,7 @@ class HeaderDeadline(asyncio.Protocol):
         if self._head_timer is None:
             self._head_timer = asyncio.get_running_loop().call_later(
                 self.header_timeout_seconds, self._expired)
-            self._waiting[self] = next(self._armed)
+            self._waiting[self] = time.monotonic()
 
     def _expired(self) -> None:
         self._head_timer = None
@@ -295,14 +350,15 @@ class HeaderDeadline(asyncio.Protocol):
 
 
 def _client_key(address: str) -> str:
-    """The client a connection counts against: its IPv4 address, or the /64 network of its
-    IPv6 address (a single host is given a whole /64, so counting addresses counts nothing)."""
+    """The client a connection counts against: its IPv4 address, or the /56 network of its
+    IPv6 address (one subscriber is given a /56 or more, so counting addresses or /64s
+    counts nothing)."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        return str(ipaddress.ip_network(f"{ip}/56", strict=False))
     return str(ip.ipv4_mapped or ip) if isinstance(ip, ipaddress.IPv6Address) else str(ip)
 
 

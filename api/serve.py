@@ -8,7 +8,7 @@ import socket
 
 import uvicorn
 
-from api.limits import HEADER_DEADLINE_PROTOCOL, HeaderDeadline
+from api.limits import HEADER_DEADLINE_PROTOCOL, MAX_HEAD_BYTES, HeaderDeadline
 from api.settings import Settings
 
 
@@ -37,12 +37,16 @@ def serve(host: str, port: int, store: str, *, workers: int = 1,
     # uvloop and httptools when installed (uvicorn[standard]), else asyncio + h11.
     HeaderDeadline.per_client_limit = Settings().max_connections_per_client
     HeaderDeadline.max_connections = Settings().max_connections
+    HeaderDeadline.max_request_bytes = 2 * Settings().max_body_bytes + MAX_HEAD_BYTES
     try:
         # (limit_concurrency: thousands of clients each sending a large body at once would
         # otherwise hold them all in memory; those beyond the limit get 503 at once)
         uvicorn.run("api.main:app", host=host, port=port, log_level="info", workers=workers,
                     access_log=access_log, http=HEADER_DEADLINE_PROTOCOL,
-                    limit_concurrency=Settings().max_connections)
+                    # (the protocol keeps the connections to max_connections, evicting or
+                    # refusing; uvicorn's own limit, which counts connections still closing
+                    # and answers 503, is only the backstop)
+                    limit_concurrency=2 * Settings().max_connections + 1)
     except SystemExit as exc:  # uvicorn's sys.exit(3): the app or the bind failed at start
         if exc.code not in (None, 0):
             raise CannotServe("the server did not start (the log above says why)") from None

@@ -1875,3 +1875,94 @@ def test_a_request_head_past_its_byte_limit_is_refused_at_once(t):
         status = sock.recv(200).split(b"\r\n")[0]
     assert status in (b"HTTP/1.1 200 OK", b"HTTP/1.1 503 Service Unavailable"), status
     t.after("a 256 KiB header value")
+
+
+def _hold_unread_responses(port: int, address: str, stop: float) -> None:
+    """One slot of a client that asks for many answers on one connection and reads none."""
+    while time.monotonic() < stop:
+        with contextlib.suppress(OSError), socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.bind((address, 0))
+            sock.settimeout(max(0.1, stop - time.monotonic()))
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(b"GET /v1/guidelines HTTP/1.1\r\nHost: x\r\n\r\n" * 12)
+            while time.monotonic() < stop and sock.recv(1, socket.MSG_PEEK):
+                time.sleep(0.5)  # never read: the answers stay unsent
+
+
+@pytest.mark.parametrize(("hold", "addresses", "slots"), [
+    (_hold_unread_responses, 5, 4), (_hold_half_sent_heads, 12, 1)])
+def test_slots_held_without_progress_do_not_take_the_service_down(hold, addresses, slots):
+    """Unread answers (uvicorn has no write deadline) from five addresses, or one half-sent
+    head from each of twelve: the connection budget makes room for a client with one."""
+    server = AttackServer({"MTUS_MAX_CONNECTIONS": "16",
+                           "MTUS_MAX_CONNECTIONS_PER_CLIENT": "4"}).start()
+    stop = time.monotonic() + 10
+    threads = [threading.Thread(target=hold, daemon=True,
+                                args=(server.port, f"127.0.0.{2 + n // slots}", stop))
+               for n in range(addresses * slots)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(3)
+        statuses = []
+        for _ in range(5):
+            with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=5) as client:
+                statuses.append(client.get("/health").status_code)
+            time.sleep(0.3)
+        assert statuses == [200] * 5, statuses
+    finally:
+        for thread in threads:
+            thread.join(15)
+        log = server.log_tail(200_000)
+        server.stop()
+    assert "Traceback" not in log, log[-3000:]
+
+
+@pytest.mark.parametrize("tail", [
+    # a chunked body whose trailer field grows without end
+    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n4\r\nASK \r\n0\r\nX-Trailer: ",
+    # a request pipelined behind another, its header growing without end
+    b"GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nX-Grow: ",
+])
+def test_bytes_after_a_head_are_bounded_too(t, tail):
+    """What follows a complete head (a trailer, a pipelined head) is parsed at once too: the
+    connection is dropped once a request has sent more than a body may."""
+    with socket.create_connection(("127.0.0.1", t.server.port), timeout=10) as sock:
+        sock.sendall(tail)
+        sent = 0
+        with contextlib.suppress(OSError):
+            while sent < 64 << 20:
+                sock.sendall(b"a" * 65536)
+                sent += 65536
+    assert sent < 64 << 20, "a 64 MiB header value was accepted"
+    assert t.get("/health", "health after").status_code == 200
+    t.after("a growing trailer or pipelined head")
+
+
+def test_a_client_leaving_mid_body_leaves_no_traceback():
+    server = AttackServer().start()
+    try:
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+                sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                             b"application/sparql-query\r\nContent-Length: 1000\r\n\r\nASK")
+        time.sleep(1)
+        with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=5) as client:
+            assert client.get("/health").status_code == 200
+        log = server.log_tail(50_000)
+    finally:
+        server.stop()
+    assert "Traceback" not in log and "Exception in ASGI" not in log, log[-3000:]
+
+
+def test_many_requests_on_one_kept_alive_connection_are_each_bounded_alone(t):
+    """The bound on what follows a head is per request: 40 queries of 100 kB on one
+    connection (4 MB in all, more than one request may send) are all answered."""
+    query = ("#" + "c" * 99 + "\n") * 1000 + "ASK { ?s ?p ?o }"
+    with httpx.Client(base_url=t.url, timeout=HTTP_TIMEOUT) as client:
+        statuses = [client.post("/sparql", content=query.encode(), headers=SPARQL_QUERY)
+                    .status_code for _ in range(40)]
+    assert set(statuses) <= {200, 503} and statuses.count(200) >= 30, statuses
+    t.after("40 long queries on one connection")

@@ -55,11 +55,11 @@ def test_a_case_within_the_limits_is_decided(client):
     assert len(response.json()["determinations"]) == 41
 
 
-@pytest.mark.parametrize("records, refused", [(21, False), (22, True), (8000, True)])
+@pytest.mark.parametrize("records, refused", [(3, False), (4, True), (8000, True)])
 def test_a_case_cannot_carry_thousands_of_decision_records(client, records, refused):
-    """Decision records about one request (IMR determinations, as a letter has one per item):
-    a few are a case's (with the case, worker and injury: 24 for one request); thousands
-    would count thousands of times in the letters' statistics."""
+    """Decision records about one request (a UR decision and an IMR determination, as a
+    letter has one per item): a few are a case's; thousands would count thousands of times
+    in the letters' statistics."""
     body = SEED.replace("WEEKS", "2") + "".join(
         f":imr{n} a mtus:IMRDetermination ; mtus:about :r ; mtus:imrOutcome mtus:Overturned .\n"
         for n in range(records))
@@ -67,7 +67,7 @@ def test_a_case_cannot_carry_thousands_of_decision_records(client, records, refu
                            headers={"content-type": "text/turtle"})
     if refused:
         assert response.status_code in (400, 422), response.text
-        assert "besides its facts" in response.text
+        assert "recorded decisions" in response.text
     else:
         assert response.status_code == 200, response.text
 
@@ -106,3 +106,17 @@ def test_an_integer_past_a_floats_range_is_no_500(client, fact, route):
     assert response.status_code < 500, response.text
     if route == "validate":  # a report, conforming or not (sessions have no upper bound)
         assert response.status_code == 200 and "conforms" in response.json()
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    # a fact carrying what only a decision's record says (22,000 forged citations in one post)
+    (':f0 mtus:citedGuidelineText "FORGED, Section(s): X", "FORGED 2, Section(s): Y" .',
+     "is about no request"),
+    (':imr a mtus:IMRDetermination ; mtus:about :r ; mtus:citedGuidelineText "A", "B" .',
+     "2 times"),
+])
+def test_a_decisions_record_says_each_thing_once_and_of_a_request(client, extra, said):
+    response = client.post("/v1/reason?store=false", content=_many(1, 1) + extra + "\n",
+                           headers={"content-type": "text/turtle"})
+    assert response.status_code in (400, 422), response.text
+    assert said in response.text

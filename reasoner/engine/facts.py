@@ -321,19 +321,41 @@ def _few_other_records(g: _Graph, linked: Mapping[str, list[Term]], source: str)
 
 
 _ABOUT = MTUS + "about"
+# What a recorded decision says, once each: the letters' statistics count these
+_RECORD_PROPERTIES = tuple(MTUS + p for p in (
+    "imrOutcome", "citedGuidelineText", "rationale", "action", "decisionDate"))
+# A request has one UR decision and one IMR determination on record (a modified request may
+# have been reviewed twice): more are no record of a real review
+RECORDS_PER_REQUEST = 3
 
 
 def _records_about_one_request(g: _Graph, linked: Mapping[str, list[Term]],
                                source: str) -> None:
-    """A recorded decision (UR, IMR) is about one requested service and is a node of its own:
-    a fact node doubling as a record escaped the bound above, and a record about 50 requests
-    counted 50 times (1,900 findings each 'about' 50 requests added 95,000 IMR outcomes to the
-    letters' statistics)."""
+    """A recorded decision (UR, IMR) is a node of its own about one requested service, and
+    says each of its properties once; a request has a few of them. A fact node doubling as
+    a record, a record about 50 requests or with 22,000 cited guidelines, and thousands of
+    records, each counted in the letters' statistics, are no case (red-team rounds 6-8)."""
     facts = {n for nodes in linked.values() for n in nodes}
+    records: dict[Term, int] = {}
     for node, props in g.index.out.items():
         about = props.get(_ABOUT)
+        said = [p for p in _RECORD_PROPERTIES if p in props]
+        if said and not about:
+            raise InputError(f"{_key(node)} states {short_name(said[0])} but is about no "
+                             "request (mtus:about); a decision's record is about one",
+                             source=source, term=short_name(said[0]))
+        if repeated := next((p for p in said if len(props[p]) > 1), None):
+            raise InputError(f"{_key(node)} states {short_name(repeated)} "
+                             f"{len(props[repeated])} times; a decision's record states it once",
+                             source=source, term=short_name(repeated))
         if not about:
             continue
+        if len(about) == 1:
+            records[about[0]] = records.get(about[0], 0) + 1
+            if records[about[0]] > RECORDS_PER_REQUEST:
+                raise InputError(f"{_key(about[0])} has more than {RECORDS_PER_REQUEST} "
+                                 "recorded decisions (mtus:about)", source=source,
+                                 term="mtus:about")
         if len(about) > 1:
             raise InputError(f"{_key(node)} is a recorded decision about {len(about)} "
                              "requests; a decision is about one requested service (give each "
@@ -342,6 +364,10 @@ def _records_about_one_request(g: _Graph, linked: Mapping[str, list[Term]],
             raise InputError(f"{_key(node)} is both a fact or request of the case and a "
                              "recorded decision (mtus:about); give the decision its own node",
                              source=source, term="mtus:about")
+
+
+def short_name(iri: str) -> str:
+    return "mtus:" + iri[len(MTUS):] if iri.startswith(MTUS) else iri
 
 
 def _build(cls: type[T], fields: dict[str, object]) -> T:
