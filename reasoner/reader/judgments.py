@@ -41,16 +41,21 @@ _PRESENT: dict[str, list[str]] = {
         r"\bagrees to (?:taper|participate|reduce)",
     ],
     "SignificantFunctionalLoss": [
+        # "needs her husband's help to put on her socks and shoes", "to get out of the bathtub"
         r"\b(?:needs?|needed|requires?|relies on)\s+(?:[\w']+\s+){0,4}?help\b[^.;]{0,40}?"
         r"\b(?:bath\w*|dress\w*|laundry|shopping|cook\w*|clean\w*|toilet\w*|groceries|housework|"
-        r"chores)",
+        r"chores|socks|shoes|(?:bath)?tub|shower\w*|groom\w*|wash\w*|out of bed)",
+        # "cannot do her full-time job or lift a laundry basket"
+        r"\b(?:unable to|cannot|can't|could not)\s+(?:do|perform|hold|keep)\s+(?:his|her|your|"
+        r"their|any)\s+(?:full[- ]time |regular |usual |former )?(?:job|work)\b",
         r"\b(?:husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|family|"
         r"children)\s+(?:now\s+)?(?:does|do|did|has taken over|have taken over)\s+"
         r"(?:all\s+|most\s+)?(?:of\s+)?(?:the|her|his)?\s*(?:laundry|shopping|cooking|cleaning|"
         r"housework|chores|grocery)",
         r"\b(?:unable to|cannot|can't|could not)\s+(?:do|perform|manage|complete)\s+(?:\w+\s+){0,2}"
         r"(?:household chores|housework|adls|activities of daily living|self-care)",
-        r"\bspends most of the day (?:lying|in bed|on the couch|sitting)",
+        r"\bspends most of the day (?:lying|in bed|on the couch|sitting|in (?:a|his|her) "
+        r"(?:recliner|chair))",
         r"\bdependent (?:on \w+ )?for (?:bath\w*|dress\w*|adls|self-care|transfers)",
     ],
     # told, not named: "still uses the front-wheeled walker inside the house", "he nearly fell
