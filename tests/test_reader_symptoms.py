@@ -201,3 +201,15 @@ def test_a_reflex_graded_low_is_a_reflex_change(kb, exam, said):
 def test_plain_words_for_sensory_loss(kb, exam):
     data = _report("Neck pain into the right arm.", exam + ".", "Cervical radiculopathy.")
     assert True in _said(kb, data, TERM + "DermatomalSensoryLoss")
+
+
+@pytest.mark.parametrize("asker, answerer", [
+    ("[00:01:33] DR. PELLINGTON:", "[00:01:37] DR. ASARE-LINDQVIST:"),
+    ("MR. OKAFOR:", "MS. REYES:"), ("Q.", "A."),
+])
+@pytest.mark.parametrize("answer, said", [("None of those.", {False}),
+                                          ("Yes, last month.", {True})])
+def test_a_transcripts_answer_after_its_speaker_and_time(kb, asker, answerer, answer, said):
+    data = _report(f"Low back pain since the fall.\n{asker} Any fevers, night sweats, weight "
+                   f"loss?\n{answerer} {answer}\n", "Tender paraspinals.", "Lumbar strain.")
+    assert _said(kb, data, TERM + "SuspectedInfection") == said

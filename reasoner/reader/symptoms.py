@@ -45,8 +45,11 @@ def revise(facts: list[Mention], lex: Lexicon, text: str) -> list[Mention]:
 
 
 _QUESTION_END = re.compile(r"[.!?\n]")
-_ANSWER = re.compile(r"\s*(?:(?:A|Answer|Pt|Patient|Claimant|Worker|Employee|Applicant)\s*[:.-]"
-                     r"\s*)?[\"'\u201c]?(?:(?P<no>no|nope|none|never|not|denies|denied|negative)|"
+# (the answer may open with its speaker, and a transcript's time: "[00:01:37] DR. ASARE-LINDQVIST:
+# None of those.", "MS. REYES: Yes, at night")
+_ANSWER = re.compile(r"\s*(?:\[[\d:.]{4,12}\]\s*)?(?:(?:A|Answer|Pt|Patient|Claimant|Worker|"
+                     r"Employee|Applicant|(?-i:(?:[A-Z][A-Za-z.'-]*\s+){0,3}[A-Z][A-Z.'-]+))\s*"
+                     r"[:.-]\s*)?[\"'\u201c]?(?:(?P<no>no|nope|none|never|not|denies|denied|negative)|"
                      r"(?P<yes>yes|yeah|yep|sometimes|occasionally|some|a little))\b", re.I)
 
 
