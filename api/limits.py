@@ -298,10 +298,15 @@ class HeaderDeadline(asyncio.Protocol):
         return self.cycle is None or self.cycle.response_complete
 
     def _head_too_large(self, data: bytes) -> bool:
-        """Counts the bytes of a head until its blank line (which may straddle two reads)."""
-        if _HEAD_END.search(self._head_tail + data[:3]) or _HEAD_END.search(data):
+        """Counts the bytes of a head until its blank line (which may straddle two reads); a
+        head that ends within this read counts up to its end (a 65,537-byte head sent in one
+        read is as long as one sent in two)."""
+        ends = _HEAD_END.search(self._head_tail + data[:3]) or _HEAD_END.search(data)
+        if ends:
+            # (a match in tail + 3 bytes ends within this read's first 3 bytes)
+            head = self._head_bytes + (ends.end() if ends.string is data else 3)
             self._head_bytes, self._head_tail = 0, b""
-            return False
+            return head > self.max_head_bytes
         self._head_bytes += len(data)
         self._head_tail = data[-3:]
         return self._head_bytes > self.max_head_bytes

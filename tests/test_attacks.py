@@ -1966,3 +1966,16 @@ def test_many_requests_on_one_kept_alive_connection_are_each_bounded_alone(t):
                     .status_code for _ in range(40)]
     assert set(statuses) <= {200, 503} and statuses.count(200) >= 30, statuses
     t.after("40 long queries on one connection")
+
+
+def test_a_head_past_its_limit_in_one_write_is_refused_too(t):
+    """The limit is on the head, not on each read: 64 KiB and a byte of head with its blank
+    line, sent in one write, is a 431 like one sent in pieces; a head just under it is served."""
+    def status(filler: int) -> bytes:
+        head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * filler + b"\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", t.server.port), timeout=10) as sock:
+            sock.sendall(head)
+            return sock.recv(64).split(b"\r\n")[0]
+    assert status(70_000) == b"HTTP/1.1 431 Request Header Fields Too Large"
+    assert status(30_000) == b"HTTP/1.1 200 OK"
+    t.after("a long head in one write")
