@@ -250,6 +250,9 @@ class HeaderDeadline(asyncio.Protocol):
                 return False  # every client holds its fair share, none of them stale
             if victim in by_client.get(victim._client, ()):
                 by_client[victim._client].remove(victim)
+            if len(self._evicted_until) >= 4096:  # (forget cooldowns that are over)
+                for client in [k for k, until in self._evicted_until.items() if until <= now]:
+                    del self._evicted_until[client]
             self._evicted_until[victim._client] = now + EVICTION_COOLDOWN_SECONDS
             victim._evicted()
         return True
