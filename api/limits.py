@@ -175,7 +175,7 @@ class HeaderDeadline(asyncio.Protocol):
     # budget for everyone, which a single client holding half-sent requests (reopened as each
     # deadline closes them) would otherwise fill, leaving every other client 503.
     per_client_limit = DEFAULT_CONNECTIONS_PER_CLIENT
-    max_connections = DEFAULT_MAX_CONNECTIONS  # served at once (limit_concurrency is one more)
+    max_connections = DEFAULT_MAX_CONNECTIONS  # served at once (uvicorn's limit: a backstop)
     max_head_bytes = MAX_HEAD_BYTES
     max_request_bytes = 2 * DEFAULT_MAX_BODY_BYTES + MAX_HEAD_BYTES  # chunk framing included
     _open: dict[str, int] = {}  # connections open by client address (one server process)

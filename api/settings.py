@@ -7,6 +7,11 @@ from typing import Any
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.limits import (
+    DEFAULT_CONNECTIONS_PER_CLIENT,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_CONNECTIONS,
+)
 from reasoner.store.embedded import DEFAULT_PATH, Store
 from reasoner.store.protocol import GraphStore
 from reasoner.store.remote import RemoteStore
@@ -31,15 +36,17 @@ class Settings(BaseSettings):
     sparql_update_url: str | None = Field(
         default=None, description="The SPARQL 1.1 server's update endpoint; without it the "
         "remote store is read-only.")
-    max_body_bytes: int = Field(default=1 << 20, gt=0,
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0,
                                 description="Larger request bodies are refused with 413.")
     max_connections: int = Field(
-        default=256, gt=0, description="Connections served at once (each may hold a body of up "
-        "to max_body_bytes in memory); beyond it a request is answered 503 at once.")
+        default=DEFAULT_MAX_CONNECTIONS, gt=0, description="Connections served at once (each "
+        "may hold a body of up to max_body_bytes in memory); beyond it a request is answered "
+        "503 at once.")
     max_connections_per_client: int = Field(
-        default=64, gt=0, description="Connections one client address may hold open at once; "
-        "beyond it a new connection is answered 429 and closed, so that no single client "
-        "(e.g. one holding half-sent requests) fills the max_connections budget of everyone.")
+        default=DEFAULT_CONNECTIONS_PER_CLIENT, gt=0, description="Connections one client "
+        "address may hold open at once; beyond it a new connection is answered 429 and "
+        "closed, so that no single client (e.g. one holding half-sent requests) fills the "
+        "max_connections budget of everyone.")
     body_timeout_seconds: float = Field(
         default=30.0, gt=0, description="A request body not received in full within this "
         "many seconds is answered 408 and its connection closed.")

@@ -1835,26 +1835,36 @@ def test_a_few_addresses_holding_half_sent_requests_do_not_take_the_service_down
     """Four addresses, each within its per-client share, together holding as many half-sent
     heads as the whole budget and reopening each one closed: waiting connections share half
     the budget evenly, and a client with one connection is served."""
+    statuses, _ = _health_while_held(_hold_half_sent_heads, 4, 4, seconds=8, settle=2)
+    assert statuses == [200] * 5, statuses
+
+
+def _health_while_held(hold, addresses: int, slots: int, seconds: float,
+                       settle: float) -> tuple[list[int], str]:
+    """`slots` connections from each of `addresses` loopback addresses, each kept by `hold`,
+    on a server of 16 connections (4 a client): five /health answers from 127.0.0.1 while
+    they hold, and the server's log."""
     server = AttackServer({"MTUS_MAX_CONNECTIONS": "16",
                            "MTUS_MAX_CONNECTIONS_PER_CLIENT": "4"}).start()
-    stop = time.monotonic() + 8
-    slots = [threading.Thread(target=_hold_half_sent_heads, daemon=True,
-                              args=(server.port, f"127.0.0.{2 + n // 4}", stop))
-             for n in range(16)]
+    stop = time.monotonic() + seconds
+    threads = [threading.Thread(target=hold, daemon=True,
+                                args=(server.port, f"127.0.0.{2 + n // slots}", stop))
+               for n in range(addresses * slots)]
     try:
-        for slot in slots:
-            slot.start()
-        time.sleep(2)
+        for thread in threads:
+            thread.start()
+        time.sleep(settle)
         statuses = []
         for _ in range(5):
             with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=5) as client:
                 statuses.append(client.get("/health").status_code)
             time.sleep(0.3)
-        assert statuses == [200] * 5, statuses
     finally:
-        for slot in slots:
-            slot.join(15)
+        for thread in threads:
+            thread.join(15)
+        log = server.log_tail(200_000)
         server.stop()
+    return statuses, log
 
 
 def test_a_request_head_past_its_byte_limit_is_refused_at_once(t):
@@ -1895,27 +1905,8 @@ def _hold_unread_responses(port: int, address: str, stop: float) -> None:
 def test_slots_held_without_progress_do_not_take_the_service_down(hold, addresses, slots):
     """Unread answers (uvicorn has no write deadline) from five addresses, or one half-sent
     head from each of twelve: the connection budget makes room for a client with one."""
-    server = AttackServer({"MTUS_MAX_CONNECTIONS": "16",
-                           "MTUS_MAX_CONNECTIONS_PER_CLIENT": "4"}).start()
-    stop = time.monotonic() + 10
-    threads = [threading.Thread(target=hold, daemon=True,
-                                args=(server.port, f"127.0.0.{2 + n // slots}", stop))
-               for n in range(addresses * slots)]
-    try:
-        for thread in threads:
-            thread.start()
-        time.sleep(3)
-        statuses = []
-        for _ in range(5):
-            with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=5) as client:
-                statuses.append(client.get("/health").status_code)
-            time.sleep(0.3)
-        assert statuses == [200] * 5, statuses
-    finally:
-        for thread in threads:
-            thread.join(15)
-        log = server.log_tail(200_000)
-        server.stop()
+    statuses, log = _health_while_held(hold, addresses, slots, seconds=10, settle=3)
+    assert statuses == [200] * 5, statuses
     assert "Traceback" not in log, log[-3000:]
 
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from reasoner.engine.casegraph import Term, index_of
 from reasoner.errors import InputError
-from reasoner.vocab import MTUS, RDFS_LABEL, m
+from reasoner.vocab import MTUS, RDFS_LABEL, m, short
 
 _EMPTY: Mapping[str, list[Term]] = {}  # never written to
 T = TypeVar("T")
@@ -310,7 +310,7 @@ OTHER_RECORDS_PER_REQUEST, OTHER_RECORDS = 4, 20
 
 
 def _few_other_records(g: _Graph, linked: Mapping[str, list[Term]], source: str) -> None:
-    _records_about_one_request(g, linked, source)
+    _decision_records(g, linked, source)
     allowed = OTHER_RECORDS_PER_REQUEST * len(linked["request"]) + OTHER_RECORDS
     other = len(g.index.out) - sum(len(nodes) for nodes in linked.values())
     if other > allowed:
@@ -329,7 +329,7 @@ _RECORD_PROPERTIES = tuple(MTUS + p for p in (
 RECORDS_PER_REQUEST = 3
 
 
-def _records_about_one_request(g: _Graph, linked: Mapping[str, list[Term]],
+def _decision_records(g: _Graph, linked: Mapping[str, list[Term]],
                                source: str) -> None:
     """A recorded decision (UR, IMR) is a node of its own about one requested service, and
     says each of its properties once; a request has a few of them. A fact node doubling as
@@ -341,21 +341,15 @@ def _records_about_one_request(g: _Graph, linked: Mapping[str, list[Term]],
         about = props.get(_ABOUT)
         said = [p for p in _RECORD_PROPERTIES if p in props]
         if said and not about:
-            raise InputError(f"{_key(node)} states {short_name(said[0])} but is about no "
+            raise InputError(f"{_key(node)} states {short(said[0])} but is about no "
                              "request (mtus:about); a decision's record is about one",
-                             source=source, term=short_name(said[0]))
+                             source=source, term=short(said[0]))
         if repeated := next((p for p in said if len(props[p]) > 1), None):
-            raise InputError(f"{_key(node)} states {short_name(repeated)} "
+            raise InputError(f"{_key(node)} states {short(repeated)} "
                              f"{len(props[repeated])} times; a decision's record states it once",
-                             source=source, term=short_name(repeated))
+                             source=source, term=short(repeated))
         if not about:
             continue
-        if len(about) == 1:
-            records[about[0]] = records.get(about[0], 0) + 1
-            if records[about[0]] > RECORDS_PER_REQUEST:
-                raise InputError(f"{_key(about[0])} has more than {RECORDS_PER_REQUEST} "
-                                 "recorded decisions (mtus:about)", source=source,
-                                 term="mtus:about")
         if len(about) > 1:
             raise InputError(f"{_key(node)} is a recorded decision about {len(about)} "
                              "requests; a decision is about one requested service (give each "
@@ -364,10 +358,11 @@ def _records_about_one_request(g: _Graph, linked: Mapping[str, list[Term]],
             raise InputError(f"{_key(node)} is both a fact or request of the case and a "
                              "recorded decision (mtus:about); give the decision its own node",
                              source=source, term="mtus:about")
-
-
-def short_name(iri: str) -> str:
-    return "mtus:" + iri[len(MTUS):] if iri.startswith(MTUS) else iri
+        records[about[0]] = records.get(about[0], 0) + 1
+        if records[about[0]] > RECORDS_PER_REQUEST:
+            raise InputError(f"{_key(about[0])} has more than {RECORDS_PER_REQUEST} "
+                             "recorded decisions (mtus:about)", source=source,
+                             term="mtus:about")
 
 
 def _build(cls: type[T], fields: dict[str, object]) -> T:

@@ -150,6 +150,7 @@ _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(
 _REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery"),
                   # night pain is the spine's tumour red flag, not a shoulder's or a wrist's
                   (T("NightPain"), T("Spine")): T("SuspectedTumor")}
+_REFINED_BY_REGION = frozenset(cls for cls, _ in _REGION_REFINE)
 
 
 # A review's words quoted in the record: 'The utilization review report states: "The claimant
@@ -1133,8 +1134,8 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
         # statement ("SLR positive on the left at 45 degrees, ...", "Tinel's (+) R")
         side = _side(after[:region.start]) if region else _side(re.split(r"[,;]", after)[0])
         side = side or _side(" ".join(before.split()[-2:]))
-        if region is None and hit.term == T("NightPain"):  # "Low back pain with night pain"
-            region = lex.first(sentence, T("BodyRegion"))
+        if region is None and hit.term in _REFINED_BY_REGION:
+            region = lex.first(sentence, T("BodyRegion"))  # "Low back pain with night pain"
         props = {"on_date": day, "region": region.term if region else None}
         if not _holds_finding(out, hit.term, present, day):
             out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,

@@ -698,7 +698,7 @@ def _asked_key(props: dict, asked: dict[tuple, dict], name: str, lex: Lexicon) -
     parts = _compound_parts(props, name)
     concept, is_a = props["concept"], lex.terms.is_a
     return next((k for k, a in asked.items() if k[0] is not None and (
-        k[0] == concept or not lex.terms.is_a(concept, T("Drug")) and is_a(k[0], concept)) and (
+        k[0] == concept or not is_a(concept, T("Drug")) and is_a(k[0], concept)) and (
         dose is None or a.get("dose_mg") in (None, dose)) and (
             not parts or k[2] in (parts, frozenset()))), (props["concept"], dose, parts))
 

@@ -379,8 +379,9 @@ def _decided_in_order(text: str, start: int, items: list[Item]) -> list[Item]:
     return items
 
 
-_MARKER = re.compile(r"\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?|"
-                     r"(?:Item|Issue)\s*#?\d{1,2}\b[.:)]?)\s")
+# A list item's marker: "-", "A.", "1)", "#2", "Item 1", "Issue #2:"
+_MARK = r"(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?|(?:Item|Issue)\s*#?\d{1,2}\b[.:)]?)"
+_MARKER = re.compile(rf"\s*{_MARK}\s")
 
 
 # A heading line opening the decisions ("DECISION AND REASONS, ITEM BY ITEM", "DECISIONS")
@@ -419,8 +420,7 @@ def _professional_review(text: str):
                        [r"^\s*RATIONALE FOR WHY"])
     rationale = _field(text, r"^\s*RATIONALE FOR WHY[^\n:]*:?", [r"^\s*MEDICAL REVIEWER"])
     items = []
-    line_re = re.compile(r"^\s*(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?|"
-                         r"(?:Item|Issue)\s*#?\d{1,2}\b[.:)]?)?\s*"
+    line_re = re.compile(rf"^\s*{_MARK}?\s*"
                          r"(?P<name>[^\n]+?)\s*(?:[:\-]\s*" + _OUTCOME + r")?\s*$", _I)
     tabled = False
     marked = None  # whether the list's first line has a marker ("A.", "1)", "-")
