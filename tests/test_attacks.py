@@ -1752,10 +1752,14 @@ def test_one_client_holding_half_sent_requests_does_not_take_the_service_down():
         server.stop()
 
 
-def test_a_burst_of_long_queries_leaves_health_answering(t):
-    """Queries cheap to evaluate but long to screen (199 kB of comment lines) sent together:
-    they wait for the SPARQL lane's few threads, not the pool /health is answered on."""
-    query = "#c\n" * 66_000 + "ASK { ?s ?p ?o }"
+@pytest.mark.parametrize("query", [
+    "#c\n" * 66_000 + "ASK { ?s ?p ?o }",  # 199 kB of comment lines
+    "ASK { VALUES ?x { " + "1 " * 99_000 + "} }",  # 99,000 tokens: ~0.5 s each to screen
+    "PREFIX a: <http://x/>\n" * 4_000 + "ASK { ?s ?p ?o }" + " # x\n" * 20_000,  # was 8 s
+], ids=["comment-lines", "values-list", "declarations"])
+def test_a_burst_of_long_queries_leaves_health_answering(t, query):
+    """Queries cheap to evaluate but long to screen sent together: they wait for the SPARQL
+    lane's few threads, not the pool /health is answered on."""
     worst, statuses = _health_during_burst(t, 60, lambda client: client.post(
         "/sparql", content=query.encode(), headers=SPARQL_QUERY))
     assert worst < 2.0, f"GET /health took {worst:.1f} s while 60 long queries were screened"

@@ -13,7 +13,7 @@ import pytest
 from reasoner.store.embedded import Store
 from reasoner.store.querypool import QueryLimit
 from reasoner.store.sparql import QueryError, QueryTimeout
-from reasoner.store.sparqlsyntax import MAX_NESTING, prepare
+from reasoner.store.sparqlsyntax import MAX_NESTING, prepare, tokenize
 
 
 @pytest.fixture
@@ -97,11 +97,23 @@ def test_deep_nesting_is_refused_before_any_parser(query):
      "\nPREFIX q0: <http://a/A>\nSELECT * { ?s q0: ?o }"),
     ("SELECT * { ?s ?p '\\\\u0041' }", "\nSELECT * { ?s ?p '\\\\u0041' }"),
     ("SELECT * { ?s ?p ( # c\n ) }", "\nSELECT * { ?s ?p () }"),
+    ("PREFIX a: <http://x/> # c\n# d\nBASE <http://b/>#e\nASK {}",
+     "PREFIX a: <http://x/>  \n \nBASE <http://b/> \n\nASK {}"),
     ("PREFIX ex: <http://e/>\nSELECT * { ?s ex:p ?o FILTER(?o<2) }",
      "PREFIX ex: <http://e/>\n\nPREFIX q0: <http://e/p>\nSELECT * { ?s q0: ?o FILTER(?o< 2) }"),
 ])
 def test_the_text_that_runs_has_no_comment_or_escape_left(query, expected):
     assert prepare(query).text == expected
+
+
+def test_screening_takes_time_in_proportion_to_the_query():
+    """Layout is one token however many comment lines it holds, and the prologue is read in
+    one pass: 4,000 declarations before 20,000 commented lines took 8 s to screen."""
+    assert len(tokenize("#c\n" * 10_000 + "ASK {}")) == 5  # layout, ASK, layout, {, }
+    query = "PREFIX a: <http://x/>\n" * 4_000 + "ASK { ?s ?p ?o }" + " # x\n" * 20_000
+    started = time.process_time()
+    prepare(query)
+    assert time.process_time() - started < 1.5
 
 
 def test_an_escape_that_would_end_an_iri_is_refused():
