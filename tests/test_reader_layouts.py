@@ -388,3 +388,85 @@ def test_dx_followed_by_the_diagnosis(kb):
     facts = read_letter(data.encode(), "r.txt", kb.terms).extracted.facts
     assert [f.concept.rsplit("/", 1)[-1] for f in facts if f.kind == "diagnosis"] == [
         "LumbarSprainStrain"]
+
+
+def test_line_numbers_in_the_margin_and_a_numbered_page_footer_are_not_text():
+    lines = ["INDEPENDENT MEDICAL REVIEW", "FINAL DETERMINATION", "Date of Injury 03/03/2016",
+             "DISPUTED ITEMS", "Item 1: Lumbar MRI", "Item 2: Naproxen 550 mg #60",
+             "CASE SUMMARY", "The employee is a 59-year-old man who fell from a ladder.",
+             "He completed twelve visits of physical therapy without benefit."]
+    page = "\n".join(f"{n:2d} | {line}" for n, line in enumerate(lines, 1))
+    decided = "\n".join(f"{n:2d} | {line}" for n, line in enumerate([
+        "DETERMINATIONS", "Item 1. Lumbar MRI -- the denial is UPHELD.",
+        "Rationale: no red flags.", "Item 2. Naproxen 550 mg #60 -- the denial is OVERTURNED.",
+        "Rationale: it helps."], 1))
+    footer = "   MAXIMUS FEDERAL SERVICES  --  CM21-0119830  --  Page {}\n"
+    letter = _letter(page + "\n" + footer.format(1) + "\n" + decided + "\n" + footer.format(2))
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+    assert "twelve visits" in letter.summary_text
+    assert " | " not in letter.summary_text and "MAXIMUS" not in letter.text
+
+
+def test_a_saved_web_page_is_read_as_its_text_with_spans_into_the_page():
+    page = ("<html><body><h2>INDEPENDENT MEDICAL REVIEW - FINAL DETERMINATION</h2>"
+            "<p>Date of Injury:&nbsp;07/14/2020<br>RFA:&nbsp;03/23/2021</p>"
+            "<p><b>Items in dispute</b></p><ul><li>Lumbar MRI</li>"
+            "<li>Naproxen 550&nbsp;mg #60</li></ul><p><b>Clinical summary</b></p>"
+            "<p>The injured worker is a 55 year old man. Hawkins&nbsp;(+), drop arm&nbsp;"
+            "(&minus;).</p><p><b>1. Lumbar MRI: UPHELD</b><br>Reason: no red flags.</p>"
+            "<p><b>2. Naproxen 550 mg #60: OVERTURNED</b><br>Reason: it helps.</p>"
+            "</body></html>")
+    cleaned = clean(decode(page.encode(), "letter.html"))
+    assert "<" not in cleaned.text and "&nbsp;" not in cleaned.text
+    assert "drop arm (-)" in cleaned.text
+    at = cleaned.text.index("Hawkins")
+    start, end = cleaned.span(at, at + len("Hawkins (+)"))
+    assert page[start:end] == "Hawkins&nbsp;(+)"
+    letter = split(cleaned, "letter.html")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+    assert letter.header.get("request_date") == "03/23/2021"
+
+
+@pytest.mark.parametrize("decisions", [
+    # decided in a sentence after the item's name, items counted in words
+    "DETERMINATIONS\nFirst disputed item: lumbar MRI. The prior decision is upheld; the MRI is "
+    "not medically necessary.\nExplanation: no red flags.\nSecond disputed item: naproxen "
+    "550 mg #60. The prior decision is overturned; it is medically necessary.\n"
+    "Explanation: it helps.\n",
+    # a decision line wrapped after "medically"
+    "IMR ISSUES, DECISIONS AND RATIONALES\n1. Lumbar MRI is not medically\nnecessary and "
+    "appropriate.\nRationale: no red flags.\n"
+    "2. Naproxen 550 mg #60 is medically\nnecessary and appropriate.\nRationale: it helps.\n",
+    # each item's facts for and against before its result
+    "DETERMINATIONS\nITEM 1. LUMBAR MRI\nFor the request:\n  + pain 6/10\nAgainst the request:\n"
+    "  - no red flags"
+    "\nResult: UPHELD.\nITEM 2. NAPROXEN 550 MG #60\nFor the request:\n  + it helps\n"
+    "Result: OVERTURNED.\n",
+])
+def test_items_decided_in_sentences_lines_or_blocks(decisions):
+    letter = _letter("INDEPENDENT MEDICAL REVIEW\nFINAL DETERMINATION\nCase No. CM20-0000001"
+                     f"\n\nBACKGROUND\n{CASE}\n{decisions}")
+    assert [(i.name.lower(), i.outcome) for i in letter.items] == [
+        ("lumbar mri", "upheld"), ("naproxen 550 mg #60", "overturned")]
+    assert "forklift driver" in letter.summary_text
+
+
+@pytest.mark.parametrize(("decisions", "actions"), [
+    ("Regarding a lumbar MRI: the request is CERTIFIED.\nRegarding physical therapy, 12 "
+     "sessions: of the 12 sessions requested, 6 are certified and 6 are non-certified. The "
+     "request is therefore MODIFIED to 6 sessions.\nRegarding naproxen 550 mg #60: the "
+     "request is NON-CERTIFIED.\n", ["certified", "modified", "non-certified"]),
+    # a reconsideration: the decision that stands now, not the one before
+    ("(1) Lumbar MRI.\n    Before: non-certified, no report received.\n    Now: CERTIFIED on "
+     "reconsideration.\n(2) Physical therapy, 12 sessions.\n    Before: non-certified.\n"
+     "    Now: MODIFIED to 6 sessions; the other 6 are not certified.\n(3) Naproxen 550 mg "
+     "#60.\n    Before: non-certified.\n    Now: NON-CERTIFIED; the decision stands.\n",
+     ["certified", "modified", "non-certified"]),
+])
+def test_a_ur_letter_deciding_per_item_in_words(decisions, actions):
+    letter = _letter("UTILIZATION REVIEW DETERMINATION\nNotice of utilization review decision\n"
+                     f"Date of injury: 03/03/2019\n\n{decisions}CLINICAL SUMMARY\n{CASE}"
+                     "BASIS FOR THE DECISIONS\nThe guideline supports it.\n")
+    assert [i.outcome for i in letter.items] == actions

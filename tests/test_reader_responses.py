@@ -56,6 +56,14 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("He takes Norco 10/325 mg four times a day, a dose that has not changed since 09/2019",
      None),
     ("PT has not changed the pain", "NoImprovement"),
+    # an everyday activity done now or again, and what could not be done before
+    ("She now walks to the mailbox and back", "FunctionalImprovement"),
+    ("he cooks dinner again and drives himself to work", "FunctionalImprovement"),
+    ("She could not do that before", "FunctionalImprovement"),
+    ("he mowed the lawn for the first time since the injury", "FunctionalImprovement"),
+    ("She now walks with a cane", None),
+    ("he sleeps through the night now", None),  # sleep: relief, not a function regained
+    ("She now takes it twice a day", None),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected
@@ -160,6 +168,16 @@ def test_a_response_told_two_sentences_after_the_course(kb):
     facts = _case(kb, text)
     [chiro] = [c for c in facts.courses if not c.is_medication]
     assert chiro.response == m("FunctionalImprovement")
+
+
+def test_short_sentences_after_a_drug_tell_its_response(kb):
+    """The drug's gain told in short sentences of their own, naming nothing."""
+    text = ("PROGRESS REPORT\n\nDOS: 05/08/2018\n\nGabapentin was started on 03/06/2017. "
+            "It helped. The burning went from 8/10 to 5/10. She now walks to the mailbox and "
+            "back. That is about a quarter mile. She could not do that before.\n\n"
+            "PLAN:\n1. Gabapentin 300 mg #90.\n")
+    [gabapentin] = [c for c in _case(kb, text).courses if c.concept == TERM + "Gabapentin"]
+    assert gabapentin.response == FUNC
 
 
 def test_relief_and_gains_said_of_the_drug_named_just_before(kb):

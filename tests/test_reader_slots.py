@@ -574,6 +574,9 @@ def test_a_drug_class_said_of_the_drugs_on_record(kb, said):
     ("1. Orthopedic consultation for a second opinion on surgical options.", True),
     ("1. Pain management consultation: evaluation and performance of a cervical ESI.", True),
     ("1. Internal medicine consultation given the hypertension and diabetes.", True),
+    ("1. REFERRAL: Pain management consultation - evaluation and performance of cervical "
+     "epidural steroid injection.", True),
+    ("1. Orthopaedic consult (R shoulder) - second opinion re: surgical options.", True),
     ("1. Pain management consultation.", False),
     # what a test is for is no referral's purpose
     ("1. Lumbar MRI for medication management.", False),
@@ -581,6 +584,24 @@ def test_a_drug_class_said_of_the_drugs_on_record(kb, said):
 def test_what_a_referral_asks_of_the_specialist(kb, plan, expertise):
     [request] = _of(_facts(kb, "Chronic low back pain.", plan), "request")
     assert (TERM + "AdditionalExpertise" in request.props.get("purposes", [])) is expertise
+
+
+@pytest.mark.parametrize(("said", "purpose"), [
+    ("Referral to a spine surgeon now for an opinion, given the motor deficit.",
+     "AdditionalExpertise"),
+    ("I will refer her to a spine surgeon for a second opinion.", "AdditionalExpertise"),
+    ("Dr. Lee is asking for the spine consultation to plan the epidural injection.",
+     "InjectionPlanning"),
+    ("Referral to a spine surgeon for evaluation for a decompression.",
+     "PreoperativePlanning"),
+    # a referral made in the past says nothing of the one asked for now
+    ("He was referred to a spine surgeon in 2019 for an opinion.", None),
+])
+def test_a_referral_said_in_the_summary_states_the_consultation_purpose(kb, said, purpose):
+    [request] = _of(_facts(kb, f"Neck pain with C7 weakness. {said}",
+                           "1. Spine surgery consultation."), "request")
+    purposes = {p.removeprefix(TERM) for p in request.props.get("purposes", [])}
+    assert (purpose in purposes) if purpose else "AdditionalExpertise" not in purposes, purposes
 
 
 def test_a_plan_line_orders_only_its_unconditional_statements(kb):
@@ -1466,3 +1487,47 @@ def test_an_examination_table_with_a_column_per_side(kb):
              for f in read.extracted.facts if f.kind == "finding"}
     assert {("TinelSignWrist", "Right", False), ("TinelSignWrist", "Left", True),
             ("PhalenSign", "Right", False), ("PhalenSign", "Left", True)} <= found
+
+
+@pytest.mark.parametrize(("said", "started"), [
+    ("He has taken cyclobenzaprine 7.5 mg twice a day since on or about March 3, 2015.",
+     "2015-03-03"),
+    # a month or a year without its day: its earliest day, so no course is read shorter
+    ("He has taken cyclobenzaprine since about March 2015.", "2015-03-01"),
+    ("He has been on cyclobenzaprine since approximately 03/2015.", "2015-03-01"),
+    ("Cyclobenzaprine, started in early March 2015, is taken nightly.", "2015-03-01"),
+    ("He has taken cyclobenzaprine since late 2014.", "2014-09-01"),
+    ("He has taken cyclobenzaprine since 2014.", "2014-01-01"),
+])
+def test_when_a_drug_was_started_said_roughly(kb, said, started):
+    [drug] = _of(_facts(kb, said, "1. Cyclobenzaprine 7.5 mg #60."), "medication")
+    assert str(drug.props["start"]) == started
+
+
+@pytest.mark.parametrize(("said", "diagnosed"), [
+    ("Lumbar degenerative disc disease and lumbar strain were diagnosed by the treating doctor.",
+     {"LumbarDegenerativeDiscDisease", "LumbarSprainStrain"}),
+    ("Carpal tunnel syndrome was later diagnosed by EMG.", {"CarpalTunnelSyndrome"}),
+    ("Lumbar radiculopathy was not diagnosed.", set()),
+    ("Lumbar radiculopathy has never been diagnosed.", set()),
+    # a SOAP note's A: and P: inside a problem
+    ("PROBLEM #2 -- MOOD\nS: Sleeps poorly.\nA: Depressive disorder secondary to pain.\n"
+     "P: Start duloxetine 30 mg daily.", {"Depression"}),
+])
+def test_diagnoses_told_in_the_passive_or_under_a_soap_letter(kb, said, diagnosed):
+    found = _facts(kb, said)
+    assert {f.concept.removeprefix(TERM) for f in _of(found, "diagnosis")} == diagnosed
+    assert not [f for f in found.facts if f.kind == "prior" and "uloxetine" in f.concept]
+
+
+@pytest.mark.parametrize("said", ["Bowel/bladder: nl.", "Bowel and bladder function OK."])
+def test_normal_said_in_short_after_the_finding(kb, said):
+    [finding] = _of(_facts(kb, said), "finding", "CaudaEquinaSigns")
+    assert finding.props["present"] is False
+
+
+def test_a_scanned_abbreviation_in_capitals_with_l_for_i(kb):
+    read = read_letter(b"PROGRESS REPORT\nDOS: 01/10/2023\nLow back pain.\nPLAN:\n"
+                       b"1. MRl lumbar spine without contrast.\n", "r.txt", kb.terms)
+    [request] = _of(read.extracted, "request")
+    assert request.concept == TERM + "LumbarMRI"

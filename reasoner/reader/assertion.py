@@ -186,7 +186,7 @@ def _rules() -> list[Any]:
         rule("intact (after)", _NEGATED, "BACKWARD", [{"LOWER": {"IN": [
             "intact", "symmetric", "symmetrical", "sym", "full", "wnl", "preserved",
             "unremarkable", "nontender", "non-tender", "normal", "resolved", "stable",
-            "downgoing", "flexor"]}}],
+            "downgoing", "flexor", "nl", "ok", "okay"]}}],
              max_scope=8),
         # a symptom said to be over: "The leg pain is gone.", "the numbness has gone away",
         # "radiating pain went away after surgery"

@@ -9,6 +9,7 @@ lines of their own; sentence-level extraction reads them as spaces.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -68,7 +69,11 @@ _QUOTED = re.compile(r"[ \t]*(?:>[ \t]?)+[ \t]*(?=[A-Za-z\"'(\[\u201c])")
 
 
 def clean(text: str) -> Cleaned:
-    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n\r\f]*", text)]
+    plain = _from_html(text)
+    if plain is not None:  # a saved web page: its text, each character mapped to its source
+        cleaned = clean(plain[0])
+        return Cleaned(cleaned.text, tuple(plain[1][i] for i in cleaned.offsets), text)
+    lines = _without_gutter([(m.start(), m.group(0)) for m in re.finditer(r"[^\n\r\f]*", text)])
     repeated = _running_heads([line for _, line in lines])
     chars: list[str] = []
     offsets: list[int] = []
@@ -171,6 +176,81 @@ def _join(chars: list[str], offsets: list[int], nxt: str, at: int) -> None:
     offsets.append(max(at - 1, 0))
 
 
+# HTML, as a document saved from a web portal or an e-mail comes: tags, entities
+_TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*)\b[^<>]*>|<!--.*?-->|<![^<>]*>",
+                  re.S)
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_BLOCK_TAGS = {"p", "br", "div", "tr", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+               "hr", "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd",
+               "title", "body", "html", "head"}
+_HIDDEN_TAGS = {"script", "style"}
+_IS_HTML = re.compile(r"^\s*(?:<!DOCTYPE\s+html|<html\b)|<(?:p|br|div|li|td|table)\b[^<>]*>",
+                      re.I)
+
+
+def _from_html(text: str) -> tuple[str, list[int]] | None:
+    """The text of an HTML document, with the index in `text` of each of its characters
+    (a tag that breaks a line, a list item or a cell becomes a line break, "- " or " | "; an
+    entity its character); None when the text is no HTML (a few tags at least)."""
+    if not _IS_HTML.search(text[:2000]) or len(_TAG.findall(text[:20000])) < 4:
+        return None
+    chars: list[str] = []
+    offsets: list[int] = []
+    at, hidden = 0, None
+    for tag in _TAG.finditer(text):
+        if hidden is None:
+            _html_text(text[at:tag.start()], at, chars, offsets)
+        name = (tag.group("name") or "").lower()
+        if hidden is not None:
+            hidden = None if tag.group("close") and name == hidden else hidden
+        elif name in _HIDDEN_TAGS and not tag.group("close"):
+            hidden = name
+        else:
+            said = "\n" if name in _BLOCK_TAGS else "\n- " if name == "li" and \
+                not tag.group("close") else " | " if name in ("td", "th") and \
+                not tag.group("close") else ""
+            chars.extend(said)
+            offsets.extend([tag.start()] * len(said))
+        at = tag.end()
+    _html_text(text[at:], at, chars, offsets)
+    return "".join(chars), offsets
+
+
+def _html_text(part: str, at: int, chars: list[str], offsets: list[int]) -> None:
+    """Text between tags: its entities resolved, its line breaks spaces (HTML's own are tags)."""
+    last = 0
+    for entity in _ENTITY.finditer(part):
+        _plain(part[last:entity.start()], at + last, chars, offsets)
+        said = html.unescape(entity.group()).replace("\u00a0", " ").replace("\u2212", "-")
+        chars.extend(said)
+        offsets.extend([at + entity.start()] * len(said))
+        last = entity.end()
+    _plain(part[last:], at + last, chars, offsets)
+
+
+def _plain(part: str, at: int, chars: list[str], offsets: list[int]) -> None:
+    chars.extend(part.replace("\n", " ").replace("\r", " "))
+    offsets.extend(range(at, at + len(part)))
+
+
+# A line number in the margin, as pleading paper and some exports print it: " 7 | Item 1: ..."
+_GUTTER = re.compile(r"[ \t]*\d{1,3}[ \t]*[|:\u2502][ \t]?(?=\S|$)")
+
+
+def _without_gutter(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines without their numbers in the margin, when most lines carry one (a single
+    "2: ..." is a list, a margin numbers nearly every line)."""
+    written = [(start, line) for start, line in lines if line.strip()]
+    numbered = sum(bool(_GUTTER.match(line)) for _, line in written)
+    if not written or numbered < 0.6 * len(written) or numbered < 5:
+        return lines
+    out = []
+    for start, line in lines:
+        gutter = _GUTTER.match(line)
+        out.append((start + gutter.end(), line[gutter.end():]) if gutter else (start, line))
+    return out
+
+
 def _running_heads(lines: list[str]) -> set[str]:
     """Lines repeated on every page (letter title, case number): short, no colon, seen twice+.
 
@@ -178,10 +258,18 @@ def _running_heads(lines: list[str]) -> set[str]:
     so does a list marker: a disputed item is listed once under the issues and again above
     its decision ('(1) TENS unit, purchase', 'A. Oxycodone HCl 10 mg #120').
     """
-    counts = Counter(line.strip() for line in lines if line.strip())
-    return {line for line, n in counts.items()
-            if n >= 2 and ":" not in line and len(line) < 90 and not line.endswith(".")
-            and not _LIST_ITEM.match(line)}
+    # (a footer that numbers its page repeats but for the number: "MAXIMUS FEDERAL SERVICES
+    # -- CM21-0119830 -- Page 2")
+    counts = Counter(_PAGED.sub("#", line.strip()) if _PAGE.search(line) else line.strip()
+                     for line in lines if line.strip())
+    return {line.strip() for line in lines
+            if counts[_PAGED.sub("#", line.strip()) if _PAGE.search(line) else line.strip()] >= 2
+            and ":" not in line and len(line.strip()) < 90 and not line.strip().endswith(".")
+            and not _LIST_ITEM.match(line.strip())}
+
+
+_PAGE = re.compile(r"\bpage\b", re.I)
+_PAGED = re.compile(r"\d+")
 
 
 _LIST_ITEM = re.compile(r"(?:\(?\d{1,2}[.)]|\(?[A-Za-z][.)]|[-*\u2022])\s")  # "A. Oxycodone"

@@ -66,3 +66,35 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
         if day is not None:
             found.append((day, match.start(), match.end()))
     return found
+
+
+# A month or a year without its day ("March 2015", "03/2015", "early 2016", "mid-2016"),
+# and the words that say a date is approximate ("on or about", "approximately")
+ROUGHLY = r"(?:(?:on or )?about|approximately|approx\.?|around|roughly|circa|ca\.)\s+"
+_PART = r"(?:(?P<part>early|mid|late|the (?:beginning|middle|end) of)[\s-]+)?"
+PARTIAL = (_PART + r"(?:(?P<month>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+           r"[a-z]*)\.?,?\s+|(?P<number>\d{1,2})/)?(?P<year>(?:19|20)\d{2})\b(?![/-]\d)")
+_PARTIAL = re.compile(PARTIAL, re.I)
+# The first month a part of a year can mean
+_PART_MONTH = {"early": 1, "the beginning of": 1, "mid": 4, "the middle of": 4, "late": 9,
+               "the end of": 9}
+
+
+def earliest_day(text: str) -> dt.date | None:
+    """The earliest day a month or year said without its day can mean: "March 2015" is
+    2015-03-01, "late 2016" 2016-09-01. A start read so makes a course no shorter than it
+    was, so a limit on its length is never found met by rounding."""
+    said = _PARTIAL.fullmatch(text.strip())
+    if said is None:
+        return None
+    year = int(said.group("year"))
+    if said.group("month"):
+        month = _MONTHS.get(said.group("month")[:3].lower())
+    elif said.group("number"):
+        month = int(said.group("number"))
+    else:
+        month = _PART_MONTH.get(re.sub(r"\s+", " ", (said.group("part") or "early").lower()))
+    if month is None or not 1 <= month <= 12 or year not in _YEARS:
+        return None
+    return dt.date(year, month, 1)
+

@@ -72,6 +72,9 @@ _DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressi
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)"
                         # "Dx lumbar sprain/strain.": the abbreviation, then the diagnosis
                         r"|\bdx\b\.?(?=[ \t]+(?-i:[a-z]))", re.I)
+# A SOAP note's letter opening a statement: "A: Depressive disorder secondary to chronic
+# pain.", "P: Add pantoprazole 40 mg daily" (A/P says both: no label of one kind)
+_SOAP_LABEL = re.compile(r"^[ \t]*([SOAP])[ \t]*:[ \t]*(?=\S)")
 # A list of what was done ("Treatment to date has included ...", "Tx:"), which opens a
 # statement of its own in a run-on note; "has had" opens one only at a sentence's start.
 # (what may stand between the cue and its verb or colon: a parenthesis, a few words, not a
@@ -215,8 +218,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         if heading and sentence.rstrip(" :.").strip() == heading.strip():
             continue  # a heading alone names what its block tells ("Psychological treatment:")
         section = _section(heading)
+        if (soap := _SOAP_LABEL.match(sentence)) and soap.group(1).upper() == "P":
+            section = "plan"  # "P: Start duloxetine 30 mg daily": asked for, not had
         day = _sentence_date(sentence) or current
-        if (cue := _DIAGNOSES.search(sentence)) and not _PRIOR.search(sentence):
+        if (cue := _DIAGNOSES.search(sentence) or (soap if soap and soap.group(1).upper() == "A"
+                                                   else None)) and not _PRIOR.search(sentence):
             _diagnoses(out, lex, sentence, at, cue.end())
             # "Diagnosis: ..., s/p RCR on 03/10/2015" (not _DONE: "failed back surgery syndrome")
             if _STATUS_POST.search(sentence, cue.end()):
@@ -531,17 +537,27 @@ _HAS = re.compile(r"\b(?:has|have|had|with|suffers?(?: from)?|carries|diagnos\w*
                   r"due to|secondary to|treated for|treatment of|for (?:his|her|the))\b", re.I)
 
 
+# ... or in the passive, the conditions before: "Lumbar degenerative disc disease and chronic
+# lumbar strain were diagnosed by the treating physician."
+_DIAGNOSED_PASSIVE = re.compile(r"\b(?:was|were|is|are|has been|have been|had been)\s+"
+                                r"(?:(?!not\b|never\b)\w+\s+)?diagnosed\b"
+                                r"(?!\s+(?:with|as)\b)", re.I)
+
+
 def _narrated_diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
-    cue = _HAS.search(sentence)
-    if cue is None:
+    if passive := _DIAGNOSED_PASSIVE.search(sentence):
+        begin, stop = 0, passive.start()
+    elif cue := _HAS.search(sentence):
+        begin, stop = cue.end(), len(sentence)
+    else:
         return
     held = {f.concept for f in out.facts if f.kind == "diagnosis"}
-    hits = [h for h in lex.find(sentence[cue.end():], T("Condition"))
+    hits = [h for h in lex.find(sentence[begin:stop], T("Condition"))
             if not lex.terms.is_a(h.term, T("ClinicalFinding")) and h.term not in held]
-    said = assertions(sentence, [(cue.end() + h.start, cue.end() + h.end) for h in hits])
+    said = assertions(sentence, [(begin + h.start, begin + h.end) for h in hits])
     for hit, assertion in zip(hits, said, strict=True):
         if assertion is Assertion.PRESENT:
-            start, end = cue.end() + hit.start, cue.end() + hit.end
+            start, end = begin + hit.start, begin + hit.end
             item = _list_item(sentence, start, end)
             named = lex.first(sentence[item[0]:item[1]], T("BodyRegion"))
             out.facts.append(Mention("diagnosis", hit.term, at + start, at + end,

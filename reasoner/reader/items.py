@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from reasoner.reader.dates import DATE_RE, find_dates, parse_date
+from reasoner.reader.dates import DATE_RE, PARTIAL, ROUGHLY, earliest_day, find_dates, parse_date
 from reasoner.reader.lexicon import Lexicon, Match, tokens
 from reasoner.reader.mention import Mention
 from reasoner.reader.purposes import referral_purposes, stated_purposes
@@ -23,10 +23,14 @@ if TYPE_CHECKING:
 T = TERM.__add__
 _REQUESTED = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|ned)?\s+"
                         r"(?:is|was|for|to|included|includes)|would like|prescribed|"
-                        r"ordered|refill(?:ed|s)?|asks? for|asked for|submitted)\b|"
+                        r"ordered|refill(?:ed|s)?|ask(?:s|ed|ing)? for|submitted)\b|"
                         # "Plan:", "Plan 3/4/19:", "Plan of care:", "RFA 05/14/2019:"
                         r"\b(?:plan|RFA|request for authori[sz]ation)\b[^:.\n]{0,20}:",
                         re.I)
+# A referral being made (not one made in the past: "was referred to PT in 2019"):
+# "Referral to a spine surgeon now for an opinion", "will refer her to pain management"
+_REFERS = re.compile(r"\b(?:referral|refer(?:ring)?(?: (?:him|her|them|the (?:patient|worker|"
+                     r"applicant|employee)))?)\s+(?:back\s+)?to\b|\bwill refer\b", re.I)
 _UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b[^.]*?\b(?:on|dated)\s+("
                  + DATE_RE.pattern + ")", re.I)
 # Most specific first: "three times daily" is three, not "daily".
@@ -108,12 +112,10 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         word = done.group(1).lower()
         props["sessions"] = 1 if word in ("a", "an") else count_of(word)
     # "since 03/04/2013", "since his visit of 03/04/2013", "started at the evaluation on ..."
-    since = re.search(r"\b(?:since|started(?: on| at)?|starting(?: on)?|began(?: on)?)\s+"
-                      r"(?:(?:his|her|their|the|a|an|last|visit|appointment|evaluation|exam|"
-                      r"examination|report|note|consultation|of|on|at|dated)\s+){0,4}("
-                      + DATE_RE.pattern + ")", tail, re.I)
+    # "since on or about March 3, 2015", "since about March 2015", "started in early 2016"
+    since = _SINCE.search(tail)
     if since:
-        props["start"] = parse_date(since.group(1))
+        props["start"] = parse_date(since.group(1)) or earliest_day(since.group(1))
     elif year := _IN_YEAR.match(tail):
         props["year"] = int(year.group(1))  # "an epidural injection in 2015": when, roughly
     if (response := item_response(tail)) and \
@@ -130,6 +132,11 @@ _COUNT_THEN_DATES = re.compile(r"[ \t:|]*(\d{1,2})[ \t|]+(?=\d{1,2}/\d{1,2}/\d{2
 _IN_SESSIONS = re.compile(r"therap|acupunct|chiro|manipulation|massage|psych|counsel|"
                           r"conditioning|hardening|biofeedback|rehab|\bPT\b|\bOT\b", re.I)
 # A course's year alone, right after it: "had an epidural injection in 2015 for ..."
+_SINCE = re.compile(r"\b(?:since|started(?: on| at| in)?|starting(?: on| in)?|began(?: on| in)?)\s+"
+                    r"(?:" + ROUGHLY + r")?"
+                    r"(?:(?:his|her|their|the|a|an|last|visit|appointment|evaluation|exam|"
+                    r"examination|report|note|consultation|of|on|at|dated)\s+){0,4}"
+                    r"(?:" + ROUGHLY + r")?(" + DATE_RE.pattern + "|" + PARTIAL + ")", re.I)
 _IN_YEAR = re.compile(r"[^.;,]{0,20}?\b(?:in|during|back in)\s+((?:19|20)\d{2})\b(?![/-])", re.I)
 # "Norco 10/325": a combination's strength right after its name, the first part in mg
 _COMBINATION = re.compile(r"^\W{0,3}(\d+(?:\.\d+)?)\s*/\s*\d{2,4}\b(?!\s*(?:/|mg))")
@@ -564,15 +571,24 @@ def asks_for_something(sentence: str) -> bool:
 def note_request_sentence(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     """Remember where services are said to be requested, with the report date then in force,
     and where the UR decision is stated."""
-    if _REQUESTED.search(sentence):
-        for hit in lex.find(sentence, *REQUESTABLE):
-            out.facts.append(_fact("mention", hit.term, at + hit.start, at + hit.end, sentence,
-                                   {"on_date": day, "sentence": sentence,
-                                    "sentence_start": at}))
     if found := _UR.search(sentence):
         action = "Modified" if found.group(1).lower() == "modified" else "NonCertified"
         out.facts.append(_fact("ur", None, at + found.start(), at + found.end(), sentence,
                                {"action": m(action), "on_date": parse_date(found.group(2))}))
+    asks, refers = _REQUESTED.search(sentence), _REFERS.search(sentence)
+    if not (asks or refers):
+        return
+    where = {"on_date": day, "sentence": sentence, "sentence_start": at}
+    # a referral asks for a consultation and for nothing else it names ("refer to pain
+    # management for a stellate ganglion block" does not request the block), whoever it
+    # names ("will refer her to Dr. Okafor for a second opinion")
+    hits = lex.find(sentence, *(REQUESTABLE if asks else (T("SpecialistConsultation"),)))
+    for hit in hits:
+        out.facts.append(_fact("mention", hit.term, at + hit.start, at + hit.end, sentence,
+                               where))
+    if refers and not any(lex.terms.is_a(h.term, T("SpecialistConsultation")) for h in hits):
+        out.facts.append(_fact("mention", T("SpecialistConsultation"), at + refers.start(),
+                               at + refers.end(), sentence, where))
 
 
 # The date of a Request for Authorization, wherever it is told: "RFA Date: 06/23/2015",
@@ -660,8 +676,11 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         if named_for:
             props["purposes"] = list(dict.fromkeys(props.get("purposes", []) + named_for))
         if lex.terms.is_a(props["concept"] or "", T("SpecialistConsultation")):
+            # (the item's own line too: "REFERRAL: Pain management consultation - evaluation
+            # and performance of cervical ESI" is named by its first words only)
+            own = f"{_sentence_from(letter.text, item.name_span[0])}. {said}"
             props["purposes"] = list(dict.fromkeys(
-                props.get("purposes", []) + referral_purposes(f"{item.name}. {said}")))
+                props.get("purposes", []) + referral_purposes(own) + stated_purposes(own)))
         _current_directions(out, props)
         _first_course(out, props, lex)
         _after_surgery(out, props, lex)
@@ -753,6 +772,15 @@ def _current_directions(out: Extracted, props: dict) -> None:
 # Where one request ends and the next begins in a sentence that asks for several: "Plan: L5-S1
 # TFESI x1; start gabapentin ...; flexion/extension x-rays 'to complete the work-up.'"
 _NEXT_REQUEST = re.compile(r";|\n|\s\(?\d{1,2}[.)]\s")
+
+
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
+
+
+def _sentence_from(text: str, start: int) -> str:
+    """The text from `start` to the end of its sentence or line."""
+    end = _SENTENCE_END.search(text, start)
+    return text[start:end.start() if end else len(text)]
 
 
 def _own_clause(mention: Mention) -> str:

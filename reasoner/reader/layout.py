@@ -237,14 +237,17 @@ _DECISION = re.compile(r"^\s*(?:Decision|Determination|Answer|Outcome)\s*:[^\n]{
 
 
 # "1. MRI of the cervical spine is (not) medically necessary and appropriate." (2013-2014)
+# (the line may wrap: "... injection is medically\nnecessary and appropriate.")
 _STATED = re.compile(r"^\s*\d{1,2}[.)]\s*(?P<name>[^\n]+?)\s+(?:is|are)\s+(?P<not>not\s+)?"
-                     r"medically necessary(?:\s+and\s+appropriate)?\.?\s*$", _I)
+                     r"medically\s+necessary(?:\s+and\s+appropriate)?\.?[ \t]*$", _I)
 
 
 # ... or, unnumbered, a line of its own: "Carisoprodol 350mg #90 is not medically necessary and
 # appropriate." (a name, not a sentence of the reasons: no full stop or colon in it)
-_STATED_ALONE = re.compile(r"^[ \t]*(?P<name>[^\n.:]{3,120}?)\s+(?:is|are)\s+(?P<not>not\s+)?"
-                           r"medically necessary(?:\s+and\s+appropriate)?\.?[ \t]*$", _I)
+# (a point inside a number is no full stop: "Cyclobenzaprine 7.5mg #60")
+_STATED_ALONE = re.compile(r"^[ \t]*(?P<name>(?:[^\n.:]|(?<=\d)\.(?=\d)){3,120}?)\s+(?:is|are)\s+"
+                           r"(?P<not>not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?\.?"
+                           r"[ \t]*$", _I)
 # The name may hold a colon itself ("Compounded cream: ketoprofen 10%, ...: Upheld").
 _ITEM_HEAD = re.compile(r"^(?P<name>[^\n]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
 
@@ -983,7 +986,7 @@ _HEADER = {
     # a header field that dates the request itself (an RFA's date): every item's request date
     "request_date": r"(?:^|[|;])[ \t]*(?:RFA Date|Date of (?:Request|RFA)"
                     r"(?: for Authori[sz]ation)?|Request Date|"
-                    r"Date of Request for Authori[sz]ation|RFA(?=[ \t]+\d))"
+                    r"Date of Request for Authori[sz]ation|RFA(?=[ \t]*:?[ \t]*\d))"
                     r"\s*:?\s*("
                     + DATE_RE.pattern + ")",
     "signed_date": r"\b(?:Signature|signed)\b[^\n]{0,80}?\b(?:Date:?|on)\s*("

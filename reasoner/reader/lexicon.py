@@ -78,10 +78,16 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
         if m.group() == "PT" and (_PULSE_AFTER.match(text, m.end()) or
                                   _PULSE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
             continue  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
-        t = norm(m.group())
+        word = m.group()
+        if _OCR_CAPITALS.match(word):
+            word = word.replace("l", "I")  # a scanner's "MRl", "ClT": capitals with I read as l
+        t = norm(word)
         if t:
             out.append((t, *m.span()))
     return tuple(out)
+
+
+_OCR_CAPITALS = re.compile(r"^(?=(?:l*[A-Z]){2})[A-Zl]{2,6}$")
 
 
 _TITLES = {"Ms", "Mr", "Mrs", "Dr", "Mx"}

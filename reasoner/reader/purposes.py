@@ -113,7 +113,8 @@ _EXPERTISE = re.compile(
     r"co-?management|opinion|second opinion|recommendations?|expertise|evaluation and "
     r"(?:treatment|management|performance)|treatment planning|clearance|titration|weaning|"
     r"taper(?:ing)?)\b|\bevaluat\w* and (?:treat|manage|perform)\w*|\bgiven (?:the |his |her )?"
-    r"(?:\w+\s+){0,4}(?:diabetes|hypertension|comorbidit\w*|history|condition)", re.I)
+    r"(?:\w+\s+){0,4}(?:diabetes|hypertension|comorbidit\w*|history|condition)|"
+    r"\b(?:second|surgical|specialist|expert) opinion\b", re.I)
 
 
 def referral_purposes(text: str) -> list[str]:

@@ -28,6 +28,10 @@ _ENABLED = (r"(?:can now|could now|can again|can once again|now (?:able to|can)|
             r"able to (?:once again|again)|(?:lets?|allow(?:s|ed|ing)?|enabl(?:es|ed)|"
             r"permit(?:s|ted)?) (?:him|her|them|the (?:patient|worker|applicant))(?: to)?|"
             r"keeps? (?:him|her|them))\s+\w+")
+# Everyday activities, as a worker does them ("she walks", "he drives")
+_ADL = (r"(?:walks|drives|cooks|cleans|shops|dresses|bathes|showers|lifts|carries|climbs|gardens|"
+        r"works|plays|types|writes|swims|bikes|golfs|mows|vacuums|hikes|runs|jogs|kneels|"
+        r"squats|grooms|babysits|exercises|does (?:his|her|their) own)")
 _MEASURE = (r"(?:oswestry|odi|ndi|neck disability|dash|quickdash|psfs|disability (?:index|score)|"
             r"timed up and go|tug|six-minute walk|6-minute walk|"
             r"functional (?:score|index|capacity)|beck depression|bdi|grip|pinch|lift(?:ing)?|"
@@ -66,6 +70,16 @@ _ACTIVITY = [
     r"(?:\w+ )?(?:work|duty|activities|driving|"
     r"volunteer\w*|(?!taking|using|receiving|having|being|spring|morning|evening|during|"
     r"nothing|something|anything)(?-i:[a-z][a-z]+ing))\b",
+    # an everyday activity done now or again: "She now walks to the mailbox and back", "he
+    # cooks dinner again", "she drives herself to work now"
+    rf"\b(?:he|she|they|the (?:patient|worker|applicant)) (?:(?:now|again|once again) {_ADL}\b"
+    r"(?! with\b)|"  # (not "now walks with a cane")
+    rf"{_ADL}\b[^.;]{{0,60}}?\b(?:again|now)\b(?! (?:and then|has|is)\b))",
+    # what could not be done before: "She could not do that before.", "for the first time
+    # since the injury"
+    r"\b(?:could ?n[o'’]t|could not|was unable to|was not able to|were unable to) "
+    r"(?:do|manage) (?:that|this|it|so)(?: \w+){0,2} before\b|"
+    r"\bfor the first time since (?:the|his|her|their) (?:injury|surgery|accident|fall)",
     r"\b(?:(?:gone|went|is|was|got|goes|going|gets?|got)(?: him| her| them)? )?back (?:to|at) "
     + _JOB,
     r"\breturned to " + _JOB,

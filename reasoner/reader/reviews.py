@@ -38,8 +38,27 @@ def outcome_of(said: str) -> str | None:
 
 def action_of(said: str) -> str | None:
     """The utilization review's action a short text states: certified, non-certified or
-    modified ("NOT CERTIFIED", "Modified -- 6 round trips certified", "Denied")."""
+    modified ("NOT CERTIFIED", "Modified -- 6 round trips certified", "Denied"); where it
+    concludes on the request, its conclusion ("of the 12 sessions, 6 are certified and 6
+    non-certified. The request is therefore MODIFIED")."""
     said = said.lower()
+    concluded = _CONCLUDED.search(said)
+    if concluded and (action := _action(concluded.group(1))):
+        return action
+    return _action(said)
+
+
+# "the request is therefore modified", "the request is hereby certified"
+_CONCLUDED = re.compile(r"\bthe request (?:is|was|has been)\s+"
+                        r"(?:therefore\s+|hereby\s+|thus\s+)?"
+                        r"((?:not\s+|non-?\s?)?\w+(?:\s+in\s+part)?)")
+
+
+def _action(said: str) -> str | None:
+    # a modification leaves part of the request uncertified: "MODIFIED to a 30-day rental; the
+    # purchase is not certified"
+    if re.match(r"\W*(?:(?:is|was|has been|now|decision)\W+)*modified\b", said):
+        return "modified"
     if re.search(r"\b(?:non-?\s?certif\w*|not\s+certif\w*|denied|deny|not\s+approved|"
                  r"(?:unable|not able) to (?:certify|approve|authori[sz]e)|cannot certify)\b",
                  said):
@@ -60,7 +79,7 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     utilization review's letter, whose items are certified, non-certified or modified."""
     decide: Decide = action_of if ur else outcome_of
     strategies: list[Callable[[str, Decide], list[Found]]] = [
-        _table_rows, _field_blocks, _questions, _outcome_lines]
+        _table_rows, _field_blocks, _questions, _regarding, _numbered_blocks, _outcome_lines]
     if ur:
         strategies += [_action_groups, _ur_conclusions]  # (the latter also checked below)
     for strategy in strategies if ur else [*strategies, _conclusions]:
@@ -142,7 +161,9 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
 # "Item 1 of 3: Right knee arthroscopy", "Disputed Service: X-ray lumbar spine", "[Issue 2]
 # Custom orthotics", each followed within a few lines by its "Outcome: Overturned".
 # ("[1] Requested: Acupuncture x6": a numbered block, its item on the "Requested" line)
-_ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)])?[ \t]*"
+_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+_ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)]|" + _ORDINAL
+                        + r"\b)?[ \t]*"
                         r"\[?(?:item|issue|question|disputed (?:service|item|treatment|"
                         r"request)|requested (?:service|treatment)|service|treatment|"
                         r"requested(?=[ \t]*:)|request)"
@@ -155,20 +176,81 @@ _DECISION_LINE = re.compile(r"^[ \t*#]*(?:outcome|decision|determination|result|
                             _I)
 
 
+_BLOCK = 3000  # characters: an item's block, its facts for and against before its decision
+
+
 def _field_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
     found: list[Found] = []
-    for head in _ITEM_LINE.finditer(text):
-        if decide(head.group("name")) or _DECISION_LINE.match(head.group()) or \
-                re.fullmatch(r"[#\d\s]*(?:of\s+\d{1,2})?\W*", head.group("name")):
-            # ("REQUEST 1 of 4" heads the block whose "Service requested:" names the item)
+    heads = [head for head in _ITEM_LINE.finditer(text)
+             if not (_DECISION_LINE.match(head.group()) or
+                     # ("REQUEST 1 of 4" heads the block whose "Service requested:" names it)
+                     re.fullmatch(r"[#\d\s]*(?:of\s+\d{1,2})?\W*", head.group("name")))]
+    for n, head in enumerate(heads):
+        if decide(head.group("name")):
+            # its decision after it on its line: "First disputed item: right carpal tunnel
+            # release. The prior decision is overturned; the release is medically necessary."
+            found += _decided_in_line(head, decide)
             continue
-        window = text[head.end():head.end() + 400].split("\n")[1:5]
+        # its decision: in the lines up to the next item's ("For the request: ... Against the
+        # request: ... Result: UPHELD.")
+        end = heads[n + 1].start() if n + 1 < len(heads) else head.end() + _BLOCK
+        window = text[head.end():min(end, head.end() + _BLOCK)].split("\n")[1:]
         for line in window:
             decided = _DECISION_LINE.match(line)
             if decided and (outcome := decide(decided.group("said"))):
                 found.append((head.group("name").strip(" .:"), head.span("name"), outcome))
                 break
     return found
+
+
+# "Regarding x-rays of the right knee, standing, three views: the request is CERTIFIED."
+_REGARDING = re.compile(r"^[ \t*#]*(?:\(?\d{1,2}[.)][ \t]*)?(?:regarding|as (?:to|for)|with "
+                        r"(?:respect|regard) to|concerning|in regard to|re:?)[ \t]+"
+                        r"(?:the (?:request(?:ed)?|service) (?:for |of )?)?(?P<name>[^:\n]{3,160}?)"
+                        r"[ \t]*:[ \t]*(?P<said>[^\n]+)$", _I)
+
+
+def _regarding(text: str, decide: Decide = outcome_of) -> list[Found]:
+    return _first_cluster([(_item_name(line.group("name")), line.span("name"), outcome)
+                           for line in _REGARDING.finditer(text)
+                           if (outcome := decide(line.group("said")))])
+
+
+# A numbered item whose decision is on the lines under it, the last one standing: "(1) TENS
+# unit, purchase.\n    Before: non-certified.\n    Now: MODIFIED on reconsideration ..."
+# (cleaning took the indentation: the lines up to the next number, a few at most)
+_NUMBER = r"[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)])[ \t]+"
+_NUMBERED = re.compile(r"^" + _NUMBER + r"(?P<name>[^\n]{3,160}?)[ \t.]*$"
+                       r"(?P<block>(?:\n(?!" + _NUMBER + r")[^\n]+){1,4})", _I)
+_UNDER = re.compile(r"^[ \t]*[A-Za-z][\w /'-]{0,30}:[ \t]*(?P<said>[^\n]+)$", _I)
+
+
+def _numbered_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
+    found: list[Found] = []
+    for item in _NUMBERED.finditer(text):
+        if decide(item.group("name")):
+            continue
+        # (a line that opens with its decision, not reasons that name one)
+        said = [outcome for line in _UNDER.finditer(item.group("block"))
+                if (outcome := decide(line.group("said")[:30]))]
+        if said:
+            found.append((_item_name(item.group("name")), item.span("name"), said[-1]))
+    listed = _first_cluster(found)
+    return listed if len(listed) >= 2 else []  # a list of items, not one paragraph
+
+
+def _decided_in_line(head: re.Match[str], decide: Decide) -> list[Found]:
+    """The item a line names, then decides in a sentence of its own."""
+    name = head.group("name")
+    # (the sentence after it speaks of the decision: "The prior decision is overturned", not
+    # the guideline's words "Within the initial course; certified.")
+    cut = re.search(r"(?<=[A-Za-z0-9)])[.;]\s+(?=(?:The|This|That|Its)\s+(?:\w+\s+){0,2}?"
+                    r"(?:decision|denial|determination|request|non-?certification)\b)", name)
+    if cut is None or decide(name[:cut.start()]) or not (outcome := decide(name[cut.end():])) \
+            or not re.search(r"[A-Za-z]{3}", name[:cut.start()]):
+        return []  # ("Item A. Flector patch -- is denied": a label, then the item and outcome)
+    return [(name[:cut.start()].strip(" .:"), (head.start("name"), head.start("name") +
+                                                cut.start()), outcome)]
 
 
 # "1. Is the requested X medically necessary?", "Question 2: Is X medically necessary?"
