@@ -81,6 +81,16 @@ def test_an_unknown_value_is_named_with_a_suggestion(home):
     assert "did you mean mtus:WorkingKnowledge?" in one(problems(home), "unknown-term")
 
 
+def test_a_drug_label_carrying_a_strength(home):
+    """"Norco 10/325" as a label would take the strength the reader reads after the name."""
+    path = home / "ontology/terminology/drugs.ttl"
+    path.write_text(path.read_text() + '\nterm:Naproxen skos:altLabel "Naprosyn 500 mg"@en .\n')
+    line = path.read_text().count("\n")
+    found = one(problems(home), "drug-label-strength")
+    assert found.startswith(f"ontology/terminology/drugs.ttl:{line}: term:Naproxen: the label "
+                            "'Naprosyn 500 mg' carries a strength")
+
+
 def test_an_edition_ending_before_it_starts(home):
     line = edit(home, CPMTG16, 'mtus:inForceUntil "2017-11-30"', 'mtus:inForceUntil "2015-11-30"')
     found = one(problems(home), "dates-backwards")

@@ -28,6 +28,11 @@ CASES = [
     ("ROS: Fever - no. Neck pain - denies.", ["Fever", "Neck pain"], [A, A]),
     ("Bowel or bladder changes - no.", ["Bowel or bladder changes"], [A]),
     ("The leg pain is gone.", ["leg pain"], [A]),
+    # what she does not have, however many words name it; a "but" ends it
+    ("She does not have radiating arm symptoms.", ["radiating", "arm symptoms"], [A, A]),
+    ("She does not have radiating leg pain but has numbness in the foot.",
+     ["radiating leg pain", "numbness"], [A, P]),
+    ("Bowel/bladder: nl.", ["Bowel/bladder"], [A]),
     # a labelled line opening in small letters after a full stop is a statement of its own
     ("pmhx neg for dm, no hx of neuropathy. pe 03/09/2021: r biceps 4/5", ["4/5"], [P]),
     ("no fever. exam: tender lumbar paraspinals", ["tender"], [P]),

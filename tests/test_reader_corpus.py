@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 442 documents of twenty-two authors.
+# fact kind -> (precision floor, recall floor), on the 458 documents of twenty-three authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -58,6 +58,14 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # one letter unreadable (no summary heading), 25 of 50 items, IMR overturn recall 3 of 13,
 # 1 negated fact read as present. Re-based with it: assessment recall 0.71, dose recall 0.81,
 # relief percent recall 0.59, response and sessions recall 0.71.
+# On 2026-12-05 (eighth session) heldout-r joined (16 documents in styles no set had: a passive-
+# voice summary, a decimal outline, three physicians who disagree, a saved HTML page, pleading
+# paper with line numbers, a problem-oriented note, dates and numbers in words, per-item lists
+# of facts for and against, a pharmacy profile, a UR reconsideration "Before:/Now:", a dictation
+# with its spoken punctuation left in; 10 IMR letters, 12 of 30 IMR items overturned; 50
+# items): first reading by commit e24d7ec, 2 documents unreadable, 18 of 44 items, IMR
+# overturn recall 62.5%, 2 negated facts read as present. The patterns learned from it (each
+# with tests of its own): 39 of 50, recall 83.3%, none negated. No floor moved.
 FLOORS = {
     "assessment": (0.73, 0.71),
     "diagnosis": (0.80, 0.78),
@@ -85,7 +93,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 442
+    assert len(gold_documents([CORPUS])) >= 458
 
 
 def test_no_document_is_lost(report):

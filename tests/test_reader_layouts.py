@@ -470,3 +470,18 @@ def test_a_ur_letter_deciding_per_item_in_words(decisions, actions):
                      f"Date of injury: 03/03/2019\n\n{decisions}CLINICAL SUMMARY\n{CASE}"
                      "BASIS FOR THE DECISIONS\nThe guideline supports it.\n")
     assert [i.outcome for i in letter.items] == actions
+
+
+def test_a_dictation_with_its_spoken_punctuation_left_in():
+    text = ("PR-2\nDATE OF EXAM: 10/20/2020\nSUBJECTIVE colon pain at the right elbow comma "
+            "worse with gripping period He denies numbness period\nnew paragraph He completed "
+            "a period of six weeks of therapy quote without change unquote period\n"
+            "ASSESSMENT colon\n1. Right lateral epicondylitis comma chronic period\n"
+            "PLAN colon\n1. Request MRI of the right elbow period\n")
+    cleaned = clean(decode(text.encode(), "r.txt"))
+    assert "SUBJECTIVE: pain at the right elbow, worse with gripping. He denies numbness." \
+        in cleaned.text
+    assert "a period of six weeks" in cleaned.text  # a word where no mark can stand
+    assert '" without change "' in cleaned.text and "ASSESSMENT:" in cleaned.text
+    at = cleaned.text.index(",")
+    assert text[cleaned.span(at, at + 1)[0]:].startswith(" comma")

@@ -64,6 +64,8 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("She now walks with a cane", None),
     ("he sleeps through the night now", None),  # sleep: relief, not a function regained
     ("She now takes it twice a day", None),
+    ('records report "no measurable change in muscle tension or pain"', "NoImprovement"),
+    ("without clinically meaningful change", "NoImprovement"),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

@@ -1531,3 +1531,40 @@ def test_a_scanned_abbreviation_in_capitals_with_l_for_i(kb):
                        b"1. MRl lumbar spine without contrast.\n", "r.txt", kb.terms)
     [request] = _of(read.extracted, "request")
     assert request.concept == TERM + "LumbarMRI"
+
+
+@pytest.mark.parametrize(("item", "concept"), [
+    # what a consultation is for names no service asked for
+    ("Psychiatric consultation, one visit, for medication management: the partial response to "
+     "sertraline raises the question of a dose change", "PsychiatricConsultation"),
+    ("Psychological evaluation, to assess his depression and his suitability for cognitive "
+     "behavioral therapy or a functional restoration program", "PsychologicalEvaluation"),
+    # a request's own "for" is no purpose: the operation is asked for
+    ("Referral to hand surgery and authorization for right carpal tunnel release",
+     "CarpalTunnelReleaseSurgery"),
+])
+def test_the_service_an_item_asks_for_not_what_it_is_for(kb, item, concept):
+    requests = _of(_facts(kb, "Chronic pain.", f"1. {item}."), "request")
+    assert concept in {r.concept.removeprefix(TERM) for r in requests}
+    assert not {"Sertraline", "CognitiveBehavioralTherapy"} & {
+        r.concept.removeprefix(TERM) for r in requests}
+
+
+def test_limb_symptoms_named_by_the_limb(kb):
+    [finding] = _of(_facts(kb, "Low back pain 5/10. Leg symptoms: none."), "finding",
+                    "RadicularSymptoms")
+    assert finding.props["present"] is False
+
+
+@pytest.mark.parametrize(("item", "days"), [
+    ("Functional restoration program x 160 hours", 20),
+    ("Functional restoration program, 160 hours / 4 weeks", 20),
+    ("functional restoration program, 80 hours (two weeks)", 10),
+    ("FRP 5 days/week x 2 weeks (80 hours)", 10),
+    ("Functional restoration program, 10 full-day sessions", 10),
+    ("FRP, 6 hours a day x 10 days", 10),
+    ("FRP, 60 hours", 8),  # part days: their full-day equivalent, rounded up
+])
+def test_a_program_is_asked_for_in_full_days(kb, item, days):
+    [request] = _of(_facts(kb, "Chronic pain.", f"1. {item}."), "request")
+    assert (request.props["quantity"], request.props["unit"]) == (days, MTUS + "Day")

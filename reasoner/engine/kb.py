@@ -21,6 +21,7 @@ from reasoner.engine.decide import Determination, decide
 from reasoner.engine.facts import CaseFacts, read_case
 from reasoner.engine.home import home
 from reasoner.errors import IncompleteCase, InputError, KnowledgeBaseError, Problem
+from reasoner.vocab import TERM
 
 
 def ontology_files(root: Path) -> list[Path]:
@@ -72,6 +73,8 @@ def _checked_program(index: Index, terms: terminology.Terminology,
     core = [t for name, src in sources.items() if name.endswith("mtus.ttl") for t in src.triples]
     vocab = lint.Vocabulary(core)
     findings = [str(f) for f in lint.lint(list(sources.values()), vocab, index)]
+    findings += [str(f) for f in lint.drug_label_strengths(
+        list(sources.values()), lambda iri: terms.is_a(iri, TERM + "Drug"))]
     compiler = Compiler(index, terms)
     try:
         program = compile_program(index, terms, compiler)

@@ -15,7 +15,7 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -429,6 +429,32 @@ def _iri_numbers(node: str) -> list[float]:
     tokens = node.rsplit("/", 1)[-1].split("-")
     return [float(tok) for i, tok in enumerate(tokens) if tok.isdigit() and i > 0 and (
         tokens[i - 1] in _IRI_CUES or (i + 1 < len(tokens) and tokens[i + 1] in _IRI_UNITS))]
+
+
+# Drug labels ------------------------------------------------------------------------------
+
+# A strength written into a drug's name ("Norco 10/325", "naproxen 500 mg"): the reader takes
+# a name's strength from the words after it, so a label that swallows them leaves the request
+# and the medication without their dose (a percentage names a product: "lidocaine 5% patch").
+_STRENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*(?:/\s*\d+(?:\.\d+)?|(?:mg|mcg|g|ml)\b)", re.I)
+_LABELS = (SKOS + "prefLabel", SKOS + "altLabel")
+
+
+def drug_label_strengths(sources: Sequence[Source],
+                         is_drug: Callable[[str], bool]) -> list[Finding]:
+    """Every label of a drug term that carries a strength."""
+    out = []
+    for src in sources:
+        for t in src.triples:
+            if t.predicate.value in _LABELS and is_drug(t.subject.value) and \
+                    _STRENGTH.search(text := t.object.value):
+                line = next((n for n, said in enumerate(src.text.splitlines(), 1)
+                             if f'"{text}"' in said), None)
+                out.append(Finding(
+                    src.name, line, t.subject.value, f"the label {text!r} carries a strength; "
+                    "the reader reads a strength from the text after a drug's name: label the "
+                    "drug without it", "drug-label-strength"))
+    return out
 
 
 # Imports ---------------------------------------------------------------------------------

@@ -314,6 +314,12 @@ def _rules() -> list[Any]:
         rule("never", _NEGATED, "FORWARD", [{"LOWER": "never"}], max_scope=3),
         rule("does not", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["does", "do", "did"]}},
                                                 {"LOWER": "not"}], max_scope=2),
+        # ... but what she does not have is a phrase of its own: "does not have radiating arm
+        # symptoms" (the short scope above ended at "radiating")
+        rule("does not have", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["does", "do", "did"]}}, {"LOWER": {"IN": ["not", "n't"]}},
+            {"LOWER": {"IN": ["have", "report", "describe", "endorse", "experience", "notice",
+                              "feel", "get"]}}]),
         # what the record does not show was not done, as far as a reviewer can tell: "The
         # physician did not record any sleep hygiene counseling"
         rule("did not record", _NEGATED, "FORWARD", [

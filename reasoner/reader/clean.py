@@ -69,8 +69,10 @@ _QUOTED = re.compile(r"[ \t]*(?:>[ \t]?)+[ \t]*(?=[A-Za-z\"'(\[\u201c])")
 
 
 def clean(text: str) -> Cleaned:
-    plain = _from_html(text)
-    if plain is not None:  # a saved web page: its text, each character mapped to its source
+    # a saved web page, or a dictation whose spoken punctuation was left in: its text, each
+    # character mapped to its source
+    plain = _from_html(text) or _undictated(text)
+    if plain is not None:
         cleaned = clean(plain[0])
         return Cleaned(cleaned.text, tuple(plain[1][i] for i in cleaned.offsets), text)
     lines = _without_gutter([(m.start(), m.group(0)) for m in re.finditer(r"[^\n\r\f]*", text)])
@@ -174,6 +176,41 @@ def _join(chars: list[str], offsets: list[int], nxt: str, at: int) -> None:
         return
     chars.append("\n")
     offsets.append(max(at - 1, 0))
+
+
+# Punctuation spoken into voice recognition and left as words: "SUBJECTIVE colon the patient
+# ... comma reported on 02/03/2020 period", "new paragraph", "quote ... unquote". A word is
+# read as its mark only in a dictated text (several "comma"s and "period"s) and where a mark
+# can stand ("a period of six weeks" is no full stop).
+_SPOKEN = re.compile(r"[ \t]+(?:(?P<comma>comma)|(?P<period>period|full stop)|(?P<colon>colon)|"
+                     r"(?P<semicolon>semicolon))(?=[ \t]*$|[ \t]+\S)|"
+                     r"(?P<paragraph>(?:^|[ \t]+)new (?:paragraph|line)[ \t]*)|"
+                     r"(?P<quote>\b(?:un)?quote\b)", re.I | re.M)
+_SPOKEN_MARK = {"comma": ",", "period": ".", "colon": ":", "semicolon": ";", "paragraph": "\n",
+                "quote": '"'}
+_NOT_A_MARK = re.compile(r"[ \t]+(?:of|in|for|from|to)\b", re.I)  # "period of", "colon in"
+
+
+def _undictated(text: str) -> tuple[str, list[int]] | None:
+    spoken = [m for m in _SPOKEN.finditer(text) if m.lastgroup != "quote" or "unquote" in
+              text.lower()]
+    if sum(m.lastgroup in ("comma", "period") for m in spoken) < 3:
+        return None
+    chars: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for said in spoken:
+        if said.lastgroup in ("period", "colon") and _NOT_A_MARK.match(text, said.end()):
+            continue
+        chars.extend(text[at:said.start()])
+        offsets.extend(range(at, said.start()))
+        mark = _SPOKEN_MARK[said.lastgroup or ""]
+        chars.append(mark)
+        offsets.append(said.start())
+        at = said.end()
+    chars.extend(text[at:])
+    offsets.extend(range(at, len(text)))
+    return "".join(chars), offsets
 
 
 # HTML, as a document saved from a web portal or an e-mail comes: tags, entities

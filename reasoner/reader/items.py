@@ -191,7 +191,9 @@ def _both_readings(name: str, lex: Lexicon) -> list[Match]:
 # "Psychiatric consultation for medication management", "consultation regarding surgery":
 # what follows 'for' names the purpose, not a second service; "authorization for" and "and"
 # go on to the service itself.
-_FOR_PURPOSE = re.compile(r"\b(?:for|to (?:treat|discuss|address|manage)|regarding|re)\b", re.I)
+# (not a request's own "for": "and authorization for right carpal tunnel release")
+_FOR_PURPOSE = re.compile(r"(?<!authorization )(?<!authorisation )(?<!request )(?<!approval )"
+                          r"\b(?:for|to (?:treat|discuss|address|manage)|regarding|re)\b", re.I)
 _GOES_ON = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?|and|with|plus|then|or)\b|[&+,;/]",
                       re.I)
 
@@ -241,15 +243,18 @@ def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
         gap = name[kept[-1].end:hit.start]
         # "Pain management consultation: evaluation and performance of a cervical ESI": what
         # a consultation's colon introduces is what the specialist is asked about
-        if hit.start >= kept[-1].end and re.match(r"\s*[:\u2013-]", gap) and \
-                lex.terms.is_a(kept[-1].term, T("SpecialistConsultation")):
+        if hit.start >= kept[-1].end and re.search(r"[:\u2013]|\s-\s", gap) and any(
+                lex.terms.is_a(k.term, T("SpecialistConsultation")) for k in kept):
             continue
         if hit.start >= kept[-1].end and (_WHEN.search(gap) or _SPECIALIST.match(
                 name, hit.end)) and not _GOES_ON.search(gap):
             continue
         if _ASKED_ABOUT.search(gap) and lex.terms.is_a(kept[-1].term, T("SpecialistConsultation")):
             continue  # "referral ... for a second opinion on surgical options (... or TKA)"
-        if hit.start >= kept[-1].end and _FOR_PURPOSE.search(gap) and not _GOES_ON.search(gap):
+        # (the purpose governs what follows it: "consultation, one visit, for medication
+        # management", not "X for Y, Z", where Z is another item)
+        if hit.start >= kept[-1].end and (purpose := _FOR_PURPOSE.search(gap)) and \
+                not _GOES_ON.search(gap, purpose.end()):
             if _REFERRAL.match(name, kept[-1].start) and not lex.terms.is_a(
                     hit.term, T("Drug")) and kept[-1].term == T("SpecialistConsultation"):
                 # "Referral for psychological evaluation": what is referred to (not "referral
@@ -415,7 +420,10 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     props["region"] = region.term if region else level_region(name)
     kind = lex.first(name, T("RequestType"))
     props["type"] = kind.term if kind else None
-    if (weekly := hours_a_week(name)) is not None:
+    if lex.terms.is_a(props["concept"] or "", T("FunctionalRestorationProgram")) and \
+            (days := program_days(name)) is not None:
+        props.update(quantity=float(days), unit=m("Day"))  # a program is counted in days
+    elif (weekly := hours_a_week(name)) is not None:
         # care given in hours: "home health aide 4 hours/day, 5 days/week x 8 weeks" asks for
         # 160 hours over 56 days; without a period the weekly figure is what is asked for
         days = requested_period(name)
@@ -528,6 +536,33 @@ _WEEKS = re.compile(r"\b" + _N + r"\s*(?:wks?|weeks?)\b", re.I)
 # Spinal levels name their region: "L4-5 and L5-S1" is lumbar.
 # Spinal levels name their region: "L4-5 and L5-S1 radiofrequency ablation" is lumbar.
 _LEVEL_REGION = {"C": T("CervicalSpine"), "L": T("LumbarSpine"), "S": T("LumbarSpine")}
+
+
+# A program's length: "10 full-day sessions", "20 days", "5 days a week for 2 weeks", "160
+# hours / 4 weeks", "80 hours (two weeks)", "x 160 hours"
+_PROGRAM_DAYS = re.compile(r"\b" + _N + r"\s*(?:full[- ]?)?days?\b"
+                           r"(?!\s*(?:a|per|/|each)\s*(?:wk|week))(?:\s*(?:sessions?|of))?", re.I)
+_DAYS_A_WEEK = re.compile(r"\b" + _N + r"\s*(?:full[- ]?)?days?\s*(?:a|per|/|each)\s*(?:wk|week)",
+                          re.I)
+_PROGRAM_HOURS = re.compile(r"\b(\d{2,3})\s*(?:hours?|hrs?|h)\b", re.I)
+# Hours a full program day holds: 160 hours are the 20 full days of the usual 4-week program,
+# and hours in part days count as their full-day equivalent, as the guideline counts them
+_PROGRAM_DAY_HOURS = 8
+
+
+def program_days(name: str) -> int | None:
+    """The full days a program request asks for, when its name says."""
+    weeks = _WEEKS.search(name)
+    if (per_week := _DAYS_A_WEEK.search(name)) and weeks:
+        return _number(per_week.group(1)) * _number(weeks.group(1))
+    if days := _PROGRAM_DAYS.search(name):
+        return _number(days.group(1))
+    if hours := _PROGRAM_HOURS.search(name):
+        total = int(hours.group(1))
+        if weeks and 5 <= total / (5 * _number(weeks.group(1))) <= 8:
+            return 5 * _number(weeks.group(1))  # full-time: five days a week
+        return -(-total // _PROGRAM_DAY_HOURS)
+    return None
 
 
 def _number(word: str) -> int:

@@ -146,7 +146,9 @@ _NONE = [
     r"\b(?:could ?n[o']t|did ?n[o']t|unable to) tolerate|"
     r"\bn[o']t (?:do|done) (?:much|anything)|\bdoes ?n[o']t touch it",
     r"\b(?:no|without|w/o) (?:any |much |a |real |significant |meaningful |appreciable |"
-    r"lasting |sustained |further |durable )*(?:change|difference|gain|effect)\b(?! (?:of|to)\b)",
+    r"lasting |sustained |further |durable |measurable |noticeable |discernible |objective |"
+    r"functional |clinical(?:ly)? (?:significant |meaningful |important )?|notable |clear |"
+    r"obvious )*(?:change|difference|gain|effect)\b(?! (?:of|to)\b)",
     # "none of which has produced lasting change", "neither has changed the arm symptoms"
     r"(?<!\] )\b(?:none|neither|nothing)\b[^.;\[\]]{0,50}?\b(?:chang\w*|difference|help\w*|"
     r"improv\w*|"
