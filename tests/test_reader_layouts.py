@@ -5,6 +5,8 @@ summary never includes the reviewer's reasons."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from reasoner.errors import InputError
@@ -485,3 +487,12 @@ def test_a_dictation_with_its_spoken_punctuation_left_in():
     assert '" without change "' in cleaned.text and "ASSESSMENT:" in cleaned.text
     at = cleaned.text.index(",")
     assert text[cleaned.span(at, at + 1)[0]:].startswith(" comma")
+
+
+def test_unclosed_html_comments_are_read_in_one_pass():
+    """Each "<!--" looked for its "-->" to the end of the page: 25,000 unclosed ones in a
+    100 kB letter took 15 s to clean."""
+    page = "<html><p>x</p><p>y</p><br><div>" + "<!--" * 25_000
+    started = time.process_time()
+    assert clean(page).text == "x\ny"
+    assert time.process_time() - started < 2.0
