@@ -33,6 +33,15 @@ CASES = [
     ("She does not have radiating leg pain but has numbness in the foot.",
      ["radiating leg pain", "numbness"], [A, P]),
     ("Bowel/bladder: nl.", ["Bowel/bladder"], [A]),
+    # a sign that says its own verdict keeps it past a comma; a list's denial still denies all
+    ("Tenderness, flexion limited to 40 degrees, a negative straight leg raise.",
+     ["Tenderness", "flexion limited", "straight leg raise"], [P, P, A]),
+    ("Flexion is limited to 40 degrees, and straight leg raise is negative bilaterally.",
+     ["Flexion is limited", "straight leg raise"], [P, A]),
+    ("Limited range of motion, tenderness and spasm: none.",
+     ["Limited range of motion", "tenderness", "spasm"], [A, A, A]),
+    ("Limited range of motion, tenderness and spasm all negative.",
+     ["Limited range of motion", "tenderness", "spasm"], [A, A, A]),
     # a labelled line opening in small letters after a full stop is a statement of its own
     ("pmhx neg for dm, no hx of neuropathy. pe 03/09/2021: r biceps 4/5", ["4/5"], [P]),
     ("no fever. exam: tender lumbar paraspinals", ["tender"], [P]),

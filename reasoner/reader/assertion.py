@@ -846,12 +846,38 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
         if found is not None and (_normal_before(doc, found.start) or any(
                 s < found.start < e or found.start < s < found.end for s, e in overlapping)):
             out.append(Assertion.ABSENT)
+        elif found is not None and _verdict_of_its_own(doc, found):
+            out.append(Assertion.PRESENT)
         else:
             out.append(_assertion(found) if found is not None else Assertion.PRESENT)
     return out
 
 
 _NORMAL = {"intact", "full", "normal", "symmetric", "unremarkable"}
+# Words by which a mention says its own verdict: "flexion limited", "decreased sensation"
+_OWN_VERDICT = {"limited", "restricted", "reduced", "decreased", "diminished", "positive",
+                "tender", "weak", "lacking", "lacks", "painful"}
+
+
+def _verdict_of_its_own(doc: Any, found: Any) -> bool:
+    """A mention that says its own verdict is not denied by a negation after it, past a comma:
+    that one is said of the next sign ("flexion limited to 40 degrees, a negative straight leg
+    raise", "flexion is limited to 40 degrees, and straight leg raise is negative")."""
+    if not found._.is_negated or not any(t.lower_ in _OWN_VERDICT for t in found):
+        return False
+    denials = [m for m in found._.modifiers if m.category == _NEGATED]
+    # (a sign's verdict, not a list's denial: "Limited motion, tenderness and spasm: none")
+    return bool(denials) and all(
+        m.modifier_span[0] >= found.end and any(
+            t.text in (",", ";") for t in doc[found.end:m.modifier_span[0]]) and any(
+            t.lower_ in _SIGN_VERDICTS for t in doc[m.modifier_span[0]:m.modifier_span[1]])
+        and not any(t.lower_ in ("all", "each", "both")
+                    for t in doc[max(m.modifier_span[0] - 1, 0):m.modifier_span[1]])
+        for m in denials)
+
+
+_SIGN_VERDICTS = {"negative", "neg", "normal", "intact", "unremarkable", "full", "symmetric",
+                  "symmetrical", "wnl", "nl", "-"}
 
 
 def _normal_before(doc: Any, start: int) -> bool:
