@@ -1568,3 +1568,25 @@ def test_limb_symptoms_named_by_the_limb(kb):
 def test_a_program_is_asked_for_in_full_days(kb, item, days):
     [request] = _of(_facts(kb, "Chronic pain.", f"1. {item}."), "request")
     assert (request.props["quantity"], request.props["unit"]) == (days, MTUS + "Day")
+
+
+@pytest.mark.parametrize(("said", "present"), [
+    ("Decreased light touch over the dorsum of the left foot.", True),
+    ("Pinprick reduced over the top of the right foot.", True),
+    ("Light touch was reduced over the right lateral foot.", True),
+    ("No decreased pinprick.", False),
+])
+def test_sensation_found_reduced_named_by_its_modality(kb, said, present):
+    [finding] = _of(_facts(kb, said), "finding", "DermatomalSensoryLoss")
+    assert finding.props["present"] is present
+
+
+@pytest.mark.parametrize(("said", "present"), [
+    ("She walks with a borrowed cane.", True),
+    ("Ambulating 150 ft with a front-wheeled walker.", True),
+    ("Antalgic gait with a single-point cane.", True),
+    ("She no longer uses a cane.", False),
+])
+def test_walking_with_a_device(kb, said, present):
+    found = _of(_facts(kb, said), "finding", "AmbulatesWithAssistiveDevice")
+    assert [f.props["present"] for f in found] == [present]

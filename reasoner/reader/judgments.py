@@ -71,6 +71,15 @@ _PRESENT: dict[str, list[str]] = {
         r"\b(?:difficulty|trouble|unable|cannot|can't)\s+(?:\w+\s+){0,2}?(?:getting\s+(?:in|"
         r"out)|stepping\s+(?:in|out)|transfer\w*|standing\s+up|rising)\b",
     ],
+    # (and the device itself: "walks with a borrowed cane", "ambulating 150 ft with a
+    # front-wheeled walker"; not a wheelchair, which carries rather than aids walking)
+    "AmbulatesWithAssistiveDevice": [
+        r"\b(?:uses?|using|used|walks?|walking|walked|ambulat\w*|gets around|relies on|needs?|"
+        r"requires?)\s+(?:\d+\s*(?:ft|feet|meters|m|yards)\s+)?(?:with\s+)?(?:a|an|the|his|her|"
+        r"their)\s+(?:[\w-]+\s+){0,2}?(?:walker|cane|crutch(?:es)?|rollator)\b",
+        r"\b(?:gait|antalgic gait)\s+with\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:walker|cane|"
+        r"crutch(?:es)?|rollator)\b",
+    ],
     "FacetMediatedPain": [
         # "tenderness over the L4-L5 and L5-S1 facet joints bilaterally", "pain on lumbar
         # extension and extension-rotation"
