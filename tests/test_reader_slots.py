@@ -1590,3 +1590,24 @@ def test_sensation_found_reduced_named_by_its_modality(kb, said, present):
 def test_walking_with_a_device(kb, said, present):
     found = _of(_facts(kb, said), "finding", "AmbulatesWithAssistiveDevice")
     assert [f.props["present"] for f in found] == [present]
+
+
+@pytest.mark.parametrize(("said", "concept", "present"), [
+    ("Neuro exam: no deficits.", "NeurologicalFinding", False),
+    ("Neuro intact in the LEs.", "NeurologicalFinding", False),
+    ("A normal neurologic examination.", "NeurologicalFinding", False),
+    ("There does not appear to be any focal neurological deficit.", "NeurologicalFinding",
+     False),
+    ("Neuro deficit - none.", "NeurologicalFinding", False),
+    ("Myotomes 5/5.", "MotorWeakness", False),
+    ("Heel and toe walk normal.", "MotorWeakness", False),
+    # another grade said: not full strength
+    ("Strength 5/5 except left EHL 4/5.", "MotorWeakness", True),
+])
+def test_a_normal_neurological_examination_however_said(kb, said, concept, present):
+    found = _of(_facts(kb, said), "finding", concept)
+    assert [f.props["present"] for f in found] == [present]
+
+
+def test_no_new_deficit_is_no_normal_examination(kb):
+    assert not _of(_facts(kb, "No new neurological deficit."), "finding", "NeurologicalFinding")

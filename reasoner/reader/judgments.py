@@ -123,6 +123,32 @@ _PRESENT: dict[str, list[str]] = {
     ],
 }
 _ABSENT: dict[str, list[str]] = {
+    # a normal neurological examination, however said: "Neuro exam: no deficits", "neuro
+    # intact in the LEs", "a normal neurologic examination", "Neuro deficit - none", "There
+    # does not appear to be any focal neurological deficit" (not "no new deficit": an old one)
+    "NeurologicalFinding": [
+        r"\bneuro(?:logic(?:al)?|logically)?\s+(?:exam(?:ination)?\s*)?(?:is\s+|was\s+|:\s*)?"
+        r"(?:intact|normal|non-?focal|unremarkable|within normal limits|wnl|grossly intact)\b",
+        r"\b(?:normal|non-?focal|unremarkable|intact)\s+neuro(?:logic(?:al)?)?\s+"
+        r"(?:exam(?:ination)?|status|findings)\b",
+        r"\bno\s+(?:focal\s+|objective\s+|motor\s+or\s+sensory\s+)?neuro(?:logic(?:al)?)?\s+"
+        r"deficits?\b|\bneuro(?:logic(?:al)?)?\s+(?:exam(?:ination)?\s*)?:?\s*no\s+(?:focal\s+)?"
+        r"deficits?\b",
+        r"\bneuro(?:logic(?:al)?)?\s+deficits?\s*(?:[:-]+|was|were|is)?\s*(?:none|absent|"
+        r"negative)\b",
+        r"\bnot\s+(?:appear\s+to\s+)?(?:be|have|show)\s+any\s+(?:focal\s+)?neurolog\w*\s+"
+        r"deficits?\b",
+    ],
+    # full strength said by the muscles tested (not where another grade is given: "5/5 except
+    # left EHL 4/5")
+    "MotorWeakness": [
+        r"\b(?:motor|strength|myotomes?|power|APB|EHL|FHL|tibialis anterior|gastrocs?|"
+        r"gastrocnemius|quadriceps|quads|hamstrings|deltoids?|biceps|triceps|grip|"
+        r"dorsiflexion|plantar ?flexion|(?:hip |knee |ankle |wrist |elbow )?(?:flexors?|"
+        r"extensors?|abductors?))\b[^.;]{0,30}?(?<![\d/])5/5\b",
+        r"\b(?:heel|toe)(?:\s+and\s+(?:heel|toe))?\s+walk(?:ing)?\s+(?:was\s+|were\s+|is\s+|"
+        r"are\s+)?(?:normal|intact|strong|symmetric|without difficulty)\b",
+    ],
     "Homebound": [
         # leaving home on one's own: "drives himself to appointments", "drives short distances",
         # "she drives to appointments and shops", "walks with a cane outdoors" (not "his wife
@@ -179,6 +205,7 @@ _COMPILED = {(concept, present): [re.compile(p, _I) for p in patterns]
              for concept, patterns in table.items()}
 # Cheap test first: most sentences speak of none of these.
 _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|agrees|help|"
+                   r"neuro|5/5|heel|toe|"
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
@@ -189,6 +216,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
 # Concepts whose absence is told by what the worker does ("drives to appointments", "independent
 # in self-care"): a denial or someone else doing it takes the telling back ("no longer drives",
 # "his wife drives to the store").
+_WEAKER = re.compile(r"(?<![\d/])[0-4][+-]?/5\b|\b5-/5\b|\bweak")
 _TOLD_BY_DOING = {TERM + "Homebound", TERM + "SignificantFunctionalLoss"}
 _BY_OTHERS = re.compile(r"\b(?:husband|wife|spouse|partner|sister|brother|mother|father|"
                         r"daughter|son|family|friend|neighbou?r|aide|caregiver)\b", _I)
@@ -203,6 +231,8 @@ def judgments(sentence: str) -> list[Judgment]:
         return []
     found = []
     for (concept, present), patterns in _COMPILED.items():
+        if concept == "MotorWeakness" and _WEAKER.search(sentence):
+            continue  # a grade below full said too
         for pattern in patterns:
             said = pattern.search(sentence)
             if said and not _hoped(sentence, said.start()) and not (
