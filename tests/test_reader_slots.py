@@ -1082,7 +1082,8 @@ def test_judgments_read_from_context(sentence, concept, present):
     from reasoner.reader.judgments import judgments
     expected = [(concept, present)] if concept else []
     if "with a cane" in sentence:  # a cane is a limit of walking, and outdoors is not homebound
-        expected = [("MobilityLimitation", True), *expected]
+        expected = [("MobilityLimitation", True), ("AmbulatesWithAssistiveDevice", True),
+                    *expected]
     assert [(j.concept.removeprefix(TERM), j.present) for j in judgments(sentence)] == expected
 
 
