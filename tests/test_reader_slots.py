@@ -1612,3 +1612,14 @@ def test_a_normal_neurological_examination_however_said(kb, said, concept, prese
 
 def test_no_new_deficit_is_no_normal_examination(kb):
     assert not _of(_facts(kb, "No new neurological deficit."), "finding", "NeurologicalFinding")
+
+
+@pytest.mark.parametrize(("said", "present"), [
+    ("Her PHQ-9 score was 13.", True),
+    ("A Beck Depression Inventory-II score of 27.", True),
+    ("PHQ-9 4 and GAD-7 3 on 04/23/2024.", False),
+    ("A PHQ-9 of 6.", None),  # mild: authors read it both ways
+])
+def test_psychological_symptoms_told_by_mood_screen_scores(kb, said, present):
+    found = _of(_facts(kb, said), "finding", "PsychologicalSymptoms")
+    assert [f.props["present"] for f in found] == ([] if present is None else [present])

@@ -205,7 +205,7 @@ _COMPILED = {(concept, present): [re.compile(p, _I) for p in patterns]
              for concept, patterns in table.items()}
 # Cheap test first: most sentences speak of none of these.
 _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|agrees|help|"
-                   r"neuro|5/5|heel|toe|"
+                   r"neuro|5/5|heel|toe|phq|gad|bdi|beck|bai\b|"
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
@@ -229,7 +229,7 @@ def judgments(sentence: str) -> list[Judgment]:
     """Each judgment the sentence documents, present or absent; none in a plan or a hope."""
     if not _GATE.search(sentence):
         return []
-    found = []
+    found = _screened(sentence)
     for (concept, present), patterns in _COMPILED.items():
         if concept == "MotorWeakness" and _WEAKER.search(sentence):
             continue  # a grade below full said too
@@ -244,6 +244,31 @@ def judgments(sentence: str) -> list[Judgment]:
     # a denial said of a concept outweighs its affirmation in one sentence ("not motivated")
     denied = {j.concept for j in found if not j.present}
     return [j for j in found if not j.present or j.concept not in denied]
+
+
+# A mood screen's score: "PHQ-9 was 12", "a Beck Depression Inventory-II score of 27", "GAD-7
+# 3". In the screen's moderate band or above the worker has psychological symptoms; in its
+# minimal band none; a mild score says neither (authors read "a PHQ-9 of 6" both ways). Cut
+# points as the instruments publish them: (minimal below, moderate from).
+_SCREENS = ((r"PHQ-?9", 5, 10), (r"GAD-?7", 5, 10),
+            (r"BDI(?:-?II)?|Beck Depression Inventory(?:-?II)?", 14, 20),
+            (r"BAI|Beck Anxiety Inventory", 8, 16))
+_SCORED = [(re.compile(r"\b(?:" + name + r")\b(?:\s+(?:total\s+)?score)?\s*(?:was|is|of|at|"
+                       r"=|:|-)?\s*(?:a\s+score\s+of\s+)?(\d{1,2})\b(?![/.]\d|\s*(?:%|mg))", _I),
+            minimal, moderate) for name, minimal, moderate in _SCREENS]
+
+
+def _screened(sentence: str) -> list[Judgment]:
+    """Psychological symptoms told by the scores of mood screens: present when any score is
+    moderate or above, absent when every score told is minimal."""
+    scores = [(int(m.group(1)), minimal, moderate, m.span())
+              for pattern, minimal, moderate in _SCORED for m in pattern.finditer(sentence)]
+    high = [span for score, _, moderate, span in scores if score >= moderate]
+    if high:
+        return [Judgment(TERM + "PsychologicalSymptoms", True, *high[0])]
+    if scores and all(score < minimal for score, minimal, _, _ in scores):
+        return [Judgment(TERM + "PsychologicalSymptoms", False, *scores[0][3])]
+    return []
 
 
 def _denied(sentence: str, start: int) -> bool:
