@@ -33,6 +33,8 @@ CASES = [
     ("She does not have radiating leg pain but has numbness in the foot.",
      ["radiating leg pain", "numbness"], [A, P]),
     ("Bowel/bladder: nl.", ["Bowel/bladder"], [A]),
+    ("Neither Hoffmann sign nor clonus present.", ["Hoffmann sign", "clonus"], [A, A]),
+    ("Neither numbness nor weakness is reported.", ["numbness", "weakness"], [A, A]),
     # a sign that says its own verdict keeps it past a comma; a list's denial still denies all
     ("Tenderness, flexion limited to 40 degrees, a negative straight leg raise.",
      ["Tenderness", "flexion limited", "straight leg raise"], [P, P, A]),

@@ -496,3 +496,31 @@ def test_unclosed_html_comments_are_read_in_one_pass():
     started = time.process_time()
     assert clean(page).text == "x\ny"
     assert time.process_time() - started < 2.0
+
+
+@pytest.mark.parametrize("decisions", [
+    "1) Lumbar MRI\nDecision: Upheld\nReasons: no red flags.\n\n2) Naproxen 550 mg #60\n"
+    "Decision: Overturned\nReasons: it helps.\n",
+    "A. Lumbar MRI\nDecision: Upheld\nRationale: no red flags.\nB. Naproxen 550 mg #60\n"
+    "Decision: Overturned\nRationale: it helps.\n",
+    "Disputed Service: Lumbar MRI\nOutcome: Upheld\nBasis: no red flags.\n"
+    "Disputed Service: Naproxen 550 mg #60\nOutcome: Overturned\nBasis: it helps.\n",
+])
+def test_a_decision_label_under_each_item_is_not_an_item(decisions):
+    letter = _letter("INDEPENDENT MEDICAL REVIEW\nFINAL DETERMINATION\nCase No. CM24-0000001\n"
+                     "Treatment(s) in Dispute Listed Below:\n  A. Lumbar MRI\n  B. Naproxen 550 mg "
+                     "#60\n"
+                     f"CLINICAL CASE SUMMARY\n{CASE}\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+                     "The Final Determination was based on decisions for the disputed "
+                     f"items/services set forth below:\n\n{decisions}")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+
+
+def test_items_named_by_their_codes_with_the_determination_under_each():
+    letter = _letter("PACIFIC REVIEW SERVICES\nUtilization Review Determination\nDate of injury: "
+                     "03/03/2019\n\nITEMS REVIEWED\n\n[72148] Lumbar MRI\nDetermination: Certified "
+                     "as requested\n\n[J1885] Ketorolac injection\nDetermination: Non-certified\n\n"
+                     f"CLINICAL INFORMATION REVIEWED\n{CASE}\nBASIS\nThe guideline supports it.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "certified"), ("Ketorolac injection", "non-certified")]

@@ -1623,3 +1623,11 @@ def test_no_new_deficit_is_no_normal_examination(kb):
 def test_psychological_symptoms_told_by_mood_screen_scores(kb, said, present):
     found = _of(_facts(kb, said), "finding", "PsychologicalSymptoms")
     assert [f.props["present"] for f in found] == ([] if present is None else [present])
+
+
+def test_a_reviewers_claim_quoted_after_a_clause_is_no_fact(kb):
+    said = ('The utilization review physician, in the non-certification of 01/22/2020, stated '
+            'that the patient "continues to report radiating leg symptoms". The pain does not '
+            'radiate past the buttocks.')
+    found = _of(_facts(kb, said), "finding", "RadicularSymptoms")
+    assert [f.props["present"] for f in found] == [False]

@@ -310,6 +310,9 @@ def _rules() -> list[Any]:
         rule("(+)", _NEGATED, "TERMINATE", [{"ORTH": "("}, {"ORTH": {"IN": ["+", "pos"]}},
                                             {"ORTH": ")"}]),
         rule("denies", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["denies", "denied", "denying"]}}]),
+        # "Neither Hoffmann sign nor clonus present", "neither numbness nor weakness"
+        rule("neither", _NEGATED, "FORWARD", [{"LOWER": "neither"}], max_scope=12),
+        rule("nor", _NEGATED, "FORWARD", [{"LOWER": "nor"}], max_scope=6),
         # "she has never smoked", "does not smoke": the habit's verb is the mention itself
         rule("never", _NEGATED, "FORWARD", [{"LOWER": "never"}], max_scope=3),
         rule("does not", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["does", "do", "did"]}},

@@ -162,8 +162,9 @@ _REFINED_BY_REGION = frozenset(cls for cls, _ in _REGION_REFINE)
 _QUOTED_REVIEW = re.compile(
     r"\b(?:utilization review|UR|peer review|(?:the )?(?:prior |previous )?reviewer|denial|"
     r"non-?certification)(?:'s)?(?: (?:report|letter|decision|determination|physician|"
-    r"reviewer|rationale))?[^.\"\u201c]{0,40}?\b(?:states?|stated|wrote|writes|noted|notes|"
-    r"said|says|reads?|opined|concluded|reasoned)\b[^\"\u201c]{0,12}?[\"\u201c]"
+    r"reviewer|rationale))?[^.\"\u201c]{0,80}?\b(?:states?|stated|wrote|writes|noted|notes|"
+    r"said|says|reads?|opined|concluded|reasoned|claimed|asserted)\b[^.\"\u201c]{0,30}?"
+    r"[\"\u201c]"
     r"(?P<quote>[^\"\u201d]{1,2000})[\"\u201d]", re.I)
 
 

@@ -249,7 +249,10 @@ _STATED_ALONE = re.compile(r"^[ \t]*(?P<name>(?:[^\n.:]|(?<=\d)\.(?=\d)){3,120}?
                            r"(?P<not>not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?\.?"
                            r"[ \t]*$", _I)
 # The name may hold a colon itself ("Compounded cream: ketoprofen 10%, ...: Upheld").
-_ITEM_HEAD = re.compile(r"^(?P<name>[^\n]{2,200}?)\s*:\s*" + _OUTCOME + r"\s*$", _I)
+# (not a decision's own label: "Decision: Overturned" under the item's line)
+_ITEM_HEAD = re.compile(r"^(?![ \t]*(?:decision|outcome|determination|result|finding|answer|action|"
+                        r"status|imr decision)[ \t]*:)(?P<name>[^\n]{2,200}?)\s*:\s*" + _OUTCOME
+                        + r"\s*$", _I)
 
 
 def _final_determination(text: str):

@@ -167,7 +167,8 @@ _ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)]|" + _O
                         r"\[?(?:item|issue|question|disputed (?:service|item|treatment|"
                         r"request)|requested (?:service|treatment)|service|treatment|"
                         r"requested(?=[ \t]*:)|request)"
-                        r"(?:\(s\)|s)?\b(?:[ \t]+(?:in dispute|at issue|under review|requested))?"
+                        r"(?P<plural>\(s\)|s)?\b(?:[ \t]+(?:in dispute|at issue|under review|"
+                        r"requested))?"
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
                         r"[ \t]*[:.)\]\-\u2013]?[ \t]*(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
 _DECISION_LINE = re.compile(r"^[ \t*#]*(?:outcome|decision|determination|result|answer|finding|"
@@ -182,7 +183,10 @@ _BLOCK = 3000  # characters: an item's block, its facts for and against before i
 def _field_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
     found: list[Found] = []
     heads = [head for head in _ITEM_LINE.finditer(text)
-             if not (_DECISION_LINE.match(head.group()) or
+             # (a line that introduces a list: "Treatment(s) in Dispute Listed Below:")
+             # or heads a section: "ITEMS REVIEWED", "Services requested"
+             if not (_DECISION_LINE.match(head.group()) or head.group("name").endswith(":") or
+                     (head.group("plural") and len(head.group("name").split()) <= 2) or
                      # ("REQUEST 1 of 4" heads the block whose "Service requested:" names it)
                      re.fullmatch(r"[#\d\s]*(?:of\s+\d{1,2})?\W*", head.group("name")))]
     for n, head in enumerate(heads):
@@ -219,7 +223,8 @@ def _regarding(text: str, decide: Decide = outcome_of) -> list[Found]:
 # A numbered item whose decision is on the lines under it, the last one standing: "(1) TENS
 # unit, purchase.\n    Before: non-certified.\n    Now: MODIFIED on reconsideration ..."
 # (cleaning took the indentation: the lines up to the next number, a few at most)
-_NUMBER = r"[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)])[ \t]+"
+# ("1)", "(2)", "A.", "[64721]": a number, a letter or the service's code)
+_NUMBER = r"[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)]|[A-H][.)]|\[[^\]\n]{1,24}\])[ \t]+"
 _NUMBERED = re.compile(r"^" + _NUMBER + r"(?P<name>[^\n]{3,160}?)[ \t.]*$"
                        r"(?P<block>(?:\n(?!" + _NUMBER + r")[^\n]+){1,4})", _I)
 _UNDER = re.compile(r"^[ \t]*[A-Za-z][\w /'-]{0,30}:[ \t]*(?P<said>[^\n]+)$", _I)
