@@ -524,3 +524,19 @@ def test_items_named_by_their_codes_with_the_determination_under_each():
                      f"CLINICAL INFORMATION REVIEWED\n{CASE}\nBASIS\nThe guideline supports it.\n")
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Lumbar MRI", "certified"), ("Ketorolac injection", "non-certified")]
+
+
+def test_items_listed_as_item_n_of_m_and_decided_under_imr_issues():
+    letter = _letter("Independent Medical Review\nFinal Determination Letter\nIMR Case Number: "
+                     "CM23-0000001\n\nTreatment(s) in Dispute Listed Below:\n  Item 1 of 2: Lumbar "
+                     "MRI\n  Item 2 of 2: Naproxen 550 mg #60\n\nCASE SUMMARY\n" + CASE +
+                     "\nIMR ISSUES, DECISIONS AND RATIONALES\n\n"
+                     "Item 1 of 2: Lumbar MRI -- Upheld.\n"
+                     "Guideline: MTUS ACOEM, Low Back.\nReasoning: no red flags were found.\n\n"
+                     "Item 2 of 2: Naproxen 550 mg #60 -- Overturned.\n"
+                     "Guideline: MTUS.\n"
+                     "Reasoning: it helps.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+    assert "forklift driver" in letter.summary_text
+    assert "Reasoning" not in letter.summary_text and "red flags were" not in letter.summary_text

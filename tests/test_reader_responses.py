@@ -209,3 +209,15 @@ def test_a_title_names_a_course_but_tells_nothing_of_it(kb):
             "12/01/2025 - 02/27/2026.\n\nPLAN:\n1. Chiropractic manipulation 1x6.\n")
     facts = _case(kb, text)
     assert {c.sessions for c in facts.courses} <= {12, None}
+
+
+def test_a_drugs_use_measured_is_the_injections_response_not_the_drugs(kb):
+    text = ("PROGRESS REPORT\n\nDOS: 12/13/2022\n\nA right L5-S1 transforaminal epidural steroid "
+            "injection on 06/09/2022 gave 50-60% relief for 3 weeks; the note of 07/21/2022 "
+            "records that his work restrictions, his Norco use and his walking tolerance were "
+            "unchanged. Physical therapy gave good relief and he still could not bend.\n\n"
+            "PLAN:\n1. Lidoderm 5% patch #30.\n")
+    courses = {c.concept.removeprefix(TERM): c for c in _case(kb, text).courses}
+    assert "HydrocodoneAcetaminophen" not in courses or courses[
+        "HydrocodoneAcetaminophen"].response is None
+    assert "PhysicalTherapy" in courses  # "could not" of the past is no plan

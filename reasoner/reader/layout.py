@@ -92,7 +92,8 @@ def _with_outcomes(letter: Letter, decided: list[Item]) -> Letter:
     return Letter(letter.layout, letter.cleaned, letter.summary, items, letter.header)
 
 
-_ENUMERATOR = re.compile(r"^(?:[-\u2022*]|\(?(?:[A-Ha-h]|\d{1,2})[.)])[ \t]+")
+# ("of 3: RFA R L4-5": what a list's "Item 1 of 3:" leaves after its marker)
+_ENUMERATOR = re.compile(r"^(?:[-\u2022*]|\(?(?:[A-Ha-h]|\d{1,2})[.)]|of\s+\d{1,2}\s*:)[ \t]+")
 
 
 def _unnumbered(item: Item) -> Item:
@@ -173,7 +174,9 @@ _REVIEWER_LINE = re.compile(
     r"^[ \t]*(?:Decision rationale|Rationale(?: for the decision)?|Explanation|Reviewer'?s? "
     r"(?:determination|decision|rationale|analysis)|Guidelines? (?:relied|applied|used)|"
     r"(?:MAXIMUS|Claims Administrator) guideline|Medical Treatment Guideline|DISPUTED ITEM|"
-    r"Determination|Decision|Standard applied|Basis for (?:the )?decision)\b[^\n]{0,40}?[:\-]",
+    r"Determination|Decision|Standard applied|Basis for (?:the )?decision|Reasoning|"
+    r"(?:Clinical )?Basis|Weighing|Guidelines? (?:cited|relied upon)|Guideline)\b"
+    r"[^\n]{0,40}?[:\-]",
     re.I | re.M)
 
 
@@ -386,7 +389,8 @@ def _decided_in_order(text: str, start: int, items: list[Item]) -> list[Item]:
 
 
 # A list item's marker: "-", "A.", "1)", "#2", "Item 1", "Issue #2:"
-_MARK = r"(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?|(?:Item|Issue)\s*#?\d{1,2}\b[.:)]?)"
+_MARK = (r"(?:[-*\u2022]|\(?[A-Za-z0-9]{1,2}[.)]|#\d+[.)]?|(?:Item|Issue)\s*#?\d{1,2}\b"
+         r"(?:\s+of\s+\d{1,2})?[.:)]?)")
 _MARKER = re.compile(rf"\s*{_MARK}\s")
 
 
@@ -396,7 +400,7 @@ _DECISIONS_HEADING = r"^\s*(?:THE )?(?:DECISIONS?|DETERMINATIONS?)\b[A-Z ,]*:?[ 
 
 def _professional_review(text: str):
     ends = [r"^\s*DOCUMENTS REVIEWED", r"^\s*MEDICAL TREATMENT GUIDELINE", r"^\s*DETERMINATION",
-            r"^\s*RATIONALE", _ISSUES]
+            r"^\s*RATIONALE", r"^\s*IMR ISSUES,? DEC[I1l]S[I1l]ONS", _ISSUES]
     summary = _summary(text, _SUMMARY_HEADING, ends)
     issue_start = _after(_ISSUES + ":?", text)
     if issue_start is None:

@@ -399,10 +399,19 @@ _REDUCED_AFTER = re.compile(r"\s*(?:use|intake|consumption|dose|dosage)?\s*(?:ha
                             r"dropped|tapered|lowered|from \w+ (?:tablets?|pills?|a day))\b", _I)
 
 
+# ... or named as the use measured, whatever became of it: "his work restrictions, his Norco
+# use and his walking tolerance were unchanged" (the injection's response, not the drug's)
+_USE_AFTER = re.compile(r"\s+(?:use|usage|intake|consumption|requirements?)\b", _I)
+_USE_BEFORE = re.compile(r"\b(?:use|usage|intake|consumption) of\s+(?:his\s+|her\s+|the\s+)?$",
+                         _I)
+
+
 def reduced(text: str, start: int, end: int) -> bool:
-    """Whether the name at text[start:end] is the measure of a cut in medication."""
+    """Whether the name at text[start:end] is the measure of medication use (a cut in it, or
+    its use told as a measure of another treatment's effect)."""
     return bool(_REDUCED.search(text[max(0, start - 40):start])
-                or _REDUCED_AFTER.match(text, end))
+                or _REDUCED_AFTER.match(text, end) or _USE_AFTER.match(text, end)
+                or _USE_BEFORE.search(text[max(0, start - 30):start]))
 
 
 def inside(text: str, start: int) -> bool:
