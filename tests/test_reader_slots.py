@@ -948,6 +948,12 @@ def test_a_title_is_not_an_abbreviation(kb):
     ("If psychology clears him, a trial will be scheduled.", None, None),
     ("He has no psychiatric history.", None, None),
     ("No psychological evaluation has been performed before the fusion.", None, None),
+    # the clearance an order waits for is its condition, not a clearance given
+    ("[63650] Spinal cord stimulator trial, percutaneous -- x1 (after psychological "
+     "clearance)", None, None),
+    ("Psychological clearance obtained 12/09/2024 for the SCS trial.", "PsychologicalClearance",
+     True),
+    ("SCS trial pending psych clearance.", "PsychologicalClearance", False),
 ])
 def test_psychological_clearance(sentence, concept, present):
     from reasoner.reader.confirmations import clearances

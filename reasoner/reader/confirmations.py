@@ -63,7 +63,13 @@ class Confirmed(NamedTuple):
 # with realistic expectations", "no untreated psychiatric disorder"; or that it has not
 # cleared the worker: "not an appropriate candidate", "has not yet taken place", "pending".
 _PSYCH = re.compile(r"\b(?:psycholog\w*|psychiatr\w*|psych)\b", re.I)
-_CLEARED = re.compile(r"\b(?:(?:was |were |been |is |psychologically )?cleared|clearance|"
+# (the noun says a clearance was given only with a word that gives it: "clearance obtained",
+# "has psychological clearance"; "(after psychological clearance)" on an order is its condition)
+_CLEARED = re.compile(r"\b(?:(?:was |were |been |is |psychologically )?cleared|"
+                      r"clearance\s+(?:was\s+|has\s+been\s+|is\s+)?(?:obtained|given|granted|"
+                      r"received|documented|on file|completed|provided)|(?:has|had|obtained|"
+                      r"received|with|got)\s+(?:a\s+|the\s+)?(?:psychological\s+|psychiatric\s+|"
+                      r"psych\s+)?clearance|"
                       r"(?:an? )?(?:appropriate|good|suitable|acceptable|reasonable) candidate|"
                       r"realistic expectations|no (?:untreated|active|significant|major|"
                       r"uncontrolled) (?:\w+ )?(?:psychiatric|psychological|mental)|"
