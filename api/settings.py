@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.limits import (
@@ -15,6 +15,8 @@ from api.limits import (
 from reasoner.store.embedded import DEFAULT_PATH, Store
 from reasoner.store.protocol import GraphStore
 from reasoner.store.remote import RemoteStore
+
+MIN_API_KEY_CHARS = 16  # a shorter key is guessable
 
 MEMORY = ":memory:"
 
@@ -69,7 +71,17 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None,
         description="When set, writes (POST /v1/reason storing its result) need this key in "
-                    "the X-API-Key header.")
+                    f"the X-API-Key header; at least {MIN_API_KEY_CHARS} characters.")
+
+    @field_validator("api_key")
+    @classmethod
+    def _a_key_that_protects(cls, key: SecretStr | None) -> SecretStr | None:
+        # An empty key set by mistake (MTUS_API_KEY=) was matched by an empty X-API-Key
+        # header: the server looked protected and was not. A short key is guessable.
+        if key is not None and len(key.get_secret_value().strip()) < MIN_API_KEY_CHARS:
+            raise ValueError(f"MTUS_API_KEY must be at least {MIN_API_KEY_CHARS} characters "
+                             "(unset it to run without a key)")
+        return key
 
     def open_store(self) -> GraphStore:
         limits: dict[str, Any] = {"timeout": self.sparql_timeout_seconds,

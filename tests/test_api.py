@@ -181,12 +181,12 @@ def test_unexpected_failure_is_500_without_traceback(kb, seed_turtle):
 
 
 def test_storing_needs_the_api_key_when_one_is_set(make_client, seed_turtle):
-    client = make_client(api_key="s3cret")
+    client = make_client(api_key="s3cret-key-of-20-chars")
     assert_error(client.post("/v1/reason", content=seed_turtle, headers=TURTLE),
                  401, "unauthorized")
     assert client.post("/v1/reason?store=false", content=seed_turtle,
                        headers=TURTLE).status_code == 200
-    keyed = {**TURTLE, "x-api-key": "s3cret"}
+    keyed = {**TURTLE, "x-api-key": "s3cret-key-of-20-chars"}
     assert client.post("/v1/reason", content=seed_turtle, headers=keyed).status_code == 200
 
 

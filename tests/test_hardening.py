@@ -184,18 +184,26 @@ def test_deeply_nested_turtle_is_read_without_a_5xx(client):
 # Writes need the API key when one is configured ---------------------------------------------
 
 def test_writes_need_the_configured_api_key(make_client, seed_turtle, store):
-    client = make_client(api_key="s3cret")
+    client = make_client(api_key="s3cret-key-of-20-chars")
     for headers in (TURTLE, {**TURTLE, "x-api-key": "wrong"}, {**TURTLE, "x-api-key": ""}):
         refused(client.post("/v1/reason", content=seed_turtle, headers=headers), 401,
                 "unauthorized")
     count = "SELECT (COUNT(*) AS ?n) { ?s a <https://w3id.org/mtus-kg/ontology#Determination> }"
     assert store.query(count).rows[0][0].value == "0"
     ok = client.post("/v1/reason", content=seed_turtle,
-                     headers={**TURTLE, "x-api-key": "s3cret"})
+                     headers={**TURTLE, "x-api-key": "s3cret-key-of-20-chars"})
     assert ok.status_code == 200 and ok.json()["run"]
     assert store.query(count).rows[0][0].value == "1"
     # The key never turns the SPARQL endpoint into a writer.
     update = client.post("/sparql", content=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
                          headers={"content-type": "application/sparql-update",
-                                  "x-api-key": "s3cret"})
+                                  "x-api-key": "s3cret-key-of-20-chars"})
     refused(update, 403, "read-only")
+
+
+@pytest.mark.parametrize("key", ["", "   ", "short"])
+def test_an_empty_or_short_api_key_is_refused_at_start(key):
+    """MTUS_API_KEY= matched an empty X-API-Key header: the server looked protected."""
+    from api.settings import Settings
+    with pytest.raises(ValueError, match="at least 16 characters"):
+        Settings(api_key=key)

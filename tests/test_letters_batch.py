@@ -258,3 +258,24 @@ def test_an_unknown_therapy_is_not_read_as_physical_therapy(kb, name):
             f"Diagnosis: lumbar strain.\nRequest for authorization: 1. {name}\n")
     read = read_letter(text.encode(), "x.txt", kb.terms)
     assert all(f.concept is None for f in read.extracted.facts if f.kind == "request")
+
+
+def test_a_reader_fault_on_one_letter_is_reported_and_the_others_read(kb, tmp_path,
+                                                                      monkeypatch):
+    """A bug in the reader on one document (a RecursionError) stopped `mtus ingest` and
+    stored nothing; it is that document's error, and the batch goes on."""
+    from reasoner.workflows import letters as workflow
+    real = workflow.read_letter
+
+    def faulty(data, source, terms, *args, **kwargs):
+        if source.endswith("bad.txt"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(data, source, terms, *args, **kwargs)
+
+    monkeypatch.setattr(workflow, "read_letter", faulty)
+    seed = next((Path(__file__).parent / "letters").glob("000_*.txt"))
+    (tmp_path / "bad.txt").write_bytes(seed.read_bytes())
+    good = workflow.read_file(seed, kb)
+    bad = workflow.read_file(tmp_path / "bad.txt", kb)
+    assert good.read is not None and good.error is None
+    assert bad.read is None and "RecursionError" in bad.error

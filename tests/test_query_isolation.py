@@ -3,6 +3,7 @@ deadline, cut at the byte limit; the SPARQL text they run is the one that was ch
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -114,6 +115,17 @@ def test_screening_takes_time_in_proportion_to_the_query():
     started = time.process_time()
     prepare(query)
     assert time.process_time() - started < 1.5
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p ( " + "#" * 40,  # 2^39 ways to split the comments, once
+    "SELECT * WHERE { ?s ?p [ " + "# \n" * 5_000,
+])
+def test_comments_after_a_bracket_are_read_in_one_way(query):
+    started = time.process_time()
+    with contextlib.suppress(QueryError):  # (the syntax is Oxigraph's to refuse)
+        prepare(query)
+    assert time.process_time() - started < 1.0
 
 
 def test_an_escape_that_would_end_an_iri_is_refused():

@@ -476,13 +476,13 @@ def test_a_ur_letter_deciding_per_item_in_words(decisions, actions):
 
 def test_a_dictation_with_its_spoken_punctuation_left_in():
     text = ("PR-2\nDATE OF EXAM: 10/20/2020\nSUBJECTIVE colon pain at the right elbow comma "
-            "worse with gripping period He denies numbness period\nnew paragraph He completed "
-            "a period of six weeks of therapy quote without change unquote period\n"
+            "worse with gripping period He denies numbness comma tingling period\nnew paragraph "
+            "He completed a period of six weeks of therapy quote without change unquote period\n"
             "ASSESSMENT colon\n1. Right lateral epicondylitis comma chronic period\n"
             "PLAN colon\n1. Request MRI of the right elbow period\n")
     cleaned = clean(decode(text.encode(), "r.txt"))
-    assert "SUBJECTIVE: pain at the right elbow, worse with gripping. He denies numbness." \
-        in cleaned.text
+    assert "SUBJECTIVE: pain at the right elbow, worse with gripping. He denies numbness, " \
+        "tingling." in cleaned.text
     assert "a period of six weeks" in cleaned.text  # a word where no mark can stand
     assert '" without change "' in cleaned.text and "ASSESSMENT:" in cleaned.text
     at = cleaned.text.index(",")
@@ -540,3 +540,31 @@ def test_items_listed_as_item_n_of_m_and_decided_under_imr_issues():
         ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
     assert "forklift driver" in letter.summary_text
     assert "Reasoning" not in letter.summary_text and "red flags were" not in letter.summary_text
+
+
+@pytest.mark.parametrize("text", [
+    # "period" as a word, three times: no dictation, nothing to write, no loop
+    "For a period of six weeks. For a period of six weeks. For a period of six weeks. He "
+    "denies colon symptoms and bowel or bladder incontinence.",
+    # a run of blanks, entered once
+    "pain" + " " * 20_000 + "comma x comma y comma z",
+])
+def test_ordinary_text_is_no_dictation_and_is_read_at_once(text):
+    started = time.process_time()
+    cleaned = clean(text)
+    assert time.process_time() - started < 1.0
+    if "colon" in text:
+        assert cleaned.text == text  # (the organ is no mark)
+
+
+@pytest.mark.parametrize(("page", "shown"), [
+    ("<p>He <!-->denies<!-- x --> bowel or bladder incontinence.</p>",
+     "He denies bowel or bladder incontinence."),
+    ("<p>He denies <template>no</template>bowel incontinence.</p>",
+     "He denies bowel incontinence."),
+    ('<p>Shown.</p><div hidden>No red flags.<div>inner</div>hidden</div>'
+     '<span style="display:none">no</span><p>Also shown.</p>', "Shown.\nAlso shown."),
+])
+def test_a_web_page_is_read_as_a_browser_shows_it(page, shown):
+    html = f"<html><body><br><div></div>{page}<p></p></body></html>"
+    assert clean(html).text == shown

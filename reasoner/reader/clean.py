@@ -72,9 +72,13 @@ def clean(text: str) -> Cleaned:
     # a saved web page, or a dictation whose spoken punctuation was left in: its text, each
     # character mapped to its source
     plain = _from_html(text) or _undictated(text)
-    if plain is not None:
-        cleaned = clean(plain[0])
+    if plain is not None:  # (read as plain text: neither is looked for again)
+        cleaned = _clean_lines(plain[0])
         return Cleaned(cleaned.text, tuple(plain[1][i] for i in cleaned.offsets), text)
+    return _clean_lines(text)
+
+
+def _clean_lines(text: str) -> Cleaned:
     lines = _without_gutter([(m.start(), m.group(0)) for m in re.finditer(r"[^\n\r\f]*", text)])
     repeated = _running_heads([line for _, line in lines])
     chars: list[str] = []
@@ -180,32 +184,39 @@ def _join(chars: list[str], offsets: list[int], nxt: str, at: int) -> None:
 
 # Punctuation spoken into voice recognition and left as words: "SUBJECTIVE colon the patient
 # ... comma reported on 02/03/2020 period", "new paragraph", "quote ... unquote". A word is
-# read as its mark only in a dictated text (several "comma"s and "period"s) and where a mark
-# can stand ("a period of six weeks" is no full stop).
-_SPOKEN = re.compile(r"[ \t]+(?:(?P<comma>comma)|(?P<period>period|full stop)|(?P<colon>colon)|"
-                     r"(?P<semicolon>semicolon))(?=[ \t]*$|[ \t]+\S)|"
-                     r"(?P<paragraph>(?:^|[ \t]+)new (?:paragraph|line)[ \t]*)|"
+# read as its mark only in a dictated text, and where a mark can stand ("a period of six
+# weeks" is no full stop). A text is dictated when it says "comma" as a word three times:
+# other words spoken for marks are also words of their own ("period", "colon", "quote").
+# (A run of blanks is entered once, at its start: from every blank of a run, 20,000 of them
+# took 14 s.)
+_SPOKEN = re.compile(r"(?<![ \t])[ \t]+(?:(?P<comma>comma)|(?P<period>period|full stop)|"
+                     r"(?P<colon>colon)|(?P<semicolon>semicolon))(?=[ \t]*$|[ \t]+\S)|"
+                     r"(?P<paragraph>(?:^|(?<![ \t])[ \t]+)new (?:paragraph|line)[ \t]*)|"
                      r"(?P<quote>\b(?:un)?quote\b)", re.I | re.M)
 _SPOKEN_MARK = {"comma": ",", "period": ".", "colon": ":", "semicolon": ";", "paragraph": "\n",
                 "quote": '"'}
-_NOT_A_MARK = re.compile(r"[ \t]+(?:of|in|for|from|to)\b", re.I)  # "period of", "colon in"
+_NOT_A_MARK = re.compile(r"[ \t]+(?:of|in|for|from|to|symptoms?|cancer|polyps?|disease)\b",
+                         re.I)  # "period of", "colon cancer"
+_DICTATED = 3  # spoken commas
 
 
 def _undictated(text: str) -> tuple[str, list[int]] | None:
-    spoken = [m for m in _SPOKEN.finditer(text) if m.lastgroup != "quote" or "unquote" in
-              text.lower()]
-    if sum(m.lastgroup in ("comma", "period") for m in spoken) < 3:
+    """The text with its spoken marks written, and each character's index in `text`; None
+    when the text is no dictation (nothing is replaced)."""
+    if len(re.findall(r"[ \t]comma\b", text[:200_000], re.I)) < _DICTATED:
+        return None
+    spoken = [m for m in _SPOKEN.finditer(text)
+              if (m.lastgroup != "quote" or "unquote" in text.lower()) and not (
+                  m.lastgroup in ("period", "colon") and _NOT_A_MARK.match(text, m.end()))]
+    if not spoken:
         return None
     chars: list[str] = []
     offsets: list[int] = []
     at = 0
     for said in spoken:
-        if said.lastgroup in ("period", "colon") and _NOT_A_MARK.match(text, said.end()):
-            continue
         chars.extend(text[at:said.start()])
         offsets.extend(range(at, said.start()))
-        mark = _SPOKEN_MARK[said.lastgroup or ""]
-        chars.append(mark)
+        chars.append(_SPOKEN_MARK[said.lastgroup or ""])
         offsets.append(said.start())
         at = said.end()
     chars.extend(text[at:])
@@ -216,46 +227,61 @@ def _undictated(text: str) -> tuple[str, list[int]] | None:
 # HTML, as a document saved from a web portal or an e-mail comes: tags, entities
 # (a comment's end is found with str.find: "<!--(.*?)-->" looked for it from every "<!--",
 # 25,000 unclosed ones took 15 s)
-_TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*)\b[^<>]*>|(?P<comment><!--)|"
-                  r"<![^<>]*>")
+_TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*)\b(?P<attrs>[^<>]*)>|"
+                  r"(?P<comment><!--)|<![^<>]*>")
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _BLOCK_TAGS = {"p", "br", "div", "tr", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                "hr", "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd",
                "title", "body", "html", "head"}
-_HIDDEN_TAGS = {"script", "style"}
+# What a browser does not show: these elements, and any marked hidden (so the words a reader
+# is shown are the words read: hidden text could deny or assert what the page does not say)
+_HIDDEN_TAGS = {"script", "style", "template", "noscript", "head", "title", "object", "iframe",
+                "svg", "math", "select", "textarea"}
+_HIDDEN_ATTR = re.compile(r"\bhidden\b|\baria-hidden\s*=\s*[\"']?true|display\s*:\s*none|"
+                          r"visibility\s*:\s*hidden|\bopacity\s*:\s*0(?:\.0*)?\s*(?:[;\"']|$)|"
+                          r"font-size\s*:\s*0", re.I)
+_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source",
+         "track", "wbr", "param"}
 _IS_HTML = re.compile(r"^\s*(?:<!DOCTYPE\s+html|<html\b)|<(?:p|br|div|li|td|table)\b[^<>]*>",
                       re.I)
 
 
 def _from_html(text: str) -> tuple[str, list[int]] | None:
-    """The text of an HTML document, with the index in `text` of each of its characters
-    (a tag that breaks a line, a list item or a cell becomes a line break, "- " or " | "; an
-    entity its character); None when the text is no HTML (a few tags at least)."""
+    """The text of an HTML document as a browser shows it, with the index in `text` of each
+    of its characters (a tag that breaks a line, a list item or a cell becomes a line break,
+    "- " or " | "; an entity its character; hidden elements and comments nothing); None when
+    the text is no HTML (a few tags at least)."""
     if not _IS_HTML.search(text[:2000]) or len(_TAG.findall(text[:20000])) < 4:
         return None
     chars: list[str] = []
     offsets: list[int] = []
-    at, hidden = 0, None
+    at, hidden, depth = 0, "", 0  # the hidden element's name and how deep in it
     while tag := _TAG.search(text, at):
-        if hidden is None:
+        if not hidden:
             _html_text(text[at:tag.start()], at, chars, offsets)
-        name = (tag.group("name") or "").lower()
-        if tag.group("comment"):
-            closed = text.find("-->", tag.end())
-            at = len(text) if closed < 0 else closed + 3
-            continue
-        if hidden is not None:
-            hidden = None if tag.group("close") and name == hidden else hidden
-        elif name in _HIDDEN_TAGS and not tag.group("close"):
-            hidden = name
-        else:
-            said = "\n" if name in _BLOCK_TAGS else "\n- " if name == "li" and \
-                not tag.group("close") else " | " if name in ("td", "th") and \
-                not tag.group("close") else ""
-            chars.extend(said)
-            offsets.extend([tag.start()] * len(said))
         at = tag.end()
-    _html_text(text[at:], at, chars, offsets)
+        if tag.group("comment"):
+            # "<!-->" and "<!--->" are empty comments, as browsers read them
+            empty = re.match(r"-?>", text[tag.end():tag.end() + 2])
+            closed = text.find("-->", tag.end())
+            at = tag.end() + empty.end() if empty else len(text) if closed < 0 else closed + 3
+            continue
+        name, closing = (tag.group("name") or "").lower(), bool(tag.group("close"))
+        if hidden:
+            if name == hidden and name not in _VOID:
+                depth += -1 if closing else 1
+                hidden = hidden if depth else ""
+            continue
+        if not closing and name not in _VOID and (
+                name in _HIDDEN_TAGS or _HIDDEN_ATTR.search(tag.group("attrs") or "")):
+            hidden, depth = name, 1
+            continue
+        said = "\n" if name in _BLOCK_TAGS else "\n- " if name == "li" and not closing else \
+            " | " if name in ("td", "th") and not closing else ""
+        chars.extend(said)
+        offsets.extend([tag.start()] * len(said))
+    if not hidden:
+        _html_text(text[at:], at, chars, offsets)
     return "".join(chars), offsets
 
 

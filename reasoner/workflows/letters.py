@@ -242,6 +242,11 @@ def read_file(path: Path, kb: KnowledgeBase) -> LetterOutcome:
         return LetterOutcome(str(path), error=exc.describe())
     except (MtusError, ValueError, OSError) as exc:
         return LetterOutcome(str(path), error=f"{path}: {exc}")
+    except Exception as exc:  # noqa: BLE001 (a reader fault on one document, e.g. a
+        # RecursionError, must not sink a batch of thousands: that document is reported as
+        # unreadable, with what went wrong, and the others are read)
+        return LetterOutcome(str(path), error=f"{path}: the reader failed on this document "
+                                              f"({type(exc).__name__}: {str(exc)[:200]})")
 
 
 def read_document(path: Path, kb: KnowledgeBase,
