@@ -547,7 +547,7 @@ def test_items_listed_as_item_n_of_m_and_decided_under_imr_issues():
     "For a period of six weeks. For a period of six weeks. For a period of six weeks. He "
     "denies colon symptoms and bowel or bladder incontinence.",
     # a run of blanks, entered once
-    "pain" + " " * 20_000 + "comma x comma y comma z",
+    "pain" + " " * 20_000 + "end. a comma b comma c comma d",
 ])
 def test_ordinary_text_is_no_dictation_and_is_read_at_once(text):
     started = time.process_time()
