@@ -200,7 +200,8 @@ _ABSENT: dict[str, list[str]] = {
         r"\bno better,? (?:and )?no worse\b",
     ],
 }
-_COMPILED = {(concept, present): [re.compile(p, _I) for p in patterns]
+# (each concept's phrasings as one alternation: one search a sentence, not one a phrasing)
+_COMPILED = {(concept, present): re.compile("|".join(f"(?:{p})" for p in patterns), _I)
              for present, table in ((True, _PRESENT), (False, _ABSENT))
              for concept, patterns in table.items()}
 # Cheap test first: most sentences speak of none of these.
@@ -230,12 +231,11 @@ def judgments(sentence: str) -> list[Judgment]:
     if not _GATE.search(sentence):
         return []
     found = _screened(sentence)
-    for (concept, present), patterns in _COMPILED.items():
+    for (concept, present), pattern in _COMPILED.items():
         if concept == "MotorWeakness" and _WEAKER.search(sentence):
             continue  # a grade below full said too
-        for pattern in patterns:
-            said = pattern.search(sentence)
-            if said and not _hoped(sentence, said.start()) and not (
+        for said in pattern.finditer(sentence):
+            if not _hoped(sentence, said.start()) and not (
                     present and _denied(sentence, said.start())) and not (
                     not present and TERM + concept in _TOLD_BY_DOING
                     and _undone(sentence, said.start())):
