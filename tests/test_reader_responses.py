@@ -66,6 +66,10 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("She now takes it twice a day", None),
     ('records report "no measurable change in muscle tension or pain"', "NoImprovement"),
     ("without clinically meaningful change", "NoImprovement"),
+    # mood screens before and after: a few points on their short scales
+    ("PHQ-9 15 before, 14 after", "NoImprovement"),
+    ("Beck Anxiety Inventory 22 before, 23 after", "NoImprovement"),
+    ("PHQ-9 18 at intake, 9 now", "FunctionalImprovement"),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

@@ -34,7 +34,8 @@ _ADL = (r"(?:walks|drives|cooks|cleans|shops|dresses|bathes|showers|lifts|carrie
         r"squats|grooms|babysits|exercises|does (?:his|her|their) own)")
 _MEASURE = (r"(?:oswestry|odi|ndi|neck disability|dash|quickdash|psfs|disability (?:index|score)|"
             r"timed up and go|tug|six-minute walk|6-minute walk|"
-            r"functional (?:score|index|capacity)|beck depression|bdi|grip|pinch|lift(?:ing)?|"
+            r"functional (?:score|index|capacity)|beck depression(?: inventory)?(?:-?ii)?|"
+            r"bdi(?:-?ii)?|beck anxiety(?: inventory)?|bai|phq-?9|gad-?7|grip|pinch|lift(?:ing)?|"
             r"walk(?:ing)?|sit(?:ting)?|stand(?:ing)?|driv(?:e|ing)|tolerance)")
 # A gain in function named as such: "functional improvement", "improved function"; negated,
 # it is no gain ("no functional improvement").
@@ -266,8 +267,10 @@ _DIGIT = re.compile(r"\d")
 # A measure of function said before and after: "Oswestry 48% -> 30%", "her Neck Disability
 # Index was 42% at the start of chiropractic care and 40% after the eighteenth visit", "grip
 # went from 20 lb to 35 lb". What the change says depends on the measure's direction and size.
-_LOWER_BETTER = re.compile(r"oswestry|odi|ndi|neck disability|dash|quickdash|disability|beck|bdi",
-                           _I)
+_LOWER_BETTER = re.compile(r"oswestry|odi|ndi|neck disability|dash|quickdash|disability|beck|bdi|"
+                           r"bai|phq|gad", _I)
+# Mood screens score 0-27 to 0-63: a few points are a real change (5 on the PHQ-9)
+_MOOD_SCALE = re.compile(r"beck|bdi|bai|phq|gad", _I)
 _TIMED = re.compile(r"timed up and go|tug", _I)  # seconds a task takes: fewer is better
 _UNITS = r"\s*(?:%|percent|points?|lbs?|pounds|kg|minutes?|min|hours?|blocks?|feet|ft)?"
 _FIGURE = r"(?<![/\d.])(?P<{}>\d{{1,3}}(?:\.\d)?)(?![/\d])" + _UNITS  # not a date's part
@@ -294,7 +297,9 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
         before, after = float(said.group("before")), float(said.group("after"))
         index, timed = bool(_LOWER_BETTER.match(said.group())), bool(_TIMED.match(said.group()))
         gain = before - after if index or timed else after - before
-        if gain >= (max(10.0, 0.2 * before) if index else 0.2 * before) and gain > 0:
+        least = max(5.0 if _MOOD_SCALE.match(said.group()) else 10.0, 0.2 * before) if index \
+            else 0.2 * before
+        if gain >= least and gain > 0:
             kind = _DONE
         elif gain < 0 and abs(gain) >= 0.1 * max(before, after, 1.0):
             kind = WORSE
