@@ -327,14 +327,17 @@ def _running_heads(lines: list[str]) -> set[str]:
     so does a list marker: a disputed item is listed once under the issues and again above
     its decision ('(1) TENS unit, purchase', 'A. Oxycodone HCl 10 mg #120').
     """
-    # (a footer that numbers its page repeats but for the number: "MAXIMUS FEDERAL SERVICES
-    # -- CM21-0119830 -- Page 2")
-    counts = Counter(_PAGED.sub("#", line.strip()) if _PAGE.search(line) else line.strip()
-                     for line in lines if line.strip())
-    return {line.strip() for line in lines
-            if counts[_PAGED.sub("#", line.strip()) if _PAGE.search(line) else line.strip()] >= 2
-            and ":" not in line and len(line.strip()) < 90 and not line.strip().endswith(".")
-            and not _LIST_ITEM.match(line.strip())}
+    keyed = [(stripped, _repeat_key(stripped)) for line in lines if (stripped := line.strip())]
+    counts = Counter(key for _, key in keyed)
+    return {stripped for stripped, key in keyed
+            if counts[key] >= 2 and ":" not in stripped and len(stripped) < 90
+            and not stripped.endswith(".") and not _LIST_ITEM.match(stripped)}
+
+
+def _repeat_key(line: str) -> str:
+    """What a running head repeats: the line, or a footer but for its page number ("MAXIMUS
+    FEDERAL SERVICES -- CM21-0119830 -- Page 2")."""
+    return _PAGED.sub("#", line) if _PAGE.search(line) else line
 
 
 _PAGE = re.compile(r"\bpage\b", re.I)

@@ -21,6 +21,10 @@ from reasoner.vocab import TERM
 
 _I = re.I
 
+# Relying on a device, and the devices that aid walking
+_RELIES = r"uses?|using|used|walks?|walking|ambulat\w*|gets around|relies on|needs?|requires?"
+_WALKING_AID = r"walker|cane|crutch(?:es)?|rollator"
+
 _PRESENT: dict[str, list[str]] = {
     "JobToReturnTo": [
         r"\b(?:employer|company|job)\b[^.;]{0,80}?\b(?:position|job|post|duty|duties|work|"
@@ -61,9 +65,8 @@ _PRESENT: dict[str, list[str]] = {
     # told, not named: "still uses the front-wheeled walker inside the house", "he nearly fell
     # stepping out of the tub", "his balance is unsteady on wet surfaces"
     "MobilityLimitation": [
-        r"\b(?:uses?|using|used|walks?|walking|ambulat\w*|gets around|relies on|needs?|"
-        r"requires?)\s+(?:with\s+)?(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
-        r"(?:walker|cane|crutch(?:es)?|rollator|wheelchair|scooter)\b",
+        r"\b(?:" + _RELIES + r")\s+(?:with\s+)?(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:" + _WALKING_AID + r"|wheelchair|scooter)\b",
         r"\b(?:nearly|almost)\s+fell\b|\bnear[- ]falls?\b|\b(?:has\s+)?fallen\s+(?:twice|"
         r"\w+ times|again)\b|\bfalls?\s+at\s+home\b",
         r"\bbalance\s+(?:is|was|remains|has been)\s+(?:\w+\s+)?(?:unsteady|poor|impaired|"
@@ -74,11 +77,11 @@ _PRESENT: dict[str, list[str]] = {
     # (and the device itself: "walks with a borrowed cane", "ambulating 150 ft with a
     # front-wheeled walker"; not a wheelchair, which carries rather than aids walking)
     "AmbulatesWithAssistiveDevice": [
-        r"\b(?:uses?|using|used|walks?|walking|walked|ambulat\w*|gets around|relies on|needs?|"
-        r"requires?)\s+(?:\d+\s*(?:ft|feet|meters|m|yards)\s+)?(?:with\s+)?(?:a|an|the|his|her|"
-        r"their)\s+(?:[\w-]+\s+){0,2}?(?:walker|cane|crutch(?:es)?|rollator)\b",
-        r"\b(?:gait|antalgic gait)\s+with\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:walker|cane|"
-        r"crutch(?:es)?|rollator)\b",
+        r"\b(?:" + _RELIES + r"|walked)\s+(?:\d+\s*(?:ft|feet|meters|m|yards)\s+)?(?:with\s+)?"
+        r"(?:a|an|the|his|"
+        r"her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + _WALKING_AID + r")\b",
+        r"\b(?:gait|antalgic gait)\s+with\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:" + _WALKING_AID
+        + r")\b",
     ],
     "FacetMediatedPain": [
         # "tenderness over the L4-L5 and L5-S1 facet joints bilaterally", "pain on lumbar

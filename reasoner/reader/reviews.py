@@ -197,8 +197,9 @@ def _field_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
             continue
         # its decision: in the lines up to the next item's ("For the request: ... Against the
         # request: ... Result: UPHELD.")
-        end = heads[n + 1].start() if n + 1 < len(heads) else head.end() + _BLOCK
-        window = text[head.end():min(end, head.end() + _BLOCK)].split("\n")[1:]
+        end = min(heads[n + 1].start() if n + 1 < len(heads) else len(text),
+                  head.end() + _BLOCK)
+        window = text[head.end():end].split("\n")[1:]
         for line in window:
             decided = _DECISION_LINE.match(line)
             if decided and (outcome := decide(decided.group("said"))):
