@@ -136,6 +136,15 @@ CASES = [
     ("PTP plan: r/o L1 compression fx given the fall.", ["compression fx"], [U]),
     ("Concern for a vertebral fracture after the fall.", ["vertebral fracture"], [U]),
     ("Suspected carpal tunnel syndrome.", ["carpal tunnel syndrome"], [U]),
+    # a contingency is no finding now; "absent" as the sign's adjective; evidence against
+    ('Tizanidine at bedtime since 2023, "in case of a flare".', ["flare"], [H]),
+    ("Keep the walker at home in the event of a fall.", ["fall"], [H]),
+    ("The absent Hoffmann's sign speaks against myelopathy.", ["Hoffmann's sign", "myelopathy"],
+     [A, A]),
+    ("Normal reflexes argue against a radiculopathy.", ["radiculopathy"], [A]),
+    ("An absent Hoffmann sign and a positive Spurling test.", ["Hoffmann sign", "Spurling test"],
+     [A, P]),
+    ("A negative Spurling test and a positive Tinel sign.", ["Tinel sign"], [P]),
 ]
 
 
@@ -360,3 +369,14 @@ def test_what_a_drug_was_given_for_is_no_finding_now(kb):
     spasm = [f.props["present"] for f in facts
              if f.kind == "finding" and f.concept == TERM + "MuscleSpasm"]
     assert spasm == [False]
+
+
+def test_a_rule_token_with_other_keys_still_names_its_words():
+    """The gate that skips ConText's token rules on sentences without their words reads a
+    token's words even beside other keys ("IS_SENT_START"): such a rule had no required
+    word, ran on every sentence and tied every rule into one matcher (a tenth of reading)."""
+    from reasoner.reader.assertion import _required, _token_words
+    token = {"LOWER": {"IN": ["given", "because"]}, "IS_SENT_START": True}
+    assert _token_words(token) == {"given", "because"}
+    assert _required([token]) == [frozenset({"given", "because"})]
+    assert _token_words({"LOWER": {"NOT_IN": ["and"]}, "IS_ALPHA": True}) is None

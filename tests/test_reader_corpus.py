@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 474 documents of twenty-four authors.
+# fact kind -> (precision floor, recall floor), on the 498 documents of twenty-six authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -75,6 +75,21 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # (80.95% rounds below); raised where the
 # session's work raised them: finding absent recall 0.75, finding present recall 0.73,
 # relief percent recall 0.60.
+# On 2026-12-05 (ninth session) two more sets joined, by helpers who never saw the reader:
+# heldout-t (12 documents testing assertion: guideline criteria quoted beside a record that
+# has none, UR claims quoted then contradicted, negations after the term, plans held back
+# until another treatment fails, someone else's drug or benefit; 10 IMR letters, 13 of 30 IMR
+# items overturned; 36 items) and heldout-u (12 documents of dense records: medication
+# tables, visit logs, flow sheets, exam grids, problem lists with ICD codes, CPT lines, a
+# faxed page's OCR, lines wrapped at 60 characters; 9 IMR letters, 12 of 27 items overturned;
+# 33 items). First reading of both together, by the reader of commit b87592f with that
+# session's speed change (behaviour unchanged) and content batch: 2 documents unreadable
+# ("UPHOLD"/"OVERTURN" as verbs; a case told only under record headings), 40 of 69 items,
+# IMR overturn recall 55.0% with precision 73.3%, 2 negated facts read as present. The
+# patterns learned (tests/test_reader_claims.py and others): 55 of 75, recall 66.7% (of 24
+# overturned items now read), precision 94.1%, 1 negated. Re-based with them (498 documents):
+# pain score 0.86 / 0.89 (their flow sheets' scores by date), response and sessions recall
+# 0.70.
 FLOORS = {
     "assessment": (0.73, 0.71),
     "diagnosis": (0.80, 0.78),
@@ -82,15 +97,15 @@ FLOORS = {
     "finding absent": (0.77, 0.75),
     "finding present": (0.85, 0.73),
     "medication": (0.83, 0.88),
-    "pain score": (0.88, 0.90),
+    "pain score": (0.86, 0.89),
     "prior treatment": (0.79, 0.74),
     "relief percent": (0.80, 0.60),
     "relief weeks": (0.70, 0.54),
     "request": (0.94, 0.94),
     "request date": (0.80, 0.80),
     "request quantity": (0.92, 0.83),
-    "response": (0.77, 0.71),
-    "sessions": (0.85, 0.71),
+    "response": (0.77, 0.70),
+    "sessions": (0.85, 0.70),
     "study": (0.71, 0.72),
     "worker": (0.99, 0.94),
 }
@@ -102,7 +117,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 474
+    assert len(gold_documents([CORPUS])) >= 498
 
 
 def test_no_document_is_lost(report):

@@ -5,6 +5,8 @@ a small progress report, the way `mtus read` reads one."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reasoner.reader.letter import read_letter
@@ -1090,6 +1092,8 @@ def test_judgments_read_from_context(sentence, concept, present):
     if "with a cane" in sentence:  # a cane is a limit of walking, and outdoors is not homebound
         expected = [("MobilityLimitation", True), ("AmbulatesWithAssistiveDevice", True),
                     *expected]
+    if re.search(r"^\w+ (?:drives (?:himself )?to appointments|takes the bus)", sentence):
+        expected.append(("UnableToSelfTransport", False))  # getting there on one's own
     assert [(j.concept.removeprefix(TERM), j.present) for j in judgments(sentence)] == expected
 
 

@@ -341,6 +341,22 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["would", "will", "may", "might", "could", "should", "to"]},
              "OP": "?"},
             {"LOWER": {"IN": ["consider", "considering", "considered", "discuss"]}}]),
+        # a contingency: "tizanidine at bedtime in case of a flare", "in the event of a fall"
+        rule("in case of", _HYPOTHETICAL, "FORWARD", [
+            {"LOWER": "in"}, {"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ["case", "event"]}},
+            {"LOWER": {"IN": ["of", "she", "he", "they", "it", "there"]}}], max_scope=5),
+        # "absent" said before the sign as its adjective: "the absent Hoffmann's sign",
+        # "an absent ankle jerk" (not "absent work restrictions": a determiner opens it)
+        rule("the absent", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["the", "an", "a", "his", "her", "their", "its"]}},
+            {"LOWER": "absent"}], max_scope=4),
+        # what a finding is evidence against: "the absent Hoffmann's sign speaks against
+        # myelopathy", "the normal reflexes argue against a radiculopathy"
+        rule("speaks against", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["speak", "speaks", "spoke", "argue", "argues", "argued", "point",
+                              "points", "pointed", "weigh", "weighs", "weighed", "militate",
+                              "militates", "evidence"]}},
+            {"LOWER": "strongly", "OP": "?"}, {"LOWER": "against"}], max_scope=5),
         rule("plans to", _HYPOTHETICAL, "FORWARD", [
             {"LOWER": {"IN": ["plan", "plans", "planning", "planned"]}},
             {"LOWER": {"IN": ["to", "for", "on"]}, "OP": "?"}]),
@@ -713,16 +729,17 @@ def _required(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
 
 
 def _token_words(token: dict[str, Any]) -> set[str] | None:
-    """The words a pattern token matches by its text, lower-cased; None when it matches by
-    something else (a regular expression, another attribute) or by several attributes."""
-    keys = set(token) - {"OP"}
-    if len(keys) != 1 or (key := keys.pop()) not in ("LOWER", "ORTH", "TEXT"):
-        return None
-    value = token[key]
-    if isinstance(value, str):
-        return {value.lower()}
-    if isinstance(value, dict) and set(value) == {"IN"}:
-        return {w.lower() for w in value["IN"]}
+    """The words (lower case) a pattern token can match, as far as its text says: every word
+    it matches is among them. None when its text is not limited to a list of words (a regular
+    expression, NOT_IN, no text key). Other keys beside the text ("IS_SENT_START") only narrow
+    the match, so they leave the list a bound: a rule holding such a token had no required
+    word, ran on every sentence and tied every rule into one matcher."""
+    for key in ("LOWER", "ORTH", "TEXT"):
+        value = token.get(key)
+        if isinstance(value, str):
+            return {value.lower()}
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return {w.lower() for w in value["IN"]}
     return None
 
 

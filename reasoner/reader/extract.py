@@ -161,18 +161,35 @@ _REFINED_BY_REGION = frozenset(cls for cls, _ in _REGION_REFINE)
 # record may contradict, not a fact of the case.
 _QUOTED_REVIEW = re.compile(
     r"\b(?:utilization review|UR|peer review|(?:the )?(?:prior |previous )?reviewer|denial|"
-    r"non-?certification)(?:'s)?(?: (?:report|letter|decision|determination|physician|"
-    r"reviewer|rationale))?[^.\"\u201c]{0,80}?\b(?:states?|stated|wrote|writes|noted|notes|"
-    r"said|says|reads?|opined|concluded|reasoned|claimed|asserted)\b[^.\"\u201c]{0,30}?"
-    r"[\"\u201c]"
+    r"non-?certification|non-?certified)(?:'s)?"
+    r"(?: (?:report|letter|decision|determination|physician|"
+    r"reviewer|rationale))?[^.\"\u201c]{0,80}?\b(?:states?|stated|stating|wrote|writes|"
+    r"writing|noted|notes|noting|said|says|saying|reads?|opined|concluded|concluding|reasoned|"
+    r"reasoning|claimed|claims|claiming|asserted|asserting|argued|arguing|cited|citing|"
+    r"found|finding|felt)\b[^.\"\u201c]{0,30}?[\"\u201c]"
     r"(?P<quote>[^\"\u201d]{1,2000})[\"\u201d]", re.I)
+# The same claim's further quotes, in the same sentence: 'writing that "the patient is
+# homebound" yet that home care is not indicated, that "a walker is not needed," and that
+# "24 visits have been completed."'
+_FURTHER_QUOTE = re.compile(r"(?:[^.!?\"\u201c\n]|\n(?![ \t]*\n)){0,80}[\"\u201c]"
+                            r"(?P<quote>[^\"\u201d]{1,2000})"
+                            r"[\"\u201d]")
 
 
 def _unquoted_reviews(text: str) -> str:
     """The text with the quoted words of a review blanked (offsets kept)."""
-    return _QUOTED_REVIEW.sub(
-        lambda q: q.group()[:q.start("quote") - q.start()] + " " * len(q.group("quote"))
-        + q.group()[q.end("quote") - q.start():], text)
+    spans = []
+    for claim in _QUOTED_REVIEW.finditer(text):
+        spans.append(claim.span("quote"))
+        end = claim.end()
+        # (a quote that ends its sentence, '... completed."', ends the claim)
+        while not re.search(r"[.!?]\W*$", text[spans[-1][0]:spans[-1][1]]) and \
+                (more := _FURTHER_QUOTE.match(text, end)):
+            spans.append(more.span("quote"))
+            end = more.end()
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 @dataclass
@@ -269,8 +286,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             elif _DONE.search(sentence):
                 # the whole sentence: what was done may be its subject ("Gabapentin was
                 # started in 2014", "PT was completed") or its object ("completed 12 visits
-                # of PT")
-                _listed(out, lex, sentence, at, 0, "prior", studies=False, visit=day)
+                # of PT"), up to what it asks for ("The physician requests an RFA 'since he
+                # had a strong response', a repeat MRI and duloxetine": asked for, not had)
+                asks = _ASKS_NOW.search(sentence)
+                _listed(out, lex, sentence[:asks.start()] if asks else sentence, at, 0, "prior",
+                        studies=False, visit=day)
             else:
                 _dosed_drugs(out, lex, sentence, at, requested)
                 _mentioned(out, lex, sentence, at, requested)
@@ -299,6 +319,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     if out.injury is not None:
         _other_episodes(out, out.injury[0])
     _drop_injectates(out, letter.text)
+    _drop_never_taken(out, letter.text)
     _treated_conditions(out, lex)
     _meds_told_later(out, lex, asked)
     _merge_medications(out, lex)
@@ -346,6 +367,13 @@ _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:[ \t]*\n)|"  # (a SOAP note's 
                     r"(?:\([^)\n]{1,24}\))?|[A-Z][a-z]{3,20}\.?)[ \t]*\n)|"
                     # a line opening with a dated entry: "05/05/2015 - orthopedic visit"
                     r"\n(?=[ \t]*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}[ \t]*[-:(\u2013])|"
+                    # a SOAP note's part on its own line: "S: 42 y/o male ..." ends a list above
+                    r"\n(?=[ \t]*[SOAP][ \t]*:[ \t])|"
+                    # a list's heading in small letters, with its source: "Problem list (hand
+                    # surgeon 08/16/2022)", "Current medications"
+                    r"\n(?=[ \t]*(?i:(?:active |current )?problems?(?: list)?|diagnos[ie]s|"
+                    r"(?:current )?medications?|treatments? to date)(?:[ \t]*\([^)\n]{1,48}\))?"
+                    r"[ \t]*\n)|"
                     r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx|Tx(?: to date)?|Meds|Medications|"
                     r"Exam|Plan|Imaging|Assessment|Impression|Diagnos[ie]s|PMH|HPI|ROS|"
                     r"Treatments?(?: to date| history)?|"  # and "Surgeon's plan:"
@@ -430,7 +458,7 @@ def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
 # A heading on a line of its own ("ASSESSMENT:") or opening a numbered list ("A: 1) ..."):
 # an inline label ("Dx: lumbar strain. Exam: ...") speaks for its own sentence only.
 _LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?"
-                    r"(?:[ \t]*\([^)\n]{1,24}\))?)[ \t]*"
+                    r"(?:[ \t]*\([^)\n]{1,48}\))?)[ \t]*"
                     r"(?::(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|\.?(?=[ \t]*\n))")
 # A paragraph that opens with its plan's label: "Surgeon's plan: open A1 pulley release ...
 # Post-op OT twice a week for six weeks" (its later sentences are the plan too)
@@ -439,8 +467,8 @@ _INLINE_PLAN = re.compile(r"[ \t]*((?:[A-Za-z][A-Za-z'-]*[ \t]+){0,3}?(?:plan|pl
 # A block headed by one of these lists facts of one kind, one per line or item.
 _SECTIONS = (
     ("diagnosis", re.compile(r"^(?:a|assessments?|diagnos[ie]s|dx|impressions?|"
-                             r"(?:working|final|discharge|current|industrial) diagnos[ie]s)$",
-                             re.I)),
+                             r"(?:working|final|discharge|current|industrial) diagnos[ie]s|"
+                             r"(?:active |current )?problems?(?: list)?)$", re.I)),
     ("prior", re.compile(r"^(?:(?:prior|previous|past) (?:treatments?|care)|treatments? "
                          r"(?:to date|history)|conservative (?:care|treatment)|tx(?: to date)?)$",
                          re.I)),
@@ -1416,6 +1444,37 @@ def _drop_injectates(out: Extracted, text: str) -> None:
         return f.kind == "medication" and bool(_INJECTED_WITH.search(text, opened + 1,
                                                                      f.start))
     out.facts[:] = [f for f in out.facts if not injected(f)]
+
+
+# A sentence's request of now: what is named after it is asked for
+_ASKS_NOW = re.compile(r"\b(?:requests|requesting|requested|recommends|recommending|would like|"
+                       r"asks for|asking for)\b", re.I)
+
+
+# A prescription never filled is no course of the drug: "Gabapentin 300 mg was prescribed on
+# 01/12/2016; she never filled it", "the gabapentin was prescribed but never taken", "she did
+# not fill the Lyrica" (a failed trial of it is not on record either).
+_NEVER_TAKEN_AFTER = re.compile(
+    r"[^.;\n]{0,60}?(?:;\s*(?:she|he|they|the\s+(?:patient|worker|applicant))\s+(?=\w+\s+\w+\s+"
+    r"(?:it|them)\b))?\b(?:(?:never|not)\s+(?:been\s+)?(?:filled|taken|started|picked\s+up)|"
+    r"(?:never|did\s+not|didn't)\s+(?:fill(?:ed)?|t(?:ake|ook)|start(?:ed)?|pick(?:ed)?\s+up)"
+    r"\s+(?:it|them|the\s+(?:prescription|medication|drug|script))|"
+    r"(?:never|not)\s+(?:been\s+)?dispensed)\b", re.I)
+_NEVER_TAKEN_BEFORE = re.compile(
+    r"\b(?:never|did\s+not|didn't)\s+(?:fill(?:ed)?|t(?:ake|ook)|start(?:ed)?|"
+    r"pick(?:ed)?\s+up)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:prescription\s+for\s+)?$",
+    re.I)
+
+
+def _drop_never_taken(out: Extracted, text: str) -> None:
+    """A drug whose prescription was never filled or taken is no course of it."""
+    def never(f: Mention) -> bool:
+        return f.kind in ("prior", "medication") and bool(
+            _NEVER_TAKEN_AFTER.match(text, f.end)
+            or _NEVER_TAKEN_BEFORE.search(text, max(0, f.start - 60), f.start))
+    dropped = {f.concept for f in out.facts if never(f)}
+    out.never_had |= {c for c in dropped if c}
+    out.facts[:] = [f for f in out.facts if not never(f)]
 
 
 def _injectate(lex: Lexicon, sentence: str, hit: Match) -> bool:

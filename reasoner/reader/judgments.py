@@ -25,7 +25,29 @@ _I = re.I
 _RELIES = r"uses?|using|used|walks?|walking|ambulat\w*|gets around|relies on|needs?|requires?"
 _WALKING_AID = r"walker|cane|crutch(?:es)?|rollator"
 
+# Getting somewhere on one's own: "drives herself to her appointments", "takes the bus"
+_DRIVES_ON_OWN = [
+    r"\b(?:drives|drove|driving)\b(?!\s+(?:him|her|them|the (?:patient|worker|claimant))\b)"
+    r"(?:\s+(?:himself|herself|themselves|short distances|locally|independently|on (?:his|her|"
+    r"their) own|a car|his car|her car))*\s+(?:\w+\s+){0,2}?to\s+(?:(?:his|her|their|the|all|"
+    r"medical|most|each|every|doctor'?s?|clinic)\s+)*(?:appointments?|visits?|clinic|office|"
+    r"doctors?|store|grocer\w*|shop\w*|church|gym|therapy|pool|work|job|market|pharmacy)",
+    r"\b(?:drives|drove|driving)\s+(?:himself|herself|themselves|short distances|locally|"
+    r"independently)\b",
+]
 _PRESENT: dict[str, list[str]] = {
+    # a disability that keeps the worker from getting to care on their own: "cannot drive",
+    # "does not drive since 07/2024 because the left leg cannot work the pedals" (not driving
+    # with no reason given, or having no ride, is not yet a disability: reviewers ask why a bus
+    # or paratransit will not do)
+    "UnableToSelfTransport": [
+        r"\b(?:unable to|cannot|can't|could not|is not able to|not able to|not allowed to|"
+        r"(?:is|has been) (?:restricted|prohibited) from)\s+(?:drive|driving)\b"
+        r"(?!\s+(?:at night|long distances|on (?:the )?freeways?|for work))",
+        r"\b(?:does not|doesn't|no longer|has not|hasn't|did not)\s+(?:been\s+)?(?:drive|drives|"
+        r"driven)\b[^.;]{0,40}?\b(?:because|due to|as (?:he|she|they) cannot|since (?:the|his|her) "
+        r"(?:surgery|injury|fracture|amputation))\b",
+    ],
     "JobToReturnTo": [
         r"\b(?:employer|company|job)\b[^.;]{0,80}?\b(?:position|job|post|duty|duties|work|"
         r"role)\b[^.;]{0,40}?\b(?:remains?|is|are|will be|has been|being)\s+(?:still\s+)?"
@@ -156,19 +178,18 @@ _ABSENT: dict[str, list[str]] = {
         # leaving home on one's own: "drives himself to appointments", "drives short distances",
         # "she drives to appointments and shops", "walks with a cane outdoors" (not "his wife
         # drives him": _BY_OTHERS)
-        r"\b(?:drives|drove|driving)\b(?!\s+(?:him|her|them|the (?:patient|worker|claimant))\b)"
-        r"(?:\s+(?:himself|herself|themselves|short distances|locally|independently|on (?:his|her|"
-        r"their) own|a car|his car|her car))*\s+(?:\w+\s+){0,2}?to\s+(?:(?:his|her|their|the|all|"
-        r"medical|most|each|every|doctor'?s?|clinic)\s+)*(?:appointments?|visits?|clinic|office|"
-        r"doctors?|store|grocer\w*|shop\w*|church|gym|therapy|pool|work|job|market|pharmacy)",
-        r"\b(?:drives|drove|driving)\s+(?:himself|herself|themselves|short distances|locally|"
-        r"independently)\b",
+        *_DRIVES_ON_OWN,
         r"\b(?:does|did|do)\s+(?:(?:his|her|their) own\s+)?(?:grocery\s+)?shopping\b|\b(?:she|he|"
         r"and)\s+shops\b|\b(?:goes|went|walks|walked)\s+(?:\w+\s+){0,2}?(?:shopping|to the "
         r"(?:store|market|mall|grocery|park|gym|pool|beach|library))",
         r"\bwalks?\s+(?:\w+\s+){0,4}?(?:outdoors|outside|around the block|in the "
         r"neighbou?rhood|(?:\w+\s+)?miles?\b)",
         r"\b(?:takes|took|rides|uses)\s+(?:the\s+)?(?:bus|public transport\w*|train|subway)\b",
+    ],
+    "UnableToSelfTransport": [
+        *_DRIVES_ON_OWN,
+        r"\b(?:takes|took|rides|uses)\s+(?:the\s+)?(?:bus|public transport\w*|train|subway)\s+"
+        r"to\b",
     ],
     "JobToReturnTo": [
         r"\bno (?:job offer|job to return to|position to return to|return-to-work plan|modified "
@@ -216,12 +237,13 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|a
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
                    r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
                    r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"
-                   r"rising", _I)
+                   r"rising|transport|\bcar\b|\bride\b|licen[cs]e|vehicle", _I)
 # Concepts whose absence is told by what the worker does ("drives to appointments", "independent
 # in self-care"): a denial or someone else doing it takes the telling back ("no longer drives",
 # "his wife drives to the store").
 _WEAKER = re.compile(r"(?<![\d/])[0-4][+-]?/5\b|\b5-/5\b|\bweak")
-_TOLD_BY_DOING = {TERM + "Homebound", TERM + "SignificantFunctionalLoss"}
+_TOLD_BY_DOING = {TERM + "Homebound", TERM + "SignificantFunctionalLoss",
+                  TERM + "UnableToSelfTransport"}
 _BY_OTHERS = re.compile(r"\b(?:husband|wife|spouse|partner|sister|brother|mother|father|"
                         r"daughter|son|family|friend|neighbou?r|aide|caregiver)\b", _I)
 

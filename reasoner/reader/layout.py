@@ -107,7 +107,8 @@ def _unnumbered(item: Item) -> Item:
 
 # What only a review says: its outcomes, its reviewer ("0VERTURNED" as a fax reads it). Such a
 # document is never read as a treating physician's report: its reasons would become facts.
-_REVIEWED = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned|[o0]verturn)\b|\b(?:expert|physician|"
+_OUTCOME_WORD = r"\b(?:" + reviews.UPHELD + "|" + reviews.OVERTURNED + r")\b"
+_REVIEWED = re.compile(_OUTCOME_WORD + r"|\b(?:expert|physician|"
                        r"medical|imr) reviewer\b|\bMAXIMUS\b|\bFinal Determination\b", re.I)
 # A reviewer's report: named as one, and deciding something.
 _REVIEW_SIGNAL = re.compile(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final Determination|"
@@ -117,7 +118,7 @@ _REVIEW_SIGNAL = re.compile(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final 
 _UR_TITLE = re.compile(r"\bUTILIZATION[\s_-]+(?:REVIEW|MANAGEMENT)\b|"
                        r"\bUR[\s_-]+(?:DETERMINATION|DECISION|NOTICE)\b|"
                        r"\bPHYSICIAN\s+ADVISOR\b|\bPEER\s+REVIEW\b", re.I)
-_IMR_OUTCOME = re.compile(r"\b(?:uph[e3]l[d1]|[o0]verturned)\b", re.I)  # as a fax may read them
+_IMR_OUTCOME = re.compile(_OUTCOME_WORD, re.I)  # as a fax may read them
 _DECIDED = re.compile(_IMR_OUTCOME.pattern + r"|\b(?:not\s+)?medically\s+necessary\b", re.I)
 
 

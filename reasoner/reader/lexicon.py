@@ -79,6 +79,9 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
                                   _PULSE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
             continue  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
         word = m.group()
+        if word.lower() in _UNITS and _NUMBER_BEFORE.search(text, max(0, m.start() - 12),
+                                                            m.start()):
+            continue  # "distal motor latency 5.1 ms": milliseconds, not multiple sclerosis
         if _OCR_CAPITALS.match(word):
             word = word.replace("l", "I")  # a scanner's "MRl", "ClT": capitals with I read as l
         t = norm(word)
@@ -87,6 +90,8 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+_UNITS = {"ms", "msec"}  # units that are also a term's abbreviation
+_NUMBER_BEFORE = re.compile(r"\d[ \t]*$")
 _OCR_CAPITALS = re.compile(r"^(?=(?:l*[A-Z]){2})[A-Zl]{2,6}$")
 
 

@@ -85,10 +85,27 @@ class Considered(NamedTuple):
     end: int
 
 
+# A procedure held back until another treatment fails is not being considered now: "if no
+# improvement, may proceed to an ESI after chiropractic", "would be a surgical candidate if he
+# fails chiropractic" (unlike "if the MRI shows a herniation, he would be a candidate": what
+# the study would decide is why it is asked for).
+_UNLESS_FAILS = (r"\b(?:if|should|unless|in case|once)\b[^.;]{0,50}?\b(?:fail\w*|no (?:further )?"
+                 r"(?:improvement|relief|benefit|response|better)|(?:does|did|do)(?: not|n't) "
+                 r"(?:improve|help|respond|get better)|not improv\w*|persist\w*|worsen\w*|"
+                 r"plateau\w*)\b")
+_CONTINGENT_BEFORE = re.compile(_UNLESS_FAILS + r"[^.;]{0,60}$", re.I)
+_CONTINGENT_AFTER = re.compile(r"[^.;]{0,40}?" + _UNLESS_FAILS, re.I)
+
+
 def _negated(sentence: str, start: int, end: int) -> bool:
     before = sentence[max(0, start - 30):start].rsplit(",", 1)[-1]
     return bool(_NEGATED.search(before) or _NEGATED.search(sentence[start:end])
                 or _REFUSED_AFTER.match(sentence, end))
+
+
+def _contingent(sentence: str, start: int, end: int) -> bool:
+    return bool(_CONTINGENT_BEFORE.search(sentence[max(0, start - 120):start])
+                or _CONTINGENT_AFTER.match(sentence, end))
 
 
 def considered(sentence: str) -> list[Considered]:
@@ -99,7 +116,8 @@ def considered(sentence: str) -> list[Considered]:
         for m in pattern.finditer(sentence):
             concept = T("SurgeryConsidered") if m.group("surgery") else \
                 T("InvasiveTreatmentConsidered")
-            out.append(Considered(concept, not _negated(sentence, m.start(), m.end()),
+            out.append(Considered(concept, not (_negated(sentence, m.start(), m.end())
+                                                or _contingent(sentence, m.start(), m.end())),
                                   m.start(), m.end()))
     return out
 

@@ -236,10 +236,12 @@ _CLAUSE = re.compile(r"[;]|\.\s|\bbut\b", _I)
 def cues(text: str) -> list[tuple[int, str]]:
     """(offset, kind) of each response cue that the text asserts, in order."""
     said = []
-    for start, _end, kind in _found(text):
+    for start, end, kind in _found(text):
         clause = _clause_before(text, start)
         if _AHEAD.search(clause + text[start:start + 12]) or _UNDOCUMENTED.search(clause):
             continue  # a hope, a plan or a goal; or what is not documented
+        if kind == NONE and text[start:end].lower() == "failed" and _negated(clause):
+            continue  # "not a failed trial" (of a drug never taken): neither failed nor helped
         if kind and kind != NONE and _negated(clause):
             kind = _DENIED[kind]
         if kind and kind != "change":

@@ -19,15 +19,21 @@ from collections.abc import Callable
 Found = tuple[str, tuple[int, int], str]  # an item's name, its span, its outcome
 
 _I = re.I | re.M
+# The outcome words, as a fax may read them and as reviewers write them: "Upheld", "UPHOLD"
+# (a decision in the imperative: "1. MRI ........ UPHOLD"), "0VERTURNED", "OVERTURN".
+UPHELD = r"uph(?:[e3]l[d1]|[o0]l[d1]s?)"
+OVERTURNED = r"[o0]verturn(?:ed|s)?"
 
 
 def outcome_of(said: str) -> str | None:
     """The decision a short text states: upheld or overturned ("Denial overturned",
     "Upheld (not medically necessary)", "Not medically necessary", "0VERTURNED")."""
     said = said.lower()
+    if re.search(r"\b(?:[o0]verturn\w*|" + UPHELD + r")\s+in\s+part\b", said):
+        return None  # a letter's mixed result ("OVERTURN IN PART"), no item's outcome
     if re.search(r"\b[o0]verturn", said):
         return "overturned"
-    if re.search(r"\buph[e3]l[d1]\b", said):
+    if re.search(r"\b" + UPHELD + r"\b", said):
         return "upheld"
     if re.search(r"\bnot\s+medically\s+necessary\b", said):
         return "upheld"
@@ -171,7 +177,8 @@ _ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)]|" + _O
                         r"requested))?"
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
                         r"[ \t]*[:.)\]\-\u2013]?[ \t]*(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
-_DECISION_LINE = re.compile(r"^[ \t*#]*(?:outcome|decision|determination|result|answer|finding|"
+_DECISION_LINE = re.compile(r"^[ \t*#]*(?:(?:overall|final|imr final)[ \t]+)?"
+                            r"(?:outcome|decision|determination|result|answer|finding|"
                             r"imr (?:decision|outcome|determination)|reviewer'?s? "
                             r"(?:decision|determination))[ \t]*[:\-\u2013][ \t]*(?P<said>[^\n]+)",
                             _I)
@@ -188,7 +195,10 @@ def _field_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
              if not (_DECISION_LINE.match(head.group()) or head.group("name").endswith(":") or
                      (head.group("plural") and len(head.group("name").split()) <= 2) or
                      # ("REQUEST 1 of 4" heads the block whose "Service requested:" names it)
-                     re.fullmatch(r"[#\d\s]*(?:of\s+\d{1,2})?\W*", head.group("name")))]
+                     re.fullmatch(r"[#\d\s]*(?:of\s+\d{1,2})?\W*", head.group("name")) or
+                     # a header field: "Request for Authorization: 07/10/2018"
+                     re.match(r"(?:for\s+)?authori[sz]ation\b|dates?\b", head.group("name"),
+                              re.I))]
     for n, head in enumerate(heads):
         if decide(head.group("name")):
             # its decision after it on its line: "First disputed item: right carpal tunnel
@@ -281,7 +291,8 @@ _OUTCOME_LINE = re.compile(
     r"^[ \t]*(?:[-\u2022*]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*(?P<name>[^\n]{3,160}?)"
     r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*|[ \t]*[\[(][ \t]*|(?<!\.)[ \t]{2,}|"
     r"[ \t]+(?=(?-i:[A-Z0]{6})))"
-    r"(?P<said>(?:denial[ \t]+)?(?:uph[e3]l[d1]|[o0]verturned)|(?:not[ \t]+)?medically[ \t]+"
+    r"(?P<said>(?:denial[ \t]+)?(?:" + UPHELD + "|" + OVERTURNED + r")|"
+    r"(?:not[ \t]+)?medically[ \t]+"
     r"necessary)\b[^\n]*$", _I)
 
 
@@ -289,9 +300,9 @@ _OUTCOME_LINE = re.compile(
 # Modified to #45 Overturned" (the outcome last, capitalised; the UR's decision before it).
 _ROW = re.compile(r"^[ \t]*(?:(?:\(?[A-Za-z0-9]{1,2}[.)]|\d{1,2}|[-\u2022*])[ \t]+)?"
                   r"(?P<name>[^\n]{3,160}?)[ \t]+"
-                  r"(?P<said>(?-i:Upheld|Overturned|UPHELD|OVERTURNED|[O0]VERTURNED|Medically "
-                  r"necessary|Not medically necessary|MEDICALLY NECESSARY|NOT MEDICALLY "
-                  r"NECESSARY))[ \t.]*$", _I)
+                  r"(?P<said>(?-i:Upheld|Overturned|UPHELD|OVERTURNED|[O0]VERTURNED|UPHOLD|"
+                  r"[O0]VERTURN|Medically necessary|Not medically necessary|MEDICALLY NECESSARY|"
+                  r"NOT MEDICALLY NECESSARY))[ \t.]*$", _I)
 # A line that ends with the utilization review's action: "- Tramadol ER 150 mg #30 .......
 # NON-CERTIFIED", "* Transportation, 12 round trips .... MODIFIED -- 6 round trips certified".
 _ACTION_LINE = re.compile(
@@ -434,6 +445,15 @@ _CASE_HEADING = re.compile(
     # "SUMMARY OF THE RECORDS, BY SOURCE", "CASE SUMMARY -- in date order"
     r"(?:[ \t]*\([^()\n]{1,120}\)|[ \t]*(?:,|--?|\u2013|\u2014)[ \t]*[A-Za-z][A-Za-z ,/&']{0,40})?"
     r"[ \t*]*:?[ \t*]*$", _I)
+# Without one, the records themselves may be pasted under their own headings, which are part
+# of the case: "PROBLEM LIST (surgeon, 10/01/2024)", "VISIT LOG", "THE ATTACHED PR-2 OF
+# 08/20/2024", "DOCUMENTS REVIEWED".
+_RECORD_HEADING = re.compile(
+    r"^[ \t#*]*(?:THE )?(?:ATTACHED |TREATING PHYSICIAN'?S? )?(?:PROBLEM LIST|VISIT (?:LOG|"
+    r"NOTES?)|OFFICE (?:NOTES?|VISITS?)|PROGRESS (?:NOTES?|REPORTS?)|PR-?2(?: REPORT)?|"
+    r"FLOW ?SHEET|TREATMENT (?:TO DATE|LOG)|DOCUMENTS? REVIEWED|RECORDS? (?:CONSIDERED|"
+    r"RECEIVED))(?:[ \t]+(?:OF|DATED|ON|FROM)[ \t]+[\w/ ,.-]{1,30})?"
+    r"(?:[ \t]*\([^()\n]{1,60}\))?[ \t*]*:?[ \t*]*$", _I)
 # Without a heading, the case starts with the first line of prose that describes the worker
 # (in a field's value: "Patient: 44-year-old female, ...", not "Employee and claim: on file").
 _FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w /&'-]{0,30}:[ \t]")
@@ -459,12 +479,15 @@ def _case_start(text: str) -> int | None:
     heading = _CASE_HEADING.search(text)
     if heading:
         return heading.end()
+    record = _RECORD_HEADING.search(text)
     for line in re.finditer(r"^[^\n]{60,}$", text, re.M):  # prose, not a header field
+        if record and line.start() > record.start():
+            break
         field = _FIELD_LINE.match(line.group())  # the worker named in its value, not label
         if _WORKER.search(line.group(), field.end() if field else 0) and \
                 len(re.findall(r"\b[a-z]{3,}\b", line.group())) >= 6:
             return line.start()
-    return None
+    return record.start() if record else None
 
 
 def _case_end(text: str, start: int, items: list[int]) -> int | None:

@@ -1,0 +1,141 @@
+"""What a record says of itself against what others claim or plan: a utilization review's
+quoted claims, procedures held back until another treatment fails, a failure denied, decisions
+written as verbs ("UPHOLD") and records pasted under their own headings. Each case comes from a
+pattern of an independent held-out set (heldout-t, heldout-u) and is written afresh here."""
+
+from __future__ import annotations
+
+from reasoner.engine.facts import read_case
+from reasoner.reader.letter import read_letter
+from reasoner.reader.purposes import considered
+from reasoner.reader.responses import response_of
+from reasoner.vocab import TERM
+
+
+def _case(kb, text: str):
+    return read_case(read_letter(text.encode(), "r.txt", kb.terms).graph.facts)
+
+
+def _report(body: str) -> str:
+    return ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2)\nDate of exam: 03/04/2025\n"
+            "Date of injury: 05/06/2023\nDiagnosis: lumbar strain.\n"
+            f"{body}\nRequest for authorization:\n1. Physical therapy 2x3.\n")
+
+
+def test_a_procedure_held_back_until_another_fails_is_not_considered_now():
+    for sentence in ("Epidural injection on hold: if no improvement, may proceed to an ESI.",
+                     "MRI to see whether he would be a surgical candidate if he fails "
+                     "chiropractic.",
+                     "Should therapy fail, a decompression would be considered."):
+        assert [c.present for c in considered(sentence)] == [False], sentence
+    # what a study would decide is why it is asked for
+    for sentence in ("If the MRI shows a herniation, he would be a candidate for surgery.",
+                     "She is a candidate for an epidural injection."):
+        assert [c.present for c in considered(sentence)] == [True], sentence
+
+
+def test_a_failure_denied_says_neither_failure_nor_benefit():
+    assert response_of("it is not a failed trial of a first-line drug") is None
+    assert response_of("the gabapentin failed") == "NoImprovement"
+
+
+def test_a_drug_never_taken_is_no_failed_course(kb):
+    facts = _case(kb, _report(
+        "History: Gabapentin was prescribed in January; she never filled it. The gabapentin "
+        "was prescribed but never taken, so it is not a failed trial."))
+    assert not [c for c in facts.courses
+                if c.concept == TERM + "Gabapentin" and c.response is not None]
+
+
+def _imr(summary: str) -> str:
+    return ("IMR FINAL DETERMINATION\nCase Number: CM17-0000001\nDate of injury: 08/11/2016\n"
+            "CLINICAL CASE SUMMARY\nThe patient is a 45 year old man.\n"
+            f"{summary}\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+            "1. Physical therapy 2x4 is medically necessary and appropriate.\n")
+
+
+def test_every_quote_of_a_review_claim_is_its_claim_not_a_fact(kb):
+    facts = _case(kb, _imr(
+        'UR (02/11/2026) non-certified all three items, writing that "the patient is homebound '
+        'per family\nreport" yet that home care is not indicated, that "she had 12 acupuncture '
+        'visits without benefit," and that "24 visits have been completed."'))
+    assert not [f for f in facts.findings if f.concept == TERM + "Homebound" and f.present]
+    assert not facts.courses
+
+
+def test_a_claim_quoted_after_non_certified_is_the_reviews(kb):
+    facts = _case(kb, _report(
+        'History: Utilization review on 04/24/2014 non-certified the MRI and modified nothing; '
+        'it also non-certified the chiropractic treatment, stating that "the claimant has '
+        'already failed chiropractic care."'))
+    assert not [c for c in facts.courses if "Manipulation" in c.concept
+                or "Chiropractic" in c.concept]
+
+
+_DECIDED_AS_VERBS = """INDEPENDENT MEDICAL REVIEW FINAL DETERMINATION
+IMR Case Number: CM24-0300001
+Date of injury: 02/03/2022
+Request for Authorization: 07/01/2024
+
+FINAL DETERMINATION: OVERTURN IN PART
+
+  1. MRI lumbar spine without contrast ............ UPHOLD
+  2. Chiropractic, 6 visits, lumbar ................ OVERTURN
+
+PROBLEM LIST (treating physician, 07/01/2024)
+  #1 M54.50 Low back pain -- chronic
+  #2 M51.26 Lumbar disc displacement
+
+VISIT LOG
+  03/01/2023-05/30/2023  PT x12; "same pain"; no change in lifting at work
+  07/01/2024  Exam: SLR negative bilaterally; strength 5/5; reflexes 2+ and symmetric
+
+IMR ISSUES AND RATIONALES
+Item 1. MRI lumbar spine: UPHOLD. No red flags and no neurological deficit are documented.
+Item 2. Chiropractic: OVERTURN. A six-visit trial is recommended; none has been given.
+"""
+
+
+def test_decisions_written_as_verbs_and_records_under_their_own_headings(kb):
+    read = read_letter(_DECIDED_AS_VERBS.encode(), "v.txt", kb.terms)
+    assert [i.outcome for i in read.letter.items] == ["upheld", "overturned"]
+    summary = read.letter.summary_text
+    assert "PT x12" in summary and "SLR negative" in summary
+    assert "No red flags and no neurological deficit" not in summary  # the reasons
+
+
+def test_a_prescription_never_filled_is_no_course(kb):
+    for said in ("Meds: gabapentin 300 mg at night, prescribed 01/12/2016; she never filled it.",
+                 "She did not fill the Lyrica.", "Naproxen was prescribed but never taken."):
+        facts = _case(kb, _report(f"History: {said}"))
+        assert not [c for c in facts.courses if c.concept in (
+            TERM + "Gabapentin", TERM + "Pregabalin", TERM + "Naproxen")], said
+    # (a drug beside another never filled is still taken)
+    facts = _case(kb, _report("Meds: Gabapentin 300 mg TID; naproxen was never filled."))
+    assert {c.concept for c in facts.courses} >= {TERM + "Gabapentin"}
+    assert TERM + "Naproxen" not in {c.concept for c in facts.courses}
+
+
+def test_a_disability_that_keeps_the_worker_from_getting_to_care():
+    from reasoner.reader.judgments import judgments
+
+    def said(text):
+        return [j.present for j in judgments(text) if j.concept == TERM + "UnableToSelfTransport"]
+    assert said("She cannot drive and has no one to take her.") == [True]
+    assert said("Does not drive since 07/2024 because the left leg cannot work the pedals.") \
+        == [True]
+    assert said("She drives herself to her appointments.") == [False]
+    assert said("He takes the bus to therapy.") == [False]
+    # not driving, with no reason, or no ride, is not yet a disability
+    assert said("She no longer drives after the knee surgery.") == []
+    assert said("She does not drive at night.") == []
+    assert said("Her husband drives her to appointments.") == []
+
+
+def test_what_a_sentence_asks_for_is_not_had_though_it_tells_the_past(kb):
+    facts = _case(kb, _imr(
+        'The physician requests an ablation of both levels "since he had a strong response in '
+        'recovery," a repeat MRI and duloxetine 30 mg daily. He completed 12 visits of '
+        'physical therapy in 2019.'))
+    assert TERM + "Duloxetine" not in {c.concept for c in facts.courses}
+    assert TERM + "PhysicalTherapy" in {c.concept for c in facts.courses}
