@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reasoner.errors import InputError
+from reasoner.reader.firstchars import gated
 
 _SPACE = re.compile(r"\s")
 _WORD = re.compile(r"\S+")
@@ -131,7 +132,7 @@ def _ocr_digits(cleaned: Cleaned) -> Cleaned:
 # nega tive" (a split cue leaves the finding read as present)
 _CUES = ("negative", "positive", "normal", "denies", "denied", "absent", "intact",
          "unremarkable")
-_SPLIT_CUE = re.compile(r"\b(?:" + "|".join(
+_SPLIT_CUE = gated(r"\b(?:" + "|".join(
     f"{w[:i]} {w[i:]}" for w in _CUES for i in range(2, len(w) - 1)) + r")\b", re.I)
 
 

@@ -19,6 +19,7 @@ from reasoner.reader import relief, responses
 from reasoner.reader.assertion import Assertion, assertions
 from reasoner.reader.confirmations import confirmations, studies_of
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
+from reasoner.reader.firstchars import gated
 from reasoner.reader.judgments import judgments
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
@@ -68,7 +69,7 @@ _SEX = re.compile(r"\b(?:(male|female|man|woman|gentleman|lady)\b|(?-i:(M|F))(?!
 _TITLE = re.compile(r"\b(?:(Mr)|(Ms|Mrs|Miss))\.?\s+[A-Z]")
 _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DATE_RE.pattern + ")",
                      re.I)
-_DIAGNOSES = re.compile(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
+_DIAGNOSES = gated(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)"
                         # "Dx lumbar sprain/strain.": the abbreviation, then the diagnosis
                         r"|\bdx\b\.?(?=[ \t]+(?-i:[a-z]))", re.I)
@@ -88,7 +89,7 @@ _PRIOR_LIST = (r"\b(?:previous|prior|past) treatments?\b(?:\s*\([^)]{0,60}\))?[^
                r"{0,40}?\b(?:has|have)?\s*(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:")
 _PRIOR = re.compile(_PRIOR_LIST + r"|^\W*(?:[\w.'-]+\s+){0,4}?(?:has|have) (?:had|received|"
                     r"undergone|tried)\b", re.I)
-_MEDS = re.compile(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
+_MEDS = gated(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
                    r":)|\b(?:is|was|remains) (?:currently |still )?(?:taking|prescribed|on)\b|"
                    r"\b(?:he|she|patient|worker) (?:takes|uses|continues)\b", re.I)
 # Cues that open a statement of their own (a run-on note is cut before them, `_statements`).
@@ -111,7 +112,7 @@ _DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|
 _TOLD_AFTER = re.compile(r"\b(?:has|have|had) (?:also )?(?:had|tried|received|undergone|attended|"
                          r"completed)\b|\b(?:underwent|completed|was treated with)\b", re.I)
 _STATUS_POST = re.compile(r"\b(?:s/p|status[- ]post)\b", re.I)
-_DONE = re.compile(r"\b(?:completed|finished|underwent|received|tried|attended|failed|has had|had|"
+_DONE = gated(r"\b(?:completed|finished|underwent|received|tried|attended|failed|has had|had|"
                    r"was treated with|treated with|"
                    # "has also been prescribed", "was also started on"
                    r"has (?:also |since |long |now )?been (?:prescribed|taking|on)|"
@@ -836,7 +837,7 @@ _NEW_STATEMENT = re.compile(r"\b(?:he|she|they|the (?:patient|worker|applicant|c
 
 # A sentence about what is to come, not what was done.
 # ("could" of what could not be done is the past: "and he still could not bend")
-_AHEAD = re.compile(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w*|refer\w*|"
+_AHEAD = gated(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w*|refer\w*|"
                     r"schedul\w*|candidate|discuss\w*|if|should|may|might|goals?|"
                     r"could(?!\s+(?:not|never|only|barely|hardly|no longer|still not)\b)|"
                     r"authori[sz]\w*|RFA|UR|non-?certif\w*|denied|modified|MTUS|guidelines?)\b",

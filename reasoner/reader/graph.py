@@ -160,8 +160,10 @@ class _Builder:
                                                  else "Absent")))
         if fact.props.get("side"):
             self.link(node, "side", _named(m(fact.props["side"])))
+        props = fact.props
         for key, local in _PROPS.items():
-            self.lit(node, local, fact.props.get(key))
+            if (value := props.get(key)) is not None:  # (most of the slots are empty)
+                self.lit(node, local, value)
         for key, local in _LINKS.items():
             if fact.props.get(key):
                 self.link(node, local, _named(fact.props[key]))

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from reasoner.reader.dates import DATE_RE, PARTIAL, ROUGHLY, earliest_day, find_dates, parse_date
+from reasoner.reader.firstchars import gated
 from reasoner.reader.lexicon import Lexicon, Match, tokens
 from reasoner.reader.mention import Mention
 from reasoner.reader.purposes import referral_purposes, stated_purposes
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from reasoner.reader.layout import Letter
 
 T = TERM.__add__
-_REQUESTED = re.compile(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|ned)?\s+"
+_REQUESTED = gated(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|ned)?\s+"
                         r"(?:is|was|for|to|included|includes)|would like|prescribed|"
                         r"ordered|refill(?:ed|s)?|ask(?:s|ed|ing)? for|submitted)\b|"
                         # "Plan:", "Plan 3/4/19:", "Plan of care:", "RFA 05/14/2019:"
@@ -593,7 +594,7 @@ def requests_something(sentence: str) -> bool:
 
 # Asking for something now, as opposed to naming what was prescribed before.
 # (not an aberrant-behaviour review's "no early refill requests")
-_ASKS = re.compile(r"\b(?:(?<!refill )request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|order(?:ed|ing)?|"
+_ASKS = gated(r"\b(?:(?<!refill )request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|order(?:ed|ing)?|"
                    r"(?<!early )refill(?:ed)?|would like|ask(?:s|ed|ing)? for|authori[sz]\w*|"
                    r"next visit)\b|"
                    r"\bplan\s*:", re.I)

@@ -13,6 +13,7 @@ from reasoner.errors import InputError
 from reasoner.reader import reviews
 from reasoner.reader.clean import Cleaned
 from reasoner.reader.dates import DATE_RE
+from reasoner.reader.firstchars import gated
 
 _I = re.I | re.M
 _OUTCOME = r"(Upheld|Overturned)"
@@ -530,7 +531,7 @@ _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][
                      r"\[[xX\u2713\u2714]\]|\[[A-Za-z][A-Za-z ]{1,20}\])[ \t]*(?P<name>\S[^\n]*)$",
                      re.M)  # "[Rx]", "[Imaging]": an order list's kind of order
 _UNTICKED = re.compile(r"^[ \t]*\[[ _]\]", re.M)
-_REQUESTING = re.compile(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|of))?|"
+_REQUESTING = gated(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|of))?|"
                          r"(?:asking|ask) for(?: authori[sz]ation (?:of|for))?|would like(?: to "
                          r"(?:request|order|obtain|start|try))?|"
                          r"authori[sz]ation (?:is requested )?(?:for|of)|recommend(?:ed|ing|s)?|"

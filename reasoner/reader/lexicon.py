@@ -68,21 +68,11 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     # Extraction looks up the same sentence several times (findings, studies, services...).
     out = []
     for m in _TOKEN.finditer(text):
-        if m.group() in _TITLES and text.startswith(".", m.end()):
-            continue  # "Ms. Ortega" is not multiple sclerosis
-        if m.group() in ("Pt", "pt") and (_PATIENT_VERB.match(text, m.end())
-                                          or _PATIENT_LABEL.match(text, m.end())
-                                          or _PATIENT_BEFORE.search(
-                                              text, max(0, m.start() - 20), m.start())):
-            continue  # "Pt reports ...", "pt is better", "Pt: M. Gutierrez": the patient
-        if m.group() == "PT" and (_PULSE_AFTER.match(text, m.end()) or
-                                  _PULSE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
-            continue  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
         word = m.group()
-        if word.lower() in _UNITS and _NUMBER_BEFORE.search(text, max(0, m.start() - 12),
-                                                            m.start()):
-            continue  # "distal motor latency 5.1 ms": milliseconds, not multiple sclerosis
-        if _OCR_CAPITALS.match(word):
+        if (word in _CONTEXTUAL or len(word) in (2, 4) and word.lower() in _UNITS) and \
+                _not_a_term(word, text, m.start(), m.end()):
+            continue
+        if "l" in word and _OCR_CAPITALS.match(word):
             word = word.replace("l", "I")  # a scanner's "MRl", "ClT": capitals with I read as l
         t = norm(word)
         if t:
@@ -90,12 +80,30 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+def _not_a_term(word: str, text: str, start: int, end: int) -> bool:
+    """A word that names a term only where its neighbours allow it."""
+    if word in _TITLES and text.startswith(".", end):
+        return True  # "Ms. Ortega" is not multiple sclerosis
+    if word in ("Pt", "pt") and (_PATIENT_VERB.match(text, end) or _PATIENT_LABEL.match(text, end)
+                                 or _PATIENT_BEFORE.search(text, max(0, start - 20), start)):
+        return True  # "Pt reports ...", "pt is better", "Pt: M. Gutierrez": the patient
+    if word == "PT" and (_PULSE_AFTER.match(text, end) or
+                         _PULSE_BEFORE.search(text, max(0, start - 8), start)):
+        return True  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
+    # "distal motor latency 5.1 ms": milliseconds, not multiple sclerosis
+    return word.lower() in _UNITS and bool(_NUMBER_BEFORE.search(text, max(0, start - 12),
+                                                                 start))
+
+
 _UNITS = {"ms", "msec"}  # units that are also a term's abbreviation
+
 _NUMBER_BEFORE = re.compile(r"\d[ \t]*$")
 _OCR_CAPITALS = re.compile(r"^(?=(?:l*[A-Z]){2})[A-Zl]{2,6}$")
 
 
 _TITLES = {"Ms", "Mr", "Mrs", "Dr", "Mx"}
+# (the words whose reading depends on their neighbours; every other word is read alone)
+_CONTEXTUAL = _TITLES | {"Pt", "pt", "PT"}
 
 
 def _misreadings(word: str):

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from reasoner.reader.firstchars import gated
+
 FUNCTIONAL, SUBJECTIVE = "FunctionalImprovement", "SubjectiveImprovement"
 NONE, WORSE = "NoImprovement", "Worsened"
 
@@ -192,7 +194,7 @@ _NEUTRAL = [
 _CHANGE = [r"\b(?:noticed|notice|made|make|seen|felt|produced|produce|caused|had) (?:a |any |much |"
            r"lasting |meaningful |real |significant )*(?:change|difference)\b"]
 _DONE = "activity"  # a functional gain shown by an activity
-_CUES = [(re.compile(p, _I), kind) for kind, ps in (("", _NEUTRAL), (WORSE, _WORSE), (NONE, _NONE),
+_CUES = [(gated(p, _I), kind) for kind, ps in (("", _NEUTRAL), (WORSE, _WORSE), (NONE, _NONE),
                                                      ("change", _CHANGE), (FUNCTIONAL, _FUNCTIONAL),
                                                      (_DONE, _ACTIVITY),
                                                      (SUBJECTIVE, _SUBJECTIVE)) for p in ps]
@@ -276,7 +278,7 @@ _MOOD_SCALE = re.compile(r"beck|bdi|bai|phq|gad", _I)
 _TIMED = re.compile(r"timed up and go|tug", _I)  # seconds a task takes: fewer is better
 _UNITS = r"\s*(?:%|percent|points?|lbs?|pounds|kg|minutes?|min|hours?|blocks?|feet|ft)?"
 _FIGURE = r"(?<![/\d.])(?P<{}>\d{{1,3}}(?:\.\d)?)(?![/\d])" + _UNITS  # not a date's part
-_BEFORE_AFTER = re.compile(
+_BEFORE_AFTER = gated(
     r"\b(?P<measure>" + _MEASURE + r")\b[^.;\d]{0,60}?" + _FIGURE.format("before")
     + r"(?P<between>[^.;\d]{0,80}?)" + _FIGURE.format("after")
     + r"(?P<when>\s*(?:after|at discharge|now|currently|at the end|today|at follow-up)\b)?", _I)
