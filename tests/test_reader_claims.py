@@ -139,3 +139,28 @@ def test_what_a_sentence_asks_for_is_not_had_though_it_tells_the_past(kb):
         'physical therapy in 2019.'))
     assert TERM + "Duloxetine" not in {c.concept for c in facts.courses}
     assert TERM + "PhysicalTherapy" in {c.concept for c in facts.courses}
+
+
+_NAMED_SHORT = """MAXIMUS Federal Services | Independent Medical Review | FINAL DETERMINATION
+Case CM22-0140999   Injury 02/14/2022   RFA 08/16/2022
+
+Disputed:
+  #1  Post-operative hand therapy, right, 4 visits (CPT 97165 x1)
+  #2  Right ring finger A1 pulley c0rticosteroid injecti0n x1 (CPT 20550)
+
+Background: 47-year-old female dental hygienist; right ring finger catching since 2022. The
+finger triggers on examination. Carpal tunnel release 07/12/2022; four hand therapy visits since.
+
+#1 Post-operative hand therapy x4: OVERTURNED. Therapy after release is recommended.
+#2 Ring finger injection: OVERTURNED. A steroid injection is recommended for trigger finger.
+"""
+
+
+def test_items_named_in_short_below_take_the_names_of_the_list_above(kb):
+    read = read_letter(_NAMED_SHORT.encode(), "s.txt", kb.terms)
+    assert [i.name for i in read.letter.items] == [
+        "Post-operative hand therapy, right, 4 visits (CPT 97165 x1)",
+        "Right ring finger A1 pulley corticosteroid injection x1 (CPT 20550)"]  # (OCR read)
+    assert [i.outcome for i in read.letter.items] == ["overturned", "overturned"]
+    requests = {f.concept for f in read.extracted.facts if f.kind == "request"}
+    assert TERM + "TriggerFingerInjection" in requests  # (read through the scanner's zeros)

@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 498 documents of twenty-six authors.
+# fact kind -> (precision floor, recall floor), on the 510 documents of twenty-seven authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -89,7 +89,13 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # patterns learned (tests/test_reader_claims.py and others): 55 of 75, recall 66.7% (of 24
 # overturned items now read), precision 94.1%, 1 negated. Re-based with them (498 documents):
 # pain score 0.86 / 0.89 (their flow sheets' scores by date), response and sessions recall
-# 0.70.
+# 0.70. heldout-v joined the same session (12 documents of medication disputes, the largest
+# share of IMR volume: opioids with the 4 A's, drug screens, CURES, tapers, muscle relaxants,
+# NSAIDs and PPIs, topicals, sleep aids; 10 IMR letters, 14 of 33 items overturned; 41 items):
+# first reading by the reader of commit e073f55 with that session's later reader changes (OCR
+# letters, short item names, coded diagnosis lists), none unreadable, 25 of 41 items, IMR
+# overturn recall 46.7% with precision 87.5%, none negated. Re-based with it (510 documents):
+# pain score precision 0.85.
 FLOORS = {
     "assessment": (0.73, 0.71),
     "diagnosis": (0.80, 0.78),
@@ -97,7 +103,7 @@ FLOORS = {
     "finding absent": (0.77, 0.75),
     "finding present": (0.85, 0.73),
     "medication": (0.83, 0.88),
-    "pain score": (0.86, 0.89),
+    "pain score": (0.85, 0.89),
     "prior treatment": (0.79, 0.74),
     "relief percent": (0.80, 0.60),
     "relief weeks": (0.70, 0.54),
@@ -117,7 +123,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 498
+    assert len(gold_documents([CORPUS])) >= 510
 
 
 def test_no_document_is_lost(report):

@@ -98,7 +98,8 @@ def _clean_lines(text: str) -> Cleaned:
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
-    return _ocr_digits(_rejoin_split_cues(Cleaned("".join(chars), tuple(offsets), text)))
+    return _ocr_letters(_ocr_digits(_rejoin_split_cues(Cleaned("".join(chars), tuple(offsets),
+                                                                text))))
 
 
 # A number as OCR reads a fax: 0 as O, 1 as l or I ("1O/O2/2015", "55Omg", "#l20"): a run of
@@ -107,6 +108,46 @@ def _clean_lines(text: str) -> Cleaned:
 _OCR_NUMBER = re.compile(r"(?<![A-Za-z0-9])(?P<hash>#)?(?P<run>[0-9OolI](?:[0-9OolI]|[./-]"
                          r"(?=[0-9OolI]))*)(?=(?:mg|ml|mcg|cc|%)?(?![A-Za-z0-9]))")
 _AS_DIGIT = str.maketrans("OolI", "0011")
+
+
+# A word as OCR reads a fax: o as 0, l as 1 ("syndr0me", "w0rker", "Guide1ine", "1ist",
+# "DETERMINATI0N"): a 0 or 1 between two letters of a word with no other digit, or a lone 1 or
+# 0 opening a word of three small letters or more. Not "L5", "10mg", "x10", "B12", "0.5".
+_MIXED_WORD = re.compile(r"[A-Za-z0-9]*[01][A-Za-z0-9]*")
+_AS_LETTER = str.maketrans("01", "ol")
+
+
+def _ocr_letters(cleaned: Cleaned) -> Cleaned:
+    """The text with letters misread as digits put right (one for one: offsets hold)."""
+    text = cleaned.text
+    fixed = [(m.start(), m.group()) for m in _MIXED_WORD.finditer(text) if _misread(m.group())]
+    if not fixed:
+        return cleaned
+    parts, at = [], 0
+    for start, word in fixed:
+        parts += [text[at:start], _fixed_word(word)]
+        at = start + len(word)
+    return Cleaned("".join(parts) + text[at:], cleaned.offsets, cleaned.original)
+
+
+def _misread(word: str) -> bool:
+    if not word[0].isalpha() and not (len(word) >= 4 and word[1:].isalpha()
+                                      and word[1:].islower()):
+        return False  # (a lone digit may open it only before three small letters: "1ist")
+    if any(c in "23456789" for c in word) or sum(c.isalpha() for c in word) < 2 or \
+            word[-1].isdigit() or word.lower() in _ALPHANUMERIC:
+        return False
+    # each run of misread letters between two letters ("c00k")
+    return all(run.start() == 0 or (word[run.start() - 1].isalpha()
+                                    and word[run.end()].isalpha())
+               for run in re.finditer(r"[01]+", word))
+
+
+_ALPHANUMERIC = {"a1c", "hba1c"}  # names written with a digit in them
+
+def _fixed_word(word: str) -> str:
+    lower = not word.replace("0", "").replace("1", "").isupper()
+    return word.translate(_AS_LETTER) if lower else word.replace("0", "O").replace("1", "I")
 
 
 def _ocr_digits(cleaned: Cleaned) -> Cleaned:

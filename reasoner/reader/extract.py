@@ -243,6 +243,9 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         if (cue := _DIAGNOSES.search(sentence) or (soap if soap and soap.group(1).upper() == "A"
                                                    else None)) and not _PRIOR.search(sentence):
             _diagnoses(out, lex, sentence, at, cue.end())
+            # a diagnosis that is a symptom or sign: "Dx: K30 Dyspepsia (NSAID-related)", as an
+            # assessment's block states findings too (below)
+            _findings(out, lex, sentence[cue.end():], at + cue.end(), day)
             # "Diagnosis: ..., s/p RCR on 03/10/2015" (not _DONE: "failed back surgery syndrome")
             if _STATUS_POST.search(sentence, cue.end()):
                 _listed(out, lex, sentence, at, cue.end(), "prior", studies=False)
@@ -375,10 +378,12 @@ _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:[ \t]*\n)|"  # (a SOAP note's 
                     r"\n(?=[ \t]*(?i:(?:active |current )?problems?(?: list)?|diagnos[ie]s|"
                     r"(?:current )?medications?|treatments? to date)(?:[ \t]*\([^)\n]{1,48}\))?"
                     r"[ \t]*\n)|"
-                    r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx|Tx(?: to date)?|Meds|Medications|"
+                    r"(?:(?<=[.;] )|(?<=\n))(?=(?:Dx(?: list)?|Tx(?: to date)?|Meds|Medications|"
                     r"Exam|Plan|Imaging|Assessment|Impression|Diagnos[ie]s|PMH|HPI|ROS|"
                     r"Treatments?(?: to date| history)?|"  # and "Surgeon's plan:"
-                    r"[A-Z][A-Za-z'-]*(?:[ \t]+[A-Za-z'-]+){0,2}[ \t]+plan)\s*:)")
+                    r"[A-Z][A-Za-z'-]*(?:[ \t]+[A-Za-z'-]+){0,2}[ \t]+plan)"
+                    # (with its source: "Diagnoses (PTP 07/07/2020):")
+                    r"(?:[ \t]*\([^)\n]{1,48}\))?\s*:)")
 
 
 def _statements(sentences):
@@ -469,7 +474,8 @@ _INLINE_PLAN = re.compile(r"[ \t]*((?:[A-Za-z][A-Za-z'-]*[ \t]+){0,3}?(?:plan|pl
 _SECTIONS = (
     ("diagnosis", re.compile(r"^(?:a|assessments?|diagnos[ie]s|dx|impressions?|"
                              r"(?:working|final|discharge|current|industrial) diagnos[ie]s|"
-                             r"(?:active |current )?problems?(?: list)?)$", re.I)),
+                             r"(?:active |current )?problems?(?: list)?|(?:dx|diagnos[ie]s) list)$",
+                             re.I)),
     ("prior", re.compile(r"^(?:(?:prior|previous|past) (?:treatments?|care)|treatments? "
                          r"(?:to date|history)|conservative (?:care|treatment)|tx(?: to date)?)$",
                          re.I)),

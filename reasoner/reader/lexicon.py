@@ -187,7 +187,10 @@ class Lexicon:
         if word not in self._ocr:
             if len(self._ocr) > 100_000:
                 self._ocr.clear()
-            self._ocr[word] = next((v for v in _misreadings(word) if v in self.vocabulary), word)
+            # (compared as names are indexed: "c0rticosteroid" is "corticosteroid", indexed as
+            # "steroid")
+            self._ocr[word] = next((known for v in _misreadings(word)
+                                    if (known := norm(v)) in self.vocabulary), word)
         return self._ocr[word]
 
     def _best(self, iris: tuple[str, ...], within: tuple[str, ...]) -> str | None:
@@ -266,7 +269,8 @@ class Lexicon:
         kinds = self._named_kinds(concept)
         if not kinds:
             return concept
-        words = {t for t, _, _ in tokens(text)}
+        words = {t if t in self.vocabulary else self._read_through_ocr(t)
+                 for t, _, _ in tokens(text)}
         named = [kind for kind, names in kinds if any(n <= words for n in names)]
         if not named:
             return concept

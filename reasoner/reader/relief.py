@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from reasoner.reader import responses
+from reasoner.reader.firstchars import gated
 
 _I = re.I
 _TENS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
@@ -250,7 +251,7 @@ def _asserted(text: str, start: int) -> bool:
                 or responses.negated(clause))
 
 
-_REQUIRED = re.compile(r"\b(?:requires?|required|requirement|needs?|needed|must|criteri\w*|"
+_REQUIRED = gated(r"\b(?:requires?|required|requirement|needs?|needed|must|criteri\w*|"
                        r"guidelines?|recommend\w*|defined as|threshold|target)\b",
                        _I)
 

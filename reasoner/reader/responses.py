@@ -202,14 +202,14 @@ _CUES = [(gated(p, _I), kind) for kind, ps in (("", _NEUTRAL), (WORSE, _WORSE), 
 _DENIED = {FUNCTIONAL: NONE, SUBJECTIVE: NONE, NONE: NONE, WORSE: "", _DONE: "", "change": NONE}
 
 # A negation whose scope a gain word falls in: up to eight words back, within its clause.
-_NEGATION = re.compile(r"\b(?:no|not|none|neither|nor|never|without|w/o|lack of|absence of|"
+_NEGATION = gated(r"\b(?:no|not|none|neither|nor|never|without|w/o|lack of|absence of|"
                        r"failed to|unable to|cannot|can't|no longer|denies)\b|n't\b"
                        r"|\bw/o\b", _I)
-_SCOPE_END = re.compile(r"[,;:(]|\b(?:but|and|which|however|though|although|while|then|after|"
+_SCOPE_END = gated(r"[,;:(]|\b(?:but|and|which|however|though|although|while|then|after|"
                         r"until|so)\b", _I)
 # Not documented: what follows says nothing ("no documentation of improvement", "does not
 # comment on whether it helped", "no specific activity is named").
-_UNDOCUMENTED = re.compile(r"\b(?:no|not|without|nor)\s+(?:\w+\s+){0,2}?(?:documentation|document"
+_UNDOCUMENTED = gated(r"\b(?:no|not|without|nor)\s+(?:\w+\s+){0,2}?(?:documentation|document"
                            r"(?:ed|s)?|evidence|record(?:ed)?|mention(?:ed)?|description|"
                            r"described|comment(?:s|ed)?|quantif\w*|specific|objective|measur\w*|"
                            r"indicat\w*|report(?:ed)?|state[sd]?|say|says)\b|\bwhether\b", _I)
@@ -222,7 +222,7 @@ _NO_FUNCTION = re.compile(r"\bno (?:\w+ ){0,2}(?:activit(?:y|ies)|function\w*|ch
                           r"improvement)|\bstill unable to\b|\bunable to do much\b", _I)
 # What is to come, hoped for, or a goal: "if the blocks give relief", "to improve function",
 # "would benefit from", "goal of"
-_AHEAD = re.compile(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|improvement|"
+_AHEAD = gated(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|improvement|"
                     r"benefit|help)\b)|if|unless|would|will|should|might|could(?! ?n[o']t)|"
                     r"hope[sd]?|expect\w*|"
                     r"(?-i:may)|goals? (?:is|are|was|were|of|to|include)|goals?(?=\s*:)|aim\w*|"
@@ -232,7 +232,7 @@ _AHEAD = re.compile(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief
                     r"(?<!continued )(?<!seems )(?<!appears )(?<!used )to (?=help|improve|reduce|"
                     r"decrease|increase|restore|allow|enable|facilitate|relieve|return|resume|"
                     r"control|manage|address|treat|get|maximi[sz]e|achieve|see))\b", _I)
-_CLAUSE = re.compile(r"[;]|\.\s|\bbut\b", _I)
+_CLAUSE = gated(r"[;]|\.\s|\bbut\b", _I)
 
 
 def cues(text: str) -> list[tuple[int, str]]:
@@ -345,7 +345,13 @@ def _clause_before(text: str, start: int) -> str:
 
 
 def _negated(clause: str) -> bool:
-    ends = [m.end() for m in _SCOPE_END.finditer(clause)]
+    """Whether a negation stands in the last eight words of the clause's last scope. (Only a
+    scope's end among those words, or just before them, can change which they are: the
+    search for ends starts there, not at the clause's start; a run-on line of cues made it
+    read hundreds of commas a cue.)"""
+    parts = clause.rsplit(None, 8)
+    tail = 0 if len(parts) <= 8 else clause.find(parts[1], len(parts[0]))
+    ends = [m.end() for m in _SCOPE_END.finditer(clause, max(0, tail - 16))]
     scope = clause[ends[-1] if ends else 0:]
     return bool(_NEGATION.search(" ".join(scope.split()[-8:])))
 
@@ -449,7 +455,7 @@ def names_treatment(text: str) -> bool:
     return bool(_TREATMENT_NAMED.search(text))
 
 
-_TREATMENT_NAMED = re.compile(_TREATMENT_NOUN, _I)
+_TREATMENT_NAMED = gated(_TREATMENT_NOUN, _I)
 
 
 def item_response(tail: str) -> str | None:

