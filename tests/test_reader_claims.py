@@ -164,3 +164,63 @@ def test_items_named_in_short_below_take_the_names_of_the_list_above(kb):
     assert [i.outcome for i in read.letter.items] == ["overturned", "overturned"]
     requests = {f.concept for f in read.extracted.facts if f.kind == "request"}
     assert TERM + "TriggerFingerInjection" in requests  # (read through the scanner's zeros)
+
+
+def test_medication_facts_as_pain_physicians_write_them(kb):
+    facts = _case(kb, _imr(
+        "Tapentadol (Nucynta) 50 mg was first prescribed on 03/15/2021; he takes one tablet up "
+        "to three times a day. He was seen in consultation by a pain management specialist "
+        "on 06/21/2022, who agreed with the current dose. His physician began a taper on "
+        "01/15/2022 and attached the taper calendar. Gabapentin 300 mg three times a day: leg "
+        "burning 7/10 before it, now 4/10; with it he sleeps through and walks the two miles."))
+    courses = {c.concept: c for c in facts.courses}
+    assert courses[TERM + "Tapentadol"].dose_mg == 50  # a past prescription, not a request
+    assert TERM + "PainSpecialistConsultation" in courses
+    assert courses[TERM + "Gabapentin"].response.endswith("FunctionalImprovement")
+    assert TERM + "OpioidTaperPlan" in {a.concept for a in facts.assessments}
+
+
+def test_a_combination_strength_with_a_hyphen_and_a_first_prescription(kb):
+    from reasoner.reader.items import dose_props
+    assert dose_props(" 10-325 mg 1 PO q6h PRN #120")["dose_mg"] == 10.0
+    assert dose_props(" 7.5-325mg")["dose_mg"] == 7.5
+    facts = _case(kb, _imr("Norco was first prescribed on 07/10/2012. He works his full shift "
+                           "on it."))
+    assert TERM + "HydrocodoneAcetaminophen" in {c.concept for c in facts.courses}
+
+
+_BOTTOM_LINE_FIRST = """MAXIMUS FEDERAL SERVICES
+INDEPENDENT MEDICAL REVIEW -- FINAL DETERMINATION
+Case No. CM23-0070001 . Date of injury 04/04/2021 . RFA 03/28/2023
+
+BACKGROUND IN BRIEF
+A 52-year-old female court stenographer hurt her neck in a fall on 04/04/2021. Current
+medications: ibuprofen 600 mg three times a day; tizanidine 4 mg at bedtime during flares.
+
+ITEM 1 -- Tizanidine 4mg #90
+BOTTOM LINE: Overturned. A short course for the documented flare is supported.
+BECAUSE:
+ - She had a flare of neck spasm after an eleven-hour deposition day on 03/15/2023.
+ - Between flares she has gone months without tizanidine.
+ - The guideline supports a short course of a muscle relaxant for a flare.
+ - Her right arm radiates pain to the thumb with numbness.
+GUIDELINE: MTUS ACOEM Practice Guidelines, Chronic Pain (2017), Muscle relaxants.
+
+ITEM 2 -- Lidoderm 5% patch #30
+BOTTOM LINE: Upheld. There is no neuropathic pain to treat.
+BECAUSE:
+ - Spurling's test is negative on both sides.
+"""
+
+
+def test_record_facts_listed_under_each_decision_are_read(kb):
+    read = read_letter(_BOTTOM_LINE_FIRST.encode(), "b.txt", kb.terms)
+    assert [(i.name, i.outcome) for i in read.letter.items] == [
+        ("Tizanidine 4mg #90", "overturned"), ("Lidoderm 5% patch #30", "upheld")]
+    facts = read_case(read.graph.facts)
+    flare = [f.present for f in facts.findings if f.concept == TERM + "AcuteExacerbation"]
+    assert flare and all(flare)  # ("gone months without" is time, not a flare gone)
+    assert [f.present for f in facts.findings
+            if f.concept == TERM + "PositiveSpurlingTest"] == [False]
+    # (a bullet that speaks of the guideline ends the list: what follows is not read)
+    assert not [f for f in facts.findings if f.concept == TERM + "RadicularSymptoms"]

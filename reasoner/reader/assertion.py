@@ -350,6 +350,14 @@ def _rules() -> list[Any]:
         rule("the absent", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["the", "an", "a", "his", "her", "their", "its"]}},
             {"LOWER": "absent"}], max_scope=4),
+        # a length of time gone by, not a symptom gone: "between flares she has gone months
+        # without tizanidine"
+        rule("gone months", "PSEUDO", "PSEUDO", [
+            _BE, {"LOWER": "gone"},
+            {"LOWER": {"IN": ["a", "several", "many", "two", "three", "four", "six", "long"]},
+             "OP": "?"},
+            {"LOWER": {"IN": ["months", "weeks", "days", "years", "month", "week", "year",
+                              "while"]}}], max_scope=1),
         # what a finding is evidence against: "the absent Hoffmann's sign speaks against
         # myelopathy", "the normal reflexes argue against a radiculopathy"
         rule("speaks against", _NEGATED, "FORWARD", [

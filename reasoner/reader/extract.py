@@ -116,7 +116,8 @@ _DONE = gated(r"\b(?:completed|finished|underwent|received|tried|attended|failed
                    r"was treated with|treated with|"
                    # "has also been prescribed", "was also started on"
                    r"has (?:also |since |long |now )?been (?:prescribed|taking|on)|"
-                   r"was (?:also )?(?:prescribed|started on|given)|started|has (?:also )?taken|"
+                   r"was (?:also |first |originally |initially )?(?:prescribed|started on|given)|"
+                   r"started|has (?:also )?taken|"
                    r"took|"
                    r"(?:prior|previous|past) (?:course|trial)s? of|s/p|status post|stopped|"
                    r"discontinued|d/c'?d|weaned(?: off)?|"
@@ -216,16 +217,24 @@ class Extracted:
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
 
 
+def _read_blocks(letter: Letter):
+    """(offset of the block, its text, offset in it, sentence, heading) of every statement of
+    the case summary, then of the record facts listed under the items."""
+    for start, end in letter.fact_spans:
+        text = _unquoted_reviews(letter.text[start:end])
+        for s_start, sentence, heading in _statements(_sentences(text)):
+            yield start, text, s_start, sentence, heading
+
+
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
     out = Extracted(facts=[])
-    base, text = letter.summary[0], _unquoted_reviews(letter.summary_text)
     current: dt.date | None = None
     requested = [i.name_span for i in letter.items]
     asked = {h.term for i in letter.items for h in lex.find(i.name, T("Drug"))}
     out.asked = frozenset(h.term for i in letter.items for h in lex.find(i.name, T("Treatment")))
     # "COASTAL MOTION CHIROPRACTIC, INC. / CHIROPRACTIC RE-EVALUATION": the clinic and the form
     out.title_end = _title_end(letter.text)
-    for s_start, sentence, heading in _statements(_sentences(text)):
+    for base, text, s_start, sentence, heading in _read_blocks(letter):
         at = base + s_start
         found = _REPORT_DATE.search(sentence) if _DIGIT.search(sentence) else None
         if found and (found.group(1) or found.group(4) or found.group(5)
@@ -1622,14 +1631,21 @@ _COUNTED = re.compile(r"\b(?:(?:completed|finished|attended|has had|had|underwen
 
 # A course told by the provider seen: "She saw a pain psychologist in the fall of 2017",
 # "has been treated by a chiropractor since March"
-_PROVIDER = re.compile(r"\b(?:saw|sees|seen|seeing|went to|treated by|treatment with|sessions with|"
+_PROVIDER = re.compile(r"\b(?:saw|sees|seen(?: in consultation)?(?: by)?|seeing|went to|"
+                       r"treated by|consulted|treatment with|sessions with|"
                        r"visits with|under the care of)\s+(?:a|an|the|her|his|their)\s+"
                        r"(?:[\w-]+\s+)?(?P<who>psychologist|psychotherapist|counsell?or|"
-                       r"chiropractor|acupuncturist|physical therapist|massage therapist)\b", re.I)
+                       r"chiropractor|acupuncturist|physical therapist|massage therapist|"
+                       r"pain (?:management|medicine) (?:specialist|physician|doctor)|"
+                       r"pain (?:specialist|physician))\b", re.I)
 _PROVIDED = {"psychologist": "PsychologicalTreatment", "psychotherapist": "PsychologicalTreatment",
              "counselor": "PsychologicalTreatment", "counsellor": "PsychologicalTreatment",
              "chiropractor": "ManualTherapyManipulation", "acupuncturist": "Acupuncture",
              "physical therapist": "PhysicalTherapy", "massage therapist": "MassageTherapy"}
+# (a pain specialist seen is a consultation had: "seen in consultation by a pain management
+# specialist, who agreed with the current dose")
+_PAIN_SPECIALIST = re.compile(r"pain (?:management |medicine )?(?:specialist|physician|doctor)",
+                              re.I)
 
 
 def _provider_seen(out: Extracted, sentence: str, at: int) -> None:
@@ -1639,7 +1655,9 @@ def _provider_seen(out: Extracted, sentence: str, at: int) -> None:
     if seen is None or _NOT_DONE.search(sentence[:seen.start("who")]) or assertions(
             sentence, [seen.span("who")])[0] not in (Assertion.PRESENT, Assertion.HISTORICAL):
         return  # "He has not seen a psychologist or counselor before
-    concept = T(_PROVIDED[seen.group("who").lower()])
+    who = seen.group("who").lower()
+    concept = T("PainSpecialistConsultation" if _PAIN_SPECIALIST.fullmatch(who)
+                else _PROVIDED[who])
     if any(f.kind == "prior" and f.concept == concept for f in out.facts):
         return
     out.facts.append(Mention("prior", concept, at + seen.start("who"), at + seen.end("who"),

@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 T = TERM.__add__
 _REQUESTED = gated(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|ned)?\s+"
-                        r"(?:is|was|for|to|included|includes)|would like|prescribed|"
+                        r"(?:is|was|for|to|included|includes)|would like|"
+                        # (not a prescription of the past: "Tapentadol was first prescribed on
+                        # 03/15/2021", "he was prescribed Norco in 2019")
+                        r"(?<!was )(?<!were )(?<!been )(?<!first )(?<!originally )"
+                        r"(?<!initially )prescribed|"
                         r"ordered|refill(?:ed|s)?|ask(?:s|ed|ing)? for|submitted)\b|"
                         # "Plan:", "Plan 3/4/19:", "Plan of care:", "RFA 05/14/2019:"
                         r"\b(?:plan|RFA|request for authori[sz]ation)\b[^:.\n]{0,20}:",
@@ -43,7 +47,10 @@ _PER_DAY = [(r"\b(?:qid|four times (?:a |per )?day|four times daily|4\s*x\s*(?:/
              r"2\s*x\s*(?:/\s*)?(?:a )?day|2 times (?:a |per )?day)\b", 2),
             (r"\b(?:qd|once (?:a |per )?day|once daily|daily|every day|nightly|at bedtime|qhs|"
              r"qam|qpm|at night)\b", 1)]
-_DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:/\s*\d+(?:\.\d+)?\s*)?mg\b", re.I)
+# (a combination's strengths, the opioid's first: "10/325 mg", "10-325 mg" with an
+# acetaminophen strength after the hyphen; not a range, "5-10 mg")
+_DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:/\s*\d+(?:\.\d+)?\s*|-\s*(?:300|325|500|650|750)\s*)?"
+                   r"mg\b", re.I)
 _EVERY = re.compile(r"\b(?:every|q)\s*(\d{1,2}|two|three|four|six|eight|twelve)\s*(?:-\s*\d+\s*)?"
                     r"(?:hours|hrs|h)\b", re.I)
 _TIMES = re.compile(r"\b(\d{1,2})\s*(?:x|times(?: a week| per week| weekly)?)\s*(?:for\s*)?"

@@ -37,6 +37,9 @@ class Letter:
     summary: tuple[int, int]
     items: list[Item]
     header: dict[str, str] = field(default_factory=dict)
+    # record facts a review lists under an item, outside the case summary ("BECAUSE:\n - She
+    # had a flare of neck spasm ...", "Facts for the request:"): read as the summary is
+    fact_blocks: tuple[tuple[int, int], ...] = ()
 
     @property
     def text(self) -> str:
@@ -45,6 +48,11 @@ class Letter:
     @property
     def summary_text(self) -> str:
         return self.text[self.summary[0]:self.summary[1]]
+
+    @property
+    def fact_spans(self) -> list[tuple[int, int]]:
+        """The summary's span, then the spans of the record facts listed under items."""
+        return [self.summary, *self.fact_blocks]
 
 
 def detect(text: str) -> str | None:
@@ -160,14 +168,45 @@ def split(cleaned: Cleaned, source: str) -> Letter:
         elif undecided is not None:
             # the layout that found the items first keeps them: this one may only tell their
             # outcomes, when it names the same items
-            return _with_outcomes(undecided, items)
+            return _with_fact_blocks(_with_outcomes(undecided, items))
         else:
-            return Letter(name, cleaned, summary, items, header(text))
+            return _with_fact_blocks(Letter(name, cleaned, summary, items, header(text)))
         if layout == "progress-report":
             break  # a treating physician's report is not read as a review
     if undecided is not None:
-        return undecided
+        return _with_fact_blocks(undecided)
     raise InputError(problem, source=source)
+
+
+# A list of record facts under an item's decision: its heading alone on a line, then bullets.
+_FACTS_HEADING = re.compile(
+    r"^[ \t]*(?:because|facts?(?: (?:for|against|considered|relied (?:on|upon)|in the record))?|"
+    r"(?:supporting|relevant|key|pertinent) (?:facts|findings|records?)|record (?:facts|findings)|"
+    r"(?:facts |findings )?(?:for|against) the request|documented facts)[ \t]*:?[ \t]*$", _I)
+_BULLET_LINE = re.compile(r"[ \t]*(?:[-\u2022*]|\d{1,2}[.)])[ \t]+\S[^\n]*")
+# a bullet in the reviewer's voice, not the record's: the guideline and what it asks
+_GUIDELINE_TALK = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|CPMTG|recommend\w*|criteri\w*|"
+                             r"medically necessary|supports?|indicated)\b", re.I)
+
+
+def _with_fact_blocks(letter: Letter) -> Letter:
+    """The letter with the bulleted record facts listed under its items, outside its summary,
+    as blocks to read; a bullet that speaks of the guideline ends its block."""
+    if letter.layout == "progress-report":
+        return letter
+    text, blocks = letter.text, []
+    for heading in _FACTS_HEADING.finditer(text):
+        if letter.summary[0] <= heading.start() < letter.summary[1]:
+            continue
+        end = start = heading.end() + 1
+        for line in re.finditer(r"[^\n]*(?:\n|$)", text[start:]):
+            if not _BULLET_LINE.match(line.group()) or _GUIDELINE_TALK.search(line.group()):
+                break
+            end = start + line.end()
+        if end > start:
+            blocks.append((start, end))
+    return Letter(letter.layout, letter.cleaned, letter.summary, letter.items, letter.header,
+                  tuple(blocks)) if blocks else letter
 
 
 # A line that opens the reviewer's own words: whatever a layout took for the case summary ends

@@ -59,7 +59,10 @@ _ACTIVITY = [
     # what the worker does on the treatment: "With it he mows his own lawn, drives his
     # grandson to school and works 20 hours a week" (not a score or a state: "has 5/10",
     # "is still limited")
-    r"^\W*(?:with|on)\s+(?:it|them|this|these|the medications?|(?:his |her )?meds|medication)"
+    # (or opening a clause after a semicolon: "leg burning 7/10 before it, now 4/10; with it
+    # he sleeps through and walks the two miles")
+    r"(?:^|;)\W*(?:with|on)\s+(?:it|them|this|these|the medications?|(?:his |her )?meds|"
+    r"medication)"
     r"\b,?\s+(?:he|she|they|the patient|the worker)\s+(?!(?:has|had|is|was|are|were|reports?|"
     r"rates?|still|continues|describes|feels|gets|notes|states|says|sleeps|wakes|takes|uses|"
     r"needs|requires)\b)[a-z]+s\b",
@@ -94,8 +97,8 @@ _ACTIVITY = [
     r"\b(?:fewer|reduced|lighter|less|eased|relaxed|lifted) (?:work )?restrictions|"
     r"\brestrictions (?:were |have been |was )?(?:lifted|reduced|eased|relaxed|removed)",
     r"\b(?:without|w/o) (?:help|assistance)\b",
-    r"(?<!minute )(?<!-minute )\bwalk(?:s|ed)? (?:\d+ (?:blocks?|miles?|minutes?|hours?|hrs?|min)"
-    r"|for|one|two|three|a mile|a block|around|up to|(?:his|her) dog)",
+    r"(?<!minute )(?<!-minute )\bwalk(?:s|ed)? (?:the )?(?:\d+ (?:blocks?|miles?|minutes?|hours?|"
+    r"hrs?|min)|for|one|two|three|a mile|a block|around|up to|(?:his|her) dog)",
     r"\b(?:completes?|completed|finish(?:es|ed)?|works?|worked) (?:his |her |their |full )?"
     r"(?:\S+ )?(?:shifts?|work ?days?)|"
     r"\bworks? (?:his |her )?full\b|\bdoes (?:his|her) own\b",

@@ -204,9 +204,11 @@ _ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)]|" + _O
                         r"(?P<plural>\(s\)|s)?\b(?:[ \t]+(?:in dispute|at issue|under review|"
                         r"requested))?"
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
-                        r"[ \t]*[:.)\]\-\u2013]?[ \t]*(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
+                        r"[ \t]*(?:[:.)\]\u2013\u2014]|-{1,2})?[ \t]*"
+                        r"(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
 _DECISION_LINE = re.compile(r"^[ \t*#]*(?:(?:overall|final|imr final)[ \t]+)?"
                             r"(?:outcome|decision|determination|result|answer|finding|"
+                            r"bottom line|conclusion|verdict|disposition|"
                             r"imr (?:decision|outcome|determination)|reviewer'?s? "
                             r"(?:decision|determination))[ \t]*[:\-\u2013][ \t]*(?P<said>[^\n]+)",
                             _I)
