@@ -367,3 +367,25 @@ def test_a_request_naming_a_region_other_than_the_cases(kb, name, service):
     text = ("PR-2\nDate of exam: 06/15/2025\nDate of injury: 06/10/2023\n"
             f"Diagnosis: left knee osteoarthritis.\nRequest for authorization:\n1. {name}\n")
     assert [c for c, _ in _requests(kb, text)] == [service]
+
+
+def _requested(kb, line: str, complaint: str) -> list[str]:
+    from reasoner.reader.letter import read_letter
+    data = ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2)\nDate of exam: 06/15/2021\n"
+            f"Date of injury: 06/10/2019\nSubjective: {complaint} pain.\nDiagnosis: {complaint} "
+            f"strain.\nRequest for authorization:\n1. {line}\n").encode()
+    read = read_letter(data, "r.txt", kb.terms)
+    return [f.concept.rsplit("/", 1)[-1] for f in read.extracted.facts if f.kind == "request"]
+
+
+@pytest.mark.parametrize(("line", "complaint", "service"), [
+    # the spinal levels named tell the region before the case does
+    ("Intra-articular facet injection C5-6", "neck", "CervicalFacetJointInjection"),
+    ("Medial branch block C4-5 C5-6", "low back", "CervicalMedialBranchBlock"),
+    ("Thoracic epidural steroid injection T8-9", "neck", "EpiduralSteroidInjection"),
+    ("Lumbar TFESI L4-5 L5-S1", "neck", "TransforaminalEpiduralSteroidInjection"),
+    ("TENS unit supplies (electrodes, batteries) x 3 months", "low back", "TENSSupplies"),
+    ("TENS unit, 30-day rental", "low back", "TENSUnit"),
+])
+def test_the_levels_named_tell_the_region(kb, line, complaint, service):
+    assert _requested(kb, line, complaint) == [service]

@@ -481,6 +481,18 @@ _LEVEL_WORDS = re.compile(r"\b(single|one|two|three|four|1|2|3|4)[- ]levels?\b",
 _WORD_COUNT = {"single": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 
 
+_SEGMENT_REGION = {"C": "CervicalSpine", "T": "ThoracicSpine", "L": "LumbarSpine",
+                   "S": "LumbarSpine"}
+
+
+def levels_region(name: str) -> str | None:
+    """The spinal region every level the name gives lies in ("C5-6", "T8-9", "L4-5 and
+    L5-S1"); None when it gives none, or levels of two regions ("T12-L1")."""
+    regions = {_SEGMENT_REGION[found.group(1)] for found in _SEGMENT.finditer(name)
+               if f"{found.group(1)}{found.group(2)}" in _SPINE}
+    return T(regions.pop()) if len(regions) == 1 else None
+
+
 def spinal_levels(name: str) -> int | None:
     """How many spinal levels a request names: "L4-5 and L5-S1" 2, "L3-S1" 3, "left L5" 1,
     "single-level" 1; None when it names none."""
@@ -688,8 +700,12 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         if props["concept"]:
             # the region's kind, then what the name says of it ("EMG/NCV of the left lower
             # extremity": both studies; "X-rays L-spine, 3 views": not flexion/extension)
+            # (the spinal levels named tell the region first: "Thoracic epidural steroid
+            # injection T8-9" in a neck case is no cervical one)
+            spine = levels_region(item.name)
+            concept = lex.across_region(props["concept"], spine) if spine else props["concept"]
             props["concept"] = lex.by_words(
-                lex.in_region(props["concept"], props["region"] or out.region), item.name)
+                lex.in_region(concept, props["region"] or spine or out.region), item.name)
         key = _asked_key(props, asked, item.name, lex)
         if report and (props["concept"] is None and not _ORDER_SHAPE.search(item.name)
                        or key in asked):

@@ -245,6 +245,24 @@ class Lexicon:
             self._regional_kind[key] = self._narrowest_in(concept, region, least)
         return self._regional_kind[key]
 
+    def across_region(self, concept: str, region: str) -> str:
+        """`concept` when its names name no region or name `region`; else the nearest kind
+        above it (two steps at most) that has a kind named for `region` ("intra-articular
+        facet injection C5-6": the lumbar term's label, at a cervical level, is a facet
+        injection, whose cervical kind `in_region` then finds); `concept` when none has."""
+        named = self._regional().get(concept)
+        is_a = self.terms.is_a
+        if not named or any(is_a(region, r) or is_a(r, region) for r in named):
+            return concept
+        above = sorted((a for a in self.terms.ancestors.get(concept, ())
+                        if a != concept and a.startswith(TERM)), key=self.terms.depth,
+                       reverse=True)
+        depth = self.terms.depth(concept)
+        # (not a broad category: any treatment has a kind named for the spine)
+        return next((a for a in above if depth - self.terms.depth(a) <= 2
+                     and self.terms.depth(a) >= _NARROW_ENOUGH
+                     and self.in_region(a, region) not in (a, concept)), concept)
+
     def _narrowest_in(self, concept: str, region: str, least: bool) -> str:
         is_a = self.terms.is_a
         if any(is_a(region, r) or is_a(r, region) for r in self._regional().get(concept, ())):
@@ -335,6 +353,7 @@ class Lexicon:
         return None
 
 
+_NARROW_ENOUGH = 3  # the depth of a kind of treatment, below Service and Treatment
 _CACHE: dict[int, tuple[Terminology, Lexicon]] = {}
 
 
