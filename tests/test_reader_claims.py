@@ -224,3 +224,13 @@ def test_record_facts_listed_under_each_decision_are_read(kb):
             if f.concept == TERM + "PositiveSpurlingTest"] == [False]
     # (a bullet that speaks of the guideline ends the list: what follows is not read)
     assert not [f for f in facts.findings if f.concept == TERM + "RadicularSymptoms"]
+
+
+def test_every_date_of_a_list_of_screens_is_a_screen(kb):
+    facts = _case(kb, _imr("He remains on Norco 5/325 mg twice a day. Urine drug screens dated "
+                           "04/03/2023, 07/10/2023, 10/09/2023 and 01/08/2024 were each "
+                           "consistent with the prescribed hydrocodone. CURES 01/10/2024: one "
+                           "prescriber."))
+    screens = sorted(a.on_date.isoformat() for a in facts.assessments
+                     if a.concept == TERM + "UrineDrugScreen")
+    assert screens == ["2023-04-03", "2023-07-10", "2023-10-09", "2024-01-08"]

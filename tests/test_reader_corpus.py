@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 510 documents of twenty-seven authors.
+# fact kind -> (precision floor, recall floor), on the 522 documents of twenty-eight authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -97,7 +97,12 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # overturn recall 46.7% with precision 87.5%, none negated. Re-based with it (510 documents):
 # pain score precision 0.85. Then the record facts reviews list under each item ("BECAUSE:
 # - She already takes ibuprofen, so an NSAID has been tried") were read too: prior treatment
-# precision 0.78 (a current drug also read as a course tried).
+# precision 0.78 (a current drug also read as a course tried). heldout-w joined last (12
+# documents in the standard MAXIMUS form, summaries that walk through the records visit by
+# visit, facts spread over the visits; 11 IMR letters, 14 of 33 items overturned, and a UR
+# notice; 36 items): first reading by commit 2a56eec, 28 of 36 items, IMR overturn recall
+# 92.3% with precision 92.3%, none negated; then 29 (a drug screen's dates listed). No floor
+# moved (522 documents).
 FLOORS = {
     "assessment": (0.73, 0.71),
     "diagnosis": (0.80, 0.78),
@@ -125,7 +130,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 510
+    assert len(gold_documents([CORPUS])) >= 522
 
 
 def test_no_document_is_lost(report):

@@ -1369,8 +1369,7 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             result = ("Inconsistent" if _INCONSISTENT.search(near) or _INCONSISTENT.search(
                 adjective) or _missing_drug(lex, near) else "Consistent"
                 if _CONSISTENT.search(near) or _CONSISTENT.search(adjective) else "Documented")
-        days = [d for d, _, _ in find_dates(sentence[hit.end:hit.end + 40])] if not review \
-            else []
+        days = _dates_listed(sentence, hit.end) if not review else []
         for when in days or [day]:
             _add_assessment(out, Mention("assessment", hit.term, at + hit.start, at + hit.end,
                                          sentence[hit.start:hit.end],
@@ -1378,6 +1377,21 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     _side_effects(out, lex, sentence, at, day)
 
 
+def _dates_listed(sentence: str, end: int) -> list[dt.date]:
+    """The dates told just after a screen's name, however many a list gives: "Urine drug
+    screens dated 04/03/2023, 07/10/2023, 10/09/2023 and 01/08/2024 were each consistent"
+    (the first within 40 characters; each next one joined by a comma or an "and")."""
+    days, last = [], None
+    for day, start, stop in find_dates(sentence[end:end + 240]):
+        if last is None and start > 40 or last is not None and not _DATE_JOIN.fullmatch(
+                sentence[end + last:end + start]):
+            break
+        days.append(day)
+        last = stop
+    return days
+
+
+_DATE_JOIN = re.compile(r"[\s,;]*(?:and|&)?[\s,]*")
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
 _TAPER = T("OpioidTaperPlan")
 # A screen's result said as "negative" right after it (its date or kind between)
