@@ -145,6 +145,13 @@ CASES = [
     ("An absent Hoffmann sign and a positive Spurling test.", ["Hoffmann sign", "Spurling test"],
      [A, P]),
     ("A negative Spurling test and a positive Tinel sign.", ["Tinel sign"], [P]),
+    # what the records do not show, and a treatment not given
+    ("The records do not show that gabapentin or an antidepressant has been prescribed.",
+     ["gabapentin", "antidepressant"], [A, A]),
+    ("He has not been treated with chiropractic manipulation to date.",
+     ["chiropractic manipulation"], [A]),
+    ("He was never started on gabapentin.", ["gabapentin"], [A]),
+    ("He was treated with chiropractic manipulation.", ["chiropractic manipulation"], [P]),
 ]
 
 

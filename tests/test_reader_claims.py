@@ -234,3 +234,17 @@ def test_every_date_of_a_list_of_screens_is_a_screen(kb):
     screens = sorted(a.on_date.isoformat() for a in facts.assessments
                      if a.concept == TERM + "UrineDrugScreen")
     assert screens == ["2023-04-03", "2023-07-10", "2023-10-09", "2024-01-08"]
+
+
+def test_a_screen_told_with_its_result_is_done_though_reviewed_at_the_next_visit(kb):
+    facts = _case(kb, _imr(
+        "A urine drug screen collected 02/11/2014 was positive for oxycodone, which was not "
+        "prescribed, and negative for hydrocodone; the report was reviewed with him at the "
+        "next visit and no explanation was recorded."))
+    assert [(a.on_date.isoformat(), a.result.rsplit("#", 1)[-1]) for a in facts.assessments
+            if a.concept == TERM + "UrineDrugScreen"] == [("2014-02-11", "Inconsistent")]
+    for asked in ("We will obtain a urine drug screen at the next visit.",
+                  "The physician requested tramadol 50 mg #90 and one random urine drug "
+                  "test, on a request for authorization dated 2026-01-06."):
+        facts = _case(kb, _imr(asked))
+        assert not [a for a in facts.assessments if a.concept == TERM + "UrineDrugScreen"]

@@ -330,9 +330,22 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["not", "n't", "never"]}},
             {"LOWER": {"IN": ["record", "recorded", "document", "documented", "note", "noted",
                               "mention", "mentioned", "describe", "described", "list",
-                              "listed", "report", "reported", "include", "included"]}},
+                              "listed", "report", "reported", "include", "included",
+                              # "the records do not show that gabapentin ... has been
+                              # prescribed"
+                              "show", "shown", "reflect", "reflected", "indicate", "indicated",
+                              "contain", "contained"]}},
             # (a list of three: "has not described leg pain, numbness or tingling")
-            {"LOWER": {"IN": ["any", "a", "an", "the"]}, "OP": "?"}], max_scope=8),
+            {"LOWER": {"IN": ["any", "a", "an", "the", "that"]}, "OP": "?"}], max_scope=8),
+        # a treatment not given: "has not been treated with chiropractic manipulation to date",
+        # "was never started on gabapentin", "has not been offered acupuncture"
+        rule("not been treated with", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["has", "have", "had", "was", "were", "is", "are"]}},
+            {"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "been", "OP": "?"},
+            {"LOWER": {"IN": ["treated", "given", "offered", "started", "trialed", "trialled",
+                              "referred"]}},
+            {"LOWER": {"IN": ["with", "on", "for", "to", "a", "an", "any"]}, "OP": "?"}],
+             max_scope=6),
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
                                 "with"]}}]),

@@ -1356,7 +1356,8 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             # was done, and its result is what "negative" said
             result = "Inconsistent" if _INCONSISTENT.search(near) or _missing_drug(lex, near) \
                 else "Consistent"
-        elif said is not Assertion.PRESENT or (asks and not review and hit.term != _TAPER) or \
+        elif said is not Assertion.PRESENT or (asks and not review and hit.term != _TAPER
+                                                and not _done_screen(sentence, hit.end)) or \
                 _DECIDED_ON.search(sentence, 0, hit.start):
             # (a taper plan is documented by a sentence that plans: "under a written taper
             # plan: 150 -> 100 mg q12h on 02/11/2025, then ...")
@@ -1375,6 +1376,22 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
                                          sentence[hit.start:hit.end],
                                          {"on_date": when, "assessment_result": m(result)}))
     _side_effects(out, lex, sentence, at, day)
+
+
+def _done_screen(sentence: str, end: int) -> bool:
+    """A screen told with its date or result is done, whatever else the sentence asks ("A
+    urine drug screen collected 02/11/2014 was positive for oxycodone ...; the report was
+    reviewed with him at the next visit")."""
+    return bool(_DATED_NEXT.match(sentence, end) or _RESULT_TOLD.match(sentence, end))
+
+
+# (its own date right after its name, not a request's: "one random urine drug test, on a
+# request for authorization dated 2026-01-06" is asked for)
+_DATED_NEXT = re.compile(r"\s*[(,]?\s*(?:(?:collected|dated|done|performed|obtained|taken|"
+                         r"drawn|of|from)\s+)?(?:on\s+)?" + DATE_RE.pattern, re.I)
+_RESULT_TOLD = re.compile(r"[^.;]{0,60}?\b(?:(?:was|were|is|are|came back|returned)\s+"
+                          r"(?:positive|negative|consistent|inconsistent|appropriate|normal)|"
+                          r"showed|revealed|detected)\b", re.I)
 
 
 def _dates_listed(sentence: str, end: int) -> list[dt.date]:
