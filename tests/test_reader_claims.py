@@ -248,3 +248,24 @@ def test_a_screen_told_with_its_result_is_done_though_reviewed_at_the_next_visit
                   "test, on a request for authorization dated 2026-01-06."):
         facts = _case(kb, _imr(asked))
         assert not [a for a in facts.assessments if a.concept == TERM + "UrineDrugScreen"]
+
+
+def test_many_fact_lists_and_quoted_claims_cost_what_plain_words_do(kb):
+    """A letter padded with thousands of "BECAUSE:" lists or quoted review claims is read in
+    about the time of plain words (a guard: both are read in one pass over the letter)."""
+    import time
+
+    head = ("IMR FINAL DETERMINATION\nCase Number: CM17-0000001\nCLINICAL CASE SUMMARY\n"
+            "The patient is a 45 year old man.\n")
+    tail = "\nIMR ISSUES, DECISIONS AND RATIONALES\n1. Norco 10/325 #120 -- Upheld\n"
+
+    def took(body: str) -> float:
+        start = time.perf_counter()
+        read_letter((head + body + tail).encode(), "long.txt", kb.terms)
+        return time.perf_counter() - start
+
+    took("warm up. ")
+    plain = took("He walks to the store daily. " * 2000)
+    for body in ('UR stated "he walks". ' * 2500, tail + "BECAUSE:\n- a\n" * 4000,
+                 tail + "BECAUSE:\n" * 6000):
+        assert took(body) < 10 * plain + 0.5, body[:20]

@@ -189,9 +189,11 @@ def _unquoted_reviews(text: str) -> str:
                 (more := _FURTHER_QUOTE.match(text, end)):
             spans.append(more.span("quote"))
             end = more.end()
+    parts, at = [], 0  # (one pass: a letter may quote a review many times)
     for start, end in spans:
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
+        parts += [text[at:start], " " * (end - start)]
+        at = end
+    return "".join(parts) + text[at:]
 
 
 @dataclass

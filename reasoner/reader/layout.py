@@ -183,6 +183,7 @@ _FACTS_HEADING = re.compile(
     r"^[ \t]*(?:because|facts?(?: (?:for|against|considered|relied (?:on|upon)|in the record))?|"
     r"(?:supporting|relevant|key|pertinent) (?:facts|findings|records?)|record (?:facts|findings)|"
     r"(?:facts |findings )?(?:for|against) the request|documented facts)[ \t]*:?[ \t]*$", _I)
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
 _BULLET_LINE = re.compile(r"[ \t]*(?:[-\u2022*]|\d{1,2}[.)])[ \t]+\S[^\n]*")
 # a bullet in the reviewer's voice, not the record's: the guideline and what it asks
 _GUIDELINE_TALK = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|CPMTG|recommend\w*|criteri\w*|"
@@ -199,10 +200,10 @@ def _with_fact_blocks(letter: Letter) -> Letter:
         if letter.summary[0] <= heading.start() < letter.summary[1]:
             continue
         end = start = heading.end() + 1
-        for line in re.finditer(r"[^\n]*(?:\n|$)", text[start:]):
+        for line in _LINE.finditer(text, start):  # (no copy of the rest: many headings)
             if not _BULLET_LINE.match(line.group()) or _GUIDELINE_TALK.search(line.group()):
                 break
-            end = start + line.end()
+            end = line.end()
         if end > start:
             blocks.append((start, end))
     return Letter(letter.layout, letter.cleaned, letter.summary, letter.items, letter.header,
