@@ -335,8 +335,11 @@ _PERIOD_DAYS = {"d": 1, "w": 7, "m": 30}
 def requested_period(name: str) -> int | None:
     """Days a request is for, when its name says so with a period word next to a number or
     to a rental, trial or supply ("7-day rental", "rental x 2 weeks", "one month trial")."""
+    rented = None  # (looked for once: a long name may say a period many times)
     for found in _PERIOD.finditer(name):
-        if not (found.group("lead") or re.search(r"rental|trial|supply", name, re.I)):
+        if rented is None:
+            rented = bool(re.search(r"rental|trial|supply", name, re.I))
+        if not (found.group("lead") or rented):
             continue  # "6 weeks post-op" names a time, not what is asked for
         count = found.group("n").lower()
         n = int(count) if count.isdigit() else _PERIOD_WORDS[count]
