@@ -132,6 +132,12 @@ _DECIDED = re.compile(_IMR_OUTCOME.pattern + r"|\b(?:not\s+)?medically\s+necessa
 
 
 def split(cleaned: Cleaned, source: str) -> Letter:
+    """The letter's layout, case summary and items, with the record facts listed under its
+    items (`_with_fact_blocks`)."""
+    return _with_fact_blocks(_split(cleaned, source))
+
+
+def _split(cleaned: Cleaned, source: str) -> Letter:
     text = cleaned.text
     layout = detect(text)
     if layout is None:
@@ -168,13 +174,13 @@ def split(cleaned: Cleaned, source: str) -> Letter:
         elif undecided is not None:
             # the layout that found the items first keeps them: this one may only tell their
             # outcomes, when it names the same items
-            return _with_fact_blocks(_with_outcomes(undecided, items))
+            return _with_outcomes(undecided, items)
         else:
-            return _with_fact_blocks(Letter(name, cleaned, summary, items, header(text)))
+            return Letter(name, cleaned, summary, items, header(text))
         if layout == "progress-report":
             break  # a treating physician's report is not read as a review
     if undecided is not None:
-        return _with_fact_blocks(undecided)
+        return undecided
     raise InputError(problem, source=source)
 
 
