@@ -152,6 +152,18 @@ CASES = [
      ["chiropractic manipulation"], [A]),
     ("He was never started on gabapentin.", ["gabapentin"], [A]),
     ("He was treated with chiropractic manipulation.", ["chiropractic manipulation"], [P]),
+    # a list of findings each measured: a verdict after the last says nothing of the others
+    ("LBP 6/10, TTP and spasm L3-S1 paraspinals, flexion 45 degrees, SLR negative bilaterally, "
+     "sensation and reflexes normal.", ["TTP", "spasm", "SLR", "sensation", "reflexes"],
+     [P, P, A, A, A]),
+    ("Neck pain 7/10, Spurling 30 degrees positive, Hoffmann negative.",
+     ["Neck pain", "Spurling", "Hoffmann"], [P, P, A]),
+    # ... but a negation before a list still reaches it, a level's digits measure nothing
+    ("No tenderness at L4-5, spasm or guarding.", ["tenderness", "spasm"], [A, A]),
+    ("Pain 6/10, no numbness, tingling or weakness.", ["numbness", "tingling", "weakness"],
+     [A, A, A]),
+    # what goes with a drug's use is not what it is used for
+    ("Opioid use with no aberrancy.", ["aberrancy"], [A]),
 ]
 
 

@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 522 documents of twenty-eight authors.
+# fact kind -> (precision floor, recall floor), on the 546 documents of thirty authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -103,8 +103,17 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # notice; 36 items): first reading by commit 2a56eec, 28 of 36 items, IMR overturn recall
 # 92.3% with precision 92.3%, none negated; then 29 (a drug screen's dates listed). No floor
 # moved (522 documents).
+# 2026-12-05 (tenth session): heldout-x (12 IMR letters on the facts of real published
+# decisions, eight from public write-ups, four filled in; 21 items) and heldout-y (12 letters of
+# 2013-2016 with 5-8 items each; 81 items) joined, first read by commit e8d570c: heldout-x one
+# letter unreadable (a 2013 notice naming "the requested X"), 13 of 19 items, IMR overturn
+# recall 75.0%; heldout-y 68 of 81 items but only 15 of 78 IMR outcomes right, because letters
+# stating each outcome only as the rationale's last sentence were read without outcomes. After
+# the patterns were learned: 16 of 21 and 72 of 81; IMR level 17 of 21 and 78 of 78. Monitoring
+# results told apart from their screen ("... nothing else. Consistent.", "one prescriber, one
+# pharmacy") raised assessments: floor 0.77/0.76 (546 documents).
 FLOORS = {
-    "assessment": (0.73, 0.71),
+    "assessment": (0.77, 0.76),
     "diagnosis": (0.80, 0.78),
     "dose": (0.80, 0.81),
     "finding absent": (0.77, 0.75),
@@ -130,7 +139,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 522
+    assert len(gold_documents([CORPUS])) >= 546
 
 
 def test_no_document_is_lost(report):

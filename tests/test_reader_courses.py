@@ -99,6 +99,31 @@ def test_sessions_counted_in_words_tables_and_plain_therapy(kb, history, concept
     assert [f.props.get("sessions") for f in prior] == [sessions]
 
 
+@pytest.mark.parametrize("history", [
+    "6 sessions of acupuncture were authorized on 12/03/2018; how many were attended is not "
+    "stated.",
+    "Utilization review certified 8 visits of physical therapy on 11/02/2018.",
+    "She was approved for twelve sessions of physical therapy in November 2018.",
+])
+def test_a_count_granted_is_not_a_count_attended(kb, history):
+    assert [f.props.get("sessions") for f in _facts(kb, history, "prior")] in ([None], [])
+
+
+def test_a_count_attended_after_a_count_granted_is_still_read(kb):
+    prior = _facts(kb, "She attended 6 sessions of acupuncture in 2018.", "prior")
+    assert [f.props.get("sessions") for f in prior] == [6]
+
+
+@pytest.mark.parametrize("said", [
+    "The therapist wrote that she had plateaued.",
+    "Her physical therapist noted that she had plateaued by the last visit.",
+])
+def test_what_the_therapist_wrote_is_the_therapys_response(kb, said):
+    [pt] = [f for f in _facts(kb, f"She attended sixteen physical therapy visits in 2017. "
+                                  f"{said}", "prior") if f.concept == T + "PhysicalTherapy"]
+    assert pt.props.get("response", "").endswith("NoImprovement")
+
+
 def test_a_count_of_an_unknown_therapy_makes_no_course(kb):
     assert not _facts(kb, "She finished 6 sessions of llama therapy.", "prior")
 

@@ -203,6 +203,48 @@ def test_a_2013_notice_decided_by_the_physician_reviewer():
         ("lumbar MRI", "upheld"), ("naproxen 550 mg #60", "overturned")]
 
 
+def test_a_2013_notice_naming_the_requested_service_and_its_mtus_guideline():
+    letter = _letter("Notice of Independent Medical Review Determination    Dated: 10/02/2013\n"
+                     "MAXIMUS Case Number:  CM13-0027751\n\n"
+                     "1) MAXIMUS Federal Services, Inc. has determined that the requested 12 "
+                     "sessions of aquatic therapy is not medically necessary and appropriate.\n"
+                     "2) MAXIMUS Federal Services, Inc. has determined that the requested "
+                     "tramadol 50 mg #60 is medically necessary and appropriate.\n\n"
+                     f"Expert Reviewer Case Summary:\n{CASE}\n"
+                     "1) Regarding the requested 12 sessions of aquatic therapy:\n"
+                     "MTUS Guideline: The Expert Reviewer based the decision on the MTUS Chronic "
+                     "Pain Medical Treatment Guidelines, Aquatic therapy, page 22.\n"
+                     "Rationale for the Decision: no reduced weight bearing is needed.\n"
+                     "2) Regarding the requested tramadol 50 mg #60:\n"
+                     "MTUS Guideline: The Expert Reviewer based the decision on the MTUS Chronic "
+                     "Pain Medical Treatment Guidelines, Opioids, page 80.\n"
+                     "Rationale for the Decision: function is documented.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("12 sessions of aquatic therapy", "upheld"), ("tramadol 50 mg #60", "overturned")]
+    assert "Aquatic therapy, page 22" in letter.items[0].guideline
+    assert letter.items[1].rationale == "function is documented"
+
+
+def test_questions_without_decision_lines_take_the_outcome_their_rationale_concludes():
+    # 2014-2016 letters: "1. Is the request for X medically necessary?", the guideline, and a
+    # rationale ending "The request is (not) medically necessary." (no "Decision:" line)
+    letter = _letter("Final Determination Letter for IMR Case Number CM15-0099123\n\n"
+                     "Treatment(s) in Dispute Listed Below:\n1. Lumbar MRI\n"
+                     "2. Naproxen 550 mg #60\n\nFinal Determination: OVERTURN IN PART.\n\n"
+                     f"CLINICAL CASE SUMMARY\n{CASE}\nIMR ISSUES, DECISIONS AND RATIONALES\n\n"
+                     "1. Is the request for Lumbar MRI medically necessary?\n\n"
+                     "MTUS Guideline:\nDecision based on MTUS ACOEM, Chapter 12, page 303.\n\n"
+                     "Rationale for the Decision:\nAn MRI is medically necessary when red flags "
+                     "are present. None are described. Therefore, the request is not medically "
+                     "necessary.\n\n"
+                     "2. Is the request for Naproxen 550 mg #60 medically necessary?\n\n"
+                     "MTUS Guideline:\nDecision based on MTUS Chronic Pain, NSAIDs, page 67.\n\n"
+                     "Rationale for the Decision:\nNSAIDs are recommended at the lowest dose. The "
+                     "requested naproxen is medically necessary and appropriate.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+
+
 def test_a_ur_letter_with_an_ascii_grid_and_a_noted_summary_heading():
     letter = _letter(
         "ACME MANAGED CARE -- UTILIZATION REVIEW\nNotice of Decision\n\n"

@@ -70,6 +70,14 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("PHQ-9 15 before, 14 after", "NoImprovement"),
     ("Beck Anxiety Inventory 22 before, 23 after", "NoImprovement"),
     ("PHQ-9 18 at intake, 9 now", "FunctionalImprovement"),
+    # a measure the same as when the course began
+    ("At discharge her standing tolerance was still about 15 minutes, the same as at the start",
+     "NoImprovement"),
+    ("his walking distance is the same as before therapy", "NoImprovement"),
+    ("he looks the same as his brother", None),
+    # pain said to be down from one score to another; "down" as a direction is no change
+    ("Pain is down from 7/10 to 4/10", "SubjectiveImprovement"),
+    ("The pain was down the back of the leg", None),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

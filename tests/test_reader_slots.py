@@ -294,6 +294,26 @@ def test_single_topicals_stay_themselves(kb, name, concept):
     assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept
 
 
+@pytest.mark.parametrize("said", [
+    "She denies side effects and no aberrant drug behaviors were noted.",
+    "No aberrant drug-related behaviour has been observed.",
+    "Opioid use with no aberrancy.",
+])
+def test_the_aberrant_behaviour_review_as_reviewers_word_it(kb, said):
+    found = _facts(kb, f"Current medications: Norco 10/325 three times a day.\n{said}")
+    assert [f.props["assessment_result"] for f in _of(found, "assessment",
+                                                      "AberrantBehaviorReview")] == [
+        MTUS + "NoneObserved"]
+
+
+@pytest.mark.parametrize(("text", "drug"), [
+    ("Taking Percocet 5/325 about one at bedtime, down from 4 a day.", "Oxycodone"),
+    ("Still on Norco 10/325 roughly three a day.", "HydrocodoneAcetaminophen"),
+])
+def test_a_combination_strength_alone_tells_a_drug_taken(kb, text, drug):
+    assert [f.concept for f in _of(_facts(kb, text), "medication")] == [TERM + drug]
+
+
 @pytest.mark.parametrize(("text", "drug", "dose"), [
     ("Norco 10/325 one tablet three times a day.", "HydrocodoneAcetaminophen", 10),
     ("Tylenol 500 mg, two tablets twice a day.", "Acetaminophen", 1000),

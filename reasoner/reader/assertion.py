@@ -429,7 +429,10 @@ def _rules() -> list[Any]:
         rule("started for", _HISTORICAL, "FORWARD", [
             {"LOWER": {"IN": ["started", "prescribed", "given", "used", "taken", "takes",
                               "take", "uses", "use", "helps", "help", "needed"]}},
-            {"LOWER": {"IN": ["for", "with"]}}], max_scope=3),
+            {"LOWER": "for"}], max_scope=3),
+        # "it helps with the spasm" (not "opioid use with no aberrancy": what goes with a use)
+        rule("helps with", _HISTORICAL, "FORWARD", [
+            {"LOWER": {"IN": ["helps", "help", "helped"]}}, {"LOWER": "with"}], max_scope=3),
         rule("possible", _UNCERTAIN, "FORWARD", [
             {"LOWER": {"IN": ["possible", "possibly", "probable", "suspected", "suspect",
                               "questionable", "likely"]}}], max_scope=4),
@@ -492,9 +495,11 @@ def _clauses(doc: Any) -> Any:
         # a verdict after its sign ends the statement at the next comma: "SLR negative
         # bilaterally, Spurling positive"; not one before the sign ("full, painless range of
         # motion") nor one before a list ("negative for fever, ...")
+        # (a measure is a verdict too: "LBP 6/10, TTP ..., flexion 45 degrees, SLR negative
+        # bilaterally" is four statements, and "negative" says nothing of the first three)
         judged = judged or (named and (
-            lowers[i] in _VERDICTS or bool(_GRADE.match(texts[i]))) and not (
-            i + 1 < len(lowers) and lowers[i + 1] in ("for", "of")))
+            lowers[i] in _VERDICTS or bool(_GRADE.match(texts[i])) or _measure(texts, lowers, i))
+            and not (i + 1 < len(lowers) and lowers[i + 1] in ("for", "of")))
     _set_sent_starts(doc, starts)
     return doc
 
@@ -514,6 +519,19 @@ _NOT_START = 2 ** 64 - 1  # -1 as the unsigned value Doc.from_array takes
 
 
 _GRADE = re.compile(r"^(?:[0-5][+-]?/5|[0-4]\+(?:/[0-4]\+?)?)$")  # "5/5", "4-/5", "2+"
+_SCORE = re.compile(r"^\d{1,3}(?:\.\d)?/\d{1,3}$")  # "6/10"
+_NUMBER = re.compile(r"^\d{1,3}(?:\.\d)?$")
+_UNITS = {"degrees", "degree", "deg", "°", "%", "percent", "lbs", "lb", "pounds", "kg", "cm",
+          "mm", "minutes", "min", "feet", "ft", "seconds", "sec"}
+
+
+def _measure(texts: list[str], lowers: list[str], i: int) -> bool:
+    """A score or a measured amount: "6/10", "45 degrees", "40 lbs" (not a spinal level's
+    digit, "L4-5", which names where, not how much)."""
+    if _SCORE.match(texts[i]):
+        return True
+    return bool(_NUMBER.match(texts[i])) and lowers[i - 1] not in ("-", "to") and \
+        i + 1 < len(lowers) and lowers[i + 1] in _UNITS
 _VERDICTS = {"negative", "positive", "normal", "intact", "absent", "symmetric", "symmetrical",
              "unremarkable", "stable", "present", "equivocal", "full", "wnl"}
 

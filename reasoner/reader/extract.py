@@ -101,9 +101,11 @@ _STOPPED = re.compile(r"\b(?:stopped|discontinued|d/c'?d|tried|trial of|failed|p
 _NOW = re.compile(r"\b(?:to|now(?: on)?|currently(?: on)?|onto|replaced (?:by|with)|"
                   r"then started(?: on)?)\s*$", re.I)
 # A drug named with its dose outside any list ("Meloxicam 15 mg daily."): a medication.
-_DOSED = re.compile(r"^[^.;]{0,25}?\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|(?=(?:(?:one|"
+# (a combination strength, "Percocet 5/325", not a month and year, "6/2019")
+_DOSED = re.compile(r"^[^.;]{0,25}?\b(?:\d{1,2}(?:\.\d+)?/\d{3}\b(?!/)|"
+                    r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|(?=(?:(?:one|"
                     r"two|\d)\s*)?(?:tabs?|tablets?|caps?|capsules?|pills?)?\s*(?:bid|tid|qid|"
-                    r"qd|qhs|daily|q\s?\d+\s?h|prn|once|twice|three times|four times|every)\b))",
+                    r"qd|qhs|daily|q\s?\d+\s?h|prn|once|twice|three times|four times|every)\b)))",
                     re.I)
 # Treatment said to have been done, anywhere in a sentence: "completed 18 visits of PT",
 # "underwent a carpal tunnel release", "has been prescribed Norco since 2012".
@@ -317,6 +319,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _assessments(out, lex, sentence, at, day, requested)
             _responses(out, lex, sentence, at, asked)
             _later_directions(out, lex, sentence)
+        _result_after(out, sentence)
         _reliefs(out, lex, sentence, at)
         if progressive := out.trends.read(sentence, at, day):
             out.facts.append(progressive)
@@ -951,7 +954,10 @@ _EVALUATED_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?(?:program\s+)?(?:evalu
                               r"assessment|screening|intake|consultation|consult|candidacy)\b",
                               re.I)
 _EVALUATED_BEFORE = re.compile(r"\b(?:evaluation|eval|assessment|screening|intake|"
-                               r"consultation|consult|candidacy|referral)\s+(?:for|to|regarding)"
+                               r"consultation|consult|candidacy|referral|candidate|eligible|"
+                               # "She was evaluated for a functional restoration program"
+                               r"evaluated|assessed|screened|referred|considered|approved|"
+                               r"authori[sz]ed|certified|denied|recommended)\s+(?:for|to|regarding)"
                                r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _EVALUATED_KINDS = (T("FunctionalRestorationProgram"), T("WorkConditioningHardening"),
                     T("Surgery"))
@@ -1309,7 +1315,9 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
 
 # What a monitoring step found, said near it: "UDS 06/10/2014 consistent with hydrocodone".
 _CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed|compliant|"
-                         r"expected|single prescriber|no other prescribers?)\b|\bc/w\b", re.I)
+                         r"expected|single prescriber|no other prescribers?|(?:one|a single|"
+                         r"the only) (?:prescriber|pharmacy)|(?:this|our) (?:office|clinic|"
+                         r"practice) only)\b|\bc/w\b", re.I)
 _INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocaine|"
                            r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
                            r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant|"
@@ -1368,7 +1376,8 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             result = "Observed"
         else:
             # what follows the screen, or an adjective of it: "a consistent urine drug screen"
-            adjective = sentence[max(0, hit.start - 25):hit.start].rsplit(",", 1)[-1]
+            # (within its clause: "No aberrant behavior; UDS 3/12/13 consistent")
+            adjective = re.split(r"[,;:]", sentence[max(0, hit.start - 25):hit.start])[-1]
             result = ("Inconsistent" if _INCONSISTENT.search(near) or _INCONSISTENT.search(
                 adjective) or _missing_drug(lex, near) else "Consistent"
                 if _CONSISTENT.search(near) or _CONSISTENT.search(adjective) else "Documented")
@@ -1378,6 +1387,26 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
                                          sentence[hit.start:hit.end],
                                          {"on_date": when, "assessment_result": m(result)}))
     _side_effects(out, lex, sentence, at, day)
+
+
+def _result_after(out: Extracted, sentence: str) -> None:
+    """A screen's result told by the next sentence alone: "Urine drug screen 01/13/2026:
+    hydrocodone and metabolites, gabapentin; nothing else. Consistent." """
+    if len(sentence) > 140 or not (said := _RESULT_ALONE.match(sentence)):
+        return
+    start, end = out.previous
+    for fact in out.facts:
+        if fact.kind == "assessment" and start <= fact.start < end and \
+                fact.props["assessment_result"] == m("Documented"):
+            fact.props["assessment_result"] = m(
+                "Inconsistent" if said.group("result").lower().startswith(("in", "un"))
+                or _INCONSISTENT.search(sentence) else "Consistent")
+
+
+_RESULT_ALONE = re.compile(r"\W*(?:(?:the\s+)?(?:results?|findings?|it|this|screen|test)\s+"
+                           r"(?:was|were|is|are)\s+)?(?P<result>consistent|inconsistent|"
+                           r"appropriate|inappropriate|as expected|unexpected)\b[^.;]{0,100}"
+                           r"[.;]?\s*$", re.I)
 
 
 def _done_screen(sentence: str, end: int) -> bool:
@@ -1537,6 +1566,8 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
     the words after it (`segment_responses`); 'with the medication she can cook' (a drug named
     by its kind only): of the drugs under review; 'those sessions helped': of the course
     referred to."""
+    if _attributed(out, lex, sentence, at, asked):
+        return
     hits = _treatments(lex, sentence)
     if not hits and _collective_response(out, sentence, at):
         return
@@ -1562,6 +1593,34 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
     for hit, response in zip(hits, said, strict=True):
         if response is not None:
             _give_response(out, lex, sentence, at, hit, response, hit.term in held)
+
+
+def _attributed(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[str]) -> bool:
+    """A change credited to a treatment by a sentence of its own: "He has worked full duty
+    since 08/2024 and walks two miles. He attributes both to the current regimen." (the
+    change told before, in the sentence or the one before it, is the treatment's). Whether
+    the sentence credited one."""
+    if not (found := _ATTRIBUTED.search(sentence)):
+        return False
+    response = response_of(sentence[:found.start()]) or response_of(out.previous_text)
+    if response is None:
+        return False
+    credited = sentence[found.end():]
+    if hits := _treatments(lex, credited):
+        for hit in hits:
+            for fact in out.facts:
+                if fact.kind in ("prior", "medication") and fact.concept == hit.term:
+                    _add_response(fact, response)
+        return True
+    return _referred_response(out, lex, credited, asked, at, response)
+
+
+# "attributes both to", "credits the medication for", "which she ascribes to"
+_ATTRIBUTED = re.compile(r"\b(?:attribut\w*|credit(?:s|ed|ing)?|ascrib\w*)\s+(?:(?:this|these|"
+                         r"that|those|it|them|both|all)\s+(?:of\s+(?:this|these|that|those|"
+                         r"them)\s+)?|(?:the|his|her|this|these|that|those)\s+(?:\w+\s+){0,2}?"
+                         r"(?:gains?|improvements?|changes?|progress|abilit\w+|function\w*|"
+                         r"benefits?)\s+)?(?:to|for)\s+(?=\S)", re.I)
 
 
 def _give_response(out: Extracted, lex: Lexicon, sentence: str, at: int, hit: Match,
@@ -1888,7 +1947,8 @@ _NEAR = 160  # characters: the sentence before (twice that: two short ones)
 _SAID_OF_A_COURSE = re.compile(r"help|benefit|relie|improv|better|difference|effect|\b(?:now|again|"
                                r"since|after|following|went from|up from|back to|returned|"
                                r"resumed|cut|reduced|decreased|increased|no longer|today|"
-                               r"at intake|at baseline|initially)\b|->|→", re.I)
+                               r"at intake|at baseline|initially|at discharge|same as)\b|->|→",
+                               re.I)
 _GENERIC = _CATEGORIES | {T("Drug")}
 _FOR_ANOTHER_END = tuple(map(T, ("GastroprotectiveAgent", "Laxative", "Antiemetic",
                                  "Benzodiazepine", "SedativeHypnotic", "Naloxone")))
@@ -1917,8 +1977,11 @@ _THERAPIST = re.compile(r"\b(?:per|according to|in|from)\s+(?:the|his|her)\s+(?:
                         r"discharge |re-?evaluation )?(?:note|report|summary)\b|"
                         # "The therapist's discharge summary records that ..."
                         r"\btherapist'?s?\s+(?:final |last |discharge |progress |daily |"
-                        r"re-?evaluation )?(?:notes?|reports?|summary|records?|evaluation)\b",
-                        re.I)
+                        r"re-?evaluation )?(?:notes?|reports?|summary|records?|evaluation)\b|"
+                        # "The therapist wrote that he had plateaued"
+                        r"\b(?:the|his|her)\s+(?:physical |occupational |hand )?therapist\s+"
+                        r"(?:wrote|writes|noted|notes|documented|documents|reported|reports|"
+                        r"stated|states|recorded|records|observed|found|indicated|felt)\b", re.I)
 # what is given in sessions or visits: a therapy, not a drug, a surgery or an aid
 _SESSIONED = re.compile(r"therap|acupunct|chiro|manipulation|massage|psych|counsel|program|"
                         r"conditioning|hardening|training|biofeedback|rehabilitation", re.I)

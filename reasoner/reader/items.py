@@ -113,7 +113,9 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     sessions = _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or (
         _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail) \
         or (_COUNT_THEN_DATES.match(tail) if _IN_SESSIONS.search(name) else None)
-    if sessions:
+    if sessions and (_GRANTED_AFTER.match(tail) or _GRANTED_BEFORE.search(lead)):
+        pass  # "6 sessions of acupuncture were authorized": allowed, not had
+    elif sessions:
         props["sessions"] = count_of(sessions.group(1))
     elif _PROCEDURE.search(name) and (done := _HOW_MANY.search(lead)):
         # "two lumbar epidural steroid injections", "an epidural injection": counted by name
@@ -131,6 +133,16 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         # a drug cut back is the measure of a gain, not its cause: "weaned off oxycodone"
         props["response"] = m(response)
     return props
+
+
+# A count granted or asked for, not attended: "6 sessions of acupuncture were authorized on
+# 02/20/2018", "UR certified 6 visits of PT", "approved for eight sessions of"
+_GRANTED = (r"(?:authori[sz]ed|approved|certified|modified|allowed|requested|ordered|"
+            r"prescribed|scheduled|recommended)")
+_GRANTED_AFTER = re.compile(r"[^.;]{0,30}?\b(?:were|was|have been|had been|has been)\s+"
+                            r"(?:\w+\s+)?" + _GRANTED + r"\b", re.I)
+_GRANTED_BEFORE = re.compile(r"\b" + _GRANTED + r"\s+(?:for\s+|only\s+|to\s+)?(?:\w+\s+){0,3}$",
+                             re.I)
 
 
 # A table row of a therapy: its count, then its dates ("Physical therapy<TAB>12<TAB>01/10/2022 -
@@ -201,7 +213,14 @@ def _both_readings(name: str, lex: Lexicon) -> list[Match]:
 # go on to the service itself.
 # (not a request's own "for": "and authorization for right carpal tunnel release")
 _FOR_PURPOSE = re.compile(r"(?<!authorization )(?<!authorisation )(?<!request )(?<!approval )"
-                          r"\b(?:for|to (?:treat|discuss|address|manage)|regarding|re)\b", re.I)
+                          r"\b(?:for|to (?:treat|discuss|address|manage)|regarding|re|"
+                          # "Transportation to and from physical therapy": where it goes
+                          r"to and from|"
+                          # what a drug is meant to spare: "Voltaren gel ..., 'to try to cut
+                          # down on the Norco'", "in order to reduce the oxycodone"
+                          r"(?:in order |so as |in hopes of |hoping )?to (?:try to |help )?"
+                          r"(?:cut (?:down|back)|reduce|decrease|lower|wean|taper|limit|"
+                          r"minimi[sz]e|avoid|spare|get off))\b", re.I)
 _GOES_ON = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?|and|with|plus|then|or)\b|[&+,;/]",
                       re.I)
 
@@ -382,7 +401,17 @@ def _named_otherwise(name: str, lex: Lexicon) -> str | None:
         if deepest and all(lex.terms.is_a(deepest, k) for k in kinds):
             return deepest
     found = lex.by_words(T("Service"), name)
+    if found in (None, T("Service")) and _FOLLOW_UP.match(name):
+        return T("FollowUpOfficeVisit")
     return None if found == T("Service") else found
+
+
+# An item that is a return visit and nothing else: "Follow-up", "F/U in 4 weeks", "follow up
+# with the treating physician" (named as a request only: "at follow-up she reported" in a
+# summary is no visit asked for)
+_FOLLOW_UP = re.compile(r"\s*(?:(?:request\s+for\s+)?(?:a|an|one|1|the)\s+)?(?:follow[- ]?ups?|f/u|"
+                        r"return (?:office )?visits?|re-?checks?)\b(?!\s+(?:MRI|x-?rays?|imaging|"
+                        r"studies|study|EMG|labs?|CT|scan|injection|surgery))", re.I)
 
 
 # Classes so broad that, beside a consultation, they name the consultant's specialty.

@@ -280,11 +280,17 @@ _SUMMARY_HEADING = (r"^\s*(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
                     r"\s*:?[ \t]*")
 # "1. Is the requested X medically necessary?", "Question 1: Is X medically necessary?"
 _QUESTION = re.compile(r"^\s*(?:(?:Question|Issue|Item|Q)\s*)?\d{1,2}\s*[.):]\s*"
-                       r"(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:requested\s+)?"
+                       r"(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:requested\s+|request\s+for\s+)?"
                        r"(?P<name>.+?),?\s+medically necessary(?:\s+and\s+appropriate)?\??\s*$",
                        _I)
 _DECISION = re.compile(r"^\s*(?:Decision|Determination|Answer|Outcome)\s*:[^\n]{0,40}?"
                        r"\b(?P<outcome>UPHELD|OVERTURNED)", _I)
+# Without a decision line, the rationale's conclusion: "... The request is medically
+# necessary.", "Therefore, the requested Norco is not medically necessary and appropriate."
+# (the last one said of the request, not a criterion quoted: "is medically necessary when")
+_CONCLUDED = re.compile(r"\b(?:request(?:ed|s)?|it|this|treatment|service|item|(?:these|they))\b"
+                        r"[^.\n]{0,120}?\b(?:is|are)\s+(?P<not>not\s+)?medically\s+necessary"
+                        r"(?:\s+and\s+appropriate)?\s*(?:\.|$)", _I | re.M)
 
 
 # "1. MRI of the cervical spine is (not) medically necessary and appropriate." (2013-2014)
@@ -333,6 +339,12 @@ def _final_determination(text: str):
     return summary, items
 
 
+def _conclusion(block: str) -> str | None:
+    """The outcome a rationale concludes with: medically necessary overturns the denial."""
+    said = list(_CONCLUDED.finditer(block))
+    return None if not said else "upheld" if said[-1].group("not") else "overturned"
+
+
 def _question_items(text: str, questions: list[re.Match[str]]) -> list[Item]:
     """Items asked as "1. Is the requested X medically necessary?", each followed by its
     "Decision: UPHELD" line, the guidelines cited and the rationale."""
@@ -340,9 +352,10 @@ def _question_items(text: str, questions: list[re.Match[str]]) -> list[Item]:
     for n, head in enumerate(questions):
         block = text[head.end():questions[n + 1].start() if n + 1 < len(questions) else None]
         decided = _DECISION.search(block)
+        concluded = None if decided else _conclusion(block)
         items.append(Item(
             re.sub(r"\s+", " ", head.group("name")), head.span("name"),
-            decided.group("outcome").lower() if decided else None,
+            decided.group("outcome").lower() if decided else concluded,
             _field(block, r"cited by the (?:Physician|Expert) Reviewer:", [r"^\s*Rationale"]),
             _field(block, r"cited by the Claims Administrator:", [r"cited by the"]),
             _field(block, r"^\s*Rationale[^:\n]*:", [])))
@@ -369,9 +382,10 @@ def _notice_2013(text: str):
     # "1) MAXIMUS Federal Services, Inc. has determined the request for X is not medically
     # necessary", or said by "The Physician Reviewer", unnumbered
     heads = list(re.compile(r"^\s*(?:\d+\)\s*)?[^\n]{0,60}?\bha(?:s|ve) determined (?:that )?the "
-                            r"request for\s+(?P<name>.+?)\s+" + _NECESSARY, _I | re.S)
+                            r"(?:request for|requested)\s+(?P<name>.+?)\s+" + _NECESSARY,
+                            _I | re.S)
                  .finditer(text, 0, summary[0]))
-    blocks = list(re.compile(r"^\s*\d+\)\s*Regarding the request for", _I).finditer(
+    blocks = list(re.compile(r"^\s*\d+\)\s*Regarding the (?:request for|requested)", _I).finditer(
         text, summary[1]))
     items = []
     for n, head in enumerate(heads):
@@ -382,7 +396,8 @@ def _notice_2013(text: str):
         outcome = "overturned" if head.group(2) is None else "upheld"
         items.append(Item(
             re.sub(r"\s+", " ", head.group("name")), head.span("name"), outcome,
-            _field(block, r"Relied Upon by the Expert Reviewer:", [r"Expert Reviewer.s Rationale"]),
+            _field(block, r"(?:Relied Upon by the Expert Reviewer|MTUS Guidelines?):",
+                   [r"Expert Reviewer.s Rationale", r"Rationale for the Decision:"]),
             None, _field(block, r"Rationale for the Decision:", [])))
     return summary, items
 

@@ -23,7 +23,9 @@ _LEVEL = re.compile(r"^[clts]\d{1,2}$")
 _SKIP = {"the", "of", "a", "an", "his", "her", "their", "left", "right", "bilateral", "in",
          "into", "to", "at"}
 # Words said interchangeably: a cortisone, corticosteroid or steroid injection is one thing.
-_SAME = {"cortisone": "steroid", "corticosteroid": "steroid"}
+_SAME = {"cortisone": "steroid", "corticosteroid": "steroid",
+         # "urine drug testing", "genetic testing": the test, as "urine drug test" names it
+         "testing": "test"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,12 @@ def _not_a_term(word: str, text: str, start: int, end: int) -> bool:
     if word == "PT" and (_PULSE_AFTER.match(text, end) or
                          _PULSE_BEFORE.search(text, max(0, start - 8), start)):
         return True  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
+    if word == "RFA":
+        # In workers' compensation "RFA" is the Request for Authorization form ("RFA of
+        # 03/10/2026", "RFA same date", "with the RFA."); it is radiofrequency ablation only
+        # where the ablation is told: "RFA at bilateral L4-5", "lumbar RFA", "prior RFA"
+        return bool(_FORM_AFTER.match(text, end)) and not _ABLATION_BEFORE.search(
+            text, max(0, start - 30), start)
     # "distal motor latency 5.1 ms": milliseconds, not multiple sclerosis
     return word.lower() in _UNITS and bool(_NUMBER_BEFORE.search(text, max(0, start - 12),
                                                                  start))
@@ -103,7 +111,18 @@ _OCR_CAPITALS = re.compile(r"^(?=(?:l*[A-Z]){2})[A-Zl]{2,6}$")
 
 _TITLES = {"Ms", "Mr", "Mrs", "Dr", "Mx"}
 # (the words whose reading depends on their neighbours; every other word is read alone)
-_CONTEXTUAL = _TITLES | {"Pt", "pt", "PT"}
+_CONTEXTUAL = _TITLES | {"Pt", "pt", "PT", "RFA"}
+# what follows the form's name: a date, its date or the day it came with, a label, the end
+# of a line or a sentence, what the form does ("The RFA requests ...", "before the RFA goes
+# to UR"); the end of the text is not one (a label "RFA" names the ablation)
+_FORM_AFTER = re.compile(r"[ \t]*(?:\(|\d|[:,;|]|\.(?!\d)|\n|-{1,2}[ \t]|(?:form|dated?|"
+                         r"of|for|is|was|were|and|same|the|that|this|from|on|sent|submitted|"
+                         r"attached|requests?|requested|asks?|goes|went|lists?|included|"
+                         r"includes?)\b)")
+_ABLATION_BEFORE = re.compile(r"\b(?:lumbar|cervical|thoracic|genicular|facet|repeat|prior|"
+                              r"previous|successful|underwent|had|bilateral|right|left|"
+                              r"radiofrequency|rhizotomy|neurotomy|[LCT]\d(?:-[LCTS]?\d)?)"
+                              r"\W+(?:\w+\W+)?$", re.I)
 
 
 def _misreadings(word: str):

@@ -45,6 +45,10 @@ _FUNCTIONAL = [
     r"\bfunctional (?:improvement|gain|benefit|improvements|gains)",
     r"\bimprove[sd]? (?:in )?(?:his |her |their |the )?(?:function|ability|adls?|activit)",
     r"\b(?:increase[sd]?|better) (?:his |her |their |the )?(?:function|ability|activit)",
+    # an everyday task improved: "Anaprox has improved her reaching at shelf height"
+    r"\bimprove[sd]? (?:his |her |their |the )?(?:reaching|lifting|walking|sitting|standing|"
+    r"gripping|carrying|bending|squatting|kneeling|climbing|dressing|bathing|driving|typing|"
+    r"writing|grooming|housework|chores)\b",
 ]
 _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his|her) (?:\w+ )?"
         r"(?:[\w-]+ )?(?:job|work|duties|duty|activities|shifts?|position|employment|route)|"
@@ -133,9 +137,11 @@ _SUBJECTIVE = [
     r"\b(?:decrease[sd]?|reduce[sd]?|lessen(?:s|ed)?|ease[sd]?|took|takes?|taken|brought|"
     r"brings?|cut|cuts|relax(?:es|ed)?) (?:the |his |her )?(?:\w+ )?(?:pain|burning|numbness|"
     r"tingling|symptoms|spasms?|muscles)(?! (?:and|is|are|was|were|in|of)\b)",
-    r"\b(?:pain|burning|numbness|tingling|symptoms|spasms?) (?:has |have |had )?(?:(?:went|goes|"
-    r"came|comes) (?:down|from)|dropped|drops|decreased|decreases|improved|eased|lessened|subsided|"
-    r"resolved)\b",
+    r"\b(?:pain|burning|numbness|tingling|symptoms|spasms?) (?:(?:is|was|are|were) (?:now )?"
+    # "pain is down from 7/10 to 4/10" (not "pain was down the back of the leg")
+    r"down(?= (?:from|to|by|about|around|roughly|significantly|considerably|substantially|"
+    r"somewhat)\b| \d)|(?:has |have |had )?(?:(?:went|goes|came|comes) (?:down|from)|dropped|"
+    r"drops|decreased|decreases|improved|eased|lessened|subsided|resolved))\b",
 ]
 # No gain, said outright ("failed", "did nothing", "with little effect") or as a gain negated.
 _NONE = [
@@ -162,6 +168,9 @@ _NONE = [
     # "he does 'about the same' around the house whether or not he takes it", "makes no
     # difference to what she can do"
     r"\bthe same\b[^.;]{0,40}?\b(?:whether or not|with or without|on or off)\b|"
+    # a measure "still about 15 minutes, the same as at the start"
+    r"\bsame as (?:it was )?(?:at (?:the )?(?:start|beginning|outset|baseline|intake|"
+    r"evaluation|initial evaluation)|before|prior to|on admission|initially)\b|"
     r"\bmak(?:es?|ing) no (?:real )?difference\b",
     r"\bnot (?:much|anything)\b|\bbarely (?:touch|help)\w*|\b(?:not sure|unsure|"
     r"can'?t tell|cannot tell)\b[^.;]{0,30}?\b(?:anything|help\w*|work\w*|doing)",
