@@ -136,3 +136,39 @@ def test_a_program_evaluated_for_is_not_a_program_had(kb, said):
     found = _facts(kb, f"History: {said}")
     assert not [f for f in found.facts if f.kind == "prior"
                 and f.concept == TERM + "FunctionalRestorationProgram"]
+
+
+REPORT = ("PR-2\nDate of exam: 03/14/2023\nDate of injury: 01/02/2021\n"
+          "Diagnosis: lumbar strain; cervical strain.\nRequests for authorization:\n{}\n")
+
+
+def _requests(kb, lines: str):
+    read = read_letter(REPORT.format(lines).encode(), "report.txt", kb.terms)
+    return [(f.concept.removeprefix(TERM), f.props.get("region", "") and
+             f.props["region"].removeprefix(TERM), f.props.get("dose_mg"))
+            for f in read.extracted.facts if f.kind == "request"]
+
+
+def test_the_same_service_for_two_regions_is_two_requests(kb):
+    assert _requests(kb, "1. PT 2x6 lumbar spine\n2. PT 2x6 cervical spine") == [
+        ("PhysicalTherapy", "LumbarSpine", None), ("PhysicalTherapy", "CervicalSpine", None)]
+
+
+def test_a_drug_at_two_strengths_is_two_requests(kb):
+    assert _requests(kb, "1. Norco 10/325 #90\n2. Norco 5/325 #30") == [
+        ("HydrocodoneAcetaminophen", None, 10.0), ("HydrocodoneAcetaminophen", None, 5.0)]
+
+
+def test_a_service_named_again_with_its_region_is_the_same_request(kb):
+    assert _requests(kb, "1. PT 2x6\n2. PT 2x6 lumbar spine") == [
+        ("PhysicalTherapy", "LumbarSpine", None)]
+
+
+def test_a_plan_line_opening_with_rfa_asks_for_the_ablation(kb):
+    [(concept, _, _)] = _requests(kb, "1. RFA bilateral L4-5, L5-S1 facets")
+    assert kb.terms.is_a(TERM + concept, TERM + "RadiofrequencyAblation")
+
+
+def test_a_clearance_asked_for_a_procedure_is_the_evaluation(kb):
+    assert [c for c, _, _ in _requests(kb, "1. Psych clearance for SCS trial")] == [
+        "PsychologicalEvaluation"]

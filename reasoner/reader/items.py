@@ -496,7 +496,9 @@ def parse_item(name: str, lex: Lexicon) -> dict:
     if "duration_weeks" not in props and (days := requested_period(name)) is not None:
         props["duration_days"] = days
     if props["concept"] and lex.terms.is_a(props["concept"], T("Drug")):
-        props.update(dose_props(name))
+        # (read after the drug's name: "Norco 10/325 #90" is 10 mg a tablet)
+        drug = next((h for h in service if h.term == props["concept"]), None)
+        props.update(dose_props(name[drug.end:] if drug else name) or dose_props(name))
         if props.get("unit") is None and props.get("quantity") is not None:
             props["unit"] = m("Tablet")
     if props.get("quantity") is None and props["concept"]:
@@ -804,13 +806,16 @@ def _asked_key(props: dict, asked: dict[tuple, dict], name: str, lex: Lexicon) -
     injection", then on the RFA "C6-7 interlaminar CESI x1") is the one named before."""
     if props["concept"] is None:  # an order for what the terminology lacks: by its words
         return (None, " ".join(name.lower().split()), frozenset())
-    dose = props.get("dose_mg")
+    dose, region = props.get("dose_mg"), props.get("region")
     parts = _compound_parts(props, name)
     concept, is_a = props["concept"], lex.terms.is_a
+    # (the same service for another body region is another request: "PT 2x6 lumbar spine",
+    # "PT 2x6 cervical spine")
     return next((k for k, a in asked.items() if k[0] is not None and (
         k[0] == concept or not is_a(concept, T("Drug")) and is_a(k[0], concept)) and (
         dose is None or a.get("dose_mg") in (None, dose)) and (
-            not parts or k[2] in (parts, frozenset()))), (props["concept"], dose, parts))
+            region is None or a.get("region") in (None, region)) and (
+            not parts or k[2] in (parts, frozenset()))), (props["concept"], dose, parts, region))
 
 
 def _compound_parts(props: dict, name: str) -> frozenset:

@@ -803,9 +803,11 @@ _DONE = re.compile(r"^[\w/'-]+(?:\s+[\w/'-]+){0,3}\s+(?:was\s+|were\s+)?(?:revie
                    r"explained|declined|refused)\b", re.I)
 # "Request authorization: X", "RFA: X", "Medications: X" on a plan line: the label is not the
 # service's name.
-_ITEM_LABEL = re.compile(r"(?:(?:request(?:ed|ing)?(?: authori[sz]ation)?(?: for)?|rfa|"
-                         r"authori[sz]ation(?: requested)?(?: for)?)\s*[:\-]?|(?:medications?|"
-                         r"meds|rx|orders?|plan|referrals?|imaging|labs?|dme|procedures?)\s*:)"
+# ("RFA bilateral L4-5, L5-S1 facets" without a colon names a radiofrequency ablation)
+_ITEM_LABEL = re.compile(r"(?:(?:request(?:ed|ing)?(?: authori[sz]ation)?(?: for)?|"
+                         r"authori[sz]ation(?: requested)?(?: for)?)\s*[:\-]?|rfa\s*[:\-]|"
+                         r"(?:medications?|meds|rx|orders?|plan|referrals?|imaging|labs?|dme|"
+                         r"procedures?)\s*:)"
                          r"\s*", re.I)  # not "Physical therapy: 2x6", whose label is the service
 # "Continue naproxen and home exercises" carries on what the worker has; with a quantity or a
 # refill ("Continue Norco 10/325 #90") it asks for more and is a request.
