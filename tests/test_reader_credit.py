@@ -172,3 +172,12 @@ def test_a_plan_line_opening_with_rfa_asks_for_the_ablation(kb):
 def test_a_clearance_asked_for_a_procedure_is_the_evaluation(kb):
     assert [c for c, _, _ in _requests(kb, "1. Psych clearance for SCS trial")] == [
         "PsychologicalEvaluation"]
+
+
+@pytest.mark.parametrize("worker", [
+    "The injured worker is a 44-year-old female home health aide who injured her low back.",
+    "He is a 52-year-old physical therapist with neck pain since a transfer on 01/04/2023.",
+])
+def test_a_service_named_as_the_workers_job_is_no_course(kb, worker):
+    found = _facts(kb, worker)
+    assert not [f for f in found.facts if f.kind == "prior"]

@@ -245,6 +245,56 @@ def test_questions_without_decision_lines_take_the_outcome_their_rationale_concl
         ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
 
 
+def _final(issues: str, top: str = "Final Determination: OVERTURN IN PART.") -> list:
+    letter = _letter("Final Determination Letter for IMR Case Number CM22-0101234\n\n"
+                     "Treatment(s) in Dispute Listed Below:\n1. Lumbar MRI\n"
+                     f"2. Naproxen 550 mg #60\n\n{top}\n\nCLINICAL CASE SUMMARY\n{CASE}\n"
+                     f"IMR ISSUES, DECISIONS AND RATIONALES\n\n{issues}")
+    return [(i.name, i.outcome) for i in letter.items]
+
+
+@pytest.mark.parametrize(("upheld", "overturned"), [
+    ("Advanced imaging is not indicated.", "A trial of naproxen is warranted."),
+    ("The MRI is not supported by the guidelines.", "The requested naproxen is supported."),
+    ("The denial is upheld.", "The UR non-certification is overturned for the full #60."),
+    ("No red flag is described. Non-certify.", "Naproxen has helped. Certify."),
+    ("An MRI is medically necessary when red flags are present; none are. The request was not "
+     "medically necessary.", "It is appropriate and medically necessary."),
+    ("The MRI is not indicated until conservative care has been tried.",
+     "The request is medically necessary."),
+])
+def test_issues_headed_by_name_take_the_verdict_their_rationale_closes_with(upheld, overturned):
+    issues = ("Item 1: Lumbar MRI\n\nMAXIMUS guideline: Decision based on MTUS ACOEM, Low Back "
+              f"Disorders, MRI.\n\nRationale for the Decision: Imaging needs red flags. {upheld}"
+              "\n\nItem 2: Naproxen 550 mg #60\n\nMAXIMUS guideline: Decision based on MTUS "
+              "ACOEM, Chronic Pain, NSAIDs.\n\nRationale for the Decision: NSAIDs are first-line. "
+              f"{overturned}\n")
+    assert _final(issues) == [("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+
+
+def test_a_verdict_quoted_as_a_criterion_is_no_outcome_and_the_letter_decides_alike():
+    issues = ("1. Is the request for Lumbar MRI medically necessary?\n\nRationale for the "
+              "Decision: An MRI is medically necessary when red flags are present, and none "
+              "are described here. These criteria are not met.\n\n"
+              "2. Is the request for Naproxen 550 mg #60 medically necessary?\n\nRationale for "
+              "the Decision: NSAIDs are medically necessary for patients who respond to them "
+              "with improved function, and none is described. These criteria are not met.\n")
+    assert _final(issues) == [("Lumbar MRI", None), ("Naproxen 550 mg #60", None)]
+    assert _final(issues, top="Final Determination: UPHOLD. This means we decided that none of "
+                  "the disputed items/services are medically necessary and appropriate.") == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "upheld")]
+
+
+def test_outcomes_given_by_a_table_that_the_rationales_do_not_repeat():
+    issues = ("1. Is the request for Lumbar MRI medically necessary?\n\nRationale for the "
+              "Decision: Imaging needs red flags and there are none.\n\n"
+              "2. Is the request for Naproxen 550 mg #60 medically necessary?\n\nRationale for "
+              "the Decision: NSAIDs are first-line and she has not taken one.\n")
+    top = ("Final Determination: OVERTURN IN PART.\n\nItem | Decision\nLumbar MRI | Upheld\n"
+           "Naproxen 550 mg #60 | Overturned")
+    assert _final(issues, top) == [("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+
+
 def test_a_ur_letter_with_an_ascii_grid_and_a_noted_summary_heading():
     letter = _letter(
         "ACME MANAGED CARE -- UTILIZATION REVIEW\nNotice of Decision\n\n"

@@ -78,6 +78,17 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     # pain said to be down from one score to another; "down" as a direction is no change
     ("Pain is down from 7/10 to 4/10", "SubjectiveImprovement"),
     ("The pain was down the back of the leg", None),
+    # the later figure first, its unit as said
+    ("she reported walking 20 minutes instead of 5", "FunctionalImprovement"),
+    ("walking 5 minutes instead of 20", "Worsened"),
+    ("he can stand at the workbench for 2 hours instead of 45 minutes", "FunctionalImprovement"),
+    ("sitting 1 hour instead of 90 minutes", "Worsened"),
+    # what the worker does with the treatment named, or again
+    ("he reported that with Norco he mows his lawn", "FunctionalImprovement"),
+    ("with naproxen she works a full modified-duty shift", "FunctionalImprovement"),
+    ("with the pain he walks only 10 minutes", None),
+    ("she is shopping for groceries again", "FunctionalImprovement"),
+    ("and walk his dog, which he could not do before it was started", "FunctionalImprovement"),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

@@ -670,7 +670,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             out.never_had.add(hit.term)  # "has not had PT": a request for it is a first course
         if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
             continue  # "has not had PT", "would consider acupuncture": no course to read
-        if _MECHANISM.search(clause[:hit.start]):
+        if _MECHANISM.search(clause[:hit.start]) or _occupation(clause, hit):
             continue  # "injured while lifting a mattress that had slipped"
         if kind == "prior" and _only_evaluated(lex, clause, hit):
             continue  # "a functional restoration program evaluation on 01/22/2024"
@@ -909,6 +909,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and not any(s <= at + h.start < e for s, e in requested)
             and not _MECHANISM.search(sentence[:h.start])
             and not _only_evaluated(lex, sentence, h)
+            and not _occupation(sentence, h)
             and not (h.term in out.asked and _DECIDED.search(sentence))]
     hits = [h for h in hits if not _named_as_source(sentence, h, hits)]
     if not hits:  # "She went twelve times.": the course the sentence before told
@@ -961,6 +962,17 @@ _EVALUATED_BEFORE = re.compile(r"\b(?:evaluation|eval|assessment|screening|intak
                                r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _EVALUATED_KINDS = (T("FunctionalRestorationProgram"), T("WorkConditioningHardening"),
                     T("Surgery"))
+
+
+def _occupation(sentence: str, hit: Match) -> bool:
+    """A service named as the worker's job: "a 44-year-old female home health aide who injured
+    her low back", "a 52-year-old physical therapist with neck pain"."""
+    return bool(_JOB_AFTER.match(sentence, hit.end)) and bool(_AGED_BEFORE.search(
+        sentence, max(0, hit.start - 60), hit.start))
+
+
+_AGED_BEFORE = re.compile(r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?:[\w-]+\s+){0,4}$", re.I)
+_JOB_AFTER = re.compile(r"\s*(?:who|with|whose|employed|working|at|for|by)\b", re.I)
 
 
 def _only_evaluated(lex: Lexicon, sentence: str, hit: Match) -> bool:

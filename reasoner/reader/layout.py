@@ -6,6 +6,7 @@ here from the reviewer's record (outcome, guideline lines, rationale), which is 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -285,12 +286,30 @@ _QUESTION = re.compile(r"^\s*(?:(?:Question|Issue|Item|Q)\s*)?\d{1,2}\s*[.):]\s*
                        _I)
 _DECISION = re.compile(r"^\s*(?:Decision|Determination|Answer|Outcome)\s*:[^\n]{0,40}?"
                        r"\b(?P<outcome>UPHELD|OVERTURNED)", _I)
-# Without a decision line, the rationale's conclusion: "... The request is medically
-# necessary.", "Therefore, the requested Norco is not medically necessary and appropriate."
-# (the last one said of the request, not a criterion quoted: "is medically necessary when")
-_CONCLUDED = re.compile(r"\b(?:request(?:ed|s)?|it|this|treatment|service|item|(?:these|they))\b"
-                        r"[^.\n]{0,120}?\b(?:is|are)\s+(?P<not>not\s+)?medically\s+necessary"
-                        r"(?:\s+and\s+appropriate)?\s*(?:\.|$)", _I | re.M)
+# Without a decision line, the rationale's verdict: "The request is medically necessary.",
+# "Therefore, the requested Norco is not medically necessary and appropriate.", "A trial of 6
+# visits is warranted.", "Prophylactic omeprazole is not indicated.", "Further massage is not
+# supported.", "The denial is upheld.", "Certify." The last one said wins; a verdict must end
+# its sentence (a criterion goes on: "is medically necessary when red flags are present"),
+# except a negative one held back "until" something ("is not indicated until the block result
+# is known").
+_VERDICT = (r"(?:medically\s+necessary|supported|warranted|indicated|appropriate|certified|"
+            r"reasonable)")
+_CONCLUDED = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:(?:therefore|thus|also|now|then)\s+)?(?P<not>not\s+)?"
+    r"(?:(?:considered|deemed|felt|found)\s+(?:to\s+be\s+)?)?" + _VERDICT +
+    r"(?:\s+and\s+" + _VERDICT + r")?"
+    # what may close the verdict: "by the guidelines", "at this time", "for the full #90"
+    r"(?P<rest>[^.;\n]{0,50}?)(?:[.;]|$)"
+    r"|\b(?P<denial>denial|non-?certification|(?:UR|utilization review)(?: decision)?)\s+"
+    r"(?:is|was|are|were)\s+(?:therefore\s+)?(?P<held>upheld|maintained|affirmed|sustained|"
+    r"overturned|reversed)\b"
+    # a rationale's last word: "... no change in sitting or work tolerance. Non-certify."
+    r"|(?:^[ \t]*|[.;:][ \t]+)(?P<word>certify|certified|non-?certify|non-?certified|"
+    r"not certified)\.?[ \t]*$",
+    _I | re.M)
+_CLOSING = re.compile(r"\s*(?:by|under|per|at|in|for|here|now|currently|as|and|on|with|"
+                      r"according)\b|\s*$", _I)
 
 
 # "1. MRI of the cervical spine is (not) medically necessary and appropriate." (2013-2014)
@@ -321,13 +340,15 @@ def _final_determination(text: str):
                                                 _ITEM_HEAD.pattern])
     questions = list(_QUESTION.finditer(text, summary[1]))
     if questions:
-        return summary, _question_items(text, questions)
+        return summary, _tabled(text, _question_items(text, questions))
     stated = list(_STATED.finditer(text, summary[1]))
     if stated:
         return summary, _stated_items(text, stated)
     heads = list(_ITEM_HEAD.finditer(text, summary[1]))
     if not heads and (alone := list(_STATED_ALONE.finditer(text, summary[1]))):
         return summary, _stated_items(text, alone)
+    if not heads and (headed := _headed_issues(text, summary[1])):
+        return summary, _tabled(text, headed)
     items = []
     for n, head in enumerate(heads):
         block = text[head.end():heads[n + 1].start() if n + 1 < len(heads) else len(text)]
@@ -339,10 +360,81 @@ def _final_determination(text: str):
     return summary, items
 
 
+# An issue headed by its name alone, in the issues section: "Item 1: Acupuncture for the lumbar
+# spine, 12 sessions", "2. Physical therapy, 8 visits for the cervical spine", its guideline and
+# rationale below it
+_ISSUE_HEAD = re.compile(r"^[ \t]*(?:(?:Item|Issue|Request)[ \t]*)?(?:#[ \t]*)?\d{1,2}[ \t]*[.):]"
+                         r"[ \t]*(?P<name>[^\n]{2,200}?)[ \t]*$", _I | re.M)
+_ISSUES_HEADING = re.compile(r"^[ \t]*IMR ISSUES,? DEC[I1l]S[I1l]ONS", _I | re.M)
+_REVIEWED_BELOW = re.compile(r"\b(?:guidelines?|rationale)\b[^\n]{0,40}:", _I)
+
+
+def _headed_issues(text: str, start: int) -> list[Item]:
+    """Issues headed by their names, each followed by its guideline and rationale (the
+    outcome is the rationale's verdict)."""
+    section = _ISSUES_HEADING.search(text, start)
+    if section is None:
+        return []
+    heads = [h for h in _ISSUE_HEAD.finditer(text, section.end())
+             if _REVIEWED_BELOW.search(text, h.end(), h.end() + 400)]
+    items = []
+    for n, head in enumerate(heads):
+        block = text[head.end():heads[n + 1].start() if n + 1 < len(heads) else len(text)]
+        decided = _DECISION.search(block)
+        items.append(Item(
+            re.sub(r"\s+", " ", head.group("name")), head.span("name"),
+            decided.group("outcome").lower() if decided else _conclusion(block),
+            _field(block, r"(?:MAXIMUS|MTUS|Expert Reviewer.s) guidelines?:|Guidelines? "
+                   r"(?:applied|relied upon|cited):", [r"^\s*Rationale"]),
+            _field(block, r"Claims Administrator guideline:", [r"MAXIMUS guideline:"]),
+            _field(block, r"^\s*Rationale[^:\n]*:", [])))
+    return items
+
+
+# A table of outcomes near the top: "Item | Decision", then "Retrospective urine drug screen
+# (DOS 09/14/2022) | Overturned"
+_TABLE_ROW = re.compile(r"^[ \t]*(?:\d{1,2}[.)]?[ \t]*\|?[ \t]*)?(?P<name>[^|\n]{3,200}?)[ \t]*\|"
+                        r"[ \t]*(?P<outcome>upheld|overturned)[ \t]*\|?[ \t]*$", _I | re.M)
+
+
+def _tabled(text: str, items: list[Item]) -> list[Item]:
+    """Items whose rationale states no outcome take the one a table gives their name, else
+    the letter's own when it decided every item alike ("Final Determination: UPHOLD")."""
+    if all(i.outcome for i in items):
+        return items
+    table = {_bare(row.group("name")): row.group("outcome").lower()
+             for row in _TABLE_ROW.finditer(text)}
+    whole = _WHOLE_LETTER.search(text)
+    alike = None if whole is None else "upheld" if whole.group(1).lower().startswith("uph") \
+        else "overturned"
+    return [i if i.outcome else dataclasses.replace(i, outcome=table.get(_bare(i.name), alike))
+            for i in items]
+
+
+# The letter's decision when it is one for all items (not "OVERTURN IN PART")
+_WHOLE_LETTER = re.compile(r"\bFinal Determination\s*:?\s*(UPHOLD|UPHELD|OVERTURN|OVERTURNED)\b"
+                           r"(?!\s+IN\s+PART)", _I)
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^(?:the\s+)?(?:requested\s+|request\s+for\s+)?", "",
+                  " ".join(name.lower().split()))
+
+
 def _conclusion(block: str) -> str | None:
     """The outcome a rationale concludes with: medically necessary overturns the denial."""
-    said = list(_CONCLUDED.finditer(block))
-    return None if not said else "upheld" if said[-1].group("not") else "overturned"
+    for said in reversed(list(_CONCLUDED.finditer(block))):
+        if said.group("word"):
+            return "upheld" if said.group("word").lower().startswith("no") else "overturned"
+        if said.group("held"):
+            kept = said.group("held").lower() in ("upheld", "maintained", "affirmed",
+                                                   "sustained")
+            return "upheld" if kept else "overturned"
+        rest = said.group("rest")
+        if not rest or _CLOSING.match(rest) or said.group("not") and \
+                rest.lstrip().lower().startswith(("until", "unless", "without")):
+            return "upheld" if said.group("not") else "overturned"
+    return None
 
 
 def _question_items(text: str, questions: list[re.Match[str]]) -> list[Item]:

@@ -34,6 +34,10 @@ _ENABLED = (r"(?:can now|could now|can again|can once again|now (?:able to|can)|
 _ADL = (r"(?:walks|drives|cooks|cleans|shops|dresses|bathes|showers|lifts|carries|climbs|gardens|"
         r"works|plays|types|writes|swims|bikes|golfs|mows|vacuums|hikes|runs|jogs|kneels|"
         r"squats|grooms|babysits|exercises|does (?:his|her|their) own)")
+# the same activities as "she can ..." says them
+_ADL_BARE = (r"walk|drive|cook|clean|shop|dress|bathe|shower|lift|carry|climb|garden|work|play|"
+             r"type|write|swim|bike|golf|mow|vacuum|hike|run|jog|kneel|squat|groom|babysit|"
+             r"exercise|finish|complete|return")
 _MEASURE = (r"(?:oswestry|odi|ndi|neck disability|dash|quickdash|psfs|disability (?:index|score)|"
             r"timed up and go|tug|six-minute walk|6-minute walk|"
             r"functional (?:score|index|capacity)|beck depression(?: inventory)?(?:-?ii)?|"
@@ -70,6 +74,12 @@ _ACTIVITY = [
     r"\b,?\s+(?:he|she|they|the patient|the worker)\s+(?!(?:has|had|is|was|are|were|reports?|"
     r"rates?|still|continues|describes|feels|gets|notes|states|says|sleeps|wakes|takes|uses|"
     r"needs|requires)\b)[a-z]+s\b",
+    # ... or the treatment named: "he reported that with Norco he mows his lawn", "with
+    # naproxen he could work a full shift" (not what pain allows: "with the pain he walks ...")
+    r"(?:^|;|,|\bthat)\W*(?:with|on)\s+(?!(?:the |his |her )?(?:pain|symptoms?|difficulty|"
+    r"limitations?|restrictions?|a |an )\b)(?:the\s+)?[A-Za-z][\w/-]+\s*,?\s+(?P<said>(?:he|she|"
+    r"they)\s+(?:(?:can|could|is able to|was able to|now)\s+(?:" + _ADL_BARE + r")\b|" + _ADL
+    + r"\b))",
     r"\bworks? (?:about |up to |nearly )?\d{1,2} (?:hours|hrs|days|shifts)\b",
     # "she can walk her dog": an activity, not a limit ("she can sit for 10 minutes")
     r"\b(?:he|she|they) (?:now )?can (?:now )?(?:walk|drive|work|cook|shop|garden|clean|dress|"
@@ -89,6 +99,9 @@ _ACTIVITY = [
     # since the injury"
     r"\b(?:could ?n[o'’]t|could not|was unable to|was not able to|were unable to) "
     r"(?:do|manage) (?:that|this|it|so)(?: \w+){0,2} before\b|"
+    # "... and walk his dog, which he could not do before it was started"
+    r"\bwhich (?:he|she|they) (?:could ?n[o'’]t|could not|was unable to|was not able to) "
+    r"(?:do|manage)(?: \w+){0,2} before\b|"
     r"\bfor the first time since (?:the|his|her|their) (?:injury|surgery|accident|fall)",
     r"\b(?:(?:gone|went|is|was|got|goes|going|gets?|got)(?: him| her| them)? )?back (?:to|at) "
     + _JOB,
@@ -110,6 +123,10 @@ _ACTIVITY = [
     # lb", "sitting tolerance up to an hour", "walking went from 1 block to 4 blocks"
     r"\b" + _MEASURE + r"\b[^.;]{0,40}?\d+\s*(?:%|lbs?|kg|minutes?|blocks?)?\s*(?:->|→|to)"
     r"\s*(?:about |roughly )?(?:\d|an? |one|two|three|four)",
+    # an everyday activity done again: "shopping for groceries again"
+    r"\b(?:walking|shopping|driving|cooking|cleaning|working|gardening|exercising|swimming|"
+    r"golfing|hiking|bowling|dancing|fishing|bicycling|biking|jogging|vacuuming|mowing)\b"
+    r"[^.;]{0,30}?\bagain\b",
     r"\b(?:tolerance|distance|score) (?:has |have )?(?:improved|increased|up to)\b|"
     r"(?<!little )(?<!little\" )(?<!slight )(?<!minimal )(?<!modest )(?<!mild )"
     r"\bimprovement in (?:his |her )?(?:walking|sitting|standing) (?:tolerance|distance)",
@@ -294,9 +311,24 @@ _BEFORE_AFTER = gated(
     r"\b(?P<measure>" + _MEASURE + r")\b[^.;\d]{0,60}?" + _FIGURE.format("before")
     + r"(?P<between>[^.;\d]{0,80}?)" + _FIGURE.format("after")
     + r"(?P<when>\s*(?:after|at discharge|now|currently|at the end|today|at follow-up)\b)?", _I)
+# ... or the later figure first: "walking 20 minutes instead of 5", "sitting 45 minutes, up
+# from 15"
+_AFTER_BEFORE = gated(
+    r"\b(?P<measure>" + _MEASURE + r")\b[^.;\d]{0,40}?" + _FIGURE.format("after")
+    + r",?\s*(?:instead of|rather than|up from|down from|compared (?:with|to)|versus|vs\.?)\s*"
+    r"(?:about |roughly |only |just )?" + _FIGURE.format("before"), _I)
 # What says the second figure is the later one: between the two, or after the second
 _THEN = re.compile(r"->|\u2192|\bto\b|\b(?:after|now|currently|today|then|at discharge|at the end|"
                    r"later|since|at the start|initially|at baseline|at intake|before)\b", _I)
+
+
+_HOURS = re.compile(r"\s*(?:hours?|hrs?)\b", _I)
+
+
+def _in_minutes(text: str, end: int) -> float:
+    """What a figure counts in minutes when it is said in hours ("for 2 hours instead of 45
+    minutes"); 1 for every other unit."""
+    return 60.0 if _HOURS.match(text, end) else 1.0
 
 
 def _measured(text: str) -> list[tuple[int, int, int, str]]:
@@ -307,10 +339,13 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
     barely moved, worse when it moved the wrong way. (Ten points is the usual minimal
     clinically important difference of the Oswestry and Neck Disability indexes.)"""
     found = []
-    for said in _BEFORE_AFTER.finditer(text):
-        if not (_THEN.search(said.group("between")) or said.group("when")):
+    for said in [*_BEFORE_AFTER.finditer(text), *_AFTER_BEFORE.finditer(text)]:
+        # (the later figure first says its order itself; the earlier first needs a word)
+        if "between" in said.groupdict() and not (
+                _THEN.search(said.group("between")) or said.group("when")):
             continue
-        before, after = float(said.group("before")), float(said.group("after"))
+        before, after = (float(said.group(k)) * _in_minutes(text, said.end(k))
+                         for k in ("before", "after"))
         index, timed = bool(_LOWER_BETTER.match(said.group())), bool(_TIMED.match(said.group()))
         gain = before - after if index or timed else after - before
         least = max(5.0 if _MOOD_SCALE.match(said.group()) else 10.0, 0.2 * before) if index \
@@ -337,9 +372,11 @@ def _find(text: str) -> list[tuple[int, int, str]]:
             word = hit.group()
             if lower and word.isupper() and len(word) > 2 and word.isalpha():
                 continue
-            if not any(s <= hit.start() < e for s, e, _ in found) and \
-                    not any(s <= hit.start() < e for s, e in taken):
-                found.append((hit.start(), hit.end(), kind))
+            # (a cue that names its treatment begins after the name: group "said")
+            start = hit.start("said") if "said" in pattern.groupindex else hit.start()
+            if not any(s <= start < e for s, e, _ in found) and \
+                    not any(s <= start < e for s, e in taken):
+                found.append((start, hit.end(), kind))
     return sorted(found)
 
 

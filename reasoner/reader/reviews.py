@@ -301,7 +301,8 @@ def _decided_in_line(head: re.Match[str], decide: Decide) -> list[Found]:
 
 # "1. Is the requested X medically necessary?", "Question 2: Is X medically necessary?"
 _QUESTION = re.compile(r"^[ \t*#]*(?:(?:question|issue|item|q)[ \t]*)?\d{1,2}[ \t]*[.):][ \t]*"
-                       r"(?:is|are|was|were)[ \t]+(?:the[ \t]+)?(?:requested[ \t]+)?"
+                       r"(?:is|are|was|were)[ \t]+(?:the[ \t]+)?(?:requested[ \t]+|request[ \t]+"
+                       r"for[ \t]+)?"
                        r"(?P<name>[^\n?]+?),?[ \t]+medically[ \t]+necessary[^\n?]*\??[ \t]*$", _I)
 
 
@@ -309,10 +310,22 @@ def _questions(text: str, decide: Decide = outcome_of) -> list[Found]:
     found: list[Found] = []
     for asked in _QUESTION.finditer(text):
         for line in text[asked.end():asked.end() + 400].split("\n")[1:4]:
+            # (a decision's line, not the reasons: "Rationale: an MRI is medically necessary
+            # when red flags are present" decides nothing)
+            if _ASKED.match(line):
+                break  # the next item's question
+            if _REASONS.match(line) or len(line.strip()) > 120:
+                continue
             if outcome := decide(line):
                 found.append((_item_name(asked.group("name")), asked.span("name"), outcome))
                 break
     return found
+
+
+_ASKED = re.compile(r"[ \t*#]*(?:(?:question|issue|item|q)[ \t]*)?(?:\d{1,2}[ \t]*[.):][ \t]*)?"
+                    r"(?:is|are|was|were)\b[^\n]*\?[ \t]*$", re.I)
+_REASONS = re.compile(r"[ \t]*(?:rationale|reasons?|basis|discussion|analysis|explanation)\b",
+                      re.I)
 
 
 # A line that ends with its outcome: "- Naproxen 550 mg #60 ...... OVERTURNED", "Lumbar MRI --
@@ -360,6 +373,8 @@ def _outcome_lines(text: str, decide: Decide = outcome_of) -> list[Found]:
              # a sentence ("... course of care. Medically necessary."), not a name
              and not re.search(r"[a-z)]\.(?:\s+[A-Z]|\s*$)", line.group("name"))
              and not _DECISION_LINE.match(line.group())
+             # a question asked of the item ("1. Is the request for X medically necessary?")
+             and not _ASKED.match(line.group())
              and (outcome := decide(line.group("said")))]
     found.sort(key=lambda f: f[1][0])
     return [f for n, f in enumerate(found)  # one item a line, whichever pattern read it
