@@ -75,6 +75,14 @@ def test_a_space_injected_is_an_injection_course(kb):
     ("The MRI of 06/02/2019 shows a partial tear that fits what we find clinically.", {True}),
     ("The MRI of 06/02/2019 shows a small tear, which does not match what I see on exam.",
      {False}),
+    # the exam said to fit the imaging, the next sentence about the study, "matching"
+    ("Impression: right C6 radiculopathy from a C5-6 herniation, concordant with MRI.", {True}),
+    ("Per the surgeon, her findings fit the C5-6 compression on MRI.", {True}),
+    ("MRI 06/02/2019: C5-6 herniation compressing the right C6 root. This matches her C6 "
+     "symptoms and examination.", {True}),
+    ("MRI 06/02/2019 shows a C5-6 herniation, which the surgeon documents as matching her exam.",
+     {True}),
+    ("MRI 06/02/2019 shows a C5-6 herniation. This does not fit her symptoms.", {False}),
 ])
 def test_imaging_said_to_match_the_exam(kb, said, concordant):
     data = ("PR-2\nDate of exam: 01/14/2020\nDate of injury: 05/14/2018\n"

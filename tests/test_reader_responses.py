@@ -89,6 +89,10 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("with the pain he walks only 10 minutes", None),
     ("she is shopping for groceries again", "FunctionalImprovement"),
     ("and walk his dog, which he could not do before it was started", "FunctionalImprovement"),
+    ('response: "takes the ache down about a third"; walks the dog 20 minutes again',
+     "FunctionalImprovement"),
+    ("with it, she again stands through her full eight-hour shift", "FunctionalImprovement"),
+    ("she stands with difficulty", None),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

@@ -34,9 +34,14 @@ _NERVE_ROOT = re.compile(
 _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*)\s+"
                          r"(?:with|to)\s+(?:\w+\s+){0,4}?(?:exam\w*|symptoms|findings|"
                          r"presentation|complaints?|radiculopathy|locking|signs)\b|"
+                         # the exam said to fit the imaging: "radiculopathy ..., concordant with
+                         # MRI", "findings fit the C5-6 compression on MRI"
+                         r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*|fits?)\s+"
+                         r"(?:(?:with|to)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:MRI|imaging|CT|"
+                         r"scan|films|compression|lesion|herniation|extrusion|protrusion|tear)\b|"
                          # "the MRI tear matches the location of the joint line tenderness"
                          r"\bmatch(?:es|ed|ing)?\s+(?:the\s+)?(?:location|level|site|side|"
-                         r"distribution)\s+of\b|\b(?:match(?:es|ed)?|fits?|agrees? with|"
+                         r"distribution)\s+of\b|\b(?:match(?:es|ed|ing)?|fits?|agrees? with|"
                          r"explains?)\s+(?:the|his|her|their)\s+(?:\w+\s+)?"
                          r"(?:exam\w*|symptoms|findings|presentation|complaints)\b|"
                          # "which matches what I see on exam", "fits what we find clinically"
@@ -121,8 +126,12 @@ def clearances(sentence: str) -> list[Confirmed]:
 
 # A study's conclusion told in a sentence of its own: "04/17/2018 (electrodiagnostic report):
 # right median distal motor latency 6.2 ms ... Impression: severe right carpal tunnel syndrome."
-_CONCLUSION = re.compile(r"^\W*(?:impressions?|conclusions?|interpretation|results?|"
-                         r"(?:electrodiagnostic |study )?diagnos[ie]s|summary)\s*:", re.I)
+_CONCLUSION = re.compile(r"^\W*(?:(?:impressions?|conclusions?|interpretation|results?|"
+                         r"(?:electrodiagnostic |study )?diagnos[ie]s|summary)\s*:|"
+                         # the next sentence about the study: "This matches his S1 symptoms"
+                         r"(?:this|these(?: findings)?|the findings|which|it)\s+(?:\w+\s+){0,2}"
+                         r"(?:match|fit|correlat|correspond|agree|explain|is consistent|are "
+                         r"consistent|is concordant|are concordant))", re.I)
 
 
 def studies_of(sentence: str, lex: Lexicon) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ _ENABLED = (r"(?:can now|could now|can again|can once again|now (?:able to|can)|
             r"keeps? (?:him|her|them))\s+\w+")
 # Everyday activities, as a worker does them ("she walks", "he drives")
 _ADL = (r"(?:walks|drives|cooks|cleans|shops|dresses|bathes|showers|lifts|carries|climbs|gardens|"
-        r"works|plays|types|writes|swims|bikes|golfs|mows|vacuums|hikes|runs|jogs|kneels|"
+        r"stands|works|plays|types|writes|swims|bikes|golfs|mows|vacuums|hikes|runs|jogs|kneels|"
         r"squats|grooms|babysits|exercises|does (?:his|her|their) own)")
 # the same activities as "she can ..." says them
 _ADL_BARE = (r"walk|drive|cook|clean|shop|dress|bathe|shower|lift|carry|climb|garden|work|play|"
@@ -115,7 +115,9 @@ _ACTIVITY = [
     r"\brestrictions (?:were |have been |was )?(?:lifted|reduced|eased|relaxed|removed)",
     r"\b(?:without|w/o) (?:help|assistance)\b",
     r"(?<!minute )(?<!-minute )\bwalk(?:s|ed)? (?:the )?(?:\d+ (?:blocks?|miles?|minutes?|hours?|"
-    r"hrs?|min)|for|one|two|three|a mile|a block|around|up to|(?:his|her) dog)",
+    r"hrs?|min)|for|one|two|three|a mile|a block|around|up to|(?:his|her|the) dog)",
+    # a clause that opens with the activity done again: "; walks the dog 20 minutes again"
+    rf"(?:^|;)\W*{_ADL}\b[^.;]{{0,60}}?\bagain\b",
     r"\b(?:completes?|completed|finish(?:es|ed)?|works?|worked) (?:his |her |their |full )?"
     r"(?:\S+ )?(?:shifts?|work ?days?)|"
     r"\bworks? (?:his |her )?full\b|\bdoes (?:his|her) own\b",
