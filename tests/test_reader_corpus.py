@@ -17,7 +17,7 @@ from reasoner.workflows.letters import gold_documents, score_reader
 
 CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 
-# fact kind -> (precision floor, recall floor), on the 558 documents of thirty-one authors.
+# fact kind -> (precision floor, recall floor), on the 570 documents of thirty-two authors.
 # Re-based on 2026-12-04 (third session): three more held-out sets joined, by helpers who did
 # not see the reader, each measured on its first reading: heldout-i (18 documents, 57 items,
 # 23 of 37 IMR items overturned; first reading 36 of 53, one document unreadable, 1 negated
@@ -119,7 +119,10 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # the patterns were learned, none unreadable, 35 of 48 items, IMR level 40 of 44, overturn
 # recall 78.9%, precision 100%. Relief weeks precision 0.68: its author left out relief
 # durations the letters state ("relief for about ten days"), which the reader reads (558
-# documents).
+# documents). heldout-aa (12 letters whose summaries are clinicians' shorthand; 32 items)
+# joined after it: first read by commit 40be6ab, 24 of 32 items, doses 2 of 17, IMR level 27
+# of 32, overturn recall 69.2%, precision 90.0%; then 27 of 32, doses 17 of 17, IMR 30 of 32,
+# recall 84.6%, precision 100% (570 documents).
 FLOORS = {
     "assessment": (0.77, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -147,7 +150,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 558
+    assert len(gold_documents([CORPUS])) >= 570
 
 
 def test_no_document_is_lost(report):

@@ -86,7 +86,9 @@ _PRIOR_LIST = (r"\b(?:previous|prior|past) treatments?\b(?:\s*\([^)]{0,60}\))?[^
                r"(?:\s*\([^)]{0,60}\))?[^:(]{0,24}?(?:includes?|included|has included|:)|"
                # (not "The treatment plan included ...": what is planned)
                r"\b(?:treatments?|tx|therap(?:y|ies)|care)\b(?:(?!\bplans?\b|\brecommend)[^:.])"
-               r"{0,40}?\b(?:has|have)?\s*(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:")
+               r"{0,40}?\b(?:has|have)?\s*(?:included|consisted of)\b|\bTx(?: to date| hx)?\s*:|"
+               # a charted history's label: "h/o: PT x20 2016-17; prior ESI 2017 no relief"
+               r"(?:^|;)\W*h/o\s*:")
 _PRIOR = re.compile(_PRIOR_LIST + r"|^\W*(?:[\w.'-]+\s+){0,4}?(?:has|have) (?:had|received|"
                     r"undergone|tried)\b", re.I)
 _MEDS = gated(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
@@ -445,7 +447,8 @@ def _sentences(text: str):
         # each bulleted line is a statement of its own, under the block's heading (a bullet
         # line need not end with a full stop, and one that does is followed by a dash)
         piece = block_start
-        for cut in [*_bullet_cuts(text, block_start, end), end]:
+        for cut in [*sorted({*_bullet_cuts(text, block_start, end),
+                             *_charted_cuts(text, block_start, end)}), end]:
             for at, sentence in _block_sentences(text[piece:cut].replace("\n", " "), piece):
                 yield at, sentence, heading
             piece = cut
@@ -457,6 +460,18 @@ def _sentences(text: str):
 # (a row need not open with its '|': "08/2024 - 10/2024 | Physical therapy, 12 visits | ...")
 _BULLET = re.compile(r"[ \t]*(?:[-\u2022*>][ \t]+\S|\||[A-Z][A-Z0-9]*(?:[._][A-Z0-9]+)+[ \t]*:|"
                      r"(?=[^\n|]*\|[^\n|]*\|))")
+
+
+# A charted line that opens in small letters after a line's full stop starts a statement of
+# its own: "h/o PUD 2015.\nh/o: PT x20 2016-17; prior ESI ...", "... 5/5 LE.\ns/p L4-5 TLIF"
+# (and one that opens with a date or a count: "... babysits grandson.\n4 A's documented; ...",
+# "... N/V/C.\n4/20/21 PR-2 - stable")
+_CHARTED_NEXT = re.compile(r"\.[ \t]*\n(?=[a-z][\w/'-]{0,12}[ \t]*:|(?:s/p|h/o|f/u|c/o|pt|hx|dx|tx|"
+                           r"rx|sx)\b|\d(?!\d?[.)][ \t]))")  # (not a numbered list's "3) ")
+
+
+def _charted_cuts(text: str, start: int, end: int) -> list[int]:
+    return [found.end() for found in _CHARTED_NEXT.finditer(text, start, end)]
 
 
 def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
@@ -726,6 +741,14 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             bare.props.update({k: v for k, v in props.items() if v is not None})
             bare.props["on_date"] = dates[0] if dates else None
             continue
+        if this_kind == "prior" and n and (same := _restated(lex, clause, hits[n - 1], hit,
+                                                             listed)) is not None:
+            # "prior ESI 2017 no relief (R L4-5 IL ESI 6/5/17)": the course just named, told
+            # again in brackets with its date and kind
+            _fill_in(same, {**props, "on_date": dates[0] if dates else None})
+            if lex.terms.is_a(hit.term, same.concept or ""):
+                same.concept = hit.term
+            continue
         if this_kind == "prior" and hit.term in listed and not dates and \
                 not props.get("sessions"):
             # named again in the same list with nothing of its own to date or count it
@@ -741,6 +764,21 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
                                   {**props, "on_date": day}))
             listed.setdefault(hit.term, out.facts[-1])
     _list_response(out, clause, hits)
+
+
+def _restated(lex: Lexicon, clause: str, before: Match, hit: Match,
+              listed: dict[str, Mention]) -> Mention | None:
+    """The course named just before, when `hit` names it again in brackets right after it
+    (the same treatment, or a narrower or broader name of it)."""
+    opened = clause.rfind("(", before.end, hit.start)
+    if opened < 0 or ")" in clause[opened:hit.start] or not re.fullmatch(
+            r"[^;()]{0,40}", clause[before.end:opened]):
+        return None
+    course = listed.get(before.term)
+    if course is None or not (lex.terms.is_a(hit.term, before.term) or
+                              lex.terms.is_a(before.term, hit.term)):
+        return None
+    return course
 
 
 def _clause_of(sentence: str, at: int) -> str:
@@ -943,7 +981,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
 
 # A service asked for, named beside a decision on it ("1. Functional restoration program, 80
 # hours -- Overturned.", "UR non-certified the FRP"): the request and its review, not a course
-_DECIDED = re.compile(r"\b(?:overturned|upheld|(?:non-?)?certif(?:y|ied|ication)|denied|"
+_DECIDED = re.compile(r"\b(?:[o0]verturned|[o0]verturn|uph[e3]ld|uph[o0]ld|"
+                      r"(?:non-?)?certif(?:y|ied|ication)|denied|"
                       r"modified|approved|authori[sz]ed|medically necessary)\b", re.I)
 
 
@@ -1326,7 +1365,7 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
 
 
 # What a monitoring step found, said near it: "UDS 06/10/2014 consistent with hydrocodone".
-_CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed|compliant|"
+_CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed|compliant|clean|"
                          r"expected|single prescriber|no other prescribers?|(?:one|a single|"
                          r"the only) (?:prescriber|pharmacy)|(?:this|our) (?:office|clinic|"
                          r"practice) only)\b|\bc/w\b", re.I)
@@ -1359,7 +1398,9 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     screen named in a sentence that asks for something, or in a requested item ("3. Random
     UDS today"), is the request, not a result."""
     hits = [h for h in lex.find(sentence, T("MonitoringAssessment"))
-            if not any(s <= at + h.start < e for s, e in requested)]
+            if not any(s <= at + h.start < e for s, e in requested)
+            # a schedule is a plan, not a result: "UDS at each visit q3 mos"
+            and not _SCHEDULED.match(sentence, h.end)]
     asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
@@ -1373,6 +1414,10 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             result = "Observed" if found.group("abnormal") else "NoneObserved"
         elif said is Assertion.ABSENT and review:
             result = "NoneObserved"
+        elif said is Assertion.ABSENT and not review and _FINE_AFTER.match(near):
+            # "CURES ok/reviewed", "UDS clean": the word that reads as a normal finding's
+            # verdict says the check was done and found nothing amiss
+            result = "Consistent"
         elif said is Assertion.ABSENT and _NEGATIVE_RESULT.match(near):
             # "urine drug screen 04/11/2017: negative for all tested substances": the screen
             # was done, and its result is what "negative" said
@@ -1421,6 +1466,11 @@ _RESULT_ALONE = re.compile(r"\W*(?:(?:the\s+)?(?:results?|findings?|it|this|scre
                            r"[.;]?\s*$", re.I)
 
 
+_SCHEDULED = re.compile(r"[^.;]{0,30}?\b(?:at each visit|every (?:visit|\d+ (?:weeks?|months?|"
+                        r"mos?))|q\s?\d+\s?(?:wks?|weeks?|mos?|months?)|monthly|quarterly|"
+                        r"(?:twice|\d+ times) (?:a|per) year)\b", re.I)
+
+
 def _done_screen(sentence: str, end: int) -> bool:
     """A screen told with its date or result is done, whatever else the sentence asks ("A
     urine drug screen collected 02/11/2014 was positive for oxycodone ...; the report was
@@ -1454,6 +1504,8 @@ def _dates_listed(sentence: str, end: int) -> list[dt.date]:
 _DATE_JOIN = re.compile(r"[\s,;]*(?:and|&)?[\s,]*")
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
 _TAPER = T("OpioidTaperPlan")
+_FINE_AFTER = re.compile(r"[ \t]*(?:[:\-][ \t]*)?(?:ok|okay|fine|normal|clean|unremarkable|wnl|"
+                         r"within normal limits|as expected)\b", re.I)
 # A screen's result said as "negative" right after it (its date or kind between)
 _NEGATIVE_RESULT = re.compile(r"[^.;]{0,40}?\b(?:negative|neg)\b(?:\s+for\b)?", re.I)
 # A review's action on the service named right after it: "non-certified the urine drug screen"

@@ -160,6 +160,12 @@ _SINCE = re.compile(r"\b(?:since|started(?: on| at| in)?|starting(?: on| in)?|be
 _IN_YEAR = re.compile(r"[^.;,]{0,20}?\b(?:in|during|back in)\s+((?:19|20)\d{2})\b(?![/-])", re.I)
 # "Norco 10/325": a combination's strength right after its name, the first part in mg
 _COMBINATION = re.compile(r"^\W{0,3}(\d+(?:\.\d+)?)\s*/\s*\d{2,4}\b(?!\s*(?:/|mg))")
+# A strength written without its unit, right before the schedule, as notes chart it:
+# "naproxen 500 BID", "oxycodone IR 10 q6h prn", "gabapentin 600 TID" (not "Norco 1 TID", one
+# tablet: a single digit 1 is a count)
+_BARE_DOSE = re.compile(r"\W{0,3}(?:(?:IR|ER|SR|XR|CR|DS|XL|ODT|HCl)\s+)?"
+                        r"(?!1\s)(\d{1,4}(?:\.\d+)?)\s+(?=(?:bid|tid|qid|qd|qhs|hs|daily|q\s?\d+\s?h|"
+                        r"prn|once|twice|every|at bedtime|nightly|a day|per day)\b)", re.I)
 # "two tablets": the dose of one administration is that many units
 _UNITS = re.compile(r"\b(?:(?:one|1)\s*(?:-|to|or)\s*)?(two|2|three|3)\s*(?:tabs?|tablets?|caps?|"
                     r"capsules?|pills?)\b", re.I)
@@ -168,7 +174,7 @@ _UNITS = re.compile(r"\b(?:(?:one|1)\s*(?:-|to|or)\s*)?(two|2|three|3)\s*(?:tabs
 def dose_props(text: str) -> dict:
     """Dose (mg per administration) and doses per day from the words after a drug's name."""
     props: dict = {}
-    if dose := _DOSE.search(text) or _COMBINATION.search(text):
+    if dose := _DOSE.search(text) or _COMBINATION.search(text) or _BARE_DOSE.match(text):
         units = _UNITS.search(text)
         times = {"two": 2, "2": 2, "three": 3, "3": 3}[units.group(1).lower()] if units else 1
         props["dose_mg"] = float(dose.group(1)) * times

@@ -92,12 +92,15 @@ def _not_a_term(word: str, text: str, start: int, end: int) -> bool:
     if word == "PT" and (_PULSE_AFTER.match(text, end) or
                          _PULSE_BEFORE.search(text, max(0, start - 8), start)):
         return True  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
+    if word == "CSI":
+        return bool(_CODE_AFTER.match(text, end))  # "Claim: CSI-11-20874": a claim number
     if word == "RFA":
         # In workers' compensation "RFA" is the Request for Authorization form ("RFA of
-        # 03/10/2026", "RFA same date", "with the RFA."); it is radiofrequency ablation only
-        # where the ablation is told: "RFA at bilateral L4-5", "lumbar RFA", "prior RFA"
-        return bool(_FORM_AFTER.match(text, end)) and not _ABLATION_BEFORE.search(
-            text, max(0, start - 30), start)
+        # 03/10/2026", "RFA same date", "RFA Norco 5/325 #60"); it is radiofrequency ablation
+        # only where the ablation is told: "RFA at bilateral L4-5", "lumbar RFA", "prior RFA"
+        # (a name that is the word alone is the ablation's label)
+        return not (start == 0 and end == len(text) or _ABLATION_AFTER.match(text, end)
+                    or _ABLATION_BEFORE.search(text, max(0, start - 30), start))
     # "distal motor latency 5.1 ms": milliseconds, not multiple sclerosis
     return word.lower() in _UNITS and bool(_NUMBER_BEFORE.search(text, max(0, start - 12),
                                                                  start))
@@ -111,14 +114,13 @@ _OCR_CAPITALS = re.compile(r"^(?=(?:l*[A-Z]){2})[A-Zl]{2,6}$")
 
 _TITLES = {"Ms", "Mr", "Mrs", "Dr", "Mx"}
 # (the words whose reading depends on their neighbours; every other word is read alone)
-_CONTEXTUAL = _TITLES | {"Pt", "pt", "PT", "RFA"}
-# what follows the form's name: a date, its date or the day it came with, a label, the end
-# of a line or a sentence, what the form does ("The RFA requests ...", "before the RFA goes
-# to UR"); the end of the text is not one (a label "RFA" names the ablation)
-_FORM_AFTER = re.compile(r"[ \t]*(?:\(|\d|[:,;|]|\.(?!\d)|\n|-{1,2}[ \t]|(?:form|dated?|"
-                         r"of|for|is|was|were|and|same|the|that|this|from|on|sent|submitted|"
-                         r"attached|requests?|requested|asks?|goes|went|lists?|included|"
-                         r"includes?)\b)")
+_CONTEXTUAL = _TITLES | {"Pt", "pt", "PT", "RFA", "CSI"}
+_CODE_AFTER = re.compile(r"[-_/#]?\d")
+# what names the ablation after the word: its side, level, nerves or region
+_ABLATION_AFTER = re.compile(r"\s*(?:(?:at|of|to|for)\s+)?(?:the\s+)?(?:(?:bilateral|bilat|b/l|"
+                             r"right|left|R|L)\s+)?(?:[LCT]\d|S1\b|facets?\b|medial\b|"
+                             r"genicular\b|nerves?\b|lumbar\b|cervical\b|thoracic\b|knee\b|"
+                             r"sacroiliac\b|SI\b|neurotomy\b|ablation\b)", re.I)
 _ABLATION_BEFORE = re.compile(r"\b(?:lumbar|cervical|thoracic|genicular|facet|repeat|prior|"
                               r"previous|successful|underwent|had|bilateral|right|left|"
                               r"radiofrequency|rhizotomy|neurotomy|[LCT]\d(?:-[LCTS]?\d)?)"

@@ -38,7 +38,8 @@ _PCT = (r"(?:(?P<pct>" + _NUMBER + r")\s*(?:%|percent|per cent)?\s*(?:-|–|to)\
 _ABOUT = (r"(?:(?:about|around|roughly|approximately|approx\.?|nearly|almost|~|an estimated|"
           r"at least|over|more than|greater than|>|≥|close to|some|maybe|perhaps|possibly|"
           r"a|an|only|just|up to|reported|reports)\s*[\"“]?\s*)*")
-_GAIN = (r"(?:pain\s+)?(?:relief|reduction|decrease|improvement|better|improved|less\s+pain|"
+_GAIN = (r"(?:pain\s+)?(?:relief|reduction|decrease|improvement|better|improved|less\s+(?:pain|"
+         r"burning|numbness|tingling|aching|ache|spasms?|symptoms)|"
          r"resolution|benefit|decline|drop)")
 _PERCENTS = [
     # "80% relief", "a 40% reduction in pain", "50-60% improvement", "70% less pain"

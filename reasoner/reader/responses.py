@@ -64,6 +64,10 @@ _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his
 # status, not a response.
 _ACTIVITY = [
     r"\b" + _ENABLED,
+    # a charted response: "Gabapentin: ~40% less burning, sleeps 6 hrs (was 3), able to fold
+    # laundry" (not "not able to")
+    r"(?:^|[;,:])\s*(?:now\s+|again\s+)?able to (?!tolerate\b|sleep\b)[a-z]+\b"
+    r"(?![^.;]{0,40}\b(?:only|no more than|less than|at most|before)\b)",
     # what the worker does on the treatment: "With it he mows his own lawn, drives his
     # grandson to school and works 20 hours a week" (not a score or a state: "has 5/10",
     # "is still limited")
