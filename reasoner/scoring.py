@@ -101,6 +101,8 @@ def _words(text: str) -> str:
 def _why(ours: DeterminationReport) -> str:
     parts = [f"{c.result}: {c.statement}" for c in ours.criteria if c.decisive][:2]
     parts += [f"missing: {x}" for x in ours.missing[:1]]
+    if not ours.decisive and ours.notes and ours.notes[0].startswith("Care after"):
+        parts.insert(0, ours.notes[0])  # decided by the operation it follows
     cited = ours.citation.text if ours.citation else ""
     return f"{ours.outcome} ({'; '.join(parts) or cited})"
 

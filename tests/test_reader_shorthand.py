@@ -113,3 +113,10 @@ def test_a_decision_line_read_through_a_fax_names_no_course(kb):
     facts = _facts(kb, "Injections to date: none.\n1) Subacr0mial injecti0n -- 0VERTURNED",
                    plan="1. Right subacromial corticosteroid injection x1.")
     assert not [f for f in _of(facts, "prior") if "Injection" in f.concept]
+
+
+@pytest.mark.parametrize("dx", ["dx: r C6 radiculopathy, confirmed on mri; cervical strain.",
+                                "Diagnoses: L5 radiculopathy confirmed by MRI."])
+def test_a_radiculopathy_confirmed_on_imaging_in_the_diagnoses(kb, dx):
+    facts = _facts(kb, dx, plan="1. EMG/NCV bilateral upper extremities.")
+    assert TERM + "RadiculopathyConfirmedByImaging" in {f.concept for f in _of(facts, "diagnosis")}

@@ -17,6 +17,7 @@ from reasoner.engine.criteria import Combinator, Context, Criterion, Judgement, 
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
 from reasoner.engine.facts import CaseFacts, Request
 from reasoner.engine.formulary import ListStatus, list_status
+from reasoner.engine.terminology import Terminology
 from reasoner.vocab import m
 
 
@@ -84,6 +85,7 @@ class Determination(NamedTuple):
     also_cites: tuple[Section, ...] = ()  # sections of decisive criteria beyond the main one
     drug_list: ListStatus | None = None  # prospective review under the MTUS Drug List
     undecided: str = ""  # why no recommendation was applied ("kind", "context"), if so
+    follows: Determination | None = None  # the requested operation this care comes after
 
 
 def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
@@ -97,7 +99,62 @@ def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
 
 
 def decide(program: Program, facts: CaseFacts) -> list[Determination]:
-    return [decide_request(program, facts, req) for req in facts.requests]
+    decided = [decide_request(program, facts, req) for req in facts.requests]
+    terms = program.terminology
+    operations = [d for d in decided if terms.is_a(d.request.concept, _SURGERY)
+                  and not _after_an_operation(terms, d.request)
+                  and not _done_already(terms, facts, d.request)]
+    if not operations:
+        return decided
+    return [_with_its_operation(terms, d, operations) for d in decided]
+
+
+# Care asked for after an operation requested in the same case (post-operative therapy, a cold
+# therapy unit or a brace "for use after surgery"): IMR decides a procedure's associated
+# services with it, so care after an operation that is not medically necessary is not either,
+# and care after one that cannot be decided yet cannot be decided either.
+_SURGERY = "https://w3id.org/mtus-kg/term/Surgery"
+_POSTOPERATIVE = "https://w3id.org/mtus-kg/term/PostoperativeUse"
+_POSTSURGICAL = "https://w3id.org/mtus-kg/term/PostsurgicalPhysicalMedicine"
+
+
+def _after_an_operation(terms: Terminology, req: Request) -> bool:
+    return _POSTOPERATIVE in req.purposes or terms.is_a(req.concept, _POSTSURGICAL)
+
+
+def _done_already(terms: Terminology, facts: CaseFacts, req: Request) -> bool:
+    """The operation asked for is on record as done (the care after it follows that one)."""
+    asked = req.concept
+    return asked is not None and any(
+        c.concept and (terms.is_a(c.concept, asked) or terms.is_a(asked, c.concept))
+        for c in facts.courses)
+
+
+def _with_its_operation(terms: Terminology, d: Determination,
+                        operations: list[Determination]) -> Determination:
+    if d.outcome not in (Outcome.MEDICALLY_NECESSARY, Outcome.INSUFFICIENT_DOCUMENTATION) or \
+            not _after_an_operation(terms, d.request) or \
+            terms.is_a(d.request.concept, _SURGERY):
+        return d
+    # (with several operations asked for, the care may follow any of them: only when none is
+    # medically necessary does it follow their fate)
+    if any(o.outcome in (Outcome.MEDICALLY_NECESSARY, Outcome.NOT_ADDRESSED)
+           for o in operations):
+        return d
+    operation = next((o for o in operations
+                      if o.outcome is Outcome.INSUFFICIENT_DOCUMENTATION), operations[0])
+    if operation.outcome is Outcome.NOT_MEDICALLY_NECESSARY:
+        outcome = Outcome.NOT_MEDICALLY_NECESSARY
+    elif operation.outcome is Outcome.INSUFFICIENT_DOCUMENTATION and \
+            d.outcome is Outcome.MEDICALLY_NECESSARY:
+        outcome = Outcome.INSUFFICIENT_DOCUMENTATION
+    else:
+        return d
+    label = operation.request.label or terms.label(operation.request.concept)
+    return d._replace(outcome=outcome, decisive=(), follows=operation,
+                      missing=operation.missing if outcome is not Outcome.NOT_MEDICALLY_NECESSARY
+                      else (),
+                      would_change=(f"The requested {label} is medically necessary",))
 
 
 def decide_request(program: Program, facts: CaseFacts, req: Request) -> Determination:

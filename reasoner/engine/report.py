@@ -211,6 +211,12 @@ def determination_report(d: Determination) -> DeterminationReport:
     out.criteria = list(_trace(d.applied.root, None, 0, decisive_ids))
     out.decisive = [n.criterion.iri for n in d.decisive]
     out.notes = _notes(d)
+    if d.follows is not None:
+        operation = d.follows.request
+        out.notes.insert(0, f"Care after the requested "
+                         f"{operation.label or terms.label(operation.concept)}, which is "
+                         f"{d.follows.outcome.value}: IMR decides a procedure's associated "
+                         "services with it, so this care is needed only if the operation is.")
     if d.outcome is Outcome.MEDICALLY_NECESSARY and any(
             _tag(n.criterion.verification) == "K?" for n in d.decisive):
         # only a physician may deny, but certifying on an unsettled reading is no better
