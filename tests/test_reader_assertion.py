@@ -164,6 +164,14 @@ CASES = [
      [A, A, A]),
     # what goes with a drug's use is not what it is used for
     ("Opioid use with no aberrancy.", ["aberrancy"], [A]),
+    # a list denied as a whole, and the heading it answers
+    ("Red flags: none of the following -- fever, unexplained weight loss, bowel or bladder "
+     "incontinence, progressive weakness.",
+     ["Red flags", "fever", "unexplained weight loss", "bowel or bladder incontinence",
+      "progressive weakness"], [A, A, A, A, A]),
+    ("He has none of the following red flags: fever, night sweats or weight loss.",
+     ["red flags", "fever", "night sweats", "weight loss"], [A, A, A, A]),
+    ("PT and chiropractic, none of which helped; he has a fever.", ["fever"], [P]),
 ]
 
 

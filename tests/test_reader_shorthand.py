@@ -120,3 +120,12 @@ def test_a_decision_line_read_through_a_fax_names_no_course(kb):
 def test_a_radiculopathy_confirmed_on_imaging_in_the_diagnoses(kb, dx):
     facts = _facts(kb, dx, plan="1. EMG/NCV bilateral upper extremities.")
     assert TERM + "RadiculopathyConfirmedByImaging" in {f.concept for f in _of(facts, "diagnosis")}
+
+
+def test_a_statement_the_record_calls_copied_forward_tells_nothing_of_now(kb):
+    facts = _facts(kb, 'Every progress report since 03/2021 repeats the line "unable to perform '
+                       'self-care without assistance"; the reviewer notes that this statement has '
+                       'been copied forward and is outdated.', plan="1. Functional restoration "
+                       "program x 80 hours.")
+    assert not [f for f in _of(facts, "finding")
+                if f.concept == TERM + "SignificantFunctionalLoss"]

@@ -898,6 +898,9 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
                                                                                   key[1]):
             out.append(Assertion.ABSENT)  # "Bowel/bladder: no change": none lost
             continue
+        if _denied_list(sentence, key):
+            out.append(Assertion.ABSENT)  # "Red flags: none of the following -- fever, ..."
+            continue
         span = chosen.get(key)
         found = by_span.get((span.start, span.end)) if span is not None else None
         # a negation reaching into the mention ("no signs of" + "signs of myelopathy") negates
@@ -910,6 +913,28 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
         else:
             out.append(_assertion(found) if found is not None else Assertion.PRESENT)
     return out
+
+
+# A list denied as a whole: "Red flags: none of the following -- fever, unexplained weight loss,
+# incontinence", "He has none of these: ...": the list after it and the heading before it
+_NONE_OF = re.compile(r"\b(?:none|neither)\s+of\s+(?:the\s+)?(?:following|these|those|above)\b",
+                      re.I)
+_HEADED = re.compile(r"[^.;:]{1,40}[:\-]+\s*$")
+
+
+def _denied_list(sentence: str, span: tuple[int, int]) -> bool:
+    if "one of" not in sentence.lower():
+        return False  # (the cheap test first)
+    for found in _NONE_OF.finditer(sentence):
+        stop = len(sentence) if (end := re.search(r"[.;]", sentence[found.end():])) is None \
+            else found.end() + end.start()
+        if found.end() <= span[0] < stop:
+            return True
+        before = sentence[:found.start()]
+        cut = max(before.rfind("."), before.rfind(";")) + 1
+        if cut <= span[0] < found.start() and _HEADED.fullmatch(before[cut:]):
+            return True
+    return False
 
 
 _NORMAL = {"intact", "full", "normal", "symmetric", "unremarkable"}

@@ -251,6 +251,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         _worker(out, sentence, at)
         if heading and sentence.rstrip(" :.").strip() == heading.strip():
             continue  # a heading alone names what its block tells ("Psychological treatment:")
+        if _STALE.search(sentence):
+            # 'repeats the line "unable to perform self-care"; ... copied forward and is
+            # outdated': a statement the record itself discounts tells nothing of now
+            out.previous, out.previous_text = (at, at + len(sentence)), sentence
+            continue
         section = _section(heading)
         if (soap := _SOAP_LABEL.match(sentence)) and soap.group(1).upper() == "P":
             section = "plan"  # "P: Start duloxetine 30 mg daily": asked for, not had
@@ -1444,6 +1449,11 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
                                          sentence[hit.start:hit.end],
                                          {"on_date": when, "assessment_result": m(result)}))
     _side_effects(out, lex, sentence, at, day)
+
+
+_STALE = re.compile(r"\b(?:copied|carried|cut and pasted|pasted|cloned) forward\b|\b(?:is|are|was|"
+                    r"were) (?:outdated|out of date|no longer (?:accurate|current|true|valid))\b",
+                    re.I)
 
 
 def _result_after(out: Extracted, sentence: str) -> None:

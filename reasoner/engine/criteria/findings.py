@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -33,14 +35,15 @@ class FindingPresent(Criterion):
 
     def evaluate(self, ctx: Context) -> Judgement:
         terms = ctx.terms
-        present: list[Fact] = [f for f in ctx.facts.findings
-                               if f.present and terms.is_a(f.concept, self.of_class)]
+        absent = [f for f in ctx.facts.findings
+                  if not f.present and f.concept and terms.is_a(self.of_class, f.concept)]
+        present: list[Fact] = _since_denied([f for f in ctx.facts.findings if f.present and
+                                             terms.is_a(f.concept, self.of_class)],
+                                            absent, ctx.on)
         present += [d for d in ctx.facts.diagnoses if terms.is_a(d.concept, self.of_class)]
         if present:
             return Judgement(MET, tuple(Evidence(f.node, _say(f, terms, "present"))
                                       for f in present))
-        absent = [f for f in ctx.facts.findings
-                  if not f.present and f.concept and terms.is_a(self.of_class, f.concept)]
         if absent:
             return Judgement(NOT_MET, tuple(
                 Evidence(f.node, _say(f, terms, "documented absent")) for f in absent))
@@ -87,6 +90,18 @@ class DiagnosisOf(Criterion):
 
     def to_meet(self, ctx: Context) -> str:
         return f"A documented diagnosis of {ctx.terms.label(self.of_class)}"
+
+
+def _since_denied(present: list[Fact], absent: Sequence[Fact],
+                  day: dt.date | None) -> list[Fact]:
+    """The findings still present: one documented absent at a later visit (up to the request
+    date) is over ("the radicular symptoms resolved after the 2021 injection; today she
+    denies leg pain"). An undated finding cannot be placed in time and is kept."""
+    latest = max((f.on_date for f in absent
+                  if f.on_date is not None and (day is None or f.on_date <= day)), default=None)
+    if latest is None:
+        return present
+    return [f for f in present if f.on_date is None or f.on_date >= latest]
 
 
 def _say(fact: Fact, terms: Terminology, how: str) -> str:
