@@ -129,3 +129,20 @@ def test_a_statement_the_record_calls_copied_forward_tells_nothing_of_now(kb):
                        "program x 80 hours.")
     assert not [f for f in _of(facts, "finding")
                 if f.concept == TERM + "SignificantFunctionalLoss"]
+
+
+@pytest.mark.parametrize(("plan", "asked"), [
+    ("1. Acetaminophen to continue; duloxetine remains discontinued.\n2. MRI lumbar spine.",
+     ["MRI lumbar spine"]),
+    ("1. Naproxen 500 mg BID -- continue\n2. Tramadol 50 mg TID #90 -- refill requested",
+     ["Tramadol 50 mg TID #90 -- refill requested"]),
+    ("1. Hydrocodone/APAP -- DISCONTINUE, taper over 2 weeks\n2. Urine drug screen, POC",
+     ["Urine drug screen, POC"]),
+    ("1. Chiropractic manipulation, lumbar, 1 time a week for 6 weeks -- continued care with "
+     "documented improvement.", ["Chiropractic manipulation, lumbar, 1 time a week for 6 weeks"]),
+])
+def test_a_plan_line_that_continues_or_stops_a_drug_asks_for_nothing(kb, plan, asked):
+    text = ("PROGRESS NOTE\n\nVisit: 04/20/2021\n\nLow back pain 5/10.\n\nPLAN:\n" + plan + "\n")
+    read = read_letter(text.encode(), "note.txt", kb.terms)
+    assert [i.name.split(" -- ")[0] if "continued care" in i.name else i.name
+            for i in read.letter.items] == asked

@@ -912,7 +912,23 @@ _ASKS_FOR_MORE = re.compile(r"#\s*\d|\b(?:qty|quantity|refills?|dispense|disp)\b
 
 
 def _continued(name: str) -> bool:
-    return bool(_CONTINUE.match(name)) and not _ASKS_FOR_MORE.search(name)
+    """A plan line that carries on or stops what the worker has, asking for nothing: "Continue
+    naproxen", "Acetaminophen to continue", "naproxen 500 mg BID -- continue", "Hydrocodone/APAP
+    -- DISCONTINUE, taper over 2 weeks" (with a quantity or a refill it asks for more)."""
+    if _STOPPED_LINE.search(name):
+        return True
+    return bool(_CONTINUE.match(name) or _CONTINUE_AFTER.search(name)) and \
+        not _ASKS_FOR_MORE.search(name)
+
+
+# what the line says after the drug: "-- continue", "to continue", "-- discontinue", "stop"
+# (ending its line: not "-- continued care with documented improvement", nor "to continue
+# the exercise program after discharge", a purpose)
+_CONTINUE_AFTER = re.compile(r"(?:\s--?\s*|\bto\s+|,\s*)(?:continue|continued|unchanged|"
+                             r"no change)[ \t]*(?:[.;(]|$)", re.I)
+_STOPPED_LINE = re.compile(r"(?:\s--?\s*|\bto\s+(?:be\s+)?|,\s*|^)(?:discontinue[ds]?|d/c|"
+                           r"stop(?:ped)?|hold|held)\b"
+                           r"(?![^.;]{0,40}\b(?:start|begin|initiate|switch|replace)\b)", re.I)
 
 
 # The first item written on the plan's label line: "P: 1. Cyclobenzaprine 5 mg ..."
