@@ -74,6 +74,8 @@ def test_a_result_sentence_after_no_screen_changes_nothing(kb):
     ("RFA the same day: MRI of the right shoulder", False),
     ("The RFA requests twelve more visits.", False),
     ("before the RFA goes to UR", False),
+    ("RFA Norco 5/325 #60", False),  # charted: the form, before the drug it asks for
+    ("RFA R L4-5 and L5-S1 facets", True),
     ("The physician requested RFA at bilateral L4-5 and L5-S1", True),
     ("left L4-5 RFA", True),
     ("repeat RFA of the L4-5 medial branches", True),

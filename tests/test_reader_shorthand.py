@@ -83,16 +83,6 @@ def test_less_of_a_symptom_by_a_share_is_relief():
     assert [r.percent for r in reliefs("Gabapentin: ~40% less burning")] == [40.0]
 
 
-@pytest.mark.parametrize(("text", "ablation"), [
-    ("RFA Norco 5/325 #60", False),
-    ("RFA R L4-5 and L5-S1 facets", True),
-])
-def test_rfa_before_a_drug_is_the_form(kb, text, ablation):
-    lex = lexicon_for(kb.terms)
-    found = [h.term for h in lex.find(text, TERM + "Treatment")]
-    assert any(lex.terms.is_a(t, TERM + "RadiofrequencyAblation") for t in found) is ablation
-
-
 @pytest.mark.parametrize("said", ["no aberrant beh", "opioid agmt on file", "no ADRs"])
 def test_monitoring_shorthand(kb, said):
     facts = _facts(kb, f"Meds: Norco 5/325 BID.\n{said}.", plan="1. Norco 5/325 #60.")

@@ -405,8 +405,7 @@ def _tabled(text: str, items: list[Item]) -> list[Item]:
     table = {_bare(row.group("name")): row.group("outcome").lower()
              for row in _TABLE_ROW.finditer(text)}
     whole = _WHOLE_LETTER.search(text)
-    alike = None if whole is None else "upheld" if whole.group(1).lower().startswith("uph") \
-        else "overturned"
+    alike = reviews.outcome_of(whole.group(1)) if whole else None
     return [i if i.outcome else dataclasses.replace(i, outcome=table.get(_bare(i.name), alike))
             for i in items]
 
