@@ -46,6 +46,21 @@ from reasoner.vocab import TERM
     ("he had two good weeks, about 60 percent better", 60, 2),
     ("three cortisone injections (the last on 11/06/2023, relief about two weeks)", None, 2),
     ("Relief: 6 weeks.", None, 6),
+    # how the span held ("which held", ", sustained for", "wore off after"), the share said
+    # without "by" or as a fraction, the pain's return dating the end of the relief
+    ("It gave about 70% relief, which held for about nine months.", 70, 39),
+    ("the improvement had held for about eight weeks", None, 8),
+    ("greater than 50% reduction in radicular pain, sustained for 10 weeks", 50, 10),
+    ("Relief was estimated at 70% and lasted approximately 2 months.", 70, 8.7),
+    ("the benefit wore off after about three weeks", None, 3),
+    ("The effect lasted only about 10 days.", None, 1.4),
+    ("the injection had taken away roughly 60% of her leg pain", 60, None),
+    ("Post-injection, pain was reduced 60% for 2 months.", 60, 8.7),
+    ("The injection relieved about two-thirds of her pain for six weeks.", 66.7, 6),
+    ("it took away three quarters of the leg pain", 75, None),
+    ("She got about a month of 50% relief.", 50, 4.3),
+    ("Symptoms returned after approximately six weeks.", None, 6),
+    ("The leg pain came back about two months later.", None, 8.7),
 ])
 def test_relief_is_read(text, percent, weeks):
     found = reliefs(text)
@@ -74,6 +89,10 @@ def test_relief_is_read(text, percent, weeks):
     "She had relief about two weeks ago.",  # when, not how long
     "He hopes for two good weeks.",
     "The guidelines require the pain cut in half for six weeks.",
+    "Pain returned after 2 weeks of PT.",  # how long the course ran
+    "She had side effects for two weeks, then relief.",
+    "Her pain returned three years after the injury.",
+    "She has worked 60% of the time since March.",
 ])
 def test_no_relief_number_is_read(text):
     assert all(r.weeks is None for r in reliefs(text))
@@ -121,3 +140,18 @@ def test_a_cortisone_injection_into_the_knee_is_a_knee_injection(kb):
                            "about two days of relief.")
     injection = courses[TERM + "KneeCorticosteroidInjection"]
     assert injection.relief_weeks == 0.3
+
+
+def test_relief_of_the_course_its_clause_refers_to_not_the_drug_cut(kb):
+    # the drug named after the relief is the measure of the injection's gain, and a later
+    # "the improvement had held for ..." speaks of the same relief
+    courses = _courses(kb, "A right L5-S1 TFESI was performed on 3/3/2015. On 4/14/2015 she "
+                           "reported that the injection had taken away roughly 60% of her leg "
+                           "pain, and she had cut her Norco 5/325 mg from four tablets a day to "
+                           "two. On 5/26/2015 the physician noted that the improvement had held "
+                           "for about eight weeks.")
+    esi = courses[TERM + "TransforaminalEpiduralSteroidInjection"]
+    assert (esi.relief_percent, esi.relief_weeks) == (60, 8)
+    assert esi.response.endswith("#FunctionalImprovement")
+    norco = courses.get(TERM + "HydrocodoneAcetaminophen")
+    assert norco is None or norco.relief_weeks is None

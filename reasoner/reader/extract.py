@@ -1736,7 +1736,17 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     hits = _treatments(lex, sentence)
     for r in said:
         concept = _named_before(sentence, at, r, here, hits)
-        if concept is not None:
+        before = sentence[max(0, r.start - _REACH):r.start]
+        if concept is None and (again := _relief_again(out, sentence, r, at)):
+            # ("the improvement had held for about eight weeks": the relief told before)
+            courses = [again]
+        elif concept is None and hits and _REFERENCE.search(
+                responses.clause_before(sentence, r.start)):
+            # ("she reported that the injection had taken away 60% of her leg pain, and she
+            # had cut her Norco ...": the course its own clause refers to, not the drug named)
+            courses = [c] if (c := _course_referred(
+                out, lex, responses.clause_before(sentence, r.start), at)) else []
+        elif concept is not None:
             # ("After the injection of March 18th ... sixty percent relief": the latest
             # course of that kind, a transforaminal ESI for "the injection")
             courses = [f for f in here if f.concept == concept] or \
@@ -1747,7 +1757,7 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
         elif hits:
             continue  # said of a treatment not read as a course: of no other
         # (the words just before it only: a run-on line of reliefs is read in linear time)
-        elif responses.names_treatment(before := sentence[max(0, r.start - _REACH):r.start]):
+        elif responses.names_treatment(before):
             # "After the injection of March 18th ... sixty percent relief": the course the
             # words refer to, if they do; else a treatment not read as a course, of no other
             referred = _REFERENCE.search(before) and _course_referred(out, lex, before, at)
@@ -1759,6 +1769,19 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
 
 
 _REACH = 400  # how far back a statement of relief looks for what it is said of
+_AGAIN_WORD = re.compile(r"(?:improvement|relief|benefit|effect)\b", re.I)
+_AGAIN_THE = re.compile(r"\b(?:the|this|that|such)\s+$", re.I)
+
+
+def _relief_again(out: Extracted, sentence: str, r: relief.Relief, at: int) -> Mention | None:
+    """The course whose relief a statement names again ('the improvement had held for about
+    eight weeks', 'the relief lasted ...'): the latest one told with a share or span of relief
+    before this sentence."""
+    if not (_AGAIN_WORD.match(sentence, r.start) and _AGAIN_THE.search(sentence, 0, r.start)):
+        return None
+    return next((f for f in reversed(out.facts) if f.kind in ("prior", "medication")
+                 and f.start < at and (f.props.get("relief_percent") is not None
+                                       or f.props.get("relief_weeks") is not None)), None)
 
 
 def _named_before(sentence: str, at: int, r: relief.Relief, here: list[Mention],

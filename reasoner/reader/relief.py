@@ -53,8 +53,15 @@ _PERCENTS = [
                + _PCT, _I),
     # "relief of about 50%", "a reduction in her pain of 40%", "improvement estimated at 60%"
     re.compile(r"\b(?:relief|reduction|improvement|decrease|benefit)\s+(?:(?:in|of)\s+(?:his\s+|"
-               r"her\s+|their\s+|the\s+)?(?:\w+\s+){0,2}?(?:pain|symptoms)\s+)?(?:of|at|was|"
-               r"estimated\s+at|rated\s+(?:at\s+)?|reported\s+as|by)\s+" + _ABOUT + _PCT, _I),
+               r"her\s+|their\s+|the\s+)?(?:\w+\s+){0,2}?(?:pain|symptoms)\s+)?(?:was\s+|is\s+)?"
+               r"(?:of|at|was|estimated\s+at|rated\s+(?:at\s+)?|reported\s+(?:as|at)|put\s+at|"
+               r"by)\s+" + _ABOUT + _PCT, _I),
+    # "pain was reduced 60%", "had taken away roughly 60% of her leg pain", "relieved about
+    # 70 percent of the burning" (a share of the pain, no "by")
+    re.compile(r"\b(?:(?:was|were|is|are|been)\s+(?:reduced|decreased|improved|relieved|"
+               r"lessened)|(?:took|taken|takes|taking)\s+away|relieved|eliminated|removed)\s+"
+               + _ABOUT + _PCT + r"(?!\s*(?:of\s+(?:the\s+|his\s+|her\s+)?(?:time|days?|"
+               r"function\w*|activit\w*)))", _I),
     # "relief: 60%", "Relief - 70%" (a form's field)
     re.compile(r"\b(?:pain\s+)?relief\s*[:=-]\s*" + _ABOUT + _PCT, _I),
     # "takes about 30% off the leg pain", "takes the burning down 'maybe 40%'", "knocks it
@@ -89,19 +96,27 @@ _UNIT = (r"(?P<unit>hours?|hrs?|days?|weeks?|wks?|months?|mos?\b|years?|yrs?)")
 _LIMIT = (r"(?:(?:about|around|roughly|approximately|approx\.?|nearly|almost|~|only|just|"
           r"close to|over|more than|greater than|at least|at most|up to|less than|under|"
           r"barely|maybe|perhaps|a good|the first|a full|an additional)\s*)*")
+# How a span of relief is said to have held, after its relief word ("which held for about nine
+# months", ", sustained for 10 weeks", "had persisted for 3 months", "wore off after three
+# weeks")
+_HELD = (r"(?:,\s*|\s)(?:(?:which|that|and)\s+)?(?:had\s+|has\s+|was\s+|were\s+)?(?:lasted|"
+         r"lasting|held|persisted|sustained|continued|remained)(?:\s+(?:for|through))?|"
+         r"\b(?:wore|wears|wearing|worn|faded|wane[sd]?)\s+off\s+(?:after|at|in|over)|"
+         r"\b(?:that|which)\s+lasted|\blasted")
 # A relief word the duration is said of ("relief for three weeks", "helped ~4 weeks",
-# "benefit lasting roughly 6 months"); what lies between may not open another statement.
+# "benefit lasting roughly 6 months", "the effect lasted 10 days"); what lies between may not
+# open another statement.
 _DURATION_AFTER = re.compile(
     r"\b(?:relie(?:f|ved)|help(?:ed|s)?|benefit(?:ted|ed)?|improve(?:ment|d)|better|"
-    r"effective|worked|lasted|half|%|percent)"
+    r"effective|worked|lasted|half|%|percent|(?<!side\s)(?<!side-)effects?)"
     r"(?:(?!\b(?:and|but|has|have|had|is|was|been|since|on|taking|takes|uses?|using|who|"
     r"which|then)\b)[^.;,(]){0,40}?"
-    r"(?:\b(?:for|lasting|that\s+lasted|which\s+lasted|lasted|x|over|through)|~)\s*" + _LIMIT
+    r"(?:\b(?:for|lasting|x|over|through)|~|" + _HELD + r")\s*" + _LIMIT
     + _COUNT + r"\s*(?:-\s*)?" + _UNIT + r"\b", _I)
 # "two weeks of relief", "about a month of benefit", "a few hours of relief"
 _DURATION_BEFORE = re.compile(
     r"\b" + _LIMIT + _COUNT + r"\s*(?:-\s*)?" + _UNIT + r"\s+(?:of\s+)?"
-    r"(?:(?!(?:without|no|little|minimal|any|some)\b)\w+\s+)?"
+    r"(?:(?:about\s+|~)?\d{1,3}\s*%\s+)?(?:(?!(?:without|no|little|minimal|any|some)\b)\w+\s+)?"
     r"(?:pain\s+)?(?:relief|benefit|improvement)\b", _I)
 
 
@@ -110,14 +125,33 @@ _DURATION_BEFORE = re.compile(
 _DURATION_BARE = re.compile(
     r"\brelief\s*[:,-]?\s*(?:of\s+)?" + _LIMIT + _COUNT + r"\s*(?:-\s*)?" + _UNIT
     + r"\b(?!\s+(?:ago|before|earlier|after\s+the\s+injury))", _I)
+# Relief told by when the pain came back: "symptoms returned after approximately six weeks",
+# "the leg pain came back about two months later" (not "after 2 weeks of PT": a course's length)
+_RETURNED = (r"\b(?:pain|symptoms|it|they|radicular\s+\w+|numbness|burning)\s+(?:\w+\s+)?"
+             r"(?:gradually\s+|slowly\s+|eventually\s+)?(?:returned|recurred|came\s+back|"
+             r"began\s+to\s+return|started\s+to\s+return)\s+")
+_DURATION_RETURNED = re.compile(
+    _RETURNED + r"(?P<after>(?:after|at|in|over)\s+)?" + _LIMIT + _COUNT + r"\s*(?:-\s*)?"
+    + _UNIT + r"\b(?(after)(?!\s+(?:of|into|post|after)\b)|\s+later\b)", _I)
 _DURATION_GOOD = re.compile(
     r"\b" + _LIMIT + _COUNT + r"\s+(?:good|pain-free|pain\s+free|better|great|decent|"
     r"comfortable)\s+" + _UNIT + r"\b", _I)
 # A share said as a half: "cut her back pain in half", "reduced it by half", "halved"
 _HALVED = re.compile(r"\b(?:cut|cuts|reduced|reduces|reduce|decreased|brought|knocked|took|"
                      r"takes)\b[^.;]{0,40}?\b(?:in|by)\s+half\b|\bhalved\b", _I)
+# ... or as another fraction of the pain: "relieved about two-thirds of her pain", "took away
+# three quarters of the leg pain", "reduced her pain by a third"
+_FRACTIONS = {"half": 50.0, "one-half": 50.0, "one half": 50.0, "two-thirds": 66.7,
+              "two thirds": 66.7, "a third": 33.3, "one-third": 33.3, "one third": 33.3,
+              "three-quarters": 75.0, "three quarters": 75.0, "a quarter": 25.0,
+              "one-quarter": 25.0, "one quarter": 25.0}
+_FRACTION = re.compile(
+    r"\b(?:relieved|reduced|decreased|eliminated|removed|improved|(?:took|taken|takes)\s+away|"
+    r"cut|lessened)\b(?:\s+(?:his|her|their|the|its|pain|by))*\s+" + _ABOUT + r"(?P<frac>"
+    + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b(?:\s+of\b)?", _I)
 # Cheap tests first: most sentences name no share and no span of time.
 _SHARE = re.compile(r"%|percent|per cent", _I)
+_PART = re.compile(r"third|quarter|half", _I)
 _SPAN = re.compile(r"hour|hr|day|week|wk|month|mo\b|mos\b|year|yr", _I)
 
 
@@ -155,6 +189,8 @@ def reliefs(text: str) -> list[Relief]:
     percents += _fallen(text) if "10" in text else []
     percents += [Relief(h.start(), h.end(), 50.0, None) for h in _HALVED.finditer(text)] \
         if "half" in text or "halved" in text else []
+    percents += [Relief(h.start(), h.end(), _FRACTIONS[h.group("frac").lower()], None)
+                 for h in _FRACTION.finditer(text)] if _PART.search(text) else []
     durations = _durations(text) if _SPAN.search(text) else []
     found = [r for r in (*percents, *durations) if _asserted(text, r.start)]
     found.sort(key=lambda r: r.start)
@@ -190,7 +226,8 @@ def _percents(text: str) -> list[Relief]:
 
 def _durations(text: str) -> list[Relief]:
     out = []
-    for pattern in (_DURATION_AFTER, _DURATION_BEFORE, _DURATION_BARE, _DURATION_GOOD):
+    for pattern in (_DURATION_AFTER, _DURATION_BEFORE, _DURATION_BARE, _DURATION_GOOD,
+                    _DURATION_RETURNED):
         for hit in pattern.finditer(text):
             weeks = _weeks(hit.group("n"), hit.group("unit"))
             cue = hit.group()
@@ -212,7 +249,8 @@ _BEFORE_RELIEF = {"about", "around", "roughly", "approximately", "approx", "near
                   "least", "gave", "gives", "give", "giving", "provided", "provides", "had",
                   "has", "have", "with", "reported", "reports", "report", "reporting", "noted",
                   "described", "felt", "feels", "got", "gets", "by", "of", "was", "is",
-                  "and", "then", "some"}
+                  "and", "then", "some", "at", "away", "reduced", "decreased", "improved",
+                  "relieved", "lessened"}
 
 
 def _strength(text: str, number: int) -> bool:

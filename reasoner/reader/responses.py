@@ -145,7 +145,7 @@ _ACTIVITY = [
     # less dependency on treatment: "cut back her Norco from four to two tablets a day"
     r"\b(?:cut(?: back| down)?(?: on)?(?: his| her| their)?|weaned off|(?:reduced|decreased|"
     r"lowered|tapered)(?: off)? (?:his|her|their)) (?:use of |need for |intake of )?"
-    r"(?!pain|symptoms|burning|the\b)[\w/-]+ (?:from|to|by|in half)\b",
+    r"(?!pain|symptoms|burning|the\b)[\w/-]+(?: [\d./]+ ?(?:mg|mcg)?)? (?:from|to|by|in half)\b",
     r"\b(?:less|fewer|reduced|decreased) (?:need for |use of )?(?:his |her )?(?:pain )?"
     r"(?:medications?|meds|pills|tablets|opioids?|narcotics?|analgesics?)\b",
 ]
@@ -460,7 +460,7 @@ _PAREN = re.compile(r"\s*\(([^)]*)\)")
 _OWN = re.compile(r"\s*(?:which|that|who|with|w/|on|in|at|from|since)\b", _I)
 # A drug being cut back is what a gain is measured by, not what made it: "was able to cut
 # back her Norco", "weaned off oxycodone"
-_REDUCED = re.compile(r"\b(?:cut (?:back|down)(?: on)?|reduc\w*|decreas\w*|lower\w*|taper\w*|"
+_REDUCED = re.compile(r"\b(?:cut(?: back| down)?(?: on)?|reduc\w*|decreas\w*|lower\w*|taper\w*|"
                       r"wean\w*(?: off)?|less|fewer|stopped (?:taking|needing))\s+(?:(?:his|her|"
                       r"their|the|use of|need for|intake of)\s+)*$", _I)
 # ... or named before the cut: "Norco use went from four tablets a day to two"
