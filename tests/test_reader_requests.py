@@ -62,7 +62,72 @@ def test_an_order_list_is_not_taken_for_a_table_header():
     assert any("MRI lumbar spine" in n for n in names)
 
 
+PLAN = ("\nPR-2 PLAN\n1. Botox as above.\n2. Continue naproxen 500 mg twice a day.\n"
+        "3. Amitriptyline will be considered if the blocks do not help.\n"
+        "4. Tramadol is not to be restarted.\n")
+
+
+def test_an_rfa_table_ruled_with_tabs_and_headed_by_its_columns_alone():
+    # (the form asks for what its table lists: the plan of the attached report tells the same
+    # services again, with what it continues, stops or only considers)
+    text = ("REQUEST FOR AUTHORIZATION (DWC FORM RFA)\nDate of request:\t09/09/2025\n\n"
+            "Requested Treatment\tDiagnosis\tICD-10\tCPT/HCPCS\tOther information\n"
+            "Botox 155 units, chronic migraine\tChronic migraine\tG43.709\t64615\t1 treatment\n"
+            "Greater occipital nerve block, bilateral\tMigraine\tG43.709\t64405 x2\t1 session\n"
+            "Vestibular rehabilitation\tDizziness\tR42\t97112\t2x/week x 4 weeks\n"
+            "Eszopiclone 2 mg tablet\tInsomnia\tG47.00\t--\t1 at bedtime, #30\n\n"
+            f"Signature:\tN. Obi, M.D.\n{HISTORY}{PLAN}")
+    names = _items(text)
+    assert [n.split(" |")[0] for n in names] == [
+        "Botox 155 units, chronic migraine", "Greater occipital nerve block, bilateral",
+        "Vestibular rehabilitation", "Eszopiclone 2 mg tablet"]
+    assert "#30" in names[-1] and "2x/week x 4 weeks" in names[2]
+
+
+def test_an_rfa_written_as_labelled_fields_one_a_line():
+    text = ("DWC FORM RFA\nREQUESTED TREATMENT\nDate of request: 10/16/2018\n\nLine 1\n"
+            "Diagnosis: Adjustment disorder\nICD-10: F43.23\n"
+            "Service/Good Requested: Cognitive behavioral therapy, individual\n"
+            "CPT/HCPCS: 90837\nOther Information: 6 sessions, once weekly\n\nLine 2\n"
+            "Diagnosis: Insomnia\nICD-10: G47.01\n"
+            "Service/Good Requested (2): Zolpidem 10 mg tablet\n"
+            "CPT/HCPCS: n/a     Other Information: 1 at bedtime, #30\n\n"
+            f"{HISTORY}{PLAN}")
+    assert _items(text) == ["Cognitive behavioral therapy, individual | 6 sessions, once weekly",
+                            "Zolpidem 10 mg tablet | 1 at bedtime, #30"]
+
+
+def test_an_rfa_whose_rows_are_labelled_cells():
+    text = ("DWC FORM RFA\nDate of request: 02/11/2020\nRequested Treatment:\n"
+            "1) Dx: Impingement, left shoulder | ICD-10: M75.42 | Service: Left shoulder "
+            "arthroscopy with subacromial decompression | CPT: 29826 | Other: outpatient\n"
+            "2) Dx: Impingement, left shoulder | ICD-10: M75.42 | Service: Cold therapy unit, "
+            "post-operative | CPT: E0218 | Other: 7-day rental\n"
+            f"Physician signature on file.\n{HISTORY}{PLAN}")
+    assert _items(text) == [
+        "Left shoulder arthroscopy with subacromial decompression | outpatient",
+        "Cold therapy unit, post-operative | 7-day rental"]
+
+
+def test_a_row_of_an_aligned_table_wrapped_onto_the_next_line_goes_on():
+    text = ("REQUEST FOR AUTHORIZATION\nRequested Treatment (attach pages if necessary)\n\n"
+            "Diagnosis (Required)      ICD-Code    Service/Good Requested (Required)       "
+            "CPT/HCPCS     Other Information\n"
+            "Acute flare of chronic    M54.5       Cyclobenzaprine 7.5 mg tablets"
+            "                        1 at bedtime x 21 days,\n"
+            "low back pain                                                        "
+            "                       #21\n"
+            "Chronic low back pain     M54.5       Interferential stimulator, home unit    "
+            "E1399         30-day rental trial\n\nRequesting Physician Signature: B. O, MD\n"
+            f"{HISTORY}")
+    assert _items(text) == ["Cyclobenzaprine 7.5 mg tablets 1 at bedtime x 21 days, #21",
+                            "Interferential stimulator, home unit E1399 30-day rental trial"]
+
+
 @pytest.mark.parametrize("name,service", [
+    # a service asked for before another is not the other ("prior to", "before")
+    ("Psychological evaluation prior to SCS trial | 90791, 96130 | x1", "PsychologicalEvaluation"),
+    ("MRI of the lumbar spine before the epidural injection", "LumbarMRI"),
     ("Cervical home traction E0840 purchase", "CervicalTractionUnit"),  # words in another order
     # a kind's name that differs only by a level number does not name the kind: the levels'
     # region decides later (lumbar or cervical)

@@ -1165,6 +1165,22 @@ def test_care_in_hours(kb, name, quantity, unit, days):
     ("She has had left knee pain ever since, with night pain most nights.", "SuspectedTumor",
      None),
     ("Low back pain with night pain most nights.", "SuspectedTumor", True),
+    # what a stimulator feels like is no symptom; a tingling in a limb still is one
+    ('An interferential unit was used in PT; she "liked the tingling" but it made no '
+     "difference.", "RadicularSymptoms", None),
+    ("She has tingling in both feet; she uses a TENS unit daily.", "RadicularSymptoms", True),
+    # pain a trigger point or a facet refers into the thigh is not a root's
+    ("Taut bands in the right gluteus medius with a twitch response and pain referred to the "
+     "posterior thigh on snapping palpation.", "RadicularSymptoms", None),
+    ("Burning pain down the right leg into the top of the foot.", "RadicularSymptoms", True),
+    # a worker who runs her own household has no significant loss of function, though she
+    # needs help with a heavy chore
+    ("Function: she works modified duty 6 hours a day, drives, cooks and does her own "
+     "shopping; she needs help with laundry and with vacuuming.", "SignificantFunctionalLoss",
+     False),
+    ("She lives alone and manages her own household.", "SignificantFunctionalLoss", False),
+    ("She needs her husband's help with bathing and dressing.", "SignificantFunctionalLoss",
+     True),
 ])
 def test_findings_said_in_passing(kb, snippet, concept, present):
     found = [f.props["present"] for f in _of(_facts(kb, snippet), "finding", concept)]

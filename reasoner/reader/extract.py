@@ -1213,6 +1213,20 @@ _JOINT_PAIN = re.compile(r"\b(?:knee|shoulder|hip|elbow|wrist|hand|ankle|foot|ro
                          re.I)
 
 
+# What a stimulator feels like is no symptom: 'she "liked the tingling" of the interferential
+# unit' (a tingling in a limb still is one: "TENS eases the tingling in her feet")
+_SENSATION = re.compile(r"tingl\w*|buzz\w*|pins and needles|paresthesias?|prickl\w*", re.I)
+_LIMB_NEAR = re.compile(r"\b(?:in|of|into|down|along)\s+(?:the\s+|his\s+|her\s+|both\s+)?"
+                        r"(?:\w+\s+){0,2}?(?:legs?|feet|foot|toes?|arms?|hands?|fingers?|thighs?|"
+                        r"calf|calves|extremit\w+|shins?|thumbs?)\b", re.I)
+
+
+def _device_sensation(sentence: str, hit: Match, services: list[Match], lex: Lexicon) -> bool:
+    return bool(_SENSATION.fullmatch(sentence[hit.start:hit.end])) and \
+        not _LIMB_NEAR.match(sentence, hit.end, hit.end + 40) and \
+        any(lex.terms.is_a(s.term, T("ElectricalStimulationDevice")) for s in services)
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
     hits = [h for h in lex.find(sentence, _FINDING)
@@ -1221,7 +1235,8 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
     if hits:  # a finding inside a service's name is none: "weight loss program"
         services = lex.find(sentence, _SERVICE)
         hits = [h for h in hits if not any(s.start <= h.start and h.end <= s.end and
-                                           s.end - s.start > h.end - h.start for s in services)]
+                                           s.end - s.start > h.end - h.start for s in services)
+                and not _device_sensation(sentence, h, services, lex)]
     released: set[str] = set()
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):

@@ -243,7 +243,8 @@ _RATIONALE = re.compile(r"\s(?:--|\u2014|\u2013)\s|;|"
 _ASKED_ABOUT = re.compile(r"\b(?:opinion|discuss\w*|evaluat\w*|regarding|consider\w*|options?)\b",
                           re.I)
 # A time, not a service asked for: "follow-up visit after the EMG to review results"
-_WHEN = re.compile(r"\b(?:after|following|once|pending|until|when)\b", re.I)
+_WHEN = re.compile(r"\b(?:after|following|once|pending|until|when|prior to|before|ahead of|"
+                   r"in preparation for)\b", re.I)
 # A specialty named by what it treats: "referral to a knee/arthroplasty specialist"
 _SPECIALIST = re.compile(r"\s*(?:specialists?|surgeons?|clinic|physicians?|doctors?)\b", re.I)
 

@@ -205,6 +205,11 @@ _ABSENT: dict[str, list[str]] = {
     "SignificantFunctionalLoss": [
         r"\bindependent (?:in|with|for) (?:all\s+)?(?:adls|activities of daily living|self-care|"
         r"bath\w*|dress\w*|personal care)",
+        # "does her own shopping", "manages her own household" (help with a heavy chore told
+        # beside it does not make the loss significant)
+        r"\b(?:does|do|did|manages?|managed|handles?|handled|performs?)\s+(?:all\s+|most\s+)?"
+        r"(?:of\s+)?(?:his|her|their)\s+own\s+(?:shopping|cooking|cleaning|housework|household|"
+        r"home|chores|laundry|adls|self-care|personal care|errands|grocer\w*|bills|finances)",
     ],
     "SignificantClinicalChange": [
         # "the symptoms have been stable over the past year", "findings are unchanged from the
@@ -230,7 +235,7 @@ _COMPILED = {(concept, present): re.compile("|".join(f"(?:{p})" for p in pattern
              for concept, patterns in table.items()}
 # Cheap test first: most sentences speak of none of these.
 # (matched on the lower-cased sentence: a case-blind alternation of words is slower)
-_GATE = re.compile(r"employ|job|position|duty|work|motivat|willing|eager|wants|agrees|help|"
+_GATE = re.compile(r"employ|job|position|duty|work|motivat| own |willing|eager|wants|agrees|help|"
                    r"neuro|5/5|heel|toe|phq|gad|bdi|beck|bai\b|"
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"

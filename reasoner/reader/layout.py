@@ -698,6 +698,12 @@ _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|compl
                             r"(?:he|she|the patient|patient|pt) (?:will|is to|should|to) "
                             r"(?:continue|follow|return))\b|would consider|may (?:be )?consider"
                             r"|may refer|may be discussed"
+                            # "Amitriptyline will be considered if ...", "Tramadol is not to
+                            # be restarted", "Cyclobenzaprine remains discontinued"
+                            r"|\b(?:will|would|may|might|could|can|to)\s+be\s+considered\b"
+                            r"|\bnot\s+to\s+be\s+(?:restarted|resumed|refilled|renewed|"
+                            r"continued|started|used)\b"
+                            r"|\bremains?\s+(?:discontinued|stopped|on hold|off)\b"
                             # "I am NOT requesting more acupuncture", "no longer recommended"
                             r"|\b(?:not|no longer|never)\s+$|n't\s+$", re.I)
 # A sentence about the request form itself: "The RFA for the above was signed and faxed ...".
@@ -712,12 +718,18 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
     starts = sorted({m.end() for m in _PLAN.finditer(text)
                      if m.start() >= title and not _ADVICE.search(m.group())} |
                     {m.end() for m in _CAPS_PLAN.finditer(text)
-                     if m.start() >= title and not _ADVICE.search(m.group())})
+                     if m.start() >= title and not _ADVICE.search(m.group())} |
+                    # an RFA form's table opens with its header row, headed or not, and
+                    # its labelled fields with the first service field
+                    {m.start() for m in _RFA_HEADER.finditer(text)} |
+                    set(_first_service_field(text)))
+    tabled: list[Item] = []  # the rows of the RFA's table of services
     for start in starts:
         end = _HEADING.search(text, start)
         stop = min(end.start() if end else len(text), _next_section(text, start))
         # the rows of an RFA's table of services are each asked for, a visit included
-        table = _table_column(text, start, stop) or _aligned_column(cleaned, start, stop)
+        table = _table_column(text, start, stop) or _aligned_column(cleaned, start, stop) \
+            or _form_fields(text, start)
         lines = (table or _listed(text, start, stop)
                  or _enumerated(text, start, stop) or _spoken(text, start, stop)
                  or _requested_in_sentences(text, start, stop)
@@ -725,8 +737,12 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
         # a list headed as the request ("Requests for authorization:", "RFA:") asks for the
         # visits it lists too ("Follow-up office visit in 4 weeks")
         heading = text[text.rfind("\n", 0, start - 1) + 1:start]
-        _add_items(items, lines, asked=bool(table or _ASKED_LABEL.search(heading)),
-                   text=text)
+        _add_items(tabled if table else items, lines,
+                   asked=bool(table or _ASKED_LABEL.search(heading)), text=text)
+    if tabled:
+        # The form asks for what its table lists: the attached report's plan tells the same
+        # requests again, with what it continues, stops or only considers.
+        return (0, len(text)), tabled
     if not items:
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
         _add_items(items, _spoken(text, 0, len(text))
@@ -982,8 +998,11 @@ def _table_column(text: str, start: int, end: int) -> list[tuple[str, int]]:
     for line in re.finditer(r"[^\n]+", text[start:end]):
         cells = line.group().split("|")
         if column is None:
+            # (a header names its columns: "Service: Cold therapy unit | CPT: E0218" is a row
+            # of labelled fields, `_form_fields`)
             column = next((n for n, h in enumerate(cells)
-                           if len(cells) > 1 and _COLUMN.search(h)), None)
+                           if len(cells) > 1 and _COLUMN.search(h)
+                           and not _FILLED.search(h)), None)
             if column is not None:
                 ruled = _RULED_HEADER.match(text, start + line.end())
                 skip_to = ruled.end() - start if ruled else 0  # a header on several lines
@@ -1018,6 +1037,84 @@ def _aligned_column(cleaned: Cleaned | None, start: int, end: int) -> list[tuple
                                                                      last)]
 
 
+_FILLED = re.compile(r":[ \t]*\S")  # a labelled field with its value
+
+# An RFA's services written as labelled fields, one a line ("Service/Good Requested: Biofeedback"
+# then "Other Information: 4 sessions over 2 weeks") or as the cells of a row ("2) Dx: ... |
+# Service: Cold therapy unit | CPT: E0218 | Other: 7-day rental")
+_SERVICE_FIELD = re.compile(
+    r"(?:^|\|)[ \t]*(?:\d{1,2}[.)][ \t]*)?(?:Service(?:/Good)?(?:[ \t]+Requested)?|"
+    r"Requested[ \t]+(?:Service|Treatment)|Treatment[ \t]+Requested|Good[ \t]+Requested)"
+    r"(?:[ \t]*\([^)\n]{0,20}\))?[ \t]*:[ \t]*(?P<name>[^|\n]*[^|\s])", re.M | re.I)
+_TERMS_FIELD = re.compile(
+    r"(?:^|\||\s)[ \t]*(?:Other(?:[ \t]+Info(?:rmation)?)?|Frequency|Duration|Quantity|Qty|"
+    r"Frequency/Duration|Units?)[^:|\n]{0,40}:[ \t]*(?P<value>[^|\n]*[^|\s])", re.M | re.I)
+
+
+_CODED = re.compile(r"\b(?:ICD|CPT|HCPCS)\b")
+_FORM_REACH = 3000  # how far on from its heading an RFA's fields are looked for
+
+
+def _first_service_field(text: str) -> list[int]:
+    """Where an RFA's services written as labelled fields begin (none if it has none)."""
+    return [h.start() for h in _SERVICE_FIELD.finditer(text)
+            if _CODED.search(text, max(0, h.start() - 200), h.end() + 200)][:1]
+
+
+def _form_fields(text: str, start: int) -> list[tuple[str, int]]:
+    """Each service of an RFA written as labelled fields, with the quantity fields told
+    after it up to the next service (at most a few lines on). The fields run past what looks
+    like headings ("ICD-10: F43.23"); a service field counts among the form's codes only
+    ("Service: Neurology" heading a report is none)."""
+    end = min(len(text), start + _FORM_REACH)
+    hits = [h for h in _SERVICE_FIELD.finditer(text, start, end)
+            if _CODED.search(text, max(0, h.start() - 200), h.end() + 200)]
+    out = []
+    for n, hit in enumerate(hits):
+        stop = hits[n + 1].start() if n + 1 < len(hits) else min(end, hit.end() + 300)
+        terms = [m.group("value") for m in _TERMS_FIELD.finditer(text, hit.end(), stop)]
+        out.append((" | ".join([hit.group("name"), *terms]), hit.start("name")))
+    return out
+
+
+# The header row of an RFA's table of services: a service column beside the form's other
+# columns ("Diagnosis", "ICD-10", "CPT/HCPCS", "Other information"), ruled with '|', tabs or
+# spaces.
+_RFA_HEADER = re.compile(
+    r"^(?=[^\n]*\b(?:service|treatment|procedure)s?\b)(?=[^\n]*\b(?:ICD|CPT|HCPCS)\b)"
+    r"(?=[^\n]*(?:\bdiagnos[ie]s\b|\bother information\b|\bfrequency\b))[^\n]*$",
+    re.M | re.I)
+
+
+def _tabbed_rows(text: str, start: int, end: int) -> list[tuple[str, int]] | None:
+    """A table whose cells are separated by tabs (an export, a pasted spreadsheet): None when
+    the first line is not such a header; else each row from its cell in the service column to
+    the end of the row, its cells joined as a ruled table's are."""
+    lines = list(re.finditer(r"[^\n]*\n?", text[start:end]))
+    if not lines or lines[0].group().count("\t") < 2:
+        return None
+    header = re.split(r"\t+", lines[0].group().strip())
+    column = next((n for n, h in enumerate(header) if _COLUMN.search(h)), None)
+    if column is None or len(header) < 3:
+        return None
+    out: list[tuple[str, int]] = []
+    for line in lines[1:]:
+        body = line.group().rstrip("\n")
+        if not body.strip():
+            if out:
+                break
+            continue
+        cells = re.split(r"(\t+)", body)  # (cells and their separators, to find the offset)
+        values = cells[::2]
+        if len(values) <= column or "\t" not in body:
+            break
+        offset = sum(len(c) for c in cells[:2 * column])
+        name = " | ".join(v.strip() for v in values[column:] if v.strip())
+        if name:
+            out.append((name, start + line.start() + offset))
+    return out
+
+
 def _aligned_rows(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """The header is a line of three or more cells two or more spaces apart, one of them the
     service column; each row from its cell under that column to the end of the row (as
@@ -1029,6 +1126,8 @@ def _aligned_rows(text: str, start: int, end: int) -> list[tuple[str, int]]:
     for line in re.finditer(r"[^\n]*\n?", text[start:end]):
         body = line.group().rstrip("\n")
         if column is None:
+            if "\t" in body and (tabbed := _tabbed_rows(text, start + line.start(), end)):
+                return tabbed
             column = _header_column(body)
             continue
         if not body.strip():
@@ -1037,7 +1136,14 @@ def _aligned_rows(text: str, start: int, end: int) -> list[tuple[str, int]]:
             continue
         cell = _cell_at(body, column)
         if cell is None:
-            break
+            first = _CELL.search(body)
+            if not out or (first and ":" in first.group()):
+                break  # "Requesting Physician Signature: ..." ends the table
+            # a row's other cells wrapped onto the next line ("low back pain ... #21"):
+            # what lies past the service column goes with the row above
+            if rest := " ".join(body[column:].split()):
+                out[-1] = (out[-1][0] + " " + rest, out[-1][1])
+            continue
         name = " ".join(body[cell:].split())
         if out and not body[:cell].strip():
             out[-1] = (out[-1][0] + " " + name, out[-1][1])

@@ -40,8 +40,10 @@ _NORMAL = re.compile(r"\b(?:full|normal|wnl|within normal limits|intact)\b", re.
 # pain, numbness or tingling that travels into a limb
 _LIMB = (r"(?:leg|legs|thigh|thighs|calf|calves|shin|shins|foot|feet|toes?|ankle|arm|arms|"
          r"forearm|hand|hands|fingers?|thumb)")  # not the buttock: back pain reaches it
+# (pain "referred to the posterior thigh" from a trigger point or a facet is not a root's)
 _RADIATING = re.compile(
-    r"\b(?:pain|burning|numbness|tingling|paresthesias?|dysesthesias?)\b[^.;]{0,40}?\b(?:down|"
+    r"\b(?:pain|burning|numbness|tingling|paresthesias?|dysesthesias?)\b"
+    r"(?:(?!referr\w*|refers?\b)[^.;]){0,40}?\b(?:down|"
     r"into|to|radiat\w*|over|along)\b[^.;]{0,30}?\b" + _LIMB + r"\b|\b" + _LIMB
     + r"\s+(?:and\s+\w+\s+)?(?:pain|numbness|tingling|paresthesias?)\b", re.I)
 
