@@ -107,6 +107,30 @@ def test_sessions_counted_in_words_tables_and_plain_therapy(kb, history, concept
     assert [f.props.get("sessions") for f in prior] == [sessions]
 
 
+@pytest.mark.parametrize("history, concept, total", [
+    # a total restated counts the course once (the engine adds up the courses it reads)
+    ("She has completed 6 PT visits and can turn her head. PT completed, 8 visits in total.",
+     "PhysicalTherapy", 8),
+    ("Acupuncture, 3 visits in March and 3 more in April, 6 in all.", "Acupuncture", 6),
+    # more told after a course, in the next sentence or the same one, adds to it
+    ("She had 8 chiropractic visits in 2019. Then 4 additional chiropractic visits in 2020.",
+     "ManualTherapyManipulation", 12),
+    ("He attended 6 physical therapy visits in May 2018, then 8 more between 06/03/2018 and "
+     "07/26/2018.", "PhysicalTherapy", 14),
+    # a visit log: the latest visit's number
+    ("She started physical therapy on 04/02/2018. PT visit 1 of 12 on 04/02/2018. PT visit 12 of "
+     "12 on 06/11/2018.", "PhysicalTherapy", 12),
+    # more asked for is not more had
+    ("She completed 6 acupuncture visits in 2018. Dr. Kaplan requested 6 more visits.",
+     "Acupuncture", 6),
+])
+def test_counts_told_as_a_total_or_as_more(kb, history, concept, total):
+    # (the chiropractic of a neck case is read as neck manipulation: any name of it counts)
+    prior = [f for f in _facts(kb, history, "prior") if kb.terms.is_a(f.concept, T + concept)
+             or kb.terms.is_a(T + concept, f.concept)]
+    assert sum(f.props.get("sessions") or 0 for f in prior) == total
+
+
 @pytest.mark.parametrize("history", [
     "6 sessions of acupuncture were authorized on 12/03/2018; how many were attended is not "
     "stated.",

@@ -328,6 +328,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _later_directions(out, lex, sentence)
         _result_after(out, sentence)
         _reliefs(out, lex, sentence, at)
+        if section != "plan" and _COUNT_GATE.search(sentence):
+            _counts_added(out, lex, sentence, at)
         if progressive := out.trends.read(sentence, at, day):
             out.facts.append(progressive)
         _confirmed(out, lex, sentence, at, day)
@@ -735,6 +737,12 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
                              and out.previous[0] <= f.start < at + cue):
                 _fill_in(told, {**props, "on_date": dates[0] if dates else None})
             continue
+        if this_kind == "prior" and props.get("sessions") and _TOTAL.search(
+                lead[-40:] + " " + tail[:60]) and (total_of := _earlier_courses(out, lex, hit)):
+            # "PT completed, 8 visits in total", "3 visits in March and 3 more in April, 6 in
+            # all": the courses told before, counted together (the engine adds up courses)
+            _count_together(total_of, props, dates)
+            continue
         if this_kind == "prior" and _SOURCE.match(clause, hit.end) and (told := next((
                 f for f in reversed(out.facts) if f.kind == "prior" and f.concept == hit.term),
                 None)):
@@ -769,6 +777,30 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
                                   {**props, "on_date": day}))
             listed.setdefault(hit.term, out.facts[-1])
     _list_response(out, clause, hits)
+
+
+# A count that sums the courses told before: "8 visits in total", "6 in all", "a total of 12"
+_TOTAL = re.compile(r"\b(?:in\s+(?:total|all)|a\s+total\s+of|total(?:\s+of)?|altogether|"
+                    r"all\s+told|cumulative(?:ly)?)\b", re.I)
+
+
+def _earlier_courses(out: Extracted, lex: Lexicon, hit: Match) -> list[Mention]:
+    """The prior courses of the treatment (or of a narrower or broader name of it) told
+    before, that a total counts."""
+    return [f for f in out.facts if f.kind == "prior" and f.concept and (
+        f.concept == hit.term or lex.terms.is_a(f.concept, hit.term)
+        or lex.terms.is_a(hit.term, f.concept))]
+
+
+def _count_together(courses: list[Mention], props: dict, dates: list) -> None:
+    """A total told of courses already read: the first carries it, the others no count."""
+    first, *rest = courses
+    first.props["sessions"] = props["sessions"]
+    for course in rest:
+        course.props.pop("sessions", None)
+    _fill_in(first, {k: v for k, v in props.items() if k != "sessions"})
+    if dates and first.props.get("on_date") is None:
+        first.props["on_date"] = dates[0]
 
 
 def _restated(lex: Lexicon, clause: str, before: Match, hit: Match,
@@ -1911,6 +1943,79 @@ def _counted_of_told(out: Extracted, lex: Lexicon, sentence: str, at: int) -> No
 
 
 _OF_THERAPY = re.compile(r"\s+of\s+(?:(?:his|her|the)\s+)?therapy\b", re.I)
+
+# A course's count told as a total or as more: "PT completed, 8 visits in total", "3 visits in
+# March and 3 more in April, 6 in all", "Chiropractic note: 4 additional visits", "PT
+# re-evaluation (visit 6 of 6)"
+_COUNT_GATE = re.compile(r"total|in all|all told|altogether|more|additional|further|another|"
+                         r"visit", re.I)
+_COUNT_TOTAL = re.compile(
+    r"\b(?:a\s+total\s+of|total(?:\s+of)?:?)\s+" + request_items.COUNT_WORD + r"\b|\b"
+    + request_items.COUNT_WORD + r"\s+(?:visits?\s+|sessions?\s+|treatments?\s+)?(?:in\s+"
+    r"(?:total|all)|altogether|all\s+told)\b", re.I)
+_COUNT_MORE = re.compile(r"\b" + request_items.COUNT_WORD + r"\s+(?:more|additional|further)\b"
+                         r"(?!\s+(?:weeks?|months?|days?|years?|mg)\b)", re.I)
+# ... and "6 more" asked for, not had: "requested six more sessions", "to complete 2 more"
+_ASKED_MORE = re.compile(r"\b(?:request\w*|recommend\w*|authori[sz]\w*|certif\w*|approv\w*|"
+                         r"plan\w*|would|will|wants?|asks?|asking|asked|order\w*|prescrib\w*|"
+                         r"propos\w*|RFA|UR|modif\w*|non-?certif\w*|denied|dispute\w*|"
+                         r"to\s+(?:continue|complete|finish|add|have|receive|attend))\b", re.I)
+# ... told as had: a verb of having had them, or when ("then 8 more in 2021", "4 additional
+# visits" in a dated record)
+_HAD_MORE = re.compile(r"\b(?:completed|had|has\s+had|attended|received|underwent|went|were|"
+                       r"was|did|finished|then|in\s+(?:19|20)\d\d|"
+                       r"(?:in|by|through)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+                       r"dec)\w*)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
+_VISIT_OF = re.compile(r"\bvisit\s+#?\s*(\d{1,2})\s+of\s+\d{1,2}\b", re.I)
+
+
+def _counts_added(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+    """A total given to the course it counts (the others of that treatment counted in it), a
+    count of more added to the course told before (unless the sentence told a course of its
+    own, which the engine adds up with the others), a visit's number to an uncounted course."""
+    course = _counted_course(out, lex, sentence, at)
+    if course is None or _NOT_DONE.search(sentence):
+        return
+    if total := _COUNT_TOTAL.search(sentence):
+        count = request_items.count_of(next(g for g in total.groups() if g))
+        if count >= (course.props.get("sessions") or 0):
+            others = [f for f in out.facts if f.kind == "prior" and f is not course
+                      and f.concept == course.concept]
+            _count_together([course, *others], {"sessions": count}, [])
+    elif (more := _COUNT_MORE.search(sentence)) and course.props.get("sessions") and \
+            not _ASKED_MORE.search(sentence) and _HAD_MORE.search(sentence) and \
+            _more_of(out, course, sentence, at, more):
+        course.props["sessions"] += request_items.count_of(more.group(1))
+    elif visit := _VISIT_OF.search(sentence):  # (a visit log: the latest visit's number)
+        course.props["sessions"] = max(course.props.get("sessions") or 0, int(visit.group(1)))
+
+
+def _more_of(out: Extracted, course: Mention, sentence: str, at: int, more: re.Match) -> bool:
+    """Whether "N more" adds to the course: told after a course of its own in an earlier
+    sentence, or after the course's own count in this one ("6 visits in May, then 8 more"),
+    not as a second course of it (which the engine adds up)."""
+    here = [f for f in out.facts if f.kind == "prior" and at <= f.start < at + len(sentence)]
+    if not here:
+        return True
+    return here == [course] and more.start() > course.end - at
+
+
+def _counted_course(out: Extracted, lex: Lexicon, sentence: str, at: int) -> Mention | None:
+    """The course a count speaks of: the one treatment the sentence names (its latest course),
+    else the one course the sentence before told."""
+    named = {h.term for h in lex.find(sentence, T("Service"))
+             if not lex.terms.is_a(h.term, T("Drug")) and not lex.terms.is_a(h.term, T("Surgery"))
+             and h.term not in _GENERIC}
+    if len(named) == 1:
+        term = named.pop()
+        return next((f for f in reversed(out.facts) if f.kind == "prior" and f.concept and (
+            f.concept == term or lex.terms.is_a(f.concept, term)
+            or lex.terms.is_a(term, f.concept))), None)
+    if named:
+        return None
+    return _only(f for f in out.facts if f.kind == "prior" and out.previous[0] <= f.start < at
+                 and not lex.terms.is_a(f.concept or "", T("Surgery"))
+                 and not lex.terms.is_a(f.concept or "", T("Drug")))
 
 
 def _only(courses: Iterable[Mention]) -> Mention | None:
