@@ -72,6 +72,20 @@ def test_latest_assessment_result(kb, results, expected):
     assert evaluate(kb, crit, screens) == expected
 
 
+@pytest.mark.parametrize("results,expected", [
+    (("Documented", "Consistent"), T), (("Consistent", "Documented"), T),
+    (("Documented", "Inconsistent"), F)])
+def test_of_two_records_of_one_day_the_one_with_its_result_decides(kb, results, expected):
+    # a list of records reviewed names the screen; its report, the same day, tells the result
+    crit = criterion(kb, "<urn:c> a mtus:AssessmentDocumented ; mtus:ofClass "
+                         "term:UrineDrugScreen ; mtus:requiredResult mtus:Consistent .")
+    screens = " ".join(
+        f'<urn:case> mtus:assessment <urn:a{n}> . <urn:a{n}> mtus:concept term:UrineDrugScreen ;'
+        f' mtus:result mtus:{r} ; mtus:onDate "2015-01-13"^^xsd:date .'
+        for n, r in enumerate(results))
+    assert evaluate(kb, crit, screens) == expected
+
+
 @pytest.mark.parametrize("levels,expected", [("; mtus:levels 2", T), ("; mtus:levels 3", F),
                                              ("", U)])
 def test_requested_levels(kb, levels, expected):

@@ -433,6 +433,16 @@ def test_header_fields_on_one_line_set_apart_by_bars():
     assert "date_of_injury" not in header("The injury 05/10/2021 was a fall.\n")
 
 
+@pytest.mark.parametrize("line", ["RFA Dated:                 02/10/2015",
+                                  "RFA Date: 02/10/2015", "Date of RFA: 02/10/2015"])
+def test_a_ur_notice_dates_the_request_by_its_rfa(line):
+    # (a UR notice's grid: "RFA Received" is when the reviewer got it, not its date)
+    from reasoner.reader.layout import header
+    found = header(f"NOTICE OF UTILIZATION REVIEW DECISION\nRFA Received:              "
+                   f"02/11/2015\n{line}\n")
+    assert found["request_date"] == "02/10/2015"
+
+
 @pytest.mark.parametrize("mark", ["> ", ">", "> > ", "    > "])
 def test_quoted_lines_are_read_as_their_words(mark):
     text = clean(f"PQME report:\n{mark}She rates the pain as 7/10. Straight leg raise is\n"

@@ -1677,3 +1677,31 @@ def test_a_reviewers_claim_quoted_after_a_clause_is_no_fact(kb):
             'radiate past the buttocks.')
     found = _of(_facts(kb, said), "finding", "RadicularSymptoms")
     assert [f.props["present"] for f in found] == [False]
+
+
+def test_a_soap_plan_line_asks_for_all_it_says(kb):
+    # every sentence of the "P:" line is asked for, not had
+    facts = _facts(kb, "S: Low back pain 6/10 with medication, 9/10 without.\n"
+                       "P: Continue Norco 10/325 #120. Start naproxen sodium 550 mg twice a day "
+                       "#60. Acupuncture x 6 for the low back.\nWork status: off work.")
+    assert not _of(facts, "medication", "Naproxen")
+    assert not _of(facts, "prior", "Acupuncture")
+
+
+@pytest.mark.parametrize(("snippet", "response"), [
+    # no change in function beside pain with and without the one drug for pain: the drug's
+    ("Norco 10/325 four times a day. Pain 6/10 with medication, 9/10 without. Function: no "
+     "change.", "NoImprovement"),
+    ("Norco 10/325 four times a day. Pain 6/10 with meds and 9/10 w/o. His activities of daily "
+     "living are unchanged.", "NoImprovement"),
+    # a state told is no change credited
+    ("Norco 10/325 four times a day. Pain w/ meds 6/10, w/o 8/10. Function: walks 15 min, does "
+     "dishes; these have not changed in over a year.", None),
+])
+def test_function_unchanged_beside_pain_on_the_drug(kb, snippet, response):
+    [norco] = _of(_facts(kb, snippet), "medication", "HydrocodoneAcetaminophen")
+    got = norco.props.get("response") or ""
+    if response is None:
+        assert not got.endswith("#FunctionalImprovement")
+    else:
+        assert got.endswith("#" + response)

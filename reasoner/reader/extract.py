@@ -240,6 +240,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     out.asked = frozenset(h.term for i in letter.items for h in lex.find(i.name, T("Treatment")))
     # "COASTAL MOTION CHIROPRACTIC, INC. / CHIROPRACTIC RE-EVALUATION": the clinic and the form
     out.title_end = _title_end(letter.text)
+    plan_line_end = -1  # where a SOAP note's "P:" line ends
     for base, text, s_start, sentence, heading in _read_blocks(letter):
         at = base + s_start
         found = _REPORT_DATE.search(sentence) if _DIGIT.search(sentence) else None
@@ -258,7 +259,12 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             continue
         section = _section(heading)
         if (soap := _SOAP_LABEL.match(sentence)) and soap.group(1).upper() == "P":
-            section = "plan"  # "P: Start duloxetine 30 mg daily": asked for, not had
+            # "P: Start duloxetine 30 mg daily": asked for, not had; so is the rest of the
+            # line ("P: Continue Norco #120. Start naproxen #60. Acupuncture x 6.")
+            section = "plan"
+            plan_line_end = base + (text.find("\n", s_start) % (len(text) + 1))
+        elif at < plan_line_end:
+            section = "plan"
         day = _sentence_date(sentence) or current
         if (cue := _DIAGNOSES.search(sentence) or (soap if soap and soap.group(1).upper() == "A"
                                                    else None)) and not _PRIOR.search(sentence):
@@ -2118,6 +2124,19 @@ def _continued_response(out: Extracted, lex: Lexicon, sentence: str, at: int,
     # within a list item about one course ("- Meds: tramadol 50 q6h prn. Pain 6/10 w/o, 5/10
     # w/. PTP: function 'no change'"), what is said is said of it
     of_item = _item_course(out, courses)
+    if of_item is None and response == "NoImprovement" and _FUNCTION_SAID.search(sentence) \
+            and _WITH_MEDS.search(out.previous_text + " " + sentence):
+        # "Pain 6/10 with medication, 9/10 without. Function: no change.": no gain in function
+        # on the one drug for pain under review (of several, it is not said which; a state
+        # told, "Function: walks 15 min", credits none)
+        taken = [f for f in courses if f.kind == "medication" and _for_pain(f, lex)]
+        under: set[str | None] = {f.concept for f in taken if f.concept in out.asked} or \
+            {f.concept for f in taken}
+        if len(under) == 1:
+            for fact in taken:
+                if fact.concept in under:
+                    _add_response(fact, response)
+        return
     if of_item is None and response != "SubjectiveImprovement" and \
             not _SAID_OF_A_COURSE.search(sentence):
         return  # "Pain unchanged.", "She is able to sit 20 minutes.": a state, not a change
@@ -2130,6 +2149,14 @@ def _continued_response(out: Extracted, lex: Lexicon, sentence: str, at: int,
             _continued_course(out, courses)
     if course is not None:
         _add_response(course, response)
+
+
+# Function told as such ("Function: no change", "ADLs unchanged", "function improved"), said
+# beside pain with and without the medications
+_FUNCTION_SAID = re.compile(r"\bfunction(?:al|ing)?\b|\badls?\b|\bactivities of daily living\b",
+                            re.I)
+_WITH_MEDS = re.compile(r"\bwith(?:out)?\s+(?:the\s+|his\s+|her\s+)?(?:pain\s+)?(?:medications?|"
+                        r"meds)\b|\bw/o?\s*meds\b", re.I)
 
 
 def _told_before(out: Extracted, lex: Lexicon) -> set[str]:

@@ -1269,7 +1269,7 @@ _HEADER = {
                    r"Report|Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) "
                    r"Date|DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
     # a header field that dates the request itself (an RFA's date): every item's request date
-    "request_date": r"(?:^|[|;])[ \t]*(?:RFA Date|Date of (?:Request|RFA)"
+    "request_date": r"(?:^|[|;])[ \t]*(?:RFA Dated?|Date of (?:Request|RFA)"
                     r"(?: for Authori[sz]ation)?|Request Date|"
                     r"Date of Request for Authori[sz]ation|RFA(?=[ \t]*:?[ \t]*\d))"
                     r"\s*:?\s*("

@@ -20,9 +20,10 @@ _DONE = m("Documented")  # the result an assessment has when the record says onl
 
 @dataclass(frozen=True)
 class AssessmentDocumented(Criterion):
-    """The latest assessment of the class decides; with a required result, another documented
-    result is 'not met', and a missing result, or one recorded only as done ("a urine drug
-    screen was performed", mtus:Documented), is 'unknown'."""
+    """The latest assessment of the class decides (of one day, one with its result); with a
+    required result, another documented result is 'not met', and a missing result, or one
+    recorded only as done ("a urine drug screen was performed", mtus:Documented), is
+    'unknown'."""
 
     of_class: str
     required_result: str | None
@@ -41,7 +42,10 @@ class AssessmentDocumented(Criterion):
         found = [a for a in ctx.facts.assessments if ctx.terms.is_a(a.concept, self.of_class)]
         if not found:
             return Judgement(UNKNOWN)
-        latest = max(found, key=lambda a: a.on_date or dt.date.min)
+        # (of two records of one day, the one that states the result: a list of records
+        # reviewed names the screen, its report tells what it found)
+        latest = max(found, key=lambda a: (a.on_date or dt.date.min,
+                                           a.result not in (None, _DONE)))
         result = latest.result.rsplit("#", 1)[-1] if latest.result else "result not stated"
         when = f" on {latest.on_date.isoformat()}" if latest.on_date else ""
         evidence = (Evidence(latest.node, f"{latest.label or ctx.terms.label(latest.concept)}"
