@@ -313,3 +313,14 @@ def test_a_question_about_a_study_is_no_study(kb, said):
             "Subacromial injection.\n").encode()
     assert not [f for f in read_letter(data, "report.txt", kb.terms).extracted.facts
                 if f.kind == "study"]
+
+
+@pytest.mark.parametrize("said", [
+    "The knee still catches on stairs and there is no change in her ability to squat.",
+    "She still cannot lift her grandson, with no significant change in her walking tolerance.",
+])
+def test_no_change_told_right_after_a_course_is_its_response(kb, said):
+    [pt] = [f for f in _facts(kb, f"Physical therapy progress note 12/18/2018: 8 visits "
+                                  f"attended. {said}", "prior")
+            if f.concept == T + "PhysicalTherapy"]
+    assert pt.props.get("response", "").endswith("NoImprovement")

@@ -454,3 +454,17 @@ def _requested(kb, line: str, complaint: str) -> list[str]:
 ])
 def test_the_levels_named_tell_the_region(kb, line, complaint, service):
     assert _requested(kb, line, complaint) == [service]
+
+
+@pytest.mark.parametrize("name,quantity", [
+    # a number of injections asked for is asked for as written
+    ("Left L4-5 transforaminal ESI, series of three", 3),
+    ("Viscosupplementation right knee (Euflexxa), series of 3 injections", 3),
+    ("a series of two epidural injections", 2),
+    ("three trigger point injections", 3),
+    # levels are no count of injections
+    ("Bilateral L4-5 and L5-S1 medial branch blocks", 1),
+    ("two-level lumbar ESI", 1),
+])
+def test_a_series_of_injections_is_asked_for_whole(kb, name, quantity):
+    assert parse_item(name, lexicon_for(kb.terms))["quantity"] == quantity

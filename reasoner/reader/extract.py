@@ -2188,7 +2188,10 @@ def _add_response(fact: Mention, response: str) -> None:
 
 
 _NEAR = 160  # characters: the sentence before (twice that: two short ones)
-_SAID_OF_A_COURSE = re.compile(r"help|benefit|relie|improv|better|difference|effect|\b(?:now|again|"
+_SAID_OF_A_COURSE = re.compile(r"help|benefit|relie|improv|better|difference|effect|"
+                               r"\bno (?:significant |real |meaningful )?change in\b|"
+                               r"\bstill (?:unable|cannot|can't|catches|has|had|could not)\b|"
+                               r"\b(?:now|again|"
                                r"since|after|following|went from|up from|back to|returned|"
                                r"resumed|cut|reduced|decreased|increased|no longer|today|"
                                r"at intake|at baseline|initially|at discharge|same as)\b|->|→",

@@ -75,6 +75,11 @@ COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True
 _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # "12 sessions", "ten visits" after the name; "completed 18 visits of" before it.
 _COUNT_AFTER = re.compile(r"\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS + r"\b", re.I)
+# A number of injections asked for: "series of three", "a series of 3 injections", "three
+# trigger point injections", "injections x 2"
+_SERIES = re.compile(r"\bseries\s+of\s+" + COUNT_WORD + r"\b|\b" + COUNT_WORD
+                     + r"\s+(?:[\w-]+\s+){0,3}?(?:injections|blocks|infusions)\b|"
+                     r"\b(?:injections|blocks|infusions)\s*x\s*(\d)\b", re.I)
 _TIMES_A = re.compile(r"\s*(?:a|an|per|/|each|every)\s*(?:week|wk|month|day)\b", re.I)
 _COUNT_BEFORE = re.compile(r"\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
                            + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
@@ -508,6 +513,12 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         props.update(dose_props(name[drug.end:] if drug else name) or dose_props(name))
         if props.get("unit") is None and props.get("quantity") is not None:
             props["unit"] = m("Tablet")
+    if props.get("quantity") is None and props["concept"] and \
+            (series := _SERIES.search(name)) and not lex.terms.is_a(props["concept"], T("Drug")):
+        # "Left L4-5 transforaminal ESI, series of three", "three trigger point injections":
+        # the request as written asks for all of them
+        props.update(quantity=float(count_of(next(g for g in series.groups() if g))),
+                     unit=m("Item"))
     if props.get("quantity") is None and props["concept"]:
         props.update(_one_of(props["concept"], lex))
     if props["concept"] and lex.terms.is_a(props["concept"], T("Treatment")):
