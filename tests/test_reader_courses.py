@@ -324,3 +324,24 @@ def test_no_change_told_right_after_a_course_is_its_response(kb, said):
                                   f"attended. {said}", "prior")
             if f.concept == T + "PhysicalTherapy"]
     assert pt.props.get("response", "").endswith("NoImprovement")
+
+
+@pytest.mark.parametrize("history, kinds", [
+    # a drug failed or stopped is a past course; the drug started after it goes on
+    ("Norco 10/325 was started in 2019 after ibuprofen failed.",
+     {"HydrocodoneAcetaminophen": "medication", "Ibuprofen": "prior"}),
+    ("Gabapentin was stopped because of dizziness, naproxen continues.",
+     {"Gabapentin": "prior", "Naproxen": "medication"}),
+    # what opens the list, or follows a run of names, governs all of them
+    ("He previously tried gabapentin and Lyrica without benefit.",
+     {"Gabapentin": "prior", "Pregabalin": "prior"}),
+    ("Tried OTC heel cups, a stretching program and ibuprofen 600 mg TID x 6 wks -- minimal "
+     "change.", {"Ibuprofen": "prior"}),
+    ("He was treated with naproxen 550 mg twice a day and cyclobenzaprine 7.5 mg at bedtime, "
+     "which he stopped after two weeks.", {"Naproxen": "prior", "Cyclobenzaprine": "prior"}),
+])
+def test_a_stop_told_of_one_drug_is_not_told_of_another(kb, history, kinds):
+    facts = _facts(kb, history, "prior") + _facts(kb, history, "medication")
+    got = {f.concept.rsplit("/", 1)[-1]: f.kind for f in facts
+           if f.concept.rsplit("/", 1)[-1] in kinds}
+    assert got == kinds

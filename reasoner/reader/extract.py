@@ -715,7 +715,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         this_kind = "study" if study else kind
         if this_kind == "prior" and lex.terms.is_a(hit.term, T("Drug")) and \
                 hit.term != T("Drug") and (_NOW.search(lead) or not _STOPPED.search(
-                    sentence[:cue] + " " + _clause_of(sentence, cue + hit.start))):
+                    sentence[:cue]) and not _stopped(clause, hits, n)):
             # "has been prescribed naproxen since 2013": still taken. ("Medications" in a
             # treatment history names no drug: a past course.)
             this_kind = "medication"
@@ -807,6 +807,34 @@ def _count_together(courses: list[Mention], props: dict, dates: list) -> None:
     _fill_in(first, {k: v for k, v in props.items() if k != "sessions"})
     if dates and first.props.get("on_date") is None:
         first.props["on_date"] = dates[0]
+
+
+# Names of one run: "gabapentin and Lyrica", "Norco 10/325, tramadol 50 mg"
+_JOINED = re.compile(r"(?:[\s\d.,/%()#-]|\b(?:mg|mcg|g|tabs?|tablets?|caps?|capsules?|po|tid|"
+                     r"bid|qid|qd|qhs|hs|prn|q\d+h|daily|nightly|twice|once|three|four|times|a|"
+                     r"per|day|at|bedtime|as|needed|every|hours?)\b)*(?:\b(?:and|or)\b|&)?\s*",
+                     re.I)
+_GOVERNS = re.compile(r"[,;]|\b(?:and|but|while|whereas|then)\b", re.I)
+
+
+def _stopped(clause: str, hits: list[Match], n: int) -> bool:
+    """Whether the drug named by hits[n] is told as stopped or tried: by the words that open
+    the list or govern the run of names it belongs to ("previously tried gabapentin and
+    Lyrica") or by those that follow the run ("..., which failed"), not by another drug's ("MS
+    Contin 30 mg every 12 hours started after tramadol failed": tramadol failed, MS Contin
+    goes on)."""
+    first = last = n
+    while first and _JOINED.fullmatch(clause[hits[first - 1].end:hits[first].start]):
+        first -= 1
+    while last + 1 < len(hits) and _JOINED.fullmatch(clause[hits[last].end:hits[last + 1].start]):
+        last += 1
+    lead = _GOVERNS.split(clause[hits[first - 1].end if first else 0:hits[first].start])[-1]
+    tail = clause[hits[last].end:hits[last + 1].start if last + 1 < len(hits) else len(clause)]
+    # (what opens the list governs all of it: "Tried heel cups, a stretching program and
+    # ibuprofen")
+    opener = clause[:hits[0].start].split(";")[-1]
+    return bool(_STOPPED.search(opener) or _STOPPED.search(lead)
+                or _STOPPED.search(tail.split(";")[0]))
 
 
 def _restated(lex: Lexicon, clause: str, before: Match, hit: Match,
