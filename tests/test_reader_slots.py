@@ -1705,3 +1705,24 @@ def test_function_unchanged_beside_pain_on_the_drug(kb, snippet, response):
         assert not got.endswith("#FunctionalImprovement")
     else:
         assert got.endswith("#" + response)
+
+
+@pytest.mark.parametrize(("snippet", "concept", "present"), [
+    # a bare "fracture" where the spine is the subject is the spine's, read when denied
+    ("Lumbar x-rays with flexion/extension views 01/15/2018: no fracture; no spondylolisthesis.",
+     "SpinalFractureOrDislocation", False),
+    ("X-rays of the lumbar spine showed no fracture.", "SpinalFractureOrDislocation", False),
+    ("Lumbar x-rays today because the patient is anxious about a fracture.",
+     "SpinalFractureOrDislocation", None),
+    ("Right wrist x-rays: no fracture.", "SpinalFractureOrDislocation", None),
+    # return to work attempts that failed are complex return-to-work issues
+    ("He returned to modified work twice, on 03/2017 and again on 09/25/2017, and each attempt "
+     "ended within two weeks because he could not tolerate the lifting.",
+     "ComplexReturnToWorkIssues", True),
+    ("FCE to define permanent restrictions, given the two failed returns to work.",
+     "ComplexReturnToWorkIssues", True),
+    ("She hopes to return to work next month.", "ComplexReturnToWorkIssues", None),
+])
+def test_findings_told_by_their_parts(kb, snippet, concept, present):
+    found = [f.props["present"] for f in _of(_facts(kb, snippet), "finding", concept)]
+    assert found == ([present] if present is not None else [])

@@ -1293,11 +1293,28 @@ def _device_sensation(sentence: str, hit: Match, services: list[Match], lex: Lex
         any(lex.terms.is_a(s.term, T("ElectricalStimulationDevice")) for s in services)
 
 
+# A fracture named bare where the spine is the subject: "Lumbar x-rays 01/15/2018: no fracture"
+# (denied only: affirmed, the bare word is as often a worry as a finding)
+_FRACTURE = re.compile(r"\b(?:fractures?|fx)\b", re.I)
+_SPINE_SAID = re.compile(r"\b(?:lumbar|cervical|thoracic|spine|spinal|[LCT]-spine|vertebra\w*|"
+                         r"lumbosacral|sacrum)\b", re.I)
+
+
+def _spinal_fracture(sentence: str, hits: list[Match]) -> list[Match]:
+    if not (_FRACTURE.search(sentence) and _SPINE_SAID.search(sentence)):
+        return []
+    return [Match(T("SpinalFractureOrDislocation"), f.start(), f.end())
+            for f in _FRACTURE.finditer(sentence)
+            if not any(h.start <= f.start() < h.end for h in hits)][:1]
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
     hits = [h for h in lex.find(sentence, _FINDING)
             if not lex.terms.is_a(h.term, T("DrugSideEffect"))
             and not _NOT_MYOTOMAL.search(sentence[:h.start])]
+    bare = _spinal_fracture(sentence, hits)
+    hits += bare
     if hits:  # a finding inside a service's name is none: "weight loss program"
         services = lex.find(sentence, _SERVICE)
         hits = [h for h in hits if not any(s.start <= h.start and h.end <= s.end and
@@ -1323,6 +1340,8 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
         if hit.term == T("TinelSignWrist") and _AT_THE_ELBOW.match(sentence, hit.end):
             # "Tinel positive at the right cubital tunnel": the ulnar nerve's sign
             hit = Match(T("UlnarNerveClinicalSign"), hit.start, hit.end)
+        if hit in bare and said is not Assertion.ABSENT:
+            continue  # a bare "fracture" is read denied only ("anxious about a fracture")
         if said is Assertion.UNCERTAIN and (suspected := _suspicion(hit.term, lex)):
             # a fracture to rule out is a suspected fracture: the red flag itself
             hit, said = Match(suspected, hit.start, hit.end), Assertion.PRESENT

@@ -66,6 +66,16 @@ _PRESENT: dict[str, list[str]] = {
         r"work|get back to work|go back to work|work again|get off disability|change)",
         r"\bagrees to (?:taper|participate|reduce)",
     ],
+    # "two failed returns to work", "returned to modified work twice ... each attempt ended
+    # within two weeks", "attempts to return to work were unsuccessful"
+    "ComplexReturnToWorkIssues": [
+        r"\b(?:failed|unsuccessful)\s+(?:attempts?\s+(?:at|to)\s+)?returns?\s+to\s+(?:\w+\s+)?"
+        r"(?:work|duty)\b",
+        r"\breturn(?:s|ed)?\s+to\s+(?:\w+\s+)?(?:work|duty)\b[^.;]{0,80}?\b(?:failed|ended|"
+        r"unsuccessful|could not tolerate|couldn't tolerate|was unable to continue|lasted only)",
+        r"\battempts?\s+(?:at|to)\s+return(?:ing)?\s+to\s+(?:\w+\s+)?(?:work|duty)\b[^.;]{0,40}?"
+        r"\b(?:failed|were unsuccessful|was unsuccessful|ended)",
+    ],
     "SignificantFunctionalLoss": [
         # "needs her husband's help to put on her socks and shoes", "to get out of the bathtub"
         r"\b(?:needs?|needed|requires?|relies on)\s+(?:[\w']+\s+){0,4}?help\b[^.;]{0,40}?"
