@@ -143,9 +143,15 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # negated facts read as present, requests precision 79.3%; heldout-ff 32 of 45. Re-based with
 # them (630 documents): finding absent precision 0.74 (heldout-ee's gold records the absences
 # its criteria read, not every one its examinations state: 38 read beside it), sessions
-# precision 0.84 (heldout-ff's record-by-record counts).
+# precision 0.84 (heldout-ff's record-by-record counts). Then heldout-gg (12 IMR letters
+# 2019-2026, 25 of 44 items overturned, the decisive facts told in narrative) and heldout-hh
+# (8 IMR letters and 4 PR-2s 2018-2026 turning on the Drug List, the ODG fallback and requests
+# as written; 40 items), first read by commit b0d1336: heldout-gg 36 of 44 items, IMR level
+# 38 of 44, overturn recall 76.0%, precision 100%; heldout-hh 32 of 40, IMR level 20 of 25,
+# recall 80.0%, precision 88.9%. Re-based with them (654 documents): assessment precision
+# 0.76 (heldout-hh's gold records one assessment; the reader reads five the letters state).
 FLOORS = {
-    "assessment": (0.77, 0.76),
+    "assessment": (0.76, 0.76),
     "diagnosis": (0.80, 0.78),
     "dose": (0.80, 0.81),
     "finding absent": (0.74, 0.75),
@@ -171,7 +177,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 630
+    assert len(gold_documents([CORPUS])) >= 654
 
 
 def test_no_document_is_lost(report):

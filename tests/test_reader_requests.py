@@ -468,3 +468,16 @@ def test_the_levels_named_tell_the_region(kb, line, complaint, service):
 ])
 def test_a_series_of_injections_is_asked_for_whole(kb, name, quantity):
     assert parse_item(name, lexicon_for(kb.terms))["quantity"] == quantity
+
+
+@pytest.mark.parametrize("history, sessions", [
+    # a spinal level's number is no count of injections
+    ("Diagnostic bilateral L4-5 and L5-S1 medial branch blocks on 01/15/2019 gave 80% relief.",
+     None),
+    ("She had two epidural injections in 2018.", 2),
+])
+def test_a_level_is_no_count_of_procedures(kb, history, sessions):
+    text = f"PROGRESS REPORT\n\nDOS: 03/04/2020\n\n{history}\n\nPLAN:\n1. Acupuncture x6.\n"
+    courses = [f for f in read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+               if f.kind == "prior"]
+    assert [c.props.get("sessions") for c in courses] == [sessions]

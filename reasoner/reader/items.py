@@ -97,7 +97,7 @@ _TIMES_COUNT = re.compile(r"\s*(?:x\s*|\(\s*)(\d{1,3})\b(?!\s*(?:/|mg|%|weeks?|w
 # Procedures counted by their own name, with the count just before it
 _PROCEDURE = re.compile(r"\b(?:injections?|blocks?|ablations?|"
                         r"neurotom(?:y|ies)|rhizotom(?:y|ies))\b", re.I)
-_HOW_MANY = re.compile(r"\b(a|an|" + COUNT_WORD[1:-1] + r")\s+(?:[\w-]+\s+){0,2}$", re.I)
+_HOW_MANY = re.compile(r"(?<![-/\w])(a|an|" + COUNT_WORD[1:-1] + r")\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
 def count_of(text: str) -> int:
