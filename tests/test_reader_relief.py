@@ -155,3 +155,24 @@ def test_relief_of_the_course_its_clause_refers_to_not_the_drug_cut(kb):
     assert esi.response.endswith("#FunctionalImprovement")
     norco = courses.get(TERM + "HydrocodoneAcetaminophen")
     assert norco is None or norco.relief_weeks is None
+
+
+def test_a_change_told_of_the_span_of_relief_is_the_courses(kb):
+    # "During that time ..." names again the relief just told: the injection's gain, not the
+    # drug's whose cut measures it
+    courses = _courses(kb, "A right L5-S1 transforaminal epidural steroid injection was "
+                           "performed on 06/20/2014. At the 07/18/2014 visit she was about 60% "
+                           "better, and the improvement lasted roughly 16 weeks. During that time "
+                           "she cut back from 4 to 2 Norco a day and was able to return to her "
+                           "full 12-hour shifts.")
+    esi = courses[TERM + "TransforaminalEpiduralSteroidInjection"]
+    assert (esi.relief_percent, esi.relief_weeks) == (60, 16)
+    assert esi.response.endswith("#FunctionalImprovement")
+
+
+def test_function_on_a_drug_against_function_off_it_outweighs_an_earlier_response(kb):
+    courses = _courses(kb, "He started oxycodone 10 mg three times a day in 2014, which did "
+                           "not help at first. On oxycodone he is able to drive his delivery "
+                           "route and mow his lawn; without it he cannot sit in the cab for more "
+                           "than an hour.")
+    assert courses[TERM + "Oxycodone"].response.endswith("#FunctionalImprovement")

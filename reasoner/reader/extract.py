@@ -1740,7 +1740,7 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
     the words after it (`segment_responses`); 'with the medication she can cook' (a drug named
     by its kind only): of the drugs under review; 'those sessions helped': of the course
     referred to."""
-    if _attributed(out, lex, sentence, at, asked):
+    if _attributed(out, lex, sentence, at, asked) or _during_relief(out, sentence, at):
         return
     hits = _treatments(lex, sentence)
     if not hits and _collective_response(out, sentence, at):
@@ -1767,6 +1767,27 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
     for hit, response in zip(hits, said, strict=True):
         if response is not None:
             _give_response(out, lex, sentence, at, hit, response, hit.term in held)
+
+
+# The span of a relief just told, named again: "During that time she cut back from 4 to 2
+# Norco a day and returned to full shifts"
+_DURING_THAT = re.compile(r"^\W*(?:during|over|in|throughout|within)\s+(?:that|this|those|these|"
+                          r"the\s+same)\s+(?:time|period|weeks|months|interval|window|span)\b",
+                          re.I)
+
+
+def _during_relief(out: Extracted, sentence: str, at: int) -> bool:
+    """A change told of the span of relief just told is the relieving course's response (the
+    course with a share or span of relief, told in the sentence before). Whether it was."""
+    if not _DURING_THAT.match(sentence) or (response := response_of(sentence)) is None:
+        return False
+    course = next((f for f in reversed(out.facts) if f.kind in ("prior", "medication")
+                   and f.start < at and (f.props.get("relief_percent") is not None
+                                         or f.props.get("relief_weeks") is not None)), None)
+    if course is None:
+        return False
+    _add_response(course, response)
+    return True
 
 
 def _attributed(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[str]) -> bool:
@@ -1805,8 +1826,14 @@ def _give_response(out: Extracted, lex: Lexicon, sentence: str, at: int, hit: Ma
     here = [f for f in courses if at <= f.start < at + len(sentence)]
     for fact in here:
         fact.props["response"] = m(response)
+    compared = response == "FunctionalImprovement" and _WITH_WITHOUT.search(sentence)
     for fact in courses if not here else ():
-        _add_response(fact, response)
+        if compared and fact.kind == "medication":
+            # "On oxycodone he is able to drive his route; without it he cannot sit in the
+            # cab": function on the drug against function off it outweighs what was said before
+            fact.props["response"] = m(response)
+        else:
+            _add_response(fact, response)
     clause = sentence.split(";")[0] if hit.end <= sentence.find(";") else sentence
     if not held and lex.terms.is_a(hit.term, T("Drug")) and \
             assertions(clause, [(hit.start, hit.end)])[0] is Assertion.PRESENT:
@@ -1816,6 +1843,11 @@ def _give_response(out: Extracted, lex: Lexicon, sentence: str, at: int, hit: Ma
         out.facts.append(Mention("prior" if past else "medication", hit.term,
                                  at + hit.start, at + hit.end, sentence[hit.start:hit.end],
                                  {"response": m(response), "on_date": None}))
+
+
+# Function with a drug set against function without it
+_WITH_WITHOUT = re.compile(r"\b(?:without|off|w/o)\s+(?:it|them|the\s+(?:medications?|meds|drug)|"
+                           r"(?:his|her)\s+(?:medications?|meds)|medications?|meds)\b", re.I)
 
 
 # "She reports 60% relief from the ESI": relief said before the name it came from
