@@ -150,11 +150,15 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # 38 of 44, overturn recall 76.0%, precision 100%; heldout-hh 32 of 40, IMR level 20 of 25,
 # recall 80.0%, precision 88.9%. Re-based with them (654 documents): assessment precision
 # 0.76 (heldout-hh's gold records one assessment; the reader reads five the letters state).
+# Then finding absent precision 0.73: "no history of ulcer or GI bleeding" now also denies the
+# GI risk factor that history is (the terminology's definition, and the form the guideline
+# cases use), which most gold graphs record as the narrower class only (58 such readings; 10
+# PPI items came right, 2 gold graphs that kept the narrower class alone disagree).
 FLOORS = {
     "assessment": (0.76, 0.76),
     "diagnosis": (0.80, 0.78),
     "dose": (0.80, 0.81),
-    "finding absent": (0.74, 0.75),
+    "finding absent": (0.73, 0.75),
     "finding present": (0.84, 0.73),
     "medication": (0.83, 0.88),
     "pain score": (0.85, 0.89),

@@ -1722,6 +1722,14 @@ def test_function_unchanged_beside_pain_on_the_drug(kb, snippet, response):
     ("FCE to define permanent restrictions, given the two failed returns to work.",
      "ComplexReturnToWorkIssues", True),
     ("She hopes to return to work next month.", "ComplexReturnToWorkIssues", None),
+    # a history of ulcer or bleeding denied denies the GI risk factor that history is; stomach
+    # upset told of the worker is dyspepsia
+    ("She has no history of ulcer or gastrointestinal bleeding and denies stomach upset.",
+     "GastrointestinalRiskFactor", False),
+    ("She has no history of ulcer or gastrointestinal bleeding and denies stomach upset.",
+     "Dyspepsia", False),
+    ("History of a bleeding duodenal ulcer in 2012.", "GastrointestinalRiskFactor", None),
+    ("Naproxen causes stomach upset.", "Dyspepsia", True),
 ])
 def test_findings_told_by_their_parts(kb, snippet, concept, present):
     found = [f.props["present"] for f in _of(_facts(kb, snippet), "finding", concept)]

@@ -1293,6 +1293,14 @@ def _device_sensation(sentence: str, hit: Match, services: list[Match], lex: Lex
         any(lex.terms.is_a(s.term, T("ElectricalStimulationDevice")) for s in services)
 
 
+# A narrower finding denied that denies the broader one it defines (the terminology's GI risk
+# factor is the history of ulcer, bleeding or perforation)
+_DENIED_AS = {T("PepticUlcerOrGIBleedHistory"): T("GastrointestinalRiskFactor")}
+# Stomach upset denied or told outside a drug's side effects is dyspepsia
+_GI_UPSET = re.compile(r"(?:stomach|gi|gastric|abdominal)\s+upset|upset\s+stomach|"
+                       r"indigestion", re.I)
+
+
 # A fracture named bare where the spine is the subject: "Lumbar x-rays 01/15/2018: no fracture"
 # (denied only: affirmed, the bare word is as often a worry as a finding)
 _FRACTURE = re.compile(r"\b(?:fractures?|fx)\b", re.I)
@@ -1310,11 +1318,16 @@ def _spinal_fracture(sentence: str, hits: list[Match]) -> list[Match]:
 
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
-    hits = [h for h in lex.find(sentence, _FINDING)
+    hits = [Match(T("Dyspepsia"), h.start, h.end)
+            if _GI_UPSET.fullmatch(sentence[h.start:h.end]) else h
+            for h in lex.find(sentence, _FINDING)
             if not lex.terms.is_a(h.term, T("DrugSideEffect"))
-            and not _NOT_MYOTOMAL.search(sentence[:h.start])]
+            or _GI_UPSET.fullmatch(sentence[h.start:h.end])]
+    hits = [h for h in hits if not _NOT_MYOTOMAL.search(sentence[:h.start])]
     bare = _spinal_fracture(sentence, hits)
-    hits += bare
+    # "no history of ulcer or GI bleeding" also denies the GI risk factor that history is
+    broader = [Match(_DENIED_AS[h.term], h.start, h.end) for h in hits if h.term in _DENIED_AS]
+    hits += bare + broader
     if hits:  # a finding inside a service's name is none: "weight loss program"
         services = lex.find(sentence, _SERVICE)
         hits = [h for h in hits if not any(s.start <= h.start and h.end <= s.end and
@@ -1347,6 +1360,8 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             hit, said = Match(suspected, hit.start, hit.end), Assertion.PRESENT
         if said not in (Assertion.PRESENT, Assertion.ABSENT):
             continue  # planned, possible, past or someone else's: not a finding of this exam
+        if hit in broader and said is not Assertion.ABSENT:
+            continue  # (the broader finding is read denied only)
         if said is Assertion.PRESENT and hit.term == _TUMOUR and "night" in \
                 sentence[hit.start:hit.end].lower() and _JOINT_PAIN.search(sentence):
             continue  # a knee's or a shoulder's night pain is no spinal red flag

@@ -118,6 +118,12 @@ _ACTIVITY = [
     r"\b(?:fewer|reduced|lighter|less|eased|relaxed|lifted) (?:work )?restrictions|"
     r"\brestrictions (?:were |have been |was )?(?:lifted|reduced|eased|relaxed|removed)",
     r"\b(?:without|w/o) (?:help|assistance)\b",
+    # an aid given up: "she had set aside the walker", "no longer needs the cane", "weaned
+    # off the crutches"; stairs taken normally: "climbing a flight of stairs step over step"
+    r"\b(?:set aside|gave up|given up|put away|discarded|stopped using|no longer (?:uses|needs|"
+    r"requires)|weaned (?:off|from)|graduated from)\s+(?:the |her |his |their |a |an )?"
+    r"(?:front-wheeled |rolling |\w+ )?(?:walker|cane|crutch(?:es)?|wheelchair|sling|brace|"
+    r"boot)\b|\bstep over step\b|\breciprocal(?:ly)? (?:gait )?on (?:the )?stairs\b",
     r"(?<!minute )(?<!-minute )\bwalk(?:s|ed)? (?:the )?(?:\d+ (?:blocks?|miles?|minutes?|hours?|"
     r"hrs?|min)|for|one|two|three|a mile|a block|around|up to|(?:his|her|the) dog)",
     # a clause that opens with the activity done again: "; walks the dog 20 minutes again"
