@@ -93,6 +93,11 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
      "FunctionalImprovement"),
     ("with it, she again stands through her full eight-hour shift", "FunctionalImprovement"),
     ("she stands with difficulty", None),
+    # an aid given up, stairs taken step over step
+    ("she had set aside the walker and was climbing a flight of stairs step over step",
+     "FunctionalImprovement"),
+    ("he was weaned off the crutches by the sixth visit", "FunctionalImprovement"),
+    ("she uses a cane outdoors", None),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected
