@@ -1734,3 +1734,14 @@ def test_function_unchanged_beside_pain_on_the_drug(kb, snippet, response):
 def test_findings_told_by_their_parts(kb, snippet, concept, present):
     found = [f.props["present"] for f in _of(_facts(kb, snippet), "finding", concept)]
     assert found == ([present] if present is not None else [])
+
+
+def test_directions_told_where_the_request_is_said(kb):
+    # the issue names the drug and count; the sentence that asks for it gives the directions
+    text = ("PROGRESS REPORT\n\nDOS: 11/08/2022\n\nShe has knee pain 7/10. On 11/08/2022 the "
+            "physician requested tramadol 50 mg #60, one tablet twice a day, lidocaine 5% "
+            "patches #30 and a front-wheeled walker.\n\nPLAN:\n1. Tramadol 50mg #60\n"
+            "2. Lidocaine 5% patches #30\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    [tramadol] = [f for f in facts if f.kind == "request" and f.concept == TERM + "Tramadol"]
+    assert tramadol.props["doses_per_day"] == 2

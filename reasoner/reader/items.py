@@ -792,6 +792,12 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             own = f"{_sentence_from(letter.text, item.name_span[0])}. {said}"
             props["purposes"] = list(dict.fromkeys(
                 props.get("purposes", []) + referral_purposes(own) + stated_purposes(own)))
+        if mention and lex.terms.is_a(props["concept"] or "", T("Drug")):
+            # "requested tramadol 50 mg #60, one tablet twice a day, lidocaine ...": the
+            # directions the summary gives where the issue's name gives none
+            for key, value in _mentioned_directions(mention, lex).items():
+                if props.get(key) is None:
+                    props[key] = value
         _current_directions(out, props)
         _first_course(out, props, lex)
         _after_surgery(out, props, lex)
@@ -870,6 +876,16 @@ def _fill(first: dict, again: dict) -> None:
     for key, value in again.items():
         if key != "item" and first.get(key) is None and value is not None:
             first[key] = value
+
+
+def _mentioned_directions(mention: Mention, lex: Lexicon) -> dict:
+    """The strength and directions told right after the drug in the sentence that asks for
+    it, up to the next treatment it names."""
+    sentence = mention.props["sentence"]
+    at = mention.end - mention.props["sentence_start"]
+    following = [h.start for h in lex.find(sentence, T("Treatment")) if h.start >= at]
+    said = dose_props(sentence[at:min(following, default=len(sentence))])
+    return {k: v for k, v in said.items() if k in ("dose_mg", "doses_per_day", "frequency_text")}
 
 
 def _current_directions(out: Extracted, props: dict) -> None:
