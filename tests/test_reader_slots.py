@@ -1745,3 +1745,15 @@ def test_directions_told_where_the_request_is_said(kb):
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     [tramadol] = [f for f in facts if f.kind == "request" and f.concept == TERM + "Tramadol"]
     assert tramadol.props["doses_per_day"] == 2
+
+
+@pytest.mark.parametrize(("snippet", "documented"), [
+    # a taper told by its steps is a documented taper plan
+    ("Dr. Abernathy set out a taper: morphine ER 15 mg twice a day from January, 15 mg once a "
+     "day from March, then off by May.", True),
+    ("Weaning: oxycodone 10 mg three times a day, to 10 mg twice a day from 04/01, then off.",
+     True),
+    ("She asked whether she could taper someday.", False),
+])
+def test_a_taper_told_by_its_steps(kb, snippet, documented):
+    assert bool(_of(_facts(kb, snippet), "assessment", "OpioidTaperPlan")) == documented

@@ -1521,6 +1521,10 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             if not any(s <= at + h.start < e for s, e in requested)
             # a schedule is a plan, not a result: "UDS at each visit q3 mos"
             and not _SCHEDULED.match(sentence, h.end)]
+    if not any(h.term == _TAPER for h in hits) and (steps := _TAPER_STEPS.search(sentence)):
+        # a taper told by its steps: "set out a taper: morphine ER 15 mg twice a day from
+        # January, 15 mg once a day from March, then off by May"
+        hits.append(Match(_TAPER, steps.start(), steps.start() + len(steps.group(1))))
     asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
@@ -1629,6 +1633,9 @@ def _dates_listed(sentence: str, end: int) -> list[dt.date]:
 _DATE_JOIN = re.compile(r"[\s,;]*(?:and|&)?[\s,]*")
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
 _TAPER = T("OpioidTaperPlan")
+_TAPER_STEPS = re.compile(r"\b(tapers?|tapering|wean(?:ing)?)\b[^.]{0,60}?\d+(?:\.\d+)?\s*mg\b"
+                          r"[^.]{0,80}?\b(?:then|from|by|until|to|each|every)\b[^.]{0,60}?"
+                          r"(?:\d+(?:\.\d+)?\s*mg|\boff\b|discontinu\w*|stop\w*)", re.I)
 _FINE_AFTER = re.compile(r"[ \t]*(?:[:\-][ \t]*)?(?:ok|okay|fine|normal|clean|unremarkable|wnl|"
                          r"within normal limits|as expected)\b", re.I)
 # A screen's result said as "negative" right after it (its date or kind between)

@@ -467,7 +467,8 @@ _OWN = re.compile(r"\s*(?:which|that|who|with|w/|on|in|at|from|since)\b", _I)
 # A drug being cut back is what a gain is measured by, not what made it: "was able to cut
 # back her Norco", "weaned off oxycodone"
 _REDUCED = re.compile(r"\b(?:cut(?: back| down)?(?: on)?|reduc\w*|decreas\w*|lower\w*|taper\w*|"
-                      r"wean\w*(?: off)?|less|fewer|stopped (?:taking|needing))\s+(?:(?:his|her|"
+                      r"wean\w*(?: off)?|less|fewer|stopped (?:taking|needing)|drop(?:ped)? "
+                      r"(?:the |his |her )?(?:\w+ )?doses? of)\s+(?:(?:his|her|"
                       r"their|the|use of|need for|intake of)\s+)*$", _I)
 # ... or named before the cut: "Norco use went from four tablets a day to two"
 _REDUCED_AFTER = re.compile(r"\s*(?:use|intake|consumption|dose|dosage)?\s*(?:has |have |had )?"
