@@ -345,3 +345,13 @@ def test_a_stop_told_of_one_drug_is_not_told_of_another(kb, history, kinds):
     got = {f.concept.rsplit("/", 1)[-1]: f.kind for f in facts
            if f.concept.rsplit("/", 1)[-1] in kinds}
     assert got == kinds
+
+
+def test_a_course_counted_by_a_broader_name_of_it_in_the_same_sentence(kb):
+    history = ("She underwent right carpal tunnel release on 11/06/2018. Post-operative hand "
+               "therapy started on 11/20/2018; four occupational therapy visits were completed "
+               "by 12/18/2018.")
+    therapy = [f for f in _facts(kb, history, "prior")
+               if kb.terms.is_a(f.concept, T + "OccupationalTherapy")]
+    assert [(f.concept, f.props.get("sessions")) for f in therapy] == [
+        (T + "PostsurgicalOccupationalTherapy", 4)]

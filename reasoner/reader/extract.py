@@ -768,6 +768,14 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             if lex.terms.is_a(hit.term, same.concept or ""):
                 same.concept = hit.term
             continue
+        if this_kind == "prior" and props.get("sessions") and (narrower := next((
+                f for t, f in listed.items() if t != hit.term and lex.terms.is_a(t, hit.term)
+                and not f.props.get("sessions")), None)):
+            # "Post-operative hand therapy started on 03/04/2025; four occupational therapy
+            # visits were completed by 04/08/2025": the course just told, counted by a
+            # broader name of it
+            _fill_in(narrower, {**props, "on_date": dates[0] if dates else None})
+            continue
         if this_kind == "prior" and hit.term in listed and not dates and \
                 not props.get("sessions"):
             # named again in the same list with nothing of its own to date or count it
