@@ -1730,6 +1730,11 @@ def test_function_unchanged_beside_pain_on_the_drug(kb, snippet, response):
      "Dyspepsia", False),
     ("History of a bleeding duodenal ulcer in 2012.", "GastrointestinalRiskFactor", None),
     ("Naproxen causes stomach upset.", "Dyspepsia", True),
+    # pain graded below severe
+    ("He rated his pain 5/10, and the provider described it as moderate, not severe.",
+     "SevereAcutePain", False),
+    ("She has mild to moderate low back pain.", "SevereAcutePain", False),
+    ("He has moderate to severe pain.", "SevereAcutePain", True),
 ])
 def test_findings_told_by_their_parts(kb, snippet, concept, present):
     found = [f.props["present"] for f in _of(_facts(kb, snippet), "finding", concept)]

@@ -212,6 +212,15 @@ _ABSENT: dict[str, list[str]] = {
         r"\b(?:not|poorly|un)\s*motivated\b|\b(?:poor|low|little|no) motivation\b",
         r"\b(?:no|without) (?:interest|intention|plan) (?:in|of|to) (?:returning|return|working)",
     ],
+    # pain graded below severe: "described it as moderate, not severe", "mild to moderate low
+    # back pain" (not "moderate to severe")
+    "SevereAcutePain": [
+        r"\bnot\s+(?:\w+\s+)?severe\b",
+        r"(?<!to )(?<!or )\b(?:mild|moderate|mild(?:\s+to\s+|-to-)moderate)\s+"
+        r"(?:(?!to\b|or\b|and\b|severe\b)\w+\s+){0,2}?pain\b",
+        r"\b(?:described|rated|graded|characteri[sz]ed)\s+(?:it|the pain|his pain|her pain)?\s*"
+        r"as\s+(?:mild|moderate)\b(?!\s+(?:to|or)\s+severe)",
+    ],
     "SignificantFunctionalLoss": [
         r"\bindependent (?:in|with|for) (?:all\s+)?(?:adls|activities of daily living|self-care|"
         r"bath\w*|dress\w*|personal care)",
@@ -245,7 +254,8 @@ _COMPILED = {(concept, present): re.compile("|".join(f"(?:{p})" for p in pattern
              for concept, patterns in table.items()}
 # Cheap test first: most sentences speak of none of these.
 # (matched on the lower-cased sentence: a case-blind alternation of words is slower)
-_GATE = re.compile(r"employ|job|position|duty|work|motivat| own |willing|eager|wants|agrees|help|"
+_GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|severe|"
+                   r"willing|eager|wants|agrees|help|"
                    r"neuro|5/5|heel|toe|phq|gad|bdi|beck|bai\b|"
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
