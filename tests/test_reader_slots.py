@@ -1762,3 +1762,12 @@ def test_directions_told_where_the_request_is_said(kb):
 ])
 def test_a_taper_told_by_its_steps(kb, snippet, documented):
     assert bool(_of(_facts(kb, snippet), "assessment", "OpioidTaperPlan")) == documented
+
+
+@pytest.mark.parametrize(("snippet", "concept"), [
+    # a diagnosis the assessment adds or lists
+    ("The assessment added postoperative nausea and vomiting.", "PostoperativeNausea"),
+    ("The diagnoses listed lumbar radiculopathy.", "LumbarRadiculopathy"),
+])
+def test_a_diagnosis_the_assessment_adds(kb, snippet, concept):
+    assert _of(_facts(kb, snippet), "diagnosis", concept)

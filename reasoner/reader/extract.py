@@ -70,7 +70,9 @@ _TITLE = re.compile(r"\b(?:(Mr)|(Ms|Mrs|Miss))\.?\s+[A-Z]")
 _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DATE_RE.pattern + ")",
                      re.I)
 _DIAGNOSES = gated(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
-                        r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:)"
+                        r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:|"
+                        # "The assessment added postoperative nausea and vomiting."
+                        r"\b(?:added|adds|now adds|lists|listed|noted)\b)"
                         # "Dx lumbar sprain/strain.": the abbreviation, then the diagnosis
                         r"|\bdx\b\.?(?=[ \t]+(?-i:[a-z]))", re.I)
 # A SOAP note's letter opening a statement: "A: Depressive disorder secondary to chronic
