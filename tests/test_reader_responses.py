@@ -98,6 +98,12 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
      "FunctionalImprovement"),
     ("he was weaned off the crutches by the sixth visit", "FunctionalImprovement"),
     ("she uses a cane outdoors", None),
+    # a reported past ability is told, not hoped for
+    ("at the 11/06/2023 visit he reported that with it he could walk 20 minutes instead of 5",
+     "FunctionalImprovement"),
+    ("the therapist recorded that she could work a full schedule again with rest breaks",
+     "FunctionalImprovement"),
+    ("if she could walk farther she would return to work", None),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

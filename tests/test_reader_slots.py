@@ -1735,6 +1735,9 @@ def test_function_unchanged_beside_pain_on_the_drug(kb, snippet, response):
      "SevereAcutePain", False),
     ("She has mild to moderate low back pain.", "SevereAcutePain", False),
     ("He has moderate to severe pain.", "SevereAcutePain", True),
+    # a walk told with its aid and its distance
+    ("Three weeks after surgery she walked about 50 feet with a borrowed walker before needing "
+     "to rest.", "MobilityLimitation", True),
 ])
 def test_findings_told_by_their_parts(kb, snippet, concept, present):
     found = [f.props["present"] for f in _of(_facts(kb, snippet), "finding", concept)]

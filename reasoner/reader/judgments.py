@@ -97,8 +97,11 @@ _PRESENT: dict[str, list[str]] = {
     # told, not named: "still uses the front-wheeled walker inside the house", "he nearly fell
     # stepping out of the tub", "his balance is unsteady on wet surfaces"
     "MobilityLimitation": [
-        r"\b(?:" + _RELIES + r")\s+(?:with\s+)?(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
-        r"(?:" + _WALKING_AID + r"|wheelchair|scooter)\b",
+        # (a distance may come between: "walked about 50 feet with a borrowed walker")
+        r"\b(?:" + _RELIES + r"|walked)\s+(?:(?:about|only|approximately|roughly|~)\s+)?"
+        r"(?:\d+\s*(?:ft|feet|meters|m|yards)\s+)?(?:with\s+)?(?:a|an|the|his|her|their)\s+"
+        r"(?:[\w-]+\s+){0,2}?(?:" + _WALKING_AID + r"|wheelchair|scooter)\b",
+        r"\bbefore\s+(?:needing|having)\s+to\s+(?:rest|sit|stop|lean)\b",
         r"\b(?:nearly|almost)\s+fell\b|\bnear[- ]falls?\b|\b(?:has\s+)?fallen\s+(?:twice|"
         r"\w+ times|again)\b|\bfalls?\s+at\s+home\b",
         r"\bbalance\s+(?:is|was|remains|has been)\s+(?:\w+\s+)?(?:unsteady|poor|impaired|"

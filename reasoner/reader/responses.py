@@ -130,7 +130,7 @@ _ACTIVITY = [
     rf"(?:^|;)\W*{_ADL}\b[^.;]{{0,60}}?\bagain\b",
     r"\b(?:completes?|completed|finish(?:es|ed)?|works?|worked) (?:his |her |their |full )?"
     r"(?:\S+ )?(?:shifts?|work ?days?)|"
-    r"\bworks? (?:his |her )?full\b|\bdoes (?:his|her) own\b",
+    r"\bwork(?:s|ed|ing)? (?:a |his |her |their )?full\b|\bdoes (?:his|her) own\b",
     # before and after in a measure of function: "Oswestry 46% -> 28%", "Grip R 18 lb -> 32
     # lb", "sitting tolerance up to an hour", "walking went from 1 block to 4 blocks"
     r"\b" + _MEASURE + r"\b[^.;]{0,40}?\d+\s*(?:%|lbs?|kg|minutes?|blocks?)?\s*(?:->|→|to)"
@@ -264,7 +264,10 @@ _NO_FUNCTION = re.compile(r"\bno (?:\w+ ){0,2}(?:activit(?:y|ies)|function\w*|ch
 # What is to come, hoped for, or a goal: "if the blocks give relief", "to improve function",
 # "would benefit from", "goal of"
 _AHEAD = gated(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|improvement|"
-                    r"benefit|help)\b)|if|unless|would|will|should|might|could(?! ?n[o']t)|"
+                    r"benefit|help)\b)|if|unless|would|will|should|might|"
+                    # (a reported past ability is told: "he reported that with it he could
+                    # walk 20 minutes instead of 5")
+                    r"(?<!he )(?<!she )(?<!they )could(?! ?n[o']t)|"
                     r"hope[sd]?|expect\w*|"
                     r"(?-i:may)|goals? (?:is|are|was|were|of|to|include)|goals?(?=\s*:)|aim\w*|"
                     r"intend\w*|plans? to|planned to|wants? to|wish(?:es)? to|"
