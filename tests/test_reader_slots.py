@@ -1774,3 +1774,16 @@ def test_a_taper_told_by_its_steps(kb, snippet, documented):
 ])
 def test_a_diagnosis_the_assessment_adds(kb, snippet, concept):
     assert _of(_facts(kb, snippet), "diagnosis", concept)
+
+
+@pytest.mark.parametrize("snippet", [
+    "Past medical history: type 2 diabetes mellitus on metformin 500 mg twice a day.",
+    "Diagnoses include lumbar radiculopathy, L4-5 disc extrusion and diabetes mellitus type 2.",
+])
+def test_diabetes_is_an_indication_for_preoperative_labs_and_a_fusion_risk(kb, snippet):
+    facts = _facts(kb, snippet)
+    said = [f.concept for f in facts.facts if f.kind in ("finding", "diagnosis")
+            and f.concept == TERM + "DiabetesMellitus"]
+    assert said
+    assert kb.terms.is_a(said[0], TERM + "LabTestIndication")
+    assert kb.terms.is_a(said[0], TERM + "SpinalFusionNonunionRiskFactor")

@@ -1358,8 +1358,11 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             said = function_said
         if said is Assertion.HISTORICAL and hit.term in _HABITS:
             said = Assertion.ABSENT  # "quit smoking in 2013", "former smoker": not now
-        elif said is Assertion.HISTORICAL and hit.term in _HISTORIES:
-            said = Assertion.PRESENT  # "a history of a bleeding ulcer": the finding is the past
+        elif said is Assertion.HISTORICAL and (hit.term in _HISTORIES or lex.terms.is_a(
+                hit.term, T("PreoperativeRiskFactor"))):
+            # "a history of a bleeding ulcer": the finding is the past; "Past medical history:
+            # type 2 diabetes": a chronic disease of the history is had now
+            said = Assertion.PRESENT
         if hit.term == T("TinelSignWrist") and _AT_THE_ELBOW.match(sentence, hit.end):
             # "Tinel positive at the right cubital tunnel": the ulnar nerve's sign
             hit = Match(T("UlnarNerveClinicalSign"), hit.start, hit.end)
