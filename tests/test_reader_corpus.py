@@ -157,7 +157,10 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # diabetes is a term of its own (an indication for pre-operative labs, a fusion risk factor),
 # and the reviews of systems that deny it are read (20 absences the gold graphs leave out;
 # three pre-operative lab items came right); finding present precision 0.83 with it (a
-# diabetes in the medical history is read, which most gold graphs leave out).
+# diabetes in the medical history is read, which most gold graphs leave out). Then heldout-ii
+# (10 IMR letters 2014-2026 typed in haste: misspelled names, inconsistent abbreviations,
+# dates several ways; 31 items), first read by commit 23fc564: 27 of 31 items, IMR level 29
+# of 31, overturn recall 93.3%, precision 93.3% (664 documents).
 FLOORS = {
     "assessment": (0.76, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -185,7 +188,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 654
+    assert len(gold_documents([CORPUS])) >= 664
 
 
 def test_no_document_is_lost(report):

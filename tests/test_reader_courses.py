@@ -355,3 +355,21 @@ def test_a_course_counted_by_a_broader_name_of_it_in_the_same_sentence(kb):
                if kb.terms.is_a(f.concept, T + "OccupationalTherapy")]
     assert [(f.concept, f.props.get("sessions")) for f in therapy] == [
         (T + "PostsurgicalOccupationalTherapy", 4)]
+
+
+@pytest.mark.parametrize("history, sessions", [
+    # "an epidural" as clinicians say it is the injection; what a person could do is the past
+    ("On 06-12-2018 a left C5-6 epidural was performed; at the 7/10/18 visit he said it helped "
+     "\"maybe two weeks\" and then the pain came back, no change in what he could do.", 1),
+    ("She had two epidurals in 2016 without relief.", 2),
+])
+def test_an_epidural_said_bare_is_the_injection(kb, history, sessions):
+    [esi] = [f for f in _facts(kb, history, "prior")
+             if kb.terms.is_a(f.concept, T + "EpiduralSteroidInjection")]
+    # (one: "a ... epidural", not 18 of "7/10/18 visit")
+    assert esi.props.get("sessions") == sessions
+
+
+def test_an_epidural_that_qualifies_another_noun_is_no_injection(kb):
+    assert not [f for f in _facts(kb, "MRI 2012: epidural fibrosis enveloping the C6 roots.",
+                                  "prior") if "Epidural" in f.concept]

@@ -975,9 +975,11 @@ _NEW_STATEMENT = re.compile(r"\b(?:he|she|they|the (?:patient|worker|applicant|c
 
 
 # A sentence about what is to come, not what was done.
-# ("could" of what could not be done is the past: "and he still could not bend")
+# ("could" of what could not be done is the past: "and he still could not bend"; so is what
+# a person could do: "no change in what he could do")
 _AHEAD = gated(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w*|refer\w*|"
                     r"schedul\w*|candidate|discuss\w*|if|should|may|might|goals?|"
+                    r"(?<!he )(?<!she )(?<!they )"
                     r"could(?!\s+(?:not|never|only|barely|hardly|no longer|still not)\b)|"
                     r"authori[sz]\w*|RFA|UR|non-?certif\w*|denied|modified|MTUS|guidelines?)\b",
                     re.I)

@@ -73,20 +73,22 @@ _NUMBER_WORDS.update({"twenty-four": 24, "thirty": 30, "a dozen": 12, "two dozen
                       "twenty-six": 26, "twenty-eight": 28, "thirty-six": 36, "forty": 40})
 COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
-# "12 sessions", "ten visits" after the name; "completed 18 visits of" before it.
-_COUNT_AFTER = re.compile(r"\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS + r"\b", re.I)
+# "12 sessions", "ten visits" after the name; "completed 18 visits of" before it (not a date's
+# year: "at the 7/10/25 visit").
+_COUNT_AFTER = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS + r"\b",
+                          re.I)
 # A number of injections asked for: "series of three", "a series of 3 injections", "three
 # trigger point injections", "injections x 2"
 _SERIES = re.compile(r"\bseries\s+of\s+" + COUNT_WORD + r"\b|\b" + COUNT_WORD
                      + r"\s+(?:[\w-]+\s+){0,3}?(?:injections|blocks|infusions)\b|"
                      r"\b(?:injections|blocks|infusions)\s*x\s*(\d)\b", re.I)
 _TIMES_A = re.compile(r"\s*(?:a|an|per|/|each|every)\s*(?:week|wk|month|day)\b", re.I)
-_COUNT_BEFORE = re.compile(r"\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
+_COUNT_BEFORE = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
                            + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
 
 
 # "twelve [physical therapy] visits": the count just before the name, the unit just after
-_COUNT_NEXT_TO = re.compile(r"\b" + COUNT_WORD + r"\s*$", re.I)
+_COUNT_NEXT_TO = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*$", re.I)
 _SESSIONS_FIRST = re.compile(r"\s*" + _SESSIONS + r"\b", re.I)
 _SESSIONS_LAST = re.compile(_SESSIONS + r"$", re.I)
 # "PT x 10", "ESI x3", "chiro (6)" right after the name
@@ -95,7 +97,7 @@ _TIMES_COUNT = re.compile(r"\s*(?:x\s*|\(\s*)(\d{1,3})\b(?!\s*(?:/|mg|%|weeks?|w
 
 
 # Procedures counted by their own name, with the count just before it
-_PROCEDURE = re.compile(r"\b(?:injections?|blocks?|ablations?|"
+_PROCEDURE = re.compile(r"\b(?:injections?|blocks?|ablations?|epidurals?|"
                         r"neurotom(?:y|ies)|rhizotom(?:y|ies))\b", re.I)
 _HOW_MANY = re.compile(r"(?<![-/\w])(a|an|" + COUNT_WORD[1:-1] + r")\s+(?:[\w-]+\s+){0,2}$", re.I)
 

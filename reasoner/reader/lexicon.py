@@ -199,6 +199,8 @@ class Lexicon:
                     found.append(Match(best, start, end))
                     after = i + n
                     break
+        if _BARE_EPIDURAL.search(text) and any(self.terms.is_a(_ESI, w) for w in within):
+            found = _with_bare_epidurals(text, found)
         return found
 
     def _read_through_ocr(self, word: str) -> str:
@@ -384,3 +386,19 @@ def lexicon_for(terms: Terminology) -> Lexicon:
     if cached is None or cached[0] is not terms:
         cached = _CACHE[id(terms)] = (terms, Lexicon(terms))
     return cached[1]
+
+
+# "an epidural" as clinicians say it: the injection, unless another noun follows that the
+# word qualifies ("epidural fibrosis" on an MRI, "epidural leads" of a stimulator)
+_ESI = "https://w3id.org/mtus-kg/term/EpiduralSteroidInjection"
+_BARE_EPIDURAL = re.compile(
+    r"\bepidurals?\b(?!\s+(?:fibrosis|abscess|lipomatosis|hematoma|haematoma|space|leads?|"
+    r"catheters?|anesthe\w*|anaesthe\w*|scar\w*|steroids?|glucocortico\w*|cortico\w*|"
+    r"injections?|blocks?|stimulat\w*|electrodes?|spinal|analgesia|pump|veins?|fat|mass|"
+    r"compression|disease|lesion|tumou?r|metasta\w*|ster\b))", re.I)
+
+
+def _with_bare_epidurals(text: str, found: list[Match]) -> list[Match]:
+    bare = [Match(_ESI, m.start(), m.end()) for m in _BARE_EPIDURAL.finditer(text)
+            if not any(f.start <= m.start() < f.end for f in found)]
+    return sorted(found + bare, key=lambda f: f.start) if bare else found
