@@ -1787,3 +1787,11 @@ def test_diabetes_is_an_indication_for_preoperative_labs_and_a_fusion_risk(kb, s
     assert said
     assert kb.terms.is_a(said[0], TERM + "LabTestIndication")
     assert kb.terms.is_a(said[0], TERM + "SpinalFusionNonunionRiskFactor")
+
+
+def test_a_record_logs_entry_is_dated_by_its_opening_date(kb):
+    # "03/06/2023 Urine drug test consistent ...": the entry's own date, not the visit before
+    facts = _facts(kb, "01/10/2022 PR-2, Dr. Ahl: pain 5/10 on hydrocodone.\n"
+                       "03/06/2023 Urine drug test consistent with hydrocodone.")
+    [screen] = _of(facts, "assessment", "UrineDrugScreen")
+    assert str(screen.props["on_date"]) == "2023-03-06"
