@@ -1738,6 +1738,11 @@ def test_function_unchanged_beside_pain_on_the_drug(kb, snippet, response):
     # a walk told with its aid and its distance
     ("Three weeks after surgery she walked about 50 feet with a borrowed walker before needing "
      "to rest.", "MobilityLimitation", True),
+    # weight-bearing restricted, or land-based exercise done
+    ("She remains partial weight bearing on the right leg per her surgeon.",
+     "ReducedWeightBearingIndicated", True),
+    ("She completed 12 sessions of land-based physical therapy in 2021 without difficulty.",
+     "ReducedWeightBearingIndicated", False),
 ])
 def test_findings_told_by_their_parts(kb, snippet, concept, present):
     found = [f.props["present"] for f in _of(_facts(kb, snippet), "finding", concept)]

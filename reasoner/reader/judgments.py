@@ -66,6 +66,15 @@ _PRESENT: dict[str, list[str]] = {
         r"work|get back to work|go back to work|work again|get off disability|change)",
         r"\bagrees to (?:taper|participate|reduce)",
     ],
+    # weight-bearing restricted: "remains partial weight bearing per her surgeon", "cannot yet
+    # bear full weight for land-based therapy"
+    "ReducedWeightBearingIndicated": [
+        r"\b(?:partial|protected|touch[- ]down|toe[- ]touch|non)[- ]?weight[- ]bearing\b",
+        r"\b(?:cannot|can't|unable to|not able to)\s+(?:yet\s+)?(?:bear|tolerate)\s+"
+        r"(?:full\s+)?weight\b",
+        r"\b(?:cannot|can't|unable to|does not|doesn't|did not|didn't)\s+tolerate\s+"
+        r"land[- ]based\b",
+    ],
     # "two failed returns to work", "returned to modified work twice ... each attempt ended
     # within two weeks", "attempts to return to work were unsuccessful"
     "ComplexReturnToWorkIssues": [
@@ -224,6 +233,13 @@ _ABSENT: dict[str, list[str]] = {
         r"\b(?:described|rated|graded|characteri[sz]ed)\s+(?:it|the pain|his pain|her pain)?\s*"
         r"as\s+(?:mild|moderate)\b(?!\s+(?:to|or)\s+severe)",
     ],
+    # full weight allowed, land-based exercise done: "weight bearing as tolerated", "completed
+    # 12 sessions of land-based physical therapy without difficulty"
+    "ReducedWeightBearingIndicated": [
+        r"\b(?:full|fully)\s+weight[- ]bearing\b|\bweight[- ]bearing as tolerated\b|\bWBAT\b",
+        r"\bland[- ]based\s+(?:physical\s+)?(?:therapy|exercise|program)\b[^.;]{0,40}?"
+        r"\b(?:without difficulty|tolerated|well)\b",
+    ],
     "SignificantFunctionalLoss": [
         r"\bindependent (?:in|with|for) (?:all\s+)?(?:adls|activities of daily living|self-care|"
         r"bath\w*|dress\w*|personal care)",
@@ -257,8 +273,8 @@ _COMPILED = {(concept, present): re.compile("|".join(f"(?:{p})" for p in pattern
              for concept, patterns in table.items()}
 # Cheap test first: most sentences speak of none of these.
 # (matched on the lower-cased sentence: a case-blind alternation of words is slower)
-_GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|severe|"
-                   r"willing|eager|wants|agrees|help|"
+_GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|severe|weight|"
+                   r"land|wbat|willing|eager|wants|agrees|help|"
                    r"neuro|5/5|heel|toe|phq|gad|bdi|beck|bai\b|"
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
