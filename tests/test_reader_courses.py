@@ -123,6 +123,9 @@ def test_sessions_counted_in_words_tables_and_plain_therapy(kb, history, concept
     # more asked for is not more had
     ("She completed 6 acupuncture visits in 2018. Dr. Kaplan requested 6 more visits.",
      "Acupuncture", 6),
+    # "total" of a total knee arthroplasty is no total count
+    ("She had 6 PT visits in 2017. She then had 12 PT visits after the total knee arthroplasty "
+     "in 2018.", "PhysicalTherapy", 18),
 ])
 def test_counts_told_as_a_total_or_as_more(kb, history, concept, total):
     # (the chiropractic of a neck case is read as neck manipulation: any name of it counts)

@@ -798,8 +798,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
 
 
 # A count that sums the courses told before: "8 visits in total", "6 in all", "a total of 12"
-_TOTAL = re.compile(r"\b(?:in\s+(?:total|all)|a\s+total\s+of|total(?:\s+of)?|altogether|"
-                    r"all\s+told|cumulative(?:ly)?)\b", re.I)
+# (not "after the total knee arthroplasty")
+_TOTAL = re.compile(r"\b(?:in\s+(?:total|all)|a\s+total\s+of|total\s+of|total\s*:|"
+                    r"\d+\s+total\b|altogether|all\s+told|cumulative(?:ly)?)", re.I)
 
 
 def _earlier_courses(out: Extracted, lex: Lexicon, hit: Match) -> list[Mention]:
