@@ -123,6 +123,8 @@ def test_sessions_counted_in_words_tables_and_plain_therapy(kb, history, concept
     # more asked for is not more had
     ("She completed 6 acupuncture visits in 2018. Dr. Kaplan requested 6 more visits.",
      "Acupuncture", 6),
+    ("She completed 6 PT visits in 2018. UR certified a total of 12 visits.",
+     "PhysicalTherapy", 6),
     # "total" of a total knee arthroplasty is no total count
     ("She had 6 PT visits in 2017. She then had 12 PT visits after the total knee arthroplasty "
      "in 2018.", "PhysicalTherapy", 18),

@@ -2080,7 +2080,8 @@ _COUNT_TOTAL = re.compile(
     r"(?:total|all)|altogether|all\s+told)\b", re.I)
 _COUNT_MORE = re.compile(r"\b" + request_items.COUNT_WORD + r"\s+(?:more|additional|further)\b"
                          r"(?!\s+(?:weeks?|months?|days?|years?|mg)\b)", re.I)
-# ... and "6 more" asked for, not had: "requested six more sessions", "to complete 2 more"
+# ... and "6 more" or a total asked for or granted, not had: "requested six more sessions",
+# "to complete 2 more", "certified a total of 12 visits"
 _ASKED_MORE = re.compile(r"\b(?:request\w*|recommend\w*|authori[sz]\w*|certif\w*|approv\w*|"
                          r"plan\w*|would|will|wants?|asks?|asking|asked|order\w*|prescrib\w*|"
                          r"propos\w*|RFA|UR|modif\w*|non-?certif\w*|denied|dispute\w*|"
@@ -2101,7 +2102,7 @@ def _counts_added(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     course = _counted_course(out, lex, sentence, at)
     if course is None or _NOT_DONE.search(sentence):
         return
-    if total := _COUNT_TOTAL.search(sentence):
+    if (total := _COUNT_TOTAL.search(sentence)) and not _ASKED_MORE.search(sentence):
         count = request_items.count_of(next(g for g in total.groups() if g))
         if count >= (course.props.get("sessions") or 0):
             others = [f for f in out.facts if f.kind == "prior" and f is not course
