@@ -806,9 +806,13 @@ _TOTAL = re.compile(r"\b(?:in\s+(?:total|all)|a\s+total\s+of|total\s+of|total\s*
 def _earlier_courses(out: Extracted, lex: Lexicon, hit: Match) -> list[Mention]:
     """The prior courses of the treatment (or of a narrower or broader name of it) told
     before, that a total counts."""
-    return [f for f in out.facts if f.kind == "prior" and f.concept and (
-        f.concept == hit.term or lex.terms.is_a(f.concept, hit.term)
-        or lex.terms.is_a(hit.term, f.concept))]
+    return [f for f in out.facts if f.kind == "prior" and f.concept
+            and _named_alike(lex, f.concept, hit.term)]
+
+
+def _named_alike(lex: Lexicon, a: str, b: str) -> bool:
+    """One treatment, or a narrower or broader name of it."""
+    return a == b or lex.terms.is_a(a, b) or lex.terms.is_a(b, a)
 
 
 def _count_together(courses: list[Mention], props: dict, dates: list) -> None:
@@ -1323,6 +1327,11 @@ _SPINE_SAID = re.compile(r"\b(?:lumbar|cervical|thoracic|spine|spinal|[LCT]-spin
                          r"lumbosacral|sacrum)\b", re.I)
 
 
+def _as_dyspepsia(sentence: str, hit: Match) -> Match:
+    return Match(T("Dyspepsia"), hit.start, hit.end) \
+        if _GI_UPSET.fullmatch(sentence, hit.start, hit.end) else hit
+
+
 def _spinal_fracture(sentence: str, hits: list[Match]) -> list[Match]:
     if not (_FRACTURE.search(sentence) and _SPINE_SAID.search(sentence)):
         return []
@@ -1333,12 +1342,10 @@ def _spinal_fracture(sentence: str, hits: list[Match]) -> list[Match]:
 
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
-    hits = [Match(T("Dyspepsia"), h.start, h.end)
-            if _GI_UPSET.fullmatch(sentence[h.start:h.end]) else h
-            for h in lex.find(sentence, _FINDING)
-            if not lex.terms.is_a(h.term, T("DrugSideEffect"))
-            or _GI_UPSET.fullmatch(sentence[h.start:h.end])]
-    hits = [h for h in hits if not _NOT_MYOTOMAL.search(sentence[:h.start])]
+    hits = [_as_dyspepsia(sentence, h) for h in lex.find(sentence, _FINDING)
+            if (not lex.terms.is_a(h.term, T("DrugSideEffect"))
+                or _GI_UPSET.fullmatch(sentence, h.start, h.end))
+            and not _NOT_MYOTOMAL.search(sentence[:h.start])]
     bare = _spinal_fracture(sentence, hits)
     # "no history of ulcer or GI bleeding" also denies the GI risk factor that history is
     broader = [Match(_DENIED_AS[h.term], h.start, h.end) for h in hits if h.term in _DENIED_AS]
@@ -1821,13 +1828,17 @@ def _during_relief(out: Extracted, sentence: str, at: int) -> bool:
     course with a share or span of relief, told in the sentence before). Whether it was."""
     if not _DURING_THAT.match(sentence) or (response := response_of(sentence)) is None:
         return False
-    course = next((f for f in reversed(out.facts) if f.kind in ("prior", "medication")
-                   and f.start < at and (f.props.get("relief_percent") is not None
-                                         or f.props.get("relief_weeks") is not None)), None)
-    if course is None:
+    if (course := _last_relieved(out, at)) is None:
         return False
     _add_response(course, response)
     return True
+
+
+def _last_relieved(out: Extracted, at: int) -> Mention | None:
+    """The latest course told before `at` with a share or span of relief."""
+    return next((f for f in reversed(out.facts) if f.kind in ("prior", "medication")
+                 and f.start < at and (f.props.get("relief_percent") is not None
+                                       or f.props.get("relief_weeks") is not None)), None)
 
 
 def _attributed(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[str]) -> bool:
@@ -1951,9 +1962,7 @@ def _relief_again(out: Extracted, sentence: str, r: relief.Relief, at: int) -> M
     before this sentence."""
     if not (_AGAIN_WORD.match(sentence, r.start) and _AGAIN_THE.search(sentence, 0, r.start)):
         return None
-    return next((f for f in reversed(out.facts) if f.kind in ("prior", "medication")
-                 and f.start < at and (f.props.get("relief_percent") is not None
-                                       or f.props.get("relief_weeks") is not None)), None)
+    return _last_relieved(out, at)
 
 
 def _named_before(sentence: str, at: int, r: relief.Relief, here: list[Mention],
@@ -2047,12 +2056,8 @@ def _counted_of_told(out: Extracted, lex: Lexicon, sentence: str, at: int) -> No
     counted = _COUNTED.search(sentence)
     if counted is None or _NOT_DONE.search(sentence[:counted.start()]):
         return
-    near = min(out.previous[0], at - _TOLD_NEAR)  # "She had PT in 2017. It was land-based.
-    # She went twelve times."
-    # (an operation or a drug is not counted in sessions)
-    told = _only(f for f in out.facts if f.kind == "prior" and near <= f.start < at
-                 and not lex.terms.is_a(f.concept or "", T("Surgery"))
-                 and not lex.terms.is_a(f.concept or "", T("Drug")))
+    # ("She had PT in 2017. It was land-based. She went twelve times.")
+    told = _course_told(out, lex, min(out.previous[0], at - _TOLD_NEAR), at)
     count = request_items.count_of(next(g for g in counted.groups() if g))
     if told is not None and told.props.get("sessions") is None:
         told.props["sessions"] = count
@@ -2134,12 +2139,15 @@ def _counted_course(out: Extracted, lex: Lexicon, sentence: str, at: int) -> Men
              and h.term not in _GENERIC}
     if len(named) == 1:
         term = named.pop()
-        return next((f for f in reversed(out.facts) if f.kind == "prior" and f.concept and (
-            f.concept == term or lex.terms.is_a(f.concept, term)
-            or lex.terms.is_a(term, f.concept))), None)
-    if named:
-        return None
-    return _only(f for f in out.facts if f.kind == "prior" and out.previous[0] <= f.start < at
+        return next((f for f in reversed(out.facts) if f.kind == "prior" and f.concept
+                     and _named_alike(lex, f.concept, term)), None)
+    return None if named else _course_told(out, lex, out.previous[0], at)
+
+
+def _course_told(out: Extracted, lex: Lexicon, since: int, at: int) -> Mention | None:
+    """The one course told between `since` and `at` that visits count (an operation or a drug
+    is not counted in sessions); None when none or several treatments were told."""
+    return _only(f for f in out.facts if f.kind == "prior" and since <= f.start < at
                  and not lex.terms.is_a(f.concept or "", T("Surgery"))
                  and not lex.terms.is_a(f.concept or "", T("Drug")))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reasoner.engine.terminology import Terminology
+from reasoner.reader.firstchars import gated
 from reasoner.vocab import TERM
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
@@ -391,11 +392,11 @@ def lexicon_for(terms: Terminology) -> Lexicon:
 # "an epidural" as clinicians say it: the injection, unless another noun follows that the
 # word qualifies ("epidural fibrosis" on an MRI, "epidural leads" of a stimulator)
 _ESI = "https://w3id.org/mtus-kg/term/EpiduralSteroidInjection"
-_BARE_EPIDURAL = re.compile(
+_BARE_EPIDURAL = gated(
     r"\bepidurals?\b(?!\s+(?:fibrosis|abscess|lipomatosis|hematoma|haematoma|space|leads?|"
     r"catheters?|anesthe\w*|anaesthe\w*|scar\w*|steroids?|glucocortico\w*|cortico\w*|"
     r"injections?|blocks?|stimulat\w*|electrodes?|spinal|analgesia|pump|veins?|fat|mass|"
-    r"compression|disease|lesion|tumou?r|metasta\w*|ster\b))", re.I)
+    r"compression|disease|lesion|tumou?r|metasta\w*|ster\b))", re.I)  # (looked for on every find)
 
 
 def _with_bare_epidurals(text: str, found: list[Match]) -> list[Match]:
