@@ -58,18 +58,24 @@ def test_pain_score_documented(kb):
     assert evaluate(kb, crit, "") == U
 
 
+_CONSISTENT_SCREEN = ("<urn:c> a mtus:AssessmentDocumented ; mtus:ofClass term:UrineDrugScreen ; "
+                      "mtus:requiredResult mtus:Consistent .")
+
+
+def _screens(results, dates) -> str:
+    return " ".join(
+        f'<urn:case> mtus:assessment <urn:a{n}> . <urn:a{n}> mtus:concept term:UrineDrugScreen ;'
+        f' mtus:result mtus:{r} ; mtus:onDate "{day}"^^xsd:date .'
+        for n, (r, day) in enumerate(zip(results, dates, strict=False)))
+
+
 @pytest.mark.parametrize("results,expected", [
     (("Consistent",), T), (("Inconsistent",), F), ((), U),
     # the latest screen recorded only as done leaves the latest result unknown
     (("Consistent", "Documented"), U), (("Documented", "Inconsistent"), F)])
 def test_latest_assessment_result(kb, results, expected):
-    crit = criterion(kb, "<urn:c> a mtus:AssessmentDocumented ; mtus:ofClass "
-                         "term:UrineDrugScreen ; mtus:requiredResult mtus:Consistent .")
-    screens = " ".join(
-        f'<urn:case> mtus:assessment <urn:a{n}> . <urn:a{n}> mtus:concept term:UrineDrugScreen ;'
-        f' mtus:result mtus:{r} ; mtus:onDate "2015-0{n + 1}-01"^^xsd:date .'
-        for n, r in enumerate(results))
-    assert evaluate(kb, crit, screens) == expected
+    screens = _screens(results, [f"2015-0{n + 1}-01" for n in range(len(results))])
+    assert evaluate(kb, criterion(kb, _CONSISTENT_SCREEN), screens) == expected
 
 
 @pytest.mark.parametrize("results,expected", [
@@ -77,13 +83,8 @@ def test_latest_assessment_result(kb, results, expected):
     (("Documented", "Inconsistent"), F)])
 def test_of_two_records_of_one_day_the_one_with_its_result_decides(kb, results, expected):
     # a list of records reviewed names the screen; its report, the same day, tells the result
-    crit = criterion(kb, "<urn:c> a mtus:AssessmentDocumented ; mtus:ofClass "
-                         "term:UrineDrugScreen ; mtus:requiredResult mtus:Consistent .")
-    screens = " ".join(
-        f'<urn:case> mtus:assessment <urn:a{n}> . <urn:a{n}> mtus:concept term:UrineDrugScreen ;'
-        f' mtus:result mtus:{r} ; mtus:onDate "2015-01-13"^^xsd:date .'
-        for n, r in enumerate(results))
-    assert evaluate(kb, crit, screens) == expected
+    screens = _screens(results, ["2015-01-13"] * len(results))
+    assert evaluate(kb, criterion(kb, _CONSISTENT_SCREEN), screens) == expected
 
 
 @pytest.mark.parametrize("levels,expected", [("; mtus:levels 2", T), ("; mtus:levels 3", F),
