@@ -3,6 +3,7 @@ numbers given to the course they are said of in a letter."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,13 @@ from reasoner.vocab import TERM
     ("She got about a month of 50% relief.", 50, 4.3),
     ("Symptoms returned after approximately six weeks.", None, 6),
     ("The leg pain came back about two months later.", None, 8.7),
+    # the span said again by what held, after a clause break; a hedge or a quote before it
+    ("She reported roughly 70% relief, and it held for about nine months.", 70, 39),
+    ("his pain dropped by about 70% and stayed down for roughly nine months", 70, 39),
+    ("The block gave 80% relief and it lasted about 6 weeks.", 80, 6),
+    ('at the visit he said it helped "maybe two weeks" and then the pain came back', None, 2),
+    ('Injection #2, same site: relief "about five weeks."', None, 5),
+    ("the shot relieved about three weeks", None, 3),
 ])
 def test_relief_is_read(text, percent, weeks):
     found = reliefs(text)
@@ -93,6 +101,9 @@ def test_relief_is_read(text, percent, weeks):
     "She had side effects for two weeks, then relief.",
     "Her pain returned three years after the injury.",
     "She has worked 60% of the time since March.",
+    "The injection helped about two weeks ago.",  # when, not how long
+    "It lasted about 6 weeks ago.",
+    "It has helped roughly two weeks later than expected.",
 ])
 def test_no_relief_number_is_read(text):
     assert all(r.weeks is None for r in reliefs(text))
@@ -176,3 +187,38 @@ def test_function_on_a_drug_against_function_off_it_outweighs_an_earlier_respons
                            "route and mow his lawn; without it he cannot sit in the cab for more "
                            "than an hour.")
     assert courses[TERM + "Oxycodone"].response.endswith("#FunctionalImprovement")
+
+
+@pytest.mark.parametrize("sentences,first,second", [
+    ("A corticosteroid injection into the right knee on 10/22/2014 gave relief for about six "
+     "weeks; a second injection on 2/4/2015 gave relief for only two weeks.", 6, 2),
+    ("A cortisone injection into the right knee on 07/09/2014 gave about 60% relief for six "
+     "weeks; a second on 01/22/2015 helped for only three weeks.", 6, 3),
+    ("A right knee corticosteroid injection on 07/09/2014 gave relief for about eight weeks. "
+     "Another injection on 01/22/2015 gave relief for about one week.", 8, 1),
+])
+def test_a_further_course_named_by_its_order_is_a_course_with_its_own_relief(kb, sentences,
+                                                                               first, second):
+    text = SEED.read_text().replace(ANCHOR, f"{sentences} {ANCHOR}", 1)
+    facts = read_case(read_letter(text.encode(), SEED.name, kb.terms).graph.facts)
+    knee = sorted((c for c in facts.courses
+                   if c.concept == TERM + "KneeCorticosteroidInjection"),
+                  key=lambda c: c.on_date)
+    assert [c.relief_weeks for c in knee] == [first, second]
+    assert knee[1].on_date.year == 2015  # the later one, dated by its own date
+
+
+@pytest.mark.parametrize("sentence,day", [
+    ("A right L5-S1 transforaminal epidural steroid injection was performed on 3/05/2013.",
+     (2013, 3, 5)),
+    ("A corticosteroid injection into the right knee on 10/22/2014 gave relief for six weeks.",
+     (2014, 10, 22)),
+    # another event's date is not the procedure's
+    ("A corticosteroid injection into the right knee helped until the visit on 10/22/2014.",
+     None),
+])
+def test_a_one_day_procedure_is_dated_by_the_date_after_it(kb, sentence, day):
+    text = SEED.read_text().replace(ANCHOR, f"{sentence} {ANCHOR}", 1)
+    facts = read_case(read_letter(text.encode(), SEED.name, kb.terms).graph.facts)
+    done = [c for c in facts.courses if c.source_text and c.source_text in sentence]
+    assert [c.on_date for c in done] == [dt.date(*day) if day else None]

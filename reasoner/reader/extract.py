@@ -337,6 +337,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _responses(out, lex, sentence, at, asked)
             _later_directions(out, lex, sentence)
         _result_after(out, sentence)
+        if section != "plan":
+            _repeated_courses(out, lex, sentence, at)
         _reliefs(out, lex, sentence, at)
         if section != "plan" and _COUNT_GATE.search(sentence):
             _counts_added(out, lex, sentence, at)
@@ -905,6 +907,36 @@ _SOURCE = re.compile(r"\s*(?:progress\s+|daily\s+|discharge\s+)?(?:notes?|record
 # grip improved" tells the course's response: it stays the course)
 
 
+# A further course named by its order alone, with its own date: "a second injection on
+# 2/4/2020", "a second on 01/22/2019", "another block in May 2018", "a repeat one on ..."
+_REPEATED = gated(r"\b(?:(?:a|the)\s+(?:second|third|fourth|repeat|subsequent)|another)"
+                  r"(?:\s+(?:one|injection|shot|block|procedure|ablation|epidural))?"
+                  r"(?:\s+(?:was|were)\s+(?:given|done|performed|administered))?"
+                  r"\s+(?:on|in|dated)\s+(?=\S)", re.I)
+
+
+def _repeated_courses(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+    """A further course of the treatment just told (in this sentence or the one before),
+    named by its order and dated: a course of its own, as the gold of a reviewer keeps it (a
+    repeat injection is decided on the latest one's relief, not the first's)."""
+    for hit in _REPEATED.finditer(sentence):
+        dated = find_dates(sentence[hit.end():hit.end() + 30])
+        if not dated or dated[0][1] != 0:
+            continue
+        begin = at + hit.start()
+        told = next((f for f in reversed(out.facts) if f.kind == "prior" and f.concept
+                     and out.previous[0] <= f.start < begin
+                     and not lex.terms.is_a(f.concept, T("Drug"))), None)
+        if told is None or told.props.get("on_date") == dated[0][0]:
+            continue
+        end = at + hit.end() + dated[0][2]
+        props = {"on_date": dated[0][0]}
+        if told.props.get("sessions") == 1:
+            props["sessions"] = 1
+        out.facts.append(Mention("prior", told.concept, begin, end,
+                                 sentence[hit.start():hit.end() + dated[0][2]], props))
+
+
 def _fill_in(course: Mention, props: dict) -> None:
     """What a later telling of a course adds to it: the values it does not have yet."""
     for key, value in props.items():
@@ -1126,9 +1158,14 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
         # procedure dated the same way
         if not any(lex.terms.is_a(hits[n].term, p) for p in _ONE_DAY_PROCEDURES):
             return None
+        # ("A corticosteroid injection into the right knee on 10/22/2019 gave relief ...", "a
+        # right L5-S1 TFESI was performed on 3/05/2013")
+        after = _DONE_ON_AFTER.match(sentence, hits[n].end,
+                                     hits[n + 1].start if n + 1 < len(hits) else len(sentence))
         before = _OPERATED_AFTER_DATE.search(sentence[hits[n - 1].end if n else 0:
                                                       hits[n].start])
-        return parse_date(before.group(1)) if before else None
+        return parse_date(after.group(1)) if after else \
+            parse_date(before.group(1)) if before else None
     stop = next((h.start for h in hits[n + 1:] if not lex.terms.is_a(h.term, T("Surgery"))),
                 len(sentence))
     dates = find_dates(sentence[hits[n].end:stop])
@@ -1141,6 +1178,11 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
     return parse_date(before.group(1)) if before else None
 
 
+# A one-day procedure's date right after it, unless it is another event's (a visit, a note,
+# a span: "relief until the visit on 4/16/2013")
+_DONE_ON_AFTER = re.compile(r"(?:(?!\b(?:visits?|follow|seen|reports?|notes?|evaluation|exam\w*|"
+                            r"until|since|after|before|when|request\w*)\b)[^.;]){0,40}?"
+                            r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r")", re.I)
 _ONE_DAY_PROCEDURES = (T("EpiduralSteroidInjection"), T("FacetJointInjection"),
                        T("RadiofrequencyAblation"), T("CorticosteroidInjection"))
 # ("On 04/02/2018 Dr. Moreno-Halvorsen performed a right L5-S1 microdiscectomy")
@@ -1932,7 +1974,7 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
         elif concept is not None:
             # ("After the injection of March 18th ... sixty percent relief": the latest
             # course of that kind, a transforaminal ESI for "the injection")
-            courses = [f for f in here if f.concept == concept] or \
+            courses = _nearest_before([f for f in here if f.concept == concept], at + r.start) or \
                 [f for f in out.facts if f.kind in ("prior", "medication")
                  and f.concept == concept and f.start < at][-1:] or \
                 [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at
@@ -1949,6 +1991,13 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
             courses = [c] if (c := _course_referred(out, lex, before, at)) else []
         for course in courses:
             _fill_in(course, {"relief_percent": r.percent, "relief_weeks": r.weeks})
+
+
+def _nearest_before(courses: list[Mention], start: int) -> list[Mention]:
+    """Of the courses of one treatment told in a sentence, the one a statement of relief at
+    `start` follows ("one on 10/22/2019 gave six weeks; a second on 2/4/2020 two weeks")."""
+    before = [f for f in courses if f.start < start]
+    return before[-1:] if len(courses) > 1 and before else courses
 
 
 _REACH = 400  # how far back a statement of relief looks for what it is said of

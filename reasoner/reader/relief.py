@@ -95,7 +95,7 @@ _COUNT = (r"(?P<n>\d{1,3}(?:\.\d+)?|" + "|".join(sorted(_SMALL, key=len, reverse
 _UNIT = (r"(?P<unit>hours?|hrs?|days?|weeks?|wks?|months?|mos?\b|years?|yrs?)")
 _LIMIT = (r"(?:(?:about|around|roughly|approximately|approx\.?|nearly|almost|~|only|just|"
           r"close to|over|more than|greater than|at least|at most|up to|less than|under|"
-          r"barely|maybe|perhaps|a good|the first|a full|an additional)\s*)*")
+          r"barely|maybe|perhaps|a good|the first|a full|an additional|[\"“])\s*)*")
 # How a span of relief is said to have held, after its relief word ("which held for about nine
 # months", ", sustained for 10 weeks", "had persisted for 3 months", "wore off after three
 # weeks")
@@ -113,6 +113,20 @@ _DURATION_AFTER = re.compile(
     r"which|then)\b)[^.;,(]){0,40}?"
     r"(?:\b(?:for|lasting|x|over|through)|~|" + _HELD + r")\s*" + _LIMIT
     + _COUNT + r"\s*(?:-\s*)?" + _UNIT + r"\b", _I)
+# A span said right after the relief word with a hedge ("it helped 'maybe two weeks'",
+# "relieved about a month"); not a time ago or later ("helped about two weeks ago")
+_DURATION_HEDGED = re.compile(
+    r"\b(?:relie(?:f|ved)|help(?:ed|s)|benefit(?:ted|ed)?|worked)\s*[\"“]?\s*(?:about|around|"
+    r"roughly|approximately|maybe|perhaps|nearly|almost|~)\s*" + _COUNT + r"\s*(?:-\s*)?"
+    + _UNIT + r"\b(?!\s+(?:ago|before|earlier|later|after|into|post)\b)", _I)
+# The relief said again by what held: "roughly 70% relief, and it held for about nine months",
+# "his pain dropped by about 70% and stayed down for roughly nine months" ("the relief held
+# ..." is _DURATION_AFTER's, which starts at the relief word that names it again)
+_DURATION_HELD = re.compile(
+    r"\b(?:it|this|that|which|and)\s+(?:had\s+|"
+    r"has\s+)?(?:held(?:\s+up)?|lasted|persisted|stayed\s+(?:down|better|improved|low|away)|"
+    r"remained\s+(?:down|better|improved|low))\s+(?:for\s+)?" + _LIMIT + _COUNT
+    + r"\s*(?:-\s*)?" + _UNIT + r"\b(?!\s+(?:ago|before|earlier|later)\b)", _I)
 # "two weeks of relief", "about a month of benefit", "a few hours of relief"
 _DURATION_BEFORE = re.compile(
     r"\b" + _LIMIT + _COUNT + r"\s*(?:-\s*)?" + _UNIT + r"\s+(?:of\s+)?"
@@ -227,7 +241,7 @@ def _percents(text: str) -> list[Relief]:
 def _durations(text: str) -> list[Relief]:
     out = []
     for pattern in (_DURATION_AFTER, _DURATION_BEFORE, _DURATION_BARE, _DURATION_GOOD,
-                    _DURATION_RETURNED):
+                    _DURATION_RETURNED, _DURATION_HEDGED, _DURATION_HELD):
         for hit in pattern.finditer(text):
             weeks = _weeks(hit.group("n"), hit.group("unit"))
             cue = hit.group()
