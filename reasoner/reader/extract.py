@@ -930,7 +930,7 @@ def _repeated_courses(out: Extracted, lex: Lexicon, sentence: str, at: int) -> N
         if told is None or told.props.get("on_date") == dated[0][0]:
             continue
         end = at + hit.end() + dated[0][2]
-        props = {"on_date": dated[0][0]}
+        props: dict[str, object] = {"on_date": dated[0][0]}
         if told.props.get("sessions") == 1:
             props["sessions"] = 1
         out.facts.append(Mention("prior", told.concept, begin, end,
