@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM
 
 T = "https://w3id.org/mtus-kg/term/"
 
@@ -378,3 +379,16 @@ def test_an_epidural_said_bare_is_the_injection(kb, history, sessions):
 def test_an_epidural_that_qualifies_another_noun_is_no_injection(kb):
     assert not [f for f in _facts(kb, "MRI 2012: epidural fibrosis enveloping the C6 roots.",
                                   "prior") if "Epidural" in f.concept]
+
+
+@pytest.mark.parametrize("history", [
+    'He was treated with twelve visits of physical therapy in 2017 and 2018, which "helped for '
+    'a time," and a home exercise program that he continues.',
+    "She had twelve sessions of physical therapy in 2017 and a home program she still uses.",
+    "Twelve physical therapy visits in 2017 helped, and she continues her home exercises.",
+])
+def test_a_drug_cue_that_names_no_drug_leaves_the_sentence_to_be_read(kb, history):
+    # ("that he continues" is a cue of drugs taken; with no drug after it, the sentence is
+    # read as any other and its course of therapy is kept)
+    courses = {f.concept.removeprefix(TERM): f.props for f in _facts(kb, history, "prior")}
+    assert courses["PhysicalTherapy"]["sessions"] == 12

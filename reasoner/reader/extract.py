@@ -98,6 +98,16 @@ _PRIOR = re.compile(_PRIOR_LIST + r"|^\W*(?:[\w.'-]+\s+){0,4}?(?:has|have) (?:ha
 _MEDS = gated(r"\b(?:current )?(?:medications?|meds)\b\s*(?:are|include[sd]?|list|consist of|"
                    r":)|\b(?:is|was|remains) (?:currently |still )?(?:taking|prescribed|on)\b|"
                    r"\b(?:he|she|patient|worker) (?:takes|uses|continues)\b", re.I)
+
+
+def _meds_cue(lex: Lexicon, sentence: str) -> re.Match | None:
+    """The cue of a sentence that lists the drugs taken, if a drug follows it: "... and a home
+    exercise program that he continues." names none, and is read as any other sentence (it
+    had lost its twelve visits of therapy)."""
+    cue = _MEDS.search(sentence)
+    return cue if cue and lex.find(sentence[cue.end():], T("Drug")) else None
+
+
 # Cues that open a statement of their own (a run-on note is cut before them, `_statements`).
 _OPENERS = (_DIAGNOSES, re.compile(_PRIOR_LIST, re.I), _MEDS)
 # A drug said to be stopped or tried in the past is a prior treatment, else a current medication.
@@ -300,7 +310,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         elif cue := _PRIOR.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "prior", visit=day)
             _findings(out, lex, sentence, at, day)  # "She has had no recent flare-up."
-        elif cue := _MEDS.search(sentence):
+        elif cue := _meds_cue(lex, sentence):
             _listed(out, lex, sentence, at, cue.end(), "medication", visit=day)
             _later_directions(out, lex, sentence)  # "She takes it three times a day."
             _responses(out, lex, sentence, at, asked)  # "X helps; she takes it with food"
