@@ -172,6 +172,28 @@ CASES = [
     ("He has none of the following red flags: fever, night sweats or weight loss.",
      ["red flags", "fever", "night sweats", "weight loss"], [A, A, A, A]),
     ("PT and chiropractic, none of which helped; he has a fever.", ["fever"], [P]),
+    # a ticked box whose label denies, and an option row's "no" that answers the row before
+    ("[X] No bowel/bladder changes    [ ] Saddle numbness    [ ] Fever/chills",
+     ["bowel/bladder changes", "Saddle numbness", "Fever"], [A, A, A]),
+    ("[x] Denies saddle anesthesia", ["saddle anesthesia"], [A]),
+    ("Paraspinal spasm [X] Yes [ ] No [ ] Yes [X] No Tenderness L4-S1 [X] Yes [ ] No",
+     ["Tenderness"], [P]),
+    # what a guideline asks for or recommends is no fact of the worker's, up to where his own
+    # facts begin
+    ("Guidelines require documentation of red flags such as cauda equina syndrome, fracture or "
+     "progressive neurological deficit before repeat imaging is supported.",
+     ["red flags", "cauda equina syndrome", "fracture", "progressive neurological deficit"],
+     [H, H, H, H]),
+    ("The MTUS states that radiculopathy must be documented by physical examination.",
+     ["radiculopathy"], [H]),
+    ("Per ACOEM, knee braces are indicated for patellar instability.",
+     ["patellar instability"], [H]),
+    ("The guidelines recommend electrodiagnostic studies when carpal tunnel syndrome is "
+     "suspected.", ["carpal tunnel syndrome"], [H]),
+    ("The guidelines support an epidural injection because he has radiculopathy on exam.",
+     ["radiculopathy"], [P]),
+    ("The criteria are met; she has a positive straight leg raise.",
+     ["positive straight leg raise"], [P]),
 ]
 
 

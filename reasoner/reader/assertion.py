@@ -874,6 +874,53 @@ def ticked(sentence: str, end: int) -> Assertion | None:
     return Assertion.ABSENT if answers & _NO else None
 
 
+# A ticked box whose label denies what follows: "[X] No bowel/bladder changes", "[x] Denies
+# saddle numbness" (the box's "no" is the label's first word, not the answer to a row before)
+_TICKED_NO = re.compile(r"\[[xX\u2713\u2714]\][ \t]*(?:no|denies|negative for|without)[ \t]+"
+                        r"(?:[\w/-]+[ \t]+){0,2}$", re.I)
+# ... unless the box is the "no" of a yes/no pair: "Paraspinal spasm [X] Yes [ ] No [ ] Yes
+# [X] No Tenderness L4-S1 [X] Yes" answers the row before and the next row's label follows
+_YES_OPTION = re.compile(r"\[[ _xX\u2713\u2714]?\][ \t]*(?:yes|y)[ \t]*$", re.I)
+
+
+def _ticked_no_before(sentence: str, start: int) -> bool:
+    if "[" not in sentence:
+        return False
+    box = _TICKED_NO.search(sentence, max(0, start - 60), start)
+    return box is not None and not _YES_OPTION.search(sentence, max(0, box.start() - 20),
+                                                      box.start())
+
+
+# What a guideline says, quoted or paraphrased in a letter, up to where the worker's own facts
+# begin: "Guidelines require documentation of red flags such as cauda equina syndrome, ...",
+# "The MTUS recommends repeat imaging only for ...", "Per ACOEM, ..." (not "The guidelines
+# support an ESI because he has radiculopathy": what follows "because" is his)
+_GUIDELINE_SAYS = re.compile(
+    r"\b(?:(?:the\s+)?(?:CA\s+)?(?:MTUS|ACOEM|ODG|CPMTG|guidelines?|criteria)\s+(?:\w+\s+){0,3}?"
+    r"(?:require[sd]?|recommends?|supports?|states?|indicates?|reserves?|allows?|calls? for|"
+    r"permits?|limits?|specif(?:y|ies)|says?|includes?|lists?)\b|(?:according\s+to|per)\s+"
+    r"(?:the\s+)?(?:CA\s+)?(?:MTUS|ACOEM|ODG|CPMTG|guidelines?)\b|(?:guidelines?|criteria)\s+"
+    r"(?:for|of)\b[^.;:]{0,60}?\b(?:require|include|are)\b)", re.I)
+_WORKER_CLAUSE = re.compile(
+    r"\b(?:because|since|given\s+that|whereas|however|but|in\s+this\s+case|here|"
+    r"(?:this|the)\s+(?:patient|injured\s+worker|claimant|worker|employee|applicant)|"
+    r"(?:he|she|they)\s+(?:has|have|had|is|was|reports?|reported|did|does|underwent|"
+    r"continues?))\b|[;:]", re.I)
+
+
+def _said_by_guideline(sentence: str, start: int) -> bool:
+    if not _GUIDELINE_GATE.search(sentence):
+        return False  # (the cheap test first: most sentences name no guideline)
+    for said in _GUIDELINE_SAYS.finditer(sentence, 0, start):
+        worker = _WORKER_CLAUSE.search(sentence, said.end(), start)
+        if worker is None:
+            return True
+    return False
+
+
+_GUIDELINE_GATE = re.compile(r"MTUS|ACOEM|ODG|CPMTG|guideline|criteria", re.I)
+
+
 def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertion]:
     nlp = _pipeline()
     doc = nlp.make_doc(sentence)
@@ -893,6 +940,12 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
     for key in spans:
         if (boxed := ticked(sentence, key[1])) is not None:
             out.append(boxed)  # a form's row: its ticked boxes answer, whatever the words
+            continue
+        if _ticked_no_before(sentence, key[0]):
+            out.append(Assertion.ABSENT)  # "[X] No bowel/bladder changes": the box says no
+            continue
+        if _said_by_guideline(sentence, key[0]):
+            out.append(Assertion.HYPOTHETICAL)  # what a guideline asks for, not the worker's
             continue
         if _CONTINENCE.search(sentence[key[0]:key[1]]) and _UNCHANGED_AFTER.match(sentence,
                                                                                   key[1]):
