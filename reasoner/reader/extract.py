@@ -409,7 +409,9 @@ def _keep_homebound_for_home_care(out: Extracted, lex: Lexicon) -> None:
 # Besides full stops, a statement ends at a blank line, before a heading line ("Treatment since
 # the injury has included:"; a list stays with its heading) and
 # before a labelled field written inline: "Dx: lumbar strain. Tx to date: PT, ESI x3".
-_BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:[ \t]*\n)|"  # (a SOAP note's "A:")
+# A code column's header after a heading's colon: "DIAGNOSES:          ICD-10"
+_CODE_COLUMN = r"(?:[ \t]+(?:ICD[- ]?(?:9|10)(?:[- ]?CM)?|CPT|HCPCS|codes?)(?:[ \t]+codes?)?)?"
+_BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:" + _CODE_COLUMN + r"[ \t]*\n)|"  # ("A:")
                     # a heading alone on its line, in capitals or one word ("ASSESSMENT",
                     # "Impression."): cleaning drops the blank lines that set it apart
                     r"\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*)?(?:[A-Z][A-Z0-9 /&'-]{2,40}"
@@ -523,7 +525,8 @@ def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
 # an inline label ("Dx: lumbar strain. Exam: ...") speaks for its own sentence only.
 _LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?"
                     r"(?:[ \t]*\([^)\n]{1,48}\))?)[ \t]*"
-                    r"(?::(?=[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|\.?(?=[ \t]*\n))")
+                    r"(?::(?=" + _CODE_COLUMN + r"[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|"
+                    r"\.?(?=[ \t]*\n))")
 # A paragraph that opens with its plan's label: "Surgeon's plan: open A1 pulley release ...
 # Post-op OT twice a week for six weeks" (its later sentences are the plan too)
 _INLINE_PLAN = re.compile(r"[ \t]*((?:[A-Za-z][A-Za-z'-]*[ \t]+){0,3}?(?:plan|plans|plan of care))"

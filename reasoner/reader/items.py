@@ -36,8 +36,14 @@ _REQUESTED = gated(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|n
 # "Referral to a spine surgeon now for an opinion", "will refer her to pain management"
 _REFERS = re.compile(r"\b(?:referral|refer(?:ring)?(?: (?:him|her|them|the (?:patient|worker|"
                      r"applicant|employee)))?)\s+(?:back\s+)?to\b|\bwill refer\b", re.I)
-_UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b[^.]*?\b(?:on|dated)\s+("
-                 + DATE_RE.pattern + ")", re.I)
+_UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b(?!\s+(?:duty|work|"
+                 r"activit\w*|hours|schedule|position|job|restrictions|diet))[^.]*?\b(?:on|"
+                 r"dated)\s+(" + DATE_RE.pattern + ")", re.I)
+# ... said of a request or its review ("UR non-certified the MRI on 03/02/2016"), not of work
+# or of a symptom ("Return to modified duty on 03/08/2016", "She denied fever on 3/2/2016")
+_UR_CONTEXT = re.compile(r"\b(?:UR|utilization|review\w*|request\w*|RFA|authori[sz]\w*|"
+                         r"certif\w*|carrier|adjuster|insurer|administrator|IMR|appeal\w*)\b",
+                         re.I)
 # Most specific first: "three times daily" is three, not "daily".
 _PER_DAY = [(r"\b(?:qid|four times (?:a |per )?day|four times daily|4\s*x\s*(?:/\s*)?(?:a )?day|"
              r"4 times (?:a |per )?day)\b", 4),
@@ -680,7 +686,7 @@ def asks_for_something(sentence: str) -> bool:
 def note_request_sentence(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     """Remember where services are said to be requested, with the report date then in force,
     and where the UR decision is stated."""
-    if found := _UR.search(sentence):
+    if (found := _UR.search(sentence)) and _UR_CONTEXT.search(sentence):
         action = "Modified" if found.group(1).lower() == "modified" else "NonCertified"
         out.facts.append(_fact("ur", None, at + found.start(), at + found.end(), sentence,
                                {"action": m(action), "on_date": parse_date(found.group(2))}))

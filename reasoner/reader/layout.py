@@ -653,6 +653,11 @@ _PLAN = re.compile(
     r"(?:PLAN|P|A/P|REQUESTS?(?:[ \t]+FOR[ \t]+AUTHORI[SZ]ATION)?|REQUESTED[ \t]+\w+|RFA|"
     r"RECOMMENDATIONS?|ORDERS|"
     r"FUTURE MEDICAL(?: CARE)?)\b[ \t]*(?:\([^)\n]*\))?[ \t]*(?::|$|\.(?=[ \t]*\(1\)))"
+    # the PR-2 form's heading with its instructions in brackets over several lines: "TREATMENT
+    # PLAN (include treatment rendered to date; list methods, frequency and duration of
+    # planned treatment(s); ... (e.g., physical therapy, manipulation, acupuncture):"
+    r"|^[ \t]*" + _NUMBERED + r"(?:TREATMENT[ \t]+)?PLAN[ \t]*:?[ \t]*\((?:[^\n]|\n(?![ \t]*\n))"
+    r"{0,600}?\)[ \t]*[:.]?[ \t]*$"
     # the RFA form's title line: "REQUEST FOR AUTHORIZATION (DWC Form RFA)  [ ] Expedited"
     # (not "Request for authorization: tramadol ER 150 mg #30": a label, the request after it)
     r"|^[ \t]*REQUEST FOR AUTHORI[SZ]ATION\b(?![ \t]*:[ \t]*\S)[^\n]*$"

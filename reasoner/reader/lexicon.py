@@ -93,6 +93,8 @@ def _not_a_term(word: str, text: str, start: int, end: int) -> bool:
     if word == "PT" and (_PULSE_AFTER.match(text, end) or
                          _PULSE_BEFORE.search(text, max(0, start - 8), start)):
         return True  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
+    if word in ("Ct", "CT") and _STREET_BEFORE.search(text, max(0, start - 40), start):
+        return True  # "2217 Almendra Ct, Rancho Cordova": a court in an address, not a scan
     if word == "CSI":
         return bool(_CODE_AFTER.match(text, end))  # "Claim: CSI-11-20874": a claim number
     if word == "RFA":
@@ -114,8 +116,10 @@ _OCR_CAPITALS = re.compile(r"^(?=(?:l*[A-Z]){2})[A-Zl]{2,6}$")
 
 
 _TITLES = {"Ms", "Mr", "Mrs", "Dr", "Mx"}
+# a house number and a street's name: "2217 Almendra Ct", "40 W. Oak Hollow CT"
+_STREET_BEFORE = re.compile(r"\b\d{1,6}[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Z][\w'.-]*[ \t]+){1,3}$")
 # (the words whose reading depends on their neighbours; every other word is read alone)
-_CONTEXTUAL = _TITLES | {"Pt", "pt", "PT", "RFA", "CSI"}
+_CONTEXTUAL = _TITLES | {"Pt", "pt", "PT", "RFA", "CSI", "Ct", "CT"}
 _CODE_AFTER = re.compile(r"[-_/#]?\d")
 # what names the ablation after the word: its side, level, nerves or region
 _ABLATION_AFTER = re.compile(r"\s*(?:(?:at|of|to|for)\s+)?(?:the\s+)?(?:(?:bilateral|bilat|b/l|"
