@@ -194,6 +194,18 @@ CASES = [
      ["radiculopathy"], [P]),
     ("The criteria are met; she has a positive straight leg raise.",
      ["positive straight leg raise"], [P]),
+    # a condition said not to be diagnosed, after its name
+    ("Osteoarthritis has not been diagnosed.", ["Osteoarthritis"], [A]),
+    ("and osteoarthritis is not among the treating diagnoses.", ["osteoarthritis"], [A]),
+    ("Osteoarthritis is not one of the treating diagnoses.", ["Osteoarthritis"], [A]),
+    ("A tear was never confirmed on imaging.", ["tear"], [A]),
+    ("Radiculopathy has been diagnosed and the SLR is not positive.", ["Radiculopathy"], [P]),
+    # what the utilization reviewer said, up to where the letter speaks again
+    ("The UR reviewer stated that the tear was degenerative and that the injured worker had "
+     "osteoarthritis; however, the radiographs show a meniscal tear.",
+     ["osteoarthritis", "meniscal tear"], [H, P]),
+    ("Utilization review noted no gastrointestinal risk factors, and the treating physician's "
+     "note agrees: she denies heartburn.", ["heartburn"], [A]),
 ]
 
 
@@ -429,3 +441,11 @@ def test_a_rule_token_with_other_keys_still_names_its_words():
     assert _token_words(token) == {"given", "because"}
     assert _required([token]) == [frozenset({"given", "because"})]
     assert _token_words({"LOWER": {"NOT_IN": ["and"]}, "IS_ALPHA": True}) is None
+
+
+def test_a_judgment_in_a_guidelines_words_is_no_fact():
+    from reasoner.reader.judgments import judgments
+    said = ("Guidelines require documentation of red flags such as cauda equina syndrome, "
+            "fracture or progressive neurological deficit before repeat imaging.")
+    assert not [j for j in judgments(said) if j.present]
+    assert [j for j in judgments("He has progressive numbness in the left foot.") if j.present]

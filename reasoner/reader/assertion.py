@@ -79,6 +79,20 @@ def _rules() -> list[Any]:
              [_BE, {"LOWER": "not"}, {"LOWER": {"IN": [
                  "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
                  "reported", "documented", "evident", "observed", "detected"]}}]),
+        # "Osteoarthritis has not been diagnosed", "a tear was never confirmed", "instability
+        # has not been shown"
+        rule("not been diagnosed (after)", _NEGATED, "BACKWARD",
+             [{"LOWER": {"IN": ["has", "have", "had", "was", "were", "is", "are"]}},
+              {"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "been", "OP": "?"},
+              {"LOWER": {"IN": ["diagnosed", "confirmed", "established", "shown", "demonstrated",
+                                "present", "found", "documented", "identified", "seen",
+                                "noted", "reported", "made", "objectified", "verified"]}}],
+             max_scope=8),
+        # "osteoarthritis is not among the treating diagnoses", "is not one of the diagnoses",
+        # "is not listed"
+        rule("not among the diagnoses (after)", _NEGATED, "BACKWARD",
+             [{"LOWER": {"IN": ["is", "are", "was", "were"]}}, {"LOWER": {"IN": ["not", "never"]}},
+              {"LOWER": {"IN": ["among", "listed", "included", "one"]}}], max_scope=8),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
         # the thing denied said first: "Numbness or tingling in the hand she denies, neck pain
         # she denies, and instability she does not have." (the verb ends its clause)
@@ -908,17 +922,35 @@ _WORKER_CLAUSE = re.compile(
     r"continues?))\b|[;:]", re.I)
 
 
-def _said_by_guideline(sentence: str, start: int) -> bool:
-    if not _GUIDELINE_GATE.search(sentence):
-        return False  # (the cheap test first: most sentences name no guideline)
+# ... and what the utilization reviewer said, which the IMR reviewer reports and may then
+# contradict from the records: "The UR reviewer stated that the tear was degenerative and that
+# the injured worker had osteoarthritis; however, the radiographs ..." (up to "however", a
+# semicolon or the sentence's end)
+_UR_SAYS = re.compile(
+    r"\b(?:(?:the\s+)?(?:UR|utilization\s+review|prior|previous|peer)\s+(?:reviewer|physician|"
+    r"determination|decision|letter|denial)|(?:the\s+)?UR|utilization\s+review)\s+(?:\w+\s+)?"
+    r"(?:stated|states|noted|notes|opined|felt|wrote|writes|said|says|asserted|claimed|"
+    r"concluded|argued|determined|found|indicated|reasoned|cited|commented|believed)\b", re.I)
+# (a new clause with its own subject ends it: "the UR reviewer noted no GI risk factors, and the
+# treating physician's note agrees: the patient denies heartburn ...")
+_UR_SCOPE_END = re.compile(r"\b(?:however|but|whereas|although|though)\b|[;:]|,\s+and\s+(?:the|his|"
+                           r"her|this|their)\b|\band\s+the\s+(?:treating|requesting|primary|"
+                           r"records?|notes?|reports?)\b", re.I)
+
+
+def said_by_others(sentence: str, start: int) -> bool:
+    """Whether the mention at `start` is what a guideline asks for or what the utilization
+    reviewer said, not a fact of the worker's the letter states."""
+    if not _OTHERS_GATE.search(sentence):
+        return False  # (the cheap test first: most sentences name neither)
     for said in _GUIDELINE_SAYS.finditer(sentence, 0, start):
-        worker = _WORKER_CLAUSE.search(sentence, said.end(), start)
-        if worker is None:
+        if _WORKER_CLAUSE.search(sentence, said.end(), start) is None:
             return True
-    return False
+    return any(_UR_SCOPE_END.search(sentence, said.end(), start) is None
+               for said in _UR_SAYS.finditer(sentence, 0, start))
 
 
-_GUIDELINE_GATE = re.compile(r"MTUS|ACOEM|ODG|CPMTG|guideline|criteria", re.I)
+_OTHERS_GATE = re.compile(r"MTUS|ACOEM|ODG|CPMTG|guideline|criteria|UR\b|review", re.I)
 
 
 def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertion]:
@@ -944,8 +976,8 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
         if _ticked_no_before(sentence, key[0]):
             out.append(Assertion.ABSENT)  # "[X] No bowel/bladder changes": the box says no
             continue
-        if _said_by_guideline(sentence, key[0]):
-            out.append(Assertion.HYPOTHETICAL)  # what a guideline asks for, not the worker's
+        if said_by_others(sentence, key[0]):
+            out.append(Assertion.HYPOTHETICAL)  # a guideline's or the UR's words, not a fact
             continue
         if _CONTINENCE.search(sentence[key[0]:key[1]]) and _UNCHANGED_AFTER.match(sentence,
                                                                                   key[1]):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from reasoner.reader import responses
+from reasoner.reader.assertion import said_by_others
 from reasoner.reader.confirmations import Confirmed
 from reasoner.vocab import TERM
 
@@ -305,7 +306,8 @@ def judgments(sentence: str) -> list[Judgment]:
         if concept == "MotorWeakness" and _WEAKER.search(sentence):
             continue  # a grade below full said too
         for said in pattern.finditer(sentence):
-            if not _hoped(sentence, said.start()) and not (
+            if not _hoped(sentence, said.start()) and \
+                    not said_by_others(sentence, said.start()) and not (
                     present and _denied(sentence, said.start())) and not (
                     not present and TERM + concept in _TOLD_BY_DOING
                     and _undone(sentence, said.start())):
