@@ -160,7 +160,11 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # diabetes in the medical history is read, which most gold graphs leave out). Then heldout-ii
 # (10 IMR letters 2014-2026 typed in haste: misspelled names, inconsistent abbreviations,
 # dates several ways; 31 items), first read by commit 23fc564: 27 of 31 items, IMR level 29
-# of 31, overturn recall 93.3%, precision 93.3% (664 documents).
+# of 31, overturn recall 93.3%, precision 93.3% (664 documents). Then four more sets first
+# read by 9956638 (707 documents): heldout-jj (11 IMR letters quoting guidelines and UR
+# reviewers) 31 of 36 items, 2 negated read present; heldout-kk (12 PR-2 reports on forms)
+# 20 of 39; heldout-ll (10 IMR letters of 5-8 items) 59 of 69; heldout-mm (10 IMR letters whose
+# facts change over years) 25 of 31. No floor moved.
 FLOORS = {
     "assessment": (0.76, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -188,7 +192,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 664
+    assert len(gold_documents([CORPUS])) >= 707
 
 
 def test_no_document_is_lost(report):
