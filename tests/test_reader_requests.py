@@ -166,6 +166,14 @@ def test_one_numbered_word_is_no_list():
     ("PT 2 visits a week for 4 weeks", 8, 2),
     ("Acupuncture 2 visits per week", None, None),  # how often, not how many
     ("Chiropractic 2x/wk x 3 wks", 6, 2),
+    # the count and its unit around the service's name
+    ("12 additional post-operative physical therapy visits for the right shoulder", 12, None),
+    ("twelve more physical therapy sessions for the knee", 12, None),
+    ("6 chiropractic treatments", 6, None),
+    ("2 physical therapy visits per week for 4 weeks", 8, 2),
+    ("3 acupuncture treatments a week for 2 weeks", 6, 3),
+    ("2 physical therapy visits per week", None, None),  # how often, not how many
+    ("Physical therapy for 3 weeks, visits as needed", None, None),
 ])
 def test_how_many_visits_an_item_asks_for(kb, name, quantity, per_week):
     props = parse_item(name, lexicon_for(kb.terms))

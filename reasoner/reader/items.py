@@ -108,6 +108,24 @@ _PROCEDURE = re.compile(r"\b(?:injections?|blocks?|ablations?|epidurals?|"
 _HOW_MANY = re.compile(r"(?<![-/\w])(a|an|" + COUNT_WORD[1:-1] + r")\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
+# a count, the service's name, then its unit: "12 additional post-operative physical therapy
+# visits", "six more chiropractic treatments"
+_COUNT_AROUND = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s+(?:(?:additional|more|further|"
+                           r"extra)\s+)?(?P<between>(?:[\w/-]+\s+){1,5}?)" + _SESSIONS + r"\b",
+                           re.I)
+
+
+def _counted_around(name: str, service: list[Match]) -> re.Match | None:
+    """The count whose words up to its unit are the service's name, and nothing else."""
+    for found in _COUNT_AROUND.finditer(name):
+        start, end = found.span("between")
+        if any(start <= h.start < end and h.end <= found.end() for h in service) and \
+                not re.search(r"\b(?:weeks?|days?|months?|times|per|a|x)\b", found["between"],
+                              re.I):
+            return found
+    return None
+
+
 def count_of(text: str) -> int:
     text = text.lower()
     return int(text) if text.isdigit() else _NUMBER_WORDS[text]
@@ -508,8 +526,10 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         props.update(quantity=float(number), unit=m(unit) if unit else None)
         if unit is None and count.group(6) and props["concept"]:  # "MRI lumbar x1": a study
             props["unit"] = _one_of(props["concept"], lex).get("unit")
-    elif (count := _COUNT_AFTER.search(name)) and not _TIMES_A.match(name, count.end()):
-        # "4 additional sessions", "six more visits" (not "2 visits a week")
+    elif (count := _COUNT_AFTER.search(name) or _counted_around(name, service)) and \
+            not _TIMES_A.match(name, count.end()):
+        # "4 additional sessions", "six more visits" (not "2 visits a week"); "12 additional
+        # post-operative physical therapy visits" (the service named between)
         said = count.group(1).lower()
         props.update(quantity=float(said if said.isdigit() else _NUMBER_WORDS[said]),
                      unit=m("Visit"))
@@ -609,7 +629,9 @@ def _one_of(concept: str, lex: Lexicon) -> dict:
 _N = r"(\d{1,2}|" + "|".join(w for w in _NUMBER_WORDS if " " not in w) + r")"
 _ONCE_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 _PER_WEEK = re.compile(
-    r"\b(?:" + _N + r"\s*(?:-|to|or)\s*)?(?:" + _N + r"\s*(?:x|times?|visits?|sessions?)|"
+    # ("2 physical therapy visits per week": the service named between)
+    r"\b(?:" + _N + r"\s*(?:-|to|or)\s*)?(?:" + _N + r"\s*(?:x|times?|"
+    r"(?:[a-z-]+\s+){0,3}?(?:visits?|sessions?|treatments?))|"
     r"(once|twice|thrice))"
     r"\s*(?:/|a|per|each|every)?\s*(?:wk|week|weekly)\b", re.I)
 _WEEKS = re.compile(r"\b" + _N + r"\s*(?:wks?|weeks?)\b", re.I)
