@@ -813,6 +813,12 @@ def test_no_response_for_a_plan_or_a_measure(kb, text):
     ("The urine drug screen of 09/15/2020 was positive for oxycodone and also for alprazolam, "
      "which is not prescribed.", "Inconsistent"),
     ("Monitoring: UDS 01/15/2019 c/w Rx (hydrocodone only).", "Consistent"),
+    # negative for what is prescribed, said as part of a whole
+    ("A urine drug screen dated 06/14/2014 was negative for all substances tested, including "
+     "the prescribed hydrocodone.", "Inconsistent"),
+    ("The UDS of 2/3/2014 did not show the prescribed oxycodone.", "Inconsistent"),
+    ("A urine drug screen dated 06/14/2014 was negative for all illicit substances and "
+     "positive for the prescribed hydrocodone.", "Consistent"),
 ])
 def test_screen_results(kb, text, result):
     [screen] = _of(_facts(kb, text, plan="1. Lumbar MRI."), "assessment", "UrineDrugScreen")

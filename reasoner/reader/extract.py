@@ -1566,6 +1566,7 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
 
 # What a monitoring step found, said near it: "UDS 06/10/2014 consistent with hydrocodone".
 _CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed|compliant|clean|"
+                         r"positive (?:only )?for (?:the |his |her )?prescribed|"
                          r"expected|single prescriber|no other prescribers?|(?:one|a single|"
                          r"the only) (?:prescriber|pharmacy)|(?:this|our) (?:office|clinic|"
                          r"practice) only)\b|\bc/w\b", re.I)
@@ -1573,7 +1574,13 @@ _INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocain
                            r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
                            r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant|"
                            # "positive for alprazolam, which is not prescribed"
-                           r"not (?:been )?prescribed|non-?prescribed|unprescribed)\b",
+                           r"not (?:been )?prescribed|non-?prescribed|unprescribed)\b|"
+                           # "negative for all substances tested, including the prescribed
+                           # hydrocodone", "did not show the prescribed oxycodone"
+                           r"\bnegative\b[^.;]{0,80}?\b(?:including|even|despite)\s+(?:for\s+)?"
+                           r"(?:the\s+|his\s+|her\s+)?prescribed\b|\b(?:did|does)\s+not\s+"
+                           r"(?:show|detect|contain|reveal)\s+(?:the\s+|his\s+|her\s+|any\s+)?"
+                           r"(?:prescribed|expected)\b",
                            re.I)
 _REVIEWS = (T("AdverseEffectReview"), T("AberrantBehaviorReview"))
 _NEGATIVE_FOR = re.compile(r"\b(?:negative|neg|not detected|absent)\s+(?:for\s+)?", re.I)
