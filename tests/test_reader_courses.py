@@ -392,3 +392,20 @@ def test_a_drug_cue_that_names_no_drug_leaves_the_sentence_to_be_read(kb, histor
     # read as any other and its course of therapy is kept)
     courses = {f.concept.removeprefix(TERM): f.props for f in _facts(kb, history, "prior")}
     assert courses["PhysicalTherapy"]["sessions"] == 12
+
+
+@pytest.mark.parametrize("history,start", [
+    ("On 11/03/2017 Fexmid 7.5 mg twice a day was started for neck tightness.", (2017, 11, 3)),
+    ("A progress report dated November 3, 2017 notes that Fexmid 7.5 mg twice a day was "
+     "started for neck tightness.", (2017, 11, 3)),
+    ("At the visit of 11/03/2017, cyclobenzaprine 7.5 mg twice a day was started.",
+     (2017, 11, 3)),
+    ("A report dated 11/03/2017 documents that she was started on cyclobenzaprine.",
+     (2017, 11, 3)),
+    # no date of its own: the start is not told (the report's date may be long after it)
+    ("Cyclobenzaprine 7.5 mg twice a day was started for neck tightness.", None),
+])
+def test_a_drug_started_is_started_on_the_date_its_sentence_gives(kb, history, start):
+    [drug] = [f for f in _facts(kb, history, "medication")
+              if f.concept == TERM + "Cyclobenzaprine"]
+    assert drug.props.get("start") == (dt.date(*start) if start else None)

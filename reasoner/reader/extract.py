@@ -693,6 +693,16 @@ def _grade(sentence: str, before: int, start: int, end: int, until: int) -> str 
 _ON_DATE = re.compile(r"\s*(?:\d+(?:\.\d+)?\s*mg\s*)?(?:on|in)\s+(" + DATE_RE.pattern + ")",
                       re.I)
 _BEGUN = re.compile(r"\b(?:switched|changed|transitioned|started|began|put|initiated)\b", re.I)
+def _own_clause(before: str) -> str:
+    """The words before a name back to the last label or line ("Date of injury: 08/11/2016
+    History: cyclobenzaprine was started": the injury's date is not the start's)."""
+    return before[max(before.rfind(":"), before.rfind("\n")) + 1:]
+
+
+# A drug said to be started just after its name, dose and directions
+_STARTED_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,50}?\b(?:was|were|has been|had been)\s+(?:then\s+|also\s+|"
+                            r"newly\s+)?(?:started|begun|initiated|added|introduced|"
+                            r"(?:first|initially)\s+prescribed)\b", re.I)
 # A drug started at the visit the report tells: "was started at this visit", "started today"
 _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(?:this|today's|the "
                           r"present)\s+visit|today)\b", re.I)
@@ -748,6 +758,13 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         elif not props.get("start") and (on := _ON_DATE.match(tail)) and _BEGUN.search(
                 sentence[:cue + hit.start]) and lex.terms.is_a(hit.term, T("Drug")):
             props["start"] = parse_date(on.group(1))  # "We switched him to pregabalin on ..."
+        elif not props.get("start") and _STARTED_AFTER.match(tail) and \
+                lex.terms.is_a(hit.term, T("Drug")) and \
+                (told := find_dates(_own_clause(sentence[:cue + hit.start]))):
+            # "On 11/03/2014 Fexmid 7.5 mg twice a day was started", "A progress report dated
+            # November 3, 2014 notes that Fexmid ... was started" (the sentence's own date
+            # only: the report's date in force may be long after a start told without one)
+            props["start"] = told[-1][0]
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
@@ -891,7 +908,7 @@ def _clause_of(sentence: str, at: int) -> str:
 
 
 # The date drugs were started, said before them: "seen on 06/15/2013 and started on naproxen"
-_STARTED_ON = re.compile(r"\b(?:on|in)\s+(" + DATE_RE.pattern + r")[^.;]{0,40}?\b(?:started|"
+_STARTED_ON = re.compile(r"\b(?:on|in|dated|of)\s+(" + DATE_RE.pattern + r")[^.;]{0,40}?\b(?:started|"
                          r"began|initiated|put)(?:\s+(?:him|her|them))?(?:\s+on)?\s*$", re.I)
 
 
