@@ -700,8 +700,9 @@ def _own_clause(before: str) -> str:
 
 
 # A drug said to be started just after its name, dose and directions
-_STARTED_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,50}?\b(?:was|were|has been|had been)\s+(?:then\s+|also\s+|"
-                            r"newly\s+)?(?:started|begun|initiated|added|introduced|"
+_STARTED_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,50}?\b(?:was|were|has been|had been)\s+"
+                            r"(?:then\s+|also\s+|newly\s+)?(?:started|begun|initiated|added|"
+                            r"introduced|"
                             r"(?:first|initially)\s+prescribed)\b", re.I)
 # A drug started at the visit the report tells: "was started at this visit", "started today"
 _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(?:this|today's|the "
@@ -760,11 +761,11 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             props["start"] = parse_date(on.group(1))  # "We switched him to pregabalin on ..."
         elif not props.get("start") and _STARTED_AFTER.match(tail) and \
                 lex.terms.is_a(hit.term, T("Drug")) and \
-                (told := find_dates(_own_clause(sentence[:cue + hit.start]))):
+                (dated := find_dates(_own_clause(sentence[:cue + hit.start]))):
             # "On 11/03/2014 Fexmid 7.5 mg twice a day was started", "A progress report dated
             # November 3, 2014 notes that Fexmid ... was started" (the sentence's own date
             # only: the report's date in force may be long after a start told without one)
-            props["start"] = told[-1][0]
+            props["start"] = dated[-1][0]
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
@@ -908,8 +909,9 @@ def _clause_of(sentence: str, at: int) -> str:
 
 
 # The date drugs were started, said before them: "seen on 06/15/2013 and started on naproxen"
-_STARTED_ON = re.compile(r"\b(?:on|in|dated|of)\s+(" + DATE_RE.pattern + r")[^.;]{0,40}?\b(?:started|"
-                         r"began|initiated|put)(?:\s+(?:him|her|them))?(?:\s+on)?\s*$", re.I)
+_STARTED_ON = re.compile(r"\b(?:on|in|dated|of)\s+(" + DATE_RE.pattern + r")[^.;]{0,40}?\b"
+                         r"(?:started|began|initiated|put)(?:\s+(?:him|her|them))?(?:\s+on)?\s*$",
+                         re.I)
 
 
 def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:
