@@ -409,3 +409,37 @@ def test_a_drug_started_is_started_on_the_date_its_sentence_gives(kb, history, s
     [drug] = [f for f in _facts(kb, history, "medication")
               if f.concept == TERM + "Cyclobenzaprine"]
     assert drug.props.get("start") == (dt.date(*start) if start else None)
+
+
+@pytest.mark.parametrize("history,start,end", [
+    ("Physical therapy from 06/02/2017 through 07/28/2017 (12 visits) helped a little.",
+     (2017, 6, 2), (2017, 7, 28)),
+    ("She attended 16 physical therapy visits between 5/12/2017 and 7/30/2017.",
+     (2017, 5, 12), (2017, 7, 30)),
+    ("PT 12 visits 06/02/2017-07/28/2017, no change.", (2017, 6, 2), (2017, 7, 28)),
+    # two days are not a span: "on 3/2/2017 and 4/6/2017"
+    ("Physical therapy on 3/2/2017 and 4/6/2017 helped.", None, None),
+])
+def test_a_course_told_between_two_dates_starts_and_ends_on_them(kb, history, start, end):
+    [course] = [f for f in _facts(kb, history, "prior") if f.concept == TERM + "PhysicalTherapy"]
+    assert course.props.get("start") == (dt.date(*start) if start else None)
+    assert course.props.get("end") == (dt.date(*end) if end else None)
+
+
+def test_a_failure_told_after_two_courses_joined_is_said_of_both(kb):
+    history = ("Physical therapy from 06/02/2017 through 07/28/2017 (12 visits) and a home "
+               "exercise program did not change his back pain.")
+    responses = {f.concept.removeprefix(TERM): f.props.get("response")
+                 for f in _facts(kb, history, "prior")}
+    assert responses["PhysicalTherapy"] == responses["HomeExerciseProgram"] == \
+        "https://w3id.org/mtus-kg/ontology#NoImprovement"
+
+
+@pytest.mark.parametrize("history", [
+    "Surgery 06/29/2018: L4-5 TLIF with pedicle screw instrumentation.",
+    "PROCEDURE: 06/29/2018 - L4-5 laminectomy and L4-5 TLIF with instrumentation.",
+    "Date of surgery: 06/29/2018 - L4-5 TLIF.",
+])
+def test_an_operation_dated_by_its_label(kb, history):
+    fusions = [f for f in _facts(kb, history, "prior") if f.concept == TERM + "LumbarFusion"]
+    assert [f.props.get("on_date") for f in fusions] == [dt.date(2018, 6, 29)]

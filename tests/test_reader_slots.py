@@ -1398,7 +1398,9 @@ def test_treatments_counted_in_the_next_sentence_are_the_course_just_told(kb):
     facts = _facts(kb, text)
     [course] = _of(facts, "prior", "Acupuncture")
     assert course.props.get("sessions") == 6
-    assert course.props.get("on_date").isoformat() == "2016-07-11"
+    # (told between two days: the course's first and last)
+    assert (course.props.get("start").isoformat(), course.props.get("end").isoformat()) == (
+        "2016-07-11", "2016-08-12")
     assert not [f for f in _of(facts, "prior") if f.concept != TERM + "Acupuncture"]
 
 

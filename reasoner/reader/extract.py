@@ -1203,10 +1203,12 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
     dates = find_dates(sentence[hits[n].end:stop])
     if dates:
         return dates[0][0]
-    # "On 08/27/2013 she underwent an L4-5 posterior lumbar interbody fusion"
+    # "On 08/27/2013 she underwent an L4-5 posterior lumbar interbody fusion", "Surgery
+    # 06/29/2020: L4-5 TLIF with pedicle screw instrumentation"
     begin = max((h.end for h in hits[:n] if not lex.terms.is_a(h.term, T("Surgery"))),
                 default=0)
-    before = _OPERATED_AFTER_DATE.search(sentence[begin:hits[n].start])
+    before = _OPERATED_AFTER_DATE.search(sentence[begin:hits[n].start]) or \
+        _OPERATION_LABEL.search(sentence[begin:hits[n].start])
     return parse_date(before.group(1)) if before else None
 
 
@@ -1215,6 +1217,12 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
 _DONE_ON_AFTER = re.compile(r"(?:(?!\b(?:visits?|follow|seen|reports?|notes?|evaluation|exam\w*|"
                             r"until|since|after|before|when|request\w*)\b)[^.;]){0,40}?"
                             r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r")", re.I)
+# an operation's date as the label of what was done: "Surgery 06/29/2020: L4-5 TLIF", "Date of
+# surgery: 3/2/2015 - right carpal tunnel release", "PROCEDURE: 01/14/2020 - Right shoulder
+# arthroscopy, arthroscopic rotator cuff repair ..., subacromial decompression" (each of them)
+_OPERATION_LABEL = re.compile(r"\b(?:surgery|operation|procedure|date of (?:surgery|operation|"
+                              r"procedure))\s*(?:on|of|dated)?\s*[:(]?\s*(" + DATE_RE.pattern
+                              + r")\s*\)?\s*[:\-\u2013][^;\n]{0,200}$", re.I)
 _ONE_DAY_PROCEDURES = (T("EpiduralSteroidInjection"), T("FacetJointInjection"),
                        T("RadiofrequencyAblation"), T("CorticosteroidInjection"))
 # ("On 04/02/2018 Dr. Moreno-Halvorsen performed a right L5-S1 microdiscectomy")

@@ -28,7 +28,7 @@ _KIND = {"diagnosis": ("Diagnosis", "diagnosis", "dx"), "finding": ("Finding", "
          "study": ("DiagnosticStudy", "diagnosticStudy", "study"),
          "request": ("TreatmentRequest", "request", "req"),
          "assessment": ("Assessment", "assessment", "as")}
-_PROPS = {"on_date": "onDate", "start": "startDate", "sessions": "sessions",
+_PROPS = {"on_date": "onDate", "start": "startDate", "end": "endDate", "sessions": "sessions",
           "dose_mg": "doseMg", "doses_per_day": "dosesPerDay", "frequency": "frequencyText",
           "value": "value", "value_high": "valueHigh", "result": "resultText",
           "request_date": "requestDate", "quantity": "quantity",

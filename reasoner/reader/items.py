@@ -157,6 +157,10 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     since = _SINCE.search(tail)
     if since:
         props["start"] = parse_date(since.group(1)) or earliest_day(since.group(1))
+    elif spanned := _span(tail):
+        # "from 06/02/2015 through 07/28/2015 (12 visits)", "between 5/12/2014 and 7/30/2014",
+        # "12 visits 06/02/2015-07/28/2015": the course's first and last days
+        props["start"], props["end"] = spanned
     elif year := _IN_YEAR.match(tail):
         props["year"] = int(year.group(1))  # "an epidural injection in 2015": when, roughly
     if (response := item_response(tail)) and \
@@ -164,6 +168,26 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         # a drug cut back is the measure of a gain, not its cause: "weaned off oxycodone"
         props["response"] = m(response)
     return props
+
+
+# Two dates that bound a course, close after its name and before another statement opens
+_SPAN_JOIN = re.compile(r"\s*(?:-|\u2013|\u2014|to|through|thru|until|till|and)\s*$", re.I)
+_SPAN_LEAD = re.compile(r"(?:[^.;]|\.(?=\d)){0,40}?$")
+
+
+def _span(tail: str) -> tuple | None:
+    dated = find_dates(tail[:140])
+    if len(dated) < 2:
+        return None
+    (first, a_start, a_end), (last, b_start, _) = dated[:2]
+    joined = _SPAN_JOIN.match(tail, a_end, b_start)
+    if not joined or not _SPAN_LEAD.match(tail[:a_start]) or not first <= last:
+        return None
+    # ("and" joins a span only after "between": "on 3/2/2015 and 4/6/2015" are two days)
+    if joined.group().strip().lower() == "and" and not tail[:a_start].rstrip().lower() \
+            .endswith("between"):
+        return None
+    return first, last
 
 
 # A count granted or asked for, not attended: "6 sessions of acupuncture were authorized on

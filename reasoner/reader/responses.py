@@ -460,8 +460,11 @@ _JOINED = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:x\s*\d+\s*)?(?:,\s*(?:and|or|as we
 # twice a day keep him working") share a response whose verb is said of several.
 _LOOSE = re.compile(r"(?:(?!\b(?:which|that|who|because|was|were|is|are|has|had)\b)[^;.])*?"
                     r"(?:,\s*and|,|\band|\bor|&)\s*(?:the |a |an |his |her |their )?", _I)
+# (and the past of either number that a list's failures are told in: "Physical therapy from
+# 06/02/2015 through 07/28/2015 (12 visits) and a home exercise program did not change his
+# back pain", "... and naproxen failed to help")
 _PLURAL = re.compile(r"^[^;.]*?\b(?:keep|take|provide|give|allow|let|were|are|have|both|"
-                     r"together)\b", _I)
+                     r"together|did\s+not|didn't|failed)\b", _I)
 # A verb said of one ("..., home exercises, and ibuprofen, which provides partial relief")
 _SINGULAR = re.compile(r"^[^;.]*?\b(?:provides|helps|gives|takes|keeps|allows|lets|makes|is|has|"
                        r"was|does|doesn't)\b", _I)
