@@ -443,3 +443,11 @@ def test_a_failure_told_after_two_courses_joined_is_said_of_both(kb):
 def test_an_operation_dated_by_its_label(kb, history):
     fusions = [f for f in _facts(kb, history, "prior") if f.concept == TERM + "LumbarFusion"]
     assert [f.props.get("on_date") for f in fusions] == [dt.date(2018, 6, 29)]
+
+
+def test_drugs_begun_on_the_dates_after_their_directions(kb):
+    history = ("She began tramadol ER 150 mg once a day on 06/22/2017 and naproxen 500 mg "
+               "twice a day on 7/6/17.")
+    starts = {f.concept.removeprefix(TERM): f.props.get("start")
+              for f in _facts(kb, history, "medication")}
+    assert starts == {"Tramadol": dt.date(2017, 6, 22), "Naproxen": dt.date(2017, 7, 6)}

@@ -489,3 +489,14 @@ def test_a_level_is_no_count_of_procedures(kb, history, sessions):
     courses = [f for f in read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
                if f.kind == "prior"]
     assert [c.props.get("sessions") for c in courses] == [sessions]
+
+
+def test_a_drug_request_takes_how_long_from_its_sentence(kb):
+    # (the plan's line names the drug; the sentence asking for it tells how often and how long)
+    text = ("PROGRESS REPORT\n\nDate of visit: 04/11/2017\n\nRight knee osteoarthritis. "
+            "I am requesting Voltaren 1% gel 100 g to apply to the right knee four times a day "
+            "for 4 weeks, and physical therapy 2x4.\n\nPLAN:\n1. Voltaren 1% gel 100g\n"
+            "2. Physical therapy 2x4\n")
+    [gel] = [f for f in read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+             if f.kind == "request" and f.concept == T + "DiclofenacTopical"]
+    assert (gel.props.get("doses_per_day"), gel.props.get("duration_days")) == (4, 28)

@@ -135,7 +135,7 @@ _DONE = gated(r"\b(?:completed|finished|underwent|received|tried|attended|failed
                    # "has also been prescribed", "was also started on"
                    r"has (?:also |since |long |now )?been (?:prescribed|taking|on)|"
                    r"was (?:also |first |originally |initially )?(?:prescribed|started on|given)|"
-                   r"started|has (?:also )?taken|"
+                   r"started|began|begun|has (?:also )?taken|"
                    r"took|"
                    r"(?:prior|previous|past) (?:course|trial)s? of|s/p|status post|stopped|"
                    r"discontinued|d/c'?d|weaned(?: off)?|"
@@ -690,7 +690,8 @@ def _grade(sentence: str, before: int, start: int, end: int, until: int) -> str 
 
 
 # A drug begun on a date told after it: "switched him to pregabalin on 01/20/2015"
-_ON_DATE = re.compile(r"\s*(?:\d+(?:\.\d+)?\s*mg\s*)?(?:on|in)\s+(" + DATE_RE.pattern + ")",
+# (after its dose and directions too: "She began ... naproxen 500 mg twice a day on 7/6/15")
+_ON_DATE = re.compile(r"(?:[^.;,]|\.(?=\d)){0,40}?\b(?:on|in)\s+(" + DATE_RE.pattern + ")",
                       re.I)
 _BEGUN = re.compile(r"\b(?:switched|changed|transitioned|started|began|put|initiated)\b", re.I)
 def _own_clause(before: str) -> str:

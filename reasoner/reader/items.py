@@ -938,8 +938,14 @@ def _mentioned_directions(mention: Mention, lex: Lexicon) -> dict:
     sentence = mention.props["sentence"]
     at = mention.end - mention.props["sentence_start"]
     following = [h.start for h in lex.find(sentence, T("Treatment")) if h.start >= at]
-    said = dose_props(sentence[at:min(following, default=len(sentence))])
-    return {k: v for k, v in said.items() if k in ("dose_mg", "doses_per_day", "frequency_text")}
+    segment = sentence[at:min(following, default=len(sentence))]
+    said = dose_props(segment)
+    # ("Voltaren 1% gel 100 g to apply to the right knee four times a day for 4 weeks": how
+    # long, which a topical's course is judged by)
+    if (days := requested_period(segment)) is not None:
+        said["duration_days"] = days
+    return {k: v for k, v in said.items()
+            if k in ("dose_mg", "doses_per_day", "frequency_text", "duration_days")}
 
 
 def _current_directions(out: Extracted, props: dict) -> None:
