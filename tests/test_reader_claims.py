@@ -130,6 +130,11 @@ def test_a_disability_that_keeps_the_worker_from_getting_to_care():
     assert said("She no longer drives after the knee surgery.") == []
     assert said("She does not drive at night.") == []
     assert said("Her husband drives her to appointments.") == []
+    # the reason told first; a limit on when is no disability
+    assert said("Because of the foot drop she no longer drives, and there is no bus.") == [True]
+    assert said("Due to his sedating medication, he cannot drive.") == [True]
+    assert said("He no longer drives at night because of glare.") == []
+    assert said("Because of glare he no longer drives at night.") == []
 
 
 def test_what_a_sentence_asks_for_is_not_had_though_it_tells_the_past(kb):

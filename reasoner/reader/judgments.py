@@ -46,8 +46,13 @@ _PRESENT: dict[str, list[str]] = {
         r"(?:is|has been) (?:restricted|prohibited) from)\s+(?:drive|driving)\b"
         r"(?!\s+(?:at night|long distances|on (?:the )?freeways?|for work))",
         r"\b(?:does not|doesn't|no longer|has not|hasn't|did not)\s+(?:been\s+)?(?:drive|drives|"
-        r"driven)\b[^.;]{0,40}?\b(?:because|due to|as (?:he|she|they) cannot|since (?:the|his|her) "
+        r"driven)\b(?!\s+(?:at night|long distances|on (?:the )?freeways?|for work))"
+        r"[^.;]{0,40}?\b(?:because|due to|as (?:he|she|they) cannot|since (?:the|his|her) "
         r"(?:surgery|injury|fracture|amputation))\b",
+        # the reason told first: "Because of the foot drop she no longer drives"
+        r"\b(?:because of|due to|owing to|as a result of)\b[^.;]{0,60}?\b(?:no longer|does not|"
+        r"doesn't|cannot|can't|is unable to|is not able to)\s+(?:drive|drives)\b"
+        r"(?!\s+(?:at night|long distances|on (?:the )?freeways?|for work))",
     ],
     "JobToReturnTo": [
         r"\b(?:employer|company|job)\b[^.;]{0,80}?\b(?:position|job|post|duty|duties|work|"
