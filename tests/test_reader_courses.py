@@ -451,3 +451,14 @@ def test_drugs_begun_on_the_dates_after_their_directions(kb):
     starts = {f.concept.removeprefix(TERM): f.props.get("start")
               for f in _facts(kb, history, "medication")}
     assert starts == {"Tramadol": dt.date(2017, 6, 22), "Naproxen": dt.date(2017, 7, 6)}
+
+
+@pytest.mark.parametrize("history,drug", [
+    ("He was discharged home on 07/08/2018 with Norco 5/325 mg, one to two tablets every six "
+     "hours as needed.", "HydrocodoneAcetaminophen"),
+    ("She was discharged on 7/8/2018 with a walker and oxycodone 5 mg every 4 hours as needed.",
+     "Oxycodone"),
+])
+def test_a_drug_taken_since_discharge_starts_that_day(kb, history, drug):
+    [taken] = [f for f in _facts(kb, history, "medication") if f.concept == TERM + drug]
+    assert taken.props.get("start") == dt.date(2018, 7, 8)

@@ -1102,6 +1102,11 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
     ("He walks with a cane outdoors, none in the house.", "Homebound", False),
     ("She has been bedbound since the fall.", "Homebound", True),
     ("He cannot leave the house without his wife's help.", "Homebound", True),
+    # an outing, or outpatient therapy attended, is leaving home (driven by someone or not)
+    ("He went out to a restaurant with his family the previous weekend.", "Homebound", False),
+    ("She goes to church every Sunday.", "Homebound", False),
+    ("He attends therapy twice a week.", "Homebound", False),
+    ("He attends therapy at home twice a week.", None, None),
     ("His wife drives him to appointments.", None, None),
     ("He no longer drives to appointments.", None, None),
     ("If she could drive to the store, the aide would not be needed.", None, None),

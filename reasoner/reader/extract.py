@@ -1232,6 +1232,12 @@ _OPERATED_AFTER_DATE = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),
                                   r"did)\b[^.;]{0,60}$", re.I)
 
 
+# "He was discharged home on 07/08/2020 with Norco 5/325 mg ...": a drug taken since that day
+_SENT_HOME_WITH = re.compile(r"\b(?:discharged|sent)\s+(?:home\s+)?(?:from\s+the\s+hospital\s+)?"
+                             r"on\s+(" + DATE_RE.pattern + r")\s+(?:home\s+)?(?:with|on)\s+"
+                             r"(?:[\w/-]+\s+){0,4}$", re.I)
+
+
 def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
                  requested: list[tuple[int, int]]) -> None:
     """Drugs named with a dose in a sentence that opens no list: current medications. Not in
@@ -1245,9 +1251,12 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
     for n, hit in enumerate(hits):
         tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
         if said[n] is Assertion.PRESENT and _DOSED.match(tail):
+            props = request_items.course_props(tail)
+            if not props.get("start") and (sent := _SENT_HOME_WITH.search(
+                    sentence, 0, hit.start)):
+                props["start"] = parse_date(sent.group(1))  # taken since discharge
             out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
-                                     sentence[hit.start:hit.end],
-                                     {**request_items.course_props(tail), "on_date": None}))
+                                     sentence[hit.start:hit.end], {**props, "on_date": None}))
 
 
 def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:

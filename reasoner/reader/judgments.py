@@ -213,6 +213,13 @@ _ABSENT: dict[str, list[str]] = {
         r"\bwalks?\s+(?:\w+\s+){0,4}?(?:outdoors|outside|around the block|in the "
         r"neighbou?rhood|(?:\w+\s+)?miles?\b)",
         r"\b(?:takes|took|rides|uses)\s+(?:the\s+)?(?:bus|public transport\w*|train|subway)\b",
+        # an outing: "went out to a restaurant with his family", "goes to church", "attends
+        # outpatient therapy twice a week" (someone driving does not keep him home)
+        r"\b(?:goes|went|go|gone|been)\s+(?:out\s+)?(?:to|for)\s+(?:a\s+|the\s+|his\s+|her\s+)?"
+        r"(?:restaurants?|church|movies?|dinner|lunch|family (?:gatherings?|events?)|"
+        r"(?:his|her) (?:daughter|son)'s)\b",
+        r"\battends?\s+(?:outpatient\s+)?(?:physical\s+)?therapy\b(?![^.;,]{0,30}\b(?:at home|in "
+        r"(?:his|her|the) home|home[- ]based|in-home)\b)",
     ],
     "UnableToSelfTransport": [
         *_DRIVES_ON_OWN,
@@ -288,7 +295,8 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|s
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
                    r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
                    r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"
-                   r"rising|transport|\bcar\b|\bride\b|licen[cs]e|vehicle")
+                   r"rising|transport|\bcar\b|\bride\b|licen[cs]e|vehicle|restaurant|church|movie|"
+                   r"dinner|lunch|attends?")
 # Concepts whose absence is told by what the worker does ("drives to appointments", "independent
 # in self-care"): a denial or someone else doing it takes the telling back ("no longer drives",
 # "his wife drives to the store").
