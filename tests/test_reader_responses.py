@@ -104,6 +104,16 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("the therapist recorded that she could work a full schedule again with rest breaks",
      "FunctionalImprovement"),
     ("if she could walk farther she would return to work", None),
+    # help given by someone, and a walk limited, are no gains; a drug that only lets him rest
+    # has given none
+    ("he needs his wife's help to bathe and dress, walks for 5 minutes at a time and has not "
+     "worked since 2019", None),
+    ("she manages with help from her son", None),
+    ("she walks only a block before resting", None),
+    ("he said that oxycodone 'just lets me lie down'", "NoImprovement"),
+    ("the Norco only allows her to sit through dinner", "NoImprovement"),
+    ("the medication is a big help", "SubjectiveImprovement"),
+    ("with Norco she walks for 30 minutes", "FunctionalImprovement"),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

@@ -124,8 +124,11 @@ _ACTIVITY = [
     r"requires)|weaned (?:off|from)|graduated from)\s+(?:the |her |his |their |a |an )?"
     r"(?:front-wheeled |rolling |\w+ )?(?:walker|cane|crutch(?:es)?|wheelchair|sling|brace|"
     r"boot)\b|\bstep over step\b|\breciprocal(?:ly)? (?:gait )?on (?:the )?stairs\b",
-    r"(?<!minute )(?<!-minute )\bwalk(?:s|ed)? (?:the )?(?:\d+ (?:blocks?|miles?|minutes?|hours?|"
-    r"hrs?|min)|for|one|two|three|a mile|a block|around|up to|(?:his|her|the) dog)",
+    # (not a limit: "walks for 5 minutes at a time", "walks only a block before resting")
+    r"(?<!minute )(?<!-minute )(?<!only )(?<!can only )\bwalk(?:s|ed)? (?:the )?(?:\d+ (?:blocks?|"
+    r"miles?|minutes?|hours?|hrs?|min)|for|one|two|three|a mile|a block|around|up to|(?:his|her|"
+    r"the) dog)(?![^.;]{0,30}\b(?:at a time|before (?:he|she|they) (?:has|have|needs?|must)|"
+    r"before (?:resting|stopping|sitting))\b)",
     # a clause that opens with the activity done again: "; walks the dog 20 minutes again"
     rf"(?:^|;)\W*{_ADL}\b[^.;]{{0,60}}?\bagain\b",
     r"\b(?:completes?|completed|finish(?:es|ed)?|works?|worked) (?:his |her |their |full )?"
@@ -157,7 +160,9 @@ _ACTIVITY = [
 ]
 _SUBJECTIVE = [
     r"\b(?:relief|relieved|relieves|relieving|benefit|benefits|benefited|benefitted|"
-    r"help(?:s|ed|ful|ing)?|improve[sd]?|improving|improvement|better|effective|"
+    # (not help given by someone: "needs his wife's help to bathe", "with help from her son")
+    r"help(?:s|ed|ful|ing)|(?<!'s )(?<!\u2019s )(?<!needs )(?<!need )(?<!needed )(?<!requires )"
+    r"(?<!required )(?<!with )(?<!for )help\b|improve[sd]?|improving|improvement|better|effective|"
     r"(?<!weight )gains?|looser|tolerable)\b|\bloosen(?:s|ed)? (?:\w+ )?up\b",
     r"\b(?:tak(?:es?|en|ing)|took) (?:some of )?the (?:edge|sting) (?:off|out)|"
     r"\b(?:by|perhaps|maybe|about|roughly|approximately|nearly|almost) \d{1,3}\s*(?:%|percent)"
@@ -174,6 +179,9 @@ _SUBJECTIVE = [
 ]
 # No gain, said outright ("failed", "did nothing", "with little effect") or as a gain negated.
 _NONE = [
+    # a drug that only lets the worker rest: "oxycodone 'just lets me lie down'"
+    r"\b(?:just|only|merely)\s+(?:lets|let|allows|allowed|helps|helped)\s+(?:me|him|her|them)\s+"
+    r"(?:to\s+)?(?:lie|lay|rest|sit|sleep|stay in bed|get through the day)\b",
     r"\b(?:failed|ineffective|unhelpful|unchanged|plateau(?:ed|s)?|no better|"
     r"did nothing|does nothing|do nothing|(?:did|does|do|adds?|added) little\b|"
     r"(?:little|minimal|no) (?:effect|help|response)|not (?:helpful|effective)|"
