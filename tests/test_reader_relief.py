@@ -222,3 +222,10 @@ def test_a_one_day_procedure_is_dated_by_the_date_after_it(kb, sentence, day):
     facts = read_case(read_letter(text.encode(), SEED.name, kb.terms).graph.facts)
     done = [c for c in facts.courses if c.source_text and c.source_text in sentence]
     assert [c.on_date for c in done] == [dt.date(*day) if day else None]
+
+
+def test_relief_of_a_block_made_with_a_drug_is_the_blocks(kb):
+    courses = _courses(kb, "Bilateral L4-5 and L5-S1 medial branch blocks with lidocaine on "
+                           "10/14/2014 gave 80% relief of his back pain for six hours.")
+    blocks = [c for k, c in courses.items() if "MedialBranchBlock" in k]
+    assert [b.relief_percent for b in blocks] == [80]

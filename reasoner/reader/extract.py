@@ -2014,7 +2014,7 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     if not said:
         return
     here = [f for f in out.facts if f.kind in ("prior", "medication")
-            and at <= f.start < at + len(sentence)]
+            and at <= f.start < at + len(sentence) and not _injected_with(lex, f, sentence, at)]
     hits = _treatments(lex, sentence)
     for r in said:
         concept = _named_before(sentence, at, r, here, hits)
@@ -2055,6 +2055,14 @@ def _nearest_before(courses: list[Mention], start: int) -> list[Mention]:
     `start` follows ("one on 10/22/2019 gave six weeks; a second on 2/4/2020 two weeks")."""
     before = [f for f in courses if f.start < start]
     return before[-1:] if len(courses) > 1 and before else courses
+
+
+def _injected_with(lex: Lexicon, fact: Mention, sentence: str, at: int) -> bool:
+    """A drug a block or injection was made with ("medial branch blocks with lidocaine ... gave
+    80% relief"): the relief is the block's."""
+    start = fact.start - at
+    return bool(fact.concept and lex.terms.is_a(fact.concept, T("Drug")) and
+                _INJECTED_WITH.search(sentence[max(0, start - 80):start]))
 
 
 _REACH = 400  # how far back a statement of relief looks for what it is said of
