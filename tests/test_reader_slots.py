@@ -1813,3 +1813,16 @@ def test_a_record_logs_entry_is_dated_by_its_opening_date(kb):
                        "03/06/2023 Urine drug test consistent with hydrocodone.")
     [screen] = _of(facts, "assessment", "UrineDrugScreen")
     assert str(screen.props["on_date"]) == "2023-03-06"
+
+
+@pytest.mark.parametrize("text", [
+    "A urine drug screen collected on 05/03/2014 was negative for hydrocodone; a repeat screen "
+    "on 08/09/2014 was consistent with the prescribed hydrocodone.",
+    "UDS 05/03/2014 inconsistent (no hydrocodone). Another drug screen on 08/09/2014 was "
+    "consistent.",
+])
+def test_a_screen_named_again_by_its_order_is_a_screen_of_its_own(kb, text):
+    screens = sorted((f.props["on_date"].isoformat(), f.props["assessment_result"])
+                     for f in _of(_facts(kb, text, plan="1. Lumbar MRI."), "assessment",
+                                  "UrineDrugScreen"))
+    assert screens[-1] == ("2014-08-09", MTUS + "Consistent")

@@ -1645,6 +1645,7 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             if not any(s <= at + h.start < e for s, e in requested)
             # a schedule is a plan, not a result: "UDS at each visit q3 mos"
             and not _SCHEDULED.match(sentence, h.end)]
+    hits += _screens_again(lex, sentence, hits)
     if not any(h.term == _TAPER for h in hits) and (steps := _TAPER_STEPS.search(sentence)):
         # a taper told by its steps: "set out a taper: morphine ER 15 mg twice a day from
         # January, 15 mg once a day from March, then off by May"
@@ -1757,6 +1758,26 @@ def _dates_listed(sentence: str, end: int) -> list[dt.date]:
 _DATE_JOIN = re.compile(r"[\s,;]*(?:and|&)?[\s,]*")
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
 _TAPER = T("OpioidTaperPlan")
+# A screen named again by its order after a screen: "A urine drug screen collected on 05/03/2021
+# was negative for hydrocodone ...; a repeat screen on 08/09/2021 was consistent ..."
+_AGAIN_SCREEN = re.compile(r"\b(?:a|the|another)\s+(?:(?:repeat|second|third|follow-up|"
+                           r"subsequent|later|next|new|confirmatory)\s+)(?:urine\s+)?"
+                           r"(?:(?:drug|tox\w*)\s+)?(?:screen|test|UDS|UDT)s?\b|"
+                           r"\banother\s+(?:urine\s+)?(?:(?:drug|tox\w*)\s+)?(?:screen|test)\b",
+                           re.I)
+
+
+def _screens_again(lex: Lexicon, sentence: str, hits: list[Match]) -> list[Match]:
+    """The screens a sentence names again by their order, of the kind named before them."""
+    out = []
+    for again in _AGAIN_SCREEN.finditer(sentence):
+        if any(h.start <= again.start() < h.end for h in hits):
+            continue  # (named in full: "a repeat urine drug screen" is a hit of its own)
+        before = [h for h in hits if h.end <= again.start()
+                  and lex.terms.is_a(h.term, T("UrineDrugScreen"))]
+        if before:
+            out.append(Match(before[-1].term, again.start(), again.end()))
+    return out
 _TAPER_STEPS = re.compile(r"\b(tapers?|tapering|wean(?:ing)?)\b[^.]{0,60}?\d+(?:\.\d+)?\s*mg\b"
                           r"[^.]{0,80}?\b(?:then|from|by|until|to|each|every)\b[^.]{0,60}?"
                           r"(?:\d+(?:\.\d+)?\s*mg|\boff\b|discontinu\w*|stop\w*)", re.I)
