@@ -1826,3 +1826,16 @@ def test_a_screen_named_again_by_its_order_is_a_screen_of_its_own(kb, text):
                      for f in _of(_facts(kb, text, plan="1. Lumbar MRI."), "assessment",
                                   "UrineDrugScreen"))
     assert screens[-1] == ("2014-08-09", MTUS + "Consistent")
+
+
+@pytest.mark.parametrize("text,day", [
+    ("On 12/09/2014 he reported catching of the right knee; examination showed a positive "
+     "McMurray test, and he was assigned to modified duty.", "2014-12-09"),
+    ("At the 01/10/2015 visit he denied any locking; the McMurray test was positive.",
+     "2015-01-10"),
+])
+def test_a_visit_dated_in_its_sentence_dates_its_findings(kb, text, day):
+    # ("modified duty" and "he denied" are the worker's, not a review's: the date holds)
+    [sign] = _of(_facts(kb, f"Knee follow-up. {text}", plan="1. Knee MRI."), "finding",
+                 "McMurrayPositive")
+    assert sign.props["on_date"].isoformat() == day

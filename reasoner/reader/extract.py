@@ -61,8 +61,11 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
 _DIGIT = re.compile(r"\d")
 # "On 04-14-2015, Utilization Review non-certified ...": the date of a review, not of a report
 # (a sentence that names a report's date keeps it: "Progress report dated ...: modified duty").
-_REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|denied|modified|"
-                     r"application)\b", re.I)
+# (not the worker's denial, "he denied any locking", nor his work, "modified duty")
+_REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|"
+                     r"(?<!he )(?<!she )(?<!they )(?<!patient )(?<!worker )denied(?! any\b)|"
+                     r"modified(?! (?:duty|work|activit\w*|hours|schedule|position|job|"
+                     r"restrictions)\b)|application)\b", re.I)
 # "a 38-year-old woman", "56 y/o M roofer", "51 yo M;", "Age: 36 Sex: M", "58 y/o F"
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?[- ]old|y/?o\b|yo\b|yrs?[- ]old|y\.o\.)|"
                   r"\bAge\s*:?\s*(\d{1,2})\b", re.I)
