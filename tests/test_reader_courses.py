@@ -462,3 +462,12 @@ def test_drugs_begun_on_the_dates_after_their_directions(kb):
 def test_a_drug_taken_since_discharge_starts_that_day(kb, history, drug):
     [taken] = [f for f in _facts(kb, history, "medication") if f.concept == TERM + drug]
     assert taken.props.get("start") == dt.date(2018, 7, 8)
+
+
+def test_a_drug_taken_again_is_taken_since_and_as_restarted(kb):
+    history = ("Gabapentin 300 mg three times a day was started on 05/20/2017 and stopped on "
+               "6/17/2017 because of dizziness. Gabapentin, which was previously stopped for "
+               "dizziness, was restarted on 01/12/2018 at a lower dose of 100 mg three times a "
+               "day.")
+    [drug] = [f for f in _facts(kb, history, "medication") if f.concept == TERM + "Gabapentin"]
+    assert (drug.props.get("start"), drug.props.get("dose_mg")) == (dt.date(2018, 1, 12), 100)

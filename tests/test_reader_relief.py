@@ -69,6 +69,9 @@ from reasoner.vocab import TERM
     ('at the visit he said it helped "maybe two weeks" and then the pain came back', None, 2),
     ('Injection #2, same site: relief "about five weeks."', None, 5),
     ("the shot relieved about three weeks", None, 3),
+    # the pain said to be a share less
+    ("she reported that her arm pain was about 40% less on gabapentin", 40, None),
+    ("the burning is 50 percent better", 50, None),
 ])
 def test_relief_is_read(text, percent, weeks):
     found = reliefs(text)

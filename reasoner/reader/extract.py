@@ -763,6 +763,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         elif not props.get("start") and (on := _ON_DATE.match(tail)) and _BEGUN.search(
                 sentence[:cue + hit.start]) and lex.terms.is_a(hit.term, T("Drug")):
             props["start"] = parse_date(on.group(1))  # "We switched him to pregabalin on ..."
+        elif lex.terms.is_a(hit.term, T("Drug")) and (taken := _RESTARTED_ON.search(tail)):
+            props["start"] = parse_date(taken.group(1))  # the current course's start
+            props["restarted"] = True
         elif not props.get("start") and _STARTED_AFTER.match(tail) and \
                 lex.terms.is_a(hit.term, T("Drug")) and \
                 (dated := find_dates(_own_clause(sentence[:cue + hit.start]))):
@@ -887,8 +890,17 @@ def _stopped(clause: str, hits: list[Match], n: int) -> bool:
     # (what opens the list governs all of it: "Tried heel cups, a stretching program and
     # ibuprofen")
     opener = clause[:hits[0].start].split(";")[-1]
+    if _RESTARTED.search(tail.split(";")[0]):
+        return False  # "Gabapentin, which was previously stopped ..., was restarted on ..."
     return bool(_STOPPED.search(opener) or _STOPPED.search(lead)
                 or _STOPPED.search(tail.split(";")[0]))
+
+
+# A drug taken again after a stop: it is taken now, since the day it was taken again
+_RESTARTED = re.compile(r"\b(?:re-?started|resumed|reinstated|re-?initiated|re-?introduced)\b",
+                        re.I)
+_RESTARTED_ON = re.compile(r"\b(?:re-?started|resumed|reinstated|re-?initiated|re-?introduced)"
+                           r"\s+(?:on|in)\s+(" + DATE_RE.pattern + r")", re.I)
 
 
 def _restated(lex: Lexicon, clause: str, before: Match, hit: Match,
@@ -2645,8 +2657,22 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
             first[fact.concept] = fact
             kept.append(fact)
         else:
+            if _started_later(fact, seen):
+                # taken again since a later day ("restarted on 01/12/2015 at a lower dose of
+                # 100 mg"): the course now taken is that one, at that dose
+                for key in ("start", "dose_mg", "doses_per_day", "frequency"):
+                    if fact.props.get(key) is not None:
+                        seen.props[key] = fact.props[key]
             _fill_in(seen, fact.props)
     out.facts[:] = [f for f in kept if not _said_of_its_drugs(f, first, lex)]
+
+
+def _started_later(fact: Mention, seen: Mention) -> bool:
+    """Whether `fact` tells the drug taken again from a day after `seen` started (not a second
+    form of it: "OxyContin 30 mg ... since 01/2019; oxycodone IR 10 mg ..., started 05/11/2020")."""
+    later, earlier = fact.props.get("start"), seen.props.get("start")
+    return bool(fact.props.get("restarted")) and isinstance(later, dt.date) and \
+        isinstance(earlier, dt.date) and later > earlier
 
 
 def _said_of_its_drugs(fact: Mention, drugs: dict[str | None, Mention], lex: Lexicon) -> bool:

@@ -62,6 +62,10 @@ _PERCENTS = [
                r"lessened)|(?:took|taken|takes|taking)\s+away|relieved|eliminated|removed)\s+"
                + _ABOUT + _PCT + r"(?!\s*(?:of\s+(?:the\s+|his\s+|her\s+)?(?:time|days?|"
                r"function\w*|activit\w*)))", _I),
+    # "her arm pain was about 40% less on gabapentin", "the burning is 50 percent better"
+    re.compile(r"\b(?:pain|burning|numbness|tingling|aching|symptoms|it)\s+(?:is|was|are|were|"
+               r"has been|had been|felt|feels)\s+(?:now\s+)?" + _ABOUT + _PCT
+               + r"\s+(?:less|lower|better|improved|reduced)\b", _I),
     # "relief: 60%", "Relief - 70%" (a form's field)
     re.compile(r"\b(?:pain\s+)?relief\s*[:=-]\s*" + _ABOUT + _PCT, _I),
     # "takes about 30% off the leg pain", "takes the burning down 'maybe 40%'", "knocks it
