@@ -194,6 +194,9 @@ CASES = [
      ["radiculopathy"], [P]),
     ("The criteria are met; she has a positive straight leg raise.",
      ["positive straight leg raise"], [P]),
+    # a flare said to be over
+    ("The January flare has settled; he is back to his usual baseline.", ["flare"], [A]),
+    ("The spasm has cleared.", ["spasm"], [A]),
     # a condition said not to be diagnosed, after its name
     ("Osteoarthritis has not been diagnosed.", ["Osteoarthritis"], [A]),
     ("and osteoarthritis is not among the treating diagnoses.", ["osteoarthritis"], [A]),

@@ -1839,3 +1839,16 @@ def test_a_visit_dated_in_its_sentence_dates_its_findings(kb, text, day):
     [sign] = _of(_facts(kb, f"Knee follow-up. {text}", plan="1. Knee MRI."), "finding",
                  "McMurrayPositive")
     assert sign.props["on_date"].isoformat() == day
+
+
+def test_a_note_copied_forward_is_of_the_day_it_was_copied_from(kb):
+    # (its parts are of that day, and an "UPDATE" of this one; not discounted as stale)
+    text = ("HISTORY OF PRESENT ILLNESS [copied forward from 01/14/2015] Acute flare of the back "
+            "pain with muscle spasm. UPDATE 03/04/2015: The flare has settled.\nPHYSICAL EXAM "
+            "[copied forward from 01/14/2015] Palpable paraspinal muscle spasm.")
+    facts = _facts(kb, text, plan="1. Cyclobenzaprine 7.5 mg #30.")
+    flares = sorted((f.props["on_date"].isoformat(), f.props["present"])
+                    for f in _of(facts, "finding", "AcuteExacerbation"))
+    assert flares == [("2015-01-14", True), ("2015-03-04", False)]
+    assert {f.props["on_date"].isoformat() for f in _of(facts, "finding", "MuscleSpasm")} == \
+        {"2015-01-14"}

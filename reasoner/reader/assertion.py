@@ -206,7 +206,8 @@ def _rules() -> list[Any]:
         # "radiating pain went away after surgery"
         rule("is gone", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["is", "are", "was", "were", "has", "have", "had"]}},
-            {"LOWER": {"IN": ["gone", "disappeared", "subsided", "abated"]}}], max_scope=6),
+            {"LOWER": {"IN": ["gone", "disappeared", "subsided", "abated", "settled",
+                              "cleared", "remitted", "calmed"]}}], max_scope=6),
         rule("went away", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["went", "gone", "goes"]}}, {"LOWER": "away"}], max_scope=6),
         # ... but a word of these that names the quality of the noun after it is no verdict

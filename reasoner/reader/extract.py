@@ -38,6 +38,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)
                        r"(?<!\b[A-Z]\.)[\"']?\s+(?=[A-Z\"(])")
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
                           r"consultation|encounter|RFA|request for authori[sz]ation|\bPR(?:-?2)?|"
+                          # a note's parts told of their own day: "[copied forward from
+                          # 01/14/2025]", "UPDATE 04/08/2025:", "Addendum 3/2/2016:"
+                          r"(?:copied|carried) forward|\bupdate[sd]?|\baddendum|"
                           r"\bDOS|date of service)(?:\s+(?:dated|of|on|from))?\s*:?\s+("
                           + DATE_RE.pattern + r")|^\s*(?:On|At the|In the)\s+(" + DATE_RE.pattern
                           # a visit headed by its date: "01/12/2016 (pain management):"
@@ -240,6 +243,13 @@ class Extracted:
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
 
 
+def _last(found: Iterable[re.Match]) -> re.Match | None:
+    last = None
+    for last in found:  # noqa: B007 (the last one is what is wanted)
+        pass
+    return last
+
+
 def _read_blocks(letter: Letter):
     """(offset of the block, its text, offset in it, sentence, heading) of every statement of
     the case summary, then of the record facts listed under the items."""
@@ -260,7 +270,9 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     plan_line_end = -1  # where a SOAP note's "P:" line ends
     for base, text, s_start, sentence, heading in _read_blocks(letter):
         at = base + s_start
-        found = _REPORT_DATE.search(sentence) if _DIGIT.search(sentence) else None
+        # (the last date told of a report or part of one holds for what follows: "MEDICATIONS
+        # [list updated 04/08/2025] ... PHYSICAL EXAM [copied forward from 01/14/2025] Gait")
+        found = _last(_REPORT_DATE.finditer(sentence)) if _DIGIT.search(sentence) else None
         if found and (found.group(1) or found.group(4) or found.group(5)
                       or not _REVIEW.search(sentence)) and \
                 (day := parse_date(next(g for g in found.groups() if g))):
@@ -1710,8 +1722,11 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     _side_effects(out, lex, sentence, at, day)
 
 
-_STALE = re.compile(r"\b(?:copied|carried|cut and pasted|pasted|cloned) forward\b|\b(?:is|are|was|"
-                    r"were) (?:outdated|out of date|no longer (?:accurate|current|true|valid))\b",
+# (not a part told as copied from a given day: "[copied forward from 01/14/2025]" is of that day)
+_STALE = re.compile(r"\b(?:copied|carried|cut and pasted|pasted|cloned) forward\b(?!\s+from\s+"
+                    r"(?:the\s+)?(?:" + DATE_RE.pattern + r"|\w+\s+(?:visit|note|report)))|"
+                    r"\b(?:is|are|was|were) (?:outdated|out of date|no longer (?:accurate|"
+                    r"current|true|valid))\b",
                     re.I)
 
 
