@@ -194,6 +194,13 @@ CASES = [
      ["radiculopathy"], [P]),
     ("The criteria are met; she has a positive straight leg raise.",
      ["positive straight leg raise"], [P]),
+    # an empty box before a label of several words: the option not ticked
+    ("[X] Right 1st dorsal compartment corticosteroid injection 10/14/2025 [ ] Right ring "
+     "finger A1 pulley injection - offered 10/14/2025; patient declined both times",
+     ["corticosteroid injection", "A1 pulley injection"], [P, A]),
+    ("Radiating pain: [X] yes [ ] no Numbness: [X] yes [ ] no", ["Numbness"], [P]),
+    ("Prior treatment: [X] PT [ ] Injection [ ] Surgery PT notes: grip improved",
+     ["PT", "Injection", "Surgery", "PT notes"], [P, A, A, P]),
     # a flare said to be over
     ("The January flare has settled; he is back to his usual baseline.", ["flare"], [A]),
     ("The spasm has cleared.", ["spasm"], [A]),

@@ -898,6 +898,29 @@ _TICKED_NO = re.compile(r"\[[xX\u2713\u2714]\][ \t]*(?:no|denies|negative for|wi
 _YES_OPTION = re.compile(r"\[[ _xX\u2713\u2714]?\][ \t]*(?:yes|y)[ \t]*$", re.I)
 
 
+# An empty box before a label of several words that holds the mention: the option not ticked
+# ("Treatment to date: [X] Right 1st dorsal compartment injection ... [ ] Right ring finger A1
+# pulley injection - offered, declined"), not an option of a row ("[ ] R [X] L", "[X] yes [ ] no")
+_ANY_BOX = re.compile(r"\[([ _xX\u2713\u2714]?)\]")
+_OPTION_AFTER = re.compile(r"[ \t]*(?:\S+[ \t]*)?(?:\[|$)")
+
+
+def _unticked_label(sentence: str, start: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """(Another mention between the box and this one is the option's: "[ ] Surgery PT notes:
+    grip improved" leaves the notes' PT alone.)"""
+    if "[" not in sentence:
+        return False
+    boxes = list(_ANY_BOX.finditer(sentence, max(0, start - 100), start))
+    if not boxes or boxes[-1].group(1).strip(" _"):
+        return False
+    box = boxes[-1]
+    if any(box.end() <= other < start for other, _ in spans):
+        return False
+    label_end = _ANY_BOX.search(sentence, start)
+    label = sentence[box.end():label_end.start() if label_end else len(sentence)]
+    return not _OPTION_AFTER.match(label) and not re.search(r"[:;]", sentence[box.end():start])
+
+
 def _ticked_no_before(sentence: str, start: int) -> bool:
     if "[" not in sentence:
         return False
@@ -973,6 +996,9 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
     for key in spans:
         if (boxed := ticked(sentence, key[1])) is not None:
             out.append(boxed)  # a form's row: its ticked boxes answer, whatever the words
+            continue
+        if _unticked_label(sentence, key[0], spans):
+            out.append(Assertion.ABSENT)  # "[ ] Right ring finger A1 pulley injection - offered"
             continue
         if _ticked_no_before(sentence, key[0]):
             out.append(Assertion.ABSENT)  # "[X] No bowel/bladder changes": the box says no
