@@ -164,7 +164,9 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # read by 9956638 (707 documents): heldout-jj (11 IMR letters quoting guidelines and UR
 # reviewers) 31 of 36 items, 2 negated read present; heldout-kk (12 PR-2 reports on forms)
 # 20 of 39; heldout-ll (10 IMR letters of 5-8 items) 59 of 69; heldout-mm (10 IMR letters whose
-# facts change over years) 25 of 31. No floor moved.
+# facts change over years) 25 of 31. No floor moved. Then heldout-nn (12 IMR letters, a general
+# sample) and heldout-oo (10 documents thick with negation, hedging and hearsay), first read by
+# 9bf2510 (729 documents): 33 of 37 and 28 of 32 items, none negated read present.
 FLOORS = {
     "assessment": (0.76, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -192,7 +194,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 707
+    assert len(gold_documents([CORPUS])) >= 729
 
 
 def test_no_document_is_lost(report):
