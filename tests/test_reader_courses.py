@@ -471,3 +471,15 @@ def test_a_drug_taken_again_is_taken_since_and_as_restarted(kb):
                "day.")
     [drug] = [f for f in _facts(kb, history, "medication") if f.concept == TERM + "Gabapentin"]
     assert (drug.props.get("start"), drug.props.get("dose_mg")) == (dt.date(2018, 1, 12), 100)
+
+
+@pytest.mark.parametrize("history,kept", [
+    ("The diagnoses include lumbar sprain/strain and a history of right sciatica, resolved.",
+     False),
+    ("The diagnoses include lumbar sprain/strain and right sciatica, now resolved, and "
+     "myofascial pain.", False),
+    ("The diagnoses include lumbar sprain/strain and right sciatica, improving slowly.", True),
+])
+def test_a_diagnosis_said_resolved_after_a_comma_is_not_current(kb, history, kept):
+    found = {f.concept.removeprefix(TERM) for f in _facts(kb, history, "diagnosis")}
+    assert ("Sciatica" in found) is kept

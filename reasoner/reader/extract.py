@@ -158,10 +158,18 @@ _TO_RULE_OUT = re.compile(r"\b(?:rule[- ]?out|r/o|to exclude)\b", re.I)
 
 
 def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """The list item (between commas, semicolons or 'and') around sentence[start:end]."""
+    """The list item (between commas, semicolons or 'and') around sentence[start:end], with
+    the status said of it after a comma ("a history of right sciatica, resolved")."""
     before = [m.end() for m in _ITEM_END.finditer(sentence, 0, start)]
     after = _ITEM_END.search(sentence, end)
+    if after and (status := _ITEM_STATUS.match(sentence, after.start())):
+        after = _ITEM_END.search(sentence, status.end())
     return (before[-1] if before else 0, after.start() if after else len(sentence))
+
+
+_ITEM_STATUS = re.compile(r",\s*(?:now\s+)?(?:resolved|healed|in remission|ruled out|remote|"
+                          r"inactive|quiescent|improved|no longer present)\b"
+                          r"(?=\s*(?:[,;.)]|$|and\b))", re.I)
 _SIDE = re.compile(r"\b(left|right|bilateral|bilaterally)\b", re.I)
 # What introduces a study's result: "showed", "revealed", "were read as", "was normal",
 # "confirming", or a colon ("MRI L-spine 9/2012: ...").
