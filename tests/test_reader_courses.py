@@ -479,6 +479,7 @@ def test_a_drug_taken_again_is_taken_since_and_as_restarted(kb):
     ("The diagnoses include lumbar sprain/strain and right sciatica, now resolved, and "
      "myofascial pain.", False),
     ("The diagnoses include lumbar sprain/strain and right sciatica, improving slowly.", True),
+    ("The diagnoses include lumbar sprain/strain and right sciatica, improved.", True),
 ])
 def test_a_diagnosis_said_resolved_after_a_comma_is_not_current(kb, history, kept):
     found = {f.concept.removeprefix(TERM) for f in _facts(kb, history, "diagnosis")}

@@ -168,7 +168,7 @@ def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 _ITEM_STATUS = re.compile(r",\s*(?:now\s+)?(?:resolved|healed|in remission|ruled out|remote|"
-                          r"inactive|quiescent|improved|no longer present)\b"
+                          r"inactive|quiescent|no longer present)\b"
                           r"(?=\s*(?:[,;.)]|$|and\b))", re.I)
 _SIDE = re.compile(r"\b(left|right|bilateral|bilaterally)\b", re.I)
 # What introduces a study's result: "showed", "revealed", "were read as", "was normal",
