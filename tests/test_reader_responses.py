@@ -114,6 +114,12 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("the Norco only allows her to sit through dinner", "NoImprovement"),
     ("the medication is a big help", "SubjectiveImprovement"),
     ("with Norco she walks for 30 minutes", "FunctionalImprovement"),
+    # no change said plainly
+    ("after which the acupuncturist recorded that his pain was about the same", "NoImprovement"),
+    ("at discharge her right grip strength remained 8 pounds", "NoImprovement"),
+    ("she still could not fasten buttons", "NoImprovement"),
+    ("and he had not reduced his medication", "NoImprovement"),
+    ("his grip improved from 40 to 62 lb", "FunctionalImprovement"),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

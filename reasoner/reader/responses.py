@@ -179,6 +179,18 @@ _SUBJECTIVE = [
 ]
 # No gain, said outright ("failed", "did nothing", "with little effect") or as a gain negated.
 _NONE = [
+    # no change said plainly: "his pain was about the same", "grip strength remained 8
+    # pounds", "she still could not fasten buttons", "he had not reduced his medication"
+    r"\b(?:pain|symptoms?|function\w*|it|things)\s+(?:was|is|were|are|remained|remains|stayed|"
+    r"stays|felt|feels)\s+(?:about\s+|roughly\s+|essentially\s+|basically\s+|largely\s+|much\s+)?"
+    r"the same\b",
+    r"\b(?:remained|remains|stayed|unchanged at)\s+(?:at\s+)?\d",
+    # (the cue starts after "still": a plan's "could" is looked for in its first words)
+    r"(?<=\bstill )(?:could\s*n[o']t|cannot|can't|couldn't|(?:is|was)\s+unable\s+to|"
+    r"unable\s+to)\b",
+    r"\b(?:had|has|have|did)\s*n[o']t\s+(?:been\s+able\s+to\s+)?(?:reduce[d]?|cut|decrease[d]?|"
+    r"lower(?:ed)?)\s+(?:his\s+|her\s+|their\s+|the\s+)?(?:use\s+of\s+)?(?:pain\s+)?(?:medications?|"
+    r"meds|pills|opioids?)\b",
     # a drug that only lets the worker rest: "oxycodone 'just lets me lie down'"
     r"\b(?:just|only|merely)\s+(?:lets|let|allows|allowed|helps|helped)\s+(?:me|him|her|them)\s+"
     r"(?:to\s+)?(?:lie|lay|rest|sit|sleep|stay in bed|get through the day)\b",
