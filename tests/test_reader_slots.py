@@ -1107,6 +1107,16 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
     ("She goes to church every Sunday.", "Homebound", False),
     ("He attends therapy twice a week.", "Homebound", False),
     ("He attends therapy at home twice a week.", None, None),
+    # a knee said to lock or give way (not a brace locked at an angle)
+    ("He mentioned that the knee had locked twice that month.", "MechanicalKneeSymptoms", True),
+    ("The knee gives way on stairs.", "MechanicalKneeSymptoms", True),
+    ("The hinged brace was locked at 0-90 degrees.", None, None),
+    # trigger points need a twitch response and referred pain together: either denied denies
+    ("Tenderness without a taut band, twitch response or referred pain.",
+     "TriggerPointsTwitchReferred", False),
+    ("A taut band was noted; no twitch response was elicited.", "TriggerPointsTwitchReferred",
+     False),
+    ("Trigger points with a twitch response and referred pain.", None, None),
     ("His wife drives him to appointments.", None, None),
     ("He no longer drives to appointments.", None, None),
     ("If she could drive to the store, the aide would not be needed.", None, None),

@@ -37,6 +37,13 @@ _DRIVES_ON_OWN = [
     r"independently)\b",
 ]
 _PRESENT: dict[str, list[str]] = {
+    # a knee said to lock, catch or give way: "the knee had locked twice that month", "it gives
+    # way on stairs" (not a brace "locked at 0-90 degrees")
+    "MechanicalKneeSymptoms": [
+        r"\b(?:knee|it)\s+(?:has\s+|had\s+|have\s+|has\s+been\s+|keeps\s+)?(?:locked|locking|locks|"
+        r"gave\s+way|gives\s+way|giving\s+way|buckled|buckles|buckling|catches|catching)\b"
+        r"(?!\s+(?:at|in)\s+\d)",
+    ],
     # a disability that keeps the worker from getting to care on their own: "cannot drive",
     # "does not drive since 07/2024 because the left leg cannot work the pedals" (not driving
     # with no reason given, or having no ride, is not yet a disability: reviewers ask why a bus
@@ -176,6 +183,15 @@ _PRESENT: dict[str, list[str]] = {
     ],
 }
 _ABSENT: dict[str, list[str]] = {
+    # trigger points need a twitch response and referred pain together: either one denied
+    # denies them ("without a taut band, twitch response or referred pain", "no twitch response
+    # was elicited"); either one alone said present does not make them
+    "TriggerPointsTwitchReferred": [
+        r"\b(?:no|without|absent|negative for|not)\s+(?:a\s+|any\s+)?(?:(?:taut\s+bands?|local)\s*"
+        r"(?:,|or|and)?\s*)?(?:twitch(?:\s+responses?)?|referred\s+pain)\b",
+        r"\btwitch(?:\s+responses?)?\s+(?:was|were|is|are)\s+(?:not\s+(?:elicited|present|"
+        r"seen|noted)|absent)\b",
+    ],
     # a normal neurological examination, however said: "Neuro exam: no deficits", "neuro
     # intact in the LEs", "a normal neurologic examination", "Neuro deficit - none", "There
     # does not appear to be any focal neurological deficit" (not "no new deficit": an old one)
@@ -296,7 +312,8 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|s
                    r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
                    r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"
                    r"rising|transport|\bcar\b|\bride\b|licen[cs]e|vehicle|restaurant|church|movie|"
-                   r"dinner|lunch|attends?")
+                   r"dinner|lunch|attends?|locked|locks|locking|gave way|gives way|buckl|catch|"
+                   r"twitch|referred pain")
 # Concepts whose absence is told by what the worker does ("drives to appointments", "independent
 # in self-care"): a denial or someone else doing it takes the telling back ("no longer drives",
 # "his wife drives to the store").
