@@ -500,3 +500,15 @@ def test_a_drug_request_takes_how_long_from_its_sentence(kb):
     [gel] = [f for f in read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
              if f.kind == "request" and f.concept == T + "DiclofenacTopical"]
     assert (gel.props.get("doses_per_day"), gel.props.get("duration_days")) == (4, 28)
+
+
+def test_a_report_title_below_the_letterhead_opens_no_plan():
+    text = ("HARBOR OCCUPATIONAL HEALTH\n4417 Estuary Boulevard, Oakland, CA 94607\n\n"
+            "PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2) AND REQUEST FOR AUTHORIZATION\n\n"
+            "Date of injury: 08/04/2025      Occupation: order picker, distribution center\n"
+            "Date of visit: 01/13/2026       Visit type: follow-up, established patient\n\n"
+            "CHIEF COMPLAINT\nNeck pain with left arm numbness.\n\n"
+            "PLAN / REQUEST FOR AUTHORIZATION\n1. MRI cervical spine without contrast.\n"
+            "2. Acupuncture 2x3 for the cervical spine.\n")
+    assert _items(text) == ["MRI cervical spine without contrast",
+                            "Acupuncture 2x3 for the cervical spine"]

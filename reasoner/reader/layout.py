@@ -693,7 +693,9 @@ _REQUESTING = gated(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|
                          r"(?:request|order|obtain|start|try))?|"
                          r"authori[sz]ation (?:is requested )?(?:for|of)|recommend(?:ed|ing|s)?|"
                          r"prescrib(?:e|ed|ing)|refill(?: of)?|renew(?:ing|ed|s)?|"
-                         r"order(?:ed|ing)?|will need|"
+                         # (not a job: "Occupation: order picker")
+                         r"order(?:ed|ing)?(?!\s+(?:picker|selector|filler|puller|clerk|"
+                         r"entry|processor|taker|packer|fulfil\w*))|will need|"
                          r"(?:will |to )?(?:start|begin|dispense)|trial of)\s+", re.I)
 _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|completed|declined|"
                             r"denied|on hold)\b|"
@@ -716,6 +718,11 @@ _FORM_ITSELF = re.compile(r"\b(?:was|were|has been|have been|is being) (?:signed
                           r"submitted|attached|enclosed|mailed)\b", re.I)
 
 
+# A document's title below its letterhead: "PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2)
+# AND REQUEST FOR AUTHORIZATION" names the report, and opens no plan
+_REPORT_TITLE = re.compile(r"\bPROGRESS\s+REPORT\b")
+
+
 def _progress_report(text: str, cleaned: Cleaned | None = None):
     items: list[Item] = []
     # A document's title ("PROGRESS REPORT / REQUEST FOR AUTHORIZATION") opens no plan.
@@ -723,7 +730,8 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
     starts = sorted({m.end() for m in _PLAN.finditer(text)
                      if m.start() >= title and not _ADVICE.search(m.group())} |
                     {m.end() for m in _CAPS_PLAN.finditer(text)
-                     if m.start() >= title and not _ADVICE.search(m.group())} |
+                     if m.start() >= title and not _ADVICE.search(m.group())
+                     and not _REPORT_TITLE.search(m.group())} |
                     # an RFA form's table opens with its header row, headed or not, and
                     # its labelled fields with the first service field
                     {m.start() for m in _RFA_HEADER.finditer(text)} |
