@@ -903,18 +903,20 @@ _YES_OPTION = re.compile(r"\[[ _xX\u2713\u2714]?\][ \t]*(?:yes|y)[ \t]*$", re.I)
 # pulley injection - offered, declined"), not an option of a row ("[ ] R [X] L", "[X] yes [ ] no")
 _ANY_BOX = re.compile(r"\[([ _xX\u2713\u2714]?)\]")
 _OPTION_AFTER = re.compile(r"[ \t]*(?:\S+[ \t]*)?(?:\[|$)")
+_FIELD_AFTER = re.compile(r"[ \t]*(?:[A-Za-z/-]+[ \t]*)?:")
 
 
-def _unticked_label(sentence: str, start: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """(Another mention between the box and this one is the option's: "[ ] Surgery PT notes:
-    grip improved" leaves the notes' PT alone.)"""
+def _unticked_label(sentence: str, start: int, end: int) -> bool:
+    """(A mention that opens a field of its own is not the option's: "[ ] Surgery PT notes:
+    grip improved" leaves the notes' PT alone. Read from the sentence alone: assertions are
+    kept per sentence and mention, whatever else is asked about with them.)"""
     if "[" not in sentence:
         return False
     boxes = list(_ANY_BOX.finditer(sentence, max(0, start - 100), start))
     if not boxes or boxes[-1].group(1).strip(" _"):
         return False
     box = boxes[-1]
-    if any(box.end() <= other < start for other, _ in spans):
+    if _FIELD_AFTER.match(sentence, end):
         return False
     label_end = _ANY_BOX.search(sentence, start)
     label = sentence[box.end():label_end.start() if label_end else len(sentence)]
@@ -997,7 +999,7 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
         if (boxed := ticked(sentence, key[1])) is not None:
             out.append(boxed)  # a form's row: its ticked boxes answer, whatever the words
             continue
-        if _unticked_label(sentence, key[0], spans):
+        if _unticked_label(sentence, *key):
             out.append(Assertion.ABSENT)  # "[ ] Right ring finger A1 pulley injection - offered"
             continue
         if _ticked_no_before(sentence, key[0]):

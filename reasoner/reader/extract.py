@@ -251,13 +251,6 @@ class Extracted:
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
 
 
-def _last(found: Iterable[re.Match]) -> re.Match | None:
-    last = None
-    for last in found:  # noqa: B007 (the last one is what is wanted)
-        pass
-    return last
-
-
 def _read_blocks(letter: Letter):
     """(offset of the block, its text, offset in it, sentence, heading) of every statement of
     the case summary, then of the record facts listed under the items."""
@@ -280,7 +273,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         at = base + s_start
         # (the last date told of a report or part of one holds for what follows: "MEDICATIONS
         # [list updated 04/08/2025] ... PHYSICAL EXAM [copied forward from 01/14/2025] Gait")
-        found = _last(_REPORT_DATE.finditer(sentence)) if _DIGIT.search(sentence) else None
+        reports = list(_REPORT_DATE.finditer(sentence)) if _DIGIT.search(sentence) else []
+        found = reports[-1] if reports else None
         if found and (found.group(1) or found.group(4) or found.group(5)
                       or not _REVIEW.search(sentence)) and \
                 (day := parse_date(next(g for g in found.groups() if g))):
