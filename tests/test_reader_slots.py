@@ -33,6 +33,9 @@ def _of(extracted, kind: str, concept: str | None = None):
      ["Current", "With"]),
     ("Naproxen 500 mg BID since 2014 takes pain from 5/10 to 2/10.", ["Without", "With"]),
     ("Pain 6/10 today.", ["Current"]),
+    # a form's rows, label then leader dots then the value: each row its own (not the next's)
+    ("Worst, past week ............ 8/10\n  With medications ............ 4/10\n"
+     "  Without medications ......... 8/10", ["Current", "With", "Without"]),
 ])
 def test_pain_scores_with_and_without_medication(kb, text, contexts):
     got = [f.props["context"].removeprefix(MTUS).removesuffix("Medication").replace(

@@ -2596,14 +2596,21 @@ _ON_DRUG = re.compile(r"\bfrom\s+(\d{1,2}(?:\.\d)?\s*/\s*10)\s+(?:down\s+)?to\s+
 _NAMED_DRUG = re.compile(r"\b(?P<rel>without|w/o|off|with|w/|on|after)\s+(?P<name>\w+)", re.I)
 
 
+_LEADER = re.compile(r"(?:\.{3,}|\u2026)[ \t]*$")
+
+
 def _pain_context(lex: Lexicon, before: str, after: str) -> str:
     """Whether a pain score was taken with or without the medication: a cue right before it
     ("w/ meds 6/10", "Without meds: 9/10"), else one after it ("8/10 without medications"),
     else one earlier in the clause."""
-    adjacent = [c for c in _context_cues(lex, before[-25:])
-                if not before[-25:][c[2]:].strip(" :-=")]
+    # (a form's label and its value joined by leader dots or a rule: "With medications
+    # ............ 4/10", "Without meds | 8/10")
+    near = before[-45:]
+    adjacent = [c for c in _context_cues(lex, near) if not near[c[2]:].strip(" \t:-=._|\u2026")]
     if adjacent:
         return adjacent[-1][1]
+    if _LEADER.search(before):
+        return "CurrentPain"  # a row of its own ("Worst, past week ...... 8/10"): not the next
     cues = _context_cues(lex, after[:60])
     if cues:
         return cues[0][1]
