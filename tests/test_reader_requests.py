@@ -512,3 +512,18 @@ def test_a_report_title_below_the_letterhead_opens_no_plan():
             "2. Acupuncture 2x3 for the cervical spine.\n")
     assert _items(text) == ["MRI cervical spine without contrast",
                             "Acupuncture 2x3 for the cervical spine"]
+
+
+@pytest.mark.parametrize("name,drug", [
+    ("Narco 5/325 mg #30, one every 6 hours as needed", "HydrocodoneAcetaminophen"),
+    ("Tramadoll 50 mg #60", "Tramadol"),
+    ("Naproxin 550 mg #60", "Naproxen"),
+])
+def test_a_drug_named_with_one_slip_before_its_strength(kb, name, drug):
+    assert parse_item(name, lexicon_for(kb.terms))["concept"] == T + drug
+
+
+@pytest.mark.parametrize("name", ["Lunch 5 mg", "Follow-up 4 weeks", "Surgery 12 days"])
+def test_no_drug_is_guessed_from_a_word_far_from_every_name(kb, name):
+    concept = parse_item(name, lexicon_for(kb.terms))["concept"]
+    assert concept is None or not lexicon_for(kb.terms).terms.is_a(concept, T + "Drug")

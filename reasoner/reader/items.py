@@ -465,7 +465,28 @@ def _named_otherwise(name: str, lex: Lexicon) -> str | None:
     found = lex.by_words(T("Service"), name)
     if found in (None, T("Service")) and _FOLLOW_UP.match(name):
         return T("FollowUpOfficeVisit")
+    if found in (None, T("Service")) and (slip := _DOSED_WORD.match(name)):
+        return _drug_slipped(slip.group(1), lex)
     return None if found == T("Service") else found
+
+
+# A drug's name mistyped or misheard, with its strength after it: "Narco 5/325 mg #30" (voice
+# recognition for Norco), "Gabapentine 300 mg"
+_DOSED_WORD = re.compile(r"\s*([A-Za-z]{5,})\s+\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*(?:mg|mcg|%)?\b")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _drug_slipped(word: str, lex: Lexicon) -> str | None:
+    """The one drug whose name is a single slip away from the word (a letter changed, added,
+    dropped or two swapped); none when no drug or several are."""
+    word = word.lower()
+    near = {word[:i] + c + word[i + 1:] for i in range(len(word)) for c in _LETTERS}
+    near |= {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS}
+    near |= {word[:i] + word[i + 1:] for i in range(len(word))}
+    near |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    drugs = {hit.term for candidate in near - {word}
+             if (hit := lex.first(candidate, T("Drug"))) and hit.end - hit.start == len(candidate)}
+    return drugs.pop() if len(drugs) == 1 else None
 
 
 # An item that is a return visit and nothing else: "Follow-up", "F/U in 4 weeks", "follow up
