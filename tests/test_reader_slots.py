@@ -1865,3 +1865,10 @@ def test_a_note_copied_forward_is_of_the_day_it_was_copied_from(kb):
     assert flares == [("2015-01-14", True), ("2015-03-04", False)]
     assert {f.props["on_date"].isoformat() for f in _of(facts, "finding", "MuscleSpasm")} == \
         {"2015-01-14"}
+
+
+def test_a_visit_opening_a_sentence_joined_to_a_header_line_dates_its_findings(kb):
+    # ("DOS: 03/04/2015" has no full stop: cleaning joins it to "On 12/09/2014 ...")
+    text = "On 12/09/2014 examination showed a positive McMurray test."
+    [sign] = _of(_facts(kb, text, plan="1. Knee MRI."), "finding", "McMurrayPositive")
+    assert sign.props["on_date"].isoformat() == "2014-12-09"

@@ -42,7 +42,10 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
                           # 01/14/2025]", "UPDATE 04/08/2025:", "Addendum 3/2/2016:"
                           r"(?:copied|carried) forward|\bupdate[sd]?|\baddendum|"
                           r"\bDOS|date of service)(?:\s+(?:dated|of|on|from))?\s*:?\s+("
-                          + DATE_RE.pattern + r")|^\s*(?:On|At the|In the)\s+(" + DATE_RE.pattern
+                          # (or right after a header line's date the sentence was joined to:
+                          # "DOS: 03/04/2015 On 12/09/2014 he reported ...")
+                          + DATE_RE.pattern + r")|(?:^|(?<=\d )|(?<=\d  ))\s*(?-i:On|At the|In "
+                          r"the)\s+(" + DATE_RE.pattern
                           # a visit headed by its date: "01/12/2016 (pain management):"
                           + r")|^\s*(" + DATE_RE.pattern + r")(?=\s*(?:[:(]|-\s|visit|note|"
                           r"report|progress|PR\b|follow|,\s*(?:PTP|PTP|QME|AME|Dr\b|treating|"
