@@ -1872,3 +1872,11 @@ def test_a_visit_opening_a_sentence_joined_to_a_header_line_dates_its_findings(k
     text = "On 12/09/2014 examination showed a positive McMurray test."
     [sign] = _of(_facts(kb, text, plan="1. Knee MRI."), "finding", "McMurrayPositive")
     assert sign.props["on_date"].isoformat() == "2014-12-09"
+
+
+def test_a_visit_referred_back_to_does_not_date_what_follows(kb):
+    text = ("Knee follow-up. At the 02/10/2015 visit he reported that the catching that was "
+            "present at the 11/04/2014 visit has settled. Examination showed a positive McMurray "
+            "test.")
+    [sign] = _of(_facts(kb, text, plan="1. Knee MRI."), "finding", "McMurrayPositive")
+    assert sign.props["on_date"].isoformat() == "2015-02-10"

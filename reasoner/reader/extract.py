@@ -63,6 +63,11 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
                           r"the\s+(?:injured\s+)?(?:patient|applicant|worker|employee))|"
                           r"(?:was|were)\s+(?:last\s+)?(?:seen|examined|evaluated|re-?evaluated))"
                           r"\s+on\s+(" + DATE_RE.pattern + r")", re.I)
+# A visit referred back to, not the one the text now tells: "the neck spasm that was present at
+# the 10/21/2025 visit has resolved", "improved since the 3/2/2015 visit", "than at the ..."
+_VISIT_REFERRED = re.compile(r"\b(?:since|than|compared\s+(?:with|to)|unlike|(?:present|noted|seen|"
+                             r"documented|recorded|found|reported)\s+(?:at|on|in|during))\s+"
+                             r"(?:at\s+)?(?:the\s+|a\s+|his\s+|her\s+|that\s+)?$", re.I)
 # Every form of date has a digit: a sentence without one (most) skips the date patterns.
 _DIGIT = re.compile(r"\d")
 # "On 04-14-2015, Utilization Review non-certified ...": the date of a review, not of a report
@@ -276,7 +281,9 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         at = base + s_start
         # (the last date told of a report or part of one holds for what follows: "MEDICATIONS
         # [list updated 04/08/2025] ... PHYSICAL EXAM [copied forward from 01/14/2025] Gait")
-        reports = list(_REPORT_DATE.finditer(sentence)) if _DIGIT.search(sentence) else []
+        reports = [r for r in _REPORT_DATE.finditer(sentence)
+                   if not _VISIT_REFERRED.search(sentence, max(0, r.start() - 30), r.start())] \
+            if _DIGIT.search(sentence) else []
         found = reports[-1] if reports else None
         if found and (found.group(1) or found.group(4) or found.group(5)
                       or not _REVIEW.search(sentence)) and \
