@@ -133,6 +133,9 @@ def test_a_row_of_an_aligned_table_wrapped_onto_the_next_line_goes_on():
     # region decides later (lumbar or cervical)
     ("Diagnostic medial branch blocks, bilateral C3-4 and C4-5", "MedialBranchBlock"),
     ("Dynamic views 72114 of the low back", "LumbarFlexionExtensionRadiograph"),  # CPT only
+    # heat as notes name it
+    ("Moist heat pad for home use, electric (E0215), apply 20 min 2-3x/day", "HotColdPack"),
+    ("Heat pad for the low back", "HotColdPack"),
 ])
 def test_a_service_named_otherwise(kb, name, service):
     assert parse_item(name, lexicon_for(kb.terms))["concept"] == T + service
