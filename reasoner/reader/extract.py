@@ -760,8 +760,7 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             continue  # "injured while lifting a mattress that had slipped"
         if kind == "prior" and _only_evaluated(lex, clause, hit):
             continue  # "a functional restoration program evaluation on 01/22/2024"
-        if lex.terms.is_a(hit.term, T("Drug")) and _INJECTED_WITH.search(
-                clause[max(0, hit.start - 80):hit.start]):
+        if _made_with(lex, hit.term, clause, hit.start):
             continue  # "medial branch blocks with lidocaine": what the block was made with
         tail = clause[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(clause)]
         lead = clause[hits[n - 1].end if n else 0:hit.start]
@@ -921,10 +920,9 @@ def _stopped(clause: str, hits: list[Match], n: int) -> bool:
 
 
 # A drug taken again after a stop: it is taken now, since the day it was taken again
-_RESTARTED = re.compile(r"\b(?:re-?started|resumed|reinstated|re-?initiated|re-?introduced)\b",
-                        re.I)
-_RESTARTED_ON = re.compile(r"\b(?:re-?started|resumed|reinstated|re-?initiated|re-?introduced)"
-                           r"\s+(?:on|in)\s+(" + DATE_RE.pattern + r")", re.I)
+_TAKEN_AGAIN = r"\b(?:re-?started|resumed|reinstated|re-?initiated|re-?introduced)"
+_RESTARTED = re.compile(_TAKEN_AGAIN + r"\b", re.I)
+_RESTARTED_ON = re.compile(_TAKEN_AGAIN + r"\s+(?:on|in)\s+(" + DATE_RE.pattern + r")", re.I)
 
 
 def _restated(lex: Lexicon, clause: str, before: Match, hit: Match,
@@ -2077,7 +2075,8 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     if not said:
         return
     here = [f for f in out.facts if f.kind in ("prior", "medication")
-            and at <= f.start < at + len(sentence) and not _injected_with(lex, f, sentence, at)]
+            and at <= f.start < at + len(sentence)
+            and not _made_with(lex, f.concept, sentence, f.start - at)]
     hits = _treatments(lex, sentence)
     for r in said:
         concept = _named_before(sentence, at, r, here, hits)
@@ -2120,12 +2119,12 @@ def _nearest_before(courses: list[Mention], start: int) -> list[Mention]:
     return before[-1:] if len(courses) > 1 and before else courses
 
 
-def _injected_with(lex: Lexicon, fact: Mention, sentence: str, at: int) -> bool:
-    """A drug a block or injection was made with ("medial branch blocks with lidocaine ... gave
-    80% relief"): the relief is the block's."""
-    start = fact.start - at
-    return bool(fact.concept and lex.terms.is_a(fact.concept, T("Drug")) and
-                _INJECTED_WITH.search(sentence[max(0, start - 80):start]))
+def _made_with(lex: Lexicon, term: str | None, text: str, start: int) -> bool:
+    """Whether the drug named at text[start] is what a block or injection named before it was
+    made with ("medial branch blocks with lidocaine"): no course of its own, and the relief
+    told after it ("... gave 80% relief") is the block's."""
+    return bool(term and lex.terms.is_a(term, T("Drug")) and
+                _INJECTED_WITH.search(text[max(0, start - 80):start]))
 
 
 _REACH = 400  # how far back a statement of relief looks for what it is said of
