@@ -949,6 +949,8 @@ def test_the_rfa_after_the_visit_dates_the_request(kb):
 
 @pytest.mark.parametrize(("text", "concepts"), [
     ("Pt reports pain 6/10 and pt states PT helped.", ["PhysicalTherapy"]),
+    ("Pt motivated. Pt educated on HEP. PT helped.",  # a predicate without its verb
+     ["HomeExerciseProgram", "PhysicalTherapy"]),
     ("She completed ten sessions of acupuncture.", ["Acupuncture"]),  # "ten" is not TENS
     ("A TENS unit and a Tens unit.", ["TENSUnit", "TENSUnit"]),
 ])
@@ -1072,6 +1074,39 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
     ("The evaluators wrote that you cannot do your full-time job.",
      "SignificantFunctionalLoss", True),
     ("He spends most of the day in a recliner.", "SignificantFunctionalLoss", True),
+    # a negation in a clause before is not this clause's; a chore done only with help
+    ("The records describe no change in what he can do, he spends most of the day in a "
+     "recliner.", "SignificantFunctionalLoss", True),
+    ("She cannot do her grocery shopping without her sister and needs help with her socks.",
+     "SignificantFunctionalLoss", True),
+    ("She can no longer cook or do her own laundry.", "SignificantFunctionalLoss", True),
+    ("He has had to give up driving and housework.", "SignificantFunctionalLoss", True),
+    ("He has given up bowling.", None, None),
+    ("Denies numbness, and he needs no help with dressing.", None, None),
+    ("She does not need help to bathe.", None, None),
+    # motivation told without "motivated to": assessed by someone, or what the worker wants back
+    ("Pt motivated, wants to RTW.", "MotivationToChange", True),
+    ("The psychologist found him motivated.", "MotivationToChange", True),
+    ("She states that she wants to return to some kind of work.", "MotivationToChange", True),
+    ('He said he wants to "get his life back."', "MotivationToChange", True),
+    ("She told the psychologist she wants to learn other ways to manage the pain.",
+     "MotivationToChange", True),
+    ("She is willing to give up the disability checks if she can work.", "MotivationToChange",
+     True),
+    ("He seems motivated by the litigation.", None, None),
+    ("He wants to continue the Norco.", None, None),
+    # sleep told, not named
+    ("He still has trouble falling asleep despite zolpidem.", "Insomnia", True),
+    ("Her sleep is still broken, waking two or three times a night.", "Insomnia", True),
+    ("She wakes 3-4 times a night with pain.", "Insomnia", True),
+    ("Sleeps 3-4 hours a night.", "Insomnia", True),
+    ("Slept poorly x 3 nights d/t pain.", "Insomnia", True),
+    ("Falls asleep after about an hour and wakes at 3 a.m.", "Insomnia", True),
+    ("Early-morning awakening.", "Insomnia", True),
+    ("She denies trouble sleeping.", None, None),
+    ("No difficulty falling asleep.", None, None),
+    ("He sleeps 7 hours a night.", None, None),
+    ("If sleep is poor, zolpidem would be considered.", None, None),
     ("He can do his job with the brace.", None, None),
     ("She is independent in bathing, dressing and toileting.", "SignificantFunctionalLoss",
      False),
@@ -1100,6 +1135,7 @@ def test_a_kind_named_by_words_apart(kb, name, concept):
      True),
     # homebound or not, told by what the worker does, and only by the worker
     ("He drives himself to appointments.", "Homebound", False),
+    ("Gabapentin allowed her to resume driving short distances.", "Homebound", False),
     ("She drives to appointments and shops.", "Homebound", False),
     ("She takes the bus to therapy twice a week.", "Homebound", False),
     ("He walks with a cane outdoors, none in the house.", "Homebound", False),
@@ -1136,7 +1172,8 @@ def test_judgments_read_from_context(sentence, concept, present):
     if "with a cane" in sentence:  # a cane is a limit of walking, and outdoors is not homebound
         expected = [("MobilityLimitation", True), ("AmbulatesWithAssistiveDevice", True),
                     *expected]
-    if re.search(r"^\w+ (?:drives (?:himself )?to appointments|takes the bus)", sentence):
+    if re.search(r"^\w+ (?:drives (?:himself )?to appointments|takes the bus)|resume driving",
+                 sentence):
         expected.append(("UnableToSelfTransport", False))  # getting there on one's own
     assert [(j.concept.removeprefix(TERM), j.present) for j in judgments(sentence)] == expected
 

@@ -73,11 +73,26 @@ _PRESENT: dict[str, list[str]] = {
     ],
     "MotivationToChange": [
         r"\b(?:is|was|remains|appears|seems|described as|reports being|states (?:that )?(?:he|she) "
-        r"is)\s+(?:very\s+|highly\s+|strongly\s+)?motivated\b",
+        r"is)\s+(?:very\s+|highly\s+|strongly\s+)?motivated\b(?!\s+by)",
         r"\bmotivated to (?:return|get|improve|participate|work|go back|change)",
         r"\b(?:willing|eager|committed|wants|wishes|would like)\s+to\s+(?:participate|return to "
         r"work|get back to work|go back to work|work again|get off disability|change)",
         r"\bagrees to (?:taper|participate|reduce)",
+        # told without a verb or by someone who assessed it: "Pt motivated, wants to RTW", "the
+        # psychologist found him motivated" (not motivated by a secondary gain)
+        r"\b(?:pt|patient|worker|claimant|(?:found|finds|considered|deemed|judged)\s+(?:him|her|"
+        r"them))\s+(?:to be\s+)?(?:very\s+|highly\s+|well\s+)?motivated\b(?!\s+by)",
+        # what the worker wants back: "wants to return to some kind of work", "wants to get her
+        # life back", "is ready to get back to work", "wants to learn other ways to manage the
+        # pain", "willing to give up the temporary disability checks"
+        r"\b(?:wants|wanted|would like|hopes|is ready|was ready|is eager|was eager)\s+to\s+"
+        r"(?:return|go back|get back)\s+to\s+(?:\w+\s+){0,3}?(?:work|job|rtw)\b|"
+        r"\bwants?\s+to\s+rtw\b",
+        r"\b(?:wants|wanted|would like)\s+to\s+[\"\u201c]?(?:get|have)\s+(?:his|her|their)\s+"
+        r"life\s+back\b",
+        r"\b(?:wants|wanted|would like|is willing|was willing|is eager)\s+to\s+learn\s+"
+        r"(?:\w+\s+){0,2}?(?:ways|skills|tools|how)\b",
+        r"\b(?:is|was)\s+willing\s+to\s+(?:give up|taper|reduce|attend|try|do the work)\b",
     ],
     # weight-bearing restricted: "remains partial weight bearing per her surgeon", "cannot yet
     # bear full weight for land-based therapy"
@@ -100,7 +115,8 @@ _PRESENT: dict[str, list[str]] = {
     ],
     "SignificantFunctionalLoss": [
         # "needs her husband's help to put on her socks and shoes", "to get out of the bathtub"
-        r"\b(?:needs?|needed|requires?|relies on)\s+(?:[\w']+\s+){0,4}?help\b[^.;]{0,40}?"
+        r"\b(?:needs?|needed|requires?|relies on)\s+(?:(?!no\b|not\b|never\b)[\w']+\s+){0,4}?"
+        r"help\b[^.;]{0,40}?"
         r"\b(?:bath\w*|dress\w*|laundry|shopping|cook\w*|clean\w*|toilet\w*|groceries|housework|"
         r"chores|socks|shoes|(?:bath)?tub|shower\w*|groom\w*|wash\w*|out of bed)",
         # "cannot do her full-time job or lift a laundry basket"
@@ -115,6 +131,36 @@ _PRESENT: dict[str, list[str]] = {
         r"\bspends most of the day (?:lying|in bed|on the couch|sitting|in (?:a|his|her) "
         r"(?:recliner|chair))",
         r"\bdependent (?:on \w+ )?for (?:bath\w*|dress\w*|adls|self-care|transfers)",
+        # a chore done only with help or given up: "cannot do her grocery shopping without her
+        # sister", "can no longer cook or do her own laundry", "has given up driving" (not a
+        # pastime alone: "has given up bowling")
+        r"\b(?:cannot|can't|could not|is unable to|was unable to|unable to)\s+(?:do|go|manage|"
+        r"complete)\s+(?:\w+\s+){0,2}?(?:shopping|groceries|laundry|cooking|housework|chores|"
+        r"errands)\b",
+        r"\b(?:can|could)\s+no\s+longer\s+(?:work|cook|clean|shop|dress|bathe|drive|care for|"
+        r"do (?:his|her|their|the|any)\s+(?:own\s+)?(?:job|work|shopping|laundry|cooking|"
+        r"housework|chores|yard\s?work))\b",
+        r"\b(?:has|have|had)\s+(?:had\s+to\s+)?(?:given|give)\s+up\s+(?:(?:his|her|their)\s+)?"
+        r"(?:job|work|working|driving|cooking|cleaning|housework|chores|shopping|self-care)\b",
+    ],
+    # sleep told, not named: "trouble falling asleep", "wakes three or four times a night",
+    # "sleeps 3-4 hours a night", "sleeping poorly", "early-morning awakening"
+    "Insomnia": [
+        r"\b(?:trouble|difficulty|difficulties|problems?)\s+(?:with\s+)?(?:falling|staying|"
+        r"getting\s+(?:back\s+)?to)\s+(?:a)?sleep\b|\b(?:trouble|difficulty|problems?)\s+"
+        r"(?:with\s+)?sleep(?:ing)?\b|\bsleep[- ](?:onset|maintenance)\s+(?:difficulty|problems?|"
+        r"insomnia)",
+        r"\bwak(?:es|ing|e|ened)\s+(?:up\s+)?(?:(?:\d|two|three|four|five|several|many|multiple)"
+        r"[\w-]*\s+(?:or\s+\w+\s+)?times|frequently|repeatedly|often)\s+(?:a|per|each|every)"
+        r"\s+night\b|\bwak(?:es|ing|e)\s+(?:up\s+)?at\s+(?:[1-5]|two|three|four|five)\b",
+        r"\b(?:sleeps?|sleeping|slept|gets?|getting)\s+(?:only\s+)?(?:about\s+|approximately\s+|"
+        r"~\s*)?(?:[1-5](?:\s*(?:-|to)\s*[1-5])?|two|three|four|five)\s+(?:hours?|hrs?)\s+"
+        r"(?:of\s+sleep\s+)?(?:a|per|each)\s+night\b",
+        r"\b(?:sleeps?|sleeping|slept)\s+poorly\b|\bpoor\s+sleep\b|\bsleep\s+(?:is\s+|was\s+)?"
+        r"(?:still\s+)?(?:poor|broken|disrupted|interrupted|disturbed|fragmented)\b",
+        r"\bearly[- ]morning\s+(?:awakening|waking)\b|\btakes?\s+(?:about\s+)?(?:an?|one|two|"
+        r"\d)\s+hours?\s+to\s+fall\s+asleep\b|\bfalls?\s+asleep\s+(?:only\s+)?after\s+"
+        r"(?:about\s+)?(?:an?|one|two|\d)\s+hours?\b",
     ],
     # told, not named: "still uses the front-wheeled walker inside the house", "he nearly fell
     # stepping out of the tub", "his balance is unsteady on wet surfaces"
@@ -310,6 +356,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|s
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
                    r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
+                   r"sleep|slept|wak|insomnia|give up|given up|no longer|rtw|life back|learn|driv|"
                    r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"
                    r"rising|transport|\bcar\b|\bride\b|licen[cs]e|vehicle|restaurant|church|movie|"
                    r"dinner|lunch|attends?|locked|locks|locking|gave way|gives way|buckl|catch|"
@@ -377,8 +424,17 @@ def _denied(sentence: str, start: int) -> bool:
     """An affirmation the clause denies first: "denies new numbness", "without progressive
     weakness" (the patterns of absence say more where they can)."""
     clause = responses.clause_before(sentence, start)
+    clause = clause[max((m.end() for m in _NEW_SUBJECT.finditer(clause)), default=0):]
     return bool(re.search(r"\(-\)|\b(?:no|not|denies|denied|without|negative for|neg)\b",
                           clause, _I))
+
+
+# A clause of its own begun after a comma or "and" by its subject or a new verb: a negation
+# before it is not its ("the records describe no change in what he can do, he spends most of
+# the day in a recliner", "cannot shop without her sister and needs help with her shoes")
+_NEW_SUBJECT = re.compile(r"(?:,|\band\b|\bbut\b)\s+(?:(?:he|she|they|the\s+(?:patient|worker|"
+                          r"claimant|applicant|injured\s+worker))\s+|(?=(?:needs?|needed|requires?|"
+                          r"required|relies|relied|spends|spent)\b))", _I)
 
 
 def _undone(sentence: str, start: int) -> bool:

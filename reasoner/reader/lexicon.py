@@ -150,7 +150,10 @@ _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said
                            r"would|will|can|cannot|can't|does|did|works|worked|remains|"
                            r"ambulates|walks|tolerated|tolerates|agrees|declines|declined|"
                            r"understands|requests|requested|got|gets|went|attends|attended|"
-                           r"also|still|now|currently)\b")
+                           r"also|still|now|currently|"
+                           # a predicate without its verb: "Pt motivated", "pt educated on HEP"
+                           r"motivated|educated|counseled|counselled|instructed|advised|"
+                           r"alert|ambulatory|compliant|cooperative|agreeable|unable|able)\b")
 # "Pt: M. Gutierrez, 52 M", "Pt name:", "pt's wife": a label or a possessive of the patient
 _PATIENT_LABEL = re.compile(r"\s*:\s*(?:[A-Z]|\d)|'s\b|\s+(?:name|age|DOB|ID)\b")
 # "no lasting benefit per pt", "advised pt to": what the patient says or is told
