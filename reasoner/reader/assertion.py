@@ -314,9 +314,16 @@ def _rules() -> list[Any]:
         rule("none helped", "PSEUDO", "PSEUDO", [
             {"LOWER": "none"}, {"IS_ALPHA": True, "LOWER": {"NOT_IN": [
                 "none", "noted", "bilaterally", "today", "currently", "now", "reported",
-                "found", "seen", "present", "documented", "elicited", "appreciated"]}}]),
+                "found", "seen", "present", "documented", "elicited", "appreciated",
+                "identified", "detected"]}}]),
         rule("none noted", _NEGATED, "BACKWARD",
-             [{"LOWER": "none"}, {"LOWER": {"IN": ["noted", "found", "seen", "present"]}}]),
+             [{"LOWER": "none"}, {"LOWER": {"IN": ["was", "were", "is", "are"]}, "OP": "?"},
+              {"LOWER": {"IN": ["noted", "found", "seen", "present", "identified",
+                                "documented", "elicited"]}}]),
+        # what was looked for and none found: "Red flags were reviewed and found none"
+        rule("found none", _NEGATED, "BACKWARD",
+             [{"LOWER": {"IN": ["found", "noted", "identified", "elicited", "documented",
+                                "showed", "revealed", "detected"]}}, {"LOWER": "none"}]),
         # before the term, scoped to the next few words
         rule("no signs of", _NEGATED, "FORWARD",
              [{"LOWER": {"IN": ["no", "without"]}}, {"LOWER": {"IN": [
@@ -498,8 +505,10 @@ def _clauses(doc: Any) -> Any:
         listing = False
         # an abbreviation's full stop ("unexpl. wt loss") does not end the statement, unless
         # a labelled line opens after it in small letters ("... neuropathy. pe 03/09/2021:")
+        # ("Red flags were reviewed; none were found": "none" after a semicolon answers it)
         opens = (before in _CLAUSE_ENDS and not (
-            before == "." and texts[i][:1].islower() and ":" not in texts[i:i + 4])) or (
+            before == "." and texts[i][:1].islower() and ":" not in texts[i:i + 4]) and not (
+            before == ";" and lowers[i] == "none")) or (
             before == "," and (lowers[i] in _CLAUSE_OPENERS or judged)) or \
             _new_subject(lowers, before, i)
         starts[i] = opens
@@ -557,9 +566,25 @@ _SUBJECTS = {"the", "his", "her", "he", "she", "it", "there", "this", "they", "a
              "patient", "pt", "exam", "examination"}
 
 
+# ... and "and" before a verb of its own with its own object: "found no major depression or
+# substance use and cleared him for a trial", "denies numbness and has weakness of the EHL" (a
+# list of findings goes on with nouns; a verdict on the subject before still reaches it: "Red
+# flags were screened and are negative", "... and found negative", "... and have been excluded")
+_PREDICATES = {"cleared", "approved", "recommended", "started", "referred", "found", "noted",
+               "reported", "stated", "completed", "underwent", "resumed", "agreed", "signed",
+               "passed", "reports", "states", "notes", "has", "have", "had"}
+_VERDICT_NEXT = {"been", "to", "be", "as", "ruled", "excluded", "not", "no", "none", "nothing",
+                 "negative", "normal",
+                 "absent", "unremarkable", "intact", "positive", "present"}
+
+
 def _new_subject(lowers: list[str], before: str, i: int) -> bool:
-    return lowers[i] in ("and", "but") and before == "," and \
-        i + 1 < len(lowers) and lowers[i + 1] in _SUBJECTS
+    if lowers[i] not in ("and", "but") or i + 1 >= len(lowers):
+        return False
+    if before == "," and lowers[i + 1] in _SUBJECTS:
+        return True
+    return lowers[i + 1] in _PREDICATES and \
+        (i + 2 >= len(lowers) or lowers[i + 2] not in _VERDICT_NEXT | _VERDICTS)
 
 
 def _default_rules() -> list[Any]:
