@@ -87,3 +87,19 @@ def test_misread_digits_of_a_fax_are_put_right(faxed, read):
     cleaned = clean(faxed)
     assert cleaned.text == read
     assert len(cleaned.offsets) == len(cleaned.text)  # one character for one
+
+
+@pytest.mark.parametrize("banner", [
+    "Aug 15 2024 14:52   MAXIMUS FED SVCS IMR   FAX 916-555-0166        p.{n}",
+    "03/02/2021 09:14 FAX 9165550166          CLAIMS UNIT          P. {n}/4",
+    "FROM: Coast Ortho   PAGE {n}/5",
+])
+def test_a_fax_banner_on_every_page_is_dropped_from_inside_a_sentence(banner):
+    # a time's colon is no field's, and "p.2" numbers a page as "Page 2" does
+    pages = [f"IMR letter\n\nUrine drug screens dated 08/15/2023 were each\n\n"
+             f"{banner.format(n=2)}\n\nconsistent with the prescribed oxycodone. Pain is 4/10.",
+             f"{banner.format(n=3)}\n\nThe request is upheld."]
+    text = "\n".join([banner.format(n=1), *pages])
+    cleaned = clean(text).text
+    assert "were each\nconsistent with the prescribed" in cleaned
+    assert "FAX" not in cleaned.upper().replace("FAXED", "") and "PAGE" not in cleaned.upper()

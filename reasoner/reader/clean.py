@@ -374,7 +374,8 @@ def _running_heads(lines: list[str]) -> set[str]:
     keyed = [(stripped, _repeat_key(stripped)) for line in lines if (stripped := line.strip())]
     counts = Counter(key for _, key in keyed)
     return {stripped for stripped, key in keyed
-            if counts[key] >= 2 and ":" not in stripped and len(stripped) < 90
+            if counts[key] >= 2 and len(stripped) < 90
+            and (not _FIELD.search(stripped) or _PAGE.search(stripped))  # (a numbered page's)
             and not stripped.endswith(".") and not _LIST_ITEM.match(stripped)}
 
 
@@ -384,7 +385,11 @@ def _repeat_key(line: str) -> str:
     return _PAGED.sub("#", line) if _PAGE.search(line) else line
 
 
-_PAGE = re.compile(r"\bpage\b", re.I)
+# (a fax machine's banner numbers its pages too: "Aug 15 2024 14:52  MAXIMUS ...  p.2",
+# "FROM: 916-555-0166  PAGE 003/005", "P. 2/4")
+_PAGE = re.compile(r"\bpage\b|\bp(?:g|\.)\s?\d", re.I)
+# A field's colon, not a time's ("14:52" in a fax banner)
+_FIELD = re.compile(r":(?!\d\d)")
 _PAGED = re.compile(r"\d+")
 
 
