@@ -123,6 +123,23 @@ def test_ticked_boxes(kb, text, concept, present):
      "ImagingConcordantWithExam", True),
     ("The surgeon wrote that the MRI tear matches the location of the joint line tenderness.",
      "ImagingConcordantWithExam", True),
+    # the agreement in other words, and with the study named a sentence before or by its lesion
+    ("Dr. Ferris writes that the MRI findings line up with her symptoms and examination.",
+     "ImagingConcordantWithExam", True),
+    ("The examination and the MRI agree: this is a left L5 radiculopathy.",
+     "ImagingConcordantWithExam", True),
+    ("MRI of the left knee showed a medial meniscus tear. The tear corresponds to where he is "
+     "tender.", "ImagingConcordantWithExam", True),
+    ("The MRI showed a meniscal tear; the surgeon notes that it sits exactly where she is "
+     "tender.", "ImagingConcordantWithExam", True),
+    ('"The tear on MRI matches the external rotation and supraspinatus weakness on exam."',
+     "ImagingConcordantWithExam", True),
+    ("MRI R knee: complex tear PHMM. Impression c/w exam findings.",
+     "ImagingConcordantWithExam", True),
+    ("Shoulder MRI showed a type II acromion. The surgeon notes this fits the impingement signs "
+     "on examination.", "ImagingConcordantWithExam", True),
+    ("MRI consistent w/ exam.", "ImagingConcordantWithExam", True),
+    ("The MRI does not match his symptoms.", "ImagingConcordantWithExam", False),
     # the study's conclusion in a sentence of its own
     ("04/17/2018 (electrodiagnostic report): right median distal motor latency 6.2 ms. "
      "Impression: severe right carpal tunnel syndrome.", "ElectrodiagnosticallyConfirmedCTS",
@@ -131,6 +148,31 @@ def test_ticked_boxes(kb, text, concept, present):
 def test_what_studies_confirm(kb, text, concept, present):
     [finding] = _of(_facts(kb, text), "finding", concept)
     assert finding.props["present"] is present
+
+
+@pytest.mark.parametrize("text", [
+    "His pain pattern is consistent with facet-mediated pain.",
+    "The exam findings are consistent with his complaints.",
+])
+def test_no_imaging_no_concordance(kb, text):
+    assert not _of(_facts(kb, text), "finding", "ImagingConcordantWithExam")
+
+
+@pytest.mark.parametrize("text", [
+    "A subacromial injection was offered on 11/17/2020; he declined it because of a fear of "
+    "needles.",
+    "He declined the epidural steroid injection.",
+    "She refused acupuncture.",
+    "He was offered acupuncture but declined.",
+])
+def test_care_offered_or_declined_is_not_care_had(kb, text):
+    assert not _of(_facts(kb, text), "prior")
+
+
+def test_a_decline_in_function_after_care_is_no_decline_of_care(kb):
+    text = "His walking tolerance declined after the lumbar epidural steroid injection on 3/3/2025."
+    assert [p.concept for p in _of(_facts(kb, text), "prior")] == [
+        TERM + "EpiduralSteroidInjection"]
 
 
 @pytest.mark.parametrize(("text", "concept"), [

@@ -208,6 +208,19 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["is", "are", "was", "were", "has", "have", "had"]}},
             {"LOWER": {"IN": ["gone", "disappeared", "subsided", "abated", "settled",
                               "cleared", "remitted", "calmed"]}}], max_scope=6),
+        # care offered is not care given, and care declined or refused is not had: "A
+        # subacromial injection was offered on 11/17/2020; he declined it", "she refused surgery"
+        rule("was offered", _HYPOTHETICAL, "BIDIRECTIONAL", [
+            {"LOWER": {"IN": ["was", "were", "been"]}}, {"LOWER": "offered"}], max_scope=6),
+        # ... not a decline in function: "her function declined after the injection"
+        rule("declined after", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["declined", "declines"]}}, {"LOWER": {"IN": [
+                "after", "since", "over", "with", "by", "from", "in", "significantly",
+                "steadily", "markedly", "further", "gradually", "despite"]}}]),
+        rule("declined", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["declined", "declines", "refused", "refuses"]}},
+            {"LOWER": {"IN": ["the", "a", "an", "any", "further", "more", "all", "to"]},
+             "OP": "?"}], max_scope=4),
         rule("went away", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["went", "gone", "goes"]}}, {"LOWER": "away"}], max_scope=6),
         # ... but a word of these that names the quality of the noun after it is no verdict

@@ -45,9 +45,30 @@ _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|
                          r"explains?)\s+(?:the|his|her|their)\s+(?:\w+\s+)?"
                          r"(?:exam\w*|symptoms|findings|presentation|complaints)\b|"
                          # "which matches what I see on exam", "fits what we find clinically"
-                         r"\b(?:match(?:es|ed)?|fits?|agrees? with|explains?)\s+what\s+"
-                         r"(?:I|we|he|she|the \w+)\s+(?:see|saw|find|found|note|noted|"
-                         r"examined)\b", re.I)
+                         r"\b(?:match(?:es|ed)?|fits?|agrees? with|explains?|corresponds? to|"
+                         r"lines? up with|sits?(?: exactly)?|is(?: exactly)?|lies)\s+"
+                         r"(?:what|where)\s+(?:I|we|he|she|they|the \w+)\s+(?:see|saw|find|found|"
+                         r"note|noted|examined|is|was|are|were|feel|felt)\b|"
+                         # "line up with her symptoms", "c/w exam findings", "in keeping with the
+                         # exam", "matches the external rotation and supraspinatus weakness",
+                         # "fits the impingement signs on examination"
+                         r"\b(?:lines?|lined)\s+up\s+with\s+(?:\w+\s+){0,4}?(?:exam\w*|symptoms|"
+                         r"findings|presentation|complaints?|signs)\b|"
+                         r"(?:\bc/w|\bin keeping with|\b(?:consistent|concordant)\s+w/)\s*"
+                         r"(?:\w+\s+){0,3}?(?:exam\w*|symptoms|findings|presentation|complaints?|"
+                         r"signs)\b|"
+                         r"\b(?:match(?:es|ed)?|fits?|explains?)\s+(?:the|his|her|their)\s+"
+                         r"(?:[\w-]+\s+){0,5}?(?:signs|weakness|tenderness|pain pattern|exam\w*)\b|"
+                         # "The examination and the MRI agree", "consistent findings on MRI",
+                         # "imaging-concordant"
+                         r"\b(?:exam\w*|clinical findings)\s+and\s+(?:the\s+)?(?:MRI|imaging|CT|"
+                         r"scan)\s+(?:agree|match|correlate|are concordant)\b|\bconsistent\s+"
+                         r"findings\s+on\s+(?:the\s+)?(?:MRI|imaging|CT)\b|"
+                         r"\bimaging[- ]concordant\b", re.I)
+# What an imaging result is named by when the study is not ("The tear corresponds to where he
+# is tender"): the concordance is the imaging's
+_IMAGED = re.compile(r"\b(?:tear|herniation|protrusion|extrusion|lesion|impingement|"
+                     r"compression|stenosis|MRI|imaging)\b", re.I)
 # ("the MRI findings 'fit his exam exactly'", "the MRI explains her symptoms")
 
 
@@ -156,13 +177,19 @@ def confirmations(sentence: str, lex: Lexicon, named: tuple[str, ...],
     studies = list(named)
     if not studies and before and _CONCLUSION.match(sentence):
         studies = list(before)
-    if not studies:
-        return cleared
     is_a = lex.terms.is_a
+    if not studies and not (_CONCORDANT.search(sentence) and (
+            _IMAGED.search(sentence) or any(is_a(s, T("DiagnosticImaging")) for s in before))):
+        return cleared
     found: list[tuple[str, int, int]] = []
-    if any(is_a(s, T("DiagnosticImaging")) for s in studies):
+    imaged = any(is_a(s, T("DiagnosticImaging")) for s in studies)
+    if imaged:
         found += [(T("RadiculopathyCorroborated"), *m.span()) for m in _NERVE_ROOT.finditer(
             sentence)]
+    # (the study may be the sentence before's: "MRI 3/2/2021: medial meniscus tear. The surgeon
+    # notes this fits the exam")
+    if imaged or _IMAGED.search(sentence) or any(is_a(s, T("DiagnosticImaging"))
+                                                 for s in before):
         found += [(T("ImagingConcordantWithExam"), *m.span()) for m in _CONCORDANT.finditer(
             sentence)]
     if any(is_a(s, T("ElectrodiagnosticStudy")) for s in studies):
