@@ -1959,3 +1959,25 @@ def test_a_visit_referred_back_to_does_not_date_what_follows(kb):
             "test.")
     [sign] = _of(_facts(kb, text, plan="1. Knee MRI."), "finding", "McMurrayPositive")
     assert sign.props["on_date"].isoformat() == "2015-02-10"
+
+
+@pytest.mark.parametrize("text", [
+    "On 06/03/2025 the surgeon requested ACL reconstruction, oxycodone 5 mg #30 for "
+    "post-operative pain, and ondansetron 4 mg ODT #10 for post-operative nausea.",
+    "The physician requested amitriptyline 25 mg at bedtime, #30, for neuropathic pain.",
+    "She recommends ondansetron to prevent nausea after surgery.",
+])
+def test_what_a_request_is_for_is_no_diagnosis_and_no_side_effect(kb, text):
+    # a purpose is hoped for or prevented: a reviewer does not read it as the worker's
+    # condition, nor as nausea observed on a drug
+    extracted = _facts(kb, text)
+    assert not [d for d in _of(extracted, "diagnosis") if "Nausea" in d.concept
+                or "Neuropathic" in d.concept]
+    assert not [a for a in _of(extracted, "assessment", "AdverseEffectReview")
+                if a.props["assessment_result"].endswith("Observed")
+                and not a.props["assessment_result"].endswith("NoneObserved")]
+
+
+def test_what_was_treated_or_prescribed_is_still_a_diagnosis(kb):
+    text = "She was diagnosed with insomnia and the physician requested zolpidem for sleep."
+    assert [d.concept for d in _of(_facts(kb, text), "diagnosis")] == [TERM + "Insomnia"]

@@ -668,6 +668,15 @@ _DIAGNOSED_PASSIVE = re.compile(r"\b(?:was|were|is|are|has been|have been|had be
                                 r"(?!\s+(?:with|as)\b)", re.I)
 
 
+# What a request is for is no diagnosis: "requested ... ondansetron 4 mg ODT #10 for
+# post-operative nausea", "recommends a brace for possible instability"
+# (not what was prescribed or treated: "was prescribed gabapentin for radicular pain" tells
+# the radicular pain)
+_ASKING = re.compile(r"\b(?:request\w*|recommend\w*|order\w*|authori[sz]\w*|RFA)\b", re.I)
+_FOR_BEFORE = re.compile(r"(?<!treated )(?<!seen )(?<!evaluated )(?<!followed )(?<!managed )"
+                         r"\b(?:for|to prevent|in case of)\s+(?:[\w-]+\s+)?$", re.I)
+
+
 def _narrated_diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     if passive := _DIAGNOSED_PASSIVE.search(sentence):
         begin, stop = 0, passive.start()
@@ -676,8 +685,11 @@ def _narrated_diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int) ->
     else:
         return
     held = {f.concept for f in out.facts if f.kind == "diagnosis"}
+    asked = _ASKING.search(sentence) is not None
     hits = [h for h in lex.find(sentence[begin:stop], T("Condition"))
-            if not lex.terms.is_a(h.term, T("ClinicalFinding")) and h.term not in held]
+            if not lex.terms.is_a(h.term, T("ClinicalFinding")) and h.term not in held
+            and not (asked and _FOR_BEFORE.search(sentence, max(0, begin + h.start - 30),
+                                                  begin + h.start))]
     said = assertions(sentence, [(begin + h.start, begin + h.end) for h in hits])
     for hit, assertion in zip(hits, said, strict=True):
         if assertion is Assertion.PRESENT:
@@ -1854,6 +1866,9 @@ _ABOUT_MEDICATION = re.compile(r"\b(?:medications?|meds|side[- ]effects?|adverse
 
 def _side_effects(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     effects = lex.find(sentence, T("DrugSideEffect"))
+    if _ASKING.search(sentence):  # what a requested drug is for: "ondansetron for nausea"
+        effects = [h for h in effects
+                   if not _FOR_BEFORE.search(sentence, max(0, h.start - 30), h.start)]
     if not effects:
         return
     others = [h for h in lex.find(sentence, T("ClinicalFinding"), T("Condition"))
