@@ -119,6 +119,11 @@ def test_ticked_boxes(kb, text, concept, present):
      "syndrome.", "ElectrodiagnosticallyConfirmedCTS", True),
     ("EMG/NCV of the arms showed no evidence of radiculopathy.", "RadiculopathyCorroborated",
      False),
+    # the studies in the plural, as reports name them
+    ("Nerve conduction studies of both upper extremities on 11/04/2019 showed a moderate right "
+     "median neuropathy at the wrist.", "ElectrodiagnosticallyConfirmedCTS", True),
+    ("Nerve conduction testing on 3/18/2015 confirmed moderate right carpal tunnel syndrome.",
+     "ElectrodiagnosticallyConfirmedCTS", True),
     ("The surgeon notes that the MRI findings are concordant with the examination.",
      "ImagingConcordantWithExam", True),
     ("The surgeon wrote that the MRI tear matches the location of the joint line tenderness.",
