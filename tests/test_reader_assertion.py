@@ -48,6 +48,11 @@ CASES = [
     ("Red flags were reviewed; none were found.", ["Red flags"], [A]),
     ("Red flags were screened and none identified.", ["Red flags"], [A]),
     ("Numbness in the foot; none in the hand.", ["Numbness"], [P]),
+    # what a denial leaves out
+    ("She takes no opioid or other pain medication besides ibuprofen as needed.",
+     ["opioid", "ibuprofen"], [A, P]),
+    ("She takes no medications other than naproxen.", ["naproxen"], [P]),
+    ("No pain medications except ibuprofen.", ["ibuprofen"], [P]),
     ("Bowel/bladder: nl.", ["Bowel/bladder"], [A]),
     ("Neither Hoffmann sign nor clonus present.", ["Hoffmann sign", "clonus"], [A, A]),
     ("Neither numbness nor weakness is reported.", ["numbness", "weakness"], [A, A]),

@@ -1986,3 +1986,25 @@ def test_what_a_request_is_for_is_no_diagnosis_and_no_side_effect(kb, text):
 def test_what_was_treated_or_prescribed_is_still_a_diagnosis(kb):
     text = "She was diagnosed with insomnia and the physician requested zolpidem for sleep."
     assert [d.concept for d in _of(_facts(kb, text), "diagnosis")] == [TERM + "Insomnia"]
+
+
+def test_a_request_said_to_be_for_after_surgery_in_its_sentence(kb):
+    # the purpose stated in the request's own part of the sentence, not in another item's
+    text = ("The 02/14/2023 request for authorization lists a right ring finger A1 pulley "
+            "release, hand therapy 12 visits after surgery, and hydrocodone/acetaminophen "
+            "5/325 mg #20 for post-operative pain.")
+    plan = "1. Right ring finger A1 pulley release\n2. Hydrocodone/acetaminophen 5/325 mg #20"
+    purposes = {r.concept.removeprefix(TERM): [p.removeprefix(TERM) for p in
+                                               r.props.get("purposes", [])]
+                for r in _of(_facts(kb, text, plan), "request")}
+    assert "PostoperativeUse" in purposes["HydrocodoneAcetaminophen"]
+    assert "PostoperativeUse" not in purposes["TriggerFingerRelease"]
+
+
+@pytest.mark.parametrize("text", [
+    "A second flexor sheath injection was given on 11/15/2022 without benefit.",
+    "She had a flexor sheath steroid injection on 8/9/2022 with a month of relief.",
+])
+def test_a_trigger_finger_injection_by_its_sheath(kb, text):
+    assert [p.concept for p in _of(_facts(kb, text), "prior")] == [
+        TERM + "TriggerFingerInjection"]

@@ -381,6 +381,11 @@ def _rules() -> list[Any]:
                               "referred"]}},
             {"LOWER": {"IN": ["with", "on", "for", "to", "a", "an", "any"]}, "OP": "?"}],
              max_scope=6),
+        # what a denial leaves out: "no opioid or other pain medication besides ibuprofen as
+        # needed", "no medications other than naproxen" (medspaCy has "aside from", "apart from")
+        rule("besides", _NEGATED, "TERMINATE", [{"LOWER": {"IN": ["besides", "except"]}}]),
+        rule("other than", _NEGATED, "TERMINATE", [
+            {"LOWER": {"IN": ["other", "save"]}}, {"LOWER": {"IN": ["than", "for"]}}]),
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
                                 "with"]}}]),

@@ -304,6 +304,11 @@ _WHEN = re.compile(r"\b(?:after|following|once|pending|until|when|prior to|befor
 _SPECIALIST = re.compile(r"\s*(?:specialists?|surgeons?|clinic|physicians?|doctors?)\b", re.I)
 
 
+# ... or its part of the request sentence: "hydrocodone/acetaminophen 5/325 mg #20 for
+# post-operative pain", "a cold therapy unit for use after surgery"
+_FOR_POSTOPERATIVE = re.compile(r".*?\bfor\s+(?:use\s+)?(?:the\s+)?(?:post[- ]?op"
+                                r"(?:erative(?:ly)?)?\b|after\s+(?:the\s+|her\s+|his\s+)?"
+                                r"surgery\b)", re.I)
 _NAMED_POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|after (?:the )?surgery)\b",
                                   re.I)
 
@@ -853,7 +858,8 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", said)
             props["purpose_text"] = quoted.group(1).strip(" .,") if quoted else None
             props["purposes"] = list(dict.fromkeys(
-                [h.term for h in lex.find(said, T("RequestPurpose"))] + stated_purposes(said)))
+                [h.term for h in lex.find(said, T("RequestPurpose"))] + stated_purposes(said)
+                + ([T("PostoperativeUse")] if _for_after_surgery(mention) else [])))
             props["provenance"] = (mention.start, mention.end)
         # the request's own name may say what it is for: "LSO back brace, post-operative"
         # (only its own name: in a shared sentence "post-operative PT ... and an LSO brace")
@@ -992,6 +998,14 @@ def _sentence_from(text: str, start: int) -> str:
     """The text from `start` to the end of its sentence or line."""
     end = _SENTENCE_END.search(text, start)
     return text[start:end.start() if end else len(text)]
+
+
+def _for_after_surgery(mention: Mention) -> bool:
+    """Whether the words right after the mention, up to the next item ("and", ";"), say it is
+    for use after surgery ("Norco 5/325 mg, 1 tablet every 6 hours as needed for post-operative
+    pain"; in "a release, hand therapy after surgery, and ..." the release is not)."""
+    sentence, at = mention.props["sentence"], mention.end - mention.props["sentence_start"]
+    return bool(_FOR_POSTOPERATIVE.match(re.split(r";|\band\b", sentence[at:at + 90])[0]))
 
 
 def _own_clause(mention: Mention) -> str:
