@@ -670,3 +670,24 @@ def test_ordinary_text_is_no_dictation_and_is_read_at_once(text):
 def test_a_web_page_is_read_as_a_browser_shows_it(page, shown):
     html = f"<html><body><br><div></div>{page}<p></p></body></html>"
     assert clean(html).text == shown
+
+
+def test_a_question_the_page_wrapped_is_still_the_item():
+    # a fixed-width print breaks the question before "necessary?" (or before "medically")
+    letter = _letter("MAXIMUS FEDERAL SERVICES\nIndependent Medical Review Final Determination "
+                     "Letter\n\nCLINICAL CASE SUMMARY\n\nThe expert reviewer developed the "
+                     f"following clinical case summary based on a review of the case file:\n{CASE}"
+                     "\nIMR ISSUES, DECISIONS AND RATIONALES\n\n"
+                     "1. Is the requested MRI of the lumbar spine without contrast medically "
+                     "necessary?\n\nDecision: MRI of the lumbar spine is medically necessary.\n\n"
+                     "Rationale for the Decision: radicular pain.\n\n"
+                     "2. Is the requested Chiropractic treatment x 6 visits for the lumbar spine "
+                     "medically\nnecessary?\n\nDecision: Chiropractic treatment x 6 visits is not "
+                     "medically necessary.\n\nRationale for the Decision: no gain.\n\n"
+                     "3. Is the requested Naproxen sodium 550 mg #60 for the low back\nmedically "
+                     "necessary?\n\nDecision: Naproxen is medically necessary.\n\n"
+                     "Rationale for the Decision: it helps.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("MRI of the lumbar spine without contrast", "overturned"),
+        ("Chiropractic treatment x 6 visits for the lumbar spine", "upheld"),
+        ("Naproxen sodium 550 mg #60 for the low back", "overturned")]

@@ -282,8 +282,10 @@ _SUMMARY_HEADING = (r"^\s*(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
 # "1. Is the requested X medically necessary?", "Question 1: Is X medically necessary?"
 _QUESTION = re.compile(r"^\s*(?:(?:Question|Issue|Item|Q)\s*)?\d{1,2}\s*[.):]\s*"
                        r"(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:requested\s+|request\s+for\s+)?"
-                       r"(?P<name>.+?),?\s+medically necessary(?:\s+and\s+appropriate)?\??\s*$",
-                       _I)
+                       # (a question the page wrapped: "... for the lumbar spine medically\n
+                       # necessary?")
+                       r"(?P<name>.+?(?:\n.+?)?),?\s+medically\s+necessary(?:\s+and\s+"
+                       r"appropriate)?\??[ \t]*$", _I)
 _DECISION = re.compile(r"^\s*(?:Decision|Determination|Answer|Outcome)\s*:[^\n]{0,40}?"
                        r"\b(?P<outcome>UPHELD|OVERTURNED)", _I)
 # Without a decision line, the rationale's verdict: "The request is medically necessary.",

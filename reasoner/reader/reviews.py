@@ -303,7 +303,8 @@ def _decided_in_line(head: re.Match[str], decide: Decide) -> list[Found]:
 _QUESTION = re.compile(r"^[ \t*#]*(?:(?:question|issue|item|q)[ \t]*)?\d{1,2}[ \t]*[.):][ \t]*"
                        r"(?:is|are|was|were)[ \t]+(?:the[ \t]+)?(?:requested[ \t]+|request[ \t]+"
                        r"for[ \t]+)?"
-                       r"(?P<name>[^\n?]+?),?[ \t]+medically[ \t]+necessary[^\n?]*\??[ \t]*$", _I)
+                       r"(?P<name>[^\n?]+?(?:\n[^\n?]+?)?),?[ \t\n]+medically[ \t\n]+necessary"
+                       r"[^\n?]*\??[ \t]*$", _I)
 
 
 def _questions(text: str, decide: Decide = outcome_of) -> list[Found]:
