@@ -691,3 +691,19 @@ def test_a_question_the_page_wrapped_is_still_the_item():
         ("MRI of the lumbar spine without contrast", "overturned"),
         ("Chiropractic treatment x 6 visits for the lumbar spine", "upheld"),
         ("Naproxen sodium 550 mg #60 for the low back", "overturned")]
+
+
+def test_a_letter_whose_case_follows_the_reviewers_lead_in_without_a_heading():
+    letter = _letter("MAXIMUS FEDERAL SERVICES\nIndependent Medical Review Final Determination "
+                     "Letter\n\nRequested Treatment(s): Lumbar MRI; naproxen 550 mg #60\n\n"
+                     "The Expert Reviewer developed the following clinical case summary based on "
+                     f"a review of the case file, including all medical records:\n\n{CASE}\n"
+                     "IMR ISSUES, DECISIONS AND RATIONALES\n\n"
+                     "1.  Lumbar MRI is not medically necessary and appropriate.\n\n"
+                     "The Expert Reviewer's decision rationale: no red flags.\n\n"
+                     "2.  Naproxen 550 mg #60 is medically necessary and appropriate.\n\n"
+                     "The Expert Reviewer's decision rationale: it helps.\n")
+    assert letter.layout == "imr-final-determination"
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+    assert letter.summary_text.lstrip().startswith("52 y/o M forklift driver")

@@ -245,10 +245,20 @@ def _before(patterns: list[str], text: str, start: int) -> int:
     return min(ends, default=len(text))
 
 
+# The reviewer's lead-in standing for the heading the letter lacks: "The Expert Reviewer
+# developed the following clinical case summary based on a review of the case file, including
+# all medical records:" (the case follows)
+_LEAD_IN = re.compile(r"^[^\n]*\b(?:developed|prepared|wrote)\b[^\n]*\b(?:case summary|clinical "
+                      r"summary)\b[^\n]*:[ \t]*\n", re.I | re.M)
+
+
 def _summary(text: str, heading: str, ends: list[str]) -> tuple[int, int]:
     start = _after(heading, text)
     if start is None:
-        return 0, 0
+        lead_in = _LEAD_IN.search(text)
+        if lead_in is None:
+            return 0, 0
+        start = lead_in.end()
     # Skip the reviewer's boilerplate lead-in ("... including all medical records:").
     lead = re.compile(r"[^\n]*(?:developed|following)[^\n]*(?:summary|records)[^\n]*:\s*",
                       re.I).match(text, start + (len(text[start:]) - len(text[start:].lstrip())))
