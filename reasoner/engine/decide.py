@@ -85,7 +85,7 @@ class Determination(NamedTuple):
     also_cites: tuple[Section, ...] = ()  # sections of decisive criteria beyond the main one
     drug_list: ListStatus | None = None  # prospective review under the MTUS Drug List
     undecided: str = ""  # why no recommendation was applied ("kind", "context"), if so
-    follows: Determination | None = None  # the requested operation this care comes after
+    follows: Determination | None = None  # the requested operation this service is for
 
 
 def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
@@ -102,24 +102,29 @@ def decide(program: Program, facts: CaseFacts) -> list[Determination]:
     decided = [decide_request(program, facts, req) for req in facts.requests]
     terms = program.terminology
     operations = [d for d in decided if terms.is_a(d.request.concept, _SURGERY)
-                  and not _after_an_operation(terms, d.request)
+                  and not _with_an_operation(terms, d.request)
                   and not _done_already(terms, facts, d.request)]
     if not operations:
         return decided
     return [_with_its_operation(terms, d, operations) for d in decided]
 
 
-# Care asked for after an operation requested in the same case (post-operative therapy, a cold
-# therapy unit or a brace "for use after surgery"): IMR decides a procedure's associated
-# services with it, so care after an operation that is not medically necessary is not either,
-# and care after one that cannot be decided yet cannot be decided either.
+# Care asked for with an operation requested in the same case (pre-operative testing or
+# clearance, an assistant surgeon, post-operative therapy, a cold therapy unit or a brace "for
+# use after surgery"): IMR decides a procedure's associated services with it, so a service for
+# an operation that is not medically necessary is not either (even one no recommendation
+# addresses: an assistant surgeon), and one for an operation that cannot be decided yet cannot
+# be decided either.
 _SURGERY = "https://w3id.org/mtus-kg/term/Surgery"
 _POSTOPERATIVE = "https://w3id.org/mtus-kg/term/PostoperativeUse"
 _POSTSURGICAL = "https://w3id.org/mtus-kg/term/PostsurgicalPhysicalMedicine"
+_FOR_THE_OPERATION = ("https://w3id.org/mtus-kg/term/PreoperativeTesting",
+                      "https://w3id.org/mtus-kg/term/AssistantSurgeon")
 
 
-def _after_an_operation(terms: Terminology, req: Request) -> bool:
-    return _POSTOPERATIVE in req.purposes or terms.is_a(req.concept, _POSTSURGICAL)
+def _with_an_operation(terms: Terminology, req: Request) -> bool:
+    return _POSTOPERATIVE in req.purposes or terms.is_a(req.concept, _POSTSURGICAL) or \
+        any(terms.is_a(req.concept, kind) for kind in _FOR_THE_OPERATION)
 
 
 def _done_already(terms: Terminology, facts: CaseFacts, req: Request) -> bool:
@@ -132,10 +137,9 @@ def _done_already(terms: Terminology, facts: CaseFacts, req: Request) -> bool:
 
 def _with_its_operation(terms: Terminology, d: Determination,
                         operations: list[Determination]) -> Determination:
-    if d.outcome not in (Outcome.MEDICALLY_NECESSARY, Outcome.INSUFFICIENT_DOCUMENTATION) or \
-            not _after_an_operation(terms, d.request) or \
-            terms.is_a(d.request.concept, _SURGERY):
-        return d
+    if d.outcome not in (Outcome.MEDICALLY_NECESSARY, Outcome.INSUFFICIENT_DOCUMENTATION,
+                         Outcome.NOT_ADDRESSED) or not _with_an_operation(terms, d.request):
+        return d  # (an operation itself is never with one: see `operations`)
     # (with several operations asked for, the care may follow any of them: only when none is
     # medically necessary does it follow their fate)
     if any(o.outcome in (Outcome.MEDICALLY_NECESSARY, Outcome.NOT_ADDRESSED)
@@ -146,7 +150,7 @@ def _with_its_operation(terms: Terminology, d: Determination,
     if operation.outcome is Outcome.NOT_MEDICALLY_NECESSARY:
         outcome = Outcome.NOT_MEDICALLY_NECESSARY
     elif operation.outcome is Outcome.INSUFFICIENT_DOCUMENTATION and \
-            d.outcome is Outcome.MEDICALLY_NECESSARY:
+            d.outcome in (Outcome.MEDICALLY_NECESSARY, Outcome.NOT_ADDRESSED):
         outcome = Outcome.INSUFFICIENT_DOCUMENTATION
     else:
         return d

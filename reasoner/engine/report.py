@@ -200,7 +200,7 @@ def determination_report(d: Determination) -> DeterminationReport:
         out.notes = [_not_treatment(d)]
         return out
     if d.applied is None:
-        out.notes = [_unapplied(d, date)]
+        out.notes = [*_follows(d), _unapplied(d, date)]
         return out
     rec = d.applied.recommendation
     decisive_ids = {id(n) for n in d.decisive}
@@ -210,18 +210,23 @@ def determination_report(d: Determination) -> DeterminationReport:
     out.citation = citation(rec, d.also_cites)
     out.criteria = list(_trace(d.applied.root, None, 0, decisive_ids))
     out.decisive = [n.criterion.iri for n in d.decisive]
-    out.notes = _notes(d)
-    if d.follows is not None:
-        operation = d.follows.request
-        out.notes.insert(0, f"Care after the requested "
-                         f"{operation.label or terms.label(operation.concept)}, which is "
-                         f"{d.follows.outcome.value}: IMR decides a procedure's associated "
-                         "services with it, so this care is needed only if the operation is.")
+    out.notes = [*_follows(d), *_notes(d)]
     if d.outcome is Outcome.MEDICALLY_NECESSARY and any(
             _tag(n.criterion.verification) == "K?" for n in d.decisive):
         # only a physician may deny, but certifying on an unsettled reading is no better
         out.action = UNSETTLED_CERTIFY
     return out
+
+
+def _follows(d: Determination) -> list[str]:
+    """The note of a service decided with the operation it is for."""
+    if d.follows is None:
+        return []
+    operation = d.follows.request
+    return [f"A service for the requested "
+            f"{operation.label or d.context.terms.label(operation.concept)}, which is "
+            f"{d.follows.outcome.value}: IMR decides a procedure's associated services with "
+            "it, so this one is needed only if the operation is."]
 
 
 def _drug_list(status: ListStatus | None) -> DrugListReport | None:
