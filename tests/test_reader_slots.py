@@ -2008,3 +2008,26 @@ def test_a_request_said_to_be_for_after_surgery_in_its_sentence(kb):
 def test_a_trigger_finger_injection_by_its_sheath(kb, text):
     assert [p.concept for p in _of(_facts(kb, text), "prior")] == [
         TERM + "TriggerFingerInjection"]
+
+
+@pytest.mark.parametrize(("name", "concept"), [
+    # a problem-oriented plan line: what is ordered for the problem, not the problem's drug
+    ("Dyspepsia: continue naproxen as it is keeping him at work; add a PPI for GI protection on "
+     "NSAIDs. Pantoprazole 40 mg #30, 1 PO daily before breakfast. Stop famotidine.",
+     "Pantoprazole"),
+    ("NSAID monitoring: CBC and CMP (renal and hepatic function) x1, due.",
+     "NSAIDLaboratoryMonitoring"),
+    ("Knee OA: Naproxen 500 mg #60, 1 PO BID w/ food (continuing).", "Naproxen"),
+    # a drug written as an order among drugs named apart; a brand beside its generic is one
+    ("Continue gabapentin; start duloxetine 30 mg #30 daily.", "Duloxetine"),
+    ("Voltaren (diclofenac sodium) 1% gel", "DiclofenacTopical"),
+    ("Pain management consultation: evaluation and performance of cervical ESI",
+     "PainSpecialistConsultation"),
+    # a purpose said in its own sentence ends with it, unless an order opens the next
+    ('Urine drug screen, "baseline for the chart." We are not starting an opioid.',
+     "UrineDrugScreen"),
+])
+def test_what_a_plan_line_orders(kb, name, concept):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import lexicon_for
+    assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept

@@ -282,8 +282,10 @@ _FOR_PURPOSE = re.compile(r"(?<!authorization )(?<!authorisation )(?<!request )(
                           r"(?:in order |so as |in hopes of |hoping )?to (?:try to |help )?"
                           r"(?:cut (?:down|back)|reduce|decrease|lower|wean|taper|limit|"
                           r"minimi[sz]e|avoid|spare|get off))\b", re.I)
-_GOES_ON = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?|and|with|plus|then|or)\b|[&+,;/]",
-                      re.I)
+# (a purpose ends with its sentence when the next opens with a service: "... on NSAIDs.
+# Pantoprazole 40 mg #30")
+_GOES_ON = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?|and|with|plus|then|or)\b|[&+,;/]|"
+                      r"\.\s+$", re.I)
 
 
 # What follows a service's name on a plan line as its reason, set off by a dash or a
@@ -294,6 +296,10 @@ _RATIONALE = re.compile(r"\s(?:--|\u2014|\u2013)\s|;|"
                         # "..., given failure of splinting" (not "..., as needed")
                         r",\s+(?:as|given|because|since|due to)\s+(?!needed|directed|tolerated|"
                         r"required|prescribed|before|previously|instructed|ordered)", re.I)
+# ... unless what follows orders something new: "continue naproxen as it keeps him at work;
+# add a PPI ... Pantoprazole 40 mg #30"
+_NEW_ORDER = re.compile(r"\s*(?:add|start|begin|initiate|switch(?:ing)? to|change to|trial of)\b",
+                        re.I)
 # What a consultation is asked about
 _ASKED_ABOUT = re.compile(r"\b(?:opinion|discuss\w*|evaluat\w*|regarding|consider\w*|options?)\b",
                           re.I)
@@ -315,7 +321,8 @@ _NAMED_POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|after (?
 
 def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     hits = sorted(hits, key=lambda h: h.start)
-    if hits and (reason := _RATIONALE.search(name, hits[0].end)):
+    if hits and (reason := _RATIONALE.search(name, hits[0].end)) and \
+            not _NEW_ORDER.match(name, reason.end()):
         hits = [h for h in hits if h.start < reason.start()]
     # what a procedure is given with, in brackets: "Right subacromial corticosteroid injection
     # (Kenalog 40 mg with lidocaine)" asks for the injection, not for lidocaine
@@ -506,11 +513,51 @@ _FOLLOW_UP = re.compile(r"\s*(?:(?:request\s+for\s+)?(?:a|an|one|1|the)\s+)?(?:f
 _SPECIALTY_WORDS = {T("Surgery"), T("Treatment"), T("Service"), T("Drug")}
 
 
+# A problem-oriented plan line: the problem, a colon, what is ordered for it ("Dyspepsia: add a
+# PPI ... Pantoprazole 40 mg #30", "NSAID monitoring: CBC and CMP x1", "Knee OA: Naproxen 500
+# mg #60")
+_PROBLEM = re.compile(r"^[ \t]*(?P<label>[A-Za-z][\w /&'-]{1,40}?):[ \t]+\S")
+_MONITORING_LABEL = re.compile(r"\b(?:monitoring|follow-?up|management|plan)\s*$", re.I)
+# A drug written as an order: its strength or its count right after it
+_ORDER_AFTER = re.compile(r"[ \t]*(?:\([^)]{0,40}\)[ \t]*)?(?:\d+(?:\.\d+)?[ \t]*(?:mg|mcg|g|ml|%)|"
+                          r"#[ \t]*\d)", re.I)
+
+
+def _after_problem(name: str, service: list[Match]) -> list[Match]:
+    """The services named after a problem's label, when the label names none of them (or
+    names what is monitored): what the line orders, not what it is about."""
+    problem = _PROBLEM.match(name)
+    if problem is None:
+        return service
+    after = [h for h in service if h.start >= problem.end("label")]
+    named = [h for h in service if h.end <= problem.end("label")]
+    if after and (not named or _MONITORING_LABEL.search(problem.group("label"))):
+        return after
+    return service
+
+
+def _ordered(name: str, service: list[Match], lex: Lexicon) -> list[Match]:
+    """Of drugs named apart, the one written as an order ("continue naproxen ...; add a PPI ...
+    Pantoprazole 40 mg #30, 1 PO daily"): the others are what it is given with. (Not one drug
+    named twice: "Voltaren (diclofenac sodium) 1% gel".)"""
+    drugs = [h for h in service if lex.terms.is_a(h.term, T("Drug"))]
+    ordered = [h for h in drugs if _ORDER_AFTER.match(name, h.end)]
+    if len(drugs) < 2 or len(ordered) != 1:
+        return service
+    order = ordered[0]
+    if any(h is not order and re.search(r"[()/]", name[min(h.end, order.end):
+                                                       max(h.start, order.start)])
+           and (order.start - 20 < h.end and h.start < order.end + 20) for h in drugs):
+        return service  # (a brand and its generic side by side)
+    return [h for h in service if h is order or not lex.terms.is_a(h.term, T("Drug"))]
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
     # ("Voltaren 1% gel"): both readings
     service = _not_purposes(name, _both_readings(name, lex), lex)
+    service = _ordered(name, _after_problem(name, service), lex)
     if (switch := _SWITCH.search(name)) and any(h.start >= switch.end() for h in service):
         service = [h for h in service if h.start >= switch.end()]  # what it is switched to
     elif (old := _REPLACING.search(name)) and any(h.end <= old.start() for h in service):
