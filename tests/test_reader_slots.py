@@ -2023,6 +2023,15 @@ def test_a_trigger_finger_injection_by_its_sheath(kb, text):
     ("Voltaren (diclofenac sodium) 1% gel", "DiclofenacTopical"),
     ("Pain management consultation: evaluation and performance of cervical ESI",
      "PainSpecialistConsultation"),
+    # the service named first, made as specific as those akin to it, not another kind named
+    # after it; not a time ("after surgery")
+    ("Vestibular rehabilitation PT, 2x/week x 4 weeks (8 visits)", "VestibularRehabilitation"),
+    ("CMT w/ myofascial release and therapeutic exercise, 2x/wk x 3 wks (6 visits)",
+     "ManualTherapyManipulation"),
+    ("Right knee arthroscopy with partial medial meniscectomy", "ArthroscopicMeniscectomy"),
+    ("after surgery a lumbar LSO brace to purchase", "LumbarSupport"),
+    ("Begin opioid taper: hydrocodone/APAP 10/325, 1 tab three times a day",
+     "HydrocodoneAcetaminophen"),
     # a purpose said in its own sentence ends with it, unless an order opens the next
     ('Urine drug screen, "baseline for the chart." We are not starting an opioid.',
      "UrineDrugScreen"),

@@ -517,7 +517,8 @@ _SPECIALTY_WORDS = {T("Surgery"), T("Treatment"), T("Service"), T("Drug")}
 # PPI ... Pantoprazole 40 mg #30", "NSAID monitoring: CBC and CMP x1", "Knee OA: Naproxen 500
 # mg #60")
 _PROBLEM = re.compile(r"^[ \t]*(?P<label>[A-Za-z][\w /&'-]{1,40}?):[ \t]+\S")
-_MONITORING_LABEL = re.compile(r"\b(?:monitoring|follow-?up|management|plan)\s*$", re.I)
+_MONITORING_LABEL = re.compile(r"\b(?:monitoring|follow-?up|management|plan|taper|wean|"
+                               r"titration|refills?)\s*$", re.I)
 # A drug written as an order: its strength or its count right after it
 _ORDER_AFTER = re.compile(r"[ \t]*(?:\([^)]{0,40}\)[ \t]*)?(?:\d+(?:\.\d+)?[ \t]*(?:mg|mcg|g|ml|%)|"
                           r"#[ \t]*\d)", re.I)
@@ -552,6 +553,31 @@ def _ordered(name: str, service: list[Match], lex: Lexicon) -> list[Match]:
     return [h for h in service if h is order or not lex.terms.is_a(h.term, T("Drug"))]
 
 
+_TIME_BEFORE = re.compile(r"\b(?:after|following|before|prior to|post)\s+(?:the\s+|his\s+|"
+                          r"her\s+)?$", re.I)
+# what the name says is asked for: "Referral to hand surgery and authorization for right carpal
+# tunnel release"
+_ASKED_FOR = re.compile(r"\b(?:authori[sz]ation|request(?:ed|ing)?)\s+(?:for\s+)?"
+                        r"(?:a\s+|an\s+|the\s+)?(?:right\s+|left\s+|bilateral\s+)?$", re.I)
+
+
+def _head_service(name: str, service: list[Match], lex: Lexicon) -> str | None:
+    """The service the name asks for: the most specific of those akin to the first named
+    ("Right knee arthroscopy with partial meniscectomy" is the meniscectomy), not a service
+    named after it of another kind ("Vestibular rehabilitation PT", "CMT lumbar w/ therapeutic
+    exercise": the exercise is part of the first)."""
+    if not service:
+        return None
+    # (not a time: "after surgery a lumbar LSO brace to purchase")
+    timed = [h for h in service if _TIME_BEFORE.search(name, max(0, h.start - 12), h.start)]
+    asked = [h for h in service if _ASKED_FOR.search(name, max(0, h.start - 40), h.start)]
+    first = min(asked or (h for h in service if h not in timed), key=lambda h: h.start,
+                default=min(service, key=lambda h: h.start)).term
+    is_a = lex.terms.is_a
+    akin = [h.term for h in service if is_a(h.term, first) or is_a(first, h.term)]
+    return max(akin, key=lex.terms.depth)
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
@@ -568,8 +594,7 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         service = [h for h in service if h.end <= joined.start() or not any(
             lex.terms.is_a(h.term, T(kind)) for kind in ("MonitoringAssessment",
                                                          "DiagnosticService"))]
-    props: dict = {"concept": max((h.term for h in service), key=lex.terms.depth, default=None)
-                   or _named_otherwise(name, lex)}
+    props: dict = {"concept": _head_service(name, service, lex) or _named_otherwise(name, lex)}
     if (consult := next((h.term for h in service if lex.terms.is_a(
             h.term, T("SpecialistConsultation"))), None)) and props["concept"] in _SPECIALTY_WORDS:
         # "Orthopedic surgery consultation", "referral to hand surgery": the specialty named by
