@@ -144,6 +144,10 @@ def test_ticked_boxes(kb, text, concept, present):
     ("Shoulder MRI showed a type II acromion. The surgeon notes this fits the impingement signs "
      "on examination.", "ImagingConcordantWithExam", True),
     ("MRI consistent w/ exam.", "ImagingConcordantWithExam", True),
+    ("The MRI findings are consistent with his history and examination.",
+     "ImagingConcordantWithExam", True),
+    ("The surgeon wrote that the MRI findings are consistent with the medial joint-line "
+     "tenderness and the McMurray findings.", "ImagingConcordantWithExam", True),
     ("The MRI does not match his symptoms.", "ImagingConcordantWithExam", False),
     # the study's conclusion in a sentence of its own
     ("04/17/2018 (electrodiagnostic report): right median distal motor latency 6.2 ms. "

@@ -32,8 +32,9 @@ _NERVE_ROOT = re.compile(
 # "MRI findings are concordant with the exam", "MRI correlates with her locking and the
 # positive McMurray", "findings consistent with the examination".
 _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*)\s+"
-                         r"(?:with|to)\s+(?:\w+\s+){0,4}?(?:exam\w*|symptoms|findings|"
-                         r"presentation|complaints?|radiculopathy|locking|signs)\b|"
+                         r"(?:with|to)\s+(?:[\w-]+\s+){0,6}?(?:exam\w*|symptoms|findings|"
+                         r"presentation|complaints?|radiculopathy|locking|signs|tenderness|"
+                         r"weakness)\b|"
                          # the exam said to fit the imaging: "radiculopathy ..., concordant with
                          # MRI", "findings fit the C5-6 compression on MRI"
                          r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*|fits?)\s+"
@@ -165,7 +166,8 @@ def _concordance_said(sentence: str, start: int, end: int) -> Assertion:
     full-thickness tear, which matches what I see on exam" negates the tear, not the match."""
     opened = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start)) + 1
     [said] = assertions(sentence[opened:], [(start - opened, end - opened)])
-    return said
+    # ("consistent with his history and examination": the history agreed with is no past)
+    return Assertion.PRESENT if said is Assertion.HISTORICAL else said
 
 
 def confirmations(sentence: str, lex: Lexicon, named: tuple[str, ...],
