@@ -2044,3 +2044,17 @@ def test_what_a_plan_line_orders(kb, name, concept):
     from reasoner.reader.items import parse_item
     from reasoner.reader.lexicon import lexicon_for
     assert parse_item(name, lexicon_for(kb.terms))["concept"] == TERM + concept
+
+
+def test_a_letterhead_tagline_tells_no_treatment(kb):
+    text = ("WESTLAKE PAIN PSYCHOLOGY ASSOCIATES\nBehavioral Medicine | Pain Psychology | "
+            "Biofeedback\n\nPSYCHOLOGICAL TREATMENT UPDATE AND REQUEST FOR ADDITIONAL SESSIONS\n\n"
+            "Date of report: 06/13/2017\nReferring PTP: A. Rustagi, M.D. (Physical Medicine & "
+            "Rehabilitation)\nTreating psychologist: H. Brandvold, Ph.D.\n\nTREATMENT TO DATE\n"
+            "She attended 4 sessions of individual CBT from 04/11/2017 through 05/09/2017.\n\n"
+            "PLAN / REQUEST\n1. Additional individual CBT, 6 sessions.\n")
+    read = read_letter(text.encode(), "update.txt", kb.terms)
+    assert [p.concept for p in _of(read.extracted, "prior")] == [
+        TERM + "CognitiveBehavioralTherapy"]
+    # the title names the request; the plan lists it (the header's specialty is no item)
+    assert [i.name for i in read.letter.items] == ["Additional individual CBT, 6 sessions"]

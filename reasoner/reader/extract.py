@@ -259,6 +259,13 @@ class Extracted:
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
 
 
+# A letterhead's tagline, at the top: names set apart by bars or bullets, and no verb or figure
+# ("Behavioral Medicine | Pain Psychology | Biofeedback", "Orthopedics * Sports Medicine")
+# (not a flowsheet's header row further down: "Date | Flex AROM | ER strength")
+_TAGLINE = re.compile(r"^[ \t]*[A-Z][A-Za-z&,' -]{2,40}(?:[ \t]+[|\u2022*\u00b7][ \t]+"
+                      r"[A-Z][A-Za-z&,' -]{2,40}){2,}[ \t]*$", re.M)
+
+
 def _read_blocks(letter: Letter):
     """(offset of the block, its text, offset in it, sentence, heading) of every statement of
     the case summary, then of the record facts listed under the items."""
@@ -293,6 +300,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         _worker(out, sentence, at)
         if heading and sentence.rstrip(" :.").strip() == heading.strip():
             continue  # a heading alone names what its block tells ("Psychological treatment:")
+        if at < 400 and _TAGLINE.search(sentence):
+            continue  # a letterhead's list of services: "Pain Psychology | Biofeedback"
         if _STALE.search(sentence):
             # 'repeats the line "unable to perform self-care"; ... copied forward and is
             # outdated': a statement the record itself discounts tells nothing of now

@@ -732,7 +732,20 @@ _FORM_ITSELF = re.compile(r"\b(?:was|were|has been|have been|is being) (?:signed
 
 # A document's title below its letterhead: "PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2)
 # AND REQUEST FOR AUTHORIZATION" names the report, and opens no plan
+# A report's title line that names its request: "PROGRESS REPORT / REQUEST FOR AUTHORIZATION",
+# "PSYCHOLOGICAL TREATMENT UPDATE AND REQUEST FOR ADDITIONAL SESSIONS" (its plan comes later)
 _REPORT_TITLE = re.compile(r"\bPROGRESS\s+REPORT\b")
+_TITLED_REQUEST = re.compile(r"^[ \t]*(?!PLAN\b|TREATMENT\s+PLAN\b)[^\n]*\b(?:UPDATE|REPORT|"
+                             r"RE-?EVALUATION|EVALUATION|CONSULTATION|SUMMARY|LETTER)\b[^\n]{0,40}"
+                             r"\bREQUESTS?\b")
+
+
+def _report_title(text: str, at: int) -> bool:
+    """Whether the capitals at `at` are the report's title: "PROGRESS REPORT", or a title
+    near the top that names its request ("PSYCHOLOGICAL TREATMENT UPDATE AND REQUEST FOR
+    ADDITIONAL SESSIONS"; not "PLAN - UPDATE 04/08/2025 / REQUEST FOR AUTHORIZATION")."""
+    line = text[text.rfind("\n", 0, at) + 1:text.find("\n", at) % (len(text) + 1)]
+    return bool(_REPORT_TITLE.search(line) or at < 800 and _TITLED_REQUEST.match(line))
 
 
 def _progress_report(text: str, cleaned: Cleaned | None = None):
@@ -743,7 +756,7 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
                      if m.start() >= title and not _ADVICE.search(m.group())} |
                     {m.end() for m in _CAPS_PLAN.finditer(text)
                      if m.start() >= title and not _ADVICE.search(m.group())
-                     and not _REPORT_TITLE.search(m.group())} |
+                     and not _report_title(text, m.start())} |
                     # an RFA form's table opens with its header row, headed or not, and
                     # its labelled fields with the first service field
                     {m.start() for m in _RFA_HEADER.finditer(text)} |
