@@ -150,6 +150,9 @@ def test_a_rotator_cuff_grade_is_no_myotomal_weakness(kb, exam, weak):
     ("Standing films 2024-03-18 showed bone-on-bone osteoarthritis of the knee.",
      "SevereKneeOsteoarthritis"),
     ("X-rays of the knee on 03/18/2024 showed mild osteoarthritis.", "KneeOsteoarthritis"),
+    # the radiograph's own words for it: joint space narrowing with its grade
+    ("Right knee x-rays 02/22/2016: moderate to severe medial joint space narrowing with "
+     "marginal osteophytes.", "ModerateToSevereKneeOsteoarthritis"),
 ])
 def test_a_diagnosis_takes_the_grade_its_imaging_gives(kb, study, concept):
     data = _report("Left knee pain, giving way.", study, "Left knee osteoarthritis.")
