@@ -2058,3 +2058,13 @@ def test_a_letterhead_tagline_tells_no_treatment(kb):
         TERM + "CognitiveBehavioralTherapy"]
     # the title names the request; the plan lists it (the header's specialty is no item)
     assert [i.name for i in read.letter.items] == ["Additional individual CBT, 6 sessions"]
+
+
+@pytest.mark.parametrize("text", [
+    "She denies any history of heart disease, hypertension or diabetes.",
+    "No history of heart disease.",
+    "She has no cardiac history.",
+])
+def test_heart_disease_denied_is_no_cardiac_risk(kb, text):
+    [risk] = _of(_facts(kb, text), "finding", "CardiacRiskFactor")
+    assert risk.props["present"] is False
