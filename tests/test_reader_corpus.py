@@ -178,7 +178,12 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # IMR letters on surgery and what comes with it; 35 items), first read by 0521d04: 20 of 35,
 # IMR overturn recall 53.3%, precision 80.0% (prophylactic ondansetron approved). None negated
 # read present in any. Re-based with them (769 documents): finding absent precision 0.71 (their
-# gold records the absences the criteria read, not every one the examinations state).
+# gold records the absences the criteria read, not every one the examinations state). Then
+# heldout-tt (10 IMR letters 2014-2026, a general sample; 30 items) and heldout-uu (10 IMR
+# letters on medication disputes; 31 items), first read by a51f57e after that session's
+# changes and unseen by them: 25 of 30 and 28 of 31 items, IMR level 28 of 30 and 29 of 31,
+# overturn recall 84.6% and 84.6%, precision 100% both, none negated, none unreadable (789
+# documents).
 FLOORS = {
     "assessment": (0.76, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -206,7 +211,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 769
+    assert len(gold_documents([CORPUS])) >= 789
 
 
 def test_no_document_is_lost(report):
