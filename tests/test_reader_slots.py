@@ -2068,3 +2068,15 @@ def test_a_letterhead_tagline_tells_no_treatment(kb):
 def test_heart_disease_denied_is_no_cardiac_risk(kb, text):
     [risk] = _of(_facts(kb, text), "finding", "CardiacRiskFactor")
     assert risk.props["present"] is False
+
+
+@pytest.mark.parametrize(("text", "documented"), [
+    ("The physician documented on 01/15/2019 a plan to reduce oxycodone to three tablets a day "
+     "over the next eight weeks.", True),
+    ("A plan was made to wean the hydrocodone by one tablet a month.", True),
+    ("Would consider a plan to reduce oxycodone.", False),
+    ("The plan is to reduce weight.", False),
+])
+def test_a_plan_to_bring_an_opioid_down_is_a_taper_plan(kb, text, documented):
+    found = _of(_facts(kb, text), "assessment", "OpioidTaperPlan")
+    assert bool(found) is documented

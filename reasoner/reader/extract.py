@@ -1704,13 +1704,25 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             # a schedule is a plan, not a result: "UDS at each visit q3 mos"
             and not _SCHEDULED.match(sentence, h.end)]
     hits += _screens_again(lex, sentence, hits)
+    planned = None
     if not any(h.term == _TAPER for h in hits) and (steps := _TAPER_STEPS.search(sentence)):
         # a taper told by its steps: "set out a taper: morphine ER 15 mg twice a day from
         # January, 15 mg once a day from March, then off by May"
         hits.append(Match(_TAPER, steps.start(), steps.start() + len(steps.group(1))))
+    elif not any(h.term == _TAPER for h in hits) and (planned := _TAPER_PLANNED.search(sentence)) \
+            and any(lex.terms.is_a(d.term, T("Opioid")) for d in lex.find(
+                sentence[planned.end():planned.end() + 40], T("Drug"))):
+        # ... or as a plan to bring an opioid down: "documented a plan to reduce oxycodone to
+        # three tablets a day over the next eight weeks" (a plan documented is a fact)
+        hits.append(Match(_TAPER, planned.start("verb"), planned.end("verb")))
+    said_all = assertions(sentence, [(h.start, h.end) for h in hits])
+    if planned is not None:  # (the plan's own "plan to" makes it no hypothesis; a "would" does)
+        said_all = [Assertion.PRESENT if h.start == planned.start("verb") and h.term == _TAPER
+                    and a is Assertion.HYPOTHETICAL and not _HOPED_PLAN.search(
+                        sentence, max(0, planned.start() - 60), planned.start()) else a
+                    for h, a in zip(hits, said_all, strict=True)]
     asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
-    for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
-                         strict=True):
+    for hit, said in zip(hits, said_all, strict=True):
         review = any(lex.terms.is_a(hit.term, r) for r in _REVIEWS)
         near = sentence[hit.end:hit.end + 120]
         if lex.terms.is_a(hit.term, _LABS):
@@ -1839,6 +1851,11 @@ def _screens_again(lex: Lexicon, sentence: str, hits: list[Match]) -> list[Match
         if before:
             out.append(Match(before[-1].term, again.start(), again.end()))
     return out
+_HOPED_PLAN = re.compile(r"\b(?:would|will|may|might|could|should|consider\w*|if|recommend\w*|"
+                         r"request\w*|discuss\w*)\b", re.I)
+_TAPER_PLANNED = re.compile(r"\b(?:plan|schedule)\s+(?:was\s+made\s+|is\s+in\s+place\s+)?to\s+"
+                            r"(?P<verb>reduce|decrease|lower|taper|wean|cut\s+(?:back|down))\b",
+                            re.I)
 _TAPER_STEPS = re.compile(r"\b(tapers?|tapering|wean(?:ing)?)\b[^.]{0,60}?\d+(?:\.\d+)?\s*mg\b"
                           r"[^.]{0,80}?\b(?:then|from|by|until|to|each|every)\b[^.]{0,60}?"
                           r"(?:\d+(?:\.\d+)?\s*mg|\boff\b|discontinu\w*|stop\w*)", re.I)
