@@ -1709,18 +1709,12 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
         # a taper told by its steps: "set out a taper: morphine ER 15 mg twice a day from
         # January, 15 mg once a day from March, then off by May"
         hits.append(Match(_TAPER, steps.start(), steps.start() + len(steps.group(1))))
-    elif not any(h.term == _TAPER for h in hits) and (planned := _TAPER_PLANNED.search(sentence)) \
-            and any(lex.terms.is_a(d.term, T("Opioid")) for d in lex.find(
-                sentence[planned.end():planned.end() + 40], T("Drug"))):
-        # ... or as a plan to bring an opioid down: "documented a plan to reduce oxycodone to
-        # three tablets a day over the next eight weeks" (a plan documented is a fact)
-        hits.append(Match(_TAPER, planned.start("verb"), planned.end("verb")))
-    said_all = assertions(sentence, [(h.start, h.end) for h in hits])
-    if planned is not None:  # (the plan's own "plan to" makes it no hypothesis; a "would" does)
-        said_all = [Assertion.PRESENT if h.start == planned.start("verb") and h.term == _TAPER
-                    and a is Assertion.HYPOTHETICAL and not _HOPED_PLAN.search(
-                        sentence, max(0, planned.start() - 60), planned.start()) else a
-                    for h, a in zip(hits, said_all, strict=True)]
+    elif not any(h.term == _TAPER for h in hits) and \
+            (planned := _planned_taper(lex, sentence)) is not None:
+        hits.append(planned)
+    # (a plan documented is a fact: its own "plan to" makes it no hypothesis)
+    said_all = [Assertion.PRESENT if h is planned else a for h, a in zip(
+        hits, assertions(sentence, [(h.start, h.end) for h in hits]), strict=True)]
     asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
     for hit, said in zip(hits, said_all, strict=True):
         review = any(lex.terms.is_a(hit.term, r) for r in _REVIEWS)
@@ -1851,6 +1845,20 @@ def _screens_again(lex: Lexicon, sentence: str, hits: list[Match]) -> list[Match
         if before:
             out.append(Match(before[-1].term, again.start(), again.end()))
     return out
+def _planned_taper(lex: Lexicon, sentence: str) -> Match | None:
+    """A plan to bring an opioid down, said without a taper's name: "documented a plan to
+    reduce oxycodone to three tablets a day over the next eight weeks" (not one hoped for:
+    "would consider a plan to reduce oxycodone")."""
+    planned = _TAPER_PLANNED.search(sentence)
+    if planned is None or _HOPED_PLAN.search(sentence, max(0, planned.start() - 60),
+                                              planned.start()):
+        return None
+    named = lex.find(sentence[planned.end():planned.end() + 40], T("Drug"))
+    if not any(lex.terms.is_a(d.term, T("Opioid")) for d in named):
+        return None
+    return Match(_TAPER, planned.start("verb"), planned.end("verb"))
+
+
 _HOPED_PLAN = re.compile(r"\b(?:would|will|may|might|could|should|consider\w*|if|recommend\w*|"
                          r"request\w*|discuss\w*)\b", re.I)
 _TAPER_PLANNED = re.compile(r"\b(?:plan|schedule)\s+(?:was\s+made\s+|is\s+in\s+place\s+)?to\s+"
