@@ -2080,3 +2080,16 @@ def test_heart_disease_denied_is_no_cardiac_risk(kb, text):
 def test_a_plan_to_bring_an_opioid_down_is_a_taper_plan(kb, text, documented):
     found = _of(_facts(kb, text), "assessment", "OpioidTaperPlan")
     assert bool(found) is documented
+
+
+def test_stomach_complaints_denied_on_an_nsaid(kb):
+    [gi] = _of(_facts(kb, "He has no stomach complaints on naproxen."), "finding",
+               "GastrointestinalSymptom")
+    assert gi.props["present"] is False
+
+
+def test_a_psychologist_who_did_not_clear(kb):
+    text = ("A psychological evaluation dated 12/06/2022 documented a PHQ-9 score of 18; the "
+            "psychologist did not clear him for a spinal cord stimulator trial.")
+    [cleared] = _of(_facts(kb, text), "finding", "PsychologicalClearance")
+    assert cleared.props["present"] is False
