@@ -2093,3 +2093,15 @@ def test_a_psychologist_who_did_not_clear(kb):
             "psychologist did not clear him for a spinal cord stimulator trial.")
     [cleared] = _of(_facts(kb, text), "finding", "PsychologicalClearance")
     assert cleared.props["present"] is False
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("He has anxiety. Clonazepam 0.5 mg at bedtime was started by his psychiatrist on "
+     "08/28/2023 and has been taken every night since.", "2023-08-28"),
+    ("He has neuropathic pain. Gabapentin 300 mg three times a day was started on 3/4/2014.",
+     "2014-03-04"),
+])
+def test_a_drug_started_with_its_date_after(kb, text, start):
+    drugs = [f for f in _facts(kb, text).facts if f.kind in ("medication", "prior")
+             and f.props.get("start")]
+    assert [d.props["start"].isoformat() for d in drugs] == [start]

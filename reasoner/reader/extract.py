@@ -753,6 +753,10 @@ _STARTED_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,50}?\b(?:was|were|has been|ha
                             r"(?:then\s+|also\s+|newly\s+)?(?:started|begun|initiated|added|"
                             r"introduced|"
                             r"(?:first|initially)\s+prescribed)\b", re.I)
+# ... its date told after the start and who started it: "was started by his psychiatrist on
+# 08/28/2023" (no full stop or clause between)
+_STARTED_ON_AFTER = re.compile(r"(?:\s+(?:by|at|with)\s+[^.;,\d]{1,40}?)?\s+(?:on|in)\s+(" +
+                               DATE_RE.pattern + ")", re.I)
 # A drug started at the visit the report tells: "was started at this visit", "started today"
 _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(?:this|today's|the "
                           r"present)\s+visit|today)\b", re.I)
@@ -817,6 +821,12 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # November 3, 2014 notes that Fexmid ... was started" (the sentence's own date
             # only: the report's date in force may be long after a start told without one)
             props["start"] = dated[-1][0]
+        elif not props.get("start") and (begun := _STARTED_AFTER.match(tail)) and \
+                lex.terms.is_a(hit.term, T("Drug")) and \
+                (on := _STARTED_ON_AFTER.match(tail, begun.end())):
+            # ... or its date after the start: "Clonazepam 0.5 mg at bedtime was started by his
+            # psychiatrist on 08/28/2023"
+            props["start"] = parse_date(on.group(1))
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
