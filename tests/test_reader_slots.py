@@ -1261,6 +1261,9 @@ def test_blood_tests_are_the_nsaid_monitoring(kb, snippet, result):
     ("Home health aide 20 hours per week", 20.0, "Hour", None),
     # a program's part days count as days
     ("Functional restoration program, 3 hours/day, 4 days/week for 6 weeks", 24.0, "Day", 42),
+    # a count written onto its "x"
+    ("Functional restoration program x20 days", 20.0, "Day", 20),
+    ("Functional restoration program x160 hours", 20.0, "Day", None),
 ])
 def test_care_in_hours(kb, name, quantity, unit, days):
     from reasoner.reader.items import parse_item

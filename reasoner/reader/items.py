@@ -764,11 +764,12 @@ _LEVEL_REGION = {"C": T("CervicalSpine"), "L": T("LumbarSpine"), "S": T("LumbarS
 
 # A program's length: "10 full-day sessions", "20 days", "5 days a week for 2 weeks", "160
 # hours / 4 weeks", "80 hours (two weeks)", "x 160 hours"
-_PROGRAM_DAYS = re.compile(r"\b" + _N + r"\s*(?:full[- ]?)?days?\b"
+# (a count written onto its "x": "Functional restoration program x20 days")
+_PROGRAM_DAYS = re.compile(r"(?:\b|(?<=[xX]))" + _N + r"\s*(?:full[- ]?)?days?\b"
                            r"(?!\s*(?:a|per|/|each)\s*(?:wk|week))(?:\s*(?:sessions?|of))?", re.I)
 _DAYS_A_WEEK = re.compile(r"\b" + _N + r"\s*(?:full[- ]?)?days?\s*(?:a|per|/|each)\s*(?:wk|week)",
                           re.I)
-_PROGRAM_HOURS = re.compile(r"\b(\d{2,3})\s*(?:hours?|hrs?|h)\b", re.I)
+_PROGRAM_HOURS = re.compile(r"(?:\b|(?<=[xX]))(\d{2,3})\s*(?:hours?|hrs?|h)\b", re.I)
 # Hours a full program day holds: 160 hours are the 20 full days of the usual 4-week program,
 # and hours in part days count as their full-day equivalent, as the guideline counts them
 _PROGRAM_DAY_HOURS = 8
