@@ -103,3 +103,11 @@ def test_a_fax_banner_on_every_page_is_dropped_from_inside_a_sentence(banner):
     cleaned = clean(text).text
     assert "were each\nconsistent with the prescribed" in cleaned
     assert "FAX" not in cleaned.upper().replace("FAXED", "") and "PAGE" not in cleaned.upper()
+
+
+def test_a_guideline_field_naming_its_page_is_no_running_head():
+    # two items cite pages of one guideline: the lines differ only by their numbers
+    text = ("IMR letter\n\n1. Lumbar MRI\nMAXIMUS guideline: MTUS Chronic Pain, page 79\n"
+            "Rationale: no red flags.\n\n2. Naproxen\nMAXIMUS guideline: MTUS Chronic Pain, "
+            "page 91\nRationale: it helps.\n")
+    assert clean(text).text.count("MAXIMUS guideline") == 2

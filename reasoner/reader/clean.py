@@ -375,7 +375,7 @@ def _running_heads(lines: list[str]) -> set[str]:
     counts = Counter(key for _, key in keyed)
     return {stripped for stripped, key in keyed
             if counts[key] >= 2 and len(stripped) < 90
-            and (not _FIELD.search(stripped) or _PAGE.search(stripped))  # (a numbered page's)
+            and (not _FIELD.search(stripped) or _BANNER.search(stripped))
             and not stripped.endswith(".") and not _LIST_ITEM.match(stripped)}
 
 
@@ -390,6 +390,11 @@ def _repeat_key(line: str) -> str:
 _PAGE = re.compile(r"\bpage\b|\bp(?:g|\.)\s?\d", re.I)
 # A field's colon, not a time's ("14:52" in a fax banner)
 _FIELD = re.compile(r":(?!\d\d)")
+# ... a line with a field's colon repeats as a running head only when it is a page's banner or
+# footer ("FROM: Coast Ortho  PAGE 2/5", "Case: CM21-0119830  Page 2 of 5"), not an item's
+# field that names pages ("MAXIMUS guideline: ... Chronic Pain, page 79")
+_BANNER = re.compile(r"\bpage\s*\d+\s*(?:of|/)\s*\d+|\bp\.\s?\d+\s*/\s*\d+|\bfax\b|^from\b",
+                     re.I)
 _PAGED = re.compile(r"\d+")
 
 
