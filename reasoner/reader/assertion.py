@@ -593,7 +593,7 @@ _PREDICATES = {"cleared", "approved", "recommended", "started", "referred", "fou
                "passed", "reports", "states", "notes", "has", "have", "had"}
 _VERDICT_NEXT = {"been", "to", "be", "as", "ruled", "excluded", "not", "no", "none", "nothing",
                  "negative", "normal",
-                 "absent", "unremarkable", "intact", "positive", "present"}
+                 "absent", "unremarkable", "intact", "positive", "present"} | _VERDICTS
 
 
 def _new_subject(lowers: list[str], before: str, i: int) -> bool:
@@ -602,7 +602,7 @@ def _new_subject(lowers: list[str], before: str, i: int) -> bool:
     if before == "," and lowers[i + 1] in _SUBJECTS:
         return True
     return lowers[i + 1] in _PREDICATES and \
-        (i + 2 >= len(lowers) or lowers[i + 2] not in _VERDICT_NEXT | _VERDICTS)
+        (i + 2 >= len(lowers) or lowers[i + 2] not in _VERDICT_NEXT)
 
 
 def _default_rules() -> list[Any]:

@@ -180,19 +180,21 @@ def confirmations(sentence: str, lex: Lexicon, named: tuple[str, ...],
     studies = list(named)
     if not studies and before and _CONCLUSION.match(sentence):
         studies = list(before)
+    if not studies and not _CONCORDANT.search(sentence):
+        return cleared  # (the cheap test first: most sentences name no study)
     is_a = lex.terms.is_a
-    if not studies and not (_CONCORDANT.search(sentence) and (
-            _IMAGED.search(sentence) or any(is_a(s, T("DiagnosticImaging")) for s in before))):
+    imaged = any(is_a(s, T("DiagnosticImaging")) for s in studies)
+    # (the study may be the sentence before's, or named by its lesion: "MRI 3/2/2021: medial
+    # meniscus tear. The surgeon notes this fits the exam", "The tear corresponds to ...")
+    imaging_told = imaged or _IMAGED.search(sentence) is not None or any(
+        is_a(s, T("DiagnosticImaging")) for s in before)
+    if not studies and not imaging_told:
         return cleared
     found: list[tuple[str, int, int]] = []
-    imaged = any(is_a(s, T("DiagnosticImaging")) for s in studies)
     if imaged:
         found += [(T("RadiculopathyCorroborated"), *m.span()) for m in _NERVE_ROOT.finditer(
             sentence)]
-    # (the study may be the sentence before's: "MRI 3/2/2021: medial meniscus tear. The surgeon
-    # notes this fits the exam")
-    if imaged or _IMAGED.search(sentence) or any(is_a(s, T("DiagnosticImaging"))
-                                                 for s in before):
+    if imaging_told:
         found += [(T("ImagingConcordantWithExam"), *m.span()) for m in _CONCORDANT.finditer(
             sentence)]
     if any(is_a(s, T("ElectrodiagnosticStudy")) for s in studies):
