@@ -18,6 +18,7 @@ import re
 from reasoner.reader import responses
 from reasoner.reader.assertion import said_by_others
 from reasoner.reader.confirmations import Confirmed
+from reasoner.reader.firstchars import gated
 from reasoner.vocab import TERM
 
 _I = re.I
@@ -343,7 +344,7 @@ _ABSENT: dict[str, list[str]] = {
     ],
 }
 # (each concept's phrasings as one alternation: one search a sentence, not one a phrasing)
-_COMPILED = {(concept, present): re.compile("|".join(f"(?:{p})" for p in patterns), _I)
+_COMPILED = {(concept, present): gated("|".join(f"(?:{p})" for p in patterns), _I)
              for present, table in ((True, _PRESENT), (False, _ABSENT))
              for concept, patterns in table.items()}
 # Cheap test first: most sentences speak of none of these.
