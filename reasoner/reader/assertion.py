@@ -1022,10 +1022,17 @@ def said_by_others(sentence: str, start: int) -> bool:
 _OTHERS_GATE = re.compile(r"MTUS|ACOEM|ODG|CPMTG|guideline|criteria|UR\b|review", re.I)
 
 
+_STOPS = frozenset(".!?;:,")
+
+
 def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Assertion]:
     nlp = _pipeline()
-    doc = nlp.make_doc(sentence)
-    doc.user_data[_SENTENCE] = sentence  # the same as doc.text, which is slow to rebuild
+    # A sentence ends with its stop for the rules that read what closes a clause ("Flare:
+    # denies" in a bulleted note with no full stop, as "Flare: denies."); the mentions'
+    # character spans are unchanged.
+    ended = sentence if sentence.rstrip()[-1:] in _STOPS else sentence.rstrip() + " ."
+    doc = nlp.make_doc(ended)
+    doc.user_data[_SENTENCE] = ended  # the same as doc.text, which is slow to rebuild
     chosen: dict[tuple[int, int], Any] = {}
     for start, end in spans:
         span = doc.char_span(start, end, label="MENTION", alignment_mode="expand")

@@ -98,8 +98,45 @@ def _clean_lines(text: str) -> Cleaned:
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
-    return _ocr_letters(_ocr_digits(_rejoin_split_cues(Cleaned("".join(chars), tuple(offsets),
-                                                                text))))
+    return _symbols(_ocr_letters(_ocr_digits(_rejoin_split_cues(
+        Cleaned("".join(chars), tuple(offsets), text)))))
+
+
+# Clinical shorthand's symbols as the words they stand for, so that every rule reading words
+# reads them: "Ø foraminal stenosis" (none), "↑ ADLs", "↓ sensation L C6", "VAS 8 → 5". The
+# empty-set sign only where it stands as a word ("Ø prior FRP", "(Ø)"), never inside a name.
+_SYMBOL = re.compile(r"(?<![^\W\d_])[\u00d8\u00f8\u2205](?![^\W\d_])|"
+                     r"[\u2191\u2193\u2192\u2190\u2264\u2265\u00d7]")
+_SYMBOL_WORD = {"\u00d8": "no", "\u00f8": "no", "\u2205": "no", "\u2191": "increased",
+                "\u2193": "decreased", "\u2192": "->", "\u2190": "<-", "\u2264": "<=",
+                "\u2265": ">=", "\u00d7": "x"}
+
+
+def _symbols(cleaned: Cleaned) -> Cleaned:
+    """The text with each symbol written as its word(s), every character of the word mapped
+    to the symbol."""
+    text = cleaned.text
+    said = list(_SYMBOL.finditer(text))
+    if not said:
+        return cleaned
+    chars: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for symbol in said:
+        start = symbol.start()
+        chars.append(text[at:start])
+        offsets.extend(cleaned.offsets[at:start])
+        word = _SYMBOL_WORD[symbol.group()]
+        # (a word apart from its neighbours: "\u2191ADLs", "8\u21925")
+        if word != "x":  # ("2\u00d7/wk" is "2x/wk")
+            word = (" " if start and text[start - 1].isalnum() else "") + word + (
+                " " if text[symbol.end():symbol.end() + 1].isalnum() else "")
+        chars.append(word)
+        offsets.extend([cleaned.offsets[start]] * len(word))
+        at = symbol.end()
+    chars.append(text[at:])
+    offsets.extend(cleaned.offsets[at:])
+    return Cleaned("".join(chars), tuple(offsets), cleaned.original)
 
 
 # A number as OCR reads a fax: 0 as O, 1 as l or I ("1O/O2/2015", "55Omg", "#l20"): a run of

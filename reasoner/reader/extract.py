@@ -94,6 +94,11 @@ _DIAGNOSES = gated(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|
 # A SOAP note's letter opening a statement: "A: Depressive disorder secondary to chronic
 # pain.", "P: Add pantoprazole 40 mg daily" (A/P says both: no label of one kind)
 _SOAP_LABEL = re.compile(r"^[ \t]*([SOAP])[ \t]*:[ \t]*(?=\S)")
+# A line labelled as the plan or the request, the label perhaps dated: "Plan 4/2/14:", "Req
+# 4/22/24:", "Requested (RFA 3/1/21):"
+_PLAN_LABEL = re.compile(r"^[ \t]*(?:plan|req|request(?:ed|s)?|rfa|recommendations?|orders?)\.?"
+                         r"[ \t]*(?:\(?(?:rfa|on|dated)?[ \t]*\d{1,2}/\d{1,2}(?:/\d{2,4})?\)?)?"
+                         r"[ \t]*:[ \t]*(?=\S)", re.I)
 # A list of what was done ("Treatment to date has included ...", "Tx:"), which opens a
 # statement of its own in a run-on note; "has had" opens one only at a sentence's start.
 # (what may stand between the cue and its verb or colon: a parenthesis, a few words, not a
@@ -308,9 +313,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             out.previous, out.previous_text = (at, at + len(sentence)), sentence
             continue
         section = _section(heading)
-        if (soap := _SOAP_LABEL.match(sentence)) and soap.group(1).upper() == "P":
+        if (soap := _SOAP_LABEL.match(sentence)) and soap.group(1).upper() == "P" or \
+                _PLAN_LABEL.match(sentence):
             # "P: Start duloxetine 30 mg daily": asked for, not had; so is the rest of the
-            # line ("P: Continue Norco #120. Start naproxen #60. Acupuncture x 6.")
+            # line ("P: Continue Norco #120. Start naproxen #60. Acupuncture x 6.", "Req
+            # 4/22/24: L C5-6 CESI; Lyrica 75 BID #60")
             section = "plan"
             plan_line_end = base + (text.find("\n", s_start) % (len(text) + 1))
         elif at < plan_line_end:

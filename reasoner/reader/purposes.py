@@ -52,6 +52,13 @@ _PROCEDURE_FIRST = re.compile(
     r"planning|plan|decision|candidacy|candidate|consult\w*|referral|opinion|evaluation|"
     r"discussion|options?)\b",
     re.I)
+_NOT_PAST = r"(?!(?<!\w)(?:after|since|following|post|s/p)\b)"
+# What the study would decide, said as its condition: "MRI R knee -> if tear confirmed,
+# arthroscopy", "if the MRI shows a herniation, refer to spine surgery"
+_IF_FOUND = re.compile(rf"\bif\b[^.;]{{0,50}}?\b(?:confirm\w*|shows?|showing|found|present|"
+                       rf"positive|demonstrat\w*|reveal\w*|seen|noted)\b"
+                       rf"(?:{_NOT_PAST}[^.;]){{0,30}}?[,:]?\s*"
+                       rf"(?:->\s*)?(?:{_NOT_PAST}[\w'/-]+\s+){{0,4}}?{_PROCEDURE}\b", re.I)
 # A negation governing the cue, in the words just before it or between it and the procedure.
 _NEGATED = re.compile(r"(?:\b(?:not|no|non|never|neither|nor|declin\w*|refus\w*|without|"
                       r"against|rather than|instead of|avoid\w*|poor|unlikely|unfit|"
@@ -111,9 +118,12 @@ def _contingent(sentence: str, start: int, end: int) -> bool:
 def considered(sentence: str) -> list[Considered]:
     """Every procedure the sentence says is (or is not) being considered: surgery, or an
     injection or other invasive procedure."""
-    out = []
-    for pattern in (_CUE_FIRST, _PROCEDURE_FIRST):
+    out: list[Considered] = []
+    for pattern in (_CUE_FIRST, _PROCEDURE_FIRST, _IF_FOUND):
         for m in pattern.finditer(sentence):
+            if pattern is _IF_FOUND and any(c.start < m.end() and m.start() < c.end
+                                            for c in out):
+                continue  # "if it shows a tear, a candidate for surgery": read already
             concept = T("SurgeryConsidered") if m.group("surgery") else \
                 T("InvasiveTreatmentConsidered")
             out.append(Considered(concept, not (_negated(sentence, m.start(), m.end())
