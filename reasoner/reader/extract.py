@@ -130,8 +130,12 @@ def _meds_cue(lex: Lexicon, sentence: str) -> re.Match | None:
 # Cues that open a statement of their own (a run-on note is cut before them, `_statements`).
 _OPENERS = (_DIAGNOSES, re.compile(_PRIOR_LIST, re.I), _MEDS)
 # A drug said to be stopped or tried in the past is a prior treatment, else a current medication.
+# (not a benefit that ended: "meloxicam had stopped working", "no longer helps")
 _STOPPED = re.compile(r"\b(?:stopped|discontinued|d/c'?d|tried|trial of|failed|previously|prior|"
-                      r"formerly|no longer|ceased|weaned|switched from)\b", re.I)
+                      r"formerly|no longer|ceased|weaned|switched from)\b(?!\s+(?:helping|"
+                      r"working|being effective|helps?|helped|works?|worked|effective|"
+                      r"provides?|provided|gives?|gave|relieves?|relieved|benefits?|"
+                      r"controls?|controlled)\b)", re.I)
 # What a drug became: "switched from Norco to tramadol", "replaced by duloxetine"
 _NOW = re.compile(r"\b(?:to|now(?: on)?|currently(?: on)?|onto|replaced (?:by|with)|"
                   r"then started(?: on)?)\s*$", re.I)
@@ -1194,7 +1198,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             # RE-EVALUATION -- FORM CMC-7 (rev. 2025)"): a course, but nothing of it is told there
             props = request_items.course_props(tail, lead, sentence[hit.start:hit.end]) \
                 if at + hit.start >= out.title_end else {}
-            if hit.term in held:
+            when = _operated_on(lex, sentence, hits, n)
+            if hit.term in held and not _another_procedure(held[hit.term], when):
                 # the course named again ("follow-up after acupuncture", then "he finished
                 # 6 acupuncture sessions in January"): what this mention adds is its
                 if held[hit.term].kind == "prior":
@@ -1205,8 +1210,16 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                         held[hit.term].props[key] = value
                 continue
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
-                                     sentence[hit.start:hit.end], {
-                                         **props, "on_date": _operated_on(lex, sentence, hits, n)}))
+                                     sentence[hit.start:hit.end], {**props, "on_date": when}))
+
+
+def _another_procedure(held: Mention, when: dt.date | None) -> bool:
+    """Whether a procedure named with a date of its own is another one than the course held,
+    done on another day: "L3-4 medial branch blocks on 10/24/2022 gave 30% relief", then "L4-5
+    medial branch blocks on 04/17/2023 gave 80% relief" (each block's relief is its own: the
+    later one is what a repeat or an ablation is judged by)."""
+    first = held.props.get("on_date")
+    return when is not None and held.kind == "prior" and first is not None and first != when
 
 
 # A service asked for, named beside a decision on it ("1. Functional restoration program, 80
@@ -1720,7 +1733,13 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             if not any(s <= at + h.start < e for s, e in requested)
             # a schedule is a plan, not a result: "UDS at each visit q3 mos"
             and not _SCHEDULED.match(sentence, h.end)]
-    hits += _screens_again(lex, sentence, hits)
+    hits += _screens_again(out, lex, sentence, hits)
+    if _TAPER_ENDED.search(sentence):
+        # "the taper was stopped after a flare, and the dose was returned to 15 mg": the plan
+        # told before is no longer in force (the vocabulary has no "abandoned": it goes)
+        out.facts[:] = [f for f in out.facts if not (f.kind == "assessment"
+                                                     and f.concept == _TAPER)]
+        hits = [h for h in hits if h.term != _TAPER]  # ("the taper plan was abandoned")
     planned = None
     if not any(h.term == _TAPER for h in hits) and (steps := _TAPER_STEPS.search(sentence)):
         # a taper told by its steps: "set out a taper: morphine ER 15 mg twice a day from
@@ -1851,8 +1870,26 @@ _AGAIN_SCREEN = re.compile(r"\b(?:a|the|another)\s+(?:(?:repeat|second|third|fol
                            re.I)
 
 
-def _screens_again(lex: Lexicon, sentence: str, hits: list[Match]) -> list[Match]:
-    """The screens a sentence names again by their order, of the kind named before them."""
+# A taper plan given up: "the taper was stopped", "the wean has been abandoned", "they
+# stopped the taper", "the taper was put on hold"
+_TAPER_ENDED = re.compile(r"\b(?:taper\w*|wean\w*)(?:\s+plan)?\s+"
+                          r"(?:was|were|has been|had been|is)\s+"
+                          r"(?:stopped|abandoned|discontinued|halted|suspended|reversed|"
+                          r"put on hold|cancel+ed|not (?:followed|completed|continued))\b|"
+                          r"\b(?:stopped|abandoned|halted|reversed)\s+(?:the|his|her)\s+"
+                          r"(?:taper|wean)\w*", re.I)
+# Screens named by their dates after a screen was read before: "After counseling, the screens
+# of 08/11/2025 and 11/10/2025 were consistent with oxycodone only"
+_DATED_SCREENS = re.compile(r"\b(?:the|these|those|both|two|three|his|her|later|subsequent|"
+                            r"follow-up|repeat)\s+(?:\w+\s+)?(?:screens?|UDTs?|UDSs?)\b"
+                            r"(?=\s+(?:of|on|from|dated|done|performed|collected)?\s*"
+                            + DATE_RE.pattern + ")", re.I)
+
+
+def _screens_again(found: Extracted, lex: Lexicon, sentence: str, hits: list[Match]
+                   ) -> list[Match]:
+    """The screens a sentence names again by their order, of the kind named before them (in
+    the sentence, or for screens named by their dates, before it)."""
     out = []
     for again in _AGAIN_SCREEN.finditer(sentence):
         if any(h.start <= again.start() < h.end for h in hits):
@@ -1861,7 +1898,12 @@ def _screens_again(lex: Lexicon, sentence: str, hits: list[Match]) -> list[Match
                   and lex.terms.is_a(h.term, T("UrineDrugScreen"))]
         if before:
             out.append(Match(before[-1].term, again.start(), again.end()))
-    return out
+    if out or any(lex.terms.is_a(h.term, T("UrineDrugScreen")) for h in hits):
+        return out
+    earlier = [f.concept for f in found.facts if f.kind == "assessment" and f.concept
+               and lex.terms.is_a(f.concept, T("UrineDrugScreen"))]
+    return [Match(earlier[-1], dated.start(), dated.end())
+            for dated in _DATED_SCREENS.finditer(sentence)][:1] if earlier else []
 def _planned_taper(lex: Lexicon, sentence: str) -> Match | None:
     """A plan to bring an opioid down, said without a taper's name: "documented a plan to
     reduce oxycodone to three tablets a day over the next eight weeks" (not one hoped for:
@@ -2101,6 +2143,11 @@ def _give_response(out: Extracted, lex: Lexicon, sentence: str, at: int, hit: Ma
     else the earlier ones of that treatment (which keep a response they were read with)."""
     courses = [f for f in out.facts if f.kind in ("prior", "medication") and f.concept == hit.term]
     here = [f for f in courses if at <= f.start < at + len(sentence)]
+    if response == "NoImprovement" and _BENEFIT_ENDED.search(sentence):
+        # a benefit said to have ended outweighs what was said before, of every course of
+        # the drug ("On 08/13/2024 he reported that meloxicam no longer helped", after it
+        # had let him walk 30 minutes; the mentions are one course once merged)
+        here = courses
     for fact in here:
         fact.props["response"] = m(response)
     compared = response == "FunctionalImprovement" and _WITH_WITHOUT.search(sentence)
@@ -2122,6 +2169,12 @@ def _give_response(out: Extracted, lex: Lexicon, sentence: str, at: int, hit: Ma
                                  {"response": m(response), "on_date": None}))
 
 
+# A benefit that has ended: what was said of the course before no longer holds
+_BENEFIT_ENDED = re.compile(r"\bno longer\s+(?:helps?|helped|helping|works?|worked|working|"
+                            r"effective|provides?|provided|gives?|gave|relieves?|relieved|"
+                            r"benefits?|benefit(?:t)?ed|controls?|controlled)\b|"
+                            r"\b(?:stopped|ceased)\s+(?:helping|working)\b|\blost\s+(?:its|their)"
+                            r"\s+(?:effect\w*|efficacy|benefit)\b", re.I)
 # Function with a drug set against function without it
 _WITH_WITHOUT = re.compile(r"\b(?:without|off|w/o)\s+(?:it|them|the\s+(?:medications?|meds|drug)|"
                            r"(?:his|her)\s+(?:medications?|meds)|medications?|meds)\b", re.I)

@@ -191,6 +191,13 @@ _NONE = [
     r"\b(?:had|has|have|did)\s*n[o']t\s+(?:been\s+able\s+to\s+)?(?:reduce[d]?|cut|decrease[d]?|"
     r"lower(?:ed)?)\s+(?:his\s+|her\s+|their\s+|the\s+)?(?:use\s+of\s+)?(?:pain\s+)?(?:medications?|"
     r"meds|pills|opioids?)\b",
+    # a benefit that has ended: "meloxicam stopped working", "it has stopped helping", "the
+    # patches lost their effect"
+    # (not a person's work: "he stopped working in 2019")
+    r"(?<!\bhe )(?<!\bshe )(?<!\bthey )(?<!\bI )(?<!patient )(?<!worker )(?<!applicant )"
+    r"\b(?:stopped|stops|ceased|quit)\s+(?:helping|working|being\s+(?:effective|helpful))\b|"
+    r"\b(?:lost|loses|losing)\s+(?:its|their|his|her|all|any)?\s*(?:effect(?:iveness)?|"
+    r"efficacy|benefit)\b",
     # a drug that only lets the worker rest: "oxycodone 'just lets me lie down'"
     r"\b(?:just|only|merely)\s+(?:lets|let|allows|allowed|helps|helped)\s+(?:me|him|her|them)\s+"
     r"(?:to\s+)?(?:lie|lay|rest|sit|sleep|stay in bed|get through the day)\b",
