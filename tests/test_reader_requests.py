@@ -530,3 +530,64 @@ def test_a_drug_named_with_one_slip_before_its_strength(kb, name, drug):
 def test_no_drug_is_guessed_from_a_word_far_from_every_name(kb, name):
     concept = parse_item(name, lexicon_for(kb.terms))["concept"]
     assert concept is None or not lexicon_for(kb.terms).terms.is_a(concept, T + "Drug")
+
+
+def test_an_aligned_header_whose_label_has_slashes_and_a_wrapped_diagnosis():
+    # ("Frequency / Duration / Quantity" is one label of three words; a diagnosis that wraps
+    # onto the next line leaves the service column empty there)
+    text = ("REQUEST FOR AUTHORIZATION - DWC FORM RFA\n\n REQUESTED TREATMENT\n"
+            "   Diagnosis                              ICD-10    Service/Good Requested"
+            "                          CPT/HCPCS   Frequency / Duration / Quantity\n"
+            "   Carpal tunnel syndrome, right upper    G56.01    Right open carpal tunnel release"
+            "                64721       one procedure\n"
+            "   limb\n"
+            "   Carpal tunnel syndrome, right upper    G56.01    Replacement right wrist night "
+            "splint            L3908       purchase, quantity 1\n"
+            "   limb\n\n"
+            " Requesting Physician Signature: H. J. Obiora, MD      Date: 05/20/2025\n\n"
+            f"{HISTORY}")
+    assert _items(text) == ["Right open carpal tunnel release 64721 one procedure",
+                            "Replacement right wrist night splint L3908 purchase, quantity 1"]
+
+
+APPEAL = """Re: Request for reconsideration / appeal of UR non-certification
+    Claim #: HWC-2019-04-7731        DOI: 04/11/2019
+
+I ask for reconsideration of each, and I set out below the reviewer's stated reasons and the
+facts in the record that answer them.
+
+{first}
+   {decision}
+   Reviewer's reason: "There is no documentation of a psychological evaluation."
+
+   She was cleared by the pain psychologist on 12/04/2025.
+
+2. Lidoderm 5% patch, #30, one patch 12 hours on / 12 hours off
+   UR determination 12/30/2025: non-certified.
+   Reviewer's reason: "Failure of first-line agents is not documented."
+"""
+
+
+@pytest.mark.parametrize(("first", "decision"), [
+    ("1. Spinal cord stimulator trial, percutaneous, 2 leads", "UR determination 12/30/2025: "
+                                                               "non-certified."),
+    ("ITEM 1: Spinal cord stimulator trial, percutaneous, 2 leads", "UR decision: Non-certified "
+                                                                    "on 12/30/2025."),
+    ("1) Spinal cord stimulator trial, percutaneous, 2 leads", "The UR decision of 12/30/2025 "
+                                                               "modified it to a consultation."),
+])
+def test_an_appeal_asks_for_each_item_it_appeals(first, decision):
+    items = _items(APPEAL.format(first=first, decision=decision))
+    assert [i.split(",")[0] for i in items] == ["Spinal cord stimulator trial", "Lidoderm 5% patch"]
+
+
+@pytest.mark.parametrize(("sentence", "asked"), [
+    ("Please authorize gabapentin 300 mg, one capsule three times daily, #90.",
+     ["gabapentin 300 mg, one capsule three times daily, #90"]),
+    ("Kindly approve a TENS unit for home use.", ["TENS unit for home use"]),
+    # one request, not two: "trial of" inside what the cue before asks for
+    ("I am requesting authorization for an initial trial of acupuncture, 6 sessions.",
+     ["initial trial of acupuncture, 6 sessions"]),
+])
+def test_what_a_plan_sentence_asks_for(sentence, asked):
+    assert _items(f"PROGRESS REPORT\n\n{HISTORY}\nTREATMENT PLAN:\n{sentence}\n") == asked

@@ -704,6 +704,8 @@ _REQUESTING = gated(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|
                          r"(?:asking|ask) for(?: authori[sz]ation (?:of|for))?|would like(?: to "
                          r"(?:request|order|obtain|start|try))?|"
                          r"authori[sz]ation (?:is requested )?(?:for|of)|recommend(?:ed|ing|s)?|"
+                         # ("Please authorize gabapentin 300 mg", "kindly approve")
+                         r"(?:please|kindly) (?:authori[sz]e|approve|certify)|"
                          r"prescrib(?:e|ed|ing)|refill(?: of)?|renew(?:ing|ed|s)?|"
                          # (not a job: "Occupation: order picker")
                          r"order(?:ed|ing)?(?!\s+(?:picker|selector|filler|puller|clerk|"
@@ -748,8 +750,22 @@ def _report_title(text: str, at: int) -> bool:
     return bool(_REPORT_TITLE.search(line) or at < 800 and _TITLED_REQUEST.match(line))
 
 
+# An appeal of a UR decision: each numbered item it appeals, with the decision under it ("1.
+# Spinal cord stimulator trial, percutaneous, 2 leads" then "UR determination 12/30/2025:
+# non-certified.")
+_APPEALED = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|ITEM[ \t]*\d{1,2}[ \t]*[:.)-])[ \t]*"
+                       r"(?P<name>\S[^\n]*)\n[ \t]*(?:the[ \t]+)?(?:UR|utilization[ \t]+review)"
+                       r"[^\n]{0,40}?\b(?:determination|decision|review)\b[^\n]{0,40}?"
+                       r"\b(?:non-?certif\w*|not[ \t]+certified|denied|modified)", re.M | re.I)
+
+
 def _progress_report(text: str, cleaned: Cleaned | None = None):
     items: list[Item] = []
+    appealed = [(m.group("name"), m.start("name")) for m in _APPEALED.finditer(text)]
+    if appealed:
+        # what an appeal asks for is what it appeals, item by item
+        _add_items(items, appealed, asked=True, text=text)
+        return (0, len(text)), items
     # A document's title ("PROGRESS REPORT / REQUEST FOR AUTHORIZATION") opens no plan.
     title = _title_end(text)
     starts = sorted({m.end() for m in _PLAN.finditer(text)
@@ -1195,7 +1211,9 @@ def _header_column(line: str) -> int | None:
     labels ("Service/Good Requested", "CPT/HCPCS"), not a row of an order list whose text
     happens to say "treatment" ("[Referral]  Physical therapy evaluation and treatment")."""
     cells = list(_CELL.finditer(line))
-    if len(cells) < 3 or any(len(c.group().split()) > 4 for c in cells) or \
+    # (a label's words, not its slashes: "Frequency / Duration / Quantity" is three)
+    if len(cells) < 3 or any(len([w for w in c.group().split() if w not in "/&-"]) > 4
+                             for c in cells) or \
             sum(any(ch.isdigit() for ch in c.group()) for c in cells) > 1:
         return None
     return next((c.start() for c in cells if _COLUMN.search(c.group())), None)
@@ -1225,6 +1243,11 @@ _PURPOSE = re.compile(r"\s+(?:to (?:see|evaluate|assess|rule|look|determine|conf
 _FORM_NAME = re.compile(r"authori[sz]ation\b(?!\s+(?:for|of)\b)", re.I)
 
 
+_ONLY_MODIFIERS = re.compile(r"\s*(?:(?:a|an|the|initial|another|new|second|short|brief|"
+                             r"further|repeat|limited|one|1|medication|therapeutic|diagnostic)"
+                             r"\s+)*", re.I)
+
+
 def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """What the clauses of a passage ask for: every request cue's object, up to the next cue,
     the purpose or a clause end, split at 'and' and semicolons."""
@@ -1235,6 +1258,10 @@ def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, 
         if _FORM_ITSELF.search(body):
             continue
         cues = [c for c in _REQUESTING.finditer(body) if not _FORM_NAME.match(body, c.end())]
+        # a cue inside the object of the one before ("requesting authorization for an initial
+        # trial of acupuncture"): one request
+        cues = [c for n, c in enumerate(cues)
+                if not n or not _ONLY_MODIFIERS.fullmatch(body, cues[n - 1].end(), c.start())]
         for n, cue in enumerate(cues):
             if _NOT_A_REQUEST.search(body[:cue.start()].rsplit(",", 1)[-1]):
                 continue
