@@ -68,7 +68,8 @@ def detect(text: str) -> str | None:
             and re.search(r"\b(?:upheld|overturned)\b", text, re.I)):
         # a reviewer's report: its disputed items, each upheld or overturned
         return "medical-professional-review"
-    if _UR_TITLE.search(text[:_title_end(text, 3)]) and not _IMR_OUTCOME.search(text):
+    if (_UR_TITLE.search(text[:_title_end(text, 3)]) or _UR_TITLE_LINE.search(
+            text[:_title_end(text, 12)])) and not _IMR_OUTCOME.search(text):
         return "ur-determination"  # a utilization review's own letter (no IMR yet)
     if _REVIEW_SIGNAL.search(text) and _DECIDED.search(text):
         return "reviewer-report"  # (or another review layout: `split` tries them all)
@@ -128,6 +129,11 @@ _REVIEW_SIGNAL = re.compile(r"\b(?:IMR|Independent Medical Review|MAXIMUS|Final 
 _UR_TITLE = re.compile(r"\bUTILIZATION[\s_-]+(?:REVIEW|MANAGEMENT)\b|"
                        r"\bUR[\s_-]+(?:DETERMINATION|DECISION|NOTICE)\b|"
                        r"\bPHYSICIAN\s+ADVISOR\b|\bPEER\s+REVIEW\b", re.I)
+# The letter's title in capitals under a letterhead of several lines: "UTILIZATION REVIEW NOTICE
+# OF DECISION" (not a physician's "RE: APPEAL OF UTILIZATION REVIEW DENIAL")
+_UR_TITLE_LINE = re.compile(r"^(?![ \t]*RE\b)(?![^\n]*\b(?:APPEAL|RECONSIDERATION)\b)"
+                            r"[ \t]*(?:[A-Z][A-Z &/'-]*[ \t]+)?(?:UTILIZATION[ \t]+REVIEW|UR)"
+                            r"[ \t]+(?:NOTICE|DETERMINATION|DECISION)\b", re.M)
 _IMR_OUTCOME = re.compile(_OUTCOME_WORD, re.I)  # as a fax may read them
 _DECIDED = re.compile(_IMR_OUTCOME.pattern + r"|\b(?:not\s+)?medically\s+necessary\b", re.I)
 

@@ -72,7 +72,7 @@ def _action(said: str) -> str | None:
     if re.search(r"\b(?:modif\w*|partially\s+(?:certified|approved|authori[sz]ed)|"
                  r"(?:certified|approved|authori[sz]ed)\s+in\s+part)\b", said):
         return "modified"
-    if re.search(r"\b(?:certif\w*|approved|authori[sz]ed)\b", said):
+    if re.search(r"\b(?:certif\w*|approved?|authori[sz]ed)\b", said):
         return "certified"
     return None
 
@@ -226,9 +226,10 @@ def _field_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
                      (head.group("plural") and len(head.group("name").split()) <= 2) or
                      # ("REQUEST 1 of 4" heads the block whose "Service requested:" names it)
                      re.fullmatch(r"[#\d\s]*(?:of\s+\d{1,2})?\W*", head.group("name")) or
-                     # a header field: "Request for Authorization: 07/10/2018"
-                     re.match(r"(?:for\s+)?authori[sz]ation\b|dates?\b", head.group("name"),
-                              re.I))]
+                     # a header field: "Request for Authorization: 07/10/2018", "Request
+                     # received: 10/03/2019   Date of RFA: 10/01/2019"
+                     re.match(r"(?:for\s+)?authori[sz]ation\b|dates?\b|(?:received|dated|"
+                              r"number|no\.|id|type)\b", head.group("name"), re.I))]
     for n, head in enumerate(heads):
         if decide(head.group("name")):
             # its decision after it on its line: "First disputed item: right carpal tunnel
@@ -273,16 +274,24 @@ _UNDER = re.compile(r"^[ \t]*[A-Za-z][\w /'-]{0,30}:[ \t]*(?P<said>[^\n]+)$", _I
 
 def _numbered_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
     found: list[Found] = []
+    labelled: list[Found] = []  # each with its "Decision:" line under it
     for item in _NUMBERED.finditer(text):
         if decide(item.group("name")):
             continue
         # (a line that opens with its decision, not reasons that name one)
-        said = [outcome for line in _UNDER.finditer(item.group("block"))
-                if (outcome := decide(line.group("said")[:30]))]
-        if said:
-            found.append((_item_name(item.group("name")), item.span("name"), said[-1]))
+        lines = [(line, outcome) for line in _UNDER.finditer(item.group("block"))
+                 if (outcome := decide(line.group("said")[:30]))]
+        if lines:
+            found.append((_item_name(item.group("name")), item.span("name"), lines[-1][1]))
+            if any(_DECISION_LINE.match(line.group()) for line, _ in lines):
+                labelled.append(found[-1])
     listed = _first_cluster(found)
-    return listed if len(listed) >= 2 else []  # a list of items, not one paragraph
+    if len(listed) >= 2:
+        return listed  # a list of items, not one paragraph
+    # items far apart, each with its rationale, but each headed by its number and decided on
+    # a "Decision:" line of its own ("1) Right L4-5 TFESI" / "Decision: NON-CERTIFIED" /
+    # "Guideline(s) used: ..." / "Rationale: ...")
+    return labelled if len(labelled) >= 2 else []
 
 
 def _decided_in_line(head: re.Match[str], decide: Decide) -> list[Found]:
@@ -356,9 +365,13 @@ _ACTION_LINE = re.compile(
     r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|\|)[ \t]*|[ \t]*:[ \t]*(?=(?-i:[A-Z]))|"
     r"(?<!\.)[ \t]{2,}|"
     # one space, where cleaning closed up the columns, before an action in capitals
-    r"[ \t]+(?=(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?(?:CERTIFIED|APPROVED)|MODIFIED|DENIED)\b))"
+    # (or in the imperative, a table's column of actions: "01 Hyaluronic acid injection, left
+    # knee (series) 3 NON-CERTIFY")
+    r"[ \t]+(?=(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?(?:CERTIF(?:IED|Y)|APPROVED?)|MODIF(?:IED|Y)|"
+    r"DENIED|DENY)\b))"
     r"(?P<said>(?:non-?[ \t]?|not[ \t]+)?(?:certified|approved|authori[sz]ed)"
-    r"(?:[ \t]+in[ \t]+part)?|modified|denied|partially[ \t]+(?:certified|approved))"
+    r"(?:[ \t]+in[ \t]+part)?|modified|denied|partially[ \t]+(?:certified|approved)|"
+    r"(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?(?:CERTIFY|APPROVE)|MODIFY|DENY))"
     r"\b[^\n]*$", _I)
 _UR_SAID = re.compile(r"[ \t]+(?:modified(?:[ \t]+to[^\n]*)?|non-?certified|certified|denied|"
                       r"partially certified|approved)[ \t]*$", re.I)
@@ -383,8 +396,12 @@ def _outcome_lines(text: str, decide: Decide = outcome_of) -> list[Found]:
 
 
 # "Issue #1: MRI of the right ankle", "Question 2: Custom orthotics": the item is what follows
-_LABEL = re.compile(r"^(?:item|issue|question|disputed (?:service|item|treatment))[ \t]*"
-                    r"(?:no\.?|#)?[ \t]*\d{0,2}(?:[ \t]+of[ \t]+\d{1,2})?[ \t]*[:.)\-][ \t]*",
+# (numbered, the label may stand alone: "Request #1 Physical therapy ... APPROVE", "Line 02
+# Meloxicam"; a table's zero-padded line number too: "01 Hyaluronic acid injection")
+_LABEL = re.compile(r"^(?:(?:item|issue|question|disputed (?:service|item|treatment))[ \t]*"
+                    r"(?:no\.?|#)?[ \t]*\d{0,2}(?:[ \t]+of[ \t]+\d{1,2})?[ \t]*[:.)\-][ \t]*|"
+                    r"(?:item|request|line|service)[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}"
+                    r"(?:[ \t]+of[ \t]+\d{1,2})?[ \t]*[:.)\-]?[ \t]+|0\d[ \t]+(?=[A-Za-z]))",
                     re.I)
 
 

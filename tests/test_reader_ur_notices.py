@@ -1,0 +1,74 @@
+"""Utilization review letters as UR companies lay them out: a title under a letterhead of
+several lines, a table whose actions are in the imperative ("CERTIFY", "NON-CERTIFY"), rows
+labelled "Request #1" or numbered "01", items far apart each decided on a "Decision:" line
+under it, and header fields ("Request received: ...") that are no item."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.clean import clean, decode
+from reasoner.reader.layout import split
+
+LETTERHEAD = ("================================================================\n"
+              " VANTAGE OAK UTILIZATION SERVICES\n"
+              " Medical Review for California Workers' Compensation Payers\n"
+              " 5120 Riverbend Plaza, Suite 210 - Bakersfield, CA 93309\n"
+              " Phone 661-555-0152 - Fax 661-555-0153\n"
+              "================================================================\n\n")
+SUMMARY = ("\n === CLINICAL SUMMARY ===\n The employee is a 63-year-old male mechanic who injured "
+           "his left knee on 04/11/2019. Meloxicam 7.5 mg once a day has been taken since "
+           "08/15/2022 and lets him finish his shift.\n\n === RATIONALE ===\n The guidelines "
+           "were applied to each request.\n")
+
+
+def _read(text: str):
+    letter = split(clean(decode(text.encode(), "ur.txt")), "ur.txt")
+    return letter.layout, [(i.name, i.outcome) for i in letter.items]
+
+
+@pytest.mark.parametrize(("certify", "deny"), [("CERTIFY", "NON-CERTIFY"), ("APPROVE", "DENY"),
+                                               ("CERTIFIED", "NOT CERTIFIED")])
+def test_a_table_of_actions_under_a_title_below_the_letterhead(certify, deny):
+    text = (LETTERHEAD + " UTILIZATION REVIEW NOTICE OF DECISION              Date: 03/13/2023\n\n"
+            " Employee ............... E. M.\n Request received ....... 03/08/2023\n\n"
+            " LINE  SERVICE REQUESTED                                   UNITS  DECISION\n"
+            f" 01    Hyaluronic acid injection, left knee (series)         3    {deny}\n"
+            f" 02    Meloxicam 7.5 mg tablets                             30    {certify}\n"
+            + SUMMARY)
+    layout, items = _read(text)
+    assert layout == "ur-determination"
+    assert items == [("Hyaluronic acid injection, left knee (series) 3", "non-certified"),
+                     ("Meloxicam 7.5 mg tablets 30", "certified")]
+
+
+def test_rows_labelled_request_and_a_number():
+    text = (" UTILIZATION REVIEW DETERMINATION\n\n"
+            "  Request #1  Physical therapy, lumbar, 2x/week x 3 weeks (6)     APPROVE\n"
+            "  Request #2  X-ray lumbar spine, 3 views                         DENY\n" + SUMMARY)
+    assert _read(text)[1] == [("Physical therapy, lumbar, 2x/week x 3 weeks (6)", "certified"),
+                              ("X-ray lumbar spine, 3 views", "non-certified")]
+
+
+def test_items_far_apart_each_decided_on_a_line_under_it_and_a_header_field_is_no_item():
+    reasons = "   Rationale: " + "The guideline's criteria were applied to the record. " * 6
+    text = (" UTILIZATION REVIEW DETERMINATION\n\nDate of determination: October 8, 2019\n"
+            "Request received: 10/03/2019                       Date of RFA: 10/01/2019\n\n"
+            + SUMMARY + "\nDETERMINATIONS\n\n"
+            "1) Right L4-5 and L5-S1 transforaminal epidural steroid injection\n"
+            "   Decision: NON-CERTIFIED\n   Guideline(s) used: MTUS ACOEM, Low Back Disorders.\n"
+            + reasons + "\n\n2) Gabapentin 300 mg #90\n   Decision: CERTIFIED\n"
+            "   Guideline(s) used: MTUS, Chronic Pain.\n" + reasons + "\n")
+    assert _read(text)[1] == [
+        ("Right L4-5 and L5-S1 transforaminal epidural steroid injection", "non-certified"),
+        ("Gabapentin 300 mg #90", "certified")]
+
+
+def test_an_appeal_of_a_ur_denial_is_no_ur_letter():
+    text = ("DELTA RIVER SPINE\n4120 Pacific Avenue\n\nRE:  APPEAL OF UTILIZATION REVIEW DENIAL\n"
+            "     Claim No.: BCM-19-08-55213\n\nDear Reviewer:\n\nI am writing to appeal.\n\n"
+            "ITEM 1: Bilateral L4-5 medial branch blocks\nUR decision: Non-certified on "
+            "05/22/2020.\n\nHe has never had pain below the knee.\n")
+    layout, items = _read(text)
+    assert layout == "progress-report"
+    assert [name for name, _ in items] == ["Bilateral L4-5 medial branch blocks"]
