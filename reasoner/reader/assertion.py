@@ -176,6 +176,11 @@ def _rules() -> list[Any]:
             {"TEXT": {"REGEX": r"^(?:\.{2,}|_{2,})$"}},  # not ":" ("ROS: No fever, ...")
             {"LOWER": {"IN": ["no", "none", "neg", "negative", "nl", "normal", "wnl"]}}],
              max_scope=6),
+        # (a row answered with a list: "Constitutional ........ negative for fever, chills":
+        # the list after it, as "negative for" reads it; the longer match wins)
+        rule("...... negative for", _NEGATED, "FORWARD", [
+            {"TEXT": {"REGEX": r"^(?:\.{2,}|_{2,})$"}},
+            {"LOWER": {"IN": ["neg", "negative"]}}, {"LOWER": {"IN": ["for", "of"]}}]),
         # "a normal neurological examination ... including reflexes, sensation and strength"
         rule("normal examination of", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["normal", "unremarkable", "nonfocal", "non-focal"]}},
@@ -260,7 +265,13 @@ def _rules() -> list[Any]:
         # not negate the therapy)
         rule(": none", _NEGATED, "BACKWARD",
              [{"ORTH": {"IN": [":", "-", "--", "="]}},
-              {"LOWER": {"IN": ["none", "negative", "absent", "denied", "nil"]}}],
+              {"LOWER": {"IN": ["none", "absent", "denied", "nil"]}}],
+             max_scope=8),
+        # a field answered negative negates its label, or the list after it as an EHR's
+        # review of systems writes it: "Spurling: negative", "Constitutional: NEGATIVE fever /
+        # chills / night sweats" (a sign with a verdict of its own keeps it: "Phalen positive")
+        rule(": negative", _NEGATED, "BIDIRECTIONAL",
+             [{"ORTH": {"IN": [":", "-", "--", "="]}}, {"LOWER": {"IN": ["negative", "neg"]}}],
              max_scope=8),
         # "Fever, weight loss, saddle numbness: denies." (not "ROS: Denies fever, ...": there
         # it opens the list that follows)

@@ -217,7 +217,9 @@ _QUOTED_REVIEW = re.compile(
     r"reviewer|rationale))?[^.\"\u201c]{0,80}?\b(?:states?|stated|stating|wrote|writes|"
     r"writing|noted|notes|noting|said|says|saying|reads?|opined|concluded|concluding|reasoned|"
     r"reasoning|claimed|claims|claiming|asserted|asserting|argued|arguing|cited|citing|"
-    r"found|finding|felt)\b[^.\"\u201c]{0,30}?[\"\u201c]"
+    r"found|finding|felt|describ\w*|mention\w*|summari[sz]\w*|lists?|listed|"
+    # (a label: 'UR reason (quoted): "The records describe pain radiating ..."')
+    r"reasons?|rationale)\b[^.\"\u201c]{0,30}?[\"\u201c]"
     r"(?P<quote>[^\"\u201d]{1,2000})[\"\u201d]", re.I)
 # The same claim's further quotes, in the same sentence: 'writing that "the patient is
 # homebound" yet that home care is not indicated, that "a walker is not needed," and that
@@ -225,6 +227,9 @@ _QUOTED_REVIEW = re.compile(
 _FURTHER_QUOTE = re.compile(r"(?:[^.!?\"\u201c\n]|\n(?![ \t]*\n)){0,80}[\"\u201c]"
                             r"(?P<quote>[^\"\u201d]{1,2000})"
                             r"[\"\u201d]")
+
+
+_QUOTE = re.compile(r"[\"\u201c](?P<quote>[^\"\u201c\u201d\n]{1,200})[\"\u201d]")
 
 
 def _unquoted_reviews(text: str) -> str:
@@ -238,6 +243,14 @@ def _unquoted_reviews(text: str) -> str:
                 (more := _FURTHER_QUOTE.match(text, end)):
             spans.append(more.span("quote"))
             end = more.end()
+    # the review's words quoted again to answer them, as an appeal does: '(a) "Pain radiating"
+    # - the pain in question runs from the low back into both buttocks and stops there'
+    said = " ".join(" ".join(text[a:b].lower().split()) for a, b in spans)
+    if said:
+        spans += [again.span("quote") for again in _QUOTE.finditer(text)
+                  if again.span("quote") not in spans and len(again.group("quote")) >= 6
+                  and " ".join(again.group("quote").lower().split()).strip(" .,") in said]
+        spans.sort()
     parts, at = [], 0  # (one pass: a letter may quote a review many times)
     for start, end in spans:
         parts += [text[at:start], " " * (end - start)]
