@@ -204,6 +204,11 @@ _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(
 _REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery"),
                   # night pain is the spine's tumour red flag, not a shoulder's or a wrist's
                   (T("NightPain"), T("Spine")): T("SuspectedTumor")}
+# Red flags said in a shoulder case are the shoulder's as well ("no history of trauma, fever,
+# night sweats or weight loss; no red flags" of an impingement): they are read as both, the
+# letter may also decide a cervical study on them.
+_SHOULDER_TOO = frozenset(map(T, ("RedFlagSpinalPathology", "SuspectedInfection",
+                                  "SuspectedTumor")))
 _REFINED_BY_REGION = frozenset(cls for cls, _ in _REGION_REFINE)
 
 
@@ -211,6 +216,11 @@ _REFINED_BY_REGION = frozenset(cls for cls, _ in _REGION_REFINE)
 # has undergone three prior epidural injections ..."' is the reviewer's claim, which the
 # record may contradict, not a fact of the case.
 _QUOTED_REVIEW = re.compile(
+    # (or reported: 'According to the UR physician, "six sessions of physical therapy were
+    # completed without benefit."')
+    r"\b(?:according to|per) (?:the )?(?:utilization review|UR|peer review|(?:prior |previous )?"
+    r"reviewer)(?:'s)?(?: (?:report|letter|decision|determination|physician|reviewer|"
+    r"summary))?,?\s*[\"\u201c](?P<reported>[^\"\u201d]{1,2000})[\"\u201d]|"
     r"\b(?:utilization review|UR|peer review|(?:the )?(?:prior |previous )?reviewer|denial|"
     r"non-?certification|non-?certified)(?:'s)?"
     r"(?: (?:report|letter|decision|determination|physician|"
@@ -236,7 +246,7 @@ def _unquoted_reviews(text: str) -> str:
     """The text with the quoted words of a review blanked (offsets kept)."""
     spans = []
     for claim in _QUOTED_REVIEW.finditer(text):
-        spans.append(claim.span("quote"))
+        spans.append(claim.span("quote" if claim.group("quote") is not None else "reported"))
         end = claim.end()
         # (a quote that ends its sentence, '... completed."', ends the claim)
         while not re.search(r"[.!?]\W*$", text[spans[-1][0]:spans[-1][1]]) and \
@@ -2947,6 +2957,7 @@ _JOINT_UNNAMED = frozenset({T("SevereOsteoarthritis")})
 
 def _refine(out: Extracted, lex: Lexicon) -> None:
     terms = lex.terms
+    also: list[Mention] = []
     for fact in out.facts:
         if fact.kind == "study" and fact.props.get("result"):
             narrower = [h.term for h in lex.find(fact.props["result"], T("DiagnosticService"))
@@ -2957,6 +2968,11 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
             where = fact.props.get("region") or out.region
             if fact.concept == cls and where and terms.is_a(where, region):
                 fact.concept = refined
+        where = fact.props.get("region") or out.region
+        if fact.kind == "finding" and fact.concept in _SHOULDER_TOO and where and \
+                terms.is_a(where, T("Shoulder")):
+            also.append(Mention("finding", T("ShoulderRedFlag"), fact.start, fact.end,
+                                fact.label, dict(fact.props)))
         if (fact.kind in ("diagnosis", "prior") or fact.kind == "finding" and fact.concept in
                 _JOINT_UNNAMED) and fact.concept and fact.concept != T("Treatment"):
             # "radiculopathy" in a lumbar case is lumbar radiculopathy; "a cortisone
@@ -2965,6 +2981,7 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
                                          least=True)
             if fact.props.get("grade") in ("severe", "moderate"):
                 fact.concept = lex.graded(fact.concept, fact.props["grade"])
+    out.facts += also
 
 
 

@@ -856,7 +856,9 @@ def note_request_sentence(out: Extracted, lex: Lexicon, sentence: str, at: int, 
 # request for authorization dated 06-03-2015", "REQUEST FOR AUTHORIZATION (DWC Form RFA) -
 # Date of request: 11/04/2019" (not a claim number, an injury or a visit date on its line).
 _RFA_DATE = re.compile(r"\b(?:request for authori[sz]ation|RFA)\b(?:\s*\((?:DWC Form )?RFA\))?"
-                       r"(?:(?!\b(?:DOI|injury|injured|claim|visit|exam|DOS)\b)[^.\n\d]){0,25}?"
+                       # (not a system's time stamp: "... AUTHORIZATION   exported 03/17/2021")
+                       r"(?:(?!\b(?:DOI|injury|injured|claim|visit|exam|DOS|exported|printed|"
+                       r"generated|faxed|created|run)\b)[^.\n\d]){0,25}?"
                        r"(?<![\d/-])(" + DATE_RE.pattern + ")"
                        # "- 01/19/2016 RFA: surgery + post-op PT 12" (a dated entry)
                        r"|(?<![\d/-])(" + DATE_RE.pattern + r")[ \t]*[-:]?[ \t]*"
@@ -899,6 +901,9 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             parse_date(letter.header.get("signed_date", "")) or max(
                 (d for d, _, _ in find_dates(letter.text)), default=None)
     report = letter.layout == "progress-report"
+    # (a report dated in its header asks on that date, whatever dated entry of its history
+    # names the service: "08/20/2019: ... tizanidine" in the HPI of the 09/17/2019 report)
+    dated_report = parse_date(letter.header.get("report_date", "")) if report else None
     asked: dict[tuple, dict] = {}
     for n, item in enumerate(letter.items):
         props = {**parse_item(item.name, lex), "item": n}
@@ -924,8 +929,8 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         asked[key] = props
         mention = _mention_of(props["concept"], item.name, mentions, lex)
         props["request_date"] = header_request or _request_date(
-            mention.props["on_date"] if mention and mention.props["on_date"]
-            else last_report, rfas) or header_ur
+            dated_report or (mention.props["on_date"] if mention and mention.props["on_date"]
+                             else last_report), rfas) or header_ur
         said = _own_clause(mention) if mention else ""
         if mention:
             quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", said)

@@ -695,13 +695,17 @@ _CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED +
                         r"(?:PLAN|REQUEST(?:ED|S)?|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
                         r"FUTURE MEDICAL)"
                         r"\b[^\n]*$", re.M)
-_HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|[A-Z][A-Z0-9 /&()'-]{3,60}[ \t]*$"
+# (a problem list's heading ends the plan of the problem above it: "#2 INSOMNIA")
+_HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|(?:#[ \t]?\d{1,2}[ \t]+)?"
+                      r"[A-Z][A-Z0-9 /&()'-]{3,60}[ \t]*$"
                       r"|[-=_]{10,}[ \t]*$)", re.M)  # a ruling line; a table's ruling has '|'
 
 # List items: "1.", "(2)", "a)", "-", bullets, and ticked boxes "[x]" (an empty box "[ ]" is an
 # option the physician did not tick: not a request).
 # ("RFA.ITEM1: Tramadol 50 mg #60": an export's numbered fields)
+# ("[1]", "#1": an EHR's numbered orders; not a problem list's heading "#2 INSOMNIA")
 _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][.)]|"
+                     r"\[\d{1,2}\]|#[ \t]?\d{1,2}(?![\d/])(?![ \t]+[A-Z][A-Z0-9 /&,'()-]*$)|"
                      r"(?:[A-Z]{2,8}\.)?ITEM[ \t]*\d{1,2}[ \t]*:|"
                      r"\[[xX\u2713\u2714]\]|\[[A-Za-z][A-Za-z ]{1,20}\])[ \t]*(?P<name>\S[^\n]*)$",
                      re.M)  # "[Rx]", "[Imaging]": an order list's kind of order
@@ -1338,7 +1342,7 @@ _HEADER = {
                      + DATE_RE.pattern + ")",
     "report_date": r"\b(?:Date (?:and hour )?of (?:first )?(?:Exam(?:ination)?|Service|Visit|"
                    r"Report|Evaluation|request)|(?:Exam|Report|Visit|RFA|Evaluation|Encounter) "
-                   r"Date|DOS|DOE|Visit|Encounter)\s*:?\s*(" + DATE_RE.pattern + ")",
+                   r"Date|DOS|DOE|Visit|Encounter)\]?\s*:?\s*(" + DATE_RE.pattern + ")",
     # a header field that dates the request itself (an RFA's date): every item's request date
     "request_date": r"(?:^|[|;])[ \t]*(?:RFA Dated?|Date of (?:Request|RFA)"
                     r"(?: for Authori[sz]ation)?|Request Date|"
