@@ -104,3 +104,25 @@ def test_what_the_study_would_decide_said_as_its_condition(sentence, purpose):
 ])
 def test_a_condition_that_plans_nothing_states_no_purpose(sentence):
     assert stated_purposes(sentence) == []
+
+
+@pytest.mark.parametrize(("snippet", "grade"), [
+    # a Kellgren-Lawrence grade told alone grades the osteoarthritis the case names
+    ("Diagnoses: osteoarthritis of the left knee. Standing radiographs of 01/30/2023: mild medial "
+     "compartment narrowing, Kellgren-Lawrence grade 2; no moderate or severe joint space loss.",
+     "mild"),
+    ("Diagnosis: left knee osteoarthritis. Standing x-rays of 02/01/2024: KL 3, osteophytes.",
+     "moderate"),
+    # past the condition's code; and the radiology report's abbreviation
+    ("Diagnosis: 1. Primary osteoarthritis, left knee (M17.12), moderate, symptomatic.",
+     "moderate"),
+    ("Diagnosis: right knee osteoarthritis. X-rays of the right knee 11/02/2021: severe medial "
+     "JSN, osteophytes.", "severe"),
+])
+def test_the_grade_of_knee_osteoarthritis(kb, snippet, grade):
+    extracted = _facts(kb, snippet)
+    dx = [f for f in extracted.facts if f.kind == "diagnosis"]
+    assert dx and dx[0].props["grade"] == grade
+    moderate = _findings(extracted, "ModerateToSevereKneeOsteoarthritis")
+    if grade == "mild":  # graded mild: documented not moderate or severe
+        assert moderate and not any(f.props["present"] for f in moderate)

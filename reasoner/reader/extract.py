@@ -759,12 +759,25 @@ _GRADE = re.compile(r"\b(?:(?P<severe>severe|end[- ]stage|advanced|bone[- ]on[- 
                     r"KL\s*(?:3|III))|(?P<mild>mild))\b", re.I)
 
 
+_DENIED_GRADE = re.compile(r"\b(?:no|not|without|nor)\s+(?:\w+\s+){0,2}$", re.I)
+# A Kellgren-Lawrence grade stated alone ("Kellgren-Lawrence grade 2", "KL 3"): the grade of the
+# osteoarthritis the case names
+_KL = re.compile(r"\b(?:KL|Kellgren[- ]Lawrence)\s*(?:grade\s*)?(?P<grade>[0-4]|I{1,3}|IV)\b",
+                 re.I)
+_KL_GRADE = {"0": "mild", "1": "mild", "2": "mild", "3": "moderate", "4": "severe", "I": "mild",
+             "II": "mild", "III": "moderate", "IV": "severe"}
+_ICD_IN_BRACKETS = re.compile(r"\s*\([A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?\)")
+
+
 def _grade(sentence: str, before: int, start: int, end: int, until: int) -> str | None:
     """The grade said of the condition at sentence[start:end]: in the words just before it,
     else in those after it up to the next condition, within its line and clause."""
     ahead = re.split(r"[\n;.(]", sentence[before:start])[-1]
-    after = re.split(r"[\n;.(]", sentence[end:min(until, end + 40)])[0]
-    found = list(_GRADE.finditer(ahead)) or list(_GRADE.finditer(after))
+    # (past the condition's code: "osteoarthritis, left knee (M17.12), moderate")
+    after = re.split(r"[\n;.(]", _ICD_IN_BRACKETS.sub("", sentence[end:min(until, end + 60)]))[0]
+    # (not a grade denied: "no moderate or severe joint space loss")
+    found = [g for g in _GRADE.finditer(ahead) if not _DENIED_GRADE.search(ahead, 0, g.start())] \
+        or [g for g in _GRADE.finditer(after) if not _DENIED_GRADE.search(after, 0, g.start())]
     if not found:
         return None
     grade = found[-1] if found[-1].string is ahead else found[0]
@@ -2941,6 +2954,11 @@ def _grade_from_studies(out: Extracted, lex: Lexicon) -> None:
     is_a = lex.terms.is_a
     for study in [f for f in out.facts if f.kind == "study" and f.props.get("result")]:
         result = study.props["result"]
+        if kl := _KL.search(result):
+            for dx in out.facts:
+                if dx.kind == "diagnosis" and dx.concept and not dx.props.get("grade") and \
+                        is_a(dx.concept, T("Osteoarthritis")):
+                    dx.props["grade"] = _KL_GRADE[kl.group("grade").upper()]
         for hit in lex.find(result, T("Condition")):
             grade = _grade(result, max(0, hit.start - 30), hit.start, hit.end, len(result))
             for dx in out.facts:
@@ -2981,6 +2999,13 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
                                          least=True)
             if fact.props.get("grade") in ("severe", "moderate"):
                 fact.concept = lex.graded(fact.concept, fact.props["grade"])
+            elif fact.props.get("grade") == "mild" and fact.kind == "diagnosis" and \
+                    (moderate := lex.graded(fact.concept, "moderate")) != fact.concept:
+                # graded mild, it is documented not moderate or severe (the grade criteria
+                # of injections and arthroplasty read)
+                also.append(Mention("finding", moderate, fact.start, fact.end, fact.label,
+                                    {"present": False, "on_date": None, "side": None,
+                                     "region": fact.props.get("region")}))
     out.facts += also
 
 
