@@ -97,3 +97,48 @@ def test_a_procedure_on_another_day_is_another_course(kb, snippet, concept, expe
     courses = sorted((f.props["on_date"].isoformat(), f.props.get("relief_percent"))
                      for f in _of(_facts(kb, snippet), "prior", concept))
     assert courses == expected
+
+
+def test_a_gain_in_function_said_later_is_the_fuller_statement_of_meds_help(kb):
+    facts = _facts(kb, "Naproxen 550 mg twice a day was started on 10/02/2012. The PR-2 of "
+                       "11/20/2014 reads \"LBP 7/10, meds help.\" The treating physician writes "
+                       "that naproxen \"lets him finish his full 8-hour shift and walk his dog "
+                       "around the block,\" which he could not do before it was started.")
+    [drug] = _of(facts, "medication", "Naproxen")
+    assert drug.props["response"] == MTUS + "FunctionalImprovement"
+
+
+AFTER_TKA = ("On 09/22/2020 he had a right total knee arthroplasty. He had 18 sessions of PT in "
+             "2019 before it, without lasting benefit.\n- Home PT: 6 visits since discharge "
+             "(09/25/2020 to 10/05/2020). Knee flexion is up from 75 to 95 degrees and he now "
+             "walks out to the mailbox with the walker, which he could not do the first week.")
+
+
+def test_postsurgical_therapy_and_a_course_of_another_year(kb):
+    text = (f"PROGRESS REPORT\n\nDOS: 10/08/2020\n\nHistory. {AFTER_TKA}\n\nPLAN:\n"
+            "1. Outpatient post-op physical therapy, right knee, 2x/week x 6 weeks.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    before = _of(facts, "prior", "PhysicalTherapy")
+    after = _of(facts, "prior", "PostsurgicalPhysicalTherapy")
+    assert [f.props.get("sessions") for f in before] == [18]
+    assert [f.props.get("sessions") for f in after] == [6]
+    # the gain told with the walker is the therapy's
+    assert after[0].props.get("response") == MTUS + "FunctionalImprovement"
+
+
+@pytest.mark.parametrize(("snippet", "sessions"), [
+    ("She received 6 home physical therapy visits after discharge on 09/06/2019.", 6),
+    ("Per the therapy note he had completed 12 post-operative sessions of physical therapy.", 12),
+])
+def test_a_count_with_a_setting_or_a_hyphenated_word_between(kb, snippet, sessions):
+    courses = [f for f in _facts(kb, snippet) if f.kind == "prior"
+               and f.concept in (TERM + "PhysicalTherapy", TERM + "PostsurgicalPhysicalTherapy")]
+    assert [f.props.get("sessions") for f in courses] == [sessions]
+
+
+@pytest.mark.parametrize("sentence", [
+    "walking with a cane for 200 feet instead of a walker for 50 feet",
+    "She walks 30 minutes instead of 10.",
+])
+def test_a_gain_told_against_the_figure_before(sentence):
+    assert response_of(sentence) == "FunctionalImprovement"

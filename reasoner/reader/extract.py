@@ -1235,7 +1235,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             props = request_items.course_props(tail, lead, sentence[hit.start:hit.end]) \
                 if at + hit.start >= out.title_end else {}
             when = _operated_on(lex, sentence, hits, n)
-            if hit.term in held and not _another_procedure(held[hit.term], when):
+            if hit.term in held and not _another_procedure(held[hit.term], when) and \
+                    not _another_year(held[hit.term], props):
                 # the course named again ("follow-up after acupuncture", then "he finished
                 # 6 acupuncture sessions in January"): what this mention adds is its
                 if held[hit.term].kind == "prior":
@@ -1247,6 +1248,16 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                 continue
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end], {**props, "on_date": when}))
+
+
+def _another_year(held: Mention, props: dict) -> bool:
+    """Whether a course told with its own start is another than the one held, begun in another
+    year: "18 sessions of PT in 2019", then "Home PT: 6 visits since discharge (09/25/2020 to
+    10/05/2020)" after an operation."""
+    begun = props.get("start")
+    said = held.props.get("start") or held.props.get("on_date")
+    year = said.year if said else held.props.get("year")
+    return held.kind == "prior" and begun is not None and year is not None and begun.year != year
 
 
 def _another_procedure(held: Mention, when: dt.date | None) -> bool:
@@ -2086,6 +2097,9 @@ def _injectate(lex: Lexicon, sentence: str, hit: Match) -> bool:
         bool(_INJECTIONS.search(sentence, 0, hit.start))
 
 
+_WALKING_AID = T("WalkingAid")
+
+
 def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[str]) -> None:
     """'Norco helps ... with improved function': each named treatment's response is read from
     the words after it (`segment_responses`); 'with the medication she can cook' (a drug named
@@ -2093,7 +2107,10 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
     referred to."""
     if _attributed(out, lex, sentence, at, asked) or _during_relief(out, sentence, at):
         return
-    hits = _treatments(lex, sentence)
+    # (a walking aid named as the means of a gain is no course it is said of: "he now walks
+    # out to the mailbox with the walker", "walking with a cane for 200 feet instead of a
+    # walker for 50 feet" tell the therapy's result)
+    hits = [h for h in _treatments(lex, sentence) if not lex.terms.is_a(h.term, _WALKING_AID)]
     if not hits and _collective_response(out, sentence, at):
         return
     if not hits:
@@ -2852,6 +2869,11 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
                     if fact.props.get(key) is not None:
                         seen.props[key] = fact.props[key]
             _fill_in(seen, fact.props)
+            if fact.props.get("response") == m("FunctionalImprovement") and \
+                    seen.props.get("response") == m("SubjectiveImprovement"):
+                # a gain in function said of the drug later is the fuller statement of what
+                # "meds help" said first (as _add_response holds for one mention)
+                seen.props["response"] = fact.props["response"]
     out.facts[:] = [f for f in kept if not _said_of_its_drugs(f, first, lex)]
 
 

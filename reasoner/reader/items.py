@@ -81,7 +81,7 @@ COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True
 _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # "12 sessions", "ten visits" after the name; "completed 18 visits of" before it (not a date's
 # year: "at the 7/10/25 visit").
-_COUNT_AFTER = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS + r"\b",
+_COUNT_AFTER = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:[\w-]+\s+)?" + _SESSIONS + r"\b",
                           re.I)
 # A number of injections asked for: "series of three", "a series of 3 injections", "three
 # trigger point injections", "injections x 2"
@@ -89,12 +89,15 @@ _SERIES = re.compile(r"\bseries\s+of\s+" + COUNT_WORD + r"\b|\b" + COUNT_WORD
                      + r"\s+(?:[\w-]+\s+){0,3}?(?:injections|blocks|infusions)\b|"
                      r"\b(?:injections|blocks|infusions)\s*x\s*(\d)\b", re.I)
 _TIMES_A = re.compile(r"\s*(?:a|an|per|/|each|every)\s*(?:week|wk|month|day)\b", re.I)
-_COUNT_BEFORE = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\w+\s+)?" + _SESSIONS
+_COUNT_BEFORE = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:[\w-]+\s+)?" + _SESSIONS
                            + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
 
 
 # "twelve [physical therapy] visits": the count just before the name, the unit just after
-_COUNT_NEXT_TO = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*$", re.I)
+# (a setting between: "6 home [physical therapy] visits", "12 outpatient [PT] sessions")
+_COUNT_NEXT_TO = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:(?:home|in-home|outpatient|"
+                            r"inpatient|formal|supervised|additional|more|further|"
+                            r"post-?operative|postop|post-?surgical|clinic)\s+)?$", re.I)
 _SESSIONS_FIRST = re.compile(r"\s*" + _SESSIONS + r"\b", re.I)
 _SESSIONS_LAST = re.compile(_SESSIONS + r"$", re.I)
 # "PT x 10", "ESI x3", "chiro (6)" right after the name
@@ -900,6 +903,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         last_report = parse_date(letter.header.get("report_date", "")) or last_report or \
             parse_date(letter.header.get("signed_date", "")) or max(
                 (d for d, _, _ in find_dates(letter.text)), default=None)
+    postsurgical_courses(out, lex)
     report = letter.layout == "progress-report"
     # (a report dated in its header asks on that date, whatever dated entry of its history
     # names the service: "08/20/2019: ... tizanidine" in the HPI of the 09/17/2019 report)
@@ -1016,6 +1020,22 @@ def _compound_parts(props: dict, name: str) -> frozenset:
 _POSTSURGICAL = {T("PhysicalTherapy"): T("PostsurgicalPhysicalTherapy"),
                  T("OccupationalTherapy"): T("PostsurgicalOccupationalTherapy")}
 _POSTSURGICAL_DAYS = 183
+
+
+def postsurgical_courses(out: Extracted, lex: Lexicon) -> None:
+    """A course of therapy had within the postsurgical period of a dated surgery on record is
+    postsurgical therapy: "On 09/03/2019 she underwent a total knee arthroplasty. She received
+    6 home physical therapy visits after discharge on 09/06/2019" (the visits the
+    postsurgical guidelines count)."""
+    operated = [d for f in out.facts if f.kind == "prior" and f.concept and
+                lex.terms.is_a(f.concept, T("Surgery")) and
+                (d := f.props.get("on_date") or f.props.get("start")) is not None]
+    for fact in out.facts:
+        therapy = _POSTSURGICAL.get(fact.concept or "") if fact.kind == "prior" else None
+        begun = fact.props.get("start") or fact.props.get("on_date")
+        if therapy and begun and any(0 <= (begun - d).days <= _POSTSURGICAL_DAYS
+                                     for d in operated):
+            fact.concept = therapy
 
 
 def _after_surgery(out: Extracted, props: dict, lex: Lexicon) -> None:

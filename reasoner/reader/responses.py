@@ -358,7 +358,10 @@ _BEFORE_AFTER = gated(
 _AFTER_BEFORE = gated(
     r"\b(?P<measure>" + _MEASURE + r")\b[^.;\d]{0,40}?" + _FIGURE.format("after")
     + r",?\s*(?:instead of|rather than|up from|down from|compared (?:with|to)|versus|vs\.?)\s*"
-    r"(?:about |roughly |only |just )?" + _FIGURE.format("before"), _I)
+    # (the earlier figure's own words between: "with a cane for 200 feet instead of a walker
+    # for 50 feet")
+    r"(?:about |roughly |only |just |(?:a |an |the |his |her )?[a-z-]+ (?:for |of |to )?)?"
+    + _FIGURE.format("before"), _I)
 # What says the second figure is the later one: between the two, or after the second
 _THEN = re.compile(r"->|\u2192|\bto\b|\b(?:after|now|currently|today|then|at discharge|at the end|"
                    r"later|since|at the start|initially|at baseline|at intake|before)\b", _I)
