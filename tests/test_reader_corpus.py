@@ -193,7 +193,11 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # 90.9%); yb had 5 negated facts read as present (an EHR's review of systems). Each README says
 # what was read first and after. Re-based with them: assessment precision 0.75, finding absent
 # precision 0.70, finding present precision 0.82 (their gold records the absences and checks
-# the criteria read, not every one an examination or a review of systems states).
+# the criteria read, not every one an examination or a review of systems states). Then
+# heldout-yc (IMR letters in ten reviewers' habits) and heldout-yd (IMR letters on services other
+# than drugs), first read by 522679b after all of that and unseen by it: 30 of 32 and 29 of 31
+# items, IMR level 32 of 32 and 30 of 31, overturn recall 100% both, precision 100% and 92.9%,
+# none negated, none unreadable (879 documents).
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -221,7 +225,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 859
+    assert len(gold_documents([CORPUS])) >= 879
 
 
 def test_no_document_is_lost(report):
