@@ -1951,6 +1951,8 @@ def _screens_again(found: Extracted, lex: Lexicon, sentence: str, hits: list[Mat
                and lex.terms.is_a(f.concept, T("UrineDrugScreen"))]
     return [Match(earlier[-1], dated.start(), dated.end())
             for dated in _DATED_SCREENS.finditer(sentence)][:1] if earlier else []
+
+
 def _planned_taper(lex: Lexicon, sentence: str) -> Match | None:
     """A plan to bring an opioid down, said without a taper's name: "documented a plan to
     reduce oxycodone to three tablets a day over the next eight weeks" (not one hoped for:

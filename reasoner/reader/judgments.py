@@ -426,7 +426,7 @@ def _denied(sentence: str, start: int) -> bool:
     weakness" (the patterns of absence say more where they can)."""
     clause = responses.clause_before(sentence, start)
     clause = clause[max((m.end() for m in _NEW_SUBJECT.finditer(clause)), default=0):]
-    return bool(re.search(r"\(-\)|\b(?:no|not|denies|denied|without|negative|neg|absent)\b",
+    return bool(re.search(r"\(-\)|\b(?:no|not|denies|denied|without|negative|neg)\b",
                           clause, _I))
 
 
