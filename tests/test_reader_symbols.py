@@ -126,3 +126,12 @@ def test_the_grade_of_knee_osteoarthritis(kb, snippet, grade):
     moderate = _findings(extracted, "ModerateToSevereKneeOsteoarthritis")
     if grade == "mild":  # graded mild: documented not moderate or severe
         assert moderate and not any(f.props["present"] for f in moderate)
+
+
+@pytest.mark.parametrize("snippet", [
+    "He denied any history of peptic ulcer disease and had no dyspeptic complaints.",
+    "No dyspeptic symptoms on naproxen.",
+])
+def test_dyspepsia_said_as_its_adjective(kb, snippet):
+    found = _findings(_facts(kb, snippet), "Dyspepsia")
+    assert found and not any(f.props["present"] for f in found)
