@@ -12,6 +12,7 @@ import bisect
 import html
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reasoner.errors import InputError
@@ -116,27 +117,37 @@ def _symbols(cleaned: Cleaned) -> Cleaned:
     """The text with each symbol written as its word(s), every character of the word mapped
     to the symbol."""
     text = cleaned.text
-    said = list(_SYMBOL.finditer(text))
-    if not said:
-        return cleaned
-    chars: list[str] = []
-    offsets: list[int] = []
-    at = 0
-    for symbol in said:
-        start = symbol.start()
-        chars.append(text[at:start])
-        offsets.extend(cleaned.offsets[at:start])
+    said = []
+    for symbol in _SYMBOL.finditer(text):
+        start, end = symbol.span()
         word = _SYMBOL_WORD[symbol.group()]
         # (a word apart from its neighbours: "\u2191ADLs", "8\u21925")
         if word != "x":  # ("2\u00d7/wk" is "2x/wk")
             word = (" " if start and text[start - 1].isalnum() else "") + word + (
-                " " if text[symbol.end():symbol.end() + 1].isalnum() else "")
+                " " if text[end:end + 1].isalnum() else "")
+        said.append((start, end, word))
+    if not said:
+        return cleaned
+    replaced, offsets = _replaced(text, cleaned.offsets, said)
+    return Cleaned(replaced, tuple(offsets), cleaned.original)
+
+
+def _replaced(text: str, offsets: Sequence[int], spans: list[tuple[int, int, str]]
+              ) -> tuple[str, list[int]]:
+    """The text with each span (start, end, in order) replaced by its string, and each kept
+    character's offset; a replacement's characters take the offset of the span's start."""
+    chars: list[str] = []
+    kept: list[int] = []
+    at = 0
+    for start, end, word in spans:
+        chars.append(text[at:start])
+        kept.extend(offsets[at:start])
         chars.append(word)
-        offsets.extend([cleaned.offsets[start]] * len(word))
-        at = symbol.end()
+        kept.extend([offsets[start]] * len(word))
+        at = end
     chars.append(text[at:])
-    offsets.extend(cleaned.offsets[at:])
-    return Cleaned("".join(chars), tuple(offsets), cleaned.original)
+    kept.extend(offsets[at:])
+    return "".join(chars), kept
 
 
 # A number as OCR reads a fax: 0 as O, 1 as l or I ("1O/O2/2015", "55Omg", "#l20"): a run of
@@ -291,18 +302,9 @@ def _undictated(text: str) -> tuple[str, list[int]] | None:
                   m.lastgroup in ("period", "colon") and _NOT_A_MARK.match(text, m.end()))]
     if not spoken:
         return None
-    chars: list[str] = []
-    offsets: list[int] = []
-    at = 0
-    for said in spoken:
-        chars.extend(text[at:said.start()])
-        offsets.extend(range(at, said.start()))
-        chars.append(_SPOKEN_MARK[said.lastgroup or ""])
-        offsets.append(said.start())
-        at = said.end()
-    chars.extend(text[at:])
-    offsets.extend(range(at, len(text)))
-    return "".join(chars), offsets
+    return _replaced(text, range(len(text)), [(said.start(), said.end(),
+                                                 _SPOKEN_MARK[said.lastgroup or ""])
+                                                for said in spoken])
 
 
 # HTML, as a document saved from a web portal or an e-mail comes: tags, entities
