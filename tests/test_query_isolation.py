@@ -14,7 +14,7 @@ import pytest
 from reasoner.store.embedded import Store
 from reasoner.store.querypool import QueryLimit
 from reasoner.store.sparql import QueryError, QueryTimeout
-from reasoner.store.sparqlsyntax import MAX_NESTING, prepare, tokenize
+from reasoner.store.sparqlsyntax import MAX_NESTING, MAX_TERM_DEPTH, prepare, tokenize
 
 
 @pytest.fixture
@@ -86,6 +86,59 @@ def test_deep_nesting_is_refused_before_any_parser(query):
     with pytest.raises(QueryError, match="nest|unbalanced"):
         prepare(query)
     assert MAX_NESTING >= 20
+
+
+def _chain(*levels: int) -> str:
+    """BINDs each nesting the value before in `levels[i]` triple terms."""
+    parts = ["BIND(1 AS ?v0)"] + [f"BIND({_nested(n, f'?v{i - 1}')} AS ?v{i})"
+                                  for i, n in enumerate(levels, 1)]
+    return f"PREFIX u: <urn:> SELECT * {{ {' '.join(parts)} }}"
+
+
+def _nested(n: int, inner: str) -> str:
+    return "<<(u:s u:p " * n + inner + " )>>" * n
+
+
+def _triple_calls(n: int) -> str:
+    """n BINDs each wrapping the value before in TRIPLE(...), a triple term like <<( )>>."""
+    return "PREFIX u: <urn:> SELECT * { BIND(1 AS ?v0) " + " ".join(
+        f"BIND(TRIPLE(u:s, u:p, ?v{i}) AS ?v{i + 1})" for i in range(n)) + " }"
+
+
+# Each expression nests under MAX_NESTING, the values they build do not: 20 BINDs of 120
+# levels made a 2,400-level value the worker spent most of a second failing to write (a
+# timeout, not a refusal, on a busy machine). The bound is read from the parsed assignments.
+@pytest.mark.parametrize("query,culprit", [
+    (_chain(*[120] * 20), "?v2"),
+    (_chain(100, 29), "?v2"),
+    (_triple_calls(200), "?v129"),
+    ("PREFIX u: <urn:> SELECT (" + _nested(100, "?a") + " AS ?b) "
+     "{ SELECT (" + _nested(100, "?c") + " AS ?a) {} }", "?b"),  # projections, inner first
+    ("PREFIX u: <urn:> SELECT * { VALUES ?x { " + _nested(100, "1") + " } "
+     "BIND(" + _nested(50, "?x") + " AS ?y) }", "?y"),
+    ("PREFIX u: <urn:> SELECT * { VALUES (?q ?x) { (1 " + _nested(100, "1") + ") } "
+     "BIND(" + _nested(30, "$x") + " AS ?y) }", "?y"),  # $x is ?x
+    ("PREFIX u: <urn:> CONSTRUCT { u:s u:p " + _nested(60, "?b") + " } "
+     "WHERE { BIND(" + _nested(100, "1") + " AS ?b) }", "?b"),  # a template nests too
+])
+def test_triple_terms_nested_through_variables_are_refused(query, culprit):
+    with pytest.raises(QueryError, match=f"nested deeper than {MAX_TERM_DEPTH} levels") as err:
+        prepare(query)
+    assert err.value.line == 1 and err.value.column > 1
+    assert f"({culprit} holds" in str(err.value)
+
+
+@pytest.mark.parametrize("query", [
+    _chain(100, 28),  # 128 levels: the limit itself
+    _triple_calls(100),
+    "PREFIX u: <urn:> SELECT * { VALUES (?q ?x) { (1 " + _nested(100, "1") + ") } "
+    "BIND(" + _nested(20, "?x") + " AS ?y) }",
+    "PREFIX u: <urn:> SELECT * { { BIND(?x AS ?y) } UNION { BIND(?y AS ?x) } }",  # adds none
+    "SELECT (COUNT(*) AS ?n) ?s { ?s ?p ?o } GROUP BY ?s",
+    "SELECT ?o WHERE { BIND(<<( <urn:a> <urn:b> <<( <urn:c> <urn:d> 2 )>> )>> AS ?o) }",
+])
+def test_triple_terms_within_the_bound_pass(query):
+    prepare(query)
 
 
 # What runs is rebuilt from the checked tokens: the prologue, then the body spaced as written,

@@ -17,19 +17,22 @@ user's query (`relocate`). Query workers also run without a network (`queryworke
 Refused here: updates (`UpdateRefused`), SERVICE (`ServiceRefused`), nesting deeper than
 MAX_NESTING (Oxigraph's parser recurses per level and dies at a few thousand; prefix operators
 count), more than MAX_OPERATORS chained operators or patterns (a chain builds a tree as deep as
-it is long), and any character no SPARQL token starts with, each with its line and column.
+it is long), triple terms whose value could nest deeper than MAX_TERM_DEPTH (`_TermDepth`),
+and any character no SPARQL token starts with, each with its line and column.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from reasoner.store.sparql import QueryError, ServiceRefused, UpdateRefused
 
 MAX_NESTING = 128
+MAX_TERM_DEPTH = 128  # triple terms in triple terms, counting those a variable brings in
 MAX_OPERATORS = 1000  # operators, path steps, pattern keywords and separators in one query
 # (and the separators of a triples block, which the parser also recurses on: 10,000 ", ?o"
 # ended a worker)
@@ -144,6 +147,7 @@ def prepare(sparql: str) -> PreparedQuery:
 
 def _check(sparql: str, tokens: list[Token]) -> None:
     _check_nesting(sparql, tokens)
+    _TermDepth(sparql).check(tokens)
     words = [t for t in tokens if t.kind == "word"]
     for token in words:
         word = token.text.upper()
@@ -291,6 +295,105 @@ def _check_nesting(sparql: str, tokens: list[Token]) -> None:
                                  "patterns (UNION, OPTIONAL, MINUS, FILTER, +, ||, |, /, "
                                  "triples . , ; ...)"),
                       sparql, token)
+
+
+@dataclass
+class _TermDepth:
+    """How deep the triple terms a query builds can nest, bounded from its parsed expressions.
+
+    Each expression nests under MAX_NESTING, but a value nests its variables' values too: 20
+    BINDs of 120 levels each (`BIND(<<( :s :p ?v1 )>> AS ?v2)`, ...) build a 2,400-level value
+    the evaluator makes in milliseconds and the worker's writer then recurses through for most
+    of a second before its stack gives out; on a busy machine that ran past the time limit
+    and the refusal came back as a timeout. So each variable's depth is bounded here: the
+    triple-term brackets (`<<(`, `<<`, TRIPLE(...)) around each variable in the expression it
+    is bound to (`... AS ?v` in BIND, SELECT and GROUP BY; a VALUES block's constants), plus
+    that variable's own bound, propagated along the assignments. Patterns bind no triple
+    term: no stored graph holds one (`engine.intake` refuses them)."""
+
+    sparql: str
+    terms: int = 0  # triple-term brackets open around the current token
+    opened: list[tuple[bool, int]] = field(default_factory=list)  # (a term?, len(seen))
+    seen: list[tuple[str | None, int, Token]] = field(default_factory=list)  # var, depth
+    feeds: dict[str, list[tuple[str, int]]] = field(
+        default_factory=lambda: defaultdict(list))  # var -> (var it flows into, levels added)
+    depth: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    bound_at: dict[str, Token] = field(default_factory=dict)
+    values: list[str] | None = None  # the variables of the VALUES clause being read
+    block: int = -1  # how many brackets are open inside that clause's data block
+
+    def check(self, tokens: list[Token]) -> None:
+        significant = [t for t in tokens if t.kind != "space"]
+        for i, token in enumerate(significant):
+            if token.kind == "word" and token.text.upper() == "AS" and self.opened \
+                    and i + 1 < len(significant) and significant[i + 1].kind == "var":
+                self._assign(significant[i + 1])
+            self._read(token, significant[i - 1] if i else None)
+        self._propagate()
+        for name, depth, token in self.seen:
+            if name is not None and depth + self.depth[name] > MAX_TERM_DEPTH:
+                raise self._refusal(token)
+
+    def _read(self, token: Token, before: Token | None) -> None:
+        text = token.text
+        if token.kind == "word" and text.upper() == "VALUES":
+            self.values, self.block = [], -1
+        elif text in _OPENING:
+            term = text in ("<<(", "<<") or (text == "(" and before is not None and
+                                             before.kind == "word" and
+                                             before.text.upper() == "TRIPLE")
+            self.opened.append((term, len(self.seen)))
+            self.terms += term
+            if term:  # the term itself: a value one level deeper than what it holds
+                self.seen.append((None, self.terms, token))
+            if self.values is not None and self.block < 0 and text == "{":
+                self.block = len(self.opened)
+        elif text in _CLOSING and self.opened:
+            if self.values is not None and len(self.opened) == self.block:
+                self._values(self.values, self.opened[-1][1], token)
+                self.values = None
+            self.terms -= self.opened.pop()[0]
+        elif token.kind == "var":
+            self.seen.append((text[1:], self.terms, token))
+            if self.values is not None and self.block < 0:
+                self.values.append(text[1:])
+
+    def _assign(self, target: Token) -> None:
+        """`expr AS ?v`: ?v nests the expression's triple terms and its variables' own
+        (the expression is what the innermost open bracket holds so far)."""
+        name, start = target.text[1:], self.opened[-1][1]
+        self.bound_at.setdefault(name, target)
+        for source, depth, _ in self.seen[start:]:
+            if source is None:
+                self.depth[name] = max(self.depth[name], depth - self.terms)
+            else:
+                self.feeds[source].append((name, depth - self.terms))
+
+    def _values(self, names: list[str], start: int, token: Token) -> None:
+        deepest = max((depth - self.terms for source, depth, _ in self.seen[start:]
+                       if source is None), default=0)
+        for name in names:
+            self.bound_at.setdefault(name, token)
+            self.depth[name] = max(self.depth[name], deepest)
+
+    def _propagate(self) -> None:
+        """Longest paths along the assignments. A depth only grows and is refused past
+        MAX_TERM_DEPTH, so each variable is raised at most that many times (a cycle of
+        names that adds levels is refused, one that adds none ends)."""
+        work = deque(self.feeds)
+        while work:
+            source = work.popleft()
+            for target, levels in self.feeds[source]:
+                if self.depth[source] + levels > self.depth[target]:
+                    self.depth[target] = self.depth[source] + levels
+                    if self.depth[target] > MAX_TERM_DEPTH:
+                        raise self._refusal(self.bound_at[target])
+                    work.append(target)
+
+    def _refusal(self, token: Token) -> QueryError:
+        return _at(QueryError(f"the query builds triple terms nested deeper than "
+                              f"{MAX_TERM_DEPTH} levels ({token.text[:40]} holds the triple "
+                              "terms of the expressions it is bound to)"), self.sparql, token)
 
 
 def _form(sparql: str, body: list[Token]) -> str:
