@@ -226,6 +226,15 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["declined", "declines", "refused", "refuses"]}},
             {"LOWER": {"IN": ["the", "a", "an", "any", "further", "more", "all", "to"]},
              "OP": "?"}], max_scope=4),
+        # care kept from the worker is not had: "NSAIDs were avoided because of the ulcer
+        # history", "anti-inflammatories have been withheld", "she avoids NSAIDs"
+        rule("were avoided (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["is", "are", "was", "were", "been", "being"]}},
+            {"LOWER": {"IN": ["avoided", "withheld", "contraindicated"]}}], max_scope=6),
+        rule("avoids", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["avoided", "avoids", "avoiding", "avoid"]}},
+            {"LOWER": {"IN": ["the", "all", "any", "taking", "using", "oral"]}, "OP": "?"}],
+             max_scope=4),
         rule("went away", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["went", "gone", "goes"]}}, {"LOWER": "away"}], max_scope=6),
         # ... but a word of these that names the quality of the noun after it is no verdict

@@ -834,6 +834,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             continue  # "a functional restoration program evaluation on 01/22/2024"
         if _made_with(lex, hit.term, clause, hit.start):
             continue  # "medial branch blocks with lidocaine": what the block was made with
+        if _screened(lex, hit.term, clause, hit):
+            continue  # "a urine drug screen ... was positive for alprazolam": what it found
         tail = clause[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(clause)]
         lead = clause[hits[n - 1].end if n else 0:hit.start]
         name = clause[hit.start:hit.end]
@@ -1741,7 +1743,11 @@ _CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed
                          r"positive (?:only )?for (?:the |his |her )?prescribed|"
                          r"expected|single prescriber|no other prescribers?|(?:one|a single|"
                          r"the only) (?:prescriber|pharmacy)|(?:this|our) (?:office|clinic|"
-                         r"practice) only)\b|\bc/w\b", re.I)
+                         r"practice) only|"
+                         # "detected hydrocodone and diazepam, both prescribed, and nothing else"
+                         r"(?:both|all|each|which (?:is|are|was|were)) (?:\w+ )?prescribed|"
+                         r"nothing else|no other (?:substances?|drugs?|medications?))\b|\bc/w\b",
+                         re.I)
 _INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocaine|"
                            r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
                            r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant|"
@@ -2299,6 +2305,23 @@ def _made_with(lex: Lexicon, term: str | None, text: str, start: int) -> bool:
     told after it ("... gave 80% relief") is the block's."""
     return bool(term and lex.terms.is_a(term, T("Drug")) and
                 _INJECTED_WITH.search(text[max(0, start - 80):start]))
+
+
+def _screened(lex: Lexicon, term: str | None, text: str, hit: Match) -> bool:
+    """Whether a drug is named as what a drug screen found, or is the screen's own word ("a
+    urine drug screen ... was positive for alprazolam, which had not been prescribed"): no
+    course either way (a drug found that was not prescribed was not prescribed)."""
+    if not (term and lex.terms.is_a(term, T("Drug"))):
+        return False
+    return bool(_SCREEN_WORD.match(text, hit.end) or _FOUND_BY_SCREEN.search(
+        text, max(0, hit.start - 120), hit.start))
+
+
+_SCREEN_WORD = re.compile(r"\s*(?:screens?|screening|tests?|testing|panels?|tox\w*)\b", re.I)
+_FOUND_BY_SCREEN = re.compile(r"\b(?:screens?|UDS|UDT|tox\w*|drug tests?|urine)\b[^.;]{0,80}?"
+                              r"\b(?:(?:positive|negative)\s+(?:only\s+)?for|detected|"
+                              r"showed|revealed|found|consistent with|inconsistent with)\b"
+                              r"[^.;]{0,60}$", re.I)
 
 
 _REACH = 400  # how far back a statement of relief looks for what it is said of

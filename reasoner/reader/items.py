@@ -28,7 +28,9 @@ _REQUESTED = gated(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|n
                         # 03/15/2021", "he was prescribed Norco in 2019")
                         r"(?<!was )(?<!were )(?<!been )(?<!first )(?<!originally )"
                         r"(?<!initially )prescribed|"
-                        r"ordered|refill(?:ed|s)?|ask(?:s|ed|ing)? for|submitted)\b|"
+                        # (not a refill of the past: "has been refilled monthly since")
+                        r"ordered|(?<!been )(?<!was )(?<!were )refill(?:ed|s)?|"
+                        r"ask(?:s|ed|ing)? for|submitted)\b|"
                         # "Plan:", "Plan 3/4/19:", "Plan of care:", "RFA 05/14/2019:"
                         r"\b(?:plan|RFA|request for authori[sz]ation)\b[^:.\n]{0,20}:",
                         re.I)

@@ -37,7 +37,9 @@ _ADL = (r"(?:walks|drives|cooks|cleans|shops|dresses|bathes|showers|lifts|carrie
 # the same activities as "she can ..." says them
 _ADL_BARE = (r"walk|drive|cook|clean|shop|dress|bathe|shower|lift|carry|climb|garden|work|play|"
              r"type|write|swim|bike|golf|mow|vacuum|hike|run|jog|kneel|squat|groom|babysit|"
-             r"exercise|finish|complete|return")
+             r"exercise|finish|complete|return|do (?:his|her|their) own")
+_ADL_DOING = (r"walking|driving|cooking|cleaning|shopping|working|gardening|exercising|"
+              r"swimming|lifting|hiking|golfing|doing (?:his|her|their) own")
 _MEASURE = (r"(?:oswestry|odi|ndi|neck disability|dash|quickdash|psfs|disability (?:index|score)|"
             r"timed up and go|tug|six-minute walk|6-minute walk|"
             r"functional (?:score|index|capacity)|beck depression(?: inventory)?(?:-?ii)?|"
@@ -75,15 +77,16 @@ _ACTIVITY = [
     # he sleeps through and walks the two miles")
     r"(?:^|;)\W*(?:with|on)\s+(?:it|them|this|these|the medications?|(?:his |her )?meds|"
     r"medication)"
-    r"\b,?\s+(?:he|she|they|the patient|the worker)\s+(?!(?:has|had|is|was|are|were|reports?|"
+    r"\b,?\s+(?:he|she|they|the patient|the worker)\s+(?:(?!(?:has|had|is|was|are|were|reports?|"
     r"rates?|still|continues|describes|feels|gets|notes|states|says|sleeps|wakes|takes|uses|"
-    r"needs|requires)\b)[a-z]+s\b",
+    r"needs|requires)\b)[a-z]+s\b|(?:can|could|is able to|now)\s+(?:" + _ADL_BARE + r")\b)",
     # ... or the treatment named: "he reported that with Norco he mows his lawn", "with
     # naproxen he could work a full shift" (not what pain allows: "with the pain he walks ...")
     r"(?:^|;|,|\bthat)\W*(?:with|on)\s+(?!(?:the |his |her )?(?:pain|symptoms?|difficulty|"
     r"limitations?|restrictions?|a |an )\b)(?:the\s+)?[A-Za-z][\w/-]+\s*,?\s+(?P<said>(?:he|she|"
     r"they)\s+(?:(?:can|could|is able to|was able to|now)\s+(?:" + _ADL_BARE + r")\b|" + _ADL
-    + r"\b))",
+    # "with naproxen she was walking 40 minutes a day"
+    + r"\b|(?:is|was|were|has been) (?:now |again )?(?:" + _ADL_DOING + r")\b))",
     r"\bworks? (?:about |up to |nearly )?\d{1,2} (?:hours|hrs|days|shifts)\b",
     # "she can walk her dog": an activity, not a limit ("she can sit for 10 minutes")
     r"\b(?:he|she|they) (?:now )?can (?:now )?(?:walk|drive|work|cook|shop|garden|clean|dress|"
@@ -106,10 +109,13 @@ _ACTIVITY = [
     # "... and walk his dog, which he could not do before it was started"
     r"\bwhich (?:he|she|they) (?:could ?n[o'’]t|could not|was unable to|was not able to) "
     r"(?:do|manage)(?: \w+){0,2} before\b|"
-    r"\bfor the first time since (?:the|his|her|their) (?:injury|surgery|accident|fall)",
+    r"\bfor the first time since (?:the|his|her|their) (?:injury|surgery|accident|fall)|"
+    # "..., none of which he could do before it was started"
+    r"\bnone of (?:which|these|them|this) (?:he|she|they) (?:could|was able to|were able to) "
+    r"(?:do|manage)\b[^.;]{0,20}?\bbefore\b",
     r"\b(?:(?:gone|went|is|was|got|goes|going|gets?|got)(?: him| her| them)? )?back (?:to|at) "
     + _JOB,
-    r"\breturned to " + _JOB,
+    r"\b(?:returned to|resumed) " + _JOB,
     r"\breleased to (?:full|regular|unrestricted)|\bupgraded to (?:full|regular)",
     # what could be done before against what is done now: "Before them she could turn her head
     # only about halfway; now she checks her mirror without turning her shoulders"

@@ -1,12 +1,20 @@
-"""Examination tables with a column per side:
+"""Examination and review-of-systems tables whose columns say what each row's cell means:
 
       Finding                      Right (operated)        Left
       Tinel at the wrist           negative                positive
       Phalen test                  negative at 60 s        positive at 20 s
 
-A sentence reader sees "Tinel ... negative positive" and cannot tell which word is whose. Here
-each row's finding is read from its first cell and its status from the cell under each side's
-heading; findings the sentence reader took from those rows are replaced."""
+      ROS 08/07/2018          Y   N              KNEE EXAM 04/09/2024    L
+      Neck stiffness          Y                  effusion                none
+      Bowel/bladder               N              McMurray                neg
+      Heartburn / dyspepsia       X              locking/giving way      denies
+
+A sentence reader sees "Tinel ... negative positive" or "Bowel/bladder N" and cannot tell which
+word is whose, or that a mark under "N" denies the row. Here each row's finding is read from
+its first cell and its status from the cell under each side's heading (a table of one side
+when the heading names an examination), or from the answer column its mark stands under (a
+"Y"/"N" written in the cell answers by itself); findings the sentence reader took from those
+rows are replaced."""
 
 from __future__ import annotations
 
@@ -23,24 +31,35 @@ from reasoner.vocab import TERM
 _CELLS = re.compile(r"\S+(?: \S+)*")
 _ROW_CHARS = 300  # a table row is short: a longer line is prose
 _SIDE = re.compile(r"^(?:(?P<right>right|rt|r)|(?P<left>left|lt|l))\b", re.I)
-_ABSENT = re.compile(r"^(?:neg\w*|none|no|absent|normal|nl|wnl|intact|0|-|not present)\b", re.I)
+_ABSENT = re.compile(r"^(?:neg\w*|none|no|absent|normal|nl|wnl|intact|0|-|not present|"
+                     r"den(?:ies|ied))\b", re.I)
 _PRESENT = re.compile(r"^(?:pos\w*|present|yes|\+|\(\+\)|reproduces|reproduced)\b", re.I)
+# an answer column's heading, and a mark that answers by where it stands
+_YES = re.compile(r"^(?:y|yes|pos|positive|present|\+)$", re.I)
+_NO = re.compile(r"^(?:n|no|neg|negative|absent|-)$", re.I)
+# (short: a side table's row "Tinel   negative   positive" is no heading)
+_ANSWER_HEAD = re.compile(r"^(?:y|yes|n|no|pos|neg)$", re.I)
+_MARK = re.compile(r"^(?:x|\u2713|\u2714|\u221a|\*)$", re.I)
+# one side's examination: "KNEE EXAM 04/09/2024    L" (a lone "L" elsewhere is no side)
+_EXAM = re.compile(r"\b(?:exam\w*|findings|objective|physical)\b", re.I)
+_LABEL_SIDE = re.compile(r"\b(?:(?P<right>r|rt|right)|(?P<left>l|lt|left))\b", re.I)
 _FINDING = TERM + "ClinicalFinding"
 
 
 @dataclass(frozen=True)
 class _Column:
-    side: str
+    side: str | None  # a side's column, or an answer's (None)
     start: int  # where its heading begins on the heading line
+    answer: bool | None = None  # an answer column: yes (True) or no (False)
 
 
 def side_table_findings(cleaned: Cleaned, start: int, end: int,
                         lex: Lexicon) -> tuple[list[Mention], list[tuple[int, int]]]:
-    """The findings of every side table in the cleaned text's [start, end), read in the letter
+    """The findings of every such table in the cleaned text's [start, end), read in the letter
     as it came (cleaning collapses the spaces that align the columns), and the cleaned spans
     of the rows read, so the facts the sentence reader took from them can be dropped. Each is
-    dated by the last date written before its table (the visit's: "Surgeon's progress report
-    04/12/2022:")."""
+    dated by the last date written before its table or on its heading (the visit's:
+    "Surgeon's progress report 04/12/2022:", "ROS 08/07/2018")."""
     if not cleaned.original or start >= end:
         return [], []
     first, last = cleaned.span(start, end)
@@ -56,9 +75,11 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
             columns = None
             continue
         heading = _heading(cells)
-        if heading:
+        if heading and not (columns and columns[0].side and heading[0].side is None):
+            # (inside a side table, "Tinel   pos   neg" is a row)
             columns = heading
-            dates = find_dates(text[max(0, line.start() - 400):line.start()])
+            # (the heading's own date first: "ROS 08/07/2018   Y   N")
+            dates = find_dates(text[max(0, line.start() - 400):line.end()])
             day = dates[-1][0] if dates else None
             continue
         if columns is None or len(cells) < 2:
@@ -72,24 +93,64 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
         row = cleaned.index(first + line.start())
         rows.append((row, cleaned.index(first + line.end())))
         at = cleaned.index(first + line.start() + cells[0].start() + hit.start)
-        for column in columns:
-            cell = next((c for c in cells[1:] if abs(c.start() - column.start) <= 6), None)
-            if cell is None:
-                continue
-            present = True if _PRESENT.match(cell.group()) else \
-                False if _ABSENT.match(cell.group()) else None
-            if present is None:
-                continue
+        for side, present in _statuses(columns, cells[1:]):
             found.append(Mention("finding", hit.term, at, at + hit.end - hit.start,
                                  label[hit.start:hit.end],
-                                 {"present": present, "on_date": day, "side": column.side,
-                                  "region": None}))
+                                 {"present": present, "on_date": day,
+                                  "side": side or _side_of(label), "region": None}))
     return found, rows
 
 
+def _statuses(columns: list[_Column], cells: list[re.Match[str]]
+              ) -> list[tuple[str | None, bool]]:
+    """(side, present) for each status a row's cells give under the columns."""
+    if columns[0].side is None:  # answer columns: one answer per row
+        return [(None, answer)] if (answer := _answer(columns, cells)) is not None else []
+    found = []
+    for column in columns:
+        cell = next((c for c in cells if abs(c.start() - column.start) <= 6), None)
+        if cell is None:
+            continue
+        present = True if _PRESENT.match(cell.group()) else \
+            False if _ABSENT.match(cell.group()) else None
+        if present is not None:
+            found.append((column.side, present))
+    return found
+
+
+def _answer(columns: list[_Column], cells: list[re.Match[str]]) -> bool | None:
+    """A row's answer: a "Y" or "N" says it wherever it stands; a mark ("X", a tick) says
+    the answer of the column it stands under, the nearest heading."""
+    if len(cells) != 1:
+        return None
+    mark = cells[0]
+    if _YES.match(mark.group()):
+        return True
+    if _NO.match(mark.group()):
+        return False
+    if not _MARK.match(mark.group()):
+        return None
+    return min(columns, key=lambda c: abs(c.start - mark.start())).answer
+
+
+def _side_of(label: str) -> str | None:
+    found = _LABEL_SIDE.search(label)
+    return None if found is None else "Right" if found.group("right") else "Left"
+
+
 def _heading(cells: list[re.Match[str]]) -> list[_Column] | None:
-    """The side columns of a heading row: two or more cells after the first that name sides."""
+    """The columns of a heading row: two or more cells after the first that name sides, one
+    side after an examination's name, or a yes and a no column ("Y   N", "Yes  No")."""
     columns = [_Column("Right" if m.group("right") else "Left", cell.start())
                for cell in cells[1:] if (m := _SIDE.match(cell.group()))]
     sides = {c.side for c in columns}
-    return columns if len(columns) >= 2 and sides == {"Right", "Left"} else None
+    if len(columns) >= 2 and sides == {"Right", "Left"}:
+        return columns
+    if len(cells) == 2 and len(columns) == 1 and _EXAM.search(cells[0].group()) and \
+            _SIDE.fullmatch(cells[1].group()):
+        return columns
+    answers = [_Column(None, cell.start(), bool(_YES.match(cell.group())))
+               for cell in cells[1:] if _ANSWER_HEAD.match(cell.group())]
+    if len(cells) == 3 and len(answers) == 2 and {a.answer for a in answers} == {True, False}:
+        return answers
+    return None

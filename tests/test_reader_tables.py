@@ -1,0 +1,187 @@
+"""Tables whose columns give each row's meaning, as EHR exports and PDF-to-text tools leave
+them: a review of systems with a "Y" and an "N" column (a mark under "N" denies the row: read
+by the sentence reader, "Bowel/bladder   N" named the symptom and approved an MRI), and an
+examination table of one side ("KNEE EXAM   L": "locking/giving way   denies"). Also from the
+same work: a screen "detected hydrocodone and diazepam, both prescribed, and nothing else", a
+drug "refilled monthly since" (a past refill asks for nothing), and what a worker "can do"
+with the medication."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM
+
+HEAD = ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2)\nDate of injury: 03/03/2017\n"
+        "Date of exam: 08/07/2018\n\nDIAGNOSES: cervical radiculopathy; lumbar strain.\n\n")
+PLAN = "\nPLAN:\n1. MRI of the lumbar spine.\n"
+
+
+def _findings(kb, table: str) -> set[tuple[str, bool, str | None]]:
+    read = read_letter((HEAD + table + PLAN).encode(), "grid.txt", kb.terms)
+    return {(f.concept.removeprefix(TERM), f.props["present"], f.props.get("side"))
+            for f in read.extracted.facts if f.kind == "finding"}
+
+
+# the answer letter under its column, an "X" under either, a tick, indented rows, words
+@pytest.mark.parametrize("table", [
+    "ROS 08/07/2018          Y   N\n"
+    "Neck stiffness          Y\n"
+    "Bowel/bladder               N\n"
+    "Weakness R leg              N\n",
+    "REVIEW OF SYSTEMS (08/07/2018)         Y    N\n"
+    "Bladder/bowel incontinence                  X\n"
+    "Leg weakness                                X\n"
+    "Muscle spasm                           X\n",
+    "  Systems reviewed 08/07/2018     Yes   No\n"
+    "    bowel or bladder incontinence        \u2713\n"
+    "    weakness in the legs                 \u2713\n"
+    "    spasm                        \u2713\n",
+    "Symptom checklist      Pos    Neg\n"
+    "Saddle numbness               X\n"
+    "Leg weakness                  X\n"
+    "Muscle spasm           X\n",
+])
+def test_a_mark_under_the_no_column_denies_its_row(kb, table):
+    found = _findings(kb, table)
+    assert ("CaudaEquinaSigns", True, None) not in found
+    assert any(c == "CaudaEquinaSigns" and not present for c, present, _ in found), found
+    assert not any(c == "MotorWeakness" and present for c, present, _ in found), found
+
+
+def test_a_mark_under_the_yes_column_affirms_its_row(kb):
+    found = _findings(kb, "ROS 08/07/2018          Y   N\n"
+                          "Muscle spasm            X\n"
+                          "Bowel/bladder               X\n")
+    assert ("MuscleSpasm", True, None) in found
+    assert ("CaudaEquinaSigns", False, None) in found
+
+
+def test_a_row_side_is_read_from_its_label(kb):
+    found = _findings(kb, "ROS 08/07/2018          Y   N\nWeakness R leg              N\n")
+    assert ("MotorWeakness", False, "Right") in found
+
+
+def test_the_heading_dates_the_answers(kb):
+    read = read_letter((HEAD + "Earlier, on 01/02/2018, he was seen.\n\n"
+                        "ROS 08/07/2018          Y   N\nBowel/bladder               N\n"
+                        + PLAN).encode(), "grid.txt", kb.terms)
+    [row] = [f for f in read.extracted.facts if f.kind == "finding"
+             and f.concept == TERM + "CaudaEquinaSigns"]
+    assert str(row.props["on_date"]) == "2018-08-07"
+
+
+@pytest.mark.parametrize("heading", ["KNEE EXAM 04/09/2024    L", "Exam, left knee    Lt",
+                                     "PHYSICAL EXAMINATION     Left"])
+def test_an_examination_table_of_one_side(kb, heading):
+    found = _findings(kb, heading + "\neffusion                none\nMcMurray                neg\n"
+                                    "locking/giving way      denies\n")
+    assert {("KneeEffusion", False, "Left"), ("McMurrayPositive", False, "Left"),
+            ("MechanicalKneeSymptoms", False, "Left")} <= found
+    assert not any(present for _, present, _ in found), found
+
+
+def test_a_lone_letter_after_a_heading_that_names_no_examination_is_no_side(kb):
+    found = _findings(kb, "MEDICATIONS    L\nMuscle spasm    none\n")
+    assert not any(side == "Left" for _, _, side in found), found
+
+
+def test_a_row_marked_in_both_columns_answers_nothing(kb):
+    found = _findings(kb, "ROS 08/07/2018          Y   N\nBowel/bladder           Y   N\n")
+    assert not any(c == "CaudaEquinaSigns" and not present for c, present, _ in found), found
+
+
+@pytest.mark.parametrize("said", [
+    "A urine drug screen on 11/04/2024 detected hydrocodone and diazepam, both prescribed, "
+    "and nothing else.",
+    "Urine drug screen 11/04/2024: hydrocodone detected, which is prescribed.",
+    "UDS 11/04/2024 showed hydrocodone and no other substances.",
+])
+def test_a_screen_that_found_only_what_is_prescribed_is_consistent(kb, said):
+    read = read_letter((HEAD + said + "\n" + PLAN).encode(), "uds.txt", kb.terms)
+    [screen] = [f for f in read.extracted.facts if f.kind == "assessment"]
+    assert screen.props["assessment_result"].endswith("Consistent")
+    assert not screen.props["assessment_result"].endswith("Inconsistent")
+
+
+def test_a_screen_with_a_drug_not_prescribed_stays_inconsistent(kb):
+    read = read_letter((HEAD + "UDS 11/04/2024 showed oxycodone, which was not prescribed, "
+                        "and nothing else.\n" + PLAN).encode(), "uds.txt", kb.terms)
+    [screen] = [f for f in read.extracted.facts if f.kind == "assessment"]
+    assert screen.props["assessment_result"].endswith("#Inconsistent")
+
+
+@pytest.mark.parametrize("said", [
+    "Diazepam 5 mg at bedtime was added by another physician on 08/21/2023 for back spasms and "
+    "has been refilled monthly since.",
+    "Diazepam 5 mg at bedtime was started on 08/21/2023 and was refilled in October.",
+])
+def test_a_past_refill_asks_for_nothing(kb, said):
+    read = read_letter((HEAD + said + "\n" + PLAN).encode(), "rx.txt", kb.terms)
+    assert [f.concept.removeprefix(TERM) for f in read.extracted.facts
+            if f.kind == "medication"] == ["Diazepam"]
+
+
+@pytest.mark.parametrize("said", [
+    "Norco was started in 2020. With the medication he can do his own grocery shopping.",
+    "Norco was started in 2020; with it she can drive to the store and cook.",
+    "Norco was started in 2020. He now shops and mows his lawn, none of which he could do "
+    "before it was started.",
+])
+def test_what_the_worker_can_do_with_the_drug_is_a_functional_gain(kb, said):
+    read = read_letter((HEAD + said + "\n" + PLAN).encode(), "rx.txt", kb.terms)
+    [drug] = [f for f in read.extracted.facts if f.kind == "medication"]
+    assert drug.props.get("response", "").endswith("FunctionalImprovement")
+
+
+def test_a_side_table_row_in_short_words_is_no_answer_heading(kb):
+    found = _findings(kb, "  Finding         Right        Left\n"
+                          "  Tinel           pos          neg\n"
+                          "  Phalen          pos          neg\n")
+    assert {("TinelSignWrist", True, "Right"), ("TinelSignWrist", False, "Left"),
+            ("PhalenSign", True, "Right"), ("PhalenSign", False, "Left")} <= found
+
+
+@pytest.mark.parametrize("said", [
+    "She was given acetaminophen 500 mg three times a day; NSAIDs were avoided because of the "
+    "ulcer history.",
+    "NSAIDs have been withheld since her bleed in 2012; she takes acetaminophen 500 mg.",
+    "She avoids anti-inflammatory drugs because of a prior bleed and takes acetaminophen 500 mg.",
+])
+def test_a_drug_avoided_is_not_taken(kb, said):
+    read = read_letter((HEAD + said + "\n" + PLAN).encode(), "rx.txt", kb.terms)
+    taken = {f.concept.removeprefix(TERM) for f in read.extracted.facts
+             if f.kind in ("medication", "prior")}
+    assert "NSAID" not in taken and "Acetaminophen" in taken
+
+
+@pytest.mark.parametrize("said", [
+    "A urine drug screen collected on 07/30/2019 was positive for alprazolam, which had not "
+    "been prescribed by any of her physicians.",
+    "UDS 07/30/2019 detected alprazolam and cannabinoids; she had not been prescribed either.",
+])
+def test_what_a_screen_found_is_no_course(kb, said):
+    read = read_letter((HEAD + said + "\n" + PLAN).encode(), "uds.txt", kb.terms)
+    assert not [f for f in read.extracted.facts if f.kind in ("medication", "prior")]
+    [screen] = [f for f in read.extracted.facts if f.kind == "assessment"]
+    assert screen.props["assessment_result"].endswith("#Inconsistent")
+
+
+@pytest.mark.parametrize("said", [
+    "He takes naproxen daily and has no gastrointestinal complaints.",
+    "She denies gastrointestinal symptoms on naproxen.",
+])
+def test_gastrointestinal_complaints_denied(kb, said):
+    found = _findings(kb, said + "\n")
+    assert ("GastrointestinalSymptom", False, None) in found
+
+
+@pytest.mark.parametrize("said", [
+    "She reported that with naproxen she was walking 40 minutes a day.",
+    "Naproxen 500 mg twice a day was started in 2024; she has resumed her full bus route.",
+])
+def test_activities_resumed_on_a_drug(kb, said):
+    read = read_letter((HEAD + said + "\n" + PLAN).encode(), "rx.txt", kb.terms)
+    [drug] = [f for f in read.extracted.facts if f.kind == "medication"]
+    assert drug.props.get("response", "").endswith("FunctionalImprovement")
