@@ -185,3 +185,80 @@ def test_activities_resumed_on_a_drug(kb, said):
     read = read_letter((HEAD + said + "\n" + PLAN).encode(), "rx.txt", kb.terms)
     [drug] = [f for f in read.extracted.facts if f.kind == "medication"]
     assert drug.props.get("response", "").endswith("FunctionalImprovement")
+
+
+def test_a_side_heading_without_a_label_cell(kb):
+    found = _findings(kb, "Neurological examination, 08/07/2018\n"
+                          "             Right    Left\n"
+                          "SLR          neg      pos 40 deg\n"
+                          "Sensation    intact   decr. lateral foot (S1)\n")
+    assert {("PositiveStraightLegRaise", False, "Right"),
+            ("PositiveStraightLegRaise", True, "Left"),
+            ("DermatomalSensoryLoss", False, "Right"),
+            ("DermatomalSensoryLoss", True, "Left")} <= found
+
+
+@pytest.mark.parametrize("said", [
+    "ROS: bowel/bladder change - N; fever - N; wt loss - N.",
+    "Review of systems: bowel or bladder incontinence: N, fever: N.",
+    "Saddle anesthesia - N; fever - N.",
+])
+def test_a_checklist_answered_n_after_its_row(kb, said):
+    found = _findings(kb, said + "\n")
+    assert not any(present for c, present, _ in found
+                   if c in ("CaudaEquinaSigns", "SuspectedInfection")), found
+    assert any(c == "SuspectedInfection" and not present for c, present, _ in found), found
+
+
+MED_TABLES = [
+    "Medications\n"
+    "Drug              Strength  Directions        Started      Status\n"
+    "cyclobenzaprine   7.5 mg    1 tab TID         10/20/2015   active\n"
+    "ibuprofen         600 mg    1 tab TID         09/2014      stopped 12/2014 - GI upset\n"
+    "  tramadol        50 mg     1 tab q6h prn     --           never filled\n",
+    "Medication list (printed 04/18/2017)\n"
+    "| Drug            | Dose    | Sig        | Start      | Status |\n"
+    "|-----------------|---------|------------|------------|--------|\n"
+    "| Cyclobenzaprine | 7.5 mg  | 1 TID      | 10/20/2015 | Active |\n"
+    "| Ibuprofen       | 600 mg  | 1 TID      | 09/01/2014 | D/C    |\n"
+    "| Tramadol        | 50 mg   | 1 q6h      |            | (requested) |\n",
+    # under a heading the sentences do not take for a medication list
+    "RX PROFILE              strength   sig             fill start   status\n"
+    "cyclobenzaprine         7.5 mg     1 TID           10/20/2015   ACTIVE\n"
+    "ibuprofen               600 mg     1 TID           09/2014      D/C 12/2014\n"
+    "tramadol                50 mg      1 q6h prn       (requested)\n",
+]
+
+
+@pytest.mark.parametrize("table", MED_TABLES)
+def test_a_medication_table_s_start_and_status_columns(kb, table):
+    # (injured before the courses began: a course before the injury is another episode's)
+    text = HEAD.replace("03/03/2017", "01/02/2014") + table + "\nSeen 03/08/2016.\n" + PLAN
+    read = read_letter(text.encode(), "meds.txt", kb.terms)
+    courses = {f.concept.removeprefix(TERM): f for f in read.extracted.facts
+               if f.kind in ("medication", "prior")}
+    assert "Tramadol" not in courses  # never filled, or only requested
+    flexeril, ibuprofen = courses["Cyclobenzaprine"], courses["Ibuprofen"]
+    assert flexeril.kind == "medication" and str(flexeril.props["start"]) == "2015-10-20"
+    assert ibuprofen.kind == "prior"  # stopped
+
+
+def test_a_medication_table_ends_at_the_prose_after_it(kb):
+    table = MED_TABLES[0].replace("  tramadol        50 mg     1 tab q6h prn     --           "
+                                  "never filled\n", "")
+    read = read_letter((HEAD + table + "She takes no aspirin or blood thinners and reported no "
+                        "stomach upset.\n" + PLAN).encode(), "meds.txt", kb.terms)
+    assert "Aspirin" not in {f.concept.removeprefix(TERM) for f in read.extracted.facts
+                             if f.kind in ("medication", "prior")}
+
+
+def test_a_table_s_last_row_does_not_run_into_the_statement_after_it(kb):
+    """The row's "denies" had negated the drug the next paragraph credits."""
+    text = (HEAD + "Meloxicam 15 mg daily was started on 12/05/2022.\n\n"
+            "KNEE EXAM 04/09/2024    L\neffusion                none\n"
+            "locking/giving way      denies\nflexion                 0-115\n\n"
+            "On 04/09/2024, the surgeon documented that on meloxicam she completes her full "
+            "cooking shifts standing.\n\nPLAN:\n1. Meloxicam 15 mg #30.\n")
+    read = read_letter(text.encode(), "knee.txt", kb.terms)
+    [drug] = [f for f in read.extracted.facts if f.kind == "medication"]
+    assert drug.props.get("response", "").endswith("FunctionalImprovement")

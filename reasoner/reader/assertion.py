@@ -176,6 +176,13 @@ def _rules() -> list[Any]:
             {"TEXT": {"REGEX": r"^(?:\.{2,}|_{2,})$"}},  # not ":" ("ROS: No fever, ...")
             {"LOWER": {"IN": ["no", "none", "neg", "negative", "nl", "normal", "wnl"]}}],
              max_scope=6),
+        # a checklist answered "N" after its row: "ROS: bowel/bladder change - N; fever - N"
+        # (the capital alone: a lower "n" is no answer; a "Y" asserts what it follows)
+        *(rule("- N (after)", _NEGATED, "BACKWARD", [
+            {"ORTH": {"IN": ["-", "--", ":", "=", "?"]}}, *answer], max_scope=6)
+          for answer in ([{"ORTH": {"IN": ["N", "NO", "No"]}},
+                          {"ORTH": {"IN": [";", ",", ".", ")", "/"]}}],
+                         [{"ORTH": "N."}])),  # (the tokenizer keeps "N." whole)
         # (a row answered with a list: "Constitutional ........ negative for fever, chills":
         # the list after it, as "negative for" reads it; the longer match wins)
         rule("...... negative for", _NEGATED, "FORWARD", [

@@ -23,6 +23,7 @@ from reasoner.reader.firstchars import gated
 from reasoner.reader.judgments import judgments
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
+from reasoner.reader.medtable import medication_rows
 from reasoner.reader.mention import Mention
 from reasoner.reader.responses import response_of
 from reasoner.reader.sidetable import side_table_findings
@@ -429,6 +430,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         request_items.note_request_sentence(out, lex, sentence, at, current)
         out.previous, out.previous_text = (at, at + len(sentence)), sentence
     _side_tables(out, lex, letter)
+    _medication_tables(out, lex, letter)
     _grade_from_studies(out, lex)
     _refine(out, lex)
     _one_surgery(out, lex)
@@ -572,7 +574,15 @@ _CHARTED_NEXT = re.compile(r"\.[ \t]*\n(?=[a-z][\w/'-]{0,12}[ \t]*:|(?:s/p|h/o|f
 
 
 def _charted_cuts(text: str, start: int, end: int) -> list[int]:
-    return [found.end() for found in _CHARTED_NEXT.finditer(text, start, end)]
+    return [found.end() for found in _CHARTED_NEXT.finditer(text, start, end)] + \
+        [found.end() for found in _ROW_THEN_STATEMENT.finditer(text, start, end)]
+
+
+# A table's last row before a dated statement: "flexion 0-115\nOn 04/09/2024, the surgeon
+# documented ..." (a short line without a stop ends its row; joined, the row's "denies" had
+# negated the drug the statement credits)
+_ROW_THEN_STATEMENT = re.compile(r"\n[^\n.!?;,:]{1,40}\n(?=(?:On|At|In) (?:\d|the |"
+                                 r"[A-Z][a-z]+ \d))")
 
 
 def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
@@ -2964,6 +2974,34 @@ def _item_course(out: Extracted, courses: Iterable[Mention]) -> Mention | None:
     start = out.item_start
     return _only({id(f): f for f in [*(f for f in courses if f.start >= start),
                                      *out.item_named]}.values())
+
+
+def _medication_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
+    """What a medication table's start and status columns say of each row's drug
+    (reader/medtable.py): when it began, that it was stopped (a past course, ended that day),
+    or that it never began (no course). A row the sentences left unread (a table under a
+    heading that names no medication list: "RX PROFILE") is read here."""
+    for row in medication_rows(letter.cleaned, *letter.summary):
+        here = [f for f in out.facts if f.kind in ("medication", "prior")
+                and row.start <= f.start < row.end]
+        if row.status == "never":
+            out.facts[:] = [f for f in out.facts if f not in here]
+            continue
+        if not here and (hits := lex.find(letter.text[row.start:row.name_end], T("Drug"))):
+            hit, tail = hits[0], letter.text[row.start + hits[0].end:row.end]
+            here = [Mention("medication", hit.term, row.start + hit.start, row.start + hit.end,
+                            letter.text[row.start + hit.start:row.start + hit.end],
+                            {**request_items.dose_props(tail), "on_date": None})]
+            out.facts.extend(here)
+        for fact in here:
+            if row.started and not fact.props.get("start"):
+                fact.props["start"] = row.started
+                if fact.props.get("on_date") == row.started:
+                    fact.props["on_date"] = None  # (the start, not a day it took place)
+            if row.status == "stopped":
+                fact.kind = "prior"
+                if row.stopped and not fact.props.get("end"):
+                    fact.props["end"] = row.stopped
 
 
 def _side_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:

@@ -33,7 +33,7 @@ _ENABLED = (r"(?:can now|could now|can again|can once again|now (?:able to|can)|
 # Everyday activities, as a worker does them ("she walks", "he drives")
 _ADL = (r"(?:walks|drives|cooks|cleans|shops|dresses|bathes|showers|lifts|carries|climbs|gardens|"
         r"stands|works|plays|types|writes|swims|bikes|golfs|mows|vacuums|hikes|runs|jogs|kneels|"
-        r"squats|grooms|babysits|exercises|does (?:his|her|their) own)")
+        r"squats|grooms|babysits|exercises|completes|finishes|does (?:his|her|their) own)")
 # the same activities as "she can ..." says them
 _ADL_BARE = (r"walk|drive|cook|clean|shop|dress|bathe|shower|lift|carry|climb|garden|work|play|"
              r"type|write|swim|bike|golf|mow|vacuum|hike|run|jog|kneel|squat|groom|babysit|"
@@ -138,7 +138,7 @@ _ACTIVITY = [
     # a clause that opens with the activity done again: "; walks the dog 20 minutes again"
     rf"(?:^|;)\W*{_ADL}\b[^.;]{{0,60}}?\bagain\b",
     r"\b(?:completes?|completed|finish(?:es|ed)?|works?|worked) (?:his |her |their |full )?"
-    r"(?:\S+ )?(?:shifts?|work ?days?)|"
+    r"(?:\S+ ){0,2}?(?:shifts?|work ?days?)|"
     r"\bwork(?:s|ed|ing)? (?:a |his |her |their )?full\b|\bdoes (?:his|her) own\b",
     # before and after in a measure of function: "Oswestry 46% -> 28%", "Grip R 18 lb -> 32
     # lb", "sitting tolerance up to an hour", "walking went from 1 block to 4 blocks"

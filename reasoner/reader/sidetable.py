@@ -33,7 +33,8 @@ _ROW_CHARS = 300  # a table row is short: a longer line is prose
 _SIDE = re.compile(r"^(?:(?P<right>right|rt|r)|(?P<left>left|lt|l))\b", re.I)
 _ABSENT = re.compile(r"^(?:neg\w*|none|no|absent|normal|nl|wnl|intact|0|-|not present|"
                      r"den(?:ies|ied))\b", re.I)
-_PRESENT = re.compile(r"^(?:pos\w*|present|yes|\+|\(\+\)|reproduces|reproduced)\b", re.I)
+_PRESENT = re.compile(r"^(?:pos\w*|present|yes|\+|\(\+\)|reproduces|reproduced|decr\w*|"
+                      r"diminished|reduced)\b", re.I)
 # an answer column's heading, and a mark that answers by where it stands
 _YES = re.compile(r"^(?:y|yes|pos|positive|present|\+)$", re.I)
 _NO = re.compile(r"^(?:n|no|neg|negative|absent|-)$", re.I)
@@ -141,8 +142,10 @@ def _side_of(label: str) -> str | None:
 def _heading(cells: list[re.Match[str]]) -> list[_Column] | None:
     """The columns of a heading row: two or more cells after the first that name sides, one
     side after an examination's name, or a yes and a no column ("Y   N", "Yes  No")."""
+    # (a heading may leave its label cell blank: "             Right    Left")
+    named = cells[1:] if cells[0].start() == 0 or not _SIDE.match(cells[0].group()) else cells
     columns = [_Column("Right" if m.group("right") else "Left", cell.start())
-               for cell in cells[1:] if (m := _SIDE.match(cell.group()))]
+               for cell in named if (m := _SIDE.match(cell.group()))]
     sides = {c.side for c in columns}
     if len(columns) >= 2 and sides == {"Right", "Left"}:
         return columns
