@@ -411,6 +411,13 @@ def _rules() -> list[Any]:
         # what a denial leaves out: "no opioid or other pain medication besides ibuprofen as
         # needed", "no medications other than naproxen" (medspaCy has "aside from", "apart from")
         rule("besides", _NEGATED, "TERMINATE", [{"LOWER": {"IN": ["besides", "except"]}}]),
+        # a clause of what was done ends a denial before it: "low back pain without radiation
+        # and was given cyclobenzaprine", "no numbness, and she started gabapentin"
+        rule("and was given", _NEGATED, "TERMINATE", [
+            {"LOWER": "and"}, {"LOWER": {"IN": ["he", "she", "they"]}, "OP": "?"},
+            {"LOWER": {"IN": ["was", "were", "has", "had", "is"]}, "OP": "?"},
+            {"LOWER": {"IN": ["given", "started", "prescribed", "received", "underwent",
+                              "began", "placed", "put", "treated", "dispensed"]}}]),
         rule("other than", _NEGATED, "TERMINATE", [
             {"LOWER": {"IN": ["other", "save"]}}, {"LOWER": {"IN": ["than", "for"]}}]),
         rule("positive", _NEGATED, "TERMINATE",

@@ -806,14 +806,17 @@ def _own_clause(before: str) -> str:
 
 
 # A drug said to be started just after its name, dose and directions
-_STARTED_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,50}?\b(?:was|were|has been|had been)\s+"
+_STARTED_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,90}?\b(?:was|were|has been|had been)\s+"
                             r"(?:then\s+|also\s+|newly\s+)?(?:started|begun|initiated|added|"
                             r"introduced|"
-                            r"(?:first|initially)\s+prescribed)\b", re.I)
+                            r"(?:first|initially)\s+prescribed|"
+                            # "was prescribed at discharge on 07/10/2018": the course began
+                            r"prescribed(?=\s+(?:at|on|upon|after)\s+(?:hospital\s+)?discharge))"
+                            r"\b", re.I)
 # ... its date told after the start and who started it: "was started by his psychiatrist on
 # 08/28/2023" (no full stop or clause between)
-_STARTED_ON_AFTER = re.compile(r"(?:\s+(?:by|at|with)\s+[^.;,\d]{1,40}?)?\s+(?:on|in)\s+(" +
-                               DATE_RE.pattern + ")", re.I)
+_STARTED_ON_AFTER = re.compile(r"(?:\s+(?:by|at|with|upon|after)\s+[^.;,\d]{1,40}?)?\s+(?:on|in)"
+                               r"\s+(" + DATE_RE.pattern + ")", re.I)
 # A drug started at the visit the report tells: "was started at this visit", "started today"
 _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(?:this|today's|the "
                           r"present)\s+visit|today)\b", re.I)
@@ -830,7 +833,10 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         _counted_of_told(out, lex, sentence, at)
         return
     said = assertions(sentence, [(cue + h.start, cue + h.end) for h in hits])
-    opening = _STARTED_ON.search(sentence[:cue + hits[0].start]) if hits else None
+    # (the date the drugs were started on, told before the first of them: "without radiation"
+    # is no drug to stop at)
+    first_drug = next((h for h in hits if lex.terms.is_a(h.term, T("Drug"))), None)
+    opening = _STARTED_ON.search(sentence[:cue + first_drug.start]) if first_drug else None
     started = parse_date(opening.group(1)) if opening else None
     listed: dict[str, Mention] = {}  # each course of this list by its treatment
     for n, hit in enumerate(hits):
@@ -873,6 +879,13 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         elif lex.terms.is_a(hit.term, T("Drug")) and (taken := _RESTARTED_ON.search(tail)):
             props["start"] = parse_date(taken.group(1))  # the current course's start
             props["restarted"] = True
+        elif not props.get("start") and (begun := _STARTED_AFTER.match(tail)) and \
+                lex.terms.is_a(hit.term, T("Drug")) and \
+                (on := _STARTED_ON_AFTER.match(tail, begun.end())):
+            # its date after the start: "Clonazepam 0.5 mg at bedtime was started by his
+            # psychiatrist on 08/28/2023" (before a date ahead of the name, which may be a
+            # header's: "DOS: 03/04/2026\nPercocet ... was prescribed at discharge on ...")
+            props["start"] = parse_date(on.group(1))
         elif not props.get("start") and _STARTED_AFTER.match(tail) and \
                 lex.terms.is_a(hit.term, T("Drug")) and \
                 (dated := find_dates(_own_clause(sentence[:cue + hit.start]))):
@@ -880,12 +893,6 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # November 3, 2014 notes that Fexmid ... was started" (the sentence's own date
             # only: the report's date in force may be long after a start told without one)
             props["start"] = dated[-1][0]
-        elif not props.get("start") and (begun := _STARTED_AFTER.match(tail)) and \
-                lex.terms.is_a(hit.term, T("Drug")) and \
-                (on := _STARTED_ON_AFTER.match(tail, begun.end())):
-            # ... or its date after the start: "Clonazepam 0.5 mg at bedtime was started by his
-            # psychiatrist on 08/28/2023"
-            props["start"] = parse_date(on.group(1))
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
@@ -1037,9 +1044,10 @@ def _clause_of(sentence: str, at: int) -> str:
 
 
 # The date drugs were started, said before them: "seen on 06/15/2013 and started on naproxen"
-_STARTED_ON = re.compile(r"\b(?:on|in|dated|of)\s+(" + DATE_RE.pattern + r")[^.;]{0,40}?\b"
-                         r"(?:started|began|initiated|put)(?:\s+(?:him|her|them))?(?:\s+on)?\s*$",
-                         re.I)
+# ("She was seen on 07/08/2014 with axial low back pain and was given cyclobenzaprine")
+_STARTED_ON = re.compile(r"\b(?:on|in|dated|of)\s+(" + DATE_RE.pattern + r")[^.;]{0,60}?\b"
+                         r"(?:started|began|initiated|put|(?:was|were) given)"
+                         r"(?:\s+(?:him|her|them))?(?:\s+on)?\s*$", re.I)
 
 
 def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:
@@ -1774,6 +1782,21 @@ _REVIEWS = (T("AdverseEffectReview"), T("AberrantBehaviorReview"))
 _NEGATIVE_FOR = re.compile(r"\b(?:negative|neg|not detected|absent)\s+(?:for\s+)?", re.I)
 
 
+def _only_taken(out: Extracted, lex: Lexicon, near: str) -> bool:
+    """A screen that found only a drug on record as taken ("was positive only for tramadol",
+    with tramadol ER taken since 2016) is consistent with what is prescribed."""
+    if not (only := _ONLY_FOR.search(near)):
+        return False
+    found = lex.first(near[only.end():only.end() + 40], T("Drug"))
+    taken = {f.concept for f in out.facts if f.kind in ("medication", "prior") and f.concept}
+    return found is not None and found.start == 0 and any(
+        lex.terms.is_a(c, found.term) or lex.terms.is_a(found.term, c) for c in taken)
+
+
+_ONLY_FOR = re.compile(r"\b(?:positive\s+only\s+for|only\s+(?:showed|detected|revealed|found)|"
+                       r"detected\s+only)\s+(?:the\s+|his\s+|her\s+)?", re.I)
+
+
 def _missing_drug(lex: Lexicon, near: str) -> bool:
     """A screen negative for a named drug ("negative for hydrocodone"): one would name only a
     drug expected to be there, so it is inconsistent with what is prescribed."""
@@ -1849,7 +1872,8 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             adjective = re.split(r"[,;:]", sentence[max(0, hit.start - 25):hit.start])[-1]
             result = ("Inconsistent" if _INCONSISTENT.search(near) or _INCONSISTENT.search(
                 adjective) or _missing_drug(lex, near) else "Consistent"
-                if _CONSISTENT.search(near) or _CONSISTENT.search(adjective) else "Documented")
+                if _CONSISTENT.search(near) or _CONSISTENT.search(adjective)
+                or _only_taken(out, lex, near) else "Documented")
         days = _dates_listed(sentence, hit.end) if not review else []
         for when in days or [day]:
             _add_assessment(out, Mention("assessment", hit.term, at + hit.start, at + hit.end,

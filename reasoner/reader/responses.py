@@ -121,6 +121,7 @@ _ACTIVITY = [
     # only about halfway; now she checks her mirror without turning her shoulders"
     r"\bbefore (?:them|it|that|this|the (?:\w+ ){0,2}\w+)\b[^.]{0,100}?\b(?:could|was able "
     r"to|managed to)\b[^.]{0,100}?\bnow\b",
+    r"\bincreased (?:his|her|their) (?:work |working )?(?:hours|shifts|days at work)\b|"
     r"\b(?:fewer|reduced|lighter|less|eased|relaxed|lifted) (?:work )?restrictions|"
     r"\brestrictions (?:were |have been |was )?(?:lifted|reduced|eased|relaxed|removed)",
     r"\b(?:without|w/o) (?:help|assistance)\b",
@@ -246,6 +247,9 @@ _WORSE = [
     r"\bmade (?:\w+ ){0,3}worse|\b(?:got|became|become|gotten|felt|was|were) (?:\w+ )?worse\b"
     r"(?! (?:with|when|on|at|in|by|during|than)\b)",
     r"\bworsen(?:ed|s)\b|\b(?:increased|aggravated|exacerbated) (?:his|her|their|the)\b"
+    # (not what was raised: "had increased his work hours from 4 to 6 a day")
+    r"(?! (?:\w+ )?(?:work|hours|walking|activit\w*|function\w*|tolerance|distance|shifts?|"
+    r"duties|duty|participation|exercise|mileage)\b)"
     r"|\b(?:a |the )?decline in (?:his |her |their |the )?(?:ability|function)",
 ]
 # Words of a cue that say nothing of a treatment: help needed ("she needs help to bathe"), a

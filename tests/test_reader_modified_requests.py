@@ -1,0 +1,89 @@
+"""Phrasings from IMR letters on requests utilization review modified (written for them by
+authors who never saw the reader): a screen "positive only for" a drug on record is
+consistent; raised work hours are a gain, not a worsening; a drug "prescribed at discharge on"
+a day began then, whatever date heads the note; drugs "given" at a dated visit told before
+them began that day; and a clause of what was done ends a denial before it ("without
+radiation and was given cyclobenzaprine" gives the drug)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM
+
+HEAD = "PROGRESS REPORT\nDate of injury: 01/02/2014\nDOS: 03/04/2019\n\n"
+
+
+def _read(kb, said: str, plan: str = "Tramadol ER 150 mg #30."):
+    text = f"{HEAD}{said}\n\nPLAN:\n1. {plan}\n"
+    return read_letter(text.encode(), "note.txt", kb.terms).extracted.facts
+
+
+def _courses(facts) -> dict:
+    return {f.concept.removeprefix(TERM): f for f in facts if f.kind in ("medication", "prior")}
+
+
+@pytest.mark.parametrize("said", [
+    "Tramadol ER 150 mg once a day was started in 2016. A urine drug screen on 01/10/2017 was "
+    "positive only for tramadol.",
+    "He takes tramadol ER 150 mg daily. UDS 01/10/2017 detected only tramadol.",
+])
+def test_a_screen_positive_only_for_a_drug_taken_is_consistent(kb, said):
+    [screen] = [f for f in _read(kb, said) if f.kind == "assessment"]
+    assert screen.props["assessment_result"].endswith("#Consistent")
+
+
+def test_a_screen_positive_only_for_a_drug_not_on_record_is_not_called_consistent(kb):
+    said = ("He takes tramadol ER 150 mg daily. A urine drug screen on 01/10/2017 was positive "
+            "only for oxycodone.")
+    [screen] = [f for f in _read(kb, said) if f.kind == "assessment"]
+    assert not screen.props["assessment_result"].endswith("#Consistent")
+
+
+@pytest.mark.parametrize("said", [
+    "Meloxicam 15 mg daily was started on 02/06/2019; at the 04/09/2019 visit he reported that "
+    "he could again mow his lawn and had increased his work hours from 4 to 6 a day.",
+    "Meloxicam 15 mg daily was started on 02/06/2019; since then she has increased her work "
+    "hours to full time.",
+])
+def test_more_work_hours_on_a_drug_are_a_gain(kb, said):
+    drug = _courses(_read(kb, said, "Meloxicam 15 mg #30."))["Meloxicam"]
+    assert drug.props["response"].endswith("#FunctionalImprovement")
+
+
+def test_pain_that_increased_is_still_a_worsening(kb):
+    said = "Meloxicam 15 mg daily was started on 02/06/2019; it increased her stomach pain."
+    drug = _courses(_read(kb, said, "Meloxicam 15 mg #30."))["Meloxicam"]
+    assert not drug.props.get("response", "").endswith("#FunctionalImprovement")
+
+
+@pytest.mark.parametrize("said", [
+    "Oxycodone/acetaminophen 5/325 mg, one to two tablets every 6 hours as needed, was "
+    "prescribed at discharge on 07/10/2018.",
+    "Percocet 5/325 mg every 4 to 6 hours as needed for pain was prescribed upon discharge "
+    "on 07/10/2018.",
+])
+def test_a_drug_prescribed_at_discharge_began_that_day(kb, said):
+    drug = _courses(_read(kb, said, "Percocet 5/325 mg #60."))["Oxycodone"]
+    assert str(drug.props["start"]) == "2018-07-10"
+
+
+@pytest.mark.parametrize("said", [
+    "She was seen on 07/08/2014 with axial low back pain without radiation and was given "
+    "cyclobenzaprine 7.5 mg twice a day and naproxen 550 mg twice a day.",
+    "On 07/08/2014 she had no numbness, and she was given cyclobenzaprine 7.5 mg twice a day "
+    "and naproxen 550 mg twice a day.",
+])
+def test_drugs_given_after_a_denial_in_a_dated_visit(kb, said):
+    courses = _courses(_read(kb, said, "Cyclobenzaprine 7.5 mg #60."))
+    for name in ("Cyclobenzaprine", "Naproxen"):
+        assert courses[name].kind == "medication"
+        assert str(courses[name].props["start"]) == "2014-07-08"
+
+
+def test_a_denial_still_covers_what_it_lists(kb):
+    facts = _read(kb, "She has no numbness or weakness and was given naproxen 550 mg.",
+                  "Naproxen 550 mg #60.")
+    assert not any(f.kind == "finding" and f.props["present"] for f in facts
+                   if f.concept in (TERM + "MotorWeakness",))
