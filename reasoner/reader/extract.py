@@ -290,6 +290,7 @@ class Extracted:
     bare: dict[str, list[Mention]] = field(default_factory=dict)  # `_bare_course`'s index
     bare_seen: int = 0  # how many facts it has indexed
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
+    own: Mention | None = None  # the course of a therapist's own report (`_own_course`)
 
 
 # A letterhead's tagline, at the top: names set apart by bars or bullets, and no verb or figure
@@ -316,6 +317,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     out.asked = frozenset(h.term for i in letter.items for h in lex.find(i.name, T("Treatment")))
     # "COASTAL MOTION CHIROPRACTIC, INC. / CHIROPRACTIC RE-EVALUATION": the clinic and the form
     out.title_end = _title_end(letter.text)
+    _own_course(out, lex, letter.text)
     plan_line_end = -1  # where a SOAP note's "P:" line ends
     for base, text, s_start, sentence, heading in _read_blocks(letter):
         at = base + s_start
@@ -431,6 +433,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         out.previous, out.previous_text = (at, at + len(sentence)), sentence
     _side_tables(out, lex, letter)
     _medication_tables(out, lex, letter)
+    _settle_own(out, lex)
     _grade_from_studies(out, lex)
     _refine(out, lex)
     _one_surgery(out, lex)
@@ -2291,8 +2294,11 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     here = [f for f in out.facts if f.kind in ("prior", "medication")
             and at <= f.start < at + len(sentence)
             and not _made_with(lex, f.concept, sentence, f.start - at)]
-    hits = _treatments(lex, sentence)
+    all_hits = _treatments(lex, sentence)
     for r in said:
+        # (a treatment named well after the relief is no course it is said of: "85% for 6
+        # hours, concordant with the duration of the local anesthetic")
+        hits = [h for h in all_hits if h.start < r.end + _AFTER_RELIEF]
         concept = _named_before(sentence, at, r, here, hits)
         before = sentence[max(0, r.start - _REACH):r.start]
         if concept is None and (again := _relief_again(out, sentence, r, at)):
@@ -2321,9 +2327,20 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
             referred = _REFERENCE.search(before) and _course_referred(out, lex, before, at)
             courses = [referred] if referred else []
         else:
-            courses = [c] if (c := _course_referred(out, lex, before, at)) else []
+            courses = [c] if (c := _course_referred(out, lex, before, at)
+                              or _procedure_just_told(out, lex, at)) else []
         for course in courses:
             _fill_in(course, {"relief_percent": r.percent, "relief_weeks": r.weeks})
+
+
+def _procedure_just_told(out: Extracted, lex: Lexicon, at: int) -> Mention | None:
+    """The procedure a relief naming nothing is measured for, told a few lines before with no
+    course between: "On 06/02/2020 he underwent medial branch blocks. Post-block pain diary:
+    ... Percent relief: approximately 85% for 6 hours" (relief is what a block is read by)."""
+    earlier = [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at]
+    last = earlier[-1] if earlier else None
+    return last if last is not None and at - last.start <= _REACH and any(
+        lex.terms.is_a(last.concept or "", kind) for kind in _ONE_DAY_PROCEDURES) else None
 
 
 def _nearest_before(courses: list[Mention], start: int) -> list[Mention]:
@@ -2359,6 +2376,7 @@ _FOUND_BY_SCREEN = re.compile(r"\b(?:screens?|UDS|UDT|tox\w*|drug tests?|urine)\
 
 
 _REACH = 400  # how far back a statement of relief looks for what it is said of
+_AFTER_RELIEF = 30  # how far after it the treatment it came from may be named ("... from the ESI")
 _AGAIN_WORD = re.compile(r"(?:improvement|relief|benefit|effect)\b", re.I)
 _AGAIN_THE = re.compile(r"\b(?:the|this|that|such)\s+$", re.I)
 
@@ -2551,6 +2569,62 @@ def _counted_course(out: Extracted, lex: Lexicon, sentence: str, at: int) -> Men
     return None if named else _course_told(out, lex, out.previous[0], at)
 
 
+_OWN_TREATMENTS = (T("PhysicalMedicine"), T("Acupuncture"), T("PsychologicalTreatment"))
+
+
+# a report's title line: "PHYSICAL THERAPY RE-EVALUATION / PROGRESS REPORT", "Acupuncture
+# progress note", "PSYCHOLOGICAL TREATMENT UPDATE"
+_REPORT_TITLE = re.compile(r"\b(?:report|re-?evaluation|evaluation|progress|note|summary|"
+                           r"update|discharge|daily note|treatment record)\b", re.I)
+
+
+def _own_course(out: Extracted, lex: Lexicon, text: str) -> None:
+    """The course of the therapy whose own report this is, named by a title line among the
+    first lines ("PHYSICAL THERAPY RE-EVALUATION / PROGRESS REPORT"): told before the
+    sentences are read, so that what the report says of the visits ("Visits completed: 12")
+    and of the worker's progress, naming no treatment, is that course's."""
+    for line in list(re.finditer(r"[^\n]*\S[^\n]*", text[:600]))[:4]:
+        if not _REPORT_TITLE.search(line.group()) or len(line.group()) > 90:
+            continue
+        hits = [h for h in lex.find(line.group(), T("Treatment"))
+                if any(lex.terms.is_a(h.term, t) for t in _OWN_TREATMENTS)]
+        if len(hits) == 1:
+            hit = hits[0]
+            # its visits as the report's field: "Visits completed: 12 (07/30/2019 - 10/03/2019)"
+            props = {"sessions": request_items.count_of(done.group(1)),
+                     **request_items.course_props(text[done.end():done.end() + 40])} \
+                if (done := _VISITS_DONE.search(text, 0, 2000)) else {}
+            out.own = Mention("prior", hit.term, line.start() + hit.start,
+                              line.start() + hit.end, line.group()[hit.start:hit.end],
+                              {**props, "on_date": None})
+            out.facts.append(out.own)
+            return
+
+
+def _settle_own(out: Extracted, lex: Lexicon) -> None:
+    """The report's own course, once the report has told its course by name ("CBT, 4 sessions
+    from 04/11/2017"): that course, given what the title's course gathered (one course, not a
+    second of unknown length)."""
+    own = out.own
+    if own is None or own not in out.facts:
+        return
+    told = [f for f in out.facts if f is not own and f.kind == "prior" and f.concept and (
+        lex.terms.is_a(f.concept, own.concept or "") or lex.terms.is_a(own.concept or "",
+                                                                        f.concept))]
+    if told:
+        if (response := own.props.get("response")) is not None:
+            _add_response(told[0], response.removeprefix(m("")))
+        _fill_in(told[0], {k: v for k, v in own.props.items() if k != "on_date"})
+        out.facts.remove(own)
+
+
+# ("Visits completed: 12", "Sessions to date: 8", "Visits: 12 of 12 authorized")
+_VISITS_DONE = re.compile(r"\b(?:visits?|sessions?|treatments?)(?:\s+(?:completed|to date|"
+                          r"attended|used)\s*:|\s*:(?=\s*\d{1,3}\s+of\s+\d))\s*"
+                          + request_items.COUNT_WORD + r"\b(?:\s+of\s+\d{1,3}(?:\s+authori[sz]ed|"
+                          r"\s+approved|\s+certified)?)?", re.I)
+
+
 def _course_told(out: Extracted, lex: Lexicon, since: int, at: int) -> Mention | None:
     """The one course told between `since` and `at` that visits count (an operation or a drug
     is not counted in sessions); None when none or several treatments were told."""
@@ -2603,6 +2677,12 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
                 _add_response(fact, response)
                 break
         return True  # referred to, if to nothing read: to no other course
+    if response is not None and out.own is not None and out.own in out.facts:
+        # a therapist's own report: the progress it tells, naming no treatment, is its
+        # course's ("She is now able to wash and dry her hair ...", "Steady, measurable
+        # gains in ROM, strength and function w/ the first 12 post-op visits")
+        _add_response(out.own, response)
+        return True
     return False
 
 

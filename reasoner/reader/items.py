@@ -103,8 +103,9 @@ _COUNT_NEXT_TO = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:(?:home|in-
 _SESSIONS_FIRST = re.compile(r"\s*" + _SESSIONS + r"\b", re.I)
 _SESSIONS_LAST = re.compile(_SESSIONS + r"$", re.I)
 # "PT x 10", "ESI x3", "chiro (6)" right after the name
-_TIMES_COUNT = re.compile(r"\s*(?:x\s*|\(\s*)(\d{1,3})\b(?!\s*(?:/|mg|%|weeks?|wks?|days?|"
-                          r"months?|hours?|hrs?))", re.I)
+# (not a decimal or a volume: "(0.5 mL 0.5% bupivacaine per nerve ...)")
+_TIMES_COUNT = re.compile(r"\s*(?:x\s*|\(\s*)(\d{1,3})\b(?![.,]\d)(?!\s*(?:/|mg|%|weeks?|wks?|"
+                          r"days?|months?|hours?|hrs?|(?:ml|mls|cc)\b))", re.I)
 
 
 # Procedures counted by their own name, with the count just before it
