@@ -87,3 +87,29 @@ def test_a_denial_still_covers_what_it_lists(kb):
                   "Naproxen 550 mg #60.")
     assert not any(f.kind == "finding" and f.props["present"] for f in facts
                    if f.concept in (TERM + "MotorWeakness",))
+
+
+@pytest.mark.parametrize("said", [
+    "Alprazolam 0.5 mg twice a day was started by a prior physician on 09/10/2018 and he has "
+    "taken it continuously since.",
+    "Alprazolam 0.5 mg twice a day was prescribed by his prior PCP on 09/10/2018 and is still "
+    "taken.",
+])
+def test_a_prior_prescriber_does_not_make_a_past_course(kb, said):
+    drug = _courses(_read(kb, said, "Alprazolam 0.5 mg #60."))["Alprazolam"]
+    assert drug.kind == "medication"
+
+
+def test_a_prior_course_is_still_a_past_course(kb):
+    said = "She had a prior course of alprazolam 0.5 mg in 2017."
+    drug = _courses(_read(kb, said, "Alprazolam 0.5 mg #60."))["Alprazolam"]
+    assert drug.kind == "prior"
+
+
+@pytest.mark.parametrize("said", [
+    "A CURES report run on 03/01/2022 showed a tramadol prescription from an urgent care "
+    "clinic that she had not disclosed.",
+    "The PDMP revealed tramadol 50 mg filled at another pharmacy in January.",
+])
+def test_what_a_cures_report_showed_is_no_course(kb, said):
+    assert "Tramadol" not in _courses(_read(kb, said, "Norco 5/325 mg #60."))

@@ -132,7 +132,11 @@ def _meds_cue(lex: Lexicon, sentence: str) -> re.Match | None:
 _OPENERS = (_DIAGNOSES, re.compile(_PRIOR_LIST, re.I), _MEDS)
 # A drug said to be stopped or tried in the past is a prior treatment, else a current medication.
 # (not a benefit that ended: "meloxicam had stopped working", "no longer helps")
-_STOPPED = re.compile(r"\b(?:stopped|discontinued|d/c'?d|tried|trial of|failed|previously|prior|"
+_STOPPED = re.compile(r"\b(?:stopped|discontinued|d/c'?d|tried|trial of|failed|previously|"
+                      # (not who or what came before: "started by a prior physician")
+                      r"prior(?!\s+(?:physicians?|doctors?|providers?|prescribers?|treating|PTP|"
+                      r"PCP|surgeons?|psychiatrists?|clinics?|visits?|reports?|notes?|records?|"
+                      r"offices?|employers?|injur\w*|exam\w*|review\w*|UR\b))|"
                       r"formerly|no longer|ceased|weaned|switched from)\b(?!\s+(?:helping|"
                       r"working|being effective|helps?|helped|works?|worked|effective|"
                       r"provides?|provided|gives?|gave|relieves?|relieved|benefits?|"
@@ -1404,7 +1408,8 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
     if request_items.requests_something(sentence):
         return
     hits = [h for h in lex.find(sentence, T("Drug"))
-            if not any(s <= at + h.start < e for s, e in requested)]
+            if not any(s <= at + h.start < e for s, e in requested)
+            and not _screened(lex, h.term, sentence, h)]  # ("The PDMP revealed tramadol 50 mg")
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
         tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
@@ -2359,9 +2364,10 @@ def _made_with(lex: Lexicon, term: str | None, text: str, start: int) -> bool:
 
 
 def _screened(lex: Lexicon, term: str | None, text: str, hit: Match) -> bool:
-    """Whether a drug is named as what a drug screen found, or is the screen's own word ("a
-    urine drug screen ... was positive for alprazolam, which had not been prescribed"): no
-    course either way (a drug found that was not prescribed was not prescribed)."""
+    """Whether a drug is named as what a drug screen or a CURES report found, or is the
+    screen's own word ("a urine drug screen ... was positive for alprazolam, which had not been
+    prescribed", "a CURES report ... showed a tramadol prescription from an urgent care
+    clinic"): no course of the regimen either way."""
     if not (term and lex.terms.is_a(term, T("Drug"))):
         return False
     return bool(_SCREEN_WORD.match(text, hit.end) or _FOUND_BY_SCREEN.search(
@@ -2369,7 +2375,8 @@ def _screened(lex: Lexicon, term: str | None, text: str, hit: Match) -> bool:
 
 
 _SCREEN_WORD = re.compile(r"\s*(?:screens?|screening|tests?|testing|panels?|tox\w*)\b", re.I)
-_FOUND_BY_SCREEN = re.compile(r"\b(?:screens?|UDS|UDT|tox\w*|drug tests?|urine)\b[^.;]{0,80}?"
+_FOUND_BY_SCREEN = re.compile(r"\b(?:screens?|UDS|UDT|tox\w*|drug tests?|urine|CURES|PDMP|PMP|"
+                              r"prescription (?:drug )?monitoring)\b[^.;]{0,80}?"
                               r"\b(?:(?:positive|negative)\s+(?:only\s+)?for|detected|"
                               r"showed|revealed|found|consistent with|inconsistent with)\b"
                               r"[^.;]{0,60}$", re.I)
