@@ -113,3 +113,35 @@ def test_a_prior_course_is_still_a_past_course(kb):
 ])
 def test_what_a_cures_report_showed_is_no_course(kb, said):
     assert "Tramadol" not in _courses(_read(kb, said, "Norco 5/325 mg #60."))
+
+
+@pytest.mark.parametrize("said,per_day", [
+    ("Norco 10/325 mg was started on 06/08/2020; by 2022 he was taking six tablets a day.", 6),
+    ("Norco 10/325 mg was started on 06/08/2020; by 2022 he was taking six tablets a day. A "
+     "progress report dated 03/13/2023 documented a gradual reduction of Norco to four tablets "
+     "a day at his request, without an increase in pain.", 4),
+    ("Norco 10/325 mg, 2 tabs per day, was started on 06/08/2020.", 2),
+    ("Norco 10/325 mg, one to two tablets a day, was started on 06/08/2020.", None),
+])
+def test_tablets_counted_by_the_day_and_a_dose_changed_to(kb, said, per_day):
+    drug = _courses(_read(kb, said, "Norco 10/325 mg #120."))["HydrocodoneAcetaminophen"]
+    assert drug.props.get("doses_per_day") == per_day
+
+
+def test_a_dose_cut_from_to_is_the_later_one(kb):
+    said = "She takes tramadol 50 mg; after the ablation she cut her tramadol from four tablets " \
+           "a day to two."
+    drug = _courses(_read(kb, said, "Tramadol 50 mg #60."))["Tramadol"]
+    assert drug.props.get("doses_per_day") == 2
+
+
+def test_at_his_request_asks_for_nothing(kb):
+    said = "Norco 10/325 mg was reduced to four tablets a day at his request."
+    assert _courses(_read(kb, said, "Norco 10/325 mg #120."))["HydrocodoneAcetaminophen"]
+
+
+def test_a_drug_added_by_another_physician_on_a_day_began_then(kb):
+    said = ("Diazepam 5 mg at bedtime was added by another physician on 08/21/2023 for back "
+            "spasms and has been refilled monthly since.")
+    drug = _courses(_read(kb, said, "Diazepam 5 mg #30."))["Diazepam"]
+    assert str(drug.props["start"]) == "2023-08-21"

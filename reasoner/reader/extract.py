@@ -824,6 +824,15 @@ _STARTED_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,90}?\b(?:was|were|has been|ha
 # 08/28/2023" (no full stop or clause between)
 _STARTED_ON_AFTER = re.compile(r"(?:\s+(?:by|at|with|upon|after)\s+[^.;,\d]{1,40}?)?\s+(?:on|in)"
                                r"\s+(" + DATE_RE.pattern + ")", re.I)
+def _start_told_after(tail: str) -> dt.date | None:
+    """A drug's start told after its name, with its date: "Clonazepam 0.5 mg at bedtime was
+    started by his psychiatrist on 08/28/2023", "was added by another physician on ..."."""
+    if (begun := _STARTED_AFTER.match(tail)) and (on := _STARTED_ON_AFTER.match(tail,
+                                                                               begun.end())):
+        return parse_date(on.group(1))
+    return None
+
+
 # A drug started at the visit the report tells: "was started at this visit", "started today"
 _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(?:this|today's|the "
                           r"present)\s+visit|today)\b", re.I)
@@ -886,13 +895,11 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         elif lex.terms.is_a(hit.term, T("Drug")) and (taken := _RESTARTED_ON.search(tail)):
             props["start"] = parse_date(taken.group(1))  # the current course's start
             props["restarted"] = True
-        elif not props.get("start") and (begun := _STARTED_AFTER.match(tail)) and \
-                lex.terms.is_a(hit.term, T("Drug")) and \
-                (on := _STARTED_ON_AFTER.match(tail, begun.end())):
-            # its date after the start: "Clonazepam 0.5 mg at bedtime was started by his
-            # psychiatrist on 08/28/2023" (before a date ahead of the name, which may be a
-            # header's: "DOS: 03/04/2026\nPercocet ... was prescribed at discharge on ...")
-            props["start"] = parse_date(on.group(1))
+        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
+                (begun_on := _start_told_after(tail)):
+            # (before a date ahead of the name, which may be a header's: "DOS: 03/04/2026\n
+            # Percocet ... was prescribed at discharge on ...")
+            props["start"] = begun_on
         elif not props.get("start") and _STARTED_AFTER.match(tail) and \
                 lex.terms.is_a(hit.term, T("Drug")) and \
                 (dated := find_dates(_own_clause(sentence[:cue + hit.start]))):
@@ -1413,11 +1420,17 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
         tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
-        if said[n] is Assertion.PRESENT and _DOSED.match(tail):
-            props = request_items.course_props(tail)
+        # (or its dose changed to: "documented a gradual reduction of Norco to four tablets
+        # a day")
+        lead = sentence[hits[n - 1].end if n else 0:hit.start]
+        if said[n] is Assertion.PRESENT and (_DOSED.match(tail) or request_items.course_props(
+                tail, lead).get("dose_changed")):
+            props = request_items.course_props(tail, lead)
             if not props.get("start") and (sent := _SENT_HOME_WITH.search(
                     sentence, 0, hit.start)):
                 props["start"] = parse_date(sent.group(1))  # taken since discharge
+            elif not props.get("start") and (begun_on := _start_told_after(tail)):
+                props["start"] = begun_on  # "Diazepam 5 mg ... was added by X on 08/21/2023"
             out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end], {**props, "on_date": None}))
 
@@ -2961,7 +2974,7 @@ def _context_cues(lex: Lexicon, text: str) -> list[tuple[int, str, int]]:
 # "She takes it three times a day.", "The frequency is twice a day.": directions said after
 # the drug, of the drug named last
 _DIRECTIONS_OF = re.compile(r"\b(?:it|this|that|the (?:dose|frequency|directions?|sig)|takes?|"
-                            r"taken|uses?|used)\b", re.I)
+                            r"taken|taking|uses?|used|using)\b", re.I)
 
 
 def _later_directions(out: Extracted, lex: Lexicon, sentence: str) -> None:
@@ -3012,6 +3025,12 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
                 # taken again since a later day ("restarted on 01/12/2015 at a lower dose of
                 # 100 mg"): the course now taken is that one, at that dose
                 for key in ("start", "dose_mg", "doses_per_day", "frequency"):
+                    if fact.props.get(key) is not None:
+                        seen.props[key] = fact.props[key]
+            elif fact.props.get("dose_changed"):
+                # "by 2022 he was taking six tablets a day", then "a gradual reduction of
+                # Norco to four tablets a day": taken at the dose it was changed to
+                for key in ("dose_mg", "doses_per_day", "frequency"):
                     if fact.props.get(key) is not None:
                         seen.props[key] = fact.props[key]
             _fill_in(seen, fact.props)

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from reasoner.reader.layout import Letter
 
 T = TERM.__add__
-_REQUESTED = gated(r"\b(?:request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|plan(?:s|ned)?\s+"
-                        r"(?:is|was|for|to|included|includes)|would like|"
+# (not a wish of the worker's: "reduced to four tablets a day at his request")
+_REQUESTED = gated(r"\b(?:(?<!at his )(?<!at her )(?<!at their )(?<!at the worker's )"
+                   r"(?<!at the patient's )request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|"
+                   r"plan(?:s|ned)?\s+(?:is|was|for|to|included|includes)|would like|"
                         # (not a prescription of the past: "Tapentadol was first prescribed on
                         # 03/15/2021", "he was prescribed Norco in 2019")
                         r"(?<!was )(?<!were )(?<!been )(?<!first )(?<!originally )"
@@ -70,6 +72,12 @@ _COUNT = re.compile(r"(?:#\s*(\d+)|\b(\d{1,3})\s*(?:sessions?|visits?|treatments
                     r"months?|mos?\b|hours?|hrs?|years?|per|a\s+(?:day|week))))", re.I)
 
 
+# tablets counted by the day (not "one to two tablets": a range says no count)
+_FROM_TO = re.compile(r"\s+to\s+(\d{1,2}|one|two|three|four|five|six|seven|eight)\b", re.I)
+_RANGE_BEFORE = re.compile(r"\b(?:\d|one|two|three|four|five|six)\s*(?:to|or|-)\s*$", re.I)
+_UNITS_A_DAY = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|"
+                          r"nine|ten|eleven|twelve)\s+(?:tablets?|tabs?|pills?|capsules?|caps?)\s+"
+                          r"(?:(?:a|per|each)\s+day|daily|/\s*day)\b", re.I)
 _NUMBER_WORDS = {w: n for n, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -173,7 +181,19 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
             not reduced(lead + name + tail, len(lead), len(lead) + len(name)):
         # a drug cut back is the measure of a gain, not its cause: "weaned off oxycodone"
         props["response"] = m(response)
+    if props.get("doses_per_day") and (_CHANGED_BEFORE.search(lead) or
+                                       _CHANGED_AFTER.match(tail)):
+        props["dose_changed"] = True  # "a reduction of Norco to four tablets a day"
     return props
+
+
+# A dose changed to: what the drug is taken at now, whatever was said before
+# (not "cut her Norco back to one a day" during a block's relief: a measure of the relief)
+_CHANGED_BEFORE = re.compile(r"\b(?:reduc\w*|decreas\w*|lower\w*|taper\w*|increas\w*|titrat\w*)"
+                             r"\s+(?:(?:of|in|the|his|her|their|dose|dosage)\s+){0,3}$", re.I)
+_CHANGED_AFTER = re.compile(r"[^.;]{0,20}?\b(?:was|were|has been|had been|is)?\s*(?:reduced|"
+                            r"decreased|lowered|tapered|increased|titrated)\s+"
+                            r"(?:\w+\s+){0,2}?to\b", re.I)
 
 
 # Two dates that bound a course, close after its name and before another statement opens
@@ -239,6 +259,16 @@ def dose_props(text: str) -> dict:
         units = _UNITS.search(text)
         times = {"two": 2, "2": 2, "three": 3, "3": 3}[units.group(1).lower()] if units else 1
         props["dose_mg"] = float(dose.group(1)) * times
+    if (counted := _UNITS_A_DAY.search(text)) and not _RANGE_BEFORE.search(
+            text, max(0, counted.start() - 12), counted.start()):
+        # "he was taking six tablets a day", "reduced to four tablets daily" ("from four
+        # tablets a day to two": two)
+        to = _FROM_TO.match(text, counted.end()) if text[:counted.start()].rstrip().lower(
+        ).endswith("from") else None
+        word = (to.group(1) if to else counted.group(1)).lower()
+        props["doses_per_day"] = float(word) if word.isdigit() else float(_NUMBER_WORDS[word])
+        props["frequency"] = counted.group(0)
+        return props
     for pattern, per_day in _PER_DAY:
         if found := re.search(pattern, text, re.I):
             props["doses_per_day"], props["frequency"] = float(per_day), found.group(0)
