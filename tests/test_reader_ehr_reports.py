@@ -81,3 +81,40 @@ def test_what_the_ur_physician_is_reported_to_say_is_no_fact(kb):
             'started."\n\nPLAN:\n1. MRI right shoulder.\n')
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     assert not [f for f in facts if f.kind == "prior" and f.concept == TERM + "PhysicalTherapy"]
+
+
+BRACKETED = """ WHARFSIDE OCCUPATIONAL HEALTH      EHR Export v4.2
+ Document Type: PR-2 Primary Treating Physician's Progress Report
+Date of Injury ......... 06/14/2016
+Visit Date ............. 05/09/2017
+---------------------------------------------------------------------
+[SUBJECTIVE]
+Chief Complaint: Right shoulder, status post surgery
+Surgical History: 01/24/2017 right shoulder arthroscopic rotator cuff repair (Dr. P. O.)
+Interval History: Post-op physical therapy, 12 visits completed 02/07/2017 - 04/28/2017.
+Prior TENS Use: None
+---------------------------------------------------------------------
+[PLAN / REQUESTED TREATMENT]
+{first} Post-operative physical therapy, right shoulder, 2x/week x 6 weeks (12 visits)
+{second} Cold therapy unit, right shoulder, 30-day rental for home use at night
+{third} TENS unit, purchase, for home use
+Work Status: Modified duty continued
+"""
+
+
+@pytest.mark.parametrize("labels", [("Req 1:", "Req 2:", "Req 3:"),
+                                    ("Request #1 -", "Request #2 -", "Request #3 -"),
+                                    ("Order 1:", "Order 2:", "Order 3:")])
+def test_an_ehr_s_labelled_orders_under_a_bracketed_heading(kb, labels):
+    text = BRACKETED.format(first=labels[0], second=labels[1], third=labels[2])
+    assert _items(text) == [
+        "Post-operative physical therapy, right shoulder, 2x/week x 6 weeks (12 visits)",
+        "Cold therapy unit, right shoulder, 30-day rental for home use at night",
+        "TENS unit, purchase, for home use"]
+    read = read_letter(text.encode(), "ehr.txt", kb.terms)
+    courses = {f.concept.removeprefix(TERM): f for f in read.extracted.facts
+               if f.kind == "prior"}
+    # what the plan asks for was not had; the operation is named with the history's date
+    assert "TENSUnit" not in courses and "ShoulderColdTherapyUnit" not in courses
+    assert str(courses["ArthroscopicRotatorCuffRepair"].props["on_date"]) == "2017-01-24"
+    assert "Surgery" not in courses

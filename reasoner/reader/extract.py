@@ -495,6 +495,8 @@ _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:" + _CODE_COLUMN + r"[ \t]*\n)
                     # "Impression."): cleaning drops the blank lines that set it apart
                     r"\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*)?(?:[A-Z][A-Z0-9 /&'-]{2,40}"
                     r"(?:\([^)\n]{1,24}\))?|[A-Z][a-z]{3,20}\.?)[ \t]*\n)|"
+                    # ... or in brackets, as an EHR export heads its parts: "[OBJECTIVE]"
+                    r"\n(?=[ \t]*\[[A-Z][A-Z0-9 /&'-]{2,40}\][ \t]*\n)|"
                     # a line opening with a dated entry: "05/05/2015 - orthopedic visit"
                     r"\n(?=[ \t]*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}[ \t]*[-:(\u2013])|"
                     # a SOAP note's part on its own line: "S: 42 y/o male ..." ends a list above
@@ -610,8 +612,8 @@ def _bullet_cuts(text: str, start: int, end: int) -> list[int]:
 
 # A heading on a line of its own ("ASSESSMENT:") or opening a numbered list ("A: 1) ..."):
 # an inline label ("Dx: lumbar strain. Exam: ...") speaks for its own sentence only.
-_LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?([A-Za-z][A-Za-z /&'-]{0,40}?"
-                    r"(?:[ \t]*\([^)\n]{1,48}\))?)[ \t]*"
+_LABEL = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]*)?\[?([A-Za-z][A-Za-z /&'-]{0,40}?"
+                    r"(?:[ \t]*\([^)\n]{1,48}\))?)\]?[ \t]*"
                     r"(?::(?=" + _CODE_COLUMN + r"[ \t]*(?:\n|$|\(?\d{1,2}[.)]\s))|"
                     r"\.?(?=[ \t]*\n))")
 # A paragraph that opens with its plan's label: "Surgeon's plan: open A1 pulley release ...
@@ -3150,6 +3152,18 @@ def _one_surgery(out: Extracted, lex: Lexicon) -> None:
     terms = lex.terms
     surgeries = [f for f in out.facts if f.kind == "prior" and f.concept
                  and terms.is_a(f.concept, T("Surgery"))]
+    for dated in [f for f in surgeries if f.props.get("on_date")]:
+        # a date told of "surgery" and the operation named undated beside it ("Surgical
+        # History: 01/24/2017 right shoulder arthroscopic rotator cuff repair"): the named
+        # operation on that day (its kind decides which postsurgical course applies)
+        named = [f for f in surgeries if not f.props.get("on_date") and f.concept != dated.concept
+                 and terms.is_a(f.concept or "", dated.concept or "")
+                 and f.props.get("side") in (None, dated.props.get("side"))]
+        if named and len({f.concept for f in named}) == 1:
+            for f in named:
+                f.props["on_date"] = dated.props["on_date"]
+            out.facts[:] = [f for f in out.facts if f is not dated]
+            surgeries = [f for f in surgeries if f is not dated]
 
     def restated(fact: Mention) -> bool:
         return any(d is not fact and fact.props.get("side") in (None, d.props.get("side")) and (

@@ -690,8 +690,10 @@ _ADVICE = re.compile(r"\bTO\s+THE\s+(?:PRESCRIBER|PRESCRIBING|TREATING|REQUESTIN
                      r"PHYSICIAN|PTP|PROVIDER|DOCTOR)", re.I)
 # A heading in capitals that names the plan: "TREATMENT PLAN / REQUEST FOR AUTHORIZATION"
 # (a dated note may follow it: "PLAN / REQUEST FOR AUTHORIZATION (submitted 03/23/2021)")
+# ("[PLAN / REQUESTED TREATMENT]": an EHR export's bracketed heading)
 _CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED +
-                        r"(?=[A-Z0-9 /&,()'-]{4,90}(?:\([^()\n]{1,40}\))?[ \t]*:?[ \t]*$)[^\n]*?\b"
+                        r"(?=[A-Z0-9 /&,()'\[\]-]{4,90}(?:\([^()\n]{1,40}\))?[ \t]*:?[ \t]*$)"
+                        r"[^\n]*?\b"
                         r"(?:PLAN|REQUEST(?:ED|S)?|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
                         r"FUTURE MEDICAL)"
                         r"\b[^\n]*$", re.M)
@@ -707,6 +709,8 @@ _HEADING = re.compile(r"^[ \t]*(?:[A-Z][A-Z0-9 /&()'-]{2,60}:|(?:#[ \t]?\d{1,2}[
 _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][.)]|"
                      r"\[\d{1,2}\]|#[ \t]?\d{1,2}(?![\d/])(?![ \t]+[A-Z][A-Z0-9 /&,'()-]*$)|"
                      r"(?:[A-Z]{2,8}\.)?ITEM[ \t]*\d{1,2}[ \t]*:|"
+                     # an EHR's labelled orders: "Req 1: ...", "Request #2 - ...", "Order 3:"
+                     r"(?:Req(?:uest)?|Order|Rx)[ \t]*#?[ \t]*\d{1,2}[ \t]*[:.)-]|"
                      r"\[[xX\u2713\u2714]\]|\[[A-Za-z][A-Za-z ]{1,20}\])[ \t]*(?P<name>\S[^\n]*)$",
                      re.M)  # "[Rx]", "[Imaging]": an order list's kind of order
 _UNTICKED = re.compile(r"^[ \t]*\[[ _]\]", re.M)
