@@ -198,6 +198,18 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # than drugs), first read by 522679b after all of that and unseen by it: 30 of 32 and 29 of 31
 # items, IMR level 32 of 32 and 30 of 31, overturn recall 100% both, precision 100% and 92.9%,
 # none negated, none unreadable (879 documents).
+# On 2026-12-06 (fifteenth session) seven sets joined, by helpers who never saw the reader:
+# heldout-ye (IMR letters whose facts sit in tables: ROS grids with Y/N columns, medication
+# tables with start and status columns, grids of findings by visit), -yf (reports of
+# non-physician and specialist treating providers), -yg (IMR letters on requests UR modified),
+# -yh (IMR letters on drugs under today's MTUS). First read at e46216b, before any change for
+# them: ye 22 of 34 items with 12 negated facts read as present (the grids), IMR overturn
+# precision 66.7%; yf 23 of 31; yg 25 of 30; yh 24 of 32. After the session's changes (each
+# tested on its own): 28, 28, 29 and 31, none negated beyond the ceiling. heldout-yi (a general
+# IMR sample), -yj (physicians' progress reports in ten formats) and -yk (UR notices and the
+# IMR letters reviewing them) were read only after those changes and unseen by them: 24 of 27
+# (IMR 26 of 27, overturn recall 90.9%, precision 100%), 24 of 32 and 33 of 35 (IMR 15 of 15);
+# the session start's reader read them the same. No floor moved (949 documents).
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -225,7 +237,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 879
+    assert len(gold_documents([CORPUS])) >= 949
 
 
 def test_no_document_is_lost(report):

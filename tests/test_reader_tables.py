@@ -262,3 +262,31 @@ def test_a_table_s_last_row_does_not_run_into_the_statement_after_it(kb):
     read = read_letter(text.encode(), "knee.txt", kb.terms)
     [drug] = [f for f in read.extracted.facts if f.kind == "medication"]
     assert drug.props.get("response", "").endswith("FunctionalImprovement")
+
+
+@pytest.mark.parametrize("grid", [
+    "Exam findings by visit\n"
+    "VISIT       Allodynia  Spasm  Wrist ROM (flex/ext)\n"
+    "01/12/2016  Y          N      30 / 20\n"
+    "03/08/2016  Y                 30 / 15\n",
+    "Date        Allodynia  Muscle spasm\n"
+    "01/12/2016  yes        no\n"
+    "03/08/2016  yes\n",
+])
+def test_a_grid_of_findings_by_visit(kb, grid):
+    read = read_letter((HEAD + grid + PLAN).encode(), "grid.txt", kb.terms)
+    found = {(f.concept.removeprefix(TERM), f.props["present"], str(f.props["on_date"]))
+             for f in read.extracted.facts if f.kind == "finding"}
+    assert {("Allodynia", True, "2016-01-12"), ("Allodynia", True, "2016-03-08"),
+            ("MuscleSpasm", False, "2016-01-12")} <= found
+    assert not any(c == "MuscleSpasm" and present for c, present, _ in found), found
+
+
+@pytest.mark.parametrize("said", [
+    "The MRI of 11/15/2018 shows no root contact, so radiculopathy is not corroborated.",
+    "The physician requests electrodiagnostic testing of both arms to sort out radiculopathy "
+    "versus peripheral entrapment.",
+])
+def test_radiculopathy_not_corroborated(kb, said):
+    found = _findings(kb, said + "\n")
+    assert not any(c == "RadiculopathyCorroborated" and present for c, present, _ in found)

@@ -86,7 +86,9 @@ def _rules() -> list[Any]:
               {"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "been", "OP": "?"},
               {"LOWER": {"IN": ["diagnosed", "confirmed", "established", "shown", "demonstrated",
                                 "present", "found", "documented", "identified", "seen",
-                                "noted", "reported", "made", "objectified", "verified"]}}],
+                                "noted", "reported", "made", "objectified", "verified",
+                                # "so radiculopathy is not corroborated"
+                                "corroborated", "substantiated", "supported"]}}],
              max_scope=8),
         # "osteoarthritis is not among the treating diagnoses", "is not one of the diagnoses",
         # "is not listed"

@@ -75,7 +75,9 @@ _IMAGED = re.compile(r"\b(?:tear|herniation|protrusion|extrusion|lesion|impingem
 
 # What a study is asked for, said before the condition: a purpose, not a result
 _PURPOSE_BEFORE = re.compile(r"\bto (?:confirm|rule out|r/o|evaluate|assess|document|look for|"
-                             r"check for|exclude|establish)\b[^.;]{0,30}$", re.I)
+                             r"check for|exclude|establish|sort out|distinguish|differentiate|"
+                             r"tell apart|clarify|determine|investigate|work up|identify)\b"
+                             r"[^.;]{0,30}$", re.I)
 
 
 class Confirmed(NamedTuple):

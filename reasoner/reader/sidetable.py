@@ -69,6 +69,7 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
     found: list[Mention] = []
     rows: list[tuple[int, int]] = []
     lines = list(re.finditer(r"^.*$", text, re.M))
+    _visit_grids(cleaned, first, lines, lex, found, rows)
     columns: list[_Column] | None = None
     for line in lines:
         cells = list(_CELLS.finditer(line.group())) if len(line.group()) <= _ROW_CHARS else []
@@ -100,6 +101,51 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
                                  {"present": present, "on_date": day,
                                   "side": side or _side_of(label), "region": None}))
     return found, rows
+
+
+# a grid's first heading cell when its rows are visits: "VISIT   Allodynia  Edema  Spasm"
+_VISIT_HEAD = re.compile(r"^(?:visits?|dates?|dos|date of (?:visit|service)|encounters?)\b", re.I)
+_GRID_CELL = 3  # how far a grid's mark may stand from its heading's first letter
+
+
+def _visit_grids(cleaned: Cleaned, first: int, lines: list[re.Match[str]], lex: Lexicon,
+                 found: list[Mention], rows: list[tuple[int, int]]) -> None:
+    """Grids whose columns are findings and whose rows are visits:
+
+        VISIT       Allodynia  Edema  Color chg  Spasm  Wrist ROM (flex/ext)
+        01/12/2016  Y          Y      Y          N      30 / 20
+
+    each mark under a finding's heading says it on the row's day (the heading's "Spasm" is no
+    spasm found)."""
+    heading: list[tuple[str, int, int, str]] | None = None  # (term, start, end, label)
+    head_at = 0  # where the heading line begins in the letter
+    for line in lines:
+        cells = list(_CELLS.finditer(line.group())) if len(line.group()) <= _ROW_CHARS else []
+        if len(cells) >= 3 and _VISIT_HEAD.match(cells[0].group()):
+            heading = [(hit.term, cell.start() + hit.start, cell.start() + hit.end,
+                        cell.group()[hit.start:hit.end]) for cell in cells[1:]
+                       if (hit := lex.first(cell.group(), _FINDING)) is not None]
+            if len(heading) >= 2:
+                rows.append((cleaned.index(first + line.start()),
+                             cleaned.index(first + line.end())))
+                head_at = first + line.start()
+            else:
+                heading = None
+            continue
+        dates = find_dates(cells[0].group()) if heading and cells else []
+        if not dates:
+            heading = None if not cells else heading
+            continue
+        rows.append((cleaned.index(first + line.start()), cleaned.index(first + line.end())))
+        for term, start, end, label in heading or ():
+            cell = next((c for c in cells[1:] if abs(c.start() - start) <= _GRID_CELL), None)
+            present = None if cell is None else True if _YES.match(cell.group()) else \
+                False if _NO.match(cell.group()) or _ABSENT.match(cell.group()) else None
+            if present is not None:
+                at = cleaned.index(head_at + start)
+                found.append(Mention("finding", term, at, at + end - start, label,
+                                     {"present": present, "on_date": dates[0][0],
+                                      "side": None, "region": None}))
 
 
 def _statuses(columns: list[_Column], cells: list[re.Match[str]]
