@@ -95,3 +95,17 @@ def test_a_relief_after_a_drug_told_last_is_not_a_procedure_s(kb):
                                    "Relief: 40%.")
     [block] = [f for f in _courses(kb, text) if f.concept.endswith("MedialBranchBlock")]
     assert block.props.get("relief_percent") is None
+
+
+def test_a_report_naming_several_courses_keeps_them_apart(kb):
+    text = ("HIGH DESERT BEHAVIORAL MEDICINE\n\n"
+            "PSYCHOLOGICAL TREATMENT UPDATE\nSessions to date: 8\n"
+            "Date of report: 07/23/2019\nDate of injury: 08/14/2018\n\n"
+            "He has attended six sessions of cognitive behavioral therapy from 05/07/2019 to "
+            "07/16/2019 and two sessions of biofeedback in June 2019.\n\n"
+            "Requests\n1. Cognitive behavioral therapy, 6 additional sessions.\n")
+    courses = _courses(kb, text)
+    assert sorted(f.concept.removeprefix(TERM) for f in courses) == [
+        "Biofeedback", "CognitiveBehavioralTherapy"]
+    [cbt] = [f for f in courses if f.concept == TERM + "CognitiveBehavioralTherapy"]
+    assert cbt.props["sessions"] == 6

@@ -2630,13 +2630,24 @@ def _settle_own(out: Extracted, lex: Lexicon) -> None:
     own = out.own
     if own is None or own not in out.facts:
         return
+    # (the title read again as a sentence names the same course at the same place)
+    again = [f for f in out.facts if f is not own and f.kind == "prior"
+             and f.concept == own.concept and f.start == own.start]
+    for f in again:
+        _fill_in(own, f.props)
+    out.facts[:] = [f for f in out.facts if not any(f is a for a in again)]
     told = [f for f in out.facts if f is not own and f.kind == "prior" and f.concept and (
         lex.terms.is_a(f.concept, own.concept or "") or lex.terms.is_a(own.concept or "",
                                                                         f.concept))]
-    if told:
+    if len({f.concept for f in told}) == 1:
         if (response := own.props.get("response")) is not None:
             _add_response(told[0], response.removeprefix(m("")))
         _fill_in(told[0], {k: v for k, v in own.props.items() if k != "on_date"})
+        out.facts.remove(own)
+    elif told:
+        # several courses told by name (CBT, biofeedback): the title's course is none of them,
+        # and counted beside them would count their visits twice (or, of unknown length, leave
+        # every count of visits unknown)
         out.facts.remove(own)
 
 
