@@ -118,3 +118,29 @@ def test_an_ehr_s_labelled_orders_under_a_bracketed_heading(kb, labels):
     assert "TENSUnit" not in courses and "ShoulderColdTherapyUnit" not in courses
     assert str(courses["ArthroscopicRotatorCuffRepair"].props["on_date"]) == "2017-01-24"
     assert "Surgery" not in courses
+
+
+CHECKLIST = """POST-OP VISIT / PR-2                                      01/20/2026
+DOI ....... 09/12/2023
+Procedure . L total knee arthroplasty 11/04/2025
+Interval:
+ * Oxycodone 5 mg 1 q6h prn since surgery 11/04/2025.
+RFA:
+ {box} 1. PT L knee, 12 more visits (2x6)
+ {box} 2. Front-wheeled walker, purchase
+ [ ] 3. Oxycodone 5 mg #60 (post-op pain, 1 q6h prn)
+"""
+
+
+def test_a_numbered_list_whose_boxes_no_one_ticked(kb):
+    assert _items(CHECKLIST.format(box="[ ]")) == [
+        "PT L knee, 12 more visits (2x6)", "Front-wheeled walker, purchase",
+        "Oxycodone 5 mg #60 (post-op pain, 1 q6h prn)"]
+    read = read_letter(CHECKLIST.format(box="[ ]").encode(), "rfa.txt", kb.terms)
+    [drug] = [f for f in read.extracted.facts if f.kind == "medication"]
+    assert str(drug.props["start"]) == "2025-11-04"  # "since surgery 11/04/2025"
+
+
+def test_a_box_left_empty_beside_ticked_ones_asks_for_nothing(kb):
+    assert _items(CHECKLIST.format(box="[x]")) == [
+        "PT L knee, 12 more visits (2x6)", "Front-wheeled walker, purchase"]

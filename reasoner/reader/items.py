@@ -236,7 +236,9 @@ _IN_SESSIONS = re.compile(r"therap|acupunct|chiro|manipulation|massage|psych|cou
 _SINCE = re.compile(r"\b(?:since|started(?: on| at| in)?|starting(?: on| in)?|began(?: on| in)?)\s+"
                     r"(?:" + ROUGHLY + r")?"
                     r"(?:(?:his|her|their|the|a|an|last|visit|appointment|evaluation|exam|"
-                    r"examination|report|note|consultation|of|on|at|dated)\s+){0,4}"
+                    r"examination|report|note|consultation|of|on|at|dated|"
+                    # "since surgery 11/04/2025", "since his discharge on ..."
+                    r"surgery|operation|discharge)\s+){0,4}"
                     r"(?:" + ROUGHLY + r")?(" + DATE_RE.pattern + "|" + PARTIAL + ")", re.I)
 _IN_YEAR = re.compile(r"[^.;,]{0,20}?\b(?:in|during|back in)\s+((?:19|20)\d{2})\b(?![/-])", re.I)
 # "Norco 10/325": a combination's strength right after its name, the first part in mg

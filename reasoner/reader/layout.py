@@ -711,9 +711,12 @@ _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][
                      r"(?:[A-Z]{2,8}\.)?ITEM[ \t]*\d{1,2}[ \t]*:|"
                      # an EHR's labelled orders: "Req 1: ...", "Request #2 - ...", "Order 3:"
                      r"(?:Req(?:uest)?|Order|Rx)[ \t]*#?[ \t]*\d{1,2}[ \t]*[:.)-]|"
-                     r"\[[xX\u2713\u2714]\]|\[[A-Za-z][A-Za-z ]{1,20}\])[ \t]*(?P<name>\S[^\n]*)$",
+                     r"\[[xX\u2713\u2714]\](?:[ \t]*\d{1,2}[.)])?|"  # ("[x] 1. PT ...")
+                     r"\[[A-Za-z][A-Za-z ]{1,20}\])[ \t]*(?P<name>\S[^\n]*)$",
                      re.M)  # "[Rx]", "[Imaging]": an order list's kind of order
 _UNTICKED = re.compile(r"^[ \t]*\[[ _]\]", re.M)
+_TICKED = re.compile(r"^[ \t]*\[[xX\u2713\u2714]\]", re.M)
+_BOXED_NUMBERED = re.compile(r"^[ \t]*\[[ _]\][ \t]*\d{1,2}[.)][ \t]*(?P<name>\S[^\n]*)$", re.M)
 _REQUESTING = gated(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|of))?|"
                          r"(?:asking|ask) for(?: authori[sz]ation (?:of|for))?|would like(?: to "
                          r"(?:request|order|obtain|start|try))?|"
@@ -1028,6 +1031,11 @@ def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
     if (inline := _INLINE_FIRST.match(text, start, end)) and found_items and \
             not text[start:found_items[0].start()].strip(" \t\n").count("\n"):
         found_items.insert(0, inline)  # "P: 1. Cyclobenzaprine ..." then "   2. ..."
+    boxed = list(_BOXED_NUMBERED.finditer(text, start, end))
+    if len(boxed) >= 2 and not _TICKED.search(text, start, end):
+        # a numbered list whose boxes no one ticked ("[ ] 1. PT L knee ... [ ] 2. Front-wheeled
+        # walker"): boxes that choose nothing, the numbers list the requests
+        found_items = sorted([*found_items, *boxed], key=lambda f: f.start())
     lettered = list(_LETTERED.finditer(text, start, end))
     if not found_items and len(lettered) >= 2 and \
             "".join(m.group(1) for m in lettered) == "ABCDEFGH"[:len(lettered)]:
