@@ -145,3 +145,32 @@ def test_a_drug_added_by_another_physician_on_a_day_began_then(kb):
             "spasms and has been refilled monthly since.")
     drug = _courses(_read(kb, said, "Diazepam 5 mg #30."))["Diazepam"]
     assert str(drug.props["start"]) == "2023-08-21"
+
+
+@pytest.mark.parametrize("said", [
+    "Norco 10 mg four times a day. Morphine equivalent dose: 40 mg/day.",
+    "Norco 10 mg four times a day; morphine-equivalent dose 40 mg a day.",
+    "Norco 10 mg four times a day (morphine milligram equivalents 40 per day).",
+])
+def test_a_morphine_equivalent_dose_is_no_morphine(kb, said):
+    assert "Morphine" not in _courses(_read(kb, said, "Norco 10/325 mg #120."))
+
+
+@pytest.mark.parametrize("said,with_med,without", [
+    ("With the Norco his pain is 5/10; without it, 8/10.", 5, 8),
+    ("Pain 8/10 without medications, 4/10 with medications.", 4, 8),
+    ("On his Norco the pain is 3/10; off it, 7/10.", 3, 7),
+])
+def test_pain_with_and_without_the_drug_each_in_its_clause(kb, said, with_med, without):
+    facts = _read(kb, "Norco 10/325 mg four times a day was started in 2014. " + said,
+                  "Norco 10/325 mg #120.")
+    scores = {(f.props["value"], f.props["context"].rsplit("#", 1)[-1])
+              for f in facts if f.kind == "pain"}
+    assert (with_med, "WithMedication") in scores and (without, "WithoutMedication") in scores
+
+
+def test_sitting_through_a_movie_is_a_gain(kb):
+    said = ("Gabapentin 600 mg three times a day was started in 2017; leg burning much reduced, "
+            "now sleeps 6 h and sits through a movie.")
+    drug = _courses(_read(kb, said, "Gabapentin 600 mg #90."))["Gabapentin"]
+    assert drug.props["response"].endswith("#FunctionalImprovement")

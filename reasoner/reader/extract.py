@@ -2380,16 +2380,18 @@ def _made_with(lex: Lexicon, term: str | None, text: str, start: int) -> bool:
 
 def _screened(lex: Lexicon, term: str | None, text: str, hit: Match) -> bool:
     """Whether a drug is named as what a drug screen or a CURES report found, or is the
-    screen's own word ("a urine drug screen ... was positive for alprazolam, which had not been
-    prescribed", "a CURES report ... showed a tramadol prescription from an urgent care
-    clinic"): no course of the regimen either way."""
+    screen's own word or a measure's ("a urine drug screen ... was positive for alprazolam,
+    which had not been prescribed", "a CURES report ... showed a tramadol prescription from an
+    urgent care clinic", "Morphine equivalent dose: 40 mg/day"): no course of the regimen."""
     if not (term and lex.terms.is_a(term, T("Drug"))):
         return False
     return bool(_SCREEN_WORD.match(text, hit.end) or _FOUND_BY_SCREEN.search(
         text, max(0, hit.start - 120), hit.start))
 
 
-_SCREEN_WORD = re.compile(r"\s*(?:screens?|screening|tests?|testing|panels?|tox\w*)\b", re.I)
+# (or a measure's: "Morphine equivalent dose: 40 mg/day" names no morphine taken)
+_SCREEN_WORD = re.compile(r"\s*(?:screens?|screening|tests?|testing|panels?|tox\w*)\b|"
+                          r"(?:\s*-\s*|\s+)(?:milligram\s+)?equivalen\w*", re.I)
 _FOUND_BY_SCREEN = re.compile(r"\b(?:screens?|UDS|UDT|tox\w*|drug tests?|urine|CURES|PDMP|PMP|"
                               r"prescription (?:drug )?monitoring)\b[^.;]{0,80}?"
                               r"\b(?:(?:positive|negative)\s+(?:only\s+)?for|detected|"
@@ -2946,7 +2948,8 @@ _WITH = re.compile(r"(?:\bwith|\bw/|\bon|\bafter(?: taking)?|\bwhen taking|\bwhi
 _BARE = re.compile(r"\b(?:without|w/o|off|before)(?=\s*(?:[.,;)]|and\b|$))", re.I)
 _ON_DRUG = re.compile(r"\bfrom\s+(\d{1,2}(?:\.\d)?\s*/\s*10)\s+(?:down\s+)?to\s+"
                       r"(\d{1,2}(?:\.\d)?\s*/\s*10)", re.I)
-_NAMED_DRUG = re.compile(r"\b(?P<rel>without|w/o|off|with|w/|on|after)\s+(?P<name>\w+)", re.I)
+_NAMED_DRUG = re.compile(r"\b(?P<rel>without|w/o|off|with|w/|on|after)\s+(?:the\s+|his\s+|her\s+)?"
+                         r"(?P<name>\w+)", re.I)  # ("With the Norco his pain is 5/10")
 
 
 _LEADER = re.compile(r"(?:\.{3,}|\u2026)[ \t]*$")
@@ -2954,8 +2957,8 @@ _LEADER = re.compile(r"(?:\.{3,}|\u2026)[ \t]*$")
 
 def _pain_context(lex: Lexicon, before: str, after: str) -> str:
     """Whether a pain score was taken with or without the medication: a cue right before it
-    ("w/ meds 6/10", "Without meds: 9/10"), else one after it ("8/10 without medications"),
-    else one earlier in the clause."""
+    ("w/ meds 6/10", "Without meds: 9/10"), else one after it in its clause ("8/10 without
+    medications"), else one earlier in the clause."""
     # (a form's label and its value joined by leader dots or a rule: "With medications
     # ............ 4/10", "Without meds | 8/10")
     near = before[-45:]
@@ -2964,7 +2967,8 @@ def _pain_context(lex: Lexicon, before: str, after: str) -> str:
         return adjacent[-1][1]
     if _LEADER.search(before):
         return "CurrentPain"  # a row of its own ("Worst, past week ...... 8/10"): not the next
-    cues = _context_cues(lex, after[:60])
+    # (not past its clause: "pain is 5/10; without it, 8/10" tells the next score's context)
+    cues = _context_cues(lex, after[:60].split(";")[0])
     if cues:
         return cues[0][1]
     cues = _context_cues(lex, before[-40:])

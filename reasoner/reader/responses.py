@@ -122,6 +122,8 @@ _ACTIVITY = [
     r"\bbefore (?:them|it|that|this|the (?:\w+ ){0,2}\w+)\b[^.]{0,100}?\b(?:could|was able "
     r"to|managed to)\b[^.]{0,100}?\bnow\b",
     r"\bincreased (?:his|her|their) (?:work |working )?(?:hours|shifts|days at work)\b|"
+    # "now sleeps 6 h and sits through a movie"
+    r"\bsits? through (?:a|an|the|his|her|their|church|mass|dinner|meals?)\b|"
     r"\b(?:fewer|reduced|lighter|less|eased|relaxed|lifted) (?:work )?restrictions|"
     r"\brestrictions (?:were |have been |was )?(?:lifted|reduced|eased|relaxed|removed)",
     r"\b(?:without|w/o) (?:help|assistance)\b",
