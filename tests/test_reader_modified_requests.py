@@ -174,3 +174,30 @@ def test_sitting_through_a_movie_is_a_gain(kb):
             "now sleeps 6 h and sits through a movie.")
     drug = _courses(_read(kb, said, "Gabapentin 600 mg #90."))["Gabapentin"]
     assert drug.props["response"].endswith("#FunctionalImprovement")
+
+
+@pytest.mark.parametrize("said", [
+    "He was treated with 12 sessions of physical therapy and a subacromial injection on "
+    "11/09/2022 without lasting gain.",
+    "She had physical therapy and a subacromial injection in March 2022, without benefit.",
+])
+def test_a_list_closed_by_its_outcome_after_a_date(kb, said):
+    courses = _courses(_read(kb, said, "Right shoulder arthroscopic rotator cuff repair."))
+    assert courses["PhysicalTherapy"].props["response"].endswith("#NoImprovement")
+    assert courses["SubacromialInjection"].props["response"].endswith("#NoImprovement")
+
+
+def test_a_course_with_its_own_relative_clause_keeps_its_response(kb):
+    said = "She had physical therapy which helped, and a subacromial injection without benefit."
+    courses = _courses(_read(kb, said, "Right shoulder arthroscopic rotator cuff repair."))
+    assert not courses["PhysicalTherapy"].props["response"].endswith("#NoImprovement")
+
+
+@pytest.mark.parametrize("said", [
+    "Diagnoses: full-thickness tear of the supraspinatus, right shoulder.",
+    "He was diagnosed with a full-thickness supraspinatus tear of the right shoulder.",
+])
+def test_a_full_thickness_tear_written_with_a_hyphen(kb, said):
+    facts = _read(kb, said, "Right shoulder arthroscopic rotator cuff repair.")
+    assert any(f.concept == TERM + "FullThicknessRotatorCuffTear" for f in facts
+               if f.kind == "diagnosis")

@@ -511,7 +511,10 @@ _PLURAL = re.compile(r"^[^;.]*?\b(?:keep|take|provide|give|allow|let|were|are|ha
 _SINGULAR = re.compile(r"^[^;.]*?\b(?:provides|helps|gives|takes|keeps|allows|lets|makes|is|has|"
                        r"was|does|doesn't)\b", _I)
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
-_OWN = re.compile(r"\s*(?:which|that|who|with|w/|on|in|at|from|since)\b", _I)
+# (not its date: "PT and a subacromial injection on 11/09/2022 without lasting gain" closes
+# the list)
+_OWN = re.compile(r"\s*(?:which|that|who|with|w/|"
+                  r"(?:on|in)(?!\s+(?:\d|(?-i:[A-Z])[a-z]{2,8}\.?\s+\d))|at|from|since)\b", _I)
 # A drug being cut back is what a gain is measured by, not what made it: "was able to cut
 # back her Norco", "weaned off oxycodone"
 _REDUCED = re.compile(r"\b(?:cut(?: back| down)?(?: on)?|reduc\w*|decreas\w*|lower\w*|taper\w*|"
