@@ -109,3 +109,29 @@ def test_a_report_naming_several_courses_keeps_them_apart(kb):
         "Biofeedback", "CognitiveBehavioralTherapy"]
     [cbt] = [f for f in courses if f.concept == TERM + "CognitiveBehavioralTherapy"]
     assert cbt.props["sessions"] == 6
+
+
+CHIRO = """CASCADE VALLEY CHIROPRACTIC & SPINE CARE
+2217 Orchard Ridge Road, Suite 4, Turlock, CA 95380
+
+PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2)
+Chiropractic re-examination - SOAP format
+Date of injury: 10/02/2015               Date of exam: 04/19/2016
+
+S: SUBJECTIVE
+Pt rates his LBP 4/10 today. At the initial visit of 11/03/2015 it was 8/10.
+He has completed 12 chiropractic visits since 11/03/2015; he returned to full duty on 03/07/2016.
+He did not tolerate cyclobenzaprine 5 mg in November 2015.
+
+PLAN / REQUEST FOR AUTHORIZATION
+1. Chiropractic manipulation, lumbar spine, 1 x 6 weeks (6 visits)
+"""
+
+
+def test_a_chiropractor_s_re_examination_tells_one_course(kb):
+    courses = _courses(kb, CHIRO)
+    chiro = [f for f in courses if "Manipulation" in f.concept]
+    assert len(chiro) == 1 and chiro[0].props["sessions"] == 12
+    assert chiro[0].props["response"].endswith("#FunctionalImprovement")
+    # ("Pt rates": the patient)
+    assert not any(f.concept == TERM + "PhysicalTherapy" for f in courses)

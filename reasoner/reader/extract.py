@@ -2182,7 +2182,7 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
         # each clause may refer to its own: "3/10 with medication; with therapy his sitting
         # tolerance improved" (what the medications do is said by the whole sentence)
         whole = response_of(sentence)
-        referred = [_referred_response(out, lex, c, asked, at, whole)
+        referred = [_referred_response(out, lex, c, asked, at, whole, alone=True)
                     for c in sentence.split(";")]
         if not any(referred):
             named = {h.term for h in lex.find(sentence, T("Treatment"))}
@@ -2593,13 +2593,15 @@ def _counted_course(out: Extracted, lex: Lexicon, sentence: str, at: int) -> Men
     return None if named else _course_told(out, lex, out.previous[0], at)
 
 
-_OWN_TREATMENTS = (T("PhysicalMedicine"), T("Acupuncture"), T("PsychologicalTreatment"))
+_OWN_TREATMENTS = (T("PhysicalMedicine"), T("Acupuncture"), T("PsychologicalTreatment"),
+                   T("ManualTherapyManipulation"))
 
 
 # a report's title line: "PHYSICAL THERAPY RE-EVALUATION / PROGRESS REPORT", "Acupuncture
 # progress note", "PSYCHOLOGICAL TREATMENT UPDATE"
-_REPORT_TITLE = re.compile(r"\b(?:report|re-?evaluation|evaluation|progress|note|summary|"
-                           r"update|discharge|daily note|treatment record)\b", re.I)
+_REPORT_TITLE = re.compile(r"\b(?:report|re-?evaluation|evaluation|re-?exam(?:ination)?|"
+                           r"progress|note|summary|update|discharge|daily note|treatment record)\b",
+                           re.I)
 
 
 def _own_course(out: Extracted, lex: Lexicon, text: str) -> None:
@@ -2675,11 +2677,12 @@ def _only(courses: Iterable[Mention]) -> Mention | None:
 
 
 def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str], at: int,
-                       whole: str | None = None) -> bool:
+                       whole: str | None = None, alone: bool = False) -> bool:
     """A response said of what names no treatment: 'the medications help' (the drugs under
     review), 'those sessions helped', 'it did not help' (the latest course of that kind told
     before the sentence, which starts at `at`). Whether the text referred to one; `whole`: the
-    response of the sentence around it."""
+    response of the sentence around it; `alone`: the sentence names no treatment at all (then
+    a therapist's report's progress is its own course's)."""
     response = response_of(text)
     if _MEDICATIONS.search(text) and (response := whole or response):
         # the drugs under review, else (none of them taken) every drug taken; not one taken
@@ -2712,7 +2715,7 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
                 _add_response(fact, response)
                 break
         return True  # referred to, if to nothing read: to no other course
-    if response is not None and out.own is not None and out.own in out.facts:
+    if alone and response is not None and out.own is not None and out.own in out.facts:
         # a therapist's own report: the progress it tells, naming no treatment, is its
         # course's ("She is now able to wash and dry her hair ...", "Steady, measurable
         # gains in ROM, strength and function w/ the first 12 post-op visits")

@@ -150,7 +150,8 @@ _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said
                            r"would|will|can|cannot|can't|does|did|works|worked|remains|"
                            r"ambulates|walks|tolerated|tolerates|agrees|declines|declined|"
                            r"understands|requests|requested|got|gets|went|attends|attended|"
-                           r"also|still|now|currently|"
+                           r"also|still|now|currently|rates|rated|describes|described|"
+                           r"endorses|endorsed|reports|admits|admitted|tells|told|"
                            # a predicate without its verb: "Pt motivated", "pt educated on HEP"
                            r"motivated|educated|counseled|counselled|instructed|advised|"
                            r"alert|ambulatory|compliant|cooperative|agreeable|unable|able)\b")
