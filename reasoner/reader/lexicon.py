@@ -151,7 +151,7 @@ _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said
                            r"ambulates|walks|tolerated|tolerates|agrees|declines|declined|"
                            r"understands|requests|requested|got|gets|went|attends|attended|"
                            r"also|still|now|currently|rates|rated|describes|described|"
-                           r"endorses|endorsed|reports|admits|admitted|tells|told|"
+                           r"endorses|endorsed|admits|admitted|tells|"
                            # a predicate without its verb: "Pt motivated", "pt educated on HEP"
                            r"motivated|educated|counseled|counselled|instructed|advised|"
                            r"alert|ambulatory|compliant|cooperative|agreeable|unable|able)\b")
