@@ -135,3 +135,34 @@ def test_a_chiropractor_s_re_examination_tells_one_course(kb):
     assert chiro[0].props["response"].endswith("#FunctionalImprovement")
     # ("Pt rates": the patient)
     assert not any(f.concept == TERM + "PhysicalTherapy" for f in courses)
+
+
+FLOWSHEET = """PROGRESS REPORT
+Date of injury: 11/05/2018
+DOS: 09/14/2021
+He underwent a right total knee arthroplasty on 08/02/2021.
+
+{title}
+Date        {visit}  Flex  Ext   Gait                        Pain
+08/09/2021  1       75    -10   FWW, household only         8/10
+08/23/2021  5       88    -6    FWW                         6/10
+09/13/2021  12      105   -2    cane, community 3 blocks    4/10
+
+PLAN:
+1. Post-operative physical therapy right knee x12.
+"""
+
+
+@pytest.mark.parametrize("title,visit", [("POST-OP PT FLOWSHEET (right knee)", "Visit#"),
+                                         ("Physical therapy visit log", "Visit #"),
+                                         ("PT flowsheet", "Visit no.")])
+def test_a_therapy_flowsheet_counts_its_visits(kb, title, visit):
+    text = FLOWSHEET.format(title=title, visit=visit.ljust(7))
+    [pt] = [f for f in _courses(kb, text) if "PhysicalTherapy" in f.concept]
+    assert pt.props["sessions"] == 12
+    assert str(pt.props["start"]) == "2021-08-09" and str(pt.props["end"]) == "2021-09-13"
+
+
+def test_a_table_of_visits_under_no_therapy_s_title_counts_nothing(kb):
+    text = FLOWSHEET.format(title="VITALS LOG", visit="Visit#".ljust(7))
+    assert not [f for f in _courses(kb, text) if f.props.get("sessions") == 12]

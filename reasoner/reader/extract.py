@@ -20,6 +20,7 @@ from reasoner.reader.assertion import Assertion, assertions
 from reasoner.reader.confirmations import confirmations, studies_of
 from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.firstchars import gated
+from reasoner.reader.flowsheet import flowsheets
 from reasoner.reader.judgments import judgments
 from reasoner.reader.layout import Letter
 from reasoner.reader.lexicon import Lexicon, Match
@@ -437,6 +438,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         out.previous, out.previous_text = (at, at + len(sentence)), sentence
     _side_tables(out, lex, letter)
     _medication_tables(out, lex, letter)
+    _flowsheets(out, lex, letter)
     _settle_own(out, lex)
     _grade_from_studies(out, lex)
     _refine(out, lex)
@@ -3152,6 +3154,22 @@ def _medication_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
                 fact.kind = "prior"
                 if row.stopped and not fact.props.get("end"):
                     fact.props["end"] = row.stopped
+
+
+def _flowsheets(out: Extracted, lex: Lexicon, letter: Letter) -> None:
+    """A therapy flowsheet's visits (reader/flowsheet.py): the course of the therapy it names
+    has had that many, from its first day to its last (a course told elsewhere takes what it
+    lacks)."""
+    for sheet in flowsheets(letter.cleaned, *letter.summary, lex):
+        props = {"sessions": sheet.visits, "start": sheet.first, "end": sheet.last}
+        told = [f for f in out.facts if f.kind == "prior" and f.concept and (
+            lex.terms.is_a(f.concept, sheet.term) or lex.terms.is_a(sheet.term, f.concept))]
+        if told:
+            _fill_in(told[-1], props)
+        else:
+            out.facts.append(Mention("prior", sheet.term, sheet.start, sheet.end,
+                                     letter.text[sheet.start:sheet.end],
+                                     {**props, "on_date": None}))
 
 
 def _side_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
