@@ -1427,16 +1427,17 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
         # (or its dose changed to: "documented a gradual reduction of Norco to four tablets
         # a day")
         lead = sentence[hits[n - 1].end if n else 0:hit.start]
-        if said[n] is Assertion.PRESENT and (_DOSED.match(tail) or request_items.course_props(
-                tail, lead).get("dose_changed")):
-            props = request_items.course_props(tail, lead)
-            if not props.get("start") and (sent := _SENT_HOME_WITH.search(
-                    sentence, 0, hit.start)):
-                props["start"] = parse_date(sent.group(1))  # taken since discharge
-            elif not props.get("start") and (begun_on := _start_told_after(tail)):
-                props["start"] = begun_on  # "Diazepam 5 mg ... was added by X on 08/21/2023"
-            out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
-                                     sentence[hit.start:hit.end], {**props, "on_date": None}))
+        if said[n] is not Assertion.PRESENT:
+            continue
+        props = request_items.course_props(tail, lead)
+        if not (_DOSED.match(tail) or props.get("dose_changed")):
+            continue
+        if not props.get("start") and (sent := _SENT_HOME_WITH.search(sentence, 0, hit.start)):
+            props["start"] = parse_date(sent.group(1))  # taken since discharge
+        elif not props.get("start") and (begun_on := _start_told_after(tail)):
+            props["start"] = begun_on  # "Diazepam 5 mg ... was added by X on 08/21/2023"
+        out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
+                                 sentence[hit.start:hit.end], {**props, "on_date": None}))
 
 
 def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
@@ -2489,11 +2490,16 @@ def _provider_seen(out: Extracted, sentence: str, at: int) -> None:
 _TOLD_NEAR = 120  # characters back: a short sentence or two since the course was told
 
 
+def _opening_lines(text: str, lines: int) -> list[re.Match[str]]:
+    """The document's first `lines` non-empty lines (within its first 600 characters)."""
+    return list(re.finditer(r"[^\n]*\S[^\n]*", text[:600]))[:lines]
+
+
 def _title_end(text: str, lines: int = 2) -> int:
     """Where the document's title ends: its first `lines` non-empty lines, while they are
     short and tell nothing in sentences (a note that opens with its story has no title)."""
     end = 0
-    for line in list(re.finditer(r"[^\n]*\S[^\n]*", text[:600]))[:lines]:
+    for line in _opening_lines(text, lines):
         if len(line.group().strip()) > 90 or re.search(r"[a-z]{3,}\.(?:\s+[A-Z]|\s*$)",
                                                         line.group()):
             break
@@ -2611,7 +2617,7 @@ def _own_course(out: Extracted, lex: Lexicon, text: str) -> None:
     first lines ("PHYSICAL THERAPY RE-EVALUATION / PROGRESS REPORT"): told before the
     sentences are read, so that what the report says of the visits ("Visits completed: 12")
     and of the worker's progress, naming no treatment, is that course's."""
-    for line in list(re.finditer(r"[^\n]*\S[^\n]*", text[:600]))[:4]:
+    for line in _opening_lines(text, 4):
         if not _REPORT_TITLE.search(line.group()) or len(line.group()) > 90:
             continue
         hits = [h for h in lex.find(line.group(), T("Treatment"))

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from reasoner.reader.clean import Cleaned
 from reasoner.reader.dates import find_dates
 from reasoner.reader.lexicon import Lexicon
+from reasoner.reader.sidetable import spaced
 from reasoner.vocab import TERM
 
-_CELLS = re.compile(r"\S+(?: \S+)*")  # cells are parted by two spaces or more
 _TITLE = re.compile(r"\b(?:flow ?sheet|log|visit record|treatment record|daily notes)\b", re.I)
 _VISIT_HEAD = re.compile(r"^(?:visit ?(?:#|no\.?|number)|#|tx ?#)$", re.I)
 _THERAPIES = (TERM + "PhysicalMedicine", TERM + "Acupuncture", TERM + "ManualTherapyManipulation",
@@ -63,7 +63,7 @@ def flowsheets(cleaned: Cleaned, start: int, end: int, lex: Lexicon) -> list[Flo
 
 def _visit_column(heading: str) -> int | None:
     """Where the heading's visit-number column begins, if it has one after a date column."""
-    cells = list(_CELLS.finditer(heading))
+    cells = spaced(heading)
     if len(cells) < 3 or not re.match(r"^(?:date|dos)\b", cells[0].group(), re.I):
         return None
     return next((c.start() for c in cells[1:] if _VISIT_HEAD.match(c.group())), None)
@@ -75,7 +75,7 @@ def _rows(lines: list[re.Match[str]], column: int) -> tuple[list[int], list[dt.d
     visits: list[int] = []
     days: list[dt.date] = []
     for line in lines:
-        cells = list(_CELLS.finditer(line.group()))
+        cells = spaced(line.group())
         dated = find_dates(cells[0].group()) if cells else []
         if not dated:
             break

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 
 from reasoner.reader.clean import Cleaned
 from reasoner.reader.dates import find_dates
+from reasoner.reader.sidetable import spaced
 
-_ROW_CHARS = 300  # a table row is short: a longer line is prose
-_SPACED = re.compile(r"\S+(?: \S+)*")  # a cell: words joined by single spaces
 _PIPED = re.compile(r"[^|]+")
 _DRUG_HEAD = re.compile(r"^(?:drugs?|medications?|meds?|rx(?: profile)?|medication list|name|"
                         r"current medications?)$", re.I)
@@ -89,11 +88,10 @@ def medication_rows(cleaned: Cleaned, start: int, end: int) -> list[MedicationRo
 
 
 def _cells(line: str) -> list[re.Match[str]]:
-    if len(line) > _ROW_CHARS:
-        return []
-    if line.count("|") >= 2:
+    found = spaced(line)  # (none for a line long enough to be prose)
+    if found and line.count("|") >= 2:
         return [c for c in _PIPED.finditer(line) if c.group().strip()]
-    return list(_SPACED.finditer(line))
+    return found
 
 
 def _rule(line: str) -> bool:

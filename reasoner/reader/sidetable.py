@@ -30,6 +30,12 @@ from reasoner.vocab import TERM
 # a cell: words joined by single spaces (two spaces or a tab part cells); linear in the line
 _CELLS = re.compile(r"\S+(?: \S+)*")
 _ROW_CHARS = 300  # a table row is short: a longer line is prose
+
+
+def spaced(line: str) -> list[re.Match[str]]:
+    """A table row's cells, parted by two spaces or more (none for a line long enough to be
+    prose). Shared by the readers of medication tables and flowsheets."""
+    return list(_CELLS.finditer(line)) if len(line) <= _ROW_CHARS else []
 _SIDE = re.compile(r"^(?:(?P<right>right|rt|r)|(?P<left>left|lt|l))\b", re.I)
 _ABSENT = re.compile(r"^(?:neg\w*|none|no|absent|normal|nl|wnl|intact|0|-|not present|"
                      r"den(?:ies|ied))\b", re.I)
@@ -72,7 +78,7 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
     _visit_grids(cleaned, first, lines, lex, found, rows)
     columns: list[_Column] | None = None
     for line in lines:
-        cells = list(_CELLS.finditer(line.group())) if len(line.group()) <= _ROW_CHARS else []
+        cells = spaced(line.group())
         if not cells:
             columns = None
             continue
@@ -120,7 +126,7 @@ def _visit_grids(cleaned: Cleaned, first: int, lines: list[re.Match[str]], lex: 
     heading: list[tuple[str, int, int, str]] | None = None  # (term, start, end, label)
     head_at = 0  # where the heading line begins in the letter
     for line in lines:
-        cells = list(_CELLS.finditer(line.group())) if len(line.group()) <= _ROW_CHARS else []
+        cells = spaced(line.group())
         if len(cells) >= 3 and _VISIT_HEAD.match(cells[0].group()):
             heading = [(hit.term, cell.start() + hit.start, cell.start() + hit.end,
                         cell.group()[hit.start:hit.end]) for cell in cells[1:]
