@@ -480,3 +480,21 @@ def test_a_judgment_in_a_guidelines_words_is_no_fact():
             "fracture or progressive neurological deficit before repeat imaging.")
     assert not [j for j in judgments(said) if j.present]
     assert [j for j in judgments("He has progressive numbness in the left foot.") if j.present]
+
+
+@pytest.mark.parametrize("said, present", [
+    ("Radicular signs: none.", False),
+    ("There were no radicular findings on examination.", False),
+    ("Axial pain without radicular signs; sensation intact.", False),
+    ("Radicular findings are absent bilaterally.", False),
+    ("She has radicular signs in the L5 distribution on the left.", True),
+])
+def test_radicular_signs_are_the_radiculopathy_the_examiner_finds(kb, said, present):
+    """Signs are found on examination: "Radicular signs: none" says no radiculopathy was found
+    (as "signs of radiculopathy were absent" does), not that the patient told no symptoms."""
+    text = f"PROGRESS REPORT\n\nDOS: 03/04/2026\n\n{said}\n\nPLAN:\n1. Norco 10/325 mg #120.\n"
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    read = [f.props.get("present", True) for f in facts
+            if f.kind in ("finding", "diagnosis") and f.concept is not None
+            and kb.terms.is_a(f.concept, TERM + "Radiculopathy")]
+    assert read and all(p is present for p in read)
