@@ -22,6 +22,21 @@ CASES = [
     # negation after the term
     ("Red flags were ruled out.", ["Red flags"], [A]),
     ("Red flags are absent.", ["Red flags"], [A]),
+    # a denial by "nothing": "nothing [on examination] to suggest X", "nothing suggests X"
+    ("Flexion and extension views showed nothing to suggest instability.", ["instability"], [A]),
+    ("There was nothing on examination to suggest internal derangement.",
+     ["internal derangement"], [A]),
+    ("Nothing suggests myelopathy.", ["myelopathy"], [A]),
+    ("Exam showed nothing consistent with radiculopathy.", ["radiculopathy"], [A]),
+    ("There is nothing in the records to indicate a fracture.", ["fracture"], [A]),
+    ("Nothing pointing to cauda equina syndrome.", ["cauda equina syndrome"], [A]),
+    ("Nothing helped, and she has myelopathy.", ["myelopathy"], [P]),
+    # a condition by inversion: "should X develop", "were she to develop X"
+    ("He noted that should arm symptoms develop, an MRI would be reconsidered.",
+     ["arm symptoms"], [H]),
+    ("Should numbness develop, he will return.", ["numbness"], [H]),
+    ("Were she to develop weakness, an EMG would be ordered.", ["weakness"], [H]),
+    ("He has arm symptoms and should continue therapy.", ["arm symptoms"], [P]),
     ("Red flags: none.", ["Red flags"], [A]),
     ("RED FLAGS: None noted.", ["RED FLAGS"], [A]),
     ("Red flags - none.", ["Red flags"], [A]),

@@ -591,3 +591,24 @@ def test_an_appeal_asks_for_each_item_it_appeals(first, decision):
 ])
 def test_what_a_plan_sentence_asks_for(sentence, asked):
     assert _items(f"PROGRESS REPORT\n\n{HISTORY}\nTREATMENT PLAN:\n{sentence}\n") == asked
+
+
+@pytest.mark.parametrize(("asked", "plan"), [
+    ("an anterior cervical discectomy and fusion at C5-6 and C6-7, a cervical collar for use "
+     "after surgery, and pre-operative medical clearance",
+     "1. Anterior cervical discectomy and fusion, C5-6 and C6-7\n2. Cervical collar\n"),
+    ("a lumbar fusion at L4-5 and an LSO brace for post-operative use",
+     "1. Lumbar fusion L4-5\n2. LSO brace\n"),
+])
+def test_an_operation_is_not_itself_for_use_after_surgery(kb, asked, plan):
+    """A purpose said of the brace or collar asked beside an operation is not the
+    operation's: read as the operation's, it hid the operation the other items go with."""
+    text = (f"PROGRESS REPORT\n\nDOS: 10/08/2024\n\nThe patient has neck and back pain. I am "
+            f"requesting {asked}.\n\nPLAN:\n{plan}")
+    requests = [f for f in read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+                if f.kind == "request"]
+    postoperative = {f.concept.removeprefix(T): T + "PostoperativeUse" in (
+        f.props.get("purposes") or []) for f in requests}
+    [operation] = [c for c in postoperative if kb.terms.is_a(T + c, T + "Surgery")]
+    [device] = [c for c in postoperative if c in ("CervicalCollar", "LumbarSupport")]
+    assert not postoperative[operation] and postoperative[device]

@@ -50,6 +50,11 @@ def test_pain_scores_with_and_without_medication(kb, text, contexts):
     ("Tizanidine 4 mg tid, helps a little.", "Tizanidine", 3),
     ("Cyclobenzaprine 10 mg at bedtime.", "Cyclobenzaprine", 1),
     ("Norco 10/325 one tablet every 6 hours.", "HydrocodoneAcetaminophen", 4),
+    # a count of the day before "daily" is no "once daily": the sig's interval tells it
+    ("Norco 10/325 mg, 1 po q4-6h prn pain (using 3-4 daily).", "HydrocodoneAcetaminophen", 6),
+    ("Tramadol 50 mg every 8 hours as needed, 2 to 3 daily.", "Tramadol", 3),
+    ("Cyclobenzaprine 10 mg, 1 tab daily.", "Cyclobenzaprine", 1),
+    ("Naproxen 500 mg, 2 tabs daily.", "Naproxen", 2),
 ])
 def test_current_drugs_with_their_doses_per_day(kb, text, drug, per_day):
     [med] = _of(_facts(kb, text), "medication", drug)
@@ -2108,3 +2113,39 @@ def test_a_drug_started_with_its_date_after(kb, text, start):
     drugs = [f for f in _facts(kb, text).facts if f.kind in ("medication", "prior")
              and f.props.get("start")]
     assert [d.props["start"].isoformat() for d in drugs] == [start]
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("At an urgent care visit on 04/09/2025, cervical spine x-rays were obtained; fracture was "
+     "excluded.", "2025-04-09"),
+    ("Cervical spine x-rays were obtained on 04/09/2025.", "2025-04-09"),
+    ("X-rays of the cervical spine had been taken on 04/09/2025 at urgent care.", "2025-04-09"),
+])
+def test_a_study_told_done_without_its_result(kb, text, date):
+    """A study is on record when the text says it was obtained or performed, result or not
+    (a repeat study's criteria ask whether one was done)."""
+    [study] = _of(_facts(kb, text, "1. Repeat x-rays of the cervical spine."), "study",
+                  "CervicalRadiograph")
+    assert str(study.props["on_date"]) == date
+
+
+@pytest.mark.parametrize("text", [
+    "No x-rays have been taken.",
+    "Cervical x-rays with flexion views were requested, as none have been taken so far.",
+    "An MRI will be obtained if symptoms persist.",
+    "An MRI of the cervical spine has not been performed.",
+])
+def test_a_study_not_done_is_no_study(kb, text):
+    assert not _of(_facts(kb, text, "1. Repeat x-rays of the cervical spine."), "study")
+
+
+@pytest.mark.parametrize(("text", "drug", "mg_a_day"), [
+    ("Norco 10/325 mg, two tablets a day.", "HydrocodoneAcetaminophen", 20),
+    ("Naproxen 500 mg, 2 tabs daily.", "Naproxen", 1000),
+    ("Norco 10/325 mg, two tablets every 6 hours.", "HydrocodoneAcetaminophen", 80),
+])
+def test_tablets_counted_by_the_day_are_the_days_doses(kb, text, drug, mg_a_day):
+    """"Two tablets a day" is two doses of one tablet (a morphine equivalent counted twice
+    over denies wrongly); "two tablets every 6 hours" is a dose of two tablets."""
+    [med] = _of(_facts(kb, text), "medication", drug)
+    assert med.props["dose_mg"] * med.props["doses_per_day"] == mg_a_day

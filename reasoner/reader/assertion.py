@@ -42,6 +42,14 @@ _BY_ATTRIBUTE = (("is_negated", Assertion.ABSENT), ("is_uncertain", Assertion.UN
                  ("is_historical", Assertion.HISTORICAL))
 
 _REASON = "REASON"  # a reason given: ends plans, asserts nothing
+# "nothing [on examination] to suggest X": the verbs of a denial by "nothing", and the few words
+# that may stand between ("nothing on the films to indicate"), spelled out as phrases
+_SUGGEST = ("suggest", "suggests", "suggesting", "suggested", "suggestive", "indicate",
+            "indicates", "indicating", "point", "points", "pointing", "support", "supports",
+            "supporting", "consistent", "concerning", "worrisome")
+_NOTHING_BETWEEN = ("on", "in", "at", "the", "this", "examination", "exam", "history", "films",
+                    "imaging", "study", "studies", "record", "records", "today", "here", "else",
+                    "further", "clinically", "objective", "objectively", "x-rays", "mri")
 _NOW = {"LOWER": {"IN": ["today", "now", "currently", "presently"]}, "OP": "?"}
 _NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
@@ -52,6 +60,19 @@ _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout",
 # sign was absent bilaterally and there were no long tract signs")
 _END = {"LOWER": {"IN": [".", ",", ";", ":", "!", "?", ")", "and", "but", "while", "whereas",
                          "with"]}}  # (sets, not regular expressions: the matcher is the cost)
+
+
+def _inverted_conditions() -> list[list[dict[str, Any]]]:
+    """The words opening a condition said by inversion: "should" or "were she to" first in
+    its sentence or clause."""
+    opening: dict[str, Any] = {"LOWER": {"IN": ["that", ",", ";", ":", "("]}}
+    out: list[list[dict[str, Any]]] = []
+    inverted: list[tuple[str, list[dict[str, Any]]]] = [
+        ("should", []), ("were", [{"LOWER": {"IN": ["she", "he", "they"]}}, {"LOWER": "to"}])]
+    for verb, after in inverted:
+        out += [[{"IS_SENT_START": True, "LOWER": verb}, *after],
+                [opening, {"LOWER": verb}, *after]]
+    return out
 
 
 def _rules() -> list[Any]:
@@ -106,6 +127,14 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["does", "did", "do"]}}, {"LOWER": {"IN": ["not", "n't"]}},
             {"LOWER": {"IN": ["have", "report", "endorse", "describe", "feel", "notice"]}},
             _NOW, _END], max_scope=10),
+        # "nothing to suggest instability", "there was nothing on examination to suggest
+        # internal derangement", "nothing suggests myelopathy", "nothing pointing to a tear"
+        rule("nothing to suggest", _NEGATED, "FORWARD", [
+            {"LOWER": "nothing"}, *[{"LOWER": {"IN": list(_NOTHING_BETWEEN)}, "OP": "?"}] * 3,
+            {"LOWER": {"IN": ["to", "that", "which"]}, "OP": "?"},
+            {"LOWER": {"IN": list(_SUGGEST)}},
+            # (the preposition too: medspaCy's own "consistent with" must not be the longer)
+            {"LOWER": {"IN": ["with", "of", "for", "to"]}, "OP": "?"}]),
         # a list of what the patient does not have: "Pertinent negatives: radiation into the
         # legs; numbness or tingling; weakness" (its ';' do not end the list: see _clauses)
         rule("pertinent negatives:", _NEGATED, "FORWARD", [
@@ -434,6 +463,11 @@ def _rules() -> list[Any]:
         rule("in case of", _HYPOTHETICAL, "FORWARD", [
             {"LOWER": "in"}, {"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ["case", "event"]}},
             {"LOWER": {"IN": ["of", "she", "he", "they", "it", "there"]}}], max_scope=5),
+        # a condition said by inversion, opening its clause: "should arm symptoms develop, an
+        # MRI would be reconsidered", "noted that should she fail therapy", "were he to
+        # develop weakness" (not "he should continue": the verb's subject stands before it)
+        *(rule("should X develop", _HYPOTHETICAL, "FORWARD", pattern, max_scope=5)
+          for pattern in _inverted_conditions()),
         # "absent" said before the sign as its adjective: "the absent Hoffmann's sign",
         # "an absent ankle jerk" (not "absent work restrictions": a determiner opens it)
         rule("the absent", _NEGATED, "FORWARD", [

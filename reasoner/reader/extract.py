@@ -202,7 +202,11 @@ _RESULT = re.compile(r"\b(?:reveal\w*|show\w*|demonstrat\w*|note[sd]?|finding\w*
                      r"(?:normal|negative|unremarkable|abnormal|positive))\b|:|"
                      # "lumbar x-rays 11/02/2023, 5 views -- mild L4-5 disc narrowing" (a
                      # dated study: a plan line's dash gives a reason, not a result)
-                     r"\b\d{1,4}(?:[/-]\d{1,4}){1,2}\b[^.;:]{0,24}?\s(?:--?|\u2013|\u2014)\s",
+                     r"\b\d{1,4}(?:[/-]\d{1,4}){1,2}\b[^.;:]{0,24}?\s(?:--?|\u2013|\u2014)\s|"
+                     # a study told done, its result elsewhere or not at all: "cervical spine
+                     # x-rays were obtained; fracture was excluded"
+                     r"\b(?:was|were|(?:has|have|had) been)\s+(?P<done>obtained|performed|done|"
+                     r"taken|completed)\b(?:\s+on\s+" + DATE_RE.pattern + r")?",
                      re.I)
 _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(" + DATE_RE.pattern
                          + ")", re.I)
@@ -1460,7 +1464,8 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
         verb = _RESULT.search(rest)
         # "x-rays were read as normal" is a study with a normal result; "no MRI has been
         # done", "an MRI was requested" are no study; nor is a question ("So why the MRI?")
-        if verb is None or "?" in rest[:verb.start()] or \
+        if verb is None or "?" in rest[:verb.start()] or (
+                verb.group("done") and _NONE_BEFORE.search(rest[:verb.start()])) or \
                 said[n] in (Assertion.HYPOTHETICAL, Assertion.FAMILY) or (
                 said[n] is Assertion.ABSENT and _NOT_DONE.search(sentence[:hit.start])):
             continue
@@ -1482,6 +1487,8 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
                                       "result": result}))
 
 
+# "x-rays ... as none have been taken": no study told done
+_NONE_BEFORE = re.compile(r"\b(?:none|no|not|never|nor)\s+(?:\w+\s+){0,2}$", re.I)
 _NONE_DONE = re.compile(r"(?:none|not (?:done|performed|obtained|taken)|never|n/a)\b|"
                         r"(?:no|not yet|pending)$", re.I)  # "Has an MRI been done: no."
 _NOT_DONE = re.compile(r"\b(?:no|not|never|without|denies)\b[^.;]{0,30}$", re.I)

@@ -78,6 +78,9 @@ _RANGE_BEFORE = re.compile(r"\b(?:\d|one|two|three|four|five|six)\s*(?:to|or|-)\
 _UNITS_A_DAY = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|"
                           r"nine|ten|eleven|twelve)\s+(?:tablets?|tabs?|pills?|capsules?|caps?)\s+"
                           r"(?:(?:a|per|each)\s+day|daily|/\s*day)\b", re.I)
+# a count of the day just before "daily" ("using 3-4 daily"): not "once daily"
+# (a range of tablets, "3-4 daily": "1 tab daily", "2 tabs daily" are once a day)
+_COUNTED_BEFORE = re.compile(r"\b\d{1,2}\s*(?:-|to|or)\s*\d{1,2}\s*$", re.I)
 _NUMBER_WORDS = {w: n for n, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -257,12 +260,16 @@ _UNITS = re.compile(r"\b(?:(?:one|1)\s*(?:-|to|or)\s*)?(two|2|three|3)\s*(?:tabs
 def dose_props(text: str) -> dict:
     """Dose (mg per administration) and doses per day from the words after a drug's name."""
     props: dict = {}
+    counted = _UNITS_A_DAY.search(text)
+    if counted and _RANGE_BEFORE.search(text, max(0, counted.start() - 12), counted.start()):
+        counted = None
     if dose := _DOSE.search(text) or _COMBINATION.search(text) or _BARE_DOSE.match(text):
-        units = _UNITS.search(text)
+        # (tablets counted by the day are the day's doses, not one dose: "two tablets a day"
+        # is 2 x 10 mg, not 2 x 20 mg)
+        units = None if counted else _UNITS.search(text)
         times = {"two": 2, "2": 2, "three": 3, "3": 3}[units.group(1).lower()] if units else 1
         props["dose_mg"] = float(dose.group(1)) * times
-    if (counted := _UNITS_A_DAY.search(text)) and not _RANGE_BEFORE.search(
-            text, max(0, counted.start() - 12), counted.start()):
+    if counted:
         # "he was taking six tablets a day", "reduced to four tablets daily" ("from four
         # tablets a day to two": two)
         to = _FROM_TO.match(text, counted.end()) if text[:counted.start()].rstrip().lower(
@@ -272,7 +279,10 @@ def dose_props(text: str) -> dict:
         props["frequency"] = counted.group(0)
         return props
     for pattern, per_day in _PER_DAY:
-        if found := re.search(pattern, text, re.I):
+        found = re.search(pattern, text, re.I)
+        if found and per_day == 1 and _COUNTED_BEFORE.search(text, 0, found.start()):
+            continue  # "(using 3-4 daily)": a count of the day, not once daily
+        if found:
             props["doses_per_day"], props["frequency"] = float(per_day), found.group(0)
             break
     else:
@@ -984,6 +994,13 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             ([T("PostoperativeUse")] if _NAMED_POSTOPERATIVE.search(item.name) else [])
         if named_for:
             props["purposes"] = list(dict.fromkeys(props.get("purposes", []) + named_for))
+        if lex.terms.is_a(props["concept"] or "", T("Surgery")) and \
+                T("PostoperativeUse") not in named_for:
+            # an operation is not itself for use after surgery: "requested a fusion, a collar
+            # for use after surgery and clearance" says it of the collar (read as the fusion's
+            # too, it hid the fusion the collar and the clearance go with)
+            props["purposes"] = [p for p in props.get("purposes", [])
+                                 if p != T("PostoperativeUse")]
         if lex.terms.is_a(props["concept"] or "", T("SpecialistConsultation")):
             # (the item's own line too: "REFERRAL: Pain management consultation - evaluation
             # and performance of cervical ESI" is named by its first words only)
