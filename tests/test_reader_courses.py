@@ -484,3 +484,22 @@ def test_a_drug_taken_again_is_taken_since_and_as_restarted(kb):
 def test_a_diagnosis_said_resolved_after_a_comma_is_not_current(kb, history, kept):
     found = {f.concept.removeprefix(TERM) for f in _facts(kb, history, "diagnosis")}
     assert ("Sciatica" in found) is kept
+
+
+@pytest.mark.parametrize(("said", "taken"), [
+    ("I am also refilling the gabapentin, although if there is no benefit we will taper it.",
+     True),
+    ("I will continue the gabapentin at the same dose.", True),
+    ("Refilled his gabapentin today.", True),
+    ("We will not continue the gabapentin.", False),
+    ("Discontinue gabapentin.", False),
+    ("If it helps, we will continue gabapentin.", False),
+])
+def test_a_drug_continued_or_refilled_is_taken_now(kb, said, taken):
+    """A refill or a continuation says the drug is taken: the same drug asked for is no new
+    start (a start needs no response; a continuation does)."""
+    data = (f"PROGRESS REPORT\n\nDOS: 10/15/2019\n\nNeck pain with numbness in the left arm. "
+            f"{said}\n\nPLAN:\n1. Gabapentin 300 mg #90, one three times a day.\n").encode()
+    facts = read_letter(data, "r.txt", kb.terms).extracted.facts
+    read = [f for f in facts if f.kind == "medication" and f.concept == TERM + "Gabapentin"]
+    assert bool(read) is taken

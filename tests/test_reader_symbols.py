@@ -135,3 +135,19 @@ def test_the_grade_of_knee_osteoarthritis(kb, snippet, grade):
 def test_dyspepsia_said_as_its_adjective(kb, snippet):
     found = _findings(_facts(kb, snippet), "Dyspepsia")
     assert found and not any(f.props["present"] for f in found)
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("Since surgery she has had six, I'm sorry, eight sessions of PT.",
+     "Since surgery she has had eight sessions of PT."),
+    ("He had three -- excuse me -- four urine drug screens.", "He had four urine drug screens."),
+    ("Pain is seven, correction, six out of ten.", "Pain is six out of ten."),
+    # no correction: an apology, a feeling
+    ("I am sorry, the MRI was denied.", "I am sorry, the MRI was denied."),
+    ("He was sorry, and tired.", "He was sorry, and tired."),
+])
+def test_a_dictated_correction_keeps_the_word_meant(said, meant):
+    cleaned = clean(said)
+    assert cleaned.text == meant
+    # (each kept character still maps to its place in the document)
+    assert all(said[cleaned.offsets[i]] == c for i, c in enumerate(cleaned.text))

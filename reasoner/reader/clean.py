@@ -99,8 +99,8 @@ def _clean_lines(text: str) -> Cleaned:
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
-    return _symbols(_ocr_letters(_ocr_digits(_rejoin_split_cues(
-        Cleaned("".join(chars), tuple(offsets), text)))))
+    return _corrected(_symbols(_ocr_letters(_ocr_digits(_rejoin_split_cues(
+        Cleaned("".join(chars), tuple(offsets), text))))))
 
 
 # Clinical shorthand's symbols as the words they stand for, so that every rule reading words
@@ -129,6 +129,22 @@ def _symbols(cleaned: Cleaned) -> Cleaned:
     if not said:
         return cleaned
     replaced, offsets = _replaced(text, cleaned.offsets, said)
+    return Cleaned(replaced, tuple(offsets), cleaned.original)
+
+
+# A dictated correction of the word just said: "he had six, I'm sorry, eight sessions",
+# "three -- excuse me -- four screens" (the number said last is meant)
+_CORRECTION = re.compile(r"\b[\w-]+\s*(?:,|--|\u2014)\s*(?:I'm|I am|I\u2019m)?\s*(?:sorry|"
+                         r"excuse me|correction|I mean)\s*(?:,|--|\u2014)\s*(?=[\w-]+)",
+                         re.I)
+
+
+def _corrected(cleaned: Cleaned) -> Cleaned:
+    """The text without the words a dictation corrected ("six, I'm sorry, eight": eight)."""
+    spans = [(m.start(), m.end(), "") for m in _CORRECTION.finditer(cleaned.text)]
+    if not spans:
+        return cleaned
+    replaced, offsets = _replaced(cleaned.text, cleaned.offsets, spans)
     return Cleaned(replaced, tuple(offsets), cleaned.original)
 
 

@@ -429,6 +429,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _responses(out, lex, sentence, at, asked)
             _later_directions(out, lex, sentence)
         _result_after(out, sentence)
+        _continued_drugs(out, lex, sentence, at)
         if section != "plan":
             _repeated_courses(out, lex, sentence, at)
         _reliefs(out, lex, sentence, at)
@@ -1442,6 +1443,26 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
             props["start"] = begun_on  # "Diazepam 5 mg ... was added by X on 08/21/2023"
         out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
                                  sentence[hit.start:hit.end], {**props, "on_date": None}))
+
+
+# A drug continued or refilled is taken now: "I am also refilling the gabapentin", "Continue
+# Norco 10/325 mg", "refilled his naproxen" (not "discontinue": the word boundary)
+_CONTINUED = re.compile(r"\b(?:refill(?:s|ing|ed)?|continu(?:e|es|ing|ed)|renew(?:s|ing|ed)?)\s+"
+                        r"(?:(?:the|his|her|their|current|same|present)\s+)*$", re.I)
+
+
+def _continued_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+    """Drugs continued or refilled: each is a current medication unless one is read already
+    (a refill tells the drug is taken, so a request for it is no new start)."""
+    hits = [h for h in lex.find(sentence, T("Drug"))
+            if _CONTINUED.search(sentence, max(0, h.start - 40), h.start)]
+    said = assertions(sentence, [(h.start, h.end) for h in hits])
+    for hit, assertion in zip(hits, said, strict=True):
+        if assertion is not Assertion.PRESENT or any(
+                f.kind == "medication" and f.concept == hit.term for f in out.facts):
+            continue
+        out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
+                                 sentence[hit.start:hit.end], {"on_date": None}))
 
 
 def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
