@@ -128,6 +128,23 @@ def test_tablets_counted_by_the_day_and_a_dose_changed_to(kb, said, per_day):
     assert drug.props.get("doses_per_day") == per_day
 
 
+@pytest.mark.parametrize("said,per_day", [
+    # (a word of things done elsewhere in it, "tried", had made it a past course's sentence)
+    ("Hydrocodone/acetaminophen 10/325 mg four times a day has been prescribed since 03/2012. "
+     "On 09/18/2017 the hydrocodone was increased to six tablets a day after a flare of back "
+     "pain when he tried to return to yard work.", 6),
+    ("Norco 10/325 mg four times a day has been prescribed since 03/2012. In 2019 the Norco was "
+     "tapered to two tablets a day after he completed a functional restoration program.", 2),
+])
+def test_a_dose_change_told_as_done_is_the_current_courses(kb, said, per_day):
+    """"the hydrocodone was increased to six tablets a day", told as a thing done, changes the
+    course taken now: read as a past course of its own, the old dose stayed current and a
+    morphine equivalent above the limit was read below it."""
+    [course] = [f for f in _read(kb, said, "Norco 10/325 mg #120.")
+                if f.kind in ("medication", "prior") and f.concept.endswith("Acetaminophen")]
+    assert course.kind == "medication" and course.props.get("doses_per_day") == per_day
+
+
 def test_a_dose_cut_from_to_is_the_later_one(kb):
     said = "She takes tramadol 50 mg; after the ablation she cut her tramadol from four tablets " \
            "a day to two."

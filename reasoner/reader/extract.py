@@ -3069,6 +3069,10 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
     first: dict[str | None, Mention] = {}
     kept = []
     for fact in out.facts:
+        if fact.kind == "prior" and fact.props.get("dose_changed") and fact.concept in first:
+            # "On 09/18/2017 the hydrocodone was increased to six tablets a day", told as a
+            # thing done: a change of the current course's dose, not a course of its own
+            fact.kind = "medication"
         if fact.kind != "medication":
             kept.append(fact)
             continue
