@@ -31,6 +31,18 @@ CASES = [
     ("There is nothing in the records to indicate a fracture.", ["fracture"], [A]),
     ("Nothing pointing to cauda equina syndrome.", ["cauda equina syndrome"], [A]),
     ("Nothing helped, and she has myelopathy.", ["myelopathy"], [P]),
+    # the chart's "w/o" is "without"; a study done without contrast and a pain score without
+    # meds deny nothing after them
+    ("On 10/03/2016 he c/o axial LBP w/o radiation; the PTP started Norco.", ["radiation"], [A]),
+    ("Lumbar spondylosis w/o myelopathy (M47.816).", ["myelopathy"], [A]),
+    ("c/o LBP 8/10 w/ meds, 9/10 w/o meds, and L leg pain to the dorsum of the foot.",
+     ["L leg pain"], [P]),
+    ("1. MRI L-spine w/o contrast given persistent R leg tingling.", ["tingling"], [P]),
+    ("MRI of the knee without contrast to rule out a meniscal tear.", ["meniscal tear"], [U]),
+    ("MRI of the lumbar spine, to identify the level and nerve root compression.",
+     ["nerve root compression"], [U]),
+    ("MRI to look for a meniscal tear.", ["meniscal tear"], [U]),
+    ("Mother -- osteoporosis w/ vertebral fx.", ["vertebral fx"], [F]),
     # a condition by inversion: "should X develop", "were she to develop X"
     ("He noted that should arm symptoms develop, an MRI would be reconsidered.",
      ["arm symptoms"], [H]),

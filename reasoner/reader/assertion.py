@@ -454,6 +454,14 @@ def _rules() -> list[Any]:
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
                                 "with"]}}]),
+        # what a study is done without, and the chart's pain context: no denial of what
+        # follows ("MRI L-spine w/o contrast -- r/o HNP given persistent leg tingling",
+        # "9/10 w/o meds, and L leg pain to the foot")
+        rule("w/o contrast", "PSEUDO", "PSEUDO",
+             [{"LOWER": {"IN": ["without", "w/o"]}}, {"LOWER": "contrast"}], max_scope=1),
+        rule("w/o meds", "PSEUDO", "PSEUDO",
+             [{"LOWER": "w/o"}, {"LOWER": {"IN": ["meds", "medications", "medication",
+                                                  "medicines"]}}], max_scope=1),
         # planned or conditional
         rule("would consider", _HYPOTHETICAL, "FORWARD", [
             {"LOWER": {"IN": ["would", "will", "may", "might", "could", "should", "to"]},
@@ -557,8 +565,12 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["for", "of", "out"]}, "OP": "?"}], max_scope=6),
         rule("evaluate for", _UNCERTAIN, "FORWARD", [
             {"LOWER": {"IN": ["evaluate", "assess", "evaluating", "assessing", "exclude",
-                              "excluding"]}},
+                              "excluding", "identify", "determine", "confirm"]}},
             {"LOWER": "for", "OP": "?"}], max_scope=5),
+        # "MRI to look for a meniscal tear", "checking for instability"
+        rule("look for", _UNCERTAIN, "FORWARD", [
+            {"LOWER": {"IN": ["look", "looking", "check", "checking", "search", "screen"]}},
+            {"LOWER": "for"}], max_scope=5),
     ]
 
 
@@ -693,7 +705,9 @@ def _default_rules() -> list[Any]:
     # he tested because of the numbness, was negative" is negated; "since" stays as it was
     # ("no NSAID since naproxen was stopped" does not deny the naproxen).
     rules = [r for r in rules if r.literal.lower() != "because"]
+    # ("w/o", the chart's "without": "axial LBP w/o radiation")
     return [*rules, ConTextRule("no", _NEGATED, direction="FORWARD"),
+            ConTextRule("w/o", _NEGATED, direction="FORWARD", pattern=[{"LOWER": "w/o"}]),
             ConTextRule("since", "HYPOTHETICAL", direction="TERMINATE",
                         pattern=[{"LOWER": "since"}]),
             ConTextRule("because", _REASON, direction="PSEUDO", pattern=[{"LOWER": "because"}],
