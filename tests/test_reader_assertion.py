@@ -22,6 +22,28 @@ CASES = [
     # negation after the term
     ("Red flags were ruled out.", ["Red flags"], [A]),
     ("Red flags are absent.", ["Red flags"], [A]),
+    # a bare "denied" after the term, at the statement's end (it had tied with the forward
+    # "denied" of "denied fever" and denied nothing)
+    ("Red flags denied.", ["Red flags"], [A]),
+    ("Per the PR-2: \"Palpable spasm. Red flags denied. No therapy to date.\"", ["Red flags"],
+     [A]),
+    ("Numbness denied today.", ["Numbness"], [A]),
+    ("Fever, chills denied; pain 6/10.", ["Fever", "chills"], [A, A]),
+    ("Numbness denied bilaterally.", ["Numbness"], [A]),
+    ("Bowel or bladder changes denied by the patient.", ["Bowel or bladder changes"], [A]),
+    ("Insomnia index 19, and sleep apnea symptoms were screened and denied.",
+     ["Insomnia", "sleep apnea"], [P, A]),
+    ("Numbness nil.", ["Numbness"], [A]),
+    ("Numbness was not endorsed.", ["Numbness"], [A]),
+    ("Numbness not noted.", ["Numbness"], [A]),
+    # an active verb's "not" denies what follows it (the perfect "has not reported" had been
+    # read backward, leaving the numbness present)
+    ("She has not reported numbness or tingling.", ["numbness", "tingling"], [A, A]),
+    ("He has not noted weakness since the injection.", ["weakness"], [A]),
+    ("He has not been diagnosed with an anxiety disorder.", ["anxiety disorder"], [A]),
+    ("Weakness has not been noted.", ["Weakness"], [A]),
+    ("Examination revealed palpable spasm of the left lumbar paraspinal muscles, which had not "
+     "been present in November.", ["palpable spasm"], [P]),
     # a denial by "nothing": "nothing [on examination] to suggest X", "nothing suggests X"
     ("Flexion and extension views showed nothing to suggest instability.", ["instability"], [A]),
     ("There was nothing on examination to suggest internal derangement.",

@@ -51,7 +51,18 @@ _NOTHING_BETWEEN = ("on", "in", "at", "the", "this", "examination", "exam", "his
                     "imaging", "study", "studies", "record", "records", "today", "here", "else",
                     "further", "clinically", "objective", "objectively", "x-rays", "mri")
 _NOW = {"LOWER": {"IN": ["today", "now", "currently", "presently"]}, "OP": "?"}
-_NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal"]}}
+# a passive's verb before "not": "was not noted", "has not been found" (an active perfect, "has
+# not reported numbness", is the forward "not")
+_IS_NOT: list[dict[str, Any]] = [{"LOWER": {"IN": ["is", "are", "was", "were", "been"]}},
+                                 {"LOWER": "not"}]
+_HAS_NOT_BEEN: list[dict[str, Any]] = [{"LOWER": {"IN": ["has", "have", "had"]}},
+                                       {"LOWER": "not"}, {"LOWER": "been"}]
+_IS_NEVER: list[dict[str, Any]] = [{"LOWER": {"IN": ["was", "were", "is", "are"]}},
+                                   {"LOWER": {"IN": ["not", "never"]}},
+                                   {"LOWER": "been", "OP": "?"}]
+_HAS_NEVER_BEEN: list[dict[str, Any]] = [{"LOWER": {"IN": ["has", "have", "had"]}},
+                                         {"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "been"}]
+_NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal", "nil"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
 _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout", "today", "again",
                               "on", "the", "left", "right", "at", "this", "time", "visit"]},
@@ -96,27 +107,55 @@ def _rules() -> list[Any]:
              [{"LOWER": {"IN": ["negative", "neg"]}}], max_scope=6),
         rule("(-) (near)", _NEGATED, "BIDIRECTIONAL",
              [{"ORTH": "("}, {"ORTH": {"IN": ["-", "neg"]}}, {"ORTH": ")"}], max_scope=5),
-        rule("not found (after)", _NEGATED, "BACKWARD",
+        # passive only: "numbness was not noted", "spasm has not been found" (in "she has not
+        # reported numbness" the forward "not" denies what follows: the perfect "has not
+        # reported" read backward had left the numbness present)
+        *(rule("not found (after)", _NEGATED, "BACKWARD", [*be, {"LOWER": {"IN": [
+            "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
+            "reported", "documented", "evident", "observed", "detected"]}}], max_scope=scope)
+          # (the perfect near: "palpable spasm ..., which had not been present in November")
+          for be, scope in ((_IS_NOT, None), (_HAS_NOT_BEEN, 8))),
+        # (only at the statement's end: in "she has not endorsed numbness" the forward "not"
+        # denies what follows)
+        # what follows "with": "he has not been diagnosed with radiculopathy"
+        rule("not been diagnosed with", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["has", "have", "had", "was", "were", "is", "are"]}},
+            {"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "been", "OP": "?"},
+            {"LOWER": {"IN": ["diagnosed", "treated", "found"]}},
+            {"LOWER": {"IN": ["with", "to", "for"]}}], max_scope=8),
+        rule("not endorsed (after)", _NEGATED, "BACKWARD",
              [_BE, {"LOWER": "not"}, {"LOWER": {"IN": [
-                 "present", "seen", "noted", "found", "identified", "elicited", "appreciated",
-                 "reported", "documented", "evident", "observed", "detected"]}}]),
+                 "endorsed", "described", "present", "seen", "noted", "found", "identified",
+                 "elicited", "appreciated", "reported", "documented", "evident", "observed",
+                 "detected"]}}, _SIDEWAYS, _END]),
         # "Osteoarthritis has not been diagnosed", "a tear was never confirmed", "instability
         # has not been shown"
-        rule("not been diagnosed (after)", _NEGATED, "BACKWARD",
-             [{"LOWER": {"IN": ["has", "have", "had", "was", "were", "is", "are"]}},
-              {"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "been", "OP": "?"},
-              {"LOWER": {"IN": ["diagnosed", "confirmed", "established", "shown", "demonstrated",
-                                "present", "found", "documented", "identified", "seen",
-                                "noted", "reported", "made", "objectified", "verified",
-                                # "so radiculopathy is not corroborated"
-                                "corroborated", "substantiated", "supported"]}}],
-             max_scope=8),
+        # (passive: "has not been", or "is/was not"; "he has not reported numbness" is the
+        # forward "not" of an active verb)
+        *(rule("not been diagnosed (after)", _NEGATED, "BACKWARD", [
+            *be, {"LOWER": {"IN": ["diagnosed", "confirmed", "established", "shown",
+                                   "demonstrated", "present", "found", "documented",
+                                   "identified", "seen", "noted", "reported", "made",
+                                   "objectified", "verified",
+                                   # "so radiculopathy is not corroborated"
+                                   "corroborated", "substantiated", "supported"]}}], max_scope=8)
+          for be in (_HAS_NEVER_BEEN, _IS_NEVER)),
         # "osteoarthritis is not among the treating diagnoses", "is not one of the diagnoses",
         # "is not listed"
         rule("not among the diagnoses (after)", _NEGATED, "BACKWARD",
              [{"LOWER": {"IN": ["is", "are", "was", "were"]}}, {"LOWER": {"IN": ["not", "never"]}},
               {"LOWER": {"IN": ["among", "listed", "included", "one"]}}], max_scope=8),
         rule("denied (after)", _NEGATED, "BACKWARD", [_BE, {"LOWER": "denied"}]),
+        # ... with no verb before it and the statement's end after: "Red flags denied.",
+        # "Numbness denied today", "Fever, chills denied; ..." (as bare "denied" it ties with
+        # the forward "denied" of "denied fever", which won and denied nothing)
+        # (near: "trouble sleeping ... insomnia index of 19, and sleep apnea symptoms were
+        # screened and denied" denies the apnea only)
+        rule("X denied.", _NEGATED, "BACKWARD", [{"LOWER": "denied"}, _NOW, _END],
+             max_scope=8),
+        rule("X denied by the patient", _NEGATED, "BACKWARD", [
+            {"LOWER": "denied"}, {"LOWER": {"IN": ["by", "bilaterally", "throughout", "again",
+                                                   "currently", "presently"]}}], max_scope=8),
         # the thing denied said first: "Numbness or tingling in the hand she denies, neck pain
         # she denies, and instability she does not have." (the verb ends its clause)
         rule("X she denies", _NEGATED, "BACKWARD", [
