@@ -547,3 +547,29 @@ def test_radicular_signs_are_the_radiculopathy_the_examiner_finds(kb, said, pres
             if f.kind in ("finding", "diagnosis") and f.concept is not None
             and kb.terms.is_a(f.concept, TERM + "Radiculopathy")]
     assert read and all(p is present for p in read)
+
+
+# Denials written in the forms reviewers and treating physicians use, each of a finding, a
+# red flag and a condition: none may come out present.
+_DENIALS = [
+    "{T} never documented.", "Absent {t}.", "Lacks {t}.", "{T} is lacking.",
+    "Excludes {t}.", "Unassociated with {t}.", "{T} is not a feature.",
+    "{T} could not be elicited.", "{T} unable to be elicited.", "Not consistent with {t}.",
+    "{T} denied at this visit.", "{T} not appreciated on exam.", "{T} denied.", "{T} nil.",
+    "She has not reported {t}.", "{T} was not endorsed.", "Nothing to suggest {t}.",
+    "w/o {t}", "{T} denied by the patient.",
+]
+# ... and statements of the same that must stay present
+_AFFIRMED = [
+    "{T} could be elicited.", "{T} never resolved.", "The {t} has never resolved.",
+    "Denies fever. {T} present.", "Pain 8/10 w/o meds, {t} present.", "{T} persists.",
+]
+
+
+@pytest.mark.parametrize("term", ["numbness", "red flags", "instability"])
+@pytest.mark.parametrize(("form", "expected"), [(f, "absent") for f in _DENIALS]
+                         + [(f, "present") for f in _AFFIRMED])
+def test_denials_in_many_forms(form, expected, term):
+    said = form.format(t=term, T=term[0].upper() + term[1:])
+    start = said.lower().index(term)
+    assert assertions(said, [(start, start + len(term))])[0].value == expected

@@ -65,7 +65,8 @@ _HAS_NEVER_BEEN: list[dict[str, Any]] = [{"LOWER": {"IN": ["has", "have", "had"]
 _NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal", "nil"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
 _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout", "today", "again",
-                              "on", "the", "left", "right", "at", "this", "time", "visit"]},
+                              "on", "the", "left", "right", "at", "this", "time", "visit",
+                              "exam", "examination", "palpation", "testing"]},
              "OP": "*"}
 # the end of the statement: punctuation, or a conjunction opening the next one ("Hoffmann's
 # sign was absent bilaterally and there were no long tract signs")
@@ -117,6 +118,40 @@ def _rules() -> list[Any]:
           for be, scope in ((_IS_NOT, None), (_HAS_NOT_BEEN, 8))),
         # (only at the statement's end: in "she has not endorsed numbness" the forward "not"
         # denies what follows)
+        # more denials after the term: "X never documented", "X is lacking", "X could not be
+        # elicited", "X is not a feature"; and before it: "lacks X", "not consistent with X"
+        rule("never documented (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": "never"}, {"LOWER": {"IN": [
+                "documented", "noted", "seen", "found", "reported", "observed", "elicited",
+                "present", "demonstrated", "identified"]}}], max_scope=8),
+        rule("is lacking (after)", _NEGATED, "BACKWARD", [
+            _BE, {"LOWER": {"IN": ["lacking", "missing"]}}, _END], max_scope=8),
+        *(rule("could not be elicited (after)", _NEGATED, "BACKWARD", [
+            *unable, {"LOWER": "be"},
+            {"LOWER": {"IN": ["elicited", "appreciated", "reproduced", "demonstrated", "found",
+                              "identified", "detected"]}}], max_scope=8)
+          for unable in ([{"LOWER": {"IN": ["could", "can"]}}, {"LOWER": "not"}],
+                         [{"LOWER": "cannot"}], [{"LOWER": "unable"}, {"LOWER": "to"}])),
+        # what never went away is there: "the numbness never resolved"
+        rule("never resolved", "PSEUDO", "PSEUDO", [
+            {"LOWER": "never"}, {"LOWER": {"IN": ["resolved", "improved", "subsided", "abated",
+                                                  "cleared", "settled", "healed"]}}],
+             max_scope=1),
+        rule("is not a feature (after)", _NEGATED, "BACKWARD", [
+            _BE, {"LOWER": "not"}, {"LOWER": {"IN": ["a", "an"]}},
+            {"LOWER": {"IN": ["feature", "complaint", "finding", "problem", "issue"]}}],
+             max_scope=8),
+        rule("lacks", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["lacks", "lacked", "unassociated", "excludes", "excluding"]}},
+            {"LOWER": "with", "OP": "?"}], max_scope=8),
+        # a measure, not a denial: "extension lacks 4 degrees"
+        rule("lacks 4 degrees", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["lacks", "lacked", "lacking"]}}, {"LIKE_NUM": True}], max_scope=1),
+        rule("not consistent with", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["not", "in"]}}, {"LOWER": "consistent"}, {"LOWER": "with"}],
+             max_scope=8),
+        rule("absent X", _NEGATED, "FORWARD", [
+            {"IS_SENT_START": True, "LOWER": {"IN": ["absent", "resolved"]}}], max_scope=4),
         # what follows "with": "he has not been diagnosed with radiculopathy"
         rule("not been diagnosed with", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["has", "have", "had", "was", "were", "is", "are"]}},
@@ -155,7 +190,8 @@ def _rules() -> list[Any]:
              max_scope=8),
         rule("X denied by the patient", _NEGATED, "BACKWARD", [
             {"LOWER": "denied"}, {"LOWER": {"IN": ["by", "bilaterally", "throughout", "again",
-                                                   "currently", "presently"]}}], max_scope=8),
+                                                   "currently", "presently", "at", "during",
+                                                   "since", "on", "in"]}}], max_scope=8),
         # the thing denied said first: "Numbness or tingling in the hand she denies, neck pain
         # she denies, and instability she does not have." (the verb ends its clause)
         rule("X she denies", _NEGATED, "BACKWARD", [
