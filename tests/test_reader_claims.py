@@ -5,7 +5,10 @@ pattern of an independent held-out set (heldout-t, heldout-u) and is written afr
 
 from __future__ import annotations
 
+import pytest
+
 from reasoner.engine.facts import read_case
+from reasoner.reader.assertion import assertions
 from reasoner.reader.letter import read_letter
 from reasoner.reader.purposes import considered
 from reasoner.reader.responses import response_of
@@ -274,3 +277,25 @@ def test_many_fact_lists_and_quoted_claims_cost_what_plain_words_do(kb):
     for body in ('UR stated "he walks". ' * 2500, tail + "BECAUSE:\n- a\n" * 4000,
                  tail + "BECAUSE:\n" * 6000):
         assert took(body) < 10 * plain + 0.5, body[:20]
+
+
+@pytest.mark.parametrize(("sentence", "term", "expected"), [
+    ("A letter from her attorney dated 02/14/2018 asserts that she suffers from \"sciatica down "
+     "both legs\"; the treating physician's reports do not describe leg symptoms.", "sciatica",
+     "hypothetical"),
+    ("The applicant's attorney contends that he has a herniated disc in the neck.",
+     "herniated disc", "hypothetical"),
+    ("Per the attorney, she has numbness in both hands.", "numbness", "hypothetical"),
+    ("The employer states that he had back pain before the injury.", "back pain",
+     "hypothetical"),
+    # a clause of the records after the claim is the records' own
+    ("His attorney wrote to the carrier, and she has numbness in the foot.", "numbness",
+     "present"),
+    ("The attorney letter was reviewed; she has numbness in the foot.", "numbness", "present"),
+])
+def test_what_a_party_claims_is_no_clinical_fact(sentence, term, expected):
+    """An attorney's, employer's or adjuster's claim is reported and weighed, not found: read
+    as a diagnosis, an attorney's 'sciatica' denied medial branch blocks for non-radicular
+    pain that IMR overturned."""
+    start = sentence.index(term)
+    assert assertions(sentence, [(start, start + len(term))])[0].value == expected

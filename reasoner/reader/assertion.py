@@ -1162,8 +1162,19 @@ _UR_SAYS = re.compile(
 # (a new clause with its own subject ends it: "the UR reviewer noted no GI risk factors, and the
 # treating physician's note agrees: the patient denies heartburn ...")
 _UR_SCOPE_END = re.compile(r"\b(?:however|but|whereas|although|though)\b|[;:]|,\s+and\s+(?:the|his|"
-                           r"her|this|their)\b|\band\s+the\s+(?:treating|requesting|primary|"
+                           r"her|this|their|she|he|they)\b|\band\s+the\s+(?:treating|requesting|primary|"
                            r"records?|notes?|reports?)\b", re.I)
+
+
+# ... and what a party who is no clinician claims, which the reviewer reports and weighs: "A
+# letter from her attorney asserts that she suffers from 'sciatica down both legs'" (up to a
+# new clause of the records', as for the UR's words)
+_PARTY_CLAIMS = re.compile(
+    r"\b(?:(?:applicant'?s|defense|his|her|the)\s+)?(?:attorney|lawyer|counsel|legal\s+"
+    r"representative|employer|adjuster|claims\s+administrator)\b[^.;]{0,60}?\b(?:asserts?|"
+    r"asserted|claims?|claimed|alleges?|alleged|contends?|contended|argues?|argued|maintains?|"
+    r"maintained|insists?|insisted|states?|stated|writes?|wrote)\b|\b(?:according\s+to|per)\s+"
+    r"(?:the\s+|his\s+|her\s+)?(?:attorney|lawyer|counsel|employer|adjuster)\b", re.I)
 
 
 def said_by_others(sentence: str, start: int) -> bool:
@@ -1175,10 +1186,12 @@ def said_by_others(sentence: str, start: int) -> bool:
         if _WORKER_CLAUSE.search(sentence, said.end(), start) is None:
             return True
     return any(_UR_SCOPE_END.search(sentence, said.end(), start) is None
-               for said in _UR_SAYS.finditer(sentence, 0, start))
+               for pattern in (_UR_SAYS, _PARTY_CLAIMS)
+               for said in pattern.finditer(sentence, 0, start))
 
 
-_OTHERS_GATE = re.compile(r"MTUS|ACOEM|ODG|CPMTG|guideline|criteria|UR\b|review", re.I)
+_OTHERS_GATE = re.compile(r"MTUS|ACOEM|ODG|CPMTG|guideline|criteria|UR\b|review|attorney|"
+                          r"lawyer|counsel|employer|adjuster|administrator", re.I)
 
 
 _STOPS = frozenset(".!?;:,")
