@@ -72,3 +72,20 @@ def test_items_are_named_from_the_document(path):
 def test_documents_read_entirely_right_floor():
     right = [p.stem for p in DOCUMENTS if _right(p)]
     assert len(right) >= FLOOR, right
+
+
+@pytest.mark.parametrize("diagnoses", [
+    "DIAGNOSES:\n1. LUMBAR SPRAIN/STRAIN\n2. DEPRESSION\n3. INSOMNIA",
+    "DIAGNOSES\n1. Chronic low back pain\n2. Insomnia due to pain\n3. Depression",
+    "Diagnoses:\n1. Depression\n2. Insomnia",
+])
+def test_a_numbered_list_item_is_no_heading(kb, diagnoses):
+    """A list's item alone on its line, in capitals or one word ("2. DEPRESSION", "3.
+    Depression"), is an item of the list above, not a heading of its own (its words had been
+    skipped as a heading's, and a trazodone for a depression so listed was denied)."""
+    from reasoner.reader.letter import read_letter
+    text = (f"PROGRESS REPORT\n\nDOS: 03/04/2026\n\n{diagnoses}\n\nPLAN:\n1. Trazodone 50 mg "
+            f"#30 at bedtime.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    read = {f.concept.rsplit("/", 1)[-1] for f in facts if f.kind == "diagnosis"}
+    assert {"Depression", "Insomnia"} <= read

@@ -500,7 +500,8 @@ _CODE_COLUMN = r"(?:[ \t]+(?:ICD[- ]?(?:9|10)(?:[- ]?CM)?|CPT|HCPCS|codes?)(?:[ 
 _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:" + _CODE_COLUMN + r"[ \t]*\n)|"  # ("A:")
                     # a heading alone on its line, in capitals or one word ("ASSESSMENT",
                     # "Impression."): cleaning drops the blank lines that set it apart
-                    r"\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*)?(?:[A-Z][A-Z0-9 /&'-]{2,40}"
+                    # (a numbered one in capitals only: "3. Depression" is a list's item)
+                    r"\n(?=[ \t]*(?:(?:\d{1,2}[.)][ \t]*)?[A-Z][A-Z0-9 /&'-]{2,40}"
                     r"(?:\([^)\n]{1,24}\))?|[A-Z][a-z]{3,20}\.?)[ \t]*\n)|"
                     # ... or in brackets, as an EHR export heads its parts: "[OBJECTIVE]"
                     r"\n(?=[ \t]*\[[A-Z][A-Z0-9 /&'-]{2,40}\][ \t]*\n)|"
@@ -558,11 +559,18 @@ def _bounded(sentence: str, a: int, b: int):
 def _sentences(text: str):
     """(offset, sentence, heading) with line breaks as spaces (offsets unchanged); the
     heading is the label that opens the sentence's block ("ASSESSMENT", "Current meds")."""
-    block_start = 0
+    block_start, listed, number = 0, "", 0
     for block in [*_BLOCK.finditer(text), None]:
         end = block.start() if block else len(text)
         label = _LABEL.match(text, block_start, end) or _INLINE_PLAN.match(text, block_start, end)
         heading = label.group(1) if label else ""
+        item = _NUMBERED.match(text, block_start, end)
+        if item and listed and int(item.group(1)) == number + 1:
+            # "DIAGNOSES:\n1. LUMBAR SPRAIN/STRAIN\n2. DEPRESSION": an item of the list above in
+            # capitals, not a heading of its own (its words had been skipped as a heading's)
+            heading, number = listed, number + 1
+        else:
+            listed, number = (heading, 0) if _section(heading) else ("", 0)
         # each bulleted line is a statement of its own, under the block's heading (a bullet
         # line need not end with a full stop, and one that does is followed by a dash)
         piece = block_start
@@ -641,6 +649,9 @@ _SECTIONS = (
     ("plan", re.compile(r"^(?:(?:[A-Za-z'-]+ ){0,3}?(?:plans?|plan of care)|p|a/p|requests?|"
                         r"rfa|recommendations?|orders?)$", re.I)),
 )
+
+
+_NUMBERED = re.compile(r"[ \t]*(\d{1,2})[.)][ \t]")
 
 
 def _section(heading: str) -> str | None:
