@@ -72,3 +72,47 @@ def test_an_appeal_of_a_ur_denial_is_no_ur_letter():
     layout, items = _read(text)
     assert layout == "progress-report"
     assert [name for name, _ in items] == ["Bilateral L4-5 medial branch blocks"]
+
+
+_HEAD = ("NORTHFIELD UTILIZATION MANAGEMENT\nNOTICE OF UTILIZATION REVIEW DECISION\n\n"
+         "Injured worker: Jane Roe          Claim no.: NUM-21-0001\n"
+         "Date of injury: 08/19/2019        Date of RFA: 11/23/2020\n\n")
+_SUMMARY = ("CLINICAL SUMMARY\n08/19/2019 - 41-year-old female bank teller injured her right "
+            "shoulder.\n11/23/2020 - Pain 6/10. Physical therapy completed, 12 visits.\n\n"
+            "RATIONALE\nSee the guidelines cited for each request.\n")
+
+
+@pytest.mark.parametrize("boxes", [
+    "REQUEST 1: Cognitive behavioral therapy, 6 sessions\n"
+    "   [X] Certified   [ ] Modified   [ ] Non-certified\n"
+    "REQUEST 2: Zolpidem 10 mg #30\n"
+    "   [ ] Certified   [X] Modified: #15 certified for taper   [ ] Non-certified\n"
+    "REQUEST 3: Functional restoration program, 160 hours\n"
+    "   [ ] Certified   [ ] Modified   [X] Non-certified\n",
+    "Request 1 - Cognitive behavioral therapy, 6 sessions\n"
+    "[x] certified [ ] modified [ ] not certified\n"
+    "Request 2 - Zolpidem 10 mg #30\n[ ] certified [x] modified [ ] not certified\n"
+    "Request 3 - Functional restoration program, 160 hours\n"
+    "[ ] certified [ ] modified [x] not certified\n",
+])
+def test_a_form_decides_each_request_by_its_ticked_box(boxes):
+    """The decision on a form is the box ticked, not the first option printed (each line of
+    boxes had been read as an item of its own, all 'certified')."""
+    layout, items = _read(_HEAD + boxes + "\n" + _SUMMARY)
+    assert layout == "ur-determination"
+    assert [(name.split(",")[0].split(" 10 mg")[0], outcome) for name, outcome in items] == [
+        ("Cognitive behavioral therapy", "certified"), ("Zolpidem", "modified"),
+        ("Functional restoration program", "non-certified")]
+
+
+def test_outcomes_listed_apart_by_the_requests_labels():
+    """A list of requests, then under another heading their outcomes by the same labels."""
+    text = (_HEAD + "REQUESTED\n(a) Right shoulder arthroscopic subacromial decompression\n"
+            "(b) Cold therapy unit, right shoulder, 14-day rental\n"
+            "(c) Continuous passive motion device, right shoulder, 30-day rental\n\n"
+            "OUTCOME\n(a) CERTIFIED after peer-to-peer discussion\n"
+            "(b) MODIFIED: 7-day rental certified; remaining 7 days non-certified\n"
+            "(c) NON-CERTIFIED\n\n" + _SUMMARY)
+    layout, items = _read(text)
+    assert [outcome for _, outcome in items] == ["certified", "modified", "non-certified"]
+    assert items[0][0].startswith("Right shoulder arthroscopic")

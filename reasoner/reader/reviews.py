@@ -25,10 +25,23 @@ UPHELD = r"uph(?:[e3]l[d1]|[o0]l[d1]s?)"
 OVERTURNED = r"[o0]verturn(?:ed|s)?"
 
 
+# A form's options with their boxes: "[X] Certified   [ ] Modified   [ ] Non-certified"
+_BOX_OPTION = re.compile(r"\[[ \t]*([xX\u2713\u2714]?)[ \t]*\][ \t]*([^\[\n]*)")
+
+
+def ticked(said: str) -> str | None:
+    """The options ticked on a line of boxes (two or more, one ticked at least), else None:
+    a form's decision is the box ticked, not the first option printed."""
+    options = _BOX_OPTION.findall(said)
+    if len(options) < 2 or not any(tick for tick, _ in options):
+        return None
+    return " ".join(label.strip() for tick, label in options if tick)
+
+
 def outcome_of(said: str) -> str | None:
     """The decision a short text states: upheld or overturned ("Denial overturned",
     "Upheld (not medically necessary)", "Not medically necessary", "0VERTURNED")."""
-    said = said.lower()
+    said = (ticked(said) or said).lower()
     if re.search(r"\b(?:[o0]verturn\w*|" + UPHELD + r")\s+in\s+part\b", said):
         return None  # a letter's mixed result ("OVERTURN IN PART"), no item's outcome
     if re.search(r"\b[o0]verturn", said):
@@ -47,7 +60,7 @@ def action_of(said: str) -> str | None:
     modified ("NOT CERTIFIED", "Modified -- 6 round trips certified", "Denied"); where it
     concludes on the request, its conclusion ("of the 12 sessions, 6 are certified and 6
     non-certified. The request is therefore MODIFIED")."""
-    said = said.lower()
+    said = (ticked(said) or said).lower()
     concluded = _CONCLUDED.search(said)
     if concluded and (action := _action(concluded.group(1))):
         return action
@@ -85,7 +98,8 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     utilization review's letter, whose items are certified, non-certified or modified."""
     decide: Decide = action_of if ur else outcome_of
     strategies: list[Callable[[str, Decide], list[Found]]] = [
-        _table_rows, _field_blocks, _questions, _regarding, _numbered_blocks, _outcome_lines]
+        _table_rows, _field_blocks, _questions, _regarding, _numbered_blocks, _paired_lists,
+        _outcome_lines]
     if ur:
         strategies += [_action_groups, _ur_conclusions]  # (the latter also checked below)
     for strategy in strategies if ur else [*strategies, _conclusions]:
@@ -243,7 +257,9 @@ def _field_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
         window = text[head.end():end].split("\n")[1:]
         for line in window:
             decided = _DECISION_LINE.match(line)
-            if decided and (outcome := decide(decided.group("said"))):
+            # (or a line of boxes under it: "[ ] Certified  [X] Modified: #15  [ ] Non-certified")
+            said = decided.group("said") if decided else ticked(line)
+            if said and (outcome := decide(said)):
                 found.append((head.group("name").strip(" .:"), head.span("name"), outcome))
                 break
     return found
@@ -292,6 +308,35 @@ def _numbered_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
     # a "Decision:" line of its own ("1) Right L4-5 TFESI" / "Decision: NON-CERTIFIED" /
     # "Guideline(s) used: ..." / "Rationale: ...")
     return labelled if len(labelled) >= 2 else []
+
+
+# A list of the requests and, under another heading, a list of their outcomes by the same
+# labels: "REQUESTED\n(a) Right shoulder arthroscopic subacromial decompression\n(b) Cold
+# therapy unit ...\nOUTCOME\n(a) CERTIFIED after peer-to-peer discussion\n(b) MODIFIED: ..."
+_LABELLED = re.compile(r"^[ \t]*(?P<label>\(?(?:\d{1,2}|[a-hA-H])[.)])[ \t]+"
+                       r"(?P<said>\S[^\n]*)$", _I)
+
+
+_DECISION_FIRST = re.compile(r"\W*(?:certified|non-?\s?certified|not\s+certified|modified|"
+                             r"denied|approved|authori[sz]ed|" + UPHELD + r"|" + OVERTURNED +
+                             r"|uphold|overturn|(?:not\s+)?medically\s+necessary)\b", _I)
+
+
+def _paired_lists(text: str, decide: Decide = outcome_of) -> list[Found]:
+    named: dict[str, re.Match[str]] = {}
+    found: list[Found] = []
+    for line in _LABELLED.finditer(text):
+        label = line.group("label").strip("().").lower()
+        # (an outcome line opens with its decision: "(b) MODIFIED: 7-day rental certified")
+        outcome = decide(line.group("said")[:40]) if _DECISION_FIRST.match(
+            line.group("said")) else None
+        if outcome is None and label not in named:
+            named[label] = line
+        elif outcome and label in named and not any(f[1] == named[label].span("said")
+                                                    for f in found):
+            item = named[label]
+            found.append((_item_name(item.group("said")), item.span("said"), outcome))
+    return found if len(found) >= 2 else []
 
 
 def _decided_in_line(head: re.Match[str], decide: Decide) -> list[Found]:
