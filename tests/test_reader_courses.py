@@ -503,3 +503,22 @@ def test_a_drug_continued_or_refilled_is_taken_now(kb, said, taken):
     facts = read_letter(data, "r.txt", kb.terms).extracted.facts
     read = [f for f in facts if f.kind == "medication" and f.concept == TERM + "Gabapentin"]
     assert bool(read) is taken
+
+
+@pytest.mark.parametrize(("history", "sessions"), [
+    ("On 03/14/2023 he underwent right shoulder arthroscopic rotator cuff repair. The physical "
+     "therapy discharge summary of 07/21/2023 records 24 post-operative visits.", 24),
+    ("On 02/23/2016 he underwent a partial medial meniscectomy. A physical therapy "
+     "re-evaluation dated 4/12/16 documented completion of 6 post-operative visits.", 6),
+])
+def test_visits_told_post_operative_are_postsurgical_therapy(kb, history, sessions):
+    """Visits the text calls post-operative, after a surgery on record, are the postsurgical
+    therapy the postsurgical guidelines count, even undated; a therapy's re-evaluation is the
+    therapy's, no office visit of its own to take its visits."""
+    data = (f"PROGRESS REPORT\n\nDOS: 08/08/2023\n\n{history}\n\nPLAN:\n1. Post-operative "
+            f"physical therapy x 12 visits.\n").encode()
+    facts = read_letter(data, "r.txt", kb.terms).extracted.facts
+    therapy = [f for f in facts if f.kind == "prior" and f.concept and "Therapy" in f.concept]
+    assert [(f.concept.rsplit("/", 1)[-1], f.props.get("sessions")) for f in therapy] == [
+        ("PostsurgicalPhysicalTherapy", sessions)]
+    assert not [f for f in facts if f.kind == "prior" and f.concept == TERM + "FollowUpOfficeVisit"]

@@ -1091,7 +1091,17 @@ def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     return [h for n, h in enumerate(hits)
             if not (re.match(r"\s*:", clause[h.end:]) and any(
                 o.term != h.term and lex.terms.is_a(o.term, h.term) for o in hits[n + 1:]))
-            and not _named_as_source(clause, h, hits)]
+            and not _named_as_source(clause, h, hits)
+            and not (n and _a_visit_of(lex, clause, hits[n - 1], h))]
+
+
+def _a_visit_of(lex: Lexicon, clause: str, before: Match, hit: Match) -> bool:
+    """A visit named after its therapy ("a physical therapy re-evaluation dated 4/12/16
+    documented completion of 6 post-operative visits") is the therapy's: no office visit of
+    its own to take the course's visits and date."""
+    return lex.terms.is_a(hit.term, T("FollowUpOfficeVisit")) and \
+        lex.terms.is_a(before.term, T("PhysicalMedicine")) and \
+        not clause[before.end:hit.start].strip()
 
 
 def _named_as_source(text: str, hit: Match, hits: list[Match]) -> bool:

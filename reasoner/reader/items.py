@@ -948,7 +948,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         last_report = parse_date(letter.header.get("report_date", "")) or last_report or \
             parse_date(letter.header.get("signed_date", "")) or max(
                 (d for d, _, _ in find_dates(letter.text)), default=None)
-    postsurgical_courses(out, lex)
+    postsurgical_courses(out, lex, letter.text)
     report = letter.layout == "progress-report"
     # (a report dated in its header asks on that date, whatever dated entry of its history
     # names the service: "08/20/2019: ... tizanidine" in the HPI of the 09/17/2019 report)
@@ -1074,20 +1074,34 @@ _POSTSURGICAL = {T("PhysicalTherapy"): T("PostsurgicalPhysicalTherapy"),
 _POSTSURGICAL_DAYS = 183
 
 
-def postsurgical_courses(out: Extracted, lex: Lexicon) -> None:
+def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
     """A course of therapy had within the postsurgical period of a dated surgery on record is
     postsurgical therapy: "On 09/03/2019 she underwent a total knee arthroplasty. She received
     6 home physical therapy visits after discharge on 09/06/2019" (the visits the
-    postsurgical guidelines count)."""
-    operated = [d for f in out.facts if f.kind == "prior" and f.concept and
-                lex.terms.is_a(f.concept, T("Surgery")) and
-                (d := f.props.get("on_date") or f.props.get("start")) is not None]
+    postsurgical guidelines count); so is an undated one whose visits its sentence calls
+    post-operative ("the physical therapy discharge summary records 24 post-operative
+    visits") when a surgery is on record."""
+    surgeries = [f for f in out.facts if f.kind == "prior" and f.concept and
+                 lex.terms.is_a(f.concept, T("Surgery"))]
+    operated = [d for f in surgeries if (d := f.props.get("on_date") or f.props.get("start"))]
     for fact in out.facts:
         therapy = _POSTSURGICAL.get(fact.concept or "") if fact.kind == "prior" else None
+        if therapy is None:
+            continue
         begun = fact.props.get("start") or fact.props.get("on_date")
-        if therapy and begun and any(0 <= (begun - d).days <= _POSTSURGICAL_DAYS
-                                     for d in operated):
+        if begun and any(0 <= (begun - d).days <= _POSTSURGICAL_DAYS for d in operated) or \
+                not begun and surgeries and _told_postoperative(text, fact):
             fact.concept = therapy
+
+
+def _told_postoperative(text: str, fact: Mention) -> bool:
+    """Whether the rest of the course's sentence calls its visits post-operative."""
+    end = _SENTENCE_END.search(text, fact.end)
+    return bool(_POSTOPERATIVE_VISITS.search(text, fact.start, end.start() if end else len(text)))
+
+
+_POSTOPERATIVE_VISITS = re.compile(r"\b(?:post-?op(?:erative(?:ly)?)?|post-?surgical)\s+"
+                                   r"(?:[\w-]+\s+)?(?:visits?|sessions?|treatments?)\b", re.I)
 
 
 def _after_surgery(out: Extracted, props: dict, lex: Lexicon) -> None:
