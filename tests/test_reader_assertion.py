@@ -22,6 +22,12 @@ CASES = [
     # negation after the term
     ("Red flags were ruled out.", ["Red flags"], [A]),
     ("Red flags are absent.", ["Red flags"], [A]),
+    # a denial of a trouble with things: "with" names what it is with, and ends no scope
+    ("You denied any trouble with balance, walking, or bowel or bladder control.",
+     ["balance", "bowel or bladder control"], [A, A]),
+    ("He has trouble with balance.", ["balance"], [P]),
+    ("Carpal tunnel syndrome has not yet been confirmed by electrodiagnostic testing.",
+     ["Carpal tunnel syndrome"], [A]),
     # a bare "denied" after the term, at the statement's end (it had tied with the forward
     # "denied" of "denied fever" and denied nothing)
     ("Red flags denied.", ["Red flags"], [A]),
@@ -573,3 +579,18 @@ def test_denials_in_many_forms(form, expected, term):
     said = form.format(t=term, T=term[0].upper() + term[1:])
     start = said.lower().index(term)
     assert assertions(said, [(start, start + len(term))])[0].value == expected
+
+
+@pytest.mark.parametrize("said", [
+    "Cyclobenzaprine 7.5 mg 1 tab bid prn spasm was added 07/10/2017 and has been refilled.",
+    "Tizanidine 4 mg as needed for muscle spasm since 2019.",
+    "  M62.838 spasm, other    | Tizanidine 4 mg         | --     | 1 bid prn     | 60",
+])
+def test_what_a_drug_is_taken_as_needed_for_is_no_finding_now(kb, said):
+    """'prn spasm', 'as needed for spasm', a table's coded diagnosis beside the drug: what the
+    drug is for, not spasm the examination found (which it denies here)."""
+    text = (f"PROGRESS REPORT\n\nDOS: 07/06/2021\n\n{said}\n\nExam: no paraspinal spasm.\n\n"
+            f"PLAN:\n1. Tizanidine 4 mg #60.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts
+            if f.kind == "finding" and f.concept == TERM + "MuscleSpasm"] == [False]

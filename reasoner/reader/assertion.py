@@ -53,15 +53,18 @@ _NOTHING_BETWEEN = ("on", "in", "at", "the", "this", "examination", "exam", "his
 _NOW = {"LOWER": {"IN": ["today", "now", "currently", "presently"]}, "OP": "?"}
 # a passive's verb before "not": "was not noted", "has not been found" (an active perfect, "has
 # not reported numbness", is the forward "not")
+# ("has not yet been confirmed", "was not ever seen")
+_YET: dict[str, Any] = {"LOWER": {"IN": ["yet", "ever", "previously", "clearly"]}, "OP": "?"}
 _IS_NOT: list[dict[str, Any]] = [{"LOWER": {"IN": ["is", "are", "was", "were", "been"]}},
-                                 {"LOWER": "not"}]
+                                 {"LOWER": "not"}, _YET]
 _HAS_NOT_BEEN: list[dict[str, Any]] = [{"LOWER": {"IN": ["has", "have", "had"]}},
-                                       {"LOWER": "not"}, {"LOWER": "been"}]
+                                       {"LOWER": "not"}, _YET, {"LOWER": "been"}]
 _IS_NEVER: list[dict[str, Any]] = [{"LOWER": {"IN": ["was", "were", "is", "are"]}},
-                                   {"LOWER": {"IN": ["not", "never"]}},
+                                   {"LOWER": {"IN": ["not", "never"]}}, _YET,
                                    {"LOWER": "been", "OP": "?"}]
 _HAS_NEVER_BEEN: list[dict[str, Any]] = [{"LOWER": {"IN": ["has", "have", "had"]}},
-                                         {"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "been"}]
+                                         {"LOWER": {"IN": ["not", "never"]}}, _YET,
+                                         {"LOWER": "been"}]
 _NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal", "nil"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
 _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout", "today", "again",
@@ -144,6 +147,12 @@ def _rules() -> list[Any]:
         rule("lacks", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["lacks", "lacked", "unassociated", "excludes", "excluding"]}},
             {"LOWER": "with", "OP": "?"}], max_scope=8),
+        # "with" naming what a trouble is with ends no denial: "denied any trouble with
+        # balance, walking, or bowel or bladder control"
+        rule("trouble with", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["trouble", "problems", "problem", "difficulty", "difficulties",
+                              "issues", "issue", "changes", "change"]}},
+            {"LOWER": "with"}], max_scope=1),
         # a measure, not a denial: "extension lacks 4 degrees"
         rule("lacks 4 degrees", "PSEUDO", "PSEUDO", [
             {"LOWER": {"IN": ["lacks", "lacked", "lacking"]}}, {"LIKE_NUM": True}], max_scope=1),

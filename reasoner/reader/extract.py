@@ -1610,9 +1610,10 @@ _NOT_MYOTOMAL = re.compile(r"\b(?:grip|pinch|core|trunk|cardiovascular|aerobic|t
 
 # What a treatment was given for, right before the finding: "cyclobenzaprine ... 'for back
 # spasm'", "Soma ... since 2016 for \"back spasms\"" (not "presents for evaluation of")
-_PRESCRIBED_FOR = re.compile(r"\bfor\s+[\"'\u201c]?(?:(?:his|her|the|their|a|an|low|lower|"
-                             r"upper|mid|neck|back|muscle|leg|arm|occasional|intermittent|"
-                             r"nighttime|night)\s+)*$", re.I)
+# (or taken as needed for it: "Cyclobenzaprine 7.5 mg 1 tab bid prn spasm was added ...")
+_PRESCRIBED_FOR = re.compile(r"(?:\bfor|\bprn|\bp\.r\.n\.|\bas needed)\s+(?:for\s+)?[\"'\u201c]?"
+                             r"(?:(?:his|her|the|their|a|an|low|lower|upper|mid|neck|back|muscle|"
+                             r"leg|arm|occasional|intermittent|nighttime|night)\s+)*$", re.I)
 
 
 _FINDING, _SERVICE, _TUMOUR = T("ClinicalFinding"), T("Service"), T("SuspectedTumor")
@@ -1662,12 +1663,19 @@ def _spinal_fracture(sentence: str, hits: list[Match]) -> list[Match]:
             if not any(h.start <= f.start() < h.end for h in hits)][:1]
 
 
+_CODED = re.compile(r"\b[A-TV-Z]\d{2}(?:\.[0-9A-Z]{1,4})?[ \t]+$")
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
     hits = [_as_dyspepsia(sentence, h) for h in lex.find(sentence, _FINDING)
             if (not lex.terms.is_a(h.term, T("DrugSideEffect"))
                 or _GI_UPSET.fullmatch(sentence, h.start, h.end))
-            and not _NOT_MYOTOMAL.search(sentence[:h.start])]
+            and not _NOT_MYOTOMAL.search(sentence[:h.start])
+            # (a diagnosis's words after its code in a table's row: "M62.838 spasm, other |
+            # Tizanidine 4 mg | ...", the code the drug is billed under, not what the
+            # examination found that day)
+            and not ("|" in sentence and _CODED.search(sentence, max(0, h.start - 12), h.start))]
     bare = _spinal_fracture(sentence, hits)
     # "no history of ulcer or GI bleeding" also denies the GI risk factor that history is
     broader = [Match(_DENIED_AS[h.term], h.start, h.end) for h in hits if h.term in _DENIED_AS]
