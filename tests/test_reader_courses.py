@@ -522,3 +522,34 @@ def test_visits_told_post_operative_are_postsurgical_therapy(kb, history, sessio
     assert [(f.concept.rsplit("/", 1)[-1], f.props.get("sessions")) for f in therapy] == [
         ("PostsurgicalPhysicalTherapy", sessions)]
     assert not [f for f in facts if f.kind == "prior" and f.concept == TERM + "FollowUpOfficeVisit"]
+
+
+@pytest.mark.parametrize(("history", "drug", "start"), [
+    ("On November 20, 2013, he reported a flare of back spasm after a double shift, and "
+     "cyclobenzaprine 7.5 mg at bedtime was added.", "Cyclobenzaprine", dt.date(2013, 11, 20)),
+    ("Oxycodone 5 mg was first prescribed on the day of surgery; before the surgery he had "
+     "used only naproxen. On December 2, 2025, he underwent an L4-5 posterior lumbar interbody "
+     "fusion.", "Oxycodone", dt.date(2025, 12, 2)),
+    ("He has taken oxycodone 5 mg every six hours, which was started since his surgery. On "
+     "December 2, 2025, he underwent a lumbar fusion.", "Oxycodone", dt.date(2025, 12, 2)),
+])
+def test_a_drug_start_dated_by_its_sentence_or_the_surgery(kb, history, drug, start):
+    """A start told after the drug takes the sentence's own date, or the day of the surgery on
+    record ("first prescribed on the day of surgery"): a post-operative opioid is judged by
+    the time since the operation."""
+    data = (f"PROGRESS REPORT\n\nDOS: 01/20/2026\n\n{history}\n\nPLAN:\n1. {drug} #40.\n").encode()
+    facts = read_letter(data, "r.txt", kb.terms).extracted.facts
+    [course] = [f for f in facts if f.kind == "medication" and f.concept == TERM + drug]
+    assert course.props.get("start") == start
+
+
+def test_screens_dated_as_collected_with_one_result_after_the_list(kb):
+    text = ("PROGRESS REPORT\n\nDOS: 01/20/2026\n\nUrine drug screens were collected at each "
+            "weekly visit since the surgery, on 12/16/2025, 12/23/2025, 12/30/2025, 01/06/2026 "
+            "and 01/13/2026, and each was consistent with the prescribed oxycodone.\n\nPLAN:\n"
+            "1. Urine drug screen.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    screens = [(str(f.props["on_date"]), f.props["assessment_result"].rsplit("#", 1)[-1])
+               for f in facts if f.kind == "assessment"]
+    assert screens == [(d, "Consistent") for d in ("2025-12-16", "2025-12-23", "2025-12-30",
+                                                   "2026-01-06", "2026-01-13")]

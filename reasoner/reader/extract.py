@@ -853,6 +853,28 @@ def _start_told_after(tail: str) -> dt.date | None:
     return None
 
 
+# A start told by the day of the operation: "Oxycodone 5 mg was first prescribed on the day of
+# surgery", "has taken it since his surgery" (the surgery's date, told elsewhere, is its start)
+_ON_SURGERY_DAY = re.compile(r"\s+(?:on\s+the\s+(?:day|date)\s+of|since)\s+"
+                             r"(?:the\s+|his\s+|her\s+)?(?:surgery|operation|procedure)\b"
+                             r"(?!\s+(?:on|dated|of)\s+\d)", re.I)
+
+
+def _on_surgery_day(tail: str) -> bool:
+    begun = _STARTED_AFTER.match(tail)
+    return bool(begun and _ON_SURGERY_DAY.match(tail, begun.end()))
+
+
+def _start_dated_before(tail: str, before: str) -> dt.date | None:
+    """A drug's start told after it, dated by its sentence before it: "On 11/03/2014 Fexmid 7.5
+    mg twice a day was started", "On November 20, 2013, he reported a flare, and
+    cyclobenzaprine 7.5 mg at bedtime was added" (the sentence's own date only: the report's
+    date in force may be long after a start told without one)."""
+    if _STARTED_AFTER.match(tail) and (dated := find_dates(_own_clause(before))):
+        return dated[-1][0]
+    return None
+
+
 # A drug started at the visit the report tells: "was started at this visit", "started today"
 _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(?:this|today's|the "
                           r"present)\s+visit|today)\b", re.I)
@@ -920,13 +942,12 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # (before a date ahead of the name, which may be a header's: "DOS: 03/04/2026\n
             # Percocet ... was prescribed at discharge on ...")
             props["start"] = begun_on
-        elif not props.get("start") and _STARTED_AFTER.match(tail) and \
-                lex.terms.is_a(hit.term, T("Drug")) and \
-                (dated := find_dates(_own_clause(sentence[:cue + hit.start]))):
-            # "On 11/03/2014 Fexmid 7.5 mg twice a day was started", "A progress report dated
-            # November 3, 2014 notes that Fexmid ... was started" (the sentence's own date
-            # only: the report's date in force may be long after a start told without one)
-            props["start"] = dated[-1][0]
+        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
+                _on_surgery_day(clause[hit.end:hit.end + 160]):  # ("surgery" is a name too)
+            props["since_surgery"] = True  # dated by the surgery on record (items)
+        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
+                (dated := _start_dated_before(tail, sentence[:cue + hit.start])):
+            props["start"] = dated
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
@@ -1460,7 +1481,10 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
             continue
         if not props.get("start") and (sent := _SENT_HOME_WITH.search(sentence, 0, hit.start)):
             props["start"] = parse_date(sent.group(1))  # taken since discharge
-        elif not props.get("start") and (begun_on := _start_told_after(tail)):
+        elif not props.get("start") and _on_surgery_day(sentence[hit.end:hit.end + 160]):
+            props["since_surgery"] = True  # dated by the surgery on record (items)
+        elif not props.get("start") and (begun_on := _start_told_after(tail) or
+                                         _start_dated_before(tail, sentence[:hit.start])):
             props["start"] = begun_on  # "Diazepam 5 mg ... was added by X on 08/21/2023"
         out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
                                  sentence[hit.start:hit.end], {**props, "on_date": None}))
@@ -1923,7 +1947,11 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
     for hit, said in zip(hits, said_all, strict=True):
         review = any(lex.terms.is_a(hit.term, r) for r in _REVIEWS)
-        near = sentence[hit.end:hit.end + 120]
+        days = _dates_listed(sentence, hit.end) if not review else []
+        # (a result told after a list of dates: "... on 12/16/2025, 12/23/2025, ... and
+        # 01/13/2026, and each was consistent")
+        near = sentence[hit.end:hit.end + max(120, _last_listed(sentence, hit.end) + 60
+                                                  if days else 0)]
         if lex.terms.is_a(hit.term, _LABS):
             # blood tests with their result: "CBC/CMP 03/17/2015 normal", "labs were within
             # normal limits" (which reads as a negation), "creatinine elevated"
@@ -1957,7 +1985,6 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
                 adjective) or _missing_drug(lex, near) else "Consistent"
                 if _CONSISTENT.search(near) or _CONSISTENT.search(adjective)
                 or _only_taken(out, lex, near) else "Documented")
-        days = _dates_listed(sentence, hit.end) if not review else []
         for when in days or [day]:
             _add_assessment(out, Mention("assessment", hit.term, at + hit.start, at + hit.end,
                                          sentence[hit.start:hit.end],
@@ -2017,15 +2044,32 @@ _RESULT_TOLD = re.compile(r"[^.;]{0,60}?\b(?:(?:was|were|is|are|came back|return
 def _dates_listed(sentence: str, end: int) -> list[dt.date]:
     """The dates told just after a screen's name, however many a list gives: "Urine drug
     screens dated 04/03/2023, 07/10/2023, 10/09/2023 and 01/08/2024 were each consistent"
-    (the first within 40 characters; each next one joined by a comma or an "and")."""
-    days, last = [], None
+    (the first within 40 characters, or told as when it was done: "were collected at each
+    weekly visit since the surgery, on 12/16/2025, ..."; each next one joined by a comma or an
+    "and")."""
+    return [day for day, _, _ in _listed_dates(sentence, end)]
+
+
+def _last_listed(sentence: str, end: int) -> int:
+    """Where the list of dates after a screen's name ends, from `end`."""
+    listed = _listed_dates(sentence, end)
+    return listed[-1][2] if listed else 0
+
+
+def _listed_dates(sentence: str, end: int) -> list[tuple[dt.date, int, int]]:
+    days: list[tuple[dt.date, int, int]] = []
     for day, start, stop in find_dates(sentence[end:end + 240]):
-        if last is None and start > 40 or last is not None and not _DATE_JOIN.fullmatch(
-                sentence[end + last:end + start]):
+        if not days and start > 40 and not (
+                start <= 100 and _DONE_ON.search(sentence, end, end + start)) or days and \
+                not _DATE_JOIN.fullmatch(sentence[end + days[-1][2]:end + start]):
             break
-        days.append(day)
-        last = stop
+        days.append((day, start, stop))
     return days
+
+
+# (told as when the screens were done: "were collected at each visit, on 12/16/2025")
+_DONE_ON = re.compile(r"\b(?:collected|obtained|done|performed|taken|drawn)\b[^.;]*\bon\s*$",
+                      re.I)
 
 
 _DATE_JOIN = re.compile(r"[\s,;]*(?:and|&)?[\s,]*")

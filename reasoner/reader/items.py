@@ -1085,6 +1085,8 @@ def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
                  lex.terms.is_a(f.concept, T("Surgery"))]
     operated = [d for f in surgeries if (d := f.props.get("on_date") or f.props.get("start"))]
     for fact in out.facts:
+        if fact.props.pop("since_surgery", None) and len(set(operated)) == 1:
+            fact.props["start"] = operated[0]  # "first prescribed on the day of surgery"
         therapy = _POSTSURGICAL.get(fact.concept or "") if fact.kind == "prior" else None
         if therapy is None:
             continue
