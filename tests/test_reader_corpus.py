@@ -211,6 +211,20 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # (IMR 26 of 27, overturn recall 90.9%, precision 100%), 24 of 32 and 33 of 35 (IMR 15 of 15);
 # the session start's reader read them the same; after the patterns they showed were learned:
 # 25, 32 and 34. No floor moved (949 documents: items 2,697 of 3,076).
+# On 2026-12-06 (sixteenth session) thirteen sets joined (1,079 documents), by helpers who
+# never saw the reader: heldout-yl (IMR letters of 2014-2017), -ym (IMR letters in clinical
+# shorthand), -yn (dictated progress reports), -yo (spinal procedures and spine surgery), -yp
+# (negation, uncertainty, time, family, others' claims), -yq (long-term medication monitoring),
+# -yr (less common services, vague requests), -ys (a general IMR sample 2018-2026), -yt
+# (progress reports, a general sample), -yu (letters built to trip a negation reader), -yv (UR
+# notices of ten vendors), -yw (extremity surgery), -yx (decisions on dates and time). First
+# read at ca86cd2, before any change for them: yl 30 of 33 and ym 28 of 30 (IMR 32 of 33 and 29
+# of 30; 1 and 3 negated read present), yp 19 of 27 with 4 negated ("nothing to suggest X",
+# "should X develop"), yv 21 of 32 with 2 (a form's boxes), yx 22 of 29 (IMR overturn recall
+# 69.2%), the others 18-29 of 25-35; ys and yt, read after nine changes made for none of them,
+# 27 of 32 (IMR 29 of 32) and 29 of 34, as the session's start read them. After: 30, 28, 23
+# (1 negated), 28, 26; ys 28, yt 29. Whole corpus negated read present 8 (the ceiling held;
+# 12 with the new sets before their patterns were learned). No floor moved.
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -238,7 +252,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 949
+    assert len(gold_documents([CORPUS])) >= 1079
 
 
 def test_no_document_is_lost(report):
