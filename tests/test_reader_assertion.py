@@ -646,3 +646,18 @@ def test_denial_probe_ceiling():
             if assertions(said, [(start, start + len(term))])[0] is P:
                 present.append(said)
     assert len(present) <= 28, present
+
+
+@pytest.mark.parametrize("said", [
+    "On 03/07/2017, forward flexion was 140 degrees, strength was 5/5 in forward elevation and "
+    "external rotation, and no red flags were identified.",
+    "Strength 5/5 with abduction and external rotation today.",
+])
+def test_strength_of_the_shoulders_movements_is_the_cuffs(kb, said):
+    """Strength said normal in the shoulder's movements is no rotator cuff weakness (a weakness
+    of arm elevation told months before had stayed current, approving a repeat MRI)."""
+    text = (f"PROGRESS REPORT\n\nDOS: 03/07/2017\n\n{said}\n\nPLAN:\n1. Repeat MRI of the right "
+            f"shoulder.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts
+            if f.kind == "finding" and f.concept == TERM + "RotatorCuffWeakness"] == [False]

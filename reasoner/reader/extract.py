@@ -1610,6 +1610,9 @@ _NOT_MYOTOMAL_AFTER = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:\w+\s+)?(?:rotat
                                  r"rotation|supraspinatus|infraspinatus|subscapularis|"
                                  r"empty[- ]can)\b", re.I)
 _EXCEPT = re.compile(r"[^.;]{0,40}?\b(?:except|other than|apart from|but)\b", re.I)
+_CUFF_MOVES = re.compile(r"[^.;,]{0,24}?\b(?:in|of|with|on)\s+(?:the\s+)?(?:forward\s+)?(?:"
+                         r"elevation|abduction|external rotation|supraspinatus|rotator cuff|"
+                         r"infraspinatus|shoulder flexion)\b", re.I)
 # Where a Tinel sign was elicited, said after it: the elbow or Guyon's canal (the ulnar nerve)
 _AT_THE_ELBOW = re.compile(r"[^.;,]{0,30}?\b(?:elbows?|cubital|ulnar|guyon'?s?)\b", re.I)
 # A condition said to be possible, or to be ruled out, is the suspicion the guidelines name as a
@@ -1729,6 +1732,10 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # "a history of a bleeding ulcer": the finding is the past; "Past medical history:
             # type 2 diabetes": a chronic disease of the history is had now
             said = Assertion.PRESENT
+        if hit.term == T("MotorWeakness") and _CUFF_MOVES.match(sentence, hit.end):
+            # "strength was 5/5 in forward elevation and external rotation": the cuff's
+            # strength, not a myotome's (a weakness of elevation before it stays current else)
+            hit = Match(T("RotatorCuffWeakness"), hit.start, hit.end)
         if hit.term == T("TinelSignWrist") and _AT_THE_ELBOW.match(sentence, hit.end):
             # "Tinel positive at the right cubital tunnel": the ulnar nerve's sign
             hit = Match(T("UlnarNerveClinicalSign"), hit.start, hit.end)
