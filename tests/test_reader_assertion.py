@@ -661,3 +661,15 @@ def test_strength_of_the_shoulders_movements_is_the_cuffs(kb, said):
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     assert [f.props["present"] for f in facts
             if f.kind == "finding" and f.concept == TERM + "RotatorCuffWeakness"] == [False]
+
+
+def test_the_part_injured_is_the_cases_region_when_no_diagnosis_names_one(kb):
+    """"no red flags" in a case whose diagnoses name no region ("right full-thickness
+    supraspinatus tear") is the shoulder's too when the shoulder is the part injured."""
+    text = ("PROGRESS REPORT\n\nDOS: 03/07/2017\n\nHe injured his right shoulder on 09/08/2016 "
+            "lowering a package.\nDiagnoses: right full-thickness supraspinatus tear.\nOn "
+            "03/07/2017 no red flags were identified.\n\nPLAN:\n1. Repeat MRI of the right "
+            "shoulder.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts
+            if f.kind == "finding" and f.concept == TERM + "ShoulderRedFlag"] == [False]

@@ -446,6 +446,12 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _flowsheets(out, lex, letter)
     _settle_own(out, lex)
     _grade_from_studies(out, lex)
+    if out.region is None and out.injury is not None and out.injury[2]:
+        # no diagnosis named its region ("right full-thickness supraspinatus tear"): the part
+        # injured is the case's ("injured his right shoulder on 09/08/2016")
+        named = lex.first(letter.text[max(0, out.injury[1] - 60):out.injury[2] + 40],
+                          T("BodyRegion"))
+        out.region = named.term if named else None
     _refine(out, lex)
     _one_surgery(out, lex)
     if out.injury is None and (doi := letter.header.get("date_of_injury")):
