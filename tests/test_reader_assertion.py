@@ -673,3 +673,18 @@ def test_the_part_injured_is_the_cases_region_when_no_diagnosis_names_one(kb):
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     assert [f.props["present"] for f in facts
             if f.kind == "finding" and f.concept == TERM + "ShoulderRedFlag"] == [False]
+
+
+@pytest.mark.parametrize(("listed", "confirmed"), [
+    ("1. Cervical radiculopathy, right C6, confirmed by MRI.", "RadiculopathyConfirmedByImaging"),
+    ("1. Lumbar radiculopathy L5, confirmed on EMG/NCV 03/2019.", "RadiculopathyCorroborated"),
+    ("1. Right carpal tunnel syndrome, confirmed by nerve conduction studies.",
+     "ElectrodiagnosticallyConfirmedCTS"),
+])
+def test_a_diagnosis_the_list_says_a_study_confirmed(kb, listed, confirmed):
+    """"..., confirmed by MRI" in a diagnosis list is the confirmed diagnosis (an EMG asked to
+    confirm a radiculopathy MRI already confirmed had been approved)."""
+    text = (f"PROGRESS REPORT\n\nDOS: 07/16/2019\n\nDiagnoses:\n{listed}\n2. Neck pain.\n\nPLAN:\n"
+            f"1. EMG/NCV of the bilateral upper extremities.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert TERM + confirmed in {f.concept for f in facts if f.kind == "diagnosis"}

@@ -704,6 +704,26 @@ def _side(text: str) -> str | None:
     return "Bilateral" if side.startswith("bilateral") else side.capitalize()
 
 
+# A diagnosis the list says a study confirmed: "..., confirmed by MRI", "confirmed on EMG/NCV"
+_CONFIRMED_BY = re.compile(r"\bconfirmed\s+(?:by|on|with|via)\s+(?:the\s+|an?\s+)?(?:(?P<imaging>"
+                           r"MRI|CT|imaging|myelogra\w*)|(?P<edx>EMG|NCV|NCS|EMG/NC[VS]|electro\w*|"
+                           r"nerve conduction\w*))", re.I)
+
+
+def _confirmed_kind(lex: Lexicon, condition: str, after: str) -> str | None:
+    """The confirmed form of a radiculopathy or carpal tunnel syndrome its item says a study
+    confirmed, else None."""
+    said = _CONFIRMED_BY.search(after)
+    if said is None:
+        return None
+    if lex.terms.is_a(condition, T("Radiculopathy")):
+        return T("RadiculopathyConfirmedByImaging") if said.group("imaging") else \
+            T("RadiculopathyCorroborated")
+    if lex.terms.is_a(condition, T("CarpalTunnelSyndrome")) and said.group("edx"):
+        return T("ElectrodiagnosticallyConfirmedCTS")
+    return None
+
+
 def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -> None:
     prev = cue
     hits = lex.find(sentence[cue:], T("Condition"))
@@ -735,6 +755,12 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
                                 cue + hits[n + 1].start if n + 1 < len(hits) else len(sentence))
         out.facts.append(Mention("diagnosis", hit.term, at + start, at + end, sentence[start:end],
                               props))
+        if confirmed := _confirmed_kind(lex, hit.term, sentence[end:cue + hits[n + 1].start
+                                                                if n + 1 < len(hits)
+                                                                else len(sentence)]):
+            # "Cervical radiculopathy, right C6, confirmed by MRI": the confirmed diagnosis
+            out.facts.append(Mention("diagnosis", confirmed, at + start, at + end,
+                                     sentence[start:end], dict(props)))
         prev = end
     if out.region is None:
         region = lex.first(sentence[cue:], T("BodyRegion"))
