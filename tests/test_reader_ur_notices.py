@@ -116,3 +116,26 @@ def test_outcomes_listed_apart_by_the_requests_labels():
     layout, items = _read(text)
     assert [outcome for _, outcome in items] == ["certified", "modified", "non-certified"]
     assert items[0][0].startswith("Right shoulder arthroscopic")
+
+
+def test_a_notice_in_numbered_sections_with_outline_numbers():
+    """"SECTION 3. CLINICAL SUMMARY" opens the case and "SECTION 4. GUIDELINES AND RATIONALE"
+    ends it; "1.1 Left knee ... - CERTIFIED" is item 1.1, not "1 Left knee ..." (the notice had
+    been read as a progress report whose summary lines were requests)."""
+    text = ("TENAYA UTILIZATION PARTNERS, INC.\nP.O. Box 60412, Sacramento, CA 95860\n\n"
+            "NOTICE OF UTILIZATION REVIEW DECISION - PROSPECTIVE REVIEW\n\nDate of injury: "
+            "11/20/2019\nRequest for authorization dated: 06/02/2020\n\n"
+            "SECTION 1. REQUESTS AND DECISIONS\n"
+            "1.1 Left knee arthroscopic partial medial meniscectomy - CERTIFIED\n"
+            "1.2 Hinged left knee brace - NON-CERTIFIED\n"
+            "1.3 Crutches, purchase, for use after surgery - CERTIFIED\n\n"
+            "SECTION 3. CLINICAL SUMMARY\n3.1 The injured worker is a 39-year-old female "
+            "warehouse picker who twisted her left knee on 11/20/2019 stepping off a pallet jack."
+            "\n3.2 Diagnoses: tear of the medial meniscus, left knee.\n\n"
+            "SECTION 4. GUIDELINES AND RATIONALE\n4.1 Left knee arthroscopic partial medial "
+            "meniscectomy\nRationale: All criteria are documented. CERTIFIED.\n")
+    layout, items = _read(text)
+    assert layout == "ur-determination"
+    assert items == [("Left knee arthroscopic partial medial meniscectomy", "certified"),
+                     ("Hinged left knee brace", "non-certified"),
+                     ("Crutches, purchase, for use after surgery", "certified")]

@@ -404,7 +404,9 @@ _ROW = re.compile(r"^[ \t]*(?:(?:\(?[A-Za-z0-9]{1,2}[.)]|\d{1,2}|[-\u2022*])[ \t
 # A line that ends with the utilization review's action: "- Tramadol ER 150 mg #30 .......
 # NON-CERTIFIED", "* Transportation, 12 round trips .... MODIFIED -- 6 round trips certified".
 _ACTION_LINE = re.compile(
-    r"^[ \t]*(?:[-\u2022*>]|\[\d{1,2}\]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*"
+    # (an outline's number too: "1.1 Left knee arthroscopic partial medial meniscectomy -")
+    r"^[ \t]*(?:[-\u2022*>]|\[\d{1,2}\]|\(?[A-Za-z][.)]|\d{1,2}\.\d{1,2}(?=[ \t])|"
+    r"\(?\d{1,2}[.)])?[ \t]*"
     r"(?P<name>[^\n]{3,160}?)"
     # (after a colon only a capitalised action: "Fever, night sweats: denied." is a history)
     r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|\|)[ \t]*|[ \t]*:[ \t]*(?=(?-i:[A-Z]))|"
@@ -537,8 +539,11 @@ def _distinct(items: list[Found]) -> list[Found]:
 
 # The case ----------------------------------------------------------------------------------
 
+# (a numbered section's heading: "SECTION 3. CLINICAL SUMMARY", "PART II - FACTS", "3. HISTORY")
+_SECTION_NUMBER = (r"(?:(?:SECTION|PART)[ \t]+[\dIVX]{1,4}[.:)]?[ \t]*(?:[-\u2013\u2014][ \t]*)?|"
+                   r"(?:\d{1,2}|[IVX]{1,4})[.)][ \t]+)?")
 _CASE_HEADING = re.compile(
-    r"^[ \t#*]*(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
+    r"^[ \t#*]*" + _SECTION_NUMBER + r"(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
     r"(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?(?:MEDICAL )?"
     r"RECORDS|(?:MEDICAL )?RECORDS? SUMMARY|CL[I1l]N[I1l]CAL (?:H[I1l]STORY|[I1l]NFORMAT[I1l]ON|"
     r"BACKGROUND|NOTES|FACTS)(?: (?:CONSIDERED|REVIEWED|SUMMARY))?|CL[I1l]N[I1l]CAL|"
@@ -571,7 +576,8 @@ _WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|\d{2} years old|i
 # decision or item line, the closing formula.
 _CASE_ENDS = [
     # a short line after a finished one ("...27 January 2014.\nRationale\n")
-    re.compile(r"(?:(?<=[.:?!\"\u201d)]\n)|(?<=\n\n))[ \t#*]*(?=[^\n.]{0,40}\b(?:rationales?|"
+    re.compile(r"(?:(?<=[.:?!\"\u201d)]\n)|(?<=\n\n))[ \t#*]*(?=" + _SECTION_NUMBER +
+               r"[^\n.]{0,40}\b(?:rationales?|"
                r"determinations?|decisions?|basis|conclusions?|guidelines?|analysis|discussion|"
                r"explanations?|reasons?|disputed|outcomes?|issues?|questions?|evidence|items?|"
                r"why)"
