@@ -688,3 +688,21 @@ def test_a_diagnosis_the_list_says_a_study_confirmed(kb, listed, confirmed):
             f"1. EMG/NCV of the bilateral upper extremities.\n")
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     assert TERM + confirmed in {f.concept for f in facts if f.kind == "diagnosis"}
+
+
+@pytest.mark.parametrize(("said", "concept", "present"), [
+    ("She has no chronic medical conditions and takes no daily medication.",
+     "PreoperativeRiskFactor", False),
+    ("No significant medical comorbidities.", "PreoperativeRiskFactor", False),
+    ("Comorbidities include hypertension and diabetes.", "PreoperativeRiskFactor", True),
+])
+def test_comorbidities_named_as_a_class(kb, said, concept, present):
+    """"No chronic medical conditions" denies the pre-operative risk factors, and nothing
+    broader: the root class "condition" it was read as denied every condition, a carpal tunnel
+    syndrome the nerve studies confirmed among them."""
+    text = (f"PROGRESS REPORT\n\nDOS: 05/10/2016\n\nNerve conduction studies on 12/08/2015 "
+            f"confirmed right carpal tunnel syndrome. {said}\n\nPLAN:\n1. Pre-operative EKG.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts
+            if f.kind == "finding" and f.concept == TERM + concept] == [present]
+    assert not [f for f in facts if f.concept in (TERM + "Condition", TERM + "ClinicalFinding")]

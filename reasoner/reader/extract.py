@@ -467,10 +467,15 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     request_items.add_requests(out, lex, letter, current)
     _keep_homebound_for_home_care(out, lex)
     _low_risk_is_no_elevated_risk(out)
-    out.facts = revise_symptoms(out.facts, lex, letter.text)
+    out.facts = [f for f in revise_symptoms(out.facts, lex, letter.text)
+                 if not (f.kind in ("finding", "diagnosis") and f.concept in _ROOTS)]
     return out
 
 
+# The roots of the terminology's conditions and findings name nothing a criterion reads, and
+# denied they deny every condition: "She has no chronic medical conditions" had denied a carpal
+# tunnel syndrome the nerve studies confirmed.
+_ROOTS = frozenset({T("Condition"), T("ClinicalFinding")})
 _LOW_RISK, _ELEVATED_RISK = T("LowMisuseRisk"), T("ElevatedMisuseRisk")
 
 
