@@ -553,3 +553,30 @@ def test_screens_dated_as_collected_with_one_result_after_the_list(kb):
                for f in facts if f.kind == "assessment"]
     assert screens == [(d, "Consistent") for d in ("2025-12-16", "2025-12-23", "2025-12-30",
                                                    "2026-01-06", "2026-01-13")]
+
+
+def test_discharged_home_on_a_drug_with_the_date_first(kb):
+    history = ("On 02/13/2018, she underwent a left total knee arthroplasty. Three days later, on "
+               "2/16/18, she was discharged home on tramadol 50 mg twice a day; she had not taken "
+               "an opioid before the surgery.")
+    data = (f"PROGRESS REPORT\n\nDOS: 05/08/2018\n\n{history}\n\nPLAN:\n1. Tramadol 50 mg #60.\n"
+            ).encode()
+    facts = read_letter(data, "r.txt", kb.terms).extracted.facts
+    [course] = [f for f in facts if f.kind == "medication" and f.concept == TERM + "Tramadol"]
+    assert course.props.get("start") == dt.date(2018, 2, 16)
+
+
+@pytest.mark.parametrize("said", [
+    "she had completed 12 visits, and she was walking without the front-wheeled walker",
+    "after 12 visits he no longer uses a cane",
+    "12 visits completed; now ambulating without an assistive device",
+])
+def test_an_aid_no_longer_needed_is_a_gain_in_function(kb, said):
+    history = (f"On 02/13/2018, she underwent a left total knee arthroplasty. Postoperative "
+               f"physical therapy began on 03/01/2018, and by 04/20/2018 {said}.")
+    data = (f"PROGRESS REPORT\n\nDOS: 05/08/2018\n\n{history}\n\nPLAN:\n1. Postoperative "
+            f"physical therapy x12.\n").encode()
+    facts = read_letter(data, "r.txt", kb.terms).extracted.facts
+    therapy = [f for f in facts if f.kind == "prior" and f.concept and "Therapy" in f.concept]
+    assert therapy and all(f.props.get("response", "").endswith("#FunctionalImprovement")
+                           for f in therapy)

@@ -980,6 +980,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # Percocet ... was prescribed at discharge on ...")
             props["start"] = begun_on
         elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
+                (sent := _SENT_HOME_WITH.search(sentence, 0, cue + hit.start)):
+            props["start"] = parse_date(sent.group(1) or sent.group(2))  # since discharge
+        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
                 _on_surgery_day(clause[hit.end:hit.end + 160]):  # ("surgery" is a name too)
             props["since_surgery"] = True  # dated by the surgery on record (items)
         elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
@@ -1492,7 +1495,12 @@ _OPERATED_AFTER_DATE = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),
 # "He was discharged home on 07/08/2020 with Norco 5/325 mg ...": a drug taken since that day
 _SENT_HOME_WITH = re.compile(r"\b(?:discharged|sent)\s+(?:home\s+)?(?:from\s+the\s+hospital\s+)?"
                              r"on\s+(" + DATE_RE.pattern + r")\s+(?:home\s+)?(?:with|on)\s+"
-                             r"(?:[\w/-]+\s+){0,4}$", re.I)
+                             r"(?:[\w/-]+\s+){0,4}$|"
+                             # ... its date first: "on 2/16/18, she was discharged home on
+                             # tramadol 50 mg"
+                             r"\bon\s+(" + DATE_RE.pattern + r"),?\s+(?:he|she|they|the\s+"
+                             r"(?:patient|worker|injured worker))\s+was\s+(?:discharged|sent)"
+                             r"\s+(?:home\s+)?(?:with|on)\s+(?:[\w/-]+\s+){0,4}$", re.I)
 
 
 def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
@@ -1517,7 +1525,7 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
         if not (_DOSED.match(tail) or props.get("dose_changed")):
             continue
         if not props.get("start") and (sent := _SENT_HOME_WITH.search(sentence, 0, hit.start)):
-            props["start"] = parse_date(sent.group(1))  # taken since discharge
+            props["start"] = parse_date(sent.group(1) or sent.group(2))  # taken since discharge
         elif not props.get("start") and _on_surgery_day(sentence[hit.end:hit.end + 160]):
             props["since_surgery"] = True  # dated by the surgery on record (items)
         elif not props.get("start") and (begun_on := _start_told_after(tail) or

@@ -66,6 +66,13 @@ _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his
 # status, not a response.
 _ACTIVITY = [
     r"\b" + _ENABLED,
+    # an aid no longer needed: "she was walking without the front-wheeled walker", "no longer
+    # uses a cane", "off crutches"
+    r"\b(?:walk(?:s|ing|ed)?|ambulat\w*|gets around)\s+(?:now\s+)?without\s+(?:the\s+|a\s+|an\s+|"
+    r"her\s+|his\s+)?(?:[\w-]+\s+)?(?:walker|cane|crutch(?:es)?|assistive device|brace)\b|"
+    r"\bno longer (?:uses|needs|requires) (?:the |a |an |her |his )?(?:[\w-]+\s+)?(?:walker|"
+    r"cane|crutch(?:es)?|assistive device)\b|\b(?:weaned )?off (?:the |her |his )?(?:walker|"
+    r"crutches)\b",
     # a charted response: "Gabapentin: ~40% less burning, sleeps 6 hrs (was 3), able to fold
     # laundry" (not "not able to")
     r"(?:^|[;,:])\s*(?:now\s+|again\s+)?able to (?!tolerate\b|sleep\b)[a-z]+\b"
