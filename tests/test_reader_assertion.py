@@ -21,6 +21,7 @@ A, P, H, S, F, U = (Assertion.ABSENT, Assertion.PRESENT, Assertion.HYPOTHETICAL,
 CASES = [
     # negation after the term
     ("Red flags were ruled out.", ["Red flags"], [A]),
+    ("Ruled out a fracture on the films.", ["fracture"], [A]),
     ("Red flags are absent.", ["Red flags"], [A]),
     # a denial of a trouble with things: "with" names what it is with, and ends no scope
     ("You denied any trouble with balance, walking, or bowel or bladder control.",

@@ -159,6 +159,11 @@ def _rules() -> list[Any]:
         rule("not consistent with", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["not", "in"]}}, {"LOWER": "consistent"}, {"LOWER": "with"}],
              max_scope=8),
+        # a finding ruled out, named after it: "Ruled out fracture.", "R/O'd: none" aside
+        rule("Ruled out X", _NEGATED, "FORWARD", [
+            {"IS_SENT_START": True, "LOWER": {"IN": ["ruled", "excluded"]}},
+            {"LOWER": "out", "OP": "?"}, {"LOWER": {"IN": ["a", "an", "any", "the"]}}],
+             max_scope=6),
         rule("absent X", _NEGATED, "FORWARD", [
             {"IS_SENT_START": True, "LOWER": {"IN": ["absent", "resolved"]}}], max_scope=4),
         # what follows "with": "he has not been diagnosed with radiculopathy"
