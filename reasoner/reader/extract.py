@@ -902,6 +902,24 @@ def _on_surgery_day(tail: str) -> bool:
     return bool(begun and _ON_SURGERY_DAY.match(tail, begun.end()))
 
 
+def _start_told(sentence: str, start: int, end: int, tail: str) -> dict:
+    """The start the sentence tells of the drug named at sentence[start:end] (`tail`: its words
+    up to the next name), as props: told after it with its date ("was added by another
+    physician on 08/21/2023", before a date ahead of the name, which may be a header's), by the
+    discharge ("discharged home on 07/08/2018 with Norco", "on 2/16/18, she was discharged home
+    on tramadol"), by the day of surgery (marked for `items.postsurgical_courses` to date), or
+    by its sentence's own date ("On 11/03/2014 Fexmid ... was started")."""
+    if begun := _start_told_after(tail):
+        return {"start": begun}
+    if sent := _SENT_HOME_WITH.search(sentence, 0, start):
+        return {"start": parse_date(sent.group(1) or sent.group(2))}
+    if _on_surgery_day(sentence[end:end + 160]):  # (not the tail: "surgery" is a name too)
+        return {"since_surgery": True}
+    if dated := _start_dated_before(tail, sentence[:start]):
+        return {"start": dated}
+    return {}
+
+
 def _start_dated_before(tail: str, before: str) -> dt.date | None:
     """A drug's start told after it, dated by its sentence before it: "On 11/03/2014 Fexmid 7.5
     mg twice a day was started", "On November 20, 2013, he reported a flare, and
@@ -974,20 +992,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         elif lex.terms.is_a(hit.term, T("Drug")) and (taken := _RESTARTED_ON.search(tail)):
             props["start"] = parse_date(taken.group(1))  # the current course's start
             props["restarted"] = True
-        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
-                (begun_on := _start_told_after(tail)):
-            # (before a date ahead of the name, which may be a header's: "DOS: 03/04/2026\n
-            # Percocet ... was prescribed at discharge on ...")
-            props["start"] = begun_on
-        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
-                (sent := _SENT_HOME_WITH.search(sentence, 0, cue + hit.start)):
-            props["start"] = parse_date(sent.group(1) or sent.group(2))  # since discharge
-        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
-                _on_surgery_day(clause[hit.end:hit.end + 160]):  # ("surgery" is a name too)
-            props["since_surgery"] = True  # dated by the surgery on record (items)
-        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")) and \
-                (dated := _start_dated_before(tail, sentence[:cue + hit.start])):
-            props["start"] = dated
+        elif not props.get("start") and lex.terms.is_a(hit.term, T("Drug")):
+            props.update(_start_told(sentence, cue + hit.start, cue + hit.end, tail))
         if lex.terms.is_a(hit.term, T("Drug")):
             props.pop("sessions", None)  # "ibuprofen and eight sessions of PT": the PT's
         dates = [d for d, _, _ in find_dates(tail)]
@@ -1524,13 +1530,8 @@ def _dosed_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int,
         props = request_items.course_props(tail, lead)
         if not (_DOSED.match(tail) or props.get("dose_changed")):
             continue
-        if not props.get("start") and (sent := _SENT_HOME_WITH.search(sentence, 0, hit.start)):
-            props["start"] = parse_date(sent.group(1) or sent.group(2))  # taken since discharge
-        elif not props.get("start") and _on_surgery_day(sentence[hit.end:hit.end + 160]):
-            props["since_surgery"] = True  # dated by the surgery on record (items)
-        elif not props.get("start") and (begun_on := _start_told_after(tail) or
-                                         _start_dated_before(tail, sentence[:hit.start])):
-            props["start"] = begun_on  # "Diazepam 5 mg ... was added by X on 08/21/2023"
+        if not props.get("start"):
+            props.update(_start_told(sentence, hit.start, hit.end, tail))
         out.facts.append(Mention("medication", hit.term, at + hit.start, at + hit.end,
                                  sentence[hit.start:hit.end], {**props, "on_date": None}))
 

@@ -78,8 +78,8 @@ _RANGE_BEFORE = re.compile(r"\b(?:\d|one|two|three|four|five|six)\s*(?:to|or|-)\
 _UNITS_A_DAY = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|"
                           r"nine|ten|eleven|twelve)\s+(?:tablets?|tabs?|pills?|capsules?|caps?)\s+"
                           r"(?:(?:a|per|each)\s+day|daily|/\s*day)\b", re.I)
-# a count of the day just before "daily" ("using 3-4 daily"): not "once daily"
-# (a range of tablets, "3-4 daily": "1 tab daily", "2 tabs daily" are once a day)
+# a range of tablets just before "daily" is the day's count ("using 3-4 daily"), not "once
+# daily" ("1 tab daily", "2 tabs daily" stay once a day)
 _COUNTED_BEFORE = re.compile(r"\b\d{1,2}\s*(?:-|to|or)\s*\d{1,2}\s*$", re.I)
 _NUMBER_WORDS = {w: n for n, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -1080,7 +1080,8 @@ def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
     6 home physical therapy visits after discharge on 09/06/2019" (the visits the
     postsurgical guidelines count); so is an undated one whose visits its sentence calls
     post-operative ("the physical therapy discharge summary records 24 post-operative
-    visits") when a surgery is on record."""
+    visits") when a surgery is on record. A drug told taken since the day of surgery (the
+    reader's "since_surgery" mark) starts on the one dated surgery."""
     surgeries = [f for f in out.facts if f.kind == "prior" and f.concept and
                  lex.terms.is_a(f.concept, T("Surgery"))]
     operated = [d for f in surgeries if (d := f.props.get("on_date") or f.props.get("start"))]
