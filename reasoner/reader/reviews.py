@@ -323,6 +323,8 @@ _DECISION_FIRST = re.compile(r"\W*(?:certified|non-?\s?certified|not\s+certified
 
 
 def _paired_lists(text: str, decide: Decide = outcome_of) -> list[Found]:
+    """Each request of a labelled list with the outcome a later line of the same label opens
+    with; two pairs at least (a single "(a)" of the summary pairs by chance)."""
     named: dict[str, re.Match[str]] = {}
     found: list[Found] = []
     for line in _LABELLED.finditer(text):
