@@ -51,6 +51,13 @@ CASES = [
     ("Weakness has not been noted.", ["Weakness"], [A]),
     ("Examination revealed palpable spasm of the left lumbar paraspinal muscles, which had not "
      "been present in November.", ["palpable spasm"], [P]),
+    # a relative clause denying what it follows (not a complement: "noted that she had not
+    # taken X" denies X after it)
+    ("He is agreeable to a trial of acupuncture, which he has never had.", ["acupuncture"],
+     [A]),
+    ("Chiropractic, which she has not tried, is requested.", ["Chiropractic"], [A]),
+    ("He had PT, which he tolerated well.", ["PT"], [P]),
+    ("The provider noted that she had not taken any naproxen since 2012.", ["naproxen"], [A]),
     # a denial by "nothing": "nothing [on examination] to suggest X", "nothing suggests X"
     ("Flexion and extension views showed nothing to suggest instability.", ["instability"], [A]),
     ("There was nothing on examination to suggest internal derangement.",

@@ -166,6 +166,17 @@ def _rules() -> list[Any]:
              max_scope=6),
         rule("absent X", _NEGATED, "FORWARD", [
             {"IS_SENT_START": True, "LOWER": {"IN": ["absent", "resolved"]}}], max_scope=4),
+        # a relative clause denying what it follows: "a trial of acupuncture, which he has never
+        # had", "chiropractic, which she has not tried"
+        # (not "that": "noted that she had not taken any NSAID" denies what follows)
+        rule("which he has never had", _NEGATED, "BACKWARD", [
+            {"LOWER": "which"},
+            {"LOWER": {"IN": ["he", "she", "they", "the", "patient", "worker"]}},
+            {"LOWER": {"IN": ["patient", "worker"]}, "OP": "?"},
+            {"LOWER": {"IN": ["has", "have", "had"]}, "OP": "?"},
+            {"LOWER": {"IN": ["never", "not"]}},
+            {"LOWER": {"IN": ["had", "tried", "received", "undergone", "used", "taken",
+                              "attended", "done"]}}], max_scope=5),
         # what follows "with": "he has not been diagnosed with radiculopathy"
         rule("not been diagnosed with", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["has", "have", "had", "was", "were", "is", "are"]}},
