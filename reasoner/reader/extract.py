@@ -1542,9 +1542,14 @@ _CONTINUED = re.compile(r"\b(?:refill(?:s|ing|ed)?|continu(?:e|es|ing|ed)|renew(
                         r"(?:(?:the|his|her|their|current|same|present)\s+)*$", re.I)
 
 
+_CONTINUED_WORD = re.compile(r"\b(?:refill|continu|renew)", re.I)
+
+
 def _continued_drugs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     """Drugs continued or refilled: each is a current medication unless one is read already
     (a refill tells the drug is taken, so a request for it is no new start)."""
+    if not _CONTINUED_WORD.search(sentence):
+        return  # (the cheap test first: every sentence comes here, few continue a drug)
     hits = [h for h in lex.find(sentence, T("Drug"))
             if _CONTINUED.search(sentence, max(0, h.start - 40), h.start)]
     said = assertions(sentence, [(h.start, h.end) for h in hits])
