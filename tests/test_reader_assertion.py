@@ -19,6 +19,30 @@ A, P, H, S, F, U = (Assertion.ABSENT, Assertion.PRESENT, Assertion.HYPOTHETICAL,
 
 # (sentence, the mentions in it, their assertions)
 CASES = [
+    # what cannot be excluded is possible, not denied ("cannot" had denied it; medspaCy's "to
+    # exclude" had denied what an MRI is to exclude)
+    ("Cannot rule out a fracture.", ["fracture"], [U]),
+    ("I cannot exclude a partial thickness tear of the supraspinatus given the weakness.",
+     ["partial thickness tear"], [U]),
+    ("We could not rule out a stress fracture on the films.", ["stress fracture"], [U]),
+    ("Can't exclude instability.", ["instability"], [U]),
+    ("Unable to rule out an occult scaphoid fracture.", ["occult scaphoid fracture"], [U]),
+    ("A TFCC tear cannot be excluded.", ["TFCC tear"], [U]),
+    ("Stress fracture not excluded by the x-rays.", ["Stress fracture"], [U]),
+    ("A labral tear has not been ruled out.", ["labral tear"], [U]),
+    ("MRI to exclude a meniscal tear.", ["meniscal tear"], [U]),
+    ("The MRI did not rule out a tear.", ["tear"], [U]),
+    # suspected, said many ways
+    ("The podiatrist suspects an osteochondral lesion of the talus.",
+     ["osteochondral lesion of the talus"], [U]),
+    ("A stress fracture of the second metatarsal is suspected.", ["stress fracture"], [U]),
+    ("Instability suspected.", ["Instability"], [U]),
+    ("Question of a loose body in the elbow.", ["loose body"], [U]),
+    ("Differential diagnosis includes a TFCC tear.", ["TFCC tear"], [U]),
+    # (not a finding before a forward "suspected", nor a denial said plainly)
+    ("Knee pain, suspected meniscal tear.", ["Knee pain"], [P]),
+    ("A fracture was ruled out.", ["fracture"], [A]),
+    ("Fracture excluded.", ["Fracture"], [A]),
     # negation after the term
     ("Red flags were ruled out.", ["Red flags"], [A]),
     ("Ruled out a fracture on the films.", ["fracture"], [A]),
@@ -714,3 +738,34 @@ def test_comorbidities_named_as_a_class(kb, said, concept, present):
     assert [f.props["present"] for f in facts
             if f.kind == "finding" and f.concept == TERM + concept] == [present]
     assert not [f for f in facts if f.concept in (TERM + "Condition", TERM + "ClinicalFinding")]
+
+
+@pytest.mark.parametrize(("said", "concept"), [
+    ("The podiatrist suspects an osteochondral lesion of the talus not visible on plain films.",
+     "SuspectedAnkleFootStructuralLesion"),
+    ("Diagnoses: left ankle sprain; rule out osteochondral lesion of the talus.",
+     "SuspectedAnkleFootStructuralLesion"),
+    ("A stress fracture of the foot cannot be excluded.", "SuspectedAnkleFootStructuralLesion"),
+    ("Assessment: wrist sprain, possible TFCC tear.", "SuspectedWristStructuralLesion"),
+    ("Concern for a hip labral tear given the catching.", "SuspectedHipStructuralLesion"),
+])
+def test_a_lesion_said_suspected_is_the_suspected_finding(kb, said, concept):
+    """A lesion said suspected, in any of the ways a note says it, is the finding the terminology
+    names "suspected X" (what imaging criteria read: an ankle MRI had stayed undecided)."""
+    text = f"PROGRESS REPORT\n\nDOS: 03/07/2021\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts
+            if f.kind == "finding" and f.concept == TERM + concept] == [True]
+
+
+@pytest.mark.parametrize("said", [
+    "MRI of the ankle to rule out an osteochondral lesion of the talus.",  # a study's purpose
+    "An osteochondral lesion of the talus was ruled out.",
+    "X-rays to evaluate for a scaphoid fracture.",
+    "Concern for spinal tumour.",  # (a spinal red flag: only a fracture is read suspected)
+])
+def test_no_suspected_finding_from_a_purpose_a_denial_or_a_red_flag(kb, said):
+    text = f"PROGRESS REPORT\n\nDOS: 03/07/2021\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert not [f.concept for f in facts if f.kind == "finding" and f.props["present"]
+                and "Suspected" in (f.concept or "")]

@@ -65,6 +65,12 @@ _IS_NEVER: list[dict[str, Any]] = [{"LOWER": {"IN": ["was", "were", "is", "are"]
 _HAS_NEVER_BEEN: list[dict[str, Any]] = [{"LOWER": {"IN": ["has", "have", "had"]}},
                                          {"LOWER": {"IN": ["not", "never"]}}, _YET,
                                          {"LOWER": "been"}]
+# "cannot", "can't", "could not", "unable to" as spaCy splits them ("can" "not", "ca" "n't")
+_UNABLE: tuple[list[dict[str, Any]], ...] = (
+    [{"LOWER": {"IN": ["can", "could", "ca"]}}, {"LOWER": {"IN": ["not", "n't"]}}],
+    [{"LOWER": "unable"}, {"LOWER": "to"}], [{"LOWER": "not"}, {"LOWER": "able"}, {"LOWER": "to"}])
+_CANNOT: tuple[list[dict[str, Any]], ...] = (
+    *_UNABLE, [{"LOWER": "did"}, {"LOWER": {"IN": ["not", "n't"]}}])
 _NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal", "nil"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
 _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout", "today", "again",
@@ -653,7 +659,39 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["helps", "help", "helped"]}}, {"LOWER": "with"}], max_scope=3),
         rule("possible", _UNCERTAIN, "FORWARD", [
             {"LOWER": {"IN": ["possible", "possibly", "probable", "suspected", "suspect",
-                              "questionable", "likely"]}}], max_scope=4),
+                              "suspects", "suspecting", "suspicion", "questionable",
+                              "likely"]}}], max_scope=4),
+        # what cannot be excluded is possible, not denied: "cannot rule out a fracture",
+        # "unable to exclude instability" (the "cannot" had denied it; as one phrase, the
+        # longer modifier, it replaces both its words' rules)
+        *(rule("cannot rule out", _UNCERTAIN, "FORWARD", [
+            *unable, {"LOWER": {"IN": ["rule", "exclude", "r/o"]}}, {"LOWER": "out", "OP": "?"}],
+              max_scope=6)
+          for unable in _CANNOT),
+        # and after it: "a fracture cannot be excluded", "instability not excluded", "a tear
+        # has not been ruled out"
+        *(rule("cannot be excluded (after)", _UNCERTAIN, "BACKWARD", [
+            *unable, {"LOWER": {"IN": ["excluded", "ruled"]}}, {"LOWER": "out", "OP": "?"}],
+              max_scope=8)
+          for unable in ([*_UNABLE[0], {"LOWER": "be"}], [{"LOWER": "not"}], _IS_NOT,
+                         _HAS_NOT_BEEN)),
+        # said suspected after it, in a statement of its own: "a stress fracture is suspected",
+        # "instability suspected." (not "knee pain, suspected meniscal tear": that one's
+        # "suspected" speaks forward)
+        rule("is suspected (after)", _UNCERTAIN, "BACKWARD", [
+            {"LOWER": {"IN": ["is", "are", "was", "were", "been"]}},
+            {"LOWER": {"IN": ["suspected", "questioned", "possible", "probable", "likely"]}}],
+             max_scope=8),
+        rule("suspected (end)", _UNCERTAIN, "BACKWARD", [
+            {"LOWER": {"IN": ["suspected", "questioned"]}}, _END], max_scope=6),
+        # "question of instability", "differential diagnosis includes a TFCC tear"
+        rule("question of", _UNCERTAIN, "FORWARD", [
+            {"LOWER": {"IN": ["question", "questions"]}}, {"LOWER": "of"}], max_scope=6),
+        rule("differential includes", _UNCERTAIN, "FORWARD", [
+            {"LOWER": "differential"}, {"LOWER": {"IN": ["diagnosis", "diagnoses", "dx"]},
+                                        "OP": "?"},
+            {"LOWER": {"IN": ["includes", "include", "included", "including", "of", ":"]}}],
+             max_scope=10),
         # a test neither positive nor negative: "slump test equivocal on the right"
         rule("equivocal (after)", _UNCERTAIN, "BACKWARD", [
             {"LOWER": {"IN": ["equivocal", "indeterminate", "borderline"]}}], max_scope=4),
@@ -799,7 +837,7 @@ def _default_rules() -> list[Any]:
 
     path = Path(medspacy.__file__).parent.parent / "resources" / "en" / "context_rules.json"
     rules = [r for r in ConTextRule.from_json(str(path))
-             if r.literal.lower() not in ("no", ": no")]
+             if r.literal.lower() not in ("no", ": no", "did not rule out", "to exclude")]
     # Its "because"/"since" ends every scope (a TERMINATE rule ends all categories): a
     # reason ends a plan's scope only, as ours do (_REASON), so that "Tinel's sign, which
     # he tested because of the numbness, was negative" is negated; "since" stays as it was

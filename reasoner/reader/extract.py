@@ -177,7 +177,10 @@ _DONE = gated(r"\b(?:completed|finished|underwent|received|tried|attended|failed
 _DIAGNOSED = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.UNCERTAIN)
 _ITEM_END = re.compile(r"[,;]|\band\b")
 # a differential still to exclude is no diagnosis (a "possible" one is a working diagnosis)
-_TO_RULE_OUT = re.compile(r"\b(?:rule[- ]?out|r/o|to exclude)\b", re.I)
+# ("cannot exclude a partial tear", "a tear is not ruled out": as much a question)
+_TO_RULE_OUT = re.compile(r"\b(?:rule[- ]?out|r/o|to exclude|(?:can(?:no|')?t|could ?n[o']t|"
+                          r"unable to|not)\s+(?:be\s+)?(?:exclude|rule out|excluded|ruled out))"
+                          r"\b", re.I)
 
 
 def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -740,7 +743,7 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
                                  [(cue + hit.start - item[0], cue + hit.end - item[0])])
         if assertion not in _DIAGNOSED:
             continue  # "no fracture", "mother has diabetes"
-        if _TO_RULE_OUT.search(sentence, item[0], cue + hit.start):
+        if _TO_RULE_OUT.search(sentence, item[0], item[1]):
             # "rule out rotator cuff tear" is a question; "rule out compression fracture of
             # L2" is also the suspicion a guideline names as a red flag
             if suspected := _suspicion(hit.term, lex):
@@ -1825,6 +1828,7 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end],
                                      {**props, "present": not present, "side": other}))
+    _suspected(out, lex, sentence, at, day, hits)
     named = {h.term for h in hits} - released
     for sign in signs(sentence):
         if sign.concept in named or _holds_finding(out, sign.concept, sign.present, day):
@@ -1834,6 +1838,35 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                                  {"present": sign.present, "on_date": day,
                                   "side": _side(sentence[sign.start:sign.end + 20]),
                                   "region": None}))
+
+
+def _suspected(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
+               hits: list[Match]) -> None:
+    """A lesion said suspected ("the podiatrist suspects an osteochondral lesion of the
+    talus", "r/o TFCC tear", "a stress fracture cannot be excluded") is the finding named
+    "suspected" that imaging criteria read. Not a spinal red flag (a tumour "to rule out" is
+    often a form's words; _suspicion reads a fracture), nor a study's purpose ("MRI to rule
+    out a labral tear": what the request is for, not what the examination suggests)."""
+    for hit in lex.suspected(sentence):
+        if any(h.start < hit.end and hit.start < h.end for h in hits) or \
+                lex.terms.is_a(hit.term, _RED_FLAG) or \
+                lex.first(_clause_before(sentence, hit.start), T("DiagnosticService")):
+            continue
+        if assertions(sentence, [(hit.start, hit.end)])[0] is Assertion.UNCERTAIN and \
+                not _holds_finding(out, hit.term, True, day):
+            out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
+                                     sentence[hit.start:hit.end],
+                                     {"present": True, "on_date": day, "region": None,
+                                      "side": _side(sentence[max(0, hit.start - 30):hit.end])}))
+
+
+_RED_FLAG = T("RedFlagSpinalPathology")
+
+
+def _clause_before(sentence: str, start: int) -> str:
+    """The words of the clause before `start` (from the last stop, semicolon or colon)."""
+    before = sentence[:start]
+    return before[max(before.rfind(c) for c in ".;:") + 1:]
 
 
 def _ruled_out(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:

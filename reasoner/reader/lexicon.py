@@ -195,6 +195,7 @@ class Lexicon:
         self._graded: dict[tuple[str, str], str] = {}
         self._regions: dict[str, set[str]] | None = None
         self._kinds: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
+        self.suspicions = _suspicions(names)
 
     def find(self, text: str, *within: str) -> list[Match]:
         """Non-overlapping longest matches, left to right, of terms under any of `within`."""
@@ -376,6 +377,22 @@ class Lexicon:
             self._regions = named
         return self._regions
 
+    def suspected(self, text: str) -> list[Match]:
+        """What a "suspected X" name names, where the text names X ("the podiatrist suspects an
+        osteochondral lesion of the talus", "r/o TFCC tear"): non-overlapping, longest first.
+        Whether X is said suspected there is the caller's to ask (its assertion)."""
+        toks, found, after = _tokens(text), [], 0
+        for i in range(len(toks)):
+            if i < after:
+                continue
+            for n in self.suspicions.lengths.get(toks[i][0], ()):
+                key = tuple(t for t, _, _ in toks[i:i + n])
+                if len(key) == n and key in self.suspicions.index:
+                    found.append(Match(self.suspicions.index[key], toks[i][1], toks[i + n - 1][2]))
+                    after = i + n
+                    break
+        return found
+
     def first(self, text: str, *within: str) -> Match | None:
         """find(text, *within)[0], without looking further."""
         for _, keys in self._candidates(text):
@@ -383,6 +400,30 @@ class Lexicon:
                 if (best := self._best(iris, within)) is not None:
                     return Match(best, start, end)
         return None
+
+
+@dataclass(frozen=True)
+class _Suspicions:
+    index: dict[tuple[str, ...], str]  # X's words -> the term named "suspected X"
+    lengths: dict[str, tuple[int, ...]]  # key lengths by first word, longest first
+
+
+def _suspicions(names: list[tuple[str, str]]) -> _Suspicions:
+    """The terms named "suspected X" by what X's words are. A suspicion is what imaging
+    criteria read ("history and examination suggest a structural lesion"), and a note says it
+    many ways besides "suspected" ("rule out", "concern for", "cannot exclude"); X of one word
+    is left out ("suspected fracture" is the spine's red flag, a bare "fracture" is anyone's)."""
+    index: dict[tuple[str, ...], str] = {}
+    for iri, label in sorted(names):
+        words = label.split(None, 1)
+        if iri.startswith(TERM) and len(words) == 2 and words[0].lower() == "suspected":
+            key = tuple(t for t, _, _ in tokens(words[1]))
+            if len(key) >= 2:
+                index.setdefault(key, iri)
+    lengths: dict[str, set[int]] = {}
+    for key in index:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return _Suspicions(index, {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()})
 
 
 _NARROW_ENOUGH = 3  # the depth of a kind of treatment, below Service and Treatment
