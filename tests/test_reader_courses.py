@@ -580,3 +580,45 @@ def test_an_aid_no_longer_needed_is_a_gain_in_function(kb, said):
     therapy = [f for f in facts if f.kind == "prior" and f.concept and "Therapy" in f.concept]
     assert therapy and all(f.props.get("response", "").endswith("#FunctionalImprovement")
                            for f in therapy)
+
+
+@pytest.mark.parametrize(("history", "courses"), [
+    # a long-acting and a short-acting form of one drug are two courses, each counted in the
+    # day's MED (merged, the IR's 60 mg MED had gone missing and 120 read as 60)
+    ("Medication list:\n  OxyContin 20 mg   1 tab PO q12h\n  Oxycodone IR 10 mg   1 tab PO q6h "
+     "prn\n", [("OxyContin", 20.0, 2.0), ("Oxycodone IR", 10.0, 4.0)]),
+    ("Current medications: MS Contin 30 mg every 12 hours; MSIR 15 mg every 6 hours as needed "
+     "for breakthrough pain.", [("MS Contin", 30.0, 2.0), ("MSIR", 15.0, 4.0)]),
+    # (a name that says no form is the course told before)
+    ("She takes OxyContin 20 mg every 12 hours. The oxycodone lets her walk 20 minutes.",
+     [("OxyContin", 20.0, 2.0)]),
+])
+def test_two_release_forms_of_a_drug_are_two_courses(kb, history, courses):
+    meds = _facts(kb, history, "medication")
+    assert [(f.label, f.props.get("dose_mg"), f.props.get("doses_per_day"))
+            for f in meds if f.concept in (T + "Oxycodone", T + "Morphine", T + "Tramadol")] \
+        == courses
+
+
+@pytest.mark.parametrize("history", [
+    "The OxyContin was increased from 10 mg to 20 mg every 12 hours on 01/14/2015.",
+    "On 01/14/2015 the OxyContin was increased from 10 to 20 mg every 12 hours.",
+    "OxyContin increased from 10 mg to 20 mg q12h on 1/14/15.",
+])
+def test_a_dose_changed_is_taken_at_the_new_dose_and_is_no_gain_in_function(kb, history):
+    """"increased from 10 mg to 20 mg" is the dose it went to, and a dose that went up is no
+    activity regained (it had read as a functional improvement, approving an opioid)."""
+    [med] = _facts(kb, "She takes OxyContin for her low back pain. " + history, "medication")
+    assert (med.props.get("dose_mg"), med.props.get("doses_per_day"),
+            med.props.get("response")) == (20.0, 2.0, None)
+
+
+@pytest.mark.parametrize(("text", "dates"), [
+    ("Senokot-S 8.6/50 mg 2 tabs qhs", []),  # a dose, not 8/6/50
+    ("OT x6 10/15-12/3/15 without change", [dt.date(2015, 12, 3)]),  # not 10/15/12
+    ("seen 5-24-07 and 07/30/2015 and 3.4.2016", [dt.date(2007, 5, 24), dt.date(2015, 7, 30),
+                                                  dt.date(2016, 3, 4)]),
+])
+def test_a_numeric_date_repeats_its_separator(text, dates):
+    from reasoner.reader.dates import find_dates
+    assert [d for d, _, _ in find_dates(text)] == dates

@@ -8,7 +8,9 @@ import re
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-NUMERIC = r"\b\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(?:\d{4}|\d{2})\b"
+# (one separator twice: "Senokot-S 8.6/50 mg" is a dose, not 8/6/50)
+NUMERIC = (r"\b\d{1,2}\s?(?:-\s?\d{1,2}\s?-|/\s?\d{1,2}\s?/|\.\s?\d{1,2}\s?\.)\s?"
+           r"(?:\d{4}|\d{2})\b")
 # ("March 18th, 2025": an ordinal day)
 WORDED = (r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
           r"(?:st|nd|rd|th)?,?\s+\d{4}\b")

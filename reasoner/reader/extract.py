@@ -3231,6 +3231,7 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
     its dose in another sentence, the plan) is one course; the first mention keeps its span
     and the later ones fill in what it lacks (dose, frequency, start, response)."""
     first: dict[str | None, Mention] = {}
+    forms: dict[str | None, list[Mention]] = {}  # the courses of each drug, by release form
     kept = []
     for fact in out.facts:
         if fact.kind == "prior" and fact.props.get("dose_changed") and fact.concept in first:
@@ -3240,9 +3241,12 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
         if fact.kind != "medication":
             kept.append(fact)
             continue
-        seen = first.get(fact.concept)
+        seen = next((f for f in forms.get(fact.concept, ()) if _same_form(f, fact)), None)
         if seen is None:
-            first[fact.concept] = fact
+            # (a long-acting and a short-acting form of one drug are two courses: "OxyContin
+            # 20 mg q12h" and "oxycodone IR 10 mg q6h prn" each count in the day's MED)
+            first.setdefault(fact.concept, fact)
+            forms.setdefault(fact.concept, []).append(fact)
             kept.append(fact)
         else:
             if _started_later(fact, seen):
@@ -3264,6 +3268,27 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
                 # "meds help" said first (as _add_response holds for one mention)
                 seen.props["response"] = fact.props["response"]
     out.facts[:] = [f for f in kept if not _said_of_its_drugs(f, first, lex)]
+
+
+# How a drug's name says its release: long-acting ("OxyContin", "MS Contin", "tramadol ER",
+# "Kadian") or short-acting ("oxycodone IR", "MSIR"); most names say neither.
+_LONG_ACTING = re.compile(r"\b(?:ER|XR|CR|SR|XL|LA|extended[- ]release|long[- ]acting)\b|"
+                          r"contin\b|\b(?:kadian|avinza|exalgo|hysingla|zohydro|conzip|ryzolt|"
+                          r"xtampza|arymo|butrans|belbuca|duragesic)\b", re.I)
+_SHORT_ACTING = re.compile(r"\b(?:IR|MSIR|immediate[- ]release|short[- ]acting)\b", re.I)
+
+
+def _release(fact: Mention) -> str | None:
+    if _LONG_ACTING.search(fact.label):
+        return "long"
+    return "short" if _SHORT_ACTING.search(fact.label) else None
+
+
+def _same_form(seen: Mention, fact: Mention) -> bool:
+    """Whether two mentions of a drug can be one course: unless their names say different
+    release forms."""
+    a, b = _release(seen), _release(fact)
+    return a is None or b is None or a == b
 
 
 def _started_later(fact: Mention, seen: Mention) -> bool:

@@ -252,6 +252,9 @@ _COMBINATION = re.compile(r"^\W{0,3}(\d+(?:\.\d+)?)\s*/\s*\d{2,4}\b(?!\s*(?:/|mg
 _BARE_DOSE = re.compile(r"\W{0,3}(?:(?:IR|ER|SR|XR|CR|DS|XL|ODT|HCl)\s+)?"
                         r"(?!1\s)(\d{1,4}(?:\.\d+)?)\s+(?=(?:bid|tid|qid|qd|qhs|hs|daily|q\s?\d+\s?h|"
                         r"prn|once|twice|every|at bedtime|nightly|a day|per day)\b)", re.I)
+# a dose changed from one to another: "from 10 mg to 20 mg", "from 10 to 20 mg"
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.I)
+_DOSE_TO = re.compile(r"\s*(?:to|->|\u2192)\s*(\d+(?:\.\d+)?)\s*mg\b", re.I)
 # "two tablets": the dose of one administration is that many units
 _UNITS = re.compile(r"\b(?:(?:one|1)\s*(?:-|to|or)\s*)?(two|2|three|3)\s*(?:tabs?|tablets?|caps?|"
                     r"capsules?|pills?)\b", re.I)
@@ -268,7 +271,10 @@ def dose_props(text: str) -> dict:
         # is 2 x 10 mg, not 2 x 20 mg)
         units = None if counted else _UNITS.search(text)
         times = {"two": 2, "2": 2, "three": 3, "3": 3}[units.group(1).lower()] if units else 1
-        props["dose_mg"] = float(dose.group(1)) * times
+        # ("increased from 10 mg to 20 mg every 12 hours": taken at the dose it went to)
+        to = _DOSE_TO.match(text, dose.end()) if _FROM_BEFORE.search(
+            text, max(0, dose.start() - 8), dose.start()) else None
+        props["dose_mg"] = float((to or dose).group(1)) * times
     if counted:
         # "he was taking six tablets a day", "reduced to four tablets daily" ("from four
         # tablets a day to two": two)

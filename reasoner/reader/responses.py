@@ -162,10 +162,12 @@ _ACTIVITY = [
     r"(?<!little )(?<!little\" )(?<!slight )(?<!minimal )(?<!modest )(?<!mild )"
     r"\bimprovement in (?:his |her )?(?:walking|sitting|standing) (?:tolerance|distance)",
     # "she went from walker-dependent transfers to independent transfers" (not a pain score
-    # or a range of motion: relief, and motion without function)
+    # or a range of motion: relief, and motion without function; nor a dose: "OxyContin was
+    # increased from 10 mg to 20 mg")
     r"\b(?:went|(?:has |have )?gone|progressed|advanced|improved|ris(?:ing|en)|rose|increased) "
     r"from "
-    r"(?![^.;]{0,50}(?:/10|out of 10|pain|degrees?|deg\b|°))[^.;]{1,60}? to\b"
+    r"(?![^.;]{0,50}(?:/10|out of 10|pain|degrees?|deg\b|°|\d\s*(?:mg|mcg|tabs?|tablets?|"
+    r"pills?|capsules?|caps|doses?|MME|MED|times)\b))[^.;]{1,60}? to\b"
     r"(?:\s+(?:an? |the )?[\w-]+(?: [\w-]+)?)?",
     # less dependency on treatment: "cut back her Norco from four to two tablets a day"
     r"\b(?:cut(?: back| down)?(?: on)?(?: his| her| their)?|weaned off|(?:reduced|decreased|"
