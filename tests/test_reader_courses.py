@@ -622,3 +622,33 @@ def test_a_dose_changed_is_taken_at_the_new_dose_and_is_no_gain_in_function(kb, 
 def test_a_numeric_date_repeats_its_separator(text, dates):
     from reasoner.reader.dates import find_dates
     assert [d for d, _, _ in find_dates(text)] == dates
+
+
+@pytest.mark.parametrize(("history", "dose", "start"), [
+    ("Gabapentin was started at 300 mg three times daily on 06/12/2012 and titrated to 600 mg "
+     "three times daily.", 600.0, dt.date(2012, 6, 12)),
+    ("Duloxetine was initiated at 30 mg daily on 3/2/2018, increased to 60 mg daily a month "
+     "later.", 60.0, dt.date(2018, 3, 2)),
+    ("She was prescribed gabapentin 300 mg TID, which was up-titrated to 600 mg TID.", 600.0,
+     None),
+])
+def test_a_drug_started_at_one_dose_and_titrated_is_taken_at_the_last(kb, history, dose, start):
+    """A dose titrated, increased or reduced "to" another is the dose taken now; a start told
+    with its dose between ("started at 300 mg ... on DATE") is the course's start."""
+    text = f"PROGRESS REPORT\n\nDOS: 02/19/2019\n\n{history}\n\nPLAN:\n1. Acupuncture x6.\n"
+    [med] = [f for f in read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+             if f.kind == "medication"]
+    assert (med.props.get("dose_mg"), med.props.get("start")) == (dose, start)
+
+
+@pytest.mark.parametrize("history", [
+    "He takes gabapentin 600 mg TID. Gabapentin reduced his leg pain and he was able to walk "
+    "for 30 minutes, up from 10 minutes.",
+    "He takes gabapentin 600 mg TID. On 09/10/2012 he stated that gabapentin had reduced his "
+    "leg pain and that he was able to walk for 30 minutes, up from 10 minutes.",
+])
+def test_a_drug_that_reduced_a_symptom_is_no_cut_in_the_drug(kb, history):
+    """"Gabapentin reduced his leg pain" names the drug acting, not a cut in its use (which
+    measures another treatment's gain): the gain told after it is the drug's."""
+    [med] = _facts(kb, history, "medication")
+    assert med.props.get("response", "").endswith("#FunctionalImprovement")

@@ -171,7 +171,7 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         props["sessions"] = 1 if word in ("a", "an") else count_of(word)
     # "since 03/04/2013", "since his visit of 03/04/2013", "started at the evaluation on ..."
     # "since on or about March 3, 2015", "since about March 2015", "started in early 2016"
-    since = _SINCE.search(tail)
+    since = _SINCE.search(tail) or _STARTED_DOSED.search(tail)
     if since:
         props["start"] = parse_date(since.group(1)) or earliest_day(since.group(1))
     elif spanned := _span(tail):
@@ -236,6 +236,9 @@ _COUNT_THEN_DATES = re.compile(r"[ \t:|]*(\d{1,2})[ \t|]+(?=\d{1,2}/\d{1,2}/\d{2
 _IN_SESSIONS = re.compile(r"therap|acupunct|chiro|manipulation|massage|psych|counsel|"
                           r"conditioning|hardening|biofeedback|rehab|\bPT\b|\bOT\b", re.I)
 # A course's year alone, right after it: "had an epidural injection in 2015 for ..."
+# a start told with its dose between: "was started at 300 mg three times daily on 06/12/2012"
+_STARTED_DOSED = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+)?\d+(?:\.\d+)?\s*"
+                            r"mg\b[^.;]{0,40}?\bon\s+(" + DATE_RE.pattern + ")", re.I)
 _SINCE = re.compile(r"\b(?:since|started(?: on| at| in)?|starting(?: on| in)?|began(?: on| in)?)\s+"
                     r"(?:" + ROUGHLY + r")?"
                     r"(?:(?:his|her|their|the|a|an|last|visit|appointment|evaluation|exam|"
@@ -255,6 +258,11 @@ _BARE_DOSE = re.compile(r"\W{0,3}(?:(?:IR|ER|SR|XR|CR|DS|XL|ODT|HCl)\s+)?"
 # a dose changed from one to another: "from 10 mg to 20 mg", "from 10 to 20 mg"
 _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.I)
 _DOSE_TO = re.compile(r"\s*(?:to|->|\u2192)\s*(\d+(?:\.\d+)?)\s*mg\b", re.I)
+# ... or started at one and changed to another: "started at 300 mg three times daily on
+# 06/12/2012 and titrated to 600 mg three times daily"
+_CHANGED_TO = re.compile(r"\b(?:titrated|increased|raised|advanced|reduced|decreased|tapered|"
+                         r"lowered|weaned)\s+(?:up\s+|down\s+|back\s+)?to\s+(\d+(?:\.\d+)?)\s*mg\b",
+                         re.I)
 # "two tablets": the dose of one administration is that many units
 _UNITS = re.compile(r"\b(?:(?:one|1)\s*(?:-|to|or)\s*)?(two|2|three|3)\s*(?:tabs?|tablets?|caps?|"
                     r"capsules?|pills?)\b", re.I)
@@ -273,7 +281,8 @@ def dose_props(text: str) -> dict:
         times = {"two": 2, "2": 2, "three": 3, "3": 3}[units.group(1).lower()] if units else 1
         # ("increased from 10 mg to 20 mg every 12 hours": taken at the dose it went to)
         to = _DOSE_TO.match(text, dose.end()) if _FROM_BEFORE.search(
-            text, max(0, dose.start() - 8), dose.start()) else None
+            text, max(0, dose.start() - 8), dose.start()) else _CHANGED_TO.search(text,
+                                                                                  dose.end())
         props["dose_mg"] = float((to or dose).group(1)) * times
     if counted:
         # "he was taking six tablets a day", "reduced to four tablets daily" ("from four

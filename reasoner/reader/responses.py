@@ -531,9 +531,12 @@ _REDUCED = re.compile(r"\b(?:cut(?: back| down)?(?: on)?|reduc\w*|decreas\w*|low
                       r"(?:the |his |her )?(?:\w+ )?doses? of)\s+(?:(?:his|her|"
                       r"their|the|use of|need for|intake of)\s+)*$", _I)
 # ... or named before the cut: "Norco use went from four tablets a day to two"
+# (not the drug that reduced something: "Gabapentin reduced his leg pain")
 _REDUCED_AFTER = re.compile(r"\s*(?:use|intake|consumption|dose|dosage)?\s*(?:has |have |had )?"
                             r"(?:went|gone|was|were|been)?\s*(?:down|reduced|decreased|cut|"
-                            r"dropped|tapered|lowered|from \w+ (?:tablets?|pills?|a day))\b", _I)
+                            r"dropped|tapered|lowered|from \w+ (?:tablets?|pills?|a day))\b"
+                            r"(?!\s+(?:his|her|their|the|pain|symptoms|swelling|spasms?|numbness|"
+                            r"tingling|burning|headaches?)\b)", _I)
 
 
 # ... or named as the use measured, whatever became of it: "his work restrictions, his Norco
