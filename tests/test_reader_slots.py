@@ -2149,3 +2149,24 @@ def test_tablets_counted_by_the_day_are_the_days_doses(kb, text, drug, mg_a_day)
     over denies wrongly); "two tablets every 6 hours" is a dose of two tablets."""
     [med] = _of(_facts(kb, text), "medication", drug)
     assert med.props["dose_mg"] * med.props["doses_per_day"] == mg_a_day
+
+
+@pytest.mark.parametrize("rows", [
+    "Urine drug testing:\n  06/10/2019 - positive for hydrocodone and hydromorphone; consistent\n"
+    "  12/10/2019 - negative for hydrocodone; positive for alprazolam, which is not prescribed; "
+    "inconsistent\nA CURES report dated 01/07/2020 showed a single prescriber.",
+    "UDS history:\n06/10/2019: consistent with prescribed hydrocodone\n12/10/2019: INCONSISTENT "
+    "- no hydrocodone detected\nThe CURES report of 01/07/2020 was reviewed.",
+])
+def test_dated_rows_under_a_screens_heading_are_its_results(kb, rows):
+    """A screen's heading, then one dated row per test: each row is that screen on that day
+    with the row's result (the rows had been read as nothing, and the last one's
+    "inconsistent" as the next sentence's CURES result)."""
+    ex = _facts(kb, "She takes Norco 10/325 one every 6 hours.\n" + rows,
+                plan="1. Norco 10/325 #120.")
+    screens = sorted((f.props["on_date"].isoformat(), f.props["assessment_result"].rsplit("#")[1])
+                     for f in _of(ex, "assessment", "UrineDrugScreen"))
+    cures = [f.props["assessment_result"].rsplit("#")[1] for f in _of(ex, "assessment")
+             if "CURES" in (f.concept or "") or "Prescription" in (f.concept or "")]
+    assert screens == [("2019-06-10", "Consistent"), ("2019-12-10", "Inconsistent")]
+    assert "Inconsistent" not in cures

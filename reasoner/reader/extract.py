@@ -299,6 +299,7 @@ class Extracted:
     item_start: int | None = None  # where the list item ("- ", "3.") being read began
     item_named: list[Mention] = field(default_factory=list)  # courses told before, named in it
     never_had: set[str] = field(default_factory=set)  # "No acupuncture before": none had
+    screen_rows: str | None = None  # the screen whose dated rows are being read (a heading's)
     bare: dict[str, list[Mention]] = field(default_factory=dict)  # `_bare_course`'s index
     bare_seen: int = 0  # how many facts it has indexed
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
@@ -346,7 +347,12 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         _track_list_item(out, text, s_start, sentence, at)
         _worker(out, sentence, at)
         if heading and sentence.rstrip(" :.").strip() == heading.strip():
-            continue  # a heading alone names what its block tells ("Psychological treatment:")
+            # a heading alone names what its block tells ("Psychological treatment:"), and a
+            # screen's heading what its dated rows are ("Urine drug testing:")
+            out.screen_rows = _screen_named(lex, heading)
+            continue
+        if out.screen_rows and _screen_row(out, lex, sentence, at):
+            continue
         if at < 400 and _TAGLINE.search(sentence):
             continue  # a letterhead's list of services: "Pain Psychology | Biofeedback"
         if _STALE.search(sentence):
@@ -613,7 +619,15 @@ _CHARTED_NEXT = re.compile(r"\.[ \t]*\n(?=[a-z][\w/'-]{0,12}[ \t]*:|(?:s/p|h/o|f
 
 def _charted_cuts(text: str, start: int, end: int) -> list[int]:
     return [found.end() for found in _CHARTED_NEXT.finditer(text, start, end)] + \
-        [found.end() for found in _ROW_THEN_STATEMENT.finditer(text, start, end)]
+        [found.end() for found in _ROW_THEN_STATEMENT.finditer(text, start, end)] + \
+        [found.end() for found in _DATED_ROW_THEN_STATEMENT.finditer(text, start, end)]
+
+
+# A dated row's line, then a statement: "12/10/2019 - negative for hydrocodone; positive for
+# alprazolam; inconsistent\nA CURES report dated 01/07/2020 showed ..." (the row has no stop;
+# joined, its "inconsistent" had become the CURES report's result)
+_DATED_ROW_THEN_STATEMENT = re.compile(r"(?m)^\d{1,2}/\d{1,2}/\d{2,4}[ \t]*[-\u2013:][^\n]*"
+                                       r"[^.:\n]\n(?=(?:A|An|The|She|He|They|On|At|In)[ \t])")
 
 
 # A table's last row before a dated statement: "flexion 0-115\nOn 04/09/2024, the surgeon
@@ -2081,6 +2095,35 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
                                          sentence[hit.start:hit.end],
                                          {"on_date": when, "assessment_result": m(result)}))
     _side_effects(out, lex, sentence, at, day)
+
+
+def _screen_named(lex: Lexicon, heading: str) -> str | None:
+    """The drug screen or check a heading names ("Urine drug testing", "UDS history"), if any:
+    what its dated rows are results of."""
+    named = lex.first(heading, T("MonitoringAssessment"))
+    return named.term if named and not lex.terms.is_a(named.term, _LABS) and named.term != _TAPER \
+        and not any(lex.terms.is_a(named.term, r) for r in _REVIEWS) else None
+
+
+_DATED_ROW = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")[ \t]*[-:\u2013(]")
+
+
+def _screen_row(out: Extracted, lex: Lexicon, sentence: str, at: int) -> bool:
+    """A dated row under a screen's heading ("06/10/2019 - positive for hydrocodone and
+    hydromorphone; consistent"): that screen, done that day, with the row's result. Whether
+    the sentence was one (the rows end at the first sentence that is not)."""
+    row = _DATED_ROW.match(sentence)
+    day = parse_date(row.group(1)) if row else None
+    if row is None or day is None or out.screen_rows is None or \
+            lex.first(sentence, T("MonitoringAssessment")):
+        out.screen_rows = None
+        return False
+    said = sentence[row.end():]
+    result = "Inconsistent" if _INCONSISTENT.search(said) or _missing_drug(lex, said) else \
+        "Consistent" if _CONSISTENT.search(said) or _only_taken(out, lex, said) else "Documented"
+    _add_assessment(out, Mention("assessment", out.screen_rows, at + row.start(1), at + row.end(1),
+                                 row.group(1), {"on_date": day, "assessment_result": m(result)}))
+    return True
 
 
 # (not a part told as copied from a given day: "[copied forward from 01/14/2025]" is of that day)
