@@ -2170,3 +2170,22 @@ def test_dated_rows_under_a_screens_heading_are_its_results(kb, rows):
              if "CURES" in (f.concept or "") or "Prescription" in (f.concept or "")]
     assert screens == [("2019-06-10", "Consistent"), ("2019-12-10", "Inconsistent")]
     assert "Inconsistent" not in cures
+
+
+@pytest.mark.parametrize("heading", ["The provider requested:",
+                                     "The PTP requested the following:",
+                                     "The treating physician is requesting:"])
+def test_a_list_under_who_requested_it_is_the_request_not_a_medication(kb, heading):
+    """Drugs listed under "The provider requested:" are asked for, not taken (a first
+    nortriptyline trial had been read as a current drug, its continuation then undocumented)."""
+    text = ("IMR FINAL DETERMINATION\nCase Number: CM22-0000002\nDate of injury: 03/11/2019\n"
+            "CLINICAL CASE SUMMARY\nOn 08/16/2022 she takes meloxicam 15 mg daily.\n"
+            "She reported trouble sleeping because of the knee pain.\n"
+            f"{heading}\n  - Nortriptyline 10 mg, 1 at bedtime, #30\n"
+            "  - Diclofenac sodium 1% gel, 100 gm tube, apply to the left knee QID\n"
+            "Utilization review dated 08/25/2022 non-certified both.\n\n"
+            "IMR ISSUES, DECISIONS AND RATIONALES\n1. Nortriptyline 10mg #30 is medically "
+            "necessary.\n2. Diclofenac sodium 1% gel is medically necessary.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert sorted(f.concept.rsplit("/", 1)[1] for f in facts if f.kind == "medication") == \
+        ["Meloxicam"]

@@ -675,7 +675,14 @@ _SECTIONS = (
     ("medication", re.compile(r"^(?:(?:current )?(?:medications?|meds)|rx)$", re.I)),
     # what is asked for is not yet had: no course or medication is read from a plan
     ("plan", re.compile(r"^(?:(?:[A-Za-z'-]+ ){0,3}?(?:plans?|plan of care)|p|a/p|requests?|"
-                        r"rfa|recommendations?|orders?)$", re.I)),
+                        r"rfa|recommendations?|orders?|"
+                        # "The provider requested:", "Dr. Lee requests the following:" (a
+                        # requester named: "Services requested:" heads a form's block, which
+                        # may run on into the history)
+                        r"(?:the (?:[A-Za-z'-]+ )?(?:provider|physician|doctor|surgeon|ptp|"
+                        r"clinician|practitioner)|dr\.? [A-Za-z'-]+|he|she) (?:requested|"
+                        r"requests|is requesting|recommended|recommends|ordered|orders)"
+                        r"(?: the following| authori[sz]ation (?:of|for))?)$", re.I)),
 )
 
 
