@@ -139,3 +139,36 @@ def test_a_notice_in_numbered_sections_with_outline_numbers():
     assert items == [("Left knee arthroscopic partial medial meniscectomy", "certified"),
                      ("Hinged left knee brace", "non-certified"),
                      ("Crutches, purchase, for use after surgery", "certified")]
+
+
+def test_line_items_each_decided_on_the_line_under_it():
+    """A vendor's "LINE ITEMS": "Line 1  <service>" with "Decision: CERTIFIED" under it (read as
+    one item named "NON" before)."""
+    text = ("WESTSHORE REVIEW GROUP\nUR Determination Notice -- California Workers' "
+            "Compensation\n1 Bay St, Oakland, CA 94606\n\n"
+            "Notice date ........ 05/03/2022\nRFA ................ 04/26/2022\n\nLINE ITEMS\n"
+            "Line 1  Synvisc-One 48 mg/6 mL intra-articular injection, right knee, x1\n"
+            "        Decision: CERTIFIED\n"
+            "Line 2  Right knee arthroscopy, partial medial meniscectomy\n"
+            "        Decision: NON-CERTIFIED\n" + SUMMARY)
+    layout, items = _read(text)
+    assert (layout, [o for _, o in items]) == ("ur-determination", ["certified", "non-certified"])
+    assert items[1][0].startswith("Right knee arthroscopy")
+
+
+def test_a_narrative_letter_opens_each_paragraph_with_the_item_and_its_decision():
+    """"The TENS unit purchase is non-certified. The MTUS ..." (the item had been named "TENS
+    unit purchase is non", and the certified ones not read)."""
+    text = ("PIER CLAIMS SERVICES\nUtilization Review Unit\n700 Ocean Blvd, Long Beach, CA\n\n"
+            "March 14, 2017\n\nDear Dr. Sorensen:\n\n"
+            "We received your Request for Authorization dated March 7, 2017.\n\n"
+            "Ms. Ferreira is a 44-year-old woman who developed right shoulder pain on May 9, 2016. "
+            "She has been taking acetaminophen, which does very little.\n\n"
+            "The right shoulder subacromial injection is certified. The guidelines support it.\n\n"
+            "The TENS unit purchase is non-certified. The MTUS recommends a trial first.\n\n"
+            "Naproxen sodium 550 mg #60 is certified. Acetaminophen has not been effective.\n\n"
+            "This review was performed by C. Ndiaye, M.D.\n")
+    layout, items = _read(text)
+    assert (layout, items) == ("ur-determination", [
+        ("right shoulder subacromial injection", "certified"),
+        ("TENS unit purchase", "non-certified"), ("Naproxen sodium 550 mg #60", "certified")])

@@ -214,7 +214,9 @@ _ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)]|" + _O
                         + r"\b)?[ \t]*"
                         r"\[?(?:item|issue|question|disputed (?:service|item|treatment|"
                         r"request)|requested (?:service|treatment)|service|treatment|"
-                        r"requested(?=[ \t]*:)|request)"
+                        r"requested(?=[ \t]*:)|request|"
+                        # a vendor's "Line 1  Synvisc-One ... / Decision: CERTIFIED"
+                        r"line(?:[ \t]+item)?(?=[ \t]*(?:no\.?|#)?[ \t]*\d))"
                         r"(?P<plural>\(s\)|s)?\b(?:[ \t]+(?:in dispute|at issue|under review|"
                         r"requested))?"
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
@@ -431,7 +433,8 @@ def _outcome_lines(text: str, decide: Decide = outcome_of) -> list[Found]:
     patterns = (_ACTION_LINE,) if decide is action_of else (_OUTCOME_LINE, _ROW)
     found = [(_item_name(line.group("name")), line.span("name"), outcome)
              for pattern in patterns for line in pattern.finditer(text)
-             if not re.search(r"\b(?:is|are|was|were|be|been|request for)\s*$",
+             # (nor a sentence cut at its "non-": "The TENS unit purchase is non-certified.")
+             if not re.search(r"\b(?:is|are|was|were|be|been|request for)(?:\s+non|\s+not)?\s*$",
                               line.group("name"), re.I)
              # a sentence ("... course of care. Medically necessary."), not a name
              and not re.search(r"[a-z)]\.(?:\s+[A-Z]|\s*$)", line.group("name"))
@@ -497,9 +500,12 @@ def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
 
 # A utilization review's decision in a sentence: "First, the request for left knee arthroscopy
 # is NON-CERTIFIED.", "The request for a corticosteroid injection, one, is certified."
-_UR_CONCLUSION = re.compile(r"\bthe request for (?P<name>[^\n.;]{3,160}?),? (?:is|was|has been) "
+# (or a paragraph that opens with the item and its decision: "The TENS unit purchase is
+# non-certified. The MTUS ...", "Naproxen sodium 550 mg #60 is certified.")
+_UR_CONCLUSION = re.compile(r"(?:\bthe request for |^(?:the )?)"
+                            r"(?P<name>[^\n.;]{3,160}?),? (?:is|was|has been) "
                             r"(?P<said>(?:hereby )?(?:non-?|not )?(?:certified|approved|"
-                            r"authori[sz]ed|denied|modified)\b[^\n.;]{0,40})", re.I)
+                            r"authori[sz]ed|denied|modified)\b[^\n.;]{0,40})", re.I | re.M)
 
 
 def _ur_conclusions(text: str, decide: Decide = action_of) -> list[Found]:
