@@ -502,7 +502,7 @@ def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
 # is NON-CERTIFIED.", "The request for a corticosteroid injection, one, is certified."
 # (or a paragraph that opens with the item and its decision: "The TENS unit purchase is
 # non-certified. The MTUS ...", "Naproxen sodium 550 mg #60 is certified.")
-_UR_CONCLUSION = re.compile(r"(?:\bthe request for |^(?:the )?)"
+_UR_CONCLUSION = re.compile(r"(?:\bthe request for |^(?:the )?(?![^\n.;]*\brequest for\b))"
                             r"(?P<name>[^\n.;]{3,160}?),? (?:is|was|has been) "
                             r"(?P<said>(?:hereby )?(?:non-?|not )?(?:certified|approved|"
                             r"authori[sz]ed|denied|modified)\b[^\n.;]{0,40})", re.I | re.M)
