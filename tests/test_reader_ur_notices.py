@@ -172,3 +172,19 @@ def test_a_narrative_letter_opens_each_paragraph_with_the_item_and_its_decision(
     assert (layout, items) == ("ur-determination", [
         ("right shoulder subacromial injection", "certified"),
         ("TENS unit purchase", "non-certified"), ("Naproxen sodium 550 mg #60", "certified")])
+
+
+@pytest.mark.parametrize("ending", [". OVERTURNED.", ". UPHELD.", ".  Overturned"])
+def test_a_labelled_item_line_ends_with_its_outcome_after_a_full_stop(ending):
+    """A reviewer's report: "Item 2: LSO back brace. UPHELD." (an item whose name ends in small
+    letters and a stop had been taken for a sentence, and only "#60. UPHELD." was read)."""
+    text = ("INDEPENDENT MEDICAL REVIEW - REVIEWER'S REPORT\nIMR Case Number: CM16-0000009\n\n"
+            "CLINICAL SUMMARY\nThe patient is a 51-year-old man injured on 02/03/2014. No red "
+            "flags were identified. Dr. Rose requested the items below.\n\nDECISIONS\n"
+            f"Item 1: Bilateral L4-5 and L5-S1 medial branch blocks{ending}\n"
+            "Rationale: The criteria are met.\n"
+            f"Item 2: LSO back brace{ending}\nRationale: Not shown to help.\n"
+            "Item 3: Tizanidine 4 mg #60. UPHELD.\nRationale: No functional gain.\n")
+    layout, items = _read(text)
+    assert [name for name, _ in items] == [
+        "Bilateral L4-5 and L5-S1 medial branch blocks", "LSO back brace", "Tizanidine 4 mg #60"]

@@ -428,6 +428,11 @@ _UR_SAID = re.compile(r"[ \t]+(?:modified(?:[ \t]+to[^\n]*)?|non-?certified|cert
                       r"partially certified|approved)[ \t]*$", re.I)
 
 
+_ITEM_LABEL = re.compile(r"[ \t]*(?:item|issue|request|question|disputed (?:item|service))[ \t]*"
+                         r"(?:no\.?|#)?[ \t]*\d{1,2}[ \t]*[:.)\u2013-][ \t]*\S[^\n.]*\.[ \t]+\S",
+                         re.I)
+
+
 def _outcome_lines(text: str, decide: Decide = outcome_of) -> list[Found]:
     """(Each item's block may follow its line: no cluster is asked for.)"""
     patterns = (_ACTION_LINE,) if decide is action_of else (_OUTCOME_LINE, _ROW)
@@ -436,8 +441,10 @@ def _outcome_lines(text: str, decide: Decide = outcome_of) -> list[Found]:
              # (nor a sentence cut at its "non-": "The TENS unit purchase is non-certified.")
              if not re.search(r"\b(?:is|are|was|were|be|been|request for)(?:\s+non|\s+not)?\s*$",
                               line.group("name"), re.I)
-             # a sentence ("... course of care. Medically necessary."), not a name
-             and not re.search(r"[a-z)]\.(?:\s+[A-Z]|\s*$)", line.group("name"))
+             # a sentence ("... course of care. Medically necessary."), not a name (unless
+             # labelled as an item: "Item 2: LSO back brace. UPHELD.")
+             and (_ITEM_LABEL.match(line.group()) or
+                  not re.search(r"[a-z)]\.(?:\s+[A-Z]|\s*$)", line.group("name")))
              and not _DECISION_LINE.match(line.group())
              # a question asked of the item ("1. Is the request for X medically necessary?")
              and not _ASKED.match(line.group())
