@@ -188,3 +188,22 @@ def test_a_labelled_item_line_ends_with_its_outcome_after_a_full_stop(ending):
     layout, items = _read(text)
     assert [name for name, _ in items] == [
         "Bilateral L4-5 and L5-S1 medial branch blocks", "LSO back brace", "Tizanidine 4 mg #60"]
+
+
+def test_2013_issues_at_dispute_whose_questions_wrap_to_the_same_last_line():
+    """"1) Issue at dispute: Is the request for X medically\\nnecessary and appropriate?": each
+    item named X alone; the wrapped "appropriate?" line that closes two questions is no running
+    head to clean away (the items had been named "Issue at dispute: Is the request for ...", or
+    lost)."""
+    issue = ("{n}) Issue at dispute: Is the request for {x} medically necessary and\n"
+             "appropriate?\n\nReason for denial by the Claims Administrator: None given.\n\n"
+             "The Physician Reviewer's decision rationale: The criteria are reviewed. The request "
+             "for {x} is {v}medically necessary and appropriate.\n\n")
+    text = ("Independent Medical Review Final Determination Letter\nIMR Case Number: CM13-0004817"
+            "\n\nCLINICAL CASE SUMMARY\nThe patient is a 46-year-old man injured on 03/02/2012."
+            "\n\nIMR ISSUES, DECISIONS AND RATIONALES\n\n"
+            + issue.format(n=1, x="hydrocodone/APAP 10/325mg #90", v="not ")
+            + issue.format(n=2, x="naproxen sodium 550mg #60", v=""))
+    layout, items = _read(text)
+    assert [name for name, _ in items] == ["hydrocodone/APAP 10/325mg #90",
+                                          "naproxen sodium 550mg #60"]

@@ -431,7 +431,8 @@ def _running_heads(lines: list[str]) -> set[str]:
     return {stripped for stripped, key in keyed
             if counts[key] >= 2 and len(stripped) < 90
             and (not _FIELD.search(stripped) or _BANNER.search(stripped))
-            and not stripped.endswith(".") and not _LIST_ITEM.match(stripped)}
+            # (nor a question's wrapped end: "appropriate?" closes each item's question)
+            and not stripped.endswith((".", "?")) and not _LIST_ITEM.match(stripped)}
 
 
 def _repeat_key(line: str) -> str:
