@@ -769,3 +769,39 @@ def test_no_suspected_finding_from_a_purpose_a_denial_or_a_red_flag(kb, said):
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     assert not [f.concept for f in facts if f.kind == "finding" and f.props["present"]
                 and "Suspected" in (f.concept or "")]
+
+
+@pytest.mark.parametrize("said", [
+    "Strength, sensation and reflexes in both upper extremities were intact.",
+    "Spurling's test was negative, and strength, sensation and reflexes in both upper "
+    "extremities were intact.",
+    "On 12/12/2016 motor strength, sensation and reflexes in the lower extremities were intact.",
+])
+def test_functions_listed_together_share_the_verdict_after_the_list(kb, said):
+    """The verdict after a list of functions reaches its first member too (counted in words,
+    "intact" had stopped short of "strength", leaving no motor finding)."""
+    text = f"PROGRESS REPORT\n\nDOS: 01/07/2014\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert sorted((f.concept.rsplit("/", 1)[1], f.props["present"]) for f in facts
+                  if f.kind == "finding" and f.concept.rsplit("/", 1)[1] in (
+                      "MotorWeakness", "DermatomalSensoryLoss", "ReflexChange")) == [
+        ("DermatomalSensoryLoss", False), ("MotorWeakness", False), ("ReflexChange", False)]
+
+
+@pytest.mark.parametrize("said", ["Motor 4/5, sensation and reflexes intact.",
+                                  "Strength 4/5 on the left, sensation and reflexes intact."])
+def test_a_function_with_its_own_deficit_keeps_it_in_a_list(kb, said):
+    text = f"PROGRESS REPORT\n\nDOS: 01/07/2014\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts
+            if f.kind == "finding" and f.concept == TERM + "MotorWeakness"] == [True]
+
+
+def test_weakness_of_the_right_supraspinatus_is_the_cuffs(kb):
+    """"4/5 strength of the right supraspinatus": the cuff's, not a myotome's (it had supported
+    a cervical MRI as neurological dysfunction)."""
+    text = ("PROGRESS REPORT\n\nDOS: 10/22/2013\n\nThe PQME found 4/5 strength of the right "
+            "supraspinatus with a positive drop arm test.\n\nPLAN:\n1. MRI of the right "
+            "shoulder.\n")
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert not [f for f in facts if f.kind == "finding" and f.concept == TERM + "MotorWeakness"]

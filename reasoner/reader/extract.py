@@ -1685,7 +1685,9 @@ _NOT_MYOTOMAL_AFTER = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:\w+\s+)?(?:rotat
                                  r"rotation|supraspinatus|infraspinatus|subscapularis|"
                                  r"empty[- ]can)\b", re.I)
 _EXCEPT = re.compile(r"[^.;]{0,40}?\b(?:except|other than|apart from|but)\b", re.I)
-_CUFF_MOVES = re.compile(r"[^.;,]{0,24}?\b(?:in|of|with|on)\s+(?:the\s+)?(?:forward\s+)?(?:"
+# ("4/5 strength of the right supraspinatus": a side may come between)
+_CUFF_MOVES = re.compile(r"[^.;,]{0,24}?\b(?:in|of|with|on)\s+(?:the\s+)?(?:(?:right|left|R|L|"
+                         r"bilateral)\s+)?(?:forward\s+)?(?:"
                          r"elevation|abduction|external rotation|supraspinatus|rotator cuff|"
                          r"infraspinatus|shoulder flexion)\b", re.I)
 # Where a Tinel sign was elicited, said after it: the elbow or Guyon's canal (the ulnar nerve)
@@ -1788,8 +1790,8 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                                            s.end - s.start > h.end - h.start for s in services)
                 and not _device_sensation(sentence, h, services, lex)]
     released: set[str] = set()
-    for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
-                         strict=True):
+    for hit, said in zip(hits, _listed_functions(sentence, hits, assertions(
+            sentence, [(h.start, h.end) for h in hits])), strict=True):
         if said is Assertion.ABSENT and _NEGATIVE_NAME.match(sentence, hit.start):
             # "not a surgical candidate" names the finding with its negation: the negation
             # found there is its name's, not a denial of it
@@ -1859,6 +1861,23 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                                  {"present": sign.present, "on_date": day,
                                   "side": _side(sentence[sign.start:sign.end + 20]),
                                   "region": None}))
+
+
+_COORDINATED = re.compile(r"\s*(?:,|/|,?\s*(?:and|&))\s*$")
+
+
+def _listed_functions(sentence: str, hits: list[Match], said: list[Assertion]
+                      ) -> list[Assertion]:
+    """Functions listed together share the verdict said after the list: "strength, sensation
+    and reflexes in both upper extremities were intact" (the verdict's reach, counted in
+    words, had stopped short of the list's first member)."""
+    said = list(said)
+    for n in range(len(hits) - 2, -1, -1):
+        if hits[n].term in _FUNCTION_NAMED and hits[n + 1].term in _FUNCTION_NAMED and \
+                said[n] is Assertion.PRESENT and said[n + 1] is Assertion.ABSENT and \
+                _COORDINATED.match(sentence[hits[n].end:hits[n + 1].start]):
+            said[n] = Assertion.ABSENT
+    return said
 
 
 def _suspected(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
