@@ -226,6 +226,17 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # 28, yp 23 (1 negated), yv 30, yx 28; ys 28, yt 30. Whole corpus negated read present 8 (the
 # ceiling held; 12 with the new sets before their patterns were learned). No floor moved
 # (items 3,050 of 3,473).
+# On 2026-12-06 (seventeenth session) eight sets joined (1,159 documents), by helpers who never
+# saw the reader: heldout-za (a general IMR sample 2019-2026), -zb (progress reports of ten
+# specialties), -zc (IMR letters as poor PDF extractions), -zd (IMR letters on medications),
+# -ze (UR notices of ten vendors), -zf (IMR letters whose summaries are records digests in
+# chart shorthand), -zg (2013-2016 letters in the older layouts), -zh (several body parts and
+# sides). First read at 22e7d6e, before any change for them: za 29 of 30 (IMR overturn recall
+# 91.7%), zb 30 of 36, zc 27 of 31, zd 22 of 32 (IMR overturn precision 80%), ze 23 of 32, zf
+# 23 of 31 (IMR overturn recall 54.5%), zg 23 of 29 (two items unread), zh 27 of 31 (one
+# cervical MRI approved on a shoulder's weakness); none negated read present. After: zd 28, ze
+# 28, zg 25, the others as they were (zh's MRI now undecided, as IMR upheld it). No floor moved
+# (items 3,268 of 3,725).
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -253,7 +264,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 1079
+    assert len(gold_documents([CORPUS])) >= 1159
 
 
 def test_no_document_is_lost(report):
