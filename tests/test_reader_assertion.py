@@ -805,3 +805,16 @@ def test_weakness_of_the_right_supraspinatus_is_the_cuffs(kb):
             "shoulder.\n")
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     assert not [f for f in facts if f.kind == "finding" and f.concept == TERM + "MotorWeakness"]
+
+
+@pytest.mark.parametrize(("said", "present"), [
+    ("Denies DM; no stocking-glove sx.", False),
+    ("No stocking-glove sensory loss on examination.", False),
+])
+def test_a_stocking_glove_pattern_is_the_peripheral_neuropathys(kb, said, present):
+    """"no stocking-glove sx" documents no peripheral neuropathy suspected (the lower-extremity
+    nerve conduction rule had stayed undecided)."""
+    text = f"PROGRESS REPORT\n\nDOS: 03/19/2018\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
+    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts if f.kind == "finding"
+            and f.concept == TERM + "PeripheralNervePathology"] == [present]

@@ -652,3 +652,18 @@ def test_a_drug_that_reduced_a_symptom_is_no_cut_in_the_drug(kb, history):
     measures another treatment's gain): the gain told after it is the drug's."""
     [med] = _facts(kb, history, "medication")
     assert med.props.get("response", "").endswith("#FunctionalImprovement")
+
+
+@pytest.mark.parametrize(("history", "sessions"), [
+    ("10/16/17 thru 12/20/17 PT notes #1-#12 (McKenzie, core stabilization). D/C note "
+     "12/20/17: leg pain unchanged, sitting tolerance 20 min, not able to return to driving "
+     "route.", 12),
+    ("PT daily notes #1 through #18, 3/2/16-5/1/16. Discharge summary: no change in lifting "
+     "tolerance, unable to return to work.", 18),
+])
+def test_a_digests_numbered_therapy_notes_and_their_discharge_note(kb, history, sessions):
+    """A records digest: "PT notes #1-#12" counts twelve visits, and the "D/C note" told right
+    after is that therapy's discharge, its response the course's."""
+    [course] = _facts(kb, history, "prior")
+    assert (course.props.get("sessions"), course.props.get("response", "").rsplit("#")[-1]) == \
+        (sessions, "NoImprovement")

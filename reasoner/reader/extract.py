@@ -2963,6 +2963,12 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
         if not taken:
             out.unplaced.append(response)
         return True
+    if response is not None and _DISCHARGE_NOTE.match(text) and \
+            (course := _therapy_told_before(out, lex)) is not None:
+        # a records digest's "D/C note 12/20/17: leg pain unchanged, ...", right after the
+        # therapy's entry: that therapy's discharge
+        _add_response(course, response)
+        return True
     if response is not None and _THERAPIST.search(text):
         # "Per the therapist's progress note, flexion has gone from 78 to 102 degrees ...":
         # the latest course of therapy told before
@@ -3141,6 +3147,16 @@ _REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40}?(?:,\s*|\s+(
                         r"blocks?|medications?|meds|it|they|them)\b", re.I)
 _INJECTIONS = re.compile(r"inject|block|epidural|ablation", re.I)
 # What a therapist reports is the therapy's: "Per the therapist's progress note of May 3, ..."
+_DISCHARGE_NOTE = re.compile(r"\W{0,3}(?:d/c|discharge)\s+(?:note|summary|eval\w*)\b", re.I)
+
+
+def _therapy_told_before(out: Extracted, lex: Lexicon) -> Mention | None:
+    """The course of physical medicine the sentence just before told, if it told one."""
+    start, end = out.previous
+    return next((f for f in reversed(out.facts) if f.kind == "prior" and start <= f.start < end
+                 and lex.terms.is_a(f.concept or "", T("PhysicalMedicine"))), None)
+
+
 _THERAPIST = re.compile(r"\b(?:per|according to|in|from)\s+(?:the|his|her)\s+(?:physical |"
                         r"occupational |hand )?therapist'?s?\b|\b(?:PT|OT|therapy) (?:progress |"
                         r"discharge |re-?evaluation )?(?:note|report|summary)\b|"

@@ -102,6 +102,10 @@ _SERIES = re.compile(r"\bseries\s+of\s+" + COUNT_WORD + r"\b|\b" + COUNT_WORD
                      + r"\s+(?:[\w-]+\s+){0,3}?(?:injections|blocks|infusions)\b|"
                      r"\b(?:injections|blocks|infusions)\s*x\s*(\d)\b", re.I)
 _TIMES_A = re.compile(r"\s*(?:a|an|per|/|each|every)\s*(?:week|wk|month|day)\b", re.I)
+# a records digest's run of numbered notes: "PT notes #1-#12", "daily notes #1 through #18"
+_NOTES_NUMBERED = re.compile(r"\W{0,3}(?:daily\s+|treatment\s+|progress\s+)?(?:notes?|visits?|"
+                             r"sessions?)\s*#\s*1\s*(?:-|\u2013|to|through|thru)\s*#?\s*(\d{1,2})\b",
+                             re.I)
 _COUNT_BEFORE = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:[\w-]+\s+)?" + _SESSIONS
                            + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
 
@@ -158,7 +162,8 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     # ("8 PT visits", and "18 sessions of therapy" when the name matched opens with them)
     counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name) or \
         _SESSIONS_FIRST.match(name)
-    sessions = _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or (
+    sessions = _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or \
+        _NOTES_NUMBERED.match(tail) or (
         _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail) \
         or (_COUNT_THEN_DATES.match(tail) if _IN_SESSIONS.search(name) else None)
     if sessions and (_GRANTED_AFTER.match(tail) or _GRANTED_BEFORE.search(lead)):
