@@ -167,6 +167,7 @@ def test_a_narrative_letter_opens_each_paragraph_with_the_item_and_its_decision(
             "The right shoulder subacromial injection is certified. The guidelines support it.\n\n"
             "The TENS unit purchase is non-certified. The MTUS recommends a trial first.\n\n"
             "Naproxen sodium 550 mg #60 is certified. Acetaminophen has not been effective.\n\n"
+            "This letter was approved by the medical director.\n\n"
             "This review was performed by C. Ndiaye, M.D.\n")
     layout, items = _read(text)
     assert (layout, items) == ("ur-determination", [

@@ -509,7 +509,10 @@ def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
 # is NON-CERTIFIED.", "The request for a corticosteroid injection, one, is certified."
 # (or a paragraph that opens with the item and its decision: "The TENS unit purchase is
 # non-certified. The MTUS ...", "Naproxen sodium 550 mg #60 is certified.")
-_UR_CONCLUSION = re.compile(r"(?:\bthe request for |^(?:the )?(?![^\n.;]*\brequest for\b))"
+# (not a letter's own sentence: "This letter was approved by ...", "We have modified ...")
+_UR_CONCLUSION = re.compile(r"(?:\bthe request for |^(?![^\n.;]*\brequest for\b)"
+                            r"(?!(?:the\s+)?(?:this|that|it|he|she|they|we|you|your|our|his|her|"
+                            r"request|letter|review|decision|determination)\b)(?:the )?)"
                             r"(?P<name>[^\n.;]{3,160}?),? (?:is|was|has been) "
                             r"(?P<said>(?:hereby )?(?:non-?|not )?(?:certified|approved|"
                             r"authori[sz]ed|denied|modified)\b[^\n.;]{0,40})", re.I | re.M)
