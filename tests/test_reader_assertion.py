@@ -17,6 +17,12 @@ from reasoner.workflows.letters import score_letter
 A, P, H, S, F, U = (Assertion.ABSENT, Assertion.PRESENT, Assertion.HYPOTHETICAL,
                     Assertion.HISTORICAL, Assertion.FAMILY, Assertion.UNCERTAIN)
 
+def _report_facts(kb, said: str, dos: str, plan: str = "Physical therapy x6."):
+    """The facts read from a progress report of that date that says `said`, then asks `plan`."""
+    text = f"PROGRESS REPORT\n\nDOS: {dos}\n\n{said}\n\nPLAN:\n1. {plan}\n"
+    return read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+
+
 # (sentence, the mentions in it, their assertions)
 CASES = [
     # what cannot be excluded is possible, not denied ("cannot" had denied it; medspaCy's "to
@@ -579,8 +585,7 @@ def test_a_judgment_in_a_guidelines_words_is_no_fact():
 def test_radicular_signs_are_the_radiculopathy_the_examiner_finds(kb, said, present):
     """Signs are found on examination: "Radicular signs: none" says no radiculopathy was found
     (as "signs of radiculopathy were absent" does), not that the patient told no symptoms."""
-    text = f"PROGRESS REPORT\n\nDOS: 03/04/2026\n\n{said}\n\nPLAN:\n1. Norco 10/325 mg #120.\n"
-    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    facts = _report_facts(kb, said, "03/04/2026", plan="Norco 10/325 mg #120.")
     read = [f.props.get("present", True) for f in facts
             if f.kind in ("finding", "diagnosis") and f.concept is not None
             and kb.terms.is_a(f.concept, TERM + "Radiculopathy")]
@@ -752,8 +757,7 @@ def test_comorbidities_named_as_a_class(kb, said, concept, present):
 def test_a_lesion_said_suspected_is_the_suspected_finding(kb, said, concept):
     """A lesion said suspected, in any of the ways a note says it, is the finding the terminology
     names "suspected X" (what imaging criteria read: an ankle MRI had stayed undecided)."""
-    text = f"PROGRESS REPORT\n\nDOS: 03/07/2021\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
-    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    facts = _report_facts(kb, said, "03/07/2021")
     assert [f.props["present"] for f in facts
             if f.kind == "finding" and f.concept == TERM + concept] == [True]
 
@@ -765,8 +769,7 @@ def test_a_lesion_said_suspected_is_the_suspected_finding(kb, said, concept):
     "Concern for spinal tumour.",  # (a spinal red flag: only a fracture is read suspected)
 ])
 def test_no_suspected_finding_from_a_purpose_a_denial_or_a_red_flag(kb, said):
-    text = f"PROGRESS REPORT\n\nDOS: 03/07/2021\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
-    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    facts = _report_facts(kb, said, "03/07/2021")
     assert not [f.concept for f in facts if f.kind == "finding" and f.props["present"]
                 and "Suspected" in (f.concept or "")]
 
@@ -780,8 +783,7 @@ def test_no_suspected_finding_from_a_purpose_a_denial_or_a_red_flag(kb, said):
 def test_functions_listed_together_share_the_verdict_after_the_list(kb, said):
     """The verdict after a list of functions reaches its first member too (counted in words,
     "intact" had stopped short of "strength", leaving no motor finding)."""
-    text = f"PROGRESS REPORT\n\nDOS: 01/07/2014\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
-    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    facts = _report_facts(kb, said, "01/07/2014")
     assert sorted((f.concept.rsplit("/", 1)[1], f.props["present"]) for f in facts
                   if f.kind == "finding" and f.concept.rsplit("/", 1)[1] in (
                       "MotorWeakness", "DermatomalSensoryLoss", "ReflexChange")) == [
@@ -791,8 +793,7 @@ def test_functions_listed_together_share_the_verdict_after_the_list(kb, said):
 @pytest.mark.parametrize("said", ["Motor 4/5, sensation and reflexes intact.",
                                   "Strength 4/5 on the left, sensation and reflexes intact."])
 def test_a_function_with_its_own_deficit_keeps_it_in_a_list(kb, said):
-    text = f"PROGRESS REPORT\n\nDOS: 01/07/2014\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
-    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    facts = _report_facts(kb, said, "01/07/2014")
     assert [f.props["present"] for f in facts
             if f.kind == "finding" and f.concept == TERM + "MotorWeakness"] == [True]
 
@@ -814,7 +815,6 @@ def test_weakness_of_the_right_supraspinatus_is_the_cuffs(kb):
 def test_a_stocking_glove_pattern_is_the_peripheral_neuropathys(kb, said, present):
     """"no stocking-glove sx" documents no peripheral neuropathy suspected (the lower-extremity
     nerve conduction rule had stayed undecided)."""
-    text = f"PROGRESS REPORT\n\nDOS: 03/19/2018\n\n{said}\n\nPLAN:\n1. Physical therapy x6.\n"
-    facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
+    facts = _report_facts(kb, said, "03/19/2018")
     assert [f.props["present"] for f in facts if f.kind == "finding"
             and f.concept == TERM + "PeripheralNervePathology"] == [present]

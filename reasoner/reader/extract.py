@@ -2112,15 +2112,22 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             # what follows the screen, or an adjective of it: "a consistent urine drug screen"
             # (within its clause: "No aberrant behavior; UDS 3/12/13 consistent")
             adjective = re.split(r"[,;:]", sentence[max(0, hit.start - 25):hit.start])[-1]
-            result = ("Inconsistent" if _INCONSISTENT.search(near) or _INCONSISTENT.search(
-                adjective) or _missing_drug(lex, near) else "Consistent"
-                if _CONSISTENT.search(near) or _CONSISTENT.search(adjective)
-                or _only_taken(out, lex, near) else "Documented")
+            result = _screen_result(out, lex, near, adjective)
         for when in days or [day]:
             _add_assessment(out, Mention("assessment", hit.term, at + hit.start, at + hit.end,
                                          sentence[hit.start:hit.end],
                                          {"on_date": when, "assessment_result": m(result)}))
     _side_effects(out, lex, sentence, at, day)
+
+
+def _screen_result(out: Extracted, lex: Lexicon, near: str, adjective: str = "") -> str:
+    """A screen's result from the words after it (and an adjective before it): "inconsistent",
+    a prescribed drug missing, "consistent", only prescribed drugs found; else documented."""
+    if _INCONSISTENT.search(near) or _INCONSISTENT.search(adjective) or _missing_drug(lex, near):
+        return "Inconsistent"
+    if _CONSISTENT.search(near) or _CONSISTENT.search(adjective) or _only_taken(out, lex, near):
+        return "Consistent"
+    return "Documented"
 
 
 def _screen_named(lex: Lexicon, heading: str) -> str | None:
@@ -2144,9 +2151,7 @@ def _screen_row(out: Extracted, lex: Lexicon, sentence: str, at: int) -> bool:
             lex.first(sentence, T("MonitoringAssessment")):
         out.screen_rows = None
         return False
-    said = sentence[row.end():]
-    result = "Inconsistent" if _INCONSISTENT.search(said) or _missing_drug(lex, said) else \
-        "Consistent" if _CONSISTENT.search(said) or _only_taken(out, lex, said) else "Documented"
+    result = _screen_result(out, lex, sentence[row.end():])
     _add_assessment(out, Mention("assessment", out.screen_rows, at + row.start(1), at + row.end(1),
                                  row.group(1), {"on_date": day, "assessment_result": m(result)}))
     return True
