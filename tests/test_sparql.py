@@ -261,3 +261,44 @@ def test_triple_terms_of_full_iris_are_read_as_iris(client, query):
     response = ask(client, query, "application/sparql-results+json, text/turtle;q=0.9")
     assert response.status_code == 200, response.text
     assert b"urn:a" in response.content and b"urn:b" in response.content
+
+
+def test_long_queries_are_screened_one_at_a_time(monkeypatch):
+    """Screening is pure Python: two threads screening long queries at once gain nothing under
+    the GIL and starve the event loop (/health waited 1.8 s in a burst); short ones never wait."""
+    import threading
+    import time
+
+    from reasoner.store import sparqlsyntax
+
+    running, most = 0, 0
+    guard = threading.Lock()
+    real = sparqlsyntax._prepare
+
+    def counting(text):
+        nonlocal running, most
+        if len(text) <= sparqlsyntax.LONG_QUERY_CHARS:
+            return real(text)
+        with guard:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)  # (releases the GIL: without the lock the threads would overlap)
+        try:
+            return real(text)
+        finally:
+            with guard:
+                running -= 1
+
+    monkeypatch.setattr(sparqlsyntax, "_prepare", counting)
+    long = "ASK { VALUES ?x { " + "1 " * (sparqlsyntax.LONG_QUERY_CHARS // 2) + "} }"
+    threads = [threading.Thread(target=sparqlsyntax.prepare, args=(long,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.02)
+    started = time.monotonic()
+    sparqlsyntax.prepare("ASK { ?s ?p ?o }")  # short: not behind the long ones
+    short_took = time.monotonic() - started
+    for thread in threads:
+        thread.join()
+    assert most == 1, most
+    assert short_took < 0.1, short_took

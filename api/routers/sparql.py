@@ -25,6 +25,7 @@ from api.settings import Settings
 from reasoner.store.protocol import GraphStore
 from reasoner.store.querypool import UNION, Dataset
 from reasoner.store.sparql import UpdateRefused
+from reasoner.store.sparqlsyntax import LONG_QUERY_CHARS
 
 router = APIRouter(tags=["sparql"])
 
@@ -111,7 +112,7 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep,
 # Query text up to this size is screened and its result rendered on the shared thread pool
 # (as /health is answered); longer text (a 199 kB query takes ~0.2 s of CPU to screen) waits
 # for the "sparql" lane's few threads, so a flood of them cannot occupy the pool.
-SHARED_POOL_QUERY_CHARS = 8 << 10
+SHARED_POOL_QUERY_CHARS = LONG_QUERY_CHARS
 
 
 async def _off_loop(query: str | None, dataset: Dataset, accept: str | None,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -42,6 +43,12 @@ _CHAINING = frozenset({"+", "-", "*", "/", "|", "||", "&&", "=", "!=", "<", ">",
 _CHAINING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "EXISTS",
                              "IN"})
 MAX_QUERY_CHARS = 200_000
+# Screening is pure Python, so under the GIL two threads screening long queries go no faster
+# than one, while each switch between them is one the event loop can lose: in a burst of 60
+# queries of 200 kB, /health waited up to 1.8 s with two screening at once, 0.3 s with one.
+# A query this long (~0.5 ms to screen per kB) waits for the one; a shorter one never does.
+LONG_QUERY_CHARS = 8 << 10
+_LONG_SCREENS = threading.Lock()
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 # The words of SPARQL 1.1 queries (keywords and built-in functions, case-insensitive) and the
 # SPARQL 1.2 ones Oxigraph reads; "a", "true" and "false" are lowercase only.
@@ -132,9 +139,17 @@ class PreparedQuery:
 
 
 def prepare(sparql: str) -> PreparedQuery:
-    """Tokenize, check and rewrite one SPARQL query; raises a QueryError subclass."""
+    """Tokenize, check and rewrite one SPARQL query; raises a QueryError subclass. Long
+    queries are screened one at a time in a process (`_LONG_SCREENS`)."""
     if len(sparql) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    if len(sparql) <= LONG_QUERY_CHARS:
+        return _prepare(sparql)
+    with _LONG_SCREENS:
+        return _prepare(sparql)
+
+
+def _prepare(sparql: str) -> PreparedQuery:
     tokens = tokenize(sparql)
     _check(sparql, tokens)
     start = _body_start(tokens)  # the prologue, read once for the form, FROM and the rewrite
