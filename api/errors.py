@@ -98,7 +98,8 @@ async def _mtus_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    return error_response(exc.status, exc.code, exc.message, exc.details,
+                          headers=getattr(exc, "headers", None))
 
 
 def served_routes(app: FastAPI) -> list[Any]:

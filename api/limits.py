@@ -30,20 +30,53 @@ DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
 # own, at most this many at once; requests beyond wait on the event loop, not on a thread, so
 # the thread pool that serves /health and the other routes is never exhausted by them.
 HEAVY_THREADS = max(2, os.cpu_count() or 2)
-_heavy: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, anyio.CapacityLimiter]] \
+# A request waits at most this long for its lane; then it is answered 503 with Retry-After.
+# Without a bound, a burst of slow requests kept the last ones waiting past any client's
+# timeout (60 queries of 200 kB: over a minute), and those clients saw no answer at all.
+HEAVY_WAIT_SECONDS = 20.0
+
+
+@dataclass
+class _Lane:
+    turn: anyio.CapacityLimiter  # requests holding a turn (they wait on the loop for one)
+    threads: anyio.CapacityLimiter  # the lane's own threads (never the shared pool's)
+
+
+_heavy: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Lane]] \
     = weakref.WeakKeyDictionary()
 
 
-async def run_heavy(func: Callable[[], T], lane: str = "documents") -> T:
-    """`func` on one of the HEAVY_THREADS threads of its lane (a limiter per event loop:
-    anyio's are bound to the loop that made them). Lanes keep one kind of heavy work from
-    queueing behind another: "documents" (letters, validations, large cases, RDF reports) and
-    "sparql" (screening and rendering large queries)."""
+class Busy(ApiError):
+    def __init__(self, lane: str, waited: float) -> None:
+        retry = max(1, round(waited / 4))  # (a quarter of the wait: the queue moves)
+        super().__init__(503, "busy", f"the server is busy with other long requests ({lane}) "
+                         f"and this one waited {waited:g} s for its turn; retry in {retry} s",
+                         retry_after_seconds=retry)
+        self.headers = {"Retry-After": str(retry)}
+
+
+async def run_heavy(func: Callable[[], T], lane: str = "documents",
+                    wait: float = HEAVY_WAIT_SECONDS) -> T:
+    """`func` on one of the HEAVY_THREADS threads of its lane (limiters per event loop:
+    anyio's are bound to the loop that made them), or Busy (503) when no turn came within
+    `wait` seconds. Lanes keep one kind of heavy work from queueing behind another:
+    "documents" (letters, validations, large cases, RDF reports) and "sparql" (screening and
+    rendering large queries)."""
     lanes = _heavy.setdefault(asyncio.get_running_loop(), {})
-    limiter = lanes.get(lane)
-    if limiter is None:
-        limiter = lanes[lane] = anyio.CapacityLimiter(HEAVY_THREADS)
-    return await anyio.to_thread.run_sync(func, limiter=limiter)
+    held = lanes.get(lane)
+    if held is None:
+        held = lanes[lane] = _Lane(anyio.CapacityLimiter(HEAVY_THREADS),
+                                   anyio.CapacityLimiter(HEAVY_THREADS))
+    turn = False
+    with anyio.move_on_after(wait):  # (the wait only: the work, once begun, is not cut)
+        await held.turn.acquire()
+        turn = True
+    if not turn:
+        raise Busy(lane, wait)
+    try:
+        return await anyio.to_thread.run_sync(func, limiter=held.threads)
+    finally:
+        held.turn.release()
 DEFAULT_HEADER_TIMEOUT_SECONDS = 10.0
 DEFAULT_CONNECTIONS_PER_CLIENT = 64
 DEFAULT_MAX_CONNECTIONS = 256

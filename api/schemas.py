@@ -32,7 +32,8 @@ _ERROR_TEXT = {
     415: "Unsupported Content-Type",
     422: "The case is not complete enough to decide (details: problems)",
     500: "Server-side failure (knowledge base or store)",
-    503: "The SPARQL query ran out of time",
+    503: "Busy: the request waited too long for its turn (retry after Retry-After seconds); "
+         "for SPARQL also a query that ran out of time",
 }
 
 

@@ -309,13 +309,26 @@ def score_facts(pairs: list[tuple[str, CaseFacts, CaseFacts]], items: list[ItemA
         # knee), read as present: the error that approves care wrongly.
         absent = set(gold_keys.get("finding absent", ())) - set(
             gold_keys.get("finding present", ()))
-        negated_present += len(absent & set(read_keys.get("finding present", ())))
+        negated_present += sum(_denial_read_present(gold, read, str(key[0]), terms)
+                               for key in absent & set(read_keys.get("finding present", ())))
     kinds = {kind: KindScore(g, r, m, _ratio(m, r), _ratio(m, g))
              for kind, (g, r, m) in sorted(totals.items())}
     agree = sum(i.gold_outcome == i.read_outcome for i in items)
     return FactScore(len(pairs) + len(unreadable), unreadable, kinds, negated_present,
                      len(items), agree, _ratio(agree, len(items)),
                      [i for i in items if i.gold_outcome != i.read_outcome], missed, spurious)
+
+
+def _denial_read_present(gold: CaseFacts, read: CaseFacts, concept: str,
+                         terms: Terminology) -> bool:
+    """Whether the reader said present what the gold denies at the same time: on a date the
+    gold denies it, or either undated. A finding read present on another date than the
+    gold's denial ("new numbness" in December, "findings unchanged" in March, both read)
+    is a fact the gold left out, not a denial misread."""
+    denied = {f.on_date for f in gold.findings if f.concept == concept and not f.present}
+    said = {f.on_date for f in read.findings if f.present and f.concept is not None
+            and terms.is_a(f.concept, concept)}
+    return None in denied or None in said or bool(denied & said)
 
 
 def _narrower_as_gold(gold: Counter[Key], read: Counter[Key], terms: Terminology) -> Counter[Key]:

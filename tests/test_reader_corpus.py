@@ -282,8 +282,9 @@ def test_negated_findings_are_not_read_as_present(report):
     # Left: modelling conflicts between authors and terminology (spondylolisthesis as
     # instability, median-nerve numbness as dermatomal loss, a "normal" range of motion given
     # in degrees), a past radicular pain that surgery resolved, a test negated far from it;
-    # the target is none.
-    assert report.negated_read_present <= 8
+    # the target is none. (A finding read present on another date than the gold's denial is
+    # no denial misread: "ROM" limited in July, full in October; counted so until session 18.)
+    assert report.negated_read_present <= 7
 
 
 def test_item_outcomes_floor(report):

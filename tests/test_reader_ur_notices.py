@@ -208,3 +208,23 @@ def test_2013_issues_at_dispute_whose_questions_wrap_to_the_same_last_line():
     layout, items = _read(text)
     assert [name for name, _ in items] == ["hydrocodone/APAP 10/325mg #90",
                                           "naproxen sodium 550mg #60"]
+
+
+def test_a_resubmission_decided_below_its_rfa_that_names_a_prior_decision_upheld():
+    """A UR vendor's decision printed under the physician's RFA: no UR title near the top,
+    and "(prior non-certification upheld)" reads like an IMR outcome; still the UR's letter."""
+    text = ("REQUEST FOR AUTHORIZATION\n[X] Resubmission\n\nEmployee: R. Diaz    Date of Injury: "
+            "02/03/2018\n\nRequested: lumbar MRI; naproxen 550 mg #60\nDate: 07/01/2021\n\n"
+            "-----------------------------------------------\n\nPINECREST REVIEW PARTNERS\n"
+            "Reconsideration Review          Decision date: July 9, 2021\n\n"
+            "DETERMINATION\n  1. MRI lumbar spine ---------- NON-CERTIFIED (prior "
+            "non-certification upheld)\n  2. Naproxen 550 mg #60 ------ CERTIFIED\n\n"
+            "Records reviewed:\n"
+            "He is a 52-year-old driver with low back pain and no leg symptoms since "
+            "02/03/2018. Naproxen 550 mg twice daily lets him drive his full route.\n\n"
+            "Rationale:\n1. No red flags and no change since the prior review.\n"
+            "2. Functional benefit documented.\n\nReviewer: A. Chen, MD, Physical Medicine\n"
+            "This decision may be disputed by filing DWC Form IMR within 30 days.\n")
+    layout, items = _read(text)
+    assert layout == "ur-determination"
+    assert [outcome for _, outcome in items] == ["non-certified", "certified"]

@@ -35,7 +35,7 @@ LETTER_BODY = raw_body_doc({"text/plain": {
                 "unless `store=false`, together with the reasoning run (its determinations, "
                 "named by `run`) in one transaction. Each item carries the recorded outcome "
                 "and the outcome the reasoner reaches from the case facts only.",
-    responses=error_responses(400, 401, 413, 415))
+    responses=error_responses(400, 401, 413, 415, 503))
 async def ingest_letter(body: RawBodyDep, kb: KbDep, store: StoreDep,
                         storing: StoringDep) -> Response:
     if body.media_type not in TEXT_TYPES:

@@ -40,7 +40,7 @@ _PLAIN = frozenset(("", "*/*", JSON, "application/json, */*"))
                 "the RDF run graph (determinations, criterion results, facts used; PROV-O) "
                 "in Turtle, JSON-LD, N-Triples or RDF/XML.",
     responses={200: {"content": {m: {} for m in REPORT_TYPES[1:]}},
-               **error_responses(400, 401, 406, 413, 415, 422, 500)})
+               **error_responses(400, 401, 406, 413, 415, 422, 500, 503)})
 async def reason(request: Request, body: CaseBodyDep, storing: StoringDep) -> Response:
     media = _media(request.headers.get("accept"))  # a 406 before any work
     # The knowledge base and the store straight from the app state rather than as KbDep and

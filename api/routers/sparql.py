@@ -110,7 +110,7 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep,
 
 
 # Query text up to this size is screened and its result rendered on the shared thread pool
-# (as /health is answered); longer text (a 199 kB query takes ~0.2 s of CPU to screen) waits
+# (as /health is answered); longer text (a 200 kB query takes ~0.6 s of CPU to screen) waits
 # for the "sparql" lane's few threads, so a flood of them cannot occupy the pool.
 SHARED_POOL_QUERY_CHARS = LONG_QUERY_CHARS
 

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["validation"])
     description="Same bodies as /v1/reason. Answers 200 whether or not the case conforms; "
                 "`problems` lists violations (which would stop /v1/reason with 422) and "
                 "warnings. A document that cannot be read is a 400.",
-    responses=error_responses(400, 413, 415))
+    responses=error_responses(400, 413, 415, 503))
 async def validate(body: CaseBodyDep, kb: KbDep) -> Response:
     # On the threads of heavy work (api/limits.run_heavy): a large body never holds the event
     # loop, and many at once wait their turn instead of taking every thread /health needs.

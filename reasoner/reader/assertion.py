@@ -108,8 +108,13 @@ def _rules() -> list[Any]:
 
     return [
         # after the term: "X were ruled out", "X is absent.", "X negative bilaterally."
+        # (a sentence opening "Ruled out" has nothing before it to deny: "Ruled out X" below)
         rule("ruled out (after)", _NEGATED, "BACKWARD",
-             [_BE, {"LOWER": {"IN": ["ruled", "excluded"]}}, {"LOWER": "out", "OP": "?"}]),
+             [{**_BE, "OP": "+"}, {"LOWER": {"IN": ["ruled", "excluded"]}},
+              {"LOWER": "out", "OP": "?"}]),
+        rule("ruled out (after, no verb)", _NEGATED, "BACKWARD",
+             [{"LOWER": {"IN": ["ruled", "excluded"]}, "IS_SENT_START": False},
+              {"LOWER": "out", "OP": "?"}]),
         rule("negative (after)", _NEGATED, "BACKWARD", [_BE, _NEGATIVE, _SIDEWAYS, _END]),
         # "negative" or "(-)" either side of the sign, close to it: "SLR negative bilaterally
         # to 70 degrees", "Tinel's and Phalen's negative at the wrists", "SLR (-) B"
@@ -165,13 +170,17 @@ def _rules() -> list[Any]:
         rule("not consistent with", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["not", "in"]}}, {"LOWER": "consistent"}, {"LOWER": "with"}],
              max_scope=8),
-        # a finding ruled out, named after it: "Ruled out fracture.", "R/O'd: none" aside
+        # a finding ruled out, named after it: "Ruled out fracture.", "Excluded: red flags"
         rule("Ruled out X", _NEGATED, "FORWARD", [
             {"IS_SENT_START": True, "LOWER": {"IN": ["ruled", "excluded"]}},
-            {"LOWER": "out", "OP": "?"}, {"LOWER": {"IN": ["a", "an", "any", "the"]}}],
-             max_scope=6),
+            {"LOWER": "out", "OP": "?"}, {"ORTH": ":", "OP": "?"},
+            {"LOWER": {"IN": ["a", "an", "any", "the"]}, "OP": "?"}], max_scope=6),
         rule("absent X", _NEGATED, "FORWARD", [
             {"IS_SENT_START": True, "LOWER": {"IN": ["absent", "resolved"]}}], max_scope=4),
+        # a count of none: "Zero red flags were found", "nil neurological deficit" (not the
+        # numeral: "flexion 0 to 105 degrees" is a range)
+        rule("zero X", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["zero", "nil"]}}],
+             max_scope=4),
         # a relative clause denying what it follows: "a trial of acupuncture, which he has never
         # had", "chiropractic, which she has not tried"
         # (not "that": "noted that she had not taken any NSAID" denies what follows)
@@ -420,6 +429,11 @@ def _rules() -> list[Any]:
              [{"ORTH": {"IN": [":", "-", "--", "="]}},
               {"LOWER": {"IN": ["none", "absent", "denied", "nil"]}}],
              max_scope=8),
+        # a field answered with a count of none or the chart's null sign: "Red flags: 0.",
+        # "Numbness: \u00d8" (the row ends there: "Flexion: 0 to 90" is a range)
+        rule(": 0", _NEGATED, "BACKWARD",
+             [{"ORTH": {"IN": [":", "=", "-"]}}, {"ORTH": {"IN": ["0", "\u00d8", "\u00f8"]}},
+              {"TEXT": {"REGEX": r"^(?:[.,;]|\s+)$"}}], max_scope=8),
         # a field answered negative negates its label, or the list after it as an EHR's
         # review of systems writes it: "Spurling: negative", "Constitutional: NEGATIVE fever /
         # chills / night sweats" (a sign with a verdict of its own keeps it: "Phalen positive")
@@ -692,6 +706,18 @@ def _rules() -> list[Any]:
                                         "OP": "?"},
             {"LOWER": {"IN": ["includes", "include", "included", "including", "of", ":"]}}],
              max_scope=10),
+        # the two sides of a differential: "facet-mediated pain versus radiculopathy",
+        # "possible CTS vs. C6 radiculopathy" (neither is found yet)
+        rule("versus", _UNCERTAIN, "BIDIRECTIONAL", [
+            {"LOWER": {"IN": ["vs", "vs.", "versus"]}}], max_scope=5),
+        # (a comparison of sides or values is no differential: "rotation limited to R (~45
+        # deg) vs L (~70 deg)", "7/10 versus 4/10")
+        rule("vs L", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["vs", "vs.", "versus"]}},
+            {"LOWER": {"IN": ["l", "r", "left", "right", "bilateral", "baseline", "before",
+                              "after", "prior", "last", "(", "~"]}}]),
+        rule("vs 4", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["vs", "vs.", "versus"]}}, {"LIKE_NUM": True}]),
         # a test neither positive nor negative: "slump test equivocal on the right"
         rule("equivocal (after)", _UNCERTAIN, "BACKWARD", [
             {"LOWER": {"IN": ["equivocal", "indeterminate", "borderline"]}}], max_scope=4),

@@ -181,6 +181,9 @@ _ITEM_END = re.compile(r"[,;]|\band\b")
 _TO_RULE_OUT = re.compile(r"\b(?:rule[- ]?out|r/o|to exclude|(?:can(?:no|')?t|could ?n[o']t|"
                           r"unable to|not)\s+(?:be\s+)?(?:exclude|rule out|excluded|ruled out))"
                           r"\b", re.I)
+# ... and so is one side of a differential: "possible carpal tunnel syndrome vs cervical
+# radiculopathy" diagnoses neither (the assessment says which is to be found out)
+_DIFFERENTIAL = re.compile(r"\b(?:vs\.?|versus)(?=\s)", re.I)
 
 
 def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -202,7 +205,8 @@ _SIDE = re.compile(r"\b(left|right|bilateral|bilaterally)\b", re.I)
 _RESULT = re.compile(r"\b(?:reveal\w*|show\w*|demonstrat\w*|note[sd]?|finding\w*|impression|"
                      r"read as|reported (?:as|to show)|confirm\w*|consistent with|positive for|"
                      r"negative for|notable for|significant for|(?:was|were|is|are) "
-                     r"(?:normal|negative|unremarkable|abnormal|positive))\b|:|"
+                     r"(?:normal|negative|unremarkable|abnormal|positive|free of|clear of|"
+                     r"without))\b|:|"
                      # "lumbar x-rays 11/02/2023, 5 views -- mild L4-5 disc narrowing" (a
                      # dated study: a plan line's dash gives a reason, not a result)
                      r"\b\d{1,4}(?:[/-]\d{1,4}){1,2}\b[^.;:]{0,24}?\s(?:--?|\u2013|\u2014)\s|"
@@ -764,7 +768,8 @@ def _diagnoses(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int) -
                                  [(cue + hit.start - item[0], cue + hit.end - item[0])])
         if assertion not in _DIAGNOSED:
             continue  # "no fracture", "mother has diabetes"
-        if _TO_RULE_OUT.search(sentence, item[0], item[1]):
+        if _TO_RULE_OUT.search(sentence, item[0], item[1]) or \
+                _DIFFERENTIAL.search(sentence, item[0], item[1]):
             # "rule out rotator cuff tear" is a question; "rule out compression fracture of
             # L2" is also the suspicion a guideline names as a red flag
             if suspected := _suspicion(hit.term, lex):
@@ -1619,7 +1624,11 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
         concept = lex.by_words(lex.in_region(hit.term, region.term if region else
                                              request_items.level_region(around) or out.region),
                                sentence[max(0, hit.start - 30):hit.end + 40])
-        result = re.sub(r"^(?:a|an|the)\s+", "", rest[verb.end():].strip(" .:;,"))
+        # (a verdict keeps its words: "were free of fracture" is "free of fracture")
+        said_as = re.match(r"(?:was|were|is|are)\s+(?=free|clear|without)", verb.group(),
+                           re.I)
+        result = re.sub(r"^(?:a|an|the)\s+", "", rest[verb.start() + said_as.end() if said_as
+                                                        else verb.end():].strip(" .:;,"))
         if _NONE_DONE.match(result):
             continue  # "X-rays: none taken so far", "MRI: not done"
         _add_study(out, lex, Mention("study", concept, at + hit.start, at + hit.end,

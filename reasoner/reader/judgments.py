@@ -213,6 +213,12 @@ _PRESENT: dict[str, list[str]] = {
         r"(?:progressive|progressing|worsening)\b",
         r"\b(?:weakness|deficits?|foot drop|paresis)\b[^.;]{0,40}?\b(?:has|have)\s+"
         r"(?:steadily\s+|further\s+)?(?:progressed|worsened)\b",
+        # a strength grade going down: "dorsiflexion had weakened to 3/5", "EHL strength
+        # declined from 4/5 to 3/5"
+        r"\b(?:strength|weakness|dorsiflexion|plantar ?flexion|extension|flexion|EHL|grip)\b"
+        r"[^.;]{0,30}?\b(?:(?:has|had|have)\s+)?(?:weakened|declined|dropped|decreased|"
+        r"worsened|fallen|fell|deteriorated)\s+(?:further\s+)?(?:from\s+[0-5][+-]?/5\s+)?to\s+"
+        r"[0-4][+-]?/5",
     ],
     "SignificantClinicalChange": [
         # a new or progressing neurological sign: "new weakness of left ankle plantarflexion",
@@ -227,6 +233,10 @@ _PRESENT: dict[str, list[str]] = {
         r"progressively|markedly|substantially|clearly)?\s*(?:worsened|progressed|gotten worse)\b",
         r"\bpain\s+(?:[\w-]+\s+){0,3}?(?:(?:has|have|had)\s+)?(?:significantly|markedly|"
         r"substantially)\s+(?:worsened|increased)\b",
+        # "her symptoms have changed significantly since the 2024 MRI"
+        r"\b(?:symptoms|findings|condition|presentation|exam(?:ination)?)\s+(?:[\w-]+\s+){0,3}?"
+        r"(?:(?:has|have|had)\s+)?changed\s+(?:significantly|substantially|markedly|"
+        r"materially|considerably)\b",
     ],
 }
 _ABSENT: dict[str, list[str]] = {
@@ -243,7 +253,11 @@ _ABSENT: dict[str, list[str]] = {
     # intact in the LEs", "a normal neurologic examination", "Neuro deficit - none", "There
     # does not appear to be any focal neurological deficit" (not "no new deficit": an old one)
     "NeurologicalFinding": [
-        r"\bneuro(?:logic(?:al)?|logically)?\s+(?:exam(?:ination)?\s*)?(?:is\s+|was\s+|:\s*)?"
+        r"\bneuro(?:logic(?:al)?|logically)?\s+(?:exam(?:ination)?\s*)?"
+        # (of the limbs examined: "The neurologic examination of the lower extremities was
+        # unremarkable")
+        r"(?:(?:of|in)\s+(?:the\s+|both\s+)?(?:bilateral\s+|lower\s+|upper\s+|left\s+|right\s+)?"
+        r"(?:extremit(?:y|ies)|limbs?|legs?|arms?|les|ues)\s*)?(?:is\s+|was\s+|:\s*)?"
         r"(?:intact|normal|non-?focal|unremarkable|within normal limits|wnl|grossly intact)\b",
         r"\b(?:normal|non-?focal|unremarkable|intact)\s+neuro(?:logic(?:al)?)?\s+"
         r"(?:exam(?:ination)?|status|findings)\b",

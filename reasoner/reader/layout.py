@@ -135,6 +135,8 @@ _UR_TITLE_LINE = re.compile(r"^(?![ \t]*RE\b)(?![^\n]*\b(?:APPEAL|RECONSIDERATIO
                             r"[ \t]*(?:[A-Z][A-Z &/'-]*[ \t]+)?(?:UTILIZATION[ \t]+REVIEW|UR)"
                             r"[ \t]+(?:NOTICE|DETERMINATION|DECISION)\b", re.M)
 _IMR_OUTCOME = re.compile(_OUTCOME_WORD, re.I)  # as a fax may read them
+# A UR's action on an item, in its capitals (a summary's "UR non-certified the MRI" is none)
+_UR_ACTION = re.compile(r"\b(?:NON-?\s?CERTIF(?:Y|IED)|CERTIF(?:Y|IED)|MODIFIED)\b")
 _DECIDED = re.compile(_IMR_OUTCOME.pattern + r"|\b(?:not\s+)?medically\s+necessary\b", re.I)
 
 
@@ -160,7 +162,11 @@ def _split(cleaned: Cleaned, source: str) -> Letter:
     # review layout finds what a review decides.
     fallback = ["progress-report"] if layout != "progress-report" and _is_report(text) and \
         not _REVIEWED.search(text) else []
-    order = [layout, *(n for n in _IMR_LAYOUTS if n != layout), *fallback] \
+    # (a UR's own letter last, unless it is a physician's: one that names a prior decision
+    # "upheld" looks like a review of IMR's, "TFESI ---- NON-CERTIFIED (prior
+    # non-certification upheld)")
+    ur = ["ur-determination"] if _UR_ACTION.search(text) else []
+    order = [layout, *(n for n in _IMR_LAYOUTS if n != layout), *(fallback or ur)] \
         if layout != "ur-determination" else [layout, "progress-report"]
     for name in order:
         if undecided is not None and name != "reviewer-report":
