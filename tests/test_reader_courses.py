@@ -667,3 +667,35 @@ def test_a_digests_numbered_therapy_notes_and_their_discharge_note(kb, history, 
     [course] = _facts(kb, history, "prior")
     assert (course.props.get("sessions"), course.props.get("response", "").rsplit("#")[-1]) == \
         (sessions, "NoImprovement")
+
+
+@pytest.mark.parametrize(("history", "sessions"), [
+    ("She has completed 8 of 12 physical therapy visits.", 8),
+    ("She attended 8 of the 12 approved PT sessions.", 8),
+    ("He has now completed six (6) of the six authorized physical therapy visits.", 6),
+    ("She finished ten out of twelve physical therapy visits.", 10),
+])
+def test_visits_had_of_those_allowed_count_the_ones_had(kb, history, sessions):
+    """"8 of 12 visits" had read 12 (the visits allowed); an allowance alone is no count."""
+    courses = _facts(kb, history, "prior")
+    assert [f.props.get("sessions") for f in courses] == [sessions]
+
+
+def test_visits_allowed_alone_are_no_count(kb):
+    courses = _facts(kb, "Twelve physical therapy visits were authorized on 01/10/2019.",
+                     "prior")
+    assert all(f.props.get("sessions") is None for f in courses)
+
+
+@pytest.mark.parametrize("plan", [
+    "He continues the home exercise program given on 08/07/12 daily.",
+    "She performs her home exercise program every morning.",
+])
+def test_a_treatment_kept_up_told_in_the_plan_is_on_record(kb, plan):
+    """In the plan, "He continues the home exercise program" tells what is done, not what
+    is asked (a massage as an adjunct to it had read no exercise on record)."""
+    data = ("PR-2\nDate of exam: 09/18/2012\n\nTreatment plan:\nThe patient has improved "
+            "with chiropractic care. " + plan +
+            "\nRequest authorization for:\n1. Massage therapy x4 visits\n").encode()
+    facts = read_letter(data, "report.txt", kb.terms).extracted.facts
+    assert [f.concept for f in facts if f.kind == "prior"] == [T + "HomeExerciseProgram"]

@@ -228,3 +228,25 @@ def test_a_resubmission_decided_below_its_rfa_that_names_a_prior_decision_upheld
     layout, items = _read(text)
     assert layout == "ur-determination"
     assert [outcome for _, outcome in items] == ["non-certified", "certified"]
+
+
+def test_a_ur_decision_printed_under_the_rfa_it_decides():
+    """The physician's RFA first (so the document opens as a physician's), then a rule of the
+    page and the UR's own letter, its items each ending with the action."""
+    text = ("DWC FORM RFA\nNew request: X        Expedited: no\nEmployee: K. Tran      Date "
+            "of injury: 12/11/2017\nEmployer: Lakeshore Data\nPhysician: R. Ibarra, M.D.\n"
+            "Address: 210 Harbor Way, Oakland\nPhone 510-555-0131\n\nRequested "
+            "treatment:\n DX                     SERVICE REQUESTED                 QTY\n"
+            " Carpal tunnel syndrome  EMG/NCV bilateral upper extremities  1\n"
+            " Carpal tunnel syndrome  Wrist splints, bilateral, purchase   2\n\n"
+            "Physician signature: R. Ibarra MD        Date: 06/05/2018\n\n"
+            "==============================================================\n"
+            "HARBOR UTILIZATION SERVICES\nUR DETERMINATION - PROSPECTIVE\nDate: 06/12/2018\n\n"
+            "Item 1  EMG/NCV bilateral upper extremities ............ Certified\n"
+            "Item 2  Wrist splints, bilateral, purchase ............. Non-certified\n\n"
+            "Summary: 34-year-old clerk with numbness of both hands since 12/2017; Tinel's "
+            "and Phalen's positive on 06/05/2018.\n\nRationale\nItem 1 - Certified.\n"
+            "Item 2 - Non-certified.\n\nReviewer: H. Moore, MD\n")
+    layout, items = _read(text)
+    assert layout == "ur-determination"
+    assert [outcome for _, outcome in items] == ["certified", "non-certified"]

@@ -176,6 +176,10 @@ _DONE = gated(r"\b(?:completed|finished|underwent|received|tried|attended|failed
 # ("suggestive of", "possibly"): the treating physician lists them as the diagnoses.
 _DIAGNOSED = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.UNCERTAIN)
 _ITEM_END = re.compile(r"[,;]|\band\b")
+# A treatment the worker keeps up, told in the third person (in a plan: not a request)
+_ONGOING = re.compile(r"\s*(?:he|she|they|the (?:patient|worker|employee|injured worker|"
+                      r"claimant))\s+(?:continues|is continuing|has continued|performs|does)\s+"
+                      r"(?:with\s+|to do\s+|to perform\s+)?(?:his|her|their|the|a)\s", re.I)
 # a differential still to exclude is no diagnosis (a "possible" one is a working diagnosis)
 # ("cannot exclude a partial tear", "a tear is not ruled out": as much a question)
 _TO_RULE_OUT = re.compile(r"\b(?:rule[- ]?out|r/o|to exclude|(?:can(?:no|')?t|could ?n[o']t|"
@@ -421,7 +425,10 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _assessments(out, lex, sentence, at, day, requested)
         else:
             if section == "plan":
-                pass
+                if _ONGOING.match(sentence):
+                    # told, not asked, in the plan: "He continues the home exercise program
+                    # given on 08/07/12 daily" (not "Continue the HEP": the plan's own words)
+                    _listed(out, lex, sentence, at, 0, "prior", studies=False, visit=day)
             elif _DONE.search(sentence):
                 # the whole sentence: what was done may be its subject ("Gabapentin was
                 # started in 2014", "PT was completed") or its object ("completed 12 visits

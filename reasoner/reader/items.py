@@ -110,6 +110,15 @@ _COUNT_BEFORE = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:[\w-]+\s+)?"
                            + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
 
 
+# "completed 8 of 12 [physical therapy] visits", "six (6) of the six authorized [chiropractic]
+# visits": those had of those allowed (the first count; the unit just after the name)
+_COUNT_OF_ALL = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\(\d{1,3}\)\s*)?"
+                           r"(?:of|out of)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\d{1,3}|"
+                           + "|".join(_NUMBER_WORDS) + r")\s*(?:\(\d{1,3}\)\s*)?(?:(?:authori[sz]ed|"
+                           r"approved|certified|prescribed|planned|scheduled|allotted)\s+)?"
+                           r"(?:(?:home|outpatient|additional|supervised|formal)\s+)?$", re.I)
+
+
 # "twelve [physical therapy] visits": the count just before the name, the unit just after
 # (a setting between: "6 home [physical therapy] visits", "12 outpatient [PT] sessions")
 _COUNT_NEXT_TO = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:(?:home|in-home|outpatient|"
@@ -162,11 +171,13 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     # ("8 PT visits", and "18 sessions of therapy" when the name matched opens with them)
     counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name) or \
         _SESSIONS_FIRST.match(name)
-    sessions = _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or \
+    had_of_all = _COUNT_OF_ALL.search(lead) if counted_after else None
+    sessions = had_of_all or _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or \
         _NOTES_NUMBERED.match(tail) or (
         _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail) \
         or (_COUNT_THEN_DATES.match(tail) if _IN_SESSIONS.search(name) else None)
-    if sessions and (_GRANTED_AFTER.match(tail) or _GRANTED_BEFORE.search(lead)):
+    if sessions and not had_of_all and (_GRANTED_AFTER.match(tail) or
+                                         _GRANTED_BEFORE.search(lead)):
         pass  # "6 sessions of acupuncture were authorized": allowed, not had
     elif sessions:
         props["sessions"] = count_of(sessions.group(1))

@@ -69,7 +69,8 @@ def detect(text: str) -> str | None:
         # a reviewer's report: its disputed items, each upheld or overturned
         return "medical-professional-review"
     if (_UR_TITLE.search(text[:_title_end(text, 3)]) or _UR_TITLE_LINE.search(
-            text[:_title_end(text, 12)])) and not _IMR_OUTCOME.search(text):
+            text[:_title_end(text, 12)]) or _UR_BELOW.search(text) and _ACTION_LINE.search(text)) \
+            and not _IMR_OUTCOME.search(text):
         return "ur-determination"  # a utilization review's own letter (no IMR yet)
     if _REVIEW_SIGNAL.search(text) and _DECIDED.search(text):
         return "reviewer-report"  # (or another review layout: `split` tries them all)
@@ -135,6 +136,13 @@ _UR_TITLE_LINE = re.compile(r"^(?![ \t]*RE\b)(?![^\n]*\b(?:APPEAL|RECONSIDERATIO
                             r"[ \t]*(?:[A-Z][A-Z &/'-]*[ \t]+)?(?:UTILIZATION[ \t]+REVIEW|UR)"
                             r"[ \t]+(?:NOTICE|DETERMINATION|DECISION)\b", re.M)
 _IMR_OUTCOME = re.compile(_OUTCOME_WORD, re.I)  # as a fax may read them
+# A UR's letter printed under the physician's RFA: its title line after a rule of the page
+# ("=====\nPINNACLE UTILIZATION MANAGEMENT\nUR DETERMINATION - PROSPECTIVE"), and items
+# each ending with the UR's action
+_UR_BELOW = re.compile(r"^[ \t]*[=_*-]{10,}[ \t]*\n(?:[^\n]*\n){0,3}?" + _UR_TITLE_LINE.pattern[1:],
+                       re.M)
+_ACTION_LINE = re.compile(r"^[^\n]*?\S[ \t.:-]+(?:non-?\s?certified|certified|modified|approved|"
+                          r"denied)[ \t]*$", re.M | re.I)
 # A UR's action on an item, in its capitals (a summary's "UR non-certified the MRI" is none)
 _UR_ACTION = re.compile(r"\b(?:NON-?\s?CERTIF(?:Y|IED)|CERTIF(?:Y|IED)|MODIFIED)\b")
 _DECIDED = re.compile(_IMR_OUTCOME.pattern + r"|\b(?:not\s+)?medically\s+necessary\b", re.I)
