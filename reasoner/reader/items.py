@@ -114,8 +114,9 @@ _COUNT_BEFORE = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:[\w-]+\s+)?"
 # visits": those had of those allowed (the first count; the unit just after the name)
 _COUNT_OF_ALL = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\(\d{1,3}\)\s*)?"
                            r"(?:of|out of)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\d{1,3}|"
-                           + "|".join(_NUMBER_WORDS) + r")\s*(?:\(\d{1,3}\)\s*)?(?:(?:authori[sz]ed|"
-                           r"approved|certified|prescribed|planned|scheduled|allotted)\s+)?"
+                           + "|".join(_NUMBER_WORDS) + r")\s*(?:\(\d{1,3}\)\s*)?"
+                           r"(?:(?:authori[sz]ed|approved|certified|prescribed|planned|"
+                           r"scheduled|allotted)\s+)?"
                            r"(?:(?:home|outpatient|additional|supervised|formal)\s+)?$", re.I)
 
 
