@@ -699,3 +699,27 @@ def test_a_treatment_kept_up_told_in_the_plan_is_on_record(kb, plan):
             "\nRequest authorization for:\n1. Massage therapy x4 visits\n").encode()
     facts = read_letter(data, "report.txt", kb.terms).extracted.facts
     assert [f.concept for f in facts if f.kind == "prior"] == [T + "HomeExerciseProgram"]
+
+
+@pytest.mark.parametrize(("said", "day"), [
+    ("on the eleventh of April, 2022", dt.date(2022, 4, 11)),
+    ("on the 4th of March 2019", dt.date(2019, 3, 4)),
+    ("on the twenty-first day of May, 2021", dt.date(2021, 5, 21)),
+    ("on the Thirtieth of Sept. 2020", dt.date(2020, 9, 30)),
+])
+def test_a_date_said_in_words_dates_what_it_tells(kb, said, day):
+    """Spoken dates ("the eleventh of April, 2022") are cleaned to the numeric dates every
+    pattern reads: four drug screens said so had read one, undated."""
+    screens = [f for f in read_letter(
+        ("PROGRESS REPORT\n\nDOS: 02/19/2023\n\nA urine drug screen collected " + said +
+         " was consistent with oxycodone.\n\nPLAN:\n1. Oxycodone 10 mg #120.\n").encode(),
+        "report.txt", kb.terms).extracted.facts
+        if f.kind == "assessment" and f.concept == T + "UrineDrugScreen"]
+    assert [f.props["on_date"] for f in screens] == [day]
+
+
+def test_a_date_said_in_words_that_is_no_date_stays_words():
+    from reasoner.reader.clean import clean
+
+    for said in ("the 31st of February, 2020", "the end of May 2021", "the first of many"):
+        assert clean(f"Seen {said}.\n").text == f"Seen {said}."

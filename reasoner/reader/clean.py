@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reasoner.errors import InputError
+from reasoner.reader.dates import spoken_dates
 from reasoner.reader.firstchars import gated
 
 _SPACE = re.compile(r"\s")
@@ -99,8 +100,8 @@ def _clean_lines(text: str) -> Cleaned:
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
-    return _corrected(_symbols(_ocr_letters(_ocr_digits(_rejoin_split_cues(
-        Cleaned("".join(chars), tuple(offsets), text))))))
+    return _spoken(_corrected(_symbols(_ocr_letters(_ocr_digits(_rejoin_split_cues(
+        Cleaned("".join(chars), tuple(offsets), text)))))))
 
 
 # Clinical shorthand's symbols as the words they stand for, so that every rule reading words
@@ -145,6 +146,16 @@ def _corrected(cleaned: Cleaned) -> Cleaned:
     if not spans:
         return cleaned
     replaced, offsets = _replaced(cleaned.text, cleaned.offsets, spans)
+    return Cleaned(replaced, tuple(offsets), cleaned.original)
+
+
+def _spoken(cleaned: Cleaned) -> Cleaned:
+    """Dates said in words written as numbers ("on the eleventh of April, 2022" is "on
+    04/11/2022"), each character mapped to the words' start."""
+    said = [(start, end, f"{day:%m/%d/%Y}") for start, end, day in spoken_dates(cleaned.text)]
+    if not said:
+        return cleaned
+    replaced, offsets = _replaced(cleaned.text, cleaned.offsets, said)
     return Cleaned(replaced, tuple(offsets), cleaned.original)
 
 

@@ -18,6 +18,22 @@ WORDED = (r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\
 DAY_FIRST = (r"\b\d{1,2}(?:\s+|[-/.])(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
              r"[a-z]*\.?,?(?:\s+|[-/.])\d{4}\b")
 ISO = r"\b\d{4}-\d{2}-\d{2}\b"
+# spoken: "the eleventh of April, 2022", "the 4th of March 2019", "the twenty-first day of May,
+# 2021"
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_ORDINALS = {w: n for n, w in enumerate(
+    [*_UNITS, "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+     "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"], 1)}
+_ORDINALS |= {f"twenty-{w}": 20 + n for n, w in enumerate(_UNITS, 1)}
+_ORDINALS |= {"thirtieth": 30, "thirty-first": 31}
+_ORDINAL = (r"(?i:(?:twenty|thirty)[- ](?:" + "|".join(_UNITS) + r")|(?:thir|four|fif|six|seven|"
+            r"eigh|nine)teenth|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+            r"eleventh|twelfth|twentieth|thirtieth)")
+# (found from the " of Month YYYY" that ends them, a literal the scan finds fast: tried at
+# every word as part of DATE_RE, it tripled the cost of every date search)
+_SPOKEN_TAIL = re.compile(r" of\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+                          r"[a-z]*\.?,?\s+\d{4}\b")
+_SPOKEN_HEAD = re.compile(r"\b(?:" + _ORDINAL + r"|\d{1,2}(?:st|nd|rd|th))(?:\s+day)?$")
 DATE_RE = re.compile(f"(?:{ISO}|{WORDED}|{DAY_FIRST}|{NUMERIC})")
 
 
@@ -38,7 +54,14 @@ def _parse(text: str) -> dt.date | None:
     worded = re.match(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", text)
     day_first = re.match(r"(\d{1,2})(?:\s+|[-/.])([A-Za-z]+)\.?,?(?:\s+|[-/.])(\d{4})$", text)
     iso = re.match(r"(\d{4})-(\d{2})-(\d{2})$", text)
+    spoken = re.match(r"([\w-]+(?: (?!day\b)\w+)?)\s+(?:day\s+)?of\s+([A-Za-z]+)\.?,?\s+"
+                      r"(\d{4})$", text)
     try:
+        if spoken:
+            said = spoken.group(1).lower().replace(" ", "-")
+            day = _ORDINALS.get(said) or (int(said[:-2]) if said[:-2].isdigit() else None)
+            month = _MONTHS.get(spoken.group(2)[:3].lower())
+            return dt.date(int(spoken.group(3)), month, day) if day and month else None
         if iso:
             return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
         if day_first:
@@ -67,6 +90,19 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
         day = parse_date(match.group(0))
         if day is not None:
             found.append((day, match.start(), match.end()))
+    return found
+
+
+def spoken_dates(text: str) -> list[tuple[int, int, dt.date]]:
+    """Each date said in words ("the eleventh of April, 2022", "the 4th day of March 2019")
+    with its span, "the" before it included: cleaning writes them as the numeric dates every
+    other pattern reads (`clean`)."""
+    found = []
+    for tail in _SPOKEN_TAIL.finditer(text):
+        head = _SPOKEN_HEAD.search(text, max(0, tail.start() - 20), tail.start())
+        if head and (day := parse_date(text[head.start():tail.end()])) is not None:
+            the = re.search(r"\bthe\s+$", text[max(0, head.start() - 6):head.start()], re.I)
+            found.append((head.start() - (len(the.group()) if the else 0), tail.end(), day))
     return found
 
 
