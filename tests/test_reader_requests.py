@@ -612,3 +612,30 @@ def test_an_operation_is_not_itself_for_use_after_surgery(kb, asked, plan):
     [operation] = [c for c in postoperative if kb.terms.is_a(T + c, T + "Surgery")]
     [device] = [c for c in postoperative if c in ("CervicalCollar", "LumbarSupport")]
     assert not postoperative[operation] and postoperative[device]
+
+
+@pytest.mark.parametrize("asks", [
+    "On this record I ask that authorization be provided for:",
+    "Future medical care should include the following:",
+])
+def test_an_evaluators_future_medical_care_asked_for_in_a_long_sentence(asks):
+    """An AME's or QME's supplemental report: its answer asks, at the end of a long line, for
+    the care listed below it; the treating surgeon's recommendation told in the history is
+    not what it asks (the list's second item had been lost to it)."""
+    text = ("SUPPLEMENTAL REPORT OF THE AGREED MEDICAL EVALUATOR\n\nThe parties asked whether "
+            "my opinion on future medical care has changed. I reviewed the records on "
+            "06/11/2021.\n\nAt his visit of 06/01/2021 Dr. Marr recommended a left total knee "
+            "arthroplasty.\n\nANSWER\n\nYes. The left knee has progressed to end-stage disease "
+            "and she has failed therapy, an anti-inflammatory and an injection. " + asks +
+            "\n\n(a) left total knee arthroplasty; and\n(b) a medial unloader brace for the "
+            "left knee.\n\nThe remainder of my prior report stands.\n")
+    assert _items(text) == ["left total knee arthroplasty", "a medial unloader brace for the "
+                            "left knee"]
+
+
+def test_a_cream_continued_by_the_tube_is_asked_for():
+    """"to continue" carries on what the worker has; with a quantity it asks for more: a
+    tube's grams are one ("compounded cream, 120 g, to continue")."""
+    text = (f"PROGRESS REPORT\n\n{HISTORY}\nPLAN:\n1. Flurbiprofen 20% compounded cream, 120 g, "
+            "to continue.\n2. Naproxen 550 mg, to continue.\n")
+    assert _items(text) == ["Flurbiprofen 20% compounded cream, 120 g, to continue"]

@@ -698,7 +698,12 @@ _PLAN = re.compile(
     # a line, however long, that ends asking for what follows: "... Please authorize:",
     # "I am requesting the following:"
     r"|\b(?:please\s+)?(?:authori[sz]e|approve|certify|requesting|request|prescribing|ordering)"
-    r"(?:\s+(?:the following|these|as follows|the items below))?[ \t]*:[ \t]*$",
+    r"(?:\s+(?:the following|these|as follows|the items below))?[ \t]*:[ \t]*$"
+    # an evaluator's: "... and I ask that authorization be provided for:", "Future medical
+    # care should include the following:"
+    r"|\bauthori[sz]ation\s+(?:be\s+|is\s+)?(?:provided\s+|given\s+|granted\s+)?(?:for|of)"
+    r"[ \t]*:[ \t]*$|\bfuture medical(?: care| treatment)? (?:should|to) include"
+    r"(?: the following)?[ \t]*:[ \t]*$",
     re.M | re.I)
 # A plan addressed to someone else: a pharmacist's or consultant's "RECOMMENDATIONS TO THE
 # PRESCRIBER" advise the requesting physician; they are not the request.
@@ -1010,7 +1015,8 @@ _CONTINUE = re.compile(r"^(?:continue|continuing|cont\.?)\b", re.I)
 # for 4 weeks (8 additional visits)")
 _ASKS_FOR_MORE = re.compile(r"#\s*\d|\b(?:qty|quantity|refills?|dispense|disp)\b|"
                             r"\b\d{1,2}\s*(?:additional |more |further )?(?:visits?|sessions?|"
-                            r"treatments?)\b|\b\d\s*x\s*/?\s*(?:week|wk)|\b\d\s*x\s*\d\b", re.I)
+                            r"treatments?)\b|\b\d\s*x\s*/?\s*(?:week|wk)|\b\d\s*x\s*\d\b|"
+                            r"\b\d+\s*(?:g|gm|grams?)\b", re.I)  # (a tube: "cream, 120 g")
 
 
 def _continued(name: str) -> bool:
