@@ -127,10 +127,7 @@ def _symbols(cleaned: Cleaned) -> Cleaned:
             word = (" " if start and text[start - 1].isalnum() else "") + word + (
                 " " if text[end:end + 1].isalnum() else "")
         said.append((start, end, word))
-    if not said:
-        return cleaned
-    replaced, offsets = _replaced(text, cleaned.offsets, said)
-    return Cleaned(replaced, tuple(offsets), cleaned.original)
+    return _rewritten(cleaned, said)
 
 
 # A dictated correction of the word just said: "he had six, I'm sorry, eight sessions",
@@ -143,19 +140,22 @@ _CORRECTION = re.compile(r"\b[\w-]+\s*(?:,|--|\u2014)\s*(?:I'm|I am|I\u2019m)?\s
 def _corrected(cleaned: Cleaned) -> Cleaned:
     """The text without the words a dictation corrected ("six, I'm sorry, eight": eight)."""
     spans = [(m.start(), m.end(), "") for m in _CORRECTION.finditer(cleaned.text)]
-    if not spans:
-        return cleaned
-    replaced, offsets = _replaced(cleaned.text, cleaned.offsets, spans)
-    return Cleaned(replaced, tuple(offsets), cleaned.original)
+    return _rewritten(cleaned, spans)
 
 
 def _spoken(cleaned: Cleaned) -> Cleaned:
     """Dates said in words written as numbers ("on the eleventh of April, 2022" is "on
     04/11/2022"), each character mapped to the words' start."""
     said = [(start, end, f"{day:%m/%d/%Y}") for start, end, day in spoken_dates(cleaned.text)]
-    if not said:
+    return _rewritten(cleaned, said)
+
+
+def _rewritten(cleaned: Cleaned, spans: list[tuple[int, int, str]]) -> Cleaned:
+    """The cleaned text with each span replaced (`_replaced`), offsets carried; unchanged
+    when there is none."""
+    if not spans:
         return cleaned
-    replaced, offsets = _replaced(cleaned.text, cleaned.offsets, said)
+    replaced, offsets = _replaced(cleaned.text, cleaned.offsets, spans)
     return Cleaned(replaced, tuple(offsets), cleaned.original)
 
 

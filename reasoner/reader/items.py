@@ -113,8 +113,8 @@ _COUNT_BEFORE = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:[\w-]+\s+)?"
 # "completed 8 of 12 [physical therapy] visits", "six (6) of the six authorized [chiropractic]
 # visits": those had of those allowed (the first count; the unit just after the name)
 _COUNT_OF_ALL = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\(\d{1,3}\)\s*)?"
-                           r"(?:of|out of)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\d{1,3}|"
-                           + "|".join(_NUMBER_WORDS) + r")\s*(?:\(\d{1,3}\)\s*)?"
+                           r"(?:of|out of)\s+(?:the\s+|his\s+|her\s+|their\s+)?" + COUNT_WORD +
+                           r"\s*(?:\(\d{1,3}\)\s*)?"
                            r"(?:(?:authori[sz]ed|approved|certified|prescribed|planned|"
                            r"scheduled|allotted)\s+)?"
                            r"(?:(?:home|outpatient|additional|supervised|formal)\s+)?$", re.I)
