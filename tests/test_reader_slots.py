@@ -206,6 +206,27 @@ def test_no_study_where_none_was_done(kb, text):
     assert not _of(_facts(kb, text), "study")
 
 
+@pytest.mark.parametrize("text", [
+    'RFA 1/20/26: MRI C/S w/o contrast "to plan CESI"; PT 2x4 C/S. UR 1/28/26: MRI non-cert.',
+    "Requested an MRI of the knee to assess the meniscus. Per the UR letter of 3/2/2019: denied.",
+])
+def test_a_colon_past_the_studys_clause_gives_no_result(kb, text):
+    """A label's colon in a later clause belongs to that clause (a UR line), not to the
+    study named before it: the study asked for is no study done."""
+    assert not _of(_facts(kb, text), "study")
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("EMG/NCV BUE (Dr. N. Amadi): chronic right C6 radiculopathy.",
+     "UpperExtremityElectrodiagnostics"),
+    ("MRI of the lumbar spine read by Dr. Osei: L4-5 protrusion.", "LumbarMRI"),
+])
+def test_a_studys_result_after_a_named_reader(kb, text, concept):
+    """A title's or an initial's period ends no clause: the colon after the reader's name
+    still opens the study's result."""
+    assert _of(_facts(kb, text), "study", concept)
+
+
 @pytest.mark.parametrize(("text", "result"), [
     ("Denies constipation, sedation or nausea.", "NoneObserved"),
     ("Reports constipation on the medication, uses docusate.", "Observed"),

@@ -1620,7 +1620,10 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
         if verb is None or "?" in rest[:verb.start()] or (
                 verb.group("done") and _NONE_BEFORE.search(rest[:verb.start()])) or \
                 said[n] in (Assertion.HYPOTHETICAL, Assertion.FAMILY) or (
-                said[n] is Assertion.ABSENT and _NOT_DONE.search(sentence[:hit.start])):
+                said[n] is Assertion.ABSENT and _NOT_DONE.search(sentence[:hit.start])) or (
+                # a label's colon past a clause is another line's: "RFA 1/20/26: MRI C/S
+                # 'to plan CESI'; PT 2x4. UR 1/28/26: MRI non-cert" (the MRI asked, not done)
+                verb.group() == ":" and _past_clause(rest[:verb.start()])):
             continue
         around = sentence[max(0, hit.start - 30):hit.end + verb.start()]
         dates = find_dates(sentence[hit.end:hit.end + verb.end()])  # (a dash verb holds it)
@@ -1645,6 +1648,14 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
 
 
 # "x-rays ... as none have been taken": no study told done
+# (a title's or an initial's period ends no clause: "EMG/NCV BUE (Dr. N. Haddad): ...")
+_CLAUSE_END = re.compile(r";|(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\b[A-Z])\.\s+(?=[A-Z])")
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
+def _past_clause(text: str) -> bool:
+    """The text runs past the end of a clause, asides in parentheses aside."""
+    return bool(_CLAUSE_END.search(_ASIDE.sub("", text)))
 _NONE_BEFORE = re.compile(r"\b(?:none|no|not|never|nor)\s+(?:\w+\s+){0,2}$", re.I)
 _NONE_DONE = re.compile(r"(?:none|not (?:done|performed|obtained|taken)|never|n/a)\b|"
                         r"(?:no|not yet|pending)$", re.I)  # "Has an MRI been done: no."
