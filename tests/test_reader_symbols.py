@@ -81,6 +81,10 @@ def test_an_empty_set_sign_denies_what_follows(kb, snippet):
     ("Plan 4/2/14: MRI R knee; start naproxen 550 BID #60.", "Naproxen"),
     ("Requested (RFA 3/1/21): duloxetine 30 mg daily #30", "Duloxetine"),
     ("REQ: gabapentin 300 mg TID #90", "Gabapentin"),
+    # the request said in a note's shorthand mid-sentence, its items after semicolons
+    ("7/10/18 PR-2 - L leg pain persists; req L L4-5 TFESI x1; tramadol 50 BID #60.",
+     "Tramadol"),
+    ("f/u 3/3/22: no change. Req'd PT 2x4 and meloxicam 15 mg daily #30.", "Meloxicam"),
 ])
 def test_drugs_on_a_dated_plan_line_are_asked_for_not_taken(kb, snippet, drug):
     extracted = _facts(kb, "Neck and arm pain, 7/10.\n" + snippet)

@@ -32,7 +32,9 @@ _REQUESTED = gated(r"\b(?:(?<!at his )(?<!at her )(?<!at their )(?<!at the worke
                         r"(?<!initially )prescribed|"
                         # (not a refill of the past: "has been refilled monthly since")
                         r"ordered|(?<!been )(?<!was )(?<!were )refill(?:ed|s)?|"
-                        r"ask(?:s|ed|ing)? for|submitted)\b|"
+                        r"ask(?:s|ed|ing)? for|submitted|"
+                        # a note's shorthand: "req L4-5 TFESI x1; tramadol 50 BID #60"
+                        r"req(?:'?d|s)?(?!\.?\s*(?:by|from)\b))\b|"
                         # "Plan:", "Plan 3/4/19:", "Plan of care:", "RFA 05/14/2019:"
                         r"\b(?:plan|RFA|request for authori[sz]ation)\b[^:.\n]{0,20}:",
                         re.I)
