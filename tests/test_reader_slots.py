@@ -496,6 +496,9 @@ def test_plan_line_labels(kb):
     ("The right Achilles reflex was absent.", "ReflexChange", True),
     ("Reflexes are 2+ and symmetric.", "ReflexChange", False),
     ("DTRs 1+ and symmetric.", "ReflexChange", False),
+    ("Motor 5/5 BLE, DTRs 1+ sym, sensation intact.", "ReflexChange", False),
+    ("DTRs 1+ symm at the knees and ankles.", "ReflexChange", False),
+    ("DTRs 1+ at the left ankle.", "ReflexChange", True),
 ])
 def test_findings_whose_wording_carries_their_status(kb, text, concept, present):
     [finding] = _of(_facts(kb, text), "finding", concept)

@@ -34,6 +34,10 @@ def _findings(extracted, concept: str):
                                                         "sensation L C6"),
     ("VAS 8/10\u21925/10", "VAS 8/10 -> 5/10"),
     ("PT 2\u00d7/wk x 6 wks", "PT 2x/wk x 6 wks"),
+    # a typeset minus, or a dash standing alone in parentheses, is the shorthand's "(-)"
+    ("SLR (\u2212) bilat @ 80\u00b0.", "SLR (-) bilat @ 80\u00b0."),
+    ("(\u2013) Spurling; (\u2014) Hoffmann", "(-) Spurling; (-) Hoffmann"),
+    ("C5\u2013C6 and 2013\u20142014", "C5\u2013C6 and 2013\u20142014"),
     # inside a name the letter is a letter
     ("Dr. S\u00f8ren \u00d8stergaard", "Dr. S\u00f8ren \u00d8stergaard"),
 ])

@@ -356,7 +356,7 @@ def _rules() -> list[Any]:
         # a normal examination said of the test: "sensation intact", "reflexes 2+ and
         # symmetric", "strength 5/5 throughout", "range of motion full"
         rule("intact (after)", _NEGATED, "BACKWARD", [{"LOWER": {"IN": [
-            "intact", "symmetric", "symmetrical", "sym", "full", "wnl", "preserved",
+            "intact", "symmetric", "symmetrical", "sym", "symm", "full", "wnl", "preserved",
             "unremarkable", "nontender", "non-tender", "normal", "resolved", "stable",
             "downgoing", "flexor", "nl", "ok", "okay"]}}],
              max_scope=8),

@@ -107,11 +107,13 @@ def _clean_lines(text: str) -> Cleaned:
 # Clinical shorthand's symbols as the words they stand for, so that every rule reading words
 # reads them: "Ø foraminal stenosis" (none), "↑ ADLs", "↓ sensation L C6", "VAS 8 → 5". The
 # empty-set sign only where it stands as a word ("Ø prior FRP", "(Ø)"), never inside a name.
+# A typeset minus is the hyphen every sign's rule reads: "SLR (\u2212) bilat", "(\u2013) Spurling".
 _SYMBOL = re.compile(r"(?<![^\W\d_])[\u00d8\u00f8\u2205](?![^\W\d_])|"
-                     r"[\u2191\u2193\u2192\u2190\u2264\u2265\u00d7]")
+                     r"[\u2191\u2193\u2192\u2190\u2264\u2265\u00d7\u2212]|"
+                     r"(?<=\()[\u2013\u2014](?=\))")
 _SYMBOL_WORD = {"\u00d8": "no", "\u00f8": "no", "\u2205": "no", "\u2191": "increased",
                 "\u2193": "decreased", "\u2192": "->", "\u2190": "<-", "\u2264": "<=",
-                "\u2265": ">=", "\u00d7": "x"}
+                "\u2265": ">=", "\u00d7": "x", "\u2212": "-", "\u2013": "-", "\u2014": "-"}
 
 
 def _symbols(cleaned: Cleaned) -> Cleaned:
@@ -123,7 +125,7 @@ def _symbols(cleaned: Cleaned) -> Cleaned:
         start, end = symbol.span()
         word = _SYMBOL_WORD[symbol.group()]
         # (a word apart from its neighbours: "\u2191ADLs", "8\u21925")
-        if word != "x":  # ("2\u00d7/wk" is "2x/wk")
+        if word not in ("x", "-"):  # ("2\u00d7/wk" is "2x/wk", "(\u2212)" is "(-)")
             word = (" " if start and text[start - 1].isalnum() else "") + word + (
                 " " if text[end:end + 1].isalnum() else "")
         said.append((start, end, word))

@@ -1696,7 +1696,7 @@ def _names_function(sentence: str, hit) -> bool:  # noqa: ANN001
 # "1+ and symmetric" is read as the examiner's normal)
 _DEFICIT = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;]){0,25}?(?:\b(?:absent|diminished|"
                       r"decreased|reduced|depressed|hypoactive|sluggish|trace|weak|weaker|0/4)|"
-                      r"(?<![\w.+/-])[01](?:\+|(?![+\d/]))(?![\s,]*(?:and\s+)?(?:symmetric\w*|"
+                      r"(?<![\w.+/-])[01](?:\+|(?![+\d/]))(?![\s,]*(?:and\s+)?(?:symm?(?:etric\w*)?\b|"
                       r"equal|=)))", re.I)
 # Strength said to be less, within its own statement ("strength 5/5 in the legs, decreased
 # sensation" is no weakness): a comma ends it, unlike a reflex's ("2+ at the knees, absent at
