@@ -707,3 +707,55 @@ def test_a_letter_whose_case_follows_the_reviewers_lead_in_without_a_heading():
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
     assert letter.summary_text.lstrip().startswith("52 y/o M forklift driver")
+
+
+@pytest.mark.parametrize("decisions", [
+    # a paragraph per item that opens with the item and its necessity
+    "Lumbar MRI is not medically necessary; the denial is upheld. There are no red flags.\n\n"
+    "Naproxen 550 mg #60 is medically necessary; the denial is overturned. It helps.\n",
+    # the item, a colon, then what became of the denial
+    "Lumbar MRI: the denial is UPHELD and the study is not medically necessary. No red flags.\n"
+    "\nNaproxen 550 mg #60: the denial is OVERTURNED and the drug is medically necessary.\n",
+    # each question answered on its own line
+    "Is the requested lumbar MRI medically necessary? No.\nThere are no red flags.\n\n"
+    "Is the requested naproxen 550 mg #60 medically necessary? Yes.\nIt helps.\n",
+    # a determination list telling what became of each denial
+    "Analysis\n  1. There are no red flags.\n  2. It helps.\n\nDetermination\n"
+    "  1. Lumbar MRI - the denial is upheld; not medically necessary.\n"
+    "  2. Naproxen 550 mg #60 - the denial is overturned; medically necessary.\n",
+])
+def test_items_decided_by_what_became_of_their_denials(decisions):
+    """Review organisations' own formats: the item and its decision in one sentence, line or
+    question; the case under 'Record in brief', ended by the 'Standard applied' heading."""
+    letter = _letter("TRI-COUNTY REVIEW GROUP\nINDEPENDENT REVIEW DECISION\nCase No. CM20-0000001"
+                     f"\n\nRecord in brief\n{CASE}\nStandard applied\n  ACOEM, Low Back "
+                     f"Disorders.\n\n{decisions}")
+    assert [(i.name.lower(), i.outcome) for i in letter.items] == [
+        ("lumbar mri", "upheld"), ("naproxen 550 mg #60", "overturned")]
+    assert "forklift driver" in letter.summary_text
+    assert "red flags" not in letter.summary_text and "ACOEM" not in letter.summary_text
+
+
+def test_a_table_first_summary_whose_case_and_reasons_are_headed_with_full_stops():
+    letter = _letter(
+        "PEER REVIEW NETWORK - IMR SUMMARY OF DETERMINATION\n\n"
+        "| # | Requested service | UR action | IMR determination | Guideline relied on |\n"
+        "| 1 | Lumbar MRI | Non-certified | UPHELD | ACOEM 2004, Low Back, 303 |\n"
+        "| 2 | Naproxen 550 mg #60 | Non-certified | OVERTURNED | CPMTG 2009, NSAIDs, 67 |\n\n"
+        f"Pertinent facts. {CASE}\nRationale.\n1 MRI - UPHELD. There are no red flags.\n"
+        "2 Naproxen - OVERTURNED. It helps.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+    assert "forklift driver" in letter.summary_text and "red flags" not in letter.summary_text
+
+
+def test_questions_numbered_item_n_of_m():
+    letter = _letter("MAXIMUS FEDERAL SERVICES\nIndependent Medical Review Final Determination "
+                     f"Letter\n\nCLINICAL CASE SUMMARY\n\n{CASE}\nIMR ISSUES, DECISIONS AND "
+                     "RATIONALES\nItem 1 of 2: Is the requested lumbar MRI medically necessary?\n"
+                     "Decision: Lumbar MRI is not medically necessary.\nRationale for the "
+                     "Decision: no red flags.\nItem 2 of 2: Is the requested naproxen 550 mg #60 "
+                     "medically necessary?\nDecision: Naproxen 550 mg #60 is medically necessary."
+                     "\nRationale for the Decision: it helps.\n")
+    assert [(i.name.lower(), i.outcome) for i in letter.items] == [
+        ("lumbar mri", "upheld"), ("naproxen 550 mg #60", "overturned")]

@@ -310,7 +310,8 @@ _SUMMARY_HEADING = (r"^\s*(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
                     r"(?=\s*:?[ \t]*\n))"
                     r"\s*:?[ \t]*")
 # "1. Is the requested X medically necessary?", "Question 1: Is X medically necessary?"
-_QUESTION = re.compile(r"^\s*(?:(?:Question|Issue|Item|Q)\s*)?\d{1,2}\s*[.):]\s*"
+_QUESTION = re.compile(r"^\s*(?:(?:Question|Issue|Item|Q)\s*)?\d{1,2}(?:\s+of\s+\d{1,2})?"
+                       r"\s*[.):]\s*"
                        # ("1) Issue at dispute: Is the request for ...", as 2013's letters ask)
                        r"(?:(?:Issue|Item|Question)(?:\s+(?:at|in)\s+dispute)?\s*:\s*)?"
                        r"(?:Is|Are|Was|Were)\s+(?:the\s+)?(?:requested\s+|request\s+for\s+)?"

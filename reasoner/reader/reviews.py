@@ -357,17 +357,34 @@ def _decided_in_line(head: re.Match[str], decide: Decide) -> list[Found]:
                                                 cut.start()), outcome)]
 
 
-# "1. Is the requested X medically necessary?", "Question 2: Is X medically necessary?"
-_QUESTION = re.compile(r"^[ \t*#]*(?:(?:question|issue|item|q)[ \t]*)?\d{1,2}[ \t]*[.):][ \t]*"
+# "1. Is the requested X medically necessary?", "Question 2: Is X medically necessary?"; a
+# question and its answer on one line: "Is the requested naloxone nasal spray medically
+# necessary? Yes."
+_QUESTION = re.compile(r"^[ \t*#]*(?P<number>(?:(?:question|issue|item|q)[ \t]*)?\d{1,2}"
+                       r"[ \t]*[.):][ \t]*)?"
                        r"(?:is|are|was|were)[ \t]+(?:the[ \t]+)?(?:requested[ \t]+|request[ \t]+"
                        r"for[ \t]+)?"
                        r"(?P<name>[^\n?]+?(?:\n[^\n?]+?)?),?[ \t\n]+medically[ \t\n]+necessary"
-                       r"[^\n?]*\??[ \t]*$", _I)
+                       r"[^\n?]*(?:\?[ \t]*(?P<answer>(?:yes|no)\b[^\n]{0,80})?)?[ \t]*$", _I)
+_YES = re.compile(r"yes\b", re.I)
+
+
+def _answered(answer: str, decide: Decide) -> str | None:
+    """The outcome a "Yes." or "No." answer gives the question of medical necessity."""
+    if _YES.match(answer):
+        return decide("medically necessary") or decide("certified")
+    return decide("not medically necessary") or decide("not certified")
 
 
 def _questions(text: str, decide: Decide = outcome_of) -> list[Found]:
     found: list[Found] = []
     for asked in _QUESTION.finditer(text):
+        if not (asked.group("number") or "?" in asked.group()):
+            continue  # unnumbered, only a question ("... are documented. Medically necessary.")
+        if asked.group("answer"):
+            if outcome := _answered(asked.group("answer"), decide):
+                found.append((_item_name(asked.group("name")), asked.span("name"), outcome))
+            continue
         for line in text[asked.end():asked.end() + 400].split("\n")[1:4]:
             # (a decision's line, not the reasons: "Rationale: an MRI is medically necessary
             # when red flags are present" decides nothing)
@@ -393,7 +410,10 @@ _OUTCOME_LINE = re.compile(
     r"^[ \t]*(?:[-\u2022*]|\(?[A-Za-z][.)]|\(?\d{1,2}[.)])?[ \t]*(?P<name>[^\n]{3,160}?)"
     r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|:|\|)[ \t]*|[ \t]*[\[(][ \t]*|(?<!\.)[ \t]{2,}|"
     r"[ \t]+(?=(?-i:[A-Z0]{6})))"
-    r"(?P<said>(?:denial[ \t]+)?(?:" + UPHELD + "|" + OVERTURNED + r")|"
+    # (or said of the denial: "MRI of the right hip - the denial is upheld; not medically
+    # necessary", "Acupuncture, six sessions: the denial is OVERTURNED and ...")
+    r"(?P<said>(?:(?:the[ \t]+)?(?:denial|(?:ur[ \t]+)?decision|non-?certification)[ \t]+"
+    r"(?:(?:is|was|has[ \t]+been)[ \t]+)?)?(?:" + UPHELD + "|" + OVERTURNED + r")|"
     r"(?:not[ \t]+)?medically[ \t]+"
     r"necessary)\b[^\n]*$", _I)
 
@@ -493,9 +513,15 @@ def _action_groups(text: str, decide: Decide = action_of) -> list[Found]:
     return found
 
 
-# "The request for Soma 350mg #60 is not medically necessary."
-_CONCLUSION = re.compile(r"\bThe request for (?P<name>[^\n.]{3,160}?) (?:is|was) "
-                         r"(?P<not>not )?medically necessary", re.I)
+# "The request for Soma 350mg #60 is not medically necessary."; or a paragraph that opens with
+# the item and its necessity: "Bilateral L4-5 radiofrequency ablation is medically necessary;
+# the denial is overturned.", "The lumbosacral orthosis is not medically necessary; ..."
+_CONCLUSION = re.compile(r"(?:\bThe request for |^(?![^\n.;]*\brequest for\b)"
+                         r"(?!(?:the\s+)?(?:this|that|it|he|she|they|we|you|your|our|his|her|"
+                         r"request|treatment|service|item|letter|review|decision|"
+                         r"determination)\b)(?:the )?)"
+                         r"(?P<name>[^\n.;:]{3,160}?),? (?:is|was) "
+                         r"(?P<not>not )?medically necessary\b", re.I | re.M)
 
 
 def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
@@ -567,6 +593,8 @@ _CASE_HEADING = re.compile(
     r"BACKGROUND|NOTES|FACTS)(?: (?:CONSIDERED|REVIEWED|SUMMARY))?|CL[I1l]N[I1l]CAL|"
     r"H[I1l]STORY(?: OF (?:THE )?(?:PRESENT )?(?:[I1l]LLNESS|[I1l]NJURY))?|"
     r"FACTS|BACKGROUND|CASE(?: H[I1l]STORY)?|SUMMARY|"
+    # "Record in brief", "The record", "Case in brief"
+    r"(?:THE )?RECORDS?(?: IN BRIEF)?|CASE IN BRIEF|"
     # a letter to the worker: "WHAT YOUR RECORDS SAY"; records summarised by date
     r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)|(?:MEDICAL )?RECORDS REVIEWED|"
     # records told in date order: "CHRONOLOGY", "TIMELINE", "CHRONOLOGICAL SUMMARY"
@@ -593,13 +621,16 @@ _WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|\d{2} years old|i
 # Where the reviewer's words begin: a decision or reasons heading opening a block, a
 # decision or item line, the closing formula.
 _CASE_ENDS = [
-    # a short line after a finished one ("...27 January 2014.\nRationale\n")
+    # a short line after a finished one ("...27 January 2014.\nRationale\n", "Rationale.",
+    # "Standard applied")
     re.compile(r"(?:(?<=[.:?!\"\u201d)]\n)|(?<=\n\n))[ \t#*]*(?=" + _SECTION_NUMBER +
                r"[^\n.]{0,40}\b(?:rationales?|"
                r"determinations?|decisions?|basis|conclusions?|guidelines?|analysis|discussion|"
                r"explanations?|reasons?|disputed|outcomes?|issues?|questions?|evidence|items?|"
-               r"why)"
-               r"\b[^\n.]{0,50}$)", _I),
+               r"standards?|why)"
+               # (a heading closed by a full stop: its words alone, "Rationale.", "Standard
+               # applied.", not an entry "(4) UR determination of 08/29/2024.")
+               r"\b(?:[^\n.]{0,50}|[A-Za-z ]{0,20}\.)$)", _I),
     re.compile(r"^[ \t*#]*\[?(?:item|issue|question)[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}\b|"
                r"^[ \t*#]*disputed (?:service|item|treatment|request)s?[ \t]*(?::|\d)", _I),
     _DECISION_LINE, _QUESTION,
