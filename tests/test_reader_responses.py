@@ -56,6 +56,12 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("He takes Norco 10/325 mg four times a day, a dose that has not changed since 09/2019",
      None),
     ("PT has not changed the pain", "NoImprovement"),
+    # what the worker can do is a status, not a gain, when function is said unchanged
+    ("he was able to shower and dress himself, and he reported that his activity level had "
+     "not changed over the past year", "NoImprovement"),
+    ("With it she is able to cook; her function is essentially unchanged", "NoImprovement"),
+    ("She can drive and shop with it, but there has been no change in her ADLs",
+     "NoImprovement"),
     # an everyday activity done now or again, and what could not be done before
     ("She now walks to the mailbox and back", "FunctionalImprovement"),
     ("he cooks dinner again and drives himself to work", "FunctionalImprovement"),

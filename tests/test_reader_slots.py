@@ -10,7 +10,7 @@ import re
 import pytest
 
 from reasoner.reader.letter import read_letter
-from reasoner.vocab import MTUS, TERM
+from reasoner.vocab import MTUS, TERM, m
 
 
 def _facts(kb, snippet: str, plan: str = "1. Acupuncture x6."):
@@ -508,6 +508,23 @@ def test_findings_whose_wording_carries_their_status(kb, text, concept, present)
 def test_objects_of_the_injury_mechanism_are_not_treatments(kb):
     text = "She was injured on 09-08-2014 while lifting a mattress that had slipped."
     assert not _of(_facts(kb, text), "prior")
+
+
+@pytest.mark.parametrize(("text", "concept", "result"), [
+    # one prescriber is a consistent report; a review that found nothing aberrant after it
+    # does not make it inconsistent
+    ("A CURES report that day showed prescriptions from the treating physician only, and no "
+     "aberrant behavior was noted.", "PrescriptionMonitoringCheck", "Consistent"),
+    ("CURES 3/2/2016: fills only from his primary physician.", "PrescriptionMonitoringCheck",
+     "Consistent"),
+    ("UDS 3/2/2016 consistent, without aberrant behavior.", "UrineDrugScreen", "Consistent"),
+    ("CURES 3/2/2016 reviewed: aberrant fills from two prescribers.",
+     "PrescriptionMonitoringCheck", "Inconsistent"),
+])
+def test_a_monitoring_result_said_within_its_own_statement(kb, text, concept, result):
+    text = "Norco 10/325 mg four times a day since 2013. On 3/2/2016 she was seen. " + text
+    [check] = _of(_facts(kb, text), "assessment", concept)
+    assert check.props["assessment_result"] == m(result)
 
 
 @pytest.mark.parametrize("text", ["SOAP NOTE - PR-2 - Date of service: 3/5/19",

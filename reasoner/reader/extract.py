@@ -2027,13 +2027,21 @@ _CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed
                          r"expected|single prescriber|no other prescribers?|(?:one|a single|"
                          r"the only) (?:prescriber|pharmacy)|(?:this|our) (?:office|clinic|"
                          r"practice) only|"
+                         # "showed prescriptions from the treating physician only"
+                         r"(?:from|by) (?:the |his |her |a |one )?(?:treating |primary |single "
+                         r"|same )?(?:physician|doctor|provider|prescriber|office|clinic) only|"
+                         r"only (?:from|by) (?:the |his |her |a |one )?(?:treating |primary )?"
+                         r"(?:physician|doctor|provider|prescriber)|"
                          # "detected hydrocodone and diazepam, both prescribed, and nothing else"
                          r"(?:both|all|each|which (?:is|are|was|were)) (?:\w+ )?prescribed|"
                          r"nothing else|no other (?:substances?|drugs?|medications?))\b|\bc/w\b",
                          re.I)
 _INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocaine|"
                            r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
-                           r"alcohol)|not detected|negative for (?:the )?prescribed|aberrant|"
+                           # (not a review that found none: "... and no aberrant behavior
+                           # was noted")
+                           r"alcohol)|not detected|negative for (?:the )?prescribed|"
+                           r"(?<!\bno )(?<!\bnot )(?<!without )(?<!\bnor )aberrant|"
                            # "positive for alprazolam, which is not prescribed"
                            r"not (?:been )?prescribed|non-?prescribed|unprescribed)\b|"
                            # "negative for all substances tested, including the prescribed

@@ -309,6 +309,15 @@ _NO_FUNCTION = re.compile(r"\bno (?:\w+ ){0,2}(?:activit(?:y|ies)|function\w*|ch
                           r"specified|identified|improvement|gain)|\bno (?:objective|measurable|"
                           r"documented|specific) (?:\w+ )?(?:functional|function|activity|"
                           r"improvement)|\bstill unable to\b|\bunable to do much\b", _I)
+# Function said to be as it was: "he was able to shower and dress himself, and his activity
+# level had not changed over the past year", "no change in his function", "ADLs unchanged"
+_FUNCTION_UNCHANGED = re.compile(
+    r"\b(?:activit(?:y|ies)(?: level)?|function(?:al)? (?:level|status|capacity)|function|"
+    r"ADLs|level of (?:activity|function))\b[^.;]{0,30}?\b(?:(?:has|have|had) not (?:changed|"
+    r"improved)|(?:is|are|was|were|remained|remains|stayed) (?:essentially |largely )?"
+    r"(?:unchanged|the same)|unchanged)\b|"
+    r"\bno (?:\w+ ){0,2}(?:change|improvement|gain) in (?:his |her |their )?(?:\w+ )?"
+    r"(?:activit(?:y|ies)|function\w*|ADLs)\b", _I)
 # What is to come, hoped for, or a goal: "if the blocks give relief", "to improve function",
 # "would benefit from", "goal of"
 _AHEAD = gated(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|improvement|"
@@ -489,6 +498,9 @@ def negated(clause: str) -> bool:
 def response_of(text: str) -> str | None:
     """The documented response, if any: the strongest cue the text asserts."""
     kinds = {kind for _, kind in cues(text)}
+    if FUNCTIONAL in kinds and _FUNCTION_UNCHANGED.search(text):
+        # what the worker can do is a status, not a gain, when function is said unchanged
+        kinds = (kinds - {FUNCTIONAL}) | {NONE}
     if FUNCTIONAL in kinds and _NO_FUNCTION.search(text):
         kinds = (kinds - {FUNCTIONAL}) | {SUBJECTIVE}
     for kind in (WORSE, FUNCTIONAL, SUBJECTIVE, NONE):
