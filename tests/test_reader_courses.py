@@ -592,6 +592,9 @@ def test_an_aid_no_longer_needed_is_a_gain_in_function(kb, said):
     # (a name that says no form is the course told before)
     ("She takes OxyContin 20 mg every 12 hours. The oxycodone lets her walk 20 minutes.",
      [("OxyContin", 20.0, 2.0)]),
+    # a combination with acetaminophen is short-acting: Percocet beside OxyContin
+    ("Percocet 5/325 mg every 6 hours was prescribed on 1/9/12. On 10/8/12 OxyContin 20 mg "
+     "every 12 hours was added.", [("Percocet", 5.0, 4.0), ("OxyContin", 20.0, 2.0)]),
 ])
 def test_two_release_forms_of_a_drug_are_two_courses(kb, history, courses):
     meds = _facts(kb, history, "medication")
@@ -723,3 +726,21 @@ def test_a_date_said_in_words_that_is_no_date_stays_words():
 
     for said in ("the 31st of February, 2020", "the end of May 2021", "the first of many"):
         assert clean(f"Seen {said}.\n").text == f"Seen {said}."
+
+
+def test_each_form_asked_for_takes_its_own_directions(kb):
+    """Two forms of one drug asked for in one sentence: each item takes the directions said
+    after its own name (both had taken the first's, counting 120 MME as 60)."""
+    text = (b"MAXIMUS FEDERAL SERVICES\nIndependent Medical Review Final Determination Letter\n\n"
+            b"CLINICAL CASE SUMMARY\n\nThe injured worker is a 57-year-old male with chronic "
+            b"low back pain since 06/21/2010. On 08/24/2015 the treating physician requested "
+            b"OxyContin 40 mg #60, one every 12 hours; Percocet 10/325 mg #120, one four times "
+            b"daily.\n\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+            b"1. Is the requested OxyContin 40mg #60 medically necessary?\n"
+            b"Decision: OxyContin 40mg #60 is not medically necessary.\n"
+            b"2. Is the requested Percocet 10/325mg #120 medically necessary?\n"
+            b"Decision: Percocet 10/325mg #120 is not medically necessary.\n")
+    asked = {f.label: f.props.get("doses_per_day")
+             for f in read_letter(text, "letter.txt", kb.terms).extracted.facts
+             if f.kind == "request"}
+    assert asked == {"OxyContin 40mg #60": 2.0, "Percocet 10/325mg #120": 4.0}

@@ -3400,7 +3400,10 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
 _LONG_ACTING = re.compile(r"\b(?:ER|XR|CR|SR|XL|LA|extended[- ]release|long[- ]acting)\b|"
                           r"contin\b|\b(?:kadian|avinza|exalgo|hysingla|zohydro|conzip|ryzolt|"
                           r"xtampza|arymo|butrans|belbuca|duragesic)\b", re.I)
-_SHORT_ACTING = re.compile(r"\b(?:IR|MSIR|immediate[- ]release|short[- ]acting)\b", re.I)
+# (a combination with acetaminophen is short-acting: "Percocet", "Norco", "hydrocodone/APAP")
+_SHORT_ACTING = re.compile(r"\b(?:IR|MSIR|immediate[- ]release|short[- ]acting|percocet|endocet|"
+                           r"roxicet|roxicodone|oxaydo|norco|vicodin|lortab|lorcet|ultracet|"
+                           r"APAP|acetaminophen|paracetamol)\b", re.I)
 
 
 def _release(fact: Mention) -> str | None:

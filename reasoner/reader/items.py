@@ -1047,7 +1047,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
             for key, value in _mentioned_directions(mention, lex).items():
                 if props.get(key) is None:
                     props[key] = value
-        _current_directions(out, props)
+        _current_directions(out, props, item.name)
         _first_course(out, props, lex)
         _after_surgery(out, props, lex)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
@@ -1176,15 +1176,18 @@ def _mentioned_directions(mention: Mention, lex: Lexicon) -> dict:
             if k in ("dose_mg", "doses_per_day", "frequency_text", "duration_days")}
 
 
-def _current_directions(out: Extracted, props: dict) -> None:
+def _current_directions(out: Extracted, props: dict, name: str) -> None:
     """A drug request that names no directions continues the current ones (refill)."""
     if props.get("doses_per_day") is not None or props["concept"] is None:
         return
-    for fact in out.facts:
-        if fact.kind == "medication" and fact.concept == props["concept"] and \
-                fact.props.get("doses_per_day") is not None:
-            props["doses_per_day"] = fact.props["doses_per_day"]
-            return
+    taken = [f for f in out.facts if f.kind == "medication" and f.concept == props["concept"]
+             and f.props.get("doses_per_day") is not None]
+    # (of two forms of one drug taken, the one the request names: "Percocet 10/325 #120"
+    # beside OxyContin)
+    words = {t.lower() for t, _, _ in tokens(name)}
+    named = [f for f in taken if words & {t.lower() for t, _, _ in tokens(f.label)}]
+    if named or taken:
+        props["doses_per_day"] = (named or taken)[0].props["doses_per_day"]
 
 
 # Where one request ends and the next begins in a sentence that asks for several: "Plan: L5-S1
@@ -1230,10 +1233,20 @@ def _mention_of(concept, name: str, mentions, lex: Lexicon):
     words = {t for t, _, _ in tokens(name)}
     same = [f for f in mentions
             if lex.terms.is_a(f.concept, concept) or lex.terms.is_a(concept, f.concept)]
+    # (the mention's own name first: "requested OxyContin 40 mg #60, one every 12 hours;
+    # Percocet 10/325 mg #120, one four times daily" asks for two forms of one drug)
     return max(same, key=lambda f: (bool(_ASKS.search(f.props["sentence"])),
                                     not _UR.search(f.props["sentence"]),
+                                    len(words & _own_words(f)),
                                     len(words & {t for t, _, _ in tokens(f.label)}), -f.start),
                default=None)
+
+
+def _own_words(mention: Mention) -> set[str]:
+    """The words of what a mention names, not of its sentence."""
+    at = mention.start - mention.props["sentence_start"]
+    return {t for t, _, _ in tokens(mention.props["sentence"][at:at + mention.end -
+                                                                   mention.start])}
 
 
 def _fact(kind, concept, start, end, label, props):
