@@ -56,6 +56,11 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("He takes Norco 10/325 mg four times a day, a dose that has not changed since 09/2019",
      None),
     ("PT has not changed the pain", "NoImprovement"),
+    # work kept up tells no change, unless the treatment keeps it up
+    ("no muscle spasm was found, and she continued to work full duty", None),
+    ("he still works full shifts", None),
+    ("with it he continues to work full duty as a forklift operator", "FunctionalImprovement"),
+    ("she works full shifts again", "FunctionalImprovement"),
     # what the worker can do is a status, not a gain, when function is said unchanged
     ("he was able to shower and dress himself, and he reported that his activity level had "
      "not changed over the past year", "NoImprovement"),

@@ -62,6 +62,9 @@ _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his
         r"(?:his|her|their) (?:[\w-]+ ){0,3}(?:class(?:es)?|gym|exercises?|hobby|hobbies|golf|"
         r"church|team|league|choir|routine|yoga|chores|housework|garden)\b|"
         r"(?!taking|using|being)\w+ing\b)")
+# Before work kept up, not regained: "continued to", "still", "continues"
+_KEPT_UP = r"(?<!continued to )(?<!continues to )(?<!continue to )(?<!still )(?<!continues )" \
+    r"(?<!continued )"
 # A gain shown by what the worker now does; negated ("still not able to kneel"), it is a
 # status, not a response.
 _ACTIVITY = [
@@ -147,8 +150,13 @@ _ACTIVITY = [
     r"before (?:resting|stopping|sitting))\b)",
     # a clause that opens with the activity done again: "; walks the dog 20 minutes again"
     rf"(?:^|;)\W*{_ADL}\b[^.;]{{0,60}}?\bagain\b",
-    r"\b(?:completes?|completed|finish(?:es|ed)?|works?|worked) (?:his |her |their |full )?"
-    r"(?:\S+ ){0,2}?(?:shifts?|work ?days?)|"
+    # (not work kept up, which tells no change: "she continued to work full duty", "still
+    # works full shifts"; unless the treatment keeps it up: "with it he continues to work
+    # full duty")
+    r"\bwith (?:it|them|this|these|the medications?|(?:his |her )?meds|medication),? (?:he|she|"
+    r"they) (?:continues|continued|keeps|kept|is able to continue) (?:to )?work",
+    _KEPT_UP + r"\b(?:completes?|completed|finish(?:es|ed)?|works?|worked) (?:his |her |"
+    r"their |full )?(?:\S+ ){0,2}?(?:shifts?|work ?days?)|" + _KEPT_UP +
     r"\bwork(?:s|ed|ing)? (?:a |his |her |their )?full\b|\bdoes (?:his|her) own\b",
     # before and after in a measure of function: "Oswestry 46% -> 28%", "Grip R 18 lb -> 32
     # lb", "sitting tolerance up to an hour", "walking went from 1 block to 4 blocks"
