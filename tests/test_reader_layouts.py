@@ -11,7 +11,9 @@ import pytest
 
 from reasoner.errors import InputError
 from reasoner.reader.clean import clean, decode
+from reasoner.reader.items import parse_item
 from reasoner.reader.layout import split
+from reasoner.reader.lexicon import lexicon_for
 
 CASE = ("52 y/o M forklift driver. DOI 3/3/2019: lifting injury, low back. Tx to date: PT x12 "
         "without benefit. PR-2 5/1/2020: LBP 6/10, SLR negative.\n"
@@ -759,3 +761,36 @@ def test_questions_numbered_item_n_of_m():
                      "\nRationale for the Decision: it helps.\n")
     assert [(i.name.lower(), i.outcome) for i in letter.items] == [
         ("lumbar mri", "upheld"), ("naproxen 550 mg #60", "overturned")]
+
+
+@pytest.mark.parametrize(("table", "items"), [
+    # the columns closed up by cleaning: the header names the service and the decision, each
+    # row ends with its decision
+    ("Service                                  Qty     Decision\n"
+     "EMG/NCS of both upper extremities          1      Certified\n"
+     "Terocin patch (lidocaine 4%/menthol 4%)    30     Non-certified\n",
+     [("EMG/NCS of both upper extremities 1", "certified", "UpperExtremityElectrodiagnostics"),
+      ("Terocin patch (lidocaine 4%/menthol 4%) 30", "non-certified", None)]),
+    # a row's directions wrapped under it
+    ("   Item                                       Decision\n"
+     "   1  Norco (hydrocodone/APAP) 10/325 mg #90  Certified\n"
+     "      1 po TID\n"
+     "   2  Lidoderm 5% patch #30                   Non-certified\n",
+     [("Norco (hydrocodone/APAP) 10/325 mg #90", "certified", None),
+      ("Lidoderm 5% patch #30", "non-certified", None)]),
+    # "Non-certified" after a single space is not split at its hyphen
+    ("REQUEST(S)                                   UR DECISION\n"
+     "Functional restoration program, 160 hours    Non-certified\n"
+     "Duloxetine 30 mg #30                         Certified\n",
+     [("Functional restoration program, 160 hours", "non-certified", None),
+      ("Duloxetine 30 mg #30", "certified", None)]),
+])
+def test_a_ur_table_whose_columns_were_closed_up(kb, table, items):
+    letter = _letter("VALLEY UR PARTNERS\nUR Notice of Determination\nRFA: 1/25/2022\n\n"
+                     f"{table}\nClinical notes relied on:\n{CASE}\nRationale:\nper MTUS.\n"
+                     "Non-certified items may be appealed through IMR.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [(n, o) for n, o, _ in items]
+    lex = lexicon_for(kb.terms)
+    for name, _, concept in items:
+        if concept:
+            assert parse_item(name, lex)["concept"].endswith("/" + concept)

@@ -21,8 +21,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _LEVEL = re.compile(r"^[clts]\d{1,2}$")
 # Words that do not tell one term from another: a side ("injection into the left knee"), the
 # preposition joining a procedure to its site ("cortisone injection into / to / in the knee").
-_SKIP = {"the", "of", "a", "an", "his", "her", "their", "left", "right", "bilateral", "in",
-         "into", "to", "at"}
+_SKIP = {"the", "of", "a", "an", "his", "her", "their", "left", "right", "bilateral", "bilat",
+         "both", "in", "into", "to", "at"}
 # Words said interchangeably: a cortisone, corticosteroid or steroid injection is one thing.
 _SAME = {"cortisone": "steroid", "corticosteroid": "steroid",
          # "urine drug testing", "genetic testing": the test, as "urine drug test" names it

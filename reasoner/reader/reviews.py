@@ -98,7 +98,7 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     utilization review's letter, whose items are certified, non-certified or modified."""
     decide: Decide = action_of if ur else outcome_of
     strategies: list[Callable[[str, Decide], list[Found]]] = [
-        _table_rows, _field_blocks, _questions, _regarding, _numbered_blocks, _paired_lists,
+        _table_rows, _closed_table, _field_blocks, _questions, _regarding, _numbered_blocks, _paired_lists,
         _outcome_lines]
     if ur:
         strategies += [_action_groups, _ur_conclusions]  # (the latter also checked below)
@@ -204,6 +204,45 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
             start = line.start() + at + (len(row[at:]) - len(row[at:].lstrip()))
             found.append((name, (start, start + len(name)), outcome))
     return _first_cluster(found)
+
+
+# A table whose columns cleaning closed up: its header names the service and the decision
+# ("Service Qty Decision"), each row ends with its decision ("Wrist splint, cock-up, bilateral
+# (night use) 2 Certified", "Terocin patch 30 Non-certified").
+_CLOSED_HEADER = re.compile(r"^[ \t]*(?:#[ \t]+|no\.?[ \t]+)?(?:requested[ \t]+)?(?:services?|"
+                            r"treatments?|requests?|items?)(?:\(s\))?(?:[ \t]+requested)?[ \t]+"
+                            r"(?:(?:qty|quantity|units?|cpt|codes?|frequency|duration|#)[ \t]+)"
+                            r"{0,3}(?:ur[ \t]+|imr[ \t]+)?(?:decisions?|"
+                            r"determinations?|actions?|outcomes?|status)[ \t]*$", _I)
+_CLOSED_ROW = re.compile(r"[ \t]*(?:\d{1,2}[.)]?[ \t]+)?(?P<name>\S[^\n]{2,160}?)[ \t]+"
+                         r"(?P<said>(?:non-?|not[ \t]+)?"
+                         r"certified|approved|modified|denied|" + UPHELD + "|" + OVERTURNED +
+                         r"|uphold|overturn)[ \t]*$", re.I)
+
+
+def _closed_table(text: str, decide: Decide = outcome_of) -> list[Found]:
+    """The rows under such a header, a row's wrapped line ("1 po TID") skipped; two at least
+    (one row may be a sentence that happens to end with a decision)."""
+    for header in _CLOSED_HEADER.finditer(text):
+        found: list[Found] = []
+        lines = text[header.end() + 1:].split("\n")
+        at, skipped = header.end() + 1, 0
+        for line in lines:
+            row = _CLOSED_ROW.fullmatch(line)
+            outcome = decide(row.group("said")) if row else None
+            if row and outcome:
+                start = at + row.start("name")
+                found.append((row.group("name"), (start, start + len(row.group("name"))),
+                              outcome))
+                skipped = 0
+            elif not found or skipped or not line.strip():
+                break
+            else:
+                skipped += 1
+            at += len(line) + 1
+        if len(found) >= 2:
+            return found
+    return []
 
 
 # "Item 1 of 3: Right knee arthroscopy", "Disputed Service: X-ray lumbar spine", "[Issue 2]
@@ -432,8 +471,9 @@ _ACTION_LINE = re.compile(
     r"^[ \t]*(?:[-\u2022*>]|\[\d{1,2}\]|\(?[A-Za-z][.)]|\d{1,2}\.\d{1,2}(?=[ \t])|"
     r"\(?\d{1,2}[.)])?[ \t]*"
     r"(?P<name>[^\n]{3,160}?)"
-    # (after a colon only a capitalised action: "Fever, night sweats: denied." is a history)
-    r"(?:[ \t]*(?:\.{2,}|[-\u2013\u2014]{1,2}|\|)[ \t]*|[ \t]*:[ \t]*(?=(?-i:[A-Z]))|"
+    # (after a colon only a capitalised action: "Fever, night sweats: denied." is a history;
+    # a dash only between words, not within "Non-certified")
+    r"(?:[ \t]*(?:\.{2,}|(?<![Nn]on)(?<!NON)[-\u2013\u2014]{1,2}|\|)[ \t]*|[ \t]*:[ \t]*(?=(?-i:[A-Z]))|"
     r"(?<!\.)[ \t]{2,}|"
     # one space, where cleaning closed up the columns, before an action in capitals
     # (or in the imperative, a table's column of actions: "01 Hyaluronic acid injection, left
