@@ -98,8 +98,8 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     utilization review's letter, whose items are certified, non-certified or modified."""
     decide: Decide = action_of if ur else outcome_of
     strategies: list[Callable[[str, Decide], list[Found]]] = [
-        _table_rows, _closed_table, _field_blocks, _questions, _regarding, _numbered_blocks, _paired_lists,
-        _outcome_lines]
+        _table_rows, _closed_table, _field_blocks, _questions, _regarding, _numbered_blocks,
+        _paired_lists, _outcome_lines]
     if ur:
         strategies += [_action_groups, _ur_conclusions]  # (the latter also checked below)
     for strategy in strategies if ur else [*strategies, _conclusions]:
@@ -473,7 +473,8 @@ _ACTION_LINE = re.compile(
     r"(?P<name>[^\n]{3,160}?)"
     # (after a colon only a capitalised action: "Fever, night sweats: denied." is a history;
     # a dash only between words, not within "Non-certified")
-    r"(?:[ \t]*(?:\.{2,}|(?<![Nn]on)(?<!NON)[-\u2013\u2014]{1,2}|\|)[ \t]*|[ \t]*:[ \t]*(?=(?-i:[A-Z]))|"
+    r"(?:[ \t]*(?:\.{2,}|(?<![Nn]on)(?<!NON)[-\u2013\u2014]{1,2}|\|)[ \t]*|"
+    r"[ \t]*:[ \t]*(?=(?-i:[A-Z]))|"
     r"(?<!\.)[ \t]{2,}|"
     # one space, where cleaning closed up the columns, before an action in capitals
     # (or in the imperative, a table's column of actions: "01 Hyaluronic acid injection, left
