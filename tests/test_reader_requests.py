@@ -588,6 +588,12 @@ def test_an_appeal_asks_for_each_item_it_appeals(first, decision):
     # one request, not two: "trial of" inside what the cue before asks for
     ("I am requesting authorization for an initial trial of acupuncture, 6 sessions.",
      ["initial trial of acupuncture, 6 sessions"]),
+    # said in the passive, what is asked for is the subject
+    ("Gabapentin 300 mg #90 is requested for another month.", ["Gabapentin 300 mg #90"]),
+    ("A urine drug screen will be collected at the next visit and is requested today.",
+     ["urine drug screen"]),
+    ("Physical therapy is not requested at this time. Naproxen 500 mg #60 is requested.",
+     ["Naproxen 500 mg #60"]),
 ])
 def test_what_a_plan_sentence_asks_for(sentence, asked):
     assert _items(f"PROGRESS REPORT\n\n{HISTORY}\nTREATMENT PLAN:\n{sentence}\n") == asked

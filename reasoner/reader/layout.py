@@ -749,7 +749,9 @@ _REQUESTING = gated(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|
                          # (not a job: "Occupation: order picker")
                          r"order(?:ed|ing)?(?!\s+(?:picker|selector|filler|puller|clerk|"
                          r"entry|processor|taker|packer|fulfil\w*))|will need|"
-                         r"(?:will |to )?(?:start|begin|dispense)|trial of)\s+", re.I)
+                         r"(?:will |to )?(?:start|begin|dispense)|trial of)"
+                         # (or closing its clause, the passive's: "Naproxen #60 is requested.")
+                         r"(?:\s+|(?=[.;]|$))", re.I)
 _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|completed|declined|"
                             r"denied|on hold)\b|"
                             # ("IF unit": interferential, not a condition)
@@ -765,7 +767,11 @@ _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|compl
                             r"continued|started|used)\b"
                             r"|\bremains?\s+(?:discontinued|stopped|on hold|off)\b"
                             # "I am NOT requesting more acupuncture", "no longer recommended"
-                            r"|\b(?:not|no longer|never)\s+$|n't\s+$", re.I)
+                            r"|\b(?:not|no longer|never)\s+(?:being\s+|been\s+)?$|n't\s+$"
+                            # a plan line saying so: "Physical therapy is not requested at this
+                            # time"
+                            r"|\b(?:is|are|was|were)\s+not\s+(?:being\s+)?(?:requested|"
+                            r"recommended|indicated|needed|ordered)\b", re.I)
 # A sentence about the request form itself: "The RFA for the above was signed and faxed ...".
 _FORM_ITSELF = re.compile(r"\b(?:was|were|has been|have been|is being) (?:signed|faxed|sent|"
                           r"submitted|attached|enclosed|mailed)\b", re.I)
@@ -1293,6 +1299,15 @@ _ONLY_MODIFIERS = re.compile(r"\s*(?:(?:a|an|the|initial|another|new|second|shor
                              r"\s+)*", re.I)
 
 
+# The subject of a passive request, up to its first verb: "Gabapentin 300 mg #90 [is]",
+# "A urine drug screen [will be collected ... and is]"
+_ASKED_OF = re.compile(r"\s*(?P<subject>(?:(?!\b(?:is|are|was|were|will|would|should|has|have|"
+                       r"had|to|be|being|been|that|which|who|i|we|he|she|they)\b)[^,:])+?)\s+"
+                       r"(?:is|are|will be|would be|has been|have been)\b(?:(?!\bnot\b)[^,:])*$",
+                       re.I)
+_PRONOUN = re.compile(r"(?:it|this|that|these|those|there|what|which)$", re.I)
+
+
 def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """What the clauses of a passage ask for: every request cue's object, up to the next cue,
     the purpose or a clause end, split at 'and' and semicolons."""
@@ -1309,6 +1324,14 @@ def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, 
                 if not n or not _ONLY_MODIFIERS.fullmatch(body, cues[n - 1].end(), c.start())]
         for n, cue in enumerate(cues):
             if _NOT_A_REQUEST.search(body[:cue.start()].rsplit(",", 1)[-1]):
+                continue
+            if n == 0 and (asked := _ASKED_OF.match(body[:cue.start()])) and \
+                    not _PRONOUN.match(asked.group("subject")):
+                # said in the passive: what is asked for is the subject ("Gabapentin 300 mg
+                # #90 is requested for another month", "A urine drug screen will be collected
+                # at the next visit and is requested today")
+                out += _objects(asked.group("subject"), start + clause.start() +
+                                asked.start("subject"))
                 continue
             stop = cues[n + 1].start() if n + 1 < len(cues) else len(body)
             cut = _PURPOSE.search(body, cue.end(), stop)
@@ -1334,7 +1357,7 @@ def _objects(rest: str, at: int) -> list[tuple[str, int]]:
     for stop, resume in [*((c.start(), c.end()) for c in cuts), (len(rest), len(rest))]:
         part = rest[begin:stop]
         name = " ".join(part.split()).strip(" ,")
-        name = re.sub(r"^(?:and|a|an|the|also|for|of|with)\s+", "", name)
+        name = re.sub(r"^(?:and|a|an|the|also|for|of|with)\s+", "", name, flags=re.I)
         if name:
             out.append((name, at + begin + part.index(name.split()[0])))
         begin = resume
