@@ -794,3 +794,19 @@ def test_a_ur_table_whose_columns_were_closed_up(kb, table, items):
     for name, _, concept in items:
         if concept:
             assert parse_item(name, lex)["concept"].endswith("/" + concept)
+
+
+def test_a_ur_letter_telling_the_case_inside_its_first_items_block():
+    """Each 'Request:' block has its own determination; the case told in the first block's
+    rationale does not make the second block a repeat of a list above it."""
+    letter = _letter(
+        "Meridian Peer Review Group\nRE: Utilization Review Decision\nRFA Date: June 4, 2019\n\n"
+        "Request: Cervical epidural steroid injection, C5-C6 (1)\nDetermination: NON-CERTIFIED\n"
+        "Clinical rationale: Ms. V, a 52-year-old hairstylist, has neck pain with tingling into "
+        "the right thumb since 11/02/2018; the MRI shows no root impingement. The criteria are "
+        "not met.\n\nRequest: EMG/NCV of the bilateral upper extremities (1)\n"
+        "Determination: CERTIFIED\nClinical rationale: the MRI does not explain the symptoms.\n"
+        "\nReviewing physician: S. Ochoa, MD\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Cervical epidural steroid injection, C5-C6 (1)", "non-certified"),
+        ("EMG/NCV of the bilateral upper extremities (1)", "certified")]

@@ -122,7 +122,10 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     # items listed above the case, then named again with their reasons below it ("WHAT WAS
     # DECIDED ... WHY: A. EMG/NCV of both arms -- approved."): the list names them
     listed = [item for item in items if item[1][0] < start]
-    if listed and len(listed) >= len(items) - len(listed):
+    if strategy is _field_blocks:
+        pass  # each block its item and decision: a case told inside the first block
+        # ("Request: CESI ... Clinical rationale: Ms. V, a 52-year-old ...") ends no list
+    elif listed and len(listed) >= len(items) - len(listed):
         items = listed
     elif not listed:
         items = _named_above(text, start, items)
