@@ -594,6 +594,11 @@ def test_an_appeal_asks_for_each_item_it_appeals(first, decision):
      ["urine drug screen"]),
     ("Physical therapy is not requested at this time. Naproxen 500 mg #60 is requested.",
      ["Naproxen 500 mg #60"]),
+    # a lead-in phrase before the subject; a wish for the worker asks for nothing
+    ("For the left wrist, a prefabricated neutral wrist splint for night use is requested.",
+     ["prefabricated neutral wrist splint for night use"]),
+    ("I would like her to finish the post-operative program and ask for 4 more hand therapy "
+     "visits for the right hand.", ["4 more hand therapy visits for the right hand"]),
 ])
 def test_what_a_plan_sentence_asks_for(sentence, asked):
     assert _items(f"PROGRESS REPORT\n\n{HISTORY}\nTREATMENT PLAN:\n{sentence}\n") == asked

@@ -1305,6 +1305,9 @@ _ASKED_OF = re.compile(r"\s*(?P<subject>(?:(?!\b(?:is|are|was|were|will|would|sh
                        r"had|to|be|being|been|that|which|who|i|we|he|she|they)\b)[^,:])+?)\s+"
                        r"(?:is|are|will be|would be|has been|have been)\b(?:(?!\bnot\b)[^,:])*$",
                        re.I)
+_INTRO_PHRASE = re.compile(r"\s*(?:for|in|on|regarding|as for|as to|with respect to)\b[^,]{1,60},",
+                      re.I)
+_SOMEONE_TO = re.compile(r"(?:her|him|them|me|us|you|the (?:patient|worker))\s+to\b", re.I)
 _PRONOUN = re.compile(r"(?:it|this|that|these|those|there|what|which)$", re.I)
 
 
@@ -1325,7 +1328,9 @@ def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, 
         for n, cue in enumerate(cues):
             if _NOT_A_REQUEST.search(body[:cue.start()].rsplit(",", 1)[-1]):
                 continue
-            if n == 0 and (asked := _ASKED_OF.match(body[:cue.start()])) and \
+            lead = _INTRO_PHRASE.match(body, 0, cue.start())  # ("For the left wrist, ...")
+            if n == 0 and (asked := _ASKED_OF.match(body, lead.end() if lead else 0,
+                                                    cue.start())) and \
                     not _PRONOUN.match(asked.group("subject")):
                 # said in the passive: what is asked for is the subject ("Gabapentin 300 mg
                 # #90 is requested for another month", "A urine drug screen will be collected
@@ -1333,6 +1338,8 @@ def _requested_in_sentences(text: str, start: int, end: int) -> list[tuple[str, 
                 out += _objects(asked.group("subject"), start + clause.start() +
                                 asked.start("subject"))
                 continue
+            if _SOMEONE_TO.match(body, cue.end()):
+                continue  # a wish for the worker: "I would like her to finish the program"
             stop = cues[n + 1].start() if n + 1 < len(cues) else len(body)
             cut = _PURPOSE.search(body, cue.end(), stop)
             out += _objects(body[cue.end():cut.start() if cut else stop],
