@@ -227,6 +227,11 @@ CASES = [
     # not tried, said after the treatment or before it; to be started
     ("Gabapentin had not been tried.", ["Gabapentin"], [A]),
     ("An SNRI was never tried.", ["SNRI"], [A]),
+    # not prescribed, the drug before or after
+    ("Lyrica had not been prescribed previously.", ["Lyrica"], [A]),
+    ("She had not been prescribed an opioid before the surgery.", ["opioid"], [A]),
+    ("He has never been given a TENS unit.", ["TENS unit"], [A]),
+    ("Norco helps; she had not been prescribed Lyrica.", ["Norco", "Lyrica"], [P, A]),
     ("He has not tried an antidepressant or an anticonvulsant.",
      ["antidepressant", "anticonvulsant"], [A, A]),
     ("Gabapentin will be started for the leg pain.", ["Gabapentin"], [H]),

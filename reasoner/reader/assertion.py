@@ -263,6 +263,12 @@ def _rules() -> list[Any]:
                               "performed"]}}], max_scope=6)
           for have, been in (([{"LOWER": {"IN": ["has", "have", "had"]}}], [{"LOWER": "been"}]),
                              ([{"LOWER": {"IN": ["was", "were", "is", "are"]}}], []))),
+        # ... prescribed or given, the drug before or after: "Lyrica had not been prescribed
+        # previously", "She had not been prescribed an opioid before the surgery"
+        rule("not been prescribed", _NEGATED, "BIDIRECTIONAL", [
+            {"LOWER": {"IN": ["has", "have", "had"]}}, {"LOWER": {"IN": ["not", "never"]}},
+            {"LOWER": "been"}, {"LOWER": {"IN": ["prescribed", "given", "dispensed"]}}],
+             max_scope=6),
         # what is to be started is not taken yet: "Gabapentin will be started for the leg
         # pain", "will start duloxetine" (not "will be continued": it is taken)
         rule("will be started (after)", _HYPOTHETICAL, "BACKWARD", [
