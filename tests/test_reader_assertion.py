@@ -227,6 +227,10 @@ CASES = [
     # not tried, said after the treatment or before it; to be started
     ("Gabapentin had not been tried.", ["Gabapentin"], [A]),
     ("An SNRI was never tried.", ["SNRI"], [A]),
+    # said not suspected: no suspicion documented (read as "suspected", it was one)
+    ("Occult fracture is not suspected.", ["Occult fracture"], [A]),
+    ("Infection was not considered likely.", ["Infection"], [A]),
+    ("A stress fracture is suspected.", ["stress fracture"], [U]),
     # not prescribed, the drug before or after
     ("Lyrica had not been prescribed previously.", ["Lyrica"], [A]),
     ("She had not been prescribed an opioid before the surgery.", ["opioid"], [A]),

@@ -702,6 +702,12 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["is", "are", "was", "were", "been"]}},
             {"LOWER": {"IN": ["suspected", "questioned", "possible", "probable", "likely"]}}],
              max_scope=8),
+        # ... or said not suspected: "Occult fracture is not suspected", "infection was not
+        # considered likely" (read as "suspected", it was a suspicion documented)
+        rule("is not suspected (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["is", "are", "was", "were", "been"]}}, {"LOWER": "not"},
+            {"LOWER": {"IN": ["suspected", "considered", "thought", "felt", "believed"]}},
+            {"LOWER": {"IN": ["likely", "probable", "to"]}, "OP": "?"}], max_scope=8),
         rule("suspected (end)", _UNCERTAIN, "BACKWARD", [
             {"LOWER": {"IN": ["suspected", "questioned"]}}, _END], max_scope=6),
         # "question of instability", "differential diagnosis includes a TFCC tear"
