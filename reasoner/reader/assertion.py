@@ -706,8 +706,10 @@ def _rules() -> list[Any]:
         # considered likely" (read as "suspected", it was a suspicion documented)
         rule("is not suspected (after)", _NEGATED, "BACKWARD", [
             {"LOWER": {"IN": ["is", "are", "was", "were", "been"]}}, {"LOWER": "not"},
-            {"LOWER": {"IN": ["suspected", "considered", "thought", "felt", "believed"]}},
-            {"LOWER": {"IN": ["likely", "probable", "to"]}, "OP": "?"}], max_scope=8),
+            # (not "felt to be": "She was not felt to be an appropriate candidate" speaks
+            # forward)
+            {"LOWER": {"IN": ["suspected", "considered"]}},
+            {"LOWER": {"IN": ["likely", "probable"]}, "OP": "?"}], max_scope=8),
         rule("suspected (end)", _UNCERTAIN, "BACKWARD", [
             {"LOWER": {"IN": ["suspected", "questioned"]}}, _END], max_scope=6),
         # "question of instability", "differential diagnosis includes a TFCC tear"
