@@ -248,6 +248,17 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # 24 (a fifth drug screen approved); IMR 126 of 136 in the six IMR sets, overturn recall 36 of
 # 44. After: zj 11, zk 23, zl 23 of 25, zp 21; IMR 131 of 136, recall 39 of 44. No floor
 # moved (items 3,270 of 3,725 in the documents before them).
+# On 2026-12-06 (nineteenth session) eight sets joined (1,317 documents), by helpers who never
+# saw the reader: heldout-zq (2013-2017 letters with long dated chronologies), -zr (other
+# review organisations' formats), -zs (progress reports of ten specialties), -zt (UR notices of
+# ten vendors), -zu (IMR letters on non-opioid drugs), -zv (IMR letters on diagnostic studies),
+# -zw (heavy clinical shorthand), -zx (letters of 4-7 items). First read at c87264f, before any
+# change for them: zq 19 of 29 (two opioids at 180 MME approved), zr 5 of 10 documents
+# unreadable, zs 27 of 33, zt 21 of 29, zu 26 of 28, zv 20 of 24, zw 22 of 25 with five
+# negated read present, zx 2 documents unreadable; IMR 147 of 185 in the six IMR sets, overturn
+# recall 40 of 55, precision 40 of 44. After: zq 23, zr 26 of 32, zs 29, zt 27, zu 27, zx 53 of
+# 58, none unreadable, none negated read present; IMR 179 of 185, recall 50 of 55, precision
+# 50 of 50. No floor moved (items 3,456 of 3,930 in the documents before them).
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -275,7 +286,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 1237
+    assert len(gold_documents([CORPUS])) >= 1317
 
 
 def test_no_document_is_lost(report):
