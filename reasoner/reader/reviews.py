@@ -557,14 +557,16 @@ def _action_groups(text: str, decide: Decide = action_of) -> list[Found]:
     return found
 
 
+# A sentence that opens with what it decides: "the request for X", or X itself at a paragraph's
+# start (not the letter's own sentence: "This letter was approved by ...", "We have ...")
+_DECIDED_SUBJECT = (r"(?:\bthe request for |^(?![^\n.;]*\brequest for\b)"
+                    r"(?!(?:the\s+)?(?:this|that|it|he|she|they|we|you|your|our|his|her|"
+                    r"request|treatment|service|item|letter|review|decision|determination)\b)"
+                    r"(?:the )?)")
 # "The request for Soma 350mg #60 is not medically necessary."; or a paragraph that opens with
 # the item and its necessity: "Bilateral L4-5 radiofrequency ablation is medically necessary;
 # the denial is overturned.", "The lumbosacral orthosis is not medically necessary; ..."
-_CONCLUSION = re.compile(r"(?:\bThe request for |^(?![^\n.;]*\brequest for\b)"
-                         r"(?!(?:the\s+)?(?:this|that|it|he|she|they|we|you|your|our|his|her|"
-                         r"request|treatment|service|item|letter|review|decision|"
-                         r"determination)\b)(?:the )?)"
-                         r"(?P<name>[^\n.;:]{3,160}?),? (?:is|was) "
+_CONCLUSION = re.compile(_DECIDED_SUBJECT + r"(?P<name>[^\n.;:]{3,160}?),? (?:is|was) "
                          r"(?P<not>not )?medically necessary\b", re.I | re.M)
 
 
@@ -579,13 +581,10 @@ def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
 # is NON-CERTIFIED.", "The request for a corticosteroid injection, one, is certified."
 # (or a paragraph that opens with the item and its decision: "The TENS unit purchase is
 # non-certified. The MTUS ...", "Naproxen sodium 550 mg #60 is certified.")
-# (not a letter's own sentence: "This letter was approved by ...", "We have modified ...")
-_UR_CONCLUSION = re.compile(r"(?:\bthe request for |^(?![^\n.;]*\brequest for\b)"
-                            r"(?!(?:the\s+)?(?:this|that|it|he|she|they|we|you|your|our|his|her|"
-                            r"request|letter|review|decision|determination)\b)(?:the )?)"
-                            r"(?P<name>[^\n.;]{3,160}?),? (?:is|was|has been) "
-                            r"(?P<said>(?:hereby )?(?:non-?|not )?(?:certified|approved|"
-                            r"authori[sz]ed|denied|modified)\b[^\n.;]{0,40})", re.I | re.M)
+_UR_CONCLUSION = re.compile(_DECIDED_SUBJECT + r"(?P<name>[^\n.;]{3,160}?),? "
+                            r"(?:is|was|has been) (?P<said>(?:hereby )?(?:non-?|not )?"
+                            r"(?:certified|approved|authori[sz]ed|denied|modified)\b[^\n.;]{0,40})",
+                            re.I | re.M)
 
 
 def _ur_conclusions(text: str, decide: Decide = action_of) -> list[Found]:
