@@ -1647,8 +1647,8 @@ def _studies(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
                                       "result": result}))
 
 
-# "x-rays ... as none have been taken": no study told done
-# (a title's or an initial's period ends no clause: "EMG/NCV BUE (Dr. N. Haddad): ...")
+# Where a clause ends (a title's or an initial's period ends none: "EMG/NCV BUE (Dr. N.
+# Haddad): ...")
 _CLAUSE_END = re.compile(r";|(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\b[A-Z])\.\s+(?=[A-Z])")
 _ASIDE = re.compile(r"\([^()]*\)")
 
@@ -1656,6 +1656,9 @@ _ASIDE = re.compile(r"\([^()]*\)")
 def _past_clause(text: str) -> bool:
     """The text runs past the end of a clause, asides in parentheses aside."""
     return bool(_CLAUSE_END.search(_ASIDE.sub("", text)))
+
+
+# "x-rays ... as none have been taken": no study told done
 _NONE_BEFORE = re.compile(r"\b(?:none|no|not|never|nor)\s+(?:\w+\s+){0,2}$", re.I)
 _NONE_DONE = re.compile(r"(?:none|not (?:done|performed|obtained|taken)|never|n/a)\b|"
                         r"(?:no|not yet|pending)$", re.I)  # "Has an MRI been done: no."

@@ -1305,8 +1305,8 @@ _ASKED_OF = re.compile(r"\s*(?P<subject>(?:(?!\b(?:is|are|was|were|will|would|sh
                        r"had|to|be|being|been|that|which|who|i|we|he|she|they)\b)[^,:])+?)\s+"
                        r"(?:is|are|will be|would be|has been|have been)\b(?:(?!\bnot\b)[^,:])*$",
                        re.I)
-_INTRO_PHRASE = re.compile(r"\s*(?:for|in|on|regarding|as for|as to|with respect to)\b[^,]{1,60},",
-                      re.I)
+_INTRO_PHRASE = re.compile(r"\s*(?:for|in|on|regarding|as for|as to|with respect to)\b"
+                           r"[^,]{1,60},", re.I)
 _SOMEONE_TO = re.compile(r"(?:her|him|them|me|us|you|the (?:patient|worker))\s+to\b", re.I)
 _PRONOUN = re.compile(r"(?:it|this|that|these|those|there|what|which)$", re.I)
 
