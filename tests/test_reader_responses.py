@@ -67,6 +67,9 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("With it she is able to cook; her function is essentially unchanged", "NoImprovement"),
     ("She can drive and shop with it, but there has been no change in her ADLs",
      "NoImprovement"),
+    # (function unchanged only within its own clause)
+    ("She now walks her dog daily; her activity improved and pain unchanged",
+     "FunctionalImprovement"),
     # an everyday activity done now or again, and what could not be done before
     ("She now walks to the mailbox and back", "FunctionalImprovement"),
     ("he cooks dinner again and drives himself to work", "FunctionalImprovement"),

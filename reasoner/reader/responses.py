@@ -62,7 +62,7 @@ _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his
         r"(?:his|her|their) (?:[\w-]+ ){0,3}(?:class(?:es)?|gym|exercises?|hobby|hobbies|golf|"
         r"church|team|league|choir|routine|yoga|chores|housework|garden)\b|"
         r"(?!taking|using|being)\w+ing\b)")
-# Before work kept up, not regained: "continued to", "still", "continues"
+# What comes before work kept up, which is no gain: "continued to", "still", "continues"
 _KEPT_UP = r"(?<!continued to )(?<!continues to )(?<!continue to )(?<!still )(?<!continues )" \
     r"(?<!continued )"
 # A gain shown by what the worker now does; negated ("still not able to kneel"), it is a
@@ -321,7 +321,9 @@ _NO_FUNCTION = re.compile(r"\bno (?:\w+ ){0,2}(?:activit(?:y|ies)|function\w*|ch
 # level had not changed over the past year", "no change in his function", "ADLs unchanged"
 _FUNCTION_UNCHANGED = re.compile(
     r"\b(?:activit(?:y|ies)(?: level)?|function(?:al)? (?:level|status|capacity)|function|"
-    r"ADLs|level of (?:activity|function))\b[^.;]{0,30}?\b(?:(?:has|have|had) not (?:changed|"
+    # (within its own clause: "her function improved, and the pain is unchanged" is a gain)
+    r"ADLs|level of (?:activity|function))\b(?:(?!\b(?:and|but|while|though|although)\b)"
+    r"[^.;,]){0,30}?\b(?:(?:has|have|had) not (?:changed|"
     r"improved)|(?:is|are|was|were|remained|remains|stayed) (?:essentially |largely )?"
     r"(?:unchanged|the same)|unchanged)\b|"
     r"\bno (?:\w+ ){0,2}(?:change|improvement|gain) in (?:his |her |their )?(?:\w+ )?"
