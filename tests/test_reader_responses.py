@@ -67,6 +67,9 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("With it she is able to cook; her function is essentially unchanged", "NoImprovement"),
     ("She can drive and shop with it, but there has been no change in her ADLs",
      "NoImprovement"),
+    # a measure of what is done said unchanged; a drug felt to do nothing
+    ("he reports no change in the numbness or in how far he can walk", "NoImprovement"),
+    ("she does not feel it is doing anything", "NoImprovement"),
     # (function unchanged only within its own clause)
     ("She now walks her dog daily; her activity improved and pain unchanged",
      "FunctionalImprovement"),

@@ -236,7 +236,8 @@ _NONE = [
     r"improve|do much|do anything|touch)|\bno different\b|"
     # "She did not feel it changed anything", "he does not think they helped"
     r"\b(?:did|does|do) ?n[o']t (?:feel|think|find|notice|believe) (?:that )?(?:it|they|this|"
-    r"these|the \w+) (?:changed|helped|made (?:a|any) difference|did (?:anything|much)|worked)|"
+    r"these|the \w+) (?:changed|helped|made (?:a|any) difference|did (?:anything|much)|worked|"
+    r"(?:is|was|are|were) doing (?:anything|much))|"
     r"\b(?:could ?n[o']t|did ?n[o']t|unable to) tolerate|"
     r"\bn[o']t (?:do|done) (?:much|anything)|\bdoes ?n[o']t touch it",
     r"\b(?:no|without|w/o) (?:any |much |a |real |significant |meaningful |appreciable |"
@@ -327,7 +328,10 @@ _FUNCTION_UNCHANGED = re.compile(
     r"improved)|(?:is|are|was|were|remained|remains|stayed) (?:essentially |largely )?"
     r"(?:unchanged|the same)|unchanged)\b|"
     r"\bno (?:\w+ ){0,2}(?:change|improvement|gain) in (?:his |her |their )?(?:\w+ )?"
-    r"(?:activit(?:y|ies)|function\w*|ADLs)\b", _I)
+    r"(?:activit(?:y|ies)|function\w*|ADLs)\b|"
+    # a measure of what is done said unchanged: "no change in the numbness or in how far he
+    # can walk"
+    r"\bno (?:\w+ ){0,2}change in\b[^.;]{0,60}?\bhow (?:far|long|much|many|often)\b", _I)
 # What is to come, hoped for, or a goal: "if the blocks give relief", "to improve function",
 # "would benefit from", "goal of"
 _AHEAD = gated(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|improvement|"
