@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from reasoner.reader.dates import DATE_RE, PARTIAL, ROUGHLY, earliest_day, find_dates, parse_date
 from reasoner.reader.firstchars import gated
-from reasoner.reader.lexicon import Lexicon, Match, tokens
+from reasoner.reader.lexicon import Lexicon, Match, term_words
 from reasoner.reader.mention import Mention
 from reasoner.reader.purposes import referral_purposes, stated_purposes
 from reasoner.vocab import TERM, m
@@ -1184,8 +1184,8 @@ def _current_directions(out: Extracted, props: dict, name: str) -> None:
              and f.props.get("doses_per_day") is not None]
     # (of two forms of one drug taken, the one the request names: "Percocet 10/325 #120"
     # beside OxyContin)
-    words = {t.lower() for t, _, _ in tokens(name)}
-    named = [f for f in taken if words & {t.lower() for t, _, _ in tokens(f.label)}]
+    asked = term_words(name)
+    named = [f for f in taken if asked & term_words(f.label)]
     if named or taken:
         props["doses_per_day"] = (named or taken)[0].props["doses_per_day"]
 
@@ -1230,23 +1230,22 @@ def _mention_of(concept, name: str, mentions, lex: Lexicon):
     first."""
     if concept is None:
         return None
-    words = {t for t, _, _ in tokens(name)}
+    asked = term_words(name)
     same = [f for f in mentions
             if lex.terms.is_a(f.concept, concept) or lex.terms.is_a(concept, f.concept)]
     # (the mention's own name first: "requested OxyContin 40 mg #60, one every 12 hours;
     # Percocet 10/325 mg #120, one four times daily" asks for two forms of one drug)
     return max(same, key=lambda f: (bool(_ASKS.search(f.props["sentence"])),
                                     not _UR.search(f.props["sentence"]),
-                                    len(words & _own_words(f)),
-                                    len(words & {t for t, _, _ in tokens(f.label)}), -f.start),
+                                    len(asked & _own_words(f)),
+                                    len(asked & term_words(f.label)), -f.start),
                default=None)
 
 
-def _own_words(mention: Mention) -> set[str]:
+def _own_words(mention: Mention) -> frozenset[str]:
     """The words of what a mention names, not of its sentence."""
     at = mention.start - mention.props["sentence_start"]
-    return {t for t, _, _ in tokens(mention.props["sentence"][at:at + mention.end -
-                                                                   mention.start])}
+    return term_words(mention.props["sentence"][at:at + mention.end - mention.start])
 
 
 def _fact(kind, concept, start, end, label, props):

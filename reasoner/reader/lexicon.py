@@ -66,6 +66,11 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return list(_tokens(text))
 
 
+def term_words(text: str) -> frozenset[str]:
+    """The normalised words of a text, as terms are matched by them."""
+    return frozenset(t for t, _, _ in _tokens(text))
+
+
 @lru_cache(maxsize=512)
 def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     # Extraction looks up the same sentence several times (findings, studies, services...).
@@ -336,20 +341,16 @@ class Lexicon:
         as medial, branch, block and 5: any medial branch block at a level ending in 5)."""
         if concept not in self._kinds:
             is_a = self.terms.is_a
-            own = [self._words(n) for n in (self.terms.labels.get(concept, ""),
-                                            *self.terms.synonyms.get(concept, ()))]
-            def telling(words: frozenset[str]) -> bool:
-                return not any({w for w in words if not w.isdigit()} <= mine for mine in own)
+            own = [term_words(n) for n in (self.terms.labels.get(concept, ""),
+                                           *self.terms.synonyms.get(concept, ()))]
+            def telling(said: frozenset[str]) -> bool:
+                return not any({w for w in said if not w.isdigit()} <= mine for mine in own)
             self._kinds[concept] = [
-                (iri, [words for n in (label, *self.terms.synonyms.get(iri, ()))
-                       if telling(words := self._words(n))])
+                (iri, [said for n in (label, *self.terms.synonyms.get(iri, ()))
+                       if telling(said := term_words(n))])
                 for iri, label in self.terms.labels.items()
                 if iri != concept and iri.startswith(TERM) and is_a(iri, concept)]
         return self._kinds[concept]
-
-    @staticmethod
-    def _words(name: str) -> frozenset[str]:
-        return frozenset(t for t, _, _ in tokens(name))
 
     def graded(self, concept: str, grade: str) -> str:
         """The kind of `concept` named by its grade ('severe' osteoarthritis of the knee:
