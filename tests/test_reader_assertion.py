@@ -226,6 +226,11 @@ CASES = [
     ("Pain 6/10, he denies numbness.", ["Pain", "numbness"], [P, A]),
     # not tried, said after the treatment or before it; to be started
     ("Gabapentin had not been tried.", ["Gabapentin"], [A]),
+    # "PT" is physical therapy here, not medspaCy's "pt" (patient) of "pt was not ..."
+    ("PT was not attempted.", ["PT"], [A]),
+    ("PT was not tried before the surgery.", ["PT"], [A]),
+    ("PT was helpful and he finished 12 visits.", ["PT"], [P]),
+    ("Pt was not given gabapentin.", ["gabapentin"], [A]),
     ("An SNRI was never tried.", ["SNRI"], [A]),
     # said not suspected: no suspicion documented (read as "suspected", it was one)
     ("Occult fracture is not suspected.", ["Occult fracture"], [A]),

@@ -78,6 +78,27 @@ def test_radicular_hand_symptoms_stay(kb, objective, diagnosis):
     assert True in _said(kb, _report("Neck pain.", objective, diagnosis), RADICULAR)
 
 
+@pytest.mark.parametrize("subjective, diagnosis", [
+    ("Right ankle pain and swelling since the twisting injury.", "Right ankle sprain."),
+    ("She has left foot pain with walking, worse in the morning.", "Plantar fasciitis."),
+    ("Hand pain with gripping; wrist pain on the ulnar side.", "Right wrist sprain."),
+    ("Bilateral toe pain after the crush injury.", "Contusion of the toes."),
+])
+def test_a_joints_own_pain_is_not_radicular(kb, subjective, diagnosis):
+    assert True not in _said(kb, _report(subjective, "Tender.", diagnosis), RADICULAR)
+
+
+@pytest.mark.parametrize("subjective", [
+    "Low back pain with right leg pain to the knee.",
+    "Neck and arm pain, worse with looking up.",
+    "Low back pain radiating into the right foot.",
+    "Numbness in the foot and toes after walking.",
+    "Thigh pain on the left, with back pain.",
+])
+def test_pain_along_a_limb_or_numbness_stays_radicular(kb, subjective):
+    assert True in _said(kb, _report(subjective, "Tender.", "Lumbar strain."), RADICULAR)
+
+
 @pytest.mark.parametrize("habit", ["He used to smoke.", "Former smoker, quit 2015.",
                                    "He smoked until 12/01/2013 and has not smoked since.",
                                    "He stopped smoking three years ago."])

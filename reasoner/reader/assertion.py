@@ -912,7 +912,9 @@ def _pipeline() -> Any:
             nlp.vocab, patterned, matcher._MedspacyMatcher__matcher)
     # The reader asks about one sentence several times (findings, drugs, monitoring...): the
     # rule matches depend on its text only, so they are found once per sentence.
-    context._ConText__matcher = _MatchesOnce(matcher)
+    # (overlapping matches are pruned after _MatchesOnce has set aside those at a mention)
+    pruned, matcher._prune = matcher._prune, False
+    context._ConText__matcher = _MatchesOnce(matcher, pruned)
     return nlp
 
 
@@ -1108,8 +1110,9 @@ _SENTENCE = "mtus_sentence"  # Doc.user_data key: the text the doc was made of
 class _MatchesOnce:
     """ConText's rule matcher, remembering the matches of the last few sentences."""
 
-    def __init__(self, matcher: Any) -> None:
+    def __init__(self, matcher: Any, prune: bool) -> None:
         self._matcher = matcher
+        self._prune = prune
         self._seen: dict[str, Any] = {}
 
     def __call__(self, doc: Any) -> Any:
@@ -1120,10 +1123,28 @@ class _MatchesOnce:
             if len(self._seen) >= 256:
                 self._seen.clear()
             found = self._seen[text] = self._matcher(doc)
+        found = _not_at_mentions(doc, found)
+        if self._prune:
+            from medspacy.common.util import prune_overlapping_matches
+
+            found = prune_overlapping_matches(found)
         return found
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._matcher, name)
+
+
+# medspaCy's rules read "pt" as the patient ("pt was not", "pt denies"); where the reader took
+# that word as a mention, it is physical therapy: "PT was not attempted" is the passive rule's
+# (the forward "pt was not" overlapped its mention and so negated nothing: read as done).
+_PATIENT = frozenset({"pt", "pt."})
+
+
+def _not_at_mentions(doc: Any, found: Any) -> Any:
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    if not taken:
+        return list(found)
+    return [m for m in found if not (m[1] in taken and doc[m[1]].lower_ in _PATIENT)]
 
 
 _SAID: dict[str, dict[tuple[int, int], Assertion]] = {}

@@ -40,12 +40,17 @@ _NORMAL = re.compile(r"\b(?:full|normal|wnl|within normal limits|intact)\b", re.
 # pain, numbness or tingling that travels into a limb
 _LIMB = (r"(?:leg|legs|thigh|thighs|calf|calves|shin|shins|foot|feet|toes?|ankle|arm|arms|"
          r"forearm|hand|hands|fingers?|thumb)")  # not the buttock: back pain reaches it
+# Pain named by a part the back or neck pain can travel along ("leg pain", "arm pain") is read
+# radicular; pain named by a joint ("ankle pain", "hand pain") is that joint's own, the injury
+# of an ankle or hand case, unless said to travel there ("pain radiating into the foot").
+_LIMB_SPAN = r"(?:leg|legs|thigh|thighs|calf|calves|shin|shins|arm|arms|forearm|forearms)"
 # (pain "referred to the posterior thigh" from a trigger point or a facet is not a root's)
 _RADIATING = re.compile(
     r"\b(?:pain|burning|numbness|tingling|paresthesias?|dysesthesias?)\b"
     r"(?:(?!referr\w*|refers?\b)[^.;]){0,40}?\b(?:down|"
     r"into|to|radiat\w*|over|along)\b[^.;]{0,30}?\b" + _LIMB + r"\b|\b" + _LIMB
-    + r"\s+(?:and\s+\w+\s+)?(?:pain|numbness|tingling|paresthesias?)\b", re.I)
+    + r"\s+(?:and\s+\w+\s+)?(?:numbness|tingling|paresthesias?)\b|\b" + _LIMB_SPAN
+    + r"\s+(?:and\s+\w+\s+)?pain\b", re.I)
 
 
 class Sign(NamedTuple):
