@@ -810,3 +810,39 @@ def test_a_ur_letter_telling_the_case_inside_its_first_items_block():
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Cervical epidural steroid injection, C5-C6 (1)", "non-certified"),
         ("EMG/NCV of the bilateral upper extremities (1)", "certified")]
+
+
+@pytest.mark.parametrize("reasons", [
+    "Lumbar MRI. The guideline asks for red flags; there are none. The MRI is not medically "
+    "necessary.\n\nNaproxen 550 mg #60. An NSAID is recommended and it helps. Naproxen is "
+    "medically necessary.\n",
+    "(1) Lumbar MRI. No red flags are documented. The request is not medically necessary.\n"
+    "(2) Naproxen 550 mg #60. It helps. The request is medically necessary.\n",
+    "1. Lumbar MRI. No red flags. The denial is upheld.\n"
+    "2. Naproxen 550 mg #60. It helps. The denial is overturned.\n",
+])
+@pytest.mark.parametrize("heading", ["Background\n", "What the records show. ",
+                                     "Clinical history: "])
+def test_paragraphs_headed_run_in_by_their_items(reasons, heading):
+    """Each item heads its paragraph run in and the paragraph's last sentence decides it; the
+    case may be headed run in too."""
+    letter = _letter("WESTERN REVIEW SERVICES\nIndependent Medical Review\nRef. WR-20-0001\n\n"
+                     "We have completed the review of the disputed treatment.\n\n"
+                     f"{heading}{CASE}\nDiscussion\n\n{reasons}")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+    assert "forklift driver" in letter.summary_text and "red flags" not in letter.summary_text
+
+
+@pytest.mark.parametrize("result", ["RESULT: 1) upheld. 2) overturned.",
+                                    "Outcomes: (a) Upheld (b) Overturned",
+                                    "DECISION 1. UPHELD 2. OVERTURNED"])
+def test_outcomes_by_label_on_one_line(result):
+    labels = ("a", "b") if "(a)" in result else ("1", "2")
+    letter = _letter("GOLDEN GATE CLINICAL REVIEW\nIMR Final Determination\n\nISSUES\n"
+                     f"  {labels[0]}) Lumbar MRI\n  {labels[1]}) Naproxen 550 mg #60\n\n"
+                     f"{result}\n\nCLINICAL HISTORY\n{CASE}\nANALYSIS\n1) MRI. No red flags. "
+                     "Upheld.\n2) Naproxen. It helps. Overturned.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+    assert "forklift driver" in letter.summary_text and "red flags" not in letter.summary_text

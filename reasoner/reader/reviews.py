@@ -14,7 +14,7 @@ ever read as a fact.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 Found = tuple[str, tuple[int, int], str]  # an item's name, its span, its outcome
 
@@ -102,7 +102,8 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
         _paired_lists, _outcome_lines]
     if ur:
         strategies += [_action_groups, _ur_conclusions]  # (the latter also checked below)
-    for strategy in strategies if ur else [*strategies, _conclusions]:
+    for strategy in [*strategies, _headed_paragraphs] if ur else \
+            [*strategies, _conclusions, _headed_paragraphs]:
         items = _distinct(strategy(text, decide))
         if items:
             break
@@ -366,12 +367,27 @@ _DECISION_FIRST = re.compile(r"\W*(?:certified|non-?\s?certified|not\s+certified
                              r"|uphold|overturn|(?:not\s+)?medically\s+necessary)\b", _I)
 
 
+# The outcomes by label on one line: "RESULT: 1) upheld. 2) upheld. 3) overturned."
+_LABEL_DECIDED = re.compile(r"(?<![\w(])(?P<label>\(?(?:\d{1,2}|[a-hA-H])[.)])[ \t]+"
+                            r"(?P<said>[^\n]*?)(?=[ \t]+\(?(?:\d{1,2}|[a-hA-H])[.)][ \t]|$)", _I)
+
+
+def _labelled_lines(text: str) -> Iterator[re.Match[str]]:
+    """The labelled lines, and each label of a line that decides several by label."""
+    for line in re.finditer(r"^[^\n]+$", text, re.M):
+        pairs = list(_LABEL_DECIDED.finditer(text, line.start(), line.end()))
+        if len(pairs) >= 2 and all(_DECISION_FIRST.match(p.group("said")) for p in pairs):
+            yield from pairs
+        elif labelled := _LABELLED.match(text, line.start(), line.end()):
+            yield labelled
+
+
 def _paired_lists(text: str, decide: Decide = outcome_of) -> list[Found]:
     """Each request of a labelled list with the outcome a later line of the same label opens
     with; two pairs at least (a single "(a)" of the summary pairs by chance)."""
     named: dict[str, re.Match[str]] = {}
     found: list[Found] = []
-    for line in _LABELLED.finditer(text):
+    for line in _labelled_lines(text):
         label = line.group("label").strip("().").lower()
         # (an outcome line opens with its decision: "(b) MODIFIED: 7-day rental certified")
         outcome = decide(line.group("said")[:40]) if _DECISION_FIRST.match(
@@ -577,6 +593,34 @@ def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
             for said in _CONCLUSION.finditer(text)]
 
 
+# A paragraph headed by its item, run in, and closed by its decision: "MRI of the lumbar spine.
+# The guideline recommends ... The MRI is not medically necessary.", "(2) Cold therapy unit,
+# 14-day rental. ODG ... The request is not medically necessary." (a heading names the
+# service: no verb, a few words)
+_RUN_IN = re.compile(r"^[ \t]*(?:(?:\(?(?:\d{1,2}|[a-hA-H])[.)]|#\d{1,2}:?)[ \t]+)?"
+                     r"(?P<name>[A-Z](?:[^\n.:;?!]|(?<=\d)\.(?=\d)){2,90}?)\.[ \t]+"
+                     r"(?P<body>\S[^\n]*)$", re.M)
+_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|should|does|did|do|can|may|"
+                   r"finds?|found|recommends?|reviewed|requested|underwent|reports?|notes?)\b",
+                   re.I)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"\u201d][.!?])\s+(?=[A-Z\"\u201c])")
+
+
+def _headed_paragraphs(text: str, decide: Decide = outcome_of) -> list[Found]:
+    """Items headed run in, each decided by its paragraph's last sentence (its reasons before
+    it); two at least."""
+    found = []
+    for para in _RUN_IN.finditer(text):
+        name, said = para.group("name"), _SENTENCE_END.split(para.group("body").strip())
+        # (a label is no heading: "Item A. Flector patch ... -- is denied." is one sentence)
+        if _VERB.search(name) or len(name.split()) > 12 or len(said) < 2 or \
+                _LABEL.match(name + " "):
+            continue
+        if outcome := decide(said[-1]):
+            found.append((_item_name(name), para.span("name"), outcome))
+    return found if len(found) >= 2 else []
+
+
 # A utilization review's decision in a sentence: "First, the request for left knee arthroscopy
 # is NON-CERTIFIED.", "The request for a corticosteroid injection, one, is certified."
 # (or a paragraph that opens with the item and its decision: "The TENS unit purchase is
@@ -629,8 +673,8 @@ def _distinct(items: list[Found]) -> list[Found]:
 # (a numbered section's heading: "SECTION 3. CLINICAL SUMMARY", "PART II - FACTS", "3. HISTORY")
 _SECTION_NUMBER = (r"(?:(?:SECTION|PART)[ \t]+[\dIVX]{1,4}[.:)]?[ \t]*(?:[-\u2013\u2014][ \t]*)?|"
                    r"(?:\d{1,2}|[IVX]{1,4})[.)][ \t]+)?")
-_CASE_HEADING = re.compile(
-    r"^[ \t#*]*" + _SECTION_NUMBER + r"(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
+_CASE_WORDS = (
+    r"(?:(?:EXPERT|PHYSICIAN|MEDICAL) REVIEWER(?:'?S)? )?"
     r"(?:CL[I1l]N[I1l]CAL (?:CASE )?SUMMARY|CASE SUMMARY|SUMMARY OF (?:THE )?(?:MEDICAL )?"
     r"RECORDS|(?:MEDICAL )?RECORDS? SUMMARY|CL[I1l]N[I1l]CAL (?:H[I1l]STORY|[I1l]NFORMAT[I1l]ON|"
     r"BACKGROUND|NOTES|FACTS)(?: (?:CONSIDERED|REVIEWED|SUMMARY))?|CL[I1l]N[I1l]CAL|"
@@ -642,11 +686,17 @@ _CASE_HEADING = re.compile(
     r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)|(?:MEDICAL )?RECORDS REVIEWED|"
     # records told in date order: "CHRONOLOGY", "TIMELINE", "CHRONOLOGICAL SUMMARY"
     r"(?:CASE |CLINICAL |TREATMENT |MEDICAL )?(?:CHRONOLOGY|TIME ?LINE)|CHRONOLOGICAL "
-    r"(?:SUMMARY|HISTORY|RECORD)|SUMMARY OF (?:THE )?CASE(?: FILE)?)"
+    r"(?:SUMMARY|HISTORY|RECORD)|SUMMARY OF (?:THE )?CASE(?: FILE)?)")
+_CASE_HEADING = re.compile(
+    r"^[ \t#*]*" + _SECTION_NUMBER + _CASE_WORDS +
     # with a note of its sources: "CLINICAL SUMMARY (from the surgeon's notes of ...)",
     # "SUMMARY OF THE RECORDS, BY SOURCE", "CASE SUMMARY -- in date order"
     r"(?:[ \t]*\([^()\n]{1,120}\)|[ \t]*(?:,|--?|\u2013|\u2014)[ \t]*[A-Za-z][A-Za-z ,/&']{0,40})?"
     r"[ \t*]*:?[ \t*]*$", _I)
+# or run in, its paragraph after it: "What the records show. You are a 61-year-old custodian
+# ...", "Background: The patient is ..."
+_CASE_RUN_IN = re.compile(r"^[ \t#*]*" + _SECTION_NUMBER + _CASE_WORDS +
+                          r"[ \t*]*[.:][ \t*]+(?=[\"\u201cA-Z0-9])", _I)
 # Without one, the records themselves may be pasted under their own headings, which are part
 # of the case: "PROBLEM LIST (surgeon, 10/01/2024)", "VISIT LOG", "THE ATTACHED PR-2 OF
 # 08/20/2024", "DOCUMENTS REVIEWED".
@@ -682,7 +732,8 @@ _CASE_ENDS = [
 
 
 def _case_start(text: str) -> int | None:
-    heading = _CASE_HEADING.search(text)
+    heading = _CASE_HEADING.search(text) or next(
+        (run_in for run_in in _CASE_RUN_IN.finditer(text) if _prose(text, run_in.end())), None)
     if heading:
         return heading.end()
     record = _RECORD_HEADING.search(text)
@@ -694,6 +745,12 @@ def _case_start(text: str) -> int | None:
                 len(re.findall(r"\b[a-z]{3,}\b", line.group())) >= 6:
             return line.start()
     return record.start() if record else None
+
+
+def _prose(text: str, start: int) -> bool:
+    """Whether the line goes on in sentences from `start` (not a field: "Case: CM20-0097352")."""
+    line = text[start:text.find("\n", start) % (len(text) + 1)]
+    return len(re.findall(r"\b[a-z]{3,}\b", line)) >= 6
 
 
 def _case_end(text: str, start: int, items: list[int]) -> int | None:
