@@ -244,6 +244,24 @@ def test_every_date_of_a_list_of_screens_is_a_screen(kb):
     assert screens == ["2023-04-03", "2023-07-10", "2023-10-09", "2024-01-08"]
 
 
+@pytest.mark.parametrize("row, results", [
+    ("UDS this year:  07/14/2020 consistent | 10/13/2020 consistent | 01/12/2021 consistent",
+     ["Consistent"] * 3),
+    ("Urine drug screens: 07/14/2020 consistent; 10/13/2020 inconsistent; 01/12/2021 "
+     "consistent.", ["Consistent", "Inconsistent", "Consistent"]),
+    ("UDT 07/14/2020 (consistent), 10/13/2020 (consistent) and 01/12/2021 (inconsistent).",
+     ["Consistent", "Consistent", "Inconsistent"]),
+    ("Urine drug screens: 07/14/2020 consistent; 10/13/2020 negative for hydrocodone despite "
+     "three Norco a day; 01/12/2021 consistent.", ["Consistent", "Inconsistent", "Consistent"]),
+])
+def test_each_date_of_a_list_of_screens_with_its_own_result(kb, row, results):
+    facts = _case(kb, _imr(f"He remains on Norco 10/325 mg three times a day. {row}"))
+    screens = sorted((a.on_date.isoformat(), a.result.rsplit("#", 1)[-1])
+                     for a in facts.assessments if a.concept == TERM + "UrineDrugScreen")
+    assert screens == list(zip(["2020-07-14", "2020-10-13", "2021-01-12"], results,
+                               strict=True))
+
+
 def test_a_screen_told_with_its_result_is_done_though_reviewed_at_the_next_visit(kb):
     facts = _case(kb, _imr(
         "A urine drug screen collected 02/11/2014 was positive for oxycodone, which was not "

@@ -846,3 +846,28 @@ def test_outcomes_by_label_on_one_line(result):
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
     assert "forklift driver" in letter.summary_text and "red flags" not in letter.summary_text
+
+
+def test_issues_at_dispute_numbered_in_their_label():
+    letter = _letter("PACIFIC MEDICAL REVIEW\nIndependent Medical Review - Final Determination\n\n"
+                     f"CLINICAL SUMMARY\n{CASE}\n"
+                     "ISSUE AT DISPUTE #1: Lumbar MRI\nDECISION: UPHELD - not medically "
+                     "necessary.\nRATIONALE: No red flags.\n\n"
+                     "ISSUE AT DISPUTE #2: Naproxen 550 mg #60\nDECISION: OVERTURNED - medically "
+                     "necessary.\nRATIONALE: It helps.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+
+
+@pytest.mark.parametrize("heading", ["DISPUTED ITEMS, DECISIONS AND RATIONALES",
+                                     "Disputed Services, Decisions and Rationales"])
+def test_a_notice_whose_issues_heading_names_disputed_items(heading):
+    letter = _letter("MAXIMUS FEDERAL SERVICES\nNotice of Independent Medical Review "
+                     "Determination\nFinal Determination: UPHOLD.\n\nExpert Reviewer Case "
+                     f"Summary:\n{CASE}\n{heading}\n"
+                     "1. Lumbar MRI is not medically necessary and appropriate.\nRationale for "
+                     "the Decision:\nNo red flags.\n\n2. Naproxen 550 mg #60 is medically "
+                     "necessary and appropriate.\nRationale for the Decision:\nIt helps.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
+    assert "forklift driver" in letter.summary_text and "red flags" not in letter.summary_text

@@ -137,6 +137,11 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("she still could not fasten buttons", "NoImprovement"),
     ("and he had not reduced his medication", "NoImprovement"),
     ("his grip improved from 40 to 62 lb", "FunctionalImprovement"),
+    # the figures around the measure; not a figure of the next clause
+    ("since it was started he has gone from 15 min of walking to 45 min", "FunctionalImprovement"),
+    ("he went from 2 hours of sitting to 30 minutes", "Worsened"),
+    ("he walks for 45 minutes now, and he returned to modified work 6 hours a day in 11/2019",
+     "FunctionalImprovement"),
 ])
 def test_response_of(text, expected):
     assert response_of(text) == expected

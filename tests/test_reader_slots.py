@@ -33,6 +33,10 @@ def _of(extracted, kind: str, concept: str | None = None):
      ["Current", "With"]),
     ("Naproxen 500 mg BID since 2014 takes pain from 5/10 to 2/10.", ["Without", "With"]),
     ("Pain 6/10 today.", ["Current"]),
+    # "with" and "without" alone after the scores
+    ("Tramadol: pain 7/10 without, 4/10 with.", ["Without", "With"]),
+    ("Pain 8/10 w/o meds and 5/10 with, per the patient.", ["Without", "With"]),
+    ("Leg pain is 4/10 compared with 7/10 before it.", ["Current", "Without"]),
     # a form's rows, label then leader dots then the value: each row its own (not the next's)
     ("Worst, past week ............ 8/10\n  With medications ............ 4/10\n"
      "  Without medications ......... 8/10", ["Current", "With", "Without"]),
@@ -2071,6 +2075,14 @@ def test_a_trigger_finger_injection_by_its_sheath(kb, text):
     ("NSAID monitoring: CBC and CMP (renal and hepatic function) x1, due.",
      "NSAIDLaboratoryMonitoring"),
     ("Knee OA: Naproxen 500 mg #60, 1 PO BID w/ food (continuing).", "Naproxen"),
+    # ... or a dash ("Chronic NSAID therapy -- CBC and CMP"); the drug a dash's reason names
+    # after a drug is not asked for
+    ("Chronic NSAID therapy -- CBC and CMP (renal and hepatic function) (RFA), last done 11 "
+     "months ago.", "NSAIDLaboratoryMonitoring"),
+    ("Chronic opioid therapy \u2014 urine drug screen x1", "UrineDrugScreen"),
+    ("NSAID-induced dyspepsia -- start omeprazole 20 mg daily, #30. Continue naproxen.",
+     "Omeprazole"),
+    ("Omeprazole 20 mg #30 -- for GI protection on naproxen", "Omeprazole"),
     # a drug written as an order among drugs named apart; a brand beside its generic is one
     ("Continue gabapentin; start duloxetine 30 mg #30 daily.", "Duloxetine"),
     ("Voltaren (diclofenac sodium) 1% gel", "DiclofenacTopical"),

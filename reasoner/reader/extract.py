@@ -2116,7 +2116,8 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
     for hit, said in zip(hits, said_all, strict=True):
         review = any(lex.terms.is_a(hit.term, r) for r in _REVIEWS)
-        days = _dates_listed(sentence, hit.end) if not review else []
+        listed = _listed_dates(sentence, hit.end) if not review else []
+        days = [when for when, _, _ in listed]
         # (a result told after a list of dates: "... on 12/16/2025, 12/23/2025, ... and
         # 01/13/2026, and each was consistent")
         near = sentence[hit.end:hit.end + max(120, _last_listed(sentence, hit.end) + 60
@@ -2151,11 +2152,26 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             # (within its clause: "No aberrant behavior; UDS 3/12/13 consistent")
             adjective = re.split(r"[,;:]", sentence[max(0, hit.start - 25):hit.start])[-1]
             result = _screen_result(out, lex, near, adjective)
-        for when in days or [day]:
+        results = _own_results(out, lex, near, listed) or [result] * max(1, len(days))
+        for when, own in zip(days or [day], results, strict=True):
             _add_assessment(out, Mention("assessment", hit.term, at + hit.start, at + hit.end,
                                          sentence[hit.start:hit.end],
-                                         {"on_date": when, "assessment_result": m(result)}))
+                                         {"on_date": when, "assessment_result": m(own)}))
     _side_effects(out, lex, sentence, at, day)
+
+
+def _own_results(out: Extracted, lex: Lexicon, near: str,
+                 listed: list[tuple[dt.date, int, int]]) -> list[str]:
+    """Each listed screen's own result, where each date has one after it ("UDS: 07/14/2020
+    consistent | 10/13/2020 consistent | 01/12/2021 inconsistent"); none when they share one."""
+    if len(listed) < 2:
+        return []
+    ends = [start for _, start, _ in listed[1:]] + [len(near)]
+    own = [near[stop:end] for (_, _, stop), end in zip(listed, ends, strict=True)]
+    if len(own) < 2 or not all(_RESULT_WORD.match(o) for o in own):
+        return []
+    # (each to its clause's end: "03/11/2014 negative for hydrocodone despite six Norco a day")
+    return [_screen_result(out, lex, re.split(r"[;\n|]|\.\s", o)[0]) for o in own]
 
 
 def _screen_result(out: Extracted, lex: Lexicon, near: str, adjective: str = "") -> str:
@@ -2275,7 +2291,12 @@ _DONE_ON = re.compile(r"\b(?:collected|obtained|done|performed|taken|drawn)\b[^.
                       re.I)
 
 
-_DATE_JOIN = re.compile(r"[\s,;]*(?:and|&)?[\s,]*")
+# A dated screen's own result ("consistent", "(inconsistent)") before the next date
+_RESULT_WORD = re.compile(r"[\s:=(-]*(?:(?:in)?consistent|negative|positive|appropriate|"
+                          r"expected|unexpected|clean)\b\)?", re.I)
+_DATE_JOIN = re.compile(r"[\s,;|]*(?:\(?(?:(?:in)?consistent|negative|positive|appropriate|"
+                        r"expected|unexpected|clean)\b(?:[^;|\n\d()]{0,60}?(?=[;|]))?\)?[\s,;|]*)?"
+                        r"(?:and|&)?[\s,]*", re.I)
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
 _TAPER = T("OpioidTaperPlan")
 # A screen named again by its order after a screen: "A urine drug screen collected on 05/03/2021
@@ -3277,6 +3298,8 @@ _WITH = re.compile(r"(?:\bwith|\bw/|\bon|\bafter(?: taking)?|\bwhen taking|\bwhi
                    + _MEDICINE, re.I)
 # "and 9/10 without.", "Pain 7/10 before, 6/10 on it."
 _BARE = re.compile(r"\b(?:without|w/o|off|before)(?=\s*(?:[.,;)]|and\b|$))", re.I)
+# ... and "with" ("Tramadol: pain 7/10 without, 4/10 with.")
+_BARE_WITH = re.compile(r"\b(?:with|w/)(?=\s*(?:[.,;)]|and\b))", re.I)
 _ON_DRUG = re.compile(r"\bfrom\s+(\d{1,2}(?:\.\d)?\s*/\s*10)\s+(?:down\s+)?to\s+"
                       r"(\d{1,2}(?:\.\d)?\s*/\s*10)", re.I)
 _NAMED_DRUG = re.compile(r"\b(?P<rel>without|w/o|off|with|w/|on|after)\s+(?:the\s+|his\s+|her\s+)?"
@@ -3311,6 +3334,7 @@ def _context_cues(lex: Lexicon, text: str) -> list[tuple[int, str, int]]:
     found = [(m.start(), "WithoutMedication", m.end()) for m in _WITHOUT.finditer(text)]
     found += [(m.start(), "WithoutMedication", m.end()) for m in _BARE.finditer(text)]
     found += [(m.start(), "WithMedication", m.end()) for m in _WITH.finditer(text)]
+    found += [(m.start(), "WithMedication", m.end()) for m in _BARE_WITH.finditer(text)]
     for named in _NAMED_DRUG.finditer(text):  # "w/o tramadol", "with Norco"
         if lex.first(named.group("name"), T("Drug")):
             without = named.group("rel").lower() in ("without", "w/o", "off")

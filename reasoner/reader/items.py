@@ -403,7 +403,12 @@ _NAMED_POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|after (?
 
 def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
     hits = sorted(hits, key=lambda h: h.start)
-    if hits and (reason := _RATIONALE.search(name, hits[0].end)) and \
+    # (a problem's label and its dash are no reason given: "Chronic NSAID therapy -- CBC and
+    # CMP", whose reasons may follow)
+    problem = _PROBLEM.match(name)
+    reasons_from = problem.end() - 1 if hits and problem and \
+        hits[0].end <= problem.end("label") else hits[0].end if hits else 0
+    if hits and (reason := _RATIONALE.search(name, reasons_from)) and \
             not _NEW_ORDER.match(name, reason.end()):
         hits = [h for h in hits if h.start < reason.start()]
     # what a procedure is given with, in brackets: "Right subacromial corticosteroid injection
@@ -598,9 +603,11 @@ _SPECIALTY_WORDS = {T("Surgery"), T("Treatment"), T("Service"), T("Drug")}
 # A problem-oriented plan line: the problem, a colon, what is ordered for it ("Dyspepsia: add a
 # PPI ... Pantoprazole 40 mg #30", "NSAID monitoring: CBC and CMP x1", "Knee OA: Naproxen 500
 # mg #60")
-_PROBLEM = re.compile(r"^[ \t]*(?P<label>[A-Za-z][\w /&'-]{1,40}?):[ \t]+\S")
+# (or a dash: "Chronic NSAID therapy -- CBC and CMP (renal and hepatic function)")
+_PROBLEM = re.compile(r"^[ \t]*(?P<label>[A-Za-z][\w /&'-]{1,40}?)(?::|[ \t]+(?:--|\u2014|\u2013))"
+                      r"[ \t]+\S")
 _MONITORING_LABEL = re.compile(r"\b(?:monitoring|follow-?up|management|plan|taper|wean|"
-                               r"titration|refills?)\s*$", re.I)
+                               r"titration|refills?|therapy|use)\s*$", re.I)
 # A drug written as an order: its strength or its count right after it
 _ORDER_AFTER = re.compile(r"[ \t]*(?:\([^)]{0,40}\)[ \t]*)?(?:\d+(?:\.\d+)?[ \t]*(?:mg|mcg|g|ml|%)|"
                           r"#[ \t]*\d)", re.I)

@@ -56,8 +56,14 @@ class Letter:
         return [self.summary, *self.fact_blocks]
 
 
+# The heading of the items decided: "IMR ISSUES, DECISIONS AND RATIONALES" (or a vendor's
+# "DISPUTED ITEMS, DECISIONS AND RATIONALES")
+_DECISIONS_AND = (r"(?:IMR ISSUES|DISPUTED (?:ITEMS?|ISSUES?|SERVICES?|TREATMENTS?)),? "
+                  r"DEC[I1l]S[I1l]ONS")
+
+
 def detect(text: str) -> str | None:
-    if re.search(r"IMR ISSUES,? DEC[I1l]S[I1l]ONS,? AND RAT[I1l]ONALES", text, re.I):
+    if re.search(_DECISIONS_AND + r",? AND RAT[I1l]ONALES", text, re.I):
         return "imr-final-determination"
     if re.search(r"has determined the request for|Notice of Independent Medical Review", text,
                  re.I):
@@ -370,7 +376,7 @@ def _final_determination(text: str):
     # The summary ends where the review begins: its issues heading, the list of documents
     # reviewed, the first question asked of an item, or the first item with its outcome
     # (the heading lost to a fax).
-    summary = _summary(text, _SUMMARY_HEADING, [r"^\s*IMR ISSUES,? DEC[I1l]S[I1l]ONS",
+    summary = _summary(text, _SUMMARY_HEADING, [r"^\s*" + _DECISIONS_AND,
                                                 r"^\s*DOCUMENTS REVIEWED", _QUESTION.pattern,
                                                 _ITEM_HEAD.pattern])
     questions = list(_QUESTION.finditer(text, summary[1]))
@@ -400,7 +406,7 @@ def _final_determination(text: str):
 # rationale below it
 _ISSUE_HEAD = re.compile(r"^[ \t]*(?:(?:Item|Issue|Request)[ \t]*)?(?:#[ \t]*)?\d{1,2}[ \t]*[.):]"
                          r"[ \t]*(?P<name>[^\n]{2,200}?)[ \t]*$", _I | re.M)
-_ISSUES_HEADING = re.compile(r"^[ \t]*IMR ISSUES,? DEC[I1l]S[I1l]ONS", _I | re.M)
+_ISSUES_HEADING = re.compile(r"^[ \t]*" + _DECISIONS_AND, _I | re.M)
 _REVIEWED_BELOW = re.compile(r"\b(?:guidelines?|rationale)\b[^\n]{0,40}:", _I)
 
 
@@ -589,10 +595,13 @@ _DECISIONS_HEADING = r"^\s*(?:THE )?(?:DECISIONS?|DETERMINATIONS?)\b[A-Z ,]*:?[ 
 
 def _professional_review(text: str):
     ends = [r"^\s*DOCUMENTS REVIEWED", r"^\s*MEDICAL TREATMENT GUIDELINE", r"^\s*DETERMINATION",
-            r"^\s*RATIONALE", r"^\s*IMR ISSUES,? DEC[I1l]S[I1l]ONS", _ISSUES]
+            r"^\s*RATIONALE", r"^\s*" + _DECISIONS_AND, _ISSUES]
     summary = _summary(text, _SUMMARY_HEADING, ends)
     issue_start = _after(_ISSUES + ":?", text)
-    if issue_start is None:
+    if issue_start is None or re.match(r"[ \t]*(?:#|no\.?)[ \t]*\d{1,2}\b", text[issue_start:],
+                                       re.I):
+        # (or each issue a block headed by its own number, "ISSUE AT DISPUTE #1: Lumbar MRI":
+        # a reviewer's report, read as one)
         return summary, []
     if "|" in text[text.rfind("\n", 0, issue_start) + 1:issue_start]:
         issue_start = text.find("\n", issue_start) % (len(text) + 1)  # a header row: its rows

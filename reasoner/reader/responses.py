@@ -411,6 +411,11 @@ _THEN = re.compile(r"->|\u2192|\bto\b|\b(?:after|now|currently|today|then|at dis
                    r"later|since|at the start|initially|at baseline|at intake|before)\b", _I)
 
 
+# ... or the figures around the measure: "he has gone from 15 min of walking to 45 min"
+_FROM_TO = gated(r"\bfrom\s+" + _FIGURE.format("before") + r"\s+(?:of\s+)?(?P<measure>"
+                 + _MEASURE + r")\b[^.;\d]{0,20}?\bto\s+" + _FIGURE.format("after"), _I)
+_NEW_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:he|she|they|it|his|her|the)\b",
+                         _I)
 _HOURS = re.compile(r"\s*(?:hours?|hrs?)\b", _I)
 
 
@@ -428,10 +433,13 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
     barely moved, worse when it moved the wrong way. (Ten points is the usual minimal
     clinically important difference of the Oswestry and Neck Disability indexes.)"""
     found = []
-    for said in [*_BEFORE_AFTER.finditer(text), *_AFTER_BEFORE.finditer(text)]:
-        # (the later figure first says its order itself; the earlier first needs a word)
-        if "between" in said.groupdict() and not (
-                _THEN.search(said.group("between")) or said.group("when")):
+    for said in [*_BEFORE_AFTER.finditer(text), *_AFTER_BEFORE.finditer(text),
+                 *_FROM_TO.finditer(text)]:
+        # (the later figure first says its order itself; the earlier first needs a word, and
+        # no new clause between: "walking to 45 min, and he returned to work 6 h/day")
+        if "between" in said.groupdict() and (not (
+                _THEN.search(said.group("between")) or said.group("when"))
+                or _NEW_CLAUSE.search(said.group("between"))):
             continue
         before, after = (float(said.group(k)) * _in_minutes(text, said.end(k))
                          for k in ("before", "after"))

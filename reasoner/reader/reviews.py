@@ -260,8 +260,8 @@ _ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)]|" + _O
                         r"requested(?=[ \t]*:)|request|"
                         # a vendor's "Line 1  Synvisc-One ... / Decision: CERTIFIED"
                         r"line(?:[ \t]+item)?(?=[ \t]*(?:no\.?|#)?[ \t]*\d))"
-                        r"(?P<plural>\(s\)|s)?\b(?:[ \t]+(?:in dispute|at issue|under review|"
-                        r"requested))?"
+                        r"(?P<plural>\(s\)|s)?\b(?:[ \t]+(?:in dispute|at dispute|at issue|"
+                        r"under review|requested))?"
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
                         r"[ \t]*(?:[:.)\]\u2013\u2014]|-{1,2})?[ \t]*"
                         r"(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
