@@ -465,6 +465,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _medication_tables(out, lex, letter)
     _flowsheets(out, lex, letter)
     _settle_own(out, lex)
+    _denied_title_courses(out, lex)
     _grade_from_studies(out, lex)
     if out.region is None and out.injury is not None and out.injury[2]:
         # no diagnosis named its region ("right full-thickness supraspinatus tear"): the part
@@ -989,7 +990,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     started = parse_date(opening.group(1)) if opening else None
     listed: dict[str, Mention] = {}  # each course of this list by its treatment
     for n, hit in enumerate(hits):
-        if said[n] is Assertion.ABSENT and kind == "prior":
+        if said[n] is Assertion.ABSENT and kind == "prior" and \
+                not _THIS_COURSE.search(sentence):
             out.never_had.add(hit.term)  # "has not had PT": a request for it is a first course
         if said[n] in (Assertion.ABSENT, Assertion.HYPOTHETICAL, Assertion.FAMILY):
             continue  # "has not had PT", "would consider acupuncture": no course to read
@@ -1150,7 +1152,14 @@ def _stopped(clause: str, hits: list[Match], n: int) -> bool:
     if _RESTARTED.search(tail.split(";")[0]):
         return False  # "Gabapentin, which was previously stopped ..., was restarted on ..."
     return bool(_STOPPED.search(opener) or _STOPPED.search(lead)
-                or _STOPPED.search(tail.split(";")[0]))
+                or _STOPPED.search(tail.split(";")[0]) or _IT_STOPPED.match(tail))
+
+
+# ... or by the clause after it, of it: "Meloxicam 15 mg daily was started 6/3/15 and caused
+# heartburn; it was stopped on 8/12/15."
+_IT_STOPPED = re.compile(r"[^;]*;\s*(?:and\s+)?(?:it|this|that|the (?:drug|medication|medicine))\s+"
+                         r"(?:was|has been|had been)\s+(?:then\s+|later\s+|subsequently\s+)?"
+                         r"(?:stopped|discontinued|d/c'?d|weaned|tapered off)\b", re.I)
 
 
 # A drug taken again after a stop: it is taken now, since the day it was taken again
@@ -1286,7 +1295,9 @@ def _is_bare(fact: Mention) -> bool:
 # closes a list is said of every item of it.
 _CLOSING = re.compile(r",\s*(?:all\s+|each\s+|none of (?:which|them)\s+|which\s+|but\s+)?"
                       r"(?:without|with no|w/o|did not|didn't|failed|to no|with little|with "
-                      r"(?:only )?(?:temporary|minimal|partial|some|good|short-lived))\b"
+                      r"(?:only )?(?:temporary|minimal|partial|some|good|short-lived|"
+                      # "..., with persistent pain reaching overhead and no gain in strength"
+                      r"persistent|continued|ongoing|unchanged))\b"
                       # "..., none of which has produced lasting change"; "...; none gave relief"
                       r"|[,;]\s*(?:none|all|each|neither|both)\b"
                       r"(?:\s+of\s+(?:which|them|these|those))?"
@@ -1385,6 +1396,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and not _MECHANISM.search(sentence[:h.start])
             and not _only_evaluated(lex, sentence, h)
             and not _occupation(sentence, h)
+            and not _EMPLOYER_FIELD.search(sentence, 0, h.start)
             and not (h.term in out.asked and _DECIDED.search(sentence))]
     hits = [h for h in hits if not _named_as_source(sentence, h, hits)]
     if not hits:  # "She went twelve times.": the course the sentence before told
@@ -1392,7 +1404,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
         _provider_seen(out, sentence, at)
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
-        if said[n] is Assertion.ABSENT and _BEFORE_NOW.search(sentence):
+        if said[n] is Assertion.ABSENT and _BEFORE_NOW.search(sentence) and \
+                not _THIS_COURSE.search(sentence):
             out.never_had.add(hit.term)  # "No acupuncture before.", "Never seen a chiropractor"
         if said[n] in (Assertion.PRESENT, Assertion.HISTORICAL):
             tail = sentence[hit.end:hits[n + 1].start if n + 1 < len(hits) else len(sentence)]
@@ -1448,8 +1461,9 @@ _DECIDED = re.compile(r"\b(?:[o0]verturned|[o0]verturn|uph[e3]ld|uph[o0]ld|"
 # evaluation for a functional restoration program", "the FRP evaluation of 06/24/2025 documents",
 # "surgical consultation", "screening for a detox program"
 _EVALUATED_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?(?:program\s+)?(?:evaluation|eval|"
-                              r"assessment|screening|intake|consultation|consult|candidacy)\b",
-                              re.I)
+                              r"assessment|screening|intake|consultation|consult|candidacy|"
+                              # "She told the FRP team she wants to return to work"
+                              r"team|staff|evaluators?|coordinator)\b", re.I)
 _EVALUATED_BEFORE = re.compile(r"\b(?:evaluation|eval|assessment|screening|intake|"
                                r"consultation|consult|candidacy|referral|candidate|eligible|"
                                # "She was evaluated for a functional restoration program"
@@ -1467,6 +1481,10 @@ def _occupation(sentence: str, hit: Match) -> bool:
         sentence, max(0, hit.start - 60), hit.start))
 
 
+# An employer's or insurer's name is no care: "Employer: Stanislaus County In-Home Support
+# Services", "Carrier: Golden State Physical Therapy Mutual" (no other field's colon between)
+_EMPLOYER_FIELD = re.compile(r"\b(?:employer|carrier|insurer|insurance|claims? administrator|"
+                             r"adjuster|TPA|company)(?:'s)?(?: name)?[ \t]*:[^:\n]*$", re.I)
 _AGED_BEFORE = re.compile(r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?:[\w-]+\s+){0,4}$", re.I)
 _JOB_AFTER = re.compile(r"\s*(?:who|with|whose|employed|working|at|for|by)\b", re.I)
 
@@ -1478,6 +1496,10 @@ def _only_evaluated(lex: Lexicon, sentence: str, hit: Match) -> bool:
         or _EVALUATED_BEFORE.search(sentence[:hit.start]))
 
 
+# (none before the course the report tells is no denial of that course: "She had no acupuncture
+# before this course.")
+_THIS_COURSE = re.compile(r"\bbefore (?:this|the (?:current|present)) (?:course|trial|treatment|"
+                          r"series|episode of care)\b", re.I)
 # A treatment denied as ever had, not merely absent now: "No acupuncture before", "never had
 # physical therapy", "has not had a trial of TENS", "no prior chiropractic care"
 _BEFORE_NOW = re.compile(r"\b(?:never|before|previously|prior|to date|so far|yet|ever|"
@@ -1780,8 +1802,9 @@ _GI_UPSET = re.compile(r"(?:stomach|gi|gastric|abdominal)\s+upset|upset\s+stomac
 # A fracture named bare where the spine is the subject: "Lumbar x-rays 01/15/2018: no fracture"
 # (denied only: affirmed, the bare word is as often a worry as a finding)
 _FRACTURE = re.compile(r"\b(?:fractures?|fx)\b", re.I)
+# (dynamic views are of the spine: "Flexion-extension radiographs ... showed no fracture")
 _SPINE_SAID = re.compile(r"\b(?:lumbar|cervical|thoracic|spine|spinal|[LCT]-spine|vertebra\w*|"
-                         r"lumbosacral|sacrum)\b", re.I)
+                         r"lumbosacral|sacrum|flexion[- /]extension|flex[- /]ext)\b", re.I)
 
 
 def _as_dyspepsia(sentence: str, hit: Match) -> Match:
@@ -2986,6 +3009,18 @@ def _settle_own(out: Extracted, lex: Lexicon) -> None:
         # and counted beside them would count their visits twice (or, of unknown length, leave
         # every count of visits unknown)
         out.facts.remove(own)
+
+
+def _denied_title_courses(out: Extracted, lex: Lexicon) -> None:
+    """A course only the letterhead or title names ("SUNRISE SPINE & CHIROPRACTIC, INC."),
+    where the text says none was ever had ("No previous chiropractic care for this injury or
+    before."): none was."""
+    def denied(f: Mention) -> bool:
+        return f.kind == "prior" and (f.start < out.title_end or f is out.own) and any(
+            lex.terms.is_a(f.concept or "", had) or lex.terms.is_a(had, f.concept or "")
+            for had in out.never_had)
+    if out.never_had:
+        out.facts[:] = [f for f in out.facts if not denied(f)]
 
 
 # ("Visits completed: 12", "Sessions to date: 8", "Visits: 12 of 12 authorized")

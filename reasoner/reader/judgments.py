@@ -29,12 +29,12 @@ _WALKING_AID = r"walker|cane|crutch(?:es)?|rollator"
 
 # Getting somewhere on one's own: "drives herself to her appointments", "takes the bus"
 _DRIVES_ON_OWN = [
-    r"\b(?:drives|drove|driving)\b(?!\s+(?:him|her|them|the (?:patient|worker|claimant))\b)"
+    r"\b(?:drives|drove|driving|driven)\b(?!\s+(?:him|her|them|the (?:patient|worker|claimant))\b)"
     r"(?:\s+(?:himself|herself|themselves|short distances|locally|independently|on (?:his|her|"
     r"their) own|a car|his car|her car))*\s+(?:\w+\s+){0,2}?to\s+(?:(?:his|her|their|the|all|"
     r"medical|most|each|every|doctor'?s?|clinic)\s+)*(?:appointments?|visits?|clinic|office|"
     r"doctors?|store|grocer\w*|shop\w*|church|gym|therapy|pool|work|job|market|pharmacy)",
-    r"\b(?:drives|drove|driving)\s+(?:himself|herself|themselves|short distances|locally|"
+    r"\b(?:drives|drove|driving|driven)\s+(?:himself|herself|themselves|short distances|locally|"
     r"independently)\b",
 ]
 _PRESENT: dict[str, list[str]] = {
@@ -286,7 +286,8 @@ _ABSENT: dict[str, list[str]] = {
         *_DRIVES_ON_OWN,
         r"\b(?:does|did|do)\s+(?:(?:his|her|their) own\s+)?(?:grocery\s+)?shopping\b|\b(?:she|he|"
         r"and)\s+shops\b|\b(?:goes|went|walks|walked)\s+(?:\w+\s+){0,2}?(?:shopping|to the "
-        r"(?:store|market|mall|grocery|park|gym|pool|beach|library))",
+        r"(?:corner\s+|local\s+|grocery\s+|nearby\s+)?(?:store|market|mall|grocery|park|gym|pool|"
+        r"beach|library))",
         r"\bwalks?\s+(?:\w+\s+){0,4}?(?:outdoors|outside|around the block|in the "
         r"neighbou?rhood|(?:\w+\s+)?miles?\b)",
         r"\b(?:takes|took|rides|uses)\s+(?:the\s+)?(?:bus|public transport\w*|train|subway)\b",

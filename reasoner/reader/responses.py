@@ -207,9 +207,10 @@ _SUBJECTIVE = [
 _NONE = [
     # no change said plainly: "his pain was about the same", "grip strength remained 8
     # pounds", "she still could not fasten buttons", "he had not reduced his medication"
-    r"\b(?:pain|symptoms?|function\w*|it|things)\s+(?:was|is|were|are|remained|remains|stayed|"
-    r"stays|felt|feels)\s+(?:about\s+|roughly\s+|essentially\s+|basically\s+|largely\s+|much\s+)?"
-    r"the same\b",
+    r"\b(?:pain|symptoms?|function\w*|it|things|activities(?: of daily living)?|ADLs?|"
+    r"activity(?: level)?)\s+(?:was|is|were|are|remained|remains|stayed|"
+    r"stays|felt|feels)\s+[\"'\u201c]?(?:about\s+|roughly\s+|essentially\s+|basically\s+|"
+    r"largely\s+|much\s+)?the same\b",
     r"\b(?:remained|remains|stayed|unchanged at)\s+(?:at\s+)?\d",
     # (the cue starts after "still": a plan's "could" is looked for in its first words)
     r"(?<=\bstill )(?:could\s*n[o']t|cannot|can't|couldn't|(?:is|was)\s+unable\s+to|"

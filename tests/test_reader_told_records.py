@@ -1,0 +1,148 @@
+"""What a record tells of courses, selection criteria and the worker's life, in the phrasings
+held-out documents of other authors used: a drug stopped in the clause after it, a closing
+outcome said of both courses before it, the interferential unit's selection criteria, no gain
+said as "about the same", a worker who drives himself or walks to the store, dynamic films of
+the spine, and names that are no care (a letterhead's specialty, an employer, a program's
+team). Several phrasings each, with the cases that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import MTUS, TERM
+
+
+def _facts(kb, history: str, plan: str = "Physical therapy 2x4", title: str = ""):
+    """The facts of an IMR letter whose case summary tells `history` (under `title` lines, a
+    treating physician's report quoted whole)."""
+    data = (f"{title}\nIMR FINAL DETERMINATION\nCase Number: CM16-0000001\nDate of injury: "
+            "11/02/2014\nCLINICAL CASE SUMMARY\nThe patient is a 39 year old man with low back "
+            f"pain. The 10/11/2016 report:\n{history}\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+            f"1. {plan} is medically necessary and appropriate.\n").lstrip().encode()
+    return read_letter(data, "letter.txt", kb.terms).extracted.facts
+
+
+def _of(facts, kind: str, concept: str):
+    return [f for f in facts if f.kind == kind and f.concept == TERM + concept]
+
+
+@pytest.mark.parametrize("history", [
+    "Meloxicam 15 mg daily was started 6/3/15 and caused heartburn; it was stopped on 8/12/15.",
+    "Meloxicam 15 mg daily caused heartburn; it was discontinued in August.",
+    "Meloxicam 15 mg daily, started in June; this was later stopped for heartburn.",
+])
+def test_a_drug_stopped_in_the_clause_after_it_is_a_past_course(kb, history):
+    facts = _facts(kb, history)
+    assert _of(facts, "prior", "Meloxicam") and not _of(facts, "medication", "Meloxicam")
+
+
+@pytest.mark.parametrize("history", [
+    "Gabapentin 300 mg three times a day; it helps the burning.",
+    "Norco 10/325 three times a day; tramadol was stopped in May.",
+])
+def test_a_drug_whose_next_clause_stops_nothing_of_it_is_taken(kb, history):
+    drug = "Gabapentin" if "Gabapentin" in history else "HydrocodoneAcetaminophen"
+    assert _of(_facts(kb, history), "medication", drug)
+
+
+@pytest.mark.parametrize("history", [
+    "He attended 16 sessions of physical therapy and continued a home exercise program, with "
+    "persistent pain reaching overhead and no gain in strength.",
+    "She finished 12 visits of physical therapy and a home exercise program, with continued "
+    "pain and no change in her lifting.",
+])
+def test_an_outcome_closing_two_courses_is_said_of_both(kb, history):
+    facts = _facts(kb, history)
+    for course in ("PhysicalTherapy", "HomeExerciseProgram"):
+        assert [f.props.get("response") for f in _of(facts, "prior", course)] == [
+            MTUS + "NoImprovement"]
+
+
+@pytest.mark.parametrize("history, concept", [
+    ("On 9/14/16 the provider wrote that his pain is ineffectively controlled because the "
+     "medications have become less effective.", "MedicationsLessEffective"),
+    ("Her medications have become less effective over the past year.",
+     "MedicationsLessEffective"),
+    ("He is intolerant of the medications because of stomach upset.",
+     "MedicationSideEffectsLimit"),
+    ("The pain is unresponsive to conservative measures such as heat and ice.",
+     "UnresponsiveToConservativeMeasures"),
+])
+def test_the_interferential_units_selection_criteria_as_providers_write_them(kb, history,
+                                                                               concept):
+    facts = _facts(kb, history, "Interferential unit, 30-day rental")
+    assert [f.props["present"] for f in _of(facts, "finding", concept)] == [True]
+
+
+@pytest.mark.parametrize("history", [
+    'The chiropractor documented that pain was "about the same" after 12 visits of '
+    "chiropractic care.",
+    "After 12 visits of chiropractic care her activities of daily living are about the same.",
+    "12 visits of chiropractic care; ADLs are about the same as a year ago.",
+])
+def test_about_the_same_is_no_gain(kb, history):
+    facts = _facts(kb, history, "Chiropractic 2x3")
+    assert [f.props.get("response") for f in _of(facts, "prior", "ChiropracticManipulation")
+            or _of(facts, "prior", "ManualTherapyManipulation")] == [MTUS + "NoImprovement"]
+
+
+@pytest.mark.parametrize("history", [
+    "At the visit he had driven himself to the office.",
+    "He reported that he walks to the corner store most days.",
+    "She walks to the local market twice a week.",
+])
+def test_leaving_home_on_ones_own_is_not_homebound(kb, history):
+    facts = _facts(kb, history, "Home health aide 4 hours a day, 5 days a week")
+    assert [f.props["present"] for f in _of(facts, "finding", "Homebound")] == [False]
+
+
+@pytest.mark.parametrize("history", [
+    "Flexion-extension radiographs dated 10/17/2022 showed no fracture and no abnormal motion.",
+    "Flexion/extension x-rays on 10/17/2022: no fracture, no instability.",
+])
+def test_dynamic_films_are_of_the_spine(kb, history):
+    facts = _facts(kb, history, "Lumbar fusion L4-5")
+    assert [f.props["present"] for f in _of(facts, "finding", "SpinalFractureOrDislocation")] \
+        == [False]
+    assert _of(facts, "study", "LumbarFlexionExtensionRadiograph")
+
+
+def test_a_fracture_of_a_limb_is_not_the_spines(kb):
+    facts = _facts(kb, "Ankle x-rays on 10/17/2022 showed no fracture.", "Ankle brace")
+    assert not _of(facts, "finding", "SpinalFractureOrDislocation")
+
+
+@pytest.mark.parametrize("title, history", [
+    # the letterhead names the specialty; the text says none was had
+    ("SUNRISE SPINE & CHIROPRACTIC, INC.\nPRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2) "
+     "-- CHIROPRACTIC", "No previous chiropractic care for this injury or before."),
+    ("VALLEY CHIROPRACTIC GROUP\nPR-2", "She has never seen a chiropractor before."),
+])
+def test_a_course_only_a_title_names_and_the_text_denies_is_none(kb, title, history):
+    facts = _facts(kb, history, "Chiropractic manipulation 2x3", title)
+    assert not [f for f in facts if f.kind == "prior" and f.concept and "Manipulation" in
+                f.concept]
+
+
+@pytest.mark.parametrize("history", [
+    "Employer: Stanislaus County In-Home Support Services (IHSS caregiver). Low back pain.",
+    "Carrier: Golden State Physical Therapy Mutual. Low back pain.",
+    "She told the FRP team she wants to return to some type of work.",
+    "The functional restoration program staff found her motivated.",
+])
+def test_names_that_are_no_care(kb, history):
+    facts = _facts(kb, history, "Acupuncture x6")
+    assert not [f for f in facts if f.kind == "prior"]
+
+
+@pytest.mark.parametrize("denial", ["She had no acupuncture before this course.",
+                                    "No acupuncture before the current course of treatment."])
+def test_none_before_the_reports_own_course_is_no_denial_of_it(kb, denial):
+    data = ("GOLDEN PINE ACUPUNCTURE & INTEGRATIVE CARE\n\nACUPUNCTURE RE-EVALUATION / PROGRESS "
+            "REPORT (PR-2)\nDate of re-evaluation: 05/08/2018\nDOI: 06/21/2017\n\nSUBJECTIVE:\n"
+            f"Neck pain 3/10. Prior care: PT 8 visits in 2017 with little change. {denial}\n"
+            "She completed the initial trial of 6 acupuncture treatments from 02/06/2018 to "
+            "04/24/2018.\n\nPLAN:\n1. Acupuncture 6 additional sessions.\n").encode()
+    facts = read_letter(data, "report.txt", kb.terms).extracted.facts
+    assert [f.props.get("sessions") for f in _of(facts, "prior", "Acupuncture")] == [6]
