@@ -259,6 +259,14 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # recall 40 of 55, precision 40 of 44. After: zq 23, zr 26 of 32, zs 30, zt 27, zu 27, zx 53 of
 # 58, none unreadable, none negated read present; IMR 179 of 185, recall 50 of 55, precision
 # 50 of 50. No floor moved (items 3,456 of 3,930 in the documents before them).
+# On 2026-12-06 (twentieth session) six sets joined (1,373 documents), by helpers who never saw
+# the reader: heldout-xa (letters under today's MTUS, several organisations' layouts), -xb
+# (scanned and OCR'd letters and UR notices), -xc (progress reports on forms and templates),
+# -xd (letters rich in negation and assertion), -xe (letters on procedures), -xf (conservative
+# care and DME). First read at 53044fb, before any change for them: xa 2 of 8 documents
+# unreadable, xe 1 of 10; items xa 15 of 17 read, xb 25 of 28, xc 25 of 30 (a fifth screen in a
+# year approved), xd 27 of 28, xe 16 of 18, xf 20 of 24; none negated read present; IMR 98 of
+# 111 in the five IMR sets (unread counted wrong), overturn recall 30 of 35, precision 30 of 30.
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -286,7 +294,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 1317
+    assert len(gold_documents([CORPUS])) >= 1373
 
 
 def test_no_document_is_lost(report):
