@@ -137,6 +137,12 @@ NO, SUBJ, FUNC = m("NoImprovement"), m("SubjectiveImprovement"), m("FunctionalIm
     ("she still could not fasten buttons", "NoImprovement"),
     ("and he had not reduced his medication", "NoImprovement"),
     ("his grip improved from 40 to 62 lb", "FunctionalImprovement"),
+    # a tolerance or an everyday task improved is a gain in function; denied, no gain
+    ("PT x12 (completed 09/2020): no improvement in standing tolerance.", "NoImprovement"),
+    ("there was no improvement in her walking distance", "NoImprovement"),
+    ("six sessions were completed with improvement in her stair climbing",
+     "FunctionalImprovement"),
+    ("with minimal improvement in walking distance", "SubjectiveImprovement"),
     # the figures around the measure; not a figure of the next clause
     ("since it was started he has gone from 15 min of walking to 45 min", "FunctionalImprovement"),
     ("he went from 2 hours of sitting to 30 minutes", "Worsened"),

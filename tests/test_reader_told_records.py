@@ -146,3 +146,40 @@ def test_none_before_the_reports_own_course_is_no_denial_of_it(kb, denial):
             "04/24/2018.\n\nPLAN:\n1. Acupuncture 6 additional sessions.\n").encode()
     facts = read_letter(data, "report.txt", kb.terms).extracted.facts
     assert [f.props.get("sessions") for f in _of(facts, "prior", "Acupuncture")] == [6]
+
+
+@pytest.mark.parametrize("history", [
+    "He completed 24 visits of physical therapy in 2021 and 8 chiropractic visits, with only "
+    "brief relief from each.",
+    "Completed 16 sessions of physical therapy (2017) and 10 sessions of chiropractic (2018) -- "
+    "no lasting benefit from either.",
+    "He completed 18 physical therapy visits and 10 chiropractic visits; no functional gains "
+    "were documented with either.",
+])
+def test_an_outcome_said_of_each_or_either_is_every_courses(kb, history):
+    facts = _facts(kb, history)
+    responses = [f.props.get("response") for f in facts if f.kind == "prior"]
+    assert len(responses) == 2 and len(set(responses)) == 1 and responses[0] is not None
+
+
+@pytest.mark.parametrize("function", [
+    "His function is unchanged over the past year.",
+    "The provider noted that his activities of daily living are unchanged.",
+])
+def test_function_unchanged_on_the_medications_is_every_opioids(kb, function):
+    facts = _facts(kb, "MS Contin 30 mg every 12 hours was started on 03/20/2017. He also takes "
+                       "Norco 10/325 one tablet every 4 hours as needed. On 04/25/2023 he rated "
+                       f"pain 8/10 without medication and 7/10 with it. {function}",
+                   "Norco 10/325mg #180")
+    for drug in ("Morphine", "HydrocodoneAcetaminophen"):
+        assert [f.props.get("response") for f in _of(facts, "medication", drug)] == [
+            MTUS + "NoImprovement"], drug
+
+
+def test_function_unchanged_on_an_opioid_is_not_another_drugs(kb):
+    facts = _facts(kb, "Current meds: oxycodone IR 30 mg q4h prn, gabapentin 600 mg TID. Pain "
+                       "9/10 w/o meds, 8/10 w/ meds. ADLs unchanged; remains TTD.",
+                   "Oxycodone 30mg #180")
+    assert [f.props.get("response") for f in _of(facts, "medication", "Oxycodone")] == [
+        MTUS + "NoImprovement"]
+    assert [f.props.get("response") for f in _of(facts, "medication", "Gabapentin")] == [None]

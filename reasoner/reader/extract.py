@@ -1302,8 +1302,11 @@ _CLOSING = re.compile(r",\s*(?:all\s+|each\s+|none of (?:which|them)\s+|which\s+
                       r"|[,;]\s*(?:none|all|each|neither|both)\b"
                       r"(?:\s+of\s+(?:which|them|these|those))?"
                       # a list in lines closed by "None of these has changed the leg pain."
-                      r"|\b(?:none|all|each|neither|both) of (?:these|those|them|the above)\b",
-                      re.I)
+                      r"|\b(?:none|all|each|neither|both) of (?:these|those|them|the above)\b"
+                      # "..., with only brief relief from each", "-- no lasting benefit from
+                      # either", "; no functional gains were documented with either"
+                      r"|(?:[,;:]|\s--?\s|\s[\u2013\u2014]\s)[^.;]*?\b(?:from|with|of|for|after)\s+"
+                      r"(?:each|either|both)\b", re.I)
 
 
 def _list_response(out: Extracted, clause: str, hits: list[Match]) -> None:
@@ -3154,12 +3157,17 @@ def _continued_response(out: Extracted, lex: Lexicon, sentence: str, at: int,
     if of_item is None and response == "NoImprovement" and _FUNCTION_SAID.search(sentence) \
             and _WITH_MEDS.search(out.previous_text + " " + sentence):
         # "Pain 6/10 with medication, 9/10 without. Function: no change.": no gain in function
-        # on the one drug for pain under review (of several, it is not said which; a state
-        # told, "Function: walks 15 min", credits none)
+        # on the one drug for pain under review (of several, it is not said which), or on
+        # every opioid when one is under review (the opioids taken together are one regimen:
+        # "MS Contin ... Norco ... his function is unchanged"); a state told ("Function: walks
+        # 15 min") credits none
         taken = [f for f in courses if f.kind == "medication" and _for_pain(f, lex)]
         under: set[str | None] = {f.concept for f in taken if f.concept in out.asked} or \
             {f.concept for f in taken}
-        if len(under) == 1:
+        opioids = {f.concept for f in taken if lex.terms.is_a(f.concept or "", T("Opioid"))}
+        if under & opioids:
+            under = opioids
+        if len(under) == 1 or under == opioids:
             for fact in taken:
                 if fact.concept in under:
                     _add_response(fact, response)

@@ -55,6 +55,11 @@ _FUNCTIONAL = [
     r"\bimprove[sd]? (?:his |her |their |the )?(?:reaching|lifting|walking|sitting|standing|"
     r"gripping|carrying|bending|squatting|kneeling|climbing|dressing|bathing|driving|typing|"
     r"writing|grooming|housework|chores)\b",
+    # ... or its tolerance improved ("improvement in her stair climbing", "in standing
+    # tolerance"); negated, no gain ("PT x12: no improvement in standing tolerance")
+    r"(?<!little )(?<!little\" )(?<!slight )(?<!minimal )(?<!modest )(?<!mild )"
+    r"\bimprovement in (?:his |her |their )?(?:(?:walking|sitting|standing) (?:tolerance|distance)|"
+    r"(?:stair )?climbing|stairs|walking|lifting|gripping|reaching|squatting|kneeling)\b",
 ]
 _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his|her) (?:\w+ )?"
         r"(?:[\w-]+ )?(?:job|work|duties|duty|activities|shifts?|position|employment|route)|"
@@ -166,9 +171,7 @@ _ACTIVITY = [
     r"\b(?:walking|shopping|driving|cooking|cleaning|working|gardening|exercising|swimming|"
     r"golfing|hiking|bowling|dancing|fishing|bicycling|biking|jogging|vacuuming|mowing)\b"
     r"[^.;]{0,30}?\bagain\b",
-    r"\b(?:tolerance|distance|score) (?:has |have )?(?:improved|increased|up to)\b|"
-    r"(?<!little )(?<!little\" )(?<!slight )(?<!minimal )(?<!modest )(?<!mild )"
-    r"\bimprovement in (?:his |her )?(?:walking|sitting|standing) (?:tolerance|distance)",
+    r"\b(?:tolerance|distance|score) (?:has |have )?(?:improved|increased|up to)\b",
     # "she went from walker-dependent transfers to independent transfers" (not a pain score
     # or a range of motion: relief, and motion without function; nor a dose: "OxyContin was
     # increased from 10 mg to 20 mg")
