@@ -226,6 +226,20 @@ CASES = [
     ("Pain 6/10, he denies numbness.", ["Pain", "numbness"], [P, A]),
     # not tried, said after the treatment or before it; to be started
     ("Gabapentin had not been tried.", ["Gabapentin"], [A]),
+    # "denies problems with", "no difficulty with": its "with" ends no denial; a list goes on
+    # with "or with"
+    ("She denies problems with her bowel or bladder.", ["bowel or bladder"], [A]),
+    ("No difficulty with balance or walking.", ["balance"], [A]),
+    ("She denies any problems with balance, walking or with her bowel or bladder.",
+     ["bowel or bladder"], [A]),
+    ("He denies problems with sleep but has numbness in the foot.", ["numbness"], [P]),
+    ("No tenderness, with positive Spurling test.", ["Spurling test"], [P]),
+    # a guideline cited, its section named, then its words: neither is a fact of the worker's
+    ("California MTUS, ACOEM Hand, Wrist, and Forearm Disorders Guideline (2019), Carpal "
+     "tunnel syndrome: electrodiagnostic studies are recommended to confirm the diagnosis.",
+     ["Carpal tunnel syndrome", "electrodiagnostic studies"], [H, H]),
+    ("Per the ACOEM Low Back Disorders chapter: he has radicular pain.", ["radicular pain"],
+     [P]),
     # "PT" is physical therapy here, not medspaCy's "pt" (patient) of "pt was not ..."
     ("PT was not attempted.", ["PT"], [A]),
     ("PT was not tried before the surgery.", ["PT"], [A]),

@@ -267,6 +267,12 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # unreadable, xe 1 of 10; items xa 15 of 17 read, xb 25 of 28, xc 25 of 30 (a fifth screen in a
 # year approved), xd 27 of 28, xe 16 of 18, xf 20 of 24; none negated read present; IMR 98 of
 # 111 in the five IMR sets (unread counted wrong), overturn recall 30 of 35, precision 30 of 30.
+# The same day six more joined (1,431 documents): heldout-xg (long chronologies), -xh (UR notices
+# of ten vendors, modified items), -xi (psychological and sleep care), -xj (dictated progress
+# reports), -xk (upper extremity), -xl (lower extremity). First read at 53044fb: xk 2 of 10
+# unreadable; items xg 22 of 24, xh 20 of 29, xi 18 of 22, xj 18 of 30, xk 20 of 23, xl 27 of
+# 31; three negated read present (xh, xi, xj); IMR 96 of 106 in the four IMR sets, overturn
+# recall 30 of 35, precision 30 of 31.
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -294,7 +300,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 1373
+    assert len(gold_documents([CORPUS])) >= 1431
 
 
 def test_no_document_is_lost(report):

@@ -871,3 +871,34 @@ def test_a_notice_whose_issues_heading_names_disputed_items(heading):
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]
     assert "forklift driver" in letter.summary_text and "red flags" not in letter.summary_text
+
+
+def test_a_ur_letter_to_the_worker_whose_records_are_what_the_doctor_looked_at():
+    letter = _letter(
+        "COASTAL PEER REVIEW, LLC\n\nRE: Utilization Review Decision\nClaim #: WC1206-55810\n\n"
+        "Dear Mr. Villanueva:\n\nYour doctor asked your claims administrator to approve the "
+        "medical treatment listed below.\n\nWHAT WAS REQUESTED                    DECISION\n"
+        "Lumbar MRI                            Not approved (non-certified)\n"
+        "Naproxen 550 mg #60                   Approved (certified)\n\n"
+        "WHAT THE REVIEWING DOCTOR LOOKED AT\n\nThe doctor read your reports. The records "
+        "show:\n  - You hurt your back lifting boxes at work on 03/03/2019.\n  - Your back "
+        "pain is 6/10 and does not go into your legs; you had 12 therapy visits.\n\n"
+        "WHY WE DECIDED\n"
+        "1. Lumbar MRI - NOT APPROVED. No red flags.\n2. Naproxen 550 mg #60 - APPROVED.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "non-certified"), ("Naproxen 550 mg #60", "certified")]
+    assert "lifting boxes" in letter.summary_text and "red flags" not in letter.summary_text
+
+
+def test_items_and_results_numbered_as_an_outline():
+    letter = _letter("INDEPENDENT MEDICAL REVIEW - FINAL DETERMINATION\nIMR case: CM15-0033902\n\n"
+                     "1.  DISPUTED ITEMS\n    1.1  Lumbar MRI\n    1.2  Naproxen 550 mg #60\n    "
+                     "1.3  Physical therapy, 8 visits\n\n2.  RESULT\n    1.1  UPHELD - not "
+                     "medically necessary\n    1.2  OVERTURNED - medically necessary\n    1.3  "
+                     "UPHELD - not medically necessary\n\n3.  SUMMARY OF RECORDS\n"
+                     f"{CASE}\n4.  ANALYSIS\n    1.1  MRI: no red flags.\n    1.3  Physical "
+                     "therapy, 8 visits\n    Twelve visits were already given.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned"),
+        ("Physical therapy, 8 visits", "upheld")]
+    assert "forklift driver" in letter.summary_text and "red flags" not in letter.summary_text

@@ -650,3 +650,46 @@ def test_a_cream_continued_by_the_tube_is_asked_for():
     text = (f"PROGRESS REPORT\n\n{HISTORY}\nPLAN:\n1. Flurbiprofen 20% compounded cream, 120 g, "
             "to continue.\n2. Naproxen 550 mg, to continue.\n")
     assert _items(text) == ["Flurbiprofen 20% compounded cream, 120 g, to continue"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # counts in words, compounds too, as dictation spells them
+    ("cold therapy unit rental for twenty one days for the right knee", {"duration_days": 21}),
+    ("cold therapy unit rental for twenty-one days", {"duration_days": 21}),
+    ("physical therapy twenty four visits", {"quantity": 24.0}),
+    ("TENS unit, nine month supply", {"duration_days": 270}),
+    ("Flexeril seven point five milligrams number sixty", {"dose_mg": 7.5, "quantity": 60.0}),
+    ("the Norco ten three twenty five one by mouth four times a day number one hundred twenty",
+     {"dose_mg": 10.0, "doses_per_day": 4.0, "quantity": 120.0}),
+    ("oxycodone ten milligrams one every six hours as needed number one hundred and twenty",
+     {"dose_mg": 10.0, "doses_per_day": 4.0, "quantity": 120.0}),
+    # written as usual, read as before
+    ("Norco 10/325 one tablet twice a day #60",
+     {"dose_mg": 10.0, "doses_per_day": 2.0, "quantity": 60.0}),
+])
+def test_counts_doses_and_periods_said_in_words(kb, name, expected):
+    props = parse_item(name, lexicon_for(kb.terms))
+    assert {k: props.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize("plan", [
+    "PLAN: We will continue the Norco ten three twenty five one by mouth four times a day "
+    "number one hundred twenty, he is getting good pain relief.",
+    "PLAN: Continue Norco 10/325 one four times a day #120.",
+    "PLAN: We will continue with the Norco 10/325 mg, quantity 120, two refills.",
+])
+def test_a_drug_continued_with_its_quantity_is_asked_for(kb, plan):
+    data = ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT\nDate of exam: 03/14/2012\nHistory: "
+            f"low back pain, on Norco since 2011.\n{plan}\n").encode()
+    read = read_letter(data, "r.txt", kb.terms)
+    assert [f.concept for f in read.extracted.facts if f.kind == "request"] == [
+        T + "HydrocodoneAcetaminophen"]
+
+
+def test_a_drug_continued_without_a_quantity_asks_for_nothing(kb):
+    data = (b"PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT\nDate of exam: 03/14/2012\n"
+            b"History: low back pain.\nPLAN: We will continue the naproxen. Request physical "
+            b"therapy 2x4.\n")
+    read = read_letter(data, "r.txt", kb.terms)
+    assert [f.concept for f in read.extracted.facts if f.kind == "request"] == [
+        T + "PhysicalTherapy"]

@@ -183,3 +183,13 @@ def test_function_unchanged_on_an_opioid_is_not_another_drugs(kb):
     assert [f.props.get("response") for f in _of(facts, "medication", "Oxycodone")] == [
         MTUS + "NoImprovement"]
     assert [f.props.get("response") for f in _of(facts, "medication", "Gabapentin")] == [None]
+
+
+@pytest.mark.parametrize("history, present", [
+    ("Neck pain 6/10 with radiation into the shoulder blades but not into the arms.", False),
+    ("Low back pain radiating to the buttocks but not down the legs.", False),
+    ("Neck pain with radiation into the right arm to the thumb.", True),
+])
+def test_pain_that_stops_short_of_the_limb_is_not_radicular(kb, history, present):
+    facts = _facts(kb, history, "Cervical MRI")
+    assert {f.props["present"] for f in _of(facts, "finding", "RadicularSymptoms")} == {present}

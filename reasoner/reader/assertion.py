@@ -290,6 +290,14 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["denies", "denied"]}},
             {"LOWER": {"IN": ["change", "changes", "problems", "issues", "symptoms",
                               "complaints"]}}], max_scope=6),
+        # ... and what its "with" names ("She denies problems with her bowel or bladder", "no
+        # difficulty with balance or walking": "with" ends no negation here)
+        rule("denies problems with", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["denies", "denied", "deny", "no", "without", "w/o"]}},
+            {"LOWER": {"IN": ["any", "new", "other"]}, "OP": "?"},
+            {"LOWER": {"IN": ["problems", "problem", "issues", "issue", "difficulty",
+                              "difficulties", "trouble", "changes", "change", "complaints"]}},
+            {"LOWER": "with"}], max_scope=10),
         # "No change in bowel or bladder function": continence unchanged is none lost (not "no
         # change in the numbness": that persists)
         rule("no change in bowel", _NEGATED, "FORWARD", [
@@ -580,6 +588,10 @@ def _rules() -> list[Any]:
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
                                 "with"]}}]),
+        # ... unless a list goes on with it: "denies any problems with balance, walking or
+        # with her bowel or bladder" (the longer match sets the terminator aside)
+        rule("or with", "PSEUDO", "PSEUDO",
+             [{"LOWER": {"IN": ["or", "nor"]}}, {"LOWER": "with"}], max_scope=1),
         # what a study is done without, and the chart's pain context: no denial of what
         # follows ("MRI L-spine w/o contrast -- r/o HNP given persistent leg tingling",
         # "9/10 w/o meds, and L leg pain to the foot")
@@ -1267,6 +1279,12 @@ _GUIDELINE_SAYS = re.compile(
     r"permits?|limits?|specif(?:y|ies)|says?|includes?|lists?)\b|(?:according\s+to|per)\s+"
     r"(?:the\s+)?(?:CA\s+)?(?:MTUS|ACOEM|ODG|CPMTG|guidelines?)\b|(?:guidelines?|criteria)\s+"
     r"(?:for|of)\b[^.;:]{0,60}?\b(?:require|include|are)\b)", re.I)
+# A citation, its section named, then the guideline's words after its colon: "California MTUS,
+# ACOEM Hand, Wrist, and Forearm Disorders Guideline (2019), Carpal tunnel syndrome:
+# electrodiagnostic studies are recommended to confirm the diagnosis ..." (the section's name
+# and what follows are the guideline's)
+_CITATION = re.compile(r"\b(?:MTUS|ACOEM|ODG|CPMTG)\b[^.:\n]{0,100}?\b(?:Guidelines?|Disorders|"
+                       r"Complaints|Chapter)\b[^.:\n]{0,60}:\s+(?-i:(?=[a-z]))", re.I)
 _WORKER_CLAUSE = re.compile(
     r"\b(?:because|since|given\s+that|whereas|however|but|in\s+this\s+case|here|"
     r"(?:this|the)\s+(?:patient|injured\s+worker|claimant|worker|employee|applicant)|"
@@ -1308,6 +1326,10 @@ def said_by_others(sentence: str, start: int) -> bool:
         return False  # (the cheap test first: most sentences name neither)
     for said in _GUIDELINE_SAYS.finditer(sentence, 0, start):
         if _WORKER_CLAUSE.search(sentence, said.end(), start) is None:
+            return True
+    for cited in _CITATION.finditer(sentence):
+        if cited.start() <= start and (start < cited.end() or _WORKER_CLAUSE.search(
+                sentence, cited.end(), start) is None):
             return True
     return any(_UR_SCOPE_END.search(sentence, said.end(), start) is None
                for pattern in (_UR_SAYS, _PARTY_CLAIMS)

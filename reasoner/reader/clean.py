@@ -467,4 +467,5 @@ _BANNER = re.compile(r"\bpage\s*\d+\s*(?:of|/)\s*\d+|\bp\.\s?\d+\s*/\s*\d+|\bfax
 _PAGED = re.compile(r"\d+")
 
 
-_LIST_ITEM = re.compile(r"(?:\(?\d{1,2}[.)]|\(?[A-Za-z][.)]|[-*\u2022])\s")  # "A. Oxycodone"
+# "A. Oxycodone", "1.3  Physical therapy" (an outline's number)
+_LIST_ITEM = re.compile(r"(?:\(?\d{1,2}[.)]|\d{1,2}\.\d{1,2}|\(?[A-Za-z][.)]|[-*\u2022])\s")

@@ -1776,6 +1776,10 @@ _PRESCRIBED_FOR = re.compile(r"(?:\bfor|\bprn|\bp\.r\.n\.|\bas needed)\s+(?:for\
 
 
 _FINDING, _SERVICE, _TUMOUR = T("ClinicalFinding"), T("Service"), T("SuspectedTumor")
+_RADICULAR = T("RadicularSymptoms")
+_NOT_INTO_LIMB = re.compile(r"[^.;]{0,60}?\bbut not (?:into|to|down(?: into)?|in|along) "
+                            r"(?:the |his |her |their |either |both )?(?:arms?|legs?|hands?|"
+                            r"feet|foot|upper|lower|extremit\w*)", re.I)
 _JOINT_PAIN = re.compile(r"\b(?:knee|shoulder|hip|elbow|wrist|hand|ankle|foot|rotator cuff)s?\b",
                          re.I)
 
@@ -1852,6 +1856,11 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # "not a surgical candidate" names the finding with its negation: the negation
             # found there is its name's, not a denial of it
             said = Assertion.PRESENT
+        elif said is Assertion.PRESENT and hit.term == _RADICULAR and \
+                _NOT_INTO_LIMB.match(sentence, hit.end):
+            # "radiation into the shoulder blades but not into the arms": it stops short of
+            # the limb, where a root's pain goes
+            said = Assertion.ABSENT
         if hit.term in _FUNCTION_NAMED and _names_function(sentence, hit):
             function_said = _function_status(sentence, hit, said)
             if function_said is None:

@@ -62,7 +62,7 @@ _PER_DAY = [(r"\b(?:qid|four times (?:a |per )?day|four times daily|4\s*x\s*(?:/
 # (a combination's strengths, the opioid's first: "10/325 mg", "10-325 mg" with an
 # acetaminophen strength after the hyphen; not a range, "5-10 mg")
 _DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:/\s*\d+(?:\.\d+)?\s*|-\s*(?:300|325|500|650|750)\s*)?"
-                   r"mg\b", re.I)
+                   r"(?:mg|milligrams?)\b", re.I)
 _EVERY = re.compile(r"\b(?:every|q)\s*(\d{1,2}|two|three|four|six|eight|twelve)\s*(?:-\s*\d+\s*)?"
                     r"(?:hours|hrs|h)\b", re.I)
 _TIMES = re.compile(r"\b(\d{1,2})\s*(?:x|times(?: a week| per week| weekly)?)\s*(?:for\s*)?"
@@ -83,16 +83,19 @@ _UNITS_A_DAY = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|"
 # a range of tablets just before "daily" is the day's count ("using 3-4 daily"), not "once
 # daily" ("1 tab daily", "2 tabs daily" stay once a day)
 _COUNTED_BEFORE = re.compile(r"\b\d{1,2}\s*(?:-|to|or)\s*\d{1,2}\s*$", re.I)
-_NUMBER_WORDS = {w: n for n, w in enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty"))}
-_NUMBER_WORDS.update({"twenty-four": 24, "thirty": 30, "a dozen": 12, "two dozen": 24,
-                      "dozen": 12, "half-dozen": 6, "half a dozen": 6, "a half-dozen": 6,
-                      "a half dozen": 6, "half dozen": 6, "eighteen": 18, "twenty-one": 21,
-                      "twenty-two": 22, "twenty-three": 23, "twenty-five": 25,
-                      "twenty-six": 26, "twenty-eight": 28, "thirty-six": 36, "forty": 40})
-COUNT_WORD = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+# Counts in words, up to ninety-nine: "twelve", "twenty-one", "twenty one" (as dictation
+# writes it), "a dozen"
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen")
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_NUMBER_WORDS = {w: n for n, w in enumerate(_ONES)} | _TENS | {
+    "a dozen": 12, "two dozen": 24, "dozen": 12, "half-dozen": 6, "half a dozen": 6,
+    "a half-dozen": 6, "a half dozen": 6, "half dozen": 6}
+_COMPOUND = (r"(?:" + "|".join(_TENS) + r")(?:[ -](?:" + "|".join(_ONES[1:10]) + r")\b)?")
+COUNT_WORD = (r"(\d{1,3}|" + _COMPOUND + "|" + "|".join(sorted(
+    set(_NUMBER_WORDS) - set(_TENS), key=len, reverse=True)) + r")")
 _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # "12 sessions", "ten visits" after the name; "completed 18 visits of" before it (not a date's
 # year: "at the 7/10/25 visit").
@@ -159,9 +162,58 @@ def _counted_around(name: str, service: list[Match]) -> re.Match | None:
     return None
 
 
+# Numbers as dictation spells them, in an item's name: "Flexeril seven point five milligrams
+# number sixty", "Norco ten three twenty five ... number one hundred twenty", "cold therapy unit
+# for twenty one days" (said, they are read as the digits would be)
+_NUMBER = (r"(?:" + "|".join(sorted([*_ONES, *_TENS, "hundred"], key=len, reverse=True))
+           + r")\b")
+_NUMBER_RUN = _NUMBER + r"(?:[ -](?:and )?" + _NUMBER + r")*"
+# (a spoken sign of dictation: a decimal point, a count's "number", a compound or a hundred)
+_SPOKEN = re.compile(r"\b(?:point|number) " + _NUMBER + r"|\b(?:" + "|".join(_TENS) + r")[ -]"
+                     + _NUMBER + r"|\b" + _NUMBER + r" hundred\b", re.I)
+# acetaminophen's strength after an opioid's, as said: "ten three twenty five" is 10/325
+_WITH_APAP = re.compile(r"\b(" + _NUMBER_RUN + r") (three twenty[ -]five|three hundred(?: and)? "
+                        r"twenty[ -]five|three hundred|five hundred|seven fifty|seven hundred(?: "
+                        r"and)? fifty)\b", re.I)
+_APAP = {"three twenty five": 325, "three hundred twenty five": 325, "three hundred": 300,
+         "five hundred": 500, "seven fifty": 750, "seven hundred fifty": 750}
+_POINT = re.compile(r"\b(" + _NUMBER_RUN + r") point (" + _NUMBER + r")", re.I)
+_NUMBER_SIGN = re.compile(r"\bnumber (" + _NUMBER_RUN + r")", re.I)
+_RUN = re.compile(r"\b" + _NUMBER_RUN, re.I)
+
+
+def spoken_numbers(text: str) -> str:
+    """The name with the numbers dictation spelled out written in digits (a name with no sign
+    of dictation is returned as it is: "one tablet twice a day" is read as written)."""
+    if not _SPOKEN.search(text):
+        return text
+    def said(words: str) -> str:
+        return str(words_value(words))
+    text = _WITH_APAP.sub(lambda m: f"{said(m.group(1))}/"
+                          f"{_APAP[' '.join(re.sub(r'-|and ', ' ', m.group(2).lower()).split())]}",
+                          text)
+    text = _POINT.sub(lambda m: f"{said(m.group(1))}.{said(m.group(2))}", text)
+    text = _NUMBER_SIGN.sub(lambda m: f"#{said(m.group(1))}", text)
+    return _RUN.sub(lambda m: said(m.group()), text)
+
+
+def words_value(words: str) -> int:
+    """The value of a number in words: "twenty one" 21, "one hundred and twenty" 120."""
+    total = 0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word == "hundred":
+            total = max(total, 1) * 100
+        elif word != "and":
+            total += _NUMBER_WORDS[word]
+    return total
+
+
 def count_of(text: str) -> int:
-    text = text.lower()
-    return int(text) if text.isdigit() else _NUMBER_WORDS[text]
+    """A count said in digits or in words ("12", "twelve", "twenty-one", "twenty one")."""
+    text = " ".join(text.lower().split())
+    if text.isdigit():
+        return int(text)
+    return _NUMBER_WORDS[text] if text in _NUMBER_WORDS else words_value(text)
 
 
 def course_props(tail: str, lead: str = "", name: str = "") -> dict:
@@ -309,7 +361,7 @@ def dose_props(text: str) -> dict:
         to = _FROM_TO.match(text, counted.end()) if text[:counted.start()].rstrip().lower(
         ).endswith("from") else None
         word = (to.group(1) if to else counted.group(1)).lower()
-        props["doses_per_day"] = float(word) if word.isdigit() else float(_NUMBER_WORDS[word])
+        props["doses_per_day"] = float(count_of(word))
         props["frequency"] = counted.group(0)
         return props
     for pattern, per_day in _PER_DAY:
@@ -322,7 +374,7 @@ def dose_props(text: str) -> dict:
     else:
         every = _EVERY.search(text)
         hours = every.group(1).lower() if every else ""
-        interval = int(hours) if hours.isdigit() else _NUMBER_WORDS.get(hours, 0)
+        interval = count_of(hours) if hours else 0
         if every and 0 < interval <= 72:  # ("q0h", "every 0 hours": no interval stated)
             props["doses_per_day"] = 24 / interval
             props["frequency"] = every.group(0)
@@ -503,12 +555,9 @@ _SWITCH = re.compile(r"\b(?:switch\w*|chang\w*|convert\w*|transition\w*)\b[^.;]*
 _PERIOD = re.compile(
     r"(?:\b(?P<lead>x|for|rental|trial|use|supply|of)\s*(?:a\s+|an\s+)?|\b)"
     r"(?:(?:more|additional|further|extra|another)\s+)?"
-    r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|thirty|a|an)"
+    r"(?P<n>" + COUNT_WORD[1:-1] + r"|a|an)"
     r"[\s-]*(?:(?:more|additional|further|extra)\s+)?(?P<unit>days?|weeks?|wks?|months?|mos?)\b"
     r"(?!\s*(?:/|a\s+(?:week|month)|per\b|each\b|weekly|of\s+(?:therapy|treatment)))", re.I)
-_PERIOD_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-                 "six": 6, "seven": 7, "eight": 8, "ten": 10, "twelve": 12, "fourteen": 14,
-                 "thirty": 30}
 _PERIOD_DAYS = {"d": 1, "w": 7, "m": 30}
 
 
@@ -522,7 +571,7 @@ def requested_period(name: str) -> int | None:
         if not (found.group("lead") or rented):
             continue  # "6 weeks post-op" names a time, not what is asked for
         count = found.group("n").lower()
-        n = int(count) if count.isdigit() else _PERIOD_WORDS[count]
+        n = 1 if count in ("a", "an") else count_of(count)
         return n * _PERIOD_DAYS[found.group("unit")[0].lower()]
     return None
 
@@ -669,6 +718,7 @@ def _head_service(name: str, service: list[Match], lex: Lexicon) -> str | None:
 
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
+    name = spoken_numbers(name)
     # strengths split a drug's name from its form ("ketoprofen 20% cream"), or belong to it
     # ("Voltaren 1% gel"): both readings
     service = _not_purposes(name, _both_readings(name, lex), lex)
@@ -742,8 +792,7 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         # "4 additional sessions", "six more visits" (not "2 visits a week"); "12 additional
         # post-operative physical therapy visits" (the service named between)
         said = count.group(1).lower()
-        props.update(quantity=float(said if said.isdigit() else _NUMBER_WORDS[said]),
-                     unit=m("Visit"))
+        props.update(quantity=float(count_of(said)), unit=m("Visit"))
     if "duration_weeks" not in props and (days := requested_period(name)) is not None:
         props["duration_days"] = days
     if props["concept"] and lex.terms.is_a(props["concept"], T("Drug")):

@@ -758,7 +758,11 @@ _REQUESTING = gated(r"\b(?:request(?:ing|ed|s)?(?: authori[sz]ation)?(?: (?:for|
                          # (not a job: "Occupation: order picker")
                          r"order(?:ed|ing)?(?!\s+(?:picker|selector|filler|puller|clerk|"
                          r"entry|processor|taker|packer|fulfil\w*))|will need|"
-                         r"(?:will |to )?(?:start|begin|dispense)|trial of)"
+                         r"(?:will |to )?(?:start|begin|dispense)|trial of|"
+                         # a drug continued with its quantity asks for more: "We will continue
+                         # the Norco ... number one hundred twenty", "Continue Ambien #30"
+                         r"(?:(?:we|I) will |will )?continue(?: with)?(?: the)?(?=\s[^.;]{0,90}?"
+                         r"(?:#\s*\d|\bnumber\s+[a-z\d]|\bqty\b|\brefills?\b)))"
                          # (or closing its clause, the passive's: "Naproxen #60 is requested.")
                          r"(?:\s+|(?=[.;]|$))", re.I)
 _NOT_A_REQUEST = re.compile(r"\bstatus:\s*(?:cancel\w*|active|discontinued|completed|declined|"
@@ -1030,6 +1034,9 @@ _CONTINUE = re.compile(r"^(?:continue|continuing|cont\.?)\b", re.I)
 # (a course continued for a number of visits asks for them: "Continue physical therapy 2x/week
 # for 4 weeks (8 additional visits)")
 _ASKS_FOR_MORE = re.compile(r"#\s*\d|\b(?:qty|quantity|refills?|dispense|disp)\b|"
+                            # (as dictated: "number thirty", "number one hundred twenty")
+                            r"\bnumber\s+(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|"
+                            r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)\b)|"
                             r"\b\d{1,2}\s*(?:additional |more |further )?(?:visits?|sessions?|"
                             r"treatments?)\b|\b\d\s*x\s*/?\s*(?:week|wk)|\b\d\s*x\s*\d\b|"
                             r"\b\d+\s*(?:g|gm|grams?)\b", re.I)  # (a tube: "cream, 120 g")

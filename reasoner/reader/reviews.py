@@ -358,7 +358,8 @@ def _numbered_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
 # A list of the requests and, under another heading, a list of their outcomes by the same
 # labels: "REQUESTED\n(a) Right shoulder arthroscopic subacromial decompression\n(b) Cold
 # therapy unit ...\nOUTCOME\n(a) CERTIFIED after peer-to-peer discussion\n(b) MODIFIED: ..."
-_LABELLED = re.compile(r"^[ \t]*(?P<label>\(?(?:\d{1,2}|[a-hA-H])[.)])[ \t]+"
+# (or numbered as an outline: "1.1  Extracorporeal shockwave therapy" / "1.1  UPHELD")
+_LABELLED = re.compile(r"^[ \t]*(?P<label>\d{1,2}\.\d{1,2}|\(?(?:\d{1,2}|[a-hA-H])[.)])[ \t]+"
                        r"(?P<said>\S[^\n]*)$", _I)
 
 
@@ -684,6 +685,9 @@ _CASE_WORDS = (
     r"(?:THE )?RECORDS?(?: IN BRIEF)?|CASE IN BRIEF|"
     # a letter to the worker: "WHAT YOUR RECORDS SAY"; records summarised by date
     r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)|(?:MEDICAL )?RECORDS REVIEWED|"
+    # "WHAT THE REVIEWING DOCTOR LOOKED AT", "INFORMATION REVIEWED"
+    r"WHAT (?:THE|OUR) (?:REVIEWING |REVIEW )?(?:DOCTOR|PHYSICIAN|REVIEWER|NURSE) (?:LOOKED AT|"
+    r"REVIEWED|CONSIDERED|READ)|INFORMATION (?:REVIEWED|CONSIDERED)|"
     # records told in date order: "CHRONOLOGY", "TIMELINE", "CHRONOLOGICAL SUMMARY"
     r"(?:CASE |CLINICAL |TREATMENT |MEDICAL )?(?:CHRONOLOGY|TIME ?LINE)|CHRONOLOGICAL "
     r"(?:SUMMARY|HISTORY|RECORD)|SUMMARY OF (?:THE )?CASE(?: FILE)?)")
