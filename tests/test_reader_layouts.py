@@ -902,3 +902,18 @@ def test_items_and_results_numbered_as_an_outline():
         ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned"),
         ("Physical therapy, 8 visits", "upheld")]
     assert "forklift driver" in letter.summary_text and "red flags" not in letter.summary_text
+
+
+def test_a_ur_notice_whose_case_is_a_summary_of_clinical_information():
+    letter = _letter(
+        "KEYSTONE UTILIZATION REVIEW SERVICES\nUtilization Review Determination - Notice to "
+        "Requesting Provider\n\n| # | Service requested | Qty | Decision |\n"
+        "| 1 | Lumbar MRI | 1 | NON-CERTIFIED |\n| 2 | Naproxen 550 mg | #60 | CERTIFIED |\n\n"
+        "Summary of clinical information\nMr. Cho, 44, a wind turbine technician, injured his "
+        "low back on 5/12/09 climbing a tower ladder with a tool bag.\nHe had 24 sessions of PT "
+        "in 2009-2010, without lasting benefit.\n\nItem 1 - Lumbar MRI - NON-CERTIFIED\nA "
+        "proton pump inhibitor is supported for a patient on an NSAID; no red flags here.\n"
+        "Item 2 - Naproxen 550 mg #60 - CERTIFIED\nIt helps.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "non-certified"), ("Naproxen 550 mg", "certified")]
+    assert "wind turbine" in letter.summary_text and "red flags" not in letter.summary_text

@@ -193,3 +193,16 @@ def test_function_unchanged_on_an_opioid_is_not_another_drugs(kb):
 def test_pain_that_stops_short_of_the_limb_is_not_radicular(kb, history, present):
     facts = _facts(kb, history, "Cervical MRI")
     assert {f.props["present"] for f in _of(facts, "finding", "RadicularSymptoms")} == {present}
+
+
+@pytest.mark.parametrize("said, age, sex", [
+    ("Mr. Cho, 44, a wind turbine technician, injured his low back climbing a ladder.", 44,
+     "Male"),
+    ("Ms. Vasquez-Lindholm, 47, was the driver of a city bus, per Wendell Carr, M.D.", 47,
+     "Female"),
+])
+def test_an_age_said_after_the_name(kb, said, age, sex):
+    data = (f"PR-2\nDate of exam: 10/11/2016\nDate of injury: 05/12/2009\n{said}\n"
+            "Request for authorization: 1. Physical therapy 2x4.\n").encode()
+    extracted = read_letter(data, "report.txt", kb.terms).extracted
+    assert (extracted.age[0], extracted.sex[0]) == (age, sex)

@@ -80,8 +80,10 @@ _REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|"
                      r"modified(?! (?:duty|work|activit\w*|hours|schedule|position|job|"
                      r"restrictions)\b)|application)\b", re.I)
 # "a 38-year-old woman", "56 y/o M roofer", "51 yo M;", "Age: 36 Sex: M", "58 y/o F"
+# (or after the name, between commas: "Mr. Cho, 44, a wind turbine technician")
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?[- ]old|y/?o\b|yo\b|yrs?[- ]old|y\.o\.)|"
-                  r"\bAge\s*:?\s*(\d{1,2})\b", re.I)
+                  r"\bAge\s*:?\s*(\d{1,2})\b|(?-i:\b(?:Mr|Ms|Mrs|Miss)\.?\s+[A-Z][\w'-]+),\s+"
+                  r"(?:age\s+|aged\s+)?(\d{2}),", re.I)
 _SEX = re.compile(r"\b(?:(male|female|man|woman|gentleman|lady)\b|(?-i:(M|F))(?![/\w]))|"
                   r"\bSex\s*:?\s*(M|F|male|female)\b", re.I)
 _TITLE = re.compile(r"\b(?:(Mr)|(Ms|Mrs|Miss))\.?\s+[A-Z]")
@@ -722,10 +724,15 @@ def _sentence_date(sentence: str) -> dt.date | None:
 
 def _worker(out: Extracted, sentence: str, at: int) -> None:
     if out.age is None and (found := _AGE.search(sentence)):
-        out.age = (int(found.group(1) or found.group(2)), at + found.start(), at + found.end())
-        sex = _SEX.search(sentence, found.end(), found.end() + 40) or \
+        out.age = (int(found.group(1) or found.group(2) or found.group(3)), at + found.start(),
+                   at + found.end())
+        # (the age after a name: the title is the sex, "Ms. Vasquez-Lindholm, 47,")
+        sex = _TITLE.match(sentence, found.start()) if found.group(3) else \
+            _SEX.search(sentence, found.end(), found.end() + 40) or \
             _SEX.search(sentence, max(0, found.start() - 40), found.start())
-        if sex and out.sex is None:
+        if sex and found.group(3) and out.sex is None:
+            out.sex = ("Male" if sex.group(1) else "Female", at + sex.start(), at + sex.end())
+        elif sex and out.sex is None:
             word = (sex.group(1) or sex.group(2) or sex.group(3)).lower()
             out.sex = ("Male" if word in ("male", "man", "gentleman", "m") else "Female",
                        at + sex.start(), at + sex.end())

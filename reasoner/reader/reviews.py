@@ -685,6 +685,9 @@ _CASE_WORDS = (
     r"(?:THE )?RECORDS?(?: IN BRIEF)?|CASE IN BRIEF|"
     # a letter to the worker: "WHAT YOUR RECORDS SAY"; records summarised by date
     r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)|(?:MEDICAL )?RECORDS REVIEWED|"
+    # "Summary of clinical information", "SUMMARY OF RELEVANT HISTORY"
+    r"SUMMARY OF (?:THE )?(?:CLINICAL|MEDICAL|RELEVANT|PERTINENT) (?:INFORMATION|HISTORY|"
+    r"FINDINGS|FACTS|DATA)|"
     # "WHAT THE REVIEWING DOCTOR LOOKED AT", "INFORMATION REVIEWED"
     r"WHAT (?:THE|OUR) (?:REVIEWING |REVIEW )?(?:DOCTOR|PHYSICIAN|REVIEWER|NURSE) (?:LOOKED AT|"
     r"REVIEWED|CONSIDERED|READ)|INFORMATION (?:REVIEWED|CONSIDERED)|"
@@ -713,8 +716,10 @@ _RECORD_HEADING = re.compile(
 # Without a heading, the case starts with the first line of prose that describes the worker
 # (in a field's value: "Patient: 44-year-old female, ...", not "Employee and claim: on file").
 _FIELD_LINE = re.compile(r"[ \t]*[A-Z][\w /&'-]{0,30}:[ \t]")
+# (or named with the age: "Mr. Cho, 44, a wind turbine technician, ...")
 _WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|\d{2} years old|injured worker|"
-                     r"claimant|employee|applicant|patient)\b", re.I)
+                     r"claimant|employee|applicant|patient)\b|(?-i:\b(?:Mr|Ms|Mrs|Miss)\.?\s+"
+                     r"[A-Z][\w'-]+,\s+(?:age\s+|aged\s+)?\d{2},)", re.I)
 # Where the reviewer's words begin: a decision or reasons heading opening a block, a
 # decision or item line, the closing formula.
 _CASE_ENDS = [
