@@ -2083,6 +2083,9 @@ def test_a_trigger_finger_injection_by_its_sheath(kb, text):
     ("NSAID-induced dyspepsia -- start omeprazole 20 mg daily, #30. Continue naproxen.",
      "Omeprazole"),
     ("Omeprazole 20 mg #30 -- for GI protection on naproxen", "Omeprazole"),
+    # the elbow named by its epicondyle
+    ("Platelet-rich plasma injection, right lateral epicondyle, x1",
+     "ElbowPlateletRichPlasmaInjection"),
     # a drug written as an order among drugs named apart; a brand beside its generic is one
     ("Continue gabapentin; start duloxetine 30 mg #30 daily.", "Duloxetine"),
     ("Voltaren (diclofenac sodium) 1% gel", "DiclofenacTopical"),
