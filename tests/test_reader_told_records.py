@@ -206,3 +206,18 @@ def test_an_age_said_after_the_name(kb, said, age, sex):
             "Request for authorization: 1. Physical therapy 2x4.\n").encode()
     extracted = read_letter(data, "report.txt", kb.terms).extracted
     assert (extracted.age[0], extracted.sex[0]) == (age, sex)
+
+
+@pytest.mark.parametrize("history, concept", [
+    ("Electrodiagnostic testing on 12/08/2015 showed slowing of the left ulnar motor conduction "
+     "velocity across the elbow, consistent with a moderate left ulnar neuropathy at the "
+     "elbow.", "ElectrodiagnosticallyConfirmedUlnarNeuropathy"),
+    ("EMG/NCV on 12/08/2015 confirmed right carpal tunnel syndrome.",
+     "ElectrodiagnosticallyConfirmedCTS"),
+    ("Her diagnoses are left wrist sprain and suspected tear of the left triangular "
+     "fibrocartilage complex.", "SuspectedWristStructuralLesion"),
+    ("The ulnar fovea sign was positive on the left.", "SuspectedWristStructuralLesion"),
+])
+def test_what_a_study_confirms_and_what_the_exam_suspects(kb, history, concept):
+    facts = _facts(kb, history, "Left elbow or wrist surgery")
+    assert [f.props["present"] for f in _of(facts, "finding", concept)] == [True]

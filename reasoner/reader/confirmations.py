@@ -205,6 +205,10 @@ def confirmations(sentence: str, lex: Lexicon, named: tuple[str, ...],
                 continue  # "EMG/NCV to confirm the radiculopathy": asked for, not found
             if is_a(hit.term, T("CarpalTunnelSyndrome")):
                 found.append((T("ElectrodiagnosticallyConfirmedCTS"), hit.start, hit.end))
+            elif is_a(hit.term, T("CubitalTunnelSyndrome")):
+                # "... consistent with a moderate left ulnar neuropathy at the elbow"
+                found.append((T("ElectrodiagnosticallyConfirmedUlnarNeuropathy"), hit.start,
+                              hit.end))
             elif is_a(hit.term, T("Radiculopathy")):
                 found.append((T("RadiculopathyCorroborated"), hit.start, hit.end))
     said = [_concordance_said(sentence, s, e) if concept == T("ImagingConcordantWithExam")
