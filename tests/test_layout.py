@@ -76,3 +76,33 @@ def test_only_the_workflows_compose_reasoning_and_storing():
         names = imports(path)
         used = sorted(n for n in names for c in composers if n.endswith("." + c))
         assert not used, f"{path.relative_to(ROOT)} composes with {used}"
+
+
+def _bound_twice(source: str) -> list[str]:
+    """The names a module binds more than once at its top level (constants, functions,
+    classes): the later silently replaces the earlier for every use in the module."""
+    seen: dict[str, int] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names = [node.target.id]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        else:
+            names = []
+        for name in names:
+            seen[name] = seen.get(name, 0) + 1
+    return sorted(n for n, count in seen.items() if count > 1)
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.stem)
+def test_no_module_binds_a_name_twice(path):
+    """A constant added under a name the module already uses replaces it everywhere (twice a
+    reader pattern, `_LEAD_IN` and `_RESULT`, was shadowed so and read whole letters wrong)."""
+    assert _bound_twice(path.read_text()) == []
+
+
+def test_a_name_bound_twice_is_caught():
+    assert _bound_twice("import re\n_X = re.compile('a')\n\ndef f():\n    return _X\n\n"
+                        "_X = 'b'\n") == ["_X"]

@@ -272,7 +272,8 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # reports), -xk (upper extremity), -xl (lower extremity). First read at 53044fb: xk 2 of 10
 # unreadable; items xg 22 of 24, xh 20 of 29, xi 18 of 22, xj 18 of 30, xk 20 of 23, xl 27 of
 # 31; three negated read present (xh, xi, xj); IMR 96 of 106 in the four IMR sets, overturn
-# recall 30 of 35, precision 30 of 31.
+# recall 30 of 35, precision 30 of 31. After, in the nine IMR sets: none unreadable, none negated
+# read present, IMR 215 of 217, overturn recall 69 of 70, precision 69 of 70. No floor moved.
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),

@@ -663,7 +663,8 @@ def test_a_cream_continued_by_the_tube_is_asked_for():
      {"dose_mg": 10.0, "doses_per_day": 4.0, "quantity": 120.0}),
     ("oxycodone ten milligrams one every six hours as needed number one hundred and twenty",
      {"dose_mg": 10.0, "doses_per_day": 4.0, "quantity": 120.0}),
-    # written as usual, read as before
+    # written as usual, read as before; a label's "number" is no count
+    ("Item number one: physical therapy, 12 visits", {"quantity": 12.0}),
     ("Norco 10/325 one tablet twice a day #60",
      {"dose_mg": 10.0, "doses_per_day": 2.0, "quantity": 60.0}),
 ])

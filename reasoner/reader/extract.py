@@ -2333,12 +2333,13 @@ _DONE_ON = re.compile(r"\b(?:collected|obtained|done|performed|taken|drawn)\b[^.
                       re.I)
 
 
-# A dated screen's own result ("consistent", "(inconsistent)") before the next date
-_RESULT_WORD = re.compile(r"[\s:=(-]*(?:(?:in)?consistent|negative|positive|appropriate|"
-                          r"expected|unexpected|clean)\b\)?", re.I)
-_DATE_JOIN = re.compile(r"[\s,;|]*(?:\(?(?:(?:in)?consistent|negative|positive|appropriate|"
-                        r"expected|unexpected|clean)\b(?:[^;|\n\d()]{0,60}?(?=[;|]))?\)?[\s,;|]*)?"
-                        r"(?:and|&)?[\s,]*", re.I)
+# A dated screen's own result ("consistent", "(inconsistent)") before the next date; the dates
+# of a list are joined by it too ("07/14/2020 consistent | 10/13/2020 consistent")
+_SCREEN_RESULT = (r"(?:(?:in)?consistent|negative|positive|appropriate|expected|unexpected|"
+                  r"clean)\b")
+_RESULT_WORD = re.compile(r"[\s:=(-]*" + _SCREEN_RESULT + r"\)?", re.I)
+_DATE_JOIN = re.compile(r"[\s,;|]*(?:\(?" + _SCREEN_RESULT + r"(?:[^;|\n\d()]{0,60}?(?=[;|]))?\)?"
+                        r"[\s,;|]*)?(?:and|&)?[\s,]*", re.I)
 _PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
 _TAPER = T("OpioidTaperPlan")
 # A screen named again by its order after a screen: "A urine drug screen collected on 05/03/2021

@@ -168,9 +168,12 @@ def _counted_around(name: str, service: list[Match]) -> re.Match | None:
 _NUMBER = (r"(?:" + "|".join(sorted([*_ONES, *_TENS, "hundred"], key=len, reverse=True))
            + r")\b")
 _NUMBER_RUN = _NUMBER + r"(?:[ -](?:and )?" + _NUMBER + r")*"
+# (a count's "number", not a label's: "Item number one: physical therapy")
+_COUNT_SIGN = r"(?<!item )(?<!issue )(?<!request )(?<!question )(?<!line )\bnumber "
 # (a spoken sign of dictation: a decimal point, a count's "number", a compound or a hundred)
-_SPOKEN = re.compile(r"\b(?:point|number) " + _NUMBER + r"|\b(?:" + "|".join(_TENS) + r")[ -]"
-                     + _NUMBER + r"|\b" + _NUMBER + r" hundred\b", re.I)
+_SPOKEN = re.compile(r"\bpoint " + _NUMBER + r"|" + _COUNT_SIGN + _NUMBER + r"|\b(?:"
+                     + "|".join(_TENS) + r")[ -]" + _NUMBER + r"|\b" + _NUMBER + r" hundred\b",
+                     re.I)
 # acetaminophen's strength after an opioid's, as said: "ten three twenty five" is 10/325
 _WITH_APAP = re.compile(r"\b(" + _NUMBER_RUN + r") (three twenty[ -]five|three hundred(?: and)? "
                         r"twenty[ -]five|three hundred|five hundred|seven fifty|seven hundred(?: "
@@ -178,7 +181,7 @@ _WITH_APAP = re.compile(r"\b(" + _NUMBER_RUN + r") (three twenty[ -]five|three h
 _APAP = {"three twenty five": 325, "three hundred twenty five": 325, "three hundred": 300,
          "five hundred": 500, "seven fifty": 750, "seven hundred fifty": 750}
 _POINT = re.compile(r"\b(" + _NUMBER_RUN + r") point (" + _NUMBER + r")", re.I)
-_NUMBER_SIGN = re.compile(r"\bnumber (" + _NUMBER_RUN + r")", re.I)
+_NUMBER_SIGN = re.compile(_COUNT_SIGN + r"(" + _NUMBER_RUN + r")", re.I)
 _RUN = re.compile(r"\b" + _NUMBER_RUN, re.I)
 
 
