@@ -1123,24 +1123,28 @@ class _MatchesOnce:
     """ConText's rule matcher, remembering the matches of the last few sentences."""
 
     def __init__(self, matcher: Any, prune: bool) -> None:
+        from medspacy.common.util import prune_overlapping_matches
+
         self._matcher = matcher
-        self._prune = prune
+        self._prune = prune_overlapping_matches if prune else None
         self._seen: dict[str, Any] = {}
 
     def __call__(self, doc: Any) -> Any:
         # the sentence the doc was made of (Doc.text would join its tokens again, each call)
         text = doc.user_data.get(_SENTENCE) or doc.text
-        found = self._seen.get(text)
-        if found is None:
+        seen = self._seen.get(text)
+        if seen is None:
             if len(self._seen) >= 256:
                 self._seen.clear()
-            found = self._seen[text] = self._matcher(doc)
-        found = _not_at_mentions(doc, found)
-        if self._prune:
-            from medspacy.common.util import prune_overlapping_matches
+            found = self._matcher(doc)
+            seen = self._seen[text] = (found, self._pruned(found))
+        found, pruned = seen
+        kept = _not_at_mentions(doc, found)
+        # (pruned once a sentence, unless a mention set a match aside)
+        return pruned if len(kept) == len(found) else self._pruned(kept)
 
-            found = prune_overlapping_matches(found)
-        return found
+    def _pruned(self, found: list[Any]) -> list[Any]:
+        return self._prune(found) if self._prune else found
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._matcher, name)
@@ -1155,7 +1159,7 @@ _PATIENT = frozenset({"pt", "pt."})
 def _not_at_mentions(doc: Any, found: Any) -> Any:
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     if not taken:
-        return list(found)
+        return found
     return [m for m in found if not (m[1] in taken and doc[m[1]].lower_ in _PATIENT)]
 
 

@@ -751,7 +751,7 @@ def _case_start(text: str) -> int | None:
             break
         field = _FIELD_LINE.match(line.group())  # the worker named in its value, not label
         if _WORKER.search(line.group(), field.end() if field else 0) and \
-                len(re.findall(r"\b[a-z]{3,}\b", line.group())) >= 6:
+                _prose(text, line.start()):
             return line.start()
     return record.start() if record else None
 
