@@ -23,6 +23,15 @@ from reasoner.reader.layout import Item
 from reasoner.vocab import TERM
 
 LABELS = ("upheld", "overturned")
+# A utilization review's action in IMR's terms, which our prediction is said in: a certified
+# request is care found necessary (as a denial overturned); a non-certified or a modified one
+# was not certified as written (we decide the request as written, as IMR does).
+_AS_IMR = {"certified": "overturned", "non-certified": "upheld", "modified": "upheld"}
+
+
+def as_imr(recorded: str | None) -> str | None:
+    """The recorded outcome as IMR's upheld / overturned (a UR's action mapped)."""
+    return _AS_IMR.get(recorded, recorded) if recorded else recorded
 _CATEGORIES = ("Drug", "DiagnosticService", "PhysicalMedicine", "Surgery", "Treatment", "Service")
 
 
@@ -34,7 +43,7 @@ class LetterItem:
     name: str  # the item as the letter names it
     service: str | None  # the terminology term it was matched to (label)
     category: str
-    recorded_outcome: str | None  # upheld / overturned, from the letter
+    recorded_outcome: str | None  # upheld / overturned (a UR's certified ...), from the letter
     predicted: str | None  # our IMR equivalent: upheld / overturned / None (abstained)
     outcome: str | None  # our outcome (medically-necessary, ...); None: not decided
     citation: str | None  # what we cite
@@ -44,7 +53,7 @@ class LetterItem:
 
     @property
     def correct(self) -> bool:
-        return self.predicted is not None and self.predicted == self.recorded_outcome
+        return self.predicted is not None and self.predicted == as_imr(self.recorded_outcome)
 
 
 @dataclass(slots=True)
@@ -141,8 +150,8 @@ class ScoreReport:
 def metrics(items: list[LetterItem]) -> Metrics:
     matrix = {r: {p: 0 for p in (*LABELS, "abstained")} for r in LABELS}
     for it in items:
-        if it.recorded_outcome in LABELS:
-            matrix[it.recorded_outcome][it.predicted or "abstained"] += 1
+        if (recorded := as_imr(it.recorded_outcome)) in LABELS:
+            matrix[recorded][it.predicted or "abstained"] += 1
     recall = {r: matrix[r][r] / sum(matrix[r].values()) if sum(matrix[r].values()) else None
               for r in LABELS}
     said_over = sum(matrix[r]["overturned"] for r in LABELS)

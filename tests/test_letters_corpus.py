@@ -11,6 +11,7 @@ import pytest
 from reasoner import cli
 from reasoner.engine.facts import read_case
 from reasoner.reader.letter import read_letter
+from reasoner.scoring import LetterItem, metrics
 from reasoner.store.sparql import StoreError
 from reasoner.vocab import TERM, m
 from reasoner.workflows.letters import ingest_letters as ingest
@@ -160,6 +161,23 @@ def test_eval_report(kb):
     assert overall.items == 12 and overall.confusion["upheld"]["upheld"] >= 1
     assert set(report.by_category) >= {"drug", "physical medicine", "diagnostic service"}
     assert all(d.reason for d in report.disagreements)
+
+
+@pytest.mark.parametrize(("recorded", "predicted", "right"), [
+    ("certified", "overturned", True), ("certified", "upheld", False),
+    ("non-certified", "upheld", True), ("non-certified", "overturned", False),
+    ("modified", "upheld", True), ("modified", "overturned", False),
+    ("upheld", "upheld", True), ("overturned", "upheld", False)])
+def test_a_reviews_action_is_scored_as_imrs_outcome(recorded, predicted, right):
+    """A utilization review's certified request is care found necessary, as IMR's overturned;
+    non-certified or modified, the request as written was not certified, as IMR's upheld. A UR
+    letter's items are scored so, not all wrong for their words."""
+    item = LetterItem("ur.txt", "MRI", "MRI", "diagnostic service", recorded, predicted,
+                      None, None, None, None, "")
+    assert item.correct is right
+    positive = "overturned" if recorded in ("certified", "overturned") else "upheld"
+    found = metrics([item])
+    assert found.correct == int(right) and found.confusion[positive][predicted] == 1
 
 
 def test_cli_ingest_and_eval(tmp_path, capsys):
