@@ -274,11 +274,23 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # 31; three negated read present (xh, xi, xj); IMR 96 of 106 in the four IMR sets, overturn
 # recall 30 of 35, precision 30 of 31. After, in the nine IMR sets: none unreadable, none negated
 # read present, IMR 215 of 217, overturn recall 69 of 70, precision 69 of 70. No floor moved.
+# On 2026-12-06 (twenty-first session) six more sets joined (1,488 documents), by helpers who
+# never saw the reader: heldout-xm (medication letters under today's MTUS), -xn (UR notices of
+# ten vendors), -xo (terse letters of many items), -xp (progress reports of ten specialties),
+# -xq (letters hard on negation), -xr (documents damaged by PDF conversion). First read at
+# 4ac2f14: none unreadable; items xm 23 of 28, xn 21 of 30 (5 items not found), xo 35 of 41,
+# xp 23 of 31, xq 20 of 22, xr 26 of 28; three negated read present (xn 2, xq 1); IMR 105 of
+# 111 in the IMR letters, overturn recall 31 of 37, precision 31 of 31. The "finding absent"
+# precision floor moved from 0.70 to 0.67: a normal neurological examination told part by part
+# (sensation, strength and reflexes each normal) is now also read as no neurological finding
+# that day, as reviewers read it and as the criteria ask (items 3,981 -> 3,986 in the documents
+# before these sets when it was added, with two smaller readings; 3,993 at the session's
+# end), which most golds do not write as a fact of its own (about 190 facts).
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
     "dose": (0.80, 0.81),
-    "finding absent": (0.70, 0.75),
+    "finding absent": (0.67, 0.75),
     "finding present": (0.82, 0.73),
     "medication": (0.83, 0.88),
     "pain score": (0.85, 0.89),
@@ -301,7 +313,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 1431
+    assert len(gold_documents([CORPUS])) >= 1488
 
 
 def test_no_document_is_lost(report):

@@ -250,3 +250,86 @@ def test_a_ur_decision_printed_under_the_rfa_it_decides():
     layout, items = _read(text)
     assert layout == "ur-determination"
     assert [outcome for _, outcome in items] == ["certified", "non-certified"]
+
+
+@pytest.mark.parametrize(("certified", "denied"), [("CERTIFIED:", "NON-CERTIFIED:"),
+                                                  ("Approved", "Denied"),
+                                                  ("CERTIFIED ITEMS", "NOT CERTIFIED:")])
+def test_items_grouped_under_their_action_alone_as_a_heading(certified, denied):
+    """Items grouped under the action that heads them ("CERTIFIED:" then bullets, "MODIFIED:"
+    ...), a modified item's certified part after its colon not part of its name."""
+    layout, items = _read(
+        "Evergreen Utilization Review\nProspective Review Unit\n7700 Mission Gorge Road, San "
+        "Diego, CA 92120\n\nApril 10, 2018\n\nDear Dr. Halvorsen:\n\n"
+        "We have reviewed your request. Our decision on each item is as follows.\n\n"
+        f"{certified}\n    - Right shoulder arthroscopy with subacromial decompression\n\n"
+        "MODIFIED:\n    - Cold therapy unit, right shoulder, 21 days: 7 days certified, 14 "
+        f"days non-certified\n\n{denied}\n    - Continuous passive motion device, 30-day rental\n"
+        + SUMMARY)
+    assert layout == "ur-determination"
+    assert items == [("Right shoulder arthroscopy with subacromial decompression", "certified"),
+                     ("Cold therapy unit, right shoulder, 21 days", "modified"),
+                     ("Continuous passive motion device, 30-day rental", "non-certified")]
+
+
+def test_item_blocks_with_their_reasons_above_a_case_that_runs_to_the_appeal_rights():
+    """Each item's block with its decision and reason first, the case summary last: the case
+    runs to the closing words on the worker's rights (no heading ends it)."""
+    text = ("REDLINE REVIEW SOLUTIONS  |  UR Determination  |  Page 1 of 2\n"
+            "Claim SRS-19-70442 - DOI 04/22/2019\nRFA dt 02/04/2020; UR decision 02/11/2020\n\n"
+            "ITEM 1: Repeat L L5-S1 TFESI x1\nDECISION: NON-CERTIFY\nBASIS: MTUS ACOEM Low Back "
+            "Disorders (2019)\nREASON: No objective functional improvement from the prior "
+            "injection.\n\nITEM 2: Aquatic therapy x 8 visits (2x4), lumbar\nDECISION: CERTIFY\n"
+            "REASON: Reduced weight bearing is needed.\n\nCASE SUMMARY\n51 yo M warehouse order "
+            "picker, DOI 04/22/2019: twisted lifting a case of bottled water.\nDx: L5-S1 disc "
+            "protrusion w/ L S1 radiculopathy; morbid obesity (BMI 44).\n\nIMR: the employee may "
+            "request Independent Medical Review of a non-certified item within 30 days.\n")
+    letter = split(clean(decode(text.encode(), "ur.txt")), "ur.txt")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Repeat L L5-S1 TFESI x1", "non-certified"),
+        ("Aquatic therapy x 8 visits (2x4), lumbar", "certified")]
+    assert "morbid obesity" in letter.summary_text
+    assert "may request Independent" not in letter.summary_text
+
+
+def test_a_table_cell_wrapped_onto_the_rows_under_it():
+    """A service's cell wrapped onto the next row of a ruled table, its other cells blank
+    ("| 1 | Right L5-S1 transforaminal epidural steroid | CERTIFIED |" then "|   | injection
+    x1 |  |"): one item, its whole name."""
+    layout, items = _read(
+        LETTERHEAD + "NOTICE OF UTILIZATION REVIEW DETERMINATION\n\n"
+        "| # | Requested Service                          | Determination      | Guideline |\n"
+        "| 1 | Right L5-S1 transforaminal epidural steroid | CERTIFIED          | MTUS p. 46 |\n"
+        "|   | injection x1                               |                    | ESIs       |\n"
+        "| 2 | Physical therapy lumbar spine 2x4 (8 visits) | MODIFIED: 2 visits | MTUS p. 98 |\n"
+        "|   |                                            | certified          |            |\n"
+        "| 3 | LSO back brace, purchase                   | NON-CERTIFIED      | ACOEM 301  |\n"
+        + SUMMARY)
+    assert layout == "ur-determination"
+    assert items == [("Right L5-S1 transforaminal epidural steroid injection x1", "certified"),
+                     ("Physical therapy lumbar spine 2x4 (8 visits)", "modified"),
+                     ("LSO back brace, purchase", "non-certified")]
+
+
+def test_a_decision_cell_that_goes_on_with_the_part_certified():
+    layout, items = _read(
+        LETTERHEAD + "UTILIZATION REVIEW DETERMINATION\n\n"
+        "Line | Service requested                       | Qty | Outcome\n"
+        "-----+-----------------------------------------+-----+---------------------------\n"
+        " 1   | Right L4-5 transforaminal ESI (64483)   |  1  | Certified\n"
+        " 2   | Physical therapy, lumbar, 2x6           | 12  | Modified: 4 visits certified, "
+        "8 non-certified\n" + SUMMARY)
+    assert items == [("Right L4-5 transforaminal ESI (64483)", "certified"),
+                     ("Physical therapy, lumbar, 2x6", "modified")]
+
+
+def test_items_pointing_by_an_arrow_to_their_action():
+    layout, items = _read(
+        LETTERHEAD + "UTILIZATION REVIEW DETERMINATION\n\nREQUESTS AND DECISIONS\n\n"
+        "(1) Bilateral L4-5 and L5-S1 lumbar medial branch blocks      -> CERTIFIED\n"
+        "(2) Chiropractic treatment, lumbar, 2x6 (12 visits)           -> MODIFIED to 6 visits\n"
+        "(3) TENS unit, purchase                                       => NON-CERTIFIED\n"
+        + SUMMARY)
+    assert items == [("Bilateral L4-5 and L5-S1 lumbar medial branch blocks", "certified"),
+                     ("Chiropractic treatment, lumbar, 2x6 (12 visits)", "modified"),
+                     ("TENS unit, purchase", "non-certified")]

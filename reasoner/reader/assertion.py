@@ -421,10 +421,21 @@ def _rules() -> list[Any]:
             {"ORTH": "-"}, {"IS_ALPHA": True}]),
         # a straight leg raise that brings on only back pain is negative for radiculopathy:
         # "SLR: R reproduces LBP only @ 60 deg" (not "reproduces leg pain only")
+        # (as a Spurling's test bringing on neck pain only: "Spurling's maneuver produces
+        # neck pain only", "SLR reproduces only axial back pain")
         rule("back pain only", _NEGATED, "BACKWARD", [
-            {"LOWER": {"IN": ["lbp", "back", "axial", "hamstring", "buttock"]}},
+            {"LOWER": {"IN": ["lbp", "back", "axial", "hamstring", "buttock", "neck", "local",
+                              "localized", "paraspinal"]}},
             {"LOWER": {"IN": ["pain", "tightness", "discomfort"]}, "OP": "?"},
             {"LOWER": "only"}], max_scope=6),
+        rule("reproduces only back pain", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["produces", "reproduces", "causes", "elicits", "provokes",
+                              "produced", "reproduced", "caused", "elicited", "provoked"]}},
+            {"LOWER": "only"},
+            {"LOWER": {"IN": ["low", "axial", "local", "localized", "lumbar", "cervical"]},
+             "OP": "?"},
+            {"LOWER": {"IN": ["lbp", "back", "neck", "axial", "local", "localized"]}}],
+             max_scope=6),
         rule("within normal limits", _NEGATED, "BACKWARD",
              [{"LOWER": "within"}, {"LOWER": "normal"}, {"LOWER": "limits"}], max_scope=6),
         rule("5/5", _NEGATED, "BIDIRECTIONAL", [{"TEXT": "5/5"}], max_scope=6),
@@ -605,6 +616,12 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["would", "will", "may", "might", "could", "should", "to"]},
              "OP": "?"},
             {"LOWER": {"IN": ["consider", "considering", "considered", "discuss"]}}]),
+        # what care is to prevent is not there now: an injection "to prevent recurrence of
+        # the arm symptoms", "to forestall a flare" (care "to treat" or "to relieve" a
+        # symptom says it is there)
+        rule("to prevent", _HYPOTHETICAL, "FORWARD", [
+            {"LOWER": {"IN": ["prevent", "prevents", "preventing", "prevention", "forestall",
+                              "avert"]}}], max_scope=5),
         # a contingency: "tizanidine at bedtime in case of a flare", "in the event of a fall"
         rule("in case of", _HYPOTHETICAL, "FORWARD", [
             {"LOWER": "in"}, {"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ["case", "event"]}},
@@ -770,7 +787,7 @@ _CLAUSE_ENDS = {".", "!", "?", ";"}
 _CLAUSE_OPENERS = {"he", "she", "they", "there", "positive", "negative", "but", "however",
                    "although", "whereas", "full",
                    "normal", "intact", "no", "without", "mild", "moderate", "severe",
-                   "decreased", "limited", "reduced"}
+                   "decreased", "limited", "reduced", "decr", "dimin"}
 
 
 def _clauses(doc: Any) -> Any:
@@ -1426,7 +1443,7 @@ def _denied_list(sentence: str, span: tuple[int, int]) -> bool:
 _NORMAL = {"intact", "full", "normal", "symmetric", "unremarkable"}
 # Words by which a mention says its own verdict: "flexion limited", "decreased sensation"
 _OWN_VERDICT = {"limited", "restricted", "reduced", "decreased", "diminished", "positive",
-                "tender", "weak", "lacking", "lacks", "painful"}
+                "tender", "weak", "lacking", "lacks", "painful", "decr", "dimin"}
 
 
 def _verdict_of_its_own(doc: Any, found: Any) -> bool:

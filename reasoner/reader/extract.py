@@ -28,7 +28,7 @@ from reasoner.reader.medtable import medication_rows
 from reasoner.reader.mention import Mention
 from reasoner.reader.responses import response_of
 from reasoner.reader.sidetable import side_table_findings
-from reasoner.reader.signs import signs
+from reasoner.reader.signs import LIMB, signs
 from reasoner.reader.symptoms import revise as revise_symptoms
 from reasoner.reader.trends import Trends
 from reasoner.vocab import TERM, m
@@ -89,7 +89,11 @@ _SEX = re.compile(r"\b(?:(male|female|man|woman|gentleman|lady)\b|(?-i:(M|F))(?!
 _TITLE = re.compile(r"\b(?:(Mr)|(Ms|Mrs|Miss))\.?\s+[A-Z]")
 _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DATE_RE.pattern + ")",
                      re.I)
-_DIAGNOSES = gated(r"\b(?:assessments?|diagnos[ie]s|diagnosed with|impressions?|dx)\b[^:]*?"
+# (the verb or colon within the cue's own statement: "ASSESSMENT 1) Strain of rotator cuff ...
+# 2) Impingement syndrome ... PLAN / RFA (DWC Form RFA sent with this report)" had its cue end
+# at the plan's "with", past the diagnoses)
+_DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressions?|dx)\b"
+                   r"[^:\n;]{0,80}?"
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:|"
                         # "The assessment added postoperative nausea and vomiting."
                         r"\b(?:added|adds|now adds|lists|listed|noted)\b)"
@@ -314,6 +318,9 @@ class Extracted:
     bare_seen: int = 0  # how many facts it has indexed
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
     own: Mention | None = None  # the course of a therapist's own report (`_own_course`)
+    # the course a sentence's response was given to by `_continued_response`, and where that
+    # sentence began: a narrative of its progress may go on in the next sentence
+    responded: tuple[Mention, int] | None = None
 
 
 # A letterhead's tagline, at the top: names set apart by bars or bullets, and no verb or figure
@@ -383,6 +390,11 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         day = _sentence_date(sentence) or current
         if (cue := _DIAGNOSES.search(sentence) or (soap if soap and soap.group(1).upper() == "A"
                                                    else None)) and not _PRIOR.search(sentence):
+            if cue.start() and _DONE.search(sentence, 0, cue.start()):
+                # what was done, told before the diagnoses: "He underwent an L4-S1 fusion in
+                # 2011 and has been diagnosed with post-laminectomy syndrome ..."
+                _listed(out, lex, sentence[:cue.start()], at, 0, "prior", studies=False,
+                        visit=day)
             _diagnoses(out, lex, sentence, at, cue.end())
             # a diagnosis that is a symptom or sign: "Dx: K30 Dyspepsia (NSAID-related)", as an
             # assessment's block states findings too (below)
@@ -490,6 +502,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     request_items.add_requests(out, lex, letter, current)
     _keep_homebound_for_home_care(out, lex)
     _low_risk_is_no_elevated_risk(out)
+    _normal_neurological_examination(out, lex)
+    _no_history_unless_told(out, lex)
     out.facts = [f for f in revise_symptoms(out.facts, lex, letter.text)
                  if not (f.kind in ("finding", "diagnosis") and f.concept in _ROOTS)]
     return out
@@ -510,6 +524,44 @@ def _low_risk_is_no_elevated_risk(out: Extracted) -> None:
         if not _holds_finding(out, _ELEVATED_RISK, False, low.props["on_date"]):
             out.facts.append(Mention("finding", _ELEVATED_RISK, low.start, low.end, low.label,
                                      {**low.props, "present": False}))
+
+
+_PREOPERATIVE_RISK = T("PreoperativeRiskFactor")
+
+
+def _no_history_unless_told(out: Extracted, lex: Lexicon) -> None:
+    """A history said to be clear ("PMH neg", "otherwise healthy") denies the conditions
+    surgery is screened for, unless the record names one (a summary's "otherwise healthy"
+    beside a diabetes on insulin is a manner of speaking)."""
+    told = any(f.kind in ("finding", "diagnosis") and f.concept and (
+        f.kind == "diagnosis" or f.props.get("present")) and f.concept != _PREOPERATIVE_RISK
+        and lex.terms.is_a(f.concept, _PREOPERATIVE_RISK) for f in out.facts)
+    if told:
+        out.facts[:] = [f for f in out.facts if not (
+            f.kind == "finding" and f.concept == _PREOPERATIVE_RISK and not f.props["present"])]
+
+
+_NEUROLOGICAL = T("NeurologicalFinding")
+_EXAMINED = (T("DermatomalSensoryLoss"), T("MotorWeakness"), T("ReflexChange"))
+
+
+def _normal_neurological_examination(out: Extracted, lex: Lexicon) -> None:
+    """Sensation, strength and reflexes each found normal at one visit ("sensation, strength
+    and DTRs nl BLE") is a normal neurological examination, as a reviewer reads it: no
+    neurological finding that day, unless one is told present then (a positive straight leg
+    raise). Criteria ask after the finding as a whole ("a subtle focal neurological
+    dysfunction"), which the three denials one by one do not deny."""
+    findings = [f for f in out.facts if f.kind == "finding" and f.concept]
+    for day in {f.props["on_date"] for f in findings if f.concept in _EXAMINED}:
+        that_day = [f for f in findings if f.props["on_date"] == day]
+        denied = [f for f in that_day if f.concept in _EXAMINED and not f.props["present"]]
+        if {f.concept for f in denied} != set(_EXAMINED) or any(
+                f.props["present"] and lex.terms.is_a(f.concept, _NEUROLOGICAL)
+                for f in that_day) or _holds_finding(out, _NEUROLOGICAL, False, day):
+            continue
+        first = min(denied, key=lambda f: f.start)
+        out.facts.append(Mention("finding", _NEUROLOGICAL, first.start, first.end, first.label,
+                                 {"on_date": day, "present": False}))
 
 
 _HOMEBOUND, _HOME_CARE = T("Homebound"), T("HomeHealthServices")
@@ -690,6 +742,9 @@ _SECTIONS = (
     # what is asked for is not yet had: no course or medication is read from a plan
     ("plan", re.compile(r"^(?:(?:[A-Za-z'-]+ ){0,3}?(?:plans?|plan of care)|p|a/p|requests?|"
                         r"rfa|recommendations?|orders?|"
+                        # "Request authorization for:", "Authorization requested for:"
+                        r"(?:please )?request(?:ing)? authori[sz]ation(?: for| of)?|"
+                        r"authori[sz]ation (?:is )?requested(?: for)?|"
                         # "The provider requested:", "Dr. Lee requests the following:" (a
                         # requester named: "Services requested:" heads a form's block, which
                         # may run on into the history)
@@ -1356,7 +1411,11 @@ _AHEAD = gated(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w*|ref
                     r"schedul\w*|candidate|discuss\w*|if|should|may|might|goals?|"
                     r"(?<!he )(?<!she )(?<!they )"
                     r"could(?!\s+(?:not|never|only|barely|hardly|no longer|still not)\b)|"
-                    r"authori[sz]\w*|RFA|UR|non-?certif\w*|denied|modified|MTUS|guidelines?)\b",
+                    # (not the work a course let the worker return to: "returned to modified
+                    # duty")
+                    r"authori[sz]\w*|RFA|UR|non-?certif\w*|denied|modified(?!\s+(?:duty|work|"
+                    r"job|position|activit\w*|restrictions?|hours|schedule)\b)|MTUS|"
+                    r"guidelines?)\b",
                     re.I)
 
 
@@ -1715,10 +1774,12 @@ _NEGATIVE_NAME = re.compile(r"(?:not|no|non)\b", re.I)
 _FUNCTION_NAMED = frozenset({T("ReflexChange"), T("DermatomalSensoryLoss"), T("MotorWeakness")})
 _NAMES_FUNCTION = re.compile(r"\b(?:reflex(?:es)?|jerks?|DTRs?|sensation|sensory|strength|"
                              r"motor)\b", re.I)
-_NAMES_DEFICIT = re.compile(r"\b(?:absent|diminish\w*|decreas\w*|reduc\w*|hypo\w*|loss|"
+_NAMES_DEFICIT = re.compile(r"\b(?:absent|dimin\w*|decr\w*|reduc\w*|hypo\w*|loss|"
                             r"asymmetr\w*|change|deficit|numb\w*|impair\w*)\b", re.I)
+# (and a chart's shortening: "decr sensation R C6 dermatome", "dimin. reflexes")
 _DEFICIT_BEFORE = re.compile(r"\b(?:absent|diminished|decreased|reduced|depressed|hypoactive|"
-                             r"sluggish|asymmetric|impaired|weak|weaker|trace|lost)\s+"
+                             r"sluggish|asymmetric|impaired|weak|weaker|trace|lost|decr\.?|"
+                             r"dimin\.?)\s+"
                              r"(?:\w+\s+){0,2}$", re.I)
 
 
@@ -1730,7 +1791,7 @@ def _names_function(sentence: str, hit) -> bool:  # noqa: ANN001
 # (a grade of 1+ or 0 is a diminished reflex: "Left biceps reflex 1+, right 2+", "trace";
 # "1+ and symmetric" is read as the examiner's normal)
 _DEFICIT = re.compile(r"(?:(?!\b(?:not|no|never)\b)[^.;]){0,25}?(?:\b(?:absent|diminished|"
-                      r"decreased|reduced|depressed|hypoactive|sluggish|trace|weak|weaker|0/4)|"
+                      r"decreased|decr\b|dimin\b|reduced|depressed|hypoactive|sluggish|trace|weak|weaker|0/4)|"
                       r"(?<![\w.+/-])[01](?:\+|(?![+\d/]))(?![\s,]*(?:and\s+)?(?:symm?(?:etric\w*)?\b|"
                       r"equal|=)))", re.I)
 # Strength said to be less, within its own statement ("strength 5/5 in the legs, decreased
@@ -1783,10 +1844,25 @@ _PRESCRIBED_FOR = re.compile(r"(?:\bfor|\bprn|\bp\.r\.n\.|\bas needed)\s+(?:for\
 
 
 _FINDING, _SERVICE, _TUMOUR = T("ClinicalFinding"), T("Service"), T("SuspectedTumor")
+_RISK_LEVELS = frozenset(map(T, ("LowMisuseRisk", "ModerateMisuseRisk", "HighMisuseRisk",
+                                 "ElevatedMisuseRisk")))
+_SCORED_AS = re.compile(r"\bscor(?:e|ed)\s*(?:of|was|is|=|:)?\s*\d{1,2}(?:\s*/\s*\d{1,2})?\s*"
+                        r"(?:\(|,|-+|\u2013|=|:|indicating|consistent with|suggesting)?\s*$", re.I)
 _RADICULAR = T("RadicularSymptoms")
 _NOT_INTO_LIMB = re.compile(r"[^.;]{0,60}?\bbut not (?:into|to|down(?: into)?|in|along) "
                             r"(?:the |his |her |their |either |both )?(?:arms?|legs?|hands?|"
                             r"feet|foot|upper|lower|extremit\w*)", re.I)
+# Radiation said to stop at a part of the trunk or the girdle is referred pain, not a root's:
+# "neck pain radiating to the right shoulder blade", "LBP radiating into both buttocks" (unless
+# it goes on into a limb: "... to the left buttock and down the left leg"; a limb denied after
+# it is no such going on: "to the right shoulder blade, without arm pain")
+_SHORT_OF_LIMB = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:to|into|towards?|over|across)\s+(?:the\s+|his\s+|her\s+|their\s+|"
+    r"both\s+)?(?:(?:right|left|bilateral|upper|lower|mid|r|l)\s+)?(?:shoulder blades?|"
+    r"scapulae?|(?:inter|peri)?scapular\w*|upper back|mid back|trapezi\w*|occiput|"
+    r"occipital\w*|base of (?:the )?skull|buttocks?|gluteal\w*|glutes?|flanks?|groin|hips?)"
+    r"\b(?!(?:(?!\b(?:without|no|not|nor)\b)[^.;]){0,40}?\b" + LIMB + r"\b)", re.I)
+_RADIATION_WORD = re.compile(r"radiat\w*", re.I)
 _JOINT_PAIN = re.compile(r"\b(?:knee|shoulder|hip|elbow|wrist|hand|ankle|foot|rotator cuff)s?\b",
                          re.I)
 
@@ -1863,11 +1939,21 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # "not a surgical candidate" names the finding with its negation: the negation
             # found there is its name's, not a denial of it
             said = Assertion.PRESENT
+        elif said is Assertion.ABSENT and hit.term in _RISK_LEVELS and \
+                _SCORED_AS.search(sentence, max(0, hit.start - 30), hit.start):
+            # a tool's score read as a level is a result, whatever a list denied before it:
+            # "a CURES review showing no controlled substance prescriptions, an Opioid Risk
+            # Tool score of 2 (low risk), ..."
+            said = Assertion.PRESENT
         elif said is Assertion.PRESENT and hit.term == _RADICULAR and \
                 _NOT_INTO_LIMB.match(sentence, hit.end):
             # "radiation into the shoulder blades but not into the arms": it stops short of
             # the limb, where a root's pain goes
             said = Assertion.ABSENT
+        elif said is Assertion.PRESENT and hit.term == _RADICULAR and \
+                _RADIATION_WORD.fullmatch(sentence, hit.start, hit.end) and \
+                _SHORT_OF_LIMB.match(sentence, hit.end):
+            continue  # (where it stops said, with no limb denied: no radicular fact)
         if hit.term in _FUNCTION_NAMED and _names_function(sentence, hit):
             function_said = _function_status(sentence, hit, said)
             if function_said is None:
@@ -2069,6 +2155,8 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
 # What a monitoring step found, said near it: "UDS 06/10/2014 consistent with hydrocodone".
 _CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed|compliant|clean|"
                          r"positive (?:only )?for (?:the |his |her )?prescribed|"
+                         # "negative for all non-prescribed substances"
+                         r"negative for (?:all |any )?(?:non-?|un)prescribed|"
                          r"expected|single prescriber|no other prescribers?|(?:one|a single|"
                          r"the only) (?:prescriber|pharmacy)|(?:this|our) (?:office|clinic|"
                          r"practice) only|"
@@ -2088,7 +2176,10 @@ _INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocain
                            r"alcohol)|not detected|negative for (?:the )?prescribed|"
                            r"(?<!\bno )(?<!\bnot )(?<!without )(?<!\bnor )aberrant|"
                            # "positive for alprazolam, which is not prescribed"
-                           r"not (?:been )?prescribed|non-?prescribed|unprescribed)\b|"
+                           # (not "negative for non-prescribed substances": none found)
+                           r"(?<!negative for )(?<!negative for any )(?<!negative for all )"
+                           r"(?<!\bno )(?<!\bnor )(?<!without )(?<!free of )"
+                           r"(?:not (?:been )?prescribed|non-?prescribed|unprescribed))\b|"
                            # "negative for all substances tested, including the prescribed
                            # hydrocodone", "did not show the prescribed oxycodone"
                            r"\bnegative\b[^.;]{0,80}?\b(?:including|even|despite)\s+(?:for\s+)?"
@@ -2340,7 +2431,10 @@ _SCREEN_RESULT = (r"(?:(?:in)?consistent|negative|positive|appropriate|expected|
 _RESULT_WORD = re.compile(r"[\s:=(-]*" + _SCREEN_RESULT + r"\)?", re.I)
 _DATE_JOIN = re.compile(r"[\s,;|]*(?:\(?" + _SCREEN_RESULT + r"(?:[^;|\n\d()]{0,60}?(?=[;|]))?\)?"
                         r"[\s,;|]*)?(?:and|&)?[\s,]*", re.I)
-_PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
+# (or an RFA's line with its date: "RFA 9/4/13: Norco 10/325 #120, ..., UDS, MRI L-spine")
+_PLAN_LINE = re.compile(r"\s*(?:(?:plan|p|a/p|rfa)\s*:|(?:rfa|request(?:ed|s)?(?: for "
+                        r"authorization)?)\b(?:\s+(?:dated|of|on))?\s+" + DATE_RE.pattern
+                        + r"\s*:)", re.I)
 _TAPER = T("OpioidTaperPlan")
 # A screen named again by its order after a screen: "A urine drug screen collected on 05/03/2021
 # was negative for hydrocodone ...; a repeat screen on 08/09/2021 was consistent ..."
@@ -3103,11 +3197,12 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
             # the gain the rest of the sentence tells is the same course's
             response = whole
         wanted = _REFERRED.get(refers.group("noun").lower().rstrip("s"))
-        for fact in reversed(out.facts):
-            if fact.kind in ("prior", "medication") and fact.start < at and \
-                    _is_referred(fact, wanted, lex):
-                _add_response(fact, response)
-                break
+        told = [f for f in out.facts if f.kind in ("prior", "medication") and f.start < at
+                and _is_referred(f, wanted, lex)]
+        counted = [f for f in told if refers.group("count") and
+                   f.props.get("sessions") == int(refers.group("count"))]
+        if counted or told:
+            _add_response((counted or told)[-1], response)
         return True  # referred to, if to nothing read: to no other course
     if alone and response is not None and out.own is not None and out.own in out.facts:
         # a therapist's own report: the progress it tells, naming no treatment, is its
@@ -3197,10 +3292,21 @@ def _continued_response(out: Extracted, lex: Lexicon, sentence: str, at: int,
         told = _told_before(out, lex)
         course = _only(f for f in courses if f.concept in told) or \
             _only(f for f in courses if f.end >= at - _NEAR) or \
+            _progress_told_on(out, courses) or \
             _only(f for f in courses if f.end >= at - 2 * _NEAR) or \
             _continued_course(out, courses)
     if course is not None:
         _add_response(course, response)
+        out.responded = (course, at)
+
+
+def _progress_told_on(out: Extracted, courses: list[Mention]) -> Mention | None:
+    """The course whose progress the sentence before told, naming nothing either: "Pregabalin
+    ... was started on 01/14/2019. On 04/29/2019 her calf pain had decreased from 8/10 to
+    4/10. By 09/09/2019 she had returned to modified duty ..." (the story goes on)."""
+    if out.responded is None or out.responded[1] != out.previous[0]:
+        return None
+    return out.responded[0] if out.responded[0] in courses else None
 
 
 # Function told as such ("Function: no change", "ADLs unchanged", "function improved"), said
@@ -3265,8 +3371,14 @@ _REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40}?(?:,\s*|\s+(
                         r"reported|felt|noted|thought)\s+(?:that\s+)?|\b(?:did|does|do)\s+"
                         r"(?:not|n't)\s+(?:feel|think|find|believe)\s+(?:that\s+)?|\b(?:with|after|before|"
                         r"since(?: starting)?|following|despite|in spite of|during|throughout|"
-                        r"over the course of)\s+(?!(?:\w+\s+){0,2}visits?\b))"
-                        r"(?:(?:the|these|those|this|that|his|her|each|all)\s+(?:\w+\s+)?)?"
+                        # (not a visit to the clinic, "compared with the prior visit", nor a
+                        # count of a course named after it, "with 12 visits of PT"; but a count
+                        # of the course told before: "Functional progress with the 6 visits:")
+                        r"over the course of)\s+(?!(?!(?:the|these|those)\s+\d{1,3}\s+visits?\b"
+                        r"(?!\s+(?:of|with|at|in|to)\b))(?:\w+\s+){0,2}visits?\b))"
+                        # (a count names the course: "Functional progress with the 6 visits:")
+                        r"(?:(?:the|these|those|this|that|his|her|each|all)\s+(?:(?P<count>\d{1,3})"
+                        r"\s+|\w+\s+)?)?"
                         r"(?P<noun>therapy|therapies|sessions?|visits?|treatments?|injections?|"
                         r"blocks?|medications?|meds|it|they|them)\b", re.I)
 _INJECTIONS = re.compile(r"inject|block|epidural|ablation", re.I)

@@ -14,7 +14,7 @@ from reasoner.reader.dates import DATE_RE, PARTIAL, ROUGHLY, earliest_day, find_
 from reasoner.reader.firstchars import gated
 from reasoner.reader.lexicon import Lexicon, Match, term_words
 from reasoner.reader.mention import Mention
-from reasoner.reader.purposes import referral_purposes, stated_purposes
+from reasoner.reader.purposes import planned_purposes, referral_purposes, stated_purposes
 from reasoner.vocab import TERM, m
 
 if TYPE_CHECKING:
@@ -248,9 +248,10 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     since = _SINCE.search(tail) or _STARTED_DOSED.search(tail)
     if since:
         props["start"] = parse_date(since.group(1)) or earliest_day(since.group(1))
-    elif spanned := _span(tail):
+    elif spanned := _span(tail) or _charted_span(lead):
         # "from 06/02/2015 through 07/28/2015 (12 visits)", "between 5/12/2014 and 7/30/2014",
-        # "12 visits 06/02/2015-07/28/2015": the course's first and last days
+        # "12 visits 06/02/2015-07/28/2015": the course's first and last days; or the entry's
+        # dates before it, "- 9/8/14 to 11/14/14: 12 PT visits"
         props["start"], props["end"] = spanned
     elif year := _IN_YEAR.match(tail):
         props["year"] = int(year.group(1))  # "an epidural injection in 2015": when, roughly
@@ -276,6 +277,19 @@ _CHANGED_AFTER = re.compile(r"[^.;]{0,20}?\b(?:was|were|has been|had been|is)?\s
 # Two dates that bound a course, close after its name and before another statement opens
 _SPAN_JOIN = re.compile(r"\s*(?:-|\u2013|\u2014|to|through|thru|until|till|and)\s*$", re.I)
 _SPAN_LEAD = re.compile(r"(?:[^.;]|\.(?=\d)){0,40}?$")
+
+
+# An entry opened by the span of its course: "- 9/8/14 to 11/14/14: 12 PT visits (McKenzie)"
+_CHARTED_SPAN = re.compile(r"^\W{0,3}(" + DATE_RE.pattern + r")\s*(?:-|\u2013|to|through|thru)\s*("
+                           + DATE_RE.pattern + r")\s*[:\u2013-]\s*(?:\d{1,3}\s+)?(?:[a-z]+\s+)?$",
+                           re.I)
+
+
+def _charted_span(lead: str) -> tuple | None:
+    if not (found := _CHARTED_SPAN.match(lead)):
+        return None
+    first, last = parse_date(found.group(1)), parse_date(found.group(2))
+    return (first, last) if first and last and first <= last else None
 
 
 def _span(tail: str) -> tuple | None:
@@ -1082,9 +1096,11 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
                 + ([T("PostoperativeUse")] if _for_after_surgery(mention) else [])))
             props["provenance"] = (mention.start, mention.end)
         # the request's own name may say what it is for: "LSO back brace, post-operative"
-        # (only its own name: in a shared sentence "post-operative PT ... and an LSO brace")
+        # (only its own name: in a shared sentence "post-operative PT ... and an LSO brace");
+        # so may the rest of its entry in a plan (`_entry_purposes`)
         named_for = [h.term for h in lex.find(item.name, T("RequestPurpose"))] + \
-            ([T("PostoperativeUse")] if _NAMED_POSTOPERATIVE.search(item.name) else [])
+            ([T("PostoperativeUse")] if _NAMED_POSTOPERATIVE.search(item.name) else []) + \
+            (_entry_purposes(_entry_from(letter.text, item.name_span[0])) if report else [])
         if named_for:
             props["purposes"] = list(dict.fromkeys(props.get("purposes", []) + named_for))
         if lex.terms.is_a(props["concept"] or "", T("Surgery")) and \
@@ -1255,6 +1271,35 @@ _NEXT_REQUEST = re.compile(r";|\n|\s\(?\d{1,2}[.)]\s")
 
 
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
+
+
+def _entry_from(text: str, start: int) -> str:
+    """The text from `start` to the end of its entry: its line and the indented lines that go
+    on with it ("1. Standing lumbar flexion-extension radiographs, to look for ... before\n
+    any surgical decision.")."""
+    end = text.find("\n", start)
+    while end >= 0 and (more := _CONTINUED.match(text, end + 1)):
+        end = text.find("\n", more.end())
+    return text[start:end if end >= 0 else len(text)]
+
+
+# an indented line that goes on with the entry above it (not the next entry of the list)
+_CONTINUED = re.compile(r"[ \t]+(?![-*\u2022]|\(?(?:\d{1,2}|[a-zA-Z])[.)])\S[^\n]*")
+
+
+def _entry_purposes(entry: str) -> list[str]:
+    """What a plan's entry says the service is for, where it says why: the procedure it would
+    decide on ("MRI right knee - to evaluate for medial meniscal tear; if the tear is
+    confirmed we will discuss arthroscopic partial meniscectomy"), or what it would look for
+    with the finding that raises it ("to rule out segmental instability at L4-5 given the
+    catching sensation"). What it would look for alone is no reason ("3 views, to look for
+    spondylolisthesis", with every red flag denied)."""
+    planned = planned_purposes(entry)
+    return stated_purposes(entry) if planned or _REASON_GIVEN.search(entry) else []
+
+
+_REASON_GIVEN = re.compile(r"\b(?:given|because of|due to|in view of|in light of)\s+(?:the|his|"
+                           r"her|a|an|new|persistent|progressive|worsening|ongoing)\b", re.I)
 
 
 def _sentence_from(text: str, start: int) -> str:

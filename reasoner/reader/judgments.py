@@ -190,9 +190,14 @@ _PRESENT: dict[str, list[str]] = {
     "FacetMediatedPain": [
         # "tenderness over the L4-L5 and L5-S1 facet joints bilaterally", "pain on lumbar
         # extension and extension-rotation"
-        r"\btender\w*\s+(?:to\s+palpation\s+)?(?:over|of|at)\s+(?:the\s+)?(?:(?:bilateral|left|"
-        r"right|[LCT]\d(?:-[LCTS]?\d)?|and|,)\s*)*(?:lumbar\s+|cervical\s+)?facet",
+        # (or charted: "TTP over bilateral L4-5 and L5-S1 facet joints", "Facet loading
+        # (extension-rotation) positive bilaterally")
+        r"\b(?:tender\w*\s+(?:to\s+palpation\s+)?|TTP\s+)(?:over|of|at)\s+(?:the\s+)?"
+        r"(?:(?:bilateral|bilat|left|right|[LCT]\d(?:-[LCTS]?\d)?|and|,)\s*)*"
+        r"(?:lumbar\s+|cervical\s+)?facet",
         r"\bpain\s+(?:on|with)\s+(?:lumbar\s+|cervical\s+)?(?:extension|facet\s+loading)",
+        r"\bfacet\s+loading\s+(?:\([^()]{0,40}\)\s+)?(?:is\s+|was\s+)?(?:positive|\+|"
+        r"provocative|painful|reproduces)",
     ],
     "Homebound": [
         r"\b(?:bed-?bound|bed-?ridden|confined to (?:bed|(?:the|his|her) (?:home|house)))\b",
@@ -206,6 +211,12 @@ _PRESENT: dict[str, list[str]] = {
         r"(?:translation|motion|movement|slip)\b",
     ],
     "ProgressiveNeurologicalDeficit": [
+        # a deficit found since an examination that found none: "4/5 left triceps strength and
+        # a diminished left triceps reflex, both new since the prior examination"
+        r"\b(?:weakness|deficits?|foot drop|strength|reflex(?:es)?|sensation|numbness|"
+        r"[0-4][+-]?/5)\b[^.;]{0,80}?\b(?:(?:both|all|each|which (?:is|are|was|were))\s+)?new\s+"
+        r"since\s+(?:the\s+|his\s+|her\s+)?(?:prior|previous|last|earlier|preceding)\s+"
+        r"(?:exam\w*|visit|evaluation|assessment)\b",
         # "described the left L5 weakness as progressive over four months", "the foot drop is
         # worsening", "dorsiflexion weakness has progressed from 4/5 to 3/5"
         r"\b(?:weakness|deficits?|foot drop|paresis|dorsiflexion|plantar ?flexion|strength)\b"
@@ -324,6 +335,16 @@ _ABSENT: dict[str, list[str]] = {
         r"\b(?:described|rated|graded|characteri[sz]ed)\s+(?:it|the pain|his pain|her pain)?\s*"
         r"as\s+(?:mild|moderate)\b(?!\s+(?:to|or)\s+severe)",
     ],
+    # a history without the conditions surgery is screened for: "PMH neg; no daily meds",
+    # "no significant past medical history", "otherwise healthy" (a condition told elsewhere
+    # keeps it: `extract._no_history_unless_told`)
+    "PreoperativeRiskFactor": [
+        r"\b(?:PMH|PMHx|past medical history|medical history)\s*(?::|is|was)?\s*(?:neg(?:ative)?|"
+        r"none|non-?contributory|unremarkable)\b",
+        r"\bno\s+(?:significant\s+|other\s+|chronic\s+|pertinent\s+)?(?:past\s+)?medical\s+"
+        r"(?:history|problems|conditions|illness(?:es)?)\b",
+        r"\botherwise\s+(?:healthy|in good health)\b",
+    ],
     # full weight allowed, land-based exercise done: "weight bearing as tolerated", "completed
     # 12 sessions of land-based physical therapy without difficulty"
     "ReducedWeightBearingIndicated": [
@@ -343,10 +364,11 @@ _ABSENT: dict[str, list[str]] = {
     "SignificantClinicalChange": [
         # "the symptoms have been stable over the past year", "findings are unchanged from the
         # examination of 1/15/2019", "pain is \"about the same,\"", "have not changed since"
+        # (and a chart's: "axial LBP 6/10, no radiating sx, unchanged x 1 yr")
         r"\b(?:symptoms?|complaints?|findings|exam(?:ination)?|condition|presentation|"
         r"neurolog\w*(?: exam\w*| status| findings)?|pain|radicular [\w-]+|(?:leg|arm) [\w-]+|"
-        r"numbness|tingling|weakness|deficits?)"
-        r"\b(?:\s+[\w-]+){0,6}?\s+(?:(?:is|are|was|were|has been|have been|remains?|remained|"
+        r"numbness|tingling|weakness|deficits?|lbp|sxs?)"
+        r"\b(?:\s+[\w/-]+,?){0,6}?\s+(?:(?:is|are|was|were|has been|have been|remains?|remained|"
         r"described as)\s+)?[\"\u201c]?(?:essentially\s+|largely\s+|basically\s+|about\s+)?"
         r"(?:unchanged|stable|the same|no different)\b",
         r"\b(?:symptoms?|complaints?|findings|exam(?:ination)?|condition|pain)\b(?:\s+[\w-]+)"
@@ -371,6 +393,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|s
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
+                   r"pmh|medical|healthy|"
                    r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
                    r"sleep|slept|wak|insomnia|give up|given up|no longer|rtw|life back|learn|driv|"
                    r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"

@@ -17,7 +17,8 @@ from reasoner.engine.terminology import Terminology
 from reasoner.reader.firstchars import gated
 from reasoner.vocab import TERM
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
+# (a chart's "c/o", complaint(s) of, is one word: "no GI c/o")
+_TOKEN = re.compile(r"\b[Cc]/[Oo]\b|[A-Za-z0-9]+")
 _LEVEL = re.compile(r"^[clts]\d{1,2}$")
 # Words that do not tell one term from another: a side ("injection into the left knee"), the
 # preposition joining a procedure to its site ("cortisone injection into / to / in the knee").
@@ -26,7 +27,13 @@ _SKIP = {"the", "of", "a", "an", "his", "her", "their", "left", "right", "bilate
 # Words said interchangeably: a cortisone, corticosteroid or steroid injection is one thing.
 _SAME = {"cortisone": "steroid", "corticosteroid": "steroid",
          # "urine drug testing", "genetic testing": the test, as "urine drug test" names it
-         "testing": "test"}
+         "testing": "test",
+         # a chart's shortening of a finding's word: "decr sensation R C6 dermatome",
+         # "dimin. reflexes", "no bowel/bladder sx", "no fever or wt loss"
+         "decr": "decreased", "dimin": "diminished", "sx": "symptom", "sxs": "symptom",
+         "wt": "weight", "c/o": "complaint",
+         # "w/" is "with" ("Acupuncture w/ electrical stimulation"; "w/o" stays two words)
+         "w": "with"}
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,10 @@ _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said
                            r"ambulates|walks|tolerated|tolerates|agrees|declines|declined|"
                            r"understands|requests|requested|got|gets|went|attends|attended|"
                            r"also|still|now|currently|rates|rated|describes|described|"
-                           r"endorses|endorsed|admits|admitted|tells|"
+                           r"endorses|endorsed|admits|admitted|tells|seen|examined|evaluated|"
+                           r"here|arrives|arrived|appears|seems|looks|tolerating|taking|using|"
+                           r"doing|sleeping|working|lives|weighs|smokes|drives|verbalizes|"
+                           r"verbalized|"
                            # a predicate without its verb: "Pt motivated", "pt educated on HEP"
                            r"motivated|educated|counseled|counselled|instructed|advised|"
                            r"alert|ambulatory|compliant|cooperative|agreeable|unable|able)\b")

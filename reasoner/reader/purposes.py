@@ -153,13 +153,16 @@ def referral_purposes(text: str) -> list[str]:
         text, asked.start(), asked.end()) else []
 
 
+def planned_purposes(text: str) -> list[str]:
+    """The procedures the text says the service would decide on, as purposes: planning an
+    operation or an injection ("if the tear is confirmed we will discuss arthroscopy")."""
+    return [T("PreoperativePlanning") if fact.concept == T("SurgeryConsidered")
+            else T("InjectionPlanning") for fact in considered(text) if fact.present]
+
+
 def stated_purposes(text: str) -> list[str]:
     """The purposes a request's sentence states, as terms (most specific first)."""
-    found: list[str] = []
-    for fact in considered(text):
-        if fact.present:
-            found.append(T("PreoperativePlanning") if fact.concept == T("SurgeryConsidered")
-                         else T("InjectionPlanning"))
+    found = planned_purposes(text)
     looked = []
     for look in _SYMPTOMS.finditer(text):
         if _negated(text, look.start(), look.end()):

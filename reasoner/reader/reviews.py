@@ -118,6 +118,13 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     if start is None:
         return (0, 0), []
     end = _case_end(text, start, [span[0] for _, span, _ in items if span[0] > start])
+    if end is None and strategy is _field_blocks and all(span[0] < start for _, span, _ in items):
+        # each item's block with its decision and reasons, all above the case ("ITEM 1: ...
+        # DECISION: NON-CERTIFY ... REASON: ...", then "CASE SUMMARY" to the letter's end):
+        # the case runs to the appeal rights that close the letter, or to its end (items
+        # listed bare above a case may have their reasons after it, unheaded: not read)
+        closing = _CLOSING_RIGHTS.search(text, start)
+        end = closing.start() if closing else len(text)
     if end is None:
         return (0, 0), []  # the reasons would be read as the case
     # items listed above the case, then named again with their reasons below it ("WHAT WAS
@@ -196,8 +203,8 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
             continue
         # the decision is the last cell that states one ("| MODIFIED | 80 hours / 2 weeks |":
         # what was authorised may follow it)
-        said = next((n for n in range(len(cells) - 1, 0, -1) if len(cells[n][1].strip()) <= 40
-                     and decide(cells[n][1])), None)
+        said = next((n for n in range(len(cells) - 1, 0, -1) if decide(cells[n][1]) and (
+            len(cells[n][1].strip()) <= 40 or _LEADING_DECISION.match(cells[n][1]))), None)
         if said is None:
             continue
         outcome = decide(cells[said][1])
@@ -206,8 +213,36 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
         if outcome and names:
             at, name = names[0]
             start = line.start() + at + (len(row[at:]) - len(row[at:].lstrip()))
+            if mark == "|" and (more := _wrapped_cell(text, line.end(), row[:at].count("|"),
+                                                      decide)):
+                # (its span stays the first line's words)
+                found.append((f"{name} {more}", (start, start + len(name)), outcome))
+                continue
             found.append((name, (start, start + len(name)), outcome))
     return _first_cluster(found)
+
+
+# A longer cell that opens with its decision: "Modified: 4 visits certified, 8 non-certified"
+_LEADING_DECISION = re.compile(r"\s*(?:non-?\s?|not\s+)?(?:certif\w*|approv\w*|modif\w*|"
+                               r"denied|upheld|overturned)\b", _I)
+
+
+def _wrapped_cell(text: str, end: int, column: int, decide: Decide) -> str:
+    """The words the `column`-th cell wraps onto the rows under it, whose cells before it are
+    blank ("| 1 | Right L5-S1 transforaminal epidural steroid | CERTIFIED |" then "| |
+    injection x1 | |"): at most three rows."""
+    more = []
+    for _ in range(3):
+        row = text[end + 1:text.find("\n", end + 1) % (len(text) + 1)]
+        cells = row.split("|")
+        # (a cell before it, blank: the row's number; and no decision in the row: not a row
+        # of its own)
+        if not 0 < column < len(cells) or any(c.strip() for c in cells[:column]) or \
+                not (words := cells[column].strip()) or any(decide(c) for c in cells):
+            break
+        more.append(words)
+        end += len(row) + 1
+    return " ".join(more)
 
 
 # A table whose columns cleaning closed up: its header names the service and the decision
@@ -546,15 +581,29 @@ _LABEL = re.compile(r"^(?:(?:item|issue|question|disputed (?:service|item|treatm
 
 
 def _item_name(name: str) -> str:
+    # (an arrow to the decision is no part of the name: "TENS unit, purchase   -> DENIED")
+    name = _ARROW_END.sub("", name)
     return re.sub(r"^(?:a|an|the)\s+", "", _UR_SAID.sub("", _LABEL.sub("", name.strip(" .:-"))),
                   flags=re.I)
+
+
+_ARROW_END = re.compile(r"[ \t]*(?:-+>|=+>|\u2192|>>)[ \t]*$")
 
 
 # A letter's groups of items by action: "We have certified the following:\n - X-rays of the
 # lumbar spine" ... "We are unable to certify the following:\n - LidoPro ointment 121 g."
 _GROUP_HEAD = re.compile(r"^[^\n]{0,80}\b(?:the following|these (?:items|services|requests))"
-                         r"[^\n]{0,30}:[ \t]*$", _I)
+                         r"[^\n]{0,30}:[ \t]*$|"
+                         # or the action alone as the group's heading: "CERTIFIED:",
+                         # "NON-CERTIFIED ITEMS", "Modified:"
+                         r"^[ \t]*(?:NON-?\s?CERTIFIED|NOT CERTIFIED|CERTIFIED|MODIFIED|"
+                         r"APPROVED|DENIED|AUTHORI[SZ]ED)(?:[ \t]+(?:ITEMS?|SERVICES?|"
+                         r"REQUESTS?))?[ \t]*:?[ \t]*$", _I)
 _GROUP_ITEM = re.compile(r"[ \t]*(?:[-\u2022*]|\(?[A-Za-z0-9]{1,2}[.)])[ \t]+(?P<name>\S[^\n]*)")
+
+
+_GROUP_NAME_END = re.compile(r"\.(?:\s|$)|:[ \t]+(?=[^\n]*\b(?:certif|approv|authori[sz]|"
+                             r"denied|modif))", _I)
 
 
 def _action_groups(text: str, decide: Decide = action_of) -> list[Found]:
@@ -568,7 +617,8 @@ def _action_groups(text: str, decide: Decide = action_of) -> list[Found]:
                 text.rfind("\n", head.end(), line.start() + 1) == at - 1:
             # the service, not what the letter says of it after ("... (12 visits). Six (6)
             # visits are certified; ...")
-            name = re.split(r"\.(?:\s|$)", line.group("name"))[0].strip(" .")
+            # (nor its part certified: "..., 24 visits: 12 visits certified, 12 non-certified")
+            name = _GROUP_NAME_END.split(line.group("name"))[0].strip(" .")
             found.append((name, (line.start("name"), line.start("name") + len(name)), action))
             at = text.find("\n", line.end()) + 1 or len(text)
     return found
@@ -738,6 +788,13 @@ _CASE_ENDS = [
     _DECISION_LINE, _QUESTION,
     re.compile(r"^[^\n]*\bThis (?:decision|determination) is final", _I),
 ]
+
+
+# The letter's closing words on the worker's rights: "IMR: the employee may request Independent
+# Medical Review ...", "If you disagree with this decision, ...", "RIGHT TO APPEAL"
+_CLOSING_RIGHTS = re.compile(r"^[^\n]{0,40}\b(?:may (?:request|apply for) (?:an )?Independent "
+                             r"Medical Review|if you (?:disagree|have questions)|right to "
+                             r"(?:request|appeal|dispute)|appeal rights)\b", _I | re.M)
 
 
 def _case_start(text: str) -> int | None:

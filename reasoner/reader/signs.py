@@ -29,6 +29,11 @@ _SCORED = re.compile(r"\b(?:waddell|signs?|score|scale|criteria|abductor pollici
                      r"intrinsics?|grip|pinch|opponens|ER|IR|external rotation|internal "
                      r"rotation|supraspinatus|infraspinatus|subscapularis|empty[- ]can|"
                      r"cuff)\b[^.;,]*$", re.I)
+# ... a rotator cuff's grade below 5/5 is the cuff's weakness: "Empty can 4/5 with pain",
+# "ER 4-/5 on the right", "supraspinatus 4/5"
+_CUFF_GRADED = re.compile(r"\b(?:ER|external rotation|supraspinatus|infraspinatus|"
+                          r"subscapularis|empty[- ]can(?: test)?|(?:rotator )?cuff)\b"
+                          r"[^.;,\d]{0,12}$", re.I)
 # a motion measured in degrees or said to be limited
 _MOTION = r"(?:flexion|extension|rotation|abduction|adduction|lateral bending|flex|ext|rot|abd|ROM)"
 _LIMITED = re.compile(
@@ -38,7 +43,7 @@ _LIMITED = re.compile(
 _MOTION_NAMED = re.compile(r"\b" + _MOTION + r"\b", re.I)  # in every way _LIMITED is said
 _NORMAL = re.compile(r"\b(?:full|normal|wnl|within normal limits|intact)\b", re.I)
 # pain, numbness or tingling that travels into a limb
-_LIMB = (r"(?:leg|legs|thigh|thighs|calf|calves|shin|shins|foot|feet|toes?|ankle|arm|arms|"
+LIMB = (r"(?:leg|legs|thigh|thighs|calf|calves|shin|shins|foot|feet|toes?|ankle|arm|arms|"
          r"forearm|hand|hands|fingers?|thumb)")  # not the buttock: back pain reaches it
 # Pain named by a part the back or neck pain can travel along ("leg pain", "arm pain") is read
 # radicular; pain named by a joint ("ankle pain", "hand pain") is that joint's own, the injury
@@ -48,7 +53,7 @@ _LIMB_SPAN = r"(?:leg|legs|thigh|thighs|calf|calves|shin|shins|arm|arms|forearm|
 _RADIATING = re.compile(
     r"\b(?:pain|burning|numbness|tingling|paresthesias?|dysesthesias?)\b"
     r"(?:(?!referr\w*|refers?\b)[^.;]){0,40}?\b(?:down|"
-    r"into|to|radiat\w*|over|along)\b[^.;]{0,30}?\b" + _LIMB + r"\b|\b" + _LIMB
+    r"into|to|radiat\w*|over|along)\b[^.;]{0,30}?\b" + LIMB + r"\b|\b" + LIMB
     + r"\s+(?:and\s+\w+\s+)?(?:numbness|tingling|paresthesias?)\b|\b" + _LIMB_SPAN
     + r"\s+(?:and\s+\w+\s+)?pain\b", re.I)
 
@@ -62,16 +67,29 @@ class Sign(NamedTuple):
 
 def signs(sentence: str) -> list[Sign]:
     # (most sentences fail a cheaper test first: a grade has a slash, a motion is named)
-    weak = _WEAK.finditer(sentence) if "/" in sentence else ()
+    weak = list(_WEAK.finditer(sentence)) if "/" in sentence else []
     found = [(T("MotorWeakness"), m.start(), m.end()) for m in weak
              if not _SCORED.search(sentence[max(0, m.start() - 60):m.start()])
              and not _DATED.search(sentence[max(0, m.start() - 20):m.start()])]
+    found += [(T("RotatorCuffWeakness"), m.start(), m.end()) for m in weak
+              if _CUFF_GRADED.search(sentence[max(0, m.start() - 40):m.start()])]
     limited = _LIMITED.finditer(sentence) if _MOTION_NAMED.search(sentence) else ()
     found += [(T("LimitedRangeOfMotion"), m.start(), m.end()) for m in limited
               if not _NORMAL.search(sentence[max(0, m.start() - 20):m.end() + 20])]
     found += [(T("RadicularSymptoms"), m.start(), m.end())
               for m in _RADIATING.finditer(sentence)]
     said = assertions(sentence, [(s, e) for _, s, e in found])
+    said = [_in_its_clause(sentence, s, e) if a is Assertion.ABSENT and _WEAK.fullmatch(
+        sentence, s, e) else a for (_, s, e), a in zip(found, said, strict=True)]
     return [Sign(c, a is Assertion.PRESENT, s, e)
             for (c, s, e), a in zip(found, said, strict=True)
             if a in (Assertion.PRESENT, Assertion.ABSENT)]
+
+
+def _in_its_clause(sentence: str, start: int, end: int) -> Assertion:
+    """A grade's assertion within its own clause: another muscle's full grade after a comma
+    denies nothing of it ("EHL 4/5 left, TA 5/5"; "improved from 4/5 to 5/5" still does)."""
+    left = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start)) + 1
+    right = min((i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0),
+                default=len(sentence))
+    return assertions(sentence[left:right], [(start - left, end - left)])[0]
