@@ -1337,7 +1337,14 @@ _PARTY_CLAIMS = re.compile(
     r"representative|employer|adjuster|claims\s+administrator)\b[^.;]{0,60}?\b(?:asserts?|"
     r"asserted|claims?|claimed|alleges?|alleged|contends?|contended|argues?|argued|maintains?|"
     r"maintained|insists?|insisted|states?|stated|writes?|wrote)\b|\b(?:according\s+to|per)\s+"
-    r"(?:the\s+|his\s+|her\s+)?(?:attorney|lawyer|counsel|employer|adjuster)\b", re.I)
+    r"(?:the\s+|his\s+|her\s+)?(?:attorney|lawyer|counsel|employer|adjuster)\b|"
+    # what the worker told a medical-legal evaluator ("He told the QME that his knee is 'bone on
+    # bone'"), and the evaluator's opinion ("The QME opined that future care should include a
+    # total knee replacement"); the evaluator's findings on examination are facts
+    r"\b(?:told|tells|informed|reported\s+to|stated\s+to|said\s+to)\s+(?:the\s+|his\s+|her\s+)?"
+    r"(?:QME|AME|PQME|IME|(?:medical[- ]legal\s+)?evaluator|examiner)\s+that\b|"
+    r"\b(?:QME|AME|PQME|IME)\b[^.;]{0,60}?\b(?:opined|opines|felt|feels|believes|believed|"
+    r"recommended|recommends|suggested|suggests|concluded|advised)\b", re.I)
 
 
 def said_by_others(sentence: str, start: int) -> bool:
@@ -1358,7 +1365,8 @@ def said_by_others(sentence: str, start: int) -> bool:
 
 
 _OTHERS_GATE = re.compile(r"MTUS|ACOEM|ODG|CPMTG|guideline|criteria|UR\b|review|attorney|"
-                          r"lawyer|counsel|employer|adjuster|administrator", re.I)
+                          r"lawyer|counsel|employer|adjuster|administrator|QME|AME\b|IME\b|"
+                          r"evaluator|examiner", re.I)
 
 
 _STOPS = frozenset(".!?;:,")

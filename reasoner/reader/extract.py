@@ -82,7 +82,7 @@ _REVIEW = re.compile(r"\b(?:utilization review|UR|IMR|non-?certif\w*|"
 # "a 38-year-old woman", "56 y/o M roofer", "51 yo M;", "Age: 36 Sex: M", "58 y/o F"
 # (or after the name, between commas: "Mr. Cho, 44, a wind turbine technician")
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:years?[- ]old|y/?o\b|yo\b|yrs?[- ]old|y\.o\.)|"
-                  r"\bAge\s*:?\s*(\d{1,2})\b|(?-i:\b(?:Mr|Ms|Mrs|Miss)\.?\s+[A-Z][\w'-]+),\s+"
+                  r"\bAge(?:\s*/\s*(?:Sex|Gender))?\s*:?\s*(\d{1,2})\b|(?-i:\b(?:Mr|Ms|Mrs|Miss)\.?\s+[A-Z][\w'-]+),\s+"
                   r"(?:age\s+|aged\s+)?(\d{2}),", re.I)
 _SEX = re.compile(r"\b(?:(male|female|man|woman|gentleman|lady)\b|(?-i:(M|F))(?![/\w]))|"
                   r"\bSex\s*:?\s*(M|F|male|female)\b", re.I)
@@ -504,6 +504,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _low_risk_is_no_elevated_risk(out)
     _normal_neurological_examination(out, lex)
     _no_history_unless_told(out, lex)
+    _discordant_corroboration(out, lex)
     out.facts = [f for f in revise_symptoms(out.facts, lex, letter.text)
                  if not (f.kind in ("finding", "diagnosis") and f.concept in _ROOTS)]
     return out
@@ -539,6 +540,25 @@ def _no_history_unless_told(out: Extracted, lex: Lexicon) -> None:
     if told:
         out.facts[:] = [f for f in out.facts if not (
             f.kind == "finding" and f.concept == _PREOPERATIVE_RISK and not f.props["present"])]
+
+
+_CORROBORATED = T("RadiculopathyCorroborated")
+_RADICULAR_KINDS = (T("RadicularSymptoms"), T("Radiculopathy"))
+
+
+def _discordant_corroboration(out: Extracted, lex: Lexicon) -> None:
+    """A root compromised on one side does not corroborate radicular pain told only on the
+    other ("4 mm right paracentral disc protrusion contacting the right S1 nerve root", the
+    pain down the left leg): imaging concordant with the symptoms is what the criteria ask."""
+    told = {f.props.get("side") for f in out.facts if f.concept and (
+        f.kind == "diagnosis" or f.kind == "finding" and f.props["present"]) and any(
+        lex.terms.is_a(f.concept, k) for k in _RADICULAR_KINDS)} - {None}
+    if not told or "Bilateral" in told:
+        return
+    out.facts[:] = [f for f in out.facts if not (
+        f.kind == "finding" and f.concept and f.props["present"]
+        and lex.terms.is_a(f.concept, _CORROBORATED)
+        and f.props.get("side") in ("Left", "Right") and f.props["side"] not in told)]
 
 
 _NEUROLOGICAL = T("NeurologicalFinding")
@@ -778,7 +798,8 @@ def _sentence_date(sentence: str) -> dt.date | None:
 
 
 def _worker(out: Extracted, sentence: str, at: int) -> None:
-    if out.age is None and (found := _AGE.search(sentence)):
+    if out.age is None and (found := next((a for a in _AGE.finditer(sentence)
+                                           if _the_workers_age(sentence, a)), None)):
         out.age = (int(found.group(1) or found.group(2) or found.group(3)), at + found.start(),
                    at + found.end())
         # (the age after a name: the title is the sex, "Ms. Vasquez-Lindholm, 47,")
@@ -797,6 +818,18 @@ def _worker(out: Extracted, sentence: str, at: int) -> None:
         day = parse_date(found.group(1))
         if day:
             out.injury = (day, at + found.start(), at + found.end())
+
+
+def _the_workers_age(sentence: str, found: re.Match[str]) -> bool:
+    """An age that can be the worker's: not a child's ("lift his 3-year-old"), of working
+    age (the case's shape asks for 14 or more)."""
+    years = int(found.group(1) or found.group(2) or found.group(3))
+    return years >= 14 and not _CHILD_OF.search(sentence, max(0, found.start() - 12),
+                                                  found.start())
+
+
+_CHILD_OF = re.compile(r"\b(?:his|her|their|my)\s+$|\b(?:son|daughter|child|grandchild)\W+$",
+                       re.I)
 
 
 def _side(text: str) -> str | None:
@@ -1520,8 +1553,11 @@ def _another_procedure(held: Mention, when: dt.date | None) -> bool:
 
 # A service asked for, named beside a decision on it ("1. Functional restoration program, 80
 # hours -- Overturned.", "UR non-certified the FRP"): the request and its review, not a course
+# (not a qualification: "Certified hand therapy was provided for 8 visits", "board certified")
 _DECIDED = re.compile(r"\b(?:[o0]verturned|[o0]verturn|uph[e3]ld|uph[o0]ld|"
-                      r"(?:non-?)?certif(?:y|ied|ication)|denied|"
+                      r"(?<!board )(?<!board-)(?:non-?)?certif(?:y|ied|ication)(?!\s+(?:hand|"
+                      r"nursing|medical|athletic|physician|occupational|physical|registered|"
+                      r"in)\b)|denied|"
                       r"modified|approved|authori[sz]ed|medically necessary)\b", re.I)
 
 
@@ -1588,8 +1624,10 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
         # right L5-S1 TFESI was performed on 3/05/2013")
         after = _DONE_ON_AFTER.match(sentence, hits[n].end,
                                      hits[n + 1].start if n + 1 < len(hits) else len(sentence))
-        before = _OPERATED_AFTER_DATE.search(sentence[hits[n - 1].end if n else 0:
-                                                      hits[n].start])
+        lead = sentence[hits[n - 1].end if n else 0:hits[n].start]
+        # (or a chronology's entry opened by its date: "10/07/2019: L L5-S1 TFESI.")
+        before = _OPERATED_AFTER_DATE.search(lead) or (_DATED_ENTRY.match(lead) if not n
+                                                       else None)
         return parse_date(after.group(1)) if after else \
             parse_date(before.group(1)) if before else None
     stop = next((h.start for h in hits[n + 1:] if not lex.terms.is_a(h.term, T("Surgery"))),
@@ -1617,6 +1655,9 @@ _DONE_ON_AFTER = re.compile(r"(?:(?!\b(?:visits?|follow|seen|reports?|notes?|eva
 _OPERATION_LABEL = re.compile(r"\b(?:surgery|operation|procedure|date of (?:surgery|operation|"
                               r"procedure))\s*(?:on|of|dated)?\s*[:(]?\s*(" + DATE_RE.pattern
                               + r")\s*\)?\s*[:\-\u2013][^;\n]{0,200}$", re.I)
+_DATED_ENTRY = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:\u2013-]\s*(?:(?:right|left|"
+                          r"bilateral|bilat|R|L|B)\s+)?(?:[LCTS]\d(?:-[LCTS]?\d)?,?\s+){0,3}$",
+                          re.I)
 _ONE_DAY_PROCEDURES = (T("EpiduralSteroidInjection"), T("FacetJointInjection"),
                        T("RadiofrequencyAblation"), T("CorticosteroidInjection"))
 # ("On 04/02/2018 Dr. Moreno-Halvorsen performed a right L5-S1 microdiscectomy")
@@ -2325,7 +2366,8 @@ def _screen_named(lex: Lexicon, heading: str) -> str | None:
         and not any(lex.terms.is_a(named.term, r) for r in _REVIEWS) else None
 
 
-_DATED_ROW = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")[ \t]*[-:\u2013(]")
+# (or a log's row of cells: "06/12/2017 | POC + GC/MS | oxycodone present | consistent")
+_DATED_ROW = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")[ \t]*[-:\u2013(|]")
 
 
 def _screen_row(out: Extracted, lex: Lexicon, sentence: str, at: int) -> bool:
@@ -3166,7 +3208,7 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
     response of the sentence around it; `alone`: the sentence names no treatment at all (then
     a therapist's report's progress is its own course's)."""
     response = response_of(text)
-    if _MEDICATIONS.search(text) and (response := whole or response):
+    if _medications_referred(text) and (response := whole or response):
         # the drugs under review, else (none of them taken) every drug taken; not one taken
         # for another end (a PPI, a laxative, a sleeping pill)
         taken = [f for f in out.facts if f.kind == "medication" and f.start < at and
@@ -3358,8 +3400,23 @@ _GENERIC = _CATEGORIES | {T("Drug")}
 _FOR_ANOTHER_END = tuple(map(T, ("GastroprotectiveAgent", "Laxative", "Antiemetic",
                                  "Benzodiazepine", "SedativeHypnotic", "Naloxone")))
 _MEDICATIONS = re.compile(r"\b(?:the |his |her |current |these |pain )?(?:medications?|meds|"
-                          r"medicines?|(?:current|present|medication|this) regimen)\b",
-                          re.I)
+                          r"medicines?|(?:current|present|medication|this) regimen)\b|"
+                          # "function had not improved over the past year at this dose"
+                          r"\b(?:at|on) (?:this|that|the current|the same|his current|her "
+                          r"current) dose\b", re.I)
+# The medications as the measure of a change, not what it is said of: "no change in activity
+# or meds", "a reduction in his pain medications", "fewer meds"
+_MEDS_MEASURED = re.compile(r"\b(?:changes?|reduction|decrease|increase) in (?:\w+ (?:or|and) )?"
+                            r"(?:his |her |the |pain )*(?:medications?|meds|medicines?)\b|"
+                            r"\b(?:fewer|less|use of) (?:his |her |the |pain )*(?:medications?|"
+                            r"meds)\b", re.I)
+
+
+def _medications_referred(text: str) -> bool:
+    """Whether the text refers to the medications as what a response is said of."""
+    measured = [m.span() for m in _MEDS_MEASURED.finditer(text)]
+    return any(not any(s <= m.start() < e for s, e in measured)
+               for m in _MEDICATIONS.finditer(text))
 # A course referred to: as the sentence's subject, after what reports it ("He says it helps",
 # "According to the notes, the therapy helped"), or after a preposition ("With those
 # treatments his Oswestry ...", "unchanged despite therapy", "Since starting it she walks").

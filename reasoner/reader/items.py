@@ -576,6 +576,7 @@ _PERIOD = re.compile(
     r"[\s-]*(?:(?:more|additional|further|extra)\s+)?(?P<unit>days?|weeks?|wks?|months?|mos?)\b"
     r"(?!\s*(?:/|a\s+(?:week|month)|per\b|each\b|weekly|of\s+(?:therapy|treatment)))", re.I)
 _PERIOD_DAYS = {"d": 1, "w": 7, "m": 30}
+_LAST_TERM = re.compile(r"[\s.)]*$")
 
 
 def requested_period(name: str) -> int | None:
@@ -585,8 +586,11 @@ def requested_period(name: str) -> int | None:
     for found in _PERIOD.finditer(name):
         if rented is None:
             rented = bool(re.search(r"rental|trial|supply", name, re.I))
-        if not (found.group("lead") or rented):
-            continue  # "6 weeks post-op" names a time, not what is asked for
+        if not (found.group("lead") or rented or _LAST_TERM.match(name, found.end())
+                and name[:found.start()].rstrip().endswith(",")):
+            # "6 weeks post-op" names a time, not what is asked for (a period closing the
+            # name after a comma is: "Cold therapy unit, right shoulder, 21 days")
+            continue
         count = found.group("n").lower()
         n = 1 if count in ("a", "an") else count_of(count)
         return n * _PERIOD_DAYS[found.group("unit")[0].lower()]

@@ -335,6 +335,13 @@ _ABSENT: dict[str, list[str]] = {
         r"\b(?:described|rated|graded|characteri[sz]ed)\s+(?:it|the pain|his pain|her pain)?\s*"
         r"as\s+(?:mild|moderate)\b(?!\s+(?:to|or)\s+severe)",
     ],
+    # pain steady over a span is no flare: "he described his pain as unchanged over the past
+    # several months", "pain has been stable for the last year"
+    "AcuteExacerbation": [
+        r"\bpain\b[^.;]{0,40}?\b(?:unchanged|stable|constant|the same|steady)\s+(?:over|for|during|"
+        r"throughout|in)\s+(?:the\s+)?(?:past|last|prior|preceding)?\s*(?:several|few|many|two|three|"
+        r"four|six|\d{1,2})?\s*(?:weeks|months|years|year)\b",
+    ],
     # a history without the conditions surgery is screened for: "PMH neg; no daily meds",
     # "no significant past medical history", "otherwise healthy" (a condition told elsewhere
     # keeps it: `extract._no_history_unless_told`)
@@ -413,6 +420,9 @@ _BY_OTHERS = re.compile(r"\b(?:husband|wife|spouse|partner|sister|brother|mother
 Judgment = Confirmed  # a finding read from the sentence: concept, present, span
 
 
+_FLARE_SAID = re.compile(r"\b(?:flare|exacerbat)", _I)
+
+
 def judgments(sentence: str) -> list[Judgment]:
     """Each judgment the sentence documents, present or absent; none in a plan or a hope."""
     if not _GATE.search(sentence.lower()):
@@ -421,6 +431,8 @@ def judgments(sentence: str) -> list[Judgment]:
     for (concept, present), pattern in _COMPILED.items():
         if concept == "MotorWeakness" and _WEAKER.search(sentence):
             continue  # a grade below full said too
+        if concept == "AcuteExacerbation" and not present and _FLARE_SAID.search(sentence):
+            continue  # "a flare last week; before that his pain was stable for months"
         for said in pattern.finditer(sentence):
             if not _hoped(sentence, said.start()) and \
                     not said_by_others(sentence, said.start()) and not (

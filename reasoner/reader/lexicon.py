@@ -166,7 +166,7 @@ _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said
                            r"endorses|endorsed|admits|admitted|tells|seen|examined|evaluated|"
                            r"here|arrives|arrived|appears|seems|looks|tolerating|taking|using|"
                            r"doing|sleeping|working|lives|weighs|smokes|drives|verbalizes|"
-                           r"verbalized|"
+                           r"verbalized|to|"
                            # a predicate without its verb: "Pt motivated", "pt educated on HEP"
                            r"motivated|educated|counseled|counselled|instructed|advised|"
                            r"alert|ambulatory|compliant|cooperative|agreeable|unable|able)\b")

@@ -38,7 +38,9 @@ _PCT = (r"(?:(?P<pct>" + _NUMBER + r")\s*(?:%|percent|per cent)?\s*(?:-|–|to)\
 _ABOUT = (r"(?:(?:about|around|roughly|approximately|approx\.?|nearly|almost|~|an estimated|"
           r"at least|over|more than|greater than|>|≥|close to|some|maybe|perhaps|possibly|"
           r"a|an|only|just|up to|reported|reports)\s*[\"“]?\s*)*")
-_GAIN = (r"(?:pain\s+)?(?:relief|reduction|decrease|improvement|better|improved|less\s+(?:pain|"
+# (the pain named by its part between: "~50% less leg pain x ~2 wks")
+_GAIN = (r"(?:pain\s+)?(?:relief|reduction|decrease|improvement|better|improved|less\s+"
+         r"(?:(?:leg|back|neck|arm|knee|shoulder|radicular|low back|axial)\s+)?(?:pain|"
          r"burning|numbness|tingling|aching|ache|spasms?|symptoms)|"
          r"resolution|benefit|decline|drop)")
 _PERCENTS = [
