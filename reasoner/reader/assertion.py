@@ -259,8 +259,10 @@ def _rules() -> list[Any]:
         *(rule("not been tried (after)", _NEGATED, "BACKWARD", [
             *have, {"LOWER": {"IN": ["not", "never"]}}, *been,
             # (not "given", "prescribed": "He was not given a TENS unit" names it after)
+            # ("Acupuncture has not been provided to date", "an MRI has never been obtained")
             {"LOWER": {"IN": ["tried", "used", "attempted", "trialed", "trialled", "done",
-                              "performed"]}}], max_scope=6)
+                              "performed", "provided", "administered", "rendered", "obtained",
+                              "completed", "started", "initiated"]}}], max_scope=6)
           for have, been in (([{"LOWER": {"IN": ["has", "have", "had"]}}], [{"LOWER": "been"}]),
                              ([{"LOWER": {"IN": ["was", "were", "is", "are"]}}], []))),
         # ... prescribed or given, the drug before or after: "Lyrica had not been prescribed
@@ -372,7 +374,15 @@ def _rules() -> list[Any]:
         rule("intact (after)", _NEGATED, "BACKWARD", [{"LOWER": {"IN": [
             "intact", "symmetric", "symmetrical", "sym", "symm", "full", "wnl", "preserved",
             "unremarkable", "nontender", "non-tender", "normal", "resolved", "stable",
-            "downgoing", "flexor", "nl", "ok", "okay"]}}],
+            "downgoing", "nl", "ok", "okay"]}}],
+             max_scope=8),
+        # a plantar response "flexor" is normal, not the flexor tendon or its sheath ("He
+        # received corticosteroid injections into the flexor tendon sheath" was denied)
+        rule("flexor (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": "flexor"},
+            {"LOWER": {"NOT_IN": ["tendon", "tendons", "sheath", "sheaths", "digitorum",
+                                  "pollicis", "carpi", "hallucis", "retinaculum", "muscle",
+                                  "muscles", "surface", "mass", "compartment", "tenosynovitis"]}}],
              max_scope=8),
         # a symptom said to be over: "The leg pain is gone.", "the numbness has gone away",
         # "radiating pain went away after surgery"

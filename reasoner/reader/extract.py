@@ -1073,7 +1073,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     response) up to the next name belongs to it."""
     clause = sentence[cue:]
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
-    hits = _unlabelled(clause, lex.find(clause, *within), lex)
+    hits = [_at_its_site(lex, clause, h)
+            for h in _unlabelled(clause, lex.find(clause, *within), lex)]
     if not hits and kind == "prior":
         _counted_of_told(out, lex, sentence, at)
         return
@@ -1500,7 +1501,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and not _occupation(sentence, h)
             and not _EMPLOYER_FIELD.search(sentence, 0, h.start)
             and not (h.term in out.asked and _DECIDED.search(sentence))]
-    hits = [h for h in hits if not _named_as_source(sentence, h, hits)]
+    hits = [_at_its_site(lex, sentence, h) for h in hits
+            if not _named_as_source(sentence, h, hits)]
     if not hits:  # "She went twelve times.": the course the sentence before told
         _counted_of_told(out, lex, sentence, at)
         _provider_seen(out, sentence, at)
@@ -1609,6 +1611,21 @@ _THIS_COURSE = re.compile(r"\bbefore (?:this|the (?:current|present)) (?:course|
 # physical therapy", "has not had a trial of TENS", "no prior chiropractic care"
 _BEFORE_NOW = re.compile(r"\b(?:never|before|previously|prior|to date|so far|yet|ever|"
                          r"has not had|have not had|hasn't had|haven't had)\b", re.I)
+
+
+# The site an injection is given into: "corticosteroid injections into the right ring finger
+# flexor tendon sheath", "a cortisone injection in the right subacromial space"
+_INTO_SITE = re.compile(r"\s+(?:into|in|to|at)\s+(?:the\s+|his\s+|her\s+)?[^.;,]{3,60}")
+_INJECTION = T("CorticosteroidInjection")
+
+
+def _at_its_site(lex: Lexicon, text: str, hit: Match) -> Match:
+    """An injection named by its kind, with its site after it: the kind given there, as the
+    terminology names it ("... into the flexor tendon sheath" is a trigger finger injection)."""
+    if hit.term != _INJECTION or not (site := _INTO_SITE.match(text, hit.end)):
+        return hit
+    kind = lex.by_words(hit.term, text[hit.start:site.end()])
+    return Match(kind, hit.start, hit.end) if kind != hit.term else hit
 
 
 def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.date | None:

@@ -234,9 +234,14 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         _NOTES_NUMBERED.match(tail) or (
         _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail) \
         or (_COUNT_THEN_DATES.match(tail) if _IN_SESSIONS.search(name) else None)
-    if sessions and not had_of_all and (_GRANTED_AFTER.match(tail) or
-                                         _GRANTED_BEFORE.search(lead)):
-        pass  # "6 sessions of acupuncture were authorized": allowed, not had
+    granted = sessions and not had_of_all and (_GRANTED_AFTER.match(tail) or
+                                               _GRANTED_BEFORE.search(lead))
+    if granted and (part := _ATTENDED_PART.search(tail[:120])):
+        # "authorized for 6 visits; he completed 4 of them": the visits had
+        props["sessions"] = count_of(part.group(1))
+    elif granted and not _ATTENDED.search(tail[:120]):
+        pass  # "6 sessions of acupuncture were authorized": allowed, not had (unless had too:
+        # "was authorized for six visits, which she attended from 1/14/14 through 2/25/14")
     elif sessions:
         props["sessions"] = count_of(sessions.group(1))
     elif _PROCEDURE.search(name) and (done := _HOW_MANY.search(lead)):
@@ -283,6 +288,16 @@ _SPAN_LEAD = re.compile(r"(?:[^.;]|\.(?=\d)){0,40}?$")
 _CHARTED_SPAN = re.compile(r"^\W{0,3}(" + DATE_RE.pattern + r")\s*(?:-|\u2013|to|through|thru)\s*("
                            + DATE_RE.pattern + r")\s*[:\u2013-]\s*(?:\d{1,3}\s+)?(?:[a-z]+\s+)?$",
                            re.I)
+
+
+_ATTENDED = re.compile(r"\b(?:which|that|all of which|and)\s+(?:(?:she|he|they|the patient|the "
+                       r"worker)\s+)?(?:then\s+)?(?:attended|completed|finished|received|"
+                       r"underwent)\b", re.I)
+
+
+_ATTENDED_PART = re.compile(r"\b(?:completed|attended|had|received|finished)\s+(?:only\s+)?(" +
+                            COUNT_WORD[1:-1] + r")\s+(?:of\s+(?:them|these|those|the\s+\w+)|"
+                            r"visits|sessions|treatments)\b", re.I)
 
 
 def _charted_span(lead: str) -> tuple | None:

@@ -210,6 +210,14 @@ _PRESENT: dict[str, list[str]] = {
         r"\btranslat(?:es|ed|ion)\b[^.;]{0,40}?\b\d(?:\.\d)?\s*mm\b|\b\d(?:\.\d)?\s*mm\s+(?:of\s+)?"
         r"(?:translation|motion|movement|slip)\b",
     ],
+    # the interferential stimulator's selection criterion told around its words: "his pain has
+    # been ineffectively controlled since tramadol was stopped for side effects"
+    "MedicationSideEffectsLimit": [
+        r"\bpain\b[^.;]{0,40}?\b(?:ineffectively|poorly|inadequately)\s+controlled\b[^.;]{0,80}?"
+        r"\bside[- ]effects?\b",
+        r"\bside[- ]effects?\b[^.;]{0,80}?\bpain\b[^.;]{0,40}?\b(?:ineffectively|poorly|"
+        r"inadequately)\s+controlled\b",
+    ],
     "ProgressiveNeurologicalDeficit": [
         # a deficit found since an examination that found none: "4/5 left triceps strength and
         # a diminished left triceps reflex, both new since the prior examination"
@@ -316,8 +324,9 @@ _ABSENT: dict[str, list[str]] = {
         r"to\b",
     ],
     "JobToReturnTo": [
-        r"\bno (?:job offer|job to return to|position to return to|return-to-work plan|modified "
-        r"duty (?:is )?available|work available)",
+        # (not "no modified duty available": the job may be held for the worker's full duty)
+        r"\bno (?:job offer|job to return to|position to return to|return-to-work plan|"
+        r"work available)",
         r"\b(?:was|has been|had been)\s+(?:terminated|laid off|let go|fired)\b",
         r"\bemployer\b[^.;]{0,40}?\b(?:cannot|can't|will not|won't|is unable to)\s+"
         r"(?:accommodate|take (?:him|her|them) back)",
@@ -400,7 +409,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|s
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
-                   r"pmh|medical|healthy|"
+                   r"pmh|medical|healthy|controlled|"
                    r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
                    r"sleep|slept|wak|insomnia|give up|given up|no longer|rtw|life back|learn|driv|"
                    r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"
