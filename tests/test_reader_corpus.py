@@ -293,7 +293,10 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # 22 of 26, xt 16 of 20, xu 23 of 29, xv 22 of 29, xw 22 of 27, xy 26 of 28; IMR and UR 132 of
 # 150, overturn recall 38 of 50, precision 38 of 42 (four approvals wrong, each one misread
 # fact: a therapist's title read as a UR decision, a root compromised on the other side, a
-# screen log in cells unread, what the worker told a QME).
+# screen log in cells unread, what the worker told a QME). After (d7644c5): none negated read
+# present; in the twelve sets of the session items 317 of 339, IMR 111 of 111 and UR actions
+# 38 of 38 in the first six's letters and notices, IMR and UR 144 of 150 in the second six's
+# (overturn recall 44 of 50, precision 44 of 44). No floor moved but the one above.
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
