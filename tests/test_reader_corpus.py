@@ -297,6 +297,11 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # present; in the twelve sets of the session items 317 of 339, IMR 111 of 111 and UR actions
 # 38 of 38 in the first six's letters and notices, IMR and UR 144 of 150 in the second six's
 # (overturn recall 44 of 50, precision 44 of 44). No floor moved but the one above.
+# In the session's last hour four more, written in forty minutes each and so shorter (1,570
+# documents): heldout-xz (first-person letters on psychotropic drugs, 6), -wa (joint injections
+# and bracing, 6), -wb (DWC RFA forms with their notes, 6), -wc (long-term opioids, 4). First
+# read at 7178380: items xz 15 of 18, wa 8 of 10, wb 10 of 16, wc 9 of 10; none negated read
+# present; IMR 33 of 34 (overturn recall 11 of 12, precision 11 of 11); wc's miss fixed after.
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -324,7 +329,7 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 1548
+    assert len(gold_documents([CORPUS])) >= 1570
 
 
 def test_no_document_is_lost(report):

@@ -418,3 +418,30 @@ def test_pain_poorly_controlled_for_side_effects(kb, said, present):
     assert _said(_facts(kb, said, "Interferential unit purchase"),
                  "MedicationSideEffectsLimit") == present
 
+
+
+def test_therapy_named_again_after_an_operation_is_another_course(kb):
+    facts = _facts(kb, "A physical therapy summary dated 07/28/2015 noted completion of 8 "
+                       "sessions with no improvement in overhead reaching.\nOn 6/19/2017 he "
+                       "underwent left shoulder arthroscopy with subacromial decompression.\nThe "
+                       "physical therapy progress note of 08/30/2017, ten weeks after surgery, "
+                       "documented 12 completed post-operative visits; active forward flexion "
+                       "had improved from 95 to 150 degrees and he was able to lift a 15-pound "
+                       "toolbox onto a workbench.", "Post-operative PT 2x6")
+    courses = [f for f in facts if f.kind == "prior" and "Therapy" in (f.concept or "")]
+    assert len(courses) == 2
+    assert courses[0].props["response"] == MTUS + "NoImprovement"
+    assert courses[1].props["response"] == MTUS + "FunctionalImprovement"
+
+
+def test_a_count_of_completed_visits_with_their_kind():
+    from reasoner.reader.items import course_props
+    assert course_props(" progress note of 08/30/2017, documented 12 completed post-operative "
+                        "visits; flexion improved", "The ", "physical therapy")["sessions"] == 12
+
+
+def test_a_taper_plan_told_with_its_schedule(kb):
+    facts = _facts(kb, "He takes MS Contin 60 mg three times daily. The pain management note of "
+                       "01/08/2018 sets out a written taper plan of 10% of the dose every 4 "
+                       "weeks.", "MS Contin 60mg #90")
+    assert [f for f in facts if f.kind == "assessment" and f.concept == TERM + "OpioidTaperPlan"]

@@ -1150,8 +1150,11 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             continue
         if this_kind == "prior" and _SOURCE.match(clause, hit.end) and (told := next((
                 f for f in reversed(out.facts) if f.kind == "prior" and f.concept == hit.term),
-                None)):
+                None)) and not _operated_since(out, lex, told, at + cue + hit.start):
             # "The PT notes through 12/20/2018 record ten visits": the course told before
+            # (unless an operation came between: "The physical therapy progress note of
+            # 08/30/2017, ten weeks after surgery, documented 12 post-operative visits" is
+            # another course than the 2015 one)
             _fill_in(told, {**props, "on_date": dates[0] if dates else None})
             continue
         bare = _bare_course(out, hit.term) if this_kind == "prior" else None
@@ -1520,7 +1523,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                 if at + hit.start >= out.title_end else {}
             when = _operated_on(lex, sentence, hits, n)
             if hit.term in held and not _another_procedure(held[hit.term], when) and \
-                    not _another_year(held[hit.term], props):
+                    not _another_year(held[hit.term], props) and \
+                    not _operated_since(out, lex, held[hit.term], at + hit.start):
                 # the course named again ("follow-up after acupuncture", then "he finished
                 # 6 acupuncture sessions in January"): what this mention adds is its
                 if held[hit.term].kind == "prior":
@@ -1611,6 +1615,19 @@ _THIS_COURSE = re.compile(r"\bbefore (?:this|the (?:current|present)) (?:course|
 # physical therapy", "has not had a trial of TENS", "no prior chiropractic care"
 _BEFORE_NOW = re.compile(r"\b(?:never|before|previously|prior|to date|so far|yet|ever|"
                          r"has not had|have not had|hasn't had|haven't had)\b", re.I)
+
+
+def _operated_since(out: Extracted, lex: Lexicon, course: Mention, at: int) -> bool:
+    """Whether a course of therapy named again at `at` is another one, an operation told
+    between (the post-operative therapy, not the therapy before surgery); not when the
+    operation's date is known to precede the course's ("POST OP PT: 12 visits ... PT re-eval")."""
+    if not lex.terms.is_a(course.concept or "", T("PhysicalMedicine")):
+        return False
+    begun = course.props.get("start") or course.props.get("on_date")
+    return any(f.kind == "prior" and course.start < f.start < at
+               and lex.terms.is_a(f.concept or "", T("Surgery"))
+               and not (begun and f.props.get("on_date") and f.props["on_date"] <= begun)
+               for f in out.facts)
 
 
 # The site an injection is given into: "corticosteroid injections into the right ring finger
@@ -2284,8 +2301,9 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     UDS today"), is the request, not a result."""
     hits = [h for h in lex.find(sentence, T("MonitoringAssessment"))
             if not any(s <= at + h.start < e for s, e in requested)
-            # a schedule is a plan, not a result: "UDS at each visit q3 mos"
-            and not _SCHEDULED.match(sentence, h.end)]
+            # a schedule is a plan, not a result: "UDS at each visit q3 mos" (a taper's
+            # schedule is the plan itself: "a written taper plan of 10% every 4 weeks")
+            and (h.term == _TAPER or not _SCHEDULED.match(sentence, h.end))]
     hits += _screens_again(out, lex, sentence, hits)
     if _TAPER_ENDED.search(sentence):
         # "the taper was stopped after a flare, and the dose was returned to 15 mg": the plan

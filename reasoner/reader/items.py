@@ -99,8 +99,10 @@ COUNT_WORD = (r"(\d{1,3}|" + _COMPOUND + "|" + "|".join(sorted(
 _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # "12 sessions", "ten visits" after the name; "completed 18 visits of" before it (not a date's
 # year: "at the 7/10/25 visit").
-_COUNT_AFTER = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:[\w-]+\s+)?" + _SESSIONS + r"\b",
-                          re.I)
+# (one word between, or "completed" and one more: "documented 12 completed post-operative
+# visits")
+_COUNT_AFTER = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:(?:completed|attended)\s+)?"
+                          r"(?:[\w-]+\s+)?" + _SESSIONS + r"\b", re.I)
 # A number of injections asked for: "series of three", "a series of 3 injections", "three
 # trigger point injections", "injections x 2"
 _SERIES = re.compile(r"\bseries\s+of\s+" + COUNT_WORD + r"\b|\b" + COUNT_WORD
