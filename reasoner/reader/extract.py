@@ -103,9 +103,12 @@ _DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressio
 # pain.", "P: Add pantoprazole 40 mg daily" (A/P says both: no label of one kind)
 _SOAP_LABEL = re.compile(r"^[ \t]*([SOAP])[ \t]*:[ \t]*(?=\S)")
 # A line labelled as the plan or the request, the label perhaps dated: "Plan 4/2/14:", "Req
-# 4/22/24:", "Requested (RFA 3/1/21):"
-_PLAN_LABEL = re.compile(r"^[ \t]*(?:plan|req|request(?:ed|s)?|rfa|recommendations?|orders?)\.?"
-                         r"[ \t]*(?:\(?(?:rfa|on|dated)?[ \t]*\d{1,2}/\d{1,2}(?:/\d{2,4})?\)?)?"
+# 4/22/24:", "Requested (RFA 3/1/21):", "RFA of 9/4/13:", "Request for authorization
+# 09/04/2013:"
+_PLAN_LABEL = re.compile(r"^[ \t]*(?:plan|req|request(?:ed|s)?(?: for authori[sz]ation)?|rfa|"
+                         r"recommendations?|orders?)\.?"
+                         r"[ \t]*(?:\(?(?:rfa|on|of|dated)?[ \t]*(?:" + DATE_RE.pattern
+                         + r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\)?)?"
                          r"[ \t]*:[ \t]*(?=\S)", re.I)
 # A list of what was done ("Treatment to date has included ...", "Tx:"), which opens a
 # statement of its own in a run-on note; "has had" opens one only at a sentence's start.
@@ -800,8 +803,7 @@ def _sentence_date(sentence: str) -> dt.date | None:
 def _worker(out: Extracted, sentence: str, at: int) -> None:
     if out.age is None and (found := next((a for a in _AGE.finditer(sentence)
                                            if _the_workers_age(sentence, a)), None)):
-        out.age = (int(found.group(1) or found.group(2) or found.group(3)), at + found.start(),
-                   at + found.end())
+        out.age = (_years(found), at + found.start(), at + found.end())
         # (the age after a name: the title is the sex, "Ms. Vasquez-Lindholm, 47,")
         sex = _TITLE.match(sentence, found.start()) if found.group(3) else \
             _SEX.search(sentence, found.end(), found.end() + 40) or \
@@ -823,9 +825,12 @@ def _worker(out: Extracted, sentence: str, at: int) -> None:
 def _the_workers_age(sentence: str, found: re.Match[str]) -> bool:
     """An age that can be the worker's: not a child's ("lift his 3-year-old"), of working
     age (the case's shape asks for 14 or more)."""
-    years = int(found.group(1) or found.group(2) or found.group(3))
-    return years >= 14 and not _CHILD_OF.search(sentence, max(0, found.start() - 12),
-                                                  found.start())
+    return _years(found) >= 14 and not _CHILD_OF.search(sentence, max(0, found.start() - 12),
+                                                         found.start())
+
+
+def _years(found: re.Match[str]) -> int:
+    return int(found.group(1) or found.group(2) or found.group(3))
 
 
 _CHILD_OF = re.compile(r"\b(?:his|her|their|my)\s+$|\b(?:son|daughter|child|grandchild)\W+$",
@@ -2322,7 +2327,8 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     # (a plan documented is a fact: its own "plan to" makes it no hypothesis)
     said_all = [Assertion.PRESENT if h is planned else a for h, a in zip(
         hits, assertions(sentence, [(h.start, h.end) for h in hits]), strict=True)]
-    asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence)
+    asks = request_items.asks_for_something(sentence) or _PLAN_LINE.match(sentence) or \
+        _PLAN_LABEL.match(sentence)
     for hit, said in zip(hits, said_all, strict=True):
         review = any(lex.terms.is_a(hit.term, r) for r in _REVIEWS)
         listed = _listed_dates(sentence, hit.end) if not review else []
@@ -2508,10 +2514,8 @@ _SCREEN_RESULT = (r"(?:(?:in)?consistent|negative|positive|appropriate|expected|
 _RESULT_WORD = re.compile(r"[\s:=(-]*" + _SCREEN_RESULT + r"\)?", re.I)
 _DATE_JOIN = re.compile(r"[\s,;|]*(?:\(?" + _SCREEN_RESULT + r"(?:[^;|\n\d()]{0,60}?(?=[;|]))?\)?"
                         r"[\s,;|]*)?(?:and|&)?[\s,]*", re.I)
-# (or an RFA's line with its date: "RFA 9/4/13: Norco 10/325 #120, ..., UDS, MRI L-spine")
-_PLAN_LINE = re.compile(r"\s*(?:(?:plan|p|a/p|rfa)\s*:|(?:rfa|request(?:ed|s)?(?: for "
-                        r"authorization)?)\b(?:\s+(?:dated|of|on))?\s+" + DATE_RE.pattern
-                        + r"\s*:)", re.I)
+# (a dated one is a plan's label: "RFA 9/4/13: Norco 10/325 #120, ..., UDS, MRI L-spine")
+_PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
 _TAPER = T("OpioidTaperPlan")
 # A screen named again by its order after a screen: "A urine drug screen collected on 05/03/2021
 # was negative for hydrocodone ...; a repeat screen on 08/09/2021 was consistent ..."
