@@ -318,13 +318,31 @@ _SPOKEN_MARK = {"comma": ",", "period": ".", "colon": ":", "semicolon": ";", "pa
                 "quote": '"'}
 _NOT_A_MARK = re.compile(r"[ \t]+(?:of|in|for|from|to|symptoms?|cancer|polyps?|disease)\b",
                          re.I)  # "period of", "colon cancer"
-_DICTATED = 3  # spoken commas
+_DICTATED = 3  # spoken marks
+# A spoken full stop that can be no noun: at a line's end or before a sentence's capital ("came
+# right back period", "one level period We will"), not after a word that makes it one ("the
+# post-operative period", "a trial period")
+_STOP_SAID = re.compile(r"(?<!\bthe)(?<!\ba)(?<!\bthis)(?<!\bthat)(?<!\bsame)(?<!\btrial)"
+                        r"(?<!\btime)(?<!\bwaiting)(?<!\bhealing)(?<!\bop)(?<!\boperative)"
+                        r"(?<!\bsurgical)(?<!\bweek)(?<!\bmonth)(?<!\bday)(?<!\bgrace)"
+                        r"[ \t]period(?=[ \t]*$|[ \t]+(?-i:[A-Z])[a-z])", re.I | re.M)
+# A report that says it was dictated: "Dictated but not read", "voice recognition software"
+_ANNOUNCED = re.compile(r"\b(?:dictated|voice recognition|speech recognition|dragon "
+                        r"(?:software|dictation|naturally))\b", re.I)
+
+
+def _dictated(text: str) -> bool:
+    """Whether the text says punctuation as words: three spoken commas or full stops that can
+    be no noun, or one in a report that says it was dictated."""
+    head = text[:200_000]
+    said = len(re.findall(r"[ \t]comma\b", head, re.I)) + len(_STOP_SAID.findall(head))
+    return said >= _DICTATED or (said >= 1 and bool(_ANNOUNCED.search(head)))
 
 
 def _undictated(text: str) -> tuple[str, list[int]] | None:
     """The text with its spoken marks written, and each character's index in `text`; None
     when the text is no dictation (nothing is replaced)."""
-    if len(re.findall(r"[ \t]comma\b", text[:200_000], re.I)) < _DICTATED:
+    if not _dictated(text):
         return None
     spoken = [m for m in _SPOKEN.finditer(text)
               if (m.lastgroup != "quote" or "unquote" in text.lower()) and not (

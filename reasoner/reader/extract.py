@@ -508,6 +508,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _normal_neurological_examination(out, lex)
     _no_history_unless_told(out, lex)
     _discordant_corroboration(out, lex)
+    _entrapment_not_root(out, lex, letter.text)
     out.facts = [f for f in revise_symptoms(out.facts, lex, letter.text)
                  if not (f.kind in ("finding", "diagnosis") and f.concept in _ROOTS)]
     return out
@@ -562,6 +563,32 @@ def _discordant_corroboration(out: Extracted, lex: Lexicon) -> None:
         f.kind == "finding" and f.concept and f.props["present"]
         and lex.terms.is_a(f.concept, _CORROBORATED)
         and f.props.get("side") in ("Left", "Right") and f.props["side"] not in told)]
+
+
+# Numbness or tingling told in the hand or fingers, not said to travel there: "the numbness
+# and tingling in both hands ... in the thumb index and middle fingers" (not "pain radiating
+# down the arm into the thumb")
+_IN_THE_HAND = re.compile(r"[^.;]{0,60}?\b(?:hands?|fingers?|thumbs?|wrists?|fingertips|"
+                          r"digits)\b", re.I)
+_TRAVELS = re.compile(r"\b(?:radiat\w*|down|into|shoot\w*|travel\w*|runs?|ran|from the "
+                      r"(?:neck|shoulder)|arms?|forearms?)\b", re.I)
+_ENTRAPMENT = (T("CarpalTunnelSyndrome"), T("PeripheralNervePathology"))
+
+
+def _entrapment_not_root(out: Extracted, lex: Lexicon, text: str) -> None:
+    """Numbness told in the hand, in a case of carpal tunnel syndrome with no radiculopathy
+    diagnosed, is the nerve entrapment's symptom, not a root's: a reviewer reads it as the
+    median nerve's (radicular symptoms would meet the criteria for a root's studies and
+    injections)."""
+    diagnosed = [f.concept for f in out.facts if f.kind == "diagnosis" and f.concept]
+    if not any(lex.terms.is_a(c, k) for c in diagnosed for k in _ENTRAPMENT) or any(
+            lex.terms.is_a(c, T("Radiculopathy")) for c in diagnosed):
+        return
+    for f in out.facts:
+        clause = text[f.start:text.find(".", f.end) % (len(text) + 1)]
+        if f.kind == "finding" and f.concept == _RADICULAR_KINDS[0] and f.props["present"] \
+                and _IN_THE_HAND.match(text, f.end) and not _TRAVELS.search(clause):
+            f.concept = T("PeripheralNervePathology")
 
 
 _NEUROLOGICAL = T("NeurologicalFinding")
@@ -1079,7 +1106,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     clause = sentence[cue:]
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
     hits = [_at_its_site(lex, clause, h)
-            for h in _unlabelled(clause, lex.find(clause, *within), lex)]
+            for h in _unlabelled(clause, lex.find(clause, *within), lex)
+            if not _time_anchor(clause, h)]  # "ten weeks after surgery": when, not what
     if not hits and kind == "prior":
         _counted_of_told(out, lex, sentence, at)
         return
@@ -1197,7 +1225,26 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             out.facts.append(Mention(this_kind, hit.term, start, end, name,
                                   {**props, "on_date": day}))
             listed.setdefault(hit.term, out.facts[-1])
+        if this_kind == "prior" and props.get("sessions") and (
+                second := _ANOTHER_COURSE.search(tail)):
+            # "12 visits were completed by 08/06/2019, and a second block of 12 visits was
+            # completed on 10/01/2019": a course of its own, of the same treatment
+            after = find_dates(tail[second.end():])
+            out.facts.append(Mention(this_kind, hit.term, start, end, name, {
+                "sessions": request_items.count_of(second.group(1)),
+                "on_date": after[0][0] if after else None}))
     _list_response(out, clause, hits)
+
+
+# Another course of the treatment just told, counted, had ("a second block of 12 visits was
+# completed", "another round of six sessions followed"); not one asked for ("a second block of
+# 12 visits is requested")
+_ANOTHER_COURSE = re.compile(r"\b(?:a|the)\s+(?:second|third|further|subsequent|later|repeat)"
+                             r"\s+(?:block|course|round|set|series|trial)\s+of\s+"
+                             + request_items.COUNT_WORD + r"\s+(?:more\s+)?(?:sessions?|visits?|"
+                             r"treatments?)\b(?=[^.;]{0,40}?\b(?:was|were)\s+(?:completed|"
+                             r"attended|done|given|provided|finished)\b|[^.;]{0,12}\b(?:followed|"
+                             r"ended|was completed)\b)", re.I)
 
 
 # A count that sums the courses told before: "8 visits in total", "6 in all", "a total of 12"
@@ -1610,6 +1657,19 @@ def _only_evaluated(lex: Lexicon, sentence: str, hit: Match) -> bool:
     return any(lex.terms.is_a(hit.term, k) for k in _EVALUATED_KINDS) and bool(
         _EVALUATED_AFTER.match(sentence, hit.end)
         or _EVALUATED_BEFORE.search(sentence[:hit.start]))
+
+
+# A span of time counted from an operation: "ten weeks after surgery", "3 days post surgery",
+# "two months following the operation" (the operation told elsewhere is the course)
+_SPAN_FROM = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                        r"twelve|several|a few)[- ](?:days?|weeks?|wks?|months?|mos?|years?)"
+                        r"\s+(?:after|following|post|since|from)\s+(?:the\s+|his\s+|her\s+)?$",
+                        re.I)
+
+
+def _time_anchor(clause: str, hit: Match) -> bool:
+    """An operation named by no kind only as the start of a span of time."""
+    return hit.term == T("Surgery") and bool(_SPAN_FROM.search(clause[:hit.start]))
 
 
 # (none before the course the report tells is no denial of that course: "She had no acupuncture

@@ -103,6 +103,8 @@ _SESSIONS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # visits")
 _COUNT_AFTER = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:(?:completed|attended)\s+)?"
                           r"(?:[\w-]+\s+)?" + _SESSIONS + r"\b", re.I)
+# what joins a count to the name after it: "six sessions of [PT]"
+_OF_THE_NEXT = re.compile(r"\s+of\s+(?:[\w-]+\s+){0,2}", re.I)
 # A number of injections asked for: "series of three", "a series of 3 injections", "three
 # trigger point injections", "injections x 2"
 _SERIES = re.compile(r"\bseries\s+of\s+" + COUNT_WORD + r"\b|\b" + COUNT_WORD
@@ -133,6 +135,11 @@ _COUNT_NEXT_TO = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:(?:home|in-
                             r"inpatient|formal|supervised|additional|more|further|"
                             r"post-?operative|postop|post-?surgical|clinic)\s+)?$", re.I)
 _SESSIONS_FIRST = re.compile(r"\s*" + _SESSIONS + r"\b", re.I)
+# a field of the visits had: "Physical therapy visits completed: 12 of 12 authorized", "PT
+# sessions to date - 8", "Chiropractic visits attended = 6" (the first count is the one had)
+# (the unit may end the name matched: "[Physical therapy visits] completed: 12")
+_FIELD_COUNT = re.compile(r"(?:\s*" + _SESSIONS + r")?\s+(?:completed|attended|used|had|to date|"
+                          r"so far|done)\s*(?::|-|=|\u2013)\s*(\d{1,3})\b(?!\s*/)", re.I)
 _SESSIONS_LAST = re.compile(_SESSIONS + r"$", re.I)
 # "PT x 10", "ESI x3", "chiro (6)" right after the name
 # (not a decimal or a volume: "(0.5 mL 0.5% bupivacaine per nerve ...)")
@@ -232,7 +239,11 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name) or \
         _SESSIONS_FIRST.match(name)
     had_of_all = _COUNT_OF_ALL.search(lead) if counted_after else None
-    sessions = had_of_all or _COUNT_BEFORE.search(lead) or _COUNT_AFTER.search(tail) or \
+    after = _COUNT_AFTER.search(tail)
+    if after and _OF_THE_NEXT.fullmatch(tail, after.end()):
+        after = None  # "a transforaminal injection ... and six sessions of [PT]": the next's
+    sessions = had_of_all or _COUNT_BEFORE.search(lead) or after or \
+        (_FIELD_COUNT.match(tail) if counted_after else None) or \
         _NOTES_NUMBERED.match(tail) or (
         _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail) \
         or (_COUNT_THEN_DATES.match(tail) if _IN_SESSIONS.search(name) else None)

@@ -64,6 +64,10 @@ _PERCENTS = [
                r"lessened)|(?:took|taken|takes|taking)\s+away|relieved|eliminated|removed)\s+"
                + _ABOUT + _PCT + r"(?!\s*(?:of\s+(?:the\s+|his\s+|her\s+)?(?:time|days?|"
                r"function\w*|activit\w*)))", _I),
+    # "it helped maybe thirty percent", "the injection helped about 50%" (a share helped, said
+    # without "by"; not "helped 50% of the time")
+    re.compile(r"\b(?:helped|helps)\s+" + _ABOUT + _PCT + r"(?!\s*(?:of\s+(?:the\s+|his\s+|"
+               r"her\s+)?(?:time|days?|function\w*|activit\w*)))", _I),
     # "her arm pain was about 40% less on gabapentin", "the burning is 50 percent better"
     re.compile(r"\b(?:pain|burning|numbness|tingling|aching|symptoms|it)\s+(?:is|was|are|were|"
                r"has been|had been|felt|feels)\s+(?:now\s+)?" + _ABOUT + _PCT

@@ -228,6 +228,9 @@ _NONE = [
     r"\b(?:stopped|stops|ceased|quit)\s+(?:helping|working|being\s+(?:effective|helpful))\b|"
     r"\b(?:lost|loses|losing)\s+(?:its|their|his|her|all|any)?\s*(?:effect(?:iveness)?|"
     r"efficacy|benefit)\b",
+    # "the medications 'are not changing much'", "the meds aren't making much difference"
+    r"\b(?:is|are|was|were|been)\s*n[o'\u2019]t\s+(?:really\s+)?(?:changing\s+(?:much|"
+    r"anything)|making\s+(?:much|any|a|a real|a big)\s+(?:of\s+a\s+)?difference)\b",
     # a drug that only lets the worker rest: "oxycodone 'just lets me lie down'"
     r"\b(?:just|only|merely)\s+(?:lets|let|allows|allowed|helps|helped)\s+(?:me|him|her|them)\s+"
     r"(?:to\s+)?(?:lie|lay|rest|sit|sleep|stay in bed|get through the day)\b",
@@ -503,7 +506,14 @@ def _negated(clause: str) -> bool:
     tail = 0 if len(parts) <= 8 else clause.find(parts[1], len(parts[0]))
     ends = [m.end() for m in _SCOPE_END.finditer(clause, max(0, tail - 16))]
     scope = clause[ends[-1] if ends else 0:]
-    return bool(_NEGATION.search(" ".join(scope.split()[-8:])))
+    return bool(_NEGATION.search(" ".join(scope.split()[-8:])) or _UNABLE_OR.search(scope))
+
+
+# An inability said of a run of activities joined by "or": "he remained unable to lift more
+# than 10 pounds or to sit through a full movie" (the last activity is as far from "unable"
+# as the run is long)
+_UNABLE_OR = re.compile(r"\b(?:unable to|not able to|cannot|can't|could ?n[o'’]t|no longer "
+                        r"able to)\s[^.;]*\b(?:or|nor)\s+(?:to\s+)?$", re.I)
 
 
 def clause_before(text: str, start: int) -> str:

@@ -1,0 +1,138 @@
+"""Phrasings of held-out documents by other authors, read the way a reviewer reads them: an
+operation named only as when something happened ("ten weeks after surgery") is no course of
+its own, and a field of visits had ("Physical therapy visits completed: 12 of 12 authorized")
+counts the course. Several phrasings each, with the cases that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.items import course_props
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM
+
+
+def _facts(kb, history: str, plan: str = "Post-operative physical therapy 2x6"):
+    data = ("IMR FINAL DETERMINATION\nCase Number: CM17-0000001\nDate of injury: 11/02/2014\n"
+            "CLINICAL CASE SUMMARY\nThe patient is a 49 year old man with right shoulder "
+            f"pain. The 09/05/2017 report:\n{history}\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+            f"1. {plan} is medically necessary and appropriate.\n").encode()
+    return read_letter(data, "letter.txt", kb.terms).extracted.facts
+
+
+def _courses(facts) -> list:
+    return [f for f in facts if f.kind == "prior"]
+
+
+@pytest.mark.parametrize("said", [
+    "The physical therapy progress note of 08/30/2017, ten weeks after surgery, documented 12 "
+    "completed post-operative visits; flexion had improved from 95 to 150 degrees.",
+    "Six weeks following the surgery he had finished 12 physical therapy visits.",
+    "At 3 months post surgery, the therapist recorded 12 physical therapy sessions.",
+])
+def test_an_operation_named_as_a_time_is_no_course(kb, said):
+    courses = _courses(_facts(kb, said))
+    assert [c.concept.rsplit("/", 1)[-1] for c in courses] == ["PhysicalTherapy"]
+    assert courses[0].props.get("sessions") == 12
+
+
+def test_an_operation_told_as_done_stays_a_course(kb):
+    courses = _courses(_facts(kb, "He underwent surgery on 06/19/2017 and then had 12 "
+                                  "physical therapy visits."))
+    assert {c.concept for c in courses} >= {TERM + "Surgery"}
+
+
+@pytest.mark.parametrize(("tail", "name", "sessions"), [
+    (" visits completed: 12 of 12 authorized (07/05/2023 - 09/07/2023)", "Physical therapy", 12),
+    (" completed: 12 of 12 authorized", "Physical therapy visits", 12),
+    (" sessions to date - 8", "PT", 8),
+    (" visits attended = 6, goals partly met", "Chiropractic", 6),
+    # (a date after the label is when, not how many)
+    (" visits completed: 12/18/2019", "Physical therapy", None),
+    (" completed: 10/2/19", "PT", None),
+])
+def test_a_field_of_visits_had(tail, name, sessions):
+    assert course_props(tail, "", name).get("sessions") == sessions
+
+
+def test_a_second_block_of_visits_is_another_course(kb):
+    courses = _courses(_facts(kb, "Post-operative physical therapy began on 6/25/19; 12 visits "
+                                  "were completed by 08/06/2019, and a second block of 12 visits "
+                                  "was completed on 10/01/2019."))
+    assert [c.props.get("sessions") for c in courses] == [12, 12]
+    # (a second block asked for is no course had)
+    asked = _courses(_facts(kb, "He completed 12 PT visits; a second block of 12 visits is "
+                                "requested."))
+    assert [c.props.get("sessions") for c in asked] == [12]
+
+
+@pytest.mark.parametrize(("said", "response"), [
+    ("Pain was 7/10 with his medications and 8/10 without them, and he remained unable to "
+     "lift more than 10 pounds or to sit through a full movie.", None),
+    ("The provider wrote that the medications \"are not changing much.\"", "NoImprovement"),
+    ("He says the meds aren't making much difference.", "NoImprovement"),
+    # (an activity regained stays one)
+    ("With naproxen he can now sit through a full movie.", "FunctionalImprovement"),
+])
+def test_what_the_medication_does_not_change(said, response):
+    from reasoner.reader.responses import item_response
+    assert item_response(said) == response
+
+
+def test_a_share_helped_said_without_by():
+    from reasoner.reader.relief import reliefs
+    assert [r.percent for r in reliefs("he says it helped maybe thirty percent for about two "
+                                       "weeks")] == [30.0]
+    assert [r.percent for r in reliefs("the patch helped 50% of the time")] == []
+
+
+def test_a_transforaminal_injection_named_without_epidural(kb):
+    courses = _courses(_facts(kb, "He had the transforaminal injection on the right at L5-S1 on "
+                                  "01/23/2016 and it helped about 30% for two weeks."))
+    assert [c.concept for c in courses] == [TERM + "TransforaminalEpiduralSteroidInjection"]
+
+
+@pytest.mark.parametrize(("said", "dictated"), [
+    ("He returns for follow up period He injured his back lifting.\nIt came right back period\n"
+     "He is taking Norco with it period With the Norco he walks.", True),
+    # (one spoken mark alone is not enough, unless the report says it was dictated)
+    ("It came right back period\nHe is taking Norco.", False),
+    ("** Dictated but not read. **\nIt helped and then it came right back period\nHe takes "
+     "Norco.", True),
+    # (the noun stays a word: a period of six weeks, the post-operative period)
+    ("He was off work for a period of six weeks. In the post-operative period he did well.\n"
+     "The healing period ended.", False),
+])
+def test_a_dictation_told_by_its_full_stops(said, dictated):
+    from reasoner.reader.clean import _dictated
+    assert _dictated(said) is dictated
+
+
+def test_a_count_of_the_next_name_is_not_the_last(kb):
+    courses = _courses(_facts(kb, "He failed a right L5-S1 transforaminal injection on "
+                                  "11/08/2017 (no relief at all) and six sessions of PT."))
+    assert {c.concept.rsplit("/", 1)[-1]: c.props.get("sessions") for c in courses} == {
+        "TransforaminalEpiduralSteroidInjection": 1, "PhysicalTherapy": 6}
+
+
+def _cts_facts(kb, history: str):
+    data = ("PR-2 PROGRESS REPORT\nDate of exam: 10/04/2016\nDate of injury: 05/16/2016\n"
+            f"{history}\nDIAGNOSES:\n1. Bilateral carpal tunnel syndrome\nPLAN:\n1. EMG/NCV of "
+            "both upper extremities.\n").encode()
+    return read_letter(data, "report.txt", kb.terms).extracted.facts
+
+
+@pytest.mark.parametrize(("said", "concept"), [
+    ("She says the numbness and tingling in both hands is worse at night.",
+     "PeripheralNervePathology"),
+    ("Numbness and tingling in the right thumb, index and middle fingers wakes her.",
+     "PeripheralNervePathology"),
+    # (told travelling from the neck, it is a root's)
+    ("Numbness and tingling in the hand radiating from the neck down the arm.",
+     "RadicularSymptoms"),
+])
+def test_hand_numbness_in_carpal_tunnel_syndrome(kb, said, concept):
+    told = {f.concept.rsplit("/", 1)[-1] for f in _cts_facts(kb, said)
+            if f.kind == "finding" and f.props.get("present")}
+    assert concept in told
+    assert ({"PeripheralNervePathology", "RadicularSymptoms"} - {concept}).isdisjoint(told)
