@@ -136,3 +136,66 @@ def test_hand_numbness_in_carpal_tunnel_syndrome(kb, said, concept):
             if f.kind == "finding" and f.props.get("present")}
     assert concept in told
     assert ({"PeripheralNervePathology", "RadicularSymptoms"} - {concept}).isdisjoint(told)
+
+
+@pytest.mark.parametrize(("said", "present"), [
+    ("Light touch was diminished over the entire left lower extremity in a non-dermatomal "
+     "pattern.", {False}),
+    ("Sensation decreased in a stocking distribution to the ankles.", set()),
+    ("Decreased sensation right lateral foot, S1 distribution.", {True}),
+])
+def test_a_sensory_change_that_follows_no_dermatome(kb, said, present):
+    assert {f.props["present"] for f in _facts(kb, said, "Lumbar MRI")
+            if f.kind == "finding" and f.concept == TERM + "DermatomalSensoryLoss"} == present
+
+
+def test_the_weakness_referred_back_to_is_the_one_told(kb):
+    facts = _facts(kb, "Exam shows external rotation strength of 4-/5 on the right and a "
+                       "positive drop arm sign.\nThe RFA requests EMG/NCV of the right upper "
+                       "extremity to rule out a cervical radiculopathy as the cause of the arm "
+                       "weakness.", "EMG/NCV of the right upper extremity")
+    told = {f.concept.rsplit("/", 1)[-1] for f in facts if f.kind == "finding"}
+    assert "RotatorCuffWeakness" in told and "MotorWeakness" not in told
+
+
+def _ur(text: str):
+    from reasoner.reader.clean import clean, decode
+    from reasoner.reader.layout import split
+    letter = split(clean(decode(text.encode(), "ur.txt")), "ur.txt")
+    return [(i.name, i.outcome) for i in letter.items]
+
+
+_HEAD = ("MERIDIAN REVIEW GROUP\nWorkers' Compensation Utilization Review\n\nNOTICE OF DECISION - "
+         "PROSPECTIVE REVIEW          Date: 5/10/2016\n\nRequesting Physician:   A. Xu, MD\n"
+         "Injured Worker:   M. E.\nClaim Number:   15-CV-44091\nDate of Injury:   9/14/2015\n"
+         "Claims Administrator:   Tri-County Claims\n\n")
+_CASE = ("CLINICAL SUMMARY\nThis is a 52-year-old female cashier with neck pain. Naproxen was "
+         "started on 10/05/2015.\nRATIONALE\nThe guidelines were applied to each request.\n")
+
+
+def test_items_lettered_in_brackets_with_their_determination_under():
+    assert _ur(_HEAD + "Services requested:\n(a) Cervical epidural steroid injection, C5-6\n"
+               "(b) Naproxen sodium 550 mg #60\n" + _CASE + "DETERMINATIONS\n(a) Cervical "
+               "epidural steroid injection, C5-6\nDetermination: NON-CERTIFIED\nRationale: "
+               "The examination is intact.\n\n(b) Naproxen sodium 550 mg #60\nDetermination: "
+               "CERTIFIED\nRationale: It helps her work.\n") == [
+        ("Cervical epidural steroid injection, C5-6", "non-certified"),
+        ("Naproxen sodium 550 mg #60", "certified")]
+
+
+def test_a_summary_of_bracketed_labels():
+    assert _ur(_HEAD + "Requested:\n  [1] Spinal cord stimulator trial\n  [2] Psychological "
+               "evaluation\n  [3] Oxycodone 10 mg #120\n\nSummary of determination:\n  [1] "
+               "Non-certified.\n  [2] Certified.\n  [3] Modified: #90 certified to begin a "
+               "taper.\n" + _CASE) == [
+        ("Spinal cord stimulator trial", "non-certified"), ("Psychological evaluation",
+                                                            "certified"),
+        ("Oxycodone 10 mg #120", "modified")]
+
+
+def test_a_table_row_modified_to_a_quantity():
+    items = _ur(_HEAD + "DECISION SUMMARY\n  Requested service                     Decision\n"
+                "  Bilateral L4-5 radiofrequency ablation         CERTIFIED\n  Carisoprodol 350 mg "
+                "#60                        MODIFIED to #30 (weaning)\n  Urine drug screen       "
+                "                       NON-CERTIFIED\n\n" + _CASE)
+    assert [o for _, o in items] == ["certified", "modified", "non-certified"]

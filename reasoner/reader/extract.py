@@ -1953,6 +1953,23 @@ _CUFF_MOVES = re.compile(r"[^.;,]{0,24}?\b(?:in|of|with|on)\s+(?:the\s+)?(?:(?:r
                          r"bilateral)\s+)?(?:forward\s+)?(?:"
                          r"elevation|abduction|external rotation|supraspinatus|rotator cuff|"
                          r"infraspinatus|shoulder flexion)\b", re.I)
+# A sensory change said to follow no dermatome: "in a non-dermatomal pattern", "the whole
+# limb" (what a root's loss is not); or a neuropathy's ("in a stocking distribution")
+_NOT_DERMATOMAL = re.compile(r"\bnon-?\s?dermatomal\b|\bnot (?:in )?(?:a |any )?dermatomal\b|"
+                             r"\bnon-?physiologic\b|\bentire (?:right |left )?(?:upper |lower )?"
+                             r"(?:extremity|limb|leg|arm)\b", re.I)
+_STOCKING = re.compile(r"\bstocking|\bglove\b", re.I)
+def _semicolon_clause(sentence: str, hit: Match) -> str:
+    """The part of the sentence between the semicolons around the hit ("Decreased pinprick in
+    the left L5 dermatome; also ... in a stocking distribution": two findings)."""
+    end = sentence.find(";", hit.end)
+    return sentence[sentence.rfind(";", 0, hit.start) + 1:end if end >= 0 else len(sentence)]
+
+
+# A weakness referred back to ("the cause of the arm weakness"), told before by its grade
+_THE_WEAKNESS = re.compile(r"\bthe\s+(?:(?:right|left)\s+)?(?:(?:arm|leg|shoulder|hand)\s+)?$",
+                           re.I)
+_WEAKNESSES = (T("MotorWeakness"), T("RotatorCuffWeakness"))
 # Where a Tinel sign was elicited, said after it: the elbow or Guyon's canal (the ulnar nerve)
 _AT_THE_ELBOW = re.compile(r"[^.;,]{0,30}?\b(?:elbows?|cubital|ulnar|guyon'?s?)\b", re.I)
 # A condition said to be possible, or to be ruled out, is the suspicion the guidelines name as a
@@ -2107,6 +2124,16 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # "a history of a bleeding ulcer": the finding is the past; "Past medical history:
             # type 2 diabetes": a chronic disease of the history is had now
             said = Assertion.PRESENT
+        if hit.term == T("DermatomalSensoryLoss") and _STOCKING.search(
+                _semicolon_clause(sentence, hit)):
+            continue  # "in a stocking distribution": a neuropathy's, told as such elsewhere
+        if hit.term == T("DermatomalSensoryLoss") and _NOT_DERMATOMAL.search(
+                _semicolon_clause(sentence, hit)):
+            said = Assertion.ABSENT  # "diminished over the whole leg in a non-dermatomal pattern"
+        if hit.term == T("MotorWeakness") and _THE_WEAKNESS.search(sentence[:hit.start]) and \
+                sentence[hit.start:hit.end].lower() == "weakness" and any(
+                    f.kind == "finding" and f.concept in _WEAKNESSES for f in out.facts):
+            continue  # "... as the cause of the arm weakness": the weakness told before
         if hit.term == T("MotorWeakness") and _CUFF_MOVES.match(sentence, hit.end):
             # "strength was 5/5 in forward elevation and external rotation": the cuff's
             # strength, not a myotome's (a weakness of elevation before it stays current else)

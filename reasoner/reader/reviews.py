@@ -256,7 +256,8 @@ _CLOSED_HEADER = re.compile(r"^[ \t]*(?:#[ \t]+|no\.?[ \t]+)?(?:requested[ \t]+)
 _CLOSED_ROW = re.compile(r"[ \t]*(?:\d{1,2}[.)]?[ \t]+)?(?P<name>\S[^\n]{2,160}?)[ \t]+"
                          r"(?P<said>(?:non-?|not[ \t]+)?"
                          r"certified|approved|modified|denied|" + UPHELD + "|" + OVERTURNED +
-                         r"|uphold|overturn)[ \t]*$", re.I)
+                         r"|uphold|overturn)(?:[ \t]+(?:to|-|:|\()[^\n]{0,50})?[ \t]*$", re.I)
+# (a modified row may say to what: "Carisoprodol 350 mg #60   MODIFIED to #30 (weaning)")
 
 
 def _closed_table(text: str, decide: Decide = outcome_of) -> list[Found]:
@@ -361,8 +362,8 @@ def _regarding(text: str, decide: Decide = outcome_of) -> list[Found]:
 # A numbered item whose decision is on the lines under it, the last one standing: "(1) TENS
 # unit, purchase.\n    Before: non-certified.\n    Now: MODIFIED on reconsideration ..."
 # (cleaning took the indentation: the lines up to the next number, a few at most)
-# ("1)", "(2)", "A.", "[64721]": a number, a letter or the service's code)
-_NUMBER = r"[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)]|[A-H][.)]|\[[^\]\n]{1,24}\])[ \t]+"
+# ("1)", "(2)", "A.", "(a)", "[64721]": a number, a letter or the service's code)
+_NUMBER = r"[ \t]*(?:\((?:\d{1,2}|[A-H])\)|\d{1,2}[.)]|[A-H][.)]|\[[^\]\n]{1,24}\])[ \t]+"
 _NUMBERED = re.compile(r"^" + _NUMBER + r"(?P<name>[^\n]{3,160}?)[ \t.]*$"
                        r"(?P<block>(?:\n(?!" + _NUMBER + r")[^\n]+){1,4})", _I)
 _UNDER = re.compile(r"^[ \t]*[A-Za-z][\w /'-]{0,30}:[ \t]*(?P<said>[^\n]+)$", _I)
@@ -393,8 +394,10 @@ def _numbered_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
 # A list of the requests and, under another heading, a list of their outcomes by the same
 # labels: "REQUESTED\n(a) Right shoulder arthroscopic subacromial decompression\n(b) Cold
 # therapy unit ...\nOUTCOME\n(a) CERTIFIED after peer-to-peer discussion\n(b) MODIFIED: ..."
-# (or numbered as an outline: "1.1  Extracorporeal shockwave therapy" / "1.1  UPHELD")
-_LABELLED = re.compile(r"^[ \t]*(?P<label>\d{1,2}\.\d{1,2}|\(?(?:\d{1,2}|[a-hA-H])[.)])[ \t]+"
+# (or numbered as an outline: "1.1  Extracorporeal shockwave therapy" / "1.1  UPHELD"; or
+# bracketed: "[1] Spinal cord stimulator trial" / "[1] Non-certified.")
+_LABELLED = re.compile(r"^[ \t]*(?P<label>\d{1,2}\.\d{1,2}|\(?(?:\d{1,2}|[a-hA-H])[.)]|"
+                       r"\[(?:\d{1,2}|[a-hA-H])\])[ \t]+"
                        r"(?P<said>\S[^\n]*)$", _I)
 
 
@@ -424,7 +427,7 @@ def _paired_lists(text: str, decide: Decide = outcome_of) -> list[Found]:
     named: dict[str, re.Match[str]] = {}
     found: list[Found] = []
     for line in _labelled_lines(text):
-        label = line.group("label").strip("().").lower()
+        label = line.group("label").strip("().[]").lower()
         # (an outcome line opens with its decision: "(b) MODIFIED: 7-day rental certified")
         outcome = decide(line.group("said")[:40]) if _DECISION_FIRST.match(
             line.group("said")) else None
