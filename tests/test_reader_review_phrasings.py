@@ -199,3 +199,23 @@ def test_a_table_row_modified_to_a_quantity():
                 "#60                        MODIFIED to #30 (weaning)\n  Urine drug screen       "
                 "                       NON-CERTIFIED\n\n" + _CASE)
     assert [o for _, o in items] == ["certified", "modified", "non-certified"]
+
+
+def test_a_ruled_table_with_codes_and_the_rights_below():
+    # (a guard: passes on the code before too; the rule under the header is now skipped)
+    items = _ur(_HEAD + "REQUESTED TREATMENT                        CODE      UNITS   STATUS\n"
+                "-----------------------------------------  --------  ------  --------\n"
+                "Right carpal tunnel release, open          64721     1       CERTIFIED\n"
+                "Pre-operative EKG                          93000     1       NOT CERTIFIED\n\n"
+                + _CASE + "\nRIGHT TO REQUEST INDEPENDENT MEDICAL REVIEW: If you disagree with "
+                "the NOT CERTIFIED item, the injured worker may request IMR.\n")
+    assert [o for _, o in items] == ["certified", "non-certified"]
+
+
+def test_a_header_of_actions_is_no_item():
+    items = _ur(_HEAD + "| # | Service              | Requested | Certified | Non-certified | "
+                "Modified to |\n|---|---|---|---|---|---|\n| 1 | Acupuncture | 12 visits | 6 | 6 "
+                "| 6 visits |\n\n" + _CASE + "DETERMINATIONS\n1. Acupuncture -- MODIFIED to 6 "
+                "visits.\n2. Tizanidine 4 mg #60 -- NON-CERTIFIED.\n\nYOUR RIGHTS: The injured "
+                "worker may dispute any non-certified item.\n")
+    assert [o for _, o in items] == ["modified", "non-certified"]

@@ -260,6 +260,9 @@ _CLOSED_ROW = re.compile(r"[ \t]*(?:\d{1,2}[.)]?[ \t]+)?(?P<name>\S[^\n]{2,160}?
 # (a modified row may say to what: "Carisoprodol 350 mg #60   MODIFIED to #30 (weaning)")
 
 
+_RULER = re.compile(r"[ \t|+=_-]*[-=_]{3,}[ \t|+=_-]*")
+
+
 def _closed_table(text: str, decide: Decide = outcome_of) -> list[Found]:
     """The rows under such a header, a row's wrapped line ("1 po TID") skipped; two at least
     (one row may be a sentence that happens to end with a decision)."""
@@ -267,6 +270,8 @@ def _closed_table(text: str, decide: Decide = outcome_of) -> list[Found]:
         found: list[Found] = []
         lines = text[header.end() + 1:].split("\n")
         at, skipped = header.end() + 1, 0
+        if lines and _RULER.fullmatch(lines[0]):
+            at += len(lines.pop(0)) + 1  # "-------  -----  ------": the header's rule
         for line in lines:
             row = _CLOSED_ROW.fullmatch(line)
             outcome = decide(row.group("said")) if row else None
@@ -547,6 +552,11 @@ _UR_SAID = re.compile(r"[ \t]+(?:modified(?:[ \t]+to[^\n]*)?|non-?certified|cert
                       r"partially certified|approved)[ \t]*$", re.I)
 
 
+_RIGHTS_LINE = re.compile(r"\b(?:independent medical review|if you disagree|your rights|"
+                          r"right to (?:request|appeal|dispute)|may (?:dispute|appeal|request))\b",
+                          re.I)
+_ACTIONS_HEADER = re.compile(r"\bcertified\b[^\n]*\b(?:non-?[ \t]?certified|not certified|"
+                             r"modified)\b[^\n]*\|", re.I)
 _ITEM_LABEL = re.compile(r"[ \t]*(?:item|issue|request|question|disputed (?:item|service))[ \t]*"
                          r"(?:no\.?|#)?[ \t]*\d{1,2}[ \t]*[:.)\u2013-][ \t]*\S[^\n.]*\.[ \t]+\S",
                          re.I)
@@ -567,6 +577,11 @@ def _outcome_lines(text: str, decide: Decide = outcome_of) -> list[Found]:
              and not _DECISION_LINE.match(line.group())
              # a question asked of the item ("1. Is the request for X medically necessary?")
              and not _ASKED.match(line.group())
+             # the appeal rights ("RIGHT TO REQUEST INDEPENDENT MEDICAL REVIEW: If you
+             # disagree with the NOT CERTIFIED item ..."), a table's header of actions ("| # |
+             # Service | Requested | Certified | Non-certified | Modified to |")
+             and not _RIGHTS_LINE.search(line.group()) and not _ACTIONS_HEADER.search(
+                 line.group())
              and (outcome := decide(line.group("said")))]
     found.sort(key=lambda f: f[1][0])
     return [f for n, f in enumerate(found)  # one item a line, whichever pattern read it
