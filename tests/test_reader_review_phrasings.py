@@ -219,3 +219,27 @@ def test_a_header_of_actions_is_no_item():
                 "visits.\n2. Tizanidine 4 mg #60 -- NON-CERTIFIED.\n\nYOUR RIGHTS: The injured "
                 "worker may dispute any non-certified item.\n")
     assert [o for _, o in items] == ["modified", "non-certified"]
+
+
+def test_a_program_named_as_where_an_evaluation_was_made(kb):
+    facts = _facts(kb, "A multidisciplinary evaluation at the Sierra Valley Functional "
+                       "Restoration Program on 02/13/2017 included baseline functional testing.",
+                   "Functional restoration program x 10 days")
+    assert not [f for f in facts if f.kind == "prior"
+                and f.concept == TERM + "FunctionalRestorationProgram"]
+    # (a program attended stays a course)
+    facts = _facts(kb, "She completed 10 days of the Sierra Valley Functional Restoration "
+                       "Program on 02/13/2017.", "Functional restoration program x 10 days")
+    assert [f for f in facts if f.kind == "prior"
+            and f.concept == TERM + "FunctionalRestorationProgram"]
+
+
+@pytest.mark.parametrize("said", [
+    "Her daughter helps her bathe and dress.",
+    "She cannot do her own grocery shopping.",
+    "Her husband has to help her get out of the tub.",
+])
+def test_a_loss_of_independence_told_by_what_others_do(kb, said):
+    facts = _facts(kb, said, "Functional restoration program x 10 days")
+    assert [f for f in facts if f.kind == "finding" and f.props.get("present")
+            and f.concept == TERM + "SignificantFunctionalLoss"]

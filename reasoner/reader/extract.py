@@ -1632,7 +1632,12 @@ _EVALUATED_BEFORE = re.compile(r"\b(?:evaluation|eval|assessment|screening|intak
                                # "She was evaluated for a functional restoration program"
                                r"evaluated|assessed|screened|referred|considered|approved|"
                                r"authori[sz]ed|certified|denied|recommended)\s+(?:for|to|regarding)"
-                               r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+                               r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$|"
+                               # the program as the place: "A multidisciplinary evaluation at
+                               # the Sierra Valley Functional Restoration Program on ..."
+                               r"\b(?:evaluation|eval|assessment|screening|intake|consultation)"
+                               r"\s+(?:at|by|with|through)\s+(?:the\s+)?(?:[A-Z][\w'-]*\s+){0,4}$",
+                               re.I)
 _EVALUATED_KINDS = (T("FunctionalRestorationProgram"), T("WorkConditioningHardening"),
                     T("Surgery"))
 

@@ -136,8 +136,13 @@ _PRESENT: dict[str, list[str]] = {
         # sister", "can no longer cook or do her own laundry", "has given up driving" (not a
         # pastime alone: "has given up bowling")
         r"\b(?:cannot|can't|could not|is unable to|was unable to|unable to)\s+(?:do|go|manage|"
-        r"complete)\s+(?:\w+\s+){0,2}?(?:shopping|groceries|laundry|cooking|housework|chores|"
+        r"complete)\s+(?:\w+\s+){0,3}?(?:shopping|groceries|laundry|cooking|housework|chores|"
         r"errands)\b",
+        # "her daughter helps her bathe and dress"
+        r"\b(?:husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|family|"
+        r"children|caregiver|aide)\s+(?:now\s+|has to\s+|must\s+)?(?:helps?|assists?|helping)\s+"
+        r"(?:him|her|them)\s+(?:to\s+|with\s+)?(?:bath\w*|dress\w*|shower\w*|toilet\w*|groom\w*|"
+        r"get (?:in|out) of (?:bed|the (?:bath)?tub|the shower))",
         r"\b(?:can|could)\s+no\s+longer\s+(?:work|cook|clean|shop|dress|bathe|drive|care for|"
         r"do (?:his|her|their|the|any)\s+(?:own\s+)?(?:job|work|shopping|laundry|cooking|"
         r"housework|chores|yard\s?work))\b",
