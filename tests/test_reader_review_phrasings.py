@@ -243,3 +243,44 @@ def test_a_loss_of_independence_told_by_what_others_do(kb, said):
     facts = _facts(kb, said, "Functional restoration program x 10 days")
     assert [f for f in facts if f.kind == "finding" and f.props.get("present")
             and f.concept == TERM + "SignificantFunctionalLoss"]
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("Exam: R knee sm effusion, medial JLT, McMurray + medially, Lachman neg.",
+     {"KneeEffusion": True, "JointLineTenderness": True, "McMurrayPositive": True,
+      "KneeLigamentousInstability": False}),
+    ("Exam: small effusion, medial JLT, Lachman negative.",
+     {"KneeEffusion": True, "JointLineTenderness": True, "KneeLigamentousInstability": False}),
+    # (names alone share the verdict after them)
+    ("Tinel, Phalen neg.", {"TinelSignWrist": False, "PhalenSign": False}),
+])
+def test_a_charted_list_each_part_its_own(kb, said, expected):
+    facts = _facts(kb, said, "Right knee MRI")
+    assert {f.concept.rsplit("/", 1)[-1]: f.props["present"] for f in facts
+            if f.kind == "finding" and f.concept.rsplit("/", 1)[-1] in expected} == expected
+
+
+@pytest.mark.parametrize(("said", "present"), [
+    ("She reported that the knee \"gives way\" on stairs and catches when she pivots.", True),
+    ("Her right knee buckles on stairs.", True),
+    # (what else gives way is no knee's symptom)
+    ("He was injured when a hydraulic lift gave way.", None),
+    ("The back locked up again on 9/30/16.", None),
+])
+def test_mechanical_symptoms_told_as_the_knee_s_doing(kb, said, present):
+    told = {f.props["present"] for f in _facts(kb, said, "Right knee MRI")
+            if f.kind == "finding" and f.concept == TERM + "MechanicalKneeSymptoms"}
+    assert told == ({present} if present is not None else set())
+
+
+def test_an_mri_for_a_referral_about_a_possible_operation():
+    from reasoner.reader.purposes import planned_purposes
+    assert planned_purposes("to r/o medial meniscus tear, for ortho referral re: possible "
+                            "arthroscopy") == [TERM + "PreoperativePlanning"]
+    assert planned_purposes("to evaluate for possible tear") == []
+
+
+def test_a_program_admission_evaluation_is_no_course(kb):
+    facts = _facts(kb, "At the FRP admission evaluation on 10/21/2024: Oswestry 54%, lift 15 "
+                       "lb.", "Functional restoration program x 80 hours")
+    assert not [f for f in facts if f.kind == "prior"]

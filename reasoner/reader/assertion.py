@@ -1468,7 +1468,8 @@ def _verdict_of_its_own(doc: Any, found: Any) -> bool:
     """A mention that says its own verdict is not denied by a negation after it, past a comma:
     that one is said of the next sign ("flexion limited to 40 degrees, a negative straight leg
     raise", "flexion is limited to 40 degrees, and straight leg raise is negative")."""
-    if not found._.is_negated or not any(t.lower_ in _OWN_VERDICT for t in found):
+    if not found._.is_negated or not (any(t.lower_ in _OWN_VERDICT for t in found)
+                                      or _qualified(doc, found)):
         return False
     denials = [m for m in found._.modifiers if m.category == _NEGATED]
     # (a sign's verdict, not a list's denial: "Limited motion, tenderness and spasm: none")
@@ -1479,6 +1480,23 @@ def _verdict_of_its_own(doc: Any, found: Any) -> bool:
         and not any(t.lower_ in ("all", "each", "both")
                     for t in doc[max(m.modifier_span[0] - 1, 0):m.modifier_span[1]])
         for m in denials)
+
+
+# Words that say a sign was found, in its own part of a charted list: "sm effusion, medial
+# JLT, McMurray + medially, Lachman neg" (the "neg" is the Lachman's)
+_FOUND_AS = {"small", "sm", "mild", "moderate", "mod", "large", "lg", "trace", "minimal",
+             "marked", "medial", "lateral", "+", "pos"}
+
+
+def _qualified(doc: Any, found: Any) -> bool:
+    """Whether the mention's part of the list (between its commas) says it was found."""
+    start = found.start
+    while start > 0 and doc[start - 1].text not in (",", ";", ":"):
+        start -= 1
+    end = found.end
+    while end < len(doc) and doc[end].text not in (",", ";"):
+        end += 1
+    return any(t.lower_ in _FOUND_AS for t in doc[start:end])
 
 
 _SIGN_VERDICTS = {"negative", "neg", "normal", "intact", "unremarkable", "full", "symmetric",

@@ -1623,7 +1623,9 @@ _DECIDED = re.compile(r"\b(?:[o0]verturned|[o0]verturn|uph[e3]ld|uph[o0]ld|"
 # interdisciplinary functional restoration program evaluation on 01/22/2024", "Multidisciplinary
 # evaluation for a functional restoration program", "the FRP evaluation of 06/24/2025 documents",
 # "surgical consultation", "screening for a detox program"
-_EVALUATED_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?(?:program\s+)?(?:evaluation|eval|"
+_EVALUATED_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?(?:program\s+)?(?:(?:admission|intake|"
+                              r"initial|screening|multidisciplinary|interdisciplinary)\s+)?"
+                              r"(?:evaluation|eval|"
                               r"assessment|screening|intake|consultation|consult|candidacy|"
                               # "She told the FRP team she wants to return to work"
                               r"team|staff|evaluators?|coordinator)\b", re.I)

@@ -37,6 +37,8 @@ _CUE = (r"(?:candidate|candidacy|consider|considering|consideration|contemplat\w
         r"plan(?:s|ned|ning)?|discuss\w*|(?:decide|determine) (?:whether|if|on|between)|"
         r"evaluat\w* for|assess\w* for|(?:in )?preparation for|pre-?op\w*|guide|target\w*|"
         r"proceed\w*(?: with)?|"
+        # "for ortho referral re: possible arthroscopy", "regarding potential surgery"
+        r"(?:re:?|regarding|toward|towards)\s+(?:an?\s+)?(?:possible|potential|eventual)|"
         r"(?:before|prior to|ahead of) (?:any|a|an|the|possible|potential|planned|proposed|"
         r"considering|deciding on|proceeding with|further))")
 # (the words between do not place the procedure in the past: "plans to return to work after
