@@ -284,3 +284,25 @@ def test_a_program_admission_evaluation_is_no_course(kb):
     facts = _facts(kb, "At the FRP admission evaluation on 10/21/2024: Oswestry 54%, lift 15 "
                        "lb.", "Functional restoration program x 80 hours")
     assert not [f for f in facts if f.kind == "prior"]
+
+
+def test_relief_told_of_the_blocks_by_the_day_of_them(kb):
+    courses = _courses(_facts(kb, "On 05/14/2017 she underwent bilateral L4-5 and L5-S1 medial "
+                                  "branch blocks with lidocaine.\nAt the 06/04/2017 follow-up the "
+                                  "pain diary from the day of the blocks was reviewed; she "
+                                  "recorded 80% relief lasting six hours.",
+                              "Bilateral L4-5 and L5-S1 radiofrequency ablation"))
+    assert [(c.concept.rsplit("/", 1)[-1], c.props.get("relief_percent")) for c in courses] == [
+        ("MedialBranchBlock", 80.0)]
+
+
+@pytest.mark.parametrize(("said", "response"), [
+    ("He had finished the 18 visits with the same 20-minute standing limit he started with.",
+     "NoImprovement"),
+    ("She was discharged with the same restrictions as at intake.", "NoImprovement"),
+    # (the same of something else says nothing of the course)
+    ("She continued with the same therapist as before.", None),
+])
+def test_a_course_that_ended_where_it_began(said, response):
+    from reasoner.reader.responses import item_response
+    assert item_response(said) == response

@@ -3561,6 +3561,8 @@ _REFERENCE = re.compile(r"(?:^\W*(?:(?:according to|per) [^,]{0,40}?(?:,\s*|\s+(
                         r"reported|felt|noted|thought)\s+(?:that\s+)?|\b(?:did|does|do)\s+"
                         r"(?:not|n't)\s+(?:feel|think|find|believe)\s+(?:that\s+)?|\b(?:with|after|before|"
                         r"since(?: starting)?|following|despite|in spite of|during|throughout|"
+                        # "the pain diary from the day of the blocks"
+                        r"(?:day|date|time|night|morning|week)\s+of|"
                         # (not a visit to the clinic, "compared with the prior visit", nor a
                         # count of a course named after it, "with 12 visits of PT"; but a count
                         # of the course told before: "Functional progress with the 6 visits:")

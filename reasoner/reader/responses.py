@@ -228,6 +228,12 @@ _NONE = [
     r"\b(?:stopped|stops|ceased|quit)\s+(?:helping|working|being\s+(?:effective|helpful))\b|"
     r"\b(?:lost|loses|losing)\s+(?:its|their|his|her|all|any)?\s*(?:effect(?:iveness)?|"
     r"efficacy|benefit)\b",
+    # a course ended where it began: "he had finished the 18 visits with the same 20-minute
+    # standing limit he started with", "... with the same restrictions as at intake"
+    r"\bwith the same(?:\s+[\w-]+){0,3}?\s+(?:limits?|tolerances?|restrictions?|pain|function\w*|"
+    r"deficits?|range of motion|ROM|scores?|levels?|symptoms)\b[^.;]{0,20}?\b(?:(?:he|she|they) "
+    r"(?:had )?(?:started|began|came in|entered) with|as (?:before|at (?:the )?(?:start|intake|"
+    r"baseline|outset|evaluation)))",
     # "the medications 'are not changing much'", "the meds aren't making much difference"
     r"\b(?:is|are|was|were|been)\s*n[o'\u2019]t\s+(?:really\s+)?(?:changing\s+(?:much|"
     r"anything)|making\s+(?:much|any|a|a real|a big)\s+(?:of\s+a\s+)?difference)\b",
