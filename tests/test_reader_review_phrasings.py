@@ -306,3 +306,14 @@ def test_relief_told_of_the_blocks_by_the_day_of_them(kb):
 def test_a_course_that_ended_where_it_began(said, response):
     from reasoner.reader.responses import item_response
     assert item_response(said) == response
+
+
+@pytest.mark.parametrize(("said", "response"), [
+    ("He can now sit through a 60-minute drive (sitting tolerance 20 minutes at intake).",
+     "FunctionalImprovement"),
+    ("Sitting tolerance 20 minutes at intake, now 60 minutes.", "FunctionalImprovement"),
+    ("Walking 30 minutes (45 minutes at baseline).", "Worsened"),
+])
+def test_the_earlier_figure_said_second(said, response):
+    from reasoner.reader.responses import item_response
+    assert item_response(said) == response

@@ -427,6 +427,10 @@ _THEN = re.compile(r"->|\u2192|\bto\b|\b(?:after|now|currently|today|then|at dis
 # ... or the figures around the measure: "he has gone from 15 min of walking to 45 min"
 _FROM_TO = gated(r"\bfrom\s+" + _FIGURE.format("before") + r"\s+(?:of\s+)?(?P<measure>"
                  + _MEASURE + r")\b[^.;\d]{0,20}?\bto\s+" + _FIGURE.format("after"), _I)
+_EARLIER_SAID = re.compile(r"[ \t]*(?:\w+[ \t]+){0,2}?(?:at intake|at baseline|initially|at "
+                           r"the (?:start|outset)|at first|previously|before (?:treatment|"
+                           r"therapy|care|the (?:program|injection|block|course|first visit)))\b",
+                           _I)
 _NEW_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:he|she|they|it|his|her|the)\b",
                          _I)
 _HOURS = re.compile(r"\s*(?:hours?|hrs?)\b", _I)
@@ -451,11 +455,16 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
         # (the later figure first says its order itself; the earlier first needs a word, and
         # no new clause between: "walking to 45 min, and he returned to work 6 h/day")
         if "between" in said.groupdict() and (not (
-                _THEN.search(said.group("between")) or said.group("when"))
+                _THEN.search(said.group("between")) or said.group("when")
+                or _EARLIER_SAID.match(text, said.end()))
                 or _NEW_CLAUSE.search(said.group("between"))):
             continue
         before, after = (float(said.group(k)) * _in_minutes(text, said.end(k))
                          for k in ("before", "after"))
+        if "between" in said.groupdict() and _EARLIER_SAID.match(text, said.end()):
+            # the second figure said to be the earlier: "can now sit through a 60-minute drive
+            # (sitting tolerance 20 minutes at intake)"
+            before, after = after, before
         index, timed = bool(_LOWER_BETTER.match(said.group())), bool(_TIMED.match(said.group()))
         gain = before - after if index or timed else after - before
         least = max(5.0 if _MOOD_SCALE.match(said.group()) else 10.0, 0.2 * before) if index \
