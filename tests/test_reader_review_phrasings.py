@@ -317,3 +317,43 @@ def test_a_course_that_ended_where_it_began(said, response):
 def test_the_earlier_figure_said_second(said, response):
     from reasoner.reader.responses import item_response
     assert item_response(said) == response
+
+
+_TO_WORKER = ("PACIFIC CREST REVIEW SERVICES\n2201 Larkspur Avenue, Suite 300\nFresno, CA 93711\n"
+              "March 3, 2014\nDelfina A.\n1148 Orchard Lane\nClaim number: 13-0412\nDate of "
+              "injury: 10/02/2013\nDear Ms. A.:\nYour doctor asked us to approve three things "
+              "for your low back. A doctor who works for us read your records.\n")
+_ABOUT = ("About your records\nYou are 44 and you work as a packer. You hurt your low back on "
+          "10/02/2013 lifting a box. You have taken naproxen since 10/10/2013 and it lets you "
+          "finish your shift.\n")
+
+
+@pytest.mark.parametrize(("said", "action"), [
+    ("We approved this.", "certified"), ("We did not approve this.", "non-certified"),
+    ("We approved part of this request.", "modified"),
+    ("We approved 6 of the 12 visits.", "modified"), ("not approved.", "non-certified"),
+])
+def test_an_action_said_plainly(said, action):
+    from reasoner.reader.reviews import action_of
+    assert action_of(said) == action
+
+
+def test_a_letter_to_the_worker_with_its_actions_after_the_items():
+    items = _ur(_TO_WORKER + "   1) MRI of the low back            - We approved this.\n"
+                "   2) Hinged knee brace              - We did not approve this.\n" + _ABOUT +
+                "Why we decided this way\nMRI of the low back - approved.\nThe guideline "
+                "supports it.\nHinged knee brace - not approved.\nThe guideline does not.\n")
+    assert [o for _, o in items] == ["certified", "non-certified"]
+
+
+def test_a_letter_to_the_worker_with_its_actions_first():
+    items = _ur(_TO_WORKER + "We approved the nerve tests (EMG and nerve conduction studies) of "
+                "both arms.\nWe approved a night splint for your right wrist.\nWe did not approve "
+                "surgery to release the carpal tunnel of your right wrist at this time.\nWhat we "
+                "learned from your records. You are 61 years old and work as a meat cutter; the "
+                "numbness in your hands wakes you at night.\nWhy we approved the nerve tests. "
+                "We used the MTUS guideline.\n")
+    assert items == [("nerve tests (EMG and nerve conduction studies) of both arms", "certified"),
+                     ("night splint for your right wrist", "certified"),
+                     ("surgery to release the carpal tunnel of your right wrist",
+                      "non-certified")]

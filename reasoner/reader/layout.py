@@ -75,8 +75,8 @@ def detect(text: str) -> str | None:
         # a reviewer's report: its disputed items, each upheld or overturned
         return "medical-professional-review"
     if (_UR_TITLE.search(text[:_title_end(text, 3)]) or _UR_TITLE_LINE.search(
-            text[:_title_end(text, 12)]) or _UR_BELOW.search(text) and _ACTION_LINE.search(text)) \
-            and not _IMR_OUTCOME.search(text):
+            text[:_title_end(text, 12)]) or _UR_BELOW.search(text) and _ACTION_LINE.search(text)
+            or _UR_TO_WORKER.search(text[:6000])) and not _IMR_OUTCOME.search(text):
         return "ur-determination"  # a utilization review's own letter (no IMR yet)
     if _REVIEW_SIGNAL.search(text) and _DECIDED.search(text):
         return "reviewer-report"  # (or another review layout: `split` tries them all)
@@ -142,6 +142,11 @@ _UR_TITLE_LINE = re.compile(r"^(?![ \t]*RE\b)(?![^\n]*\b(?:APPEAL|RECONSIDERATIO
                             r"[ \t]*(?:[A-Z][A-Z &/'-]*[ \t]+)?(?:UTILIZATION[ \t]+REVIEW|UR)"
                             r"[ \t]+(?:NOTICE|DETERMINATION|DECISION)\b", re.M)
 _IMR_OUTCOME = re.compile(_OUTCOME_WORD, re.I)  # as a fax may read them
+# A utilization review's letter to the worker, whose letterhead cleaning may have dropped as a
+# running header: "Your doctor asked us to approve ...", "We did not approve this."
+_UR_TO_WORKER = re.compile(r"\basked us to (?:approve|authori[sz]e|review|cover)\b|\bwe (?:have )?"
+                           r"(?:approved|did not approve|didn't approve|could not approve|"
+                           r"cannot approve|are not able to approve)\b", re.I)
 # A UR's letter printed under the physician's RFA: its title line after a rule of the page
 # ("=====\nPINNACLE UTILIZATION MANAGEMENT\nUR DETERMINATION - PROSPECTIVE"), and items
 # each ending with the UR's action

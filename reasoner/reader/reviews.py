@@ -78,12 +78,17 @@ def _action(said: str) -> str | None:
     # purchase is not certified"
     if re.match(r"\W*(?:(?:is|was|has been|now|decision)\W+)*modified\b", said):
         return "modified"
+    # (a letter to the worker says it plainly: "We did not approve this.", "We approved part
+    # of this request", "We approved 6 of the 12 visits")
     if re.search(r"\b(?:non-?\s?certif\w*|not\s+certif\w*|denied|deny|not\s+approved|"
-                 r"(?:unable|not able) to (?:certify|approve|authori[sz]e)|cannot certify)\b",
+                 r"(?:unable|not able) to (?:certify|approve|authori[sz]e)|cannot certify|"
+                 r"(?:did|do|could|can)\s*(?:not|n't)\s+(?:approve|certify|authori[sz]e))\b",
                  said):
         return "non-certified"
     if re.search(r"\b(?:modif\w*|partially\s+(?:certified|approved|authori[sz]ed)|"
-                 r"(?:certified|approved|authori[sz]ed)\s+in\s+part)\b", said):
+                 r"(?:certified|approved|authori[sz]ed)\s+in\s+part|"
+                 r"(?:approved|certified)\s+(?:only\s+)?(?:part|some)\s+of|"
+                 r"(?:approved|certified)\s+(?:only\s+)?\S+\s+(?:of|out of)\s+the)\b", said):
         return "modified"
     if re.search(r"\b(?:certif\w*|approved?|authori[sz]ed)\b", said):
         return "certified"
@@ -101,7 +106,8 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
         _table_rows, _closed_table, _field_blocks, _questions, _regarding, _numbered_blocks,
         _paired_lists, _outcome_lines]
     if ur:
-        strategies += [_action_groups, _ur_conclusions]  # (the latter also checked below)
+        # (the latter also checked below)
+        strategies += [_action_groups, _we_decided, _ur_conclusions]
     for strategy in [*strategies, _headed_paragraphs] if ur else \
             [*strategies, _conclusions, _headed_paragraphs]:
         items = _distinct(strategy(text, decide))
@@ -624,6 +630,24 @@ _GROUP_NAME_END = re.compile(r"\.(?:\s|$)|:[ \t]+(?=[^\n]*\b(?:certif|approv|aut
                              r"denied|modif))", _I)
 
 
+# A letter to the worker that says each action first, one a line: "We approved the nerve tests
+# (EMG and nerve conduction studies) of both arms.", "We did not approve surgery to release the
+# carpal tunnel of your right wrist at this time."
+_WE_DECIDED = re.compile(r"^[ \t]*we[ \t]+(?P<said>approved(?:[ \t]+(?:part|some)[ \t]+of)?|"
+                         r"did[ \t]+not[ \t]+approve|didn't[ \t]+approve|could[ \t]+not[ \t]+"
+                         r"approve|cannot[ \t]+approve)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+|your[ \t]+"
+                         r"(?:doctor's[ \t]+request[ \t]+for[ \t]+)?)?(?P<name>[^\n.]{3,160}?)"
+                         r"(?:[ \t]+at[ \t]+this[ \t]+time)?\.[ \t]*$", _I)
+
+
+def _we_decided(text: str, decide: Decide = action_of) -> list[Found]:
+    """Two such lines at least (one may be a sentence of the reasons)."""
+    found = [(_item_name(line.group("name")), line.span("name"), outcome)
+             for line in _WE_DECIDED.finditer(text)
+             if (outcome := decide("we " + line.group("said")))]
+    return found if len(found) >= 2 else []
+
+
 def _action_groups(text: str, decide: Decide = action_of) -> list[Found]:
     found: list[Found] = []
     for head in _GROUP_HEAD.finditer(text):
@@ -761,7 +785,10 @@ _CASE_WORDS = (
     r"REVIEWED|CONSIDERED|READ)|INFORMATION (?:REVIEWED|CONSIDERED)|"
     # records told in date order: "CHRONOLOGY", "TIMELINE", "CHRONOLOGICAL SUMMARY"
     r"(?:CASE |CLINICAL |TREATMENT |MEDICAL )?(?:CHRONOLOGY|TIME ?LINE)|CHRONOLOGICAL "
-    r"(?:SUMMARY|HISTORY|RECORD)|SUMMARY OF (?:THE )?CASE(?: FILE)?)")
+    r"(?:SUMMARY|HISTORY|RECORD)|SUMMARY OF (?:THE )?CASE(?: FILE)?|"
+    # a letter to the worker: "About your records", "What we learned from your records"
+    r"ABOUT YOUR (?:MEDICAL )?(?:RECORDS?|HISTORY|CASE)|WHAT WE (?:LEARNED|FOUND|READ|SAW) "
+    r"(?:FROM|IN) YOUR (?:MEDICAL )?RECORDS?)")
 _CASE_HEADING = re.compile(
     r"^[ \t#*]*" + _SECTION_NUMBER + _CASE_WORDS +
     # with a note of its sources: "CLINICAL SUMMARY (from the surgeon's notes of ...)",
@@ -791,6 +818,8 @@ _WORKER = re.compile(r"\b(?:\d{2}[- ]year[- ]old|\d{2} ?y/?o\b|\d{2} years old|i
 # Where the reviewer's words begin: a decision or reasons heading opening a block, a
 # decision or item line, the closing formula.
 _CASE_ENDS = [
+    # a letter to the worker's reasons, run in: "Why we approved the nerve tests. We used ..."
+    re.compile(r"^[ \t]*why we (?:approved|did not approve|didn't approve|decided|made)\b", _I),
     # a short line after a finished one ("...27 January 2014.\nRationale\n", "Rationale.",
     # "Standard applied")
     re.compile(r"(?:(?<=[.:?!\"\u201d)]\n)|(?<=\n\n))[ \t#*]*(?=" + _SECTION_NUMBER +
