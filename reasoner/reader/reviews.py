@@ -635,8 +635,9 @@ _GROUP_NAME_END = re.compile(r"\.(?:\s|$)|:[ \t]+(?=[^\n]*\b(?:certif|approv|aut
 # carpal tunnel of your right wrist at this time."
 _WE_DECIDED = re.compile(r"^[ \t]*we[ \t]+(?P<said>approved(?:[ \t]+(?:part|some)[ \t]+of)?|"
                          r"did[ \t]+not[ \t]+approve|didn't[ \t]+approve|could[ \t]+not[ \t]+"
-                         r"approve|cannot[ \t]+approve)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+|your[ \t]+"
-                         r"(?:doctor's[ \t]+request[ \t]+for[ \t]+)?)?(?P<name>[^\n.]{3,160}?)"
+                         r"approve|cannot[ \t]+approve)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+|"
+                         r"your[ \t]+(?:doctor's[ \t]+request[ \t]+for[ \t]+)?)?"
+                         r"(?P<name>[^\n.]{3,160}?)"
                          r"(?:[ \t]+at[ \t]+this[ \t]+time)?\.[ \t]*$", _I)
 
 
