@@ -357,3 +357,19 @@ def test_a_letter_to_the_worker_with_its_actions_first():
                      ("night splint for your right wrist", "certified"),
                      ("surgery to release the carpal tunnel of your right wrist",
                       "non-certified")]
+
+
+def test_a_ur_letter_titled_in_its_reference_line():
+    from reasoner.reader.clean import clean, decode
+    from reasoner.reader.layout import detect
+    text = ("Cornerstone UR Partners\nMedical Review Division\n3001 Douglas Blvd, Roseville CA\n"
+            "May 8, 2018\nRaymond Oduya, D.O.\nRE:  Utilization Review Determination\n     "
+            "Patient: G. F.\nDear Dr. Oduya,\nWe have reviewed the following requested "
+            "services:\n  ITEM 1: MRI of the right shoulder\nCASE SUMMARY\nMr. F. is a "
+            "49-year-old installer.\nDETERMINATION, ITEM 1: MRI of the right shoulder - "
+            "NON-CERTIFY\n")
+    assert detect(clean(decode(text.encode(), "ur.txt")).text) == "ur-determination"
+    # (a physician's appeal of a UR decision is no UR letter)
+    appeal = text.replace("RE:  Utilization Review Determination",
+                          "RE:  Appeal of Utilization Review Determination")
+    assert detect(clean(decode(appeal.encode(), "ur.txt")).text) != "ur-determination"

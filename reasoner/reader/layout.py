@@ -76,7 +76,8 @@ def detect(text: str) -> str | None:
         return "medical-professional-review"
     if (_UR_TITLE.search(text[:_title_end(text, 3)]) or _UR_TITLE_LINE.search(
             text[:_title_end(text, 12)]) or _UR_BELOW.search(text) and _ACTION_LINE.search(text)
-            or _UR_TO_WORKER.search(text[:6000])) and not _IMR_OUTCOME.search(text):
+            or _UR_TO_WORKER.search(text[:6000]) or _RE_UR.search(text[:3000])
+            and _UR_WORD.search(text)) and not _IMR_OUTCOME.search(text):
         return "ur-determination"  # a utilization review's own letter (no IMR yet)
     if _REVIEW_SIGNAL.search(text) and _DECIDED.search(text):
         return "reviewer-report"  # (or another review layout: `split` tries them all)
@@ -142,6 +143,11 @@ _UR_TITLE_LINE = re.compile(r"^(?![ \t]*RE\b)(?![^\n]*\b(?:APPEAL|RECONSIDERATIO
                             r"[ \t]*(?:[A-Z][A-Z &/'-]*[ \t]+)?(?:UTILIZATION[ \t]+REVIEW|UR)"
                             r"[ \t]+(?:NOTICE|DETERMINATION|DECISION)\b", re.M)
 _IMR_OUTCOME = re.compile(_OUTCOME_WORD, re.I)  # as a fax may read them
+# A utilization review's letter to the physician titled in its reference line: "RE:
+# Utilization Review Determination" (not a physician's "RE: Appeal of Utilization Review ...")
+_RE_UR = re.compile(r"^[ \t]*RE:?[ \t]+(?:notice[ \t]+of[ \t]+)?(?:utilization[ \t]+review|UR)"
+                    r"[ \t]+(?:determination|decision|notice)\b", re.I | re.M)
+_UR_WORD = re.compile(r"\b(?:non-?[ \t]?|not[ \t]+)?certif(?:y|ied)\b|\bmodif(?:y|ied)\b", re.I)
 # A utilization review's letter to the worker, whose letterhead cleaning may have dropped as a
 # running header: "Your doctor asked us to approve ...", "We did not approve this."
 _UR_TO_WORKER = re.compile(r"\basked us to (?:approve|authori[sz]e|review|cover)\b|\bwe (?:have )?"
