@@ -98,7 +98,13 @@ _DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressio
                         # "The assessment added postoperative nausea and vomiting."
                         r"\b(?:added|adds|now adds|lists|listed|noted)\b)"
                         # "Dx lumbar sprain/strain.": the abbreviation, then the diagnosis
-                        r"|\bdx\b\.?(?=[ \t]+(?-i:[a-z]))", re.I)
+                        r"|\bdx\b\.?(?=[ \t]+(?-i:[a-z]))"
+                        # dictated, no colon: "assessment bilateral carpal tunnel syndrome"
+                        # (in small letters: a form's field "Diagnoses   lumbar ..." is read
+                        # as its field)
+                        r"|^[ \t]*(?-i:assessments?|impressions?|diagnos[ie]s)\b"
+                        r"(?=[ \t]+(?-i:[a-z]))",
+                   re.I)
 # A SOAP note's letter opening a statement: "A: Depressive disorder secondary to chronic
 # pain.", "P: Add pantoprazole 40 mg daily" (A/P says both: no label of one kind)
 _SOAP_LABEL = re.compile(r"^[ \t]*([SOAP])[ \t]*:[ \t]*(?=\S)")
@@ -733,8 +739,18 @@ _CHARTED_NEXT = re.compile(r"\.[ \t]*\n(?=[a-z][\w/'-]{0,12}[ \t]*:|(?:s/p|h/o|f
                            r"rx|sx)\b|\d(?!\d?[.)][ \t]))")  # (not a numbered list's "3) ")
 
 
+# A dictated section word that opens a line with no full stop before it: "... she is right
+# handed\nassessment bilateral carpal tunnel syndrome\nplan will request EMG ..." (the note's
+# run-on sentences had carried the exam's "no thenar atrophy" onto the diagnosis)
+_SECTION_NEXT = re.compile(r"(?<![,;:(\-])(?<!\band)(?<!\bthe)(?<!\bof)(?<!\bwith)(?<!\bno)"
+                           r"(?<!\ban)(?<!\ba)(?<!\bor)(?<!\bto)[ \t]*\n(?=[ \t]*(?-i:assessment|"
+                           r"impression|plan|diagnos[ie]s)\b(?![ \t]+(?:of|to|for|was|is|and|that|"
+                           r"with)\b))", re.I)  # (in small letters, as dictation leaves it)
+
+
 def _charted_cuts(text: str, start: int, end: int) -> list[int]:
     return [found.end() for found in _CHARTED_NEXT.finditer(text, start, end)] + \
+        [found.end() for found in _SECTION_NEXT.finditer(text, start, end)] + \
         [found.end() for found in _ROW_THEN_STATEMENT.finditer(text, start, end)] + \
         [found.end() for found in _DATED_ROW_THEN_STATEMENT.finditer(text, start, end)]
 
