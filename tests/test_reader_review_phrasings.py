@@ -379,8 +379,8 @@ def test_a_dictated_note_s_sections_in_small_letters(kb):
     data = (b"PR-2 Primary Treating Physician's Progress Report\nDate of Exam 10/4/2016\nDate of "
             b"Injury 05/16/2016\nshe says the numbness and tingling in both hands is worse at "
             b"night\non exam Tinel's sign is positive at both wrists no thenar atrophy she is "
-            b"right handed\nassessment bilateral carpal tunnel syndrome right greater then left\nplan "
-            b"will request EMG and nerve conduction studies of both upper extremities\n")
+            b"right handed\nassessment bilateral carpal tunnel syndrome right greater then "
+            b"left\nplan will request EMG and nerve conduction studies of both upper extremities\n")
     facts = read_letter(data, "report.txt", kb.terms).extracted.facts
     assert [f for f in facts if f.kind == "diagnosis"
             and f.concept == TERM + "CarpalTunnelSyndrome"]
