@@ -387,3 +387,17 @@ def test_a_dictated_note_s_sections_in_small_letters(kb):
     # (the exam's "no" reaches no further than its line)
     assert not [f for f in facts if f.kind == "finding" and not f.props["present"]
                 and f.concept == TERM + "CarpalTunnelSyndrome"]
+
+
+@pytest.mark.parametrize(("said", "graded"), [
+    ("Rotator cuff strength is five over five in all planes.", "5/5"),
+    ("Strength five out of five throughout.", "5/5"),
+    ("EHL four minus out of five on the left.", "4-/5"),
+    ("Quadriceps 4 out of 5.", "4/5"),
+    # (a share of days is no grade)
+    ("She walks four out of five days.", None),
+])
+def test_a_grade_said_in_words(said, graded):
+    from reasoner.reader.clean import clean
+    text = clean(said).text
+    assert (graded in text) if graded else ("/5" not in text)

@@ -100,8 +100,8 @@ def _clean_lines(text: str) -> Cleaned:
         if chars:
             _join(chars, offsets, line[lead:], start + lead)
         _append(chars, offsets, line[lead:].rstrip(), start + lead)
-    return _spoken(_corrected(_symbols(_ocr_letters(_ocr_digits(_rejoin_split_cues(
-        Cleaned("".join(chars), tuple(offsets), text)))))))
+    return _spoken(_graded(_corrected(_symbols(_ocr_letters(_ocr_digits(_rejoin_split_cues(
+        Cleaned("".join(chars), tuple(offsets), text))))))))
 
 
 # Clinical shorthand's symbols as the words they stand for, so that every rule reading words
@@ -143,6 +143,27 @@ def _corrected(cleaned: Cleaned) -> Cleaned:
     """The text without the words a dictation corrected ("six, I'm sorry, eight": eight)."""
     spans = [(m.start(), m.end(), "") for m in _CORRECTION.finditer(cleaned.text)]
     return _rewritten(cleaned, spans)
+
+
+# A muscle grade said in words, as dictation and some notes write it: "strength is five over
+# five in all planes", "four minus out of five", "4 out of 5" (not a share of days or
+# people: "four out of five days")
+_GRADE_SAID = re.compile(r"\b(?P<n>zero|one|two|three|four|five|[0-5])(?P<mod>[ -]?(?:plus|minus)|"
+                         r"\+|-)?[ \t]+(?:over|out of)[ \t]+(?:five|5)\b(?![ \t]+(?:days?|times?|"
+                         r"nights?|weeks?|patients?|people|of)\b)", re.I)
+_DIGIT = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+
+
+def _graded(cleaned: Cleaned) -> Cleaned:
+    """Grades said in words written as a grade ("five over five" is "5/5"), each character
+    mapped to the words' start."""
+    said = []
+    for grade in _GRADE_SAID.finditer(cleaned.text):
+        n = _DIGIT.get(grade.group("n").lower(), grade.group("n"))
+        mod = (grade.group("mod") or "").strip(" -").lower()
+        sign = {"plus": "+", "minus": "-", "+": "+", "": ""}.get(mod, "-")
+        said.append((grade.start(), grade.end(), f"{n}{sign}/5"))
+    return _rewritten(cleaned, said)
 
 
 def _spoken(cleaned: Cleaned) -> Cleaned:

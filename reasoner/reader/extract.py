@@ -591,9 +591,9 @@ def _entrapment_not_root(out: Extracted, lex: Lexicon, text: str) -> None:
             lex.terms.is_a(c, T("Radiculopathy")) for c in diagnosed):
         return
     for f in out.facts:
-        clause = text[f.start:text.find(".", f.end) % (len(text) + 1)]
         if f.kind == "finding" and f.concept == _RADICULAR_KINDS[0] and f.props["present"] \
-                and _IN_THE_HAND.match(text, f.end) and not _TRAVELS.search(clause):
+                and _IN_THE_HAND.match(text, f.end) and not _TRAVELS.search(
+                    text[f.start:text.find(".", f.end) % (len(text) + 1)]):  # its sentence
             f.concept = T("PeripheralNervePathology")
 
 
@@ -2147,12 +2147,12 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # "a history of a bleeding ulcer": the finding is the past; "Past medical history:
             # type 2 diabetes": a chronic disease of the history is had now
             said = Assertion.PRESENT
-        if hit.term == T("DermatomalSensoryLoss") and _STOCKING.search(
-                _semicolon_clause(sentence, hit)):
-            continue  # "in a stocking distribution": a neuropathy's, told as such elsewhere
-        if hit.term == T("DermatomalSensoryLoss") and _NOT_DERMATOMAL.search(
-                _semicolon_clause(sentence, hit)):
-            said = Assertion.ABSENT  # "diminished over the whole leg in a non-dermatomal pattern"
+        if hit.term == T("DermatomalSensoryLoss"):
+            part = _semicolon_clause(sentence, hit)
+            if _STOCKING.search(part):
+                continue  # "in a stocking distribution": a neuropathy's, told as such elsewhere
+            if _NOT_DERMATOMAL.search(part):
+                said = Assertion.ABSENT  # "diminished over the whole leg, non-dermatomal"
         if hit.term == T("MotorWeakness") and _THE_WEAKNESS.search(sentence[:hit.start]) and \
                 sentence[hit.start:hit.end].lower() == "weakness" and any(
                     f.kind == "finding" and f.concept in _WEAKNESSES for f in out.facts):
