@@ -329,7 +329,8 @@ def report(kb):
 
 
 def test_the_corpus_is_there():
-    assert len(gold_documents([CORPUS])) >= 1570
+    # (1,748 with the twenty-second session's eighteen held-out sets)
+    assert len(gold_documents([CORPUS])) >= 1748
 
 
 def test_no_document_is_lost(report):
