@@ -9,17 +9,15 @@ cases that must stay."""
 from __future__ import annotations
 
 import pytest
+from reader_texts import imr_letter_facts
 
 from reasoner.reader.letter import read_letter
 from reasoner.vocab import MTUS, TERM
 
 
 def _facts(kb, history: str, plan: str = "Cervical MRI"):
-    data = ("IMR FINAL DETERMINATION\nCase Number: CM16-0000001\nDate of injury: 11/02/2014\n"
-            "CLINICAL CASE SUMMARY\nThe patient is a 39 year old man with neck and low back "
-            f"pain. The 10/11/2016 report:\n{history}\nIMR ISSUES, DECISIONS AND RATIONALES\n"
-            f"1. {plan} is medically necessary and appropriate.\n").encode()
-    return read_letter(data, "letter.txt", kb.terms).extracted.facts
+    return imr_letter_facts(kb, history, plan, report="10/11/2016", summary=(
+        "The patient is a 39 year old man with neck and low back pain."))
 
 
 def _said(facts, concept: str) -> set[bool]:

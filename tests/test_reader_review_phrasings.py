@@ -6,6 +6,7 @@ counts the course. Several phrasings each, with the cases that must stay."""
 from __future__ import annotations
 
 import pytest
+from reader_texts import imr_letter_facts, read_ur
 
 from reasoner.reader.items import course_props
 from reasoner.reader.letter import read_letter
@@ -13,11 +14,8 @@ from reasoner.vocab import TERM
 
 
 def _facts(kb, history: str, plan: str = "Post-operative physical therapy 2x6"):
-    data = ("IMR FINAL DETERMINATION\nCase Number: CM17-0000001\nDate of injury: 11/02/2014\n"
-            "CLINICAL CASE SUMMARY\nThe patient is a 49 year old man with right shoulder "
-            f"pain. The 09/05/2017 report:\n{history}\nIMR ISSUES, DECISIONS AND RATIONALES\n"
-            f"1. {plan} is medically necessary and appropriate.\n").encode()
-    return read_letter(data, "letter.txt", kb.terms).extracted.facts
+    return imr_letter_facts(kb, history, plan, report="09/05/2017", summary=(
+        "The patient is a 49 year old man with right shoulder pain."))
 
 
 def _courses(facts) -> list:
@@ -159,10 +157,7 @@ def test_the_weakness_referred_back_to_is_the_one_told(kb):
 
 
 def _ur(text: str):
-    from reasoner.reader.clean import clean, decode
-    from reasoner.reader.layout import split
-    letter = split(clean(decode(text.encode(), "ur.txt")), "ur.txt")
-    return [(i.name, i.outcome) for i in letter.items]
+    return read_ur(text)[1]
 
 
 _HEAD = ("MERIDIAN REVIEW GROUP\nWorkers' Compensation Utilization Review\n\nNOTICE OF DECISION - "

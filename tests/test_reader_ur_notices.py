@@ -6,6 +6,7 @@ under it, and header fields ("Request received: ...") that are no item."""
 from __future__ import annotations
 
 import pytest
+from reader_texts import read_ur
 
 from reasoner.reader.clean import clean, decode
 from reasoner.reader.layout import split
@@ -23,8 +24,7 @@ SUMMARY = ("\n === CLINICAL SUMMARY ===\n The employee is a 63-year-old male mec
 
 
 def _read(text: str):
-    letter = split(clean(decode(text.encode(), "ur.txt")), "ur.txt")
-    return letter.layout, [(i.name, i.outcome) for i in letter.items]
+    return read_ur(text)
 
 
 @pytest.mark.parametrize(("certify", "deny"), [("CERTIFY", "NON-CERTIFY"), ("APPROVE", "DENY"),
