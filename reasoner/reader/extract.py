@@ -1982,13 +1982,6 @@ _NOT_DERMATOMAL = re.compile(r"\bnon-?\s?dermatomal\b|\bnot (?:in )?(?:a |any )?
                              r"\bnon-?physiologic\b|\bentire (?:right |left )?(?:upper |lower )?"
                              r"(?:extremity|limb|leg|arm)\b", re.I)
 _STOCKING = re.compile(r"\bstocking|\bglove\b", re.I)
-def _semicolon_clause(sentence: str, hit: Match) -> str:
-    """The part of the sentence between the semicolons around the hit ("Decreased pinprick in
-    the left L5 dermatome; also ... in a stocking distribution": two findings)."""
-    end = sentence.find(";", hit.end)
-    return sentence[sentence.rfind(";", 0, hit.start) + 1:end if end >= 0 else len(sentence)]
-
-
 # A weakness referred back to ("the cause of the arm weakness"), told before by its grade
 _THE_WEAKNESS = re.compile(r"\bthe\s+(?:(?:right|left)\s+)?(?:(?:arm|leg|shoulder|hand)\s+)?$",
                            re.I)
@@ -2148,7 +2141,9 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # type 2 diabetes": a chronic disease of the history is had now
             said = Assertion.PRESENT
         if hit.term == T("DermatomalSensoryLoss"):
-            part = _semicolon_clause(sentence, hit)
+            # ("Decreased pinprick in the left L5 dermatome; also ... in a stocking
+            # distribution": two findings, each in its own part)
+            part = _clause_of(sentence, hit.start)
             if _STOCKING.search(part):
                 continue  # "in a stocking distribution": a neuropathy's, told as such elsewhere
             if _NOT_DERMATOMAL.search(part):
