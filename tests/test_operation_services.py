@@ -47,3 +47,28 @@ def test_a_service_for_a_needed_operation_is_decided_on_its_own(kb):
     assert found["ACDF C5-6"][0] == "medically-necessary"
     assert found["Cervical collar (post-operative)"][0] == "medically-necessary"
     assert found["Assistant surgeon"][0] == "not-addressed"
+
+
+# Post-operative therapy asked for with its operation (not yet done) is decided by the
+# Postsurgical Treatment Guidelines' rule for that operation, counted from the request date, as
+# the letters do ("initial course of half the general course"), not by the chronic pain rules:
+# each of these letters' decisions differed from the chronic pain rules' outcome.
+@pytest.mark.parametrize(("path", "service", "outcome", "rule"), [
+    # 12 visits after a total knee arthroplasty: within the initial course of 12 (overturned)
+    ("heldout-ss/006", "Post-operative PT x 12, left knee", "medically-necessary",
+     "pstg2009-total-knee-arthroplasty"),
+    # 12 visits of OT after a carpal tunnel release: over the initial course of 4 (upheld)
+    ("heldout-l/016", "Post-operative occupational therapy, 2 x 6 (12 visits)",
+     "not-medically-necessary", "pstg2009-carpal-tunnel-release"),
+    # 8 visits after a microdiscectomy: the initial course of 8 (overturned)
+    ("imr-final/020", "Post-operative physical therapy 2x4 lumbar spine",
+     "medically-necessary", "pstg2009-lumbar-discectomy"),
+])
+def test_therapy_with_its_operation_is_decided_as_care_after_it(kb, path, service, outcome,
+                                                                 rule):
+    [gold] = (SS.parent / path.split("/")[0]).glob(f"{path.split('/')[1]}-*.ttl")
+    result = kb.reason(kb.parse(gold.read_bytes(), "text/turtle", str(gold)), str(gold))
+    [report] = [r for r in map(determination_report, result.determinations)
+                if r.service == service]
+    assert (report.outcome, report.recommendation.iri.rsplit("/", 1)[-1]) == (outcome, rule)
+    assert any("care after that operation" in n for n in report.notes)

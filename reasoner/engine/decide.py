@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable
+from dataclasses import replace
 from typing import NamedTuple, cast
 
 from reasoner.engine.compile import Program, Recommendation, Section
 from reasoner.engine.criteria import Combinator, Context, Criterion, Judgement, Truth
 from reasoner.engine.criteria.truth import MET, NOT_MET, UNKNOWN
-from reasoner.engine.facts import CaseFacts, Request
+from reasoner.engine.facts import CaseFacts, Course, Request
 from reasoner.engine.formulary import ListStatus, list_status
 from reasoner.engine.terminology import Terminology
 from reasoner.vocab import m
@@ -86,6 +87,7 @@ class Determination(NamedTuple):
     drug_list: ListStatus | None = None  # prospective review under the MTUS Drug List
     undecided: str = ""  # why no recommendation was applied ("kind", "context"), if so
     follows: Determination | None = None  # the requested operation this service is for
+    after_it: bool = False  # decided as care after `follows`, as if done on the request date
 
 
 def evaluate_node(criterion: Criterion, ctx: Context) -> Node:
@@ -106,6 +108,7 @@ def decide(program: Program, facts: CaseFacts) -> list[Determination]:
                   and not _done_already(terms, facts, d.request)]
     if not operations:
         return decided
+    decided = [_after_the_operation(program, facts, d, operations) for d in decided]
     return [_with_its_operation(terms, d, operations) for d in decided]
 
 
@@ -133,6 +136,34 @@ def _done_already(terms: Terminology, facts: CaseFacts, req: Request) -> bool:
     return asked is not None and any(
         c.concept and (terms.is_a(c.concept, asked) or terms.is_a(asked, c.concept))
         for c in facts.courses)
+
+
+def _after_the_operation(program: Program, facts: CaseFacts, d: Determination,
+                         operations: list[Determination]) -> Determination:
+    """Therapy asked for with an operation not yet done, decided by the rule for care after
+    that operation: the Postsurgical Treatment Guidelines apply only within their period after
+    the surgery, which a reviewer counts from the operation asked for with the therapy, not by
+    the chronic pain rules a case with no surgery on record falls back to."""
+    req = d.request
+    if not program.terminology.is_a(req.concept, _POSTSURGICAL):
+        return d
+    planned = tuple(_planned(o.request, req.request_date) for o in operations)
+    after = decide_request(program, replace(facts, courses=facts.courses + planned), req)
+    if after.applied is None or (d.applied is not None and
+                                 after.applied.recommendation is d.applied.recommendation):
+        return d  # (no rule for care after these operations: its own rule stands)
+    # (the operation it follows: a necessary one, when several are asked for)
+    operation = next((o for o in operations if o.outcome is Outcome.MEDICALLY_NECESSARY),
+                     operations[0])
+    return after._replace(follows=operation, after_it=True)
+
+
+def _planned(operation: Request, on: dt.date | None) -> Course:
+    """The operation asked for, as if done on the therapy's request date."""
+    return Course(node=operation.node, concept=operation.concept, label=operation.label,
+                  on_date=on or operation.request_date, source_text=operation.source_text,
+                  is_medication=False, start=None, end=None, sessions=None, response=None,
+                  dose_mg=None, doses_per_day=None)
 
 
 def _with_its_operation(terms: Terminology, d: Determination,

@@ -226,7 +226,9 @@ def _follows(d: Determination) -> list[str]:
     return [f"A service for the requested "
             f"{operation.label or d.context.terms.label(operation.concept)}, which is "
             f"{d.follows.outcome.value}: IMR decides a procedure's associated services with "
-            "it, so this one is needed only if the operation is."]
+            "it, so this one is needed only if the operation is."
+            + (" Its own rule is the one for care after that operation, as if done on the "
+               "request date." if d.after_it else "")]
 
 
 def _drug_list(status: ListStatus | None) -> DrugListReport | None:
