@@ -81,6 +81,7 @@ _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout",
 # sign was absent bilaterally and there were no long tract signs")
 _END = {"LOWER": {"IN": [".", ",", ";", ":", "!", "?", ")", "and", "but", "while", "whereas",
                          "with"]}}  # (sets, not regular expressions: the matcher is the cost)
+_END_NOT_COLON = {"LOWER": {"IN": [e for e in _END["LOWER"]["IN"] if e != ":"]}}
 
 
 def _inverted_conditions() -> list[list[dict[str, Any]]]:
@@ -477,9 +478,10 @@ def _rules() -> list[Any]:
              max_scope=8),
         # "Fever, weight loss, saddle numbness: denies." (not "ROS: Denies fever, ...": there
         # it opens the list that follows)
+        # (nor "ROS: Denies: fever, chills": a colon after it opens the list it denies)
         rule(": denies (end)", _NEGATED, "BACKWARD",
              [{"ORTH": {"IN": [":", "-", "--", "="]}}, {"LOWER": {"IN": ["denies", "denied"]}},
-              _END], max_scope=8),
+              _END_NOT_COLON], max_scope=8),
         # "Review of systems is negative for abdominal pain, heartburn": the list after it
         rule("is negative for", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["is", "was", "are", "were"]}},
@@ -558,6 +560,11 @@ def _rules() -> list[Any]:
         rule("(+)", _NEGATED, "TERMINATE", [{"ORTH": "("}, {"ORTH": {"IN": ["+", "pos"]}},
                                             {"ORTH": ")"}]),
         rule("denies", _NEGATED, "FORWARD", [{"LOWER": {"IN": ["denies", "denied", "denying"]}}]),
+        # "not yet" denies what follows: "she is not yet at maximum medical improvement" (its
+        # "yet" alone is medspaCy's "but", which ended the "not" before the mention)
+        rule("is not yet", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["is", "are", "was", "were", "has", "have", "had", "be"]},
+             "OP": "?"}, {"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": "yet"}]),
         # "Neither Hoffmann sign nor clonus present", "neither numbness nor weakness"
         rule("neither", _NEGATED, "FORWARD", [{"LOWER": "neither"}], max_scope=12),
         rule("nor", _NEGATED, "FORWARD", [{"LOWER": "nor"}], max_scope=6),
@@ -586,12 +593,13 @@ def _rules() -> list[Any]:
             # (a list of three: "has not described leg pain, numbness or tingling")
             {"LOWER": {"IN": ["any", "a", "an", "the", "that"]}, "OP": "?"}], max_scope=8),
         # a treatment not given: "has not been treated with chiropractic manipulation to date",
-        # "was never started on gabapentin", "has not been offered acupuncture"
+        # "was never started on gabapentin", "has not been offered acupuncture", a device not
+        # issued: "has not been fitted with a wrist splint", "was never issued a brace"
         rule("not been treated with", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["has", "have", "had", "was", "were", "is", "are"]}},
             {"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "been", "OP": "?"},
             {"LOWER": {"IN": ["treated", "given", "offered", "started", "trialed", "trialled",
-                              "referred"]}},
+                              "referred", "fitted", "issued", "supplied"]}},
             {"LOWER": {"IN": ["with", "on", "for", "to", "a", "an", "any"]}, "OP": "?"}],
              max_scope=6),
         # what a denial leaves out: "no opioid or other pain medication besides ibuprofen as

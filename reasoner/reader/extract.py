@@ -2233,7 +2233,11 @@ def _suspected(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
     for hit in lex.suspected(sentence):
         if any(h.start < hit.end and hit.start < h.end for h in hits) or \
                 lex.terms.is_a(hit.term, _RED_FLAG) or \
-                lex.first(_clause_before(sentence, hit.start), T("DiagnosticService")):
+                lex.first(_clause_before(sentence, hit.start), T("DiagnosticService")) or \
+                _TO_LOOK.search(sentence, max(0, hit.start - 40), hit.start):
+            # (a purpose said with "to" is what something asked for would look for, not
+            # what the examination suggests, wherever the study is named: "| Frequency/
+            # Duration/Quantity: x1, 'to rule out a meniscal tear'" on a table's wrapped row)
             continue
         if assertions(sentence, [(hit.start, hit.end)])[0] is Assertion.UNCERTAIN and \
                 not _holds_finding(out, hit.term, True, day):
@@ -2244,6 +2248,10 @@ def _suspected(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
 
 
 _RED_FLAG = T("RedFlagSpinalPathology")
+_NEXT_CLAUSE = re.compile(r"[;,]|\band\b")
+# a purpose said with "to": "to rule out a meniscal tear", "to exclude a fracture"
+_TO_LOOK = re.compile(r"\bto\s+(?:rule\s+out|r/o|exclude|evaluate\s+for|assess\s+for|look\s+for)"
+                      r"\s+(?:an?\s+|the\s+|any\s+|possible\s+)?$", re.I)
 
 
 def _clause_before(sentence: str, start: int) -> str:
@@ -2442,6 +2450,13 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
         # 01/13/2026, and each was consistent")
         near = sentence[hit.end:hit.end + max(120, _last_listed(sentence, hit.end) + 60
                                                   if days else 0)]
+        # (up to the next screen named: "... were consistent; the screen of 03/08/2022 was
+        # positive for alprazolam" tells two results)
+        # (not its own abbreviation: "A urine drug test (UDT) collected ...")
+        near = near[:min((h.start - hit.end for h in hits if h.start >= hit.end
+                          and not review and h.term == hit.term
+                          and _NEXT_CLAUSE.search(sentence, hit.end, h.start)),
+                         default=len(near))]
         if lex.terms.is_a(hit.term, _LABS):
             # blood tests with their result: "CBC/CMP 03/17/2015 normal", "labs were within
             # normal limits" (which reads as a negation), "creatinine elevated"
@@ -2646,6 +2661,11 @@ _DATED_SCREENS = re.compile(r"\b(?:the|these|those|both|two|three|his|her|later|
                             r"(?=\s+(?:of|on|from|dated|done|performed|collected)?\s*"
                             + DATE_RE.pattern + ")", re.I)
 
+# ... and in the sentence that named the first: "... were consistent; the test of 03/08/2019
+# was inconsistent" (a "test" only there: in another sentence it may be any test)
+_DATED_AGAIN = re.compile(_DATED_SCREENS.pattern.replace("(?:screens?|", "(?:screens?|tests?|"),
+                          re.I)
+
 
 def _screens_again(found: Extracted, lex: Lexicon, sentence: str, hits: list[Match]
                    ) -> list[Match]:
@@ -2659,8 +2679,18 @@ def _screens_again(found: Extracted, lex: Lexicon, sentence: str, hits: list[Mat
                   and lex.terms.is_a(h.term, T("UrineDrugScreen"))]
         if before:
             out.append(Match(before[-1].term, again.start(), again.end()))
-    if out or any(lex.terms.is_a(h.term, T("UrineDrugScreen")) for h in hits):
-        return out
+    screens = [h for h in hits if lex.terms.is_a(h.term, T("UrineDrugScreen"))]
+    if out or screens:
+        # ("Urine drug screens on ... were consistent; the screen of 03/08/2022 was positive
+        # for alprazolam": one more, named by its date after the first)
+        # (the match's last word names the screen; the words before it may be its result:
+        # "the consistent screen of 02/11/2014")
+        return out + [Match(screens[-1].term, dated.end() - len(dated.group().split()[-1]),
+                            dated.end())
+                      for dated in _DATED_AGAIN.finditer(sentence)
+                      if dated.start() >= screens[-1].end
+                      and not any(h.start < dated.end() and dated.start() < h.end
+                                  for h in hits)][:1]
     earlier = [f.concept for f in found.facts if f.kind == "assessment" and f.concept
                and lex.terms.is_a(f.concept, T("UrineDrugScreen"))]
     return [Match(earlier[-1], dated.start(), dated.end())

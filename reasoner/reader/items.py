@@ -1119,7 +1119,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         props["request_date"] = header_request or _request_date(
             dated_report or (mention.props["on_date"] if mention and mention.props["on_date"]
                              else last_report), rfas) or header_ur
-        said = _own_clause(mention) if mention else ""
+        said = _own_clause(mention, mentions) if mention else ""
         if mention:
             quoted = re.search(r"[\"\u201c]([^\"\u201d]{8,})[\"\u201d]", said)
             props["purpose_text"] = quoted.group(1).strip(" .,") if quoted else None
@@ -1156,7 +1156,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
                     props[key] = value
         _current_directions(out, props, item.name)
         _first_course(out, props, lex)
-        _after_surgery(out, props, lex)
+        _after_surgery(out, props, lex, letter.text, item.name)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
 
 
@@ -1248,16 +1248,24 @@ _POSTOPERATIVE_VISITS = re.compile(r"\b(?:post-?op(?:erative(?:ly)?)?|post-?surg
                                    r"(?:[\w-]+\s+)?(?:visits?|sessions?|treatments?)\b", re.I)
 
 
-def _after_surgery(out: Extracted, props: dict, lex: Lexicon) -> None:
+def _after_surgery(out: Extracted, props: dict, lex: Lexicon, text: str, name: str) -> None:
     therapy, day = _POSTSURGICAL.get(props["concept"]), props.get("request_date")
     if therapy is None or day is None:
         return
     for fact in out.facts:
         done = fact.props.get("on_date") or fact.props.get("start")
         if fact.kind == "prior" and lex.terms.is_a(fact.concept, T("Surgery")) and \
-                done is not None and 0 <= (day - done).days <= _POSTSURGICAL_DAYS:
+                done is not None and 0 <= (day - done).days <= _POSTSURGICAL_DAYS and \
+                not _other_side(name, text[max(0, fact.start - 40):fact.end]):
             props["concept"] = therapy
             return
+
+
+def _other_side(name: str, operation: str) -> bool:
+    """Therapy asked for one side after an operation on the other: "Physical therapy for
+    the left shoulder x6" after a "right shoulder arthroscopic rotator cuff repair"."""
+    lead_in = re.split(r"[.;,\n]", operation)[-1]  # (the operation's own words)
+    return _sides_differ(_sides(name), _sides(lead_in))
 
 
 def _fill(first: dict, again: dict) -> None:
@@ -1348,14 +1356,26 @@ def _for_after_surgery(mention: Mention) -> bool:
     return bool(_FOR_POSTOPERATIVE.match(re.split(r";|\band\b", sentence[at:at + 90])[0]))
 
 
-def _own_clause(mention: Mention) -> str:
+def _own_clause(mention: Mention, mentions: list[Mention]) -> str:
     """The part of the mention's sentence that asks for it: a purpose said of one request
-    ('to plan the injection') is not said of the others asked for beside it."""
+    ('to plan the injection') is not said of the others asked for beside it, whether they
+    follow a semicolon or a comma ("an MRI of the right knee 'to determine whether she is a
+    candidate for arthroscopy,' an MRI of the left knee, and continued naproxen")."""
     sentence, at = mention.props["sentence"], mention.start - mention.props["sentence_start"]
     cuts = [0] + [c.end() for c in _NEXT_REQUEST.finditer(sentence)] + [len(sentence) + 1]
+    cuts += [m.start - m.props["sentence_start"] for m in mentions
+             if m.props["sentence_start"] == mention.props["sentence_start"]
+             and _LISTED_NEXT.search(sentence, 0, m.start - m.props["sentence_start"])]
     start = max(c for c in cuts if c <= at)
     end = min(c for c in cuts if c > at)
     return sentence[start:end - 1] if end <= len(sentence) else sentence[start:]
+
+
+# What opens the next service of a list after a comma: ", an MRI of the left knee", ", and
+# continued naproxen" (not "and" alone: "an MRI and x-rays to rule out instability" asks both
+# for the one purpose)
+_LISTED_NEXT = re.compile(r",['\u2019\u201d\"]?\s+(?:(?:and|or|plus|as well as)\s+)?"
+                          r"(?:(?:a|an|the|continued|continue|refill|renewal of|\d+)\s+){0,2}$")
 
 
 def _mention_of(concept, name: str, mentions, lex: Lexicon):
@@ -1371,17 +1391,38 @@ def _mention_of(concept, name: str, mentions, lex: Lexicon):
             if lex.terms.is_a(f.concept, concept) or lex.terms.is_a(concept, f.concept)]
     # (the mention's own name first: "requested OxyContin 40 mg #60, one every 12 hours;
     # Percocet 10/325 mg #120, one four times daily" asks for two forms of one drug)
+    side = _sides(name)
     return max(same, key=lambda f: (bool(_ASKS.search(f.props["sentence"])),
                                     not _UR.search(f.props["sentence"]),
                                     len(asked & _own_words(f)),
+                                    # ("MRI of the left knee" is the left one of "an MRI of
+                                    # the right knee 'to plan ...,' an MRI of the left knee")
+                                    not _sides_differ(_sides(_own_text(f)), side),
                                     len(asked & term_words(f.label)), -f.start),
                default=None)
 
 
 def _own_words(mention: Mention) -> frozenset[str]:
     """The words of what a mention names, not of its sentence."""
+    return term_words(_own_text(mention))
+
+
+def _own_text(mention: Mention) -> str:
     at = mention.start - mention.props["sentence_start"]
-    return term_words(mention.props["sentence"][at:at + mention.end - mention.start])
+    return mention.props["sentence"][at:at + mention.end - mention.start]
+
+
+_SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
+
+
+def _sides(text: str) -> frozenset[str]:
+    """The sides a name says ("left", "right", "bilateral"), if any."""
+    return frozenset(w.lower() for w in _SIDE.findall(text))
+
+
+def _sides_differ(one: frozenset[str], other: frozenset[str]) -> bool:
+    """Both say a side, and not the same one (both sides covers either)."""
+    return bool(one and other) and not one & other and not {"bilateral", "both"} & (one | other)
 
 
 def _fact(kind, concept, start, end, label, props):

@@ -243,7 +243,8 @@ _NONE = [
     r"\b(?:failed|ineffective|unhelpful|unchanged|plateau(?:ed|s)?|no better|"
     r"did nothing|does nothing|do nothing|(?:did|does|do|adds?|added) little\b|"
     r"(?:little|minimal|no) (?:effect|help|response)|not (?:helpful|effective)|"
-    r"(?:has|have|had) not (?:progressed|changed|improved)|not progressed|"
+    r"(?:(?:has|have|had) not|(?:has|have|had)n['\u2019]?t) (?:progressed|changed|improved)|"
+    r"not progressed|"
     r"(?:pain|symptoms?|numbness|tingling) (?:\w+ )?persist(?:s|ed)?|persisted)\b",
     r"\b(?:did|does|do) ?n[o']t (?:really |actually |seem to |appear to )?(?:help|work|change|"
     r"improve|do much|do anything|touch)|\bno different\b|"
@@ -344,7 +345,12 @@ _FUNCTION_UNCHANGED = re.compile(
     r"(?:activit(?:y|ies)|function\w*|ADLs)\b|"
     # a measure of what is done said unchanged: "no change in the numbness or in how far he
     # can walk"
-    r"\bno (?:\w+ ){0,2}change in\b[^.;]{0,60}?\bhow (?:far|long|much|many|often)\b", _I)
+    r"\bno (?:\w+ ){0,2}change in\b[^.;]{0,60}?\bhow (?:far|long|much|many|often)\b|"
+    # ... or said not changed: "has not changed the burning in the right leg or how far he can
+    # walk"
+    r"\b(?:(?:has|have|had|did|does) not|(?:has|have|had|did|does)n['\u2019]?t) "
+    r"(?:changed?|altered?)\b"
+    r"[^.;]{0,60}?\bhow (?:far|long|much|many|often)\b", _I)
 # What is to come, hoped for, or a goal: "if the blocks give relief", "to improve function",
 # "would benefit from", "goal of"
 _AHEAD = gated(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|improvement|"
