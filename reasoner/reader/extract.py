@@ -266,7 +266,13 @@ _QUOTED_REVIEW = re.compile(
     r"found|finding|felt|describ\w*|mention\w*|summari[sz]\w*|lists?|listed|"
     # (a label: 'UR reason (quoted): "The records describe pain radiating ..."')
     r"reasons?|rationale)\b[^.\"\u201c]{0,30}?[\"\u201c]"
-    r"(?P<quote>[^\"\u201d]{1,2000})[\"\u201d]", re.I)
+    r"(?P<quote>[^\"\u201d]{1,2000})[\"\u201d]|"
+    # (or labelled, as an appeal answers the review point by point: 'UR: "Pain levels are not
+    # quantified."', 'Reviewer's rationale - "no red flags"')
+    r"(?m:^)[ \t]*(?:\(?[a-z0-9]{1,2}[.)][ \t]*)?(?:the )?(?:utilization review|UR|peer review|"
+    r"(?:UR |prior |previous )?reviewer|denial)(?:'s)?(?: (?:report|letter|decision|physician|"
+    r"reviewer|rationale|reason|comment))?[ \t]*[:\-][ \t]*[\"\u201c]"
+    r"(?P<labelled>[^\"\u201d]{1,2000})[\"\u201d]", re.I)
 # The same claim's further quotes, in the same sentence: 'writing that "the patient is
 # homebound" yet that home care is not indicated, that "a walker is not needed," and that
 # "24 visits have been completed."'
@@ -282,7 +288,8 @@ def _unquoted_reviews(text: str) -> str:
     """The text with the quoted words of a review blanked (offsets kept)."""
     spans = []
     for claim in _QUOTED_REVIEW.finditer(text):
-        spans.append(claim.span("quote" if claim.group("quote") is not None else "reported"))
+        spans.append(claim.span(next(g for g in ("quote", "reported", "labelled")
+                                     if claim.group(g) is not None)))
         end = claim.end()
         # (a quote that ends its sentence, '... completed."', ends the claim)
         while not re.search(r"[.!?]\W*$", text[spans[-1][0]:spans[-1][1]]) and \

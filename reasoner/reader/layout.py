@@ -692,8 +692,9 @@ def _table_row(row: str, at: int, guideline: str | None, rationale: str | None) 
 # requested treatments are the items of its plan or request-for-authorization section: its
 # numbered or bulleted lines, the service column of an RFA table, or else its sentences that
 # request something ("I am requesting authorization for ...").
+# ("Items appealed:", "Services under appeal:": an appeal asks again for what it lists)
 _KEYWORD = (r"(?:PLAN|REQUEST\w*|AUTHORI[SZ]ATION|RFA|RECOMMEND\w*|FUTURE MEDICAL(?: CARE)?|"
-            r"ORDERS?)")
+            r"ORDERS?|APPEAL(?:ED|S)?)")
 _NUMBERED = (r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)][ \t]*|\u00a7[ \t]*\d{1,2}\.?[ \t]*|"
              r"Section[ \t]+[IVX\d]{1,4}[ \t]*[-:.][ \t]*|"
              r"\[[A-Z]{0,3}\d{1,3}\][ \t]*)?")  # an export's section code: "[S09] PLAN / RFA"
@@ -724,7 +725,12 @@ _PLAN = re.compile(
     # care should include the following:"
     r"|\bauthori[sz]ation\s+(?:be\s+|is\s+)?(?:provided\s+|given\s+|granted\s+)?(?:for|of)"
     r"[ \t]*:[ \t]*$|\bfuture medical(?: care| treatment)? (?:should|to) include"
-    r"(?: the following)?[ \t]*:[ \t]*$",
+    r"(?: the following)?[ \t]*:[ \t]*$"
+    # a dated label with the list after it on its line, as an appeal's header gives it:
+    # "Requests of 08/29/2019: (1) ...; (2) ...", "Requested on RFA of February 23, 2016: MRI
+    # of the cervical spine; acupuncture, 6 sessions"
+    r"|^[ \t]*(?:(?:items?|services?|treatments?)[ \t]+)?REQUEST(?:S|ED)?\b[^:\n]{0,30}?(?:"
+    + DATE_RE.pattern + r")[ \t]*:(?=[ \t]*\S)",
     re.M | re.I)
 # A plan addressed to someone else: a pharmacist's or consultant's "RECOMMENDATIONS TO THE
 # PRESCRIBER" advise the requesting physician; they are not the request.
@@ -906,6 +912,13 @@ def _enumerated(text: str, start: int, end: int) -> list[tuple[str, int]]:
     if len(marks) < 2 or marks[0].group(1) != "1":
         return []
     out = []
+    line_end = text.find("\n", marks[-1].end()) % (len(text) + 1)
+    if "\n" not in text[marks[0].start():marks[-1].start()] and \
+            not text[line_end + 1:line_end + 2].islower() and \
+            not _CUT.search(text, marks[-1].end(), line_end):
+        # (a list told on one line ends with it, unless its last item wraps: "Requests of
+        # 08/29/2019: (1) ...; (3) CBT, 6 sessions" over the letter's salutation)
+        end = min(end, line_end)
     for n, mark in enumerate(marks):
         stop = marks[n + 1].start() if n + 1 < len(marks) else end
         body = text[mark.end():stop]
