@@ -144,6 +144,35 @@ _ABLATION_BEFORE = re.compile(r"\b(?:lumbar|cervical|thoracic|genicular|facet|re
                               r"\W+(?:\w+\W+)?$", re.I)
 
 
+_TYPO_LENGTH = 7  # (shorter words are a keystroke from too many others, names too)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The words of English (pyspellchecker's frequency list), read on the first unknown word
+    that could be a typo: a word in it is spelled as meant."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+_RUN_INTO_DIGITS = re.compile(r"([a-z]{4,})\d")
+
+
+def _deleted(word: str) -> set[str]:
+    """The word with one letter left out, each way."""
+    return {word[:n] + word[n + 1:] for n in range(len(word))}
+
+
+def _deletions(vocabulary: set[str]) -> dict[str, frozenset[str]]:
+    """Each known long word under each of its one-letter deletions (a spelling one keystroke
+    away shares one with it)."""
+    index: dict[str, set[str]] = {}
+    for word in vocabulary:
+        if len(word) >= _TYPO_LENGTH - 1 and word.isalpha():
+            for cut in _deleted(word):
+                index.setdefault(cut, set()).add(word)
+    return {cut: frozenset(words) for cut, words in index.items()}
+
+
 def _misreadings(word: str):
     """What a scanner's misreading of the word may have been, most likely first."""
     if len(word) < 5 or word.isdigit():
@@ -203,6 +232,8 @@ class Lexicon:
         self.lengths = {w: sorted(ns, reverse=True) for w, ns in lengths.items()}
         self.sorted = {key: tuple(sorted(iris)) for key, iris in self.index.items()}  # by IRI
         self.vocabulary = {word for key in self.index for word in key}
+        self._deletions = _deletions(self.vocabulary)
+        self._pairs = {key[:2] for key in self.index if len(key) >= 2}  # names' first words
         self._ocr: dict[str, str] = {}
         self._scanned: dict[str, tuple] = {}
         self._chosen: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
@@ -238,8 +269,40 @@ class Lexicon:
             # (compared as names are indexed: "c0rticosteroid" is "corticosteroid", indexed as
             # "steroid")
             self._ocr[word] = next((known for v in _misreadings(word)
-                                    if (known := norm(v)) in self.vocabulary), word)
+                                    if (known := norm(v)) in self.vocabulary), None) or \
+                self._mistyped(word) or word
         return self._ocr[word]
+
+    def _mistyped_in_names(self, words: list[str]) -> list[str]:
+        """A word of English mistyped for a term's word where the next word makes the name:
+        "carpel tunnel" (a carpel is a flower's part; "carpal tunnel" is the name)."""
+        for i in range(len(words) - 1):
+            word = words[i]
+            if len(word) >= _TYPO_LENGTH - 1 and word not in self.vocabulary and \
+                    (meant := self._mistyped(word, english=True)) and \
+                    (meant, words[i + 1]) in self._pairs:
+                words[i] = meant
+        return words
+
+    def _mistyped(self, word: str, english: bool = False) -> str | None:
+        """A long word one keystroke from one known word, and from no other: "acupunture",
+        "cyclobenzeprine", "gabapentine", "carpel"; or a known name run into its strength:
+        "Norco10/325" (a name's own spelling is never changed: only unknown words come here)."""
+        lower = word.lower()
+        if not lower.isalpha():
+            run_in = _RUN_INTO_DIGITS.match(lower)
+            known = norm(run_in.group(1)) if run_in else None
+            return known if known in self.vocabulary else None
+        if len(lower) < _TYPO_LENGTH - english or not english and lower in english_words():
+            return None  # (a word of English is no typo: "message" is not "massage")
+        found = set(self._deletions.get(lower, ()))  # a letter left out
+        for cut in _deleted(lower):
+            if cut in self.vocabulary:
+                found.add(cut)  # a letter too many
+            found.update(self._deletions.get(cut, ()))  # one letter wrong, or two swapped
+        # (a first letter is rarely the one mistyped: "maximus" is no "maximum" either way)
+        found = {known for known in found if known[0] == lower[0]}
+        return found.pop() if len(found) == 1 else None
 
     def _best(self, iris: tuple[str, ...], within: tuple[str, ...]) -> str | None:
         """The deepest of the terms (sorted by IRI; ties: the first) under any of `within`.
@@ -260,6 +323,7 @@ class Lexicon:
         if found is None:
             toks = _tokens(text)
             words = [t if t in self.vocabulary else self._read_through_ocr(t) for t, _, _ in toks]
+            words = self._mistyped_in_names(words)
             found = tuple((i, tuple((n, iris, toks[i][1], toks[i + n - 1][2])
                                     for n, iris in keys))
                           for i, word in enumerate(words)
