@@ -917,3 +917,20 @@ def test_a_ur_notice_whose_case_is_a_summary_of_clinical_information():
     assert [(i.name, i.outcome) for i in letter.items] == [
         ("Lumbar MRI", "non-certified"), ("Naproxen 550 mg", "certified")]
     assert "wind turbine" in letter.summary_text and "red flags" not in letter.summary_text
+
+
+@pytest.mark.parametrize("listed", [
+    "- IMR application (05/20/2020)\n- Progress reports, 05/01/2020\n",
+    "1) IMR application (05/20/2020)\n2) Progress reports, 05/01/2020\n",
+])
+def test_documents_reviewed_listed_before_the_case(listed):
+    # the summary's heading, the documents reviewed, then the case under its own heading
+    letter = _letter("Independent Medical Review Final Determination Letter\n"
+                     "CLINICAL CASE SUMMARY\nThe expert reviewer developed the following "
+                     "clinical case summary based on a review of the case file, including all "
+                     f"medical records:\nDOCUMENTS REVIEWED\n{listed}SUMMARY\n" + CASE +
+                     "\nIMR ISSUES, DECISIONS AND RATIONALES\n1. Lumbar MRI is not medically "
+                     "necessary and appropriate.\n")
+    assert letter.layout == "imr-final-determination"
+    assert "forklift driver" in letter.summary_text and "IMR application" not in \
+        letter.summary_text

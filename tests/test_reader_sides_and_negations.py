@@ -150,3 +150,31 @@ def test_denied_after_not_yet_or_a_field_s_colon(said, word):
 def test_yet_between_clauses_denies_nothing(said, word):
     at = said.index(word)
     assert assertions(said, [(at, at + len(word))]) == [Assertion.PRESENT]
+
+
+@pytest.mark.parametrize("said", [
+    "She has been diagnosed with carpal tunnel syndrome and has been treated with wrist "
+    "splints, naproxen and six sessions of occupational therapy, which did not change her "
+    "night symptoms.",
+    "She was diagnosed with carpal tunnel syndrome and has been managed with wrist splints, "
+    "naproxen and six sessions of occupational therapy without change.",
+])
+def test_what_was_done_told_after_the_diagnoses(kb, said):
+    courses = {f.concept.rsplit("/", 1)[-1]: f.props for f in _facts(kb, said)
+               if f.kind in ("prior", "medication")}
+    assert courses["OccupationalTherapy"].get("sessions") == 6
+    assert {"WristSplint", "Naproxen"} <= set(courses)
+
+
+@pytest.mark.parametrize(("said", "opioid"), [
+    ("On 11/12/2013 he had medial joint line tenderness without effusion, and he denied "
+     "locking; a urine drug screen that day was consistent and he signed an opioid agreement.",
+     False),
+    ("He signed an opioid treatment agreement on 11/12/2013.", False),
+    # (must stay: the opioid taken)
+    ("He has taken an opioid, tramadol, since 2012 with relief.", True),
+])
+def test_an_opioid_agreement_is_no_opioid_taken(kb, said, opioid):
+    taken = [f for f in _facts(kb, said) if f.kind in ("prior", "medication")
+             and f.concept in (TERM + "Opioid", TERM + "Tramadol")]
+    assert bool(taken) is opioid

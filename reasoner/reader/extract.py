@@ -172,7 +172,9 @@ _DOSED = re.compile(r"^[^.;]{0,25}?\b(?:\d{1,2}(?:\.\d+)?/\d{3}\b(?!/)|"
 # A course told after a diagnosis list in the same sentence (narrower than _DONE: "failed
 # back surgery syndrome" is a diagnosis)
 _TOLD_AFTER = re.compile(r"\b(?:has|have|had) (?:also )?(?:had|tried|received|undergone|attended|"
-                         r"completed)\b|\b(?:underwent|completed|was treated with)\b", re.I)
+                         r"completed)\b|\b(?:underwent|completed|was treated with)\b|"
+                         # "... diagnosed with CTS and has been treated with wrist splints"
+                         r"\b(?:has|have|had) (?:also )?been (?:treated|managed) with\b", re.I)
 _STATUS_POST = re.compile(r"\b(?:s/p|status[- ]post)\b", re.I)
 _DONE = gated(r"\b(?:completed|finished|underwent|received|tried|attended|failed|has had|had|"
                    r"was treated with|treated with|"
@@ -1378,7 +1380,14 @@ def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:
             if not (re.match(r"\s*:", clause[h.end:]) and any(
                 o.term != h.term and lex.terms.is_a(o.term, h.term) for o in hits[n + 1:]))
             and not _named_as_source(clause, h, hits)
-            and not (n and _a_visit_of(lex, clause, hits[n - 1], h))]
+            and not (n and _a_visit_of(lex, clause, hits[n - 1], h))
+            and not _NAMES_A_RECORD.match(clause, h.end)]
+
+
+# A drug's name that names a record of its monitoring, not a use of it: "he signed an opioid
+# agreement", "an opioid risk assessment"
+_NAMES_A_RECORD = re.compile(r"\s+(?:treatment\s+|pain\s+)?(?:agreement|contract|risk|"
+                             r"screening|consent)\b", re.I)
 
 
 def _a_visit_of(lex: Lexicon, clause: str, before: Match, hit: Match) -> bool:

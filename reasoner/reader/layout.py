@@ -390,6 +390,13 @@ def _final_determination(text: str):
     summary = _summary(text, _SUMMARY_HEADING, [r"^\s*" + _DECISIONS_AND,
                                                 r"^\s*DOCUMENTS REVIEWED", _QUESTION.pattern,
                                                 _ITEM_HEAD.pattern])
+    if not text[summary[0]:summary[1]].strip() and _LISTED_DOCUMENTS.match(text, summary[1]):
+        # the documents reviewed listed first, under the summary's heading, and the case
+        # after them ("DOCUMENTS REVIEWED / - IMR application ... / SUMMARY / The injured
+        # worker is ..."): the summary is what follows the list
+        after = _LISTED_DOCUMENTS.match(text, summary[1]).end()
+        summary = (after, _before([r"^\s*" + _DECISIONS_AND, _QUESTION.pattern,
+                                   _ITEM_HEAD.pattern], text, after))
     questions = list(_QUESTION.finditer(text, summary[1]))
     if questions:
         return summary, _tabled(text, _question_items(text, questions))
@@ -410,6 +417,10 @@ def _final_determination(text: str):
             _field(block, r"Claims Administrator guideline:", [r"MAXIMUS guideline:"]),
             _field(block, r"Decision rationale:", [])))
     return summary, items
+
+
+_LISTED_DOCUMENTS = re.compile(r"[ \t\n]*DOCUMENTS REVIEWED:?[ \t]*\n(?:[ \t]*(?:[-*\u2022]|"
+                               r"\d{1,2}[.)])[^\n]*\n)+", _I)
 
 
 # An issue headed by its name alone, in the issues section: "Item 1: Acupuncture for the lumbar
