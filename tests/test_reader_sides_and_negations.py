@@ -136,6 +136,9 @@ def test_what_a_study_would_look_for_is_no_finding(kb, row):
     ("Constitutional: Denies: fever, chills.", "chills"),
     ("GU/GI: denies: bowel or bladder incontinence.", "bowel or bladder incontinence"),
     ("Fever, weight loss: denies.", "weight loss"),
+    # (a denied list of four after "a diagnosis of")
+    ("The records do not describe a diagnosis of neuropathic pain, CRPS, spasticity or MS.",
+     "MS"),
 ])
 def test_denied_after_not_yet_or_a_field_s_colon(said, word):
     at = said.index(word)

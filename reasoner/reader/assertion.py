@@ -590,8 +590,10 @@ def _rules() -> list[Any]:
                               # prescribed"
                               "show", "shown", "reflect", "reflected", "indicate", "indicated",
                               "contain", "contained"]}},
-            # (a list of three: "has not described leg pain, numbness or tingling")
-            {"LOWER": {"IN": ["any", "a", "an", "the", "that"]}, "OP": "?"}], max_scope=8),
+            # (a list of three: "has not described leg pain, numbness or tingling"; of four
+            # after "a diagnosis of": "do not describe a diagnosis of neuropathic pain, CRPS,
+            # spasticity or MS")
+            {"LOWER": {"IN": ["any", "a", "an", "the", "that"]}, "OP": "?"}], max_scope=12),
         # a treatment not given: "has not been treated with chiropractic manipulation to date",
         # "was never started on gabapentin", "has not been offered acupuncture", a device not
         # issued: "has not been fitted with a wrist splint", "was never issued a brace"
