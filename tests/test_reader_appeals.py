@@ -49,3 +49,11 @@ def test_the_reviewer_s_words_quoted_are_not_facts(kb):
     screens = [f for f in facts if f.kind == "assessment"
                and f.concept == TERM + "UrineDrugScreen"]
     assert [s.props["assessment_result"].rsplit("#", 1)[-1] for s in screens] == ["Consistent"]
+
+
+def test_the_determination_s_words_quoted_are_not_facts(kb):
+    facts = _read(kb, "Items appealed:\n  (a) Tizanidine 4 mg #60\n"
+                      'The determination reads: "Muscle relaxants are for short-term use during '
+                      'acute exacerbations."\n').extracted.facts
+    assert not [f for f in facts if f.kind == "finding" and f.props.get("present")
+                and f.concept == TERM + "AcuteExacerbation"]

@@ -136,6 +136,8 @@ def test_what_a_study_would_look_for_is_no_finding(kb, row):
     ("Constitutional: Denies: fever, chills.", "chills"),
     ("GU/GI: denies: bowel or bladder incontinence.", "bowel or bladder incontinence"),
     ("Fever, weight loss: denies.", "weight loss"),
+    ("Varus and valgus stress testing showed no instability.", "Varus and valgus stress"),
+    ("Spurling's maneuver reproduced no arm pain.", "Spurling"),
     # (a denied list of four after "a diagnosis of")
     ("The records do not describe a diagnosis of neuropathic pain, CRPS, spasticity or MS.",
      "MS"),
@@ -149,6 +151,8 @@ def test_denied_after_not_yet_or_a_field_s_colon(said, word):
     # (must stay: "yet" between clauses opens a new one)
     ("Tinel positive at the wrist, yet Phalen negative.", "Tinel"),
     ("He is sore, yet MMI was declared.", "MMI"),
+    # (must stay: only a test's own word carries its verdict back)
+    ("Knee pain showed no improvement with therapy.", "Knee pain"),
 ])
 def test_yet_between_clauses_denies_nothing(said, word):
     at = said.index(word)

@@ -565,6 +565,14 @@ def _rules() -> list[Any]:
         rule("is not yet", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["is", "are", "was", "were", "has", "have", "had", "be"]},
              "OP": "?"}, {"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": "yet"}]),
+        # a test's verdict said of what it looks for: "Varus and valgus stress testing showed
+        # no instability" denies the test's sign too (not "knee pain showed no improvement":
+        # only after the test's own word)
+        rule("testing showed no (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["test", "tests", "testing", "maneuver", "maneuvers"]}},
+            {"LOWER": {"IN": ["showed", "shows", "revealed", "reveals", "demonstrated",
+                              "demonstrates", "elicited", "produced", "reproduced"]}},
+            {"LOWER": "no"}], max_scope=6),
         # "Neither Hoffmann sign nor clonus present", "neither numbness nor weakness"
         rule("neither", _NEGATED, "FORWARD", [{"LOWER": "neither"}], max_scope=12),
         rule("nor", _NEGATED, "FORWARD", [{"LOWER": "nor"}], max_scope=6),

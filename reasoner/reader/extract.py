@@ -260,7 +260,8 @@ _QUOTED_REVIEW = re.compile(
     r"reviewer)(?:'s)?(?: (?:report|letter|decision|determination|physician|reviewer|"
     r"summary))?,?\s*[\"\u201c](?P<reported>[^\"\u201d]{1,2000})[\"\u201d]|"
     r"\b(?:utilization review|UR|peer review|(?:the )?(?:prior |previous )?reviewer|denial|"
-    r"non-?certification|non-?certified)(?:'s)?"
+    # ("The determination reads: "Muscle relaxants are for ... acute exacerbations."")
+    r"non-?certification|non-?certified|the determination)(?:'s)?"
     r"(?: (?:report|letter|decision|determination|physician|"
     r"reviewer|rationale))?[^.\"\u201c]{0,80}?\b(?:states?|stated|stating|wrote|writes|"
     r"writing|noted|notes|noting|said|says|saying|reads?|opined|concluded|concluding|reasoned|"
