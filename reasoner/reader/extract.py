@@ -2673,15 +2673,17 @@ _TAPER_ENDED = re.compile(r"\b(?:taper\w*|wean\w*)(?:\s+plan)?\s+"
                           r"(?:taper|wean)\w*", re.I)
 # Screens named by their dates after a screen was read before: "After counseling, the screens
 # of 08/11/2025 and 11/10/2025 were consistent with oxycodone only"
-_DATED_SCREENS = re.compile(r"\b(?:the|these|those|both|two|three|his|her|later|subsequent|"
-                            r"follow-up|repeat)\s+(?:\w+\s+)?(?:screens?|UDTs?|UDSs?)\b"
-                            r"(?=\s+(?:of|on|from|dated|done|performed|collected)?\s*"
-                            + DATE_RE.pattern + ")", re.I)
+def _dated(screens: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:the|these|those|both|two|three|his|her|later|subsequent|"
+                      r"follow-up|repeat)\s+(?:\w+\s+)?(?:" + screens + r")\b"
+                      r"(?=\s+(?:of|on|from|dated|done|performed|collected)?\s*"
+                      + DATE_RE.pattern + ")", re.I)
 
+
+_DATED_SCREENS = _dated(r"screens?|UDTs?|UDSs?")
 # ... and in the sentence that named the first: "... were consistent; the test of 03/08/2019
 # was inconsistent" (a "test" only there: in another sentence it may be any test)
-_DATED_AGAIN = re.compile(_DATED_SCREENS.pattern.replace("(?:screens?|", "(?:screens?|tests?|"),
-                          re.I)
+_DATED_AGAIN = _dated(r"screens?|tests?|UDTs?|UDSs?")
 
 
 def _screens_again(found: Extracted, lex: Lexicon, sentence: str, hits: list[Match]

@@ -390,11 +390,12 @@ def _final_determination(text: str):
     summary = _summary(text, _SUMMARY_HEADING, [r"^\s*" + _DECISIONS_AND,
                                                 r"^\s*DOCUMENTS REVIEWED", _QUESTION.pattern,
                                                 _ITEM_HEAD.pattern])
-    if not text[summary[0]:summary[1]].strip() and _LISTED_DOCUMENTS.match(text, summary[1]):
+    if not text[summary[0]:summary[1]].strip() and \
+            (listed := _LISTED_DOCUMENTS.match(text, summary[1])):
         # the documents reviewed listed first, under the summary's heading, and the case
         # after them ("DOCUMENTS REVIEWED / - IMR application ... / SUMMARY / The injured
         # worker is ..."): the summary is what follows the list
-        after = _LISTED_DOCUMENTS.match(text, summary[1]).end()
+        after = listed.end()
         summary = (after, _before([r"^\s*" + _DECISIONS_AND, _QUESTION.pattern,
                                    _ITEM_HEAD.pattern], text, after))
     questions = list(_QUESTION.finditer(text, summary[1]))

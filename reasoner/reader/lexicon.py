@@ -154,6 +154,8 @@ def english_words() -> frozenset[str]:
     from spellchecker import SpellChecker
 
     return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
 _RUN_INTO_DIGITS = re.compile(r"([a-z]{4,})\d")
 
 
@@ -234,6 +236,8 @@ class Lexicon:
         self.vocabulary = {word for key in self.index for word in key}
         self._deletions = _deletions(self.vocabulary)
         self._pairs = {key[:2] for key in self.index if len(key) >= 2}  # names' first words
+        self._seconds = {second for _, second in self._pairs}
+        self._in_names: dict[str, str | None] = {}
         self._ocr: dict[str, str] = {}
         self._scanned: dict[str, tuple] = {}
         self._chosen: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
@@ -278,9 +282,15 @@ class Lexicon:
         "carpel tunnel" (a carpel is a flower's part; "carpal tunnel" is the name)."""
         for i in range(len(words) - 1):
             word = words[i]
-            if len(word) >= _TYPO_LENGTH - 1 and word not in self.vocabulary and \
-                    (meant := self._mistyped(word, english=True)) and \
-                    (meant, words[i + 1]) in self._pairs:
+            # (the cheap tests first: most next words open no name's second place)
+            if words[i + 1] not in self._seconds or len(word) < _TYPO_LENGTH - 1 or \
+                    word in self.vocabulary:
+                continue
+            if word not in self._in_names:
+                if len(self._in_names) > 100_000:
+                    self._in_names.clear()
+                self._in_names[word] = self._mistyped(word, english=True)
+            if (meant := self._in_names[word]) and (meant, words[i + 1]) in self._pairs:
                 words[i] = meant
         return words
 
