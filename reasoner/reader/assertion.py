@@ -824,10 +824,15 @@ def _clauses(doc: Any) -> Any:
     opposite sense ("positive Tinel sign, negative Phalen test") or another sign.
     (A negation before a list, "no numbness, tingling or weakness", still reaches the list.)"""
     # the statement so far has said its verdict; a mention has ended in it
-    judged = named = False
+    judged = named = named_found = False
     ends = {ent.end - 1 for ent in doc.ents}  # the last token of each mention
     texts = [token.text for token in doc]  # (read once: a token's attributes are slow)
     lowers = [token.lower_ for token in doc]
+    # a mention its verdict follows at once: "SLR negative", "Spurling (-)"
+    own_verdict = {ent.start for ent in doc.ents
+                   if lowers[ent.end:ent.end + 1] and (lowers[ent.end] in _OWN_VERDICTS or (
+                       lowers[ent.end] == "(" and lowers[ent.end + 1:ent.end + 2] in
+                       (["-"], ["+"], ["neg"], ["pos"])))}
     starts = [True] * len(texts)
     listing = False  # in a list of negatives: its ';' and ',' part items of one statement
     for i in range(1, len(texts)):
@@ -841,16 +846,22 @@ def _clauses(doc: Any) -> Any:
         # an abbreviation's full stop ("unexpl. wt loss") does not end the statement, unless
         # a labelled line opens after it in small letters ("... neuropathy. pe 03/09/2021:")
         # ("Red flags were reviewed; none were found": "none" after a semicolon answers it)
-        opens = (before in _CLAUSE_ENDS and not (
+        # "facet tenderness, straight leg raise negative": the sign found by its name ends
+        # its statement where the next sign comes with its own verdict ("Tinel, Phalen
+        # negative" is one statement of two tests; "tenderness, spasm and guarding are
+        # absent" one of three findings)
+        found_by_name = before == "," and i in own_verdict and named_found
+        opens = found_by_name or (before in _CLAUSE_ENDS and not (
             before == "." and texts[i][:1].islower() and ":" not in texts[i:i + 4]) and not (
             before == ";" and lowers[i] == "none")) or (
             before == "," and (lowers[i] in _CLAUSE_OPENERS or judged)) or \
             _new_subject(lowers, before, i)
         starts[i] = opens
         if opens:
-            judged = named = False
+            judged = named = named_found = False
         else:
             named = named or i - 1 in ends
+            named_found = named_found or (i - 1 in ends and lowers[i - 1] in _FOUND_BY_NAME)
         # a verdict after its sign ends the statement at the next comma: "SLR negative
         # bilaterally, Spurling positive"; not one before the sign ("full, painless range of
         # motion") nor one before a list ("negative for fever, ...")
@@ -891,6 +902,10 @@ def _measure(texts: list[str], lowers: list[str], i: int) -> bool:
         return True
     return bool(_NUMBER.match(texts[i])) and lowers[i - 1] not in ("-", "to") and \
         i + 1 < len(lowers) and lowers[i + 1] in _UNITS
+# Findings that naming states (a test's name says nothing until its result is given)
+_FOUND_BY_NAME = {"tenderness", "spasm", "spasms", "effusion", "swelling", "edema", "atrophy",
+                  "crepitus", "guarding", "ttp"}
+_OWN_VERDICTS = {"negative", "neg", "positive", "pos", "(-)", "(+)"}
 _VERDICTS = {"negative", "positive", "normal", "intact", "absent", "symmetric", "symmetrical",
              "unremarkable", "stable", "present", "equivocal", "full", "wnl"}
 

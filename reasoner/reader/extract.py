@@ -30,6 +30,7 @@ from reasoner.reader.responses import response_of
 from reasoner.reader.sidetable import side_table_findings
 from reasoner.reader.signs import LIMB, signs
 from reasoner.reader.symptoms import revise as revise_symptoms
+from reasoner.reader.tables import row_cuts, treatment_rows
 from reasoner.reader.trends import Trends
 from reasoner.vocab import TERM, m
 
@@ -103,7 +104,9 @@ _DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressio
                         # (in small letters: a form's field "Diagnoses   lumbar ..." is read
                         # as its field)
                         r"|^[ \t]*(?-i:assessments?|impressions?|diagnos[ie]s)\b"
-                        r"(?=[ \t]+(?-i:[a-z]))",
+                        r"(?=[ \t]+(?-i:[a-z]))"
+                        # a chart's field: "Problem list<TAB>M54.12 Radiculopathy, cervical"
+                        r"|^[ \t]*(?:active )?problem list\b(?=[ \t]+\S)",
                    re.I)
 # A SOAP note's letter opening a statement: "A: Depressive disorder secondary to chronic
 # pain.", "P: Add pantoprazole 40 mg daily" (A/P says both: no label of one kind)
@@ -354,8 +357,11 @@ def _read_blocks(letter: Letter):
     the case summary, then of the record facts listed under the items."""
     for start, end in letter.fact_spans:
         text = _unquoted_reviews(letter.text[start:end])
-        for s_start, sentence, heading in _statements(_sentences(text)):
-            yield start, text, s_start, sentence, heading
+        tables = row_cuts(letter.cleaned, start, end)
+        rows = [cut - start for cut in tables.rows if start < cut < end]
+        for s_start, sentence, heading in _statements(_sentences(text, rows)):
+            if not any(a <= start + s_start < b for a, b in tables.headings):
+                yield start, text, s_start, sentence, heading
 
 
 def extract(letter: Letter, lex: Lexicon) -> Extracted:
@@ -382,13 +388,17 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             current = day
         _track_list_item(out, text, s_start, sentence, at)
         _worker(out, sentence, at)
-        if heading and sentence.rstrip(" :.").strip() == heading.strip():
+        if heading and (sentence.rstrip(" :.").strip() == heading.strip() or (
+                sentence.startswith(heading) and
+                _LOG_COLUMNS.match(sentence[len(heading):].lstrip(" :")))):
             # a heading alone names what its block tells ("Psychological treatment:"), and a
-            # screen's heading what its dated rows are ("Urine drug testing:")
+            # screen's heading what its dated rows are ("Urine drug testing:", with its log's
+            # column heading: "Urine drug testing: Collected Result")
             out.screen_rows = _screen_named(lex, heading)
             continue
-        if out.screen_rows and _screen_row(out, lex, sentence, at):
-            continue
+        if out.screen_rows and (_LOG_COLUMNS.match(sentence) or
+                                _screen_row(out, lex, sentence, at)):
+            continue  # (a log's column heading, "Collected   Result", stays in the log)
         if at < 400 and _TAGLINE.search(sentence):
             continue  # a letterhead's list of services: "Pain Psychology | Biofeedback"
         if _STALE.search(sentence):
@@ -496,6 +506,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         out.previous, out.previous_text = (at, at + len(sentence)), sentence
     _side_tables(out, lex, letter)
     _medication_tables(out, lex, letter)
+    _treatment_tables(out, lex, letter)
     _flowsheets(out, lex, letter)
     _settle_own(out, lex)
     _denied_title_courses(out, lex)
@@ -708,9 +719,10 @@ def _bounded(sentence: str, a: int, b: int):
     yield a, b
 
 
-def _sentences(text: str):
+def _sentences(text: str, rows: list[int] | None = None):
     """(offset, sentence, heading) with line breaks as spaces (offsets unchanged); the
-    heading is the label that opens the sentence's block ("ASSESSMENT", "Current meds")."""
+    heading is the label that opens the sentence's block ("ASSESSMENT", "Current meds").
+    Each of `rows` (where an aligned table's lines begin) begins a statement."""
     block_start, listed, number = 0, "", 0
     for block in [*_BLOCK.finditer(text), None]:
         end = block.start() if block else len(text)
@@ -727,7 +739,8 @@ def _sentences(text: str):
         # line need not end with a full stop, and one that does is followed by a dash)
         piece = block_start
         for cut in [*sorted({*_bullet_cuts(text, block_start, end),
-                             *_charted_cuts(text, block_start, end)}), end]:
+                             *_charted_cuts(text, block_start, end),
+                             *(r for r in rows or () if block_start < r < end)}), end]:
             for at, sentence in _block_sentences(text[piece:cut].replace("\n", " "), piece):
                 yield at, sentence, heading
             piece = cut
@@ -2544,8 +2557,15 @@ def _screen_named(lex: Lexicon, heading: str) -> str | None:
         and not any(lex.terms.is_a(named.term, r) for r in _REVIEWS) else None
 
 
-# (or a log's row of cells: "06/12/2017 | POC + GC/MS | oxycodone present | consistent")
-_DATED_ROW = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")[ \t]*[-:\u2013(|]")
+# (or a log's row of cells: "06/12/2017 | POC + GC/MS | oxycodone present | consistent", or
+# of columns, which cleaning leaves a space apart: "12/04/2017   consistent with tramadol")
+_DATED_ROW = re.compile(r"\W{0,3}(" + DATE_RE.pattern +
+                        r")(?:[ \t]*[-:\u2013(|]|[ \t]+(?=[A-Za-z]))")
+
+
+_LOG_COLUMNS = re.compile(r"(?:(?:date|dates|collected|collection date|results?|findings?|"
+                          r"comments?|specimen|test|method|type|interpretation|status|"
+                          r"detected)[ \t]*){2,5}$", re.I)
 
 
 def _screen_row(out: Extracted, lex: Lexicon, sentence: str, at: int) -> bool:
@@ -3960,6 +3980,39 @@ def _medication_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
                 fact.kind = "prior"
                 if row.stopped and not fact.props.get("end"):
                     fact.props["end"] = row.stopped
+
+
+def _treatment_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
+    """What a treatment table's columns say of each row's treatment (reader/tables.py): the
+    visits it had and how it worked, or that it was never had (no course). The row's first
+    treatment is its own: a drug named after it in the same cell ("Dx MBB L4-5 (lidocaine)")
+    is what the procedure used, and what was read of that drug goes to the procedure."""
+    for row in treatment_rows(letter.cleaned, *letter.summary):
+        here = [f for f in out.facts if f.kind in ("medication", "prior")
+                and row.start <= f.start < row.end]
+        if row.never:
+            out.facts[:] = [f for f in out.facts if f not in here]
+            continue
+        if not here and (hits := lex.find(letter.text[row.start:row.name_end], T("Treatment"))):
+            hit = hits[0]
+            here = [Mention("prior", hit.term, row.start + hit.start, row.start + hit.end,
+                            letter.text[row.start + hit.start:row.start + hit.end],
+                            {"on_date": None})]
+            out.facts.extend(here)
+        if not here:
+            continue
+        own, *others = sorted(here, key=lambda f: f.start)
+        for other in others:
+            if other.start < row.name_end and other.kind == "medication":
+                _fill_in(own, {k: v for k, v in other.props.items()
+                               if k.startswith("relief") or k == "response"})
+                out.facts.remove(other)
+        if row.sessions and not lex.terms.is_a(own.concept or "", T("Drug")):
+            own.props["sessions"] = row.sessions
+            for key in [k for k in own.props if k.startswith("dose") or k == "per_day"]:
+                del own.props[key]  # ("10/2018  6": a month's figure read as a dose)
+        if row.result and (response := response_of(row.result)):
+            own.props["response"] = m(response)
 
 
 def _flowsheets(out: Extracted, lex: Lexicon, letter: Letter) -> None:
