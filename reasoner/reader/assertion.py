@@ -193,6 +193,12 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["never", "not"]}},
             {"LOWER": {"IN": ["had", "tried", "received", "undergone", "used", "taken",
                               "attended", "done"]}}], max_scope=5),
+        # a program or therapy never entered: "he has never been in a functional restoration
+        # program", "never been referred to physical therapy" ("never had" is medspaCy's)
+        rule("never been in", _NEGATED, "FORWARD", [
+            {"LOWER": "never"}, {"LOWER": "been"},
+            {"LOWER": {"IN": ["in", "to", "through", "into", "enrolled", "referred", "sent"]}}],
+             max_scope=6),
         # what follows "with": "he has not been diagnosed with radiculopathy"
         rule("not been diagnosed with", _NEGATED, "FORWARD", [
             {"LOWER": {"IN": ["has", "have", "had", "was", "were", "is", "are"]}},

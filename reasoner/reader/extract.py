@@ -114,11 +114,15 @@ _SOAP_LABEL = re.compile(r"^[ \t]*([SOAP])[ \t]*:[ \t]*(?=\S)")
 # A line labelled as the plan or the request, the label perhaps dated: "Plan 4/2/14:", "Req
 # 4/22/24:", "Requested (RFA 3/1/21):", "RFA of 9/4/13:", "Request for authorization
 # 09/04/2013:"
+# (a request under a numbered heading of its own too: "REQUEST 1 - Norco 10/325 mg #120",
+# "Request 2: Chiropractic 2x6", "ITEM 3: TENS unit, purchase")
 _PLAN_LABEL = re.compile(r"^[ \t]*(?:plan|req|request(?:ed|s)?(?: for authori[sz]ation)?|rfa|"
-                         r"recommendations?|orders?)\.?"
+                         r"recommendations?|orders?|(?=(?:request|item)[ \t]*(?:#|no\.?)?"
+                         r"[ \t]*\d))\.?(?:[ \t]*(?:request|item)[ \t]*(?:#|no\.?)?[ \t]*\d{1,2}"
+                         r"(?=[ \t]*(?::|[-\u2013\u2014][ \t])))?"
                          r"[ \t]*(?:\(?(?:rfa|on|of|dated)?[ \t]*(?:" + DATE_RE.pattern
                          + r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?)\)?)?"
-                         r"[ \t]*:[ \t]*(?=\S)", re.I)
+                         r"[ \t]*(?::|[-\u2013\u2014](?=[ \t]))[ \t]*(?=\S)", re.I)
 # A list of what was done ("Treatment to date has included ...", "Tx:"), which opens a
 # statement of its own in a run-on note; "has had" opens one only at a sentence's start.
 # (what may stand between the cue and its verb or colon: a parenthesis, a few words, not a
@@ -331,6 +335,7 @@ class Extracted:
     studied: tuple[str, ...] = ()  # the studies the sentence before named (its conclusion)
     previous_text: str = ""  # the sentence read before this one (what it named, if asked)
     asked: frozenset[str] = frozenset()  # the services the document's items name
+    repeated: str | None = None  # the one-day procedure an item asks to repeat, if any
     title_end: int = 0  # where the document's title lines end (a letterhead names no course)
     item_start: int | None = None  # where the list item ("- ", "3.") being read began
     item_named: list[Mention] = field(default_factory=list)  # courses told before, named in it
@@ -370,6 +375,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     requested = [i.name_span for i in letter.items]
     asked = {h.term for i in letter.items for h in lex.find(i.name, T("Drug"))}
     out.asked = frozenset(h.term for i in letter.items for h in lex.find(i.name, T("Treatment")))
+    out.repeated = _repeated_procedure(lex, letter)
     # "COASTAL MOTION CHIROPRACTIC, INC. / CHIROPRACTIC RE-EVALUATION": the clinic and the form
     out.title_end = _title_end(letter.text)
     _own_course(out, lex, letter.text)
@@ -771,8 +777,16 @@ _SECTION_NEXT = re.compile(r"(?<![,;:(\-])(?<!\band)(?<!\bthe)(?<!\bof)(?<!\bwit
                            r"with)\b))", re.I)  # (in small letters, as dictation leaves it)
 
 
+# A request's numbered heading is a line of its own: "REQUEST 2 - GABAPENTIN 300 MG, #90" then
+# the paragraph arguing it ("He has taken gabapentin since 07/12/2021": joined to the heading's
+# line, a plan's, the drug taken had been read as only asked for)
+_HEADED_REQUEST_LINE = re.compile(r"(?im)^[ \t]*(?:request|item)[ \t]*(?:#|no\.?)?[ \t]*\d{1,2}"
+                                  r"[ \t]*(?::|[-\u2013\u2014][ \t])[^\n]*\n")
+
+
 def _charted_cuts(text: str, start: int, end: int) -> list[int]:
-    return [found.end() for found in _CHARTED_NEXT.finditer(text, start, end)] + \
+    return [found.end() for found in _HEADED_REQUEST_LINE.finditer(text, start, end)] + \
+        [found.end() for found in _CHARTED_NEXT.finditer(text, start, end)] + \
         [found.end() for found in _SECTION_NEXT.finditer(text, start, end)] + \
         [found.end() for found in _ROW_THEN_STATEMENT.finditer(text, start, end)] + \
         [found.end() for found in _DATED_ROW_THEN_STATEMENT.finditer(text, start, end)]
@@ -1584,6 +1598,40 @@ def _restates_requests(out: Extracted, lex: Lexicon, sentence: str) -> bool:
     return len(named) >= 2 and bool(_ASKED_TERMS.search(sentence))
 
 
+_REPEAT = re.compile(r"\b(?:repeat(?:ed)?|second|another|additional|2nd)\b", re.I)
+# an injection named by its kind alone, as the one before: "the 01/15/2018 injection", "her
+# last epidural", "the prior block"
+_BARE_INJECTION = re.compile(r"\b(?:the|her|his|their|that|prior|previous|last|first|initial|"
+                             r"earlier)(?:[ \t]+(?:prior|previous|last|first|initial|earlier|"
+                             r"\d{1,2}/\d{1,2}/\d{2,4}|[A-Z][a-z]+ \d{1,2},? \d{4}))?[ \t]+"
+                             r"(?P<kind>injection|epidural|block)\b", re.I)
+
+
+def _repeated_procedure(lex: Lexicon, letter: Letter) -> str | None:
+    """The one-day procedure an item asks to repeat ("Repeat left L5-S1 TFESI", "second
+    ESI"), if one does (not "TFESI x1. Repeat only if the first gives 50% relief")."""
+    for item in letter.items:
+        for hit in lex.find(item.name, T("Treatment")):
+            if _REPEAT.search(item.name, 0, hit.start) and \
+                    any(lex.terms.is_a(hit.term, p) for p in _ONE_DAY_PROCEDURES):
+                return hit.term
+    return None
+
+
+def _injection_repeated(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+    """'After the 01/15/2018 injection she reported about 40% relief': in a report asking to
+    repeat a procedure, the one named by its kind alone is the one it repeats (when the case
+    holds none of it yet)."""
+    term = out.repeated
+    if term is None or any(f.kind == "prior" and f.concept == term for f in out.facts) or \
+            not (found := _BARE_INJECTION.search(sentence)) or \
+            assertions(sentence, [found.span("kind")])[0] is not Assertion.PRESENT:
+        return
+    dates = find_dates(found.group())
+    out.facts.append(Mention("prior", term, at + found.start("kind"), at + found.end("kind"),
+                             found.group("kind"), {"on_date": dates[0][0] if dates else None}))
+
+
 def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                requested: list[tuple[int, int]]) -> None:
     """A treatment named in a sentence about the past or present with no cue ("PT helped
@@ -1607,6 +1655,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
     if not hits:  # "She went twelve times.": the course the sentence before told
         _counted_of_told(out, lex, sentence, at)
         _provider_seen(out, sentence, at)
+        _injection_repeated(out, lex, sentence, at)
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
         if said[n] is Assertion.ABSENT and _BEFORE_NOW.search(sentence) and \

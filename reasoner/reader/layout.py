@@ -846,9 +846,25 @@ _APPEALED = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|ITEM[ \t]*\d{1,2}[ \t]*[:.)-])[ \
                        r"\b(?:non-?certif\w*|not[ \t]+certified|denied|modified)", re.M | re.I)
 
 
+# ... or each request under a heading of its own: "REQUEST 1 - Norco 10/325 mg, #120",
+# "Item 2: Power wheelchair" (the heading's line is the request's name; what follows argues it)
+_HEADED_REQUEST = re.compile(r"^[ \t]*(?:request|item|service)[ \t]*"
+                             r"(?:#|no\.?)?[ \t]*\d{1,2}[ \t]*[-:.)\u2013\u2014][ \t]*"
+                             r"(?P<name>\S[^\n]{2,200})$"
+                             # (not a review's item, its decision under it: "Request 1: ...
+                             # Determination: CERTIFIED")
+                             r"(?![ \t]*\n[ \t]*(?:determination|decision|outcome|action|"
+                             r"ur (?:decision|determination))\b)", re.M | re.I)
+
+
 def _progress_report(text: str, cleaned: Cleaned | None = None):
     items: list[Item] = []
-    appealed = [(m.group("name"), m.start("name")) for m in _APPEALED.finditer(text)]
+    # (headed requests in the physician's words: a reviewer's notice after an appeal heads the
+    # items it decides the same way, "Request 1: ... Determination: CERTIFIED")
+    reviewed = _reviewer_line(text, 0, len(text))
+    appealed = [(m.group("name"), m.start("name")) for m in _APPEALED.finditer(text)] or \
+        [(m.group("name"), m.start("name")) for m in _HEADED_REQUEST.finditer(text)
+         if m.start() < reviewed]
     if appealed:
         # what an appeal asks for is what it appeals, item by item
         _add_items(items, appealed, asked=True, text=text)

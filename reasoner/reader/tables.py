@@ -73,6 +73,11 @@ _DATED_ROW = re.compile(r"^[ \t]*\d{1,2}/\d{1,2}/\d{2,4}(?:[ \t]{2,}|\t|[ \t]+[-
 _TABBED = re.compile(r"^[ \t]*[^\t\n]*\S\t+\S")
 
 
+# what any row of the tables above has: cells parted by two spaces or a tab, or a date opening
+# a line
+_ANY_ROW = re.compile(r"\S(?:  |\t)[ \t]*\S|^[ \t]*\d{1,2}/\d{1,2}/\d{2,4}[ \t]", re.M)
+
+
 @dataclass(frozen=True)
 class Cuts:
     rows: list[int]  # where each heading and row begins, and the line after the table
@@ -90,6 +95,8 @@ def row_cuts(cleaned: Cleaned, start: int, end: int) -> Cuts:
         return Cuts([], [])
     first, last = cleaned.span(start, end)
     text = cleaned.original[first:last]
+    if not _ANY_ROW.search(text):
+        return Cuts([], [])  # (most text has no table: one search instead of one per line)
     cuts: list[int] = []
     headings: list[tuple[int, int]] = []
     rows: list[int] = []  # the line starts of the table being read (its heading first)
@@ -102,7 +109,7 @@ def row_cuts(cleaned: Cleaned, start: int, end: int) -> Cuts:
             if len(dated) > 1:
                 cuts.extend([*dated, line.start()])
             dated = []
-        cells = spaced(line.group())
+        cells = spaced(line.group()) if "  " in line.group() or "\t" in line.group() else []
         if rows and len(cells) >= 2:
             rows.append(line.start())
             continue
@@ -131,6 +138,8 @@ def treatment_rows(cleaned: Cleaned, start: int, end: int) -> list[TreatmentRow]
         return []
     first, last = cleaned.span(start, end)
     text = cleaned.original[first:last]
+    if not _ANY_ROW.search(text):
+        return []
     rows: list[TreatmentRow] = []
     heading: _Heading | None = None
     for line in re.finditer(r"^.*$", text, re.M):
