@@ -660,6 +660,16 @@ def _rules() -> list[Any]:
         rule("in case of", _HYPOTHETICAL, "FORWARD", [
             {"LOWER": "in"}, {"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ["case", "event"]}},
             {"LOWER": {"IN": ["of", "she", "he", "they", "it", "there"]}}], max_scope=5),
+        # a condition still to be met: "I will proceed with the trial once she is cleared", "as
+        # soon as the MRI is done", "unless he is cleared" ("once" before its subject: not
+        # "once daily"; not "until", which tells what happened: "stuck until he works it free,
+        # medial joint line tenderness")
+        rule("once she is", _HYPOTHETICAL, "FORWARD", [
+            {"LOWER": {"IN": ["once", "unless"]}},
+            {"LOWER": {"IN": ["she", "he", "they", "it", "the", "her", "his", "we", "i"]}}],
+             max_scope=6),
+        rule("as soon as", _HYPOTHETICAL, "FORWARD", [
+            {"LOWER": "as"}, {"LOWER": "soon"}, {"LOWER": "as"}], max_scope=6),
         # a condition said by inversion, opening its clause: "should arm symptoms develop, an
         # MRI would be reconsidered", "noted that should she fail therapy", "were he to
         # develop weakness" (not "he should continue": the verb's subject stands before it)

@@ -921,7 +921,12 @@ def _next_section(text: str, start: int) -> int:
 
 # "Physical therapy - 6 additional visits (2x3), R knee" keeps its terms; "Hand therapy x4 -
 # scar management, return to typing" loses the explanation.
-_TERMS = re.compile(r"\d\s*(?:x|visits?|sessions?|#|times|/\s*w)|#\s*\d|\bqty\b", re.I)
+# what the part of a plan line after its dash says of the request: its quantity, or its kind
+# ("TENS unit - 30-day home trial (rental)", "Cervical MRI - repeat, compare with 09/06/2019")
+_TERMS = re.compile(r"\d\s*(?:x|visits?|sessions?|#|times|/\s*w)|#\s*\d|\bqty\b|"
+                    # (the kind opening the part: not "hold pending repeat UDS")
+                    r"^[ \t]*(?:\d{1,3}[- ]?days?[ \t]+)?(?:home[ \t]+)?"
+                    r"(?:rental|rent|purchase|trial|repeat)\b", re.I)
 
 
 def _core(name: str) -> str:

@@ -1,0 +1,49 @@
+"""Treating physicians' reports by other authors (heldout-vq): a clearance still to come ("I
+will proceed with the trial once she is cleared"), and a plan line whose kind of request stands
+after its dash ("TENS unit - 30-day home trial (rental)"). Several phrasings each, with the
+cases that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.assertion import Assertion, assertions
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import TERM
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("I will proceed with the trial once she is cleared.", "cleared", Assertion.HYPOTHETICAL),
+    ("We will schedule the trial as soon as she is cleared by psychology.", "cleared",
+     Assertion.HYPOTHETICAL),
+    ("No trial unless he is cleared by the psychologist.", "cleared", Assertion.HYPOTHETICAL),
+    # (guards: "once" as a frequency, and "until" telling what happened)
+    ("She takes tramadol once daily for pain.", "pain", Assertion.PRESENT),
+    ("The knee gets stuck until he works it free, medial joint line tenderness on exam.",
+     "joint line tenderness", Assertion.PRESENT),
+])
+def test_a_condition_still_to_be_met(text, name, expected):
+    at = text.index(name)
+    assert assertions(text, [(at, at + len(name))])[0] is expected
+
+
+def _requests(kb, plan: str) -> dict[str, dict]:
+    text = ("PR-2 PROGRESS REPORT\nDOS: 02/11/2020\nNeck pain 5/10. PT 12 visits in 2019 helped.\n"
+            f"PLAN / RFA:\n{plan}\nRTC 6 wks.\n")
+    facts = read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+    return {f.concept.removeprefix(TERM): f.props for f in facts if f.kind == "request"}
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("1. TENS unit - 30-day home trial (rental), for use at home and on breaks.", "Trial"),
+    ("1. TENS unit - rental for 30 days.", "Rental"),
+    ("1. TENS unit - purchase.", "Purchase"),
+])
+def test_the_kind_after_a_plan_lines_dash(kb, line, kind):
+    assert _requests(kb, line)["TENSUnit"]["type"] == TERM + kind
+
+
+def test_a_dash_then_a_hold_is_no_kind(kb):
+    # (guard: "repeat" after the dash names what the hold waits for, not the request's kind)
+    asked = _requests(kb, "1. Hydrocodone/APAP 7.5/325 mg #90 - hold pending repeat UDS")
+    assert "RepeatCourse" not in str(asked)
