@@ -47,3 +47,30 @@ def test_a_dash_then_a_hold_is_no_kind(kb):
     # (guard: "repeat" after the dash names what the hold waits for, not the request's kind)
     asked = _requests(kb, "1. Hydrocodone/APAP 7.5/325 mg #90 - hold pending repeat UDS")
     assert "RepeatCourse" not in str(asked)
+
+
+@pytest.mark.parametrize(("sentence", "cleared"), [
+    ("A pre-implant psychological evaluation concluded that there were no psychological "
+     "contraindications and that he was cleared for a trial.", True),
+    ("The psychological evaluation found no psychological contraindications to the trial.", True),
+    ("Psychological evaluation: no contraindication to the spinal cord stimulator trial.", True),
+    # (guard: no clearance is no clearance)
+    ("There is no psychological clearance for the stimulator trial.", False),
+])
+def test_no_contraindication_clears(sentence, cleared):
+    from reasoner.reader.confirmations import clearances
+    [found] = clearances(sentence)
+    assert found.present is cleared
+
+
+@pytest.mark.parametrize(("sentence", "homebound"), [
+    ("He lives with his wife, who drives him to appointments, and he goes to church and to the "
+     "grocery store with her on weekends.", False),
+    ("She lives with her daughter, and she walks to the corner store most days.", False),
+    # (guard: what someone else does tells nothing of the worker leaving home)
+    ("His wife goes to the store for him.", None),
+])
+def test_an_outing_in_its_own_clause(sentence, homebound):
+    from reasoner.reader.judgments import judgments
+    said = [j.present for j in judgments(sentence) if j.concept == TERM + "Homebound"]
+    assert said == ([] if homebound is None else [homebound])

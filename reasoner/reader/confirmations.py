@@ -138,6 +138,10 @@ def clearances(sentence: str) -> list[Confirmed]:
     if said is None:
         return []
     [assertion] = assertions(sentence, [said.span()])
+    if denied is None and assertion is Assertion.ABSENT and said.group()[:3].lower() == "no ":
+        # the phrase's own "no" clears: "concluded that there were no psychological
+        # contraindications" (read as a denial of itself, the clearance had been refused)
+        assertion = Assertion.PRESENT
     if assertion is Assertion.FAMILY or denied is None and assertion in (
             Assertion.HYPOTHETICAL, Assertion.UNCERTAIN):
         return []  # (a denial is said as fact: "was requested and has not yet taken place")

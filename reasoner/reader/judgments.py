@@ -504,8 +504,10 @@ _NEW_SUBJECT = re.compile(r"(?:,|\band\b|\bbut\b)\s+(?:(?:he|she|they|the\s+(?:p
 
 def _undone(sentence: str, start: int) -> bool:
     """A doing that does not tell the worker's ability: denied ("no longer drives", "unable to
-    shop") or done by someone else ("his wife drives to the store")."""
+    shop") or done by someone else ("his wife drives to the store"), in its own clause ("his
+    wife, who drives him to appointments, and he goes to church": he goes)."""
     clause = responses.clause_before(sentence, start)
+    clause = clause[max((m.end() for m in _NEW_SUBJECT.finditer(clause)), default=0):]
     return bool(_BY_OTHERS.search(clause) or re.search(
         r"\b(?:no|not|never|unable|cannot|can't|stopped|quit)\b", clause, _I))
 
