@@ -127,3 +127,18 @@ def _asserted(text: str, named: list[str]) -> list[Assertion]:
 ])
 def test_a_finding_named_before_a_sign_with_its_own_verdict(text, named, present):
     assert [a == Assertion.PRESENT for a in _asserted(text, named)] == present
+
+
+@pytest.mark.parametrize(("text", "named", "present"), [
+    ("Flexion-extension radiographs dated 05/21/2018 ruled out segmental instability, showing "
+     "no abnormal translation.", ["radiographs", "segmental instability"], [True, False]),
+    ("The MRI ruled out a disc herniation.", ["MRI", "disc herniation"], [True, False]),
+    ("The x-rays excluded a fracture.", ["x-rays", "fracture"], [True, False]),
+    # (guards: the passive and the label deny what stands before them)
+    ("Red flags were ruled out.", ["Red flags"], [False]),
+    ("Fracture ruled out, tenderness at L5.", ["Fracture", "tenderness"], [False, True]),
+    ("Infection and tumor were excluded by the MRI.", ["Infection", "tumor", "MRI"],
+     [False, False, True]),
+])
+def test_ruled_out_in_the_active_voice_denies_its_object(text, named, present):
+    assert [a == Assertion.PRESENT for a in _asserted(text, named)] == present

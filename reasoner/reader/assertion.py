@@ -113,9 +113,16 @@ def _rules() -> list[Any]:
         rule("ruled out (after)", _NEGATED, "BACKWARD",
              [{**_BE, "OP": "+"}, {"LOWER": {"IN": ["ruled", "excluded"]}},
               {"LOWER": "out", "OP": "?"}]),
+        # ("Fracture ruled out.", "instability excluded, ..."; what follows it is its own)
         rule("ruled out (after, no verb)", _NEGATED, "BACKWARD",
              [{"LOWER": {"IN": ["ruled", "excluded"]}, "IS_SENT_START": False},
-              {"LOWER": "out", "OP": "?"}]),
+              {"LOWER": "out", "OP": "?"}, {"IS_PUNCT": True}]),
+        # the active voice denies its object: "flexion-extension radiographs ruled out
+        # segmental instability", "the MRI excluded a fracture" (read backward, the
+        # instability had stood and the films been denied)
+        rule("ruled out (its object)", _NEGATED, "FORWARD",
+             [{"LOWER": {"IN": ["ruled", "excluded"]}, "IS_SENT_START": False},
+              {"LOWER": "out", "OP": "?"}], max_scope=8),
         rule("negative (after)", _NEGATED, "BACKWARD", [_BE, _NEGATIVE, _SIDEWAYS, _END]),
         # "negative" or "(-)" either side of the sign, close to it: "SLR negative bilaterally
         # to 70 degrees", "Tinel's and Phalen's negative at the wrists", "SLR (-) B"
