@@ -74,3 +74,15 @@ def test_an_outing_in_its_own_clause(sentence, homebound):
     from reasoner.reader.judgments import judgments
     said = [j.present for j in judgments(sentence) if j.concept == TERM + "Homebound"]
     assert said == ([] if homebound is None else [homebound])
+
+
+def test_what_is_said_of_a_drug_by_name_outweighs_what_is_said_of_all(kb):
+    text = ("PROGRESS REPORT 02/21/2023\nThe patient is a 42-year-old woman with CRPS of the left "
+            "hand.\nOn 02/07/2022 Lyrica 75 mg twice a day and nortriptyline 25 mg at bedtime "
+            "were started.\nSince the Lyrica was started she can tolerate a sleeve on the arm, "
+            "types for up to two hours, and returned to work four hours a day.\nThe pain was "
+            "5/10 with medications and 8/10 without, and allodynia of the hand persisted.\n"
+            "TREATMENT PLAN:\n1. Lyrica 75 mg #60.\n")
+    facts = read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+    lyrica = [f for f in facts if f.kind == "medication" and f.concept == TERM + "Pregabalin"]
+    assert lyrica[0].props["response"].endswith("FunctionalImprovement")

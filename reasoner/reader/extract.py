@@ -3476,6 +3476,8 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
         taken = [f for f in out.facts if f.kind == "medication" and f.start < at and
                  _for_pain(f, lex)]
         for fact in [f for f in taken if f.concept in asked] or taken:
+            if fact.props.get("response") is None:
+                fact.props["of_all"] = True  # (said of the drugs together: see _merge_medications)
             _add_response(fact, response)
         if not taken:
             out.unplaced.append(response)
@@ -3908,10 +3910,16 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
                         seen.props[key] = fact.props[key]
             _fill_in(seen, fact.props)
             if fact.props.get("response") == m("FunctionalImprovement") and \
-                    seen.props.get("response") == m("SubjectiveImprovement"):
+                    seen.props.get("response") == m("SubjectiveImprovement") or \
+                    fact.props.get("response") and seen.props.get("of_all") and \
+                    not fact.props.get("of_all"):
                 # a gain in function said of the drug later is the fuller statement of what
-                # "meds help" said first (as _add_response holds for one mention)
+                # "meds help" said first (as _add_response holds for one mention); what is said
+                # of the drug by name outweighs what was said of all the drugs together ("since
+                # the Lyrica was started she types for two hours" over "pain 5/10 with
+                # medications ..., and allodynia persisted")
                 seen.props["response"] = fact.props["response"]
+                seen.props.pop("of_all", None)
     out.facts[:] = [f for f in kept if not _said_of_its_drugs(f, first, lex)]
 
 
