@@ -86,3 +86,17 @@ def test_what_is_said_of_a_drug_by_name_outweighs_what_is_said_of_all(kb):
     facts = read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
     lyrica = [f for f in facts if f.kind == "medication" and f.concept == TERM + "Pregabalin"]
     assert lyrica[0].props["response"].endswith("FunctionalImprovement")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The surgeon noted that the extrusion on MRI accounts for her left S1 findings on "
+    "examination.",
+    "The extrusion on the MRI accounts for her symptoms and examination.",
+])
+def test_imaging_that_accounts_for_the_examination_is_concordant(kb, sentence):
+    text = ("PROGRESS REPORT 01/20/2015\nThe patient is a 44-year-old woman with left leg pain.\n"
+            "Lumbar MRI dated 10/09/2014 revealed an L5-S1 extrusion compressing the left S1 "
+            f"root.\n{sentence}\nTREATMENT PLAN:\n1. Left L5-S1 microdiscectomy.\n")
+    facts = read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+    assert any(f.kind == "finding" and f.concept == TERM + "ImagingConcordantWithExam"
+               and f.props["present"] for f in facts)

@@ -58,8 +58,9 @@ _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|
                          r"(?:\bc/w|\bin keeping with|\b(?:consistent|concordant)\s+w/)\s*"
                          r"(?:\w+\s+){0,3}?(?:exam\w*|symptoms|findings|presentation|complaints?|"
                          r"signs)\b|"
-                         r"\b(?:match(?:es|ed)?|fits?|explains?)\s+(?:the|his|her|their)\s+"
-                         r"(?:[\w-]+\s+){0,5}?(?:signs|weakness|tenderness|pain pattern|exam\w*)\b|"
+                         r"\b(?:match(?:es|ed)?|fits?|explains?|accounts?\s+for)\s+(?:the|his|her|"
+                         r"their)\s+(?:[\w-]+\s+){0,5}?(?:signs|weakness|tenderness|pain pattern|"
+                         r"exam\w*|symptoms|complaints)\b|"
                          # "The examination and the MRI agree", "consistent findings on MRI",
                          # "imaging-concordant"
                          r"\b(?:exam\w*|clinical findings)\s+and\s+(?:the\s+)?(?:MRI|imaging|CT|"
