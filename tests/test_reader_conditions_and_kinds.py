@@ -100,3 +100,19 @@ def test_imaging_that_accounts_for_the_examination_is_concordant(kb, sentence):
     facts = read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
     assert any(f.kind == "finding" and f.concept == TERM + "ImagingConcordantWithExam"
                and f.props["present"] for f in facts)
+
+
+def test_an_indented_rfa_table_under_its_heading(kb):
+    # (its header read without its indentation had put the service column where the rows'
+    # numbers stand: the four rows ran into one request)
+    text = ("PR-2 PROGRESS REPORT\nDOS: 03/20/2018\nNeck pain 6/10 into the right arm.\n"
+            ">> PLAN / REQUESTED AUTHORIZATION\n"
+            "   #  SERVICE                                              QTY    CPT/HCPCS\n"
+            "   1  Right C5-6 interlaminar cervical epidural steroid injection    1    62321\n"
+            "   2  Home cervical traction unit (over-the-door), purchase          1    E0860\n"
+            "   3  Physical therapy, cervical spine, 2x/week x 4 weeks            8    97110\n"
+            "\nFollow-up in 4 weeks.\n")
+    items = read_letter(text.encode(), "pr2.txt", kb.terms).letter.items
+    assert [i.name.split(",")[0].split(" 1 ")[0] for i in items] == [
+        "Right C5-6 interlaminar cervical epidural steroid injection",
+        "Home cervical traction unit (over-the-door)", "Physical therapy"]

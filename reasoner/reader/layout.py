@@ -1211,6 +1211,9 @@ def _aligned_column(cleaned: Cleaned | None, start: int, end: int) -> list[tuple
     if cleaned is None or not cleaned.original or start >= end:
         return []
     first, last = cleaned.span(start, end)
+    # (from the start of its line: cleaning drops a line's indentation, and a header read
+    # without it puts the service column where the rows' numbers stand)
+    first = cleaned.original.rfind("\n", 0, first) + 1
     return [(name, cleaned.index(at)) for name, at in _aligned_rows(cleaned.original, first,
                                                                      last)]
 
