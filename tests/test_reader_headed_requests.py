@@ -98,3 +98,43 @@ def test_no_injection_before_a_first_one(kb):
 def test_never_been_in(text, name, absent):
     at = text.index(name)
     assert (assertions(text, [(at, at + len(name))])[0] is Assertion.ABSENT) is absent
+
+
+LETTER = """VALLEY ORTHOPEDICS
+
+May 12, 2014
+
+Re: Reconsideration of utilization review determination
+Patient: M. Quintero
+Date of Injury: 01/10/2013
+
+I am writing to ask that you reconsider the determination dated 05/06/2014 on my Request for
+Authorization of 04/29/2014.
+
+{body}
+
+The reviewer wrote that electrodiagnostic testing is for arm symptoms or neurological findings.
+She has had 6 sessions of physical therapy.
+
+Sincerely,
+R. Alvarez, M.D.
+"""
+
+
+@pytest.mark.parametrize("body", [
+    "1. HYDROCODONE/APAP (NORCO) 10/325 MG #120 - modified by UR to #60 for weaning\n"
+    "2. MRI OF THE LUMBAR SPINE - non-certified\n3. NAPROXEN 550 MG #60 - certified",
+    "I am appealing the denial of Norco 10/325 mg #120 and the denial of an MRI of the lumbar "
+    "spine, both requested on my RFA. The naproxen 550 mg #60 was certified.",
+    "Of the three items you certified the naproxen 550 mg #60, and you non-certified the Norco "
+    "10/325 mg #120 and the MRI of the lumbar spine.",
+])
+def test_what_an_appeal_says_ur_decided_are_its_items(kb, body):
+    read = _read(kb, LETTER.format(body=body))
+    asked = {f.concept for f in read.extracted.facts if f.kind == "request"}
+    assert {TERM + "HydrocodoneAcetaminophen", TERM + "Naproxen"} <= asked
+    assert any("MRI" in c for c in asked)
+    # (what the reviewer wrote is no finding of the worker's)
+    assert not any(f.kind == "finding" and f.props.get("present") for f in read.extracted.facts
+                   if f.concept in (TERM + "RadicularSymptoms", TERM + "NeurologicalFinding"))
+

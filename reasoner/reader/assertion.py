@@ -1387,7 +1387,11 @@ _UR_SAYS = re.compile(
     r"\b(?:(?:the\s+)?(?:UR|utilization\s+review|prior|previous|peer)\s+(?:reviewer|physician|"
     r"determination|decision|letter|denial)|(?:the\s+)?UR|utilization\s+review)\s+(?:\w+\s+)?"
     r"(?:stated|states|noted|notes|opined|felt|wrote|writes|said|says|asserted|claimed|"
-    r"concluded|argued|determined|found|indicated|reasoned|cited|commented|believed)\b", re.I)
+    r"concluded|argued|determined|found|indicated|reasoned|cited|commented|believed)\b|"
+    # an appeal's "the reviewer wrote that ...", "your reviewer said" (verbs of claiming only:
+    # an IMR summary's own reviewer "notes" the record's facts)
+    r"\b(?:the|your)\s+(?:physician\s+|peer\s+)?reviewer\s+(?:\w+\s+)?(?:stated|states|wrote|"
+    r"writes|said|says|claimed|claims|asserted|argued|opined|felt|reasoned|believed)\b", re.I)
 # (a new clause with its own subject ends it: "the UR reviewer noted no GI risk factors, and the
 # treating physician's note agrees: the patient denies heartburn ...")
 _UR_SCOPE_END = re.compile(r"\b(?:however|but|whereas|although|though)\b|[;:]|,\s+and\s+(?:the|his|"

@@ -857,6 +857,57 @@ _HEADED_REQUEST = re.compile(r"^[ \t]*(?:request|item|service)[ \t]*"
                              r"ur (?:decision|determination))\b)", re.M | re.I)
 
 
+# ... or each numbered with its decision after a dash on its line, as an appeal lists them:
+# "1. HYDROCODONE/APAP (NORCO) 10/325 MG #120 - modified by UR to #60 for weaning"
+_DECIDED_LINE = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]*(?P<name>\S[^\n]*?)[ \t]+[-\u2013\u2014][ \t]*"
+                           r"(?:modified|non-?certified|not certified|certified|denied|approved|"
+                           r"authori[sz]ed|partially certified)\b[^\n]*$", re.M | re.I)
+
+
+# ... or named in the letter's sentences, as a physician's appeal tells what UR decided: "I am
+# appealing the denial of acupuncture ... and the denial of the purchase of a TENS unit", "you
+# non-certified the cognitive behavioral therapy and the increase in duloxetine", "The
+# gabapentin 300 mg #90 on the same request was certified"
+_APPEAL_WORDS = re.compile(r"\b(?:appeal\w*|reconsider\w*)\b", re.I)
+_DECISION_OF = re.compile(
+    r"\b(?:(?:denial|non-?certification|modification)s?\s+of|(?:you|the reviewer|your reviewer|"
+    r"UR|utilization review|the review)\s+(?:has\s+|have\s+|also\s+)?(?:non-?certified|denied|"
+    r"modified|certified|approved|authori[sz]ed))\s+(?P<list>[^.;:!?]{3,240})", re.I)
+_DECIDED_SUBJECT = re.compile(
+    r"(?:^|(?<=[.!?])\s+)(?:the\s+)?(?P<list>[A-Za-z][^.;:!?]{2,160}?)\s+(?:was|were)\s+"
+    r"(?:also\s+|both\s+)?(?:non-?certified|denied|certified|modified|approved|authori[sz]ed)\b",
+    re.I | re.M)
+# where a decided service's name ends: what is told of it after ("both requested on my RFA",
+# "which your reviewer certified", "to #60")
+_DECIDED_END = re.compile(r",?\s+(?:both|all|which|that|who|as|requested|on (?:my|the|your)|"
+                          r"from|in (?:my|the|your)|dated|to #|to \d|because|for the purpose|"
+                          r"by (?:UR|the|your)|on the same)\b", re.I)
+# an object that names no service but points to them ("both items below", "all three", "the
+# other two items", "it"): the services are listed elsewhere
+_REFERRED_ITEMS = re.compile(r"(?:both|all|each|either|the (?:two|three|four|other|remaining)|"
+                             r"items?|requests?|services?|those|these|them|it|I|he|she|"
+                             r"the (?:items?|requests?|services?))\b", re.I)
+_DENIAL_OF = re.compile(r"^(?:the\s+)?(?:denial|non-?certification|modification)\s+of\s+"
+                        r"(?:the\s+)?", re.I)
+
+
+def _appealed_in_sentences(text: str, end: int) -> list[tuple[str, int]]:
+    """The services an appeal's sentences say UR decided, in the words before `end` (the
+    physician's): each decision's object, split at 'and' and commas."""
+    out: list[tuple[str, int]] = []
+    for pattern in (_DECISION_OF, _DECIDED_SUBJECT):
+        for found in pattern.finditer(text, 0, end):
+            told = found.group("list")
+            if cut := _DECIDED_END.search(told):
+                told = told[:cut.start()]
+            for name, at in _objects(told, found.start("list")):
+                name = _DENIAL_OF.sub("", name)
+                if name and not _REFERRED_ITEMS.match(name) and \
+                        not any(at == seen for _, seen in out):
+                    out.append((name, at))
+    return sorted(out, key=lambda found: found[1])
+
+
 def _progress_report(text: str, cleaned: Cleaned | None = None):
     items: list[Item] = []
     # (headed requests in the physician's words: a reviewer's notice after an appeal heads the
@@ -864,6 +915,8 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
     reviewed = _reviewer_line(text, 0, len(text))
     appealed = [(m.group("name"), m.start("name")) for m in _APPEALED.finditer(text)] or \
         [(m.group("name"), m.start("name")) for m in _HEADED_REQUEST.finditer(text)
+         if m.start() < reviewed] or \
+        [(m.group("name"), m.start("name")) for m in _DECIDED_LINE.finditer(text)
          if m.start() < reviewed]
     if appealed:
         # what an appeal asks for is what it appeals, item by item
@@ -881,6 +934,7 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
                     {m.start() for m in _RFA_HEADER.finditer(text)} |
                     set(_first_service_field(text)))
     tabled: list[Item] = []  # the rows of the RFA's table of services
+    listed = False  # whether a plan lists its requests (not only asks in sentences)
     for start in starts:
         end = _HEADING.search(text, start)
         stop = min(end.start() if end else len(text), _next_section(text, start))
@@ -888,9 +942,10 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
         table = _table_column(text, start, stop) or _aligned_column(cleaned, start, stop) \
             or _form_fields(text, start)
         lines = (table or _listed(text, start, stop)
-                 or _enumerated(text, start, stop) or _spoken(text, start, stop)
-                 or _requested_in_sentences(text, start, stop)
-                 or _plan_statements(text, start, stop))
+                 or _enumerated(text, start, stop) or _spoken(text, start, stop))
+        listed = listed or bool(lines)
+        lines = lines or _requested_in_sentences(text, start, stop) \
+            or _plan_statements(text, start, stop)
         # a list headed as the request ("Requests for authorization:", "RFA:") asks for the
         # visits it lists too ("Follow-up office visit in 4 weeks")
         heading = text[text.rfind("\n", 0, start - 1) + 1:start]
@@ -900,6 +955,12 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
         # The form asks for what its table lists: the attached report's plan tells the same
         # requests again, with what it continues, stops or only considers.
         return (0, len(text)), tabled
+    if not listed and _APPEAL_WORDS.search(text, 0, reviewed) and \
+            (told := _appealed_in_sentences(text, reviewed)):
+        # an appeal that lists nothing: what its sentences say UR decided, not what they
+        # happen to ask ("I ask that the full 12 visits be authorized now")
+        items = []
+        _add_items(items, told, asked=True, text=text)
     if not items:
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
         _add_items(items, _spoken(text, 0, len(text))
