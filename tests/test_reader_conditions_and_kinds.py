@@ -116,3 +116,15 @@ def test_an_indented_rfa_table_under_its_heading(kb):
     assert [i.name.split(",")[0].split(" 1 ")[0] for i in items] == [
         "Right C5-6 interlaminar cervical epidural steroid injection",
         "Home cervical traction unit (over-the-door)", "Physical therapy"]
+
+
+@pytest.mark.parametrize(("sentence", "gain"), [
+    ("Since starting meloxicam she could stand through her eight-hour shift and climb the "
+     "stairs at home.", True),
+    ("Since taking gabapentin he can walk to the mailbox again.", True),
+    # (guard: not able)
+    ("Since starting meloxicam she could not stand through her shift.", False),
+])
+def test_what_the_worker_can_do_since_starting_a_drug(sentence, gain):
+    from reasoner.reader.responses import response_of
+    assert (response_of(sentence) == "FunctionalImprovement") is gain

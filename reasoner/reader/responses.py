@@ -60,6 +60,12 @@ _FUNCTIONAL = [
     r"(?<!little )(?<!little\" )(?<!slight )(?<!minimal )(?<!modest )(?<!mild )"
     r"\bimprovement in (?:his |her |their )?(?:(?:walking|sitting|standing) (?:tolerance|distance)|"
     r"(?:stair )?climbing|stairs|walking|lifting|gripping|reaching|squatting|kneeling)\b",
+    # what the worker can do since the treatment began: "since starting meloxicam she could
+    # stand through her shift" (the cue begins after the treatment's name: group "said")
+    r"\bsince (?:starting|beginning|taking|using|being on)\b[^.;]{0,40}?\b(?P<said>(?:she|he|"
+    r"they) (?:can|could|is able to|was able to|has been able to) (?!not\b|no\b)(?:stand|walk|"
+    r"sit|work|drive|climb|lift|carry|cook|clean|shop|dress|bathe|sleep|type|finish|complete|"
+    r"do|play|return|go)\w*)",
 ]
 _JOB = (r"(?:work|full|regular|modified|light|school|driving|volunteer\w*|(?:his|her) (?:\w+ )?"
         r"(?:[\w-]+ )?(?:job|work|duties|duty|activities|shifts?|position|employment|route)|"
