@@ -307,7 +307,12 @@ CORPUS = Path(__file__).resolve().parent / "reader" / "corpus"
 # in free layouts) 6 of 24, -vp (2013-2016 letters, a paragraph per visit) 33 of 36, -vq (PR-2s
 # before UR) 19 of 28, -vr (first-person reviewers) 19 of 20; none negated read present; the
 # four IMR sets 107 of 115 (overturn recall 44 of 51, precision 44 of 45). After the tables of
-# reader/tables.py: vn 25 of 30 (IMR 26, precision 8 of 8). No floor moved.
+# reader/tables.py: vn 25 of 30 (IMR 26, precision 8 of 8). The same session's second six (49
+# documents), first read at 17b8423: heldout-vs (a general IMR sample) 28 of 29, -vt (assertion
+# traps) 23 of 24 with 2 negated read present, -vu (PR-2 tables) 18 of 26, -vw (appeals) 7 of 25
+# with 2, -vx (surgery) 15 of 19, -vy (medications) 26 of 32 with 1; the four IMR sets 97 of 104
+# (overturn recall 37 of 43, precision 37 of 38). After: 28, 23 (1 negated), 21, 14 (none), 17,
+# 28; IMR 102 of 104 (recall 41 of 43, precision 41 of 41). No floor moved.
 FLOORS = {
     "assessment": (0.75, 0.76),
     "diagnosis": (0.80, 0.78),
@@ -336,8 +341,8 @@ def report(kb):
 
 def test_the_corpus_is_there():
     # (1,748 with the twenty-second session's eighteen held-out sets, 1,918 with the
-    # twenty-third's; 1,968 with the twenty-fourth's six: heldout-vm to -vr)
-    assert len(gold_documents([CORPUS])) >= 1968
+    # twenty-third's; 2,017 with the twenty-fourth's twelve: heldout-vm to -vy)
+    assert len(gold_documents([CORPUS])) >= 2017
 
 
 def test_no_document_is_lost(report):
