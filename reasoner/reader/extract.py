@@ -22,7 +22,7 @@ from reasoner.reader.dates import DATE_RE, find_dates, parse_date
 from reasoner.reader.firstchars import gated
 from reasoner.reader.flowsheet import flowsheets
 from reasoner.reader.judgments import judgments
-from reasoner.reader.layout import Letter
+from reasoner.reader.layout import HEADED_REQUEST, Letter
 from reasoner.reader.lexicon import Lexicon, Match
 from reasoner.reader.medtable import medication_rows
 from reasoner.reader.mention import Mention
@@ -777,15 +777,11 @@ _SECTION_NEXT = re.compile(r"(?<![,;:(\-])(?<!\band)(?<!\bthe)(?<!\bof)(?<!\bwit
                            r"with)\b))", re.I)  # (in small letters, as dictation leaves it)
 
 
-# A request's numbered heading is a line of its own: "REQUEST 2 - GABAPENTIN 300 MG, #90" then
-# the paragraph arguing it ("He has taken gabapentin since 07/12/2021": joined to the heading's
-# line, a plan's, the drug taken had been read as only asked for)
-_HEADED_REQUEST_LINE = re.compile(r"(?im)^[ \t]*(?:request|item)[ \t]*(?:#|no\.?)?[ \t]*\d{1,2}"
-                                  r"[ \t]*(?::|[-\u2013\u2014][ \t])[^\n]*\n")
-
-
 def _charted_cuts(text: str, start: int, end: int) -> list[int]:
-    return [found.end() for found in _HEADED_REQUEST_LINE.finditer(text, start, end)] + \
+    # (a request's numbered heading is a line of its own, layout.HEADED_REQUEST: "REQUEST 2 -
+    # GABAPENTIN 300 MG, #90" then the paragraph arguing it, "He has taken gabapentin since
+    # 07/12/2021"; joined to the heading's line, a plan's, the drug taken was only asked for)
+    return [found.end() for found in HEADED_REQUEST.finditer(text, start, end)] + \
         [found.end() for found in _CHARTED_NEXT.finditer(text, start, end)] + \
         [found.end() for found in _SECTION_NEXT.finditer(text, start, end)] + \
         [found.end() for found in _ROW_THEN_STATEMENT.finditer(text, start, end)] + \
@@ -1600,7 +1596,7 @@ def _restates_requests(out: Extracted, lex: Lexicon, sentence: str) -> bool:
 
 _REPEAT = re.compile(r"\b(?:repeat(?:ed)?|second|another|additional|2nd)\b", re.I)
 # an injection named by its kind alone, as the one before: "the 01/15/2018 injection", "her
-# last epidural", "the prior block"
+# last injection", "the prior block" (the lexicon's own words, "epidural", name their course)
 _BARE_INJECTION = re.compile(r"\b(?:the|her|his|their|that|prior|previous|last|first|initial|"
                              r"earlier)(?:[ \t]+(?:prior|previous|last|first|initial|earlier|"
                              r"\d{1,2}/\d{1,2}/\d{2,4}|[A-Z][a-z]+ \d{1,2},? \d{4}))?[ \t]+"

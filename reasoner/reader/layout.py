@@ -848,7 +848,7 @@ _APPEALED = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|ITEM[ \t]*\d{1,2}[ \t]*[:.)-])[ \
 
 # ... or each request under a heading of its own: "REQUEST 1 - Norco 10/325 mg, #120",
 # "Item 2: Power wheelchair" (the heading's line is the request's name; what follows argues it)
-_HEADED_REQUEST = re.compile(r"^[ \t]*(?:request|item|service)[ \t]*"
+HEADED_REQUEST = re.compile(r"^[ \t]*(?:request|item|service)[ \t]*"
                              r"(?:#|no\.?)?[ \t]*\d{1,2}[ \t]*[-:.)\u2013\u2014][ \t]*"
                              r"(?P<name>\S[^\n]{2,200})$"
                              # (not a review's item, its decision under it: "Request 1: ...
@@ -914,7 +914,7 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
     # items it decides the same way, "Request 1: ... Determination: CERTIFIED")
     reviewed = _reviewer_line(text, 0, len(text))
     appealed = [(m.group("name"), m.start("name")) for m in _APPEALED.finditer(text)] or \
-        [(m.group("name"), m.start("name")) for m in _HEADED_REQUEST.finditer(text)
+        [(m.group("name"), m.start("name")) for m in HEADED_REQUEST.finditer(text)
          if m.start() < reviewed] or \
         [(m.group("name"), m.start("name")) for m in _DECIDED_LINE.finditer(text)
          if m.start() < reviewed]

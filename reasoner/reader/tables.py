@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from reasoner.reader.clean import Cleaned
 from reasoner.reader.sidetable import spaced
 
-_HEAD_CELL = re.compile(r"^[A-Za-z#][A-Za-z#./()/ -]{0,30}$")  # words, no figures
+_HEAD_CELL = re.compile(r"^[A-Za-z#][A-Za-z#./() -]{0,30}$")  # words, no figures
 _TREATMENT_HEAD = re.compile(r"^(?:(?:prior |past |previous )?(?:treatments?|therap(?:y|ies)|"
                              r"modalit(?:y|ies)|interventions?|procedures?)|tx|"
                              r"(?:conservative|prior|past|previous) (?:care|treatment))"
