@@ -128,3 +128,16 @@ def test_an_indented_rfa_table_under_its_heading(kb):
 def test_what_the_worker_can_do_since_starting_a_drug(sentence, gain):
     from reasoner.reader.responses import response_of
     assert (response_of(sentence) == "FunctionalImprovement") is gain
+
+
+@pytest.mark.parametrize(("sentence", "response"), [
+    ("The therapist noted that she continued to have episodes of locking and that her squat "
+     "remained limited to 30 degrees.", "NoImprovement"),
+    ("At discharge he remains unable to kneel.", "NoImprovement"),
+    # (guards: pain going on tells no course's result; a limit that improved is a gain)
+    ("She continues to have pain.", None),
+    ("Her motion was limited but improved after PT.", "SubjectiveImprovement"),
+])
+def test_a_limit_that_stayed(sentence, response):
+    from reasoner.reader.responses import response_of
+    assert response_of(sentence) == response
