@@ -221,10 +221,11 @@ _NONE = [
     r"stays|felt|feels)\s+[\"'\u201c]?(?:about\s+|roughly\s+|essentially\s+|basically\s+|"
     r"largely\s+|much\s+)?the same\b",
     r"\b(?:remained|remains|stayed|unchanged at)\s+(?:at\s+)?\d",
-    # a limit that stayed: "her squat remained limited to 30 degrees", "remains unable to
-    # kneel", and the mechanical symptoms that went on: "she continued to have episodes of
-    # locking" (not "continues to have pain": pain said alone tells no course's result)
-    r"\b(?:remained|remains|stayed)\s+(?:\w+\s+)?(?:limited|restricted|unable)\b",
+    # a limit that stayed: "her squat remained limited to 30 degrees", and the mechanical
+    # symptoms that went on: "she continued to have episodes of locking" (not "continues to
+    # have pain": pain said alone tells no course's result; "remained unable to" is read with
+    # its run of activities, _UNABLE_OR)
+    r"\b(?:remained|remains|stayed)\s+(?:\w+\s+)?(?:limited|restricted)\b",
     r"\bcontinued?\s+to\s+have\s+(?:episodes\s+of\s+|(?:the\s+)?same\s+)?(?:locking|"
     r"catching|giving\s+way|buckling)\b",
     # (the cue starts after "still": a plan's "could" is looked for in its first words)
