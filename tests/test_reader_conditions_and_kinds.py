@@ -141,3 +141,31 @@ def test_what_the_worker_can_do_since_starting_a_drug(sentence, gain):
 def test_a_limit_that_stayed(sentence, response):
     from reasoner.reader.responses import response_of
     assert response_of(sentence) == response
+
+
+def _imr(kb, summary: str, item: str):
+    text = ("IMR FINAL DETERMINATION\nCase Number: CM18-0000002\nDate of Injury: 06/03/2016\n"
+            f"Treatment(s) in Dispute Listed Below:\n1. {item}\n\nCLINICAL CASE SUMMARY\n"
+            f"{summary}\n\nIMR ISSUES, DECISIONS AND RATIONALES\n"
+            f"1. {item} is not medically necessary.\n")
+    return read_letter(text.encode(), "imr.txt", kb.terms).extracted.facts
+
+
+def test_a_visit_told_as_seen_on_a_spelled_date_is_the_report(kb):
+    # (the therapist's note of 2016 had stayed the report date: the request decided two
+    # years early, under another edition)
+    facts = _imr(kb, "The patient is a 61-year-old man with low back pain. The therapist's "
+                     "final note of 09/22/2016 recorded no change.\nWhen seen on April 17, 2018 "
+                     "he reported axial low back pain of 6/10.\nThe pain physician requested "
+                     "flexion/extension x-rays of the lumbar spine.", "Lumbar flexion/extension "
+                     "x-rays")
+    [asked] = [f for f in facts if f.kind == "request"]
+    assert str(asked.props["request_date"]) == "2018-04-17"
+
+
+def test_an_assessment_that_was(kb):
+    facts = _imr(kb, "The patient is a 48-year-old man with neck and arm pain.\nThe physician's "
+                     "assessment was left C7 radiculopathy, confirmed by MRI.\nEMG/NCS of the "
+                     "upper extremities was requested.", "EMG/NCS of the upper extremities")
+    assert TERM + "RadiculopathyConfirmedByImaging" in {f.concept for f in facts
+                                                       if f.kind == "diagnosis"}

@@ -40,6 +40,8 @@ T = TERM.__add__
 _SENTENCE = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)"
                        r"(?<!\b[A-Z]\.)[\"']?\s+(?=[A-Z\"(])")
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
+                          # "When seen on April 17, 2018 he reported ..."
+                          r"\bseen|"
                           r"consultation|encounter|RFA|request for authori[sz]ation|\bPR(?:-?2)?|"
                           # a note's parts told of their own day: "[copied forward from
                           # 01/14/2025]", "UPDATE 04/08/2025:", "Addendum 3/2/2016:"
@@ -95,7 +97,7 @@ _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DAT
 # at the plan's "with", past the diagnoses)
 _DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressions?|dx)\b"
                    r"[^:\n;]{0,80}?"
-                        r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:|"
+                        r"(?:\bas\b|\bare\b|\bis\b|\bwas\b|\bwere\b|\binclude[sd]?\b|\bwith\b|:|"
                         # "The assessment added postoperative nausea and vomiting."
                         r"\b(?:added|adds|now adds|lists|listed|noted)\b)"
                         # "Dx lumbar sprain/strain.": the abbreviation, then the diagnosis

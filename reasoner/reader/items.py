@@ -1233,9 +1233,25 @@ def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
         if therapy is None:
             continue
         begun = fact.props.get("start") or fact.props.get("on_date")
+        if _told_preoperative(text, fact):
+            continue  # "Pre-op: PT x6 (11/2018-01/2019) w/o benefit"
         if begun and any(0 <= (begun - d).days <= _POSTSURGICAL_DAYS for d in operated) or \
                 not begun and surgeries and _told_postoperative(text, fact):
             fact.concept = therapy
+
+
+# a course said to be before the operation, by its line's label or its sentence: "Pre-op: PT x6
+# w/o benefit", "Before surgery she had 12 sessions of therapy" (a date told of it elsewhere,
+# a later note's, does not make it post-operative)
+_PREOPERATIVE = re.compile(r"\b(?:pre-?op(?:erative(?:ly)?)?|before (?:the |her |his |their )?"
+                           r"(?:surgery|operation)|prior to (?:the |her |his |their )?"
+                           r"(?:surgery|operation))\b", re.I)
+
+
+def _told_preoperative(text: str, fact: Mention) -> bool:
+    line = text.rfind("\n", 0, fact.start) + 1
+    begun = max(line, text.rfind(". ", 0, fact.start) + 2, fact.start - 60)
+    return bool(_PREOPERATIVE.search(text, begun, fact.start))
 
 
 def _told_postoperative(text: str, fact: Mention) -> bool:
