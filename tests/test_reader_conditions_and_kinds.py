@@ -169,3 +169,14 @@ def test_an_assessment_that_was(kb):
                      "upper extremities was requested.", "EMG/NCS of the upper extremities")
     assert TERM + "RadiculopathyConfirmedByImaging" in {f.concept for f in facts
                                                        if f.kind == "diagnosis"}
+
+
+def test_a_course_told_as_pre_operative_stays_before_the_operation(kb):
+    facts = _imr(kb, "The patient is a 38-year-old man, s/p L L5-S1 microdiscectomy 07/22/2019.\n"
+                     "Pre-op: PT x6 (11/2018-01/2019) w/o benefit.\nPost-op PT x8 completed "
+                     "09/2019; PT progress note 09/30/2019: sitting tolerance 15 -> 60 min.\n"
+                     "RFA 10/08/2019: post-op PT 2x4 lumbar spine.", "Post-operative physical "
+                     "therapy 2x4 for the lumbar spine")
+    courses = {(f.concept.removeprefix(TERM), f.props.get("sessions")) for f in facts
+               if f.kind == "prior" and "Therapy" in (f.concept or "")}
+    assert ("PhysicalTherapy", 6) in courses and ("PostsurgicalPhysicalTherapy", 8) in courses
