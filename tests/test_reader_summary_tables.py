@@ -142,3 +142,21 @@ def test_a_finding_named_before_a_sign_with_its_own_verdict(text, named, present
 ])
 def test_ruled_out_in_the_active_voice_denies_its_object(text, named, present):
     assert [a == Assertion.PRESENT for a in _asserted(text, named)] == present
+
+
+@pytest.mark.parametrize(("text", "named", "present"), [
+    ("On examination the knee was stable to varus and valgus stress and on Lachman testing.",
+     ["varus and valgus stress", "Lachman testing"], [False, False]),
+    # (guard: a sign with its own verdict after the comma stays its own)
+    ("The knee is stable to varus and valgus stress, with a positive McMurray test.",
+     ["varus and valgus stress", "McMurray test"], [False, True]),
+])
+def test_stable_to_a_list_of_stress_tests(text, named, present):
+    assert [a == Assertion.PRESENT for a in _asserted(text, named)] == present
+
+
+def test_an_improved_measure_is_no_limit_found(kb):
+    facts = _facts(kb, "Treatment to date has included 12 sessions of physical therapy in 2022 "
+                       "with improved range of motion and a home exercise program.")
+    assert not any(f.kind == "finding" and f.concept == TERM + "LimitedRangeOfMotion"
+                   and f.props.get("present") for f in facts)

@@ -324,11 +324,12 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["function", "functions", "control", "habits"]}}, _BE,
             {"LOWER": {"IN": ["unchanged", "normal", "intact", "preserved", "ok"]}}],
              max_scope=5),
-        # "the knee is stable to varus and valgus stress"
+        # "the knee is stable to varus and valgus stress" (and what the list adds: "... and on
+        # Lachman testing")
         rule("stable to", _NEGATED, "FORWARD", [
             {"LOWER": "stable"},
             {"LOWER": {"IN": ["ligaments", "ligamentously", "knee", "joint"]}, "OP": "?"},
-            {"LOWER": "to"}], max_scope=6),
+            {"LOWER": "to"}], max_scope=8),
         # pain that goes no further than the buttock or thigh is not radicular: "It radiates
         # to the right buttock but not below the knee", "does not go past the knee"
         rule("not below the knee (after)", _NEGATED, "BACKWARD", [

@@ -2163,6 +2163,12 @@ def _spinal_fracture(sentence: str, hits: list[Match]) -> list[Match]:
 _CODED = re.compile(r"\b[A-TV-Z]\d{2}(?:\.[0-9A-Z]{1,4})?[ \t]+$")
 
 
+# a measure said to have improved: "improved range of motion", "increased strength"
+_IMPROVED_MEASURE = re.compile(r"\b(?:improved|improving|increased|better|restored|regained|"
+                               r"improvement (?:in|of))\s+(?:his |her |their |the )?"
+                               r"(?:\w+ )?$", re.I)
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
     hits = [_as_dyspepsia(sentence, h) for h in lex.find(sentence, _FINDING)
@@ -2204,6 +2210,11 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                 _RADIATION_WORD.fullmatch(sentence, hit.start, hit.end) and \
                 _SHORT_OF_LIMB.match(sentence, hit.end):
             continue  # (where it stops said, with no limb denied: no radicular fact)
+        elif said is Assertion.PRESENT and _IMPROVED_MEASURE.search(
+                sentence, max(0, hit.start - 25), hit.start):
+            # "12 sessions of physical therapy with improved range of motion": a course's
+            # result, not a limit found (nor its absence)
+            continue
         if hit.term in _FUNCTION_NAMED and _names_function(sentence, hit):
             function_said = _function_status(sentence, hit, said)
             if function_said is None:
