@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reasoner.errors import InputError
@@ -908,16 +909,21 @@ def _appealed_in_sentences(text: str, end: int) -> list[tuple[str, int]]:
     return sorted(out, key=lambda found: found[1])
 
 
+def _appealed_items(text: str, reviewed: int) -> list[tuple[str, int]]:
+    """The items an appeal lists one by one: numbered with the decision under each, under
+    headings of their own, or numbered with the decision after a dash (the last two in the
+    physician's words, before `reviewed`: a reviewer's notice after an appeal heads the items
+    it decides the same way, "Request 1: ... Determination: CERTIFIED")."""
+    def named(found: Iterable[re.Match[str]]) -> list[tuple[str, int]]:
+        return [(m.group("name"), m.start("name")) for m in found if m.start() < reviewed]
+    return [(m.group("name"), m.start("name")) for m in _APPEALED.finditer(text)] or \
+        named(HEADED_REQUEST.finditer(text)) or named(_DECIDED_LINE.finditer(text))
+
+
 def _progress_report(text: str, cleaned: Cleaned | None = None):
     items: list[Item] = []
-    # (headed requests in the physician's words: a reviewer's notice after an appeal heads the
-    # items it decides the same way, "Request 1: ... Determination: CERTIFIED")
     reviewed = _reviewer_line(text, 0, len(text))
-    appealed = [(m.group("name"), m.start("name")) for m in _APPEALED.finditer(text)] or \
-        [(m.group("name"), m.start("name")) for m in HEADED_REQUEST.finditer(text)
-         if m.start() < reviewed] or \
-        [(m.group("name"), m.start("name")) for m in _DECIDED_LINE.finditer(text)
-         if m.start() < reviewed]
+    appealed = _appealed_items(text, reviewed)
     if appealed:
         # what an appeal asks for is what it appeals, item by item
         _add_items(items, appealed, asked=True, text=text)
