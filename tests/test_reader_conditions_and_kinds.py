@@ -180,3 +180,13 @@ def test_a_course_told_as_pre_operative_stays_before_the_operation(kb):
     courses = {(f.concept.removeprefix(TERM), f.props.get("sessions")) for f in facts
                if f.kind == "prior" and "Therapy" in (f.concept or "")}
     assert ("PhysicalTherapy", 6) in courses and ("PostsurgicalPhysicalTherapy", 8) in courses
+
+
+def test_a_closing_response_is_the_lists_with_counts_and_years(kb):
+    facts = _imr(kb, "59 y/o M custodian, DOI 02/03/2020, chronic LBP.\nPT x12 (2020) and chiro "
+                     "x6 (2021) w/ transient relief, no functional change; HEP ongoing.",
+                     "Bilateral L4-5 RF neurotomy")
+    said = {f.concept.removeprefix(TERM): f.props.get("response") for f in facts
+            if f.kind == "prior" and f.concept}
+    assert said["PhysicalTherapy"] is not None
+    assert said["PhysicalTherapy"] == next(v for k, v in said.items() if "Manipulation" in k)

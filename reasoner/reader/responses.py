@@ -583,7 +583,8 @@ def response_of(text: str) -> str | None:
 # visits in 2023) provided temporary relief only", "ibuprofen and cyclobenzaprine, which take
 # the edge off"; "PT, then an ESI which gave relief" does not (a 'which' without a comma
 # is said of the name just before it).
-_JOINED = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:x\s*\d+\s*)?(?:,\s*(?:and|or|as well as|plus)?|"
+# (a name's count and year before the joint, either order: "PT x12 (2020) and chiro x6 (2021)")
+_JOINED = re.compile(r"\s*(?:\([^)]*\)\s*|x\s*\d+\s*){0,3}(?:,\s*(?:and|or|as well as|plus)?|"
                      r"and|or|&|as well as|plus|/)\s*(?:the |a |an |his |her |their )?"
                      # "ibuprofen and eight sessions of physical therapy without improvement"
                      r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
