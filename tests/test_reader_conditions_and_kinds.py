@@ -190,3 +190,13 @@ def test_a_closing_response_is_the_lists_with_counts_and_years(kb):
             if f.kind == "prior" and f.concept}
     assert said["PhysicalTherapy"] is not None
     assert said["PhysicalTherapy"] == next(v for k, v in said.items() if "Manipulation" in k)
+
+
+def test_the_diagnosis_of_x_was_made(kb):
+    # (guard: "the diagnosis of X was made" names X before its "was")
+    facts = _imr(kb, "The patient is a 44-year-old woman with right arm pain.\nThe diagnosis of "
+                     "complex regional pain syndrome of the right upper extremity was made at "
+                     "that time.\nA TENS unit 30-day home rental was requested.",
+                     "TENS unit, 30-day home rental")
+    assert TERM + "ComplexRegionalPainSyndrome" in {f.concept for f in facts
+                                                    if f.kind == "diagnosis"}

@@ -97,7 +97,7 @@ _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DAT
 # at the plan's "with", past the diagnoses)
 _DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressions?|dx)\b"
                    r"[^:\n;]{0,80}?"
-                        r"(?:\bas\b|\bare\b|\bis\b|\bwas\b|\bwere\b|\binclude[sd]?\b|\bwith\b|:|"
+                        r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:|"
                         # "The assessment added postoperative nausea and vomiting."
                         r"\b(?:added|adds|now adds|lists|listed|noted)\b)"
                         # "Dx lumbar sprain/strain.": the abbreviation, then the diagnosis
@@ -107,6 +107,9 @@ _DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressio
                         # as its field)
                         r"|^[ \t]*(?-i:assessments?|impressions?|diagnos[ie]s)\b"
                         r"(?=[ \t]+(?-i:[a-z]))"
+                        # "the assessment was left C7 radiculopathy" (right after its word:
+                        # not "the diagnosis of CRPS was made", which _narrated_diagnoses reads)
+                        r"|\b(?:assessments?|diagnos[ie]s|impressions?)\s+(?:was|were)\b"
                         # a chart's field: "Problem list<TAB>M54.12 Radiculopathy, cervical"
                         r"|^[ \t]*(?:active )?problem list\b(?=[ \t]+\S)",
                    re.I)
