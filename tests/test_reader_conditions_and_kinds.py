@@ -16,7 +16,9 @@ from reasoner.vocab import TERM
     ("I will proceed with the trial once she is cleared.", "cleared", Assertion.HYPOTHETICAL),
     ("We will schedule the trial as soon as she is cleared by psychology.", "cleared",
      Assertion.HYPOTHETICAL),
-    ("No trial unless he is cleared by the psychologist.", "cleared", Assertion.HYPOTHETICAL),
+    ("We will wait to schedule the trial unless he is cleared by psychology.", "cleared",
+     Assertion.HYPOTHETICAL),
+    ("Once the injection wore off the pain returned.", "injection", Assertion.PRESENT),
     # (guards: "once" as a frequency, and "until" telling what happened)
     ("She takes tramadol once daily for pain.", "pain", Assertion.PRESENT),
     ("The knee gets stuck until he works it free, medial joint line tenderness on exam.",

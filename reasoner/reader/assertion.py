@@ -672,10 +672,10 @@ def _rules() -> list[Any]:
         # soon as the MRI is done", "unless he is cleared" ("once" before its subject: not
         # "once daily"; not "until", which tells what happened: "stuck until he works it free,
         # medial joint line tenderness")
+        # (before a pronoun: "once the injection wore off" tells what happened)
         rule("once she is", _HYPOTHETICAL, "FORWARD", [
             {"LOWER": {"IN": ["once", "unless"]}},
-            {"LOWER": {"IN": ["she", "he", "they", "it", "the", "her", "his", "we", "i"]}}],
-             max_scope=6),
+            {"LOWER": {"IN": ["she", "he", "they", "it", "we", "i"]}}], max_scope=6),
         rule("as soon as", _HYPOTHETICAL, "FORWARD", [
             {"LOWER": "as"}, {"LOWER": "soon"}, {"LOWER": "as"}], max_scope=6),
         # a condition said by inversion, opening its clause: "should arm symptoms develop, an
