@@ -858,11 +858,16 @@ HEADED_REQUEST = re.compile(r"^[ \t]*(?:request|item|service)[ \t]*"
                              r"ur (?:decision|determination))\b)", re.M | re.I)
 
 
+# What UR did to a request, as an appeal says it: the verb ("non-certified", "authorized") and
+# the noun ("the denial of", "the modification of"); one list for each pattern below.
+_DECIDED_VERB = r"(?:non-?certified|denied|certified|modified|approved|authori[sz]ed)"
+_DECISION_NOUN = r"(?:denial|non-?certification|modification)"
+
 # ... or each numbered with its decision after a dash on its line, as an appeal lists them:
 # "1. HYDROCODONE/APAP (NORCO) 10/325 MG #120 - modified by UR to #60 for weaning"
 _DECIDED_LINE = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]*(?P<name>\S[^\n]*?)[ \t]+[-\u2013\u2014][ \t]*"
-                           r"(?:modified|non-?certified|not certified|certified|denied|approved|"
-                           r"authori[sz]ed|partially certified)\b[^\n]*$", re.M | re.I)
+                           r"(?:not certified|partially certified|" + _DECIDED_VERB +
+                           r")\b[^\n]*$", re.M | re.I)
 
 
 # ... or named in the letter's sentences, as a physician's appeal tells what UR decided: "I am
@@ -871,13 +876,12 @@ _DECIDED_LINE = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]*(?P<name>\S[^\n]*?)[ \t]+[-
 # gabapentin 300 mg #90 on the same request was certified"
 _APPEAL_WORDS = re.compile(r"\b(?:appeal\w*|reconsider\w*)\b", re.I)
 _DECISION_OF = re.compile(
-    r"\b(?:(?:denial|non-?certification|modification)s?\s+of|(?:you|the reviewer|your reviewer|"
-    r"UR|utilization review|the review)\s+(?:has\s+|have\s+|also\s+)?(?:non-?certified|denied|"
-    r"modified|certified|approved|authori[sz]ed))\s+(?P<list>[^.;:!?]{3,240})", re.I)
+    r"\b(?:" + _DECISION_NOUN + r"s?\s+of|(?:you|the reviewer|your reviewer|UR|utilization "
+    r"review|the review)\s+(?:has\s+|have\s+|also\s+)?" + _DECIDED_VERB +
+    r")\s+(?P<list>[^.;:!?]{3,240})", re.I)
 _DECIDED_SUBJECT = re.compile(
     r"(?:^|(?<=[.!?])\s+)(?:the\s+)?(?P<list>[A-Za-z][^.;:!?]{2,160}?)\s+(?:was|were)\s+"
-    r"(?:also\s+|both\s+)?(?:non-?certified|denied|certified|modified|approved|authori[sz]ed)\b",
-    re.I | re.M)
+    r"(?:also\s+|both\s+)?" + _DECIDED_VERB + r"\b", re.I | re.M)
 # where a decided service's name ends: what is told of it after ("both requested on my RFA",
 # "which your reviewer certified", "to #60")
 _DECIDED_END = re.compile(r",?\s+(?:both|all|which|that|who|as|requested|on (?:my|the|your)|"
@@ -888,8 +892,7 @@ _DECIDED_END = re.compile(r",?\s+(?:both|all|which|that|who|as|requested|on (?:m
 _REFERRED_ITEMS = re.compile(r"(?:both|all|each|either|the (?:two|three|four|other|remaining)|"
                              r"items?|requests?|services?|those|these|them|it|I|he|she|"
                              r"the (?:items?|requests?|services?))\b", re.I)
-_DENIAL_OF = re.compile(r"^(?:the\s+)?(?:denial|non-?certification|modification)\s+of\s+"
-                        r"(?:the\s+)?", re.I)
+_DENIAL_OF = re.compile(r"^(?:the\s+)?" + _DECISION_NOUN + r"\s+of\s+(?:the\s+)?", re.I)
 
 
 def _appealed_in_sentences(text: str, end: int) -> list[tuple[str, int]]:
