@@ -4023,14 +4023,18 @@ def _item_course(out: Extracted, courses: Iterable[Mention]) -> Mention | None:
                                      *out.item_named]}.values())
 
 
+def _courses_in(out: Extracted, start: int, end: int) -> list[Mention]:
+    """The courses (drugs taken, treatments had) read in a table row's span."""
+    return [f for f in out.facts if f.kind in ("medication", "prior") and start <= f.start < end]
+
+
 def _medication_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
     """What a medication table's start and status columns say of each row's drug
     (reader/medtable.py): when it began, that it was stopped (a past course, ended that day),
     or that it never began (no course). A row the sentences left unread (a table under a
     heading that names no medication list: "RX PROFILE") is read here."""
     for row in medication_rows(letter.cleaned, *letter.summary):
-        here = [f for f in out.facts if f.kind in ("medication", "prior")
-                and row.start <= f.start < row.end]
+        here = _courses_in(out, row.start, row.end)
         if row.status == "never":
             out.facts[:] = [f for f in out.facts if f not in here]
             continue
@@ -4057,8 +4061,7 @@ def _treatment_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
     treatment is its own: a drug named after it in the same cell ("Dx MBB L4-5 (lidocaine)")
     is what the procedure used, and what was read of that drug goes to the procedure."""
     for row in treatment_rows(letter.cleaned, *letter.summary):
-        here = [f for f in out.facts if f.kind in ("medication", "prior")
-                and row.start <= f.start < row.end]
+        here = _courses_in(out, row.start, row.end)
         if row.never:
             out.facts[:] = [f for f in out.facts if f not in here]
             continue
