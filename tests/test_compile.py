@@ -60,6 +60,13 @@ def test_bad_number_is_named(root):
         _load_with(root, 'gl:bad-crit a mtus:RequestedDurationWithin ; mtus:maxDays "ten" .\n')
 
 
+def test_hours_per_unit_must_be_positive(root):
+    # a zero would divide a request written in hours by nothing
+    with pytest.raises(KnowledgeBaseError, match="mtus:hoursPerUnit must be above 0"):
+        _load_with(root, "gl:bad-crit a mtus:RequestedQuantityWithin ; mtus:maxQuantity 10 ;"
+                         " mtus:hoursPerUnit 0 .\n")
+
+
 def test_self_reference_is_refused(root):
     with pytest.raises(KnowledgeBaseError, match="refers to itself"):
         _load_with(root, "gl:bad-crit a mtus:Not ; mtus:operands ( gl:bad-crit ) .\n")

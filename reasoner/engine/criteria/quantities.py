@@ -48,16 +48,32 @@ def _fmt(x: float) -> str:
 class RequestedQuantityWithin(Criterion):
     """Requested units plus completed prior sessions of a class (when the limit is cumulative)
     must not exceed the limit. Unknown prior counts stay unknown unless the request alone
-    already exceeds the limit."""
+    already exceeds the limit. A limit in full days (a functional restoration program's) names
+    the hours a day is (`hours_per_unit`), so that a request written in hours ("80 hours") is
+    judged in days rather than as 80 units."""
 
     max_quantity: float
     counts_prior_of: str | None
+    hours_per_unit: float | None = None
     kind: ClassVar[str] = "RequestedQuantityWithin"
 
     @classmethod
     def compile(cls, reader: NodeReader) -> Criterion:
+        hours = reader.decimal_opt("hoursPerUnit")
+        if hours is not None and hours <= 0:
+            reader.fail(f"mtus:hoursPerUnit must be above 0, got {_fmt(hours)}")
         return cls(**cls.common(reader), max_quantity=reader.decimal("maxQuantity"),
-                   counts_prior_of=reader.term_opt("countsPriorOf"))
+                   counts_prior_of=reader.term_opt("countsPriorOf"), hours_per_unit=hours)
+
+    def _units(self, req: Request) -> tuple[float | None, str]:
+        """The requested quantity in the limit's units, and how it was said."""
+        if req.quantity is None:
+            return None, "not stated"
+        if self.hours_per_unit and req.unit == m("Hour"):
+            units = math.ceil(req.quantity / self.hours_per_unit)
+            return units, (f"{_fmt(req.quantity)} hours = {units} units of "
+                           f"{_fmt(self.hours_per_unit)} hours")
+        return req.quantity, _fmt(req.quantity)
 
     @classmethod
     def default_statement(cls, reader: NodeReader) -> str:
@@ -65,8 +81,8 @@ class RequestedQuantityWithin(Criterion):
 
     def evaluate(self, ctx: Context) -> Judgement:
         req = ctx.request
-        evidence = [Evidence(req.node, f"requested quantity: "
-                             f"{_fmt(req.quantity) if req.quantity is not None else 'not stated'}")]
+        quantity, said = self._units(req)
+        evidence = [Evidence(req.node, f"requested quantity: {said}")]
         prior, unknown_prior = 0, False
         if self.counts_prior_of:
             for c in ctx.facts.courses:
@@ -78,11 +94,11 @@ class RequestedQuantityWithin(Criterion):
                         unknown_prior = True
                     else:
                         prior += c.sessions
-        if req.quantity is None:
+        if quantity is None:
             return Judgement(UNKNOWN, tuple(evidence), note="quantity requested not stated")
-        total = prior + req.quantity
+        total = prior + quantity
         supported = max(0.0, self.max_quantity - prior)
-        note = (f"{_fmt(prior)} prior + {_fmt(req.quantity)} requested = "
+        note = (f"{_fmt(prior)} prior + {_fmt(quantity)} requested = "
                 f"{compared(total, self.max_quantity)}; supported now: {_fmt(supported)}")
         if total > self.max_quantity:
             return Judgement(NOT_MET, tuple(evidence), note)
