@@ -2560,11 +2560,13 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             # "CURES ok/reviewed", "UDS clean": the word that reads as a normal finding's
             # verdict says the check was done and found nothing amiss
             result = "Consistent"
-        elif said is Assertion.ABSENT and _NEGATIVE_RESULT.match(near):
+        elif said is Assertion.ABSENT and (_NEGATIVE_RESULT.match(near) or (
+                _VERDICT_AFTER.match(near) and not _NEGATED_BEFORE.search(
+                    sentence, max(0, hit.start - 40), hit.start))):
             # "urine drug screen 04/11/2017: negative for all tested substances": the screen
             # was done, and its result is what "negative" said
-            result = "Inconsistent" if _INCONSISTENT.search(near) or _missing_drug(lex, near) \
-                else "Consistent"
+            result = "Inconsistent" if (_INCONSISTENT.search(near) or _missing_drug(lex, near)) \
+                and not _explained_absence(near) else "Consistent"
         elif said is not Assertion.PRESENT or (asks and not review and hit.term != _TAPER
                                                 and not _done_screen(sentence, hit.end)) or \
                 _DECIDED_ON.search(sentence, 0, hit.start):
@@ -2602,12 +2604,30 @@ def _own_results(out: Extracted, lex: Lexicon, near: str,
 
 def _screen_result(out: Extracted, lex: Lexicon, near: str, adjective: str = "") -> str:
     """A screen's result from the words after it (and an adjective before it): "inconsistent",
-    a prescribed drug missing, "consistent", only prescribed drugs found; else documented."""
+    a prescribed drug missing (unless the author calls the absence consistent), "consistent",
+    only prescribed drugs found; else documented."""
+    if _explained_absence(near):
+        return "Consistent"
     if _INCONSISTENT.search(near) or _INCONSISTENT.search(adjective) or _missing_drug(lex, near):
         return "Inconsistent"
     if _CONSISTENT.search(near) or _CONSISTENT.search(adjective) or _only_taken(out, lex, near):
         return "Consistent"
     return "Documented"
+
+
+# the author's verdict on a drug not found: "tramadol not detected (consistent with intermittent
+# use as reported)", "negative for hydrocodone, which is consistent with her stopping it in May"
+_EXPLAINED = re.compile(r"(?<![\w-])(?<!\bnot )(?<!\bnot entirely )consistent with\b", re.I)
+
+
+def _explained_absence(near: str) -> bool:
+    """A prescribed drug not detected whose absence the author then calls consistent, with no
+    other sign of misuse (an illicit drug found, an unexpected one) before or after."""
+    verdict = _EXPLAINED.search(near)
+    if verdict is None or not (absent := _NEGATIVE_FOR.search(near, 0, verdict.start())):
+        return False
+    others = near[:absent.start()] + " " + near[verdict.end():]
+    return not _INCONSISTENT.search(others)
 
 
 def _screen_named(lex: Lexicon, heading: str) -> str | None:
@@ -2823,6 +2843,12 @@ _FINE_AFTER = re.compile(r"[ \t]*(?:[:\-][ \t]*)?(?:ok|okay|fine|normal|clean|un
                          r"within normal limits|as expected)\b", re.I)
 # A screen's result said as "negative" right after it (its date or kind between)
 _NEGATIVE_RESULT = re.compile(r"[^.;]{0,40}?\b(?:negative|neg)\b(?:\s+for\b)?", re.I)
+# A screen's verdict said right after it, which a drug "not detected" later in the sentence
+# must not turn into no screen at all: "UDS on 3/1/2019 was inconsistent: oxycodone not
+# detected" (unless the screen itself was denied before it: "no UDS ... was consistent")
+_VERDICT_AFTER = re.compile(r"[^.;]{0,40}?\b(?:was|were|is|are)\s+(?:in)?consistent\b|"
+                            r"[^.;:]{0,40}?[:\-]\s*(?:in)?consistent\b", re.I)
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|never|denie[sd])\b", re.I)
 # A review's action on the service named right after it: "non-certified the urine drug screen"
 _DECIDED_ON = re.compile(r"\b(?:non-?certif\w*|not certif\w*|certif\w*|denied|denial of|"
                          r"modified|approved|authori[sz]ed)\s+(?:the |a |an )?(?:\S+ ){0,3}$",
@@ -3766,13 +3792,16 @@ def _pain(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     scores = list(_PAIN.finditer(sentence))
     # said of the sentence, not of a score: found once ("naproxen takes pain from 5/10 to 2/10")
     on_drug = _ON_DRUG.search(sentence) if scores else None
-    on_drug = on_drug if on_drug and lex.first(sentence, T("Drug")) else None
+    # (a fall, said of the drug whatever cue stands before it: "On hydrocodone his pain goes
+    # from 8/10 to 4/10" is 8 without it and 4 on it)
+    on_drug = on_drug if on_drug and lex.first(sentence, T("Drug")) and \
+        _score(on_drug.group(1)) > _score(on_drug.group(2)) else None
     for n, found in enumerate(scores):
         after = found.group("after").split(" and ")[0]
         before = sentence[scores[n - 1].end() if n else max(0, found.start() - 40):found.start()]
         context = _pain_context(lex, before, sentence[found.end():scores[n + 1].start()
                                                       if n + 1 < len(scores) else None])
-        if context == "CurrentPain" and on_drug:
+        if on_drug:
             # "naproxen takes pain from 5/10 to 2/10": before and on the drug
             if found.start() == on_drug.start(1):
                 context = "WithoutMedication"
@@ -3788,6 +3817,11 @@ def _pain(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
         out.facts.append(Mention("pain", None, at + start, at + end, sentence[start:end],
                               {"value": low, "value_high": float(high) if high else None,
                                "context": m(context), "on_date": day}))
+
+
+def _score(text: str) -> float:
+    """The figure of a score written "8/10" or "8 / 10"."""
+    return float(text.split("/")[0])
 
 
 # "8/10 without medications", "w/o meds 9/10", "Without meds: 9/10", "4/10 about an hour

@@ -40,6 +40,17 @@ def _renewed(current: list[Course], req: Request) -> Course | None:
     return next((c for c in same if c.dose_mg == req.dose_mg), None)
 
 
+def _per_day(req: Request, renewed: Course | None) -> float | None:
+    """Doses a day of a request: its own, or, for a refill at the strength taken now that
+    states none ("Norco 10/325 mg #90" beside "Norco 10/325 mg three times a day"), those of
+    the use it renews: the prescription continues as taken."""
+    if req.doses_per_day is not None:
+        return req.doses_per_day
+    if renewed is not None and renewed.dose_mg == req.dose_mg:
+        return renewed.doses_per_day
+    return None
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
@@ -276,7 +287,7 @@ class DailyDoseWithin(Criterion):
         if requested and (req.dose_mg is not None or
                           not any(c.concept == req.concept for c in current)):
             uses.append((req.node, req.label or ctx.terms.label(req.concept), req.concept,
-                         req.dose_mg, req.doses_per_day))
+                         req.dose_mg, _per_day(req, renewed)))
         return uses
 
     def missing(self, ctx: Context) -> str:

@@ -1,0 +1,56 @@
+"""Monitoring results and pain scores as other authors write them: a drug missing from a screen
+whose absence the author calls consistent ("tramadol not detected (consistent with intermittent
+use as reported)"), a screen whose verdict comes before a drug not detected, and a fall in pain
+said of a drug named before it ("On hydrocodone his pain goes from 8/10 to 4/10"). Several
+phrasings each, with the cases that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from reasoner.reader.letter import read_letter
+from reasoner.vocab import m
+
+
+def _facts(kb, sentence: str, kind: str):
+    text = ("PR-2 PROGRESS REPORT\nDOS: 03/05/2019\nCurrent medications: hydrocodone/APAP "
+            f"10/325 mg TID, tramadol 50 mg at night.\n{sentence}\nPLAN:\n1. Lumbar MRI.\n")
+    return [f for f in read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+            if f.kind == kind]
+
+
+@pytest.mark.parametrize(("sentence", "result"), [
+    ("Last urine drug test 09/20/2016: positive for hydrocodone, tramadol not detected "
+     "(consistent with intermittent use as reported); negative for all illicit substances.",
+     "Consistent"),
+    ("UDS 3/1/2019 negative for hydrocodone, which is consistent with her report that she "
+     "stopped it in January.", "Consistent"),
+    ("UDS on 3/1/2019 was inconsistent: oxycodone not detected.", "Inconsistent"),
+    # (guards: the author's verdict against the absence, an illicit drug beside it, and an
+    # absence left unexplained)
+    ("UDS 3/1/2019 negative for hydrocodone, not consistent with the prescribed regimen.",
+     "Inconsistent"),
+    ("UDS 3/1/2019 positive for cocaine, oxycodone not detected, consistent with her report.",
+     "Inconsistent"),
+    ("UDS 3/1/2019 negative for prescribed oxycodone.", "Inconsistent"),
+])
+def test_a_screens_result_as_its_author_gives_it(kb, sentence, result):
+    screens = _facts(kb, sentence, "assessment")
+    assert [f.props["assessment_result"] for f in screens] == [m(result)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "On hydrocodone his pain goes from 8/10 to 4/10.",
+    "With Norco her pain decreases from 8/10 to 4/10.",
+    "Hydrocodone reduces pain from 8/10 to 4/10.",
+])
+def test_a_fall_in_pain_said_of_a_drug(kb, sentence):
+    scores = {f.props["value"]: f.props["context"] for f in _facts(kb, sentence, "pain")}
+    assert scores == {8.0: m("WithoutMedication"), 4.0: m("WithMedication")}
+
+
+def test_a_rise_is_no_relief(kb):
+    # (guard: a rise without the drug is not a score on it)
+    scores = {f.props["value"]: f.props["context"] for f in _facts(
+        kb, "Without medication the pain rises from 4/10 to 8/10 by evening.", "pain")}
+    assert scores[8.0] != m("WithMedication")
