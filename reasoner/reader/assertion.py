@@ -71,6 +71,10 @@ _UNABLE: tuple[list[dict[str, Any]], ...] = (
     [{"LOWER": "unable"}, {"LOWER": "to"}], [{"LOWER": "not"}, {"LOWER": "able"}, {"LOWER": "to"}])
 _CANNOT: tuple[list[dict[str, Any]], ...] = (
     *_UNABLE, [{"LOWER": "did"}, {"LOWER": {"IN": ["not", "n't"]}}])
+_RELATIVE = {"LOWER": {"IN": ["mother", "father", "brother", "brothers", "sister", "sisters",
+                               "mom", "dad", "parent", "parents", "sibling", "siblings", "son",
+                               "sons", "daughter", "daughters", "aunt", "uncle", "grandmother",
+                               "grandfather", "cousin", "relatives"]}}
 _NEGATIVE = {"LOWER": {"IN": ["negative", "neg", "absent", "unremarkable", "normal", "nil"]}}
 _BE = {"LOWER": {"IN": ["is", "are", "was", "were", "been", "has", "have", "had"]}, "OP": "*"}
 _SIDEWAYS = {"LOWER": {"IN": ["bilaterally", "bilateral", "bilat", "throughout", "today", "again",
@@ -441,6 +445,11 @@ def _rules() -> list[Any]:
                 "again", "by", "as", "since", "from", "x", "b", "l", "r", "left", "right",
                 "upper", "lower", "both", "all", "globally", "otherwise", "limits",
                 "range"]}}]),
+        # "full" naming a kind, not a normal finding: "the MRI findings of a full-thickness
+        # tear", "full duty", "full-time work"
+        rule("full-thickness", "PSEUDO", "PSEUDO", [
+            {"LOWER": "full"}, {"ORTH": "-", "OP": "?"},
+            {"LOWER": {"IN": ["thickness", "duty", "time", "weight"]}}]),
         rule("full 8-hour shift", "PSEUDO", "PSEUDO", [
             {"LOWER": {"IN": ["full", "stable", "normal"]}}, {"LIKE_NUM": True},
             {"ORTH": "-"}, {"IS_ALPHA": True}]),
@@ -638,6 +647,13 @@ def _rules() -> list[Any]:
                               "began", "placed", "put", "treated", "dispensed"]}}]),
         rule("other than", _NEGATED, "TERMINATE", [
             {"LOWER": {"IN": ["other", "save"]}}, {"LOWER": {"IN": ["than", "for"]}}]),
+        # relatives "with" what they have: "Mother and brother with type 2 diabetes", "FH:
+        # father with lumbar stenosis" ("with" below ends every scope, the family's too; the
+        # longer match sets it aside)
+        rule("relatives with", _FAMILY, "FORWARD", [
+            _RELATIVE, {"LOWER": {"IN": ["'s", "'"]}, "OP": "?"},
+            {"LOWER": {"IN": ["and", "or", ",", "&", "/"]}, "OP": "?"},
+            {**_RELATIVE, "OP": "?"}, {"LOWER": "with"}]),
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
                                 "with"]}}]),

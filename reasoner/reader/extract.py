@@ -1677,6 +1677,11 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                 # 6 acupuncture sessions in January"): what this mention adds is its
                 if held[hit.term].kind == "prior":
                     out.item_named.append(held[hit.term])
+                    if when is not None and held[hit.term].props.get("on_date") is None:
+                        # ("status post right knee arthroscopic partial medial meniscectomy",
+                        # then "02/23/2016: Right knee arthroscopic partial medial meniscectomy
+                        # was performed": the operation's date)
+                        held[hit.term].props["on_date"] = when
                 for key, value in props.items():
                     if key in _COURSE_KEYS and value is not None and \
                             held[hit.term].props.get(key) is None:
@@ -1821,7 +1826,12 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
         # "On December 4, 2018 she underwent right C5-C6 medial branch blocks": a one-day
         # procedure dated the same way
         if not any(lex.terms.is_a(hits[n].term, p) for p in _ONE_DAY_PROCEDURES):
-            return None
+            # a log's entry opened by its date, the course's note: "07/08/14 - PT note, visit
+            # 6 of 6: flexion 85 -> 115 deg" (a course had by then: dated there)
+            dated = _DATED_OPERATION.match(sentence, 0, hits[n].start) if not n else None
+            return parse_date(dated.group(1)) if dated and lex.terms.is_a(
+                hits[n].term, T("PhysicalMedicine")) and _NOTE_AFTER.match(
+                sentence, hits[n].end) else None
         # ("A corticosteroid injection into the right knee on 10/22/2019 gave relief ...", "a
         # right L5-S1 TFESI was performed on 3/05/2013")
         after = _DONE_ON_AFTER.match(sentence, hits[n].end,
@@ -1841,8 +1851,11 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
     # 06/29/2020: L4-5 TLIF with pedicle screw instrumentation"
     begin = max((h.end for h in hits[:n] if not lex.terms.is_a(h.term, T("Surgery"))),
                 default=0)
+    # (or a chronology's entry opened by its date: "02/23/2016: Right knee arthroscopic
+    # partial medial meniscectomy was performed without complication")
     before = _OPERATED_AFTER_DATE.search(sentence[begin:hits[n].start]) or \
-        _OPERATION_LABEL.search(sentence[begin:hits[n].start])
+        _OPERATION_LABEL.search(sentence[begin:hits[n].start]) or \
+        (_DATED_OPERATION.match(sentence, 0, hits[n].start) if begin == 0 else None)
     return parse_date(before.group(1)) if before else None
 
 
@@ -1860,6 +1873,13 @@ _OPERATION_LABEL = re.compile(r"\b(?:surgery|operation|procedure|date of (?:surg
 _DATED_ENTRY = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:\u2013-]\s*(?:(?:right|left|"
                           r"bilateral|bilat|R|L|B)\s+)?(?:[LCTS]\d(?:-[LCTS]?\d)?,?\s+){0,3}$",
                           re.I)
+_NOTE_AFTER = re.compile(r"\s*(?:daily\s+|progress\s+|treatment\s+|discharge\s+)?(?:note|"
+                         r"re-?eval\w*|visit)\b", re.I)
+# ... and an operation's, its site and approach between ("02/23/2016: Right knee arthroscopic
+# partial medial meniscectomy"; not a later visit's: "03/01/2016: first visit after the ...")
+_DATED_OPERATION = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:\u2013-]\s*"
+                              r"(?:(?!(?:after|since|following|post|s/p|status|visit|follow|"
+                              r"seen|for)\b)[\w/-]+\s+){0,5}$", re.I)
 _ONE_DAY_PROCEDURES = (T("EpiduralSteroidInjection"), T("FacetJointInjection"),
                        T("RadiofrequencyAblation"), T("CorticosteroidInjection"))
 # ("On 04/02/2018 Dr. Moreno-Halvorsen performed a right L5-S1 microdiscectomy")
@@ -2172,12 +2192,21 @@ _IMPROVED_MEASURE = re.compile(r"\b(?:improved|improving|increased|better|restor
                                r"(?:\w+ )?$", re.I)
 
 
+# A finding's name as the name of the instrument that measures it: "Her Fear-Avoidance
+# Beliefs Questionnaire score was 5", "the Pain Catastrophizing Scale", "Insomnia Severity
+# Index": the instrument, not the finding (its score or the author's reading of it says that)
+_INSTRUMENT_AFTER = re.compile(r"['\u2019]?s?[\s-]*(?:\w+[\s-]+)?(?:questionnaire|scale|"
+                               r"inventory|index|survey|screener|screening (?:tool|"
+                               r"questionnaire))\b", re.I)
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
     hits = [_as_dyspepsia(sentence, h) for h in lex.find(sentence, _FINDING)
             if (not lex.terms.is_a(h.term, T("DrugSideEffect"))
                 or _GI_UPSET.fullmatch(sentence, h.start, h.end))
             and not _NOT_MYOTOMAL.search(sentence[:h.start])
+            and not _INSTRUMENT_AFTER.match(sentence, h.end)
             # (a diagnosis's words after its code in a table's row: "M62.838 spasm, other |
             # Tizanidine 4 mg | ...", the code the drug is billed under, not what the
             # examination found that day)
@@ -2999,6 +3028,10 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
     lead = sentence[:hits[0].start].split(";")[-1]
     if said[0] is None and lead and not _referred_response(out, lex, lead, asked, at):
         said[0] = response_of(lead)  # "She reports 60% relief from the ESI"
+    elif said[0] == responses.FUNCTIONAL and responses.function_unchanged(lead):
+        # what is done, told after function is said unchanged, is a status: "Function
+        # unchanged on Norco: off work since 03/2015, sits 20 minutes, walks one block."
+        said[0] = responses.NONE
     if len(hits) == 1 and said[0] is None:
         # a measure around the one treatment named: "Her Neck Disability Index was 42% at the
         # start of chiropractic care and 40% after the eighteenth visit"

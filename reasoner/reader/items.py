@@ -25,7 +25,8 @@ T = TERM.__add__
 # (not a wish of the worker's: "reduced to four tablets a day at his request")
 _REQUESTED = gated(r"\b(?:(?<!at his )(?<!at her )(?<!at their )(?<!at the worker's )"
                    r"(?<!at the patient's )request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|"
-                   r"plan(?:s|ned)?\s+(?:is|was|for|to|included|includes)|would like|"
+                   r"plan(?:s|ned)?\s+(?:is|was|for|to|included|includes|consisted of|"
+                   r"consists of|calls for|called for)|would like|"
                         # (not a prescription of the past: "Tapentadol was first prescribed on
                         # 03/15/2021", "he was prescribed Norco in 2019")
                         r"(?<!was )(?<!were )(?<!been )(?<!first )(?<!originally )"
@@ -45,6 +46,11 @@ _REFERS = re.compile(r"\b(?:referral|refer(?:ring)?(?: (?:him|her|them|the (?:pa
 _UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b(?!\s+(?:duty|work|"
                  r"activit\w*|hours|schedule|position|job|restrictions|diet))[^.]*?\b(?:on|"
                  r"dated)\s+(" + DATE_RE.pattern + ")", re.I)
+# ... or said by the review, its date before it: "On 05-29-2019, Utilization Review
+# non-certified the requests for an MRI of the lumbar spine, ..."
+_REVIEW_DECIDED = re.compile(r"\b(?:utilization review|UR|the review(?:er)?|claims "
+                             r"administrator)\b[^.;]{0,30}?\b(?:non-?certified|noncertified|"
+                             r"denied|modified|certified)\b", re.I)
 # ... said of a request or its review ("UR non-certified the MRI on 03/02/2016"), not of work
 # or of a symptom ("Return to modified duty on 03/08/2016", "She denied fever on 3/2/2016")
 _UR_CONTEXT = re.compile(r"\b(?:UR|utilization|review\w*|request\w*|RFA|authori[sz]\w*|"
@@ -115,6 +121,10 @@ _TIMES_A = re.compile(r"\s*(?:a|an|per|/|each|every)\s*(?:week|wk|month|day)\b",
 _NOTES_NUMBERED = re.compile(r"\W{0,3}(?:daily\s+|treatment\s+|progress\s+)?(?:notes?|visits?|"
                              r"sessions?)\s*#\s*1\s*(?:-|\u2013|to|through|thru)\s*#?\s*(\d{1,2})\b",
                              re.I)
+# a note numbered by its visit, the visits had: "PT note, visit 6 of 6: flexion 85 -> 115"
+_VISIT_NUMBERED = re.compile(r"\s*,?\s*(?:(?:daily\s+|progress\s+|treatment\s+)?notes?\s*,?\s*)?"
+                             r"(?:visit|session|treatment)\s*#?\s*(\d{1,2})\s*(?:of|/)\s*"
+                             r"\d{1,2}\b", re.I)
 _COUNT_BEFORE = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:[\w-]+\s+)?" + _SESSIONS
                            + r"\s+(?:of\s+)?(?:\w+\s+){0,2}$", re.I)
 
@@ -244,7 +254,7 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         after = None  # "a transforaminal injection ... and six sessions of [PT]": the next's
     sessions = had_of_all or _COUNT_BEFORE.search(lead) or after or \
         (_FIELD_COUNT.match(tail) if counted_after else None) or \
-        _NOTES_NUMBERED.match(tail) or (
+        _NOTES_NUMBERED.match(tail) or _VISIT_NUMBERED.match(tail) or (
         _COUNT_NEXT_TO.search(lead) if counted_after else None) or _TIMES_COUNT.match(tail) \
         or (_COUNT_THEN_DATES.match(tail) if _IN_SESSIONS.search(name) else None)
     granted = sessions and not had_of_all and (_GRANTED_AFTER.match(tail) or
@@ -1008,7 +1018,9 @@ def requests_something(sentence: str) -> bool:
 _ASKS = gated(r"\b(?:(?<!refill )request(?:ed|ing|s)?|recommend(?:ed|s|ing)?|order(?:ed|ing)?|"
                    r"(?<!early )refill(?:ed)?|would like|ask(?:s|ed|ing)? for|authori[sz]\w*|"
                    r"next visit)\b|"
-                   r"\bplan\s*:", re.I)
+                   # "The treatment plan included an MRI of the lumbar spine to ..."
+                   r"\bplan\s*(?::|(?:included|includes|consisted of|consists of|calls for|"
+                   r"called for)\b)", re.I)
 
 
 def asks_for_something(sentence: str) -> bool:
@@ -1409,7 +1421,8 @@ def _mention_of(concept, name: str, mentions, lex: Lexicon):
     # Percocet 10/325 mg #120, one four times daily" asks for two forms of one drug)
     side = _sides(name)
     return max(same, key=lambda f: (bool(_ASKS.search(f.props["sentence"])),
-                                    not _UR.search(f.props["sentence"]),
+                                    not _UR.search(f.props["sentence"])
+                                    and not _REVIEW_DECIDED.search(f.props["sentence"]),
                                     len(asked & _own_words(f)),
                                     # ("MRI of the left knee" is the left one of "an MRI of
                                     # the right knee 'to plan ...,' an MRI of the left knee")

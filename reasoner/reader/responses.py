@@ -226,8 +226,10 @@ _NONE = [
     # have pain": pain said alone tells no course's result; "remained unable to" is read with
     # its run of activities, _UNABLE_OR)
     r"\b(?:remained|remains|stayed)\s+(?:\w+\s+)?(?:limited|restricted)\b",
-    r"\bcontinued?\s+to\s+have\s+(?:episodes\s+of\s+|(?:the\s+)?same\s+)?(?:locking|"
-    r"catching|giving\s+way|buckling)\b",
+    r"\bcontinued?\s+to\s+(?:have|report|describe|experience|complain\s+of)\s+(?:episodes\s+of\s+|"
+    r"(?:the\s+)?same\s+)?(?:locking|catching|giving\s+way|buckling)\b",
+    # an inability that stayed: "at discharge he remained unable to squat or kneel"
+    r"\b(?:remained|remains|stayed)\s+(?:completely\s+|still\s+)?(?:unable|not\s+able)\s+to\b",
     # (the cue starts after "still": a plan's "could" is looked for in its first words)
     r"(?<=\bstill )(?:could\s*n[o']t|cannot|can't|couldn't|(?:is|was)\s+unable\s+to|"
     r"unable\s+to)\b",
@@ -376,7 +378,14 @@ _AHEAD = gated(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|impr
                     r"intend\w*|plans? to|planned to|wants? to|wish(?:es)? to|"
                     r"candidate|consider\w*|in order|whether|"
                     r"(?<!able )(?<!him )(?<!her )(?<!them )(?<!continues )(?<!continue )"
-                    r"(?<!continued )(?<!seems )(?<!appears )(?<!used )to (?=help|improve|reduce|"
+                    r"(?<!continued )(?<!seems )(?<!appears )(?<!used )"
+                    # (what was observed is no goal: "naproxen was noted to reduce her aching
+                    # ... and to allow her to complete her shift")
+                    r"(?<!noted )(?<!reported )(?<!said )(?<!found )(?<!shown )(?<!observed )"
+                    # (nor is the second of a pair, which the first tells: "... noted to
+                    # reduce X and to allow Y"; "prescribed to reduce X and to allow Y" stays
+                    # a goal by its first)
+                    r"(?<!documented )(?<!stated )(?<!felt )(?<!and )to (?=help|improve|reduce|"
                     r"decrease|increase|restore|allow|enable|facilitate|relieve|return|resume|"
                     r"control|manage|address|treat|get|maximi[sz]e|achieve|see))\b", _I)
 _CLAUSE = gated(r"[;]|\.\s|\bbut\b", _I)
@@ -565,6 +574,11 @@ def negated(clause: str) -> bool:
     return _negated(clause)
 
 
+def function_unchanged(text: str) -> bool:
+    """Whether the text says function (activities, ADLs) did not change."""
+    return bool(_FUNCTION_UNCHANGED.search(text))
+
+
 def response_of(text: str) -> str | None:
     """The documented response, if any: the strongest cue the text asserts."""
     kinds = {kind for _, kind in cues(text)}
@@ -647,7 +661,10 @@ def inside(text: str, start: int) -> bool:
 # cortisone injection gave relief for two weeks", a name the lexicon may not know), not when what
 # follows goes on about it ("; the therapist's last note describes him as improving", "; none
 # gave more than a few days of relief", "; the injection helped").
-_TREATMENT_NOUN = (r"\b(?:injections?|blocks?|ablations?|surgery|brace|splints?|cortisone|steroid|"
+# (not a distance walked: "he was walking six blocks instead of one", "around the block")
+_TREATMENT_NOUN = (r"\b(?:injections?|(?<!\d )(?<!one )(?<!two )(?<!three )(?<!four )(?<!five )"
+                   r"(?<!six )(?<!eight )(?<!ten )(?<!few )(?<!several )(?<!city )(?<!the )"
+                   r"(?<!a )blocks?|ablations?|surgery|brace|splints?|cortisone|steroid|"
                    r"therap(?:y|ies)|acupuncture|chiropractic|chiro|massage|TENS|patch(?:es)?|"
                    r"cream|gel)\b")
 _NOT_BACK = r"(?!\b(?:the|this|that|these|those|each|all|both|its)\s)"
