@@ -413,6 +413,16 @@ def _rules() -> list[Any]:
         # subacromial injection was offered on 11/17/2020; he declined it", "she refused surgery"
         rule("was offered", _HYPOTHETICAL, "BIDIRECTIONAL", [
             {"LOWER": {"IN": ["was", "were", "been"]}}, {"LOWER": "offered"}], max_scope=6),
+        # care agreed to is still to come: "She now agrees to an injection of the right
+        # shoulder", "he is agreeable to a trial of acupuncture", "wishes to proceed with"
+        rule("agrees to", _HYPOTHETICAL, "FORWARD", [
+            # (the present only: "she agreed to the injection on 3/2/2019" tells it given)
+            {"LOWER": {"IN": ["agrees", "agreeable", "consents", "willing", "wishes", "wants",
+                              "elects"]}},
+            {"LOWER": {"IN": ["to", "with"]}},
+            {"LOWER": {"IN": ["proceed", "proceeding", "undergo", "have", "try", "a", "an",
+                              "the"]}, "OP": "?"},
+            {"LOWER": {"IN": ["with"]}, "OP": "?"}], max_scope=6),
         # ... not a decline in function: "her function declined after the injection"
         rule("declined after", "PSEUDO", "PSEUDO", [
             {"LOWER": {"IN": ["declined", "declines"]}}, {"LOWER": {"IN": [

@@ -1687,6 +1687,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                             held[hit.term].props.get(key) is None:
                         held[hit.term].props[key] = value
                 continue
+            if props.get("region") is None and (site := _site_region(lex, sentence, hit)):
+                props["region"] = site  # (a generic injection's site is its region)
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end], {**props, "on_date": when}))
 
@@ -1805,7 +1807,7 @@ def _operated_since(out: Extracted, lex: Lexicon, course: Mention, at: int) -> b
 
 # The site an injection is given into: "corticosteroid injections into the right ring finger
 # flexor tendon sheath", "a cortisone injection in the right subacromial space"
-_INTO_SITE = re.compile(r"\s+(?:into|in|to|at)\s+(?:the\s+|his\s+|her\s+)?[^.;,]{3,60}")
+_INTO_SITE = re.compile(r"\s+(?:into|in|to|at|of)\s+(?:the\s+|his\s+|her\s+)?[^.;,]{3,60}")
 _INJECTION = T("CorticosteroidInjection")
 
 
@@ -1816,6 +1818,21 @@ def _at_its_site(lex: Lexicon, text: str, hit: Match) -> Match:
         return hit
     kind = lex.by_words(hit.term, text[hit.start:site.end()])
     return Match(kind, hit.start, hit.end) if kind != hit.term else hit
+
+
+def _site_region(lex: Lexicon, text: str, hit: Match) -> str | None:
+    """The body region an injection named by its kind is given into ("a cortisone injection
+    to the right ring finger": the hand, whatever region the case is of)."""
+    if hit.term != _INJECTION or not (site := _INTO_SITE.match(text, hit.end)):
+        return None
+    region = lex.first(site.group(), T("BodyRegion"))
+    # (a digit is of the hand; not a region's name in the terminology, where "finger" would
+    # make every injection of a hand case a trigger finger's)
+    return region.term if region else T("WristHand") if _DIGIT_SITE.search(site.group()) \
+        else None
+
+
+_DIGIT_SITE = re.compile(r"\b(?:finger|thumb|digit)s?\b", re.I)
 
 
 def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.date | None:

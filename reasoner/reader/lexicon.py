@@ -212,6 +212,20 @@ _PULSE_BEFORE = re.compile(r"\bDP\s*(?:/|and|&|,)\s*$")
 _KEEP = {"tens"}
 
 
+# What happened to a part, which a name may say before it ("sprain of the ...", "tear of the
+# ...", "injection into the ..."): the last words of names indexed both ways
+_SAID_OF = frozenset({"tear", "sprain", "strain", "injury", "rupture", "fracture", "herniation",
+                      "dislocation", "contusion", "tendinitis", "tendonitis", "tendinosis",
+                      "bursitis", "instability", "osteoarthritis", "arthritis", "stenosis",
+                      "impingement", "derangement", "radiculopathy", "injection"})
+
+
+_STEROID_INJECTION = TERM + "CorticosteroidInjection"
+_INJECTED = (TERM + "Drug", TERM + "Treatment")
+_STEROID_WORD = re.compile(r"steroid|cortisone|kenalog|medrol|triamcinolone|celestone|"
+                           r"betamethasone|dexamethasone|\bCSI", re.I)
+
+
 class Lexicon:
     def __init__(self, terms: Terminology) -> None:
         self.terms = terms
@@ -227,6 +241,13 @@ class Lexicon:
                 key = tuple(t for t, _, _ in tokens(label))
                 if key:
                     self.index.setdefault(key, set()).add(iri)
+        # A name that ends in what happened names it the other way too: "medial collateral
+        # ligament sprain" is "sprain of the medial collateral ligament", "hip injection" an
+        # "injection into the right hip" ("of", "into", "the" and sides are not indexed)
+        for key, iris in list(self.index.items()):
+            turned = (key[-1], *key[:-1])
+            if len(key) >= 2 and key[-1] in _SAID_OF and turned not in self.index:
+                self.index[turned] = set(iris)
         # Key lengths by first word, longest first: most words start no term at all.
         lengths: dict[str, set[int]] = {}
         for key in self.index:
@@ -250,18 +271,31 @@ class Lexicon:
     def find(self, text: str, *within: str) -> list[Match]:
         """Non-overlapping longest matches, left to right, of terms under any of `within`."""
         found, after = [], 0  # after: the first token not yet in a match
-        for i, keys in self._candidates(text):
+        candidates = self._candidates(text)
+        for i, keys in candidates:
             if i < after:
                 continue
             for n, iris, start, end in keys:
                 best = self._best(iris, within)
-                if best is not None:
+                if best is not None and not self._injectate_named(text, candidates, i, best,
+                                                                  start, end):
                     found.append(Match(best, start, end))
                     after = i + n
                     break
         if _BARE_EPIDURAL.search(text) and any(self.terms.is_a(_ESI, w) for w in within):
             found = _with_bare_epidurals(text, found)
         return found
+
+    def _injectate_named(self, text: str, candidates, i: int, best: str, start: int,
+                         end: int) -> bool:
+        """A joint's injection named by the joint alone ("knee injection", "injection to the
+        right knee") right after what is injected ("Synvisc knee injection", "Euflexxa
+        injection to the right knee"): that one's injection, not a corticosteroid's."""
+        if not self.terms.is_a(best, _STEROID_INJECTION) or _STEROID_WORD.search(text, start, end):
+            return False
+        return any(j + n == i and not text[e:start].strip()
+                   and self._best(iris, _INJECTED) not in (None, best)
+                   for j, keys in candidates if j < i for n, iris, _, e in keys)
 
     def _read_through_ocr(self, word: str) -> str:
         """A word no name holds, as a scanner may have misread a word some name holds:
