@@ -413,6 +413,12 @@ def _rules() -> list[Any]:
         # subacromial injection was offered on 11/17/2020; he declined it", "she refused surgery"
         rule("was offered", _HYPOTHETICAL, "BIDIRECTIONAL", [
             {"LOWER": {"IN": ["was", "were", "been"]}}, {"LOWER": "offered"}], max_scope=6),
+        # the month, not the modal: "PT x8, March-May 2018: no change", "since May 2019"
+        rule("May 2018", "PSEUDO", "PSEUDO", [{"ORTH": "May"}, {"LIKE_NUM": True}]),
+        rule("in May", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["in", "since", "until", "through", "from", "of", "by", "during",
+                              "to", "-", "and", "early", "late", "mid", "mid-"]}},
+            {"ORTH": "May"}]),
         # care agreed to is still to come: "She now agrees to an injection of the right
         # shoulder", "he is agreeable to a trial of acupuncture", "wishes to proceed with"
         rule("agrees to", _HYPOTHETICAL, "FORWARD", [

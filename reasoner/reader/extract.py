@@ -95,13 +95,19 @@ _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DAT
 # (the verb or colon within the cue's own statement: "ASSESSMENT 1) Strain of rotator cuff ...
 # 2) Impingement syndrome ... PLAN / RFA (DWC Form RFA sent with this report)" had its cue end
 # at the plan's "with", past the diagnoses)
-_DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressions?|dx)\b"
+# ("Dx" before a block is the block's "diagnostic": "- Dx bilat L4-5, L5-S1 MBB 13 September
+# 2022: 80% relief x6 h")
+_DX_PROCEDURE = (r"(?!\.?[ \t]+(?:(?:bilat\w*|left|right|[LR]|[LCTS]\d[\w,/-]*|and)[ \t]+){0,5}"
+                 r"(?:MBBs?|medial branch|blocks?|injections?|ESIs?|facet|nerve|SI joint|"
+                 r"discogra\w*|lidocaine|anesthetic))")
+_DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressions?|dx"
+                   + _DX_PROCEDURE + r")\b"
                    r"[^:\n;]{0,80}?"
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:|"
                         # "The assessment added postoperative nausea and vomiting."
                         r"\b(?:added|adds|now adds|lists|listed|noted)\b)"
                         # "Dx lumbar sprain/strain.": the abbreviation, then the diagnosis
-                        r"|\bdx\b\.?(?=[ \t]+(?-i:[a-z]))"
+                        r"|\bdx\b" + _DX_PROCEDURE + r"\.?(?=[ \t]+(?-i:[a-z]))"
                         # dictated, no colon: "assessment bilateral carpal tunnel syndrome"
                         # (in small letters: a form's field "Diagnoses   lumbar ..." is read
                         # as its field)
@@ -1558,7 +1564,10 @@ _NEW_STATEMENT = re.compile(r"\b(?:he|she|they|the (?:patient|worker|applicant|c
 # ("could" of what could not be done is the past: "and he still could not bend"; so is what
 # a person could do: "no change in what he could do")
 _AHEAD = gated(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w*|refer\w*|"
-                    r"schedul\w*|candidate|discuss\w*|if|should|may|might|goals?|"
+                    r"schedul\w*|candidate|discuss\w*|if|should|might|goals?|"
+                    # (the modal, not the month: "PT x8, March-May 2018", "since May")
+                    r"(?<!-)(?<!in )(?<!since )(?<!until )(?<!through )(?<!from )(?<!of )"
+                    r"(?<!by )(?<!during )(?<!early )(?<!late )may(?!\s*,?\s*\d)|"
                     r"(?<!he )(?<!she )(?<!they )"
                     r"could(?!\s+(?:not|never|only|barely|hardly|no longer|still not)\b)|"
                     # (not the work a course let the worker return to: "returned to modified
@@ -1736,6 +1745,9 @@ _EVALUATED_BEFORE = re.compile(r"\b(?:evaluation|eval|assessment|screening|intak
                                r"consultation|consult|candidacy|referral|candidate|eligible|"
                                # "She was evaluated for a functional restoration program"
                                r"evaluated|assessed|screened|referred|considered|approved|"
+                               # "an evaluation found him appropriate for a functional
+                               # restoration program"
+                               r"appropriate|suitable|ready|"
                                r"authori[sz]ed|certified|denied|recommended)\s+(?:for|to|regarding)"
                                r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$|"
                                # the program as the place: "A multidisciplinary evaluation at
@@ -1857,8 +1869,14 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
         # (or a chronology's entry opened by its date: "10/07/2019: L L5-S1 TFESI.")
         before = _OPERATED_AFTER_DATE.search(lead) or (_DATED_ENTRY.match(lead) if not n
                                                        else None)
+        # (or its verb further on, its levels and injectate between: "Diagnostic medial branch
+        # blocks of the bilateral L3, L4 and L5 medial branches, targeting ..., were performed
+        # on 01/12/2016", when the sentence tells no other procedure)
+        done = _PERFORMED_ON.search(sentence, hits[n].end) if not (after or before) and all(
+            h.term == hits[n].term for h in hits) else None
         return parse_date(after.group(1)) if after else \
-            parse_date(before.group(1)) if before else None
+            parse_date(before.group(1)) if before else parse_date(done.group(1)) if done \
+            else None
     stop = next((h.start for h in hits[n + 1:] if not lex.terms.is_a(h.term, T("Surgery"))),
                 len(sentence))
     dates = find_dates(sentence[hits[n].end:stop])
@@ -1890,6 +1908,8 @@ _OPERATION_LABEL = re.compile(r"\b(?:surgery|operation|procedure|date of (?:surg
 _DATED_ENTRY = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:\u2013-]\s*(?:(?:right|left|"
                           r"bilateral|bilat|R|L|B)\s+)?(?:[LCTS]\d(?:-[LCTS]?\d)?,?\s+){0,3}$",
                           re.I)
+_PERFORMED_ON = re.compile(r"\b(?:was|were)\s+(?:performed|done|administered|given|completed|"
+                           r"placed)\s+on\s+(" + DATE_RE.pattern + ")", re.I)
 _NOTE_AFTER = re.compile(r"\s*(?:daily\s+|progress\s+|treatment\s+|discharge\s+)?(?:note|"
                          r"re-?eval\w*|visit)\b", re.I)
 # ... and an operation's, its site and approach between ("02/23/2016: Right knee arthroscopic
@@ -2615,7 +2635,8 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
                 and not _explained_absence(near) else "Consistent"
         elif said is not Assertion.PRESENT or (asks and not review and hit.term != _TAPER
                                                 and not _done_screen(sentence, hit.end)) or \
-                _DECIDED_ON.search(sentence, 0, hit.start):
+                _DECIDED_ON.search(sentence, 0, hit.start) or \
+                _DECIDED_LIST.search(sentence, 0, hit.start):
             # (a taper plan is documented by a sentence that plans: "under a written taper
             # plan: 150 -> 100 mg q12h on 02/11/2025, then ...")
             continue  # (a screen the UR "non-certified" was asked for, not done)
@@ -2899,6 +2920,13 @@ _NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|never|denie[sd])\b", re.I)
 _DECIDED_ON = re.compile(r"\b(?:non-?certif\w*|not certif\w*|certif\w*|denied|denial of|"
                          r"modified|approved|authori[sz]ed)\s+(?:the |a |an )?(?:\S+ ){0,3}$",
                          re.I)
+# ... or further on in the list it decided: "Utilization review on 8/29/2013 non-certified the
+# repeat MRI, the flexion and extension x-rays and the urine drug screen"
+_DECIDED_LIST = re.compile(r"\b(?:UR|utilization review|the review(?:er)?|claims administrator)"
+                           r"\b[^.;]{0,40}?\b(?:non-?certif\w*|not certif\w*|certified|denied|"
+                           r"modified|approved|authori[sz]ed)\s+(?:(?!\b(?:was|were|is|are|"
+                           r"after|because|when|since|showed|shows|which|that|but)\b)[^.;])*$",
+                           re.I)
 _LABS = T("LiverFunctionTest")  # blood tests read with their result (NSAID monitoring's kind)
 _LAB_RESULT = re.compile(r"^[^.;]{0,80}?\b(?:(?P<abnormal>abnormal|elevated|high|raised|low|"
                          r"anemi\w*|impaired|increased|decreased|out of range)|normal|wnl|"

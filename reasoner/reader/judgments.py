@@ -56,7 +56,11 @@ _PRESENT: dict[str, list[str]] = {
         r"\b(?:does not|doesn't|no longer|has not|hasn't|did not)\s+(?:been\s+)?(?:drive|drives|"
         r"driven)\b(?!\s+(?:at night|long distances|on (?:the )?freeways?|for work))"
         r"[^.;]{0,40}?\b(?:because|due to|as (?:he|she|they) cannot|since (?:the|his|her) "
-        r"(?:surgery|injury|fracture|amputation))\b",
+        r"(?:surgery|injury|fracture|amputation|fall|accident|operation|stroke))\b",
+        # getting into a car: "cannot lift her right leg into a car without help"
+        r"\b(?:unable to|cannot|can't|could not|is not able to)\s+(?:get|lift|swing|climb|step|"
+        r"transfer)\s+(?:[\w']+\s+){0,3}?(?:into|in|out of)\s+(?:a|the|her|his|their)\s+"
+        r"(?:car|vehicle|truck)\b",
         # the reason told first: "Because of the foot drop she no longer drives"
         r"\b(?:because of|due to|owing to|as a result of)\b[^.;]{0,60}?\b(?:no longer|does not|"
         r"doesn't|cannot|can't|is unable to|is not able to)\s+(?:drive|drives)\b"
@@ -71,6 +75,17 @@ _PRESENT: dict[str, list[str]] = {
         r"\b(?:modified|light|transitional|alternative)\s+(?:duty|work|position)\s+(?:is|are|"
         r"remains?|has been)\s+(?:still\s+)?(?:available|offered)",
         r"\bemployer\b[^.;]{0,60}?\b(?:will take (?:him|her|them) back|has offered|offers)\b",
+        # "Her employer has a full-duty loader position available and has agreed to a return"
+        r"\bemployer\b[^.;]{0,40}?\bhas\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:position|job|"
+        r"role|opening)\s+(?:still\s+)?(?:available|open|waiting)",
+        r"\bemployer\b[^.;]{0,40}?\b(?:has agreed to|agrees to|will accept|is willing to accept)"
+        r"\s+(?:a\s+|an\s+|her\s+|his\s+)?(?:return|re-?employment)",
+    ],
+    "PlateauAfterTherapy": [
+        # "progress had plateaued over the last four visits", "she reached a plateau in therapy"
+        r"\b(?:progress|improvement|gains?|function|he|she|they|patient|worker)\s+"
+        r"(?:has\s+|had\s+|have\s+)?(?:since\s+)?(?:plateaued|leveled off|levelled off)\b",
+        r"\b(?:reached|hit|reaching)\s+(?:a|her|his|their)\s+plateau\b",
     ],
     "MotivationToChange": [
         r"\b(?:is|was|remains|appears|seems|described as|reports being|states (?:that )?(?:he|she) "
@@ -120,6 +135,15 @@ _PRESENT: dict[str, list[str]] = {
         r"help\b[^.;]{0,40}?"
         r"\b(?:bath\w*|dress\w*|laundry|shopping|cook\w*|clean\w*|toilet\w*|groceries|housework|"
         r"chores|socks|shoes|(?:bath)?tub|shower\w*|groom\w*|wash\w*|out of bed)",
+        # "relied on her daughter for grocery shopping and bathing assistance", "requires
+        # assistance with dressing"
+        r"\b(?:relies|relied|relying|depends|depended|dependent)\s+on\s+(?:his\s+|her\s+|their\s+)?"
+        r"(?:[\w']+\s+){0,2}?for\s+(?:[\w-]+\s+){0,3}?(?:bath\w*|dress\w*|laundry|shopping|"
+        r"cook\w*|clean\w*|toilet\w*|groceries|grocery|housework|chores|groom\w*|transfers)",
+        r"\b(?:needs?|needed|requires?|required)\s+(?:(?!no\b|not\b|never\b)[\w']+\s+){0,3}?"
+        r"assistance\s+(?:with|for|in)\s+(?:[\w-]+\s+){0,2}?(?:bath\w*|dress\w*|laundry|"
+        r"shopping|cook\w*|clean\w*|toilet\w*|housework|chores|groom\w*|self-care|adls|"
+        r"transfers)",
         # "cannot do her full-time job or lift a laundry basket"
         r"\b(?:unable to|cannot|can't|could not)\s+(?:do|perform|hold|keep)\s+(?:his|her|your|"
         r"their|any)\s+(?:full[- ]time |regular |usual |former )?(?:job|work)\b",
@@ -408,7 +432,8 @@ _COMPILED = {(concept, present): gated("|".join(f"(?:{p})" for p in patterns), _
 # Cheap test first: most sentences speak of none of these.
 # (matched on the lower-cased sentence: a case-blind alternation of words is slower)
 _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|severe|weight|"
-                   r"land|wbat|willing|eager|wants|agrees|help|"
+                   r"land|wbat|willing|eager|wants|agrees|help|assist|relie|rely|depend|"
+                   r"plateau|level|employer|"
                    r"neuro|5/5|heel|toe|phq|gad|bdi|beck|bai\b|"
                    r"husband|wife|spouse|partner|sister|brother|mother|father|daughter|son|"
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
@@ -488,16 +513,25 @@ def _screened(sentence: str) -> list[Judgment]:
 def _denied(sentence: str, start: int) -> bool:
     """An affirmation the clause denies first: "denies new numbness", "without progressive
     weakness" (the patterns of absence say more where they can)."""
-    clause = responses.clause_before(sentence, start)
-    clause = clause[max((m.end() for m in _NEW_SUBJECT.finditer(clause)), default=0):]
+    clause = _own_clause(sentence, start)
     return bool(re.search(r"\(-\)|\b(?:no|not|denies|denied|without|negative|neg)\b",
                           clause, _I))
+
+
+def _own_clause(sentence: str, start: int) -> str:
+    """The words of the statement before `start`, from its subject or verb on (the verb that
+    opens it may be the one at `start`: "... could not stand at the stove and relied on her
+    daughter")."""
+    clause = responses.clause_before(sentence, start)
+    ahead = clause + sentence[start:start + 12]
+    return clause[max((m.end() for m in _NEW_SUBJECT.finditer(ahead)
+                       if m.end() <= len(clause)), default=0):]
 
 
 # A clause of its own begun after a comma or "and" by its subject or a new verb: a negation
 # before it is not its ("the records describe no change in what he can do, he spends most of
 # the day in a recliner", "cannot shop without her sister and needs help with her shoes")
-_NEW_SUBJECT = re.compile(r"(?:,|\band\b|\bbut\b)\s+(?:(?:he|she|they|the\s+(?:patient|worker|"
+_NEW_SUBJECT = re.compile(r"(?:[,:;]|\band\b|\bbut\b)\s+(?:(?:he|she|they|the\s+(?:patient|worker|"
                           r"claimant|applicant|injured\s+worker))\s+|(?=(?:needs?|needed|requires?|"
                           r"required|relies|relied|spends|spent)\b))", _I)
 
@@ -506,8 +540,7 @@ def _undone(sentence: str, start: int) -> bool:
     """A doing that does not tell the worker's ability: denied ("no longer drives", "unable to
     shop") or done by someone else ("his wife drives to the store"), in its own clause ("his
     wife, who drives him to appointments, and he goes to church": he goes)."""
-    clause = responses.clause_before(sentence, start)
-    clause = clause[max((m.end() for m in _NEW_SUBJECT.finditer(clause)), default=0):]
+    clause = _own_clause(sentence, start)
     return bool(_BY_OTHERS.search(clause) or re.search(
         r"\b(?:no|not|never|unable|cannot|can't|stopped|quit)\b", clause, _I))
 

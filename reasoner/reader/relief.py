@@ -190,8 +190,11 @@ class Relief:
 # A pain score that fell, said as such: "the burning in the right foot has gone from 8 out of
 # 10 to 4 out of 10", "pain decreased from 7/10 to 3/10": relief of (8 - 4) / 8, 50%
 _SCORE = r"(?P<{}>\d{{1,2}}(?:\.\d)?)\s*(?:/\s*10|out of 10)"
-_FELL = re.compile(r"\b(?:pain|burning|aching|symptoms|numbness|it)\b[^.;]{0,50}?\b(?:went|gone|"
-                   r"dropped|decreased|fell|fallen|came|come|improved|reduced|declined)\s+(?:down\s+)?"
+# (or as a noun: "a decrease in back pain from 7/10 to 1/10", "a reduction of pain from ...")
+_FELL = re.compile(r"(?:\b(?:pain|burning|aching|symptoms|numbness|it)\b[^.;]{0,50}?\b(?:went|"
+                   r"gone|dropped|decreased|fell|fallen|came|come|improved|reduced|declined)|"
+                   r"\b(?:decrease|reduction|drop|fall|improvement)\s+(?:in|of)\s+(?:[\w-]+\s+)?"
+                   r"(?:pain|symptoms|burning|aching))\s+(?:down\s+)?"
                    r"from\s+" + _SCORE.format("before") + r"\s+(?:down\s+)?to\s+"
                    + _SCORE.format("after"), _I)
 
