@@ -104,3 +104,31 @@ def test_dx_before_a_diagnosis_stays(kb):
     # (guard)
     diagnoses = _facts(kb, "Dx lumbar sprain/strain.", "diagnosis")
     assert [f.concept for f in diagnoses] == [TERM + "LumbarSprainStrain"]
+
+
+@pytest.mark.parametrize(("sentence", "name", "expected"), [
+    ("She reports that it has not controlled the flare.", "flare", "present"),
+    ("PT did not relieve the radicular pain.", "radicular pain", "present"),
+    # (guards: the thing itself denied)
+    ("There is no flare.", "flare", "absent"),
+    ("She has not had a flare since May.", "flare", "absent"),
+])
+def test_a_denied_verb_keeps_its_object(sentence, name, expected):
+    from reasoner.reader.assertion import assertions
+    at = sentence.index(name)
+    assert assertions(sentence, [(at, at + len(name))])[0].value == expected
+
+
+def test_imaging_documents_a_tear_when_no_diagnosis_is_stated(kb):
+    # a UR letter that states no diagnosis: the MRI's tear is the knee's condition (the
+    # arthroscopy rules ask whether osteoarthritis is diagnosed, among the diagnoses)
+    body = ("The MRI of 07/12/2016 shows a horizontal oblique tear of the posterior horn of the "
+            "medial meniscus extending to the inferior articular surface; the radiologist notes "
+            "no chondral loss.")
+    assert [f.concept for f in _facts(kb, body, "diagnosis")] == [TERM + "MeniscalTear"]
+
+
+def test_imaging_that_rules_out_a_tear_documents_none(kb):
+    # (guard)
+    body = "The MRI of 07/12/2016 shows no tear of the medial meniscus."
+    assert _facts(kb, body, "diagnosis") == []

@@ -413,6 +413,16 @@ def _rules() -> list[Any]:
         # subacromial injection was offered on 11/17/2020; he declined it", "she refused surgery"
         rule("was offered", _HYPOTHETICAL, "BIDIRECTIONAL", [
             {"LOWER": {"IN": ["was", "were", "been"]}}, {"LOWER": "offered"}], max_scope=6),
+        # a verb denied keeps its object: "naproxen has not controlled the flare", "PT did
+        # not relieve the radicular pain" (the flare, the pain go on)
+        rule("not controlled", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["not", "n't", "never"]}},
+            {"LOWER": {"IN": ["controlled", "control", "helped", "help", "relieved", "relieve",
+                              "resolved", "resolve", "improved", "improve", "eased", "ease",
+                              "reduced", "reduce", "decreased", "decrease", "alleviated",
+                              "alleviate", "touched", "touch", "changed", "change"]}},
+            {"LOWER": {"IN": ["the", "his", "her", "their", "this", "that", "these", "those",
+                              "any", "much"]}, "OP": "?"}]),
         # the month, not the modal: "PT x8, March-May 2018: no change", "since May 2019"
         rule("May 2018", "PSEUDO", "PSEUDO", [{"ORTH": "May"}, {"LIKE_NUM": True}]),
         rule("in May", "PSEUDO", "PSEUDO", [

@@ -544,6 +544,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _drop_injectates(out, letter.text)
     _drop_never_taken(out, letter.text)
     _treated_conditions(out, lex)
+    _imaged_conditions(out, lex)
     _meds_told_later(out, lex, asked)
     _merge_medications(out, lex)
     request_items.add_requests(out, lex, letter, current)
@@ -3981,6 +3982,35 @@ def _later_directions(out: Extracted, lex: Lexicon, sentence: str) -> None:
                 fact.props["doses_per_day"] = props["doses_per_day"]
                 fact.props["frequency"] = props["frequency"]
             return
+
+
+# What imaging diagnoses by itself: a structure torn or worn
+_IMAGED = tuple(map(T, ("MeniscalTear", "RotatorCuffTear", "ACLTear", "ShoulderLabralTear",
+                        "HipLabralTear", "Osteoarthritis")))
+
+
+_NOT_SHOWN = re.compile(r"\b(?:no|not|without|negative|free of|ruled out|intact|normal|"
+                        r"unremarkable|rule out|r/o|possible|questionable|suspected)\b", re.I)
+
+
+def _imaged_conditions(out: Extracted, lex: Lexicon) -> None:
+    """A record that states no diagnosis but imaging that shows a tear or arthritis ("The MRI
+    of 07/12/2016 shows a horizontal oblique tear of the posterior horn of the medial
+    meniscus") documents that condition; only then, as for the operations' conditions."""
+    if any(f.kind == "diagnosis" for f in out.facts):
+        return
+    for study in [f for f in out.facts if f.kind == "study" and f.props.get("result")
+                  and lex.terms.is_a(f.concept or "", T("DiagnosticImaging"))]:
+        # (each clause by the words of a name, in any order: "tear of the posterior horn of
+        # the medial meniscus" is a meniscal tear; a denied one is none: "no chondral loss")
+        for clause in re.split(r"[;,]|\.\s", study.props["result"]):
+            kind = lex.by_words(T("Condition"), clause)
+            if not any(lex.terms.is_a(kind, k) for k in _IMAGED) or _NOT_SHOWN.search(clause) \
+                    or any(f.kind == "diagnosis" and f.concept == kind for f in out.facts):
+                continue
+            out.facts.append(Mention("diagnosis", kind, study.start, study.end, study.label,
+                                     {"side": study.props.get("side"),
+                                      "region": study.props.get("region"), "grade": None}))
 
 
 def _treated_conditions(out: Extracted, lex: Lexicon) -> None:
