@@ -125,3 +125,19 @@ def test_the_plan_that_asks_for_it_over_the_reviews_sentence(kb, plan):
     read = read_letter(_letter(plan, review).encode(), "imr.txt", kb.terms)
     [mri] = [f for f in read.extracted.facts if f.kind == "request"]
     assert TERM + "InjectionPlanning" in mri.props["purposes"]
+
+
+def test_the_rfa_date_in_a_letters_header_dates_its_items(kb):
+    text = ("IMR FINAL DETERMINATION\nCase Number: CM17-0000001\nDate of Injury: 09/15/2014\n"
+            "Request for Authorization dated: 03/14/2017\nCLINICAL CASE SUMMARY\nThe injured "
+            "worker is a 45-year-old woman.\n09/20/2016: Psych eval. Dx MDD. Rec CBT x 4.\n"
+            "On 12/06/2016 the psychologist reported that she had completed 4 sessions of "
+            "cognitive behavioral therapy.\nThe providers requested 6 additional CBT sessions.\n"
+            "IMR ISSUES, DECISIONS AND RATIONALES\n1. Cognitive behavioral therapy, 6 additional "
+            "sessions is medically necessary and appropriate.\n")
+    facts = read_letter(text.encode(), "imr.txt", kb.terms).extracted.facts
+    [asked] = [f for f in facts if f.kind == "request"]
+    assert str(asked.props["request_date"]) == "2017-03-14"
+    # ("Rec CBT x 4": recommended, not had; the four sessions had are the psychologist's)
+    courses = [f for f in facts if f.kind == "prior" and f.concept.endswith("BehavioralTherapy")]
+    assert [c.props.get("sessions") for c in courses] == [4]

@@ -1564,7 +1564,8 @@ _NEW_STATEMENT = re.compile(r"\b(?:he|she|they|the (?:patient|worker|applicant|c
 # A sentence about what is to come, not what was done.
 # ("could" of what could not be done is the past: "and he still could not bend"; so is what
 # a person could do: "no change in what he could do")
-_AHEAD = gated(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|request\w*|refer\w*|"
+_AHEAD = gated(r"\b(?:will|would|plan\w*|consider\w*|recommend\w*|recs?(?=\.?\s)|request\w*|"
+                    r"refer\w*|"
                     r"schedul\w*|candidate|discuss\w*|if|should|might|goals?|"
                     # (the modal, not the month: "PT x8, March-May 2018", "since May")
                     r"(?<!-)(?<!in )(?<!since )(?<!until )(?<!through )(?<!from )(?<!of )"

@@ -1557,7 +1557,9 @@ _HEADER = {
     # a header field that dates the request itself (an RFA's date): every item's request date
     "request_date": r"(?:^|[|;])[ \t]*(?:RFA Dated?|Date of (?:Request|RFA)"
                     r"(?: for Authori[sz]ation)?|Request Date|"
-                    r"Date of Request for Authori[sz]ation|RFA(?=[ \t]*:?[ \t]*\d))"
+                    # "Request for Authorization dated: 03/14/2017"
+                    r"(?:Date of )?Request for Authori[sz]ation(?: dated)?|"
+                    r"RFA(?=[ \t]*:?[ \t]*\d))"
                     r"\s*:?\s*("
                     + DATE_RE.pattern + ")",
     "signed_date": r"\b(?:Signature|signed)\b[^\n]{0,80}?\b(?:Date:?|on)\s*("
