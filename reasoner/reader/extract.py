@@ -100,7 +100,14 @@ _INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)\D{0,40}?(" + DAT
 _DX_PROCEDURE = (r"(?!\.?[ \t]+(?:(?:bilat\w*|left|right|[LR]|[LCTS]\d[\w,/-]*|and)[ \t]+){0,5}"
                  r"(?:MBBs?|medial branch|blocks?|injections?|ESIs?|facet|nerve|SI joint|"
                  r"discogra\w*|lidocaine|anesthetic))")
-_DIAGNOSES = gated(r"\bdiagnosed with\b|\b(?:assessments?|diagnos[ie]s|impressions?|dx"
+_DIAGNOSES = gated(r"\bdiagnosed with\b|"
+                   # "She subsequently developed complex regional pain syndrome of the right
+                   # upper extremity, diagnosed on 03/14/2016"
+                   r"\b(?:subsequently |later |then |since |has |had )?developed\b(?=\s+(?:an?\s+|"
+                   r"the\s+)?(?:[\w-]+\s+){0,4}?(?:syndrome|disorder|disease|CRPS|RSD|dystrophy|"
+                   r"neuropathy|radiculopathy|depression|anxiety|arthritis|tendinitis|"
+                   r"tendinopathy|tenosynovitis|bursitis|capsulitis|epicondylitis)\b)|"
+                   r"\b(?:assessments?|diagnos[ie]s|impressions?|dx"
                    + _DX_PROCEDURE + r")\b"
                    r"[^:\n;]{0,80}?"
                         r"(?:\bas\b|\bare\b|\bis\b|\binclude[sd]?\b|\bwith\b|:|"
@@ -508,6 +515,10 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _assessments(out, lex, sentence, at, day, requested)
             _responses(out, lex, sentence, at, asked)
             _later_directions(out, lex, sentence)
+        if section != "plan" and not lex.find(sentence, T("Treatment")):
+            # (whatever else the sentence says: "she was re-referred to therapy, and ... she
+            # has attended twelve of twelve authorized visits")
+            _bare_therapy(out, lex, sentence, at)
         _result_after(out, sentence)
         _continued_drugs(out, lex, sentence, at)
         if section != "plan":
@@ -1702,6 +1713,46 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                 props["region"] = site  # (a generic injection's site is its region)
             out.facts.append(Mention("prior", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end], {**props, "on_date": when}))
+
+
+# "therapy" named alone ("Therapy notes document 20 post-operative visits", "re-referred to
+# therapy ... she has attended twelve of twelve authorized visits"), not a kind of it
+_BARE_THERAPY = re.compile(r"(?<![\w-])(?<!physical )(?<!occupational )(?<!hand )(?<!aquatic )"
+                           r"(?<!massage )(?<!behavioral )(?<!behavioural )(?<!cognitive )"
+                           r"(?<!psycho)(?<!speech )(?<!group )(?<!family )(?<!manual )"
+                           r"(?<!cold )(?<!heat )(?<!ice )(?<!drug )(?<!injection )(?<!ablation )"
+                           r"therapy\b", re.I)
+
+
+def _bare_therapy(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
+    """A course of therapy named by the word alone, with the visits had, in a report that asks
+    for physical or occupational therapy: a course of the kind asked for (the word alone names
+    the kind the record is about), unless one of that count is held already."""
+    asked = [a for a in out.asked if lex.terms.is_a(a, T("PhysicalTherapy"))
+             or lex.terms.is_a(a, T("OccupationalTherapy"))]
+    if len(asked) != 1 or not (found := _BARE_THERAPY.search(sentence)) or \
+            assertions(sentence, [found.span()])[0] not in (Assertion.PRESENT,
+                                                            Assertion.HISTORICAL):
+        return
+    props = request_items.course_props(sentence[found.end():], sentence[:found.start()],
+                                       found.group())
+    if not props.get("sessions") or any(
+            f.kind == "prior" and f.props.get("sessions") == props["sessions"]
+            and lex.terms.is_a(f.concept or "", T("PhysicalMedicine")) for f in out.facts):
+        return
+    kind = next((k for k, post in request_items.POSTSURGICAL.items() if post == asked[0]),
+                asked[0])
+    # (the course told before by its name, its count not yet told, is the one: "Physical
+    # therapy was ordered ... She attended therapy through 09/29/2017, twelve visits in all")
+    told = next((f for f in reversed(out.facts) if f.kind == "prior" and f.start < at
+                 and f.concept in (kind, asked[0]) and not f.props.get("sessions")), None)
+    if told is not None:
+        for key, value in props.items():
+            if value is not None and told.props.get(key) is None:
+                told.props[key] = value
+        return
+    out.facts.append(Mention("prior", kind, at + found.start(), at + found.end(),
+                             found.group(), {**props, "on_date": None}))
 
 
 def _another_year(held: Mention, props: dict) -> bool:

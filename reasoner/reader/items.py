@@ -118,9 +118,11 @@ _SERIES = re.compile(r"\bseries\s+of\s+" + COUNT_WORD + r"\b|\b" + COUNT_WORD
                      r"\b(?:injections|blocks|infusions)\s*x\s*(\d)\b", re.I)
 _TIMES_A = re.compile(r"\s*(?:a|an|per|/|each|every)\s*(?:week|wk|month|day)\b", re.I)
 # a records digest's run of numbered notes: "PT notes #1-#12", "daily notes #1 through #18"
-_NOTES_NUMBERED = re.compile(r"\W{0,3}(?:daily\s+|treatment\s+|progress\s+)?(?:notes?|visits?|"
-                             r"sessions?)\s*#\s*1\s*(?:-|\u2013|to|through|thru)\s*#?\s*(\d{1,2})\b",
-                             re.I)
+# ("progress notes, visits 1-12, 11/18/2025 through 01/08/2026": the visits numbered, no "#")
+_NOTES_NUMBERED = re.compile(r"\W{0,3}(?:daily\s+|treatment\s+|progress\s+)?(?:notes?\s*#|"
+                             r"(?:notes?\s*,?\s*)?(?:visits?|sessions?)\s*#?)\s*1\s*"
+                             r"(?:-|\u2013|to|through|thru)\s*#?\s*(\d{1,2})\b"
+                             r"(?!\s*(?:x\b|times|/|per\b|a week|weekly))", re.I)
 # a note numbered by its visit, the visits had: "PT note, visit 6 of 6: flexion 85 -> 115"
 _VISIT_NUMBERED = re.compile(r"\s*,?\s*(?:(?:daily\s+|progress\s+|treatment\s+)?notes?\s*,?\s*)?"
                              r"(?:visit|session|treatment)\s*#?\s*(\d{1,2})\s*(?:of|/)\s*"
@@ -137,6 +139,14 @@ _COUNT_OF_ALL = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\(\d{1,3}\)\
                            r"(?:(?:authori[sz]ed|approved|certified|prescribed|planned|"
                            r"scheduled|allotted)\s+)?"
                            r"(?:(?:home|outpatient|additional|supervised|formal)\s+)?$", re.I)
+
+
+# ... and after it: "she has attended twelve of twelve authorized visits" (the first count)
+_HAD_OF_ALL_AFTER = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\(\d{1,3}\)\s*)?"
+                               r"(?:of|out of)\s+(?:the\s+|his\s+|her\s+)?" + COUNT_WORD[:-1]
+                               + r")\s*(?:\(\d{1,3}\)\s*)?(?:(?:authori[sz]ed|approved|certified|"
+                               r"prescribed|planned|scheduled|allotted)\s+)?"
+                               r"(?:(?:[\w-]+)\s+)?" + _SESSIONS + r"\b", re.I)
 
 
 # "twelve [physical therapy] visits": the count just before the name, the unit just after
@@ -249,7 +259,7 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     counted_after = _SESSIONS_FIRST.match(tail) or _SESSIONS_LAST.search(name) or \
         _SESSIONS_FIRST.match(name)
     had_of_all = _COUNT_OF_ALL.search(lead) if counted_after else None
-    after = _COUNT_AFTER.search(tail)
+    after = _COUNT_AFTER.search(tail) or _HAD_OF_ALL_AFTER.search(tail)
     if after and _OF_THE_NEXT.fullmatch(tail, after.end()):
         after = None  # "a transforaminal injection ... and six sessions of [PT]": the next's
     sessions = had_of_all or _COUNT_BEFORE.search(lead) or after or \
@@ -1222,9 +1232,10 @@ def _compound_parts(props: dict, name: str) -> frozenset:
 # Therapy asked for within the longest postsurgical physical medicine period (6 months, 8 CCR
 # 9792.24.3) of a dated surgery on record is postsurgical therapy: "PT 2x6 for the shoulder"
 # written six weeks after a rotator cuff repair.
-_POSTSURGICAL = {T("PhysicalTherapy"): T("PostsurgicalPhysicalTherapy"),
+POSTSURGICAL = {T("PhysicalTherapy"): T("PostsurgicalPhysicalTherapy"),
                  T("OccupationalTherapy"): T("PostsurgicalOccupationalTherapy")}
 _POSTSURGICAL_DAYS = 183
+_POSTSURGICAL_KINDS = frozenset(POSTSURGICAL.values())
 
 
 def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
@@ -1241,7 +1252,7 @@ def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
     for fact in out.facts:
         if fact.props.pop("since_surgery", None) and len(set(operated)) == 1:
             fact.props["start"] = operated[0]  # "first prescribed on the day of surgery"
-        therapy = _POSTSURGICAL.get(fact.concept or "") if fact.kind == "prior" else None
+        therapy = POSTSURGICAL.get(fact.concept or "") if fact.kind == "prior" else None
         if therapy is None:
             continue
         begun = fact.props.get("start") or fact.props.get("on_date")
@@ -1250,6 +1261,32 @@ def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
         if begun and any(0 <= (begun - d).days <= _POSTSURGICAL_DAYS for d in operated) or \
                 not begun and surgeries and _told_postoperative(text, fact):
             fact.concept = therapy
+    _one_course_told_twice(out, text)
+
+
+def _one_course_told_twice(out: Extracted, text: str) -> None:
+    """A postsurgical course told twice with the same count, once dated and once not ("She has
+    completed 12 post-operative physical therapy visits", and among the records "Physical
+    therapy progress notes, visits 1-12, 11/18/2025 through 01/08/2026") is one course: the
+    second mention's facts go to the first (unless it says it is another: "12 more")."""
+    courses = [f for f in out.facts if f.kind == "prior" and f.concept in _POSTSURGICAL_KINDS
+               and f.props.get("sessions")]
+    for later in courses[1:]:
+        same = next((f for f in courses if f.start < later.start and f in out.facts
+                     and f.concept == later.concept
+                     and f.props["sessions"] == later.props["sessions"]
+                     and not (f.props.get("start") and later.props.get("start"))
+                     and not _ANOTHER_COURSE.search(text, max(0, later.start - 40), later.end + 40)
+                     and not _ANOTHER_COURSE.search(text, max(0, f.start - 40), f.end + 40)),
+                    None)
+        if same is not None:
+            for key, value in later.props.items():
+                if value is not None and same.props.get(key) is None:
+                    same.props[key] = value
+            out.facts.remove(later)
+
+
+_ANOTHER_COURSE = re.compile(r"\b(?:additional|more|another|second|further|new|repeat)\b", re.I)
 
 
 # a course said to be before the operation, by its line's label or its sentence: "Pre-op: PT x6
@@ -1277,7 +1314,7 @@ _POSTOPERATIVE_VISITS = re.compile(r"\b(?:post-?op(?:erative(?:ly)?)?|post-?surg
 
 
 def _after_surgery(out: Extracted, props: dict, lex: Lexicon, text: str, name: str) -> None:
-    therapy, day = _POSTSURGICAL.get(props["concept"]), props.get("request_date")
+    therapy, day = POSTSURGICAL.get(props["concept"]), props.get("request_date")
     if therapy is None or day is None:
         return
     for fact in out.facts:

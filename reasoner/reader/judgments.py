@@ -91,6 +91,9 @@ _PRESENT: dict[str, list[str]] = {
         r"\b(?:is|was|remains|appears|seems|described as|reports being|states (?:that )?(?:he|she) "
         r"is)\s+(?:very\s+|highly\s+|strongly\s+)?motivated\b(?!\s+by)",
         r"\bmotivated to (?:return|get|improve|participate|work|go back|change)",
+        # "reports high motivation to return to work"
+        r"\b(?:high|strong|good|great|excellent|considerable|very good)\s+(?:level\s+of\s+)?"
+        r"motivation\b",
         r"\b(?:willing|eager|committed|wants|wishes|would like)\s+to\s+(?:participate|return to "
         r"work|get back to work|go back to work|work again|get off disability|change)",
         r"\bagrees to (?:taper|participate|reduce)",

@@ -130,6 +130,16 @@ _ACTIVITY = [
     # "... and walk his dog, which he could not do before it was started"
     r"\bwhich (?:he|she|they) (?:could ?n[o'’]t|could not|was unable to|was not able to) "
     r"(?:do|manage)(?: \w+){0,2} before\b|"
+    # "..., which she could not do in September", "... which she could not do without it"
+    r"\bwhich (?:he|she|they) (?:could ?n[o'’]t|could not|was unable to|was not able to) "
+    r"(?:do|manage) (?:in (?:\w+ )?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|\d{4})|without (?:it|them|the \w+)|prior to "
+    r"(?:it|them|the \w+))\b|"
+    # a whole shift or day of work done: "she can stand at the bench for her full eight-hour
+    # shift", "she was again completing her full shift"
+    r"\b(?:can|could|is able to|was able to|again|now)\s+(?:[\w-]+\s+){0,6}?(?:for|through|"
+    r"completing|complete|finish(?:ing)?|work(?:ing)?)\s+(?:his|her|their|a|the)\s+"
+    r"(?:full|entire|whole)\s+(?:[\w-]+\s+)?(?:shift|work ?day|day at work|work ?week)\b|"
     r"\bfor the first time since (?:the|his|her|their) (?:injury|surgery|accident|fall)|"
     # "..., none of which he could do before it was started"
     r"\bnone of (?:which|these|them|this) (?:he|she|they) (?:could|was able to|were able to) "
@@ -137,6 +147,9 @@ _ACTIVITY = [
     r"\b(?:(?:gone|went|is|was|got|goes|going|gets?|got)(?: him| her| them)? )?back (?:to|at) "
     + _JOB,
     r"\b(?:returned to|resumed) " + _JOB,
+    # said as a noun: "recorded ... return to full duty", "with a return to modified work"
+    r"\b(?:(?:a|his|her|their|with|and)\s+)return to (?:full|regular|modified|light|"
+    r"unrestricted|usual) (?:duty|work|duties)\b",
     r"\breleased to (?:full|regular|unrestricted)|\bupgraded to (?:full|regular)",
     # what could be done before against what is done now: "Before them she could turn her head
     # only about halfway; now she checks her mirror without turning her shoulders"
