@@ -87,3 +87,26 @@ def test_a_postsurgical_course_told_twice_is_one(kb):
     courses = [c for c in _courses(kb, body, "1. Post-operative physical therapy x12.")
                if "Therapy" in c.concept]
     assert [c.props.get("sessions") for c in courses] == [12]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a check list's own box after each item: empty is denied, ticked is found
+    ("REVIEW OF SYSTEMS:\n  Constitutional:  fever [ ]  chills [ ]  weight loss [ ]  -- all "
+     "negative", {"SuspectedInfection": False, "SuspectedTumor": False}),
+    # (guards: boxes before their labels belong to the label after them)
+    ("Palpation: [X] tenderness bilateral L3-S1 paraspinals  [ ] spasm  [X] guarding",
+     {"MuscleSpasm": False}),
+    ("ROS [x] denies fever/chills  [x] denies unexplained weight loss  [x] denies gait change",
+     {"SuspectedInfection": False, "SuspectedTumor": False}),
+])
+def test_a_check_lists_own_boxes(kb, body, expected):
+    said = {f.concept.removeprefix(TERM): f.props["present"]
+            for f in _read(kb, body) if f.kind == "finding"}
+    assert {k: said.get(k) for k in expected} == expected
+
+
+def test_an_unticked_red_flag_is_no_judgment(kb):
+    # ("[ ] progressive weakness": the form's box left empty, no progressive deficit found)
+    facts = _read(kb, "RED FLAGS\n  [ ] bowel/bladder   [ ] saddle anesthesia   [ ] fever   "
+                      "[ ] progressive weakness\n  None of the above.")
+    assert not any(f.props.get("present") for f in facts if f.kind == "finding")

@@ -1332,12 +1332,21 @@ _UNCHANGED_AFTER = re.compile(r"[ \t]*(?:function|functions|control|habits)?[ \t
                               r"(?:no changes?|unchanged|normal|intact)\b", re.I)
 
 
-def ticked(sentence: str, end: int) -> Assertion | None:
+def ticked(sentence: str, end: int, start: int | None = None) -> Assertion | None:
     """What the boxes ticked right after a mention say of it (None: no box ticked there).
     A form with a column per visit repeats its options: the last column, the latest visit,
     answers; any positive answer in it (a side included) makes the finding present."""
     if "[" not in sentence[end:end + 160]:
         return None  # no box within reach (most sentences): no label to read past
+    if (bare := _BARE_BOX.match(sentence, end)) is not None and \
+            _BOX_ROW_GOES_ON.match(sentence, bare.end()) and not _boxes_lead(sentence) and not (
+            start is not None and ("[" in sentence[start:end] or
+                                   _BOX_BEFORE.search(sentence, max(0, start - 8), start))):
+        # (not in a list of boxes before their labels, "[X] PT [ ] Injection": that box is
+        # the next label's)
+        # a check list's box right after its item, no options: "fever [ ]  chills [ ]
+        # weight loss [ ]", "night pain when lying on the right side [X]"
+        return Assertion.PRESENT if bare.group(1).strip(" _") else Assertion.ABSENT
     # the rest of the row's label may come first: "Numbness / tingling  [ ] R  [X] None"
     label = _LABEL_REST.match(sentence, end)
     at = label.end() if label else end
@@ -1357,6 +1366,24 @@ def ticked(sentence: str, end: int) -> Assertion | None:
     return Assertion.ABSENT if answers & _NO else None
 
 
+def _boxes_lead(sentence: str) -> bool:
+    """Whether the row's boxes stand before their labels ("Palpation: [X] tenderness ... [ ]
+    spasm", "ROS [x] denies fever/chills [x] denies ..."): its first box opens the row or its
+    field (after a colon, or after a heading in capitals)."""
+    before = sentence[:sentence.find("[")].rsplit(":", 1)[-1].strip()
+    return not before or before.isupper()
+
+
+_BOX_BEFORE = re.compile(r"\[[ _xX\u2713\u2714]?\][ \t]*$")
+# what follows an item's own box: the next item and its box, a closing dash, or the end
+# ("fever [ ]  chills [ ]  weight loss [ ]  -- all negative"); not a field of the next row
+# ("... neck pain [x] Neurological: ...": that box opens the next row)
+_BOX_ROW_GOES_ON = re.compile(r"[ \t]*(?:$|[-\u2013\u2014]{1,2}|[.;]|[^\[\]:\n]{1,40}\[)")
+_BARE_BOX = re.compile(r"[ \t]{0,4}\[([ _xX\u2713\u2714]?)\](?![ \t]*(?:(?:[RLB]|yes|no|y|n|none|"
+                       r"positive|negative|pos|neg|present|absent|normal|wnl|bilateral|bilat|"
+                       r"right|left|abnormal|nl)\b|[+-](?!-)))", re.I)
+
+
 # A ticked box whose label denies what follows: "[X] No bowel/bladder changes", "[x] Denies
 # saddle numbness" (the box's "no" is the label's first word, not the answer to a row before)
 _TICKED_NO = re.compile(r"\[[xX\u2713\u2714]\][ \t]*(?:no|denies|negative for|without)[ \t]+"
@@ -1372,6 +1399,13 @@ _YES_OPTION = re.compile(r"\[[ _xX\u2713\u2714]?\][ \t]*(?:yes|y)[ \t]*$", re.I)
 _ANY_BOX = re.compile(r"\[([ _xX\u2713\u2714]?)\]")
 _OPTION_AFTER = re.compile(r"[ \t]*(?:\S+[ \t]*)?(?:\[|$)")
 _FIELD_AFTER = re.compile(r"[ \t]*(?:[A-Za-z/-]+[ \t]*)?:")
+
+
+def unchecked(sentence: str, start: int, end: int) -> bool:
+    """Whether a form leaves the mention's box empty: its own box after it ("fever [ ]") or
+    the option's box before it ("[ ] progressive weakness")."""
+    return ticked(sentence, end, start) is Assertion.ABSENT or \
+        _unticked_label(sentence, start, end)
 
 
 def _unticked_label(sentence: str, start: int, end: int) -> bool:
@@ -1506,7 +1540,7 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
     overlapping = _negations_inside(doc)
     out = []
     for key in spans:
-        if (boxed := ticked(sentence, key[1])) is not None:
+        if (boxed := ticked(sentence, key[1], key[0])) is not None:
             out.append(boxed)  # a form's row: its ticked boxes answer, whatever the words
             continue
         if _unticked_label(sentence, *key):

@@ -2297,6 +2297,10 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
                 or _GI_UPSET.fullmatch(sentence, h.start, h.end))
             and not _NOT_MYOTOMAL.search(sentence[:h.start])
             and not _INSTRUMENT_AFTER.match(sentence, h.end)
+            # (a check list's heading names the class its boxes ask about: "RED FLAGS [ ]
+            # bowel/bladder [ ] fever ... None of the above")
+            and not (sentence[h.start:h.end].isupper()
+                     and sentence[h.end:h.end + 8].lstrip(" \t:").startswith("["))
             # (a diagnosis's words after its code in a table's row: "M62.838 spasm, other |
             # Tizanidine 4 mg | ...", the code the drug is billed under, not what the
             # examination found that day)

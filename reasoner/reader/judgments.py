@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from reasoner.reader import responses
-from reasoner.reader.assertion import said_by_others
+from reasoner.reader.assertion import said_by_others, unchecked
 from reasoner.reader.confirmations import Confirmed
 from reasoner.reader.firstchars import gated
 from reasoner.vocab import TERM
@@ -477,7 +477,8 @@ def judgments(sentence: str) -> list[Judgment]:
             continue  # "a flare last week; before that his pain was stable for months"
         for said in pattern.finditer(sentence):
             if not _hoped(sentence, said.start()) and \
-                    not said_by_others(sentence, said.start()) and not (
+                    not said_by_others(sentence, said.start()) and \
+                    not (present and unchecked(sentence, *said.span())) and not (
                     present and _denied(sentence, said.start())) and not (
                     not present and TERM + concept in _TOLD_BY_DOING
                     and _undone(sentence, said.start())):
