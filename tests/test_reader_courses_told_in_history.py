@@ -110,3 +110,21 @@ def test_an_unticked_red_flag_is_no_judgment(kb):
     facts = _read(kb, "RED FLAGS\n  [ ] bowel/bladder   [ ] saddle anesthesia   [ ] fever   "
                       "[ ] progressive weakness\n  None of the above.")
     assert not any(f.props.get("present") for f in facts if f.kind == "finding")
+
+
+def test_visits_counted_out_of_an_authorization_make_no_course(kb):
+    # ("6 of those 8 visits had been used, for 18 post-operative visits in all": counts of the
+    # courses told before, not a course of 8)
+    courses = _courses(kb, "Twelve post-operative physical therapy visits were certified on "
+                           "03/14/2019 and completed by 04/26/2019.\nThe therapy progress note "
+                           "of 06/21/2019 documents that 6 of those 8 visits had been used, for "
+                           "18 post-operative visits in all.",
+                       "1. Post-operative physical therapy x6.")
+    assert 8 not in [c.props.get("sessions") for c in courses]
+
+
+def test_a_course_authorized_in_the_history_is_had(kb):
+    courses = _courses(kb, "Occupational (hand) therapy was certified for 8 visits on 03/22/2016 "
+                           "and for another 8 visits on 06/01/2016.",
+                       "1. Hand therapy, right hand, 12 visits.")
+    assert any("Therapy" in c.concept for c in courses)

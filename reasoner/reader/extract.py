@@ -1672,7 +1672,8 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and not _only_evaluated(lex, sentence, h)
             and not _occupation(sentence, h)
             and not _EMPLOYER_FIELD.search(sentence, 0, h.start)
-            and not (h.term in out.asked and _DECIDED.search(sentence))]
+            and not (h.term in out.asked and _DECIDED.search(sentence)
+                     and not _AUTHORIZED_BEFORE.search(sentence))]
     hits = [_at_its_site(lex, sentence, h) for h in hits
             if not _named_as_source(sentence, h, hits)]
     if not hits:  # "She went twelve times.": the course the sentence before told
@@ -1724,6 +1725,13 @@ _BARE_THERAPY = re.compile(r"(?<![\w-])(?<!physical )(?<!occupational )(?<!hand 
                            r"therapy\b", re.I)
 
 
+# visits counted out of an authorization told before: "documents that 6 of those 8 visits had
+# been used, for 18 post-operative visits in all" (counts of a course already held)
+_OF_THOSE = re.compile(r"\b(?:of|out of)\s+(?:those|these|the|that)\s+(?:\d{1,2}|[a-z]+\s+)?"
+                       r"(?:authori[sz]ed\s+|certified\s+|approved\s+)?(?:visits|sessions)?\b|"
+                       r"\bin all\b|\bin total\b|\btotal of\b", re.I)
+
+
 def _bare_therapy(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     """A course of therapy named by the word alone, with the visits had, in a report that asks
     for physical or occupational therapy: a course of the kind asked for (the word alone names
@@ -1731,6 +1739,7 @@ def _bare_therapy(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     asked = [a for a in out.asked if lex.terms.is_a(a, T("PhysicalTherapy"))
              or lex.terms.is_a(a, T("OccupationalTherapy"))]
     if len(asked) != 1 or not (found := _BARE_THERAPY.search(sentence)) or \
+            _OF_THOSE.search(sentence) or \
             assertions(sentence, [found.span()])[0] not in (Assertion.PRESENT,
                                                             Assertion.HISTORICAL):
         return
@@ -1782,6 +1791,14 @@ _DECIDED = re.compile(r"\b(?:[o0]verturned|[o0]verturn|uph[e3]ld|uph[o0]ld|"
                       r"nursing|medical|athletic|physician|occupational|physical|registered|"
                       r"in)\b)|denied|"
                       r"modified|approved|authori[sz]ed|medically necessary)\b", re.I)
+
+
+# A course authorized in the history, its visits and date told: "Occupational (hand) therapy was
+# certified for 8 visits on 03/22/2016 and for another 8 visits on 06/01/2016" (a course the
+# worker then had, not the review of the request in dispute)
+_AUTHORIZED_BEFORE = re.compile(r"\b(?:was|were)\s+(?:certified|authori[sz]ed|approved)\s+for\s+"
+                                r"(?:\d{1,2}|[a-z]+)\s+(?:visits|sessions)\s+on\s+" + DATE_RE.pattern,
+                                re.I)
 
 
 # An evaluation for a program or an operation is not the program or the operation: "an
