@@ -1797,8 +1797,8 @@ _DECIDED = re.compile(r"\b(?:[o0]verturned|[o0]verturn|uph[e3]ld|uph[o0]ld|"
 # certified for 8 visits on 03/22/2016 and for another 8 visits on 06/01/2016" (a course the
 # worker then had, not the review of the request in dispute)
 _AUTHORIZED_BEFORE = re.compile(r"\b(?:was|were)\s+(?:certified|authori[sz]ed|approved)\s+for\s+"
-                                r"(?:\d{1,2}|[a-z]+)\s+(?:visits|sessions)\s+on\s+" + DATE_RE.pattern,
-                                re.I)
+                                r"(?:\d{1,2}|[a-z]+)\s+(?:visits|sessions)\s+on\s+"
+                                + DATE_RE.pattern, re.I)
 
 
 # An evaluation for a program or an operation is not the program or the operation: "an
