@@ -128,3 +128,15 @@ def test_a_course_authorized_in_the_history_is_had(kb):
                            "and for another 8 visits on 06/01/2016.",
                        "1. Hand therapy, right hand, 12 visits.")
     assert any("Therapy" in c.concept for c in courses)
+
+
+@pytest.mark.parametrize("body", [
+    "Treatment to date has included chiropractic care.\nA trial of 6 chiropractic visits for the "
+    "lumbar spine was certified on 11/04/2013.\nThe chiropractor's re-examination of "
+    "01/06/2014 documents that all 6 visits were completed; sitting tolerance improved from 20 "
+    "to 60 minutes, and he returned to modified duty on 12/16/2013.",
+])
+def test_the_count_a_providers_record_gives(kb, body):
+    courses = [c for c in _courses(kb, body, "1. Chiropractic treatment, lumbar spine, 6 visits.")
+               if "Manipulation" in c.concept]
+    assert [c.props.get("sessions") for c in courses] == [6]

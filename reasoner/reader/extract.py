@@ -519,6 +519,10 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             # (whatever else the sentence says: "she was re-referred to therapy, and ... she
             # has attended twelve of twelve authorized visits")
             _bare_therapy(out, lex, sentence, at)
+            if _DONE.search(sentence):
+                # "The chiropractor's re-examination documents that all 6 visits were
+                # completed" (a told course's count, by whom it was given)
+                _provider_seen(out, lex, sentence, at)
         _result_after(out, sentence)
         _continued_drugs(out, lex, sentence, at)
         if section != "plan":
@@ -1678,7 +1682,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             if not _named_as_source(sentence, h, hits)]
     if not hits:  # "She went twelve times.": the course the sentence before told
         _counted_of_told(out, lex, sentence, at)
-        _provider_seen(out, sentence, at)
+        _provider_seen(out, lex, sentence, at)
         _injection_repeated(out, lex, sentence, at)
     said = assertions(sentence, [(h.start, h.end) for h in hits])
     for n, hit in enumerate(hits):
@@ -3409,6 +3413,13 @@ _COUNTED = re.compile(r"\b(?:(?:completed|finished|attended|has had|had|underwen
 
 # A course told by the provider seen: "She saw a pain psychologist in the fall of 2017",
 # "has been treated by a chiropractor since March"
+# ... or by the record that provider wrote: "The chiropractor's re-examination of 01/06/2014
+# documents that all 6 visits were completed"
+_PROVIDER_RECORD = re.compile(r"\b(?:the|her|his|their)\s+(?P<who>psychologist|"
+                              r"psychotherapist|counsell?or|chiropractor|acupuncturist|"
+                              r"physical therapist|massage therapist)['\u2019]s\s+(?:[\w-]+\s+)?"
+                              r"(?:re-?exam\w*|notes?|reports?|re-?evaluation|summary|records?)"
+                              r"\b", re.I)
 _PROVIDER = re.compile(r"\b(?:saw|sees|seen(?: in consultation)?(?: by)?|seeing|went to|"
                        r"treated by|consulted|treatment with|sessions with|"
                        r"visits with|under the care of)\s+(?:a|an|the|her|his|their)\s+"
@@ -3426,21 +3437,28 @@ _PAIN_SPECIALIST = re.compile(r"pain (?:management |medicine )?(?:specialist|phy
                               re.I)
 
 
-def _provider_seen(out: Extracted, sentence: str, at: int) -> None:
+def _provider_seen(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     """A course of treatment told by whom the worker saw for it (a sentence that names no
-    treatment), unless the case already holds one of that treatment."""
-    seen = _PROVIDER.search(sentence)
+    treatment), unless the case already holds one of that treatment: then what the sentence
+    tells of it goes to that course ("A trial of 6 chiropractic visits was certified ... The
+    chiropractor's re-examination documents that all 6 visits were completed")."""
+    seen = _PROVIDER.search(sentence) or _PROVIDER_RECORD.search(sentence)
     if seen is None or _NOT_DONE.search(sentence[:seen.start("who")]) or assertions(
             sentence, [seen.span("who")])[0] not in (Assertion.PRESENT, Assertion.HISTORICAL):
         return  # "He has not seen a psychologist or counselor before
     who = seen.group("who").lower()
     concept = T("PainSpecialistConsultation" if _PAIN_SPECIALIST.fullmatch(who)
                 else _PROVIDED[who])
-    if any(f.kind == "prior" and f.concept == concept for f in out.facts):
+    props = request_items.course_props(sentence[seen.end():])
+    held = next((f for f in reversed(out.facts) if f.kind == "prior" and f.concept and (
+        lex.terms.is_a(f.concept, concept) or lex.terms.is_a(concept, f.concept))), None)
+    if held is not None:
+        for key in ("sessions", "response"):
+            if props.get(key) is not None and held.props.get(key) is None:
+                held.props[key] = props[key]
         return
     out.facts.append(Mention("prior", concept, at + seen.start("who"), at + seen.end("who"),
-                             seen.group("who"), {**request_items.course_props(
-                                 sentence[seen.end():]), "on_date": None}))
+                             seen.group("who"), {**props, "on_date": None}))
 
 
 _TOLD_NEAR = 120  # characters back: a short sentence or two since the course was told
