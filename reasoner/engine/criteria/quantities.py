@@ -70,11 +70,14 @@ class RequestedQuantityWithin(Criterion):
 
     @classmethod
     def compile(cls, reader: NodeReader) -> Criterion:
+        # (the parameters in the order `mtus new` lists them to an author: required first)
+        max_quantity = reader.decimal("maxQuantity")
+        counts_prior_of = reader.term_opt("countsPriorOf")
         hours = reader.decimal_opt("hoursPerUnit")
         if hours is not None and hours <= 0:
             reader.fail(f"mtus:hoursPerUnit must be above 0, got {_fmt(hours)}")
-        return cls(**cls.common(reader), max_quantity=reader.decimal("maxQuantity"),
-                   counts_prior_of=reader.term_opt("countsPriorOf"), hours_per_unit=hours)
+        return cls(**cls.common(reader), max_quantity=max_quantity,
+                   counts_prior_of=counts_prior_of, hours_per_unit=hours)
 
     def _units(self, req: Request) -> tuple[float | None, str]:
         """The requested quantity in the limit's units, and how it was said."""
