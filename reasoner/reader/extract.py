@@ -1760,9 +1760,7 @@ def _bare_therapy(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
     told = next((f for f in reversed(out.facts) if f.kind == "prior" and f.start < at
                  and f.concept in (kind, asked[0]) and not f.props.get("sessions")), None)
     if told is not None:
-        for key, value in props.items():
-            if value is not None and told.props.get(key) is None:
-                told.props[key] = value
+        _fill_in(told, props)
         return
     out.facts.append(Mention("prior", kind, at + found.start(), at + found.end(),
                              found.group(), {**props, "on_date": None}))
@@ -3000,7 +2998,7 @@ _DECIDED_ON = re.compile(r"\b(?:non-?certif\w*|not certif\w*|certif\w*|denied|de
                          re.I)
 # ... or further on in the list it decided: "Utilization review on 8/29/2013 non-certified the
 # repeat MRI, the flexion and extension x-rays and the urine drug screen"
-_DECIDED_LIST = re.compile(r"\b(?:UR|utilization review|the review(?:er)?|claims administrator)"
+_DECIDED_LIST = re.compile(r"\b" + request_items.REVIEWER +
                            r"\b[^.;]{0,40}?\b(?:non-?certif\w*|not certif\w*|certified|denied|"
                            r"modified|approved|authori[sz]ed)\s+(?:(?!\b(?:was|were|is|are|"
                            r"after|because|when|since|showed|shows|which|that|but)\b)[^.;])*$",
@@ -3453,9 +3451,7 @@ def _provider_seen(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None
     held = next((f for f in reversed(out.facts) if f.kind == "prior" and f.concept and (
         lex.terms.is_a(f.concept, concept) or lex.terms.is_a(concept, f.concept))), None)
     if held is not None:
-        for key in ("sessions", "response"):
-            if props.get(key) is not None and held.props.get(key) is None:
-                held.props[key] = props[key]
+        _fill_in(held, {key: props.get(key) for key in ("sessions", "response")})
         return
     out.facts.append(Mention("prior", concept, at + seen.start("who"), at + seen.end("who"),
                              seen.group("who"), {**props, "on_date": None}))

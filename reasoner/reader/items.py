@@ -48,8 +48,9 @@ _UR = re.compile(r"\b(non-?certified|noncertified|denied|modified)\b(?!\s+(?:dut
                  r"dated)\s+(" + DATE_RE.pattern + ")", re.I)
 # ... or said by the review, its date before it: "On 05-29-2019, Utilization Review
 # non-certified the requests for an MRI of the lumbar spine, ..."
-_REVIEW_DECIDED = re.compile(r"\b(?:utilization review|UR|the review(?:er)?|claims "
-                             r"administrator)\b[^.;]{0,30}?\b(?:non-?certified|noncertified|"
+# who decides a request in a review's own sentence
+REVIEWER = r"(?:UR|utilization review|the review(?:er)?|claims administrator)"
+_REVIEW_DECIDED = re.compile(r"\b" + REVIEWER + r"\b[^.;]{0,30}?\b(?:non-?certified|noncertified|"
                              r"denied|modified|certified)\b", re.I)
 # ... said of a request or its review ("UR non-certified the MRI on 03/02/2016"), not of work
 # or of a symptom ("Return to modified duty on 03/08/2016", "She denied fever on 3/2/2016")
@@ -1280,9 +1281,7 @@ def _one_course_told_twice(out: Extracted, text: str) -> None:
                      and not _ANOTHER_COURSE.search(text, max(0, f.start - 40), f.end + 40)),
                     None)
         if same is not None:
-            for key, value in later.props.items():
-                if value is not None and same.props.get(key) is None:
-                    same.props[key] = value
+            _fill(same.props, later.props)
             out.facts.remove(later)
 
 
