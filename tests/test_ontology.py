@@ -93,3 +93,20 @@ def test_hermit_reports_an_unasserted_subsumption(root_copy):
         "term:Hidden a owl:Class ; owl:intersectionOf ( term:Opioid term:Drug ) .\n")
     problems = hermit_problems(KnowledgeBase.load(tmp_path), tmp_path / "build")
     assert any("term:Hidden is a term:Opioid" in p for p in problems), problems
+
+
+def test_every_opioid_has_a_conversion_factor_or_says_why_not(kb):
+    """A morphine-equivalent total that includes an opioid without a factor is unknown, so a
+    missing factor silently turns every dose limit on that drug into "not documented"
+    (Hysingla, Vicoprofen and levorphanol had none)."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+    drugs = Graph().parse(ROOT / "ontology" / "terminology" / "drugs.ttl")
+    terms = kb.terms
+    opioid = "https://w3id.org/mtus-kg/term/Opioid"
+    silent = [c for c, ancestors in terms.ancestors.items()
+              if opioid in ancestors and c != opioid and terms.factor(c) is None
+              and not any("conversionFactor on purpose" in note  # (or an ancestor says)
+                          for said in (c, *terms.ancestors[c])
+                          for note in drugs.objects(URIRef(said), SKOS.note))]
+    assert silent == []
