@@ -595,6 +595,19 @@ def test_an_aid_no_longer_needed_is_a_gain_in_function(kb, said):
     # a combination with acetaminophen is short-acting: Percocet beside OxyContin
     ("Percocet 5/325 mg every 6 hours was prescribed on 1/9/12. On 10/8/12 OxyContin 20 mg "
      "every 12 hours was added.", [("Percocet", 5.0, 4.0), ("OxyContin", 20.0, 2.0)]),
+    # a dose for breakthrough pain is short-acting whatever its name (merged, the MED read 10
+    # instead of 75 and a naloxone request was denied)
+    ("She has been on opioids for years. On 01/08/2019, the OxyContin was reduced to 20 mg "
+     "every 12 hours, the breakthrough "
+     "oxycodone was reduced to 5 mg twice a day.", [("OxyContin", 20.0, 2.0),
+                                                    ("oxycodone", 5.0, 2.0)]),
+    ("Current medications: oxycodone ER 40 mg twice daily. Oxycodone 10 mg four times a day as "
+     "needed for breakthrough pain.", [("oxycodone ER", 40.0, 2.0), ("Oxycodone", 10.0, 4.0)]),
+    ("He takes MS Contin 15 mg q12h and morphine 15 mg every 6 hours prn for breakthrough.",
+     [("MS Contin", 15.0, 2.0), ("morphine", 15.0, 4.0)]),
+    # (breakthrough pain said of the long-acting drug's purpose leaves one course)
+    ("She takes OxyContin 20 mg every 12 hours; oxycodone helps her breakthrough pain.",
+     [("OxyContin", 20.0, 2.0)]),
 ])
 def test_two_release_forms_of_a_drug_are_two_courses(kb, history, courses):
     meds = _facts(kb, history, "medication")

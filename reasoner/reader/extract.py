@@ -561,7 +561,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _treated_conditions(out, lex)
     _imaged_conditions(out, lex)
     _meds_told_later(out, lex, asked)
-    _merge_medications(out, lex)
+    _merge_medications(out, lex, letter.text)
     request_items.add_requests(out, lex, letter, current)
     _keep_homebound_for_home_care(out, lex)
     _low_risk_is_no_elevated_risk(out)
@@ -4114,7 +4114,7 @@ def _treated_conditions(out: Extracted, lex: Lexicon) -> None:
                                           "region": fact.props.get("region"), "grade": None}))
 
 
-def _merge_medications(out: Extracted, lex: Lexicon) -> None:
+def _merge_medications(out: Extracted, lex: Lexicon, text: str) -> None:
     """One current medication per drug: a drug named in several sentences (the medication list,
     its dose in another sentence, the plan) is one course; the first mention keeps its span
     and the later ones fill in what it lacks (dose, frequency, start, response)."""
@@ -4129,7 +4129,8 @@ def _merge_medications(out: Extracted, lex: Lexicon) -> None:
         if fact.kind != "medication":
             kept.append(fact)
             continue
-        seen = next((f for f in forms.get(fact.concept, ()) if _same_form(f, fact)), None)
+        seen = next((f for f in forms.get(fact.concept, ()) if _same_form(f, fact, text)),
+                    None)
         if seen is None:
             # (a long-acting and a short-acting form of one drug are two courses: "OxyContin
             # 20 mg q12h" and "oxycodone IR 10 mg q6h prn" each count in the day's MED)
@@ -4175,16 +4176,27 @@ _SHORT_ACTING = re.compile(r"\b(?:IR|MSIR|immediate[- ]release|short[- ]acting|p
                            r"APAP|acetaminophen|paracetamol)\b", re.I)
 
 
-def _release(fact: Mention) -> str | None:
+# A dose for breakthrough pain is a short-acting form whatever its name: "the breakthrough
+# oxycodone was reduced to 5 mg", "Oxycodone 10 mg four times a day as needed for breakthrough
+# pain" (beside OxyContin)
+_BREAKTHROUGH_BEFORE = re.compile(r"\b(?:breakthrough|rescue)\s+$", re.I)
+_BREAKTHROUGH_AFTER = re.compile(r"[^.;\n]{0,60}?\bfor\s+breakthrough\b", re.I)
+
+
+def _release(fact: Mention, text: str) -> str | None:
     if _LONG_ACTING.search(fact.label):
         return "long"
-    return "short" if _SHORT_ACTING.search(fact.label) else None
+    if _SHORT_ACTING.search(fact.label) or \
+            _BREAKTHROUGH_BEFORE.search(text, max(0, fact.start - 20), fact.start) or \
+            _BREAKTHROUGH_AFTER.match(text, fact.end, fact.end + 80):
+        return "short"
+    return None
 
 
-def _same_form(seen: Mention, fact: Mention) -> bool:
-    """Whether two mentions of a drug can be one course: unless their names say different
-    release forms."""
-    a, b = _release(seen), _release(fact)
+def _same_form(seen: Mention, fact: Mention, text: str) -> bool:
+    """Whether two mentions of a drug can be one course: unless their names, or a dose said
+    to be for breakthrough pain, say different release forms."""
+    a, b = _release(seen, text), _release(fact, text)
     return a is None or b is None or a == b
 
 
