@@ -158,6 +158,13 @@ def test_ticked_boxes(kb, text, concept, present):
     ("The surgeon wrote that the MRI findings are consistent with the medial joint-line "
      "tenderness and the McMurray findings.", "ImagingConcordantWithExam", True),
     ("The MRI does not match his symptoms.", "ImagingConcordantWithExam", False),
+    # what the clinic found, named by its condition
+    ("MRI of the right shoulder showed a type II acromion with subacromial spurring, findings "
+     "correlating with the clinical impingement.", "ImagingConcordantWithExam", True),
+    ("The lumbar MRI showed an L5-S1 extrusion, consistent with the clinical picture.",
+     "ImagingConcordantWithExam", True),
+    ("The MRI findings are not consistent with the clinical presentation.",
+     "ImagingConcordantWithExam", False),
     # the study's conclusion in a sentence of its own
     ("04/17/2018 (electrodiagnostic report): right median distal motor latency 6.2 ms. "
      "Impression: severe right carpal tunnel syndrome.", "ElectrodiagnosticallyConfirmedCTS",
@@ -171,6 +178,7 @@ def test_what_studies_confirm(kb, text, concept, present):
 @pytest.mark.parametrize("text", [
     "His pain pattern is consistent with facet-mediated pain.",
     "The exam findings are consistent with his complaints.",
+    "His complaints are consistent with the clinical picture.",
 ])
 def test_no_imaging_no_concordance(kb, text):
     assert not _of(_facts(kb, text), "finding", "ImagingConcordantWithExam")

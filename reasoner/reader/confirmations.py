@@ -34,7 +34,9 @@ _NERVE_ROOT = re.compile(
 _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*)\s+"
                          r"(?:with|to)\s+(?:[\w-]+\s+){0,6}?(?:exam\w*|symptoms|findings|"
                          r"presentation|complaints?|radiculopathy|locking|signs|tenderness|"
-                         r"weakness)\b|"
+                         # (what the clinic found: "findings correlating with the clinical
+                         # impingement", "consistent with the clinical picture")
+                         r"weakness|clinical(?:ly)?)\b|"
                          # the exam said to fit the imaging: "radiculopathy ..., concordant with
                          # MRI", "findings fit the C5-6 compression on MRI"
                          r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*|fits?)\s+"
