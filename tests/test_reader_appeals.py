@@ -57,3 +57,66 @@ def test_the_determination_s_words_quoted_are_not_facts(kb):
                       'acute exacerbations."\n').extracted.facts
     assert not [f for f in facts if f.kind == "finding" and f.props.get("present")
                 and f.concept == TERM + "AcuteExacerbation"]
+
+
+# A treating physician's letter with the review that answers it below: the letter's sections
+# under each item are the physician's record, the review's reasons are not.
+_APPEAL = (
+    "NORTH COUNTY ORTHOPAEDICS\n\nFebruary 2, 2016\n\nTo: Harbor Claims, UR Appeals\n"
+    "RE: {re}\nPatient: Dana Whitcombe   DOI: 04/11/2015   RFA date: 01/12/2016\n\n{greeting}\n\n"
+    "{opening} (1) a left shoulder subacromial injection and (2) physical therapy, 6 visits.\n\n"
+    "Ms. Whitcombe is a 47-year-old cook who injured her left shoulder lifting a stockpot.\n\n"
+    "ITEM 1 - SUBACROMIAL INJECTION\n"
+    "{voice} She has had 8 sessions of physical therapy from 06/01/2015 to 07/30/2015 with no "
+    "lasting benefit. On 01/12/2016 the Hawkins test was positive and forward flexion was 120 "
+    "degrees.\n\n"
+    "ITEM 2 - PHYSICAL THERAPY\nShe does her home exercises daily.\n\n"
+    "{closing}\n\nR. Okafor, MD\n\n--------------------------------------------\n\n"
+    "HARBOR CLAIMS\nUTILIZATION REVIEW DETERMINATION\nDate of notice: 02/10/2016\n\n"
+    "Determination:\n1. Left shoulder subacromial injection: CERTIFIED\n"
+    "2. Physical therapy, 6 visits: NON-CERTIFIED\n\nClinical basis for the determination:\n"
+    "Item 2. She has had 24 sessions of acupuncture without benefit, and a home program is "
+    "appropriate.\n")
+
+
+@pytest.mark.parametrize(("re_line", "greeting", "opening", "voice", "closing"), [
+    ("Request for Reconsideration", "Dear Appeals Reviewer:",
+     "I am the primary treating physician and I ask that you reconsider your "
+     "non-certification of", "Contrary to the reviewer's statement, conservative care has "
+     "failed.", "Sincerely,"),
+    ("Appeal of UR denial", "To whom it may concern,",
+     "I received the non-certification of 01/19/2016 for two items on my RFA:",
+     "I would point out that she has not improved.", "Thank you for your reconsideration."),
+    ("SUPPLEMENTAL REPORT", "To the reviewing physician:",
+     "I have reviewed the UR determination of 01/19/2016, which non-certified",
+     "The reviewer was not sent my notes.", "Respectfully submitted,"),
+])
+def test_the_physician_s_letter_above_its_review_is_read(kb, re_line, greeting, opening,
+                                                         voice, closing):
+    data = _APPEAL.format(re=re_line, greeting=greeting, opening=opening, voice=voice,
+                          closing=closing).encode()
+    read = read_letter(data, "appeal.txt", kb.terms)
+    facts = read.extracted.facts
+    courses = {f.concept.rsplit("/", 1)[-1]: f.props.get("sessions") for f in facts
+               if f.kind == "prior" and f.concept}
+    # the physician's record under the items, not the items asked for again as courses had
+    # (nor the review's own words below: its 24 acupuncture sessions)
+    assert courses.get("PhysicalTherapy") == 8
+    assert not {"Acupuncture", "SubacromialInjection"} & set(courses)
+    assert [i.outcome for i in read.letter.items] == ["certified", "non-certified"]
+
+
+def test_a_review_s_own_letter_with_a_salutation_reads_no_physician_letter(kb):
+    """A UR letter to the physician ("Dear Dr. Okafor:") and its reviewer's "I" are no
+    treating physician's letter: its reasons stay unread."""
+    data = (b"HARBOR CLAIMS UTILIZATION REVIEW\nNOTICE OF UTILIZATION REVIEW DETERMINATION\n"
+            b"Date of notice: 02/10/2016\nDate of injury: 04/11/2015\n\nDear Dr. Okafor:\n\n"
+            b"Clinical summary: Ms. Whitcombe is a 47-year-old cook with left shoulder pain. "
+            b"She has had 8 sessions of physical therapy.\n\nDetermination:\n1. Physical "
+            b"therapy, 6 visits: NON-CERTIFIED.\n\nRationale: I spoke with Dr. Okafor on "
+            b"02/09/2016. She has had 24 sessions of acupuncture without benefit.\n\n"
+            b"Sincerely,\nUR physician\n")
+    read = read_letter(data, "ur.txt", kb.terms)
+    assert read.letter.fact_blocks == ()
+    assert {f.concept.rsplit("/", 1)[-1] for f in read.extracted.facts
+            if f.kind == "prior" and f.concept} == {"PhysicalTherapy"}

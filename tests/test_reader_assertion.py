@@ -358,6 +358,14 @@ CASES = [
      ["osteoarthritis", "meniscal tear"], [H, P]),
     ("Utilization review noted no gastrointestinal risk factors, and the treating physician's "
      "note agrees: she denies heartburn.", ["heartburn"], [A]),
+    # recorded as "none"
+    ('The leg symptoms are described in the notes as "none" ("LBP w/o radiation to LEs").',
+     ["leg symptoms"], [A]),
+    ("Side effects are recorded at each visit as none.", ["Side effects"], [A]),
+    ("The leg symptoms are described as burning.", ["leg symptoms"], [P]),
+    # (a test reported "negative for" a drug is a result, not a denial of the test)
+    ("A urine drug screen collected on 02/14/2017 was reported as negative for hydrocodone.",
+     ["urine drug screen"], [P]),
 ]
 
 

@@ -303,3 +303,15 @@ def test_a_drugs_use_measured_is_the_injections_response_not_the_drugs(kb):
     assert "HydrocodoneAcetaminophen" not in courses or courses[
         "HydrocodoneAcetaminophen"].response is None
     assert "PhysicalTherapy" in courses  # "could not" of the past is no plan
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # the earlier figure said in brackets after the later: "(was 45 min)"
+    ("She can now sit at the computer 2 hrs before needing a break (was 45 min).",
+     "FunctionalImprovement"),
+    ("Walking tolerance 60 minutes (was 20 minutes).", "FunctionalImprovement"),
+    ("Walking tolerance 20 minutes (was 60 minutes).", "Worsened"),
+    ("Oswestry 30% (was 48%).", "FunctionalImprovement"),
+])
+def test_the_earlier_figure_told_in_brackets(text, kind):
+    assert response_of(text) == kind

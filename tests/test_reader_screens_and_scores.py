@@ -54,3 +54,24 @@ def test_a_rise_is_no_relief(kb):
     scores = {f.props["value"]: f.props["context"] for f in _facts(
         kb, "Without medication the pain rises from 4/10 to 8/10 by evening.", "pain")}
     assert scores[8.0] != m("WithMedication")
+
+
+@pytest.mark.parametrize(("sentence", "days"), [
+    # a count of screens over a span: the first and last on its days, the others on the latest
+    # day they can have been (a yearly limit is never found met by dating them early)
+    ("Four urine drug screens were performed between 09/08/2018 and 02/01/2019.",
+     ["2018-09-08", "2019-02-01", "2019-02-01", "2019-02-01"]),
+    ("3 UDS from 06/02/2018 to 01/15/2019, all consistent.",
+     ["2018-06-02", "2019-01-15", "2019-01-15"]),
+    # ... or in the past year, on the report's day
+    ("She has had four urine drug tests in the past year, all consistent.",
+     ["2019-03-05"] * 4),
+    # (guards: the dates listed are the screens; a count with no time told is one record)
+    ("Two urine drug screens, on 01/02/2019 and 02/04/2019, were consistent.",
+     ["2019-01-02", "2019-02-04"]),
+    ("Three urine drug screens were consistent.", ["2019-03-05"]),
+])
+def test_screens_counted_before_their_name(kb, sentence, days):
+    screens = [f for f in _facts(kb, sentence, "assessment")
+               if f.concept and f.concept.endswith("UrineDrugScreen")]
+    assert [f.props["on_date"].isoformat() for f in screens] == days

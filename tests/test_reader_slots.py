@@ -165,6 +165,8 @@ def test_ticked_boxes(kb, text, concept, present):
      "ImagingConcordantWithExam", True),
     ("The MRI findings are not consistent with the clinical presentation.",
      "ImagingConcordantWithExam", False),
+    ("Exam: + McMurray. MRI findings correlate w/ clinical exam.", "ImagingConcordantWithExam",
+     True),
     # the study's conclusion in a sentence of its own
     ("04/17/2018 (electrodiagnostic report): right median distal motor latency 6.2 ms. "
      "Impression: severe right carpal tunnel syndrome.", "ElectrodiagnosticallyConfirmedCTS",

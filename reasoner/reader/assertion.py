@@ -127,6 +127,16 @@ def _rules() -> list[Any]:
         rule("ruled out (its object)", _NEGATED, "FORWARD",
              [{"LOWER": {"IN": ["ruled", "excluded"]}, "IS_SENT_START": False},
               {"LOWER": "out", "OP": "?"}], max_scope=8),
+        # told as recorded "none": "the leg symptoms are described in the notes as "none""
+        rule("described as none (after)", _NEGATED, "BACKWARD",
+             [{"LOWER": {"IN": ["described", "reported", "documented", "noted", "listed",
+                                "recorded", "charted", "given", "marked"]}},
+              {"LOWER": {"IN": ["in", "the", "notes", "note", "records", "record", "chart",
+                                "form", "by", "him", "her", "them", "at", "each", "every",
+                                "visit"]},
+               "OP": "*"},
+              {"LOWER": "as"}, {"IS_PUNCT": True, "OP": "*"},
+              {"LOWER": {"IN": ["none", "absent", "nil"]}}], max_scope=8),
         rule("negative (after)", _NEGATED, "BACKWARD", [_BE, _NEGATIVE, _SIDEWAYS, _END]),
         # "negative" or "(-)" either side of the sign, close to it: "SLR negative bilaterally
         # to 70 degrees", "Tinel's and Phalen's negative at the wrists", "SLR (-) B"

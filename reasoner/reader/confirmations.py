@@ -32,7 +32,7 @@ _NERVE_ROOT = re.compile(
 # "MRI findings are concordant with the exam", "MRI correlates with her locking and the
 # positive McMurray", "findings consistent with the examination".
 _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*)\s+"
-                         r"(?:with|to)\s+(?:[\w-]+\s+){0,6}?(?:exam\w*|symptoms|findings|"
+                         r"(?:(?:with|to)\s+|w/\s*)(?:[\w-]+\s+){0,6}?(?:exam\w*|symptoms|findings|"
                          r"presentation|complaints?|radiculopathy|locking|signs|tenderness|"
                          # (what the clinic found: "findings correlating with the clinical
                          # impingement", "consistent with the clinical picture")
@@ -137,10 +137,15 @@ def clearances(sentence: str) -> list[Confirmed]:
     if not _PSYCH.search(sentence):
         return []
     denied = _NOT_CLEARED.search(sentence)
-    said = denied or _CLEARED.search(sentence)
-    if said is None:
+    found = [denied] if denied else list(_CLEARED.finditer(sentence))
+    if not found:
         return []
-    [assertion] = assertions(sentence, [said.span()])
+    # (of several words that clear, one asserted is enough: in "no substance use disorder and
+    # realistic expectations, and cleared him for the trial" the first lies in the scope of
+    # the "no" before it)
+    asserted = assertions(sentence, [m.span() for m in found])
+    said, assertion = next(((m, a) for m, a in zip(found, asserted, strict=True)
+                            if a is Assertion.PRESENT), (found[0], asserted[0]))
     if denied is None and assertion is Assertion.ABSENT and said.group()[:3].lower() == "no ":
         # the phrase's own "no" clears: "concluded that there were no psychological
         # contraindications" (read as a denial of itself, the clearance had been refused)

@@ -128,13 +128,15 @@ _DIAGNOSES = gated(r"\bdiagnosed with\b|"
                    re.I)
 # A SOAP note's letter opening a statement: "A: Depressive disorder secondary to chronic
 # pain.", "P: Add pantoprazole 40 mg daily" (A/P says both: no label of one kind)
-_SOAP_LABEL = re.compile(r"^[ \t]*([SOAP])[ \t]*:[ \t]*(?=\S)")
+# (a quoted note's line too: '"P: Chiropractic 2x3 to lumbar spine - pt has never had chiro."')
+_SOAP_LABEL = re.compile(r"^[ \t\"'\u201c\u2018]*([SOAP])[ \t]*:[ \t]*(?=\S)")
 # A line labelled as the plan or the request, the label perhaps dated: "Plan 4/2/14:", "Req
 # 4/22/24:", "Requested (RFA 3/1/21):", "RFA of 9/4/13:", "Request for authorization
 # 09/04/2013:"
 # (a request under a numbered heading of its own too: "REQUEST 1 - Norco 10/325 mg #120",
 # "Request 2: Chiropractic 2x6", "ITEM 3: TENS unit, purchase")
-_PLAN_LABEL = re.compile(r"^[ \t]*(?:plan|req|request(?:ed|s)?(?: for authori[sz]ation)?|rfa|"
+_PLAN_LABEL = re.compile(r"^[ \t\"'\u201c\u2018]*(?:plan|req|request(?:ed|s)?"
+                         r"(?: for authori[sz]ation)?|rfa|"
                          r"recommendations?|orders?|(?=(?:request|item)[ \t]*(?:#|no\.?)?"
                          r"[ \t]*\d))\.?(?:[ \t]*(?:request|item)[ \t]*(?:#|no\.?)?[ \t]*\d{1,2}"
                          r"(?=[ \t]*(?::|[-\u2013\u2014][ \t])))?"
@@ -201,7 +203,12 @@ _TOLD_AFTER = re.compile(r"\b(?:has|have|had) (?:also )?(?:had|tried|received|un
                          # "... diagnosed with CTS and has been treated with wrist splints"
                          r"\b(?:has|have|had) (?:also )?been (?:treated|managed) with\b", re.I)
 _STATUS_POST = re.compile(r"\b(?:s/p|status[- ]post)\b", re.I)
-_DONE = gated(r"\b(?:completed|finished|underwent|received|tried|attended|failed|has had|had|"
+_DONE = gated(r"\b(?:completed|finished|underwent|tried|attended|failed|has had|had|"
+                   # (not a paper received: "I received the non-certification of 04/02/2014
+                   # for two items on my RFA: (1) post-operative physical therapy ...")
+                   r"received(?!\s+(?:the|your|a|an|his|her|their|this|that)\s+(?:[\w-]+\s+)?"
+                   r"(?:non-?certification|denial|determination|decision|letter|notice|UR\b|"
+                   r"RFA|request|authori[sz]ation|approval|records?|fax))|"
                    r"was treated with|treated with|"
                    # "has also been prescribed", "was also started on"
                    r"has (?:also |since |long |now )?been (?:prescribed|taking|on)|"
@@ -476,6 +483,8 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         elif cue := _PRIOR.search(sentence):
             _listed(out, lex, sentence, at, cue.end(), "prior", visit=day)
             _findings(out, lex, sentence, at, day)  # "She has had no recent flare-up."
+            # "She has had four urine drug tests in the past year, all consistent."
+            _assessments(out, lex, sentence, at, day, requested)
         elif cue := _meds_cue(lex, sentence):
             _listed(out, lex, sentence, at, cue.end(), "medication", visit=day)
             _later_directions(out, lex, sentence)  # "She takes it three times a day."
@@ -543,6 +552,15 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _settle_own(out, lex)
     _denied_title_courses(out, lex)
     _grade_from_studies(out, lex)
+    if out.region is None:
+        # no diagnosis list named a region, but the diagnoses have theirs ("R carpal tunnel
+        # syndrome" in a form's row, "moderate right CTS" in the impression): the case's is
+        # theirs when they name one only ("neck and low back pain" tells no one region)
+        regions = {f.props["region"] for f in out.facts
+                   if f.kind == "diagnosis" and f.props.get("region")}
+        regions |= {h.term for f in out.facts if f.kind == "diagnosis"
+                    for h in lex.find(letter.text[max(0, f.start - 30):f.end], T("BodyRegion"))}
+        out.region = regions.pop() if len(regions) == 1 else None
     if out.region is None and out.injury is not None and out.injury[2]:
         # no diagnosis named its region ("right full-thickness supraspinatus tear"): the part
         # injured is the case's ("injured his right shoulder on 09/08/2016")
@@ -1175,15 +1193,31 @@ _STARTED_NOW = re.compile(r"\b(?:started|begun|initiated|prescribed)\s+(?:at\s+(
                           r"present)\s+visit|today)\b", re.I)
 
 
+# A therapy's own record named by its visit: "the therapy re-evaluation of 02/20/2025 lists 24
+# visits to date", "the PT progress visit" (the course's, no office visit of its own)
+_CARE_RECORDED = re.compile(r"\b(?:therapy|PT|therapist['\u2019]?s?|chiropractic|chiropractor"
+                            r"['\u2019]?s?|acupuncture|acupuncturist['\u2019]?s?)\s+$", re.I)
+
+
+def _record_of_care(lex: Lexicon, clause: str, hit: Match) -> bool:
+    return lex.terms.is_a(hit.term, T("FollowUpOfficeVisit")) and \
+        bool(_CARE_RECORDED.search(clause, max(0, hit.start - 25), hit.start))
+
+
 def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind: str,
             studies: bool = True, visit: dt.date | None = None) -> None:
     """A list of treatments, studies or drugs; what follows each name (dates, sessions, dose,
     response) up to the next name belongs to it."""
     clause = sentence[cue:]
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
-    hits = [_at_its_site(lex, clause, h)
-            for h in _unlabelled(clause, lex.find(clause, *within), lex)
-            if not _time_anchor(clause, h)]  # "ten weeks after surgery": when, not what
+    found = _unlabelled(clause, lex.find(clause, *within), lex)
+    records = [h for h in found if _record_of_care(lex, clause, h)]
+    hits = [_at_its_site(lex, clause, h) for h in found
+            if not _time_anchor(clause, h)  # "ten weeks after surgery": when, not what
+            and h not in records
+            # (nor the therapy that names the record: "A chiropractic re-evaluation dated
+            # 12/17/2013 documented completion of 6 chiropractic visits")
+            and not any(0 <= r.start - h.end <= 1 for r in records)]
     if not hits and kind == "prior":
         _counted_of_told(out, lex, sentence, at)
         return
@@ -1191,7 +1225,8 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
     # (the date the drugs were started on, told before the first of them: "without radiation"
     # is no drug to stop at)
     first_drug = next((h for h in hits if lex.terms.is_a(h.term, T("Drug"))), None)
-    opening = _STARTED_ON.search(sentence[:cue + first_drug.start]) if first_drug else None
+    opening = (_STARTED_ON.search(sentence[:cue + first_drug.start])
+               or _OPENS_DATED.search(sentence[:cue + first_drug.start])) if first_drug else None
     started = parse_date(opening.group(1)) if opening else None
     listed: dict[str, Mention] = {}  # each course of this list by its treatment
     for n, hit in enumerate(hits):
@@ -1421,6 +1456,17 @@ def _clause_of(sentence: str, at: int) -> str:
 _STARTED_ON = re.compile(r"\b(?:on|in|dated|of)\s+(" + DATE_RE.pattern + r")[^.;]{0,60}?\b"
                          r"(?:started|began|initiated|put|(?:was|were) given)"
                          r"(?:\s+(?:him|her|them))?(?:\s+on)?\s*$", re.I)
+
+
+# ... or by the date the sentence opens with, the start told at its end: "On 11/02/2017, his
+# primary treating physician documented insomnia, nightmares and panic episodes when leaving
+# the house, and started alprazolam 0.5 mg twice a day as needed."
+# ("At the initial visit on 08/20/2013 he reported neck pain ..., and was started on naproxen")
+_OPENS_DATED = re.compile(r"^(?:[A-Z][A-Za-z /&-]{0,30}:)?[^.;\d]{0,40}?\b(?:on|dated)\s+("
+                          + DATE_RE.pattern
+                          + r"),?[^.;]{0,160}?\b"
+                          r"(?:started|began|initiated|put)(?:\s+(?:him|her|them))?(?:\s+on)?\s*$",
+                          re.I)
 
 
 def _unlabelled(clause: str, hits: list[Match], lex: Lexicon) -> list[Match]:
@@ -1676,6 +1722,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
             and not _only_evaluated(lex, sentence, h)
             and not _occupation(sentence, h)
             and not _EMPLOYER_FIELD.search(sentence, 0, h.start)
+            and not _SEEN_AFTER.search(sentence, 0, h.start)
             and not (h.term in out.asked and _DECIDED.search(sentence)
                      and not _AUTHORIZED_BEFORE.search(sentence))]
     hits = [_at_its_site(lex, sentence, h) for h in hits
@@ -1859,6 +1906,13 @@ _SPAN_FROM = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|
                         r"twelve|several|a few)[- ](?:days?|weeks?|wks?|months?|mos?|years?)"
                         r"\s+(?:after|following|post|since|from)\s+(?:the\s+|his\s+|her\s+)?$",
                         re.I)
+
+
+# A visit to come, timed from a treatment asked for: "RTC 4 wk post ESI", "follow up two weeks
+# after the injection" (the treatment is when, not a course had)
+_SEEN_AFTER = re.compile(r"\b(?:RTC|return\w*|f/?u|follow[- ]?up|recheck|re-?evaluat\w*|see (?:him|"
+                         r"her|them) (?:back|again))\b[^.;]{0,30}?\b(?:post|after|following)[\s-]+"
+                         r"(?:the\s+|his\s+|her\s+|their\s+)?$", re.I)
 
 
 def _time_anchor(clause: str, hit: Match) -> bool:
@@ -2309,6 +2363,12 @@ _INSTRUMENT_AFTER = re.compile(r"['\u2019]?s?[\s-]*(?:\w+[\s-]+)?(?:questionnair
                                r"questionnaire))\b", re.I)
 
 
+_INSTABILITY = T("SpinalInstability")
+_DOES_NOT_MOVE = re.compile(r"[^.;]{0,30}?(?:\b(?:does|did)\s+not\s+move|\bwithout\s+(?:any\s+)?"
+                            r"(?:abnormal\s+)?(?:motion|movement|translation)|,?\s*stable\b|"
+                            r"\bno\s+(?:abnormal\s+)?(?:motion|movement|translation))", re.I)
+
+
 def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
     # side effects belong to the medication review (_side_effects), not the examination
     hits = [_as_dyspepsia(sentence, h) for h in lex.find(sentence, _FINDING)
@@ -2346,6 +2406,11 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
             # "a CURES review showing no controlled substance prescriptions, an Opioid Risk
             # Tool score of 2 (low risk), ..."
             said = Assertion.PRESENT
+        elif said is Assertion.PRESENT and hit.term == _INSTABILITY and \
+                _DOES_NOT_MOVE.match(sentence, hit.end):
+            # a slip that does not move on dynamic films is no instability: "because the
+            # listhesis does not move on dynamic films", "spondylolisthesis L4-5, stable"
+            said = Assertion.ABSENT
         elif said is Assertion.PRESENT and hit.term == _RADICULAR and \
                 _NOT_INTO_LIMB.match(sentence, hit.end):
             # "radiation into the shoulder blades but not into the arms": it stops short of
@@ -2552,6 +2617,7 @@ def _holds_finding(out: Extracted, concept: str | None, present: bool, day) -> b
 
 
 _SCREEN = T("PreoperativePsychologicalScreen")
+_SHORT_STATEMENT = 60
 
 
 def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None:
@@ -2560,7 +2626,9 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
     findings; one per concept, status and date."""
     named = studies_of(sentence, lex)
     confirmed = confirmations(sentence, lex, named, out.studied)
-    out.studied = named
+    # (a short statement of the report goes on about the study before it: "MRI R shoulder
+    # 6/1/20: tendinosis. No full-thickness RC tear. Findings are c/w exam.")
+    out.studied = named or (out.studied if len(sentence) <= _SHORT_STATEMENT else ())
     for fact in [*confirmed, *judgments(sentence)]:
         if fact.concept == _SCREEN:  # a screening is an assessment with what it found
             _add_assessment(out, Mention("assessment", _SCREEN, at + fact.start, at + fact.end,
@@ -2723,11 +2791,16 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             # (within its clause: "No aberrant behavior; UDS 3/12/13 consistent")
             adjective = re.split(r"[,;:]", sentence[max(0, hit.start - 25):hit.start])[-1]
             result = _screen_result(out, lex, near, adjective)
+        if not review:
+            days = _counted_days(sentence, hit, listed, day)
         results = _own_results(out, lex, near, listed) or [result] * max(1, len(days))
-        for when, own in zip(days or [day], results, strict=True):
+        for n, (when, own) in enumerate(zip(days or [day], results, strict=True)):
+            # (screens counted on one day are each a screen: "nth" keeps them apart)
+            again = {"nth": n} if when in days[:n] else {}
             _add_assessment(out, Mention("assessment", hit.term, at + hit.start, at + hit.end,
                                          sentence[hit.start:hit.end],
-                                         {"on_date": when, "assessment_result": m(own)}))
+                                         {"on_date": when, "assessment_result": m(own),
+                                          **again}))
     _side_effects(out, lex, sentence, at, day)
 
 
@@ -2870,6 +2943,38 @@ def _last_listed(sentence: str, end: int) -> int:
     """Where the list of dates after a screen's name ends, from `end`."""
     listed = _listed_dates(sentence, end)
     return listed[-1][2] if listed else 0
+
+
+# A count of screens said before them: "Four urine drug screens were performed between
+# 09/08/2020 and 06/01/2021", "She has had four urine drug tests in the past year"
+_SCREEN_COUNT = re.compile(r"\b" + request_items.COUNT_WORD + r"\s+(?:(?:random|prior|previous|"
+                           r"consistent|separate|point[- ]of[- ]care|confirmatory)\s+)*$", re.I)
+# ... and the span they were done in: "between 09/08/2020 and 06/01/2021", "from 01/02/2021 to
+# 12/04/2021"
+_SCREEN_SPAN = re.compile(r"[^.;]{0,60}?\b(?:between|from)\s+(" + DATE_RE.pattern
+                          + r")\s*(?:and|to|through|thru|until|-|\u2013)\s*("
+                          + DATE_RE.pattern + ")", re.I)
+_PAST_YEAR = re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:past|last|prior|preceding)\s+"
+                        r"(?:year|12 months|twelve months)\b|\bthis year\b", re.I)
+
+
+def _counted_days(sentence: str, hit: Match, listed: list[tuple[dt.date, int, int]],
+                  day: dt.date | None) -> list[dt.date]:
+    """The day of each screen a count before them says was done: the first and last of the
+    span told, the others on the latest day they can have been (a limit on screens a year is
+    never found met by dating them early); a count "in the past year" on the report's day.
+    Else the dates listed."""
+    days = [when for when, _, _ in listed]
+    said = _SCREEN_COUNT.search(sentence, max(0, hit.start - 40), hit.start)
+    count = request_items.count_of(said.group(1)) if said else 0
+    if not 2 <= count <= 24 or count <= len(days):
+        return days
+    if (span := _SCREEN_SPAN.match(sentence, hit.end)) and \
+            (first := parse_date(span.group(1))) and (last := parse_date(span.group(2))):
+        return [first, *[last] * (count - 1)]
+    if not days and day is not None and _PAST_YEAR.search(sentence):
+        return [day] * count
+    return days
 
 
 def _listed_dates(sentence: str, end: int) -> list[tuple[dt.date, int, int]]:
@@ -3083,8 +3188,13 @@ def _drop_injectates(out: Extracted, text: str) -> None:
 
 
 # A sentence's request of now: what is named after it is asked for
-_ASKS_NOW = re.compile(r"\b(?:requests|requesting|requested|recommends|recommending|would like|"
-                       r"asks for|asking for)\b", re.I)
+_ASKS_NOW = re.compile(r"\b(?:requests|requesting|requested|recommends|recommending|recommended|"
+                       r"would like|"
+                       r"asks for|asking for|"
+                       # the items an appeal asks to have decided again: "I am writing to ask
+                       # you to reconsider your non-certification of (1) a C6-7 interlaminar
+                       # injection ... and (2) massage therapy, 8 visits"
+                       r"reconsider\w*|(?:your|the) (?:non-?certification|denial) of)\b", re.I)
 
 
 # A prescription never filled is no course of the drug: "Gabapentin 300 mg was prescribed on
@@ -3415,20 +3525,30 @@ _COUNTED = re.compile(r"\b(?:(?:completed|finished|attended|has had|had|underwen
 # documents that all 6 visits were completed"
 _PROVIDER_RECORD = re.compile(r"\b(?:the|her|his|their)\s+(?P<who>psychologist|"
                               r"psychotherapist|counsell?or|chiropractor|acupuncturist|"
-                              r"physical therapist|massage therapist)['\u2019]s\s+(?:[\w-]+\s+)?"
+                              r"physical therapist|massage therapist|hand therapist|"
+                              r"occupational therapist|therapist)['\u2019]s\s+(?:[\w-]+\s+)?"
                               r"(?:re-?exam\w*|notes?|reports?|re-?evaluation|summary|records?)"
                               r"\b", re.I)
 _PROVIDER = re.compile(r"\b(?:saw|sees|seen(?: in consultation)?(?: by)?|seeing|went to|"
                        r"treated by|consulted|treatment with|sessions with|"
-                       r"visits with|under the care of)\s+(?:a|an|the|her|his|their)\s+"
+                       r"visits with|under the care of|"
+                       # (a referral is a course only when the visits are told as had: "was
+                       # referred to a certified hand therapist and attended 10 visits")
+                       r"referred to(?=[^.;]*\b(?:attended|completed|had|underwent)\b))\s+"
+                       r"(?:a|an|the|her|his|their)\s+"
                        r"(?:[\w-]+\s+)?(?P<who>psychologist|psychotherapist|counsell?or|"
                        r"chiropractor|acupuncturist|physical therapist|massage therapist|"
+                       r"hand therapist|occupational therapist|"
                        r"pain (?:management|medicine) (?:specialist|physician|doctor)|"
                        r"pain (?:specialist|physician))\b", re.I)
 _PROVIDED = {"psychologist": "PsychologicalTreatment", "psychotherapist": "PsychologicalTreatment",
              "counselor": "PsychologicalTreatment", "counsellor": "PsychologicalTreatment",
              "chiropractor": "ManualTherapyManipulation", "acupuncturist": "Acupuncture",
-             "physical therapist": "PhysicalTherapy", "massage therapist": "MassageTherapy"}
+             "physical therapist": "PhysicalTherapy", "massage therapist": "MassageTherapy",
+             "hand therapist": "OccupationalTherapy", "occupational therapist":
+             "OccupationalTherapy",
+             # (a therapist of no kind: the course of physical medicine held, if any)
+             "therapist": "PhysicalMedicine"}
 # (a pain specialist seen is a consultation had: "seen in consultation by a pain management
 # specialist, who agreed with the current dose")
 _PAIN_SPECIALIST = re.compile(r"pain (?:management |medicine )?(?:specialist|physician|doctor)",
@@ -3452,7 +3572,10 @@ def _provider_seen(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None
         lex.terms.is_a(f.concept, concept) or lex.terms.is_a(concept, f.concept))), None)
     if held is not None:
         _fill_in(held, {key: props.get(key) for key in ("sessions", "response")})
+        out.responded = (held, at)  # (what the next sentence tells goes on about it)
         return
+    if who == "therapist":
+        return  # (no course of its own: which therapy is not said)
     out.facts.append(Mention("prior", concept, at + seen.start("who"), at + seen.end("who"),
                              seen.group("who"), {**props, "on_date": None}))
 
@@ -3666,6 +3789,9 @@ def _only(courses: Iterable[Mention]) -> Mention | None:
     return said[-1] if len({f.concept for f in said}) == 1 else None
 
 
+_THERAPIES = ("PhysicalMedicine", "PsychologicalTreatment")
+
+
 def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str], at: int,
                        whole: str | None = None, alone: bool = False) -> bool:
     """A response said of what names no treatment: 'the medications help' (the drugs under
@@ -3694,13 +3820,13 @@ def _referred_response(out: Extracted, lex: Lexicon, text: str, asked: set[str],
         return True
     if response is not None and _THERAPIST.search(text):
         # "Per the therapist's progress note, flexion has gone from 78 to 102 degrees ...":
-        # the latest course of therapy told before
+        # the latest course of therapy told before (a psychotherapist's too: "The
+        # therapist's discharge summary ... noted that she still could not ride a bus")
         for fact in reversed(out.facts):
-            if fact.kind == "prior" and fact.start < at and \
-                    lex.terms.is_a(fact.concept, T("PhysicalMedicine")):
+            if fact.kind == "prior" and fact.start < at and any(
+                    lex.terms.is_a(fact.concept, T(kind)) for kind in _THERAPIES):
                 _add_response(fact, response)
-                break
-        return True
+                return True
     if response is not None and (refers := _REFERENCE.search(text)):
         if response == "SubjectiveImprovement" and whole == "FunctionalImprovement":
             # "After the injection ... sixty percent relief ...; he went back to full duty":

@@ -143,8 +143,10 @@ _COUNT_OF_ALL = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\(\d{1,3}\)\
 
 
 # ... and after it: "she has attended twelve of twelve authorized visits" (the first count)
+# ("12/12 authorized visits completed": the same, written as a fraction)
 _HAD_OF_ALL_AFTER = re.compile(r"(?<![/\d.-])\b" + COUNT_WORD + r"\s*(?:\(\d{1,3}\)\s*)?"
-                               r"(?:of|out of)\s+(?:the\s+|his\s+|her\s+)?" + COUNT_WORD[:-1]
+                               r"(?:(?:of|out of)\s+|/\s*)(?:the\s+|his\s+|her\s+)?"
+                               + COUNT_WORD[:-1]
                                + r")\s*(?:\(\d{1,3}\)\s*)?(?:(?:authori[sz]ed|approved|certified|"
                                r"prescribed|planned|scheduled|allotted)\s+)?"
                                r"(?:(?:[\w-]+)\s+)?" + _SESSIONS + r"\b", re.I)
@@ -278,6 +280,10 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
         # "was authorized for six visits, which she attended from 1/14/14 through 2/25/14")
     elif sessions:
         props["sessions"] = count_of(sessions.group(1))
+        if "/" in sessions.group():
+            # (a fraction of visits is no dose: "12/12 visits" had read as 12 mg)
+            for key in ("dose_mg", "doses_per_day", "frequency"):
+                props.pop(key, None)
     elif _PROCEDURE.search(name) and (done := _HOW_MANY.search(lead)):
         # "two lumbar epidural steroid injections", "an epidural injection": counted by name
         word = done.group(1).lower()
@@ -512,11 +518,12 @@ _SPECIALIST = re.compile(r"\s*(?:specialists?|surgeons?|clinic|physicians?|docto
 
 # ... or its part of the request sentence: "hydrocodone/acetaminophen 5/325 mg #20 for
 # post-operative pain", "a cold therapy unit for use after surgery"
-_FOR_POSTOPERATIVE = re.compile(r".*?\bfor\s+(?:use\s+)?(?:the\s+)?(?:post[- ]?op"
-                                r"(?:erative(?:ly)?)?\b|after\s+(?:the\s+|her\s+|his\s+)?"
-                                r"surgery\b)", re.I)
-_NAMED_POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|after (?:the )?surgery)\b",
-                                  re.I)
+# (its use told between: "a cold therapy unit for 7 days of use following the surgery")
+_FOR_POSTOPERATIVE = re.compile(r".*?\bfor\s+(?:[\w-]+\s+){0,4}?(?:use\s+)?(?:the\s+)?"
+                                r"(?:post[- ]?op(?:erative(?:ly)?)?\b|(?:after|following)\s+"
+                                r"(?:the\s+|her\s+|his\s+)?(?:surgery|operation)\b)", re.I)
+_NAMED_POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|(?:after|following) "
+                                  r"(?:the )?surgery)\b", re.I)
 
 
 def _not_purposes(name: str, hits: list[Match], lex: Lexicon) -> list[Match]:
@@ -1116,6 +1123,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
     # names the service: "08/20/2019: ... tizanidine" in the HPI of the 09/17/2019 report)
     dated_report = parse_date(letter.header.get("report_date", "")) if report else None
     asked: dict[tuple, dict] = {}
+    record = "\n".join(letter.text[a:b] for a, b in letter.fact_spans)  # (not the letterhead)
     for n, item in enumerate(letter.items):
         props = {**parse_item(item.name, lex), "item": n}
         if props["concept"]:
@@ -1180,6 +1188,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         _current_directions(out, props, item.name)
         _first_course(out, props, lex)
         _after_surgery(out, props, lex, letter.text, item.name)
+        _for_planned_operation(props, lex, record)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
 
 
@@ -1262,27 +1271,43 @@ def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
         if begun and any(0 <= (begun - d).days <= _POSTSURGICAL_DAYS for d in operated) or \
                 not begun and surgeries and _told_postoperative(text, fact):
             fact.concept = therapy
-    _one_course_told_twice(out, text)
+    _one_course_told_twice(out, text, lex)
 
 
-def _one_course_told_twice(out: Extracted, text: str) -> None:
-    """A postsurgical course told twice with the same count, once dated and once not ("She has
-    completed 12 post-operative physical therapy visits", and among the records "Physical
-    therapy progress notes, visits 1-12, 11/18/2025 through 01/08/2026") is one course: the
-    second mention's facts go to the first (unless it says it is another: "12 more")."""
-    courses = [f for f in out.facts if f.kind == "prior" and f.concept in _POSTSURGICAL_KINDS
-               and f.props.get("sessions")]
+def _one_course_told_twice(out: Extracted, text: str, lex: Lexicon) -> None:
+    """A course of physical medicine told twice with the same count, once dated and once not
+    ("She has completed 12 post-operative physical therapy visits", and among the records
+    "Physical therapy progress notes, visits 1-12, 11/18/2025 through 01/08/2026"; "Treatment
+    to date has included ... 12 sessions of physical therapy", then the discharge summary's
+    "she completed 12 visits of physical therapy between 08/13/2018 and 10/24/2018 ...") is
+    one course: the second mention's facts go to the first (unless it says it is another:
+    "12 more")."""
+    # (in the text's order: a physician's letter above the review's summary is read after it)
+    courses = sorted((f for f in out.facts if f.kind == "prior" and f.props.get("sessions")
+                      and (f.concept in _POSTSURGICAL_KINDS
+                           or lex.terms.is_a(f.concept, T("PhysicalMedicine")))),
+                     key=lambda f: f.start)
     for later in courses[1:]:
         same = next((f for f in courses if f.start < later.start and f in out.facts
                      and f.concept == later.concept
                      and f.props["sessions"] == later.props["sessions"]
-                     and not (f.props.get("start") and later.props.get("start"))
+                     and _same_time(f.props, later.props)
                      and not _ANOTHER_COURSE.search(text, max(0, later.start - 40), later.end + 40)
                      and not _ANOTHER_COURSE.search(text, max(0, f.start - 40), f.end + 40)),
                     None)
         if same is not None:
             _fill(same.props, later.props)
             out.facts.remove(later)
+
+
+def _same_time(first: dict, again: dict) -> bool:
+    """Whether two tellings of a course can be of one: not both dated, nor of other years."""
+    if first.get("start") and again.get("start"):
+        return False
+    years = [p.get("year") or next((d.year for d in (p.get("start"), p.get("on_date"), p.get("end"))
+                                    if d is not None and hasattr(d, "year")), None)
+             for p in (first, again)]
+    return None in years or years[0] == years[1]
 
 
 _ANOTHER_COURSE = re.compile(r"\b(?:additional|more|another|second|further|new|repeat)\b", re.I)
@@ -1322,6 +1347,36 @@ def _after_surgery(out: Extracted, props: dict, lex: Lexicon, text: str, name: s
                 done is not None and 0 <= (day - done).days <= _POSTSURGICAL_DAYS and \
                 not _other_side(name, text[max(0, fact.start - 40):fact.end]):
             props["concept"] = therapy
+            return
+
+
+# An operation told as certified or scheduled, not itself asked for here: "The right reverse
+# total shoulder arthroplasty was certified on 03/29/2021 and is scheduled for 05/04/2021."
+# (not a reviewer's board certification in surgery)
+_PLANNED = re.compile(r"\b(?:(?<!non-)(?<!non)(?<!not )(?<!board )certified|authori[sz]ed|approved|"
+                      r"scheduled|booked)\b", re.I)
+_NOT_PLANNED = re.compile(r"\b(?:non-?certified|no|not|never|none|without|denied|declined|"
+                          r"cancell?ed|if|would|whether)\b", re.I)
+# The services that go with an operation planned: what is done before it, and the cold and
+# motion devices used after it (not a brace or collar, whose use after surgery the guidelines
+# tie to one operation: a fusion)
+_PERIOPERATIVE = {"PreoperativeTesting": "PreoperativePlanning",
+                  "ColdTherapyUnit": "PostoperativeUse",
+                  "ContinuousPassiveMotionDevice": "PostoperativeUse"}
+
+
+def _for_planned_operation(props: dict, lex: Lexicon, text: str) -> None:
+    """A peri-operative service asked for where the letter tells an operation certified or
+    scheduled is for that operation, as the request states when it names none itself."""
+    kind = next((k for k in _PERIOPERATIVE if lex.terms.is_a(props["concept"] or "", T(k))), None)
+    if kind is None or T(_PERIOPERATIVE[kind]) in props.get("purposes", ()):
+        return
+    # (clause by clause: "utilization review certified the rotator cuff repair, modified the
+    # therapy and non-certified the CPM machine")
+    for clause in re.split(r"(?<=[.;])\s+|\n(?=\S)|,|\band\b(?! is\b)", text):
+        if _PLANNED.search(clause) and not _NOT_PLANNED.search(clause) and any(
+                h.term != T("Surgery") for h in lex.find(clause, T("Surgery"))):
+            props["purposes"] = [*props.get("purposes", []), T(_PERIOPERATIVE[kind])]
             return
 
 

@@ -235,6 +235,13 @@ _PRESENT: dict[str, list[str]] = {
         r"\b(?:bed-?bound|bed-?ridden|confined to (?:bed|(?:the|his|her) (?:home|house)))\b",
         r"\b(?:unable to|cannot|can't|could not|does not|doesn't)\s+leave\s+(?:the|his|her|their)"
         r"\s+(?:home|house|apartment|room)",
+        # out only for care, if at all: "she has not left the house except for this
+        # appointment", "only leaves the house for medical appointments"
+        r"\b(?:has|have|had)\s+not\s+(?:been\s+out\s+of|left)\s+(?:the|his|her|their)\s+"
+        r"(?:home|house|apartment)\b(?!\s+without\b)",
+        r"\bonly\s+leaves?\s+(?:the|his|her|their)\s+(?:home|house|apartment)\s+(?:for|to\s+(?:see|"
+        r"attend|go\s+to))\s+(?:\w+\s+){0,2}?(?:appointments?|visits?|care|doctors?|physicians?|"
+        r"therapy)\b",
     ],
     "SpinalInstability": [
         # motion on flexion-extension films: "L4 translates 6 mm on L5 between flexion and
@@ -443,7 +450,8 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|s
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
                    r"pmh|medical|healthy|controlled|"
-                   r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|cane|"
+                   r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|left the|"
+                   r"out of the|cane|"
                    r"sleep|slept|wak|insomnia|give up|given up|no longer|rtw|life back|learn|driv|"
                    r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"
                    r"rising|transport|\bcar\b|\bride\b|licen[cs]e|vehicle|restaurant|church|movie|"
@@ -535,9 +543,12 @@ def _own_clause(sentence: str, start: int) -> str:
 # A clause of its own begun after a comma or "and" by its subject or a new verb: a negation
 # before it is not its ("the records describe no change in what he can do, he spends most of
 # the day in a recliner", "cannot shop without her sister and needs help with her shoes")
+# (or a predicate of a list of them, its subject said once: "Pt lives w/ husband & adult son,
+# independent w/ ADLs, drives herself to appts": the husband does not drive her)
 _NEW_SUBJECT = re.compile(r"(?:[,:;]|\band\b|\bbut\b)\s+(?:(?:he|she|they|the\s+(?:patient|worker|"
                           r"claimant|applicant|injured\s+worker))\s+|(?=(?:needs?|needed|requires?|"
-                          r"required|relies|relied|spends|spent)\b))", _I)
+                          r"required|relies|relied|spends|spent|drives|drove|walks|ambulates|goes|"
+                          r"shops|cooks|cleans|takes|uses|independent)\b))", _I)
 
 
 def _undone(sentence: str, start: int) -> bool:

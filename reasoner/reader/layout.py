@@ -237,10 +237,11 @@ _GUIDELINE_TALK = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|CPMTG|recommend\w
 
 def _with_fact_blocks(letter: Letter) -> Letter:
     """The letter with the bulleted record facts listed under its items, outside its summary,
-    as blocks to read; a bullet that speaks of the guideline ends its block."""
+    as blocks to read (a bullet that speaks of the guideline ends its block), and with the
+    treating physician's own letter a review answers (`_physician_letter`)."""
     if letter.layout == "progress-report":
         return letter
-    text, blocks = letter.text, []
+    text, blocks = letter.text, _physician_letter(letter)
     for heading in _FACTS_HEADING.finditer(text):
         if letter.summary[0] <= heading.start() < letter.summary[1]:
             continue
@@ -253,6 +254,50 @@ def _with_fact_blocks(letter: Letter) -> Letter:
             blocks.append((start, end))
     return Letter(letter.layout, letter.cleaned, letter.summary, letter.items, letter.header,
                   tuple(blocks)) if blocks else letter
+
+
+# The treating physician speaking in the first person: an appeal, a request for
+# reconsideration or a supplemental report that a review's letter answers below it ("I am the
+# primary treating physician ...", "I received the non-certification of 04/02/2014 ...",
+# "Contrary to the reviewer's statement, ..."). (Not a reviewer's "I": "I spoke with Dr. X",
+# "I have reviewed the records".)
+_PHYSICIAN_VOICE = re.compile(
+    r"\bI am (?:the|his|her|their|your) (?:primary |secondary )?treating (?:physician|doctor|"
+    r"surgeon)|\bI am writing (?:to|on behalf|in response)|\bI (?:have )?(?:received|reviewed) "
+    r"(?:the|your) (?:UR |utilization review )?(?:non-?certification|denial|determination|"
+    r"decision)|\bI (?:\w+ )?submit(?:ting)? (?:the following )?additional (?:information|"
+    r"records|documentation)|\bI (?:respectfully )?(?:request|ask) "
+    r"(?:that|reconsideration|you to reconsider)|\bI would (?:point out|ask|note|add|like to)|"
+    r"\bI respectfully disagree|\bcontrary to the reviewer|\bmy (?:patient|RFA|request for "
+    r"authori[sz]ation)\b", re.I)
+# Where that letter ends: its closing words, or a rule drawn under it
+_LETTER_CLOSE = re.compile(r"^[ \t]*(?:Sincerely|Respectfully(?: submitted| yours)?|"
+                           r"(?:Best |Kind )?regards|Yours (?:truly|sincerely)|Thank you|"
+                           r"Thank you for (?:your|the) (?:reconsideration|consideration|"
+                           r"attention|time|review)\b[^\n]*)"
+                           r"[,.]?[ \t]*$|^[ \t]*[-=_*~]{10,}[ \t]*$", re.I | re.M)
+
+
+_OPENING = 300  # how far into a summary its opening words reach
+
+
+def _physician_letter(letter: Letter) -> list[tuple[int, int]]:
+    """The parts outside the summary of a treating physician's letter that the review answers
+    (an appeal above the UR's or IMR's decision): the record too, in the physician's words.
+    Found only where the physician's voice begins before the summary or as it opens ("Please
+    reconsider the two items above for my patient, ..."; a summary that quotes an appeal
+    further on is the reviewer's), and read to the letter's closing (or to the summary):
+    never into the review's reasons below it."""
+    text, (start, end) = letter.text, letter.summary
+    voice = _PHYSICIAN_VOICE.search(text, 0, min(end, start + _OPENING))
+    if voice is None:
+        return []
+    begin = text.rfind("\n", 0, voice.start()) + 1
+    close = _LETTER_CLOSE.search(text, voice.end())
+    stop = close.start() if close else start if start > begin else None
+    if stop is None:
+        return []
+    return [(a, b) for a, b in ((begin, min(stop, start)), (max(begin, end), stop)) if b > a]
 
 
 # A line that opens the reviewer's own words: whatever a layout took for the case summary ends

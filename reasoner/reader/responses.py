@@ -27,8 +27,9 @@ _I = re.I
 _ENABLED = (r"(?:can now|could now|can again|can once again|now (?:able to|can)|"
             r"(?:is|are|was|were|has been|have been|had been) [\"“]?"
             r"(?:now |again |once again |finally )?able to|"
-            r"able to (?:once again|again)|(?:lets?|allow(?:s|ed|ing)?|enabl(?:es|ed)|"
-            r"permit(?:s|ted)?) (?:him|her|them|the (?:patient|worker|applicant))(?: to)?|"
+            r"able to (?:once again|again)|"
+            r"(?:lets?|allow(?:s|ed|ing)?|enabl(?:es|ed)|permit(?:s|ted)?) "
+            r"(?:him|her|them|the (?:patient|worker|applicant))(?: to)?|"
             r"keeps? (?:him|her|them))\s+\w+")
 # Everyday activities, as a worker does them ("she walks", "he drives")
 _ADL = (r"(?:walks|drives|cooks|cleans|shops|dresses|bathes|showers|lifts|carries|climbs|gardens|"
@@ -103,11 +104,17 @@ _ACTIVITY = [
     r"needs|requires)\b)[a-z]+s\b|(?:can|could|is able to|now)\s+(?:" + _ADL_BARE + r")\b)",
     # ... or the treatment named: "he reported that with Norco he mows his lawn", "with
     # naproxen he could work a full shift" (not what pain allows: "with the pain he walks ...")
-    r"(?:^|;|,|\bthat)\W*(?:with|on)\s+(?!(?:the |his |her )?(?:pain|symptoms?|difficulty|"
-    r"limitations?|restrictions?|a |an )\b)(?:the\s+)?[A-Za-z][\w/-]+\s*,?\s+(?P<said>(?:he|she|"
-    r"they)\s+(?:(?:can|could|is able to|was able to|now)\s+(?:" + _ADL_BARE + r")\b|" + _ADL
+    # (in a note's shorthand too: "w/ meloxicam pt able to complete her full cleaning route")
+    r"(?:^|[;,.:]|\bthat)\W*(?:(?:with|on)\s+|w/\s*)(?!(?:the |his |her )?(?:pain|symptoms?|"
+    r"difficulty|limitations?|restrictions?|a |an )\b)(?:the\s+)?[A-Za-z][\w/-]+\s*,?\s+"
+    r"(?P<said>(?:he|she|they|pt|the patient)\s+(?:(?:can|could|is able to|was able to|able to|"
+    r"now)\s+(?:" + _ADL_BARE + r")\b|" + _ADL
     # "with naproxen she was walking 40 minutes a day"
     + r"\b|(?:is|was|were|has been) (?:now |again )?(?:" + _ADL_DOING + r")\b))",
+    # ... the words right after the treatment's name, in a note's shorthand ("w/ meloxicam pt
+    # able to complete her full cleaning route"; not a sentence of its own, "Pt able to
+    # converse normally")
+    r"^\s+(?:pt|patient)\s+(?:now\s+|again\s+)?able\s+to\s+(?:" + _ADL_BARE + r")\b",
     r"\bworks? (?:about |up to |nearly )?\d{1,2} (?:hours|hrs|days|shifts)\b",
     # "she can walk her dog": an activity, not a limit ("she can sit for 10 minutes")
     r"\b(?:he|she|they) (?:now )?can (?:now )?(?:walk|drive|work|cook|shop|garden|clean|dress|"
@@ -475,6 +482,7 @@ _EARLIER_SAID = re.compile(r"[ \t]*(?:\w+[ \t]+){0,2}?(?:at intake|at baseline|i
 _NEW_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:he|she|they|it|his|her|the)\b",
                          _I)
 _HOURS = re.compile(r"\s*(?:hours?|hrs?)\b", _I)
+_WAS = re.compile(r"\(\s*(?:it\s+)?(?:was|were|previously|formerly|from)\s*$", _I)
 
 
 def _in_minutes(text: str, end: int) -> float:
@@ -497,14 +505,17 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
         # no new clause between: "walking to 45 min, and he returned to work 6 h/day")
         if "between" in said.groupdict() and (not (
                 _THEN.search(said.group("between")) or said.group("when")
+                or _WAS.search(said.group("between"))
                 or _EARLIER_SAID.match(text, said.end()))
                 or _NEW_CLAUSE.search(said.group("between"))):
             continue
         before, after = (float(said.group(k)) * _in_minutes(text, said.end(k))
                          for k in ("before", "after"))
-        if "between" in said.groupdict() and _EARLIER_SAID.match(text, said.end()):
+        if "between" in said.groupdict() and (_EARLIER_SAID.match(text, said.end())
+                                               or _WAS.search(said.group("between"))):
             # the second figure said to be the earlier: "can now sit through a 60-minute drive
-            # (sitting tolerance 20 minutes at intake)"
+            # (sitting tolerance 20 minutes at intake)", "can now sit at the computer 2 hrs
+            # before needing a break (was 45 min)"
             before, after = after, before
         index, timed = bool(_LOWER_BETTER.match(said.group())), bool(_TIMED.match(said.group()))
         gain = before - after if index or timed else after - before

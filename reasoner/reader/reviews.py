@@ -669,22 +669,35 @@ def _action_groups(text: str, decide: Decide = action_of) -> list[Found]:
 
 # A sentence that opens with what it decides: "the request for X", or X itself at a paragraph's
 # start (not the letter's own sentence: "This letter was approved by ...", "We have ...")
-_DECIDED_SUBJECT = (r"(?:\bthe request for |^(?![^\n.;]*\brequest for\b)"
+_DECIDED_SUBJECT = (r"(?:\bthe request for |^(?:[ \t]*\(?\d{1,2}[.)][ \t]+)?"
+                    r"(?![^\n.;]*\brequest for\b)"
                     r"(?!(?:the\s+)?(?:this|that|it|he|she|they|we|you|your|our|his|her|"
-                    r"request|treatment|service|item|letter|review|decision|determination)\b)"
+                    r"requests?|treatments?|services?|items?|letter|review|decision|determination|"
+                    # (the letter's boilerplate wrapped: "disputed items/services are medically
+                    # necessary and appropriate")
+                    r"disputed|all|none|each|both)\b)"
                     r"(?:the )?)")
 # "The request for Soma 350mg #60 is not medically necessary."; or a paragraph that opens with
 # the item and its necessity: "Bilateral L4-5 radiofrequency ablation is medically necessary;
 # the denial is overturned.", "The lumbosacral orthosis is not medically necessary; ..."
-_CONCLUSION = re.compile(_DECIDED_SUBJECT + r"(?P<name>[^\n.;:]{3,160}?),? (?:is|was) "
+# (numbered too, and of a plural: "2. Hot/cold packs are medically necessary and appropriate.")
+_CONCLUSION = re.compile(_DECIDED_SUBJECT + r"(?P<name>[^\n.;:]{3,160}?),? (?:is|are|was|were) "
                          r"(?P<not>not )?medically necessary\b", re.I | re.M)
 
 
 def _conclusions(text: str, decide: Decide = outcome_of) -> list[Found]:
-    """(An IMR's wording only: `decide` is not asked.)"""
-    return [(said.group("name").strip(), said.span("name"),
-             "upheld" if said.group("not") else "overturned")
-            for said in _CONCLUSION.finditer(text)]
+    """(An IMR's wording only: `decide` is not asked.) An item's rationale that ends by naming
+    it in short ("1. Purchase of an interferential unit is not medically necessary ... The
+    request for purchase is not medically necessary.") decides the item already named."""
+    found: list[Found] = []
+    for said in _CONCLUSION.finditer(text):
+        name = said.group("name").strip()
+        outcome = "upheld" if said.group("not") else "overturned"
+        if found and found[-1][2] == outcome and \
+                set(_WORD.findall(name.lower())) <= set(_WORD.findall(found[-1][0].lower())):
+            continue
+        found.append((name, said.span("name"), outcome))
+    return found
 
 
 # A paragraph headed by its item, run in, and closed by its decision: "MRI of the lumbar spine.
