@@ -363,6 +363,15 @@ CASES = [
      ["leg symptoms"], [A]),
     ("Side effects are recorded at each visit as none.", ["Side effects"], [A]),
     ("The leg symptoms are described as burning.", ["leg symptoms"], [P]),
+    # a review of systems answered after each item
+    ("GI: Nausea no. Heartburn no. Black or tarry stools no.",
+     ["Nausea", "Heartburn", "tarry stools"], [A, A, A]),
+    ("Numbness yes, tingling no.", ["Numbness", "tingling"], [P, A]),
+    ("He says the pain is no better.", ["pain"], [P]),
+    # a treatment never had, by any verb, and the list after it
+    ("She has never received psychotherapy or counseling.", ["psychotherapy", "counseling"],
+     [A, A]),
+    ("She never tried acupuncture, and PT helped.", ["acupuncture", "PT"], [A, P]),
     # (a test reported "negative for" a drug is a result, not a denial of the test)
     ("A urine drug screen collected on 02/14/2017 was reported as negative for hydrocodone.",
      ["urine drug screen"], [P]),

@@ -11,7 +11,7 @@ that must stay."""
 from __future__ import annotations
 
 import pytest
-from reader_texts import imr_letter_facts
+from reader_texts import imr_letter_facts, read_ur
 
 from reasoner.reader.clean import clean, decode
 from reasoner.reader.layout import split
@@ -304,3 +304,96 @@ def test_a_rotator_cuffs_weakness_is_no_nerve_roots(kb, said, neurological):
     weak = [f for f in _report(kb, said) if f.kind == "finding" and f.props.get("present")
             and f.concept == TERM + "MotorWeakness"]
     assert bool(weak) is neurological
+
+
+@pytest.mark.parametrize(("line", "concept"), [
+    ("Referral back to physical therapy for active rehab, 2x/week x 4 weeks (8 visits).",
+     "PhysicalTherapy"),
+    ("Referral to chiropractic care x6.", "ManualTherapyManipulation"),
+    # (guard: a referral to a physician is a consultation)
+    ("Referral to a spine surgeon.", "SpecialistConsultation"),
+])
+def test_a_referral_to_care_is_that_care(kb, line, concept):
+    data = ("PR-2 PROGRESS REPORT\nDate of exam: 04/04/2023\nSUBJECTIVE:\nLow back pain.\n"
+            f"TREATMENT PLAN / RFA\n1) {line}\n").encode()
+    [request] = [f for f in read_letter(data, "pr2.txt", kb.terms).extracted.facts
+                 if f.kind == "request"]
+    assert kb.terms.is_a(request.concept, TERM + concept)
+
+
+def test_a_titles_second_line_and_a_wider_service_of_another_count(kb):
+    """A report titled over two lines ("... PROGRESS REPORT (PR-2)" / "AND REQUEST FOR
+    AUTHORIZATION") opens no plan in its header fields ("Claims examiner: R. Whitcombe" had
+    read as an item), and group psychotherapy after individual CBT, of another count, is a
+    request of its own (it had been taken for the CBT named again)."""
+    data = (b"SIERRA FOOTHILLS BEHAVIORAL MEDICINE\n2210 Alder Creek Road\n\n"
+            b"PRIMARY TREATING PSYCHOLOGIST'S PROGRESS REPORT (PR-2)\n"
+            b"AND REQUEST FOR AUTHORIZATION\n\nPatient:            Delgado-Marsh, Theresa\n"
+            b"Claims examiner:    R. Whitcombe, Golden Oak Claims Services\n"
+            b"Date of report:     06/20/2017\nDate of service:    06/20/2017 (individual session "
+            b"#4)\n\nHISTORY\nShe has PTSD after a robbery at work.\n\n"
+            b"PLAN / REQUEST FOR AUTHORIZATION\n"
+            b"1. Individual cognitive behavioral therapy, 6 additional sessions, weekly.\n"
+            b"2. Group psychotherapy (trauma recovery group), 8 sessions, weekly.\n")
+    read = read_letter(data, "pr2.txt", kb.terms)
+    assert [i.name.split(",")[0] for i in read.letter.items] == [
+        "Individual cognitive behavioral therapy", "Group psychotherapy (trauma recovery group)"]
+    assert len([f for f in read.extracted.facts if f.kind == "request"]) == 2
+
+
+@pytest.mark.parametrize(("said", "denied"), [
+    ("She denied locking, catching or episodes of the knee giving way. On examination there "
+     "was no effusion, McMurray's test was negative, and the knee was stable to varus and "
+     "valgus stress.", True),
+    # (guards: a sign present that day; too few signs examined)
+    ("She denied locking or giving way. No effusion, McMurray negative, but medial joint line "
+     "tenderness.", False),
+    ("She denied locking or giving way. McMurray negative.", False),
+])
+def test_a_knee_examined_without_internal_derangement(kb, said, denied):
+    found = [f for f in _report(kb, said) if f.kind == "finding"
+             and f.concept == TERM + "KneeInternalDerangementSign" and not f.props["present"]]
+    assert bool(found) is denied
+
+
+@pytest.mark.parametrize(("said", "sessions"), [
+    # named once, the therapy that names its record is the course the record tells
+    ("A chiropractic re-evaluation dated 05/22/2017 documented 12 completed visits, each giving "
+     "relief for about a day.", 12),
+    # named again, the course is the one named with its visits
+    ("A chiropractic re-evaluation dated 12/17/2013 documented completion of 6 chiropractic "
+     "visits.", 6),
+])
+def test_a_therapys_record_named_by_the_therapy(kb, said, sessions):
+    courses = [f for f in _report(kb, said) if f.kind == "prior" and f.concept
+               and kb.terms.is_a(f.concept, TERM + "ManualTherapyManipulation")]
+    assert [c.props.get("sessions") for c in courses] == [sessions]
+
+
+_TO_WORKER = ("CENTRAL VALLEY RISK SERVICES\nUtilization Review Department\n\nMarch 13, 2023\n\n"
+              "Dear Ms. Okafor,\n\nWe are writing to tell you about a decision on treatment for "
+              "your work injury. Your doctor asked us to approve three services for you.\n\n"
+              "{decided}\n\nWHAT WE LOOKED AT\n\nWe read the records your doctors sent us:\n"
+              "  - On May 21, 2019, you twisted your right knee at work.\n"
+              "  - On September 20, 2019, you had surgery on the right knee.\n\n"
+              "WHY WE MADE THIS DECISION\n\nThe guidelines allow 12 visits.\n\n"
+              "If you disagree, you can ask for an Independent Medical Review (IMR).\n")
+
+
+@pytest.mark.parametrize("decided", [
+    "WHAT WE DECIDED\n\n"
+    "  * Physical therapy after surgery, 3 times a week for 4 weeks (12 visits): WE APPROVED 6 "
+    "VISITS. We did not approve the other 6 visits at this time.\n"
+    "  * Cold therapy unit, rental for 30 days: WE APPROVED 7 DAYS of rental.\n"
+    "  * A pair of crutches: WE APPROVED THIS.\n",
+    "  Physical therapy after surgery, 3 times a week for 4 weeks (12 visits)\n"
+    "  DECISION: PARTLY APPROVED. 6 visits are approved. The other 6 visits are not approved.\n\n"
+    "  Cold therapy unit, rental for 30 days\n  DECISION: NOT APPROVED.\n\n"
+    "  A pair of crutches\n  DECISION: APPROVED.\n",
+])
+def test_a_letter_to_the_worker_says_what_was_decided(decided):
+    layout, items = read_ur(_TO_WORKER.format(decided=decided))
+    assert layout == "ur-determination"
+    assert [action for _, action in items][0] == "modified"
+    assert [action for _, action in items][2] == "certified"
+    assert len(items) == 3

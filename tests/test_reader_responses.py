@@ -315,3 +315,17 @@ def test_a_drugs_use_measured_is_the_injections_response_not_the_drugs(kb):
 ])
 def test_the_earlier_figure_told_in_brackets(text, kind):
     assert response_of(text) == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # function said to be falling off on the treatment
+    ("Diminishing functional benefit from Norco with fatigue.", "Worsened"),
+    ("States function has gone down over the last 6 months despite the same Norco dose.",
+     "Worsened"),
+    ("There has been a loss of efficacy of the Norco.", "Worsened"),
+    # (guards: the benefit itself; a condition's loss of function)
+    ("Norco gives her functional benefit.", "FunctionalImprovement"),
+    ("She has loss of function in the hand.", None),
+])
+def test_function_falling_off_on_the_treatment(text, kind):
+    assert response_of(text) == kind

@@ -75,3 +75,35 @@ def test_screens_counted_before_their_name(kb, sentence, days):
     screens = [f for f in _facts(kb, sentence, "assessment")
                if f.concept and f.concept.endswith("UrineDrugScreen")]
     assert [f.props["on_date"].isoformat() for f in screens] == days
+
+
+@pytest.mark.parametrize("log", [
+    "--- MONITORING FLOWSHEET ---\nUDS date      Result                         Consistent?\n"
+    "11/13/2018    tramadol detected              Y\n02/12/2019    tramadol detected   Y\n",
+    "UDS date    Result    Consistent?\n11/13/2018   tramadol detected   Y\n"
+    "02/12/2019   tramadol detected   Y\n",
+])
+def test_a_screen_log_whose_column_heading_names_the_screen(kb, log):
+    """Each dated row under a column heading that names the screen ("UDS date  Result
+    Consistent?") is a screen done that day (the rows had gone unread, approving a fifth
+    screen in a year)."""
+    text = ("PR-2 PROGRESS REPORT\nDOS: 03/05/2019\nCurrent medications: tramadol 50 mg QID.\n"
+            f"{log}\nPLAN:\n1. Lumbar MRI.\n")
+    screens = [f for f in read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+               if f.kind == "assessment" and f.concept and f.concept.endswith("UrineDrugScreen")]
+    assert sorted(f.props["on_date"].isoformat() for f in screens) == ["2018-11-13",
+                                                                       "2019-02-12"]
+
+
+def test_a_screen_logs_consistent_column_answers_for_each_row(kb):
+    text = ("PR-2 PROGRESS REPORT\nDOS: 11/10/2015\nCurrent medications: Norco 10/325 mg TID.\n"
+            "URINE DRUG SCREENS\nDate        Result                         Consistent?\n"
+            "03/16/2015  hydrocodone, hydromorphone     Y\n"
+            "07/21/2015  negative for all opioids       N\n"
+            "10/13/2015  hydrocodone; THC positive      N\nPLAN:\n1. Lumbar MRI.\n")
+    screens = sorted((f.props["on_date"].isoformat(), f.props["assessment_result"])
+                     for f in read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+                     if f.kind == "assessment" and f.concept
+                     and f.concept.endswith("UrineDrugScreen"))
+    assert screens == [("2015-03-16", m("Consistent")), ("2015-07-21", m("Inconsistent")),
+                       ("2015-10-13", m("Inconsistent"))]

@@ -127,6 +127,10 @@ def _rules() -> list[Any]:
         rule("ruled out (its object)", _NEGATED, "FORWARD",
              [{"LOWER": {"IN": ["ruled", "excluded"]}, "IS_SENT_START": False},
               {"LOWER": "out", "OP": "?"}], max_scope=8),
+        # a review of systems answered after each item: "GI: Nausea no. Heartburn no. Black
+        # or tarry stools no." (the answer closes its item: "no" then a stop or a comma)
+        rule("item no. (after)", _NEGATED, "BACKWARD",
+             [{"LOWER": "no"}, {"ORTH": {"IN": [".", ",", ";"]}}], max_scope=4),
         # told as recorded "none": "the leg symptoms are described in the notes as "none""
         rule("described as none (after)", _NEGATED, "BACKWARD",
              [{"LOWER": {"IN": ["described", "reported", "documented", "noted", "listed",
@@ -214,6 +218,13 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["never", "not"]}},
             {"LOWER": {"IN": ["had", "tried", "received", "undergone", "used", "taken",
                               "attended", "done"]}}], max_scope=5),
+        # a treatment never had, by any verb of having had it, and the list after it: "She
+        # has never received psychotherapy or counseling" ("never had" is medspaCy's)
+        rule("never received", _NEGATED, "FORWARD", [
+            {"LOWER": "never"},
+            {"LOWER": {"IN": ["received", "tried", "undergone", "attended", "used", "taken",
+                              "completed", "started", "begun", "participated"]}}],
+             max_scope=6),
         # a program or therapy never entered: "he has never been in a functional restoration
         # program", "never been referred to physical therapy" ("never had" is medspaCy's)
         rule("never been in", _NEGATED, "FORWARD", [
@@ -692,7 +703,7 @@ def _rules() -> list[Any]:
             {**_RELATIVE, "OP": "?"}, {"LOWER": "with"}]),
         rule("positive", _NEGATED, "TERMINATE",
              [{"LOWER": {"IN": ["positive", "present", "reveals", "shows", "demonstrates",
-                                "with"]}}]),
+                                "with", "yes"]}}]),
         # ... unless a list goes on with it: "denies any problems with balance, walking or
         # with her bowel or bladder" (the longer match sets the terminator aside)
         rule("or with", "PSEUDO", "PSEUDO",

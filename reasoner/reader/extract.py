@@ -366,6 +366,7 @@ class Extracted:
     item_named: list[Mention] = field(default_factory=list)  # courses told before, named in it
     never_had: set[str] = field(default_factory=set)  # "No acupuncture before": none had
     screen_rows: str | None = None  # the screen whose dated rows are being read (a heading's)
+    screen_answered: bool = False  # whether its log has a "Consistent?" column (rows end Y/N)
     bare: dict[str, list[Mention]] = field(default_factory=dict)  # `_bare_course`'s index
     bare_seen: int = 0  # how many facts it has indexed
     trends: Trends = field(default_factory=Trends)  # strength graded over visits
@@ -426,6 +427,14 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             # screen's heading what its dated rows are ("Urine drug testing:", with its log's
             # column heading: "Urine drug testing: Collected Result")
             out.screen_rows = _screen_named(lex, heading)
+            out.screen_answered = bool(_CONSISTENT_COLUMN.search(sentence))
+            continue
+        if screen := _screen_log_header(lex, sentence[len(heading):] if heading and
+                                        sentence.startswith(heading) else sentence):
+            # a log's column heading that names its screen: "MONITORING FLOWSHEET / UDS date
+            # Result Consistent?"
+            out.screen_rows = screen
+            out.screen_answered = bool(_CONSISTENT_COLUMN.search(sentence))
             continue
         if out.screen_rows and (_LOG_COLUMNS.match(sentence) or
                                 _screen_row(out, lex, sentence, at)):
@@ -584,6 +593,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _keep_homebound_for_home_care(out, lex)
     _low_risk_is_no_elevated_risk(out)
     _normal_neurological_examination(out, lex)
+    _knee_without_derangement(out)
     _no_history_unless_told(out, lex)
     _discordant_corroboration(out, lex)
     _entrapment_not_root(out, lex, letter.text)
@@ -689,6 +699,34 @@ def _normal_neurological_examination(out: Extracted, lex: Lexicon) -> None:
             continue
         first = min(denied, key=lambda f: f.start)
         out.facts.append(Mention("finding", _NEUROLOGICAL, first.start, first.end, first.label,
+                                 {"on_date": day, "present": False}))
+
+
+_DERANGEMENT = T("KneeInternalDerangementSign")
+# the signs whose denial at one visit is a knee examination without internal derangement:
+# mechanical symptoms and the McMurray test, with one more of effusion or ligament laxity
+_DERANGEMENT_DENIED = (T("MechanicalKneeSymptoms"), T("McMurrayPositive"))
+_DERANGEMENT_ALSO = (T("KneeEffusion"), T("KneeLigamentousInstability"))
+
+
+def _knee_without_derangement(out: Extracted) -> None:
+    """"She denied locking, catching or giving way; no effusion, McMurray negative, stable to
+    varus and valgus stress" is a knee examination without signs of internal derangement, as
+    a reviewer reads it; the criterion asks after the signs as a whole, which the denials one
+    by one do not deny (as `_normal_neurological_examination` for the nerves). Not when any
+    sign is told present that day."""
+    findings = [f for f in out.facts if f.kind == "finding" and f.concept]
+    for day in {f.props["on_date"] for f in findings if f.concept in _DERANGEMENT_DENIED}:
+        that_day = [f for f in findings if f.props["on_date"] == day]
+        denied = {f.concept for f in that_day if not f.props["present"]}
+        told = [f for f in that_day if f.concept in _DERANGEMENT_DENIED + _DERANGEMENT_ALSO]
+        if not (set(_DERANGEMENT_DENIED) <= denied and denied & set(_DERANGEMENT_ALSO)) or any(
+                f.props["present"] and f.concept in (_DERANGEMENT, *_DERANGEMENT_DENIED,
+                                                     *_DERANGEMENT_ALSO, T("JointLineTenderness"))
+                for f in that_day) or _holds_finding(out, _DERANGEMENT, False, day):
+            continue
+        first = min(told, key=lambda f: f.start)
+        out.facts.append(Mention("finding", _DERANGEMENT, first.start, first.end, first.label,
                                  {"on_date": day, "present": False}))
 
 
@@ -1204,20 +1242,29 @@ def _record_of_care(lex: Lexicon, clause: str, hit: Match) -> bool:
         bool(_CARE_RECORDED.search(clause, max(0, hit.start - 25), hit.start))
 
 
+def _without_records(lex: Lexicon, clause: str, found: list[Match]) -> list[Match]:
+    """The names of care in the clause less a therapy's records ("the therapy re-evaluation of
+    02/20/2025 lists 24 visits") and the therapy that names a record when the course is named
+    again ("A chiropractic re-evaluation dated 12/17/2013 documented completion of 6
+    chiropractic visits"; named once, it is the course the record tells)."""
+    records = [h for h in lex.find(clause, T("FollowUpOfficeVisit"))
+               if _record_of_care(lex, clause, h)]
+    return [h for h in found if (h.start, h.end) not in {(r.start, r.end) for r in records}
+            and not (
+        any(0 <= r.start - h.end <= 1 for r in records)
+        and any(o is not h and o.term == h.term for o in found))]
+
+
 def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind: str,
             studies: bool = True, visit: dt.date | None = None) -> None:
     """A list of treatments, studies or drugs; what follows each name (dates, sessions, dose,
     response) up to the next name belongs to it."""
     clause = sentence[cue:]
     within = (T("Drug"),) if kind == "medication" else (T("Service"),)
-    found = _unlabelled(clause, lex.find(clause, *within), lex)
-    records = [h for h in found if _record_of_care(lex, clause, h)]
-    hits = [_at_its_site(lex, clause, h) for h in found
-            if not _time_anchor(clause, h)  # "ten weeks after surgery": when, not what
-            and h not in records
-            # (nor the therapy that names the record: "A chiropractic re-evaluation dated
-            # 12/17/2013 documented completion of 6 chiropractic visits")
-            and not any(0 <= r.start - h.end <= 1 for r in records)]
+    hits = [_at_its_site(lex, clause, h)
+            for h in _without_records(lex, clause, _unlabelled(clause, lex.find(
+                clause, *within), lex))
+            if not _time_anchor(clause, h)]  # "ten weeks after surgery": when, not what
     if not hits and kind == "prior":
         _counted_of_told(out, lex, sentence, at)
         return
@@ -1713,7 +1760,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
     if _AHEAD.search(sentence) or _restates_requests(out, lex, sentence):
         return
     held = {f.concept: f for f in out.facts if f.kind in ("prior", "medication")}
-    hits = [h for h in lex.find(sentence, T("Treatment"))
+    hits = [h for h in _without_records(lex, sentence, lex.find(sentence, T("Treatment")))
             if (h.term not in held or held[h.term].kind == "prior")
             and h.term not in _CATEGORIES
             and not lex.terms.is_a(h.term, T("Drug"))
@@ -2862,7 +2909,20 @@ _DATED_ROW = re.compile(r"\W{0,3}(" + DATE_RE.pattern +
 
 _LOG_COLUMNS = re.compile(r"(?:(?:date|dates|collected|collection date|results?|findings?|"
                           r"comments?|specimen|test|method|type|interpretation|status|"
-                          r"detected)[ \t]*){2,5}$", re.I)
+                          r"detected|consistent\??)[ \t]*){2,5}$", re.I)
+# a log's column that answers whether each screen was consistent: its rows end "Y" or "N"
+_CONSISTENT_COLUMN = re.compile(r"\bconsistent\?", re.I)
+_YES_NO_CELL = re.compile(r"[ \t](Y|N|Yes|No)[ \t.]*$", re.I)
+
+
+def _screen_log_header(lex: Lexicon, line: str) -> str | None:
+    """The screen a log's column heading names first ("UDS date  Result  Consistent?"), if the
+    line is one."""
+    line = line.strip(" :")
+    named = lex.first(line, T("MonitoringAssessment"))
+    if named is None or named.start > 2 or not _LOG_COLUMNS.match(line[named.end:].strip(" :")):
+        return None
+    return _screen_named(lex, line[:named.end])
 
 
 def _screen_row(out: Extracted, lex: Lexicon, sentence: str, at: int) -> bool:
@@ -2876,6 +2936,9 @@ def _screen_row(out: Extracted, lex: Lexicon, sentence: str, at: int) -> bool:
         out.screen_rows = None
         return False
     result = _screen_result(out, lex, sentence[row.end():])
+    if out.screen_answered and (answer := _YES_NO_CELL.search(sentence)):
+        # the log's "Consistent?" column answers for the row ("negative for all opioids  N")
+        result = "Consistent" if answer.group(1).lower().startswith("y") else "Inconsistent"
     _add_assessment(out, Mention("assessment", out.screen_rows, at + row.start(1), at + row.end(1),
                                  row.group(1), {"on_date": day, "assessment_result": m(result)}))
     return True

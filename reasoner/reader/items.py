@@ -793,6 +793,10 @@ def _head_service(name: str, service: list[Match], lex: Lexicon) -> str | None:
     return max(akin, key=lex.terms.depth)
 
 
+_CARE_REFERRED_TO = ("PhysicalMedicine", "ManualTherapyManipulation", "Acupuncture")
+_REFERRED_TO_CARE = re.compile(r"\W*(?:re-?)?referr?(?:al|ed)\s+(?:back\s+)?(?:to|for)\s+", re.I)
+
+
 def parse_item(name: str, lex: Lexicon) -> dict:
     """Service, body region, quantity, frequency and dose from an item's name."""
     name = spoken_numbers(name)
@@ -816,6 +820,13 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         # "Orthopedic surgery consultation", "referral to hand surgery": the specialty named by
         # what it does; a consultation with a surgeon is not the surgery
         props["concept"] = consult
+    if lex.terms.is_a(props["concept"] or "", T("SpecialistConsultation")) and \
+            (sent := _REFERRED_TO_CARE.match(name)) and (care := next((
+                h.term for h in service if h.start >= sent.end()
+                and any(lex.terms.is_a(h.term, T(k)) for k in _CARE_REFERRED_TO)), None)):
+        # "Referral back to physical therapy for active rehab, 2x/week x 4 weeks (8 visits)":
+        # the therapy itself is asked for, not a physician's consultation
+        props["concept"] = care
     if props["concept"]:  # its kind named by words apart ("cervical ESI, C5-6, interlaminar")
         props["concept"] = lex.by_words(props["concept"], name)
     found = {_topical_form(h, name, lex) if _TOPICAL.search(name) else h.term
@@ -1223,8 +1234,12 @@ def _asked_key(props: dict, asked: dict[tuple, dict], name: str, lex: Lexicon) -
     concept, is_a = props["concept"], lex.terms.is_a
     # (the same service for another body region is another request: "PT 2x6 lumbar spine",
     # "PT 2x6 cervical spine")
+    # (a wider service of another count is another service: "Group psychotherapy, 8
+    # sessions" after "Individual cognitive behavioral therapy, 6 additional sessions")
+    count = props.get("quantity")
     return next((k for k, a in asked.items() if k[0] is not None and (
-        k[0] == concept or not is_a(concept, T("Drug")) and is_a(k[0], concept)) and (
+        k[0] == concept or not is_a(concept, T("Drug")) and is_a(k[0], concept)
+        and (count is None or a.get("quantity") in (None, count))) and (
         dose is None or a.get("dose_mg") in (None, dose)) and (
             region is None or a.get("region") in (None, region)) and (
             not parts or k[2] in (parts, frozenset()))), (props["concept"], dose, parts, region))

@@ -797,7 +797,10 @@ _ADVICE = re.compile(r"\bTO\s+THE\s+(?:PRESCRIBER|PRESCRIBING|TREATING|REQUESTIN
 # A heading in capitals that names the plan: "TREATMENT PLAN / REQUEST FOR AUTHORIZATION"
 # (a dated note may follow it: "PLAN / REQUEST FOR AUTHORIZATION (submitted 03/23/2021)")
 # ("[PLAN / REQUESTED TREATMENT]": an EHR export's bracketed heading)
+# (not a medication list's: "MEDS / ORDERS (active)" lists what is taken)
+_MEDICATION_LIST = re.compile(r"\b(?:MEDS|MEDICATIONS?)\b", re.I)
 _CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED +
+                        r"(?![^\n]*\b(?:MEDS|MEDICATIONS?)\b)"
                         r"(?=[A-Z0-9 /&,()'\[\]-]{4,90}(?:\([^()\n]{1,40}\))?[ \t]*:?[ \t]*$)"
                         r"[^\n]*?\b"
                         r"(?:PLAN|REQUEST(?:ED|S)?|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
@@ -880,7 +883,10 @@ def _report_title(text: str, at: int) -> bool:
     near the top that names its request ("PSYCHOLOGICAL TREATMENT UPDATE AND REQUEST FOR
     ADDITIONAL SESSIONS"; not "PLAN - UPDATE 04/08/2025 / REQUEST FOR AUTHORIZATION")."""
     line = text[text.rfind("\n", 0, at) + 1:text.find("\n", at) % (len(text) + 1)]
-    return bool(_REPORT_TITLE.search(line) or at < 800 and _TITLED_REQUEST.match(line))
+    # (or the title's second line: "PRIMARY TREATING PSYCHOLOGIST'S PROGRESS REPORT (PR-2)" /
+    # "AND REQUEST FOR AUTHORIZATION")
+    return bool(_REPORT_TITLE.search(line) or at < 800 and (
+        _TITLED_REQUEST.match(line) or re.match(r"[ \t]*(?:AND|&)[ \t]+REQUESTS?\b", line)))
 
 
 # An appeal of a UR decision: each numbered item it appeals, with the decision under it ("1.
@@ -979,7 +985,8 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
     # A document's title ("PROGRESS REPORT / REQUEST FOR AUTHORIZATION") opens no plan.
     title = _title_end(text)
     starts = sorted({m.end() for m in _PLAN.finditer(text)
-                     if m.start() >= title and not _ADVICE.search(m.group())} |
+                     if m.start() >= title and not _ADVICE.search(m.group())
+                     and not _MEDICATION_LIST.search(m.group())} |
                     {m.end() for m in _CAPS_PLAN.finditer(text)
                      if m.start() >= title and not _ADVICE.search(m.group())
                      and not _report_title(text, m.start())} |
@@ -1418,13 +1425,14 @@ def _aligned_rows(text: str, start: int, end: int) -> list[tuple[str, int]]:
     table ends at a blank line after its rows or at a line with no cell where the column is
     ("Signature: ...")."""
     out: list[tuple[str, int]] = []
-    column = None
+    column, column_first = None, False
     for line in re.finditer(r"[^\n]*\n?", text[start:end]):
         body = line.group().rstrip("\n")
         if column is None:
             if "\t" in body and (tabbed := _tabbed_rows(text, start + line.start(), end)):
                 return tabbed
             column = _header_column(body)
+            column_first = column is not None and not body[:column].strip()
             continue
         if not body.strip():
             if out:
@@ -1441,7 +1449,10 @@ def _aligned_rows(text: str, start: int, end: int) -> list[tuple[str, int]]:
                 out[-1] = (out[-1][0] + " " + rest, out[-1][1])
             continue
         name = " ".join(body[cell:].split())
-        if out and not body[:cell].strip():
+        # (where the service is the first column, nothing stands before any row: a row with
+        # cells of its own is a row, "Wrist splint, neutral, bilateral  G56.01  L3908 x2  2")
+        if out and not body[:cell].strip() and not (
+                column_first and len(_CELL.findall(body)) >= 2):
             out[-1] = (out[-1][0] + " " + name, out[-1][1])
         else:
             out.append((name, start + line.start() + cell))

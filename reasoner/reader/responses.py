@@ -320,6 +320,13 @@ _WORSE = [
     r"(?! (?:\w+ )?(?:work|hours|walking|activit\w*|function\w*|tolerance|distance|shifts?|"
     r"duties|duty|participation|exercise|mileage)\b)"
     r"|\b(?:a |the )?decline in (?:his |her |their |the )?(?:ability|function)",
+    # function said to be falling off on the treatment: "Diminishing functional benefit from
+    # Norco", "function has gone down over the last 6 months despite the same dose"
+    r"\b(?:diminishing|declining|decreasing|waning|dwindling|fading|lessening)\s+"
+    r"(?:functional\s+)?(?:benefit|function(?:ing)?|efficacy|effectiveness)\b|"
+    r"\bloss of (?:functional\s+)?(?:benefit|efficacy|effectiveness)\b",
+    r"\b(?:function|functioning|functional (?:level|status))\s+(?:has\s+|had\s+|have\s+)?"
+    r"(?:gone down|declined|worsened|decreased|deteriorated|regressed|dropped off)\b",
 ]
 # Words of a cue that say nothing of a treatment: help needed ("she needs help to bathe"), a
 # position that eases a symptom ("sitting is better")

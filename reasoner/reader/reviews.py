@@ -78,6 +78,13 @@ def _action(said: str) -> str | None:
     # purchase is not certified"
     if re.match(r"\W*(?:(?:is|was|has been|now|decision)\W+)*modified\b", said):
         return "modified"
+    # part approved, the rest not: "WE APPROVED 6 VISITS. We did not approve the other 6
+    # visits", "PARTLY APPROVED. 80 hours are approved. The other 80 hours are not approved"
+    if re.search(r"\bpartly\s+(?:approved|certified|authori[sz]ed)\b|\b(?:did|do)\s*(?:not|n't)\s+"
+                 r"(?:approve|certify|authori[sz]e)\s+(?:the\s+)?(?:other|rest|remaining)\b|"
+                 r"\bthe\s+(?:other|rest|remaining)\b[^.;]{0,40}?\b(?:are|is|were|was)\s+not\s+"
+                 r"(?:approved|certified|authori[sz]ed)\b", said):
+        return "modified"
     # (a letter to the worker says it plainly: "We did not approve this.", "We approved part
     # of this request", "We approved 6 of the 12 visits")
     if re.search(r"\b(?:non-?\s?certif\w*|not\s+certif\w*|denied|deny|not\s+approved|"
@@ -107,7 +114,7 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
         _paired_lists, _outcome_lines]
     if ur:
         # (the latter also checked below)
-        strategies += [_action_groups, _we_decided, _ur_conclusions]
+        strategies += [_action_groups, _we_decided, _ur_conclusions, _decided_below]
     for strategy in [*strategies, _headed_paragraphs] if ur else \
             [*strategies, _conclusions, _headed_paragraphs]:
         items = _distinct(strategy(text, decide))
@@ -551,7 +558,11 @@ _ACTION_LINE = re.compile(
     r"[ \t]+(?=(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?(?:CERTIF(?:IED|Y)|APPROVED?)|MODIF(?:IED|Y)|"
     r"DENIED|DENY)\b))"
     r"(?P<said>(?:non-?[ \t]?|not[ \t]+)?(?:certified|approved|authori[sz]ed)"
-    r"(?:[ \t]+in[ \t]+part)?|modified|denied|partially[ \t]+(?:certified|approved)|"
+    r"(?:[ \t]+in[ \t]+part)?|modified|denied|(?:partially|partly)[ \t]+(?:certified|approved)|"
+    # a letter to the worker: "Physical therapy ... (12 visits): WE APPROVED 6 VISITS. We did
+    # not approve the other 6 visits at this time."
+    r"we[ \t]+(?:have[ \t]+)?(?:approved|did[ \t]+not[ \t]+approve|could[ \t]+not[ \t]+approve)"
+    r"[^\n]*|"
     r"(?-i:(?:NON-?[ \t]?|NOT[ \t]+)?(?:CERTIFY|APPROVE)|MODIFY|DENY))"
     r"\b[^\n]*$", _I)
 _UR_SAID = re.compile(r"[ \t]+(?:modified(?:[ \t]+to[^\n]*)?|non-?certified|certified|denied|"
@@ -566,6 +577,21 @@ _ACTIONS_HEADER = re.compile(r"\bcertified\b[^\n]*\b(?:non-?[ \t]?certified|not 
 _ITEM_LABEL = re.compile(r"[ \t]*(?:item|issue|request|question|disputed (?:item|service))[ \t]*"
                          r"(?:no\.?|#)?[ \t]*\d{1,2}[ \t]*[:.)\u2013-][ \t]*\S[^\n.]*\.[ \t]+\S",
                          re.I)
+
+
+# An item's line, its decision on the line under it: "  Functional restoration program, 160
+# hours (4 weeks, full days)" / "  DECISION: PARTLY APPROVED. 80 hours (the first 2 weeks) are
+# approved."
+_DECIDED_BELOW = re.compile(r"^[ \t]*(?:[-\u2022*]|\(?\d{1,2}[.)])?[ \t]*(?P<name>[^\n:]{3,160}"
+                            r"[^\n:.])[ \t]*\n[ \t]*(?:our[ \t]+|the[ \t]+)?decision[ \t]*:"
+                            r"[ \t]*(?P<said>[^\n]+)", re.M | re.I)
+
+
+def _decided_below(text: str, decide: Decide = outcome_of) -> list[Found]:
+    """Each item whose decision is the line under it (two at least)."""
+    found = [(_item_name(m.group("name")), m.span("name"), outcome)
+             for m in _DECIDED_BELOW.finditer(text) if (outcome := decide(m.group("said")))]
+    return found if len(found) >= 2 else []
 
 
 def _outcome_lines(text: str, decide: Decide = outcome_of) -> list[Found]:
@@ -790,7 +816,8 @@ _CASE_WORDS = (
     # "Record in brief", "The record", "Case in brief"
     r"(?:THE )?RECORDS?(?: IN BRIEF)?|CASE IN BRIEF|"
     # a letter to the worker: "WHAT YOUR RECORDS SAY"; records summarised by date
-    r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)|(?:MEDICAL )?RECORDS REVIEWED|"
+    r"WHAT (?:YOUR|THE) (?:MEDICAL )?RECORDS? (?:SAYS?|SHOWS?)(?: ABOUT YOU(?:R CASE)?)?|"
+    r"(?:MEDICAL )?RECORDS REVIEWED|WHAT WE (?:LOOKED AT|REVIEWED|CONSIDERED)|"
     # "Summary of clinical information", "SUMMARY OF RELEVANT HISTORY"
     r"SUMMARY OF (?:THE )?(?:CLINICAL|MEDICAL|RELEVANT|PERTINENT) (?:INFORMATION|HISTORY|"
     r"FINDINGS|FACTS|DATA)|"
