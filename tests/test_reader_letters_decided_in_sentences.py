@@ -397,3 +397,52 @@ def test_a_letter_to_the_worker_says_what_was_decided(decided):
     assert [action for _, action in items][0] == "modified"
     assert [action for _, action in items][2] == "certified"
     assert len(items) == 3
+
+
+def test_a_purpose_said_of_the_next_service_is_not_the_one_before(kb):
+    """"... a right subacromial corticosteroid injection, as well as a cold therapy unit rental
+    for 14 days for post-operative use": the injection is no post-operative use (it had been
+    read so, and denied)."""
+    facts = _facts(kb, "On 12/03/2024 the surgeon requested right shoulder arthroscopy with "
+                       "subacromial decompression and, in the interim, a right subacromial "
+                       "corticosteroid injection, as well as a cold therapy unit rental for 14 "
+                       "days for post-operative use.", "Right shoulder subacromial corticosteroid "
+                   "injection")
+    [request] = [f for f in facts if f.kind == "request"]
+    assert TERM + "PostoperativeUse" not in (request.props.get("purposes") or ())
+
+
+@pytest.mark.parametrize(("said", "concept", "dose"), [
+    # a patch's strength is a rate, taken all day whatever the days between changes
+    ("He uses a Duragesic 50 mcg/hr patch, changed every 72 hours.", "FentanylTransdermal", 50.0),
+    ("Duragesic was initiated at 25 mcg/hr in 2014 and increased to 50 mcg/hr on 06/02/2015; "
+     "the patch is changed every 72 hours.", "FentanylTransdermal", 50.0),
+    ("Butrans 10 mcg/hr patch weekly.", "Buprenorphine", 10.0),
+])
+def test_a_patchs_rate_is_its_dose_all_day(kb, said, concept, dose):
+    [drug] = [f for f in _report(kb, said) if f.kind == "medication"
+              and f.concept == TERM + concept]
+    assert (drug.props.get("dose_mg"), drug.props.get("doses_per_day")) == (dose, 1.0)
+
+
+@pytest.mark.parametrize(("said", "expertise"), [
+    ("He requested a referral to pain management for evaluation of his high-dose opioid "
+     "regimen.", True),
+    # (guard: a body part evaluated is no regimen to review)
+    ("He requested a referral to pain management for evaluation of the low back.", False),
+])
+def test_a_referral_to_review_a_regimen_asks_for_expertise(said, expertise):
+    from reasoner.reader.purposes import referral_purposes
+    assert bool(referral_purposes(said)) is expertise
+
+
+@pytest.mark.parametrize(("name", "quantity"), [
+    ("Platelet-rich plasma injection, right lateral epicondyle", 1.0),
+    ("Right sacroiliac joint injection", 1.0),
+    # (guard: injections in the plural, their count not written)
+    ("PRP injections, right knee", None),
+])
+def test_an_injection_named_in_the_singular_is_one(kb, name, quantity):
+    from reasoner.reader.items import parse_item
+    from reasoner.reader.lexicon import lexicon_for
+    assert parse_item(name, lexicon_for(kb.terms)).get("quantity") == quantity

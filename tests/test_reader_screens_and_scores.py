@@ -107,3 +107,26 @@ def test_a_screen_logs_consistent_column_answers_for_each_row(kb):
                      and f.concept.endswith("UrineDrugScreen"))
     assert screens == [("2015-03-16", m("Consistent")), ("2015-07-21", m("Inconsistent")),
                        ("2015-10-13", m("Inconsistent"))]
+
+
+@pytest.mark.parametrize(("sentence", "result"), [
+    # a confirmatory test that gave the same result is of the screen it confirms
+    ("A random urine drug screen collected 11/18/2018 was negative for hydrocodone and positive "
+     "for hydromorphone; the report of the confirmatory test, dated 11/25/2018, gave the same "
+     "result.", "Inconsistent"),
+    ("UDS 11/18/2018 consistent with prescribed medications; the confirmatory test dated "
+     "11/25/2018 confirmed the result.", "Consistent"),
+])
+def test_a_confirmatory_test_of_the_same_result(kb, sentence, result):
+    screens = [f for f in _facts(kb, sentence, "assessment")
+               if f.concept and f.concept.endswith("UrineDrugScreen")]
+    assert screens and all(f.props["assessment_result"] == m(result) for f in screens)
+
+
+@pytest.mark.parametrize("line", [
+    "RFA SENT 10/22/2019: (1) B/L L4-5, L5-S1 MBB (2) Tramadol 50mg #120 (3) Urine drug screen x1",
+    "RFA submitted 10/22/2019: urine drug screen, lumbar MRI.",
+])
+def test_a_screen_on_a_dated_rfa_line_is_asked_not_done(kb, line):
+    assert not [f for f in _facts(kb, line, "assessment")
+                if f.concept and f.concept.endswith("UrineDrugScreen")]

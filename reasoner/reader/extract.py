@@ -189,7 +189,9 @@ _NOW = re.compile(r"\b(?:to|now(?: on)?|currently(?: on)?|onto|replaced (?:by|wi
                   r"then started(?: on)?)\s*$", re.I)
 # A drug named with its dose outside any list ("Meloxicam 15 mg daily."): a medication.
 # (a combination strength, "Percocet 5/325", not a month and year, "6/2019")
+# (a patch's rate too: "Butrans 10 mcg/hr", "Duragesic 50 mcg/h")
 _DOSED = re.compile(r"^[^.;]{0,25}?\b(?:\d{1,2}(?:\.\d+)?/\d{3}\b(?!/)|"
+                    r"\d+(?:\.\d+)?\s*(?:mcg|\u00b5g)\s*(?:/|per)\s*(?:hr|h|hour)\b|"
                     r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg\b|(?=(?:(?:one|"
                     r"two|\d)\s*)?(?:tabs?|tablets?|caps?|capsules?|pills?)?\s*(?:bid|tid|qid|"
                     r"qd|qhs|daily|q\s?\d+\s?h|prn|once|twice|three times|four times|every)\b)))",
@@ -2838,6 +2840,10 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
             # (within its clause: "No aberrant behavior; UDS 3/12/13 consistent")
             adjective = re.split(r"[,;:]", sentence[max(0, hit.start - 25):hit.start])[-1]
             result = _screen_result(out, lex, near, adjective)
+            if _SAME_RESULT.match(near) and (earlier := _last_screen(out, hit.term)):
+                # "the report of the confirmatory test, dated 11/25/2025, gave the same
+                # result": the result of the screen it confirms
+                result = earlier
         if not review:
             days = _counted_days(sentence, hit, listed, day)
         results = _own_results(out, lex, near, listed) or [result] * max(1, len(days))
@@ -2849,6 +2855,18 @@ def _assessments(out: Extracted, lex: Lexicon, sentence: str, at: int, day,
                                          {"on_date": when, "assessment_result": m(own),
                                           **again}))
     _side_effects(out, lex, sentence, at, day)
+
+
+_SAME_RESULT = re.compile(r"[^.;]{0,60}?\b(?:gave|showed|had|with|reported|returned)\s+(?:the\s+)?"
+                          r"same\s+(?:result|findings?)|[^.;]{0,60}?\bconfirmed\s+(?:it|this|that|"
+                          r"the\s+(?:result|finding|screen))\b", re.I)
+
+
+def _last_screen(out: Extracted, concept: str) -> str | None:
+    """The result of the screen of that kind read last (of a result told, not only done)."""
+    return next((f.props["assessment_result"].rsplit("#", 1)[-1] for f in reversed(out.facts)
+                 if f.kind == "assessment" and f.concept == concept
+                 and not f.props["assessment_result"].endswith("#Documented")), None)
 
 
 def _own_results(out: Extracted, lex: Lexicon, near: str,
@@ -3064,7 +3082,9 @@ _RESULT_WORD = re.compile(r"[\s:=(-]*" + _SCREEN_RESULT + r"\)?", re.I)
 _DATE_JOIN = re.compile(r"[\s,;|]*(?:\(?" + _SCREEN_RESULT + r"(?:[^;|\n\d()]{0,60}?(?=[;|]))?\)?"
                         r"[\s,;|]*)?(?:and|&)?[\s,]*", re.I)
 # (a dated one is a plan's label: "RFA 9/4/13: Norco 10/325 #120, ..., UDS, MRI L-spine")
-_PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)\s*:", re.I)
+# ("RFA SENT 10/22/2019: (1) B/L L4-5, L5-S1 MBB (2) Tramadol 50mg #120 (3) Urine drug screen x1")
+_PLAN_LINE = re.compile(r"\s*(?:plan|p|a/p|rfa)(?:\s+(?:sent|submitted|dated|of|on))?(?:\s+"
+                        + DATE_RE.pattern + r")?\s*:", re.I)
 _TAPER = T("OpioidTaperPlan")
 # A screen named again by its order after a screen: "A urine drug screen collected on 05/03/2021
 # was negative for hydrocodone ...; a repeat screen on 08/09/2021 was consistent ..."

@@ -411,8 +411,26 @@ _UNITS = re.compile(r"\b(?:(?:one|1)\s*(?:-|to|or)\s*)?(two|2|three|3)\s*(?:tabs
                     r"capsules?|pills?)\b", re.I)
 
 
+# A patch's strength is a rate: "Duragesic 50 mcg/hr, changed every 72 hours" delivers
+# 50 mcg an hour all day (the terminology converts transdermal fentanyl per mcg/h a day)
+_PATCH_RATE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:mcg|\u00b5g|micrograms?)\s*(?:/|per|an)"
+                         r"\s*(?:hr|h|hour)\b", re.I)
+
+
+_RATE_CHANGED = re.compile(r"\b(?:increased|titrated|raised|advanced|reduced|decreased|tapered|"
+                           r"lowered|changed)\b", re.I)
+
+
 def dose_props(text: str) -> dict:
     """Dose (mg per administration) and doses per day from the words after a drug's name."""
+    if (rate := _PATCH_RATE.search(text)) and not _DOSE.search(text, 0, rate.start()):
+        # (its latest rate, when it was changed: "initiated at 25 mcg/hr in 2014 and
+        # increased to 50 mcg/hr on 06/02/2015")
+        rates = list(_PATCH_RATE.finditer(text))
+        to = rates[-1] if len(rates) > 1 and _RATE_CHANGED.search(
+            text, rate.end(), rates[-1].start()) else None
+        return {"dose_mg": float((to or rate).group(1)), "doses_per_day": 1.0,
+                "frequency": "continuous (patch)"}
     props: dict = {}
     counted = _UNITS_A_DAY.search(text)
     if counted and _RANGE_BEFORE.search(text, max(0, counted.start() - 12), counted.start()):
@@ -897,6 +915,10 @@ def parse_item(name: str, lex: Lexicon) -> dict:
                      unit=m("Item"))
     if props.get("quantity") is None and props["concept"]:
         props.update(_one_of(props["concept"], lex))
+    if props.get("quantity") is None and props["concept"] and not _PLURAL_INJECTIONS.search(name) \
+            and any(lex.terms.is_a(props["concept"], T(c)) for c in _ONE_INJECTION):
+        # "Platelet-rich plasma injection, right lateral epicondyle": one, as written
+        props.update(quantity=1.0, unit=m("Item"))
     if props["concept"] and lex.terms.is_a(props["concept"], T("Treatment")):
         props["levels"] = spinal_levels(name)
     return props
@@ -962,6 +984,12 @@ _ONCE = ((T("DiagnosticService"), "Study"), (T("UrineDrugScreen"), "Study"),
              "EpiduralSteroidInjection", "FacetJointInjection", "RadiofrequencyAblation",
              "SubacromialInjection", "TopicalAnalgesic", "SpecialistConsultation",
              "PainSpecialistConsultation")))
+
+
+# ... and an injection named in the singular (in the plural its count is not written)
+_ONE_INJECTION = ("PlateletRichPlasmaInjection", "SacroiliacJointInjection",
+                  "CorticosteroidInjection")
+_PLURAL_INJECTIONS = re.compile(r"\binjections\b|\bseries\b", re.I)
 
 
 def _one_of(concept: str, lex: Lexicon) -> dict:
@@ -1487,7 +1515,12 @@ def _for_after_surgery(mention: Mention) -> bool:
     for use after surgery ("Norco 5/325 mg, 1 tablet every 6 hours as needed for post-operative
     pain"; in "a release, hand therapy after surgery, and ..." the release is not)."""
     sentence, at = mention.props["sentence"], mention.end - mention.props["sentence_start"]
-    return bool(_FOR_POSTOPERATIVE.match(re.split(r";|\band\b", sentence[at:at + 90])[0]))
+    # (up to the next service: "a subacromial injection, as well as a cold therapy unit for
+    # post-operative use" says it of the unit)
+    return bool(_FOR_POSTOPERATIVE.match(_NEXT_SERVICE.split(sentence[at:at + 90])[0]))
+
+
+_NEXT_SERVICE = re.compile(r";|\band\b|\bas well as\b|\bplus\b|,\s+(?:a|an)\s")
 
 
 def _own_clause(mention: Mention, mentions: list[Mention]) -> str:

@@ -144,7 +144,12 @@ _EXPERTISE = re.compile(
     r"(?:treatment|management|performance)|treatment planning|clearance|titration|weaning|"
     r"taper(?:ing)?)\b|\bevaluat\w* and (?:treat|manage|perform)\w*|\bgiven (?:the |his |her )?"
     r"(?:\w+\s+){0,4}(?:diabetes|hypertension|comorbidit\w*|history|condition)|"
-    r"\b(?:second|surgical|specialist|expert) opinion\b", re.I)
+    r"\b(?:second|surgical|specialist|expert) opinion\b|"
+    # a regimen to be reviewed by the specialist: "for evaluation of his high-dose opioid
+    # regimen"
+    r"\bfor\s+(?:an?\s+)?(?:evaluation|assessment|review)\s+of\s+(?:his|her|their|the)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:opioids?|medications?|narcotics?)(?:\s+(?:regimen|use|therapy|"
+    r"doses?))?\b", re.I)
 
 
 def referral_purposes(text: str) -> list[str]:
