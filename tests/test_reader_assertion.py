@@ -863,3 +863,21 @@ def test_a_stocking_glove_pattern_is_the_peripheral_neuropathys(kb, said, presen
     facts = _report_facts(kb, said, "03/19/2018")
     assert [f.props["present"] for f in facts if f.kind == "finding"
             and f.concept == TERM + "PeripheralNervePathology"] == [present]
+
+
+@pytest.mark.parametrize(("item", "present"), [
+    ("Balance problems", False), ("Numbness", True), ("Fever", False)])
+def test_a_grid_answered_after_its_dotted_leader(kb, item, present):
+    """A review of systems laid out with dotted leaders ("Balance problems ........ N"): the
+    answer after the dots is the item's (the dots had ended a sentence, leaving "N" to the
+    next item)."""
+    data = (b"PR-2 PROGRESS REPORT\nDate of exam: 02/14/2017\nREVIEW OF SYSTEMS\n"
+            b" Fever/chills ............ N      Weight change ........... N\n"
+            b" Numbness ................ Y      Vision change ........... N\n"
+            b" Arm weakness ............ N      Balance problems ........ N\n"
+            b" Depressed mood .......... N      Sleep problems .......... Y\n"
+            b"PLAN:\n1. Cervical MRI.\n")
+    facts = read_letter(data, "pr2.txt", kb.terms).extracted.facts
+    said = {f.props["present"] for f in facts if f.kind == "finding" and f.label.lower()
+            .startswith(item.lower().split()[0])}
+    assert said == {present}

@@ -127,6 +127,10 @@ def _rules() -> list[Any]:
         rule("ruled out (its object)", _NEGATED, "FORWARD",
              [{"LOWER": {"IN": ["ruled", "excluded"]}, "IS_SENT_START": False},
               {"LOWER": "out", "OP": "?"}], max_scope=8),
+        # a grid's item answered after its dotted leader: "Balance problems ........ N"
+        rule("leader N (after)", _NEGATED, "BACKWARD",
+             [{"TEXT": {"REGEX": r"^\.{3,}$"}}, {"ORTH": {"IN": ["N", "No", "NO", "no"]}}],
+             max_scope=4),
         # a review of systems answered after each item: "GI: Nausea no. Heartburn no. Black
         # or tarry stools no." (the answer closes its item: "no" then a stop or a comma)
         rule("item no. (after)", _NEGATED, "BACKWARD",

@@ -37,8 +37,11 @@ from reasoner.vocab import TERM, m
 T = TERM.__add__
 # A sentence ends at . ! ? before a capital, but not after a title or an initial ("Mr. R. is").
 # (the end mark is tested first: at most places it fails, and the other tests are not made)
-_SENTENCE = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)"
-                       r"(?<!\b[A-Z]\.)[\"']?\s+(?=[A-Z\"(])")
+# (not a dotted leader's dots before a grid's answer: "Fever/chills ............ N" is one item
+# and its answer; a leader before a field's value, "Gait ....... WNL", still ends its label)
+_SENTENCE = re.compile(r"(?<=[.!?])(?!(?<=\.\.)\s+(?:[YN]|Yes|No|YES|NO)\b)(?<!\bDr\.)"
+                       r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\b[A-Z]\.)[\"']?\s+"
+                       r"(?=[A-Z\"(])")
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
                           # "When seen on April 17, 2018 he reported ..."
                           r"\bseen|"
