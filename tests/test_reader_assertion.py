@@ -363,6 +363,8 @@ CASES = [
      ["leg symptoms"], [A]),
     ("Side effects are recorded at each visit as none.", ["Side effects"], [A]),
     ("The leg symptoms are described as burning.", ["leg symptoms"], [P]),
+    # a fax's "neq" for "neg"
+    ("McMurray neq. Lachman neg, varus/valgus stable.", ["McMurray", "Lachman"], [A, A]),
     # a review of systems answered after each item
     ("GI: Nausea no. Heartburn no. Black or tarry stools no.",
      ["Nausea", "Heartburn", "tarry stools"], [A, A, A]),

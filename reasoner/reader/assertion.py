@@ -148,8 +148,9 @@ def _rules() -> list[Any]:
         rule("negative (after)", _NEGATED, "BACKWARD", [_BE, _NEGATIVE, _SIDEWAYS, _END]),
         # "negative" or "(-)" either side of the sign, close to it: "SLR negative bilaterally
         # to 70 degrees", "Tinel's and Phalen's negative at the wrists", "SLR (-) B"
+        # (and a fax's "neq", its g read as q: "McMurray neq.")
         rule("negative (near)", _NEGATED, "BIDIRECTIONAL",
-             [{"LOWER": {"IN": ["negative", "neg"]}}], max_scope=6),
+             [{"LOWER": {"IN": ["negative", "neg", "neq"]}}], max_scope=6),
         rule("(-) (near)", _NEGATED, "BIDIRECTIONAL",
              [{"ORTH": "("}, {"ORTH": {"IN": ["-", "neg"]}}, {"ORTH": ")"}], max_scope=5),
         # passive only: "numbness was not noted", "spasm has not been found" (in "she has not
