@@ -1242,6 +1242,9 @@ _CARE_RECORDED = re.compile(r"\b(?:therapy|PT|therapist['\u2019]?s?|chiropractic
                             r"['\u2019]?s?|acupuncture|acupuncturist['\u2019]?s?)\s+$", re.I)
 
 
+_RECORD_WORD = re.compile(r"evaluation|re-?eval|visit|note", re.I)
+
+
 def _record_of_care(lex: Lexicon, clause: str, hit: Match) -> bool:
     return lex.terms.is_a(hit.term, T("FollowUpOfficeVisit")) and \
         bool(_CARE_RECORDED.search(clause, max(0, hit.start - 25), hit.start))
@@ -1252,6 +1255,8 @@ def _without_records(lex: Lexicon, clause: str, found: list[Match]) -> list[Matc
     02/20/2025 lists 24 visits") and the therapy that names a record when the course is named
     again ("A chiropractic re-evaluation dated 12/17/2013 documented completion of 6
     chiropractic visits"; named once, it is the course the record tells)."""
+    if not _RECORD_WORD.search(clause):
+        return found  # (the cheap test first: most clauses name no record)
     records = [h for h in lex.find(clause, T("FollowUpOfficeVisit"))
                if _record_of_care(lex, clause, h)]
     return [h for h in found if (h.start, h.end) not in {(r.start, r.end) for r in records}
@@ -2940,6 +2945,8 @@ def _screen_log_header(lex: Lexicon, line: str) -> str | None:
     """The screen a log's column heading names first ("UDS date  Result  Consistent?"), if the
     line is one."""
     line = line.strip(" :")
+    if len(line) > 120 or not _LOG_COLUMNS.search(line):
+        return None  # (the cheap test first: a log's heading ends with its columns' names)
     named = lex.first(line, T("MonitoringAssessment"))
     if named is None or named.start > 2 or not _LOG_COLUMNS.match(line[named.end:].strip(" :")):
         return None
