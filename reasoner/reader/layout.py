@@ -798,9 +798,9 @@ _ADVICE = re.compile(r"\bTO\s+THE\s+(?:PRESCRIBER|PRESCRIBING|TREATING|REQUESTIN
 # (a dated note may follow it: "PLAN / REQUEST FOR AUTHORIZATION (submitted 03/23/2021)")
 # ("[PLAN / REQUESTED TREATMENT]": an EHR export's bracketed heading)
 # (not a medication list's: "MEDS / ORDERS (active)" lists what is taken)
-_MEDICATION_LIST = re.compile(r"\b(?:MEDS|MEDICATIONS?)\b", re.I)
-_CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED +
-                        r"(?![^\n]*\b(?:MEDS|MEDICATIONS?)\b)"
+_MEDICATION_WORDS = r"\b(?:MEDS|MEDICATIONS?)\b"
+_MEDICATION_LIST = re.compile(_MEDICATION_WORDS, re.I)
+_CAPS_PLAN = re.compile(r"^[ \t]*" + _NUMBERED + r"(?![^\n]*" + _MEDICATION_WORDS + ")"
                         r"(?=[A-Z0-9 /&,()'\[\]-]{4,90}(?:\([^()\n]{1,40}\))?[ \t]*:?[ \t]*$)"
                         r"[^\n]*?\b"
                         r"(?:PLAN|REQUEST(?:ED|S)?|AUTHORI[SZ]ATION|RFA|RECOMMENDATIONS?|ORDERS|"
