@@ -431,15 +431,13 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             # a heading alone names what its block tells ("Psychological treatment:"), and a
             # screen's heading what its dated rows are ("Urine drug testing:", with its log's
             # column heading: "Urine drug testing: Collected Result")
-            out.screen_rows = _screen_named(lex, heading)
-            out.screen_answered = bool(_CONSISTENT_COLUMN.search(sentence))
+            _open_screen_log(out, _screen_named(lex, heading), sentence)
             continue
         if screen := _screen_log_header(lex, sentence[len(heading):] if heading and
                                         sentence.startswith(heading) else sentence):
             # a log's column heading that names its screen: "MONITORING FLOWSHEET / UDS date
             # Result Consistent?"
-            out.screen_rows = screen
-            out.screen_answered = bool(_CONSISTENT_COLUMN.search(sentence))
+            _open_screen_log(out, screen, sentence)
             continue
         if out.screen_rows and (_LOG_COLUMNS.match(sentence) or
                                 _screen_row(out, lex, sentence, at)):
@@ -1257,11 +1255,10 @@ def _without_records(lex: Lexicon, clause: str, found: list[Match]) -> list[Matc
     chiropractic visits"; named once, it is the course the record tells)."""
     if not _RECORD_WORD.search(clause):
         return found  # (the cheap test first: most clauses name no record)
-    records = [h for h in lex.find(clause, T("FollowUpOfficeVisit"))
-               if _record_of_care(lex, clause, h)]
-    return [h for h in found if (h.start, h.end) not in {(r.start, r.end) for r in records}
-            and not (
-        any(0 <= r.start - h.end <= 1 for r in records)
+    records = {(h.start, h.end) for h in lex.find(clause, T("FollowUpOfficeVisit"))
+               if _record_of_care(lex, clause, h)}
+    return [h for h in found if (h.start, h.end) not in records and not (
+        any(0 <= start - h.end <= 1 for start, _ in records)
         and any(o is not h and o.term == h.term for o in found))]
 
 
@@ -2939,6 +2936,13 @@ _LOG_COLUMNS = re.compile(r"(?:(?:date|dates|collected|collection date|results?|
 # a log's column that answers whether each screen was consistent: its rows end "Y" or "N"
 _CONSISTENT_COLUMN = re.compile(r"\bconsistent\?", re.I)
 _YES_NO_CELL = re.compile(r"[ \t](Y|N|Yes|No)[ \t.]*$", re.I)
+
+
+def _open_screen_log(out: Extracted, screen: str | None, heading: str) -> None:
+    """The dated rows read next are results of `screen`, answered by a "Consistent?" column
+    when the log's heading has one."""
+    out.screen_rows = screen
+    out.screen_answered = bool(_CONSISTENT_COLUMN.search(heading))
 
 
 def _screen_log_header(lex: Lexicon, line: str) -> str | None:

@@ -18,6 +18,8 @@ from reasoner.reader.purposes import planned_purposes, referral_purposes, stated
 from reasoner.vocab import TERM, m
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reasoner.reader.extract import Extracted
     from reasoner.reader.layout import Letter
 
@@ -914,11 +916,7 @@ def parse_item(name: str, lex: Lexicon) -> dict:
         props.update(quantity=float(count_of(next(g for g in series.groups() if g))),
                      unit=m("Item"))
     if props.get("quantity") is None and props["concept"]:
-        props.update(_one_of(props["concept"], lex))
-    if props.get("quantity") is None and props["concept"] and not _PLURAL_INJECTIONS.search(name) \
-            and any(lex.terms.is_a(props["concept"], T(c)) for c in _ONE_INJECTION):
-        # "Platelet-rich plasma injection, right lateral epicondyle": one, as written
-        props.update(quantity=1.0, unit=m("Item"))
+        props.update(_one_of(props["concept"], lex, name))
     if props["concept"] and lex.terms.is_a(props["concept"], T("Treatment")):
         props["levels"] = spinal_levels(name)
     return props
@@ -992,10 +990,16 @@ _ONE_INJECTION = ("PlateletRichPlasmaInjection", "SacroiliacJointInjection",
 _PLURAL_INJECTIONS = re.compile(r"\binjections\b|\bseries\b", re.I)
 
 
-def _one_of(concept: str, lex: Lexicon) -> dict:
+def _one_of(concept: str, lex: Lexicon, name: str | None = None) -> dict:
+    """One, when no count is written, of what is asked for once; with the item's `name`, of
+    an injection named in the singular too ("Platelet-rich plasma injection, right lateral
+    epicondyle")."""
     for cls, unit in _ONCE:
         if lex.terms.is_a(concept, cls):
             return {"quantity": 1.0, "unit": m(unit)}
+    if name is not None and not _PLURAL_INJECTIONS.search(name) and any(
+            lex.terms.is_a(concept, T(c)) for c in _ONE_INJECTION):
+        return {"quantity": 1.0, "unit": m("Item")}
     return {}
 
 
@@ -1162,7 +1166,13 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
     # names the service: "08/20/2019: ... tizanidine" in the HPI of the 09/17/2019 report)
     dated_report = parse_date(letter.header.get("report_date", "")) if report else None
     asked: dict[tuple, dict] = {}
-    record = "\n".join(letter.text[a:b] for a, b in letter.fact_spans)  # (not the letterhead)
+    told: list[bool] = []  # whether the record tells an operation planned: read once, if asked
+
+    def planned() -> bool:
+        if not told:
+            told.append(_operation_planned(lex, letter))
+        return told[0]
+
     for n, item in enumerate(letter.items):
         props = {**parse_item(item.name, lex), "item": n}
         if props["concept"]:
@@ -1227,7 +1237,7 @@ def add_requests(out: Extracted, lex: Lexicon, letter: Letter, last_report) -> N
         _current_directions(out, props, item.name)
         _first_course(out, props, lex)
         _after_surgery(out, props, lex, letter.text, item.name)
-        _for_planned_operation(props, lex, record)
+        _for_planned_operation(props, lex, planned)
         out.facts.append(_fact("request", props["concept"], *item.name_span, item.name, props))
 
 
@@ -1408,19 +1418,24 @@ _PERIOPERATIVE = {"PreoperativeTesting": "PreoperativePlanning",
                   "ContinuousPassiveMotionDevice": "PostoperativeUse"}
 
 
-def _for_planned_operation(props: dict, lex: Lexicon, text: str) -> None:
+def _for_planned_operation(props: dict, lex: Lexicon, planned: Callable[[], bool]) -> None:
     """A peri-operative service asked for where the letter tells an operation certified or
-    scheduled is for that operation, as the request states when it names none itself."""
+    scheduled (`planned`, asked only here) is for that operation, as the request states when
+    it names none itself."""
     kind = next((k for k in _PERIOPERATIVE if lex.terms.is_a(props["concept"] or "", T(k))), None)
-    if kind is None or T(_PERIOPERATIVE[kind]) in props.get("purposes", ()):
+    if kind is None or T(_PERIOPERATIVE[kind]) in props.get("purposes", ()) or not planned():
         return
-    # (clause by clause: "utilization review certified the rotator cuff repair, modified the
-    # therapy and non-certified the CPM machine")
-    for clause in re.split(r"(?<=[.;])\s+|\n(?=\S)|,|\band\b(?! is\b)", text):
-        if _PLANNED.search(clause) and not _NOT_PLANNED.search(clause) and any(
-                h.term != T("Surgery") for h in lex.find(clause, T("Surgery"))):
-            props["purposes"] = [*props.get("purposes", []), T(_PERIOPERATIVE[kind])]
-            return
+    props["purposes"] = [*props.get("purposes", []), T(_PERIOPERATIVE[kind])]
+
+
+def _operation_planned(lex: Lexicon, letter: Letter) -> bool:
+    """Whether the record (not the letterhead, nor a reviewer's board certification) tells a
+    named operation certified or scheduled, clause by clause: "utilization review certified
+    the rotator cuff repair, modified the therapy and non-certified the CPM machine"."""
+    record = "\n".join(letter.text[a:b] for a, b in letter.fact_spans)
+    return any(_PLANNED.search(clause) and not _NOT_PLANNED.search(clause) and any(
+        h.term != T("Surgery") for h in lex.find(clause, T("Surgery")))
+        for clause in re.split(r"(?<=[.;])\s+|\n(?=\S)|,|\band\b(?! is\b)", record))
 
 
 def _other_side(name: str, operation: str) -> bool:
