@@ -6,6 +6,7 @@ as part of a small progress report."""
 from __future__ import annotations
 
 import pytest
+from reader_texts import imr_letter_facts
 
 from reasoner.reader.letter import read_letter
 from reasoner.reader.responses import response_of
@@ -142,3 +143,28 @@ def test_a_count_with_a_setting_or_a_hyphenated_word_between(kb, snippet, sessio
 ])
 def test_a_gain_told_against_the_figure_before(sentence):
     assert response_of(sentence) == "FunctionalImprovement"
+
+
+@pytest.mark.parametrize("dated", ["[{}]", "{}.", "{} -"])
+def test_entries_opened_by_their_dates_each_a_statement(kb, dated):
+    """A chronology of entries, each opened by its date in brackets or closed by a full stop
+    ("[06/05/2019] Occupational medicine (PTP): ...", "08/23/2016. Operative report: ..."):
+    each entry is read on its own (they had run together: the referral of one entry made the
+    next entry's course a plan, the drugs and courses unread)."""
+    days = ["06/05/2019", "08/13/2019", "11/19/2019", "12/10/2019"]
+    text = ("The following entries summarize the records in chronological order.\n\n"
+            f"{dated.format(days[0])} Occupational medicine (PTP): Swollen, bruised right hand; "
+            "x-rays of the right hand showed no fracture. Ibuprofen 800 mg three times a day "
+            "and a splint were given.\n\n"
+            f"{dated.format(days[1])} PTP: Burning pain out of proportion to the injury, with "
+            "allodynia over the dorsum of the hand. Referred to hand therapy.\n\n"
+            f"{dated.format(days[2])} Hand therapy discharge: Eighteen occupational therapy "
+            "visits including desensitization and graded motor imagery. Grip strength was "
+            "unchanged at 8 kg.\n\n"
+            f"{dated.format(days[3])} Pain management: CRPS type I of the right upper extremity "
+            "was diagnosed. Gabapentin 600 mg three times a day was started.")
+    facts = imr_letter_facts(kb, text, "Right stellate ganglion block",
+                             summary="The injured worker is a 29-year-old meat packer.",
+                             report="08/18/2020")
+    assert _of(facts, "medication", "Ibuprofen") and _of(facts, "medication", "Gabapentin")
+    assert _of(facts, "prior", "OccupationalTherapy")

@@ -934,3 +934,37 @@ def test_documents_reviewed_listed_before_the_case(listed):
     assert letter.layout == "imr-final-determination"
     assert "forklift driver" in letter.summary_text and "IMR application" not in \
         letter.summary_text
+
+
+@pytest.mark.parametrize("mixed", [
+    "Outcome: PARTIALLY OVERTURNED. One of the three disputed items is medically necessary; "
+    "the utilization review decision on the other two stands.",
+    "Result: Partly upheld.",
+    "Overall determination: in part overturned",
+])
+def test_a_letters_mixed_result_under_its_list_is_no_items_outcome(mixed):
+    # (the list's last item is right above the letter's result: it was read as its outcome,
+    # and, the first naming of the item, it stood over the item's own determination below)
+    letter = _letter("INDEPENDENT MEDICAL REVIEW - FINAL DETERMINATION\n\nDisputed Items:\n"
+                     "  Item 1: Lumbar MRI\n  Item 2: Naproxen 550 mg #60\n  Item 3: TENS unit "
+                     f"(purchase)\n\n{mixed}\n\nSUMMARY OF CASE\n\n{CASE}\n"
+                     "DETERMINATION AND RATIONALE\n\nItem 1: Lumbar MRI\n\nDetermination: "
+                     "UPHELD. The requested service is not medically necessary.\n\nRationale: "
+                     "No red flags.\n\nItem 2: Naproxen 550 mg #60\n\nDetermination: OVERTURNED. "
+                     "The requested service is medically necessary.\n\nRationale: It helps.\n\n"
+                     "Item 3: TENS unit (purchase)\n\nDetermination: UPHELD. The requested "
+                     "service is not medically necessary.\n\nRationale: No home trial.\n")
+    assert [(i.name, i.outcome) for i in letter.items] == [
+        ("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned"),
+        ("TENS unit (purchase)", "upheld")]
+
+
+@pytest.mark.parametrize(("fields", "injury"), [
+    ("Date of Injury / Fecha de la lesi\u00f3n:         04/02/2014\n", "04/02/2014"),
+    ("IMR Case Number / N\u00famero de caso IMR:  CM15-0118406\nDate of injury / Fecha de "
+     "lesi\u00f3n: 5/14/2018\n", "5/14/2018"),
+    ("Date of Injury: 04/02/2014 / Fecha: 04/02/2014\n", "04/02/2014"),  # (guard)
+])
+def test_a_header_labelled_in_two_languages(fields, injury):
+    from reasoner.reader.layout import header
+    assert header(f"NOTICE OF IMR FINAL DETERMINATION\n{fields}")["date_of_injury"] == injury

@@ -232,3 +232,18 @@ def test_relief_of_a_block_made_with_a_drug_is_the_blocks(kb):
                            "10/14/2014 gave 80% relief of his back pain for six hours.")
     blocks = [c for k, c in courses.items() if "MedialBranchBlock" in k]
     assert [b.relief_percent for b in blocks] == [80]
+
+
+@pytest.mark.parametrize("said", [
+    "At the same visit she reported about 50% relief of the arm pain since the injection.",
+    "She described roughly 50 percent relief of her arm pain following that injection.",
+])
+def test_relief_of_the_course_the_words_after_it_name(kb, said):
+    """A relief closed by what it came from ("... since the injection") is that course's, not
+    the therapy's the sentence before told."""
+    courses = _courses(kb, "On 1/15/13 she underwent a right C6-7 interlaminar cervical epidural "
+                           "steroid injection. The physical therapy discharge summary was "
+                           f"reviewed: those visits did not help. {said}")
+    esi = next(c for k, c in courses.items() if "EpiduralSteroidInjection" in k)
+    assert esi.relief_percent == 50
+    assert courses[TERM + "PhysicalTherapy"].relief_percent is None

@@ -329,3 +329,82 @@ def test_the_earlier_figure_told_in_brackets(text, kind):
 ])
 def test_function_falling_off_on_the_treatment(text, kind):
     assert response_of(text) == kind
+
+
+@pytest.mark.parametrize("follow_up", [
+    # (the held-out author's sentence, then variants: the relief and the response told at a
+    # later visit, naming nothing, before a drug named in the same sentence or alone)
+    "On 09/16/2019 she reported approximately 30% relief of the leg pain lasting roughly two "
+    "weeks; her walking tolerance remained one block and her gabapentin dose was unchanged.",
+    "At the follow-up visit he described about 30 percent relief for two weeks; he still "
+    "takes gabapentin three times a day.",
+    "Two weeks later she noted roughly 30% improvement for about 10 days.",
+])
+def test_a_relief_told_at_a_later_visit_is_the_procedures_response(kb, follow_up):
+    facts = _case(kb, "PROGRESS REPORT\n\nDOS: 02/11/2020\n\nA caudal epidural steroid "
+                      "injection was performed on 08/19/2019. " + follow_up + "\n\nPLAN:\n"
+                      "1. Repeat caudal epidural steroid injection.\n")
+    [esi] = [c for c in facts.courses if not c.is_medication]
+    assert esi.response == SUBJ
+    # the relief is no response of the drug named after it
+    assert all(c.response is None for c in facts.courses if c.is_medication)
+
+
+@pytest.mark.parametrize("text", [
+    "She described burning pain after walking one block, relieved by sitting.",
+    "The low back pain is relieved by rest and lying down.",
+    "Leg pain is better when sitting and worse with standing.",
+    "Symptoms improve with forward flexion.",
+])
+def test_what_eases_a_symptom_is_no_response(text):
+    assert response_of(text) is None
+
+
+@pytest.mark.parametrize("between", [
+    "She has been on Norco since 3/2018.",
+    "Norco 10/325 was reduced from three times a day to twice a day on 02/03/2021.",
+])
+def test_it_after_a_course_told_again_is_that_course(kb, between):
+    """A course named early ("to review her TENS trial"), a drug told, then the course told
+    again with its use: "it" after is the course told last, not the drug between."""
+    text = ("PR-2\nDOS: 03/09/2021\nSUBJECTIVE:\nInterval history: Ms. A returns for medication "
+            f"management and to review her TENS trial. Low back pain. {between}\nTENS trial: a "
+            "rented unit was used at home from 01/04/2021 to 02/03/2021. Pain during use "
+            "dropped from 7/10 to 4/10. With it she can stand at the stove to cook dinner for "
+            "30 minutes instead of 10.\nPLAN:\n1. TENS purchase.\n")
+    facts = _case(kb, text)
+    [tens] = [c for c in facts.courses if c.concept == TERM + "TENSUnit"]
+    assert tens.response == FUNC
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a gain told against before, the figures in words and a when between
+    ("he walked six blocks during the trial compared with two before", "FunctionalImprovement"),
+    ("he could sit for two hours compared with thirty minutes before", "FunctionalImprovement"),
+    # less of a drug, its name right after the verb
+    ("and he reduced oxycodone from four tablets a day to one.", "FunctionalImprovement"),
+    # (guards: a finding's fall is no cut in medication; one walk is a state as before)
+    ("sensation decreased from L5 to S1", None),
+    ("the swelling decreased from moderate to mild", None),
+    ("the dose was reduced back to 300 mg three times a day", None),  # (for its side effects)
+    # back at work as before
+    ("She is back to a full 8-hour schedule of patients; before treatment she had cut back to "
+     "5 hours a day.", "FunctionalImprovement"),
+    ("He is back to work.", "FunctionalImprovement"),
+    ("the pain is back to baseline", None),
+    ("W/ tramadol she walks 1 hr/day and has returned to full duty w/ 25 lb lifting "
+     "restriction", "FunctionalImprovement"),  # (no figures of one measure)
+])
+def test_gains_told_in_words_and_drugs_cut(text, expected):
+    assert response_of(text) == expected
+
+
+def test_a_trials_relief_and_its_gains_told_at_its_follow_up(kb):
+    text = ("PR-2\nDOS: 09/30/2019\nSUBJECTIVE:\nA percutaneous spinal cord stimulator trial was "
+            "performed from 08/12/2019 to 08/19/2019. At the trial follow-up on 08/26/2019 he "
+            "reported 60% relief of the foot pain; he walked six blocks during the trial "
+            "compared with two before, and he reduced oxycodone from four tablets a day to one."
+            "\nPLAN:\n1. Permanent spinal cord stimulator implant.\n")
+    [trial] = [c for c in _case(kb, text).courses
+               if c.concept == TERM + "SpinalCordStimulatorTrial"]
+    assert trial.response == FUNC

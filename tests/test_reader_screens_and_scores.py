@@ -130,3 +130,39 @@ def test_a_confirmatory_test_of_the_same_result(kb, sentence, result):
 def test_a_screen_on_a_dated_rfa_line_is_asked_not_done(kb, line):
     assert not [f for f in _facts(kb, line, "assessment")
                 if f.concept and f.concept.endswith("UrineDrugScreen")]
+
+
+@pytest.mark.parametrize("told_again", [
+    # (the held-out author's documents list, then other places a screen is told again)
+    "DOCUMENTS REVIEWED: progress reports; urine drug screen reports of 09/14/2020 and "
+    "01/12/2021; CURES report of 01/12/2021.",
+    "Records reviewed include the UDS of 09/14/2020 and the UDS of 01/12/2021.",
+    "A urine drug screen was collected on 01/12/2021. A urine drug screen was collected on "
+    "09/14/2020.",
+])
+def test_a_screen_told_again_on_its_day_is_one_screen(kb, told_again):
+    """A screen told with its result and told again on the same day (a documents list, a
+    digest) is one screen: the two counted twice in a yearly limit had made a third a fifth."""
+    text = ("PR-2 PROGRESS REPORT\nDOS: 03/09/2021\nCurrent medications: Norco 10/325 mg QID.\n"
+            "Urine drug screens collected on 09/14/2020 and 01/12/2021 were consistent with the "
+            f"prescribed hydrocodone.\n{told_again}\nPLAN:\n1. Urine drug screen.\n")
+    screens = [f for f in read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+               if f.kind == "assessment" and f.concept and f.concept.endswith("UrineDrugScreen")]
+    assert sorted((f.props["on_date"].isoformat(), f.props["assessment_result"])
+                  for f in screens) == [("2020-09-14", m("Consistent")),
+                                        ("2021-01-12", m("Consistent"))]
+
+
+def test_a_count_over_a_span_keeps_its_screens_and_meets_the_one_told(kb):
+    # (the count's last screen is the one told on that day with its result; the others it
+    # counts stay, each a screen)
+    text = ("PR-2 PROGRESS REPORT\nDOS: 03/09/2021\nCurrent medications: Norco 10/325 mg QID.\n"
+            "UDS on 01/12/2021 was inconsistent: hydrocodone not detected.\nThree urine drug "
+            "screens were performed between 06/01/2020 and 01/12/2021.\nPLAN:\n1. Urine drug "
+            "screen.\n")
+    screens = [f for f in read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+               if f.kind == "assessment" and f.concept and f.concept.endswith("UrineDrugScreen")]
+    assert sorted((f.props["on_date"].isoformat(), f.props["assessment_result"])
+                  for f in screens) == [("2020-06-01", m("Documented")),
+                                        ("2021-01-12", m("Documented")),
+                                        ("2021-01-12", m("Inconsistent"))]

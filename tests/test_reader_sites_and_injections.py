@@ -74,3 +74,32 @@ def test_a_flexor_sheath_named_after_of(kb):
 def test_care_agreed_to_is_still_to_come(sentence, name, expected):
     at = sentence.index(name)
     assert assertions(sentence, [(at, at + len(name))])[0] is expected
+
+
+def _priors(kb, body: str):
+    text = f"PR-2 PROGRESS REPORT\nDOS: 03/05/2023\nSUBJECTIVE:\n{body}\nPLAN:\n1. Lumbar MRI.\n"
+    return [f for f in read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+            if f.kind == "prior"]
+
+
+@pytest.mark.parametrize(("sentence", "name", "day"), [
+    # (the held-out author's sentence, then variants: the joint the subject of the verb, or its
+    # object)
+    ("On 06/16/2015 the left knee was injected with a corticosteroid; the relief lasted about "
+     "three weeks.", "KneeCorticosteroidInjection", "2015-06-16"),
+    ("The right shoulder was injected on 05/02/2018 with 80 mg of Kenalog.",
+     "SubacromialInjection", "2018-05-02"),
+    ("Dr. Lee injected the right shoulder with Kenalog on 05/02/2018.", "SubacromialInjection",
+     "2018-05-02"),
+    ("On 10/22/2019, her left hip was injected under fluoroscopy.",
+     "HipCorticosteroidInjection", "2019-10-22"),
+])
+def test_an_injection_told_by_its_verb(kb, sentence, name, day):
+    [course] = [c for c in _priors(kb, sentence) if c.concept == TERM + name]
+    assert course.props["on_date"].isoformat() == day
+
+
+def test_one_who_injected_no_joint_had_no_injection(kb):
+    # (guard: the verb with no site names no injection)
+    assert not [c for c in _priors(kb, "He injected himself with insulin before meals.")
+                if "Injection" in (c.concept or "")]

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from reasoner.errors import InputError
 from reasoner.reader.dates import spoken_dates
@@ -38,7 +40,15 @@ class Cleaned:
     def index(self, original: int) -> int:
         """The index in the cleaned text of the first kept character at or after `original`
         (an index in the letter)."""
-        return bisect.bisect_left(self.offsets, original)
+        return bisect.bisect_left(self._ascending, original)
+
+    @cached_property
+    def _ascending(self) -> tuple[int, ...]:
+        # (a wrapped table row, read as one line, takes its characters from several lines out
+        # of order: `_wrapped_rows`; the furthest offset so far keeps the search ordered)
+        if all(a <= b for a, b in itertools.pairwise(self.offsets)):
+            return self.offsets
+        return tuple(itertools.accumulate(self.offsets, max))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) of the cleaned span."""
@@ -86,7 +96,15 @@ def _clean_lines(text: str) -> Cleaned:
     repeated = _running_heads([line for _, line in lines])
     chars: list[str] = []
     offsets: list[int] = []
-    for start, line in lines:
+    rows = _wrapped_rows(lines)
+    for n, (start, line) in enumerate(lines):
+        if n in rows:
+            if (row := rows[n]) is not None:  # (None: a wrapped line of the row above)
+                if chars:
+                    _join(chars, offsets, row[0], row[1][0])
+                chars.extend(row[0])
+                offsets.extend(row[1])
+            continue
         stripped = line.strip()
         if not stripped or _FOOTER.match(stripped) or stripped in repeated or \
                 _GRID_BORDER.match(stripped):
@@ -292,6 +310,140 @@ def _rejoin_split_cues(cleaned: Cleaned) -> Cleaned:
 # The border of a table drawn in ASCII ("+----+------+"): its rows read as any '|' table
 _GRID_BORDER = re.compile(r"^\+(?:[-=]+\+)+$")
 _RULED = re.compile(r"^\s*[-=*#~_]{3,}\s*(?P<title>[A-Za-z][^\n]*?[A-Za-z)])\s*[-=*#~_]{3,}\s*$")
+
+
+# A table ruled between its rows, whose cells wrap onto the lines under them:
+#   +---------------------------------+---------------------------------+
+#   | Physical therapy for the low    | MODIFIED. We approved 6 visits. |
+#   | back, 2 times a week (12 visits)| The other 6 were not approved.  |
+#   +---------------------------------+---------------------------------+
+# (or "----+----" rules and cells set apart by "|", or columns aligned with spaces under a rule
+# of "=" or "-"). Each such row is read as one line of its cells, each cell's words joined in
+# order ("| Physical therapy for the low back, 2 times a week (12 visits) | MODIFIED. ... |"):
+# line by line, a row's wrapped words read as rows of their own ("visits were not approved.").
+_RULE = re.compile(r"^[ \t]*(?=[-=+|_ \t]*[-=_]{10})[-=+|_ \t]+$")
+_MAX_WRAP = 5  # lines of one row; a longer run between rules is no table's row
+
+
+def _wrapped_rows(lines: list[tuple[int, str]]) -> dict[int, tuple[str, list[int]] | None]:
+    """The rows of ruled tables that wrap over several lines, by the index of their first line:
+    the row as one line with the source offset of each character; their other lines: None."""
+    # (`lines` holds an empty entry at every line break: a blank line is two in a row)
+    rules = [n for n, (_, line) in enumerate(lines) if _RULE.match(line)]
+    out: dict[int, tuple[str, list[int]] | None] = {}
+    for above, below in itertools.pairwise(rules):
+        written = [n for n in range(above + 1, below) if lines[n][1]]
+        if not 2 <= len(written) <= _MAX_WRAP or below - above - 1 != 2 * len(written) + 1 or \
+                any(not lines[n][1].strip() for n in written):
+            continue  # (a blank line between the rules: no row)
+        group = [lines[n] for n in written]
+        cells = _pipe_cells(group) if all("|" in line for _, line in group) else \
+            _aligned_cells(group)
+        if cells is None or _rows_of_their_own(cells):
+            continue
+        out[written[0]] = _row_line(cells)
+        out.update((n, None) for n in written[1:])
+    return out
+
+
+# What opens a row of its own: its number ("| 1  | Right ring finger ...", "2."), or a decision
+# in its last cell ("| Cold therapy unit ... | NON-CERTIFIED |")
+_ROW_NUMBER = re.compile(r"[ \t]*(?:#?\d{1,2}[.)]?|\(?[A-Ha-h][.)])(?:[ \t]|$)")
+_ROW_DECISION = re.compile(r"[ \t]*(?:non-?[ \t]?|not[ \t]+)?(?:certif|approv|modif|denied|"
+                           r"upheld|overturn|medically necessary)", re.I)
+
+
+def _rows_of_their_own(cells: list[list[tuple[int, str]]]) -> bool:
+    """Whether the lines between two rules are rows, each whole (a block of rows under a
+    header's rule), not one row wrapped: two or more lines numbered or deciding, or a line
+    whose first cell goes on from no words left open ("Norco 10 mg" under "Gabapentin 300 mg";
+    a wrapped cell goes on in lower case, a figure or a bracket, or after a comma: "6 hours as
+    needed for pain)", "surgery")."""
+    lines = [[piece for _, piece in line] for line in zip(*cells, strict=True)]
+    filled = [[piece for piece in line if piece.strip()] for line in lines]
+    numbered = sum(bool(line and _ROW_NUMBER.match(line[0])) for line in filled)
+    deciding = sum(bool(len(line) > 1 and _ROW_DECISION.match(line[-1])) for line in filled)
+    name = next((j for j, piece in enumerate(lines[0]) if piece.strip()), 0)
+    apart = any(_opens_a_row(above[name], line[name]) for above, line in itertools.pairwise(lines))
+    return numbered >= 2 or deciding >= 2 or apart
+
+
+def _opens_a_row(above: str, piece: str) -> bool:
+    """Whether a cell's piece, under the piece above it, opens a row of its own."""
+    piece, above = piece.strip(), above.strip()
+    return bool(piece) and bool(above) and not (
+        piece[0].islower() or piece[0].isdigit() or piece[0] in "([{#&/-" or
+        above[-1] in ",(/-&" or _OPEN_END.search(above))
+
+
+_OPEN_END = re.compile(r"\b(?:and|or|of|for|with|to|the|a|an|in|at|on|per|by|x)$", re.I)
+
+
+def _pipe_cells(group: list[tuple[int, str]]) -> list[list[tuple[int, str]]] | None:
+    """The pieces of each cell of a row set apart by '|', each with its offset; None when its
+    lines have not as many cells each."""
+    if len({line.count("|") for _, line in group}) != 1:
+        return None
+    columns: list[list[tuple[int, str]]] = []
+    for start, line in group:
+        at = start
+        for j, piece in enumerate(line.split("|")):
+            if j == len(columns):
+                columns.append([])
+            columns[j].append((at, piece))
+            at += len(piece) + 1
+    return columns
+
+
+def _aligned_cells(group: list[tuple[int, str]]) -> list[list[tuple[int, str]]] | None:
+    """The piece of each column on each line of a row aligned with spaces ('' where none): the
+    columns are where the first line's cells start; each later piece goes to the column it
+    starts under. None when the first line is one cell, or a piece starts under no column."""
+    starts = [m.start() for m in _cells(group[0][1])]
+    if len(starts) < 2:
+        return None
+    columns: list[list[tuple[int, str]]] = [[] for _ in starts]
+    for start, line in group:
+        pieces: list[tuple[int, str]] = [(start, "")] * len(starts)
+        for piece in _cells(line):
+            j = max((j for j, at in enumerate(starts) if at <= piece.start() + 3), default=0)
+            if j and abs(starts[j] - piece.start()) > 3 or pieces[j][1]:
+                return None  # a piece between the columns: no table of these columns
+            pieces[j] = (start + piece.start(), piece.group())
+        for cells, piece in zip(columns, pieces, strict=True):
+            cells.append(piece)
+    return columns
+
+
+def _cells(line: str):
+    """The runs of a line's words set apart by wide gaps."""
+    return _CELL.finditer(line)
+
+
+_CELL = re.compile(r"\S+(?: {1,2}\S+)*")  # (two spaces after a full stop are no column gap)
+
+
+def _row_line(cells: list[list[tuple[int, str]]]) -> tuple[str, list[int]]:
+    """The cells as one line ("a | b", "| a | b |" where bars close the row), the words of each
+    cell joined by single spaces, with each character's source offset (a space or a bar put
+    in: the offset of the word before it)."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    first = next(at for column in cells for at, piece in column if piece.strip())
+    for j, column in enumerate(cells):
+        if j:
+            chars.extend(" | ")
+            offsets.extend([offsets[-1] if offsets else first] * 3)
+        for at, piece in column:
+            for word in _WORD.finditer(piece):
+                if chars and chars[-1] != " ":
+                    chars.append(" ")
+                    offsets.append(at + word.start())
+                chars.extend(word.group())
+                offsets.extend(range(at + word.start(), at + word.end()))
+    lead = len(chars) - len("".join(chars).lstrip())
+    tail = len("".join(chars).rstrip())
+    return "".join(chars[lead:tail]), offsets[lead:tail]
 
 
 def _append(chars: list[str], offsets: list[int], body: str, at: int) -> None:

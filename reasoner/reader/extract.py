@@ -23,7 +23,7 @@ from reasoner.reader.firstchars import gated
 from reasoner.reader.flowsheet import flowsheets
 from reasoner.reader.judgments import judgments
 from reasoner.reader.layout import HEADED_REQUEST, Letter
-from reasoner.reader.lexicon import Lexicon, Match
+from reasoner.reader.lexicon import Lexicon, Match, english_words
 from reasoner.reader.medtable import medication_rows
 from reasoner.reader.mention import Mention
 from reasoner.reader.responses import response_of
@@ -41,7 +41,37 @@ T = TERM.__add__
 # and its answer; a leader before a field's value, "Gait ....... WNL", still ends its label)
 _SENTENCE = re.compile(r"(?<=[.!?])(?!(?<=\.\.)\s+(?:[YN]|Yes|No|YES|NO)\b)(?<!\bDr\.)"
                        r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\b[A-Z]\.)[\"']?\s+"
-                       r"(?=[A-Z\"(])")
+                       # (or a bracketed entry: "... were given. [08/13/2019] PTP: ...")
+                       r"(?=[A-Z\"(]|\[\d)")
+# A sentence opened in lower case, as a dictation or a quick note writes it ("... did not
+# change much. he still avoids bending", "paraspinal tenderness at L5 S1. straight leg raise
+# is negative"): after a word of English or a spinal level, not after a chart's shortening
+# ("dimin. sensation", "approx. two weeks", "3 wks. ago": `_opens_in_lower_case`)
+_LOWER_START = re.compile(r"(?:(?<=[A-Za-z][0-9])|(?<=[a-z]{3}))\.\s+(?=[a-z]{2,}\b)")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[0-9]?$")
+_SHORTENED = frozenset({"approx", "etc", "mos", "yrs", "wks", "hrs", "min", "mins", "lbs",
+                        "tabs", "caps", "sec", "secs", "cont", "incl", "max", "avg", "est",
+                        "neg", "pos", "mod", "sev", "freq", "prn", "disp", "qty", "amt", "abd",
+                        "ext", "bilat", "flex", "med", "meds", "lat", "ant", "post", "sup",
+                        "inf", "norm", "rot", "add", "dec", "inc", "gen", "ref", "hist", "pain"})
+
+
+_ENTRY_DATE = re.compile(r"\s*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\.")
+
+
+def _opens_in_lower_case(text: str, stop: int) -> bool:
+    """Whether the words after text[stop] (a full stop, then a word in lower case) open a
+    sentence: the word before the stop is a word of English or a spinal level ("S1")."""
+    word = _WORD_BEFORE.search(text, max(0, stop - 30), stop)
+    if word is None:
+        return False
+    if word.group().lower() != word.group(1).lower():
+        return bool(_LEVEL_WORD.fullmatch(word.group()))
+    said = word.group(1).lower()
+    return said not in _SHORTENED and said in english_words()
+
+
+_LEVEL_WORD = re.compile(r"[CTLS][0-9]", re.I)
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
                           # "When seen on April 17, 2018 he reported ..."
                           r"\bseen|"
@@ -760,10 +790,23 @@ _BLOCK = re.compile(r"\n[ \t]*\n|\n(?=[^\n]{1,80}:" + _CODE_COLUMN + r"[ \t]*\n)
                     r"(?:\([^)\n]{1,24}\))?|[A-Z][a-z]{3,20}\.?)[ \t]*\n)|"
                     # ... or in brackets, as an EHR export heads its parts: "[OBJECTIVE]"
                     r"\n(?=[ \t]*\[[A-Z][A-Z0-9 /&'-]{2,40}\][ \t]*\n)|"
-                    # a line opening with a dated entry: "05/05/2015 - orthopedic visit"
-                    r"\n(?=[ \t]*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}[ \t]*[-:(\u2013])|"
+                    # a line opening with a dated entry: "05/05/2015 - orthopedic visit",
+                    # "08/23/2016. Operative report: ..."
+                    r"\n(?=[ \t]*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}[ \t]*(?:[-:(\u2013]|"
+                    # (closed by a full stop, its record's label: "08/23/2016. Operative report:"
+                    # and not a date that a line happens to open with, "08/20/2012. A urine")
+                    r"\.[ \t]+[A-Z][^.\n:]{0,60}:))|"
+                    # ... or its date in brackets: "[06/05/2019] Occupational medicine (PTP):"
+                    r"\n(?=[ \t]*\[\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\])|"
                     # a SOAP note's part on its own line: "S: 42 y/o male ..." ends a list above
                     r"\n(?=[ \t]*[SOAP][ \t]*:[ \t])|"
+                    # ... or its part named, its words after it on the line, in any case (a
+                    # dictation's "interval history: he saw ...", "SUBJECTIVE: Pain 6/10")
+                    # (not a "History:" of the past: its conditions are no diagnoses of now)
+                    r"\n(?=[ \t]*(?i:subjective|objective|interval history|"
+                    r"history of (?:the )?present illness|chief complaint|"
+                    r"physical exam(?:ination)?|examination|review of systems|work status|"
+                    r"discussion|recommendations?|requests?)[ \t]*:)|"
                     # a list's heading in small letters, with its source: "Problem list (hand
                     # surgeon 08/16/2022)", "Current medications"
                     r"\n(?=[ \t]*(?i:(?:active |current )?problems?(?: list)?|diagnos[ie]s|"
@@ -950,7 +993,14 @@ def _section(heading: str) -> str | None:
 
 def _block_sentences(text: str, offset: int):
     start = 0
-    for boundary in _SENTENCE.finditer(text):
+    # (not after the date that opens an entry: "08/23/2016. Operative report: ...")
+    boundaries = [b for b in _SENTENCE.finditer(text)
+                  if not _ENTRY_DATE.fullmatch(text, 0, b.start())]
+    if _LOWER_START.search(text):
+        boundaries = sorted([*boundaries, *(b for b in _LOWER_START.finditer(text)
+                                             if _opens_in_lower_case(text, b.start()))],
+                            key=lambda b: b.start())
+    for boundary in boundaries:
         yield offset + start, text[start:boundary.start() + 1]
         start = boundary.end()
     if text[start:].strip():
@@ -1355,10 +1405,13 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
             # another course than the 2015 one)
             _fill_in(told, {**props, "on_date": dates[0] if dates else None})
             continue
-        bare = _bare_course(out, hit.term) if this_kind == "prior" else None
+        bare = (_bare_course(out, hit.term) or (_uncounted_just_told(out, hit.term)
+                                                if props.get("sessions") else None)) \
+            if this_kind == "prior" else None
         if bare is not None:  # "follow-up after acupuncture", then "finished 6 sessions"
             bare.props.update({k: v for k, v in props.items() if v is not None})
             bare.props["on_date"] = dates[0] if dates else None
+            _told_again(out, bare)
             continue
         if this_kind == "prior" and n and (same := _restated(lex, clause, hits[n - 1], hit,
                                                              listed)) is not None:
@@ -1621,6 +1674,25 @@ def _bare_course(out: Extracted, term: str) -> Mention | None:
     return waiting[0] if waiting else None
 
 
+def _uncounted_just_told(out: Extracted, term: str) -> Mention | None:
+    """The course of the treatment the sentence before told, dated but neither counted nor
+    judged: the one a count names again ("10/25/2016. Post-operative physical therapy note:
+    He has completed 6 post-operative therapy visits.": the note's course)."""
+    return _only(f for f in out.facts if f.kind == "prior" and f.concept == term
+                 and f.start >= out.previous[0] and not any(
+                     f.props.get(k) for k in ("sessions", "start", "response")))
+
+
+def _told_again(out: Extracted, course: Mention) -> None:
+    """A course of care told again is the course told last: "it" in the sentences after it is
+    this course, not a drug told between its two tellings ("... to review her TENS trial. She
+    has been on Norco since 3/2018. TENS trial: a rented unit ... With it she can stand at the
+    stove"). (Not a drug: "the gabapentin was increased" is no telling of what the sentences
+    after measure.)"""
+    if course.kind == "prior" and out.facts and out.facts[-1] is not course:
+        out.facts[:] = [f for f in out.facts if f is not course] + [course]
+
+
 def _is_bare(fact: Mention) -> bool:
     return not any(fact.props.get(k) for k in ("sessions", "on_date", "start", "response"))
 
@@ -1814,6 +1886,7 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                     if key in _COURSE_KEYS and value is not None and \
                             held[hit.term].props.get(key) is None:
                         held[hit.term].props[key] = value
+                _told_again(out, held[hit.term])
                 continue
             if props.get("region") is None and (site := _site_region(lex, sentence, hit)):
                 props["region"] = site  # (a generic injection's site is its region)
@@ -2048,7 +2121,9 @@ def _operated_on(lex: Lexicon, sentence: str, hits: list[Match], n: int) -> dt.d
         lead = sentence[hits[n - 1].end if n else 0:hits[n].start]
         # (or a chronology's entry opened by its date: "10/07/2019: L L5-S1 TFESI.")
         before = _OPERATED_AFTER_DATE.search(lead) or (_DATED_ENTRY.match(lead) if not n
-                                                       else None)
+                                                       else None) or \
+            (_DATED_LEAD.search(lead) if _TOLD_BY_VERB.search(
+                sentence, hits[n].start, hits[n].end) else None)
         # (or its verb further on, its levels and injectate between: "Diagnostic medial branch
         # blocks of the bilateral L3, L4 and L5 medial branches, targeting ..., were performed
         # on 01/12/2016", when the sentence tells no other procedure)
@@ -2085,7 +2160,7 @@ _DONE_ON_AFTER = re.compile(r"(?:(?!\b(?:visits?|follow|seen|reports?|notes?|eva
 _OPERATION_LABEL = re.compile(r"\b(?:surgery|operation|procedure|date of (?:surgery|operation|"
                               r"procedure))\s*(?:on|of|dated)?\s*[:(]?\s*(" + DATE_RE.pattern
                               + r")\s*\)?\s*[:\-\u2013][^;\n]{0,200}$", re.I)
-_DATED_ENTRY = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:\u2013-]\s*(?:(?:right|left|"
+_DATED_ENTRY = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:.\u2013-]\s*(?:(?:right|left|"
                           r"bilateral|bilat|R|L|B)\s+)?(?:[LCTS]\d(?:-[LCTS]?\d)?,?\s+){0,3}$",
                           re.I)
 _PERFORMED_ON = re.compile(r"\b(?:was|were)\s+(?:performed|done|administered|given|completed|"
@@ -2094,7 +2169,10 @@ _NOTE_AFTER = re.compile(r"\s*(?:daily\s+|progress\s+|treatment\s+|discharge\s+)
                          r"re-?eval\w*|visit)\b", re.I)
 # ... and an operation's, its site and approach between ("02/23/2016: Right knee arthroscopic
 # partial medial meniscectomy"; not a later visit's: "03/01/2016: first visit after the ...")
-_DATED_OPERATION = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:\u2013-]\s*"
+_DATED_OPERATION = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:.\u2013-]\s*"
+                              # (a record's kind between: "08/23/2016. Operative report: Right
+                              # knee arthroscopy with partial medial meniscectomy")
+                              r"(?:(?:operative|op|procedure|surgical)\s+(?:report|note)\s*:\s*)?"
                               r"(?:(?!(?:after|since|following|post|s/p|status|visit|follow|"
                               r"seen|for)\b)[\w/-]+\s+){0,5}$", re.I)
 _ONE_DAY_PROCEDURES = (T("EpiduralSteroidInjection"), T("FacetJointInjection"),
@@ -2103,6 +2181,13 @@ _ONE_DAY_PROCEDURES = (T("EpiduralSteroidInjection"), T("FacetJointInjection"),
 _OPERATED_AFTER_DATE = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),?\s+"
                                   r"(?:[\w.'-]+\s+){0,3}?(?:underwent|had|received|performed|"
                                   r"did)\b[^.;]{0,60}$", re.I)
+
+
+# ... or, the procedure told by its verb ("the left knee was injected"), a date just before it:
+# "On 06/16/2015 the left knee was injected with a corticosteroid"
+_DATED_LEAD = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),?\s+(?:[\w.'-]+\s+){0,3}$",
+                         re.I)
+_TOLD_BY_VERB = re.compile(r"\binjected$", re.I)
 
 
 # "He was discharged home on 07/08/2020 with Norco 5/325 mg ...": a drug taken since that day
@@ -3214,10 +3299,29 @@ _LAB_RESULT = re.compile(r"^[^.;]{0,80}?\b(?:(?P<abnormal>abnormal|elevated|high
 
 def _add_assessment(out: Extracted, fact: Mention) -> None:
     """One record per kind, result and date: "no aberrant behaviors, no early refills" is one
-    review."""
-    if not any(f.kind == "assessment" and f.concept == fact.concept and f.props == fact.props
-               for f in out.facts):
-        out.facts.append(fact)
+    review; one told done on a day, and told with its result elsewhere ("urine drug screen
+    reports of 09/14/2020" among the documents reviewed; "Urine drug screens collected on
+    09/14/2020 ... were consistent"), is one record, with its result."""
+    same = [f for f in out.facts if f.kind == "assessment" and f.concept == fact.concept]
+    if any(f.props == fact.props for f in same):
+        return
+    told = [f for f in same if _same_dated_record(f, fact)]
+    if told and fact.props.get("assessment_result") == _DOCUMENTED:
+        return  # its result is told already
+    bare = [f for f in told if f.props.get("assessment_result") == _DOCUMENTED]
+    out.facts[:] = [f for f in out.facts if all(f is not b for b in bare)]
+    out.facts.append(fact)
+
+
+_DOCUMENTED = m("Documented")
+
+
+def _same_dated_record(told: Mention, fact: Mention) -> bool:
+    """Whether two records are of one dated day, neither one of screens counted in a span
+    (those are several on one day: `_counted_days`)."""
+    return fact.props.get("on_date") is not None and \
+        told.props.get("on_date") == fact.props.get("on_date") and \
+        "nth" not in told.props and "nth" not in fact.props
 
 
 # Side effects named in a medication review ("Denies sedation, constipation, N/V"; "c/o
@@ -3351,9 +3455,13 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
         if not any(referred):
             named = {h.term for h in lex.find(sentence, T("Treatment"))}
             _continued_response(out, lex, sentence, at, named)
+            # (a course's relief told with the response, when no other course took it)
+            _relieved_after(out, lex, sentence, at)
         return
     said = responses.segment_responses(sentence, [(h.start, h.end) for h in hits])
-    lead = sentence[:hits[0].start].split(";")[-1]
+    clauses = sentence[:hits[0].start].split(";")
+    given = len(clauses) > 1 and _relieved_after(out, lex, ";".join(clauses[:-1]), at)
+    lead = clauses[-1]
     if said[0] is None and lead and not _referred_response(out, lex, lead, asked, at):
         said[0] = response_of(lead)  # "She reports 60% relief from the ESI"
     elif said[0] == responses.FUNCTIONAL and responses.function_unchanged(lead):
@@ -3363,7 +3471,8 @@ def _responses(out: Extracted, lex: Lexicon, sentence: str, at: int, asked: set[
     if len(hits) == 1 and said[0] is None:
         # a measure around the one treatment named: "Her Neck Disability Index was 42% at the
         # start of chiropractic care and 40% after the eighteenth visit"
-        said[0] = response_of(sentence)
+        said[0] = response_of(sentence[len(sentence[:hits[0].start]) - len(lead):] if given
+                              else sentence)
     held = {f.concept for f in out.facts if f.kind in ("prior", "medication")}
     for hit, response in zip(hits, said, strict=True):
         if response is not None:
@@ -3514,11 +3623,31 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
             # words refer to, if they do; else a treatment not read as a course, of no other
             referred = _REFERENCE.search(before) and _course_referred(out, lex, before, at)
             courses = [referred] if referred else []
+        elif said_of := _RELIEF_FROM.match(sentence, r.end):
+            # "she reported about 50% relief of the arm pain since the injection": the course
+            # the words after it refer to (not the therapy told in the sentence before)
+            courses = [c] if (c := _course_referred(out, lex, said_of.group("from"), at)) else []
         else:
             courses = [c] if (c := _course_referred(out, lex, before, at)
                               or _procedure_just_told(out, lex, at)) else []
         for course in courses:
             _fill_in(course, {"relief_percent": r.percent, "relief_weeks": r.weeks})
+
+
+def _relieved_after(out: Extracted, lex: Lexicon, text: str, at: int) -> bool:
+    """The response told with a relief that names no treatment is the response of the course
+    that relief is read for (`_reliefs`: the one referred to, else a procedure just told): "A
+    caudal epidural steroid injection was performed on 08/19/2019. On 09/16/2019 she reported
+    approximately 30% relief of the leg pain lasting roughly two weeks; her gabapentin dose was
+    unchanged." Whether it was given to one."""
+    if not relief.reliefs(text) or _treatments(lex, text) or \
+            (response := response_of(text)) is None:
+        return False
+    if (course := _course_referred(out, lex, text, at) or _procedure_just_told(out, lex, at)) \
+            is None:
+        return False
+    _add_response(course, response)
+    return True
 
 
 def _procedure_just_told(out: Extracted, lex: Lexicon, at: int) -> Mention | None:
@@ -3569,6 +3698,11 @@ _FOUND_BY_SCREEN = re.compile(r"\b(?:screens?|UDS|UDT|tox\w*|drug tests?|urine|C
 
 _REACH = 400  # how far back a statement of relief looks for what it is said of
 _AFTER_RELIEF = 30  # how far after it the treatment it came from may be named ("... from the ESI")
+# ... or the course it came from referred to: "50% relief of the arm pain since the injection"
+_RELIEF_FROM = re.compile(r"[^.;]{0,30}?(?P<from>\b(?:since|after|following|from|with)\s+(?:the|"
+                          r"that|this|her|his|their)\s+(?:[\w-]+\s+){0,2}?(?:injections?|blocks?|"
+                          r"epidurals?|ESIs?|procedures?|shots?|ablations?|trials?|surgery|"
+                          r"operation)\b)", re.I)
 _AGAIN_WORD = re.compile(r"(?:improvement|relief|benefit|effect)\b", re.I)
 _AGAIN_THE = re.compile(r"\b(?:the|this|that|such)\s+$", re.I)
 

@@ -1625,6 +1625,7 @@ _HEADER = {
 }
 
 
+_SECOND_LANGUAGE = re.compile(r"[ \t]+/[ \t]+[^\W\d][^:/\n]{1,40}:(?=[ \t]*\S)")
 _KEY_VALUE = re.compile(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)=(?=\S)")
 _LEADER = re.compile(r"[ \t]*\.{3,}[ \t]*")  # "Date of injury ..... 2022-03-28": a field's colon
 
@@ -1634,6 +1635,8 @@ def header(text: str) -> dict[str, str]:
     text = _LEADER.sub(": ", text)
     # a system's KEY=value fields ("DOI=01/07/2019;RFA_DATE=02/26/2019") as labelled ones
     text = _KEY_VALUE.sub(lambda m: m.group(1).replace("_", " ") + ": ", text)
+    # a label in two languages, as its English ("Date of Injury / Fecha de la lesi\u00f3n:")
+    text = _SECOND_LANGUAGE.sub(":", text)
     for key, pattern in _HEADER.items():
         found = re.search(pattern, text, re.I | re.M)
         if found:

@@ -9,6 +9,7 @@ for the ones letters need).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +34,11 @@ _SAME = {"cortisone": "steroid", "corticosteroid": "steroid",
          "decr": "decreased", "dimin": "diminished", "sx": "symptom", "sxs": "symptom",
          "wt": "weight", "c/o": "complaint",
          # "w/" is "with" ("Acupuncture w/ electrical stimulation"; "w/o" stays two words)
-         "w": "with"}
+         "w": "with",
+         # an injection told with its verb: "the left knee was injected with a corticosteroid",
+         # "injected the right shoulder" (the auxiliary is dropped: `_tokens`)
+         "injected": "injection"}
+_AUXILIARY = frozenset({"was", "were", "been", "is", "are"})
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ def term_words(text: str) -> frozenset[str]:
 @lru_cache(maxsize=512)
 def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     # Extraction looks up the same sentence several times (findings, studies, services...).
-    out = []
+    out: list[tuple[str, int, int]] = []
     for m in _TOKEN.finditer(text):
         word = m.group()
         if (word in _CONTEXTUAL or len(word) in (2, 4) and word.lower() in _UNITS) and \
@@ -90,6 +95,8 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
         if "l" in word and _OCR_CAPITALS.match(word):
             word = word.replace("l", "I")  # a scanner's "MRl", "ClT": capitals with I read as l
         t = norm(word)
+        if t == "injection" and out and out[-1][0] in _AUXILIARY and word.islower():
+            out.pop()  # "the knee was injected": the knee's injection
         if t:
             out.append((t, *m.span()))
     return tuple(out)
@@ -145,6 +152,62 @@ _ABLATION_BEFORE = re.compile(r"\b(?:lumbar|cervical|thoracic|genicular|facet|re
 
 
 _TYPO_LENGTH = 7  # (shorter words are a keystroke from too many others, names too)
+_SPLIT_LENGTH = 7  # a word a dictation split is long ("acupuncture", "therapy")
+_SPLIT_PIECES = 5  # ... in at most so many pieces ("trans for am in all")
+_RAW_WORD = re.compile(r"[A-Za-z]+")
+_HEARD_PIECES = 4
+_DRUG = TERM + "Drug"
+# A dose after a name: "300 mg", "#60", "number 30", "10/325"
+_DOSE_AFTER = re.compile(r"[ \t]*(?:\d+(?:\.\d+)?[ \t]*(?:(?:mg|mcg|milligrams?)\b|%)|"
+                         r"\d{1,4}/(?!10\b)\d{1,4}(?![/\d])|#[ \t]*\d|(?:number|no\.?)[ \t]*\d)",
+                         re.I)
+
+
+def _sound(word: str) -> str:
+    """A word's sound, coarsely: its first letter, then its consonants as they sound (soft c
+    as s, ch and ck as k, ph as f, x as ks, z as s), voiced and voiceless alike (b p, d t,
+    v f), each run once ("gabapentin", "Gabby pentin": gpntn; "flexeril", "flex aerial":
+    flksrl)."""
+    w = word.lower()
+    for written, said in _SPOKEN_AS:
+        w = w.replace(written, said)
+    w = _SOFT_C.sub("s", w).translate(_VOICED)
+    return re.sub(r"(.)\1+", r"\1", w[:1] + _VOWELS.sub("", w[1:]))
+
+
+_SPOKEN_AS = (("ph", "f"), ("ck", "k"), ("ch", "k"), ("sh", "s"), ("qu", "k"), ("x", "ks"),
+              ("gh", "g"))
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_VOICED = str.maketrans({"c": "k", "q": "k", "z": "s", "d": "t", "b": "p", "v": "f"})
+_VOWELS = re.compile(r"[aeiouyhw]")
+
+
+def _sounds(words: set[str]) -> dict[str, str]:
+    """Each sound that one word alone has (of three letters or more), with that word."""
+    heard: dict[str, set[str]] = {}
+    for word in words:
+        if word.isalpha() and len(key := _sound(word)) >= 3:
+            heard.setdefault(key, set()).add(word)
+    return {key: next(iter(found)) for key, found in heard.items() if len(found) == 1}
+
+
+_HEARD_EDITS = 0.5  # at most half the letters of a name heard may differ from it
+
+
+def _edits(a: str, b: str) -> int:
+    """The Levenshtein distance between two short words."""
+    before = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        now = [i]
+        for j, y in enumerate(b, 1):
+            now.append(min(before[j] + 1, now[j - 1] + 1, before[j - 1] + (x != y)))
+        before = now
+    return before[-1]
+
+
+def _one_keystroke(word: str, known: str) -> bool:
+    """Whether two words of one length differ in one letter ("narco", "norco")."""
+    return len(word) == len(known) and sum(a != b for a, b in zip(word, known, strict=True)) <= 1
 
 
 @lru_cache(maxsize=1)
@@ -256,6 +319,15 @@ class Lexicon:
         self.sorted = {key: tuple(sorted(iris)) for key, iris in self.index.items()}  # by IRI
         self.vocabulary = {word for key in self.index for word in key}
         self._deletions = _deletions(self.vocabulary)
+        # (drugs named in one word, by how they sound: what a dictation heard instead)
+        self._drug_words = {key[0] for key, iris in self.index.items() if len(key) == 1
+                            and any(terms.is_a(iri, _DRUG) for iri in iris)}
+        self._sounds = _sounds(self._drug_words)
+        # (every beginning of a long known word: where a dictation's split word may start)
+        self._openings = {word[:n] for word in self.vocabulary
+                          if len(word) >= _SPLIT_LENGTH and word.isalpha()
+                          for n in range(2, len(word))}
+        self._long_openings = {opening for opening in self._openings if len(opening) >= 4}
         self._pairs = {key[:2] for key in self.index if len(key) >= 2}  # names' first words
         self._seconds = {second for _, second in self._pairs}
         self._in_names: dict[str, str | None] = {}
@@ -310,6 +382,111 @@ class Lexicon:
                                     if (known := norm(v)) in self.vocabulary), None) or \
                 self._mistyped(word) or word
         return self._ocr[word]
+
+    def _rejoined(self, text: str, toks, words: list[str]):
+        """The words with those a dictation split joined again (`_split_words`): the tokens
+        inside a joined span become one, the known word."""
+        joins = self._split_words(text)
+        if not joins:
+            return toks, words
+        out_toks, out_words = [], []
+        for tok, word in zip(toks, words, strict=True):
+            join = next((j for j in joins if j[0] <= tok[1] and tok[2] <= j[1]), None)
+            if join is None:
+                out_toks.append(tok)
+                out_words.append(word)
+            elif not out_toks or out_toks[-1][1] != join[0]:
+                out_toks.append((join[2], join[0], join[1]))
+                out_words.append(join[2])
+        return tuple(out_toks), out_words
+
+    def _split_words(self, text: str) -> list[tuple[int, int, str]]:
+        """Runs of two to five words, one space apart, one of them no name's, that spell a long
+        known word ("acu puncture", "the rapy", "trans for am in all"), or two that are one
+        keystroke from one where a piece is no word of English ("Cairo practic", "Mepra
+        zole"), each as (start, end, the known word)."""
+        raw = list(_RAW_WORD.finditer(text))
+        out: list[tuple[int, int, str]] = []
+        # (a word split leaves a piece that is no word, known or English, at its start or
+        # next to it: "acu", "rapy", "practic"; or starts a long known word, "trans": only
+        # there is a join tried)
+        pieces = [self._fragment(w.group()) or w.group().lower() in self._long_openings
+                  for w in raw]
+        i = 0
+        while i < len(raw) - 1:
+            if not (pieces[i] or pieces[i + 1]):
+                i += 1
+                continue
+            found = self._split_word(text, raw, i)
+            if found is not None:
+                out.append((raw[i].start(), raw[i + found[1] - 1].end(), found[0]))
+                i += found[1]
+            else:
+                i += 1
+        if _DOSE_AFTER.search(text):
+            taken = [(start, end) for start, end, _ in out]
+            out += [heard for heard in self._drugs_heard(text, raw)
+                    if not any(s < heard[1] and heard[0] < e for s, e in taken)]
+        return sorted(out)
+
+    def _drugs_heard(self, text: str, raw: list) -> list[tuple[int, int, str]]:
+        """Drugs named as a dictation heard them, before their doses (`_drug_heard`)."""
+        out: list[tuple[int, int, str]] = []
+        for j, word in enumerate(raw):
+            if out and out[-1][1] > word.start() or not _DOSE_AFTER.match(text, word.end()):
+                continue
+            for n in range(min(_HEARD_PIECES, j + 1), 0, -1):  # (the longest first)
+                if (known := self._drug_heard(text, raw, j - n + 1, n)) is not None:
+                    out.append((raw[j - n + 1].start(), word.end(), known))
+                    break
+        return out
+
+    def _split_word(self, text: str, raw: list, i: int) -> tuple[str, int] | None:
+        """The known word raw[i:i+n] spell as one, with n (the longest); None when none. (The
+        pieces are walked while they spell the beginning of a known word, so that most words
+        cost one look-up; a fragment may begin a word one keystroke off.)"""
+        spelled, found, fragments = raw[i].group().lower(), None, self._fragment(raw[i].group())
+        for n in range(2, min(_SPLIT_PIECES, len(raw) - i) + 1):
+            piece = raw[i + n - 1]
+            if text[raw[i + n - 2].end():piece.start()] != " ":
+                break
+            fragments = fragments or self._fragment(piece.group())
+            if spelled not in self._openings and not (n == 2 and fragments):
+                break
+            spelled += piece.group().lower()
+            if all(norm(w.group()) in self.vocabulary for w in raw[i:i + n]):
+                continue  # (known words side by side: "low back", a name's own words)
+            if len(spelled) >= _SPLIT_LENGTH and (word := norm(spelled)) in self.vocabulary:
+                found = (word, n)
+            elif fragments and len(spelled) >= _TYPO_LENGTH + 1 and \
+                    (near := self._mistyped(spelled)) is not None:
+                found = (near, n)
+        return found
+
+    def _drug_heard(self, text: str, raw: list, i: int, n: int) -> str | None:
+        """The drug raw[i:i+n] name as a dictation heard its name ("Gabby pentin 300 mg",
+        "flex aerial 7.5 mg", "Narco 10/325", "purchase set 10/325", "tizz an a dean 4 mg"):
+        words one space apart that sound as the name does, not all a name's words (one word:
+        no word of English either, or one letter from the name); else None."""
+        pieces = raw[i:i + n]
+        said = [norm(p.group()) for p in pieces]
+        if any(text[a.end():b.start()] != " " for a, b in itertools.pairwise(pieces)) or \
+                len(pieces[0].group()) < 2 or all(w in self.vocabulary for w in said) or \
+                said[-1] in self._drug_words:
+            return None  # (a drug named before its dose is that drug: "OTC ibuprofen 400 mg")
+        spelled = "".join(p.group().lower() for p in pieces)
+        if (known := self._sounds.get(sound := _sound(spelled))) is None or \
+                n == 1 and spelled in english_words():
+            return None
+        # (a sound is coarse: the letters too must be mostly the name's, "started at 300 mg"
+        # sounds as "steroid" does)
+        if _edits(spelled, known) > _HEARD_EDITS * max(len(spelled), len(known)):
+            return None
+        return known if len(sound) >= 4 or _one_keystroke(spelled, known) else None
+
+    def _fragment(self, word: str) -> bool:
+        """Whether a word is no name's and no word of English: a piece of a word split."""
+        return norm(word) not in self.vocabulary and word.lower() not in english_words()
 
     def _mistyped_in_names(self, words: list[str]) -> list[str]:
         """A word of English mistyped for a term's word where the next word makes the name:
@@ -368,6 +545,8 @@ class Lexicon:
             toks = _tokens(text)
             words = [t if t in self.vocabulary else self._read_through_ocr(t) for t, _, _ in toks]
             words = self._mistyped_in_names(words)
+            if any(t not in self.vocabulary for t, _, _ in toks):
+                toks, words = self._rejoined(text, toks, words)
             found = tuple((i, tuple((n, iris, toks[i][1], toks[i + n - 1][2])
                                     for n, iris in keys))
                           for i, word in enumerate(words)

@@ -46,10 +46,18 @@ _MEASURE = (r"(?:oswestry|odi|ndi|neck disability|dash|quickdash|psfs|disability
             r"functional (?:score|index|capacity)|beck depression(?: inventory)?(?:-?ii)?|"
             r"bdi(?:-?ii)?|beck anxiety(?: inventory)?|bai|phq-?9|gad-?7|grip|pinch|lift(?:ing)?|"
             r"walk(?:ing)?|sit(?:ting)?|stand(?:ing)?|driv(?:e|ing)|tolerance)")
+# ... and its verbs in any tense where the comparison is said outright ("he walked six blocks
+# ... compared with two before"; elsewhere "walks 1 hr/day and has returned to full duty w/ 25
+# lb lifting restriction" would read as two figures of one measure)
+_MEASURE_SAID = _MEASURE[:-1] + r"|walk(?:ed|s)|sits|sat|stands|stood|drives|drove)"
 # A gain in function named as such: "functional improvement", "improved function"; negated,
 # it is no gain ("no functional improvement").
 _FUNCTIONAL = [
     r"\bfunctional (?:improvement|gain|benefit|improvements|gains)",
+    # back at work as before: "She is back to a full 8-hour schedule of patients", "back to
+    # full duty", "back to work"
+    r"\b(?:is|was|are|were|got|went|now|been) back (?:at|to) (?:a |her |his |their )?"
+    r"(?:full|regular|normal|usual|work\b)",
     r"\bimprove[sd]? (?:in )?(?:his |her |their |the )?(?:function|ability|adls?|activit)",
     r"\b(?:increase[sd]?|better) (?:his |her |their |the )?(?:function|ability|activit)",
     # an everyday task improved: "Anaprox has improved her reaching at shelf height"
@@ -208,8 +216,12 @@ _ACTIVITY = [
     r"(?:\s+(?:an? |the )?[\w-]+(?: [\w-]+)?)?",
     # less dependency on treatment: "cut back her Norco from four to two tablets a day"
     r"\b(?:cut(?: back| down)?(?: on)?(?: his| her| their)?|weaned off|(?:reduced|decreased|"
-    r"lowered|tapered)(?: off)? (?:his|her|their)) (?:use of |need for |intake of )?"
-    r"(?!pain|symptoms|burning|the\b)[\w/-]+(?: [\d./]+ ?(?:mg|mcg)?)? (?:from|to|by|in half)\b",
+    r"lowered|tapered)(?: off)?(?: his| her| their)?) (?:use of |need for |intake of )?"
+    # ("he reduced oxycodone from four tablets a day to one"; not a finding's fall)
+    r"(?!pain|symptoms|burning|the\b|sensation|strength|swelling|tenderness|range|reflex|"
+    r"spasm|numbness|tingling|motion|flexion|extension|grip|back\b|down\b|again\b|dose\b|"
+    r"dosage\b)"
+    r"[\w/-]+(?: [\d./]+ ?(?:mg|mcg)?)? (?:from|to|by|in half)\b",
     r"\b(?:less|fewer|reduced|decreased) (?:need for |use of )?(?:his |her )?(?:pain )?"
     r"(?:medications?|meds|pills|tablets|opioids?|narcotics?|analgesics?)\b",
 ]
@@ -218,7 +230,13 @@ _SUBJECTIVE = [
     # (not help given by someone: "needs his wife's help to bathe", "with help from her son")
     r"help(?:s|ed|ful|ing)|(?<!'s )(?<!\u2019s )(?<!needs )(?<!need )(?<!needed )(?<!requires )"
     r"(?<!required )(?<!with )(?<!for )help\b|improve[sd]?|improving|improvement|better|effective|"
-    r"(?<!weight )gains?|looser|tolerable)\b|\bloosen(?:s|ed)? (?:\w+ )?up\b",
+    r"(?<!weight )gains?|looser|tolerable)\b"
+    # (not what eases a symptom, a posture or rest: "leg pain after walking one block,
+    # relieved by sitting", "better when lying down", "improves with rest")
+    r"(?!,?\s+(?:by|with|when|on|upon|after|while)\s+(?:sitting|sitting down|standing|rest|"
+    r"resting|lying|lying down|laying down|recumbency|reclining|leaning|bending|forward flexion|"
+    r"flexion|changing positions?|position changes?|shifting)\b)"
+    r"|\bloosen(?:s|ed)? (?:\w+ )?up\b",
     r"\b(?:tak(?:es?|en|ing)|took) (?:some of )?the (?:edge|sting) (?:off|out)|"
     r"\b(?:by|perhaps|maybe|about|roughly|approximately|nearly|almost) \d{1,3}\s*(?:%|percent)"
     r"(?!\s*(?:cream|gel|patch|lidocaine|ointment|solution|/))|"
@@ -460,7 +478,25 @@ _LOWER_BETTER = re.compile(r"oswestry|odi|ndi|neck disability|dash|quickdash|dis
 _MOOD_SCALE = re.compile(r"beck|bdi|bai|phq|gad", _I)
 _TIMED = re.compile(r"timed up and go|tug", _I)  # seconds a task takes: fewer is better
 _UNITS = r"\s*(?:%|percent|points?|lbs?|pounds|kg|minutes?|min|hours?|blocks?|feet|ft)?"
-_FIGURE = r"(?<![/\d.])(?P<{}>\d{{1,3}}(?:\.\d)?)(?![/\d])" + _UNITS  # not a date's part
+# (a figure, not a date's part; or one in words, "six blocks ... compared with two before")
+_NUMBER_WORDS = {w: float(n) for n, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"))} | {"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0,
+                               "ninety": 90.0}
+_IN_WORDS = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_FIGURE = r"(?<![/\d.])(?P<{}>\d{{1,3}}(?:\.\d)?)(?![/\d])" + _UNITS
+# (in words only where the order is said outright: "six blocks ... compared with two before";
+# "eight blocks, where before he could manage two" tells the earlier last)
+_SAID_FIGURE = r"(?<![/\d.])(?P<{}>\d{{1,3}}(?:\.\d)?(?![/\d])|\b(?:" + _IN_WORDS + r")\b)" \
+    + _UNITS
+_A_NUMBER = re.compile(r"\d|\b(?:" + _IN_WORDS + r")\b", re.I)
+
+
+def _number(said: str) -> float:
+    """A figure's value, in digits or in words."""
+    return _NUMBER_WORDS.get(said.lower()) or float(said) if not said[:1].isdigit() else \
+        float(said)
 _BEFORE_AFTER = gated(
     r"\b(?P<measure>" + _MEASURE + r")\b[^.;\d]{0,60}?" + _FIGURE.format("before")
     + r"(?P<between>[^.;\d]{0,80}?)" + _FIGURE.format("after")
@@ -468,12 +504,15 @@ _BEFORE_AFTER = gated(
 # ... or the later figure first: "walking 20 minutes instead of 5", "sitting 45 minutes, up
 # from 15"
 _AFTER_BEFORE = gated(
-    r"\b(?P<measure>" + _MEASURE + r")\b[^.;\d]{0,40}?" + _FIGURE.format("after")
+    r"\b(?P<measure>" + _MEASURE_SAID + r")\b[^.;\d]{0,40}?" + _SAID_FIGURE.format("after")
+    # (when, between: "he walked six blocks during the trial compared with two before")
+    + r"(?:\s+(?:during|on|with|in|at|since|after)\s+(?:the\s+|this\s+|that\s+)?[a-z-]+"
+    r"(?:\s+[a-z-]+)?)?"
     + r",?\s*(?:instead of|rather than|up from|down from|compared (?:with|to)|versus|vs\.?)\s*"
     # (the earlier figure's own words between: "with a cane for 200 feet instead of a walker
     # for 50 feet")
     r"(?:about |roughly |only |just |(?:a |an |the |his |her )?[a-z-]+ (?:for |of |to )?)?"
-    + _FIGURE.format("before"), _I)
+    + _SAID_FIGURE.format("before"), _I)
 # What says the second figure is the later one: between the two, or after the second
 _THEN = re.compile(r"->|\u2192|\bto\b|\b(?:after|now|currently|today|then|at discharge|at the end|"
                    r"later|since|at the start|initially|at baseline|at intake|before)\b", _I)
@@ -516,7 +555,7 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
                 or _EARLIER_SAID.match(text, said.end()))
                 or _NEW_CLAUSE.search(said.group("between"))):
             continue
-        before, after = (float(said.group(k)) * _in_minutes(text, said.end(k))
+        before, after = (_number(said.group(k)) * _in_minutes(text, said.end(k))
                          for k in ("before", "after"))
         if "between" in said.groupdict() and (_EARLIER_SAID.match(text, said.end())
                                                or _WAS.search(said.group("between"))):
@@ -541,7 +580,7 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
 
 
 def _find(text: str) -> list[tuple[int, int, str]]:
-    measured = _measured(text) if _DIGIT.search(text) else []
+    measured = _measured(text) if _A_NUMBER.search(text) else []
     found = [(start, name_end, kind) for start, name_end, _, kind in measured]
     taken = [(start, end) for start, _, end, _ in measured]  # no other cue reads its figures
     lower = any(c.islower() for c in text)

@@ -42,8 +42,11 @@ def outcome_of(said: str) -> str | None:
     """The decision a short text states: upheld or overturned ("Denial overturned",
     "Upheld (not medically necessary)", "Not medically necessary", "0VERTURNED")."""
     said = (ticked(said) or said).lower()
-    if re.search(r"\b(?:[o0]verturn\w*|" + UPHELD + r")\s+in\s+part\b", said):
-        return None  # a letter's mixed result ("OVERTURN IN PART"), no item's outcome
+    if re.search(r"\b(?:[o0]verturn\w*|" + UPHELD + r")\s+in\s+part\b|\b(?:partially|partly|"
+                 r"in\s+part)\s+(?:[o0]verturn\w*|" + UPHELD + r")", said):
+        # a letter's mixed result ("OVERTURN IN PART", "Outcome: PARTIALLY OVERTURNED. One of
+        # the three disputed items is medically necessary"), no item's outcome
+        return None
     if re.search(r"\b[o0]verturn", said):
         return "overturned"
     if re.search(r"\b" + UPHELD + r"\b", said):
@@ -76,7 +79,8 @@ _CONCLUDED = re.compile(r"\bthe request (?:is|was|has been)\s+"
 def _action(said: str) -> str | None:
     # a modification leaves part of the request uncertified: "MODIFIED to a 30-day rental; the
     # purchase is not certified"
-    if re.match(r"\W*(?:(?:is|was|has been|now|decision)\W+)*modified\b", said):
+    # ("CHANGED (MODIFIED): approved for 7 days of use after surgery; 7 days not approved")
+    if re.match(r"\W*(?:(?:is|was|has been|now|decision|changed)\W+)*modified\b", said):
         return "modified"
     # part approved, the rest not: "WE APPROVED 6 VISITS. We did not approve the other 6
     # visits", "PARTLY APPROVED. 80 hours are approved. The other 80 hours are not approved"
@@ -130,7 +134,8 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
     start = _case_start(text)
     if start is None:
         return (0, 0), []
-    end = _case_end(text, start, [span[0] for _, span, _ in items if span[0] > start])
+    end = _case_end(text, start, [span[0] for _, span, _ in items if span[0] > start]) or \
+        _decided_again(text, start, items, decide)
     if end is None and strategy is _field_blocks and all(span[0] < start for _, span, _ in items):
         # each item's block with its decision and reasons, all above the case ("ITEM 1: ...
         # DECISION: NON-CERTIFY ... REASON: ...", then "CASE SUMMARY" to the letter's end):
@@ -150,6 +155,10 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
         items = listed
     elif not listed:
         items = _named_above(text, start, items)
+    if all(_BARE_NUMBER.match(name) for name, _, _ in items):
+        # decisions given by number ("Item 1: OVERTURNED.", "Item 2: UPHELD."): the items
+        # are those of the list numbered above them
+        items = _numbered_above(text, items)
     return (start, end), items
 
 
@@ -159,6 +168,29 @@ def review(text: str, ur: bool = False) -> tuple[tuple[int, int], list[Found]]:
 _LIST_LINE = re.compile(r"^[ \t]*(?:#[ \t]*\d{1,2}|\(?\d{1,2}[.)]|\(?[A-Ha-h][.)]|[-\u2022*])[ \t]+"
                         r"(?P<name>[^\n]{3,200}?)[ \t]*$", re.M)
 _WORD = re.compile(r"[a-z]{3,}")
+
+
+_BARE_NUMBER = re.compile(r"(?:item|issue|request|question|service|no\.?|#)?[ \t]*#?[ \t]*"
+                          r"(?P<n>\d{1,2})$", re.I)
+
+
+def _numbered_above(text: str, items: list[Found]) -> list[Found]:
+    """The items decided by number, named as the list above the first of them numbers them
+    (the last such list of as many lines); else the items."""
+    runs: list[list[re.Match[str]]] = []
+    for line in _LIST_LINE.finditer(text, 0, min(span[0] for _, span, _ in items)):
+        if runs and text.count("\n", runs[-1][-1].end(), line.start()) == 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    wanted = [int(m.group("n")) for name, _, _ in items if (m := _BARE_NUMBER.match(name))]
+    for run in reversed(runs):
+        numbers = [re.match(r"[ \t(#]*(\d{1,2})", line.group()) for line in run]
+        if all(numbers) and [int(n.group(1)) for n in numbers if n] == \
+                list(range(1, len(run) + 1)) and max(wanted) <= len(run):
+            return [(_item_name(run[n - 1].group("name")), run[n - 1].span("name"), outcome)
+                    for n, (_, _, outcome) in zip(wanted, items, strict=True)]
+    return items
 
 
 def _named_above(text: str, start: int, items: list[Found]) -> list[Found]:
@@ -236,7 +268,8 @@ def _table_rows(text: str, decide: Decide = outcome_of) -> list[Found]:
 
 
 # A longer cell that opens with its decision: "Modified: 4 visits certified, 8 non-certified"
-_LEADING_DECISION = re.compile(r"\s*(?:non-?\s?|not\s+)?(?:certif\w*|approv\w*|modif\w*|"
+_LEADING_DECISION = re.compile(r"\s*(?:changed\W+)?(?:non-?\s?|not\s+)?(?:certif\w*|approv\w*|"
+                               r"modif\w*|"
                                r"denied|upheld|overturned)\b", _I)
 
 
@@ -899,6 +932,25 @@ def _case_start(text: str) -> int | None:
                 _prose(text, line.start()):
             return line.start()
     return record.start() if record else None
+
+
+# A line opening with a name, then its decision: "MRI of the left knee - CERTIFIED", "Right total
+# knee arthroplasty - APPROVED. The ACOEM knee guideline ...", "Norco 10/325 mg, #120 -
+# MODIFIED to #60"
+_NAMED_LINE = re.compile(r"^[ \t]*(?P<name>[^\n:.]{3,100}?)[ \t]*(?:[-\u2013\u2014:]+)[ \t]*"
+                         r"(?P<said>[^\n]{1,60})", re.M)
+
+
+def _decided_again(text: str, start: int, items: list[Found], decide: Decide) -> int | None:
+    """Where an item listed above the case is named again after it with its decision (a letter
+    to the worker: a table of the decisions, the records, then each item's reasons under its
+    name and decision); None when none is."""
+    named = [set(_WORD.findall(name.lower())) for name, _, _ in items]
+    for line in _NAMED_LINE.finditer(text, start):
+        words = set(_WORD.findall(line.group("name").lower()))
+        if decide(line.group("said")) and any(words & name for name in named):
+            return line.start()
+    return None
 
 
 def _prose(text: str, start: int) -> bool:
