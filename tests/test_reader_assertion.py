@@ -883,3 +883,33 @@ def test_a_grid_answered_after_its_dotted_leader(kb, item, present):
     said = {f.props["present"] for f in facts if f.kind == "finding" and f.label.lower()
             .startswith(item.lower().split()[0])}
     assert said == {present}
+
+
+@pytest.mark.parametrize(("sentence", "term", "expected"), [
+    # (the held-out author's review of systems, then variants; a mention after the list and a
+    # positive label's are guards)
+    ("ROS: Neg: chest pain, SOB, melena, hematochezia, dysuria, daytime somnolence.",
+     "daytime somnolence", Assertion.ABSENT),
+    ("Exam: Positive: Spurling on the right. Negative: Hoffmann.", "Hoffmann", Assertion.ABSENT),
+    ("Pertinent negatives: fever, chills, night sweats, weight loss, bowel or bladder change.",
+     "weight loss", Assertion.ABSENT),
+    ("Negative: Hoffmann. Positive: Spurling.", "Spurling", Assertion.PRESENT),
+    ("Neg: fever. Spurling positive.", "Spurling", Assertion.PRESENT),
+])
+def test_a_list_under_a_label_of_negatives(sentence, term, expected):
+    start = sentence.index(term)
+    assert assertions(sentence, [(start, start + len(term))]) == [expected]
+
+
+@pytest.mark.parametrize(("sentence", "term", "expected"), [
+    # (the held-out author's x-ray report, then variants; the denials with "trouble with"
+    # and a change reported are guards)
+    ("Cervical spine x-rays taken in the emergency department on 10/04/2018 showed multilevel "
+     "degenerative change with no fracture or malalignment.", "fracture", Assertion.ABSENT),
+    ("X-rays showed degenerative changes without fracture.", "fracture", Assertion.ABSENT),
+    ("She denied any trouble with balance or walking.", "balance", Assertion.ABSENT),
+    ("He reports changes with sensation in the left foot.", "sensation", Assertion.PRESENT),
+])
+def test_a_change_told_with_a_denial_after_it(sentence, term, expected):
+    start = sentence.index(term)
+    assert assertions(sentence, [(start, start + len(term))]) == [expected]

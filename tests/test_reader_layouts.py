@@ -968,3 +968,23 @@ def test_a_letters_mixed_result_under_its_list_is_no_items_outcome(mixed):
 def test_a_header_labelled_in_two_languages(fields, injury):
     from reasoner.reader.layout import header
     assert header(f"NOTICE OF IMR FINAL DETERMINATION\n{fields}")["date_of_injury"] == injury
+
+
+def test_issues_regarding_each_request_some_verdicts_wrapped():
+    """2013's "1) Regarding the request for X:" issues, "Section of the Medical Treatment
+    Utilization Schedule (MTUS) that applies:" first: each issue read, though only one verdict
+    sits on a line of its own (the other wrapped: "... is not\\nmedically necessary")."""
+    issues = ("The Final Determination was based on decisions for the disputed items/services "
+              "set forth below:\n\n1) Regarding the request for Lumbar MRI:\n\nSection of the "
+              "Medical Treatment Utilization Schedule (MTUS) that applies:\nThe Expert Reviewer "
+              "based his/her decision on MTUS ACOEM Practice Guidelines, 2nd Edition (2004), "
+              "Chapter 12, Low Back Complaints, Special Studies and Diagnostic and Treatment "
+              "Considerations, pages 303-305, which is part of the MTUS; the Claims "
+              "Administrator based its decision on the same chapter and pages, which were "
+              "reviewed in full.\n\nRationale for the Decision:\nImaging needs red flags, and "
+              "none are described. The request for Lumbar MRI is not\nmedically necessary and "
+              "appropriate.\n\n2) Regarding the request for Naproxen 550 mg #60:\n\nSection of "
+              "the MTUS that applies:\nChronic Pain Medical Treatment Guidelines, NSAIDs.\n\n"
+              "Rationale for the Decision:\nNSAIDs are first-line and have helped. The\n"
+              "Naproxen 550 mg #60 is medically necessary and appropriate.\n")
+    assert _final(issues) == [("Lumbar MRI", "upheld"), ("Naproxen 550 mg #60", "overturned")]

@@ -185,3 +185,42 @@ def test_an_opioid_agreement_is_no_opioid_taken(kb, said, opioid):
     taken = [f for f in _facts(kb, said) if f.kind in ("prior", "medication")
              and f.concept in (TERM + "Opioid", TERM + "Tramadol")]
     assert bool(taken) is opioid
+
+
+def _report(kb, history: str) -> list:
+    text = (f"PR-2 PROGRESS REPORT\nDOS: 07/19/2022\nSUBJECTIVE:\n{history}\nPLAN:\n1. Physical "
+            "therapy x6.\n")
+    return read_letter(text.encode(), "pr2.txt", kb.terms).extracted
+
+
+@pytest.mark.parametrize("history", [
+    "Acupuncture was approved last year, but she never attended.",
+    "A TENS unit was ordered in March 2022, but it was never delivered.",
+    "Chiropractic care was scheduled in April 2022; the visits were cancelled by the clinic.",
+    # (guards: the held-out authors' sentences, read as no course before too)
+    "Physical therapy was authorized in May 2013, but the appointments were cancelled because "
+    "of a scheduling conflict with his work shifts.",
+    "A right L4-5 transforaminal epidural steroid injection was scheduled in August 2021 but was "
+    "cancelled when she tested positive for COVID-19.",
+])
+def test_a_course_arranged_and_never_had_is_no_course(kb, history):
+    read = _report(kb, history)
+    assert not [f for f in read.facts if f.kind == "prior"]
+
+
+def test_a_course_partly_had_stays(kb):
+    # (guard: visits attended, the rest cancelled)
+    read = _report(kb, "Physical therapy: she completed 8 of 12 visits; the rest were cancelled.")
+    assert [f for f in read.facts if f.kind == "prior"]
+
+
+@pytest.mark.parametrize(("history", "spinal"), [
+    ("Diagnosis: lumbar degenerative disc disease. There is no history of fracture.", False),
+    ("Diagnosis: lumbar degenerative disc disease. Lumbar x-rays showed no fracture.", False),
+    # (guard: a fracture named by its bone is no spine's, in a spine case too)
+    ("Diagnosis: lumbar degenerative disc disease. She had a left wrist fracture in 2015.", None),
+])
+def test_a_fracture_in_a_case_of_the_spine(kb, history, spinal):
+    found = [f.props.get("present") for f in _report(kb, history).facts
+             if f.concept == TERM + "SpinalFractureOrDislocation"]
+    assert set(found) == (set() if spinal is None else {spinal})

@@ -2255,3 +2255,46 @@ def test_a_list_under_who_requested_it_is_the_request_not_a_medication(kb, headi
     facts = read_letter(text.encode(), "r.txt", kb.terms).extracted.facts
     assert sorted(f.concept.rsplit("/", 1)[1] for f in facts if f.kind == "medication") == \
         ["Meloxicam"]
+
+
+@pytest.mark.parametrize(("sentence", "concept", "present"), [
+    # (the held-out authors' sentences, then variants)
+    ("he is not a functional ambulator with a walker or canes.", "WalkingAidInsufficient", True),
+    ("She cannot walk even with the front-wheeled walker.", "WalkingAidInsufficient", True),
+    ("He is wheelchair-bound since the fall.", "WalkingAidInsufficient", True),
+    ("she walks community distances of about 15 minutes with the cane",
+     "WalkingAidInsufficient", False),
+    ("She walks with a single-point cane, which the physician notes is adequate for household "
+     "and short community distances", "WalkingAidInsufficient", False),
+    ("both shoulders are painful with propulsion, he cannot propel the chair more than about 50 "
+     "feet", "ManualWheelchairNotFeasible", True),
+    ("His wife works full time, and no one is available during the day to push a manual "
+     "wheelchair.", "ManualWheelchairNotFeasible", True),
+    ("Upper extremity strength was 5/5 throughout, and his wife, who is at home with him, is "
+     "willing to push a wheelchair when they go out.", "ManualWheelchairNotFeasible", False),
+    ("She has full use of both arms.", "ManualWheelchairNotFeasible", False),
+])
+def test_what_a_power_mobility_device_is_judged_by(sentence, concept, present):
+    from reasoner.reader.judgments import judgments
+    assert (TERM + concept, present) in {(j.concept, j.present) for j in judgments(sentence)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "He can walk 2 blocks.", "he walks with a cane",  # (guards: a walk told, no judgment)
+])
+def test_a_walk_told_judges_no_walking_aid(sentence):
+    from reasoner.reader.judgments import judgments
+    assert not [j for j in judgments(sentence) if j.concept == TERM + "WalkingAidInsufficient"]
+
+
+@pytest.mark.parametrize(("text", "present"), [
+    # (the held-out authors' sentences, then variants)
+    ("The surgeon noted that the MRI, the electrodiagnostic study and the examination all point "
+     "to the right C6 root.", True),
+    ("He stated that the MRI findings correlate with the L5 deficit.", True),
+    ("The MRI and the exam both point to the same level.", True),
+    ("The surgeon proceeded while acknowledging that the MRI shows no compression that would "
+     "account for the hand tingling.", False),
+])
+def test_imaging_told_to_fit_or_not_the_exam(kb, text, present):
+    test_what_studies_confirm(kb, text, "ImagingConcordantWithExam", present)

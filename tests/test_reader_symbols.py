@@ -159,3 +159,17 @@ def test_a_dictated_correction_keeps_the_word_meant(said, meant):
     assert cleaned.text == meant
     # (each kept character still maps to its place in the document)
     assert all(said[cleaned.offsets[i]] == c for i, c in enumerate(cleaned.text))
+
+
+@pytest.mark.parametrize("bullet", ["\uf0b7", "\uf0a7", "\u25cf", "\u25aa", "\u27a2"])
+def test_a_plan_bulleted_with_a_fonts_symbol(kb, bullet):
+    """A PDF's symbol-font bullet ("\uf0b7 Norco 10/325 mg ...", a private-use character) or a
+    drawn one: each line is an item of the plan (the lines had run into one)."""
+    text = ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2)\nDate of Service: 06/08/2021\n"
+            "SUBJECTIVE:\nLow back pain 6/10 with medication.\n\nTREATMENT PLAN / RFA:\n\n"
+            f"{bullet} Norco 10/325 mg, 1 tablet by mouth three times daily, #90.\n\n"
+            f"{bullet} Urine drug screen at next visit.\n\n"
+            f"{bullet} Start gabapentin 300 mg at bedtime, #90.\n")
+    requests = {f.concept.removeprefix(TERM) for f in read_letter(
+        text.encode(), "pr2.txt", kb.terms).extracted.facts if f.kind == "request"}
+    assert {"HydrocodoneAcetaminophen", "UrineDrugScreen", "Gabapentin"} <= requests

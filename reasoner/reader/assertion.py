@@ -195,6 +195,11 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["trouble", "problems", "problem", "difficulty", "difficulties",
                               "issues", "issue", "changes", "change"]}},
             {"LOWER": "with"}], max_scope=1),
+        # ... but a change told with a denial after it denies what follows: "x-rays showed
+        # multilevel degenerative change with no fracture or malalignment" (the longer match)
+        rule("change with no", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["changes", "change", "problems", "problem", "issues", "issue"]}},
+            {"LOWER": "with"}, {"LOWER": {"IN": ["no", "without"]}}]),
         # a measure, not a denial: "extension lacks 4 degrees"
         rule("lacks 4 degrees", "PSEUDO", "PSEUDO", [
             {"LOWER": {"IN": ["lacks", "lacked", "lacking"]}}, {"LIKE_NUM": True}], max_scope=1),
@@ -1582,8 +1587,10 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
                                                                                   key[1]):
             out.append(Assertion.ABSENT)  # "Bowel/bladder: no change": none lost
             continue
-        if _denied_list(sentence, key):
-            out.append(Assertion.ABSENT)  # "Red flags: none of the following -- fever, ..."
+        if _denied_list(sentence, key) or _NEGATIVES_LABEL.search(sentence, 0, key[0]):
+            # "Red flags: none of the following -- fever, ...", "ROS: Neg: chest pain, SOB,
+            # melena, dysuria, daytime somnolence"
+            out.append(Assertion.ABSENT)
             continue
         span = chosen.get(key)
         found = by_span.get((span.start, span.end)) if span is not None else None
@@ -1597,6 +1604,12 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
         else:
             out.append(_assertion(found) if found is not None else Assertion.PRESENT)
     return out
+
+
+# A list under a label of what was denied or not found ("Neg:", "Negative:", "Pertinent
+# negatives:"), the mention in it: no full stop, semicolon or positive label between
+_NEGATIVES_LABEL = re.compile(r"\b(?:neg|negatives?)\s*:\s*(?:(?!\bpos(?:itive)?\s*:)[^.;:])*$",
+                              re.I)
 
 
 # A list denied as a whole: "Red flags: none of the following -- fever, unexplained weight loss,

@@ -81,7 +81,15 @@ def decode(data: bytes, source: str) -> str:
 _QUOTED = re.compile(r"[ \t]*(?:>[ \t]?)+[ \t]*(?=[A-Za-z\"'(\[\u201c])")
 
 
+# Bullets as a PDF's symbol fonts leave them (private-use characters: "\uf0b7 Norco 10/325 mg")
+# and as word processors draw them: the bullet every list rule reads (one character for one,
+# so every offset stays)
+_BULLETS = str.maketrans({c: "\u2022" for c in "\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf06e"
+                          "\u25cf\u25aa\u25a0\u25e6\u25ba\u27a2\u2023\u2043\u2219"})
+
+
 def clean(text: str) -> Cleaned:
+    text = text.translate(_BULLETS)
     # a saved web page, or a dictation whose spoken punctuation was left in: its text, each
     # character mapped to its source
     plain = _from_html(text) or _undictated(text)

@@ -36,7 +36,13 @@ _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|
                          r"presentation|complaints?|radiculopathy|locking|signs|tenderness|"
                          # (what the clinic found: "findings correlating with the clinical
                          # impingement", "consistent with the clinical picture")
-                         r"weakness|clinical(?:ly)?)\b|"
+                         r"weakness|deficits?|numbness|clinical(?:ly)?)\b|"
+                         # several studies and the exam agreeing on one root: "the MRI, the
+                         # electrodiagnostic study and the examination all point to the right C6
+                         # root"
+                         r"\b(?:all|both)\s+point(?:s|ed)?\s+to\s+(?:the\s+)?(?:same\s+)?"
+                         r"(?:(?:right|left)\s+)?(?:[CTLS]\d(?:-[CTLS]?\d)?\s+)?(?:nerve\s+)?"
+                         r"(?:root|level)\b|"
                          # the exam said to fit the imaging: "radiculopathy ..., concordant with
                          # MRI", "findings fit the C5-6 compression on MRI"
                          r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*|fits?)\s+"
@@ -45,8 +51,10 @@ _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|
                          # "the MRI tear matches the location of the joint line tenderness"
                          r"\bmatch(?:es|ed|ing)?\s+(?:the\s+)?(?:location|level|site|side|"
                          r"distribution)\s+of\b|\b(?:match(?:es|ed|ing)?|fits?|agrees? with|"
-                         r"explains?)\s+(?:the|his|her|their)\s+(?:\w+\s+)?"
-                         r"(?:exam\w*|symptoms|findings|presentation|complaints)\b|"
+                         # ("no compression that would account for the hand tingling": denied)
+                         r"explains?|accounts? for|account for)\s+(?:the|his|her|their)\s+"
+                         r"(?:\w+\s+)?(?:exam\w*|symptoms|findings|presentation|complaints|"
+                         r"tingling|numbness|weakness|deficits?)\b|"
                          # "which matches what I see on exam", "fits what we find clinically"
                          r"\b(?:match(?:es|ed)?|fits?|agrees? with|explains?|corresponds? to|"
                          r"lines? up with|sits?(?: exactly)?|is(?: exactly)?|lies)\s+"

@@ -307,6 +307,8 @@ _STUDY_DATE = re.compile(r"(?:done|dated|performed|obtained|taken)\s+(?:on\s+)?(
                          + ")", re.I)
 # A generic 'surgery' in a spine case is spinal surgery: the terminology has no region link.
 _REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery"),
+                  # "There is no history of fracture." in a lumbar case: the spine's
+                  (T("Fracture"), T("Spine")): T("SpinalFractureOrDislocation"),
                   # night pain is the spine's tumour red flag, not a shoulder's or a wrist's
                   (T("NightPain"), T("Spine")): T("SuspectedTumor")}
 # Red flags said in a shoulder case are the shoulder's as well ("no history of trauma, fever,
@@ -618,6 +620,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
         _other_episodes(out, out.injury[0])
     _drop_injectates(out, letter.text)
     _drop_never_taken(out, letter.text)
+    _drop_never_done(out, letter.text)
     _treated_conditions(out, lex)
     _imaged_conditions(out, lex)
     _meds_told_later(out, lex, asked)
@@ -2185,7 +2188,7 @@ _OPERATED_AFTER_DATE = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),
 
 # ... or, the procedure told by its verb ("the left knee was injected"), a date just before it:
 # "On 06/16/2015 the left knee was injected with a corticosteroid"
-_DATED_LEAD = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),?\s+(?:[\w.'-]+\s+){0,3}$",
+_DATED_LEAD = re.compile(r"\b(?:on|dated)\s+(" + DATE_RE.pattern + r"),?\s+(?:[\w.'-]+\s+){0,5}$",
                          re.I)
 _TOLD_BY_VERB = re.compile(r"\binjected$", re.I)
 
@@ -2621,6 +2624,7 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
         side = side or _side(" ".join(before.split()[-2:]))
         if region is None and hit.term in _REFINED_BY_REGION:
             region = lex.first(sentence, T("BodyRegion"))  # "Low back pain with night pain"
+            region = region or _limb_named(lex, sentence)
         props = {"on_date": day, "region": region.term if region else None}
         if not _holds_finding(out, hit.term, present, day):
             out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
@@ -2644,6 +2648,17 @@ def _findings(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> None
 
 
 _COORDINATED = re.compile(r"\s*(?:,|/|,?\s*(?:and|&))\s*$")
+
+
+def _limb_named(lex: Lexicon, sentence: str) -> Match | None:
+    """The limb a sentence names, its name maybe taken by a study's ("Ankle x-rays on
+    10/17/2022 showed no fracture": the ankle's fracture, not the case's spine's)."""
+    limb = _LIMB.search(sentence)
+    return lex.first(limb.group(), T("BodyRegion")) if limb else None
+
+
+_LIMB = re.compile(r"\b(?:ankle|foot|feet|toe|knee|hip|femur|tibia|fibula|wrist|hand|finger|"
+                   r"thumb|elbow|shoulder|forearm|humerus|clavicle|rib|pelvis|heel)s?\b", re.I)
 
 
 def _listed_functions(sentence: str, hits: list[Match], said: list[Assertion]
@@ -2707,10 +2722,11 @@ def _ruled_out(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
     for hit, said in zip(hits, assertions(sentence, [(h.start, h.end) for h in hits]),
                          strict=True):
         if said is Assertion.ABSENT and not _holds_finding(out, hit.term, False, day):
+            limb = _limb_named(lex, sentence) if hit.term in _REFINED_BY_REGION else None
             out.facts.append(Mention("finding", hit.term, at + hit.start, at + hit.end,
                                      sentence[hit.start:hit.end],
                                      {"present": False, "on_date": day, "side": None,
-                                      "region": None}))
+                                      "region": limb.term if limb else None}))
 
 
 # A sign said of each side in turn: "SLR positive on the left at 45 degrees, negative on the
@@ -2802,7 +2818,10 @@ _CONSISTENT = re.compile(r"\b(?:consistent|appropriate|as expected|as prescribed
                          r"(?:both|all|each|which (?:is|are|was|were)) (?:\w+ )?prescribed|"
                          r"nothing else|no other (?:substances?|drugs?|medications?))\b|\bc/w\b",
                          re.I)
-_INCONSISTENT = re.compile(r"\b(?:inconsistent|unexpected|positive for (?:cocaine|"
+_INCONSISTENT = re.compile(r"\b(?:inconsistent|"
+                           # (not "no unexpected substances": none found)
+                           r"(?<!\bno )(?<!\bnot )(?<!without )(?<!\bnor )unexpected|"
+                           r"positive for (?:cocaine|"
                            r"marijuana|thc|cannabis|methamphetamine|amphetamine|heroin|"
                            # (not a review that found none: "... and no aberrant behavior
                            # was noted")
@@ -3411,6 +3430,33 @@ _NEVER_TAKEN_BEFORE = re.compile(
     r"\b(?:never|did\s+not|didn't)\s+(?:fill(?:ed)?|t(?:ake|ook)|start(?:ed)?|"
     r"pick(?:ed)?\s+up)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:prescription\s+for\s+)?$",
     re.I)
+
+
+# A course arranged but never had: "Physical therapy was authorized in May 2013, but the
+# appointments were cancelled ...", "A right L4-5 transforaminal epidural steroid injection was
+# scheduled in August 2021 but was cancelled when she tested positive", "the TENS unit was
+# never delivered" (not one partly had: "8 of the 12 visits were attended; the rest were
+# cancelled")
+_NOT_DONE_AFTER = re.compile(
+    r"(?P<between>[^.;\n]{0,80}?)\b(?:(?:was|were|had been|has been|have been)\s+cancel+ed|"
+    r"(?:appointments?|sessions?|visits?|procedure|injection|surgery|it|they)\s+(?:was|were)\s+"
+    r"cancel+ed|never\s+(?:attended|started|begun|began|performed|done|took\s+place|happened|"
+    r"delivered|received)|(?:was|were)\s+never\s+(?:attended|started|performed|done|"
+    r"delivered|received|given)|(?:did|does)\s+not\s+(?:take\s+place|happen))\b", re.I)
+_HAD_SOME = re.compile(r"\bcomplet|\bfinish|\battended\s+\d|\b\d+\s+(?:of|out of)\s+\d", re.I)
+
+
+def _drop_never_done(out: Extracted, text: str) -> None:
+    """A course told arranged and then cancelled or never had is no course of it (a request
+    for it is a first one)."""
+    def never(f: Mention) -> bool:
+        if f.kind != "prior" or f.props.get("sessions"):
+            return False
+        undone = _NOT_DONE_AFTER.match(text, f.end)
+        return bool(undone and not _HAD_SOME.search(undone.group("between")))
+    dropped = {f.concept for f in out.facts if never(f)}
+    out.never_had |= {c for c in dropped if c}
+    out.facts[:] = [f for f in out.facts if not never(f)]
 
 
 def _drop_never_taken(out: Extracted, text: str) -> None:
@@ -4801,6 +4847,23 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
                                     {"present": False, "on_date": None, "side": None,
                                      "region": fact.props.get("region")}))
     out.facts += also
+    _one_finding_each(out)
+
+
+def _one_finding_each(out: Extracted) -> None:
+    """A finding refined by the case's region into one read already ("no fracture" in a lumbar
+    case, besides the spinal fracture the films were read to exclude) is told once: the
+    first."""
+    seen: set[tuple] = set()
+    kept = []
+    for fact in out.facts:
+        key = (fact.concept, fact.props.get("present"), fact.props.get("on_date"),
+               fact.props.get("side")) if fact.kind == "finding" else None
+        if key is None or key not in seen:
+            kept.append(fact)
+        if key is not None:
+            seen.add(key)
+    out.facts[:] = kept
 
 
 

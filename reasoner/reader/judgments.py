@@ -212,6 +212,25 @@ _PRESENT: dict[str, list[str]] = {
     ],
     # (and the device itself: "walks with a borrowed cane", "ambulating 150 ft with a
     # front-wheeled walker"; not a wheelchair, which carries rather than aids walking)
+    # a mobility deficit a cane or walker does not resolve: "he is not a functional ambulator
+    # with a walker or canes", "cannot walk even with the walker", "non-ambulatory"
+    "WalkingAidInsufficient": [
+        r"\bnot (?:a )?(?:functional|community|household) ambulator\b",
+        r"\b(?:unable to|cannot|can't|could not|not able to) (?:walk|ambulate)\b[^.;]{0,40}?"
+        r"\b(?:even )?(?:with|using) (?:a |an |the |his |her |bilateral )?(?:[\w-]+ )?(?:"
+        + _WALKING_AID + r")",
+        r"\b(?:non-?ambulatory|wheelchair[- ](?:bound|dependent)|confined to a wheelchair)\b",
+        r"\b(?:" + _WALKING_AID + r")s? (?:is|are|was|were) (?:not (?:adequate|sufficient|enough)|"
+        r"insufficient|inadequate)\b",
+    ],
+    # no manual wheelchair that the worker or a helper can push: "cannot propel the chair more
+    # than about 50 feet", "no one is available during the day to push a manual wheelchair"
+    "ManualWheelchairNotFeasible": [
+        r"\b(?:unable to|cannot|can't|could not|not able to|has to avoid|advised to avoid)\s+"
+        r"(?:self-?propel\w*|propel\w*)\b",
+        r"\b(?:no one|nobody|no caregiver|no family member)\b[^.;]{0,40}?\bto push\b",
+        r"\bpainful (?:with|on|during) (?:self-?)?propulsion\b",
+    ],
     "AmbulatesWithAssistiveDevice": [
         r"\b(?:" + _RELIES + r"|walked)\s+(?:\d+\s*(?:ft|feet|meters|m|yards)\s+)?(?:with\s+)?"
         r"(?:a|an|the|his|"
@@ -337,6 +356,28 @@ _ABSENT: dict[str, list[str]] = {
         r"\b(?:heel|toe)(?:\s+and\s+(?:heel|toe))?\s+walk(?:ing)?\s+(?:was\s+|were\s+|is\s+|"
         r"are\s+)?(?:normal|intact|strong|symmetric|without difficulty)\b",
     ],
+    # a cane or walker enough: "she walks community distances of about 15 minutes with the
+    # cane", "a single-point cane, which the physician notes is adequate for household and
+    # short community distances"
+    "WalkingAidInsufficient": [
+        r"\b(?:walks?|walked|walking|ambulates?|ambulated|ambulating|gets around)\b[^.;]{0,40}?"
+        r"\b(?:community distances|household distances|independently|\d+ (?:blocks?|feet|"
+        r"minutes|yards))\b[^.;]{0,30}?\bwith (?:a |an |the |his |her )?(?:[\w-]+ )?(?:"
+        + _WALKING_AID + r")",
+        r"\b(?:" + _WALKING_AID + r")s?\b[^.;]{0,30}?\b(?:is|are|was|were|remains?)\s+"
+        r"(?:adequate|sufficient|enough)\b",
+    ],
+    # a manual wheelchair the worker can push, or someone to push it: "upper extremity strength
+    # was 5/5 throughout, and his wife ... is willing to push a wheelchair", "full use of both
+    # arms"
+    "ManualWheelchairNotFeasible": [
+        r"\b(?:can|is able to|able to)\s+(?:self-?propel|propel)\b",
+        r"\b(?:wife|husband|spouse|partner|caregiver|family|daughter|son|mother|father)\b"
+        r"(?:(?!\bno one\b|\bnobody\b|\bnot\b|n't\b)[^.;]){0,50}?\b(?:willing|available|able)\b"
+        r"[^.;]{0,20}?\bto push\b",
+        r"\bupper (?:extremity|limb) strength (?:is |was )?(?:5/5|normal|full)\b",
+        r"\bfull use of (?:both|her|his) (?:arms|upper extremities)\b",
+    ],
     "Homebound": [
         # leaving home on one's own: "drives himself to appointments", "drives short distances",
         # "she drives to appointments and shops", "walks with a cane outdoors" (not "his wife
@@ -454,6 +495,8 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|s
                    r"out of the|cane|"
                    r"sleep|slept|wak|insomnia|give up|given up|no longer|rtw|life back|learn|driv|"
                    r"crutch|rollator|wheelchair|scooter|fell|fall|balance|transfer|stepping|trouble|difficult|"
+                   r"propel|propulsion|push|ambulat|upper extremity strength|upper limb strength|"
+                   r"full use|"
                    r"rising|transport|\bcar\b|\bride\b|licen[cs]e|vehicle|restaurant|church|movie|"
                    r"dinner|lunch|attends?|locked|locks|locking|gave way|gives way|buckl|catch|"
                    r"twitch|referred pain")

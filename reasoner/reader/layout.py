@@ -451,9 +451,14 @@ def _final_determination(text: str):
     if stated:
         return summary, _stated_items(text, stated)
     heads = list(_ITEM_HEAD.finditer(text, summary[1]))
-    if not heads and (alone := list(_STATED_ALONE.finditer(text, summary[1]))):
+    alone = list(_STATED_ALONE.finditer(text, summary[1])) if not heads else []
+    headed = _headed_issues(text, summary[1]) if not heads else []
+    if alone and len(alone) >= len(headed):
         return summary, _stated_items(text, alone)
-    if not heads and (headed := _headed_issues(text, summary[1])):
+    if headed:
+        # (more issues headed than verdicts on lines of their own: a verdict the page wrapped,
+        # "The request for right shoulder arthroscopic subacromial decompression is not\n
+        # medically necessary", is no line of its own)
         return summary, _tabled(text, headed)
     items = []
     for n, head in enumerate(heads):
@@ -476,7 +481,14 @@ _LISTED_DOCUMENTS = re.compile(r"[ \t\n]*DOCUMENTS REVIEWED:?[ \t]*\n(?:[ \t]*(?
 _ISSUE_HEAD = re.compile(r"^[ \t]*(?:(?:Item|Issue|Request)[ \t]*)?(?:#[ \t]*)?\d{1,2}[ \t]*[.):]"
                          r"[ \t]*(?P<name>[^\n]{2,200}?)[ \t]*$", _I | re.M)
 _ISSUES_HEADING = re.compile(r"^[ \t]*" + _DECISIONS_AND, _I | re.M)
-_REVIEWED_BELOW = re.compile(r"\b(?:guidelines?|rationale)\b[^\n]{0,40}:", _I)
+# (or, as 2013's letters head it, "Section of the Medical Treatment Utilization Schedule (MTUS)
+# that applies:")
+_REVIEWED_BELOW = re.compile(r"\b(?:guidelines?|rationale|MTUS|Medical Treatment Utilization "
+                             r"Schedule)\b[^\n]{0,40}:", _I)
+
+
+_REGARDING = re.compile(r"(?:regarding|as (?:to|for)|with respect to)\s+(?:the\s+)?"
+                        r"(?:request(?:ed)?\s+(?:for\s+)?)?", _I)
 
 
 def _headed_issues(text: str, start: int) -> list[Item]:
@@ -491,8 +503,12 @@ def _headed_issues(text: str, start: int) -> list[Item]:
     for n, head in enumerate(heads):
         block = text[head.end():heads[n + 1].start() if n + 1 < len(heads) else len(text)]
         decided = _DECISION.search(block)
+        said = re.sub(r"\s+", " ", head.group("name"))
+        lead = _REGARDING.match(said)  # "Regarding the request for X:": X
+        name = said[lead.end() if lead else 0:].rstrip(" :")
+        start = head.start("name") + head.group("name").find(name)
         items.append(Item(
-            re.sub(r"\s+", " ", head.group("name")), head.span("name"),
+            name, (start, start + len(name)),
             decided.group("outcome").lower() if decided else _conclusion(block),
             _field(block, r"(?:MAXIMUS|MTUS|Expert Reviewer.s) guidelines?:|Guidelines? "
                    r"(?:applied|relied upon|cited):", [r"^\s*Rationale"]),

@@ -54,10 +54,6 @@ _MEASURE_SAID = _MEASURE[:-1] + r"|walk(?:ed|s)|sits|sat|stands|stood|drives|dro
 # it is no gain ("no functional improvement").
 _FUNCTIONAL = [
     r"\bfunctional (?:improvement|gain|benefit|improvements|gains)",
-    # back at work as before: "She is back to a full 8-hour schedule of patients", "back to
-    # full duty", "back to work"
-    r"\b(?:is|was|are|were|got|went|now|been) back (?:at|to) (?:a |her |his |their )?"
-    r"(?:full|regular|normal|usual|work\b)",
     r"\bimprove[sd]? (?:in )?(?:his |her |their |the )?(?:function|ability|adls?|activit)",
     r"\b(?:increase[sd]?|better) (?:his |her |their |the )?(?:function|ability|activit)",
     # an everyday task improved: "Anaprox has improved her reaching at shelf height"
@@ -159,12 +155,13 @@ _ACTIVITY = [
     # "..., none of which he could do before it was started"
     r"\bnone of (?:which|these|them|this) (?:he|she|they) (?:could|was able to|were able to) "
     r"(?:do|manage)\b[^.;]{0,20}?\bbefore\b",
+    # ("She is back to a full 8-hour schedule of patients")
     r"\b(?:(?:gone|went|is|was|got|goes|going|gets?|got)(?: him| her| them)? )?back (?:to|at) "
-    + _JOB,
+    r"(?:a )?" + _JOB,
     r"\b(?:returned to|resumed) " + _JOB,
     # said as a noun: "recorded ... return to full duty", "with a return to modified work"
     r"\b(?:(?:a|his|her|their|with|and)\s+)return to (?:full|regular|modified|light|"
-    r"unrestricted|usual) (?:duty|work|duties)\b",
+    r"unrestricted|usual) (?:[\w-]+ )?(?:duty|work|duties)\b",  # ("full chair-side duty")
     r"\breleased to (?:full|regular|unrestricted)|\bupgraded to (?:full|regular)",
     # what could be done before against what is done now: "Before them she could turn her head
     # only about halfway; now she checks her mirror without turning her shoulders"
@@ -394,6 +391,8 @@ _NO_FUNCTION = re.compile(r"\bno (?:\w+ ){0,2}(?:activit(?:y|ies)|function\w*|ch
                           r"improvement)|\bstill unable to\b|\bunable to do much\b", _I)
 # Function said to be as it was: "he was able to shower and dress himself, and his activity
 # level had not changed over the past year", "no change in his function", "ADLs unchanged"
+_WHAT_IS_DONE = (r"(?:how (?:far|long|much|many|often)|what (?:he|she|they) (?:is|are|was|"
+                 r"were|can|could)(?: able to)? do)\b")
 _FUNCTION_UNCHANGED = re.compile(
     r"\b(?:activit(?:y|ies)(?: level)?|function(?:al)? (?:level|status|capacity)|function|"
     # (within its own clause: "her function improved, and the pain is unchanged" is a gain)
@@ -405,12 +404,13 @@ _FUNCTION_UNCHANGED = re.compile(
     r"(?:activit(?:y|ies)|function\w*|ADLs)\b|"
     # a measure of what is done said unchanged: "no change in the numbness or in how far he
     # can walk"
-    r"\bno (?:\w+ ){0,2}change in\b[^.;]{0,60}?\bhow (?:far|long|much|many|often)\b|"
+    # can walk", "no appreciable change in the arm numbness or in what he is able to do"
+    r"\bno (?:\w+ ){0,2}change in\b[^.;]{0,60}?\b" + _WHAT_IS_DONE + r"|"
     # ... or said not changed: "has not changed the burning in the right leg or how far he can
     # walk"
     r"\b(?:(?:has|have|had|did|does) not|(?:has|have|had|did|does)n['\u2019]?t) "
     r"(?:changed?|altered?)\b"
-    r"[^.;]{0,60}?\bhow (?:far|long|much|many|often)\b", _I)
+    r"[^.;]{0,60}?\b" + _WHAT_IS_DONE, _I)
 # What is to come, hoped for, or a goal: "if the blocks give relief", "to improve function",
 # "would benefit from", "goal of"
 _AHEAD = gated(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|improvement|"
