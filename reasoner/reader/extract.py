@@ -1414,7 +1414,6 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         if bare is not None:  # "follow-up after acupuncture", then "finished 6 sessions"
             bare.props.update({k: v for k, v in props.items() if v is not None})
             bare.props["on_date"] = dates[0] if dates else None
-            _told_again(out, bare)
             continue
         if this_kind == "prior" and n and (same := _restated(lex, clause, hits[n - 1], hit,
                                                              listed)) is not None:
@@ -1686,16 +1685,6 @@ def _uncounted_just_told(out: Extracted, term: str) -> Mention | None:
                      f.props.get(k) for k in ("sessions", "start", "response")))
 
 
-def _told_again(out: Extracted, course: Mention) -> None:
-    """A course of care told again is the course told last: "it" in the sentences after it is
-    this course, not a drug told between its two tellings ("... to review her TENS trial. She
-    has been on Norco since 3/2018. TENS trial: a rented unit ... With it she can stand at the
-    stove"). (Not a drug: "the gabapentin was increased" is no telling of what the sentences
-    after measure.)"""
-    if course.kind == "prior" and out.facts and out.facts[-1] is not course:
-        out.facts[:] = [f for f in out.facts if f is not course] + [course]
-
-
 def _is_bare(fact: Mention) -> bool:
     return not any(fact.props.get(k) for k in ("sessions", "on_date", "start", "response"))
 
@@ -1889,7 +1878,6 @@ def _mentioned(out: Extracted, lex: Lexicon, sentence: str, at: int,
                     if key in _COURSE_KEYS and value is not None and \
                             held[hit.term].props.get(key) is None:
                         held[hit.term].props[key] = value
-                _told_again(out, held[hit.term])
                 continue
             if props.get("region") is None and (site := _site_region(lex, sentence, hit)):
                 props["region"] = site  # (a generic injection's site is its region)
@@ -2416,9 +2404,12 @@ _NOT_MYOTOMAL = re.compile(r"\b(?:grip|pinch|core|trunk|cardiovascular|aerobic|t
 # What a treatment was given for, right before the finding: "cyclobenzaprine ... 'for back
 # spasm'", "Soma ... since 2016 for \"back spasms\"" (not "presents for evaluation of")
 # (or taken as needed for it: "Cyclobenzaprine 7.5 mg 1 tab bid prn spasm was added ...")
-_PRESCRIBED_FOR = re.compile(r"(?:\bfor|\bprn|\bp\.r\.n\.|\bas needed)\s+(?:for\s+)?[\"'\u201c]?"
-                             r"(?:(?:his|her|the|their|a|an|low|lower|upper|mid|neck|back|muscle|"
-                             r"leg|arm|occasional|intermittent|nighttime|night)\s+)*$", re.I)
+# (the quote may open after an article: 'restarted by an urgent care in March for a "back
+# spasm."')
+_PRESCRIBED_FOR = re.compile(r"(?:\bfor|\bprn|\bp\.r\.n\.|\bas needed)\s+(?:for\s+)?"
+                             r"(?:[\"'\u201c]|(?:his|her|the|their|a|an|low|lower|upper|mid|neck|"
+                             r"back|muscle|leg|arm|occasional|intermittent|nighttime|night)\s+)*$",
+                             re.I)
 
 
 _FINDING, _SERVICE, _TUMOUR = T("ClinicalFinding"), T("Service"), T("SuspectedTumor")
