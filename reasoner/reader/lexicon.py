@@ -327,7 +327,7 @@ class Lexicon:
         self._openings = {word[:n] for word in self.vocabulary
                           if len(word) >= _SPLIT_LENGTH and word.isalpha()
                           for n in range(2, len(word))}
-        self._long_openings = {opening for opening in self._openings if len(opening) >= 4}
+        self._pieces: dict[str, bool] = {}
         self._pairs = {key[:2] for key in self.index if len(key) >= 2}  # names' first words
         self._seconds = {second for _, second in self._pairs}
         self._in_names: dict[str, str | None] = {}
@@ -408,10 +408,8 @@ class Lexicon:
         raw = list(_RAW_WORD.finditer(text))
         out: list[tuple[int, int, str]] = []
         # (a word split leaves a piece that is no word, known or English, at its start or
-        # next to it: "acu", "rapy", "practic"; or starts a long known word, "trans": only
-        # there is a join tried)
-        pieces = [self._fragment(w.group()) or w.group().lower() in self._long_openings
-                  for w in raw]
+        # next to it: "acu", "rapy", "practic", "trans": only there is a join tried)
+        pieces = [self._piece(w.group()) for w in raw]
         i = 0
         while i < len(raw) - 1:
             if not (pieces[i] or pieces[i + 1]):
@@ -433,7 +431,9 @@ class Lexicon:
         """Drugs named as a dictation heard them, before their doses (`_drug_heard`)."""
         out: list[tuple[int, int, str]] = []
         for j, word in enumerate(raw):
-            if out and out[-1][1] > word.start() or not _DOSE_AFTER.match(text, word.end()):
+            # (the word before the dose is no known word: "Norco 10/325" names its drug)
+            if out and out[-1][1] > word.start() or not _DOSE_AFTER.match(text, word.end()) \
+                    or norm(word.group()) in self.vocabulary:
                 continue
             for n in range(min(_HEARD_PIECES, j + 1), 0, -1):  # (the longest first)
                 if (known := self._drug_heard(text, raw, j - n + 1, n)) is not None:
@@ -483,6 +483,16 @@ class Lexicon:
         if _edits(spelled, known) > _HEARD_EDITS * max(len(spelled), len(known)):
             return None
         return known if len(sound) >= 4 or _one_keystroke(spelled, known) else None
+
+    def _piece(self, word: str) -> bool:
+        """Whether a word may be a piece of one split (`_split_words`); the same words come up
+        in letter after letter: the answer is kept."""
+        said = self._pieces.get(word)
+        if said is None:
+            if len(self._pieces) > 100_000:
+                self._pieces.clear()
+            said = self._pieces[word] = self._fragment(word)
+        return said
 
     def _fragment(self, word: str) -> bool:
         """Whether a word is no name's and no word of English: a piece of a word split."""
