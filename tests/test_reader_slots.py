@@ -2298,3 +2298,15 @@ def test_a_walk_told_judges_no_walking_aid(sentence):
 ])
 def test_imaging_told_to_fit_or_not_the_exam(kb, text, present):
     test_what_studies_confirm(kb, text, "ImagingConcordantWithExam", present)
+
+
+@pytest.mark.parametrize(("plan", "judged"), [
+    ("1. Power wheelchair.", [False]),
+    ("1. Cervical MRI.", []),  # (a neck case's strength says nothing of a chair)
+])
+def test_arm_strength_judges_a_manual_chair_only_where_one_is_in_question(kb, plan, judged):
+    text = ("PR-2 PROGRESS REPORT\nDOS: 03/05/2019\nSUBJECTIVE:\nNeck pain 6/10.\nOBJECTIVE:\n"
+            f"Upper extremity strength was 5/5 bilaterally.\nPLAN:\n{plan}\n")
+    facts = read_letter(text.encode(), "pr2.txt", kb.terms).extracted.facts
+    assert [f.props["present"] for f in facts
+            if f.concept == TERM + "ManualWheelchairNotFeasible"] == judged

@@ -138,3 +138,10 @@ def test_decisions_given_by_the_number_of_the_list_above(result):
         ("Right L4-5 transforaminal epidural steroid injection, requested 06/09/2015",
          "overturned"),
         ("Lidoderm (lidocaine 5%) patches, #30, requested 06/09/2015", "upheld")]
+
+
+def test_a_grid_row_of_bars_alone_is_read_without_error():
+    # (a robustness guard: two lines of empty cells between rules)
+    text = ("+-----------+-----------+\n|           |           |\n|           |           |\n"
+            "+-----------+-----------+\n| Lumbar MRI | Certified |\n+-----------+-----------+\n")
+    assert "Lumbar MRI | Certified" in clean(decode(text.encode(), "letter.txt")).text

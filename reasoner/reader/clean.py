@@ -347,8 +347,9 @@ def _wrapped_rows(lines: list[tuple[int, str]]) -> dict[int, tuple[str, list[int
         group = [lines[n] for n in written]
         cells = _pipe_cells(group) if all("|" in line for _, line in group) else \
             _aligned_cells(group)
-        if cells is None or _rows_of_their_own(cells):
-            continue
+        if cells is None or not any(piece.strip() for column in cells for _, piece in column) \
+                or _rows_of_their_own(cells):
+            continue  # (a row of bars alone: "|   |   |" on two lines)
         out[written[0]] = _row_line(cells)
         out.update((n, None) for n in written[1:])
     return out

@@ -317,6 +317,7 @@ _REGION_REFINE = {(T("Surgery"), T("Spine")): T("SpinalSurgery"),
 _SHOULDER_TOO = frozenset(map(T, ("RedFlagSpinalPathology", "SuspectedInfection",
                                   "SuspectedTumor")))
 _REFINED_BY_REGION = frozenset(cls for cls, _ in _REGION_REFINE)
+_UNPLACED_FRACTURES = frozenset(map(T, ("Fracture", "NonSpinalFracture")))
 
 
 # A review's words quoted in the record: 'The utilization review report states: "The claimant
@@ -2763,6 +2764,9 @@ def _holds_finding(out: Extracted, concept: str | None, present: bool, day) -> b
 
 
 _SCREEN = T("PreoperativePsychologicalScreen")
+# What only a request for a power mobility device or a wheelchair is judged by
+_MOBILITY_ONLY = frozenset(map(T, ("ManualWheelchairNotFeasible",)))
+_MOBILITY_DEVICES = tuple(map(T, ("PowerMobilityDevice", "ManualWheelchair")))
 _SHORT_STATEMENT = 60
 
 
@@ -2775,7 +2779,10 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
     # (a short statement of the report goes on about the study before it: "MRI R shoulder
     # 6/1/20: tendinosis. No full-thickness RC tear. Findings are c/w exam.")
     out.studied = named or (out.studied if len(sentence) <= _SHORT_STATEMENT else ())
+    mobility = any(lex.terms.is_a(a, d) for a in out.asked for d in _MOBILITY_DEVICES)
     for fact in [*confirmed, *judgments(sentence)]:
+        if fact.concept in _MOBILITY_ONLY and not mobility:
+            continue  # ("upper extremity strength 5/5" of a neck case says nothing of a chair)
         if fact.concept == _SCREEN:  # a screening is an assessment with what it found
             _add_assessment(out, Mention("assessment", _SCREEN, at + fact.start, at + fact.end,
                                          sentence[fact.start:fact.end], {
@@ -4838,6 +4845,9 @@ def _refine(out: Extracted, lex: Lexicon) -> None:
                                     {"present": False, "on_date": None, "side": None,
                                      "region": fact.props.get("region")}))
     out.facts += also
+    # a fracture the case's spine did not make the spine's, named by its limb or unnamed,
+    # decides nothing: it was read so that the spine's is not (`term:Fracture`)
+    out.facts[:] = [f for f in out.facts if f.concept not in _UNPLACED_FRACTURES]
     _one_finding_each(out)
 
 

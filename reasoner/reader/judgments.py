@@ -367,16 +367,18 @@ _ABSENT: dict[str, list[str]] = {
         r"\b(?:" + _WALKING_AID + r")s?\b[^.;]{0,30}?\b(?:is|are|was|were|remains?)\s+"
         r"(?:adequate|sufficient|enough)\b",
     ],
-    # a manual wheelchair the worker can push, or someone to push it: "upper extremity strength
-    # was 5/5 throughout, and his wife ... is willing to push a wheelchair", "full use of both
-    # arms"
+    # a manual wheelchair the worker can push, or someone to push it: "his wife ... is willing
+    # to push a wheelchair", "full use of both arms" (not a strength told of any exam: "upper
+    # extremity strength 5/5" in every neck case)
     "ManualWheelchairNotFeasible": [
         r"\b(?:can|is able to|able to)\s+(?:self-?propel|propel)\b",
         r"\b(?:wife|husband|spouse|partner|caregiver|family|daughter|son|mother|father)\b"
         r"(?:(?!\bno one\b|\bnobody\b|\bnot\b|n't\b)[^.;]){0,50}?\b(?:willing|available|able)\b"
         r"[^.;]{0,20}?\bto push\b",
-        r"\bupper (?:extremity|limb) strength (?:is |was )?(?:5/5|normal|full)\b",
         r"\bfull use of (?:both|her|his) (?:arms|upper extremities)\b",
+        # ... or arms strong enough to push one (read only where a mobility device is asked:
+        # `extract._MOBILITY_ONLY`)
+        r"\bupper (?:extremity|limb) strength (?:is |was )?(?:5/5|normal|full)\b",
     ],
     "Homebound": [
         # leaving home on one's own: "drives himself to appointments", "drives short distances",
