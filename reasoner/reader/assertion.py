@@ -1569,6 +1569,7 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
         doc = component(doc)
     by_span = {(s.start, s.end): s for s in doc.ents}
     overlapping = _negations_inside(doc)
+    negatives = "neg" in sentence.lower()  # (the cheap test first: a label of negatives)
     out = []
     for key in spans:
         if (boxed := ticked(sentence, key[1], key[0])) is not None:
@@ -1587,7 +1588,8 @@ def _assertions(sentence: str, spans: Sequence[tuple[int, int]]) -> list[Asserti
                                                                                   key[1]):
             out.append(Assertion.ABSENT)  # "Bowel/bladder: no change": none lost
             continue
-        if _denied_list(sentence, key) or _NEGATIVES_LABEL.search(sentence, 0, key[0]):
+        if _denied_list(sentence, key) or negatives and _NEGATIVES_LABEL.search(sentence, 0,
+                                                                                  key[0]):
             # "Red flags: none of the following -- fever, ...", "ROS: Neg: chest pain, SOB,
             # melena, dysuria, daytime somnolence"
             out.append(Assertion.ABSENT)

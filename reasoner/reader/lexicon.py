@@ -386,7 +386,15 @@ class Lexicon:
     def _rejoined(self, text: str, toks, words: list[str]):
         """The words with those a dictation split joined again (`_split_words`): the tokens
         inside a joined span become one, the known word."""
-        joins = self._split_words(text)
+        # (a split leaves a piece that is no word: most sentences have none, and are not
+        # walked word by word; a drug heard is looked for only before a dose)
+        joins = self._split_words(text) if any(self._piece(text[start:end])
+                                               for _, start, end in toks) else []
+        if _DOSE_AFTER.search(text):
+            taken = [(start, end) for start, end, _ in joins]
+            joins = sorted([*joins, *(heard for heard in self._drugs_heard(
+                text, list(_RAW_WORD.finditer(text)))
+                if not any(s < heard[1] and heard[0] < e for s, e in taken))])
         if not joins:
             return toks, words
         out_toks, out_words = [], []
@@ -421,11 +429,7 @@ class Lexicon:
                 i += found[1]
             else:
                 i += 1
-        if _DOSE_AFTER.search(text):
-            taken = [(start, end) for start, end, _ in out]
-            out += [heard for heard in self._drugs_heard(text, raw)
-                    if not any(s < heard[1] and heard[0] < e for s, e in taken)]
-        return sorted(out)
+        return out
 
     def _drugs_heard(self, text: str, raw: list) -> list[tuple[int, int, str]]:
         """Drugs named as a dictation heard them, before their doses (`_drug_heard`)."""
