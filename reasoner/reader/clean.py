@@ -450,9 +450,9 @@ def _row_line(cells: list[list[tuple[int, str]]]) -> tuple[str, list[int]]:
                     offsets.append(at + word.start())
                 chars.extend(word.group())
                 offsets.extend(range(at + word.start(), at + word.end()))
-    lead = len(chars) - len("".join(chars).lstrip())
-    tail = len("".join(chars).rstrip())
-    return "".join(chars[lead:tail]), offsets[lead:tail]
+    joined = "".join(chars)
+    lead, tail = len(joined) - len(joined.lstrip()), len(joined.rstrip())
+    return joined[lead:tail], offsets[lead:tail]
 
 
 def _append(chars: list[str], offsets: list[int], body: str, at: int) -> None:

@@ -3672,8 +3672,7 @@ def _reliefs(out: Extracted, lex: Lexicon, sentence: str, at: int) -> None:
             # the words after it refer to (not the therapy told in the sentence before)
             courses = [c] if (c := _course_referred(out, lex, said_of.group("from"), at)) else []
         else:
-            courses = [c] if (c := _course_referred(out, lex, before, at)
-                              or _procedure_just_told(out, lex, at)) else []
+            courses = [c] if (c := _relieved_course(out, lex, before, at)) else []
         for course in courses:
             _fill_in(course, {"relief_percent": r.percent, "relief_weeks": r.weeks})
 
@@ -3687,11 +3686,16 @@ def _relieved_after(out: Extracted, lex: Lexicon, text: str, at: int) -> bool:
     if not relief.reliefs(text) or _treatments(lex, text) or \
             (response := response_of(text)) is None:
         return False
-    if (course := _course_referred(out, lex, text, at) or _procedure_just_told(out, lex, at)) \
-            is None:
+    if (course := _relieved_course(out, lex, text, at)) is None:
         return False
     _add_response(course, response)
     return True
+
+
+def _relieved_course(out: Extracted, lex: Lexicon, text: str, at: int) -> Mention | None:
+    """The course a relief naming no treatment is said of: the one the words refer to, else a
+    procedure just told (one rule for the relief and for the response told with it)."""
+    return _course_referred(out, lex, text, at) or _procedure_just_told(out, lex, at)
 
 
 def _procedure_just_told(out: Extracted, lex: Lexicon, at: int) -> Mention | None:
