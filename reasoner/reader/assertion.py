@@ -862,8 +862,18 @@ def _rules() -> list[Any]:
             {"LOWER": {"IN": ["is", "are", "was", "were", "been"]}}, {"LOWER": "not"},
             # (not "felt to be": "She was not felt to be an appropriate candidate" speaks
             # forward)
-            {"LOWER": {"IN": ["suspected", "considered"]}},
+            {"LOWER": "suspected"},
             {"LOWER": {"IN": ["likely", "probable"]}, "OP": "?"}], max_scope=8),
+        rule("is not considered likely (after)", _NEGATED, "BACKWARD", [
+            {"LOWER": {"IN": ["is", "are", "was", "were", "been"]}}, {"LOWER": "not"},
+            {"LOWER": "considered"}, {"LOWER": {"IN": ["likely", "probable"]}}], max_scope=8),
+        # ... but a judgment not made of what follows: "She is not considered high risk", "he
+        # was not deemed a surgical candidate" (a bare "considered" is a plan: "surgery was
+        # considered")
+        rule("is not considered", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["is", "are", "was", "were", "been"]}}, {"LOWER": "not"},
+            {"LOWER": {"IN": ["considered", "deemed", "regarded", "judged", "thought"]}}],
+             max_scope=8),
         rule("suspected (end)", _UNCERTAIN, "BACKWARD", [
             {"LOWER": {"IN": ["suspected", "questioned"]}}, _END], max_scope=6),
         # "question of instability", "differential diagnosis includes a TFCC tear"

@@ -648,8 +648,10 @@ def _running_heads(lines: list[str]) -> set[str]:
     keyed = [(stripped, _repeat_key(stripped)) for line in lines if (stripped := line.strip())]
     counts = Counter(key for _, key in keyed)
     return {stripped for stripped, key in keyed
-            if counts[key] >= 2 and len(stripped) < 90
-            and (not _FIELD.search(stripped) or _BANNER.search(stripped))
+            if counts[key] >= 2 and (len(" ".join(stripped.split())) < 90 or
+                                     _STAMPED.search(stripped))
+            and (not _FIELD.search(stripped) or _BANNER.search(stripped)
+                 or _STAMPED.search(stripped))
             # (nor a question's wrapped end: "appropriate?" closes each item's question)
             and not stripped.endswith((".", "?")) and not _LIST_ITEM.match(stripped)}
 
@@ -657,12 +659,12 @@ def _running_heads(lines: list[str]) -> set[str]:
 def _repeat_key(line: str) -> str:
     """What a running head repeats: the line, or a footer but for its page number ("MAXIMUS
     FEDERAL SERVICES -- CM21-0119830 -- Page 2")."""
-    return _PAGED.sub("#", line) if _PAGE.search(line) else line
+    return _PAGED.sub("#", line) if _PAGE.search(line) or _STAMPED.search(line) else line
 
 
 # (a fax machine's banner numbers its pages too: "Aug 15 2024 14:52  MAXIMUS ...  p.2",
 # "FROM: 916-555-0166  PAGE 003/005", "P. 2/4")
-_PAGE = re.compile(r"\bpage\b|\bp(?:g|\.)\s?\d", re.I)
+_PAGE = re.compile(r"\bpage\b|\bp(?:g|\.)\s?\d|\[\s*\d{1,3}\s*/\s*\d{1,3}\s*\]", re.I)
 # A field's colon, not a time's ("14:52" in a fax banner)
 _FIELD = re.compile(r":(?!\d\d)")
 # ... a line with a field's colon repeats as a running head only when it is a page's banner or
@@ -670,6 +672,11 @@ _FIELD = re.compile(r":(?!\d\d)")
 # field that names pages ("MAXIMUS guideline: ... Chronic Pain, page 79")
 _BANNER = re.compile(r"\bpage\s*\d+\s*(?:of|/)\s*\d+|\bp\.\s?\d+\s*/\s*\d+|\bfax\b|^from\b",
                      re.I)
+# A fax machine's time-stamped banner, which repeats but for its time and page: "MAY-19-2016
+# 10:41A FROM:LAW OFFICES ... TO:7145550190 P.1", "10/24/2019 11:33 FAX 6195550116 SOUTHBAY
+# PAIN [004/006]"
+_STAMPED = re.compile(r"\b\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m?\.?)?(?![\w:]).*"
+                      r"(?:\bfax\b|\b(?:from|to)\s*:)", re.I)
 _PAGED = re.compile(r"\d+")
 
 

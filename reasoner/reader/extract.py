@@ -626,6 +626,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     _imaged_conditions(out, lex)
     _meds_told_later(out, lex, asked)
     _merge_medications(out, lex, letter.text)
+    _stops_end_courses(out, lex, letter.text, asked)
     request_items.add_requests(out, lex, letter, current)
     _keep_homebound_for_home_care(out, lex)
     _low_risk_is_no_elevated_risk(out)
@@ -1266,6 +1267,9 @@ def _start_told(sentence: str, start: int, end: int, tail: str) -> dict:
         return {"start": begun}
     if sent := _SENT_HOME_WITH.search(sentence, 0, start):
         return {"start": parse_date(sent.group(1) or sent.group(2))}
+    if (_SAME_DAY_HOME.search(sentence, 0, start) or _ORDERED_WITH.search(sentence, 0, start)) \
+            and (dated := find_dates(sentence[:start])):
+        return {"start": dated[-1][0]}
     if _on_surgery_day(sentence[end:end + 160]):  # (not the tail: "surgery" is a name too)
         return {"since_surgery": True}
     if dated := _start_dated_before(tail, sentence[:start]):
@@ -1412,6 +1416,9 @@ def _listed(out: Extracted, lex: Lexicon, sentence: str, at: int, cue: int, kind
         bare = (_bare_course(out, hit.term) or (_uncounted_just_told(out, hit.term)
                                                 if props.get("sessions") else None)) \
             if this_kind == "prior" else None
+        if bare is not None and _operated_since(out, lex, bare, at + cue + hit.start):
+            bare = None  # ("Treatment before surgery included physical therapy", then the
+            # surgery, then "PT progress report: 12 of 12 visits completed": another course)
         if bare is not None:  # "follow-up after acupuncture", then "finished 6 sessions"
             bare.props.update({k: v for k, v in props.items() if v is not None})
             bare.props["on_date"] = dates[0] if dates else None
@@ -1649,6 +1656,34 @@ def _repeated_courses(out: Extracted, lex: Lexicon, sentence: str, at: int) -> N
             props["sessions"] = 1
         out.facts.append(Mention("prior", told.concept, begin, end,
                                  sentence[hit.start():hit.end() + dated[0][2]], props))
+
+
+# A drug said stopped on a day: "He stopped the oxycodone on 12/12/2024", "had used 22 of the
+# 30 oxycodone tablets and had stopped them on 12/12/2024"
+_STOP_SAID = re.compile(r"\b(?:stopped|discontinued|d/c'?d|came off|weaned (?:himself |herself )?"
+                        r"off|tapered off|quit)\b", re.I)
+
+
+def _stops_end_courses(out: Extracted, lex: Lexicon, text: str, asked: set[str]) -> None:
+    """A requested drug told stopped on a day after a course of it was told begun ("sent home
+    the same day with oxycodone 5 mg", then "He stopped the oxycodone on 12/12/2024") ends that
+    course: it is no past course of its own (whose unknown start left the start of the
+    course the request is about in doubt). (A drug not asked for keeps its past course, as
+    told: "The naproxen was stopped on Nov. 12 2013 because it 'does nothing'".)"""
+    for stop in [f for f in out.facts if f.kind == "prior" and f.props.get("on_date")
+                 and f.concept in asked
+                 and not any(f.props.get(k) for k in ("start", "end", "sessions"))
+                 and lex.terms.is_a(f.concept or "", T("Drug"))]:
+        said = text[text.rfind(".", 0, stop.start) + 1:text.find(".", stop.end) % (len(text) + 1)]
+        if not _STOP_SAID.search(said):
+            continue
+        day = stop.props["on_date"]
+        course = next((f for f in out.facts if f.kind == "medication" and f.concept == stop.concept
+                       and f.start < stop.start and f.props.get("start")
+                       and f.props["start"] <= day and not f.props.get("end")), None)
+        if course is not None:
+            _fill_in(course, {**stop.props, "on_date": None, "end": day})
+            out.facts.remove(stop)
 
 
 def _fill_in(course: Mention, props: dict) -> None:
@@ -2158,10 +2193,10 @@ _DATED_ENTRY = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:.\u2013-]\s*(?
 _PERFORMED_ON = re.compile(r"\b(?:was|were)\s+(?:performed|done|administered|given|completed|"
                            r"placed)\s+on\s+(" + DATE_RE.pattern + ")", re.I)
 _NOTE_AFTER = re.compile(r"\s*(?:daily\s+|progress\s+|treatment\s+|discharge\s+)?(?:note|"
-                         r"re-?eval\w*|visit)\b", re.I)
+                         r"re-?eval\w*|visit|report|summary)\b", re.I)
 # ... and an operation's, its site and approach between ("02/23/2016: Right knee arthroscopic
 # partial medial meniscectomy"; not a later visit's: "03/01/2016: first visit after the ...")
-_DATED_OPERATION = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*[:.\u2013-]\s*"
+_DATED_OPERATION = re.compile(r"\W{0,3}(" + DATE_RE.pattern + r")\s*(?:[:.\u2013-]\s*)?"
                               # (a record's kind between: "08/23/2016. Operative report: Right
                               # knee arthroscopy with partial medial meniscectomy")
                               r"(?:(?:operative|op|procedure|surgical)\s+(?:report|note)\s*:\s*)?"
@@ -2183,6 +2218,16 @@ _TOLD_BY_VERB = re.compile(r"\binjected$", re.I)
 
 
 # "He was discharged home on 07/08/2020 with Norco 5/325 mg ...": a drug taken since that day
+# ... the day the sentence tells: "On 5/2/17 she underwent a carpal tunnel release; she was
+# discharged the same day with Norco 5/325", "was sent home the same day with oxycodone 5 mg"
+_SAME_DAY_HOME = re.compile(r"\b(?:discharged|sent\s+home|released)\s+(?:home\s+)?(?:the\s+same\s+"
+                            r"day|that\s+(?:same\s+)?(?:day|afternoon|evening))\s+(?:with|on)\s+"
+                            r"(?:[\w/-]+\s+){0,4}$", re.I)
+# ... or the orders dated that day: "The surgeon's post-operative orders dated 01/14/2020 include
+# a cold therapy unit for 14 days, ... and Percocet 5/325"
+_ORDERED_WITH = re.compile(r"\b(?:orders|discharge\s+(?:medications|prescriptions))\s+(?:dated|of|"
+                           r"on)\s+" + DATE_RE.pattern + r"\s+(?:include[sd]?|list(?:s|ed)?|"
+                           r"were)\b[^.;]*$", re.I)
 _SENT_HOME_WITH = re.compile(r"\b(?:discharged|sent)\s+(?:home\s+)?(?:from\s+the\s+hospital\s+)?"
                              r"on\s+(" + DATE_RE.pattern + r")\s+(?:home\s+)?(?:with|on)\s+"
                              r"(?:[\w/-]+\s+){0,4}$|"

@@ -101,10 +101,12 @@ def _record(b: _Builder, case: ox.NamedNode, letter: Letter, requests) -> None:
         reviewer = b.node("reviewer", "Reviewer")
         b.lit(reviewer, "licensure", letter.header.get("licensure"))
         b.lit(reviewer, "specialty", letter.header.get("specialty"))
-    if letter.layout == "progress-report":
+    if letter.layout == "progress-report" and not any(i.outcome for i in letter.items):
         return  # a treating physician's report: no review has been made
-    if letter.layout == "ur-determination":  # the UR's own actions: no IMR has been made
-        decided = parse_date(letter.header.get("decision_date") or
+    if letter.layout in ("ur-determination", "progress-report"):
+        # the UR's own actions, or those a report logs on its requests: no IMR has been made
+        decided = parse_date(letter.header.get("ur_decision_date") or
+                             letter.header.get("decision_date") or
                              letter.header.get("ur_denial_date") or "")
         for n, (req, fact) in enumerate(requests):
             item = letter.items[fact.props["item"]]

@@ -7,6 +7,7 @@ decision. Nothing here reads the outcome, the guideline lines or the rationale.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
@@ -1325,6 +1326,58 @@ def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
                 not begun and surgeries and _told_postoperative(text, fact):
             fact.concept = therapy
     _one_course_told_twice(out, text, lex)
+    _notes_of_a_counted_course(out, text, lex)
+
+
+# How long before a course's count a note of that therapy is one of its visits
+_NOTE_REACH_DAYS = 120
+
+
+def _notes_of_a_counted_course(out: Extracted, text: str, lex: Lexicon) -> None:
+    """Dated notes of a therapy that count nothing ("12/28/2021 post-operative PT note (visit
+    4): flexion 80 degrees", "Physical therapy daily notes dated 03/10/2015 through 03/27/2015")
+    within the days of a course told with its count ("01/31/2022 PT progress report: 12 of 12
+    visits completed", "Post-operative physical therapy began on 03/10/2015; the initial 6
+    visits ... completed on 03/27/2015") are its visits, not courses of their own (whose
+    unknown counts left the total unknown)."""
+    counted = [f for f in out.facts if f.kind == "prior" and f.props.get("sessions")
+               and (f.props.get("on_date") or f.props.get("start"))
+               and (f.concept in _POSTSURGICAL_KINDS or
+                    lex.terms.is_a(f.concept, T("PhysicalMedicine")))]
+    for note in [f for f in out.facts if f.kind == "prior" and not f.props.get("sessions")
+                 and any(f.props.get(k) for k in ("on_date", "start", "end"))]:
+        first, last = _days_of(note.props)
+        course = next((f for f in counted if f.concept == note.concept
+                       and (window := _window(f.props)) is not None
+                       and _is_date(first) and _is_date(last)
+                       and window[0] <= first and last <= window[1]
+                       and not _ANOTHER_COURSE.search(text, max(0, f.start - 40), f.end + 40)),
+                      None)
+        if course is not None:
+            _fill(course.props, {k: v for k, v in note.props.items()
+                                 if k not in ("on_date", "start", "end", "frequency",
+                                              "doses_per_day")})
+            out.facts.remove(note)
+
+
+def _days_of(props: dict) -> tuple:
+    """A course's first and last days told (either may stand for both)."""
+    first = props.get("start") or props.get("on_date") or props.get("end")
+    return first, props.get("end") or props.get("on_date") or first
+
+
+def _window(props: dict) -> tuple | None:
+    """The days a counted course's visits fall in: from its start to its end or date; from its
+    start to the reach after it; or from the reach before its one date to it."""
+    start, last = props.get("start"), props.get("end") or props.get("on_date")
+    reach = dt.timedelta(days=_NOTE_REACH_DAYS)
+    window = (start, last) if start and last else (start, start + reach) if _is_date(start) \
+        else (last - reach, last) if _is_date(last) else None
+    return window if window and all(_is_date(d) for d in window) else None
+
+
+def _is_date(day) -> bool:
+    return isinstance(day, dt.date)
 
 
 def _one_course_told_twice(out: Extracted, text: str, lex: Lexicon) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reasoner.errors import InputError
-from reasoner.reader import reviews
+from reasoner.reader import authorizations, reviews
 from reasoner.reader.clean import Cleaned
 from reasoner.reader.dates import DATE_RE
 from reasoner.reader.firstchars import gated
@@ -214,6 +214,8 @@ def _split(cleaned: Cleaned, source: str) -> Letter:
             # the layout that found the items first keeps them: this one may only tell their
             # outcomes, when it names the same items
             return _with_outcomes(undecided, items)
+        elif name == "progress-report":
+            return Letter(name, cleaned, summary, items, _report_header(text, items))
         else:
             return Letter(name, cleaned, summary, items, header(text))
         if layout == "progress-report":
@@ -221,6 +223,15 @@ def _split(cleaned: Cleaned, source: str) -> Letter:
     if undecided is not None:
         return undecided
     raise InputError(problem, source=source)
+
+
+def _report_header(text: str, items: list[Item]) -> dict[str, str]:
+    """A report's header, with the date of the UR decisions logged on its requests."""
+    fields = header(text)
+    if any(i.outcome for i in items) and (decided := authorizations.decided_on(
+            authorizations.results(text, min(i.name_span[0] for i in items)))):
+        fields["ur_decision_date"] = decided
+    return fields
 
 
 # A list of record facts under an item's decision: its heading alone on a line, then bullets.
@@ -836,6 +847,9 @@ _LISTED = re.compile(r"^[ \t]*(?:[0-9lI]{1,2}[.)]|[-*\u2022]|\([a-z0-9]\)|[a-z][
                      r"(?:[A-Z]{2,8}\.)?ITEM[ \t]*\d{1,2}[ \t]*:|"
                      # an EHR's labelled orders: "Req 1: ...", "Request #2 - ...", "Order 3:"
                      r"(?:Req(?:uest)?|Order|Rx)[ \t]*#?[ \t]*\d{1,2}[ \t]*[:.)-]|"
+                     # ... or by an order number: "ORD 44120871 [Rx] Norco ...", "[ORD-1] ..."
+                     r"ORD[ \t]*#?[ \t]*\d{2,12}(?:[ \t]+\[[A-Za-z][A-Za-z ]{1,20}\])?|"
+                     r"\[ORD[ \t-]*\d{1,3}\]|"
                      r"\[[xX\u2713\u2714]\](?:[ \t]*\d{1,2}[.)])?|"  # ("[x] 1. PT ...")
                      r"\[[A-Za-z][A-Za-z ]{1,20}\])[ \t]*(?P<name>\S[^\n]*)$",
                      re.M)  # "[Rx]", "[Imaging]": an order list's kind of order
@@ -1009,25 +1023,23 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
                     # an RFA form's table opens with its header row, headed or not, and
                     # its labelled fields with the first service field
                     {m.start() for m in _RFA_HEADER.finditer(text)} |
-                    set(_first_service_field(text)))
+                    set(_first_service_field(text)) |
+                    # (an EHR's plan by problem, headed "Treatment" below the assessments)
+                    {m.end() for m in _TREATMENT_HEADING.finditer(text)
+                     if _ASSESSMENTS_ABOVE.search(text, 0, m.start())})
     tabled: list[Item] = []  # the rows of the RFA's table of services
     listed = False  # whether a plan lists its requests (not only asks in sentences)
-    for start in starts:
-        end = _HEADING.search(text, start)
-        stop = min(end.start() if end else len(text), _next_section(text, start))
-        # the rows of an RFA's table of services are each asked for, a visit included
-        table = _table_column(text, start, stop) or _aligned_column(cleaned, start, stop) \
-            or _form_fields(text, start)
-        lines = (table or _listed(text, start, stop)
-                 or _enumerated(text, start, stop) or _spoken(text, start, stop))
-        listed = listed or bool(lines)
-        lines = lines or _requested_in_sentences(text, start, stop) \
-            or _plan_statements(text, start, stop)
+    # (what UR decided, logged after the plan, is no request: its action is the request's)
+    logged = authorizations.results(text, starts[0]) if starts else []
+    for start, table, lines, found in _ordered_first(text, [
+            (start, *_plan_lines(text, cleaned, start, logged)) for start in starts]):
+        listed = listed or found
         # a list headed as the request ("Requests for authorization:", "RFA:") asks for the
         # visits it lists too ("Follow-up office visit in 4 weeks")
         heading = text[text.rfind("\n", 0, start - 1) + 1:start]
         _add_items(tabled if table else items, lines,
                    asked=bool(table or _ASKED_LABEL.search(heading)), text=text)
+    tabled, items = authorizations.decide(tabled, logged), authorizations.decide(items, logged)
     if tabled:
         # The form asks for what its table lists: the attached report's plan tells the same
         # requests again, with what it continues, stops or only considers.
@@ -1042,7 +1054,43 @@ def _progress_report(text: str, cleaned: Cleaned | None = None):
         # no plan section (a one-paragraph note, a dictated letter): what its sentences ask for
         _add_items(items, _spoken(text, 0, len(text))
                    or _requested_in_sentences(text, 0, len(text)))
+        items = authorizations.decide(items, logged)
     return (0, len(text)), items
+
+
+def _plan_lines(text: str, cleaned: Cleaned | None, start: int,
+                logged: list[authorizations.Result]) -> tuple[bool, list[tuple[str, int]], bool]:
+    """What the plan section at `start` asks for: whether its lines are a table's rows, the
+    lines, and whether it lists them (not only asks in sentences). A UR's log is no table of
+    requests: its lines say what was decided."""
+    end = _HEADING.search(text, start)
+    stop = min(end.start() if end else len(text), _next_section(text, start))
+    # the rows of an RFA's table of services are each asked for, a visit included
+    table = [row for row in (_table_column(text, start, stop) or
+                             _aligned_column(cleaned, start, stop) or _form_fields(text, start))
+             if not any(r.start <= row[1] < r.end for r in logged)]
+    lines = (table or _problem_orders(text, start, stop) or _listed(text, start, stop)
+             or _enumerated(text, start, stop) or _spoken(text, start, stop)
+             or _orders(text, start, stop))
+    return bool(table), lines or _requested_in_sentences(text, start, stop) \
+        or _plan_statements(text, start, stop), bool(lines)
+
+
+def _ordered_first(text: str, read: list[tuple]) -> list[tuple]:
+    """The plan sections as read, an "Assessment and Plan" list of problems dropped when an
+    order list inside it names what is asked for ("1. Post laminectomy syndrome (M96.1)
+    ... Orders this visit: oxyCODONE 10 mg tablet ...")."""
+    kept = []
+    for n, (start, table, lines, found) in enumerate(read):
+        heading = text[text.rfind("\n", 0, start - 1) + 1:start]
+        later = [r for r in read[n + 1:] if r[3] and any(at < r[0] for _, at in lines)]
+        if _ASSESSED.search(heading) and later and not table:
+            lines = [(name, at) for name, at in lines if at > later[0][0]]
+        kept.append((start, table, lines, found and bool(lines)))
+    return kept
+
+
+_ASSESSED = re.compile(r"\bassessment|\bA/P\b|\bimpression", re.I)
 
 
 def _next_section(text: str, start: int) -> int:
@@ -1295,6 +1343,45 @@ def _listed(text: str, start: int, end: int) -> list[tuple[str, int]]:
 
 
 _CUT = re.compile(r"(?:,|\b(?:and|or|with|of|for|to|the|a|an|x|per|at))\s*$", re.I)
+
+
+def _orders(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """An EHR's orders under a heading that names them ("Orders this visit:", "Orders Placed
+    This Encounter"), one to a line with no list marker: the lines that give what an order
+    gives (a dose, a quantity, a count, an order or procedure code), not the sub-headings
+    ("Medications") nor the notes between ("RFA for oxycodone #120 ... sent 4/9/2024")."""
+    heading = text[text.rfind("\n", 0, start - 1) + 1:start]
+    if not _ORDERS_HEADING.search(heading):
+        return []
+    return [(line.group(1).strip(), line.start(1))
+            for line in re.finditer(r"\n([^\n]+)", text[start:end])
+            if _ORDER_TERMS.search(line.group(1)) and not _ORDER_NOTE.match(line.group(1))
+            for line in [re.compile(r"\n([^\n]+)").match(text, start + line.start())]]
+
+
+def _problem_orders(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """A plan by problem ("1. Impingement syndrome of right shoulder" then "Imaging: MRI
+    shoulder ...", "Procedure: Subacromial injection ...", "Refill Meloxicam 15 MG ..."): the
+    orders under each numbered problem, not the problems."""
+    problems = list(_NUMBERED_LINE.finditer(text, start, end))
+    if not problems or not all(_ORDER_LINE.match(text, p.end() + 1, end) for p in problems):
+        return []  # (every problem has its orders under it: else the numbers list the orders)
+    return [(line.group("order"), line.start("order"))
+            for line in _ORDER_LINE.finditer(text, start, end)]
+
+
+_NUMBERED_LINE = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]+[^\n]+$", re.M)
+_ORDER_LINE = re.compile(r"^[ \t]*(?:(?:imaging|procedures?|labs?|referrals?|rx|medications?|dme|"
+                         r"therapy|injections?|surgery|orders?)[ \t]*:[ \t]*|(?=(?:refill|start|"
+                         r"begin|order|prescribe)\b))(?P<order>\S[^\n]*)$", re.I | re.M)
+_TREATMENT_HEADING = re.compile(r"^[ \t]*Treatment[ \t]*$", re.M)
+_ASSESSMENTS_ABOVE = re.compile(r"^[ \t]*(?:Assessments?|Impressions?)[ \t]*:?[ \t]*$", re.I | re.M)
+_ORDERS_HEADING = re.compile(r"^[ \t]*orders?\b", re.I)  # (not a plan's: "PLAN / ORDERS")
+_ORDER_TERMS = re.compile(r"\d\s*(?:mg|mcg|%|ml)\b|#\s*\d|\b(?:dispense|disp|qty|quantity)\b|"
+                          r"\[[A-Z]{2,}\d+\]|\b(?:CPT|HCPCS)\b|\bx\s*\d|\d\s*(?:visits?|sessions?)\b",
+                          re.I)
+_ORDER_NOTE = re.compile(r"[ \t]*(?:RFA|request for authori[sz]ation|discussed|counsel\w*|"
+                         r"reviewed|pt|patient)\b", re.I)
 
 
 _COLUMN = re.compile(r"service|request|treatment|procedure|description|item|drug|medication",

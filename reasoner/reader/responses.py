@@ -221,6 +221,14 @@ _ACTIVITY = [
     r"[\w/-]+(?: [\d./]+ ?(?:mg|mcg)?)? (?:from|to|by|in half)\b",
     r"\b(?:less|fewer|reduced|decreased) (?:need for |use of )?(?:his |her )?(?:pain )?"
     r"(?:medications?|meds|pills|tablets|opioids?|narcotics?|analgesics?)\b",
+    # ... the drug named before the cut, counted in tablets (a prescriber's change is in mg):
+    # "ibuprofen cut from 3 tablets a day to 1", "Norco use has been reduced from six pills to
+    # two"; not a dose's change ("the dose was reduced from 3 capsules to 2 for sedation")
+    r"\b(?!(?:dose|dosage|pain|symptoms?|was|were|been|is|are|be|has|had)\b)[A-Za-z][\w-]+"
+    r"(?: use| intake)? (?:has been |had been |was |were )?"
+    r"(?:cut|reduced|decreased|lowered|tapered)(?: back| down)? from "
+    r"(?:about |approximately )?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten) "
+    r"(?:tablets?|tabs?|pills?|capsules?|caps|patches|doses|times)\b[^.;]{0,20}? to\b",
 ]
 _SUBJECTIVE = [
     r"\b(?:relief|relieved|relieves|relieving|benefit|benefits|benefited|benefitted|"
@@ -477,7 +485,7 @@ _LOWER_BETTER = re.compile(r"oswestry|odi|ndi|neck disability|dash|quickdash|dis
 # Mood screens score 0-27 to 0-63: a few points are a real change (5 on the PHQ-9)
 _MOOD_SCALE = re.compile(r"beck|bdi|bai|phq|gad", _I)
 _TIMED = re.compile(r"timed up and go|tug", _I)  # seconds a task takes: fewer is better
-_UNITS = r"\s*(?:%|percent|points?|lbs?|pounds|kg|minutes?|min|hours?|blocks?|feet|ft)?"
+_UNITS = r"\s*(?:%|percent|points?|lbs?|pounds|kg|minutes?|min|hours?|blocks?|feet|ft|miles?)?"
 # (a figure, not a date's part; or one in words, "six blocks ... compared with two before")
 _NUMBER_WORDS = {w: float(n) for n, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -501,6 +509,12 @@ _BEFORE_AFTER = gated(
     r"\b(?P<measure>" + _MEASURE + r")\b[^.;\d]{0,60}?" + _FIGURE.format("before")
     + r"(?P<between>[^.;\d]{0,80}?)" + _FIGURE.format("after")
     + r"(?P<when>\s*(?:after|at discharge|now|currently|at the end|today|at follow-up)\b)?", _I)
+# ... the earlier figure given in brackets after a verb: "now drives 45 minutes without
+# stopping (was 15)", "walked 6 blocks (previously 2)"
+_WAS_AFTER = gated(
+    r"\b(?P<measure>" + _MEASURE_SAID + r")\b[^.;\d]{0,60}?" + _FIGURE.format("before")
+    + r"(?P<between>[^.;\d(]{0,60}?\(\s*(?:it\s+)?(?:was|were|previously|formerly|from)\s*)"
+    + _FIGURE.format("after") + r"(?P<when>(?!))?", _I)
 # ... or the later figure first: "walking 20 minutes instead of 5", "sitting 45 minutes, up
 # from 15"
 _AFTER_BEFORE = gated(
@@ -527,14 +541,38 @@ _EARLIER_SAID = re.compile(r"[ \t]*(?:\w+[ \t]+){0,2}?(?:at intake|at baseline|i
                            _I)
 _NEW_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:he|she|they|it|his|her|the)\b",
                          _I)
-_HOURS = re.compile(r"\s*(?:hours?|hrs?)\b", _I)
 _WAS = re.compile(r"\(\s*(?:it\s+)?(?:was|were|previously|formerly|from)\s*$", _I)
 
 
-def _in_minutes(text: str, end: int) -> float:
-    """What a figure counts in minutes when it is said in hours ("for 2 hours instead of 45
-    minutes"); 1 for every other unit."""
-    return 60.0 if _HOURS.match(text, end) else 1.0
+# A figure's unit, by kind and size, so two figures said in different units compare: "for 2
+# hours instead of 45 minutes", "an 8-hour shift (was 4 hours)", "2 miles/day (was 2 blocks
+# before)" (a city block taken as a sixteenth of a mile)
+_UNIT_SAID = re.compile(r"[\s-]*(?P<unit>hours?|hrs?|minutes?|mins?|miles?|blocks?|feet|ft|"
+                        r"yards?|kg|lbs?|pounds)\b", _I)
+_SCALES = {"hour": ("time", 60.0), "hr": ("time", 60.0), "minute": ("time", 1.0),
+           "min": ("time", 1.0), "mile": ("distance", 5280.0), "block": ("distance", 330.0),
+           "feet": ("distance", 1.0), "ft": ("distance", 1.0), "yard": ("distance", 3.0),
+           "kg": ("weight", 2.2), "lb": ("weight", 1.0), "pound": ("weight", 1.0)}
+
+
+def _unit(text: str, end: int) -> tuple[str, float] | None:
+    """The kind and size of the unit said right after a figure, if any."""
+    said = _UNIT_SAID.match(text, end)
+    if not said:
+        return None
+    unit = said.group("unit").lower()
+    return _SCALES.get(unit) or _SCALES.get(unit[:-1])
+
+
+def _in_one_unit(text: str, said: re.Match[str]) -> tuple[float, float] | None:
+    """The before and after figures in one unit (a figure with none takes the other's: "45
+    minutes (was 15)"); None when their units measure different things."""
+    units = [_unit(text, said.end(k)) for k in ("before", "after")]
+    known = [u for u in units if u]
+    if len({kind for kind, _ in known}) > 1:
+        return None
+    scales = [(u or (known[0] if known else ("", 1.0)))[1] for u in units]
+    return _number(said.group("before")) * scales[0], _number(said.group("after")) * scales[1]
 
 
 def _measured(text: str) -> list[tuple[int, int, int, str]]:
@@ -545,8 +583,11 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
     barely moved, worse when it moved the wrong way. (Ten points is the usual minimal
     clinically important difference of the Oswestry and Neck Disability indexes.)"""
     found = []
+    seen = set()
     for said in [*_BEFORE_AFTER.finditer(text), *_AFTER_BEFORE.finditer(text),
-                 *_FROM_TO.finditer(text)]:
+                 *_FROM_TO.finditer(text), *_WAS_AFTER.finditer(text)]:
+        if said.start() in seen:
+            continue  # (a measure's name read in both its forms)
         # (the later figure first says its order itself; the earlier first needs a word, and
         # no new clause between: "walking to 45 min, and he returned to work 6 h/day")
         if "between" in said.groupdict() and (not (
@@ -555,8 +596,10 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
                 or _EARLIER_SAID.match(text, said.end()))
                 or _NEW_CLAUSE.search(said.group("between"))):
             continue
-        before, after = (_number(said.group(k)) * _in_minutes(text, said.end(k))
-                         for k in ("before", "after"))
+        figures = _in_one_unit(text, said)
+        if figures is None:
+            continue
+        before, after = figures
         if "between" in said.groupdict() and (_EARLIER_SAID.match(text, said.end())
                                                or _WAS.search(said.group("between"))):
             # the second figure said to be the earlier: "can now sit through a 60-minute drive
@@ -575,6 +618,7 @@ def _measured(text: str) -> list[tuple[int, int, int, str]]:
             kind = NONE
         # (the cue is the measure's name: a treatment named between the figures, "42% at the
         # start of chiropractic care and 40% after", is what the change is said of)
+        seen.add(said.start())
         found.append((said.start(), said.end("measure"), said.end(), kind))
     return found
 

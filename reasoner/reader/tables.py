@@ -34,8 +34,10 @@ _TREATMENT_HEAD = re.compile(r"^(?:(?:prior |past |previous )?(?:treatments?|the
 # a medication list's first column (reader/medtable.py reads its start and status columns)
 _DRUG_HEAD = re.compile(r"^(?:drugs?|medications?|meds?|rx|medication list|current "
                         r"medications?)$", re.I)
-_COUNT_HEAD = re.compile(r"^(?:visits?|sessions?|no\.?|#|#? ?of visits|qty|quantity|count|"
-                         r"number|visits?/doses|attended|treatments)$", re.I)
+# ("# visits", "No. of sessions", "total visits", "visits completed", "sessions to date")
+_COUNT_HEAD = re.compile(r"^(?:(?:#|no\.?|number|total|count)? ?(?:of )?(?:visits?|sessions?|"
+                         r"treatments|tx)(?: (?:completed|attended|done|had|to date))?|no\.?|#|"
+                         r"qty|quantity|count|number|visits?/doses|attended)$", re.I)
 _RESULT_HEAD = re.compile(r"^(?:results?|responses?|outcomes?|effects?|benefit|relief|"
                           r"comments?|notes?|response / comment)$", re.I)
 # a count: "12", "12 visits", "x6" (not a date's "10/2018" nor a dose's "15 mg")
@@ -75,7 +77,8 @@ _TABBED = re.compile(r"^[ \t]*[^\t\n]*\S\t+\S")
 
 # what any row of the tables above has: cells parted by two spaces or a tab, or a date opening
 # a line
-_ANY_ROW = re.compile(r"\S(?:  |\t)[ \t]*\S|^[ \t]*\d{1,2}/\d{1,2}/\d{2,4}[ \t]", re.M)
+_ANY_ROW = re.compile(r"\S(?:  |\t)[ \t]*\S|^[ \t]*\d{1,2}/\d{1,2}/\d{2,4}[ \t]|"
+                      r"\|[^|\n]*\|[^|\n]*\|", re.M)  # (or cells parted by single-spaced pipes)
 
 
 @dataclass(frozen=True)
