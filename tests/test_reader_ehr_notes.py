@@ -163,6 +163,8 @@ def test_a_judgment_not_made_denies_what_follows(kb, said, present):
     ("sits through a full 8-hour shift (was 4 hours)", "FunctionalImprovement"),
     ("W/ Norco he walks his dog 2 miles/day (was 2 blocks before)", "FunctionalImprovement"),
     ("walks 1 mile instead of 10 blocks", "FunctionalImprovement"),
+    ("walking tolerance 1 mile (previously 10 blocks)", "FunctionalImprovement"),
+    ("sitting tolerance 20 minutes (was 1 hour)", "Worsened"),
     ("now drives 10 minutes (was 45)", "Worsened"),
     # (what stays: a prescriber's change, a figure of another kind)
     ("the dose was reduced from 3 capsules to 2 for sedation", None),
@@ -238,3 +240,102 @@ def test_a_drug_in_the_orders_of_a_day_starts_that_day(kb):
     starts = [f.props.get("start") for f in read.extracted.facts
               if f.kind == "medication" and f.concept == TERM + "Oxycodone"]
     assert starts == [dt.date(2020, 1, 14)]  # "post-operative orders dated 01/14/2020 include"
+
+
+def test_a_note_copied_from_another_visit_dates_its_facts_and_the_exam_is_todays(kb):
+    text = ("OFFICE VISIT NOTE - WORKERS' COMPENSATION (PR-2)\nDOS: 09/18/2018   Provider: M. "
+            "Okonkwo-Hale, MD\n\nSUBJECTIVE\n[Auto-populated from previous visit 08/07/2018 - "
+            "verified today]\nShe has numbness in the right thumb and index finger.\n[End "
+            "auto-populated text]\nToday: symptoms unchanged. Carpal tunnel injection declined "
+            "when offered 06/12/2018.\n\nEXAMINATION\nCervical: Spurling negative.\n"
+            "                       RIGHT    LEFT\nTinel at carpal tunnel  +        +\n"
+            "Phalen (60 s)           + (20 s) + (45 s)\nDurkan compression      +        -\n\n"
+            "PLAN / ORDERS\n[ORD-1] Right open carpal tunnel release (CPT 64721).\n")
+    found = _facts(kb, text, "finding")
+    told = {(c, p.get("side"), p["present"], p.get("on_date")) for c, p in found}
+    day = dt.date(2018, 9, 18)
+    assert {("TinelSignWrist", "Right", True, day), ("TinelSignWrist", "Left", True, day),
+            ("PhalenSign", "Right", True, day), ("CarpalTunnelClinicalSign", "Right", True, day),
+            ("PositiveSpurlingTest", None, False, day)} <= told
+
+
+@pytest.mark.parametrize("said", [
+    "Pt notified by phone.", "Pt returns for re-exam.", "pt tolerated the visit well."])
+def test_pt_opening_a_statement_is_the_patient(kb, said):
+    assert not [c for c, _ in _facts(kb, _NOTE + said + "\n\nPLAN:\n1. Norco #60.\n", "prior")
+                if c == "PhysicalTherapy"]
+
+
+def test_pt_counted_is_still_the_therapy(kb):
+    text = _NOTE + "PT x8 through his employer's clinic without benefit.\n\nPLAN:\n1. Norco #60.\n"
+    assert [p["sessions"] for c, p in _facts(kb, text, "prior") if c == "PhysicalTherapy"] == [8]
+
+
+def test_what_was_had_told_in_the_plan_is_a_course_and_one_told_before_is_it(kb):
+    text = ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT\nDate of exam: 03/11/2014\nSubjective:\n"
+            "Pt returns for re-exam after completing his initial course of chiropractic care.\n\n"
+            "Treatment Plan:\nPt has completed 6 chiropractic treatments (CMT lumbar, 2x/wk, "
+            "01/28/2014 - 02/25/2014) with objective functional gains documented above. Earlier "
+            "care: 4 sessions of massage therapy in Dec 2013 and PT x8 with \"not much change\".\n"
+            "Request authorization for:\n1. Chiropractic manipulative treatment, lumbar spine, 2x3 "
+            "(6 visits)\n")
+    courses = {c: p for c, p in _facts(kb, text, "prior")}
+    # (one course, not the bare one told first and the counted one)
+    assert [c for c, _ in _facts(kb, text, "prior")].count("ManualTherapyManipulation") == 1
+    assert courses["ManualTherapyManipulation"]["sessions"] == 6
+    assert courses["MassageTherapy"]["sessions"] == 4
+    assert courses["PhysicalTherapy"]["sessions"] == 8
+
+
+def test_a_bulleted_record_entry_with_its_provider_dates_what_it_tells(kb):
+    text = ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT\nDate of exam: 09/04/2018\nHISTORY:\n"
+            "- 09/11/2017, PTP: urine drug screen consistent with hydrocodone.\n"
+            "- 03/05/2018, psychiatry: urine drug screen consistent; CURES report appropriate.\n"
+            "\nPLAN:\n1. Urine drug screen.\n")
+    days = [p.get("on_date") for c, p in _facts(kb, text, "assessment")
+            if c == "UrineDrugScreen"]
+    assert days == [dt.date(2017, 9, 11), dt.date(2018, 3, 5)]
+
+
+@pytest.mark.parametrize(("said", "present"), [
+    ("Her back pain is 4/10, with resolution of the preoperative leg pain.", False),
+    ("There was complete resolution of her numbness after the release.", False),
+    # (what stays)
+    ("There has been no resolution of the leg pain.", True),
+    ("Partial resolution of the numbness was reported.", True),
+])
+def test_a_symptom_whose_resolution_is_told_is_gone(kb, said, present):
+    found = [p["present"] for c, p in _facts(kb, _NOTE + said + "\n\nPLAN:\n1. MRI.\n", "finding")
+             if c == "RadicularSymptoms"]
+    assert found == [present]
+
+
+def test_a_ur_appeal_notice_decides_each_item_by_its_appeal():
+    text = ("MERIDIAN UTILIZATION MANAGEMENT, INC.\nInternal Appeal Unit\n\nNOTICE OF APPEAL "
+            "DETERMINATION\n\nDate of Notice: 02/27/2025\nDate of Injury: 04/18/2023\n\nDear "
+            "Dr. Kaplan:\n\nWe have completed the internal appeal.\n\nAPPEAL OUTCOME\n\n"
+            "Item 1: Repeat right L5-S1 transforaminal epidural steroid injection, one level\n"
+            "   Original determination (02/11/2025): Non-certified\n"
+            "   Appeal determination: CERTIFIED - the original determination is reversed.\n\n"
+            "Item 2: Cyclobenzaprine 7.5mg #60\n   Original determination (02/11/2025): "
+            "Non-certified\n   Appeal determination: NON-CERTIFIED - the original determination "
+            "is upheld.\n\nCLINICAL INFORMATION REVIEWED\n\nMr. A is a 52-year-old forklift "
+            "operator with low back pain radiating into the right calf.\n\nAPPEAL REVIEWER'S "
+            "RATIONALE\n\nItem 1: The request is certified.\n\nItem 2: The original "
+            "non-certification is upheld.\n")
+    letter = _letter(text)
+    assert letter.layout == "ur-determination"
+    assert [o for _, o in _items(text)] == ["certified", "non-certified"]
+
+
+def test_an_attorneys_letter_about_a_review_asks_for_what_it_enumerates():
+    text = ("LAW OFFICES OF DELACROIX & HUANG\n\nApril 17, 2019\n\nRe: Applicant: E. Kohl\n"
+            "Date of Injury: 05/10/2017\n\nDEMAND FOR IMPLEMENTATION OF INDEPENDENT MEDICAL REVIEW "
+            "DETERMINATION\n\nDear Ms. Szabo:\n\nOn 01/15/2019 his primary treating physician "
+            "submitted a Request for Authorization for (1) bilateral L4-L5 and L5-S1 diagnostic "
+            "medial branch blocks, (2) acupuncture, six sessions, for the lumbar spine, and (3) "
+            "a repeat MRI of the lumbar spine. Your vendor non-certified all three items.\n\n"
+            "The reviewer OVERTURNED the denials of the blocks and of the acupuncture, and "
+            "UPHELD the denial of the MRI.\n\nVery truly yours,\n")
+    names = [name for name, _ in _items(text)]
+    assert len(names) == 3 and "medial branch" in names[0] and "MRI" in names[2]

@@ -182,6 +182,16 @@ def _rules() -> list[Any]:
             {"LOWER": "never"}, {"LOWER": {"IN": ["resolved", "improved", "subsided", "abated",
                                                   "cleared", "settled", "healed"]}}],
              max_scope=1),
+        # what went away is not there now: "with resolution of the preoperative leg pain",
+        # "complete resolution of her numbness" (not what did not: "no resolution of the leg
+        # pain", "partial resolution of the numbness")
+        rule("resolution of", _NEGATED, "FORWARD", [
+            {"LOWER": {"IN": ["complete", "full", "total"]}, "OP": "?"},
+            {"LOWER": {"IN": ["resolution", "disappearance"]}}, {"LOWER": "of"}], max_scope=6),
+        rule("no resolution of", "PSEUDO", "PSEUDO", [
+            {"LOWER": {"IN": ["no", "without", "partial", "incomplete", "little", "some",
+                              "minimal", "slow", "gradual", "awaiting", "await"]}},
+            {"LOWER": {"IN": ["resolution", "disappearance"]}}, {"LOWER": "of"}], max_scope=1),
         rule("is not a feature (after)", _NEGATED, "BACKWARD", [
             _BE, {"LOWER": "not"}, {"LOWER": {"IN": ["a", "an"]}},
             {"LOWER": {"IN": ["feature", "complaint", "finding", "problem", "issue"]}}],

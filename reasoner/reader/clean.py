@@ -105,6 +105,7 @@ def _clean_lines(text: str) -> Cleaned:
     chars: list[str] = []
     offsets: list[int] = []
     rows = _wrapped_rows(lines)
+    rows |= _continued_rows(lines, rows)
     for n, (start, line) in enumerate(lines):
         if n in rows:
             if (row := rows[n]) is not None:  # (None: a wrapped line of the row above)
@@ -353,6 +354,54 @@ def _wrapped_rows(lines: list[tuple[int, str]]) -> dict[int, tuple[str, list[int
         out[written[0]] = _row_line(cells)
         out.update((n, None) for n in written[1:])
     return out
+
+
+def _continued_rows(lines: list[tuple[int, str]], taken: dict
+                    ) -> dict[int, tuple[str, list[int]] | None]:
+    """Rows of a decision table aligned with spaces whose first cell goes on, alone and
+    indented, on the lines below ("Right shoulder arthroscopy, subacromial   Non-certified   Non-
+    certified (upheld)" then "  decompression and debridement"): each row as one line, and so
+    every row of that table, whole or not (the table is read alike)."""
+    out: dict[int, tuple[str, list[int]] | None] = {}
+    table: list[tuple[int, int, list]] = []  # (first line, line after, cells) of each row
+    for n, (_, line) in enumerate(lines):
+        if n in taken or (table and n < table[-1][1]) or not _ROW_DECIDED.search(line):
+            continue
+        if table and n != table[-1][1]:  # (a row not right under the last: another table)
+            _keep_table(table, out)
+            table = []
+        group, below = [lines[n]], n + 2
+        while below < len(lines) and below not in taken and len(group) <= _MAX_WRAP and \
+                _CONTINUED.match(lines[below][1]) and len(list(_cells(lines[below][1]))) == 1:
+            group.append(lines[below])
+            below += 2
+        cells = _aligned_cells(group)
+        if cells is None or len(cells) < 2 or any(piece.strip() for column in cells[1:]
+                                                   for _, piece in column[1:]) or \
+                any(_opens_a_row(a, b) for a, b in itertools.pairwise(
+                    piece for _, piece in cells[0])):
+            _keep_table(table, out)
+            table = []
+            continue  # (a continuation under another column than the first: no such row)
+        table.append((n, below, cells))
+    _keep_table(table, out)
+    return out
+
+
+def _keep_table(table: list[tuple[int, int, list]], out: dict) -> None:
+    """A table's rows as lines, when one of them went on below its first line."""
+    if not any(below - n > 2 for n, below, _ in table):
+        return
+    for n, below, cells in table:
+        out[n] = _row_line(cells)
+        out.update((k, None) for k in range(n + 2, below, 2))
+
+
+# a row whose later cells decide ("   Non-certified   Non-certified (upheld)"), and a line
+# that goes on indented
+_ROW_DECIDED = re.compile(r"\S {2,}(?:non-?[ \t]?|not[ \t]+)?(?:certif|approv|modif|denied|"
+                          r"upheld|overturn|medically necessary)", re.I)
+_CONTINUED = re.compile(r"[ \t]{2,}\S")
 
 
 # What opens a row of its own: its number ("| 1  | Right ring finger ...", "2."), or a decision

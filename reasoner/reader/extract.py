@@ -72,6 +72,11 @@ def _opens_in_lower_case(text: str, stop: int) -> bool:
 
 
 _LEVEL_WORD = re.compile(r"[CTLS][0-9]", re.I)
+# The end of text a note copied from an earlier visit, or its own visit's words after it
+_COPY_END = re.compile(r"\bend (?:of )?(?:the )?(?:auto-?populated|copied|copy-?forward|carried "
+                       r"forward|imported)\b|^\W*today\s*[:,-]", re.I)
+_EXAM_HEADING = re.compile(r"^\W*(?:physical\s+)?exam(?:ination)?s?\b|^\W*objective\b|^\W*O\s*:",
+                           re.I)
 _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|follow[- ]up|"
                           # "When seen on April 17, 2018 he reported ..."
                           r"\bseen|"
@@ -85,9 +90,11 @@ _REPORT_DATE = re.compile(r"(?:report|visit|evaluation|examination|exam|note|fol
                           + DATE_RE.pattern + r")|(?:^|(?<=\d )|(?<=\d  ))\s*(?-i:On|At the|In "
                           r"the)\s+(" + DATE_RE.pattern
                           # a visit headed by its date: "01/12/2016 (pain management):"
-                          + r")|^\s*(" + DATE_RE.pattern + r")(?=\s*(?:[:(]|-\s|visit|note|"
-                          r"report|progress|PR\b|follow|,\s*(?:PTP|PTP|QME|AME|Dr\b|treating|"
-                          r"primary|pain|ortho)|"
+                          # (bulleted too; or its provider after it: "- 03/20/2017,
+                          # psychiatry: duloxetine 30 mg daily started")
+                          + r")|^\s*(?:[-*\u2022]\s*)?(" + DATE_RE.pattern + r")(?=\s*(?:[:(]|"
+                          r"-\s|visit|note|report|progress|PR\b|follow|,\s*(?:PTP|QME|AME|Dr\b|"
+                          r"treating|primary|pain|ortho)|,\s*[A-Za-z][\w .'/-]{1,30}:|"
                           # a record log's entry: "03/06/2023 Urine drug test consistent ..."
                           r"\s+(?-i:[A-Z][a-z]+)\b))"
                           # "The 10/15/2013 report from the treating physician says ..."
@@ -261,7 +268,16 @@ _DONE = gated(r"\b(?:completed|finished|underwent|tried|attended|failed|has had|
 _DIAGNOSED = (Assertion.PRESENT, Assertion.HISTORICAL, Assertion.UNCERTAIN)
 _ITEM_END = re.compile(r"[,;]|\band\b")
 # A treatment the worker keeps up, told in the third person (in a plan: not a request)
-_ONGOING = re.compile(r"\s*(?:he|she|they|the (?:patient|worker|employee|injured worker|"
+# ... or what was had, told in the plan before what it asks: "Pt has completed 6 chiropractic
+# treatments (CMT lumbar, 2x/wk, 01/28/2014 - 02/25/2014) with objective functional gains",
+# "Earlier care: 4 sessions of massage therapy ... and PT x8"
+_TOLD_IN_PLAN = re.compile(r"\s*(?:(?:treatment\s+)?plan\s*:\s*)?(?P<said>)"
+                           r"(?:(?:he|she|they|pt|patient|the (?:patient|worker|employee|"
+                           r"injured worker|claimant))\s+(?:has|had|have)\s+(?:already\s+|now\s+)?"
+                           r"(?:completed|had|attended|finished|undergone|tried|failed)\b|"
+                           r"(?:earlier|prior|previous|past)\s+(?:care|treatments?|therapy)\s*:)",
+                           re.I)
+_ONGOING = re.compile(r"\s*(?P<said>)(?:he|she|they|the (?:patient|worker|employee|injured worker|"
                       r"claimant))\s+(?:continues|is continuing|has continued|performs|does)\s+"
                       r"(?:with\s+|to do\s+|to perform\s+)?(?:his|her|their|the|a)\s", re.I)
 # a differential still to exclude is no diagnosis (a "possible" one is a working diagnosis)
@@ -398,6 +414,7 @@ class Extracted:
     studied: tuple[str, ...] = ()  # the studies the sentence before named (its conclusion)
     previous_text: str = ""  # the sentence read before this one (what it named, if asked)
     asked: frozenset[str] = frozenset()  # the services the document's items name
+    own_day: dt.date | None = None  # a report's own date (the first it tells)
     repeated: str | None = None  # the one-day procedure an item asks to repeat, if any
     title_end: int = 0  # where the document's title lines end (a letterhead names no course)
     item_start: int | None = None  # where the list item ("- ", "3.") being read began
@@ -444,8 +461,16 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
     out.title_end = _title_end(letter.text)
     _own_course(out, lex, letter.text)
     plan_line_end = -1  # where a SOAP note's "P:" line ends
+    last_heading = None
     for base, text, s_start, sentence, heading in _read_blocks(letter):
         at = base + s_start
+        if out.own_day and letter.layout == "progress-report" and (
+                _COPY_END.search(sentence) or (heading and heading != last_heading
+                                               and _EXAM_HEADING.match(heading))):
+            # the report's own day again once the text copied from another visit ends
+            # ("[End auto-populated text]", "Today: ..."), and for its examination
+            current = out.own_day
+        last_heading = heading
         # (the last date told of a report or part of one holds for what follows: "MEDICATIONS
         # [list updated 04/08/2025] ... PHYSICAL EXAM [copied forward from 01/14/2025] Gait")
         reports = [r for r in _REPORT_DATE.finditer(sentence)
@@ -456,6 +481,7 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
                       or not _REVIEW.search(sentence)) and \
                 (day := parse_date(next(g for g in found.groups() if g))):
             current = day
+            out.own_day = out.own_day or day
         _track_list_item(out, text, s_start, sentence, at)
         _worker(out, sentence, at)
         if heading and (sentence.rstrip(" :.").strip() == heading.strip() or (
@@ -546,10 +572,13 @@ def extract(letter: Letter, lex: Lexicon) -> Extracted:
             _assessments(out, lex, sentence, at, day, requested)
         else:
             if section == "plan":
-                if _ONGOING.match(sentence):
+                if told := _ONGOING.match(sentence) or _TOLD_IN_PLAN.match(sentence):
                     # told, not asked, in the plan: "He continues the home exercise program
                     # given on 08/07/12 daily" (not "Continue the HEP": the plan's own words)
-                    _listed(out, lex, sentence, at, 0, "prior", studies=False, visit=day)
+                    # (the plan's label cut off: its "plan" would make the course a plan)
+                    said = told.start("said")
+                    _listed(out, lex, sentence[said:], at + said, 0, "prior", studies=False,
+                            visit=day)
             elif _DONE.search(sentence):
                 # the whole sentence: what was done may be its subject ("Gabapentin was
                 # started in 2014", "PT was completed") or its object ("completed 12 visits
@@ -4798,6 +4827,9 @@ def _side_tables(out: Extracted, lex: Lexicon, letter: Letter) -> None:
     """Findings of examination tables with a column per side (reader/sidetable.py) replace
     what the sentences of their rows were read as."""
     found, rows = side_table_findings(letter.cleaned, *letter.summary, lex)
+    for fact in found if letter.layout == "progress-report" else ():
+        # (a report's examination table, undated: the visit's)
+        fact.props["on_date"] = fact.props["on_date"] or out.own_day
     if found:
         out.facts[:] = [f for f in out.facts if not (
             f.kind == "finding" and any(s <= f.start < e for s, e in rows))] + found

@@ -1329,6 +1329,16 @@ def postsurgical_courses(out: Extracted, lex: Lexicon, text: str) -> None:
     _notes_of_a_counted_course(out, text, lex)
 
 
+_IN_VISITS = (T("PhysicalMedicine"), T("ManualTherapyManipulation"), T("Acupuncture"),
+              T("MassageTherapy"))
+
+
+def _in_visits(lex: Lexicon, concept: str | None) -> bool:
+    """Whether the treatment is a course counted in visits (therapy, manipulation,
+    acupuncture, massage)."""
+    return bool(concept) and any(lex.terms.is_a(concept, kind) for kind in _IN_VISITS)
+
+
 # How long before a course's count a note of that therapy is one of its visits
 _NOTE_REACH_DAYS = 120
 
@@ -1341,18 +1351,20 @@ def _notes_of_a_counted_course(out: Extracted, text: str, lex: Lexicon) -> None:
     visits ... completed on 03/27/2015") are its visits, not courses of their own (whose
     unknown counts left the total unknown)."""
     counted = [f for f in out.facts if f.kind == "prior" and f.props.get("sessions")
-               and (f.props.get("on_date") or f.props.get("start"))
-               and (f.concept in _POSTSURGICAL_KINDS or
-                    lex.terms.is_a(f.concept, T("PhysicalMedicine")))]
+               and (f.concept in _POSTSURGICAL_KINDS or _in_visits(lex, f.concept))]
     for note in [f for f in out.facts if f.kind == "prior" and not f.props.get("sessions")
-                 and any(f.props.get(k) for k in ("on_date", "start", "end"))]:
+                 and (f.concept in _POSTSURGICAL_KINDS or _in_visits(lex, f.concept))]:
         first, last = _days_of(note.props)
-        course = next((f for f in counted if f.concept == note.concept
-                       and (window := _window(f.props)) is not None
-                       and _is_date(first) and _is_date(last)
-                       and window[0] <= first and last <= window[1]
-                       and not _ANOTHER_COURSE.search(text, max(0, f.start - 40), f.end + 40)),
-                      None)
+        same = [f for f in counted if f.concept == note.concept
+                and not _ANOTHER_COURSE.search(text, max(0, f.start - 40), f.end + 40)]
+        if first is None and not note.props.get("year"):
+            # (told with no day at all, before its count: "after completing his initial course
+            # of chiropractic care", then "Pt has completed 6 chiropractic treatments")
+            course = same[0] if len(same) == 1 and note.start < same[0].start else None
+        else:
+            course = next((f for f in same if (window := _window(f.props)) is not None
+                           and _is_date(first) and _is_date(last)
+                           and window[0] <= first and last <= window[1]), None)
         if course is not None:
             _fill(course.props, {k: v for k, v in note.props.items()
                                  if k not in ("on_date", "start", "end", "frequency",

@@ -78,7 +78,7 @@ def detect(text: str) -> str | None:
     if (_UR_TITLE.search(text[:_title_end(text, 3)]) or _UR_TITLE_LINE.search(
             text[:_title_end(text, 12)]) or _UR_BELOW.search(text) and _ACTION_LINE.search(text)
             or _UR_TO_WORKER.search(text[:6000]) or _RE_UR.search(text[:3000])
-            and _UR_WORD.search(text)) and not _IMR_OUTCOME.search(text):
+            and _UR_WORD.search(text)) and not _imr_outcome_said(text):
         return "ur-determination"  # a utilization review's own letter (no IMR yet)
     if _REVIEW_SIGNAL.search(text) and _DECIDED.search(text):
         return "reviewer-report"  # (or another review layout: `split` tries them all)
@@ -144,6 +144,20 @@ _UR_TITLE_LINE = re.compile(r"^(?![ \t]*RE\b)(?![^\n]*\b(?:APPEAL|RECONSIDERATIO
                             r"[ \t]*(?:[A-Z][A-Z &/'-]*[ \t]+)?(?:UTILIZATION[ \t]+REVIEW|UR)"
                             r"[ \t]+(?:NOTICE|DETERMINATION|DECISION)\b", re.M)
 _IMR_OUTCOME = re.compile(_OUTCOME_WORD, re.I)  # as a fax may read them
+# ... not a UR appeal's word for its own first decision: "the original determination is
+# upheld", "the prior non-certification was overturned on appeal"
+_FIRST_DECISION = re.compile(r"\b(?:original|initial|prior|previous|earlier|first)[ \t]+"
+                             r"(?:UR[ \t]+)?(?:determination|decision|non-?[ \t]?certification|"
+                             r"denial)[ \t]+"
+                             r"(?:is|was|has[ \t]+been|are|were)?[ \t]*$|"
+                             # ... or of its action: "Non-certified (upheld)"
+                             r"\b(?:certif\w*|denied|modified)[ \t]*[(-]?[ \t]*$", re.I)
+
+
+def _imr_outcome_said(text: str) -> bool:
+    """Whether the text tells an IMR's outcome (upheld or overturned)."""
+    return any(not _FIRST_DECISION.search(text, max(0, m.start() - 60), m.start())
+               for m in _IMR_OUTCOME.finditer(text))
 # A utilization review's letter to the physician titled in its reference line: "RE:
 # Utilization Review Determination" (not a physician's "RE: Appeal of Utilization Review ...")
 _RE_UR = re.compile(r"^[ \t]*RE:?[ \t]+(?:notice[ \t]+of[ \t]+)?(?:utilization[ \t]+review|UR)"
@@ -222,7 +236,25 @@ def _split(cleaned: Cleaned, source: str) -> Letter:
             break  # a treating physician's report is not read as a review
     if undecided is not None:
         return undecided
+    if "progress-report" not in order and (asked := _enumerated_requests(text)):
+        # a document about a review that no review layout reads (an attorney's demand that an
+        # IMR decision be carried out, quoting it): the requests it enumerates ("submitted a
+        # Request for Authorization for (1) ..., (2) ... and (3) ..."), read as a report's
+        return Letter("progress-report", cleaned, (0, len(text)), asked,
+                      _report_header(text, asked))
     raise InputError(problem, source=source)
+
+
+def _enumerated_requests(text: str) -> list[Item]:
+    """The items of the first paragraph that asks for services it numbers inline."""
+    for asked in _REQUESTING.finditer(text):
+        end = text.find("\n\n", asked.end()) % (len(text) + 1)
+        first = _INLINE_ITEM.search(text, asked.end(), end)
+        if first and first.group(1) == "1" and (lines := _enumerated(text, first.start(), end)):
+            items: list[Item] = []
+            _add_items(items, lines, asked=True, text=text)
+            return items
+    return []
 
 
 def _report_header(text: str, items: list[Item]) -> dict[str, str]:

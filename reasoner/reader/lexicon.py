@@ -102,13 +102,22 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+def _opens(text: str, start: int) -> bool:
+    """Whether the word at text[start] opens a statement (the text's, a line's or a clause's)."""
+    before = text[max(0, start - 10):start].rstrip(" \t")
+    return not before or before[-1] in ".;:\n"
+
+
 def _not_a_term(word: str, text: str, start: int, end: int) -> bool:
     """A word that names a term only where its neighbours allow it."""
     if word in _TITLES and text.startswith(".", end):
         return True  # "Ms. Ortega" is not multiple sclerosis
     if word in ("Pt", "pt") and (_PATIENT_VERB.match(text, end) or _PATIENT_LABEL.match(text, end)
-                                 or _PATIENT_BEFORE.search(text, max(0, start - 20), start)):
-        return True  # "Pt reports ...", "pt is better", "Pt: M. Gutierrez": the patient
+                                 or _PATIENT_BEFORE.search(text, max(0, start - 20), start)
+                                 or _opens(text, start) and not _THERAPY_AFTER.match(text, end)):
+        # "Pt reports ...", "pt is better", "Pt: M. Gutierrez", a note's "Pt notified by
+        # phone.": the patient (a statement's subject; not "PT x8", "Pt 2x/wk")
+        return True
     if word == "PT" and (_PULSE_AFTER.match(text, end) or
                          _PULSE_BEFORE.search(text, max(0, start - 8), start)):
         return True  # "DP/PT 2/4", "DP and PT pulses": the posterior tibial pulse
@@ -265,6 +274,9 @@ _PATIENT_VERB = re.compile(r"\.?\s+(?:reports?|reported|states?|stated|says|said
                            r"motivated|educated|counseled|counselled|instructed|advised|"
                            r"alert|ambulatory|compliant|cooperative|agreeable|unable|able)\b")
 # "Pt: M. Gutierrez, 52 M", "Pt name:", "pt's wife": a label or a possessive of the patient
+_THERAPY_AFTER = re.compile(r"\s*(?:x\s*\d|\d|#|visits?|sessions?|notes?|eval\w*|re-?eval\w*|"
+                            r"progress|course|discharge|twice|once|times|for\s+the|to\s+the|"
+                            r"(?:2|3)x)", re.I)
 _PATIENT_LABEL = re.compile(r"\s*:\s*(?:[A-Z]|\d)|'s\b|\s+(?:name|age|DOB|ID)\b")
 # "no lasting benefit per pt", "advised pt to": what the patient says or is told
 _PATIENT_BEFORE = re.compile(r"\b(?:per|told|asked|advised|educated|counseled|counselled|"

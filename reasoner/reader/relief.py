@@ -58,6 +58,10 @@ _PERCENTS = [
                r"her\s+|their\s+|the\s+)?(?:\w+\s+){0,2}?(?:pain|symptoms)\s+)?(?:was\s+|is\s+)?"
                r"(?:of|at|was|estimated\s+at|rated\s+(?:at\s+)?|reported\s+(?:as|at)|put\s+at|"
                r"by)\s+" + _ABOUT + _PCT, _I),
+    # "a reduction the physician documented as 85%", "relief that she put at 60%"
+    re.compile(r"\b(?:relief|reduction|improvement|decrease)\s+(?:that\s+|which\s+)?(?:the\s+)?"
+               r"(?:[\w-]+\s+){0,2}?(?:documented|recorded|rated|estimated|put|reported|"
+               r"described|calculated|measured)\s+(?:it\s+)?(?:as|at)\s+" + _ABOUT + _PCT, _I),
     # "pain was reduced 60%", "had taken away roughly 60% of her leg pain", "relieved about
     # 70 percent of the burning" (a share of the pain, no "by")
     re.compile(r"\b(?:(?:was|were|is|are|been)\s+(?:reduced|decreased|improved|relieved|"
@@ -195,8 +199,10 @@ _FELL = re.compile(r"(?:\b(?:pain|burning|aching|symptoms|numbness|it)\b[^.;]{0,
                    r"gone|dropped|decreased|fell|fallen|came|come|improved|reduced|declined)|"
                    r"\b(?:decrease|reduction|drop|fall|improvement)\s+(?:in|of)\s+(?:[\w-]+\s+)?"
                    r"(?:pain|symptoms|burning|aching))\s+(?:down\s+)?"
-                   r"from\s+" + _SCORE.format("before") + r"\s+(?:down\s+)?to\s+"
-                   + _SCORE.format("after"), _I)
+                   r"from\s+" + _SCORE.format("before")
+                   # (the time of each score between: "from 7/10 before the block to 1/10")
+                   + r"(?:\s+(?:before|prior to|pre-?)[^.;\d]{0,30}?)?"
+                   + r"\s+(?:down\s+)?to\s+" + _SCORE.format("after"), _I)
 
 
 def _fallen(text: str) -> list[Relief]:

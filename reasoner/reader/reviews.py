@@ -352,12 +352,15 @@ _ITEM_LINE = re.compile(r"^[ \t*#]*(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}[.)]|" + _O
                         r"(?:[ \t]*(?:no\.?|#)?[ \t]*\d{1,2}(?:[ \t]+of[ \t]+\d{1,2})?)?\]?"
                         r"[ \t]*(?:[:.)\]\u2013\u2014]|-{1,2})?[ \t]*"
                         r"(?P<name>[^\n]{3,200}?)[ \t*]*$", _I)
-_DECISION_LINE = re.compile(r"^[ \t*#]*(?:(?:overall|final|imr final)[ \t]+)?"
+# (an appeal's notice gives both: "Original determination (02/11/2025): Non-certified" then
+# "Appeal determination: CERTIFIED - the original determination is reversed.")
+_DECISION_LINE = re.compile(r"^[ \t*#]*(?:(?P<earlier>original|initial|prior|first)[ \t]+|"
+                            r"(?:overall|final|imr final|appeal|reconsideration)[ \t]+)?"
                             r"(?:outcome|decision|determination|result|answer|finding|"
                             r"bottom line|conclusion|verdict|disposition|"
                             r"imr (?:decision|outcome|determination)|reviewer'?s? "
-                            r"(?:decision|determination))[ \t]*[:\-\u2013][ \t]*(?P<said>[^\n]+)",
-                            _I)
+                            r"(?:decision|determination))(?:[ \t]*\([^()\n]{1,30}\))?"
+                            r"[ \t]*[:\-\u2013][ \t]*(?P<said>[^\n]+)", _I)
 
 
 _BLOCK = 3000  # characters: an item's block, its facts for and against before its decision
@@ -387,13 +390,20 @@ def _field_blocks(text: str, decide: Decide = outcome_of) -> list[Found]:
         end = min(heads[n + 1].start() if n + 1 < len(heads) else len(text),
                   head.end() + _BLOCK)
         window = text[head.end():end].split("\n")[1:]
+        earlier = None  # the decision an appeal reviewed: the item's unless another follows
         for line in window:
             decided = _DECISION_LINE.match(line)
             # (or a line of boxes under it: "[ ] Certified  [X] Modified: #15  [ ] Non-certified")
             said = decided.group("said") if decided else ticked(line)
             if said and (outcome := decide(said)):
+                if decided and decided.group("earlier"):
+                    earlier = earlier or outcome
+                    continue
                 found.append((head.group("name").strip(" .:"), head.span("name"), outcome))
                 break
+        else:
+            if earlier:
+                found.append((head.group("name").strip(" .:"), head.span("name"), earlier))
     return found
 
 

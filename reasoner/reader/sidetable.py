@@ -37,10 +37,13 @@ def spaced(line: str) -> list[re.Match[str]]:
     prose). Shared by the readers of medication tables and flowsheets."""
     return list(_CELLS.finditer(line)) if len(line) <= _ROW_CHARS else []
 _SIDE = re.compile(r"^(?:(?P<right>right|rt|r)|(?P<left>left|lt|l))\b", re.I)
+# (a sign's "+" or "-" ends with no word after it: "+ (20 s)")
 _ABSENT = re.compile(r"^(?:neg\w*|none|no|absent|normal|nl|wnl|intact|0|-|not present|"
-                     r"den(?:ies|ied))\b", re.I)
+                     r"den(?:ies|ied))(?!\w)", re.I)
 _PRESENT = re.compile(r"^(?:pos\w*|present|yes|\+|\(\+\)|reproduces|reproduced|decr\w*|"
-                      r"diminished|reduced)\b", re.I)
+                      r"diminished|reduced|mild|moderate|marked|severe)(?!\w)", re.I)
+_EXAM_LINE = re.compile(r"^[ \t]*(?:physical\s+)?exam(?:ination)?s?\b[^\n]*$|^[ \t]*objective\b"
+                        r"[^\n]*$", re.I | re.M)
 # an answer column's heading, and a mark that answers by where it stands
 _YES = re.compile(r"^(?:y|yes|pos|positive|present|\+)$", re.I)
 _NO = re.compile(r"^(?:n|no|neg|negative|absent|-)$", re.I)
@@ -51,6 +54,9 @@ _MARK = re.compile(r"^(?:x|\u2713|\u2714|\u221a|\*)$", re.I)
 _EXAM = re.compile(r"\b(?:exam\w*|findings|objective|physical)\b", re.I)
 _LABEL_SIDE = re.compile(r"\b(?:(?P<right>r|rt|right)|(?P<left>l|lt|left))\b", re.I)
 _FINDING = TERM + "ClinicalFinding"
+_WRIST_SIGNS = {TERM + "TinelSignWrist", TERM + "PhalenSign", TERM + "CarpalTunnelClinicalSign"}
+_OTHER_SITE = re.compile(r"\b(?:cubital|elbow|ulnar|guyon|tarsal|ankle|knee|peroneal|fibular|"
+                         r"radial tunnel)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,12 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
         if heading and not (columns and columns[0].side and heading[0].side is None):
             # (inside a side table, "Tinel   pos   neg" is a row)
             columns = heading
-            # (the heading's own date first: "ROS 08/07/2018   Y   N")
-            dates = find_dates(text[max(0, line.start() - 400):line.end()])
+            # (the heading's own date first: "ROS 08/07/2018   Y   N"; else the last before
+            # it, not one before the examination's heading: "... declined when offered
+            # 06/12/2018.\n\nEXAMINATION\n   RIGHT   LEFT")
+            above = text[max(0, line.start() - 400):line.end()]
+            exams = list(_EXAM_LINE.finditer(above))
+            dates = find_dates(above[exams[-1].start() if exams else 0:])
             day = dates[-1][0] if dates else None
             continue
         if columns is None or len(cells) < 2:
@@ -98,6 +108,8 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
         if not hits:
             continue
         hit = max(hits, key=lambda h: h.end - h.start)
+        if hit.term in _WRIST_SIGNS and _OTHER_SITE.search(label):
+            continue  # "Tinel at cubital tunnel": the elbow's sign, not the wrist's
         row = cleaned.index(first + line.start())
         rows.append((row, cleaned.index(first + line.end())))
         at = cleaned.index(first + line.start() + cells[0].start() + hit.start)
