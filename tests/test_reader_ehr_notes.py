@@ -339,3 +339,40 @@ def test_an_attorneys_letter_about_a_review_asks_for_what_it_enumerates():
             "UPHELD the denial of the MRI.\n\nVery truly yours,\n")
     names = [name for name, _ in _items(text)]
     assert len(names) == 3 and "medial branch" in names[0] and "MRI" in names[2]
+
+
+def test_a_decision_table_whose_first_cell_wraps_onto_indented_lines():
+    text = ("CRESCENT BAY MEDICAL MANAGEMENT\nUtilization Review\n\nRECONSIDERATION DETERMINATION\n"
+            "\nDOI: 06/03/2020     RFA dated: 11/10/2020\nDate of this determination: 12/08/2020\n\n"
+            "Dr. Ferreira:\n\nThe results are as follows.\n\n"
+            "Service requested                                   Initial review 11/17/2020    "
+            "Reconsideration 12/08/2020\n"
+            "--------------------------------------------------  ---------------------------  "
+            "---------------------------\n"
+            "Right shoulder arthroscopy, subacromial             Non-certified                "
+            "Non-certified (upheld)\n"
+            "  decompression and debridement\n"
+            "Subacromial corticosteroid injection, right         Certified                    "
+            "Not under reconsideration\n"
+            "  shoulder, under ultrasound guidance\n"
+            "Cold therapy unit, 14-day rental, post-operative    Non-certified                "
+            "Non-certified (upheld)\n\n"
+            "SUMMARY OF RECORDS\n\nMr. R is a 52-year-old electrician with right shoulder pain "
+            "since 06/03/2020.\n\nRATIONALE\n\nSubacromial decompression is not supported.\n")
+    letter = _letter(text)
+    assert letter.layout == "ur-determination"
+    names = [(name.split(",")[0], outcome) for name, outcome in _items(text)]
+    assert names == [("Right shoulder arthroscopy", "non-certified"),
+                     ("Subacromial corticosteroid injection", "certified"),
+                     ("Cold therapy unit", "non-certified")]
+    assert "subacromial decompression and debridement" in letter.items[0].name
+
+
+@pytest.mark.parametrize(("said", "percent"), [
+    ("Her pain went from 7/10 before the block to 1/10 during the first six hours.", 85.7),
+    ("The blocks gave a reduction the physician documented as 85%.", 85.0),
+    ("She had relief that she rated at 60%.", 60.0),
+])
+def test_relief_told_from_the_scores_or_as_documented(said, percent):
+    from reasoner.reader.relief import reliefs
+    assert [r.percent for r in reliefs(said)] == [percent]
