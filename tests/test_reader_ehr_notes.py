@@ -342,8 +342,9 @@ def test_an_attorneys_letter_about_a_review_asks_for_what_it_enumerates():
 
 
 def test_a_decision_table_whose_first_cell_wraps_onto_indented_lines():
-    text = ("CRESCENT BAY MEDICAL MANAGEMENT\nUtilization Review\n\nRECONSIDERATION DETERMINATION\n"
-            "\nDOI: 06/03/2020     RFA dated: 11/10/2020\nDate of this determination: 12/08/2020\n\n"
+    text = ("CRESCENT BAY MEDICAL MANAGEMENT\nUtilization Review\n\nRECONSIDERATION "
+            "DETERMINATION\n\nDOI: 06/03/2020     RFA dated: 11/10/2020\n"
+            "Date of this determination: 12/08/2020\n\n"
             "Dr. Ferreira:\n\nThe results are as follows.\n\n"
             "Service requested                                   Initial review 11/17/2020    "
             "Reconsideration 12/08/2020\n"
@@ -376,3 +377,24 @@ def test_a_decision_table_whose_first_cell_wraps_onto_indented_lines():
 def test_relief_told_from_the_scores_or_as_documented(said, percent):
     from reasoner.reader.relief import reliefs
     assert [r.percent for r in reliefs(said)] == [percent]
+
+
+@pytest.mark.parametrize(("said", "sessions", "start", "end"), [
+    ("Post-op PT 02/02-03/25/16 x12 completed.", 12, dt.date(2016, 2, 2), dt.date(2016, 3, 25)),
+    ("PT 01/05/2016 - 02/20/2016 x 8 completed.", 8, dt.date(2016, 1, 5), dt.date(2016, 2, 20)),
+])
+def test_a_course_counted_after_its_dates(kb, said, sessions, start, end):
+    text = _NOTE + said + "\n\nPLAN:\n1. Norco #60.\n"
+    [course] = [p for c, p in _facts(kb, text, "prior") if "PhysicalTherapy" in c]
+    assert (course["sessions"], course["start"], course["end"]) == (sessions, start, end)
+    assert "dose_mg" not in course
+
+
+def test_a_drug_dispensed_on_the_day_of_surgery_starts_then(kb):
+    text = ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT\nDate of exam: 01/18/2022\nHISTORY:\n"
+            "On 01/10/2022, he underwent right knee arthroscopic partial medial meniscectomy. A "
+            "four-day supply of Norco 5/325 mg was dispensed on the day of surgery under the "
+            "perioperative fill.\n\nPLAN:\n1. Norco 5/325mg #30.\n")
+    starts = [p.get("start") for c, p in _facts(kb, text, "medication")
+              if c == "HydrocodoneAcetaminophen"]
+    assert starts == [dt.date(2022, 1, 10)]

@@ -1280,8 +1280,14 @@ _ON_SURGERY_DAY = re.compile(r"\s+(?:on\s+the\s+(?:day|date)\s+of|since)\s+"
                              r"(?!\s+(?:on|dated|of)\s+\d)", re.I)
 
 
+# ... or given out that day: "A four-day supply of Norco 5/325 mg was dispensed on the day of
+# surgery" (a refill dispensed on a date is no start)
+_DISPENSED_AFTER = re.compile(r"(?:[^.;]|\.(?=\d)){0,90}?\b(?:was|were|had been)\s+(?:dispensed|"
+                              r"given|supplied|provided|issued)\b", re.I)
+
+
 def _on_surgery_day(tail: str) -> bool:
-    begun = _STARTED_AFTER.match(tail)
+    begun = _STARTED_AFTER.match(tail) or _DISPENSED_AFTER.match(tail)
     return bool(begun and _ON_SURGERY_DAY.match(tail, begun.end()))
 
 

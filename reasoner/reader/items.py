@@ -287,6 +287,12 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
             # (a fraction of visits is no dose: "12/12 visits" had read as 12 mg)
             for key in ("dose_mg", "doses_per_day", "frequency"):
                 props.pop(key, None)
+    elif _IN_SESSIONS.search(name) and (dated := _DATED_TIMES.match(tail)):
+        # "Post-op PT 02/02-03/25/16 x12 completed", "PT 01/05/2016 - 02/20/2016 x 8": the
+        # count after the course's dates
+        props["sessions"] = int(dated.group("count"))
+        for key in ("dose_mg", "doses_per_day", "frequency"):
+            props.pop(key, None)  # (a day's "02" read as a dose)
     elif _PROCEDURE.search(name) and (done := _HOW_MANY.search(lead)):
         # "two lumbar epidural steroid injections", "an epidural injection": counted by name
         word = done.group(1).lower()
@@ -296,7 +302,7 @@ def course_props(tail: str, lead: str = "", name: str = "") -> dict:
     since = _SINCE.search(tail) or _STARTED_DOSED.search(tail)
     if since:
         props["start"] = parse_date(since.group(1)) or earliest_day(since.group(1))
-    elif spanned := _span(tail) or _charted_span(lead):
+    elif spanned := _span(tail) or _charted_span(lead) or _short_span(tail):
         # "from 06/02/2015 through 07/28/2015 (12 visits)", "between 5/12/2014 and 7/30/2014",
         # "12 visits 06/02/2015-07/28/2015": the course's first and last days; or the entry's
         # dates before it, "- 9/8/14 to 11/14/14: 12 PT visits"
@@ -348,6 +354,28 @@ def _charted_span(lead: str) -> tuple | None:
         return None
     first, last = parse_date(found.group(1)), parse_date(found.group(2))
     return (first, last) if first and last and first <= last else None
+
+
+# A course's dates, its count after them: "02/02-03/25/16 x12", "01/05/2016 - 02/20/2016 x 8"
+_A_DAY = r"\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+_DATED_TIMES = re.compile(r"\s*(?:from\s+)?" + _A_DAY + r"(?:\s*(?:-|to|through|thru|\u2013)\s*"
+                          + _A_DAY + r")?\s*,?\s*(?:x\s*|\(\s*)(?P<count>\d{1,3})\b(?![.,/]\d)"
+                          r"(?!\s*(?:/|mg|%|weeks?|wks?|days?|months?|hours?|hrs?|(?:ml|mls|cc)\b))",
+                          re.I)
+# ... a span whose first day takes the year of its last: "02/02-03/25/16"
+_SHORT_SPAN = re.compile(r"\s*(?:from\s+)?(\d{1,2})/(\d{1,2})\s*(?:-|to|through|\u2013)\s*"
+                         r"(\d{1,2}/\d{1,2}/(\d{2,4}))\b")
+
+
+def _short_span(tail: str) -> tuple | None:
+    found = _SHORT_SPAN.match(tail)
+    if not found or not (last := parse_date(found.group(3))):
+        return None
+    try:
+        first = dt.date(last.year, int(found.group(1)), int(found.group(2)))
+    except ValueError:
+        return None
+    return (first, last) if first <= last else None
 
 
 def _span(tail: str) -> tuple | None:
