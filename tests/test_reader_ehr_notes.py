@@ -398,3 +398,25 @@ def test_a_drug_dispensed_on_the_day_of_surgery_starts_then(kb):
     starts = [p.get("start") for c, p in _facts(kb, text, "medication")
               if c == "HydrocodoneAcetaminophen"]
     assert starts == [dt.date(2022, 1, 10)]
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("A progress note of 4/12/2021 indicates 'no appreciable change in leg symptoms or walking "
+     "distance' on gabapentin; he can walk for about 10 minutes.", "NoImprovement"),
+    ("No change in sitting tolerance; he sits 20 minutes.", "NoImprovement"),
+    # (what stays)
+    ("With gabapentin he now walks 2 miles.", "FunctionalImprovement"),
+])
+def test_a_tolerance_said_unchanged_is_no_gain_whatever_he_can_do(said, expected):
+    assert response_of(said) == expected
+
+
+def test_a_sign_at_the_elbow_in_a_side_table_is_the_ulnar_nerves(kb):
+    text = _NOTE.replace("MEDICATION RECONCILIATION", "EXAMINATION\n"
+                         "                       RIGHT    LEFT\n"
+                         "Tinel at carpal tunnel  +        +\n"
+                         "Tinel at cubital tunnel -        -\n\nMEDICATION RECONCILIATION")
+    found = {(c, p["present"]) for c, p in _facts(kb, text + "PLAN:\n1. EMG.\n", "finding")
+             if "Tinel" in c or "Ulnar" in c}
+    assert ("TinelSignWrist", True) in found and ("UlnarNerveClinicalSign", False) in found
+    assert ("TinelSignWrist", False) not in found and ("UlnarNerveClinicalSign", True) not in found

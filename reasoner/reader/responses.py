@@ -414,6 +414,9 @@ _FUNCTION_UNCHANGED = re.compile(
     # can walk"
     # can walk", "no appreciable change in the arm numbness or in what he is able to do"
     r"\bno (?:\w+ ){0,2}change in\b[^.;]{0,60}?\b" + _WHAT_IS_DONE + r"|"
+    # ... or a tolerance: "no appreciable change in leg symptoms or walking distance"
+    r"\bno (?:\w+ ){0,2}change in\b[^.;]{0,60}?\b(?:walking|sitting|standing|driving|lifting|"
+    r"carrying|work)\s+(?:distance|tolerance|time|capacity|ability|hours)\b|"
     # ... or said not changed: "has not changed the burning in the right leg or how far he can
     # walk"
     r"\b(?:(?:has|have|had|did|does) not|(?:has|have|had|did|does)n['\u2019]?t) "

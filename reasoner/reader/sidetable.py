@@ -55,8 +55,9 @@ _EXAM = re.compile(r"\b(?:exam\w*|findings|objective|physical)\b", re.I)
 _LABEL_SIDE = re.compile(r"\b(?:(?P<right>r|rt|right)|(?P<left>l|lt|left))\b", re.I)
 _FINDING = TERM + "ClinicalFinding"
 _WRIST_SIGNS = {TERM + "TinelSignWrist", TERM + "PhalenSign", TERM + "CarpalTunnelClinicalSign"}
-_OTHER_SITE = re.compile(r"\b(?:cubital|elbow|ulnar|guyon|tarsal|ankle|knee|peroneal|fibular|"
-                         r"radial tunnel)\b", re.I)
+_OTHER_SITE = re.compile(r"\b(?:(?P<ulnar>cubital|elbow|ulnar|guyon)|tarsal|ankle|knee|peroneal|"
+                         r"fibular|radial tunnel)\b", re.I)
+_ULNAR_SIGN = TERM + "UlnarNerveClinicalSign"
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,17 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
         if not hits:
             continue
         hit = max(hits, key=lambda h: h.end - h.start)
-        if hit.term in _WRIST_SIGNS and _OTHER_SITE.search(label):
-            continue  # "Tinel at cubital tunnel": the elbow's sign, not the wrist's
+        term = hit.term
+        if term in _WRIST_SIGNS and (site := _OTHER_SITE.search(label)):
+            # "Tinel at cubital tunnel": the elbow's sign (the ulnar nerve's), not the wrist's
+            term = _ULNAR_SIGN if site.group("ulnar") else None
         row = cleaned.index(first + line.start())
         rows.append((row, cleaned.index(first + line.end())))
+        if term is None:
+            continue  # (a sign at a site no term names: its row read as nothing)
         at = cleaned.index(first + line.start() + cells[0].start() + hit.start)
         for side, present in _statuses(columns, cells[1:]):
-            found.append(Mention("finding", hit.term, at, at + hit.end - hit.start,
+            found.append(Mention("finding", term, at, at + hit.end - hit.start,
                                  label[hit.start:hit.end],
                                  {"present": present, "on_date": day,
                                   "side": side or _side_of(label), "region": None}))
