@@ -420,3 +420,45 @@ def test_a_sign_at_the_elbow_in_a_side_table_is_the_ulnar_nerves(kb):
              if "Tinel" in c or "Ulnar" in c}
     assert ("TinelSignWrist", True) in found and ("UlnarNerveClinicalSign", False) in found
     assert ("TinelSignWrist", False) not in found and ("UlnarNerveClinicalSign", True) not in found
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("her motion improved somewhat, but the pain came back to the same level as soon as she "
+     "resumed her regular duties", "SubjectiveImprovement"),
+    ("the pain returned once she went back to work", None),
+    # (what stays)
+    ("Since the injection she has returned to full duty.", "FunctionalImprovement"),
+])
+def test_a_return_to_work_told_as_a_time_is_no_gain(said, expected):
+    assert response_of(said) == expected
+
+
+def test_a_nurses_double_dashed_lines_are_statements_of_their_own(kb):
+    text = ("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT\nDate of exam: 02/04/2020\nHISTORY:\n"
+            "-- Dx: lumbar spinal stenosis L3-5; chronic LBP.\n-- P&S 2016, future med care.\n"
+            "-- Meds (per PR-2 01/21/20): oxyIR 15 mg 1 po q6h prn (#120/30d) - on oxycodone "
+            "since 2014; alprazolam 0.5 mg qhs (PCP).\n\nPLAN:\n1. Narcan nasal #1.\n")
+    meds = {c for c, _ in _facts(kb, text, "medication")}
+    assert {"Oxycodone", "Alprazolam"} <= meds
+
+
+@pytest.mark.parametrize(("said", "told"), [
+    ("These findings correlate well with her examination.", True),
+    ("The MRI corresponds closely to the exam.", True),
+])
+def test_imaging_said_to_fit_the_exam_well(kb, said, told):
+    text = _NOTE + "The MRI of the right shoulder shows bursitis. " + said + "\n\nPLAN:\n1. MRI.\n"
+    assert any(c == "ImagingConcordantWithExam" and p["present"]
+               for c, p in _facts(kb, text, "finding")) == told
+
+
+def test_a_scope_considered_if_a_tear_is_confirmed_is_the_studys_purpose():
+    from reasoner.reader.purposes import considered
+    assert considered('MRI R knee "would consider scope if tear confirmed"')
+    assert not considered("The scope of practice was discussed.")
+
+
+def test_a_home_stretching_program_is_a_home_exercise_program(kb):
+    text = _NOTE + ("She performs the home stretching program given by her physical therapist, "
+                    "most days.\n\nPLAN:\n1. Massage x4.\n")
+    assert "HomeExerciseProgram" in {c for c, _ in _facts(kb, text, "prior")}

@@ -32,7 +32,8 @@ _NERVE_ROOT = re.compile(
 # "MRI findings are concordant with the exam", "MRI correlates with her locking and the
 # positive McMurray", "findings consistent with the examination".
 _CONCORDANT = re.compile(r"\b(?:concordant|consistent|correlat\w*|correspond\w*|match\w*)\s+"
-                         r"(?:(?:with|to)\s+|w/\s*)(?:[\w-]+\s+){0,6}?(?:exam\w*|symptoms|findings|"
+                         # ("correlate well with", "correspond closely to")
+                         r"(?:(?:well|closely|nicely|exactly|directly)\s+)?(?:(?:with|to)\s+|w/\s*)(?:[\w-]+\s+){0,6}?(?:exam\w*|symptoms|findings|"
                          r"presentation|complaints?|radiculopathy|locking|signs|tenderness|"
                          # (what the clinic found: "findings correlating with the clinical
                          # impingement", "consistent with the clinical picture")

@@ -916,10 +916,13 @@ def _sentences(text: str, rows: list[int] | None = None):
         block_start = block.end() if block else end
 
 
+# (a bulleted line, "- ", "-- ", "-> ", "=> ", is a statement of its own: a nurse's "-- Meds
+# (per PR-2 01/21/20): oxyIR 15 mg ...")
 # (a row of a '|' table is a statement of its own too: "| 06/02/2015 | PTP | Epigastric ...",
 # and an export's coded field: "MON.UDS: 06/18/2019 - consistent", "GI.ULCER_HX: none")
 # (a row need not open with its '|': "08/2024 - 10/2024 | Physical therapy, 12 visits | ...")
-_BULLET = re.compile(r"[ \t]*(?:[-\u2022*>][ \t]+\S|\||[A-Z][A-Z0-9]*(?:[._][A-Z0-9]+)+[ \t]*:|"
+_BULLET = re.compile(r"[ \t]*(?:(?:-{1,2}>?|=>|[\u2022*>\u2192])[ \t]+\S|\||"
+                     r"[A-Z][A-Z0-9]*(?:[._][A-Z0-9]+)+[ \t]*:|"
                      r"(?=[^\n|]*\|[^\n|]*\|))")
 
 

@@ -25,7 +25,7 @@ T = TERM.__add__
 _SURGERY = (r"(?:surg\w*|operat\w*|decompress\w*|(?:micro)?discectomy|laminectomy|laminotomy|"
             r"foraminotomy|fusion|arthrodesis|ACDF|arthroscop\w*|arthroplasty|(?:joint |knee |hip "
             r"|shoulder )?replacement|reconstruction|(?:cuff |tendon |labral |meniscal )?repair|"
-            r"(?:tunnel |trigger finger |de quervain'?s? )?release|meniscectomy|TKA|THA|"
+            r"(?:tunnel |trigger finger |de quervain'?s? )?release|meniscectomy|TKA|THA|scope|"
             r"neurosurg\w*|spine surgeon|orthopedic surgeon)")
 _INJECTION = (r"(?:epidural\w*|E\.?S\.?I\.?s?|TFESI|ILESI|CESI|injections?|blocks?|MBBs?|facet\w*|"
               r"radiofrequency|RFA|rhizotomy|neurotomy|ablation|interventional\w*|"

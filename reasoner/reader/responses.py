@@ -445,6 +445,9 @@ _AHEAD = gated(r"\b(?:for(?= (?:the |pain |symptomatic |symptom )?(?:relief|impr
                     r"decrease|increase|restore|allow|enable|facilitate|relieve|return|resume|"
                     r"control|manage|address|treat|get|maximi[sz]e|achieve|see))\b", _I)
 _CLAUSE = gated(r"[;]|\.\s|\bbut\b", _I)
+_WHEN_DONE = re.compile(r"\b(?:when|whenever|as soon as|once|every time|each time|until)\s+(?:he|"
+                        r"she|they|the (?:patient|worker|claimant|employee|injured worker))\s*$",
+                        _I)
 
 
 def cues(text: str) -> list[tuple[int, str]]:
@@ -456,6 +459,9 @@ def cues(text: str) -> list[tuple[int, str]]:
             continue  # a hope, a plan or a goal; or what is not documented
         if kind == NONE and text[start:end].lower() == "failed" and _negated(clause):
             continue  # "not a failed trial" (of a drug never taken): neither failed nor helped
+        if kind in (FUNCTIONAL, _DONE) and _WHEN_DONE.search(clause[-60:]):
+            continue  # a time, not a gain: "the pain came back as soon as she resumed her
+            # regular duties", "when he returned to full duty"
         if kind and kind != NONE and _negated(clause):
             kind = _DENIED[kind]
         if kind and kind != "change":
