@@ -55,8 +55,8 @@ def results(text: str, after: int) -> list[Result]:
         action = next((a for a in _ACTION.finditer(said) if _AFTER.match(a.group("rest"))), None)
         if action is None:
             continue
-        lead = _LEAD.match(said)
-        name = _LEADERS.sub("", said[lead.end():action.start()]).strip(" .:-|\t")
+        lead = _LEAD.match(said)  # (matches every line: its parts are optional)
+        name = _LEADERS.sub("", said[lead.end() if lead else 0:action.start()]).strip(" .:-|\t")
         if not _WORD.search(name.lower()):
             continue
         word = action.group("action").split()[0].split("-")[0].lower()

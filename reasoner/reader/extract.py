@@ -1306,8 +1306,8 @@ def _start_told(sentence: str, start: int, end: int, tail: str) -> dict:
     if sent := _SENT_HOME_WITH.search(sentence, 0, start):
         return {"start": parse_date(sent.group(1) or sent.group(2))}
     if (_SAME_DAY_HOME.search(sentence, 0, start) or _ORDERED_WITH.search(sentence, 0, start)) \
-            and (dated := find_dates(sentence[:start])):
-        return {"start": dated[-1][0]}
+            and (that_day := find_dates(sentence[:start])):
+        return {"start": that_day[-1][0]}
     if _on_surgery_day(sentence[end:end + 160]):  # (not the tail: "surgery" is a name too)
         return {"since_surgery": True}
     if dated := _start_dated_before(tail, sentence[:start]):

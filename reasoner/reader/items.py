@@ -1411,9 +1411,11 @@ def _window(props: dict) -> tuple | None:
     start to the reach after it; or from the reach before its one date to it."""
     start, last = props.get("start"), props.get("end") or props.get("on_date")
     reach = dt.timedelta(days=_NOTE_REACH_DAYS)
-    window = (start, last) if start and last else (start, start + reach) if _is_date(start) \
-        else (last - reach, last) if _is_date(last) else None
-    return window if window and all(_is_date(d) for d in window) else None
+    if isinstance(start, dt.date) and isinstance(last, dt.date):
+        return start, last
+    if isinstance(start, dt.date):
+        return start, start + reach
+    return (last - reach, last) if isinstance(last, dt.date) else None
 
 
 def _is_date(day) -> bool:

@@ -1385,10 +1385,8 @@ def _orders(text: str, start: int, end: int) -> list[tuple[str, int]]:
     heading = text[text.rfind("\n", 0, start - 1) + 1:start]
     if not _ORDERS_HEADING.search(heading):
         return []
-    return [(line.group(1).strip(), line.start(1))
-            for line in re.finditer(r"\n([^\n]+)", text[start:end])
-            if _ORDER_TERMS.search(line.group(1)) and not _ORDER_NOTE.match(line.group(1))
-            for line in [re.compile(r"\n([^\n]+)").match(text, start + line.start())]]
+    return [(line.group(1).strip(), line.start(1)) for line in _ORDER_ROW.finditer(text, start, end)
+            if _ORDER_TERMS.search(line.group(1)) and not _ORDER_NOTE.match(line.group(1))]
 
 
 def _problem_orders(text: str, start: int, end: int) -> list[tuple[str, int]]:
@@ -1408,6 +1406,7 @@ _ORDER_LINE = re.compile(r"^[ \t]*(?:(?:imaging|procedures?|labs?|referrals?|rx|
                          r"begin|order|prescribe)\b))(?P<order>\S[^\n]*)$", re.I | re.M)
 _TREATMENT_HEADING = re.compile(r"^[ \t]*Treatment[ \t]*$", re.M)
 _ASSESSMENTS_ABOVE = re.compile(r"^[ \t]*(?:Assessments?|Impressions?)[ \t]*:?[ \t]*$", re.I | re.M)
+_ORDER_ROW = re.compile(r"\n([^\n]+)")
 _ORDERS_HEADING = re.compile(r"^[ \t]*orders?\b", re.I)  # (not a plan's: "PLAN / ORDERS")
 _ORDER_TERMS = re.compile(r"\d\s*(?:mg|mcg|%|ml)\b|#\s*\d|\b(?:dispense|disp|qty|quantity)\b|"
                           r"\[[A-Z]{2,}\d+\]|\b(?:CPT|HCPCS)\b|\bx\s*\d|\d\s*(?:visits?|sessions?)\b",

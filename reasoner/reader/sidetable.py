@@ -109,7 +109,7 @@ def side_table_findings(cleaned: Cleaned, start: int, end: int,
         if not hits:
             continue
         hit = max(hits, key=lambda h: h.end - h.start)
-        term = hit.term
+        term: str | None = hit.term
         if term in _WRIST_SIGNS and (site := _OTHER_SITE.search(label)):
             # "Tinel at cubital tunnel": the elbow's sign (the ulnar nerve's), not the wrist's
             term = _ULNAR_SIGN if site.group("ulnar") else None
