@@ -462,3 +462,22 @@ def test_a_home_stretching_program_is_a_home_exercise_program(kb):
     text = _NOTE + ("She performs the home stretching program given by her physical therapist, "
                     "most days.\n\nPLAN:\n1. Massage x4.\n")
     assert "HomeExerciseProgram" in {c for c, _ in _facts(kb, text, "prior")}
+
+
+@pytest.mark.parametrize("said", [
+    "OBJECTIVE: Ambulates independently without assistive device, gait steady.",
+    "Gait is normal.", "Gait: non-antalgic.", "He walks without difficulty.",
+])
+def test_walking_told_unlimited_where_a_walking_aid_is_asked(kb, said):
+    asked = _NOTE + said + "\n\nPLAN:\n1. Front-wheeled walker.\n"
+    assert ("MobilityLimitation", False) in {(c, p["present"])
+                                             for c, p in _facts(kb, asked, "finding")}
+    # (not where nothing asked reads it: a normal gait in every other case is no fact)
+    other = _NOTE + said + "\n\nPLAN:\n1. Lumbar MRI.\n"
+    assert "MobilityLimitation" not in {c for c, _ in _facts(kb, other, "finding")}
+
+
+def test_a_limp_or_an_antalgic_gait_stays_a_limitation(kb):
+    text = _NOTE + "Gait is antalgic.\n\nPLAN:\n1. Front-wheeled walker.\n"
+    assert ("MobilityLimitation", True) in {(c, p["present"])
+                                            for c, p in _facts(kb, text, "finding")}

@@ -2850,6 +2850,12 @@ _SCREEN = T("PreoperativePsychologicalScreen")
 # What only a request for a power mobility device or a wheelchair is judged by
 _MOBILITY_ONLY = frozenset(map(T, ("ManualWheelchairNotFeasible",)))
 _MOBILITY_DEVICES = tuple(map(T, ("PowerMobilityDevice", "ManualWheelchair")))
+# ... and walking told unlimited ("gait steady", "walks without difficulty") only by a request
+# whose criteria read a limitation of mobility: a walking aid, bathroom equipment, a CPM
+# device, a mobility device (every normal gait of every other case is no fact anyone asked)
+_NO_LIMITATION = T("MobilityLimitation")
+_READ_BY_MOBILITY = (*_MOBILITY_DEVICES, *map(T, ("WalkingAid", "BathroomSafetyEquipment",
+                                                   "KneeContinuousPassiveMotionDevice")))
 _SHORT_STATEMENT = 60
 
 
@@ -2866,6 +2872,9 @@ def _confirmed(out: Extracted, lex: Lexicon, sentence: str, at: int, day) -> Non
     for fact in [*confirmed, *judgments(sentence)]:
         if fact.concept in _MOBILITY_ONLY and not mobility:
             continue  # ("upper extremity strength 5/5" of a neck case says nothing of a chair)
+        if fact.concept == _NO_LIMITATION and not fact.present and not any(
+                lex.terms.is_a(a, d) for a in out.asked for d in _READ_BY_MOBILITY):
+            continue
         if fact.concept == _SCREEN:  # a screening is an assessment with what it found
             _add_assessment(out, Mention("assessment", _SCREEN, at + fact.start, at + fact.end,
                                          sentence[fact.start:fact.end], {

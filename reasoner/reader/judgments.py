@@ -356,6 +356,17 @@ _ABSENT: dict[str, list[str]] = {
         r"\b(?:heel|toe)(?:\s+and\s+(?:heel|toe))?\s+walk(?:ing)?\s+(?:was\s+|were\s+|is\s+|"
         r"are\s+)?(?:normal|intact|strong|symmetric|without difficulty)\b",
     ],
+    # walking not limited: "Ambulates independently without assistive device, gait steady",
+    # "gait is normal", "walks without difficulty" (not "walks without a cane but limps")
+    "MobilityLimitation": [
+        r"\b(?:ambulat\w*|walk\w*)\s+independently\s+without\s+(?:an?\s+|any\s+)?"
+        r"(?:assistive\s+device|assistance|device|aids?)\b(?![^.;]{0,30}\b(?:but|limp\w*|"
+        r"antalgic|unsteady)\b)",
+        r"\bgait\s*(?:is\s+|was\s+|:\s*)?(?:normal|steady|stable|non-?antalgic|within normal "
+        r"limits|wnl)\b",
+        r"\b(?:normal|steady|non-?antalgic)\s+gait\b",
+        r"\b(?:walks|ambulates)\s+without\s+(?:difficulty|limitation|a limp)\b",
+    ],
     # a cane or walker enough: "she walks community distances of about 15 minutes with the
     # cane", "a single-point cane, which the physician notes is adequate for household and
     # short community distances"
@@ -492,7 +503,7 @@ _GATE = re.compile(r"employ|job|position|duty|work|motivat| own |mild|moderate|s
                    r"family|children|unable|cannot|can't|could not|spends|dependent|independent|"
                    r"terminat|laid off|fired|interest|unchanged|stable|same|chang|new|progress|"
                    r"worse|no better|increas|weak|deficit|drop|paresis|translat|mm\b|facet|"
-                   r"pmh|medical|healthy|controlled|"
+                   r"pmh|medical|healthy|controlled|gait|"
                    r"extension|drive|drove|shop|walk|bus\b|train|bound|bed|leave|left the|"
                    r"out of the|cane|"
                    r"sleep|slept|wak|insomnia|give up|given up|no longer|rtw|life back|learn|driv|"
