@@ -1389,10 +1389,11 @@ def _notes_of_a_counted_course(out: Extracted, text: str, lex: Lexicon) -> None:
             # (told with no day at all, before its count: "after completing his initial course
             # of chiropractic care", then "Pt has completed 6 chiropractic treatments")
             course = same[0] if len(same) == 1 and note.start < same[0].start else None
-        else:
+        elif isinstance(first, dt.date) and isinstance(last, dt.date):
             course = next((f for f in same if (window := _window(f.props)) is not None
-                           and _is_date(first) and _is_date(last)
                            and window[0] <= first and last <= window[1]), None)
+        else:
+            course = None  # (a year or a partial date: no day to place it by)
         if course is not None:
             _fill(course.props, {k: v for k, v in note.props.items()
                                  if k not in ("on_date", "start", "end", "frequency",
@@ -1416,10 +1417,6 @@ def _window(props: dict) -> tuple | None:
     if isinstance(start, dt.date):
         return start, start + reach
     return (last - reach, last) if isinstance(last, dt.date) else None
-
-
-def _is_date(day) -> bool:
-    return isinstance(day, dt.date)
 
 
 def _one_course_told_twice(out: Extracted, text: str, lex: Lexicon) -> None:
